@@ -1,0 +1,196 @@
+import type { Timer } from "./event-queue.js";
+import type { Sim } from "./kernel.js";
+
+/**
+ * Something a coroutine can wait for. `subscribe` registers a one-shot callback and returns a
+ * function that withdraws it (used when a coroutine is killed or a race is decided).
+ */
+export interface Waitable<T> {
+  subscribe(resume: (value: T) => void): () => void;
+}
+
+/**
+ * A simulated sequential program (a shell script, a kubectl command that blocks, a client).
+ * Written as a generator so it runs synchronously inside kernel events: no Promises, whose
+ * microtasks would run outside simulated time and in an order the kernel does not control.
+ */
+export type Proc<R = void> = Generator<Waitable<unknown>, R, unknown>;
+
+/** `const v = yield* wait(w)`: suspends the coroutine until `w` settles, typed. */
+export function* wait<T>(w: Waitable<T>): Generator<Waitable<T>, T, unknown> {
+  return (yield w) as T;
+}
+
+/** A value that will be provided once. */
+export class Future<T> implements Waitable<T> {
+  private listeners: ((value: T) => void)[] | null = [];
+  private result: { value: T } | undefined;
+
+  get settled(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** The value, if settled. */
+  get value(): T | undefined {
+    return this.result?.value;
+  }
+
+  /** Settles the future; later calls are ignored (first writer wins, as in a race). */
+  resolve(value: T): void {
+    if (this.result !== undefined) return;
+    this.result = { value };
+    const listeners = this.listeners!;
+    this.listeners = null;
+    for (const l of listeners) l(value);
+  }
+
+  subscribe(resume: (value: T) => void): () => void {
+    if (this.result !== undefined) {
+      resume(this.result.value);
+      return noop;
+    }
+    this.listeners!.push(resume);
+    return () => {
+      if (this.listeners !== null) {
+        const i = this.listeners.indexOf(resume);
+        if (i >= 0) this.listeners.splice(i, 1);
+      }
+    };
+  }
+}
+
+function noop(): void {}
+
+/** Settles after `ms` of simulated time. */
+export function sleep(sim: Sim, ms: number): Waitable<void> {
+  return {
+    subscribe(resume) {
+      const timer = sim.schedule(ms, () => resume(undefined), "sleep");
+      return () => sim.cancel(timer);
+    },
+  };
+}
+
+export type RaceResult<T> = { readonly index: number; readonly value: T };
+
+/** Settles with whichever waitable settles first, withdrawing from the others. */
+export function race<T>(waitables: readonly Waitable<T>[]): Waitable<RaceResult<T>> {
+  return {
+    subscribe(resume) {
+      let done = false;
+      const cancels: (() => void)[] = [];
+      const cancelAll = () => {
+        for (const c of cancels) c();
+      };
+      for (let i = 0; i < waitables.length && !done; i++) {
+        cancels.push(
+          waitables[i]!.subscribe((value) => {
+            if (done) return;
+            done = true;
+            cancelAll();
+            resume({ index: i, value });
+          }),
+        );
+      }
+      if (done) cancelAll();
+      return cancelAll;
+    },
+  };
+}
+
+/** Settles with the value, or with `undefined` if `ms` passes first. */
+export function timeout<T>(sim: Sim, w: Waitable<T>, ms: number): Waitable<{ value: T } | undefined> {
+  return {
+    subscribe(resume) {
+      let timer: Timer | undefined;
+      const cancel = w.subscribe((value) => {
+        sim.cancel(timer);
+        resume({ value });
+      });
+      timer = sim.schedule(ms, () => {
+        cancel();
+        resume(undefined);
+      }, "timeout");
+      return () => {
+        cancel();
+        sim.cancel(timer);
+      };
+    },
+  };
+}
+
+export type TaskOutcome<R> =
+  | { readonly ok: true; readonly value: R }
+  | { readonly ok: false; readonly error: unknown }
+  | { readonly ok: false; readonly killed: true; readonly error?: undefined };
+
+/**
+ * A running coroutine. Each resumption happens in its own kernel event at the current instant,
+ * so a waitable that settles inside another task's step never re-enters this one.
+ */
+export class Task<R> implements Waitable<TaskOutcome<R>> {
+  private readonly outcome = new Future<TaskOutcome<R>>();
+  private cancelWait: (() => void) | undefined;
+  private pending: Timer | undefined;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly gen: Proc<R>,
+    readonly name = "task",
+  ) {
+    this.pending = sim.schedule(0, () => this.step(undefined), name);
+  }
+
+  get done(): boolean {
+    return this.outcome.settled;
+  }
+
+  get result(): TaskOutcome<R> | undefined {
+    return this.outcome.value;
+  }
+
+  subscribe(resume: (value: TaskOutcome<R>) => void): () => void {
+    return this.outcome.subscribe(resume);
+  }
+
+  /** Stops the coroutine: its `finally` blocks run (they must not wait), it settles as killed. */
+  kill(): void {
+    if (this.done) return;
+    this.cancelWait?.();
+    this.cancelWait = undefined;
+    this.sim.cancel(this.pending);
+    try {
+      this.gen.return(undefined as R);
+    } catch {
+      // A finally block that throws while being killed has nowhere to report to.
+    }
+    this.outcome.resolve({ ok: false, killed: true });
+  }
+
+  private step(input: unknown): void {
+    this.pending = undefined;
+    let r: IteratorResult<Waitable<unknown>, R>;
+    try {
+      r = this.gen.next(input);
+    } catch (error) {
+      this.outcome.resolve({ ok: false, error });
+      return;
+    }
+    if (r.done) {
+      this.outcome.resolve({ ok: true, value: r.value });
+      return;
+    }
+    let resumed = false;
+    this.cancelWait = r.value.subscribe((value) => {
+      if (resumed) return;
+      resumed = true;
+      this.cancelWait = undefined;
+      this.pending = this.sim.schedule(0, () => this.step(value), this.name);
+    });
+  }
+}
+
+/** Starts a coroutine in the simulation. */
+export function spawn<R>(sim: Sim, proc: Proc<R>, name?: string): Task<R> {
+  return new Task(sim, proc, name);
+}

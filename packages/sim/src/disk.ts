@@ -1,0 +1,421 @@
+import type { Sim } from "./kernel.js";
+import type { Random } from "./random.js";
+
+/**
+ * Simulated disks. A Volume is a small POSIX-like filesystem: directories and files with mode
+ * bits, owner and group. File data becomes durable only when the file is fsynced; a crash
+ * reverts every file to its last synced contents (optionally keeping a torn prefix of the last
+ * unsynced write), which is how a database that acknowledges before fsync loses data.
+ * Directory operations (create, rename, unlink) are durable at once, as on a journaling
+ * filesystem that commits metadata promptly.
+ *
+ * A volume can be attached to one host at a time: that is what a ReadWriteOnce
+ * PersistentVolume is.
+ */
+
+export type FsErrorCode = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "ENOSPC" | "EINVAL";
+
+const MESSAGES: Record<FsErrorCode, string> = {
+  ENOENT: "No such file or directory",
+  EEXIST: "File exists",
+  ENOTDIR: "Not a directory",
+  EISDIR: "Is a directory",
+  ENOTEMPTY: "Directory not empty",
+  ENOSPC: "No space left on device",
+  EINVAL: "Invalid argument",
+};
+
+export class FsError extends Error {
+  override name = "FsError";
+  constructor(
+    readonly code: FsErrorCode,
+    readonly path: string,
+  ) {
+    super(`${path}: ${MESSAGES[code]}`);
+  }
+  /** The strerror text, e.g. "No such file or directory". */
+  get description(): string {
+    return MESSAGES[this.code];
+  }
+}
+
+export interface Stat {
+  readonly type: "file" | "dir";
+  /** Permission bits plus setuid/setgid/sticky (e.g. 0o2755), without the file type. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly nlink: number;
+}
+
+export interface Ownership {
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const EMPTY: readonly Uint8Array[] = [];
+
+abstract class Node {
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+  constructor(mode: number, uid: number, gid: number, mtimeMs: number) {
+    this.mode = mode;
+    this.uid = uid;
+    this.gid = gid;
+    this.mtimeMs = mtimeMs;
+  }
+}
+
+class Dir extends Node {
+  readonly entries = new Map<string, Dir | File>();
+}
+
+class File extends Node {
+  /** Current contents as a list of chunks; appends push, overwrites replace the array. */
+  chunks: Uint8Array[] = [];
+  size = 0;
+  /** The chunk array as of the last fsync and how many of its chunks were synced. */
+  syncedChunks: readonly Uint8Array[] = EMPTY;
+  syncedCount = 0;
+  syncedSize = 0;
+
+  get dirty(): boolean {
+    return this.chunks !== this.syncedChunks || this.chunks.length !== this.syncedCount;
+  }
+
+  contents(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0]!;
+    const out = new Uint8Array(this.size);
+    let off = 0;
+    for (const c of this.chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    // Collapse so repeated reads are cheap; this replaces the array, so keep sync bookkeeping.
+    const wasClean = !this.dirty;
+    this.chunks = [out];
+    if (wasClean) {
+      this.syncedChunks = this.chunks;
+      this.syncedCount = 1;
+    }
+    return out;
+  }
+}
+
+export interface CrashOptions {
+  /** Keep a random prefix of each file's unsynced appends, as a torn write does. */
+  readonly tear?: boolean;
+  readonly random?: Random;
+}
+
+export class Volume {
+  private readonly root: Dir;
+  private used = 0;
+  /** The host (node) the volume is attached to, or null when detached. */
+  attachedTo: string | null = null;
+
+  constructor(
+    private readonly sim: Sim,
+    readonly id: string,
+    readonly capacityBytes = Number.POSITIVE_INFINITY,
+    rootOwnership: Ownership = {},
+  ) {
+    this.root = new Dir(rootOwnership.mode ?? 0o755, rootOwnership.uid ?? 0, rootOwnership.gid ?? 0, sim.epochMs());
+  }
+
+  /** Bytes held by file contents (what `df` on a fresh filesystem would mostly show). */
+  get bytesUsed(): number {
+    return this.used;
+  }
+
+  /** Attaches to `host`; a ReadWriteOnce volume attached elsewhere refuses. */
+  attach(host: string): void {
+    if (this.attachedTo !== null && this.attachedTo !== host) {
+      throw new Error(`volume ${this.id} is attached to ${this.attachedTo}`);
+    }
+    if (this.attachedTo !== host) this.sim.trace.record("disk.attach", { volume: this.id, host });
+    this.attachedTo = host;
+  }
+
+  detach(): void {
+    if (this.attachedTo === null) return;
+    this.sim.trace.record("disk.detach", { volume: this.id, host: this.attachedTo });
+    this.attachedTo = null;
+  }
+
+  exists(path: string): boolean {
+    return this.find(path) !== undefined;
+  }
+
+  stat(path: string): Stat {
+    const n = this.get(path);
+    const isDir = n instanceof Dir;
+    return {
+      type: isDir ? "dir" : "file",
+      mode: n.mode,
+      uid: n.uid,
+      gid: n.gid,
+      size: isDir ? 4096 : (n as File).size,
+      mtimeMs: n.mtimeMs,
+      nlink: isDir ? 2 + countDirs(n as Dir) : 1,
+    };
+  }
+
+  /** Entry names in `path`, sorted. */
+  readdir(path: string): string[] {
+    const d = this.get(path);
+    if (!(d instanceof Dir)) throw new FsError("ENOTDIR", path);
+    return [...d.entries.keys()].sort();
+  }
+
+  mkdir(path: string, options: Ownership & { recursive?: boolean } = {}): void {
+    const parts = split(path);
+    let d = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      const next = d.entries.get(name);
+      const last = i === parts.length - 1;
+      if (next === undefined) {
+        if (!last && !options.recursive) throw new FsError("ENOENT", path);
+        // New directories inherit the setgid bit and group, as Linux does under fsGroup volumes.
+        const setgid = (d.mode & 0o2000) !== 0;
+        const mode = (options.mode ?? 0o755) | (setgid ? 0o2000 : 0);
+        const gid = setgid ? d.gid : (options.gid ?? 0);
+        const nd = new Dir(mode, options.uid ?? 0, gid, this.sim.epochMs());
+        d.entries.set(name, nd);
+        d.mtimeMs = nd.mtimeMs;
+        d = nd;
+      } else if (next instanceof Dir) {
+        if (last && !options.recursive) throw new FsError("EEXIST", path);
+        d = next;
+      } else {
+        throw new FsError(last ? "EEXIST" : "ENOTDIR", path);
+      }
+    }
+  }
+
+  /** Creates or truncates `path` with `data`. The new contents are not durable until fsync. */
+  writeFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const f = this.fileForWrite(path, options);
+    this.reserve(bytes.length - f.size, path);
+    f.chunks = bytes.length > 0 ? [bytes] : [];
+    f.size = bytes.length;
+    f.mtimeMs = this.sim.epochMs();
+  }
+
+  /** Appends to `path`, creating it if needed. Not durable until fsync. */
+  appendFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const f = this.fileForWrite(path, options);
+    this.reserve(bytes.length, path);
+    if (bytes.length > 0) f.chunks.push(bytes);
+    f.size += bytes.length;
+    f.mtimeMs = this.sim.epochMs();
+  }
+
+  readFile(path: string): Uint8Array {
+    const n = this.get(path);
+    if (n instanceof Dir) throw new FsError("EISDIR", path);
+    return (n as File).contents();
+  }
+
+  readText(path: string): string {
+    return decoder.decode(this.readFile(path));
+  }
+
+  /** Makes the file's current contents durable. */
+  fsync(path: string): void {
+    const n = this.get(path);
+    if (n instanceof File && n.dirty) {
+      n.syncedChunks = n.chunks;
+      n.syncedCount = n.chunks.length;
+      n.syncedSize = n.size;
+    }
+  }
+
+  rename(from: string, to: string): void {
+    const [fromDir, fromName] = this.parentOf(from);
+    const node = fromDir.entries.get(fromName);
+    if (node === undefined) throw new FsError("ENOENT", from);
+    const [toDir, toName] = this.parentOf(to);
+    const existing = toDir.entries.get(toName);
+    if (existing instanceof Dir) {
+      if (!(node instanceof Dir)) throw new FsError("EISDIR", to);
+      if (existing.entries.size > 0) throw new FsError("ENOTEMPTY", to);
+    } else if (existing !== undefined && node instanceof Dir) {
+      throw new FsError("ENOTDIR", to);
+    }
+    if (existing instanceof File) this.used -= existing.size;
+    fromDir.entries.delete(fromName);
+    toDir.entries.set(toName, node);
+    const t = this.sim.epochMs();
+    fromDir.mtimeMs = t;
+    toDir.mtimeMs = t;
+  }
+
+  unlink(path: string): void {
+    const [dir, name] = this.parentOf(path);
+    const n = dir.entries.get(name);
+    if (n === undefined) throw new FsError("ENOENT", path);
+    if (n instanceof Dir) throw new FsError("EISDIR", path);
+    this.used -= (n as File).size;
+    dir.entries.delete(name);
+    dir.mtimeMs = this.sim.epochMs();
+  }
+
+  /** Removes a directory; with `recursive`, its contents too (rm -r). */
+  rmdir(path: string, options: { recursive?: boolean } = {}): void {
+    const [dir, name] = this.parentOf(path);
+    const n = dir.entries.get(name);
+    if (n === undefined) throw new FsError("ENOENT", path);
+    if (!(n instanceof Dir)) throw new FsError("ENOTDIR", path);
+    if (n.entries.size > 0 && !options.recursive) throw new FsError("ENOTEMPTY", path);
+    this.used -= sizeOf(n);
+    dir.entries.delete(name);
+    dir.mtimeMs = this.sim.epochMs();
+  }
+
+  chmod(path: string, mode: number): void {
+    this.get(path).mode = mode;
+  }
+
+  chown(path: string, uid: number, gid: number): void {
+    const n = this.get(path);
+    n.uid = uid;
+    n.gid = gid;
+  }
+
+  /**
+   * The kubelet's fsGroup ownership change (pkg/volume SetVolumeOwnership): every entry gets
+   * group `gid` and group read/write; directories also get group execute and setgid.
+   */
+  applyFsGroup(gid: number): void {
+    const walk = (n: Dir | File) => {
+      n.gid = gid;
+      n.mode |= n instanceof Dir ? 0o2770 : 0o660;
+      if (n instanceof Dir) for (const c of n.entries.values()) walk(c);
+    };
+    walk(this.root);
+  }
+
+  /**
+   * The host crashed or lost power: every file loses what was written since its last fsync.
+   * With `tear`, a random prefix of the lost bytes survives (a torn final write).
+   */
+  crash(options: CrashOptions = {}): void {
+    let lost = 0;
+    const walk = (d: Dir) => {
+      for (const n of d.entries.values()) {
+        if (n instanceof Dir) walk(n);
+        else if (n.dirty) lost += this.revert(n, options);
+      }
+    };
+    walk(this.root);
+    this.sim.trace.record("disk.crash", { volume: this.id, lostBytes: lost, tear: options.tear ?? false });
+  }
+
+  private revert(f: File, options: CrashOptions): number {
+    const before = f.size;
+    const synced = f.syncedChunks.slice(0, f.syncedCount);
+    let size = f.syncedSize;
+    // Only appends can tear into a meaningful prefix: the synced prefix is still intact.
+    const appendedOnly = f.chunks === f.syncedChunks;
+    if (options.tear && options.random && appendedOnly && f.chunks.length > f.syncedCount) {
+      const unsynced = f.chunks.slice(f.syncedCount);
+      const total = unsynced.reduce((a, c) => a + c.length, 0);
+      let keep = options.random.int(0, total - 1);
+      for (const c of unsynced) {
+        if (keep <= 0) break;
+        const part = c.length <= keep ? c : c.subarray(0, keep);
+        synced.push(part);
+        size += part.length;
+        keep -= part.length;
+      }
+    }
+    f.chunks = synced;
+    f.size = size;
+    f.syncedChunks = synced;
+    f.syncedCount = synced.length;
+    f.syncedSize = size;
+    this.used += size - before;
+    return before - size;
+  }
+
+  private fileForWrite(path: string, own: Ownership): File {
+    const [dir, name] = this.parentOf(path);
+    const existing = dir.entries.get(name);
+    if (existing instanceof Dir) throw new FsError("EISDIR", path);
+    if (existing !== undefined) return existing as File;
+    const setgid = (dir.mode & 0o2000) !== 0;
+    const f = new File(own.mode ?? 0o644, own.uid ?? 0, setgid ? dir.gid : (own.gid ?? 0), this.sim.epochMs());
+    dir.entries.set(name, f);
+    dir.mtimeMs = f.mtimeMs;
+    return f;
+  }
+
+  private reserve(delta: number, path: string): void {
+    if (delta > 0 && this.used + delta > this.capacityBytes) throw new FsError("ENOSPC", path);
+    this.used += delta;
+  }
+
+  private find(path: string): Dir | File | undefined {
+    let n: Dir | File = this.root;
+    for (const part of split(path)) {
+      if (!(n instanceof Dir)) return undefined;
+      const next: Dir | File | undefined = n.entries.get(part);
+      if (next === undefined) return undefined;
+      n = next;
+    }
+    return n;
+  }
+
+  private get(path: string): Dir | File {
+    const n = this.find(path);
+    if (n === undefined) throw new FsError("ENOENT", path);
+    return n;
+  }
+
+  private parentOf(path: string): [Dir, string] {
+    const parts = split(path);
+    const name = parts.pop();
+    if (name === undefined) throw new FsError("EINVAL", path);
+    let d = this.root;
+    for (const p of parts) {
+      const next = d.entries.get(p);
+      if (next === undefined) throw new FsError("ENOENT", path);
+      if (!(next instanceof Dir)) throw new FsError("ENOTDIR", path);
+      d = next;
+    }
+    return [d, name];
+  }
+}
+
+function split(path: string): string[] {
+  const out: string[] = [];
+  for (const p of path.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") out.pop();
+    else out.push(p);
+  }
+  return out;
+}
+
+function countDirs(d: Dir): number {
+  let n = 0;
+  for (const c of d.entries.values()) if (c instanceof Dir) n++;
+  return n;
+}
+
+function sizeOf(d: Dir): number {
+  let n = 0;
+  for (const c of d.entries.values()) n += c instanceof Dir ? sizeOf(c) : c.size;
+  return n;
+}

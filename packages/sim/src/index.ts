@@ -1,0 +1,31 @@
+export { Sim, DEFAULT_START_EPOCH_MS, type SimOptions } from "./kernel.js";
+export type { Timer } from "./event-queue.js";
+export { SimError, LivelockError, EventBudgetExceeded } from "./errors.js";
+export { Random } from "./random.js";
+export {
+  Future,
+  Task,
+  spawn,
+  wait,
+  sleep,
+  race,
+  timeout,
+  type Waitable,
+  type Proc,
+  type TaskOutcome,
+  type RaceResult,
+} from "./coroutine.js";
+export {
+  Network,
+  Host,
+  Connection,
+  defaultLatency,
+  type Address,
+  type CloseReason,
+  type LatencyModel,
+  type NetworkOptions,
+  type Listener,
+  type DatagramHandler,
+} from "./network.js";
+export { Volume, FsError, type FsErrorCode, type Stat, type Ownership, type CrashOptions } from "./disk.js";
+export { Trace, readTrace, hashTrace, TraceFormatError, type TraceEvent } from "./trace.js";

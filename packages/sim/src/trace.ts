@@ -1,0 +1,96 @@
+import { createHash, type Hash } from "node:crypto";
+import { Packr, Unpackr } from "msgpackr";
+
+/** One trace record as read back: simulated time, event type, payload. */
+export interface TraceEvent {
+  readonly time: number;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** Records are packed in batches: one msgpack call per batch costs far less than one per record. */
+const BATCH_RECORDS = 2048;
+
+/**
+ * The trace: every observable event (messages sent, delivered, dropped; state changes; faults).
+ * The file is a sequence of msgpack arrays, each a batch of `[time, type, data]` records; it is
+ * hashed with sha256 as it is written and handed to an optional sink (the CLI writes it to a
+ * file; the kernel never does I/O itself). Same seed and inputs give the same bytes, hence the
+ * same hash. Data passed to `record` must not be mutated afterwards: it is encoded in batches.
+ */
+export class Trace {
+  private readonly packr = new Packr({ useRecords: false, variableMapSize: true });
+  private readonly hash: Hash = createHash("sha256");
+  private batch: unknown[] = [];
+  private clock: { readonly now: number } = { now: 0 };
+  private finished: string | undefined;
+  /** Number of records written. */
+  count = 0;
+
+  constructor(
+    private readonly sink?: (chunk: Uint8Array) => void,
+    /** When false, records are dropped without encoding (benchmarks of the bare kernel). */
+    readonly enabled = true,
+  ) {}
+
+  bindClock(clock: { readonly now: number }): void {
+    this.clock = clock;
+  }
+
+  record(type: string, data?: unknown): void {
+    if (!this.enabled) return;
+    if (this.finished !== undefined) throw new Error("trace already finished");
+    this.batch.push([this.clock.now, type, data ?? null]);
+    this.count++;
+    if (this.batch.length >= BATCH_RECORDS) this.flush();
+  }
+
+  /** Flushes, closes the hash and returns `sha256:<hex>`. Further records are refused. */
+  finish(): string {
+    if (this.finished === undefined) {
+      this.flush();
+      this.finished = `sha256:${this.hash.digest("hex")}`;
+    }
+    return this.finished;
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    // msgpackr returns a view of its reusable buffer: copy it before the next pack.
+    const chunk = this.packr.pack(this.batch).slice();
+    this.batch = [];
+    this.hash.update(chunk);
+    this.sink?.(chunk);
+  }
+}
+
+/** Decodes a whole trace file. Throws TraceFormatError on bytes that are not a ksim trace. */
+export function readTrace(bytes: Uint8Array): TraceEvent[] {
+  const unpackr = new Unpackr({ useRecords: false });
+  let batches: unknown[];
+  try {
+    batches = unpackr.unpackMultiple(bytes) as unknown[];
+  } catch (e) {
+    throw new TraceFormatError(`not a ksim trace: ${(e as Error).message}`);
+  }
+  const values: unknown[] = [];
+  for (const [i, b] of batches.entries()) {
+    if (!Array.isArray(b)) throw new TraceFormatError(`batch ${i} is not an array of records`);
+    for (const r of b) values.push(r);
+  }
+  return values.map((v, i) => {
+    if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== "number" || typeof v[1] !== "string") {
+      throw new TraceFormatError(`record ${i} is not [time, type, data]`);
+    }
+    return { time: v[0], type: v[1], data: v[2] };
+  });
+}
+
+/** sha256 of trace bytes, in the same `sha256:<hex>` form Trace.finish returns. */
+export function hashTrace(bytes: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+export class TraceFormatError extends Error {
+  override name = "TraceFormatError";
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { FsError, Sim, Volume } from "../src/index.js";
+
+function vol(capacity?: number) {
+  const sim = new Sim({ seed: 3 });
+  return { sim, v: new Volume(sim, "pv-1", capacity) };
+}
+
+describe("volumes", () => {
+  it("keeps fsynced data and loses the rest on a crash", () => {
+    const { v } = vol();
+    v.mkdir("/data/version-2", { recursive: true });
+    v.appendFile("/data/version-2/log.1", "txn1\n");
+    v.appendFile("/data/version-2/log.1", "txn2\n");
+    v.fsync("/data/version-2/log.1");
+    v.appendFile("/data/version-2/log.1", "txn3\n");
+    v.writeFile("/data/never-synced", "gone");
+    v.crash();
+    expect(v.readText("/data/version-2/log.1")).toBe("txn1\ntxn2\n");
+    // The name was durable, the data was not.
+    expect(v.readText("/data/never-synced")).toBe("");
+    expect(v.bytesUsed).toBe(10);
+  });
+
+  it("reverts an overwrite that was not synced to the previous synced contents", () => {
+    const { v } = vol();
+    v.writeFile("/myid", "1\n");
+    v.fsync("/myid");
+    v.writeFile("/myid", "2\n");
+    expect(v.readText("/myid")).toBe("2\n");
+    v.crash();
+    expect(v.readText("/myid")).toBe("1\n");
+  });
+
+  it("can tear the last unsynced write, keeping a strict prefix of it", () => {
+    const { sim, v } = vol();
+    const r = sim.random.fork("tear");
+    const seen = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      v.writeFile("/log", "synced|");
+      v.fsync("/log");
+      v.appendFile("/log", "0123456789");
+      v.crash({ tear: true, random: r });
+      const text = v.readText("/log");
+      expect(text.startsWith("synced|")).toBe(true);
+      expect("synced|0123456789".startsWith(text)).toBe(true);
+      expect(text.length).toBeLessThan("synced|0123456789".length);
+      seen.add(text);
+    }
+    expect(seen.size).toBeGreaterThan(3);
+  });
+
+  it("keeps directory operations durable", () => {
+    const { v } = vol();
+    v.writeFile("/snapshot.tmp", "snap");
+    v.fsync("/snapshot.tmp");
+    v.rename("/snapshot.tmp", "/snapshot.100000002");
+    v.crash();
+    expect(v.readdir("/")).toEqual(["snapshot.100000002"]);
+    expect(v.readText("/snapshot.100000002")).toBe("snap");
+  });
+
+  it("reports POSIX errors", () => {
+    const { v } = vol();
+    v.mkdir("/a");
+    v.writeFile("/a/f", "x");
+    const code = (fn: () => void) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as FsError).code;
+      }
+      return "ok";
+    };
+    expect(code(() => v.readFile("/nope"))).toBe("ENOENT");
+    expect(code(() => v.mkdir("/a"))).toBe("EEXIST");
+    expect(code(() => v.readFile("/a"))).toBe("EISDIR");
+    expect(code(() => v.rmdir("/a"))).toBe("ENOTEMPTY");
+    expect(code(() => v.writeFile("/a/f/g", "x"))).toBe("ENOTDIR");
+    expect(code(() => v.mkdir("/x/y"))).toBe("ENOENT");
+    v.rmdir("/a", { recursive: true });
+    expect(v.exists("/a")).toBe(false);
+    expect(v.bytesUsed).toBe(0);
+  });
+
+  it("refuses writes beyond its capacity", () => {
+    const { v } = vol(10);
+    v.writeFile("/a", "12345678");
+    expect(() => v.appendFile("/a", "abc")).toThrow(/No space left on device/);
+    v.writeFile("/a", "1");
+    v.appendFile("/a", "abc");
+    expect(v.bytesUsed).toBe(4);
+  });
+
+  it("applies fsGroup ownership and lets new directories inherit the group", () => {
+    const { v } = vol();
+    v.applyFsGroup(1000);
+    v.mkdir("/data", { uid: 1000, gid: 1000, mode: 0o755 });
+    const st = v.stat("/data");
+    expect(st.mode).toBe(0o2755);
+    expect(st.gid).toBe(1000);
+    expect(st.uid).toBe(1000);
+    expect(v.stat("/").mode & 0o2000).toBe(0o2000);
+    v.writeFile("/data/myid", "1\n", { uid: 1000, gid: 0 });
+    expect(v.stat("/data/myid").gid).toBe(1000);
+  });
+
+  it("attaches to one host at a time", () => {
+    const { v } = vol();
+    v.attach("node-1");
+    v.attach("node-1");
+    expect(() => v.attach("node-2")).toThrow(/attached to node-1/);
+    v.detach();
+    v.attach("node-2");
+    expect(v.attachedTo).toBe("node-2");
+  });
+});
