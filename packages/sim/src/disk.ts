@@ -13,7 +13,18 @@ import type { Random } from "./random.js";
  * PersistentVolume is.
  */
 
-export type FsErrorCode = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "ENOSPC" | "EINVAL";
+export type FsErrorCode =
+  | "ENOENT"
+  | "EEXIST"
+  | "ENOTDIR"
+  | "EISDIR"
+  | "ENOTEMPTY"
+  | "ENOSPC"
+  | "EINVAL"
+  | "EACCES"
+  | "EROFS"
+  | "EXDEV"
+  | "ELOOP";
 
 const MESSAGES: Record<FsErrorCode, string> = {
   ENOENT: "No such file or directory",
@@ -23,6 +34,10 @@ const MESSAGES: Record<FsErrorCode, string> = {
   ENOTEMPTY: "Directory not empty",
   ENOSPC: "No space left on device",
   EINVAL: "Invalid argument",
+  EACCES: "Permission denied",
+  EROFS: "Read-only file system",
+  EXDEV: "Invalid cross-device link",
+  ELOOP: "Too many levels of symbolic links",
 };
 
 export class FsError extends Error {

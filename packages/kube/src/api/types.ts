@@ -1,0 +1,704 @@
+/**
+ * Kubernetes API objects as plain JSON-shaped values (what `-o yaml` shows and what manifests
+ * contain). Only the fields ksim models are typed; the shapes follow k8s.io/api. Objects held by
+ * the API store are treated as immutable: writers build a new object and hand it to the store.
+ */
+
+export type Labels = Record<string, string>;
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  apiVersion?: string;
+  time?: string;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Labels;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** Any API object. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  status?: unknown;
+  [field: string]: unknown;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export type IntOrString = number | string;
+
+export interface ResourceRequirements {
+  requests?: Record<string, string | number>;
+  limits?: Record<string, string | number>;
+}
+
+// ---- Pod --------------------------------------------------------------------------------------
+
+export interface ExecAction {
+  command?: string[];
+}
+export interface HTTPGetAction {
+  path?: string;
+  port: IntOrString;
+  host?: string;
+  scheme?: string;
+  httpHeaders?: { name: string; value: string }[];
+}
+export interface TCPSocketAction {
+  port: IntOrString;
+  host?: string;
+}
+
+export interface Probe {
+  exec?: ExecAction;
+  httpGet?: HTTPGetAction;
+  tcpSocket?: TCPSocketAction;
+  initialDelaySeconds?: number;
+  timeoutSeconds?: number;
+  periodSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface LifecycleHandler {
+  exec?: ExecAction;
+  httpGet?: HTTPGetAction;
+  tcpSocket?: TCPSocketAction;
+  sleep?: { seconds: number };
+}
+
+export interface EnvVarSource {
+  secretKeyRef?: { name: string; key: string; optional?: boolean };
+  configMapKeyRef?: { name: string; key: string; optional?: boolean };
+  fieldRef?: { fieldPath: string; apiVersion?: string };
+  resourceFieldRef?: { resource: string; containerName?: string; divisor?: string };
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  secretRef?: { name: string; optional?: boolean };
+  configMapRef?: { name: string; optional?: boolean };
+}
+
+export interface ContainerPort {
+  containerPort: number;
+  name?: string;
+  protocol?: string;
+  hostPort?: number;
+  hostIP?: string;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  privileged?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+}
+
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  fsGroup?: number;
+  supplementalGroups?: number[];
+  fsGroupChangePolicy?: string;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  ports?: ContainerPort[];
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  resources?: ResourceRequirements;
+  volumeMounts?: VolumeMount[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  securityContext?: SecurityContext;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+  restartPolicy?: string;
+}
+
+export interface Volume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  configMap?: { name: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
+  secret?: { secretName: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
+  hostPath?: { path: string; type?: string };
+  downwardAPI?: unknown;
+  projected?: unknown;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  values?: string[];
+}
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  namespaces?: string[];
+  namespaceSelector?: LabelSelector;
+  topologyKey: string;
+}
+export interface WeightedPodAffinityTerm {
+  weight: number;
+  podAffinityTerm: PodAffinityTerm;
+}
+export interface Affinity {
+  nodeAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+    preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
+  };
+  podAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+  };
+  podAntiAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+  };
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: "Exists" | "Equal";
+  value?: string;
+  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  tolerationSeconds?: number;
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+  labelSelector?: LabelSelector;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: Volume[];
+  restartPolicy?: "Always" | "OnFailure" | "Never";
+  terminationGracePeriodSeconds?: number;
+  activeDeadlineSeconds?: number;
+  dnsPolicy?: string;
+  nodeSelector?: Labels;
+  serviceAccountName?: string;
+  serviceAccount?: string;
+  nodeName?: string;
+  hostNetwork?: boolean;
+  securityContext?: PodSecurityContext;
+  hostname?: string;
+  subdomain?: string;
+  affinity?: Affinity;
+  schedulerName?: string;
+  tolerations?: Toleration[];
+  priority?: number;
+  priorityClassName?: string;
+  enableServiceLinks?: boolean;
+  preemptionPolicy?: string;
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+}
+
+export interface ContainerStateWaiting {
+  reason?: string;
+  message?: string;
+}
+export interface ContainerStateRunning {
+  startedAt?: string;
+}
+export interface ContainerStateTerminated {
+  exitCode: number;
+  signal?: number;
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  containerID?: string;
+}
+export interface ContainerState {
+  waiting?: ContainerStateWaiting;
+  running?: ContainerStateRunning;
+  terminated?: ContainerStateTerminated;
+}
+
+export interface ContainerStatus {
+  name: string;
+  state?: ContainerState;
+  lastState?: ContainerState;
+  ready: boolean;
+  restartCount: number;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  started?: boolean;
+}
+
+export interface PodCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface PodStatus {
+  phase?: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+  conditions?: PodCondition[];
+  message?: string;
+  reason?: string;
+  nominatedNodeName?: string;
+  hostIP?: string;
+  hostIPs?: { ip: string }[];
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  startTime?: string;
+  initContainerStatuses?: ContainerStatus[];
+  containerStatuses?: ContainerStatus[];
+  qosClass?: string;
+}
+
+export interface Pod extends KubeObject {
+  kind: "Pod";
+  spec: PodSpec;
+  status?: PodStatus;
+}
+
+export interface PodTemplateSpec {
+  metadata?: ObjectMeta;
+  spec: PodSpec;
+}
+
+// ---- Workloads --------------------------------------------------------------------------------
+
+export interface PersistentVolumeClaimTemplate {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec: PersistentVolumeClaimSpec;
+  status?: PersistentVolumeClaimStatus;
+}
+
+export interface StatefulSetSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+  serviceName?: string;
+  podManagementPolicy?: "OrderedReady" | "Parallel";
+  updateStrategy?: {
+    type?: "RollingUpdate" | "OnDelete";
+    rollingUpdate?: { partition?: number; maxUnavailable?: IntOrString };
+  };
+  revisionHistoryLimit?: number;
+  minReadySeconds?: number;
+  persistentVolumeClaimRetentionPolicy?: { whenDeleted?: "Retain" | "Delete"; whenScaled?: "Retain" | "Delete" };
+  ordinals?: { start?: number };
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas: number;
+  readyReplicas?: number;
+  currentReplicas?: number;
+  updatedReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  collisionCount?: number;
+  availableReplicas?: number;
+  conditions?: unknown[];
+}
+
+export interface StatefulSet extends KubeObject {
+  kind: "StatefulSet";
+  spec: StatefulSetSpec;
+  status?: StatefulSetStatus;
+}
+
+export interface ControllerRevision extends KubeObject {
+  kind: "ControllerRevision";
+  data?: unknown;
+  revision: number;
+}
+
+export interface DeploymentSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  strategy?: {
+    type?: "Recreate" | "RollingUpdate";
+    rollingUpdate?: { maxSurge?: IntOrString; maxUnavailable?: IntOrString };
+  };
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+  paused?: boolean;
+  progressDeadlineSeconds?: number;
+}
+
+export interface DeploymentCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface DeploymentStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  unavailableReplicas?: number;
+  conditions?: DeploymentCondition[];
+  collisionCount?: number;
+}
+
+export interface Deployment extends KubeObject {
+  kind: "Deployment";
+  spec: DeploymentSpec;
+  status?: DeploymentStatus;
+}
+
+export interface ReplicaSetSpec {
+  replicas?: number;
+  minReadySeconds?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+}
+
+export interface ReplicaSetStatus {
+  replicas: number;
+  fullyLabeledReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  observedGeneration?: number;
+}
+
+export interface ReplicaSet extends KubeObject {
+  kind: "ReplicaSet";
+  spec: ReplicaSetSpec;
+  status?: ReplicaSetStatus;
+}
+
+// ---- Services and networking ------------------------------------------------------------------
+
+export interface ServicePort {
+  name?: string;
+  protocol?: "TCP" | "UDP" | "SCTP";
+  port: number;
+  targetPort?: IntOrString;
+  nodePort?: number;
+  appProtocol?: string;
+}
+
+export interface ServiceSpec {
+  ports?: ServicePort[];
+  selector?: Labels;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  type?: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+  externalIPs?: string[];
+  sessionAffinity?: string;
+  externalName?: string;
+  externalTrafficPolicy?: string;
+  internalTrafficPolicy?: string;
+  publishNotReadyAddresses?: boolean;
+  ipFamilies?: string[];
+  ipFamilyPolicy?: string;
+  allocateLoadBalancerNodePorts?: boolean;
+}
+
+export interface Service extends KubeObject {
+  kind: "Service";
+  spec: ServiceSpec;
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+export interface EndpointAddress {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
+}
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol?: string;
+}
+export interface EndpointSubset {
+  addresses?: EndpointAddress[];
+  notReadyAddresses?: EndpointAddress[];
+  ports?: EndpointPort[];
+}
+export interface Endpoints extends KubeObject {
+  kind: "Endpoints";
+  subsets?: EndpointSubset[];
+}
+
+export interface EndpointSlice extends KubeObject {
+  kind: "EndpointSlice";
+  addressType: string;
+  endpoints: {
+    addresses: string[];
+    conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
+    hostname?: string;
+    nodeName?: string;
+    targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
+  }[];
+  ports?: EndpointPort[];
+}
+
+// ---- Nodes ------------------------------------------------------------------------------------
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  timeAdded?: string;
+}
+
+export interface NodeCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  lastHeartbeatTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface NodeSpec {
+  podCIDR?: string;
+  podCIDRs?: string[];
+  unschedulable?: boolean;
+  taints?: Taint[];
+  providerID?: string;
+}
+
+export interface NodeStatus {
+  capacity?: Record<string, string>;
+  allocatable?: Record<string, string>;
+  conditions?: NodeCondition[];
+  addresses?: { type: string; address: string }[];
+  nodeInfo?: {
+    kubeletVersion: string;
+    kubeProxyVersion?: string;
+    osImage: string;
+    kernelVersion: string;
+    containerRuntimeVersion: string;
+    operatingSystem: string;
+    architecture: string;
+    machineID?: string;
+    systemUUID?: string;
+    bootID?: string;
+  };
+  images?: { names: string[]; sizeBytes: number }[];
+  daemonEndpoints?: { kubeletEndpoint: { Port: number } };
+}
+
+export interface Node extends KubeObject {
+  kind: "Node";
+  spec: NodeSpec;
+  status?: NodeStatus;
+}
+
+export interface Namespace extends KubeObject {
+  kind: "Namespace";
+  spec?: { finalizers?: string[] };
+  status?: { phase?: "Active" | "Terminating" };
+}
+
+// ---- Storage ----------------------------------------------------------------------------------
+
+export type AccessMode = "ReadWriteOnce" | "ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOncePod";
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: AccessMode[];
+  resources?: ResourceRequirements;
+  storageClassName?: string;
+  volumeName?: string;
+  volumeMode?: "Filesystem" | "Block";
+  selector?: LabelSelector;
+  dataSource?: unknown;
+}
+
+export interface PersistentVolumeClaimStatus {
+  phase?: "Pending" | "Bound" | "Lost";
+  accessModes?: AccessMode[];
+  capacity?: Record<string, string>;
+  conditions?: unknown[];
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  kind: "PersistentVolumeClaim";
+  spec: PersistentVolumeClaimSpec;
+  status?: PersistentVolumeClaimStatus;
+}
+
+export interface PersistentVolumeSpec {
+  capacity?: Record<string, string>;
+  accessModes?: AccessMode[];
+  claimRef?: { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; resourceVersion?: string };
+  persistentVolumeReclaimPolicy?: "Retain" | "Delete" | "Recycle";
+  storageClassName?: string;
+  volumeMode?: "Filesystem" | "Block";
+  hostPath?: { path: string; type?: string };
+  local?: { path: string };
+  nodeAffinity?: { required?: { nodeSelectorTerms: NodeSelectorTerm[] } };
+  csi?: { driver: string; volumeHandle: string; fsType?: string; volumeAttributes?: Record<string, string> };
+  mountOptions?: string[];
+}
+
+export interface PersistentVolume extends KubeObject {
+  kind: "PersistentVolume";
+  spec: PersistentVolumeSpec;
+  status?: { phase?: "Pending" | "Available" | "Bound" | "Released" | "Failed"; reason?: string; message?: string; lastPhaseTransitionTime?: string };
+}
+
+export interface StorageClass extends KubeObject {
+  kind: "StorageClass";
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: "Retain" | "Delete";
+  volumeBindingMode?: "Immediate" | "WaitForFirstConsumer";
+  allowVolumeExpansion?: boolean;
+  mountOptions?: string[];
+}
+
+// ---- Config -----------------------------------------------------------------------------------
+
+export interface Secret extends KubeObject {
+  kind: "Secret";
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+export interface ConfigMap extends KubeObject {
+  kind: "ConfigMap";
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+// ---- Policy -----------------------------------------------------------------------------------
+
+export interface PodDisruptionBudgetSpec {
+  minAvailable?: IntOrString;
+  maxUnavailable?: IntOrString;
+  selector?: LabelSelector;
+  unhealthyPodEvictionPolicy?: "IfHealthyBudget" | "AlwaysAllow";
+}
+
+export interface PodDisruptionBudgetStatus {
+  observedGeneration?: number;
+  disruptedPods?: Record<string, string>;
+  disruptionsAllowed: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
+  conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; observedGeneration?: number }[];
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  kind: "PodDisruptionBudget";
+  spec: PodDisruptionBudgetSpec;
+  status?: PodDisruptionBudgetStatus;
+}
+
+// ---- Events -----------------------------------------------------------------------------------
+
+export interface ObjectReference {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  apiVersion?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+export interface Event extends KubeObject {
+  kind: "Event";
+  involvedObject: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: { component?: string; host?: string };
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  count?: number;
+  type?: "Normal" | "Warning";
+  eventTime?: string | null;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}

@@ -1,0 +1,2 @@
+export * from "./api/types.js";
+export * from "./runtime/index.js";

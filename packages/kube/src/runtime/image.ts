@@ -1,0 +1,181 @@
+import { FsError } from "@ksim/sim";
+import type { Executable } from "./process.js";
+
+/**
+ * Container images: a read-only filesystem layer plus the defaults a Dockerfile sets
+ * (entrypoint, cmd, env, user, working directory). Programs are files too: an executable whose
+ * bytes are `\x7fELF` + `ksim:<id>` runs the registered program `<id>`; one that starts with
+ * `#!` runs its interpreter on the script text. So `rm /usr/bin/x` breaks `x`, `cp` copies it,
+ * and a restarted container gets its image's files back.
+ */
+
+const ELF = "\x7fELFksim:";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The bytes of a native executable that runs registered program `id`. */
+export function nativeBinary(id: string): Uint8Array {
+  return encoder.encode(`${ELF}${id}\n`);
+}
+
+/** The program id of a native executable, or undefined for anything else. */
+export function nativeProgramId(data: Uint8Array): string | undefined {
+  if (data.length < ELF.length || data[0] !== 0x7f) return undefined;
+  const text = decoder.decode(data.subarray(0, Math.min(data.length, 256)));
+  if (!text.startsWith(ELF)) return undefined;
+  const end = text.indexOf("\n");
+  return text.slice(ELF.length, end < 0 ? undefined : end);
+}
+
+export type LowerEntry =
+  | { readonly type: "file"; readonly data: Uint8Array; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number }
+  | { readonly type: "dir"; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number }
+  | { readonly type: "symlink"; readonly target: string; readonly mtimeMs: number };
+
+/** A read-only bottom layer of an overlay filesystem: an image, or the user's real directory. */
+export interface LowerLayer {
+  lookup(path: string): LowerEntry | undefined;
+  /** Names in a directory of this layer (sorted), or undefined if it is not a directory here. */
+  children(path: string): readonly string[] | undefined;
+}
+
+/** How an image's files are written down. Strings are file contents. */
+export type ImageFileSpec =
+  | string
+  | { readonly content?: string | Uint8Array; readonly program?: string; readonly mode?: number; readonly uid?: number; readonly gid?: number }
+  | { readonly symlink: string }
+  | { readonly dir: true; readonly mode?: number; readonly uid?: number; readonly gid?: number };
+
+/** An immutable, shared image layer; built once per image and never copied per container. */
+export class ImageLayer implements LowerLayer {
+  private readonly entries = new Map<string, LowerEntry>();
+  private readonly dirs = new Map<string, string[]>();
+
+  /** `mtimeMs` is the image build time shown by `ls -l` for files nobody changed. */
+  constructor(files: Readonly<Record<string, ImageFileSpec>>, mtimeMs: number, base?: ImageLayer) {
+    if (base !== undefined) {
+      for (const [p, e] of base.entries) this.entries.set(p, e);
+      for (const [p, c] of base.dirs) this.dirs.set(p, [...c]);
+    } else {
+      this.setDir("/", { mode: 0o755, uid: 0, gid: 0 }, mtimeMs);
+    }
+    for (const path of Object.keys(files).sort()) {
+      const spec = files[path]!;
+      this.ensureParents(path, mtimeMs);
+      if (typeof spec === "string") {
+        this.setEntry(path, { type: "file", data: encoder.encode(spec), mode: 0o644, uid: 0, gid: 0, mtimeMs });
+      } else if ("symlink" in spec) {
+        this.setEntry(path, { type: "symlink", target: spec.symlink, mtimeMs });
+      } else if ("dir" in spec) {
+        this.setDir(path, spec, mtimeMs);
+      } else {
+        const data =
+          spec.program !== undefined
+            ? nativeBinary(spec.program)
+            : typeof spec.content === "string"
+              ? encoder.encode(spec.content)
+              : (spec.content ?? new Uint8Array());
+        const mode = spec.mode ?? (spec.program !== undefined ? 0o755 : 0o644);
+        this.setEntry(path, { type: "file", data, mode, uid: spec.uid ?? 0, gid: spec.gid ?? 0, mtimeMs });
+      }
+    }
+    for (const c of this.dirs.values()) c.sort();
+  }
+
+  lookup(path: string): LowerEntry | undefined {
+    return this.entries.get(path);
+  }
+
+  children(path: string): readonly string[] | undefined {
+    return this.dirs.get(path);
+  }
+
+  private setDir(path: string, spec: { mode?: number; uid?: number; gid?: number }, mtimeMs: number): void {
+    this.setEntry(path, { type: "dir", mode: spec.mode ?? 0o755, uid: spec.uid ?? 0, gid: spec.gid ?? 0, mtimeMs });
+    if (!this.dirs.has(path)) this.dirs.set(path, []);
+  }
+
+  private setEntry(path: string, entry: LowerEntry): void {
+    const existed = this.entries.has(path);
+    this.entries.set(path, entry);
+    if (path !== "/" && !existed) {
+      const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+      this.dirs.get(parent)!.push(path.slice(path.lastIndexOf("/") + 1));
+    }
+    if (entry.type !== "dir") this.dirs.delete(path);
+  }
+
+  private ensureParents(path: string, mtimeMs: number): void {
+    if (!path.startsWith("/") || path === "/") throw new FsError("EINVAL", path);
+    const parts = path.split("/").filter(Boolean);
+    let cur = "";
+    for (let i = 0; i < parts.length - 1; i++) {
+      cur += "/" + parts[i];
+      const e = this.entries.get(cur);
+      if (e === undefined) this.setDir(cur, {}, mtimeMs);
+      else if (e.type !== "dir") throw new FsError("ENOTDIR", cur);
+    }
+  }
+}
+
+export interface ImageDefinition {
+  /** Repositories this image answers to, without tag: `registry.k8s.io/nginx-slim`. */
+  readonly repositories: readonly string[];
+  readonly layer: ImageLayer;
+  readonly entrypoint?: readonly string[];
+  readonly cmd?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly workingDir?: string;
+  /** Default user id (Dockerfile USER); the pod's securityContext overrides it. */
+  readonly user?: number;
+  /** Compressed size; pull time grows with it. */
+  readonly sizeBytes: number;
+}
+
+/** Splits `registry/repo:tag@digest` into a normalized repository and tag. */
+export function parseImageRef(ref: string): { repository: string; tag: string } {
+  let rest = ref;
+  const at = rest.indexOf("@");
+  if (at >= 0) rest = rest.slice(0, at);
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  let tag = "latest";
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { repository: normalizeRepository(rest), tag };
+}
+
+function normalizeRepository(repo: string): string {
+  if (repo.startsWith("docker.io/library/")) return repo.slice("docker.io/library/".length);
+  if (repo.startsWith("docker.io/")) return repo.slice("docker.io/".length);
+  if (repo.startsWith("index.docker.io/library/")) return repo.slice("index.docker.io/library/".length);
+  return repo;
+}
+
+/**
+ * The images and programs a cluster can run. Application packages register theirs; users may
+ * register their own before building a cluster.
+ */
+export class ImageRegistry {
+  private readonly images = new Map<string, ImageDefinition>();
+  private readonly programs = new Map<string, Executable>();
+
+  registerImage(image: ImageDefinition): void {
+    for (const r of image.repositories) this.images.set(normalizeRepository(r), image);
+  }
+
+  registerProgram(id: string, program: Executable): void {
+    this.programs.set(id, program);
+  }
+
+  /** The image for a reference such as `mysql:8.0`, whatever its tag, or undefined. */
+  resolveImage(ref: string): ImageDefinition | undefined {
+    return this.images.get(parseImageRef(ref).repository);
+  }
+
+  program(id: string): Executable | undefined {
+    return this.programs.get(id);
+  }
+}

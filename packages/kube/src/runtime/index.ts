@@ -1,0 +1,5 @@
+export * from "./fs.js";
+export * from "./streams.js";
+export * from "./image.js";
+export * from "./layered-fs.js";
+export * from "./process.js";

@@ -1,0 +1,401 @@
+import { FsError, type Sim, Volume } from "@ksim/sim";
+import { checkAccess, dirname, type Credentials, type FileStat, type FileSystem } from "./fs.js";
+import type { LowerEntry, LowerLayer } from "./image.js";
+
+export interface Mount {
+  /** Absolute path inside the container. */
+  readonly path: string;
+  readonly volume: Volume;
+  /** Directory inside the volume that appears at `path` (volumeMounts.subPath). */
+  readonly subPath: string;
+  readonly readOnly: boolean;
+}
+
+const MAX_SYMLINKS = 40;
+const textDecoder = new TextDecoder();
+
+type Located =
+  | { readonly kind: "mount"; readonly mount: Mount; readonly rel: string }
+  | { readonly kind: "overlay"; readonly path: string };
+
+/**
+ * A container's root filesystem the way overlayfs builds it: the image as a shared read-only
+ * lower layer, a private writable upper layer (copy-up on write, whiteouts for deletions), and
+ * volumes mounted over directories. A restarted container gets a new upper layer, so its own
+ * changes vanish while its volumes keep theirs.
+ */
+export class LayeredFs {
+  private readonly upper: Volume;
+  private readonly whiteouts = new Set<string>();
+  private mounts: Mount[] = [];
+
+  constructor(
+    sim: Sim,
+    private readonly lower: LowerLayer,
+    id: string,
+  ) {
+    this.upper = new Volume(sim, `${id}-upper`);
+    const root = lower.lookup("/");
+    if (root !== undefined && root.type === "dir") this.upper.chmod("/", root.mode);
+  }
+
+  /** Mounts a volume at `path` (creating the mount point in the image view as the runtime does). */
+  mount(m: Mount): void {
+    if (!this.existsOverlay(m.path)) this.upperMkdirs(m.path);
+    this.mounts = [...this.mounts.filter((x) => x.path !== m.path), m].sort((a, b) => b.path.length - a.path.length);
+  }
+
+  /** A view with the given credentials. */
+  view(cred: Credentials): FileSystem {
+    return new LayeredView(this, cred);
+  }
+
+  // ---- resolution -----------------------------------------------------------------------
+
+  /** Resolves symlinks (found in the lower layer) and finds which layer or mount owns a path. */
+  locate(path: string, followLast = true): Located {
+    let parts = path.split("/").filter(Boolean);
+    let hops = 0;
+    for (let i = 0; i < parts.length; i++) {
+      if (!followLast && i === parts.length - 1) break;
+      const prefix = "/" + parts.slice(0, i + 1).join("/");
+      if (this.mountFor(prefix) !== undefined) continue;
+      if (this.hidden(prefix) || this.upper.exists(prefix)) continue;
+      const e = this.lower.lookup(prefix);
+      if (e?.type === "symlink") {
+        if (++hops > MAX_SYMLINKS) throw new FsError("ELOOP", path);
+        const target = e.target.startsWith("/") ? e.target : `${dirname(prefix)}/${e.target}`;
+        parts = [...target.split("/").filter(Boolean), ...parts.slice(i + 1)];
+        const norm: string[] = [];
+        for (const p of parts) {
+          if (p === ".") continue;
+          if (p === "..") norm.pop();
+          else norm.push(p);
+        }
+        parts = norm;
+        i = -1;
+      }
+    }
+    const full = "/" + parts.join("/");
+    const m = this.mountFor(full);
+    if (m !== undefined) {
+      const tail = full.slice(m.path.length);
+      return { kind: "mount", mount: m, rel: joinRel(m.subPath, tail) };
+    }
+    return { kind: "overlay", path: full };
+  }
+
+  private mountFor(path: string): Mount | undefined {
+    for (const m of this.mounts) {
+      if (path === m.path || path.startsWith(m.path === "/" ? "/" : m.path + "/")) return m;
+    }
+    return undefined;
+  }
+
+  /** Deleted in the upper layer (the path or one of its ancestors has a whiteout). */
+  private hidden(path: string): boolean {
+    if (this.whiteouts.size === 0) return false;
+    let p = path;
+    for (;;) {
+      if (this.whiteouts.has(p)) return !this.upper.exists(p);
+      if (p === "/") return false;
+      p = dirname(p);
+    }
+  }
+
+  private lowerEntry(path: string): LowerEntry | undefined {
+    return this.hidden(path) ? undefined : this.lower.lookup(path);
+  }
+
+  private existsOverlay(path: string): boolean {
+    return this.upper.exists(path) || this.lowerEntry(path) !== undefined;
+  }
+
+  // ---- operations used by views -----------------------------------------------------------
+
+  stat(path: string, followLast: boolean): FileStat {
+    const loc = this.locate(path, followLast);
+    if (loc.kind === "mount") {
+      const st = loc.mount.volume.stat(loc.rel);
+      return st;
+    }
+    if (this.upper.exists(loc.path)) return this.upper.stat(loc.path);
+    const e = this.lowerEntry(loc.path);
+    if (e === undefined) throw new FsError("ENOENT", path);
+    if (e.type === "symlink") {
+      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, mtimeMs: e.mtimeMs, nlink: 1 };
+    }
+    if (e.type === "dir") {
+      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, mtimeMs: e.mtimeMs, nlink: 2 };
+    }
+    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, mtimeMs: e.mtimeMs, nlink: 1 };
+  }
+
+  readlink(path: string): string {
+    const loc = this.locate(path, false);
+    const e = loc.kind === "overlay" && !this.upper.exists(loc.path) ? this.lowerEntry(loc.path) : undefined;
+    if (e?.type !== "symlink") throw new FsError("EINVAL", path);
+    return e.target;
+  }
+
+  readdir(path: string): string[] {
+    const loc = this.locate(path);
+    if (loc.kind === "mount") return loc.mount.volume.readdir(loc.rel);
+    const names = new Set<string>();
+    const upperDir = this.upper.exists(loc.path) ? this.upper.stat(loc.path) : undefined;
+    if (upperDir !== undefined && upperDir.type !== "dir") throw new FsError("ENOTDIR", path);
+    if (upperDir !== undefined) for (const n of this.upper.readdir(loc.path)) names.add(n);
+    const lower = this.hidden(loc.path) ? undefined : this.lower.children(loc.path);
+    if (lower === undefined && upperDir === undefined) {
+      if (this.lowerEntry(loc.path) !== undefined) throw new FsError("ENOTDIR", path);
+      throw new FsError("ENOENT", path);
+    }
+    for (const n of lower ?? []) {
+      const child = loc.path === "/" ? `/${n}` : `${loc.path}/${n}`;
+      if (!this.whiteouts.has(child) || this.upper.exists(child)) names.add(n);
+    }
+    // Mount points appear even where the image has no such directory.
+    for (const m of this.mounts) if (dirname(m.path) === loc.path && m.path !== "/") names.add(m.path.slice(m.path.lastIndexOf("/") + 1));
+    return [...names].sort();
+  }
+
+  readFile(path: string, cred: Credentials): Uint8Array {
+    const loc = this.locate(path);
+    const st = this.stat(path, true);
+    if (st.type === "dir") throw new FsError("EISDIR", path);
+    checkAccess(cred, st, 4, path);
+    if (loc.kind === "mount") return loc.mount.volume.readFile(loc.rel);
+    if (this.upper.exists(loc.path)) return this.upper.readFile(loc.path);
+    const e = this.lowerEntry(loc.path);
+    if (e?.type !== "file") throw new FsError("ENOENT", path);
+    return e.data;
+  }
+
+  write(path: string, data: Uint8Array | string, append: boolean, cred: Credentials, mode: number | undefined): void {
+    const loc = this.locate(path);
+    const exists = this.existsAt(loc);
+    if (exists) {
+      const st = this.stat(path, true);
+      if (st.type === "dir") throw new FsError("EISDIR", path);
+      checkAccess(cred, st, 2, path);
+    } else {
+      this.checkParentWritable(path, cred);
+    }
+    const own = { mode: mode ?? 0o644, uid: cred.uid, gid: cred.gid };
+    if (loc.kind === "mount") {
+      if (loc.mount.readOnly) throw new FsError("EROFS", path);
+      if (append) loc.mount.volume.appendFile(loc.rel, data, own);
+      else loc.mount.volume.writeFile(loc.rel, data, own);
+      return;
+    }
+    this.copyUp(loc.path);
+    if (append) this.upper.appendFile(loc.path, data, own);
+    else this.upper.writeFile(loc.path, data, own);
+    this.whiteouts.delete(loc.path);
+  }
+
+  fsync(path: string): void {
+    const loc = this.locate(path);
+    if (loc.kind === "mount") loc.mount.volume.fsync(loc.rel);
+    else if (this.upper.exists(loc.path)) this.upper.fsync(loc.path);
+  }
+
+  mkdir(path: string, cred: Credentials, recursive: boolean, mode: number): void {
+    const loc = this.locate(path);
+    if (this.existsAt(loc)) {
+      if (recursive && this.stat(path, true).type === "dir") return;
+      throw new FsError("EEXIST", path);
+    }
+    if (recursive && path !== "/" && !this.existsAt(this.locate(dirname(path)))) this.mkdir(dirname(path), cred, true, mode);
+    this.checkParentWritable(path, cred);
+    const own = { mode, uid: cred.uid, gid: cred.gid };
+    if (loc.kind === "mount") {
+      if (loc.mount.readOnly) throw new FsError("EROFS", path);
+      loc.mount.volume.mkdir(loc.rel, own);
+      return;
+    }
+    this.upperMkdirs(dirname(loc.path));
+    this.upper.mkdir(loc.path, own);
+    // A directory made where a deleted lower directory was must not show the old entries.
+    if (this.whiteouts.has(loc.path)) this.opaque(loc.path);
+  }
+
+  unlink(path: string, cred: Credentials): void {
+    const loc = this.locate(path, false);
+    this.checkParentWritable(path, cred);
+    if (loc.kind === "mount") {
+      if (loc.mount.readOnly) throw new FsError("EROFS", path);
+      loc.mount.volume.unlink(loc.rel);
+      return;
+    }
+    const inUpper = this.upper.exists(loc.path);
+    const e = this.lowerEntry(loc.path);
+    if (!inUpper && e === undefined) throw new FsError("ENOENT", path);
+    if (inUpper) this.upper.unlink(loc.path);
+    else if (e?.type === "dir") throw new FsError("EISDIR", path);
+    if (e !== undefined) this.whiteouts.add(loc.path);
+  }
+
+  rmdir(path: string, cred: Credentials, recursive: boolean): void {
+    const loc = this.locate(path, false);
+    this.checkParentWritable(path, cred);
+    if (loc.kind === "mount") {
+      if (loc.mount.readOnly) throw new FsError("EROFS", path);
+      loc.mount.volume.rmdir(loc.rel, { recursive });
+      return;
+    }
+    const names = this.readdir(path);
+    if (names.length > 0 && !recursive) throw new FsError("ENOTEMPTY", path);
+    if (this.upper.exists(loc.path)) this.upper.rmdir(loc.path, { recursive: true });
+    if (this.lowerEntry(loc.path) !== undefined) this.whiteouts.add(loc.path);
+  }
+
+  rename(from: string, to: string, cred: Credentials): void {
+    const a = this.locate(from, false);
+    const b = this.locate(to, false);
+    this.checkParentWritable(from, cred);
+    this.checkParentWritable(to, cred);
+    if (a.kind === "mount" && b.kind === "mount" && a.mount.volume === b.mount.volume) {
+      if (a.mount.readOnly) throw new FsError("EROFS", from);
+      a.mount.volume.rename(a.rel, b.rel);
+      return;
+    }
+    if (a.kind !== "overlay" || b.kind !== "overlay") throw new FsError("EXDEV", to);
+    const st = this.stat(from, false);
+    if (st.type === "dir" && !this.upper.exists(a.path)) throw new FsError("EXDEV", from);
+    this.copyUp(a.path);
+    this.upperMkdirs(dirname(b.path));
+    this.upper.rename(a.path, b.path);
+    this.whiteouts.delete(b.path);
+    if (this.lowerEntry(a.path) !== undefined) this.whiteouts.add(a.path);
+  }
+
+  chmod(path: string, mode: number, cred: Credentials): void {
+    const st = this.stat(path, true);
+    if (cred.uid !== 0 && cred.uid !== st.uid) throw new FsError("EACCES", path);
+    const loc = this.locate(path);
+    if (loc.kind === "mount") return loc.mount.volume.chmod(loc.rel, mode);
+    this.copyUp(loc.path);
+    this.upper.chmod(loc.path, mode);
+  }
+
+  chown(path: string, uid: number, gid: number, cred: Credentials): void {
+    if (cred.uid !== 0) throw new FsError("EACCES", path);
+    const loc = this.locate(path);
+    if (loc.kind === "mount") return loc.mount.volume.chown(loc.rel, uid, gid);
+    this.copyUp(loc.path);
+    this.upper.chown(loc.path, uid, gid);
+  }
+
+  private existsAt(loc: Located): boolean {
+    return loc.kind === "mount" ? loc.mount.volume.exists(loc.rel) : this.existsOverlay(loc.path);
+  }
+
+  private checkParentWritable(path: string, cred: Credentials): void {
+    const parent = dirname(path);
+    let st: FileStat;
+    try {
+      st = this.stat(parent, true);
+    } catch (e) {
+      if (e instanceof FsError) throw new FsError(e.code, path);
+      throw e;
+    }
+    if (st.type !== "dir") throw new FsError("ENOTDIR", path);
+    checkAccess(cred, st, 2, path);
+  }
+
+  /** Copies a lower file or directory (and its parents) into the upper layer before changing it. */
+  private copyUp(path: string): void {
+    if (this.upper.exists(path)) return;
+    const e = this.lowerEntry(path);
+    this.upperMkdirs(dirname(path));
+    if (e === undefined) return;
+    if (e.type === "file") {
+      this.upper.writeFile(path, e.data, { mode: e.mode, uid: e.uid, gid: e.gid });
+      this.upper.fsync(path);
+    } else if (e.type === "dir") {
+      this.upper.mkdir(path, { mode: e.mode, uid: e.uid, gid: e.gid });
+    }
+  }
+
+  /** Creates `path` and its ancestors in the upper layer with the lower layer's ownership. */
+  private upperMkdirs(path: string): void {
+    if (path === "/" || this.upper.exists(path)) return;
+    this.upperMkdirs(dirname(path));
+    const e = this.lowerEntry(path);
+    const own = e?.type === "dir" ? { mode: e.mode, uid: e.uid, gid: e.gid } : { mode: 0o755, uid: 0, gid: 0 };
+    this.upper.mkdir(path, own);
+  }
+
+  /** Hides every lower entry below `path` (an opaque directory). */
+  private opaque(path: string): void {
+    for (const n of this.lower.children(path) ?? []) this.whiteouts.add(`${path}/${n}`);
+    this.whiteouts.delete(path);
+  }
+}
+
+function joinRel(subPath: string, tail: string): string {
+  const s = subPath === "" ? "" : "/" + subPath.replace(/^\/+|\/+$/g, "");
+  return (s + tail) || "/";
+}
+
+class LayeredView implements FileSystem {
+  constructor(
+    private readonly fs: LayeredFs,
+    private readonly cred: Credentials,
+  ) {}
+  stat(path: string): FileStat {
+    return this.fs.stat(path, true);
+  }
+  lstat(path: string): FileStat {
+    return this.fs.stat(path, false);
+  }
+  readlink(path: string): string {
+    return this.fs.readlink(path);
+  }
+  exists(path: string): boolean {
+    try {
+      this.fs.stat(path, true);
+      return true;
+    } catch (e) {
+      if (e instanceof FsError) return false;
+      throw e;
+    }
+  }
+  readdir(path: string): string[] {
+    return this.fs.readdir(path);
+  }
+  readFile(path: string): Uint8Array {
+    return this.fs.readFile(path, this.cred);
+  }
+  readText(path: string): string {
+    return textDecoder.decode(this.fs.readFile(path, this.cred));
+  }
+  writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
+    this.fs.write(path, data, false, this.cred, options.mode);
+  }
+  appendFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
+    this.fs.write(path, data, true, this.cred, options.mode);
+  }
+  fsync(path: string): void {
+    this.fs.fsync(path);
+  }
+  mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): void {
+    this.fs.mkdir(path, this.cred, options.recursive ?? false, options.mode ?? 0o755);
+  }
+  rmdir(path: string, options: { recursive?: boolean } = {}): void {
+    this.fs.rmdir(path, this.cred, options.recursive ?? false);
+  }
+  unlink(path: string): void {
+    this.fs.unlink(path, this.cred);
+  }
+  rename(from: string, to: string): void {
+    this.fs.rename(from, to, this.cred);
+  }
+  chmod(path: string, mode: number): void {
+    this.fs.chmod(path, mode, this.cred);
+  }
+  chown(path: string, uid: number, gid: number): void {
+    this.fs.chown(path, uid, gid, this.cred);
+  }
+}

@@ -1,0 +1,528 @@
+import {
+  Future,
+  Task,
+  type Address,
+  type Connection,
+  type DatagramHandler,
+  type Host,
+  type Listener,
+  type Proc,
+  type Random,
+  type Sim,
+  type Timer,
+  type Waitable,
+} from "@ksim/sim";
+import { resolvePath, type Credentials, type FileSystem } from "./fs.js";
+import { nativeProgramId, type ImageRegistry } from "./image.js";
+import { devNull, type InputStream, type OutputStream } from "./streams.js";
+
+/**
+ * Simulated processes. A program is a generator function over a ProcessContext — the system
+ * calls a process can make — returning its exit code. Daemons start event-driven machinery
+ * (listeners, timers) and then wait for `ctx.exited`; tools run sequentially and return.
+ * Every socket and timer a process opens is released when it exits, as the kernel does.
+ */
+export type Executable = (ctx: ProcessContext) => Proc<number>;
+
+export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGTERM";
+
+export const SIGNALS: Readonly<Record<Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGTERM: 15,
+};
+
+/** Parses `TERM`, `SIGTERM`, `15` or `-9` style signal names; undefined if unknown. */
+export function parseSignal(s: string): Signal | undefined {
+  const t = s.replace(/^-/, "").toUpperCase();
+  if (/^\d+$/.test(t)) return (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === Number(t));
+  const name = (t.startsWith("SIG") ? t : `SIG${t}`) as Signal;
+  return name in SIGNALS ? name : undefined;
+}
+
+/** The network as a process sees it: the pod's address, plus the cluster's DNS. */
+export interface NetStack {
+  readonly ip: string | undefined;
+  listen(port: number, onConnection: (conn: Connection) => void): Listener;
+  /** Opens a stream to an IP address (resolve names first with `resolve`). */
+  connect(ip: string, port: number, options?: { timeoutMs?: number }): Connection;
+  bindDatagram(port: number, handler: DatagramHandler): Listener;
+  sendDatagram(fromPort: number, to: Address, payload: unknown): void;
+  /** A records for a name, applying the search domains of /etc/resolv.conf; [] if none. */
+  resolve(name: string): string[];
+  /** The name a PTR lookup gives for an IP, if any. */
+  reverse(ip: string): string | undefined;
+  /** The cluster DNS server address (what nslookup prints as Server). */
+  readonly nameserver: string;
+}
+
+/** What a pod's (or the host's) network provides to the processes running in it. */
+export interface NetworkNamespace {
+  readonly host: Host;
+  resolve(name: string): string[];
+  reverse(ip: string): string | undefined;
+  readonly nameserver: string;
+}
+
+export interface SpawnOptions {
+  readonly env?: ReadonlyMap<string, string>;
+  readonly cwd?: string;
+  readonly stdin?: InputStream;
+  readonly stdout?: OutputStream;
+  readonly stderr?: OutputStream;
+  readonly cred?: Credentials;
+}
+
+/** Resource figures `ps -l` shows; programs set them to look like what they model. */
+export interface ProcessStats {
+  /** Virtual size in pages (ps SZ column). */
+  sizePages: number;
+  /** Fraction of one CPU the process uses (TIME column grows with it). */
+  cpu: number;
+}
+
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly commandLine: string;
+  readonly startedAt: number;
+  readonly cpuMs: number;
+  readonly stats: ProcessStats;
+  readonly state: "R" | "S";
+}
+
+/** Why a program could not be started; shells print the message and exit with `status`. */
+export class SpawnError extends Error {
+  override name = "SpawnError";
+  constructor(
+    readonly command: string,
+    readonly reason: "not found" | "Permission denied" | "Exec format error" | "Is a directory",
+  ) {
+    super(`${command}: ${reason}`);
+  }
+  /** 127 for a missing command, 126 for one that exists but cannot run. */
+  get status(): number {
+    return this.reason === "not found" ? 127 : 126;
+  }
+}
+
+export interface ChildProcess {
+  readonly pid: number;
+  /** Resolves with the exit status (128 + signal number when killed by a signal). */
+  readonly exited: Waitable<number>;
+  signal(signal: Signal): void;
+}
+
+/** The system calls available to a program. */
+export interface ProcessContext {
+  readonly sim: Sim;
+  readonly pid: number;
+  readonly ppid: number;
+  readonly argv: readonly string[];
+  /** This process's environment; changes affect only it and children spawned afterwards. */
+  readonly env: Map<string, string>;
+  cwd: string;
+  readonly cred: Credentials;
+  readonly fs: FileSystem;
+  readonly stdin: InputStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly net: NetStack;
+  /** A random stream for this process (derived from the cluster seed and the process identity). */
+  readonly random: Random;
+  /** The UTS hostname (the pod's hostname). */
+  readonly hostname: string;
+  readonly stats: ProcessStats;
+  /** Resolves with this process's exit status once it has exited. */
+  readonly exited: Waitable<number>;
+  /** Resolves a path against the working directory. */
+  resolve(path: string): string;
+  /** Finds an executable through PATH (or a path containing '/'); throws SpawnError. */
+  which(command: string): string;
+  /** Starts a child process running `argv[0]`; throws SpawnError if it cannot start. */
+  spawn(argv: readonly string[], options?: SpawnOptions): ChildProcess;
+  /** Runs a child to completion and returns its status (`yield* ctx.run([...])`). */
+  run(argv: readonly string[], options?: SpawnOptions): Proc<number>;
+  /** Replaces this program with another, keeping the pid: `return yield* ctx.exec([...])`. */
+  exec(argv: readonly string[]): Proc<number>;
+  /** Processes visible in this PID namespace. */
+  processes(): ProcessInfo[];
+  /** Sends a signal to a process in the same PID namespace; false if there is no such process. */
+  kill(pid: number, signal: Signal): boolean;
+  /** Handles signals instead of the default action (terminate). SIGKILL cannot be handled. */
+  onSignal(handler: ((signal: Signal) => void) | undefined): void;
+  /** Runs fn after ms unless the process has exited by then. */
+  timer(ms: number, fn: () => void): Timer;
+  cancelTimer(timer: Timer | undefined): void;
+  /** Terminates the process with `status` (from callbacks; a generator simply returns). */
+  exit(status: number): void;
+}
+
+/** What every process of a PID namespace shares: a root filesystem, a network, a hostname. */
+export interface ProcessEnvironment {
+  readonly sim: Sim;
+  readonly registry: ImageRegistry;
+  /** The filesystem seen with given credentials. */
+  fsFor(cred: Credentials): FileSystem;
+  readonly network: NetworkNamespace;
+  readonly hostname: string;
+  /** Stream for per-process random numbers. */
+  readonly random: Random;
+  /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
+  readonly name: string;
+}
+
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** One PID namespace: a container's processes, or the host's. */
+export class ProcessTable {
+  private readonly procs = new Map<number, SimProcess>();
+  private nextPid = 1;
+  /** Called when pid 1 exits: the container is over. */
+  onInitExit: ((status: number) => void) | undefined;
+
+  constructor(readonly env: ProcessEnvironment) {}
+
+  /** Starts a process; ppid 0 for the init process and for `kubectl exec` sessions. */
+  spawn(argv: readonly string[], options: SpawnOptions & { readonly ppid?: number } = {}): SimProcess {
+    const cred = options.cred ?? { uid: 0, gid: 0 };
+    const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, {
+      env: new Map(options.env ?? []),
+      cwd: options.cwd ?? "/",
+      cred,
+      stdin: options.stdin ?? devNull,
+      stdout: options.stdout ?? devNull,
+      stderr: options.stderr ?? devNull,
+    });
+    const program = proc.load(argv);
+    this.procs.set(proc.pid, proc);
+    proc.start(program);
+    return proc;
+  }
+
+  /** Reserves pids as short-lived helper processes would have (keeps ps output realistic). */
+  burnPids(n: number): void {
+    this.nextPid += n;
+  }
+
+  get(pid: number): SimProcess | undefined {
+    return this.procs.get(pid);
+  }
+
+  list(): ProcessInfo[] {
+    return [...this.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => p.info());
+  }
+
+  kill(pid: number, signal: Signal): boolean {
+    const p = this.procs.get(pid);
+    if (p === undefined) return false;
+    p.signal(signal);
+    return true;
+  }
+
+  /** Kills every process (SIGKILL): the container stopped. */
+  killAll(): void {
+    for (const p of [...this.procs.values()].sort((a, b) => a.pid - b.pid)) p.signal("SIGKILL");
+  }
+
+  get size(): number {
+    return this.procs.size;
+  }
+
+  /** @internal */
+  reap(proc: SimProcess, status: number): void {
+    this.procs.delete(proc.pid);
+    for (const p of this.procs.values()) if (p.ppid === proc.pid) p.ppid = 1;
+    if (proc.pid === 1) this.onInitExit?.(status);
+  }
+}
+
+interface ProcState {
+  env: Map<string, string>;
+  cwd: string;
+  cred: Credentials;
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+/** A process; implements the system calls its program makes. */
+export class SimProcess implements ProcessContext, ChildProcess {
+  readonly sim: Sim;
+  argv: readonly string[];
+  readonly env: Map<string, string>;
+  cwd: string;
+  readonly cred: Credentials;
+  readonly stdin: InputStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly fs: FileSystem;
+  readonly net: NetStack;
+  readonly random: Random;
+  readonly startedAt: number;
+  readonly stats: ProcessStats = { sizePages: 1127, cpu: 0.0005 };
+  private readonly exitFuture = new Future<number>();
+  private task: Task<number> | undefined;
+  private handler: ((signal: Signal) => void) | undefined;
+  private readonly timers = new Set<Timer>();
+  private readonly listeners = new Set<Listener>();
+  private status: number | undefined;
+
+  constructor(
+    private readonly table: ProcessTable,
+    readonly pid: number,
+    public ppid: number,
+    argv: readonly string[],
+    state: ProcState,
+  ) {
+    const env = table.env;
+    this.sim = env.sim;
+    this.argv = argv;
+    this.env = state.env;
+    this.cwd = state.cwd;
+    this.cred = state.cred;
+    this.stdin = state.stdin;
+    this.stdout = state.stdout;
+    this.stderr = state.stderr;
+    this.fs = env.fsFor(state.cred);
+    this.random = env.random.fork(`pid-${pid}-${env.sim.now}`);
+    this.startedAt = env.sim.now;
+    this.net = new ProcessNet(this, env.network);
+  }
+
+  get hostname(): string {
+    return this.table.env.hostname;
+  }
+
+  get exited(): Waitable<number> {
+    return this.exitFuture;
+  }
+
+  get alive(): boolean {
+    return this.status === undefined;
+  }
+
+  resolve(path: string): string {
+    return resolvePath(this.cwd, path);
+  }
+
+  which(command: string): string {
+    if (command.includes("/")) {
+      const p = this.resolve(command);
+      if (!this.fs.exists(p)) throw new SpawnError(command, "not found");
+      return p;
+    }
+    for (const dir of (this.env.get("PATH") ?? DEFAULT_PATH).split(":")) {
+      if (dir === "") continue;
+      const p = `${dir.replace(/\/+$/, "")}/${command}`;
+      if (this.fs.exists(p) && this.fs.stat(p).type === "file") return p;
+    }
+    throw new SpawnError(command, "not found");
+  }
+
+  /** @internal resolves argv[0] to a program, following #! interpreters. */
+  load(argv: readonly string[], depth = 0): { program: Executable; argv: readonly string[] } {
+    const command = argv[0];
+    if (command === undefined || command === "") throw new SpawnError("", "not found");
+    const path = this.which(command);
+    const st = this.fs.stat(path);
+    if (st.type === "dir") throw new SpawnError(command, "Is a directory");
+    if (this.cred.uid !== 0 ? !canExec(this.cred, st) : (st.mode & 0o111) === 0) {
+      throw new SpawnError(command, "Permission denied");
+    }
+    const data = this.fs.readFile(path);
+    const id = nativeProgramId(data);
+    if (id !== undefined) {
+      const program = this.table.env.registry.program(id);
+      if (program === undefined) throw new SpawnError(command, "Exec format error");
+      return { program, argv };
+    }
+    if (depth > 4) throw new SpawnError(command, "Exec format error");
+    // A script: `#!interpreter [arg]`, or no #! at all (ENOEXEC: run it with /bin/sh).
+    let interp = ["/bin/sh"];
+    if (data[0] === 0x23 && data[1] === 0x21) {
+      const end = data.indexOf(0x0a);
+      const line = new TextDecoder().decode(data.subarray(2, end < 0 ? data.length : end)).trim();
+      const parts = line.split(/\s+/);
+      interp = parts[0] === "/usr/bin/env" ? parts.slice(1) : parts;
+    }
+    return this.load([...interp, path, ...argv.slice(1)], depth + 1);
+  }
+
+  /** @internal */
+  start(loaded: { program: Executable; argv: readonly string[] }): void {
+    this.argv = loaded.argv;
+    const body = loaded.program(this);
+    this.task = new Task(this.sim, body, `proc:${this.table.env.name}:${this.pid}`);
+    this.task.subscribe((outcome) => {
+      if (outcome.ok) this.finish(outcome.value);
+      else if (!("killed" in outcome)) {
+        const err = outcome.error;
+        const what = `${this.table.env.name} pid ${this.pid} (${this.argv.join(" ")})`;
+        this.sim.trace.record("proc.crash", { proc: what, error: String(err) });
+        throw new Error(`program crashed in ${what}: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    });
+  }
+
+  spawn(argv: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    return this.table.spawn(argv, {
+      env: options.env ?? this.env,
+      cwd: options.cwd ?? this.cwd,
+      cred: options.cred ?? this.cred,
+      stdin: options.stdin ?? this.stdin,
+      stdout: options.stdout ?? this.stdout,
+      stderr: options.stderr ?? this.stderr,
+      ppid: this.pid,
+    });
+  }
+
+  *run(argv: readonly string[], options: SpawnOptions = {}): Proc<number> {
+    const child = this.spawn(argv, options);
+    return (yield child.exited) as number;
+  }
+
+  *exec(argv: readonly string[]): Proc<number> {
+    const loaded = this.load(argv);
+    this.argv = loaded.argv;
+    return yield* loaded.program(this);
+  }
+
+  processes(): ProcessInfo[] {
+    return this.table.list();
+  }
+
+  kill(pid: number, signal: Signal): boolean {
+    return this.table.kill(pid, signal);
+  }
+
+  onSignal(handler: ((signal: Signal) => void) | undefined): void {
+    this.handler = handler;
+  }
+
+  /** Delivers a signal: the handler if one is installed, else the default action (terminate). */
+  signal(signal: Signal): void {
+    if (this.status !== undefined) return;
+    this.sim.trace.record("proc.signal", { proc: this.table.env.name, pid: this.pid, signal });
+    if (signal !== "SIGKILL" && this.handler !== undefined) this.handler(signal);
+    else this.finish(128 + SIGNALS[signal]);
+  }
+
+  timer(ms: number, fn: () => void): Timer {
+    const t: Timer = this.sim.schedule(ms, () => {
+      this.timers.delete(t);
+      if (this.status === undefined) fn();
+    }, `timer:${this.table.env.name}:${this.pid}`);
+    this.timers.add(t);
+    return t;
+  }
+
+  cancelTimer(timer: Timer | undefined): void {
+    if (timer === undefined) return;
+    this.sim.cancel(timer);
+    this.timers.delete(timer);
+  }
+
+  exit(status: number): void {
+    if (this.status !== undefined) return;
+    // The program may be in the middle of a step; stop it at this instant, after the step.
+    this.sim.schedule(0, () => this.finish(status), "exit");
+  }
+
+  info(): ProcessInfo {
+    return {
+      pid: this.pid,
+      ppid: this.ppid,
+      uid: this.cred.uid,
+      gid: this.cred.gid,
+      commandLine: this.argv.join(" "),
+      startedAt: this.startedAt,
+      cpuMs: Math.floor((this.sim.now - this.startedAt) * this.stats.cpu),
+      stats: this.stats,
+      state: "S",
+    };
+  }
+
+  /** @internal marks a socket as this process's, so it is closed when the process exits. */
+  own(resource: Listener | Connection): void {
+    if ("send" in resource) resource.owner = this;
+    else this.listeners.add(resource);
+  }
+
+  private finish(status: number): void {
+    if (this.status !== undefined) return;
+    this.status = status;
+    this.task?.kill();
+    for (const t of this.timers) this.sim.cancel(t);
+    this.timers.clear();
+    for (const l of this.listeners) l.close();
+    this.listeners.clear();
+    // The kernel closes a dead process's sockets; its peers read end-of-file.
+    for (const c of [...this.table.env.network.host.connections]) {
+      if (c.owner !== this) continue;
+      c.onData = undefined;
+      c.onEnd = undefined;
+      c.onClose = undefined;
+      c.onOpen = undefined;
+      c.end();
+    }
+    this.stdout.close();
+    this.stderr.close();
+    this.sim.trace.record("proc.exit", { proc: this.table.env.name, pid: this.pid, status });
+    this.table.reap(this, status);
+    this.exitFuture.resolve(status);
+  }
+}
+
+function canExec(cred: Credentials, st: { uid: number; gid: number; mode: number }): boolean {
+  if (cred.uid === st.uid) return (st.mode & 0o100) !== 0;
+  if (cred.gid === st.gid || (cred.groups?.includes(st.gid) ?? false)) return (st.mode & 0o010) !== 0;
+  return (st.mode & 0o001) !== 0;
+}
+
+/** A process's view of its network namespace; sockets it opens die with it. */
+class ProcessNet implements NetStack {
+  constructor(
+    private readonly proc: SimProcess,
+    private readonly ns: NetworkNamespace,
+  ) {}
+  get ip(): string | undefined {
+    return this.ns.host.ip;
+  }
+  get nameserver(): string {
+    return this.ns.nameserver;
+  }
+  listen(port: number, onConnection: (conn: Connection) => void): Listener {
+    const l = this.ns.host.listen(port, (conn) => {
+      this.proc.own(conn);
+      onConnection(conn);
+    });
+    this.proc.own(l);
+    return l;
+  }
+  connect(ip: string, port: number, options?: { timeoutMs?: number }): Connection {
+    const c = this.ns.host.connect(ip, port, options);
+    this.proc.own(c);
+    return c;
+  }
+  bindDatagram(port: number, handler: DatagramHandler): Listener {
+    const l = this.ns.host.bindDatagram(port, handler);
+    this.proc.own(l);
+    return l;
+  }
+  sendDatagram(fromPort: number, to: Address, payload: unknown): void {
+    this.ns.host.sendDatagram(fromPort, to, payload);
+  }
+  resolve(name: string): string[] {
+    return this.ns.resolve(name);
+  }
+  reverse(ip: string): string | undefined {
+    return this.ns.reverse(ip);
+  }
+}
