@@ -29,3 +29,11 @@ export {
 } from "./network.js";
 export { Volume, FsError, type FsErrorCode, type Stat, type Ownership, type CrashOptions } from "./disk.js";
 export { Trace, readTrace, hashTrace, TraceFormatError, type TraceEvent } from "./trace.js";
+export {
+  History,
+  availability,
+  type Operation,
+  type Outcome,
+  type Violation,
+  type CheckResult,
+} from "./history.js";
