@@ -24,6 +24,7 @@ export class Trace {
   private batch: unknown[] = [];
   private clock: { readonly now: number } = { now: 0 };
   private finished: string | undefined;
+  private observers: { prefix: string; fn: (event: TraceEvent) => void }[] = [];
   /** Number of records written. */
   count = 0;
 
@@ -38,11 +39,29 @@ export class Trace {
   }
 
   record(type: string, data?: unknown): void {
+    if (this.observers.length > 0) {
+      for (const o of this.observers) {
+        if (type.startsWith(o.prefix)) o.fn({ time: this.clock.now, type, data: data ?? null });
+      }
+    }
     if (!this.enabled) return;
     if (this.finished !== undefined) throw new Error("trace already finished");
     this.batch.push([this.clock.now, type, data ?? null]);
     this.count++;
     if (this.batch.length >= BATCH_RECORDS) this.flush();
+  }
+
+  /**
+   * Calls `fn` for every record whose type starts with `prefix`, as it is recorded. Checkers use
+   * this to watch what the system observably did (roles, commits, faults) without reaching into
+   * model internals. Returns a function that stops the subscription.
+   */
+  observe(prefix: string, fn: (event: TraceEvent) => void): () => void {
+    const o = { prefix, fn };
+    this.observers = [...this.observers, o];
+    return () => {
+      this.observers = this.observers.filter((x) => x !== o);
+    };
   }
 
   /** Flushes, closes the hash and returns `sha256:<hex>`. Further records are refused. */

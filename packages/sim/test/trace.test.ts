@@ -29,3 +29,18 @@ describe("trace", () => {
     expect(() => readTrace(new Uint8Array([0x05]))).toThrow(/batch 0/);
   });
 });
+
+describe("trace observers", () => {
+  it("see matching records as they happen, and stop when unsubscribed", () => {
+    const trace = new Trace();
+    const sim = new Sim({ trace });
+    const seen: string[] = [];
+    const stop = trace.observe("zk.", (e) => seen.push(`${e.time}:${e.type}`));
+    sim.schedule(3, () => trace.record("zk.role", { role: "LEADING" }));
+    sim.schedule(4, () => trace.record("net.data", 1));
+    sim.schedule(5, () => stop());
+    sim.schedule(6, () => trace.record("zk.role", { role: "LOOKING" }));
+    sim.runUntilIdle();
+    expect(seen).toEqual(["3:zk.role"]);
+  });
+});
