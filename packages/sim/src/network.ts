@@ -266,7 +266,9 @@ export class Host {
    * `onOpen` or `onClose(reason)` tells how it went. 127.0.0.1 means this host.
    */
   connect(ip: string, port: number, options: { timeoutMs?: number } = {}): Connection {
-    const conn = new Connection(this, { ip: this.ip ?? "0.0.0.0", port: this.nextEphemeral++ }, { ip, port });
+    // A loopback connection's source is the loopback address too.
+    const localIp = ip === "127.0.0.1" ? "127.0.0.1" : (this.ip ?? "0.0.0.0");
+    const conn = new Connection(this, { ip: localIp, port: this.nextEphemeral++ }, { ip, port });
     if (this.nextEphemeral > 60999) this.nextEphemeral = 32768;
     this.connections.add(conn);
     conn.startConnect(options.timeoutMs ?? this.net.connectTimeoutMs);
@@ -475,7 +477,7 @@ export class Connection {
       net.sim.schedule(back, () => this.teardown("ECONNREFUSED", true), "rst");
       return;
     }
-    const server = new Connection(target, { ip: target.ip, port: this.target.port }, this.local);
+    const server = new Connection(target, { ip: this.target.ip === "127.0.0.1" ? "127.0.0.1" : target.ip, port: this.target.port }, this.local);
     server.state = "open";
     // Nothing the server sends may overtake the SYN-ACK.
     server.out.lastDue = net.sim.now + back;

@@ -14,7 +14,7 @@ import {
 } from "@ksim/sim";
 import { resolvePath, type Credentials, type FileSystem } from "./fs.js";
 import { nativeProgramId, type ImageRegistry } from "./image.js";
-import { devNull, type InputStream, type OutputStream } from "./streams.js";
+import { devNull, unclosable, type InputStream, type OutputStream } from "./streams.js";
 
 /**
  * Simulated processes. A program is a generator function over a ProcessContext — the system
@@ -75,6 +75,8 @@ export interface SpawnOptions {
   readonly stdout?: OutputStream;
   readonly stderr?: OutputStream;
   readonly cred?: Credentials;
+  /** Whether stdin and stdout are a terminal (`kubectl exec -t`); inherited by children. */
+  readonly tty?: boolean;
 }
 
 /** Resource figures `ps -l` shows; programs set them to look like what they model. */
@@ -133,6 +135,8 @@ export interface ProcessContext {
   readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
+  /** isatty(): output goes to a terminal (tools format for humans, shells prompt). */
+  readonly tty: boolean;
   readonly net: NetStack;
   /** A random stream for this process (derived from the cluster seed and the process identity). */
   readonly random: Random;
@@ -162,6 +166,8 @@ export interface ProcessContext {
   cancelTimer(timer: Timer | undefined): void;
   /** Terminates the process with `status` (from callbacks; a generator simply returns). */
   exit(status: number): void;
+  /** Changes what ps shows as the command line (nginx's "nginx: worker process"). */
+  setTitle(title: string): void;
 }
 
 /** What every process of a PID namespace shares: a root filesystem, a network, a hostname. */
@@ -199,6 +205,7 @@ export class ProcessTable {
       stdin: options.stdin ?? devNull,
       stdout: options.stdout ?? devNull,
       stderr: options.stderr ?? devNull,
+      tty: options.tty ?? false,
     });
     const program = proc.load(argv);
     this.procs.set(proc.pid, proc);
@@ -250,6 +257,7 @@ interface ProcState {
   stdin: InputStream;
   stdout: OutputStream;
   stderr: OutputStream;
+  tty: boolean;
 }
 
 /** A process; implements the system calls its program makes. */
@@ -262,10 +270,12 @@ export class SimProcess implements ProcessContext, ChildProcess {
   readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
+  readonly tty: boolean;
   readonly fs: FileSystem;
   readonly net: NetStack;
   readonly random: Random;
   readonly startedAt: number;
+  private title: string | undefined;
   readonly stats: ProcessStats = { sizePages: 1127, cpu: 0.0005 };
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
@@ -290,6 +300,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.stdin = state.stdin;
     this.stdout = state.stdout;
     this.stderr = state.stderr;
+    this.tty = state.tty;
     this.fs = env.fsFor(state.cred);
     this.random = env.random.fork(`pid-${pid}-${env.sim.now}`);
     this.startedAt = env.sim.now;
@@ -372,15 +383,21 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   spawn(argv: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    // An inherited descriptor is shared: the child exiting must not close it for the parent.
     return this.table.spawn(argv, {
       env: options.env ?? this.env,
       cwd: options.cwd ?? this.cwd,
       cred: options.cred ?? this.cred,
       stdin: options.stdin ?? this.stdin,
-      stdout: options.stdout ?? this.stdout,
-      stderr: options.stderr ?? this.stderr,
+      stdout: options.stdout ?? unclosable(this.stdout),
+      stderr: options.stderr ?? unclosable(this.stderr),
+      tty: options.tty ?? this.tty,
       ppid: this.pid,
     });
+  }
+
+  setTitle(title: string): void {
+    this.title = title;
   }
 
   *run(argv: readonly string[], options: SpawnOptions = {}): Proc<number> {
@@ -391,6 +408,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   *exec(argv: readonly string[]): Proc<number> {
     const loaded = this.load(argv);
     this.argv = loaded.argv;
+    this.title = undefined;
     return yield* loaded.program(this);
   }
 
@@ -441,7 +459,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       ppid: this.ppid,
       uid: this.cred.uid,
       gid: this.cred.gid,
-      commandLine: this.argv.join(" "),
+      commandLine: this.title ?? this.argv.join(" "),
       startedAt: this.startedAt,
       cpuMs: Math.floor((this.sim.now - this.startedAt) * this.stats.cpu),
       stats: this.stats,

@@ -1,0 +1,351 @@
+import { FsError, wait, type Address, type Listener, type Proc } from "@ksim/sim";
+import {
+  debianBase,
+  formatDate,
+  header,
+  httpResponse,
+  REASONS,
+  ImageLayer,
+  serveHttp,
+  unclosable,
+  type ChildProcess,
+  type HttpRequest,
+  type HttpResponse,
+  type ImageDefinition,
+  type ProcessContext,
+  type Signal,
+} from "@ksim/kube";
+
+/**
+ * nginx-slim (registry.k8s.io/nginx-slim:0.8 and friends): the StatefulSet tutorial's web
+ * server. A master process and one worker, serving /usr/share/nginx/html on port 80 with
+ * nginx's own error pages and headers, logging requests in the combined format to stdout.
+ * SIGQUIT stops gracefully, SIGTERM and SIGINT at once, SIGHUP starts a new worker.
+ */
+
+export const NGINX_VERSION = "1.11.1";
+const SERVER = `nginx/${NGINX_VERSION}`;
+const ROOT = "/usr/share/nginx/html";
+const BINARY = "/usr/sbin/nginx";
+const PID_FILE = "/var/run/nginx.pid";
+/** Marks the child the master starts as its worker. */
+const WORKER_ENV = "KSIM_NGINX_WORKER";
+/** www-data runs the workers (`user www-data;` in nginx.conf). */
+const WORKER_CRED = { uid: 33, gid: 33 };
+
+const DEFAULT_INDEX = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+    body {
+        width: 35em;
+        margin: 0 auto;
+        font-family: Tahoma, Verdana, Arial, sans-serif;
+    }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`;
+
+const NGINX_CONF = `user www-data;
+worker_processes 1;
+pid ${PID_FILE};
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+    access_log /dev/stdout;
+    error_log /dev/stderr;
+    sendfile        on;
+    keepalive_timeout  65;
+
+    server {
+        listen       80;
+        server_name  localhost;
+        location / {
+            root   ${ROOT};
+            index  index.html index.htm;
+        }
+    }
+}
+`;
+
+const MIME: Readonly<Record<string, string>> = {
+  html: "text/html",
+  htm: "text/html",
+  txt: "text/plain",
+  css: "text/css",
+  js: "application/javascript",
+  json: "application/json",
+  xml: "text/xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  svg: "image/svg+xml",
+  ico: "image/x-icon",
+};
+
+/** nginx renames its processes (setproctitle); ps shows the new title. */
+function setTitle(ctx: ProcessContext, title: string): void {
+  (ctx as { argv: readonly string[] }).argv = [title];
+}
+
+function httpDate(ms: number): string {
+  return formatDate(ms, "%a, %d %b %Y %H:%M:%S GMT");
+}
+
+function errorPage(status: number, reason: string): string {
+  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body bgcolor="white">\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>${SERVER}</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+class Worker {
+  private connections = 0;
+
+  constructor(private readonly ctx: ProcessContext) {}
+
+  private errorLog(level: string, text: string): void {
+    const time = formatDate(this.ctx.sim.epochMs(), "%Y/%m/%d %H:%M:%S");
+    this.ctx.stderr.write(`${time} [${level}] ${this.ctx.pid}#${this.ctx.pid}: ${text}\n`);
+  }
+
+  private requestLine(req: HttpRequest): string {
+    return `${req.method} ${req.path} ${req.version}`;
+  }
+
+  private error(status: number, extra: Record<string, string> = {}): HttpResponse {
+    const reason = status === 405 ? "Not Allowed" : (REASONS[status] ?? "");
+    const body = errorPage(status, reason);
+    const headers = { Server: SERVER, Date: httpDate(this.ctx.sim.epochMs()), "Content-Type": "text/html", "Content-Length": String(body.length), Connection: "keep-alive", ...extra };
+    return { ...httpResponse(status, body, headers), reason };
+  }
+
+  handle(req: HttpRequest, from: Address): HttpResponse {
+    // The kernel gives loopback connections the pod's address; nginx would see 127.0.0.1.
+    const remote = from.ip === this.ctx.net.ip ? { ...from, ip: "127.0.0.1" } : from;
+    const conn = ++this.connections;
+    const response = this.respond(req, remote, conn);
+    const bytes = req.method === "HEAD" ? 0 : response.body.length;
+    const time = formatDate(this.ctx.sim.epochMs(), "%d/%b/%Y:%H:%M:%S +0000");
+    const referer = header(req.headers, "Referer") ?? "-";
+    const agent = header(req.headers, "User-Agent") ?? "-";
+    this.ctx.stdout.write(`${remote.ip} - - [${time}] "${this.requestLine(req)}" ${response.status} ${bytes} "${referer}" "${agent}"\n`);
+    return response;
+  }
+
+  private respond(req: HttpRequest, remote: Address, conn: number): HttpResponse {
+    const fs = this.ctx.fs;
+    const context = `client: ${remote.ip}, server: localhost, request: "${this.requestLine(req)}", host: "${header(req.headers, "Host") ?? ""}"`;
+    if (req.method !== "GET" && req.method !== "HEAD") return this.error(405);
+    let uri: string;
+    try {
+      uri = decodeURIComponent(req.path.replace(/[?#].*$/, ""));
+    } catch {
+      return this.error(400);
+    }
+    const parts: string[] = [];
+    for (const p of uri.split("/")) {
+      if (p === "" || p === ".") continue;
+      if (p === "..") {
+        if (parts.pop() === undefined) return this.error(400);
+      } else parts.push(p);
+    }
+    const normalized = "/" + parts.join("/") + (uri.endsWith("/") && parts.length > 0 ? "/" : "");
+    let path = ROOT + normalized;
+    try {
+      let st = fs.stat(path);
+      if (st.type === "dir") {
+        if (!normalized.endsWith("/")) {
+          const host = (header(req.headers, "Host") ?? "localhost").replace(/:\d+$/, "");
+          return this.error(301, { Location: `http://${host}${normalized}/` });
+        }
+        const index = `${path}index.html`;
+        if (!fs.exists(index)) {
+          this.errorLog("error", `*${conn} directory index of "${path}" is forbidden, ${context}`);
+          return this.error(403);
+        }
+        path = index;
+        st = fs.stat(path);
+      }
+      const body = fs.readText(path);
+      const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+      const mtime = st.mtimeMs;
+      return httpResponse(200, body, {
+        Server: SERVER,
+        Date: httpDate(this.ctx.sim.epochMs()),
+        "Content-Type": MIME[ext] ?? "application/octet-stream",
+        "Content-Length": String(new TextEncoder().encode(body).length),
+        "Last-Modified": httpDate(mtime),
+        Connection: "keep-alive",
+        ETag: `"${Math.floor(mtime / 1000).toString(16)}-${st.size.toString(16)}"`,
+        "Accept-Ranges": "bytes",
+      });
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      if (e.code === "EACCES") {
+        this.errorLog("error", `*${conn} open() "${path}" failed (13: Permission denied), ${context}`);
+        return this.error(403);
+      }
+      this.errorLog("error", `*${conn} open() "${path}" failed (2: No such file or directory), ${context}`);
+      return this.error(404);
+    }
+  }
+}
+
+function* worker(ctx: ProcessContext): Proc<number> {
+  setTitle(ctx, "nginx: worker process");
+  const w = new Worker(ctx);
+  let listener: Listener;
+  try {
+    listener = serveHttp(ctx.net, 80, (req, remote) => w.handle(req, remote));
+  } catch {
+    ctx.stderr.write(`${formatDate(ctx.sim.epochMs(), "%Y/%m/%d %H:%M:%S")} [emerg] ${ctx.pid}#${ctx.pid}: bind() to 0.0.0.0:80 failed (98: Address already in use)\n`);
+    return 1;
+  }
+  ctx.onSignal((signal) => {
+    // Requests are answered as they arrive, so a graceful stop has nothing left to finish.
+    listener.close();
+    ctx.exit(signal === "SIGQUIT" || signal === "SIGTERM" || signal === "SIGINT" ? 0 : 128);
+  });
+  return yield* wait(ctx.exited);
+}
+
+function* master(ctx: ProcessContext): Proc<number> {
+  setTitle(ctx, `nginx: master process ${ctx.argv.join(" ")}`);
+  try {
+    ctx.fs.writeFile(PID_FILE, `${ctx.pid}\n`);
+  } catch {
+    // A read-only /var/run only loses `nginx -s`.
+  }
+  let stopping = false;
+  let current: ChildProcess | undefined;
+  const start = (): void => {
+    const env = new Map(ctx.env);
+    env.set(WORKER_ENV, "1");
+    const child = ctx.spawn([BINARY], { env, cred: WORKER_CRED, stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
+    current = child;
+    child.exited.subscribe(() => {
+      if (stopping) ctx.exit(0);
+      else if (current === child) start();
+    });
+  };
+  start();
+  ctx.onSignal((signal: Signal) => {
+    const w = current;
+    if (signal === "SIGHUP") {
+      start();
+      if (w !== undefined) ctx.kill(w.pid, "SIGQUIT");
+      return;
+    }
+    if (signal === "SIGQUIT" || signal === "SIGTERM" || signal === "SIGINT") {
+      stopping = true;
+      if (w === undefined) ctx.exit(0);
+      else ctx.kill(w.pid, signal === "SIGQUIT" ? "SIGQUIT" : "SIGTERM");
+    }
+  });
+  return yield* wait(ctx.exited);
+}
+
+function* signalMaster(ctx: ProcessContext, action: string): Proc<number> {
+  const signals: Record<string, Signal> = { stop: "SIGTERM", quit: "SIGQUIT", reload: "SIGHUP", reopen: "SIGUSR1" };
+  const signal = signals[action];
+  if (signal === undefined) {
+    ctx.stderr.write(`nginx: invalid option: "-s ${action}"\n`);
+    return 1;
+  }
+  let pid: number;
+  try {
+    pid = Number(ctx.fs.readText(PID_FILE).trim());
+  } catch {
+    ctx.stderr.write(`nginx: [error] open() "${PID_FILE}" failed (2: No such file or directory)\n`);
+    return 1;
+  }
+  if (!ctx.kill(pid, signal)) {
+    ctx.stderr.write(`nginx: [error] kill(${pid}, ${signal === "SIGTERM" ? 15 : signal === "SIGQUIT" ? 3 : 1}) failed (3: No such process)\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The nginx binary: master, worker (by environment), `-v`, `-t`, `-s signal`. */
+export function* nginx(ctx: ProcessContext): Proc<number> {
+  if (ctx.env.get(WORKER_ENV) === "1") return yield* worker(ctx);
+  const args = ctx.argv.slice(1);
+  let daemon = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-v" || a === "-V") {
+      ctx.stderr.write(`nginx version: ${SERVER}\n`);
+      return 0;
+    }
+    if (a === "-t" || a === "-T") {
+      ctx.stderr.write("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
+      return 0;
+    }
+    if (a === "-s") return yield* signalMaster(ctx, args[i + 1] ?? "");
+    if (a === "-g") {
+      if (/daemon\s+off\s*;/.test(args[i + 1] ?? "")) daemon = false;
+      i++;
+      continue;
+    }
+    if (a === "-c" || a === "-p") {
+      i++;
+      continue;
+    }
+    ctx.stderr.write(`nginx: invalid option: "${a.replace(/^-/, "")}"\n`);
+    return 1;
+  }
+  if (daemon) {
+    // The daemon forks a master and the command returns at once.
+    ctx.spawn([BINARY, "-g", "daemon off;"], { stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
+    return 0;
+  }
+  return yield* master(ctx);
+}
+
+const BUILT = Date.UTC(2016, 5, 28, 18, 32, 0);
+
+export function nginxSlimImage(): ImageDefinition {
+  const files = debianBase();
+  const layer = new ImageLayer(
+    {
+      ...files,
+      [BINARY]: { program: "nginx:nginx" },
+      "/etc/nginx/nginx.conf": NGINX_CONF,
+      "/etc/nginx/mime.types": Object.entries(MIME).map(([ext, type]) => `    ${type} ${ext};`).join("\n") + "\n",
+      [`${ROOT}/index.html`]: DEFAULT_INDEX,
+      [`${ROOT}/50x.html`]: "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n",
+      "/var/log/nginx": { dir: true },
+      "/var/log/nginx/access.log": { symlink: "/dev/stdout" },
+      "/var/log/nginx/error.log": { symlink: "/dev/stderr" },
+      "/var/cache/nginx": { dir: true },
+      "/var/run": { dir: true },
+    },
+    BUILT,
+  );
+  return {
+    repositories: ["registry.k8s.io/nginx-slim", "k8s.gcr.io/nginx-slim", "gcr.io/google_containers/nginx-slim"],
+    layer,
+    cmd: ["nginx", "-g", "daemon off;"],
+    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+    // About 20 MB compressed: ubuntu-slim plus nginx and its modules.
+    sizeBytes: 20_400_000,
+  };
+}

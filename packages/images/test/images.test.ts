@@ -1,0 +1,94 @@
+import { Sim, Volume } from "@ksim/sim";
+import { ImageRegistry, Sandbox } from "@ksim/kube";
+import { describe, expect, it } from "vitest";
+import { registerBasicImages } from "../src/index.js";
+
+function nginxPod() {
+  const registry = new ImageRegistry();
+  registerBasicImages(registry);
+  const image = registry.resolveImage("registry.k8s.io/nginx-slim:0.8")!;
+  const sim = new Sim({ seed: 7, startEpochMs: Date.UTC(2024, 2, 4, 10, 30) });
+  const pod = new Sandbox({ sim, registry, layer: image.layer, hostname: "web-0", ip: "10.244.1.6" });
+  const www = new Volume(sim, "pvc-www-web-0");
+  pod.rootfs.mount({ path: "/usr/share/nginx/html", volume: www, subPath: "", readOnly: false });
+  const nginx = pod.spawn([...image.cmd!], { env: image.env! });
+  sim.advance(1000);
+  return { pod, image, nginx, www, sim };
+}
+
+describe("nginx-slim", () => {
+  it("answers to every repository name the tutorials use, with its command and size", () => {
+    const registry = new ImageRegistry();
+    registerBasicImages(registry);
+    for (const ref of ["registry.k8s.io/nginx-slim:0.8", "k8s.gcr.io/nginx-slim:0.7", "gcr.io/google_containers/nginx-slim:0.8"]) {
+      expect(registry.resolveImage(ref)?.cmd).toEqual(["nginx", "-g", "daemon off;"]);
+    }
+    expect(registry.resolveImage("busybox:1.28")?.cmd).toEqual(["sh"]);
+    expect(registry.resolveImage("docker.io/library/busybox")?.cmd).toEqual(["sh"]);
+    expect(registry.resolveImage("busybox")!.sizeBytes).toBeLessThan(registry.resolveImage("nginx-slim")?.sizeBytes ?? registry.resolveImage("registry.k8s.io/nginx-slim")!.sizeBytes);
+  });
+
+  it("runs a master and a worker process", () => {
+    const { pod } = nginxPod();
+    expect(pod.run(["ps", "-ef"]).stdout).toBe(
+      [
+        "UID        PID  PPID  C STIME TTY          TIME CMD",
+        "root         1     0  0 10:30 ?        00:00:00 nginx: master process nginx -g daemon off;",
+        "www-data     2     1  0 10:30 ?        00:00:00 nginx: worker process",
+        "root         3     0  0 10:30 ?        00:00:00 ps -ef",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("serves what is written into the mounted volume, 403 before that, and logs each request", () => {
+    const { pod, nginx } = nginxPod();
+    const forbidden = pod.run(["curl", "-s", "http://localhost/"]);
+    expect(forbidden.stdout).toBe('<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body bgcolor="white">\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx/1.11.1</center>\r\n</body>\r\n</html>\r\n');
+    expect(pod.run(["sh", "-c", 'echo "$(hostname)" > /usr/share/nginx/html/index.html']).status).toBe(0);
+    expect(pod.run(["curl", "http://localhost/"])).toEqual({ status: 0, stdout: "web-0\n", stderr: "" });
+    expect(pod.run(["curl", "-sI", "http://localhost/index.html"]).stdout).toBe(
+      'HTTP/1.1 200 OK\r\nServer: nginx/1.11.1\r\nDate: Mon, 04 Mar 2024 10:30:01 GMT\r\nContent-Type: text/html\r\nContent-Length: 6\r\nLast-Modified: Mon, 04 Mar 2024 10:30:01 GMT\r\nConnection: keep-alive\r\nETag: "65e5a2a9-6"\r\nAccept-Ranges: bytes\r\n\r\n',
+    );
+    expect(pod.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://localhost/missing"]).stdout).toBe("404");
+    expect(nginx.stdout.text().split("\n").slice(0, 4)).toEqual([
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "GET / HTTP/1.1" 403 169 "-" "curl/7.88.1"',
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "GET / HTTP/1.1" 200 6 "-" "curl/7.88.1"',
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "HEAD /index.html HTTP/1.1" 200 0 "-" "curl/7.88.1"',
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "GET /missing HTTP/1.1" 404 169 "-" "curl/7.88.1"',
+    ]);
+    expect(nginx.stderr.text()).toContain('[error] 2#2: *1 directory index of "/usr/share/nginx/html/" is forbidden, client: 127.0.0.1, server: localhost, request: "GET / HTTP/1.1", host: "localhost"');
+  });
+
+  it("stops gracefully on SIGQUIT and at once on SIGTERM, worker first", () => {
+    for (const signal of ["QUIT", "TERM"]) {
+      const { pod, nginx, sim } = nginxPod();
+      const statuses: number[] = [];
+      nginx.process.exited.subscribe((s) => statuses.push(s));
+      expect(pod.run(["kill", `-${signal}`, "1"]).status).toBe(0);
+      sim.advance(100);
+      expect(statuses).toEqual([0]);
+      expect(pod.processes.size).toBe(0);
+    }
+  });
+});
+
+describe("busybox", () => {
+  it("reads commands from standard input with its sh and answers nslookup", () => {
+    const registry = new ImageRegistry();
+    registerBasicImages(registry);
+    const image = registry.resolveImage("busybox:1.28")!;
+    const pod = new Sandbox({
+      registry,
+      layer: image.layer,
+      hostname: "dns-test",
+      dns: { "web-0.nginx.default.svc.cluster.local": "10.244.1.6" },
+      searchDomains: ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"],
+      reverse: { "10.0.0.10": "kube-dns.kube-system.svc.cluster.local" },
+      nameserver: "10.0.0.10",
+    });
+    const r = pod.run([...image.cmd!], { stdin: "nslookup web-0.nginx\nls /bin | grep -c .\nbusybox | head -1\nexit 3\n", env: image.env! });
+    expect(r.stdout).toBe("Server:    10.0.0.10\nAddress 1: 10.0.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: 10.244.1.6\n51\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n");
+    expect(r.status).toBe(3);
+  });
+});

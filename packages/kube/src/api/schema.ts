@@ -1,0 +1,305 @@
+import { ApiError } from "./errors.js";
+import { QuantityError, canonicalQuantity } from "./quantity.js";
+
+/**
+ * The shape of k8s.io/api types, enough to decode objects as the API server does: types are
+ * checked (`json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of
+ * type int32`), unknown fields refused (`strict decoding error: unknown field "spec.foo"`), and
+ * the result normalized as a Go round trip would write it (omitempty zero values dropped,
+ * quantities canonical, value structs such as `resources: {}` present). The same descriptions
+ * carry the patch strategies (patchMergeKey, patchStrategy) the strategic merge patch needs.
+ */
+export type Schema = Scalar | MapSchema | ListSchema | StructSchema;
+
+export interface Scalar {
+  readonly t: "string" | "int32" | "int64" | "float64" | "bool" | "intOrString" | "quantity" | "time" | "bytes" | "any";
+  /** Go type as error messages name it when it differs from t (`v1.Protocol` is still `string`). */
+  readonly go?: string;
+}
+
+export interface MapSchema {
+  readonly t: "map";
+  readonly of: Schema;
+  readonly go?: string;
+}
+
+export interface ListSchema {
+  readonly t: "list";
+  readonly of: Schema;
+  /** patchMergeKey; lists of primitives with strategy merge are sets (finalizers). */
+  readonly mergeKey?: string;
+  readonly strategy?: "merge" | "replace";
+  readonly retainKeys?: boolean;
+}
+
+export interface StructSchema {
+  readonly t: "struct";
+  /** `v1.Container`: the Go type name, package-qualified. */
+  readonly go: string;
+  readonly fields: Readonly<Record<string, Field>>;
+}
+
+/**
+ * How a Go field serializes. `omit`: omitempty on a non-pointer (zero values vanish);
+ * `keep`: a pointer or explicit value (zero values stay); `required`: no omitempty (a missing
+ * scalar appears as its zero value); `value`: a non-pointer struct (always written, `{}` when empty).
+ */
+export interface Field {
+  readonly s: Schema;
+  readonly mode: "omit" | "keep" | "required" | "value";
+  /** patchStrategy "retainKeys" on a struct field (DeploymentSpec.strategy). */
+  readonly retainKeys?: boolean;
+}
+
+const GO_TYPE: Record<Scalar["t"], string> = {
+  string: "string",
+  int32: "int32",
+  int64: "int64",
+  float64: "float64",
+  bool: "bool",
+  intOrString: "intstr.IntOrString",
+  quantity: "resource.Quantity",
+  time: "v1.Time",
+  bytes: "[]uint8",
+  any: "interface {}",
+};
+
+export function goTypeName(s: Schema): string {
+  switch (s.t) {
+    case "struct":
+      return s.go;
+    case "map":
+      return s.go ?? `map[string]${goTypeName(s.of)}`;
+    case "list":
+      return `[]${goTypeName(s.of)}`;
+    default:
+      return s.go ?? GO_TYPE[s.t];
+  }
+}
+
+/** The decoding error that stops at the first bad value (encoding/json's UnmarshalTypeError and friends). */
+class TypeError_ extends Error {}
+
+interface Ctx {
+  /** Path of JSON field names as Go's decoder reports it: no list indices. */
+  readonly goPath: string;
+  /** The struct that holds the current field, for `Go struct field Container.…`. */
+  readonly struct: string | undefined;
+  /** Path with indices, as strict decoding errors report unknown fields. */
+  readonly path: string;
+}
+
+function jsonKind(v: unknown): string {
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "number";
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "array";
+  return "object";
+}
+
+function typeError(v: unknown, target: string, ctx: Ctx, valueText?: string): TypeError_ {
+  const what = valueText ?? jsonKind(v);
+  if (ctx.struct === undefined) return new TypeError_(`json: cannot unmarshal ${what} into Go value of type ${target}`);
+  return new TypeError_(`json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.goPath} of type ${target}`);
+}
+
+const INT_RANGE = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
+
+function decodeScalar(s: Scalar, v: unknown, ctx: Ctx): unknown {
+  switch (s.t) {
+    case "any":
+      return v;
+    case "string":
+    case "time":
+      if (typeof v !== "string") throw typeError(v, s.t === "time" ? "string" : goTypeName(s), s.t === "time" ? { ...ctx, struct: undefined } : ctx);
+      return v;
+    case "bool":
+      if (typeof v !== "boolean") throw typeError(v, goTypeName(s), ctx);
+      return v;
+    case "float64":
+      if (typeof v !== "number") throw typeError(v, goTypeName(s), ctx);
+      return v;
+    case "int32":
+    case "int64": {
+      if (typeof v !== "number") throw typeError(v, goTypeName(s), ctx);
+      const [lo, hi] = INT_RANGE[s.t];
+      if (!Number.isInteger(v) || v < lo || v > hi) throw typeError(v, goTypeName(s), ctx, `number ${String(v)}`);
+      return v;
+    }
+    case "intOrString": {
+      if (typeof v === "string") return v;
+      // IntOrString.UnmarshalJSON decodes anything but a string into an int32 on its own.
+      const bare = { ...ctx, struct: undefined };
+      if (typeof v !== "number") throw typeError(v, "int32", bare);
+      if (!Number.isInteger(v) || v < INT_RANGE.int32[0] || v > INT_RANGE.int32[1]) throw typeError(v, "int32", bare, `number ${String(v)}`);
+      return v;
+    }
+    case "quantity": {
+      const text = typeof v === "string" ? v.trim() : typeof v === "number" ? v : JSON.stringify(v);
+      try {
+        return canonicalQuantity(text);
+      } catch (e) {
+        if (e instanceof QuantityError) throw new TypeError_(e.message);
+        throw e;
+      }
+    }
+    case "bytes": {
+      if (typeof v !== "string") throw typeError(v, goTypeName(s), ctx);
+      const bad = base64ErrorOffset(v);
+      if (bad !== undefined) throw new TypeError_(`illegal base64 data at input byte ${bad}`);
+      return v;
+    }
+  }
+}
+
+const B64 = /^[A-Za-z0-9+/]$/;
+
+/** Where Go's base64.StdEncoding.Decode would fail, or undefined if the string decodes. */
+export function base64ErrorOffset(s: string): number | undefined {
+  let quantum = 0;
+  let quantumStart = 0;
+  let padding = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "\r" || c === "\n") continue;
+    if (padding) {
+      if (c !== "=" || quantum !== 3) return i;
+      quantum = 0;
+      padding = false;
+      continue;
+    }
+    if (c === "=") {
+      if (quantum < 2) return i;
+      if (quantum === 2) {
+        padding = true;
+        quantum = 3;
+        continue;
+      }
+      quantum = 0;
+      continue;
+    }
+    if (!B64.test(c)) return i;
+    if (quantum === 0) quantumStart = i;
+    quantum = (quantum + 1) % 4;
+  }
+  if (padding) return s.length;
+  return quantum === 0 ? undefined : quantumStart;
+}
+
+function isZero(v: unknown): boolean {
+  if (v === "" || v === 0 || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v !== null && typeof v === "object") return Object.keys(v).length === 0;
+  return false;
+}
+
+function zeroOf(s: Schema): unknown {
+  switch (s.t) {
+    case "string":
+      return "";
+    case "int32":
+    case "int64":
+    case "float64":
+      return 0;
+    case "bool":
+      return false;
+    case "struct":
+      return materialize(s);
+    default:
+      return undefined;
+  }
+}
+
+function materialize(s: StructSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(s.fields)) {
+    if (f.mode === "value" || (f.mode === "required" && f.s.t !== "list" && f.s.t !== "map")) {
+      const z = zeroOf(f.s);
+      if (z !== undefined) out[name] = z;
+    }
+  }
+  return out;
+}
+
+interface Walk {
+  readonly unknown: string[];
+}
+
+function decodeValue(s: Schema, v: unknown, ctx: Ctx, walk: Walk): unknown {
+  if (v === null || v === undefined) return null;
+  switch (s.t) {
+    case "map": {
+      if (typeof v !== "object" || Array.isArray(v)) throw typeError(v, goTypeName(s), ctx);
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const d = decodeValue(s.of, item, { ...ctx, path: `${ctx.path}[${k}]` }, walk);
+        // A null map value stays as the element type's zero value in Go.
+        out[k] = d === null ? zeroOf(s.of) ?? null : d;
+      }
+      return out;
+    }
+    case "list": {
+      if (!Array.isArray(v)) throw typeError(v, goTypeName(s), ctx);
+      return v.map((item, i) => {
+        const d = decodeValue(s.of, item, { ...ctx, path: `${ctx.path}[${i}]` }, walk);
+        return d === null ? zeroOf(s.of) ?? null : d;
+      });
+    }
+    case "struct":
+      return decodeStruct(s, v, ctx, walk);
+    default:
+      return decodeScalar(s, v, ctx);
+  }
+}
+
+function decodeStruct(s: StructSchema, v: unknown, ctx: Ctx, walk: Walk): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(v, s.go, ctx);
+  const out: Record<string, unknown> = {};
+  const bare = s.go.slice(s.go.indexOf(".") + 1);
+  for (const [name, value] of Object.entries(v as Record<string, unknown>)) {
+    const f = s.fields[name];
+    const path = ctx.path === "" ? name : `${ctx.path}.${name}`;
+    if (f === undefined) {
+      walk.unknown.push(path);
+      continue;
+    }
+    const goPath = ctx.goPath === "" ? name : `${ctx.goPath}.${name}`;
+    const d = decodeValue(f.s, value, { goPath, struct: bare, path }, walk);
+    if (d === null || (f.mode === "omit" && isZero(d) && f.s.t !== "struct")) continue;
+    out[name] = d;
+  }
+  // Fields Go always writes come after the given ones, at their zero value.
+  for (const [name, zero] of Object.entries(materialize(s))) if (!(name in out)) out[name] = zero;
+  return out;
+}
+
+/** Why decoding failed: a type error (first one wins) or the strict-decoding field errors. */
+export type DecodeFailure = { readonly kind: "type"; readonly message: string } | { readonly kind: "strict"; readonly unknown: readonly string[] };
+
+export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: DecodeFailure };
+
+/** Decodes a value against a struct schema (see the file comment). Pure: the input is not changed. */
+export function decode<T = Record<string, unknown>>(schema: StructSchema, value: unknown): DecodeResult<T> {
+  const walk: Walk = { unknown: [] };
+  let out: unknown;
+  try {
+    out = decodeStruct(schema, value, { goPath: "", struct: undefined, path: "" }, walk);
+  } catch (e) {
+    if (e instanceof TypeError_) return { ok: false, failure: { kind: "type", message: e.message } };
+    throw e;
+  }
+  if (walk.unknown.length > 0) return { ok: false, failure: { kind: "strict", unknown: walk.unknown } };
+  return { ok: true, value: out as T };
+}
+
+export function failureText(f: DecodeFailure): string {
+  return f.kind === "type" ? f.message : `strict decoding error: ${f.unknown.map((u) => `unknown field "${u}"`).join(", ")}`;
+}
+
+/**
+ * The 400 the API server returns when a body does not decode (transformDecodeError):
+ * `StatefulSet in version "v1" cannot be handled as a StatefulSet: strict decoding error: unknown field "spec.foo"`.
+ */
+export function decodeError(kind: string, version: string, failure: DecodeFailure): ApiError {
+  return new ApiError("BadRequest", `${kind} in version "${version}" cannot be handled as a ${kind}: ${failureText(failure)}`);
+}

@@ -1,0 +1,276 @@
+import type { Random, Sim } from "@ksim/sim";
+import { ApiError, alreadyExists, conflict, notFound } from "./errors.js";
+import { ObjectStore, isNamespaced, type WatchHandler } from "./store.js";
+import { rfc3339 } from "./time.js";
+import type { KubeObject, ObjectMeta, Pod } from "./types.js";
+
+export type PropagationPolicy = "Orphan" | "Background" | "Foreground";
+
+export interface DeleteOptions {
+  /** Pods only: seconds until the kubelet must have stopped the containers; 0 with force removes at once. */
+  readonly gracePeriodSeconds?: number;
+  readonly propagationPolicy?: PropagationPolicy;
+  /** Refuse unless the object still has this uid (kubectl drain relies on it). */
+  readonly uid?: string;
+}
+
+/**
+ * Per-kind admission: defaulting and validation on create and update. Installed by the cluster
+ * from the API machinery (defaults.ts, validation.ts); errors are ApiErrors in the apiserver's
+ * words. Without admission, objects are stored as given.
+ */
+export interface Admission {
+  admitCreate(object: KubeObject): KubeObject;
+  admitUpdate(object: KubeObject, old: KubeObject): KubeObject;
+}
+
+/** Kinds whose spec changes bump metadata.generation (those with a status subresource). */
+const GENERATION_KINDS = new Set([
+  "StatefulSet",
+  "Deployment",
+  "ReplicaSet",
+  "PodDisruptionBudget",
+  "Service",
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "Node",
+  "Namespace",
+]);
+
+/** Kinds with a status subresource: the main update ignores status, updateStatus ignores the rest. */
+const STATUS_KINDS = new Set([...GENERATION_KINDS, "Pod"]);
+
+export const FINALIZER_ORPHAN = "orphan";
+export const FINALIZER_FOREGROUND = "foregroundDeletion";
+
+/** Plural resource names with group, as error messages show them (`statefulsets.apps`). */
+const RESOURCE_NAMES: Record<string, string> = {
+  Pod: "pods",
+  Service: "services",
+  Endpoints: "endpoints",
+  EndpointSlice: "endpointslices.discovery.k8s.io",
+  Node: "nodes",
+  Namespace: "namespaces",
+  StatefulSet: "statefulsets.apps",
+  Deployment: "deployments.apps",
+  ReplicaSet: "replicasets.apps",
+  ControllerRevision: "controllerrevisions.apps",
+  PersistentVolume: "persistentvolumes",
+  PersistentVolumeClaim: "persistentvolumeclaims",
+  StorageClass: "storageclasses.storage.k8s.io",
+  PodDisruptionBudget: "poddisruptionbudgets.policy",
+  Secret: "secrets",
+  ConfigMap: "configmaps",
+  Event: "events",
+  ServiceAccount: "serviceaccounts",
+};
+
+export function resourceName(kind: string): string {
+  return RESOURCE_NAMES[kind] ?? `${kind.toLowerCase()}s`;
+}
+
+/**
+ * The API server: the registry strategies that sit on the store — uids and timestamps,
+ * generation, resourceVersion preconditions, status subresources, graceful pod deletion,
+ * finalizers and deletion propagation. Controllers and kubectl both go through it.
+ */
+export class ApiServer {
+  readonly store = new ObjectStore();
+  admission: Admission | undefined;
+  private readonly uids: Random;
+  private readonly names: Random;
+
+  constructor(readonly sim: Sim) {
+    this.uids = sim.random.fork("apiserver/uid");
+    this.names = sim.random.fork("apiserver/generate-name");
+  }
+
+  now(): string {
+    return rfc3339(this.sim.epochMs());
+  }
+
+  get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
+    return this.store.get<T>(kind, namespace, name);
+  }
+
+  /** Like get, but a missing object is a NotFound ApiError. */
+  read<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T {
+    const o = this.store.get<T>(kind, namespace, name);
+    if (o === undefined) throw notFound(resourceName(kind), name);
+    return o;
+  }
+
+  list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
+    return this.store.list<T>(kind, namespace);
+  }
+
+  watch<T extends KubeObject = KubeObject>(kind: string, handler: WatchHandler<T>): () => void {
+    return this.store.watch(kind, handler);
+  }
+
+  create<T extends KubeObject>(input: T, options: { dryRun?: boolean } = {}): T {
+    let object: KubeObject = input;
+    const namespaced = isNamespaced(object.kind);
+    const meta: ObjectMeta = { ...object.metadata };
+    if (namespaced) {
+      if (!meta.namespace) throw new ApiError("BadRequest", "the namespace of the object must be set");
+      if (object.kind !== "Namespace" && this.store.get("Namespace", undefined, meta.namespace) === undefined) {
+        throw notFound("namespaces", meta.namespace);
+      }
+    } else {
+      delete meta.namespace;
+    }
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + this.names.k8sSuffix(5);
+    if (!meta.name) {
+      throw new ApiError("Invalid", `${object.kind}.${apiGroupOf(object)} "" is invalid: metadata.name: Required value: name or generateName is required`);
+    }
+    if (this.store.get(object.kind, meta.namespace, meta.name) !== undefined) throw alreadyExists(resourceName(object.kind), meta.name);
+    object = { ...object, metadata: meta };
+    if (this.admission) object = this.admission.admitCreate(object);
+    const now = this.now();
+    object = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        uid: this.uids.uuid(),
+        creationTimestamp: now,
+        ...(GENERATION_KINDS.has(object.kind) ? { generation: 1 } : {}),
+      },
+    };
+    delete object.metadata.deletionTimestamp;
+    delete object.metadata.resourceVersion;
+    if (options.dryRun) return object as T;
+    return this.store.put(object) as T;
+  }
+
+  /** Replaces an object. With metadata.resourceVersion set, refuses if someone changed it since. */
+  update<T extends KubeObject>(input: T, options: { dryRun?: boolean } = {}): T {
+    const old = this.read(input.kind, input.metadata.namespace, input.metadata.name!);
+    this.checkPrecondition(input, old);
+    let object: KubeObject = {
+      ...input,
+      metadata: { ...input.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp },
+    };
+    if (old.metadata.deletionTimestamp !== undefined) {
+      object.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+      if (old.metadata.deletionGracePeriodSeconds !== undefined) {
+        object.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+      }
+    }
+    if (STATUS_KINDS.has(object.kind)) {
+      if (old.status === undefined) delete object.status;
+      else object.status = old.status;
+    }
+    if (this.admission) object = this.admission.admitUpdate(object, old);
+    object.metadata.generation = nextGeneration(object, old);
+    if (options.dryRun) return object as T;
+    return this.finishWrite(object) as T;
+  }
+
+  /** Writes only the status of an object (the status subresource). */
+  updateStatus<T extends KubeObject>(input: T): T {
+    const old = this.read(input.kind, input.metadata.namespace, input.metadata.name!);
+    this.checkPrecondition(input, old);
+    const object = { ...old, status: input.status } as KubeObject;
+    return this.store.put(object) as T;
+  }
+
+  /**
+   * For control-plane components: reads, applies `change` to a copy and writes spec and status
+   * back as one change (one watch event). Skips admission: the callers are trusted.
+   */
+  mutate<T extends KubeObject>(kind: string, namespace: string | undefined, name: string, change: (draft: T) => void): T {
+    const old = this.read<T>(kind, namespace, name);
+    const draft = structuredClone(old);
+    change(draft);
+    draft.metadata.generation = nextGeneration(draft, old);
+    if (draft.metadata.generation === undefined) delete draft.metadata.generation;
+    return this.finishWrite(draft) as T;
+  }
+
+  /**
+   * Deletes an object as the API server does: objects with finalizers (including those added
+   * for Orphan and Foreground propagation) get a deletionTimestamp and stay until the
+   * finalizers are gone; scheduled pods get a grace period for the kubelet to stop them.
+   */
+  delete(kind: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject {
+    const old = this.read(kind, namespace, name);
+    if (options.uid !== undefined && old.metadata.uid !== options.uid) {
+      throw conflict(resourceName(kind), name, `Precondition failed: UID in precondition: ${options.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    const meta: ObjectMeta = { ...old.metadata };
+    const finalizers = [...(meta.finalizers ?? [])];
+    const policy = options.propagationPolicy;
+    if (policy === "Orphan" && !finalizers.includes(FINALIZER_ORPHAN)) finalizers.push(FINALIZER_ORPHAN);
+    if (policy === "Foreground" && !finalizers.includes(FINALIZER_FOREGROUND)) finalizers.push(FINALIZER_FOREGROUND);
+
+    if (kind === "Pod") {
+      const pod = old as Pod;
+      const terminal = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+      let grace = options.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      if (!pod.spec.nodeName || terminal) grace = 0;
+      if (grace > 0) {
+        // A second delete may shorten the grace period, never lengthen it.
+        const current = meta.deletionGracePeriodSeconds;
+        if (meta.deletionTimestamp !== undefined && current !== undefined && current <= grace) return old;
+        meta.deletionTimestamp = rfc3339(this.sim.epochMs() + grace * 1000);
+        meta.deletionGracePeriodSeconds = grace;
+        meta.finalizers = finalizers.length > 0 ? finalizers : undefined;
+        if (meta.finalizers === undefined) delete meta.finalizers;
+        return this.store.put({ ...old, metadata: meta });
+      }
+    }
+    if (finalizers.length > 0) {
+      if (meta.deletionTimestamp === undefined) {
+        meta.deletionTimestamp = this.now();
+        meta.deletionGracePeriodSeconds = 0;
+      }
+      meta.finalizers = finalizers;
+      return this.store.put({ ...old, metadata: meta });
+    }
+    this.store.remove(kind, namespace, name);
+    return { ...old, metadata: { ...meta, deletionTimestamp: meta.deletionTimestamp ?? this.now(), deletionGracePeriodSeconds: 0 } };
+  }
+
+  /** Removes a finalizer; an object being deleted with no finalizers left is removed. */
+  removeFinalizer(kind: string, namespace: string | undefined, name: string, finalizer: string): void {
+    const old = this.store.get(kind, namespace, name);
+    if (old === undefined || !(old.metadata.finalizers ?? []).includes(finalizer)) return;
+    const finalizers = old.metadata.finalizers!.filter((f) => f !== finalizer);
+    const meta: ObjectMeta = { ...old.metadata, finalizers };
+    if (finalizers.length === 0) delete meta.finalizers;
+    this.finishWrite({ ...old, metadata: meta });
+  }
+
+  private finishWrite(object: KubeObject): KubeObject {
+    const m = object.metadata;
+    if (m.deletionTimestamp !== undefined && (m.finalizers ?? []).length === 0 && !(object.kind === "Pod" && (m.deletionGracePeriodSeconds ?? 0) > 0)) {
+      this.store.remove(object.kind, m.namespace, m.name!);
+      return object;
+    }
+    return this.store.put(object);
+  }
+
+  private checkPrecondition(input: KubeObject, old: KubeObject): void {
+    const rv = input.metadata.resourceVersion;
+    if (rv !== undefined && rv !== old.metadata.resourceVersion) {
+      throw conflict(resourceName(input.kind), input.metadata.name!, "the object has been modified; please apply your changes to the latest version and try again");
+    }
+  }
+}
+
+function apiGroupOf(o: KubeObject): string {
+  const slash = o.apiVersion.indexOf("/");
+  return slash < 0 ? "" : o.apiVersion.slice(0, slash);
+}
+
+function nextGeneration(object: KubeObject, old: KubeObject): number | undefined {
+  const g = old.metadata.generation;
+  if (g === undefined) return undefined;
+  if (!GENERATION_KINDS.has(object.kind)) return g;
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return JSON.stringify(rest);
+  };
+  return strip(object) !== strip(old) ? g + 1 : g;
+}

@@ -1,0 +1,182 @@
+import type { KubeObject } from "./types.js";
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface WatchEvent<T extends KubeObject = KubeObject> {
+  readonly type: WatchEventType;
+  /** The object after the change (for DELETED, its last state). */
+  readonly object: T;
+  /** The object before the change (MODIFIED and DELETED). */
+  readonly previous: T | undefined;
+}
+
+export type WatchHandler<T extends KubeObject = KubeObject> = (event: WatchEvent<T>) => void;
+
+/** Kinds that are not namespaced. */
+const CLUSTER_SCOPED = new Set(["Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding"]);
+
+export function isNamespaced(kind: string): boolean {
+  return !CLUSTER_SCOPED.has(kind);
+}
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+class KindTable {
+  readonly objects = new Map<string, KubeObject>();
+  watchers: WatchHandler[] = [];
+}
+
+/**
+ * The storage behind the API server (etcd's role): objects by kind and key, one global
+ * resourceVersion counter, secondary indexes (uid, owner, pod node), and watches.
+ *
+ * Watch handlers run synchronously when an object changes and must not write to the store:
+ * they enqueue work (controllers) or print (kubectl), as informers do.
+ */
+export class ObjectStore {
+  private readonly kinds = new Map<string, KindTable>();
+  private readonly byUid = new Map<string, KubeObject>();
+  private readonly byOwner = new Map<string, Set<KubeObject>>();
+  private readonly podsByNode = new Map<string, Set<string>>();
+  private anyWatchers: WatchHandler[] = [];
+  private rv = 0;
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
+    return this.kinds.get(kind)?.objects.get(objectKey(isNamespaced(kind) ? namespace : undefined, name)) as T | undefined;
+  }
+
+  getByUid<T extends KubeObject = KubeObject>(uid: string): T | undefined {
+    return this.byUid.get(uid) as T | undefined;
+  }
+
+  /** Objects of a kind, optionally in one namespace, in store order (creation order). */
+  list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
+    const table = this.kinds.get(kind);
+    if (table === undefined) return [];
+    const out: T[] = [];
+    for (const o of table.objects.values()) {
+      if (namespace === undefined || o.metadata.namespace === namespace) out.push(o as T);
+    }
+    return out;
+  }
+
+  /** Number of objects of a kind. */
+  count(kind: string): number {
+    return this.kinds.get(kind)?.objects.size ?? 0;
+  }
+
+  /** Objects whose ownerReferences name `uid`. */
+  dependents(uid: string): KubeObject[] {
+    const s = this.byOwner.get(uid);
+    return s === undefined ? [] : [...s];
+  }
+
+  /** namespace/name keys of pods bound to a node (a copy: callers may write pods meanwhile). */
+  podKeysOnNode(node: string): string[] {
+    const s = this.podsByNode.get(node);
+    return s === undefined ? [] : [...s];
+  }
+
+  /** Inserts or replaces an object, bumping resourceVersion, and notifies watchers. */
+  put<T extends KubeObject>(object: T): T {
+    const table = this.table(object.kind);
+    const key = objectKey(object.metadata.namespace, object.metadata.name!);
+    const previous = table.objects.get(key);
+    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } } as T;
+    table.objects.set(key, stored);
+    if (previous !== undefined) this.unindex(previous);
+    this.index(stored);
+    this.notify(table, { type: previous === undefined ? "ADDED" : "MODIFIED", object: stored, previous });
+    return stored;
+  }
+
+  /** Removes an object and notifies watchers; returns what was removed. */
+  remove(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const table = this.kinds.get(kind);
+    const key = objectKey(isNamespaced(kind) ? namespace : undefined, name);
+    const previous = table?.objects.get(key);
+    if (table === undefined || previous === undefined) return undefined;
+    table.objects.delete(key);
+    this.unindex(previous);
+    ++this.rv;
+    this.notify(table, { type: "DELETED", object: previous, previous });
+    return previous;
+  }
+
+  /** Calls `handler` for every change to objects of `kind`. Returns a function that stops it. */
+  watch<T extends KubeObject = KubeObject>(kind: string, handler: WatchHandler<T>): () => void {
+    const table = this.table(kind);
+    table.watchers = [...table.watchers, handler as WatchHandler];
+    return () => {
+      table.watchers = table.watchers.filter((w) => w !== handler);
+    };
+  }
+
+  /** Calls `handler` for every change to any object (the garbage collector's view). */
+  watchAll(handler: WatchHandler): () => void {
+    this.anyWatchers = [...this.anyWatchers, handler];
+    return () => {
+      this.anyWatchers = this.anyWatchers.filter((w) => w !== handler);
+    };
+  }
+
+  /** Every kind that has ever held objects. */
+  kindNames(): string[] {
+    return [...this.kinds.keys()];
+  }
+
+  private table(kind: string): KindTable {
+    let t = this.kinds.get(kind);
+    if (t === undefined) {
+      t = new KindTable();
+      this.kinds.set(kind, t);
+    }
+    return t;
+  }
+
+  private notify(table: KindTable, event: WatchEvent): void {
+    // The arrays are replaced, never mutated, so handlers may unsubscribe while we iterate.
+    for (const w of table.watchers) w(event);
+    for (const w of this.anyWatchers) w(event);
+  }
+
+  private index(o: KubeObject): void {
+    const uid = o.metadata.uid;
+    if (uid !== undefined) this.byUid.set(uid, o);
+    for (const ref of o.metadata.ownerReferences ?? []) {
+      let s = this.byOwner.get(ref.uid);
+      if (s === undefined) this.byOwner.set(ref.uid, (s = new Set()));
+      s.add(o);
+    }
+    if (o.kind === "Pod") {
+      const node = (o.spec as { nodeName?: string } | undefined)?.nodeName;
+      if (node) {
+        let s = this.podsByNode.get(node);
+        if (s === undefined) this.podsByNode.set(node, (s = new Set()));
+        s.add(objectKey(o.metadata.namespace, o.metadata.name!));
+      }
+    }
+  }
+
+  private unindex(o: KubeObject): void {
+    const uid = o.metadata.uid;
+    if (uid !== undefined && this.byUid.get(uid) === o) this.byUid.delete(uid);
+    for (const ref of o.metadata.ownerReferences ?? []) {
+      const s = this.byOwner.get(ref.uid);
+      if (s !== undefined) {
+        s.delete(o);
+        if (s.size === 0) this.byOwner.delete(ref.uid);
+      }
+    }
+    if (o.kind === "Pod") {
+      const node = (o.spec as { nodeName?: string } | undefined)?.nodeName;
+      if (node) this.podsByNode.get(node)?.delete(objectKey(o.metadata.namespace, o.metadata.name!));
+    }
+  }
+}

@@ -1,0 +1,316 @@
+import { Network, Sim, type Trace } from "@ksim/sim";
+import { EventRecorder } from "./api/events.js";
+import { ApiServer, type Admission } from "./api/server.js";
+import type { KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
+import type { ControllerContext } from "./controllers/context.js";
+import { DeploymentController } from "./controllers/deployment.js";
+import { DisruptionController } from "./controllers/disruption.js";
+import { EndpointsController } from "./controllers/endpoints.js";
+import { GarbageCollector } from "./controllers/garbage-collector.js";
+import { NodeLifecycleController, nodeConditions } from "./controllers/node-lifecycle.js";
+import { ReplicaSetController } from "./controllers/replicaset.js";
+import { StatefulSetController } from "./controllers/statefulset/controller.js";
+import { ApiGateway } from "./kubelet/api-gateway.js";
+import { Kubelet } from "./kubelet/kubelet.js";
+import { qosClass } from "./kubelet/status.js";
+import { ClusterDns } from "./network/dns.js";
+import { DNS_SERVICE_IP, KUBERNETES_SERVICE_IP, ServiceAllocator, ServiceProxy } from "./network/services.js";
+import { ImageRegistry } from "./runtime/image.js";
+import { Scheduler } from "./scheduler/scheduler.js";
+import { AttachDetachController } from "./storage/attach-detach.js";
+import { ClaimUsers } from "./storage/claim-users.js";
+import { DEFAULT_CLASS_ANNOTATION, PersistentVolumeController, PV_PROTECTION, PVC_PROTECTION, VolumeStore } from "./storage/pv-controller.js";
+
+export const KUBERNETES_VERSION = "v1.35.0";
+
+export interface NodeOptions {
+  readonly name: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Allocatable CPU in cores (default 4). */
+  readonly cpu?: number;
+  /** Allocatable memory in GiB (default 16). */
+  readonly memoryGiB?: number;
+  readonly pods?: number;
+  readonly zone?: string;
+}
+
+export interface ClusterOptions {
+  readonly seed?: number | string;
+  /** A node count (named node-1…node-N) or explicit nodes. Default 3. */
+  readonly nodes?: number | readonly NodeOptions[];
+  readonly startEpochMs?: number;
+  readonly registry?: ImageRegistry;
+  readonly trace?: Trace;
+  /** Defaulting and validation for API writes; the API machinery installs its own. */
+  readonly admission?: Admission;
+}
+
+const CONTROL_PLANE_IP = "192.168.49.1";
+
+/**
+ * A whole simulated cluster: API server, controllers, scheduler, one kubelet per node, cluster
+ * networking (services, kube-proxy, DNS) and storage, on one deterministic kernel. Tests and the
+ * layers above drive it through this object and its API server.
+ */
+export class Cluster {
+  readonly sim: Sim;
+  readonly api: ApiServer;
+  readonly events: EventRecorder;
+  readonly network: Network;
+  readonly registry: ImageRegistry;
+  readonly disks: VolumeStore;
+  readonly dns: ClusterDns;
+  readonly kubelets = new Map<string, Kubelet>();
+  readonly statefulSets: StatefulSetController;
+  readonly scheduler: Scheduler;
+  readonly nodeLifecycle: NodeLifecycleController;
+  readonly attachDetach: AttachDetachController;
+  private readonly services: ServiceAllocator;
+
+  constructor(options: ClusterOptions = {}) {
+    this.sim = new Sim({ seed: options.seed ?? 1, startEpochMs: options.startEpochMs, trace: options.trace });
+    this.api = new ApiServer(this.sim);
+    this.events = new EventRecorder(this.api);
+    this.network = new Network(this.sim);
+    this.registry = options.registry ?? new ImageRegistry();
+    this.disks = new VolumeStore(this.sim);
+    this.dns = new ClusterDns(this.api);
+    this.services = new ServiceAllocator(this.sim.random.fork("apiserver/service-ip"));
+    this.api.admission = this.chainAdmission(options.admission);
+
+    const ctx: ControllerContext = { sim: this.sim, api: this.api, events: this.events };
+    const claimUsers = new ClaimUsers(this.api.store);
+    this.statefulSets = new StatefulSetController(ctx);
+    this.scheduler = new Scheduler(ctx);
+    this.nodeLifecycle = new NodeLifecycleController(ctx);
+    this.attachDetach = new AttachDetachController(ctx, this.disks, claimUsers);
+    const controlPlane = this.network.addHost("control-plane", CONTROL_PLANE_IP);
+    const gateway = new ApiGateway(this.api, this.events, controlPlane, (n) => this.nodeLifecycle.renew(n));
+
+    this.bootstrap();
+    const nodes = normalizeNodes(options.nodes ?? 3);
+    nodes.forEach((n, i) => this.addNode(n, i));
+    const proxy = new ServiceProxy(this.api, this.sim.random.fork("kube-proxy"), (ip) => this.isNodeIp(ip));
+    this.network.translate = (from, to) => proxy.translate(from, to);
+
+    gateway.start();
+    for (const c of [
+      this.statefulSets,
+      new ReplicaSetController(ctx),
+      new DeploymentController(ctx),
+      new EndpointsController(ctx),
+      new GarbageCollector(ctx),
+      new DisruptionController(ctx),
+      new PersistentVolumeController(ctx, this.disks, claimUsers),
+      this.attachDetach,
+      this.scheduler,
+      this.nodeLifecycle,
+    ]) c.start();
+    for (const k of this.kubelets.values()) k.boot();
+  }
+
+  /** Runs the simulation for `ms` of simulated time. */
+  run(ms: number): void {
+    this.sim.advance(ms);
+  }
+
+  /** Runs until `condition` holds (checked between events) or `timeoutMs` passes; returns whether it held. */
+  runUntil(condition: () => boolean, timeoutMs = 3_600_000): boolean {
+    return this.sim.runWhile(() => !condition(), this.sim.now + timeoutMs);
+  }
+
+  /** Creates objects through the API (namespace `default` unless set), as kubectl create does. */
+  create<T extends KubeObject>(object: T): T {
+    const o = object.metadata.namespace === undefined && needsNamespace(object.kind)
+      ? { ...object, metadata: { ...object.metadata, namespace: "default" } }
+      : object;
+    return this.api.create(o);
+  }
+
+  node(name: string): Kubelet {
+    const k = this.kubelets.get(name);
+    if (k === undefined) throw new Error(`no node ${name}`);
+    return k;
+  }
+
+  /** Power loss on a node: its processes die, unsynced writes are lost, it drops off the network. */
+  crashNode(name: string): void {
+    this.node(name).crash();
+  }
+
+  /** Boots a crashed node again. */
+  restartNode(name: string): void {
+    this.node(name).boot();
+  }
+
+  /** The pod's worker on its node (for exec and logs), if the pod runs. */
+  podWorker(namespace: string, name: string) {
+    const pod = this.api.get<Pod>("Pod", namespace, name);
+    if (pod?.spec.nodeName === undefined) return undefined;
+    return this.kubelets.get(pod.spec.nodeName)?.worker(namespace, name);
+  }
+
+  isNodeIp(ip: string): boolean {
+    for (const k of this.kubelets.values()) if (k.nodeIp === ip) return true;
+    return false;
+  }
+
+  private addNode(n: NodeOptions, index: number): void {
+    const ip = `192.168.49.${index + 2}`;
+    const subnet = `10.244.${index}`;
+    const cpu = n.cpu ?? 4;
+    const memKi = Math.round((n.memoryGiB ?? 16) * 1024 * 1024);
+    const pods = n.pods ?? 110;
+    const now = this.api.now();
+    const labels: Record<string, string> = {
+      "beta.kubernetes.io/arch": "amd64",
+      "beta.kubernetes.io/os": "linux",
+      "kubernetes.io/arch": "amd64",
+      "kubernetes.io/hostname": n.name,
+      "kubernetes.io/os": "linux",
+      ...(n.zone !== undefined ? { "topology.kubernetes.io/zone": n.zone } : {}),
+      ...(n.labels ?? {}),
+    };
+    const node: Node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: n.name, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true" } },
+      spec: { podCIDR: `${subnet}.0/24`, podCIDRs: [`${subnet}.0/24`] },
+      status: {
+        capacity: { cpu: String(cpu), "ephemeral-storage": "102625208Ki", "hugepages-2Mi": "0", memory: `${memKi}Ki`, pods: String(pods) },
+        allocatable: { cpu: String(cpu), "ephemeral-storage": "102625208Ki", "hugepages-2Mi": "0", memory: `${memKi}Ki`, pods: String(pods) },
+        conditions: [],
+        addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: n.name }],
+        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+        nodeInfo: {
+          machineID: this.sim.random.fork(`node/${n.name}`).hex(32),
+          systemUUID: this.sim.random.fork(`node/${n.name}`).uuid(),
+          bootID: this.sim.random.fork(`node/${n.name}/boot`).uuid(),
+          kernelVersion: "6.8.0-45-generic",
+          osImage: "Ubuntu 22.04.5 LTS",
+          containerRuntimeVersion: "containerd://1.7.22",
+          kubeletVersion: KUBERNETES_VERSION,
+          kubeProxyVersion: KUBERNETES_VERSION,
+          operatingSystem: "linux",
+          architecture: "amd64",
+        },
+      },
+    };
+    node.status!.conditions = nodeConditions(node, "False", "True", "KubeletReady", "kubelet is posting ready status", now);
+    this.api.create(node);
+    this.kubelets.set(
+      n.name,
+      new Kubelet(
+        {
+          sim: this.sim,
+          api: this.api,
+          registry: this.registry,
+          network: this.network,
+          dns: this.dns,
+          disks: this.disks,
+          whenAttached: (pv, node, fn) => this.attachDetach.whenAttached(pv, node, fn),
+          controlPlaneIp: CONTROL_PLANE_IP,
+          nameserver: DNS_SERVICE_IP,
+        },
+        n.name,
+        ip,
+        subnet,
+      ),
+    );
+  }
+
+  /** What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a default StorageClass. */
+  private bootstrap(): void {
+    for (const ns of ["default", "kube-node-lease", "kube-public", "kube-system"]) {
+      this.api.create<Namespace>({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
+    }
+    this.api.create<Service>({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+      spec: { clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 8443 }], type: "ClusterIP", sessionAffinity: "None" },
+    });
+    this.api.create<Service>({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "kube-dns",
+        namespace: "kube-system",
+        labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" },
+        annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
+      },
+      spec: {
+        clusterIP: DNS_SERVICE_IP,
+        ports: [
+          { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+          { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+          { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
+        ],
+        selector: { "k8s-app": "kube-dns" },
+        type: "ClusterIP",
+        sessionAffinity: "None",
+      },
+    });
+    this.api.create<StorageClass>({
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: "standard", annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" }, labels: { "addonmanager.kubernetes.io/mode": "EnsureExists" } },
+      provisioner: "k8s.io/minikube-hostpath",
+      reclaimPolicy: "Delete",
+      volumeBindingMode: "Immediate",
+    });
+  }
+
+  /**
+   * The admission plugins this layer owns (status of new pods, service IPs and node ports,
+   * the default StorageClass, storage protection finalizers), after the machinery's own.
+   */
+  private chainAdmission(machinery: Admission | undefined): Admission {
+    return {
+      admitCreate: (input) => {
+        let o = machinery ? machinery.admitCreate(input) : input;
+        switch (o.kind) {
+          case "Pod": {
+            const pod = o as Pod;
+            o = { ...pod, status: { phase: "Pending", qosClass: qosClass(pod) } } as Pod;
+            break;
+          }
+          case "Service":
+            o = this.services.admit(o as Service);
+            break;
+          case "PersistentVolumeClaim": {
+            const pvc = o as PersistentVolumeClaim;
+            const spec = { ...pvc.spec };
+            if (spec.storageClassName === undefined) {
+              const def = this.api.list<StorageClass>("StorageClass").find((sc) => sc.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true");
+              if (def !== undefined) spec.storageClassName = def.metadata.name;
+            }
+            o = { ...pvc, spec, metadata: withFinalizer(pvc.metadata, PVC_PROTECTION), status: { phase: "Pending" } } as PersistentVolumeClaim;
+            break;
+          }
+          case "PersistentVolume": {
+            const pv = o as PersistentVolume;
+            o = { ...pv, metadata: withFinalizer(pv.metadata, PV_PROTECTION), status: { phase: pv.spec.claimRef ? "Bound" : "Pending" } } as PersistentVolume;
+            break;
+          }
+        }
+        return o;
+      },
+      admitUpdate: (input, old) => (machinery ? machinery.admitUpdate(input, old) : input),
+    };
+  }
+}
+
+function withFinalizer<M extends { finalizers?: string[] }>(meta: M, f: string): M {
+  const fin = meta.finalizers ?? [];
+  return fin.includes(f) ? meta : { ...meta, finalizers: [...fin, f] };
+}
+
+function needsNamespace(kind: string): boolean {
+  return !["Namespace", "Node", "PersistentVolume", "StorageClass"].includes(kind);
+}
+
+function normalizeNodes(nodes: number | readonly NodeOptions[]): readonly NodeOptions[] {
+  if (typeof nodes !== "number") return nodes;
+  return Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}` }));
+}

@@ -1,0 +1,213 @@
+import type {
+  EndpointAddress,
+  EndpointPort,
+  Endpoints,
+  EndpointSlice,
+  EndpointSubset,
+  Pod,
+  Service,
+  ServicePort,
+} from "../api/types.js";
+import type { ControllerContext } from "./context.js";
+import { LabelIndex } from "./label-index.js";
+import { isPodReady, isTerminating, keyOf, splitKey } from "./pod-util.js";
+import { WorkQueue } from "./workqueue.js";
+
+const COMPONENT = "endpoint-controller";
+const SLICE_MANAGER = "endpointslice-controller.k8s.io";
+
+/**
+ * The endpoints and endpointslice controllers: for every Service with a selector, the pod IPs
+ * behind it — Ready pods as addresses, the others as notReadyAddresses (all of them ready when
+ * publishNotReadyAddresses) — with the hostnames of pods whose subdomain is the service.
+ */
+export class EndpointsController {
+  readonly queue: WorkQueue;
+  private readonly pods: LabelIndex<Pod>;
+  /** Services by one of their selector pairs, to find the services a pod may belong to. */
+  private readonly servicesByPair = new Map<string, Set<string>>();
+  private readonly sliceNames = new Map<string, string>();
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
+    this.pods = new LabelIndex(ctx.api.store, "Pod");
+  }
+
+  start(): void {
+    const api = this.ctx.api;
+    api.watch<Service>("Service", (e) => {
+      this.indexService(e.previous, false);
+      if (e.type !== "DELETED") this.indexService(e.object, true);
+      this.queue.add(keyOf(e.object));
+    });
+    api.watch<Pod>("Pod", (e) => {
+      for (const p of [e.previous, e.object]) {
+        if (p === undefined) continue;
+        for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
+          for (const svc of this.servicesByPair.get(`${p.metadata.namespace}/${k}=${v}`) ?? []) this.queue.add(svc);
+        }
+      }
+    });
+    for (const s of api.list<Service>("Service")) {
+      this.indexService(s, true);
+      this.queue.add(keyOf(s));
+    }
+  }
+
+  private indexService(svc: Service | undefined, add: boolean): void {
+    if (svc === undefined) return;
+    const first = Object.entries(svc.spec.selector ?? {})[0];
+    if (first === undefined) return;
+    const pair = `${svc.metadata.namespace}/${first[0]}=${first[1]}`;
+    let s = this.servicesByPair.get(pair);
+    if (add) {
+      if (s === undefined) this.servicesByPair.set(pair, (s = new Set()));
+      s.add(keyOf(svc));
+    } else {
+      s?.delete(keyOf(svc));
+    }
+  }
+
+  sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const api = this.ctx.api;
+    const svc = api.get<Service>("Service", namespace, name);
+    if (svc === undefined) {
+      if (api.get("Endpoints", namespace, name) !== undefined) api.delete("Endpoints", namespace, name);
+      const slice = this.sliceNames.get(key);
+      if (slice !== undefined && api.get("EndpointSlice", namespace, slice) !== undefined) api.delete("EndpointSlice", namespace, slice);
+      this.sliceNames.delete(key);
+      return;
+    }
+    if (svc.spec.selector === undefined || svc.spec.type === "ExternalName") return;
+    const pods = this.pods
+      .matching(namespace, svc.spec.selector)
+      .filter((p) => p.status?.podIP !== undefined && p.status.phase !== "Succeeded" && p.status.phase !== "Failed")
+      .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+    this.writeEndpoints(svc, pods);
+    this.writeSlice(svc, pods);
+  }
+
+  private writeEndpoints(svc: Service, pods: Pod[]): void {
+    const api = this.ctx.api;
+    const bySignature = new Map<string, EndpointSubset>();
+    for (const pod of pods) {
+      if (isTerminating(pod)) continue;
+      const ports = resolvePorts(svc.spec.ports ?? [], pod);
+      if (ports.length === 0) continue;
+      const sig = JSON.stringify(ports);
+      let subset = bySignature.get(sig);
+      if (subset === undefined) bySignature.set(sig, (subset = { ports }));
+      const address = addressOf(svc, pod);
+      if (isPodReady(pod) || svc.spec.publishNotReadyAddresses) (subset.addresses ??= []).push(address);
+      else (subset.notReadyAddresses ??= []).push(address);
+    }
+    const subsets = [...bySignature.values()];
+    for (const s of subsets) {
+      s.addresses?.sort(byIp);
+      s.notReadyAddresses?.sort(byIp);
+    }
+    const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
+    if (svc.spec.clusterIP === "None") labels["service.kubernetes.io/headless"] = "";
+    const existing = api.get<Endpoints>("Endpoints", svc.metadata.namespace, svc.metadata.name!);
+    const desired: Endpoints = {
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { ...(existing?.metadata ?? {}), name: svc.metadata.name, namespace: svc.metadata.namespace, labels },
+    };
+    if (subsets.length > 0) desired.subsets = subsets;
+    if (existing === undefined) {
+      api.create(desired);
+    } else if (JSON.stringify(existing.subsets) !== JSON.stringify(desired.subsets) || JSON.stringify(existing.metadata.labels) !== JSON.stringify(labels)) {
+      api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: undefined } });
+    }
+  }
+
+  private writeSlice(svc: Service, pods: Pod[]): void {
+    const api = this.ctx.api;
+    const key = keyOf(svc);
+    let name = this.sliceNames.get(key);
+    const existing = name === undefined ? undefined : api.get<EndpointSlice>("EndpointSlice", svc.metadata.namespace, name);
+    const ports = (svc.spec.ports ?? []).map((p): EndpointPort => ({ name: p.name ?? "", port: typeof p.targetPort === "number" ? p.targetPort : p.port, protocol: p.protocol ?? "TCP" }));
+    const endpoints: EndpointSlice["endpoints"] = pods.map((pod) => {
+      const ready = isPodReady(pod) && !isTerminating(pod);
+      const e: EndpointSlice["endpoints"][number] = {
+        addresses: [pod.status!.podIP!],
+        conditions: { ready: ready || (svc.spec.publishNotReadyAddresses ?? false), serving: isPodReady(pod), terminating: isTerminating(pod) },
+        nodeName: pod.spec.nodeName,
+        targetRef: { kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name!, uid: pod.metadata.uid },
+      };
+      const hostname = hostnameFor(svc, pod);
+      if (hostname !== undefined) e.hostname = hostname;
+      return e;
+    });
+    const slice: EndpointSlice = {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: {
+        ...(existing?.metadata ?? {}),
+        generateName: `${svc.metadata.name}-`,
+        namespace: svc.metadata.namespace,
+        labels: {
+          ...(svc.metadata.labels ?? {}),
+          "kubernetes.io/service-name": svc.metadata.name!,
+          "endpointslice.kubernetes.io/managed-by": SLICE_MANAGER,
+        },
+        ownerReferences: [{ apiVersion: "v1", kind: "Service", name: svc.metadata.name!, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      },
+      addressType: "IPv4",
+      endpoints,
+      ports,
+    };
+    if (existing === undefined) {
+      const created = api.create(slice);
+      name = created.metadata.name!;
+      this.sliceNames.set(key, name);
+    } else if (JSON.stringify(existing.endpoints) !== JSON.stringify(endpoints) || JSON.stringify(existing.ports) !== JSON.stringify(ports)) {
+      api.update({ ...slice, metadata: { ...slice.metadata, resourceVersion: undefined } });
+    }
+  }
+}
+
+function byIp(a: EndpointAddress, b: EndpointAddress): number {
+  return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
+}
+
+function hostnameFor(svc: Service, pod: Pod): string | undefined {
+  return pod.spec.hostname && pod.spec.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace
+    ? pod.spec.hostname
+    : undefined;
+}
+
+function addressOf(svc: Service, pod: Pod): EndpointAddress {
+  const a: EndpointAddress = {
+    ip: pod.status!.podIP!,
+    nodeName: pod.spec.nodeName,
+    targetRef: { kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name!, uid: pod.metadata.uid },
+  };
+  const hostname = hostnameFor(svc, pod);
+  if (hostname !== undefined) a.hostname = hostname;
+  return a;
+}
+
+/** Service ports mapped onto the pod's container ports (a named targetPort must exist in the pod). */
+function resolvePorts(ports: ServicePort[], pod: Pod): EndpointPort[] {
+  const out: EndpointPort[] = [];
+  for (const sp of ports) {
+    const target = sp.targetPort ?? sp.port;
+    let port: number | undefined;
+    if (typeof target === "number") port = target;
+    else if (/^\d+$/.test(target)) port = Number(target);
+    else {
+      for (const c of pod.spec.containers) {
+        const cp = c.ports?.find((p) => p.name === target && (p.protocol ?? "TCP") === (sp.protocol ?? "TCP"));
+        if (cp !== undefined) port = cp.containerPort;
+      }
+    }
+    if (port === undefined) continue;
+    const ep: EndpointPort = { port, protocol: sp.protocol ?? "TCP" };
+    if (sp.name) ep.name = sp.name;
+    out.push(ep);
+  }
+  return out;
+}

@@ -1,0 +1,503 @@
+import { ApiError } from "../../api/errors.js";
+import type { WatchEvent } from "../../api/store.js";
+import type {
+  ControllerRevision,
+  IntOrString,
+  OwnerReference,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSet,
+  StatefulSetStatus,
+} from "../../api/types.js";
+import type { ControllerContext } from "../context.js";
+import { controllerRef, isPodAvailable, isRunningAndReady, isTerminating, keyOf, newControllerRef, splitKey } from "../pod-util.js";
+import { OrphanIndex } from "../orphans.js";
+import { labelSelectorMatches } from "../../api/labels.js";
+import { WorkQueue } from "../workqueue.js";
+import {
+  claimsFor,
+  endOrdinal,
+  identityMatches,
+  inOrdinalRange,
+  isMemberOf,
+  newStatefulSetPod,
+  ordinalOf,
+  REVISION_LABEL,
+  startOrdinal,
+  storageMatches,
+  updateIdentity,
+  updateStorage,
+} from "./identity.js";
+import { applyRevision, newRevision, nextRevisionNumber, revisionData, sortRevisions } from "./revision.js";
+
+const COMPONENT = "statefulset-controller";
+
+/**
+ * The StatefulSet controller, after kubernetes pkg/controller/statefulset: ordered (or parallel)
+ * creation and deletion, claims from volumeClaimTemplates, ControllerRevisions, rolling updates
+ * with partition and maxUnavailable, OnDelete, adoption of orphans, status.
+ */
+export class StatefulSetController {
+  readonly queue: WorkQueue;
+  private readonly orphanPods: OrphanIndex<Pod>;
+  private readonly orphanRevisions: OrphanIndex<ControllerRevision>;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
+    this.orphanPods = new OrphanIndex(ctx.api.store, "Pod");
+    this.orphanRevisions = new OrphanIndex(ctx.api.store, "ControllerRevision");
+  }
+
+  start(): void {
+    const api = this.ctx.api;
+    api.watch<StatefulSet>("StatefulSet", (e) => this.queue.add(keyOf(e.object)));
+    api.watch<Pod>("Pod", (e) => this.onPod(e));
+    for (const s of api.list<StatefulSet>("StatefulSet")) this.queue.add(keyOf(s));
+  }
+
+  private onPod(e: WatchEvent<Pod>): void {
+    const pod = e.object;
+    const ref = controllerRef(pod);
+    const prevRef = e.previous !== undefined ? controllerRef(e.previous) : undefined;
+    if (prevRef !== undefined && prevRef.uid !== ref?.uid) this.enqueueOwner(pod.metadata.namespace!, prevRef);
+    if (ref !== undefined) {
+      this.enqueueOwner(pod.metadata.namespace!, ref);
+      return;
+    }
+    if (e.type === "DELETED" || isTerminating(pod)) return;
+    // An orphan: every set that could adopt it gets a look.
+    for (const set of this.ctx.api.list<StatefulSet>("StatefulSet", pod.metadata.namespace)) {
+      if (labelSelectorMatches(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) this.queue.add(keyOf(set));
+    }
+  }
+
+  private enqueueOwner(namespace: string, ref: OwnerReference): void {
+    if (ref.kind !== "StatefulSet") return;
+    const set = this.ctx.api.get<StatefulSet>("StatefulSet", namespace, ref.name);
+    if (set !== undefined && set.metadata.uid === ref.uid) this.queue.add(keyOf(set));
+  }
+
+  sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const api = this.ctx.api;
+    const set = api.get<StatefulSet>("StatefulSet", namespace, name);
+    if (set === undefined) return;
+    const pods = this.claimPods(set);
+    const revisions = sortRevisions(this.claimRevisions(set));
+    const { current, update, collisionCount } = this.getRevisions(set, revisions);
+    const status = this.updateStatefulSet(set, current, update, collisionCount, pods);
+    this.writeStatus(set, status);
+    this.truncateHistory(set, pods, revisions, current, update);
+    const minReady = set.spec.minReadySeconds ?? 0;
+    if (minReady > 0 && (status.readyReplicas ?? 0) !== (status.availableReplicas ?? 0)) {
+      this.queue.addAfter(key, minReady * 1000);
+    }
+  }
+
+  // ---- ownership --------------------------------------------------------------------------
+
+  /** Pods the set controls after adopting matching orphans and releasing mismatches (ClaimPods). */
+  private claimPods(set: StatefulSet): Pod[] {
+    const api = this.ctx.api;
+    const out: Pod[] = [];
+    const owned = new Set<string>();
+    for (const o of api.store.dependents(set.metadata.uid!)) {
+      if (o.kind !== "Pod" || controllerRef(o)?.uid !== set.metadata.uid) continue;
+      const pod = o as Pod;
+      owned.add(pod.metadata.name!);
+      if (labelSelectorMatches(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) {
+        out.push(pod);
+      } else if (!isTerminating(set)) {
+        api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
+          p.metadata.ownerReferences = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid);
+        });
+      }
+    }
+    if (isTerminating(set)) return out;
+    for (const pod of [...this.orphanPods.in(set.metadata.namespace)]) {
+      if (!labelSelectorMatches(set.spec.selector, pod.metadata.labels) || !isMemberOf(set, pod)) continue;
+      out.push(
+        api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
+          p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(set)];
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** Owned revisions plus adopted orphans matching the selector (AdoptOrphanRevisions). */
+  private claimRevisions(set: StatefulSet): ControllerRevision[] {
+    const api = this.ctx.api;
+    const out: ControllerRevision[] = [];
+    for (const o of api.store.dependents(set.metadata.uid!)) {
+      if (o.kind === "ControllerRevision" && controllerRef(o)?.uid === set.metadata.uid) out.push(o as ControllerRevision);
+    }
+    if (isTerminating(set)) return out;
+    for (const cr of [...this.orphanRevisions.in(set.metadata.namespace)]) {
+      if (labelSelectorMatches(set.spec.selector, cr.metadata.labels)) {
+        out.push(
+          api.mutate<ControllerRevision>("ControllerRevision", cr.metadata.namespace, cr.metadata.name!, (c) => {
+            c.metadata.ownerReferences = [...(c.metadata.ownerReferences ?? []), newControllerRef(set)];
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  // ---- revisions ----------------------------------------------------------------------------
+
+  private getRevisions(set: StatefulSet, revisions: ControllerRevision[]) {
+    const api = this.ctx.api;
+    let collisionCount = set.status?.collisionCount ?? 0;
+    let update = newRevision(set, nextRevisionNumber(revisions), collisionCount);
+    const data = revisionData(update);
+    const equal = revisions.filter((r) => revisionData(r) === data);
+    const last = revisions[revisions.length - 1];
+    if (equal.length > 0 && last !== undefined && revisionData(last) === revisionData(equal[equal.length - 1]!)) {
+      update = last;
+    } else if (equal.length > 0) {
+      // Rolling back to an older template: that revision is renumbered as the newest.
+      const target = equal[equal.length - 1]!;
+      update = api.mutate<ControllerRevision>("ControllerRevision", target.metadata.namespace, target.metadata.name!, (c) => {
+        c.revision = update.revision;
+      });
+    } else {
+      for (;;) {
+        const existing = api.get<ControllerRevision>("ControllerRevision", update.metadata.namespace, update.metadata.name!);
+        if (existing === undefined) {
+          update = api.create(update);
+          break;
+        }
+        if (revisionData(existing) === data) {
+          update = existing;
+          break;
+        }
+        collisionCount++;
+        update = newRevision(set, update.revision, collisionCount);
+      }
+    }
+    const current = revisions.find((r) => r.metadata.name === set.status?.currentRevision) ?? update;
+    return { current, update, collisionCount };
+  }
+
+  private truncateHistory(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], current: ControllerRevision, update: ControllerRevision): void {
+    const live = new Set([current.metadata.name, update.metadata.name]);
+    for (const p of pods) live.add(p.metadata.labels?.[REVISION_LABEL]);
+    const history = revisions.filter((r) => !live.has(r.metadata.name));
+    const limit = set.spec.revisionHistoryLimit ?? 10;
+    if (limit < 0 || history.length <= limit) return;
+    for (const r of history.slice(0, history.length - limit)) {
+      if (this.ctx.api.get("ControllerRevision", r.metadata.namespace, r.metadata.name!) !== undefined) {
+        this.ctx.api.delete("ControllerRevision", r.metadata.namespace, r.metadata.name!);
+      }
+    }
+  }
+
+  // ---- the update loop ----------------------------------------------------------------------
+
+  private updateStatefulSet(
+    set: StatefulSet,
+    currentRevision: ControllerRevision,
+    updateRevision: ControllerRevision,
+    collisionCount: number,
+    pods: Pod[],
+  ): StatefulSetStatus {
+    const now = this.ctx.sim.epochMs();
+    const minReady = set.spec.minReadySeconds ?? 0;
+    const currentSet = applyRevision(set, currentRevision);
+    const updateSet = applyRevision(set, updateRevision);
+    const status: StatefulSetStatus = {
+      observedGeneration: set.metadata.generation,
+      replicas: 0,
+      currentRevision: currentRevision.metadata.name,
+      updateRevision: updateRevision.metadata.name,
+      collisionCount,
+    };
+    const count = (lists: Pod[][]) => computeStatus(status, lists, minReady, now, currentRevision.metadata.name!, updateRevision.metadata.name!);
+    count([pods]);
+
+    const replicaCount = set.spec.replicas ?? 1;
+    const replicas: (Pod | undefined)[] = new Array(replicaCount);
+    const condemned: Pod[] = [];
+    const start = startOrdinal(set);
+    for (const pod of pods) {
+      if (inOrdinalRange(set, pod)) replicas[ordinalOf(pod) - start] = pod;
+      else if (ordinalOf(pod) >= 0) condemned.push(pod);
+    }
+    for (let ord = start; ord <= endOrdinal(set); ord++) {
+      if (replicas[ord - start] === undefined) {
+        replicas[ord - start] = this.newVersionedPod(currentSet, updateSet, currentRevision.metadata.name!, updateRevision.metadata.name!, ord, set);
+      }
+    }
+    const live = replicas as Pod[];
+    condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
+
+    const unavailable = (p: Pod) => !isPodAvailable(p, minReady, now) || isTerminating(p);
+    let firstUnavailable: Pod | undefined = live.find(unavailable);
+    if (firstUnavailable === undefined) {
+      for (let i = condemned.length - 1; i >= 0; i--) {
+        if (unavailable(condemned[i]!)) {
+          firstUnavailable = condemned[i];
+          break;
+        }
+      }
+    }
+    if (isTerminating(set)) return status;
+
+    const monotonic = set.spec.podManagementPolicy !== "Parallel";
+    const runForAll = (list: Pod[], fn: (i: number) => boolean): boolean => {
+      if (monotonic) {
+        for (let i = 0; i < list.length; i++) if (fn(i)) return true;
+        return false;
+      }
+      for (let i = 0; i < list.length; i++) fn(i);
+      return false;
+    };
+
+    if (runForAll(live, (i) => this.processReplica(set, updateSet, monotonic, live, i, now))) {
+      count([live, condemned]);
+      return status;
+    }
+    if (runForAll(condemned, (i) => {
+      this.fixClaimOwnership(updateSet, condemned[i]!, true);
+      return false;
+    })) {
+      count([live, condemned]);
+      return status;
+    }
+    if (runForAll(condemned, (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned, i, now))) {
+      count([live, condemned]);
+      return status;
+    }
+    count([live, condemned]);
+
+    if (set.spec.updateStrategy?.type === "OnDelete") return status;
+
+    const rolling = set.spec.updateStrategy?.rollingUpdate;
+    const updateMin = rolling?.partition ?? 0;
+    const maxUnavailable = rolling === undefined ? 1 : scaledMaxUnavailable(rolling.maxUnavailable, replicaCount);
+    let unavailablePods = 0;
+    for (const p of live) if (unavailable(p)) unavailablePods++;
+    if (unavailablePods > maxUnavailable) return status;
+    let toDelete = maxUnavailable - unavailablePods;
+    for (let target = live.length - 1; target >= updateMin && toDelete > 0; target--) {
+      const pod = live[target]!;
+      if (pod.metadata.labels?.[REVISION_LABEL] !== updateRevision.metadata.name && !isTerminating(pod)) {
+        this.deletePod(set, pod);
+        toDelete--;
+        status.currentReplicas = (status.currentReplicas ?? 0) - 1;
+      }
+    }
+    return status;
+  }
+
+  private newVersionedPod(currentSet: StatefulSet, updateSet: StatefulSet, currentRev: string, updateRev: string, ordinal: number, set: StatefulSet): Pod {
+    const strategy = set.spec.updateStrategy;
+    const rolling = strategy?.rollingUpdate;
+    let useCurrent = false;
+    if (strategy?.type !== "OnDelete") {
+      if (rolling !== undefined) useCurrent = ordinal < startOrdinal(set) + (rolling.partition ?? 0);
+      else useCurrent = ordinal < startOrdinal(set) + (set.status?.currentReplicas ?? 0);
+    }
+    const pod = newStatefulSetPod(useCurrent ? currentSet : updateSet, ordinal);
+    pod.metadata.labels![REVISION_LABEL] = useCurrent ? currentRev : updateRev;
+    return pod;
+  }
+
+  /** Returns true when the loop must stop (monotonic mode only honours it). */
+  private processReplica(set: StatefulSet, updateSet: StatefulSet, monotonic: boolean, replicas: Pod[], i: number, now: number): boolean {
+    const pod = replicas[i]!;
+    const phase = pod.status?.phase;
+    if (phase === "Failed" || phase === "Succeeded") {
+      if (!isTerminating(pod)) this.deletePod(set, pod);
+      return true;
+    }
+    if (phase === undefined) {
+      if (this.claimIsStale(set, pod)) return true;
+      const created = this.createPod(set, pod);
+      if (created === undefined || monotonic) return true;
+      replicas[i] = created;
+      return false;
+    }
+    if (phase === "Pending") this.createMissingClaims(set, pod);
+    if (monotonic && isTerminating(pod)) return true;
+    if (monotonic && !isRunningAndReady(pod)) return true;
+    if (monotonic && !isPodAvailable(pod, set.spec.minReadySeconds ?? 0, now)) return true;
+    this.fixClaimOwnership(updateSet, pod, false);
+    if (identityMatches(set, pod) && storageMatches(set, pod)) return false;
+    if (isTerminating(pod)) return false;
+    this.ctx.api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
+      updateIdentity(updateSet, p);
+      updateStorage(updateSet, p);
+    });
+    return false;
+  }
+
+  private processCondemned(set: StatefulSet, firstUnavailable: Pod | undefined, monotonic: boolean, condemned: Pod[], i: number, now: number): boolean {
+    const pod = condemned[i]!;
+    if (isTerminating(pod)) return monotonic;
+    if (monotonic && pod !== firstUnavailable) {
+      if (!isRunningAndReady(pod)) return true;
+      if (!isPodAvailable(pod, set.spec.minReadySeconds ?? 0, now)) return true;
+    }
+    this.deletePod(set, pod);
+    return true;
+  }
+
+  // ---- pod and claim control (StatefulPodControl) -------------------------------------------
+
+  private createPod(set: StatefulSet, pod: Pod): Pod | undefined {
+    const { api, events } = this.ctx;
+    try {
+      this.createClaims(set, pod);
+      const created = api.create(pod);
+      events.record(set, "Normal", "SuccessfulCreate", `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, COMPONENT);
+      return created;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      events.record(set, "Warning", "FailedCreate", `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${msg}`, COMPONENT);
+      if (e instanceof ApiError && e.reason === "AlreadyExists") return undefined;
+      throw e;
+    }
+  }
+
+  private createClaims(set: StatefulSet, pod: Pod): void {
+    const { api, events } = this.ctx;
+    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
+      const existing = api.get<PersistentVolumeClaim>("PersistentVolumeClaim", claim.metadata.namespace, claim.metadata.name!);
+      if (existing === undefined) {
+        api.create(claim);
+        events.record(set, "Normal", "SuccessfulCreate", `create Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`, COMPONENT);
+      } else if (isTerminating(existing)) {
+        throw new Error(`pvc ${claim.metadata.name} is being deleted`);
+      }
+    }
+  }
+
+  private createMissingClaims(set: StatefulSet, pod: Pod): void {
+    const { api } = this.ctx;
+    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
+      if (api.get("PersistentVolumeClaim", claim.metadata.namespace, claim.metadata.name!) === undefined) {
+        this.createClaims(set, pod);
+        return;
+      }
+    }
+  }
+
+  /** A claim still owned by a previous incarnation of this pod holds creation back (PodClaimIsStale). */
+  private claimIsStale(set: StatefulSet, pod: Pod): boolean {
+    const policy = set.spec.persistentVolumeClaimRetentionPolicy;
+    if (policy?.whenScaled !== "Delete") return false;
+    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
+      const live = this.ctx.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", claim.metadata.namespace, claim.metadata.name!);
+      if (live?.metadata.ownerReferences?.some((r) => r.kind === "Pod" && r.name === pod.metadata.name)) return true;
+    }
+    return false;
+  }
+
+  private deletePod(set: StatefulSet, pod: Pod): void {
+    const { api, events } = this.ctx;
+    try {
+      api.delete("Pod", pod.metadata.namespace, pod.metadata.name!);
+      events.record(set, "Normal", "SuccessfulDelete", `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, COMPONENT);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.reason === "NotFound")) throw e;
+    }
+  }
+
+  /**
+   * Owner references on claims implement persistentVolumeClaimRetentionPolicy: a reference to the
+   * set deletes the claim with the set; a reference to a condemned pod deletes it on scale-down.
+   */
+  private fixClaimOwnership(set: StatefulSet, pod: Pod, condemned: boolean): void {
+    const policy = set.spec.persistentVolumeClaimRetentionPolicy;
+    const whenDeleted = policy?.whenDeleted ?? "Retain";
+    const whenScaled = policy?.whenScaled ?? "Retain";
+    if (whenDeleted === "Retain" && whenScaled === "Retain") return;
+    const api = this.ctx.api;
+    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
+      const live = api.get<PersistentVolumeClaim>("PersistentVolumeClaim", claim.metadata.namespace, claim.metadata.name!);
+      if (live === undefined) continue;
+      const refs = live.metadata.ownerReferences ?? [];
+      const wantSet = whenDeleted === "Delete";
+      const wantPod = whenScaled === "Delete" && condemned;
+      const hasSet = refs.some((r) => r.uid === set.metadata.uid);
+      const hasPod = refs.some((r) => r.uid === pod.metadata.uid);
+      if (hasSet === wantSet && hasPod === wantPod) continue;
+      api.mutate<PersistentVolumeClaim>("PersistentVolumeClaim", live.metadata.namespace, live.metadata.name!, (c) => {
+        let next = (c.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid && r.uid !== pod.metadata.uid);
+        if (wantSet) next = [...next, { apiVersion: "apps/v1", kind: "StatefulSet", name: set.metadata.name!, uid: set.metadata.uid! }];
+        if (wantPod) next = [...next, { apiVersion: "v1", kind: "Pod", name: pod.metadata.name!, uid: pod.metadata.uid! }];
+        c.metadata.ownerReferences = next.length > 0 ? next : undefined;
+        if (c.metadata.ownerReferences === undefined) delete c.metadata.ownerReferences;
+      });
+    }
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  private writeStatus(set: StatefulSet, status: StatefulSetStatus): void {
+    const spec = set.spec.replicas ?? 1;
+    if (
+      set.spec.updateStrategy?.type !== "OnDelete" &&
+      status.updatedReplicas === spec &&
+      status.readyReplicas === spec &&
+      status.replicas === spec
+    ) {
+      status.currentReplicas = status.updatedReplicas;
+      status.currentRevision = status.updateRevision;
+    }
+    const old = set.status;
+    const same =
+      old !== undefined &&
+      old.observedGeneration === status.observedGeneration &&
+      old.replicas === status.replicas &&
+      (old.currentReplicas ?? 0) === (status.currentReplicas ?? 0) &&
+      (old.readyReplicas ?? 0) === (status.readyReplicas ?? 0) &&
+      (old.updatedReplicas ?? 0) === (status.updatedReplicas ?? 0) &&
+      old.currentRevision === status.currentRevision &&
+      (old.availableReplicas ?? 0) === (status.availableReplicas ?? 0) &&
+      old.updateRevision === status.updateRevision &&
+      (old.collisionCount ?? 0) === (status.collisionCount ?? 0);
+    if (same) return;
+    const latest = this.ctx.api.get<StatefulSet>("StatefulSet", set.metadata.namespace, set.metadata.name!);
+    if (latest === undefined) return;
+    this.ctx.api.updateStatus({ ...latest, status: { ...(latest.status ?? {}), ...status, conditions: latest.status?.conditions } });
+  }
+}
+
+function computeStatus(status: StatefulSetStatus, lists: Pod[][], minReady: number, now: number, currentRev: string, updateRev: string): void {
+  let replicas = 0;
+  let ready = 0;
+  let available = 0;
+  let current = 0;
+  let updated = 0;
+  for (const list of lists) {
+    for (const pod of list) {
+      const created = pod.status?.phase !== undefined;
+      if (created) replicas++;
+      if (isRunningAndReady(pod)) {
+        ready++;
+        if (isPodAvailable(pod, minReady, now)) available++;
+      }
+      if (created && !isTerminating(pod)) {
+        const rev = pod.metadata.labels?.[REVISION_LABEL];
+        if (rev === currentRev) current++;
+        if (rev === updateRev) updated++;
+      }
+    }
+  }
+  status.replicas = replicas;
+  status.readyReplicas = ready;
+  status.availableReplicas = available;
+  status.currentReplicas = current;
+  status.updatedReplicas = updated;
+}
+
+/** getStatefulSetMaxUnavailable: an int, or a percentage of replicas rounded down; at least 1. */
+function scaledMaxUnavailable(value: IntOrString | undefined, replicas: number): number {
+  if (value === undefined) return 1;
+  const n = typeof value === "number" ? value : Math.floor((Number(value.replace("%", "")) * replicas) / 100);
+  return Math.max(1, n);
+}

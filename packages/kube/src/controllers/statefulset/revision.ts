@@ -1,0 +1,71 @@
+import { fnv1_32, goJson, safeEncodeString } from "../../api/gojson.js";
+import type { ControllerRevision, PodTemplateSpec, StatefulSet } from "../../api/types.js";
+import { newControllerRef } from "../pod-util.js";
+
+/** Label on ControllerRevisions holding their hash (ControllerRevisionHashLabel). */
+export const CR_HASH_LABEL = "controller.kubernetes.io/hash";
+
+/**
+ * The revision's data: a strategic merge patch replacing the pod template, serialized as the
+ * controller does (Go map JSON: sorted keys), including the `creationTimestamp: null` Go writes
+ * for the template's zero timestamp. Revision names hash these exact bytes.
+ */
+export function revisionPatch(set: StatefulSet): string {
+  const template = structuredClone(set.spec.template) as PodTemplateSpec & Record<string, unknown>;
+  template.metadata = { creationTimestamp: null as unknown as string, ...(template.metadata ?? {}) };
+  return goJson({ spec: { template: { ...template, $patch: "replace" } } });
+}
+
+/** FNV-1 over the patch and the collision count, encoded like rand.SafeEncodeString. */
+export function revisionHash(patch: string, collisionCount: number): string {
+  return safeEncodeString(String(fnv1_32(patch + String(collisionCount))));
+}
+
+export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
+  const patch = revisionPatch(set);
+  const hash = revisionHash(patch, collisionCount);
+  const cr: ControllerRevision = {
+    apiVersion: "apps/v1",
+    kind: "ControllerRevision",
+    metadata: {
+      name: `${set.metadata.name!.slice(0, 223)}-${hash}`,
+      namespace: set.metadata.namespace,
+      labels: { ...(set.spec.template.metadata?.labels ?? {}), [CR_HASH_LABEL]: hash },
+      ownerReferences: [newControllerRef(set)],
+    },
+    data: JSON.parse(patch),
+    revision,
+  };
+  if (set.metadata.annotations !== undefined) cr.metadata.annotations = { ...set.metadata.annotations };
+  return cr;
+}
+
+/** The data bytes two revisions are compared by (history.EqualRevision). */
+export function revisionData(cr: ControllerRevision): string {
+  return goJson(cr.data);
+}
+
+/** The set as of a revision: its template replaced by the revision's (ApplyRevision). */
+export function applyRevision(set: StatefulSet, cr: ControllerRevision): StatefulSet {
+  const data = cr.data as { spec?: { template?: Record<string, unknown> } };
+  const { $patch: _p, ...template } = structuredClone(data.spec?.template ?? {}) as Record<string, unknown>;
+  const meta = { ...((template.metadata as Record<string, unknown> | undefined) ?? {}) };
+  if (meta.creationTimestamp === null) delete meta.creationTimestamp;
+  return { ...set, spec: { ...set.spec, template: { ...template, metadata: meta } as unknown as PodTemplateSpec } };
+}
+
+export function nextRevisionNumber(revisions: readonly ControllerRevision[]): number {
+  let max = 0;
+  for (const r of revisions) max = Math.max(max, r.revision);
+  return max + 1;
+}
+
+/** history.SortControllerRevisions: by revision, then creation time, then name. */
+export function sortRevisions(revisions: ControllerRevision[]): ControllerRevision[] {
+  return revisions.sort(
+    (a, b) =>
+      a.revision - b.revision ||
+      (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") ||
+      a.metadata.name!.localeCompare(b.metadata.name!),
+  );
+}

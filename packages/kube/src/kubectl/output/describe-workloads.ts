@@ -1,0 +1,147 @@
+/** `kubectl describe` for StatefulSets, Deployments and ReplicaSets. */
+import type { Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
+import { parseTime } from "../../api/time.js";
+import {
+  DescribeWriter,
+  eventsFor,
+  rfc1123z,
+  writeAnnotations,
+  writeEvents,
+  writeLabels,
+  goList,
+  type DescribeOptions,
+  type ObjectLister,
+} from "./describe-writer.js";
+import { writePodTemplate } from "./describe-pod.js";
+import { formatLabelSelector, labelSelectorMatches } from "../../api/labels.js";
+import { labelSelectorString } from "./labels.js";
+import { claimClass } from "./tables.js";
+import { quantityText } from "./quantity.js";
+import { normalize } from "./json.js";
+
+export function describeStatefulSet(sts: StatefulSet, lister: ObjectLister, options: DescribeOptions): string {
+  const w = new DescribeWriter();
+  w.write(0, `Name:\t${sts.metadata.name}\n`);
+  w.write(0, `Namespace:\t${sts.metadata.namespace}\n`);
+  w.write(0, `CreationTimestamp:\t${rfc1123z(sts.metadata.creationTimestamp)}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(sts.spec.selector)}\n`);
+  writeLabels(w, "Labels", sts.metadata.labels);
+  writeAnnotations(w, "Annotations", sts.metadata.annotations);
+  w.write(0, `Replicas:\t${sts.spec.replicas ?? 1} desired | ${sts.status?.replicas ?? 0} total\n`);
+  const strategy = sts.spec.updateStrategy ?? { type: "RollingUpdate", rollingUpdate: {} };
+  w.write(0, `Update Strategy:\t${strategy.type ?? "RollingUpdate"}\n`);
+  // The API server gives every non-nil rollingUpdate a partition (default 0).
+  const ru = strategy.rollingUpdate;
+  if (ru) {
+    w.write(1, `Partition:\t${ru.partition ?? 0}\n`);
+    if (ru.maxUnavailable !== undefined) w.write(1, `MaxUnavailable:\t${ru.maxUnavailable}\n`);
+  }
+  w.write(0, `Pods Status:\t${podStatusCounts(sts, sts.spec.selector, lister)}\n`);
+  writePodTemplate(w, sts.spec.template);
+  const claims = sts.spec.volumeClaimTemplates ?? [];
+  if (claims.length === 0) w.write(0, "Volume Claims:\t<none>\n");
+  else {
+    w.write(0, "Volume Claims:\n");
+    for (const c of claims) {
+      w.write(1, `Name:\t${c.metadata.name}\n`);
+      w.write(1, `StorageClass:\t${claimClass({ ...c, apiVersion: "v1", kind: "PersistentVolumeClaim" })}\n`);
+      writeLabels(w, "Labels", c.metadata.labels, "  ");
+      writeLabels(w, "Annotations", c.metadata.annotations, "  ");
+      const storage = c.spec.resources?.requests?.["storage"];
+      w.write(1, `Capacity:\t${storage !== undefined ? quantityText(storage) : "<default>"}\n`);
+      w.write(1, `Access Modes:\t${goList(c.spec.accessModes)}\n`);
+    }
+  }
+  if (options.showEvents !== false) writeEvents(w, eventsFor(sts, lister), options.now);
+  return w.text();
+}
+
+export function describeDeployment(d: Deployment, lister: ObjectLister, options: DescribeOptions): string {
+  const w = new DescribeWriter();
+  const status = d.status ?? {};
+  w.write(0, `Name:\t${d.metadata.name}\n`);
+  w.write(0, `Namespace:\t${d.metadata.namespace}\n`);
+  w.write(0, `CreationTimestamp:\t${rfc1123z(d.metadata.creationTimestamp)}\n`);
+  writeLabels(w, "Labels", d.metadata.labels);
+  writeAnnotations(w, "Annotations", d.metadata.annotations);
+  w.write(0, `Selector:\t${labelSelectorString(d.spec.selector)}\n`);
+  w.write(
+    0,
+    `Replicas:\t${d.spec.replicas ?? 1} desired | ${status.updatedReplicas ?? 0} updated | ${status.replicas ?? 0} total | ${status.availableReplicas ?? 0} available | ${status.unavailableReplicas ?? 0} unavailable\n`,
+  );
+  const type = d.spec.strategy?.type ?? "RollingUpdate";
+  w.write(0, `StrategyType:\t${type}\n`);
+  w.write(0, `MinReadySeconds:\t${d.spec.minReadySeconds ?? 0}\n`);
+  if (type === "RollingUpdate") {
+    const ru = d.spec.strategy?.rollingUpdate;
+    w.write(0, `RollingUpdateStrategy:\t${ru?.maxUnavailable ?? "25%"} max unavailable, ${ru?.maxSurge ?? "25%"} max surge\n`);
+  }
+  writePodTemplate(w, d.spec.template);
+  const conditions = status.conditions ?? [];
+  if (conditions.length > 0) {
+    w.write(0, "Conditions:\n  Type\tStatus\tReason\n");
+    w.write(1, "----\t------\t------\n");
+    for (const c of conditions) w.write(1, `${c.type} \t${c.status}\t${c.reason ?? ""}\n`);
+  }
+  const owned = (lister.list("ReplicaSet", d.metadata.namespace) as ReplicaSet[])
+    .filter((rs) => controllerUid(rs) === d.metadata.uid)
+    .sort((a, b) => created(a) - created(b));
+  const newRS = owned.find((rs) => sameTemplate(rs.spec.template, d.spec.template));
+  const oldRSs = owned.filter((rs) => rs !== newRS);
+  if (owned.length > 0) {
+    w.write(0, `OldReplicaSets:\t${replicaSetList(oldRSs)}\n`);
+    w.write(0, `NewReplicaSet:\t${replicaSetList(newRS ? [newRS] : [])}\n`);
+  }
+  if (options.showEvents !== false) writeEvents(w, eventsFor(d, lister), options.now);
+  return w.text();
+}
+
+export function describeReplicaSet(rs: ReplicaSet, lister: ObjectLister, options: DescribeOptions): string {
+  const w = new DescribeWriter();
+  w.write(0, `Name:\t${rs.metadata.name}\n`);
+  w.write(0, `Namespace:\t${rs.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${formatLabelSelector(rs.spec.selector)}\n`);
+  writeLabels(w, "Labels", rs.metadata.labels);
+  writeAnnotations(w, "Annotations", rs.metadata.annotations);
+  const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
+  if (owner) w.write(0, `Controlled By:\t${owner.kind}/${owner.name}\n`);
+  w.write(0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec.replicas ?? 1} desired\n`);
+  w.write(0, "Pods Status:\t");
+  w.write(0, `${podStatusCounts(rs, rs.spec.selector, lister)}\n`);
+  writePodTemplate(w, rs.spec.template);
+  if (options.showEvents !== false) writeEvents(w, eventsFor(rs, lister), options.now);
+  return w.text();
+}
+
+/** `getPodStatusForController`: the controller's own pods by phase. */
+function podStatusCounts(owner: KubeObject, selector: LabelSelector, lister: ObjectLister): string {
+  const counts = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 };
+  for (const pod of lister.list("Pod", owner.metadata.namespace) as Pod[]) {
+    if (!labelSelectorMatches(selector, pod.metadata.labels) || controllerUid(pod) !== owner.metadata.uid) continue;
+    const phase = pod.status?.phase;
+    if (phase && phase in counts) counts[phase as keyof typeof counts]++;
+  }
+  return `${counts.Running} Running / ${counts.Pending} Waiting / ${counts.Succeeded} Succeeded / ${counts.Failed} Failed`;
+}
+
+function controllerUid(obj: KubeObject): string | undefined {
+  return obj.metadata.ownerReferences?.find((r) => r.controller)?.uid;
+}
+
+function created(obj: KubeObject): number {
+  return obj.metadata.creationTimestamp ? parseTime(obj.metadata.creationTimestamp) : 0;
+}
+
+/** `EqualIgnoreHash`: templates equal once the pod-template-hash label is dropped. */
+function sameTemplate(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  const strip = (t: PodTemplateSpec) => {
+    const labels = { ...(t.metadata?.labels ?? {}) };
+    delete labels["pod-template-hash"];
+    return JSON.stringify(normalize({ ...t, metadata: { ...t.metadata, labels } }));
+  };
+  return strip(a) === strip(b);
+}
+
+function replicaSetList(sets: readonly ReplicaSet[]): string {
+  return sets.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 1} replicas created)`).join(", ") || "<none>";
+}

@@ -1,0 +1,436 @@
+/**
+ * The server-side table printers of `kubectl get` (kubernetes pkg/printers/internalversion):
+ * for each kind, its columns (those with priority 1 appear only with `-o wide`) and the cells of
+ * one object's row. Kinds without a printer get kubectl's default NAME/AGE table.
+ */
+import type {
+  AccessMode,
+  ConfigMap,
+  Container,
+  ControllerRevision,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  Event,
+  KubeObject,
+  Namespace,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodDisruptionBudget,
+  ReplicaSet,
+  Secret,
+  Service,
+  StatefulSet,
+  StorageClass,
+} from "../../api/types.js";
+import { age } from "./duration.js";
+import { formatLabelSelector } from "../../api/labels.js";
+import { formatLabels, labelSelectorString } from "./labels.js";
+import { podSummary } from "./pod-status.js";
+import { quantityText } from "./quantity.js";
+
+export type Cell = string | number | boolean;
+
+export interface Column {
+  readonly name: string;
+  /** Shown only with `-o wide`. */
+  readonly wide?: boolean;
+}
+
+export interface KindTable {
+  readonly columns: readonly Column[];
+  /** All cells of the row, wide ones included; the printer drops what it does not show. */
+  row(obj: KubeObject, now: number): Cell[];
+}
+
+const cols = (names: string, wide = ""): Column[] => [
+  ...names.split(",").map((name) => ({ name })),
+  ...(wide ? wide.split(",").map((name) => ({ name, wide: true })) : []),
+];
+
+const TABLES: Record<string, KindTable> = {
+  Pod: {
+    columns: cols("Name,Ready,Status,Restarts,Age", "IP,Node,Nominated Node,Readiness Gates"),
+    row: (o, now) => {
+      const pod = o as Pod;
+      const s = podSummary(pod, now);
+      const status = pod.status ?? {};
+      return [
+        name(o),
+        s.ready,
+        s.status,
+        s.restarts,
+        age(o.metadata.creationTimestamp, now),
+        status.podIPs?.[0]?.ip || status.podIP || "<none>",
+        pod.spec.nodeName || "<none>",
+        status.nominatedNodeName || "<none>",
+        readinessGates(pod),
+      ];
+    },
+  },
+  StatefulSet: {
+    columns: cols("Name,Ready,Age", "Containers,Images"),
+    row: (o, now) => {
+      const sts = o as StatefulSet;
+      return [
+        name(o),
+        `${sts.status?.readyReplicas ?? 0}/${sts.spec.replicas ?? 1}`,
+        age(o.metadata.creationTimestamp, now),
+        ...containerCells(sts.spec.template.spec.containers),
+      ];
+    },
+  },
+  Deployment: {
+    columns: cols("Name,Ready,Up-to-date,Available,Age", "Containers,Images,Selector"),
+    row: (o, now) => {
+      const d = o as Deployment;
+      return [
+        name(o),
+        `${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 1}`,
+        d.status?.updatedReplicas ?? 0,
+        d.status?.availableReplicas ?? 0,
+        age(o.metadata.creationTimestamp, now),
+        ...containerCells(d.spec.template.spec.containers),
+        labelSelectorString(d.spec.selector),
+      ];
+    },
+  },
+  ReplicaSet: {
+    columns: cols("Name,Desired,Current,Ready,Age", "Containers,Images,Selector"),
+    row: (o, now) => {
+      const rs = o as ReplicaSet;
+      return [
+        name(o),
+        rs.spec.replicas ?? 1,
+        rs.status?.replicas ?? 0,
+        rs.status?.readyReplicas ?? 0,
+        age(o.metadata.creationTimestamp, now),
+        ...containerCells(rs.spec.template.spec.containers),
+        formatLabelSelector(rs.spec.selector),
+      ];
+    },
+  },
+  Service: {
+    columns: cols("Name,Type,Cluster-IP,External-IP,Port(s),Age", "Selector"),
+    row: (o, now) => {
+      const svc = o as Service;
+      return [
+        name(o),
+        svc.spec.type ?? "ClusterIP",
+        svc.spec.clusterIPs?.[0] ?? svc.spec.clusterIP ?? "<none>",
+        externalIP(svc),
+        servicePorts(svc) || "<none>",
+        age(o.metadata.creationTimestamp, now),
+        formatLabels(svc.spec.selector),
+      ];
+    },
+  },
+  Endpoints: {
+    columns: cols("Name,Endpoints,Age"),
+    row: (o, now) => [name(o), formatEndpoints(o as Endpoints), age(o.metadata.creationTimestamp, now)],
+  },
+  EndpointSlice: {
+    columns: cols("Name,AddressType,Ports,Endpoints,Age"),
+    row: (o, now) => {
+      const s = o as EndpointSlice;
+      const ports = (s.ports ?? []).map((p) => (p.port !== undefined ? String(p.port) : (p.name ?? "*")));
+      const addresses = s.endpoints.flatMap((e) => e.addresses);
+      return [name(o), s.addressType, listWithMore(ports), listWithMore(addresses), age(o.metadata.creationTimestamp, now)];
+    },
+  },
+  PersistentVolumeClaim: {
+    columns: cols("Name,Status,Volume,Capacity,Access Modes,StorageClass,VolumeAttributesClass,Age", "VolumeMode"),
+    row: (o, now) => {
+      const pvc = o as PersistentVolumeClaim;
+      const bound = !!pvc.spec.volumeName;
+      return [
+        name(o),
+        o.metadata.deletionTimestamp ? "Terminating" : (pvc.status?.phase ?? ""),
+        pvc.spec.volumeName ?? "",
+        bound ? quantityText(pvc.status?.capacity?.["storage"]) : "",
+        bound ? accessModes(pvc.status?.accessModes) : "",
+        claimClass(pvc),
+        volumeAttributesClass(pvc.spec),
+        age(o.metadata.creationTimestamp, now),
+        pvc.spec.volumeMode ?? "<unset>",
+      ];
+    },
+  },
+  PersistentVolume: {
+    columns: cols(
+      "Name,Capacity,Access Modes,Reclaim Policy,Status,Claim,StorageClass,VolumeAttributesClass,Reason,Age",
+      "VolumeMode",
+    ),
+    row: (o, now) => {
+      const pv = o as PersistentVolume;
+      const claim = pv.spec.claimRef ? `${pv.spec.claimRef.namespace ?? ""}/${pv.spec.claimRef.name ?? ""}` : "";
+      return [
+        name(o),
+        quantityText(pv.spec.capacity?.["storage"]),
+        accessModes(pv.spec.accessModes),
+        pv.spec.persistentVolumeReclaimPolicy ?? "",
+        o.metadata.deletionTimestamp ? "Terminating" : (pv.status?.phase ?? ""),
+        claim,
+        volumeClass(pv),
+        volumeAttributesClass(pv.spec),
+        pv.status?.reason ?? "",
+        age(o.metadata.creationTimestamp, now),
+        pv.spec.volumeMode ?? "<unset>",
+      ];
+    },
+  },
+  StorageClass: {
+    columns: cols("Name,Provisioner,ReclaimPolicy,VolumeBindingMode,AllowVolumeExpansion,Age"),
+    row: (o, now) => {
+      const sc = o as StorageClass;
+      return [
+        isDefaultClass(sc) ? `${name(o)} (default)` : name(o),
+        sc.provisioner,
+        sc.reclaimPolicy ?? "Delete",
+        sc.volumeBindingMode ?? "Immediate",
+        sc.allowVolumeExpansion ?? false,
+        age(o.metadata.creationTimestamp, now),
+      ];
+    },
+  },
+  Node: {
+    columns: cols(
+      "Name,Status,Roles,Age,Version",
+      "Internal-IP,External-IP,OS-Image,Kernel-Version,Container-Runtime",
+    ),
+    row: (o, now) => {
+      const node = o as Node;
+      const info = node.status?.nodeInfo;
+      return [
+        name(o),
+        nodeStatus(node),
+        nodeRoles(node).join(",") || "<none>",
+        age(o.metadata.creationTimestamp, now),
+        info?.kubeletVersion ?? "",
+        nodeAddress(node, "InternalIP"),
+        nodeAddress(node, "ExternalIP"),
+        info?.osImage || "<unknown>",
+        info?.kernelVersion || "<unknown>",
+        info?.containerRuntimeVersion || "<unknown>",
+      ];
+    },
+  },
+  Namespace: {
+    columns: cols("Name,Status,Age"),
+    row: (o, now) => [name(o), (o as Namespace).status?.phase ?? "", age(o.metadata.creationTimestamp, now)],
+  },
+  PodDisruptionBudget: {
+    columns: cols("Name,Min Available,Max Unavailable,Allowed Disruptions,Age"),
+    row: (o, now) => {
+      const pdb = o as PodDisruptionBudget;
+      return [
+        name(o),
+        pdb.spec.minAvailable !== undefined ? String(pdb.spec.minAvailable) : "N/A",
+        pdb.spec.maxUnavailable !== undefined ? String(pdb.spec.maxUnavailable) : "N/A",
+        pdb.status?.disruptionsAllowed ?? 0,
+        age(o.metadata.creationTimestamp, now),
+      ];
+    },
+  },
+  Event: {
+    // The wide event columns interleave with the narrow ones.
+    columns: [
+      ...cols("Last Seen,Type,Reason,Object"),
+      { name: "Subobject", wide: true },
+      { name: "Source", wide: true },
+      { name: "Message" },
+      { name: "First Seen", wide: true },
+      { name: "Count", wide: true },
+      { name: "Name", wide: true },
+    ],
+    row: (o, now) => eventRow(o as Event, now),
+  },
+  Secret: {
+    columns: cols("Name,Type,Data,Age"),
+    row: (o, now) => {
+      const s = o as Secret;
+      return [name(o), s.type ?? "Opaque", Object.keys(s.data ?? {}).length, age(o.metadata.creationTimestamp, now)];
+    },
+  },
+  ConfigMap: {
+    columns: cols("Name,Data,Age"),
+    row: (o, now) => {
+      const cm = o as ConfigMap;
+      const count = Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length;
+      return [name(o), count, age(o.metadata.creationTimestamp, now)];
+    },
+  },
+  ControllerRevision: {
+    columns: cols("Name,Controller,Revision,Age"),
+    row: (o, now) => {
+      const owner = o.metadata.ownerReferences?.find((r) => r.controller);
+      const controller = owner ? `${groupKind(owner.kind, owner.apiVersion)}/${owner.name}` : "<none>";
+      return [name(o), controller, (o as ControllerRevision).revision, age(o.metadata.creationTimestamp, now)];
+    },
+  },
+};
+
+const DEFAULT_TABLE: KindTable = {
+  columns: cols("Name,Age"),
+  row: (o, now) => [name(o), age(o.metadata.creationTimestamp, now)],
+};
+
+export function tableFor(kind: string): KindTable {
+  return TABLES[kind] ?? DEFAULT_TABLE;
+}
+
+/** `kind.group` in lower case, as kubectl prefixes names: `statefulset.apps`, `pod`. */
+export function groupKind(kind: string, apiVersion: string): string {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  return (group ? `${kind}.${group}` : kind).toLowerCase();
+}
+
+function name(o: KubeObject): string {
+  return o.metadata.name ?? "";
+}
+
+function containerCells(containers: readonly Container[]): [string, string] {
+  return [containers.map((c) => c.name).join(","), containers.map((c) => c.image ?? "").join(",")];
+}
+
+function readinessGates(pod: Pod): string {
+  const gates = (pod.spec as { readinessGates?: { conditionType: string }[] }).readinessGates ?? [];
+  if (gates.length === 0) return "<none>";
+  const conditions = pod.status?.conditions ?? [];
+  const met = gates.filter((g) => conditions.find((c) => c.type === g.conditionType)?.status === "True").length;
+  return `${met}/${gates.length}`;
+}
+
+function externalIP(svc: Service): string {
+  const external = svc.spec.externalIPs ?? [];
+  switch (svc.spec.type ?? "ClusterIP") {
+    case "ClusterIP":
+    case "NodePort":
+      return external.length > 0 ? external.join(",") : "<none>";
+    case "LoadBalancer": {
+      const ingress = [
+        ...new Set((svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip || i.hostname || "").filter((x) => x)),
+      ].sort();
+      let lb = ingress.join(",");
+      if (lb.length > 16) lb = `${lb.slice(0, 13)}...`;
+      if (external.length > 0) return [...(lb ? lb.split(",") : []), ...external].join(",");
+      return lb || "<pending>";
+    }
+    case "ExternalName":
+      return svc.spec.externalName ?? "";
+  }
+}
+
+/** `2181/TCP,2888/TCP`, or `80:32406/TCP` with a node port. */
+function servicePorts(svc: Service): string {
+  return (svc.spec.ports ?? [])
+    .map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? "TCP"}` : `${p.port}/${p.protocol ?? "TCP"}`))
+    .join(",");
+}
+
+function formatEndpoints(ep: Endpoints): string {
+  const subsets = ep.subsets ?? [];
+  if (subsets.length === 0) return "<none>";
+  const list: string[] = [];
+  let count = 0;
+  for (const ss of subsets) {
+    const addresses = ss.addresses ?? [];
+    const ports = ss.ports ?? [];
+    if (ports.length === 0) {
+      count += addresses.length;
+      for (const a of addresses) if (list.length < 3) list.push(a.ip);
+      continue;
+    }
+    for (const p of ports) {
+      count += addresses.length;
+      for (const a of addresses) if (list.length < 3) list.push(joinHostPort(a.ip, p.port));
+    }
+  }
+  return count > 3 ? `${list.join(",")} + ${count - 3} more...` : list.join(",");
+}
+
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function listWithMore(items: readonly string[]): string {
+  if (items.length > 3) return `${items.slice(0, 3).join(",")} + ${items.length - 3} more...`;
+  return items.join(",") || "<unset>";
+}
+
+/** `helper.GetAccessModesAsString`: RWO, ROX, RWX, RWOP in that order. */
+export function accessModes(modes: readonly AccessMode[] | undefined): string {
+  const order: [AccessMode, string][] = [
+    ["ReadWriteOnce", "RWO"],
+    ["ReadOnlyMany", "ROX"],
+    ["ReadWriteMany", "RWX"],
+    ["ReadWriteOncePod", "RWOP"],
+  ];
+  return order
+    .filter(([m]) => modes?.includes(m))
+    .map(([, s]) => s)
+    .join(",");
+}
+
+const BETA_CLASS = "volume.beta.kubernetes.io/storage-class";
+
+export function claimClass(pvc: PersistentVolumeClaim): string {
+  return pvc.metadata.annotations?.[BETA_CLASS] ?? pvc.spec.storageClassName ?? "";
+}
+
+export function volumeClass(pv: PersistentVolume): string {
+  return pv.spec.storageClassName ?? pv.metadata.annotations?.[BETA_CLASS] ?? "";
+}
+
+function volumeAttributesClass(spec: object): string {
+  return (spec as { volumeAttributesClassName?: string }).volumeAttributesClassName ?? "<unset>";
+}
+
+export function isDefaultClass(sc: StorageClass): boolean {
+  const a = sc.metadata.annotations ?? {};
+  return a["storageclass.kubernetes.io/is-default-class"] === "true" || a["storageclass.beta.kubernetes.io/is-default-class"] === "true";
+}
+
+function nodeStatus(node: Node): string {
+  const ready = (node.status?.conditions ?? []).find((c) => c.type === "Ready");
+  const status = [ready ? (ready.status === "True" ? "Ready" : "NotReady") : "Unknown"];
+  if (node.spec.unschedulable) status.push("SchedulingDisabled");
+  return status.join(",");
+}
+
+/** Suffixes of `node-role.kubernetes.io/<role>` labels and the value of `kubernetes.io/role`. */
+export function nodeRoles(node: Node): string[] {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(node.metadata.labels ?? {})) {
+    if (k.startsWith("node-role.kubernetes.io/") && k.length > "node-role.kubernetes.io/".length) {
+      roles.add(k.slice("node-role.kubernetes.io/".length));
+    } else if (k === "kubernetes.io/role" && v !== "") roles.add(v);
+  }
+  return [...roles].sort();
+}
+
+function nodeAddress(node: Node, type: string): string {
+  return node.status?.addresses?.find((a) => a.type === type)?.address ?? "<none>";
+}
+
+function eventRow(e: Event, now: number): Cell[] {
+  const first = e.firstTimestamp ? age(e.firstTimestamp, now) : age(e.eventTime, now);
+  const last = e.lastTimestamp ? age(e.lastTimestamp, now) : first;
+  const kind = (e.involvedObject.kind ?? "").toLowerCase();
+  const target = e.involvedObject.name ? `${kind}/${e.involvedObject.name}` : kind;
+  const source = [e.source?.component || e.reportingComponent || "", e.source?.host || e.reportingInstance || ""];
+  return [
+    last,
+    e.type ?? "",
+    e.reason ?? "",
+    target,
+    e.involvedObject.fieldPath ?? "",
+    source[1] ? `${source[0]}, ${source[1]}` : source[0]!,
+    (e.message ?? "").trim(),
+    first,
+    e.count || 1,
+    name(e),
+  ];
+}

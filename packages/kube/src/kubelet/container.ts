@@ -1,0 +1,170 @@
+import { Future, type Random, type Sim, type Waitable } from "@ksim/sim";
+import type { Credentials, FileSystem } from "../runtime/fs.js";
+import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
+import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
+import { ProcessTable, type NetworkNamespace, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
+import { Pipe, type OutputStream } from "../runtime/streams.js";
+
+export interface LogLine {
+  /** Epoch milliseconds the line was written. */
+  readonly time: number;
+  readonly stream: "stdout" | "stderr";
+  readonly text: string;
+}
+
+/**
+ * A container's log, as the runtime's log file holds it: complete lines with timestamps. Readers
+ * (kubectl logs -f) can follow it.
+ */
+export class ContainerLog {
+  readonly lines: LogLine[] = [];
+  private followers: ((line: LogLine) => void)[] = [];
+
+  constructor(private readonly sim: Sim) {}
+
+  sink(stream: "stdout" | "stderr"): OutputStream {
+    let partial = "";
+    return {
+      write: (chunk) => {
+        partial += chunk;
+        let nl: number;
+        while ((nl = partial.indexOf("\n")) >= 0) {
+          this.push(stream, partial.slice(0, nl));
+          partial = partial.slice(nl + 1);
+        }
+      },
+      close: () => {
+        if (partial.length > 0) this.push(stream, partial);
+        partial = "";
+      },
+    };
+  }
+
+  follow(fn: (line: LogLine) => void): () => void {
+    this.followers = [...this.followers, fn];
+    return () => {
+      this.followers = this.followers.filter((f) => f !== fn);
+    };
+  }
+
+  private push(stream: "stdout" | "stderr", text: string): void {
+    const line = { time: this.sim.epochMs(), stream, text };
+    this.lines.push(line);
+    for (const f of this.followers) f(line);
+  }
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: ImageDefinition;
+  readonly argv: readonly string[];
+  readonly env: ReadonlyMap<string, string>;
+  readonly cwd: string;
+  readonly cred: Credentials;
+  readonly mounts: readonly Mount[];
+}
+
+/**
+ * One run of a container: a fresh writable layer over its image, its volumes mounted, its own
+ * PID namespace with the entrypoint as PID 1, and a log. When PID 1 exits, the container has
+ * exited, and whatever else ran in it is killed.
+ */
+export class ContainerInstance {
+  readonly id: string;
+  readonly fs: LayeredFs;
+  readonly processes: ProcessTable;
+  readonly log: ContainerLog;
+  startedAt = 0;
+  finishedAt = 0;
+  exitCode: number | undefined;
+  private init: SimProcess | undefined;
+  private readonly exit = new Future<number>();
+
+  constructor(
+    readonly sim: Sim,
+    registry: ImageRegistry,
+    readonly spec: ContainerSpec,
+    network: NetworkNamespace,
+    hostname: string,
+    random: Random,
+    name: string,
+  ) {
+    this.id = random.hex(64);
+    this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`);
+    for (const m of spec.mounts) this.fs.mount(m);
+    this.log = new ContainerLog(sim);
+    this.processes = new ProcessTable({
+      sim,
+      registry,
+      fsFor: (cred) => this.fs.view(cred),
+      network,
+      hostname,
+      random: random.fork(this.id),
+      name,
+    });
+    this.processes.onInitExit = (code) => this.onInitExit(code);
+  }
+
+  get running(): boolean {
+    return this.init !== undefined && this.exitCode === undefined;
+  }
+
+  /** Root's view of the container filesystem (for the kubelet's own file writes). */
+  rootFs(): FileSystem {
+    return this.fs.view({ uid: 0, gid: 0 });
+  }
+
+  /** Starts PID 1. Throws SpawnError when the entrypoint cannot be executed. */
+  start(): void {
+    this.startedAt = this.sim.epochMs();
+    const stdin = new Pipe();
+    stdin.close();
+    this.init = this.processes.spawn(this.spec.argv, {
+      env: this.spec.env,
+      cwd: this.spec.cwd,
+      cred: this.spec.cred,
+      stdin,
+      stdout: this.log.sink("stdout"),
+      stderr: this.log.sink("stderr"),
+    });
+  }
+
+  /** Runs another process in the container (kubectl exec, exec probes, hooks). */
+  exec(argv: readonly string[], options: SpawnOptions = {}): SimProcess {
+    return this.processes.spawn(argv, {
+      env: options.env ?? this.spec.env,
+      cwd: options.cwd ?? this.spec.cwd,
+      cred: options.cred ?? this.spec.cred,
+      stdin: options.stdin,
+      stdout: options.stdout,
+      stderr: options.stderr,
+    });
+  }
+
+  /** Sends a signal to PID 1. */
+  signal(signal: Signal): void {
+    if (this.init !== undefined) this.processes.kill(this.init.pid, signal);
+  }
+
+  /** Kills everything now (SIGKILL to every process, PID 1 first). */
+  killAll(): void {
+    this.processes.killAll();
+  }
+
+  /** Resolves with PID 1's exit status. */
+  get exited(): Waitable<number> {
+    return this.exit;
+  }
+
+  onExit(fn: (code: number) => void): void {
+    this.exit.subscribe(fn);
+  }
+
+  private onInitExit(code: number): void {
+    if (this.exitCode !== undefined) return;
+    this.exitCode = code;
+    this.finishedAt = this.sim.epochMs();
+    this.processes.killAll();
+    this.exit.resolve(code);
+  }
+}

@@ -1,0 +1,274 @@
+import { Future, Volume, sleep, wait, type Connection, type Host, type Network, type Proc, type Random, type Sim, type Timer } from "@ksim/sim";
+import type { ApiServer } from "../api/server.js";
+import type { Pod, PodStatus } from "../api/types.js";
+import type { ClusterDns } from "../network/dns.js";
+import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
+import type { VolumeStore } from "../storage/pv-controller.js";
+import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
+import { PodWorker, type PodHost } from "./pod-worker.js";
+
+/** The lease is renewed every 10 s (a quarter of its 40 s duration). */
+const RENEW_INTERVAL_MS = 10_000;
+/** A connection without an answer for this long is replaced (HTTP/2 health checks). */
+const CONNECTION_DEAD_MS = 45_000;
+
+export interface KubeletServices {
+  readonly sim: Sim;
+  readonly api: ApiServer;
+  readonly registry: ImageRegistry;
+  readonly network: Network;
+  readonly dns: ClusterDns;
+  readonly disks: VolumeStore;
+  readonly whenAttached: (pv: string, node: string, fn: () => void) => void;
+  readonly controlPlaneIp: string;
+  readonly nameserver: string;
+}
+
+/**
+ * The kubelet of one node: keeps a connection to the API server, runs a worker for each pod
+ * bound to the node, pulls images (serially, with a per-node cache), and can be crashed and
+ * rebooted with its node.
+ */
+export class Kubelet {
+  readonly host: Host;
+  private readonly workers = new Map<string, PodWorker>();
+  private conn: Connection | undefined;
+  private lastAnswer = 0;
+  private renewTimer: Timer | undefined;
+  private readonly images = new Set<string>();
+  private pullChain: Future<void> = resolved();
+  private lastIp = 1;
+  private readonly usedIps = new Set<number>();
+  private readonly hostPaths = new Map<string, Volume>();
+  private readonly random: Random;
+  private alive = false;
+  /** Restart counts survive a reboot: the kubelet recounts them from the log directory. */
+  private readonly restartCounts = new Map<string, number>();
+
+  constructor(
+    private readonly services: KubeletServices,
+    readonly nodeName: string,
+    readonly nodeIp: string,
+    /** The first three octets of the node's pod CIDR (a /24), e.g. `10.244.1`. */
+    private readonly podSubnet: string,
+  ) {
+    this.host = services.network.addHost(`node/${nodeName}`, nodeIp);
+    this.random = services.sim.random.fork(`kubelet/${nodeName}`);
+  }
+
+  get running(): boolean {
+    return this.alive;
+  }
+
+  /** Starts (or, after a crash, restarts) the kubelet. */
+  boot(): void {
+    if (this.alive) return;
+    this.alive = true;
+    this.host.powerOn();
+    this.services.sim.trace.record("kubelet.boot", { node: this.nodeName });
+    this.connect();
+    this.renewTimer = this.services.sim.schedule(0, () => this.renew(), "kubelet:renew");
+  }
+
+  /**
+   * Power loss: every process on the node dies at once, unsynced disk writes are lost, and the
+   * node drops off the network until it boots again.
+   */
+  crash(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.services.sim.trace.record("kubelet.crash", { node: this.nodeName });
+    for (const w of this.workers.values()) w.crash();
+    this.workers.clear();
+    this.services.sim.cancel(this.renewTimer);
+    this.conn = undefined;
+    this.host.powerOff();
+    for (const v of this.services.disks.all()) if (v.attachedTo === this.nodeName) v.crash({ random: this.random });
+    for (const v of this.hostPaths.values()) v.crash({ random: this.random });
+    this.usedIps.clear();
+  }
+
+  /** The worker of a pod on this node, if it runs here. */
+  worker(namespace: string, name: string): PodWorker | undefined {
+    for (const w of this.workers.values()) if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === name) return w;
+    return undefined;
+  }
+
+  // ---- connection to the API server ----------------------------------------------------------
+
+  private connect(): void {
+    if (!this.alive) return;
+    const sim = this.services.sim;
+    const conn = this.host.connect(this.services.controlPlaneIp, API_PORT);
+    this.conn = conn;
+    this.lastAnswer = sim.now;
+    conn.onOpen = () => conn.send({ op: "hello", node: this.nodeName } satisfies KubeletMessage);
+    conn.onData = (m) => {
+      this.lastAnswer = sim.now;
+      this.receive(m as GatewayMessage);
+    };
+    conn.onClose = () => {
+      if (this.conn !== conn) return;
+      this.conn = undefined;
+      // Reconnect after a short back-off.
+      sim.schedule(1000, () => this.connect(), "kubelet:reconnect");
+    };
+  }
+
+  private send(msg: KubeletMessage): void {
+    this.conn?.send(msg);
+  }
+
+  private renew(): void {
+    if (!this.alive) return;
+    const sim = this.services.sim;
+    this.renewTimer = sim.schedule(RENEW_INTERVAL_MS, () => this.renew(), "kubelet:renew");
+    if (this.conn !== undefined && sim.now - this.lastAnswer > CONNECTION_DEAD_MS) {
+      const dead = this.conn;
+      this.conn = undefined;
+      dead.destroy();
+      this.connect();
+      return;
+    }
+    this.send({ op: "renew", node: this.nodeName });
+  }
+
+  private receive(msg: GatewayMessage): void {
+    if (msg.op === "renewed") return;
+    if (msg.op === "sync") {
+      const present = new Set(msg.pods.map((p) => p.metadata.uid!));
+      for (const [uid, w] of this.workers) if (!present.has(uid)) w.update({ ...w.pod, metadata: { ...w.pod.metadata, deletionTimestamp: w.pod.metadata.deletionTimestamp ?? "1970-01-01T00:00:00Z", deletionGracePeriodSeconds: 0 } });
+      for (const p of msg.pods) this.podChanged(p, false);
+      return;
+    }
+    this.podChanged(msg.pod, msg.deleted);
+  }
+
+  private podChanged(pod: Pod, deleted: boolean): void {
+    const uid = pod.metadata.uid!;
+    const existing = this.workers.get(uid);
+    if (deleted || pod.spec.nodeName !== this.nodeName) {
+      // Removed from the API (force deletion): stop it here too, without waiting.
+      if (existing !== undefined) existing.update({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: pod.metadata.deletionTimestamp ?? "1970-01-01T00:00:00Z", deletionGracePeriodSeconds: 0 } });
+      return;
+    }
+    if (existing !== undefined) {
+      existing.update(pod);
+      return;
+    }
+    const phase = pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return;
+    const w = new PodWorker(this.podHost(), pod);
+    this.workers.set(uid, w);
+    w.start();
+  }
+
+  private podHost(): PodHost {
+    const s = this.services;
+    return {
+      sim: s.sim,
+      api: s.api,
+      registry: s.registry,
+      nodeName: this.nodeName,
+      nodeHost: this.host,
+      network: s.network,
+      dns: s.dns,
+      nameserver: s.nameserver,
+      random: this.random,
+      disk: (pv) => s.disks.get(pv),
+      whenAttached: (pv, fn) => s.whenAttached(pv, this.nodeName, fn),
+      hostPath: (path) => {
+        let v = this.hostPaths.get(path);
+        if (v === undefined) this.hostPaths.set(path, (v = new Volume(s.sim, `hostpath-${this.nodeName}-${path}`)));
+        return v;
+      },
+      allocateIp: () => this.allocateIp(),
+      releaseIp: (ip) => this.releaseIp(ip),
+      imagePresent: (image) => this.imagePresent(image),
+      pull: (image, def) => this.pull(image, def),
+      sendStatus: (pod, status) => this.sendStatus(pod, status),
+      finalize: (pod) => this.send({ op: "finalize", namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! }),
+      event: (pod, type, reason, message) =>
+        this.send({ op: "event", namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid!, type, reason, message }),
+      forget: (uid) => this.workers.delete(uid),
+      restartCount: (uid, container) => this.restartCounts.get(`${uid}/${container}`) ?? -1,
+      recordRestartCount: (uid, container, n) => this.restartCounts.set(`${uid}/${container}`, n),
+    };
+  }
+
+  private sendStatus(pod: Pod, status: PodStatus): void {
+    this.send({ op: "status", namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid!, status });
+  }
+
+  /**
+   * Pod IPs from the node's /24 as host-local IPAM hands them out: the next free address after
+   * the last one given, wrapping around, so a re-created pod usually gets a new IP.
+   */
+  private allocateIp(): string {
+    let n = this.lastIp;
+    for (let i = 0; i < 253; i++) {
+      n = n >= 254 ? 2 : n + 1;
+      if (!this.usedIps.has(n)) {
+        this.usedIps.add(n);
+        this.lastIp = n;
+        return `${this.podSubnet}.${n}`;
+      }
+    }
+    throw new Error(`node ${this.nodeName}: no pod IPs left in ${this.podSubnet}.0/24`);
+  }
+
+  private releaseIp(ip: string): void {
+    this.usedIps.delete(Number(ip.slice(ip.lastIndexOf(".") + 1)));
+  }
+
+  /** Whether the node's image cache holds this image. */
+  private imagePresent(image: string): boolean {
+    const { repository, tag } = parseImageRef(image);
+    return this.images.has(`${repository}:${tag}`);
+  }
+
+  /**
+   * An image pull as the kubelet does it with serialized pulls: one at a time per node. Pull
+   * time is a registry round trip plus the image's size over the node's bandwidth. Resolves with
+   * the total time including the wait for earlier pulls.
+   */
+  private *pull(image: string, def: ImageDefinition | undefined): Proc<{ ms: number; waitedMs: number } | { error: string }> {
+    const sim = this.services.sim;
+    const { repository, tag } = parseImageRef(image);
+    const previous = this.pullChain;
+    const mine = new Future<void>();
+    this.pullChain = mine;
+    const queued = sim.now;
+    yield* wait(previous);
+    const start = sim.now;
+    try {
+      if (def === undefined) {
+        yield* wait(sleep(sim, Math.round(this.random.logNormal(800, 0.3))));
+        const ref = referenceName(image);
+        return { error: `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found` };
+      }
+      const cached = this.images.has(`${repository}:${tag}`);
+      const bandwidth = this.random.logNormal(20e6, 0.4);
+      const ms = Math.round(this.random.logNormal(700, 0.3) + (cached ? 0 : (def.sizeBytes / bandwidth) * 1000));
+      yield* wait(sleep(sim, ms));
+      this.images.add(`${repository}:${tag}`);
+      return { ms: sim.now - start, waitedMs: sim.now - queued };
+    } finally {
+      mine.resolve();
+    }
+  }
+}
+
+function resolved(): Future<void> {
+  const f = new Future<void>();
+  f.resolve();
+  return f;
+}
+
+/** The fully qualified reference containerd reports (`docker.io/library/busybox:1.28`). */
+export function referenceName(image: string): string {
+  const { repository, tag } = parseImageRef(image);
+  const first = repository.split("/")[0]!;
+  const qualified = repository.includes("/") && (first.includes(".") || first.includes(":")) ? repository : repository.includes("/") ? `docker.io/${repository}` : `docker.io/library/${repository}`;
+  return `${qualified}:${tag}`;
+}

@@ -1,0 +1,699 @@
+import { Future, Task, Volume, sleep, wait, type Host, type Network, type Proc, type Random, type Sim, type Timer } from "@ksim/sim";
+import { fnv1a_32 } from "../api/gojson.js";
+import type { ApiServer } from "../api/server.js";
+import { rfc3339 } from "../api/time.js";
+import type { Container, ContainerState, LifecycleHandler, Pod, PodCondition, PodStatus } from "../api/types.js";
+import type { ClusterDns } from "../network/dns.js";
+import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
+import type { Mount } from "../runtime/layered-fs.js";
+import { SpawnError } from "../runtime/process.js";
+import { StringSink } from "../runtime/streams.js";
+import { ContainerInstance, type ContainerLog } from "./container.js";
+import { containerEnv, ContainerConfigError, expand } from "./env.js";
+import { ProbeWorker, runProbe } from "./probes.js";
+import { podPhase, qosClass, setCondition, toContainerStatus, type ContainerView } from "./status.js";
+import { prepareVolume, serviceAccountVolume, type PreparedVolume } from "./volumes.js";
+
+const BACKOFF_INITIAL_MS = 10_000;
+const BACKOFF_MAX_MS = 300_000;
+/** The pod lifecycle event generator relists containers every second. */
+const PLEG_RELIST_MS = 1000;
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** What a pod worker needs from its kubelet. */
+export interface PodHost {
+  readonly sim: Sim;
+  readonly api: ApiServer;
+  readonly registry: ImageRegistry;
+  readonly nodeName: string;
+  readonly nodeHost: Host;
+  readonly network: Network;
+  readonly dns: ClusterDns;
+  readonly nameserver: string;
+  readonly random: Random;
+  disk(pv: string): Volume | undefined;
+  whenAttached(pv: string, fn: () => void): void;
+  hostPath(path: string): Volume;
+  allocateIp(): string;
+  releaseIp(ip: string): void;
+  imagePresent(image: string): boolean;
+  /** Pulls an image: the pull's own time and the time including the queue, or an error. */
+  pull(image: string, definition: ImageDefinition | undefined): Proc<{ ms: number; waitedMs: number } | { error: string }>;
+  /** Restarts recorded for a container of a pod before a reboot (-1 if none). */
+  restartCount(uid: string, container: string): number;
+  recordRestartCount(uid: string, container: string, count: number): void;
+  sendStatus(pod: Pod, status: PodStatus): void;
+  finalize(pod: Pod): void;
+  event(pod: Pod, type: "Normal" | "Warning", reason: string, message: string): void;
+  forget(uid: string): void;
+}
+
+interface ContainerRecord {
+  readonly spec: Container;
+  readonly init: boolean;
+  instance: ContainerInstance | undefined;
+  previous: ContainerInstance | undefined;
+  restartCount: number;
+  waiting: { reason: string; message?: string } | undefined;
+  lastTerminated: ContainerState["terminated"] | undefined;
+  terminated: ContainerState["terminated"] | undefined;
+  ready: boolean;
+  started: boolean;
+  everStarted: boolean;
+  imageID: string;
+  probes: ProbeWorker[];
+  backoffMs: number;
+  backoffUpdated: number;
+  /** Set while the kubelet itself is stopping the container (liveness failure, deletion). */
+  killing: boolean;
+}
+
+/**
+ * One pod on one node, as the kubelet's pod worker and runtime manager handle it: volumes,
+ * sandbox (IP, hostname, /etc/hosts), image pulls, init containers, containers with probes and
+ * restart back-off, and graceful termination with preStop hooks.
+ */
+export class PodWorker {
+  pod: Pod;
+  private readonly records: ContainerRecord[];
+  private startup: Task<void> | undefined;
+  private ip: string | undefined;
+  private podHost: Host | undefined;
+  private readonly emptyDirs = new Map<string, Volume>();
+  private prepared: PreparedVolume[] = [];
+  private initDone = false;
+  private terminating = false;
+  private statusTimer: Timer | undefined;
+  private startTime: string | undefined;
+  private readonly conditions: PodCondition[];
+  private etcVolume: Volume | undefined;
+  private saVolume: Volume | undefined;
+  gone = false;
+
+  constructor(
+    private readonly host: PodHost,
+    pod: Pod,
+  ) {
+    this.pod = pod;
+    this.conditions = structuredClone(pod.status?.conditions ?? []);
+    const rec = (spec: Container, init: boolean): ContainerRecord => ({
+      spec,
+      init,
+      instance: undefined,
+      previous: undefined,
+      restartCount: 0,
+      waiting: { reason: init || (pod.spec.initContainers?.length ?? 0) === 0 ? "ContainerCreating" : "PodInitializing" },
+      lastTerminated: undefined,
+      terminated: undefined,
+      ready: false,
+      started: false,
+      everStarted: false,
+      imageID: "",
+      probes: [],
+      backoffMs: 0,
+      backoffUpdated: 0,
+      killing: false,
+    });
+    this.records = [...(pod.spec.initContainers ?? []).map((c) => rec(c, true)), ...pod.spec.containers.map((c) => rec(c, false))];
+    // After a reboot the kubelet finds the old containers' logs and counts on from them.
+    for (const r of this.records) {
+      const before = host.restartCount(pod.metadata.uid!, r.spec.name);
+      if (before >= 0) r.restartCount = before + 1;
+    }
+    this.initDone = (pod.spec.initContainers?.length ?? 0) === 0;
+  }
+
+  get uid(): string {
+    return this.pod.metadata.uid!;
+  }
+
+  /** Starts the worker: a first status report, then the startup sequence. */
+  start(): void {
+    this.startTime = rfc3339(this.host.sim.epochMs());
+    if (this.pod.metadata.deletionTimestamp !== undefined) {
+      this.terminate();
+      return;
+    }
+    this.reportNow();
+    this.startup = new Task(this.host.sim, this.run(), `pod:${this.pod.metadata.name}`);
+  }
+
+  /** A newer version of the pod arrived from the API server. */
+  update(pod: Pod): void {
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp !== undefined && !this.terminating) this.terminate();
+  }
+
+  /** The node died: everything stops at once, nothing is reported. */
+  crash(): void {
+    this.gone = true;
+    this.startup?.kill();
+    for (const r of this.records) {
+      for (const p of r.probes) p.stop();
+      r.instance?.killAll();
+    }
+    this.host.sim.cancel(this.statusTimer);
+    this.podHost?.powerOff();
+  }
+
+  /** Container names and their current and previous logs, for kubectl logs. */
+  logs(container: string, previous: boolean): ContainerLog | undefined {
+    const r = this.records.find((x) => x.spec.name === container);
+    return (previous ? r?.previous : (r?.instance ?? r?.previous))?.log;
+  }
+
+  /** The running instance of a container (kubectl exec). */
+  instance(container: string): ContainerInstance | undefined {
+    const r = this.records.find((x) => x.spec.name === container && !x.init);
+    return r?.instance?.running ? r.instance : undefined;
+  }
+
+  // ---- startup ------------------------------------------------------------------------------
+
+  private *run(): Proc<void> {
+    const sim = this.host.sim;
+    yield* this.mountVolumes();
+    // Sandbox: the pause container and CNI give the pod its network namespace and IP.
+    yield* wait(sleep(sim, Math.round(this.host.random.logNormal(600, 0.3))));
+    this.createSandbox();
+    setCondition(this.conditions, "PodReadyToStartContainers", "True", this.now());
+    for (const r of this.records.filter((x) => x.init)) {
+      for (;;) {
+        const ok = yield* this.startContainer(r);
+        if (!ok) {
+          yield* this.waitBackoff(r);
+          continue;
+        }
+        const code = yield* wait(r.instance!.exited);
+        if (code === 0) break;
+        if ((this.pod.spec.restartPolicy ?? "Always") === "Never") {
+          this.report();
+          return;
+        }
+        yield* this.waitBackoff(r);
+      }
+    }
+    if (!this.initDone) {
+      this.initDone = true;
+      for (const r of this.records.filter((x) => !x.init)) if (r.waiting?.reason === "PodInitializing") r.waiting = { reason: "ContainerCreating" };
+      this.report();
+    }
+    setCondition(this.conditions, "Initialized", "True", this.now());
+    for (const r of this.records.filter((x) => !x.init)) {
+      const ok = yield* this.startContainer(r);
+      if (!ok) this.scheduleRestart(r);
+    }
+  }
+
+  private *mountVolumes(): Proc<void> {
+    const sim = this.host.sim;
+    let warnedAt = -1;
+    for (;;) {
+      const ready: PreparedVolume[] = [];
+      const waits: string[] = [];
+      let message = "";
+      for (const v of this.pod.spec.volumes ?? []) {
+        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p) }, (pv) => this.host.disk(pv), this.emptyDirs);
+        if (!("kind" in r)) ready.push(r);
+        else {
+          waits.push(v.name);
+          if (r.kind === "attach") this.host.whenAttached(r.pv, () => undefined);
+          if (r.kind === "missing-source") message = r.message;
+          if (r.kind === "claim-missing") message = `persistentvolumeclaim "${r.claim}" not found`;
+        }
+      }
+      if (waits.length === 0) {
+        this.prepared = ready;
+        break;
+      }
+      if (message !== "" && warnedAt < 0) {
+        this.host.event(this.pod, "Warning", "FailedMount", message);
+        warnedAt = sim.now;
+      } else if (warnedAt >= 0 && sim.now - warnedAt >= 120_000) {
+        this.host.event(this.pod, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${waits.join(" ")}], unattached volumes=[${waits.join(" ")}], failed to process volumes=[]: timed out waiting for the condition`);
+        warnedAt = sim.now;
+      } else if (warnedAt < 0 && message === "") warnedAt = sim.now;
+      // The volume manager's reconciler runs every 100 ms; a second is close enough for mounts.
+      yield* wait(sleep(sim, 500));
+    }
+    const fsGroup = this.pod.spec.securityContext?.fsGroup;
+    if (fsGroup !== undefined) {
+      for (const p of this.prepared) {
+        const v = (this.pod.spec.volumes ?? []).find((x) => x.name === p.name);
+        if (v?.persistentVolumeClaim || v?.emptyDir) p.volume.applyFsGroup(fsGroup);
+      }
+    }
+  }
+
+  private createSandbox(): void {
+    const h = this.host;
+    this.ip = h.allocateIp();
+    this.podHost = h.network.addHost(`${this.pod.metadata.namespace}/${this.pod.metadata.name}`, this.ip);
+    const hostname = this.hostname();
+    const fqdn = this.pod.spec.subdomain
+      ? `${hostname}.${this.pod.spec.subdomain}.${this.pod.metadata.namespace}.svc.cluster.local`
+      : undefined;
+    const etc = new Volume(h.sim, `etc-${this.uid}`);
+    this.etcVolume = etc;
+    const hosts =
+      "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n" +
+      (fqdn ? `${this.ip}\t${fqdn}\t${hostname}\n` : `${this.ip}\t${hostname}\n`);
+    etc.writeFile("/hosts", hosts);
+    etc.writeFile("/resolv.conf", `search ${this.pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${h.nameserver}\noptions ndots:5\n`);
+    etc.writeFile("/hostname", `${hostname}\n`);
+    this.saVolume = serviceAccountVolume(h.sim, this.pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${this.uid}`);
+  }
+
+  private hostname(): string {
+    return this.pod.spec.hostname ?? this.pod.metadata.name!;
+  }
+
+  // ---- containers ---------------------------------------------------------------------------
+
+  /** Pull, create and start one container; false when it could not be started. */
+  private *startContainer(r: ContainerRecord): Proc<boolean> {
+    const h = this.host;
+    const spec = r.spec;
+    const imageRef = spec.image ?? "";
+    const def = h.registry.resolveImage(imageRef);
+    if (r.waiting?.reason !== "CrashLoopBackOff") r.waiting = { reason: r.init || this.initDone ? "ContainerCreating" : "PodInitializing" };
+    const policy = spec.imagePullPolicy ?? "IfNotPresent";
+    if (policy === "Never" && !h.imagePresent(imageRef)) {
+      const message = `Container image "${imageRef}" is not present with pull policy of Never`;
+      h.event(this.pod, "Warning", "ErrImageNeverPull", message);
+      r.waiting = { reason: "ErrImageNeverPull", message };
+      this.report();
+      return false;
+    }
+    if (policy !== "Always" && h.imagePresent(imageRef)) {
+      h.event(this.pod, "Normal", "Pulled", `Container image "${imageRef}" already present on machine`);
+    } else {
+      h.event(this.pod, "Normal", "Pulling", `Pulling image "${imageRef}"`);
+      const pulled = yield* h.pull(imageRef, def);
+      if (this.terminating) return false;
+      if ("error" in pulled || def === undefined) {
+        const err = "error" in pulled ? pulled.error : `image ${imageRef} not found`;
+        h.event(this.pod, "Warning", "Failed", `Failed to pull image "${imageRef}": ${err}`);
+        h.event(this.pod, "Warning", "Failed", "Error: ErrImagePull");
+        r.waiting = { reason: "ErrImagePull", message: err };
+        this.report();
+        return false;
+      }
+      h.event(this.pod, "Normal", "Pulled", `Successfully pulled image "${imageRef}" in ${goDuration(pulled.ms)} (${goDuration(pulled.waitedMs)} including waiting). Image size: ${def.sizeBytes} bytes.`);
+    }
+    if (def === undefined) return false;
+    r.imageID = imageId(imageRef);
+    let env: Map<string, string>;
+    try {
+      env = containerEnv(h.api, this.pod, spec, { ...(def.env ?? {}), HOSTNAME: this.hostname() });
+    } catch (e) {
+      if (!(e instanceof ContainerConfigError)) throw e;
+      h.event(this.pod, "Warning", "Failed", `Error: ${e.message}`);
+      r.waiting = { reason: "CreateContainerConfigError", message: e.message };
+      this.report();
+      return false;
+    }
+    const vars = new Map([...env].filter(([k]) => (spec.env ?? []).some((e) => e.name === k)));
+    const command = spec.command?.map((c) => expand(c, vars)) ?? [...(def.entrypoint ?? [])];
+    const args = spec.args?.map((a) => expand(a, vars)) ?? (spec.command === undefined ? [...(def.cmd ?? [])] : []);
+    const argv = [...command, ...args];
+    const psc = this.pod.spec.securityContext ?? {};
+    const csc = spec.securityContext ?? {};
+    const uid = csc.runAsUser ?? psc.runAsUser ?? def.user ?? 0;
+    const gid = csc.runAsGroup ?? psc.runAsGroup ?? 0;
+    const groups = [...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])];
+    const mounts: Mount[] = [
+      { path: "/etc/hosts", volume: this.etcVolume!, subPath: "hosts", readOnly: false },
+      { path: "/etc/resolv.conf", volume: this.etcVolume!, subPath: "resolv.conf", readOnly: false },
+      { path: "/etc/hostname", volume: this.etcVolume!, subPath: "hostname", readOnly: false },
+      { path: SERVICE_ACCOUNT_DIR, volume: this.saVolume!, subPath: "", readOnly: true },
+    ];
+    for (const vm of spec.volumeMounts ?? []) {
+      const p = this.prepared.find((x) => x.name === vm.name);
+      if (p !== undefined) mounts.push({ path: vm.mountPath, volume: p.volume, subPath: vm.subPath ?? "", readOnly: vm.readOnly ?? p.readOnly });
+    }
+    const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/${spec.name}`;
+    const instance = new ContainerInstance(
+      h.sim,
+      h.registry,
+      { name: spec.name, image: def, argv, env, cwd: spec.workingDir ?? def.workingDir ?? "/", cred: { uid, gid, groups }, mounts },
+      { host: this.podHost!, resolve: (n) => h.dns.resolve(n, this.pod.metadata.namespace), reverse: (ip) => h.dns.reverse(ip), nameserver: h.nameserver },
+      this.hostname(),
+      h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
+      name,
+    );
+    // The container runtime takes a little while to create and start the container.
+    yield* wait(sleep(h.sim, Math.round(h.random.logNormal(150, 0.3))));
+    if (this.terminating) return false;
+    h.event(this.pod, "Normal", "Created", `Created container: ${spec.name}`);
+    if (r.instance !== undefined) r.previous = r.instance;
+    r.instance = instance;
+    try {
+      instance.start();
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      const message = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv[0] ?? ""}": ${e.reason === "not found" ? "executable file not found in $PATH" : "permission denied"}: unknown`;
+      h.event(this.pod, "Warning", "Failed", `Error: ${message}`);
+      r.terminated = { exitCode: 128, reason: "StartError", message, startedAt: rfc3339(0), finishedAt: this.now(), containerID: `containerd://${instance.id}` };
+      r.waiting = undefined;
+      r.everStarted = true;
+      this.report();
+      return false;
+    }
+    h.event(this.pod, "Normal", "Started", `Started container ${spec.name}`);
+    h.recordRestartCount(this.uid, spec.name, r.restartCount);
+    r.waiting = undefined;
+    r.terminated = undefined;
+    r.everStarted = true;
+    r.killing = false;
+    r.started = spec.startupProbe === undefined;
+    r.ready = !r.init && spec.readinessProbe === undefined && r.started;
+    instance.onExit((code) => this.containerExited(r, instance, code));
+    if (spec.lifecycle?.postStart) this.runHook(r, instance, spec.lifecycle.postStart, "PostStart");
+    if (!r.init) this.startProbes(r, instance);
+    this.report();
+    return true;
+  }
+
+  private startProbes(r: ContainerRecord, instance: ContainerInstance): void {
+    const h = this.host;
+    const spec = r.spec;
+    const mk = (kind: "readiness" | "liveness" | "startup", probe: NonNullable<Container["readinessProbe"]>) => {
+      const w = new ProbeWorker(
+        h.sim,
+        kind,
+        probe,
+        spec,
+        instance,
+        this.ip!,
+        h.nodeHost,
+        () => kind === "startup" || r.started,
+        (ok) => this.probeChanged(r, instance, kind, ok),
+      );
+      w.onFailure = (output) => {
+        const label = kind === "readiness" ? "Readiness" : kind === "liveness" ? "Liveness" : "Startup";
+        h.event(this.pod, "Warning", "Unhealthy", `${label} probe failed: ${output}`);
+      };
+      r.probes.push(w);
+      w.start();
+    };
+    if (spec.startupProbe) mk("startup", spec.startupProbe);
+    if (spec.readinessProbe) mk("readiness", spec.readinessProbe);
+    if (spec.livenessProbe) mk("liveness", spec.livenessProbe);
+  }
+
+  private probeChanged(r: ContainerRecord, instance: ContainerInstance, kind: "readiness" | "liveness" | "startup", ok: boolean): void {
+    if (r.instance !== instance || this.terminating) return;
+    if (kind === "readiness") {
+      r.ready = ok;
+      this.report();
+    } else if (kind === "startup") {
+      if (ok) {
+        r.started = true;
+        if (r.spec.readinessProbe === undefined) r.ready = true;
+        this.report();
+      } else this.killForProbe(r, instance, "startup");
+    } else if (!ok) this.killForProbe(r, instance, "liveness");
+  }
+
+  private killForProbe(r: ContainerRecord, instance: ContainerInstance, kind: "liveness" | "startup"): void {
+    const probe = kind === "liveness" ? r.spec.livenessProbe : r.spec.startupProbe;
+    this.host.event(this.pod, "Normal", "Killing", `Container ${r.spec.name} failed ${kind} probe, will be restarted`);
+    r.ready = false;
+    this.report();
+    const grace = probe?.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    this.stopContainer(r, instance, grace);
+  }
+
+  private containerExited(r: ContainerRecord, instance: ContainerInstance, code: number): void {
+    for (const p of r.probes) p.stop();
+    r.probes = [];
+    r.ready = false;
+    r.started = false;
+    r.terminated = {
+      exitCode: code,
+      reason: code === 0 ? "Completed" : "Error",
+      startedAt: rfc3339(instance.startedAt),
+      finishedAt: rfc3339(instance.finishedAt),
+      containerID: `containerd://${instance.id}`,
+    };
+    this.host.sim.trace.record("container.exit", { pod: `${this.pod.metadata.namespace}/${this.pod.metadata.name}`, container: r.spec.name, code });
+    if (this.terminating || this.gone) {
+      this.report();
+      return;
+    }
+    // The exit is noticed at the next PLEG relist.
+    this.host.sim.schedule(Math.round(this.host.random.float() * PLEG_RELIST_MS), () => {
+      if (this.terminating || this.gone) return;
+      this.report();
+      if (r.init) return;
+      const policy = this.pod.spec.restartPolicy ?? "Always";
+      if (policy === "Always" || (policy === "OnFailure" && code !== 0)) this.scheduleRestart(r);
+    }, "pleg");
+  }
+
+  /** Restarts a container, waiting out the back-off if it crashed recently (CrashLoopBackOff). */
+  private scheduleRestart(r: ContainerRecord): void {
+    new Task(this.host.sim, (function* (self: PodWorker): Proc<void> {
+      yield* self.waitBackoff(r);
+      if (self.terminating || self.gone) return;
+      if (r.instance !== undefined) {
+        r.lastTerminated = r.terminated;
+        r.restartCount++;
+      }
+      const ok = yield* self.startContainer(r);
+      if (!ok && !self.terminating && !self.gone) self.scheduleRestart(r);
+    })(this), `restart:${this.pod.metadata.name}`);
+  }
+
+  /**
+   * The kubelet's restart back-off: the first restart is immediate; each further one within
+   * the back-off window waits 10 s, doubling up to 5 min; ten quiet minutes reset it.
+   */
+  private *waitBackoff(r: ContainerRecord): Proc<void> {
+    const sim = this.host.sim;
+    const now = sim.epochMs();
+    const finished = r.instance?.finishedAt ?? now;
+    if (r.backoffMs > 0 && finished - r.backoffUpdated > 2 * BACKOFF_MAX_MS) r.backoffMs = 0;
+    if (r.backoffMs > 0 && now - finished < r.backoffMs) {
+      const wait_ = r.backoffMs - (now - finished);
+      const label = goDuration(r.backoffMs);
+      r.waiting = { reason: "CrashLoopBackOff", message: `back-off ${label} restarting failed container=${r.spec.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})` };
+      this.host.event(this.pod, "Warning", "BackOff", `Back-off restarting failed container ${r.spec.name} in pod ${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`);
+      this.report();
+      yield* wait(sleep(sim, wait_));
+    }
+    r.backoffMs = r.backoffMs === 0 ? BACKOFF_INITIAL_MS : Math.min(r.backoffMs * 2, BACKOFF_MAX_MS);
+    r.backoffUpdated = sim.epochMs();
+  }
+
+  private runHook(r: ContainerRecord, instance: ContainerInstance, hook: LifecycleHandler, what: "PreStop" | "PostStart"): Future<void> {
+    const done = new Future<void>();
+    if (hook.exec?.command) {
+      try {
+        const out = new StringSink();
+        const p = instance.exec(hook.exec.command, { stdout: out, stderr: out });
+        p.exited.subscribe((code) => {
+          if (code !== 0) {
+            this.host.event(this.pod, "Warning", `Failed${what}Hook`, `${what}Hook failed`);
+          }
+          done.resolve();
+        });
+      } catch (e) {
+        if (!(e instanceof SpawnError)) throw e;
+        this.host.event(this.pod, "Warning", `Failed${what}Hook`, `${what}Hook failed`);
+        done.resolve();
+      }
+    } else if (hook.sleep) {
+      this.host.sim.schedule(hook.sleep.seconds * 1000, () => done.resolve(), "hook-sleep");
+    } else if (hook.httpGet || hook.tcpSocket) {
+      runProbe(this.host.sim, { httpGet: hook.httpGet, tcpSocket: hook.tcpSocket, timeoutSeconds: 30 }, r.spec, instance, this.ip!, this.host.nodeHost, () => done.resolve());
+    } else done.resolve();
+    return done;
+  }
+
+  /** preStop, then SIGTERM, then SIGKILL when the grace period runs out (at least 2 s after TERM). */
+  private stopContainer(r: ContainerRecord, instance: ContainerInstance, graceSeconds: number): void {
+    if (r.killing || !instance.running) return;
+    r.killing = true;
+    const sim = this.host.sim;
+    const start = sim.now;
+    const graceMs = graceSeconds * 1000;
+    const term = () => {
+      if (!instance.running) return;
+      instance.signal("SIGTERM");
+      const left = Math.max(2000, graceMs - (sim.now - start));
+      sim.schedule(left, () => {
+        if (instance.running) instance.killAll();
+      }, "sigkill");
+    };
+    const preStop = r.spec.lifecycle?.preStop;
+    if (preStop && graceMs > 0) {
+      const hookDone = this.runHook(r, instance, preStop, "PreStop");
+      let fired = false;
+      const once = () => {
+        if (fired) return;
+        fired = true;
+        term();
+      };
+      hookDone.subscribe(once);
+      sim.schedule(graceMs, once, "prestop-timeout");
+    } else if (graceMs === 0) instance.killAll();
+    else term();
+  }
+
+  // ---- termination --------------------------------------------------------------------------
+
+  private terminate(): void {
+    this.terminating = true;
+    this.startup?.kill();
+    const sim = this.host.sim;
+    const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    const running = this.records.filter((r) => r.instance?.running);
+    for (const r of this.records) {
+      for (const p of r.probes) p.stop();
+      r.probes = [];
+      r.ready = false;
+    }
+    this.report();
+    for (const r of running) {
+      this.host.event(this.pod, "Normal", "Killing", `Stopping container ${r.spec.name}`);
+      this.stopContainer(r, r.instance!, grace);
+    }
+    const check = () => {
+      if (this.gone) return;
+      if (this.records.some((r) => r.instance?.running)) {
+        sim.schedule(100, check, "terminate-wait");
+        return;
+      }
+      this.teardown();
+    };
+    sim.schedule(0, check, "terminate-wait");
+  }
+
+  private teardown(): void {
+    for (const r of this.records) {
+      if (r.terminated === undefined && r.instance === undefined) r.waiting = r.waiting ?? { reason: "ContainerCreating" };
+    }
+    if (this.podHost !== undefined) {
+      this.podHost.resetAll();
+      this.podHost.setAddress(undefined);
+    }
+    if (this.ip !== undefined) this.host.releaseIp(this.ip);
+    this.sendStatus();
+    this.gone = true;
+    this.host.finalize(this.pod);
+    this.host.forget(this.uid);
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  private now(): string {
+    return rfc3339(this.host.sim.epochMs());
+  }
+
+  /** Reports status soon (changes at one instant are batched into one update). */
+  private report(): void {
+    if (this.statusTimer !== undefined || this.gone) return;
+    this.statusTimer = this.host.sim.schedule(0, () => {
+      this.statusTimer = undefined;
+      if (!this.gone) this.sendStatus();
+    }, "status");
+  }
+
+  private reportNow(): void {
+    this.sendStatus();
+  }
+
+  private sendStatus(): void {
+    this.host.sendStatus(this.pod, this.status());
+  }
+
+  private views(init: boolean): ContainerView[] {
+    return this.records.filter((r) => r.init === init).map((r) => {
+      let state: ContainerState;
+      if (r.instance?.running) state = { running: { startedAt: rfc3339(r.instance.startedAt) } };
+      else if (r.waiting !== undefined && !(r.terminated !== undefined && r.waiting.reason !== "CrashLoopBackOff")) state = { waiting: { ...r.waiting } };
+      else if (r.terminated !== undefined) state = { terminated: { ...r.terminated } };
+      else state = { waiting: { reason: "ContainerCreating" } };
+      const lastState: ContainerState = r.lastTerminated !== undefined ? { terminated: { ...r.lastTerminated } } : {};
+      return {
+        spec: r.spec,
+        image: r.spec.image ?? "",
+        imageID: r.imageID,
+        containerID: r.instance?.id,
+        state,
+        lastState,
+        ready: r.ready,
+        started: r.started && state.running !== undefined,
+        restartCount: r.restartCount,
+        everStarted: r.everStarted,
+      };
+    });
+  }
+
+  private status(): PodStatus {
+    const now = this.now();
+    const views = this.views(false);
+    const initViews = this.views(true);
+    const conditions = this.conditions;
+    if (!conditions.some((c) => c.type === "PodReadyToStartContainers")) setCondition(conditions, "PodReadyToStartContainers", this.ip !== undefined ? "True" : "False", now);
+    if (this.initDone) setCondition(conditions, "Initialized", "True", now);
+    else {
+      const pending = initViews.filter((v) => v.state.terminated?.exitCode !== 0).map((v) => v.spec.name);
+      setCondition(conditions, "Initialized", "False", now, "ContainersNotInitialized", `containers with incomplete status: [${pending.join(" ")}]`);
+    }
+    const unready = views.filter((v) => !v.ready).map((v) => v.spec.name);
+    if (unready.length === 0) {
+      setCondition(conditions, "Ready", "True", now);
+      setCondition(conditions, "ContainersReady", "True", now);
+    } else {
+      const message = `containers with unready status: [${unready.join(" ")}]`;
+      setCondition(conditions, "Ready", "False", now, "ContainersNotReady", message);
+      setCondition(conditions, "ContainersReady", "False", now, "ContainersNotReady", message);
+    }
+    const order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    const scheduled = this.pod.status?.conditions?.find((c) => c.type === "PodScheduled");
+    const merged = [...conditions.filter((c) => c.type !== "PodScheduled"), ...(scheduled ? [scheduled] : [])];
+    merged.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+    const status: PodStatus = {
+      phase: podPhase(this.pod, views, this.initDone),
+      conditions: merged,
+      hostIP: this.host.nodeHost.ip,
+      hostIPs: [{ ip: this.host.nodeHost.ip! }],
+      startTime: this.startTime,
+      containerStatuses: views.map(toContainerStatus),
+      qosClass: qosClass(this.pod),
+    };
+    if (this.ip !== undefined) {
+      status.podIP = this.ip;
+      status.podIPs = [{ ip: this.ip }];
+    }
+    if (initViews.length > 0) status.initContainerStatuses = initViews.map(toContainerStatus);
+    return status;
+  }
+}
+
+/** Go's time.Duration.String for millisecond durations: `812ms`, `8.345s`, `2m40s`, `5m0s`. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const totalSeconds = ms / 1000;
+  if (totalSeconds < 60) return `${trimZeros(totalSeconds.toFixed(3))}s`;
+  const minutes = Math.floor(totalSeconds / 60);
+  const rest = trimZeros((totalSeconds - minutes * 60).toFixed(3));
+  if (minutes < 60) return `${minutes}m${rest}s`;
+  return `${Math.floor(minutes / 60)}h${minutes % 60}m${rest}s`;
+}
+
+function trimZeros(s: string): string {
+  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
+/** A digest-pinned image ID as containerd reports it, stable per image reference. */
+function imageId(ref: string): string {
+  const repo = ref.replace(/:[^/:@]+$/, "").replace(/@.*$/, "");
+  const full = repo.includes("/") ? (repo.split("/")[0]!.includes(".") ? repo : `docker.io/${repo}`) : `docker.io/library/${repo}`;
+  let hex = "";
+  for (let round = 0; round < 8; round++) hex += fnv1a_32(`${ref}#${round}`).toString(16).padStart(8, "0");
+  return `${full}@sha256:${hex}`;
+}

@@ -1,0 +1,103 @@
+import { Volume, type Sim } from "@ksim/sim";
+import type { ApiServer } from "../api/server.js";
+import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume as PodVolume } from "../api/types.js";
+
+/** A volume ready to mount into the pod's containers. */
+export interface PreparedVolume {
+  readonly name: string;
+  readonly volume: Volume;
+  readonly readOnly: boolean;
+}
+
+/** Why a volume is not ready yet: the kubelet keeps retrying and reports FailedMount meanwhile. */
+export type VolumeWait =
+  | { readonly kind: "claim-unbound"; readonly volume: string }
+  | { readonly kind: "claim-missing"; readonly volume: string; readonly claim: string }
+  | { readonly kind: "attach"; readonly volume: string; readonly pv: string }
+  | { readonly kind: "missing-source"; readonly volume: string; readonly message: string };
+
+const encoder = new TextEncoder();
+
+/**
+ * Builds what a pod's volumes need for mounting: a PersistentVolume's disk (bound and attached to
+ * this node), a fresh disk for an emptyDir, files projected from a ConfigMap or Secret, a
+ * node-local directory for hostPath.
+ */
+export function prepareVolume(
+  sim: Sim,
+  api: ApiServer,
+  pod: Pod,
+  v: PodVolume,
+  node: { name: string; hostPath(path: string): Volume },
+  disk: (pv: string) => Volume | undefined,
+  emptyDirs: Map<string, Volume>,
+): PreparedVolume | VolumeWait {
+  const ns = pod.metadata.namespace!;
+  if (v.persistentVolumeClaim) {
+    const claim = v.persistentVolumeClaim.claimName;
+    const pvc = api.get<PersistentVolumeClaim>("PersistentVolumeClaim", ns, claim);
+    if (pvc === undefined) return { kind: "claim-missing", volume: v.name, claim };
+    if (pvc.status?.phase !== "Bound" || !pvc.spec.volumeName) return { kind: "claim-unbound", volume: v.name };
+    const d = disk(pvc.spec.volumeName);
+    if (d === undefined || d.attachedTo !== node.name) return { kind: "attach", volume: v.name, pv: pvc.spec.volumeName };
+    return { name: v.name, volume: d, readOnly: v.persistentVolumeClaim.readOnly ?? false };
+  }
+  if (v.emptyDir !== undefined) {
+    let d = emptyDirs.get(v.name);
+    if (d === undefined) {
+      d = new Volume(sim, `emptydir-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: 0o777 });
+      emptyDirs.set(v.name, d);
+    }
+    return { name: v.name, volume: d, readOnly: false };
+  }
+  if (v.configMap !== undefined) {
+    const cm = api.get<ConfigMap>("ConfigMap", ns, v.configMap.name);
+    if (cm === undefined) {
+      if (v.configMap.optional) return { name: v.name, volume: new Volume(sim, `cm-${v.name}`), readOnly: true };
+      return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found` };
+    }
+    return { name: v.name, volume: projected(sim, `cm-${pod.metadata.uid}-${v.name}`, cm.data ?? {}, v.configMap.items, v.configMap.defaultMode), readOnly: true };
+  }
+  if (v.secret !== undefined) {
+    const s = api.get<Secret>("Secret", ns, v.secret.secretName);
+    if (s === undefined) {
+      if (v.secret.optional) return { name: v.name, volume: new Volume(sim, `secret-${v.name}`), readOnly: true };
+      return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found` };
+    }
+    const data: Record<string, string> = {};
+    for (const [k, b64] of Object.entries(s.data ?? {})) data[k] = Buffer.from(b64, "base64").toString("utf8");
+    return { name: v.name, volume: projected(sim, `secret-${pod.metadata.uid}-${v.name}`, data, v.secret.items, v.secret.defaultMode), readOnly: true };
+  }
+  if (v.hostPath !== undefined) return { name: v.name, volume: node.hostPath(v.hostPath.path), readOnly: false };
+  return { name: v.name, volume: new Volume(sim, `unsupported-${v.name}`), readOnly: true };
+}
+
+/** Files from keys, as the atomic writer lays them out (the `..data` symlinks are not modelled). */
+function projected(
+  sim: Sim,
+  id: string,
+  data: Record<string, string>,
+  items: { key: string; path: string; mode?: number }[] | undefined,
+  defaultMode: number | undefined,
+): Volume {
+  const vol = new Volume(sim, id);
+  const entries = items ?? Object.keys(data).map((k) => ({ key: k, path: k, mode: undefined }));
+  for (const it of entries) {
+    const value = data[it.key];
+    if (value === undefined) continue;
+    const parts = it.path.split("/");
+    if (parts.length > 1) vol.mkdir("/" + parts.slice(0, -1).join("/"), { recursive: true });
+    vol.writeFile("/" + it.path, encoder.encode(value), { mode: it.mode ?? defaultMode ?? 0o644 });
+    vol.fsync("/" + it.path);
+  }
+  return vol;
+}
+
+/** The service account token volume every pod gets at /var/run/secrets/kubernetes.io/serviceaccount. */
+export function serviceAccountVolume(sim: Sim, pod: Pod, token: string): Volume {
+  return projected(sim, `sa-${pod.metadata.uid}`, {
+    token,
+    "ca.crt": "-----BEGIN CERTIFICATE-----\nMIIBksim\n-----END CERTIFICATE-----\n",
+    namespace: pod.metadata.namespace ?? "default",
+  }, undefined, 0o644);
+}

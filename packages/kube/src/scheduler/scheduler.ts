@@ -1,0 +1,355 @@
+import type { Random, Timer } from "@ksim/sim";
+import type { WatchEvent } from "../api/store.js";
+import { labelSelectorMatches } from "../api/labels.js";
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, PodAffinityTerm, StorageClass } from "../api/types.js";
+import type { ControllerContext } from "../controllers/context.js";
+import { controllerRef, isTerminating, keyOf } from "../controllers/pod-util.js";
+import { SELECTED_NODE_ANNOTATION } from "../storage/pv-controller.js";
+import { buildCycleState, filterNode, nodeSelectorTermMatches, tolerates, type CycleState } from "./filters.js";
+import { ClusterSnapshot, type NodeInfo } from "./node-info.js";
+
+const SCHEDULER = "default-scheduler";
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+/** Unschedulable pods are retried at least this often even without a relevant cluster event. */
+const UNSCHEDULABLE_FLUSH_MS = 5 * 60 * 1000;
+
+interface QueuedPod {
+  key: string;
+  attempts: number;
+  backoffUntil: number;
+}
+
+/**
+ * kube-scheduler's default profile: a queue of unscheduled pods (with back-off, and an
+ * unschedulable set that cluster events move back), filters in the framework's order, scoring
+ * that spreads pods of one owner across nodes and zones and prefers emptier nodes, ties broken
+ * at random, binding, and FailedScheduling in the real format.
+ */
+export class Scheduler {
+  private readonly snapshot: ClusterSnapshot;
+  private readonly active: QueuedPod[] = [];
+  private readonly unschedulable = new Map<string, QueuedPod>();
+  private readonly known = new Map<string, QueuedPod>();
+  private cycleTimer: Timer | undefined;
+  private nextStartNode = 0;
+  private readonly random: Random;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.snapshot = new ClusterSnapshot(ctx.api.store);
+    this.random = ctx.sim.random.fork("scheduler");
+  }
+
+  start(): void {
+    const api = this.ctx.api;
+    api.watch<Pod>("Pod", (e) => this.onPod(e));
+    api.watch<Node>("Node", () => this.moveAllToActive());
+    api.watch<PersistentVolumeClaim>("PersistentVolumeClaim", (e) => {
+      if (e.object.status?.phase === "Bound") this.moveAllToActive();
+    });
+    for (const p of api.list<Pod>("Pod")) if (this.wants(p)) this.enqueue(keyOf(p));
+    const flush = () => {
+      for (const q of this.unschedulable.values()) {
+        if (this.ctx.sim.now - q.backoffUntil >= UNSCHEDULABLE_FLUSH_MS) this.activate(q);
+      }
+      this.ctx.sim.schedule(30_000, flush, "scheduler:flush");
+    };
+    this.ctx.sim.schedule(30_000, flush, "scheduler:flush");
+  }
+
+  private wants(pod: Pod): boolean {
+    return !pod.spec.nodeName && !isTerminating(pod) && (pod.spec.schedulerName ?? SCHEDULER) === SCHEDULER;
+  }
+
+  private onPod(e: WatchEvent<Pod>): void {
+    const key = keyOf(e.object);
+    if (e.type === "DELETED" || !this.wants(e.object)) {
+      const q = this.known.get(key);
+      if (q !== undefined) {
+        this.known.delete(key);
+        this.unschedulable.delete(key);
+        const i = this.active.indexOf(q);
+        if (i >= 0) this.active.splice(i, 1);
+      }
+      // A pod leaving a node may make room for others.
+      if (e.type === "DELETED" || (e.previous?.spec.nodeName && isTerminalOrGone(e.object))) this.moveAllToActive();
+      return;
+    }
+    if (!this.known.has(key)) this.enqueue(key);
+  }
+
+  private enqueue(key: string): void {
+    const q: QueuedPod = { key, attempts: 0, backoffUntil: 0 };
+    this.known.set(key, q);
+    this.active.push(q);
+    this.kick(0);
+  }
+
+  private activate(q: QueuedPod): void {
+    if (!this.unschedulable.delete(q.key)) return;
+    this.active.push(q);
+    this.kick(Math.max(0, q.backoffUntil - this.ctx.sim.now));
+  }
+
+  private moveAllToActive(): void {
+    for (const q of [...this.unschedulable.values()]) this.activate(q);
+  }
+
+  private kick(delay: number): void {
+    if (this.cycleTimer !== undefined && this.cycleTimer.time <= this.ctx.sim.now + delay) return;
+    this.ctx.sim.cancel(this.cycleTimer);
+    // A scheduling cycle takes about a millisecond of the scheduler's time.
+    this.cycleTimer = this.ctx.sim.schedule(Math.max(1, delay), () => this.runCycles(), "scheduler:cycle");
+  }
+
+  private runCycles(): void {
+    this.cycleTimer = undefined;
+    const now = this.ctx.sim.now;
+    let nextWake = Number.POSITIVE_INFINITY;
+    const ready: QueuedPod[] = [];
+    for (let i = 0; i < this.active.length; ) {
+      const q = this.active[i]!;
+      if (q.backoffUntil <= now) {
+        ready.push(q);
+        this.active.splice(i, 1);
+      } else {
+        nextWake = Math.min(nextWake, q.backoffUntil);
+        i++;
+      }
+    }
+    for (const q of ready) this.scheduleOne(q);
+    if (nextWake !== Number.POSITIVE_INFINITY) this.kick(nextWake - now);
+  }
+
+  private scheduleOne(q: QueuedPod): void {
+    const { api, events, sim } = this.ctx;
+    const [namespace, name] = q.key.split("/") as [string, string];
+    const pod = api.get<Pod>("Pod", namespace, name);
+    if (pod === undefined || !this.wants(pod)) {
+      this.known.delete(q.key);
+      return;
+    }
+    const nodes = [...this.snapshot.nodes.values()];
+    const volumeCheck = this.volumesFor(pod);
+    let message: string | undefined;
+    let chosen: NodeInfo | undefined;
+    if (volumeCheck.pending) {
+      message = `0/${nodes.length} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+    } else {
+      const state = buildCycleState(this.snapshot, pod, volumeCheck.volumes);
+      const { feasible, failures } = this.findFeasible(state, nodes);
+      if (feasible.length === 0) message = fitError(nodes.length, failures);
+      else chosen = this.select(state, feasible);
+    }
+    if (chosen === undefined) {
+      q.attempts++;
+      q.backoffUntil = sim.now + Math.min(INITIAL_BACKOFF_MS * 2 ** (q.attempts - 1), MAX_BACKOFF_MS);
+      this.unschedulable.set(q.key, q);
+      events.record(pod, "Warning", "FailedScheduling", message!, SCHEDULER);
+      api.mutate<Pod>("Pod", namespace, name, (p) => {
+        setPodScheduled(p, "False", "Unschedulable", message!, api.now());
+      });
+      return;
+    }
+    const node = chosen.name;
+    this.known.delete(q.key);
+    // Binding: the pod's node is set and PodScheduled becomes True in one write.
+    for (const claim of volumeCheck.waitingClaims) {
+      api.mutate<PersistentVolumeClaim>("PersistentVolumeClaim", namespace, claim, (c) => {
+        c.metadata.annotations = { ...(c.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: node };
+      });
+    }
+    api.mutate<Pod>("Pod", namespace, name, (p) => {
+      p.spec.nodeName = node;
+      setPodScheduled(p, "True", undefined, undefined, api.now());
+    });
+    events.record(pod, "Normal", "Scheduled", `Successfully assigned ${namespace}/${name} to ${node}`, SCHEDULER);
+  }
+
+  /**
+   * The claims a pod mounts: bound ones give their volumes (for topology); an unbound claim of an
+   * Immediate class keeps the pod unschedulable until it binds; WaitForFirstConsumer claims get
+   * the chosen node.
+   */
+  private volumesFor(pod: Pod): { pending: boolean; volumes: PersistentVolume[]; waitingClaims: string[] } {
+    const api = this.ctx.api;
+    const volumes: PersistentVolume[] = [];
+    const waitingClaims: string[] = [];
+    for (const v of pod.spec.volumes ?? []) {
+      const claimName = v.persistentVolumeClaim?.claimName;
+      if (claimName === undefined) continue;
+      const pvc = api.get<PersistentVolumeClaim>("PersistentVolumeClaim", pod.metadata.namespace, claimName);
+      if (pvc === undefined) return { pending: true, volumes, waitingClaims };
+      if (pvc.spec.volumeName) {
+        const pv = api.get<PersistentVolume>("PersistentVolume", undefined, pvc.spec.volumeName);
+        if (pv !== undefined) volumes.push(pv);
+        continue;
+      }
+      const sc = pvc.spec.storageClassName ? api.get<StorageClass>("StorageClass", undefined, pvc.spec.storageClassName) : undefined;
+      if (sc?.volumeBindingMode === "WaitForFirstConsumer") waitingClaims.push(claimName);
+      else return { pending: true, volumes, waitingClaims };
+    }
+    return { pending: false, volumes, waitingClaims };
+  }
+
+  /**
+   * Filters nodes, starting where the last cycle stopped and stopping once enough feasible
+   * nodes are found (percentageOfNodesToScore's adaptive default), as the real scheduler does.
+   */
+  private findFeasible(state: CycleState, nodes: NodeInfo[]): { feasible: NodeInfo[]; failures: Map<string, { reasons: readonly string[]; unresolvable: boolean }> } {
+    const n = nodes.length;
+    const pct = Math.max(5, 50 - Math.floor(n / 125));
+    const want = n < 100 ? n : Math.max(100, Math.floor((n * pct) / 100));
+    const feasible: NodeInfo[] = [];
+    const failures = new Map<string, { reasons: readonly string[]; unresolvable: boolean }>();
+    const spread = this.spreadConstraints(state);
+    let checked = 0;
+    for (; checked < n && feasible.length < want; checked++) {
+      const info = nodes[(this.nextStartNode + checked) % n]!;
+      const f = filterNode(state, info) ?? spread(info);
+      if (f === undefined) feasible.push(info);
+      else failures.set(info.name, f);
+    }
+    this.nextStartNode = n === 0 ? 0 : (this.nextStartNode + checked) % n;
+    return { feasible, failures };
+  }
+
+  /** PodTopologySpread with DoNotSchedule: the skew a placement would create must stay within maxSkew. */
+  private spreadConstraints(state: CycleState): (info: NodeInfo) => { reasons: readonly string[]; unresolvable: boolean } | undefined {
+    const constraints = (state.pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === "DoNotSchedule");
+    if (constraints.length === 0) return () => undefined;
+    const counts = constraints.map((c) => {
+      const m = new Map<string, number>();
+      for (const info of this.snapshot.nodes.values()) {
+        const v = info.label(c.topologyKey);
+        if (v === undefined) continue;
+        let k = m.get(v) ?? 0;
+        for (const p of info.pods.values()) {
+          if (p.metadata.namespace === state.pod.metadata.namespace && labelSelectorMatches(c.labelSelector, p.metadata.labels)) k++;
+        }
+        m.set(v, k);
+      }
+      return m;
+    });
+    return (info) => {
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        const v = info.label(c.topologyKey);
+        if (v === undefined) return { reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"], unresolvable: true };
+        const m = counts[i]!;
+        const min = Math.min(...m.values());
+        if ((m.get(v) ?? 0) + 1 - min > c.maxSkew) return { reasons: ["node(s) didn't match pod topology spread constraints"], unresolvable: false };
+      }
+      return undefined;
+    };
+  }
+
+  /** Scores feasible nodes with the default plugins' weights and picks the best (ties at random). */
+  private select(state: CycleState, feasible: NodeInfo[]): NodeInfo {
+    const pod = state.pod;
+    const owner = controllerRef(pod)?.uid;
+    const zoneCounts = new Map<string, number>();
+    if (owner !== undefined) {
+      for (const info of this.snapshot.nodes.values()) {
+        const zone = info.label("topology.kubernetes.io/zone");
+        if (zone !== undefined) zoneCounts.set(zone, (zoneCounts.get(zone) ?? 0) + (info.byOwner.get(owner) ?? 0));
+      }
+    }
+    const maxHost = Math.max(1, ...feasible.map((i) => (owner === undefined ? 0 : i.byOwner.get(owner) ?? 0)));
+    const maxZone = Math.max(1, ...zoneCounts.values());
+    let best: NodeInfo[] = [];
+    let bestScore = -Infinity;
+    for (const info of feasible) {
+      const a = info.allocatable;
+      const cpuFree = a.cpu > 0 ? (a.cpu - info.requested.cpu - state.requests.cpu) / a.cpu : 0;
+      const memFree = a.memory > 0 ? (a.memory - info.requested.memory - state.requests.memory) / a.memory : 0;
+      const leastAllocated = ((cpuFree + memFree) / 2) * 100;
+      const balanced = (1 - Math.abs(cpuFree - memFree)) * 100;
+      let spread = 100;
+      if (owner !== undefined) {
+        const onHost = info.byOwner.get(owner) ?? 0;
+        const zone = info.label("topology.kubernetes.io/zone");
+        const inZone = zone === undefined ? 0 : (zoneCounts.get(zone) ?? 0);
+        spread = 100 - ((onHost / maxHost) * 2 / 3 + (inZone / maxZone) / 3) * 100;
+      }
+      const preferNoSchedule = (info.node.spec.taints ?? []).filter((t) => t.effect === "PreferNoSchedule" && !tolerates(pod.spec.tolerations, t)).length;
+      const taintScore = preferNoSchedule === 0 ? 100 : 100 / (1 + preferNoSchedule);
+      let nodeAffinity = 0;
+      for (const pref of pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+        if (nodeSelectorTermMatches(pref.preference, info)) nodeAffinity += pref.weight;
+      }
+      let podAffinity = 0;
+      for (const w of pod.spec.affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+        if (this.domainHasMatch(info, w.podAffinityTerm, pod)) podAffinity += w.weight;
+      }
+      for (const w of pod.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+        if (this.domainHasMatch(info, w.podAffinityTerm, pod)) podAffinity -= w.weight;
+      }
+      const score = leastAllocated + balanced + 2 * spread + 3 * taintScore + 2 * nodeAffinity + 2 * podAffinity;
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        best = [info];
+      } else if (Math.abs(score - bestScore) <= 1e-9) {
+        best.push(info);
+      }
+    }
+    return best.length === 1 ? best[0]! : this.random.choice(best);
+  }
+
+  private domainHasMatch(info: NodeInfo, term: PodAffinityTerm, pod: Pod): boolean {
+    const value = info.label(term.topologyKey);
+    if (value === undefined) return false;
+    const namespaces = term.namespaces?.length ? term.namespaces : [pod.metadata.namespace!];
+    for (const other of this.snapshot.nodes.values()) {
+      if (other.label(term.topologyKey) !== value) continue;
+      for (const p of other.pods.values()) {
+        if (namespaces.includes(p.metadata.namespace!) && labelSelectorMatches(term.labelSelector, p.metadata.labels)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+function isTerminalOrGone(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === "Succeeded" || phase === "Failed" || isTerminating(pod);
+}
+
+function setPodScheduled(p: Pod, status: "True" | "False", reason: string | undefined, message: string | undefined, now: string): void {
+  const conditions = [...(p.status?.conditions ?? [])];
+  const i = conditions.findIndex((c) => c.type === "PodScheduled");
+  const old = i >= 0 ? conditions[i] : undefined;
+  const next = {
+    type: "PodScheduled",
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: old !== undefined && old.status === status ? old.lastTransitionTime : now,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(message !== undefined ? { message } : {}),
+  };
+  if (i >= 0) conditions[i] = next;
+  else conditions.push(next);
+  p.status = { ...(p.status ?? {}), conditions };
+}
+
+/**
+ * framework.FitError's message: `0/N nodes are available: <sorted histogram>.` followed by the
+ * preemption verdict over the same nodes.
+ */
+export function fitError(total: number, failures: Map<string, { reasons: readonly string[]; unresolvable: boolean }>): string {
+  const histogram = new Map<string, number>();
+  let unresolvable = 0;
+  for (const f of failures.values()) {
+    for (const r of f.reasons) histogram.set(r, (histogram.get(r) ?? 0) + 1);
+    if (f.unresolvable) unresolvable++;
+  }
+  const parts = [...histogram].map(([r, n]) => `${n} ${r}`).sort();
+  let msg = `0/${total} nodes are available: ${parts.join(", ")}.`;
+  const pre: string[] = [];
+  const resolvable = failures.size - unresolvable;
+  if (resolvable > 0) pre.push(`${resolvable} No preemption victims found for incoming pod`);
+  if (unresolvable > 0) pre.push(`${unresolvable} Preemption is not helpful for scheduling`);
+  pre.sort();
+  msg += ` preemption: 0/${total} nodes are available: ${pre.join(", ")}.`;
+  return msg;
+}

@@ -1,0 +1,946 @@
+import { FsError, race, sleep, wait, type Proc } from "@ksim/sim";
+import { resolvePath } from "../runtime/fs.js";
+import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
+import type { Flavor } from "./messages.js";
+import { BreakSignal, ContinueSignal, ExitSignal, FLAG_LETTERS, ReturnSignal, ShellAbort, type Shell, type ShellFlags } from "./shell.js";
+import { echo, printf } from "./text-format.js";
+import { evaluateTest } from "./test-expr.js";
+
+/**
+ * The builtins, each in the words of the shells that have it. Errors of POSIX special builtins
+ * (`export`, `shift`, `.`, ...) end a non-interactive dash or ash with status 2.
+ */
+
+export interface Builtin {
+  readonly flavors: readonly Flavor[];
+  run(sh: Shell, args: readonly string[]): Proc<number>;
+}
+
+const ALL: readonly Flavor[] = ["dash", "bash", "ash"];
+const NOT_DASH: readonly Flavor[] = ["bash", "ash"];
+const BASH: readonly Flavor[] = ["bash"];
+
+export const SPECIAL_BUILTINS = new Set([":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"]);
+
+const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in"]);
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A special builtin failed: dash and ash leave a non-interactive shell, bash returns 1. */
+function specialFailure(sh: Shell): number {
+  if (sh.flavor === "bash") return 1;
+  throw new ShellAbort(2, true);
+}
+
+function invalidName(sh: Shell, builtin: string, arg: string): number {
+  if (sh.flavor === "bash") {
+    sh.builtinError(builtin, `\`${arg}': not a valid identifier`);
+    return 1;
+  }
+  sh.builtinError(builtin, `${arg.split("=")[0]}: bad variable name`);
+  return specialFailure(sh);
+}
+
+function* noop(): Proc<number> {
+  return 0;
+}
+
+function* falseBuiltin(): Proc<number> {
+  return 1;
+}
+
+function* echoBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  sh.out(echo(args, sh.flavor));
+  return 0;
+}
+
+function* printfBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  let rest = args;
+  let target: string | undefined;
+  if (sh.flavor === "bash" && rest[0] === "-v") {
+    target = rest[1];
+    rest = rest.slice(2);
+  }
+  if (rest[0] === "--") rest = rest.slice(1);
+  if (rest.length === 0) {
+    if (sh.flavor === "bash") sh.err("printf: usage: printf [-v var] format [arguments]\n");
+    else if (sh.flavor === "dash") sh.builtinError("printf", "usage: printf format [arg ...]");
+    else sh.err("Usage: printf FORMAT [ARGUMENT]...\n");
+    return 2;
+  }
+  const r = printf(rest[0]!, rest.slice(1), sh.flavor);
+  for (const e of r.errors) {
+    if (sh.flavor === "ash") sh.err(`${sh.arg0}: ${e}\n`);
+    else sh.builtinError("printf", e);
+  }
+  if (target !== undefined) sh.setVar(target, r.output);
+  else sh.out(r.output);
+  return r.status;
+}
+
+function* cd(sh: Shell, args: readonly string[]): Proc<number> {
+  const operands = args.filter((a, i) => !(i === 0 && (a === "-L" || a === "-P")));
+  let dir = operands[0];
+  let print = false;
+  if (dir === undefined) {
+    dir = sh.getVar("HOME");
+    if (dir === undefined) {
+      if (sh.flavor === "bash") sh.builtinError("cd", "HOME not set");
+      return 1;
+    }
+  } else if (dir === "-") {
+    dir = sh.getVar("OLDPWD");
+    print = true;
+    if (dir === undefined) {
+      if (sh.flavor === "bash") sh.builtinError("cd", "OLDPWD not set");
+      else sh.builtinError("cd", "can't cd to -");
+      return sh.flavor === "bash" ? 1 : 2;
+    }
+  }
+  const path = resolvePath(sh.cwd, dir);
+  let problem: string | undefined;
+  try {
+    const st = sh.ctx.fs.stat(path);
+    if (st.type !== "dir") problem = "Not a directory";
+    else sh.ctx.fs.readdir(path);
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+    problem = e.description;
+  }
+  if (problem !== undefined) {
+    if (sh.flavor === "bash") sh.builtinError("cd", `${dir}: ${problem}`);
+    else if (sh.flavor === "dash") sh.builtinError("cd", `can't cd to ${dir}`);
+    else sh.builtinError("cd", `can't cd to ${dir}: ${problem}`);
+    return sh.flavor === "bash" ? 1 : 2;
+  }
+  sh.setVar("OLDPWD", sh.cwd);
+  sh.cwd = path;
+  sh.setVar("PWD", path);
+  if (print) sh.out(path + "\n");
+  return 0;
+}
+
+function* pwd(sh: Shell): Proc<number> {
+  sh.out(sh.cwd + "\n");
+  return 0;
+}
+
+function printVariables(sh: Shell, filter: (v: { exported: boolean; readonly: boolean }) => boolean, keyword: "export" | "readonly"): void {
+  for (const name of [...sh.vars.keys()].sort()) {
+    const v = sh.vars.get(name)!;
+    if (!filter(v)) continue;
+    const value = Array.isArray(v.value) ? v.value.join(" ") : v.value;
+    if (sh.flavor === "bash") sh.out(`declare -${keyword === "export" ? "x" : "r"} ${name}="${value.replace(/(["\\$`])/g, "\\$1")}"\n`);
+    else sh.out(`${keyword} ${name}='${value.replace(/'/g, "'\\''")}'\n`);
+  }
+}
+
+function exportOrReadonly(keyword: "export" | "readonly") {
+  return function* (sh: Shell, args: readonly string[]): Proc<number> {
+    const operands = args.filter((a) => a !== "-p" && a !== "--");
+    if (operands.length === 0) {
+      printVariables(sh, (v) => (keyword === "export" ? v.exported : v.readonly), keyword);
+      return 0;
+    }
+    let status = 0;
+    for (const a of operands) {
+      const eq = a.indexOf("=");
+      const name = eq < 0 ? a : a.slice(0, eq);
+      if (!NAME.test(name)) {
+        status = invalidName(sh, keyword, a);
+        continue;
+      }
+      if (eq >= 0) sh.setVar(name, a.slice(eq + 1));
+      const v = sh.vars.get(name);
+      if (v === undefined) {
+        sh.vars.set(name, { value: "", exported: keyword === "export", readonly: keyword === "readonly" });
+        continue;
+      }
+      if (keyword === "export") v.exported = true;
+      else sh.vars.set(name, { ...v, readonly: true });
+    }
+    return status;
+  };
+}
+
+function* unset(sh: Shell, args: readonly string[]): Proc<number> {
+  let functions = false;
+  let status = 0;
+  for (const a of args) {
+    if (a === "-f") {
+      functions = true;
+      continue;
+    }
+    if (a === "-v") continue;
+    if (functions) {
+      sh.functions.delete(a);
+      continue;
+    }
+    if (!NAME.test(a)) {
+      status = invalidName(sh, "unset", a);
+      continue;
+    }
+    if (!sh.unsetVar(a)) {
+      if (sh.flavor === "bash") {
+        sh.builtinError("unset", `${a}: cannot unset: readonly variable`);
+        status = 1;
+      } else {
+        sh.builtinError("unset", `${a}: is read only`);
+        return specialFailure(sh);
+      }
+    }
+  }
+  return status;
+}
+
+function* local(sh: Shell, args: readonly string[]): Proc<number> {
+  if (sh.functionDepth === 0) {
+    if (sh.flavor === "bash") {
+      sh.builtinError("local", "can only be used in a function");
+      return 1;
+    }
+    sh.builtinError("local", "not in a function");
+    return specialFailure(sh);
+  }
+  let status = 0;
+  for (const a of args) {
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (!NAME.test(name)) {
+      status = invalidName(sh, "local", a);
+      continue;
+    }
+    sh.makeLocal(name);
+    if (eq >= 0) sh.setVar(name, a.slice(eq + 1));
+    else if (sh.flavor === "bash") sh.vars.delete(name);
+  }
+  return status;
+}
+
+function* declare(sh: Shell, args: readonly string[]): Proc<number> {
+  let exported = false;
+  let readonly = false;
+  let print = false;
+  const names: string[] = [];
+  for (const a of args) {
+    if (/^[-+][a-zA-Z]+$/.test(a)) {
+      if (a.includes("x")) exported = a.startsWith("-");
+      if (a.includes("r")) readonly = true;
+      if (a.includes("p")) print = true;
+      continue;
+    }
+    names.push(a);
+  }
+  if (names.length === 0 || print) {
+    for (const name of names.length > 0 ? names : [...sh.vars.keys()].sort()) {
+      const v = sh.vars.get(name);
+      if (v === undefined) continue;
+      const flags = (Array.isArray(v.value) ? "a" : "") + (v.exported ? "x" : "") + (v.readonly ? "r" : "");
+      const value = Array.isArray(v.value) ? `(${v.value.map((x, i) => `[${i}]="${x}"`).join(" ")})` : `"${v.value}"`;
+      sh.out(`declare -${flags === "" ? "-" : flags} ${name}=${value}\n`);
+    }
+    return 0;
+  }
+  for (const a of names) {
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (!NAME.test(name)) return invalidName(sh, "declare", a);
+    if (sh.functionDepth > 0) sh.makeLocal(name);
+    if (eq >= 0) sh.setVar(name, a.slice(eq + 1), { export: exported });
+    else if (!sh.vars.has(name)) sh.vars.set(name, { value: "", exported, readonly: false });
+    const v = sh.vars.get(name);
+    if (v !== undefined) {
+      if (exported) v.exported = true;
+      if (readonly) sh.vars.set(name, { ...v, readonly: true });
+    }
+  }
+  return 0;
+}
+
+function* read(sh: Shell, args: readonly string[]): Proc<number> {
+  let raw = false;
+  let prompt: string | undefined;
+  let timeoutSec: number | undefined;
+  let delimiter = "\n";
+  let arrayName: string | undefined;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (names.length === 0 && /^-[rsp tdaneu]/.test(a) && a !== "-") {
+      if (a === "-r") raw = true;
+      else if (a === "-s") continue;
+      else if (a === "-p") prompt = args[++i];
+      else if (a === "-t") timeoutSec = Number(args[++i]);
+      else if (a === "-d") delimiter = args[++i]?.slice(0, 1) || "\0";
+      else if (a === "-a") arrayName = args[++i];
+      else if (a === "-n") i++;
+      else if (a === "-u") i++;
+      else if (/^-r+$/.test(a)) raw = true;
+      continue;
+    }
+    names.push(a);
+  }
+  if (names.length === 0 && arrayName === undefined) {
+    if (sh.flavor === "dash") {
+      sh.builtinError("read", "arg count");
+      return 2;
+    }
+    names.push("REPLY");
+  }
+  if (prompt !== undefined) sh.err(prompt);
+  const reader = sh.input(0);
+  let text = "";
+  let terminated = false;
+  const readLine = function* (): Proc<boolean> {
+    for (;;) {
+      const r = yield* reader.readLine(delimiter);
+      if (r === null) return false;
+      terminated = r.terminated;
+      if (!raw && r.line.endsWith("\\") && r.terminated) {
+        text += r.line.slice(0, -1);
+        continue;
+      }
+      text += r.line;
+      return true;
+    }
+  };
+  let got: boolean;
+  if (timeoutSec !== undefined) {
+    const outcome = yield* wait(race<boolean | void>([runNow(sh, readLine()), sleep(sh.ctx.sim, timeoutSec * 1000)]));
+    if (outcome.index === 1) return 142;
+    got = outcome.value as boolean;
+  } else {
+    got = yield* readLine();
+  }
+  if (!raw) text = text.replace(/\\(.)/g, "$1");
+  const ifs = sh.ifs();
+  if (arrayName !== undefined) {
+    sh.setVar(arrayName, splitForRead(text, ifs, Number.MAX_SAFE_INTEGER));
+  } else {
+    const fields = splitForRead(text, ifs, names.length);
+    names.forEach((n, i) => sh.setVar(n, fields[i] ?? ""));
+  }
+  return got && terminated ? 0 : 1;
+}
+
+/** Runs a read step as its own job so it can race a timeout. */
+function runNow(sh: Shell, body: Proc<boolean>) {
+  const job = sh.startJob(
+    (function* (): Proc<number> {
+      return (yield* body) ? 1 : 0;
+    })(),
+  );
+  return {
+    subscribe(resume: (v: boolean) => void) {
+      return job.done.subscribe((s) => resume(s === 1));
+    },
+  };
+}
+
+/** `read`'s splitting: IFS whitespace trimmed, the last name takes the rest of the line. */
+function splitForRead(text: string, ifs: string, count: number): string[] {
+  const isWs = (c: string) => (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
+  const fields: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n && isWs(text[i]!)) i++;
+  while (i < n) {
+    if (fields.length === count - 1) {
+      let rest = text.slice(i);
+      let end = rest.length;
+      while (end > 0 && isWs(rest[end - 1]!)) end--;
+      rest = rest.slice(0, end);
+      fields.push(rest);
+      return fields;
+    }
+    let j = i;
+    while (j < n && !ifs.includes(text[j]!)) j++;
+    fields.push(text.slice(i, j));
+    i = j;
+    while (i < n && isWs(text[i]!)) i++;
+    if (i < n && ifs.includes(text[i]!) && !isWs(text[i]!)) {
+      i++;
+      while (i < n && isWs(text[i]!)) i++;
+    }
+  }
+  return fields;
+}
+
+function* shift(sh: Shell, args: readonly string[]): Proc<number> {
+  const n = args[0] === undefined ? 1 : Number(args[0]);
+  if (!Number.isInteger(n) || n < 0) {
+    sh.builtinError("shift", sh.flavor === "bash" ? `${args[0]}: numeric argument required` : `Illegal number: ${args[0]}`);
+    return sh.flavor === "bash" ? 1 : specialFailure(sh);
+  }
+  if (n > sh.positional.length) {
+    if (sh.flavor === "dash") {
+      sh.builtinError("shift", "can't shift that many");
+      return specialFailure(sh);
+    }
+    return 1;
+  }
+  sh.positional = sh.positional.slice(n);
+  return 0;
+}
+
+function* exit(sh: Shell, args: readonly string[]): Proc<number> {
+  let status = sh.lastStatus;
+  if (args[0] !== undefined) {
+    if (!/^\s*[+-]?\d+\s*$/.test(args[0])) {
+      if (sh.flavor === "bash") sh.builtinError("exit", `${args[0]}: numeric argument required`);
+      else sh.builtinError("exit", `Illegal number: ${args[0]}`);
+      throw new ExitSignal(2);
+    }
+    status = Number(args[0]) & 255;
+  }
+  throw new ExitSignal(status);
+}
+
+function* returnBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  const status = args[0] === undefined ? sh.lastStatus : Number(args[0]) & 255;
+  if (sh.functionDepth === 0 && sourceDepth.get(sh) === undefined) {
+    if (sh.flavor === "bash") {
+      sh.builtinError("return", "can only `return' from a function or sourced script");
+      return 2;
+    }
+    throw new ExitSignal(status);
+  }
+  throw new ReturnSignal(status);
+}
+
+function loopControl(kind: "break" | "continue") {
+  return function* (sh: Shell, args: readonly string[]): Proc<number> {
+    const n = args[0] === undefined ? 1 : Number(args[0]);
+    if (!Number.isInteger(n) || n < 1) {
+      sh.builtinError(kind, sh.flavor === "bash" ? `${args[0]}: loop count out of range` : `Illegal number: ${args[0]}`);
+      return 1;
+    }
+    if (sh.loopDepth === 0) {
+      if (sh.flavor === "bash") sh.builtinError(kind, "only meaningful in a `for', `while', or `until' loop");
+      return 0;
+    }
+    throw kind === "break" ? new BreakSignal(Math.min(n, sh.loopDepth)) : new ContinueSignal(Math.min(n, sh.loopDepth));
+  };
+}
+
+function* evalBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  return yield* sh.evalString(args.join(" "));
+}
+
+function* exec(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args.length === 0) {
+    // The redirections of `exec >file` stay: a new table object tells withRedirects not to restore.
+    sh.fds = new Map(sh.fds);
+    return 0;
+  }
+  return yield* sh.execReplace(args);
+}
+
+const sourceDepth = new WeakMap<Shell, number>();
+
+function* source(sh: Shell, args: readonly string[], name: string): Proc<number> {
+  const file = args[0];
+  if (file === undefined) {
+    if (sh.flavor === "bash") sh.err(`${sh.messages.prefix(sh.arg0, sh.line)}${name}: filename argument required\n${name}: usage: ${name} filename [arguments]\n`);
+    return 2;
+  }
+  let path: string | undefined;
+  if (file.includes("/")) path = resolvePath(sh.cwd, file);
+  else {
+    for (const dir of (sh.getVar("PATH") ?? "").split(":")) {
+      const p = resolvePath(sh.cwd, `${dir || "."}/${file}`);
+      if (sh.ctx.fs.exists(p) && sh.ctx.fs.stat(p).type === "file") {
+        path = p;
+        break;
+      }
+    }
+    if (path === undefined && sh.flavor !== "dash") path = resolvePath(sh.cwd, file);
+  }
+  let text: string;
+  try {
+    if (path === undefined) throw new FsError("ENOENT", file);
+    text = sh.ctx.fs.readText(path);
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+    if (sh.flavor === "bash") {
+      sh.error(`${file}: ${e.description}`);
+      return 1;
+    }
+    if (sh.flavor === "dash") sh.builtinError(name, `cannot open ${file}: ${e.code === "ENOENT" ? "No such file" : e.description}`);
+    else sh.builtinError(name, `can't open '${file}': ${e.description}`);
+    return specialFailure(sh);
+  }
+  const savedPositional = sh.positional;
+  if (args.length > 1) sh.positional = args.slice(1);
+  sourceDepth.set(sh, (sourceDepth.get(sh) ?? 0) + 1);
+  try {
+    return yield* sh.evalString(text, 1);
+  } catch (e) {
+    if (e instanceof ReturnSignal) return e.status;
+    throw e;
+  } finally {
+    const d = sourceDepth.get(sh)! - 1;
+    if (d === 0) sourceDepth.delete(sh);
+    else sourceDepth.set(sh, d);
+    if (args.length > 1) sh.positional = savedPositional;
+  }
+}
+
+/** What a name is: keyword, function, builtin, or a file on PATH. */
+function classify(sh: Shell, name: string): { kind: "keyword" | "function" | "builtin" | "special" | "file"; path?: string } | undefined {
+  if (KEYWORDS.has(name) || (sh.flavor === "bash" && (name === "[[" || name === "]]" || name === "function"))) return { kind: "keyword" };
+  if (sh.functions.has(name)) return { kind: "function" };
+  if (BUILTINS.has(name) && sh.hasBuiltin(name)) return { kind: SPECIAL_BUILTINS.has(name) ? "special" : "builtin" };
+  const path = findInPath(sh, name);
+  return path === undefined ? undefined : { kind: "file", path };
+}
+
+/** PATH lookup as the shell does it, for `type`, `command -v` and `which`-like builtins. */
+export function findInPath(sh: Shell, name: string): string | undefined {
+  const fs = sh.ctx.fs;
+  if (name.includes("/")) {
+    const p = resolvePath(sh.cwd, name);
+    return fs.exists(p) ? name : undefined;
+  }
+  const path = sh.getVar("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const dir of path.split(":")) {
+    const p = resolvePath(sh.cwd, `${dir || "."}/${name}`);
+    try {
+      const st = fs.stat(p);
+      if (st.type === "file" && (st.mode & 0o111) !== 0) return p;
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+    }
+  }
+  return undefined;
+}
+
+function* type(sh: Shell, args: readonly string[]): Proc<number> {
+  let status = 0;
+  for (const name of args) {
+    const c = classify(sh, name);
+    if (c === undefined) {
+      if (sh.flavor === "bash") {
+        sh.builtinError("type", `${name}: not found`);
+        status = 1;
+      } else {
+        sh.out(`${name}: not found\n`);
+        status = 127;
+      }
+      continue;
+    }
+    switch (c.kind) {
+      case "keyword":
+        sh.out(`${name} is a shell keyword\n`);
+        break;
+      case "function":
+        sh.out(`${name} is a ${sh.flavor === "bash" ? "function" : "shell function"}\n`);
+        break;
+      case "special":
+        sh.out(`${name} is a ${sh.flavor === "bash" ? "shell builtin" : "special shell builtin"}\n`);
+        break;
+      case "builtin":
+        sh.out(`${name} is a shell builtin\n`);
+        break;
+      case "file":
+        sh.out(`${name} is ${c.path}\n`);
+        break;
+    }
+  }
+  return status;
+}
+
+function* command(sh: Shell, args: readonly string[]): Proc<number> {
+  let i = 0;
+  let mode: "run" | "v" | "V" = "run";
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-v") mode = "v";
+    else if (a === "-V") mode = "V";
+    else if (a === "-p") continue;
+    else if (a === "--") {
+      i++;
+      break;
+    } else break;
+  }
+  const rest = args.slice(i);
+  if (mode === "V") return yield* type(sh, rest);
+  if (mode === "v") {
+    let status = 0;
+    for (const name of rest) {
+      const c = classify(sh, name);
+      if (c === undefined) {
+        status = 1;
+        continue;
+      }
+      sh.out((c.kind === "file" ? c.path! : name) + "\n");
+    }
+    return status;
+  }
+  if (rest.length === 0) return 0;
+  const name = rest[0]!;
+  if (BUILTINS.has(name) && sh.hasBuiltin(name)) return yield* sh.runBuiltin(name, rest);
+  return yield* sh.runExternal(rest, new Map());
+}
+
+function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args.length === 0) {
+    for (const j of [...sh.background.values()]) {
+      const s = yield* sh.waitJob(j);
+      if (s === undefined) return 128 + 15;
+    }
+    return 0;
+  }
+  let status = 0;
+  for (const a of args) {
+    const pid = a.startsWith("%") ? [...sh.background.values()].find((j) => j.number === Number(a.slice(1)))?.pid : Number(a);
+    const j = pid === undefined ? undefined : sh.background.get(pid);
+    if (j === undefined) {
+      if (sh.flavor === "bash") sh.builtinError("wait", `pid ${a} is not a child of this shell`);
+      status = 127;
+      continue;
+    }
+    const s = yield* sh.waitJob(j);
+    status = s ?? 143;
+  }
+  return status;
+}
+
+function signalNameList(): string {
+  return (Object.keys(SIGNALS) as Signal[]).map((s) => s.slice(3)).join(" ");
+}
+
+function* kill(sh: Shell, args: readonly string[]): Proc<number> {
+  let signal: Signal = "SIGTERM";
+  let i = 0;
+  if (args[0] === "-l" || args[0] === "-L") {
+    if (args[1] !== undefined) {
+      const n = Number(args[1]);
+      const s = (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === (n > 128 ? n - 128 : n));
+      sh.out((s?.slice(3) ?? "") + "\n");
+    } else sh.out(signalNameList() + "\n");
+    return 0;
+  }
+  if (args[0] === "-s" || args[0] === "-n") {
+    const s = args[1] === undefined ? undefined : parseSignal(args[1]);
+    if (s === undefined) return badSignal(sh, args[1] ?? "");
+    signal = s;
+    i = 2;
+  } else if (args[0] !== undefined && /^-./.test(args[0]) && args[0] !== "--") {
+    const s = parseSignal(args[0].slice(1));
+    if (s === undefined) return badSignal(sh, args[0].slice(1));
+    signal = s;
+    i = 1;
+  }
+  if (args[i] === "--") i++;
+  const targets = args.slice(i);
+  if (targets.length === 0) {
+    if (sh.flavor === "bash") sh.err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n");
+    else if (sh.flavor === "dash") sh.builtinError("kill", "Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]");
+    else sh.err(`${sh.arg0}: you need to specify whom to kill\n`);
+    return sh.flavor === "ash" ? 1 : 2;
+  }
+  let status = 0;
+  for (const t of targets) {
+    const pid = t.startsWith("%") ? [...sh.background.values()].find((j) => j.number === Number(t.slice(1)))?.pid : Number(t);
+    if (pid === undefined || !Number.isInteger(pid)) {
+      if (sh.flavor === "bash") sh.builtinError("kill", `${t}: arguments must be process or job IDs`);
+      else sh.builtinError("kill", `invalid pid: ${t}`);
+      status = 1;
+      continue;
+    }
+    if (sh.signalJob(pid, signal)) continue;
+    if (!sh.ctx.kill(pid, signal)) {
+      if (sh.flavor === "bash") sh.builtinError("kill", `(${pid}) - No such process`);
+      else if (sh.flavor === "dash") sh.builtinError("kill", "No such process\n");
+      else sh.err(`${sh.arg0}: can't kill pid ${pid}: No such process\n`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+function badSignal(sh: Shell, spec: string): number {
+  if (sh.flavor === "bash") sh.builtinError("kill", `${spec}: invalid signal specification`);
+  else if (sh.flavor === "dash") sh.builtinError("kill", `Illegal option -${spec.slice(0, 1)}`);
+  else sh.err(`${sh.arg0}: bad signal name '${spec}'\n`);
+  return sh.flavor === "dash" ? 2 : 1;
+}
+
+function* trap(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args.length === 0 || args[0] === "-p") {
+    for (const [sig, action] of sh.traps) sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sig}\n`);
+    return 0;
+  }
+  if (args[0] === "-l") {
+    sh.out(signalNameList() + "\n");
+    return 0;
+  }
+  let rest = args[0] === "--" ? args.slice(1) : args;
+  // `trap N` / `trap SIG...` with a first operand that is a signal number resets, as POSIX says.
+  let action: string | undefined = rest[0];
+  if (rest.length === 1 || /^\d+$/.test(rest[0]!)) {
+    action = "-";
+    if (rest.length > 1) rest = ["-", ...rest];
+    else rest = ["-", rest[0]!];
+  }
+  let status = 0;
+  for (const spec of rest.slice(1)) {
+    const sig = sh.parseSignalSpec(spec);
+    if (sig === undefined) {
+      if (sh.flavor === "dash") sh.err(`trap: ${spec}: bad trap\n`);
+      else sh.builtinError("trap", `${spec}: invalid signal specification`);
+      status = 1;
+      continue;
+    }
+    if (action === "-") sh.traps.delete(sig);
+    else sh.traps.set(sig, action!);
+  }
+  sh.syncSignalHandler();
+  return status;
+}
+
+const LONG_OPTIONS: Readonly<Record<string, keyof ShellFlags>> = {
+  errexit: "errexit",
+  nounset: "nounset",
+  xtrace: "xtrace",
+  pipefail: "pipefail",
+  noglob: "noglob",
+  allexport: "allexport",
+  verbose: "verbose",
+  noexec: "noexec",
+};
+
+function* set(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args.length === 0) {
+    for (const name of [...sh.vars.keys()].sort()) {
+      const v = sh.vars.get(name)!;
+      const value = Array.isArray(v.value) ? v.value.join(" ") : v.value;
+      sh.out(`${name}=${/^[A-Za-z0-9_./:=@%^,+-]*$/.test(value) && value !== "" ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`);
+    }
+    return 0;
+  }
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      sh.positional = args.slice(i + 1);
+      return 0;
+    }
+    if (a === "-") {
+      sh.options.xtrace = false;
+      sh.options.verbose = false;
+      sh.positional = args.slice(i + 1);
+      return 0;
+    }
+    if (!/^[-+]/.test(a)) break;
+    const on = a.startsWith("-");
+    if (a.slice(1) === "o") {
+      const name = args[++i];
+      if (name === undefined) {
+        for (const [long, flag] of Object.entries(LONG_OPTIONS)) {
+          if (on) sh.out(`${long.padEnd(15)}\t${sh.options[flag] ? "on" : "off"}\n`);
+          else sh.out(`set ${sh.options[flag] ? "-" : "+"}o ${long}\n`);
+        }
+        continue;
+      }
+      const flag = LONG_OPTIONS[name];
+      if (flag === undefined || (flag === "pipefail" && sh.flavor === "dash")) {
+        if (sh.flavor === "bash") {
+          sh.builtinError("set", `${name}: invalid option name`);
+          return 2;
+        }
+        sh.builtinError("set", sh.flavor === "dash" ? `Illegal option -o ${name}` : `illegal option -o ${name}`);
+        return sh.flavor === "ash" ? 1 : specialFailure(sh);
+      }
+      sh.options[flag] = on;
+      continue;
+    }
+    for (const letter of a.slice(1)) {
+      const flag = FLAG_LETTERS[letter];
+      if (flag === undefined) {
+        if (sh.flavor === "bash") {
+          sh.builtinError("set", `${a[0]}${letter}: invalid option`);
+          return 2;
+        }
+        sh.builtinError("set", `Illegal option ${a[0]}${letter}`);
+        return specialFailure(sh);
+      }
+      sh.options[flag] = on;
+    }
+  }
+  if (i < args.length) sh.positional = args.slice(i);
+  return 0;
+}
+
+function testBuiltin(bracket: boolean) {
+  return function* (sh: Shell, args: readonly string[]): Proc<number> {
+    const r = evaluateTest(args, { fs: sh.ctx.fs, cwd: sh.cwd, cred: sh.ctx.cred }, sh.flavor, bracket);
+    if (r.error !== undefined) {
+      if (sh.flavor === "ash") sh.err(`${sh.arg0}: ${r.error}\n`);
+      else sh.builtinError(bracket ? "[" : "test", r.error);
+    }
+    return r.status;
+  };
+}
+
+function* getopts(sh: Shell, args: readonly string[]): Proc<number> {
+  const [optstring, name, ...given] = args;
+  if (optstring === undefined || name === undefined) {
+    if (sh.flavor === "bash") sh.err("getopts: usage: getopts optstring name [arg ...]\n");
+    else if (sh.flavor === "dash") sh.builtinError("getopts", "Usage: getopts optstring var [arg...]");
+    else sh.builtinError("getopts", "usage: getopts optstring var [arg]");
+    return 2;
+  }
+  const argv = given.length > 0 ? given : sh.positional;
+  const silent = optstring.startsWith(":");
+  let optind = Number(sh.getVar("OPTIND") ?? "1") || 1;
+  const state = getoptsState.get(sh) ?? { optind: 0, pos: 1 };
+  if (state.optind !== optind) {
+    state.optind = optind;
+    state.pos = 1;
+  }
+  const arg = argv[optind - 1];
+  if (arg === undefined || arg === "-" || !arg.startsWith("-")) {
+    sh.setVar(name, "?");
+    return 1;
+  }
+  if (arg === "--") {
+    sh.setVar("OPTIND", String(optind + 1));
+    sh.setVar(name, "?");
+    return 1;
+  }
+  const letter = arg[state.pos]!;
+  state.pos++;
+  const advance = () => {
+    if (state.pos >= arg.length) {
+      optind++;
+      state.pos = 1;
+    }
+    state.optind = optind;
+    sh.setVar("OPTIND", String(optind));
+  };
+  const spec = optstring.indexOf(letter);
+  if (spec < 0 || letter === ":") {
+    advance();
+    getoptsState.set(sh, state);
+    if (silent) {
+      sh.setVar(name, "?");
+      sh.setVar("OPTARG", letter);
+    } else {
+      sh.err(sh.flavor === "dash" ? `Illegal option -${letter}\n` : `${sh.arg0}: illegal option -- ${letter}\n`);
+      sh.setVar(name, "?");
+      sh.unsetVar("OPTARG");
+    }
+    return 0;
+  }
+  if (optstring[spec + 1] === ":") {
+    let value: string | undefined;
+    if (state.pos < arg.length) {
+      value = arg.slice(state.pos);
+      optind++;
+    } else {
+      value = argv[optind];
+      optind += 2;
+    }
+    state.pos = 1;
+    state.optind = optind;
+    sh.setVar("OPTIND", String(optind));
+    getoptsState.set(sh, state);
+    if (value === undefined) {
+      if (silent) {
+        sh.setVar(name, ":");
+        sh.setVar("OPTARG", letter);
+      } else {
+        sh.err(sh.flavor === "dash" ? `No arg for -${letter} option\n` : `${sh.arg0}: option requires an argument -- ${letter}\n`);
+        sh.setVar(name, "?");
+      }
+      return 0;
+    }
+    sh.setVar("OPTARG", value);
+    sh.setVar(name, letter);
+    return 0;
+  }
+  advance();
+  getoptsState.set(sh, state);
+  sh.setVar(name, letter);
+  return 0;
+}
+
+const getoptsState = new WeakMap<Shell, { optind: number; pos: number }>();
+
+const umaskValue = new WeakMap<Shell, number>();
+
+function* umask(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args[0] === undefined) {
+    sh.out((umaskValue.get(sh) ?? 0o022).toString(8).padStart(4, "0") + "\n");
+    return 0;
+  }
+  umaskValue.set(sh, parseInt(args[0], 8));
+  return 0;
+}
+
+function* ulimit(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args.length === 0 || args.every((a) => a.startsWith("-"))) sh.out(args.includes("-n") ? "1048576\n" : "unlimited\n");
+  return 0;
+}
+
+function* letBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  let v = 0;
+  for (const a of args) v = yield* sh.expander.arith({ parts: [{ type: "literal", text: a }], text: a });
+  return v !== 0 ? 0 : 1;
+}
+
+function* jobs(sh: Shell): Proc<number> {
+  const all = [...sh.background.values()];
+  all.forEach((j, i) => {
+    const marker = i === all.length - 1 ? "+" : i === all.length - 2 ? "-" : " ";
+    const state = j.job.finished ? "Done" : "Running";
+    sh.out(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source}\n`);
+  });
+  return 0;
+}
+
+export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
+  [":", { flavors: ALL, run: noop }],
+  ["true", { flavors: ALL, run: noop }],
+  ["false", { flavors: ALL, run: falseBuiltin }],
+  ["echo", { flavors: ALL, run: echoBuiltin }],
+  ["printf", { flavors: ALL, run: printfBuiltin }],
+  ["cd", { flavors: ALL, run: cd }],
+  ["pwd", { flavors: ALL, run: pwd }],
+  ["export", { flavors: ALL, run: exportOrReadonly("export") }],
+  ["readonly", { flavors: ALL, run: exportOrReadonly("readonly") }],
+  ["unset", { flavors: ALL, run: unset }],
+  ["local", { flavors: ALL, run: local }],
+  ["declare", { flavors: BASH, run: declare }],
+  ["typeset", { flavors: BASH, run: declare }],
+  ["read", { flavors: ALL, run: read }],
+  ["shift", { flavors: ALL, run: shift }],
+  ["exit", { flavors: ALL, run: exit }],
+  ["return", { flavors: ALL, run: returnBuiltin }],
+  ["break", { flavors: ALL, run: loopControl("break") }],
+  ["continue", { flavors: ALL, run: loopControl("continue") }],
+  ["eval", { flavors: ALL, run: evalBuiltin }],
+  ["exec", { flavors: ALL, run: exec }],
+  [".", { flavors: ALL, run: (sh, args) => source(sh, args, ".") }],
+  ["source", { flavors: NOT_DASH, run: (sh, args) => source(sh, args, "source") }],
+  ["type", { flavors: ALL, run: type }],
+  ["command", { flavors: ALL, run: command }],
+  ["wait", { flavors: ALL, run: waitBuiltin }],
+  ["kill", { flavors: ALL, run: kill }],
+  ["trap", { flavors: ALL, run: trap }],
+  ["set", { flavors: ALL, run: set }],
+  ["test", { flavors: ALL, run: testBuiltin(false) }],
+  ["[", { flavors: ALL, run: testBuiltin(true) }],
+  ["getopts", { flavors: ALL, run: getopts }],
+  ["umask", { flavors: ALL, run: umask }],
+  ["ulimit", { flavors: ALL, run: ulimit }],
+  ["hash", { flavors: ALL, run: noop }],
+  ["let", { flavors: NOT_DASH, run: letBuiltin }],
+  ["jobs", { flavors: ALL, run: jobs }],
+  ["times", { flavors: ALL, run: function* (sh) {
+    sh.out("0m0.000s 0m0.000s\n0m0.000s 0m0.000s\n");
+    return 0;
+  } }],
+]);

@@ -1,0 +1,305 @@
+import type { Proc } from "@ksim/sim";
+import { ArithError, evaluateArith } from "./arith.js";
+import type { ParamPart, Word, WordPart } from "./ast.js";
+import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern } from "./pattern.js";
+import type { Shell } from "./shell.js";
+
+/**
+ * Word expansion in POSIX order: tilde, parameters, command substitution and arithmetic, then
+ * field splitting on IFS (only of unquoted expansion results), pathname expansion, quote removal.
+ */
+
+interface Chunk {
+  readonly text: string;
+  /** Quoted text is neither split nor a pattern. */
+  readonly quoted: boolean;
+}
+
+/** Collects fields as expansions are appended, splitting unquoted expansion results on IFS. */
+class Fields {
+  readonly fields: Chunk[][] = [];
+  private cur: Chunk[] = [];
+  /** The current field exists even if empty (it had quotes, `""` is one empty field). */
+  private has = false;
+
+  constructor(private readonly ifs: string) {}
+
+  add(text: string, quoted: boolean): void {
+    if (text !== "") this.cur.push({ text, quoted });
+    if (quoted || text !== "") this.has = true;
+  }
+
+  /** Marks the current field as existing without adding text (an empty `""`). */
+  touch(): void {
+    this.has = true;
+  }
+
+  /** Appends an unquoted expansion result: IFS characters delimit fields. */
+  split(text: string): void {
+    const ifs = this.ifs;
+    if (ifs === "") return this.add(text, false);
+    const isWs = (c: string) => (c === " " || c === "\t" || c === "\n") && ifs.includes(c);
+    const isOther = (c: string) => ifs.includes(c) && !isWs(c);
+    let i = 0;
+    let run = "";
+    const n = text.length;
+    while (i < n) {
+      const c = text[i]!;
+      if (!ifs.includes(c)) {
+        run += c;
+        i++;
+        continue;
+      }
+      if (run !== "") this.add(run, false);
+      run = "";
+      let j = i;
+      while (j < n && isWs(text[j]!)) j++;
+      let other = false;
+      if (j < n && isOther(text[j]!)) {
+        other = true;
+        j++;
+        while (j < n && isWs(text[j]!)) j++;
+      }
+      this.end(other);
+      i = j;
+    }
+    if (run !== "") this.add(run, false);
+  }
+
+  /** Ends the current field; `force` keeps it even when empty. */
+  end(force: boolean): void {
+    if (this.has || force) this.fields.push(this.cur);
+    this.cur = [];
+    this.has = false;
+  }
+
+  finish(): Chunk[][] {
+    this.end(false);
+    return this.fields;
+  }
+}
+
+/** The value of a parameter: one string (or unset), or a list (`$@`, `${a[@]}`). */
+type Value = { readonly kind: "one"; readonly value: string | undefined } | { readonly kind: "many"; readonly values: readonly string[]; readonly star: boolean };
+
+export class Expander {
+  constructor(private readonly sh: Shell) {}
+
+  /** Expands command words into fields (split and globbed). */
+  *fields(words: readonly Word[]): Proc<string[]> {
+    const out: string[] = [];
+    for (const w of words) {
+      const f = new Fields(this.sh.ifs());
+      yield* this.emitParts(f, w.parts, false, false);
+      for (const chunks of f.finish()) {
+        const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
+        if (!this.sh.options.noglob && chunks.some((c) => !c.quoted) && hasGlob(pattern)) {
+          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern);
+          if (matches.length > 0) {
+            out.push(...matches);
+            continue;
+          }
+          out.push(unescapePattern(pattern));
+          continue;
+        }
+        out.push(chunks.map((c) => c.text).join(""));
+      }
+    }
+    return out;
+  }
+
+  /** Expands a word to one string: no splitting or globbing (assignments, redirections, case). */
+  *string(word: Word): Proc<string> {
+    const f = new Fields("");
+    yield* this.emitParts(f, word.parts, false, false);
+    return f.finish().map((chunks) => chunks.map((c) => c.text).join("")).join(" ");
+  }
+
+  /** Expands a word to a pattern: quoted characters are escaped, the rest stays special. */
+  *pattern(word: Word): Proc<string> {
+    const f = new Fields("");
+    yield* this.emitParts(f, word.parts, false, false);
+    return f
+      .finish()
+      .map((chunks) => chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join(""))
+      .join(" ");
+  }
+
+  /** An arithmetic expression's value. */
+  *arith(word: Word): Proc<number> {
+    const text = yield* this.string(word);
+    try {
+      return evaluateArith(text, this.sh.arithVariables());
+    } catch (e) {
+      if (e instanceof ArithError) throw this.sh.arithError(e);
+      throw e;
+    }
+  }
+
+  /**
+   * `literalSplits`: the literal text of a `${x:-a b}` word is split like an expansion result,
+   * because the whole substitution is.
+   */
+  private *emitParts(f: Fields, parts: readonly WordPart[], quoted: boolean, literalSplits: boolean): Proc<void> {
+    for (const part of parts) {
+      switch (part.type) {
+        case "literal":
+          if (literalSplits && !quoted) f.split(part.text);
+          else f.add(part.text, quoted);
+          break;
+        case "quoted":
+          f.add(part.text, true);
+          break;
+        case "double":
+          if (!(part.parts.length === 1 && part.parts[0]!.type === "param" && isList(part.parts[0]!))) f.touch();
+          yield* this.emitParts(f, part.parts, true, false);
+          break;
+        case "tilde": {
+          const home = part.user === "" ? this.sh.homeDirectory() : this.sh.homeOf(part.user);
+          f.add(home ?? `~${part.user}`, true);
+          break;
+        }
+        case "param":
+          yield* this.emitParam(f, part, quoted);
+          break;
+        case "command": {
+          const out = yield* this.sh.substitute(part.body);
+          this.emitResult(f, out.replace(/\n+$/, ""), quoted);
+          break;
+        }
+        case "arith":
+          this.emitResult(f, String(yield* this.arith(part.expr)), quoted);
+          break;
+        case "array":
+          f.add(part.words.map((w) => w.text).join(" "), quoted);
+          break;
+      }
+    }
+  }
+
+  private emitResult(f: Fields, text: string, quoted: boolean): void {
+    if (quoted) f.add(text, true);
+    else f.split(text);
+  }
+
+  private *emitParam(f: Fields, part: ParamPart, quoted: boolean): Proc<void> {
+    const v = yield* this.valueOf(part);
+    const op = part.op;
+    if (part.length) {
+      const n = v.kind === "many" ? v.values.length : [...(this.checkSet(part, v.value) ?? "")].length;
+      this.emitResult(f, String(n), quoted);
+      return;
+    }
+    if (op === undefined) {
+      if (v.kind === "one") this.emitResult(f, this.checkSet(part, v.value) ?? "", quoted);
+      else this.emitList(f, v, quoted);
+      return;
+    }
+    switch (op.kind) {
+      case "default":
+      case "assign":
+      case "error":
+      case "alternative": {
+        const set = v.kind === "many" ? v.values.length > 0 && (!op.colon || v.values.join("") !== "") : v.value !== undefined && (!op.colon || v.value !== "");
+        if (op.kind === "alternative") {
+          if (set) yield* this.emitParts(f, op.word.parts, quoted, true);
+          return;
+        }
+        if (set) {
+          if (v.kind === "one") this.emitResult(f, v.value!, quoted);
+          else this.emitList(f, v, quoted);
+          return;
+        }
+        if (op.kind === "default") {
+          yield* this.emitParts(f, op.word.parts, quoted, true);
+          return;
+        }
+        if (op.kind === "assign") {
+          const value = yield* this.string(op.word);
+          this.sh.assignFromExpansion(part.name, value);
+          this.emitResult(f, value, quoted);
+          return;
+        }
+        const message = op.word.parts.length === 0 ? undefined : yield* this.string(op.word);
+        throw this.sh.parameterError(part.name, message, op.colon);
+      }
+      case "prefix":
+      case "longPrefix":
+      case "suffix":
+      case "longSuffix": {
+        const pattern = yield* this.pattern(op.word);
+        yield* this.emitMapped(f, part, v, quoted, (s) => removePattern(s, pattern, op.kind as "prefix"));
+        return;
+      }
+      case "replace": {
+        const pattern = yield* this.pattern(op.pattern);
+        const replacement = yield* this.string(op.replacement);
+        yield* this.emitMapped(f, part, v, quoted, (s) => (pattern === "" ? s : replacePattern(s, pattern, replacement, op.mode)));
+        return;
+      }
+      case "substring": {
+        const offset = yield* this.arith(op.offset);
+        const length = op.length === undefined ? undefined : yield* this.arith(op.length);
+        if (v.kind === "many") {
+          const all = v.values;
+          const start = offset < 0 ? Math.max(0, all.length + offset) : offset;
+          const end = length === undefined ? all.length : length < 0 ? all.length + length : start + length;
+          this.emitList(f, { values: all.slice(start, end), star: v.star }, quoted);
+          return;
+        }
+        const s = this.checkSet(part, v.value) ?? "";
+        const start = offset < 0 ? Math.max(0, s.length + offset) : offset;
+        const end = length === undefined ? s.length : length < 0 ? s.length + length : start + length;
+        this.emitResult(f, s.slice(start, Math.max(start, end)), quoted);
+        return;
+      }
+      case "case":
+        yield* this.emitMapped(f, part, v, quoted, (s) => {
+          const conv = (c: string) => (op.upper ? c.toUpperCase() : c.toLowerCase());
+          return op.all ? conv(s) : conv(s.slice(0, 1)) + s.slice(1);
+        });
+        return;
+    }
+  }
+
+  private *emitMapped(f: Fields, part: ParamPart, v: Value, quoted: boolean, fn: (s: string) => string): Proc<void> {
+    if (v.kind === "many") this.emitList(f, { values: v.values.map(fn), star: v.star }, quoted);
+    else this.emitResult(f, fn(this.checkSet(part, v.value) ?? ""), quoted);
+  }
+
+  /** `$@` and `$*`: quoted `"$@"` keeps one field per value; `"$*"` joins with IFS's first char. */
+  private emitList(f: Fields, v: { values: readonly string[]; star: boolean }, quoted: boolean): void {
+    if (quoted && v.star) {
+      const ifs = this.sh.ifs();
+      f.add(v.values.join(ifs === " \t\n" && this.sh.getVar("IFS") === undefined ? " " : ifs.slice(0, 1)), true);
+      return;
+    }
+    v.values.forEach((s, i) => {
+      if (i > 0) f.end(quoted);
+      this.emitResult(f, s, quoted);
+    });
+  }
+
+  private checkSet(part: ParamPart, value: string | undefined): string | undefined {
+    if (value === undefined && this.sh.options.nounset && !/^[@*]$/.test(part.name)) throw this.sh.unboundError(part.name);
+    return value;
+  }
+
+  private *valueOf(part: ParamPart): Proc<Value> {
+    const name = part.name;
+    if (name === "@" || name === "*") return { kind: "many", values: this.sh.positional, star: name === "*" };
+    if (part.index !== undefined) {
+      const idx = part.index.text.trim();
+      const arr = this.sh.getArray(name);
+      if (idx === "@" || idx === "*") return { kind: "many", values: arr ?? [], star: idx === "*" };
+      const i = yield* this.arith(part.index);
+      const values = arr ?? [];
+      return { kind: "one", value: values[i < 0 ? values.length + i : i] };
+    }
+    return { kind: "one", value: this.sh.param(name) };
+  }
+}
+
+function isList(p: WordPart): boolean {
+  return p.type === "param" && (p.name === "@" || p.index?.text.trim() === "@") && p.op === undefined && !p.length;
+}

@@ -1,0 +1,126 @@
+import { Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
+import type { FileSystem } from "../runtime/fs.js";
+import type { InputStream, OutputStream } from "../runtime/streams.js";
+
+/**
+ * Plumbing for the shell: a buffered reader (so `read` can take one line and leave the rest for
+ * the next reader, as reading a pipe byte by byte does), file output for redirections, and
+ * in-process concurrent jobs (pipeline stages, background lists, subshells).
+ */
+
+export class LineReader implements InputStream {
+  private buffer = "";
+  private eof = false;
+
+  constructor(private readonly source: InputStream) {}
+
+  read(): Waitable<string | null> {
+    if (this.buffer !== "") {
+      const f = new Future<string | null>();
+      f.resolve(this.buffer);
+      this.buffer = "";
+      return f;
+    }
+    if (this.eof) {
+      const f = new Future<string | null>();
+      f.resolve(null);
+      return f;
+    }
+    return this.source.read();
+  }
+
+  /** The next line without its newline, or the unterminated rest; null at end of input. */
+  *readLine(delimiter = "\n"): Proc<{ line: string; terminated: boolean } | null> {
+    for (;;) {
+      const i = this.buffer.indexOf(delimiter);
+      if (i >= 0) {
+        const line = this.buffer.slice(0, i);
+        this.buffer = this.buffer.slice(i + delimiter.length);
+        return { line, terminated: true };
+      }
+      const chunk = this.eof ? null : yield* wait(this.source.read());
+      if (chunk === null) {
+        this.eof = true;
+        if (this.buffer === "") return null;
+        const line = this.buffer;
+        this.buffer = "";
+        return { line, terminated: false };
+      }
+      this.buffer += chunk;
+    }
+  }
+}
+
+/** Appends each write to a file (the shell opened and truncated it already). */
+export class FileOutput implements OutputStream {
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly path: string,
+  ) {}
+  write(chunk: string): void {
+    try {
+      this.fs.appendFile(this.path, chunk);
+    } catch {
+      // A file that became unwritable after the open loses the write, as with EIO.
+    }
+  }
+  close(): void {}
+}
+
+/**
+ * A coroutine running beside the shell that started it. Unlike a kernel Task it takes its first
+ * step at once, so a background job has spawned its first process (and `$!` has that pid)
+ * before the next command runs, as after a real fork.
+ */
+export class Job {
+  readonly done = new Future<number>();
+  private cancelWait: (() => void) | undefined;
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly body: Proc<number>,
+    private readonly group: Set<Job>,
+  ) {
+    group.add(this);
+    this.step(undefined);
+  }
+
+  get finished(): boolean {
+    return this.done.settled;
+  }
+
+  /** Stops the coroutine (its finally blocks run); settles with `status`. */
+  kill(status: number): void {
+    if (this.finished) return;
+    this.cancelWait?.();
+    this.sim.cancel(this.timer);
+    try {
+      this.body.return(status);
+    } catch {
+      // Cleanup that throws while being killed has nowhere to report to.
+    }
+    this.settle(status);
+  }
+
+  private step(input: unknown): void {
+    this.timer = undefined;
+    const r = this.body.next(input);
+    if (r.done) {
+      this.settle(r.value);
+      return;
+    }
+    let resumed = false;
+    this.cancelWait = r.value.subscribe((value) => {
+      if (resumed) return;
+      resumed = true;
+      this.cancelWait = undefined;
+      this.timer = this.sim.schedule(0, () => this.step(value), "shell-job");
+    });
+  }
+
+  private settle(status: number): void {
+    this.group.delete(this);
+    this.done.resolve(status);
+  }
+}

@@ -1,0 +1,144 @@
+import { FsError, type Proc } from "@ksim/sim";
+import type { ImageRegistry } from "../runtime/image.js";
+import type { Executable, ProcessContext } from "../runtime/process.js";
+import type { Flavor, InputMode } from "./messages.js";
+import { ExitSignal, FLAG_LETTERS, Shell, type ShellFlags } from "./shell.js";
+
+/**
+ * The shell as a program: `sh -c 'cmd' [name [args]]`, `sh script [args]`, `sh -s [args]` or
+ * commands read from standard input (`kubectl exec -i pod -- sh`).
+ */
+
+interface Invocation {
+  readonly command?: string;
+  readonly script?: string;
+  readonly arg0: string;
+  readonly positional: readonly string[];
+  readonly flags: Partial<ShellFlags>;
+}
+
+type Parsed = { readonly ok: true; readonly invocation: Invocation } | { readonly ok: false; readonly message: string; readonly status: number };
+
+function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
+  const name = argv[0] ?? "sh";
+  const flags: Partial<ShellFlags> = {};
+  let commandMode = false;
+  let stdinMode = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--" || a === "-") {
+      i++;
+      break;
+    }
+    if (flavor === "bash" && a.startsWith("--")) {
+      if (["--norc", "--noprofile", "--login", "--posix", "--noediting"].includes(a)) continue;
+      return { ok: false, message: `${name}: ${a}: invalid option\n`, status: 2 };
+    }
+    if (!/^[-+]./.test(a)) break;
+    const on = a.startsWith("-");
+    for (let k = 1; k < a.length; k++) {
+      const letter = a[k]!;
+      if (letter === "c") commandMode = true;
+      else if (letter === "s") stdinMode = true;
+      else if (letter === "i" || letter === "l" || letter === "m") continue;
+      else if (letter === "o") {
+        const opt = argv[++i];
+        const flag = opt === undefined ? undefined : (Object.values(FLAG_LETTERS) as string[]).concat("pipefail").find((f) => f === opt);
+        if (flag !== undefined) flags[flag as keyof ShellFlags] = on;
+      } else {
+        const flag = FLAG_LETTERS[letter];
+        if (flag === undefined) {
+          const message =
+            flavor === "dash" ? `${name}: 0: Illegal option ${a[0]}${letter}\n` : flavor === "bash" ? `${name}: ${a[0]}${letter}: invalid option\n` : `${name}: illegal option ${a[0]}${letter}\n`;
+          return { ok: false, message, status: 2 };
+        }
+        flags[flag] = on;
+      }
+    }
+  }
+  const rest = argv.slice(i);
+  if (commandMode) {
+    if (rest.length === 0) {
+      const message = flavor === "dash" ? `${name}: 0: -c requires an argument\n` : flavor === "bash" ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`;
+      return { ok: false, message, status: 2 };
+    }
+    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), flags } };
+  }
+  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), flags } };
+  return { ok: true, invocation: { arg0: name, positional: rest, flags } };
+}
+
+function shellProgram(flavor: Flavor): Executable {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const parsed = parseArguments(ctx.argv, flavor);
+    if (!parsed.ok) {
+      ctx.stderr.write(parsed.message);
+      return parsed.status;
+    }
+    const inv = parsed.invocation;
+    let source: string | undefined = inv.command;
+    let mode: InputMode = "c";
+    if (inv.script !== undefined) {
+      mode = "script";
+      try {
+        source = ctx.fs.readText(ctx.resolve(inv.script));
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        return cannotOpenScript(ctx, flavor, inv.script, e);
+      }
+    }
+    const sh = new Shell(ctx, { flavor, mode: source === undefined ? "script" : mode, arg0: inv.arg0, positional: inv.positional });
+    Object.assign(sh.options, inv.flags);
+    try {
+      if (source !== undefined) return yield* sh.runScript(source);
+      return yield* runFromStdin(sh);
+    } finally {
+      sh.killJobs();
+    }
+  };
+}
+
+function cannotOpenScript(ctx: ProcessContext, flavor: Flavor, script: string, e: FsError): number {
+  const name = ctx.argv[0] ?? "sh";
+  if (flavor === "dash") {
+    ctx.stderr.write(`${name}: 0: cannot open ${script}: ${e.code === "ENOENT" ? "No such file" : e.description}\n`);
+    return 2;
+  }
+  if (flavor === "bash") {
+    ctx.stderr.write(`${name}: ${script}: ${e.description}\n`);
+    return e.code === "EISDIR" ? 126 : 127;
+  }
+  ctx.stderr.write(`${name}: can't open '${script}': ${e.description}\n`);
+  return e.code === "ENOENT" ? 127 : 2;
+}
+
+/** Reads commands from standard input and runs each as soon as it is complete. */
+function* runFromStdin(sh: Shell): Proc<number> {
+  const stdin = sh.input(0);
+  let pending = "";
+  try {
+    for (;;) {
+      const r = yield* stdin.readLine();
+      if (r === null) break;
+      pending += r.line + (r.terminated ? "\n" : "");
+      if (!r.terminated || sh.isComplete(pending)) {
+        const text = pending;
+        pending = "";
+        yield* sh.runSource(text);
+      }
+    }
+    if (pending !== "") yield* sh.runSource(pending);
+  } catch (e) {
+    if (!(e instanceof ExitSignal)) throw e;
+    return yield* sh.exitWith(e.status);
+  }
+  return yield* sh.exitWith(sh.lastStatus);
+}
+
+/** Registers the shells: `sh` (dash), `bash`, and busybox's `ash` as `busybox:sh`. */
+export function registerShell(registry: ImageRegistry): void {
+  registry.registerProgram("sh", shellProgram("dash"));
+  registry.registerProgram("bash", shellProgram("bash"));
+  registry.registerProgram("busybox:sh", shellProgram("ash"));
+}

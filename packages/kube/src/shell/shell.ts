@@ -1,0 +1,1113 @@
+import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@ksim/sim";
+import { resolvePath } from "../runtime/fs.js";
+import { SIGNALS, SpawnError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
+import { homeDirectory, passwdEntries } from "../userland/users.js";
+import type { ArithError, ArithVariables } from "./arith.js";
+import type { Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
+import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
+import { Expander } from "./expand.js";
+import { FileOutput, Job, LineReader } from "./io.js";
+import { Messages, type Flavor, type InputMode } from "./messages.js";
+import { Parser, ShellSyntaxError } from "./parser.js";
+import { matchPattern } from "./pattern.js";
+import { evaluateTest } from "./test-expr.js";
+
+/**
+ * The shell interpreter: variables, functions, options, file descriptors and jobs, and the
+ * execution of parsed commands. Subshells, pipeline stages and background lists run on forks of
+ * this state inside the same process, as coroutines; external commands are real child processes.
+ */
+
+export interface Variable {
+  value: string | string[];
+  exported: boolean;
+  readonly: boolean;
+}
+
+export interface ShellFlags {
+  errexit: boolean;
+  nounset: boolean;
+  xtrace: boolean;
+  pipefail: boolean;
+  noglob: boolean;
+  allexport: boolean;
+  verbose: boolean;
+  noexec: boolean;
+}
+
+export const FLAG_LETTERS: Readonly<Record<string, keyof ShellFlags>> = {
+  e: "errexit",
+  u: "nounset",
+  x: "xtrace",
+  f: "noglob",
+  a: "allexport",
+  v: "verbose",
+  n: "noexec",
+};
+
+export type Stream = InputStream | OutputStream;
+export type Fds = Map<number, Stream>;
+
+/** Control flow that unwinds the interpreter's generators. */
+export class BreakSignal {
+  constructor(public levels: number) {}
+}
+export class ContinueSignal {
+  constructor(public levels: number) {}
+}
+export class ReturnSignal {
+  constructor(readonly status: number) {}
+}
+export class ExitSignal {
+  constructor(readonly status: number) {}
+}
+/** An error that abandons the current command line (and exits a non-interactive shell if fatal). */
+export class ShellAbort {
+  constructor(
+    readonly status: number,
+    readonly fatal: boolean,
+  ) {}
+}
+
+export interface ShellConfig {
+  readonly flavor: Flavor;
+  readonly mode: InputMode;
+  /** `$0`, also the name in error messages. */
+  readonly arg0: string;
+  readonly positional?: readonly string[];
+  readonly onTopLevelCommand?: (source: string) => void;
+}
+
+/** State every fork shares: the process, the jobs to stop when the shell exits. */
+interface Shared {
+  readonly ctx: ProcessContext;
+  readonly messages: Messages;
+  readonly flavor: Flavor;
+  readonly jobs: Set<Job>;
+  readonly onTopLevelCommand: ((source: string) => void) | undefined;
+  nextLine: number;
+}
+
+interface BackgroundJob {
+  readonly number: number;
+  readonly pid: number;
+  readonly job: Job;
+  readonly shell: Shell;
+  readonly source: string;
+  /** True when `pid` is a real process (the job's first command). */
+  readonly realPid: boolean;
+}
+
+const LOOP_ITERATIONS_PER_MS = 1000;
+
+export class Shell {
+  readonly ctx: ProcessContext;
+  readonly flavor: Flavor;
+  readonly messages: Messages;
+  readonly expander: Expander;
+  vars = new Map<string, Variable>();
+  functions = new Map<string, Command>();
+  positional: string[];
+  arg0: string;
+  cwd: string;
+  options: ShellFlags;
+  lastStatus = 0;
+  lastBackgroundPid: number | undefined;
+  traps = new Map<string, string>();
+  fds: Fds;
+  line = 1;
+  /** The external command running in the foreground (killed with its job). */
+  foreground: ChildProcess | undefined;
+  /** The first process this shell started (the pid `$!` names for a background job). */
+  firstSpawnedPid: number | undefined;
+  readonly background = new Map<number, BackgroundJob>();
+  private jobCounter = 0;
+  private localFrames: Map<string, Variable | undefined>[] = [];
+  loopDepth = 0;
+  functionDepth = 0;
+  private errexitSuppressed = 0;
+  private substitutionDepth = 0;
+  private substitutionStatus: number | undefined;
+  private pendingSignals: Signal[] = [];
+  private signalArrived = new Future<void>();
+  private exitTrapRan = false;
+  readonly subshell: boolean;
+  private readonly shared: Shared;
+
+  constructor(ctx: ProcessContext, config: ShellConfig);
+  constructor(ctx: ProcessContext, config: ShellConfig, parent: Shell);
+  constructor(ctx: ProcessContext, config: ShellConfig, parent?: Shell) {
+    this.ctx = ctx;
+    this.flavor = config.flavor;
+    this.expander = new Expander(this);
+    if (parent !== undefined) {
+      this.shared = parent.shared;
+      this.messages = parent.messages;
+      this.subshell = true;
+      for (const [k, v] of parent.vars) this.vars.set(k, { ...v, value: Array.isArray(v.value) ? [...v.value] : v.value });
+      this.functions = new Map(parent.functions);
+      this.positional = [...parent.positional];
+      this.arg0 = parent.arg0;
+      this.cwd = parent.cwd;
+      this.options = { ...parent.options };
+      this.lastStatus = parent.lastStatus;
+      this.lastBackgroundPid = parent.lastBackgroundPid;
+      // A subshell keeps ignored signals ignored; other traps are reset.
+      for (const [k, v] of parent.traps) if (v === "") this.traps.set(k, v);
+      this.fds = new Map(parent.fds);
+      this.line = parent.line;
+      this.functionDepth = parent.functionDepth;
+      this.errexitSuppressed = parent.errexitSuppressed;
+      this.substitutionDepth = parent.substitutionDepth;
+      return;
+    }
+    this.messages = new Messages(config.flavor, config.mode);
+    this.shared = {
+      ctx,
+      messages: this.messages,
+      flavor: config.flavor,
+      jobs: new Set(),
+      onTopLevelCommand: config.onTopLevelCommand,
+      nextLine: 1,
+    };
+    this.subshell = false;
+    this.positional = [...(config.positional ?? [])];
+    this.arg0 = config.arg0;
+    this.cwd = ctx.cwd;
+    this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false };
+    for (const [k, v] of ctx.env) this.vars.set(k, { value: v, exported: true, readonly: false });
+    this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
+    this.setDefault("PS2", "> ");
+    this.setDefault("PS4", "+ ");
+    this.setDefault("OPTIND", "1");
+    this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });
+    if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
+    else this.vars.get("PWD")!.value = this.cwd;
+    this.fds = new Map<number, Stream>([
+      [0, new LineReader(ctx.stdin)],
+      [1, ctx.stdout],
+      [2, ctx.stderr],
+    ]);
+  }
+
+  private setDefault(name: string, value: string): void {
+    if (!this.vars.has(name)) this.vars.set(name, { value, exported: false, readonly: false });
+  }
+
+  get mode(): InputMode {
+    return this.messages.mode;
+  }
+
+  fork(): Shell {
+    return new Shell(this.ctx, { flavor: this.flavor, mode: this.mode, arg0: this.arg0 }, this);
+  }
+
+  // ---- output ---------------------------------------------------------------------------------
+
+  out(text: string): void {
+    this.output(1).write(text);
+  }
+
+  err(text: string): void {
+    this.output(2).write(text);
+  }
+
+  output(fd: number): OutputStream {
+    const s = this.fds.get(fd);
+    return s !== undefined && "write" in s ? s : devNull;
+  }
+
+  input(fd = 0): LineReader {
+    const s = this.fds.get(fd);
+    if (s instanceof LineReader) return s;
+    const r = new LineReader(s !== undefined && "read" in s ? s : devNull);
+    this.fds.set(fd, r);
+    return r;
+  }
+
+  /** `name: text` from a builtin, in this shell's words. */
+  builtinError(name: string, text: string): void {
+    this.err(this.messages.builtin(this.arg0, this.line, name, text));
+  }
+
+  /** Prints `text` after the standard prefix (`sh: 1: `). */
+  error(text: string): void {
+    this.err(`${this.messages.prefix(this.arg0, this.line)}${text}\n`);
+  }
+
+  // ---- variables ------------------------------------------------------------------------------
+
+  getVar(name: string): string | undefined {
+    const v = this.vars.get(name);
+    if (v === undefined) return undefined;
+    return Array.isArray(v.value) ? v.value[0] : v.value;
+  }
+
+  getArray(name: string): string[] | undefined {
+    const v = this.vars.get(name);
+    if (v === undefined) return undefined;
+    return Array.isArray(v.value) ? v.value : [v.value];
+  }
+
+  /** A parameter's value: specials, positionals, variables. */
+  param(name: string): string | undefined {
+    switch (name) {
+      case "?":
+        return String(this.lastStatus);
+      case "$":
+        return String(this.ctx.pid);
+      case "!":
+        return this.lastBackgroundPid === undefined ? undefined : String(this.lastBackgroundPid);
+      case "#":
+        return String(this.positional.length);
+      case "-":
+        return Object.entries(FLAG_LETTERS)
+          .filter(([, f]) => this.options[f])
+          .map(([l]) => l)
+          .join("");
+      case "0":
+        return this.arg0;
+      case "LINENO":
+        return String(this.line);
+      case "RANDOM":
+        if (this.flavor === "bash" && !this.vars.has("RANDOM")) return String(this.ctx.random.int(0, 32767));
+        break;
+    }
+    if (/^[0-9]+$/.test(name)) return this.positional[Number(name) - 1];
+    return this.getVar(name);
+  }
+
+  ifs(): string {
+    return this.getVar("IFS") ?? " \t\n";
+  }
+
+  /** Sets a variable; throws ShellAbort on a readonly one. */
+  setVar(name: string, value: string | string[], options: { export?: boolean; append?: boolean } = {}): void {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/.exec(name);
+    if (m !== null) {
+      const arr = [...(this.getArray(m[1]!) ?? [])];
+      const i = Number(m[2]);
+      const v = Array.isArray(value) ? value.join(" ") : value;
+      arr[i] = options.append ? (arr[i] ?? "") + v : v;
+      for (let k = 0; k < arr.length; k++) arr[k] ??= "";
+      this.setVar(m[1]!, arr);
+      return;
+    }
+    const existing = this.vars.get(name);
+    if (existing?.readonly) {
+      this.err(this.messages.readonlyAssignment(this.arg0, this.line, name));
+      throw new ShellAbort(this.flavor === "bash" ? 1 : 2, true);
+    }
+    let next: string | string[] = value;
+    if (options.append && existing !== undefined) {
+      if (Array.isArray(value)) next = [...(this.getArray(name) ?? []), ...value];
+      else if (Array.isArray(existing.value)) next = [existing.value[0] + value, ...existing.value.slice(1)];
+      else next = existing.value + value;
+    }
+    const exported = (existing?.exported ?? false) || (options.export ?? false) || this.options.allexport;
+    this.vars.set(name, { value: next, exported, readonly: false });
+  }
+
+  /** `${x:=word}`: positional and special parameters cannot be assigned this way. */
+  assignFromExpansion(name: string, value: string): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      this.error(this.flavor === "bash" ? `$${name}: cannot assign in this way` : `${name}: bad variable name`);
+      throw new ShellAbort(this.flavor === "bash" ? 1 : 2, true);
+    }
+    this.setVar(name, value);
+  }
+
+  unsetVar(name: string): boolean {
+    const v = this.vars.get(name);
+    if (v?.readonly) return false;
+    this.vars.delete(name);
+    return true;
+  }
+
+  /** Makes `name` local to the running function (its old value comes back on return). */
+  makeLocal(name: string): void {
+    const frame = this.localFrames[this.localFrames.length - 1];
+    if (frame === undefined || frame.has(name)) return;
+    const old = this.vars.get(name);
+    frame.set(name, old === undefined ? undefined : { ...old });
+  }
+
+  exportedEnv(extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+    const env = new Map<string, string>();
+    for (const [k, v] of this.vars) if (v.exported) env.set(k, Array.isArray(v.value) ? (v.value[0] ?? "") : v.value);
+    for (const [k, v] of extra) env.set(k, v);
+    return env;
+  }
+
+  /** `~`: $HOME; bash falls back to the user's passwd entry when HOME is unset. */
+  homeDirectory(): string | undefined {
+    const home = this.getVar("HOME");
+    if (home !== undefined || this.flavor !== "bash") return home;
+    return passwdEntries(this.ctx.fs).find((e) => e.uid === this.ctx.cred.uid)?.home;
+  }
+
+  homeOf(user: string): string | undefined {
+    return homeDirectory(this.ctx.fs, user);
+  }
+
+  arithVariables(): ArithVariables {
+    return {
+      get: (name) => {
+        const v = this.param(name);
+        if (v === undefined && this.options.nounset) throw this.unboundError(name);
+        return v;
+      },
+      set: (name, value) => this.setVar(name, value),
+    };
+  }
+
+  // ---- errors raised during expansion ---------------------------------------------------------
+
+  arithError(e: ArithError): ShellAbort {
+    this.err(this.messages.arithmetic(this.arg0, this.line, e));
+    return new ShellAbort(this.flavor === "bash" ? 1 : 2, this.flavor !== "bash");
+  }
+
+  unboundError(name: string): ShellAbort {
+    this.err(this.messages.unboundVariable(this.arg0, this.line, name));
+    return new ShellAbort(this.flavor === "bash" ? 127 : 2, true);
+  }
+
+  parameterError(name: string, message: string | undefined, colon: boolean): ShellAbort {
+    if (message === undefined) this.err(this.messages.parameterNullOrNotSet(this.arg0, this.line, name, colon));
+    else this.err(`${this.messages.prefix(this.arg0, this.line)}${name}: ${message}\n`);
+    return new ShellAbort(this.flavor === "bash" ? 127 : 2, true);
+  }
+
+  // ---- entry points ---------------------------------------------------------------------------
+
+  /** Whether `source` is a complete program (no open quote, block, here-document or `\`). */
+  isComplete(source: string): boolean {
+    const parser = new Parser(source, { bash: this.flavor === "bash" });
+    try {
+      parser.parseAll();
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) return !e.incomplete;
+      throw e;
+    }
+    return !parser.unterminatedHeredoc && !parser.trailingBackslash;
+  }
+
+  /**
+   * Parses and runs `source` one complete command at a time. Returns the last status; throws
+   * ExitSignal when the shell exits (`exit`, a fatal error in a non-interactive shell).
+   */
+  *runSource(source: string): Proc<number> {
+    const parser = new Parser(source, { bash: this.flavor === "bash", firstLine: this.shared.nextLine });
+    try {
+      for (;;) {
+        let list: CommandList | undefined;
+        try {
+          list = parser.nextCommand();
+        } catch (e) {
+          if (!(e instanceof ShellSyntaxError)) throw e;
+          this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
+          // bash finds a bad substitution only when expanding: an ordinary failure.
+          const status = this.flavor === "bash" && e.problem.kind === "badSubstitution" ? 1 : 2;
+          this.lastStatus = status;
+          if (this.mode !== "interactive") throw new ExitSignal(status);
+          return status;
+        }
+        if (list === undefined) return this.lastStatus;
+        const h = parser.takeUnterminatedHeredoc();
+        if (h !== undefined && this.flavor === "bash") {
+          this.err(`${this.messages.prefix(this.arg0, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
+        }
+        try {
+          for (const item of list) {
+            this.shared.onTopLevelCommand?.(item.source);
+            if (this.options.verbose) this.err(item.source + "\n");
+            yield* this.execItem(item);
+          }
+        } catch (e) {
+          if (!(e instanceof ShellAbort)) throw e;
+          this.lastStatus = e.status;
+          if (e.fatal && this.mode !== "interactive") throw new ExitSignal(e.status);
+        }
+        yield* this.runPendingTraps();
+      }
+    } finally {
+      this.shared.nextLine = parser.currentLine + (this.mode === "interactive" && !source.endsWith("\n") ? 1 : 0);
+    }
+  }
+
+  /** Runs a whole script, handling `exit` and the EXIT trap; returns the exit status. */
+  *runScript(source: string): Proc<number> {
+    let status: number;
+    try {
+      status = yield* this.runSource(source);
+    } catch (e) {
+      if (!(e instanceof ExitSignal)) throw e;
+      status = e.status;
+    }
+    return yield* this.exitWith(status);
+  }
+
+  /** Runs the EXIT trap (once) and returns the final status. */
+  *exitWith(status: number): Proc<number> {
+    const action = this.traps.get("EXIT");
+    if (action === undefined || action === "" || this.exitTrapRan) return status;
+    this.exitTrapRan = true;
+    this.lastStatus = status;
+    try {
+      yield* this.evalString(action);
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.status;
+      if (!(e instanceof ShellAbort)) throw e;
+    }
+    return status;
+  }
+
+  /** Stops background coroutines (the shell process is exiting). */
+  killJobs(): void {
+    for (const j of [...this.shared.jobs]) j.kill(143);
+  }
+
+  /** Parses and runs text in this shell (eval, traps, `.`). */
+  *evalString(source: string, firstLine = this.line): Proc<number> {
+    const parser = new Parser(source, { bash: this.flavor === "bash", firstLine });
+    let list: CommandList;
+    try {
+      list = parser.parseAll();
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
+      throw new ShellAbort(2, true);
+    }
+    if (list.length === 0) return 0;
+    return yield* this.execList(list);
+  }
+
+  // ---- lists ----------------------------------------------------------------------------------
+
+  *execList(list: CommandList): Proc<number> {
+    let status = 0;
+    for (const item of list) {
+      status = yield* this.execItem(item);
+      yield* this.runPendingTraps();
+    }
+    return status;
+  }
+
+  private *execItem(item: ListItem): Proc<number> {
+    if (item.background) {
+      this.startBackground(item);
+      this.lastStatus = 0;
+      return 0;
+    }
+    return yield* this.execAndOr(item.andOr);
+  }
+
+  private *execAndOr(a: AndOr): Proc<number> {
+    let status = yield* this.suppressingErrexit(a.rest.length > 0, this.execPipeline(a.first));
+    let last: Pipeline = a.first;
+    let fromLast = a.rest.length === 0;
+    for (let i = 0; i < a.rest.length; i++) {
+      const { op, pipeline } = a.rest[i]!;
+      if ((op === "&&") !== (status === 0)) continue;
+      const isLast = i === a.rest.length - 1;
+      status = yield* this.suppressingErrexit(!isLast, this.execPipeline(pipeline));
+      last = pipeline;
+      fromLast = isLast;
+    }
+    if (status !== 0 && fromLast && !last.negate && this.options.errexit && this.errexitSuppressed === 0) {
+      throw new ExitSignal(status);
+    }
+    return status;
+  }
+
+  private *suppressingErrexit<T>(on: boolean, body: Proc<T>): Proc<T> {
+    if (!on) return yield* body;
+    this.errexitSuppressed++;
+    try {
+      return yield* body;
+    } finally {
+      this.errexitSuppressed--;
+    }
+  }
+
+  private *execPipeline(p: Pipeline): Proc<number> {
+    let status: number;
+    if (p.commands.length === 1) {
+      status = yield* this.suppressingErrexit(p.negate, this.execCommand(p.commands[0]!));
+    } else {
+      const statuses = yield* this.runPipeline(p);
+      status = this.options.pipefail ? ([...statuses].reverse().find((s) => s !== 0) ?? 0) : statuses[statuses.length - 1]!;
+    }
+    if (p.negate) status = status === 0 ? 1 : 0;
+    this.lastStatus = status;
+    return status;
+  }
+
+  /** Every stage runs in a subshell at once, connected by pipes; each pipe closes when its writer ends. */
+  private *runPipeline(p: Pipeline): Proc<number[]> {
+    const jobs: Job[] = [];
+    let previous: InputStream | undefined;
+    p.commands.forEach((cmd, i) => {
+      const sub = this.fork();
+      const last = i === p.commands.length - 1;
+      const pipe = last ? undefined : new Pipe();
+      if (previous !== undefined) sub.fds.set(0, new LineReader(previous));
+      if (pipe !== undefined) {
+        sub.fds.set(1, pipe);
+        if (p.stderrToo[i]) sub.fds.set(2, pipe);
+      }
+      previous = pipe;
+      jobs.push(sub.startJob(sub.execCommand(cmd), () => pipe?.close()));
+    });
+    const statuses: number[] = [];
+    for (const j of jobs) statuses.push(yield* wait(j.done));
+    return statuses;
+  }
+
+  /** Runs `body` as a concurrent subshell; `after` runs however it ends. */
+  startJob(body: Proc<number>, after?: () => void): Job {
+    const self = this;
+    function* run(): Proc<number> {
+      try {
+        return yield* self.asSubshell(body);
+      } finally {
+        after?.();
+      }
+    }
+    return new Job(this.ctx.sim, run(), this.shared.jobs);
+  }
+
+  /** What a forked shell process would return: exit and errors end it with their status. */
+  *asSubshell(body: Proc<number>): Proc<number> {
+    let status: number;
+    try {
+      status = yield* body;
+    } catch (e) {
+      if (e instanceof ExitSignal || e instanceof ShellAbort || e instanceof ReturnSignal) status = e.status;
+      else if (e instanceof BreakSignal || e instanceof ContinueSignal) status = 0;
+      else throw e;
+    }
+    return yield* this.exitWith(status);
+  }
+
+  private startBackground(item: ListItem): void {
+    const sub = this.fork();
+    sub.fds.set(0, new LineReader(devNull));
+    const number = ++this.jobCounter;
+    const job = sub.startJob(sub.execAndOr(item.andOr));
+    const realPid = sub.firstSpawnedPid !== undefined;
+    const pid = sub.firstSpawnedPid ?? Math.max(this.ctx.pid, ...this.ctx.processes().map((p) => p.pid)) + 1;
+    this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid });
+    this.lastBackgroundPid = pid;
+  }
+
+  /** Signals a background job by pid; false if there is none. */
+  signalJob(pid: number, signal: Signal): boolean {
+    const j = this.background.get(pid);
+    if (j === undefined || j.realPid || j.job.finished) return false;
+    j.shell.foreground?.signal(signal);
+    j.job.kill(128 + SIGNALS[signal]);
+    return true;
+  }
+
+  /** Waits for a background job; resolves early (with undefined) when a trapped signal arrives. */
+  *waitJob(j: BackgroundJob): Proc<number | undefined> {
+    const r = yield* wait(race<number | void>([j.job.done, this.signalArrived]));
+    if (r.index === 1) return undefined;
+    this.background.delete(j.pid);
+    return r.value as number;
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  *execCommand(cmd: Command): Proc<number> {
+    this.line = cmd.line;
+    switch (cmd.type) {
+      case "simple":
+        return yield* this.execSimple(cmd);
+      case "function":
+        this.functions.set(cmd.name, cmd.body);
+        return 0;
+      default:
+        return yield* this.withRedirects(cmd.redirects, () => this.execCompound(cmd));
+    }
+  }
+
+  private *execCompound(cmd: CompoundCommand): Proc<number> {
+    switch (cmd.type) {
+      case "subshell": {
+        const sub = this.fork();
+        return yield* sub.asSubshell(sub.execList(cmd.body));
+      }
+      case "group":
+        return yield* this.execList(cmd.body);
+      case "if": {
+        for (const clause of cmd.clauses) {
+          const c = yield* this.suppressingErrexit(true, this.execList(clause.cond));
+          if (c === 0) return yield* this.execList(clause.body);
+        }
+        return cmd.elseBody === undefined ? 0 : yield* this.execList(cmd.elseBody);
+      }
+      case "loop": {
+        const self = this;
+        return yield* this.loop(function* (): Proc<boolean> {
+          const c = yield* self.suppressingErrexit(true, self.execList(cmd.cond));
+          return (c === 0) !== cmd.until;
+        }, cmd.body);
+      }
+      case "for": {
+        const items = cmd.items === undefined ? [...this.positional] : yield* this.expander.fields(cmd.items);
+        let i = 0;
+        const self = this;
+        return yield* this.loop(function* (): Proc<boolean> {
+          if (i >= items.length) return false;
+          self.setVar(cmd.name, items[i++]!);
+          return true;
+        }, cmd.body);
+      }
+      case "cfor": {
+        const self = this;
+        let first = true;
+        yield* this.expander.arith(cmd.init);
+        return yield* this.loop(function* (): Proc<boolean> {
+          if (!first) yield* self.expander.arith(cmd.step);
+          first = false;
+          return cmd.cond.text.trim() === "" || (yield* self.expander.arith(cmd.cond)) !== 0;
+        }, cmd.body);
+      }
+      case "case": {
+        const subject = yield* this.expander.string(cmd.subject);
+        let status = 0;
+        let falling = false;
+        for (const item of cmd.items) {
+          let matched = falling;
+          for (const p of item.patterns) {
+            if (matched) break;
+            matched = matchPattern(yield* this.expander.pattern(p), subject);
+          }
+          if (!matched) continue;
+          status = item.body.length === 0 ? 0 : yield* this.execList(item.body);
+          if (item.terminator === ";;") return status;
+          falling = item.terminator === ";&";
+        }
+        return status;
+      }
+      case "cond":
+        return yield* this.evalCond(cmd.expr);
+      case "arith":
+        return (yield* this.expander.arith(cmd.expr)) !== 0 ? 0 : 1;
+    }
+  }
+
+  /** A loop; every so many iterations it yields a millisecond, so a busy loop still lets time pass. */
+  private *loop(next: () => Proc<boolean>, body: CommandList): Proc<number> {
+    let status = 0;
+    let iterations = 0;
+    this.loopDepth++;
+    try {
+      for (;;) {
+        if (++iterations % LOOP_ITERATIONS_PER_MS === 0) yield sleep(this.ctx.sim, 1);
+        if (!(yield* next())) break;
+        try {
+          status = yield* this.execList(body);
+        } catch (e) {
+          if (e instanceof BreakSignal) {
+            if (--e.levels > 0) throw e;
+            break;
+          }
+          if (e instanceof ContinueSignal) {
+            if (--e.levels > 0) throw e;
+            continue;
+          }
+          throw e;
+        }
+      }
+    } finally {
+      this.loopDepth--;
+    }
+    return status;
+  }
+
+  private *evalCond(expr: CondExpr): Proc<number> {
+    switch (expr.type) {
+      case "and": {
+        const l = yield* this.evalCond(expr.left);
+        return l !== 0 ? l : yield* this.evalCond(expr.right);
+      }
+      case "or": {
+        const l = yield* this.evalCond(expr.left);
+        return l === 0 ? 0 : yield* this.evalCond(expr.right);
+      }
+      case "not": {
+        const v = yield* this.evalCond(expr.expr);
+        return v === 0 ? 1 : v === 1 ? 0 : v;
+      }
+      case "word":
+        return (yield* this.expander.string(expr.arg)) !== "" ? 0 : 1;
+      case "unary": {
+        const arg = yield* this.expander.string(expr.arg);
+        return this.test([expr.op, arg], "[[");
+      }
+      case "binary": {
+        const left = yield* this.expander.string(expr.left);
+        if (expr.op === "==" || expr.op === "=" || expr.op === "!=") {
+          const pattern = yield* this.expander.pattern(expr.right);
+          const m = matchPattern(pattern, left);
+          return (expr.op === "!=" ? !m : m) ? 0 : 1;
+        }
+        if (expr.op === "=~") {
+          const re = yield* this.regexFor(expr.right);
+          let compiled: RegExp;
+          try {
+            compiled = new RegExp(re);
+          } catch {
+            return 2;
+          }
+          const m = compiled.exec(left);
+          if (m === null) {
+            this.setVar("BASH_REMATCH", []);
+            return 1;
+          }
+          this.setVar("BASH_REMATCH", m.map((g) => g ?? ""));
+          return 0;
+        }
+        const right = yield* this.expander.string(expr.right);
+        if (expr.op === "<") return left < right ? 0 : 1;
+        if (expr.op === ">") return left > right ? 0 : 1;
+        return this.test([left, expr.op, right], "[[");
+      }
+    }
+  }
+
+  /** The ERE of `=~`: quoted parts match literally. POSIX classes become JavaScript ones. */
+  private *regexFor(word: CondExprWord): Proc<string> {
+    let out = "";
+    for (const part of word.parts) {
+      if (part.type === "literal") out += part.text;
+      else {
+        const text = yield* this.expander.string({ parts: [part], text: "" });
+        out += part.type === "param" || part.type === "command" ? text : text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      }
+    }
+    return out.replace(/\[:(alpha|digit|alnum|upper|lower|space|blank|punct|xdigit):\]/g, (_, c: string) => POSIX_CLASS[c] ?? "");
+  }
+
+  /** test/[ semantics, printing its diagnostics the way this shell does. */
+  test(args: readonly string[], name: string): number {
+    const r = evaluateTest(args, { fs: this.ctx.fs, cwd: this.cwd, cred: this.ctx.cred }, this.flavor);
+    if (r.error !== undefined) {
+      if (this.flavor === "ash") this.err(`${this.arg0}: ${r.error}\n`);
+      else this.builtinError(name === "[[" ? "test" : name, r.error);
+    }
+    return r.status;
+  }
+
+  private *execSimple(cmd: SimpleCommand): Proc<number> {
+    this.substitutionStatus = undefined;
+    const words = yield* this.expander.fields(cmd.words);
+    const assigns: [string, string | string[], boolean][] = [];
+    for (const a of cmd.assignments) {
+      const arr = a.value.parts.length === 1 && a.value.parts[0]!.type === "array" ? a.value.parts[0]!.words : undefined;
+      const value = arr !== undefined ? yield* this.expander.fields(arr) : yield* this.expander.string(a.value);
+      assigns.push([a.name, value, a.append]);
+    }
+    if (this.options.xtrace) this.trace(assigns, words);
+    if (words.length === 0) {
+      for (const [name, value, append] of assigns) this.setVar(name, value, { append });
+      const status = this.substitutionStatus ?? 0;
+      return yield* this.withRedirects(cmd.redirects, function* () {
+        return status;
+      });
+    }
+    const name = words[0]!;
+    const special = SPECIAL_BUILTINS.has(name) && !(this.flavor === "bash" && this.functions.has(name));
+    if (special) {
+      for (const [n, value, append] of assigns) this.setVar(n, value, { append });
+      return yield* this.withRedirects(cmd.redirects, () => this.runBuiltin(name, words));
+    }
+    const fn = this.functions.get(name);
+    if (fn !== undefined) {
+      return yield* this.withTemporaryVars(assigns, true, () => this.withRedirects(cmd.redirects, () => this.callFunction(fn, words)));
+    }
+    if (BUILTINS.has(name) && this.hasBuiltin(name)) {
+      return yield* this.withTemporaryVars(assigns, false, () => this.withRedirects(cmd.redirects, () => this.runBuiltin(name, words)));
+    }
+    const env = new Map<string, string>();
+    for (const [n, v] of assigns) env.set(n, Array.isArray(v) ? v.join(" ") : v);
+    return yield* this.withRedirects(cmd.redirects, () => this.runExternal(words, env));
+  }
+
+  /** Whether this shell flavour has builtin `name` (dash has no `source`, `declare`, ...). */
+  hasBuiltin(name: string): boolean {
+    const b = BUILTINS.get(name);
+    return b !== undefined && b.flavors.includes(this.flavor);
+  }
+
+  *runBuiltin(name: string, words: readonly string[]): Proc<number> {
+    const b = BUILTINS.get(name)!;
+    const status = yield* b.run(this, words.slice(1));
+    return status;
+  }
+
+  private *withTemporaryVars(assigns: readonly [string, string | string[], boolean][], exported: boolean, body: () => Proc<number>): Proc<number> {
+    if (assigns.length === 0) return yield* body();
+    const saved = assigns.map(([n]) => [n, this.vars.get(n)] as const);
+    for (const [n, v, append] of assigns) this.setVar(n, v, { export: exported, append });
+    try {
+      return yield* body();
+    } finally {
+      for (const [n, old] of saved) {
+        if (old === undefined) this.vars.delete(n);
+        else this.vars.set(n, old);
+      }
+    }
+  }
+
+  *callFunction(body: Command, words: readonly string[]): Proc<number> {
+    const savedPositional = this.positional;
+    this.positional = words.slice(1);
+    this.localFrames.push(new Map());
+    this.functionDepth++;
+    try {
+      return yield* this.execCommand(body);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.status;
+      throw e;
+    } finally {
+      this.functionDepth--;
+      this.positional = savedPositional;
+      const frame = this.localFrames.pop()!;
+      for (const [n, old] of frame) {
+        if (old === undefined) this.vars.delete(n);
+        else this.vars.set(n, old);
+      }
+    }
+  }
+
+  /** Starts an external command and waits for it. */
+  *runExternal(argv: readonly string[], assigns: ReadonlyMap<string, string>): Proc<number> {
+    let child: ChildProcess;
+    try {
+      child = this.ctx.spawn(argv, {
+        env: this.exportedEnv(assigns),
+        cwd: this.cwd,
+        stdin: this.input(0),
+        stdout: unclosable(this.output(1)),
+        stderr: unclosable(this.output(2)),
+      });
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      this.reportSpawnError(e, argv[0]!);
+      return e.status;
+    }
+    this.firstSpawnedPid ??= child.pid;
+    this.foreground = child;
+    try {
+      return yield* wait(child.exited);
+    } finally {
+      this.foreground = undefined;
+    }
+  }
+
+  reportSpawnError(e: SpawnError, command: string): void {
+    if (e.reason === "not found") this.err(this.messages.commandNotFound(this.arg0, this.line, command));
+    else this.err(this.messages.cannotExecute(this.arg0, this.line, e));
+  }
+
+  /** `exec cmd`: the program replaces the shell (same pid) when nothing was redirected. */
+  *execReplace(argv: readonly string[]): Proc<number> {
+    const original = this.fds.get(1) === this.ctx.stdout && this.fds.get(2) === this.ctx.stderr;
+    if (this.subshell || !original) {
+      const status = yield* this.runExternal(argv, new Map());
+      throw new ExitSignal(status);
+    }
+    this.ctx.env.clear();
+    for (const [k, v] of this.exportedEnv()) this.ctx.env.set(k, v);
+    this.ctx.cwd = this.cwd;
+    this.ctx.onSignal(undefined);
+    let status: number;
+    try {
+      status = yield* this.ctx.exec(argv);
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      this.reportSpawnError(e, argv[0]!);
+      throw new ShellAbort(e.status, true);
+    }
+    throw new ExitSignal(status);
+  }
+
+  /** `$(...)`: runs the list in a subshell and returns what it wrote to stdout. */
+  *substitute(body: CommandList): Proc<string> {
+    const sub = this.fork();
+    const sink = new StringSink();
+    sub.fds.set(1, sink);
+    sub.substitutionDepth++;
+    const status = yield* sub.asSubshell(sub.execList(body));
+    this.substitutionStatus = status;
+    this.lastStatus = status;
+    return sink.text();
+  }
+
+  private trace(assigns: readonly [string, string | string[], boolean][], words: readonly string[]): void {
+    const ps4 = this.getVar("PS4") ?? "+ ";
+    const prefix = this.flavor === "bash" ? ps4.slice(0, 1).repeat(this.substitutionDepth) + ps4 : ps4;
+    const quote = this.flavor === "dash" ? (s: string) => s : traceQuote;
+    const parts = [
+      ...assigns.map(([n, v]) => `${n}=${quote(Array.isArray(v) ? v.join(" ") : v)}`),
+      ...words.map(quote),
+    ];
+    this.err(prefix + parts.join(" ") + "\n");
+  }
+
+  // ---- redirections ---------------------------------------------------------------------------
+
+  /** Runs `body` with the redirections applied; a redirection that fails skips the command. */
+  *withRedirects(redirects: readonly Redirect[], body: () => Proc<number>): Proc<number> {
+    if (redirects.length === 0) return yield* body();
+    const saved = this.fds;
+    const fds = yield* this.applyRedirects(redirects, new Map(saved));
+    if (fds === undefined) return this.flavor === "dash" ? 2 : 1;
+    this.fds = fds;
+    try {
+      return yield* body();
+    } finally {
+      if (this.fds === fds) this.fds = saved;
+    }
+  }
+
+  /** Applies redirections to a copy of the descriptor table; undefined (after a message) on error. */
+  *applyRedirects(redirects: readonly Redirect[], fds: Fds): Proc<Fds | undefined> {
+    for (const r of redirects) {
+      const fd = r.fd ?? (r.op.startsWith("<") ? 0 : 1);
+      switch (r.op) {
+        case "<<":
+        case "<<-": {
+          const h = r.heredoc;
+          const text = h === undefined ? "" : h.quoted ? (h.body.parts[0]?.type === "quoted" ? h.body.parts[0].text : "") : yield* this.expander.string(h.body);
+          fds.set(fd, new LineReader(stringInput(text)));
+          continue;
+        }
+        case "<<<":
+          fds.set(fd, new LineReader(stringInput((yield* this.expander.string(r.target)) + "\n")));
+          continue;
+      }
+      const target = yield* this.expander.string(r.target);
+      if (r.op === "<&" || r.op === ">&") {
+        if (target === "-") {
+          fds.delete(fd);
+          continue;
+        }
+        if (/^[0-9]+$/.test(target)) {
+          const s = fds.get(Number(target));
+          if (s === undefined) {
+            this.error(this.flavor === "bash" ? `${target}: Bad file descriptor` : `${target}: Bad file descriptor`);
+            return undefined;
+          }
+          fds.set(fd, s);
+          continue;
+        }
+        if (r.op === "<&") {
+          this.error(`${target}: ambiguous redirect`);
+          return undefined;
+        }
+      }
+      const reading = r.op === "<" || r.op === "<>";
+      const stream = this.open(target, reading, r.op === ">>" || r.op === "&>>", fds);
+      if (stream === undefined) return undefined;
+      if (r.op === "&>" || r.op === "&>>" || (r.op === ">&" && r.fd === undefined)) {
+        fds.set(1, stream);
+        fds.set(2, stream);
+      } else {
+        fds.set(fd, stream);
+      }
+    }
+    return fds;
+  }
+
+  private open(target: string, reading: boolean, append: boolean, fds: Fds): Stream | undefined {
+    const dev = /^\/dev\/(null|stdin|stdout|stderr|fd\/(\d+))$/.exec(target);
+    if (dev !== null) {
+      if (dev[1] === "null") return reading ? new LineReader(devNull) : devNull;
+      const n = dev[1] === "stdin" ? 0 : dev[1] === "stdout" ? 1 : dev[1] === "stderr" ? 2 : Number(dev[2]);
+      return fds.get(n) ?? devNull;
+    }
+    const path = resolvePath(this.cwd, target);
+    try {
+      if (reading) return new LineReader(stringInput(this.ctx.fs.readText(path)));
+      if (append) this.ctx.fs.appendFile(path, "");
+      else this.ctx.fs.writeFile(path, "");
+      return new FileOutput(this.ctx.fs, path);
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      this.err(this.messages.redirection(this.arg0, this.line, target, e, !reading));
+      return undefined;
+    }
+  }
+
+  // ---- traps ----------------------------------------------------------------------------------
+
+  /** Installs or removes the process signal handler to match the traps that are set. */
+  syncSignalHandler(): void {
+    const trapped = [...this.traps.keys()].some((k) => k !== "EXIT");
+    if (!trapped) {
+      this.ctx.onSignal(undefined);
+      return;
+    }
+    this.ctx.onSignal((signal) => {
+      const action = this.traps.get(signal.slice(3));
+      if (action === undefined) {
+        this.ctx.exit(128 + SIGNALS[signal]);
+        return;
+      }
+      if (action === "") return;
+      this.pendingSignals.push(signal);
+      const f = this.signalArrived;
+      this.signalArrived = new Future<void>();
+      f.resolve();
+    });
+  }
+
+  private *runPendingTraps(): Proc<void> {
+    while (this.pendingSignals.length > 0) {
+      const signal = this.pendingSignals.shift()!;
+      const action = this.traps.get(signal.slice(3));
+      if (action === undefined || action === "") continue;
+      const status = this.lastStatus;
+      yield* this.evalString(action);
+      this.lastStatus = status;
+    }
+  }
+
+  /** A waitable that settles when a trapped signal arrives (interrupts `wait`). */
+  get signalWaitable(): Waitable<void> {
+    return this.signalArrived;
+  }
+
+  parseSignalSpec(spec: string): string | undefined {
+    if (spec === "0" || spec.toUpperCase() === "EXIT") return "EXIT";
+    const s = parseSignal(spec);
+    return s?.slice(3);
+  }
+}
+
+type CondExprWord = Extract<CondExpr, { type: "binary" }>["right"];
+
+const POSIX_CLASS: Record<string, string> = {
+  alpha: "a-zA-Z",
+  digit: "0-9",
+  alnum: "a-zA-Z0-9",
+  upper: "A-Z",
+  lower: "a-z",
+  space: "\\s",
+  blank: " \\t",
+  punct: "!-\\/:-@\\[-`{-~",
+  xdigit: "0-9A-Fa-f",
+};
+
+/** bash's xtrace quoting: words with special characters in single quotes. */
+function traceQuote(s: string): string {
+  if (s !== "" && /^[A-Za-z0-9_./:=@%^,+-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, "'\\''")}'`;
+}

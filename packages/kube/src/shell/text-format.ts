@@ -1,0 +1,275 @@
+/**
+ * printf and echo, shared by the shell builtins and the coreutils/busybox programs. Each
+ * implementation words its errors differently; `style` picks the words.
+ */
+
+export type FormatStyle = "dash" | "bash" | "ash" | "coreutils";
+
+export interface FormatResult {
+  readonly output: string;
+  readonly status: number;
+  readonly errors: readonly string[];
+}
+
+/** Expands the backslash escapes of a printf format (`\n`, `\101`, bash's `\x41`). */
+function formatEscape(s: string, i: number, style: FormatStyle): { text: string; next: number } {
+  const c = s[i];
+  const simple: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"' };
+  if (c === undefined) return { text: "\\", next: i };
+  if (c in simple) return { text: simple[c]!, next: i + 1 };
+  if (c === "e" && style !== "dash") return { text: "\x1b", next: i + 1 };
+  if (/[0-7]/.test(c)) {
+    const m = /^[0-7]{1,3}/.exec(s.slice(i, i + 3))!;
+    return { text: String.fromCharCode(parseInt(m[0], 8) & 0xff), next: i + m[0].length };
+  }
+  if (c === "x" && style !== "dash") {
+    const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 1, i + 3));
+    if (m !== null) return { text: String.fromCharCode(parseInt(m[0], 16)), next: i + 1 + m[0].length };
+  }
+  return { text: "\\" + c, next: i + 1 };
+}
+
+/** The escapes of `%b` and of dash's echo: `\c` ends all output; octal is `\0NNN`. */
+export function echoEscapes(s: string): { text: string; stop: boolean } {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== "\\" || i + 1 >= s.length) {
+      out += c;
+      continue;
+    }
+    const n = s[i + 1]!;
+    const simple: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", e: "\x1b" };
+    if (n === "c") return { text: out, stop: true };
+    if (n in simple) {
+      out += simple[n];
+      i++;
+    } else if (n === "0") {
+      const m = /^[0-7]{0,3}/.exec(s.slice(i + 2, i + 5))!;
+      out += String.fromCharCode(parseInt(m[0] || "0", 8) & 0xff);
+      i += 1 + m[0].length;
+    } else if (/[1-7]/.test(n)) {
+      const m = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4))!;
+      out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
+      i += m[0].length;
+    } else if (n === "x") {
+      const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 2, i + 4));
+      if (m === null) out += "\\x";
+      else out += String.fromCharCode(parseInt(m[0], 16));
+      i += 1 + (m?.[0].length ?? 0);
+    } else {
+      out += "\\" + n;
+      i++;
+    }
+  }
+  return { text: out, stop: false };
+}
+
+/**
+ * echo: dash's builtin takes only `-n` and always interprets escapes; bash's, busybox's and
+ * coreutils' take `-n`, `-e`, `-E` (combined, like `-ne`) and interpret escapes only with -e.
+ */
+export function echo(args: readonly string[], style: FormatStyle): string {
+  let newline = true;
+  let escapes = style === "dash";
+  let i = 0;
+  if (style === "dash") {
+    if (args[0] === "-n") {
+      newline = false;
+      i = 1;
+    }
+  } else {
+    for (; i < args.length; i++) {
+      const a = args[i]!;
+      if (!/^-[neE]+$/.test(a)) break;
+      for (const f of a.slice(1)) {
+        if (f === "n") newline = false;
+        else if (f === "e") escapes = true;
+        else escapes = false;
+      }
+    }
+  }
+  const text = args.slice(i).join(" ");
+  if (!escapes) return text + (newline ? "\n" : "");
+  const r = echoEscapes(text);
+  return r.stop ? r.text : r.text + (newline ? "\n" : "");
+}
+
+interface Spec {
+  readonly flags: string;
+  readonly width: number | undefined;
+  readonly precision: number | undefined;
+  readonly conv: string;
+}
+
+/** printf(1): the format is reused while arguments remain. */
+export function printf(format: string, args: readonly string[], style: FormatStyle): FormatResult {
+  let out = "";
+  const errors: string[] = [];
+  let status = 0;
+  let argi = 0;
+  const next = (): string | undefined => args[argi++];
+  const number = (raw: string | undefined): number => {
+    if (raw === undefined) return 0;
+    const t = raw.trim();
+    if (/^['"]/.test(raw)) return raw.length > 1 ? raw.codePointAt(1)! : 0;
+    const m = /^[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(t);
+    const value = m === null ? 0 : parseIntC(m[0]);
+    if (m === null || m[0].length !== t.length || (style === "ash" && raw !== t)) {
+      status = 1;
+      errors.push(numberError(raw, style, m !== null && t !== "" && style === "dash"));
+    }
+    return value;
+  };
+  const float = (raw: string | undefined): number => {
+    if (raw === undefined) return 0;
+    const v = Number(raw.trim());
+    if (Number.isNaN(v)) {
+      status = 1;
+      errors.push(numberError(raw, style, false));
+      return 0;
+    }
+    return v;
+  };
+  for (;;) {
+    const before = argi;
+    let i = 0;
+    while (i < format.length) {
+      const c = format[i]!;
+      if (c === "\\") {
+        const r = formatEscape(format, i + 1, style);
+        out += r.text;
+        i = r.next;
+        continue;
+      }
+      if (c !== "%") {
+        out += c;
+        i++;
+        continue;
+      }
+      if (format[i + 1] === "%") {
+        out += "%";
+        i += 2;
+        continue;
+      }
+      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXcsbqfFeEgG])/.exec(format.slice(i));
+      if (m === null) {
+        const bad = format.slice(i, i + 2);
+        errors.push(style === "dash" ? `${bad}: invalid directive` : style === "ash" ? `${format.slice(i)}: invalid format` : `\`${bad.slice(1)}': invalid format character`);
+        return { output: out, status: 1, errors };
+      }
+      i += m[0].length;
+      const width = m[2] === "*" ? number(next()) : m[2] === undefined ? undefined : Number(m[2]);
+      const precision = m[3] === undefined ? undefined : m[3] === "*" ? number(next()) : Number(m[3] || "0");
+      const spec: Spec = { flags: m[1]!, width, precision, conv: m[4]! };
+      if (spec.conv === "q" && style === "dash") {
+        errors.push("%q: invalid directive");
+        return { output: out, status: 1, errors };
+      }
+      const piece = convert(spec, next, number, float);
+      out += piece.text;
+      if (piece.stop) return { output: out, status, errors };
+    }
+    if (argi >= args.length || argi === before) break;
+  }
+  return { output: out, status, errors };
+}
+
+function parseIntC(s: string): number {
+  const neg = s.startsWith("-");
+  const t = s.replace(/^[+-]/, "");
+  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t.startsWith("0") ? parseInt(t, 8) : Number(t);
+  return neg ? -v : v;
+}
+
+function numberError(raw: string, style: FormatStyle, partial: boolean): string {
+  switch (style) {
+    case "dash":
+      return partial ? `${raw}: not completely converted` : `${raw}: expected numeric value`;
+    case "ash":
+      return `invalid number '${raw}'`;
+    default:
+      return `${raw}: invalid number`;
+  }
+}
+
+function convert(spec: Spec, next: () => string | undefined, number: (s: string | undefined) => number, float: (s: string | undefined) => number): { text: string; stop: boolean } {
+  const { flags, precision } = spec;
+  let body: string;
+  switch (spec.conv) {
+    case "s":
+      body = next() ?? "";
+      if (precision !== undefined) body = body.slice(0, precision);
+      return { text: pad(body, spec), stop: false };
+    case "b": {
+      const r = echoEscapes(next() ?? "");
+      body = precision !== undefined ? r.text.slice(0, precision) : r.text;
+      return { text: pad(body, spec), stop: r.stop };
+    }
+    case "q":
+      return { text: pad(shellQuote(next() ?? ""), spec), stop: false };
+    case "c":
+      return { text: pad((next() ?? "").slice(0, 1), spec), stop: false };
+    case "d":
+    case "i":
+    case "o":
+    case "u":
+    case "x":
+    case "X": {
+      const v = Math.trunc(number(next()));
+      const neg = v < 0 && (spec.conv === "d" || spec.conv === "i");
+      const abs = spec.conv === "d" || spec.conv === "i" ? Math.abs(v) : v < 0 ? Number(BigInt.asUintN(64, BigInt(v))) : v;
+      let digits = spec.conv === "o" ? abs.toString(8) : spec.conv === "x" ? abs.toString(16) : spec.conv === "X" ? abs.toString(16).toUpperCase() : String(abs);
+      if (precision !== undefined) digits = digits.padStart(precision, "0");
+      if (flags.includes("#") && abs !== 0) digits = (spec.conv === "o" ? "0" : spec.conv === "x" ? "0x" : spec.conv === "X" ? "0X" : "") + digits;
+      const sign = neg ? "-" : flags.includes("+") && (spec.conv === "d" || spec.conv === "i") ? "+" : flags.includes(" ") && (spec.conv === "d" || spec.conv === "i") ? " " : "";
+      return { text: padNumber(sign, digits, spec, precision === undefined), stop: false };
+    }
+    default: {
+      const v = float(next());
+      const p = precision ?? 6;
+      let digits: string;
+      const conv = spec.conv;
+      if (conv === "f" || conv === "F") digits = Math.abs(v).toFixed(p);
+      else if (conv === "e" || conv === "E") digits = cExponent(Math.abs(v).toExponential(p));
+      else digits = cGeneral(Math.abs(v), p === 0 ? 1 : p, flags.includes("#"));
+      if (conv === "E" || conv === "G") digits = digits.toUpperCase();
+      const sign = v < 0 || Object.is(v, -0) ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+      return { text: padNumber(sign, digits, spec, true), stop: false };
+    }
+  }
+}
+
+/** C writes exponents with at least two digits: 1.5e+03. */
+function cExponent(s: string): string {
+  return s.replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+function cGeneral(v: number, p: number, keepZeros: boolean): string {
+  if (v === 0) return "0";
+  const exp = Math.floor(Math.log10(v));
+  let s = exp < -4 || exp >= p ? cExponent(v.toExponential(p - 1)) : v.toFixed(Math.max(0, p - 1 - exp));
+  if (!keepZeros) s = s.replace(/\.?0+(e|$)/, "$1");
+  return s;
+}
+
+function pad(text: string, spec: Spec): string {
+  const w = spec.width ?? 0;
+  if (text.length >= w) return text;
+  return spec.flags.includes("-") ? text.padEnd(w) : text.padStart(w);
+}
+
+function padNumber(sign: string, digits: string, spec: Spec, zeroAllowed: boolean): string {
+  const w = spec.width ?? 0;
+  const len = sign.length + digits.length;
+  if (len >= w) return sign + digits;
+  if (spec.flags.includes("-")) return (sign + digits).padEnd(w);
+  if (spec.flags.includes("0") && zeroAllowed) return sign + digits.padStart(w - sign.length, "0");
+  return (sign + digits).padStart(w);
+}
+
+/** bash's `%q` / `printf -v` quoting: backslashes before special characters. */
+export function shellQuote(s: string): string {
+  if (s === "") return "''";
+  return s.replace(/[^A-Za-z0-9_./:=@%^,+-]/g, (c) => (c === "\n" ? "$'\\n'" : `\\${c}`));
+}

@@ -1,0 +1,179 @@
+import { FsError, wait, type Proc } from "@ksim/sim";
+import type { ProcessContext } from "../runtime/process.js";
+
+/**
+ * What every tool needs: reading its inputs (files, `-`, /dev/null), GNU-style option parsing
+ * with the real usage errors, and the two flavours of message (coreutils and busybox).
+ */
+
+/** GNU coreutils (and the Debian tools around them) or busybox applets. */
+export type Flavor = "gnu" | "busybox";
+
+export function programName(ctx: ProcessContext): string {
+  const a = ctx.argv[0] ?? "";
+  return a.slice(a.lastIndexOf("/") + 1);
+}
+
+export function* readStdin(ctx: ProcessContext): Proc<string> {
+  let out = "";
+  for (;;) {
+    const chunk = yield* wait(ctx.stdin.read());
+    if (chunk === null) return out;
+    out += chunk;
+  }
+}
+
+/** A file's text; `-` is standard input, /dev/null is empty. Throws FsError. */
+export function* readInput(ctx: ProcessContext, path: string): Proc<string> {
+  if (path === "-" || path === "/dev/stdin") return yield* readStdin(ctx);
+  if (path === "/dev/null") return "";
+  const abs = ctx.resolve(path);
+  const st = ctx.fs.stat(abs);
+  if (st.type === "dir") throw new FsError("EISDIR", path);
+  return ctx.fs.readText(abs);
+}
+
+/** Writes to a path; /dev/null, /dev/stdout and /dev/stderr are the process's own streams. */
+export function writeOutput(ctx: ProcessContext, path: string, text: string, append = false): void {
+  if (path === "/dev/null") return;
+  if (path === "/dev/stdout" || path === "-") return ctx.stdout.write(text);
+  if (path === "/dev/stderr") return ctx.stderr.write(text);
+  const abs = ctx.resolve(path);
+  if (append) ctx.fs.appendFile(abs, text);
+  else ctx.fs.writeFile(abs, text);
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof FsError) return e.description;
+  throw e;
+}
+
+export interface OptionSpec {
+  /** Short options; a letter followed by `:` takes an argument (getopt syntax). */
+  readonly short: string;
+  /** Long options mapped to a short letter (or a name of their own); `=` suffix takes an argument. */
+  readonly long?: Readonly<Record<string, string>>;
+  /** Treat `-NUM` as an option value (head -5, kill -9). */
+  readonly numeric?: boolean;
+}
+
+export interface ParsedOptions {
+  readonly flags: Map<string, string[]>;
+  readonly operands: string[];
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * getopt_long with permutation: options may follow operands (GNU); `--` ends options.
+ * Throws UsageError with the first line of the real diagnostic.
+ */
+export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedOptions {
+  const flags = new Map<string, string[]>();
+  const operands: string[] = [];
+  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--") && spec.long !== undefined) {
+      const eq = a.indexOf("=");
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const keys = Object.keys(spec.long).filter((k) => k.replace(/=$/, "") === name || k.replace(/=$/, "").startsWith(name));
+      const exact = keys.find((k) => k.replace(/=$/, "") === name);
+      const key = exact ?? (keys.length === 1 ? keys[0] : undefined);
+      if (key === undefined) {
+        throw new UsageError(keys.length > 1 ? `option '${a}' is ambiguous` : `unrecognized option '${a}'`);
+      }
+      const target = spec.long[key]!;
+      if (key.endsWith("=")) {
+        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (v === undefined) throw new UsageError(`option '--${key.slice(0, -1)}' requires an argument`);
+        add(target, v);
+      } else add(target, "");
+      continue;
+    }
+    if (a.startsWith("-") && a.length > 1) {
+      if (spec.numeric && /^-\d+$/.test(a)) {
+        add("#", a.slice(1));
+        continue;
+      }
+      for (let k = 1; k < a.length; k++) {
+        const letter = a[k]!;
+        const at = spec.short.indexOf(letter);
+        if (at < 0 || letter === ":") {
+          throw new UsageError(`invalid option -- '${letter}'`);
+        }
+        if (spec.short[at + 1] === ":") {
+          const v = k + 1 < a.length ? a.slice(k + 1) : args[++i];
+          if (v === undefined) throw new UsageError(`option requires an argument -- '${letter}'`);
+          add(letter, v);
+          break;
+        }
+        add(letter, "");
+      }
+      continue;
+    }
+    operands.push(a);
+  }
+  return { flags, operands };
+}
+
+/** Prints a usage error the way coreutils (`Try '...' --help`) or busybox (a banner) does. */
+export function usageFailure(ctx: ProcessContext, flavor: Flavor, message: string, status = 1): number {
+  const name = programName(ctx);
+  if (flavor === "busybox") {
+    ctx.stderr.write(`${name}: ${message}\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: ${name} [OPTIONS]\n`);
+  } else {
+    ctx.stderr.write(`${name}: ${message}\nTry '${name} --help' for more information.\n`);
+  }
+  return status;
+}
+
+/** Runs `body` with parsed options, turning a UsageError into the standard message. */
+export function* withOptions(
+  ctx: ProcessContext,
+  flavor: Flavor,
+  spec: OptionSpec,
+  body: (o: ParsedOptions) => Proc<number>,
+  usageStatus = 1,
+): Proc<number> {
+  let parsed: ParsedOptions;
+  try {
+    parsed = parseOptions(ctx.argv.slice(1), spec);
+  } catch (e) {
+    if (e instanceof UsageError) return usageFailure(ctx, flavor, e.message, usageStatus);
+    throw e;
+  }
+  return yield* body(parsed);
+}
+
+export function has(o: ParsedOptions, flag: string): boolean {
+  return o.flags.has(flag);
+}
+
+export function last(o: ParsedOptions, flag: string): string | undefined {
+  const v = o.flags.get(flag);
+  return v?.[v.length - 1];
+}
+
+/** `Mmm dd HH:MM` for recent times, `Mmm dd  YYYY` for old or future ones (ls -l). */
+export function lsTime(mtimeMs: number, nowMs: number): string {
+  const d = new Date(mtimeMs);
+  const month = MONTHS[d.getUTCMonth()]!;
+  const day = String(d.getUTCDate()).padStart(2, " ");
+  const sixMonths = (365.2425 / 2) * 24 * 3600 * 1000;
+  if (nowMs - mtimeMs > sixMonths || mtimeMs - nowMs > 3600 * 1000) return `${month} ${day}  ${d.getUTCFullYear()}`;
+  return `${month} ${day} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+export const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+export function two(n: number): string {
+  return String(n).padStart(2, "0");
+}

@@ -1,0 +1,352 @@
+import { FsError, type Proc } from "@ksim/sim";
+import { basename, dirname, resolvePath, type FileStat } from "../runtime/fs.js";
+import type { ProcessContext } from "../runtime/process.js";
+import { describeError, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { groupByName, userByName } from "./users.js";
+
+/**
+ * File tools: cat, rm, mkdir, rmdir, touch, cp, mv, chmod, chown. Messages follow coreutils in
+ * the C locale (ASCII quotes), or busybox.
+ */
+
+function lstatOrUndefined(ctx: ProcessContext, path: string): FileStat | undefined {
+  try {
+    return ctx.fs.lstat(ctx.resolve(path));
+  } catch (e) {
+    if (e instanceof FsError) return undefined;
+    throw e;
+  }
+}
+
+function statOrUndefined(ctx: ProcessContext, path: string): FileStat | undefined {
+  try {
+    return ctx.fs.stat(ctx.resolve(path));
+  } catch (e) {
+    if (e instanceof FsError) return undefined;
+    throw e;
+  }
+}
+
+export function cat(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "nAbesTuvE", long: { number: "n", "show-all": "A" } }, function* (o) {
+      const files = o.operands.length === 0 ? ["-"] : o.operands;
+      let status = 0;
+      let lineNo = 0;
+      for (const f of files) {
+        let text: string;
+        try {
+          text = yield* readInput(ctx, f);
+        } catch (e) {
+          const d = describeError(e);
+          if (flavor === "busybox") ctx.stderr.write(d === "Is a directory" ? `cat: read error: Is a directory\n` : `cat: can't open '${f}': ${d}\n`);
+          else ctx.stderr.write(`cat: ${f}: ${d}\n`);
+          status = 1;
+          continue;
+        }
+        if (has(o, "n")) {
+          const lines = text.split("\n");
+          const trailing = text.endsWith("\n");
+          if (trailing) lines.pop();
+          text = lines.map((l) => `${String(++lineNo).padStart(6)}\t${l}`).join("\n") + (trailing ? "\n" : "");
+        }
+        ctx.stdout.write(text);
+      }
+      return status;
+    });
+  };
+}
+
+export function rm(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "rRfivd", long: { recursive: "r", force: "f", verbose: "v", dir: "d" } }, function* (o) {
+      const force = has(o, "f");
+      const recursive = has(o, "r") || has(o, "R");
+      if (o.operands.length === 0) {
+        if (force) return 0;
+        return usageFailure(ctx, flavor, "missing operand");
+      }
+      let status = 0;
+      const fail = (path: string, why: string) => {
+        ctx.stderr.write(flavor === "busybox" ? `rm: can't remove '${path}': ${why}\n` : `rm: cannot remove '${path}': ${why}\n`);
+        status = 1;
+      };
+      for (const p of o.operands) {
+        const st = lstatOrUndefined(ctx, p);
+        if (st === undefined) {
+          if (!force) fail(p, "No such file or directory");
+          continue;
+        }
+        const abs = ctx.resolve(p);
+        try {
+          if (st.type === "dir") {
+            if (!recursive) {
+              if (has(o, "d")) ctx.fs.rmdir(abs);
+              else fail(p, "Is a directory");
+              continue;
+            }
+            if (abs === "/") {
+              ctx.stderr.write("rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n");
+              status = 1;
+              continue;
+            }
+            ctx.fs.rmdir(abs, { recursive: true });
+          } else {
+            ctx.fs.unlink(abs);
+          }
+          if (has(o, "v")) ctx.stdout.write(`removed '${p}'\n`);
+        } catch (e) {
+          fail(p, describeError(e));
+        }
+      }
+      return status;
+    });
+  };
+}
+
+export function mkdir(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "pm:v", long: { parents: "p", "mode=": "m", verbose: "v" } }, function* (o) {
+      if (o.operands.length === 0) return usageFailure(ctx, flavor, "missing operand");
+      const modeText = last(o, "m");
+      const mode = modeText === undefined ? 0o755 : applyMode(0o777, modeText);
+      if (mode === undefined) {
+        ctx.stderr.write(`mkdir: invalid mode '${modeText}'\n`);
+        return 1;
+      }
+      let status = 0;
+      for (const p of o.operands) {
+        const abs = ctx.resolve(p);
+        try {
+          if (has(o, "p") && statOrUndefined(ctx, p)?.type === "dir") continue;
+          ctx.fs.mkdir(abs, { recursive: has(o, "p"), mode });
+          if (modeText !== undefined) ctx.fs.chmod(abs, mode);
+          if (has(o, "v")) ctx.stdout.write(`mkdir: created directory '${p}'\n`);
+        } catch (e) {
+          const d = describeError(e);
+          ctx.stderr.write(flavor === "busybox" ? `mkdir: can't create directory '${p}': ${d}\n` : `mkdir: cannot create directory '${p}': ${d}\n`);
+          status = 1;
+        }
+      }
+      return status;
+    });
+  };
+}
+
+export function rmdir(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "pv", long: { parents: "p", "ignore-fail-on-non-empty": "I" } }, function* (o) {
+      if (o.operands.length === 0) return usageFailure(ctx, flavor, "missing operand");
+      let status = 0;
+      for (const p of o.operands) {
+        const targets = [p];
+        if (has(o, "p")) for (let d = dirname(p); d !== "." && d !== "/" && d !== p; d = dirname(d)) targets.push(d);
+        for (const t of targets) {
+          try {
+            const st = ctx.fs.lstat(ctx.resolve(t));
+            if (st.type !== "dir") throw new FsError("ENOTDIR", t);
+            ctx.fs.rmdir(ctx.resolve(t));
+          } catch (e) {
+            const d = describeError(e);
+            if (d === "Directory not empty" && has(o, "I")) break;
+            ctx.stderr.write(flavor === "busybox" ? `rmdir: '${t}': ${d}\n` : `rmdir: failed to remove '${t}': ${d}\n`);
+            status = 1;
+            break;
+          }
+        }
+      }
+      return status;
+    });
+  };
+}
+
+export function touch(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "acmd:t:r:", long: { "no-create": "c", "date=": "d" } }, function* (o) {
+      if (o.operands.length === 0) return usageFailure(ctx, flavor, "missing file operand");
+      let status = 0;
+      for (const p of o.operands) {
+        const abs = ctx.resolve(p);
+        try {
+          if (ctx.fs.exists(abs)) ctx.fs.appendFile(abs, "");
+          else if (!has(o, "c")) ctx.fs.writeFile(abs, "");
+        } catch (e) {
+          const d = describeError(e);
+          ctx.stderr.write(flavor === "busybox" ? `touch: ${p}: ${d}\n` : `touch: cannot touch '${p}': ${d}\n`);
+          status = 1;
+        }
+      }
+      return status;
+    });
+  };
+}
+
+/** Copies a file or (recursively) a directory; the caller checked the source exists. */
+function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boolean): void {
+  const st = ctx.fs.stat(from);
+  if (st.type === "dir") {
+    if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & 0o7777 });
+    for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, preserve);
+  } else {
+    ctx.fs.writeFile(to, ctx.fs.readFile(from), { mode: st.mode & 0o777 });
+  }
+  if (preserve && ctx.cred.uid === 0) ctx.fs.chown(to, st.uid, st.gid);
+}
+
+function copyOrMove(kind: "cp" | "mv", flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const spec: OptionSpec = kind === "cp" ? { short: "rRapfivdPLT", long: { recursive: "r", archive: "a", force: "f", preserve: "p", verbose: "v" } } : { short: "fivnT", long: { force: "f", verbose: "v" } };
+    return yield* withOptions(ctx, flavor, spec, function* (o) {
+      const ops = o.operands;
+      if (ops.length === 0) return usageFailure(ctx, flavor, "missing file operand");
+      if (ops.length === 1) return usageFailure(ctx, flavor, `missing destination file operand after '${ops[0]}'`);
+      const dest = ops[ops.length - 1]!;
+      const sources = ops.slice(0, -1);
+      const destIsDir = statOrUndefined(ctx, dest)?.type === "dir";
+      if (sources.length > 1 && !destIsDir) {
+        ctx.stderr.write(`${kind}: target '${dest}' is not a directory\n`);
+        return 1;
+      }
+      let status = 0;
+      for (const src of sources) {
+        const st = lstatOrUndefined(ctx, src);
+        if (st === undefined) {
+          ctx.stderr.write(flavor === "busybox" ? `${kind}: can't stat '${src}': No such file or directory\n` : `${kind}: cannot stat '${src}': No such file or directory\n`);
+          status = 1;
+          continue;
+        }
+        const from = ctx.resolve(src);
+        const to = destIsDir ? resolvePath(ctx.resolve(dest), basename(from)) : ctx.resolve(dest);
+        try {
+          if (kind === "cp") {
+            if (st.type === "dir" && !(has(o, "r") || has(o, "R") || has(o, "a"))) {
+              ctx.stderr.write(flavor === "busybox" ? `cp: omitting directory '${src}'\n` : `cp: -r not specified; omitting directory '${src}'\n`);
+              status = 1;
+              continue;
+            }
+            copyTree(ctx, from, to, has(o, "a") || has(o, "p"));
+          } else {
+            try {
+              ctx.fs.rename(from, to);
+            } catch (e) {
+              if (!(e instanceof FsError) || e.code !== "EXDEV") throw e;
+              copyTree(ctx, from, to, true);
+              if (st.type === "dir") ctx.fs.rmdir(from, { recursive: true });
+              else ctx.fs.unlink(from);
+            }
+          }
+          if (has(o, "v")) ctx.stdout.write(`'${src}' -> '${destIsDir ? `${dest}/${basename(from)}` : dest}'\n`);
+        } catch (e) {
+          const d = describeError(e);
+          ctx.stderr.write(kind === "cp" ? `cp: cannot create regular file '${dest}': ${d}\n` : `mv: cannot move '${src}' to '${dest}': ${d}\n`);
+          status = 1;
+        }
+      }
+      return status;
+    });
+  };
+}
+
+export const cp = (flavor: Flavor) => copyOrMove("cp", flavor);
+export const mv = (flavor: Flavor) => copyOrMove("mv", flavor);
+
+/** Applies an octal or symbolic (`u+x,go-w`, `a=r`) mode to `current`; undefined if invalid. */
+export function applyMode(current: number, spec: string): number | undefined {
+  if (/^[0-7]{1,4}$/.test(spec)) return parseInt(spec, 8);
+  let mode = current;
+  for (const clause of spec.split(",")) {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    if (m === null) return undefined;
+    const who = m[1] === "" || m[1]!.includes("a") ? "ugo" : m[1]!;
+    let bits = 0;
+    for (const p of m[3]!) {
+      const r = p === "r" ? 4 : p === "w" ? 2 : p === "x" || (p === "X" && (current & 0o111) !== 0) ? 1 : 0;
+      for (const w of who) {
+        const shift = w === "u" ? 6 : w === "g" ? 3 : 0;
+        bits |= r << shift;
+        if (p === "s" && w === "u") bits |= 0o4000;
+        if (p === "s" && w === "g") bits |= 0o2000;
+      }
+      if (p === "t") bits |= 0o1000;
+    }
+    let mask = 0;
+    for (const w of who) mask |= 0o7 << (w === "u" ? 6 : w === "g" ? 3 : 0);
+    if (m[2] === "+") mode |= bits;
+    else if (m[2] === "-") mode &= ~bits;
+    else mode = (mode & ~mask) | bits;
+  }
+  return mode;
+}
+
+function walk(ctx: ProcessContext, path: string, recursive: boolean, fn: (abs: string, st: FileStat) => void): void {
+  const st = ctx.fs.stat(path);
+  fn(path, st);
+  if (recursive && st.type === "dir") for (const name of ctx.fs.readdir(path)) walk(ctx, `${path}/${name}`, true, fn);
+}
+
+export function chmod(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    // Symbolic modes like `-w` look like options; coreutils accepts them as the mode operand.
+    const args = ctx.argv.slice(1);
+    const recursive = args.includes("-R") || args.includes("--recursive");
+    const rest = args.filter((a) => a !== "-R" && a !== "--recursive" && a !== "-v" && a !== "-f");
+    if (rest.length === 0) return usageFailure(ctx, flavor, "missing operand");
+    const modeSpec = rest[0]!;
+    if (rest.length === 1) return usageFailure(ctx, flavor, `missing operand after '${modeSpec}'`);
+    if (applyMode(0, modeSpec) === undefined) return usageFailure(ctx, flavor, `invalid mode: '${modeSpec}'`);
+    let status = 0;
+    for (const p of rest.slice(1)) {
+      try {
+        walk(ctx, ctx.resolve(p), recursive, (abs, st) => ctx.fs.chmod(abs, applyMode(st.mode & 0o7777, modeSpec)!));
+      } catch (e) {
+        const d = describeError(e);
+        ctx.stderr.write(d === "No such file or directory" ? `chmod: cannot access '${p}': ${d}\n` : `chmod: changing permissions of '${p}': Operation not permitted\n`);
+        status = 1;
+      }
+    }
+    return status;
+  };
+}
+
+export function chown(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const name = programName(ctx);
+    const isChgrp = name === "chgrp";
+    return yield* withOptions(ctx, flavor, { short: "Rvfh", long: { recursive: "R" } }, function* (o) {
+      if (o.operands.length < 2) return usageFailure(ctx, flavor, o.operands.length === 0 ? "missing operand" : `missing operand after '${o.operands[0]}'`);
+      const spec = isChgrp ? `:${o.operands[0]!}` : o.operands[0]!;
+      const [userPart = "", groupPart] = spec.split(/[:.]/);
+      let uid: number | undefined;
+      let gid: number | undefined;
+      if (userPart !== "") {
+        const u = /^\d+$/.test(userPart) ? Number(userPart) : userByName(ctx.fs, userPart)?.uid;
+        if (u === undefined) {
+          ctx.stderr.write(flavor === "busybox" ? `chown: unknown user ${userPart}\n` : `chown: invalid user: '${spec}'\n`);
+          return 1;
+        }
+        uid = u;
+      }
+      if (groupPart !== undefined && groupPart !== "") {
+        const g = /^\d+$/.test(groupPart) ? Number(groupPart) : groupByName(ctx.fs, groupPart)?.gid;
+        if (g === undefined) {
+          ctx.stderr.write(flavor === "busybox" ? `${name}: unknown group ${groupPart}\n` : isChgrp ? `chgrp: invalid group: '${groupPart}'\n` : `chown: invalid group: '${spec}'\n`);
+          return 1;
+        }
+        gid = g;
+      } else if (groupPart === "" && uid !== undefined) {
+        gid = userByName(ctx.fs, userPart)?.gid;
+      }
+      let status = 0;
+      for (const p of o.operands.slice(1)) {
+        try {
+          walk(ctx, ctx.resolve(p), has(o, "R"), (abs, st) => ctx.fs.chown(abs, uid ?? st.uid, gid ?? st.gid));
+        } catch (e) {
+          const d = describeError(e);
+          ctx.stderr.write(d === "No such file or directory" ? `${name}: cannot access '${p}': ${d}\n` : `${name}: changing ownership of '${p}': Operation not permitted\n`);
+          status = 1;
+        }
+      }
+      return status;
+    });
+  };
+}

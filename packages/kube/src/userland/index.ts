@@ -1,0 +1,136 @@
+import type { Proc } from "@ksim/sim";
+import type { ImageRegistry } from "../runtime/image.js";
+import type { Executable, ProcessContext } from "../runtime/process.js";
+import { BUSYBOX_APPLETS } from "./base.js";
+import type { Flavor } from "./common.js";
+import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
+import { ls } from "./ls.js";
+import { curl, nc, nslookup, wget } from "./net-tools.js";
+import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
+import { sed } from "./sed.js";
+import {
+  dateProgram,
+  echoProgram,
+  envProgram,
+  falseProgram,
+  hostnameProgram,
+  idProgram,
+  printenvProgram,
+  printfProgram,
+  pwdProgram,
+  sleepProgram,
+  testProgram,
+  trueProgram,
+  unameProgram,
+  whichProgram,
+  whoamiProgram,
+} from "./system.js";
+import { basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
+
+export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
+export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
+export { processName } from "./procps.js";
+export { parseDuration, formatDate } from "./system.js";
+
+/** Tools both coreutils and busybox provide, built for one flavour. */
+function common(flavor: Flavor): Record<string, Executable> {
+  return {
+    cat: cat(flavor),
+    chgrp: chown(flavor),
+    chmod: chmod(flavor),
+    chown: chown(flavor),
+    cp: cp(flavor),
+    mkdir: mkdir(flavor),
+    mv: mv(flavor),
+    rm: rm(flavor),
+    rmdir: rmdir(flavor),
+    touch: touch(flavor),
+    ls: ls(flavor),
+    echo: echoProgram(flavor),
+    true: trueProgram,
+    false: falseProgram,
+    test: testProgram(flavor),
+    "[": testProgram(flavor),
+    printf: printfProgram(flavor),
+    sleep: sleepProgram(flavor),
+    env: envProgram(flavor),
+    printenv: printenvProgram,
+    id: idProgram(flavor),
+    whoami: whoamiProgram(flavor),
+    date: dateProgram(flavor),
+    uname: unameProgram(flavor),
+    pwd: pwdProgram,
+    basename: basenameProgram(flavor),
+    dirname: dirnameProgram(flavor),
+    head: head(flavor),
+    tail: tail(flavor),
+    wc: wc(flavor),
+    cut: cut(flavor),
+    tr: tr(flavor),
+    sort: sort(flavor),
+    uniq: uniq(flavor),
+    tee: tee(flavor),
+    seq: seq(flavor),
+  };
+}
+
+function busyboxApplets(): Record<string, Executable> {
+  return {
+    ...common("busybox"),
+    "[[": testProgram("busybox"),
+    grep: grep("busybox"),
+    sed: sed("busybox"),
+    hostname: hostnameProgram("busybox"),
+    kill: killProgram("busybox"),
+    ps: busyboxPs,
+    pgrep: pgrepProgram("pgrep", "busybox"),
+    pkill: pgrepProgram("pkill", "busybox"),
+    nc,
+    nslookup,
+    wget,
+    which: whichProgram,
+  };
+}
+
+/** `busybox APPLET args` and `busybox` alone, as the multi-call binary answers. */
+function* busyboxDispatcher(ctx: ProcessContext): Proc<number> {
+  const applet = ctx.argv[1];
+  if (applet === undefined || applet === "--help") {
+    ctx.stdout.write(
+      "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\nBusyBox is copyrighted by many authors between 1998-2015.\nLicensed under GPLv2. See source distribution for detailed\ncopyright notices.\n\nUsage: busybox [function [arguments]...]\n   or: busybox --list[-full]\n   or: busybox --install [-s] [DIR]\n   or: function [arguments]...\n\n\tBusyBox is a multi-call binary that combines many common Unix\n\tutilities into a single executable.  Most people will create a\n\tlink to busybox for each function they wish to use and BusyBox\n\twill act like whatever it was invoked as.\n\nCurrently defined functions:\n\t" +
+        BUSYBOX_APPLETS.join(", ") +
+        "\n",
+    );
+    return 0;
+  }
+  if (applet === "--list") {
+    ctx.stdout.write(BUSYBOX_APPLETS.join("\n") + "\n");
+    return 0;
+  }
+  if (!(BUSYBOX_APPLETS as readonly string[]).includes(applet)) {
+    ctx.stderr.write(`${applet}: applet not found\n`);
+    return 127;
+  }
+  return yield* ctx.exec([`/bin/${applet}`, ...ctx.argv.slice(2)]);
+}
+
+/**
+ * Registers every userland program under its package-qualified id (`coreutils:cat`,
+ * `procps:ps`, `busybox:ls`, ...), as the base layers' files name them.
+ */
+export function registerUserland(registry: ImageRegistry): void {
+  for (const [name, program] of Object.entries(common("gnu"))) registry.registerProgram(`coreutils:${name}`, program);
+  registry.registerProgram("hostname:hostname", hostnameProgram("gnu"));
+  registry.registerProgram("procps:ps", ps);
+  registry.registerProgram("procps:kill", killProgram("gnu"));
+  registry.registerProgram("procps:pgrep", pgrepProgram("pgrep", "gnu"));
+  registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
+  registry.registerProgram("grep:grep", grep("gnu"));
+  registry.registerProgram("sed:sed", sed("gnu"));
+  registry.registerProgram("netcat-openbsd:nc", nc);
+  registry.registerProgram("curl:curl", curl);
+  registry.registerProgram("debianutils:which", whichProgram);
+  for (const [name, program] of Object.entries(busyboxApplets())) registry.registerProgram(`busybox:${name}`, program);
+  registry.registerProgram("busybox:busybox", busyboxDispatcher);
+}
+export { Sandbox, type SandboxOptions, type RunResult } from "./sandbox.js";

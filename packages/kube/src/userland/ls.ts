@@ -1,0 +1,174 @@
+import { FsError, type Proc } from "@ksim/sim";
+import { modeString, resolvePath, type FileStat } from "../runtime/fs.js";
+import type { ProcessContext } from "../runtime/process.js";
+import { has, lsTime, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { groupName, userName } from "./users.js";
+
+/**
+ * ls: one name per line (standard output is never a terminal here), `-l` with owner and group
+ * names from the container's own /etc/passwd and /etc/group and times in UTC.
+ */
+
+interface Entry {
+  /** What is printed. */
+  readonly name: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly st: FileStat;
+}
+
+function humanSize(size: number): string {
+  if (size < 1024) return String(size);
+  let v = size;
+  let unit = 0;
+  while (v >= 1024 && unit < 6) {
+    v /= 1024;
+    unit++;
+  }
+  const suffix = "KMGTPE"[unit - 1]!;
+  if (v < 10) {
+    const r = Math.ceil(v * 10) / 10;
+    return r >= 10 ? `${Math.ceil(r)}${suffix}` : `${r.toFixed(1)}${suffix}`;
+  }
+  return `${Math.ceil(v)}${suffix}`;
+}
+
+/** Disk usage in 1 KiB blocks, as `total` counts it (4 KiB filesystem blocks). */
+function blocks(st: FileStat): number {
+  if (st.type === "symlink") return 0;
+  if (st.type === "dir") return 4;
+  return Math.ceil(st.size / 4096) * 4;
+}
+
+export function ls(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(
+      ctx,
+      flavor,
+      { short: "lda1AhnrtSRiFCpgoL", long: { all: "a", "almost-all": "A", directory: "d", "human-readable": "h", reverse: "r", recursive: "R", "numeric-uid-gid": "n", "color=": "c", color: "c" } },
+      function* (o) {
+        return listing(ctx, flavor, o);
+      },
+      2,
+    );
+  };
+}
+
+function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number {
+  const long = has(o, "l") || has(o, "n") || has(o, "g") || has(o, "o");
+  let status = 0;
+  const operands = o.operands.length === 0 ? ["."] : o.operands;
+  const files: Entry[] = [];
+  const dirs: Entry[] = [];
+  for (const name of operands) {
+    const path = ctx.resolve(name);
+    let st: FileStat;
+    try {
+      st = ctx.fs.lstat(path);
+      if (st.type === "symlink" && (!long || has(o, "L"))) {
+        try {
+          st = ctx.fs.stat(path);
+        } catch {
+          // A dangling link is listed as the link itself.
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      ctx.stderr.write(flavor === "busybox" ? `ls: ${name}: ${e.description}\n` : `ls: cannot access '${name}': ${e.description}\n`);
+      status = flavor === "busybox" ? 1 : 2;
+      continue;
+    }
+    if (st.type === "dir" && !has(o, "d")) dirs.push({ name, path, st });
+    else files.push({ name, path, st });
+  }
+  const out: string[] = [];
+  if (files.length > 0) out.push(...format(ctx, flavor, o, sort(o, files)));
+  const headers = operands.length > 1 || has(o, "R");
+  const queue = sort(o, dirs);
+  let first = files.length === 0;
+  while (queue.length > 0) {
+    const d = queue.shift()!;
+    let names: string[];
+    try {
+      names = ctx.fs.readdir(d.path);
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      ctx.stderr.write(`ls: cannot open directory '${d.name}': ${e.description}\n`);
+      status = 2;
+      continue;
+    }
+    const entries: Entry[] = [];
+    if (has(o, "a")) {
+      entries.push({ name: ".", path: d.path, st: d.st });
+      const parent = resolvePath(d.path, "..");
+      entries.push({ name: "..", path: parent, st: ctx.fs.stat(parent) });
+    }
+    for (const n of names) {
+      if (n.startsWith(".") && !has(o, "a") && !has(o, "A")) continue;
+      const path = d.path === "/" ? `/${n}` : `${d.path}/${n}`;
+      try {
+        entries.push({ name: n, path, st: ctx.fs.lstat(path) });
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+      }
+    }
+    const sorted = sort(o, entries);
+    if (!first) out.push("");
+    first = false;
+    if (headers) out.push(`${d.name}:`);
+    if (long) out.push(`total ${sorted.reduce((t, e) => t + blocks(e.st), 0)}`);
+    out.push(...format(ctx, flavor, o, sorted));
+    if (has(o, "R")) {
+      const subdirs = sorted.filter((e) => e.st.type === "dir" && e.name !== "." && e.name !== "..");
+      queue.unshift(...subdirs.map((e) => ({ ...e, name: `${d.name === "/" ? "" : d.name}/${e.name}` })));
+    }
+  }
+  if (out.length > 0) ctx.stdout.write(out.join("\n") + "\n");
+  return status;
+}
+
+function sort(o: ParsedOptions, entries: Entry[]): Entry[] {
+  const byName = (a: Entry, b: Entry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  let sorted = [...entries];
+  if (has(o, "t")) sorted.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs || byName(a, b));
+  else if (has(o, "S")) sorted.sort((a, b) => b.st.size - a.st.size || byName(a, b));
+  else sorted.sort(byName);
+  if (has(o, "r")) sorted = sorted.reverse();
+  return sorted;
+}
+
+function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
+  const long = has(o, "l") || has(o, "n") || has(o, "g") || has(o, "o");
+  const suffix = (e: Entry) => (has(o, "F") || has(o, "p") ? (e.st.type === "dir" ? "/" : has(o, "F") && e.st.type === "file" && (e.st.mode & 0o111) !== 0 ? "*" : "") : "");
+  if (!long) return entries.map((e) => e.name + suffix(e));
+  const numeric = has(o, "n");
+  const rows = entries.map((e) => {
+    const owner = numeric ? String(e.st.uid) : (userName(ctx.fs, e.st.uid) ?? String(e.st.uid));
+    const group = numeric ? String(e.st.gid) : (groupName(ctx.fs, e.st.gid) ?? String(e.st.gid));
+    const size = has(o, "h") ? humanSize(e.st.size) : String(e.st.size);
+    let name = e.name + suffix(e);
+    if (e.st.type === "symlink") {
+      try {
+        name += ` -> ${ctx.fs.readlink(e.path)}`;
+      } catch {
+        // Not readable as a link after all: show the name alone.
+      }
+    }
+    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, time: lsTime(e.st.mtimeMs, ctx.sim.epochMs()), name };
+  });
+  if (flavor === "busybox") {
+    return rows.map((r) => `${r.mode} ${r.nlink.padStart(4)} ${r.owner.padEnd(8)} ${r.group.padEnd(8)} ${r.size.padStart(9)} ${r.time} ${r.name}`);
+  }
+  const w = (k: "nlink" | "owner" | "group" | "size") => Math.max(...rows.map((r) => r[k].length));
+  const wl = w("nlink");
+  const wo = w("owner");
+  const wg = w("group");
+  const ws = w("size");
+  return rows.map((r) => {
+    const cols = [r.mode, r.nlink.padStart(wl)];
+    if (!has(o, "g")) cols.push(r.owner.padEnd(wo));
+    if (!has(o, "o")) cols.push(r.group.padEnd(wg));
+    cols.push(r.size.padStart(ws), r.time, r.name);
+    return cols.join(" ");
+  });
+}

@@ -1,0 +1,322 @@
+import type { Proc } from "@ksim/sim";
+import { SIGNALS, parseSignal, type ProcessContext, type ProcessInfo, type Signal } from "../runtime/process.js";
+import { MONTHS, two, usageFailure, type Flavor } from "./common.js";
+import { userName } from "./users.js";
+
+/**
+ * procps (ps, kill, pkill, pgrep) and their busybox counterparts, over the processes of the
+ * container's PID namespace.
+ */
+
+/** The kernel's name for a process: the executable's base name, at most 15 characters. */
+export function processName(p: ProcessInfo): string {
+  const argv0 = p.commandLine.split(" ")[0] ?? "";
+  return argv0.slice(argv0.lastIndexOf("/") + 1).slice(0, 15);
+}
+
+interface Column {
+  readonly header: string;
+  readonly width: number;
+  readonly right: boolean;
+}
+
+/**
+ * Lays out rows the way procps does: a value wider than its column pushes the rest of the line
+ * right, and the following columns give back that space from their padding where they can.
+ */
+function layout(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
+  const line = (values: readonly string[]): string => {
+    let out = "";
+    let debt = 0;
+    columns.forEach((c, i) => {
+      const v = values[i]!;
+      const lastColumn = i === columns.length - 1;
+      let pad = c.width - v.length;
+      if (pad < 0) {
+        debt -= pad;
+        pad = 0;
+      } else {
+        const give = Math.min(pad, debt);
+        pad -= give;
+        debt -= give;
+      }
+      if (i > 0) out += " ";
+      out += c.right ? " ".repeat(pad) + v : lastColumn ? v : v + " ".repeat(pad);
+    });
+    return out;
+  };
+  return [line(columns.map((c) => c.header)), ...rows.map(line)].join("\n") + "\n";
+}
+
+function cpuTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const days = Math.floor(s / 86400);
+  const hms = `${two(Math.floor((s % 86400) / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+  return days > 0 ? `${days}-${hms}` : hms;
+}
+
+/** STIME: the time of day within the last day, the date within the year, else the year. */
+function startTime(startEpoch: number, nowEpoch: number): string {
+  const d = new Date(startEpoch);
+  if (nowEpoch - startEpoch < 24 * 3600 * 1000) return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  if (new Date(nowEpoch).getUTCFullYear() === d.getUTCFullYear()) return `${MONTHS[d.getUTCMonth()]}${two(d.getUTCDate())}`;
+  return String(d.getUTCFullYear());
+}
+
+/** `zookeeper` → `zookeep+`: procps shows at most 8 characters of a user name. */
+function userColumn(ctx: ProcessContext, uid: number): string {
+  const name = userName(ctx.fs, uid) ?? String(uid);
+  return name.length > 8 ? `${name.slice(0, 7)}+` : name;
+}
+
+export function* ps(ctx: ProcessContext): Proc<number> {
+  const args = ctx.argv.slice(1);
+  let all = false;
+  let full = false;
+  let long = false;
+  let bsd = false;
+  for (const a of args) {
+    if (/^-/.test(a)) {
+      for (const f of a.slice(1)) {
+        if (f === "e" || f === "A") all = true;
+        else if (f === "f") full = true;
+        else if (f === "l") long = true;
+        else if (f === "w" || f === "H") continue;
+        else {
+          ctx.stderr.write(`error: unsupported SysV option\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n`);
+          return 1;
+        }
+      }
+    } else if (/^[auxw]+$/.test(a)) {
+      bsd = true;
+      all = true;
+    } else {
+      ctx.stderr.write(`error: garbage option\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n`);
+      return 1;
+    }
+  }
+  const now = ctx.sim.epochMs();
+  const start0 = now - ctx.sim.now;
+  const procs = ctx.processes().filter((p) => all || p.uid === ctx.cred.uid);
+  const state = (p: ProcessInfo) => (p.pid === ctx.pid ? "R" : p.state);
+  const elapsed = (p: ProcessInfo) => Math.max(1, ctx.sim.now - p.startedAt);
+  const cpuPercent = (p: ProcessInfo) => Math.floor((p.cpuMs / elapsed(p)) * 100);
+  if (bsd) {
+    const cols: Column[] = [
+      { header: "USER", width: 8, right: false },
+      { header: "PID", width: 5, right: true },
+      { header: "%CPU", width: 4, right: true },
+      { header: "%MEM", width: 4, right: true },
+      { header: "VSZ", width: 6, right: true },
+      { header: "RSS", width: 5, right: true },
+      { header: "TTY", width: 8, right: false },
+      { header: "STAT", width: 4, right: false },
+      { header: "START", width: 5, right: false },
+      { header: "TIME", width: 6, right: true },
+      { header: "COMMAND", width: 0, right: false },
+    ];
+    const rows = procs.map((p) => {
+      const t = Math.floor(p.cpuMs / 1000);
+      return [userColumn(ctx, p.uid), String(p.pid), ((p.cpuMs / elapsed(p)) * 100).toFixed(1), "0.0", String(p.stats.sizePages * 4), String(Math.floor(p.stats.sizePages / 2)), "?", state(p) + (p.pid === 1 ? "s" : ""), startTime(start0 + p.startedAt, now), `${Math.floor(t / 60)}:${two(t % 60)}`, p.commandLine];
+    });
+    ctx.stdout.write(layout(cols, rows));
+    return 0;
+  }
+  const cols: Column[] = [];
+  const add = (header: string, width: number, right: boolean) => cols.push({ header, width, right });
+  if (long) {
+    add("F", 1, true);
+    add("S", 1, false);
+  }
+  if (full || long) add("UID", full ? 8 : 5, !full);
+  add("PID", 5, true);
+  if (full || long) {
+    add("PPID", 5, true);
+    add("C", 2, true);
+  }
+  if (long) {
+    add("PRI", 3, true);
+    add("NI", 3, true);
+    add("ADDR", 1, false);
+    add("SZ", 5, true);
+    add("WCHAN", 6, false);
+  }
+  if (full) add("STIME", 5, false);
+  add("TTY", 8, false);
+  add("TIME", 8, true);
+  add("CMD", 0, false);
+  const rows = procs.map((p) => {
+    const r: string[] = [];
+    if (long) r.push(p.pid === 1 ? "4" : "0", state(p));
+    if (full) r.push(userColumn(ctx, p.uid));
+    else if (long) r.push(String(p.uid));
+    r.push(String(p.pid));
+    if (full || long) r.push(String(p.ppid), String(Math.min(99, cpuPercent(p))));
+    if (long) r.push("80", "0", "-", String(p.stats.sizePages), "-");
+    if (full) r.push(startTime(start0 + p.startedAt, now));
+    r.push("?", cpuTime(p.cpuMs), full ? p.commandLine : processName(p));
+    return r;
+  });
+  ctx.stdout.write(layout(cols, rows));
+  return 0;
+}
+
+export function* busyboxPs(ctx: ProcessContext): Proc<number> {
+  let out = "PID   USER     TIME  COMMAND\n";
+  for (const p of ctx.processes()) {
+    const t = Math.floor(p.cpuMs / 1000);
+    const user = (userName(ctx.fs, p.uid) ?? String(p.uid)).slice(0, 8);
+    out += `${String(p.pid).padStart(5)} ${user.padEnd(8)} ${`${Math.floor(t / 60)}:${two(t % 60)}`.padStart(5)} ${p.commandLine}\n`;
+  }
+  ctx.stdout.write(out);
+  return 0;
+}
+
+function signalList(): string {
+  return (Object.keys(SIGNALS) as Signal[]).map((s) => s.slice(3)).join(" ") + "\n";
+}
+
+export function killProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const args = ctx.argv.slice(1);
+    const name = ctx.argv[0] ?? "kill";
+    let signal: Signal = "SIGTERM";
+    let i = 0;
+    if (args[0] === "-l" || args[0] === "-L" || args[0] === "--list") {
+      ctx.stdout.write(signalList());
+      return 0;
+    }
+    if (args[0] === "-s" || args[0] === "--signal") {
+      const s = parseSignal(args[1] ?? "");
+      if (s === undefined) {
+        ctx.stderr.write(`${name}: unknown signal: ${args[1] ?? ""}\n`);
+        return 1;
+      }
+      signal = s;
+      i = 2;
+    } else if (args[0] !== undefined && /^-[A-Za-z0-9]+$/.test(args[0])) {
+      const s = parseSignal(args[0].slice(1));
+      if (s === undefined) {
+        ctx.stderr.write(flavor === "busybox" ? `kill: bad signal name '${args[0].slice(1)}'\n` : `${name}: unknown signal: ${args[0].slice(1)}\n`);
+        return 1;
+      }
+      signal = s;
+      i = 1;
+    }
+    if (args[i] === "--") i++;
+    const pids = args.slice(i);
+    if (pids.length === 0) {
+      if (flavor === "busybox") return usageFailure(ctx, flavor, "you need to specify whom to kill");
+      ctx.stderr.write(`\nUsage:\n kill [options] <pid> [...]\n\nOptions:\n <pid> [...]            send signal to every <pid> listed\n -<signal>, -s, --signal <signal>\n                        specify the <signal> to be sent\n -l, --list=[<signal>]  list all signal names, or convert one to a name\n -L, --table            list all signal names in a nice table\n\n -h, --help     display this help and exit\n -V, --version  output version information and exit\n\nFor more details see kill(1).\n`);
+      return 1;
+    }
+    let status = 0;
+    for (const p of pids) {
+      const pid = Number(p);
+      if (!Number.isInteger(pid)) {
+        ctx.stderr.write(flavor === "busybox" ? `kill: invalid number '${p}'\n` : `${name}: failed to parse argument: '${p}'\n`);
+        status = 1;
+        continue;
+      }
+      if (!ctx.kill(pid, signal)) {
+        ctx.stderr.write(flavor === "busybox" ? `kill: can't kill pid ${pid}: No such process\n` : `${name}: (${pid}): No such process\n`);
+        status = 1;
+      }
+    }
+    return status;
+  };
+}
+
+/** pgrep and pkill (procps or busybox): ERE matched against the process name or (-f) command line. */
+export function pgrepProgram(kind: "pgrep" | "pkill", flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const args = ctx.argv.slice(1);
+    let signal: Signal = "SIGTERM";
+    let fullLine = false;
+    let exact = false;
+    let list = false;
+    let listFull = false;
+    let countOnly = false;
+    let newest = false;
+    let oldest = false;
+    let user: string | undefined;
+    let delimiter = "\n";
+    let pattern: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "--signal") {
+        const s = parseSignal(args[++i] ?? "");
+        if (s === undefined) return badSignal(ctx, kind, args[i] ?? "");
+        signal = s;
+        continue;
+      }
+      if (a.startsWith("-") && a.length > 1 && pattern === undefined) {
+        const s = kind === "pkill" && /^-[A-Z0-9]/.test(a) ? parseSignal(a.slice(1)) : undefined;
+        if (s !== undefined) {
+          signal = s;
+          continue;
+        }
+        for (let k = 1; k < a.length; k++) {
+          const f = a[k]!;
+          if (f === "f") fullLine = true;
+          else if (f === "x") exact = true;
+          else if (f === "l") list = true;
+          else if (f === "a") listFull = true;
+          else if (f === "c") countOnly = true;
+          else if (f === "n") newest = true;
+          else if (f === "o") oldest = true;
+          else if (f === "u") {
+            user = a.slice(k + 1) || args[++i];
+            break;
+          } else if (f === "d") {
+            delimiter = a.slice(k + 1) || args[++i] || "\n";
+            break;
+          } else {
+            if (flavor === "busybox") return usageFailure(ctx, flavor, `invalid option -- '${f}'`);
+            ctx.stderr.write(`${kind}: invalid option -- '${f}'\nUsage:\n ${kind} [options] <pattern>\n\nFor more details see ${kind}(1).\n`);
+            return 2;
+          }
+        }
+        continue;
+      }
+      if (pattern !== undefined) {
+        ctx.stderr.write(`${kind}: only one pattern can be provided\nTry \`${kind} --help' for more information.\n`);
+        return 2;
+      }
+      pattern = a;
+    }
+    if (pattern === undefined && user === undefined) {
+      ctx.stderr.write(`${kind}: no matching criteria specified\nTry \`${kind} --help' for more information.\n`);
+      return 2;
+    }
+    let re: RegExp;
+    try {
+      re = new RegExp(exact ? `^(?:${pattern ?? ""})$` : (pattern ?? ""));
+    } catch {
+      ctx.stderr.write(`${kind}: invalid regular expression\n`);
+      return 2;
+    }
+    let matches = ctx.processes().filter((p) => {
+      if (p.pid === ctx.pid) return false;
+      if (user !== undefined && String(p.uid) !== user && userName(ctx.fs, p.uid) !== user) return false;
+      return re.test(fullLine ? p.commandLine : processName(p));
+    });
+    if (newest && matches.length > 0) matches = [matches.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a))];
+    if (oldest && matches.length > 0) matches = [matches.reduce((a, b) => (b.startedAt < a.startedAt ? b : a))];
+    if (kind === "pkill") {
+      for (const p of matches) ctx.kill(p.pid, signal);
+      if (countOnly) ctx.stdout.write(`${matches.length}\n`);
+    } else if (countOnly) {
+      ctx.stdout.write(`${matches.length}\n`);
+    } else if (matches.length > 0) {
+      const lines = matches.map((p) => (listFull ? `${p.pid} ${p.commandLine}` : list ? `${p.pid} ${processName(p)}` : String(p.pid)));
+      ctx.stdout.write(lines.join(delimiter) + "\n");
+    }
+    return matches.length > 0 ? 0 : 1;
+  };
+}
+
+function badSignal(ctx: ProcessContext, kind: string, spec: string): number {
+  ctx.stderr.write(`${kind}: Unknown signal "${spec}".\n`);
+  return 2;
+}

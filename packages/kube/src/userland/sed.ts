@@ -1,0 +1,305 @@
+import type { Proc } from "@ksim/sim";
+import type { ProcessContext } from "../runtime/process.js";
+import { describeError, has, readInput, withOptions, type Flavor } from "./common.js";
+import { compileRegex, RegexError } from "./regex.js";
+
+/**
+ * sed: addresses (line numbers, `$`, `/re/`, ranges, `!`) and the commands scripts use in
+ * images: s (with g, p, N, I), d, p, q, =, a, i, c, y.
+ */
+
+type Address = { readonly kind: "line"; readonly n: number } | { readonly kind: "last" } | { readonly kind: "re"; readonly re: RegExp };
+
+interface Command {
+  readonly from?: Address;
+  readonly to?: Address;
+  readonly negate: boolean;
+  readonly name: string;
+  readonly re?: RegExp;
+  readonly replacement?: string;
+  readonly global?: boolean;
+  readonly occurrence?: number;
+  readonly print?: boolean;
+  readonly text?: string;
+  readonly map?: Map<string, string>;
+  /** Range state: inside the range since this line. */
+  active?: boolean;
+}
+
+class ScriptError extends Error {}
+
+function parseScript(script: string, extended: boolean): Command[] {
+  const cmds: Command[] = [];
+  let i = 0;
+  const s = script;
+  const skip = () => {
+    while (i < s.length && /[\s;]/.test(s[i]!)) i++;
+  };
+  const delimited = (delim: string): string => {
+    let out = "";
+    while (i < s.length && s[i] !== delim) {
+      if (s[i] === "\\" && i + 1 < s.length) {
+        if (s[i + 1] === delim) out += delim;
+        else if (s[i + 1] === "n") out += "\n";
+        else out += s[i]! + s[i + 1]!;
+        i += 2;
+        continue;
+      }
+      out += s[i++];
+    }
+    if (i >= s.length) throw new ScriptError(`unterminated \`s' command`);
+    i++;
+    return out;
+  };
+  const address = (): Address | undefined => {
+    if (/\d/.test(s[i] ?? "")) {
+      const m = /^\d+/.exec(s.slice(i))!;
+      i += m[0].length;
+      return { kind: "line", n: Number(m[0]) };
+    }
+    if (s[i] === "$") {
+      i++;
+      return { kind: "last" };
+    }
+    if (s[i] === "/" || s[i] === "\\") {
+      const delim = s[i] === "\\" ? s[++i]! : "/";
+      i++;
+      const src = delimited(delim);
+      let flags = "";
+      if (s[i] === "I") {
+        flags = "i";
+        i++;
+      }
+      return { kind: "re", re: compileRegex(src, extended, flags) };
+    }
+    return undefined;
+  };
+  for (;;) {
+    skip();
+    if (i >= s.length) return cmds;
+    const from = address();
+    let to: Address | undefined;
+    if (from !== undefined && s[i] === ",") {
+      i++;
+      to = address();
+    }
+    while (s[i] === " ") i++;
+    let negate = false;
+    if (s[i] === "!") {
+      negate = true;
+      i++;
+      while (s[i] === " ") i++;
+    }
+    const name = s[i++];
+    const base = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), negate };
+    switch (name) {
+      case "s": {
+        const delim = s[i++]!;
+        const pattern = delimited(delim);
+        const replacement = delimited(delim);
+        let global = false;
+        let print = false;
+        let occurrence = 1;
+        let flags = "";
+        while (i < s.length && /[gpiI0-9w]/.test(s[i]!)) {
+          const f = s[i++]!;
+          if (f === "g") global = true;
+          else if (f === "p") print = true;
+          else if (f === "i" || f === "I") flags += "i";
+          else if (/\d/.test(f)) occurrence = Number(f);
+        }
+        cmds.push({ ...base, name, re: compileRegex(pattern, extended, "g" + flags), replacement, global, occurrence, print });
+        break;
+      }
+      case "y": {
+        const delim = s[i++]!;
+        const a = delimited(delim);
+        const b = delimited(delim);
+        if ([...a].length !== [...b].length) throw new ScriptError("strings for `y' command are different lengths");
+        const map = new Map<string, string>();
+        [...a].forEach((c, k) => map.set(c, [...b][k]!));
+        cmds.push({ ...base, name, map });
+        break;
+      }
+      case "a":
+      case "i":
+      case "c": {
+        if (s[i] === "\\") i++;
+        if (s[i] === "\n") i++;
+        while (s[i] === " ") i++;
+        const end = s.indexOf("\n", i);
+        const text = s.slice(i, end < 0 ? undefined : end).replace(/\\$/, "");
+        i = end < 0 ? s.length : end;
+        cmds.push({ ...base, name, text });
+        break;
+      }
+      case "d":
+      case "p":
+      case "q":
+      case "Q":
+      case "=":
+      case "n":
+        cmds.push({ ...base, name });
+        break;
+      default:
+        throw new ScriptError(`unknown command: \`${name ?? ""}'`);
+    }
+  }
+}
+
+function expandReplacement(replacement: string, m: RegExpExecArray): string {
+  let out = "";
+  for (let i = 0; i < replacement.length; i++) {
+    const c = replacement[i]!;
+    if (c === "&") out += m[0];
+    else if (c === "\\" && i + 1 < replacement.length) {
+      const n = replacement[++i]!;
+      if (/\d/.test(n)) out += m[Number(n)] ?? "";
+      else if (n === "n") out += "\n";
+      else if (n === "t") out += "\t";
+      else out += n;
+    } else out += c;
+  }
+  return out;
+}
+
+function substitute(line: string, cmd: Command): { text: string; changed: boolean } {
+  const re = cmd.re!;
+  re.lastIndex = 0;
+  let out = "";
+  let pos = 0;
+  let n = 0;
+  let changed = false;
+  for (;;) {
+    const m = re.exec(line);
+    if (m === null) break;
+    n++;
+    if (n >= cmd.occurrence! && (cmd.global || n === cmd.occurrence)) {
+      out += line.slice(pos, m.index) + expandReplacement(cmd.replacement!, m);
+      pos = m.index + m[0].length;
+      changed = true;
+      if (!cmd.global) break;
+    }
+    if (m[0] === "") re.lastIndex++;
+    if (re.lastIndex > line.length) break;
+  }
+  return { text: changed ? out + line.slice(pos) : line, changed };
+}
+
+function matches(a: Address, line: string, n: number, isLast: boolean): boolean {
+  if (a.kind === "line") return n === a.n;
+  if (a.kind === "last") return isLast;
+  a.re.lastIndex = 0;
+  return a.re.test(line);
+}
+
+function selected(cmd: Command, line: string, n: number, isLast: boolean): boolean {
+  let hit: boolean;
+  if (cmd.from === undefined) hit = true;
+  else if (cmd.to === undefined) hit = matches(cmd.from, line, n, isLast);
+  else if (cmd.active) {
+    hit = true;
+    if (cmd.to.kind === "line" ? n >= cmd.to.n : matches(cmd.to, line, n, isLast)) cmd.active = false;
+  } else if (matches(cmd.from, line, n, isLast)) {
+    hit = true;
+    cmd.active = !(cmd.to.kind === "line" && cmd.to.n <= n);
+  } else hit = false;
+  return hit !== cmd.negate;
+}
+
+function run(cmds: Command[], text: string, quiet: boolean): { output: string; quit: boolean } {
+  const lines = text.split("\n");
+  const trailing = text.endsWith("\n");
+  if (trailing) lines.pop();
+  let out = "";
+  for (let k = 0; k < lines.length; k++) {
+    let line = lines[k]!;
+    const n = k + 1;
+    const isLast = k === lines.length - 1;
+    let deleted = false;
+    let append = "";
+    let quit: "print" | "silent" | undefined;
+    for (const cmd of cmds) {
+      if (!selected(cmd, line, n, isLast)) continue;
+      if (cmd.name === "s") {
+        const r = substitute(line, cmd);
+        line = r.text;
+        if (r.changed && cmd.print) out += line + "\n";
+      } else if (cmd.name === "y") line = [...line].map((c) => cmd.map!.get(c) ?? c).join("");
+      else if (cmd.name === "d") {
+        deleted = true;
+        break;
+      } else if (cmd.name === "p") out += line + "\n";
+      else if (cmd.name === "=") out += `${n}\n`;
+      else if (cmd.name === "a") append += cmd.text + "\n";
+      else if (cmd.name === "i") out += cmd.text + "\n";
+      else if (cmd.name === "c") {
+        out += cmd.text + "\n";
+        deleted = true;
+        break;
+      } else if (cmd.name === "q" || cmd.name === "Q") {
+        quit = cmd.name === "q" ? "print" : "silent";
+        break;
+      }
+    }
+    const newline = isLast && !trailing ? "" : "\n";
+    if (!deleted && !quiet && quit !== "silent") out += line + newline;
+    out += append;
+    if (quit !== undefined) return { output: out, quit: true };
+  }
+  return { output: out, quit: false };
+}
+
+export function sed(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "ne:f:Erisu", long: { quiet: "n", silent: "n", "expression=": "e", "regexp-extended": "E", "in-place": "i", separate: "s" } }, function* (o) {
+      const operands = [...o.operands];
+      const scripts = o.flags.get("e") ?? [];
+      if (scripts.length === 0) {
+        const s = operands.shift();
+        if (s === undefined) {
+          ctx.stderr.write("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
+          return 1;
+        }
+        scripts.push(s);
+      }
+      let cmds: Command[];
+      try {
+        cmds = parseScript(scripts.join("\n"), has(o, "E") || has(o, "r"));
+      } catch (e) {
+        if (e instanceof ScriptError || e instanceof RegexError) {
+          ctx.stderr.write(`sed: -e expression #1, char ${scripts.join("\n").length}: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
+      const quiet = has(o, "n");
+      if (has(o, "i")) {
+        let status = 0;
+        for (const f of operands) {
+          try {
+            const text = ctx.fs.readText(ctx.resolve(f));
+            for (const c of cmds) c.active = false;
+            ctx.fs.writeFile(ctx.resolve(f), run(cmds, text, quiet).output);
+          } catch (e) {
+            ctx.stderr.write(`sed: can't read ${f}: ${describeError(e)}\n`);
+            status = 2;
+          }
+        }
+        return status;
+      }
+      let text = "";
+      let status = 0;
+      for (const f of operands.length === 0 ? ["-"] : operands) {
+        try {
+          text += yield* readInput(ctx, f);
+        } catch (e) {
+          ctx.stderr.write(`sed: can't read ${f}: ${describeError(e)}\n`);
+          status = 2;
+        }
+      }
+      ctx.stdout.write(run(cmds, text, quiet).output);
+      return status;
+    });
+  };
+}

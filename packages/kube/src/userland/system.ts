@@ -1,0 +1,328 @@
+import { FsError, sleep as sleepFor, wait, type Proc } from "@ksim/sim";
+import { SpawnError, type ProcessContext } from "../runtime/process.js";
+import { evaluateTest } from "../shell/test-expr.js";
+import { echo, printf } from "../shell/text-format.js";
+import { DAYS, has, last, MONTHS, programName, two, usageFailure, withOptions, type Flavor } from "./common.js";
+import { groupEntries, groupName, passwdEntries, userByName, userName } from "./users.js";
+
+/** Small system tools: echo, true, false, test, printf, sleep, env, printenv, id, whoami, hostname, date, uname, pwd, which. */
+
+export function echoProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    ctx.stdout.write(echo(ctx.argv.slice(1), flavor === "busybox" ? "ash" : "coreutils"));
+    return 0;
+  };
+}
+
+export function* trueProgram(): Proc<number> {
+  return 0;
+}
+
+export function* falseProgram(): Proc<number> {
+  return 1;
+}
+
+export function testProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const name = programName(ctx);
+    const r = evaluateTest(ctx.argv.slice(1), { fs: ctx.fs, cwd: ctx.cwd, cred: ctx.cred }, flavor === "busybox" ? "ash" : "coreutils", name === "[");
+    if (r.error !== undefined) ctx.stderr.write(`${flavor === "busybox" ? name : ctx.argv[0]}: ${r.error}\n`);
+    return r.status;
+  };
+}
+
+export function printfProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const args = ctx.argv.slice(1);
+    if (args.length === 0) return usageFailure(ctx, flavor, "missing operand");
+    const r = printf(args[0]!, args.slice(1), flavor === "busybox" ? "ash" : "coreutils");
+    ctx.stdout.write(r.output);
+    for (const e of r.errors) ctx.stderr.write(`printf: ${e}\n`);
+    return r.status;
+  };
+}
+
+/** `30`, `30s`, `1m`, `0.5`, `2h`, `1d` in milliseconds; undefined if invalid. */
+export function parseDuration(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(s);
+  if (m === null) return undefined;
+  const unit = m[2] === "m" ? 60 : m[2] === "h" ? 3600 : m[2] === "d" ? 86400 : 1;
+  return Number(m[1]) * unit * 1000;
+}
+
+export function sleepProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const args = ctx.argv.slice(1);
+    if (args.length === 0) return usageFailure(ctx, flavor, "missing operand");
+    let total = 0;
+    for (const a of args) {
+      const ms = parseDuration(a);
+      if (ms === undefined) {
+        if (flavor === "busybox") {
+          ctx.stderr.write(`sleep: invalid number '${a}'\n`);
+          return 1;
+        }
+        return usageFailure(ctx, flavor, `invalid time interval '${a}'`);
+      }
+      total += ms;
+    }
+    yield* wait(sleepFor(ctx.sim, total));
+    return 0;
+  };
+}
+
+export function envProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const args = ctx.argv.slice(1);
+    const env = new Map(ctx.env);
+    let i = 0;
+    for (; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "-i" || a === "-" || a === "--ignore-environment") env.clear();
+      else if (a === "-u") env.delete(args[++i] ?? "");
+      else if (a === "--") {
+        i++;
+        break;
+      } else if (a.startsWith("-") && a.length > 1) return usageFailure(ctx, flavor, `invalid option -- '${a[1]}'`, 125);
+      else break;
+    }
+    for (; i < args.length && /^[^=]+=/.test(args[i]!); i++) {
+      const a = args[i]!;
+      const eq = a.indexOf("=");
+      env.set(a.slice(0, eq), a.slice(eq + 1));
+    }
+    const command = args.slice(i);
+    if (command.length === 0) {
+      ctx.stdout.write([...env].map(([k, v]) => `${k}=${v}\n`).join(""));
+      return 0;
+    }
+    try {
+      return yield* ctx.run(command, { env });
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      const reason = e.reason === "not found" ? "No such file or directory" : e.reason;
+      ctx.stderr.write(flavor === "busybox" ? `env: can't execute '${command[0]}': ${reason}\n` : `env: '${command[0]}': ${reason}\n`);
+      return e.status;
+    }
+  };
+}
+
+export function* printenvProgram(ctx: ProcessContext): Proc<number> {
+  const names = ctx.argv.slice(1).filter((a) => !a.startsWith("-"));
+  if (names.length === 0) {
+    ctx.stdout.write([...ctx.env].map(([k, v]) => `${k}=${v}\n`).join(""));
+    return 0;
+  }
+  let status = 0;
+  for (const n of names) {
+    const v = ctx.env.get(n);
+    if (v === undefined) status = 1;
+    else ctx.stdout.write(v + "\n");
+  }
+  return status;
+}
+
+export function idProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "ugGnr", long: { user: "u", group: "g", groups: "G", name: "n" } }, function* (o) {
+      let uid = ctx.cred.uid;
+      let gid = ctx.cred.gid;
+      let groups = [gid, ...(ctx.cred.groups ?? [])];
+      const who = o.operands[0];
+      if (who !== undefined) {
+        const u = /^\d+$/.test(who) ? passwdEntries(ctx.fs).find((e) => e.uid === Number(who)) : userByName(ctx.fs, who);
+        if (u === undefined) {
+          ctx.stderr.write(`id: '${who}': no such user\n`);
+          return 1;
+        }
+        uid = u.uid;
+        gid = u.gid;
+        groups = [gid, ...groupEntries(ctx.fs).filter((g) => g.members.includes(u.name)).map((g) => g.gid)];
+      }
+      groups = [...new Set(groups)];
+      const uname = (n: number) => userName(ctx.fs, n);
+      const gname = (n: number) => groupName(ctx.fs, n);
+      const named = (n: number, name: string | undefined) => (name === undefined ? String(n) : `${n}(${name})`);
+      const plain = (n: number, name: string | undefined) => (has(o, "n") ? (name ?? String(n)) : String(n));
+      if (has(o, "u")) ctx.stdout.write(plain(uid, uname(uid)) + "\n");
+      else if (has(o, "g")) ctx.stdout.write(plain(gid, gname(gid)) + "\n");
+      else if (has(o, "G")) ctx.stdout.write(groups.map((g) => plain(g, gname(g))).join(" ") + "\n");
+      else ctx.stdout.write(`uid=${named(uid, uname(uid))} gid=${named(gid, gname(gid))} groups=${groups.map((g) => named(g, gname(g))).join(",")}\n`);
+      return 0;
+    });
+  };
+}
+
+export function whoamiProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const name = userName(ctx.fs, ctx.cred.uid);
+    if (name === undefined) {
+      ctx.stderr.write(flavor === "busybox" ? `whoami: unknown uid ${ctx.cred.uid}\n` : `whoami: cannot find name for user ID ${ctx.cred.uid}\n`);
+      return 1;
+    }
+    ctx.stdout.write(name + "\n");
+    return 0;
+  };
+}
+
+/** The /etc/hosts entries naming `host`: each gives an address and the canonical (first) name. */
+function hostsEntries(ctx: ProcessContext, host: string): { ip: string; canonical: string }[] {
+  let text: string;
+  try {
+    text = ctx.fs.readText("/etc/hosts");
+  } catch (e) {
+    if (e instanceof FsError) return [];
+    throw e;
+  }
+  const out: { ip: string; canonical: string }[] = [];
+  for (const line of text.split("\n")) {
+    const fields = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (fields.length < 2) continue;
+    const names = fields.slice(1);
+    if (names.includes(host)) out.push({ ip: fields[0]!, canonical: names[0]! });
+  }
+  return out;
+}
+
+export function hostnameProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "fsdiIAyF:", long: { fqdn: "f", long: "f", short: "s", domain: "d", "ip-address": "i", "all-ip-addresses": "I" } }, function* (o) {
+      const host = ctx.hostname;
+      const canonical = (): string | undefined => {
+        const entry = hostsEntries(ctx, host)[0];
+        if (entry !== undefined) return entry.canonical;
+        const ips = ctx.net.resolve(host);
+        if (ips.length === 0) return undefined;
+        return ctx.net.reverse(ips[0]!) ?? host;
+      };
+      if (o.operands.length > 0) {
+        ctx.stderr.write(`hostname: you must be root to change the host name\n`);
+        return 1;
+      }
+      if (has(o, "f") || has(o, "d")) {
+        const fqdn = canonical();
+        if (fqdn === undefined) {
+          ctx.stderr.write("hostname: Name or service not known\n");
+          return 1;
+        }
+        if (has(o, "f")) ctx.stdout.write(fqdn + "\n");
+        else {
+          const dot = fqdn.indexOf(".");
+          if (dot >= 0) ctx.stdout.write(fqdn.slice(dot + 1) + "\n");
+        }
+        return 0;
+      }
+      if (has(o, "i")) {
+        const entries = hostsEntries(ctx, host).map((e) => e.ip);
+        const ips = entries.length > 0 ? entries : ctx.net.resolve(host);
+        if (ips.length === 0) {
+          ctx.stderr.write("hostname: Name or service not known\n");
+          return 1;
+        }
+        ctx.stdout.write(ips.join(" ") + "\n");
+        return 0;
+      }
+      if (has(o, "I")) {
+        ctx.stdout.write(ctx.net.ip === undefined ? "\n" : `${ctx.net.ip} \n`);
+        return 0;
+      }
+      ctx.stdout.write((has(o, "s") ? host.split(".")[0]! : host) + "\n");
+      return 0;
+    });
+  };
+}
+
+/** strftime for the UTC instant `ms`. */
+export function formatDate(ms: number, format: string): string {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const startOfYear = Date.UTC(y, 0, 1);
+  const h = d.getUTCHours();
+  const map: Record<string, () => string> = {
+    Y: () => String(y),
+    y: () => two(y % 100),
+    m: () => two(d.getUTCMonth() + 1),
+    d: () => two(d.getUTCDate()),
+    e: () => String(d.getUTCDate()).padStart(2, " "),
+    H: () => two(h),
+    I: () => two(h % 12 === 0 ? 12 : h % 12),
+    M: () => two(d.getUTCMinutes()),
+    S: () => two(d.getUTCSeconds()),
+    N: () => String(d.getUTCMilliseconds() * 1_000_000).padStart(9, "0"),
+    p: () => (h < 12 ? "AM" : "PM"),
+    s: () => String(Math.floor(ms / 1000)),
+    a: () => DAYS[d.getUTCDay()]!,
+    A: () => ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][d.getUTCDay()]!,
+    b: () => MONTHS[d.getUTCMonth()]!,
+    h: () => MONTHS[d.getUTCMonth()]!,
+    B: () => ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][d.getUTCMonth()]!,
+    j: () => String(Math.floor((ms - startOfYear) / 86400000) + 1).padStart(3, "0"),
+    u: () => String(d.getUTCDay() === 0 ? 7 : d.getUTCDay()),
+    w: () => String(d.getUTCDay()),
+    Z: () => "UTC",
+    z: () => "+0000",
+    F: () => `${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`,
+    T: () => `${two(h)}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`,
+    D: () => `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${two(y % 100)}`,
+    R: () => `${two(h)}:${two(d.getUTCMinutes())}`,
+    n: () => "\n",
+    t: () => "\t",
+    "%": () => "%",
+  };
+  return format.replace(/%(:?z|[A-Za-z%])/g, (all, c: string) => (c === ":z" ? "+00:00" : (map[c]?.() ?? all)));
+}
+
+export function dateProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "uRI:d:", long: { utc: "u", universal: "u", "rfc-3339=": "3", "iso-8601=": "I", "rfc-email": "R", "date=": "d" } }, function* (o) {
+      let ms = ctx.sim.epochMs();
+      const given = last(o, "d");
+      if (given !== undefined) {
+        const parsed = given.startsWith("@") ? Number(given.slice(1)) * 1000 : Date.parse(given.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(given) ? given : `${given}Z`);
+        if (Number.isNaN(parsed)) {
+          ctx.stderr.write(`date: invalid date '${given}'\n`);
+          return 1;
+        }
+        ms = parsed;
+      }
+      const plus = o.operands.find((a) => a.startsWith("+"));
+      let format = "%a %b %e %H:%M:%S %Z %Y";
+      const rfc = last(o, "3");
+      if (rfc !== undefined) format = rfc === "date" ? "%F" : rfc === "ns" ? "%F %T.%N%:z" : "%F %T%:z";
+      else if (has(o, "I")) format = last(o, "I") === "seconds" ? "%FT%T%:z" : "%F";
+      else if (has(o, "R")) format = "%a, %d %b %Y %H:%M:%S %z";
+      else if (plus !== undefined) format = plus.slice(1);
+      ctx.stdout.write(formatDate(ms, format) + "\n");
+      return 0;
+    });
+  };
+}
+
+export function unameProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "asnrvmpio", long: { all: "a", "kernel-name": "s", nodename: "n", "kernel-release": "r", machine: "m" } }, function* (o) {
+      const fields: Record<string, string> = { s: "Linux", n: ctx.hostname, r: "5.15.0-1057-gke", v: "#1 SMP Mon Jun 10 16:25:37 UTC 2024", m: "x86_64", p: "x86_64", i: "x86_64", o: "GNU/Linux" };
+      const order = has(o, "a") ? ["s", "n", "r", "v", "m", "o"] : ["s", "n", "r", "v", "m", "p", "i", "o"].filter((k) => has(o, k));
+      ctx.stdout.write((order.length === 0 ? ["s"] : order).map((k) => fields[k]).join(" ") + "\n");
+      return 0;
+    });
+  };
+}
+
+export function* pwdProgram(ctx: ProcessContext): Proc<number> {
+  ctx.stdout.write(ctx.cwd + "\n");
+  return 0;
+}
+
+export function* whichProgram(ctx: ProcessContext): Proc<number> {
+  let status = 0;
+  for (const name of ctx.argv.slice(1).filter((a) => !a.startsWith("-"))) {
+    try {
+      ctx.stdout.write(ctx.which(name) + "\n");
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      status = 1;
+    }
+  }
+  return status;
+}

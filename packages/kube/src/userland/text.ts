@@ -1,0 +1,505 @@
+import { sleep, wait, type Proc } from "@ksim/sim";
+import type { ProcessContext } from "../runtime/process.js";
+import { describeError, has, last, readInput, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
+import { compileRegex, RegexError } from "./regex.js";
+
+/** Text filters: head, tail, wc, cut, tr, sort, uniq, grep, sed, tee, seq, basename, dirname. */
+
+/** Reads each operand (or stdin), reporting unreadable ones as `prog: file: reason`. */
+function* eachInput(ctx: ProcessContext, operands: readonly string[], prog: string, fn: (name: string, text: string) => void): Proc<number> {
+  let status = 0;
+  for (const f of operands.length === 0 ? ["-"] : operands) {
+    let text: string;
+    try {
+      text = yield* readInput(ctx, f);
+    } catch (e) {
+      ctx.stderr.write(`${prog}: ${f}: ${describeError(e)}\n`);
+      status = 1;
+      continue;
+    }
+    fn(f, text);
+  }
+  return status;
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  return lines;
+}
+
+function joinLines(lines: readonly string[]): string {
+  return lines.length === 0 ? "" : lines.join("\n") + "\n";
+}
+
+function count(text: string | undefined): number | "invalid" {
+  if (text === undefined) return 10;
+  const m = /^[+-]?(\d+)([kKmM]?)$/.exec(text);
+  if (m === null) return "invalid";
+  const mult = m[2] === "" ? 1 : /k/i.test(m[2]!) ? 1024 : 1024 * 1024;
+  return Number(m[1]) * mult * (text.startsWith("-") ? -1 : 1);
+}
+
+export function head(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "n:c:qv", long: { "lines=": "n", "bytes=": "c", quiet: "q" }, numeric: true }, function* (o) {
+      const lines = count(last(o, "n") ?? last(o, "#"));
+      const bytes = last(o, "c") === undefined ? undefined : count(last(o, "c"));
+      if (lines === "invalid" || bytes === "invalid") {
+        const which = bytes === "invalid" ? "bytes" : "lines";
+        ctx.stderr.write(`head: invalid number of ${which}: '${last(o, which === "bytes" ? "c" : "n")}'\n`);
+        return 1;
+      }
+      const many = o.operands.length > 1;
+      let first = true;
+      return yield* eachInput(ctx, o.operands, "head", (name, text) => {
+        if (many && !has(o, "q")) {
+          ctx.stdout.write(`${first ? "" : "\n"}==> ${name === "-" ? "standard input" : name} <==\n`);
+        }
+        first = false;
+        if (bytes !== undefined) {
+          ctx.stdout.write(bytes < 0 ? text.slice(0, Math.max(0, text.length + bytes)) : text.slice(0, bytes));
+          return;
+        }
+        const all = text.split(/(?<=\n)/);
+        ctx.stdout.write((lines < 0 ? all.slice(0, Math.max(0, all.length + lines)) : all.slice(0, lines)).join(""));
+      });
+    });
+  };
+}
+
+export function tail(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "n:c:fFqvs:", long: { "lines=": "n", "bytes=": "c", follow: "f", quiet: "q" }, numeric: true }, function* (o) {
+      const spec = last(o, "n") ?? last(o, "#");
+      const fromStart = spec?.startsWith("+") ?? false;
+      const lines = count(spec);
+      if (lines === "invalid") {
+        ctx.stderr.write(`tail: invalid number of lines: '${spec}'\n`);
+        return 1;
+      }
+      const take = (text: string): string => {
+        const all = text.split(/(?<=\n)/);
+        const n = Math.abs(lines);
+        return (fromStart ? all.slice(Math.max(0, n - 1)) : n === 0 ? [] : all.slice(-n)).join("");
+      };
+      const many = o.operands.length > 1;
+      let first = true;
+      const status = yield* eachInput(ctx, o.operands, "tail", (name, text) => {
+        if (many && !has(o, "q")) ctx.stdout.write(`${first ? "" : "\n"}==> ${name === "-" ? "standard input" : name} <==\n`);
+        first = false;
+        ctx.stdout.write(take(text));
+      });
+      if (!(has(o, "f") || has(o, "F")) || o.operands.length === 0) return status;
+      // Follow by polling once a second, as tail does without inotify.
+      const sizes = new Map<string, number>();
+      for (const f of o.operands) sizes.set(f, readLength(ctx, f));
+      for (;;) {
+        yield* wait(sleep(ctx.sim, 1000));
+        for (const f of o.operands) {
+          let text: string;
+          try {
+            text = ctx.fs.readText(ctx.resolve(f));
+          } catch {
+            continue;
+          }
+          const old = sizes.get(f) ?? 0;
+          if (text.length > old) ctx.stdout.write(text.slice(old));
+          else if (text.length < old) ctx.stderr.write(`tail: ${f}: file truncated\n`);
+          sizes.set(f, text.length);
+        }
+      }
+    });
+  };
+}
+
+function readLength(ctx: ProcessContext, f: string): number {
+  try {
+    return ctx.fs.readText(ctx.resolve(f)).length;
+  } catch {
+    return 0;
+  }
+}
+
+export function wc(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "lwcmL", long: { lines: "l", words: "w", bytes: "c", chars: "m" } }, function* (o) {
+      let picks = (["l", "w", "m", "c"] as const).filter((k) => has(o, k));
+      if (picks.length === 0) picks = ["l", "w", "c"];
+      const rows: { counts: number[]; name: string | undefined }[] = [];
+      const inputs = o.operands.length === 0 ? ["-"] : o.operands;
+      let sawStdin = false;
+      const status = yield* eachInput(ctx, inputs, "wc", (name, text) => {
+        if (name === "-") sawStdin = true;
+        const bytes = new TextEncoder().encode(text).length;
+        const values = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, m: [...text].length, c: bytes };
+        rows.push({ counts: picks.map((k) => values[k]), name: o.operands.length === 0 ? undefined : name });
+      });
+      if (rows.length > 1) rows.push({ counts: picks.map((_, i) => rows.reduce((t, r) => t + r.counts[i]!, 0)), name: "total" });
+      let width: number;
+      if (flavor === "busybox") width = picks.length === 1 && rows.length === 1 ? 1 : 9;
+      else if (picks.length === 1 && rows.length === 1) width = 1;
+      else width = Math.max(sawStdin ? 7 : 1, ...rows.map((r) => Math.max(...r.counts.map((c) => String(c).length))));
+      for (const r of rows) {
+        const nums = r.counts.map((c) => String(c).padStart(width));
+        ctx.stdout.write(nums.join(" ") + (r.name === undefined ? "" : ` ${r.name}`) + "\n");
+      }
+      return status;
+    });
+  };
+}
+
+/** Parses a cut LIST (`1,3-5,7-`) into a membership test. */
+function fieldList(spec: string): ((n: number) => boolean) | undefined {
+  const ranges: [number, number][] = [];
+  for (const part of spec.split(",")) {
+    const m = /^(\d*)(-?)(\d*)$/.exec(part);
+    if (m === null || (m[1] === "" && m[3] === "")) return undefined;
+    const a = m[1] === "" ? 1 : Number(m[1]);
+    const b = m[2] === "" ? a : m[3] === "" ? Infinity : Number(m[3]);
+    if (a === 0) return undefined;
+    ranges.push([a, b]);
+  }
+  return (n) => ranges.some(([a, b]) => n >= a && n <= b);
+}
+
+export function cut(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "d:f:c:b:s", long: { "delimiter=": "d", "fields=": "f", "characters=": "c", "bytes=": "b", "only-delimited": "s" } }, function* (o) {
+      const spec = last(o, "f") ?? last(o, "c") ?? last(o, "b");
+      if (spec === undefined) return usageFailure(ctx, flavor, "you must specify a list of bytes, characters, or fields");
+      const inList = fieldList(spec);
+      if (inList === undefined) {
+        ctx.stderr.write(`cut: invalid field range\nTry 'cut --help' for more information.\n`);
+        return 1;
+      }
+      const delim = last(o, "d") ?? "\t";
+      if (delim.length !== 1) return usageFailure(ctx, flavor, "the delimiter must be a single character");
+      return yield* eachInput(ctx, o.operands, "cut", (_, text) => {
+        const out = splitLines(text).flatMap((line) => {
+          if (!has(o, "f")) return [[...line].filter((_, i) => inList(i + 1)).join("")];
+          if (!line.includes(delim)) return has(o, "s") ? [] : [line];
+          return [line.split(delim).filter((_, i) => inList(i + 1)).join(delim)];
+        });
+        ctx.stdout.write(joinLines(out));
+      });
+    });
+  };
+}
+
+/** Expands a tr set: ranges, classes, escapes. */
+function trSet(spec: string): string[] {
+  const chars: string[] = [];
+  const classes: Record<string, string> = {
+    upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    lower: "abcdefghijklmnopqrstuvwxyz",
+    digit: "0123456789",
+    space: " \t\n\r\f\v",
+    blank: " \t",
+    alpha: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    alnum: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    punct: "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+  };
+  const esc: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", f: "\f", v: "\v", a: "\x07", b: "\b" };
+  const items: string[] = [];
+  for (let i = 0; i < spec.length; i++) {
+    const m = /^\[:([a-z]+):\]/.exec(spec.slice(i));
+    if (m !== null && classes[m[1]!] !== undefined) {
+      items.push(...classes[m[1]!]!);
+      i += m[0].length - 1;
+      continue;
+    }
+    if (spec[i] === "\\" && i + 1 < spec.length) {
+      const o = /^[0-7]{1,3}/.exec(spec.slice(i + 1));
+      if (o !== null) {
+        items.push(String.fromCharCode(parseInt(o[0], 8)));
+        i += o[0].length;
+      } else {
+        items.push(esc[spec[i + 1]!] ?? spec[i + 1]!);
+        i++;
+      }
+      continue;
+    }
+    items.push(spec[i]!);
+  }
+  for (let i = 0; i < items.length; i++) {
+    if (items[i + 1] === "-" && items[i + 2] !== undefined) {
+      const a = items[i]!.charCodeAt(0);
+      const b = items[i + 2]!.charCodeAt(0);
+      for (let c = a; c <= b; c++) chars.push(String.fromCharCode(c));
+      i += 2;
+    } else chars.push(items[i]!);
+  }
+  return chars;
+}
+
+export function tr(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "dscC", long: { delete: "d", "squeeze-repeats": "s", complement: "c" } }, function* (o) {
+      const [s1, s2] = o.operands;
+      if (s1 === undefined) return usageFailure(ctx, flavor, "missing operand");
+      if (s2 === undefined && !has(o, "d") && !has(o, "s")) return usageFailure(ctx, flavor, `missing operand after '${s1}'`);
+      const from = trSet(s1);
+      const to = s2 === undefined ? [] : trSet(s2);
+      const complement = has(o, "c") || has(o, "C");
+      const inFrom = (c: string) => from.includes(c) !== complement;
+      const text = yield* readInput(ctx, "-");
+      let out = "";
+      let prev: string | undefined;
+      for (const c of text) {
+        let r: string | undefined = c;
+        if (has(o, "d")) {
+          if (inFrom(c)) r = undefined;
+        } else if (to.length > 0 && inFrom(c)) {
+          const i = complement ? to.length - 1 : from.indexOf(c);
+          r = to[Math.min(i, to.length - 1)];
+        }
+        if (r === undefined) continue;
+        const squeezeSet = has(o, "d") ? to : to.length > 0 ? to : from;
+        if (has(o, "s") && r === prev && squeezeSet.includes(r)) continue;
+        out += r;
+        prev = r;
+      }
+      ctx.stdout.write(out);
+      return 0;
+    });
+  };
+}
+
+export function sort(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "nrufk:t:hVbo:", long: { "numeric-sort": "n", reverse: "r", unique: "u", "ignore-case": "f", "key=": "k", "field-separator=": "t", "output=": "o" } }, function* (o) {
+      const all: string[] = [];
+      const status = yield* eachInput(ctx, o.operands, "sort", (_, text) => all.push(...splitLines(text)));
+      const sep = last(o, "t");
+      const keySpec = last(o, "k");
+      const key = (line: string): string => {
+        if (keySpec === undefined) return line;
+        const [start = "1", end] = keySpec.split(",");
+        const fields = sep === undefined ? line.trim().split(/\s+/) : line.split(sep);
+        const a = parseInt(start, 10) - 1;
+        const b = end === undefined ? fields.length : parseInt(end, 10);
+        return fields.slice(a, b).join(sep ?? " ");
+      };
+      const cmp = (x: string, y: string): number => {
+        let a = key(x);
+        let b = key(y);
+        if (has(o, "f")) {
+          a = a.toUpperCase();
+          b = b.toUpperCase();
+        }
+        if (has(o, "n") || has(o, "h")) {
+          const d = (parseFloat(a) || 0) - (parseFloat(b) || 0);
+          if (d !== 0) return d;
+        } else if (a !== b) return a < b ? -1 : 1;
+        return x < y ? -1 : x > y ? 1 : 0;
+      };
+      let sorted = [...all].sort(cmp);
+      if (has(o, "r")) sorted.reverse();
+      if (has(o, "u")) sorted = sorted.filter((l, i) => i === 0 || cmp(sorted[i - 1]!, l) !== 0);
+      const target = last(o, "o");
+      if (target !== undefined) writeOutput(ctx, target, joinLines(sorted));
+      else ctx.stdout.write(joinLines(sorted));
+      return status === 0 ? 0 : 2;
+    });
+  };
+}
+
+export function uniq(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "cdui", long: { count: "c", repeated: "d", unique: "u", "ignore-case": "i" } }, function* (o) {
+      const input = o.operands[0] ?? "-";
+      let text: string;
+      try {
+        text = yield* readInput(ctx, input);
+      } catch (e) {
+        ctx.stderr.write(`uniq: ${input}: ${describeError(e)}\n`);
+        return 1;
+      }
+      const same = (a: string, b: string) => (has(o, "i") ? a.toLowerCase() === b.toLowerCase() : a === b);
+      const groups: { line: string; n: number }[] = [];
+      for (const line of splitLines(text)) {
+        const g = groups[groups.length - 1];
+        if (g !== undefined && same(g.line, line)) g.n++;
+        else groups.push({ line, n: 1 });
+      }
+      const out = groups
+        .filter((g) => (has(o, "d") ? g.n > 1 : has(o, "u") ? g.n === 1 : true))
+        .map((g) => (has(o, "c") ? `${String(g.n).padStart(7)} ${g.line}` : g.line));
+      const result = joinLines(out);
+      if (o.operands[1] !== undefined) writeOutput(ctx, o.operands[1], result);
+      else ctx.stdout.write(result);
+      return 0;
+    });
+  };
+}
+
+export function grep(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const spec = {
+      short: "EFGvicqsonlLhHwxrRe:f:m:A:B:C:Z",
+      long: { "extended-regexp": "E", "fixed-strings": "F", "invert-match": "v", "ignore-case": "i", count: "c", quiet: "q", silent: "q", "only-matching": "o", "line-number": "n", "files-with-matches": "l", "no-filename": "h", "with-filename": "H", "word-regexp": "w", "line-regexp": "x", recursive: "r", "regexp=": "e", "max-count=": "m", "color=": "Z", colour: "Z", color: "Z" },
+    };
+    return yield* withOptions(ctx, flavor, spec, function* (o) {
+      return yield* runGrep(ctx, flavor, o);
+    }, 2);
+  };
+}
+
+function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<number> {
+  const operands = [...o.operands];
+  const patterns = o.flags.get("e") ?? [];
+  if (patterns.length === 0) {
+    const p = operands.shift();
+    if (p === undefined) {
+      if (flavor === "busybox") return usageFailureBusybox(ctx);
+      ctx.stderr.write("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+      return 2;
+    }
+    patterns.push(...p.split("\n"));
+  }
+  let re: RegExp;
+  try {
+    const sources = patterns.map((p) => (has(o, "F") ? p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : compileRegex(p, has(o, "E"), "").source));
+    let source = sources.map((s) => `(?:${s})`).join("|");
+    if (has(o, "w")) source = `(?<![A-Za-z0-9_])(?:${source})(?![A-Za-z0-9_])`;
+    if (has(o, "x")) source = `^(?:${source})$`;
+    re = new RegExp(source, has(o, "i") ? "gi" : "g");
+  } catch (e) {
+    if (!(e instanceof RegexError)) throw e;
+    ctx.stderr.write(`grep: ${e.message}\n`);
+    return 2;
+  }
+  const files: string[] = [];
+  let error = false;
+  const recursive = has(o, "r") || has(o, "R");
+  const addFile = (f: string): void => {
+    if (f === "-") return void files.push(f);
+    let st;
+    try {
+      st = ctx.fs.stat(ctx.resolve(f));
+    } catch (e) {
+      if (!has(o, "s")) ctx.stderr.write(`grep: ${f}: ${describeError(e)}\n`);
+      error = true;
+      return;
+    }
+    if (st.type === "dir") {
+      if (!recursive) {
+        if (!has(o, "s")) ctx.stderr.write(`grep: ${f}: Is a directory\n`);
+        return;
+      }
+      for (const n of ctx.fs.readdir(ctx.resolve(f))) addFile(f.endsWith("/") ? f + n : `${f}/${n}`);
+      return;
+    }
+    files.push(f);
+  };
+  if (operands.length === 0) files.push(recursive ? "." : "-");
+  for (const f of operands) addFile(f);
+  const showName = has(o, "H") || (!has(o, "h") && (files.length > 1 || recursive));
+  const max = last(o, "m") === undefined ? Infinity : Number(last(o, "m"));
+  let matchedAny = false;
+  for (const f of files) {
+    let text: string;
+    try {
+      text = yield* readInput(ctx, f);
+    } catch (e) {
+      if (!has(o, "s")) ctx.stderr.write(`grep: ${f}: ${describeError(e)}\n`);
+      error = true;
+      continue;
+    }
+    const label = f === "-" ? "(standard input)" : f;
+    let n = 0;
+    const lines = splitLines(text);
+    for (let i = 0; i < lines.length && n < max; i++) {
+      const line = lines[i]!;
+      re.lastIndex = 0;
+      const hit = re.test(line);
+      if (hit === has(o, "v")) continue;
+      n++;
+      matchedAny = true;
+      if (has(o, "q")) return 0;
+      if (has(o, "c") || has(o, "l") || has(o, "L")) continue;
+      const prefix = (showName ? `${label}:` : "") + (has(o, "n") ? `${i + 1}:` : "");
+      if (has(o, "o") && !has(o, "v")) {
+        re.lastIndex = 0;
+        for (const m of line.matchAll(re)) if (m[0] !== "") ctx.stdout.write(`${prefix}${m[0]}\n`);
+      } else ctx.stdout.write(`${prefix}${line}\n`);
+    }
+    if (has(o, "c")) ctx.stdout.write(`${showName ? `${label}:` : ""}${n}\n`);
+    if (has(o, "l") && n > 0) ctx.stdout.write(`${label}\n`);
+    if (has(o, "L") && n === 0) ctx.stdout.write(`${label}\n`);
+  }
+  if (error && !(has(o, "q") && matchedAny)) return 2;
+  return matchedAny ? 0 : 1;
+}
+
+function usageFailureBusybox(ctx: ProcessContext): number {
+  ctx.stderr.write("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n");
+  return 1;
+}
+
+export function tee(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "ai", long: { append: "a" } }, function* (o) {
+      let status = 0;
+      const ok = new Set<string>();
+      for (const f of o.operands) {
+        try {
+          writeOutput(ctx, f, "", has(o, "a"));
+          ok.add(f);
+        } catch (e) {
+          ctx.stderr.write(`tee: ${f}: ${describeError(e)}\n`);
+          status = 1;
+        }
+      }
+      for (;;) {
+        const chunk = yield* wait(ctx.stdin.read());
+        if (chunk === null) break;
+        ctx.stdout.write(chunk);
+        for (const f of ok) writeOutput(ctx, f, chunk, true);
+      }
+      return status;
+    });
+  };
+}
+
+export function seq(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "s:wf:", long: { "separator=": "s", "equal-width": "w" } }, function* (o) {
+      const nums = o.operands.map(Number);
+      if (nums.length === 0 || nums.length > 3) return usageFailure(ctx, flavor, nums.length === 0 ? "missing operand" : `extra operand '${o.operands[3]}'`);
+      const bad = o.operands.find((s) => Number.isNaN(Number(s)));
+      if (bad !== undefined) return usageFailure(ctx, flavor, `invalid floating point argument: '${bad}'`);
+      const [first, step, lastValue] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
+      const values: string[] = [];
+      for (let v = first; step > 0 ? v <= lastValue : v >= lastValue; v += step) values.push(String(v));
+      const width = Math.max(0, ...values.map((v) => v.length));
+      const out = has(o, "w") ? values.map((v) => v.padStart(width, "0")) : values;
+      if (out.length > 0) ctx.stdout.write(out.join(last(o, "s") ?? "\n") + "\n");
+      return 0;
+    });
+  };
+}
+
+export function basenameProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const [name, suffix] = ctx.argv.slice(1);
+    if (name === undefined) return usageFailure(ctx, flavor, "missing operand");
+    let b = name.replace(/\/+$/, "");
+    b = b === "" ? "/" : b.slice(b.lastIndexOf("/") + 1);
+    if (suffix !== undefined && b !== suffix && b.endsWith(suffix)) b = b.slice(0, -suffix.length);
+    ctx.stdout.write(b + "\n");
+    return 0;
+  };
+}
+
+export function dirnameProgram(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const name = ctx.argv[1];
+    if (name === undefined) return usageFailure(ctx, flavor, "missing operand");
+    const t = name.replace(/\/+$/, "");
+    const i = t.lastIndexOf("/");
+    ctx.stdout.write((i < 0 ? "." : i === 0 ? "/" : t.slice(0, i).replace(/\/+$/, "") || "/") + "\n");
+    return 0;
+  };
+}

@@ -1,0 +1,264 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../src/api/errors.js";
+import type { Deployment, Event, Node, Pod, PodDisruptionBudget, StatefulSet } from "../src/api/types.js";
+import { evictPod } from "../src/controllers/disruption.js";
+import { headless, isReady, pods, statefulSet, testCluster } from "./helpers.js";
+
+const antiAffinity = {
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      { labelSelector: { matchExpressions: [{ key: "app", operator: "In" as const, values: ["nginx"] }] }, topologyKey: "kubernetes.io/hostname" },
+    ],
+  },
+};
+
+function withAntiAffinity(s: StatefulSet): StatefulSet {
+  s.spec.template.spec.affinity = antiAffinity;
+  return s;
+}
+
+function ready(c: ReturnType<typeof testCluster>, n: number) {
+  return () => pods(c, "nginx").filter((p) => isReady(p) && !p.metadata.deletionTimestamp).length === n;
+}
+
+function deployment(name: string, replicas: number, strategy: Deployment["spec"]["strategy"] = { type: "RollingUpdate" }): Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas,
+      strategy,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "web", image: "test/web:1" }] } },
+    },
+  };
+}
+
+describe("disruption budgets and eviction", () => {
+  it("lets one eviction through with maxUnavailable 1 and refuses the next with the real 429", () => {
+    const c = testCluster({ seed: 5 });
+    c.create(headless("nginx", "nginx"));
+    c.create(statefulSet("web", "nginx", 3));
+    c.create<PodDisruptionBudget>({
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: { name: "web-pdb" },
+      spec: { selector: { matchLabels: { app: "nginx" } }, maxUnavailable: 1 },
+    });
+    expect(c.runUntil(ready(c, 3), 300_000)).toBe(true);
+    c.run(1_000);
+    expect(c.api.get<PodDisruptionBudget>("PodDisruptionBudget", "default", "web-pdb")!.status).toMatchObject({
+      currentHealthy: 3,
+      desiredHealthy: 2,
+      disruptionsAllowed: 1,
+      expectedPods: 3,
+    });
+    evictPod(c.api, "default", "web-2");
+    // The disruption controller notices the eviction before the replacement can become Ready.
+    c.run(10);
+    let refused: ApiError | undefined;
+    try {
+      evictPod(c.api, "default", "web-1");
+    } catch (e) {
+      refused = e as ApiError;
+    }
+    expect(refused?.code).toBe(429);
+    expect(refused?.message).toBe("Cannot evict pod as it would violate the pod's disruption budget.");
+    expect(refused?.causes[0]?.message).toBe("The disruption budget web-pdb needs 2 healthy pods and has 2 currently");
+    expect(c.api.get<Pod>("Pod", "default", "web-1")!.metadata.deletionTimestamp).toBeUndefined();
+    // Once the evicted pod is back and Ready, the budget allows a disruption again.
+    expect(c.runUntil(() => ready(c, 3)() && c.api.get<PodDisruptionBudget>("PodDisruptionBudget", "default", "web-pdb")!.status!.disruptionsAllowed === 1, 300_000)).toBe(true);
+    evictPod(c.api, "default", "web-1");
+  });
+});
+
+describe("scheduler", () => {
+  it("keeps a pod Pending with the real FailedScheduling message when anti-affinity cannot be met", () => {
+    const c = testCluster({ seed: 2, nodes: 4 });
+    c.create(headless("nginx", "nginx"));
+    c.create(withAntiAffinity(statefulSet("web", "nginx", 2, { podManagementPolicy: "Parallel" })));
+    expect(c.runUntil(ready(c, 2), 300_000)).toBe(true);
+    const used = new Set(pods(c, "nginx").map((p) => p.spec.nodeName));
+    expect(used.size).toBe(2);
+    for (const n of ["node-1", "node-2", "node-3", "node-4"].filter((x) => !used.has(x))) {
+      c.api.mutate<Node>("Node", undefined, n, (x) => {
+        x.spec.unschedulable = true;
+      });
+    }
+    c.api.mutate<StatefulSet>("StatefulSet", "default", "web", (s) => {
+      s.spec.replicas = 3;
+    });
+    c.run(30_000);
+    const p2 = c.api.get<Pod>("Pod", "default", "web-2")!;
+    expect(p2.status?.phase).toBe("Pending");
+    expect(p2.spec.nodeName).toBeUndefined();
+    const msg =
+      "0/4 nodes are available: 2 node(s) didn't match pod anti-affinity rules, 2 node(s) were unschedulable. preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.";
+    const events = c.api.list<Event>("Event", "default").filter((e) => e.involvedObject.name === "web-2" && e.reason === "FailedScheduling");
+    expect(events.map((e) => e.message)).toContain(msg);
+    expect(p2.status?.conditions?.find((x) => x.type === "PodScheduled")).toMatchObject({ status: "False", reason: "Unschedulable", message: msg });
+    // Uncordoning a node lets it schedule.
+    c.api.mutate<Node>("Node", undefined, [...["node-1", "node-2", "node-3", "node-4"].filter((x) => !used.has(x))][0]!, (x) => {
+      delete x.spec.unschedulable;
+    });
+    expect(c.runUntil(ready(c, 3), 300_000)).toBe(true);
+  });
+});
+
+describe("storage", () => {
+  it("keeps data on a ReadWriteOnce volume when the pod is rescheduled to another node", () => {
+    const c = testCluster({ seed: 4 });
+    c.create(headless("nginx", "nginx"));
+    c.create(statefulSet("web", "nginx", 1));
+    expect(c.runUntil(ready(c, 1), 300_000)).toBe(true);
+    const first = c.api.get<Pod>("Pod", "default", "web-0")!;
+    const worker = c.podWorker("default", "web-0")!;
+    worker.instance("web")!.rootFs().writeFile("/data/index.html", "web-0\n");
+    for (const n of ["node-1", "node-2", "node-3"]) {
+      if (n === first.spec.nodeName) {
+        c.api.mutate<Node>("Node", undefined, n, (x) => {
+          x.spec.unschedulable = true;
+        });
+      }
+    }
+    c.api.delete("Pod", "default", "web-0");
+    expect(c.runUntil(() => {
+      const p = c.api.get<Pod>("Pod", "default", "web-0");
+      return p !== undefined && p.metadata.uid !== first.metadata.uid && isReady(p);
+    }, 300_000)).toBe(true);
+    const second = c.api.get<Pod>("Pod", "default", "web-0")!;
+    expect(second.spec.nodeName).not.toBe(first.spec.nodeName);
+    expect(c.podWorker("default", "web-0")!.instance("web")!.rootFs().readText("/data/index.html")).toBe("web-0\n");
+    // The disk moved with it.
+    const pv = c.api.get<{ spec: { volumeName: string } } & Pod>("PersistentVolumeClaim", "default", "www-web-0")!.spec.volumeName;
+    expect(c.disks.get(pv)!.attachedTo).toBe(second.spec.nodeName);
+  });
+});
+
+describe("DNS", () => {
+  it("answers for a StatefulSet pod only while it is Ready", () => {
+    const c = testCluster({ seed: 6 });
+    c.create(headless("nginx", "nginx"));
+    c.create(statefulSet("web", "nginx", 1));
+    const answers: string[][] = [];
+    const sample = () => {
+      answers.push(c.dns.resolve("web-0.nginx", "default"));
+      if (c.sim.now < 60_000) c.sim.schedule(500, sample);
+    };
+    sample();
+    expect(c.runUntil(ready(c, 1), 300_000)).toBe(true);
+    c.run(1_000);
+    const ip = c.api.get<Pod>("Pod", "default", "web-0")!.status!.podIP!;
+    expect(c.dns.resolve("web-0.nginx", "default")).toEqual([ip]);
+    expect(c.dns.resolve("web-0.nginx.default.svc.cluster.local", undefined)).toEqual([ip]);
+    expect(c.dns.resolve("nginx", "default")).toEqual([ip]);
+    expect(answers[0]).toEqual([]);
+    expect(c.dns.reverse(ip)).toBe("web-0.nginx.default.svc.cluster.local");
+    expect(c.dns.resolve("kube-dns.kube-system", "default")).toEqual(["10.96.0.10"]);
+    c.api.delete("Pod", "default", "web-0");
+    c.run(10);
+    expect(c.dns.resolve("web-0.nginx", "default")).toEqual([]);
+  });
+});
+
+describe("kubelet", () => {
+  it("restarts a container whose liveness probe fails, with back-off and a restart count", () => {
+    const c = testCluster({ seed: 8 });
+    c.create<Pod>({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "sick" },
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: "test/web:1",
+            env: [{ name: "SICK_AFTER", value: "5" }],
+            livenessProbe: { exec: { command: ["/usr/bin/check"] }, periodSeconds: 5, failureThreshold: 2 },
+          },
+        ],
+      },
+    });
+    const restarts = () => c.api.get<Pod>("Pod", "default", "sick")?.status?.containerStatuses?.[0]?.restartCount ?? 0;
+    expect(c.runUntil(() => restarts() >= 4, 1_800_000)).toBe(true);
+    const events = c.api.list<Event>("Event", "default").filter((e) => e.involvedObject.name === "sick");
+    const reasons = new Set(events.map((e) => e.reason));
+    expect(reasons).toContain("Unhealthy");
+    expect(reasons).toContain("Killing");
+    expect(reasons).toContain("BackOff");
+    expect(events.find((e) => e.reason === "Killing")!.message).toBe("Container web failed liveness probe, will be restarted");
+    expect(events.find((e) => e.reason === "Unhealthy")!.message).toBe("Liveness probe failed: ");
+    const starts = events.filter((e) => e.reason === "Started");
+    expect(starts.length).toBe(1);
+    expect(starts[0]!.count).toBeGreaterThanOrEqual(4);
+    // Seen in CrashLoopBackOff at some point, with the kubelet's message.
+    let sawBackoff = false;
+    c.api.watch<Pod>("Pod", (e) => {
+      const w = e.object.status?.containerStatuses?.[0]?.state?.waiting;
+      if (w?.reason === "CrashLoopBackOff") {
+        sawBackoff = true;
+        expect(w.message).toMatch(/^back-off \d+(m\d+)?s restarting failed container=web pod=sick_default\(.+\)$/);
+      }
+    });
+    c.run(600_000);
+    expect(sawBackoff).toBe(true);
+    const last = c.api.get<Pod>("Pod", "default", "sick")!.status!.containerStatuses![0]!;
+    expect(last.lastState?.terminated?.exitCode).toBe(0);
+  });
+});
+
+describe("node failure", () => {
+  it("replaces Deployment pods elsewhere after the toleration, but leaves StatefulSet pods Terminating", () => {
+    const c = testCluster({ seed: 11, nodes: 3 });
+    c.create(headless("nginx", "nginx"));
+    c.create(withAntiAffinity(statefulSet("web", "nginx", 2)));
+    c.create(deployment("front", 3));
+    expect(c.runUntil(() => ready(c, 2)() && pods(c, "front").filter(isReady).length === 3, 300_000)).toBe(true);
+    const victimNode = c.api.get<Pod>("Pod", "default", "web-0")!.spec.nodeName!;
+    const frontOnVictim = pods(c, "front").filter((p) => p.spec.nodeName === victimNode).map((p) => p.metadata.name);
+    c.crashNode(victimNode);
+    c.run(60_000);
+    const node = c.api.get<Node>("Node", undefined, victimNode)!;
+    expect(node.status?.conditions?.find((x) => x.type === "Ready")?.status).toBe("Unknown");
+    expect(node.spec.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual([
+      "node.kubernetes.io/unreachable:NoSchedule",
+      "node.kubernetes.io/unreachable:NoExecute",
+    ]);
+    expect(isReady(c.api.get<Pod>("Pod", "default", "web-0"))).toBe(false);
+    c.run(300_000);
+    const web0 = c.api.get<Pod>("Pod", "default", "web-0")!;
+    expect(web0.metadata.deletionTimestamp).toBeDefined();
+    expect(web0.spec.nodeName).toBe(victimNode);
+    const front = pods(c, "front");
+    const running = front.filter((p) => !p.metadata.deletionTimestamp);
+    expect(running.filter(isReady)).toHaveLength(3);
+    expect(running.every((p) => p.spec.nodeName !== victimNode)).toBe(true);
+    for (const n of frontOnVictim) expect(c.api.get<Pod>("Pod", "default", n!)!.metadata.deletionTimestamp).toBeDefined();
+    // When the node comes back, the stuck pods are cleaned up and web-0 returns.
+    c.restartNode(victimNode);
+    expect(c.runUntil(() => ready(c, 2)() && c.api.get<Pod>("Pod", "default", "web-0")!.metadata.uid !== web0.metadata.uid, 600_000)).toBe(true);
+  });
+});
+
+describe("deployments", () => {
+  it("rolls out a new template with Recreate: old pods gone before new ones start", () => {
+    const c = testCluster({ seed: 12 });
+    c.create(deployment("app", 2, { type: "Recreate" }));
+    expect(c.runUntil(() => pods(c, "app").filter(isReady).length === 2, 300_000)).toBe(true);
+    const oldNames = new Set(pods(c, "app").map((p) => p.metadata.name));
+    let overlap = false;
+    c.api.watch<Pod>("Pod", (e) => {
+      if (e.type === "ADDED" && pods(c, "app").some((p) => oldNames.has(p.metadata.name))) overlap = true;
+    });
+    c.api.mutate<Deployment>("Deployment", "default", "app", (d) => {
+      d.spec.template.spec.containers[0]!.image = "test/web:2";
+    });
+    expect(c.runUntil(() => {
+      const ps = pods(c, "app");
+      return ps.length === 2 && ps.every((p) => isReady(p) && p.spec.containers[0]!.image === "test/web:2");
+    }, 300_000)).toBe(true);
+    expect(overlap).toBe(false);
+    expect(pods(c, "app").every((p) => /^app-[4-9bcdf]{1,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(p.metadata.name!))).toBe(true);
+  });
+});

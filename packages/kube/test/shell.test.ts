@@ -1,0 +1,340 @@
+import { spawn, wait, type Proc } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import { StringSink, unclosable, type ProcessContext } from "../src/index.js";
+import { ShellInterpreter } from "../src/shell/index.js";
+import { Sandbox } from "../src/userland/index.js";
+
+const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Runs `shell -c script` with stdout and stderr interleaved in one stream, as `2>&1` shows them. */
+function combined(sb: Sandbox, argv: readonly string[], cwd = "/tmp"): { output: string; status: number | undefined } {
+  const sink = new StringSink();
+  const p = sb.processes.spawn(argv, { stdout: sink, stderr: sink, cwd, env: new Map([["PATH", PATH]]) });
+  let status: number | undefined;
+  p.exited.subscribe((s) => (status = s));
+  sb.sim.runWhile(() => status === undefined, sb.sim.now + 3_600_000);
+  return { output: sink.text(), status };
+}
+
+/**
+ * Each row: script, then what real dash 0.5.12 and bash 5.2 print for `dash -c script` and
+ * `bash -c script` (stdout and stderr together) and their exit statuses.
+ */
+const LANGUAGE: readonly [string, string, number, string, number][] = [
+  ["x=5; echo \"$x ${x:-d} ${y:-def} ${y-u} ${#x}\"", "5 5 def u 1\n", 0, "5 5 def u 1\n", 0],
+  ["v=/a/b/c.tar.gz; echo ${v%.*} ${v%%.*} ${v#*/} ${v##*/}", "/a/b/c.tar /a/b/c a/b/c.tar.gz c.tar.gz\n", 0, "/a/b/c.tar /a/b/c a/b/c.tar.gz c.tar.gz\n", 0],
+  ["set -- a \"b c\" d; echo $#; for a in \"$@\"; do echo \"[$a]\"; done; for a in $*; do echo \"<$a>\"; done; echo \"$*\"", "3\n[a]\n[b c]\n[d]\n<a>\n<b>\n<c>\n<d>\na b c d\n", 0, "3\n[a]\n[b c]\n[d]\n<a>\n<b>\n<c>\n<d>\na b c d\n", 0],
+  ["IFS=:; x=a:b::c; set -- $x; echo $#; IFS=\" \"; echo \"$1|$2|$3|$4\"", "4\na|b||c\n", 0, "4\na|b||c\n", 0],
+  ["echo $((3+4*2)) $((10/3)) $((10%3)) $((1<<4)) $((5>3?1:0)) $(( (2+3)*4 )) $((-7/2))", "11 3 1 16 1 20 -3\n", 0, "11 3 1 16 1 20 -3\n", 0],
+  ["i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo $i; done; until [ $i -eq 0 ]; do i=$((i-1)); done; echo end $i", "1\n2\n3\nend 0\n", 0, "1\n2\n3\nend 0\n", 0],
+  ["for i in 1 2 3 4 5; do if [ $i -eq 2 ]; then continue; fi; if [ $i -eq 4 ]; then break; fi; echo $i; done", "1\n3\n", 0, "1\n3\n", 0],
+  ["case hello in h*o) echo match;; *) echo no;; esac; case x in a|b) echo ab;; [xyz]) echo xyz;; esac; case \"a*\" in \"a*\") echo lit;; esac", "match\nxyz\nlit\n", 0, "match\nxyz\nlit\n", 0],
+  ["f() { local x=inner; echo \"$1 $x\"; return 7; }; x=outer; f arg; echo \"$? $x\"", "arg inner\n7 outer\n", 0, "arg inner\n7 outer\n", 0],
+  ["echo 'single $x' \"double \\$x \\\"q\\\"\" \\\\back", "single $x double $x \"q\" \back\n", 0, "single $x double $x \"q\" \\back\n", 0],
+  ["echo a && echo b || echo c; false && echo d || echo e; ! true; echo $?", "a\nb\ne\n1\n", 0, "a\nb\ne\n1\n", 0],
+  ["( x=sub; echo $x ); echo \"${x-unset}\"; { y=grp; }; echo $y", "sub\nunset\ngrp\n", 0, "sub\nunset\ngrp\n", 0],
+  ["echo $(echo a $(echo b)) `echo c`", "a b c\n", 0, "a b c\n", 0],
+  ["x=$(exit 3); echo $?", "3\n", 0, "3\n", 0],
+  ["a=1; a=3 sh -c 'echo $a'; echo $a", "3\n1\n", 0, "3\n1\n", 0],
+  ["export Z=1; sh -c 'echo $Z'; unset Z; sh -c 'echo ${Z-none}'", "1\nnone\n", 0, "1\nnone\n", 0],
+  ["set -e; false; echo no", "", 1, "", 1],
+  ["set -u; echo $nope; echo after", "dash: 1: nope: parameter not set\n", 2, "bash: line 1: nope: unbound variable\n", 127],
+  ["echo -n a; echo b", "ab\n", 0, "ab\n", 0],
+  ["printf '%s=%d\\n' a 1 b 2; printf '%5.2f|%-3s|%03d|%x\\n' 3.14159 x 7 255", "a=1\nb=2\n 3.14|x  |007|ff\n", 0, "a=1\nb=2\n 3.14|x  |007|ff\n", 0],
+  ["echo a b | { read x y; echo $y$x; }", "ba\n", 0, "ba\n", 0],
+  ["trap 'echo bye' EXIT; echo hi", "hi\nbye\n", 0, "hi\nbye\n", 0],
+  ["eval 'x=5'; echo $x; eval echo '$x'", "5\n5\n", 0, "5\n5\n", 0],
+  ["x=1; readonly x; x=2; echo after", "dash: 1: x: is read only\n", 2, "bash: line 1: x: readonly variable\n", 1],
+  ["set -- -a -b val c; while getopts ab: o; do echo \"$o ${OPTARG-}\"; done; shift $((OPTIND-1)); echo \"$@\"", "a \nb val\nc\n", 0, "a \nb val\nc\n", 0],
+  ["echo \"${x:=def}\"; echo $x", "def\ndef\n", 0, "def\ndef\n", 0],
+  ["type cd echo true", "cd is a shell builtin\necho is a shell builtin\ntrue is a shell builtin\n", 0, "cd is a shell builtin\necho is a shell builtin\ntrue is a shell builtin\n", 0],
+  ["{ echo a; echo b >&2; } 2>/dev/null; echo c 1>&2", "a\nc\n", 0, "a\nc\n", 0],
+  ["false | true; echo $?; true | false; echo $?", "0\n1\n", 0, "0\n1\n", 0],
+  ["f() { echo in f; }; f; unset -f f; f", "in f\ndash: 1: f: not found\n", 127, "in f\nbash: line 1: f: command not found\n", 127],
+  ["foo; echo $?", "dash: 1: foo: not found\n127\n", 0, "bash: line 1: foo: command not found\n127\n", 0],
+  ["echo ~ ~root ~nosuch; HOME=/h; echo ~/x", "~ /root ~nosuch\n/h/x\n", 0, "/root /root ~nosuch\n/h/x\n", 0],
+  ["echo out; echo err >&2", "out\nerr\n", 0, "out\nerr\n", 0],
+  ["echo x > /tmp/f1; echo y >> /tmp/f1; cat < /tmp/f1; cat /tmp/f1 | wc -l", "x\ny\n2\n", 0, "x\ny\n2\n", 0],
+  ["ls /nonexist 2>&1 | head -1; ls /nonexist 2>/dev/null; echo $?", "ls: cannot access '/nonexist': No such file or directory\n2\n", 0, "ls: cannot access '/nonexist': No such file or directory\n2\n", 0],
+  ["exit 300", "", 44, "", 44],
+  ["sh -c 'exit 7'; echo $?", "7\n", 0, "7\n", 0],
+  ["echo \"$0\" \"$#\" \"${1-none}\"", "dash 0 none\n", 0, "bash 0 none\n", 0],
+  ["read a b <<EOF", "", 1, "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n", 1],
+  ["x=$(printf 'a\\nb\\n\\n'); echo \"[$x]\"", "[a\nb]\n", 0, "[a\nb]\n", 0],
+  ["echo ${#} ${?} $((1+2)) \"$((3))\"", "0 0 3 3\n", 0, "0 0 3 3\n", 0],
+  ["set -x; echo \"a b\" c; x=$(echo hi)", "+ echo a b c\na b c\n+ echo hi\n+ x=hi\n", 0, "+ echo 'a b' c\na b c\n++ echo hi\n+ x=hi\n", 0],
+  ["echo \"a\\tb\"; echo 'c\\nd'", "a\tb\nc\nd\n", 0, "a\\tb\nc\\nd\n", 0],
+  ["printf \"%s\\n\" \"a b\" c | while read l; do echo \"<$l>\"; done", "<a b>\n<c>\n", 0, "<a b>\n<c>\n", 0],
+  ["cd /nonexist; echo $?", "dash: 1: cd: can't cd to /nonexist\n2\n", 0, "bash: line 1: cd: /nonexist: No such file or directory\n1\n", 0],
+  ["cd /etc/passwd; echo $?", "dash: 1: cd: can't cd to /etc/passwd\n2\n", 0, "bash: line 1: cd: /etc/passwd: Not a directory\n1\n", 0],
+  ["export 1a=b; echo after", "dash: 1: export: 1a: bad variable name\n", 2, "bash: line 1: export: `1a=b': not a valid identifier\nafter\n", 0],
+  ["shift 3; echo after", "dash: 1: shift: can't shift that many\n", 2, "after\n", 0],
+  ["test 1 -eq a; echo $?", "dash: 1: test: Illegal number: a\n2\n", 0, "bash: line 1: test: a: integer expression expected\n2\n", 0],
+  ["[ 1 = 1; echo $?", "dash: 1: [: missing ]\n2\n", 0, "bash: line 1: [: missing `]'\n2\n", 0],
+  ["[ a == a ]; echo $?", "dash: 1: [: a: unexpected operator\n2\n", 0, "0\n", 0],
+  ["if [ -d /tmp ] && [ ! -f /tmp ]; then echo dir; fi", "dir\n", 0, "dir\n", 0],
+  ["x=\"a b  c\"; set -- $x; echo $#; set -- \"$x\"; echo $#", "3\n1\n", 0, "3\n1\n", 0],
+  ["for x in; do echo never; done; echo ok", "ok\n", 0, "ok\n", 0],
+  ["while false; do :; done; echo $?", "0\n", 0, "0\n", 0],
+  ["echo $(( 08 ))", "dash: 1: arithmetic expression: expecting EOF: \" 08 \"\n", 2, "bash: line 1: 08: value too great for base (error token is \"08\")\n", 1],
+  ["echo ${x!}", "dash: 1: Bad substitution\n", 2, "bash: line 1: ${x!}: bad substitution\n", 1],
+  ["unset x; echo ${x:?custom message}", "dash: 1: x: custom message\n", 2, "bash: line 1: x: custom message\n", 127],
+  ["f() { echo \"$#:$*\"; }; f \"\" \"\"; f", "2: \n0:\n", 0, "2: \n0:\n", 0],
+];
+
+describe("shell language against real dash and bash", () => {
+  for (const [script, dashOut, dashStatus, bashOut, bashStatus] of LANGUAGE) {
+    it(script.split("\n")[0]!, () => {
+      expect(combined(new Sandbox({ hostname: "vm" }), ["dash", "-c", script])).toEqual({ output: dashOut, status: dashStatus });
+      expect(combined(new Sandbox({ hostname: "vm" }), ["bash", "-c", script])).toEqual({ output: bashOut, status: bashStatus });
+    });
+  }
+});
+
+/** A stub `kubectl exec POD -- cmd...` that runs the command in another sandbox (the pod). */
+function kubectlStub(pods: ReadonlyMap<string, Sandbox>) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const args = ctx.argv.slice(1);
+    const dd = args.indexOf("--");
+    const pod = args.slice(1, dd).find((a) => !a.startsWith("-"))!;
+    const target = pods.get(pod);
+    if (target === undefined) {
+      ctx.stderr.write(`Error from server (NotFound): pods "${pod}" not found\n`);
+      return 1;
+    }
+    const p = target.processes.spawn(args.slice(dd + 1), {
+      stdout: unclosable(ctx.stdout),
+      stderr: unclosable(ctx.stderr),
+      env: new Map([["PATH", PATH]]),
+    });
+    return yield* wait(p.exited);
+  };
+}
+
+function tutorialWorld() {
+  const host = new Sandbox({ hostname: "workstation", files: { "/usr/local/bin/kubectl": { program: "test:kubectl" } } });
+  const pods = new Map<string, Sandbox>();
+  for (const name of ["web-0", "web-1"]) {
+    const pod = new Sandbox({ sim: host.sim, network: host.network, registry: host.registry, hostname: name, ip: `10.244.${pods.size + 1}.6`, files: { "/usr/share/nginx/html": { dir: true } } });
+    pods.set(name, pod);
+  }
+  host.registry.registerProgram("test:kubectl", kubectlStub(pods));
+  return { host, pods };
+}
+
+describe("tutorial command lines", () => {
+  it("loops over pods with kubectl exec and sh -c", () => {
+    const { host, pods } = tutorialWorld();
+    expect(host.run(["bash", "-c", `for i in 0 1; do kubectl exec "web-$i" -- sh -c 'hostname'; done`]).stdout).toBe("web-0\nweb-1\n");
+    expect(host.run(["bash", "-c", `for i in 0 1; do kubectl exec web-$i -- sh -c 'echo "$(hostname)" > /usr/share/nginx/html/index.html'; done`]).status).toBe(0);
+    expect(pods.get("web-0")!.fs().readText("/usr/share/nginx/html/index.html")).toBe("web-0\n");
+    expect(pods.get("web-1")!.fs().readText("/usr/share/nginx/html/index.html")).toBe("web-1\n");
+    const r = host.run(["bash", "-c", `for i in 0 1 2; do echo "myid web-$i";kubectl exec web-$i -- cat /usr/share/nginx/html/index.html; done`]);
+    expect(r.stdout).toBe("myid web-0\nweb-0\nmyid web-1\nweb-1\nmyid web-2\n");
+    expect(r.stderr).toBe(`Error from server (NotFound): pods "web-2" not found\n`);
+    expect(r.status).toBe(1);
+  });
+
+  it("writes and appends files with here-documents", () => {
+    const { host } = tutorialWorld();
+    const script = [
+      "cat <<EOF >./kustomization.yaml",
+      "secretGenerator:",
+      "- name: mysql-pass",
+      "  literals:",
+      "  - password=YOUR_PASSWORD",
+      "EOF",
+      "cat <<EOF >>./kustomization.yaml",
+      "resources:",
+      "  - mysql-deployment.yaml",
+      "  - wordpress-deployment.yaml",
+      "EOF",
+      "",
+    ].join("\n");
+    expect(host.run(["bash", "-c", script], { cwd: "/root" }).status).toBe(0);
+    expect(host.fs().readText("/root/kustomization.yaml")).toBe(
+      "secretGenerator:\n- name: mysql-pass\n  literals:\n  - password=YOUR_PASSWORD\nresources:\n  - mysql-deployment.yaml\n  - wordpress-deployment.yaml\n",
+    );
+    const r = host.run(["sh", "-c", "x=1\ncat <<EOF\nval $x \\$x $(echo sub)\nEOF\ncat <<'EOF'\nlit $x\nEOF\ncat <<-EOF\n\t\tindented\n\tEOF\n"]);
+    expect(r.stdout).toBe("val 1 $x sub\nlit $x\nindented\n");
+  });
+
+  it("chains && with a captured value, stderr redirection and a simulated sleep", () => {
+    const { host } = tutorialWorld();
+    host.fs().writeFile("/tmp/grace", "1800\n");
+    const start = host.sim.now;
+    const r = host.run(["bash", "-c", `grace=$(cat /tmp/grace) \\\n  && echo "Sleeping \${grace} seconds" 1>&2 \\\n  && sleep $grace \\\n  && echo deleted`]);
+    expect(r).toEqual({ status: 0, stdout: "deleted\n", stderr: "Sleeping 1800 seconds\n" });
+    expect(host.sim.now - start).toBe(1_800_000);
+  });
+
+  it("interleaves a background job's output with the foreground as time passes", () => {
+    const { host } = tutorialWorld();
+    const r = host.run(["sh", "-c", "(for i in 1 2 3; do echo a$i; sleep 1; done) &\nsleep 0.5; for i in 1 2 3; do echo b$i; sleep 1; done; wait; echo end"]);
+    expect(r.stdout).toBe("a1\nb1\na2\nb2\na3\nb3\nend\n");
+    expect(host.sim.now).toBe(3500);
+  });
+
+  it("gives $! the background command's pid, and kill and wait report its fate", () => {
+    const { host } = tutorialWorld();
+    const r = host.run(["bash", "-c", "sleep 100 & pid=$!; ps -e | grep -c sleep; kill $pid; wait $pid; echo $?; sleep 5 & wait; echo done"]);
+    expect(r).toEqual({ status: 0, stdout: "1\n143\ndone\n", stderr: "" });
+  });
+});
+
+describe("probe scripts of the tutorial images", () => {
+  const ZOOKEEPER_READY = '#!/usr/bin/env bash\nOK=$(echo ruok | nc 127.0.0.1 $1)\nif [ "$OK" == "imok" ]; then\n    exit 0\nelse\n    exit 1\nfi\n';
+
+  function zookeeperPod(serving: boolean) {
+    const sb = new Sandbox({
+      hostname: "zk-0",
+      files: {
+        "/opt/zookeeper/bin/zookeeper-ready": { content: ZOOKEEPER_READY, mode: 0o755 },
+        "/usr/bin/zookeeper-ready": { symlink: "/opt/zookeeper/bin/zookeeper-ready" },
+      },
+    });
+    if (serving) {
+      // The four-letter-word port: answer ruok with imok (no newline) and close, as ZooKeeper does.
+      sb.host.listen(2181, (conn) => {
+        conn.onData = (d) => {
+          if (String(d).trim() === "ruok") {
+            conn.send("imok");
+            conn.end();
+          }
+        };
+      });
+    }
+    return sb;
+  }
+
+  it("zookeeper-ready passes against a server that answers imok, fails without one", () => {
+    expect(zookeeperPod(true).run(["sh", "-c", "zookeeper-ready 2181"]).status).toBe(0);
+    expect(zookeeperPod(false).run(["sh", "-c", "zookeeper-ready 2181"]).status).toBe(1);
+  });
+
+  it("a removed zookeeper-ready is 'not found' (127), as the liveness probe then sees it", () => {
+    const sb = zookeeperPod(true);
+    expect(sb.run(["rm", "/opt/zookeeper/bin/zookeeper-ready"]).status).toBe(0);
+    expect(sb.run(["sh", "-c", "zookeeper-ready 2181"])).toEqual({ status: 127, stdout: "", stderr: "sh: 1: zookeeper-ready: not found\n" });
+  });
+
+  it("cassandra's ready-probe.sh greps its own line of nodetool status for UN", () => {
+    const probe = '#!/bin/bash\n\nif [[ $(nodetool status | grep $POD_IP) == *"UN"* ]]; then\n  if [[ $DEBUG ]]; then\n    echo "UN";\n  fi\n  exit 0;\nelse\n  if [[ $DEBUG ]]; then\n    echo "Not Up";\n  fi\n  exit 1;\nfi\n';
+    const nodetool = "#!/bin/sh\necho 'Datacenter: DC1-K8Demo'\necho '======================'\necho 'Status=Up/Down'\necho '|/ State=Normal/Leaving/Joining/Moving'\necho '--  Address     Load       Tokens       Owns (effective)  Host ID                               Rack'\necho \"$(cat /tmp/state)  10.244.1.5  83.57 KiB  32           100.0%            e2dd09e6-d9d3-477e-96c5-45094c08db0f  Rack1-K8Demo\"\n";
+    const sb = new Sandbox({ hostname: "cassandra-0", files: { "/ready-probe.sh": { content: probe, mode: 0o755 }, "/usr/bin/nodetool": { content: nodetool, mode: 0o755 } } });
+    sb.fs().writeFile("/tmp/state", "UN");
+    expect(sb.run(["/bin/bash", "-c", "/ready-probe.sh"], { env: { POD_IP: "10.244.1.5", DEBUG: "1" } })).toEqual({ status: 0, stdout: "UN\n", stderr: "" });
+    sb.fs().writeFile("/tmp/state", "UJ");
+    expect(sb.run(["/bin/bash", "-c", "/ready-probe.sh"], { env: { POD_IP: "10.244.1.5" } }).status).toBe(1);
+    expect(sb.run(["/bin/bash", "-c", "/ready-probe.sh"], { env: { POD_IP: "10.244.9.9" } }).status).toBe(1);
+  });
+});
+
+describe("errors in each shell's words", () => {
+  it("reports a missing command with the script's name and line", () => {
+    const sb = new Sandbox();
+    sb.fs().writeFile("/tmp/s.sh", "echo a\n\nfoo\n");
+    expect(sb.run(["sh", "/tmp/s.sh"])).toEqual({ status: 127, stdout: "a\n", stderr: "/tmp/s.sh: 3: foo: not found\n" });
+    expect(sb.run(["bash", "/tmp/s.sh"])).toEqual({ status: 127, stdout: "a\n", stderr: "/tmp/s.sh: line 3: foo: command not found\n" });
+    const bb = new Sandbox({ base: "busybox" });
+    bb.fs().writeFile("/tmp/s.sh", "echo a\n\nfoo\n");
+    expect(bb.run(["sh", "/tmp/s.sh"])).toEqual({ status: 127, stdout: "a\n", stderr: "/tmp/s.sh: line 3: foo: not found\n" });
+    expect(bb.run(["sh", "-c", "foo"])).toEqual({ status: 127, stdout: "", stderr: "sh: foo: not found\n" });
+  });
+
+  it("refuses to run a file without execute permission (126)", () => {
+    const sb = new Sandbox();
+    sb.fs().writeFile("/tmp/s.sh", "echo a\n");
+    expect(sb.run(["sh", "-c", "/tmp/s.sh"])).toEqual({ status: 126, stdout: "", stderr: "sh: 1: /tmp/s.sh: Permission denied\n" });
+    expect(sb.run(["bash", "-c", "/tmp/s.sh"])).toEqual({ status: 126, stdout: "", stderr: "bash: line 1: /tmp/s.sh: Permission denied\n" });
+  });
+
+  it("words syntax errors as dash, bash and busybox do", () => {
+    const sb = new Sandbox();
+    expect(sb.run(["sh", "-c", "if true; then"]).stderr).toBe('sh: 1: Syntax error: end of file unexpected (expecting "fi")\n');
+    expect(sb.run(["sh", "-c", "fi"]).stderr).toBe('sh: 1: Syntax error: "fi" unexpected\n');
+    expect(sb.run(["sh", "-c", "for i in 1 2; echo"]).stderr).toBe('sh: 1: Syntax error: word unexpected (expecting "do")\n');
+    expect(sb.run(["sh", "-c", 'echo "abc']).stderr).toBe("sh: 1: Syntax error: Unterminated quoted string\n");
+    expect(sb.run(["bash", "-c", "fi"])).toEqual({ status: 2, stdout: "", stderr: "bash: -c: line 1: syntax error near unexpected token `fi'\nbash: -c: line 1: `fi'\n" });
+    expect(sb.run(["bash", "-c", "if true; then"]).stderr).toBe("bash: -c: line 2: syntax error: unexpected end of file\n");
+    const bb = new Sandbox({ base: "busybox" });
+    expect(bb.run(["sh", "-c", "if true; then"]).stderr).toBe('sh: syntax error: unexpected end of file (expecting "fi")\n');
+    expect(bb.run(["sh", "-c", "fi"]).stderr).toBe('sh: syntax error: unexpected "fi"\n');
+  });
+
+  it("runs the lines before a syntax error further down a script", () => {
+    const sb = new Sandbox();
+    sb.fs().writeFile("/tmp/e.sh", "echo a\nfi\necho b\n");
+    expect(sb.run(["dash", "/tmp/e.sh"])).toEqual({ status: 2, stdout: "a\n", stderr: '/tmp/e.sh: 2: Syntax error: "fi" unexpected\n' });
+    expect(sb.run(["bash", "/tmp/e.sh"])).toEqual({ status: 2, stdout: "a\n", stderr: "/tmp/e.sh: line 2: syntax error near unexpected token `fi'\n/tmp/e.sh: line 2: `fi'\n" });
+  });
+});
+
+/** A host shell session: the interpreter runs in the context of a process that only sleeps. */
+function hostSession(dialect: "sh" | "bash") {
+  const sb = new Sandbox({ hostname: "workstation" });
+  const { process, stdout, stderr } = sb.spawn(["sleep", "100000"]);
+  const commands: string[] = [];
+  const shell = new ShellInterpreter(process, { dialect, onTopLevelCommand: (s) => commands.push(s) });
+  const run = (source: string): number | undefined => {
+    const task = spawn(sb.sim, shell.run(source));
+    sb.sim.runWhile(() => !task.done, sb.sim.now + 3_600_000);
+    const r = task.result;
+    return r?.ok ? r.value : undefined;
+  };
+  return { sb, shell, run, stdout, stderr, commands };
+}
+
+describe("host shell sessions (ShellInterpreter)", () => {
+  it("keeps variables, functions and the working directory across runs", () => {
+    const h = hostSession("bash");
+    expect(h.run("x=41; greet() { echo \"hello $1\"; }; cd /etc")).toBe(0);
+    expect(h.run("greet $((x+1)); pwd")).toBe(0);
+    expect(h.stdout.text()).toBe("hello 42\n/etc\n");
+    expect(h.shell.cwd).toBe("/etc");
+  });
+
+  it("says whether more lines are needed", () => {
+    const h = hostSession("bash");
+    for (const s of ["echo 'abc", "for i in 1 2; do", "cat <<EOF\nline", "echo a \\", "true &&", "echo a |", "if true; then echo", "echo $(", "f() {"]) {
+      expect(h.shell.isComplete(s), s).toBe(false);
+    }
+    for (const s of ["echo 'abc'", "for i in 1 2; do echo; done", "cat <<EOF\nline\nEOF\n", "fi", ""]) {
+      expect(h.shell.isComplete(s), s).toBe(true);
+    }
+  });
+
+  it("reports each top-level command before it runs, here-document included", () => {
+    const h = hostSession("bash");
+    h.run("echo one; echo two\nfor i in 1 2; do\n  echo $i\ndone\ncat <<EOF\nbody\nEOF\nsleep 1 &\n");
+    expect(h.commands).toEqual(["echo one", "echo two", "for i in 1 2; do\n  echo $i\ndone", "cat <<EOF\nbody\nEOF", "sleep 1 &"]);
+    expect(h.stdout.text()).toBe("one\ntwo\n1\n2\nbody\n");
+  });
+
+  it("words errors as an interactive shell and keeps going", () => {
+    const h = hostSession("bash");
+    expect(h.run("nosuch")).toBe(127);
+    expect(h.run("fi")).toBe(2);
+    expect(h.run("echo still here")).toBe(0);
+    expect(h.stderr.text()).toBe("bash: nosuch: command not found\nbash: syntax error near unexpected token `fi'\n");
+    const d = hostSession("sh");
+    d.run("nosuch\n");
+    d.run("nosuch\n");
+    expect(d.stderr.text()).toBe("sh: 1: nosuch: not found\nsh: 2: nosuch: not found\n");
+  });
+
+  it("ends on exit, running the EXIT trap", () => {
+    const h = hostSession("bash");
+    expect(h.run("trap 'echo bye' EXIT; exit 3")).toBe(3);
+    expect(h.shell.exited).toBe(3);
+    expect(h.stdout.text()).toBe("bye\n");
+  });
+
+  it("lets a background job print while later commands make time pass", () => {
+    const h = hostSession("bash");
+    h.run("(sleep 2; echo late) &");
+    expect(h.stdout.text()).toBe("");
+    h.run("sleep 5; echo after");
+    expect(h.stdout.text()).toBe("late\nafter\n");
+  });
+});

@@ -1,0 +1,254 @@
+import { Sim, Volume, wait, type Proc } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import type { ProcessContext } from "../src/index.js";
+import { httpResponse, serveHttp } from "../src/runtime/http.js";
+import { Sandbox } from "../src/userland/index.js";
+
+const ZOOKEEPER = [{ name: "zookeeper", uid: 1000, gid: 1000 }];
+
+describe("ls", () => {
+  it("shows a volume directory with fsGroup the way the ZooKeeper tutorial does", () => {
+    const sim = new Sim({ seed: 1, startEpochMs: Date.UTC(2016, 11, 5, 20, 45) });
+    const sb = new Sandbox({ sim, hostname: "zk-0", users: ZOOKEEPER });
+    const vol = new Volume(sim, "pv-1");
+    vol.applyFsGroup(1000);
+    sb.rootfs.mount({ path: "/var/lib/zookeeper", volume: vol, subPath: "", readOnly: false });
+    const zk = { uid: 1000, gid: 1000, groups: [1000] };
+    expect(sb.run(["mkdir", "-p", "/var/lib/zookeeper/data/version-2"], { cred: zk }).status).toBe(0);
+    sim.advance(20 * 60_000);
+    expect(sb.run(["ls", "-ld", "/var/lib/zookeeper/data"], { cred: zk }).stdout).toBe("drwxr-sr-x 3 zookeeper zookeeper 4096 Dec  5 20:45 /var/lib/zookeeper/data\n");
+  });
+
+  it("lists one name per line, long format with aligned columns, totals and old dates", () => {
+    const sb = new Sandbox({ users: ZOOKEEPER });
+    const fs = sb.fs();
+    fs.mkdir("/srv/d");
+    fs.writeFile("/srv/d/a.txt", "hello\n");
+    fs.mkdir("/srv/d/sub");
+    fs.writeFile("/srv/d/.hidden", "");
+    fs.writeFile("/srv/d/big", "x".repeat(5000));
+    fs.chown("/srv/d/big", 1000, 1000);
+    expect(sb.run(["ls", "/srv/d"]).stdout).toBe("a.txt\nbig\nsub\n");
+    expect(sb.run(["ls", "-a", "/srv/d"]).stdout).toBe(".\n..\n.hidden\na.txt\nbig\nsub\n");
+    expect(sb.run(["ls", "-l", "/srv/d"]).stdout).toBe(
+      [
+        "total 16",
+        "-rw-r--r-- 1 root      root         6 Jan  1 00:00 a.txt",
+        "-rw-r--r-- 1 zookeeper zookeeper 5000 Jan  1 00:00 big",
+        "drwxr-xr-x 2 root      root      4096 Jan  1 00:00 sub",
+        "",
+      ].join("\n"),
+    );
+    expect(sb.run(["ls", "-lh", "/srv/d/big"]).stdout).toBe("-rw-r--r-- 1 zookeeper zookeeper 4.9K Jan  1 00:00 /srv/d/big\n");
+    // Image files are 30 days older than the clock: still recent. A year later they show the year.
+    sb.sim.advance(400 * 86_400_000);
+    expect(sb.run(["ls", "-l", "/etc/debian_version"]).stdout).toBe("-rw-r--r-- 1 root root 5 Dec  2  2023 /etc/debian_version\n");
+  });
+
+  it("complains like coreutils and like busybox", () => {
+    const sb = new Sandbox();
+    expect(sb.run(["ls", "/nope", "/etc/debian_version"])).toEqual({ status: 2, stdout: "/etc/debian_version\n", stderr: "ls: cannot access '/nope': No such file or directory\n" });
+    expect(sb.run(["ls", "-z"])).toEqual({ status: 2, stdout: "", stderr: "ls: invalid option -- 'z'\nTry 'ls --help' for more information.\n" });
+    const bb = new Sandbox({ base: "busybox" });
+    expect(bb.run(["ls", "/nope"])).toEqual({ status: 1, stdout: "", stderr: "ls: /nope: No such file or directory\n" });
+  });
+});
+
+describe("file tools", () => {
+  it("report missing files and bad operands in coreutils' words", () => {
+    const sb = new Sandbox();
+    sb.fs().mkdir("/tmp/d");
+    sb.fs().writeFile("/tmp/d/f", "x");
+    const cases: [string[], number, string][] = [
+      [["cat", "/x"], 1, "cat: /x: No such file or directory\n"],
+      [["cat", "/tmp/d"], 1, "cat: /tmp/d: Is a directory\n"],
+      [["rm", "/x"], 1, "rm: cannot remove '/x': No such file or directory\n"],
+      [["rm", "/tmp/d"], 1, "rm: cannot remove '/tmp/d': Is a directory\n"],
+      [["rm"], 1, "rm: missing operand\nTry 'rm --help' for more information.\n"],
+      [["mkdir", "/tmp/d"], 1, "mkdir: cannot create directory '/tmp/d': File exists\n"],
+      [["mkdir", "/tmp/x/y"], 1, "mkdir: cannot create directory '/tmp/x/y': No such file or directory\n"],
+      [["rmdir", "/tmp/d"], 1, "rmdir: failed to remove '/tmp/d': Directory not empty\n"],
+      [["cp", "/x", "/tmp"], 1, "cp: cannot stat '/x': No such file or directory\n"],
+      [["cp", "/tmp/d", "/tmp/e"], 1, "cp: -r not specified; omitting directory '/tmp/d'\n"],
+      [["chown", "nobody2", "/tmp/d"], 1, "chown: invalid user: 'nobody2'\n"],
+      [["sleep", "x"], 1, "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n"],
+      [["touch", "/nope/x"], 1, "touch: cannot touch '/nope/x': No such file or directory\n"],
+    ];
+    for (const [argv, status, stderr] of cases) expect(sb.run(argv), argv.join(" ")).toEqual({ status, stdout: "", stderr });
+  });
+
+  it("copy, move, chmod, chown and remove trees", () => {
+    const sb = new Sandbox({ users: ZOOKEEPER });
+    const r = sb.run(["sh", "-c", "mkdir -p /a/b && echo hi > /a/b/f && cp -r /a /c && mv /c/b/f /c/g && chmod 700 /c/g && chown -R zookeeper:zookeeper /c && ls -l /c && rm -rf /a && ls /"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("drwxr-xr-x 2 zookeeper zookeeper 4096 Jan  1 00:00 b\n-rwx------ 1 zookeeper zookeeper    3 Jan  1 00:00 g\n");
+    expect(r.stdout).not.toMatch(/^a$/m);
+    expect(sb.fs().readText("/c/g")).toBe("hi\n");
+  });
+});
+
+describe("text tools", () => {
+  it("grep, sed, cut, tr, sort, uniq, head, tail and wc in pipelines", () => {
+    const sb = new Sandbox();
+    sb.fs().writeFile("/tmp/t", "b 2\na 1\nc 3\na 1\nB 4\n");
+    const run = (s: string) => sb.run(["sh", "-c", s]);
+    expect(run("grep -c a /tmp/t; grep -i b /tmp/t; grep -v -E '^(a|b)' /tmp/t; grep -q zz /tmp/t; echo $?; grep -o '[0-9]' /tmp/t | head -2").stdout).toBe("2\nb 2\nB 4\nc 3\nB 4\n1\n2\n1\n");
+    expect(run("sort /tmp/t | uniq -c; sort -u /tmp/t | wc -l; sort -k2 -n -r /tmp/t | head -1").stdout).toBe("      1 B 4\n      2 a 1\n      1 b 2\n      1 c 3\n4\nB 4\n");
+    expect(run("sed -n 's/^a \\(.\\)/A=\\1/p' /tmp/t; sed '2,4d' /tmp/t; echo x,y,z | cut -d, -f2-; echo hello | tr a-z A-Z; echo a  b | tr -s ' '").stdout).toBe("A=1\nA=1\nb 2\nB 4\ny,z\nHELLO\na b\n");
+    expect(run("tail -n 2 /tmp/t; head -c 3 /tmp/t; echo; wc -l < /tmp/t; wc /tmp/t").stdout).toBe("a 1\nB 4\nb 2\n5\n 5 10 20 /tmp/t\n");
+    expect(run("grep x /nope").stderr).toBe("grep: /nope: No such file or directory\n");
+  });
+});
+
+describe("procps", () => {
+  function zookeeperTree() {
+    const sim = new Sim({ seed: 1, startEpochMs: Date.UTC(2016, 11, 5, 20, 46) });
+    const sb = new Sandbox({ sim, hostname: "zk-0", users: ZOOKEEPER, files: { "/usr/lib/jvm/java-8-openjdk-amd64/bin/java": { program: "test:java" } } });
+    sb.registry.registerProgram("test:java", function* (ctx: ProcessContext): Proc<number> {
+      ctx.stats.sizePages = 1155556;
+      ctx.stats.cpu = 0.01;
+      return yield* wait(ctx.exited);
+    });
+    const zk = { uid: 1000, gid: 1000 };
+    const init = sb.spawn(["sh", "-c", "/usr/lib/jvm/java-8-openjdk-amd64/bin/java -Xmx2G org.apache.zookeeper.server.quorum.QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg; echo java exited $?"], { cred: zk });
+    sim.advance(20 * 60_000);
+    return { sb, zk, init };
+  }
+
+  it("ps -ef and -elf print procps's columns, user names cut to 7 characters and a plus", () => {
+    const { sb, zk } = zookeeperTree();
+    const cmd = "/usr/lib/jvm/java-8-openjdk-amd64/bin/java -Xmx2G org.apache.zookeeper.server.quorum.QuorumPeerMain /usr/bin/../etc/zookeeper/zoo.cfg";
+    expect(sb.run(["ps", "-ef"], { cred: zk }).stdout).toBe(
+      [
+        "UID        PID  PPID  C STIME TTY          TIME CMD",
+        `zookeep+     1     0  0 20:46 ?        00:00:00 sh -c ${cmd}; echo java exited $?`,
+        `zookeep+     2     1  1 20:46 ?        00:00:12 ${cmd}`,
+        "zookeep+     3     0  0 21:06 ?        00:00:00 ps -ef",
+        "",
+      ].join("\n"),
+    );
+    expect(sb.run(["ps", "-elf"], { cred: zk }).stdout).toBe(
+      [
+        "F S UID        PID  PPID  C PRI  NI ADDR SZ WCHAN  STIME TTY          TIME CMD",
+        `4 S zookeep+     1     0  0  80   0 -  1127 -      20:46 ?        00:00:00 sh -c ${cmd}; echo java exited $?`,
+        `0 S zookeep+     2     1  1  80   0 - 1155556 -    20:46 ?        00:00:12 ${cmd}`,
+        "0 R zookeep+     4     0  0  80   0 -  1127 -      21:06 ?        00:00:00 ps -elf",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("pkill java matches the process name, the executable's base name", () => {
+    const { sb, zk, init } = zookeeperTree();
+    expect(sb.run(["pgrep", "-l", "java"], { cred: zk }).stdout).toBe("2 java\n");
+    expect(sb.run(["pkill", "java"], { cred: zk }).status).toBe(0);
+    sb.sim.advance(10);
+    expect(init.stdout.text()).toBe("java exited 143\n");
+    expect(sb.run(["pkill", "java"], { cred: zk }).status).toBe(1);
+    expect(sb.run(["kill", "99"])).toEqual({ status: 1, stdout: "", stderr: "kill: (99): No such process\n" });
+  });
+});
+
+describe("identity and environment", () => {
+  it("hostname reads the canonical name the kubelet writes to /etc/hosts", () => {
+    const sb = new Sandbox({ hostname: "web-0", ip: "10.244.1.6", files: { "/etc/hosts": "127.0.0.1\tlocalhost\n10.244.1.6\tweb-0.nginx.default.svc.cluster.local\tweb-0\n" } });
+    const out = (args: string[]) => sb.run(["hostname", ...args]).stdout;
+    expect(out([])).toBe("web-0\n");
+    expect(out(["-f"])).toBe("web-0.nginx.default.svc.cluster.local\n");
+    expect(out(["-s"])).toBe("web-0\n");
+    expect(out(["-d"])).toBe("nginx.default.svc.cluster.local\n");
+    expect(out(["-i"])).toBe("10.244.1.6\n");
+    expect(out(["-I"])).toBe("10.244.1.6 \n");
+  });
+
+  it("id, whoami, date, env and sleep", () => {
+    const sb = new Sandbox({ users: ZOOKEEPER });
+    const zk = { uid: 1000, gid: 1000, groups: [1000] };
+    expect(sb.run(["id"], { cred: zk }).stdout).toBe("uid=1000(zookeeper) gid=1000(zookeeper) groups=1000(zookeeper)\n");
+    expect(sb.run(["whoami"], { cred: { uid: 4242, gid: 4242 } }).stderr).toBe("whoami: cannot find name for user ID 4242\n");
+    expect(sb.run(["sh", "-c", "date; date -u +%Y-%m-%dT%H:%M:%SZ; date --rfc-3339=seconds"]).stdout).toBe("Mon Jan  1 00:00:00 UTC 2024\n2024-01-01T00:00:00Z\n2024-01-01 00:00:00+00:00\n");
+    expect(sb.run(["env", "-i", "A=1", "env"]).stdout).toBe("A=1\n");
+    expect(sb.run(["env", "nosuch"])).toEqual({ status: 127, stdout: "", stderr: "env: 'nosuch': No such file or directory\n" });
+    const start = sb.sim.now;
+    sb.run(["sh", "-c", "sleep 30; sleep 30s; sleep 1m; sleep 0.5"]);
+    expect(sb.sim.now - start).toBe(120_500);
+  });
+});
+
+describe("network clients", () => {
+  function world() {
+    const dns = { "web-0.nginx.default.svc.cluster.local": "10.244.1.6", "kube-dns.kube-system.svc.cluster.local": "10.0.0.10" };
+    const reverse = { "10.0.0.10": "kube-dns.kube-system.svc.cluster.local" };
+    const client = new Sandbox({ hostname: "dns-test", base: "busybox", ip: "10.244.2.9", dns, reverse, searchDomains: ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"], nameserver: "10.0.0.10" });
+    const server = new Sandbox({ sim: client.sim, network: client.network, registry: client.registry, hostname: "web-0", ip: "10.244.1.6", files: { "/usr/local/bin/web": { program: "test:web" } } });
+    return { client, server };
+  }
+
+  it("nslookup prints busybox 1.28's answer, and its failure", () => {
+    const { client } = world();
+    expect(client.run(["nslookup", "web-0.nginx"])).toEqual({
+      status: 0,
+      stdout: "Server:    10.0.0.10\nAddress 1: 10.0.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: 10.244.1.6\n",
+      stderr: "",
+    });
+    expect(client.run(["nslookup", "web-9.nginx"])).toEqual({
+      status: 1,
+      stdout: "Server:    10.0.0.10\nAddress 1: 10.0.0.10 kube-dns.kube-system.svc.cluster.local\n\n",
+      stderr: "nslookup: can't resolve 'web-9.nginx'\n",
+    });
+  });
+
+  it("nc sends stdin, prints the reply until the peer closes, and reports failures with -v", () => {
+    const { client, server } = world();
+    server.host.listen(2181, (conn) => {
+      conn.onData = (d) => {
+        conn.send(`${String(d).trim() === "ruok" ? "imok" : "?"}`);
+        conn.end();
+      };
+    });
+    const debian = new Sandbox({ sim: client.sim, network: client.network, registry: client.registry, hostname: "zk-1", ip: "10.244.3.3", dns: { "zk-0": "10.244.1.6" } });
+    expect(debian.run(["sh", "-c", "echo ruok | nc zk-0 2181"])).toEqual({ status: 0, stdout: "imok", stderr: "" });
+    expect(debian.run(["nc", "-vz", "zk-0", "2181"]).stderr).toBe("Connection to zk-0 (10.244.1.6) 2181 port [tcp/*] succeeded!\n");
+    expect(debian.run(["nc", "10.244.1.6", "2182"])).toEqual({ status: 1, stdout: "", stderr: "" });
+    expect(debian.run(["nc", "-v", "10.244.1.6", "2182"]).stderr).toBe("nc: connect to 10.244.1.6 port 2182 (tcp) failed: Connection refused\n");
+    expect(debian.run(["nc", "nosuch", "80"]).stderr).toBe('nc: getaddrinfo for host "nosuch" port 80: Name or service not known\n');
+  });
+
+  it("nc -l receives what another nc sends", () => {
+    const { client, server } = world();
+    const listener = server.spawn(["nc", "-l", "-p", "9000"]);
+    client.sim.advance(1);
+    expect(client.run(["sh", "-c", "echo hello | nc -q 0 10.244.1.6 9000"]).status).toBe(0);
+    client.sim.advance(10);
+    expect(listener.stdout.text()).toBe("hello\n");
+  });
+
+  it("curl and wget fetch from an HTTP server and report failures with the real codes", () => {
+    const { client, server } = world();
+    const debian = new Sandbox({ sim: client.sim, network: client.network, registry: client.registry, hostname: "c", ip: "10.244.3.4", dns: { "web-0.nginx": "10.244.1.6" } });
+    const fakeServer = function* (ctx: ProcessContext): Proc<number> {
+      serveHttp(ctx.net, 80, (req) => {
+        if (req.path === "/") return httpResponse(200, "web-0\n", { Server: "test", "Content-Length": "6" });
+        if (req.path === "/old") return httpResponse(301, "", { Location: "/" });
+        return httpResponse(404, "nope\n", { "Content-Length": "5" });
+      });
+      return yield* wait(ctx.exited);
+    };
+    server.registry.registerProgram("test:web", fakeServer);
+    server.spawn(["web"]);
+    client.sim.advance(1);
+    expect(debian.run(["curl", "http://web-0.nginx/"])).toEqual({ status: 0, stdout: "web-0\n", stderr: "" });
+    expect(debian.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}\\n", "http://web-0.nginx/x"]).stdout).toBe("404\n");
+    expect(debian.run(["curl", "-sI", "http://web-0.nginx/"]).stdout).toBe("HTTP/1.1 200 OK\r\nServer: test\r\nContent-Length: 6\r\n\r\n");
+    expect(debian.run(["curl", "-sL", "http://web-0.nginx/old"]).stdout).toBe("web-0\n");
+    expect(debian.run(["curl", "-f", "http://web-0.nginx/x"])).toEqual({ status: 22, stdout: "", stderr: "curl: (22) The requested URL returned error: 404\n" });
+    expect(debian.run(["curl", "http://nosuch/"])).toEqual({ status: 6, stdout: "", stderr: "curl: (6) Could not resolve host: nosuch\n" });
+    expect(debian.run(["curl", "-s", "http://web-0.nginx:81/"])).toEqual({ status: 7, stdout: "", stderr: "" });
+    expect(debian.run(["curl", "http://web-0.nginx:81/"]).stderr).toMatch(/^curl: \(7\) Failed to connect to web-0\.nginx port 81 after \d+ ms: Couldn't connect to server\n$/);
+    client.network.partition([debian.host], [server.host]);
+    expect(debian.run(["curl", "-sS", "-m", "2", "http://web-0.nginx/"])).toEqual({ status: 28, stdout: "", stderr: "curl: (28) Failed to connect to web-0.nginx port 80 after 2000 ms: Timeout was reached\n" });
+    client.network.heal();
+    expect(client.run(["wget", "-qO-", "http://10.244.1.6/"])).toEqual({ status: 0, stdout: "web-0\n", stderr: "" });
+    expect(client.run(["wget", "-qO-", "http://10.244.1.6/x"])).toEqual({ status: 1, stdout: "", stderr: "wget: server returned error: HTTP/1.1 404 Not Found\n" });
+  });
+});

@@ -1,0 +1,275 @@
+import { Code } from "./errors.js";
+import type { Stat } from "./messages.js";
+import type { Txn } from "./txn.js";
+
+/**
+ * The data tree (DataTree.java): znodes with data and stat, ephemerals by session. Writes arrive
+ * only as committed txns (`apply`); reads are the client's getData/exists/getChildren.
+ */
+
+interface MutableStat {
+  czxid: number;
+  mzxid: number;
+  pzxid: number;
+  ctime: number;
+  mtime: number;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+}
+
+class DataNode {
+  /** Children in insertion order; `javaOrder` gives the order a Java HashSet iterates them in. */
+  readonly children = new Set<string>();
+  /** Table size of the child HashSet (new HashSet(8), doubling past 3/4 load); never shrinks. */
+  capacity = 8;
+  constructor(
+    public data: string,
+    readonly stat: MutableStat,
+  ) {}
+
+  addChild(name: string): void {
+    this.children.add(name);
+    if (this.children.size > this.capacity * 0.75) this.capacity *= 2;
+  }
+}
+
+/** A node as written into snapshots and SNAP packets, in tree-walk order. */
+export type SerializedNode = readonly [path: string, data: string, stat: MutableStat];
+
+export interface SnapshotData {
+  /** The last zxid applied to the tree when it was serialized (the snapshot's name). */
+  readonly zxid: number;
+  readonly sessions: readonly (readonly [bigint, number])[];
+  readonly nodes: readonly SerializedNode[];
+}
+
+export class TreeError extends Error {
+  constructor(readonly code: number) {
+    super(`tree error ${code}`);
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 byte length, which is what dataLength counts. */
+export function byteLength(s: string): number {
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
+  return ascii ? s.length : encoder.encode(s).length;
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}
+
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** java.lang.String.hashCode, then HashMap.hash's spreading. */
+function javaHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h ^ (h >>> 16);
+}
+
+function freshStat(zxid: number, time: number, owner: bigint): MutableStat {
+  return { czxid: zxid, mzxid: zxid, pzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner: owner };
+}
+
+export class DataTree {
+  private readonly nodes = new Map<string, DataNode>();
+  private readonly ephemerals = new Map<bigint, Set<string>>();
+  lastProcessedZxid = 0;
+
+  constructor() {
+    const root = new DataNode("", freshStat(0, 0, 0n));
+    this.nodes.set("/", root);
+    this.nodes.set("/zookeeper", new DataNode("", freshStat(0, 0, 0n)));
+    root.addChild("zookeeper");
+    this.nodes.set("/zookeeper/quota", new DataNode("", freshStat(0, 0, 0n)));
+    this.nodes.get("/zookeeper")!.addChild("quota");
+  }
+
+  /** DataTree.getNodeCount: the root is stored under both "" and "/" in Java. */
+  get nodeCount(): number {
+    return this.nodes.size + 1;
+  }
+
+  /** DataTree.approximateDataSize: path lengths plus data lengths over every map entry. */
+  approximateDataSize(): number {
+    let n = 0;
+    for (const [path, node] of this.nodes) n += path.length + byteLength(node.data);
+    return n;
+  }
+
+  get ephemeralCount(): number {
+    let n = 0;
+    for (const s of this.ephemerals.values()) n += s.size;
+    return n;
+  }
+
+  ephemeralsOf(session: bigint): readonly string[] {
+    return [...(this.ephemerals.get(session) ?? [])];
+  }
+
+  has(path: string): boolean {
+    return this.nodes.has(path);
+  }
+
+  /** What PrepRequestProcessor needs to validate a write against the committed tree. */
+  peek(path: string): { version: number; cversion: number; ephemeralOwner: bigint; childCount: number } | undefined {
+    const n = this.nodes.get(path);
+    if (n === undefined) return undefined;
+    return { version: n.stat.version, cversion: n.stat.cversion, ephemeralOwner: n.stat.ephemeralOwner, childCount: n.children.size };
+  }
+
+  statOf(path: string): Stat | undefined {
+    const n = this.nodes.get(path);
+    return n === undefined ? undefined : this.toStat(n);
+  }
+
+  getData(path: string): { data: string; stat: Stat } | undefined {
+    const n = this.nodes.get(path);
+    return n === undefined ? undefined : { data: n.data, stat: this.toStat(n) };
+  }
+
+  /** Children in the order Java's HashSet iterates them: by bucket, then insertion order. */
+  getChildren(path: string): string[] | undefined {
+    const n = this.nodes.get(path);
+    if (n === undefined) return undefined;
+    const mask = n.capacity - 1;
+    const names = [...n.children];
+    const bucket = names.map((c) => javaHash(c) & mask);
+    return names.map((_, i) => i).sort((a, b) => bucket[a]! - bucket[b]! || a - b).map((i) => names[i]!);
+  }
+
+  /** Applies a committed txn (DataTree.processTxn). Returns the error code the txn produced. */
+  apply(txn: Txn): number {
+    let rc: number = Code.OK;
+    try {
+      switch (txn.type) {
+        case "create":
+          this.createNode(txn.path, txn.data, txn.ephemeral ? txn.session : 0n, txn.parentCVersion, txn.zxid, txn.time);
+          break;
+        case "delete":
+          this.deleteNode(txn.path, txn.zxid);
+          break;
+        case "setData": {
+          const n = this.nodes.get(txn.path);
+          if (n === undefined) throw new TreeError(Code.NONODE);
+          n.data = txn.data;
+          n.stat.version = txn.version;
+          n.stat.mzxid = txn.zxid;
+          n.stat.mtime = txn.time;
+          break;
+        }
+        case "closeSession":
+          for (const path of this.ephemerals.get(txn.session) ?? []) this.deleteNode(path, txn.zxid);
+          this.ephemerals.delete(txn.session);
+          break;
+        case "error":
+          rc = txn.err;
+          break;
+        case "createSession":
+          break;
+      }
+    } catch (e) {
+      // Replaying over a fuzzy snapshot can meet txns already reflected in it.
+      if (!(e instanceof TreeError)) throw e;
+      rc = e.code;
+    }
+    if (txn.zxid > this.lastProcessedZxid) this.lastProcessedZxid = txn.zxid;
+    return rc;
+  }
+
+  private createNode(path: string, data: string, owner: bigint, parentCVersion: number, zxid: number, time: number): void {
+    const parent = this.nodes.get(parentOf(path));
+    if (parent === undefined) throw new TreeError(Code.NONODE);
+    const name = nameOf(path);
+    if (parent.children.has(name)) throw new TreeError(Code.NODEEXISTS);
+    // The txn carries the cversion the leader prepared; -1 (never written by us) means "bump it".
+    parent.stat.cversion = parentCVersion === -1 ? parent.stat.cversion + 1 : parentCVersion;
+    parent.stat.pzxid = zxid;
+    parent.addChild(name);
+    this.nodes.set(path, new DataNode(data, freshStat(zxid, time, owner)));
+    if (owner !== 0n) {
+      let set = this.ephemerals.get(owner);
+      if (set === undefined) this.ephemerals.set(owner, (set = new Set()));
+      set.add(path);
+    }
+  }
+
+  /** 3.4 deleteNode: the parent's pzxid moves, its cversion does not. */
+  private deleteNode(path: string, zxid: number): void {
+    const node = this.nodes.get(path);
+    if (node === undefined) throw new TreeError(Code.NONODE);
+    this.nodes.delete(path);
+    const parent = this.nodes.get(parentOf(path));
+    if (parent === undefined) throw new TreeError(Code.NONODE);
+    parent.children.delete(nameOf(path));
+    parent.stat.pzxid = zxid;
+    const owner = node.stat.ephemeralOwner;
+    if (owner !== 0n) this.ephemerals.get(owner)?.delete(path);
+  }
+
+  private toStat(n: DataNode): Stat {
+    const s = n.stat;
+    return {
+      czxid: s.czxid,
+      mzxid: s.mzxid,
+      pzxid: s.pzxid,
+      ctime: s.ctime,
+      mtime: s.mtime,
+      version: s.version,
+      cversion: s.cversion,
+      aversion: s.aversion,
+      ephemeralOwner: s.ephemeralOwner,
+      dataLength: byteLength(n.data),
+      numChildren: n.children.size,
+    };
+  }
+
+  /** Nodes in tree-walk order with children in Java iteration order, as serializeNode writes them. */
+  serializeNodes(): SerializedNode[] {
+    const out: SerializedNode[] = [];
+    const walk = (path: string) => {
+      const n = this.nodes.get(path)!;
+      out.push([path, n.data, { ...n.stat }]);
+      for (const c of this.getChildren(path)!) walk(path === "/" ? `/${c}` : `${path}/${c}`);
+    };
+    walk("/");
+    return out;
+  }
+
+  static fromSnapshot(snap: SnapshotData): DataTree {
+    const t = new DataTree();
+    t.nodes.clear();
+    for (const [path, data, stat] of snap.nodes) {
+      const node = new DataNode(data, { ...stat });
+      t.nodes.set(path, node);
+      if (path !== "/") t.nodes.get(parentOf(path))?.addChild(nameOf(path));
+      if (stat.ephemeralOwner !== 0n) {
+        let set = t.ephemerals.get(stat.ephemeralOwner);
+        if (set === undefined) t.ephemerals.set(stat.ephemeralOwner, (set = new Set()));
+        set.add(path);
+      }
+    }
+    t.lastProcessedZxid = snap.zxid;
+    return t;
+  }
+
+  /** Every node's path, data and stat in a canonical order: equal trees give equal digests. */
+  digest(): string {
+    const parts: string[] = [];
+    for (const path of [...this.nodes.keys()].sort()) {
+      const n = this.nodes.get(path)!;
+      const s = n.stat;
+      parts.push(`${path}=${n.data}|${s.czxid},${s.mzxid},${s.pzxid},${s.version},${s.cversion},${s.ephemeralOwner}`);
+    }
+    return parts.join("\n");
+  }
+}

@@ -1,0 +1,23 @@
+export { makeZxid, epochOf, counterOf, hex } from "./zxid.js";
+export { Code, codeMessage, exceptionClass } from "./errors.js";
+export { pathError } from "./paths.js";
+export { DataTree, byteLength, type SnapshotData, type SerializedNode } from "./datatree.js";
+export { ZkDatabase, COMMIT_LOG_COUNT } from "./database.js";
+export { describeTxn, type Txn, type TxnHeader, type TxnBody } from "./txn.js";
+export { FastLeaderElection, beats, FINALIZE_WAIT, MAX_NOTIFICATION_INTERVAL, type Vote } from "./election.js";
+export { QuorumPeer, type PeerConfig, type PeerState, type RandomSource } from "./peer.js";
+export { firstSessionId } from "./sessions.js";
+export type { DiskReader, Loaded, Input, Effect, TimerName, LogLevel } from "./io.js";
+export {
+  isWrite,
+  type ServerState,
+  type Notification,
+  type Stat,
+  type Request,
+  type WriteRequest,
+  type ReadRequest,
+  type Result,
+  type ClientPacket,
+  type ServerPacket,
+  type QuorumPacket,
+} from "./messages.js";

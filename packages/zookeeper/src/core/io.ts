@@ -1,0 +1,65 @@
+import type { ZkDatabase } from "./database.js";
+import type { SnapshotData } from "./datatree.js";
+import type { ClientPacket, Notification, QuorumPacket, Request, ServerPacket } from "./messages.js";
+import type { Txn } from "./txn.js";
+
+/** Timers a peer keeps; setting one again re-arms it. */
+export type TimerName = "election" | "tick" | "initLimit" | "learnerRead" | "connectRetry" | "sessions";
+
+/** What a peer's data directory holds once recovered (FileTxnSnapLog.restore + the epoch files). */
+export interface Loaded {
+  readonly db: ZkDatabase;
+  readonly currentEpoch: number;
+  readonly acceptedEpoch: number;
+}
+
+/**
+ * Reading the data directory, which the core does synchronously when it (re)loads its database:
+ * at start, whenever it leaves a role (3.4.10 clears and reloads the database on every
+ * ZooKeeperServer shutdown), and after truncating its log to a leader's TRUNC.
+ */
+export interface DiskReader {
+  load(truncateTo?: number): Loaded;
+}
+
+export type Input =
+  | { readonly kind: "start" }
+  | { readonly kind: "timer"; readonly timer: TimerName }
+  | { readonly kind: "notification"; readonly n: Notification }
+  /** The follower's connection to the leader opened. */
+  | { readonly kind: "linkUp"; readonly link: number }
+  /** The leader accepted a learner's connection (the host numbers these links). */
+  | { readonly kind: "linkAccepted"; readonly link: number; readonly remote: string }
+  | { readonly kind: "linkDown"; readonly link: number; readonly reason: string }
+  | { readonly kind: "packet"; readonly link: number; readonly packet: QuorumPacket }
+  /** Every appended txn up to this zxid is durable (or, with forceSync=no, written). */
+  | { readonly kind: "logged"; readonly zxid: number }
+  | { readonly kind: "clientConnect"; readonly cnxn: number; readonly remote: string; readonly packet: Extract<ClientPacket, { type: "connect" }> }
+  | { readonly kind: "clientRequest"; readonly cnxn: number; readonly xid: number; readonly req: Request }
+  | { readonly kind: "clientClosed"; readonly cnxn: number };
+
+export type LogLevel = "INFO" | "WARN" | "ERROR";
+
+export type Effect =
+  | { readonly kind: "notify"; readonly to: number; readonly n: Notification }
+  | { readonly kind: "setTimer"; readonly timer: TimerName; readonly ms: number }
+  | { readonly kind: "cancelTimer"; readonly timer: TimerName }
+  /** Open (or close) the quorum port: a leader listens on it while leading. */
+  | { readonly kind: "listenQuorum"; readonly open: boolean }
+  | { readonly kind: "connectLeader"; readonly link: number; readonly sid: number; readonly timeoutMs: number }
+  | { readonly kind: "send"; readonly link: number; readonly packet: QuorumPacket }
+  | { readonly kind: "closeLink"; readonly link: number }
+  /** Append to the txn log and make durable; completion comes back as a `logged` input. */
+  | { readonly kind: "append"; readonly txns: readonly Txn[] }
+  /** The next append starts a new log file. */
+  | { readonly kind: "rollLog" }
+  /** Write a snapshot; `truncateLogs` drops logged txns past it (a leader's SNAP replaces them). */
+  | { readonly kind: "snapshot"; readonly data: SnapshotData; readonly truncateLogs: boolean }
+  | { readonly kind: "writeEpoch"; readonly file: "currentEpoch" | "acceptedEpoch"; readonly value: number }
+  | { readonly kind: "reply"; readonly cnxn: number; readonly packet: ServerPacket }
+  | { readonly kind: "closeClient"; readonly cnxn: number }
+  | { readonly kind: "log"; readonly level: LogLevel; readonly thread: string; readonly at: string; readonly msg: string }
+  /** An observable event for checkers; recorded as `zk.<type>`. */
+  | { readonly kind: "trace"; readonly type: string; readonly data: Readonly<Record<string, unknown>> }
+  /** System.exit(status): the server found its state impossible to continue from. */
+  | { readonly kind: "fatal"; readonly status: number };

@@ -1,0 +1,97 @@
+import type { SnapshotData } from "./datatree.js";
+import type { Txn } from "./txn.js";
+
+/** Peer states as FastLeaderElection and QuorumPeer name them (observers are not modelled). */
+export type ServerState = "LOOKING" | "FOLLOWING" | "LEADING";
+
+/** A FastLeaderElection notification (message format version 1). */
+export interface Notification {
+  /** Proposed leader. */
+  readonly leader: number;
+  /** Proposed leader's last logged zxid. */
+  readonly zxid: number;
+  /** The sender's logical clock (election round). */
+  readonly round: number;
+  readonly state: ServerState;
+  readonly sid: number;
+  /** Proposed leader's epoch. */
+  readonly peerEpoch: number;
+}
+
+// ---- client protocol ------------------------------------------------------------------------
+
+export interface Stat {
+  readonly czxid: number;
+  readonly mzxid: number;
+  readonly pzxid: number;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly ephemeralOwner: bigint;
+  readonly dataLength: number;
+  readonly numChildren: number;
+}
+
+export type WriteRequest =
+  | { readonly op: "create"; readonly path: string; readonly data: string; readonly ephemeral: boolean; readonly sequential: boolean }
+  | { readonly op: "delete"; readonly path: string; readonly version: number }
+  | { readonly op: "setData"; readonly path: string; readonly data: string; readonly version: number }
+  | { readonly op: "closeSession" };
+
+export type ReadRequest =
+  | { readonly op: "getData"; readonly path: string }
+  | { readonly op: "exists"; readonly path: string }
+  | { readonly op: "getChildren"; readonly path: string }
+  | { readonly op: "getChildren2"; readonly path: string }
+  | { readonly op: "sync"; readonly path: string }
+  | { readonly op: "ping" };
+
+export type Request = WriteRequest | ReadRequest;
+
+export function isWrite(r: Request): r is WriteRequest {
+  return r.op === "create" || r.op === "delete" || r.op === "setData" || r.op === "closeSession";
+}
+
+export type Result =
+  | { readonly path: string }
+  | { readonly data: string; readonly stat: Stat }
+  | { readonly stat: Stat | null }
+  | { readonly children: readonly string[]; readonly stat?: Stat };
+
+/** Client → server. */
+export type ClientPacket =
+  | {
+      readonly type: "connect";
+      readonly lastZxidSeen: number;
+      readonly timeout: number;
+      /** 0n asks for a new session. */
+      readonly sessionId: bigint;
+      readonly passwd: string;
+    }
+  | { readonly type: "request"; readonly xid: number; readonly req: Request };
+
+/** Server → client. */
+export type ServerPacket =
+  | { readonly type: "connected"; readonly timeout: number; readonly sessionId: bigint; readonly passwd: string }
+  | { readonly type: "reply"; readonly xid: number; readonly zxid: number; readonly err: number; readonly result?: Result };
+
+// ---- quorum protocol (Leader.java packet types) ---------------------------------------------
+
+export type QuorumPacket =
+  | { readonly type: "FOLLOWERINFO"; readonly sid: number; /** makeZxid(acceptedEpoch, 0) */ readonly zxid: number }
+  | { readonly type: "LEADERINFO"; /** makeZxid(newEpoch, 0) */ readonly zxid: number }
+  | { readonly type: "ACKEPOCH"; /** last logged zxid */ readonly zxid: number; /** currentEpoch, or -1 if already acked this epoch */ readonly epoch: number }
+  | { readonly type: "DIFF"; readonly zxid: number }
+  | { readonly type: "TRUNC"; readonly zxid: number }
+  | { readonly type: "SNAP"; readonly zxid: number; readonly snapshot: SnapshotData }
+  | { readonly type: "NEWLEADER"; readonly zxid: number }
+  | { readonly type: "UPTODATE" }
+  | { readonly type: "PROPOSAL"; readonly txn: Txn }
+  | { readonly type: "ACK"; readonly zxid: number }
+  | { readonly type: "COMMIT"; readonly zxid: number }
+  /** Leader → follower carries lastProposed; follower → leader carries its clients' session touches. */
+  | { readonly type: "PING"; readonly zxid: number; readonly touches?: readonly (readonly [bigint, number])[] }
+  | { readonly type: "REQUEST"; readonly session: bigint; readonly cxid: number; readonly req: WriteRequest | { readonly op: "createSession"; readonly timeout: number } }
+  | { readonly type: "REVALIDATE"; readonly session: bigint; readonly timeout: number; readonly valid?: boolean };

@@ -1,0 +1,383 @@
+import type { ZkDatabase } from "./database.js";
+import { FastLeaderElection, type ElectionHost, type Vote } from "./election.js";
+import { Follower } from "./follower.js";
+import type { DiskReader, Effect, Input, LogLevel, TimerName } from "./io.js";
+import { Leader } from "./leader.js";
+import type { Notification, QuorumPacket, ServerState } from "./messages.js";
+import type { Cnxn, ZkServer } from "./server.js";
+import { Standalone } from "./standalone.js";
+import type { Txn } from "./txn.js";
+import { hex } from "./zxid.js";
+
+export interface PeerConfig {
+  readonly sid: number;
+  /** Voting members' ids. A standalone server has none but itself and never elects. */
+  readonly voters: readonly number[];
+  readonly standalone: boolean;
+  readonly tickTime: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  readonly minSessionTimeout: number;
+  readonly maxSessionTimeout: number;
+  readonly snapCount: number;
+  readonly clientPort: number;
+  /** For the "Created server with ..." line: the txn log and snapshot directories. */
+  readonly logDir: string;
+  readonly snapDir: string;
+  /** "key=value" lines a starting ZooKeeperServer logs as "Server environment:" (java.version, ...). */
+  readonly environment: readonly string[];
+}
+
+export interface RandomSource {
+  /** Uniform integer in [min, max]. */
+  int(min: number, max: number): number;
+}
+
+/** Roles implement this; the peer routes network, disk and timer inputs to the current one. */
+export interface Role {
+  packet(link: number, packet: QuorumPacket): void;
+  linkUp(link: number): void;
+  linkAccepted(link: number, remote: string): void;
+  linkDown(link: number, reason: string): void;
+  timer(name: TimerName): void;
+  logged(zxid: number): void;
+  /** Tear down without reloading (the peer does that). */
+  shutdown(): void;
+  readonly server: ZkServer;
+}
+
+export type PeerState = ServerState | "STANDALONE";
+
+/**
+ * QuorumPeer as a pure state machine: `step(input, now)` returns the effects to carry out. It owns
+ * the election, the current role (leader, follower, standalone) and the client connections, and
+ * reloads its database from disk whenever a role ends, as 3.4.10 does.
+ */
+export class QuorumPeer implements ElectionHost {
+  state: PeerState = "LOOKING";
+  db!: ZkDatabase;
+  currentEpoch = 0;
+  acceptedEpoch = 0;
+  /** The vote this peer reports while not LOOKING (getCurrentVote). */
+  currentVote: Vote = { leader: -1, zxid: -1, round: 0, peerEpoch: -1, state: "LOOKING" };
+  readonly election: FastLeaderElection;
+  role: Role | undefined;
+  readonly cnxns = new Map<number, Cnxn>();
+  /** Simulated wall-clock ms of the step being processed. */
+  now = 0;
+  private out: Effect[] = [];
+  private electionStarted = 0;
+  private nextLink = 1;
+  private stopped = false;
+  /** SyncRequestProcessor: txns logged since the last snapshot, and this run's random roll. */
+  private logCount = 0;
+  private randRoll = 0;
+
+  constructor(
+    readonly config: PeerConfig,
+    private readonly disk: DiskReader,
+    readonly random: RandomSource,
+  ) {
+    this.election = new FastLeaderElection(this);
+  }
+
+  get sid(): number {
+    return this.config.sid;
+  }
+
+  get voters(): readonly number[] {
+    return this.config.voters;
+  }
+
+  get peerThread(): string {
+    return `QuorumPeer[myid=${this.sid}]/0.0.0.0:${this.config.clientPort}`;
+  }
+
+  get factoryThread(): string {
+    return `NIOServerCxn.Factory:0.0.0.0/0.0.0.0:${this.config.clientPort}`;
+  }
+
+  /** Whether client requests are served (a leader or follower that finished syncing). */
+  get serving(): boolean {
+    return this.role?.server.running ?? false;
+  }
+
+  /** srvr's Mode line. */
+  get mode(): "leader" | "follower" | "standalone" | undefined {
+    if (!this.serving) return undefined;
+    return this.state === "LEADING" ? "leader" : this.state === "FOLLOWING" ? "follower" : "standalone";
+  }
+
+  /** mntr's leader-only figures. */
+  followerCounts(): { followers: number; synced: number } | undefined {
+    return this.role instanceof Leader ? this.role.followerCounts() : undefined;
+  }
+
+  step(input: Input, now: number): Effect[] {
+    this.now = now;
+    if (!this.stopped) this.handle(input);
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  /** Stops everything (SIGTERM): clients and links are closed, nothing more is done. */
+  shutdown(now: number): Effect[] {
+    this.now = now;
+    if (!this.stopped) {
+      this.role?.shutdown();
+      this.role = undefined;
+      this.election.stop();
+      this.closeAllClients();
+      this.stopped = true;
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private handle(input: Input): void {
+    switch (input.kind) {
+      case "start":
+        this.load();
+        if (this.config.standalone) this.becomeStandalone();
+        else this.lookForLeader();
+        return;
+      case "notification":
+        this.onNotification(input.n);
+        return;
+      case "timer":
+        if (input.timer === "election") this.election.timeout();
+        else this.role?.timer(input.timer);
+        return;
+      case "linkUp":
+        this.role?.linkUp(input.link);
+        return;
+      case "linkAccepted":
+        if (this.role === undefined) this.emit({ kind: "closeLink", link: input.link });
+        else this.role.linkAccepted(input.link, input.remote);
+        return;
+      case "linkDown":
+        this.role?.linkDown(input.link, input.reason);
+        return;
+      case "packet":
+        this.role?.packet(input.link, input.packet);
+        return;
+      case "logged":
+        this.role?.logged(input.zxid);
+        return;
+      case "clientConnect": {
+        const cnxn: Cnxn = { id: input.cnxn, remote: input.remote, session: 0n, timeout: 0 };
+        this.cnxns.set(input.cnxn, cnxn);
+        if (!this.serving) return this.refuse(cnxn);
+        this.role!.server.connect(cnxn, input.packet);
+        return;
+      }
+      case "clientRequest": {
+        const cnxn = this.cnxns.get(input.cnxn);
+        if (cnxn === undefined) return;
+        if (!this.serving || cnxn.session === 0n) return this.refuse(cnxn);
+        this.role!.server.request(cnxn, input.xid, input.req);
+        return;
+      }
+      case "clientClosed":
+        this.cnxns.delete(input.cnxn);
+        return;
+    }
+  }
+
+  /** NIOServerCnxn.readConnectRequest on a server that is not running. */
+  private refuse(cnxn: Cnxn): void {
+    this.log("WARN", this.factoryThread, "NIOServerCnxn@373", `Exception causing close of session 0x${hex(cnxn.session)} due to java.io.IOException: ZooKeeperServer not running`);
+    this.closeCnxn(cnxn.id);
+  }
+
+  // ---- election ---------------------------------------------------------------------------
+
+  private lookForLeader(): void {
+    this.setState("LOOKING");
+    this.electionStarted = this.now;
+    this.election.start(this.db.lastProcessedZxid, this.currentEpoch);
+  }
+
+  private onNotification(n: Notification): void {
+    this.log("INFO", `WorkerReceiver[myid=${this.sid}]`, "FastLeaderElection@600",
+      `Notification: 1 (message format version), ${n.leader} (n.leader), 0x${hex(n.zxid)} (n.zxid), 0x${hex(n.round)} (n.round), ${n.state} (n.state), ${n.sid} (n.sid), 0x${hex(n.peerEpoch)} (n.peerEpoch) ${this.state} (my state)`);
+    if (this.config.standalone) return;
+    if (this.state === "LOOKING") {
+      this.election.receive(n);
+      if (this.state === "LOOKING" && n.state === "LOOKING" && n.round < this.election.logicalclock) {
+        const v = this.election.proposal;
+        this.send(n.sid, { leader: v.leader, zxid: v.zxid, round: this.election.logicalclock, state: "LOOKING", sid: this.sid, peerEpoch: v.peerEpoch });
+      }
+    } else if (n.state === "LOOKING") {
+      // Tell a lagging peer who leads (WorkerReceiver's reply when not LOOKING).
+      const v = this.currentVote;
+      this.send(n.sid, { leader: v.leader, zxid: v.zxid, round: v.round, state: this.state as ServerState, sid: this.sid, peerEpoch: v.peerEpoch });
+    }
+  }
+
+  send(to: number, n: Notification): void {
+    this.emit({ kind: "notify", to, n });
+  }
+
+  setElectionTimer(ms: number): void {
+    this.emit({ kind: "setTimer", timer: "election", ms });
+  }
+
+  containsQuorum(sids: Iterable<number>): boolean {
+    const set = new Set<number>();
+    for (const s of sids) if (this.voters.includes(s)) set.add(s);
+    return set.size > Math.floor(this.voters.length / 2);
+  }
+
+  info(thread: "peer" | "receiver", at: string, msg: string): void {
+    this.log("INFO", thread === "peer" ? this.peerThread : `WorkerReceiver[myid=${this.sid}]`, at, msg);
+  }
+
+  decided(vote: Vote): void {
+    this.emit({ kind: "cancelTimer", timer: "election" });
+    this.currentVote = vote;
+    if (vote.leader === this.sid) this.becomeLeader();
+    else this.becomeFollower(vote.leader);
+  }
+
+  /** How long the election took, for "LEADER ELECTION TOOK". */
+  get electionTook(): number {
+    return this.now - this.electionStarted;
+  }
+
+  // ---- roles ------------------------------------------------------------------------------
+
+  private becomeLeader(): void {
+    this.setState("LEADING");
+    this.startRole();
+    this.role = new Leader(this);
+  }
+
+  private becomeFollower(leader: number): void {
+    this.setState("FOLLOWING");
+    this.startRole();
+    this.role = new Follower(this, leader);
+  }
+
+  private becomeStandalone(): void {
+    this.setState("STANDALONE");
+    this.startRole();
+    this.role = new Standalone(this);
+  }
+
+  private startRole(): void {
+    this.logCount = 0;
+    this.randRoll = this.random.int(0, Math.max(0, Math.floor(this.config.snapCount / 2) - 1));
+  }
+
+  /** The role ended (lost its leader, lost its quorum, timed out): reload and elect again. */
+  roleEnded(truncateTo?: number): void {
+    this.role?.shutdown();
+    this.role = undefined;
+    this.closeAllClients();
+    this.load(truncateTo);
+    this.lookForLeader();
+  }
+
+  /** Reloads the database from disk (3.4.10 clears it on every ZooKeeperServer shutdown). */
+  load(truncateTo?: number): void {
+    const loaded = this.disk.load(truncateTo);
+    this.db = loaded.db;
+    this.currentEpoch = loaded.currentEpoch;
+    this.acceptedEpoch = loaded.acceptedEpoch;
+    this.trace("recover", { sid: this.sid, zxid: this.db.lastProcessedZxid, currentEpoch: this.currentEpoch });
+  }
+
+  /** Replaces the database with a leader's (a SNAP during sync). */
+  replaceDb(db: ZkDatabase): void {
+    this.db = db;
+  }
+
+  setState(state: PeerState): void {
+    this.state = state;
+    if (state !== "STANDALONE") this.log("INFO", this.peerThread, state === "LOOKING" ? "QuorumPeer@909" : state === "LEADING" ? "QuorumPeer@991" : "QuorumPeer@979", state);
+    this.trace("role", { sid: this.sid, role: state, epoch: this.currentEpoch });
+  }
+
+  setCurrentEpoch(e: number): void {
+    this.currentEpoch = e;
+    this.emit({ kind: "writeEpoch", file: "currentEpoch", value: e });
+  }
+
+  setAcceptedEpoch(e: number): void {
+    this.acceptedEpoch = e;
+    this.emit({ kind: "writeEpoch", file: "acceptedEpoch", value: e });
+  }
+
+  /** QuorumPeer.updateElectionVote: report the new epoch to peers that come looking. */
+  updateElectionVote(epoch: number): void {
+    this.currentVote = { ...this.currentVote, peerEpoch: epoch };
+  }
+
+  /** SyncRequestProcessor: log, and roll + snapshot every snapCount/2 + randRoll txns. */
+  appendTxns(txns: readonly Txn[]): void {
+    if (txns.length === 0) return;
+    this.emit({ kind: "append", txns });
+    this.logCount += txns.length;
+    if (this.logCount > Math.floor(this.config.snapCount / 2) + this.randRoll) {
+      this.randRoll = this.random.int(0, Math.max(0, Math.floor(this.config.snapCount / 2) - 1));
+      this.logCount = 0;
+      this.emit({ kind: "rollLog" });
+      this.emit({ kind: "snapshot", data: this.db.snapshot(), truncateLogs: false });
+    }
+  }
+
+  newLink(): number {
+    return this.nextLink++;
+  }
+
+  // ---- clients ----------------------------------------------------------------------------
+
+  closeCnxn(id: number): void {
+    if (!this.cnxns.delete(id)) return;
+    this.emit({ kind: "closeClient", cnxn: id });
+  }
+
+  /** cnxnFactory.closeAll(): a server that stops serving drops every client connection. */
+  private closeAllClients(): void {
+    for (const id of [...this.cnxns.keys()]) this.closeCnxn(id);
+  }
+
+  /** The session a connection belongs to (0n before one is established). */
+  sessionOf(cnxn: number): bigint {
+    return this.cnxns.get(cnxn)?.session ?? 0n;
+  }
+
+  // ---- effects ----------------------------------------------------------------------------
+
+  emit(e: Effect): void {
+    this.out.push(e);
+  }
+
+  log(level: LogLevel, thread: string, at: string, msg: string): void {
+    this.out.push({ kind: "log", level, thread, at, msg });
+  }
+
+  trace(type: string, data: Readonly<Record<string, unknown>>): void {
+    this.out.push({ kind: "trace", type, data });
+  }
+
+  fatal(status: number): void {
+    this.out.push({ kind: "fatal", status });
+    this.stopped = true;
+  }
+
+  logEnvironment(): void {
+    const thread = this.config.standalone ? "main" : this.peerThread;
+    for (const line of this.config.environment) this.log("INFO", thread, "Environment@100", `Server environment:${line}`);
+  }
+
+  /** The "Created server with ..." line both roles print when their ZooKeeperServer starts. */
+  logCreatedServer(): void {
+    const c = this.config;
+    this.log("INFO", c.standalone ? "main" : this.peerThread, "ZooKeeperServer@173",
+      `Created server with tickTime ${c.tickTime} minSessionTimeout ${c.minSessionTimeout} maxSessionTimeout ${c.maxSessionTimeout} datadir ${c.logDir}/version-2 snapdir ${c.snapDir}/version-2`);
+  }
+}

@@ -1,0 +1,178 @@
+import { Code } from "./errors.js";
+import { isWrite, type ClientPacket, type Request, type Result } from "./messages.js";
+import type { QuorumPeer } from "./peer.js";
+import type { Submission } from "./processor.js";
+import { firstSessionId } from "./sessions.js";
+import { describeTxn, type Txn } from "./txn.js";
+import { hex } from "./zxid.js";
+
+/** A client request waiting its turn (CommitProcessor's queue): reads wait behind earlier writes. */
+interface Pending {
+  readonly cnxn: number;
+  readonly session: bigint;
+  readonly xid: number;
+  readonly req: Request | { readonly op: "createSession"; readonly timeout: number };
+  /** Set when the write committed: the reply goes out once everything before it has. */
+  done?: { zxid: number; err: number; result?: Result };
+}
+
+/** How a role gets a write into the ensemble: the leader prepares it, a follower forwards it. */
+export interface WritePath {
+  submit(session: bigint, cxid: number, req: Submission): void;
+  /** Checks a reconnecting client's session; answers through `ZkServer.finishSessionInit`. */
+  revalidate(cnxn: number, session: bigint, timeout: number): void;
+  /** A request on a session: the leader extends it, a follower reports it with its next ping. */
+  touch(session: bigint, timeout: number): void;
+}
+
+export interface Cnxn {
+  readonly id: number;
+  readonly remote: string;
+  session: bigint;
+  timeout: number;
+}
+
+/**
+ * The client-facing part of a running ZooKeeperServer (leader, follower or standalone): session
+ * establishment, the per-server request queue, applying committed txns and answering the
+ * client that issued them. Created when a role starts; `running` once the role may serve.
+ */
+export class ZkServer {
+  running = false;
+  private readonly queue: Pending[] = [];
+  private nextSession: bigint;
+
+  constructor(
+    private readonly peer: QuorumPeer,
+    readonly path: WritePath,
+    sessionSid: number,
+    readonly commitThread: string,
+  ) {
+    this.nextSession = firstSessionId(sessionSid, peer.now);
+  }
+
+  newSessionId(): bigint {
+    return this.nextSession++;
+  }
+
+  connect(cnxn: Cnxn, packet: Extract<ClientPacket, { type: "connect" }>): void {
+    const cfg = this.peer.config;
+    const timeout = Math.min(Math.max(packet.timeout, cfg.minSessionTimeout), cfg.maxSessionTimeout);
+    cnxn.timeout = timeout;
+    const factory = this.peer.factoryThread;
+    if (packet.sessionId === 0n) {
+      this.peer.log("INFO", factory, "ZooKeeperServer@964", `Client attempting to establish new session at ${cnxn.remote}`);
+      const id = this.newSessionId();
+      cnxn.session = id;
+      this.queue.push({ cnxn: cnxn.id, session: id, xid: 0, req: { op: "createSession", timeout } });
+      this.path.submit(id, 0, { op: "createSession", timeout });
+    } else {
+      this.peer.log("INFO", factory, "ZooKeeperServer@942", `Client attempting to renew session 0x${hex(packet.sessionId)} at ${cnxn.remote}`);
+      cnxn.session = packet.sessionId;
+      this.path.revalidate(cnxn.id, packet.sessionId, timeout);
+    }
+  }
+
+  /** ZooKeeperServer.finishSessionInit. */
+  finishSessionInit(cnxnId: number, valid: boolean): void {
+    const cnxn = this.peer.cnxns.get(cnxnId);
+    if (cnxn === undefined) return;
+    if (valid) {
+      this.peer.emit({ kind: "reply", cnxn: cnxnId, packet: { type: "connected", timeout: cnxn.timeout, sessionId: cnxn.session, passwd: "" } });
+      this.peer.log("INFO", this.commitThread, "ZooKeeperServer@673", `Established session 0x${hex(cnxn.session)} with negotiated timeout ${cnxn.timeout} for client ${cnxn.remote}`);
+    } else {
+      this.peer.emit({ kind: "reply", cnxn: cnxnId, packet: { type: "connected", timeout: 0, sessionId: 0n, passwd: "" } });
+      this.peer.log("INFO", this.commitThread, "ZooKeeperServer@672", `Invalid session 0x${hex(cnxn.session)} for client ${cnxn.remote}, probably expired`);
+      this.peer.closeCnxn(cnxnId);
+    }
+  }
+
+  request(cnxn: Cnxn, xid: number, req: Request): void {
+    this.path.touch(cnxn.session, cnxn.timeout);
+    this.queue.push({ cnxn: cnxn.id, session: cnxn.session, xid, req });
+    if (isWrite(req)) this.path.submit(cnxn.session, xid, req);
+    else this.drain();
+  }
+
+  /** FinalRequestProcessor: apply a committed txn and answer the client that asked for it. */
+  commit(txn: Txn): void {
+    const rc = this.peer.db.apply(txn);
+    this.peer.trace("commit", { sid: this.peer.config.sid, zxid: txn.zxid, txn: describeTxn(txn) });
+    const head = this.queue.find((p) => p.done === undefined && isWriteEntry(p));
+    if (head !== undefined && head.session === txn.session && head.xid === txn.cxid) {
+      head.done = { zxid: txn.zxid, err: rc, result: rc === Code.OK ? this.resultOf(txn) : undefined };
+    } else if (txn.type === "closeSession") {
+      // The session closed elsewhere (expiry at the leader, or a client on another server).
+      for (const c of this.peer.cnxns.values()) if (c.session === txn.session) this.peer.closeCnxn(c.id);
+    }
+    this.drain();
+  }
+
+  /** What a successful write answers: the created path, or the node's new stat. */
+  private resultOf(txn: Txn): Result | undefined {
+    if (txn.type === "create") return { path: txn.path };
+    if (txn.type === "setData") return { stat: this.peer.db.tree.statOf(txn.path) ?? null };
+    return undefined;
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0) {
+      const p = this.queue[0]!;
+      if (isWriteEntry(p)) {
+        if (p.done === undefined) return;
+        this.queue.shift();
+        this.answerWrite(p);
+      } else {
+        this.queue.shift();
+        this.answerRead(p);
+      }
+    }
+  }
+
+  private answerWrite(p: Pending): void {
+    const done = p.done!;
+    if (p.req.op === "createSession") {
+      this.finishSessionInit(p.cnxn, true);
+      return;
+    }
+    if (!this.peer.cnxns.has(p.cnxn)) return;
+    this.peer.emit({ kind: "reply", cnxn: p.cnxn, packet: { type: "reply", xid: p.xid, zxid: done.zxid, err: done.err, result: done.result } });
+    if (p.req.op === "closeSession") this.peer.closeCnxn(p.cnxn);
+  }
+
+  private answerRead(p: Pending): void {
+    if (!this.peer.cnxns.has(p.cnxn)) return;
+    const tree = this.peer.db.tree;
+    const req = p.req as Request;
+    let err: number = Code.OK;
+    let result: Result | undefined;
+    switch (req.op) {
+      case "getData": {
+        const d = tree.getData(req.path);
+        if (d === undefined) err = Code.NONODE;
+        else result = d;
+        break;
+      }
+      case "exists":
+        result = { stat: tree.statOf(req.path) ?? null };
+        break;
+      case "getChildren":
+      case "getChildren2": {
+        const children = tree.getChildren(req.path);
+        if (children === undefined) err = Code.NONODE;
+        else result = req.op === "getChildren" ? { children } : { children, stat: tree.statOf(req.path)! };
+        break;
+      }
+      case "sync":
+        result = { path: req.path };
+        break;
+      case "ping":
+        break;
+    }
+    this.peer.emit({ kind: "reply", cnxn: p.cnxn, packet: { type: "reply", xid: p.xid, zxid: this.peer.db.lastProcessedZxid, err, result } });
+  }
+}
+
+function isWriteEntry(p: Pending): boolean {
+  return p.req.op === "createSession" || isWrite(p.req as Request);
+}

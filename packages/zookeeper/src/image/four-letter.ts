@@ -1,0 +1,140 @@
+import type { QuorumPeer } from "../core/index.js";
+import { hex } from "../core/index.js";
+import { ZK_VERSION } from "./java-env.js";
+import type { ZooCfg } from "./zoo-cfg.js";
+
+/** ServerStats plus the per-connection counters 4lw print. */
+export class ServerStats {
+  received = 0;
+  sent = 0;
+  private minLatency = Number.MAX_SAFE_INTEGER;
+  private maxLatency = 0;
+  private totalLatency = 0;
+  private count = 0;
+
+  latency(ms: number): void {
+    this.totalLatency += ms;
+    this.count++;
+    if (ms < this.minLatency) this.minLatency = ms;
+    if (ms > this.maxLatency) this.maxLatency = ms;
+  }
+
+  get min(): number {
+    return this.minLatency === Number.MAX_SAFE_INTEGER ? 0 : this.minLatency;
+  }
+
+  get avg(): number {
+    return this.count === 0 ? 0 : Math.floor(this.totalLatency / this.count);
+  }
+
+  get max(): number {
+    return this.maxLatency;
+  }
+
+  reset(): void {
+    this.received = 0;
+    this.sent = 0;
+    this.minLatency = Number.MAX_SAFE_INTEGER;
+    this.maxLatency = 0;
+    this.totalLatency = 0;
+    this.count = 0;
+  }
+}
+
+export interface CnxnInfo {
+  readonly remote: string;
+  readonly received: number;
+  readonly sent: number;
+  readonly session: bigint;
+  /** Interest ops: 0 for the connection running the command, 1 for idle ones. */
+  readonly ops: number;
+}
+
+export interface FourLetterContext {
+  readonly peer: QuorumPeer;
+  readonly cfg: ZooCfg;
+  readonly stats: ServerStats;
+  readonly connections: () => readonly CnxnInfo[];
+  readonly environment: readonly string[];
+  readonly quorum: boolean;
+}
+
+const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
+
+/** The 4lw 3.4.10 answers (NIOServerCnxn's CommandThreads); undefined for an unknown word. */
+export function fourLetterWord(cmd: string, c: FourLetterContext): string | undefined {
+  const peer = c.peer;
+  switch (cmd) {
+    case "ruok":
+      return "imok";
+    case "isro":
+      return "rw";
+    case "envi":
+      return `Environment:\n${c.environment.map((l) => `${l}\n`).join("")}`;
+    case "srst":
+      c.stats.reset();
+      return "Server stats reset.\n";
+    case "srvr":
+    case "stat": {
+      if (!peer.serving) return NOT_SERVING;
+      let s = `Zookeeper version: ${ZK_VERSION}\n`;
+      if (cmd === "stat") {
+        s += "Clients:\n";
+        for (const k of c.connections()) s += ` ${k.remote}[${k.ops}](queued=0,recved=${k.received},sent=${k.sent})\n`;
+        s += "\n";
+      }
+      s += `Latency min/avg/max: ${c.stats.min}/${c.stats.avg}/${c.stats.max}\n`;
+      s += `Received: ${c.stats.received}\nSent: ${c.stats.sent}\nConnections: ${c.connections().length}\nOutstanding: 0\n`;
+      s += `Zxid: 0x${hex(peer.db.lastProcessedZxid)}\nMode: ${peer.mode}\nNode count: ${peer.db.tree.nodeCount}\n`;
+      return s;
+    }
+    case "cons": {
+      if (!peer.serving) return NOT_SERVING;
+      let s = "";
+      for (const k of c.connections()) {
+        s += ` ${k.remote}[${k.ops}](queued=0,recved=${k.received},sent=${k.sent}`;
+        if (k.session !== 0n) s += `,sid=0x${hex(k.session)}`;
+        s += ")\n";
+      }
+      return `${s}\n`;
+    }
+    case "conf": {
+      if (!peer.serving) return NOT_SERVING;
+      const cfg = c.cfg;
+      let s = `clientPort=${cfg.clientPort}\ndataDir=${cfg.dataDir}/version-2\ndataLogDir=${cfg.dataLogDir}/version-2\n`;
+      s += `tickTime=${cfg.tickTime}\nmaxClientCnxns=${cfg.maxClientCnxns}\nminSessionTimeout=${cfg.minSessionTimeout}\nmaxSessionTimeout=${cfg.maxSessionTimeout}\n`;
+      s += `serverId=${peer.config.standalone ? 0 : peer.sid}\n`;
+      if (c.quorum) {
+        const me = cfg.servers.find((x) => x.id === peer.sid);
+        s += `initLimit=${cfg.initLimit}\nsyncLimit=${cfg.syncLimit}\nelectionAlg=3\nelectionPort=${me?.electionPort ?? -1}\nquorumPort=${me?.quorumPort ?? -1}\npeerType=0\n`;
+      }
+      return s;
+    }
+    case "mntr": {
+      if (!peer.serving) return NOT_SERVING;
+      const tree = peer.db.tree;
+      const lines: [string, string | number][] = [
+        ["version", ZK_VERSION],
+        ["avg_latency", c.stats.avg],
+        ["max_latency", c.stats.max],
+        ["min_latency", c.stats.min],
+        ["packets_received", c.stats.received],
+        ["packets_sent", c.stats.sent],
+        ["num_alive_connections", c.connections().length],
+        ["outstanding_requests", 0],
+        ["server_state", peer.mode ?? ""],
+        ["znode_count", tree.nodeCount],
+        ["watch_count", 0],
+        ["ephemerals_count", tree.ephemeralCount],
+        ["approximate_data_size", tree.approximateDataSize()],
+        ["open_file_descriptor_count", 25 + c.connections().length],
+        ["max_file_descriptor_count", 1048576],
+      ];
+      const f = peer.followerCounts();
+      if (f !== undefined) lines.push(["followers", f.followers], ["synced_followers", f.synced], ["pending_syncs", 0]);
+      return lines.map(([k, v]) => `zk_${k}\t${v}\n`).join("");
+    }
+    default:
+      return undefined;
+  }
+}

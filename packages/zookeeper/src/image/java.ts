@@ -1,0 +1,60 @@
+import type { ProcessContext } from "@ksim/kube";
+import type { Proc } from "@ksim/sim";
+import { consoleThreshold, Log4j } from "./log4j.js";
+import { quorumPeerMain } from "./quorum-peer-main.js";
+import { zooKeeperMain } from "./zookeeper-main.js";
+
+/** Resident size `ps -l` shows for the server JVM (SZ, pages) and its CPU share. */
+const SERVER_PAGES = 962377;
+const CLIENT_PAGES = 741063;
+
+/**
+ * The JVM (`/usr/lib/jvm/java-8-openjdk-amd64/bin/java`): parses -D, -cp and -X options, finds
+ * log4j.properties on the class path, and runs the main class — the ZooKeeper server or zkCli.
+ */
+export function* java(ctx: ProcessContext): Proc<number> {
+  const props = new Map<string, string>();
+  let classPath = "";
+  let main: string | undefined;
+  let i = 1;
+  for (; i < ctx.argv.length; i++) {
+    const a = ctx.argv[i]!;
+    if (a === "-cp" || a === "-classpath") classPath = ctx.argv[++i] ?? "";
+    else if (a.startsWith("-D")) {
+      const eq = a.indexOf("=");
+      props.set(eq < 0 ? a.slice(2) : a.slice(2, eq), eq < 0 ? "" : a.slice(eq + 1));
+    } else if (a.startsWith("-")) continue;
+    else {
+      main = a;
+      break;
+    }
+  }
+  const args = ctx.argv.slice(i + 1);
+  if (main === undefined) {
+    ctx.stderr.write("Usage: java [-options] class [args...]\n");
+    return 1;
+  }
+  let properties: string | undefined;
+  for (const dir of classPath.split(":")) {
+    if (dir === "" || dir.endsWith(".jar")) continue;
+    const path = ctx.resolve(`${dir}/log4j.properties`);
+    if (ctx.fs.exists(path)) {
+      properties = ctx.fs.readText(path);
+      break;
+    }
+  }
+  const log = new Log4j(ctx.stdout, () => ctx.sim.epochMs(), consoleThreshold(properties));
+  switch (main) {
+    case "org.apache.zookeeper.server.quorum.QuorumPeerMain":
+      ctx.stats.sizePages = SERVER_PAGES;
+      ctx.stats.cpu = 0.004;
+      return yield* quorumPeerMain(ctx, args[0] ?? "", log, props);
+    case "org.apache.zookeeper.ZooKeeperMain":
+      ctx.stats.sizePages = CLIENT_PAGES;
+      ctx.stats.cpu = 0.05;
+      return yield* zooKeeperMain(ctx, args, log, classPath);
+    default:
+      ctx.stderr.write(`Error: Could not find or load main class ${main}\n`);
+      return 1;
+  }
+}

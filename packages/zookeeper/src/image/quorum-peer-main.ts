@@ -1,0 +1,341 @@
+import { SIGNALS, type ProcessContext } from "@ksim/kube";
+import { wait, type Connection, type Proc, type Timer } from "@ksim/sim";
+import { QuorumPeer, hex, type ClientPacket, type Effect, type Input, type TimerName } from "../core/index.js";
+import { DataDir, StorageError } from "../storage/index.js";
+import { ElectionTransport } from "./election-transport.js";
+import { fourLetterWord, ServerStats, type CnxnInfo } from "./four-letter.js";
+import { environment } from "./java-env.js";
+import type { Log4j } from "./log4j.js";
+import { ConfigError, parseZooCfg, type ZooCfg } from "./zoo-cfg.js";
+
+/** First id of links the leader accepts; the core numbers the follower's own from 1. */
+const ACCEPTED_LINKS = 1_000_000;
+
+interface ClientConn {
+  readonly id: number;
+  readonly conn: Connection;
+  readonly remote: string;
+  received: number;
+  sent: number;
+  /** Request arrival times by xid, for latency. */
+  readonly started: Map<number, number>;
+}
+
+function reasonText(reason: string, host: string): string {
+  switch (reason) {
+    case "ECONNREFUSED":
+      return "java.net.ConnectException: Connection refused (Connection refused)";
+    case "ETIMEDOUT":
+      return "java.net.SocketTimeoutException: connect timed out";
+    case "EHOSTUNREACH":
+      return "java.net.NoRouteToHostException: No route to host (Host unreachable)";
+    case "unresolved":
+      return `java.net.UnknownHostException: ${host}`;
+    case "ECONNRESET":
+      return "java.net.SocketException: Connection reset";
+    default:
+      return "java.io.EOFException";
+  }
+}
+
+/**
+ * QuorumPeerMain (or ZooKeeperServerMain when zoo.cfg lists no servers): reads the config and
+ * myid, recovers the data directory, opens the client port before anything else (so `ruok`
+ * answers while LOOKING), and runs the pure QuorumPeer core, carrying out its effects over the
+ * pod's network, timers and volume.
+ */
+export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Log4j, systemProps: ReadonlyMap<string, string>): Proc<number> {
+  log.log("INFO", "main", "QuorumPeerConfig@124", `Reading configuration from: ${configPath}`);
+  let cfg: ZooCfg;
+  let sid = 0;
+  try {
+    if (!ctx.fs.exists(ctx.resolve(configPath))) throw new ConfigError(`Error processing ${configPath}\njava.lang.IllegalArgumentException: ${configPath} file is missing`);
+    cfg = parseZooCfg(ctx.fs.readText(ctx.resolve(configPath)));
+    if (cfg.servers.length > 0) {
+      const myidPath = `${cfg.dataDir}/myid`;
+      if (!ctx.fs.exists(myidPath)) throw new ConfigError(`Error processing ${configPath}\njava.lang.IllegalArgumentException: ${myidPath} file is missing`);
+      sid = Number(ctx.fs.readText(myidPath).trim());
+      if (!Number.isInteger(sid)) throw new ConfigError(`serverid ${ctx.fs.readText(myidPath).trim()} is not a number`);
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    log.log("ERROR", "main", "QuorumPeerMain@85", `Invalid config, exiting abnormally\norg.apache.zookeeper.server.quorum.QuorumPeerConfig$ConfigException: ${e.message}`);
+    ctx.stderr.write("Invalid config, exiting abnormally\n");
+    return 2;
+  }
+  const quorum = cfg.servers.length > 0;
+  for (const s of cfg.servers) {
+    const ip = ctx.net.resolve(s.host)[0];
+    if (ip !== undefined) log.log("INFO", "main", "QuorumPeer$QuorumServer@167", `Resolved hostname: ${s.host} to address: ${s.host}/${ip}`);
+    else log.log("WARN", "main", "QuorumPeer$QuorumServer@173", `Failed to resolve address: ${s.host}`);
+  }
+  if (quorum) log.myid = String(sid);
+  log.log("INFO", "main", "DatadirCleanupManager@78", `autopurge.snapRetainCount set to ${cfg.snapRetainCount}`);
+  log.log("INFO", "main", "DatadirCleanupManager@79", `autopurge.purgeInterval set to ${cfg.purgeInterval}`);
+  if (cfg.purgeInterval <= 0) log.log("INFO", "main", "DatadirCleanupManager@101", "Purge task is not scheduled.");
+  if (!quorum) log.log("WARN", "main", "QuorumPeerMain@113", "Either no config or no quorum defined in config, running  in standalone mode");
+  else log.log("INFO", "main", "QuorumPeerMain@127", "Starting quorum peer");
+
+  const props = new Map([...cfg.systemProperties, ...systemProps]);
+  const forceSync = props.get("zookeeper.forceSync") !== "no";
+  const snapCount = Math.max(2, Number(props.get("zookeeper.snapCount") ?? 100_000));
+  const classPath = ctx.argv[ctx.argv.indexOf("-cp") + 1] ?? "";
+  const env = environment(ctx, classPath);
+  const snapDir = `${cfg.dataDir}/version-2`;
+  const logDir = `${cfg.dataLogDir}/version-2`;
+  const dataDir = new DataDir(ctx.fs, { snapDir, logDir, log: (l, t, a, m) => log.log(l, t, a, m), syncThread: `SyncThread:${quorum ? sid : 0}` });
+  try {
+    ctx.fs.mkdir(snapDir, { recursive: true });
+    ctx.fs.mkdir(logDir, { recursive: true });
+  } catch {
+    log.log("ERROR", "main", "QuorumPeerMain@89", `Unexpected exception, exiting abnormally\njava.io.IOException: Unable to create data directory ${snapDir}`);
+    return 1;
+  }
+  const peer = new QuorumPeer(
+    {
+      sid: quorum ? sid : 0,
+      voters: cfg.servers.map((s) => s.id),
+      standalone: !quorum,
+      tickTime: cfg.tickTime,
+      initLimit: cfg.initLimit,
+      syncLimit: cfg.syncLimit,
+      minSessionTimeout: cfg.minSessionTimeout,
+      maxSessionTimeout: cfg.maxSessionTimeout,
+      snapCount,
+      clientPort: cfg.clientPort,
+      logDir: cfg.dataLogDir,
+      snapDir: cfg.dataDir,
+      environment: env,
+    },
+    dataDir,
+    ctx.random.fork("peer"),
+  );
+  const sim = ctx.sim;
+  const pod = ctx.hostname;
+  const stats = new ServerStats();
+  const clients = new Map<number, ClientConn>();
+  const links = new Map<number, Connection>();
+  const timers = new Map<TimerName, Timer>();
+  let nextClient = 1;
+  let nextAccepted = ACCEPTED_LINKS;
+  let fourLetterThreads = 1;
+  let syncTimer: Timer | undefined;
+  let quorumListener: { close(): void } | undefined;
+  const fsyncRandom = ctx.random.fork("fsync");
+
+  const feed = (input: Input): void => {
+    let effects: Effect[];
+    try {
+      effects = peer.step(input, sim.epochMs());
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e;
+      log.log("ERROR", "main", "QuorumPeer@453", `Unable to load database on disk\njava.io.IOException: ${e.message}`);
+      ctx.exit(1);
+      return;
+    }
+    for (const e of effects) perform(e);
+  };
+
+  const election = quorum
+    ? new ElectionTransport(ctx, sid, cfg.servers, log, (n) => feed({ kind: "notification", n }))
+    : undefined;
+
+  const attachLink = (link: number, conn: Connection): void => {
+    links.set(link, conn);
+    conn.onData = (packet) => feed({ kind: "packet", link, packet: packet as never });
+    conn.onEnd = () => conn.end();
+    conn.onClose = (reason) => {
+      if (links.get(link) !== conn) return;
+      links.delete(link);
+      feed({ kind: "linkDown", link, reason: reasonText(reason, "") });
+    };
+  };
+
+  const perform = (e: Effect): void => {
+    switch (e.kind) {
+      case "notify":
+        election?.send(e.to, e.n);
+        return;
+      case "setTimer":
+        ctx.cancelTimer(timers.get(e.timer));
+        timers.set(e.timer, ctx.timer(e.ms, () => {
+          timers.delete(e.timer);
+          feed({ kind: "timer", timer: e.timer });
+        }));
+        return;
+      case "cancelTimer":
+        ctx.cancelTimer(timers.get(e.timer));
+        timers.delete(e.timer);
+        return;
+      case "listenQuorum": {
+        quorumListener?.close();
+        quorumListener = undefined;
+        if (e.open) {
+          const me = cfg.servers.find((s) => s.id === sid)!;
+          quorumListener = ctx.net.listen(me.quorumPort, (conn) => {
+            const link = nextAccepted++;
+            attachLink(link, conn);
+            feed({ kind: "linkAccepted", link, remote: `/${conn.remote.ip}:${conn.remote.port}` });
+          });
+        }
+        return;
+      }
+      case "connectLeader": {
+        const spec = cfg.servers.find((s) => s.id === e.sid)!;
+        const ip = ctx.net.resolve(spec.host)[0];
+        if (ip === undefined) {
+          ctx.timer(0, () => feed({ kind: "linkDown", link: e.link, reason: reasonText("unresolved", spec.host) }));
+          return;
+        }
+        const conn = ctx.net.connect(ip, spec.quorumPort, { timeoutMs: e.timeoutMs });
+        const link = e.link;
+        links.set(link, conn);
+        conn.onOpen = () => {
+          attachLink(link, conn);
+          feed({ kind: "linkUp", link });
+        };
+        conn.onClose = (reason) => {
+          if (links.get(link) !== conn) return;
+          links.delete(link);
+          feed({ kind: "linkDown", link, reason: `${reasonText(reason, spec.host)}` });
+        };
+        return;
+      }
+      case "send":
+        links.get(e.link)?.send(e.packet);
+        return;
+      case "closeLink": {
+        const conn = links.get(e.link);
+        links.delete(e.link);
+        conn?.end();
+        return;
+      }
+      case "append":
+        dataDir.append(e.txns);
+        if (!forceSync) {
+          const upTo = e.txns[e.txns.length - 1]!.zxid;
+          ctx.timer(0, () => feed({ kind: "logged", zxid: upTo }));
+        } else if (syncTimer === undefined) {
+          // Group commit: one fsync covers everything appended while it was pending.
+          syncTimer = ctx.timer(Math.max(1, Math.round(fsyncRandom.logNormal(2, 0.5))), () => {
+            syncTimer = undefined;
+            feed({ kind: "logged", zxid: dataDir.sync() });
+          });
+        }
+        return;
+      case "rollLog":
+        dataDir.roll();
+        return;
+      case "snapshot":
+        dataDir.snapshot(e.data, e.truncateLogs);
+        return;
+      case "writeEpoch":
+        dataDir.writeEpoch(e.file, e.value);
+        return;
+      case "reply": {
+        const c = clients.get(e.cnxn);
+        if (c === undefined) return;
+        c.sent++;
+        stats.sent++;
+        if (e.packet.type === "reply") {
+          const t0 = c.started.get(e.packet.xid);
+          if (t0 !== undefined) {
+            stats.latency(sim.now - t0);
+            c.started.delete(e.packet.xid);
+          }
+        }
+        c.conn.send(e.packet);
+        return;
+      }
+      case "closeClient": {
+        const c = clients.get(e.cnxn);
+        if (c === undefined) return;
+        clients.delete(e.cnxn);
+        logClosed(c, peer.sessionOf(e.cnxn));
+        c.conn.end();
+        return;
+      }
+      case "log":
+        log.log(e.level, e.thread, e.at, e.msg);
+        return;
+      case "trace":
+        sim.trace.record(`zk.${e.type}`, { pod, ...e.data });
+        return;
+      case "fatal":
+        ctx.exit(e.status);
+        return;
+    }
+  };
+
+  const logClosed = (c: ClientConn, session: bigint): void => {
+    const suffix = session === 0n ? "(no session established for client)" : `which had sessionid 0x${hex(session)}`;
+    log.log("INFO", peer.factoryThread, "NIOServerCnxn@1044", `Closed socket connection for client ${c.remote} ${suffix}`);
+  };
+
+  const connectionInfo = (self: number): CnxnInfo[] =>
+    [...clients.values()].map((c) => ({ remote: c.remote, received: c.received, sent: c.sent, session: peer.sessionOf(c.id), ops: c.id === self ? 0 : 1 }));
+
+  const onClient = (conn: Connection): void => {
+    const id = nextClient++;
+    const remote = `/${conn.remote.ip}:${conn.remote.port}`;
+    const c: ClientConn = { id, conn, remote, received: 0, sent: 0, started: new Map() };
+    clients.set(id, c);
+    log.log("INFO", peer.factoryThread, "NIOServerCnxnFactory@192", `Accepted socket connection from ${remote}`);
+    let first = true;
+    conn.onData = (data) => {
+      c.received++;
+      stats.received++;
+      if (typeof data === "string") {
+        // A four-letter word: answered before any check that the server is serving.
+        const cmd = first ? data.slice(0, 4) : "";
+        first = false;
+        const answer = fourLetterWord(cmd, { peer, cfg, stats, connections: () => connectionInfo(id), environment: env, quorum });
+        if (answer !== undefined) {
+          log.log("INFO", peer.factoryThread, "NIOServerCnxn@883", `Processing ${cmd} command from ${remote}`);
+          conn.send(answer);
+        }
+        clients.delete(id);
+        log.log("INFO", `Thread-${fourLetterThreads++}`, "NIOServerCnxn@1044", `Closed socket connection for client ${remote} (no session established for client)`);
+        conn.end();
+        return;
+      }
+      first = false;
+      const p = data as ClientPacket;
+      if (p.type === "connect") feed({ kind: "clientConnect", cnxn: id, remote, packet: p });
+      else {
+        c.started.set(p.xid, sim.now);
+        feed({ kind: "clientRequest", cnxn: id, xid: p.xid, req: p.req });
+      }
+    };
+    const gone = (): void => {
+      if (!clients.delete(id)) return;
+      const session = peer.sessionOf(id);
+      if (session !== 0n) {
+        log.log("WARN", peer.factoryThread, "NIOServerCnxn@368",
+          `caught end of stream exception\nEndOfStreamException: Unable to read additional data from client sessionid 0x${hex(session)}, likely client has closed socket\n\tat org.apache.zookeeper.server.NIOServerCnxn.doIO(NIOServerCnxn.java:239)\n\tat org.apache.zookeeper.server.NIOServerCnxnFactory.run(NIOServerCnxnFactory.java:203)\n\tat java.lang.Thread.run(Thread.java:748)`);
+      }
+      logClosed(c, session);
+      feed({ kind: "clientClosed", cnxn: id });
+      conn.end();
+    };
+    conn.onEnd = gone;
+    conn.onClose = gone;
+  };
+
+  log.log("INFO", "main", "NIOServerCnxnFactory@89", `binding to port 0.0.0.0/0.0.0.0:${cfg.clientPort}`);
+  ctx.net.listen(cfg.clientPort, onClient);
+  if (quorum) {
+    log.log("INFO", "main", "QuorumPeer@1133", `tickTime set to ${cfg.tickTime}`);
+    log.log("INFO", "main", "QuorumPeer@1153", `minSessionTimeout set to ${cfg.minSessionTimeout}`);
+    log.log("INFO", "main", "QuorumPeer@1164", `maxSessionTimeout set to ${cfg.maxSessionTimeout}`);
+    log.log("INFO", "main", "QuorumPeer@1179", `initLimit set to ${cfg.initLimit}`);
+    election!.listen();
+  }
+  ctx.onSignal((signal) => {
+    // The JVM's default for TERM/INT/HUP: exit 128+n at once, with whatever the page cache holds.
+    for (const e of peer.shutdown(sim.epochMs())) perform(e);
+    ctx.exit(128 + SIGNALS[signal]);
+  });
+  feed({ kind: "start" });
+  return yield* wait(ctx.exited);
+}

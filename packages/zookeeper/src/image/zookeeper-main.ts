@@ -1,0 +1,267 @@
+import type { ProcessContext } from "@ksim/kube";
+import { wait, type Proc } from "@ksim/sim";
+import { ZooKeeperClient, type Reply } from "../client/index.js";
+import { Code, exceptionClass, hex, pathError, type Result, type Stat } from "../core/index.js";
+import { environment } from "./java-env.js";
+import type { Log4j } from "./log4j.js";
+
+/** ZooKeeperMain's command table, in the HashMap order 3.4 prints it in usage(). */
+const USAGE = [
+  "stat path [watch]",
+  "set path data [version]",
+  "ls path [watch]",
+  "delquota [-n|-b] path",
+  "ls2 path [watch]",
+  "setAcl path acl",
+  "setquota -n|-b val path",
+  "history ",
+  "redo cmdno",
+  "printwatches on|off",
+  "delete path [version]",
+  "sync path",
+  "listquota path",
+  "rmr path",
+  "get path [watch]",
+  "create [-s] [-e] path data acl",
+  "addauth scheme auth",
+  "quit ",
+  "getAcl path",
+  "close ",
+  "connect host:port",
+];
+
+/** ZooKeeper.java line numbers of each call, for the stack traces of uncaught exceptions. */
+const CALL_SITES: Record<string, string> = {
+  create: "create(ZooKeeper.java:786)",
+  delete: "delete(ZooKeeper.java:873)",
+  setData: "setData(ZooKeeper.java:1327)",
+  getData: "getData(ZooKeeper.java:1212)",
+  exists: "exists(ZooKeeper.java:1041)",
+  getChildren: "getChildren(ZooKeeper.java:1470)",
+};
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** java.util.Date.toString() in UTC: "Thu Dec 08 15:13:30 UTC 2016". */
+export function javaDate(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+export function formatStat(s: Stat): string {
+  return [
+    `cZxid = 0x${hex(s.czxid)}`,
+    `ctime = ${javaDate(s.ctime)}`,
+    `mZxid = 0x${hex(s.mzxid)}`,
+    `mtime = ${javaDate(s.mtime)}`,
+    `pZxid = 0x${hex(s.pzxid)}`,
+    `cversion = ${s.cversion}`,
+    `dataVersion = ${s.version}`,
+    `aclVersion = ${s.aversion}`,
+    `ephemeralOwner = 0x${hex(s.ephemeralOwner)}`,
+    `dataLength = ${s.dataLength}`,
+    `numChildren = ${s.numChildren}`,
+  ].map((l) => `${l}\n`).join("");
+}
+
+/** A KeeperException the command did not catch: the JVM prints it and exits 1. */
+class Uncaught extends Error {}
+
+/** Errors processCmd catches and prints (3.4 wording). */
+const CAUGHT: Record<number, string> = {
+  [Code.NONODE]: "Node does not exist: ",
+  [Code.NOCHILDRENFOREPHEMERALS]: "Ephemerals cannot have children: ",
+  [Code.NODEEXISTS]: "Node already exists: ",
+  [Code.NOTEMPTY]: "Node not empty: ",
+  [Code.BADARGUMENTS]: "Arguments are not valid : ",
+  [Code.BADVERSION]: "version No is not valid : ",
+};
+
+class Cli {
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly zk: ZooKeeperClient,
+  ) {}
+
+  /** Waits for a reply; a caught error is printed and ends the command. */
+  private *call(op: string, path: string, w: ReturnType<ZooKeeperClient["submit"]>): Proc<Reply | undefined> {
+    const r = (yield* wait(w)) as Reply;
+    if (r.err === Code.OK) return r;
+    const caught = CAUGHT[r.err];
+    if (caught !== undefined) {
+      this.ctx.stderr.write(`${caught}${path}\n`);
+      return undefined;
+    }
+    this.ctx.stderr.write(
+      `Exception in thread "main" ${exceptionClass(r.err)}: KeeperErrorCode = ${r.err === Code.CONNECTIONLOSS ? "ConnectionLoss" : r.err === Code.SESSIONEXPIRED ? "Session expired" : r.err === Code.OPERATIONTIMEOUT ? "OperationTimeout" : "SystemError"} for ${path}\n` +
+        "\tat org.apache.zookeeper.KeeperException.create(KeeperException.java:99)\n" +
+        "\tat org.apache.zookeeper.KeeperException.create(KeeperException.java:51)\n" +
+        `\tat org.apache.zookeeper.ZooKeeper.${CALL_SITES[op] ?? "submitRequest(ZooKeeper.java:1)"}\n` +
+        "\tat org.apache.zookeeper.ZooKeeperMain.processZKCmd(ZooKeeperMain.java:735)\n" +
+        "\tat org.apache.zookeeper.ZooKeeperMain.processCmd(ZooKeeperMain.java:600)\n" +
+        "\tat org.apache.zookeeper.ZooKeeperMain.run(ZooKeeperMain.java:363)\n" +
+        "\tat org.apache.zookeeper.ZooKeeperMain.main(ZooKeeperMain.java:291)\n",
+    );
+    throw new Uncaught();
+  }
+
+  private badPath(path: string, sequential = false): boolean {
+    const err = pathError(path, sequential);
+    if (err === undefined) return false;
+    this.ctx.stderr.write(`Command failed: java.lang.IllegalArgumentException: ${err}\n`);
+    return true;
+  }
+
+  private usage(): void {
+    this.ctx.stderr.write(`ZooKeeper -server host:port cmd args\n${USAGE.map((u) => `\t${u}\n`).join("")}`);
+  }
+
+  /** processZKCmd. Returns false when the command line did not parse. */
+  *run(args: readonly string[]): Proc<boolean> {
+    const out = this.ctx.stdout;
+    const err = this.ctx.stderr;
+    const cmd = args[0];
+    if (cmd === undefined || !USAGE.some((u) => u.split(" ")[0] === cmd)) {
+      this.usage();
+      return false;
+    }
+    const path = args[1] ?? "";
+    if (cmd === "create" && args.length >= 3) {
+      let first = 0;
+      let ephemeral = false;
+      let sequential = false;
+      if ((args[1] === "-e" && args[2] === "-s") || (args[1] === "-s" && args[2] === "-e")) {
+        first += 2;
+        ephemeral = sequential = true;
+      } else if (args[1] === "-e") {
+        first++;
+        ephemeral = true;
+      } else if (args[1] === "-s") {
+        first++;
+        sequential = true;
+      }
+      const p = args[first + 1];
+      const data = args[first + 2];
+      if (p === undefined || data === undefined) {
+        this.usage();
+        return false;
+      }
+      if (this.badPath(p, sequential)) return true;
+      const r = yield* this.call("create", p, this.zk.create(p, data, { ephemeral, sequential }));
+      if (r !== undefined) err.write(`Created ${(r.result as { path: string }).path}\n`);
+    } else if (cmd === "delete" && args.length >= 2) {
+      if (this.badPath(path)) return true;
+      yield* this.call("delete", path, this.zk.delete(path, args.length > 2 ? Number(args[2]) : -1));
+    } else if (cmd === "rmr" && args.length >= 2) {
+      if (this.badPath(path)) return true;
+      // ZKUtil.deleteRecursive: list the subtree breadth-first, delete from the leaves up.
+      const tree = [path];
+      for (let i = 0; i < tree.length; i++) {
+        const r = yield* this.call("getChildren", tree[i]!, this.zk.getChildren(tree[i]!));
+        if (r === undefined) return true;
+        for (const c of (r.result as { children: string[] }).children) tree.push(tree[i] === "/" ? `/${c}` : `${tree[i]}/${c}`);
+      }
+      for (const p of tree.reverse()) if ((yield* this.call("delete", p, this.zk.delete(p))) === undefined) return true;
+    } else if (cmd === "set" && args.length >= 3) {
+      if (this.badPath(path)) return true;
+      const r = yield* this.call("setData", path, this.zk.setData(path, args[2]!, args.length > 3 ? Number(args[3]) : -1));
+      if (r !== undefined) err.write(formatStat((r.result as { stat: Stat }).stat));
+    } else if (cmd === "get" && args.length >= 2) {
+      if (this.badPath(path)) return true;
+      const r = yield* this.call("getData", path, this.zk.getData(path));
+      if (r !== undefined) {
+        const d = r.result as { data: string; stat: Stat };
+        out.write(`${d.data}\n`);
+        err.write(formatStat(d.stat));
+      }
+    } else if ((cmd === "ls" || cmd === "ls2") && args.length >= 2) {
+      if (this.badPath(path)) return true;
+      const r = yield* this.call("getChildren", path, this.zk.getChildren(path, cmd === "ls2"));
+      if (r !== undefined) {
+        const res = r.result as Result & { children: string[]; stat?: Stat };
+        out.write(`[${res.children.join(", ")}]\n`);
+        if (res.stat !== undefined) err.write(formatStat(res.stat));
+      }
+    } else if (cmd === "stat" && args.length >= 2) {
+      if (this.badPath(path)) return true;
+      const r = yield* this.call("exists", path, this.zk.exists(path));
+      if (r !== undefined) {
+        const stat = (r.result as { stat: Stat | null }).stat;
+        if (stat === null) err.write(`Node does not exist: ${path}\n`);
+        else err.write(formatStat(stat));
+      }
+    } else if (cmd === "quit") {
+      out.write("Quitting...\n");
+      yield* wait(this.zk.close());
+    } else {
+      this.usage();
+    }
+    return true;
+  }
+}
+
+/**
+ * org.apache.zookeeper.ZooKeeperMain (zkCli): connects, runs one command from the arguments (or
+ * reads commands from stdin), and exits. Like 3.4, a command-line run does not close its session
+ * on exit: the JVM's client threads are daemons, so the session expires on the server later.
+ */
+export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log: Log4j, classPath: string): Proc<number> {
+  let server = "localhost:2181";
+  let timeout = 30000;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-server" && i + 1 < args.length) server = args[++i]!;
+    else if (args[i] === "-timeout" && i + 1 < args.length) timeout = Number(args[++i]);
+    else if (args[i] === "-r") continue;
+    else rest.push(args[i]!);
+  }
+  ctx.stdout.write(`Connecting to ${server}\n`);
+  for (const line of environment(ctx, classPath)) log.log("INFO", "main", "Environment@100", `Client environment:${line}`);
+  const watcherHash = ((ctx.pid * 0x9e3779b1) >>> 0).toString(16);
+  log.log("INFO", "main", "ZooKeeper@438", `Initiating client connection, connectString=${server} sessionTimeout=${timeout} watcher=org.apache.zookeeper.ZooKeeperMain$MyWatcher@${watcherHash}`);
+  const zk = new ZooKeeperClient(
+    { sim: ctx.sim, random: ctx.random.fork("zkcli"), resolve: (n) => ctx.net.resolve(n), connect: (ip, port, o) => ctx.net.connect(ip, port, o) },
+    {
+      connectString: server,
+      sessionTimeout: timeout,
+      log: (level, thread, at, msg) => log.log(level, thread, at, msg),
+      onState: (state) => ctx.stdout.write(`\nWATCHER::\n\nWatchedEvent state:${state} type:None path:null\n`),
+    },
+  );
+  const cli = new Cli(ctx, zk);
+  try {
+    if (rest.length > 0) {
+      yield* cli.run(rest);
+    } else {
+      ctx.stdout.write("Welcome to ZooKeeper!\nJLine support is enabled\n");
+      let count = 0;
+      let buffered = "";
+      for (;;) {
+        ctx.stdout.write(`[zk: ${server}(${zk.state === "CLOSED" ? "CLOSED" : zk.state}) ${count}] `);
+        let nl = buffered.indexOf("\n");
+        while (nl < 0) {
+          const chunk = yield* wait(ctx.stdin.read());
+          if (chunk === null) break;
+          buffered += chunk;
+          nl = buffered.indexOf("\n");
+        }
+        if (nl < 0 && buffered === "") break;
+        const line = nl < 0 ? buffered : buffered.slice(0, nl);
+        buffered = nl < 0 ? "" : buffered.slice(nl + 1);
+        const words = line.trim().split(/\s+/).filter((w) => w !== "");
+        if (words.length === 0) continue;
+        count++;
+        yield* cli.run(words);
+        if (words[0] === "quit") break;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Uncaught)) throw e;
+    zk.shut();
+    return 1;
+  }
+  zk.shut();
+  return 0;
+}

@@ -1,0 +1,45 @@
+import { Packr, Unpackr } from "msgpackr";
+
+/** One encoder for everything on disk: txns, snapshots. Records keep their field names. */
+const packr = new Packr({ useRecords: false });
+const unpackr = new Unpackr({ useRecords: false });
+
+export function encode(value: unknown): Uint8Array {
+  // msgpackr hands back a view of its reusable buffer: copy before the next pack.
+  return new Uint8Array(packr.pack(value));
+}
+
+export function decode(bytes: Uint8Array): unknown {
+  return unpackr.unpack(bytes);
+}
+
+/** Adler-32, the checksum ZooKeeper uses for txn records and snapshots. */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    a = (a + bytes[i]!) % 65521;
+    b = (b + a) % 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+export function u32(n: number): Uint8Array {
+  return new Uint8Array([(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+}
+
+export function readU32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

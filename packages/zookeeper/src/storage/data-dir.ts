@@ -1,0 +1,168 @@
+import { ZkDatabase, epochOf, hex, type DiskReader, type Loaded, type SnapshotData, type Txn } from "../core/index.js";
+import { fileName, listByZxid, type Dir } from "./dir.js";
+import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
+import { scanLog, TxnLog } from "./txn-log.js";
+
+export type StorageLog = (level: "INFO" | "WARN" | "ERROR", thread: string, at: string, msg: string) => void;
+
+/** A data directory that cannot be recovered from; the server refuses to start. */
+export class StorageError extends Error {
+  override name = "StorageError";
+}
+
+export interface DataDirOptions {
+  /** dataDir/version-2: snapshots and the epoch files. */
+  readonly snapDir: string;
+  /** dataLogDir/version-2: txn logs. */
+  readonly logDir: string;
+  readonly log?: StorageLog;
+  /** Thread name for lines logged while appending ("SyncThread:1"). */
+  readonly syncThread?: string;
+}
+
+/**
+ * FileTxnSnapLog plus the epoch files: what a server keeps on its volume and how it comes back
+ * from it — the newest valid snapshot, then every logged txn after it. A torn log tail (a crash
+ * mid-append) is cut off; a snapshot that is incomplete (3.4 does not fsync snapshots) is skipped
+ * for an older one.
+ */
+export class DataDir implements DiskReader {
+  readonly txnLog: TxnLog;
+  private readonly log: StorageLog;
+
+  constructor(
+    private readonly fs: Dir,
+    private readonly opts: DataDirOptions,
+  ) {
+    this.log = opts.log ?? (() => {});
+    this.txnLog = new TxnLog(fs, opts.logDir, (path) =>
+      this.log("INFO", opts.syncThread ?? "SyncThread:0", "FileTxnLog@203", `Creating new log file: ${path.slice(path.lastIndexOf("/") + 1)}`),
+    );
+  }
+
+  // ---- writes (the effects a peer asks for) -----------------------------------------------
+
+  append(txns: readonly Txn[]): void {
+    this.txnLog.append(txns);
+  }
+
+  roll(): void {
+    this.txnLog.roll();
+  }
+
+  /** fsyncs the log; returns the last zxid now durable. */
+  sync(): number {
+    return this.txnLog.sync();
+  }
+
+  /** FileTxnSnapLog.save. Not fsynced, as in 3.4 — unless logs are dropped after it. */
+  snapshot(data: SnapshotData, truncateLogs: boolean): void {
+    this.fs.mkdir(this.opts.snapDir, { recursive: true });
+    const path = `${this.opts.snapDir}/${fileName("snapshot", data.zxid)}`;
+    this.log("INFO", "Snapshot Thread", "FileTxnSnapLog@240", `Snapshotting: 0x${hex(data.zxid)} to ${path}`);
+    this.fs.writeFile(path, encodeSnapshot(data));
+    if (truncateLogs) {
+      this.fs.fsync(path);
+      this.txnLog.truncate(data.zxid);
+    }
+  }
+
+  /** QuorumPeer.writeLongToFile: write a temp file, fsync, rename over. */
+  writeEpoch(file: "currentEpoch" | "acceptedEpoch", value: number): void {
+    this.fs.mkdir(this.opts.snapDir, { recursive: true });
+    const path = `${this.opts.snapDir}/${file}`;
+    this.fs.writeFile(`${path}.tmp`, `${value}`);
+    this.fs.fsync(`${path}.tmp`);
+    this.fs.rename(`${path}.tmp`, path);
+  }
+
+  // ---- recovery -----------------------------------------------------------------------------
+
+  load(truncateTo?: number): Loaded {
+    if (truncateTo !== undefined) {
+      this.txnLog.truncate(truncateTo);
+      for (const s of listByZxid(this.fs, this.opts.snapDir, "snapshot")) {
+        if (s.zxid > truncateTo) this.fs.unlink(`${this.opts.snapDir}/${s.name}`);
+      }
+    }
+    const db = this.restore();
+    const fromLog = epochOf(db.lastProcessedZxid);
+    const currentEpoch = this.readEpoch("currentEpoch", fromLog);
+    if (fromLog > currentEpoch) {
+      throw new StorageError(`The current epoch, ${hex(currentEpoch)}, is older than the last zxid, ${db.lastProcessedZxid}`);
+    }
+    const acceptedEpoch = this.readEpoch("acceptedEpoch", fromLog);
+    if (acceptedEpoch < currentEpoch) {
+      throw new StorageError(`The accepted epoch, ${hex(acceptedEpoch)} is less than the current epoch, ${hex(currentEpoch)}`);
+    }
+    return { db, currentEpoch, acceptedEpoch };
+  }
+
+  private readEpoch(file: "currentEpoch" | "acceptedEpoch", fallback: number): number {
+    const path = `${this.opts.snapDir}/${file}`;
+    if (this.fs.exists(path)) {
+      const text = new TextDecoder().decode(this.fs.readFile(path)).trim();
+      if (/^\d+$/.test(text)) return Number(text);
+      throw new StorageError(`Unable to parse ${path}: ${text}`);
+    }
+    this.log("INFO", "main", file === "currentEpoch" ? "QuorumPeer@669" : "QuorumPeer@684",
+      `${file} not found! Creating with a reasonable default of ${fallback}. This should only happen when you are upgrading your installation`);
+    this.writeEpoch(file, fallback);
+    return fallback;
+  }
+
+  /** FileTxnSnapLog.restore: newest valid snapshot, then replay. */
+  private restore(): ZkDatabase {
+    let db: ZkDatabase | undefined;
+    let tried = 0;
+    for (const s of listByZxid(this.fs, this.opts.snapDir, "snapshot").reverse()) {
+      const path = `${this.opts.snapDir}/${s.name}`;
+      const data = decodeSnapshot(this.fs.readFile(path));
+      if (data === "incomplete") continue;
+      tried++;
+      this.log("INFO", "main", "FileSnap@83", `Reading snapshot ${path}`);
+      if (data !== "corrupt") {
+        db = ZkDatabase.fromSnapshot(data);
+        break;
+      }
+      this.log("WARN", "main", "FileSnap@89", `problem reading snap file ${path}\njava.io.IOException: CRC corruption in snapshot :  ${path}`);
+    }
+    if (db === undefined) {
+      if (tried > 0) throw new StorageError(`Not able to find valid snapshots in ${this.opts.snapDir}`);
+      db = new ZkDatabase();
+    }
+    for (const path of this.txnLog.filesAfter(db.lastProcessedZxid)) {
+      const bytes = this.fs.readFile(path);
+      const scan = scanLog(bytes);
+      for (const t of scan.txns) if (t.zxid > db.lastProcessedZxid) db.apply(t);
+      if (scan.validBytes < scan.totalBytes) {
+        this.log("WARN", "main", "FileTxnLog@608",
+          `Truncating torn txn log ${path}: ${scan.totalBytes - scan.validBytes} bytes after offset ${scan.validBytes} are an incomplete or corrupt record`);
+        this.txnLog.cut(path, scan.validBytes);
+      }
+    }
+    return db;
+  }
+
+  // ---- autopurge ----------------------------------------------------------------------------
+
+  /**
+   * PurgeTxnLog.purge: keep the `retain` newest snapshots and the logs they need (the one that
+   * holds the oldest kept snapshot's zxid, and all later ones); delete older files. Returns the
+   * paths removed.
+   */
+  purge(retain: number): string[] {
+    const snaps = listByZxid(this.fs, this.opts.snapDir, "snapshot");
+    if (snaps.length <= retain) return [];
+    const kept = snaps.slice(snaps.length - retain);
+    const leastZxid = kept[0]!.zxid;
+    const removed: string[] = [];
+    const logs = listByZxid(this.fs, this.opts.logDir, "log");
+    let keepFrom = 0;
+    for (let i = 0; i < logs.length; i++) if (logs[i]!.zxid <= leastZxid) keepFrom = i;
+    for (const l of logs.slice(0, keepFrom)) removed.push(`${this.opts.logDir}/${l.name}`);
+    for (const s of snaps.slice(0, snaps.length - retain)) removed.push(`${this.opts.snapDir}/${s.name}`);
+    for (const p of removed) this.fs.unlink(p);
+    return removed;
+  }
+}

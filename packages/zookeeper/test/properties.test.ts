@@ -1,0 +1,113 @@
+import type { TraceEvent } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import { CoreCluster, NO_FAULTS, type Node } from "./cluster.js";
+import { CoreClients } from "./core-client.js";
+
+interface Observed {
+  established: { sid: number; epoch: number }[];
+  commits: Map<number, string>;
+  violations: string[];
+}
+
+/** Watches the zk.* trace: one leader per epoch, one txn per zxid, commits in order per life. */
+function observe(c: CoreCluster): Observed {
+  const o: Observed = { established: [], commits: new Map(), violations: [] };
+  const last = new Map<number, number>();
+  c.sim.trace.observe("zk.", (e: TraceEvent) => {
+    const d = e.data as Record<string, unknown>;
+    if (e.type === "zk.established") {
+      const prior = o.established.find((x) => x.epoch === d.epoch);
+      if (prior !== undefined && prior.sid !== d.sid) o.violations.push(`two leaders in epoch ${String(d.epoch)}`);
+      o.established.push({ sid: d.sid as number, epoch: d.epoch as number });
+    } else if (e.type === "zk.recover") {
+      last.delete(d.sid as number);
+    } else if (e.type === "zk.commit") {
+      const zxid = d.zxid as number;
+      const txn = d.txn as string;
+      const seen = o.commits.get(zxid);
+      if (seen !== undefined && seen !== txn) o.violations.push(`zxid ${zxid.toString(16)} committed as "${seen}" and "${txn}"`);
+      o.commits.set(zxid, txn);
+      const prev = last.get(d.sid as number) ?? -1;
+      if (zxid <= prev) o.violations.push(`server ${String(d.sid)} committed ${zxid.toString(16)} after ${prev.toString(16)}`);
+      last.set(d.sid as number, zxid);
+    }
+  });
+  return o;
+}
+
+function faultyRun(seed: number, n: number) {
+  const c = new CoreCluster({
+    n,
+    seed,
+    faults: { maxDelayMs: 15, dropNotification: 0.1, duplicateNotification: 0.1, breakLink: 0.002 },
+    config: { snapCount: 40 },
+  });
+  const o = observe(c);
+  const clients = new CoreClients(c);
+  const rnd = c.random.fork("test");
+  c.startAll();
+  let counter = 0;
+  const conns: number[] = [];
+  const pickNode = (): Node => c.nodes[rnd.int(0, n - 1)]!;
+  for (let i = 0; i < 3; i++) conns.push(clients.connect(pickNode()));
+  // Writes every 40 ms from each client; reconnect elsewhere when a connection drops.
+  const writer = () => {
+    for (let i = 0; i < conns.length; i++) {
+      if (!clients.open(conns[i]!)) conns[i] = clients.connect(pickNode());
+      else if (clients.ready(conns[i]!)) clients.create(conns[i]!, `/w${counter++}`, `v${seed}-${counter}`);
+    }
+  };
+  const faultsUntil = 90_000;
+  const tick = () => {
+    writer();
+    if (c.sim.now < faultsUntil + 60_000) c.sim.schedule(40, tick);
+  };
+  c.sim.schedule(2000, tick);
+  // Crash (with or without a torn tail) or kill a random server, bring it back a little later.
+  const fault = () => {
+    if (c.sim.now >= faultsUntil) return;
+    const victim = pickNode();
+    if (victim.alive) {
+      if (rnd.chance(0.5)) victim.crash(rnd.chance(0.5));
+      else victim.kill();
+      c.sim.schedule(rnd.int(500, 8000), () => {
+        if (!victim.alive) victim.start();
+      });
+    }
+    c.sim.schedule(rnd.int(2000, 12_000), fault);
+  };
+  c.sim.schedule(5000, fault);
+  c.runUntil(() => false, faultsUntil);
+  // Faults stop: heal, restart everyone, then the ensemble must serve again and take writes.
+  c.faults = NO_FAULTS;
+  for (const node of c.nodes) if (!node.alive) node.start();
+  const live = c.runUntil(() => c.allServing() && c.leaders().length === 1, 120_000);
+  c.runUntil(() => false, 70_000);
+  const probe = clients.connect(c.leaders()[0] ?? c.nodes[0]!);
+  c.runUntil(() => clients.ready(probe), 10_000);
+  clients.create(probe, "/final", "done");
+  c.runUntil(() => clients.acknowledged().some(([p]) => p === "/final"), 10_000);
+  c.runUntil(() => false, 5_000);
+  return { c, o, clients, live };
+}
+
+describe("core properties under faults (many seeds)", () => {
+  for (const [seed, n] of [
+    [1, 3], [2, 3], [3, 3], [4, 3], [5, 3], [6, 3], [7, 3], [8, 3], [9, 5], [10, 5], [11, 3], [12, 5],
+  ] as const) {
+    it(`seed ${seed}, ${n} servers: one leader per epoch, one txn per zxid, no acknowledged write lost, live after faults`, () => {
+      const { c, o, clients, live } = faultyRun(seed, n);
+      expect(o.violations).toEqual([]);
+      expect(live).toBe(true);
+      const acked = clients.acknowledged();
+      expect(acked.some(([p]) => p === "/final")).toBe(true);
+      expect(acked.length).toBeGreaterThan(50);
+      const digests = c.nodes.map((node) => node.peer!.db.tree.digest());
+      expect(new Set(digests).size).toBe(1);
+      for (const node of c.nodes) {
+        const tree = node.peer!.db.tree;
+        for (const [path, data] of acked) expect(tree.getData(path)?.data, `${path} on server ${node.sid}`).toBe(data);
+      }
+    });
+  }
+});
