@@ -2,11 +2,12 @@
  * `pnpm bench [name...] [--json]`: runs benchmarks in this process. Each prints ours against a
  * baseline measured in the same run, because absolute times on shared machines are noise.
  */
+import { clusterBench } from "./cluster.bench.js";
 import { kernelBench } from "./kernel.bench.js";
 import { networkBench } from "./network.bench.js";
 import type { Bench } from "./harness.js";
 
-const benches: Bench[] = [kernelBench, networkBench];
+const benches: Bench[] = [kernelBench, networkBench, clusterBench];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");

@@ -1,6 +1,8 @@
 import { Network, Sim, type Trace } from "@ksim/sim";
 import { EventRecorder } from "./api/events.js";
-import { ApiServer, type Admission } from "./api/server.js";
+import { completeServiceAddresses } from "./api/defaults.js";
+import { ApiServer } from "./api/server.js";
+import { createAdmission } from "./api/validation.js";
 import type { KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
 import type { ControllerContext } from "./controllers/context.js";
 import { DeploymentController } from "./controllers/deployment.js";
@@ -12,7 +14,6 @@ import { ReplicaSetController } from "./controllers/replicaset.js";
 import { StatefulSetController } from "./controllers/statefulset/controller.js";
 import { ApiGateway } from "./kubelet/api-gateway.js";
 import { Kubelet } from "./kubelet/kubelet.js";
-import { qosClass } from "./kubelet/status.js";
 import { ClusterDns } from "./network/dns.js";
 import { DNS_SERVICE_IP, KUBERNETES_SERVICE_IP, ServiceAllocator, ServiceProxy } from "./network/services.js";
 import { ImageRegistry } from "./runtime/image.js";
@@ -41,8 +42,6 @@ export interface ClusterOptions {
   readonly startEpochMs?: number;
   readonly registry?: ImageRegistry;
   readonly trace?: Trace;
-  /** Defaulting and validation for API writes; the API machinery installs its own. */
-  readonly admission?: Admission;
 }
 
 const CONTROL_PLANE_IP = "192.168.49.1";
@@ -76,7 +75,7 @@ export class Cluster {
     this.disks = new VolumeStore(this.sim);
     this.dns = new ClusterDns(this.api);
     this.services = new ServiceAllocator(this.sim.random.fork("apiserver/service-ip"));
-    this.api.admission = this.chainAdmission(options.admission);
+    this.installAdmission();
 
     const ctx: ControllerContext = { sim: this.sim, api: this.api, events: this.events };
     const claimUsers = new ClaimUsers(this.api.store);
@@ -262,22 +261,26 @@ export class Cluster {
   }
 
   /**
-   * The admission plugins this layer owns (status of new pods, service IPs and node ports,
-   * the default StorageClass, storage protection finalizers), after the machinery's own.
+   * The API server's write path: the allocations and admission plugins this layer owns
+   * (Service IPs and node ports, the default StorageClass, storage-protection finalizers) run
+   * first, then the machinery's decoding, defaulting, pod admission and validation.
    */
-  private chainAdmission(machinery: Admission | undefined): Admission {
-    return {
+  private installAdmission(): void {
+    const names = this.sim.random.fork("apiserver/token-volume");
+    const machinery = createAdmission({ now: () => this.api.now(), tokenVolumeSuffix: () => names.k8sSuffix(5) });
+    this.api.admission = {
       admitCreate: (input) => {
-        let o = machinery ? machinery.admitCreate(input) : input;
+        let o = input;
         switch (o.kind) {
-          case "Pod": {
-            const pod = o as Pod;
-            o = { ...pod, status: { phase: "Pending", qosClass: qosClass(pod) } } as Pod;
-            break;
+          case "Service": {
+            const allocated = this.services.admit(o as Service);
+            try {
+              return machinery.admitCreate(completeServiceAddresses(allocated, allocated.spec.clusterIP));
+            } catch (e) {
+              this.services.release(allocated);
+              throw e;
+            }
           }
-          case "Service":
-            o = this.services.admit(o as Service);
-            break;
           case "PersistentVolumeClaim": {
             const pvc = o as PersistentVolumeClaim;
             const spec = { ...pvc.spec };
@@ -285,18 +288,18 @@ export class Cluster {
               const def = this.api.list<StorageClass>("StorageClass").find((sc) => sc.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true");
               if (def !== undefined) spec.storageClassName = def.metadata.name;
             }
-            o = { ...pvc, spec, metadata: withFinalizer(pvc.metadata, PVC_PROTECTION), status: { phase: "Pending" } } as PersistentVolumeClaim;
+            o = { ...pvc, spec, metadata: withFinalizer(pvc.metadata, PVC_PROTECTION) } as PersistentVolumeClaim;
             break;
           }
           case "PersistentVolume": {
             const pv = o as PersistentVolume;
-            o = { ...pv, metadata: withFinalizer(pv.metadata, PV_PROTECTION), status: { phase: pv.spec.claimRef ? "Bound" : "Pending" } } as PersistentVolume;
+            o = { ...pv, metadata: withFinalizer(pv.metadata, PV_PROTECTION) } as PersistentVolume;
             break;
           }
         }
-        return o;
+        return machinery.admitCreate(o);
       },
-      admitUpdate: (input, old) => (machinery ? machinery.admitUpdate(input, old) : input),
+      admitUpdate: (input, old) => machinery.admitUpdate(input, old),
     };
   }
 }

@@ -68,6 +68,14 @@ export function typeForObject(apiVersion: string, kind: string): ResourceType | 
   return RESOURCE_TYPES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
 }
 
+/**
+ * The type stored under a kind (the first in discovery order: core Event rather than
+ * events.k8s.io's, which is another view of the same objects).
+ */
+export function typeForKind(kind: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((r) => r.kind === kind);
+}
+
 /** NoKindMatchError for a manifest whose apiVersion/kind ksim does not serve. */
 export function noKindMatch(apiVersion: string, kind: string): string {
   return `no matches for kind "${kind}" in version "${apiVersion}"`;

@@ -60,7 +60,7 @@ const managedFieldsEntry = struct("v1.ManagedFieldsEntry", {
   subresource: o(str),
 });
 
-export const objectMeta = struct("v1.ObjectMeta", {
+const objectMeta = struct("v1.ObjectMeta", {
   name: o(str),
   generateName: o(str),
   namespace: o(str),
@@ -84,7 +84,7 @@ const labelSelectorRequirement = struct("v1.LabelSelectorRequirement", {
   values: o(strings),
 });
 
-export const labelSelector = struct("v1.LabelSelector", {
+const labelSelector = struct("v1.LabelSelector", {
   matchLabels: o(stringMap),
   matchExpressions: o(list(labelSelectorRequirement)),
 });
@@ -144,7 +144,7 @@ const persistentVolumeClaimSpecFields = (): Record<string, Field> => ({
   volumeAttributesClassName: k(str),
 });
 
-export const persistentVolumeClaimSpec = struct("v1.PersistentVolumeClaimSpec", persistentVolumeClaimSpecFields());
+const persistentVolumeClaimSpec = struct("v1.PersistentVolumeClaimSpec", persistentVolumeClaimSpecFields());
 
 const volumeSourceFields = (): Record<string, Field> => ({
   hostPath: k(struct("v1.HostPathVolumeSource", { path: r(str), type: k(named("v1.HostPathType")) })),
@@ -195,7 +195,7 @@ const volumeSourceFields = (): Record<string, Field> => ({
   image: k(struct("v1.ImageVolumeSource", { reference: o(str), pullPolicy: o(named("v1.PullPolicy")) })),
 });
 
-export const volume = struct("v1.Volume", { name: r(str), ...volumeSourceFields() });
+const volume = struct("v1.Volume", { name: r(str), ...volumeSourceFields() });
 
 const execAction = struct("v1.ExecAction", { command: o(strings) });
 const httpGetAction = struct("v1.HTTPGetAction", {
@@ -342,7 +342,7 @@ const containerFields = (): Record<string, Field> => ({
   tty: o(bool),
 });
 
-export const container = struct("v1.Container", containerFields());
+const container = struct("v1.Container", containerFields());
 const ephemeralContainer = struct("v1.EphemeralContainer", { ...containerFields(), targetContainerName: o(str) });
 
 const nodeSelectorRequirement = struct("v1.NodeSelectorRequirement", {
@@ -382,7 +382,7 @@ const affinity = struct("v1.Affinity", {
   podAntiAffinity: k(struct("v1.PodAntiAffinity", podAffinityFields())),
 });
 
-export const toleration = struct("v1.Toleration", {
+const toleration = struct("v1.Toleration", {
   key: o(str),
   operator: o(named("v1.TolerationOperator")),
   value: o(str),
@@ -390,7 +390,7 @@ export const toleration = struct("v1.Toleration", {
   tolerationSeconds: k(i64),
 });
 
-export const podSpec = struct("v1.PodSpec", {
+const podSpec = struct("v1.PodSpec", {
   volumes: o(list(volume, "name", { retainKeys: true })),
   initContainers: o(list(container, "name")),
   containers: r(list(container, "name")),
@@ -454,7 +454,7 @@ export const podSpec = struct("v1.PodSpec", {
   hostnameOverride: k(str),
 });
 
-export const podTemplateSpec = struct("v1.PodTemplateSpec", { metadata: v(objectMeta), spec: v(podSpec) });
+const podTemplateSpec = struct("v1.PodTemplateSpec", { metadata: v(objectMeta), spec: v(podSpec) });
 
 const containerState = struct("v1.ContainerState", {
   waiting: k(struct("v1.ContainerStateWaiting", { reason: o(str), message: o(str) })),
@@ -694,7 +694,7 @@ const persistentVolumeClaimStatus = struct("v1.PersistentVolumeClaimStatus", {
   modifyVolumeStatus: k(loose),
 });
 
-export const persistentVolumeClaim = kind("v1.PersistentVolumeClaim", {
+const persistentVolumeClaim = kind("v1.PersistentVolumeClaim", {
   spec: v(persistentVolumeClaimSpec),
   status: v(persistentVolumeClaimStatus),
 });

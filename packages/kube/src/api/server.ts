@@ -1,5 +1,6 @@
 import type { Random, Sim } from "@ksim/sim";
 import { ApiError, alreadyExists, conflict, notFound } from "./errors.js";
+import { groupResource, typeForKind } from "./resources.js";
 import { ObjectStore, isNamespaced, type WatchHandler } from "./store.js";
 import { rfc3339 } from "./time.js";
 import type { KubeObject, ObjectMeta, Pod } from "./types.js";
@@ -43,30 +44,10 @@ const STATUS_KINDS = new Set([...GENERATION_KINDS, "Pod"]);
 export const FINALIZER_ORPHAN = "orphan";
 export const FINALIZER_FOREGROUND = "foregroundDeletion";
 
-/** Plural resource names with group, as error messages show them (`statefulsets.apps`). */
-const RESOURCE_NAMES: Record<string, string> = {
-  Pod: "pods",
-  Service: "services",
-  Endpoints: "endpoints",
-  EndpointSlice: "endpointslices.discovery.k8s.io",
-  Node: "nodes",
-  Namespace: "namespaces",
-  StatefulSet: "statefulsets.apps",
-  Deployment: "deployments.apps",
-  ReplicaSet: "replicasets.apps",
-  ControllerRevision: "controllerrevisions.apps",
-  PersistentVolume: "persistentvolumes",
-  PersistentVolumeClaim: "persistentvolumeclaims",
-  StorageClass: "storageclasses.storage.k8s.io",
-  PodDisruptionBudget: "poddisruptionbudgets.policy",
-  Secret: "secrets",
-  ConfigMap: "configmaps",
-  Event: "events",
-  ServiceAccount: "serviceaccounts",
-};
-
+/** The plural resource with its group, as error messages name it (`statefulsets.apps`). */
 export function resourceName(kind: string): string {
-  return RESOURCE_NAMES[kind] ?? `${kind.toLowerCase()}s`;
+  const type = typeForKind(kind);
+  return type === undefined ? `${kind.toLowerCase()}s` : groupResource(type);
 }
 
 /**

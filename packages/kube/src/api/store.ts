@@ -1,3 +1,4 @@
+import { typeForKind } from "./resources.js";
 import type { KubeObject } from "./types.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -12,11 +13,8 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
 
 export type WatchHandler<T extends KubeObject = KubeObject> = (event: WatchEvent<T>) => void;
 
-/** Kinds that are not namespaced. */
-const CLUSTER_SCOPED = new Set(["Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding"]);
-
 export function isNamespaced(kind: string): boolean {
-  return !CLUSTER_SCOPED.has(kind);
+  return typeForKind(kind)?.namespaced ?? true;
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {

@@ -11,14 +11,14 @@ import { StringSink } from "../runtime/streams.js";
 import { ContainerInstance, type ContainerLog } from "./container.js";
 import { containerEnv, ContainerConfigError, expand } from "./env.js";
 import { ProbeWorker, runProbe } from "./probes.js";
-import { podPhase, qosClass, setCondition, toContainerStatus, type ContainerView } from "./status.js";
-import { prepareVolume, serviceAccountVolume, type PreparedVolume } from "./volumes.js";
+import { podQOSClass } from "../api/defaults.js";
+import { podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
+import { prepareVolume, type PreparedVolume } from "./volumes.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 /** The pod lifecycle event generator relists containers every second. */
 const PLEG_RELIST_MS = 1000;
-const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /** What a pod worker needs from its kubelet. */
 export interface PodHost {
@@ -87,7 +87,6 @@ export class PodWorker {
   private startTime: string | undefined;
   private readonly conditions: PodCondition[];
   private etcVolume: Volume | undefined;
-  private saVolume: Volume | undefined;
   gone = false;
 
   constructor(
@@ -261,7 +260,6 @@ export class PodWorker {
     etc.writeFile("/hosts", hosts);
     etc.writeFile("/resolv.conf", `search ${this.pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${h.nameserver}\noptions ndots:5\n`);
     etc.writeFile("/hostname", `${hostname}\n`);
-    this.saVolume = serviceAccountVolume(h.sim, this.pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${this.uid}`);
   }
 
   private hostname(): string {
@@ -326,7 +324,6 @@ export class PodWorker {
       { path: "/etc/hosts", volume: this.etcVolume!, subPath: "hosts", readOnly: false },
       { path: "/etc/resolv.conf", volume: this.etcVolume!, subPath: "resolv.conf", readOnly: false },
       { path: "/etc/hostname", volume: this.etcVolume!, subPath: "hostname", readOnly: false },
-      { path: SERVICE_ACCOUNT_DIR, volume: this.saVolume!, subPath: "", readOnly: true },
     ];
     for (const vm of spec.volumeMounts ?? []) {
       const p = this.prepared.find((x) => x.name === vm.name);
@@ -663,7 +660,7 @@ export class PodWorker {
       hostIPs: [{ ip: this.host.nodeHost.ip! }],
       startTime: this.startTime,
       containerStatuses: views.map(toContainerStatus),
-      qosClass: qosClass(this.pod),
+      qosClass: podQOSClass(this.pod.spec),
     };
     if (this.ip !== undefined) {
       status.podIP = this.ip;

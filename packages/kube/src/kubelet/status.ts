@@ -78,19 +78,3 @@ export function setCondition(conditions: PodCondition[], type: string, status: "
   if (i >= 0) conditions[i] = next;
   else conditions.push(next);
 }
-
-/** QoS class from requests and limits (pkg/apis/core/v1/helper/qos). */
-export function qosClass(pod: Pod): "Guaranteed" | "Burstable" | "BestEffort" {
-  let any = false;
-  let guaranteed = true;
-  for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
-    for (const r of ["cpu", "memory"]) {
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
-    }
-  }
-  if (!any) return "BestEffort";
-  return guaranteed ? "Guaranteed" : "Burstable";
-}

@@ -69,6 +69,10 @@ export function prepareVolume(
     return { name: v.name, volume: projected(sim, `secret-${pod.metadata.uid}-${v.name}`, data, v.secret.items, v.secret.defaultMode), readOnly: true };
   }
   if (v.hostPath !== undefined) return { name: v.name, volume: node.hostPath(v.hostPath.path), readOnly: false };
+  if (v.projected !== undefined) {
+    // The kube-api-access volume: the service account token, the cluster CA and the namespace.
+    return { name: v.name, volume: serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`), readOnly: true };
+  }
   return { name: v.name, volume: new Volume(sim, `unsupported-${v.name}`), readOnly: true };
 }
 
@@ -93,8 +97,8 @@ function projected(
   return vol;
 }
 
-/** The service account token volume every pod gets at /var/run/secrets/kubernetes.io/serviceaccount. */
-export function serviceAccountVolume(sim: Sim, pod: Pod, token: string): Volume {
+/** The service account token volume (`kube-api-access-*`) pods get at /var/run/secrets/kubernetes.io/serviceaccount. */
+function serviceAccountVolume(sim: Sim, pod: Pod, token: string): Volume {
   return projected(sim, `sa-${pod.metadata.uid}`, {
     token,
     "ca.crt": "-----BEGIN CERTIFICATE-----\nMIIBksim\n-----END CERTIFICATE-----\n",

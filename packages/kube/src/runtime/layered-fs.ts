@@ -131,6 +131,13 @@ export class LayeredFs {
     return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, mtimeMs: e.mtimeMs, nlink: 1 };
   }
 
+  /** stat without the exception for a missing path (PATH lookups miss a lot). */
+  exists(path: string): boolean {
+    const loc = this.locate(path, true);
+    if (loc.kind === "mount") return loc.mount.volume.exists(loc.rel);
+    return this.upper.exists(loc.path) || this.lowerEntry(loc.path) !== undefined;
+  }
+
   readlink(path: string): string {
     const loc = this.locate(path, false);
     const e = loc.kind === "overlay" && !this.upper.exists(loc.path) ? this.lowerEntry(loc.path) : undefined;
@@ -355,8 +362,7 @@ class LayeredView implements FileSystem {
   }
   exists(path: string): boolean {
     try {
-      this.fs.stat(path, true);
-      return true;
+      return this.fs.exists(path);
     } catch (e) {
       if (e instanceof FsError) return false;
       throw e;

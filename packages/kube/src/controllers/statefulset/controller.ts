@@ -225,11 +225,11 @@ export class StatefulSetController {
       if (inOrdinalRange(set, pod)) replicas[ordinalOf(pod) - start] = pod;
       else if (ordinalOf(pod) >= 0) condemned.push(pod);
     }
+    // Missing ordinals get a placeholder; the full pod is built only if it is really created.
     for (let ord = start; ord <= endOrdinal(set); ord++) {
-      if (replicas[ord - start] === undefined) {
-        replicas[ord - start] = this.newVersionedPod(currentSet, updateSet, currentRevision.metadata.name!, updateRevision.metadata.name!, ord, set);
-      }
+      if (replicas[ord - start] === undefined) replicas[ord - start] = placeholder(set, ord);
     }
+    const build = (ord: number) => this.newVersionedPod(currentSet, updateSet, currentRevision.metadata.name!, updateRevision.metadata.name!, ord, set);
     const live = replicas as Pod[];
     condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
 
@@ -255,7 +255,7 @@ export class StatefulSetController {
       return false;
     };
 
-    if (runForAll(live, (i) => this.processReplica(set, updateSet, monotonic, live, i, now))) {
+    if (runForAll(live, (i) => this.processReplica(set, updateSet, monotonic, live, i, now, build))) {
       count([live, condemned]);
       return status;
     }
@@ -306,14 +306,15 @@ export class StatefulSetController {
   }
 
   /** Returns true when the loop must stop (monotonic mode only honours it). */
-  private processReplica(set: StatefulSet, updateSet: StatefulSet, monotonic: boolean, replicas: Pod[], i: number, now: number): boolean {
-    const pod = replicas[i]!;
+  private processReplica(set: StatefulSet, updateSet: StatefulSet, monotonic: boolean, replicas: Pod[], i: number, now: number, build: (ordinal: number) => Pod): boolean {
+    let pod = replicas[i]!;
     const phase = pod.status?.phase;
     if (phase === "Failed" || phase === "Succeeded") {
       if (!isTerminating(pod)) this.deletePod(set, pod);
       return true;
     }
     if (phase === undefined) {
+      pod = build(startOrdinal(set) + i);
       if (this.claimIsStale(set, pod)) return true;
       const created = this.createPod(set, pod);
       if (created === undefined || monotonic) return true;
@@ -465,6 +466,11 @@ export class StatefulSetController {
     if (latest === undefined) return;
     this.ctx.api.updateStatus({ ...latest, status: { ...(latest.status ?? {}), ...status, conditions: latest.status?.conditions } });
   }
+}
+
+/** Stands for a replica that does not exist yet: not created, so unavailable and uncounted. */
+function placeholder(set: StatefulSet, ordinal: number): Pod {
+  return { apiVersion: "v1", kind: "Pod", metadata: { name: `${set.metadata.name}-${ordinal}`, namespace: set.metadata.namespace }, spec: { containers: [] } };
 }
 
 function computeStatus(status: StatefulSetStatus, lists: Pod[][], minReady: number, now: number, currentRev: string, updateRev: string): void {

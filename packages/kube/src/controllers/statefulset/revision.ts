@@ -10,7 +10,17 @@ export const CR_HASH_LABEL = "controller.kubernetes.io/hash";
  * controller does (Go map JSON: sorted keys), including the `creationTimestamp: null` Go writes
  * for the template's zero timestamp. Revision names hash these exact bytes.
  */
+const patchCache = new WeakMap<StatefulSet, string>();
+
 export function revisionPatch(set: StatefulSet): string {
+  const cached = patchCache.get(set);
+  if (cached !== undefined) return cached;
+  const patch = computePatch(set);
+  patchCache.set(set, patch);
+  return patch;
+}
+
+function computePatch(set: StatefulSet): string {
   const template = structuredClone(set.spec.template) as PodTemplateSpec & Record<string, unknown>;
   template.metadata = { creationTimestamp: null as unknown as string, ...(template.metadata ?? {}) };
   return goJson({ spec: { template: { ...template, $patch: "replace" } } });
@@ -21,7 +31,19 @@ export function revisionHash(patch: string, collisionCount: number): string {
   return safeEncodeString(String(fnv1_32(patch + String(collisionCount))));
 }
 
+const revisionCache = new WeakMap<StatefulSet, Map<string, ControllerRevision>>();
+
+/** A new revision object for the set's template (cached: syncs call this on every pod change). */
 export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
+  let perSet = revisionCache.get(set);
+  if (perSet === undefined) revisionCache.set(set, (perSet = new Map()));
+  const key = `${revision}/${collisionCount}`;
+  let cr = perSet.get(key);
+  if (cr === undefined) perSet.set(key, (cr = buildRevision(set, revision, collisionCount)));
+  return cr;
+}
+
+function buildRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
   const patch = revisionPatch(set);
   const hash = revisionHash(patch, collisionCount);
   const cr: ControllerRevision = {
@@ -40,18 +62,29 @@ export function newRevision(set: StatefulSet, revision: number, collisionCount: 
   return cr;
 }
 
+// Store objects are immutable, so what is derived from one can be cached against it.
+const dataCache = new WeakMap<ControllerRevision, string>();
+const templateCache = new WeakMap<ControllerRevision, PodTemplateSpec>();
+
 /** The data bytes two revisions are compared by (history.EqualRevision). */
 export function revisionData(cr: ControllerRevision): string {
-  return goJson(cr.data);
+  let d = dataCache.get(cr);
+  if (d === undefined) dataCache.set(cr, (d = goJson(cr.data)));
+  return d;
 }
 
 /** The set as of a revision: its template replaced by the revision's (ApplyRevision). */
 export function applyRevision(set: StatefulSet, cr: ControllerRevision): StatefulSet {
-  const data = cr.data as { spec?: { template?: Record<string, unknown> } };
-  const { $patch: _p, ...template } = structuredClone(data.spec?.template ?? {}) as Record<string, unknown>;
-  const meta = { ...((template.metadata as Record<string, unknown> | undefined) ?? {}) };
-  if (meta.creationTimestamp === null) delete meta.creationTimestamp;
-  return { ...set, spec: { ...set.spec, template: { ...template, metadata: meta } as unknown as PodTemplateSpec } };
+  let template = templateCache.get(cr);
+  if (template === undefined) {
+    const data = cr.data as { spec?: { template?: Record<string, unknown> } };
+    const { $patch: _p, ...t } = structuredClone(data.spec?.template ?? {}) as Record<string, unknown>;
+    const meta = { ...((t.metadata as Record<string, unknown> | undefined) ?? {}) };
+    if (meta.creationTimestamp === null) delete meta.creationTimestamp;
+    template = { ...t, metadata: meta } as unknown as PodTemplateSpec;
+    templateCache.set(cr, template);
+  }
+  return { ...set, spec: { ...set.spec, template } };
 }
 
 export function nextRevisionNumber(revisions: readonly ControllerRevision[]): number {
