@@ -11,3 +11,4 @@ export { rfc3339 } from "./api/time.js";
 export { evictPod } from "./controllers/disruption.js";
 export type { PodWorker } from "./kubelet/pod-worker.js";
 export type { ContainerInstance, ContainerLog, LogLine } from "./kubelet/container.js";
+export * from "./workstation/workstation.js";

@@ -1,10 +1,8 @@
 import {
-  ImageLayer,
   ImageRegistry,
   LayeredFs,
   ProcessTable,
   StringSink,
-  type Executable,
   type SimProcess,
 } from "@ksim/kube";
 import { Network, Sim, Volume, type Host } from "@ksim/sim";
@@ -16,13 +14,6 @@ export const START =
   "--conf_dir=/opt/zookeeper/conf --client_port=2181 --election_port=3888 --server_port=2888 --tick_time=2000 " +
   "--init_limit=10 --sync_limit=5 --heap=512M --max_client_cnxns=60 --snap_retain_count=3 --purge_interval=12 " +
   "--max_session_timeout=40000 --min_session_timeout=4000 --log_level=INFO";
-
-/** A stand-in `sh -c "cmd args"` until the shared shell lands: runs one simple command. */
-const sh: Executable = function* (ctx) {
-  const words = (ctx.argv[2] ?? "").replace(/\\\n/g, " ").trim().split(/\s+/).filter((w) => w !== "");
-  if (ctx.argv[1] !== "-c" || words.length === 0) return 2;
-  return yield* ctx.run(words);
-};
 
 export interface Pod {
   readonly name: string;
@@ -51,10 +42,7 @@ export class Pods {
   constructor(seed: number, n = 3) {
     this.sim = new Sim({ seed });
     this.net = new Network(this.sim);
-    this.registry.registerProgram("test/sh", sh);
-    // A stand-in for debianBase() until it exists: sh and the base /etc/passwd.
-    const base = new ImageLayer({ "/bin/sh": { program: "test/sh" }, "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\n", "/etc/group": "root:x:0:\n" }, Date.UTC(2017, 0, 1));
-    registerZooKeeper(this.registry, { base });
+    registerZooKeeper(this.registry);
     for (let i = 0; i < n; i++) {
       const name = `zk-${i}`;
       const volume = new Volume(this.sim, `pvc-${name}`);

@@ -3,3 +3,4 @@ export * from "./streams.js";
 export * from "./image.js";
 export * from "./layered-fs.js";
 export * from "./process.js";
+export * from "./layer-stack.js";

@@ -1,7 +1,7 @@
-import { ImageLayer, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
+import { ImageLayer, debianBase, registerShell, registerUserland, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
 import { java } from "./java.js";
 import { JAVA } from "./java-env.js";
-import { startZookeeper, zkCliSh, zkServerSh, zookeeperMetrics, zookeeperReady } from "./scripts.js";
+import { startZookeeper, zkCliSh, zkServerSh } from "./scripts.js";
 
 export const ZOOKEEPER_REPOSITORIES = [
   "registry.k8s.io/kubernetes-zookeeper",
@@ -51,9 +51,23 @@ clientPort=2181
 `;
 
 export interface ZooKeeperImageOptions {
-  /** The Ubuntu-like base layer (sh, coreutils, procps, netcat-openbsd); its /etc/passwd gains zookeeper. */
+  /** The Ubuntu-like base layer (default: the userland's Debian base); its /etc/passwd gains zookeeper. */
   readonly base?: ImageLayer;
 }
+
+/** The image's readiness/liveness script, as the image ships it and the tutorial prints it. */
+const ZOOKEEPER_READY = `#!/usr/bin/env bash
+OK=$(echo ruok | nc 127.0.0.1 $1)
+if [ "$OK" == "imok" ]; then
+    exit 0
+else
+    exit 1
+fi
+`;
+
+const ZOOKEEPER_METRICS = `#!/usr/bin/env bash
+echo mntr | nc localhost $1 >& 1
+`;
 
 function baseText(base: ImageLayer | undefined, path: string, fallback: string): string {
   const e = base?.lookup(path);
@@ -65,17 +79,18 @@ function baseText(base: ImageLayer | undefined, path: string, fallback: string):
  * gcr.io/google_containers names) and the programs its files run.
  */
 export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperImageOptions = {}): void {
+  registerShell(registry);
+  registerUserland(registry);
+  const base = options.base ?? new ImageLayer(debianBase(), BUILD_TIME);
   registry.registerProgram("zookeeper/java", java);
   registry.registerProgram("zookeeper/start-zookeeper", startZookeeper);
   registry.registerProgram("zookeeper/zkServer.sh", zkServerSh);
   registry.registerProgram("zookeeper/zkCli.sh", zkCliSh);
-  registry.registerProgram("zookeeper/zookeeper-ready", zookeeperReady);
-  registry.registerProgram("zookeeper/zookeeper-metrics", zookeeperMetrics);
 
   const own = { uid: ZK_UID, gid: ZK_UID };
   const files: Record<string, ImageFileSpec> = {
-    "/etc/passwd": baseText(options.base, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n") + PASSWD_LINE,
-    "/etc/group": baseText(options.base, "/etc/group", "root:x:0:\n") + GROUP_LINE,
+    "/etc/passwd": baseText(base, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n") + PASSWD_LINE,
+    "/etc/group": baseText(base, "/etc/group", "root:x:0:\n") + GROUP_LINE,
     [JAVA]: { program: "zookeeper/java" },
     "/usr/bin/java": { symlink: JAVA },
     [ZK]: { dir: true, ...own },
@@ -98,11 +113,13 @@ export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperIma
     "zkServer.sh": "zookeeper/zkServer.sh",
     "zkCli.sh": "zookeeper/zkCli.sh",
     "start-zookeeper": "zookeeper/start-zookeeper",
-    "zookeeper-ready": "zookeeper/zookeeper-ready",
-    "zookeeper-metrics": "zookeeper/zookeeper-metrics",
   };
   for (const [name, program] of Object.entries(scripts)) {
     files[`${ZK}/bin/${name}`] = { program, mode: 0o755, ...own };
+    files[`/usr/bin/${name}`] = { symlink: `/opt/zookeeper/bin/${name}` };
+  }
+  for (const [name, text] of [["zookeeper-ready", ZOOKEEPER_READY], ["zookeeper-metrics", ZOOKEEPER_METRICS]] as const) {
+    files[`${ZK}/bin/${name}`] = { content: text, mode: 0o755, ...own };
     files[`/usr/bin/${name}`] = { symlink: `/opt/zookeeper/bin/${name}` };
   }
   for (const name of ["zkEnv.sh", "zkCleanup.sh"]) {
@@ -115,7 +132,7 @@ export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperIma
   }
   registry.registerImage({
     repositories: ZOOKEEPER_REPOSITORIES,
-    layer: new ImageLayer(files, BUILD_TIME, options.base),
+    layer: new ImageLayer(files, BUILD_TIME, base),
     cmd: ["/bin/bash"],
     env: {
       PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -134,24 +134,6 @@ export function* zkCliSh(ctx: ProcessContext): Proc<number> {
   ], false);
 }
 
-/** zookeeper-ready: `OK=$(echo ruok | nc 127.0.0.1 $1)`; ready iff the answer is imok. */
-export function* zookeeperReady(ctx: ProcessContext): Proc<number> {
-  const port = ctx.argv[1];
-  if (port === undefined) {
-    ctx.stderr.write("usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-O length]\n\t  [-P proxy_username] [-p source_port] [-q seconds] [-s source]\n\t  [-T toskeyword] [-V rtable] [-w timeout] [-X proxy_protocol]\n\t  [-x proxy_address[:port]] [destination] [port]\n");
-    return 1;
-  }
-  const ok = yield* fourLetter(ctx, "127.0.0.1", Number(port), "ruok");
-  return ok === "imok" ? 0 : 1;
-}
-
-/** zookeeper-metrics: `echo mntr | nc localhost $1`. */
-export function* zookeeperMetrics(ctx: ProcessContext): Proc<number> {
-  const answer = yield* fourLetter(ctx, "127.0.0.1", Number(ctx.argv[1] ?? 0), "mntr");
-  if (answer !== undefined) ctx.stdout.write(answer);
-  return 0;
-}
-
 const DEFAULTS = {
   servers: "1",
   data_dir: "/var/lib/zookeeper/data",

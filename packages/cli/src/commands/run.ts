@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { parseScenario, runScenario, ScenarioFileError } from "@ksim/scenario";
+import { Effect } from "effect";
+import { Argument, Command, Flag } from "effect/cli";
+import { formatSimulated } from "../format.js";
+import { openTrace } from "../trace-file.js";
+
+const seedFlag = Flag.String("seed").pipe(Flag.withDescription("seed for this run (overrides the file's)"), Flag.optional);
+const traceFlag = Flag.String("trace").pipe(Flag.withDescription("write the msgpack trace to this file"), Flag.optional);
+
+export const runCommand = Command.make(
+  "run",
+  { file: Argument.String("file"), seed: seedFlag, trace: traceFlag },
+  ({ file, seed, trace }) =>
+    Effect.sync(() => {
+      process.exitCode = runFile(file, seed._tag === "Some" ? seed.value : undefined, trace._tag === "Some" ? trace.value : undefined);
+    }),
+).pipe(Command.withDescription("run a scenario file: its steps, its expectations, a summary with the trace hash"));
+
+/** Exit status: 0 when every expectation held, 1 when one failed, 2 for a bad file. */
+export function runFile(file: string, seedText: string | undefined, tracePath: string | undefined): number {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    process.stderr.write(`ksim: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
+    return 2;
+  }
+  let scenario;
+  try {
+    scenario = parseScenario(text, file);
+  } catch (e) {
+    if (!(e instanceof ScenarioFileError)) throw e;
+    process.stderr.write(`ksim: ${e.message}\n`);
+    return 2;
+  }
+  const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText;
+  const trace = openTrace(tracePath);
+  const started = process.hrtime.bigint();
+  const result = runScenario(scenario, {
+    ...(seed !== undefined ? { seed } : {}),
+    ...(trace !== undefined ? { trace: trace.trace } : {}),
+    onOutput: (t) => process.stdout.write(t),
+  });
+  trace?.close();
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const failed = result.steps.filter((s) => s.failures.length > 0);
+  for (const s of failed) {
+    process.stderr.write(`\nksim: step ${s.index + 1} failed${s.name ? ` (${s.name})` : ""}: ${s.command.trim().split("\n")[0]}\n`);
+    for (const f of s.failures) process.stderr.write(`  ${f.replace(/\n/g, "\n  ")}\n`);
+  }
+  const verdict = result.passed ? "passed" : `FAILED (${failed.length} of ${result.steps.length} steps)`;
+  process.stdout.write(
+    `\nksim: ${result.name} ${verdict}: ${result.steps.length} steps, seed ${result.seed}, ` +
+      `${formatSimulated(result.simulatedMs)} simulated in ${wall.toFixed(2)}s, trace=${result.traceHash}\n`,
+  );
+  if (!result.passed) process.stderr.write(`ksim: reproduce with: ksim run ${file} --seed ${result.seed}\n`);
+  return result.passed ? 0 : 1;
+}

@@ -1,0 +1,156 @@
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { Future, type Waitable } from "@ksim/sim";
+import { createEnvironment, parseClusterFile, ScenarioFileError } from "@ksim/scenario";
+import type { InputStream, OutputStream } from "@ksim/kube";
+import { Effect } from "effect";
+import { Argument, Command, Flag } from "effect/cli";
+import { RealDirLayer } from "../real-dir-layer.js";
+import { openTrace } from "../trace-file.js";
+
+const options = {
+  script: Argument.String("script").pipe(Argument.withDescription("a script to run instead of reading stdin"), Argument.optional),
+  seed: Flag.String("seed").pipe(Flag.withDescription("root seed of the simulation"), Flag.withDefault("1")),
+  nodes: Flag.Int("nodes").pipe(Flag.withDescription("number of nodes (node-1 … node-N)"), Flag.withDefault(3)),
+  cluster: Flag.String("cluster").pipe(Flag.withDescription("a YAML file describing the nodes"), Flag.optional),
+  start: Flag.String("start").pipe(Flag.withDescription("the simulated start instant (RFC 3339)"), Flag.optional),
+  trace: Flag.String("trace").pipe(Flag.withDescription("write the msgpack trace to this file"), Flag.optional),
+  echo: Flag.Boolean("echo").pipe(Flag.withDescription("print each command after `$ ` before its output"), Flag.withDefault(false)),
+};
+
+export const shellCommand = Command.make("shell", options, (o) =>
+  Effect.promise(async () => {
+    process.exitCode = await shell({
+      script: o.script._tag === "Some" ? o.script.value : undefined,
+      seed: o.seed,
+      nodes: o.nodes,
+      cluster: o.cluster._tag === "Some" ? o.cluster.value : undefined,
+      start: o.start._tag === "Some" ? o.start.value : undefined,
+      trace: o.trace._tag === "Some" ? o.trace.value : undefined,
+      echo: o.echo,
+    });
+  }),
+).pipe(Command.withDescription("a shell on a fresh simulated cluster: type kubectl and friends; time passes while commands block"));
+
+interface ShellOptions {
+  readonly script: string | undefined;
+  readonly seed: string;
+  readonly nodes: number;
+  readonly cluster: string | undefined;
+  readonly start: string | undefined;
+  readonly trace: string | undefined;
+  readonly echo: boolean;
+}
+
+async function shell(o: ShellOptions): Promise<number> {
+  let nodes: number | undefined = o.nodes;
+  let zones: readonly string[] | undefined;
+  let clusterNodes;
+  if (o.cluster !== undefined) {
+    try {
+      const spec = parseClusterFile(readFileSync(o.cluster, "utf8"), o.cluster);
+      if (typeof spec.nodes === "number") nodes = spec.nodes;
+      else if (spec.nodes !== undefined) clusterNodes = spec.nodes;
+      zones = spec.zones;
+    } catch (e) {
+      process.stderr.write(`ksim: ${e instanceof ScenarioFileError ? e.message : `${o.cluster}: ${(e as Error).message}`}\n`);
+      return 2;
+    }
+  }
+  const startEpochMs = o.start === undefined ? undefined : Date.parse(o.start);
+  if (startEpochMs !== undefined && Number.isNaN(startEpochMs)) {
+    process.stderr.write(`ksim: --start: expected an RFC 3339 time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(o.start)}\n`);
+    return 2;
+  }
+  const trace = openTrace(o.trace);
+  const cwd = process.cwd();
+  const env = createEnvironment({
+    seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed,
+    nodes: clusterNodes ?? nodes,
+    ...(zones !== undefined ? { zones } : {}),
+    ...(startEpochMs !== undefined ? { startEpochMs } : {}),
+    ...(trace !== undefined ? { trace: trace.trace } : {}),
+    userFiles: new RealDirLayer(cwd),
+    cwd,
+  });
+  const out = (stream: NodeJS.WriteStream): OutputStream => ({ write: (c) => void stream.write(c), close() {} });
+  const interactive = o.script === undefined && process.stdin.isTTY === true;
+  const lines = interactive ? undefined : new LineSource(o.script !== undefined ? readFileSync(o.script, "utf8") : readFileSync(0, "utf8"));
+  const session = env.workstation.session({
+    stdout: out(process.stdout),
+    stderr: out(process.stderr),
+    ...(lines !== undefined ? { stdin: lines } : {}),
+    ...(o.echo ? { onCommand: (source: string) => void process.stdout.write(`$ ${source.replace(/\n/g, "\n> ")}\n`) } : {}),
+  });
+  let status = 0;
+  if (lines !== undefined) {
+    // A script: each complete command runs in turn; what a command reads from stdin is the
+    // script's following lines, as with `bash < script`.
+    let pending = "";
+    for (let line = lines.next(); line !== undefined; line = lines.next()) {
+      pending += `${line}\n`;
+      if (!session.isComplete(pending)) continue;
+      status = session.run(pending);
+      pending = "";
+      if (session.exited !== undefined) break;
+    }
+    if (pending.trim() !== "" && session.exited === undefined) status = session.run(pending);
+  } else {
+    status = await interact(session);
+  }
+  if (trace !== undefined) {
+    const hash = env.cluster.sim.trace.finish();
+    trace.close();
+    process.stderr.write(`ksim: trace=${hash} written to ${o.trace}\n`);
+  }
+  return session.exited ?? status;
+}
+
+/** A terminal session: a prompt, line editing by readline, continuation lines after `> `. */
+function interact(session: ReturnType<ReturnType<typeof createEnvironment>["workstation"]["session"]>): Promise<number> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "$ " });
+    let pending = "";
+    let status = 0;
+    rl.prompt();
+    rl.on("line", (line) => {
+      pending += `${line}\n`;
+      if (!session.isComplete(pending)) {
+        rl.setPrompt("> ");
+        rl.prompt();
+        return;
+      }
+      status = session.run(pending);
+      pending = "";
+      if (session.exited !== undefined) {
+        rl.close();
+        return;
+      }
+      rl.setPrompt("$ ");
+      rl.prompt();
+    });
+    rl.on("close", () => resolve(session.exited ?? status));
+  });
+}
+
+/** The script's lines, shared by the shell (which runs them) and by commands reading stdin. */
+class LineSource implements InputStream {
+  private readonly lines: string[];
+  private at = 0;
+
+  constructor(text: string) {
+    this.lines = text.split("\n");
+    if (this.lines[this.lines.length - 1] === "") this.lines.pop();
+  }
+
+  next(): string | undefined {
+    return this.at < this.lines.length ? this.lines[this.at++] : undefined;
+  }
+
+  read(): Waitable<string | null> {
+    const f = new Future<string | null>();
+    const line = this.next();
+    f.resolve(line === undefined ? null : `${line}\n`);
+    return f;
+  }
+}

@@ -1,0 +1,170 @@
+import { spawn, wait, type Host, type Proc } from "@ksim/sim";
+import type { Cluster } from "../cluster.js";
+import { ImageLayer, type ImageFileSpec, type LowerLayer } from "../runtime/image.js";
+import { LayeredFs } from "../runtime/layered-fs.js";
+import { LayerStack } from "../runtime/layer-stack.js";
+import { ProcessTable, type ProcessContext, type SimProcess } from "../runtime/process.js";
+import { devNull, type InputStream, type OutputStream } from "../runtime/streams.js";
+import { ShellInterpreter } from "../shell/index.js";
+import { registerShell } from "../shell/program.js";
+import { debianBase } from "../userland/base.js";
+import { registerUserland } from "../userland/index.js";
+
+/** The workstation's address on the cluster's network (minikube's docker network). */
+export const WORKSTATION_IP = "192.168.49.254";
+export const WORKSTATION_HOME = "/root";
+
+export interface WorkstationOptions {
+  readonly cluster: Cluster;
+  /** Programs for the workstation's PATH by file name (kubectl, minikube), as registered program ids. */
+  readonly tools?: Readonly<Record<string, string>>;
+  /** The user's files, read-only below the workstation's own (e.g. their real working directory). */
+  readonly userFiles?: LowerLayer;
+  /** Where sessions start (default /root). */
+  readonly cwd?: string;
+  readonly hostname?: string;
+  /** Extra name → address answers for the workstation's resolver (the "internet"). */
+  readonly hosts?: Readonly<Record<string, string>>;
+}
+
+export interface SessionOptions {
+  readonly dialect?: "bash" | "sh";
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** What commands read from stdin (a script's remaining lines, a terminal). */
+  readonly stdin?: InputStream;
+  /** Called with each top-level command's source just before it runs (for `--echo`). */
+  readonly onCommand?: (source: string) => void;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The machine the user types on: a host on the cluster's network (it reaches node IPs, so
+ * NodePorts work, but not pod or service IPs), a Debian userland with kubectl on the PATH,
+ * a home directory, and the user's own files underneath. Files written here stay in memory.
+ */
+export class Workstation {
+  readonly host: Host;
+  readonly fs: LayeredFs;
+  readonly processes: ProcessTable;
+  readonly cwd: string;
+
+  constructor(private readonly options: WorkstationOptions) {
+    const { cluster } = options;
+    registerShell(cluster.registry);
+    registerUserland(cluster.registry);
+    cluster.registry.registerProgram("workstation:login", loginShell);
+    const hostname = options.hostname ?? "workstation";
+    this.host = cluster.network.addHost(hostname, WORKSTATION_IP);
+    const files: Record<string, ImageFileSpec> = {
+      ...debianBase(),
+      [WORKSTATION_HOME]: { dir: true, mode: 0o700 },
+      "/root/.kube": { dir: true, mode: 0o750 },
+      "/tmp": { dir: true, mode: 0o1777 },
+      "/etc/hostname": `${hostname}\n`,
+      "/etc/hosts": `127.0.0.1\tlocalhost\n${WORKSTATION_IP}\t${hostname}\n`,
+      "/bin/login-shell": { program: "workstation:login" },
+    };
+    for (const [name, id] of Object.entries(options.tools ?? {})) files[`/usr/local/bin/${name}`] = { program: id };
+    const tools = new ImageLayer(files, cluster.sim.startEpochMs);
+    this.fs = new LayeredFs(cluster.sim, options.userFiles ? new LayerStack([tools, options.userFiles]) : tools, hostname);
+    this.cwd = options.cwd ?? WORKSTATION_HOME;
+    const names = options.hosts ?? {};
+    this.processes = new ProcessTable({
+      sim: cluster.sim,
+      registry: cluster.registry,
+      fsFor: (cred) => this.fs.view(cred),
+      network: {
+        host: this.host,
+        resolve: (name) => {
+          if (name === "localhost") return ["127.0.0.1"];
+          if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return [name];
+          const ip = names[name];
+          return ip === undefined ? [] : [ip];
+        },
+        reverse: () => undefined,
+        nameserver: "192.168.49.1",
+      },
+      hostname,
+      random: cluster.sim.random.fork("workstation"),
+      name: hostname,
+    });
+  }
+
+  /** A login shell session: commands run in simulated time on this machine. */
+  session(options: SessionOptions): ShellSession {
+    const env = new Map<string, string>([
+      ["HOME", WORKSTATION_HOME],
+      ["USER", "root"],
+      ["LOGNAME", "root"],
+      ["SHELL", "/bin/bash"],
+      ["PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+      ["KUBECONFIG", `${WORKSTATION_HOME}/.kube/config`],
+      ["HOSTNAME", this.host.name],
+      ["PWD", this.cwd],
+      ...Object.entries(options.env ?? {}),
+    ]);
+    const login = this.processes.spawn(["/bin/login-shell", "-bash"], {
+      env,
+      cwd: this.cwd,
+      stdin: options.stdin ?? devNull,
+      stdout: options.stdout,
+      stderr: options.stderr,
+    });
+    return new ShellSession(this.options.cluster, login, options);
+  }
+}
+
+/** A placeholder process that holds the session's streams; the interpreter runs in its name. */
+function* loginShell(ctx: ProcessContext): Proc<number> {
+  ctx.setTitle("-bash");
+  return yield* wait(ctx.exited);
+}
+
+/** One interactive shell on the workstation. */
+export class ShellSession {
+  private readonly shell: ShellInterpreter;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly process: SimProcess,
+    options: SessionOptions,
+  ) {
+    this.shell = new ShellInterpreter(process, {
+      dialect: options.dialect ?? "bash",
+      ...(options.onCommand !== undefined ? { onTopLevelCommand: options.onCommand } : {}),
+    });
+  }
+
+  /** Whether `source` needs more lines before it can run. */
+  isComplete(source: string): boolean {
+    return this.shell.isComplete(source);
+  }
+
+  /** The session's status after `exit`, or undefined while it is open. */
+  get exited(): number | undefined {
+    return this.shell.exited;
+  }
+
+  get cwd(): string {
+    return this.shell.cwd;
+  }
+
+  /**
+   * Runs `source` to completion: simulated time passes only while its foreground commands
+   * block; background jobs keep running afterwards. Returns the last command's status.
+   */
+  run(source: string): number {
+    const task = spawn(this.cluster.sim, this.shell.run(source), "workstation:shell");
+    this.cluster.sim.runWhile(() => !task.done);
+    const r = task.result;
+    if (r === undefined) throw new Error("the simulation ran out of events with a command still running");
+    if (!r.ok) throw "killed" in r ? new Error("the shell was killed") : r.error;
+    return r.value;
+  }
+
+  /** Ends the session: its process exits, background jobs are left to run (as with nohup). */
+  close(): void {
+    this.process.exit(this.shell.exited ?? 0);
+  }
+}

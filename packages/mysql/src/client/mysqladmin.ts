@@ -1,0 +1,71 @@
+import { sleep, wait } from "@ksim/sim";
+import type { Executable } from "@ksim/kube";
+import { DEFAULT_SOCKET } from "../protocol.js";
+import { MYSQL_VERSION, VERSION_COMMENT } from "../server/server.js";
+import { MysqlConnection } from "./connection.js";
+import { applyOptionFiles, connectOptionsFor, parseArgs, UsageError } from "./mysql-cli.js";
+
+/**
+ * `mysqladmin ping | shutdown | version`. `ping` exits 0 whenever a server answered, even if
+ * it refused the login, which is what health checks rely on; `shutdown` returns once the local
+ * server has removed its pid file, so the next server can start on the same data directory.
+ */
+export const mysqladmin: Executable = function* (ctx) {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(ctx.argv.slice(1));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    ctx.stderr.write(`mysqladmin: [ERROR] ${e.message}\n`);
+    return 1;
+  }
+  const o = parsed.options;
+  if (o.version) {
+    ctx.stdout.write(`mysqladmin  Ver ${MYSQL_VERSION} for Linux on x86_64 (${VERSION_COMMENT})\n`);
+    return 0;
+  }
+  applyOptionFiles(ctx, o);
+  const commands = parsed.positional;
+  if (commands.length === 0) {
+    ctx.stdout.write(`mysqladmin  Ver ${MYSQL_VERSION} for Linux on x86_64 (${VERSION_COMMENT})\nUsage: mysqladmin [OPTIONS] command command....\n`);
+    return 1;
+  }
+  if (o.passwordOnCommandLine) ctx.stderr.write("mysqladmin: [Warning] Using a password on the command line interface can be insecure.\n");
+  const conn = yield* MysqlConnection.connect(ctx.sim, ctx.net, connectOptionsFor(ctx, o, "mysqladmin"));
+  if (!(conn instanceof MysqlConnection)) {
+    const where = o.host === undefined || o.host === "localhost" ? "localhost" : o.host;
+    ctx.stderr.write(`mysqladmin: connect to server at '${where}' failed\nerror: '${conn.message}'\n`);
+    if (conn.code === 2002) ctx.stderr.write(`Check that mysqld is running and that the socket: '${o.socket ?? DEFAULT_SOCKET}' exists!\n`);
+    else if (conn.code === 2003) ctx.stderr.write(`Check that mysqld is running on ${where} and that the port is ${o.port ?? 3306}.\nYou can check this by doing 'telnet ${where} ${o.port ?? 3306}'\n`);
+    // A server that answered is alive, whatever it said about the login.
+    return commands[0] === "ping" && conn.code < 2000 ? 0 : 1;
+  }
+  for (const command of commands) {
+    if (command === "ping") {
+      ctx.stdout.write("mysqld is alive\n");
+      continue;
+    }
+    if (command === "version") {
+      ctx.stdout.write(`mysqladmin  Ver ${MYSQL_VERSION} for Linux on x86_64 (${VERSION_COMMENT})\n\nServer version\t\t${conn.serverVersion}\nConnection\t\t${conn.hostInfo}\n`);
+      continue;
+    }
+    if (command === "shutdown") {
+      const pid = yield* conn.query("SELECT @@pid_file");
+      const first = pid.results[0];
+      const pidFile = first?.kind === "rows" ? first.rows[0]?.[0] : undefined;
+      const r = yield* conn.query("SHUTDOWN");
+      if (r.error !== undefined) {
+        ctx.stderr.write(`mysqladmin: shutdown failed; error: '${r.error.message}'\n`);
+        return 1;
+      }
+      conn.close();
+      while (pidFile != null && ctx.fs.exists(pidFile)) yield* wait(sleep(ctx.sim, 100));
+      return 0;
+    }
+    ctx.stderr.write(`mysqladmin: Unknown command: '${command}'\n`);
+    conn.close();
+    return 1;
+  }
+  conn.close();
+  return 0;
+};

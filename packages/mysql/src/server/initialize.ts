@@ -1,0 +1,81 @@
+import type { Random } from "@ksim/sim";
+import { Engine } from "../innodb/engine.js";
+import { type DataFs, join } from "../innodb/files.js";
+import { ALL_PRIVILEGES, type AccountData } from "../sql/privileges.js";
+
+/**
+ * `mysqld --initialize-insecure`: a new data directory with the system schemas, root@localhost
+ * without a password and the locked system accounts, plus the files a real 8.0 data
+ * directory holds (server UUID, TLS material, undo and doublewrite files).
+ */
+
+/** What MySQL stores as the password of accounts nobody may log in as. */
+const INVALID_AUTH = "THISISACOMBINATIONOFINVALIDSALTANDPASSWORDTHATMUSTNEVERBRBEUSED";
+
+function account(user: string, global: string[], locked: boolean, extra: Partial<AccountData> = {}): AccountData {
+  return {
+    user,
+    host: "localhost",
+    plugin: "caching_sha2_password",
+    authString: locked ? INVALID_AUTH : "",
+    locked,
+    expired: false,
+    global,
+    globalGrantOption: false,
+    dbs: {},
+    tables: {},
+    ...extra,
+  };
+}
+
+export function initialAccounts(): AccountData[] {
+  return [
+    account("root", [...ALL_PRIVILEGES], false, { globalGrantOption: true }),
+    account("mysql.infoschema", ["SELECT"], true),
+    account("mysql.session", ["SHUTDOWN", "SUPER"], true),
+    account("mysql.sys", [], true, { tables: { "sys.sys_config": ["TRIGGER"] } }),
+  ];
+}
+
+function pem(random: Random, label: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const lines: string[] = [];
+  for (let l = 0; l < 18; l++) {
+    let line = "";
+    for (let i = 0; i < 64; i++) line += alphabet[random.int(0, 63)];
+    lines.push(line);
+  }
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** True when the directory has nothing in it (mysqld refuses to initialize over existing files). */
+export function isEmptyDir(fs: DataFs, dir: string): boolean {
+  return !fs.exists(dir) || fs.readdir(dir).length === 0;
+}
+
+export function initializeDatadir(fs: DataFs, datadir: string, random: Random): void {
+  fs.mkdir(datadir, { recursive: true });
+  Engine.initialize(fs, datadir, initialAccounts(), ["mysql", "sys"]);
+  const files: Record<string, string> = {
+    "auto.cnf": `[auto]\nserver-uuid=${random.uuid()}\n`,
+    "ca.pem": pem(random, "CERTIFICATE"),
+    "ca-key.pem": pem(random, "RSA PRIVATE KEY"),
+    "server-cert.pem": pem(random, "CERTIFICATE"),
+    "server-key.pem": pem(random, "RSA PRIVATE KEY"),
+    "client-cert.pem": pem(random, "CERTIFICATE"),
+    "client-key.pem": pem(random, "RSA PRIVATE KEY"),
+    "private_key.pem": pem(random, "PRIVATE KEY"),
+    "public_key.pem": pem(random, "PUBLIC KEY"),
+    "ib_buffer_pool": "",
+    undo_001: "",
+    undo_002: "",
+    "#ib_16384_0.dblwr": "",
+    "#ib_16384_1.dblwr": "",
+  };
+  for (const [name, content] of Object.entries(files)) {
+    fs.writeFile(join(datadir, name), content);
+    fs.fsync(join(datadir, name));
+  }
+  fs.mkdir(join(datadir, "#innodb_temp"));
+  fs.mkdir(join(datadir, "performance_schema"));
+}

@@ -1,0 +1,282 @@
+import { Future, race, sleep, wait, type Connection, type Proc, type Waitable } from "@ksim/sim";
+import type { ProcessContext } from "@ksim/kube";
+import { LockWait, type Engine } from "../innodb/engine.js";
+import { isClosed, Mailbox } from "../mailbox.js";
+import type { ClientMessage, ServerMessage } from "../protocol.js";
+import { rollbackSession } from "../sql/access.js";
+import { ER, SqlError } from "../sql/errors.js";
+import { execute, use } from "../sql/executor.js";
+import { parseScript } from "../sql/parser.js";
+import { scramble } from "../sql/privileges.js";
+import { Session, type ProcessRow, type ServerContext, type StatementResult } from "../sql/session.js";
+import type { SqlValue } from "../sql/values.js";
+import { ProcessTasks } from "../tasks.js";
+import { LogFlusher } from "./flusher.js";
+
+/**
+ * The server side of client connections: greeting and login, then one command at a time.
+ * Statements that hit a row lock wait for the holder to finish (innodb_lock_wait_timeout,
+ * deadlock detection); a commit is answered only when the flush policy allows.
+ */
+
+export const MYSQL_VERSION = "8.0.36";
+export const VERSION_COMMENT = "MySQL Community Server - GPL";
+
+interface Client {
+  readonly session: Session;
+  readonly conn: Connection;
+  readonly clientHost: string;
+  readonly port: number;
+}
+
+/** The event scheduler thread every 8.0 server shows in SHOW PROCESSLIST. */
+const EVENT_SCHEDULER_ID = 5;
+
+export class MysqlServer implements ServerContext {
+  readonly version = MYSQL_VERSION;
+  readonly globals: Map<string, SqlValue>;
+  readonly flusher: LogFlusher;
+  private readonly clients = new Map<number, Client>();
+  private readonly lockWaiters = new Map<number, Future<void>>();
+  private readonly tasks: ProcessTasks;
+  private nextId = 8;
+  private readonly startedAt: number;
+  shuttingDown = false;
+
+  constructor(
+    private readonly ctx: ProcessContext,
+    readonly engine: Engine,
+    globals: Map<string, SqlValue>,
+    /** Starts a clean shutdown (SHUTDOWN statement): who asked, and their connection id, for the log. */
+    private readonly requestShutdown: (by: string, thread: number) => void,
+  ) {
+    this.globals = globals;
+    this.tasks = new ProcessTasks(ctx);
+    this.startedAt = ctx.sim.now;
+    const random = ctx.random.fork("fsync");
+    this.flusher = new LogFlusher(
+      engine,
+      (ms, fn) => ctx.timer(ms, fn),
+      () => random.logNormal(1.5, 0.5),
+      () => Number(this.globals.get("innodb_flush_log_at_trx_commit") ?? 1),
+      (lsn) => ctx.sim.trace.record("mysql.flush", { host: ctx.hostname, lsn }),
+    );
+    engine.onRelease = (trx) => {
+      const f = this.lockWaiters.get(trx);
+      if (f !== undefined) {
+        this.lockWaiters.delete(trx);
+        f.resolve();
+      }
+    };
+  }
+
+  epochMs(): number {
+    return this.ctx.sim.epochMs();
+  }
+
+  get connectionCount(): number {
+    return this.clients.size;
+  }
+
+  /** Serves a new connection; `clientHost` is the peer's IP, or localhost for the socket. */
+  accept(conn: Connection, clientHost: string): void {
+    const mailbox = new Mailbox<ClientMessage>(conn);
+    this.tasks.spawn(this.serve(conn, mailbox, clientHost), "mysql-conn");
+  }
+
+  private send(conn: Connection, m: ServerMessage): void {
+    conn.send(m);
+  }
+
+  private sendError(conn: Connection, e: SqlError): void {
+    this.send(conn, { t: "err", code: e.code, sqlState: e.sqlState, message: e.message });
+  }
+
+  private *serve(conn: Connection, mailbox: Mailbox<ClientMessage>, clientHost: string): Proc<void> {
+    if (this.shuttingDown) {
+      conn.end();
+      return;
+    }
+    const maxConnections = Number(this.globals.get("max_connections") ?? 151);
+    if (this.clients.size > maxConnections) {
+      this.sendError(conn, ER.tooManyConnections());
+      conn.end();
+      return;
+    }
+    const id = this.nextId++;
+    const salt = this.ctx.random.hex(40);
+    this.send(conn, { t: "handshake", protocolVersion: 10, serverVersion: MYSQL_VERSION, connectionId: id, salt, authPlugin: "caching_sha2_password" });
+    const login = yield* wait(mailbox.next());
+    if (isClosed(login) || login.t !== "login") {
+      conn.end();
+      return;
+    }
+    const account = this.engine.acl.match(login.user, clientHost);
+    const usingPassword = login.scramble !== "";
+    if (account === undefined || scramble(salt, account.authString) !== login.scramble) {
+      this.sendError(conn, ER.accessDenied(login.user, clientHost, usingPassword));
+      conn.end();
+      return;
+    }
+    if (account.locked) {
+      this.sendError(conn, new SqlError(3118, "HY000", `Access denied for user '${login.user}'@'${clientHost}'. Account is locked.`));
+      conn.end();
+      return;
+    }
+    const session = new Session(this, id, login.user, clientHost, account, usingPassword);
+    if (login.database !== undefined && login.database !== "") {
+      try {
+        use(session, login.database);
+      } catch (e) {
+        this.sendError(conn, e as SqlError);
+        conn.end();
+        return;
+      }
+    }
+    const client: Client = { session, conn, clientHost, port: conn.remote.port };
+    this.clients.set(id, client);
+    session.commandSince = this.ctx.sim.now;
+    try {
+      this.send(conn, { t: "ok", affectedRows: 0, insertId: 0, warnings: 0, more: false });
+      for (;;) {
+        const m = yield* wait(mailbox.next());
+        if (isClosed(m) || m.t === "quit") break;
+        if (m.t === "ping") this.send(conn, { t: "ok", affectedRows: 0, insertId: 0, warnings: 0, more: false });
+        else if (m.t === "init_db") {
+          try {
+            use(session, m.db);
+            this.send(conn, { t: "ok", affectedRows: 0, insertId: 0, warnings: 0, more: false });
+          } catch (e) {
+            this.sendError(conn, e as SqlError);
+          }
+        } else if (m.t === "query") yield* this.query(client, m.sql);
+      }
+    } finally {
+      this.disconnect(client);
+    }
+  }
+
+  private disconnect(client: Client): void {
+    if (!this.clients.has(client.session.id)) return;
+    this.clients.delete(client.session.id);
+    const trx = client.session.trx;
+    if (trx !== undefined) {
+      this.engine.stopWaiting(trx);
+      rollbackSession(client.session);
+    }
+    client.conn.end();
+  }
+
+  private *query(client: Client, sql: string): Proc<void> {
+    const { session, conn } = client;
+    session.command = "Query";
+    session.info = sql;
+    session.commandSince = this.ctx.sim.now;
+    const parsed = parseScript(sql);
+    if (parsed.length === 0) this.sendError(conn, ER.emptyQuery());
+    for (const [i, p] of parsed.entries()) {
+      if (p.error !== undefined) {
+        this.sendError(conn, p.error);
+        break;
+      }
+      const outcome = yield* this.executeWaiting(session, p.statement!);
+      if (outcome instanceof SqlError) {
+        this.sendError(conn, outcome);
+        break;
+      }
+      if (session.pendingCommitLsn > 0) {
+        const lsn = session.pendingCommitLsn;
+        session.pendingCommitLsn = 0;
+        yield* wait(this.flusher.acknowledge(lsn));
+        this.ctx.sim.trace.record("mysql.commit", {
+          host: this.ctx.hostname,
+          lsn,
+          durable: this.engine.redo.flushedLsn >= lsn,
+          flush: Number(this.globals.get("innodb_flush_log_at_trx_commit") ?? 1),
+        });
+      }
+      const more = i < parsed.length - 1;
+      const warnings = session.warnings.length;
+      if (outcome.kind === "rows") this.send(conn, { t: "resultset", columns: outcome.columns, rows: outcome.rows, warnings, more });
+      else this.send(conn, { t: "ok", affectedRows: outcome.affectedRows, insertId: outcome.insertId, warnings, info: outcome.info, more });
+    }
+    session.command = "Sleep";
+    session.info = null;
+    session.commandSince = this.ctx.sim.now;
+  }
+
+  /** Runs a statement, waiting out row locks held by other transactions. */
+  private *executeWaiting(session: Session, stmt: Parameters<typeof execute>[1]): Proc<StatementResult | SqlError> {
+    const timeoutMs = Number(session.variable("innodb_lock_wait_timeout") ?? 50) * 1000;
+    const deadline = this.ctx.sim.now + timeoutMs;
+    for (;;) {
+      try {
+        return execute(session, stmt);
+      } catch (e) {
+        if (e instanceof SqlError) return e;
+        if (!(e instanceof LockWait)) throw e;
+        const trx = session.trx;
+        if (trx !== undefined && this.engine.wait(trx, e.holder)) {
+          rollbackSession(session);
+          return ER.deadlock();
+        }
+        const left = deadline - this.ctx.sim.now;
+        const released = left > 0 ? yield* wait(race<unknown>([this.released(e.holder), sleep(this.ctx.sim, left)])) : { index: 1 };
+        if (trx !== undefined) this.engine.stopWaiting(trx);
+        if (released.index === 1) return ER.lockWaitTimeout();
+      }
+    }
+  }
+
+  private released(trx: number): Waitable<void> {
+    if (!this.engine.isActive(trx)) {
+      const done = new Future<void>();
+      done.resolve();
+      return done;
+    }
+    let f = this.lockWaiters.get(trx);
+    if (f === undefined) this.lockWaiters.set(trx, (f = new Future<void>()));
+    return f;
+  }
+
+  processlist(): ProcessRow[] {
+    const now = this.ctx.sim.now;
+    const rows: ProcessRow[] = [
+      { id: EVENT_SCHEDULER_ID, user: "event_scheduler", host: "localhost", db: null, command: "Daemon", time: Math.floor((now - this.startedAt) / 1000), state: "Waiting on empty queue", info: null },
+    ];
+    for (const c of [...this.clients.values()].sort((a, b) => a.session.id - b.session.id)) {
+      const s = c.session;
+      rows.push({
+        id: s.id,
+        user: s.user,
+        host: c.clientHost === "localhost" ? "localhost" : `${c.clientHost}:${c.port}`,
+        db: s.db,
+        command: s.command,
+        time: Math.floor((now - s.commandSince) / 1000),
+        state: s.command === "Query" ? "init" : null,
+        info: s.info,
+      });
+    }
+    return rows;
+  }
+
+  kill(id: number, queryOnly: boolean, by: Session): Error | undefined {
+    const target = this.clients.get(id);
+    if (target === undefined) return new SqlError(1094, "HY000", `Unknown thread id: ${id}`);
+    if (target.session.user !== by.user && !by.account.global.includes("SUPER")) {
+      return new SqlError(1095, "HY000", `You are not owner of thread ${id}`);
+    }
+    // Statements run to completion within one event, so there is never a query to interrupt.
+    if (!queryOnly) this.disconnect(target);
+    return undefined;
+  }
+
+  shutdown(by: Session): void {
+    this.requestShutdown(by.user, by.id);
+  }
+
+  /** Closes every client connection (their transactions roll back), as a shutdown does. */
+  closeAll(): void {
+    for (const c of [...this.clients.values()]) this.disconnect(c);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Engine, Trx } from "../innodb/engine.js";
+import type { SqlWarning } from "./errors.js";
+import type { WireType } from "./eval.js";
+import type { AccountData } from "./privileges.js";
+import { DEFAULTS, hasSessionScope } from "./variables.js";
+import type { SqlValue } from "./values.js";
+
+/** What a statement needs from the server around it. */
+export interface ServerContext {
+  readonly engine: Engine;
+  readonly version: string;
+  /** Simulated wall-clock time, Unix epoch milliseconds. */
+  epochMs(): number;
+  /** Global system variables (the server fills in the ones that depend on how it was started). */
+  readonly globals: Map<string, SqlValue>;
+  processlist(): ProcessRow[];
+  /** KILL: returns an error for an unknown id or a thread the user may not kill. */
+  kill(id: number, queryOnly: boolean, by: Session): Error | undefined;
+  /** SHUTDOWN (privilege already checked). */
+  shutdown(by: Session): void;
+}
+
+export interface ProcessRow {
+  readonly id: number;
+  readonly user: string;
+  readonly host: string;
+  readonly db: string | null;
+  readonly command: string;
+  readonly time: number;
+  readonly state: string | null;
+  readonly info: string | null;
+}
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: WireType;
+  readonly notNull: boolean;
+}
+
+export type StatementResult =
+  | { readonly kind: "ok"; readonly affectedRows: number; readonly insertId: number; readonly info?: string }
+  | { readonly kind: "rows"; readonly columns: readonly ResultColumn[]; readonly rows: readonly (readonly (string | null)[])[] };
+
+/** One client connection's state: who it is, where it is, and its open transaction. */
+export class Session {
+  db: string | null = null;
+  trx: Trx | undefined;
+  /** BEGIN was issued (or autocommit is off): the transaction spans statements. */
+  explicitTrx = false;
+  readonly vars = new Map<string, SqlValue>();
+  readonly userVars = new Map<string, SqlValue>();
+  /** Warnings of the last statement, for SHOW WARNINGS and the OK packet's count. */
+  warnings: SqlWarning[] = [];
+  lastInsertId = 0;
+  foundRows = 0;
+  /** What SHOW PROCESSLIST shows for this connection. */
+  command = "Sleep";
+  info: string | null = null;
+  commandSince = 0;
+  /** The highest LSN this session's commits need durable before it answers. */
+  pendingCommitLsn = 0;
+
+  constructor(
+    readonly server: ServerContext,
+    readonly id: number,
+    /** USER(): the name the client sent. */
+    readonly user: string,
+    /** The client's host: an IP, or localhost over the socket. */
+    readonly host: string,
+    /** CURRENT_USER(): the account that authenticated. */
+    readonly account: AccountData,
+    /** The client sent a password (what "using password: YES" reports). */
+    readonly usedPassword: boolean,
+  ) {
+    for (const [name, value] of server.globals) if (hasSessionScope(name)) this.vars.set(name, value);
+  }
+
+  variable(name: string): SqlValue {
+    return this.vars.get(name) ?? this.server.globals.get(name) ?? DEFAULTS[name] ?? null;
+  }
+
+  get autocommit(): boolean {
+    return this.variable("autocommit") === 1;
+  }
+}

@@ -1,0 +1,106 @@
+import { Pipe, StringSink } from "@ksim/kube";
+import { describe, expect, it } from "vitest";
+import { TestCluster } from "./harness.js";
+
+const WARNING = "mysql: [Warning] Using a password on the command line interface can be insecure.\n";
+
+function server() {
+  const c = new TestCluster(5);
+  const pod = c.pod("wordpress-mysql-0", {
+    image: "mysql:8.0",
+    env: { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress", MYSQL_USER: "wordpress", MYSQL_PASSWORD: "secret" },
+    volumes: { "/var/lib/mysql": c.volume("pv") },
+  });
+  c.dns.set("wordpress-mysql", [pod.ip]);
+  c.advance(30_000);
+  pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10)); INSERT INTO t VALUES (1, 'tab\there'), (2, NULL)"]);
+  const client = c.pod("client", { image: "mysql:8.0", command: ["sleep", "infinity"] });
+  return { c, pod, client };
+}
+
+/** A terminal: stdout and stdin that say they are TTYs, as `kubectl exec -it` provides. */
+function terminal() {
+  const stdin = Object.assign(new Pipe(), { isTTY: true });
+  const stdout = Object.assign(new StringSink(), { isTTY: true });
+  const stderr = Object.assign(new StringSink(), { isTTY: true });
+  return { stdin, stdout, stderr };
+}
+
+describe("the mysql client", () => {
+  it("prints tab-separated results with a header when stdout is not a terminal", () => {
+    const { pod } = server();
+    const r = pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "SELECT * FROM t; SELECT COUNT(*) FROM t"]);
+    expect(r).toEqual({ out: "id\tname\n1\ttab\\there\n2\tNULL\nCOUNT(*)\n2\n", err: WARNING, status: 0 });
+    expect(pod.run(["mysql", "-uroot", "-psecret", "-N", "-e", "SELECT name FROM wordpress.t ORDER BY id"]).out).toBe("tab\\there\nNULL\n");
+    expect(pod.run(["mysql", "-uroot", "-psecret", "--raw", "--skip-column-names", "-e", "SELECT name FROM wordpress.t WHERE id = 1"]).out).toBe("tab\there\n");
+    expect(pod.run(["mysql", "-uroot", "-psecret", "-t", "-e", "SELECT 1 + 1"]).out).toBe("+-------+\n| 1 + 1 |\n+-------+\n|     2 |\n+-------+\n");
+  });
+
+  it("reads statements from stdin and stops at the first error, naming its line", () => {
+    const { pod } = server();
+    const r = pod.run(["mysql", "-uroot", "-psecret", "wordpress"], "SELECT 1;\nINSERT INTO t VALUES (3, 'x');\nSELECT * FROM nope;\nSELECT 2;\n");
+    expect(r).toEqual({ out: "1\n1\n", err: `${WARNING}ERROR 1146 (42S02) at line 3: Table 'wordpress.nope' doesn't exist\n`, status: 1 });
+    const force = pod.run(["mysql", "-uroot", "-psecret", "--force", "wordpress"], "SELECT * FROM nope;\nSELECT 2;\n");
+    expect(force.out).toBe("2\n2\n");
+    expect(force.status).toBe(1);
+  });
+
+  it("lays out -e results as a table, without the summary line, when stdout is a terminal", () => {
+    const { c, pod } = server();
+    const t = terminal();
+    const p = pod.table.spawn(["mysql", "-uroot", "-psecret", "wordpress", "-e", "SELECT * FROM t"], { stdout: t.stdout, stderr: t.stderr, stdin: t.stdin });
+    let status: number | undefined;
+    p.exited.subscribe((s) => (status = s));
+    c.advance(1_000);
+    expect(status).toBe(0);
+    expect(t.stdout.text()).toBe("+----+----------+\n| id | name     |\n+----+----------+\n|  1 | tab\there |\n|  2 | NULL     |\n+----+----------+\n");
+  });
+
+  it("is the interactive monitor on a terminal", () => {
+    const { c, pod } = server();
+    const t = terminal();
+    pod.table.spawn(["mysql", "-uroot", "-p"], { stdout: t.stdout, stderr: t.stderr, stdin: t.stdin });
+    for (const line of ["secret", "SELECT VERSION();", "use wordpress", "INSERT INTO t", "VALUES (5, 'five');", "SELECT * FROM nope;", "SELECT id FROM t WHERE id > 4;", "exit"]) {
+      t.stdin.write(`${line}\n`);
+      c.advance(100);
+    }
+    expect(t.stderr.text()).toBe("Enter password: \nERROR 1146 (42S02): Table 'wordpress.nope' doesn't exist\n");
+    expect(t.stdout.text()).toBe(
+      "Welcome to the MySQL monitor.  Commands end with ; or \\g.\n" +
+        "Your MySQL connection id is 9\n" +
+        "Server version: 8.0.36 MySQL Community Server - GPL\n\n" +
+        "Copyright (c) 2000, 2024, Oracle and/or its affiliates.\n\n" +
+        "Oracle is a registered trademark of Oracle Corporation and/or its\naffiliates. Other names may be trademarks of their respective\nowners.\n\n" +
+        "Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.\n\n" +
+        "mysql> +-----------+\n| VERSION() |\n+-----------+\n| 8.0.36    |\n+-----------+\n1 row in set (0.00 sec)\n\n" +
+        "mysql> Reading table information for completion of table and column names\nYou can turn off this feature to get a quicker startup with -A\n\nDatabase changed\n" +
+        "mysql>     -> Query OK, 1 row affected (0.00 sec)\n\n" +
+        "mysql> \x07" +
+        "mysql> +----+\n| id |\n+----+\n|  5 |\n+----+\n1 row in set (0.00 sec)\n\n" +
+        "mysql> Bye\n",
+    );
+  });
+
+  it("reports connection failures as the real client does", () => {
+    const { c, pod, client } = server();
+    expect(client.run(["mysql", "-uroot", "-psecret", "-e", "SELECT 1"]).err).toBe(`${WARNING}ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n`);
+    expect(client.run(["mysql", "-uroot", "-psecret", "-h", "nowhere", "-e", "SELECT 1"]).err).toBe(`${WARNING}ERROR 2005 (HY000): Unknown MySQL server host 'nowhere' (-2)\n`);
+    expect(client.run(["mysql", "-uroot", "-pwrong", "-h", "wordpress-mysql", "-e", "SELECT 1"]).err).toBe(
+      `${WARNING}ERROR 1045 (28000): Access denied for user 'root'@'${client.ip}' (using password: YES)\n`,
+    );
+    expect(client.run(["mysql", "-uroot", "-h", "wordpress-mysql", "-e", "SELECT 1"]).err).toBe(`ERROR 1045 (28000): Access denied for user 'root'@'${client.ip}' (using password: NO)\n`);
+    pod.signal("SIGTERM");
+    c.advance(5_000);
+    const refused = client.run(["mysql", "-uroot", "-psecret", "-h", "wordpress-mysql", "-e", "SELECT 1"]);
+    expect(refused).toEqual({ out: "", err: `${WARNING}ERROR 2003 (HY000): Can't connect to MySQL server on 'wordpress-mysql:3306' (111)\n`, status: 1 });
+    expect(client.run(["mysql", "--bogus"]).err).toBe("mysql: [ERROR] unknown option '--bogus'.\n");
+  });
+
+  it("answers mysqladmin ping, also when the login is refused", () => {
+    const { pod } = server();
+    expect(pod.run(["mysqladmin", "ping", "-uroot", "-psecret"]).out).toBe("mysqld is alive\n");
+    const denied = pod.run(["mysqladmin", "ping", "-uroot", "-pnope"]);
+    expect(denied.status).toBe(0);
+    expect(denied.err).toContain("error: 'Access denied for user 'root'@'localhost' (using password: YES)'");
+  });
+});

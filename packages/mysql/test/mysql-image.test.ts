@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { TestCluster } from "./harness.js";
+
+const TUTORIAL_ENV = { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress", MYSQL_USER: "wordpress", MYSQL_PASSWORD: "secret" };
+
+function mysqlPod(env: Record<string, string> = TUTORIAL_ENV, args?: string[]) {
+  const c = new TestCluster(3);
+  const pv = c.volume("pvc-mysql");
+  const pod = c.pod("wordpress-mysql-7d4c5b8f9-x5dzt", { image: "mysql:8.0", env, args, volumes: { "/var/lib/mysql": pv } });
+  c.advance(30_000);
+  return { c, pv, pod };
+}
+
+/** The entrypoint's own lines, without the timestamps. */
+function entrypointLines(logs: string): string[] {
+  return logs
+    .split("\n")
+    .filter((l) => l.includes("[Entrypoint]"))
+    .map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00 /, ""));
+}
+
+/** mysqld's error log lines, without timestamp and thread. */
+function serverLines(logs: string): string[] {
+  return logs
+    .split("\n")
+    .filter((l) => /^\d{4}-\d\d-\d\dT/.test(l))
+    .map((l) => l.replace(/^\S+ \d+ /, ""));
+}
+
+describe("the mysql:8.0 image", () => {
+  it("initializes an empty data directory through a temporary server, then starts for real", () => {
+    const { pod } = mysqlPod();
+    expect(entrypointLines(pod.logs)).toEqual([
+      "[Note] [Entrypoint]: Entrypoint script for MySQL Server 8.0.36-1.el8 started.",
+      "[Note] [Entrypoint]: Switching to dedicated user 'mysql'",
+      "[Note] [Entrypoint]: Entrypoint script for MySQL Server 8.0.36-1.el8 started.",
+      "[Note] [Entrypoint]: Initializing database files",
+      "[Note] [Entrypoint]: Database files initialized",
+      "[Note] [Entrypoint]: Starting temporary server",
+      "[Note] [Entrypoint]: Temporary server started.",
+      "[Note] [Entrypoint]: Creating database wordpress",
+      "[Note] [Entrypoint]: Creating user wordpress",
+      "[Note] [Entrypoint]: Giving user wordpress access to schema wordpress",
+      "[Note] [Entrypoint]: Stopping temporary server",
+      "[Note] [Entrypoint]: Temporary server stopped",
+      "[Note] [Entrypoint]: MySQL init process done. Ready for start up.",
+    ]);
+    const server = serverLines(pod.logs);
+    expect(server).toContain("[System] [MY-013169] [Server] /usr/sbin/mysqld (mysqld 8.0.36) initializing of server in progress as process 2");
+    expect(server).toContain("[Warning] [MY-010453] [Server] root@localhost is created with an empty password ! Please consider switching off the --initialize-insecure option.");
+    expect(server).toContain("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.36'  socket: '/var/run/mysqld/mysqld.sock'  port: 0  MySQL Community Server - GPL.");
+    expect(server).toContain("[System] [MY-013172] [Server] Received SHUTDOWN from user root. Shutting down mysqld (Version: 8.0.36).");
+    expect(server[server.length - 1]).toBe("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.36'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.");
+    expect(pod.logs).toContain("Giving user wordpress access to schema wordpress\n\n");
+    expect(pod.logs).toContain("Temporary server stopped\n\n");
+    // mysqld became pid 1 (exec), listening on 3306; the accounts and database the env asked for exist.
+    const ps = pod.run(["ps", "aux"]).out;
+    expect(ps).toMatch(/^\S+ +1 .* mysqld$/m);
+    const r = pod.run(["mysql", "-uwordpress", "-psecret", "-h127.0.0.1", "-e", "SELECT CURRENT_USER(), DATABASE()", "wordpress"]);
+    expect(r.out).toBe("CURRENT_USER()\tDATABASE()\nwordpress@%\twordpress\n");
+    expect(pod.run(["ls", "/var/lib/mysql"]).out.split(/\s+/)).toEqual(expect.arrayContaining(["#innodb_redo", "auto.cnf", "binlog.000001", "binlog.000002", "binlog.index", "ibdata1", "mysql", "mysql.ibd", "sys", "wordpress"]));
+  });
+
+  it("skips initialization when $DATADIR/mysql exists, ignoring the environment", () => {
+    const { c, pv, pod } = mysqlPod();
+    pod.signal("SIGTERM");
+    c.advance(5_000);
+    expect(pod.exitStatus).toBe(0);
+    const again = c.pod("wordpress-mysql-7d4c5b8f9-a1b2c", { image: "mysql:8.0", env: { ...TUTORIAL_ENV, MYSQL_PASSWORD: "changed" }, volumes: { "/var/lib/mysql": pv } });
+    c.advance(10_000);
+    expect(entrypointLines(again.logs)).toEqual([
+      "[Note] [Entrypoint]: Entrypoint script for MySQL Server 8.0.36-1.el8 started.",
+      "[Note] [Entrypoint]: Switching to dedicated user 'mysql'",
+      "[Note] [Entrypoint]: Entrypoint script for MySQL Server 8.0.36-1.el8 started.",
+    ]);
+    expect(serverLines(again.logs)).not.toContain("[System] [MY-010229] [Server] Starting XA crash recovery...");
+    expect(again.run(["mysql", "-uwordpress", "-psecret", "-e", "SELECT 1"]).status).toBe(0);
+    const denied = again.run(["mysql", "-uwordpress", "-pchanged", "-e", "SELECT 1"]);
+    expect(denied.err).toBe("mysql: [Warning] Using a password on the command line interface can be insecure.\nERROR 1045 (28000): Access denied for user 'wordpress'@'localhost' (using password: YES)\n");
+  });
+
+  it("refuses to initialize without a password option", () => {
+    const { pod } = mysqlPod({ MYSQL_DATABASE: "wordpress" });
+    expect(pod.exitStatus).toBe(1);
+    expect(pod.logs).toContain(
+      "[ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD\n",
+    );
+  });
+
+  it("logs crash recovery after mysqld was killed, with InnoDB's notes at verbosity 3", () => {
+    const { c, pod } = mysqlPod(TUTORIAL_ENV, ["mysqld", "--log-error-verbosity=3"]);
+    pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2)"]);
+    pod.signal("SIGKILL");
+    c.advance(1_000);
+    const before = pod.logs.length;
+    pod.start();
+    c.advance(10_000);
+    const restart = serverLines(pod.logs.slice(before));
+    expect(restart).toEqual(
+      expect.arrayContaining([
+        "[Note] [MY-012551] [InnoDB] Database was not shutdown normally!",
+        "[Note] [MY-012552] [InnoDB] Starting crash recovery.",
+        "[System] [MY-010229] [Server] Starting XA crash recovery...",
+        "[System] [MY-010232] [Server] XA crash recovery finished.",
+      ]),
+    );
+    expect(restart.indexOf("[Note] [MY-012552] [InnoDB] Starting crash recovery.")).toBeLessThan(restart.indexOf("[System] [MY-013577] [InnoDB] InnoDB initialization has ended."));
+    expect(pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "SELECT COUNT(*) FROM t"]).out).toBe("COUNT(*)\n2\n");
+  });
+
+  it("shuts down cleanly on SIGTERM, so the next start needs no recovery", () => {
+    const { c, pod } = mysqlPod();
+    pod.signal("SIGTERM");
+    c.advance(5_000);
+    const lines = serverLines(pod.logs);
+    expect(lines.slice(-2)).toEqual([
+      "[System] [MY-013172] [Server] Received SHUTDOWN from user <via user signal>. Shutting down mysqld (Version: 8.0.36).",
+      "[System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete (mysqld 8.0.36)  MySQL Community Server - GPL.",
+    ]);
+    const before = pod.logs.length;
+    pod.start();
+    c.advance(10_000);
+    expect(pod.logs.slice(before)).not.toContain("crash recovery");
+  });
+
+  it("runs /docker-entrypoint-initdb.d scripts on the first start only", () => {
+    const c = new TestCluster(4);
+    const pv = c.volume("pv");
+    const pod = c.pod("db", { image: "mysql:8.0", env: TUTORIAL_ENV, volumes: { "/var/lib/mysql": pv } });
+    // Written before the entrypoint reads the directory: the kubelet mounts a ConfigMap there in practice.
+    pod.rootfs.view({ uid: 0, gid: 0 }).writeFile("/docker-entrypoint-initdb.d/seed.sql", "CREATE TABLE seeded (id INT PRIMARY KEY);\nINSERT INTO seeded VALUES (42);\n");
+    c.advance(30_000);
+    expect(entrypointLines(pod.logs)).toContain("[Note] [Entrypoint]: /usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/seed.sql");
+    expect(pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-N", "-e", "SELECT id FROM seeded"]).out).toBe("42\n");
+  });
+});

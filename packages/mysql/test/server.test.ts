@@ -1,0 +1,115 @@
+import { spawn, type Proc, type Task } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import { MysqlConnection, type QueryOutcome } from "../src/client/connection.js";
+import { hostNet } from "../src/workload/inserts.js";
+import { TestCluster } from "./harness.js";
+
+/** A server and a client host with the client library, as a workload uses it. */
+function setup() {
+  const c = new TestCluster(9);
+  const pod = c.pod("db", { image: "mysql:8.0", env: { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "app" }, volumes: { "/var/lib/mysql": c.volume("pv") } });
+  c.dns.set("db", [pod.ip]);
+  c.advance(30_000);
+  const net = hostNet(c.net.addHost("client", "10.244.9.9"), (n) => c.dns.get(n) ?? []);
+  const connect = (): MysqlConnection => {
+    let conn: MysqlConnection | undefined;
+    const t = spawn(c.sim, (function* (): Proc<void> {
+      const r = yield* MysqlConnection.connect(c.sim, net, { host: "db", user: "root", password: "secret", database: "app" });
+      if (r instanceof MysqlConnection) conn = r;
+    })());
+    c.sim.runWhile(() => !t.done);
+    return conn!;
+  };
+  /** Starts a query; the task settles with its outcome. */
+  const query = (conn: MysqlConnection, sql: string): Task<QueryOutcome> => spawn(c.sim, conn.query(sql));
+  const done = (t: Task<QueryOutcome>): QueryOutcome => {
+    c.sim.runWhile(() => !t.done, c.sim.now + 120_000);
+    const r = t.result!;
+    if (!r.ok) throw new Error("query task failed");
+    return r.value;
+  };
+  const run = (conn: MysqlConnection, sql: string) => done(query(conn, sql));
+  return { c, pod, connect, query, done, run };
+}
+
+describe("the server", () => {
+  it("makes a writer wait for a row lock, then times out with ER_LOCK_WAIT_TIMEOUT", () => {
+    const { c, connect, query, done, run } = setup();
+    const a = connect();
+    const b = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+    run(a, "INSERT INTO t VALUES (1, 0), (2, 0)");
+    run(a, "BEGIN");
+    run(a, "UPDATE t SET v = 1 WHERE id = 1");
+    const started = c.sim.now;
+    const blocked = query(b, "UPDATE t SET v = 2 WHERE id = 1");
+    const r = done(blocked);
+    expect(r.error?.message).toBe("Lock wait timeout exceeded; try restarting transaction");
+    expect(r.error?.code).toBe(1205);
+    expect(c.sim.now - started).toBeGreaterThanOrEqual(50_000);
+    // Once the holder commits, the same statement goes through.
+    const retried = query(b, "UPDATE t SET v = 2 WHERE id = 1");
+    c.advance(1_000);
+    expect(retried.done).toBe(false);
+    run(a, "COMMIT");
+    expect(done(retried).error).toBeUndefined();
+  });
+
+  it("detects a deadlock and rolls back the transaction that closed the cycle", () => {
+    const { c, connect, query, done, run } = setup();
+    const a = connect();
+    const b = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+    run(a, "INSERT INTO t VALUES (1, 0), (2, 0)");
+    run(a, "BEGIN");
+    run(b, "BEGIN");
+    run(a, "UPDATE t SET v = 1 WHERE id = 1");
+    run(b, "UPDATE t SET v = 2 WHERE id = 2");
+    const aWaits = query(a, "UPDATE t SET v = 1 WHERE id = 2");
+    c.advance(100);
+    const victim = run(b, "UPDATE t SET v = 2 WHERE id = 1");
+    expect(victim.error?.message).toBe("Deadlock found when trying to get lock; try restarting transaction");
+    expect(done(aWaits).error).toBeUndefined();
+    run(a, "COMMIT");
+    const rows = run(b, "SELECT id, v FROM t ORDER BY id").results[0];
+    expect(rows?.kind === "rows" && rows.rows).toEqual([["1", "1"], ["2", "1"]]);
+  });
+
+  it("answers commits only once the log is durable, and says so in the trace", () => {
+    const { c, connect, run } = setup();
+    const events: { durable: boolean; flush: number }[] = [];
+    c.sim.trace.observe("mysql.commit", (e) => events.push(e.data as { durable: boolean; flush: number }));
+    const a = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY)");
+    run(a, "INSERT INTO t VALUES (1)");
+    run(a, "SET GLOBAL innodb_flush_log_at_trx_commit = 2");
+    run(a, "INSERT INTO t VALUES (2)");
+    expect(events.map((e) => [e.flush, e.durable])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+  });
+
+  it("lists connections in SHOW PROCESSLIST, with the event scheduler", () => {
+    const { connect, run } = setup();
+    const a = connect();
+    const r = run(a, "SHOW PROCESSLIST").results[0];
+    expect(r?.kind === "rows" && r.columns.map((col) => col.name)).toEqual(["Id", "User", "Host", "db", "Command", "Time", "State", "Info"]);
+    expect(r?.kind === "rows" && r.rows.map((row) => [row[1], row[4], row[7]])).toEqual([
+      ["event_scheduler", "Daemon", null],
+      ["root", "Query", "SHOW PROCESSLIST"],
+    ]);
+  });
+
+  it("loses the connection of a client whose server dies mid-transaction", () => {
+    const { c, pod, connect, run } = setup();
+    const a = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY)");
+    run(a, "BEGIN");
+    run(a, "INSERT INTO t VALUES (1)");
+    pod.signal("SIGKILL");
+    c.advance(100);
+    expect(run(a, "COMMIT").error?.message).toBe("Lost connection to MySQL server during query");
+    expect(run(a, "SELECT 1").error?.message).toBe("MySQL server has gone away");
+  });
+});

@@ -1,0 +1,57 @@
+import { registerBasicImages } from "@ksim/images";
+import { Cluster, ImageRegistry, type LowerLayer, type NodeOptions, Workstation } from "@ksim/kube";
+import type { Trace } from "@ksim/sim";
+import { registerMySQL, registerWordPress } from "@ksim/mysql";
+import { registerZooKeeper } from "@ksim/zookeeper";
+
+export interface EnvironmentOptions {
+  readonly seed?: number | string;
+  /** A node count or explicit nodes (default 3). */
+  readonly nodes?: number | readonly NodeOptions[];
+  /** Zones a node count is spread over, round-robin. */
+  readonly zones?: readonly string[];
+  /** Simulated start instant, epoch milliseconds. */
+  readonly startEpochMs?: number;
+  readonly trace?: Trace;
+  /** The user's files, visible read-only on the workstation. */
+  readonly userFiles?: LowerLayer;
+  readonly cwd?: string;
+}
+
+/** A cluster with every image ksim models, and the workstation its users type on. */
+export interface Environment {
+  readonly cluster: Cluster;
+  readonly workstation: Workstation;
+}
+
+/** Every image and program the applications provide. */
+export function standardRegistry(): ImageRegistry {
+  const registry = new ImageRegistry();
+  registerBasicImages(registry);
+  registerZooKeeper(registry);
+  registerMySQL(registry);
+  registerWordPress(registry);
+  return registry;
+}
+
+export function createEnvironment(options: EnvironmentOptions = {}): Environment {
+  const registry = standardRegistry();
+  let nodes = options.nodes ?? 3;
+  if (typeof nodes === "number" && options.zones !== undefined && options.zones.length > 0) {
+    const zones = options.zones;
+    nodes = Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}`, zone: zones[i % zones.length]! }));
+  }
+  const cluster = new Cluster({
+    seed: options.seed ?? 1,
+    nodes,
+    registry,
+    ...(options.startEpochMs !== undefined ? { startEpochMs: options.startEpochMs } : {}),
+    ...(options.trace !== undefined ? { trace: options.trace } : {}),
+  });
+  const workstation = new Workstation({
+    cluster,
+    ...(options.userFiles !== undefined ? { userFiles: options.userFiles } : {}),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+  });
+  return { cluster, workstation };
+}
