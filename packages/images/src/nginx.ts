@@ -122,7 +122,7 @@ class Worker {
   constructor(private readonly ctx: ProcessContext) {}
 
   private errorLog(level: string, text: string): void {
-    const time = formatDate(this.ctx.sim.epochMs(), "%Y/%m/%d %H:%M:%S");
+    const time = formatDate(this.ctx.epochMs(), "%Y/%m/%d %H:%M:%S");
     this.ctx.stderr.write(`${time} [${level}] ${this.ctx.pid}#${this.ctx.pid}: ${text}\n`);
   }
 
@@ -133,7 +133,7 @@ class Worker {
   private error(status: number, extra: Record<string, string> = {}): HttpResponse {
     const reason = status === 405 ? "Not Allowed" : (REASONS[status] ?? "");
     const body = errorPage(status, reason);
-    const headers = { Server: SERVER, Date: httpDate(this.ctx.sim.epochMs()), "Content-Type": "text/html", "Content-Length": String(body.length), Connection: "keep-alive", ...extra };
+    const headers = { Server: SERVER, Date: httpDate(this.ctx.epochMs()), "Content-Type": "text/html", "Content-Length": String(body.length), Connection: "keep-alive", ...extra };
     return { ...httpResponse(status, body, headers), reason };
   }
 
@@ -143,7 +143,7 @@ class Worker {
     const conn = ++this.connections;
     const response = this.respond(req, remote, conn);
     const bytes = req.method === "HEAD" ? 0 : response.body.length;
-    const time = formatDate(this.ctx.sim.epochMs(), "%d/%b/%Y:%H:%M:%S +0000");
+    const time = formatDate(this.ctx.epochMs(), "%d/%b/%Y:%H:%M:%S +0000");
     const referer = header(req.headers, "Referer") ?? "-";
     const agent = header(req.headers, "User-Agent") ?? "-";
     this.ctx.stdout.write(`${remote.ip} - - [${time}] "${this.requestLine(req)}" ${response.status} ${bytes} "${referer}" "${agent}"\n`);
@@ -189,7 +189,7 @@ class Worker {
       const mtime = st.mtimeMs;
       return httpResponse(200, body, {
         Server: SERVER,
-        Date: httpDate(this.ctx.sim.epochMs()),
+        Date: httpDate(this.ctx.epochMs()),
         "Content-Type": MIME[ext] ?? "application/octet-stream",
         "Content-Length": String(new TextEncoder().encode(body).length),
         "Last-Modified": httpDate(mtime),
@@ -216,7 +216,7 @@ function* worker(ctx: ProcessContext): Proc<number> {
   try {
     listener = serveHttp(ctx.net, 80, (req, remote) => w.handle(req, remote));
   } catch {
-    ctx.stderr.write(`${formatDate(ctx.sim.epochMs(), "%Y/%m/%d %H:%M:%S")} [emerg] ${ctx.pid}#${ctx.pid}: bind() to 0.0.0.0:80 failed (98: Address already in use)\n`);
+    ctx.stderr.write(`${formatDate(ctx.epochMs(), "%Y/%m/%d %H:%M:%S")} [emerg] ${ctx.pid}#${ctx.pid}: bind() to 0.0.0.0:80 failed (98: Address already in use)\n`);
     return 1;
   }
   ctx.onSignal((signal) => {

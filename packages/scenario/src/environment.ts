@@ -1,6 +1,7 @@
 import { registerBasicImages } from "@ksim/images";
 import { Cluster, ImageRegistry, type LowerLayer, type NodeOptions, Workstation } from "@ksim/kube";
 import type { Trace } from "@ksim/sim";
+import { registerCassandra } from "@ksim/cassandra";
 import { registerMySQL, registerWordPress } from "@ksim/mysql";
 import { registerZooKeeper } from "@ksim/zookeeper";
 
@@ -31,6 +32,7 @@ export function standardRegistry(): ImageRegistry {
   registerZooKeeper(registry);
   registerMySQL(registry);
   registerWordPress(registry);
+  registerCassandra(registry);
   return registry;
 }
 

@@ -46,7 +46,11 @@ export class FsError extends Error {
     readonly code: FsErrorCode,
     readonly path: string,
   ) {
+    // An errno, not a bug: misses are routine (every PATH lookup), so skip capturing a stack.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${path}: ${MESSAGES[code]}`);
+    Error.stackTraceLimit = limit;
   }
   /** The strerror text, e.g. "No such file or directory". */
   get description(): string {

@@ -26,6 +26,7 @@ export {
   type NetworkOptions,
   type Listener,
   type DatagramHandler,
+  type HostGroup,
 } from "./network.js";
 export { Volume, FsError, type FsErrorCode, type Stat, type Ownership, type CrashOptions } from "./disk.js";
 export { Trace, readTrace, hashTrace, TraceFormatError, type TraceEvent } from "./trace.js";

@@ -42,10 +42,20 @@ export interface NetworkOptions {
 export const defaultLatency: LatencyModel = (from, to, random) =>
   from === to ? 0 : Math.max(1, Math.round(random.logNormal(1, 0.3)));
 
+/** Which hosts a partition side holds: a fixed set, or a test evaluated per packet (so a
+ * node's partition also covers pods that start on it later). */
+export type HostGroup = Iterable<Host> | ((host: Host) => boolean);
+
 interface Rule {
   readonly id: number;
-  readonly from: ReadonlySet<Host>;
-  readonly to: ReadonlySet<Host>;
+  readonly from: (h: Host) => boolean;
+  readonly to: (h: Host) => boolean;
+}
+
+function membership(group: HostGroup): { test: (h: Host) => boolean; names: string[] | string } {
+  if (typeof group === "function") return { test: group, names: "(predicate)" };
+  const set = new Set(group);
+  return { test: (h) => set.has(h), names: [...set].map((h) => h.name) };
 }
 
 /** A retransmission that is waiting for the path to open again. */
@@ -104,18 +114,13 @@ export class Network {
    * Blocks packets from every host in `a` to every host in `b`, and back unless `oneWay`.
    * Returns an id for `heal`.
    */
-  partition(a: Iterable<Host>, b: Iterable<Host>, options: { oneWay?: boolean } = {}): number {
+  partition(a: HostGroup, b: HostGroup, options: { oneWay?: boolean } = {}): number {
     const id = this.nextRuleId++;
-    const as = new Set(a);
-    const bs = new Set(b);
-    this.rules.push({ id, from: as, to: bs });
-    if (!options.oneWay) this.rules.push({ id, from: bs, to: as });
-    this.sim.trace.record("net.partition", {
-      id,
-      a: [...as].map((h) => h.name),
-      b: [...bs].map((h) => h.name),
-      oneWay: options.oneWay ?? false,
-    });
+    const as = membership(a);
+    const bs = membership(b);
+    this.rules.push({ id, from: as.test, to: bs.test });
+    if (!options.oneWay) this.rules.push({ id, from: bs.test, to: as.test });
+    this.sim.trace.record("net.partition", { id, a: as.names, b: bs.names, oneWay: options.oneWay ?? false });
     return id;
   }
 
@@ -146,7 +151,7 @@ export class Network {
   blocked(from: Host, to: Host): boolean {
     if (!from.up || !to.up) return true;
     for (const r of this.rules) {
-      if (r.from.has(from) && r.to.has(to)) return true;
+      if (r.from(from) && r.to(to)) return true;
     }
     return false;
   }

@@ -88,6 +88,7 @@ export class ContainerInstance {
     hostname: string,
     random: Random,
     name: string,
+    clock: () => number,
   ) {
     this.id = random.hex(64);
     this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`);
@@ -101,6 +102,7 @@ export class ContainerInstance {
       hostname,
       random: random.fork(this.id),
       name,
+      clock,
     });
     this.processes.onInitExit = (code) => this.onInitExit(code);
   }

@@ -42,6 +42,8 @@ export class Kubelet {
   private readonly hostPaths = new Map<string, Volume>();
   private readonly random: Random;
   private alive = false;
+  /** How far this node's clock is ahead of true (simulated) time; set by clock-skew faults. */
+  clockOffsetMs = 0;
   /** Restart counts survive a reboot: the kubelet recounts them from the log directory. */
   private readonly restartCounts = new Map<string, number>();
 
@@ -175,6 +177,7 @@ export class Kubelet {
       dns: s.dns,
       nameserver: s.nameserver,
       random: this.random,
+      clock: () => s.sim.epochMs() + this.clockOffsetMs,
       disk: (pv) => s.disks.get(pv),
       whenAttached: (pv, fn) => s.whenAttached(pv, this.nodeName, fn),
       hostPath: (path) => {

@@ -31,6 +31,8 @@ export interface PodHost {
   readonly dns: ClusterDns;
   readonly nameserver: string;
   readonly random: Random;
+  /** The node's wall clock (simulated time plus its skew). */
+  clock(): number;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
   hostPath(path: string): Volume;
@@ -303,7 +305,11 @@ export class PodWorker {
     r.imageID = imageId(imageRef);
     let env: Map<string, string>;
     try {
-      env = containerEnv(h.api, this.pod, spec, { ...(def.env ?? {}), HOSTNAME: this.hostname() });
+      // The kubelet resolves status.podIP/hostIP from the sandbox, not from the (possibly stale)
+      // API status: the first container starts before the IP is ever reported.
+      const ips = { podIP: this.ip, podIPs: this.ip === undefined ? undefined : [{ ip: this.ip }], hostIP: this.host.nodeHost.ip };
+      const pod = { ...this.pod, status: { ...this.pod.status, ...ips } };
+      env = containerEnv(h.api, pod, spec, { ...(def.env ?? {}), HOSTNAME: this.hostname() });
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       h.event(this.pod, "Warning", "Failed", `Error: ${e.message}`);
@@ -338,6 +344,7 @@ export class PodWorker {
       this.hostname(),
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
       name,
+      () => h.clock(),
     );
     // The container runtime takes a little while to create and start the container.
     yield* wait(sleep(h.sim, Math.round(h.random.logNormal(150, 0.3))));

@@ -142,6 +142,11 @@ export interface ProcessContext {
   readonly random: Random;
   /** The UTS hostname (the pod's hostname). */
   readonly hostname: string;
+  /**
+   * This machine's wall clock in epoch milliseconds: simulated time plus the node's clock skew.
+   * Programs stamping data with the time (Cassandra's cell timestamps, logs) read this.
+   */
+  epochMs(): number;
   readonly stats: ProcessStats;
   /** Resolves with this process's exit status once it has exited. */
   readonly exited: Waitable<number>;
@@ -180,6 +185,8 @@ export interface ProcessEnvironment {
   readonly hostname: string;
   /** Stream for per-process random numbers. */
   readonly random: Random;
+  /** The machine's wall clock in epoch ms (simulated time plus the node's clock skew). */
+  readonly clock?: () => number;
   /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
   readonly name: string;
 }
@@ -309,6 +316,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   get hostname(): string {
     return this.table.env.hostname;
+  }
+
+  epochMs(): number {
+    return this.table.env.clock?.() ?? this.sim.epochMs();
   }
 
   get exited(): Waitable<number> {

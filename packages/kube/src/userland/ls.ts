@@ -154,7 +154,7 @@ function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: 
         // Not readable as a link after all: show the name alone.
       }
     }
-    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, time: lsTime(e.st.mtimeMs, ctx.sim.epochMs()), name };
+    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, time: lsTime(e.st.mtimeMs, ctx.epochMs()), name };
   });
   if (flavor === "busybox") {
     return rows.map((r) => `${r.mode} ${r.nlink.padStart(4)} ${r.owner.padEnd(8)} ${r.group.padEnd(8)} ${r.size.padStart(9)} ${r.time} ${r.name}`);

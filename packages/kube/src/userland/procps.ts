@@ -95,7 +95,7 @@ export function* ps(ctx: ProcessContext): Proc<number> {
       return 1;
     }
   }
-  const now = ctx.sim.epochMs();
+  const now = ctx.epochMs();
   const start0 = now - ctx.sim.now;
   const procs = ctx.processes().filter((p) => all || p.uid === ctx.cred.uid);
   const state = (p: ProcessInfo) => (p.pid === ctx.pid ? "R" : p.state);

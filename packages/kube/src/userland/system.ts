@@ -275,7 +275,7 @@ export function formatDate(ms: number, format: string): string {
 export function dateProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     return yield* withOptions(ctx, flavor, { short: "uRI:d:", long: { utc: "u", universal: "u", "rfc-3339=": "3", "iso-8601=": "I", "rfc-email": "R", "date=": "d" } }, function* (o) {
-      let ms = ctx.sim.epochMs();
+      let ms = ctx.epochMs();
       const given = last(o, "d");
       if (given !== undefined) {
         const parsed = given.startsWith("@") ? Number(given.slice(1)) * 1000 : Date.parse(given.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(given) ? given : `${given}Z`);

@@ -113,11 +113,11 @@ function* parent(ctx: ProcessContext): Proc<number> {
     const job: Job = { id: nextId++, request, done: new Future<HttpResponse>() };
     const result = new Future<HttpResponse>();
     job.done.subscribe((r) => {
-      const headers = { Date: new Date(ctx.sim.epochMs()).toUTCString(), Server: APACHE_VERSION, ...r.headers, "Content-Length": String(new TextEncoder().encode(r.body).length) };
+      const headers = { Date: new Date(ctx.epochMs()).toUTCString(), Server: APACHE_VERSION, ...r.headers, "Content-Length": String(new TextEncoder().encode(r.body).length) };
       const response: HttpResponse = { ...r, headers };
       const bytes = new TextEncoder().encode(formatHttp(request.method === "HEAD" ? { ...response, body: "" } : response)).length;
       ctx.stdout.write(
-        `${remote.ip} - - ${accessLogTime(ctx.sim.epochMs())} "${request.method} ${request.path} ${request.version}" ${response.status} ${bytes} "${header(request.headers, "Referer") ?? "-"}" "${header(request.headers, "User-Agent") ?? "-"}"\n`,
+        `${remote.ip} - - ${accessLogTime(ctx.epochMs())} "${request.method} ${request.path} ${request.version}" ${response.status} ${bytes} "${header(request.headers, "Referer") ?? "-"}" "${header(request.headers, "User-Agent") ?? "-"}"\n`,
       );
       ctx.sim.trace.record("wordpress.request", { host: ctx.hostname, method: request.method, path: request.path, status: response.status });
       result.resolve(response);
@@ -129,13 +129,13 @@ function* parent(ctx: ProcessContext): Proc<number> {
 
   serveHttp(ctx.net, 80, serve);
   for (let i = 0; i < START_SERVERS; i++) startWorker();
-  ctx.stderr.write(`${errorLogTime(ctx.sim.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00163: ${APACHE_VERSION} PHP/8.0.28 configured -- resuming normal operations\n`);
-  ctx.stderr.write(`${errorLogTime(ctx.sim.epochMs())} [core:notice] [pid ${ctx.pid}] AH00094: Command line: 'apache2 -D FOREGROUND'\n`);
+  ctx.stderr.write(`${errorLogTime(ctx.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00163: ${APACHE_VERSION} PHP/8.0.28 configured -- resuming normal operations\n`);
+  ctx.stderr.write(`${errorLogTime(ctx.epochMs())} [core:notice] [pid ${ctx.pid}] AH00094: Command line: 'apache2 -D FOREGROUND'\n`);
   ctx.sim.trace.record("wordpress.start", { host: ctx.hostname });
   ctx.onSignal((signal) => {
     if (signal !== "SIGTERM" && signal !== "SIGINT") return;
     stopping = true;
-    ctx.stderr.write(`${errorLogTime(ctx.sim.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00169: caught SIGTERM, shutting down\n`);
+    ctx.stderr.write(`${errorLogTime(ctx.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00169: caught SIGTERM, shutting down\n`);
     for (const w of [...workers]) ctx.kill(w.child.pid, "SIGTERM");
     ctx.exit(0);
   });

@@ -39,7 +39,7 @@ export const mysqlEntrypoint: Executable = function* (ctx) {
 };
 
 function logger(ctx: ProcessContext) {
-  const write = (type: string, text: string, stderr: boolean) => (stderr ? ctx.stderr : ctx.stdout).write(`${rfc3339(ctx.sim.epochMs())} [${type}] [Entrypoint]: ${text}\n`);
+  const write = (type: string, text: string, stderr: boolean) => (stderr ? ctx.stderr : ctx.stdout).write(`${rfc3339(ctx.epochMs())} [${type}] [Entrypoint]: ${text}\n`);
   return {
     note: (text: string) => write("Note", text, false),
     warn: (text: string) => write("Warn", text, true),
@@ -70,7 +70,7 @@ function* prepare(ctx: ProcessContext, args: readonly string[]): Proc<void> {
   } catch (e) {
     if (!(e instanceof OptionError)) throw e;
     const command = [...args, "--verbose", "--help", `--log-bin-index=/tmp/tmp.${ctx.random.hex(10)}`].join(" ");
-    return log.error(`mysqld failed while attempting to check config\n\tcommand was: ${command}\n\t${logTimestamp(ctx.sim.epochMs())} 0 [ERROR] [MY-000067] [Server] ${e.message}\n${logTimestamp(ctx.sim.epochMs())} 0 [ERROR] [MY-010119] [Server] Aborting`);
+    return log.error(`mysqld failed while attempting to check config\n\tcommand was: ${command}\n\t${logTimestamp(ctx.epochMs())} 0 [ERROR] [MY-000067] [Server] ${e.message}\n${logTimestamp(ctx.epochMs())} 0 [ERROR] [MY-010119] [Server] Aborting`);
   }
   const env = {
     rootHost: fileEnv(ctx, "MYSQL_ROOT_HOST", log.error, "%"),

@@ -71,7 +71,7 @@ export class MysqlServer implements ServerContext {
   }
 
   epochMs(): number {
-    return this.ctx.sim.epochMs();
+    return this.ctx.epochMs();
   }
 
   get connectionCount(): number {

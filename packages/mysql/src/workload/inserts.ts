@@ -22,6 +22,8 @@ export interface InsertWorkloadOptions {
   readonly intervalMs?: number;
   /** Stop starting transactions after this much simulated time. */
   readonly durationMs: number;
+  /** A deadline the caller can move (to stop the workload early); overrides durationMs. */
+  readonly deadline?: { at: number };
   readonly connectTimeoutMs?: number;
   readonly queryTimeoutMs?: number;
 }
@@ -55,9 +57,9 @@ function connectOptions(o: InsertWorkloadOptions) {
 /** Runs the clients until `durationMs` has passed (setup retries until the table exists). */
 export function* insertWorkload(sim: Sim, net: ClientNet, history: History, o: InsertWorkloadOptions): Proc<void> {
   const table = o.table ?? DEFAULT_TABLE;
-  const end = sim.now + o.durationMs;
+  const end = o.deadline ?? { at: sim.now + o.durationMs };
   const interval = o.intervalMs ?? 100;
-  while (sim.now < end) {
+  while (sim.now < end.at) {
     const conn = yield* MysqlConnection.connect(sim, net, connectOptions(o));
     if (conn instanceof MysqlConnection) {
       const r = yield* conn.query(`CREATE TABLE IF NOT EXISTS \`${table}\` (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, client INT NOT NULL, seq INT NOT NULL, UNIQUE KEY client_seq (client, seq))`);
@@ -71,11 +73,11 @@ export function* insertWorkload(sim: Sim, net: ClientNet, history: History, o: I
   for (const t of tasks) yield* wait(t);
 }
 
-function* client(sim: Sim, net: ClientNet, history: History, o: InsertWorkloadOptions, table: string, c: number, end: number, interval: number): Proc<void> {
+function* client(sim: Sim, net: ClientNet, history: History, o: InsertWorkloadOptions, table: string, c: number, end: { at: number }, interval: number): Proc<void> {
   const name = `client-${c}`;
   let conn: MysqlConnection | undefined;
   let seq = 0;
-  while (sim.now < end) {
+  while (sim.now < end.at) {
     if (conn === undefined || !conn.open) {
       const attempt = yield* MysqlConnection.connect(sim, net, connectOptions(o));
       if (!(attempt instanceof MysqlConnection)) {

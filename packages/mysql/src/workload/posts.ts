@@ -19,6 +19,8 @@ export interface PostsWorkloadOptions {
   readonly clients?: number;
   readonly intervalMs?: number;
   readonly durationMs: number;
+  /** A deadline the caller can move (to stop the workload early); overrides durationMs. */
+  readonly deadline?: { at: number };
   readonly timeoutMs?: number;
 }
 
@@ -53,20 +55,20 @@ function createCertainlyFailed(r: HttpResult): boolean {
 }
 
 export function* postsWorkload(sim: Sim, net: ClientNet, history: History, o: PostsWorkloadOptions): Proc<void> {
-  const end = sim.now + o.durationMs;
+  const end = o.deadline ?? { at: sim.now + o.durationMs };
   const created: number[] = [];
   const tasks = [];
   for (let c = 0; c < (o.clients ?? 2); c++) tasks.push(spawn(sim, client(sim, net, history, o, c, end, created), `posts-${c}`));
   for (const t of tasks) yield* wait(t);
 }
 
-function* client(sim: Sim, net: ClientNet, history: History, o: PostsWorkloadOptions, c: number, end: number, created: number[]): Proc<void> {
+function* client(sim: Sim, net: ClientNet, history: History, o: PostsWorkloadOptions, c: number, end: { at: number }, created: number[]): Proc<void> {
   const name = `web-${c}`;
   const ctx = { sim, net };
   const auth = `Basic ${Buffer.from(`${o.user}:${o.password}`).toString("base64")}`;
   const timeoutMs = o.timeoutMs ?? 10_000;
   const interval = o.intervalMs ?? 500;
-  for (let n = 0; sim.now < end; n++) {
+  for (let n = 0; sim.now < end.at; n++) {
     const title = `ksim post ${c}-${n}`;
     const op = history.invoke(name, "create", { title });
     const r = yield* httpRequest(ctx, `${o.url}/wp-json/wp/v2/posts`, {

@@ -43,7 +43,7 @@ export function* java(ctx: ProcessContext): Proc<number> {
       break;
     }
   }
-  const log = new Log4j(ctx.stdout, () => ctx.sim.epochMs(), consoleThreshold(properties));
+  const log = new Log4j(ctx.stdout, () => ctx.epochMs(), consoleThreshold(properties));
   switch (main) {
     case "org.apache.zookeeper.server.quorum.QuorumPeerMain":
       ctx.stats.sizePages = SERVER_PAGES;

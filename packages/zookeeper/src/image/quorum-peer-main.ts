@@ -126,7 +126,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   const feed = (input: Input): void => {
     let effects: Effect[];
     try {
-      effects = peer.step(input, sim.epochMs());
+      effects = peer.step(input, ctx.epochMs());
     } catch (e) {
       if (!(e instanceof StorageError)) throw e;
       log.log("ERROR", "main", "QuorumPeer@453", `Unable to load database on disk\njava.io.IOException: ${e.message}`);
@@ -333,7 +333,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   }
   ctx.onSignal((signal) => {
     // The JVM's default for TERM/INT/HUP: exit 128+n at once, with whatever the page cache holds.
-    for (const e of peer.shutdown(sim.epochMs())) perform(e);
+    for (const e of peer.shutdown(ctx.epochMs())) perform(e);
     ctx.exit(128 + SIGNALS[signal]);
   });
   feed({ kind: "start" });

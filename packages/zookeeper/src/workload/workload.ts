@@ -25,6 +25,8 @@ export interface WorkloadOptions {
 export interface Workload {
   readonly history: History;
   readonly tasks: readonly Task<void>[];
+  /** Clients finish the write in flight and issue no more. */
+  stop(): void;
   /** Reads every path this workload wrote through a fresh session: path → value (absent if missing). */
   readBack(): Proc<Map<string, string>>;
 }
@@ -46,7 +48,7 @@ export function startWorkload(o: WorkloadOptions): Workload {
     connect: (ip, port, opts) => o.host.connect(ip, port, opts),
   });
   const paths: string[] = [];
-  const end = sim.now + o.durationMs;
+  let end = sim.now + o.durationMs;
   const client = (i: number): Proc<void> =>
     (function* () {
       const name = `client-${i}`;
@@ -74,6 +76,9 @@ export function startWorkload(o: WorkloadOptions): Workload {
   return {
     history,
     tasks,
+    stop() {
+      end = Math.min(end, sim.now);
+    },
     *readBack() {
       const zk = new ZooKeeperClient(net("reader"), { connectString: o.connectString, sessionTimeout: 30_000, requestTimeoutMs: 10_000 });
       const out = new Map<string, string>();

@@ -1,0 +1,127 @@
+import type { ClusterView, GossipInfoView, InfoView, Ownership, RingView } from "./admin.js";
+import { APP_STATES } from "./gossip.js";
+import { stringifyFileSize } from "./java-format.js";
+import type { CassandraNode } from "./node.js";
+import { effectiveOwnership, OwnershipError } from "./ownership.js";
+import { isSystemKeyspace } from "./schema.js";
+import { PARTITIONER } from "./token.js";
+
+/** What the JMX beans nodetool reads return, computed from the node's state. */
+
+function snitchClass(node: CassandraNode): string {
+  const s = node.config.snitch;
+  return s.includes(".") ? s : `org.apache.cassandra.locator.${s}`;
+}
+
+/**
+ * Ownership and the token list only change with the ring or the schema, while readiness probes
+ * ask for them every ten seconds on every node: computed once per ring and schema version.
+ */
+const cache = new WeakMap<CassandraNode, { key: string; tokens: [bigint, string][]; ownership: Ownership }>();
+
+export function ringView(node: CassandraNode, keyspace: string | undefined): RingView {
+  const tm = node.tm;
+  const key = `${tm.version}|${node.schema.version()}|${keyspace ?? ""}`;
+  let cached = cache.get(node);
+  if (cached === undefined || cached.key !== key) {
+    cached = { key, tokens: tm.normalAndBootstrappingTokens(), ownership: ownershipOf(node, keyspace) };
+    cache.set(node, cached);
+  }
+  const tokens = cached.tokens;
+  const load: Record<string, string> = {};
+  for (const [ep, bytes] of node.membership.loads) load[ep] = stringifyFileSize(bytes);
+  load[node.self] = stringifyFileSize(node.storage.load());
+  const hostIds: Record<string, string> = {};
+  for (const [ep, id] of tm.hostIds()) hostIds[ep] = id;
+  const dc: Record<string, string> = {};
+  const rack: Record<string, string> = {};
+  for (const [, ep] of tokens) {
+    const loc = node.locate(ep);
+    dc[ep] = loc.dc;
+    rack[ep] = loc.rack;
+  }
+  return {
+    live: node.gossiper.liveMembers(),
+    unreachable: node.gossiper.unreachableMembers(),
+    joining: [...tm.bootstrappingEndpoints().keys()],
+    leaving: [...tm.leaving()],
+    moving: [],
+    load,
+    tokens: tokens.map(([t, ep]) => [t.toString(), ep] as const),
+    hostIds,
+    dc,
+    rack,
+    ownership: cached.ownership,
+  };
+}
+
+function ownershipOf(node: CassandraNode, keyspace: string | undefined): Ownership {
+  const ring = node.tm.ring();
+  try {
+    const keyspaces = node.schema.keyspaces().map((k) => ({ name: k.name, replication: k.replication, user: !isSystemKeyspace(k.name) }));
+    return { kind: "effective", owns: Object.fromEntries(effectiveOwnership(ring, keyspaces, keyspace)) };
+  } catch (e) {
+    if (!(e instanceof OwnershipError)) return { kind: "error", exception: "RuntimeException", message: (e as Error).message };
+    // nodetool falls back to plain ownership, which itself fails on an empty ring.
+    if (e.kind === "IllegalStateException" && ring.size === 0) {
+      return { kind: "error", exception: "RuntimeException", message: "No nodes present in the cluster. Has this node finished starting up?" };
+    }
+    return { kind: "error", exception: e.kind, message: e.message };
+  }
+}
+
+export function infoView(node: CassandraNode): InfoView {
+  let memtableBytes = 0;
+  for (const t of node.storage.allTables()) memtableBytes += t.memBytes;
+  return {
+    hostId: node.service.hostId,
+    gossipActive: node.gossiper.enabled,
+    nativeTransportActive: node.cqlUp,
+    load: stringifyFileSize(node.storage.load()),
+    generation: node.service.generation,
+    uptimeSeconds: Math.floor((node.now.mono - node.service.startedAt) / 1000),
+    dc: node.config.dc,
+    rack: node.config.rack,
+    tokens: node.tm.tokens(node.self).map(String),
+    heapUsedMb: 96 + memtableBytes / (1024 * 1024),
+    heapMaxMb: node.config.heapMb * 0.96,
+  };
+}
+
+export function clusterView(node: CassandraNode): ClusterView {
+  const versions = new Map<string, string[]>();
+  const add = (v: string, ep: string) => {
+    const list = versions.get(v) ?? [];
+    list.push(ep);
+    versions.set(v, list);
+  };
+  for (const ep of node.gossiper.liveMembers()) {
+    const v = ep === node.self ? node.schema.version() : node.gossiper.state(ep)?.get("SCHEMA");
+    if (v !== undefined) add(v, ep);
+  }
+  for (const ep of node.gossiper.unreachableMembers()) if (node.tm.isMember(ep)) add("UNREACHABLE", ep);
+  return {
+    name: node.config.clusterName,
+    snitch: snitchClass(node),
+    partitioner: PARTITIONER,
+    schemaVersions: [...versions.entries()].map(([v, eps]) => [v, eps.sort()] as const),
+  };
+}
+
+export function gossipInfoView(node: CassandraNode): GossipInfoView {
+  const g = node.gossiper;
+  return {
+    endpoints: g.knownEndpoints().map((ep) => {
+      const st = g.state(ep)!;
+      return {
+        endpoint: ep,
+        generation: st.generation,
+        heartbeat: st.heartbeat,
+        states: APP_STATES.filter((k) => st.states.has(k)).map((k) => {
+          const v = st.states.get(k)!;
+          return [k, v.version, k === "TOKENS" ? "<hidden>" : v.value] as const;
+        }),
+      };
+    }),
+  };
+}

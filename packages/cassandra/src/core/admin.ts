@@ -1,0 +1,75 @@
+/**
+ * What nodetool asks a node over JMX (port 7199), and what comes back. One request per command
+ * carries everything the command prints; long operations (drain, decommission) answer when done.
+ */
+
+export type AdminRequest =
+  | { readonly op: "status"; readonly keyspace?: string }
+  | { readonly op: "info" }
+  | { readonly op: "describecluster" }
+  | { readonly op: "gossipinfo" }
+  | { readonly op: "drain" }
+  | { readonly op: "decommission" }
+  | { readonly op: "flush"; readonly keyspace?: string; readonly tables: readonly string[] }
+  | { readonly op: "removenode"; readonly hostId: string };
+
+/** The exception a JMX call raised, by class name as nodetool prints it. */
+export interface AdminError {
+  readonly exception: string;
+  readonly message: string;
+}
+
+export type Ownership =
+  | { readonly kind: "effective"; readonly owns: Readonly<Record<string, number>> }
+  | { readonly kind: "error"; readonly exception: "IllegalStateException" | "IllegalArgumentException" | "RuntimeException"; readonly message: string };
+
+/** StorageService/Gossiper/snitch views nodetool status and ring read. */
+export interface RingView {
+  readonly live: readonly string[];
+  readonly unreachable: readonly string[];
+  readonly joining: readonly string[];
+  readonly leaving: readonly string[];
+  readonly moving: readonly string[];
+  /** Formatted by the node (FileUtils.stringifyFileSize), as getLoadMap returns it. */
+  readonly load: Readonly<Record<string, string>>;
+  /** Sorted by token: [token, endpoint]. */
+  readonly tokens: readonly (readonly [string, string])[];
+  readonly hostIds: Readonly<Record<string, string>>;
+  readonly dc: Readonly<Record<string, string>>;
+  readonly rack: Readonly<Record<string, string>>;
+  readonly ownership: Ownership;
+}
+
+export interface InfoView {
+  readonly hostId: string;
+  readonly gossipActive: boolean;
+  readonly nativeTransportActive: boolean;
+  readonly load: string;
+  readonly generation: number;
+  readonly uptimeSeconds: number;
+  readonly dc: string;
+  readonly rack: string;
+  /** This node's tokens, sorted (empty until it has joined). */
+  readonly tokens: readonly string[];
+  readonly heapUsedMb: number;
+  readonly heapMaxMb: number;
+}
+
+export interface ClusterView {
+  readonly name: string;
+  readonly snitch: string;
+  readonly partitioner: string;
+  /** Schema version → endpoints; unreachable endpoints under "UNREACHABLE". */
+  readonly schemaVersions: readonly (readonly [string, readonly string[]])[];
+}
+
+export interface GossipInfoView {
+  readonly endpoints: readonly {
+    readonly endpoint: string;
+    readonly generation: number;
+    readonly heartbeat: number;
+    readonly states: readonly (readonly [string, number, string])[];
+  }[];
+}
+
+export type AdminResponse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: AdminError };

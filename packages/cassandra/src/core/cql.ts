@@ -1,0 +1,628 @@
+import type { Literal } from "./types.js";
+
+/**
+ * A parser for the CQL the tutorials and workloads use: keyspace and table DDL, USE, INSERT,
+ * UPDATE, DELETE, SELECT (with WHERE on key columns, IN, LIMIT, count(*), writetime()),
+ * TRUNCATE. Unquoted identifiers and keywords are case-insensitive; errors are SyntaxException
+ * messages in the shape ANTLR gives Cassandra ("line 1:7 no viable alternative at input ...").
+ */
+
+export type Relation = { readonly column: string; readonly op: "=" | "<" | ">" | "<=" | ">=" | "IN"; readonly values: readonly Literal[] };
+
+export type Selector = { readonly kind: "column"; readonly name: string } | { readonly kind: "writetime"; readonly column: string };
+
+export type OptionValue = Literal | { readonly kind: "map"; readonly entries: readonly (readonly [string, Literal])[] };
+
+export type Statement =
+  | {
+      readonly kind: "create_keyspace";
+      readonly name: string;
+      readonly ifNotExists: boolean;
+      readonly options: Readonly<Record<string, OptionValue>>;
+    }
+  | {
+      readonly kind: "create_table";
+      readonly keyspace: string | undefined;
+      readonly name: string;
+      readonly ifNotExists: boolean;
+      readonly columns: readonly { readonly name: string; readonly type: string }[];
+      readonly partitionKey: readonly string[];
+      readonly clustering: readonly string[];
+      readonly clusteringOrder: Readonly<Record<string, "asc" | "desc">>;
+      readonly options: Readonly<Record<string, OptionValue>>;
+    }
+  | { readonly kind: "drop_keyspace"; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: "drop_table"; readonly keyspace: string | undefined; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: "use"; readonly keyspace: string }
+  | {
+      readonly kind: "insert";
+      readonly keyspace: string | undefined;
+      readonly table: string;
+      readonly columns: readonly string[];
+      readonly values: readonly Literal[];
+      readonly timestamp: number | undefined;
+      readonly ifNotExists: boolean;
+    }
+  | {
+      readonly kind: "update";
+      readonly keyspace: string | undefined;
+      readonly table: string;
+      readonly timestamp: number | undefined;
+      readonly set: readonly { readonly column: string; readonly value: Literal }[];
+      readonly where: readonly Relation[];
+    }
+  | {
+      readonly kind: "delete";
+      readonly keyspace: string | undefined;
+      readonly table: string;
+      readonly columns: readonly string[];
+      readonly timestamp: number | undefined;
+      readonly where: readonly Relation[];
+    }
+  | {
+      readonly kind: "select";
+      readonly keyspace: string | undefined;
+      readonly table: string;
+      readonly selectors: "*" | "count" | readonly Selector[];
+      readonly where: readonly Relation[];
+      readonly limit: number | undefined;
+      readonly allowFiltering: boolean;
+    }
+  | { readonly kind: "truncate"; readonly keyspace: string | undefined; readonly table: string };
+
+export class CqlSyntaxError extends Error {}
+
+type Tok =
+  | { readonly t: "word"; readonly v: string; readonly raw: string; readonly col: number }
+  | { readonly t: "qident"; readonly v: string; readonly raw: string; readonly col: number }
+  | { readonly t: "string"; readonly v: string; readonly raw: string; readonly col: number }
+  | { readonly t: "int" | "float" | "uuid" | "hex"; readonly v: string; readonly raw: string; readonly col: number }
+  | { readonly t: "punct"; readonly v: string; readonly raw: string; readonly col: number }
+  | { readonly t: "eof"; readonly v: ""; readonly raw: "<EOF>"; readonly col: number };
+
+const UUID_AT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
+const NUMBER_AT = /^-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/;
+
+function lex(src: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "-" && src[i + 1] === "-") {
+      while (i < src.length && src[i] !== "\n") i++;
+      continue;
+    }
+    const rest = src.slice(i);
+    const uuid = UUID_AT.exec(rest);
+    if (uuid !== null) {
+      out.push({ t: "uuid", v: uuid[0], raw: uuid[0], col: i });
+      i += uuid[0].length;
+      continue;
+    }
+    if (c === "'") {
+      let j = i + 1;
+      let v = "";
+      for (;;) {
+        if (j >= src.length) throw new CqlSyntaxError(`line 1:${i} character '<EOF>' not supported here`);
+        if (src[j] === "'") {
+          if (src[j + 1] === "'") {
+            v += "'";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        v += src[j++];
+      }
+      out.push({ t: "string", v, raw: src.slice(i, j + 1), col: i });
+      i = j + 1;
+      continue;
+    }
+    if (c === '"') {
+      const j = src.indexOf('"', i + 1);
+      if (j < 0) throw new CqlSyntaxError(`line 1:${i} character '<EOF>' not supported here`);
+      out.push({ t: "qident", v: src.slice(i + 1, j), raw: src.slice(i, j + 1), col: i });
+      i = j + 1;
+      continue;
+    }
+    const hex = /^0[xX][0-9a-fA-F]*/.exec(rest);
+    if (hex !== null) {
+      out.push({ t: "hex", v: hex[0], raw: hex[0], col: i });
+      i += hex[0].length;
+      continue;
+    }
+    const num = NUMBER_AT.exec(rest);
+    if (num !== null && (c !== "-" || /[\d.]/.test(src[i + 1] ?? ""))) {
+      const isFloat = /[.eE]/.test(num[0]);
+      out.push({ t: isFloat ? "float" : "int", v: num[0], raw: num[0], col: i });
+      i += num[0].length;
+      continue;
+    }
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
+    if (word !== null) {
+      out.push({ t: "word", v: word[0].toLowerCase(), raw: word[0], col: i });
+      i += word[0].length;
+      continue;
+    }
+    const two = rest.slice(0, 2);
+    if (two === "<=" || two === ">=" || two === "!=") {
+      out.push({ t: "punct", v: two, raw: two, col: i });
+      i += 2;
+      continue;
+    }
+    if ("(),;=*.{}:<>[]?".includes(c)) {
+      out.push({ t: "punct", v: c, raw: c, col: i });
+      i++;
+      continue;
+    }
+    throw new CqlSyntaxError(`line 1:${i} character '${c}' not supported here`);
+  }
+  out.push({ t: "eof", v: "", raw: "<EOF>", col: src.length });
+  return out;
+}
+
+/** Cassandra 3.x reserved keywords: never identifiers unless double-quoted. */
+const RESERVED = new Set(
+  "add allow alter and apply asc authorize batch begin by columnfamily create delete desc describe drop entries execute from full grant if in index infinity insert into keyspace limit modify nan norecursive not null of on or order primary rename replace revoke schema select set table to token truncate unlogged update use using where with".split(" "),
+);
+
+class Parser {
+  private i = 0;
+  constructor(
+    private readonly toks: Tok[],
+    private readonly src: string,
+  ) {}
+
+  private peek(): Tok {
+    return this.toks[this.i]!;
+  }
+
+  private next(): Tok {
+    return this.toks[this.i++]!;
+  }
+
+  /** ANTLR's error, with the query snippet Cassandra's ErrorCollector adds: the bad token in brackets. */
+  private fail(tok: Tok = this.peek()): never {
+    const i = this.toks.indexOf(tok);
+    const first = this.toks[Math.max(0, i - 10)]!;
+    const last = this.toks[Math.min(this.toks.length - 2, i + 2)]!;
+    const before = this.src.slice(first.col, tok.col);
+    const after = tok.t === "eof" || last.col <= tok.col ? "" : this.src.slice(tok.col + tok.raw.length, last.col + last.raw.length);
+    const more = i + 2 < this.toks.length - 2 ? "..." : "";
+    throw new CqlSyntaxError(`line 1:${tok.col} no viable alternative at input '${tok.raw}' (${i > 10 ? "..." : ""}${before}[${tok.raw}]${after}${more})`);
+  }
+
+  private mismatch(expected: string): never {
+    const tok = this.peek();
+    throw new CqlSyntaxError(`line 1:${tok.col} mismatched input '${tok.raw}' expecting ${expected}`);
+  }
+
+  private isWord(w: string): boolean {
+    const t = this.peek();
+    return t.t === "word" && t.v === w;
+  }
+
+  private accept(w: string): boolean {
+    if (this.isWord(w)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  private expect(w: string): void {
+    if (!this.accept(w)) this.mismatch(`K_${w.toUpperCase()}`);
+  }
+
+  private acceptPunct(p: string): boolean {
+    const t = this.peek();
+    if (t.t === "punct" && t.v === p) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  private expectPunct(p: string): void {
+    if (!this.acceptPunct(p)) this.mismatch(`'${p}'`);
+  }
+
+  private ident(): string {
+    const t = this.next();
+    if (t.t === "word" && !RESERVED.has(t.v)) return t.v;
+    if (t.t === "qident") return t.v;
+    this.i--;
+    return this.fail();
+  }
+
+  private qualifiedName(): { keyspace: string | undefined; name: string } {
+    const first = this.ident();
+    if (this.acceptPunct(".")) return { keyspace: first, name: this.ident() };
+    return { keyspace: undefined, name: first };
+  }
+
+  private literal(): Literal {
+    const t = this.next();
+    switch (t.t) {
+      case "string":
+        return { kind: "string", text: t.v };
+      case "int":
+        return { kind: "integer", text: t.v };
+      case "float":
+        return { kind: "float", text: t.v };
+      case "uuid":
+        return { kind: "uuid", text: t.v };
+      case "hex":
+        return { kind: "hex", text: t.v };
+      case "word":
+        if (t.v === "true" || t.v === "false") return { kind: "boolean", value: t.v === "true" };
+        if (t.v === "null") return { kind: "null" };
+        if (t.v === "nan" || t.v === "infinity") return { kind: "float", text: t.v === "nan" ? "NaN" : "Infinity" };
+        break;
+      default:
+        break;
+    }
+    this.i--;
+    return this.fail();
+  }
+
+  private optionValue(): OptionValue {
+    if (this.acceptPunct("{")) {
+      const entries: [string, Literal][] = [];
+      if (!this.acceptPunct("}")) {
+        do {
+          const k = this.literal();
+          this.expectPunct(":");
+          const v = this.literal();
+          entries.push([k.kind === "string" ? k.text : literalText(k), v]);
+        } while (this.acceptPunct(","));
+        this.expectPunct("}");
+      }
+      return { kind: "map", entries };
+    }
+    const t = this.peek();
+    if (t.t === "word" && t.v !== "true" && t.v !== "false" && t.v !== "null") {
+      this.i++;
+      return { kind: "string", text: t.v };
+    }
+    return this.literal();
+  }
+
+  private options(): Record<string, OptionValue> {
+    const out: Record<string, OptionValue> = {};
+    do {
+      const name = this.ident();
+      this.expectPunct("=");
+      out[name] = this.optionValue();
+    } while (this.accept("and"));
+    return out;
+  }
+
+  private timestamp(): number | undefined {
+    if (!this.accept("using")) return undefined;
+    this.expect("timestamp");
+    const t = this.next();
+    if (t.t !== "int") {
+      this.i--;
+      this.fail();
+    }
+    return Number(t.v);
+  }
+
+  private where(): Relation[] {
+    const out: Relation[] = [];
+    do {
+      const column = this.ident();
+      if (this.accept("in")) {
+        this.expectPunct("(");
+        const values: Literal[] = [];
+        if (!this.acceptPunct(")")) {
+          do values.push(this.literal());
+          while (this.acceptPunct(","));
+          this.expectPunct(")");
+        }
+        out.push({ column, op: "IN", values });
+        continue;
+      }
+      const t = this.next();
+      if (t.t !== "punct" || !["=", "<", ">", "<=", ">="].includes(t.v)) {
+        this.i--;
+        this.fail();
+      }
+      out.push({ column, op: t.v as Relation["op"], values: [this.literal()] });
+    } while (this.accept("and"));
+    return out;
+  }
+
+  statement(): Statement {
+    const t = this.peek();
+    if (t.t !== "word") return this.fail();
+    this.i++;
+    let s: Statement;
+    switch (t.v) {
+      case "create":
+        s = this.create();
+        break;
+      case "drop":
+        s = this.drop();
+        break;
+      case "use":
+        s = { kind: "use", keyspace: this.ident() };
+        break;
+      case "insert":
+        s = this.insert();
+        break;
+      case "update":
+        s = this.update();
+        break;
+      case "delete":
+        s = this.delete();
+        break;
+      case "select":
+        s = this.select();
+        break;
+      case "truncate": {
+        this.accept("table");
+        const q = this.qualifiedName();
+        s = { kind: "truncate", keyspace: q.keyspace, table: q.name };
+        break;
+      }
+      default:
+        this.i--;
+        return this.fail();
+    }
+    this.acceptPunct(";");
+    if (this.peek().t !== "eof") this.fail();
+    return s;
+  }
+
+  private create(): Statement {
+    if (this.accept("keyspace") || this.accept("schema")) {
+      const ifNotExists = this.ifNotExists();
+      const name = this.ident();
+      this.expect("with");
+      return { kind: "create_keyspace", name, ifNotExists, options: this.options() };
+    }
+    if (this.accept("table") || this.accept("columnfamily")) {
+      const ifNotExists = this.ifNotExists();
+      const q = this.qualifiedName();
+      this.expectPunct("(");
+      const columns: { name: string; type: string }[] = [];
+      let partitionKey: string[] = [];
+      let clustering: string[] = [];
+      do {
+        if (this.accept("primary")) {
+          this.expect("key");
+          this.expectPunct("(");
+          if (this.acceptPunct("(")) {
+            do partitionKey.push(this.ident());
+            while (this.acceptPunct(","));
+            this.expectPunct(")");
+          } else {
+            partitionKey = [this.ident()];
+          }
+          while (this.acceptPunct(",")) clustering.push(this.ident());
+          this.expectPunct(")");
+          continue;
+        }
+        const name = this.ident();
+        const type = this.ident();
+        columns.push({ name, type });
+        if (this.accept("primary")) {
+          this.expect("key");
+          partitionKey = [name];
+          clustering = [];
+        }
+      } while (this.acceptPunct(","));
+      this.expectPunct(")");
+      const clusteringOrder: Record<string, "asc" | "desc"> = {};
+      const options: Record<string, OptionValue> = {};
+      if (this.accept("with")) {
+        do {
+          if (this.accept("clustering")) {
+            this.expect("order");
+            this.expect("by");
+            this.expectPunct("(");
+            do {
+              const c = this.ident();
+              if (this.accept("desc")) clusteringOrder[c] = "desc";
+              else {
+                this.accept("asc");
+                clusteringOrder[c] = "asc";
+              }
+            } while (this.acceptPunct(","));
+            this.expectPunct(")");
+            continue;
+          }
+          if (this.accept("compact")) {
+            this.expect("storage");
+            continue;
+          }
+          const name = this.ident();
+          this.expectPunct("=");
+          options[name] = this.optionValue();
+        } while (this.accept("and"));
+      }
+      return { kind: "create_table", keyspace: q.keyspace, name: q.name, ifNotExists, columns, partitionKey, clustering, clusteringOrder, options };
+    }
+    return this.fail();
+  }
+
+  private ifNotExists(): boolean {
+    if (!this.accept("if")) return false;
+    this.expect("not");
+    this.expect("exists");
+    return true;
+  }
+
+  private ifExists(): boolean {
+    if (!this.accept("if")) return false;
+    this.expect("exists");
+    return true;
+  }
+
+  private drop(): Statement {
+    if (this.accept("keyspace") || this.accept("schema")) {
+      const ifExists = this.ifExists();
+      return { kind: "drop_keyspace", name: this.ident(), ifExists };
+    }
+    if (this.accept("table") || this.accept("columnfamily")) {
+      const ifExists = this.ifExists();
+      const q = this.qualifiedName();
+      return { kind: "drop_table", keyspace: q.keyspace, name: q.name, ifExists };
+    }
+    return this.fail();
+  }
+
+  private insert(): Statement {
+    this.expect("into");
+    const q = this.qualifiedName();
+    this.expectPunct("(");
+    const columns: string[] = [];
+    do columns.push(this.ident());
+    while (this.acceptPunct(","));
+    this.expectPunct(")");
+    this.expect("values");
+    this.expectPunct("(");
+    const values: Literal[] = [];
+    do values.push(this.literal());
+    while (this.acceptPunct(","));
+    this.expectPunct(")");
+    let ifNotExists = false;
+    if (this.accept("if")) {
+      this.expect("not");
+      this.expect("exists");
+      ifNotExists = true;
+    }
+    const timestamp = this.timestamp();
+    return { kind: "insert", keyspace: q.keyspace, table: q.name, columns, values, timestamp, ifNotExists };
+  }
+
+  private update(): Statement {
+    const q = this.qualifiedName();
+    const timestamp = this.timestamp();
+    this.expect("set");
+    const set: { column: string; value: Literal }[] = [];
+    do {
+      const column = this.ident();
+      this.expectPunct("=");
+      set.push({ column, value: this.literal() });
+    } while (this.acceptPunct(","));
+    this.expect("where");
+    return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, set, where: this.where() };
+  }
+
+  private delete(): Statement {
+    const columns: string[] = [];
+    if (!this.isWord("from")) {
+      do columns.push(this.ident());
+      while (this.acceptPunct(","));
+    }
+    this.expect("from");
+    const q = this.qualifiedName();
+    const timestamp = this.timestamp();
+    this.expect("where");
+    return { kind: "delete", keyspace: q.keyspace, table: q.name, columns, timestamp, where: this.where() };
+  }
+
+  private select(): Statement {
+    let selectors: "*" | "count" | Selector[];
+    if (this.acceptPunct("*")) {
+      selectors = "*";
+    } else if (this.isWord("count") && this.toks[this.i + 1]?.v === "(") {
+      this.i += 2;
+      if (!this.acceptPunct("*")) {
+        if (this.peek().t !== "int") this.fail();
+        this.i++;
+      }
+      this.expectPunct(")");
+      selectors = "count";
+    } else {
+      const list: Selector[] = [];
+      do {
+        if (this.isWord("writetime") && this.toks[this.i + 1]?.v === "(") {
+          this.i += 2;
+          const column = this.ident();
+          this.expectPunct(")");
+          list.push({ kind: "writetime", column });
+        } else {
+          list.push({ kind: "column", name: this.ident() });
+        }
+      } while (this.acceptPunct(","));
+      selectors = list;
+    }
+    this.expect("from");
+    const q = this.qualifiedName();
+    const where = this.accept("where") ? this.where() : [];
+    let limit: number | undefined;
+    if (this.accept("limit")) {
+      const t = this.next();
+      if (t.t !== "int") {
+        this.i--;
+        this.fail();
+      }
+      limit = Number(t.v);
+    }
+    let allowFiltering = false;
+    if (this.accept("allow")) {
+      this.expect("filtering");
+      allowFiltering = true;
+    }
+    return { kind: "select", keyspace: q.keyspace, table: q.name, selectors, where, limit, allowFiltering };
+  }
+}
+
+function literalText(l: Literal): string {
+  switch (l.kind) {
+    case "boolean":
+      return String(l.value);
+    case "null":
+      return "null";
+    default:
+      return l.text;
+  }
+}
+
+export function parseStatement(src: string): Statement {
+  return new Parser(lex(src), src).statement();
+}
+
+/**
+ * Splits a script into statements on semicolons outside quotes and comments, remembering the
+ * line each starts on (cqlsh reports errors as `<stdin>:LINE:`).
+ */
+export function splitStatements(script: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let cur = "";
+  let line = 1;
+  let startLine = 1;
+  let quote: string | undefined;
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i]!;
+    if (quote === undefined && c === "-" && script[i + 1] === "-") {
+      while (i < script.length && script[i] !== "\n") i++;
+      i--;
+      continue;
+    }
+    if (c === "\n") line++;
+    if (cur.trim() === "" && !/\s/.test(c)) startLine = line;
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      cur += c;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    if (c === ";") {
+      if (cur.trim() !== "") out.push({ text: cur.trim(), line: startLine });
+      cur = "";
+      continue;
+    }
+    cur += c;
+  }
+  if (cur.trim() !== "") out.push({ text: cur.trim(), line: startLine });
+  return out;
+}

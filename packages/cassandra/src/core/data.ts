@@ -1,0 +1,101 @@
+import type { Value } from "./types.js";
+import { keyString, valueSize } from "./types.js";
+
+/**
+ * The data model: partitions of rows of cells, each cell stamped with a write timestamp in
+ * microseconds. Deletions are tombstones (a cell tombstone, a row deletion, a partition
+ * deletion) stamped the same way, and every merge is last-write-wins, so merging the same
+ * updates in any order on any replica gives the same result.
+ */
+
+export interface Cell {
+  readonly v: Value;
+  readonly ts: number;
+  /** A deleted cell (DELETE col, or SET col = null). */
+  readonly tomb?: true;
+}
+
+export interface Row {
+  readonly ck: readonly Value[];
+  /** Primary-key liveness: INSERT sets it, so a row exists even with every column null. */
+  readonly marker?: number;
+  /** Row deletion timestamp. */
+  readonly del?: number;
+  readonly cells: Readonly<Record<string, Cell>>;
+}
+
+export interface Partition {
+  readonly key: readonly Value[];
+  /** Partition deletion timestamp. */
+  readonly del?: number;
+  /** Rows by keyString(clustering values). */
+  readonly rows: Readonly<Record<string, Row>>;
+}
+
+/** A write to one partition of one table: what travels in MUTATION, HINT and commit-log records. */
+export interface Mutation {
+  readonly keyspace: string;
+  readonly table: string;
+  readonly tableId: string;
+  readonly partition: Partition;
+}
+
+/** Cassandra's Cells.reconcile: newer timestamp wins; on a tie a tombstone, then the greater value. */
+export function reconcile(a: Cell, b: Cell): Cell {
+  if (a.ts !== b.ts) return a.ts > b.ts ? a : b;
+  if (a.tomb !== b.tomb) return a.tomb ? a : b;
+  return keyString([a.v]) >= keyString([b.v]) ? a : b;
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
+}
+
+export function mergeRows(a: Row | undefined, b: Row): Row {
+  if (a === undefined) return b;
+  const cells: Record<string, Cell> = { ...a.cells };
+  for (const col in b.cells) {
+    const mine = cells[col];
+    const theirs = b.cells[col]!;
+    cells[col] = mine === undefined ? theirs : reconcile(mine, theirs);
+  }
+  const marker = maxDefined(a.marker, b.marker);
+  const del = maxDefined(a.del, b.del);
+  return { ck: a.ck, ...(marker !== undefined ? { marker } : {}), ...(del !== undefined ? { del } : {}), cells };
+}
+
+/** Merges two versions of a partition into a new one (neither input is modified). */
+export function mergePartitions(a: Partition | undefined, b: Partition): Partition {
+  if (a === undefined) return b;
+  const rows: Record<string, Row> = { ...a.rows };
+  for (const k in b.rows) rows[k] = mergeRows(rows[k], b.rows[k]!);
+  const del = maxDefined(a.del, b.del);
+  return { key: a.key, ...(del !== undefined ? { del } : {}), rows };
+}
+
+/** A row as a client sees it: its live cells, or undefined if nothing in it is live. */
+export function liveRow(row: Row, partitionDel: number | undefined): Record<string, Value> | undefined {
+  const shadow = maxDefined(row.del, partitionDel) ?? -Infinity;
+  const out: Record<string, Value> = {};
+  let live = row.marker !== undefined && row.marker > shadow;
+  for (const col in row.cells) {
+    const c = row.cells[col]!;
+    if (c.tomb || c.ts <= shadow) continue;
+    out[col] = c.v;
+    live = true;
+  }
+  return live ? out : undefined;
+}
+
+/** Rough on-disk size of a partition (for memtable accounting). */
+export function partitionSize(p: Partition): number {
+  let n = 16;
+  for (const k in p.rows) {
+    const r = p.rows[k]!;
+    n += 16 + k.length;
+    for (const col in r.cells) n += 12 + col.length + valueSize(r.cells[col]!.v);
+  }
+  return n;
+}

@@ -1,0 +1,97 @@
+import type { Now } from "./clock.js";
+import type { Mutation } from "./data.js";
+import type { CassandraNode } from "./node.js";
+
+/**
+ * Hinted handoff around the HintStore (HintsService, 3.x): whether a write for a replica should
+ * be hinted (enabled, and the replica down no longer than max_hint_window_in_ms), storing hints,
+ * and HintsDispatchTrigger's periodic replay to targets that are up again, one hint at a time,
+ * each dropped only once its target acknowledged it.
+ */
+export class HintDispatcher {
+  private readonly dispatching = new Set<string>();
+  /** Drain pauses dispatch. */
+  paused = false;
+
+  constructor(private readonly node: CassandraNode) {}
+
+  private get now(): Now {
+    return this.node.now;
+  }
+
+  private log(thread: string, site: string, message: string): void {
+    this.node.log({ level: "INFO", thread, site, message });
+  }
+
+  shouldHint(endpoint: string): boolean {
+    const c = this.node.config;
+    return c.hintedHandoffEnabled && this.node.gossiper.downtime(endpoint, this.now) <= c.maxHintWindowMs;
+  }
+
+  writeHint(endpoint: string, m: Mutation): void {
+    const node = this.node;
+    const hostId = node.tm.hostId(endpoint) ?? node.gossiper.state(endpoint)?.get("HOST_ID");
+    if (hostId === undefined) return;
+    node.hints.add(hostId, m, this.now.wall);
+    node.trace("cassandra.hint.stored", { node: node.self, target: endpoint });
+  }
+
+  /** HintsDispatchTrigger: replay hints to every target that is up again. */
+  dispatch(): void {
+    const node = this.node;
+    if (this.paused) return;
+    for (const hostId of node.hints.hosts()) {
+      const ep = node.tm.endpointForHostId(hostId);
+      if (ep === undefined || ep === node.self || !node.gossiper.isAlive(ep) || this.dispatching.has(hostId)) continue;
+      this.dispatching.add(hostId);
+      const file = node.hints.fileName(hostId);
+      let delivered = 0;
+      const next = (): void => {
+        const pending = node.hints.pending(hostId);
+        if (pending.length === 0 || this.paused) {
+          this.dispatching.delete(hostId);
+          if (pending.length > 0) return;
+          this.log("HintsDispatcher:1", "HintsDispatchExecutor.java:289", `Finished hinted handoff of file ${file} to endpoint /${ep}: ${hostId}`);
+          node.trace("cassandra.hints.replayed", { node: node.self, target: ep, count: delivered });
+          return;
+        }
+        node.request(
+          ep,
+          { verb: "HINT", mutation: pending[0]!.mutation },
+          () => {
+            node.hints.delivered(hostId, 1);
+            delivered++;
+            next();
+          },
+          node.config.writeTimeoutMs,
+          () => this.dispatching.delete(hostId),
+        );
+      };
+      next();
+    }
+  }
+
+  /** Decommission hands every hint to a live peer, which keeps it for the same targets. */
+  transfer(done: () => void): void {
+    const node = this.node;
+    const hosts = node.hints.hosts();
+    const peer = node.gossiper.liveMembers().find((e) => e !== node.self && node.tm.isMember(e));
+    if (hosts.length === 0 || peer === undefined) return done();
+    let left = hosts.length;
+    for (const hostId of hosts) {
+      const mutations = node.hints.pending(hostId).map((h) => h.mutation);
+      node.request(
+        peer,
+        { verb: "HINTS_TRANSFER", hostId, mutations },
+        () => {
+          node.hints.excise(hostId);
+          if (--left === 0) done();
+        },
+        node.config.rpcTimeoutMs,
+        () => {
+          if (--left === 0) done();
+        },
+      );
+    }
+  }
+}

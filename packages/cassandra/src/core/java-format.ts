@@ -1,0 +1,97 @@
+/**
+ * Java behaviours that show up in Cassandra's output: DecimalFormat's HALF_EVEN rounding of the
+ * exact binary value of a double, FileUtils.stringifyFileSize, and the iteration order of a
+ * java.util.HashMap (nodetool status lists nodes in the order of a hash-keyed multimap).
+ */
+
+/** The double as an exact fraction num / 2^shift (shift >= 0). */
+function exact(v: number): { num: bigint; shift: bigint } {
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, v);
+  const bits = buf.getBigUint64(0);
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp !== 0) mant |= 1n << 52n;
+  const e = (exp === 0 ? 1 : exp) - 1075;
+  return e >= 0 ? { num: mant << BigInt(e), shift: 0n } : { num: mant, shift: BigInt(-e) };
+}
+
+/** round(v * 10^digits) with HALF_EVEN on the exact value, for v >= 0. */
+function scaledHalfEven(v: number, digits: number): bigint {
+  const { num, shift } = exact(v);
+  const n = num * 10n ** BigInt(digits);
+  const den = 1n << shift;
+  let q = n / den;
+  const r2 = (n % den) * 2n;
+  if (r2 > den || (r2 === den && (q & 1n) === 1n)) q += 1n;
+  return q;
+}
+
+/**
+ * new DecimalFormat(pattern).format(v) for the patterns Cassandra uses on non-negative values:
+ * `#.##` (Load: up to two decimals, trailing zeros dropped; only ever given 0 or values >= 1),
+ * `##0.0%` (status Owns) and `##0.00%` (ring Owns).
+ */
+export function decimalFormat(pattern: "#.##" | "##0.0%" | "##0.00%", v: number): string {
+  if (pattern === "#.##") {
+    const q = scaledHalfEven(v, 2);
+    const int = q / 100n;
+    const frac = q % 100n;
+    if (frac === 0n) return `${int}`;
+    return `${int}.${frac.toString().padStart(2, "0").replace(/0+$/, "")}`;
+  }
+  const digits = pattern === "##0.0%" ? 1 : 2;
+  const q = scaledHalfEven(v * 100, digits);
+  const scale = 10n ** BigInt(digits);
+  return `${q / scale}.${(q % scale).toString().padStart(digits, "0")}%`;
+}
+
+const KIB = 1024;
+const MIB = KIB * 1024;
+const GIB = MIB * 1024;
+const TIB = GIB * 1024;
+
+/** FileUtils.stringifyFileSize (3.x units). */
+export function stringifyFileSize(bytes: number): string {
+  if (bytes >= TIB) return `${decimalFormat("#.##", bytes / TIB)} TiB`;
+  if (bytes >= GIB) return `${decimalFormat("#.##", bytes / GIB)} GiB`;
+  if (bytes >= MIB) return `${decimalFormat("#.##", bytes / MIB)} MiB`;
+  if (bytes >= KIB) return `${decimalFormat("#.##", bytes / KIB)} KiB`;
+  return `${decimalFormat("#.##", bytes)} bytes`;
+}
+
+/** Inet4Address.hashCode: the address as a big-endian int. */
+export function inet4Hash(ip: string): number {
+  const p = ip.split(".").map(Number);
+  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) | 0;
+}
+
+/** Long.hashCode / LongToken.hashCode. */
+export function longHash(v: bigint): number {
+  const u = BigInt.asUintN(64, v);
+  return Number(BigInt.asIntN(32, u ^ (u >> 32n)));
+}
+
+/**
+ * Iteration order of a java.util.HashMap after inserting `keys` in order: buckets by
+ * `(h ^ (h >>> 16)) & (n - 1)` for the final table size n, insertion order within a bucket.
+ * `initialTable` is the table size the map starts with (32 for Guava's default multimaps, which
+ * ask for 12 expected keys); it doubles past 3/4 load.
+ */
+export function javaHashMapOrder<K>(keys: readonly K[], hash: (k: K) => number, initialTable = 16): K[] {
+  let n = initialTable;
+  while (keys.length > n * 0.75) n *= 2;
+  const indexed = keys.map((k, i) => {
+    const h = hash(k);
+    return { k, i, b: (h ^ (h >>> 16)) & (n - 1) };
+  });
+  indexed.sort((a, b) => a.b - b.b || a.i - b.i);
+  return indexed.map((x) => x.k);
+}
+
+/** A HashSet<Token> as Java prints it: `[t1, t2, ...]` in hash order (new HashSet<>(n) sizing). */
+export function javaSetString(tokens: readonly bigint[]): string {
+  let table = 1;
+  while (table < tokens.length) table *= 2;
+  return `[${javaHashMapOrder(tokens, longHash, Math.max(table, 16)).join(", ")}]`;
+}

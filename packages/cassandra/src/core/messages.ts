@@ -1,0 +1,63 @@
+import type { Mutation, Partition } from "./data.js";
+import type { GossipMessage } from "./gossip.js";
+import type { SchemaSnapshot } from "./schema.js";
+import type { Token } from "./token.js";
+import type { Value } from "./types.js";
+
+/**
+ * Internode messages (MessagingService verbs). Requests carry an id; the answer is a
+ * REQUEST_RESPONSE with the same id, sent back over the responder's own connection.
+ */
+
+/** A read of one partition, or of every partition whose token lies in (left, right]. */
+export type ReadCommand =
+  | { readonly keyspace: string; readonly table: string; readonly tableId: string; readonly kind: "partition"; readonly key: readonly Value[] }
+  | {
+      readonly keyspace: string;
+      readonly table: string;
+      readonly tableId: string;
+      readonly kind: "range";
+      readonly ranges: readonly (readonly [Token, Token])[];
+    };
+
+/** A transfer of the partitions of one table whose tokens lie in the given ranges. */
+export interface StreamItem {
+  readonly keyspace: string;
+  readonly table: string;
+  readonly tableId: string;
+  readonly ranges: readonly (readonly [Token, Token])[];
+}
+
+export type Payload =
+  | GossipMessage
+  | { readonly verb: "ECHO" }
+  | { readonly verb: "MUTATION"; readonly mutation: Mutation }
+  | { readonly verb: "READ"; readonly command: ReadCommand; readonly digest: boolean }
+  | { readonly verb: "READ_REPAIR"; readonly mutation: Mutation }
+  | { readonly verb: "HINT"; readonly mutation: Mutation }
+  | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly mutations: readonly Mutation[] }
+  | { readonly verb: "DEFINITIONS_UPDATE"; readonly schema: SchemaSnapshot }
+  | { readonly verb: "MIGRATION_REQUEST" }
+  | { readonly verb: "STREAM_REQUEST"; readonly session: string; readonly items: readonly StreamItem[] }
+  | { readonly verb: "STREAM_DATA"; readonly session: string; readonly tableId: string; readonly partitions: readonly Partition[]; readonly bytes: number }
+  | { readonly verb: "REQUEST_RESPONSE"; readonly body: ResponseBody };
+
+export type ResponseBody =
+  | { readonly kind: "ack" }
+  | { readonly kind: "failure" }
+  | { readonly kind: "data"; readonly partitions: readonly Partition[] }
+  | { readonly kind: "digest"; readonly digest: string }
+  | { readonly kind: "schema"; readonly schema: SchemaSnapshot };
+
+export interface Envelope {
+  readonly from: string;
+  readonly id: number;
+  readonly payload: Payload;
+}
+
+/** Ranges are (left, right]; a range whose left >= right wraps past the end of the ring. */
+export function inRange(t: Token, range: readonly [Token, Token]): boolean {
+  const [left, right] = range;
+  if (left < right) return t > left && t <= right;
+  return t > left || t <= right;
+}

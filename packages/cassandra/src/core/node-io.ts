@@ -1,0 +1,79 @@
+import type { AdminRequest, AdminResponse } from "./admin.js";
+import type { LogEvent } from "./log.js";
+import type { Envelope } from "./messages.js";
+import type { ClientRequest, ClientResponse } from "./protocol.js";
+
+/**
+ * The node's boundary with its host: inputs the host feeds in (with the clock readings of that
+ * instant) and effects the node asks for. The host owns sockets, timers, the disk and stdout.
+ */
+
+export interface NodeConfig {
+  readonly clusterName: string;
+  readonly hostname: string;
+  /** listen_address = broadcast_address: this node's identity in the ring. */
+  readonly address: string;
+  /** broadcast_rpc_address, gossiped as RPC_ADDRESS. */
+  readonly rpcAddress: string;
+  readonly seeds: readonly string[];
+  readonly numTokens: number;
+  readonly autoBootstrap: boolean;
+  readonly ringDelayMs: number;
+  /** The snitch's class name and this node's place in the topology. */
+  readonly snitch: string;
+  readonly dc: string;
+  readonly rack: string;
+  readonly dataDir: string;
+  readonly commitLogDir: string;
+  readonly hintsDir: string;
+  readonly commitLogSyncPeriodMs: number;
+  readonly writeTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly rangeTimeoutMs: number;
+  readonly rpcTimeoutMs: number;
+  readonly hintedHandoffEnabled: boolean;
+  readonly maxHintWindowMs: number;
+  readonly phiConvictThreshold: number;
+  readonly heapMb: number;
+}
+
+export const RELEASE_VERSION = "3.11.2";
+export const NET_VERSION = "11";
+
+export type DiskOp =
+  | { readonly op: "append"; readonly path: string; readonly data: Uint8Array }
+  | { readonly op: "write"; readonly path: string; readonly data: Uint8Array }
+  | { readonly op: "fsync"; readonly path: string }
+  | { readonly op: "remove"; readonly path: string };
+
+export type Effect =
+  | { readonly kind: "send"; readonly to: string; readonly envelope: Envelope }
+  | { readonly kind: "timer"; readonly key: string; readonly ms: number }
+  | { readonly kind: "cancel"; readonly key: string }
+  | { readonly kind: "log"; readonly event: LogEvent }
+  /** Raw text on stdout (what the JVM prints outside the logger). */
+  | { readonly kind: "print"; readonly text: string }
+  | { readonly kind: "trace"; readonly type: string; readonly data: Readonly<Record<string, unknown>> }
+  | { readonly kind: "disk"; readonly op: DiskOp }
+  | { readonly kind: "client"; readonly conn: number; readonly response: ClientResponse }
+  | { readonly kind: "admin"; readonly id: number; readonly response: AdminResponse }
+  /** Start or stop a listener: internode messaging (7000) or native transport (9042). */
+  | { readonly kind: "service"; readonly service: "messaging" | "cql"; readonly up: boolean }
+  | { readonly kind: "exit"; readonly status: number };
+
+/** Files found under the data directories when the process starts. */
+export interface PersistedFiles {
+  readonly sstables: readonly { readonly base: string; readonly components: readonly string[]; readonly bytes: number; readonly data: Uint8Array }[];
+  readonly commitLog: readonly { readonly id: number; readonly path: string; readonly bytes: Uint8Array }[];
+  readonly hints: readonly { readonly path: string; readonly bytes: Uint8Array }[];
+}
+
+export type Input =
+  | { readonly kind: "start"; readonly files: PersistedFiles }
+  | { readonly kind: "timer"; readonly key: string }
+  | { readonly kind: "message"; readonly envelope: Envelope }
+  | { readonly kind: "client"; readonly conn: number; readonly request: ClientRequest }
+  | { readonly kind: "client-closed"; readonly conn: number }
+  | { readonly kind: "admin"; readonly id: number; readonly request: AdminRequest }
+  /** SIGTERM/SIGINT/SIGHUP: the JVM runs its shutdown hook (drain unless drained) and exits with `status`. */
+  | { readonly kind: "terminate"; readonly status: number };

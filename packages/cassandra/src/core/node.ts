@@ -1,0 +1,440 @@
+import type { Random } from "@ksim/sim";
+import type { Now } from "./clock.js";
+import type { Mutation, Partition } from "./data.js";
+import { Gossiper, type GossipIO } from "./gossip.js";
+import { HintDispatcher } from "./hint-dispatcher.js";
+import { HintStore } from "./hints.js";
+import type { LogEvent } from "./log.js";
+import type { Envelope, Payload, ReadCommand, ResponseBody } from "./messages.js";
+import { inRange } from "./messages.js";
+import type { Effect, Input, NodeConfig } from "./node-io.js";
+import type { ClientRequest } from "./protocol.js";
+import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
+import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
+import { TokenMetadata, type Location } from "./ring.js";
+import { partitionKeyColumns, Schema, type KeyspaceDef, type SchemaSnapshot, type TableDef } from "./schema.js";
+import { StorageEngine, type DiskIO } from "./storage.js";
+import { Membership } from "./membership.js";
+import { StorageService } from "./storage-service.js";
+import { Streaming, type StreamEnv } from "./streaming.js";
+import { SystemKeyspace } from "./system-keyspace.js";
+import { PARTITIONER, tokenOf, type Token } from "./token.js";
+import { keyString, partitionKeyBytes, type Value } from "./types.js";
+import { virtualTable } from "./virtual-tables.js";
+
+interface Callback {
+  readonly onResponse: (from: string, body: ResponseBody) => void;
+  readonly expiresAt: number;
+  readonly onExpire: (() => void) | undefined;
+}
+
+/**
+ * One Cassandra node as a state machine: `step(input, now)` returns the effects to carry out.
+ * It owns the gossiper, token metadata, schema, storage engine, hints, coordinator and storage
+ * service, wires them to each other, and turns their requests into effects: messages, timers,
+ * disk operations, log lines, client and JMX replies.
+ */
+export class CassandraNode implements GossipIO, DiskIO {
+  readonly self: string;
+  now: Now = { mono: 0, wall: 0 };
+  private effects: Effect[] = [];
+  readonly gossiper: Gossiper;
+  readonly tm: TokenMetadata;
+  readonly schema = new Schema();
+  readonly storage: StorageEngine;
+  readonly system: SystemKeyspace;
+  readonly hints: HintStore;
+  readonly proxy: StorageProxy;
+  readonly queries: QueryExecutor;
+  readonly streaming: Streaming;
+  readonly service: StorageService;
+  readonly membership: Membership;
+  readonly hintDispatcher: HintDispatcher;
+  private readonly sessions = new Map<number, Session>();
+  private readonly registered = new Set<number>();
+  private readonly callbacks = new Map<number, Callback>();
+  private nextMessageId = 1;
+  private sweepScheduled = false;
+  private lastTimestamp = 0;
+  messagingUp = false;
+  cqlUp = false;
+  /** The mutation stage: stopped by drain, after which replicas drop writes. */
+  acceptingWrites = true;
+
+  constructor(
+    readonly config: NodeConfig,
+    readonly random: Random,
+  ) {
+    this.self = config.address;
+    this.storage = new StorageEngine(config.dataDir, config.commitLogDir, this, this);
+    this.system = new SystemKeyspace(this.storage);
+    this.hints = new HintStore(config.hintsDir, this);
+    this.tm = new TokenMetadata((ep) => this.locate(ep));
+    this.hintDispatcher = new HintDispatcher(this);
+    this.gossiper = new Gossiper(
+      {
+        clusterName: config.clusterName,
+        partitioner: PARTITIONER,
+        self: config.address,
+        seeds: config.seeds,
+        ringDelayMs: config.ringDelayMs,
+        phiConvictThreshold: config.phiConvictThreshold,
+      },
+      random.fork("gossip"),
+      this,
+    );
+    this.gossiper.isRingMember = (ep) => this.tm.isMember(ep);
+    this.proxy = new StorageProxy(this.proxyEnv());
+    this.queries = new QueryExecutor(this.queryEnv());
+    this.streaming = new Streaming(this.streamEnv());
+    this.service = new StorageService(this);
+    this.membership = new Membership(this);
+    this.gossiper.register(this.membership);
+  }
+
+  /** Feeds one input in; returns what the host must do, in order. */
+  step(input: Input, now: Now): Effect[] {
+    this.now = now;
+    this.effects = [];
+    switch (input.kind) {
+      case "start":
+        this.service.start(input.files);
+        break;
+      case "timer":
+        this.onTimer(input.key);
+        break;
+      case "message":
+        this.onMessage(input.envelope);
+        break;
+      case "client":
+        this.onClient(input.conn, input.request);
+        break;
+      case "client-closed":
+        this.sessions.delete(input.conn);
+        this.registered.delete(input.conn);
+        break;
+      case "admin":
+        this.service.admin(input.id, input.request);
+        break;
+      case "terminate":
+        this.service.terminate(input.status);
+        break;
+    }
+    const out = this.effects;
+    this.effects = [];
+    return out;
+  }
+
+  // ---- effects ------------------------------------------------------------------------------
+
+  emit(e: Effect): void {
+    this.effects.push(e);
+  }
+
+  log(event: LogEvent): void {
+    this.effects.push({ kind: "log", event });
+  }
+
+  trace(type: string, data: Record<string, unknown>): void {
+    this.effects.push({ kind: "trace", type, data });
+  }
+
+  timer(key: string, ms: number): void {
+    this.effects.push({ kind: "timer", key, ms });
+  }
+
+  cancelTimer(key: string): void {
+    this.effects.push({ kind: "cancel", key });
+  }
+
+  append(path: string, data: Uint8Array): void {
+    this.effects.push({ kind: "disk", op: { op: "append", path, data } });
+  }
+
+  write(path: string, data: Uint8Array): void {
+    this.effects.push({ kind: "disk", op: { op: "write", path, data } });
+  }
+
+  fsync(path: string): void {
+    this.effects.push({ kind: "disk", op: { op: "fsync", path } });
+  }
+
+  remove(path: string): void {
+    this.effects.push({ kind: "disk", op: { op: "remove", path } });
+  }
+
+  /** ClientState.getTimestamp: this node's wall clock in µs, strictly increasing. */
+  nextTimestamp(): number {
+    const t = Math.max(this.now.wall * 1000, this.lastTimestamp + 1);
+    this.lastTimestamp = t;
+    return t;
+  }
+
+  // ---- messaging ------------------------------------------------------------------------------
+
+  send(to: string, payload: Payload): void {
+    if (!this.messagingUp || to === this.self) return;
+    this.effects.push({ kind: "send", to, envelope: { from: this.self, id: this.nextMessageId++, payload } });
+  }
+
+  /** Sends a request; the callback expires after `timeoutMs` (rpc_timeout by default). */
+  request(to: string, payload: Payload, onResponse: (from: string, body: ResponseBody) => void, timeoutMs = this.config.rpcTimeoutMs, onExpire?: () => void): number {
+    const id = this.nextMessageId++;
+    if (!this.messagingUp) return id;
+    this.callbacks.set(id, { onResponse, expiresAt: this.now.mono + timeoutMs, onExpire });
+    this.effects.push({ kind: "send", to, envelope: { from: this.self, id, payload } });
+    if (!this.sweepScheduled) {
+      this.sweepScheduled = true;
+      this.timer("callbacks", 1000);
+    }
+    return id;
+  }
+
+  dropCallback(id: number): void {
+    this.callbacks.delete(id);
+  }
+
+  respond(to: string, id: number, body: ResponseBody): void {
+    if (!this.messagingUp) return;
+    this.effects.push({ kind: "send", to, envelope: { from: this.self, id, payload: { verb: "REQUEST_RESPONSE", body } } });
+  }
+
+  /** ExpiringMap's reaper: callbacks nobody answered in time are dropped. */
+  private sweepCallbacks(): void {
+    this.sweepScheduled = false;
+    for (const [id, cb] of [...this.callbacks]) {
+      if (cb.expiresAt > this.now.mono) continue;
+      this.callbacks.delete(id);
+      cb.onExpire?.();
+    }
+    if (this.callbacks.size > 0) {
+      this.sweepScheduled = true;
+      this.timer("callbacks", 1000);
+    }
+  }
+
+  /** GossipIO: the ECHO round trip that must succeed before a node is marked up. */
+  echo(to: string): void {
+    this.request(to, { verb: "ECHO" }, (from) => this.gossiper.echoReply(from, this.now));
+  }
+
+  private onMessage(env: Envelope): void {
+    if (!this.messagingUp) return;
+    const p = env.payload;
+    switch (p.verb) {
+      case "REQUEST_RESPONSE": {
+        const cb = this.callbacks.get(env.id);
+        if (cb === undefined) return;
+        this.callbacks.delete(env.id);
+        cb.onResponse(env.from, p.body);
+        return;
+      }
+      case "GOSSIP_DIGEST_SYN":
+      case "GOSSIP_DIGEST_ACK":
+      case "GOSSIP_DIGEST_ACK2":
+      case "GOSSIP_SHUTDOWN":
+        this.gossiper.receive(env.from, p, this.now);
+        return;
+      case "ECHO":
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
+      case "MUTATION":
+      case "READ_REPAIR":
+      case "HINT":
+        if (!this.acceptingWrites || this.schema.table(p.mutation.keyspace, p.mutation.table)?.id !== p.mutation.tableId) return;
+        this.applyLocal(p.mutation);
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
+      case "READ": {
+        if (this.storage.table(p.command.tableId) === undefined) return;
+        const data = this.readLocal(p.command);
+        this.respond(env.from, env.id, p.digest ? { kind: "digest", digest: digestOf(data) } : { kind: "data", partitions: data });
+        return;
+      }
+      case "HINTS_TRANSFER":
+        for (const m of p.mutations) this.hints.add(p.hostId, m, this.now.wall);
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
+      case "DEFINITIONS_UPDATE":
+        this.mergeSchema(p.schema);
+        return;
+      case "MIGRATION_REQUEST":
+        this.respond(env.from, env.id, { kind: "schema", schema: this.schema.snapshot() });
+        return;
+      case "STREAM_REQUEST":
+        this.streaming.onRequest(env.from, env.id, p.session, p.items);
+        return;
+      case "STREAM_DATA":
+        this.streaming.onData(env.from, env.id, p.tableId, p.partitions);
+        return;
+    }
+  }
+
+  // ---- clients --------------------------------------------------------------------------------
+
+  private onClient(conn: number, req: ClientRequest): void {
+    if (!this.cqlUp) return;
+    if (req.op === "STARTUP" || req.op === "REGISTER") {
+      if (req.op === "REGISTER") this.registered.add(conn);
+      this.emit({ kind: "client", conn, response: { stream: req.stream, kind: "READY" } });
+      return;
+    }
+    let session = this.sessions.get(conn);
+    if (session === undefined) this.sessions.set(conn, (session = { keyspace: undefined }));
+    const stream = req.stream;
+    this.queries.execute(session, req.query, req.consistency, (r) => {
+      if (this.cqlUp) this.emit({ kind: "client", conn, response: { ...r, stream } });
+    });
+  }
+
+  /** Server.EventNotifier: tells registered clients a node went down or came up. */
+  notifyClients(endpoint: string, change: "UP" | "DOWN"): void {
+    if (!this.cqlUp) return;
+    const address = this.gossiper.state(endpoint)?.get("RPC_ADDRESS") ?? endpoint;
+    for (const conn of this.registered) this.emit({ kind: "client", conn, response: { stream: -1, kind: "EVENT", change, address } });
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------
+
+  private onTimer(key: string): void {
+    if (key === "callbacks") return this.sweepCallbacks();
+    if ((key.startsWith("wr:") || key.startsWith("rd:")) && this.proxy.onTimer(key)) return;
+    if (key.startsWith("stream:") && this.streaming.onTimer(key)) return;
+    this.service.onTimer(key);
+  }
+
+  // ---- local storage --------------------------------------------------------------------------
+
+  applyLocal(m: Mutation): void {
+    this.storage.apply(m, this.now.wall);
+  }
+
+  readLocal(cmd: ReadCommand): Partition[] {
+    const t = this.storage.table(cmd.tableId);
+    if (t === undefined) return [];
+    if (cmd.kind === "partition") {
+      const p = t.read(keyString(cmd.key));
+      return p === undefined ? [] : [p];
+    }
+    const out: Partition[] = [];
+    for (const k of t.keys()) {
+      const token = t.tokens.get(k)!;
+      if (cmd.ranges.some((r) => inRange(token, r))) out.push(t.read(k)!);
+    }
+    return out;
+  }
+
+  tokenFor(table: TableDef, key: readonly Value[]): Token {
+    return tokenOf(partitionKeyBytes(partitionKeyColumns(table).map((c) => c.type), key));
+  }
+
+  /** Makes the storage engine know every live table (after schema loads and changes). */
+  syncTables(): void {
+    for (const t of this.schema.tables()) {
+      const known = this.storage.table(t.id) !== undefined;
+      const ks = this.schema.keyspace(t.keyspace)!;
+      this.storage.ensureTable({ keyspace: t.keyspace, table: t.name, tableId: t.id, durableWrites: ks.durableWrites, tokenOf: (k) => this.tokenFor(t, k) });
+      if (!known && this.service.mode !== "STARTING") {
+        this.log({ level: "INFO", thread: "MigrationStage:1", site: "ColumnFamilyStore.java:411", message: `Initializing ${t.keyspace}.${t.name}` });
+      }
+    }
+  }
+
+  // ---- schema ---------------------------------------------------------------------------------
+
+  /** A schema change made here: merge, persist, gossip the new version, push to live peers. */
+  announceSchema(change: SchemaSnapshot, thread = "Native-Transport-Requests-1"): void {
+    for (const k of change.keyspaces) {
+      if (!k.dropped) this.log({ level: "INFO", thread, site: "MigrationManager.java:338", message: `Create new Keyspace: ${describeKeyspace(k)}` });
+    }
+    for (const t of change.tables) {
+      if (!t.dropped) this.log({ level: "INFO", thread, site: "MigrationManager.java:376", message: `Create new table: ${t.keyspace}.${t.name}` });
+    }
+    this.mergeSchema(change);
+    for (const ep of this.gossiper.liveMembers()) if (ep !== this.self) this.send(ep, { verb: "DEFINITIONS_UPDATE", schema: change });
+  }
+
+  /** Merges definitions learned from anywhere; returns true if the schema changed. */
+  mergeSchema(change: SchemaSnapshot): boolean {
+    if (!this.schema.merge(change)) return false;
+    this.system.saveSchema(change, this.nextTimestamp(), this.now.wall);
+    this.syncTables();
+    if (this.gossiper.enabled) this.gossiper.addLocalState("SCHEMA", this.schema.version(), this.now);
+    return true;
+  }
+
+  // ---- topology -------------------------------------------------------------------------------
+
+  /** The snitch: this node's own place from its configuration, peers' from gossip. */
+  locate(ep: string): Location {
+    if (ep === this.self) return { dc: this.config.dc, rack: this.config.rack };
+    if (this.config.snitch.endsWith("SimpleSnitch")) return { dc: "datacenter1", rack: "rack1" };
+    const st = this.gossiper.state(ep);
+    return { dc: st?.get("DC") ?? "UNKNOWN_DC", rack: st?.get("RACK") ?? "UNKNOWN_RACK" };
+  }
+
+  // ---- adapters -------------------------------------------------------------------------------
+
+  private proxyEnv(): ProxyEnv {
+    const node = this;
+    return {
+      self: this.self,
+      get now() {
+        return node.now;
+      },
+      random: this.random.fork("proxy"),
+      localDc: this.config.dc,
+      writeTimeoutMs: this.config.writeTimeoutMs,
+      readTimeoutMs: this.config.readTimeoutMs,
+      rangeTimeoutMs: this.config.rangeTimeoutMs,
+      ring: () => this.tm.ring(),
+      pendingEndpoints: (token, strategy) => this.tm.pendingEndpoints(token, strategy),
+      isAlive: (ep) => this.gossiper.isAlive(ep),
+      dcOf: (ep) => this.locate(ep).dc,
+      shouldHint: (ep) => this.hintDispatcher.shouldHint(ep),
+      writeHint: (ep, m) => this.hintDispatcher.writeHint(ep, m),
+      request: (to, payload, onResponse) => this.request(to, payload, onResponse),
+      dropCallback: (id) => this.dropCallback(id),
+      timer: (key, ms) => this.timer(key, ms),
+      cancelTimer: (key) => this.cancelTimer(key),
+      applyLocal: (m) => this.applyLocal(m),
+      readLocal: (cmd) => this.readLocal(cmd),
+    };
+  }
+
+  private queryEnv(): QueryEnv {
+    const tableIds = this.random.fork("table-ids");
+    return {
+      schema: this.schema,
+      proxy: this.proxy,
+      nextTimestamp: () => this.nextTimestamp(),
+      newTableId: () => tableIds.uuid(),
+      announceSchema: (change) => this.announceSchema(change),
+      ring: () => this.tm.ring(),
+      tokenFor: (t, key) => this.tokenFor(t, key),
+      virtualTable: (ks, t) => virtualTable(this, ks, t),
+    };
+  }
+
+  private streamEnv(): StreamEnv {
+    return {
+      self: this.self,
+      storage: this.storage,
+      log: (e) => this.log(e),
+      request: (to, payload, onResponse, timeoutMs, onExpire) => this.request(to, payload, onResponse, timeoutMs, onExpire),
+      respond: (to, id, body) => this.respond(to, id, body),
+      timer: (key, ms) => this.timer(key, ms),
+    };
+  }
+}
+
+function describeKeyspace(k: KeyspaceDef): string {
+  const r = k.replication;
+  const params =
+    r.class === "SimpleStrategy"
+      ? `class=org.apache.cassandra.locator.SimpleStrategy, replication_factor=${r.replication_factor}`
+      : r.class === "NetworkTopologyStrategy"
+        ? `class=org.apache.cassandra.locator.NetworkTopologyStrategy, ${Object.keys(r.dcs).map((dc) => `${dc}=${r.dcs[dc]}`).join(", ")}`
+        : "class=org.apache.cassandra.locator.LocalStrategy";
+  return `KeyspaceMetadata{name=${k.name}, params=KeyspaceParams{durable_writes=${k.durableWrites}, replication=ReplicationParams{${params}}}, tables=[], views=[], functions=[], types=[]}`;
+}

@@ -1,0 +1,464 @@
+import { createHash } from "node:crypto";
+import type { Random } from "@ksim/sim";
+import type { Now } from "./clock.js";
+import { blockFor, checkAvailable, countsFor } from "./consistency.js";
+import type { Mutation, Partition } from "./data.js";
+import { mergePartitions } from "./data.js";
+import type { Payload, ReadCommand, ResponseBody } from "./messages.js";
+import type { ConsistencyLevel, ErrorInfo } from "./protocol.js";
+import { ErrorCode } from "./protocol.js";
+import type { Replication } from "./replication.js";
+import type { Ring } from "./ring.js";
+import type { Token } from "./token.js";
+import { keyString } from "./types.js";
+
+/**
+ * The coordinator (service/StorageProxy, 3.x). A write goes to every natural and pending replica
+ * that is alive; dead ones get a hint (within max_hint_window); the client is answered once the
+ * consistency level's worth of replicas acknowledged, or with WriteTimeout after
+ * write_request_timeout. A replica that has not answered when the time-out passes is hinted too.
+ * A read asks the closest replica for data and the next ones for digests; if the digests
+ * disagree it reads data from every replica it contacted, merges by timestamp, writes the merged
+ * result back to the stale ones and waits for that (blocking read repair) before answering.
+ */
+
+/** What the coordinator needs from the node hosting it. */
+export interface ProxyEnv {
+  readonly self: string;
+  readonly now: Now;
+  readonly random: Random;
+  readonly localDc: string;
+  readonly writeTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly rangeTimeoutMs: number;
+  ring(): Ring;
+  pendingEndpoints(token: Token, strategy: Replication): readonly string[];
+  isAlive(endpoint: string): boolean;
+  dcOf(endpoint: string): string;
+  /** Whether a write for a dead (or silent) replica should be hinted (enabled, within the window). */
+  shouldHint(endpoint: string): boolean;
+  writeHint(endpoint: string, m: Mutation): void;
+  request(to: string, payload: Payload, onResponse: (from: string, body: ResponseBody) => void): number;
+  dropCallback(id: number): void;
+  timer(key: string, ms: number): void;
+  cancelTimer(key: string): void;
+  applyLocal(m: Mutation): void;
+  readLocal(cmd: ReadCommand): Partition[];
+}
+
+/** The failure a coordinator reports to the client (a protocol error with its info). */
+export interface CoordinatorError {
+  readonly code: number;
+  readonly message: string;
+  readonly info?: ErrorInfo;
+}
+
+export type WriteOutcome = { readonly ok: true } | { readonly ok: false; readonly error: CoordinatorError };
+export type ReadOutcome = { readonly ok: true; readonly partitions: readonly Partition[] } | { readonly ok: false; readonly error: CoordinatorError };
+
+function unavailable(cl: ConsistencyLevel, required: number, alive: number): CoordinatorError {
+  return {
+    code: ErrorCode.UNAVAILABLE,
+    message: `Cannot achieve consistency level ${cl}`,
+    info: { kind: "unavailable", consistency: cl, required, alive },
+  };
+}
+
+function writeTimeout(cl: ConsistencyLevel, received: number, need: number): CoordinatorError {
+  return {
+    code: ErrorCode.WRITE_TIMEOUT,
+    message: `Operation timed out - received only ${received} responses.`,
+    info: { kind: "write_timeout", consistency: cl, received, blockFor: need, writeType: "SIMPLE" },
+  };
+}
+
+function readTimeout(cl: ConsistencyLevel, received: number, need: number, dataPresent: boolean): CoordinatorError {
+  return {
+    code: ErrorCode.READ_TIMEOUT,
+    message: `Operation timed out - received only ${received} responses.`,
+    info: { kind: "read_timeout", consistency: cl, received, blockFor: need, dataPresent },
+  };
+}
+
+/** A stable digest of a read result: same data, same digest, whatever the insertion order. */
+export function digestOf(partitions: readonly Partition[]): string {
+  const h = createHash("md5");
+  const sorted = [...partitions].sort((a, b) => (keyString(a.key) < keyString(b.key) ? -1 : 1));
+  for (const p of sorted) {
+    h.update(`P${keyString(p.key)}|${p.del ?? ""}`);
+    for (const rk of Object.keys(p.rows).sort()) {
+      const r = p.rows[rk]!;
+      h.update(`R${rk}|${r.marker ?? ""}|${r.del ?? ""}`);
+      for (const c of Object.keys(r.cells).sort()) {
+        const cell = r.cells[c]!;
+        h.update(`C${c}|${cell.ts}|${cell.tomb ? "x" : keyString([cell.v])}`);
+      }
+    }
+  }
+  return h.digest("hex");
+}
+
+/** Merges several replicas' answers partition by partition. */
+export function resolve(answers: readonly (readonly Partition[])[]): Partition[] {
+  const out = new Map<string, Partition>();
+  for (const a of answers) {
+    for (const p of a) {
+      const k = keyString(p.key);
+      out.set(k, mergePartitions(out.get(k), p));
+    }
+  }
+  return [...out.values()];
+}
+
+interface WriteHandler {
+  readonly kind: "write";
+  readonly mutation: Mutation;
+  readonly cl: ConsistencyLevel;
+  readonly need: number;
+  acks: number;
+  done: boolean;
+  /** Replicas we sent to and have not heard from, with their callback ids. */
+  readonly waiting: Map<string, number>;
+  readonly finish: (o: WriteOutcome) => void;
+}
+
+interface ReadHandler {
+  readonly kind: "read";
+  readonly command: ReadCommand;
+  readonly cl: ConsistencyLevel;
+  readonly need: number;
+  readonly targets: readonly string[];
+  phase: "digest" | "repair-data" | "repair-write" | "background" | "done";
+  readonly data: Map<string, readonly Partition[]>;
+  readonly digests: Map<string, string>;
+  readonly callbacks: Set<number>;
+  repairAcks: number;
+  repairNeeded: number;
+  merged: Partition[];
+  readonly finish: (o: ReadOutcome) => void;
+}
+
+export class StorageProxy {
+  private nextId = 1;
+  private readonly handlers = new Map<number, WriteHandler | ReadHandler>();
+
+  constructor(private readonly env: ProxyEnv) {}
+
+  /** Live replicas (natural then pending), the closest first: this node, then ring order. */
+  private replicas(token: Token, strategy: Replication): { natural: readonly string[]; pending: readonly string[] } {
+    const natural = this.env.ring().naturalEndpoints(token, strategy);
+    const pending = this.env.pendingEndpoints(token, strategy);
+    return { natural, pending };
+  }
+
+  private live(endpoints: readonly string[]): string[] {
+    const alive = endpoints.filter((e) => this.env.isAlive(e));
+    const i = alive.indexOf(this.env.self);
+    if (i > 0) {
+      alive.splice(i, 1);
+      alive.unshift(this.env.self);
+    }
+    return alive;
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  mutate(m: Mutation, token: Token, strategy: Replication, cl: ConsistencyLevel, finish: (o: WriteOutcome) => void): void {
+    const env = this.env;
+    const { natural, pending } = this.replicas(token, strategy);
+    const all = [...natural, ...pending.filter((p) => !natural.includes(p))];
+    const live = all.filter((e) => env.isAlive(e));
+    const missing = checkAvailable(cl, strategy, live.map((e) => ({ dc: env.dcOf(e) })), env.localDc);
+    if (missing !== undefined) {
+      finish({ ok: false, error: unavailable(cl, missing.required, missing.alive) });
+      return;
+    }
+    const id = this.nextId++;
+    const h: WriteHandler = {
+      kind: "write",
+      mutation: m,
+      cl,
+      need: cl === "ANY" ? 1 : blockFor(cl, strategy, env.localDc) + pending.length,
+      acks: 0,
+      done: false,
+      waiting: new Map(),
+      finish,
+    };
+    this.handlers.set(id, h);
+    env.timer(`wr:${id}`, env.writeTimeoutMs);
+    for (const ep of all) {
+      if (!env.isAlive(ep)) {
+        if (env.shouldHint(ep)) {
+          env.writeHint(ep, m);
+          // A stored hint is as good as a write only for ANY.
+          if (cl === "ANY") this.writeAck(id, h, undefined);
+        }
+        continue;
+      }
+      if (ep === env.self) {
+        env.applyLocal(m);
+        this.writeAck(id, h, undefined);
+        continue;
+      }
+      const cb = env.request(ep, { verb: "MUTATION", mutation: m }, (from, body) => {
+        if (body.kind !== "ack") return;
+        h.waiting.delete(from);
+        this.writeAck(id, h, from);
+      });
+      h.waiting.set(ep, cb);
+    }
+    this.maybeRetire(id, h);
+  }
+
+  private writeAck(id: number, h: WriteHandler, from: string | undefined): void {
+    if (!h.done && countsFor(h.cl, from === undefined ? this.env.localDc : this.env.dcOf(from), this.env.localDc)) {
+      h.acks++;
+      if (h.acks >= h.need) {
+        h.done = true;
+        h.finish({ ok: true });
+      }
+    }
+    this.maybeRetire(id, h);
+  }
+
+  private maybeRetire(id: number, h: WriteHandler): void {
+    if (h.done && h.waiting.size === 0) {
+      this.handlers.delete(id);
+      this.env.cancelTimer(`wr:${id}`);
+    }
+  }
+
+  private writeExpired(id: number, h: WriteHandler): void {
+    this.handlers.delete(id);
+    // The callbacks expire with the time-out: replicas that never answered get a hint.
+    for (const [ep, cb] of h.waiting) {
+      this.env.dropCallback(cb);
+      if (this.env.shouldHint(ep)) this.env.writeHint(ep, h.mutation);
+    }
+    h.waiting.clear();
+    if (!h.done) {
+      h.done = true;
+      h.finish({ ok: false, error: writeTimeout(h.cl, h.acks, h.need) });
+    }
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  /**
+   * Reads one partition, or one group of ranges sharing a replica set, at `cl`.
+   * `readRepairChance` / `dcLocalReadRepairChance` are the table's read_repair_chance options.
+   */
+  read(
+    command: ReadCommand,
+    token: Token,
+    strategy: Replication,
+    cl: ConsistencyLevel,
+    chances: { readonly global: number; readonly dcLocal: number },
+    finish: (o: ReadOutcome) => void,
+  ): void {
+    const env = this.env;
+    if (cl === "ANY") {
+      finish({ ok: false, error: { code: ErrorCode.INVALID, message: "ANY ConsistencyLevel is only supported for writes" } });
+      return;
+    }
+    const natural = env.ring().naturalEndpoints(token, strategy);
+    const live = this.live([...natural]);
+    const usable = live.filter((e) => countsFor(cl, env.dcOf(e), env.localDc));
+    const missing = checkAvailable(cl, strategy, usable.map((e) => ({ dc: env.dcOf(e) })), env.localDc);
+    if (missing !== undefined) {
+      finish({ ok: false, error: unavailable(cl, missing.required, missing.alive) });
+      return;
+    }
+    const need = blockFor(cl, strategy, env.localDc);
+    // ReadRepairDecision: sometimes every replica (in the data center) is asked, to repair in the background.
+    const roll = env.random.float();
+    let targets: string[];
+    if (roll < chances.global) targets = live;
+    else if (roll < chances.global + chances.dcLocal) targets = live.filter((e) => env.dcOf(e) === env.localDc);
+    else targets = usable.slice(0, need);
+    if (targets.length < need) targets = usable.slice(0, need);
+    const id = this.nextId++;
+    const h: ReadHandler = {
+      kind: "read",
+      command,
+      cl,
+      need,
+      targets,
+      phase: "digest",
+      data: new Map(),
+      digests: new Map(),
+      callbacks: new Set(),
+      repairAcks: 0,
+      repairNeeded: 0,
+      merged: [],
+      finish,
+    };
+    this.handlers.set(id, h);
+    env.timer(`rd:${id}`, command.kind === "range" ? env.rangeTimeoutMs : env.readTimeoutMs);
+    targets.forEach((ep, i) => this.askRead(id, h, ep, i > 0));
+  }
+
+  private askRead(id: number, h: ReadHandler, ep: string, digestOnly: boolean): void {
+    if (ep === this.env.self) {
+      const data = this.env.readLocal(h.command);
+      this.readAnswer(id, h, ep, { kind: "data", partitions: data }, digestOnly);
+      return;
+    }
+    const cb = this.env.request(ep, { verb: "READ", command: h.command, digest: digestOnly }, (from, body) => {
+      h.callbacks.delete(cb);
+      this.readAnswer(id, h, from, body, false);
+    });
+    h.callbacks.add(cb);
+  }
+
+  private readAnswer(id: number, h: ReadHandler, from: string, body: ResponseBody, asDigest: boolean): void {
+    if (body.kind === "data") {
+      if (asDigest) h.digests.set(from, digestOf(body.partitions));
+      else {
+        h.data.set(from, body.partitions);
+        h.digests.set(from, digestOf(body.partitions));
+      }
+    } else if (body.kind === "digest") {
+      h.digests.set(from, body.digest);
+    } else {
+      return;
+    }
+    switch (h.phase) {
+      case "digest": {
+        if (h.digests.size < h.need || h.data.size === 0) return;
+        const values = new Set(h.digests.values());
+        if (values.size === 1) {
+          h.phase = "background";
+          h.finish({ ok: true, partitions: [...h.data.values()][0]! });
+          this.maybeBackgroundRepair(id, h);
+          return;
+        }
+        // Digest mismatch: full data from everyone we contacted, then repair before answering.
+        h.phase = "repair-data";
+        this.env.cancelTimer(`rd:${id}`);
+        this.env.timer(`rd:${id}`, this.env.readTimeoutMs);
+        for (const ep of h.targets) if (!h.data.has(ep)) this.askRead(id, h, ep, false);
+        this.maybeRepair(id, h);
+        return;
+      }
+      case "repair-data":
+        this.maybeRepair(id, h);
+        return;
+      case "background":
+        this.maybeBackgroundRepair(id, h);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private maybeRepair(id: number, h: ReadHandler): void {
+    if (h.phase !== "repair-data" || h.data.size < h.targets.length) return;
+    const merged = resolve([...h.data.values()]);
+    const want = digestOf(merged);
+    h.merged = merged;
+    const stale = h.targets.filter((ep) => digestOf(h.data.get(ep)!) !== want);
+    h.phase = "repair-write";
+    h.repairNeeded = stale.length;
+    this.env.cancelTimer(`rd:${id}`);
+    this.env.timer(`rd:${id}`, this.env.writeTimeoutMs);
+    for (const ep of stale) this.sendRepair(ep, h.command, merged, () => {
+      h.repairAcks++;
+      if (h.phase === "repair-write" && h.repairAcks >= h.repairNeeded) this.readDone(id, h, { ok: true, partitions: merged });
+    });
+    if (stale.length === 0) this.readDone(id, h, { ok: true, partitions: merged });
+  }
+
+  /** After the client was answered: once everyone asked has answered, repair any disagreement. */
+  private maybeBackgroundRepair(id: number, h: ReadHandler): void {
+    if (h.digests.size < h.targets.length) return;
+    this.handlers.delete(id);
+    this.env.cancelTimer(`rd:${id}`);
+    h.phase = "done";
+    if (new Set(h.digests.values()).size === 1) return;
+    // AsyncRepairCallback: fetch data from everyone and push the merge to whoever is behind.
+    const answers = new Map<string, readonly Partition[]>(h.data);
+    const missing = h.targets.filter((ep) => !answers.has(ep));
+    const finishRepair = () => {
+      const merged = resolve([...answers.values()]);
+      const want = digestOf(merged);
+      for (const ep of h.targets) if (digestOf(answers.get(ep)!) !== want) this.sendRepair(ep, h.command, merged, () => {});
+    };
+    if (missing.length === 0) {
+      finishRepair();
+      return;
+    }
+    for (const ep of missing) {
+      if (ep === this.env.self) {
+        answers.set(ep, this.env.readLocal(h.command));
+        if (answers.size === h.targets.length) finishRepair();
+        continue;
+      }
+      this.env.request(ep, { verb: "READ", command: h.command, digest: false }, (from, body) => {
+        if (body.kind !== "data") return;
+        answers.set(from, body.partitions);
+        if (answers.size === h.targets.length) finishRepair();
+      });
+    }
+  }
+
+  /** Writes the merged partitions to a replica; `acked` once it acknowledged all of them. */
+  private sendRepair(ep: string, command: ReadCommand, merged: readonly Partition[], acked: () => void): void {
+    let left = merged.length;
+    if (left === 0) {
+      acked();
+      return;
+    }
+    const one = () => {
+      if (--left === 0) acked();
+    };
+    for (const p of merged) {
+      const m: Mutation = { keyspace: command.keyspace, table: command.table, tableId: command.tableId, partition: p };
+      if (ep === this.env.self) {
+        this.env.applyLocal(m);
+        one();
+      } else {
+        this.env.request(ep, { verb: "READ_REPAIR", mutation: m }, one);
+      }
+    }
+  }
+
+  private readDone(id: number, h: ReadHandler, o: ReadOutcome): void {
+    this.handlers.delete(id);
+    this.env.cancelTimer(`rd:${id}`);
+    for (const cb of h.callbacks) this.env.dropCallback(cb);
+    const wasAnswered = h.phase === "background" || h.phase === "done";
+    h.phase = "done";
+    if (!wasAnswered) h.finish(o);
+  }
+
+  private readExpired(id: number, h: ReadHandler): void {
+    switch (h.phase) {
+      case "digest":
+        this.readDone(id, h, { ok: false, error: readTimeout(h.cl, h.digests.size, h.need, h.data.size > 0) });
+        return;
+      case "repair-data":
+        this.readDone(id, h, { ok: false, error: readTimeout("ALL", h.data.size, h.targets.length, true) });
+        return;
+      case "repair-write":
+        this.readDone(id, h, { ok: false, error: readTimeout(h.cl, h.need - 1, h.need, true) });
+        return;
+      default:
+        this.readDone(id, h, { ok: true, partitions: [] });
+    }
+  }
+
+  /** Routes `wr:<id>` and `rd:<id>` timers. */
+  onTimer(key: string): boolean {
+    const m = /^(wr|rd):(\d+)$/.exec(key);
+    if (m === null) return false;
+    const id = Number(m[2]);
+    const h = this.handlers.get(id);
+    if (h === undefined) return true;
+    if (h.kind === "write") this.writeExpired(id, h);
+    else this.readExpired(id, h);
+    return true;
+  }
+
+}
+

@@ -1,0 +1,627 @@
+import type { OptionValue, Relation, Statement } from "./cql.js";
+import { CqlSyntaxError, parseStatement } from "./cql.js";
+import type { Cell, Mutation, Partition, Row } from "./data.js";
+import { liveRow } from "./data.js";
+import type { ReadCommand } from "./messages.js";
+import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
+import { ErrorCode, errorResult } from "./protocol.js";
+import type { CoordinatorError, StorageProxy } from "./proxy.js";
+import type { Replication } from "./replication.js";
+import type { Ring } from "./ring.js";
+import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
+import { clusteringColumns, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns } from "./schema.js";
+import type { Token } from "./token.js";
+import { compareValues, InvalidValue, isCqlType, keyString, literalValue, typeName, type CqlType, type Literal, type Value } from "./types.js";
+
+/**
+ * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
+ * INSERT/UPDATE/DELETE become mutations the coordinator writes at the session's consistency
+ * level, SELECT becomes single-partition or token-range reads resolved by the coordinator.
+ */
+
+export interface VirtualTable {
+  readonly columns: readonly ColumnSpec[];
+  readonly rows: readonly Readonly<Record<string, ResultValue>>[];
+}
+
+export interface QueryEnv {
+  readonly schema: Schema;
+  readonly proxy: StorageProxy;
+  /** The coordinator's write timestamp in µs (monotonic, from this node's clock). */
+  nextTimestamp(): number;
+  newTableId(): string;
+  /** Merges a schema change here, persists it and pushes it to the cluster; calls back once applied locally. */
+  announceSchema(change: SchemaSnapshot): void;
+  ring(): Ring;
+  tokenFor(table: TableDef, key: readonly Value[]): Token;
+  /** system.local, system.peers, system_schema.* as this node knows them. */
+  virtualTable(keyspace: string, table: string): VirtualTable | undefined;
+}
+
+export interface Session {
+  keyspace: string | undefined;
+}
+
+type Done = (r: QueryResult) => void;
+
+class QueryError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const invalid = (message: string) => new QueryError(ErrorCode.INVALID, message);
+const configError = (message: string) => new QueryError(ErrorCode.CONFIG_ERROR, message);
+
+function fromCoordinator(e: CoordinatorError): QueryResult {
+  return errorResult(e.code, e.message, e.info);
+}
+
+const NAME_RE = /^\w{1,48}$/;
+
+export class QueryExecutor {
+  constructor(private readonly env: QueryEnv) {}
+
+  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done): void {
+    let stmt: Statement;
+    try {
+      stmt = parseStatement(text);
+    } catch (e) {
+      if (e instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, e.message));
+      throw e;
+    }
+    try {
+      this.run(session, stmt, cl, done);
+    } catch (e) {
+      if (e instanceof QueryError) return done(errorResult(e.code, e.message));
+      if (e instanceof InvalidValue) return done(errorResult(ErrorCode.INVALID, e.message));
+      throw e;
+    }
+  }
+
+  private run(session: Session, s: Statement, cl: ConsistencyLevel, done: Done): void {
+    switch (s.kind) {
+      case "use": {
+        if (this.env.schema.keyspace(s.keyspace) === undefined && !isSystemKeyspace(s.keyspace)) throw invalid(`Keyspace '${s.keyspace}' does not exist`);
+        session.keyspace = s.keyspace;
+        return done({ kind: "SET_KEYSPACE", keyspace: s.keyspace });
+      }
+      case "create_keyspace":
+        return done(this.createKeyspace(s));
+      case "create_table":
+        return done(this.createTable(session, s));
+      case "drop_keyspace":
+        return done(this.dropKeyspace(s));
+      case "drop_table":
+        return done(this.dropTable(session, s));
+      case "insert":
+      case "update":
+      case "delete":
+        return this.write(session, s, cl, done);
+      case "select":
+        return this.select(session, s, cl, done);
+      case "truncate":
+        throw new QueryError(ErrorCode.SERVER_ERROR, "TRUNCATE is not modelled by ksim");
+    }
+  }
+
+  // ---- DDL ------------------------------------------------------------------------------
+
+  private createKeyspace(s: Extract<Statement, { kind: "create_keyspace" }>): QueryResult {
+    if (!NAME_RE.test(s.name)) {
+      throw invalid(`Keyspace name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got "${s.name}")`);
+    }
+    if (isSystemKeyspace(s.name)) throw new QueryError(ErrorCode.UNAUTHORIZED, `${s.name} keyspace is not user-modifiable`);
+    const replication = parseReplication(s.options["replication"]);
+    const durable = s.options["durable_writes"];
+    const existing = this.env.schema.keyspace(s.name);
+    if (existing !== undefined) {
+      if (s.ifNotExists) return { kind: "VOID" };
+      return errorResult(ErrorCode.ALREADY_EXISTS, `Cannot add existing keyspace "${s.name}"`, { kind: "already_exists", keyspace: s.name, table: "" });
+    }
+    const def: KeyspaceDef = {
+      name: s.name,
+      replication,
+      durableWrites: durable === undefined || (durable.kind === "boolean" ? durable.value : !(durable.kind === "string" && durable.text === "false")),
+      ts: this.env.nextTimestamp(),
+      dropped: false,
+    };
+    this.env.announceSchema({ keyspaces: [def], tables: [] });
+    return { kind: "SCHEMA_CHANGE", change: "CREATED", target: "KEYSPACE", keyspace: s.name };
+  }
+
+  private createTable(session: Session, s: Extract<Statement, { kind: "create_table" }>): QueryResult {
+    const ksName = s.keyspace ?? session.keyspace;
+    if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
+    if (isSystemKeyspace(ksName)) throw new QueryError(ErrorCode.UNAUTHORIZED, `${ksName} keyspace is not user-modifiable.`);
+    const ks = this.env.schema.keyspace(ksName);
+    if (ks === undefined) throw configError(`Cannot add table '${s.name}' to non existing keyspace '${ksName}'.`);
+    if (this.env.schema.table(ksName, s.name) !== undefined) {
+      if (s.ifNotExists) return { kind: "VOID" };
+      return errorResult(ErrorCode.ALREADY_EXISTS, `Cannot add already existing table "${s.name}" to keyspace "${ksName}"`, {
+        kind: "already_exists",
+        keyspace: ksName,
+        table: s.name,
+      });
+    }
+    if (s.partitionKey.length === 0) throw invalid("No PRIMARY KEY specifed (exactly one required)");
+    const types = new Map<string, CqlType>();
+    for (const c of s.columns) {
+      if (!isCqlType(c.type)) throw invalid(`Unknown type ${ksName}.${c.type}`);
+      if (types.has(c.name)) throw invalid(`Multiple definition of identifier ${c.name}`);
+      types.set(c.name, c.type);
+    }
+    const columns: ColumnDef[] = [];
+    s.partitionKey.forEach((name, position) => {
+      const type = types.get(name);
+      if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
+      columns.push({ name, type, kind: "partition_key", position, order: "asc" });
+    });
+    s.clustering.forEach((name, position) => {
+      const type = types.get(name);
+      if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
+      columns.push({ name, type, kind: "clustering", position, order: s.clusteringOrder[name] ?? "asc" });
+    });
+    for (const c of Object.keys(s.clusteringOrder)) {
+      if (!s.clustering.includes(c)) throw invalid(`Missing CLUSTERING ORDER for column ${c}`);
+    }
+    for (const c of s.columns) {
+      if (!s.partitionKey.includes(c.name) && !s.clustering.includes(c.name)) columns.push({ name: c.name, type: c.type as CqlType, kind: "regular", position: -1, order: "asc" });
+    }
+    const num = (k: string, dflt: number) => {
+      const v = s.options[k];
+      return v !== undefined && (v.kind === "float" || v.kind === "integer") ? Number(v.text) : dflt;
+    };
+    const def: TableDef = {
+      keyspace: ksName,
+      name: s.name,
+      id: this.env.newTableId(),
+      columns,
+      ts: this.env.nextTimestamp(),
+      dropped: false,
+      readRepairChance: num("read_repair_chance", 0),
+      dclocalReadRepairChance: num("dclocal_read_repair_chance", 0.1),
+    };
+    this.env.announceSchema({ keyspaces: [], tables: [def] });
+    return { kind: "SCHEMA_CHANGE", change: "CREATED", target: "TABLE", keyspace: ksName, table: s.name };
+  }
+
+  private dropKeyspace(s: Extract<Statement, { kind: "drop_keyspace" }>): QueryResult {
+    if (isSystemKeyspace(s.name)) throw new QueryError(ErrorCode.UNAUTHORIZED, `${s.name} keyspace is not user-modifiable`);
+    if (this.env.schema.keyspace(s.name) === undefined) {
+      if (s.ifExists) return { kind: "VOID" };
+      throw configError(`Cannot drop non existing keyspace '${s.name}'.`);
+    }
+    this.env.announceSchema(this.env.schema.dropKeyspace(s.name, this.env.nextTimestamp()));
+    return { kind: "SCHEMA_CHANGE", change: "DROPPED", target: "KEYSPACE", keyspace: s.name };
+  }
+
+  private dropTable(session: Session, s: Extract<Statement, { kind: "drop_table" }>): QueryResult {
+    const ksName = s.keyspace ?? session.keyspace;
+    if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
+    const t = this.env.schema.table(ksName, s.name);
+    if (t === undefined) {
+      if (s.ifExists) return { kind: "VOID" };
+      throw configError(`Cannot drop non existing table '${s.name}' in keyspace '${ksName}'.`);
+    }
+    this.env.announceSchema({ keyspaces: [], tables: [{ ...t, ts: this.env.nextTimestamp(), dropped: true }] });
+    return { kind: "SCHEMA_CHANGE", change: "DROPPED", target: "TABLE", keyspace: ksName, table: s.name };
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  private resolveTable(session: Session, keyspace: string | undefined, table: string): { ks: KeyspaceDef; t: TableDef } {
+    const ksName = keyspace ?? session.keyspace;
+    if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
+    const ks = this.env.schema.keyspace(ksName);
+    if (ks === undefined) throw invalid(`Keyspace ${ksName} does not exist`);
+    const t = this.env.schema.table(ksName, table);
+    if (t === undefined) throw invalid(`unconfigured table ${table}`);
+    return { ks, t };
+  }
+
+  private write(session: Session, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, cl: ConsistencyLevel, done: Done): void {
+    const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
+    if (cl === "SERIAL" || cl === "LOCAL_SERIAL") throw invalid("You must use conditional updates for serializable writes");
+    const ts = s.timestamp ?? this.env.nextTimestamp();
+    const partitions = this.buildWrite(t, s, ts);
+    let left = partitions.length;
+    let failed = false;
+    for (const p of partitions) {
+      const m: Mutation = { keyspace: ks.name, table: t.name, tableId: t.id, partition: p };
+      this.env.proxy.mutate(m, this.env.tokenFor(t, p.key), ks.replication, cl, (o) => {
+        if (failed) return;
+        if (!o.ok) {
+          failed = true;
+          return done(fromCoordinator(o.error));
+        }
+        if (--left === 0) done({ kind: "VOID" });
+      });
+    }
+  }
+
+  private buildWrite(t: TableDef, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, ts: number): Partition[] {
+    const pk = partitionKeyColumns(t);
+    const ck = clusteringColumns(t);
+    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    if (s.kind === "insert") {
+      if (s.ifNotExists) throw invalid("Conditional updates (lightweight transactions) are not modelled by ksim");
+      if (s.columns.length !== s.values.length) throw invalid("Unmatched column names/values");
+      const given = new Map<string, Value>();
+      s.columns.forEach((name, i) => {
+        const c = byName.get(name);
+        if (c === undefined) throw invalid(`Undefined column name ${name}`);
+        if (given.has(name)) throw invalid(`Multiple definitions found for column ${name}`);
+        given.set(name, literalValue(c.type, s.values[i]!, name));
+      });
+      const missingPk = pk.filter((c) => !given.has(c.name)).map((c) => c.name);
+      if (missingPk.length > 0) throw invalid(`Some partition key parts are missing: ${missingPk.join(", ")}`);
+      const missingCk = ck.filter((c) => !given.has(c.name)).map((c) => c.name);
+      if (missingCk.length > 0) throw invalid(`Some clustering keys are missing: ${missingCk.join(", ")}`);
+      for (const c of [...pk, ...ck]) if (given.get(c.name) === null) throw invalid(`Invalid null value in condition for column ${c.name}`);
+      const cells: Record<string, Cell> = {};
+      for (const c of regularColumns(t)) {
+        if (!given.has(c.name)) continue;
+        const v = given.get(c.name)!;
+        cells[c.name] = v === null ? { v: null, ts, tomb: true } : { v, ts };
+      }
+      const ckValues = ck.map((c) => given.get(c.name)!);
+      const row: Row = { ck: ckValues, marker: ts, cells };
+      return [{ key: pk.map((c) => given.get(c.name)!), rows: { [keyString(ckValues)]: row } }];
+    }
+    const where = this.keyRestrictions(t, s.where, false);
+    if (where.partitionKeys.length === 0) throw invalid(`Some partition key parts are missing: ${pk.map((c) => c.name).join(", ")}`);
+    const full = where.clustering.length === ck.length && where.clusteringEq;
+    if (s.kind === "update") {
+      if (!full) throw invalid(ck.length > 0 ? `Some clustering keys are missing: ${ck.slice(where.clustering.length).map((c) => c.name).join(", ")}` : "Invalid restrictions");
+      const cells: Record<string, Cell> = {};
+      for (const a of s.set) {
+        const c = byName.get(a.column);
+        if (c === undefined) throw invalid(`Undefined column name ${a.column}`);
+        if (c.kind !== "regular") throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
+        const v = literalValue(c.type, a.value, a.column);
+        cells[a.column] = v === null ? { v: null, ts, tomb: true } : { v, ts };
+      }
+      const ckValues = where.clustering.map((r) => r.value);
+      return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, cells } } }));
+    }
+    // DELETE: columns → cell tombstones; full key → row deletion; partition key only → partition deletion.
+    if (s.columns.length > 0) {
+      if (!full) throw invalid(`Some clustering keys are missing: ${ck.slice(where.clustering.length).map((c) => c.name).join(", ")}`);
+      const cells: Record<string, Cell> = {};
+      for (const name of s.columns) {
+        const c = byName.get(name);
+        if (c === undefined) throw invalid(`Undefined column name ${name}`);
+        if (c.kind !== "regular") throw invalid(`Invalid identifier ${name} for deletion (should not be a PRIMARY KEY part)`);
+        cells[name] = { v: null, ts, tomb: true };
+      }
+      const ckValues = where.clustering.map((r) => r.value);
+      return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, cells } } }));
+    }
+    if (where.clustering.length === 0) return where.partitionKeys.map((key) => ({ key, del: ts, rows: {} }));
+    if (!full) throw invalid("Range deletions are not modelled by ksim");
+    const ckValues = where.clustering.map((r) => r.value);
+    return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, del: ts, cells: {} } } }));
+  }
+
+  /**
+   * Splits WHERE into partition keys (the cartesian product of = and IN on every partition key
+   * column), a clustering prefix, and everything else (filters).
+   */
+  private keyRestrictions(
+    t: TableDef,
+    where: readonly Relation[],
+    allowFiltering: boolean,
+  ): {
+    partitionKeys: Value[][];
+    clustering: { column: ColumnDef; value: Value }[];
+    clusteringEq: boolean;
+    ranges: { column: ColumnDef; op: Relation["op"]; value: Value }[];
+    filters: { column: ColumnDef; op: Relation["op"]; values: Value[] }[];
+  } {
+    const pk = partitionKeyColumns(t);
+    const ck = clusteringColumns(t);
+    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    const rel = new Map<string, Relation[]>();
+    for (const r of where) {
+      const c = byName.get(r.column);
+      if (c === undefined) throw invalid(`Undefined column name ${r.column}`);
+      const list = rel.get(r.column) ?? [];
+      list.push(r);
+      rel.set(r.column, list);
+    }
+    const values = (c: ColumnDef, r: Relation) => r.values.map((l: Literal) => {
+      const v = literalValue(c.type, l, c.name);
+      if (v === null) throw invalid(`Invalid null value in condition for column ${c.name}`);
+      return v;
+    });
+    let partitionKeys: Value[][] = [];
+    const restrictedPk = pk.filter((c) => rel.has(c.name));
+    if (restrictedPk.length > 0) {
+      if (restrictedPk.length < pk.length) {
+        const missing = pk.filter((c) => !rel.has(c.name)).map((c) => c.name);
+        if (!allowFiltering) throw invalid(`Partition key parts: ${missing.join(", ")} must be restricted as other parts are`);
+      } else {
+        partitionKeys = [[]];
+        for (const c of pk) {
+          const rs = rel.get(c.name)!;
+          if (rs.length !== 1 || (rs[0]!.op !== "=" && rs[0]!.op !== "IN")) throw invalid(`Only EQ and IN relation are supported on the partition key (unless you use the token() function)`);
+          const vs = values(c, rs[0]!);
+          partitionKeys = partitionKeys.flatMap((prefix) => vs.map((v) => [...prefix, v]));
+        }
+      }
+    }
+    const clustering: { column: ColumnDef; value: Value }[] = [];
+    const ranges: { column: ColumnDef; op: Relation["op"]; value: Value }[] = [];
+    let clusteringEq = true;
+    for (const c of ck) {
+      const rs = rel.get(c.name);
+      if (rs === undefined) break;
+      if (rs.length === 1 && rs[0]!.op === "=") {
+        if (!clusteringEq) break;
+        clustering.push({ column: c, value: values(c, rs[0]!)[0]! });
+        continue;
+      }
+      clusteringEq = false;
+      for (const r of rs) ranges.push({ column: c, op: r.op, value: values(c, r)[0]! });
+      break;
+    }
+    const used = new Set([...pk.map((c) => c.name), ...clustering.map((x) => x.column.name), ...ranges.map((x) => x.column.name)]);
+    const filters: { column: ColumnDef; op: Relation["op"]; values: Value[] }[] = [];
+    for (const [name, rs] of rel) {
+      if (used.has(name)) continue;
+      const c = byName.get(name)!;
+      if (!allowFiltering) {
+        throw invalid(
+          "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING",
+        );
+      }
+      for (const r of rs) filters.push({ column: c, op: r.op, values: values(c, r) });
+    }
+    if (restrictedPk.length > 0 && restrictedPk.length < pk.length) {
+      for (const c of restrictedPk) for (const r of rel.get(c.name)!) filters.push({ column: c, op: r.op, values: values(c, r) });
+    }
+    return { partitionKeys, clustering, clusteringEq: clusteringEq && ranges.length === 0, ranges, filters };
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  private select(session: Session, s: Extract<Statement, { kind: "select" }>, cl: ConsistencyLevel, done: Done): void {
+    const ksName = s.keyspace ?? session.keyspace;
+    if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
+    const virtual = this.env.virtualTable(ksName, s.table);
+    if (virtual !== undefined) return done(this.selectVirtual(virtual, s));
+    const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
+    const where = this.keyRestrictions(t, s.where, s.allowFiltering);
+    if (where.partitionKeys.length === 0 && where.filters.length === 0 && (where.clustering.length > 0 || where.ranges.length > 0) && !s.allowFiltering) {
+      throw invalid(
+        "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING",
+      );
+    }
+    const selection = this.selection(t, s.selectors);
+    const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
+    const finish = (partitions: readonly Partition[]) => done(this.resultSet(t, selection, partitions, where, s.limit, s.selectors === "count"));
+    if (where.partitionKeys.length > 0) {
+      this.readPartitions(ks, t, where.partitionKeys, cl, chances, finish, done);
+    } else {
+      this.readRanges(ks, t, cl, chances, finish, done);
+    }
+  }
+
+  private readPartitions(
+    ks: KeyspaceDef,
+    t: TableDef,
+    keys: readonly Value[][],
+    cl: ConsistencyLevel,
+    chances: { global: number; dcLocal: number },
+    finish: (p: readonly Partition[]) => void,
+    done: Done,
+  ): void {
+    const out: Partition[] = [];
+    let left = keys.length;
+    let failed = false;
+    for (const key of keys) {
+      const cmd: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "partition", key };
+      this.env.proxy.read(cmd, this.env.tokenFor(t, key), ks.replication, cl, chances, (o) => {
+        if (failed) return;
+        if (!o.ok) {
+          failed = true;
+          return done(fromCoordinator(o.error));
+        }
+        out.push(...o.partitions);
+        if (--left === 0) finish(out);
+      });
+    }
+  }
+
+  /** A whole-table scan: the ring's ranges grouped by replica set, each group read at `cl`. */
+  private readRanges(
+    ks: KeyspaceDef,
+    t: TableDef,
+    cl: ConsistencyLevel,
+    chances: { global: number; dcLocal: number },
+    finish: (p: readonly Partition[]) => void,
+    done: Done,
+  ): void {
+    const ring = this.env.ring();
+    if (ring.size === 0) return done(errorResult(ErrorCode.UNAVAILABLE, `Cannot achieve consistency level ${cl}`));
+    const groups = new Map<string, { token: Token; ranges: [Token, Token][] }>();
+    for (let i = 0; i < ring.sorted.length; i++) {
+      const right = ring.sorted[i]!;
+      const left = ring.sorted[(i - 1 + ring.sorted.length) % ring.sorted.length]!;
+      const eps = ring.naturalEndpoints(right, ks.replication);
+      const key = [...eps].sort().join(",");
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = { token: right, ranges: [] }));
+      g.ranges.push(ring.sorted.length === 1 ? [right, right] : [left, right]);
+    }
+    const out: Partition[] = [];
+    let left = groups.size;
+    let failed = false;
+    for (const g of groups.values()) {
+      const cmd: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "range", ranges: g.ranges };
+      this.env.proxy.read(cmd, g.token, ks.replication, cl, chances, (o) => {
+        if (failed) return;
+        if (!o.ok) {
+          failed = true;
+          return done(fromCoordinator(o.error));
+        }
+        out.push(...o.partitions);
+        if (--left === 0) finish(out);
+      });
+    }
+  }
+
+  private selection(t: TableDef, selectors: Extract<Statement, { kind: "select" }>["selectors"]): { name: string; column: ColumnDef; writetime: boolean }[] {
+    if (selectors === "*" || selectors === "count") return selectStarColumns(t).map((c) => ({ name: c.name, column: c, writetime: false }));
+    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    return selectors.map((sel) => {
+      const name = sel.kind === "column" ? sel.name : sel.column;
+      const c = byName.get(name);
+      if (c === undefined) throw invalid(`Undefined column name ${name}`);
+      if (sel.kind === "writetime" && c.kind !== "regular") throw invalid(`Cannot use selection function writeTime on PRIMARY KEY part ${name}`);
+      return { name: sel.kind === "column" ? name : `writetime(${name})`, column: c, writetime: sel.kind === "writetime" };
+    });
+  }
+
+  private resultSet(
+    t: TableDef,
+    selection: { name: string; column: ColumnDef; writetime: boolean }[],
+    partitions: readonly Partition[],
+    where: ReturnType<QueryExecutor["keyRestrictions"]>,
+    limit: number | undefined,
+    count: boolean,
+  ): QueryResult {
+    const pk = partitionKeyColumns(t);
+    const ck = clusteringColumns(t);
+    const ordered = [...partitions].sort((a, b) => {
+      const ta = this.env.tokenFor(t, a.key);
+      const tb = this.env.tokenFor(t, b.key);
+      return ta < tb ? -1 : ta > tb ? 1 : 0;
+    });
+    const rows: ResultValue[][] = [];
+    for (const p of ordered) {
+      const live: { ck: readonly Value[]; values: Record<string, Value>; row: Row }[] = [];
+      for (const r of Object.values(p.rows)) {
+        const v = liveRow(r, p.del);
+        if (v !== undefined) live.push({ ck: r.ck, values: v, row: r });
+      }
+      live.sort((a, b) => {
+        for (let i = 0; i < ck.length; i++) {
+          const c = compareValues(ck[i]!.type, a.ck[i]!, b.ck[i]!);
+          if (c !== 0) return ck[i]!.order === "desc" ? -c : c;
+        }
+        return 0;
+      });
+      for (const r of live) {
+        const all: Record<string, Value> = { ...r.values };
+        pk.forEach((c, i) => (all[c.name] = p.key[i]!));
+        ck.forEach((c, i) => (all[c.name] = r.ck[i]!));
+        if (!matches(all, where)) continue;
+        rows.push(selection.map((sel) => (sel.writetime ? writetime(r.row, sel.column.name, r.values) : (all[sel.name] ?? null))));
+      }
+    }
+    const limited = limit === undefined ? rows : rows.slice(0, limit);
+    if (count) return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(limited.length)]] };
+    return {
+      kind: "ROWS",
+      columns: selection.map((s) => ({ name: s.name, type: s.writetime ? "bigint" : typeName(s.column.type) })),
+      rows: limited,
+    };
+  }
+
+  private selectVirtual(v: VirtualTable, s: Extract<Statement, { kind: "select" }>): QueryResult {
+    const names = s.selectors === "*" || s.selectors === "count" ? v.columns.map((c) => c.name) : s.selectors.map((x) => (x.kind === "column" ? x.name : x.column));
+    const specs = names.map((n) => {
+      const c = v.columns.find((x) => x.name === n);
+      if (c === undefined) throw invalid(`Undefined column name ${n}`);
+      return c;
+    });
+    const rows = v.rows.filter((r) => s.where.every((w) => w.op === "=" && literalMatches(r[w.column], w.values[0]!)));
+    if (s.selectors === "count") return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(rows.length)]] };
+    return { kind: "ROWS", columns: specs, rows: rows.map((r) => names.map((n) => r[n] ?? null)) };
+  }
+}
+
+function writetime(row: Row, column: string, live: Record<string, Value>): Value {
+  const c = row.cells[column];
+  return c === undefined || !(column in live) ? null : BigInt(c.ts);
+}
+
+function literalMatches(v: ResultValue | undefined, lit: Literal): boolean {
+  if (v === undefined || v === null) return lit.kind === "null";
+  return lit.kind !== "null" && lit.kind !== "boolean" && String(v) === lit.text;
+}
+
+function matches(row: Record<string, Value>, where: ReturnType<QueryExecutor["keyRestrictions"]>): boolean {
+  for (const r of where.ranges) if (!compare(r.column.type, row[r.column.name] ?? null, r.op, r.value)) return false;
+  for (const f of where.filters) {
+    const v = row[f.column.name] ?? null;
+    if (f.op === "IN") {
+      if (!f.values.some((x) => compareValues(f.column.type, v, x) === 0)) return false;
+    } else if (!compare(f.column.type, v, f.op, f.values[0]!)) return false;
+  }
+  return true;
+}
+
+function compare(t: CqlType, v: Value, op: Relation["op"], x: Value): boolean {
+  if (v === null) return false;
+  const c = compareValues(t, v, x);
+  switch (op) {
+    case "=":
+      return c === 0;
+    case "<":
+      return c < 0;
+    case ">":
+      return c > 0;
+    case "<=":
+      return c <= 0;
+    case ">=":
+      return c >= 0;
+    case "IN":
+      return c === 0;
+  }
+}
+
+const STRATEGY_CLASSES: Record<string, "SimpleStrategy" | "NetworkTopologyStrategy"> = {
+  SimpleStrategy: "SimpleStrategy",
+  "org.apache.cassandra.locator.SimpleStrategy": "SimpleStrategy",
+  NetworkTopologyStrategy: "NetworkTopologyStrategy",
+  "org.apache.cassandra.locator.NetworkTopologyStrategy": "NetworkTopologyStrategy",
+};
+
+/** KeyspaceParams.Replication from the `replication` map, with Cassandra's configuration errors. */
+function parseReplication(opt: OptionValue | undefined): Replication {
+  if (opt === undefined || opt.kind !== "map") throw configError("Missing mandatory replication strategy class");
+  const entries = new Map<string, string>();
+  for (const [k, lit] of opt.entries) entries.set(k, lit.kind === "string" || lit.kind === "integer" || lit.kind === "float" ? lit.text : lit.kind);
+  const cls = entries.get("class");
+  if (cls === undefined) throw configError("Missing replication strategy class");
+  const kind = STRATEGY_CLASSES[cls];
+  if (kind === undefined) {
+    throw configError(`Unable to find replication strategy class '${cls.includes(".") ? cls : `org.apache.cassandra.locator.${cls}`}'`);
+  }
+  const factor = (text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw configError(`Replication factor must be non-negative; found ${text}`);
+    return n;
+  };
+  if (kind === "SimpleStrategy") {
+    const rf = entries.get("replication_factor");
+    if (rf === undefined) throw configError("SimpleStrategy requires a replication_factor strategy option.");
+    for (const k of entries.keys()) {
+      if (k !== "class" && k !== "replication_factor") throw configError(`Unrecognized strategy option {${k}} passed to SimpleStrategy for keyspace`);
+    }
+    return { class: "SimpleStrategy", replication_factor: factor(rf) };
+  }
+  const dcs: Record<string, number> = {};
+  for (const [k, val] of entries) {
+    if (k === "class") continue;
+    if (k === "replication_factor") throw configError("replication_factor is an option for SimpleStrategy, not NetworkTopologyStrategy");
+    dcs[k] = factor(val);
+  }
+  return { class: "NetworkTopologyStrategy", dcs };
+}

@@ -1,0 +1,176 @@
+import { createHash } from "node:crypto";
+import type { Replication } from "./replication.js";
+import { replicationMap } from "./replication.js";
+import type { CqlType } from "./types.js";
+
+/**
+ * Schema: keyspaces and tables as versioned definitions. A change is stamped with the
+ * coordinator's timestamp and merged last-write-wins on every node (drops are tombstones), and
+ * the schema version gossiped as SCHEMA is a name-based UUID of a digest of the replicated
+ * definitions, as Schema.updateVersion computes it: nodes agree when their digests agree.
+ */
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: CqlType;
+  readonly kind: "partition_key" | "clustering" | "regular";
+  readonly position: number;
+  readonly order: "asc" | "desc";
+}
+
+export interface TableDef {
+  readonly keyspace: string;
+  readonly name: string;
+  readonly id: string;
+  readonly columns: readonly ColumnDef[];
+  /** Write timestamp of the definition (µs). */
+  readonly ts: number;
+  readonly dropped: boolean;
+  readonly dclocalReadRepairChance: number;
+  readonly readRepairChance: number;
+}
+
+export interface KeyspaceDef {
+  readonly name: string;
+  readonly replication: Replication;
+  readonly durableWrites: boolean;
+  readonly ts: number;
+  readonly dropped: boolean;
+}
+
+/** What schema pushes and pulls carry, and what is written to disk. */
+export interface SchemaSnapshot {
+  readonly keyspaces: readonly KeyspaceDef[];
+  readonly tables: readonly TableDef[];
+}
+
+/** Keyspaces that exist on every node with LocalStrategy and never replicate. */
+export const LOCAL_SYSTEM_KEYSPACES = ["system", "system_schema"] as const;
+/** Replicated system keyspaces, created when a node first joins the ring (timestamp 0 so all agree). */
+export const REPLICATED_SYSTEM_KEYSPACES: readonly KeyspaceDef[] = [
+  { name: "system_auth", replication: { class: "SimpleStrategy", replication_factor: 1 }, durableWrites: true, ts: 0, dropped: false },
+  { name: "system_distributed", replication: { class: "SimpleStrategy", replication_factor: 3 }, durableWrites: true, ts: 0, dropped: false },
+  { name: "system_traces", replication: { class: "SimpleStrategy", replication_factor: 2 }, durableWrites: true, ts: 0, dropped: false },
+];
+const SYSTEM_NAMES = new Set<string>([...LOCAL_SYSTEM_KEYSPACES, ...REPLICATED_SYSTEM_KEYSPACES.map((k) => k.name)]);
+
+export function isSystemKeyspace(name: string): boolean {
+  return SYSTEM_NAMES.has(name);
+}
+
+/** UUID.nameUUIDFromBytes: an MD5 of the bytes with the version-3 and IETF variant bits set. */
+export function nameUUIDFromBytes(bytes: Uint8Array): string {
+  const md5 = createHash("md5").update(bytes).digest();
+  md5[6] = (md5[6]! & 0x0f) | 0x30;
+  md5[8] = (md5[8]! & 0x3f) | 0x80;
+  const h = md5.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Schema.emptyVersion: the version of a node that has no replicated schema yet. */
+export const EMPTY_SCHEMA_VERSION = nameUUIDFromBytes(createHash("md5").digest());
+
+function newer<T extends { ts: number }>(a: T | undefined, b: T): boolean {
+  if (a === undefined || b.ts > a.ts) return true;
+  // Equal timestamps: pick deterministically so every node converges on the same winner.
+  return b.ts === a.ts && JSON.stringify(b) > JSON.stringify(a);
+}
+
+export class Schema {
+  private readonly keyspaceDefs = new Map<string, KeyspaceDef>();
+  private readonly tableDefs = new Map<string, TableDef>();
+  private versionCache: string | undefined;
+
+  /** Merges definitions; returns true if anything changed. */
+  merge(snapshot: SchemaSnapshot): boolean {
+    let changed = false;
+    for (const k of snapshot.keyspaces) {
+      if (newer(this.keyspaceDefs.get(k.name), k)) {
+        this.keyspaceDefs.set(k.name, k);
+        changed = true;
+      }
+    }
+    for (const t of snapshot.tables) {
+      const key = `${t.keyspace}.${t.name}`;
+      if (newer(this.tableDefs.get(key), t)) {
+        this.tableDefs.set(key, t);
+        changed = true;
+      }
+    }
+    if (changed) this.versionCache = undefined;
+    return changed;
+  }
+
+  snapshot(): SchemaSnapshot {
+    return { keyspaces: [...this.keyspaceDefs.values()], tables: [...this.tableDefs.values()] };
+  }
+
+  /** The schema version: a digest of every definition, tombstones included. */
+  version(): string {
+    if (this.versionCache === undefined) {
+      if (this.keyspaceDefs.size === 0 && this.tableDefs.size === 0) return (this.versionCache = EMPTY_SCHEMA_VERSION);
+      const ks = [...this.keyspaceDefs.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+      const ts = [...this.tableDefs.values()].sort((a, b) => (a.keyspace + "." + a.name < b.keyspace + "." + b.name ? -1 : 1));
+      const text = JSON.stringify({ ks: ks.map(canonicalKeyspace), ts });
+      this.versionCache = nameUUIDFromBytes(createHash("md5").update(text).digest());
+    }
+    return this.versionCache;
+  }
+
+  keyspace(name: string): KeyspaceDef | undefined {
+    const k = this.keyspaceDefs.get(name);
+    return k === undefined || k.dropped ? undefined : k;
+  }
+
+  /** Live keyspaces, local system ones included. */
+  keyspaces(): KeyspaceDef[] {
+    const local: KeyspaceDef[] = LOCAL_SYSTEM_KEYSPACES.map((name) => ({
+      name,
+      replication: { class: "LocalStrategy" },
+      durableWrites: true,
+      ts: 0,
+      dropped: false,
+    }));
+    return [...local, ...[...this.keyspaceDefs.values()].filter((k) => !k.dropped)];
+  }
+
+  table(keyspace: string, name: string): TableDef | undefined {
+    const t = this.tableDefs.get(`${keyspace}.${name}`);
+    if (t === undefined || t.dropped || this.keyspace(keyspace) === undefined) return undefined;
+    return t;
+  }
+
+  tables(keyspace?: string): TableDef[] {
+    return [...this.tableDefs.values()].filter((t) => !t.dropped && (keyspace === undefined || t.keyspace === keyspace) && this.keyspace(t.keyspace) !== undefined);
+  }
+
+  /** Definitions a dropped keyspace takes with it (tombstones stamped with the drop's time). */
+  dropKeyspace(name: string, ts: number): SchemaSnapshot {
+    const ks = this.keyspaceDefs.get(name)!;
+    return {
+      keyspaces: [{ ...ks, ts, dropped: true }],
+      tables: this.tables(name).map((t) => ({ ...t, ts, dropped: true })),
+    };
+  }
+}
+
+function canonicalKeyspace(k: KeyspaceDef): unknown {
+  return { name: k.name, replication: replicationMap(k.replication), durableWrites: k.durableWrites, ts: k.ts, dropped: k.dropped };
+}
+
+export function partitionKeyColumns(t: TableDef): ColumnDef[] {
+  return t.columns.filter((c) => c.kind === "partition_key").sort((a, b) => a.position - b.position);
+}
+
+export function clusteringColumns(t: TableDef): ColumnDef[] {
+  return t.columns.filter((c) => c.kind === "clustering").sort((a, b) => a.position - b.position);
+}
+
+export function regularColumns(t: TableDef): ColumnDef[] {
+  return t.columns.filter((c) => c.kind === "regular").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Columns in the order SELECT * returns them: partition key, clustering, then the rest by name. */
+export function selectStarColumns(t: TableDef): ColumnDef[] {
+  return [...partitionKeyColumns(t), ...clusteringColumns(t), ...regularColumns(t)];
+}

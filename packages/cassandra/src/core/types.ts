@@ -1,0 +1,267 @@
+/**
+ * CQL types and values. Values are plain JavaScript: numbers for int/smallint/float/double and
+ * timestamp (ms), bigint for bigint/varint/counter, strings for text and UUIDs, booleans, and
+ * Uint8Array for blobs. `serialize` gives the native-protocol bytes, which is what partition-key
+ * tokens are computed from.
+ */
+
+export const CQL_TYPES = [
+  "ascii",
+  "bigint",
+  "blob",
+  "boolean",
+  "counter",
+  "double",
+  "float",
+  "int",
+  "smallint",
+  "text",
+  "timestamp",
+  "timeuuid",
+  "tinyint",
+  "uuid",
+  "varchar",
+  "varint",
+] as const;
+export type CqlType = (typeof CQL_TYPES)[number];
+
+export type Value = null | boolean | number | string | bigint | Uint8Array;
+
+export function isCqlType(s: string): s is CqlType {
+  return (CQL_TYPES as readonly string[]).includes(s);
+}
+
+/** The type name as DESCRIBE and system_schema print it (varchar is an alias of text). */
+export function typeName(t: CqlType): string {
+  return t === "varchar" ? "text" : t;
+}
+
+const encoder = new TextEncoder();
+
+/** Native-protocol serialization of a non-null value of type `t`. */
+export function serialize(t: CqlType, v: Exclude<Value, null>): Uint8Array {
+  switch (t) {
+    case "int": {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, v as number);
+      return b;
+    }
+    case "smallint": {
+      const b = new Uint8Array(2);
+      new DataView(b.buffer).setInt16(0, v as number);
+      return b;
+    }
+    case "tinyint":
+      return Uint8Array.of((v as number) & 0xff);
+    case "bigint":
+    case "counter": {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, v as bigint);
+      return b;
+    }
+    case "timestamp": {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, BigInt(v as number));
+      return b;
+    }
+    case "varint":
+      return varintBytes(v as bigint);
+    case "double": {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setFloat64(0, v as number);
+      return b;
+    }
+    case "float": {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setFloat32(0, v as number);
+      return b;
+    }
+    case "boolean":
+      return Uint8Array.of(v ? 1 : 0);
+    case "uuid":
+    case "timeuuid": {
+      const hex = (v as string).replace(/-/g, "");
+      const b = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) b[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+      return b;
+    }
+    case "blob":
+      return v as Uint8Array;
+    case "ascii":
+    case "text":
+    case "varchar":
+      return encoder.encode(v as string);
+  }
+}
+
+function varintBytes(v: bigint): Uint8Array {
+  const out: number[] = [];
+  let x = v;
+  for (;;) {
+    out.unshift(Number(BigInt.asUintN(8, x)));
+    x >>= 8n;
+    const top = out[0]!;
+    if ((x === 0n && top < 0x80) || (x === -1n && top >= 0x80)) break;
+  }
+  return Uint8Array.from(out);
+}
+
+/** The bytes a partition key hashes to: one component as is, several as a CompositeType. */
+export function partitionKeyBytes(types: readonly CqlType[], values: readonly Value[]): Uint8Array {
+  if (types.length === 1) return serialize(types[0]!, values[0]!);
+  const parts = types.map((t, i) => serialize(t, values[i]!));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 3, 0));
+  let at = 0;
+  for (const p of parts) {
+    out[at] = (p.length >> 8) & 0xff;
+    out[at + 1] = p.length & 0xff;
+    out.set(p, at + 2);
+    at += p.length + 3;
+  }
+  return out;
+}
+
+/** Orders two non-null values of the same type as Cassandra's comparators do. */
+export function compareValues(t: CqlType, a: Value, b: Value): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  switch (t) {
+    case "text":
+    case "varchar":
+    case "ascii":
+    case "blob":
+    case "uuid":
+    case "timeuuid":
+      return compareBytes(serialize(t, a), serialize(t, b));
+    case "boolean":
+      return Number(a) - Number(b);
+    default:
+      return a < b ? -1 : a > b ? 1 : 0;
+  }
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** A Map key for a tuple of values (stable across nodes and encodings). */
+export function keyString(values: readonly Value[]): string {
+  let s = "";
+  for (const v of values) {
+    if (s.length > 0) s += "\u0001";
+    if (v === null) s += "\u0000";
+    else if (typeof v === "bigint") s += `n${v}`;
+    else if (v instanceof Uint8Array) s += `b${[...v].map((x) => x.toString(16).padStart(2, "0")).join("")}`;
+    else s += `${typeof v === "string" ? "s" : typeof v === "number" ? "d" : "t"}${String(v)}`;
+  }
+  return s;
+}
+
+const INT_RANGE: Partial<Record<CqlType, [number, number]>> = {
+  int: [-2147483648, 2147483647],
+  smallint: [-32768, 32767],
+  tinyint: [-128, 127],
+};
+
+export type Literal =
+  | { readonly kind: "string"; readonly text: string }
+  | { readonly kind: "integer"; readonly text: string }
+  | { readonly kind: "float"; readonly text: string }
+  | { readonly kind: "boolean"; readonly value: boolean }
+  | { readonly kind: "uuid"; readonly text: string }
+  | { readonly kind: "hex"; readonly text: string }
+  | { readonly kind: "null" };
+
+/** Thrown for literals that do not fit a column; the message is Cassandra's. */
+export class InvalidValue extends Error {}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Converts a CQL literal to a value of type `t` for column `column`, with Cassandra's errors. */
+export function literalValue(t: CqlType, lit: Literal, column: string): Value {
+  const bad = (what: string, text: string) => new InvalidValue(`Invalid ${what} constant (${text}) for "${column}" of type ${typeName(t)}`);
+  if (lit.kind === "null") return null;
+  switch (t) {
+    case "int":
+    case "smallint":
+    case "tinyint": {
+      if (lit.kind !== "integer") throw bad(kindName(lit), literalText(lit));
+      const n = Number(lit.text);
+      const [lo, hi] = INT_RANGE[t]!;
+      if (n < lo || n > hi) throw new InvalidValue(`Invalid ${t === "int" ? "32" : t === "smallint" ? "16" : "8"}-bits integer value: ${lit.text}`);
+      return n;
+    }
+    case "bigint":
+    case "counter":
+    case "varint":
+      if (lit.kind !== "integer") throw bad(kindName(lit), literalText(lit));
+      return BigInt(lit.text);
+    case "timestamp":
+      if (lit.kind === "integer") return Number(lit.text);
+      if (lit.kind === "string") {
+        const ms = Date.parse(lit.text.replace(" ", "T"));
+        if (Number.isNaN(ms)) throw new InvalidValue(`Unable to coerce '${lit.text}' to a formatted date (long)`);
+        return ms;
+      }
+      throw bad(kindName(lit), literalText(lit));
+    case "double":
+    case "float":
+      if (lit.kind !== "integer" && lit.kind !== "float") throw bad(kindName(lit), literalText(lit));
+      return t === "float" ? Math.fround(Number(lit.text)) : Number(lit.text);
+    case "boolean":
+      if (lit.kind !== "boolean") throw bad(kindName(lit), literalText(lit));
+      return lit.value;
+    case "uuid":
+    case "timeuuid":
+      if (lit.kind !== "uuid" || !UUID_RE.test(lit.text)) throw bad(kindName(lit), literalText(lit));
+      return lit.text.toLowerCase();
+    case "blob":
+      if (lit.kind !== "hex") throw bad(kindName(lit), literalText(lit));
+      return Uint8Array.from(lit.text.slice(2).match(/../g) ?? [], (h) => parseInt(h, 16));
+    case "ascii":
+    case "text":
+    case "varchar":
+      if (lit.kind !== "string") throw bad(kindName(lit), literalText(lit));
+      return lit.text;
+  }
+}
+
+function kindName(lit: Literal): string {
+  switch (lit.kind) {
+    case "string":
+      return "STRING";
+    case "integer":
+      return "INTEGER";
+    case "float":
+      return "FLOAT";
+    case "boolean":
+      return "BOOLEAN";
+    case "uuid":
+      return "UUID";
+    case "hex":
+      return "HEX";
+    case "null":
+      return "NULL";
+  }
+}
+
+function literalText(lit: Literal): string {
+  switch (lit.kind) {
+    case "boolean":
+      return String(lit.value);
+    case "null":
+      return "null";
+    default:
+      return lit.text;
+  }
+}
+
+/** Approximate bytes a value occupies on disk (for memtable sizing and Load). */
+export function valueSize(v: Value): number {
+  if (v === null) return 0;
+  if (typeof v === "string") return v.length;
+  if (v instanceof Uint8Array) return v.length;
+  if (typeof v === "boolean") return 1;
+  return 8;
+}

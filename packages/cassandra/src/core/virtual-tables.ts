@@ -1,0 +1,151 @@
+import type { CassandraNode } from "./node.js";
+import { RELEASE_VERSION } from "./node-io.js";
+import type { ResultValue } from "./protocol.js";
+import { replicationMap } from "./replication.js";
+import { clusteringColumns, partitionKeyColumns, regularColumns } from "./schema.js";
+import { PARTITIONER } from "./token.js";
+import { typeName } from "./types.js";
+import type { VirtualTable } from "./query.js";
+
+/**
+ * The system tables drivers and cqlsh read (system.local, system.peers, system_schema.*),
+ * answered from the node's state the way Cassandra's own reads of them would be.
+ */
+
+type Row = Record<string, ResultValue>;
+
+function table(columns: readonly [string, string][], rows: Row[]): VirtualTable {
+  return { columns: columns.map(([name, type]) => ({ name, type })), rows };
+}
+
+export function virtualTable(node: CassandraNode, keyspace: string, name: string): VirtualTable | undefined {
+  const c = node.config;
+  if (keyspace === "system" && name === "local") {
+    const local = node.system.local;
+    return table(
+      [
+        ["key", "text"],
+        ["bootstrapped", "text"],
+        ["broadcast_address", "inet"],
+        ["cluster_name", "text"],
+        ["cql_version", "text"],
+        ["data_center", "text"],
+        ["gossip_generation", "int"],
+        ["host_id", "uuid"],
+        ["listen_address", "inet"],
+        ["native_protocol_version", "text"],
+        ["partitioner", "text"],
+        ["rack", "text"],
+        ["release_version", "text"],
+        ["rpc_address", "inet"],
+        ["schema_version", "uuid"],
+        ["thrift_version", "text"],
+        ["tokens", "set<text>"],
+      ],
+      [
+        {
+          key: "local",
+          bootstrapped: local.bootstrapped ?? null,
+          broadcast_address: c.address,
+          cluster_name: c.clusterName,
+          cql_version: "3.4.4",
+          data_center: c.dc,
+          gossip_generation: local.generation ?? null,
+          host_id: local.hostId ?? null,
+          listen_address: c.address,
+          native_protocol_version: "4",
+          partitioner: PARTITIONER,
+          rack: c.rack,
+          release_version: RELEASE_VERSION,
+          rpc_address: c.rpcAddress,
+          schema_version: node.schema.version(),
+          thrift_version: "20.1.0",
+          tokens: local.tokens ?? null,
+        },
+      ],
+    );
+  }
+  if (keyspace === "system" && name === "peers") {
+    return table(
+      [
+        ["peer", "inet"],
+        ["data_center", "text"],
+        ["host_id", "uuid"],
+        ["preferred_ip", "inet"],
+        ["rack", "text"],
+        ["release_version", "text"],
+        ["rpc_address", "inet"],
+        ["schema_version", "uuid"],
+        ["tokens", "set<text>"],
+      ],
+      [...node.system.peers].map(([peer, p]) => ({
+        peer,
+        data_center: p.dc ?? null,
+        host_id: p.hostId ?? null,
+        preferred_ip: null,
+        rack: p.rack ?? null,
+        release_version: p.releaseVersion ?? null,
+        rpc_address: p.rpcAddress ?? null,
+        schema_version: p.schemaVersion ?? null,
+        tokens: p.tokens ?? null,
+      })),
+    );
+  }
+  if (keyspace === "system_schema" && name === "keyspaces") {
+    return table(
+      [
+        ["keyspace_name", "text"],
+        ["durable_writes", "boolean"],
+        ["replication", "frozen<map<text, text>>"],
+      ],
+      node.schema.keyspaces().map((k) => ({ keyspace_name: k.name, durable_writes: k.durableWrites, replication: replicationMap(k.replication) })),
+    );
+  }
+  if (keyspace === "system_schema" && name === "tables") {
+    return table(
+      [
+        ["keyspace_name", "text"],
+        ["table_name", "text"],
+        ["dclocal_read_repair_chance", "double"],
+        ["id", "uuid"],
+        ["read_repair_chance", "double"],
+      ],
+      node.schema.tables().map((t) => ({
+        keyspace_name: t.keyspace,
+        table_name: t.name,
+        dclocal_read_repair_chance: t.dclocalReadRepairChance,
+        id: t.id,
+        read_repair_chance: t.readRepairChance,
+      })),
+    );
+  }
+  if (keyspace === "system_schema" && name === "columns") {
+    const rows: Row[] = [];
+    for (const t of node.schema.tables()) {
+      for (const col of [...partitionKeyColumns(t), ...clusteringColumns(t), ...regularColumns(t)]) {
+        rows.push({
+          keyspace_name: t.keyspace,
+          table_name: t.name,
+          column_name: col.name,
+          clustering_order: col.kind === "clustering" ? col.order : "none",
+          kind: col.kind,
+          position: col.position,
+          type: typeName(col.type),
+        });
+      }
+    }
+    return table(
+      [
+        ["keyspace_name", "text"],
+        ["table_name", "text"],
+        ["column_name", "text"],
+        ["clustering_order", "text"],
+        ["kind", "text"],
+        ["position", "int"],
+        ["type", "text"],
+      ],
+      rows,
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,305 @@
+import type { CloseReason, Proc } from "@ksim/sim";
+import { Future, wait } from "@ksim/sim";
+import type { ProcessContext } from "@ksim/kube";
+import type { AdminRequest, AdminResponse, ClusterView, GossipInfoView, InfoView, RingView } from "../core/admin.js";
+import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
+import type { JmxRequest, JmxResponse } from "./daemon.js";
+import { JMX_PORT } from "./paths.js";
+
+/**
+ * nodetool (3.x, airline): connects to the node's JMX port and prints what the MBeans return,
+ * in Status.java's, Ring.java's, Info.java's and DescribeCluster.java's exact formats.
+ */
+
+const CONNECT_ERRORS: Record<Exclude<CloseReason, "closed">, string> = {
+  ECONNREFUSED: "ConnectException: 'Connection refused (Connection refused)'",
+  ECONNRESET: "ConnectException: 'Connection reset'",
+  ETIMEDOUT: "ConnectException: 'Connection timed out (Connection timed out)'",
+  EHOSTUNREACH: "NoRouteToHostException: 'No route to host (Host unreachable)'",
+  ENETDOWN: "SocketException: 'Network is down (Network is down)'",
+};
+
+/** Where each JMX operation lives, for the first frame of a stack trace. */
+const FRAMES: Readonly<Record<string, string>> = {
+  decommission: "org.apache.cassandra.service.StorageService.decommission(StorageService.java:3893)",
+  removenode: "org.apache.cassandra.service.StorageService.removeNode(StorageService.java:4320)",
+  flush: "org.apache.cassandra.service.StorageService.forceKeyspaceFlush(StorageService.java:3262)",
+  status: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
+  ring: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
+};
+
+type Result = { ok: true; value: unknown } | { ok: false; exception: string; message: string } | { connectError: string };
+
+/** One JMX call: connect to host:port, send the request, wait for the answer. */
+function* jmxCall(ctx: ProcessContext, host: string, port: number, request: AdminRequest): Proc<Result> {
+  const done = new Future<Result>();
+  const conn = ctx.net.connect(host, port, { timeoutMs: 20_000 });
+  conn.onOpen = () => conn.send({ id: 1, request } satisfies JmxRequest);
+  conn.onData = (msg) => {
+    const r = (msg as JmxResponse).response as AdminResponse;
+    done.resolve(r.ok ? { ok: true, value: r.value } : { ok: false, exception: r.error.exception, message: r.error.message });
+    conn.end();
+  };
+  conn.onClose = (reason) => {
+    const msg = reason === "closed" ? CONNECT_ERRORS.ECONNRESET : CONNECT_ERRORS[reason];
+    done.resolve({ connectError: msg });
+  };
+  conn.onEnd = () => done.resolve({ connectError: CONNECT_ERRORS.ECONNRESET });
+  return yield* wait(done);
+}
+
+/** String.format("%-Ns", s). */
+function pad(s: string | number, width: number): string {
+  return String(s).padEnd(width);
+}
+
+export function formatStatus(view: RingView): { out: string; err: string; code: number } {
+  let errors = "";
+  let hasEffectiveOwns = false;
+  const own = view.ownership;
+  if (own.kind === "effective") hasEffectiveOwns = true;
+  else if (own.exception === "IllegalStateException") errors += `Note: ${own.message}\n`;
+  else if (own.exception === "IllegalArgumentException") return { out: `\nError: ${own.message}\n`, err: "", code: 1 };
+  else return stackTrace("status", `java.lang.${own.exception}`, own.message);
+  const dcs = new Map<string, string[]>();
+  for (const [, ep] of view.tokens) {
+    const dc = view.dc[ep] ?? "UNKNOWN_DC";
+    const list = dcs.get(dc) ?? [];
+    if (!list.includes(ep)) list.push(ep);
+    dcs.set(dc, list);
+  }
+  // "More tokens than nodes (aka vnodes)?" compares the number of data centers with the tokens.
+  const tokenPerNode = dcs.size >= view.tokens.length;
+  let maxAddr = 0;
+  for (const eps of dcs.values()) for (const ep of eps) maxAddr = Math.max(maxAddr, ep.length);
+  const fmt = (cols: (string | number)[]) => {
+    const [status, state, addr, load, ...rest] = cols;
+    let s = `${status}${state}  ${pad(addr!, maxAddr)}  ${pad(load!, 9)}  `;
+    if (!tokenPerNode) s += `${pad(rest.shift()!, 11)}  `;
+    s += `${pad(rest.shift()!, hasEffectiveOwns ? 16 : 6)}  `;
+    s += `${pad(rest.shift()!, 36)}  `;
+    if (tokenPerNode) s += `${pad(rest.shift()!, 39)}  `;
+    return `${s}${rest.shift()}\n`;
+  };
+  const ownsHeader = hasEffectiveOwns ? "Owns (effective)" : "Owns";
+  let out = "";
+  for (const dc of [...dcs.keys()].sort()) {
+    const header = `Datacenter: ${dc}`;
+    out += `${header}\n${"=".repeat(header.length)}\n`;
+    out += "Status=Up/Down\n|/ State=Normal/Leaving/Joining/Moving\n";
+    out += tokenPerNode
+      ? fmt(["-", "-", "Address", "Load", ownsHeader, "Host ID", "Token", "Rack"])
+      : fmt(["-", "-", "Address", "Load", "Tokens", ownsHeader, "Host ID", "Rack"]);
+    // Nodes come out of a hash-keyed ArrayListMultimap, in HashMap order of their addresses.
+    for (const ep of javaHashMapOrder(dcs.get(dc)!, inet4Hash, 32)) {
+      const status = view.live.includes(ep) ? "U" : view.unreachable.includes(ep) ? "D" : "?";
+      const state = view.joining.includes(ep) ? "J" : view.leaving.includes(ep) ? "L" : view.moving.includes(ep) ? "M" : "N";
+      const load = view.load[ep] ?? "?";
+      const owned = own.kind === "effective" ? own.owns[ep] : undefined;
+      const owns = owned !== undefined && hasEffectiveOwns ? decimalFormat("##0.0%", owned) : "?";
+      const hostId = view.hostIds[ep] ?? "null";
+      const rack = view.rack[ep] ?? "UNKNOWN_RACK";
+      const tokens = view.tokens.filter(([, e]) => e === ep);
+      out += tokenPerNode
+        ? fmt([status, state, ep, load, owns, hostId, tokens[0]![0], rack])
+        : fmt([status, state, ep, load, tokens.length, owns, hostId, rack]);
+    }
+  }
+  out += `\n${errors}`;
+  return { out, err: "", code: 0 };
+}
+
+export function formatRing(view: RingView): { out: string; err: string; code: number } {
+  const own = view.ownership;
+  let errors = "";
+  let showEffective = true;
+  if (own.kind === "error") {
+    if (own.exception === "IllegalStateException") {
+      errors += `Note: ${own.message}\n`;
+      showEffective = false;
+    } else if (own.exception === "IllegalArgumentException") {
+      return { out: `\nError: ${own.message}\n`, err: "", code: 0 };
+    } else {
+      return stackTrace("ring", `java.lang.${own.exception}`, own.message);
+    }
+  }
+  const endpointTokens = new Map<string, string[]>();
+  let haveVnodes = false;
+  for (const [t, ep] of view.tokens) {
+    haveVnodes ||= endpointTokens.has(ep);
+    endpointTokens.set(ep, [...(endpointTokens.get(ep) ?? []), t]);
+  }
+  const maxAddr = Math.max(0, ...[...endpointTokens.keys()].map((e) => e.length));
+  const fmt = (a: string, rack: string, status: string, state: string, load: string, owns: string, token: string) =>
+    `${pad(a, maxAddr)}  ${pad(rack, 12)}${pad(status, 7)}${pad(state, 8)}${pad(load, 16)}${pad(owns, 20)}${pad(token, 44)}\n`;
+  let out = "\n";
+  const byDc = new Map<string, [string, string][]>();
+  for (const [t, ep] of view.tokens) {
+    const dc = view.dc[ep] ?? "UNKNOWN_DC";
+    byDc.set(dc, [...(byDc.get(dc) ?? []), [t, ep]]);
+  }
+  for (const dc of [...byDc.keys()].sort()) {
+    const stats = byDc.get(dc)!;
+    out += `Datacenter: ${dc}\n==========\n`;
+    out += fmt("Address", "Rack", "Status", "State", "Load", "Owns", "Token");
+    const last = stats[stats.length - 1]!;
+    const lastTokens = endpointTokens.get(last[1])!;
+    if (stats.length > 1) out += fmt("", "", "", "", "", "", lastTokens[lastTokens.length - 1]!);
+    else out += "\n";
+    for (const [t, ep] of stats) {
+      const status = view.live.includes(ep) ? "Up" : view.unreachable.includes(ep) ? "Down" : "?";
+      const state = view.joining.includes(ep) ? "Joining" : view.leaving.includes(ep) ? "Leaving" : view.moving.includes(ep) ? "Moving" : "Normal";
+      const owned = own.kind === "effective" ? own.owns[ep] : undefined;
+      const owns = owned !== undefined && showEffective ? decimalFormat("##0.00%", owned) : "?";
+      out += fmt(ep, view.rack[ep] ?? "UNKNOWN_RACK", status, state, view.load[ep] ?? "?", owns, t);
+    }
+    out += "\n";
+  }
+  if (haveVnodes) {
+    out += '  Warning: "nodetool ring" is used to output all the tokens of a node.\n';
+    out += '  To view status related info of a node use "nodetool status" instead.\n\n';
+  }
+  out += `\n  ${errors}`;
+  return { out, err: "", code: 0 };
+}
+
+export function formatInfo(v: InfoView, showTokens: boolean): string {
+  const tokens = v.tokens;
+  const line = (k: string, val: string | number) => `${pad(k, 23)}: ${val}\n`;
+  const heapMb = v.heapMaxMb / 0.96;
+  let out = "";
+  out += line("ID", v.hostId);
+  out += line("Gossip active", String(v.gossipActive));
+  out += line("Thrift active", "false");
+  out += line("Native Transport active", String(v.nativeTransportActive));
+  out += line("Load", v.load);
+  out += line("Generation No", v.gossipActive ? v.generation : 0);
+  out += line("Uptime (seconds)", v.uptimeSeconds);
+  out += line("Heap Memory (MB)", `${v.heapUsedMb.toFixed(2)} / ${v.heapMaxMb.toFixed(2)}`);
+  out += line("Off Heap Memory (MB)", "0.00");
+  out += line("Data Center", v.dc);
+  out += line("Rack", v.rack);
+  out += line("Exceptions", 0);
+  out += line(
+    "Key Cache",
+    `entries 0, size 0 bytes, capacity ${Math.min(Math.floor(heapMb * 0.05), 100)} MiB, 0 hits, 0 requests, NaN recent hit rate, 14400 save period in seconds`,
+  );
+  out += line("Row Cache", "entries 0, size 0 bytes, capacity 0 bytes, 0 hits, 0 requests, NaN recent hit rate, 0 save period in seconds");
+  out += line(
+    "Counter Cache",
+    `entries 0, size 0 bytes, capacity ${Math.min(Math.floor(heapMb * 0.025), 50)} MiB, 0 hits, 0 requests, NaN recent hit rate, 7200 save period in seconds`,
+  );
+  out += line(
+    "Chunk Cache",
+    `entries 0, size 0 bytes, capacity ${Math.min(512, Math.floor(heapMb / 4))} MiB, 0 misses, 0 requests, NaN recent hit rate, NaN microseconds miss latency`,
+  );
+  out += line("Percent Repaired", "100.0%");
+  if (tokens.length === 0) out += line("Token", "(node is not joined to the cluster)");
+  else if (tokens.length === 1 || showTokens) for (const t of tokens) out += line("Token", t);
+  else out += line("Token", `(invoke with -T/--tokens to see all ${tokens.length} tokens)`);
+  return out;
+}
+
+export function formatDescribeCluster(v: ClusterView): string {
+  let out = "Cluster Information:\n";
+  out += `\tName: ${v.name}\n`;
+  out += `\tSnitch: ${v.snitch}\n`;
+  out += "\tDynamicEndPointSnitch: enabled\n";
+  out += `\tPartitioner: ${v.partitioner}\n`;
+  out += "\tSchema versions:\n";
+  for (const [version, hosts] of v.schemaVersions) out += `\t\t${version}: [${hosts.join(", ")}]\n\n`;
+  return out;
+}
+
+export function formatGossipInfo(v: GossipInfoView): string {
+  let out = "";
+  for (const e of javaHashMapOrder(v.endpoints, (x) => inet4Hash(x.endpoint), 16)) {
+    out += `/${e.endpoint}\n  generation:${e.generation}\n  heartbeat:${e.heartbeat}\n`;
+    for (const [k, ver, val] of e.states) if (k !== "TOKENS") out += `  ${k}:${ver}:${val}\n`;
+    const tokens = e.states.find((s) => s[0] === "TOKENS");
+    out += tokens === undefined ? "  TOKENS: not present\n" : `  TOKENS:${tokens[1]}:<hidden>\n`;
+  }
+  return out;
+}
+
+/** How nodetool reports an exception from a JMX call: `error:` then the stack trace, exit 2. */
+function stackTrace(op: string, exception: string, message: string): { out: string; err: string; code: number } {
+  const frame = FRAMES[op];
+  return { out: "", err: `error: ${message}\n-- StackTrace --\n${exception}: ${message}\n${frame === undefined ? "" : `\tat ${frame}\n`}`, code: 2 };
+}
+
+const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode"];
+
+/** org.apache.cassandra.tools.NodeTool's main. */
+export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
+  let host = "127.0.0.1";
+  let port = JMX_PORT;
+  const rest: string[] = [];
+  let showTokens = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if ((a === "-h" || a === "--host") && i + 1 < args.length) host = args[++i]!;
+    else if ((a === "-p" || a === "--port") && i + 1 < args.length) port = Number(args[++i]);
+    else if (a === "-T" || a === "--tokens") showTokens = true;
+    else rest.push(a);
+  }
+  const [command, ...params] = rest;
+  if (command === undefined || command === "help") {
+    ctx.stdout.write(`usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\nThe most commonly used nodetool commands are:\n${COMMANDS.map((c) => `    ${c}`).join("\n")}\n\nSee 'nodetool help <command>' for more information on a specific command.\n\n`);
+    return command === undefined ? 1 : 0;
+  }
+  if (!COMMANDS.includes(command)) {
+    ctx.stderr.write(`nodetool: Found unexpected parameters: [${rest.join(", ")}]\nSee 'nodetool help' or 'nodetool help <command>'.\n`);
+    return 1;
+  }
+  let request: AdminRequest;
+  switch (command) {
+    case "status":
+    case "ring":
+      request = params[0] === undefined ? { op: "status" } : { op: "status", keyspace: params[0] };
+      break;
+    case "flush":
+      request = params[0] === undefined ? { op: "flush", tables: [] } : { op: "flush", keyspace: params[0], tables: params.slice(1) };
+      break;
+    case "removenode":
+      if (params[0] === undefined) {
+        ctx.stderr.write("nodetool: Missing required parameter: remove operation (status|force|<ID>)\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+        return 1;
+      }
+      request = { op: "removenode", hostId: params[0] };
+      break;
+    default:
+      request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" };
+  }
+  const r = yield* jmxCall(ctx, host, port, request);
+  if ("connectError" in r) {
+    ctx.stderr.write(`nodetool: Failed to connect to '${host}:${port}' - ${r.connectError}.\n`);
+    return 1;
+  }
+  if (!r.ok) {
+    const t = stackTrace(request.op, r.exception, r.message);
+    ctx.stderr.write(t.err);
+    return t.code;
+  }
+  let printed: { out: string; err: string; code: number } = { out: "", err: "", code: 0 };
+  switch (command) {
+    case "status":
+      printed = formatStatus(r.value as RingView);
+      break;
+    case "ring":
+      printed = formatRing(r.value as RingView);
+      break;
+    case "info":
+      printed.out = formatInfo(r.value as InfoView, showTokens);
+      break;
+    case "describecluster":
+      printed.out = formatDescribeCluster(r.value as ClusterView);
+      break;
+    case "gossipinfo":
+      printed.out = formatGossipInfo(r.value as GossipInfoView);
+      break;
+  }
+  ctx.stdout.write(printed.out);
+  ctx.stderr.write(printed.err);
+  return printed.code;
+}

@@ -1,0 +1,119 @@
+import type { CheckResult, Operation, Violation } from "@ksim/sim";
+import { availability } from "@ksim/sim";
+import type { ReadInput, ReadOutput, WriteInput } from "./register-workload.js";
+
+/**
+ * Checkers over register-workload histories, independent of Cassandra's internals. With unique
+ * values, a read is stale when the write that produced its value had completed before some other
+ * acknowledged write to the key began, and that write was acknowledged before the read began:
+ * the read missed a write that strictly preceded it in real time. QUORUM writes with QUORUM reads
+ * (and synchronized clocks) never do this; ONE and ONE do under failures.
+ */
+
+const MAX_VIOLATIONS = 50;
+
+interface Indexed {
+  readonly writes: Map<number, Operation[]>;
+  readonly byValue: Map<number, Operation>;
+}
+
+function index(ops: readonly Operation[]): Indexed {
+  const writes = new Map<number, Operation[]>();
+  const byValue = new Map<number, Operation>();
+  for (const op of ops) {
+    if (op.f !== "write") continue;
+    const w = op.input as WriteInput;
+    const list = writes.get(w.key) ?? [];
+    list.push(op);
+    writes.set(w.key, list);
+    byValue.set(w.value, op);
+  }
+  return { writes, byValue };
+}
+
+/** Why a read's answer is inconsistent with the acknowledged writes, or undefined if it is fine. */
+function staleness(read: Operation, idx: Indexed): string | undefined {
+  const key = (read.input as ReadInput).key;
+  const value = (read.output as ReadOutput).value;
+  const writer = value === null ? undefined : idx.byValue.get(value);
+  if (value !== null) {
+    if (writer === undefined || writer.invokedAt > read.completedAt!) return `returned ${value}, which no write of key ${key} had produced`;
+    if (writer.outcome === "fail") return `returned ${value}, from a write that failed (${writer.error})`;
+  }
+  // The latest write acknowledged before the read began that started after the read value's write ended.
+  let missed: Operation | undefined;
+  for (const w of idx.writes.get(key) ?? []) {
+    if (w.outcome !== "ok" || w.completedAt! >= read.invokedAt) continue;
+    if (writer !== undefined && (writer.completedAt === undefined || w.invokedAt <= writer.completedAt)) continue;
+    if (missed === undefined || w.completedAt! > missed.completedAt!) missed = w;
+  }
+  if (missed === undefined) return undefined;
+  const m = missed.input as WriteInput;
+  const got = value === null ? "nothing" : `${value}`;
+  return `returned ${got}, but the write of ${m.value} was acknowledged at ${missed.completedAt} ms, before the read began`;
+}
+
+function check(invariant: string, ops: readonly Operation[], f: string, what: string): CheckResult {
+  const idx = index(ops);
+  const violations: Violation[] = [];
+  let checked = 0;
+  let bad = 0;
+  for (const op of ops) {
+    if (op.f !== f || op.outcome !== "ok") continue;
+    checked++;
+    const why = staleness(op, idx);
+    if (why === undefined) continue;
+    bad++;
+    if (violations.length < MAX_VIOLATIONS) {
+      violations.push({ invariant, time: op.completedAt!, message: `${what} of key ${(op.input as ReadInput).key} (${op.invokedAt}–${op.completedAt} ms) ${why}` });
+    }
+  }
+  return { invariant, ok: bad === 0, violations, metrics: { checked, violations: bad } };
+}
+
+/** Every successful read returns the latest acknowledged value or a newer one. */
+export function checkReads(ops: readonly Operation[]): CheckResult {
+  return check("cassandra.reads-see-acknowledged-writes", ops, "read", "read");
+}
+
+/** After the run, every key still holds its latest acknowledged value (or a newer one). */
+export function checkNoLostWrites(ops: readonly Operation[]): CheckResult {
+  const result = check("cassandra.no-acknowledged-write-lost", ops, "final-read", "final read");
+  const keys = new Set(ops.filter((o) => o.f === "final-read" && o.outcome === "ok").map((o) => (o.input as ReadInput).key));
+  const writtenKeys = new Set(ops.filter((o) => o.f === "write" && o.outcome === "ok").map((o) => (o.input as WriteInput).key));
+  const unread = [...writtenKeys].filter((k) => !keys.has(k));
+  if (unread.length === 0) return result;
+  return {
+    ...result,
+    ok: false,
+    violations: [
+      ...result.violations,
+      { invariant: result.invariant, time: 0, message: `no successful final read of key(s) ${unread.join(", ")}: cannot tell whether their writes survived` },
+    ],
+  };
+}
+
+/**
+ * Availability per operation kind: the fraction that succeeded and the longest stretch without a
+ * success. Fails only against the minimum fractions asked for.
+ */
+export function checkAvailability(
+  ops: readonly Operation[],
+  start: number,
+  end: number,
+  minimum: Readonly<Record<string, number>> = {},
+): CheckResult {
+  const invariant = "cassandra.availability";
+  const metrics: Record<string, number> = {};
+  const violations: Violation[] = [];
+  for (const f of ["write", "read"]) {
+    const a = availability(ops, f, start, end);
+    metrics[`${f}.fraction`] = a.fraction;
+    metrics[`${f}.longestGapMs`] = a.longestGapMs;
+    const min = minimum[f];
+    if (min !== undefined && a.fraction < min) {
+      violations.push({ invariant, time: end, message: `${f} availability ${(a.fraction * 100).toFixed(1)}% is below ${(min * 100).toFixed(1)}%` });
+    }
+  }
+  return { invariant, ok: violations.length === 0, violations, metrics };
+}

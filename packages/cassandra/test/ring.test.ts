@@ -1,0 +1,333 @@
+import { spawn } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import { PodCluster, type Pod } from "./pods.js";
+
+/**
+ * The tutorial's ring: cassandra:v13 pods started in order by a StatefulSet, each in its own
+ * process table on a simulated network, talking gossip on 7000, CQL on 9042 and JMX on 7199.
+ */
+
+function ring(seed = 1): { c: PodCluster; pods: Pod[] } {
+  const c = new PodCluster(seed);
+  expect(c.startOrdered(3)).toBe(true);
+  // The last pod is ready (UN) a little before its native transport has started.
+  c.runUntil(() => false, 15_000);
+  return { c, pods: c.pods };
+}
+
+const statusLine = (out: string, ip: string) => out.split("\n").find((l) => l.includes(ip)) ?? "";
+const owns = (out: string) =>
+  out
+    .split("\n")
+    .filter((l) => /^[UD][NJLM] /.test(l))
+    .reduce((n, l) => n + Number(/(\d+\.\d)%/.exec(l)![1]), 0);
+
+describe("the tutorial's Cassandra ring", () => {
+  it("is deterministic: the same seed gives the same logs and the same trace", () => {
+    const once = () => {
+      const c = new PodCluster(42);
+      c.startOrdered(3);
+      return { logs: c.pods.map((p) => p.log.text()), trace: c.sim.trace.finish() };
+    };
+    expect(once()).toEqual(once());
+  });
+
+  it("forms from the StatefulSet: the seed starts alone, each next pod bootstraps after RING_DELAY, all end Up/Normal", () => {
+    const { c, pods } = ring();
+    const [p0, p1, p2] = pods as [Pod, Pod, Pod];
+    expect(p0.log.text()).toContain("This node will not auto bootstrap because it is configured to be a seed node.");
+    expect(p0.log.text()).not.toContain("JOINING: sleeping");
+    for (const p of [p1, p2]) {
+      const log = p.log.text();
+      expect(log).toContain("JOINING: sleeping 30000 ms for pending range setup");
+      expect(log).toContain(`Node /${p.ip} state jump to NORMAL`);
+      expect(log).toContain("Starting listening for CQL clients on /0.0.0.0:9042 (unencrypted)...");
+      expect(p0.log.text()).toContain(`Node /${p.ip} is now part of the cluster`);
+      expect(p0.log.text()).toContain(`InetAddress /${p.ip} is now UP`);
+    }
+    for (const p of pods) {
+      const out = p.exec(["nodetool", "status"]).stdout;
+      for (const q of pods) expect(statusLine(out, q.ip)).toMatch(/^UN /);
+      // No user keyspace: effective ownership is system_traces' (RF 2), about 200% in all.
+      expect(owns(out)).toBeCloseTo(200, 0);
+    }
+    // run.sh echoed the tutorial's settings before starting the JVM.
+    expect(p1.log.text()).toContain("CASSANDRA_SEEDS cassandra-0.cassandra.default.svc.cluster.local\n");
+    expect(p1.log.text()).toContain("CASSANDRA_CLUSTER_NAME K8Demo\n");
+    expect(c.sim.now).toBeGreaterThan(60_000);
+  });
+
+  it("prints nodetool status in Status.java's format, nodes in the hash order of their addresses", () => {
+    const { pods } = ring();
+    expect(pods[0]!.exec(["nodetool", "status"])).toEqual({
+      status: 0,
+      stderr: "",
+      stdout:
+        "Datacenter: DC1-K8Demo\n" +
+        "======================\n" +
+        "Status=Up/Down\n" +
+        "|/ State=Normal/Leaving/Joining/Moving\n" +
+        "--  Address     Load       Tokens       Owns (effective)  Host ID                               Rack\n" +
+        "UN  10.244.1.5  1.88 KiB   32           65.6%             11c39d00-ddab-4005-bc70-8cef5db570fb  Rack1-K8Demo\n" +
+        "UN  10.244.2.5  3.31 KiB   32           69.9%             57f1c787-c94b-4524-b7da-5a0ddccdcee2  Rack1-K8Demo\n" +
+        "UN  10.244.3.5  1.17 KiB   32           64.5%             794137ec-b464-4ed8-80ec-b948fc8f3871  Rack1-K8Demo\n" +
+        "\n",
+    });
+    const describe = pods[1]!.exec(["nodetool", "describecluster"]).stdout;
+    expect(describe).toMatch(/^Cluster Information:\n\tName: K8Demo\n\tSnitch: org\.apache\.cassandra\.locator\.GossipingPropertyFileSnitch\n/);
+    expect(describe).toMatch(/\t\t[0-9a-f-]{36}: \[10\.244\.1\.5, 10\.244\.2\.5, 10\.244\.3\.5\]\n\n$/);
+    expect(pods[2]!.exec(["nodetool", "info"]).stdout).toContain("Token                  : (invoke with -T/--tokens to see all 32 tokens)\n");
+    const ringOut = pods[0]!.exec(["nodetool", "ring"]).stdout.split("\n");
+    // Ring.java's fixed-width columns: a 12-wide Rack column leaves "Rack1-K8Demo" touching "Up".
+    expect(ringOut.slice(0, 4)).toEqual(["", "Datacenter: DC1-K8Demo", "==========", `Address     Rack        Status State   Load            Owns                Token${" ".repeat(39)}`]);
+    expect(ringOut.filter((l) => /^10\.244\.\d\.5  Rack1-K8DemoUp     Normal  \S+ KiB +\d+\.\d\d% +-?\d+ *$/.test(l))).toHaveLength(96);
+    expect(ringOut.slice(-5)).toEqual(['  Warning: "nodetool ring" is used to output all the tokens of a node.', '  To view status related info of a node use "nodetool status" instead.', "", "", "  "]);
+  });
+
+  it("reports ownership per keyspace and the Note when user keyspaces replicate differently", () => {
+    const { pods } = ring();
+    const p0 = pods[0]!;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE three WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    expect(owns(p0.exec(["nodetool", "status"]).stdout)).toBeCloseTo(300, 0);
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE one WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"]);
+    const out = p0.exec(["nodetool", "status"]).stdout;
+    expect(out).toContain("--  Address     Load       Tokens       Owns    Host ID                               Rack\n");
+    expect(out).toMatch(/UN {2}10\.244\.1\.5 {2}\S+ KiB +32 {11}\? {7}/);
+    expect(out.endsWith("\nNote: Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless\n")).toBe(true);
+    expect(owns(p0.exec(["nodetool", "status", "one"]).stdout)).toBeCloseTo(100, 0);
+    expect(p0.exec(["nodetool", "status", "nope"])).toEqual({ status: 1, stdout: "\nError: The keyspace nope, does not exist\n", stderr: "" });
+  });
+
+  it("lets a fourth node join: UJ while it waits and streams, then UN, with the data it now owns", () => {
+    const { c, pods } = ring();
+    const p0 = pods[0]!;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    const rows = Array.from({ length: 20 }, (_, k) => `INSERT INTO demo.t (k, v) VALUES (${k}, 'v${k}');`).join("\n");
+    expect(p0.exec(["cqlsh"], `CREATE TABLE demo.t (k int PRIMARY KEY, v text);\nCONSISTENCY ALL;\n${rows}\n`).status).toBe(0);
+    const p3 = c.addPod("10.244.4.5");
+    p3.start();
+    expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p3.ip).startsWith("UJ "), 1000, 120_000)).toBe(true);
+    expect(c.runUntil(() => p3.ready, 120_000)).toBe(true);
+    const out = p0.exec(["nodetool", "status", "demo"]).stdout;
+    expect(statusLine(out, p3.ip)).toMatch(/^UN /);
+    expect(owns(out)).toBeCloseTo(300, 0);
+    expect(p3.log.text()).toContain("Executing streaming plan for Bootstrap");
+    expect(p3.log.text()).toContain("Bootstrap completed! for the tokens [");
+    c.runUntil(() => false, 15_000);
+    // Reading at ONE through the new node prefers its own replicas: the streamed rows are there.
+    const select = p3.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT count(*) FROM demo.t"]);
+    expect(select.stdout).toContain("\n count\n-------\n    20\n\n(1 rows)\n");
+  });
+
+  it("drains: CQL stops, peers see the node down at once, the log ends with DRAINED", () => {
+    const { c, pods } = ring();
+    const [p0, , p2] = pods as [Pod, Pod, Pod];
+    const t0 = c.sim.now;
+    expect(p2.exec(["nodetool", "drain"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    // The announce sleep (shutdown_announce_in_ms) is most of what drain takes.
+    expect(c.sim.now - t0).toBeGreaterThanOrEqual(2000);
+    expect(c.sim.now - t0).toBeLessThan(3000);
+    expect(statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip)).toMatch(/^DN /);
+    const log = p2.log.text();
+    for (const line of ["DRAINING: starting drain process", "Stop listening for CQL clients", "Announcing shutdown", "DRAINING: flushing column families", "DRAINED"]) {
+      expect(log).toContain(line);
+    }
+    expect(p0.log.text()).toContain(`InetAddress /${p2.ip} is now DOWN`);
+    expect(p2.exec(["cqlsh", "-e", "SELECT * FROM system.local"]).stderr).toContain("Last error: Connection refused");
+    expect(p2.exec(["nodetool", "drain"]).status).toBe(0);
+    expect(p2.log.text()).toContain("Cannot drain node (did it already happen?)");
+  });
+
+  it("marks a crashed node DN after about 18 s of silence and keeps serving QUORUM around it", () => {
+    const { c, pods } = ring();
+    const [p0, p1, p2] = pods as [Pod, Pod, Pod];
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    p0.exec(["cqlsh", "-e", "CREATE TABLE demo.t (k int PRIMARY KEY, v text)"]);
+    const t0 = c.sim.now;
+    p2.crash();
+    expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip).startsWith("DN "), 500, 60_000)).toBe(true);
+    expect(c.sim.now - t0).toBeGreaterThan(15_000);
+    expect(c.sim.now - t0).toBeLessThan(25_000);
+    // p0 has convicted it: ALL is refused up front. (p1 may not have yet, and would time out instead.)
+    expect(p1.exec(["cqlsh", "-e", "CONSISTENCY QUORUM; INSERT INTO demo.t (k, v) VALUES (1, 'a')"]).stderr).toBe("");
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; INSERT INTO demo.t (k, v) VALUES (1, 'a')"]).stderr).toBe(
+      `<stdin>:1:Unavailable: Error from server: code=1000 [Unavailable exception] message="Cannot achieve consistency level ALL" info={'required_replicas': 3, 'alive_replicas': 2, 'consistency': 'ALL'}\n`,
+    );
+  });
+
+  it("keeps a restarted node's host ID and tokens when it returns with a new IP; the old IP leaves the ring", () => {
+    const { c, pods } = ring();
+    const [p0, , p2] = pods as [Pod, Pod, Pod];
+    const before = p0.exec(["nodetool", "status"]).stdout;
+    const hostId = /[0-9a-f-]{36}/.exec(statusLine(before, p2.ip))![0];
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    p0.exec(["cqlsh", "-e", "CREATE TABLE demo.t (k int PRIMARY KEY, v text)"]);
+    p2.crash();
+    c.runUntil(() => false, 30_000);
+    // Written while it is down: hinted on the coordinator, replayed once it is back.
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ONE; INSERT INTO demo.t (k, v) VALUES (7, 'hinted')"]).status).toBe(0);
+    const oldIp = p2.ip;
+    p2.restart("10.244.3.9");
+    expect(c.runUntil(() => p2.ready, 120_000)).toBe(true);
+    c.runUntil(() => false, 30_000);
+    for (const p of pods) {
+      const out = p.exec(["nodetool", "status"]).stdout;
+      expect(out).not.toContain(oldIp);
+      expect(statusLine(out, "10.244.3.9")).toContain(hostId);
+      expect(statusLine(out, "10.244.3.9")).toMatch(/^UN /);
+    }
+    expect(p2.log.text()).toContain("Using saved tokens [");
+    expect(p0.log.text()).toContain(`Host ID collision for ${hostId} between /${oldIp} and /10.244.3.9; /10.244.3.9 is the new owner`);
+    expect(p0.log.text()).toMatch(/Finished hinted handoff of file \S+ to endpoint \/10\.244\.3\.9/);
+    expect(p2.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT v FROM demo.t WHERE k = 7"]).stdout).toContain(" hinted\n");
+  });
+
+  it("stops hinting a replica that has been down longer than max_hint_window_in_ms (3 h)", () => {
+    const { c, pods } = ring();
+    const [p0, , p2] = pods as [Pod, Pod, Pod];
+    for (const p of pods) p.probing = false;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    p0.exec(["cqlsh", "-e", "CREATE TABLE demo.t (k int PRIMARY KEY, v int)"]);
+    const hinted: string[] = [];
+    c.sim.trace.observe("cassandra.hint.stored", (e) => hinted.push(String((e.data as { target: string }).target)));
+    p2.crash();
+    c.runUntil(() => false, 60_000);
+    p0.exec(["cqlsh", "-e", "INSERT INTO demo.t (k, v) VALUES (1, 1)"]);
+    expect(hinted).toEqual([p2.ip]);
+    c.runUntil(() => false, 3 * 3600_000);
+    p0.exec(["cqlsh", "-e", "INSERT INTO demo.t (k, v) VALUES (2, 2)"]);
+    expect(hinted).toEqual([p2.ip]);
+  });
+
+  it("exits on SIGTERM after the preStop drain of a pod deletion, leaving nothing to replay", () => {
+    const { c, pods } = ring();
+    const p2 = pods[2]!;
+    const stop = spawn(c.sim, p2.stop());
+    expect(c.runUntil(() => stop.done, 60_000)).toBe(true);
+    expect(p2.running).toBe(false);
+    expect(p2.volume.readdir("/commitlog")).toEqual([]);
+    p2.restart();
+    expect(c.runUntil(() => p2.ready, 120_000)).toBe(true);
+    expect(p2.log.text()).toContain("Log replay complete, 0 replayed mutations");
+  });
+
+  it("keeps clustering order, deletes rows and partitions with tombstones, and scans the whole ring", () => {
+    const { pods } = ring();
+    const script = [
+      "CREATE KEYSPACE app WITH replication = {'class': 'NetworkTopologyStrategy', 'DC1-K8Demo': 3};",
+      "CREATE TABLE app.events (user text, at int, what text, PRIMARY KEY (user, at)) WITH CLUSTERING ORDER BY (at DESC);",
+      "INSERT INTO app.events (user, at, what) VALUES ('ana', 1, 'login');",
+      "INSERT INTO app.events (user, at, what) VALUES ('ana', 2, 'buy');",
+      "INSERT INTO app.events (user, at, what) VALUES ('ana', 3, 'logout');",
+      "INSERT INTO app.events (user, at, what) VALUES ('bob', 1, 'login');",
+      "CONSISTENCY QUORUM;",
+      "SELECT at, what FROM app.events WHERE user = 'ana';",
+      "DELETE FROM app.events WHERE user = 'ana' AND at = 2;",
+      "UPDATE app.events SET what = 'bye' WHERE user = 'ana' AND at = 3;",
+      "SELECT at, what FROM app.events WHERE user = 'ana' AND at >= 2;",
+      "DELETE FROM app.events WHERE user = 'bob';",
+      "SELECT count(*) FROM app.events;",
+    ].join("\n");
+    const r = pods[1]!.exec(["cqlsh"], script);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      "Consistency level set to QUORUM.\n" +
+        "\n at | what\n----+--------\n  3 | logout\n  2 |    buy\n  1 |  login\n\n(3 rows)\n" +
+        "\n at | what\n----+------\n  3 |  bye\n\n(1 rows)\n" +
+        "\n count\n-------\n     2\n\n(1 rows)\n",
+    );
+  });
+
+  it("speaks cqlsh: tables of rows, CONSISTENCY, DESCRIBE KEYSPACES and cqlsh's error lines", () => {
+    const { pods } = ring();
+    const p0 = pods[0]!;
+    const script = [
+      "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};",
+      "CREATE TABLE demo.users (id int PRIMARY KEY, name text, age int);",
+      "INSERT INTO demo.users (id, name, age) VALUES (1, 'ana', 31);",
+      "INSERT INTO demo.users (id, name) VALUES (2, 'bob');",
+      "CONSISTENCY QUORUM;",
+      "SELECT * FROM demo.users;",
+      "SELECT * FROM demo.missing;",
+      "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};",
+      "SELECT FROM demo.users;",
+      "DESCRIBE KEYSPACES;",
+    ].join("\n");
+    const r = p0.exec(["cqlsh"], script);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe(
+      "Consistency level set to QUORUM.\n" +
+        "\n id | age  | name\n----+------+------\n  1 |   31 |  ana\n  2 | null |  bob\n\n(2 rows)\n" +
+        "\ndemo  system_schema  system_auth  system  system_distributed  system_traces\n\n",
+    );
+    expect(r.stderr).toBe(
+      '<stdin>:7:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table missing"\n' +
+        "<stdin>:8:AlreadyExists: Keyspace 'demo' already exists\n" +
+        "<stdin>:9:SyntaxException: Error from server: code=2000 [Syntax error in CQL query] message=\"line 1:7 no viable alternative at input 'FROM' (SELECT [FROM] demo....)\"\n",
+    );
+  });
+
+  it("decommissions a node: UL while it streams its ranges away, then gone from every ring, data intact", () => {
+    const { c, pods } = ring();
+    const [p0, , p2] = pods as [Pod, Pod, Pod];
+    const rows = Array.from({ length: 10 }, (_, k) => `INSERT INTO demo.t (k, v) VALUES (${k}, 'v${k}');`).join("\n");
+    const setup = `CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2};\nCREATE TABLE demo.t (k int PRIMARY KEY, v text);\nCONSISTENCY ALL;\n${rows}\n`;
+    expect(p0.exec(["cqlsh"], setup).status).toBe(0);
+    const started = c.sim.now;
+    const decommission = p2.launch(["nodetool", "decommission"]);
+    expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip).startsWith("UL "), 1000, 30_000)).toBe(true);
+    expect(c.runUntil(() => decommission.result() !== undefined, 300_000)).toBe(true);
+    expect(decommission.result()).toEqual({ status: 0, stdout: "", stderr: "" });
+    // RING_DELAY before streaming, RING_DELAY announcing LEFT.
+    expect(c.sim.now - started).toBeGreaterThanOrEqual(60_000);
+    expect(p2.log.text()).toContain("LEAVING: sleeping 30000 ms for batch processing and pending range setup");
+    expect(p2.log.text()).toContain("Announcing that I have left the ring for 30000ms");
+    expect(p2.log.text()).toContain("DECOMMISSIONED");
+    expect(p0.log.text()).toContain(`for /${p2.ip}`);
+    expect(p0.exec(["nodetool", "status"]).stdout).not.toContain(p2.ip);
+    expect(owns(p0.exec(["nodetool", "status", "demo"]).stdout)).toBeCloseTo(200, 0);
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; SELECT count(*) FROM demo.t"]).stdout).toContain("\n    10\n");
+    expect(p2.exec(["nodetool", "decommission"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: local node is not a member of the token ring yet\n-- StackTrace --\njava\.lang\.UnsupportedOperationException: /) });
+  });
+
+  it("removes a dead node's tokens with removenode, refusing live nodes and itself", () => {
+    const { c, pods } = ring();
+    const [p0, p1, p2] = pods as [Pod, Pod, Pod];
+    const idOf = (p: Pod) => /[0-9a-f-]{36}/.exec(statusLine(p0.exec(["nodetool", "status"]).stdout, p.ip))![0];
+    const id0 = idOf(p0);
+    const id1 = idOf(p1);
+    const id2 = idOf(p2);
+    expect(p0.exec(["nodetool", "removenode", id0]).stderr).toMatch(/^error: Cannot remove self\n/);
+    expect(p0.exec(["nodetool", "removenode", id1]).stderr).toMatch(new RegExp(`^error: Node /${p1.ip.replace(/\./g, "\\.")} is alive and owns this ID\\. Use decommission command to remove it from the ring\n`));
+    p2.crash();
+    expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip).startsWith("DN "), 1000, 60_000)).toBe(true);
+    expect(p0.exec(["nodetool", "removenode", id2])).toEqual({ status: 0, stdout: "", stderr: "" });
+    c.runUntil(() => false, 10_000);
+    for (const p of [p0, p1]) expect(p.exec(["nodetool", "status"]).stdout).not.toContain(p2.ip);
+  });
+
+  it("orders writes by each coordinator's own clock: a node running a minute fast wins against later writes", () => {
+    const c = new PodCluster(3);
+    expect(c.startOrdered(3, [0, 0, 60_000])).toBe(true);
+    c.runUntil(() => false, 15_000);
+    const [p0, , p2] = c.pods as [Pod, Pod, Pod];
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    p0.exec(["cqlsh", "-e", "CREATE TABLE demo.t (k int PRIMARY KEY, v text)"]);
+    expect(p2.exec(["cqlsh", "-e", "CONSISTENCY QUORUM; INSERT INTO demo.t (k, v) VALUES (1, 'from the fast clock')"]).stderr).toBe("");
+    c.runUntil(() => false, 1000);
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY QUORUM; INSERT INTO demo.t (k, v) VALUES (1, 'later, but older')"]).stderr).toBe("");
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY QUORUM; SELECT v FROM demo.t WHERE k = 1"]).stdout).toContain(" from the fast clock\n");
+  });
+
+  it("answers nodetool with nodetool's connection error while the JVM is down", () => {
+    const { c, pods } = ring();
+    const p1 = pods[1]!;
+    p1.table!.kill(p1.table!.list().find((p) => p.commandLine.includes("CassandraDaemon"))!.pid, "SIGKILL");
+    c.runUntil(() => false, 1000);
+    expect(p1.exec(["nodetool", "status"])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "nodetool: Failed to connect to '127.0.0.1:7199' - ConnectException: 'Connection refused (Connection refused)'.\n",
+    });
+  });
+});
