@@ -1,7 +1,7 @@
 export { registerCassandra, cassandraLayer, CASSANDRA_REPOSITORY, type CassandraImageOptions } from "./image/register.js";
 export { CassandraNode } from "./core/node.js";
 export type { NodeConfig, Effect, Input, PersistedFiles } from "./core/node-io.js";
-export type { ConsistencyLevel, ClientResponse } from "./core/protocol.js";
+export { CONSISTENCY_LEVELS, isConsistencyLevel, type ConsistencyLevel, type ClientResponse } from "./core/protocol.js";
 export { CqlDriver, type Dialer, type DriverOptions, type Outcome } from "./client/driver.js";
 export { RegisterWorkload, type RegisterWorkloadOptions, type WriteInput, type ReadInput, type ReadOutput } from "./workload/register-workload.js";
 export { checkReads, checkNoLostWrites, checkAvailability } from "./workload/checkers.js";

@@ -241,10 +241,14 @@ function* master(ctx: ProcessContext): Proc<number> {
     env.set(WORKER_ENV, "1");
     const child = ctx.spawn([BINARY], { env, cred: WORKER_CRED, stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
     current = child;
-    child.exited.subscribe(() => {
-      if (stopping) ctx.exit(0);
-      else if (current === child) start();
-    });
+    // Respawning on SIGCHLD is the master's job only while it lives: a timer dies with it
+    // (when PID 1 is killed the kernel kills the workers too, and nothing may restart them).
+    child.exited.subscribe(() =>
+      ctx.timer(0, () => {
+        if (stopping) ctx.exit(0);
+        else if (current === child) start();
+      }),
+    );
   };
   start();
   ctx.onSignal((signal: Signal) => {

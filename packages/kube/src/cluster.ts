@@ -47,6 +47,21 @@ export interface ClusterOptions {
 const CONTROL_PLANE_IP = "192.168.49.1";
 
 /**
+ * minikube's docker network gives nodes 192.168.49.2 onwards (the workstation sits at .254);
+ * bigger clusters than a /24 holds continue in the next ones.
+ */
+function nodeIp(index: number): string {
+  if (index < 252) return `192.168.49.${index + 2}`;
+  const k = index - 252;
+  return `192.168.${50 + Math.floor(k / 254)}.${(k % 254) + 1}`;
+}
+
+/** Each node's /24 of the cluster CIDR; past 256 nodes the CIDR is a /14 (10.244.0.0–10.247.255.255). */
+function podSubnet(index: number): string {
+  return `10.${244 + (index >> 8)}.${index & 255}`;
+}
+
+/**
  * A whole simulated cluster: API server, controllers, scheduler, one kubelet per node, cluster
  * networking (services, kube-proxy, DNS) and storage, on one deterministic kernel. Tests and the
  * layers above drive it through this object and its API server.
@@ -155,8 +170,8 @@ export class Cluster {
   }
 
   private addNode(n: NodeOptions, index: number): void {
-    const ip = `192.168.49.${index + 2}`;
-    const subnet = `10.244.${index}`;
+    const ip = nodeIp(index);
+    const subnet = podSubnet(index);
     const cpu = n.cpu ?? 4;
     const memKi = Math.round((n.memoryGiB ?? 16) * 1024 * 1024);
     const pods = n.pods ?? 110;

@@ -12,3 +12,6 @@ export { evictPod } from "./controllers/disruption.js";
 export type { PodWorker } from "./kubelet/pod-worker.js";
 export type { ContainerInstance, ContainerLog, LogLine } from "./kubelet/container.js";
 export * from "./workstation/workstation.js";
+export { parseSelector, selectorMatches, labelSelectorMatches, SelectorError } from "./api/labels.js";
+export { parseGoDuration } from "./kubectl/commands/durations.js";
+export { goDuration } from "./kubelet/pod-worker.js";

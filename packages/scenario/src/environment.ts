@@ -4,6 +4,8 @@ import type { Trace } from "@ksim/sim";
 import { registerCassandra } from "@ksim/cassandra";
 import { registerMySQL, registerWordPress } from "@ksim/mysql";
 import { registerZooKeeper } from "@ksim/zookeeper";
+import { CHAOS_PROGRAM_ID, chaosProgram } from "./faults/chaos-program.js";
+import { FaultInjector } from "./faults/injector.js";
 
 export interface EnvironmentOptions {
   readonly seed?: number | string;
@@ -19,10 +21,11 @@ export interface EnvironmentOptions {
   readonly cwd?: string;
 }
 
-/** A cluster with every image ksim models, and the workstation its users type on. */
+/** A cluster with every image ksim models, the workstation its users type on, and the fault injector. */
 export interface Environment {
   readonly cluster: Cluster;
   readonly workstation: Workstation;
+  readonly faults: FaultInjector;
 }
 
 /** Every image and program the applications provide. */
@@ -50,10 +53,13 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
     ...(options.startEpochMs !== undefined ? { startEpochMs: options.startEpochMs } : {}),
     ...(options.trace !== undefined ? { trace: options.trace } : {}),
   });
+  const faults = new FaultInjector(cluster);
+  registry.registerProgram(CHAOS_PROGRAM_ID, chaosProgram(faults));
   const workstation = new Workstation({
     cluster,
+    tools: { chaos: CHAOS_PROGRAM_ID },
     ...(options.userFiles !== undefined ? { userFiles: options.userFiles } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
-  return { cluster, workstation };
+  return { cluster, workstation, faults };
 }

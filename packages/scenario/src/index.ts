@@ -1,4 +1,31 @@
-export { parseScenario, parseClusterFile, ScenarioFileError, type ClusterFile, ScenarioSchema, type ScenarioFile, type ScenarioStep, type StepExpectation } from "./file.js";
+export {
+  parseScenario,
+  parseClusterFile,
+  parseDurationRange,
+  ScenarioFileError,
+  ScenarioSchema,
+  NEMESIS_KINDS,
+  type ClusterFile,
+  type ScenarioFile,
+  type ScenarioStep,
+  type StepExpectation,
+  type NemesisKind,
+} from "./file.js";
 export { checkExpectation, linePattern, type StepOutput } from "./expect.js";
 export { createEnvironment, standardRegistry, type Environment, type EnvironmentOptions } from "./environment.js";
-export { runScenario, type RunOptions, type ScenarioResult, type StepResult } from "./runner.js";
+export { runScenario, ScenarioError, type CheckOutcome, type RunOptions, type ScenarioResult, type StepResult } from "./runner.js";
+export { FaultInjector, type ActiveFault } from "./faults/injector.js";
+export { planNemesis, type PlannedFault } from "./faults/nemesis.js";
+export {
+  PluginRegistry,
+  ParamError,
+  numberParam,
+  stringParam,
+  workloadParam,
+  type CheckContext,
+  type CheckPlugin,
+  type Workload,
+  type WorkloadContext,
+  type WorkloadPlugin,
+} from "./plugins.js";
+export { standardPlugins } from "./plugins/index.js";

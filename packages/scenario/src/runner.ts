@@ -1,8 +1,12 @@
-import { stringInput, type InputStream, type OutputStream } from "@ksim/kube";
-import { Future, type Trace, type Waitable } from "@ksim/sim";
+import { goDuration, ImageLayer, stringInput, WORKSTATION_HOME, type InputStream, type OutputStream } from "@ksim/kube";
+import { DEFAULT_START_EPOCH_MS, Future, spawn, type CheckResult, type Proc, type Trace, type TraceEvent, type Waitable } from "@ksim/sim";
 import { createEnvironment, type Environment } from "./environment.js";
 import { checkExpectation, type StepOutput } from "./expect.js";
-import type { ScenarioFile } from "./file.js";
+import { durationMs, type CheckFile, type ScenarioFile, type ScenarioStep } from "./file.js";
+import { nemesisCommand, planNemesis } from "./faults/nemesis.js";
+import { runFaults, type TimedFault } from "./faults/schedule.js";
+import { ParamError, type CheckContext, type PluginRegistry, type Workload, type WorkloadContext } from "./plugins.js";
+import { standardPlugins } from "./plugins/index.js";
 
 export interface RunOptions {
   /** Overrides the file's seed. */
@@ -10,11 +14,14 @@ export interface RunOptions {
   readonly trace?: Trace;
   /** Receives the transcript as it is produced (the CLI prints it live). */
   readonly onOutput?: (text: string) => void;
+  /** Workloads and checks scenarios may name (default: every bundled application's). */
+  readonly plugins?: PluginRegistry;
 }
 
 export interface StepResult extends StepOutput {
   readonly index: number;
   readonly name: string | undefined;
+  /** The step as the transcript shows it: its commands, or `workload writes (zookeeper)`. */
   readonly command: string;
   readonly failures: readonly string[];
   /** Simulated milliseconds at the start and end of the step. */
@@ -22,37 +29,60 @@ export interface StepResult extends StepOutput {
   readonly endedAt: number;
 }
 
+export interface CheckOutcome {
+  readonly type: string;
+  readonly result: CheckResult;
+}
+
 export interface ScenarioResult {
   readonly name: string;
   readonly seed: number | string;
   readonly passed: boolean;
   readonly steps: readonly StepResult[];
+  readonly checks: readonly CheckOutcome[];
+  /** Every fault command a faults or nemesis step ran, with its simulated time. */
+  readonly faults: readonly { readonly at: number; readonly command: string }[];
   readonly simulatedMs: number;
   readonly traceHash: string;
   readonly transcript: string;
   readonly environment: Environment;
 }
 
+/** The address of the machine workloads run their clients on (inside the pod network). */
+const LOAD_CLIENT_IP = "10.250.0.10";
+
+/** A scenario that cannot run as written (a workload or check misconfigured). */
+export class ScenarioError extends Error {
+  override name = "ScenarioError";
+}
+
 /**
- * Runs a scenario: a fresh cluster and workstation from the seed, each step's commands typed
- * into one shell session, every expectation checked. The transcript shows each command after
- * `$ ` (continuation lines after `> `) followed by what it printed, background jobs included.
+ * Runs a scenario: a fresh cluster and workstation from the seed, each step in turn (commands
+ * typed into one shell session, workloads started and stopped, faults injected), every
+ * expectation checked, then the checks' verdicts. The transcript shows each command after
+ * `$ ` (continuation lines after `> `), faults after their time, and what everything printed.
  */
 export function runScenario(file: ScenarioFile, options: RunOptions = {}): ScenarioResult {
   const seed = options.seed ?? file.seed ?? 1;
+  const plugins = options.plugins ?? standardPlugins();
+  const startEpochMs = file.start !== undefined ? Date.parse(file.start) : undefined;
   const env = createEnvironment({
     seed,
     ...(file.cluster?.nodes !== undefined ? { nodes: file.cluster.nodes } : {}),
     ...(file.cluster?.zones !== undefined ? { zones: file.cluster.zones } : {}),
-    ...(file.start !== undefined ? { startEpochMs: Date.parse(file.start) } : {}),
+    ...(startEpochMs !== undefined ? { startEpochMs } : {}),
     ...(options.trace !== undefined ? { trace: options.trace } : {}),
+    ...(file.files !== undefined ? { userFiles: scenarioFiles(file.files, startEpochMs) } : {}),
   });
-  const sim = env.cluster.sim;
+  const { cluster, workstation } = env;
+  const sim = cluster.sim;
+  const start = sim.now;
   let transcript = "";
   const emit = (text: string) => {
     transcript += text;
     options.onOutput?.(text);
   };
+  const label = () => `+${goDuration(sim.now - start)}`;
   let current = { stdout: "", stderr: "", output: "" };
   const sink = (stream: "stdout" | "stderr"): OutputStream => ({
     write(chunk) {
@@ -63,37 +93,147 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     close() {},
   });
   const stdin = new SwitchableInput();
-  const session = env.workstation.session({
+  const session = workstation.session({
     stdout: sink("stdout"),
     stderr: sink("stderr"),
     stdin,
     onCommand: (source) => emit(`$ ${source.replace(/\n/g, "\n> ")}\n`),
   });
+  const client = cluster.network.addHost("load-client", LOAD_CLIENT_IP);
+  const workloadContext: WorkloadContext = { cluster, sim, client, resolve: (name) => cluster.dns.resolve(name, "default") };
+
+  // Checks that watch the run, and the trace events checks read, are set up before anything runs.
+  const checks = (file.checks ?? []).map((c) => ({ spec: c, plugin: lookup(() => plugins.check(c.type), `checks: ${c.type}`) }));
+  const events: TraceEvent[] = [];
+  for (const prefix of new Set(checks.flatMap((c) => c.plugin.events ?? []))) sim.trace.observe(prefix, (e) => events.push(e));
+  const observers = checks.map((c) => (c.plugin.observe === undefined ? undefined : lookup(() => c.plugin.observe!(workloadContext, params(c.spec)), `checks: ${c.spec.type}`)));
+
+  const workloads = new Map<string, Workload>();
+  const faults: { at: number; command: string }[] = [];
+  const drive = (proc: Proc<void>, what: string) => {
+    const task = spawn(sim, proc, what);
+    sim.runWhile(() => !task.done);
+    const r = task.result;
+    if (r === undefined) throw new ScenarioError(`${what}: the simulation ran out of events before it finished`);
+    if (!r.ok) throw "killed" in r ? new ScenarioError(`${what} was killed`) : r.error;
+  };
+
   sim.trace.record("scenario.start", { name: file.name, seed });
   const results: StepResult[] = [];
   file.steps.forEach((step, index) => {
     current = { stdout: "", stderr: "", output: "" };
-    stdin.use(step.stdin === undefined ? undefined : stringInput(step.stdin));
     if (step.name !== undefined) emit(`# ${step.name}\n`);
     const startedAt = sim.now;
-    const exitCode = session.run(step.run.endsWith("\n") ? step.run : `${step.run}\n`);
-    const out: StepOutput = { ...current, exitCode };
-    const failures = step.expect === undefined ? [] : checkExpectation(step.expect, out);
+    let exitCode = 0;
+    let command: string;
+    let failures: string[] = [];
+    if (step.run !== undefined) {
+      command = step.run;
+      stdin.use(step.stdin === undefined ? undefined : stringInput(step.stdin));
+      exitCode = session.run(step.run.endsWith("\n") ? step.run : `${step.run}\n`);
+      if (step.expect !== undefined) failures = checkExpectation(step.expect, { ...current, exitCode });
+    } else if (step.workload !== undefined) {
+      const name = step.workload;
+      command = `workload ${name} (${step.type})`;
+      if (workloads.has(name)) throw new ScenarioError(`steps[${index}]: a workload named ${JSON.stringify(name)} is already running`);
+      const plugin = lookup(() => plugins.workload(step.type!), `steps[${index}].type`);
+      workloads.set(name, lookup(() => plugin.start(workloadContext, step.params ?? {}), `steps[${index}].params`));
+      emit(`[${label()}] workload ${name} (${step.type}) started\n`);
+    } else if (step.stop !== undefined) {
+      const names = typeof step.stop === "string" ? [step.stop] : step.stop;
+      command = `stop ${names.join(" ")}`;
+      for (const n of names) {
+        const w = workloads.get(n);
+        if (w === undefined) throw new ScenarioError(`steps[${index}].stop: no workload named ${JSON.stringify(n)} is running`);
+        w.stop();
+        emit(`[${label()}] workload ${n} stopped\n`);
+      }
+    } else {
+      const timed = timedFaults(env, step, index, seed);
+      command = step.faults !== undefined ? "faults" : "nemesis";
+      const run = { sim, workstation, emit, label, fired: (c: string) => faults.push({ at: sim.now, command: c }) };
+      drive(runFaults(run, timed), `steps[${index}] (${command})`);
+    }
     sim.trace.record("scenario.step", { index, exitCode, failures: failures.length });
-    results.push({ index, name: step.name, command: step.run, ...out, failures, startedAt, endedAt: sim.now });
+    results.push({ index, name: step.name, command, ...current, exitCode, failures, startedAt, endedAt: sim.now });
   });
-  const passed = results.every((r) => r.failures.length === 0);
+
+  // Workloads still running stop with the steps; then each reads back what the checks need.
+  for (const [name, w] of workloads) {
+    w.stop();
+    drive(w.finish(), `workload ${name}: reading back`);
+  }
+  const end = sim.now;
+  const checkContext: CheckContext = {
+    cluster,
+    workloads,
+    events,
+    start,
+    end,
+    faults: [...new Set([...env.faults.injectedAt, ...faults.map((f) => f.at)])].sort((a, b) => a - b),
+  };
+  const outcomes: CheckOutcome[] = checks.map((c, i) => {
+    const observed = observers[i];
+    const result = lookup(() => (observed !== undefined ? observed(checkContext) : c.plugin.check!(checkContext, params(c.spec))), `checks: ${c.spec.type}`);
+    emit(formatCheck(c.spec.type, result));
+    return { type: c.spec.type, result };
+  });
+  const passed = results.every((r) => r.failures.length === 0) && outcomes.every((o) => o.result.ok);
   sim.trace.record("scenario.end", { passed });
   return {
     name: file.name,
     seed,
     passed,
     steps: results,
+    checks: outcomes,
+    faults,
     simulatedMs: sim.now,
     traceHash: sim.trace.finish(),
     transcript,
     environment: env,
   };
+}
+
+/** A faults or nemesis step as timed commands (a nemesis draws its faults from the seed alone). */
+function timedFaults(env: Environment, step: ScenarioStep, index: number, seed: number | string): TimedFault[] {
+  if (step.faults !== undefined) return step.faults.map((f) => ({ atMs: durationMs(f.at), command: () => f.run, what: f.run }));
+  const spec = step.nemesis!;
+  const random = env.cluster.sim.random.fork(`nemesis/${index}`);
+  env.cluster.sim.trace.record("scenario.nemesis", { index, seed });
+  return planNemesis(spec, random).map((p) => ({ atMs: p.atMs, command: () => nemesisCommand(env.cluster, spec, p), what: p.kind }));
+}
+
+function params(check: CheckFile): Readonly<Record<string, unknown>> {
+  const { type: _type, ...rest } = check;
+  return rest;
+}
+
+/** Runs `fn`, turning a plug-in's parameter complaint into a ScenarioError naming where it is. */
+function lookup<T>(fn: () => T, where: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ParamError) throw new ScenarioError(`${where}: ${e.message}`);
+    throw e;
+  }
+}
+
+function formatCheck(type: string, r: CheckResult): string {
+  const metrics = Object.entries(r.metrics ?? {})
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
+    .join(" ");
+  const head = `check ${type}: ${r.ok ? "ok" : "FAILED"} — ${r.invariant}${metrics === "" ? "" : ` [${metrics}]`}\n`;
+  return head + r.violations.slice(0, 5).map((v) => `  at ${goDuration(v.time)}: ${v.message}\n`).join("") + (r.violations.length > 5 ? `  … and ${r.violations.length - 5} more\n` : "");
+}
+
+/** The scenario's `files`, in the workstation's home directory. */
+function scenarioFiles(files: Readonly<Record<string, string | { readonly url: string }>>, startEpochMs: number | undefined): ImageLayer {
+  const specs: Record<string, string> = {};
+  for (const [path, content] of Object.entries(files)) {
+    if (typeof content !== "string") throw new ScenarioError(`files: ${path}: url sources are not available yet`);
+    specs[`${WORKSTATION_HOME}/${path}`] = content;
+  }
+  return new ImageLayer(specs, startEpochMs ?? DEFAULT_START_EPOCH_MS);
 }
 
 /** stdin for the session, switched per step (nothing, or the step's `stdin` text). */

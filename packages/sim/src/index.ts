@@ -27,6 +27,7 @@ export {
   type Listener,
   type DatagramHandler,
   type HostGroup,
+  type Impairment,
 } from "./network.js";
 export { Volume, FsError, type FsErrorCode, type Stat, type Ownership, type CrashOptions } from "./disk.js";
 export { Trace, readTrace, hashTrace, TraceFormatError, type TraceEvent } from "./trace.js";

@@ -46,10 +46,20 @@ export const defaultLatency: LatencyModel = (from, to, random) =>
  * node's partition also covers pods that start on it later). */
 export type HostGroup = Iterable<Host> | ((host: Host) => boolean);
 
+/** A fault on the links from one group to another: a cut, or added delay and loss. */
 interface Rule {
   readonly id: number;
   readonly from: (h: Host) => boolean;
   readonly to: (h: Host) => boolean;
+  readonly impairment?: Impairment;
+}
+
+/** What `impair` does to the packets on a link (tc netem's delay and loss). */
+export interface Impairment {
+  /** Milliseconds added to every packet. */
+  readonly latencyMs?: number;
+  /** Probability in [0, 1] that a datagram is dropped (a stream segment waits a retransmission). */
+  readonly loss?: number;
 }
 
 function membership(group: HostGroup): { test: (h: Host) => boolean; names: string[] | string } {
@@ -68,11 +78,10 @@ interface Parked {
 export class Network {
   private readonly byIp = new Map<string, Host>();
   private readonly rules: Rule[] = [];
+  private readonly impairments: Rule[] = [];
   private nextRuleId = 1;
   private nextHostId = 1;
   private nextConnId = 1;
-  private readonly loss = new Map<string, number>();
-  private readonly extraLatency = new Map<string, number>();
   private parked: Parked[] = [];
   /**
    * Destination translation applied to new connections, as kube-proxy does for Service IPs:
@@ -124,27 +133,29 @@ export class Network {
     return id;
   }
 
-  /** Removes one partition (or all of them) and lets parked retransmissions through. */
+  /**
+   * Adds delay and loss to packets from `a` to `b` (and back unless `oneWay`); several
+   * impairments on one link add up. Returns an id for `heal`.
+   */
+  impair(a: HostGroup, b: HostGroup, impairment: Impairment, options: { oneWay?: boolean } = {}): number {
+    const id = this.nextRuleId++;
+    const as = membership(a);
+    const bs = membership(b);
+    this.impairments.push({ id, from: as.test, to: bs.test, impairment });
+    if (!options.oneWay) this.impairments.push({ id, from: bs.test, to: as.test, impairment });
+    this.sim.trace.record("net.impair", { id, a: as.names, b: bs.names, latencyMs: impairment.latencyMs ?? 0, loss: impairment.loss ?? 0, oneWay: options.oneWay ?? false });
+    return id;
+  }
+
+  /** Removes one partition or impairment (or all of them) and lets parked retransmissions through. */
   heal(id?: number): void {
-    for (let i = this.rules.length - 1; i >= 0; i--) {
-      if (id === undefined || this.rules[i]!.id === id) this.rules.splice(i, 1);
+    for (const list of [this.rules, this.impairments]) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (id === undefined || list[i]!.id === id) list.splice(i, 1);
+      }
     }
     this.sim.trace.record("net.heal", { id: id ?? null });
     this.releaseParked();
-  }
-
-  /** Drops datagrams (and delays stream data by a retransmission) with probability p on a→b. */
-  setLoss(a: Host, b: Host, p: number): void {
-    if (p > 0) this.loss.set(linkKey(a, b), p);
-    else this.loss.delete(linkKey(a, b));
-    this.sim.trace.record("net.loss", { from: a.name, to: b.name, p });
-  }
-
-  /** Adds `ms` to every packet on a→b (0 removes it). */
-  setExtraLatency(a: Host, b: Host, ms: number): void {
-    if (ms > 0) this.extraLatency.set(linkKey(a, b), ms);
-    else this.extraLatency.delete(linkKey(a, b));
-    this.sim.trace.record("net.latency", { from: a.name, to: b.name, ms });
   }
 
   /** Whether a packet from `from` to `to` is dropped by a partition or a host being down. */
@@ -159,16 +170,20 @@ export class Network {
   /** @internal one-way delay for a packet, including injected extra latency. */
   delay(from: Host, to: Host): number {
     const base = this.latency(from, to, this.random);
-    if (this.extraLatency.size === 0) return base;
-    return base + (this.extraLatency.get(linkKey(from, to)) ?? 0);
+    if (this.impairments.length === 0) return base;
+    let extra = 0;
+    for (const r of this.impairments) if (r.from(from) && r.to(to)) extra += r.impairment!.latencyMs ?? 0;
+    return base + extra;
   }
 
-  /** @internal loss probability of a link. */
+  /** @internal loss probability of a link: independent losses compound. */
   lossOf(from: Host, to: Host): number {
-    return this.loss.size === 0 ? 0 : (this.loss.get(linkKey(from, to)) ?? 0);
+    if (this.impairments.length === 0) return 0;
+    let delivered = 1;
+    for (const r of this.impairments) if (r.from(from) && r.to(to)) delivered *= 1 - (r.impairment!.loss ?? 0);
+    return 1 - delivered;
   }
 
-  /** @internal */
   park(p: Parked): void {
     this.parked.push(p);
   }
@@ -207,10 +222,6 @@ export class Network {
   connId(): number {
     return this.nextConnId++;
   }
-}
-
-function linkKey(a: Host, b: Host): string {
-  return `${a.id}>${b.id}`;
 }
 
 export interface Listener {

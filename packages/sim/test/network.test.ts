@@ -160,7 +160,7 @@ describe("network streams", () => {
     const { sim, net, a, b } = setup();
     let got = 0;
     b.bindDatagram(9, () => got++);
-    net.setLoss(a, b, 0.3);
+    net.impair([a], [b], { loss: 0.3 }, { oneWay: true });
     for (let i = 0; i < 2000; i++) a.sendDatagram(1, { ip: "10.0.0.2", port: 9 }, i);
     sim.runUntilIdle();
     expect(got).toBeGreaterThan(1250);
@@ -172,7 +172,7 @@ describe("network streams", () => {
     const srv = echoServer(b);
     const cl = client(a, "10.0.0.2");
     sim.runUntil(5);
-    net.setExtraLatency(a, b, 250);
+    net.impair([a], [b], { latencyMs: 250 }, { oneWay: true });
     cl.conn.send("slow");
     sim.runUntil(200);
     expect(srv.received).toEqual([]);

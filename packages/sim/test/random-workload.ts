@@ -66,9 +66,11 @@ export function runRandomWorkload(seed: number, durationMs = 20_000): string {
         serve(hosts[i]!, disks[i]!);
       });
     } else if (roll < 0.75) {
-      net.setLoss(hosts[i]!, hosts[j]!, chaos.chance(0.5) ? 0.2 : 0);
+      const id = net.impair([hosts[i]!], [hosts[j]!], { loss: 0.2 }, { oneWay: true });
+      sim.schedule(chaos.int(100, 8000), () => net.heal(id));
     } else if (roll < 0.8) {
-      net.setExtraLatency(hosts[i]!, hosts[j]!, chaos.int(0, 300));
+      const id = net.impair([hosts[i]!], [hosts[j]!], { latencyMs: chaos.int(0, 300) }, { oneWay: true });
+      sim.schedule(chaos.int(100, 8000), () => net.heal(id));
     } else if (roll < 0.85) {
       conns[i]?.end();
     } else {

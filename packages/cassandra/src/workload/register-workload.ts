@@ -158,6 +158,11 @@ export class RegisterWorkload {
     return false;
   }
 
+  /** Ends the run early: each client finishes the operation it has in flight. */
+  stop(): void {
+    this.stopAt = Math.min(this.stopAt, this.options.sim.now);
+  }
+
   /** Reads every key at `cl` until each read succeeds (or `maxMs` passes), as `final-read`. */
   *finalReads(cl: ConsistencyLevel = "ALL", maxMs = 300_000): Proc<void> {
     const sim = this.options.sim;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseScenario, runScenario, ScenarioFileError } from "@ksim/scenario";
+import { parseScenario, runScenario, ScenarioError, ScenarioFileError } from "@ksim/scenario";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { formatSimulated } from "../format.js";
@@ -37,21 +37,39 @@ export function runFile(file: string, seedText: string | undefined, tracePath: s
   const seed = seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText;
   const trace = openTrace(tracePath);
   const started = process.hrtime.bigint();
-  const result = runScenario(scenario, {
-    ...(seed !== undefined ? { seed } : {}),
-    ...(trace !== undefined ? { trace: trace.trace } : {}),
-    onOutput: (t) => process.stdout.write(t),
-  });
-  trace?.close();
+  let result;
+  try {
+    result = runScenario(scenario, {
+      ...(seed !== undefined ? { seed } : {}),
+      ...(trace !== undefined ? { trace: trace.trace } : {}),
+      onOutput: (t) => process.stdout.write(t),
+    });
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    process.stderr.write(`\nksim: ${file}: ${e.message}\n`);
+    return 2;
+  } finally {
+    trace?.close();
+  }
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const failed = result.steps.filter((s) => s.failures.length > 0);
   for (const s of failed) {
     process.stderr.write(`\nksim: step ${s.index + 1} failed${s.name ? ` (${s.name})` : ""}: ${s.command.trim().split("\n")[0]}\n`);
     for (const f of s.failures) process.stderr.write(`  ${f.replace(/\n/g, "\n  ")}\n`);
   }
-  const verdict = result.passed ? "passed" : `FAILED (${failed.length} of ${result.steps.length} steps)`;
+  const violated = result.checks.filter((c) => !c.result.ok);
+  for (const c of violated) {
+    process.stderr.write(`\nksim: invariant violated: ${c.result.invariant} (check ${c.type}, seed ${result.seed})\n`);
+    for (const v of c.result.violations.slice(0, 3)) process.stderr.write(`  ${v.message}\n`);
+  }
+  const problems = [
+    ...(failed.length > 0 ? [`${failed.length} of ${result.steps.length} steps`] : []),
+    ...(violated.length > 0 ? [`${violated.length} of ${result.checks.length} checks`] : []),
+  ];
+  const verdict = result.passed ? "passed" : `FAILED (${problems.join(", ")})`;
+  const checks = result.checks.length > 0 ? `, ${result.checks.length} checks` : "";
   process.stdout.write(
-    `\nksim: ${result.name} ${verdict}: ${result.steps.length} steps, seed ${result.seed}, ` +
+    `\nksim: ${result.name} ${verdict}: ${result.steps.length} steps${checks}, seed ${result.seed}, ` +
       `${formatSimulated(result.simulatedMs)} simulated in ${wall.toFixed(2)}s, trace=${result.traceHash}\n`,
   );
   if (!result.passed) process.stderr.write(`ksim: reproduce with: ksim run ${file} --seed ${result.seed}\n`);

@@ -93,7 +93,32 @@ export class Workstation {
 
   /** A login shell session: commands run in simulated time on this machine. */
   session(options: SessionOptions): ShellSession {
-    const env = new Map<string, string>([
+    const login = this.processes.spawn(["/bin/login-shell", "-bash"], {
+      env: this.environment(options.env),
+      cwd: this.cwd,
+      stdin: options.stdin ?? devNull,
+      stdout: options.stdout,
+      stderr: options.stderr,
+    });
+    return new ShellSession(this.options.cluster, login, options);
+  }
+
+  /**
+   * `bash -c source` in the background, as a second terminal would run it: it proceeds as
+   * simulated time passes, without blocking anyone.
+   */
+  background(source: string, options: { stdout: OutputStream; stderr: OutputStream }): SimProcess {
+    return this.processes.spawn(["/bin/bash", "-c", source], {
+      env: this.environment(undefined),
+      cwd: this.cwd,
+      stdin: devNull,
+      stdout: options.stdout,
+      stderr: options.stderr,
+    });
+  }
+
+  private environment(extra: Readonly<Record<string, string>> | undefined): Map<string, string> {
+    return new Map<string, string>([
       ["HOME", WORKSTATION_HOME],
       ["USER", "root"],
       ["LOGNAME", "root"],
@@ -102,16 +127,8 @@ export class Workstation {
       ["KUBECONFIG", `${WORKSTATION_HOME}/.kube/config`],
       ["HOSTNAME", this.host.name],
       ["PWD", this.cwd],
-      ...Object.entries(options.env ?? {}),
+      ...Object.entries(extra ?? {}),
     ]);
-    const login = this.processes.spawn(["/bin/login-shell", "-bash"], {
-      env,
-      cwd: this.cwd,
-      stdin: options.stdin ?? devNull,
-      stdout: options.stdout,
-      stderr: options.stderr,
-    });
-    return new ShellSession(this.options.cluster, login, options);
   }
 }
 
