@@ -15,3 +15,5 @@ export * from "./workstation/workstation.js";
 export { parseSelector, selectorMatches, labelSelectorMatches, SelectorError } from "./api/labels.js";
 export { parseGoDuration } from "./kubectl/commands/durations.js";
 export { goDuration } from "./kubelet/pod-worker.js";
+export { resolveResource, type ResourceType } from "./api/resources.js";
+export { bundledUrl } from "./examples/index.js";

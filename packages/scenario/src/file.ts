@@ -1,6 +1,6 @@
 import { Result, Schema } from "effect";
 import * as SchemaIssue from "effect/SchemaIssue";
-import { parseGoDuration } from "@ksim/kube";
+import { bundledUrl, parseGoDuration } from "@ksim/kube";
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
 
 /**
@@ -136,6 +136,9 @@ type Report = (path: readonly PropertyKey[], message: string) => void;
 function validateScenario(scenario: ScenarioFile, report: Report): void {
   if (scenario.start !== undefined && Number.isNaN(Date.parse(scenario.start))) {
     report(["start"], `expected an RFC 3339 time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(scenario.start)}`);
+  }
+  for (const [path, entry] of Object.entries(scenario.files ?? {})) {
+    if (typeof entry !== "string" && bundledUrl(entry.url) === undefined) report(["files", path, "url"], `ksim does not bundle ${entry.url} (there is no network to fetch it from)`);
   }
   scenario.steps.forEach((step, i) => {
     const at = ["steps", i];

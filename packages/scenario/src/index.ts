@@ -29,3 +29,18 @@ export {
   type WorkloadPlugin,
 } from "./plugins.js";
 export { standardPlugins } from "./plugins/index.js";
+export {
+  summarizeRun,
+  parseSeeds,
+  parseShard,
+  shardSeeds,
+  formatSweepSummary,
+  stats,
+  type SeedSummary,
+  type CheckSummary,
+  type Shard,
+  type SweepReport,
+} from "./sweep.js";
+export { formatComparison, type ComparisonReport } from "./compare.js";
+export { applyVariant, parseVary, variantLabel, VaryError, type Variation } from "./vary.js";
+export { encodeSweepResults, decodeSweepResults, scenarioHash, SweepFileError, type SweepResultsFile } from "./sweep-file.js";

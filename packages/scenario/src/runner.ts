@@ -1,4 +1,4 @@
-import { goDuration, ImageLayer, stringInput, WORKSTATION_HOME, type InputStream, type OutputStream } from "@ksim/kube";
+import { bundledUrl, goDuration, ImageLayer, stringInput, WORKSTATION_HOME, type InputStream, type OutputStream } from "@ksim/kube";
 import { DEFAULT_START_EPOCH_MS, Future, spawn, type CheckResult, type Proc, type Trace, type TraceEvent, type Waitable } from "@ksim/sim";
 import { createEnvironment, type Environment } from "./environment.js";
 import { checkExpectation, type StepOutput } from "./expect.js";
@@ -230,8 +230,8 @@ function formatCheck(type: string, r: CheckResult): string {
 function scenarioFiles(files: Readonly<Record<string, string | { readonly url: string }>>, startEpochMs: number | undefined): ImageLayer {
   const specs: Record<string, string> = {};
   for (const [path, content] of Object.entries(files)) {
-    if (typeof content !== "string") throw new ScenarioError(`files: ${path}: url sources are not available yet`);
-    specs[`${WORKSTATION_HOME}/${path}`] = content;
+    // parseScenario has checked that every URL is bundled.
+    specs[`${WORKSTATION_HOME}/${path}`] = typeof content === "string" ? content : bundledUrl(content.url)!;
   }
   return new ImageLayer(specs, startEpochMs ?? DEFAULT_START_EPOCH_MS);
 }
