@@ -17,3 +17,5 @@ export { parseGoDuration } from "./kubectl/commands/durations.js";
 export { goDuration } from "./kubelet/pod-worker.js";
 export { resolveResource, type ResourceType } from "./api/resources.js";
 export { bundledUrl } from "./examples/index.js";
+export { registerKubectl, KUBECTL_PROGRAM, MINIKUBE_PROGRAM, type KubectlOptions } from "./kubectl/index.js";
+export { startInternet, INTERNET_IP, INTERNET_HOSTS } from "./workstation/internet.js";

@@ -1,5 +1,17 @@
 import { registerBasicImages } from "@ksim/images";
-import { Cluster, ImageRegistry, type LowerLayer, type NodeOptions, Workstation } from "@ksim/kube";
+import {
+  Cluster,
+  ImageRegistry,
+  INTERNET_HOSTS,
+  INTERNET_IP,
+  KUBECTL_PROGRAM,
+  MINIKUBE_PROGRAM,
+  registerKubectl,
+  startInternet,
+  Workstation,
+  type LowerLayer,
+  type NodeOptions,
+} from "@ksim/kube";
 import type { Trace } from "@ksim/sim";
 import { registerCassandra } from "@ksim/cassandra";
 import { registerMySQL, registerWordPress } from "@ksim/mysql";
@@ -55,9 +67,12 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
   });
   const faults = new FaultInjector(cluster);
   registry.registerProgram(CHAOS_PROGRAM_ID, chaosProgram(faults));
+  registerKubectl(registry, cluster);
+  startInternet(cluster.network);
   const workstation = new Workstation({
     cluster,
-    tools: { chaos: CHAOS_PROGRAM_ID },
+    tools: { kubectl: KUBECTL_PROGRAM, minikube: MINIKUBE_PROGRAM, chaos: CHAOS_PROGRAM_ID },
+    hosts: Object.fromEntries(INTERNET_HOSTS.map((h) => [h, INTERNET_IP])),
     ...(options.userFiles !== undefined ? { userFiles: options.userFiles } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });

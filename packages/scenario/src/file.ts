@@ -1,6 +1,7 @@
 import { Result, Schema } from "effect";
 import * as SchemaIssue from "effect/SchemaIssue";
 import { bundledUrl, parseGoDuration } from "@ksim/kube";
+import { editManifests, parseFieldRef, parseObjectRef, type FieldRef, type ObjectRef } from "./vary.js";
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
 
 /**
@@ -81,6 +82,8 @@ const Step = Schema.Struct({
   stop: Schema.optional(Schema.Union([Schema.String, Schema.Array(Schema.String)])),
   /** Faults at set times after the step starts; the step lasts until the last one has run. */
   faults: Schema.optional(Schema.Array(FaultEntry)),
+  /** With faults: the step lasts at least this long (a duration after it starts). */
+  until: Schema.optional(Schema.String),
   /** Faults drawn from the seed. */
   nemesis: Schema.optional(NemesisSpec),
 });
@@ -88,8 +91,18 @@ const Step = Schema.Struct({
 /** A check run once the steps are done: `type` picks it, the other keys are its parameters. */
 const Check = Schema.StructWithRest(Schema.Struct({ type: Schema.String }), [Schema.Record(Schema.String, Schema.Unknown)]);
 
-/** A file placed in the workstation's working directory: its text, or a URL ksim bundles. */
-const ScenarioFileEntry = Schema.Union([Schema.String, Schema.Struct({ url: Schema.String })]);
+/**
+ * A file placed in the workstation's working directory: its text, or a manifest URL ksim bundles
+ * with edits: `set` fields (`TYPE/NAME:FIELD.PATH: value`, null deletes) and `remove` objects.
+ */
+const ScenarioFileEntry = Schema.Union([
+  Schema.String,
+  Schema.Struct({
+    url: Schema.String,
+    set: Schema.optional(Schema.Record(Schema.String, Schema.Unknown)),
+    remove: Schema.optional(Schema.Array(Schema.String)),
+  }),
+]);
 
 export const ScenarioSchema = Schema.Struct({
   name: Schema.String,
@@ -138,7 +151,7 @@ function validateScenario(scenario: ScenarioFile, report: Report): void {
     report(["start"], `expected an RFC 3339 time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(scenario.start)}`);
   }
   for (const [path, entry] of Object.entries(scenario.files ?? {})) {
-    if (typeof entry !== "string" && bundledUrl(entry.url) === undefined) report(["files", path, "url"], `ksim does not bundle ${entry.url} (there is no network to fetch it from)`);
+    if (typeof entry !== "string") validateFileEntry(entry, ["files", path], report);
   }
   scenario.steps.forEach((step, i) => {
     const at = ["steps", i];
@@ -152,6 +165,10 @@ function validateScenario(scenario: ScenarioFile, report: Report): void {
     for (const key of ["type", "params"] as const) if (step[key] !== undefined && action !== "workload") report([...at, key], `only a workload step takes ${key}`);
     if (action === "workload" && step.type === undefined) report([...at, "type"], "required, but missing");
     step.faults?.forEach((f, j) => checkDuration(f.at, [...at, "faults", j, "at"], report, true));
+    if (step.until !== undefined) {
+      if (action !== "faults") report([...at, "until"], "only a faults step takes until");
+      else checkDuration(step.until, [...at, "until"], report, true);
+    }
     const n = step.nemesis;
     if (n !== undefined) {
       const base = [...at, "nemesis"];
@@ -166,6 +183,39 @@ function validateScenario(scenario: ScenarioFile, report: Report): void {
     }
   });
 }
+
+function validateFileEntry(entry: Exclude<ScenarioFileEntryType, string>, at: readonly PropertyKey[], report: Report): void {
+  const text = bundledUrl(entry.url);
+  if (text === undefined) {
+    report([...at, "url"], `ksim does not bundle ${entry.url} (there is no network to fetch it from)`);
+    return;
+  }
+  const sets: { ref: FieldRef; value: unknown; key: string }[] = [];
+  const removals: { ref: ObjectRef; index: number }[] = [];
+  for (const [key, value] of Object.entries(entry.set ?? {})) {
+    try {
+      sets.push({ ref: parseFieldRef(key), value, key });
+    } catch (e) {
+      report([...at, "set", key], (e as Error).message);
+    }
+  }
+  (entry.remove ?? []).forEach((r, index) => {
+    try {
+      removals.push({ ref: parseObjectRef(r), index });
+    } catch (e) {
+      report([...at, "remove", index], (e as Error).message);
+    }
+  });
+  const { found } = editManifests(text, { set: sets, remove: removals.map((r) => r.ref) });
+  sets.forEach((s, i) => {
+    if (!found[i]) report([...at, "set", s.key], `no ${s.ref.kind} named ${JSON.stringify(s.ref.name)} in ${entry.url}`);
+  });
+  removals.forEach((r, i) => {
+    if (!found[sets.length + i]) report([...at, "remove", r.index], `no ${r.ref.kind} named ${JSON.stringify(r.ref.name)} in ${entry.url}`);
+  });
+}
+
+type ScenarioFileEntryType = typeof ScenarioFileEntry.Type;
 
 const STEP_ACTIONS = ["run", "workload", "stop", "faults", "nemesis"] as const;
 

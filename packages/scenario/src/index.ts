@@ -13,7 +13,7 @@ export {
 } from "./file.js";
 export { checkExpectation, linePattern, type StepOutput } from "./expect.js";
 export { createEnvironment, standardRegistry, type Environment, type EnvironmentOptions } from "./environment.js";
-export { runScenario, ScenarioError, type CheckOutcome, type RunOptions, type ScenarioResult, type StepResult } from "./runner.js";
+export { runScenario, ScenarioError, type FiredFault, type CheckOutcome, type RunOptions, type ScenarioResult, type StepResult } from "./runner.js";
 export { FaultInjector, type ActiveFault } from "./faults/injector.js";
 export { planNemesis, type PlannedFault } from "./faults/nemesis.js";
 export {
@@ -25,6 +25,7 @@ export {
   type CheckContext,
   type CheckPlugin,
   type Workload,
+  type WorkloadRun,
   type WorkloadContext,
   type WorkloadPlugin,
 } from "./plugins.js";
@@ -42,5 +43,10 @@ export {
   type SweepReport,
 } from "./sweep.js";
 export { formatComparison, type ComparisonReport } from "./compare.js";
-export { applyVariant, parseVary, variantLabel, VaryError, type Variation } from "./vary.js";
+export { applyEdits, applyVariant, parseFieldRef, parseObjectRef, parseSet, parseVary, variantLabel, VaryError, type FieldRef, type ObjectRef, type Variation } from "./vary.js";
 export { encodeSweepResults, decodeSweepResults, scenarioHash, SweepFileError, type SweepResultsFile } from "./sweep-file.js";
+export { renderRunReport, renderSweepReport, renderComparisonReport, runReportData, type RunReportData } from "./report/html.js";
+export type { Timeline, Segment, PodLane, WorkloadSeries } from "./report/timeline.js";
+export { quorumVerdict, type ReadinessPoint, type QuorumOptions } from "./readiness.js";
+export { replay, scenarioOfTrace, canonical, type ReplayResult } from "./replay.js";
+export { shrink, ShrinkError, type ShrinkResult, type ShrinkOptions } from "./shrink.js";

@@ -1,5 +1,6 @@
 import type { Cluster } from "@ksim/kube";
 import type { CheckResult, History, Host, Proc, Sim, TraceEvent } from "@ksim/sim";
+import type { ReadinessPoint } from "./readiness.js";
 
 /** What a workload runs against: the cluster and a client machine inside it. */
 export interface WorkloadContext {
@@ -27,14 +28,27 @@ export interface WorkloadPlugin {
   /** The `type` a scenario names, e.g. `zookeeper`. */
   readonly type: string;
   readonly description: string;
+  /** The check that verifies its acknowledged writes survived (what "no acknowledged write lost" means for it). */
+  readonly durabilityCheck?: string;
   /** Starts the workload; `params` are the step's other keys (throw ParamError when bad). */
   start(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>): Workload;
+}
+
+/** A workload as it ran in a scenario: between its start and stop steps. */
+export interface WorkloadRun {
+  /** The workload plug-in's type (`zookeeper`, `mysql-inserts`, …). */
+  readonly type: string;
+  readonly workload: Workload;
+  readonly history: History;
+  /** Simulated ms of the step that started it and of the one that stopped it (or the end). */
+  readonly start: number;
+  readonly end: number;
 }
 
 /** What a checker looks at once the run is over. */
 export interface CheckContext {
   readonly cluster: Cluster;
-  readonly workloads: ReadonlyMap<string, Workload>;
+  readonly workloads: ReadonlyMap<string, WorkloadRun>;
   /** The trace events the checks asked for (zk.*, cassandra.*, ...), in order. */
   readonly events: readonly TraceEvent[];
   /** Simulated ms when the scenario started and ended. */
@@ -42,6 +56,8 @@ export interface CheckContext {
   readonly end: number;
   /** Simulated ms of each fault injected (for recovery times). */
   readonly faults: readonly number[];
+  /** Each StatefulSet's Ready pods over the run, by `namespace/name`. */
+  readonly readiness: ReadonlyMap<string, readonly ReadinessPoint[]>;
 }
 
 export interface CheckPlugin {
@@ -76,7 +92,7 @@ export function numberParam(params: Readonly<Record<string, unknown>>, key: stri
 }
 
 /** A workload named in a check's `workload` parameter. */
-export function workloadParam(ctx: CheckContext, params: Readonly<Record<string, unknown>>): Workload {
+export function workloadParam(ctx: CheckContext, params: Readonly<Record<string, unknown>>): WorkloadRun {
   const name = stringParam(params, "workload");
   const w = ctx.workloads.get(name);
   if (w === undefined) throw new ParamError(`workload: no workload named ${JSON.stringify(name)} ran in this scenario`);
@@ -94,6 +110,11 @@ export class PluginRegistry {
 
   addCheck(p: CheckPlugin): void {
     this.checks.set(p.type, p);
+  }
+
+  /** The registered workload types. */
+  workloadTypes(): string[] {
+    return [...this.workloads.keys()].sort();
   }
 
   workload(type: string): WorkloadPlugin {

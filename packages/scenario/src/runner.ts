@@ -5,8 +5,11 @@ import { checkExpectation, type StepOutput } from "./expect.js";
 import { durationMs, type CheckFile, type ScenarioFile, type ScenarioStep } from "./file.js";
 import { nemesisCommand, planNemesis } from "./faults/nemesis.js";
 import { runFaults, type TimedFault } from "./faults/schedule.js";
-import { ParamError, type CheckContext, type PluginRegistry, type Workload, type WorkloadContext } from "./plugins.js";
+import { ParamError, type CheckContext, type PluginRegistry, type Workload, type WorkloadContext, type WorkloadRun } from "./plugins.js";
 import { standardPlugins } from "./plugins/index.js";
+import { TimelineRecorder, type Timeline } from "./report/timeline.js";
+import { entryText } from "./vary.js";
+import { ReadinessRecorder, type ReadinessPoint } from "./readiness.js";
 
 export interface RunOptions {
   /** Overrides the file's seed. */
@@ -16,6 +19,10 @@ export interface RunOptions {
   readonly onOutput?: (text: string) => void;
   /** Workloads and checks scenarios may name (default: every bundled application's). */
   readonly plugins?: PluginRegistry;
+  /** Record the timeline a report draws (pods per node, faults, roles, workload figures). */
+  readonly record?: boolean;
+  /** Trace event prefixes to keep for checks run afterwards with `result.check` (zk., cassandra., …). */
+  readonly events?: readonly string[];
 }
 
 export interface StepResult extends StepOutput {
@@ -34,18 +41,39 @@ export interface CheckOutcome {
   readonly result: CheckResult;
 }
 
+/** A fault a faults or nemesis step ran. */
+export interface FiredFault {
+  /** Simulated ms. */
+  readonly at: number;
+  readonly command: string;
+  /** The step that ran it, and when after that step began. */
+  readonly step: number;
+  readonly offset: number;
+}
+
 export interface ScenarioResult {
   readonly name: string;
   readonly seed: number | string;
   readonly passed: boolean;
   readonly steps: readonly StepResult[];
   readonly checks: readonly CheckOutcome[];
-  /** Every fault command a faults or nemesis step ran, with its simulated time. */
-  readonly faults: readonly { readonly at: number; readonly command: string }[];
+  /** Every workload that ran, with its history and the window it ran in. */
+  readonly workloads: ReadonlyMap<string, WorkloadRun>;
+  /** Each StatefulSet's Ready pods over the run, by `namespace/name`. */
+  readonly readiness: ReadonlyMap<string, readonly ReadinessPoint[]>;
+  /** Every fault command a faults or nemesis step ran, in order. */
+  readonly faults: readonly FiredFault[];
   readonly simulatedMs: number;
   readonly traceHash: string;
   readonly transcript: string;
   readonly environment: Environment;
+  /** With `record`: what happened when, for reports. */
+  readonly timeline?: Timeline;
+  /**
+   * Runs a check the scenario did not list, on this run's data (event-based checks need their
+   * events kept: RunOptions.events). Throws ScenarioError for an unknown type or bad parameters.
+   */
+  check(type: string, params?: Readonly<Record<string, unknown>>): CheckResult;
 }
 
 /** The address of the machine workloads run their clients on (inside the pod network). */
@@ -105,11 +133,13 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
   // Checks that watch the run, and the trace events checks read, are set up before anything runs.
   const checks = (file.checks ?? []).map((c) => ({ spec: c, plugin: lookup(() => plugins.check(c.type), `checks: ${c.type}`) }));
   const events: TraceEvent[] = [];
-  for (const prefix of new Set(checks.flatMap((c) => c.plugin.events ?? []))) sim.trace.observe(prefix, (e) => events.push(e));
+  for (const prefix of new Set([...checks.flatMap((c) => c.plugin.events ?? []), ...(options.events ?? [])])) sim.trace.observe(prefix, (e) => events.push(e));
   const observers = checks.map((c) => (c.plugin.observe === undefined ? undefined : lookup(() => c.plugin.observe!(workloadContext, params(c.spec)), `checks: ${c.spec.type}`)));
 
-  const workloads = new Map<string, Workload>();
-  const faults: { at: number; command: string }[] = [];
+  const recorder = options.record ? new TimelineRecorder(cluster) : undefined;
+  const readiness = new ReadinessRecorder(cluster);
+  const workloads = new Map<string, { type: string; workload: Workload; start: number; end?: number }>();
+  const faults: FiredFault[] = [];
   const drive = (proc: Proc<void>, what: string) => {
     const task = spawn(sim, proc, what);
     sim.runWhile(() => !task.done);
@@ -118,7 +148,8 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     if (!r.ok) throw "killed" in r ? new ScenarioError(`${what} was killed`) : r.error;
   };
 
-  sim.trace.record("scenario.start", { name: file.name, seed });
+  // The scenario itself goes into the trace, so that `ksim replay` can run it again from the trace alone.
+  sim.trace.record("scenario.start", { name: file.name, seed, scenario: file });
   const results: StepResult[] = [];
   file.steps.forEach((step, index) => {
     current = { stdout: "", stderr: "", output: "" };
@@ -137,40 +168,46 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
       command = `workload ${name} (${step.type})`;
       if (workloads.has(name)) throw new ScenarioError(`steps[${index}]: a workload named ${JSON.stringify(name)} is already running`);
       const plugin = lookup(() => plugins.workload(step.type!), `steps[${index}].type`);
-      workloads.set(name, lookup(() => plugin.start(workloadContext, step.params ?? {}), `steps[${index}].params`));
+      workloads.set(name, { type: plugin.type, workload: lookup(() => plugin.start(workloadContext, step.params ?? {}), `steps[${index}].params`), start: sim.now });
       emit(`[${label()}] workload ${name} (${step.type}) started\n`);
     } else if (step.stop !== undefined) {
       const names = typeof step.stop === "string" ? [step.stop] : step.stop;
       command = `stop ${names.join(" ")}`;
       for (const n of names) {
         const w = workloads.get(n);
-        if (w === undefined) throw new ScenarioError(`steps[${index}].stop: no workload named ${JSON.stringify(n)} is running`);
-        w.stop();
+        if (w === undefined || w.end !== undefined) throw new ScenarioError(`steps[${index}].stop: no workload named ${JSON.stringify(n)} is running`);
+        w.workload.stop();
+        w.end = sim.now;
         emit(`[${label()}] workload ${n} stopped\n`);
       }
     } else {
       const timed = timedFaults(env, step, index, seed);
       command = step.faults !== undefined ? "faults" : "nemesis";
-      const run = { sim, workstation, emit, label, fired: (c: string) => faults.push({ at: sim.now, command: c }) };
-      drive(runFaults(run, timed), `steps[${index}] (${command})`);
+      const run = { sim, workstation, emit, label, fired: (c: string) => faults.push({ at: sim.now, command: c, step: index, offset: sim.now - startedAt }) };
+      // A nemesis lasts its duration; a faults step at least until its `until`.
+      const lasts = step.nemesis !== undefined ? durationMs(step.nemesis.duration) : step.until !== undefined ? durationMs(step.until) : 0;
+      drive(runFaults(run, timed, startedAt + lasts), `steps[${index}] (${command})`);
     }
     sim.trace.record("scenario.step", { index, exitCode, failures: failures.length });
     results.push({ index, name: step.name, command, ...current, exitCode, failures, startedAt, endedAt: sim.now });
   });
 
   // Workloads still running stop with the steps; then each reads back what the checks need.
-  for (const [name, w] of workloads) {
-    w.stop();
-    drive(w.finish(), `workload ${name}: reading back`);
-  }
   const end = sim.now;
+  for (const [name, w] of workloads) {
+    w.workload.stop();
+    w.end ??= end;
+    drive(w.workload.finish(), `workload ${name}: reading back`);
+  }
+  const runs: ReadonlyMap<string, WorkloadRun> = new Map([...workloads].map(([name, w]) => [name, { type: w.type, workload: w.workload, history: w.workload.history, start: w.start, end: w.end! }]));
   const checkContext: CheckContext = {
     cluster,
-    workloads,
+    workloads: runs,
     events,
     start,
     end,
     faults: [...new Set([...env.faults.injectedAt, ...faults.map((f) => f.at)])].sort((a, b) => a - b),
+    readiness: readiness.result(),
   };
   const outcomes: CheckOutcome[] = checks.map((c, i) => {
     const observed = observers[i];
@@ -186,11 +223,20 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     passed,
     steps: results,
     checks: outcomes,
+    workloads: runs,
+    readiness: readiness.result(),
     faults,
     simulatedMs: sim.now,
     traceHash: sim.trace.finish(),
     transcript,
     environment: env,
+    ...(recorder !== undefined ? { timeline: recorder.finish(new Map([...workloads].map(([n, w]) => [n, w.workload]))) } : {}),
+    check: (type, p = {}) =>
+      lookup(() => {
+        const plugin = plugins.check(type);
+        if (plugin.check === undefined) throw new ParamError(`${type} watches the run as it happens: list it in the scenario's checks`);
+        return plugin.check(checkContext, p);
+      }, `check ${type}`),
   };
 }
 
@@ -227,11 +273,11 @@ function formatCheck(type: string, r: CheckResult): string {
 }
 
 /** The scenario's `files`, in the workstation's home directory. */
-function scenarioFiles(files: Readonly<Record<string, string | { readonly url: string }>>, startEpochMs: number | undefined): ImageLayer {
+function scenarioFiles(files: NonNullable<ScenarioFile["files"]>, startEpochMs: number | undefined): ImageLayer {
   const specs: Record<string, string> = {};
   for (const [path, content] of Object.entries(files)) {
-    // parseScenario has checked that every URL is bundled.
-    specs[`${WORKSTATION_HOME}/${path}`] = typeof content === "string" ? content : bundledUrl(content.url)!;
+    // parseScenario has checked that every URL is bundled and every edit finds its object.
+    specs[`${WORKSTATION_HOME}/${path}`] = typeof content === "string" ? content : entryText(content, bundledUrl)!;
   }
   return new ImageLayer(specs, startEpochMs ?? DEFAULT_START_EPOCH_MS);
 }

@@ -6,6 +6,7 @@ import {
   parseScenario,
   parseSeeds,
   parseShard,
+  renderSweepReport,
   scenarioHash,
   ScenarioFileError,
   shardSeeds,
@@ -22,6 +23,7 @@ const options = {
   seeds: Flag.String("seeds").pipe(Flag.withDescription("seeds to run: 1..500, 7, 1,4,9"), Flag.withDefault("1..100")),
   workers: Flag.Int("workers").pipe(Flag.withDescription("worker threads (default: one per core)"), Flag.optional),
   shard: Flag.String("shard").pipe(Flag.withDescription("run only slice INDEX of COUNT, e.g. 2/4"), Flag.optional),
+  report: Flag.String("report").pipe(Flag.withDescription("write an HTML report (distributions per metric) to this file"), Flag.optional),
   out: Flag.String("out").pipe(Flag.withDescription("write the results (msgpack) for `ksim merge`"), Flag.optional),
   emitJob: Flag.Boolean("emit-job").pipe(Flag.withDescription("print a Kubernetes Indexed Job that runs the sweep's shards instead of running it"), Flag.withDefault(false)),
   shards: Flag.Int("shards").pipe(Flag.withDescription("with --emit-job: how many shards (pods)"), Flag.withDefault(4)),
@@ -36,6 +38,7 @@ export const sweepCommand = Command.make("sweep", options, (o) =>
       workers: o.workers._tag === "Some" ? o.workers.value : availableParallelism(),
       shard: o.shard._tag === "Some" ? o.shard.value : undefined,
       out: o.out._tag === "Some" ? o.out.value : undefined,
+      report: o.report._tag === "Some" ? o.report.value : undefined,
       emitJob: o.emitJob,
       shards: o.shards,
       image: o.image,
@@ -49,6 +52,7 @@ interface SweepOptions {
   readonly workers: number;
   readonly shard: string | undefined;
   readonly out: string | undefined;
+  readonly report: string | undefined;
   readonly emitJob: boolean;
   readonly shards: number;
   readonly image: string;
@@ -101,7 +105,9 @@ async function sweep(o: SweepOptions): Promise<number> {
       }),
     );
   }
-  process.stdout.write(formatSweepSummary({ file: o.file, scenario: loaded.name, seedsText: shard === undefined ? o.seeds : `${o.seeds} (shard ${o.shard})`, seeds: mine, results }));
+  const report = { file: o.file, scenario: loaded.name, seedsText: shard === undefined ? o.seeds : `${o.seeds} (shard ${o.shard})`, seeds: mine, results };
+  process.stdout.write(formatSweepSummary(report));
+  if (o.report !== undefined) writeFileSync(o.report, renderSweepReport(report));
   process.stderr.write(`ksim: ${mine.length} seeds in ${progress.seconds.toFixed(1)}s wall on ${Math.min(o.workers, mine.length)} worker(s)\n`);
   return failed > 0 ? 1 : 0;
 }

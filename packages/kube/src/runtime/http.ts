@@ -105,7 +105,7 @@ function isWaitable<T>(x: T | Waitable<T>): x is Waitable<T> {
  * Serves HTTP on `port`: requests on one connection are answered in order; `Connection: close`
  * or HTTP/1.0 ends the connection after the response.
  */
-export function serveHttp(net: NetStack, port: number, handler: HttpHandler): Listener {
+export function serveHttp(net: Pick<NetStack, "listen">, port: number, handler: HttpHandler): Listener {
   return net.listen(port, (conn) => serveConnection(conn, handler));
 }
 

@@ -17,16 +17,16 @@ export interface FaultRun {
   readonly emit: (text: string) => void;
   /** The transcript's clock label for now. */
   readonly label: () => string;
-  /** Called with the simulated time of each fault that fired. */
+  /** Called with the command of each fault as it fires. */
   readonly fired: (command: string) => void;
 }
 
 /**
  * Runs faults at their times after now, each command in the background on the workstation (a
  * drain blocked by a PDB does not hold up the next fault), and returns once every one has
- * fired and its command has exited.
+ * fired and its command has exited, and not before `notBefore` (simulated ms).
  */
-export function* runFaults(run: FaultRun, faults: readonly TimedFault[]): Proc<void> {
+export function* runFaults(run: FaultRun, faults: readonly TimedFault[], notBefore = 0): Proc<void> {
   const start = run.sim.now;
   const sink: OutputStream = { write: (chunk) => run.emit(chunk), close() {} };
   const running = [];
@@ -44,4 +44,5 @@ export function* runFaults(run: FaultRun, faults: readonly TimedFault[]): Proc<v
     running.push(run.workstation.background(command, { stdout: sink, stderr: sink }));
   }
   for (const p of running) yield* wait(p.exited);
+  if (run.sim.now < notBefore) yield* wait(sleep(run.sim, notBefore - run.sim.now));
 }

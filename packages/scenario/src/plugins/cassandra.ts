@@ -12,6 +12,7 @@ function level(params: Readonly<Record<string, unknown>>, key: string): Consiste
 
 const registers: WorkloadPlugin = {
   type: "cassandra",
+  durabilityCheck: "cassandra.no-lost-writes",
   description: "clients writing unique values to a few keys and reading them back at chosen consistency levels; every key is read at ALL at the end",
   start(ctx, params) {
     const service = stringParam(params, "service", "cassandra");

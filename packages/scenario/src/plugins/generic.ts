@@ -1,6 +1,7 @@
 import { availability, type CheckResult, type Violation } from "@ksim/sim";
 import { parseSelector, selectorMatches, type Pod } from "@ksim/kube";
 import { numberParam, stringParam, workloadParam, type CheckPlugin, type PluginRegistry } from "../plugins.js";
+import { quorumVerdict } from "../readiness.js";
 
 function verdict(invariant: string, violations: Violation[], metrics: Record<string, number>): CheckResult {
   return { invariant, ok: violations.length === 0, violations, metrics };
@@ -15,10 +16,11 @@ const availabilityCheck: CheckPlugin = {
   type: "availability",
   description: "share of a workload's operations that succeeded, and the longest window without a success",
   check(ctx, params) {
-    const ops = workloadParam(ctx, params).history.operations;
+    const run = workloadParam(ctx, params);
+    const ops = run.history.operations;
     const f = opKind(ops, params);
-    const { fraction, longestGapMs } = availability(ops, f, ctx.start, ctx.end);
-    const invariant = `availability of ${stringParam(params, "workload")} ${f}s`;
+    const { fraction, longestGapMs } = availability(ops, f, run.start, run.end);
+    const invariant = `availability of ${f}s (workload ${stringParam(params, "workload")})`;
     const violations: Violation[] = [];
     if (params.min !== undefined && fraction < numberParam(params, "min")) {
       violations.push({ invariant, time: ctx.end, message: `${(fraction * 100).toFixed(2)}% of ${f}s succeeded, below ${(numberParam(params, "min") * 100).toFixed(2)}%` });
@@ -95,7 +97,20 @@ const podsReady: CheckPlugin = {
   },
 };
 
+const quorum: CheckPlugin = {
+  type: "quorum",
+  description: "a StatefulSet keeps a majority of its pods Ready (or `min`) from when it first has them; `maxBelowMs` tolerates short dips",
+  check(ctx, params) {
+    const name = `${stringParam(params, "namespace", "default")}/${stringParam(params, "statefulset")}`;
+    return quorumVerdict(name, ctx.readiness.get(name), ctx.end, {
+      ...(params.min !== undefined ? { min: numberParam(params, "min") } : {}),
+      ...(params.maxBelowMs !== undefined ? { maxBelowMs: numberParam(params, "maxBelowMs") } : {}),
+    });
+  },
+};
+
 export function registerGenericPlugins(registry: PluginRegistry): void {
+  registry.addCheck(quorum);
   registry.addCheck(availabilityCheck);
   registry.addCheck(recoveryCheck);
   registry.addCheck(podsReady);

@@ -6,6 +6,7 @@ const FOREVER = Number.MAX_SAFE_INTEGER / 2;
 
 const inserts: WorkloadPlugin = {
   type: "mysql-inserts",
+  durabilityCheck: "mysql.acknowledged-commits",
   description: "clients inserting numbered rows in transactions; a final read records what survived",
   start(ctx, params) {
     const history = new History(ctx.sim);
@@ -37,6 +38,7 @@ const inserts: WorkloadPlugin = {
 
 const posts: WorkloadPlugin = {
   type: "wordpress-posts",
+  durabilityCheck: "wordpress.posts-survive",
   description: "clients creating and reading posts over WordPress's REST API; every post is read back at the end",
   start(ctx, params) {
     const history = new History(ctx.sim);
@@ -83,7 +85,8 @@ const checks: CheckPlugin[] = [
       const budget: { maxOutageMs?: number; minSuccess?: number } = {};
       if (params.maxOutageMs !== undefined) budget.maxOutageMs = numberParam(params, "maxOutageMs");
       if (params.minSuccess !== undefined) budget.minSuccess = numberParam(params, "minSuccess");
-      return checkAvailability(workloadParam(ctx, params).history, ctx.start, ctx.end, budget);
+      const run = workloadParam(ctx, params);
+      return checkAvailability(run.history, run.start, run.end, budget);
     },
   },
 ];

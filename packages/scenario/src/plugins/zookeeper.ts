@@ -19,6 +19,7 @@ interface ZooKeeperWorkload extends Workload {
 
 const workload: WorkloadPlugin = {
   type: "zookeeper",
+  durabilityCheck: "zookeeper.acknowledged-writes",
   description: "clients creating unique znodes through the client service, recording every write",
   start(ctx, params) {
     const zk = startWorkload({
@@ -67,7 +68,7 @@ const checks: CheckPlugin[] = [
     type: "zookeeper.acknowledged-writes",
     description: "every write a client saw acknowledged is present at the end",
     check(ctx, params) {
-      const w = zkWorkload(workloadParam(ctx, params));
+      const w = zkWorkload(workloadParam(ctx, params).workload);
       return checkAcknowledgedWrites(w.history.operations, w.finalState ?? new Map(), w.finishedAt);
     },
   },
@@ -79,7 +80,10 @@ const checks: CheckPlugin[] = [
   {
     type: "zookeeper.write-availability",
     description: "writes keep succeeding: no window without a successful write longer than maxGapMs",
-    check: (ctx, params) => checkWriteAvailability(workloadParam(ctx, params).history.operations, ctx.start, ctx.end, numberParam(params, "maxGapMs", 30_000)),
+    check(ctx, params) {
+      const run = workloadParam(ctx, params);
+      return checkWriteAvailability(run.history.operations, run.start, run.end, numberParam(params, "maxGapMs", 30_000));
+    },
   },
 ];
 

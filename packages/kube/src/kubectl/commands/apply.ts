@@ -1,0 +1,132 @@
+import type { Proc } from "@ksim/sim";
+import type { JsonObject } from "../../api/json-value.js";
+import { LAST_APPLIED, planApply, withLastApplied } from "../../api/patch.js";
+import { groupResource } from "../../api/resources.js";
+import { schemaFor } from "../../api/schema-kinds.js";
+import type { KubeObject } from "../../api/types.js";
+import { formatObjects, nameLine } from "../output/index.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
+import { aggregate, withSource } from "./errors.js";
+import { selectorMatches } from "../../api/labels.js";
+import { FILENAME_FLAGS, hasSources, loadSources, type SourcedObject } from "./sources.js";
+import type { Session } from "./session.js";
+import { namespaceFor, parseLabels, typeOf } from "./targets.js";
+import { createObject, patchObject } from "./writes.js";
+
+/**
+ * `kubectl apply` (client-side apply: the three-way merge against the last-applied
+ * configuration) and `kubectl create -f`: every object on its own, errors reported at the end.
+ */
+export const APPLY_FLAGS = [
+  ...FILENAME_FLAGS,
+  DRY_RUN_FLAG,
+  OUTPUT_FLAG,
+  ...TEMPLATE_FLAGS,
+  SELECTOR_FLAG,
+  { name: "validate", type: "string", noValue: "strict" },
+  { name: "field-manager", type: "string" },
+] as const;
+
+export const applyCommand: Command = {
+  name: "apply",
+  short: "Apply a configuration to a resource by file name or stdin",
+  usage: "(-f FILENAME | -k DIRECTORY)",
+  flags: [...APPLY_FLAGS],
+  run: runApply,
+};
+
+function* runApply(inv: Invocation): Proc<number> {
+  const { s, flags } = inv;
+  const dryRun = dryRunOf(flags);
+  if (!hasSources(flags)) throw new Error("must specify one of -f and -k");
+  if (inv.args.length > 0) throw new Error(`Unexpected args: [${inv.args.join(" ")}]`);
+  const loaded = yield* loadSources(s, flags);
+  const objects = filtered(loaded.objects, flags.string("selector"));
+  if (objects.length === 0 && loaded.errors.length === 0) throw new Error("no objects passed to apply");
+  const errors: unknown[] = [...loaded.errors];
+  const printed: KubeObject[] = [];
+  for (const item of objects) {
+    try {
+      const result = applyOne(s, item, dryRun);
+      if (flags.string("output") === "") s.out(nameLine(result.object, result.operation + dryRunSuffix(dryRun)));
+      else printed.push(result.object);
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  printObjects(s, inv, printed);
+  if (errors.length > 0) throw aggregate(errors);
+  return 0;
+}
+
+/** `-l` on `apply -f`: only the manifests whose labels match. */
+export function filtered(objects: readonly SourcedObject[], selector: string): SourcedObject[] {
+  if (selector === "") return [...objects];
+  const sel = parseLabels(selector);
+  return objects.filter((o) => selectorMatches(sel, o.object.metadata.labels));
+}
+
+/** `-o` given to a command that writes objects: they are printed instead of the name lines. */
+export function printObjects(s: Session, inv: Invocation, objects: readonly KubeObject[]): void {
+  const output = inv.flags.string("output");
+  if (output === "") return;
+  const template = inv.flags.changed("template") ? { template: inv.flags.string("template") } : {};
+  const result = formatObjects(objects, { output, ...template, singleItem: objects.length === 1 });
+  s.out(result.stdout);
+  if (result.error !== undefined) throw new Error(result.error);
+}
+
+/** The manifest as sent: its namespace filled in from the context (SetNamespace). */
+export function withNamespace(s: Session, object: KubeObject): KubeObject {
+  const namespace = namespaceFor(s, typeOf(object), object);
+  return namespace === undefined ? object : { ...object, metadata: { ...object.metadata, namespace } };
+}
+
+function applyOne(s: Session, item: SourcedObject, dryRun: DryRun): { object: KubeObject; operation: string } {
+  const manifest = withNamespace(s, item.object);
+  const type = typeOf(manifest);
+  const live = s.api.get(manifest.kind, manifest.metadata.namespace, manifest.metadata.name ?? "");
+  const schema = schemaFor(manifest.apiVersion, manifest.kind)!;
+  const plan = planApply(manifest as unknown as JsonObject, live as unknown as JsonObject | undefined, schema);
+  if (plan.action === "create") {
+    try {
+      return { object: createObject(s, plan.object as unknown as KubeObject, dryRun), operation: "created" };
+    } catch (e) {
+      throw withSource("creating", item.source, e);
+    }
+  }
+  if (plan.missingLastApplied) {
+    s.err(
+      `Warning: resource ${groupResource(type)}/${manifest.metadata.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+    );
+  }
+  if (plan.action === "unchanged") return { object: live!, operation: "unchanged" };
+  try {
+    return { object: patchObject(s, live!, "strategic", plan.patch, dryRun).object, operation: "configured" };
+  } catch (e) {
+    throw withSource("patching", item.source, e);
+  }
+}
+
+/** `kubectl create -f`: creates each object, `--save-config` recording it for a later apply. */
+export function* createFromSources(inv: Invocation): Proc<number> {
+  const { s, flags } = inv;
+  const dryRun = dryRunOf(flags);
+  const loaded = yield* loadSources(s, flags);
+  const errors: unknown[] = [...loaded.errors];
+  const printed: KubeObject[] = [];
+  for (const item of filtered(loaded.objects, flags.string("selector"))) {
+    try {
+      const manifest = withNamespace(s, item.object);
+      const body = flags.bool("save-config") ? withLastApplied(manifest as unknown as JsonObject) : manifest;
+      const created = createObject(s, body as KubeObject, dryRun);
+      if (flags.string("output") === "") s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
+      else printed.push(created);
+    } catch (e) {
+      errors.push(withSource("creating", item.source, e));
+    }
+  }
+  printObjects(s, inv, printed);
+  if (errors.length > 0) throw aggregate(errors);
+  return 0;
+}

@@ -1,0 +1,98 @@
+import type { Proc } from "@ksim/sim";
+import { RESOURCE_TYPES } from "../../api/resources.js";
+import { KUBERNETES_VERSION } from "../../cluster.js";
+import type { Service } from "../../api/types.js";
+import { tableWriter } from "../output/tabwriter.js";
+import { apiResourcesTable, versionText } from "../output/index.js";
+import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
+import { controlPlaneHost } from "./kubelet-link.js";
+import { CONTEXT_NAME } from "./session.js";
+
+/** The kustomize kubectl 1.35 embeds. */
+const KUSTOMIZE_VERSION = "v5.7.1";
+const API_PORT = 8443;
+
+/** `kubectl version`. */
+export const versionCommand: Command = {
+  name: "version",
+  short: "Print the client and server version information",
+  usage: "[flags]",
+  flags: [{ name: "client", type: "bool" }],
+  run: function* ({ s, flags }: Invocation): Proc<number> {
+    const server = flags.bool("client") ? {} : { server: KUBERNETES_VERSION };
+    s.out(versionText({ client: KUBERNETES_VERSION, kustomize: KUSTOMIZE_VERSION, ...server }));
+    return 0;
+  },
+};
+
+/** `kubectl api-resources`. */
+export const apiResourcesCommand: Command = {
+  name: "api-resources",
+  short: "Print the supported API resources on the server",
+  usage: "[flags]",
+  flags: [OUTPUT_FLAG, { name: "no-headers", type: "bool" }, { name: "namespaced", type: "bool" }, { name: "api-group", type: "string" }],
+  run: function* ({ s, flags }: Invocation): Proc<number> {
+    let types = RESOURCE_TYPES;
+    if (flags.changed("namespaced")) types = types.filter((t) => t.namespaced === flags.bool("namespaced"));
+    if (flags.changed("api-group")) types = types.filter((t) => t.group === flags.string("api-group"));
+    const output = flags.string("output");
+    if (output === "name") {
+      s.out(types.map((t) => (t.group === "" ? t.plural : `${t.plural}.${t.group}`)).sort().map((n) => `${n}\n`).join(""));
+      return 0;
+    }
+    if (output !== "") throw new Error(`--output ${output} is not available`);
+    s.out(apiResourcesTable(types, { noHeaders: flags.bool("no-headers") }));
+    return 0;
+  },
+};
+
+/** `kubectl config current-context|get-contexts|view`: the one context minikube writes. */
+export const configCommand: Command = {
+  name: "config",
+  short: "Modify kubeconfig files",
+  usage: "SUBCOMMAND",
+  subcommands: [
+    {
+      name: "current-context",
+      short: "Display the current-context",
+      usage: "[flags]",
+      run: function* ({ s }: Invocation): Proc<number> {
+        s.out(`${CONTEXT_NAME}\n`);
+        return 0;
+      },
+    },
+    {
+      name: "get-contexts",
+      short: "Describe one or many contexts",
+      usage: "[(-o|--output=)name)]",
+      run: function* ({ s }: Invocation): Proc<number> {
+        const w = tableWriter();
+        w.write("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n");
+        w.write(`*\t${CONTEXT_NAME}\t${CONTEXT_NAME}\t${CONTEXT_NAME}\tdefault\n`);
+        s.out(w.flush());
+        return 0;
+      },
+    },
+  ],
+};
+
+/** `kubectl cluster-info`: the API server, then the cluster services of kube-system. */
+export const clusterInfoCommand: Command = {
+  name: "cluster-info",
+  short: "Display cluster information",
+  usage: "[flags]",
+  run: function* ({ s }: Invocation): Proc<number> {
+    const server = `https://${controlPlaneHost(s.cluster).ip ?? ""}:${API_PORT}`;
+    s.out(`Kubernetes control plane is running at ${server}\n`);
+    for (const svc of s.list<Service>("Service", "kube-system")) {
+      if (svc.metadata.labels?.["kubernetes.io/cluster-service"] !== "true") continue;
+      const port = svc.spec.ports?.[0];
+      const scheme = port !== undefined && (port.name === "https" || port.port === 443) ? "https:" : "";
+      const target = port === undefined ? svc.metadata.name! : `${scheme}${svc.metadata.name}:${port.name ?? ""}`;
+      const title = svc.metadata.labels["kubernetes.io/name"] ?? svc.metadata.name!;
+      s.out(`${title} is running at ${server}/api/v1/namespaces/kube-system/services/${target}/proxy\n`);
+    }
+    s.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
+    return 0;
+  },
+};

@@ -1,0 +1,167 @@
+import type { Proc } from "@ksim/sim";
+import type { Cluster } from "../../cluster.js";
+import type { Executable, ProcessContext } from "../../runtime/process.js";
+import { applyCommand } from "./apply.js";
+import type { Command } from "./command.js";
+import { createCommand } from "./create.js";
+import { deleteCommand } from "./delete.js";
+import { describeCommand } from "./describe.js";
+import { editCommand } from "./edit.js";
+import { errorReport } from "./errors.js";
+import { execCommand } from "./exec.js";
+import { FlagError, HelpRequested, parseFlags, type FlagSpec } from "./flags.js";
+import { getCommand } from "./get.js";
+import { commandHelp, rootHelp, suggestions } from "./help.js";
+import { apiResourcesCommand, clusterInfoCommand, configCommand, versionCommand } from "./info.js";
+import { logsCommand } from "./logs.js";
+import { annotateCommand, labelCommand } from "./metadata.js";
+import { cordonCommand, drainCommand, uncordonCommand } from "./nodes.js";
+import { patchCommand } from "./patch.js";
+import { parseRequestTimeout } from "./durations.js";
+import { rolloutCommand } from "./rollout.js";
+import { runCommand } from "./run.js";
+import { scaleCommand } from "./scale.js";
+import { Session, type KubectlOptions } from "./session.js";
+import { waitCommand } from "./wait.js";
+
+/**
+ * The `kubectl` program: global flags, finding the (sub)command as cobra does, its flags, and
+ * cmdutil.CheckErr's printing of whatever error it ends with.
+ */
+const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  { name: "namespace", short: "n", type: "string" },
+  { name: "request-timeout", type: "string" },
+  { name: "v", short: "v", type: "string" },
+  { name: "context", type: "string" },
+  { name: "cluster", type: "string" },
+  { name: "user", type: "string" },
+  { name: "kubeconfig", type: "string" },
+  { name: "server", short: "s", type: "string" },
+  { name: "token", type: "string" },
+  { name: "as", type: "string" },
+  { name: "as-group", type: "stringArray" },
+  { name: "insecure-skip-tls-verify", type: "bool" },
+  { name: "match-server-version", type: "bool" },
+  { name: "warnings-as-errors", type: "bool" },
+  { name: "cache-dir", type: "string" },
+];
+
+const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
+  ["Basic Commands (Beginner)", [createCommand, runCommand]],
+  ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
+  ["Deploy Commands", [rolloutCommand, scaleCommand]],
+  ["Cluster Management Commands", [clusterInfoCommand, cordonCommand, uncordonCommand, drainCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, execCommand]],
+  ["Advanced Commands", [applyCommand, patchCommand, waitCommand]],
+  ["Settings Commands", [labelCommand, annotateCommand]],
+  ["Other Commands", [apiResourcesCommand, configCommand, versionCommand]],
+];
+
+const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
+
+/** kubectl's commands ksim does not model: named as such rather than "unknown". */
+const UNSUPPORTED = new Set([
+  "alpha", "api-versions", "attach", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "events", "explain",
+  "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace", "set", "taint", "top",
+]);
+
+export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {
+  return function* kubectl(ctx: ProcessContext): Proc<number> {
+    try {
+      return yield* dispatch(ctx, cluster, options, ctx.argv.slice(1));
+    } catch (e) {
+      const { text, code } = errorReport(e);
+      ctx.stderr.write(text);
+      return code;
+    }
+  };
+}
+
+function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOptions, argv: readonly string[]): Proc<number> {
+  let rest = [...argv];
+  let path = "kubectl";
+  let command: Command | undefined;
+  let candidates = COMMANDS;
+  for (;;) {
+    const at = firstWord(rest, [...GLOBAL_FLAGS, ...(command?.flags ?? [])]);
+    if (at < 0 || (command !== undefined && command.subcommands === undefined)) break;
+    const word = rest[at]!;
+    if (command === undefined && word === "help") {
+      return showHelp(ctx, rest.slice(at + 1));
+    }
+    const found = candidates.find((c) => c.name === word || (c.aliases ?? []).includes(word));
+    if (found === undefined) {
+      if (command?.run !== undefined) break;
+      if (command === undefined && UNSUPPORTED.has(word)) throw new Error(`"kubectl ${word}" is not available in ksim`);
+      const hints = suggestions(word, candidates);
+      throw new Error(`unknown command ${JSON.stringify(word)} for ${JSON.stringify(path)}${hints.length > 0 ? `\n\nDid you mean this?\n${hints.map((h) => `\t${h}\n`).join("")}` : ""}`);
+    }
+    rest = [...rest.slice(0, at), ...rest.slice(at + 1)];
+    command = found;
+    path = `${path} ${found.name}`;
+    candidates = found.subcommands ?? [];
+  }
+  if (command === undefined) {
+    // `kubectl`, `kubectl --help`, `kubectl -n x`: the overview (flags still have to parse).
+    parseOrHelp(rest, GLOBAL_FLAGS, path);
+    ctx.stdout.write(rootHelp(GROUPS));
+    return 0;
+  }
+  const parsed = parseOrHelp(rest, [...GLOBAL_FLAGS, ...(command.flags ?? [])], path);
+  if (parsed === undefined) {
+    ctx.stdout.write(commandHelp(path, command));
+    return 0;
+  }
+  if (command.run === undefined) {
+    // A command group without its subcommand (DefaultSubCommandRun): help on stderr, exit 1.
+    ctx.stderr.write(commandHelp(path, command));
+    return 1;
+  }
+  const missing = (command.required ?? []).filter((f) => !parsed.flags.changed(f));
+  if (missing.length > 0) throw new Error(`required flag(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not set`);
+  const namespace = parsed.flags.string("namespace");
+  const session = new Session(ctx, cluster, options, namespace || "default", namespace !== "", parseRequestTimeout(parsed.flags.string("request-timeout", "0")));
+  return yield* command.run({ s: session, flags: parsed.flags, args: parsed.args, argsLenAtDash: parsed.argsLenAtDash, path });
+}
+
+/** The parsed flags, undefined for `--help`; flag errors in cobra's words. */
+function parseOrHelp(argv: readonly string[], specs: readonly FlagSpec[], path: string) {
+  try {
+    return parseFlags(argv, specs);
+  } catch (e) {
+    if (e instanceof HelpRequested) return undefined;
+    if (e instanceof FlagError) throw new Error(`${e.message}\nSee '${path} --help' for usage.`);
+    throw e;
+  }
+}
+
+/** The index of the first argument that is neither a flag nor a flag's value, -1 if none (stops at `--`). */
+function firstWord(argv: readonly string[], specs: readonly FlagSpec[]): number {
+  const takesValue = (spec: FlagSpec | undefined) => spec !== undefined && spec.type !== "bool" && spec.noValue === undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i]!;
+    if (s === "--") return -1;
+    if (s.startsWith("--")) {
+      if (!s.includes("=") && takesValue(specs.find((f) => f.name === s.slice(2)))) i++;
+    } else if (s.startsWith("-") && s.length > 1) {
+      if (s.length === 2 && takesValue(specs.find((f) => f.short === s[1]))) i++;
+    } else return i;
+  }
+  return -1;
+}
+
+/** `kubectl help [command…]`. */
+function showHelp(ctx: ProcessContext, words: readonly string[]): number {
+  let path = "kubectl";
+  let command: Command | undefined;
+  let candidates = COMMANDS;
+  for (const w of words) {
+    const found = candidates.find((c) => c.name === w || (c.aliases ?? []).includes(w));
+    if (found === undefined) break;
+    command = found;
+    path = `${path} ${found.name}`;
+    candidates = found.subcommands ?? [];
+  }
+  ctx.stdout.write(command === undefined ? rootHelp(GROUPS) : commandHelp(path, command));
+  return 0;
+}

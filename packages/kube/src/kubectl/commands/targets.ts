@@ -1,0 +1,184 @@
+import { notFound } from "../../api/errors.js";
+import { fieldSelectorMatches, parseFieldSelector, parseSelector, selectorMatches, type FieldRequirement, type Selector } from "../../api/labels.js";
+import { groupResource, resolveResource, typeForObject, type ResourceType } from "../../api/resources.js";
+import type { KubeObject } from "../../api/types.js";
+import { StatusError, toStatus, withSource } from "./errors.js";
+import type { SourcedObject } from "./sources.js";
+import type { Session } from "./session.js";
+
+/**
+ * The resource builder of kubectl (cli-runtime resource.Builder) for what commands are pointed
+ * at: `TYPE[,TYPE…] [NAME…]`, `TYPE/NAME…`, label and field selectors, `--all`, and objects read
+ * from `-f`/`-k`, resolved to live objects with kubectl's errors for bad combinations.
+ */
+export interface Target {
+  readonly type: ResourceType;
+  /** Undefined for cluster-scoped resources. */
+  readonly namespace: string | undefined;
+  readonly name: string;
+  /** The live object (for `-f`, fetched by the manifest's name). */
+  readonly object: KubeObject;
+  /** The `-f` source it was named in. */
+  readonly source?: string;
+}
+
+export interface Section {
+  readonly type: ResourceType;
+  readonly targets: Target[];
+}
+
+export interface Selection {
+  /** Per requested type (consecutive requests of one type merged), in request order. */
+  readonly sections: Section[];
+  /** NotFound and the like: reported after what was found, as ContinueOnError does. */
+  readonly errors: unknown[];
+  /** One name asked for: `-o yaml` prints the object rather than a List. */
+  readonly singleItem: boolean;
+}
+
+export interface SelectRequest {
+  readonly args: readonly string[];
+  readonly selector?: string;
+  readonly fieldSelector?: string;
+  /** `--all`: every object of the types. */
+  readonly all?: boolean;
+  readonly allNamespaces?: boolean;
+  /** A bare type lists everything (`get pods`); otherwise it needs names or a selector (`delete pods`). */
+  readonly typeAloneListsAll?: boolean;
+  /** Objects from `-f`/`-k`: the live objects with their names are selected. */
+  readonly sourced?: readonly SourcedObject[];
+  /**
+   * For commands that act on `-f` objects without reading them first (delete): a missing one is
+   * reported as the failed action on its source (`error when deleting "web.yaml": …`).
+   */
+  readonly missingVerb?: string;
+}
+
+const MISSING_RESOURCE =
+  "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+export function flatten(selection: Selection): Target[] {
+  return selection.sections.flatMap((s) => s.targets);
+}
+
+/** The namespace a manifest's object goes to, checked against an explicit `-n` (RequireNamespace). */
+export function namespaceFor(s: Session, type: ResourceType, object: KubeObject): string | undefined {
+  if (!type.namespaced) return undefined;
+  const ns = object.metadata.namespace;
+  if (ns === undefined || ns === "") return s.namespace;
+  if (s.explicitNamespace && ns !== s.namespace) {
+    throw new Error(`the namespace from the provided object ${JSON.stringify(ns)} does not match the namespace ${JSON.stringify(s.namespace)}. You must pass '--namespace=${ns}' to perform this operation.`);
+  }
+  return ns;
+}
+
+/** The type a manifest's apiVersion and kind map to (loadManifests has already refused others). */
+export function typeOf(object: KubeObject): ResourceType {
+  const type = typeForObject(object.apiVersion, object.kind);
+  if (type === undefined) throw new Error(`no matches for kind ${JSON.stringify(object.kind)} in version ${JSON.stringify(object.apiVersion)}`);
+  return type;
+}
+
+export function select(s: Session, req: SelectRequest): Selection {
+  const sections: Section[] = [];
+  const errors: unknown[] = [];
+  const add = (type: ResourceType, target: Target | undefined) => {
+    const last = sections[sections.length - 1];
+    const section = last !== undefined && last.type === type ? last : { type, targets: [] };
+    if (section !== last) sections.push(section);
+    if (target !== undefined) section.targets.push(target);
+  };
+  const fetch = (type: ResourceType, namespace: string | undefined, name: string, source?: string) => {
+    const object = s.api.get(type.kind, namespace, name);
+    if (object === undefined) {
+      const status = toStatus(notFound(groupResource(type), name));
+      errors.push(req.missingVerb === undefined ? status : withSource(req.missingVerb, source, status));
+      add(type, undefined);
+    } else add(type, { type, namespace, name, object, ...(source !== undefined ? { source } : {}) });
+  };
+
+  if (req.sourced !== undefined) {
+    if (req.args.length > 0) throw new Error("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well");
+    for (const { object, source } of req.sourced) {
+      const type = typeOf(object);
+      fetch(type, namespaceFor(s, type, object), object.metadata.name ?? "", source);
+    }
+    return { sections, errors, singleItem: req.sourced.length === 1 };
+  }
+
+  const slashes = req.args.filter((a) => a.includes("/")).length;
+  if (slashes > 0) {
+    if (slashes !== req.args.length) {
+      throw new Error(
+        "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+      );
+    }
+    if (hasSelector(req)) throw new Error("selectors and the all flag cannot be used when passing resource/name arguments");
+    const tuples = req.args.map((a) => {
+      const slash = a.indexOf("/");
+      const types = resolveResource(a.slice(0, slash));
+      if (types.length !== 1 || a.slice(slash + 1) === "") throw new Error(`arguments in resource/name form must have a single resource and name`);
+      return { type: types[0]!, name: a.slice(slash + 1) };
+    });
+    for (const { type, name } of tuples) fetch(type, targetNamespace(s, type, req, true), name);
+    return { sections, errors, singleItem: tuples.length === 1 };
+  }
+
+  if (req.args.length === 0) throw new Error(MISSING_RESOURCE);
+  const types = dedupe(req.args[0]!.split(",").filter((t) => t !== "").flatMap((t) => resolveResource(t)));
+  const names = req.args.slice(1);
+  if (names.length > 0) {
+    if (hasSelector(req)) throw new Error("name cannot be provided when a selector is specified");
+    if (types.length > 1) throw new Error("you must provide a resource and a resource name together");
+    const type = types[0]!;
+    for (const name of names) fetch(type, targetNamespace(s, type, req, true), name);
+    return { sections, errors, singleItem: names.length === 1 };
+  }
+  if (!hasSelector(req) && !req.typeAloneListsAll) throw new Error("resource(s) were provided, but no name was specified");
+  const labels = parseLabels(req.selector);
+  for (const type of types) {
+    const fields = parseFields(req.fieldSelector, type);
+    add(type, undefined);
+    for (const object of s.list(type.kind, targetNamespace(s, type, req, false))) {
+      if (!selectorMatches(labels, object.metadata.labels) || !fieldSelectorMatches(fields, object)) continue;
+      add(type, { type, namespace: object.metadata.namespace, name: object.metadata.name ?? "", object });
+    }
+  }
+  return { sections, errors, singleItem: false };
+}
+
+function hasSelector(req: SelectRequest): boolean {
+  return (req.selector ?? "") !== "" || (req.fieldSelector ?? "") !== "" || req.all === true;
+}
+
+function targetNamespace(s: Session, type: ResourceType, req: SelectRequest, byName: boolean): string | undefined {
+  if (!type.namespaced) return undefined;
+  if (req.allNamespaces) {
+    if (byName) throw new Error("a resource cannot be retrieved by name across all namespaces");
+    return undefined;
+  }
+  return s.namespace;
+}
+
+function dedupe(types: ResourceType[]): ResourceType[] {
+  return types.filter((t, i) => types.indexOf(t) === i);
+}
+
+/** The label selector, parsed as the API server parses it (a BadRequest when it does not parse). */
+export function parseLabels(selector: string | undefined): Selector {
+  try {
+    return parseSelector(selector ?? "");
+  } catch (e) {
+    throw new StatusError("BadRequest", (e as Error).message);
+  }
+}
+
+/** The field selector for one type, parsed as the API server does for it. */
+export function parseFields(selector: string | undefined, type: ResourceType): FieldRequirement[] {
+  if ((selector ?? "") === "") return [];
+  try {
+    return parseFieldSelector(selector!, type.kind);
+  } catch (e) {
+    throw new StatusError("BadRequest", (e as Error).message);
+  }
+}

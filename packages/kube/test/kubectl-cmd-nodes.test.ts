@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import type { Node, Pod } from "../src/api/types.js";
+import { kubectlWorld } from "./kubectl-cmd-helpers.js";
+
+/** The ZooKeeper tutorial's shape with nginx: three pods on different nodes, at most one unavailable. */
+const MANIFEST = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  clusterIP: None
+  selector:
+    app: web
+  ports:
+  - port: 80
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web-pdb
+spec:
+  selector:
+    matchLabels:
+      app: web
+  maxUnavailable: 1
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - labelSelector:
+              matchExpressions:
+              - key: app
+                operator: In
+                values: [web]
+            topologyKey: kubernetes.io/hostname
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.8
+`;
+
+function budgetWorld() {
+  const world = kubectlWorld({ seed: 3, nodes: 4 });
+  const applied = world.term.run(`cat > web.yaml <<'EOF'\n${MANIFEST}EOF\nkubectl apply -f web.yaml && kubectl rollout status sts/web >/dev/null`);
+  expect(applied).toEqual({ status: 0, output: "service/web created\npoddisruptionbudget.policy/web-pdb created\nstatefulset.apps/web created\n" });
+  const nodeOf = (pod: string) => world.term.run(`kubectl get pod ${pod} --template {{.spec.nodeName}}`).output;
+  return { ...world, nodeOf };
+}
+
+describe("kubectl cordon, uncordon and drain", () => {
+  it("cordons once, says so the second time, and uncordons", () => {
+    const { term, cluster } = kubectlWorld({ seed: 3 });
+    expect(term.run("kubectl cordon node-1; kubectl cordon node-1")).toEqual({ status: 0, output: "node/node-1 cordoned\nnode/node-1 already cordoned\n" });
+    expect(cluster.api.get<Node>("Node", undefined, "node-1")!.spec.unschedulable).toBe(true);
+    expect(term.run("kubectl get nodes node-1").output).toMatch(/^NAME     STATUS                     ROLES    AGE   VERSION\nnode-1   Ready,SchedulingDisabled   <none>   \d+s +v1.35.0\n$/);
+    expect(term.run("kubectl uncordon node-1; kubectl uncordon node-1")).toEqual({ status: 0, output: "node/node-1 uncordoned\nnode/node-1 already uncordoned\n" });
+    expect(cluster.api.get<Node>("Node", undefined, "node-1")!.spec.unschedulable).toBeUndefined();
+    expect(term.run("kubectl cordon nope")).toEqual({ status: 1, output: 'Error from server (NotFound): nodes "nope" not found\n' });
+    expect(term.run("kubectl drain")).toEqual({ status: 1, output: "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n" });
+  });
+
+  it("evicts within the budget, retries every 5 s while it refuses, times out, and succeeds after an uncordon", () => {
+    const { term, cluster, nodeOf } = budgetWorld();
+    const first = nodeOf("web-0");
+    expect(term.run(`kubectl get pdb web-pdb`).output).toMatch(/^NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\nweb-pdb   N\/A             1                 1                     \d+s\n$/);
+    expect(term.run(`kubectl drain ${first} --ignore-daemonsets --force --delete-emptydir-data`)).toEqual({
+      status: 0,
+      output: `node/${first} cordoned\nevicting pod default/web-0\npod/web-0 evicted\nnode/${first} drained\n`,
+    });
+    term.run("kubectl rollout status sts/web");
+    // web-1 is evicted too; with two nodes cordoned its replacement has nowhere to go.
+    const second = nodeOf("web-1");
+    expect(term.run(`kubectl drain ${second} --ignore-daemonsets --force --delete-emptydir-data`).status).toBe(0);
+    cluster.run(10_000);
+    expect(cluster.api.get<Pod>("Pod", "default", "web-1")!.status!.phase).toBe("Pending");
+
+    const third = nodeOf("web-2");
+    const start = cluster.sim.now;
+    const refused = term.run(`kubectl drain ${third} --ignore-daemonsets --force --delete-emptydir-data --timeout=30s`);
+    const retry = `evicting pod default/web-2\nerror when evicting pods/"web-2" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.\n`;
+    expect(refused).toEqual({
+      status: 1,
+      output:
+        `node/${third} cordoned\n` +
+        retry.repeat(6) +
+        "evicting pod default/web-2\n" +
+        `There are pending pods in node "${third}" when an error occurred: error when evicting pods/"web-2" -n "default": global timeout reached: 30s\npod/web-2\n` +
+        `error: unable to drain node "${third}" due to error: error when evicting pods/"web-2" -n "default": global timeout reached: 30s, continuing command...\n` +
+        `There are pending nodes to be drained:\n ${third}\n` +
+        `error: error when evicting pods/"web-2" -n "default": global timeout reached: 30s\n`,
+    });
+    expect(cluster.sim.now - start).toBe(30_000);
+
+    expect(term.run(`kubectl uncordon ${first}`).output).toBe(`node/${first} uncordoned\n`);
+    term.run("kubectl rollout status sts/web");
+    expect(term.run(`kubectl drain ${third} --ignore-daemonsets --force --delete-emptydir-data`)).toEqual({
+      status: 0,
+      output: `node/${third} already cordoned\nevicting pod default/web-2\npod/web-2 evicted\nnode/${third} drained\n`,
+    });
+  });
+
+  it("refuses pods without a controller unless forced, and says what --force deletes", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    term.run("kubectl run lone --image=registry.k8s.io/nginx-slim:0.8 && kubectl wait --for=condition=Ready pod/lone");
+    const node = term.run("kubectl get pod lone -o jsonpath='{.spec.nodeName}'").output;
+    expect(term.run(`kubectl drain ${node} --dry-run=client`)).toEqual({
+      status: 1,
+      output:
+        `node/${node} cordoned (dry run)\n` +
+        `error: unable to drain node "${node}" due to error: cannot delete Pods that declare no controller (use --force to override): default/lone, continuing command...\n` +
+        `There are pending nodes to be drained:\n ${node}\n` +
+        "error: cannot delete Pods that declare no controller (use --force to override): default/lone\n",
+    });
+    expect(term.run(`kubectl drain ${node} --force`)).toEqual({
+      status: 0,
+      output: `node/${node} cordoned\nWarning: deleting Pods that declare no controller: default/lone\nevicting pod default/lone\npod/lone evicted\nnode/${node} drained\n`,
+    });
+  });
+});

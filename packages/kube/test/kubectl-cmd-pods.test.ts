@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import type { Pod, Service, StatefulSet } from "../src/api/types.js";
+import { EXAMPLE_FILES } from "../src/examples/index.js";
+import { kubectlWorld } from "./kubectl-cmd-helpers.js";
+
+function webWorld() {
+  const world = kubectlWorld({ seed: 11 });
+  expect(world.term.run("kubectl apply -f https://k8s.io/examples/application/web/web.yaml && kubectl rollout status sts/web").status).toBe(0);
+  return world;
+}
+
+describe("kubectl exec", () => {
+  it("runs commands in the containers with kubectl's streams, stdin with -i, and the remote exit code", () => {
+    const { term } = webWorld();
+    expect(term.run(`for i in 0 1; do kubectl exec "web-$i" -- sh -c 'hostname'; done`)).toEqual({ status: 0, output: "web-0\nweb-1\n" });
+    term.run(`for i in 0 1; do kubectl exec "web-$i" -- sh -c 'echo "$(hostname)" > /usr/share/nginx/html/index.html'; done`);
+    // Without a terminal on kubectl's stdin, -t is dropped with kubectl's notice.
+    expect(term.run("kubectl exec -i -t web-1 -- curl http://localhost/")).toEqual({
+      status: 0,
+      output: "Unable to use a TTY - input is not a terminal or the right kind of file\nweb-1\n",
+    });
+    expect(term.run("echo from-stdin | kubectl exec -i web-0 -- cat").output).toBe("from-stdin\n");
+    expect(term.run("echo ignored | kubectl exec web-0 -- cat").output).toBe("");
+    expect(term.split("kubectl exec web-0 -- sh -c 'echo out; echo err >&2; exit 3'")).toEqual({ status: 3, stdout: "out\n", stderr: "err\ncommand terminated with exit code 3\n" });
+    expect(term.run("kubectl exec sts/web -- hostname").output).toBe("web-0\n");
+  });
+
+  it("warns about the form without -- and still runs it", () => {
+    const { term } = webWorld();
+    expect(term.split("kubectl exec web-1 hostname")).toEqual({
+      status: 0,
+      stdout: "web-1\n",
+      stderr: "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n",
+    });
+  });
+
+  it("reports missing pods, containers and commands, and a node it cannot reach", () => {
+    const { term, cluster } = webWorld();
+    expect(term.run("kubectl exec nope -- ls")).toEqual({ status: 1, output: 'Error from server (NotFound): pods "nope" not found\n' });
+    expect(term.run("kubectl exec web-0 -c nope -- ls")).toEqual({ status: 1, output: 'error: unable to upgrade connection: container not found ("nope")\n' });
+    expect(term.run("kubectl exec web-0 -- nosuch").output).toMatch(
+      /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/,
+    );
+    expect(term.run("kubectl exec web-0").output).toBe("error: you must specify at least one command for the container\nSee 'kubectl exec -h' for help and examples\n");
+    const node = cluster.api.get<Pod>("Pod", "default", "web-0")!.spec.nodeName!;
+    const ip = cluster.kubelets.get(node)!.nodeIp;
+    cluster.crashNode(node);
+    const start = cluster.sim.now;
+    expect(term.run("kubectl exec web-0 -- hostname")).toEqual({ status: 1, output: `Error from server: error dialing backend: dial tcp ${ip}:10250: i/o timeout\n` });
+    expect(cluster.sim.now - start).toBe(30_000);
+    expect(term.run("kubectl logs web-0").output).toBe(`Error from server: Get "https://${ip}:10250/containerLogs/default/web-0/nginx": dial tcp ${ip}:10250: i/o timeout\n`);
+  });
+});
+
+describe("kubectl logs", () => {
+  it("prints the tail of a container's log, with timestamps on request, and follows it until the timeout", () => {
+    const { term, cluster } = webWorld();
+    term.run("kubectl exec web-0 -- sh -c 'echo web-0 > /usr/share/nginx/html/index.html'; for i in 1 2 3; do kubectl exec web-0 -- curl -s http://localhost/ >/dev/null; done");
+    const last = term.run("kubectl logs web-0 --tail 1").output;
+    expect(last).toMatch(/^127\.0\.0\.1 - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 6 "-" "curl\/7\.88\.1"\n$/);
+    expect(term.run("kubectl logs web-0 --tail=3").output.split("\n")).toHaveLength(4);
+    const stamped = term.run("kubectl logs web-0 --tail 1 --timestamps").output;
+    expect(stamped).toMatch(/^2024-01-01T00:00:\d\d(\.\d*[1-9])?Z 127\.0\.0\.1 /);
+    expect(stamped.slice(stamped.indexOf(" ") + 1)).toBe(last);
+    const start = cluster.sim.now;
+    const followed = term.run("(sleep 2; kubectl exec web-0 -- curl -s http://localhost/ >/dev/null) & kubectl logs -f web-0 --tail 0 --request-timeout=5s");
+    expect(followed.output).toMatch(/^127\.0\.0\.1 - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 6 "-" "curl\/7\.88\.1"\n$/);
+    expect(cluster.sim.now - start).toBe(5000);
+  });
+
+  it("gives the kubelet's and kubectl's errors", () => {
+    const { term } = webWorld();
+    expect(term.run("kubectl logs web-0 --previous")).toEqual({ status: 1, output: 'Error from server (BadRequest): previous terminated container "nginx" in pod "web-0" not found\n' });
+    expect(term.run("kubectl logs web-0 -c nope")).toEqual({ status: 1, output: "error: container nope is not valid for pod web-0\n" });
+    expect(term.run("kubectl logs")).toEqual({
+      status: 1,
+      output: "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
+    });
+  });
+});
+
+describe("kubectl run", () => {
+  it("runs busybox nslookup attached, removes the pod, and exits with the command's status", () => {
+    const { term, cluster } = webWorld();
+    const ip = cluster.api.get<Pod>("Pod", "default", "web-0")!.status!.podIP!;
+    const run = term.run("kubectl run -i --rm --restart=Never dns-test --image=busybox:1.28 -- nslookup web-0.nginx");
+    expect(run).toEqual({
+      status: 0,
+      output: `Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: ${ip} web-0.nginx.default.svc.cluster.local\npod "dns-test" deleted\n`,
+    });
+    expect(cluster.api.get("Pod", "default", "dns-test")).toBeUndefined();
+    expect(term.run("kubectl run -i --restart=Never fail --image=busybox:1.28 -- sh -c 'exit 3'")).toEqual({ status: 3, output: "pod default/fail terminated (Error)\n" });
+  });
+
+  it("creates a pod without -i, and refuses --rm without attaching", () => {
+    const { term, cluster } = kubectlWorld({ seed: 11 });
+    expect(term.run("kubectl run nginx --image=registry.k8s.io/nginx-slim:0.8 --labels=app=web -- -g 'daemon off;'")).toEqual({ status: 0, output: "pod/nginx created\n" });
+    const pod = cluster.api.get<Pod>("Pod", "default", "nginx")!;
+    expect(pod.metadata.labels).toEqual({ app: "web" });
+    expect(pod.spec.containers[0]).toMatchObject({ name: "nginx", image: "registry.k8s.io/nginx-slim:0.8", args: ["-g", "daemon off;"] });
+    expect(term.run("kubectl run x --image=busybox --rm").output).toBe("error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples\n");
+    expect(term.run("kubectl run x").output).toBe('error: required flag(s) "image" not set\n');
+    expect(term.run("kubectl run --image=busybox --dry-run=client -o yaml dry").output).toBe(
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    run: dry\n  name: dry\nspec:\n  containers:\n  - image: busybox\n    name: dry\n    resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n",
+    );
+    expect(term.run("kubectl create deployment web --image=nginx:1.25 --dry-run=client -o yaml").output).toBe(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - image: nginx:1.25\n        name: nginx\n        resources: {}\nstatus: {}\n",
+    );
+    expect(term.run("kubectl create deployment web --image=nginx:1.25 && kubectl get deploy web -o jsonpath='{.metadata.namespace}'").output).toBe("deployment.apps/web created\ndefault");
+  });
+});
+
+describe("kubectl edit", () => {
+  it("edits through KUBE_EDITOR, cancels an edit that changes nothing, and reopens an invalid one", () => {
+    const { term, cluster } = webWorld();
+    term.run(`printf '#!/bin/sh\\ncp "$1" /root/seen\\n' > /root/keep.sh && chmod +x /root/keep.sh`);
+    expect(term.split("KUBE_EDITOR=/root/keep.sh kubectl edit sts web")).toEqual({ status: 0, stdout: "", stderr: "Edit cancelled, no changes made.\n" });
+    const seen = term.run("cat /root/seen").output;
+    expect(seen.startsWith("# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\napiVersion: apps/v1\nkind: StatefulSet\n")).toBe(true);
+    expect(term.run(`KUBE_EDITOR="sed -i 's/replicas: 2/replicas: 3/'" kubectl edit statefulset web`)).toEqual({ status: 0, output: "statefulset.apps/web edited\n" });
+    expect(cluster.api.get<StatefulSet>("StatefulSet", "default", "web")!.spec.replicas).toBe(3);
+    const invalid = term.run(`KUBE_EDITOR="sed -i 's/replicas: 3/replicas: -1/'" kubectl edit sts web`);
+    expect(invalid.status).toBe(1);
+    expect(invalid.output).toMatch(/^error: statefulsets\.apps "web" is invalid\nA copy of your changes has been stored to "\/tmp\/kubectl-edit-\d+\.yaml"\nerror: Edit cancelled, no valid changes were saved\.\n$/);
+    const kept = /"(\/tmp\/kubectl-edit-\d+\.yaml)"/.exec(invalid.output)![1]!;
+    expect(term.run(`head -7 ${kept}`).output).toBe(
+      "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n# statefulsets.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n#\n",
+    );
+    expect(term.run("EDITOR=no-such-editor kubectl edit sts web")).toEqual({ status: 1, output: 'error: unable to launch the editor "no-such-editor"\n' });
+  });
+});
+
+describe("kubectl apply -k and minikube service", () => {
+  it("applies the WordPress kustomization with its hashed secret and shows the NodePort URL", () => {
+    const { term, cluster } = kubectlWorld({ seed: 11 });
+    const files = `cat > mysql-deployment.yaml <<'YAML'\n${EXAMPLE_FILES["application/wordpress/mysql-deployment.yaml"]}YAML\ncat > wordpress-deployment.yaml <<'YAML'\n${EXAMPLE_FILES["application/wordpress/wordpress-deployment.yaml"]}YAML\n`;
+    const setup = `${files}cat <<EOF >./kustomization.yaml
+secretGenerator:
+- name: mysql-pass
+  literals:
+  - password=YOUR_PASSWORD
+EOF
+cat <<EOF >>./kustomization.yaml
+resources:
+  - mysql-deployment.yaml
+  - wordpress-deployment.yaml
+EOF
+kubectl apply -k ./`;
+    expect(term.run(setup)).toEqual({
+      status: 0,
+      output:
+        "secret/mysql-pass-c57bb4t7mf created\nservice/wordpress created\nservice/wordpress-mysql created\npersistentvolumeclaim/mysql-pv-claim created\npersistentvolumeclaim/wp-pv-claim created\ndeployment.apps/wordpress created\ndeployment.apps/wordpress-mysql created\n",
+    });
+    expect(term.run("kubectl get secrets").output).toBe("NAME                    TYPE     DATA   AGE\nmysql-pass-c57bb4t7mf   Opaque   1      0s\n");
+    const nodePort = cluster.api.get<Service>("Service", "default", "wordpress")!.spec.ports![0]!.nodePort;
+    expect(term.run("minikube service wordpress --url")).toEqual({ status: 0, output: `http://192.168.49.2:${nodePort}\n` });
+    expect(term.run("minikube service nope --url").status).toBe(115);
+    expect(term.run("kubectl delete -k ./ --wait=false").output).toBe(
+      'secret "mysql-pass-c57bb4t7mf" deleted\nservice "wordpress" deleted\nservice "wordpress-mysql" deleted\npersistentvolumeclaim "mysql-pv-claim" deleted\npersistentvolumeclaim "wp-pv-claim" deleted\ndeployment.apps "wordpress" deleted\ndeployment.apps "wordpress-mysql" deleted\n',
+    );
+  });
+});

@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import type { Pod, StatefulSet } from "../src/api/types.js";
+import { kubectlWorld, watchRows } from "./kubectl-cmd-helpers.js";
+
+const WEB = "https://k8s.io/examples/application/web/web.yaml";
+
+/** The StatefulSet tutorial's cluster, web.yaml applied and both pods Ready. */
+function webWorld() {
+  const world = kubectlWorld({ seed: 7 });
+  expect(world.term.run(`kubectl apply -f ${WEB} && kubectl rollout status sts/web`).status).toBe(0);
+  return world;
+}
+
+describe("kubectl apply, get and delete on the StatefulSet tutorial", () => {
+  it("creates from the bundled URL, then reports unchanged and configured through the last-applied merge", () => {
+    const { term, cluster } = kubectlWorld({ seed: 7 });
+    expect(term.run(`kubectl apply -f ${WEB}`)).toEqual({ status: 0, output: "service/nginx created\nstatefulset.apps/web created\n" });
+    // The API server defaults the claim templates (volumeMode, status); the list has no merge key,
+    // so kubectl sends it again and says "configured" (kubernetes/kubernetes#66450).
+    expect(term.run(`kubectl apply -f ${WEB}`)).toEqual({ status: 0, output: "service/nginx unchanged\nstatefulset.apps/web configured\n" });
+    const edited = term.run(`cat > web.yaml <<'EOF'
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: "nginx"
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.8
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+EOF
+kubectl apply -f web.yaml --dry-run=server && kubectl apply -f web.yaml`);
+    expect(edited).toEqual({ status: 0, output: "statefulset.apps/web configured (server dry run)\nstatefulset.apps/web configured\n" });
+    expect(cluster.api.get<StatefulSet>("StatefulSet", "default", "web")!.spec.replicas).toBe(3);
+  });
+
+  it("watches pods come up in order, one row per change, as the tutorial's first terminal shows", () => {
+    const { term, cluster } = kubectlWorld({ seed: 7 });
+    const watch = term.background("kubectl get pods --watch -l app=nginx");
+    term.run(`kubectl apply -f ${WEB}`);
+    cluster.run(30_000);
+    const text = watch.text();
+    expect(text.split("\n")[0]).toBe("NAME    READY   STATUS    RESTARTS   AGE");
+    const rows = watchRows(text);
+    // web-1 is created only once web-0 is Running and Ready.
+    expect(rows.indexOf("web-1 0/1 Pending")).toBeGreaterThan(rows.indexOf("web-0 1/1 Running"));
+    expect(new Set(rows)).toEqual(new Set(["web-0 0/1 Pending", "web-0 0/1 ContainerCreating", "web-0 1/1 Running", "web-1 0/1 Pending", "web-1 0/1 ContainerCreating", "web-1 1/1 Running"]));
+    // Rows printed later keep the columns of the header printed first (the widths never shrink).
+    expect(text).toMatch(/\nweb-1   1\/1     Running             0          \d+s\n$/);
+  });
+
+  it("prints tables, single fields and the not-found errors of get", () => {
+    const { term } = webWorld();
+    expect(term.run("kubectl get service nginx").output).toMatch(/^NAME    TYPE        CLUSTER-IP   EXTERNAL-IP   PORT\(S\)   AGE\nnginx   ClusterIP   None         <none>        80\/TCP    \d+s\n$/);
+    expect(term.run("kubectl get statefulset web").output).toMatch(/^NAME   READY   AGE\nweb    2\/2     \d+s\n$/);
+    expect(term.run("for p in 0 1; do kubectl get pod \"web-$p\" --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'; echo; done").output).toBe(
+      "registry.k8s.io/nginx-slim:0.8\nregistry.k8s.io/nginx-slim:0.8\n",
+    );
+    expect(term.run("kubectl get pod web-0 -o=jsonpath='{.spec.hostname}'").output).toBe("web-0");
+    expect(term.run("kubectl get pods,svc -l app=nginx -o name").output).toBe("pod/web-0\npod/web-1\nservice/nginx\n");
+    expect(term.split("kubectl get pods web-0 nope")).toMatchObject({ status: 1, stderr: 'Error from server (NotFound): pods "nope" not found\n' });
+    expect(term.split("kubectl get pods web-0 nope").stdout).toMatch(/^NAME    READY   STATUS    RESTARTS   AGE\nweb-0   1\/1     Running   0          \d+s\n$/);
+    expect(term.split("kubectl get pods -l app=none")).toEqual({ status: 0, stdout: "", stderr: "No resources found in default namespace.\n" });
+    expect(term.split("kubectl get pv -l app=none")).toEqual({ status: 0, stdout: "", stderr: "No resources found\n" });
+    expect(term.split("kubectl get pod nope --ignore-not-found")).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it("ends a foreground watch at --request-timeout, or once the objects have been quiet for a while", () => {
+    const { term, cluster } = webWorld();
+    let start = cluster.sim.now;
+    const timed = term.run("kubectl get pods -l app=nginx -w --request-timeout=5s --output-watch-events");
+    expect(timed.output).toMatch(/^EVENT      NAME    READY   STATUS    RESTARTS   AGE\nADDED      web-0   1\/1     Running   0          \d+s\nADDED      web-1   1\/1     Running   0          \d+s\n$/);
+    expect(cluster.sim.now - start).toBe(5000);
+    start = cluster.sim.now;
+    const quiet = term.run("kubectl get pod web-0 -w -o name");
+    expect(quiet).toEqual({ status: 0, output: "pod/web-0\n" });
+    expect(cluster.sim.now - start).toBe(60_000);
+  });
+
+  it("prints one object bare and several as a List, and describes by name prefix", () => {
+    const { term } = webWorld();
+    expect(term.run("kubectl get pod web-0 -o yaml").output).toMatch(/^apiVersion: v1\nkind: Pod\nmetadata:\n/);
+    expect(term.run("kubectl get pods -o yaml").output).toMatch(/^apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n[^]*\nkind: List\nmetadata:\n  resourceVersion: ""\n$/);
+    expect(term.run("kubectl get all").output).toMatch(/^NAME        READY   STATUS    RESTARTS   AGE\npod\/web-0   1\/1     Running   0          \d+s\npod\/web-1   1\/1     Running   0          \d+s\n\nNAME                 TYPE        CLUSTER-IP/);
+    const described = term.run("kubectl describe pods web").output;
+    expect(described.match(/^Name: {13}web-\d$/gm)).toEqual(["Name:             web-0", "Name:             web-1"]);
+    expect(term.run("kubectl describe sts web").output).toMatch(/^Name:               web\nNamespace:          default\n/);
+  });
+
+  it("deletes by label and waits until the pods are gone; --cascade=orphan leaves the pods running", () => {
+    const { term, cluster } = webWorld();
+    const uid = cluster.api.get<Pod>("Pod", "default", "web-0")!.metadata.uid;
+    expect(term.run("kubectl delete pod -l app=nginx")).toEqual({ status: 0, output: 'pod "web-0" deleted\npod "web-1" deleted\n' });
+    // kubectl returned only once the old pods were gone; the StatefulSet brings them back.
+    expect(cluster.api.get<Pod>("Pod", "default", "web-0")?.metadata.uid).not.toBe(uid);
+    term.run("kubectl rollout status sts/web");
+    expect(term.run("kubectl delete statefulset web --cascade=orphan")).toEqual({ status: 0, output: 'statefulset.apps "web" deleted\n' });
+    expect(cluster.api.get("StatefulSet", "default", "web")).toBeUndefined();
+    expect(term.run("kubectl get pods -l app=nginx -o name").output).toBe("pod/web-0\npod/web-1\n");
+    expect(term.run("kubectl delete pod web-0 && kubectl get pods -l app=nginx -o name").output).toBe('pod "web-0" deleted\npod/web-1\n');
+    expect(term.run(`kubectl apply -f ${WEB}`).output).toBe("service/nginx unchanged\nstatefulset.apps/web created\n");
+    expect(term.run("kubectl delete pods -l app=none").output).toBe("No resources found\n");
+    expect(term.run("kubectl delete pod web-1 --force")).toEqual({
+      status: 0,
+      output: 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod "web-1" force deleted\n',
+    });
+    expect(term.run(`kubectl delete -f ${WEB} && kubectl delete -f ${WEB}`)).toEqual({
+      status: 1,
+      output:
+        'service "nginx" deleted\nstatefulset.apps "web" deleted\n' +
+        `Error from server (NotFound): error when deleting "${WEB}": services "nginx" not found\nError from server (NotFound): error when deleting "${WEB}": statefulsets.apps "web" not found\n`,
+    });
+
+  });
+
+  it("scales with scale and patch, and rollout status follows the pods with a line per change", () => {
+    const { term, cluster } = webWorld();
+    const scaled = term.run("kubectl scale sts web --replicas=5 && kubectl rollout status sts/web");
+    const lines = scaled.output.split("\n");
+    expect(lines[0]).toBe("statefulset.apps/web scaled");
+    expect(lines).toContain("Waiting for 3 pods to be ready...");
+    expect(lines).toContain("Waiting for 1 pods to be ready...");
+    expect(lines[lines.length - 2]).toBe("partitioned roll out complete: 5 new pods have been updated...");
+    expect(term.run(`kubectl patch sts web -p '{"spec":{"replicas":3}}'`).output).toBe("statefulset.apps/web patched\n");
+    expect(term.run(`kubectl patch sts web -p '{"spec":{"replicas":3}}'`).output).toBe("statefulset.apps/web patched (no change)\n");
+    expect(term.run("kubectl scale statefulset/web --replicas=4 --dry-run=client").output).toBe("statefulset.apps/web scaled (dry run)\n");
+    expect(cluster.api.get<StatefulSet>("StatefulSet", "default", "web")!.spec.replicas).toBe(3);
+  });
+
+  it("rolls an image update out in reverse order, then shows and undoes the history", () => {
+    const { term, cluster } = webWorld();
+    const update = term.run(
+      `kubectl patch statefulset web --type='json' -p='[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"gcr.io/google_containers/nginx-slim:0.8"}]' && kubectl rollout status sts/web`,
+    );
+    const lines = update.output.trimEnd().split("\n");
+    expect(lines[0]).toBe("statefulset.apps/web patched");
+    expect(lines).toContain("Waiting for partitioned roll out to finish: 0 out of 2 new pods have been updated...");
+    expect(lines).toContain("Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...");
+    expect(lines).toContain("Waiting for 1 pods to be ready...");
+    expect(lines[lines.length - 1]).toBe("partitioned roll out complete: 2 new pods have been updated...");
+    expect(term.run("kubectl rollout history sts/web").output).toBe("statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+    expect(term.run("kubectl rollout history sts/web --revision=2").output).toContain("statefulset.apps/web with revision #2\nPod Template:\n");
+    expect(term.split("kubectl rollout history sts/web --revision=9")).toMatchObject({ status: 1, stderr: "error: unable to find the specified revision\n" });
+    expect(term.run("kubectl rollout undo sts/web && kubectl rollout status sts/web >/dev/null && kubectl rollout history sts/web").output).toBe(
+      "statefulset.apps/web rolled back\nstatefulset.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n",
+    );
+    expect(cluster.api.get<Pod>("Pod", "default", "web-0")!.spec.containers[0]!.image).toBe("registry.k8s.io/nginx-slim:0.8");
+    expect(term.run("kubectl rollout undo sts/web --to-revision=3").output).toBe("statefulset.apps/web skipped rollback (current template already matches revision 3)\n");
+    expect(term.run("kubectl rollout restart sts/web").output).toBe("statefulset.apps/web restarted\n");
+  });
+
+  it("takes the rolling-update branch of rollout status when RollingUpdate has no rollingUpdate block", () => {
+    const { term, cluster } = webWorld();
+    cluster.api.mutate<StatefulSet>("StatefulSet", "default", "web", (s) => {
+      s.spec.updateStrategy = { type: "RollingUpdate" };
+    });
+    term.run("kubectl rollout status sts/web");
+    const out = term.run(`kubectl patch sts web --type=merge -p '{"spec":{"template":{"metadata":{"labels":{"tier":"web"}}}}}' && kubectl rollout status sts/web`).output;
+    const revision = cluster.api.get<StatefulSet>("StatefulSet", "default", "web")!.status!.updateRevision!;
+    expect(revision).toMatch(/^web-[4-9bcdf]{1,10}$/);
+    const lines = out.trimEnd().split("\n");
+    expect(lines).toContain(`waiting for statefulset rolling update to complete 0 pods at revision ${revision}...`);
+    expect(lines).toContain(`waiting for statefulset rolling update to complete 1 pods at revision ${revision}...`);
+    expect(lines[lines.length - 1]).toBe(`statefulset rolling update complete 2 pods at revision ${revision}...`);
+  });
+});
