@@ -78,6 +78,7 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["while false; do :; done; echo $?", "0\n", 0, "0\n", 0],
   ["echo $(( 08 ))", "dash: 1: arithmetic expression: expecting EOF: \" 08 \"\n", 2, "bash: line 1: 08: value too great for base (error token is \"08\")\n", 1],
   ["echo ${x!}", "dash: 1: Bad substitution\n", 2, "bash: line 1: ${x!}: bad substitution\n", 1],
+  ["v=a; r=v; echo ${!r}", "dash: 1: Bad substitution\n", 2, "a\n", 0],
   ["unset x; echo ${x:?custom message}", "dash: 1: x: custom message\n", 2, "bash: line 1: x: custom message\n", 127],
   ["f() { echo \"$#:$*\"; }; f \"\" \"\"; f", "2: \n0:\n", 0, "2: \n0:\n", 0],
 ];
@@ -123,6 +124,11 @@ function tutorialWorld() {
 }
 
 describe("tutorial command lines", () => {
+  it("walks a bash array by its indices", () => {
+    const r = new Sandbox({ hostname: "vm" }).run(["bash", "-c", 'a=(x "y z" w); for k in "${!a[@]}"; do echo "$k=${a[$k]}"; done; echo ${#a[@]}']);
+    expect(r.stdout).toBe("0=x\n1=y z\n2=w\n3\n");
+  });
+
   it("loops over pods with kubectl exec and sh -c", () => {
     const { host, pods } = tutorialWorld();
     expect(host.run(["bash", "-c", `for i in 0 1; do kubectl exec "web-$i" -- sh -c 'hostname'; done`]).stdout).toBe("web-0\nweb-1\n");

@@ -56,9 +56,11 @@ export class LayeredFs {
   locate(path: string, followLast = true): Located {
     let parts = path.split("/").filter(Boolean);
     let hops = 0;
+    // Grown a component at a time: paths are resolved on every file access, PATH lookup and probe.
+    let prefix = "";
     for (let i = 0; i < parts.length; i++) {
       if (!followLast && i === parts.length - 1) break;
-      const prefix = "/" + parts.slice(0, i + 1).join("/");
+      prefix += "/" + parts[i];
       if (this.mountFor(prefix) !== undefined) continue;
       if (this.hidden(prefix) || this.upper.exists(prefix)) continue;
       const e = this.lower.lookup(prefix);
@@ -73,6 +75,7 @@ export class LayeredFs {
           else norm.push(p);
         }
         parts = norm;
+        prefix = "";
         i = -1;
       }
     }

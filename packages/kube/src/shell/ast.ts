@@ -23,6 +23,8 @@ export interface ParamPart {
   readonly index?: Word;
   /** `${#x}` */
   readonly length?: boolean;
+  /** bash `${!x}` (the variable x names) and `${!a[@]}` (the array's indices). */
+  readonly indirect?: boolean;
   readonly op?: ParamOp;
   /** The text between `${` and `}`, for "bad substitution" messages. */
   readonly source?: string;

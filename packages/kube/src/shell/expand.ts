@@ -288,10 +288,17 @@ export class Expander {
   private *valueOf(part: ParamPart): Proc<Value> {
     const name = part.name;
     if (name === "@" || name === "*") return { kind: "many", values: this.sh.positional, star: name === "*" };
+    if (part.indirect && part.index === undefined) {
+      const target = this.sh.param(name) ?? "";
+      return { kind: "one", value: target === "" ? undefined : this.sh.param(target) };
+    }
     if (part.index !== undefined) {
       const idx = part.index.text.trim();
       const arr = this.sh.getArray(name);
-      if (idx === "@" || idx === "*") return { kind: "many", values: arr ?? [], star: idx === "*" };
+      if (idx === "@" || idx === "*") {
+        const values = part.indirect ? (arr ?? []).map((_, i) => String(i)) : (arr ?? []);
+        return { kind: "many", values, star: idx === "*" };
+      }
       const i = yield* this.arith(part.index);
       const values = arr ?? [];
       return { kind: "one", value: values[i < 0 ? values.length + i : i] };

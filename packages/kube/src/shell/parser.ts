@@ -1037,6 +1037,11 @@ export class Parser {
       length = true;
       this.pos++;
     }
+    let indirect = false;
+    if (this.bash && !length && s[this.pos] === "!" && /[A-Za-z_]/.test(s[this.pos + 1] ?? "")) {
+      indirect = true;
+      this.pos++;
+    }
     let name: string;
     const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$!#@*-])/.exec(s.slice(this.pos, this.pos + 256));
     if (m === null) {
@@ -1053,7 +1058,7 @@ export class Parser {
       index = makeWord(new Parser(text, { bash: true }).readAllParts("arith"), text);
       this.pos = close + 1;
     }
-    const base = { type: "param" as const, name, ...(index !== undefined ? { index } : {}) };
+    const base = { type: "param" as const, name, ...(index !== undefined ? { index } : {}), ...(indirect ? { indirect } : {}) };
     const c = s[this.pos];
     const finish = (part: ParamPart): ParamPart => {
       if (s[this.pos] !== "}") {
