@@ -74,6 +74,8 @@ describe("WordPress on MySQL", () => {
     const home = t.http("/");
     expect(status(home)).toBe(302);
     expect(home.ok && header(home.response.headers, "Location")).toBe("http://wordpress/wp-admin/install.php");
+    // wp_not_installed() sends nocache_headers() before redirecting, so nothing caches the redirect.
+    expect(home.ok && header(home.response.headers, "Cache-Control")).toBe("no-cache, must-revalidate, max-age=0");
     const page = t.http("/wp-admin/install.php");
     expect(page.ok && page.response.body).toContain("<h2>Information needed</h2>");
     expect(page.ok && page.response.body).toContain('<input name="weblog_title" type="text" id="weblog_title" size="25" value="" />');
@@ -124,6 +126,8 @@ describe("WordPress on MySQL", () => {
     expect(status(down)).toBe(500);
     expect(down.ok && down.response.body).toContain('<body id="error-page">\n\t<div class="wp-die-message"><h1>Error establishing a database connection</h1></div></body>');
     expect(down.ok && down.response.body).toContain("<title>Database Error</title>");
+    // wp_die()'s handler, not the theme, wrote it.
+    expect(down.ok && header(down.response.headers, "Content-Type")).toBe("text/html; charset=utf-8");
     t.mysql().start();
     t.c.advance(15_000);
     expect(status(t.http("/"))).toBe(200);

@@ -28,12 +28,22 @@ export interface SiteContext {
   trace(type: string, data: Record<string, unknown>): void;
 }
 
+/** wp_get_nocache_headers() in 6.2 (6.3 added `no-store, private`). */
+const NOCACHE = { Expires: "Wed, 11 Jan 1984 05:00:00 GMT", "Cache-Control": "no-cache, must-revalidate, max-age=0" };
+
+// Apache sends the Content-Type PHP set after the other headers.
 function html(status: number, body: string, extra: Record<string, string> = {}): HttpResponse {
   return httpResponse(status, body, { "X-Powered-By": POWERED_BY, ...extra, "Content-Type": "text/html; charset=UTF-8" });
 }
 
-function redirect(location: string): HttpResponse {
-  return httpResponse(302, "", { "X-Powered-By": POWERED_BY, "X-Redirect-By": "WordPress", Location: location, "Content-Type": "text/html; charset=UTF-8" });
+/** wp_die()'s default handler: its own charset spelling, and no caching. */
+function died(status: number, body: string): HttpResponse {
+  return httpResponse(status, body, { "X-Powered-By": POWERED_BY, ...NOCACHE, "Content-Type": "text/html; charset=utf-8" });
+}
+
+/** wp_redirect(); the callers that first send nocache_headers() pass them in `extra`. */
+function redirect(location: string, extra: Record<string, string> = {}): HttpResponse {
+  return httpResponse(302, "", { "X-Powered-By": POWERED_BY, ...extra, "X-Redirect-By": "WordPress", Location: location, "Content-Type": "text/html; charset=UTF-8" });
 }
 
 function isFile(fs: FileSystem, path: string): boolean {
@@ -65,12 +75,13 @@ export function* handleRequest(site: SiteContext, req: HttpRequest): Proc<HttpRe
   yield* wait(sleep(site.sim, Math.round(site.random.logNormal(12, 0.3))));
   if (!isFile(fs, `${DOCROOT}/wp-config.php`)) {
     if (path === "/wp-admin/setup-config.php") return html(200, diePage("WordPress &rsaquo; Setup Configuration File", "<p>Welcome to WordPress. Before getting started, you will need to know the database name, username, password and host.</p>"));
-    return redirect(`http://${hostHeader}/wp-admin/setup-config.php`);
+    // wp-load.php sends a bare Location header here, not through wp_redirect().
+    return httpResponse(302, "", { "X-Powered-By": POWERED_BY, Location: `http://${hostHeader}/wp-admin/setup-config.php`, "Content-Type": "text/html; charset=UTF-8" });
   }
   const db = yield* Wpdb.connect(site.sim, site.net, dbConfig(site.env), fs);
   if (!(db instanceof Wpdb)) {
     site.trace("db_error", { error: db.message });
-    return html(500, DB_ERROR_PAGE);
+    return died(500, DB_ERROR_PAGE);
   }
   try {
     return yield* route(site, db, req, url, path, hostHeader);
@@ -82,17 +93,17 @@ export function* handleRequest(site: SiteContext, req: HttpRequest): Proc<HttpRe
 function* route(site: SiteContext, db: Wpdb, req: HttpRequest, url: URL, path: string, hostHeader: string): Proc<HttpResponse> {
   const options = yield* db.rows(`SELECT option_name, option_value FROM ${db.table("options")} WHERE autoload = 'yes'`);
   const installed = Array.isArray(options) && options.some((o) => o["option_name"] === "siteurl");
-  if (!Array.isArray(options) && options.code !== 1146) return html(500, DB_ERROR_PAGE);
+  if (!Array.isArray(options) && options.code !== 1146) return died(500, DB_ERROR_PAGE);
   if (path === "/wp-admin/install.php") return yield* installer(site, db, req, url, hostHeader, installed);
-  if (!installed) return redirect(`http://${hostHeader}/wp-admin/install.php`);
+  if (!installed) return redirect(`http://${hostHeader}/wp-admin/install.php`, NOCACHE);
   const option = (name: string) => (options as Row[]).find((o) => o["option_name"] === name)?.["option_value"] ?? "";
   const home = option("home");
   const restRoute = path.startsWith("/wp-json") ? path.slice("/wp-json".length) : url.searchParams.get("rest_route");
   if (restRoute !== null) {
     return yield* handleRest({ sim: site.sim, db, home, fs: site.fs, docroot: DOCROOT }, req, restRoute, url.searchParams);
   }
-  if (path === "/wp-login.php") return html(200, loginPage(home));
-  if (path.startsWith("/wp-admin")) return redirect(`${home}/wp-login.php?redirect_to=${encodeURIComponent(`${home}${path}`)}&reauth=1`);
+  if (path === "/wp-login.php") return html(200, loginPage(home), NOCACHE);
+  if (path.startsWith("/wp-admin")) return redirect(`${home}/wp-login.php?redirect_to=${encodeURIComponent(`${home}${path}`)}&reauth=1`, NOCACHE);
   return yield* theme(db, url, path, home, option("blogname"));
 }
 
@@ -109,7 +120,7 @@ function* theme(db: Wpdb, url: URL, path: string, home: string, siteTitle: strin
   else if (pageSlug !== null && path !== "/") where = `post_name = ${esc(slug(pageSlug[1]!))} AND post_type = 'page'`;
   if (where !== undefined) {
     const rows = yield* db.rows(`SELECT * FROM ${posts} WHERE ${where} AND post_status = 'publish' LIMIT 1`);
-    if (!Array.isArray(rows)) return html(500, DB_ERROR_PAGE);
+    if (!Array.isArray(rows)) return died(500, DB_ERROR_PAGE);
     const post = rows[0];
     if (post === undefined) {
       return html(404, themePage(siteTitle, home, "error404", `Page not found &#8211; ${siteTitle}`, `<h1 class="has-text-align-center wp-block-heading">Page not found</h1>\n<p class="has-text-align-center">The page you are looking for does not exist, or it has been moved. Please try searching using the form below.</p>`));
@@ -118,7 +129,7 @@ function* theme(db: Wpdb, url: URL, path: string, home: string, siteTitle: strin
   }
   if (path !== "/") return html(404, themePage(siteTitle, home, "error404", `Page not found &#8211; ${siteTitle}`, `<h1 class="has-text-align-center wp-block-heading">Page not found</h1>`));
   const rows = yield* db.rows(`SELECT SQL_CALC_FOUND_ROWS * FROM ${posts} WHERE 1=1 AND ${posts}.post_type = 'post' AND ((${posts}.post_status = 'publish')) ORDER BY ${posts}.post_date DESC LIMIT 0, 10`);
-  if (!Array.isArray(rows)) return html(500, DB_ERROR_PAGE);
+  if (!Array.isArray(rows)) return died(500, DB_ERROR_PAGE);
   return html(200, themePage(siteTitle, home, "home blog", siteTitle, rows.map((r) => postArticle(view(r))).join("\n")), { Link: `<${home}/wp-json/>; rel="https://api.w.org/"` });
 }
 
@@ -134,7 +145,9 @@ function isEmail(email: string): boolean {
 /** wp-admin/install.php. */
 function* installer(site: SiteContext, db: Wpdb, req: HttpRequest, url: URL, hostHeader: string, installed: boolean): Proc<HttpResponse> {
   const siteUrl = `http://${hostHeader}`;
-  if (installed) return html(200, alreadyInstalledPage(`${siteUrl}/wp-login.php`));
+  // install.php sends nocache_headers() before anything else.
+  const page = (status: number, body: string) => html(status, body, NOCACHE);
+  if (installed) return page(200, alreadyInstalledPage(`${siteUrl}/wp-login.php`));
   const form = req.method === "POST" ? new URLSearchParams(req.body) : new URLSearchParams();
   const values: SetupFormValues = {
     weblogTitle: (form.get("weblog_title") ?? "").trim(),
@@ -144,7 +157,7 @@ function* installer(site: SiteContext, db: Wpdb, req: HttpRequest, url: URL, hos
     language: form.get("language") ?? "",
   };
   const step = Number(url.searchParams.get("step") ?? "0") || 0;
-  if (step < 2) return html(200, welcomePage(values));
+  if (step < 2) return page(200, welcomePage(values));
   const password = form.get("admin_password") ?? "";
   const check = form.get("admin_password2") ?? "";
   let problem: string | undefined;
@@ -153,12 +166,12 @@ function* installer(site: SiteContext, db: Wpdb, req: HttpRequest, url: URL, hos
   else if (password !== check) problem = "Your passwords do not match. Please try again.";
   else if (values.adminEmail === "") problem = "You must provide an email address.";
   else if (!isEmail(values.adminEmail)) problem = "Sorry, that isn&#8217;t a valid email address. Email addresses look like <code>username@example.com</code>.";
-  if (problem !== undefined) return html(200, setupErrorPage(values, problem));
+  if (problem !== undefined) return page(200, setupErrorPage(values, problem));
   const generated = password === "" ? site.random.hex(12) : undefined;
   const error = yield* install(db, { siteUrl, title: values.weblogTitle, userName: values.userName, email: values.adminEmail, blogPublic: values.blogPublic ? 1 : 0, password: generated ?? password }, site.sim.epochMs(), site.random);
   if (error !== undefined) {
-    return html(500, diePage("WordPress &rsaquo; Error", `<div id="error"><p class="wpdberror"><strong>WordPress database error:</strong> [${escHtml(error.message)}]</p></div>`));
+    return died(500, diePage("WordPress &rsaquo; Error", `<div id="error"><p class="wpdberror"><strong>WordPress database error:</strong> [${escHtml(error.message)}]</p></div>`));
   }
   site.trace("install", { title: values.weblogTitle, user: values.userName, url: siteUrl });
-  return html(200, successPage(values.userName, generated, `${siteUrl}/wp-login.php`));
+  return page(200, successPage(values.userName, generated, `${siteUrl}/wp-login.php`));
 }
