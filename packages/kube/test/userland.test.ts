@@ -1,7 +1,7 @@
 import { Sim, Volume, wait, type Proc } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import type { ProcessContext } from "../src/index.js";
-import { httpResponse, serveHttp } from "../src/runtime/http.js";
+import { httpResponse, serveHttp, type HttpRequest } from "../src/runtime/http.js";
 import { Sandbox } from "../src/userland/index.js";
 
 const ZOOKEEPER = [{ name: "zookeeper", uid: 1000, gid: 1000 }];
@@ -250,5 +250,35 @@ describe("network clients", () => {
     client.network.heal();
     expect(client.run(["wget", "-qO-", "http://10.244.1.6/"])).toEqual({ status: 0, stdout: "web-0\n", stderr: "" });
     expect(client.run(["wget", "-qO-", "http://10.244.1.6/x"])).toEqual({ status: 1, stdout: "", stderr: "wget: server returned error: HTTP/1.1 404 Not Found\n" });
+  });
+
+  it("curl sends credentials and builds request bodies as curl does", () => {
+    const { client, server } = world();
+    const debian = new Sandbox({ sim: client.sim, network: client.network, registry: client.registry, hostname: "c", ip: "10.244.3.4" });
+    const seen: HttpRequest[] = [];
+    server.registry.registerProgram("test:web", function* (ctx: ProcessContext): Proc<number> {
+      serveHttp(ctx.net, 80, (req) => {
+        seen.push(req);
+        return httpResponse(200, "ok\n");
+      });
+      return yield* wait(ctx.exited);
+    });
+    server.spawn(["web"]);
+    client.sim.advance(1);
+    debian.fs().writeFile("/tmp/body", "a=1\nb=2\n");
+    debian.run(["curl", "-s", "-u", "admin:s3cret", "-d", "@/tmp/body", "-d", "x y", "http://10.244.1.6/"]);
+    expect(seen[0]!.headers["Authorization"]).toBe("Basic YWRtaW46czNjcmV0");
+    expect(seen[0]!.body).toBe("a=1b=2&x y");
+    debian.run(["curl", "-s", "--data-binary", "@/tmp/body", "--data-urlencode", "q=a b&c", "--data-urlencode", "=(!)", "--data-raw", "@lit", "http://10.244.1.6/"]);
+    expect(seen[1]!.body).toBe("a=1\nb=2\n&q=a%20b%26c&%28%21%29&@lit");
+    expect(debian.run(["curl", "-s", "-d", "@/nope", "http://10.244.1.6/"]).stderr).toBe('Warning: Couldn\'t read data from file "/nope", this makes an \nWarning: empty POST.\n');
+  });
+
+  it("base64 encodes, wraps and decodes as coreutils does", () => {
+    const client = new Sandbox({ hostname: "c" });
+    expect(client.run(["sh", "-c", "printf 'admin:s3cret' | base64"]).stdout).toBe("YWRtaW46czNjcmV0\n");
+    expect(client.run(["sh", "-c", "echo YWRtaW46czNjcmV0 | base64 -d"]).stdout).toBe("admin:s3cret");
+    expect(client.run(["sh", "-c", "head -c 0 /dev/null; printf '%0100d' 0 | base64 -w 0 | wc -c"]).stdout.trim()).toBe("136");
+    expect(client.run(["sh", "-c", "echo '!!!' | base64 -d"])).toMatchObject({ status: 1, stderr: "base64: invalid input\n" });
   });
 });

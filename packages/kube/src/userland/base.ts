@@ -82,6 +82,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/printf": "coreutils:printf",
   "/usr/bin/seq": "coreutils:seq",
   "/usr/bin/sort": "coreutils:sort",
+  "/usr/bin/base64": "coreutils:base64",
   "/usr/bin/tail": "coreutils:tail",
   "/usr/bin/tee": "coreutils:tee",
   "/usr/bin/test": "coreutils:test",
@@ -130,7 +131,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
-  "[", "[[", "ash", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
+  "[", "[[", "ash", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
   "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami",

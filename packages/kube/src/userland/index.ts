@@ -25,7 +25,7 @@ import {
   whichProgram,
   whoamiProgram,
 } from "./system.js";
-import { basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
+import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
@@ -71,6 +71,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     uniq: uniq(flavor),
     tee: tee(flavor),
     seq: seq(flavor),
+    base64: base64(flavor),
   };
 }
 

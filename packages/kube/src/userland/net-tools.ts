@@ -187,7 +187,9 @@ interface CurlOptions {
   head: boolean;
   include: boolean;
   method: string | undefined;
-  data: string[];
+  /** Each -d/--data-* argument with the option that gave it (they treat `@file` differently). */
+  data: { readonly kind: string; readonly value: string }[];
+  user: string | undefined;
   headers: string[];
   fail: boolean;
   writeOut: string | undefined;
@@ -200,11 +202,11 @@ interface CurlOptions {
 }
 
 const CURL_SHORT: Record<string, string> = { s: "silent", S: "show-error", L: "location", o: "output", O: "remote-name", I: "head", i: "include", X: "request", d: "data", H: "header", f: "fail", w: "write-out", v: "verbose", m: "max-time", k: "insecure", A: "user-agent", u: "user", "#": "progress-bar" };
-const CURL_VALUED = new Set(["output", "request", "data", "data-raw", "data-binary", "data-urlencode", "header", "write-out", "max-time", "connect-timeout", "user-agent", "user", "max-redirs", "retry", "cacert", "resolve"]);
+const CURL_VALUED = new Set(["output", "request", "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "header", "write-out", "max-time", "connect-timeout", "user-agent", "user", "max-redirs", "retry", "cacert", "resolve"]);
 const CURL_FLAGS = new Set(["silent", "show-error", "location", "remote-name", "head", "include", "fail", "verbose", "insecure", "progress-bar", "compressed", "http1.1", "no-progress-meter", "globoff"]);
 
 function parseCurl(args: readonly string[]): CurlOptions | { error: string } {
-  const o: CurlOptions = { silent: false, showError: false, follow: false, output: undefined, remoteName: false, head: false, include: false, method: undefined, data: [], headers: [], fail: false, writeOut: undefined, verbose: false, connectTimeout: undefined, maxTime: undefined, userAgent: "curl/7.88.1", maxRedirs: 50, urls: [] };
+  const o: CurlOptions = { silent: false, showError: false, follow: false, output: undefined, remoteName: false, head: false, include: false, method: undefined, data: [], user: undefined, headers: [], fail: false, writeOut: undefined, verbose: false, connectTimeout: undefined, maxTime: undefined, userAgent: "curl/7.88.1", maxRedirs: 50, urls: [] };
   const apply = (name: string, value: string | undefined) => {
     switch (name) {
       case "silent":
@@ -232,10 +234,14 @@ function parseCurl(args: readonly string[]): CurlOptions | { error: string } {
         o.method = value;
         break;
       case "data":
+      case "data-ascii":
       case "data-raw":
       case "data-binary":
       case "data-urlencode":
-        o.data.push(value ?? "");
+        o.data.push({ kind: name, value: value ?? "" });
+        break;
+      case "user":
+        o.user = value;
         break;
       case "header":
         o.headers.push(value ?? "");
@@ -294,6 +300,44 @@ function parseCurl(args: readonly string[]): CurlOptions | { error: string } {
   return o;
 }
 
+/**
+ * One request-body field as curl builds it: `-d @file` reads the file without its line breaks,
+ * `--data-binary @file` reads it as is, `--data-raw` never reads, and `--data-urlencode` encodes
+ * `content`, `=content`, `name=content`, `@file` or `name@file`.
+ */
+function dataField(ctx: ProcessContext, d: { readonly kind: string; readonly value: string }): string {
+  const read = (file: string, keepNewlines: boolean): string => {
+    try {
+      const text = file === "-" ? "" : ctx.fs.readText(ctx.resolve(file));
+      return keepNewlines ? text : text.replace(/[\r\n]/g, "");
+    } catch {
+      ctx.stderr.write(`Warning: Couldn't read data from file "${file}", this makes an \nWarning: empty POST.\n`);
+      return "";
+    }
+  };
+  const v = d.value;
+  switch (d.kind) {
+    case "data-raw":
+      return v;
+    case "data-binary":
+      return v.startsWith("@") ? read(v.slice(1), true) : v;
+    case "data-urlencode": {
+      const eq = v.indexOf("=");
+      const at = v.indexOf("@");
+      if (eq >= 0 && (at < 0 || eq < at)) return `${v.slice(0, eq) === "" ? "" : `${v.slice(0, eq)}=`}${curlEscape(v.slice(eq + 1))}`;
+      if (at >= 0) return `${at === 0 ? "" : `${v.slice(0, at)}=`}${curlEscape(read(v.slice(at + 1), true))}`;
+      return curlEscape(v);
+    }
+    default:
+      return v.startsWith("@") ? read(v.slice(1), false) : v;
+  }
+}
+
+/** curl_easy_escape: everything but unreserved characters, as %XX. */
+function curlEscape(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 function writeOutFormat(format: string, vars: Record<string, string>): string {
   return format
     .replace(/%\{([a-z_]+)\}/g, (all, name: string) => vars[name] ?? all)
@@ -320,8 +364,9 @@ export function* curl(ctx: ProcessContext): Proc<number> {
   for (const url of o.urls) {
     const started = ctx.sim.now;
     let method = o.method ?? (o.head ? "HEAD" : o.data.length > 0 ? "POST" : "GET");
-    let body = o.data.length > 0 ? o.data.join("&") : undefined;
+    let body = o.data.length > 0 ? o.data.map((d) => dataField(ctx, d)).join("&") : undefined;
     const headers: Record<string, string> = { "User-Agent": o.userAgent, Accept: "*/*" };
+    if (o.user !== undefined) headers["Authorization"] = `Basic ${Buffer.from(o.user.includes(":") ? o.user : `${o.user}:`).toString("base64")}`;
     if (body !== undefined) {
       headers["Content-Length"] = String(body.length);
       headers["Content-Type"] = "application/x-www-form-urlencoded";

@@ -503,3 +503,37 @@ export function dirnameProgram(flavor: Flavor) {
     return 0;
   };
 }
+
+/** base64 [-d] [-w COLS] [FILE]: RFC 4648, lines of 76 characters unless -w says otherwise (0: none). */
+export function base64(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "dw:i", long: { decode: "d", "wrap=": "w", "ignore-garbage": "i" } }, function* (o) {
+      if (o.operands.length > 1) return usageFailure(ctx, flavor, `extra operand '${o.operands[1]}'`);
+      const file = o.operands[0] ?? "-";
+      let input: string;
+      try {
+        input = yield* readInput(ctx, file);
+      } catch (e) {
+        ctx.stderr.write(`base64: ${file}: ${describeError(e)}\n`);
+        return 1;
+      }
+      if (has(o, "d")) {
+        const text = has(o, "i") ? input.replace(/[^A-Za-z0-9+/=]/g, "") : input.replace(/\n/g, "");
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
+          ctx.stdout.write(Buffer.from(text.replace(/[^A-Za-z0-9+/]/g, ""), "base64").toString("latin1"));
+          ctx.stderr.write("base64: invalid input\n");
+          return 1;
+        }
+        ctx.stdout.write(Buffer.from(text, "base64").toString("utf8"));
+        return 0;
+      }
+      const wrap = Number(last(o, "w") ?? 76);
+      if (!Number.isInteger(wrap) || wrap < 0) return usageFailure(ctx, flavor, `invalid wrap size: '${last(o, "w")}'`);
+      const encoded = Buffer.from(input, "utf8").toString("base64");
+      // Only a wrapped last line is terminated (coreutils' wrap_write): -w 0 adds no newline.
+      if (wrap === 0) ctx.stdout.write(encoded);
+      else ctx.stdout.write(encoded === "" ? "" : `${(encoded.match(new RegExp(`.{1,${wrap}}`, "g")) ?? []).join("\n")}\n`);
+      return 0;
+    });
+  };
+}
