@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "..", "scenarios");
 
 const cases: readonly { file: string; seed: number; fails?: string }[] = [
+  { file: "tutorials/statefulset-basics.yaml", seed: 1 },
   { file: "tutorials/wordpress.yaml", seed: 1 },
   { file: "zookeeper/drain-under-pdb.yaml", seed: 1 },
   { file: "mysql/client.yaml", seed: 1 },

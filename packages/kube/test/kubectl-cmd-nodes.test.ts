@@ -73,6 +73,20 @@ describe("kubectl cordon, uncordon and drain", () => {
     expect(term.run("kubectl drain")).toEqual({ status: 1, output: "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n" });
   });
 
+  it("takes nodes as TYPE/NAME too, as `kubectl get nodes -o name` prints them", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    expect(term.run("for n in $(kubectl get nodes -o name); do kubectl cordon $n; done")).toEqual({
+      status: 0,
+      output: "node/node-1 cordoned\nnode/node-2 cordoned\nnode/node-3 cordoned\n",
+    });
+    expect(term.run("kubectl uncordon node/node-1 nodes/node-2 node-3")).toEqual({ status: 0, output: "node/node-1 uncordoned\nnode/node-2 uncordoned\nnode/node-3 uncordoned\n" });
+    expect(term.run("kubectl drain node/node-2 --ignore-daemonsets")).toEqual({ status: 0, output: "node/node-2 cordoned\nnode/node-2 drained\n" });
+    expect(term.run("kubectl drain node/node-1 --selector=a=b")).toEqual({
+      status: 1,
+      output: "error: cannot specify both a node name and a --selector option\nSee 'kubectl drain -h' for help and examples\n",
+    });
+  });
+
   it("evicts within the budget, retries every 5 s while it refuses, times out, and succeeds after an uncordon", () => {
     const { term, cluster, nodeOf } = budgetWorld();
     const first = nodeOf("web-0");

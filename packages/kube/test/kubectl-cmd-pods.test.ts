@@ -25,13 +25,15 @@ describe("kubectl exec", () => {
     expect(term.run("kubectl exec sts/web -- hostname").output).toBe("web-0\n");
   });
 
-  it("warns about the form without -- and still runs it", () => {
+  it("refuses the form without -- as kubectl 1.31+ does, and takes TYPE/NAME", () => {
     const { term } = webWorld();
     expect(term.split("kubectl exec web-1 hostname")).toEqual({
-      status: 0,
-      stdout: "web-1\n",
-      stderr: "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n",
+      status: 1,
+      stdout: "",
+      stderr: "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
     });
+    expect(term.run("kubectl exec pod/web-1 -- hostname")).toEqual({ status: 0, output: "web-1\n" });
+    expect(term.run("kubectl exec pod/web-1/x -- hostname")).toEqual({ status: 1, output: "error: arguments in resource/name form may not have more than one slash\n" });
   });
 
   it("reports missing pods, containers and commands, and a node it cannot reach", () => {
@@ -41,7 +43,8 @@ describe("kubectl exec", () => {
     expect(term.run("kubectl exec web-0 -- nosuch").output).toMatch(
       /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/,
     );
-    expect(term.run("kubectl exec web-0").output).toBe("error: you must specify at least one command for the container\nSee 'kubectl exec -h' for help and examples\n");
+    expect(term.run("kubectl exec web-0")).toEqual({ status: 1, output: "error: you must specify at least one command for the container\n" });
+    expect(term.run("kubectl exec -- ls")).toEqual({ status: 1, output: "error: pod, type/name or --filename must be specified\n" });
     const node = cluster.api.get<Pod>("Pod", "default", "web-0")!.spec.nodeName!;
     const ip = cluster.kubelets.get(node)!.nodeIp;
     cluster.crashNode(node);
@@ -86,10 +89,30 @@ describe("kubectl run", () => {
     const run = term.run("kubectl run -i --rm --restart=Never dns-test --image=busybox:1.28 -- nslookup web-0.nginx");
     expect(run).toEqual({
       status: 0,
-      output: `Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: ${ip} web-0.nginx.default.svc.cluster.local\npod "dns-test" deleted\n`,
+      output: `Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: ${ip} web-0.nginx.default.svc.cluster.local\npod "dns-test" deleted from default namespace\n`,
     });
     expect(cluster.api.get("Pod", "default", "dns-test")).toBeUndefined();
     expect(term.run("kubectl run -i --restart=Never fail --image=busybox:1.28 -- sh -c 'exit 3'")).toEqual({ status: 3, output: "pod default/fail terminated (Error)\n" });
+  });
+
+  it("attaches to a running container with kubectl's notices, removes the pod before reporting its failure, and is quiet with -q", () => {
+    const { term } = kubectlWorld({ seed: 11 });
+    const notices =
+      "All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n" +
+      "If you don't see a command prompt, try pressing enter.\n";
+    expect(term.split("kubectl run -i --rm --restart=Never slow --image=busybox:1.28 -- sh -c 'sleep 5; echo done; exit 2'")).toEqual({
+      status: 2,
+      stdout: 'done\npod "slow" deleted from default namespace\n',
+      stderr: `${notices}pod default/slow terminated (Error)\n`,
+    });
+    expect(term.run("kubectl run -i --rm -q --restart=Never slow --image=busybox:1.28 -- sh -c 'sleep 5; echo done'")).toEqual({ status: 0, output: "done\n" });
+    // With -i, what kubectl reads goes to the container's shell until it exits.
+    expect(term.split("printf 'echo hi from $(hostname)\\nexit 3\\n' | kubectl run -i --rm --restart=Never typed --image=busybox:1.28")).toEqual({
+      status: 3,
+      stdout: 'hi from typed\npod "typed" deleted from default namespace\n',
+      stderr: `${notices}pod default/typed terminated (Error)\n`,
+    });
+    expect(term.run("kubectl get pods")).toEqual({ status: 0, output: "No resources found in default namespace.\n" });
   });
 
   it("creates a pod without -i, and refuses --rm without attaching", () => {
@@ -98,7 +121,7 @@ describe("kubectl run", () => {
     const pod = cluster.api.get<Pod>("Pod", "default", "nginx")!;
     expect(pod.metadata.labels).toEqual({ app: "web" });
     expect(pod.spec.containers[0]).toMatchObject({ name: "nginx", image: "registry.k8s.io/nginx-slim:0.8", args: ["-g", "daemon off;"] });
-    expect(term.run("kubectl run x --image=busybox --rm").output).toBe("error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples\n");
+    expect(term.run("kubectl run x --image=busybox --rm")).toEqual({ status: 1, output: "error: --rm should only be used for attached containers\n" });
     expect(term.run("kubectl run x").output).toBe('error: required flag(s) "image" not set\n');
     expect(term.run("kubectl run --image=busybox --dry-run=client -o yaml dry").output).toBe(
       "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    run: dry\n  name: dry\nspec:\n  containers:\n  - image: busybox\n    name: dry\n    resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n",
@@ -156,7 +179,13 @@ kubectl apply -k ./`;
     expect(term.run("minikube service wordpress --url")).toEqual({ status: 0, output: `http://192.168.49.2:${nodePort}\n` });
     expect(term.run("minikube service nope --url").status).toBe(115);
     expect(term.run("kubectl delete -k ./ --wait=false").output).toBe(
-      'secret "mysql-pass-c57bb4t7mf" deleted\nservice "wordpress" deleted\nservice "wordpress-mysql" deleted\npersistentvolumeclaim "mysql-pv-claim" deleted\npersistentvolumeclaim "wp-pv-claim" deleted\ndeployment.apps "wordpress" deleted\ndeployment.apps "wordpress-mysql" deleted\n',
+      'secret "mysql-pass-c57bb4t7mf" deleted from default namespace\n' +
+        'service "wordpress" deleted from default namespace\n' +
+        'service "wordpress-mysql" deleted from default namespace\n' +
+        'persistentvolumeclaim "mysql-pv-claim" deleted from default namespace\n' +
+        'persistentvolumeclaim "wp-pv-claim" deleted from default namespace\n' +
+        'deployment.apps "wordpress" deleted from default namespace\n' +
+        'deployment.apps "wordpress-mysql" deleted from default namespace\n',
     );
   });
 });

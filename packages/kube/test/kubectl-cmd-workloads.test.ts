@@ -113,24 +113,24 @@ kubectl apply -f web.yaml --dry-run=server && kubectl apply -f web.yaml`);
   it("deletes by label and waits until the pods are gone; --cascade=orphan leaves the pods running", () => {
     const { term, cluster } = webWorld();
     const uid = cluster.api.get<Pod>("Pod", "default", "web-0")!.metadata.uid;
-    expect(term.run("kubectl delete pod -l app=nginx")).toEqual({ status: 0, output: 'pod "web-0" deleted\npod "web-1" deleted\n' });
+    expect(term.run("kubectl delete pod -l app=nginx")).toEqual({ status: 0, output: 'pod "web-0" deleted from default namespace\npod "web-1" deleted from default namespace\n' });
     // kubectl returned only once the old pods were gone; the StatefulSet brings them back.
     expect(cluster.api.get<Pod>("Pod", "default", "web-0")?.metadata.uid).not.toBe(uid);
     term.run("kubectl rollout status sts/web");
-    expect(term.run("kubectl delete statefulset web --cascade=orphan")).toEqual({ status: 0, output: 'statefulset.apps "web" deleted\n' });
+    expect(term.run("kubectl delete statefulset web --cascade=orphan")).toEqual({ status: 0, output: 'statefulset.apps "web" deleted from default namespace\n' });
     expect(cluster.api.get("StatefulSet", "default", "web")).toBeUndefined();
     expect(term.run("kubectl get pods -l app=nginx -o name").output).toBe("pod/web-0\npod/web-1\n");
-    expect(term.run("kubectl delete pod web-0 && kubectl get pods -l app=nginx -o name").output).toBe('pod "web-0" deleted\npod/web-1\n');
+    expect(term.run("kubectl delete pod web-0 && kubectl get pods -l app=nginx -o name").output).toBe('pod "web-0" deleted from default namespace\npod/web-1\n');
     expect(term.run(`kubectl apply -f ${WEB}`).output).toBe("service/nginx unchanged\nstatefulset.apps/web created\n");
     expect(term.run("kubectl delete pods -l app=none").output).toBe("No resources found\n");
     expect(term.run("kubectl delete pod web-1 --force")).toEqual({
       status: 0,
-      output: 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod "web-1" force deleted\n',
+      output: 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod "web-1" force deleted from default namespace\n',
     });
     expect(term.run(`kubectl delete -f ${WEB} && kubectl delete -f ${WEB}`)).toEqual({
       status: 1,
       output:
-        'service "nginx" deleted\nstatefulset.apps "web" deleted\n' +
+        'service "nginx" deleted from default namespace\nstatefulset.apps "web" deleted from default namespace\n' +
         `Error from server (NotFound): error when deleting "${WEB}": services "nginx" not found\nError from server (NotFound): error when deleting "${WEB}": statefulsets.apps "web" not found\n`,
     });
 

@@ -1131,9 +1131,10 @@ group("command messages", () => {
     expect(nameLine(web as never, "scaled")).toBe("statefulset.apps/web scaled\n");
     expect(nameLine(headless as never, "created")).toBe("service/nginx created\n");
     expect(nameLine({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "zk-pdb" } }, "created")).toBe("poddisruptionbudget.policy/zk-pdb created\n");
-    expect(deletedLine(readyPod("web-0") as never)).toBe('pod "web-0" deleted\n');
-    expect(deletedLine(web as never)).toBe('statefulset.apps "web" deleted\n');
-    expect(deletedLine(readyPod("web-0") as never, { force: true })).toBe('pod "web-0" force deleted\n');
+    expect(deletedLine(readyPod("web-0") as never, "default")).toBe('pod "web-0" deleted from default namespace\n');
+    expect(deletedLine(web as never, "prod")).toBe('statefulset.apps "web" deleted from prod namespace\n');
+    expect(deletedLine(readyPod("web-0") as never, "default", { force: true, dryRunSuffix: " (server dry run)" })).toBe('pod "web-0" force deleted from default namespace (server dry run)\n');
+    expect(deletedLine({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1" } }, undefined, { dryRunSuffix: " (dry run)" })).toBe('node "node-1" deleted (dry run)\n');
   });
 
   it("prints rollout history with the trailing space after the name and a closing blank line", () => {

@@ -62,6 +62,10 @@ export interface ContainerSpec {
   readonly cwd: string;
   readonly cred: Credentials;
   readonly mounts: readonly Mount[];
+  /** The pod spec's `stdin`: PID 1's standard input stays open for `kubectl attach`/`run -i`. */
+  readonly stdin?: boolean;
+  /** The pod spec's `tty`: PID 1 runs on a terminal (shells prompt). */
+  readonly tty?: boolean;
 }
 
 /**
@@ -77,6 +81,8 @@ export class ContainerInstance {
   startedAt = 0;
   finishedAt = 0;
   exitCode: number | undefined;
+  /** Where attached clients write PID 1's input (containers with `stdin: true`). */
+  stdin: OutputStream | undefined;
   private init: SimProcess | undefined;
   private readonly exit = new Future<number>();
 
@@ -120,11 +126,13 @@ export class ContainerInstance {
   start(): void {
     this.startedAt = this.sim.epochMs();
     const stdin = new Pipe();
-    stdin.close();
+    if (this.spec.stdin) this.stdin = stdin;
+    else stdin.close();
     this.init = this.processes.spawn(this.spec.argv, {
       env: this.spec.env,
       cwd: this.spec.cwd,
       cred: this.spec.cred,
+      tty: this.spec.tty ?? false,
       stdin,
       stdout: this.log.sink("stdout"),
       stderr: this.log.sink("stderr"),
@@ -140,6 +148,7 @@ export class ContainerInstance {
       stdin: options.stdin,
       stdout: options.stdout,
       stderr: options.stderr,
+      tty: options.tty ?? false,
     });
   }
 

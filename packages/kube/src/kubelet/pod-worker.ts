@@ -339,7 +339,7 @@ export class PodWorker {
     const instance = new ContainerInstance(
       h.sim,
       h.registry,
-      { name: spec.name, image: def, argv, env, cwd: spec.workingDir ?? def.workingDir ?? "/", cred: { uid, gid, groups }, mounts },
+      { name: spec.name, image: def, argv, env, cwd: spec.workingDir ?? def.workingDir ?? "/", cred: { uid, gid, groups }, mounts, stdin: spec.stdin === true, tty: spec.tty === true },
       { host: this.podHost!, resolve: (n) => h.dns.resolve(n, this.pod.metadata.namespace), reverse: (ip) => h.dns.reverse(ip), nameserver: h.nameserver },
       this.hostname(),
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),

@@ -10,7 +10,7 @@ import { aggregate, withSource } from "./errors.js";
 import { selectorMatches } from "../../api/labels.js";
 import { FILENAME_FLAGS, hasSources, loadSources, type SourcedObject } from "./sources.js";
 import type { Session } from "./session.js";
-import { namespaceFor, parseLabels, typeOf } from "./targets.js";
+import { gvkString, gvrString, namespaceFor, parseLabels, typeOf } from "./targets.js";
 import { createObject, patchObject } from "./writes.js";
 
 /**
@@ -85,7 +85,12 @@ export function withNamespace(s: Session, object: KubeObject): KubeObject {
 function applyOne(s: Session, item: SourcedObject, dryRun: DryRun): { object: KubeObject; operation: string } {
   const manifest = withNamespace(s, item.object);
   const type = typeOf(manifest);
-  const live = s.api.get(manifest.kind, manifest.metadata.namespace, manifest.metadata.name ?? "");
+  if ((manifest.metadata.name ?? "") === "") {
+    // The GET for the live object is refused by the client before it is sent.
+    const info = `Resource: ${JSON.stringify(gvrString(type))}, GroupVersionKind: ${JSON.stringify(gvkString(type))}\nName: "", Namespace: ${JSON.stringify(manifest.metadata.namespace ?? "")}`;
+    throw withSource(`retrieving current configuration of:\n${info}\nfrom server for:`, item.source, new Error("resource name may not be empty"));
+  }
+  const live = s.api.get(manifest.kind, manifest.metadata.namespace, manifest.metadata.name!);
   const schema = schemaFor(manifest.apiVersion, manifest.kind)!;
   const plan = planApply(manifest as unknown as JsonObject, live as unknown as JsonObject | undefined, schema);
   if (plan.action === "create") {

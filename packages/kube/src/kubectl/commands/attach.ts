@@ -1,7 +1,6 @@
 import { spawn, wait, type Proc } from "@ksim/sim";
 import type { Pod } from "../../api/types.js";
 import type { ContainerInstance } from "../../kubelet/container.js";
-import type { OutputStream } from "../../runtime/streams.js";
 import { dialKubelet } from "./kubelet-link.js";
 import type { Session } from "./session.js";
 
@@ -11,22 +10,14 @@ import type { Session } from "./session.js";
  * is only in the log, which is why kubectl tells users to press enter).
  */
 
-/**
- * PID 1's standard input, which the kubelet keeps open for containers created with `stdin:
- * true`. The runtime does not offer it yet (see the report); until it does, attaching forwards
- * output only.
- */
-interface StdinCapable {
-  readonly stdin?: OutputStream;
-}
-
 /** Attaches; resolves when the container's main process exits. Throws the kubelet's refusal. */
 export function* attachContainer(s: Session, pod: Pod, container: string, forwardStdin: boolean): Proc<void> {
   yield* dialKubelet(s, pod, (_address, dialError) => `error dialing backend: ${dialError}`);
   const worker = s.cluster.podWorker(pod.metadata.namespace!, pod.metadata.name!);
   const instance = worker?.instance(container);
   if (instance === undefined) {
-    throw new Error(`unable to upgrade connection: container ${container} not found in pod ${pod.metadata.name}_${pod.metadata.namespace}`);
+    // The kubelet's refusal reaches kubectl as an InternalError status.
+    throw new Error(`Internal error occurred: unable to upgrade connection: container ${container} not found in pod ${pod.metadata.name}_${pod.metadata.namespace}`);
   }
   const stopOutput = instance.log.follow((line) => {
     if (line.stream === "stderr") s.err(`${line.text}\n`);
@@ -42,7 +33,7 @@ export function* attachContainer(s: Session, pod: Pod, container: string, forwar
 }
 
 function* pipeStdin(s: Session, instance: ContainerInstance): Proc<void> {
-  const target = (instance as ContainerInstance & StdinCapable).stdin;
+  const target = instance.stdin;
   if (target === undefined) return;
   for (;;) {
     const chunk = yield* wait(s.ctx.stdin.read());

@@ -1,7 +1,9 @@
 import type { Proc } from "@ksim/sim";
 import { withLastApplied } from "../../api/patch.js";
 import type { JsonObject } from "../../api/json-value.js";
-import type { ConfigMap, Deployment, KubeObject, Namespace, Secret } from "../../api/types.js";
+import { parseSelector, type Operator, type Selector } from "../../api/labels.js";
+import type { ConfigMap, Deployment, KubeObject, LabelSelector, LabelSelectorRequirement, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
+import { isDNS1123Subdomain, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
 import { basename } from "../../runtime/fs.js";
 import { nameLine } from "../output/index.js";
 import { APPLY_FLAGS, createFromSources, printObjects } from "./apply.js";
@@ -12,7 +14,7 @@ import { commandHelp } from "./help.js";
 import { hasSources } from "./sources.js";
 import { createObject } from "./writes.js";
 
-/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `deployment`). */
+/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `deployment`, `service …`, `poddisruptionbudget`). */
 const GENERATOR_FLAGS: readonly FlagSpec[] = [DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, { name: "save-config", type: "bool" }, { name: "validate", type: "string", noValue: "strict" }];
 
 const FROM_FLAGS: readonly FlagSpec[] = [
@@ -26,14 +28,23 @@ function singleName(inv: Invocation): string {
   return inv.args[0]!;
 }
 
-/** Sends a generated object and prints it as `create` does. */
-function* send(inv: Invocation, object: KubeObject): Proc<number> {
+/**
+ * Sends a generated object and prints it as `create` does. Generators that call the typed client
+ * themselves wrap what the server says in `failure` (`failed to create ClusterIP service: …`).
+ */
+function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<number> {
   const { s, flags } = inv;
   const dryRun = dryRunOf(flags);
   // Generators name the namespace only when -n was given (EnforceNamespace).
   const withNs = s.explicitNamespace && object.kind !== "Namespace" ? { ...object, metadata: { ...object.metadata, namespace: s.namespace } } : object;
   const body = flags.bool("save-config") ? (withLastApplied(withNs as unknown as JsonObject) as unknown as KubeObject) : withNs;
-  const created = createObject(s, body, dryRun);
+  let created: KubeObject;
+  try {
+    created = createObject(s, body, dryRun);
+  } catch (e) {
+    if (failure === undefined) throw e;
+    throw new Error(`${failure}: ${(e as Error).message}`);
+  }
   if (flags.string("output") === "") s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
   else printObjects(s, inv, [created]);
   return 0;
@@ -132,12 +143,151 @@ const deploymentGenerator: Command = {
   },
 };
 
+type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+
+/** create service's parsePorts: `port[:targetPort]`, the target a number or a port name. */
+function servicePort(spec: string): { port: number; targetPort: number | string } {
+  const [first, target] = spec.split(":") as [string, string | undefined];
+  // utilsnet.ParsePort: strconv.ParseUint(s, 10, 16), zero allowed.
+  if (!/^[0-9]+$/.test(first)) throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(first)}: invalid syntax`);
+  const port = Number(first);
+  if (port > 65535) throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(first)}: value out of range`);
+  if (target === undefined) return { port, targetPort: port };
+  if (!/^[+-]?[0-9]+$/.test(target)) {
+    const problems = isValidPortName(target);
+    if (problems.length > 0) throw new Error(problems.join(","));
+    return { port, targetPort: target };
+  }
+  const problems = isValidPortNum(Number(target));
+  if (problems.length > 0) throw new Error(problems.join(","));
+  return { port, targetPort: Number(target) };
+}
+
+/** One of `create service clusterip|nodeport|loadbalancer|externalname` (ServiceOptions). */
+function serviceGenerator(type: ServiceType, name: string, usage: string, flags: readonly FlagSpec[]): Command {
+  return {
+    name,
+    short: `Create ${type === "ExternalName" ? "an" : "a"} ${type} service`,
+    usage,
+    flags: [...GENERATOR_FLAGS, { name: "tcp", type: "stringSlice" }, ...flags],
+    ...(type === "ExternalName" ? { required: ["external-name"] } : {}),
+    run: function* (inv: Invocation): Proc<number> {
+      const serviceName = singleName(inv);
+      const { flags: f } = inv;
+      const clusterIP = f.string("clusterip");
+      const externalName = f.string("external-name");
+      const tcp = f.strings("tcp");
+      if (clusterIP === "None" && type !== "ClusterIP") throw new Error("ClusterIP=None can only be used with ClusterIP service type");
+      if (clusterIP !== "None" && tcp.length === 0 && type !== "ExternalName") throw new Error("at least one tcp port specifier must be provided");
+      if (type === "ExternalName" && isDNS1123Subdomain(externalName).length > 0) throw new Error(`invalid service external name ${externalName}`);
+      const nodePort = f.int("node-port", 0);
+      const ports = tcp.map((spec) => ({
+        name: spec.replaceAll(":", "-"),
+        protocol: "TCP",
+        ...servicePort(spec),
+        ...(nodePort !== 0 ? { nodePort } : {}),
+      }));
+      const labels = { app: serviceName };
+      const service = {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: serviceName, labels },
+        spec: {
+          ...(ports.length > 0 ? { ports } : {}),
+          selector: labels,
+          type,
+          ...(clusterIP !== "" ? { clusterIP } : {}),
+          ...(externalName !== "" ? { externalName } : {}),
+        },
+        status: { loadBalancer: {} },
+      } as Service;
+      return yield* send(inv, service, `failed to create ${type} service`);
+    },
+  };
+}
+
+const serviceGenerators: Command = {
+  name: "service",
+  aliases: ["svc"],
+  short: "Create a service using a specified subcommand",
+  usage: "",
+  subcommands: [
+    serviceGenerator("ClusterIP", "clusterip", "NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none]", [{ name: "clusterip", type: "string" }]),
+    serviceGenerator("ExternalName", "externalname", "NAME --external-name external.name [--dry-run=server|client|none]", [{ name: "external-name", type: "string" }]),
+    serviceGenerator("LoadBalancer", "loadbalancer", "NAME [--tcp=port:targetPort] [--dry-run=server|client|none]", []),
+    serviceGenerator("NodePort", "nodeport", "NAME [--tcp=port:targetPort] [--dry-run=server|client|none]", [{ name: "node-port", type: "int" }]),
+  ],
+};
+
+/** metav1.ParseToLabelSelector: equality requirements as matchLabels, set-based ones as matchExpressions. */
+function labelSelectorFrom(text: string): LabelSelector {
+  let requirements: Selector;
+  try {
+    requirements = parseSelector(text);
+  } catch (e) {
+    throw new Error(`couldn't parse the selector string ${JSON.stringify(text)}: ${(e as Error).message}`);
+  }
+  const matchLabels: Record<string, string> = {};
+  const matchExpressions: LabelSelectorRequirement[] = [];
+  const OPERATORS: Partial<Record<Operator, LabelSelectorRequirement["operator"]>> = { in: "In", notin: "NotIn", exists: "Exists", "!": "DoesNotExist" };
+  for (const r of requirements) {
+    if (r.operator === "=" || r.operator === "==") {
+      matchLabels[r.key] = r.values[0]!;
+      continue;
+    }
+    if (r.operator === "gt" || r.operator === "lt") throw new Error(`${JSON.stringify(r.operator)} isn't supported in label selectors`);
+    const operator = OPERATORS[r.operator];
+    if (operator === undefined) throw new Error(`${JSON.stringify(r.operator)} is not a valid label selector operator`);
+    matchExpressions.push({ key: r.key, operator, ...(r.values.length > 0 ? { values: [...r.values].sort() } : {}) });
+  }
+  return { ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}), ...(matchExpressions.length > 0 ? { matchExpressions } : {}) };
+}
+
+/** intstr.Parse. */
+function intOrString(value: string): number | string {
+  return /^[+-]?[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+const pdbGenerator: Command = {
+  name: "poddisruptionbudget",
+  aliases: ["pdb"],
+  short: "Create a pod disruption budget with the specified name",
+  usage: "NAME --selector=SELECTOR --min-available=N [--dry-run=server|client|none]",
+  flags: [...GENERATOR_FLAGS, { name: "selector", type: "string" }, { name: "min-available", type: "string" }, { name: "max-unavailable", type: "string" }],
+  run: function* (inv: Invocation): Proc<number> {
+    const name = singleName(inv);
+    const { flags } = inv;
+    const selector = flags.string("selector");
+    const minAvailable = flags.string("min-available");
+    const maxUnavailable = flags.string("max-unavailable");
+    if (selector === "") throw new Error("a selector must be specified");
+    if (minAvailable === "" && maxUnavailable === "") throw new Error("one of min-available or max-unavailable must be specified");
+    if (minAvailable !== "" && maxUnavailable !== "") throw new Error("min-available and max-unavailable cannot be both specified");
+    // A count or a percentage, not a quantity (10, 50%, but not 10Gb).
+    const amount = /^[0-9]+%?$/;
+    if (minAvailable !== "" && !amount.test(minAvailable)) throw new Error("invalid format specified for min-available");
+    if (maxUnavailable !== "" && !amount.test(maxUnavailable)) throw new Error("invalid format specified for max-unavailable");
+    const pdb = {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: { name },
+      spec: {
+        ...(minAvailable !== "" ? { minAvailable: intOrString(minAvailable) } : { maxUnavailable: intOrString(maxUnavailable) }),
+        selector: labelSelectorFrom(selector),
+      },
+      // The status fields are not omitempty: a client dry run prints them as zeros.
+      status: { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 },
+    } as PodDisruptionBudget;
+    return yield* send(inv, pdb, "failed to create poddisruptionbudgets");
+  },
+};
+
 export const createCommand: Command = {
   name: "create",
   short: "Create a resource from a file or from stdin",
   usage: "-f FILENAME",
   flags: [...APPLY_FLAGS, { name: "save-config", type: "bool" }],
-  subcommands: [configMapGenerator, deploymentGenerator, namespaceGenerator, secretGenerator],
+  subcommands: [configMapGenerator, deploymentGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators],
   run: function* (inv: Invocation): Proc<number> {
     if (inv.args.length > 0) throw usageError(inv.path, `Unexpected args: [${inv.args.join(" ")}]`);
     if (!hasSources(inv.flags)) {

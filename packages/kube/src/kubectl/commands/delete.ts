@@ -92,7 +92,7 @@ function* runDelete(inv: Invocation): Proc<number> {
       s.err("Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n");
       warnClusterScope = false;
     }
-    const line = output === "name" ? nameLine(target.object) : deletedLine(target.object, { force: grace === 0 }).replace(/\n$/, `${dryRunSuffix(dryRun)}\n`);
+    const line = output === "name" ? nameLine(target.object) : deletedLine(target.object, target.namespace, { force: grace === 0, dryRunSuffix: dryRunSuffix(dryRun) });
     if (dryRun === "client") {
       s.out(line);
       continue;

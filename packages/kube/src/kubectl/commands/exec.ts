@@ -29,15 +29,11 @@ function* runExec(inv: Invocation): Proc<number> {
   const { s, flags, args, argsLenAtDash } = inv;
   const quiet = flags.bool("quiet");
   const resource = args.length > 0 && argsLenAtDash !== 0 ? args[0] : undefined;
-  let command: readonly string[] = [];
-  if (argsLenAtDash > -1) command = args.slice(argsLenAtDash);
-  else if (args.length > 1) {
-    // kubectl ≤ 1.30 ran the legacy form with this warning; 1.31 refuses it (see the report).
-    if (!quiet) s.err("kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n");
-    command = args.slice(1);
-  }
-  if (resource === undefined) throw usageError(inv.path, "pod, type/name or --filename must be specified");
-  if (command.length === 0) throw usageError(inv.path, "you must specify at least one command for the container");
+  // The legacy form without `--` (deprecated until 1.30) is refused since kubectl 1.31.
+  if (argsLenAtDash < 0 && args.length > 1) throw usageError(inv.path, "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead");
+  const command = argsLenAtDash < 0 ? [] : args.slice(argsLenAtDash);
+  if (resource === undefined) throw new Error("pod, type/name or --filename must be specified");
+  if (command.length === 0) throw new Error("you must specify at least one command for the container");
 
   const { pod } = yield* attachablePod(s, podOrController(s, resource), flags.duration("pod-running-timeout", POD_RUNNING_TIMEOUT_MS));
   const phase = pod.status?.phase;

@@ -12,7 +12,7 @@ export function commandHelp(path: string, command: Command): string {
     for (const c of command.subcommands) out += `  ${c.name.padEnd(width)}${c.short}\n`;
     out += "\n";
   }
-  out += `Usage:\n  ${path} ${command.usage}\n\n`;
+  out += `Usage:\n  ${path}${command.usage === "" ? "" : ` ${command.usage}`}\n\n`;
   if (command.subcommands !== undefined && command.subcommands.length > 0) out += `Use "${path} <command> --help" for more information about a given command.\n`;
   out += 'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
   return out;

@@ -9,7 +9,7 @@ import { nameLine } from "../output/index.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, SELECTOR_FLAG, type Command, type DryRun, type Invocation } from "./command.js";
 import { aggregate, ErrorList, StatusError, toStatus, usageError } from "./errors.js";
 import type { Session } from "./session.js";
-import { flatten, parseLabels, select } from "./targets.js";
+import { flatten, gvrString, parseLabels, select, selectNames } from "./targets.js";
 import { concurrently } from "./waiting.js";
 import { updateObject } from "./writes.js";
 
@@ -63,9 +63,13 @@ function nodesOf(inv: Invocation): Node[] {
   const selector = flags.string("selector");
   if (args.length === 0 && !flags.changed("selector")) throw usageError(inv.path, `USAGE: ${inv.path.split(" ").pop()} NODE [flags]`);
   if (args.length > 0 && selector !== "") throw usageError(inv.path, "error: cannot specify both a node name and a --selector option");
-  const selection = args.length > 0 ? select(s, { args: ["nodes", ...args] }) : select(s, { args: ["nodes"], selector });
+  const selection = args.length > 0 ? selectNames(s, "nodes", args) : select(s, { args: ["nodes"], selector });
   if (selection.errors.length > 0) throw aggregate(selection.errors);
-  return flatten(selection).map((t) => t.object as Node);
+  return flatten(selection).map(({ type, object }) => {
+    // `TYPE/NAME` names any type; only nodes are drained.
+    if (type.kind !== "Node") throw new Error(`error: expected resource of type node, got ${JSON.stringify(gvrString(type))}`);
+    return object as Node;
+  });
 }
 
 function* cordonOrUncordon(inv: Invocation, desired: boolean): Proc<number> {

@@ -1,12 +1,10 @@
 import type { Proc } from "@ksim/sim";
-import { notFound } from "../../api/errors.js";
 import { labelSelectorAsSelector, NOTHING, selectorMatches } from "../../api/labels.js";
-import { groupResource, resolveResource } from "../../api/resources.js";
 import type { Container, KubeObject, LabelSelector, Pod } from "../../api/types.js";
 import { isPodReady } from "../../controllers/pod-util.js";
 import { parseTime } from "../../api/time.js";
-import { toStatus } from "./errors.js";
 import type { Session } from "./session.js";
+import { flatten, selectNames } from "./targets.js";
 import { waitForState } from "./waiting.js";
 
 /**
@@ -18,12 +16,9 @@ const DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
 /** The object a `POD | TYPE/NAME` argument names, read from the API server. */
 export function podOrController(s: Session, arg: string): KubeObject {
-  const slash = arg.indexOf("/");
-  const [type] = slash < 0 ? resolveResource("pods") : resolveResource(arg.slice(0, slash));
-  const name = slash < 0 ? arg : arg.slice(slash + 1);
-  const object = s.api.get(type!.kind, type!.namespaced ? s.namespace : undefined, name);
-  if (object === undefined) throw toStatus(notFound(groupResource(type!), name));
-  return object;
+  const selection = selectNames(s, "pods", [arg]);
+  if (selection.errors.length > 0) throw selection.errors[0];
+  return flatten(selection)[0]!.object;
 }
 
 /**

@@ -4,15 +4,16 @@ import type { Container, EnvVar, Pod } from "../../api/types.js";
 import { deletedLine, nameLine } from "../output/index.js";
 import { printObjects } from "./apply.js";
 import { attachContainer } from "./attach.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
-import { ExitError, toStatus, usageError } from "./errors.js";
-import { podLogs } from "./logs.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
+import { ExitError, toStatus } from "./errors.js";
 import { useTty } from "./exec.js";
+import { podLogs } from "./logs.js";
+import { parsePairs } from "./metadata.js";
 import type { Session } from "./session.js";
 import { waitForState } from "./waiting.js";
 import { createObject } from "./writes.js";
 
-/** `kubectl run`: a pod from an image, optionally attached to (`-i`) and removed afterwards (`--rm`). */
+/** `kubectl run` (pkg/cmd/run): a pod from an image, optionally attached to (`-i`) and removed afterwards (`--rm`). */
 export const runCommand: Command = {
   name: "run",
   short: "Run a particular image on the cluster",
@@ -41,90 +42,127 @@ export const runCommand: Command = {
 };
 
 const POD_RUNNING_TIMEOUT_MS = 60_000;
+const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
+type RestartPolicy = (typeof RESTART_POLICIES)[number];
+const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
+/** validation.IsEnvVarName. */
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-function* runRun(inv: Invocation): Proc<number> {
-  const { s, flags, args, argsLenAtDash } = inv;
-  if (args.length === 0 || argsLenAtDash === 0) throw usageError(inv.path, "NAME is required for run");
-  const interactive = flags.bool("stdin");
-  const tty = flags.bool("tty");
-  const image = flags.string("image");
-  if (image === "") throw new Error("--image is required");
-  if (tty && !interactive) throw usageError(inv.path, "-i/--stdin is required for containers with -t/--tty=true");
-  const restart = flags.string("restart", "Always");
-  if (!["Always", "OnFailure", "Never"].includes(restart)) throw usageError(inv.path, `invalid restart policy: ${restart}`);
-  const attach = flags.changed("attach") ? flags.bool("attach") : interactive;
-  const remove = flags.bool("rm");
-  if (!attach && remove) throw usageError(inv.path, "--rm should only be used for attached containers");
-  const dryRun = dryRunOf(flags);
-  if (attach && dryRun !== "none") throw usageError(inv.path, "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
-
-  const pod = podFor(inv, args[0]!, image, restart);
-  const created = createObject(s, pod, dryRun) as Pod;
-  if (!attach) {
-    if (flags.string("output") !== "") printObjects(s, inv, [created]);
-    else s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
-    return 0;
-  }
-  try {
-    return yield* attachAndWait(inv, created, restart, tty);
-  } finally {
-    if (remove) removePod(s, created);
-  }
+/** What RunOptions.Complete and Validate make of the command line, refused in their order with their (plain) errors. */
+interface RunRequest {
+  readonly restart: RestartPolicy;
+  readonly attach: boolean;
+  readonly remove: boolean;
+  readonly dryRun: DryRun;
+  readonly timeoutMs: number;
+  readonly pod: Pod;
 }
 
-/** generateRunPod: the pod `kubectl run` sends. */
-function podFor(inv: Invocation, name: string, image: string, restart: string): Pod {
+function parseRequest(inv: Invocation): RunRequest {
   const { s, flags, args, argsLenAtDash } = inv;
-  const rest = args.slice(argsLenAtDash > 0 ? argsLenAtDash : 1);
-  const labels: Record<string, string> = {};
-  const spec = flags.string("labels");
-  if (spec === "") labels.run = name;
-  for (const pair of spec === "" ? [] : spec.split(",")) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new Error(`invalid label spec: ${pair}`);
-    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  const annotations: Record<string, string> = {};
-  for (const a of flags.strings("annotations")) {
-    const eq = a.indexOf("=");
-    if (eq <= 0) throw new Error(`invalid annotation format: ${a}`);
-    annotations[a.slice(0, eq)] = a.slice(eq + 1);
-  }
-  const env: EnvVar[] = flags.strings("env").map((e) => {
-    const eq = e.indexOf("=");
-    if (eq <= 0) throw new Error(`invalid env: ${e}`);
-    return { name: e.slice(0, eq), value: e.slice(eq + 1) };
-  });
-  const stdin = flags.bool("stdin");
+  const annotations = parsePairs(flags.strings("annotations"), "annotations", false).set;
+  const labels = parseRunLabels(flags.string("labels"));
+  const env = parseEnvs(flags.strings("env"));
+  const interactive = flags.bool("stdin");
+  const restart = restartPolicy(flags.string("restart", "Always"), interactive);
+  const pullPolicy = flags.string("image-pull-policy");
+  if (pullPolicy !== "" && !PULL_POLICIES.includes(pullPolicy)) throw new Error(`invalid image pull policy: ${pullPolicy}`);
+  const timeoutMs = flags.duration("pod-running-timeout", POD_RUNNING_TIMEOUT_MS);
+  if (timeoutMs <= 0) throw new Error("--pod-running-timeout must be higher than zero");
+  const attach = flags.changed("attach") ? flags.bool("attach") : interactive;
+  const dryRun = dryRunOf(flags);
+
+  if (args.length === 0 || argsLenAtDash === 0) throw new Error("NAME is required for run");
+  const image = flags.string("image");
+  if (image === "") throw new Error("--image is required");
+  if (flags.bool("tty") && !interactive) throw new Error("-i/--stdin is required for containers with -t/--tty=true");
+  const port = flags.string("port");
+  if (port !== "" && !/^[+-]?\d+$/.test(port)) throw new Error("--port must be a number");
+  const remove = flags.bool("rm");
+  if (!attach && remove) throw new Error("--rm should only be used for attached containers");
+  if (attach && dryRun !== "none") throw new Error("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+
+  const name = args[0]!;
+  const rest = args.slice(1);
   const container: Container = {
     name,
     image,
-    ...(rest.length > 0 ? (flags.bool("command") ? { command: [...rest] } : { args: [...rest] }) : {}),
+    ...(rest.length > 0 ? (flags.bool("command") ? { command: rest } : { args: rest }) : {}),
     ...(env.length > 0 ? { env } : {}),
-    ...(flags.string("port") !== "" ? { ports: [{ containerPort: Number(flags.string("port")) }] } : {}),
-    ...(flags.string("image-pull-policy") !== "" ? { imagePullPolicy: flags.string("image-pull-policy") as Container["imagePullPolicy"] } : {}),
+    ...(port !== "" ? { ports: [{ containerPort: Number(port) }] } : {}),
+    ...(pullPolicy !== "" ? { imagePullPolicy: pullPolicy as Container["imagePullPolicy"] } : {}),
     resources: {},
-    ...(stdin ? { stdin: true, stdinOnce: true } : {}),
+    ...(interactive ? { stdin: true, stdinOnce: true } : {}),
     ...(flags.bool("tty") ? { tty: true } : {}),
   };
-  return {
+  const pod: Pod = {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, ...(s.explicitNamespace ? { namespace: s.namespace } : {}), labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-    spec: { containers: [container], dnsPolicy: "ClusterFirst", restartPolicy: restart as Pod["spec"]["restartPolicy"] },
+    metadata: {
+      name,
+      ...(s.explicitNamespace ? { namespace: s.namespace } : {}),
+      labels: Object.keys(labels).length > 0 ? labels : { run: name },
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+    spec: { containers: [container], dnsPolicy: "ClusterFirst", restartPolicy: restart },
     status: {},
   };
+  return { restart, attach, remove, dryRun, timeoutMs, pod };
+}
+
+/** run's parseLabels: `k=v,k2=v2`. */
+function parseRunLabels(spec: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (spec === "") return labels;
+  for (const pair of spec.split(",")) {
+    const parts = pair.split("=");
+    if (parts.length !== 2) throw new Error(`unexpected label spec: ${pair}`);
+    if (parts[0] === "") throw new Error("unexpected empty label key");
+    labels[parts[0]!] = parts[1]!;
+  }
+  return labels;
+}
+
+function parseEnvs(specs: readonly string[]): EnvVar[] {
+  return specs.map((e) => {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || !ENV_VAR_NAME.test(e.slice(0, eq))) throw new Error(`invalid env: ${e}`);
+    return { name: e.slice(0, eq), value: e.slice(eq + 1) };
+  });
+}
+
+/** getRestartPolicy: an explicitly empty `--restart` means OnFailure for `-i`, Always otherwise. */
+function restartPolicy(restart: string, interactive: boolean): RestartPolicy {
+  if (restart === "") return interactive ? "OnFailure" : "Always";
+  const policy = RESTART_POLICIES.find((p) => p === restart);
+  if (policy === undefined) throw new Error(`invalid restart policy: ${restart}, valid values are: ${RESTART_POLICIES.join(", ")}`);
+  return policy;
+}
+
+function* runRun(inv: Invocation): Proc<number> {
+  const { s } = inv;
+  const req = parseRequest(inv);
+  const created = createObject(s, req.pod, req.dryRun) as Pod;
+  if (!req.attach) {
+    if (inv.flags.string("output") !== "") printObjects(s, inv, [created]);
+    else s.out(nameLine(created, `created${dryRunSuffix(req.dryRun)}`));
+    return 0;
+  }
+  try {
+    return yield* attachAndWait(inv, req, created);
+  } finally {
+    if (req.remove) removePod(s, created, inv.flags.bool("quiet"));
+  }
 }
 
 /**
  * handleAttachPod, then (for Never/OnFailure) waiting for the pod to finish and exiting with its
  * container's code, as `kubectl run -i` does.
  */
-function* attachAndWait(inv: Invocation, pod: Pod, restart: string, tty: boolean): Proc<number> {
-  const { s, flags } = inv;
+function* attachAndWait(inv: Invocation, req: RunRequest, pod: Pod): Proc<number> {
+  const { s } = inv;
   const name = pod.metadata.name!;
   const namespace = pod.metadata.namespace!;
-  const timeoutMs = flags.duration("pod-running-timeout", POD_RUNNING_TIMEOUT_MS);
   const current = () => s.api.get<Pod>("Pod", namespace, name);
   const state = yield* waitForState(s, ["Pod"], () => {
     const p = current();
@@ -132,47 +170,59 @@ function* attachAndWait(inv: Invocation, pod: Pod, restart: string, tty: boolean
     if (p.status?.phase === "Succeeded" || p.status?.phase === "Failed") return "completed";
     const ready = p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
     return p.status?.phase === "Running" && ready ? "running" : undefined;
-  }, timeoutMs);
+  }, req.timeoutMs);
   if (state === undefined) throw new Error("timed out waiting for the condition");
   if (state === "gone") throw toStatus(notFound("pods", ""));
   const latest = current()!;
   const container = latest.spec.containers[0]!;
   if (state === "completed") yield* podLogs(s, latest, { container: container.name, previous: false, tail: -1, timestamps: false, follow: false });
-  else {
-    const quiet = flags.bool("quiet");
-    let useTerminal = useTty(s, flags.bool("stdin"), tty, quiet);
-    if (useTerminal && container.tty !== true) {
-      s.err(`error: Unable to use a TTY - container ${container.name} did not allocate one\n`);
-      useTerminal = false;
-    }
-    if (!quiet) s.err("If you don't see a command prompt, try pressing enter.\n");
-    try {
-      yield* attachContainer(s, latest, container.name, flags.bool("stdin"));
-      if (!quiet && flags.bool("stdin") && useTerminal && restart === "Always") {
-        s.out(`Session ended, resume using 'kubectl attach ${name} -c ${container.name} -i -t' command when the pod is running\n`);
-      }
-    } catch (e) {
-      s.err(`warning: couldn't attach to pod/${name}, falling back to streaming logs: ${(e as Error).message}\n`);
-      yield* podLogs(s, current() ?? latest, { container: container.name, previous: false, tail: -1, timestamps: false, follow: false });
-    }
-  }
-  if (restart === "Always") return 0;
+  else yield* attach(s, inv, latest, container);
+  if (req.restart === "Always") return 0;
   const done = yield* waitForState(s, ["Pod"], () => {
     const p = current();
-    if (p === undefined) return p;
-    const phase = p.status?.phase;
-    return phase === "Succeeded" || (phase === "Failed" && restart === "Never") ? p : undefined;
-  }, timeoutMs);
+    const phase = p?.status?.phase;
+    return p === undefined || phase === "Succeeded" || (phase === "Failed" && req.restart === "Never") ? { pod: p } : undefined;
+  }, req.timeoutMs);
   if (done === undefined) throw new Error("timed out waiting for the condition");
-  if (done.status?.phase === "Succeeded") return 0;
-  const terminated = done.status?.containerStatuses?.[0]?.state?.terminated;
+  if (done.pod === undefined) throw toStatus(notFound("pods", ""));
+  const phase = done.pod.status?.phase;
+  if (phase === "Succeeded") return 0;
+  if (phase !== "Failed") throw new Error(`pod ${namespace}/${name} left in phase ${phase ?? ""}`);
+  const terminated = done.pod.status?.containerStatuses?.[0]?.state?.terminated;
   if (terminated === undefined || terminated.exitCode === 0) throw new Error(`pod ${namespace}/${name} failed with unknown exit code`);
   throw new ExitError(`pod ${namespace}/${name} terminated (${terminated.reason ?? ""})\n${terminated.message ?? ""}`, terminated.exitCode);
 }
 
-/** `--rm`: deleted as `kubectl delete` would, without waiting. */
-function removePod(s: Session, pod: Pod): void {
+/** AttachOptions.Run for the pod `run` created; falls back to its log when attaching fails. */
+function* attach(s: Session, inv: Invocation, pod: Pod, container: Container): Proc<void> {
+  const { flags } = inv;
+  const quiet = flags.bool("quiet");
+  const stdin = flags.bool("stdin");
+  let tty = flags.bool("tty");
+  if (tty && container.tty !== true) {
+    if (!quiet) s.err(`error: Unable to use a TTY - container ${container.name} did not allocate one\n`);
+    tty = false;
+  }
+  const raw = useTty(s, stdin, tty, quiet);
+  if (!quiet) {
+    // Since kubectl 1.32 (kubernetes#127183): what is typed is kept in the container's log.
+    s.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n");
+    s.err("If you don't see a command prompt, try pressing enter.\n");
+  }
+  try {
+    yield* attachContainer(s, pod, container.name, stdin);
+    if (!quiet && stdin && raw && pod.spec.restartPolicy === "Always") {
+      s.out(`Session ended, resume using 'kubectl attach ${pod.metadata.name} -c ${container.name} -i -t' command when the pod is running\n`);
+    }
+  } catch (e) {
+    s.err(`warning: couldn't attach to pod/${pod.metadata.name}, falling back to streaming logs: ${(e as Error).message}\n`);
+    yield* podLogs(s, s.api.get<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!) ?? pod, { container: container.name, previous: false, tail: -1, timestamps: false, follow: false });
+  }
+}
+
+/** `--rm`: deleted as `kubectl delete` would, without waiting, and silently with `--quiet`. */
+function removePod(s: Session, pod: Pod, quiet: boolean): void {
   if (s.api.get("Pod", pod.metadata.namespace, pod.metadata.name!) === undefined) return;
   s.api.delete("Pod", pod.metadata.namespace, pod.metadata.name!);
-  s.out(deletedLine(pod));
+  if (!quiet) s.out(deletedLine(pod, pod.metadata.namespace));
 }

@@ -79,7 +79,8 @@ function isUrl(f: string): boolean {
 
 function addManifests(text: string, source: string, out: LoadedSources): void {
   const loaded = loadManifests(text, source);
-  for (const object of loaded.objects) out.objects.push({ object, source });
+  // Unstructured objects always have metadata, if empty: a manifest without it is refused later, by name.
+  for (const object of loaded.objects) out.objects.push({ object: object.metadata === undefined ? { ...object, metadata: {} } : object, source });
   if (loaded.error !== undefined) out.errors.push(new Error(loaded.error));
 }
 

@@ -72,6 +72,16 @@ export function namespaceFor(s: Session, type: ResourceType, object: KubeObject)
   return ns;
 }
 
+/** schema.GroupVersionResource's String(): `/v1, Resource=pods`, `apps/v1, Resource=statefulsets`. */
+export function gvrString(type: ResourceType): string {
+  return `${type.group}/${type.version}, Resource=${type.plural}`;
+}
+
+/** schema.GroupVersionKind's String(): `/v1, Kind=Pod`. */
+export function gvkString(type: ResourceType): string {
+  return `${type.group}/${type.version}, Kind=${type.kind}`;
+}
+
 /** The type a manifest's apiVersion and kind map to (loadManifests has already refused others). */
 export function typeOf(object: KubeObject): ResourceType {
   const type = typeForObject(object.apiVersion, object.kind);
@@ -79,31 +89,58 @@ export function typeOf(object: KubeObject): ResourceType {
   return type;
 }
 
-export function select(s: Session, req: SelectRequest): Selection {
-  const sections: Section[] = [];
-  const errors: unknown[] = [];
-  const add = (type: ResourceType, target: Target | undefined) => {
-    const last = sections[sections.length - 1];
+/** What selecting objects builds up: sections per type, and the errors met fetching named ones. */
+class SelectionBuilder {
+  readonly sections: Section[] = [];
+  readonly errors: unknown[] = [];
+
+  constructor(
+    private readonly s: Session,
+    private readonly missingVerb?: string,
+  ) {}
+
+  add(type: ResourceType, target: Target | undefined): void {
+    const last = this.sections[this.sections.length - 1];
     const section = last !== undefined && last.type === type ? last : { type, targets: [] };
-    if (section !== last) sections.push(section);
+    if (section !== last) this.sections.push(section);
     if (target !== undefined) section.targets.push(target);
-  };
-  const fetch = (type: ResourceType, namespace: string | undefined, name: string, source?: string) => {
-    const object = s.api.get(type.kind, namespace, name);
+  }
+
+  fetch(type: ResourceType, namespace: string | undefined, name: string, source?: string): void {
+    const object = this.s.api.get(type.kind, namespace, name);
     if (object === undefined) {
       const status = toStatus(notFound(groupResource(type), name));
-      errors.push(req.missingVerb === undefined ? status : withSource(req.missingVerb, source, status));
-      add(type, undefined);
-    } else add(type, { type, namespace, name, object, ...(source !== undefined ? { source } : {}) });
-  };
+      this.errors.push(this.missingVerb === undefined ? status : withSource(this.missingVerb, source, status));
+      this.add(type, undefined);
+    } else this.add(type, { type, namespace, name, object, ...(source !== undefined ? { source } : {}) });
+  }
+
+  done(singleItem: boolean): Selection {
+    return { sections: this.sections, errors: this.errors, singleItem };
+  }
+}
+
+/** splitResourceTypeName: `TYPE/NAME` as a type and a name, undefined without a slash. */
+function typeAndName(arg: string): { type: ResourceType; name: string } | undefined {
+  if (!arg.includes("/")) return undefined;
+  const parts = arg.split("/");
+  if (parts.length !== 2) throw new Error("arguments in resource/name form may not have more than one slash");
+  const [resource, name] = parts as [string, string];
+  const types = resource === "" || name === "" || resource.includes(",") ? [] : resolveResource(resource);
+  if (types.length !== 1) throw new Error("arguments in resource/name form must have a single resource and name");
+  return { type: types[0]!, name };
+}
+
+export function select(s: Session, req: SelectRequest): Selection {
+  const b = new SelectionBuilder(s, req.missingVerb);
 
   if (req.sourced !== undefined) {
     if (req.args.length > 0) throw new Error("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well");
     for (const { object, source } of req.sourced) {
       const type = typeOf(object);
-      fetch(type, namespaceFor(s, type, object), object.metadata.name ?? "", source);
+      b.fetch(type, namespaceFor(s, type, object), object.metadata.name ?? "", source);
     }
-    return { sections, errors, singleItem: req.sourced.length === 1 };
+    return b.done(req.sourced.length === 1);
   }
 
   const slashes = req.args.filter((a) => a.includes("/")).length;
@@ -114,14 +151,9 @@ export function select(s: Session, req: SelectRequest): Selection {
       );
     }
     if (hasSelector(req)) throw new Error("selectors and the all flag cannot be used when passing resource/name arguments");
-    const tuples = req.args.map((a) => {
-      const slash = a.indexOf("/");
-      const types = resolveResource(a.slice(0, slash));
-      if (types.length !== 1 || a.slice(slash + 1) === "") throw new Error(`arguments in resource/name form must have a single resource and name`);
-      return { type: types[0]!, name: a.slice(slash + 1) };
-    });
-    for (const { type, name } of tuples) fetch(type, targetNamespace(s, type, req, true), name);
-    return { sections, errors, singleItem: tuples.length === 1 };
+    const tuples = req.args.map((a) => typeAndName(a)!);
+    for (const { type, name } of tuples) b.fetch(type, targetNamespace(s, type, req, true), name);
+    return b.done(tuples.length === 1);
   }
 
   if (req.args.length === 0) throw new Error(MISSING_RESOURCE);
@@ -131,20 +163,34 @@ export function select(s: Session, req: SelectRequest): Selection {
     if (hasSelector(req)) throw new Error("name cannot be provided when a selector is specified");
     if (types.length > 1) throw new Error("you must provide a resource and a resource name together");
     const type = types[0]!;
-    for (const name of names) fetch(type, targetNamespace(s, type, req, true), name);
-    return { sections, errors, singleItem: names.length === 1 };
+    for (const name of names) b.fetch(type, targetNamespace(s, type, req, true), name);
+    return b.done(names.length === 1);
   }
   if (!hasSelector(req) && !req.typeAloneListsAll) throw new Error("resource(s) were provided, but no name was specified");
   const labels = parseLabels(req.selector);
   for (const type of types) {
     const fields = parseFields(req.fieldSelector, type);
-    add(type, undefined);
+    b.add(type, undefined);
     for (const object of s.list(type.kind, targetNamespace(s, type, req, false))) {
       if (!selectorMatches(labels, object.metadata.labels) || !fieldSelectorMatches(fields, object)) continue;
-      add(type, { type, namespace: object.metadata.namespace, name: object.metadata.name ?? "", object });
+      b.add(type, { type, namespace: object.metadata.namespace, name: object.metadata.name ?? "", object });
     }
   }
-  return { sections, errors, singleItem: false };
+  return b.done(false);
+}
+
+/**
+ * builder.ResourceNames(resource, names…), as drain, cordon and exec use it: each argument is a
+ * NAME of the given resource or a `TYPE/NAME` of any type, fetched from the context's namespace.
+ */
+export function selectNames(s: Session, resource: string, names: readonly string[]): Selection {
+  const b = new SelectionBuilder(s);
+  const [fallback] = resolveResource(resource);
+  for (const arg of names) {
+    const { type, name } = typeAndName(arg) ?? { type: fallback!, name: arg };
+    b.fetch(type, type.namespaced ? s.namespace : undefined, name);
+  }
+  return b.done(names.length === 1);
 }
 
 function hasSelector(req: SelectRequest): boolean {

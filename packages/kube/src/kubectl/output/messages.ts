@@ -14,9 +14,18 @@ export function nameLine(obj: Pick<KubeObject, "kind" | "apiVersion" | "metadata
   return `${groupKind(obj.kind, obj.apiVersion)}/${obj.metadata.name}${operation ? ` ${operation}` : ""}\n`;
 }
 
-/** `kubectl delete`: `pod "web-0" deleted`, `statefulset.apps "web" deleted`. */
-export function deletedLine(obj: Pick<KubeObject, "kind" | "apiVersion" | "metadata">, options: { force?: boolean } = {}): string {
-  return `${groupKind(obj.kind, obj.apiVersion)} "${obj.metadata.name}" ${options.force ? "force deleted" : "deleted"}\n`;
+/**
+ * `kubectl delete` (DeleteOptions.PrintObj): `pod "web-0" deleted from default namespace`,
+ * `node "n1" deleted`. Since kubernetes#126619 a namespaced object names its namespace, before
+ * the dry-run suffix; `namespace` is undefined for cluster-scoped objects.
+ */
+export function deletedLine(
+  obj: Pick<KubeObject, "kind" | "apiVersion" | "metadata">,
+  namespace: string | undefined,
+  options: { force?: boolean; dryRunSuffix?: string } = {},
+): string {
+  const where = namespace === undefined ? "" : ` from ${namespace} namespace`;
+  return `${groupKind(obj.kind, obj.apiVersion)} "${obj.metadata.name}" ${options.force ? "force deleted" : "deleted"}${where}${options.dryRunSuffix ?? ""}\n`;
 }
 
 const CHANGE_CAUSE = "kubernetes.io/change-cause";

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import type { PodDisruptionBudget, Service } from "../src/api/types.js";
+import { kubectlWorld } from "./kubectl-cmd-helpers.js";
+
+describe("kubectl create service", () => {
+  it("generates the Service each subcommand describes", () => {
+    const { term, cluster } = kubectlWorld({ seed: 2 });
+    expect(term.run("kubectl create service clusterip my-cs --tcp=5678:8080 --dry-run=client -o yaml")).toEqual({
+      status: 0,
+      output:
+        "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: my-cs\n  name: my-cs\nspec:\n  ports:\n  - name: 5678-8080\n    port: 5678\n    protocol: TCP\n    targetPort: 8080\n  selector:\n    app: my-cs\n  type: ClusterIP\nstatus:\n  loadBalancer: {}\n",
+    });
+    expect(term.run("kubectl create service clusterip headless --clusterip=None")).toEqual({ status: 0, output: "service/headless created\n" });
+    expect(cluster.api.get<Service>("Service", "default", "headless")!.spec).toMatchObject({ clusterIP: "None", type: "ClusterIP", selector: { app: "headless" } });
+    expect(term.run("kubectl create svc nodeport web --tcp=80:http --node-port=30080")).toEqual({ status: 0, output: "service/web created\n" });
+    expect(cluster.api.get<Service>("Service", "default", "web")!.spec.ports).toEqual([{ name: "80-http", port: 80, protocol: "TCP", targetPort: "http", nodePort: 30080 }]);
+    expect(term.run("kubectl create service externalname ext --external-name bar.com")).toEqual({ status: 0, output: "service/ext created\n" });
+    expect(term.run("kubectl create service loadbalancer lb --tcp=443 -n kube-system")).toEqual({ status: 0, output: "service/lb created\n" });
+    expect(term.run("kubectl get svc headless web ext -o custom-columns=NAME:.metadata.name,TYPE:.spec.type,EXTERNAL:.spec.externalName").output).toBe(
+      "NAME       TYPE           EXTERNAL\nheadless   ClusterIP      <none>\nweb        NodePort       <none>\next        ExternalName   bar.com\n",
+    );
+    expect(cluster.api.get<Service>("Service", "kube-system", "lb")!.spec.type).toBe("LoadBalancer");
+  });
+
+  it("refuses what ServiceOptions.Validate and parsePorts refuse, and wraps the server's errors", () => {
+    const { term } = kubectlWorld({ seed: 2 });
+    expect(term.run("kubectl create service nodeport x --tcp=80 --clusterip=None").output).toBe("error: unknown flag: --clusterip\nSee 'kubectl create service nodeport --help' for usage.\n");
+    expect(term.run("kubectl create service clusterip x")).toEqual({ status: 1, output: "error: at least one tcp port specifier must be provided\n" });
+    expect(term.run("kubectl create service externalname x")).toEqual({ status: 1, output: 'error: required flag(s) "external-name" not set\n' });
+    expect(term.run("kubectl create service externalname x --external-name Bad_Name")).toEqual({ status: 1, output: "error: invalid service external name Bad_Name\n" });
+    expect(term.run("kubectl create service loadbalancer x --tcp=http")).toEqual({ status: 1, output: 'error: strconv.ParseUint: parsing "http": invalid syntax\n' });
+    expect(term.run("kubectl create service loadbalancer x --tcp=70000")).toEqual({ status: 1, output: 'error: strconv.ParseUint: parsing "70000": value out of range\n' });
+    expect(term.run("kubectl create service loadbalancer x --tcp=80:0")).toEqual({ status: 1, output: "error: must be between 1 and 65535, inclusive\n" });
+    expect(term.run("kubectl create service clusterip")).toEqual({ status: 1, output: "error: exactly one NAME is required, got 0\nSee 'kubectl create service clusterip -h' for help and examples\n" });
+    expect(term.run("kubectl create service clusterip dup --tcp=80 && kubectl create service clusterip dup --tcp=80")).toEqual({
+      status: 1,
+      output: 'service/dup created\nerror: failed to create ClusterIP service: services "dup" already exists\n',
+    });
+    const group = term.split("kubectl create service");
+    expect(group.status).toBe(1);
+    expect(group.stderr).toContain("Available Commands:\n  clusterip     Create a ClusterIP service\n");
+  });
+});
+
+describe("kubectl create poddisruptionbudget", () => {
+  it("generates a budget from a selector and a count or percentage", () => {
+    const { term, cluster } = kubectlWorld({ seed: 2 });
+    expect(term.run("kubectl create pdb zk-pdb --selector=app=zk --min-available=2 --dry-run=client -o yaml")).toEqual({
+      status: 0,
+      output:
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: zk-pdb\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: zk\nstatus:\n  currentHealthy: 0\n  desiredHealthy: 0\n  disruptionsAllowed: 0\n  expectedPods: 0\n",
+    });
+    expect(term.run("kubectl create poddisruptionbudget zk-pdb --selector=app=zk --min-available=2")).toEqual({ status: 0, output: "poddisruptionbudget.policy/zk-pdb created\n" });
+    expect(term.run("kubectl create pdb web-pdb --selector='app=web,tier in (front,back),!canary' --max-unavailable=50%")).toEqual({
+      status: 0,
+      output: "poddisruptionbudget.policy/web-pdb created\n",
+    });
+    expect(cluster.api.get<PodDisruptionBudget>("PodDisruptionBudget", "default", "web-pdb")!.spec).toEqual({
+      maxUnavailable: "50%",
+      selector: {
+        matchLabels: { app: "web" },
+        matchExpressions: [
+          { key: "canary", operator: "DoesNotExist" },
+          { key: "tier", operator: "In", values: ["back", "front"] },
+        ],
+      },
+    });
+    expect(term.run("kubectl get pdb").output).toMatch(/^NAME +MIN AVAILABLE +MAX UNAVAILABLE +ALLOWED DISRUPTIONS +AGE\nweb-pdb +N\/A +50% +0 +\d+s\nzk-pdb +2 +N\/A +0 +\d+s\n$/);
+  });
+
+  it("refuses a budget without a selector, without or with both amounts, or with a quantity", () => {
+    const { term, cluster } = kubectlWorld({ seed: 2 });
+    const refused = (args: string) => term.run(`kubectl create pdb p ${args}`);
+    expect(refused("--min-available=1")).toEqual({ status: 1, output: "error: a selector must be specified\n" });
+    expect(refused("--selector=a=b")).toEqual({ status: 1, output: "error: one of min-available or max-unavailable must be specified\n" });
+    expect(refused("--selector=a=b --min-available=1 --max-unavailable=1")).toEqual({ status: 1, output: "error: min-available and max-unavailable cannot be both specified\n" });
+    expect(refused("--selector=a=b --min-available=1Gb")).toEqual({ status: 1, output: "error: invalid format specified for min-available\n" });
+    expect(refused("--selector=a=b --max-unavailable=-1")).toEqual({ status: 1, output: "error: invalid format specified for max-unavailable\n" });
+    expect(refused("--selector=a!=b --min-available=1")).toEqual({ status: 1, output: 'error: "!=" is not a valid label selector operator\n' });
+    expect(refused("--selector='a in (' --min-available=1")).toEqual({
+      status: 1,
+      output: "error: couldn't parse the selector string \"a in (\": unable to parse requirement: found '', expected: ',', ')' or identifier\n",
+    });
+    expect(cluster.api.list("PodDisruptionBudget")).toEqual([]);
+    expect(term.run("kubectl create pdb p --selector=a=b --min-available=1 && kubectl create pdb p --selector=a=b --min-available=1")).toEqual({
+      status: 1,
+      output: 'poddisruptionbudget.policy/p created\nerror: failed to create poddisruptionbudgets: poddisruptionbudgets.policy "p" already exists\n',
+    });
+  });
+});
+
+describe("kubectl delete's lines", () => {
+  it("names the namespace of namespaced objects only", () => {
+    const { term } = kubectlWorld({ seed: 2 });
+    expect(term.run("kubectl create namespace other && kubectl create configmap c -n other && kubectl delete configmap c -n other && kubectl delete namespace other --wait=false")).toEqual({
+      status: 0,
+      output: 'namespace/other created\nconfigmap/c created\nconfigmap "c" deleted from other namespace\nnamespace "other" deleted\n',
+    });
+  });
+});
