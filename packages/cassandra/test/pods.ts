@@ -3,10 +3,12 @@ import { ImageRegistry, LayeredFs, ProcessTable, StringSink, stringInput, type S
 import { registerCassandra } from "../src/index.js";
 
 /**
- * A stand-in for the parts of the kubelet a Cassandra StatefulSet needs, until the real one
- * lands: pods with an IP, a fresh container filesystem per start over the image, the PV mounted
- * at /cassandra_data, the /etc/hosts the kubelet writes, a headless-service DNS that lists ready
- * pods, the readiness probe (/ready-probe.sh) and the preStop `nodetool drain` before SIGTERM.
+ * The parts of the kubelet a Cassandra StatefulSet needs, without the rest of the cluster, so the
+ * ring's tests can place pods, cut power and change addresses directly (tutorial.test.ts runs the
+ * real cluster): pods with an IP, a fresh container filesystem per start over the image, the PV
+ * mounted at /cassandra_data, the /etc/hosts the kubelet writes, a headless-service DNS that
+ * lists ready pods, the readiness probe (/ready-probe.sh) and the preStop `nodetool drain`
+ * before SIGTERM.
  */
 
 const DOMAIN = "cassandra.default.svc.cluster.local";
@@ -114,19 +116,19 @@ export class Pod {
     return new Map([...Object.entries(image.env ?? {}), ...Object.entries(this.env), ["POD_IP", this.ip]]);
   }
 
-  /** Starts a command in the container without waiting: `result()` is undefined until it exits. */
-  launch(argv: readonly string[], stdin = ""): { result(): ExecResult | undefined } {
+  /** Starts a command in the container without waiting (on a terminal with `tty`): `result()` is undefined until it exits. */
+  launch(argv: readonly string[], stdin = "", tty = false): { result(): ExecResult | undefined } {
     const out = new StringSink();
     const err = new StringSink();
-    const proc: SimProcess = this.table!.spawn(argv, { stdout: out, stderr: err, stdin: stringInput(stdin), env: this.execEnv() });
+    const proc: SimProcess = this.table!.spawn(argv, { stdout: out, stderr: err, stdin: stringInput(stdin), env: this.execEnv(), tty });
     let status: number | undefined;
     proc.exited.subscribe((s) => (status = s));
     return { result: () => (status === undefined ? undefined : { status, stdout: out.text(), stderr: err.text() }) };
   }
 
-  /** `kubectl exec`: runs a command in the container to completion and collects its output. */
-  exec(argv: readonly string[], stdin = ""): ExecResult {
-    const run = this.launch(argv, stdin);
+  /** `kubectl exec` (`-it` with `tty`): runs a command in the container to completion and collects its output. */
+  exec(argv: readonly string[], stdin = "", tty = false): ExecResult {
+    const run = this.launch(argv, stdin, tty);
     this.cluster.sim.runWhile(() => run.result() === undefined, this.cluster.sim.now + 600_000);
     return run.result() ?? { status: -1, stdout: "", stderr: "" };
   }

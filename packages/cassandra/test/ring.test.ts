@@ -1,5 +1,6 @@
 import { spawn } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
+import { owns, statusLine } from "./nodetool-output.js";
 import { PodCluster, type Pod } from "./pods.js";
 
 /**
@@ -15,12 +16,6 @@ function ring(seed = 1): { c: PodCluster; pods: Pod[] } {
   return { c, pods: c.pods };
 }
 
-const statusLine = (out: string, ip: string) => out.split("\n").find((l) => l.includes(ip)) ?? "";
-const owns = (out: string) =>
-  out
-    .split("\n")
-    .filter((l) => /^[UD][NJLM] /.test(l))
-    .reduce((n, l) => n + Number(/(\d+\.\d)%/.exec(l)![1]), 0);
 
 describe("the tutorial's Cassandra ring", () => {
   it("is deterministic: the same seed gives the same logs and the same trace", () => {
@@ -246,25 +241,51 @@ describe("the tutorial's Cassandra ring", () => {
       "CREATE TABLE demo.users (id int PRIMARY KEY, name text, age int);",
       "INSERT INTO demo.users (id, name, age) VALUES (1, 'ana', 31);",
       "INSERT INTO demo.users (id, name) VALUES (2, 'bob');",
-      "CONSISTENCY QUORUM;",
+      "CONSISTENCY QUORUM",
       "SELECT * FROM demo.users;",
-      "SELECT * FROM demo.missing;",
+      "SELECT * FROM",
+      "  demo.missing;",
       "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};",
       "SELECT FROM demo.users;",
       "DESCRIBE KEYSPACES;",
     ].join("\n");
+    // Piped in, errors carry the count of lines read plus one (cqlsh's lineno); the status stays 0.
     const r = p0.exec(["cqlsh"], script);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       "Consistency level set to QUORUM.\n" +
         "\n id | age  | name\n----+------+------\n  1 |   31 |  ana\n  2 | null |  bob\n\n(2 rows)\n" +
         "\ndemo  system_schema  system_auth  system  system_distributed  system_traces\n\n",
     );
     expect(r.stderr).toBe(
-      '<stdin>:7:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table missing"\n' +
-        "<stdin>:8:AlreadyExists: Keyspace 'demo' already exists\n" +
-        "<stdin>:9:SyntaxException: Error from server: code=2000 [Syntax error in CQL query] message=\"line 1:7 no viable alternative at input 'FROM' (SELECT [FROM] demo....)\"\n",
+      '<stdin>:9:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table missing"\n' +
+        "<stdin>:10:AlreadyExists: Keyspace 'demo' already exists\n" +
+        "<stdin>:11:SyntaxException: Error from server: code=2000 [Syntax error in CQL query] message=\"line 1:7 no viable alternative at input 'FROM' (SELECT [FROM] demo....)\"\n",
     );
+    // From a file (-f) the errors name the file, and cqlsh exits 2.
+    expect(p0.exec(["sh", "-c", "cat > /tmp/bad.cql"], "SELECT * FROM demo.users;\nSELECT * FROM demo.missing;\n").status).toBe(0);
+    expect(p0.exec(["cqlsh", "-f", "/tmp/bad.cql"])).toMatchObject({
+      status: 2,
+      stderr: '/tmp/bad.cql:3:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table missing"\n',
+    });
+  });
+
+  it("greets and prompts on a terminal, keeps the keyspace in its prompt and reports errors bare", () => {
+    const { pods } = ring();
+    const p0 = pods[0]!;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}"]);
+    const typed = "USE demo;\nCREATE TABLE t (k int PRIMARY KEY);\nSELECT k\nFROM t;\nSELECT * FROM nope;\n";
+    const r = p0.exec(["cqlsh"], typed, true);
+    expect(r.stdout).toBe(
+      "Connected to K8Demo at 127.0.0.1:9042.\n" +
+        "[cqlsh 5.0.1 | Cassandra 3.11.2 | CQL spec 3.4.4 | Native protocol v4]\n" +
+        "Use HELP for help.\n" +
+        "cqlsh> cqlsh:demo> cqlsh:demo>         ... \n k\n---\n\n(0 rows)\ncqlsh:demo> cqlsh:demo> \n",
+    );
+    expect(r.stderr).toBe('InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table nope"\n');
+    expect(r.status).toBe(0);
+    // -e never uses the terminal.
+    expect(p0.exec(["cqlsh", "-e", "SELECT k FROM demo.t"], "", true).stdout).toBe("\n k\n---\n\n(0 rows)\n");
   });
 
   it("decommissions a node: UL while it streams its ranges away, then gone from every ring, data intact", () => {

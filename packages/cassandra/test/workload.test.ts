@@ -86,7 +86,7 @@ function partitionThenCrash(seed: number, cl: ConsistencyLevel) {
   const w = new RegisterWorkload({
     sim: c.sim,
     dialer: client,
-    contactPoints: c.pods.map((p) => p.ip),
+    contactPoints: () => c.pods.map((p) => p.ip),
     random: c.sim.random.fork("workload"),
     writeConsistency: cl,
     readConsistency: cl,

@@ -1,13 +1,17 @@
-import type { Connection, Proc, Sim } from "@ksim/sim";
+import type { Connection, Proc, Sim, Timer } from "@ksim/sim";
 import { Future, sleep, timeout, wait } from "@ksim/sim";
 import type { ClientRequest, ClientResponse, ConsistencyLevel } from "../core/protocol.js";
 
 /**
- * A CQL driver over simulated connections, behaving like the DataStax drivers in the ways that
- * matter to outcomes: one connection per host with multiplexed streams, round-robin coordinator
- * choice among hosts believed up, a host is down when its connection fails (retried with
- * backoff) or when the cluster says so (STATUS_CHANGE events on the control connection),
- * client-side request time-outs, and schema-agreement waits after DDL.
+ * A CQL driver over simulated connections, behaving like the DataStax drivers (3.x) in the ways
+ * that matter to outcomes: one connection per host with multiplexed streams; a control connection
+ * that registers for events and reads system.peers, and moves to another host when its own goes
+ * away; round-robin coordinator choice among hosts believed up; a host is down when its
+ * connection fails, when a heartbeat on a connection that has read nothing for 30 s goes
+ * unanswered (a host that lost power never closes its connections), or when the cluster says so;
+ * it is then reconnected in the background with backoff rather than tried by queries; hosts come
+ * and go with NEW_NODE and REMOVED_NODE events and peer refreshes; client-side request
+ * time-outs; schema-agreement waits after DDL.
  */
 
 /** Anything that can open a connection: a process's network or a bare simulated host. */
@@ -30,9 +34,9 @@ export interface DriverOptions {
   /** Client-side time-out per request (the Java driver's 12 s read time-out). */
   readonly requestTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
-  /** Learn the other nodes from system.peers (cqlsh does not: it talks to one host). */
+  /** Learn the other nodes from system.peers and topology events (cqlsh does not: it talks to one host). */
   readonly discoverPeers?: boolean;
-  /** Listen for STATUS_CHANGE events on the first connection. */
+  /** Register the control connection for STATUS_CHANGE and TOPOLOGY_CHANGE events. */
   readonly registerEvents?: boolean;
 }
 
@@ -42,10 +46,14 @@ interface HostState {
   opening: Future<string | undefined> | undefined;
   /** Believed up (not failed, not reported down). */
   up: boolean;
+  /** When a host believed down may be tried again. */
   retryAt: number;
   backoffMs: number;
   keyspace: string | undefined;
   readonly pending: Map<number, Future<ClientResponse | "lost">>;
+  /** When the connection last read anything. */
+  lastRead: number;
+  heartbeat: Timer | undefined;
 }
 
 const CONNECT_ERROR: Record<string, string> = {
@@ -57,12 +65,21 @@ const CONNECT_ERROR: Record<string, string> = {
   closed: "Connection closed",
 };
 
+const MAX_BACKOFF_MS = 10_000;
+/** PoolingOptions' heartbeat interval (and the Python driver's idle_heartbeat_interval). */
+const HEARTBEAT_MS = 30_000;
+
+type Reply = ClientResponse | "lost" | "timeout";
+
 export class CqlDriver {
   private readonly hosts = new Map<string, HostState>();
   private nextStream = 1;
   private rr = 0;
-  /** The host whose connection carries STATUS_CHANGE events (the control connection). */
-  private eventsOn: HostState | undefined;
+  /** The host whose connection carries events and peer refreshes (the control connection). */
+  private control: HostState | undefined;
+  /** Settles once the first peer refresh is done (Cluster.init waits for it). */
+  private refreshed = new Future<void>();
+  private closed = false;
   /** The session's keyspace (after USE), applied to every connection before its queries. */
   keyspace: string | undefined;
 
@@ -77,7 +94,7 @@ export class CqlDriver {
   private host(ip: string): HostState {
     let h = this.hosts.get(ip);
     if (h === undefined) {
-      h = { ip, conn: undefined, opening: undefined, up: true, retryAt: 0, backoffMs: 1000, keyspace: undefined, pending: new Map() };
+      h = { ip, conn: undefined, opening: undefined, up: true, retryAt: 0, backoffMs: 1000, keyspace: undefined, pending: new Map(), lastRead: 0, heartbeat: undefined };
       this.hosts.set(ip, h);
     }
     return h;
@@ -87,45 +104,38 @@ export class CqlDriver {
     return [...this.hosts.keys()];
   }
 
-  /** Opens a connection and sends STARTUP (and REGISTER on the first one). Resolves with an error text, or undefined. */
+  private get discovers(): boolean {
+    return this.options.discoverPeers !== false;
+  }
+
+  /** Opens a connection and sends STARTUP (REGISTER on the control connection). Resolves with an error text, or undefined. */
   private open(h: HostState): Future<string | undefined> {
     if (h.opening !== undefined) return h.opening;
     const f = new Future<string | undefined>();
     h.opening = f;
     const conn = this.dialer.connect(h.ip, this.options.port ?? 9042, { timeoutMs: this.options.connectTimeoutMs ?? 5000 });
+    let becameControl = false;
     const fail = (reason: string) => {
-      h.conn = undefined;
-      h.opening = undefined;
-      h.keyspace = undefined;
-      h.up = false;
-      if (this.eventsOn === h) this.eventsOn = undefined;
-      h.retryAt = this.sim.now + h.backoffMs;
-      h.backoffMs = Math.min(h.backoffMs * 2, 10_000);
-      for (const p of h.pending.values()) p.resolve("lost");
-      h.pending.clear();
+      if (h.conn !== undefined && h.conn !== conn) return;
+      this.lost(h);
       f.resolve(reason);
     };
     conn.onOpen = () => {
-      const register = this.options.registerEvents === true && this.eventsOn === undefined;
-      if (register) this.eventsOn = h;
-      const req: ClientRequest = { stream: 0, op: register ? "REGISTER" : "STARTUP" };
-      conn.send(req);
+      becameControl = this.control === undefined && !this.closed;
+      if (becameControl) this.control = h;
+      conn.send({ stream: 0, op: becameControl && this.options.registerEvents === true ? "REGISTER" : "STARTUP" } satisfies ClientRequest);
     };
     conn.onData = (msg) => {
       const r = msg as ClientResponse;
-      if (r.kind === "EVENT") {
-        const target = this.hosts.get(r.address);
-        if (target !== undefined) {
-          target.up = r.change === "UP";
-          if (target.up) target.retryAt = 0;
-        }
-        return;
-      }
+      h.lastRead = this.sim.now;
+      if (r.kind === "EVENT") return this.onEvent(r);
       if (r.stream === 0 && !f.settled) {
         h.conn = conn;
         h.up = true;
         h.backoffMs = 1000;
         f.resolve(undefined);
+        this.scheduleHeartbeat(h, conn, HEARTBEAT_MS);
+        if (becameControl && this.control === h) this.refreshPeers(h);
         return;
       }
       const p = h.pending.get(r.stream);
@@ -141,28 +151,166 @@ export class CqlDriver {
     return f;
   }
 
+  /** The host's connection is gone: what was in flight on it is lost, and the host is down. */
+  private lost(h: HostState): void {
+    this.sim.cancel(h.heartbeat);
+    h.heartbeat = undefined;
+    h.conn = undefined;
+    h.opening = undefined;
+    h.keyspace = undefined;
+    this.markDown(h);
+    for (const p of h.pending.values()) p.resolve("lost");
+    h.pending.clear();
+    if (this.control === h) {
+      this.control = undefined;
+      this.electControl();
+    }
+  }
+
+  /** Closes the host's connection from this side and treats it as lost. */
+  private disconnect(h: HostState): void {
+    const conn = h.conn;
+    if (conn !== undefined) {
+      conn.onClose = undefined;
+      conn.onEnd = undefined;
+      conn.onData = undefined;
+      conn.end();
+    }
+    this.lost(h);
+  }
+
+  /** Connection.heartbeat: a connection that read nothing for a while is asked OPTIONS, and is defunct if that goes unanswered. */
+  private scheduleHeartbeat(h: HostState, conn: Connection, ms: number): void {
+    h.heartbeat = this.sim.schedule(ms, () => {
+      h.heartbeat = undefined;
+      if (h.conn !== conn || this.closed) return;
+      const idle = this.sim.now - h.lastRead;
+      if (idle < HEARTBEAT_MS) return this.scheduleHeartbeat(h, conn, HEARTBEAT_MS - idle);
+      const stream = this.nextStream++;
+      const answered = this.request(h, { stream, op: "OPTIONS" });
+      h.heartbeat = this.sim.schedule(this.options.requestTimeoutMs ?? 12_000, () => {
+        h.heartbeat = undefined;
+        if (h.conn !== conn || this.closed) return;
+        if (answered.settled) this.scheduleHeartbeat(h, conn, HEARTBEAT_MS - (this.sim.now - h.lastRead));
+        else this.disconnect(h);
+      }, "cql-heartbeat");
+    }, "cql-heartbeat");
+  }
+
+  private markDown(h: HostState): void {
+    if (h.up) h.backoffMs = 1000;
+    h.up = false;
+    h.retryAt = this.sim.now + h.backoffMs;
+    h.backoffMs = Math.min(h.backoffMs * 2, MAX_BACKOFF_MS);
+  }
+
+  private onEvent(e: Extract<ClientResponse, { kind: "EVENT" }>): void {
+    if (this.closed) return;
+    switch (e.change) {
+      case "UP": {
+        const h = this.hosts.get(e.address);
+        if (h !== undefined && !h.up) {
+          h.retryAt = 0;
+          h.backoffMs = 1000;
+          if (h.conn === undefined) this.open(h);
+          else h.up = true;
+        }
+        return;
+      }
+      case "DOWN": {
+        // The pool is closed: a restarted node is reconnected afresh.
+        const h = this.hosts.get(e.address);
+        if (h !== undefined && h.up) {
+          if (h.conn !== undefined) this.disconnect(h);
+          else this.markDown(h);
+        }
+        return;
+      }
+      case "NEW_NODE":
+        if (this.discovers && !this.hosts.has(e.address)) this.open(this.host(e.address));
+        return;
+      case "REMOVED_NODE":
+        if (this.discovers) this.forget(e.address);
+        return;
+    }
+  }
+
+  /** A host that left the cluster: its connection is closed and it is no longer tried. */
+  private forget(ip: string): void {
+    const h = this.hosts.get(ip);
+    if (h === undefined || h === this.control) return;
+    this.hosts.delete(ip);
+    this.sim.cancel(h.heartbeat);
+    if (h.conn !== undefined) {
+      h.conn.onClose = undefined;
+      h.conn.onEnd = undefined;
+      h.conn.end();
+    }
+    for (const p of h.pending.values()) p.resolve("lost");
+    h.pending.clear();
+  }
+
+  /** The control connection is gone: the next open connection takes over, registering and refreshing peers. */
+  private electControl(): void {
+    if (this.closed) return;
+    for (const h of this.hosts.values()) {
+      if (h.conn === undefined || h.conn.state !== "open") continue;
+      this.control = h;
+      if (this.options.registerEvents === true) this.request(h, { stream: this.nextStream++, op: "REGISTER" });
+      this.refreshPeers(h);
+      return;
+    }
+  }
+
+  /** Sends a request on a host's open connection; the future settles with its answer or "lost". */
+  private request(h: HostState, req: ClientRequest): Future<ClientResponse | "lost"> {
+    const f = new Future<ClientResponse | "lost">();
+    if (h.conn === undefined || !h.conn.send(req)) f.resolve("lost");
+    else h.pending.set(req.stream, f);
+    return f;
+  }
+
+  /** ControlConnection.refreshNodeListAndTokenMap: the peers table is the truth about who is in the cluster. */
+  private refreshPeers(h: HostState): void {
+    if (!this.discovers) {
+      this.refreshed.resolve();
+      return;
+    }
+    const q = this.request(h, { stream: this.nextStream++, op: "QUERY", query: "SELECT peer, rpc_address FROM system.peers", consistency: "ONE" });
+    q.subscribe((r) => {
+      if (r !== "lost" && r.kind === "ROWS" && !this.closed) {
+        const members = new Set([h.ip]);
+        for (const row of r.rows) if (typeof row[1] === "string") members.add(row[1]);
+        // Cluster.init opens a pool to every host it learns of.
+        for (const ip of members) {
+          const member = this.host(ip);
+          if (member.conn === undefined) this.open(member);
+        }
+        for (const ip of [...this.hosts.keys()]) if (!members.has(ip)) this.forget(ip);
+      }
+      this.refreshed.resolve();
+    });
+  }
+
   /** Connects to a contact point and, if asked, learns the rest of the cluster. */
   *connect(): Proc<{ ok: true; host: string } | { ok: false; errors: Record<string, string> }> {
     const errors: Record<string, string> = {};
     for (const ip of this.options.contactPoints) {
-      const err = yield* wait(this.open(this.host(ip)));
+      const h = this.hosts.get(ip);
+      if (h === undefined) continue;
+      const err = yield* wait(this.open(h));
       if (err !== undefined) {
         errors[ip] = err;
         continue;
       }
-      if (this.options.discoverPeers !== false) {
-        const peers = yield* this.query(this.host(ip), "SELECT peer, rpc_address FROM system.peers", "ONE");
-        if (peers !== "lost" && peers !== "timeout" && peers.kind === "ROWS") {
-          for (const row of peers.rows) if (typeof row[1] === "string") this.host(row[1]);
-        }
-      }
+      if (this.control === h) yield* wait(timeout(this.sim, this.refreshed, this.options.requestTimeoutMs ?? 12_000));
       return { ok: true, host: ip };
     }
     return { ok: false, errors };
   }
 
   /** Sends on one host's connection (opening it and setting the keyspace first if needed). */
-  private *query(h: HostState, query: string, cl: ConsistencyLevel): Proc<ClientResponse | "lost" | "timeout"> {
+  private *query(h: HostState, query: string, cl: ConsistencyLevel): Proc<Reply> {
     if (h.conn === undefined || h.conn.state !== "open") {
       const err = yield* wait(this.open(h));
       if (err !== undefined) return "lost";
@@ -177,13 +325,9 @@ export class CqlDriver {
     return r;
   }
 
-  private *send(h: HostState, query: string, cl: ConsistencyLevel): Proc<ClientResponse | "lost" | "timeout"> {
-    const conn = h.conn;
-    if (conn === undefined) return "lost";
+  private *send(h: HostState, query: string, cl: ConsistencyLevel): Proc<Reply> {
     const stream = this.nextStream++;
-    const f = new Future<ClientResponse | "lost">();
-    h.pending.set(stream, f);
-    conn.send({ stream, op: "QUERY", query, consistency: cl } satisfies ClientRequest);
+    const f = this.request(h, { stream, op: "QUERY", query, consistency: cl });
     const r = yield* wait(timeout(this.sim, f, this.options.requestTimeoutMs ?? 12_000));
     if (r === undefined) {
       h.pending.delete(stream);
@@ -192,12 +336,22 @@ export class CqlDriver {
     return r.value;
   }
 
-  /** Hosts to try, round-robin from the next one, those believed up first. */
+  /**
+   * The query plan: hosts believed up, round-robin from the next one. Down hosts whose retry is
+   * due are reconnected in the background; only when no host is up are they tried in line.
+   */
   private plan(): HostState[] {
     const all = [...this.hosts.values()];
     const start = this.rr++ % Math.max(1, all.length);
     const rotated = [...all.slice(start), ...all.slice(0, start)];
-    return rotated.filter((h) => h.up || this.sim.now >= h.retryAt);
+    const up = rotated.filter((h) => h.up);
+    const due = rotated.filter((h) => !h.up && this.sim.now >= h.retryAt);
+    if (up.length === 0) return due;
+    for (const h of due) {
+      h.retryAt = this.sim.now + h.backoffMs;
+      this.open(h);
+    }
+    return up;
   }
 
   /** Runs a statement on the next available coordinator. */
@@ -246,7 +400,11 @@ export class CqlDriver {
   }
 
   close(): void {
+    this.closed = true;
+    this.control = undefined;
     for (const h of this.hosts.values()) {
+      this.sim.cancel(h.heartbeat);
+      h.heartbeat = undefined;
       if (h.conn !== undefined) {
         h.conn.onClose = undefined;
         h.conn.onEnd = undefined;

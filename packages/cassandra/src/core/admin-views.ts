@@ -13,33 +13,47 @@ function snitchClass(node: CassandraNode): string {
   return s.includes(".") ? s : `org.apache.cassandra.locator.${s}`;
 }
 
+interface RingFacts {
+  readonly key: string;
+  readonly tokens: readonly (readonly [string, string])[];
+  readonly dc: Record<string, string>;
+  readonly rack: Record<string, string>;
+  readonly ownership: Ownership;
+}
+
 /**
- * Ownership and the token list only change with the ring or the schema, while readiness probes
- * ask for them every ten seconds on every node: computed once per ring and schema version.
+ * The tokens, where their owners sit and what they own only change with the ring or the schema,
+ * while readiness probes ask for them every ten seconds on every node: worked out once per ring
+ * and schema version.
  */
-const cache = new WeakMap<CassandraNode, { key: string; tokens: [bigint, string][]; ownership: Ownership }>();
+const cache = new WeakMap<CassandraNode, RingFacts>();
+
+function ringFacts(node: CassandraNode, keyspace: string | undefined): RingFacts {
+  const key = `${node.tm.version}|${node.schema.version()}|${keyspace ?? ""}`;
+  const cached = cache.get(node);
+  if (cached !== undefined && cached.key === key) return cached;
+  const tokens = node.tm.normalAndBootstrappingTokens().map(([t, ep]) => [t.toString(), ep] as const);
+  const dc: Record<string, string> = {};
+  const rack: Record<string, string> = {};
+  for (const [, ep] of tokens) {
+    if (ep in dc) continue;
+    const loc = node.locate(ep);
+    dc[ep] = loc.dc;
+    rack[ep] = loc.rack;
+  }
+  const facts = { key, tokens, dc, rack, ownership: ownershipOf(node, keyspace) };
+  cache.set(node, facts);
+  return facts;
+}
 
 export function ringView(node: CassandraNode, keyspace: string | undefined): RingView {
   const tm = node.tm;
-  const key = `${tm.version}|${node.schema.version()}|${keyspace ?? ""}`;
-  let cached = cache.get(node);
-  if (cached === undefined || cached.key !== key) {
-    cached = { key, tokens: tm.normalAndBootstrappingTokens(), ownership: ownershipOf(node, keyspace) };
-    cache.set(node, cached);
-  }
-  const tokens = cached.tokens;
+  const facts = ringFacts(node, keyspace);
   const load: Record<string, string> = {};
   for (const [ep, bytes] of node.membership.loads) load[ep] = stringifyFileSize(bytes);
   load[node.self] = stringifyFileSize(node.storage.load());
   const hostIds: Record<string, string> = {};
   for (const [ep, id] of tm.hostIds()) hostIds[ep] = id;
-  const dc: Record<string, string> = {};
-  const rack: Record<string, string> = {};
-  for (const [, ep] of tokens) {
-    const loc = node.locate(ep);
-    dc[ep] = loc.dc;
-    rack[ep] = loc.rack;
-  }
   return {
     live: node.gossiper.liveMembers(),
     unreachable: node.gossiper.unreachableMembers(),
@@ -47,11 +61,11 @@ export function ringView(node: CassandraNode, keyspace: string | undefined): Rin
     leaving: [...tm.leaving()],
     moving: [],
     load,
-    tokens: tokens.map(([t, ep]) => [t.toString(), ep] as const),
+    tokens: facts.tokens,
     hostIds,
-    dc,
-    rack,
-    ownership: cached.ownership,
+    dc: facts.dc,
+    rack: facts.rack,
+    ownership: facts.ownership,
   };
 }
 

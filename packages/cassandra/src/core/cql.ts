@@ -80,8 +80,16 @@ type Tok =
   | { readonly t: "punct"; readonly v: string; readonly raw: string; readonly col: number }
   | { readonly t: "eof"; readonly v: ""; readonly raw: "<EOF>"; readonly col: number };
 
-const UUID_AT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
-const NUMBER_AT = /^-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/;
+// Sticky: each matches at lastIndex, so the lexer never copies the rest of the statement.
+const UUID_AT = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/y;
+const NUMBER_AT = /-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/y;
+const HEX_AT = /0[xX][0-9a-fA-F]*/y;
+const WORD_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+function matchAt(re: RegExp, src: string, i: number): string | undefined {
+  re.lastIndex = i;
+  return re.exec(src)?.[0];
+}
 
 function lex(src: string): Tok[] {
   const out: Tok[] = [];
@@ -96,11 +104,10 @@ function lex(src: string): Tok[] {
       while (i < src.length && src[i] !== "\n") i++;
       continue;
     }
-    const rest = src.slice(i);
-    const uuid = UUID_AT.exec(rest);
-    if (uuid !== null) {
-      out.push({ t: "uuid", v: uuid[0], raw: uuid[0], col: i });
-      i += uuid[0].length;
+    const uuid = matchAt(UUID_AT, src, i);
+    if (uuid !== undefined) {
+      out.push({ t: "uuid", v: uuid, raw: uuid, col: i });
+      i += uuid.length;
       continue;
     }
     if (c === "'") {
@@ -129,26 +136,26 @@ function lex(src: string): Tok[] {
       i = j + 1;
       continue;
     }
-    const hex = /^0[xX][0-9a-fA-F]*/.exec(rest);
-    if (hex !== null) {
-      out.push({ t: "hex", v: hex[0], raw: hex[0], col: i });
-      i += hex[0].length;
+    const hex = matchAt(HEX_AT, src, i);
+    if (hex !== undefined) {
+      out.push({ t: "hex", v: hex, raw: hex, col: i });
+      i += hex.length;
       continue;
     }
-    const num = NUMBER_AT.exec(rest);
-    if (num !== null && (c !== "-" || /[\d.]/.test(src[i + 1] ?? ""))) {
-      const isFloat = /[.eE]/.test(num[0]);
-      out.push({ t: isFloat ? "float" : "int", v: num[0], raw: num[0], col: i });
-      i += num[0].length;
+    const num = matchAt(NUMBER_AT, src, i);
+    if (num !== undefined && (c !== "-" || /[\d.]/.test(src[i + 1] ?? ""))) {
+      const isFloat = /[.eE]/.test(num);
+      out.push({ t: isFloat ? "float" : "int", v: num, raw: num, col: i });
+      i += num.length;
       continue;
     }
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-    if (word !== null) {
-      out.push({ t: "word", v: word[0].toLowerCase(), raw: word[0], col: i });
-      i += word[0].length;
+    const word = matchAt(WORD_AT, src, i);
+    if (word !== undefined) {
+      out.push({ t: "word", v: word.toLowerCase(), raw: word, col: i });
+      i += word.length;
       continue;
     }
-    const two = rest.slice(0, 2);
+    const two = src.slice(i, i + 2);
     if (two === "<=" || two === ">=" || two === "!=") {
       out.push({ t: "punct", v: two, raw: two, col: i });
       i += 2;
@@ -591,38 +598,42 @@ export function parseStatement(src: string): Statement {
   return new Parser(lex(src), src).statement();
 }
 
+/** cqlsh's own commands, which a newline ends as well as a semicolon (commands_end_with_newline). */
+const NEWLINE_COMMANDS = new Set(["help", "?", "consistency", "serial", "describe", "desc", "show", "source", "capture", "login", "debug", "tracing", "expand", "paging", "exit", "quit", "clear", "cls"]);
+
 /**
- * Splits a script into statements on semicolons outside quotes and comments, remembering the
- * line each starts on (cqlsh reports errors as `<stdin>:LINE:`).
+ * cqlsh's cql_split_statements over what has been typed so far: the statements it holds, split
+ * on semicolons outside quotes and comments (and, for cqlsh's own commands, on newlines), and
+ * whether the last one is finished — cqlsh runs none of them until it is.
  */
-export function splitStatements(script: string): { text: string; line: number }[] {
-  const out: { text: string; line: number }[] = [];
+export function splitStatements(input: string): { statements: string[]; complete: boolean } {
+  const statements: string[] = [];
   let cur = "";
-  let line = 1;
-  let startLine = 1;
-  let quote: string | undefined;
-  for (let i = 0; i < script.length; i++) {
-    const c = script[i]!;
-    if (quote === undefined && c === "-" && script[i + 1] === "-") {
-      while (i < script.length && script[i] !== "\n") i++;
-      i--;
+  const end = () => {
+    if (cur.trim() !== "") statements.push(cur.trim());
+    cur = "";
+  };
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    if ((c === "-" && input[i + 1] === "-") || (c === "/" && input[i + 1] === "/")) {
+      while (i + 1 < input.length && input[i + 1] !== "\n") i++;
       continue;
     }
-    if (c === "\n") line++;
-    if (cur.trim() === "" && !/\s/.test(c)) startLine = line;
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      cur += c;
+    if (c === "/" && input[i + 1] === "*") {
+      const close = input.indexOf("*/", i + 2);
+      i = close < 0 ? input.length : close + 1;
       continue;
     }
-    if (c === "'" || c === '"') quote = c;
-    if (c === ";") {
-      if (cur.trim() !== "") out.push({ text: cur.trim(), line: startLine });
-      cur = "";
+    if (c === "'" || c === '"') {
+      const close = input.indexOf(c, i + 1);
+      if (close < 0) return { statements, complete: false };
+      cur += input.slice(i, close + 1);
+      i = close;
       continue;
     }
-    cur += c;
+    if (c === ";") end();
+    else if (c === "\n" && NEWLINE_COMMANDS.has(cur.trim().split(/\s+/)[0]!.toLowerCase())) end();
+    else cur += c;
   }
-  if (cur.trim() !== "") out.push({ text: cur.trim(), line: startLine });
-  return out;
+  return { statements, complete: cur.trim() === "" };
 }

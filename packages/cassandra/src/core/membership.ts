@@ -11,8 +11,10 @@ import type { Token } from "./token.js";
  * (StorageService.onChange and the handleState* family, 3.x): BOOT adds pending tokens, NORMAL
  * takes ownership (resolving host ID and token collisions by startup order — how a pod that came
  * back with a new IP replaces its old address), LEAVING marks ranges pending, LEFT and removed
- * excise the endpoint. It also keeps system.peers and LoadBroadcaster's loads, and pulls schema
- * from peers that have a different version.
+ * excise the endpoint. It also keeps system.peers and LoadBroadcaster's loads, pulls schema
+ * from peers that have a different version, and tells registered clients about joins, leaves and
+ * liveness as Server.EventNotifier does: a node that joins before its native transport is up is
+ * announced when it comes up, and repeated UP or DOWN events are suppressed.
  */
 
 /** MigrationManager.MIGRATION_DELAY_IN_MS: a node that has a schema waits before pulling another. */
@@ -24,6 +26,10 @@ export class Membership implements GossipSubscriber {
   private readonly schemaPulls = new Set<string>();
   /** Schema pulls awaiting an answer (bootstrap waits for them). */
   migrationsInFlight = 0;
+  /** EventNotifier.endpointsPendingJoinedNotification. */
+  private readonly pendingJoined = new Set<string>();
+  /** EventNotifier.lastStatusChange. */
+  private readonly lastStatus = new Map<string, "UP" | "DOWN">();
 
   constructor(private readonly node: CassandraNode) {}
 
@@ -73,16 +79,50 @@ export class Membership implements GossipSubscriber {
     if (st === undefined || st.isDeadState() || endpoint === node.self || !node.tm.isMember(endpoint)) return;
     this.updatePeer(endpoint, key, value);
     if (key === "SCHEMA") this.maybeScheduleSchemaPull(endpoint);
+    if (key === "RPC_READY") {
+      if (value === "true") this.notifyUp(endpoint);
+      else this.notifyDown(endpoint);
+    }
   }
 
   onAlive(endpoint: string, _now: Now): void {
-    if (this.node.tm.isMember(endpoint)) this.maybeScheduleSchemaPull(endpoint);
-    this.node.notifyClients(endpoint, "UP");
+    if (!this.node.tm.isMember(endpoint)) return;
+    this.maybeScheduleSchemaPull(endpoint);
+    this.notifyUp(endpoint);
   }
 
   onDead(endpoint: string, _now: Now): void {
     this.node.streaming.peerDown(endpoint);
+    this.notifyDown(endpoint);
+  }
+
+  private rpcReady(endpoint: string): boolean {
+    return this.node.gossiper.state(endpoint)?.get("RPC_READY") === "true";
+  }
+
+  private notifyUp(endpoint: string): void {
+    if (!this.rpcReady(endpoint) || !this.node.gossiper.isAlive(endpoint)) return;
+    if (this.pendingJoined.delete(endpoint)) this.node.notifyClients(endpoint, "NEW_NODE");
+    if (this.lastStatus.get(endpoint) === "UP") return;
+    this.lastStatus.set(endpoint, "UP");
+    this.node.notifyClients(endpoint, "UP");
+  }
+
+  private notifyDown(endpoint: string): void {
+    if (this.lastStatus.get(endpoint) === "DOWN") return;
+    this.lastStatus.set(endpoint, "DOWN");
     this.node.notifyClients(endpoint, "DOWN");
+  }
+
+  private notifyJoined(endpoint: string): void {
+    if (this.rpcReady(endpoint)) this.node.notifyClients(endpoint, "NEW_NODE");
+    else this.pendingJoined.add(endpoint);
+  }
+
+  private notifyLeft(endpoint: string): void {
+    this.pendingJoined.delete(endpoint);
+    this.lastStatus.delete(endpoint);
+    this.node.notifyClients(endpoint, "REMOVED_NODE");
   }
 
   onRestart(endpoint: string, _now: Now): void {
@@ -191,8 +231,10 @@ export class Membership implements GossipSubscriber {
       }
     }
     for (const [owner, n] of losing) if (tm.tokens(owner).length <= n) toRemove.add(owner);
+    const wasMember = tm.isMember(endpoint);
     if (!toRemove.has(endpoint)) tm.updateNormalTokens(update, endpoint);
     for (const ep of toRemove) this.removeEndpoint(ep);
+    if (!wasMember && endpoint !== node.self && tm.isMember(endpoint)) this.notifyJoined(endpoint);
   }
 
   private handleStateLeaving(endpoint: string): void {
@@ -235,6 +277,7 @@ export class Membership implements GossipSubscriber {
 
   private removeEndpoint(endpoint: string): void {
     const node = this.node;
+    if (node.tm.isMember(endpoint)) this.notifyLeft(endpoint);
     node.gossiper.removeEndpoint(endpoint, this.now);
     node.system.removePeer(endpoint, node.nextTimestamp(), this.now.wall);
     node.tm.removeEndpoint(endpoint);

@@ -8,7 +8,7 @@ import type { LogEvent } from "./log.js";
 import type { Envelope, Payload, ReadCommand, ResponseBody } from "./messages.js";
 import { inRange } from "./messages.js";
 import type { Effect, Input, NodeConfig } from "./node-io.js";
-import type { ClientRequest } from "./protocol.js";
+import type { ClientEventChange, ClientRequest } from "./protocol.js";
 import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
 import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
 import { TokenMetadata, type Location } from "./ring.js";
@@ -21,6 +21,8 @@ import { SystemKeyspace } from "./system-keyspace.js";
 import { PARTITIONER, tokenOf, type Token } from "./token.js";
 import { keyString, partitionKeyBytes, type Value } from "./types.js";
 import { virtualTable } from "./virtual-tables.js";
+
+const TOKEN_CACHE_SIZE = 4096;
 
 interface Callback {
   readonly onResponse: (from: string, body: ResponseBody) => void;
@@ -53,6 +55,7 @@ export class CassandraNode implements GossipIO, DiskIO {
   private readonly sessions = new Map<number, Session>();
   private readonly registered = new Set<number>();
   private readonly callbacks = new Map<number, Callback>();
+  private readonly tokens = new Map<string, Token>();
   private nextMessageId = 1;
   private sweepScheduled = false;
   private lastTimestamp = 0;
@@ -274,6 +277,10 @@ export class CassandraNode implements GossipIO, DiskIO {
 
   private onClient(conn: number, req: ClientRequest): void {
     if (!this.cqlUp) return;
+    if (req.op === "OPTIONS") {
+      this.emit({ kind: "client", conn, response: { stream: req.stream, kind: "SUPPORTED" } });
+      return;
+    }
     if (req.op === "STARTUP" || req.op === "REGISTER") {
       if (req.op === "REGISTER") this.registered.add(conn);
       this.emit({ kind: "client", conn, response: { stream: req.stream, kind: "READY" } });
@@ -287,8 +294,8 @@ export class CassandraNode implements GossipIO, DiskIO {
     });
   }
 
-  /** Server.EventNotifier: tells registered clients a node went down or came up. */
-  notifyClients(endpoint: string, change: "UP" | "DOWN"): void {
+  /** Server.EventNotifier's push to registered clients (Membership decides when). */
+  notifyClients(endpoint: string, change: ClientEventChange): void {
     if (!this.cqlUp) return;
     const address = this.gossiper.state(endpoint)?.get("RPC_ADDRESS") ?? endpoint;
     for (const conn of this.registered) this.emit({ kind: "client", conn, response: { stream: -1, kind: "EVENT", change, address } });
@@ -325,7 +332,15 @@ export class CassandraNode implements GossipIO, DiskIO {
   }
 
   tokenFor(table: TableDef, key: readonly Value[]): Token {
-    return tokenOf(partitionKeyBytes(partitionKeyColumns(table).map((c) => c.type), key));
+    // Murmur3 over BigInts is dear and clients come back to the same keys: remembered, up to a point.
+    const k = `${table.id}\u0002${keyString(key)}`;
+    let t = this.tokens.get(k);
+    if (t === undefined) {
+      t = tokenOf(partitionKeyBytes(partitionKeyColumns(table).map((c) => c.type), key));
+      if (this.tokens.size >= TOKEN_CACHE_SIZE) this.tokens.clear();
+      this.tokens.set(k, t);
+    }
+    return t;
   }
 
   /** Makes the storage engine know every live table (after schema loads and changes). */

@@ -26,7 +26,9 @@ export function isConsistencyLevel(s: string): s is ConsistencyLevel {
 
 export type ClientRequest =
   | { readonly stream: number; readonly op: "STARTUP" }
-  /** Asks for STATUS_CHANGE events on this connection (drivers' control connection does). */
+  /** What the drivers send on a connection that has been quiet, to learn whether it is still alive. */
+  | { readonly stream: number; readonly op: "OPTIONS" }
+  /** Asks for STATUS_CHANGE and TOPOLOGY_CHANGE events on this connection (drivers' control connection does). */
   | { readonly stream: number; readonly op: "REGISTER" }
   | { readonly stream: number; readonly op: "QUERY"; readonly query: string; readonly consistency: ConsistencyLevel };
 
@@ -63,6 +65,7 @@ export type ErrorInfo =
 
 export type ClientResponse =
   | { readonly stream: number; readonly kind: "READY" }
+  | { readonly stream: number; readonly kind: "SUPPORTED" }
   | { readonly stream: number; readonly kind: "ROWS"; readonly columns: readonly ColumnSpec[]; readonly rows: readonly (readonly ResultValue[])[] }
   | { readonly stream: number; readonly kind: "VOID" }
   | { readonly stream: number; readonly kind: "SET_KEYSPACE"; readonly keyspace: string }
@@ -75,8 +78,10 @@ export type ClientResponse =
       readonly table?: string;
     }
   | { readonly stream: number; readonly kind: "ERROR"; readonly code: number; readonly message: string; readonly info?: ErrorInfo }
-  /** Pushed on stream -1 to registered connections when a node goes down or comes up. */
-  | { readonly stream: -1; readonly kind: "EVENT"; readonly change: "UP" | "DOWN"; readonly address: string };
+  /** Pushed on stream -1 to registered connections: STATUS_CHANGE (UP, DOWN) and TOPOLOGY_CHANGE (NEW_NODE, REMOVED_NODE). */
+  | { readonly stream: -1; readonly kind: "EVENT"; readonly change: ClientEventChange; readonly address: string };
+
+export type ClientEventChange = "UP" | "DOWN" | "NEW_NODE" | "REMOVED_NODE";
 
 /** A request's outcome before it is addressed to a stream. */
 export type QueryResult = Exclude<ClientResponse, { kind: "EVENT" }> extends infer R ? (R extends { stream: number } ? Omit<R, "stream"> : never) : never;

@@ -9,7 +9,7 @@ import type { CoordinatorError, StorageProxy } from "./proxy.js";
 import type { Replication } from "./replication.js";
 import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { clusteringColumns, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns } from "./schema.js";
+import { clusteringColumns, columnsByName, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns } from "./schema.js";
 import type { Token } from "./token.js";
 import { compareValues, InvalidValue, isCqlType, keyString, literalValue, typeName, type CqlType, type Literal, type Value } from "./types.js";
 
@@ -62,17 +62,32 @@ function fromCoordinator(e: CoordinatorError): QueryResult {
 
 const NAME_RE = /^\w{1,48}$/;
 
+/** Clients repeat the same statements (reads, the drivers' system queries): parsed ones are kept, up to this many. */
+const PARSED_STATEMENTS = 512;
+
 export class QueryExecutor {
+  private readonly parsed = new Map<string, Statement | CqlSyntaxError>();
+
   constructor(private readonly env: QueryEnv) {}
 
-  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done): void {
-    let stmt: Statement;
-    try {
-      stmt = parseStatement(text);
-    } catch (e) {
-      if (e instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, e.message));
-      throw e;
+  private parse(text: string): Statement | CqlSyntaxError {
+    let p = this.parsed.get(text);
+    if (p === undefined) {
+      try {
+        p = parseStatement(text);
+      } catch (e) {
+        if (!(e instanceof CqlSyntaxError)) throw e;
+        p = e;
+      }
+      if (this.parsed.size >= PARSED_STATEMENTS) this.parsed.clear();
+      this.parsed.set(text, p);
     }
+    return p;
+  }
+
+  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done): void {
+    const stmt = this.parse(text);
+    if (stmt instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, stmt.message));
     try {
       this.run(session, stmt, cl, done);
     } catch (e) {
@@ -246,7 +261,7 @@ export class QueryExecutor {
   private buildWrite(t: TableDef, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, ts: number): Partition[] {
     const pk = partitionKeyColumns(t);
     const ck = clusteringColumns(t);
-    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    const byName = columnsByName(t);
     if (s.kind === "insert") {
       if (s.ifNotExists) throw invalid("Conditional updates (lightweight transactions) are not modelled by ksim");
       if (s.columns.length !== s.values.length) throw invalid("Unmatched column names/values");
@@ -324,7 +339,7 @@ export class QueryExecutor {
   } {
     const pk = partitionKeyColumns(t);
     const ck = clusteringColumns(t);
-    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    const byName = columnsByName(t);
     const rel = new Map<string, Relation[]>();
     for (const r of where) {
       const c = byName.get(r.column);
@@ -350,7 +365,9 @@ export class QueryExecutor {
           const rs = rel.get(c.name)!;
           if (rs.length !== 1 || (rs[0]!.op !== "=" && rs[0]!.op !== "IN")) throw invalid(`Only EQ and IN relation are supported on the partition key (unless you use the token() function)`);
           const vs = values(c, rs[0]!);
-          partitionKeys = partitionKeys.flatMap((prefix) => vs.map((v) => [...prefix, v]));
+          const product: Value[][] = [];
+          for (const prefix of partitionKeys) for (const v of vs) product.push(prefix.concat([v]));
+          partitionKeys = product;
         }
       }
     }
@@ -477,7 +494,7 @@ export class QueryExecutor {
 
   private selection(t: TableDef, selectors: Extract<Statement, { kind: "select" }>["selectors"]): { name: string; column: ColumnDef; writetime: boolean }[] {
     if (selectors === "*" || selectors === "count") return selectStarColumns(t).map((c) => ({ name: c.name, column: c, writetime: false }));
-    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    const byName = columnsByName(t);
     return selectors.map((sel) => {
       const name = sel.kind === "column" ? sel.name : sel.column;
       const c = byName.get(name);

@@ -158,16 +158,44 @@ function canonicalKeyspace(k: KeyspaceDef): unknown {
   return { name: k.name, replication: replicationMap(k.replication), durableWrites: k.durableWrites, ts: k.ts, dropped: k.dropped };
 }
 
-export function partitionKeyColumns(t: TableDef): ColumnDef[] {
-  return t.columns.filter((c) => c.kind === "partition_key").sort((a, b) => a.position - b.position);
+interface ColumnGroups {
+  readonly partitionKey: readonly ColumnDef[];
+  readonly clustering: readonly ColumnDef[];
+  readonly regular: readonly ColumnDef[];
+  readonly byName: ReadonlyMap<string, ColumnDef>;
 }
 
-export function clusteringColumns(t: TableDef): ColumnDef[] {
-  return t.columns.filter((c) => c.kind === "clustering").sort((a, b) => a.position - b.position);
+/** Every query asks for these: worked out once per definition (a schema change makes a new one). */
+const groups = new WeakMap<TableDef, ColumnGroups>();
+
+function columnGroups(t: TableDef): ColumnGroups {
+  let g = groups.get(t);
+  if (g === undefined) {
+    g = {
+      partitionKey: t.columns.filter((c) => c.kind === "partition_key").sort((a, b) => a.position - b.position),
+      clustering: t.columns.filter((c) => c.kind === "clustering").sort((a, b) => a.position - b.position),
+      regular: t.columns.filter((c) => c.kind === "regular").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      byName: new Map(t.columns.map((c) => [c.name, c])),
+    };
+    groups.set(t, g);
+  }
+  return g;
 }
 
-export function regularColumns(t: TableDef): ColumnDef[] {
-  return t.columns.filter((c) => c.kind === "regular").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function partitionKeyColumns(t: TableDef): readonly ColumnDef[] {
+  return columnGroups(t).partitionKey;
+}
+
+export function clusteringColumns(t: TableDef): readonly ColumnDef[] {
+  return columnGroups(t).clustering;
+}
+
+export function regularColumns(t: TableDef): readonly ColumnDef[] {
+  return columnGroups(t).regular;
+}
+
+export function columnsByName(t: TableDef): ReadonlyMap<string, ColumnDef> {
+  return columnGroups(t).byName;
 }
 
 /** Columns in the order SELECT * returns them: partition key, clustering, then the rest by name. */

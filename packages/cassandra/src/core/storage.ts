@@ -115,6 +115,12 @@ interface Segment {
   readonly dirty: Set<string>;
 }
 
+/**
+ * A mutation's commit-log record. Every replica logs the same mutation, and messages carry the
+ * sender's object itself, so the bytes are made once per mutation rather than once per replica.
+ */
+const framed = new WeakMap<Mutation, Uint8Array>();
+
 export class CommitLog {
   private segments: Segment[] = [];
   private lastId = 0;
@@ -143,7 +149,8 @@ export class CommitLog {
 
   append(m: Mutation, wallMs: number): LogPosition {
     const s = this.active(wallMs);
-    const rec = frame(m);
+    let rec = framed.get(m);
+    if (rec === undefined) framed.set(m, (rec = frame(m)));
     this.io.append(s.path, rec);
     s.size += rec.length;
     s.synced = false;

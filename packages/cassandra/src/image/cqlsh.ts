@@ -4,15 +4,20 @@ import type { ProcessContext } from "@ksim/kube";
 import { CqlDriver } from "../client/driver.js";
 import { columnize, formatError, formatRows, keyspaceOrder } from "../client/cqlsh-format.js";
 import { splitStatements } from "../core/cql.js";
+import { RELEASE_VERSION } from "../core/node-io.js";
 import { isConsistencyLevel, type ConsistencyLevel } from "../core/protocol.js";
 import { NATIVE_PORT } from "./paths.js";
 import { resolveHost } from "./resolve.js";
 
 /**
- * cqlsh 5.0.1 (Cassandra 3.11): connects to one host, runs statements from -e, -f or stdin,
- * handles its own commands (CONSISTENCY, DESCRIBE KEYSPACES/TABLES, EXIT) and prints results and
- * errors as cqlsh does. Statements are numbered by line for `<stdin>:LINE:` error prefixes.
+ * cqlsh 5.0.1 (Cassandra 3.11): connects to one host and runs statements from -e, -f or stdin,
+ * line by line as its cmdloop reads them, with its own commands (CONSISTENCY, DESCRIBE
+ * KEYSPACES/TABLES, EXIT) and cqlsh's result tables and error lines. On a terminal (or with
+ * -t) it greets, prompts and reports errors bare; otherwise errors carry `<stdin>:LINE:`, the
+ * count of lines read so far plus one, as its lineno does. Only -e and -f exit 2 after an error.
  */
+
+const VERSION = "5.0.1";
 
 interface Args {
   host: string;
@@ -21,6 +26,7 @@ interface Args {
   file: string | undefined;
   keyspace: string | undefined;
   requestTimeoutMs: number;
+  tty: boolean;
 }
 
 function parseArgs(ctx: ProcessContext): Args | string {
@@ -31,6 +37,7 @@ function parseArgs(ctx: ProcessContext): Args | string {
     file: undefined,
     keyspace: undefined,
     requestTimeoutMs: 10_000,
+    tty: ctx.tty,
   };
   const positional: string[] = [];
   const argv = ctx.argv.slice(1);
@@ -43,6 +50,7 @@ function parseArgs(ctx: ProcessContext): Args | string {
     if (x === "-e" || x.startsWith("--execute")) a.execute = value();
     else if (x === "-f" || x.startsWith("--file")) a.file = value();
     else if (x === "-k" || x.startsWith("--keyspace")) a.keyspace = value();
+    else if (x === "-t" || x === "--tty") a.tty = true;
     else if (x.startsWith("--request-timeout")) a.requestTimeoutMs = Number(value()) * 1000;
     else if (x === "-u" || x === "-p" || x.startsWith("--username") || x.startsWith("--password") || x.startsWith("--connect-timeout")) value();
     else if (x.startsWith("-")) return `cqlsh: error: no such option: ${x}`;
@@ -50,7 +58,30 @@ function parseArgs(ctx: ProcessContext): Args | string {
   }
   if (positional[0] !== undefined) a.host = positional[0];
   if (positional[1] !== undefined) a.port = Number(positional[1]);
+  if (a.execute !== undefined || a.file !== undefined) a.tty = false;
   return a;
+}
+
+/** Yields the input a line at a time, each with its newline (the last one may lack it). */
+function* lines(text: string | undefined): Generator<string | undefined, void, string | null | undefined> {
+  let buffered = text ?? "";
+  let eof = text !== undefined;
+  for (;;) {
+    const nl = buffered.indexOf("\n");
+    if (nl >= 0) {
+      yield buffered.slice(0, nl + 1);
+      buffered = buffered.slice(nl + 1);
+      continue;
+    }
+    if (eof) {
+      if (buffered !== "") yield buffered;
+      return;
+    }
+    // Ask the caller to read more from stdin.
+    const chunk = yield undefined;
+    if (chunk === null || chunk === undefined) eof = true;
+    else buffered += chunk;
+  }
 }
 
 export function* cqlsh(ctx: ProcessContext): Proc<number> {
@@ -60,8 +91,19 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
     return 2;
   }
   if (ctx.argv.includes("--version")) {
-    ctx.stdout.write("cqlsh 5.0.1\n");
+    ctx.stdout.write(`cqlsh ${VERSION}\n`);
     return 0;
+  }
+  let script: string | undefined;
+  let source = "<stdin>";
+  if (args.file !== undefined) {
+    try {
+      script = ctx.fs.readText(ctx.resolve(args.file));
+      source = args.file;
+    } catch {
+      ctx.stderr.write(`Can't open '${args.file}': [Errno 2] No such file or directory: '${args.file}'\n`);
+      return 1;
+    }
   }
   const ip = resolveHost(ctx, args.host) ?? args.host;
   const driver = new CqlDriver(ctx.sim, ctx.net, {
@@ -79,89 +121,127 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
     );
     return 1;
   }
-  // The driver learns the host's data center from system.local on its control connection.
+  // The driver learns the cluster's name and the host's data center from system.local.
   let dc = "datacenter1";
-  const local = yield* driver.execute("SELECT data_center FROM system.local", "ONE");
-  if (local.kind === "response" && local.response.kind === "ROWS" && typeof local.response.rows[0]?.[0] === "string") dc = local.response.rows[0][0];
-  let script: string;
-  let source = "<stdin>";
-  if (args.execute !== undefined) {
-    script = args.execute.trim().endsWith(";") ? args.execute : `${args.execute};`;
-  } else if (args.file !== undefined) {
-    try {
-      script = ctx.fs.readText(ctx.resolve(args.file));
-      source = args.file;
-    } catch {
-      ctx.stderr.write(`Can't open '${args.file}': [Errno 2] No such file or directory: '${args.file}'\n`);
-      return 1;
-    }
-  } else {
-    script = "";
-    for (;;) {
-      const chunk = yield* wait(ctx.stdin.read());
-      if (chunk === null) break;
-      script += chunk;
-    }
+  let clusterName = "";
+  const local = yield* driver.execute("SELECT cluster_name, data_center FROM system.local", "ONE");
+  if (local.kind === "response" && local.response.kind === "ROWS") {
+    const [name, center] = local.response.rows[0] ?? [];
+    if (typeof name === "string") clusterName = name;
+    if (typeof center === "string") dc = center;
   }
   let consistency: ConsistencyLevel = "ONE";
+  let keyspace = args.keyspace;
+  let lineno = 1;
   let failed = false;
-  const err = (line: number, text: string) => {
+  const printerr = (text: string) => {
     failed = true;
-    ctx.stderr.write(`${source}:${line}:${text}\n`);
+    ctx.stderr.write(args.tty ? `${text}\n` : `${source}:${lineno}:${text}\n`);
   };
-  const statements = splitStatements(script);
-  if (args.keyspace !== undefined) statements.unshift({ text: `USE ${args.keyspace}`, line: 0 });
-  for (const { text, line } of statements) {
+
+  /** Runs one complete statement; false once cqlsh should stop (EXIT, QUIT). */
+  function* statement(text: string): Proc<boolean> {
     const words = text.trim().split(/\s+/);
     const first = words[0]!.toUpperCase();
-    if (first === "EXIT" || first === "QUIT") break;
+    if (first === "EXIT" || first === "QUIT") return false;
     if (first === "CONSISTENCY") {
       if (words.length === 1) ctx.stdout.write(`Current consistency level is ${consistency}.\n`);
       else if (isConsistencyLevel(words[1]!.toUpperCase()) && words.length === 2) {
         consistency = words[1]!.toUpperCase() as ConsistencyLevel;
         ctx.stdout.write(`Consistency level set to ${consistency}.\n`);
-      } else err(line, "Improper CONSISTENCY command.");
-      continue;
+      } else printerr("Improper CONSISTENCY command.");
+      return true;
     }
     if (first === "DESCRIBE" || first === "DESC") {
       const what = (words[1] ?? "").toUpperCase();
-      if (what === "KEYSPACES" || what === "TABLES") {
-        const q = what === "KEYSPACES" ? "SELECT keyspace_name FROM system_schema.keyspaces" : "SELECT keyspace_name, table_name FROM system_schema.tables";
-        const o = yield* driver.execute(q, "ONE");
-        if (o.kind === "response" && o.response.kind === "ROWS") {
-          if (what === "KEYSPACES") {
-            ctx.stdout.write(`\n${columnize(keyspaceOrder(o.response.rows.map((r) => String(r[0]))))}\n`);
-          } else {
-            const names = o.response.rows.filter((r) => driver.keyspace === undefined || r[0] === driver.keyspace).map((r) => String(r[1])).sort();
-            ctx.stdout.write(`\n${columnize(names)}\n`);
-          }
-          continue;
-        }
-      } else {
-        err(line, `Improper ${words[0]} command.`);
-        continue;
+      if (what !== "KEYSPACES" && what !== "TABLES") {
+        printerr(`Improper ${words[0]} command.`);
+        return true;
+      }
+      const q = what === "KEYSPACES" ? "SELECT keyspace_name FROM system_schema.keyspaces" : "SELECT keyspace_name, table_name FROM system_schema.tables";
+      const o = yield* driver.execute(q, "ONE");
+      if (o.kind === "response" && o.response.kind === "ROWS") {
+        const names =
+          what === "KEYSPACES"
+            ? keyspaceOrder(o.response.rows.map((r) => String(r[0])))
+            : o.response.rows.filter((r) => keyspace === undefined || r[0] === keyspace).map((r) => String(r[1])).sort();
+        ctx.stdout.write(`\n${columnize(names)}\n`);
+        return true;
       }
     }
     const o = yield* driver.execute(text, consistency);
     switch (o.kind) {
       case "no-host":
       case "connection-lost":
-        err(line, `NoHostAvailable: ('Unable to complete the operation against any hosts', {<Host: ${ip} ${dc}>: ConnectionShutdown('Connection to ${ip} was closed',)})`);
-        continue;
+        printerr(`NoHostAvailable: ('Unable to complete the operation against any hosts', {<Host: ${ip} ${dc}>: ConnectionShutdown('Connection to ${ip} was closed',)})`);
+        return true;
       case "timeout":
-        err(line, `OperationTimedOut: errors={'${ip}': 'Client request timeout. See Session.execute[_async](timeout)'}, last_host=${ip}`);
-        continue;
+        printerr(`OperationTimedOut: errors={'${ip}': 'Client request timeout. See Session.execute[_async](timeout)'}, last_host=${ip}`);
+        return true;
       case "response": {
         const r = o.response;
-        if (r.kind === "ERROR") err(line, formatError(r));
+        if (r.kind === "ERROR") printerr(formatError(r));
         else if (r.kind === "ROWS") ctx.stdout.write(formatRows(r.columns, r.rows));
+        else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
         else if (r.kind === "SCHEMA_CHANGE") {
           const agreed = yield* driver.waitForSchemaAgreement(o.host);
-          if (!agreed) ctx.stderr.write("Warning: schema version mismatch detected; check the schema versions of your nodes in system.local and system.peers.\n");
+          if (!agreed) printerr("Warning: schema version mismatch detected; check the schema versions of your nodes in system.local and system.peers.");
         }
+        return true;
       }
     }
   }
+
+  if (keyspace !== undefined) yield* statement(`USE ${keyspace}`);
+  if (args.tty) {
+    ctx.stdout.write(`Connected to ${clusterName} at ${args.host}:${args.port}.\n`);
+    ctx.stdout.write(`[cqlsh ${VERSION} | Cassandra ${RELEASE_VERSION} | CQL spec 3.4.4 | Native protocol v4]\n`);
+    ctx.stdout.write("Use HELP for help.\n");
+  }
+  const prompt = (continuing: boolean) => {
+    if (!args.tty) return;
+    if (continuing) ctx.stdout.write(keyspace === undefined ? "   ... " : `${" ".repeat(keyspace.length)}    ... `);
+    else ctx.stdout.write(keyspace === undefined ? "cqlsh> " : `cqlsh:${keyspace}> `);
+  };
+  /** Runs what has been typed if it is finished; returns what is still pending, or undefined to stop. */
+  function* onecmd(pending: string): Proc<string | undefined> {
+    const { statements, complete } = splitStatements(pending);
+    if (!complete) return pending;
+    for (const s of statements) if (!(yield* statement(s))) return undefined;
+    return "";
+  }
+
+  let pending = "";
+  let stopped = false;
+  if (args.execute !== undefined) {
+    const { statements } = splitStatements(args.execute.trim().endsWith(";") ? args.execute : `${args.execute};`);
+    for (const s of statements) if (!(yield* statement(s))) break;
+  } else {
+    const input = lines(script);
+    let next = input.next();
+    prompt(false);
+    while (!next.done) {
+      if (next.value === undefined) {
+        next = input.next(yield* wait(ctx.stdin.read()));
+        continue;
+      }
+      pending += next.value;
+      lineno++;
+      const left = yield* onecmd(pending);
+      if (left === undefined) {
+        stopped = true;
+        break;
+      }
+      pending = left;
+      prompt(pending !== "");
+      next = input.next();
+    }
+    // handle_eof: a newline on a terminal, then whatever is left, which must be finished.
+    if (!stopped) {
+      if (args.tty) ctx.stdout.write("\n");
+      if (pending.trim() !== "" && (yield* onecmd(pending)) !== "") printerr("Incomplete statement at end of file");
+    }
+  }
   driver.close();
-  return failed ? 2 : 0;
+  return failed && (args.execute !== undefined || args.file !== undefined) ? 2 : 0;
 }

@@ -128,20 +128,31 @@ function readPersisted(ctx: ProcessContext, c: NodeConfig): PersistedFiles {
   return { sstables, commitLog, hints };
 }
 
-function ensureParent(ctx: ProcessContext, path: string): void {
+/**
+ * Writes a file, creating its directory first unless this process already made sure of it
+ * (appends come by the thousand); a directory someone removed since is made again.
+ */
+function writeInDir(ctx: ProcessContext, path: string, known: Set<string>, write: () => void): void {
   const dir = path.slice(0, path.lastIndexOf("/"));
-  if (dir !== "" && !ctx.fs.exists(dir)) ctx.fs.mkdir(dir, { recursive: true, mode: 0o755 });
+  if (dir !== "" && !known.has(dir)) {
+    if (!ctx.fs.exists(dir)) ctx.fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    known.add(dir);
+  }
+  try {
+    write();
+  } catch (e) {
+    if (!(e instanceof FsError) || e.code !== "ENOENT" || !known.delete(dir)) throw e;
+    writeInDir(ctx, path, known, write);
+  }
 }
 
-function disk(ctx: ProcessContext, op: DiskOp): void {
+function disk(ctx: ProcessContext, op: DiskOp, dirs: Set<string>): void {
   switch (op.op) {
     case "append":
-      ensureParent(ctx, op.path);
-      ctx.fs.appendFile(op.path, op.data);
+      writeInDir(ctx, op.path, dirs, () => ctx.fs.appendFile(op.path, op.data));
       return;
     case "write":
-      ensureParent(ctx, op.path);
-      ctx.fs.writeFile(op.path, op.data);
+      writeInDir(ctx, op.path, dirs, () => ctx.fs.writeFile(op.path, op.data));
       return;
     case "fsync":
       if (ctx.fs.exists(op.path)) ctx.fs.fsync(op.path);
@@ -170,6 +181,7 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
   const inbound = new Set<Connection>();
   const clients = new Map<number, Connection>();
   const jmx = new Map<number, { conn: Connection; id: number }>();
+  const dirs = new Set<string>();
   let messaging: Listener | undefined;
   let cql: Listener | undefined;
   let nextClient = 1;
@@ -279,7 +291,7 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
           ctx.sim.trace.record(e.type, e.data);
           break;
         case "disk":
-          disk(ctx, e.op);
+          disk(ctx, e.op, dirs);
           break;
         case "client":
           clients.get(e.conn)?.send(e.response);

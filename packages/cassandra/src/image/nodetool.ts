@@ -62,11 +62,18 @@ export function formatStatus(view: RingView): { out: string; err: string; code: 
   else if (own.exception === "IllegalArgumentException") return { out: `\nError: ${own.message}\n`, err: "", code: 1 };
   else return stackTrace("status", `java.lang.${own.exception}`, own.message);
   const dcs = new Map<string, string[]>();
-  for (const [, ep] of view.tokens) {
+  const tokensOf = new Map<string, string[]>();
+  for (const [t, ep] of view.tokens) {
+    const mine = tokensOf.get(ep);
+    if (mine !== undefined) {
+      mine.push(t);
+      continue;
+    }
+    tokensOf.set(ep, [t]);
     const dc = view.dc[ep] ?? "UNKNOWN_DC";
-    const list = dcs.get(dc) ?? [];
-    if (!list.includes(ep)) list.push(ep);
-    dcs.set(dc, list);
+    const list = dcs.get(dc);
+    if (list === undefined) dcs.set(dc, [ep]);
+    else list.push(ep);
   }
   // "More tokens than nodes (aka vnodes)?" compares the number of data centers with the tokens.
   const tokenPerNode = dcs.size >= view.tokens.length;
@@ -99,9 +106,9 @@ export function formatStatus(view: RingView): { out: string; err: string; code: 
       const owns = owned !== undefined && hasEffectiveOwns ? decimalFormat("##0.0%", owned) : "?";
       const hostId = view.hostIds[ep] ?? "null";
       const rack = view.rack[ep] ?? "UNKNOWN_RACK";
-      const tokens = view.tokens.filter(([, e]) => e === ep);
+      const tokens = tokensOf.get(ep)!;
       out += tokenPerNode
-        ? fmt([status, state, ep, load, owns, hostId, tokens[0]![0], rack])
+        ? fmt([status, state, ep, load, owns, hostId, tokens[0]!, rack])
         : fmt([status, state, ep, load, tokens.length, owns, hostId, rack]);
     }
   }

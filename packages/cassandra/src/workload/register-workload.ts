@@ -15,7 +15,8 @@ export interface RegisterWorkloadOptions {
   readonly sim: Sim;
   /** Where the clients connect from (a simulated host outside the ring, or a pod's network). */
   readonly dialer: Dialer;
-  readonly contactPoints: readonly string[];
+  /** The addresses to start from, asked afresh for each driver as a contact point's DNS name is resolved when a client starts. */
+  readonly contactPoints: () => readonly string[];
   readonly random: Random;
   readonly writeConsistency: ConsistencyLevel;
   readonly readConsistency: ConsistencyLevel;
@@ -69,6 +70,8 @@ export class RegisterWorkload {
   readonly table = "registers";
   private nextValue = 1;
   private stopAt = 0;
+  /** Set by stop(): a run that has not started yet (setup still going) must not start. */
+  private stopped = false;
 
   constructor(readonly options: RegisterWorkloadOptions) {
     this.history = options.history ?? new History(options.sim);
@@ -77,7 +80,7 @@ export class RegisterWorkload {
 
   private driver(): CqlDriver {
     return new CqlDriver(this.options.sim, this.options.dialer, {
-      contactPoints: this.options.contactPoints,
+      contactPoints: this.options.contactPoints(),
       requestTimeoutMs: this.options.requestTimeoutMs ?? 12_000,
       registerEvents: true,
     });
@@ -113,7 +116,7 @@ export class RegisterWorkload {
   /** Runs the clients for `durationMs`; returns once every client has finished its last operation. */
   *run(durationMs: number): Proc<void> {
     const sim = this.options.sim;
-    this.stopAt = sim.now + durationMs;
+    this.stopAt = this.stopped ? sim.now : sim.now + durationMs;
     const tasks: Task<void>[] = [];
     const n = this.options.clients ?? 3;
     for (let i = 0; i < n; i++) tasks.push(spawn(sim, this.client(`client-${i}`, this.options.random.fork(`client-${i}`)), `cassandra-workload:${i}`));
@@ -160,17 +163,26 @@ export class RegisterWorkload {
 
   /** Ends the run early: each client finishes the operation it has in flight. */
   stop(): void {
+    this.stopped = true;
     this.stopAt = Math.min(this.stopAt, this.options.sim.now);
   }
 
-  /** Reads every key at `cl` until each read succeeds (or `maxMs` passes), as `final-read`. */
+  /**
+   * Reads every key at `cl` until each read succeeds (or `maxMs` passes), as `final-read`. After a
+   * failed read it starts over with a fresh driver, which looks the contact points up again.
+   */
   *finalReads(cl: ConsistencyLevel = "ALL", maxMs = 300_000): Proc<void> {
     const sim = this.options.sim;
     const deadline = sim.now + maxMs;
-    const d = this.driver();
+    let d = this.driver();
     yield* d.connect();
     for (let key = 0; key < (this.options.keys ?? 5); key++) {
-      while (!(yield* this.read(d, "final", key, cl, "final-read")) && sim.now < deadline) yield* wait(sleep(sim, 2000));
+      while (!(yield* this.read(d, "final", key, cl, "final-read")) && sim.now < deadline) {
+        yield* wait(sleep(sim, 2000));
+        d.close();
+        d = this.driver();
+        yield* d.connect();
+      }
     }
     d.close();
   }

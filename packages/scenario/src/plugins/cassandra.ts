@@ -16,12 +16,11 @@ const registers: WorkloadPlugin = {
   description: "clients writing unique values to a few keys and reading them back at chosen consistency levels; every key is read at ALL at the end",
   start(ctx, params) {
     const service = stringParam(params, "service", "cassandra");
-    const contactPoints = ctx.resolve(service);
-    if (contactPoints.length === 0) throw new ParamError(`service: ${JSON.stringify(service)} has no ready endpoints to contact`);
+    if (ctx.resolve(service).length === 0) throw new ParamError(`service: ${JSON.stringify(service)} has no ready endpoints to contact`);
     const w = new RegisterWorkload({
       sim: ctx.sim,
       dialer: ctx.client,
-      contactPoints,
+      contactPoints: () => ctx.resolve(service),
       random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
       writeConsistency: level(params, "write"),
       readConsistency: level(params, "read"),
