@@ -7,7 +7,7 @@ export interface BenchResult {
 
 export interface Bench {
   readonly name: string;
-  run(): BenchResult;
+  run(): BenchResult | Promise<BenchResult>;
 }
 
 /** Wall-clock seconds taken by fn (benchmarks may read real time; the simulation may not). */

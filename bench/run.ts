@@ -5,9 +5,11 @@
 import { clusterBench } from "./cluster.bench.js";
 import { kernelBench } from "./kernel.bench.js";
 import { networkBench } from "./network.bench.js";
+import { sweepBench } from "./sweep.bench.js";
+import { zookeeperBench } from "./zookeeper.bench.js";
 import type { Bench } from "./harness.js";
 
-const benches: Bench[] = [kernelBench, networkBench, clusterBench];
+const benches: Bench[] = [kernelBench, networkBench, clusterBench, sweepBench, zookeeperBench];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -19,7 +21,7 @@ if (unknown.length > 0) {
 }
 for (const bench of benches) {
   if (names.length > 0 && !names.includes(bench.name)) continue;
-  const result = bench.run();
+  const result = await bench.run();
   if (json) process.stdout.write(JSON.stringify(result.json) + "\n");
   else process.stdout.write(result.text + "\n");
 }

@@ -13,7 +13,11 @@ const ROOT = join(import.meta.dirname, "..", "scenarios");
 const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "tutorials/statefulset-basics.yaml", seed: 1 },
   { file: "tutorials/wordpress.yaml", seed: 1 },
+  { file: "tutorials/zookeeper.yaml", seed: 1 },
   { file: "zookeeper/drain-under-pdb.yaml", seed: 1 },
+  { file: "zookeeper/no-pdb.yaml", seed: 1, fails: "zookeeper.write-availability" },
+  { file: "zookeeper/no-anti-affinity.yaml", seed: 1, fails: "zookeeper.write-availability" },
+  { file: "zookeeper/force-sync-off.yaml", seed: 1, fails: "zookeeper.acknowledged-writes" },
   { file: "tutorials/cassandra.yaml", seed: 1 },
   { file: "cassandra/quorum-under-drain.yaml", seed: 1 },
   { file: "cassandra/scale-out.yaml", seed: 1 },

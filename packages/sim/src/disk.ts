@@ -3,8 +3,9 @@ import type { Random } from "./random.js";
 
 /**
  * Simulated disks. A Volume is a small POSIX-like filesystem: directories and files with mode
- * bits, owner and group. File data becomes durable only when the file is fsynced; a crash
- * reverts every file to its last synced contents (optionally keeping a torn prefix of the last
+ * bits, owner and group. File data becomes durable when the file is fsynced, or when the
+ * kernel's flusher writes it back (data dirty for 30 s, checked every 5 s); a crash reverts
+ * every file to its last durable contents (optionally keeping a torn prefix of the last
  * unsynced write), which is how a database that acknowledges before fsync loses data.
  * Directory operations (create, rename, unlink) are durable at once, as on a journaling
  * filesystem that commits metadata promptly.
@@ -104,6 +105,8 @@ class File extends Node {
   syncedChunks: readonly Uint8Array[] = EMPTY;
   syncedCount = 0;
   syncedSize = 0;
+  /** Simulated ms of the first write since the contents were last durable (the inode's dirtied_when). */
+  dirtiedAt = -1;
 
   get dirty(): boolean {
     return this.chunks !== this.syncedChunks || this.chunks.length !== this.syncedCount;
@@ -134,9 +137,16 @@ export interface CrashOptions {
   readonly random?: Random;
 }
 
+/** dirty_writeback_centisecs and dirty_expire_centisecs: the flusher's period and the age it writes back. */
+const WRITEBACK_PERIOD_MS = 5_000;
+const DIRTY_EXPIRE_MS = 30_000;
+
 export class Volume {
   private readonly root: Dir;
   private used = 0;
+  /** Files written since they were last durable, for the flusher. */
+  private readonly dirtyFiles = new Set<File>();
+  private flusherArmed = false;
   /** The host (node) the volume is attached to, or null when detached. */
   attachedTo: string | null = null;
 
@@ -228,6 +238,7 @@ export class Volume {
     f.chunks = bytes.length > 0 ? [bytes] : [];
     f.size = bytes.length;
     f.mtimeMs = this.sim.epochMs();
+    this.dirtied(f);
   }
 
   /** Appends to `path`, creating it if needed. Not durable until fsync. */
@@ -238,6 +249,7 @@ export class Volume {
     if (bytes.length > 0) f.chunks.push(bytes);
     f.size += bytes.length;
     f.mtimeMs = this.sim.epochMs();
+    this.dirtied(f);
   }
 
   readFile(path: string): Uint8Array {
@@ -253,11 +265,32 @@ export class Volume {
   /** Makes the file's current contents durable. */
   fsync(path: string): void {
     const n = this.get(path);
-    if (n instanceof File && n.dirty) {
-      n.syncedChunks = n.chunks;
-      n.syncedCount = n.chunks.length;
-      n.syncedSize = n.size;
-    }
+    if (n instanceof File && n.dirty) this.makeDurable(n);
+  }
+
+  private makeDurable(f: File): void {
+    f.syncedChunks = f.chunks;
+    f.syncedCount = f.chunks.length;
+    f.syncedSize = f.size;
+    f.dirtiedAt = -1;
+    this.dirtyFiles.delete(f);
+  }
+
+  private dirtied(f: File): void {
+    if (f.dirtiedAt >= 0) return;
+    f.dirtiedAt = this.sim.now;
+    this.dirtyFiles.add(f);
+    this.armFlusher();
+  }
+
+  private armFlusher(): void {
+    if (this.flusherArmed || this.dirtyFiles.size === 0) return;
+    this.flusherArmed = true;
+    this.sim.schedule(WRITEBACK_PERIOD_MS, () => {
+      this.flusherArmed = false;
+      for (const f of this.dirtyFiles) if (this.sim.now - f.dirtiedAt >= DIRTY_EXPIRE_MS) this.makeDurable(f);
+      this.armFlusher();
+    }, "writeback");
   }
 
   rename(from: string, to: string): void {
@@ -361,9 +394,7 @@ export class Volume {
     }
     f.chunks = synced;
     f.size = size;
-    f.syncedChunks = synced;
-    f.syncedCount = synced.length;
-    f.syncedSize = size;
+    this.makeDurable(f);
     this.used += size - before;
     return before - size;
   }

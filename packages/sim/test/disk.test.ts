@@ -22,6 +22,17 @@ describe("volumes", () => {
     expect(v.bytesUsed).toBe(10);
   });
 
+  it("writes back data left dirty for 30 s, as the kernel's flusher does", () => {
+    const { sim, v } = vol();
+    v.writeFile("/myid", "1\n");
+    sim.runUntil(20_000);
+    v.appendFile("/log", "recent");
+    sim.runUntil(36_000);
+    v.crash();
+    expect(v.readText("/myid")).toBe("1\n");
+    expect(v.readText("/log")).toBe("");
+  });
+
   it("reverts an overwrite that was not synced to the previous synced contents", () => {
     const { v } = vol();
     v.writeFile("/myid", "1\n");

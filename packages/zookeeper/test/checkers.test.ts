@@ -28,12 +28,13 @@ function writer(c: CoreCluster, clients: CoreClients, until: number): void {
   tick();
 }
 
-function finalState(c: CoreCluster): Map<string, string> {
-  const leader = c.leaders()[0]!;
-  const out = new Map<string, string>();
-  for (const path of leader.peer!.db.tree.getChildren("/")!) {
-    const d = leader.peer!.db.tree.getData(`/${path}`);
-    if (d !== undefined) out.set(`/${path}`, d.data);
+/** What a read-back through the leader would find for every path the history wrote. */
+function readBack(c: CoreCluster, history: History): Map<string, string | null> {
+  const tree = c.leaders()[0]!.peer!.db.tree;
+  const out = new Map<string, string | null>();
+  for (const op of history.operations) {
+    const path = (op.input as { path: string }).path;
+    out.set(path, tree.getData(path)?.data ?? null);
   }
   return out;
 }
@@ -58,7 +59,7 @@ describe("checkers", () => {
     const ops = history.operations;
     expect(checkOneLeaderPerEpoch(trace.events).ok).toBe(true);
     expect(checkCommittedPrefix(trace.events).ok).toBe(true);
-    const acked = checkAcknowledgedWrites(ops, finalState(c), c.sim.now);
+    const acked = checkAcknowledgedWrites(ops, readBack(c, history), c.sim.now);
     expect(acked.ok).toBe(true);
     expect(acked.metrics.acknowledged).toBeGreaterThan(200);
     expect(checkClientOrder(ops).ok).toBe(true);
@@ -79,9 +80,22 @@ describe("checkers", () => {
     for (const node of c.nodes) node.crash();
     for (const node of c.nodes) node.start();
     expect(c.runUntil(() => c.allServing(), 120_000)).toBe(true);
-    const r = checkAcknowledgedWrites(history.operations, finalState(c), c.sim.now);
+    const r = checkAcknowledgedWrites(history.operations, readBack(c, history), c.sim.now);
     expect(r.ok).toBe(false);
     expect(r.violations[0]!.message).toMatch(/acknowledged at \d+ms but missing at the end/);
+  });
+
+  it("give no verdict on acknowledged writes that could not be read back", () => {
+    const history = new History(new CoreCluster({ n: 1, seed: 1 }).sim);
+    for (const path of ["/a", "/b", "/c"]) history.ok(history.invoke("client-0", "write", { path, value: `v${path}` }), { zxid: 1 });
+    const r = checkAcknowledgedWrites(history.operations, new Map([["/a", "v/a"], ["/b", null]]), 0);
+    expect(r.ok).toBe(false);
+    expect(r.violations.map((v) => v.message)).toEqual(["write of /b=v/b acknowledged at 0ms but missing at the end"]);
+    expect(r.metrics).toEqual({ acknowledged: 3, verified: 2, unverified: 1 });
+    expect(r.invariant).toContain("could not be read back");
+    const unread = checkAcknowledgedWrites(history.operations, new Map(), 0);
+    expect(unread.ok).toBe(true);
+    expect(unread.metrics.unverified).toBe(3);
   });
 
   it("catch a write outage when two of three servers are down at once", () => {

@@ -194,6 +194,13 @@ export class CoreCluster {
   private nextAccepted = 1_000_000;
   onReply: ((node: Node, cnxn: number, p: ServerPacket) => void) | undefined;
   onClientClosed: ((node: Node, cnxn: number) => void) | undefined;
+  /**
+   * Whether a server's name resolves (a StatefulSet pod's DNS record exists only while it is
+   * Ready). The election connection between two servers is kept by the higher id, which dials
+   * the lower one, so a pair talks only while the lower id resolves; a learner must resolve
+   * its leader to connect.
+   */
+  resolvable: (sid: number) => boolean = () => true;
 
   constructor(opts: ClusterOptions) {
     this.sim = new Sim({ seed: opts.seed });
@@ -240,6 +247,7 @@ export class CoreCluster {
       this.sim.schedule(0, deliver);
       return;
     }
+    if (!this.resolvable(Math.min(from, to))) return;
     if (this.random.chance(this.faults.dropNotification)) return;
     this.sim.schedule(this.delay(), deliver, "notification");
     if (this.random.chance(this.faults.duplicateNotification)) this.sim.schedule(this.delay(), deliver, "notification-dup");
@@ -250,6 +258,14 @@ export class CoreCluster {
     const end: LinkEnd = { node: from, id: link, lastDue: 0, open: true };
     from.links.set(link, end);
     const fromPeer = from.peer;
+    if (!this.resolvable(sid)) {
+      end.open = false;
+      from.links.delete(link);
+      this.sim.schedule(0, () => {
+        if (from.peer === fromPeer) from.input({ kind: "linkDown", link, reason: `java.net.UnknownHostException: server-${sid}` });
+      });
+      return;
+    }
     this.sim.schedule(this.delay(), () => {
       if (from.peer !== fromPeer || !end.open) return;
       if (!target.alive || !target.listening) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pods, type Pod } from "./pods.js";
+import { Pods, START, type Pod } from "./pods.js";
 
 /** Brings up zk-0..2 in order, each once the previous one answers ruok (OrderedReady). */
 function bringUp(seed = 1): Pods {
@@ -72,6 +72,31 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     p.run(1000);
     expect(zk0.exitStatus).toBe(1);
     expect(zk0.err.text()).toBe("Unknown option --bogus=1\n");
+  });
+
+  it("passes JVM flags the way the image does: SERVER_JVMFLAGS works, a second '=' in --heap does not", () => {
+    const p = new Pods(7);
+    const [zk0, zk1] = p.pods;
+    p.start(zk0!, START, { SERVER_JVMFLAGS: "-Dzookeeper.forceSync=no" });
+    // getopts' ${OPTARG##*=} keeps what follows the last '=': the heap becomes "no".
+    p.start(zk1!, START.replace("--heap=512M", "--heap='512M -Dzookeeper.forceSync=no'"));
+    p.run(2000);
+    const jvm = zk0!.table.list().find((x) => x.commandLine.includes("QuorumPeerMain"))!;
+    expect(jvm.commandLine).toContain(" -Dzookeeper.forceSync=no -Xmx512M -Xms512M -Dcom.sun.management.jmxremote ");
+    expect(p.exec(zk1!, ["cat", "/opt/zookeeper/conf/java.env"]).out).toBe('ZOO_LOG_DIR=/var/log/zookeeper\nJVMFLAGS="-Xmxno -Xmsno"\n');
+    expect(zk1!.exitStatus).toBe(1);
+    expect(zk1!.err.text()).toContain("Using config: /usr/bin/../etc/zookeeper/zoo.cfg\nInvalid maximum heap size: -Xmxno\nError: Could not create the Java Virtual Machine.\nError: A fatal exception has occurred. Program will exit.\n");
+  });
+
+  it("refuses an empty myid as QuorumPeerConfig does", () => {
+    const p = new Pods(8);
+    const zk0 = p.pods[0]!;
+    zk0.volume.mkdir("/data", { recursive: true });
+    zk0.volume.writeFile("/data/myid", "");
+    p.start(zk0);
+    p.run(2000);
+    expect(zk0.exitStatus).toBe(2);
+    expect(zk0.out.text()).toContain("Invalid config, exiting abnormally\norg.apache.zookeeper.server.quorum.QuorumPeerConfig$ConfigException: Error processing /usr/bin/../etc/zookeeper/zoo.cfg\njava.lang.IllegalArgumentException: serverid null is not a number\n");
   });
 
   it("pins zkCli output for errors and stat, and srvr/mntr on a serving ensemble", () => {

@@ -74,7 +74,7 @@ export class Pods {
   }
 
   /** Starts (or restarts) the container: a fresh upper layer over the image, the same volume. */
-  start(pod: Pod, command = START): void {
+  start(pod: Pod, command = START, env: Readonly<Record<string, string>> = {}): void {
     const image = this.registry.resolveImage("registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10")!;
     const rootfs = new LayeredFs(this.sim, image.layer, `${pod.name}-${this.sim.now}`);
     rootfs.mount({ path: "/var/lib/zookeeper", volume: pod.volume, subPath: "", readOnly: false });
@@ -98,7 +98,7 @@ export class Pods {
       pod.host.resetAll();
     };
     pod.init = pod.table.spawn(["sh", "-c", command], {
-      env: new Map(Object.entries(image.env ?? {})),
+      env: new Map(Object.entries({ ...image.env, ...env })),
       cred: { uid: 1000, gid: 1000, groups: [1000] },
       stdout: pod.out,
       stderr: pod.err,

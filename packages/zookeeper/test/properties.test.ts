@@ -111,3 +111,69 @@ describe("core properties under faults (many seeds)", () => {
     });
   }
 });
+
+/**
+ * Servers start one by one in a random order, each reachable by name only 10–20 s after it
+ * starts (a StatefulSet pod's DNS record appears once it is Ready) and not while it is down;
+ * messages are delayed, dropped and duplicated and servers crash and come back. Then a random
+ * minority stays down: the others must establish one leader and all serve.
+ */
+function startupRun(seed: number, n: number) {
+  const c = new CoreCluster({ n, seed, faults: { maxDelayMs: 20, dropNotification: 0.05, duplicateNotification: 0.05, breakLink: 0.001 } });
+  const o = observe(c);
+  const rnd = c.random.fork("startup");
+  const resolvableAt = new Map<number, number>();
+  c.resolvable = (sid) => (resolvableAt.get(sid) ?? Number.POSITIVE_INFINITY) <= c.sim.now;
+  const start = (node: Node) => {
+    node.start();
+    resolvableAt.set(node.sid, c.sim.now + rnd.int(10_000, 20_000));
+  };
+  const stop = (node: Node) => {
+    if (rnd.chance(0.5)) node.crash(rnd.chance(0.5));
+    else node.kill();
+    resolvableAt.delete(node.sid);
+  };
+  let at = 0;
+  for (const node of rnd.shuffle(c.nodes.slice())) {
+    at += rnd.int(0, 25_000);
+    c.sim.schedule(at, () => start(node));
+  }
+  const faultsUntil = at + 60_000;
+  const fault = () => {
+    if (c.sim.now >= faultsUntil) return;
+    const victim = c.nodes[rnd.int(0, n - 1)]!;
+    if (victim.alive) {
+      stop(victim);
+      c.sim.schedule(rnd.int(500, 20_000), () => {
+        if (!victim.alive) start(victim);
+      });
+    }
+    c.sim.schedule(rnd.int(1000, 15_000), fault);
+  };
+  c.sim.schedule(rnd.int(0, at), fault);
+  c.runUntil(() => false, faultsUntil);
+  c.faults = NO_FAULTS;
+  const down = new Set(rnd.shuffle(c.nodes.slice()).slice(0, rnd.int(0, Math.floor((n - 1) / 2))));
+  for (const node of c.nodes) {
+    if (down.has(node)) {
+      if (node.alive) stop(node);
+    } else if (!node.alive) start(node);
+  }
+  const up = c.nodes.filter((node) => !down.has(node));
+  const live = c.runUntil(() => c.leaders().length === 1 && up.every((node) => node.peer?.serving === true), 3 * 60_000);
+  return { o, live };
+}
+
+describe("core liveness from any start order (many seeds)", () => {
+  for (const n of [3, 5]) {
+    it(`${n} servers: a quorum that stays up always ends with one established leader, every member serving`, () => {
+      const stuck: number[] = [];
+      for (let seed = 1; seed <= 60; seed++) {
+        const { o, live } = startupRun(seed, n);
+        expect(o.violations, `seed ${seed}`).toEqual([]);
+        if (!live) stuck.push(seed);
+      }
+      expect(stuck).toEqual([]);
+    });
+  }
+});

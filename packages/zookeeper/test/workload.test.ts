@@ -1,6 +1,6 @@
 import { spawn, type TaskOutcome } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
-import { checkAcknowledgedWrites, checkClientOrder, checkCommittedPrefix, checkOneLeaderPerEpoch, startWorkload, ZkTrace } from "../src/index.js";
+import { checkAcknowledgedWrites, checkClientOrder, checkCommittedPrefix, checkOneLeaderPerEpoch, startWorkload, ZkTrace, type ReadBack } from "../src/index.js";
 import { Pods } from "./pods.js";
 
 describe("workload through the client library against the pods", () => {
@@ -36,15 +36,16 @@ describe("workload through the client library against the pods", () => {
       }
     });
     p.run(90_000);
-    let final: TaskOutcome<Map<string, string>> | undefined;
+    let final: TaskOutcome<ReadBack> | undefined;
     spawn(p.sim, w.readBack()).subscribe((o) => (final = o));
     p.runUntil(() => final !== undefined, 120_000);
     expect(final?.ok).toBe(true);
-    const state = (final as { value: Map<string, string> }).value;
+    const state = (final as { value: ReadBack }).value;
     const ops = w.history.operations;
     const acked = checkAcknowledgedWrites(ops, state, p.sim.now);
     expect(acked.violations).toEqual([]);
     expect(acked.metrics.acknowledged).toBeGreaterThan(1000);
+    expect(acked.metrics.unverified).toBe(0);
     expect(checkClientOrder(ops).ok).toBe(true);
     expect(checkOneLeaderPerEpoch(trace.events).ok).toBe(true);
     expect(checkCommittedPrefix(trace.events).ok).toBe(true);

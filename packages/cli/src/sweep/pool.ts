@@ -29,8 +29,10 @@ export function sweepWorkerMain(data: WorkerData): void {
 }
 
 export interface PoolOptions {
-  /** Threads to run on; 1 runs in this thread. */
+  /** Threads to run on; 1 runs in this thread unless `threads` is set. */
   readonly workers: number;
+  /** Use worker threads even for one worker (a benchmark comparing 1 and N threads). */
+  readonly threads?: boolean;
   /** The module a worker thread starts in (the ksim CLI's own entry). */
   readonly entry: URL;
   readonly onResult?: (summary: SeedSummary, done: number) => void;
@@ -47,7 +49,7 @@ export async function runJobs(setup: JobSetup, jobs: readonly Job[], options: Po
     results[i] = s;
     options.onResult?.(s, ++done);
   };
-  if (options.workers <= 1) {
+  if (options.workers <= 1 && !options.threads) {
     const runner = new JobRunner(setup);
     jobs.forEach((job, i) => finish(i, runner.run(job)));
     return results;

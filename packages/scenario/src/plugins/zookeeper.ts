@@ -1,4 +1,3 @@
-import type { Proc } from "@ksim/sim";
 import {
   checkAcknowledgedWrites,
   checkClientOrder,
@@ -6,14 +5,17 @@ import {
   checkOneLeaderPerEpoch,
   checkWriteAvailability,
   startWorkload,
+  READ_BACK_BUDGET_MS,
+  type ReadBack,
   type Workload as ZkWorkload,
 } from "@ksim/zookeeper";
-import { numberParam, stringParam, workloadParam, type CheckPlugin, type PluginRegistry, type Workload, type WorkloadPlugin } from "../plugins.js";
+import type { CheckResult, Proc, Violation } from "@ksim/sim";
+import { numberParam, stringParam, workloadParam, type CheckContext, type CheckPlugin, type PluginRegistry, type Workload, type WorkloadPlugin } from "../plugins.js";
 
 /** A ZooKeeper workload keeps its final read-back for the acknowledged-writes checker. */
 interface ZooKeeperWorkload extends Workload {
   readonly zk: ZkWorkload;
-  finalState: Map<string, string> | undefined;
+  finalState: ReadBack | undefined;
   finishedAt: number;
 }
 
@@ -32,6 +34,7 @@ const workload: WorkloadPlugin = {
       requestTimeoutMs: numberParam(params, "requestTimeoutMs", 10_000),
       prefix: stringParam(params, "prefix", "/ksim-w"),
     });
+    const readBackMs = numberParam(params, "readBackMs", READ_BACK_BUDGET_MS);
     const w: ZooKeeperWorkload = {
       zk,
       history: zk.history,
@@ -39,7 +42,7 @@ const workload: WorkloadPlugin = {
       finishedAt: 0,
       stop: () => zk.stop(),
       *finish(): Proc<void> {
-        w.finalState = yield* zk.readBack();
+        w.finalState = yield* zk.readBack(readBackMs);
         w.finishedAt = ctx.sim.now;
       },
     };
@@ -50,6 +53,79 @@ const workload: WorkloadPlugin = {
 function zkWorkload(w: Workload): ZooKeeperWorkload {
   return w as ZooKeeperWorkload;
 }
+
+/** The last fault injected, or undefined when the run had none. */
+function lastFault(ctx: CheckContext): number | undefined {
+  return ctx.faults.length > 0 ? ctx.faults[ctx.faults.length - 1] : undefined;
+}
+
+/** Timings as a verdict: a violation for each limit the scenario set that its metric broke or never reached. */
+function timing(invariant: string, metrics: Record<string, number>, limits: readonly { metric: string; max: number | undefined; what: string }[], end: number): CheckResult {
+  const violations: Violation[] = [];
+  for (const l of limits) {
+    const v = metrics[l.metric]!;
+    if (l.max === undefined) continue;
+    if (v < 0) violations.push({ invariant, time: end, message: `${l.what}: never` });
+    else if (v > l.max) violations.push({ invariant, time: end, message: `${l.what} took ${v} ms, more than ${l.max} ms` });
+  }
+  return { invariant, ok: violations.length === 0, violations, metrics };
+}
+
+function optionalNumber(params: Readonly<Record<string, unknown>>, key: string): number | undefined {
+  return params[key] === undefined ? undefined : numberParam(params, key);
+}
+
+/**
+ * How long the ensemble went without a leader: from the start to the first leader that
+ * established itself (zk.established, a quorum acknowledged its NEWLEADER), and from the last
+ * fault to the first leader established after it. -1 when it never happened.
+ */
+const timeToLeader: CheckPlugin = {
+  type: "zookeeper.time-to-leader",
+  description: "time from the start, and from the last fault, to the first leader a quorum followed",
+  events: ["zk.established"],
+  check(ctx, params) {
+    const established = ctx.events.filter((e) => e.type === "zk.established").map((e) => e.time);
+    const fault = lastFault(ctx);
+    const after = fault === undefined ? undefined : established.find((t) => t >= fault);
+    const metrics: Record<string, number> = { firstLeaderMs: established.length > 0 ? established[0]! - ctx.start : -1 };
+    if (fault !== undefined) metrics.afterLastFaultMs = after === undefined ? -1 : after - fault;
+    return timing("time-to-leader", metrics, [
+      { metric: "firstLeaderMs", max: optionalNumber(params, "maxMs"), what: "the first leader" },
+      ...(fault !== undefined ? [{ metric: "afterLastFaultMs", max: optionalNumber(params, "maxAfterFaultMs"), what: "a leader after the last fault" }] : []),
+    ], ctx.end);
+  },
+};
+
+/**
+ * How long until every member of the StatefulSet was Ready: from the start, and from the last
+ * fault (once the set had dropped below its replicas) to all Ready again. -1 when never.
+ */
+const timeToReady: CheckPlugin = {
+  type: "zookeeper.time-to-ready",
+  description: "time from the start, and from the last fault, until every pod of the ensemble's StatefulSet was Ready",
+  check(ctx, params) {
+    const name = `${stringParam(params, "namespace", "default")}/${stringParam(params, "statefulset", "zk")}`;
+    const series = ctx.readiness.get(name) ?? [];
+    const allReady = (from: number, mustDrop: boolean): number => {
+      let dropped = !mustDrop;
+      for (const p of series) {
+        if (p.at < from) continue;
+        const full = p.replicas > 0 && p.ready >= p.replicas;
+        if (!full) dropped = true;
+        else if (dropped) return p.at - from;
+      }
+      return -1;
+    };
+    const fault = lastFault(ctx);
+    const metrics: Record<string, number> = { allReadyMs: allReady(ctx.start, false) };
+    if (fault !== undefined) metrics.afterLastFaultMs = allReady(fault, true);
+    return timing(`time-to-ready of statefulset/${name.replace(/^default\//, "")}`, metrics, [
+      { metric: "allReadyMs", max: optionalNumber(params, "maxMs"), what: "every pod Ready" },
+      ...(fault !== undefined ? [{ metric: "afterLastFaultMs", max: optionalNumber(params, "maxAfterFaultMs"), what: "every pod Ready again after the last fault" }] : []),
+    ], ctx.end);
+  },
+};
 
 const checks: CheckPlugin[] = [
   {
@@ -64,6 +140,8 @@ const checks: CheckPlugin[] = [
     events: ["zk."],
     check: (ctx) => checkCommittedPrefix(ctx.events),
   },
+  timeToLeader,
+  timeToReady,
   {
     type: "zookeeper.acknowledged-writes",
     description: "every write a client saw acknowledged is present at the end",

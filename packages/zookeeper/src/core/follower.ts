@@ -68,11 +68,11 @@ export class Follower implements Role, WritePath {
     this.peer.emit({ kind: "closeLink", link });
   }
 
-  linkDown(link: number, reason: string): void {
+  linkDown(link: number, reason: string, address = `leader ${this.leaderSid}`): void {
     if (link !== this.link) return;
     if (this.stage === "connecting") {
       if (++this.tries < CONNECT_TRIES) {
-        this.peer.log("WARN", this.peer.peerThread, "Learner@237", `Unexpected exception, tries=${this.tries - 1}, connecting to leader\n${reason}`);
+        this.peer.log("WARN", this.peer.peerThread, "Learner@237", `Unexpected exception, tries=${this.tries - 1}, connecting to ${address}\n${reason}`);
         this.peer.emit({ kind: "setTimer", timer: "connectRetry", ms: CONNECT_RETRY_MS });
         return;
       }

@@ -30,7 +30,8 @@ export type Input =
   | { readonly kind: "linkUp"; readonly link: number }
   /** The leader accepted a learner's connection (the host numbers these links). */
   | { readonly kind: "linkAccepted"; readonly link: number; readonly remote: string }
-  | { readonly kind: "linkDown"; readonly link: number; readonly reason: string }
+  /** A link ended; `address` is where a connection that never opened was going (host/ip:port). */
+  | { readonly kind: "linkDown"; readonly link: number; readonly reason: string; readonly address?: string }
   | { readonly kind: "packet"; readonly link: number; readonly packet: QuorumPacket }
   /** Every appended txn up to this zxid is durable (or, with forceSync=no, written). */
   | { readonly kind: "logged"; readonly zxid: number }

@@ -38,7 +38,7 @@ export interface Role {
   packet(link: number, packet: QuorumPacket): void;
   linkUp(link: number): void;
   linkAccepted(link: number, remote: string): void;
-  linkDown(link: number, reason: string): void;
+  linkDown(link: number, reason: string, address?: string): void;
   timer(name: TimerName): void;
   logged(zxid: number): void;
   /** Tear down without reloading (the peer does that). */
@@ -61,6 +61,10 @@ export class QuorumPeer implements ElectionHost {
   /** The vote this peer reports while not LOOKING (getCurrentVote). */
   currentVote: Vote = { leader: -1, zxid: -1, round: 0, peerEpoch: -1, state: "LOOKING" };
   readonly election: FastLeaderElection;
+  /** The threads most lines are logged from. */
+  readonly peerThread: string;
+  readonly factoryThread: string;
+  private readonly voterSet: ReadonlySet<number>;
   role: Role | undefined;
   readonly cnxns = new Map<number, Cnxn>();
   /** Simulated wall-clock ms of the step being processed. */
@@ -79,6 +83,9 @@ export class QuorumPeer implements ElectionHost {
     readonly random: RandomSource,
   ) {
     this.election = new FastLeaderElection(this);
+    this.peerThread = `QuorumPeer[myid=${config.sid}]/0.0.0.0:${config.clientPort}`;
+    this.factoryThread = `NIOServerCxn.Factory:0.0.0.0/0.0.0.0:${config.clientPort}`;
+    this.voterSet = new Set(config.voters);
   }
 
   get sid(): number {
@@ -87,14 +94,6 @@ export class QuorumPeer implements ElectionHost {
 
   get voters(): readonly number[] {
     return this.config.voters;
-  }
-
-  get peerThread(): string {
-    return `QuorumPeer[myid=${this.sid}]/0.0.0.0:${this.config.clientPort}`;
-  }
-
-  get factoryThread(): string {
-    return `NIOServerCxn.Factory:0.0.0.0/0.0.0.0:${this.config.clientPort}`;
   }
 
   /** Whether client requests are served (a leader or follower that finished syncing). */
@@ -158,7 +157,7 @@ export class QuorumPeer implements ElectionHost {
         else this.role.linkAccepted(input.link, input.remote);
         return;
       case "linkDown":
-        this.role?.linkDown(input.link, input.reason);
+        this.role?.linkDown(input.link, input.reason, input.address);
         return;
       case "packet":
         this.role?.packet(input.link, input.packet);
@@ -225,10 +224,11 @@ export class QuorumPeer implements ElectionHost {
     this.emit({ kind: "setTimer", timer: "election", ms });
   }
 
+  /** QuorumMaj.containsQuorum; callers pass distinct ids (a Set, or the keys of a map). */
   containsQuorum(sids: Iterable<number>): boolean {
-    const set = new Set<number>();
-    for (const s of sids) if (this.voters.includes(s)) set.add(s);
-    return set.size > Math.floor(this.voters.length / 2);
+    let n = 0;
+    for (const s of sids) if (this.voterSet.has(s)) n++;
+    return n > this.voterSet.size / 2;
   }
 
   info(thread: "peer" | "receiver", at: string, msg: string): void {

@@ -68,15 +68,18 @@ export class RequestPrep {
     if (n > 0) this.outstanding.splice(0, n);
   }
 
-  private record(path: string): ChangeRecord {
+  /** The node as it will be once every proposed txn is applied; undefined if it will not exist. */
+  private lookup(path: string): ChangeRecord | undefined {
     const cr = this.byPath.get(path);
-    if (cr !== undefined) {
-      if (!cr.exists) throw new KeeperError(Code.NONODE, path);
-      return cr;
-    }
+    if (cr !== undefined) return cr.exists ? cr : undefined;
     const n = this.db.tree.peek(path);
-    if (n === undefined) throw new KeeperError(Code.NONODE, path);
-    return { zxid: this.db.lastProcessedZxid, path, exists: true, ...n };
+    return n === undefined ? undefined : { zxid: this.db.lastProcessedZxid, path, exists: true, ...n };
+  }
+
+  private record(path: string): ChangeRecord {
+    const cr = this.lookup(path);
+    if (cr === undefined) throw new KeeperError(Code.NONODE, path);
+    return cr;
   }
 
   private add(cr: ChangeRecord): void {
@@ -91,14 +94,7 @@ export class RequestPrep {
         if (pathError(req.path, req.sequential) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
         const parent = this.record(parentPath(req.path));
         const path = req.sequential ? req.path + String(parent.cversion).padStart(10, "0") : req.path;
-        let exists = true;
-        try {
-          this.record(path);
-        } catch (e) {
-          if (!(e instanceof KeeperError)) throw e;
-          exists = false;
-        }
-        if (exists) throw new KeeperError(Code.NODEEXISTS, path);
+        if (this.lookup(path) !== undefined) throw new KeeperError(Code.NODEEXISTS, path);
         if (parent.ephemeralOwner !== 0n) throw new KeeperError(Code.NOCHILDRENFOREPHEMERALS, path);
         const cversion = parent.cversion + 1;
         this.add({ ...parent, zxid, cversion, childCount: parent.childCount + 1 });

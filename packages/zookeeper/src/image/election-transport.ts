@@ -61,8 +61,11 @@ export class ElectionTransport {
       if ("hello" in f) {
         sid = f.hello;
         if (sid < this.sid) {
-          // The lower id lost the challenge: drop its connection and call it ourselves.
+          // The lower id lost the challenge: drop its connection and any we had (it restarted,
+          // so that one is dead), then call it ourselves.
           conn.end();
+          this.conns.get(sid)?.end();
+          this.conns.delete(sid);
           this.connectOne(sid);
           return;
         }

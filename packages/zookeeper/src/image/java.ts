@@ -8,8 +8,21 @@ import { zooKeeperMain } from "./zookeeper-main.js";
 const SERVER_PAGES = 962377;
 const CLIENT_PAGES = 741063;
 
+/** HotSpot's memory size syntax: digits with an optional k, m, g or t suffix. */
+const MEMORY_SIZE = /^\d+[kKmMgGtT]?$/;
+
+/** Why the launcher refuses a VM option (as it prints it), or undefined if it takes it. */
+function vmOption(a: string): string | undefined {
+  if (a.startsWith("-Xmx")) return MEMORY_SIZE.test(a.slice(4)) ? undefined : `Invalid maximum heap size: ${a}`;
+  if (a.startsWith("-Xms")) return MEMORY_SIZE.test(a.slice(4)) ? undefined : `Invalid initial heap size: ${a}`;
+  if (a.startsWith("-X") || a.startsWith("-javaagent:") || a.startsWith("-verbose")) return undefined;
+  if (["-server", "-client", "-ea", "-da", "-esa", "-dsa", "-enableassertions", "-disableassertions"].includes(a)) return undefined;
+  return `Unrecognized option: ${a}`;
+}
+
 /**
- * The JVM (`/usr/lib/jvm/java-8-openjdk-amd64/bin/java`): parses -D, -cp and -X options, finds
+ * The JVM (`/usr/lib/jvm/java-8-openjdk-amd64/bin/java`): parses -D, -cp and -X options (refusing
+ * what the launcher refuses, such as a heap size it cannot read), finds
  * log4j.properties on the class path, and runs the main class — the ZooKeeper server or zkCli.
  */
 export function* java(ctx: ProcessContext): Proc<number> {
@@ -23,8 +36,13 @@ export function* java(ctx: ProcessContext): Proc<number> {
     else if (a.startsWith("-D")) {
       const eq = a.indexOf("=");
       props.set(eq < 0 ? a.slice(2) : a.slice(2, eq), eq < 0 ? "" : a.slice(eq + 1));
-    } else if (a.startsWith("-")) continue;
-    else {
+    } else if (a.startsWith("-")) {
+      const refused = vmOption(a);
+      if (refused !== undefined) {
+        ctx.stderr.write(`${refused}\nError: Could not create the Java Virtual Machine.\nError: A fatal exception has occurred. Program will exit.\n`);
+        return 1;
+      }
+    } else {
       main = a;
       break;
     }

@@ -7,10 +7,19 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, "0");
 }
 
+/** The date and time to the second, kept across lines: a busy server logs many in one second. */
+let lastSecond = Number.NaN;
+let lastPrefix = "";
+
 /** log4j's %d{ISO8601} in the JVM's zone (UTC in these containers): 2016-12-06 19:34:16,236. */
 export function iso8601(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())},${pad(d.getUTCMilliseconds(), 3)}`;
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastSecond) {
+    const d = new Date(second * 1000);
+    lastPrefix = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())},`;
+    lastSecond = second;
+  }
+  return lastPrefix + pad(epochMs - second * 1000, 3);
 }
 
 /**

@@ -54,8 +54,11 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
     if (cfg.servers.length > 0) {
       const myidPath = `${cfg.dataDir}/myid`;
       if (!ctx.fs.exists(myidPath)) throw new ConfigError(`Error processing ${configPath}\njava.lang.IllegalArgumentException: ${myidPath} file is missing`);
-      sid = Number(ctx.fs.readText(myidPath).trim());
-      if (!Number.isInteger(sid)) throw new ConfigError(`serverid ${ctx.fs.readText(myidPath).trim()} is not a number`);
+      // BufferedReader.readLine then Long.parseLong: the first line, exactly (null when empty).
+      const text = ctx.fs.readText(myidPath);
+      const line = text === "" ? "null" : text.split(/\r\n|\r|\n/)[0]!;
+      if (!/^[+-]?\d+$/.test(line)) throw new ConfigError(`Error processing ${configPath}\njava.lang.IllegalArgumentException: serverid ${line} is not a number`);
+      sid = Number(line);
     }
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -184,7 +187,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         const spec = cfg.servers.find((s) => s.id === e.sid)!;
         const ip = ctx.net.resolve(spec.host)[0];
         if (ip === undefined) {
-          ctx.timer(0, () => feed({ kind: "linkDown", link: e.link, reason: reasonText("unresolved", spec.host) }));
+          ctx.timer(0, () => feed({ kind: "linkDown", link: e.link, reason: reasonText("unresolved", spec.host), address: `${spec.host}:${spec.quorumPort}` }));
           return;
         }
         const conn = ctx.net.connect(ip, spec.quorumPort, { timeoutMs: e.timeoutMs });
@@ -197,7 +200,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         conn.onClose = (reason) => {
           if (links.get(link) !== conn) return;
           links.delete(link);
-          feed({ kind: "linkDown", link, reason: `${reasonText(reason, spec.host)}` });
+          feed({ kind: "linkDown", link, reason: reasonText(reason, spec.host), address: `${spec.host}/${ip}:${spec.quorumPort}` });
         };
         return;
       }
@@ -329,6 +332,10 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
     log.log("INFO", "main", "QuorumPeer@1153", `minSessionTimeout set to ${cfg.minSessionTimeout}`);
     log.log("INFO", "main", "QuorumPeer@1164", `maxSessionTimeout set to ${cfg.maxSessionTimeout}`);
     log.log("INFO", "main", "QuorumPeer@1179", `initLimit set to ${cfg.initLimit}`);
+    if (!cfg.servers.some((s) => s.id === sid)) {
+      log.log("ERROR", "main", "QuorumPeerMain@89", `Unexpected exception, exiting abnormally\njava.lang.RuntimeException: My id ${sid} not in the peer list`);
+      return 1;
+    }
     election!.listen();
   }
   ctx.onSignal((signal) => {

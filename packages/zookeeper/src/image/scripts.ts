@@ -1,4 +1,4 @@
-import { SpawnError, type ProcessContext } from "@ksim/kube";
+import { SpawnError, StringSink, type ProcessContext } from "@ksim/kube";
 import { FsError, Future, wait, type Proc } from "@ksim/sim";
 import { canonicalHostName, CLASSPATH } from "./java-env.js";
 
@@ -19,26 +19,36 @@ function zooCfgDir(ctx: ProcessContext): string {
   return ctx.env.get("ZOOCFGDIR") ?? (ctx.fs.exists(ctx.resolve(`${binDir}/../conf`)) ? `${binDir}/../conf` : `${binDir}/../etc/zookeeper`);
 }
 
-/** zkEnv.sh: java.env may set ZOO_LOG_DIR and JVMFLAGS; JAVA comes from JAVA_HOME. */
-function zkEnv(ctx: ProcessContext, cfgDir: string): { java: string; logDir: string; jvmFlags: string[]; log4jProp: string } {
-  let logDir = ctx.env.get("ZOO_LOG_DIR") ?? ".";
-  let jvmFlags = ctx.env.get("JVMFLAGS") ?? "";
-  const envFile = ctx.resolve(`${cfgDir}/java.env`);
-  if (ctx.fs.exists(envFile)) {
-    for (const line of ctx.fs.readText(envFile).split("\n")) {
-      const m = line.match(/^(\w+)=(.*)$/);
-      if (m === null) continue;
-      const value = m[2]!.replace(/^"(.*)"$/, "$1");
-      if (m[1] === "ZOO_LOG_DIR") logDir = value;
-      if (m[1] === "JVMFLAGS") jvmFlags = value;
-    }
-  }
+/**
+ * What zkEnv.sh leaves behind, and how zkServer.sh / zkCli.sh extend it: java.env is sourced by
+ * the shell (start-zookeeper writes `JVMFLAGS="-Xmx$HEAP -Xms$HEAP"` there, so whatever --heap
+ * held is evaluated as shell text), zkServer.sh prepends $SERVER_JVMFLAGS and zkCli.sh
+ * $CLIENT_JVMFLAGS, and both pass the flags unquoted, so they are split into words and globbed.
+ */
+const ZK_ENV = `if [ -f "$1" ]; then . "$1"; fi
+if [ "$2" = server ] && [ "x$SERVER_JVMFLAGS" != "x" ]; then JVMFLAGS="$SERVER_JVMFLAGS $JVMFLAGS"; fi
+if [ "$2" = client ]; then JVMFLAGS="$CLIENT_JVMFLAGS $JVMFLAGS"; fi
+printf '%s\\n' "\${ZOO_LOG_DIR:-.}" "\${ZOO_LOG4J_PROP:-INFO,CONSOLE}"
+for flag in $JVMFLAGS; do printf '%s\\n' "$flag"; done
+`;
+
+interface ZkEnv {
+  readonly java: string;
+  readonly logDir: string;
+  readonly log4jProp: string;
+  readonly jvmFlags: readonly string[];
+}
+
+function* zkEnv(ctx: ProcessContext, cfgDir: string, role: "server" | "client"): Proc<ZkEnv> {
+  const out = new StringSink();
+  yield* ctx.run(["bash", "-c", ZK_ENV, "zkEnv.sh", ctx.resolve(`${cfgDir}/java.env`), role], { stdout: out, stderr: ctx.stderr });
+  const [logDir, log4jProp, ...jvmFlags] = out.text().split("\n").slice(0, -1);
   const javaHome = ctx.env.get("JAVA_HOME");
   return {
     java: javaHome !== undefined && javaHome !== "" ? `${javaHome}/bin/java` : "java",
-    logDir,
-    jvmFlags: jvmFlags.split(/\s+/).filter((f) => f !== ""),
-    log4jProp: ctx.env.get("ZOO_LOG4J_PROP") ?? "INFO,CONSOLE",
+    logDir: logDir ?? ".",
+    log4jProp: log4jProp ?? "INFO,CONSOLE",
+    jvmFlags,
   };
 }
 
@@ -75,7 +85,7 @@ export function* fourLetter(ctx: ProcessContext, ip: string, port: number, word:
 /** zkServer.sh: start-foreground execs the JVM; status asks srvr for the Mode line. */
 export function* zkServerSh(ctx: ProcessContext): Proc<number> {
   const cfgDir = zooCfgDir(ctx);
-  const env = zkEnv(ctx, cfgDir);
+  const env = yield* zkEnv(ctx, cfgDir, "server");
   const cmd = ctx.argv[1];
   const cfgArg = ctx.argv[2];
   let zooCfg = `${cfgDir}/${cfgArg ?? "zoo.cfg"}`;
@@ -121,7 +131,7 @@ export function* zkServerSh(ctx: ProcessContext): Proc<number> {
 
 /** zkCli.sh: runs ZooKeeperMain in a child JVM. */
 export function* zkCliSh(ctx: ProcessContext): Proc<number> {
-  const env = zkEnv(ctx, zooCfgDir(ctx));
+  const env = yield* zkEnv(ctx, zooCfgDir(ctx), "client");
   return yield* runJava(ctx, [
     env.java,
     `-Dzookeeper.log.dir=${env.logDir}`,

@@ -4,9 +4,9 @@ import { Packr, Unpackr } from "msgpackr";
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false });
 
+/** The encoding as a view of msgpackr's reusable buffer: copy it before the next encode. */
 export function encode(value: unknown): Uint8Array {
-  // msgpackr hands back a view of its reusable buffer: copy before the next pack.
-  return new Uint8Array(packr.pack(value));
+  return packr.pack(value);
 }
 
 export function decode(bytes: Uint8Array): unknown {
@@ -25,7 +25,16 @@ export function adler32(bytes: Uint8Array): number {
 }
 
 export function u32(n: number): Uint8Array {
-  return new Uint8Array([(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+  const out = new Uint8Array(4);
+  writeU32(out, 0, n);
+  return out;
+}
+
+export function writeU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = (n >>> 24) & 0xff;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 export function readU32(bytes: Uint8Array, at: number): number {

@@ -1,5 +1,6 @@
+import { FsError } from "@ksim/sim";
 import type { Txn } from "../core/index.js";
-import { adler32, concat, decode, encode, readU32, u32 } from "./codec.js";
+import { adler32, concat, decode, encode, readU32, writeU32 } from "./codec.js";
 import { fileName, listByZxid, type Dir } from "./dir.js";
 
 /** FileTxnLog's file header: magic "ZKLG", version 2, dbid 0. */
@@ -8,7 +9,11 @@ const HEADER = new Uint8Array([0x5a, 0x4b, 0x4c, 0x47, 0, 0, 0, 2, 0, 0, 0, 0, 0
 /** A record: length, Adler-32 of the payload, then the msgpack'd txn. */
 function record(txn: Txn): Uint8Array {
   const payload = encode(txn);
-  return concat([u32(payload.length), u32(adler32(payload)), payload]);
+  const out = new Uint8Array(8 + payload.length);
+  writeU32(out, 0, payload.length);
+  writeU32(out, 4, adler32(payload));
+  out.set(payload, 8);
+  return out;
 }
 
 export interface LogScan {
@@ -63,7 +68,7 @@ export class TxnLog {
       this.onNewFile(this.current);
       this.fs.writeFile(this.current, HEADER);
     }
-    this.fs.appendFile(this.current, concat(txns.map(record)));
+    this.fs.appendFile(this.current, txns.length === 1 ? record(txns[0]!) : concat(txns.map(record)));
     this.dirty.add(this.current);
     this.lastAppended = txns[txns.length - 1]!.zxid;
   }
@@ -74,7 +79,14 @@ export class TxnLog {
 
   /** Makes everything appended durable; returns the last zxid appended (-1 if none yet). */
   sync(): number {
-    for (const f of this.dirty) if (this.fs.exists(f)) this.fs.fsync(f);
+    for (const f of this.dirty) {
+      try {
+        this.fs.fsync(f);
+      } catch (e) {
+        // Someone deleted the file under the server, which still has it open: fsync works.
+        if (!(e instanceof FsError)) throw e;
+      }
+    }
     this.dirty.clear();
     return this.lastAppended;
   }

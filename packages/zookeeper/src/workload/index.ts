@@ -1,4 +1,4 @@
-export { startWorkload, type Workload, type WorkloadOptions } from "./workload.js";
+export { startWorkload, READ_BACK_BUDGET_MS, type ReadBack, type Workload, type WorkloadOptions } from "./workload.js";
 export {
   ZkTrace,
   checkOneLeaderPerEpoch,

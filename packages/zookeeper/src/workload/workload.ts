@@ -27,9 +27,22 @@ export interface Workload {
   readonly tasks: readonly Task<void>[];
   /** Clients finish the write in flight and issue no more. */
   stop(): void;
-  /** Reads every path this workload wrote through a fresh session: path → value (absent if missing). */
-  readBack(): Proc<Map<string, string>>;
+  /**
+   * Reads every path this workload wrote through a fresh session, giving up once `budgetMs` of
+   * simulated time have passed (an ensemble that lost its quorum for good answers nothing).
+   */
+  readBack(budgetMs?: number): Proc<ReadBack>;
 }
+
+/**
+ * What a read-back found, by path: the value read, or null when a server answered NoNode. A path
+ * absent from the map could not be read at all (no quorum before the budget ran out): nothing can
+ * be said about it.
+ */
+export type ReadBack = ReadonlyMap<string, string | null>;
+
+/** How long a read-back keeps trying by default: long enough for a restarted ensemble to elect. */
+export const READ_BACK_BUDGET_MS = 5 * 60_000;
 
 /**
  * Clients that each create unique znodes (/ksim-w/<client>-<n> = a unique value) through the
@@ -48,17 +61,23 @@ export function startWorkload(o: WorkloadOptions): Workload {
     connect: (ip, port, opts) => o.host.connect(ip, port, opts),
   });
   const paths: string[] = [];
+  const clientOptions = { connectString: o.connectString, sessionTimeout: o.sessionTimeout ?? 30_000, requestTimeoutMs: o.requestTimeoutMs ?? 10_000 };
   let end = sim.now + o.durationMs;
   const client = (i: number): Proc<void> =>
     (function* () {
       const name = `client-${i}`;
-      const zk = new ZooKeeperClient(net(name), { connectString: o.connectString, sessionTimeout: o.sessionTimeout ?? 30_000, requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
-      let current = zk;
-      // The parent znode; NodeExists from another client is fine.
-      yield* wait(current.create(prefix, ""));
+      let current = new ZooKeeperClient(net(name), clientOptions);
+      // The parent znode, retried until it exists (NodeExists from another client is fine): the
+      // ensemble may not serve yet when the workload starts.
+      for (;;) {
+        if (current.state === "CLOSED") current = new ZooKeeperClient(net(`${name}-parent`), clientOptions);
+        const r = yield* wait(current.create(prefix, ""));
+        if (r.err === Code.OK || r.err === Code.NODEEXISTS || sim.now >= end) break;
+        yield* wait(sleep(sim, o.intervalMs));
+      }
       for (let n = 0; sim.now < end; n++) {
         if (current.state === "CLOSED") {
-          current = new ZooKeeperClient(net(`${name}-${n}`), { connectString: o.connectString, sessionTimeout: o.sessionTimeout ?? 30_000, requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
+          current = new ZooKeeperClient(net(`${name}-${n}`), clientOptions);
         }
         const path = `${prefix}/${i}-${n}`;
         const value = `v${i}-${n}-${random.hex(6)}`;
@@ -79,13 +98,16 @@ export function startWorkload(o: WorkloadOptions): Workload {
     stop() {
       end = Math.min(end, sim.now);
     },
-    *readBack() {
-      const zk = new ZooKeeperClient(net("reader"), { connectString: o.connectString, sessionTimeout: 30_000, requestTimeoutMs: 10_000 });
-      const out = new Map<string, string>();
+    *readBack(budgetMs = READ_BACK_BUDGET_MS) {
+      const deadline = sim.now + budgetMs;
+      let zk = new ZooKeeperClient(net("reader"), clientOptions);
+      const out = new Map<string, string | null>();
       for (const path of paths) {
-        for (let attempt = 0; attempt < 20; attempt++) {
+        while (sim.now < deadline) {
+          if (zk.state === "CLOSED") zk = new ZooKeeperClient(net(`reader-${out.size}`), clientOptions);
           const r = yield* wait(zk.getData(path));
           if (r.err === Code.OK) out.set(path, (r.result as { data: string }).data);
+          else if (r.err === Code.NONODE) out.set(path, null);
           if (r.err === Code.OK || r.err === Code.NONODE) break;
           yield* wait(sleep(sim, 1000));
         }
