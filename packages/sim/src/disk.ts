@@ -149,6 +149,11 @@ export class Volume {
   private flusherArmed = false;
   /** The host (node) the volume is attached to, or null when detached. */
   attachedTo: string | null = null;
+  /**
+   * Bumped whenever names or permissions change (not on writes to existing files): lets callers
+   * cache lookups such as PATH searches.
+   */
+  namespaceVersion = 0;
 
   constructor(
     private readonly sim: Sim,
@@ -219,6 +224,7 @@ export class Volume {
         const gid = setgid ? d.gid : (options.gid ?? 0);
         const nd = new Dir(mode, options.uid ?? 0, gid, this.sim.epochMs());
         d.entries.set(name, nd);
+        this.namespaceVersion++;
         d.mtimeMs = nd.mtimeMs;
         d = nd;
       } else if (next instanceof Dir) {
@@ -294,6 +300,7 @@ export class Volume {
   }
 
   rename(from: string, to: string): void {
+    this.namespaceVersion++;
     const [fromDir, fromName] = this.parentOf(from);
     const node = fromDir.entries.get(fromName);
     if (node === undefined) throw new FsError("ENOENT", from);
@@ -314,6 +321,7 @@ export class Volume {
   }
 
   unlink(path: string): void {
+    this.namespaceVersion++;
     const [dir, name] = this.parentOf(path);
     const n = dir.entries.get(name);
     if (n === undefined) throw new FsError("ENOENT", path);
@@ -325,6 +333,7 @@ export class Volume {
 
   /** Removes a directory; with `recursive`, its contents too (rm -r). */
   rmdir(path: string, options: { recursive?: boolean } = {}): void {
+    this.namespaceVersion++;
     const [dir, name] = this.parentOf(path);
     const n = dir.entries.get(name);
     if (n === undefined) throw new FsError("ENOENT", path);
@@ -336,10 +345,12 @@ export class Volume {
   }
 
   chmod(path: string, mode: number): void {
+    this.namespaceVersion++;
     this.get(path).mode = mode;
   }
 
   chown(path: string, uid: number, gid: number): void {
+    this.namespaceVersion++;
     const n = this.get(path);
     n.uid = uid;
     n.gid = gid;
@@ -350,6 +361,7 @@ export class Volume {
    * group `gid` and group read/write; directories also get group execute and setgid.
    */
   applyFsGroup(gid: number): void {
+    this.namespaceVersion++;
     const walk = (n: Dir | File) => {
       n.gid = gid;
       n.mode |= n instanceof Dir ? 0o2770 : 0o660;
@@ -363,6 +375,7 @@ export class Volume {
    * With `tear`, a random prefix of the lost bytes survives (a torn final write).
    */
   crash(options: CrashOptions = {}): void {
+    this.namespaceVersion++;
     let lost = 0;
     const walk = (d: Dir) => {
       for (const n of d.entries.values()) {
@@ -407,6 +420,7 @@ export class Volume {
     const setgid = (dir.mode & 0o2000) !== 0;
     const f = new File(own.mode ?? 0o644, own.uid ?? 0, setgid ? dir.gid : (own.gid ?? 0), this.sim.epochMs());
     dir.entries.set(name, f);
+    this.namespaceVersion++;
     dir.mtimeMs = f.mtimeMs;
     return f;
   }
@@ -434,7 +448,7 @@ export class Volume {
   }
 
   private parentOf(path: string): [Dir, string] {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop();
     if (name === undefined) throw new FsError("EINVAL", path);
     let d = this.root;
@@ -448,13 +462,20 @@ export class Volume {
   }
 }
 
-function split(path: string): string[] {
-  const out: string[] = [];
+/** Paths split before: the same few paths are looked up over and over (probes, PATH). Read-only. */
+const splitCache = new Map<string, readonly string[]>();
+
+function split(path: string): readonly string[] {
+  let out = splitCache.get(path);
+  if (out !== undefined) return out;
+  const parts: string[] = [];
   for (const p of path.split("/")) {
     if (p === "" || p === ".") continue;
-    if (p === "..") out.pop();
-    else out.push(p);
+    if (p === "..") parts.pop();
+    else parts.push(p);
   }
+  if (splitCache.size >= 8192) splitCache.clear();
+  splitCache.set(path, (out = parts));
   return out;
 }
 

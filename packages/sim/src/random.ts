@@ -10,11 +10,14 @@ const HEX = "0123456789abcdef";
  * numbers does not change what any existing component draws.
  */
 export class Random {
-  private readonly next: () => number;
+  private generator: (() => number) | undefined;
   private spareNormal: number | undefined;
 
-  private constructor(readonly seedPath: string) {
-    this.next = seedrandom.alea(seedPath);
+  private constructor(readonly seedPath: string) {}
+
+  /** The generator is seeded on first use: most forks (one per process) never draw a number. */
+  private next(): number {
+    return (this.generator ??= seedrandom.alea(this.seedPath))();
   }
 
   static fromSeed(seed: number | string): Random {

@@ -35,6 +35,11 @@ export interface FileSystem {
   rename(from: string, to: string): void;
   chmod(path: string, mode: number): void;
   chown(path: string, uid: number, gid: number): void;
+  /**
+   * A lookup that depends only on which names exist and their permissions (a PATH search),
+   * computed once until one of those changes; filesystems that cannot tell just compute it.
+   */
+  memoLookup?(key: string, compute: () => string | undefined): string | undefined;
 }
 
 /** Normalizes an absolute or cwd-relative path: resolves `.`, `..` and repeated slashes. */

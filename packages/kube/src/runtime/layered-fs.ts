@@ -28,6 +28,10 @@ export class LayeredFs {
   private readonly upper: Volume;
   private readonly whiteouts = new Set<string>();
   private mounts: Mount[] = [];
+  /** Bumped on changes to names this layer makes itself (mounts, whiteouts). */
+  private ownVersion = 0;
+  private readonly memo = new Map<string, string | undefined>();
+  private memoVersion = -1;
 
   constructor(
     sim: Sim,
@@ -39,8 +43,32 @@ export class LayeredFs {
     if (root !== undefined && root.type === "dir") this.upper.chmod("/", root.mode);
   }
 
+  /**
+   * Which names exist, and with what permissions, has not changed while this is the same: the
+   * layer's own changes plus those of the upper layer and every mounted volume.
+   */
+  private namespaceVersion(): number {
+    let v = this.ownVersion + this.upper.namespaceVersion;
+    for (const m of this.mounts) v += m.volume.namespaceVersion;
+    return v;
+  }
+
+  /** FileSystem.memoLookup for every view of this filesystem (keys must include the credentials). */
+  memoLookup(key: string, compute: () => string | undefined): string | undefined {
+    const version = this.namespaceVersion();
+    if (version !== this.memoVersion) {
+      this.memo.clear();
+      this.memoVersion = version;
+    }
+    if (this.memo.has(key)) return this.memo.get(key);
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
+  }
+
   /** Mounts a volume at `path` (creating the mount point in the image view as the runtime does). */
   mount(m: Mount): void {
+    this.ownVersion++;
     if (!this.existsOverlay(m.path)) this.upperMkdirs(m.path);
     this.mounts = [...this.mounts.filter((x) => x.path !== m.path), m].sort((a, b) => b.path.length - a.path.length);
   }
@@ -231,6 +259,7 @@ export class LayeredFs {
   }
 
   unlink(path: string, cred: Credentials): void {
+    this.ownVersion++;
     const loc = this.locate(path, false);
     this.checkParentWritable(path, cred);
     if (loc.kind === "mount") {
@@ -247,6 +276,7 @@ export class LayeredFs {
   }
 
   rmdir(path: string, cred: Credentials, recursive: boolean): void {
+    this.ownVersion++;
     const loc = this.locate(path, false);
     this.checkParentWritable(path, cred);
     if (loc.kind === "mount") {
@@ -261,6 +291,7 @@ export class LayeredFs {
   }
 
   rename(from: string, to: string, cred: Credentials): void {
+    this.ownVersion++;
     const a = this.locate(from, false);
     const b = this.locate(to, false);
     this.checkParentWritable(from, cred);
@@ -406,5 +437,8 @@ class LayeredView implements FileSystem {
   }
   chown(path: string, uid: number, gid: number): void {
     this.fs.chown(path, uid, gid, this.cred);
+  }
+  memoLookup(key: string, compute: () => string | undefined): string | undefined {
+    return this.fs.memoLookup(key, compute);
   }
 }

@@ -340,12 +340,20 @@ export class SimProcess implements ProcessContext, ChildProcess {
       if (!this.fs.exists(p)) throw new SpawnError(command, "not found");
       return p;
     }
-    for (const dir of (this.env.get("PATH") ?? DEFAULT_PATH).split(":")) {
-      if (dir === "") continue;
-      const p = `${dir.replace(/\/+$/, "")}/${command}`;
-      if (this.fs.exists(p) && this.fs.stat(p).type === "file") return p;
-    }
-    throw new SpawnError(command, "not found");
+    const path = this.env.get("PATH") ?? DEFAULT_PATH;
+    const search = (): string | undefined => {
+      for (const dir of path.split(":")) {
+        if (dir === "") continue;
+        const p = `${dir.replace(/\/+$/, "")}/${command}`;
+        if (this.fs.exists(p) && this.fs.stat(p).type === "file") return p;
+      }
+      return undefined;
+    };
+    // Like bash's hash table, but never stale: the filesystem forgets it when names change.
+    const key = `which\0${this.cred.uid}:${this.cred.gid}:${(this.cred.groups ?? []).join(",")}\0${this.cwd}\0${path}\0${command}`;
+    const found = this.fs.memoLookup === undefined ? search() : this.fs.memoLookup(key, search);
+    if (found === undefined) throw new SpawnError(command, "not found");
+    return found;
   }
 
   /** @internal resolves argv[0] to a program, following #! interpreters. */

@@ -50,6 +50,23 @@ export type Stream = InputStream | OutputStream;
 export type Fds = Map<number, Stream>;
 
 /** Control flow that unwinds the interpreter's generators. */
+/** A command as parsed, with the here-document it left unterminated (bash warns when it runs). */
+interface ParsedCommand {
+  readonly list: CommandList;
+  readonly heredoc: { readonly line: number; readonly delimiter: string } | undefined;
+}
+
+/**
+ * Programs parsed before, by flavour, first line and text: probes run the same scripts every few
+ * seconds in every pod. Only programs that parsed to the end are kept; parse trees are immutable.
+ */
+const PARSED = new Map<string, { readonly commands: readonly ParsedCommand[]; readonly endLine: number }>();
+
+function rememberParse(key: string, program: { readonly commands: readonly ParsedCommand[]; readonly endLine: number }): void {
+  if (PARSED.size >= 2048) PARSED.clear();
+  PARSED.set(key, program);
+}
+
 export class BreakSignal {
   constructor(public levels: number) {}
 }
@@ -399,28 +416,40 @@ export class Shell {
    * ExitSignal when the shell exits (`exit`, a fatal error in a non-interactive shell).
    */
   *runSource(source: string): Proc<number> {
-    const parser = new Parser(source, { bash: this.flavor === "bash", firstLine: this.shared.nextLine });
+    const key = `${this.flavor}\0${this.shared.nextLine}\0${source}`;
+    const cached = PARSED.get(key);
+    const parser = cached === undefined ? new Parser(source, { bash: this.flavor === "bash", firstLine: this.shared.nextLine }) : undefined;
+    const parsed: ParsedCommand[] = [];
+    let endLine = cached?.endLine ?? 0;
     try {
-      for (;;) {
-        let list: CommandList | undefined;
-        try {
-          list = parser.nextCommand();
-        } catch (e) {
-          if (!(e instanceof ShellSyntaxError)) throw e;
-          this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
-          // bash finds a bad substitution only when expanding: an ordinary failure.
-          const status = this.flavor === "bash" && e.problem.kind === "badSubstitution" ? 1 : 2;
-          this.lastStatus = status;
-          if (this.mode !== "interactive") throw new ExitSignal(status);
-          return status;
+      for (let i = 0; ; i++) {
+        let command: ParsedCommand | undefined;
+        if (cached !== undefined) command = cached.commands[i];
+        else {
+          let list: CommandList | undefined;
+          try {
+            list = parser!.nextCommand();
+          } catch (e) {
+            if (!(e instanceof ShellSyntaxError)) throw e;
+            this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
+            // bash finds a bad substitution only when expanding: an ordinary failure.
+            const status = this.flavor === "bash" && e.problem.kind === "badSubstitution" ? 1 : 2;
+            this.lastStatus = status;
+            if (this.mode !== "interactive") throw new ExitSignal(status);
+            return status;
+          }
+          if (list !== undefined) {
+            command = { list, heredoc: parser!.takeUnterminatedHeredoc() };
+            parsed.push(command);
+          } else rememberParse(key, { commands: parsed, endLine: parser!.currentLine });
         }
-        if (list === undefined) return this.lastStatus;
-        const h = parser.takeUnterminatedHeredoc();
+        if (command === undefined) return this.lastStatus;
+        const h = command.heredoc;
         if (h !== undefined && this.flavor === "bash") {
           this.err(`${this.messages.prefix(this.arg0, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
         }
         try {
-          for (const item of list) {
+          for (const item of command.list) {
             this.shared.onTopLevelCommand?.(item.source);
             if (this.options.verbose) this.err(item.source + "\n");
             yield* this.execItem(item);
@@ -433,7 +462,8 @@ export class Shell {
         yield* this.runPendingTraps();
       }
     } finally {
-      this.shared.nextLine = parser.currentLine + (this.mode === "interactive" && !source.endsWith("\n") ? 1 : 0);
+      if (parser !== undefined) endLine = parser.currentLine;
+      this.shared.nextLine = endLine + (this.mode === "interactive" && !source.endsWith("\n") ? 1 : 0);
     }
   }
 
