@@ -1,5 +1,5 @@
 import type { ApiServer } from "./server.js";
-import { microTime, parseTime, rfc3339 } from "./time.js";
+import { microTime, parseTime } from "./time.js";
 import type { Event, KubeObject } from "./types.js";
 
 /** Repeats of the same event within this window are folded into one object with a count. */
@@ -32,7 +32,7 @@ export class EventRecorder {
     const namespace = object.metadata.namespace ?? "default";
     const key = `${object.metadata.uid}\u0000${reason}\u0000${message}\u0000${component}\u0000${host ?? ""}\u0000${type}`;
     const seen = this.recent.get(key);
-    const now = rfc3339(nowMs);
+    const now = api.now();
     if (seen !== undefined && nowMs - seen.lastMs < AGGREGATE_WINDOW_MS) {
       const existing = api.get<Event>("Event", seen.namespace, seen.name);
       if (existing !== undefined) {

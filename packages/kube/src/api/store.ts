@@ -13,8 +13,13 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
 
 export type WatchHandler<T extends KubeObject = KubeObject> = (event: WatchEvent<T>) => void;
 
+// Every get asks; the resource table is fixed, so each kind is looked up once.
+const namespacedKinds = new Map<string, boolean>();
+
 export function isNamespaced(kind: string): boolean {
-  return typeForKind(kind)?.namespaced ?? true;
+  let namespaced = namespacedKinds.get(kind);
+  if (namespaced === undefined) namespacedKinds.set(kind, (namespaced = typeForKind(kind)?.namespaced ?? true));
+  return namespaced;
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {
@@ -22,8 +27,28 @@ export function objectKey(namespace: string | undefined, name: string): string {
 }
 
 class KindTable {
+  /** By namespace/name key, in creation order. */
   readonly objects = new Map<string, KubeObject>();
+  /** The same objects by namespace, then name: lookups need no key string, lists of one namespace no scan. */
+  readonly byNamespace = new Map<string | undefined, Map<string, KubeObject>>();
   watchers: WatchHandler[] = [];
+  /** Bumped on every change to an object of this kind (caches derived from the kind check it). */
+  version = 0;
+
+  set(key: string, o: KubeObject): void {
+    this.objects.set(key, o);
+    const ns = o.metadata.namespace;
+    let m = this.byNamespace.get(ns);
+    if (m === undefined) this.byNamespace.set(ns, (m = new Map()));
+    m.set(o.metadata.name!, o);
+    this.version++;
+  }
+
+  delete(key: string, o: KubeObject): void {
+    this.objects.delete(key);
+    this.byNamespace.get(o.metadata.namespace)?.delete(o.metadata.name!);
+    this.version++;
+  }
 }
 
 /**
@@ -46,7 +71,10 @@ export class ObjectStore {
   }
 
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
-    return this.kinds.get(kind)?.objects.get(objectKey(isNamespaced(kind) ? namespace : undefined, name)) as T | undefined;
+    const table = this.kinds.get(kind);
+    if (table === undefined) return undefined;
+    if (namespace && isNamespaced(kind)) return table.byNamespace.get(namespace)?.get(name) as T | undefined;
+    return table.objects.get(name) as T | undefined;
   }
 
   getByUid<T extends KubeObject = KubeObject>(uid: string): T | undefined {
@@ -57,16 +85,18 @@ export class ObjectStore {
   list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
     const table = this.kinds.get(kind);
     if (table === undefined) return [];
-    const out: T[] = [];
-    for (const o of table.objects.values()) {
-      if (namespace === undefined || o.metadata.namespace === namespace) out.push(o as T);
-    }
-    return out;
+    const objects = namespace === undefined ? table.objects : table.byNamespace.get(namespace);
+    return objects === undefined ? [] : ([...objects.values()] as T[]);
   }
 
   /** Number of objects of a kind. */
   count(kind: string): number {
     return this.kinds.get(kind)?.objects.size ?? 0;
+  }
+
+  /** A number that changes whenever an object of `kind` is added, replaced or removed. */
+  kindVersion(kind: string): number {
+    return this.kinds.get(kind)?.version ?? 0;
   }
 
   /** Objects whose ownerReferences name `uid`. */
@@ -87,9 +117,9 @@ export class ObjectStore {
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
     const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } } as T;
-    table.objects.set(key, stored);
-    if (previous !== undefined) this.unindex(previous);
-    this.index(stored);
+    table.set(key, stored);
+    if (previous !== undefined) this.unindex(previous, key);
+    this.index(stored, key);
     this.notify(table, { type: previous === undefined ? "ADDED" : "MODIFIED", object: stored, previous });
     return stored;
   }
@@ -100,8 +130,8 @@ export class ObjectStore {
     const key = objectKey(isNamespaced(kind) ? namespace : undefined, name);
     const previous = table?.objects.get(key);
     if (table === undefined || previous === undefined) return undefined;
-    table.objects.delete(key);
-    this.unindex(previous);
+    table.delete(key, previous);
+    this.unindex(previous, key);
     ++this.rv;
     this.notify(table, { type: "DELETED", object: previous, previous });
     return previous;
@@ -144,7 +174,7 @@ export class ObjectStore {
     for (const w of this.anyWatchers) w(event);
   }
 
-  private index(o: KubeObject): void {
+  private index(o: KubeObject, key: string): void {
     const uid = o.metadata.uid;
     if (uid !== undefined) this.byUid.set(uid, o);
     for (const ref of o.metadata.ownerReferences ?? []) {
@@ -157,12 +187,12 @@ export class ObjectStore {
       if (node) {
         let s = this.podsByNode.get(node);
         if (s === undefined) this.podsByNode.set(node, (s = new Set()));
-        s.add(objectKey(o.metadata.namespace, o.metadata.name!));
+        s.add(key);
       }
     }
   }
 
-  private unindex(o: KubeObject): void {
+  private unindex(o: KubeObject, key: string): void {
     const uid = o.metadata.uid;
     if (uid !== undefined && this.byUid.get(uid) === o) this.byUid.delete(uid);
     for (const ref of o.metadata.ownerReferences ?? []) {
@@ -174,7 +204,7 @@ export class ObjectStore {
     }
     if (o.kind === "Pod") {
       const node = (o.spec as { nodeName?: string } | undefined)?.nodeName;
-      if (node) this.podsByNode.get(node)?.delete(objectKey(o.metadata.namespace, o.metadata.name!));
+      if (node) this.podsByNode.get(node)?.delete(key);
     }
   }
 }

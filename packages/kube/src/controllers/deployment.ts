@@ -9,8 +9,8 @@ import type {
   ReplicaSet,
 } from "../api/types.js";
 import type { ControllerContext } from "./context.js";
-import { controllerRef, isTerminating, keyOf, newControllerRef, splitKey } from "./pod-util.js";
-import { labelSelectorMatches } from "../api/labels.js";
+import { OrphanIndex } from "./orphans.js";
+import { controllerRef, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
 
 const COMPONENT = "deployment-controller";
@@ -26,9 +26,11 @@ const MAX_ANNOTATION = "deployment.kubernetes.io/max-replicas";
  */
 export class DeploymentController {
   readonly queue: WorkQueue;
+  private readonly orphans: OrphanIndex<ReplicaSet>;
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
+    this.orphans = new OrphanIndex(ctx.api.store, "ReplicaSet");
   }
 
   start(): void {
@@ -63,13 +65,16 @@ export class DeploymentController {
     else this.rollingUpdate(d, all);
   }
 
+  /** The deployment's ReplicaSets after adopting matching orphans (ClaimReplicaSets), oldest first. */
   private claimReplicaSets(d: Deployment): ReplicaSet[] {
     const api = this.ctx.api;
     const out: ReplicaSet[] = [];
-    for (const rs of api.list<ReplicaSet>("ReplicaSet", d.metadata.namespace)) {
-      const ref = controllerRef(rs);
-      if (ref?.uid === d.metadata.uid) out.push(rs);
-      else if (ref === undefined && !isTerminating(d) && labelSelectorMatches(d.spec.selector, rs.metadata.labels)) {
+    for (const o of api.store.dependents(d.metadata.uid!)) {
+      if (o.kind === "ReplicaSet" && o.metadata.namespace === d.metadata.namespace && controllerRef(o)?.uid === d.metadata.uid) out.push(o as ReplicaSet);
+    }
+    if (!isTerminating(d)) {
+      for (const rs of [...this.orphans.in(d.metadata.namespace)]) {
+        if (!matchesSelector(d.spec.selector, rs.metadata.labels)) continue;
         out.push(
           api.mutate<ReplicaSet>("ReplicaSet", rs.metadata.namespace, rs.metadata.name!, (r) => {
             r.metadata.ownerReferences = [...(r.metadata.ownerReferences ?? []), newControllerRef(d)];

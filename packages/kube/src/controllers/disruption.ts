@@ -13,8 +13,7 @@ import type {
 } from "../api/types.js";
 import type { ControllerContext } from "./context.js";
 import { LabelIndex } from "./label-index.js";
-import { controllerRef, isPodReady, isTerminating, keyOf, splitKey } from "./pod-util.js";
-import { labelSelectorMatches } from "../api/labels.js";
+import { controllerRef, isPodReady, isTerminating, keyOf, matchesSelector, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
 
 const COMPONENT = "controllermanager";
@@ -32,7 +31,7 @@ export class DisruptionController {
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.sim, "disruption-controller", (key) => this.sync(key));
-    this.pods = new LabelIndex(ctx.api.store, "Pod");
+    this.pods = LabelIndex.of(ctx.api.store, "Pod");
   }
 
   start(): void {
@@ -40,7 +39,7 @@ export class DisruptionController {
     api.watch<PodDisruptionBudget>("PodDisruptionBudget", (e) => this.queue.add(keyOf(e.object)));
     api.watch<Pod>("Pod", (e) => {
       for (const pdb of api.list<PodDisruptionBudget>("PodDisruptionBudget", e.object.metadata.namespace)) {
-        if (labelSelectorMatches(pdb.spec.selector, e.object.metadata.labels) || (e.previous && labelSelectorMatches(pdb.spec.selector, e.previous.metadata.labels))) {
+        if (matchesSelector(pdb.spec.selector, e.object.metadata.labels) || (e.previous && matchesSelector(pdb.spec.selector, e.previous.metadata.labels))) {
           this.queue.add(keyOf(pdb));
         }
       }
@@ -123,7 +122,7 @@ function podsFor(index: LabelIndex<Pod>, api: ApiServer, pdb: PodDisruptionBudge
   const candidates = Object.keys(sel.matchLabels ?? {}).length > 0
     ? index.matching(pdb.metadata.namespace, sel.matchLabels!)
     : api.list<Pod>("Pod", pdb.metadata.namespace);
-  return candidates.filter((p) => labelSelectorMatches(sel, p.metadata.labels));
+  return candidates.filter((p) => matchesSelector(sel, p.metadata.labels));
 }
 
 /** getExpectedPodCount: expected pods and desired healthy, from maxUnavailable or minAvailable. */
@@ -195,7 +194,7 @@ export function evictPod(api: ApiServer, namespace: string, name: string, option
   const pdbs = api.list<PodDisruptionBudget>("PodDisruptionBudget", namespace).filter((b) => {
     const sel = b.spec.selector;
     if (sel === undefined || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0)) return false;
-    return labelSelectorMatches(sel, pod.metadata.labels);
+    return matchesSelector(sel, pod.metadata.labels);
   });
   if (pdbs.length > 1) {
     throw new ApiError("InternalError", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");

@@ -8,6 +8,7 @@ import type {
   Service,
   ServicePort,
 } from "../api/types.js";
+import { jsonEqual } from "../api/json-value.js";
 import type { ControllerContext } from "./context.js";
 import { LabelIndex } from "./label-index.js";
 import { isPodReady, isTerminating, keyOf, splitKey } from "./pod-util.js";
@@ -30,7 +31,7 @@ export class EndpointsController {
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
-    this.pods = new LabelIndex(ctx.api.store, "Pod");
+    this.pods = LabelIndex.of(ctx.api.store, "Pod");
   }
 
   start(): void {
@@ -41,6 +42,7 @@ export class EndpointsController {
       this.queue.add(keyOf(e.object));
     });
     api.watch<Pod>("Pod", (e) => {
+      if (e.type === "MODIFIED" && !endpointsChanged(e.previous!, e.object)) return;
       for (const p of [e.previous, e.object]) {
         if (p === undefined) continue;
         for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
@@ -83,7 +85,7 @@ export class EndpointsController {
     const pods = this.pods
       .matching(namespace, svc.spec.selector)
       .filter((p) => p.status?.podIP !== undefined && p.status.phase !== "Succeeded" && p.status.phase !== "Failed")
-      .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+      .sort((a, b) => byLocale.compare(a.metadata.name!, b.metadata.name!));
     this.writeEndpoints(svc, pods);
     this.writeSlice(svc, pods);
   }
@@ -118,7 +120,10 @@ export class EndpointsController {
     if (subsets.length > 0) desired.subsets = subsets;
     if (existing === undefined) {
       api.create(desired);
-    } else if (JSON.stringify(existing.subsets) !== JSON.stringify(desired.subsets) || JSON.stringify(existing.metadata.labels) !== JSON.stringify(labels)) {
+      return;
+    }
+    // Labels compare as apimachinery's Semantic.DeepEqual does: no map equals an empty one.
+    if (!jsonEqual(existing.subsets, desired.subsets) || !jsonEqual(existing.metadata.labels ?? {}, labels)) {
       api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: undefined } });
     }
   }
@@ -163,10 +168,32 @@ export class EndpointsController {
       const created = api.create(slice);
       name = created.metadata.name!;
       this.sliceNames.set(key, name);
-    } else if (JSON.stringify(existing.endpoints) !== JSON.stringify(endpoints) || JSON.stringify(existing.ports) !== JSON.stringify(ports)) {
+    } else if (!jsonEqual(existing.endpoints, endpoints) || !jsonEqual(existing.ports, ports)) {
       api.update({ ...slice, metadata: { ...slice.metadata, resourceVersion: undefined } });
     }
   }
+}
+
+/** What localeCompare does, without setting up a collator on every call. */
+const byLocale = new Intl.Collator();
+
+/**
+ * Whether a pod update can change any Endpoints or EndpointSlice (podEndpointsChanged, widened
+ * to every pod field sync reads): most pod updates are status writes that change none of them.
+ */
+function endpointsChanged(old: Pod, pod: Pod): boolean {
+  return (
+    !jsonEqual(old.metadata.labels, pod.metadata.labels) ||
+    old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp ||
+    isPodReady(old) !== isPodReady(pod) ||
+    old.status?.podIP !== pod.status?.podIP ||
+    isTerminal(old) !== isTerminal(pod) ||
+    old.spec !== pod.spec
+  );
+}
+
+function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
 function byIp(a: EndpointAddress, b: EndpointAddress): number {

@@ -1,4 +1,5 @@
 import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN } from "../api/server.js";
+import { jsonEqual } from "../api/json-value.js";
 import type { WatchEvent } from "../api/store.js";
 import type { KubeObject } from "../api/types.js";
 import type { ControllerContext } from "./context.js";
@@ -39,7 +40,10 @@ export class GarbageCollector {
     if (o.metadata.deletionTimestamp !== undefined && (fin.includes(FINALIZER_ORPHAN) || fin.includes(FINALIZER_FOREGROUND))) {
       this.queue.add(uid);
     }
-    if ((o.metadata.ownerReferences?.length ?? 0) > 0) this.queue.add(uid);
+    // As the graph builder does, an update only matters when it changes the owner references:
+    // owners vanishing are handled through their own DELETED events.
+    const refs = o.metadata.ownerReferences;
+    if ((refs?.length ?? 0) > 0 && (e.type === "ADDED" || !jsonEqual(refs, e.previous?.metadata.ownerReferences))) this.queue.add(uid);
   }
 
   private process(uid: string): void {

@@ -1,18 +1,39 @@
 import type { ObjectStore } from "../api/store.js";
 import type { KubeObject, Labels } from "../api/types.js";
+import { keyOf } from "./pod-util.js";
+
+const shared = new WeakMap<ObjectStore, Map<string, LabelIndex>>();
 
 /**
  * Objects of one kind indexed by label pair (`app=zk`), so "which pods does this selector match"
- * costs the size of the smallest matching pair's set rather than a scan of every pod.
+ * costs the size of the smallest matching pair's set rather than a scan of every pod. One index
+ * per store and kind is shared by every controller, as informers share their indexers.
  */
 export class LabelIndex<T extends KubeObject = KubeObject> {
-  private readonly byPair = new Map<string, Set<T>>();
+  /** `key=value` → namespace/name keys of the objects carrying that pair. */
+  private readonly byPair = new Map<string, Set<string>>();
+  /** Each object with when it last changed: matches come out in that order, oldest change first. */
+  private readonly objects = new Map<string, { readonly object: T; readonly seq: number }>();
+  private seq = 0;
 
-  constructor(store: ObjectStore, kind: string) {
-    for (const o of store.list<T>(kind)) this.add(o);
+  static of<T extends KubeObject>(store: ObjectStore, kind: string): LabelIndex<T> {
+    let perKind = shared.get(store);
+    if (perKind === undefined) shared.set(store, (perKind = new Map()));
+    let index = perKind.get(kind);
+    if (index === undefined) perKind.set(kind, (index = new LabelIndex(store, kind)));
+    return index as LabelIndex<T>;
+  }
+
+  private constructor(store: ObjectStore, kind: string) {
+    for (const o of store.list<T>(kind)) this.set(o, undefined);
     store.watch<T>(kind, (e) => {
-      if (e.previous !== undefined) this.remove(e.previous);
-      if (e.type !== "DELETED") this.add(e.object);
+      if (e.type !== "DELETED") {
+        this.set(e.object, e.previous);
+        return;
+      }
+      const key = keyOf(e.object);
+      this.unindex(e.object.metadata.labels, key);
+      this.objects.delete(key);
     });
   }
 
@@ -20,31 +41,40 @@ export class LabelIndex<T extends KubeObject = KubeObject> {
   matching(namespace: string | undefined, labels: Labels): T[] {
     const pairs = Object.entries(labels);
     if (pairs.length === 0) return [];
-    let smallest: Set<T> | undefined;
+    let smallest: Set<string> | undefined;
     for (const [k, v] of pairs) {
       const s = this.byPair.get(`${k}=${v}`);
       if (s === undefined) return [];
       if (smallest === undefined || s.size < smallest.size) smallest = s;
     }
-    const out: T[] = [];
-    for (const o of smallest!) {
+    const found: { readonly object: T; readonly seq: number }[] = [];
+    for (const key of smallest!) {
+      const entry = this.objects.get(key)!;
+      const o = entry.object;
       if (o.metadata.namespace !== namespace) continue;
       const l = o.metadata.labels ?? {};
-      if (pairs.every(([k, v]) => l[k] === v)) out.push(o);
+      if (pairs.every(([k, v]) => l[k] === v)) found.push(entry);
     }
-    return out;
+    return found.sort((a, b) => a.seq - b.seq).map((e) => e.object);
   }
 
-  private add(o: T): void {
-    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
-      const key = `${k}=${v}`;
-      let s = this.byPair.get(key);
-      if (s === undefined) this.byPair.set(key, (s = new Set()));
-      s.add(o);
+  private set(o: T, previous: T | undefined): void {
+    const key = keyOf(o);
+    const labels = o.metadata.labels;
+    // Status writes keep the labels object; only a real change of labels moves the pairs.
+    if (previous === undefined || previous.metadata.labels !== labels) {
+      if (previous !== undefined) this.unindex(previous.metadata.labels, key);
+      for (const [k, v] of Object.entries(labels ?? {})) {
+        const pair = `${k}=${v}`;
+        let s = this.byPair.get(pair);
+        if (s === undefined) this.byPair.set(pair, (s = new Set()));
+        s.add(key);
+      }
     }
+    this.objects.set(key, { object: o, seq: this.seq++ });
   }
 
-  private remove(o: T): void {
-    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) this.byPair.get(`${k}=${v}`)?.delete(o);
+  private unindex(labels: Labels | undefined, key: string): void {
+    for (const [k, v] of Object.entries(labels ?? {})) this.byPair.get(`${k}=${v}`)?.delete(key);
   }
 }

@@ -1,8 +1,10 @@
+import { labelSelectorAsSelector, NOTHING, SelectorError, selectorMatches, type SelectorOrNothing } from "../api/labels.js";
 import { parseTime } from "../api/time.js";
-import type { KubeObject, OwnerReference, Pod, PodCondition } from "../api/types.js";
+import type { KubeObject, LabelSelector, Labels, OwnerReference, Pod, PodCondition } from "../api/types.js";
 
 export function podCondition(pod: Pod, type: string): PodCondition | undefined {
-  return pod.status?.conditions?.find((c) => c.type === type);
+  for (const c of pod.status?.conditions ?? []) if (c.type === type) return c;
+  return undefined;
 }
 
 /** The PodReady condition is True. */
@@ -52,4 +54,23 @@ export function keyOf(o: KubeObject): string {
 export function splitKey(key: string): [string | undefined, string] {
   const i = key.indexOf("/");
   return i < 0 ? [undefined, key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+// Selectors live in stored objects, which are never mutated, so each converts once.
+const converted = new WeakMap<LabelSelector, SelectorOrNothing>();
+
+/** labelSelectorMatches, converting each selector object once: controllers match on every sync. */
+export function matchesSelector(ls: LabelSelector | undefined | null, labels: Labels | undefined): boolean {
+  if (ls === undefined || ls === null) return false;
+  let selector = converted.get(ls);
+  if (selector === undefined) {
+    try {
+      selector = labelSelectorAsSelector(ls);
+    } catch (e) {
+      if (!(e instanceof SelectorError)) throw e;
+      selector = NOTHING;
+    }
+    converted.set(ls, selector);
+  }
+  return selectorMatches(selector, labels);
 }

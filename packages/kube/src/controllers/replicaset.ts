@@ -1,9 +1,8 @@
 import { parseTime } from "../api/time.js";
 import type { Pod, PodSpec, ReplicaSet, ReplicaSetStatus } from "../api/types.js";
 import type { ControllerContext } from "./context.js";
-import { controllerRef, isPodAvailable, isPodReady, isTerminating, keyOf, newControllerRef, podCondition, splitKey } from "./pod-util.js";
+import { controllerRef, isPodAvailable, isPodReady, isTerminating, keyOf, matchesSelector, newControllerRef, podCondition, splitKey } from "./pod-util.js";
 import { OrphanIndex } from "./orphans.js";
-import { labelSelectorMatches } from "../api/labels.js";
 import { WorkQueue } from "./workqueue.js";
 
 const COMPONENT = "replicaset-controller";
@@ -35,7 +34,7 @@ export class ReplicaSetController {
       if (ref?.kind === "ReplicaSet") this.queue.add(`${e.object.metadata.namespace}/${ref.name}`);
       else if (ref === undefined && e.type !== "DELETED") {
         for (const rs of api.list<ReplicaSet>("ReplicaSet", e.object.metadata.namespace)) {
-          if (labelSelectorMatches(rs.spec.selector, e.object.metadata.labels)) this.queue.add(keyOf(rs));
+          if (matchesSelector(rs.spec.selector, e.object.metadata.labels)) this.queue.add(keyOf(rs));
         }
       }
     });
@@ -74,14 +73,14 @@ export class ReplicaSetController {
     for (const o of api.store.dependents(rs.metadata.uid!)) {
       if (o.kind !== "Pod" || controllerRef(o)?.uid !== rs.metadata.uid) continue;
       const pod = o as Pod;
-      if (labelSelectorMatches(rs.spec.selector, pod.metadata.labels)) out.push(pod);
+      if (matchesSelector(rs.spec.selector, pod.metadata.labels)) out.push(pod);
       else api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
         p.metadata.ownerReferences = p.metadata.ownerReferences?.filter((r) => r.uid !== rs.metadata.uid);
       });
     }
     if (isTerminating(rs)) return out;
     for (const pod of [...this.orphans.in(rs.metadata.namespace)]) {
-      if (labelSelectorMatches(rs.spec.selector, pod.metadata.labels)) {
+      if (matchesSelector(rs.spec.selector, pod.metadata.labels)) {
         out.push(
           api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
             p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(rs)];

@@ -1,5 +1,6 @@
 import type { Connection, Host } from "@ksim/sim";
 import type { EventRecorder } from "../api/events.js";
+import { jsonEqual } from "../api/json-value.js";
 import type { ApiServer } from "../api/server.js";
 import type { Pod, PodStatus } from "../api/types.js";
 
@@ -57,7 +58,7 @@ export class ApiGateway {
             return this.api.get<Pod>("Pod", ns, name)!;
           });
           conn.send({ op: "sync", pods } satisfies GatewayMessage);
-        } else this.handle(msg, conn);
+        } else this.handle(msg, conn, node);
       };
       conn.onClose = () => {
         if (node !== undefined && this.nodes.get(node) === conn) this.nodes.delete(node);
@@ -74,7 +75,7 @@ export class ApiGateway {
     });
   }
 
-  private handle(msg: KubeletMessage, conn: Connection): void {
+  private handle(msg: KubeletMessage, conn: Connection, node: string | undefined): void {
     const api = this.api;
     switch (msg.op) {
       case "renew":
@@ -84,7 +85,7 @@ export class ApiGateway {
       case "status": {
         const pod = api.get<Pod>("Pod", msg.namespace, msg.name);
         if (pod === undefined || pod.metadata.uid !== msg.uid) return;
-        if (JSON.stringify(pod.status) !== JSON.stringify(msg.status)) api.updateStatus({ ...pod, status: msg.status });
+        if (!jsonEqual(pod.status, msg.status)) api.updateStatus({ ...pod, status: msg.status });
         return;
       }
       case "finalize": {
@@ -96,16 +97,11 @@ export class ApiGateway {
       case "event": {
         const pod = api.get<Pod>("Pod", msg.namespace, msg.name);
         const involved = pod?.metadata.uid === msg.uid ? pod : ({ apiVersion: "v1", kind: "Pod", metadata: { namespace: msg.namespace, name: msg.name, uid: msg.uid } } as Pod);
-        this.events.record(involved, msg.type, msg.reason, msg.message, "kubelet", this.nodeOf(conn));
+        this.events.record(involved, msg.type, msg.reason, msg.message, "kubelet", node !== undefined && this.nodes.get(node) === conn ? node : undefined);
         return;
       }
       case "hello":
         return;
     }
-  }
-
-  private nodeOf(conn: Connection): string | undefined {
-    for (const [n, c] of this.nodes) if (c === conn) return n;
-    return undefined;
   }
 }

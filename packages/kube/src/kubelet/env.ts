@@ -60,6 +60,19 @@ function fieldValue(pod: Pod, path: string): string {
   }
 }
 
+// Every container start needs the links of its namespace and services change rarely, so they
+// are built once per namespace until the next change to any Service.
+const linkCache = new WeakMap<ApiServer, { readonly version: number; readonly byNamespace: Map<string, readonly [string, string][]> }>();
+
+function serviceLinks(api: ApiServer, namespace: string): readonly [string, string][] {
+  const version = api.store.kindVersion("Service");
+  let cache = linkCache.get(api);
+  if (cache === undefined || cache.version !== version) linkCache.set(api, (cache = { version, byNamespace: new Map() }));
+  let vars = cache.byNamespace.get(namespace);
+  if (vars === undefined) cache.byNamespace.set(namespace, (vars = serviceLinkVars(api, namespace)));
+  return vars;
+}
+
 /** Docker-link style variables for every service in the namespace (enableServiceLinks). */
 function serviceLinkVars(api: ApiServer, namespace: string): [string, string][] {
   const out: [string, string][] = [];
@@ -94,7 +107,7 @@ function serviceLinkVars(api: ApiServer, namespace: string): [string, string][] 
 export function containerEnv(api: ApiServer, pod: Pod, container: Container, imageEnv: Readonly<Record<string, string>>): Map<string, string> {
   const ns = pod.metadata.namespace!;
   const env = new Map<string, string>(Object.entries(imageEnv));
-  if (pod.spec.enableServiceLinks !== false) for (const [k, v] of serviceLinkVars(api, ns)) env.set(k, v);
+  if (pod.spec.enableServiceLinks !== false) for (const [k, v] of serviceLinks(api, ns)) env.set(k, v);
   // Only the pod's own variables are available to $(VAR) references.
   const defined = new Map<string, string>();
   for (const from of container.envFrom ?? []) {

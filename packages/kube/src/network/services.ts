@@ -109,7 +109,8 @@ export class ServiceProxy {
   translate(_from: Host, to: Address): Address | null | undefined {
     let svc = this.byClusterIp.get(to.ip);
     let port = svc?.spec.ports?.find((p) => p.port === to.port);
-    if (svc === undefined && this.isNodeIp(to.ip)) {
+    // Checking the port first spares the node lookup for the many connections that are not NodePorts.
+    if (svc === undefined && this.byNodePort.has(to.port) && this.isNodeIp(to.ip)) {
       svc = this.byNodePort.get(to.port);
       port = svc?.spec.ports?.find((p) => p.nodePort === to.port);
     }

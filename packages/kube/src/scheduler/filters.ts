@@ -1,5 +1,5 @@
-import { labelSelectorMatches } from "../api/labels.js";
-import type { NodeSelectorTerm, Pod, PodAffinityTerm, PersistentVolume, Taint, Toleration } from "../api/types.js";
+import type { ContainerPort, NodeSelectorTerm, Pod, PodAffinityTerm, PersistentVolume, Taint, Toleration } from "../api/types.js";
+import { matchesSelector } from "../controllers/pod-util.js";
 import type { ClusterSnapshot, NodeInfo } from "./node-info.js";
 import { podRequests, type Resources } from "./resources.js";
 
@@ -12,7 +12,10 @@ export interface FilterFailure {
 /** Everything computed once per scheduling attempt and shared by the filters and scores. */
 export interface CycleState {
   readonly pod: Pod;
-  readonly requests: Resources;
+  readonly requests: Readonly<Resources>;
+  readonly nodeSelector: readonly (readonly [string, string])[];
+  /** The pod's container ports that ask for a host port. */
+  readonly hostPorts: readonly ContainerPort[];
   /** topologyKey → domain values where the incoming pod's required anti-affinity forbids it. */
   readonly antiAffinityForbidden: Map<string, Set<string>>;
   /** topologyKey → domain values where an existing pod's required anti-affinity forbids it. */
@@ -28,7 +31,7 @@ export function termNamespaces(term: PodAffinityTerm, pod: Pod): string[] {
 }
 
 function podMatchesTerm(term: PodAffinityTerm, owner: Pod, candidate: Pod): boolean {
-  return termNamespaces(term, owner).includes(candidate.metadata.namespace!) && labelSelectorMatches(term.labelSelector, candidate.metadata.labels);
+  return termNamespaces(term, owner).includes(candidate.metadata.namespace!) && matchesSelector(term.labelSelector, candidate.metadata.labels);
 }
 
 export function buildCycleState(snapshot: ClusterSnapshot, pod: Pod, volumes: PersistentVolume[]): CycleState {
@@ -44,7 +47,7 @@ export function buildCycleState(snapshot: ClusterSnapshot, pod: Pod, volumes: Pe
   const affinityDomains = affinityTerms.map((term) => ({ term, domains: new Set<string>() as Set<string> | "any" }));
   const self = `${pod.metadata.namespace}/${pod.metadata.name}`;
   if (antiTerms.length > 0 || affinityTerms.length > 0) {
-    for (const info of snapshot.nodes.values()) {
+    for (const info of snapshot.list) {
       for (const [key, other] of info.pods) {
         if (key === self) continue;
         for (const t of antiTerms) {
@@ -71,7 +74,20 @@ export function buildCycleState(snapshot: ClusterSnapshot, pod: Pod, volumes: Pe
       if (v !== undefined && podMatchesTerm(t, other, pod)) add(existing, t.topologyKey, v);
     }
   }
-  return { pod, requests: podRequests(pod), antiAffinityForbidden: anti, existingAntiAffinityForbidden: existing, affinityDomains, volumes };
+  return {
+    pod,
+    requests: podRequests(pod),
+    nodeSelector: Object.entries(pod.spec.nodeSelector ?? {}),
+    hostPorts: hostPortsOf(pod),
+    antiAffinityForbidden: anti,
+    existingAntiAffinityForbidden: existing,
+    affinityDomains,
+    volumes,
+  };
+}
+
+function hostPortsOf(pod: Pod): ContainerPort[] {
+  return pod.spec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
 }
 
 export function tolerates(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
@@ -83,7 +99,7 @@ export function tolerates(tolerations: readonly Toleration[] | undefined, taint:
 }
 
 export function nodeSelectorTermMatches(term: NodeSelectorTerm, info: NodeInfo): boolean {
-  const labels = info.node.metadata.labels ?? {};
+  const labels = info.labels ?? {};
   for (const r of term.matchExpressions ?? []) {
     const v = labels[r.key];
     switch (r.operator) {
@@ -121,9 +137,8 @@ export function nodeSelectorTermMatches(term: NodeSelectorTerm, info: NodeInfo):
  */
 export function filterNode(state: CycleState, info: NodeInfo): FilterFailure | undefined {
   const pod = state.pod;
-  const node = info.node;
   // NodeUnschedulable
-  if (node.spec.unschedulable && !tolerates(pod.spec.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" })) {
+  if (info.unschedulable && !tolerates(pod.spec.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" })) {
     return { reasons: ["node(s) were unschedulable"], unresolvable: true };
   }
   // NodeName
@@ -131,35 +146,40 @@ export function filterNode(state: CycleState, info: NodeInfo): FilterFailure | u
     return { reasons: ["node(s) didn't match the requested node name"], unresolvable: true };
   }
   // TaintToleration
-  for (const taint of node.spec.taints ?? []) {
+  for (const taint of info.taints) {
     if (taint.effect === "PreferNoSchedule") continue;
     if (!tolerates(pod.spec.tolerations, taint)) {
       return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`], unresolvable: true };
     }
   }
   // NodeAffinity (nodeSelector and required node affinity)
-  const labels = node.metadata.labels ?? {};
-  const selectorOk = Object.entries(pod.spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v);
+  const labels = info.labels ?? {};
+  const selectorOk = state.nodeSelector.every(([k, v]) => labels[k] === v);
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const affinityOk = required === undefined || required.nodeSelectorTerms.some((t) => nodeSelectorTermMatches(t, info));
   if (!selectorOk || !affinityOk) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   // NodePorts
-  const wanted = pod.spec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
+  const wanted = state.hostPorts;
   if (wanted.length > 0) {
     for (const other of info.pods.values()) {
-      const used = other.spec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
+      const used = hostPortsOf(other);
       if (wanted.some((w) => used.some((u) => u.hostPort === w.hostPort && (u.protocol ?? "TCP") === (w.protocol ?? "TCP")))) {
         return { reasons: ["node(s) didn't have free ports for the requested pod ports"], unresolvable: false };
       }
     }
   }
   // NodeResourcesFit: every insufficiency is reported.
-  const reasons: string[] = [];
   const a = info.allocatable;
-  if (info.requested.pods + 1 > a.pods) reasons.push("Too many pods");
-  if (state.requests.cpu > 0 && info.requested.cpu + state.requests.cpu > a.cpu) reasons.push("Insufficient cpu");
-  if (state.requests.memory > 0 && info.requested.memory + state.requests.memory > a.memory) reasons.push("Insufficient memory");
-  if (reasons.length > 0) return { reasons, unresolvable: false };
+  const tooMany = info.requested.pods + 1 > a.pods;
+  const cpu = state.requests.cpu > 0 && info.requested.cpu + state.requests.cpu > a.cpu;
+  const memory = state.requests.memory > 0 && info.requested.memory + state.requests.memory > a.memory;
+  if (tooMany || cpu || memory) {
+    const reasons: string[] = [];
+    if (tooMany) reasons.push("Too many pods");
+    if (cpu) reasons.push("Insufficient cpu");
+    if (memory) reasons.push("Insufficient memory");
+    return { reasons, unresolvable: false };
+  }
   // VolumeBinding: bound volumes with node affinity must allow this node.
   for (const pv of state.volumes) {
     const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms;

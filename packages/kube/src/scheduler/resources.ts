@@ -1,5 +1,5 @@
 import { parseQuantity, quantityValue } from "../api/quantity.js";
-import type { Container, Node, Pod } from "../api/types.js";
+import type { Container, Node, Pod, PodSpec } from "../api/types.js";
 
 /** The resources the scheduler accounts for. cpu in millicores, memory in bytes. */
 export interface Resources {
@@ -21,11 +21,21 @@ function containerRequests(c: Container): { cpu: number; memory: number } {
   return { cpu: Math.ceil(value(c.resources?.requests?.cpu) * 1000), memory: value(c.resources?.requests?.memory) };
 }
 
+// A pod's spec object survives its status updates (stored objects are never mutated), and the
+// scheduler's cache sees every one of those updates.
+const requestsBySpec = new WeakMap<PodSpec, Readonly<Resources>>();
+
 /**
  * A pod's effective requests (pod resource computation): the sum over app containers, or the
  * largest init container if that is bigger.
  */
-export function podRequests(pod: Pod): Resources {
+export function podRequests(pod: Pod): Readonly<Resources> {
+  let r = requestsBySpec.get(pod.spec);
+  if (r === undefined) requestsBySpec.set(pod.spec, (r = computeRequests(pod)));
+  return r;
+}
+
+function computeRequests(pod: Pod): Resources {
   let cpu = 0;
   let memory = 0;
   for (const c of pod.spec.containers) {

@@ -1,9 +1,8 @@
 import type { Random, Timer } from "@ksim/sim";
 import type { WatchEvent } from "../api/store.js";
-import { labelSelectorMatches } from "../api/labels.js";
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, PodAffinityTerm, StorageClass } from "../api/types.js";
 import type { ControllerContext } from "../controllers/context.js";
-import { controllerRef, isTerminating, keyOf } from "../controllers/pod-util.js";
+import { controllerRef, isTerminating, keyOf, matchesSelector } from "../controllers/pod-util.js";
 import { SELECTED_NODE_ANNOTATION } from "../storage/pv-controller.js";
 import { buildCycleState, filterNode, nodeSelectorTermMatches, tolerates, type CycleState } from "./filters.js";
 import { ClusterSnapshot, type NodeInfo } from "./node-info.js";
@@ -28,7 +27,7 @@ interface QueuedPod {
  */
 export class Scheduler {
   private readonly snapshot: ClusterSnapshot;
-  private readonly active: QueuedPod[] = [];
+  private active: QueuedPod[] = [];
   private readonly unschedulable = new Map<string, QueuedPod>();
   private readonly known = new Map<string, QueuedPod>();
   private cycleTimer: Timer | undefined;
@@ -107,16 +106,15 @@ export class Scheduler {
     const now = this.ctx.sim.now;
     let nextWake = Number.POSITIVE_INFINITY;
     const ready: QueuedPod[] = [];
-    for (let i = 0; i < this.active.length; ) {
-      const q = this.active[i]!;
-      if (q.backoffUntil <= now) {
-        ready.push(q);
-        this.active.splice(i, 1);
-      } else {
+    const waiting: QueuedPod[] = [];
+    for (const q of this.active) {
+      if (q.backoffUntil <= now) ready.push(q);
+      else {
+        waiting.push(q);
         nextWake = Math.min(nextWake, q.backoffUntil);
-        i++;
       }
     }
+    this.active = waiting;
     for (const q of ready) this.scheduleOne(q);
     if (nextWake !== Number.POSITIVE_INFINITY) this.kick(nextWake - now);
   }
@@ -129,7 +127,7 @@ export class Scheduler {
       this.known.delete(q.key);
       return;
     }
-    const nodes = [...this.snapshot.nodes.values()];
+    const nodes = this.snapshot.list;
     const volumeCheck = this.volumesFor(pod);
     let message: string | undefined;
     let chosen: NodeInfo | undefined;
@@ -196,10 +194,9 @@ export class Scheduler {
    * Filters nodes, starting where the last cycle stopped and stopping once enough feasible
    * nodes are found (percentageOfNodesToScore's adaptive default), as the real scheduler does.
    */
-  private findFeasible(state: CycleState, nodes: NodeInfo[]): { feasible: NodeInfo[]; failures: Map<string, { reasons: readonly string[]; unresolvable: boolean }> } {
+  private findFeasible(state: CycleState, nodes: readonly NodeInfo[]): { feasible: NodeInfo[]; failures: Map<string, { reasons: readonly string[]; unresolvable: boolean }> } {
     const n = nodes.length;
-    const pct = Math.max(5, 50 - Math.floor(n / 125));
-    const want = n < 100 ? n : Math.max(100, Math.floor((n * pct) / 100));
+    const want = numFeasibleNodesToFind(n);
     const feasible: NodeInfo[] = [];
     const failures = new Map<string, { reasons: readonly string[]; unresolvable: boolean }>();
     const spread = this.spreadConstraints(state);
@@ -220,12 +217,12 @@ export class Scheduler {
     if (constraints.length === 0) return () => undefined;
     const counts = constraints.map((c) => {
       const m = new Map<string, number>();
-      for (const info of this.snapshot.nodes.values()) {
+      for (const info of this.snapshot.list) {
         const v = info.label(c.topologyKey);
         if (v === undefined) continue;
         let k = m.get(v) ?? 0;
         for (const p of info.pods.values()) {
-          if (p.metadata.namespace === state.pod.metadata.namespace && labelSelectorMatches(c.labelSelector, p.metadata.labels)) k++;
+          if (p.metadata.namespace === state.pod.metadata.namespace && matchesSelector(c.labelSelector, p.metadata.labels)) k++;
         }
         m.set(v, k);
       }
@@ -248,15 +245,24 @@ export class Scheduler {
   private select(state: CycleState, feasible: NodeInfo[]): NodeInfo {
     const pod = state.pod;
     const owner = controllerRef(pod)?.uid;
+    // Nodes without the owner's pods add nothing to any count, so only those few are looked at.
+    const onHost = new Map<NodeInfo, number>();
     const zoneCounts = new Map<string, number>();
     if (owner !== undefined) {
-      for (const info of this.snapshot.nodes.values()) {
-        const zone = info.label("topology.kubernetes.io/zone");
-        if (zone !== undefined) zoneCounts.set(zone, (zoneCounts.get(zone) ?? 0) + (info.byOwner.get(owner) ?? 0));
+      for (const info of this.snapshot.nodesWithOwner(owner)) {
+        const n = info.byOwner.get(owner)!;
+        onHost.set(info, n);
+        if (info.zone !== undefined) zoneCounts.set(info.zone, (zoneCounts.get(info.zone) ?? 0) + n);
       }
     }
-    const maxHost = Math.max(1, ...feasible.map((i) => (owner === undefined ? 0 : i.byOwner.get(owner) ?? 0)));
-    const maxZone = Math.max(1, ...zoneCounts.values());
+    let maxHost = 1;
+    if (onHost.size > 0) for (const info of feasible) maxHost = Math.max(maxHost, onHost.get(info) ?? 0);
+    let maxZone = 1;
+    for (const n of zoneCounts.values()) maxZone = Math.max(maxZone, n);
+    const affinity = pod.spec.affinity;
+    const preferredNode = affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    const preferredPods = affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    const preferredApart = affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     let best: NodeInfo[] = [];
     let bestScore = -Infinity;
     for (const info of feasible) {
@@ -267,22 +273,22 @@ export class Scheduler {
       const balanced = (1 - Math.abs(cpuFree - memFree)) * 100;
       let spread = 100;
       if (owner !== undefined) {
-        const onHost = info.byOwner.get(owner) ?? 0;
-        const zone = info.label("topology.kubernetes.io/zone");
-        const inZone = zone === undefined ? 0 : (zoneCounts.get(zone) ?? 0);
-        spread = 100 - ((onHost / maxHost) * 2 / 3 + (inZone / maxZone) / 3) * 100;
+        const here = onHost.get(info) ?? 0;
+        const inZone = info.zone === undefined ? 0 : (zoneCounts.get(info.zone) ?? 0);
+        spread = 100 - ((here / maxHost) * 2 / 3 + (inZone / maxZone) / 3) * 100;
       }
-      const preferNoSchedule = (info.node.spec.taints ?? []).filter((t) => t.effect === "PreferNoSchedule" && !tolerates(pod.spec.tolerations, t)).length;
+      let preferNoSchedule = 0;
+      for (const t of info.taints) if (t.effect === "PreferNoSchedule" && !tolerates(pod.spec.tolerations, t)) preferNoSchedule++;
       const taintScore = preferNoSchedule === 0 ? 100 : 100 / (1 + preferNoSchedule);
       let nodeAffinity = 0;
-      for (const pref of pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+      for (const pref of preferredNode) {
         if (nodeSelectorTermMatches(pref.preference, info)) nodeAffinity += pref.weight;
       }
       let podAffinity = 0;
-      for (const w of pod.spec.affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+      for (const w of preferredPods) {
         if (this.domainHasMatch(info, w.podAffinityTerm, pod)) podAffinity += w.weight;
       }
-      for (const w of pod.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+      for (const w of preferredApart) {
         if (this.domainHasMatch(info, w.podAffinityTerm, pod)) podAffinity -= w.weight;
       }
       const score = leastAllocated + balanced + 2 * spread + 3 * taintScore + 2 * nodeAffinity + 2 * podAffinity;
@@ -300,14 +306,28 @@ export class Scheduler {
     const value = info.label(term.topologyKey);
     if (value === undefined) return false;
     const namespaces = term.namespaces?.length ? term.namespaces : [pod.metadata.namespace!];
-    for (const other of this.snapshot.nodes.values()) {
+    for (const other of this.snapshot.list) {
       if (other.label(term.topologyKey) !== value) continue;
       for (const p of other.pods.values()) {
-        if (namespaces.includes(p.metadata.namespace!) && labelSelectorMatches(term.labelSelector, p.metadata.labels)) return true;
+        if (namespaces.includes(p.metadata.namespace!) && matchesSelector(term.labelSelector, p.metadata.labels)) return true;
       }
     }
     return false;
   }
+}
+
+/** However large the cluster, at least this many feasible nodes are looked for and scored. */
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/**
+ * numFeasibleNodesToFind with percentageOfNodesToScore left at its default (0, adaptive):
+ * every node in small clusters, then 50% less a point per 125 nodes, at least 5% and 100 nodes.
+ */
+export function numFeasibleNodesToFind(allNodes: number): number {
+  if (allNodes < MIN_FEASIBLE_NODES_TO_FIND) return allNodes;
+  const percentage = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.trunc(allNodes / 125));
+  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.trunc((allNodes * percentage) / 100));
 }
 
 function isTerminalOrGone(pod: Pod): boolean {

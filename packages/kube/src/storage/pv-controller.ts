@@ -1,8 +1,8 @@
 import { Volume, type Random, type Sim } from "@ksim/sim";
+import type { ObjectStore } from "../api/store.js";
 import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from "../api/types.js";
 import type { ControllerContext } from "../controllers/context.js";
-import { isTerminating, keyOf, splitKey } from "../controllers/pod-util.js";
-import { labelSelectorMatches } from "../api/labels.js";
+import { isTerminating, keyOf, matchesSelector, splitKey } from "../controllers/pod-util.js";
 import { WorkQueue } from "../controllers/workqueue.js";
 import type { ClaimUsers } from "./claim-users.js";
 import { parseQuantity, quantityValue } from "../api/quantity.js";
@@ -43,6 +43,67 @@ export class VolumeStore {
 }
 
 /**
+ * The volumes a claim could bind: those no claim has yet and those whose claimRef names it.
+ * Binding looks at these rather than at every volume, which made thousands of claims quadratic;
+ * they come in store (creation) order, the order binding breaks ties by.
+ */
+class ClaimableVolumes {
+  private readonly created = new Map<string, number>();
+  private seq = 0;
+  private readonly unclaimed = new Map<string, PersistentVolume>();
+  /** Claim (`uid/<uid>`, or `ref/<namespace>/<name>` for a claimRef without uid) → its volumes by name. */
+  private readonly byClaim = new Map<string, Map<string, PersistentVolume>>();
+
+  constructor(store: ObjectStore) {
+    for (const pv of store.list<PersistentVolume>("PersistentVolume")) this.add(pv, true);
+    store.watch<PersistentVolume>("PersistentVolume", (e) => {
+      if (e.previous !== undefined) this.remove(e.previous);
+      if (e.type === "DELETED") this.created.delete(e.object.metadata.name!);
+      else this.add(e.object, e.type === "ADDED");
+    });
+  }
+
+  for(pvc: PersistentVolumeClaim): PersistentVolume[] {
+    const out = [...this.unclaimed.values()];
+    for (const key of [`uid/${pvc.metadata.uid}`, `ref/${pvc.metadata.namespace}/${pvc.metadata.name}`]) {
+      for (const pv of this.byClaim.get(key)?.values() ?? []) out.push(pv);
+    }
+    return out.sort((a, b) => this.created.get(a.metadata.name!)! - this.created.get(b.metadata.name!)!);
+  }
+
+  private add(pv: PersistentVolume, created: boolean): void {
+    const name = pv.metadata.name!;
+    if (created) this.created.set(name, this.seq++);
+    const key = claimKey(pv);
+    if (key === undefined) {
+      this.unclaimed.set(name, pv);
+      return;
+    }
+    let m = this.byClaim.get(key);
+    if (m === undefined) this.byClaim.set(key, (m = new Map()));
+    m.set(name, pv);
+  }
+
+  private remove(pv: PersistentVolume): void {
+    const name = pv.metadata.name!;
+    const key = claimKey(pv);
+    if (key === undefined) {
+      this.unclaimed.delete(name);
+      return;
+    }
+    const m = this.byClaim.get(key);
+    m?.delete(name);
+    if (m?.size === 0) this.byClaim.delete(key);
+  }
+}
+
+function claimKey(pv: PersistentVolume): string | undefined {
+  const ref = pv.spec.claimRef;
+  if (ref === undefined) return undefined;
+  return ref.uid !== undefined ? `uid/${ref.uid}` : `ref/${ref.namespace}/${ref.name}`;
+}
+
+/**
  * The persistent volume controller: binds claims to matching volumes, provisions volumes for
  * claims of a StorageClass (at once, or when the first pod is scheduled for
  * WaitForFirstConsumer), releases and reclaims volumes of deleted claims, and removes the
@@ -52,6 +113,7 @@ export class PersistentVolumeController {
   private readonly claims: WorkQueue;
   private readonly volumesQueue: WorkQueue;
   private readonly random: Random;
+  private readonly claimable: ClaimableVolumes;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -61,6 +123,7 @@ export class PersistentVolumeController {
     this.claims = new WorkQueue(ctx.sim, COMPONENT, (k) => this.syncClaim(k));
     this.volumesQueue = new WorkQueue(ctx.sim, `${COMPONENT}/volumes`, (k) => this.syncVolume(k));
     this.random = ctx.sim.random.fork("storage/provisioning");
+    this.claimable = new ClaimableVolumes(ctx.api.store);
   }
 
   start(): void {
@@ -181,7 +244,7 @@ export class PersistentVolumeController {
     }
     const want = storageBytes(String(pvc.spec.resources?.requests?.storage ?? "0"));
     let best: PersistentVolume | undefined;
-    for (const pv of api.list<PersistentVolume>("PersistentVolume")) {
+    for (const pv of this.claimable.for(pvc)) {
       if (isTerminating(pv)) continue;
       const ref = pv.spec.claimRef;
       if (ref !== undefined && !(ref.uid === pvc.metadata.uid || (ref.uid === undefined && ref.namespace === pvc.metadata.namespace && ref.name === pvc.metadata.name))) continue;
@@ -190,7 +253,7 @@ export class PersistentVolumeController {
       if (!(pvc.spec.accessModes ?? []).every((m) => (pv.spec.accessModes ?? []).includes(m))) continue;
       const size = storageBytes(String(pv.spec.capacity?.storage ?? "0"));
       if (size < want) continue;
-      if (pvc.spec.selector !== undefined && !labelSelectorMatches(pvc.spec.selector, pv.metadata.labels)) continue;
+      if (pvc.spec.selector !== undefined && !matchesSelector(pvc.spec.selector, pv.metadata.labels)) continue;
       if (ref !== undefined) return pv;
       if (best === undefined || size < storageBytes(String(best.spec.capacity?.storage ?? "0"))) best = pv;
     }

@@ -10,9 +10,8 @@ import type {
   StatefulSetStatus,
 } from "../../api/types.js";
 import type { ControllerContext } from "../context.js";
-import { controllerRef, isPodAvailable, isRunningAndReady, isTerminating, keyOf, newControllerRef, splitKey } from "../pod-util.js";
+import { controllerRef, isPodAvailable, isRunningAndReady, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "../pod-util.js";
 import { OrphanIndex } from "../orphans.js";
-import { labelSelectorMatches } from "../../api/labels.js";
 import { WorkQueue } from "../workqueue.js";
 import {
   claimsFor,
@@ -67,7 +66,7 @@ export class StatefulSetController {
     if (e.type === "DELETED" || isTerminating(pod)) return;
     // An orphan: every set that could adopt it gets a look.
     for (const set of this.ctx.api.list<StatefulSet>("StatefulSet", pod.metadata.namespace)) {
-      if (labelSelectorMatches(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) this.queue.add(keyOf(set));
+      if (matchesSelector(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) this.queue.add(keyOf(set));
     }
   }
 
@@ -100,12 +99,10 @@ export class StatefulSetController {
   private claimPods(set: StatefulSet): Pod[] {
     const api = this.ctx.api;
     const out: Pod[] = [];
-    const owned = new Set<string>();
     for (const o of api.store.dependents(set.metadata.uid!)) {
       if (o.kind !== "Pod" || controllerRef(o)?.uid !== set.metadata.uid) continue;
       const pod = o as Pod;
-      owned.add(pod.metadata.name!);
-      if (labelSelectorMatches(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) {
+      if (matchesSelector(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) {
         out.push(pod);
       } else if (!isTerminating(set)) {
         api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
@@ -115,7 +112,7 @@ export class StatefulSetController {
     }
     if (isTerminating(set)) return out;
     for (const pod of [...this.orphanPods.in(set.metadata.namespace)]) {
-      if (!labelSelectorMatches(set.spec.selector, pod.metadata.labels) || !isMemberOf(set, pod)) continue;
+      if (!matchesSelector(set.spec.selector, pod.metadata.labels) || !isMemberOf(set, pod)) continue;
       out.push(
         api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
           p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(set)];
@@ -134,7 +131,7 @@ export class StatefulSetController {
     }
     if (isTerminating(set)) return out;
     for (const cr of [...this.orphanRevisions.in(set.metadata.namespace)]) {
-      if (labelSelectorMatches(set.spec.selector, cr.metadata.labels)) {
+      if (matchesSelector(set.spec.selector, cr.metadata.labels)) {
         out.push(
           api.mutate<ControllerRevision>("ControllerRevision", cr.metadata.namespace, cr.metadata.name!, (c) => {
             c.metadata.ownerReferences = [...(c.metadata.ownerReferences ?? []), newControllerRef(set)];

@@ -10,20 +10,10 @@ export const CR_HASH_LABEL = "controller.kubernetes.io/hash";
  * controller does (Go map JSON: sorted keys), including the `creationTimestamp: null` Go writes
  * for the template's zero timestamp. Revision names hash these exact bytes.
  */
-const patchCache = new WeakMap<StatefulSet, string>();
-
-export function revisionPatch(set: StatefulSet): string {
-  const cached = patchCache.get(set);
-  if (cached !== undefined) return cached;
-  const patch = computePatch(set);
-  patchCache.set(set, patch);
-  return patch;
-}
-
-function computePatch(set: StatefulSet): string {
-  const template = structuredClone(set.spec.template) as PodTemplateSpec & Record<string, unknown>;
-  template.metadata = { creationTimestamp: null as unknown as string, ...(template.metadata ?? {}) };
-  return goJson({ spec: { template: { ...template, $patch: "replace" } } });
+function revisionPatch(template: PodTemplateSpec): string {
+  const copy = structuredClone(template) as PodTemplateSpec & Record<string, unknown>;
+  copy.metadata = { creationTimestamp: null as unknown as string, ...(copy.metadata ?? {}) };
+  return goJson({ spec: { template: { ...copy, $patch: "replace" } } });
 }
 
 /** FNV-1 over the patch and the collision count, encoded like rand.SafeEncodeString. */
@@ -31,20 +21,29 @@ export function revisionHash(patch: string, collisionCount: number): string {
   return safeEncodeString(String(fnv1_32(patch + String(collisionCount))));
 }
 
-const revisionCache = new WeakMap<StatefulSet, Map<string, ControllerRevision>>();
+interface SpecRevisions {
+  readonly patch: string;
+  readonly revisions: Map<string, { readonly annotations: StatefulSet["metadata"]["annotations"]; readonly cr: ControllerRevision }>;
+}
+
+// Stored objects are never mutated and a status write keeps the spec object, so what derives
+// from the spec is cached against it: every pod change syncs the set and asks for its revision.
+const specCache = new WeakMap<StatefulSet["spec"], SpecRevisions>();
 
 /** A new revision object for the set's template (cached: syncs call this on every pod change). */
 export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
-  let perSet = revisionCache.get(set);
-  if (perSet === undefined) revisionCache.set(set, (perSet = new Map()));
-  const key = `${revision}/${collisionCount}`;
-  let cr = perSet.get(key);
-  if (cr === undefined) perSet.set(key, (cr = buildRevision(set, revision, collisionCount)));
+  let perSpec = specCache.get(set.spec);
+  if (perSpec === undefined) specCache.set(set.spec, (perSpec = { patch: revisionPatch(set.spec.template), revisions: new Map() }));
+  const m = set.metadata;
+  const key = `${m.namespace}/${m.name}/${m.uid}/${revision}/${collisionCount}`;
+  const cached = perSpec.revisions.get(key);
+  if (cached !== undefined && cached.annotations === m.annotations) return cached.cr;
+  const cr = buildRevision(set, perSpec.patch, revision, collisionCount);
+  perSpec.revisions.set(key, { annotations: m.annotations, cr });
   return cr;
 }
 
-function buildRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
-  const patch = revisionPatch(set);
+function buildRevision(set: StatefulSet, patch: string, revision: number, collisionCount: number): ControllerRevision {
   const hash = revisionHash(patch, collisionCount);
   const cr: ControllerRevision = {
     apiVersion: "apps/v1",

@@ -1,3 +1,4 @@
+import { goDuration } from "../../kubelet/pod-worker.js";
 import { Future, Task, race, sleep, timeout, wait, type Proc, type Sim, type Waitable } from "@ksim/sim";
 import type { Session } from "./session.js";
 
@@ -58,7 +59,11 @@ export function* streamUntilQuiet(s: Session, lastActivity: () => number, done?:
   const deadline = s.requestTimeoutMs === undefined ? undefined : s.sim.now + s.requestTimeoutMs;
   for (;;) {
     const until = deadline ?? lastActivity() + s.options.watchQuietMs;
-    if (s.sim.now >= until) return;
+    if (s.sim.now >= until) {
+      // Not kubectl's doing but the simulated user's Ctrl-C: say so to someone at a terminal.
+      if (deadline === undefined && s.ctx.tty) s.err(`(ksim: nothing changed for ${goDuration(s.options.watchQuietMs)}; stopped watching as if you had pressed Ctrl-C)\n`);
+      return;
+    }
     const nap = sleep(s.sim, until - s.sim.now);
     const r = yield* wait(race<unknown>(done === undefined ? [nap] : [nap, done]));
     if (r.index === 1) return;
