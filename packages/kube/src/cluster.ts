@@ -75,6 +75,7 @@ export class Cluster {
   readonly disks: VolumeStore;
   readonly dns: ClusterDns;
   readonly kubelets = new Map<string, Kubelet>();
+  private readonly nodeIps = new Set<string>();
   readonly statefulSets: StatefulSetController;
   readonly scheduler: Scheduler;
   readonly nodeLifecycle: NodeLifecycleController;
@@ -165,13 +166,13 @@ export class Cluster {
   }
 
   isNodeIp(ip: string): boolean {
-    for (const k of this.kubelets.values()) if (k.nodeIp === ip) return true;
-    return false;
+    return this.nodeIps.has(ip);
   }
 
   private addNode(n: NodeOptions, index: number): void {
     const ip = nodeIp(index);
     const subnet = podSubnet(index);
+    this.nodeIps.add(ip);
     const cpu = n.cpu ?? 4;
     const memKi = Math.round((n.memoryGiB ?? 16) * 1024 * 1024);
     const pods = n.pods ?? 110;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/errors.js";
-import type { Deployment, Event, Node, Pod, PodDisruptionBudget, StatefulSet } from "../src/api/types.js";
+import type { Deployment, Event, Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, StatefulSet } from "../src/api/types.js";
 import { evictPod } from "../src/controllers/disruption.js";
 import { headless, isReady, pods, statefulSet, testCluster } from "./helpers.js";
 
@@ -133,6 +133,16 @@ describe("storage", () => {
     // The disk moved with it.
     const pv = c.api.get<{ spec: { volumeName: string } } & Pod>("PersistentVolumeClaim", "default", "www-web-0")!.spec.volumeName;
     expect(c.disks.get(pv)!.attachedTo).toBe(second.spec.nodeName);
+  });
+
+  it("releases and deletes a dynamically provisioned volume when its claim is deleted (reclaim policy Delete)", () => {
+    const c = testCluster({ seed: 5 });
+    c.create<PersistentVolumeClaim>({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "c1" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
+    expect(c.runUntil(() => c.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "c1")?.status?.phase === "Bound", 60_000)).toBe(true);
+    const pv = c.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "c1")!.spec.volumeName!;
+    c.api.delete("PersistentVolumeClaim", "default", "c1");
+    expect(c.runUntil(() => c.api.get("PersistentVolume", undefined, pv) === undefined, 60_000)).toBe(true);
+    expect(c.disks.get(pv)).toBeUndefined();
   });
 });
 

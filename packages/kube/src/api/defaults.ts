@@ -1,4 +1,5 @@
 import { canonicalQuantity, formatQuantity, parseQuantity, roundUp } from "./quantity.js";
+import { cloneJson } from "./json-value.js";
 import type { Container, KubeObject, Pod, PodSpec, PodTemplateSpec, Probe, Service, Toleration, Volume } from "./types.js";
 
 /**
@@ -15,7 +16,7 @@ const STATEFULSET_MAX_UNAVAILABLE = true;
 
 /** The scheme defaults of an object (what every create and update goes through). */
 export function setDefaults<T extends KubeObject>(input: T): T {
-  const obj = structuredClone(input) as KubeObject;
+  const obj = cloneJson(input) as KubeObject;
   switch (`${obj.apiVersion} ${obj.kind}`) {
     case "v1 Pod":
       defaultPod(obj as Pod);
@@ -258,7 +259,7 @@ function defaultService(svc: Service): void {
  * ExternalName services get none of them.
  */
 export function completeServiceAddresses(svc: Service, clusterIP: string | undefined): Service {
-  const out = structuredClone(svc);
+  const out = cloneJson(svc);
   const spec = out.spec;
   if (spec.type === "ExternalName") return out;
   if (clusterIP !== undefined) {
@@ -277,7 +278,7 @@ export function completeServiceAddresses(svc: Service, clusterIP: string | undef
  * IP families — are kept, so re-applying a manifest without them is not a change.
  */
 export function preserveServiceAllocations(svc: Service, old: Service): Service {
-  const out = structuredClone(svc);
+  const out = cloneJson(svc);
   const spec = out.spec;
   const before = old.spec;
   const needsClusterIP = (s: Service["spec"]) => s.type !== "ExternalName";
@@ -324,7 +325,7 @@ const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
  * `preemptionPolicy: PreemptLowerPriority`).
  */
 export function admitPod(input: Pod, options: PodAdmissionOptions = {}): Pod {
-  const pod = structuredClone(input);
+  const pod = cloneJson(input);
   const spec = pod.spec;
   spec.serviceAccountName ||= "default";
   spec.serviceAccount = spec.serviceAccountName;

@@ -20,7 +20,17 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ak.length === bk.length && ak.every((k) => b[k] !== undefined && jsonEqual(a[k], b[k]));
 }
 
-/** A deep copy (values are JSON, so structuredClone's extra cases do not arise). */
+/**
+ * A deep copy of a JSON value. Written out rather than structuredClone, which is several times
+ * slower on the small objects every API write copies (its extra cases never arise here).
+ */
 export function cloneJson<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined) out[k] = cloneJson(x);
+  }
+  return out as T;
 }

@@ -1,4 +1,5 @@
 import { ApiError } from "./errors.js";
+import { cloneJson } from "./json-value.js";
 import { QuantityError, canonicalQuantity } from "./quantity.js";
 
 /**
@@ -204,21 +205,28 @@ function zeroOf(s: Schema): unknown {
     case "bool":
       return false;
     case "struct":
-      return materialize(s);
+      return Object.fromEntries(materialize(s).map(([name, zero]) => [name, cloneJson(zero)]));
     default:
       return undefined;
   }
 }
 
-function materialize(s: StructSchema): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(s.fields)) {
-    if (f.mode === "value" || (f.mode === "required" && f.s.t !== "list" && f.s.t !== "map")) {
-      const z = zeroOf(f.s);
-      if (z !== undefined) out[name] = z;
+/** Per struct, the fields Go always writes and their zero values (copied on use: callers mutate). */
+const zeroFields = new WeakMap<StructSchema, readonly (readonly [string, unknown])[]>();
+
+function materialize(s: StructSchema): readonly (readonly [string, unknown])[] {
+  let fields = zeroFields.get(s);
+  if (fields === undefined) {
+    const list: [string, unknown][] = [];
+    for (const [name, f] of Object.entries(s.fields)) {
+      if (f.mode === "value" || (f.mode === "required" && f.s.t !== "list" && f.s.t !== "map")) {
+        const z = zeroOf(f.s);
+        if (z !== undefined) list.push([name, z]);
+      }
     }
+    zeroFields.set(s, (fields = list));
   }
-  return out;
+  return fields;
 }
 
 interface Walk {
@@ -269,7 +277,7 @@ function decodeStruct(s: StructSchema, v: unknown, ctx: Ctx, walk: Walk): Record
     out[name] = d;
   }
   // Fields Go always writes come after the given ones, at their zero value.
-  for (const [name, zero] of Object.entries(materialize(s))) if (!(name in out)) out[name] = zero;
+  for (const [name, zero] of materialize(s)) if (!(name in out)) out[name] = cloneJson(zero);
   return out;
 }
 

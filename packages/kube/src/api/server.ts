@@ -2,6 +2,7 @@ import type { Random, Sim } from "@ksim/sim";
 import { ApiError, alreadyExists, conflict, notFound } from "./errors.js";
 import { groupResource, typeForKind } from "./resources.js";
 import { ObjectStore, isNamespaced, type WatchHandler } from "./store.js";
+import { cloneJson } from "./json-value.js";
 import { rfc3339 } from "./time.js";
 import type { KubeObject, ObjectMeta, Pod } from "./types.js";
 
@@ -171,7 +172,7 @@ export class ApiServer {
    */
   mutate<T extends KubeObject>(kind: string, namespace: string | undefined, name: string, change: (draft: T) => void): T {
     const old = this.read<T>(kind, namespace, name);
-    const draft = structuredClone(old);
+    const draft = cloneJson(old);
     change(draft);
     draft.metadata.generation = nextGeneration(draft, old);
     if (draft.metadata.generation === undefined) delete draft.metadata.generation;

@@ -128,7 +128,11 @@ export class PersistentVolumeController {
 
   start(): void {
     const api = this.ctx.api;
-    api.watch<PersistentVolumeClaim>("PersistentVolumeClaim", (e) => this.claims.add(keyOf(e.object)));
+    api.watch<PersistentVolumeClaim>("PersistentVolumeClaim", (e) => {
+      this.claims.add(keyOf(e.object));
+      // As the upstream controller's deleteClaim: the bound volume is released (and reclaimed).
+      if (e.type === "DELETED" && e.object.spec.volumeName) this.volumesQueue.add(e.object.spec.volumeName);
+    });
     api.watch<PersistentVolume>("PersistentVolume", (e) => {
       this.volumesQueue.add(e.object.metadata.name!);
       const ref = e.object.spec.claimRef;
