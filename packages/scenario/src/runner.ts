@@ -1,4 +1,4 @@
-import { bundledUrl, goDuration, ImageLayer, stringInput, WORKSTATION_HOME, type InputStream, type OutputStream } from "@ksim/kube";
+import { bundledUrl, CommandTimeout, goDuration, ImageLayer, stringInput, WORKSTATION_HOME, type InputStream, type OutputStream } from "@ksim/kube";
 import { DEFAULT_START_EPOCH_MS, Future, spawn, type CheckResult, type Proc, type Trace, type TraceEvent, type Waitable } from "@ksim/sim";
 import { createEnvironment, type Environment } from "./environment.js";
 import { checkExpectation, type StepOutput } from "./expect.js";
@@ -76,6 +76,9 @@ export interface ScenarioResult {
   check(type: string, params?: Readonly<Record<string, unknown>>): CheckResult;
 }
 
+/** A step that has not finished after this much simulated time is stuck: the run stops there. */
+const STEP_LIMIT_MS = 24 * 3_600_000;
+
 /** The address of the machine workloads run their clients on (inside the pod network). */
 const LOAD_CLIENT_IP = "10.250.0.10";
 
@@ -110,6 +113,8 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     transcript += text;
     options.onOutput?.(text);
   };
+  // Commands, notes and faults start on a line of their own, even after output without a newline.
+  const emitLine = (text: string) => emit(transcript === "" || transcript.endsWith("\n") ? text : `\n${text}`);
   const label = () => `+${goDuration(sim.now - start)}`;
   let current = { stdout: "", stderr: "", output: "" };
   const sink = (stream: "stdout" | "stderr"): OutputStream => ({
@@ -125,7 +130,7 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     stdout: sink("stdout"),
     stderr: sink("stderr"),
     stdin,
-    onCommand: (source) => emit(`$ ${source.replace(/\n/g, "\n> ")}\n`),
+    onCommand: (source) => emitLine(`$ ${source.replace(/\n/g, "\n> ")}\n`),
   });
   const client = cluster.network.addHost("load-client", LOAD_CLIENT_IP);
   const workloadContext: WorkloadContext = { cluster, sim, client, resolve: (name) => cluster.dns.resolve(name, "default") };
@@ -153,7 +158,10 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
   const results: StepResult[] = [];
   file.steps.forEach((step, index) => {
     current = { stdout: "", stderr: "", output: "" };
-    if (step.name !== undefined) emit(`# ${step.name}\n`);
+    // Background jobs started by the last step print what they have at this instant (a watch's
+    // first listing) before this step's header, where a terminal would have shown it.
+    sim.runUntil(sim.now);
+    if (step.name !== undefined) emitLine(`# ${step.name}\n`);
     const startedAt = sim.now;
     let exitCode = 0;
     let command: string;
@@ -161,7 +169,12 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     if (step.run !== undefined) {
       command = step.run;
       stdin.use(step.stdin === undefined ? undefined : stringInput(step.stdin));
-      exitCode = session.run(step.run.endsWith("\n") ? step.run : `${step.run}\n`);
+      try {
+        exitCode = session.run(step.run.endsWith("\n") ? step.run : `${step.run}\n`, { limitMs: STEP_LIMIT_MS });
+      } catch (e) {
+        if (!(e instanceof CommandTimeout)) throw e;
+        throw new ScenarioError(`steps[${index}]: still running after ${goDuration(STEP_LIMIT_MS)} of simulated time (a command waiting forever needs a --timeout): ${step.run.trim().split("\n")[0]}`);
+      }
       if (step.expect !== undefined) failures = checkExpectation(step.expect, { ...current, exitCode });
     } else if (step.workload !== undefined) {
       const name = step.workload;
@@ -169,7 +182,7 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
       if (workloads.has(name)) throw new ScenarioError(`steps[${index}]: a workload named ${JSON.stringify(name)} is already running`);
       const plugin = lookup(() => plugins.workload(step.type!), `steps[${index}].type`);
       workloads.set(name, { type: plugin.type, workload: lookup(() => plugin.start(workloadContext, step.params ?? {}), `steps[${index}].params`), start: sim.now });
-      emit(`[${label()}] workload ${name} (${step.type}) started\n`);
+      emitLine(`[${label()}] workload ${name} (${step.type}) started\n`);
     } else if (step.stop !== undefined) {
       const names = typeof step.stop === "string" ? [step.stop] : step.stop;
       command = `stop ${names.join(" ")}`;
@@ -178,12 +191,12 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
         if (w === undefined || w.end !== undefined) throw new ScenarioError(`steps[${index}].stop: no workload named ${JSON.stringify(n)} is running`);
         w.workload.stop();
         w.end = sim.now;
-        emit(`[${label()}] workload ${n} stopped\n`);
+        emitLine(`[${label()}] workload ${n} stopped\n`);
       }
     } else {
       const timed = timedFaults(env, step, index, seed);
       command = step.faults !== undefined ? "faults" : "nemesis";
-      const run = { sim, workstation, emit, label, fired: (c: string) => faults.push({ at: sim.now, command: c, step: index, offset: sim.now - startedAt }) };
+      const run = { sim, workstation, emit, emitLine, label, fired: (c: string) => faults.push({ at: sim.now, command: c, step: index, offset: sim.now - startedAt }) };
       // A nemesis lasts its duration; a faults step at least until its `until`.
       const lasts = step.nemesis !== undefined ? durationMs(step.nemesis.duration) : step.until !== undefined ? durationMs(step.until) : 0;
       drive(runFaults(run, timed, startedAt + lasts), `steps[${index}] (${command})`);
@@ -212,7 +225,7 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
   const outcomes: CheckOutcome[] = checks.map((c, i) => {
     const observed = observers[i];
     const result = lookup(() => (observed !== undefined ? observed(checkContext) : c.plugin.check!(checkContext, params(c.spec))), `checks: ${c.spec.type}`);
-    emit(formatCheck(c.spec.type, result));
+    emitLine(formatCheck(c.spec.type, result));
     return { type: c.spec.type, result };
   });
   const passed = results.every((r) => r.failures.length === 0) && outcomes.every((o) => o.result.ok);

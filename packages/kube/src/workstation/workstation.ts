@@ -138,6 +138,14 @@ function* loginShell(ctx: ProcessContext): Proc<number> {
   return yield* wait(ctx.exited);
 }
 
+/** A command still running when its budget of simulated time ran out. */
+export class CommandTimeout extends Error {
+  override name = "CommandTimeout";
+  constructor(readonly limitMs: number) {
+    super(`still running after ${limitMs} ms of simulated time`);
+  }
+}
+
 /** One interactive shell on the workstation. */
 export class ShellSession {
   private readonly shell: ShellInterpreter;
@@ -171,9 +179,12 @@ export class ShellSession {
    * Runs `source` to completion: simulated time passes only while its foreground commands
    * block; background jobs keep running afterwards. Returns the last command's status.
    */
-  run(source: string): number {
-    const task = spawn(this.cluster.sim, this.shell.run(source), "workstation:shell");
-    this.cluster.sim.runWhile(() => !task.done);
+  run(source: string, options: { limitMs?: number } = {}): number {
+    const sim = this.cluster.sim;
+    const task = spawn(sim, this.shell.run(source), "workstation:shell");
+    const deadline = options.limitMs === undefined ? Number.POSITIVE_INFINITY : sim.now + options.limitMs;
+    sim.runWhile(() => !task.done, deadline);
+    if (!task.done && sim.now >= deadline) throw new CommandTimeout(options.limitMs!);
     const r = task.result;
     if (r === undefined) throw new Error("the simulation ran out of events with a command still running");
     if (!r.ok) throw "killed" in r ? new Error("the shell was killed") : r.error;

@@ -13,8 +13,10 @@ export interface TimedFault {
 export interface FaultRun {
   readonly sim: Sim;
   readonly workstation: Workstation;
-  /** Receives the transcript lines: `[+12m30s] $ chaos crash node-2` and what the command printed. */
+  /** Receives what the fault commands print. */
   readonly emit: (text: string) => void;
+  /** Receives the transcript lines that start a line: `[+12m30s] $ chaos crash node-2`. */
+  readonly emitLine: (text: string) => void;
   /** The transcript's clock label for now. */
   readonly label: () => string;
   /** Called with the command of each fault as it fires. */
@@ -35,10 +37,10 @@ export function* runFaults(run: FaultRun, faults: readonly TimedFault[], notBefo
     if (due > 0) yield* wait(sleep(run.sim, due));
     const command = f.command();
     if (command === undefined) {
-      run.emit(`[${run.label()}] # ${f.what}: no target now, skipped\n`);
+      run.emitLine(`[${run.label()}] # ${f.what}: no target now, skipped\n`);
       continue;
     }
-    run.emit(`[${run.label()}] $ ${command}\n`);
+    run.emitLine(`[${run.label()}] $ ${command}\n`);
     run.sim.trace.record("scenario.fault", { command });
     run.fired(command);
     running.push(run.workstation.background(command, { stdout: sink, stderr: sink }));
