@@ -3,13 +3,14 @@
  * baseline measured in the same run, because absolute times on shared machines are noise.
  */
 import { clusterBench } from "./cluster.bench.js";
+import { fleetBench } from "./fleet.bench.js";
 import { kernelBench } from "./kernel.bench.js";
 import { networkBench } from "./network.bench.js";
 import { sweepBench } from "./sweep.bench.js";
 import { zookeeperBench } from "./zookeeper.bench.js";
 import type { Bench } from "./harness.js";
 
-const benches: Bench[] = [kernelBench, networkBench, clusterBench, sweepBench, zookeeperBench];
+const benches: Bench[] = [kernelBench, networkBench, clusterBench, sweepBench, fleetBench, zookeeperBench];
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
