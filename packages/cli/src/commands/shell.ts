@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { Future, type Waitable } from "@ksim/sim";
+import type { Sim, Waitable } from "@ksim/sim";
 import { createEnvironment, parseClusterFile, ScenarioFileError } from "@ksim/scenario";
 import type { InputStream, OutputStream } from "@ksim/kube";
 import { Effect } from "effect";
@@ -73,14 +73,29 @@ async function shell(o: ShellOptions): Promise<number> {
     userFiles: new RealDirLayer(cwd),
     cwd,
   });
-  const out = (stream: NodeJS.WriteStream): OutputStream => ({ write: (c) => void stream.write(c), close() {} });
+  // Echoed commands start on a line of their own, as in `ksim run`'s transcript.
+  let atLineStart = true;
+  const out = (stream: NodeJS.WriteStream): OutputStream => ({
+    write: (c) => {
+      if (c.length > 0) atLineStart = c.endsWith("\n");
+      stream.write(c);
+    },
+    close() {},
+  });
   const interactive = o.script === undefined && process.stdin.isTTY === true;
-  const lines = interactive ? undefined : new LineSource(o.script !== undefined ? readFileSync(o.script, "utf8") : readFileSync(0, "utf8"));
+  const lines = interactive ? undefined : new LineSource(o.script !== undefined ? readFileSync(o.script, "utf8") : readFileSync(0, "utf8"), env.cluster.sim);
   const session = env.workstation.session({
     stdout: out(process.stdout),
     stderr: out(process.stderr),
     ...(lines !== undefined ? { stdin: lines } : {}),
-    ...(o.echo ? { onCommand: (source: string) => void process.stdout.write(`$ ${source.replace(/\n/g, "\n> ")}\n`) } : {}),
+    ...(o.echo
+      ? {
+          onCommand: (source: string) => {
+            process.stdout.write(`${atLineStart ? "" : "\n"}$ ${source.replace(/\n/g, "\n> ")}\n`);
+            atLineStart = true;
+          },
+        }
+      : {}),
   });
   let status = 0;
   if (lines !== undefined) {
@@ -133,12 +148,21 @@ function interact(session: ReturnType<ReturnType<typeof createEnvironment>["work
   });
 }
 
-/** The script's lines, shared by the shell (which runs them) and by commands reading stdin. */
+/**
+ * The script's lines, shared by the shell (which runs them) and by commands reading stdin, as
+ * typed at a terminal: a program that reads gets the next line, and one more per instant of
+ * simulated time at most — so a remote shell that reads `exit` has ended (and its reader gone)
+ * before the line after it is typed, which then goes to the next command, not to the gone one.
+ */
 class LineSource implements InputStream {
   private readonly lines: string[];
   private at = 0;
+  private lastTyped = Number.NEGATIVE_INFINITY;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    private readonly sim: Sim,
+  ) {
     this.lines = text.split("\n");
     if (this.lines[this.lines.length - 1] === "") this.lines.pop();
   }
@@ -148,9 +172,17 @@ class LineSource implements InputStream {
   }
 
   read(): Waitable<string | null> {
-    const f = new Future<string | null>();
-    const line = this.next();
-    f.resolve(line === undefined ? null : `${line}\n`);
-    return f;
+    const sim = this.sim;
+    return {
+      subscribe: (resume) => {
+        const timer = sim.schedule(sim.now > this.lastTyped ? 0 : 1, () => {
+          this.lastTyped = sim.now;
+          const line = this.next();
+          resume(line === undefined ? null : `${line}\n`);
+        }, "terminal:typing");
+        // A reader that is killed while waiting takes nothing: the line stays for the next one.
+        return () => sim.cancel(timer);
+      },
+    };
   }
 }
