@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/errors.js";
-import type { Deployment, Event, Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, StatefulSet } from "../src/api/types.js";
+import type { Deployment, Event, KubeObject, Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, StatefulSet } from "../src/api/types.js";
 import { evictPod } from "../src/controllers/disruption.js";
 import { headless, isReady, pods, statefulSet, testCluster } from "./helpers.js";
 
@@ -70,6 +70,26 @@ describe("disruption budgets and eviction", () => {
     // Once the evicted pod is back and Ready, the budget allows a disruption again.
     expect(c.runUntil(() => ready(c, 3)() && c.api.get<PodDisruptionBudget>("PodDisruptionBudget", "default", "web-pdb")!.status!.disruptionsAllowed === 1, 300_000)).toBe(true);
     evictPod(c.api, "default", "web-1");
+  });
+});
+
+describe("the API server", () => {
+  it("refuses an object without a name as the real one does, qualifying the kind only outside the core group", () => {
+    const c = testCluster();
+    const refused = (o: KubeObject) => {
+      try {
+        c.api.create(o);
+      } catch (e) {
+        return { message: (e as ApiError).message, causes: (e as ApiError).causes };
+      }
+      return undefined;
+    };
+    expect(refused({ apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: "default" } })).toEqual({
+      message: 'ConfigMap "" is invalid: metadata.name: Required value: name or generateName is required',
+      causes: [{ type: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }],
+    });
+    expect(refused({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { namespace: "default" } })?.message).toMatch(/^StatefulSet\.apps "" is invalid: /);
+    expect(c.api.list("ConfigMap", "default")).toEqual([]);
   });
 });
 

@@ -113,7 +113,11 @@ export class ApiServer {
     }
     if (!meta.name && meta.generateName) meta.name = meta.generateName + this.names.k8sSuffix(5);
     if (!meta.name) {
-      throw new ApiError("Invalid", `${object.kind}.${apiGroupOf(object)} "" is invalid: metadata.name: Required value: name or generateName is required`);
+      // The qualified kind has no group for the core API (`ConfigMap`, `StatefulSet.apps`).
+      const group = apiGroupOf(object);
+      throw new ApiError("Invalid", `${object.kind}${group === "" ? "" : `.${group}`} "" is invalid: metadata.name: Required value: name or generateName is required`, [
+        { type: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" },
+      ]);
     }
     if (this.store.get(object.kind, meta.namespace, meta.name) !== undefined) throw alreadyExists(resourceName(object.kind), meta.name);
     object = { ...object, metadata: meta };
