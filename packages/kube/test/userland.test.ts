@@ -274,6 +274,17 @@ describe("network clients", () => {
     expect(debian.run(["curl", "-s", "-d", "@/nope", "http://10.244.1.6/"]).stderr).toBe('Warning: Couldn\'t read data from file "/nope", this makes an \nWarning: empty POST.\n');
   });
 
+  it("xargs builds command lines from its input as GNU xargs does", () => {
+    const c = new Sandbox({ hostname: "c" });
+    const sh = (script: string) => c.run(["sh", "-c", script]);
+    expect(sh(`printf 'a b\n"c d" e\n' | xargs -n2 echo`).stdout).toBe("a b\nc d e\n");
+    expect(sh("printf 'x\\ny\\n' | xargs -I{} echo item {} done").stdout).toBe("item x done\nitem y done\n");
+    expect(sh("echo | xargs echo ran; echo | xargs -r echo never").stdout).toBe("ran\n");
+    expect(sh("echo a | xargs sh -c 'exit 3'; echo $?").stdout).toBe("123\n");
+    expect(sh(`printf "it's\n" | xargs echo; echo $?`)).toMatchObject({ stdout: "1\n", stderr: "xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n" });
+    expect(sh("echo a | xargs nosuch; echo $?")).toMatchObject({ stdout: "127\n", stderr: "xargs: nosuch: No such file or directory\n" });
+  });
+
   it("base64 encodes, wraps and decodes as coreutils does", () => {
     const client = new Sandbox({ hostname: "c" });
     expect(client.run(["sh", "-c", "printf 'admin:s3cret' | base64"]).stdout).toBe("YWRtaW46czNjcmV0\n");

@@ -83,6 +83,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/seq": "coreutils:seq",
   "/usr/bin/sort": "coreutils:sort",
   "/usr/bin/base64": "coreutils:base64",
+  "/usr/bin/xargs": "coreutils:xargs",
   "/usr/bin/tail": "coreutils:tail",
   "/usr/bin/tee": "coreutils:tee",
   "/usr/bin/test": "coreutils:test",
@@ -134,7 +135,7 @@ export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
   "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
-  "which", "whoami",
+  "which", "whoami", "xargs",
 ] as const;
 
 const BUSYBOX_PASSWD = `root:x:0:0:root:/root:/bin/sh

@@ -55,6 +55,8 @@ export interface OptionSpec {
   readonly long?: Readonly<Record<string, string>>;
   /** Treat `-NUM` as an option value (head -5, kill -9). */
   readonly numeric?: boolean;
+  /** Options end at the first operand (getopt's `+`): xargs, env, whose operands are a command line. */
+  readonly inOrder?: boolean;
 }
 
 export interface ParsedOptions {
@@ -117,6 +119,10 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
         add(letter, "");
       }
       continue;
+    }
+    if (spec.inOrder) {
+      operands.push(...args.slice(i));
+      break;
     }
     operands.push(a);
   }

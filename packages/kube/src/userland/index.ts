@@ -25,6 +25,7 @@ import {
   whichProgram,
   whoamiProgram,
 } from "./system.js";
+import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
@@ -72,6 +73,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     tee: tee(flavor),
     seq: seq(flavor),
     base64: base64(flavor),
+    xargs: xargs(flavor),
   };
 }
 
