@@ -5,7 +5,8 @@ import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { Progress } from "../progress.js";
 import { runJobs } from "../sweep/pool.js";
-import { loadScenario, workerEntry } from "./sweep.js";
+import { loadScenario } from "../scenario-file.js";
+import { workerEntry } from "./sweep.js";
 
 const options = {
   file: Argument.String("file"),
@@ -46,7 +47,7 @@ async function compare(file: string, vary: string, seedsText: string, workers: n
     },
   });
   progress.end();
-  const report = { file, scenario: loaded.name, seedsText, vary, variants: variation.values.map((v) => variantLabel(variation, v)), results };
+  const report = { file, scenario: loaded.scenario.name, seedsText, vary, variants: variation.values.map((v) => variantLabel(variation, v)), results };
   process.stdout.write(formatComparison(report));
   if (reportPath !== undefined) writeFileSync(reportPath, renderComparisonReport(report));
   process.stderr.write(`ksim: ${jobs.length} runs in ${progress.seconds.toFixed(1)}s wall\n`);

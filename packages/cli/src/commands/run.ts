@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { bundledUrl } from "@ksim/kube";
-import { applyEdits, parseScenario, parseSet, renderRunReport, runReportData, runScenario, ScenarioError, ScenarioFileError, VaryError } from "@ksim/scenario";
+import { applyEdits, parseSet, renderRunReport, runReportData, runScenario, ScenarioError, VaryError } from "@ksim/scenario";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { formatSimulated } from "../format.js";
+import { loadScenario } from "../scenario-file.js";
 import { openTrace } from "../trace-file.js";
 
 const seedFlag = Flag.String("seed").pipe(Flag.withDescription("seed for this run (overrides the file's)"), Flag.optional);
@@ -39,20 +40,14 @@ export interface RunFileOptions {
 
 export function runFile(file: string, options: RunFileOptions = {}): number {
   const { seed: seedText, trace: tracePath, report: reportPath } = options;
-  let text: string;
+  const loaded = loadScenario(file);
+  if (typeof loaded === "number") return loaded;
+  let scenario = loaded.scenario;
   try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    process.stderr.write(`ksim: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
-    return 2;
-  }
-  let scenario;
-  try {
-    scenario = parseScenario(text, file);
     const edits = (options.set ?? []).map(parseSet);
     if (edits.length > 0) scenario = applyEdits(scenario, edits, bundledUrl, "--set");
   } catch (e) {
-    if (!(e instanceof ScenarioFileError) && !(e instanceof VaryError)) throw e;
+    if (!(e instanceof VaryError)) throw e;
     process.stderr.write(`ksim: ${e.message}\n`);
     return 2;
   }

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { parseScenario, shrink, ShrinkError } from "@ksim/scenario";
+import { shrink, ShrinkError } from "@ksim/scenario";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { stringify } from "yaml";
-import { loadScenario } from "./sweep.js";
+import { loadScenario } from "../scenario-file.js";
 
 const options = {
   file: Argument.String("file"),
@@ -24,7 +24,7 @@ function shrinkFile(file: string, seedText: string, out: string | undefined, max
   const seed = /^\d+$/.test(seedText) ? Number(seedText) : seedText;
   let r;
   try {
-    r = shrink(parseScenario(loaded.text, file), { seed, maxRuns, onProgress: (m) => process.stderr.write(`ksim: ${m}\n`) });
+    r = shrink(loaded.scenario, { seed, maxRuns, onProgress: (m) => process.stderr.write(`ksim: ${m}\n`) });
   } catch (e) {
     if (!(e instanceof ShrinkError)) throw e;
     process.stderr.write(`ksim: ${file}: ${e.message}\n`);

@@ -1,20 +1,19 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import {
   encodeSweepResults,
   formatSweepSummary,
-  parseScenario,
   parseSeeds,
   parseShard,
   renderSweepReport,
   scenarioHash,
-  ScenarioFileError,
   shardSeeds,
   type SeedSummary,
 } from "@ksim/scenario";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { Progress } from "../progress.js";
+import { loadScenario } from "../scenario-file.js";
 import { runJobs } from "../sweep/pool.js";
 import { emitJob } from "../sweep/emit-job.js";
 
@@ -71,7 +70,7 @@ async function sweep(o: SweepOptions): Promise<number> {
     return 2;
   }
   if (o.emitJob) {
-    process.stdout.write(emitJob({ file: o.file, text: loaded.text, scenario: loaded.name, seedsText: o.seeds, shards: o.shards, image: o.image }));
+    process.stdout.write(emitJob({ file: o.file, text: loaded.text, scenario: loaded.scenario.name, seedsText: o.seeds, shards: o.shards, image: o.image }));
     return 0;
   }
   const mine = shard === undefined ? seeds : shardSeeds(seeds, shard);
@@ -97,7 +96,7 @@ async function sweep(o: SweepOptions): Promise<number> {
         format: "ksim-sweep-results",
         version: 1,
         file: o.file,
-        scenario: loaded.name,
+        scenario: loaded.scenario.name,
         scenarioSha256: scenarioHash(loaded.text),
         seedsText: o.seeds,
         shard: o.shard ?? "1/1",
@@ -105,29 +104,11 @@ async function sweep(o: SweepOptions): Promise<number> {
       }),
     );
   }
-  const report = { file: o.file, scenario: loaded.name, seedsText: shard === undefined ? o.seeds : `${o.seeds} (shard ${o.shard})`, seeds: mine, results };
+  const report = { file: o.file, scenario: loaded.scenario.name, seedsText: shard === undefined ? o.seeds : `${o.seeds} (shard ${o.shard})`, seeds: mine, results };
   process.stdout.write(formatSweepSummary(report));
   if (o.report !== undefined) writeFileSync(o.report, renderSweepReport(report));
   process.stderr.write(`ksim: ${mine.length} seeds in ${progress.seconds.toFixed(1)}s wall on ${Math.min(o.workers, mine.length)} worker(s)\n`);
   return failed > 0 ? 1 : 0;
-}
-
-/** Reads and validates a scenario file; an exit status when it cannot be used. */
-export function loadScenario(file: string): { text: string; name: string } | number {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    process.stderr.write(`ksim: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
-    return 2;
-  }
-  try {
-    return { text, name: parseScenario(text, file).name };
-  } catch (e) {
-    if (!(e instanceof ScenarioFileError)) throw e;
-    process.stderr.write(`ksim: ${e.message}\n`);
-    return 2;
-  }
 }
 
 /**

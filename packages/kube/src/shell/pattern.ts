@@ -1,26 +1,14 @@
 import { FsError } from "@ksim/sim";
 import type { FileSystem } from "../runtime/fs.js";
+import { POSIX_CLASSES } from "./char-classes.js";
 
 /**
  * Shell pattern matching (`case`, `${x%p}`, `[[ x == p ]]`, pathname expansion). A pattern is a
  * string in which quoted characters are escaped with a backslash, so `"*"` matches only a star.
  */
 
-const CLASSES: Record<string, string> = {
-  alpha: "a-zA-Z",
-  digit: "0-9",
-  alnum: "a-zA-Z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: " \\t\\n\\r\\f\\v",
-  blank: " \\t",
-  punct: "!-\\/:-@\\[-`{-~",
-  xdigit: "0-9A-Fa-f",
-  cntrl: "\\x00-\\x1f\\x7f",
-  print: "\\x20-\\x7e",
-  graph: "\\x21-\\x7e",
-  word: "a-zA-Z0-9_",
-};
+/** Shell patterns also know bash's `[[:word:]]`. */
+const CLASSES: Readonly<Record<string, string>> = { ...POSIX_CLASSES, word: "a-zA-Z0-9_" };
 
 /** Escapes the characters that are special in a pattern. */
 export function escapePattern(text: string): string {

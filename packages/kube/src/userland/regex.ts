@@ -1,22 +1,9 @@
+import { POSIX_CLASSES } from "../shell/char-classes.js";
+
 /**
  * POSIX regular expressions (basic and extended, with the GNU extensions grep and sed accept)
  * translated to JavaScript RegExp source.
  */
-
-const CLASSES: Record<string, string> = {
-  alpha: "a-zA-Z",
-  digit: "0-9",
-  alnum: "a-zA-Z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: " \\t\\n\\r\\f\\v",
-  blank: " \\t",
-  punct: "!-\\/:-@\\[-`{-~",
-  xdigit: "0-9A-Fa-f",
-  cntrl: "\\x00-\\x1f\\x7f",
-  print: "\\x20-\\x7e",
-  graph: "\\x21-\\x7e",
-};
 
 export class RegexError extends Error {
   override name = "RegexError";
@@ -40,7 +27,7 @@ function bracket(re: string, start: number): { text: string; next: number } {
     if (c === "[" && re[i + 1] === ":") {
       const close = re.indexOf(":]", i + 2);
       if (close < 0) throw new RegexError("Unmatched [, [^, [:, [., or [=");
-      const cls = CLASSES[re.slice(i + 2, close)];
+      const cls = POSIX_CLASSES[re.slice(i + 2, close)];
       if (cls === undefined) throw new RegexError("Invalid character class name");
       out += cls;
       i = close + 1;
