@@ -155,6 +155,42 @@ describe("storage", () => {
     expect(c.disks.get(pv)!.attachedTo).toBe(second.spec.nodeName);
   });
 
+  it("keeps a volume on a dead node while a pod there holds it, and force-detaches six minutes after that pod is gone", () => {
+    const c = testCluster({ seed: 6, nodes: 3 });
+    c.create<PersistentVolumeClaim>({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
+    const db = deployment("db", 1, { type: "Recreate" });
+    db.spec.template.spec.volumes = [{ name: "data", persistentVolumeClaim: { claimName: "data" } }];
+    db.spec.template.spec.containers[0]!.volumeMounts = [{ name: "data", mountPath: "/data" }];
+    c.create(db);
+    expect(c.runUntil(() => pods(c, "db").filter(isReady).length === 1, 300_000)).toBe(true);
+    const old = pods(c, "db")[0]!;
+    const deadNode = old.spec.nodeName!;
+    const pv = c.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "data")!.spec.volumeName!;
+    const forced: number[] = [];
+    c.sim.trace.observe("volume.force-detach", (e) => forced.push(e.time));
+    c.crashNode(deadNode);
+    // NotReady after the grace period, evicted after the 300 s toleration: the replacement is
+    // scheduled elsewhere but the old pod object is Terminating on the dead node and holds the disk.
+    c.run(20 * 60_000);
+    const replacement = () => pods(c, "db").find((p) => p.metadata.uid !== old.metadata.uid);
+    expect(c.api.get<Pod>("Pod", "default", old.metadata.name!)!.metadata.deletionTimestamp).toBeDefined();
+    expect(replacement()?.spec.nodeName).not.toBe(deadNode);
+    expect(isReady(replacement())).toBe(false);
+    expect(c.disks.get(pv)!.attachedTo).toBe(deadNode);
+    const warnings = c.api.list<Event>("Event", "default").filter((e) => e.involvedObject.uid === replacement()!.metadata.uid && e.reason === "FailedAttachVolume");
+    expect(warnings[0]!.message).toBe(`Multi-Attach error for volume "${pv}" Volume is already used by pod(s) ${old.metadata.name}`);
+    expect(forced).toEqual([]);
+    // Once the pod object is gone, the controller still waits maxWaitForUnmountDuration.
+    c.api.delete("Pod", "default", old.metadata.name!, { gracePeriodSeconds: 0 });
+    const gone = c.sim.now;
+    c.run(5 * 60_000);
+    expect(c.disks.get(pv)!.attachedTo).toBe(deadNode);
+    expect(c.runUntil(() => isReady(replacement()), 10 * 60_000)).toBe(true);
+    expect(forced).toHaveLength(1);
+    expect(forced[0]! - gone).toBeGreaterThanOrEqual(6 * 60_000);
+    expect(c.disks.get(pv)!.attachedTo).toBe(replacement()!.spec.nodeName);
+  });
+
   it("releases and deletes a dynamically provisioned volume when its claim is deleted (reclaim policy Delete)", () => {
     const c = testCluster({ seed: 5 });
     c.create<PersistentVolumeClaim>({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "c1" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });

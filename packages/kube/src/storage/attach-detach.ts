@@ -12,7 +12,7 @@ const MAX_WAIT_FOR_UNMOUNT_MS = 6 * 60 * 1000;
 /**
  * The attach/detach controller: a volume is attached to the node of the pods that use it, one
  * node at a time for ReadWriteOnce. It detaches only when no pod on the old node uses it any
- * more (or, for a node that stopped responding, six minutes after its pods were deleted), so a
+ * more (or, on a node that stopped responding, six minutes after the last of them is gone), so a
  * pod moving to another node waits for the detach — with the Multi-Attach warning meanwhile.
  */
 export class AttachDetachController {
@@ -76,9 +76,17 @@ export class AttachDetachController {
     const nodes = this.usersOn(pvName);
     const current = disk.attachedTo;
     if (current !== null && !nodes.has(current)) {
-      this.schedule(pvName, Math.round(this.random.logNormal(1500, 0.4)), () => {
+      // Nobody needs it there any more. A node that reports (Ready) has unmounted it; one that
+      // does not may still have it mounted, so the controller waits maxWaitForUnmountDuration
+      // before detaching by force.
+      const node = api.get<Node>("Node", undefined, current);
+      const ready = node?.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+      const wait = ready ? Math.round(this.random.logNormal(1500, 0.4)) : MAX_WAIT_FOR_UNMOUNT_MS;
+      this.schedule(pvName, wait, () => {
         // A pod may have claimed the volume on this node again while the detach was pending.
-        if (!this.usersOn(pvName).has(current)) disk.detach();
+        if (this.usersOn(pvName).has(current)) return this.queue.add(pvName);
+        if (!ready) sim.trace.record("volume.force-detach", { pv: pvName, node: current });
+        disk.detach();
         this.queue.add(pvName);
       });
       return;
@@ -88,18 +96,8 @@ export class AttachDetachController {
       const others = [...nodes.keys()].filter((n) => n !== current);
       const holders = nodes.get(current)!;
       if (others.length > 0) {
-        const node = api.get<Node>("Node", undefined, current);
-        const ready = node?.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
-        const allDeleted = holders.every((p) => p.metadata.deletionTimestamp !== undefined);
-        if (!ready && allDeleted) {
-          const deletedAt = Math.max(...holders.map((p) => Date.parse(p.metadata.deletionTimestamp!)));
-          const wait = Math.max(0, deletedAt + MAX_WAIT_FOR_UNMOUNT_MS - sim.epochMs());
-          this.schedule(pvName, wait, () => {
-            sim.trace.record("volume.force-detach", { pv: pvName, node: current });
-            disk.detach();
-            this.queue.add(pvName);
-          });
-        }
+        // While a pod object still holds it there (even Terminating on a dead node), it stays:
+        // the others wait until that pod is gone, force-deleted if its node never comes back.
         for (const n of others) {
           for (const p of nodes.get(n)!) {
             const key = `${p.metadata.uid}/${pvName}`;
