@@ -184,9 +184,11 @@ export function formatSweepSummary(report: SweepReport): string {
   }
   if (failed.length > 0) {
     out += `\nreproduce:\n`;
-    for (const r of failed.slice(0, 20)) {
+    const shown = failed.slice(0, 20);
+    const width = Math.max(...shown.map((r) => String(r.seed).length));
+    for (const r of shown) {
       const why = [...r.failedSteps, ...r.checks.filter((c) => !c.ok).map((c) => c.first ?? c.invariant)];
-      out += `  ksim run ${report.file} --seed ${r.seed}    # ${why[0] ?? "failed"}\n`;
+      out += `  ksim run ${report.file} --seed ${String(r.seed).padEnd(width)}    # ${why[0] ?? "failed"}\n`;
     }
     if (failed.length > 20) out += `  … and ${failed.length - 20} more failing seeds\n`;
   }
