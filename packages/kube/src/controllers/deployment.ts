@@ -3,7 +3,6 @@ import type {
   Deployment,
   DeploymentCondition,
   DeploymentStatus,
-  IntOrString,
   Pod,
   PodTemplateSpec,
   ReplicaSet,
@@ -12,6 +11,7 @@ import type { ControllerContext } from "./context.js";
 import { OrphanIndex } from "./orphans.js";
 import { controllerRef, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
+import { scaledValue } from "./int-or-percent.js";
 
 const COMPONENT = "deployment-controller";
 export const POD_TEMPLATE_HASH = "pod-template-hash";
@@ -342,14 +342,9 @@ export function rollingParams(d: Deployment): { maxSurge: number; maxUnavailable
   if (d.spec.strategy?.type === "Recreate") return { maxSurge: 0, maxUnavailable: 0 };
   const replicas = d.spec.replicas ?? 1;
   const ru = d.spec.strategy?.rollingUpdate;
-  const maxSurge = scaled(ru?.maxSurge ?? "25%", replicas, true);
-  let maxUnavailable = scaled(ru?.maxUnavailable ?? "25%", replicas, false);
+  const maxSurge = scaledValue(ru?.maxSurge ?? "25%", replicas, true);
+  let maxUnavailable = scaledValue(ru?.maxUnavailable ?? "25%", replicas, false);
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   return { maxSurge, maxUnavailable: Math.min(maxUnavailable, replicas) };
 }
 
-function scaled(v: IntOrString, total: number, roundUp: boolean): number {
-  if (typeof v === "number") return v;
-  const pct = Number(v.replace("%", "")) / 100;
-  return roundUp ? Math.ceil(pct * total) : Math.floor(pct * total);
-}

@@ -3,7 +3,6 @@ import type { ApiServer } from "../api/server.js";
 import { parseTime, rfc3339 } from "../api/time.js";
 import type {
   Deployment,
-  IntOrString,
   KubeObject,
   Pod,
   PodDisruptionBudget,
@@ -15,6 +14,7 @@ import type { ControllerContext } from "./context.js";
 import { LabelIndex } from "./label-index.js";
 import { controllerRef, isPodReady, isTerminating, keyOf, matchesSelector, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
+import { scaledValue } from "./int-or-percent.js";
 
 const COMPONENT = "controllermanager";
 /** How long an evicted pod counts as disrupted before the controller expects it gone. */
@@ -130,7 +130,7 @@ function expectedAndDesired(api: ApiServer, pdb: PodDisruptionBudget, pods: Pod[
   const { maxUnavailable, minAvailable } = pdb.spec;
   if (maxUnavailable !== undefined) {
     const expected = controllerScale(api, pods);
-    const mu = scaled(maxUnavailable, expected, true);
+    const mu = scaledValue(maxUnavailable, expected, true);
     return { expected, desiredHealthy: Math.max(0, expected - mu) };
   }
   if (minAvailable !== undefined && typeof minAvailable === "number") {
@@ -138,7 +138,7 @@ function expectedAndDesired(api: ApiServer, pdb: PodDisruptionBudget, pods: Pod[
   }
   if (minAvailable !== undefined) {
     const expected = controllerScale(api, pods);
-    return { expected, desiredHealthy: scaled(minAvailable, expected, true) };
+    return { expected, desiredHealthy: scaledValue(minAvailable, expected, true) };
   }
   return { expected: pods.length, desiredHealthy: 0 };
 }
@@ -172,11 +172,6 @@ function controllerScale(api: ApiServer, pods: Pod[]): number {
   return total;
 }
 
-function scaled(v: IntOrString, total: number, roundUp: boolean): number {
-  if (typeof v === "number") return v;
-  const pct = Number(v.replace("%", "")) / 100;
-  return roundUp ? Math.ceil(pct * total) : Math.floor(pct * total);
-}
 
 /**
  * The Eviction subresource (pkg/registry/core/pod/storage/eviction.go): deletes the pod unless

@@ -27,7 +27,7 @@ import {
   updateIdentity,
   updateStorage,
 } from "./identity.js";
-import { applyRevision, newRevision, nextRevisionNumber, revisionData, sortRevisions } from "./revision.js";
+import { applyRevision, newRevision, nextRevisionNumber, revisionData, sortRevisions } from "../history.js";
 
 const COMPONENT = "statefulset-controller";
 

@@ -6,7 +6,7 @@ import { rfc3339 } from "../../api/time.js";
 import type { ControllerRevision, Deployment, KubeObject, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
 import { POD_TEMPLATE_HASH, REVISION_ANNOTATION } from "../../controllers/deployment.js";
 import { controllerRef } from "../../controllers/pod-util.js";
-import { applyRevision } from "../../controllers/statefulset/revision.js";
+import { applyRevision } from "../../controllers/history.js";
 import { nameLine, rolloutHistory, rolloutHistoryRevision } from "../output/index.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";

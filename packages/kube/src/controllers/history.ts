@@ -1,6 +1,6 @@
-import { fnv1_32, goJson, safeEncodeString } from "../../api/gojson.js";
-import type { ControllerRevision, PodTemplateSpec, StatefulSet } from "../../api/types.js";
-import { newControllerRef } from "../pod-util.js";
+import { fnv1_32, goJson, safeEncodeString } from "../api/gojson.js";
+import type { ControllerRevision, PodTemplateSpec, StatefulSet } from "../api/types.js";
+import { newControllerRef } from "./pod-util.js";
 
 /** Label on ControllerRevisions holding their hash (ControllerRevisionHashLabel). */
 export const CR_HASH_LABEL = "controller.kubernetes.io/hash";
@@ -10,7 +10,7 @@ export const CR_HASH_LABEL = "controller.kubernetes.io/hash";
  * controller does (Go map JSON: sorted keys), including the `creationTimestamp: null` Go writes
  * for the template's zero timestamp. Revision names hash these exact bytes.
  */
-function revisionPatch(template: PodTemplateSpec): string {
+export function revisionPatch(template: PodTemplateSpec): string {
   const copy = structuredClone(template) as PodTemplateSpec & Record<string, unknown>;
   copy.metadata = { creationTimestamp: null as unknown as string, ...(copy.metadata ?? {}) };
   return goJson({ spec: { template: { ...copy, $patch: "replace" } } });
