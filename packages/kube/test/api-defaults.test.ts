@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { admitPod, completeServiceAddresses, imageTag, podQOSClass, preserveServiceAllocations, setDefaults } from "../src/api/defaults.js";
-import type { Deployment, KubeObject, Pod, Service, StatefulSet } from "../src/api/types.js";
+import type { DaemonSet, Deployment, KubeObject, Pod, Service, StatefulSet } from "../src/api/types.js";
 import { createAdmission } from "../src/api/validation.js";
 
 const template = {
@@ -74,6 +74,38 @@ describe("other kinds", () => {
     });
     const recreate = setDefaults({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { template, strategy: { type: "Recreate" } } } as unknown as Deployment);
     expect(recreate.spec.strategy).toEqual({ type: "Recreate" });
+  });
+
+  it("DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, 10 revisions, the template's pod defaults", () => {
+    const ds = (spec: Record<string, unknown> = {}) =>
+      setDefaults({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "d" }, spec: { template, ...spec } } as unknown as DaemonSet).spec;
+    expect(ds()).toMatchObject({ updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, revisionHistoryLimit: 10 });
+    expect(ds().template.spec).toMatchObject({ restartPolicy: "Always", terminationGracePeriodSeconds: 30, dnsPolicy: "ClusterFirst", schedulerName: "default-scheduler" });
+    expect(ds().template.spec.enableServiceLinks).toBeUndefined();
+    expect(ds({ updateStrategy: { rollingUpdate: { maxSurge: "10%" } } }).updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: "10%" } });
+    expect(ds({ updateStrategy: { type: "OnDelete" } }).updateStrategy).toEqual({ type: "OnDelete" });
+    expect(ds({ revisionHistoryLimit: 0 }).revisionHistoryLimit).toBe(0);
+  });
+
+  it("DaemonSet: the template generation annotation starts at 1 and counts template changes only", () => {
+    const admission = createAdmission({ now: () => "2024-01-01T00:00:00Z" });
+    const generation = (o: KubeObject) => o.metadata.annotations?.["deprecated.daemonset.template.generation"];
+    const container = { name: "nginx", image: "registry.k8s.io/nginx-slim:0.8" };
+    const input = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "d", namespace: "default" },
+      spec: { selector: { matchLabels: { app: "nginx" } }, template: { metadata: template.metadata, spec: { containers: [container] } } },
+    } as unknown as DaemonSet;
+    const created = admission.admitCreate(input) as DaemonSet;
+    expect(generation(created)).toBe("1");
+    expect(generation(admission.admitCreate({ ...input, metadata: { ...input.metadata, annotations: { "deprecated.daemonset.template.generation": "4" } } }))).toBe("4");
+    // Users cannot set it on update: the stored value wins.
+    const sameTemplate = admission.admitUpdate({ ...created, metadata: { ...created.metadata, annotations: {} }, spec: { ...created.spec, minReadySeconds: 5 } }, created);
+    expect(generation(sameTemplate)).toBe("1");
+    const newImage = { ...input.spec.template, spec: { containers: [{ ...container, image: "registry.k8s.io/nginx-slim:0.9" }] } };
+    const newTemplate = admission.admitUpdate({ ...created, spec: { ...created.spec, template: newImage } }, created);
+    expect(generation(newTemplate)).toBe("2");
   });
 
   it("Service: ClusterIP, no affinity, TCP, targetPort = port, Cluster traffic policies", () => {

@@ -19,6 +19,7 @@ describe("resource resolution", () => {
       expect(kinds(arg)).toEqual(["apps/v1/StatefulSet"]);
     }
     expect(kinds("deploy")).toEqual(["apps/v1/Deployment"]);
+    for (const arg of ["ds", "daemonset", "DaemonSet.apps"]) expect(kinds(arg)).toEqual(["apps/v1/DaemonSet"]);
     expect(kinds("pvc")).toEqual(["v1/PersistentVolumeClaim"]);
     expect(kinds("sc")).toEqual(["storage.k8s.io/v1/StorageClass"]);
     expect(kinds("pdb")).toEqual(["policy/v1/PodDisruptionBudget"]);
@@ -32,7 +33,7 @@ describe("resource resolution", () => {
   });
 
   it("expands the `all` category in discovery order", () => {
-    expect(resolveResource("all").map((t) => t.plural)).toEqual(["pods", "services", "deployments", "replicasets", "statefulsets"]);
+    expect(resolveResource("all").map((t) => t.plural)).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets"]);
   });
 
   it("refuses unknown types with kubectl's message, naming the part before the first dot", () => {

@@ -308,6 +308,63 @@ describe("create validation", () => {
   });
 });
 
+describe("DaemonSet validation", () => {
+  const ds = (spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}) => ({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "fluentd" },
+    spec: { selector: { matchLabels: { app: "nginx" } }, template: { ...template, spec: { ...template.spec, ...podSpec } }, ...spec },
+  });
+  const message = (obj: Record<string, unknown>) => rejection(() => create(obj)).message;
+
+  it("accepts a valid DaemonSet and refuses unknown fields", () => {
+    expect(() => create(ds())).not.toThrow();
+    expect(message(ds({ replicas: 2 }))).toBe('DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.replicas"');
+  });
+
+  it("a missing selector is not required but matches no template labels; an empty one is invalid", () => {
+    const e = rejection(() => create(ds({ selector: undefined })));
+    expect(e.message).toBe('DaemonSet.apps "fluentd" is invalid: spec.template.metadata.labels: Invalid value: {"app":"nginx"}: `selector` does not match template `labels`');
+    expect(message(ds({ selector: { matchLabels: { app: "web" } } }))).toBe(e.message);
+    expect(message(ds({ selector: {} }))).toBe('DaemonSet.apps "fluentd" is invalid: spec.selector: Invalid value: {}: empty selector is invalid for daemonset');
+  });
+
+  it("pod templates are validated and must restart Always", () => {
+    expect(message(ds({}, { restartPolicy: "OnFailure" }))).toBe(
+      'DaemonSet.apps "fluentd" is invalid: spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"',
+    );
+    expect(message(ds({}, { activeDeadlineSeconds: 10 }))).toBe(
+      'DaemonSet.apps "fluentd" is invalid: spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported',
+    );
+    expect(message(ds({}, { containers: [{ name: "nginx", image: "" }] }))).toBe('DaemonSet.apps "fluentd" is invalid: spec.template.spec.containers[0].image: Required value');
+  });
+
+  it("exactly one of maxUnavailable and maxSurge is non-zero", () => {
+    const rolling = (rollingUpdate: Record<string, unknown>) => ds({ updateStrategy: { type: "RollingUpdate", rollingUpdate } });
+    expect(message(rolling({ maxUnavailable: 0 }))).toBe('DaemonSet.apps "fluentd" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0');
+    // maxUnavailable defaults to 1.
+    expect(message(rolling({ maxSurge: 1 }))).toBe('DaemonSet.apps "fluentd" is invalid: spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero');
+    expect(() => create(rolling({ maxUnavailable: 0, maxSurge: "10%" }))).not.toThrow();
+    expect(message(rolling({ maxUnavailable: "120%", maxSurge: -1 }))).toBe(
+      'DaemonSet.apps "fluentd" is invalid: [spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0, spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "120%": must not be greater than 100%, spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: -1: may not be set when maxUnavailable is non-zero]',
+    );
+    expect(message(ds({ updateStrategy: { type: "Bogus" } }))).toBe(
+      'DaemonSet.apps "fluentd" is invalid: spec.updateStrategy: Unsupported value: {"Type":"Bogus","RollingUpdate":null}: supported values: "RollingUpdate", "OnDelete"',
+    );
+    expect(() => create(ds({ updateStrategy: { type: "OnDelete" } }))).not.toThrow();
+  });
+
+  it("the selector is immutable; other spec changes are accepted", () => {
+    const old = create(ds());
+    const spec = old.spec as Record<string, unknown>;
+    expect(() => admission.admitUpdate({ ...old, spec: { ...spec, minReadySeconds: 10 } }, old)).not.toThrow();
+    const labels = { app: "nginx", tier: "log" };
+    const changed = { ...spec, selector: { matchLabels: labels }, template: { ...(spec.template as object), metadata: { labels } } };
+    const e = rejection(() => admission.admitUpdate({ ...old, spec: changed }, old));
+    expect(e.message).toBe('DaemonSet.apps "fluentd" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"nginx","tier":"log"}}: field is immutable');
+  });
+});
+
 describe("update validation", () => {
   const live = create(sts({}));
   const update = (obj: KubeObject) => admission.admitUpdate(obj, live);

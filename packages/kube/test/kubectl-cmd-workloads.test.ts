@@ -187,3 +187,80 @@ kubectl apply -f web.yaml --dry-run=server && kubectl apply -f web.yaml`);
     expect(lines[lines.length - 1]).toBe(`statefulset rolling update complete 2 pods at revision ${revision}...`);
   });
 });
+
+describe("kubectl on a DaemonSet manifest", () => {
+  const MANIFEST = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: fluentd-elasticsearch
+  labels:
+    k8s-app: fluentd-logging
+spec:
+  selector:
+    matchLabels:
+      name: fluentd-elasticsearch
+  template:
+    metadata:
+      labels:
+        name: fluentd-elasticsearch
+    spec:
+      tolerations:
+      - key: node-role.kubernetes.io/control-plane
+        operator: Exists
+        effect: NoSchedule
+      containers:
+      - name: fluentd-elasticsearch
+        image: registry.k8s.io/nginx-slim:0.8
+        resources:
+          limits:
+            memory: 200Mi
+          requests:
+            cpu: 100m
+            memory: 200Mi
+        volumeMounts:
+        - name: varlog
+          mountPath: /var/log
+      terminationGracePeriodSeconds: 30
+      volumes:
+      - name: varlog
+        hostPath:
+          path: /var/log
+`;
+
+  it("applies it with the server's defaults, then gets, lists under all and describes it", () => {
+    const { term } = kubectlWorld({ seed: 7 });
+    expect(term.run(`cat > ds.yaml <<'EOF'\n${MANIFEST}EOF\nkubectl apply -f ds.yaml`)).toEqual({ status: 0, output: "daemonset.apps/fluentd-elasticsearch created\n" });
+    expect(term.run("kubectl apply -f ds.yaml")).toEqual({ status: 0, output: "daemonset.apps/fluentd-elasticsearch unchanged\n" });
+    const fields = "{.metadata.generation} {.metadata.annotations.deprecated\\.daemonset\\.template\\.generation} {.spec.updateStrategy} {.spec.revisionHistoryLimit}";
+    expect(term.run(`kubectl get ds fluentd-elasticsearch -o jsonpath='${fields}'`).output).toBe('1 1 {"rollingUpdate":{"maxSurge":0,"maxUnavailable":1},"type":"RollingUpdate"} 10');
+    expect(term.run("kubectl get daemonsets").output).toMatch(
+      /^NAME {20}DESIRED {3}CURRENT {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}NODE SELECTOR {3}AGE\nfluentd-elasticsearch {3}\d +\d +\d +\d +\d +<none> +\d+s\n$/,
+    );
+    const all = term.run("kubectl get all").output;
+    expect(all.indexOf("\ndaemonset.apps/fluentd-elasticsearch ")).toBeGreaterThan(all.indexOf("\nservice/kubernetes "));
+    expect(term.run("kubectl describe ds fluentd-elasticsearch").output).toMatch(
+      /^Name: {11}fluentd-elasticsearch\nNamespace: {6}default\nSelector: {7}name=fluentd-elasticsearch\nNode-Selector: {2}<none>\nLabels: {9}k8s-app=fluentd-logging\nAnnotations: {4}deprecated\.daemonset\.template\.generation: 1\nDesired Number of Nodes Scheduled: \d+\n/,
+    );
+  });
+
+  it("refuses unknown fields, other restart policies and a changed selector", () => {
+    const { term } = kubectlWorld({ seed: 7 });
+    const write = (file: string, text: string) => expect(term.run(`cat > ${file} <<'EOF'\n${text}EOF`).status).toBe(0);
+    write("replicas.yaml", MANIFEST.replace("spec:\n  selector:", "spec:\n  replicas: 2\n  selector:"));
+    expect(term.run("kubectl apply -f replicas.yaml")).toEqual({
+      status: 1,
+      output: 'Error from server (BadRequest): error when creating "replicas.yaml": DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.replicas"\n',
+    });
+    write("restart.yaml", MANIFEST.replace("      terminationGracePeriodSeconds: 30\n", "      terminationGracePeriodSeconds: 30\n      restartPolicy: OnFailure\n"));
+    expect(term.run("kubectl apply -f restart.yaml")).toEqual({
+      status: 1,
+      output: 'The DaemonSet "fluentd-elasticsearch" is invalid: spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"\n',
+    });
+    write("ds.yaml", MANIFEST);
+    expect(term.run("kubectl apply -f ds.yaml").status).toBe(0);
+    expect(term.run(`kubectl patch ds fluentd-elasticsearch --type=merge -p '{"spec":{"selector":{"matchLabels":{"tier":"log"}},"template":{"metadata":{"labels":{"tier":"log"}}}}}'`)).toEqual({
+      status: 1,
+      output: 'The DaemonSet "fluentd-elasticsearch" is invalid: spec.selector: Invalid value: {"matchLabels":{"name":"fluentd-elasticsearch","tier":"log"}}: field is immutable\n',
+    });
+  });
+});

@@ -281,6 +281,35 @@ group("kubectl get tables", () => {
     );
   });
 
+  it("prints DaemonSets with their node selector, and containers, images and selector in wide mode", () => {
+    const ds = (name: string, nodeSelector: Obj | undefined, status: Obj | undefined) => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name, namespace: "kube-system", creationTimestamp: at(0) },
+      spec: {
+        selector: { matchLabels: { "k8s-app": name } },
+        template: { metadata: { labels: { "k8s-app": name } }, spec: { nodeSelector, containers: [{ name, image: `registry.k8s.io/${name}:v1.35.0` }] } },
+      },
+      status,
+    });
+    const objects = [
+      ds("kube-proxy", { "kubernetes.io/os": "linux", "node-role": "worker" }, { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3, numberAvailable: 2, numberMisscheduled: 0 }),
+      ds("fluentd", undefined, undefined),
+    ];
+    expect(get("DaemonSet", objects, T0 + 300_000).stdout).toBe(
+      [
+        "NAME         DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR                             AGE",
+        "kube-proxy   3         3         2       3            2           kubernetes.io/os=linux,node-role=worker   5m",
+        "fluentd      0         0         0       0            0           <none>                                    5m",
+        "",
+      ].join("\n"),
+    );
+    expect(get("DaemonSet", objects.slice(1), T0 + 300_000, { wide: true }).stdout).toBe(
+      "NAME      DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE   CONTAINERS   IMAGES                            SELECTOR\n" +
+        "fluentd   0         0         0       0            0           <none>          5m    fluentd      registry.k8s.io/fluentd:v1.35.0   k8s-app=fluentd\n",
+    );
+  });
+
   it("prints services of every type", () => {
     const lb = {
       ...headless,
@@ -1062,6 +1091,60 @@ Events:            <none>
     expect(text).toContain(
       "Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n  Available      True    MinimumReplicasAvailable\nOldReplicaSets:  wordpress-7c4bd (0/0 replicas created)\nNewReplicaSet:   wordpress-66b6c (1/1 replicas created)\nEvents:          <none>\n",
     );
+  });
+
+  it("describes a DaemonSet: node counts unaligned, its own pods by phase, the template", () => {
+    const ds = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: {
+        name: "fluentd",
+        namespace: "kube-system",
+        uid: "uid-ds",
+        creationTimestamp: at(0),
+        labels: { "k8s-app": "fluentd-logging" },
+        annotations: { "deprecated.daemonset.template.generation": "1" },
+      },
+      spec: {
+        selector: { matchLabels: { name: "fluentd" } },
+        template: { metadata: { labels: { name: "fluentd" } }, spec: { nodeSelector: { "kubernetes.io/os": "linux" }, containers: [{ name: "fluentd", image: "fluentd:v2.5.2" }] } },
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+      },
+      status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 1, updatedNumberScheduled: 2, numberAvailable: 1, numberMisscheduled: 0 },
+    };
+    const owned = (name: string, phase: string, uid = "uid-ds") =>
+      pod(name, { metadata: { namespace: "kube-system", labels: { name: "fluentd" }, ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: "fluentd", uid, controller: true }] }, status: { phase } });
+    const pods = [owned("fluentd-a", "Running"), owned("fluentd-b", "Pending"), owned("fluentd-c", "Running", "uid-other")];
+    const created = event("fluentd.1", { kind: "DaemonSet", namespace: "kube-system", name: "fluentd", uid: "uid-ds" }, "SuccessfulCreate", "Created pod: fluentd-a", 1, 1, 1, "Normal", "daemonset-controller");
+    expect(describe(ds as never, lister([...pods, created]), { now: T0 + 120_000 })).toBe(`Name:           fluentd
+Namespace:      kube-system
+Selector:       name=fluentd
+Node-Selector:  kubernetes.io/os=linux
+Labels:         k8s-app=fluentd-logging
+Annotations:    deprecated.daemonset.template.generation: 1
+Desired Number of Nodes Scheduled: 2
+Current Number of Nodes Scheduled: 2
+Number of Nodes Scheduled with Up-to-date Pods: 2
+Number of Nodes Scheduled with Available Pods: 1
+Number of Nodes Misscheduled: 0
+Pods Status:  1 Running / 1 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  name=fluentd
+  Containers:
+   fluentd:
+    Image:         fluentd:v2.5.2
+    Port:          <none>
+    Host Port:     <none>
+    Environment:   <none>
+    Mounts:        <none>
+  Volumes:         <none>
+  Node-Selectors:  kubernetes.io/os=linux
+  Tolerations:     <none>
+Events:
+  Type    Reason            Age   From                  Message
+  ----    ------            ----  ----                  -------
+  Normal  SuccessfulCreate  119s  daemonset-controller  Created pod: fluentd-a
+`);
   });
 
   it("describes endpoint slices, and other kinds with kubectl's generic describer", () => {

@@ -62,6 +62,9 @@ export function setDefaults<T extends KubeObject>(input: T): T {
     case "apps/v1 Deployment":
       defaultDeployment(obj);
       break;
+    case "apps/v1 DaemonSet":
+      defaultDaemonSet(obj);
+      break;
     case "apps/v1 ReplicaSet": {
       const spec = (obj.spec ??= {}) as Obj;
       spec.replicas ??= 1;
@@ -132,6 +135,19 @@ function defaultDeployment(d: KubeObject): void {
   }
   spec.revisionHistoryLimit ??= 10;
   spec.progressDeadlineSeconds ??= 600;
+  defaultTemplate(spec.template as PodTemplateSpec | undefined);
+}
+
+function defaultDaemonSet(ds: KubeObject): void {
+  const spec = (ds.spec ??= {}) as Obj;
+  const strategy = (spec.updateStrategy ??= {}) as { type?: string; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } };
+  strategy.type ??= "RollingUpdate";
+  if (strategy.type === "RollingUpdate") {
+    const ru = (strategy.rollingUpdate ??= {});
+    ru.maxUnavailable ??= 1;
+    ru.maxSurge ??= 0;
+  }
+  spec.revisionHistoryLimit ??= 10;
   defaultTemplate(spec.template as PodTemplateSpec | undefined);
 }
 

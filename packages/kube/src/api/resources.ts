@@ -40,6 +40,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("", "v1", "ServiceAccount", "serviceaccounts", ["sa"], true),
   t("", "v1", "Service", "services", ["svc"], true, ["all"]),
   t("apps", "v1", "ControllerRevision", "controllerrevisions", [], true),
+  t("apps", "v1", "DaemonSet", "daemonsets", ["ds"], true, ["all"]),
   t("apps", "v1", "Deployment", "deployments", ["deploy"], true, ["all"]),
   t("apps", "v1", "ReplicaSet", "replicasets", ["rs"], true, ["all"]),
   t("apps", "v1", "StatefulSet", "statefulsets", ["sts"], true, ["all"]),

@@ -911,6 +911,48 @@ const replicaSet = kind("v1.ReplicaSet", {
   ),
 });
 
+const daemonSet = kind("v1.DaemonSet", {
+  spec: v(
+    struct("v1.DaemonSetSpec", {
+      selector: k(labelSelector),
+      template: v(podTemplateSpec),
+      updateStrategy: v(
+        struct("v1.DaemonSetUpdateStrategy", {
+          type: o(named("v1.DaemonSetUpdateStrategyType")),
+          rollingUpdate: k(struct("v1.RollingUpdateDaemonSet", { maxUnavailable: k(ios), maxSurge: k(ios) })),
+        }),
+      ),
+      minReadySeconds: o(i32),
+      revisionHistoryLimit: k(i32),
+    }),
+  ),
+  status: v(
+    struct("v1.DaemonSetStatus", {
+      currentNumberScheduled: r(i32),
+      numberMisscheduled: r(i32),
+      desiredNumberScheduled: r(i32),
+      numberReady: r(i32),
+      observedGeneration: o(i64),
+      updatedNumberScheduled: o(i32),
+      numberAvailable: o(i32),
+      numberUnavailable: o(i32),
+      collisionCount: k(i32),
+      conditions: o(
+        list(
+          struct("v1.DaemonSetCondition", {
+            type: r(named("v1.DaemonSetConditionType")),
+            status: r(named("v1.ConditionStatus")),
+            lastTransitionTime: k(time),
+            reason: o(str),
+            message: o(str),
+          }),
+          "type",
+        ),
+      ),
+    }),
+  ),
+});
+
 // ---- storage, policy -----------------------------------------------------------------------------
 
 const storageClass = kind("v1.StorageClass", {
@@ -968,6 +1010,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["apps/v1 ControllerRevision", controllerRevision],
   ["apps/v1 Deployment", deployment],
   ["apps/v1 ReplicaSet", replicaSet],
+  ["apps/v1 DaemonSet", daemonSet],
   ["events.k8s.io/v1 Event", eventsEvent],
   ["storage.k8s.io/v1 StorageClass", storageClass],
   ["policy/v1 PodDisruptionBudget", podDisruptionBudget],

@@ -29,6 +29,7 @@ export interface Admission {
 /** Kinds whose spec changes bump metadata.generation (those with a status subresource). */
 const GENERATION_KINDS = new Set([
   "StatefulSet",
+  "DaemonSet",
   "Deployment",
   "ReplicaSet",
   "PodDisruptionBudget",

@@ -450,6 +450,36 @@ export interface ReplicaSet extends KubeObject {
   status?: ReplicaSetStatus;
 }
 
+export interface DaemonSetSpec {
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  updateStrategy?: {
+    type?: "RollingUpdate" | "OnDelete";
+    rollingUpdate?: { maxUnavailable?: IntOrString; maxSurge?: IntOrString };
+  };
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+}
+
+export interface DaemonSetStatus {
+  currentNumberScheduled: number;
+  numberMisscheduled: number;
+  desiredNumberScheduled: number;
+  numberReady: number;
+  observedGeneration?: number;
+  updatedNumberScheduled?: number;
+  numberAvailable?: number;
+  numberUnavailable?: number;
+  collisionCount?: number;
+  conditions?: unknown[];
+}
+
+export interface DaemonSet extends KubeObject {
+  kind: "DaemonSet";
+  spec: DaemonSetSpec;
+  status?: DaemonSetStatus;
+}
+
 // ---- Services and networking ------------------------------------------------------------------
 
 export interface ServicePort {

@@ -1,5 +1,6 @@
 import { admitPod, podQOSClass, preserveServiceAllocations, setDefaults } from "./defaults.js";
 import type { ApiError } from "./errors.js";
+import { jsonEqual } from "./json-value.js";
 import { typeForObject } from "./resources.js";
 import { decode, decodeError } from "./schema.js";
 import { schemaFor } from "./schema-kinds.js";
@@ -7,6 +8,7 @@ import type { Admission } from "./server.js";
 import type {
   ConfigMap,
   ControllerRevision,
+  DaemonSet,
   Deployment,
   KubeObject,
   PersistentVolume,
@@ -22,6 +24,8 @@ import type {
 import {
   validateControllerRevision,
   validateControllerRevisionUpdate,
+  validateDaemonSet,
+  validateDaemonSetUpdate,
   validateDeployment,
   validateDeploymentUpdate,
   validateReplicaSet,
@@ -92,6 +96,7 @@ const RULES: Record<string, KindRules> = {
     update: (o, old) => validateStatefulSetUpdate(o as StatefulSet, old as StatefulSet),
   },
   "apps/v1 Deployment": { create: (o) => validateDeployment(o as Deployment), update: (o, old) => validateDeploymentUpdate(o as Deployment, old as Deployment) },
+  "apps/v1 DaemonSet": { create: (o) => validateDaemonSet(o as DaemonSet), update: (o, old) => validateDaemonSetUpdate(o as DaemonSet, old as DaemonSet) },
   "apps/v1 ReplicaSet": { create: (o) => validateReplicaSet(o as ReplicaSet), update: (o, old) => validateReplicaSetUpdate(o as ReplicaSet, old as ReplicaSet) },
   "apps/v1 ControllerRevision": {
     create: (o) => validateControllerRevision(o as ControllerRevision),
@@ -159,6 +164,23 @@ function prepareForCreate(obj: KubeObject, now: string): KubeObject {
   return out;
 }
 
+/** appsv1.DeprecatedTemplateGeneration: how apps/v1 shows the internal spec.templateGeneration. */
+export const DAEMONSET_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
+/**
+ * The DaemonSet strategy's templateGeneration: on create the annotation's value if at least 1,
+ * else 1; on update the stored value, plus one when the template changed (users cannot set it).
+ */
+function withTemplateGeneration(ds: KubeObject, old: KubeObject | undefined): KubeObject {
+  const parse = (o: KubeObject) => {
+    const v = o.metadata.annotations?.[DAEMONSET_TEMPLATE_GENERATION] ?? "";
+    return /^[+-]?[0-9]+$/.test(v) ? Number(v) : 0;
+  };
+  const templateOf = (o: KubeObject) => (o.spec as { template?: unknown } | undefined)?.template;
+  const generation = old === undefined ? Math.max(parse(ds), 1) : parse(old) + (jsonEqual(templateOf(ds), templateOf(old)) ? 0 : 1);
+  return { ...ds, metadata: { ...ds.metadata, annotations: { ...ds.metadata.annotations, [DAEMONSET_TEMPLATE_GENERATION]: String(generation) } } };
+}
+
 export interface AdmissionOptions {
   /** The API server's clock as RFC 3339 (metav1.Time). */
   readonly now: () => string;
@@ -181,6 +203,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
         obj = admitPod(obj as Pod, suffix === undefined ? {} : { tokenVolumeSuffix: suffix });
       }
       obj = prepareForCreate(obj, options.now());
+      if (obj.kind === "DaemonSet") obj = withTemplateGeneration(obj, undefined);
       const errs = validateCreate(obj);
       if (errs.length > 0) throw invalidObject(obj, errs);
       return obj;
@@ -189,6 +212,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
       if (typeForObject(input.apiVersion, input.kind) === undefined) return input;
       let obj = setDefaults(decodeObject(input));
       if (obj.kind === "Service") obj = preserveServiceAllocations(obj as Service, old as Service);
+      if (obj.kind === "DaemonSet") obj = withTemplateGeneration(obj, old);
       const errs = validateUpdate(obj, old);
       if (errs.length > 0) throw invalidObject(obj, errs);
       return obj;

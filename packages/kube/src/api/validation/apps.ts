@@ -1,10 +1,10 @@
 import { jsonEqual } from "../json-value.js";
 import { NOTHING, SelectorError, labelSelectorAsSelector, selectorMatches, validateLabelSelector, validateLabels } from "../labels.js";
-import type { ControllerRevision, Deployment, IntOrString, LabelSelector, PodTemplateSpec, ReplicaSet, StatefulSet } from "../types.js";
+import type { ControllerRevision, DaemonSet, Deployment, IntOrString, LabelSelector, PodTemplateSpec, ReplicaSet, StatefulSet } from "../types.js";
 import { child, forbidden, invalid, notSupported, required, type FieldError } from "./field.js";
 import { isValidPercent, nameIsDNSLabel, nameIsDNSSubdomain } from "./content.js";
 import { validateAnnotations, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { selectorValue, templateSelectorMismatch, validateTemplateForReplicaSet } from "./pod.js";
+import { selectorValue, templateSelectorMismatch, validatePodTemplateSpec, validateTemplateForReplicaSet } from "./pod.js";
 
 /** apps/v1 validation (pkg/apis/apps/validation) and the update rules of the apps strategies. */
 
@@ -220,6 +220,77 @@ export function validateReplicaSetUpdate(rs: ReplicaSet, old: ReplicaSet): Field
     ...validateObjectMetaUpdate(rs.metadata, old.metadata),
     ...validateReplicaSetSpec(rs),
     ...validateImmutable(rs.spec.selector ?? null, old.spec.selector ?? null, "spec.selector", selectorValue(rs.spec.selector)),
+  ];
+}
+
+// ---- DaemonSet -----------------------------------------------------------------------------------
+
+function validateDaemonSetSpec(ds: DaemonSet): FieldError[] {
+  const spec = ds.spec;
+  // No Required check here, unlike the other workloads: a missing selector selects nothing and
+  // is reported as the template mismatch.
+  const errs = validateLabelSelector(spec.selector, "spec.selector");
+  let matches = true;
+  try {
+    matches = selectorMatches(labelSelectorAsSelector(spec.selector), spec.template.metadata?.labels);
+  } catch (e) {
+    // A selector that does not convert has been reported by validateLabelSelector.
+    if (!(e instanceof SelectorError)) throw e;
+  }
+  if (!matches) errs.push(templateSelectorMismatch(spec.template, "spec.template"));
+  if (spec.selector !== undefined && Object.keys(spec.selector.matchLabels ?? {}).length + (spec.selector.matchExpressions ?? []).length === 0) {
+    errs.push(invalid("spec.selector", selectorValue(spec.selector), "empty selector is invalid for daemonset"));
+  }
+  errs.push(...validatePodTemplateSpec(spec.template, "spec.template"));
+  if (spec.template.spec.restartPolicy !== "Always") {
+    errs.push(notSupported("spec.template.spec.restartPolicy", spec.template.spec.restartPolicy ?? "", ["Always"]));
+  }
+  if (spec.template.spec.activeDeadlineSeconds !== undefined) {
+    errs.push(forbidden("spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in DaemonSet is not Supported"));
+  }
+  errs.push(...validateNonnegative(spec.minReadySeconds ?? 0, "spec.minReadySeconds"));
+
+  const strategy = spec.updateStrategy ?? {};
+  const ru = strategy.rollingUpdate;
+  if (strategy.type === "RollingUpdate") {
+    const p = "spec.updateStrategy.rollingUpdate";
+    if (ru === undefined) errs.push(required(p));
+    else {
+      // Unset fields are the zero IntOrString in the internal type the API server validates.
+      const maxUnavailable = ru.maxUnavailable ?? 0;
+      const maxSurge = ru.maxSurge ?? 0;
+      errs.push(...validateIntOrPercent(maxUnavailable, child(p, "maxUnavailable")));
+      errs.push(...validateIntOrPercent(maxSurge, child(p, "maxSurge")));
+      errs.push(...notMoreThan100Percent(maxUnavailable, child(p, "maxUnavailable")));
+      errs.push(...notMoreThan100Percent(maxSurge, child(p, "maxSurge")));
+      // Exactly one of the two may be non-zero.
+      const hasUnavailable = intOrPercentValue(maxUnavailable) !== 0;
+      const hasSurge = intOrPercentValue(maxSurge) !== 0;
+      if (hasUnavailable && hasSurge) errs.push(invalid(child(p, "maxSurge"), maxSurge, "may not be set when maxUnavailable is non-zero"));
+      if (!hasUnavailable && !hasSurge) errs.push(required(child(p, "maxUnavailable"), "cannot be 0 when maxSurge is 0"));
+    }
+  } else if (strategy.type !== "OnDelete") {
+    const internal = { Type: strategy.type ?? "", RollingUpdate: ru === undefined ? null : { MaxUnavailable: ru.maxUnavailable ?? 0, MaxSurge: ru.maxSurge ?? 0 } };
+    errs.push(notSupported("spec.updateStrategy", internal, ["RollingUpdate", "OnDelete"]));
+  }
+  if (spec.revisionHistoryLimit !== undefined) errs.push(...validateNonnegative(spec.revisionHistoryLimit, "spec.revisionHistoryLimit"));
+  return errs;
+}
+
+export function validateDaemonSet(ds: DaemonSet): FieldError[] {
+  return [...validateObjectMeta(ds.metadata, true, nameIsDNSSubdomain), ...validateDaemonSetSpec(ds)];
+}
+
+/**
+ * The strategy validates the new object as on create, then as an update (which checks the spec
+ * again: the repeated errors appear once in the message), then the immutable selector.
+ */
+export function validateDaemonSetUpdate(ds: DaemonSet, old: DaemonSet): FieldError[] {
+  return [
+    ...validateDaemonSet(ds),
+    ...validateObjectMetaUpdate(ds.metadata, old.metadata),
+    ...validateDaemonSetSpec(ds),
+    ...validateImmutable(ds.spec.selector ?? null, old.spec.selector ?? null, "spec.selector", selectorValue(ds.spec.selector)),
   ];
 }
 

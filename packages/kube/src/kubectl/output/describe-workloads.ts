@@ -1,5 +1,5 @@
-/** `kubectl describe` for StatefulSets, Deployments and ReplicaSets. */
-import type { Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
+/** `kubectl describe` for StatefulSets, Deployments, ReplicaSets and DaemonSets. */
+import type { DaemonSet, Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
 import { parseTime } from "../../api/time.js";
 import {
   DescribeWriter,
@@ -14,7 +14,7 @@ import {
 } from "./describe-writer.js";
 import { writePodTemplate } from "./describe-pod.js";
 import { formatLabelSelector, labelSelectorMatches } from "../../api/labels.js";
-import { labelSelectorString } from "./labels.js";
+import { formatLabels, labelSelectorString } from "./labels.js";
 import { claimClass } from "./tables.js";
 import { quantityText } from "./quantity.js";
 import { normalize } from "./json.js";
@@ -110,6 +110,27 @@ export function describeReplicaSet(rs: ReplicaSet, lister: ObjectLister, options
   w.write(0, `${podStatusCounts(rs, rs.spec.selector, lister)}\n`);
   writePodTemplate(w, rs.spec.template);
   if (options.showEvents !== false) writeEvents(w, eventsFor(rs, lister), options.now);
+  return w.text();
+}
+
+export function describeDaemonSet(ds: DaemonSet, lister: ObjectLister, options: DescribeOptions): string {
+  const w = new DescribeWriter();
+  const status = ds.status;
+  w.write(0, `Name:\t${ds.metadata.name}\n`);
+  w.write(0, `Namespace:\t${ds.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(ds.spec.selector)}\n`);
+  w.write(0, `Node-Selector:\t${formatLabels(ds.spec.template.spec.nodeSelector)}\n`);
+  writeLabels(w, "Labels", ds.metadata.labels);
+  writeAnnotations(w, "Annotations", ds.metadata.annotations);
+  // These lines have no tab, so they are not aligned with the others.
+  w.write(0, `Desired Number of Nodes Scheduled: ${status?.desiredNumberScheduled ?? 0}\n`);
+  w.write(0, `Current Number of Nodes Scheduled: ${status?.currentNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Up-to-date Pods: ${status?.updatedNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Available Pods: ${status?.numberAvailable ?? 0}\n`);
+  w.write(0, `Number of Nodes Misscheduled: ${status?.numberMisscheduled ?? 0}\n`);
+  w.write(0, `Pods Status:\t${podStatusCounts(ds, ds.spec.selector, lister)}\n`);
+  writePodTemplate(w, ds.spec.template);
+  if (options.showEvents !== false) writeEvents(w, eventsFor(ds, lister), options.now);
   return w.text();
 }
 

@@ -1,6 +1,7 @@
 /** `kubectl describe`: picks kubectl's describer for the object's kind. */
 import type {
   ConfigMap,
+  DaemonSet,
   Deployment,
   EndpointSlice,
   Endpoints,
@@ -22,7 +23,7 @@ import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from "./describe-storage.js";
-import { describeDeployment, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
+import { describeDaemonSet, describeDeployment, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
 import type { DescribeOptions, ObjectLister } from "./describe-writer.js";
 
 type Describer = (obj: never, lister: ObjectLister, options: DescribeOptions) => string;
@@ -32,6 +33,7 @@ const DESCRIBERS: Record<string, Describer> = {
   StatefulSet: (o: StatefulSet, l, opts) => describeStatefulSet(o, l, opts),
   Deployment: (o: Deployment, l, opts) => describeDeployment(o, l, opts),
   ReplicaSet: (o: ReplicaSet, l, opts) => describeReplicaSet(o, l, opts),
+  DaemonSet: (o: DaemonSet, l, opts) => describeDaemonSet(o, l, opts),
   Service: (o: Service, l, opts) => describeService(o, l, opts),
   Endpoints: (o: Endpoints, l, opts) => describeEndpoints(o, l, opts),
   EndpointSlice: (o: EndpointSlice, l, opts) => describeEndpointSlice(o, l, opts),

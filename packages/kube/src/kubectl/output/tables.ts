@@ -8,6 +8,7 @@ import type {
   ConfigMap,
   Container,
   ControllerRevision,
+  DaemonSet,
   Deployment,
   EndpointSlice,
   Endpoints,
@@ -109,6 +110,25 @@ const TABLES: Record<string, KindTable> = {
         age(o.metadata.creationTimestamp, now),
         ...containerCells(rs.spec.template.spec.containers),
         formatLabelSelector(rs.spec.selector),
+      ];
+    },
+  },
+  DaemonSet: {
+    columns: cols("Name,Desired,Current,Ready,Up-to-date,Available,Node Selector,Age", "Containers,Images,Selector"),
+    row: (o, now) => {
+      const ds = o as DaemonSet;
+      const status = ds.status;
+      return [
+        name(o),
+        status?.desiredNumberScheduled ?? 0,
+        status?.currentNumberScheduled ?? 0,
+        status?.numberReady ?? 0,
+        status?.updatedNumberScheduled ?? 0,
+        status?.numberAvailable ?? 0,
+        formatLabels(ds.spec.template.spec.nodeSelector),
+        age(o.metadata.creationTimestamp, now),
+        ...containerCells(ds.spec.template.spec.containers),
+        formatLabelSelector(ds.spec.selector),
       ];
     },
   },
