@@ -1,12 +1,14 @@
 import { registerShell, registerUserland, type ImageRegistry } from "@ksim/kube";
 import { busyboxImage } from "./busybox.js";
+import { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
 import { nginx, nginxSlimImage } from "./nginx.js";
 
 export { busyboxImage } from "./busybox.js";
+export { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
 export { nginx, nginxSlimImage, NGINX_VERSION } from "./nginx.js";
 
 /**
- * Registers nginx-slim and busybox with the programs they run (the shells and userland too,
+ * Registers nginx-slim, busybox and kube-proxy with the programs they run (the shells and userland too,
  * so the images work in a registry nobody else filled).
  */
 export function registerBasicImages(registry: ImageRegistry): void {
@@ -15,4 +17,6 @@ export function registerBasicImages(registry: ImageRegistry): void {
   registry.registerProgram("nginx:nginx", nginx);
   registry.registerImage(nginxSlimImage());
   registry.registerImage(busyboxImage());
+  registry.registerProgram("kube-proxy:kube-proxy", kubeProxy);
+  registry.registerImage(kubeProxyImage());
 }

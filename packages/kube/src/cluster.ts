@@ -3,8 +3,9 @@ import { EventRecorder } from "./api/events.js";
 import { completeServiceAddresses } from "./api/defaults.js";
 import { ApiServer } from "./api/server.js";
 import { createAdmission } from "./api/validation.js";
-import type { KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
+import type { DaemonSet, KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
 import type { ControllerContext } from "./controllers/context.js";
+import { DaemonSetController } from "./controllers/daemonset.js";
 import { DeploymentController } from "./controllers/deployment.js";
 import { DisruptionController } from "./controllers/disruption.js";
 import { EndpointsController } from "./controllers/endpoints.js";
@@ -23,6 +24,8 @@ import { ClaimUsers } from "./storage/claim-users.js";
 import { DEFAULT_CLASS_ANNOTATION, PersistentVolumeController, PV_PROTECTION, PVC_PROTECTION, VolumeStore } from "./storage/pv-controller.js";
 
 export const KUBERNETES_VERSION = "v1.35.0";
+/** The image of the kube-proxy DaemonSet kubeadm and minikube install. */
+export const KUBE_PROXY_IMAGE = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
 
 export interface NodeOptions {
   readonly name: string;
@@ -42,6 +45,11 @@ export interface ClusterOptions {
   readonly startEpochMs?: number;
   readonly registry?: ImageRegistry;
   readonly trace?: Trace;
+  /**
+   * Run the kube-system pods a real cluster has on every node (the kube-proxy DaemonSet), as
+   * drains and `kubectl get pods -A` see them. The registry must hold KUBE_PROXY_IMAGE.
+   */
+  readonly systemPods?: boolean;
 }
 
 const CONTROL_PLANE_IP = "192.168.49.1";
@@ -102,7 +110,7 @@ export class Cluster {
     const controlPlane = this.network.addHost("control-plane", CONTROL_PLANE_IP);
     const gateway = new ApiGateway(this.api, this.events, controlPlane, (n) => this.nodeLifecycle.renew(n));
 
-    this.bootstrap();
+    this.bootstrap(options.systemPods ?? false);
     const nodes = normalizeNodes(options.nodes ?? 3);
     nodes.forEach((n, i) => this.addNode(n, i));
     const proxy = new ServiceProxy(this.api, this.sim.random.fork("kube-proxy"), (ip) => this.isNodeIp(ip));
@@ -113,6 +121,7 @@ export class Cluster {
       this.statefulSets,
       new ReplicaSetController(ctx),
       new DeploymentController(ctx),
+      new DaemonSetController(ctx),
       new EndpointsController(ctx),
       new GarbageCollector(ctx),
       new DisruptionController(ctx),
@@ -234,8 +243,11 @@ export class Cluster {
     );
   }
 
-  /** What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a default StorageClass. */
-  private bootstrap(): void {
+  /**
+   * What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a
+   * default StorageClass and, with system pods, the kube-proxy DaemonSet.
+   */
+  private bootstrap(systemPods: boolean): void {
     for (const ns of ["default", "kube-node-lease", "kube-public", "kube-system"]) {
       this.api.create<Namespace>({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
     }
@@ -274,6 +286,7 @@ export class Cluster {
       reclaimPolicy: "Delete",
       volumeBindingMode: "Immediate",
     });
+    if (systemPods) this.api.create(kubeProxyDaemonSet());
   }
 
   /**
@@ -332,4 +345,35 @@ function needsNamespace(kind: string): boolean {
 function normalizeNodes(nodes: number | readonly NodeOptions[]): readonly NodeOptions[] {
   if (typeof nodes !== "number") return nodes;
   return Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}` }));
+}
+
+/** kube-proxy as kubeadm deploys it: host network, tolerating every taint, one per Linux node. */
+function kubeProxyDaemonSet(): DaemonSet {
+  const labels = { "k8s-app": "kube-proxy" };
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "kube-proxy", namespace: "kube-system", labels },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            {
+              name: "kube-proxy",
+              image: KUBE_PROXY_IMAGE,
+              command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+              env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+              securityContext: { privileged: true },
+            },
+          ],
+          hostNetwork: true,
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          tolerations: [{ operator: "Exists" }],
+        },
+      },
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+    },
+  };
 }

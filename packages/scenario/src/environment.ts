@@ -62,6 +62,7 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
     seed: options.seed ?? 1,
     nodes,
     registry,
+    systemPods: true,
     ...(options.startEpochMs !== undefined ? { startEpochMs: options.startEpochMs } : {}),
     ...(options.trace !== undefined ? { trace: options.trace } : {}),
   });

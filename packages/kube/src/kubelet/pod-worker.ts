@@ -154,7 +154,8 @@ export class PodWorker {
       r.instance?.killAll();
     }
     this.host.sim.cancel(this.statusTimer);
-    this.podHost?.powerOff();
+    // A host-network pod's namespace is the node's, which the node's crash takes down itself.
+    if (!this.pod.spec.hostNetwork) this.podHost?.powerOff();
   }
 
   /** Container names and their current and previous logs, for kubectl logs. */
@@ -248,8 +249,14 @@ export class PodWorker {
 
   private createSandbox(): void {
     const h = this.host;
-    this.ip = h.allocateIp();
-    this.podHost = h.network.addHost(`${this.pod.metadata.namespace}/${this.pod.metadata.name}`, this.ip);
+    if (this.pod.spec.hostNetwork) {
+      // The node's own network namespace: its address, its ports, its hostname.
+      this.ip = h.nodeHost.ip;
+      this.podHost = h.nodeHost;
+    } else {
+      this.ip = h.allocateIp();
+      this.podHost = h.network.addHost(`${this.pod.metadata.namespace}/${this.pod.metadata.name}`, this.ip);
+    }
     const hostname = this.hostname();
     const fqdn = this.pod.spec.subdomain
       ? `${hostname}.${this.pod.spec.subdomain}.${this.pod.metadata.namespace}.svc.cluster.local`
@@ -265,6 +272,7 @@ export class PodWorker {
   }
 
   private hostname(): string {
+    if (this.pod.spec.hostNetwork) return this.host.nodeName;
     return this.pod.spec.hostname ?? this.pod.metadata.name!;
   }
 
@@ -579,11 +587,11 @@ export class PodWorker {
     for (const r of this.records) {
       if (r.terminated === undefined && r.instance === undefined) r.waiting = r.waiting ?? { reason: "ContainerCreating" };
     }
-    if (this.podHost !== undefined) {
+    if (this.podHost !== undefined && !this.pod.spec.hostNetwork) {
       this.podHost.resetAll();
       this.podHost.setAddress(undefined);
+      if (this.ip !== undefined) this.host.releaseIp(this.ip);
     }
-    if (this.ip !== undefined) this.host.releaseIp(this.ip);
     this.sendStatus();
     this.gone = true;
     this.host.finalize(this.pod);

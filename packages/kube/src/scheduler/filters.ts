@@ -1,4 +1,4 @@
-import type { ContainerPort, NodeSelectorTerm, Pod, PodAffinityTerm, PersistentVolume, Taint, Toleration } from "../api/types.js";
+import type { ContainerPort, Labels, NodeSelectorTerm, Pod, PodAffinityTerm, PersistentVolume, Taint, Toleration } from "../api/types.js";
 import { matchesSelector } from "../controllers/pod-util.js";
 import type { ClusterSnapshot, NodeInfo } from "./node-info.js";
 import { podRequests, type Resources } from "./resources.js";
@@ -98,7 +98,8 @@ export function tolerates(tolerations: readonly Toleration[] | undefined, taint:
   });
 }
 
-export function nodeSelectorTermMatches(term: NodeSelectorTerm, info: NodeInfo): boolean {
+/** Whether a node (its name and labels) satisfies one term of a node selector. */
+export function nodeSelectorTermMatches(term: NodeSelectorTerm, info: { readonly name: string; readonly labels: Labels | undefined }): boolean {
   const labels = info.labels ?? {};
   for (const r of term.matchExpressions ?? []) {
     const v = labels[r.key];

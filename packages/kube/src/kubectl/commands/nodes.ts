@@ -101,6 +101,7 @@ function setUnschedulable(s: Session, nodes: readonly Node[], desired: boolean, 
 
 interface DrainOptions {
   readonly force: boolean;
+  readonly ignoreDaemonSets: boolean;
   readonly deleteEmptyDirData: boolean;
   readonly gracePeriodSeconds: number;
   /** 0: none. */
@@ -116,6 +117,7 @@ function* runDrain(inv: Invocation): Proc<number> {
   const dryRun = dryRunOf(flags);
   const options: DrainOptions = {
     force: flags.bool("force"),
+    ignoreDaemonSets: flags.bool("ignore-daemonsets"),
     deleteEmptyDirData: flags.bool("delete-emptydir-data") || flags.bool("delete-local-data"),
     gracePeriodSeconds: flags.int("grace-period", -1),
     timeoutMs: flags.duration("timeout", 0),
@@ -156,21 +158,31 @@ function errorString(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-type Verdict = { readonly delete: true; readonly warning?: string } | { readonly delete: false; readonly error?: string };
+type Verdict = { readonly delete: boolean; readonly warning?: string; readonly error?: string };
 
 /**
  * The pod filters of pkg/drain, in their order. The last filter's verdict stands, so the local
  * storage warning is dropped for pods that pass the controller check (as upstream notes).
  */
-function verdict(pod: Pod, o: DrainOptions, now: number): Verdict {
+function verdict(s: Session, pod: Pod, o: DrainOptions): Verdict {
   const finished = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
   if (o.skipWaitForDeleteTimeoutSeconds > 0 && pod.metadata.deletionTimestamp !== undefined) {
-    if (now - parseTime(pod.metadata.deletionTimestamp) > o.skipWaitForDeleteTimeoutSeconds * 1000) return { delete: false };
+    if (s.now() - parseTime(pod.metadata.deletionTimestamp) > o.skipWaitForDeleteTimeoutSeconds * 1000) return { delete: false };
+  }
+  const owner = controllerRef(pod);
+  if (owner?.kind === "DaemonSet" && !finished) {
+    // The DaemonSet would only put it back: drain leaves it, or refuses without the flag.
+    // An orphan of a deleted DaemonSet goes with --force (its warning is overwritten by the later
+    // filters' verdict, as upstream's is).
+    if (s.api.get("DaemonSet", pod.metadata.namespace, owner.name) === undefined) {
+      if (!o.force) return { delete: false, error: `daemonsets.apps ${JSON.stringify(owner.name)} not found` };
+    } else if (!o.ignoreDaemonSets) return { delete: false, error: "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)" };
+    else return { delete: false, warning: "ignoring DaemonSet-managed Pods" };
   }
   if (!finished && !o.deleteEmptyDirData && (pod.spec.volumes ?? []).some((vol) => vol.emptyDir !== undefined)) {
     return { delete: false, error: "Pods with local storage (use --delete-emptydir-data to override)" };
   }
-  if (finished || controllerRef(pod) !== undefined) return { delete: true };
+  if (finished || owner !== undefined) return { delete: true };
   if (!o.force) return { delete: false, error: "Pods that declare no controller (use --force to override)" };
   return { delete: true, warning: "deleting Pods that declare no controller" };
 }
@@ -189,12 +201,11 @@ function podsForDeletion(s: Session, node: string, o: DrainOptions): PodDeleteLi
   const errors = new Map<string, string[]>();
   const deletable: Pod[] = [];
   for (const pod of pods) {
-    const v = verdict(pod, o, s.now());
+    const v = verdict(s, pod, o);
     const who = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (v.delete) {
-      deletable.push(pod);
-      if (v.warning !== undefined) warnings.set(v.warning, [...(warnings.get(v.warning) ?? []), who]);
-    } else if (v.error !== undefined) errors.set(v.error, [...(errors.get(v.error) ?? []), who]);
+    if (v.delete) deletable.push(pod);
+    if (v.warning !== undefined) warnings.set(v.warning, [...(warnings.get(v.warning) ?? []), who]);
+    else if (v.error !== undefined) errors.set(v.error, [...(errors.get(v.error) ?? []), who]);
   }
   return {
     pods: deletable,
