@@ -186,6 +186,16 @@ describe("tutorial command lines", () => {
     const r = host.run(["bash", "-c", "sleep 100 & pid=$!; ps -e | grep -c sleep; kill $pid; wait $pid; echo $?; sleep 5 & wait; echo done"]);
     expect(r).toEqual({ status: 0, stdout: "1\n143\ndone\n", stderr: "" });
   });
+
+  it("reports finished jobs once in jobs, then forgets them and numbers new jobs from 1 again", () => {
+    const { host } = tutorialWorld();
+    const r = host.run(["bash", "-c", "sleep 5 & (sleep 1; exit 3) & sleep 30 & kill %3; sleep 10; jobs; jobs; kill %1; echo $?; sleep 2 & jobs"]);
+    expect(r).toEqual({
+      status: 0,
+      stdout: "[1]   Done                    sleep 5\n[2]-  Exit 3                  (sleep 1; exit 3)\n[3]+  Terminated              sleep 30\n1\n[1]+  Running                 sleep 2 &\n",
+      stderr: "bash: line 1: kill: %1: no such job\n",
+    });
+  });
 });
 
 describe("probe scripts of the tutorial images", () => {

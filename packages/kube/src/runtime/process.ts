@@ -162,6 +162,11 @@ export interface ProcessContext {
   exec(argv: readonly string[]): Proc<number>;
   /** Processes visible in this PID namespace. */
   processes(): ProcessInfo[];
+  /**
+   * Takes the next pid as fork() would, for a child the program runs in-process (a shell's
+   * subshell): later processes get higher pids, so `$!` of a subshell names nobody else.
+   */
+  takePid(): number;
   /** Sends a signal to a process in the same PID namespace; false if there is no such process. */
   kill(pid: number, signal: Signal): boolean;
   /** Handles signals instead of the default action (terminate). SIGKILL cannot be handled. */
@@ -220,9 +225,9 @@ export class ProcessTable {
     return proc;
   }
 
-  /** Reserves pids as short-lived helper processes would have (keeps ps output realistic). */
-  burnPids(n: number): void {
-    this.nextPid += n;
+  /** A pid no process of this table will get (see ProcessContext.takePid). */
+  takePid(): number {
+    return this.nextPid++;
   }
 
   get(pid: number): SimProcess | undefined {
@@ -433,6 +438,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   processes(): ProcessInfo[] {
     return this.table.list();
+  }
+
+  takePid(): number {
+    return this.table.takePid();
   }
 
   kill(pid: number, signal: Signal): boolean {

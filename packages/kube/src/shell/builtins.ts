@@ -596,7 +596,7 @@ function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
     const pid = a.startsWith("%") ? [...sh.background.values()].find((j) => j.number === Number(a.slice(1)))?.pid : Number(a);
     const j = pid === undefined ? undefined : sh.background.get(pid);
     if (j === undefined) {
-      if (sh.flavor === "bash") sh.builtinError("wait", `pid ${a} is not a child of this shell`);
+      if (sh.flavor === "bash") sh.builtinError("wait", a.startsWith("%") ? `${a}: no such job` : `pid ${a} is not a child of this shell`);
       status = 127;
       continue;
     }
@@ -643,6 +643,11 @@ function* kill(sh: Shell, args: readonly string[]): Proc<number> {
   let status = 0;
   for (const t of targets) {
     const pid = t.startsWith("%") ? [...sh.background.values()].find((j) => j.number === Number(t.slice(1)))?.pid : Number(t);
+    if (pid === undefined && t.startsWith("%") && sh.flavor === "bash") {
+      sh.builtinError("kill", `${t}: no such job`);
+      status = 1;
+      continue;
+    }
     if (pid === undefined || !Number.isInteger(pid)) {
       if (sh.flavor === "bash") sh.builtinError("kill", `${t}: arguments must be process or job IDs`);
       else sh.builtinError("kill", `invalid pid: ${t}`);
@@ -891,15 +896,29 @@ function* letBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
   return v !== 0 ? 0 : 1;
 }
 
+/**
+ * The job table: running jobs as typed, finished ones with how they ended (`Done`, `Exit 1`,
+ * `Terminated`), reported once and then forgotten, as bash does.
+ */
 function* jobs(sh: Shell): Proc<number> {
   const all = [...sh.background.values()];
   all.forEach((j, i) => {
     const marker = i === all.length - 1 ? "+" : i === all.length - 2 ? "-" : " ";
-    const state = j.job.finished ? "Done" : "Running";
-    sh.out(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source}\n`);
+    const status = j.job.done.value;
+    if (status === undefined) {
+      sh.out(`[${j.number}]${marker}  ${"Running".padEnd(24)}${j.source}\n`);
+      return;
+    }
+    const signal = status > 128 ? (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === status - 128) : undefined;
+    const state = status === 0 ? "Done" : signal !== undefined ? (SIGNAL_DESCRIPTIONS[signal] ?? signal) : `Exit ${status}`;
+    sh.out(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
+    sh.background.delete(j.pid);
   });
   return 0;
 }
+
+/** strsignal's words, which bash prints for a job a signal ended. */
+const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit" };
 
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   [":", { flavors: ALL, run: noop }],

@@ -139,7 +139,6 @@ export class Shell {
   /** The first process this shell started (the pid `$!` names for a background job). */
   firstSpawnedPid: number | undefined;
   readonly background = new Map<number, BackgroundJob>();
-  private jobCounter = 0;
   private localFrames: Map<string, Variable | undefined>[] = [];
   loopDepth = 0;
   functionDepth = 0;
@@ -625,10 +624,11 @@ export class Shell {
   private startBackground(item: ListItem): void {
     const sub = this.fork();
     sub.fds.set(0, new LineReader(devNull));
-    const number = ++this.jobCounter;
+    // Job numbers start again above the highest one still in the table, as bash numbers them.
+    const number = Math.max(0, ...[...this.background.values()].map((j) => j.number)) + 1;
     const job = sub.startJob(sub.execAndOr(item.andOr));
     const realPid = sub.firstSpawnedPid !== undefined;
-    const pid = sub.firstSpawnedPid ?? Math.max(this.ctx.pid, ...this.ctx.processes().map((p) => p.pid)) + 1;
+    const pid = sub.firstSpawnedPid ?? this.ctx.takePid();
     this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid });
     this.lastBackgroundPid = pid;
   }
