@@ -11,6 +11,8 @@ export interface ResourceType {
   readonly shortNames: readonly string[];
   readonly namespaced: boolean;
   readonly categories: readonly string[];
+  /** The warning the API server sends with every request for a deprecated type. */
+  readonly deprecation?: string;
 }
 
 const t = (
@@ -29,7 +31,7 @@ const t = (
  */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("", "v1", "ConfigMap", "configmaps", ["cm"], true),
-  t("", "v1", "Endpoints", "endpoints", ["ep"], true),
+  { ...t("", "v1", "Endpoints", "endpoints", ["ep"], true), deprecation: "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice" },
   t("", "v1", "Event", "events", ["ev"], true),
   t("", "v1", "Namespace", "namespaces", ["ns"], false),
   t("", "v1", "Node", "nodes", ["no"], false),

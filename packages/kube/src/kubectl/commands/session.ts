@@ -50,6 +50,15 @@ export class Session {
     this.ctx.stderr.write(text);
   }
 
+  private readonly warned = new Set<string>();
+
+  /** A warning the API server sent, printed as kubectl's warning handler does: once per process. */
+  warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.err(`Warning: ${message}\n`);
+  }
+
   /** The API server's clock (epoch ms), which ages are computed from. */
   now(): number {
     return this.sim.epochMs();

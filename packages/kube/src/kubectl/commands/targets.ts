@@ -100,6 +100,7 @@ class SelectionBuilder {
   ) {}
 
   add(type: ResourceType, target: Target | undefined): void {
+    if (type.deprecation !== undefined) this.s.warn(type.deprecation);
     const last = this.sections[this.sections.length - 1];
     const section = last !== undefined && last.type === type ? last : { type, targets: [] };
     if (section !== last) this.sections.push(section);
