@@ -75,8 +75,9 @@ describe("ksim shell and ksim run", () => {
         "configmap/good created",
         'The Pod "bad" is invalid: spec.containers: Required value',
         "status 1",
-        // Nothing from the files that failed: only the good ConfigMap.
+        // Nothing from the files that failed: only the good ConfigMap (and the CA bundle every namespace has).
         "configmap/good",
+        "configmap/kube-root-ca.crt",
         "status 0",
         "",
       ].join("\n"),

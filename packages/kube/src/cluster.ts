@@ -3,13 +3,16 @@ import { EventRecorder } from "./api/events.js";
 import { completeServiceAddresses } from "./api/defaults.js";
 import { ApiServer } from "./api/server.js";
 import { createAdmission } from "./api/validation.js";
-import type { DaemonSet, KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
+import { systemAddons } from "./addons.js";
+import { KUBERNETES_VERSION } from "./version.js";
+import type { DaemonSet, Deployment, EndpointSlice, Endpoints, KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
 import type { ControllerContext } from "./controllers/context.js";
 import { DaemonSetController } from "./controllers/daemonset.js";
 import { DeploymentController } from "./controllers/deployment.js";
 import { DisruptionController } from "./controllers/disruption.js";
 import { EndpointsController } from "./controllers/endpoints.js";
 import { GarbageCollector } from "./controllers/garbage-collector.js";
+import { NamespaceDefaultsController } from "./controllers/namespace-defaults.js";
 import { NodeLifecycleController, nodeConditions } from "./controllers/node-lifecycle.js";
 import { ReplicaSetController } from "./controllers/replicaset.js";
 import { StatefulSetController } from "./controllers/statefulset/controller.js";
@@ -23,9 +26,7 @@ import { AttachDetachController } from "./storage/attach-detach.js";
 import { ClaimUsers } from "./storage/claim-users.js";
 import { DEFAULT_CLASS_ANNOTATION, PersistentVolumeController, PV_PROTECTION, PVC_PROTECTION, VolumeStore } from "./storage/pv-controller.js";
 
-export const KUBERNETES_VERSION = "v1.35.0";
-/** The image of the kube-proxy DaemonSet kubeadm and minikube install. */
-export const KUBE_PROXY_IMAGE = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
+export { KUBERNETES_VERSION } from "./version.js";
 
 export interface NodeOptions {
   readonly name: string;
@@ -46,8 +47,9 @@ export interface ClusterOptions {
   readonly registry?: ImageRegistry;
   readonly trace?: Trace;
   /**
-   * Run the kube-system pods a real cluster has on every node (the kube-proxy DaemonSet), as
-   * drains and `kubectl get pods -A` see them. The registry must hold KUBE_PROXY_IMAGE.
+   * Run kubeadm's kube-system add-ons (kube-proxy on every node, CoreDNS), as drains and
+   * `kubectl get pods -A` see them; pods then resolve names only while a CoreDNS pod answers.
+   * The registry must hold KUBE_PROXY_IMAGE and COREDNS_IMAGE.
    */
   readonly systemPods?: boolean;
 }
@@ -97,7 +99,7 @@ export class Cluster {
     this.network = new Network(this.sim);
     this.registry = options.registry ?? new ImageRegistry();
     this.disks = new VolumeStore(this.sim);
-    this.dns = new ClusterDns(this.api);
+    this.dns = new ClusterDns(this.api, options.systemPods ? this.network : undefined);
     this.services = new ServiceAllocator(this.sim.random.fork("apiserver/service-ip"));
     this.installAdmission();
 
@@ -110,7 +112,7 @@ export class Cluster {
     const controlPlane = this.network.addHost("control-plane", CONTROL_PLANE_IP);
     const gateway = new ApiGateway(this.api, this.events, controlPlane, (n) => this.nodeLifecycle.renew(n));
 
-    this.bootstrap(options.systemPods ?? false);
+    this.bootstrap();
     const nodes = normalizeNodes(options.nodes ?? 3);
     nodes.forEach((n, i) => this.addNode(n, i));
     const proxy = new ServiceProxy(this.api, this.sim.random.fork("kube-proxy"), (ip) => this.isNodeIp(ip));
@@ -124,13 +126,26 @@ export class Cluster {
       new DaemonSetController(ctx),
       new EndpointsController(ctx),
       new GarbageCollector(ctx),
+      new NamespaceDefaultsController(ctx),
       new DisruptionController(ctx),
       new PersistentVolumeController(ctx, this.disks, claimUsers),
       this.attachDetach,
       this.scheduler,
       this.nodeLifecycle,
     ]) c.start();
+    // kubeadm applies its add-ons once the control plane answers.
+    if (options.systemPods) for (const o of systemAddons()) this.api.create(o);
     for (const k of this.kubelets.values()) k.boot();
+  }
+
+  /** Whether the kube-system add-ons all run Ready: what `minikube start` waits for before returning. */
+  addonsReady(): boolean {
+    const daemons = this.api.list<DaemonSet>("DaemonSet", "kube-system");
+    const deployments = this.api.list<Deployment>("Deployment", "kube-system");
+    return (
+      daemons.every((d) => (d.status?.desiredNumberScheduled ?? 0) > 0 && d.status?.numberReady === d.status?.desiredNumberScheduled) &&
+      deployments.every((d) => (d.status?.readyReplicas ?? 0) === (d.spec.replicas ?? 1))
+    );
   }
 
   /** Runs the simulation for `ms` of simulated time. */
@@ -243,11 +258,8 @@ export class Cluster {
     );
   }
 
-  /**
-   * What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a
-   * default StorageClass and, with system pods, the kube-proxy DaemonSet.
-   */
-  private bootstrap(systemPods: boolean): void {
+  /** What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a default StorageClass. */
+  private bootstrap(): void {
     for (const ns of ["default", "kube-node-lease", "kube-public", "kube-system"]) {
       this.api.create<Namespace>({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
     }
@@ -256,6 +268,22 @@ export class Cluster {
       kind: "Service",
       metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
       spec: { clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 8443 }], type: "ClusterIP", sessionAffinity: "None" },
+    });
+    // The API server keeps its own endpoints (the endpoint reconciler), not the controllers.
+    const apiPort = { name: "https", port: 8443, protocol: "TCP" as const };
+    this.api.create<Endpoints>({
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+      subsets: [{ addresses: [{ ip: CONTROL_PLANE_IP }], ports: [apiPort] }],
+    });
+    this.api.create<EndpointSlice>({
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: "kubernetes", namespace: "default", labels: { "kubernetes.io/service-name": "kubernetes" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: [CONTROL_PLANE_IP], conditions: { ready: true } }],
+      ports: [apiPort],
     });
     this.api.create<Service>({
       apiVersion: "v1",
@@ -286,7 +314,6 @@ export class Cluster {
       reclaimPolicy: "Delete",
       volumeBindingMode: "Immediate",
     });
-    if (systemPods) this.api.create(kubeProxyDaemonSet());
   }
 
   /**
@@ -345,35 +372,4 @@ function needsNamespace(kind: string): boolean {
 function normalizeNodes(nodes: number | readonly NodeOptions[]): readonly NodeOptions[] {
   if (typeof nodes !== "number") return nodes;
   return Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}` }));
-}
-
-/** kube-proxy as kubeadm deploys it: host network, tolerating every taint, one per Linux node. */
-function kubeProxyDaemonSet(): DaemonSet {
-  const labels = { "k8s-app": "kube-proxy" };
-  return {
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    metadata: { name: "kube-proxy", namespace: "kube-system", labels },
-    spec: {
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [
-            {
-              name: "kube-proxy",
-              image: KUBE_PROXY_IMAGE,
-              command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
-              env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
-              securityContext: { privileged: true },
-            },
-          ],
-          hostNetwork: true,
-          nodeSelector: { "kubernetes.io/os": "linux" },
-          tolerations: [{ operator: "Exists" }],
-        },
-      },
-      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-    },
-  };
 }

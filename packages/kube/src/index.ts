@@ -4,6 +4,7 @@ export * from "./runtime/http.js";
 export * from "./shell/index.js";
 export * from "./userland/index.js";
 export * from "./cluster.js";
+export { COREDNS_IMAGE, KUBE_PROXY_IMAGE } from "./addons.js";
 export { ApiServer, resourceName, type Admission, type DeleteOptions, type PropagationPolicy } from "./api/server.js";
 export { ApiError, type StatusReason, type StatusCause } from "./api/errors.js";
 export type { WatchEvent, WatchEventType, WatchHandler } from "./api/store.js";

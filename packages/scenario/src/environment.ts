@@ -25,7 +25,7 @@ export interface EnvironmentOptions {
   readonly nodes?: number | readonly NodeOptions[];
   /** Zones a node count is spread over, round-robin. */
   readonly zones?: readonly string[];
-  /** Simulated start instant, epoch milliseconds. */
+  /** The simulated instant the cluster is created, epoch milliseconds (sessions begin once its add-ons run). */
   readonly startEpochMs?: number;
   readonly trace?: Trace;
   /** The user's files, visible read-only on the workstation. */
@@ -50,6 +50,9 @@ export function standardRegistry(): ImageRegistry {
   registerCassandra(registry);
   return registry;
 }
+
+/** How long a fresh cluster may take to run its add-ons (minikube start's own wait is 6 minutes). */
+const ADDONS_TIMEOUT_MS = 6 * 60_000;
 
 export function createEnvironment(options: EnvironmentOptions = {}): Environment {
   const registry = standardRegistry();
@@ -77,5 +80,7 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
     ...(options.userFiles !== undefined ? { userFiles: options.userFiles } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
+  // Sessions begin where `minikube start` leaves the user: the add-ons running, DNS answering.
+  if (!cluster.runUntil(() => cluster.addonsReady(), ADDONS_TIMEOUT_MS)) throw new Error("the cluster's add-ons did not become Ready");
   return { cluster, workstation, faults };
 }

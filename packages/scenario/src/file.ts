@@ -108,7 +108,7 @@ export const ScenarioSchema = Schema.Struct({
   name: Schema.String,
   description: Schema.optional(Schema.String),
   seed: Schema.optional(Schema.Union([Schema.Number, Schema.String])),
-  /** The simulated instant the scenario starts at (RFC 3339). */
+  /** The simulated instant the cluster is created (RFC 3339); the steps begin once its add-ons run. */
   start: Schema.optional(Schema.String),
   cluster: Schema.optional(ClusterSpec),
   /** Files (manifests) in the working directory, by relative path. */

@@ -12,7 +12,7 @@ steps:
       exitCode: 0
       stdout: |
         hello
-        Mon Jan  1 00:00:00 UTC 2024
+        Mon Jan  1 00:00:0{n} UTC 2024
   - run: |
       cat <<EOF >./notes.txt
       one   two

@@ -13,7 +13,7 @@ const options = {
   seed: Flag.String("seed").pipe(Flag.withDescription("root seed of the simulation"), Flag.withDefault("1")),
   nodes: Flag.Int("nodes").pipe(Flag.withDescription("number of nodes (node-1 … node-N)"), Flag.withDefault(3)),
   cluster: Flag.String("cluster").pipe(Flag.withDescription("a YAML file describing the nodes"), Flag.optional),
-  start: Flag.String("start").pipe(Flag.withDescription("the simulated start instant (RFC 3339)"), Flag.optional),
+  start: Flag.String("start").pipe(Flag.withDescription("the simulated instant the cluster is created (RFC 3339); the session begins once its add-ons run"), Flag.optional),
   trace: Flag.String("trace").pipe(Flag.withDescription("write the msgpack trace to this file"), Flag.optional),
   echo: Flag.Boolean("echo").pipe(Flag.withDescription("print each command after `$ ` before its output"), Flag.withDefault(false)),
 };

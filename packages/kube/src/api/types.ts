@@ -674,6 +674,13 @@ export interface Secret extends KubeObject {
   immutable?: boolean;
 }
 
+export interface ServiceAccount extends KubeObject {
+  kind: "ServiceAccount";
+  secrets?: { name?: string }[];
+  imagePullSecrets?: { name?: string }[];
+  automountServiceAccountToken?: boolean;
+}
+
 export interface ConfigMap extends KubeObject {
   kind: "ConfigMap";
   data?: Record<string, string>;

@@ -258,9 +258,7 @@ export class PodWorker {
       this.podHost = h.network.addHost(`${this.pod.metadata.namespace}/${this.pod.metadata.name}`, this.ip);
     }
     const hostname = this.hostname();
-    const fqdn = this.pod.spec.subdomain
-      ? `${hostname}.${this.pod.spec.subdomain}.${this.pod.metadata.namespace}.svc.cluster.local`
-      : undefined;
+    const fqdn = this.fqdn();
     const etc = new Volume(h.sim, `etc-${this.uid}`);
     this.etcVolume = etc;
     const hosts =
@@ -269,6 +267,23 @@ export class PodWorker {
     etc.writeFile("/hosts", hosts);
     etc.writeFile("/resolv.conf", `search ${this.pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${h.nameserver}\noptions ndots:5\n`);
     etc.writeFile("/hostname", `${hostname}\n`);
+  }
+
+  /**
+   * The pod's resolver: its own names from the kubelet's /etc/hosts, then the cluster DNS, which
+   * answers only while a CoreDNS pod is reachable (a host-network pod uses the node's resolver).
+   */
+  private resolveName(name: string): string[] {
+    const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+    if (this.ip !== undefined && (bare === this.hostname() || bare === this.fqdn())) return [this.ip];
+    const h = this.host;
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(bare) && !this.pod.spec.hostNetwork && !h.dns.reachableFrom(this.podHost!)) return [];
+    return h.dns.resolve(name, this.pod.metadata.namespace);
+  }
+
+  private fqdn(): string | undefined {
+    const sub = this.pod.spec.subdomain;
+    return sub ? `${this.hostname()}.${sub}.${this.pod.metadata.namespace}.svc.cluster.local` : undefined;
   }
 
   private hostname(): string {
@@ -348,7 +363,7 @@ export class PodWorker {
       h.sim,
       h.registry,
       { name: spec.name, image: def, argv, env, cwd: spec.workingDir ?? def.workingDir ?? "/", cred: { uid, gid, groups }, mounts, stdin: spec.stdin === true, tty: spec.tty === true },
-      { host: this.podHost!, resolve: (n) => h.dns.resolve(n, this.pod.metadata.namespace), reverse: (ip) => h.dns.reverse(ip), nameserver: h.nameserver },
+      { host: this.podHost!, resolve: (n) => this.resolveName(n), reverse: (ip) => h.dns.reverse(ip), nameserver: h.nameserver },
       this.hostname(),
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
       name,

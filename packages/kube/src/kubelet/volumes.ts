@@ -1,6 +1,7 @@
 import { Volume, type Sim } from "@ksim/sim";
 import type { ApiServer } from "../api/server.js";
 import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume as PodVolume } from "../api/types.js";
+import { CLUSTER_CA_CERT } from "../api/cluster-ca.js";
 
 /** A volume ready to mount into the pod's containers. */
 export interface PreparedVolume {
@@ -101,7 +102,7 @@ function projected(
 function serviceAccountVolume(sim: Sim, pod: Pod, token: string): Volume {
   return projected(sim, `sa-${pod.metadata.uid}`, {
     token,
-    "ca.crt": "-----BEGIN CERTIFICATE-----\nMIIBksim\n-----END CERTIFICATE-----\n",
+    "ca.crt": CLUSTER_CA_CERT,
     namespace: pod.metadata.namespace ?? "default",
   }, undefined, 0o644);
 }

@@ -1,3 +1,4 @@
+import type { Host, Network } from "@ksim/sim";
 import type { ApiServer } from "../api/server.js";
 import type { EndpointAddress, Endpoints, Service } from "../api/types.js";
 
@@ -11,7 +12,28 @@ export const CLUSTER_DOMAIN = "cluster.local";
  * reverse lookups name service IPs and headless endpoints.
  */
 export class ClusterDns {
-  constructor(private readonly api: ApiServer) {}
+  constructor(
+    private readonly api: ApiServer,
+    /**
+     * When CoreDNS runs as pods, the network they answer over: a client is served only while a
+     * Ready kube-dns endpoint is reachable from it. Without it, the cluster DNS always answers.
+     */
+    private readonly servedOver?: Network,
+  ) {}
+
+  /** Whether a query from `client` reaches a DNS server (a Ready CoreDNS pod it can talk to). */
+  reachableFrom(client: Host): boolean {
+    const net = this.servedOver;
+    if (net === undefined) return true;
+    const ep = this.api.get<Endpoints>("Endpoints", "kube-system", "kube-dns");
+    for (const subset of ep?.subsets ?? []) {
+      for (const a of subset.addresses ?? []) {
+        const server = net.lookup(a.ip);
+        if (server !== undefined && !net.blocked(client, server) && !net.blocked(server, client)) return true;
+      }
+    }
+    return false;
+  }
 
   /** Resolves a name the way a pod's resolver does: search domains, then the name itself (ndots:5). */
   resolve(name: string, namespace: string | undefined): string[] {

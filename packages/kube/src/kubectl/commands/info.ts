@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import { RESOURCE_TYPES } from "../../api/resources.js";
-import { KUBERNETES_VERSION } from "../../cluster.js";
+import { KUBERNETES_VERSION } from "../../version.js";
 import type { Service } from "../../api/types.js";
 import { tableWriter } from "../output/tabwriter.js";
 import { apiResourcesTable, versionText } from "../output/index.js";

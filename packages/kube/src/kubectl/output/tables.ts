@@ -23,6 +23,7 @@ import type {
   ReplicaSet,
   Secret,
   Service,
+  ServiceAccount,
   StatefulSet,
   StorageClass,
 } from "../../api/types.js";
@@ -273,6 +274,10 @@ const TABLES: Record<string, KindTable> = {
       const s = o as Secret;
       return [name(o), s.type ?? "Opaque", Object.keys(s.data ?? {}).length, age(o.metadata.creationTimestamp, now)];
     },
+  },
+  ServiceAccount: {
+    columns: cols("Name,Secrets,Age"),
+    row: (o, now) => [name(o), (o as ServiceAccount).secrets?.length ?? 0, age(o.metadata.creationTimestamp, now)],
   },
   ConfigMap: {
     columns: cols("Name,Data,Age"),
