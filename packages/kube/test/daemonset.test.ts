@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ControllerRevision, DaemonSet, Deployment, Node, Pod } from "../src/api/types.js";
-import { KUBE_PROXY_IMAGE } from "../src/cluster.js";
+import { KUBE_PROXY_IMAGE } from "../src/addons.js";
 import { kubectlWorld } from "./kubectl-cmd-helpers.js";
 import { isReady, testCluster } from "./helpers.js";
 
@@ -148,7 +148,7 @@ describe("DaemonSet controller", () => {
   });
 });
 
-describe("kubectl drain and DaemonSet pods", () => {
+describe("kubectl and DaemonSets", () => {
   it("refuses them without --ignore-daemonsets and leaves them in place with it, with the real messages", () => {
     const { cluster, term } = kubectlWorld({ seed: 26, systemPods: true });
     cluster.runUntil(() => cluster.api.list<Pod>("Pod", "kube-system").filter(isReady).length === 3, 60_000);
@@ -171,5 +171,20 @@ describe("kubectl drain and DaemonSet pods", () => {
       stderr: `Warning: ignoring DaemonSet-managed Pods: ${who}\n`,
     });
     expect(cluster.api.get<Pod>("Pod", "kube-system", proxy.metadata.name!)!.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it("rolls a DaemonSet out again with rollout restart, reports it with rollout status and keeps its history", () => {
+    const { cluster, term } = kubectlWorld({ seed: 27, systemPods: true });
+    expect(cluster.runUntil(() => cluster.addonsReady(), 60_000)).toBe(true);
+    expect(term.run("kubectl rollout status ds/kube-proxy -n kube-system")).toEqual({ status: 0, output: 'daemon set "kube-proxy" successfully rolled out\n' });
+    expect(term.run("kubectl rollout restart ds/kube-proxy -n kube-system")).toEqual({ status: 0, output: "daemonset.apps/kube-proxy restarted\n" });
+    const status = term.run("kubectl rollout status ds/kube-proxy -n kube-system");
+    expect(status.status).toBe(0);
+    const lines = status.output.trimEnd().split("\n");
+    expect(lines[0]).toBe("Waiting for daemon set spec update to be observed...");
+    expect(lines).toContain('Waiting for daemon set "kube-proxy" rollout to finish: 1 out of 3 new pods have been updated...');
+    expect(lines[lines.length - 1]).toBe('daemon set "kube-proxy" successfully rolled out');
+    expect(term.run("kubectl rollout history ds/kube-proxy -n kube-system").output).toBe("daemonset.apps/kube-proxy \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+    expect(term.run("kubectl rollout status ds/kube-proxy -n kube-system").status).toBe(0);
   });
 });

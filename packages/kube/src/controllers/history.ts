@@ -1,5 +1,5 @@
 import { fnv1_32, goJson, safeEncodeString } from "../api/gojson.js";
-import type { ControllerRevision, PodTemplateSpec, StatefulSet } from "../api/types.js";
+import type { ControllerRevision, DaemonSet, PodTemplateSpec, StatefulSet } from "../api/types.js";
 import { newControllerRef } from "./pod-util.js";
 
 /** Label on ControllerRevisions holding their hash (ControllerRevisionHashLabel). */
@@ -72,8 +72,8 @@ export function revisionData(cr: ControllerRevision): string {
   return d;
 }
 
-/** The set as of a revision: its template replaced by the revision's (ApplyRevision). */
-export function applyRevision(set: StatefulSet, cr: ControllerRevision): StatefulSet {
+/** The workload as of a revision: its template replaced by the revision's (ApplyRevision). */
+export function applyRevision<T extends StatefulSet | DaemonSet>(set: T, cr: ControllerRevision): T {
   let template = templateCache.get(cr);
   if (template === undefined) {
     const data = cr.data as { spec?: { template?: Record<string, unknown> } };

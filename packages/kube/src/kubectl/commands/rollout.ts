@@ -3,7 +3,7 @@ import { jsonEqual } from "../../api/json-value.js";
 import { labelSelectorAsSelector, selectorMatches } from "../../api/labels.js";
 import { groupResource } from "../../api/resources.js";
 import { rfc3339 } from "../../api/time.js";
-import type { ControllerRevision, Deployment, KubeObject, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
+import type { ControllerRevision, DaemonSet, Deployment, KubeObject, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
 import { POD_TEMPLATE_HASH, REVISION_ANNOTATION } from "../../controllers/deployment.js";
 import { controllerRef } from "../../controllers/pod-util.js";
 import { applyRevision } from "../../controllers/history.js";
@@ -16,8 +16,8 @@ import { flatten, select, type Target } from "./targets.js";
 import { patchObject, updateObject } from "./writes.js";
 
 /**
- * `kubectl rollout status|history|undo|restart|pause|resume` for StatefulSets and Deployments
- * (kubectl pkg/cmd/rollout and polymorphichelpers).
+ * `kubectl rollout status|history|undo|restart|pause|resume` for StatefulSets, DaemonSets and
+ * Deployments (kubectl pkg/cmd/rollout and polymorphichelpers).
  */
 const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 const CHANGE_CAUSE = "kubernetes.io/change-cause";
@@ -70,6 +70,19 @@ function rolloutStatus(object: KubeObject): { text: string; done: boolean } {
     if ((status.availableReplicas ?? 0) < updated) return { text: `Waiting for deployment ${name} rollout to finish: ${status.availableReplicas ?? 0} of ${updated} updated replicas are available...\n`, done: false };
     return { text: `deployment ${name} successfully rolled out\n`, done: true };
   }
+  if (object.kind === "DaemonSet") {
+    const ds = object as DaemonSet;
+    if (ds.spec.updateStrategy?.type !== "RollingUpdate") throw new Error("rollout status is only available for RollingUpdate strategy type");
+    const name = JSON.stringify(ds.metadata.name);
+    const status = ds.status;
+    if ((ds.metadata.generation ?? 0) > (status?.observedGeneration ?? 0)) return { text: "Waiting for daemon set spec update to be observed...\n", done: false };
+    const desired = status?.desiredNumberScheduled ?? 0;
+    const updated = status?.updatedNumberScheduled ?? 0;
+    const available = status?.numberAvailable ?? 0;
+    if (updated < desired) return { text: `Waiting for daemon set ${name} rollout to finish: ${updated} out of ${desired} new pods have been updated...\n`, done: false };
+    if (available < desired) return { text: `Waiting for daemon set ${name} rollout to finish: ${available} of ${desired} updated pods are available...\n`, done: false };
+    return { text: `daemon set ${name} successfully rolled out\n`, done: true };
+  }
   throw new Error(`no status viewer has been implemented for ${object.kind}`);
 }
 
@@ -117,13 +130,17 @@ const statusCommand: Command = {
 
 // ---- history and undo -----------------------------------------------------------------------
 
-/** The ControllerRevisions the set selects and controls, by revision. */
-function statefulSetHistory(s: Session, sts: StatefulSet): ControllerRevision[] {
-  const selector = labelSelectorAsSelector(sts.spec.selector);
+/** The ControllerRevisions a StatefulSet or DaemonSet selects and controls, by revision. */
+function revisionHistory(s: Session, owner: StatefulSet | DaemonSet): ControllerRevision[] {
+  const selector = labelSelectorAsSelector(owner.spec.selector);
   return s
-    .list<ControllerRevision>("ControllerRevision", sts.metadata.namespace)
-    .filter((cr) => selectorMatches(selector, cr.metadata.labels) && controllerRef(cr)?.uid === sts.metadata.uid)
+    .list<ControllerRevision>("ControllerRevision", owner.metadata.namespace)
+    .filter((cr) => selectorMatches(selector, cr.metadata.labels) && controllerRef(cr)?.uid === owner.metadata.uid)
     .sort((a, b) => a.revision - b.revision);
+}
+
+function hasRevisionHistory(object: KubeObject): object is StatefulSet | DaemonSet {
+  return object.kind === "StatefulSet" || object.kind === "DaemonSet";
 }
 
 /** A Deployment's ReplicaSets that carry a revision, by revision. */
@@ -153,9 +170,8 @@ function replicaSetTemplate(rs: ReplicaSet): PodTemplateSpec {
 
 function historyText(s: Session, object: KubeObject, revision: number): string {
   let revisions: { revision: number; changeCause?: string; template: () => PodTemplateSpec }[];
-  if (object.kind === "StatefulSet") {
-    const sts = object as StatefulSet;
-    revisions = statefulSetHistory(s, sts).map((cr) => ({ revision: cr.revision, changeCause: cr.metadata.annotations?.[CHANGE_CAUSE], template: () => applyRevision(sts, cr).spec.template }));
+  if (hasRevisionHistory(object)) {
+    revisions = revisionHistory(s, object).map((cr) => ({ revision: cr.revision, changeCause: cr.metadata.annotations?.[CHANGE_CAUSE], template: () => applyRevision(object, cr).spec.template }));
   } else if (object.kind === "Deployment") {
     revisions = deploymentHistory(s, object as Deployment).map((rs) => ({ revision: revisionOf(rs), changeCause: rs.metadata.annotations?.[CHANGE_CAUSE], template: () => replicaSetTemplate(rs) }));
   } else throw new Error(`no history viewer has been implemented for ${JSON.stringify(groupKindString(object))}`);
@@ -194,16 +210,15 @@ const historyCommand: Command = {
 /** Rollbacker.Rollback: the result word of the name line, or an error. */
 function rollback(s: Session, object: KubeObject, toRevision: number, dryRun: ReturnType<typeof dryRunOf>): string {
   if (toRevision < 0) throw new Error(`unable to find specified revision ${toRevision} in history`);
-  if (object.kind === "StatefulSet") {
-    const sts = object as StatefulSet;
-    const history = statefulSetHistory(s, sts);
+  if (hasRevisionHistory(object)) {
+    const history = revisionHistory(s, object);
     if (toRevision === 0 && history.length <= 1) throw new Error("no last revision to roll back to");
     const to = toRevision === 0 ? history[history.length - 2] : history.find((h) => h.revision === toRevision);
     if (to === undefined) throw new Error(`unable to find specified revision ${toRevision} in history`);
-    if (jsonEqual(applyRevision(sts, to).spec.template, sts.spec.template)) return `skipped rollback (current template already matches revision ${toRevision})`;
+    if (jsonEqual(applyRevision(object, to).spec.template, object.spec.template)) return `skipped rollback (current template already matches revision ${toRevision})`;
     if (dryRun !== "client") {
       try {
-        patchObject(s, sts, "strategic", to.data, dryRun);
+        patchObject(s, object, "strategic", to.data, dryRun);
       } catch (e) {
         throw new Error(`failed restoring revision ${toRevision}: ${(e as Error).message}`);
       }
@@ -271,7 +286,7 @@ function* patchEach(inv: Invocation, verb: string, already: string | undefined, 
 class NotSupported extends Error {}
 
 function withTemplateAnnotation(object: KubeObject, key: string, value: string): KubeObject | undefined {
-  const w = object as StatefulSet | Deployment;
+  const w = object as StatefulSet | DaemonSet | Deployment;
   const annotations = w.spec.template.metadata?.annotations ?? {};
   if (annotations[key] === value) return undefined;
   return { ...w, spec: { ...w.spec, template: { ...w.spec.template, metadata: { ...w.spec.template.metadata, annotations: { ...annotations, [key]: value } } } } };
@@ -284,7 +299,7 @@ const restartCommand: Command = {
   flags: [...FILENAME_FLAGS, DRY_RUN_FLAG],
   run: (inv) =>
     patchEach(inv, "restarted", undefined, (o) => {
-      if (o.kind !== "StatefulSet" && o.kind !== "Deployment") throw new NotSupported("restarting is not supported");
+      if (o.kind !== "StatefulSet" && o.kind !== "DaemonSet" && o.kind !== "Deployment") throw new NotSupported("restarting is not supported");
       if (o.kind === "Deployment" && (o as Deployment).spec.paused) throw new Error("can't restart paused deployment (run rollout resume first)");
       return withTemplateAnnotation(o, RESTARTED_AT, rfc3339(inv.s.now()));
     }),
