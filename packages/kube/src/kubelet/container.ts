@@ -19,6 +19,7 @@ export interface LogLine {
 export class ContainerLog {
   readonly lines: LogLine[] = [];
   private followers: ((line: LogLine) => void)[] = [];
+  private streamers: ((stream: "stdout" | "stderr", chunk: string) => void)[] = [];
 
   constructor(private readonly sim: Sim) {}
 
@@ -26,6 +27,7 @@ export class ContainerLog {
     let partial = "";
     return {
       write: (chunk) => {
+        for (const f of this.streamers) f(stream, chunk);
         partial += chunk;
         let nl: number;
         while ((nl = partial.indexOf("\n")) >= 0) {
@@ -37,6 +39,14 @@ export class ContainerLog {
         if (partial.length > 0) this.push(stream, partial);
         partial = "";
       },
+    };
+  }
+
+  /** Every write as it happens, unfinished lines (a shell's prompt) included: what attach streams. */
+  stream(fn: (stream: "stdout" | "stderr", chunk: string) => void): () => void {
+    this.streamers = [...this.streamers, fn];
+    return () => {
+      this.streamers = this.streamers.filter((f) => f !== fn);
     };
   }
 
@@ -126,6 +136,7 @@ export class ContainerInstance {
   start(): void {
     this.startedAt = this.sim.epochMs();
     const stdin = new Pipe();
+    const stdout = this.log.sink("stdout");
     if (this.spec.stdin) this.stdin = stdin;
     else stdin.close();
     this.init = this.processes.spawn(this.spec.argv, {
@@ -134,8 +145,9 @@ export class ContainerInstance {
       cred: this.spec.cred,
       tty: this.spec.tty ?? false,
       stdin,
-      stdout: this.log.sink("stdout"),
-      stderr: this.log.sink("stderr"),
+      stdout,
+      // A terminal has one output: with a TTY, stderr is the same stream as stdout.
+      stderr: this.spec.tty ? stdout : this.log.sink("stderr"),
     });
   }
 
@@ -147,7 +159,7 @@ export class ContainerInstance {
       cred: options.cred ?? this.spec.cred,
       stdin: options.stdin,
       stdout: options.stdout,
-      stderr: options.stderr,
+      stderr: options.tty ? options.stdout : options.stderr,
       tty: options.tty ?? false,
     });
   }

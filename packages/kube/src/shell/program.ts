@@ -113,12 +113,16 @@ function cannotOpenScript(ctx: ProcessContext, flavor: Flavor, script: string, e
   return e.code === "ENOENT" ? 127 : 2;
 }
 
-/** Reads commands from standard input and runs each as soon as it is complete. */
+/**
+ * Reads commands from standard input and runs each as soon as it is complete; on a terminal
+ * (`kubectl exec -it`, `kubectl run -it`), with the prompt before each line, on stderr.
+ */
 function* runFromStdin(sh: Shell): Proc<number> {
   const stdin = sh.input(0);
   let pending = "";
   try {
     for (;;) {
+      if (sh.ctx.tty) sh.ctx.stderr.write(sh.prompt(pending === "" ? "PS1" : "PS2"));
       const r = yield* stdin.readLine();
       if (r === null) break;
       pending += r.line + (r.terminated ? "\n" : "");

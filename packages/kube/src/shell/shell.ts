@@ -13,6 +13,8 @@ import { Parser, ShellSyntaxError } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest } from "./test-expr.js";
 
+/** The bash release the shell speaks (`\v` in prompts). */
+const BASH_VERSION = "5.2";
 /**
  * The shell interpreter: variables, functions, options, file descriptors and jobs, and the
  * execution of parsed commands. Subshells, pipeline stages and background lists run on forks of
@@ -193,7 +195,10 @@ export class Shell {
     this.cwd = ctx.cwd;
     this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false };
     for (const [k, v] of ctx.env) this.vars.set(k, { value: v, exported: true, readonly: false });
-    this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
+    // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
+    if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
+    else if (this.flavor === "dash") this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
+    else if (ctx.tty) this.setDefault("PS1", "\\s-\\v\\$ ");
     this.setDefault("PS2", "> ");
     this.setDefault("PS4", "+ ");
     this.setDefault("OPTIND", "1");
@@ -205,6 +210,37 @@ export class Shell {
       [1, ctx.stdout],
       [2, ctx.stderr],
     ]);
+  }
+
+  /**
+   * A prompt as an interactive shell prints it: PS1 or PS2 with bash's and busybox's backslash
+   * escapes expanded (dash prints it as it is).
+   */
+  prompt(name: "PS1" | "PS2"): string {
+    const raw = this.getVar(name) ?? "";
+    if (this.flavor === "dash") return raw;
+    const home = this.getVar("HOME");
+    const dir = home !== undefined && home !== "/" && (this.cwd === home || this.cwd.startsWith(`${home}/`)) ? `~${this.cwd.slice(home.length)}` : this.cwd;
+    return raw.replace(/\\([wWs$vuh\\])/g, (_, c: string) => {
+      switch (c) {
+        case "w":
+          return dir;
+        case "W":
+          return dir === "/" ? "/" : dir.slice(dir.lastIndexOf("/") + 1);
+        case "s":
+          return this.arg0.replace(/^.*\//, "");
+        case "v":
+          return BASH_VERSION;
+        case "u":
+          return this.ctx.cred.uid === 0 ? "root" : (this.getVar("USER") ?? "");
+        case "h":
+          return this.ctx.hostname.split(".")[0]!;
+        case "$":
+          return this.ctx.cred.uid === 0 ? "#" : "$";
+        default:
+          return "\\";
+      }
+    });
   }
 
   private setDefault(name: string, value: string): void {

@@ -19,10 +19,7 @@ export function* attachContainer(s: Session, pod: Pod, container: string, forwar
     // The kubelet's refusal reaches kubectl as an InternalError status.
     throw new Error(`Internal error occurred: unable to upgrade connection: container ${container} not found in pod ${pod.metadata.name}_${pod.metadata.namespace}`);
   }
-  const stopOutput = instance.log.follow((line) => {
-    if (line.stream === "stderr") s.err(`${line.text}\n`);
-    else s.out(`${line.text}\n`);
-  });
+  const stopOutput = instance.log.stream((stream, chunk) => (stream === "stderr" ? s.err(chunk) : s.out(chunk)));
   const input = forwardStdin ? spawn(s.sim, pipeStdin(s, instance), "kubectl-attach-stdin") : undefined;
   try {
     yield* wait(instance.exited);
