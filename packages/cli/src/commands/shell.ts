@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Sim, Waitable } from "@ksim/sim";
 import { createEnvironment, parseClusterFile, ScenarioFileError } from "@ksim/scenario";
-import type { InputStream, OutputStream } from "@ksim/kube";
+import type { InputStream, OutputStream, TerminalInput } from "@ksim/kube";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { RealDirLayer } from "../real-dir-layer.js";
@@ -84,10 +84,12 @@ async function shell(o: ShellOptions): Promise<number> {
   });
   const interactive = o.script === undefined && process.stdin.isTTY === true;
   const lines = interactive ? undefined : new LineSource(o.script !== undefined ? readFileSync(o.script, "utf8") : readFileSync(0, "utf8"), env.cluster.sim);
+  const keyboard = interactive ? new Keyboard(env.cluster.sim) : undefined;
   const session = env.workstation.session({
     stdout: out(process.stdout),
     stderr: out(process.stderr),
-    ...(lines !== undefined ? { stdin: lines } : {}),
+    stdin: lines ?? keyboard!,
+    tty: interactive,
     ...(o.echo
       ? {
           onCommand: (source: string) => {
@@ -111,7 +113,7 @@ async function shell(o: ShellOptions): Promise<number> {
     }
     if (pending.trim() !== "" && session.exited === undefined) status = session.run(pending);
   } else {
-    status = await interact(session);
+    status = await interact(session, keyboard!);
   }
   if (trace !== undefined) {
     const hash = env.cluster.sim.trace.finish();
@@ -121,31 +123,139 @@ async function shell(o: ShellOptions): Promise<number> {
   return session.exited ?? status;
 }
 
-/** A terminal session: a prompt, line editing by readline, continuation lines after `> `. */
-function interact(session: ReturnType<ReturnType<typeof createEnvironment>["workstation"]["session"]>): Promise<number> {
+type Session = ReturnType<ReturnType<typeof createEnvironment>["workstation"]["session"]>;
+
+/**
+ * A terminal session: a prompt, line editing by readline, continuation lines after `> `. While a
+ * command runs, what the person types goes to it (a remote shell of `kubectl exec -it`, `cat`);
+ * Ctrl-C interrupts it and Ctrl-D ends its input. At the prompt, Ctrl-D leaves.
+ */
+function interact(session: Session, keyboard: Keyboard): Promise<number> {
   return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "$ " });
     let pending = "";
     let status = 0;
-    rl.prompt();
-    rl.on("line", (line) => {
+    let running = false;
+    // Ctrl-D closes readline; when it only ended a command's input, a new one takes over after.
+    let reopen = false;
+    let rl = open();
+
+    function open() {
+      const r = createInterface({ input: process.stdin, output: process.stdout, prompt: "$ " });
+      r.on("line", onLine);
+      r.on("SIGINT", () => {
+        if (running) return session.interrupt();
+        pending = "";
+        process.stdout.write("^C\n");
+        r.setPrompt("$ ");
+        r.prompt();
+      });
+      r.on("close", () => {
+        if (running && session.exited === undefined) {
+          keyboard.type(null);
+          reopen = true;
+          return;
+        }
+        resolve(session.exited ?? status);
+      });
+      r.prompt();
+      return r;
+    }
+
+    function onLine(line: string) {
+      if (running) {
+        keyboard.type(`${line}\n`);
+        return;
+      }
       pending += `${line}\n`;
       if (!session.isComplete(pending)) {
         rl.setPrompt("> ");
         rl.prompt();
         return;
       }
-      status = session.run(pending);
+      const source = pending;
       pending = "";
-      if (session.exited !== undefined) {
-        rl.close();
-        return;
-      }
-      rl.setPrompt("$ ");
-      rl.prompt();
-    });
-    rl.on("close", () => resolve(session.exited ?? status));
+      running = true;
+      void session.runAtTerminal(source, keyboard).then((s) => {
+        status = s;
+        running = false;
+        if (session.exited !== undefined) return reopen ? resolve(session.exited) : rl.close();
+        if (reopen) {
+          reopen = false;
+          rl = open();
+        } else {
+          rl.setPrompt("$ ");
+          rl.prompt();
+        }
+        // What was typed ahead while the command ran, and nobody read, is the next command.
+        for (const typed of keyboard.unread()) onLine(typed.replace(/\n$/, ""));
+      });
+    }
   });
+}
+
+/**
+ * The keyboard of `ksim shell` at a terminal: lines typed while a command waits for input go to
+ * it at the current simulated instant; typed ahead, they wait for the next reader.
+ */
+/** How often the cluster catches up with real time while a command waits for typing. */
+const PACING_MS = 50;
+
+class Keyboard implements TerminalInput {
+  private reader: ((chunk: string | null) => void) | undefined;
+  private readonly ahead: (string | null)[] = [];
+  private arrived: (() => void) | undefined;
+
+  constructor(private readonly sim: Sim) {}
+
+  get waiting(): boolean {
+    return this.reader !== undefined;
+  }
+
+  read(): Waitable<string | null> {
+    return {
+      subscribe: (resume) => {
+        if (this.ahead.length > 0) {
+          const chunk = this.ahead.shift()!;
+          const timer = this.sim.schedule(0, () => resume(chunk), "terminal:typed");
+          return () => this.sim.cancel(timer);
+        }
+        this.reader = resume;
+        return () => {
+          if (this.reader === resume) this.reader = undefined;
+        };
+      },
+    };
+  }
+
+  pause(): Promise<number> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(tick);
+        this.arrived = undefined;
+        resolve(Math.round(performance.now() - started));
+      };
+      const tick = setTimeout(done, PACING_MS);
+      this.arrived = done;
+    });
+  }
+
+  /** Lines typed ahead that no command read; the keyboard forgets them. */
+  unread(): string[] {
+    return this.ahead.splice(0).filter((c): c is string => c !== null);
+  }
+
+  /** A typed line (null: Ctrl-D). */
+  type(chunk: string | null): void {
+    const reader = this.reader;
+    if (reader === undefined) {
+      this.ahead.push(chunk);
+      return;
+    }
+    this.reader = undefined;
+    this.sim.schedule(0, () => reader(chunk), "terminal:typed");
+    this.arrived?.();
+  }
 }
 
 /**

@@ -51,6 +51,11 @@ export class ShellInterpreter {
     }
   }
 
+  /** Ctrl-C at the terminal: SIGINT to the command running in the foreground, if any. */
+  interrupt(): void {
+    this.shell.foreground?.signal("SIGINT");
+  }
+
   /** The status the session exited with (`exit`), or undefined while it is open. */
   get exited(): number | undefined {
     return this.exitStatus;

@@ -33,6 +33,8 @@ export interface SessionOptions {
   readonly stderr: OutputStream;
   /** What commands read from stdin (a script's remaining lines, a terminal). */
   readonly stdin?: InputStream;
+  /** Whether stdin is a terminal (isatty), which `kubectl exec -it` and `run -it` need. */
+  readonly tty?: boolean;
   /** Called with each top-level command's source just before it runs (for `--echo`). */
   readonly onCommand?: (source: string) => void;
   readonly env?: Readonly<Record<string, string>>;
@@ -99,6 +101,7 @@ export class Workstation {
       stdin: options.stdin ?? devNull,
       stdout: options.stdout,
       stderr: options.stderr,
+      tty: options.tty ?? false,
     });
     return new ShellSession(this.options.cluster, login, options);
   }
@@ -136,6 +139,17 @@ export class Workstation {
 function* loginShell(ctx: ProcessContext): Proc<number> {
   ctx.setTitle("-bash");
   return yield* wait(ctx.exited);
+}
+
+/** A person's keyboard as commands read it: lines arrive in real time, between simulated events. */
+export interface TerminalInput extends InputStream {
+  /** Whether a command is waiting for a line nobody has typed yet. */
+  readonly waiting: boolean;
+  /**
+   * Resolves when the person has typed a line (or ended input), or after a moment: with the
+   * milliseconds of real time that passed, which the cluster lives through meanwhile.
+   */
+  pause(): Promise<number>;
 }
 
 /** A command still running when its budget of simulated time ran out. */
@@ -185,6 +199,32 @@ export class ShellSession {
     const deadline = options.limitMs === undefined ? Number.POSITIVE_INFINITY : sim.now + options.limitMs;
     sim.runWhile(() => !task.done, deadline);
     if (!task.done && sim.now >= deadline) throw new CommandTimeout(options.limitMs!);
+    return this.outcome(task);
+  }
+
+  /**
+   * Runs `source` for a person at a terminal: as run(), except that while the foreground command
+   * waits for what they type, simulated time passes as real time does (the terminal paces it).
+   */
+  async runAtTerminal(source: string, terminal: TerminalInput): Promise<number> {
+    const sim = this.cluster.sim;
+    const task = spawn(sim, this.shell.run(source), "workstation:shell");
+    for (;;) {
+      sim.runWhile(() => !task.done && !terminal.waiting);
+      if (task.done || !terminal.waiting) break;
+      // The person is typing: meanwhile the cluster goes on, in step with real time.
+      const realMs = await terminal.pause();
+      sim.runWhile(() => !task.done && terminal.waiting, sim.now + realMs);
+    }
+    return this.outcome(task);
+  }
+
+  /** Ctrl-C: interrupts the foreground command. */
+  interrupt(): void {
+    this.shell.interrupt();
+  }
+
+  private outcome(task: ReturnType<typeof spawn<number>>): number {
     const r = task.result;
     if (r === undefined) throw new Error("the simulation ran out of events with a command still running");
     if (!r.ok) throw "killed" in r ? new Error("the shell was killed") : r.error;

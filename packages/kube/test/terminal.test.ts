@@ -1,0 +1,75 @@
+import type { Sim, Waitable } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import { StringSink } from "../src/runtime/streams.js";
+import type { TerminalInput } from "../src/workstation/workstation.js";
+import { kubectlWorld } from "./kubectl-cmd-helpers.js";
+
+/** A person who types the next line each time a command waits, after `thinkMs` of real time. */
+class Typist implements TerminalInput {
+  private reader: ((chunk: string | null) => void) | undefined;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly lines: string[],
+    private readonly thinkMs: number,
+  ) {}
+
+  get waiting(): boolean {
+    return this.reader !== undefined;
+  }
+
+  read(): Waitable<string | null> {
+    return {
+      subscribe: (resume) => {
+        this.reader = resume;
+        return () => (this.reader = undefined);
+      },
+    };
+  }
+
+  private thought = false;
+
+  /** First the person thinks (real time passes, the command still waits), then they type. */
+  async pause(): Promise<number> {
+    if (!this.thought) {
+      this.thought = true;
+      return this.thinkMs;
+    }
+    this.thought = false;
+    const reader = this.reader!;
+    this.reader = undefined;
+    const line = this.lines.shift();
+    this.sim.schedule(0, () => reader(line === undefined ? null : `${line}\n`));
+    return 0;
+  }
+}
+
+describe("ksim shell at a terminal", () => {
+  it("lets the person type into kubectl run -it: the container's shell prompts, time passes while they think", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 41 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, ["echo hello from $(hostname)", "sleep 30", "exit"], 2_000);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    const before = cluster.sim.now;
+    const status = await session.runAtTerminal("kubectl run -i --tty shell --image=busybox:1.28 --restart=Never -- sh", typist);
+    expect(status).toBe(0);
+    const text = out.text();
+    expect(text).not.toContain("Unable to use a TTY");
+    expect(text).toContain("If you don't see a command prompt, try pressing enter.\nhello from shell\n/ # / # ");
+    // The pod's start, two seconds of thought before each of the first two lines, the typed sleep
+    // (the thought before `exit` passes during the sleep: kubectl reads it ahead, as a terminal does).
+    expect(cluster.sim.now - before).toBeGreaterThan(34_000);
+    expect(cluster.sim.now - before).toBeLessThan(38_000);
+  });
+
+  it("moves a waiting command's clock only by the real time the terminal reports", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 42 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, ["one", "two"], 10);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    const before = cluster.sim.now;
+    expect(await session.runAtTerminal("cat", typist)).toBe(0);
+    expect(out.text()).toBe("one\ntwo\n");
+    expect(cluster.sim.now - before).toBe(30);
+  });
+});
