@@ -19,7 +19,7 @@ import { StatefulSetController } from "./controllers/statefulset/controller.js";
 import { ApiGateway } from "./kubelet/api-gateway.js";
 import { Kubelet } from "./kubelet/kubelet.js";
 import { ClusterDns } from "./network/dns.js";
-import { DNS_SERVICE_IP, KUBERNETES_SERVICE_IP, ServiceAllocator, ServiceProxy } from "./network/services.js";
+import { DNS_SERVICE_IP, KUBERNETES_SERVICE_IP, ServiceAllocator, ServiceProxy, type ProxyNode } from "./network/services.js";
 import { ImageRegistry } from "./runtime/image.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { AttachDetachController } from "./storage/attach-detach.js";
@@ -85,7 +85,8 @@ export class Cluster {
   readonly disks: VolumeStore;
   readonly dns: ClusterDns;
   readonly kubelets = new Map<string, Kubelet>();
-  private readonly nodeIps = new Set<string>();
+  /** Nodes by address, as kube-proxy tells the NodePort traffic it masquerades apart. */
+  private readonly nodeIps = new Map<string, ProxyNode>();
   readonly statefulSets: StatefulSetController;
   readonly scheduler: Scheduler;
   readonly nodeLifecycle: NodeLifecycleController;
@@ -115,7 +116,7 @@ export class Cluster {
     this.bootstrap();
     const nodes = normalizeNodes(options.nodes ?? 3);
     nodes.forEach((n, i) => this.addNode(n, i));
-    const proxy = new ServiceProxy(this.api, this.sim.random.fork("kube-proxy"), (ip) => this.isNodeIp(ip));
+    const proxy = new ServiceProxy(this.api, this.sim.random.fork("kube-proxy"), (ip) => this.nodeIps.get(ip));
     this.network.translate = (from, to) => proxy.translate(from, to);
 
     gateway.start();
@@ -196,7 +197,7 @@ export class Cluster {
   private addNode(n: NodeOptions, index: number): void {
     const ip = nodeIp(index);
     const subnet = podSubnet(index);
-    this.nodeIps.add(ip);
+    this.nodeIps.set(ip, { name: n.name, bridgeIp: `${subnet}.1` });
     const cpu = n.cpu ?? 4;
     const memKi = Math.round((n.memoryGiB ?? 16) * 1024 * 1024);
     const pods = n.pods ?? 110;

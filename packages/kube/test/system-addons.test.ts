@@ -70,3 +70,34 @@ describe("the kube-system add-ons", () => {
     expect(lookup().status).toBe(0);
   });
 });
+
+describe("kube-proxy", () => {
+  it("masquerades NodePort traffic: the pod sees the bridge address of its own node, or the address of the node that took the connection", () => {
+    const { cluster, term } = kubectlWorld({ seed: 34 });
+    const manifest = [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: {name: web}",
+      "spec:",
+      "  replicas: 1",
+      "  selector: {matchLabels: {app: web}}",
+      "  template:",
+      "    metadata: {labels: {app: web}}",
+      "    spec: {containers: [{name: nginx, image: registry.k8s.io/nginx-slim:0.8, ports: [{containerPort: 80}]}]}",
+      "---",
+      "apiVersion: v1",
+      "kind: Service",
+      "metadata: {name: web}",
+      "spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, nodePort: 30080}]}",
+    ].join("\n");
+    expect(term.run(`cat > web.yaml <<'EOF'\n${manifest}\nEOF\nkubectl apply -f web.yaml && kubectl rollout status deploy/web`).status).toBe(0);
+    const pod = cluster.api.list<Pod>("Pod", "default").find((p) => p.metadata.labels?.app === "web")!;
+    const nodes = ["node-1", "node-2", "node-3"];
+    const ipOf = (n: string) => `192.168.49.${nodes.indexOf(n) + 2}`;
+    for (const n of nodes) expect(term.run(`curl -s -o /dev/null -w '%{http_code}' http://${ipOf(n)}:30080/`).output).toBe("200");
+    const clients = term.run("kubectl logs deploy/web").output.trimEnd().split("\n").map((l) => l.split(" ")[0]);
+    const bridge = pod.status!.podIP!.replace(/\.\d+$/, ".1");
+    expect(clients).toEqual(nodes.map((n) => (n === pod.spec.nodeName ? bridge : ipOf(n))));
+  });
+});
+

@@ -21,6 +21,7 @@ export {
   Connection,
   defaultLatency,
   type Address,
+  type Translation,
   type CloseReason,
   type LatencyModel,
   type NetworkOptions,

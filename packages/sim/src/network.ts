@@ -16,6 +16,11 @@ export interface Address {
   readonly port: number;
 }
 
+/** Where a translated connection goes, and the source address the server sees if it is rewritten (SNAT). */
+export interface Translation extends Address {
+  readonly sourceIp?: string;
+}
+
 /** Why a connection ended, in the errno vocabulary programs print. */
 export type CloseReason =
   | "closed" // both sides ended cleanly
@@ -84,11 +89,11 @@ export class Network {
   private nextConnId = 1;
   private parked: Parked[] = [];
   /**
-   * Destination translation applied to new connections, as kube-proxy does for Service IPs:
-   * return another address to connect to, null to refuse (a Service with no endpoints), or
-   * undefined to leave the address alone.
+   * Address translation applied to new connections, as kube-proxy does for Service IPs: return
+   * another address to connect to (and the source the server sees, when it is masqueraded), null
+   * to refuse (a Service with no endpoints), or undefined to leave the address alone.
    */
-  translate: ((from: Host, to: Address) => Address | null | undefined) | undefined;
+  translate: ((from: Host, to: Address) => Translation | null | undefined) | undefined;
   readonly random: Random;
   readonly latency: LatencyModel;
   readonly connectTimeoutMs: number;
@@ -399,6 +404,8 @@ export class Connection {
   private connectParked: Parked | undefined;
   /** Where packets really go: the remote address after Service translation. */
   private target: Address;
+  /** The client's address as the server sees it, when a translation masqueraded it. */
+  private seenFrom: Address | undefined;
 
   /** @internal */
   constructor(
@@ -453,7 +460,10 @@ export class Connection {
       sim.schedule(1, () => this.teardown("ECONNREFUSED", true), "connect:refused");
       return;
     }
-    if (dest !== undefined) this.target = dest;
+    if (dest !== undefined) {
+      this.target = { ip: dest.ip, port: dest.port };
+      if (dest.sourceIp !== undefined) this.seenFrom = { ip: dest.sourceIp, port: this.local.port };
+    }
     const target = this.target.ip === "127.0.0.1" ? this.host : net.lookup(this.target.ip);
     if (target === undefined) {
       this.connectTimer = sim.schedule(Math.min(net.unreachableAfterMs, timeoutMs), () => {
@@ -493,7 +503,7 @@ export class Connection {
       net.sim.schedule(back, () => this.teardown("ECONNREFUSED", true), "rst");
       return;
     }
-    const server = new Connection(target, { ip: this.target.ip === "127.0.0.1" ? "127.0.0.1" : target.ip, port: this.target.port }, this.local);
+    const server = new Connection(target, { ip: this.target.ip === "127.0.0.1" ? "127.0.0.1" : target.ip, port: this.target.port }, this.seenFrom ?? this.local);
     server.state = "open";
     // Nothing the server sends may overtake the SYN-ACK.
     server.out.lastDue = net.sim.now + back;

@@ -1,4 +1,4 @@
-import type { Address, Host, Random } from "@ksim/sim";
+import type { Address, Host, Random, Translation } from "@ksim/sim";
 import { ApiError } from "../api/errors.js";
 import type { ApiServer } from "../api/server.js";
 import type { Endpoints, Service } from "../api/types.js";
@@ -72,9 +72,18 @@ export class ServiceAllocator {
   }
 }
 
+/** What kube-proxy knows of the node an address belongs to. */
+export interface ProxyNode {
+  readonly name: string;
+  /** The node's end of its pod bridge (the first address of its pod CIDR). */
+  readonly bridgeIp: string;
+}
+
 /**
  * kube-proxy in iptables mode: a connection to a ClusterIP:port (or a node's NodePort) goes to
  * one ready endpoint chosen at random; a service without endpoints rejects the connection.
+ * NodePort traffic is masqueraded (externalTrafficPolicy: Cluster): the pod sees the node's
+ * bridge address when it runs on the node that took the connection, else that node's address.
  */
 export class ServiceProxy {
   private readonly byClusterIp = new Map<string, Service>();
@@ -83,7 +92,7 @@ export class ServiceProxy {
   constructor(
     private readonly api: ApiServer,
     private readonly random: Random,
-    private readonly isNodeIp: (ip: string) => boolean,
+    private readonly nodeAt: (ip: string) => ProxyNode | undefined,
   ) {
     for (const s of api.list<Service>("Service")) this.index(s, true);
     api.watch<Service>("Service", (e) => {
@@ -106,24 +115,27 @@ export class ServiceProxy {
   }
 
   /** The Network's translate hook. */
-  translate(_from: Host, to: Address): Address | null | undefined {
+  translate(_from: Host, to: Address): Translation | null | undefined {
     let svc = this.byClusterIp.get(to.ip);
     let port = svc?.spec.ports?.find((p) => p.port === to.port);
+    let node: ProxyNode | undefined;
     // Checking the port first spares the node lookup for the many connections that are not NodePorts.
-    if (svc === undefined && this.byNodePort.has(to.port) && this.isNodeIp(to.ip)) {
+    if (svc === undefined && this.byNodePort.has(to.port) && (node = this.nodeAt(to.ip)) !== undefined) {
       svc = this.byNodePort.get(to.port);
       port = svc?.spec.ports?.find((p) => p.nodePort === to.port);
     }
     if (svc === undefined) return undefined;
     if (port === undefined) return null;
     const ep = this.api.get<Endpoints>("Endpoints", svc.metadata.namespace, svc.metadata.name!);
-    const candidates: Address[] = [];
+    const candidates: { address: Address; nodeName: string | undefined }[] = [];
     for (const subset of ep?.subsets ?? []) {
       const target = subset.ports?.find((p) => (p.name ?? "") === (port!.name ?? "")) ?? (subset.ports?.length === 1 ? subset.ports[0] : undefined);
       if (target === undefined) continue;
-      for (const a of subset.addresses ?? []) candidates.push({ ip: a.ip, port: target.port });
+      for (const a of subset.addresses ?? []) candidates.push({ address: { ip: a.ip, port: target.port }, nodeName: a.nodeName });
     }
     if (candidates.length === 0) return null;
-    return this.random.choice(candidates);
+    const chosen = this.random.choice(candidates);
+    if (node === undefined) return chosen.address;
+    return { ...chosen.address, sourceIp: chosen.nodeName === node.name ? node.bridgeIp : to.ip };
   }
 }
