@@ -5,8 +5,9 @@ import type { ControllerContext } from "./context.js";
 import { podTemplateHash } from "./deployment.js";
 import { nextRevisionNumber, revisionData, revisionPatch, sortRevisions } from "./history.js";
 import { scaledValue } from "./int-or-percent.js";
+import { claimObjects, ownersToSync } from "./claims.js";
 import { OrphanIndex } from "./orphans.js";
-import { controllerRef, isPodAvailable, isPodReady, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "./pod-util.js";
+import { isPodAvailable, isPodReady, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
 
 const COMPONENT = "daemonset-controller";
@@ -38,10 +39,12 @@ const HOST_NETWORK_TOLERATION: Toleration = { key: "node.kubernetes.io/network-u
 export class DaemonSetController {
   private readonly queue: WorkQueue;
   private readonly orphans: OrphanIndex<Pod>;
+  private readonly orphanRevisions: OrphanIndex<ControllerRevision>;
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
     this.orphans = new OrphanIndex(ctx.api.store, "Pod");
+    this.orphanRevisions = new OrphanIndex(ctx.api.store, "ControllerRevision");
   }
 
   start(): void {
@@ -50,13 +53,7 @@ export class DaemonSetController {
     for (const ds of api.list<DaemonSet>("DaemonSet")) this.queue.add(keyOf(ds));
     api.watch<DaemonSet>("DaemonSet", (e) => this.queue.add(keyOf(e.object)));
     api.watch<Pod>("Pod", (e) => {
-      const ref = controllerRef(e.object);
-      if (ref?.kind === "DaemonSet") this.queue.add(`${e.object.metadata.namespace}/${ref.name}`);
-      else if (ref === undefined && e.type !== "DELETED") {
-        for (const ds of api.list<DaemonSet>("DaemonSet", e.object.metadata.namespace)) {
-          if (matchesSelector(ds.spec.selector, e.object.metadata.labels)) this.queue.add(keyOf(ds));
-        }
-      }
+      for (const key of ownersToSync(api, "DaemonSet", e)) this.queue.add(key);
     });
     // Labels, taints and conditions decide where daemons run; a new node needs its pod.
     api.watch<Node>("Node", (e) => {
@@ -149,9 +146,7 @@ export class DaemonSetController {
   private currentRevision(ds: DaemonSet): string {
     const api = this.ctx.api;
     const hash = podTemplateHash(ds.spec.template, ds.status?.collisionCount ?? 0);
-    const revisions = sortRevisions(
-      api.store.dependents(ds.metadata.uid!).filter((o): o is ControllerRevision => o.kind === "ControllerRevision" && controllerRef(o)?.uid === ds.metadata.uid),
-    );
+    const revisions = sortRevisions(claimObjects(api, ds, "ControllerRevision", this.orphanRevisions, (r) => matchesSelector(ds.spec.selector, r.metadata.labels)));
     const patch = revisionPatch(ds.spec.template);
     const existing = revisions.find((r) => revisionData(r) === patch);
     const next = nextRevisionNumber(revisions);
@@ -192,23 +187,8 @@ export class DaemonSetController {
     }
   }
 
-  /** Owned pods plus adopted orphans matching the selector. */
   private claimPods(ds: DaemonSet): Pod[] {
-    const api = this.ctx.api;
-    const out: Pod[] = [];
-    for (const o of api.store.dependents(ds.metadata.uid!)) {
-      if (o.kind === "Pod" && controllerRef(o)?.uid === ds.metadata.uid) out.push(o as Pod);
-    }
-    if (isTerminating(ds)) return out;
-    for (const pod of [...this.orphans.in(ds.metadata.namespace)]) {
-      if (!matchesSelector(ds.spec.selector, pod.metadata.labels)) continue;
-      out.push(
-        api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
-          p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(ds)];
-        }),
-      );
-    }
-    return out;
+    return claimObjects(this.ctx.api, ds, "Pod", this.orphans, (p) => matchesSelector(ds.spec.selector, p.metadata.labels));
   }
 
   private writeStatus(ds: DaemonSet, nodes: readonly Node[], hash: string | undefined): void {

@@ -8,6 +8,7 @@ import type {
   ReplicaSet,
 } from "../api/types.js";
 import type { ControllerContext } from "./context.js";
+import { claimObjects } from "./claims.js";
 import { OrphanIndex } from "./orphans.js";
 import { controllerRef, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
@@ -67,22 +68,9 @@ export class DeploymentController {
 
   /** The deployment's ReplicaSets after adopting matching orphans (ClaimReplicaSets), oldest first. */
   private claimReplicaSets(d: Deployment): ReplicaSet[] {
-    const api = this.ctx.api;
-    const out: ReplicaSet[] = [];
-    for (const o of api.store.dependents(d.metadata.uid!)) {
-      if (o.kind === "ReplicaSet" && o.metadata.namespace === d.metadata.namespace && controllerRef(o)?.uid === d.metadata.uid) out.push(o as ReplicaSet);
-    }
-    if (!isTerminating(d)) {
-      for (const rs of [...this.orphans.in(d.metadata.namespace)]) {
-        if (!matchesSelector(d.spec.selector, rs.metadata.labels)) continue;
-        out.push(
-          api.mutate<ReplicaSet>("ReplicaSet", rs.metadata.namespace, rs.metadata.name!, (r) => {
-            r.metadata.ownerReferences = [...(r.metadata.ownerReferences ?? []), newControllerRef(d)];
-          }),
-        );
-      }
-    }
-    return out.sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name!.localeCompare(b.metadata.name!));
+    return claimObjects(this.ctx.api, d, "ReplicaSet", this.orphans, (rs) => matchesSelector(d.spec.selector, rs.metadata.labels)).sort(
+      (a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name!.localeCompare(b.metadata.name!),
+    );
   }
 
   private recreate(d: Deployment, all: ReplicaSet[]): void {

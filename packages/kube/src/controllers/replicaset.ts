@@ -1,7 +1,8 @@
 import { parseTime } from "../api/time.js";
 import type { Pod, PodSpec, ReplicaSet, ReplicaSetStatus } from "../api/types.js";
 import type { ControllerContext } from "./context.js";
-import { controllerRef, isPodAvailable, isPodReady, isTerminating, keyOf, matchesSelector, newControllerRef, podCondition, splitKey } from "./pod-util.js";
+import { isPodAvailable, isPodReady, isTerminating, keyOf, matchesSelector, newControllerRef, podCondition, splitKey } from "./pod-util.js";
+import { claimObjects, ownersToSync } from "./claims.js";
 import { OrphanIndex } from "./orphans.js";
 import { WorkQueue } from "./workqueue.js";
 
@@ -30,13 +31,7 @@ export class ReplicaSetController {
     const api = this.ctx.api;
     api.watch<ReplicaSet>("ReplicaSet", (e) => this.queue.add(keyOf(e.object)));
     api.watch<Pod>("Pod", (e) => {
-      const ref = controllerRef(e.object);
-      if (ref?.kind === "ReplicaSet") this.queue.add(`${e.object.metadata.namespace}/${ref.name}`);
-      else if (ref === undefined && e.type !== "DELETED") {
-        for (const rs of api.list<ReplicaSet>("ReplicaSet", e.object.metadata.namespace)) {
-          if (matchesSelector(rs.spec.selector, e.object.metadata.labels)) this.queue.add(keyOf(rs));
-        }
-      }
+      for (const key of ownersToSync(api, "ReplicaSet", e)) this.queue.add(key);
     });
   }
 
@@ -68,27 +63,7 @@ export class ReplicaSetController {
   }
 
   private claimPods(rs: ReplicaSet): Pod[] {
-    const api = this.ctx.api;
-    const out: Pod[] = [];
-    for (const o of api.store.dependents(rs.metadata.uid!)) {
-      if (o.kind !== "Pod" || controllerRef(o)?.uid !== rs.metadata.uid) continue;
-      const pod = o as Pod;
-      if (matchesSelector(rs.spec.selector, pod.metadata.labels)) out.push(pod);
-      else api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
-        p.metadata.ownerReferences = p.metadata.ownerReferences?.filter((r) => r.uid !== rs.metadata.uid);
-      });
-    }
-    if (isTerminating(rs)) return out;
-    for (const pod of [...this.orphans.in(rs.metadata.namespace)]) {
-      if (matchesSelector(rs.spec.selector, pod.metadata.labels)) {
-        out.push(
-          api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
-            p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(rs)];
-          }),
-        );
-      }
-    }
-    return out;
+    return claimObjects(this.ctx.api, rs, "Pod", this.orphans, (p) => matchesSelector(rs.spec.selector, p.metadata.labels));
   }
 
   private writeStatus(rs: ReplicaSet, pods: Pod[]): void {

@@ -10,7 +10,8 @@ import type {
   StatefulSetStatus,
 } from "../../api/types.js";
 import type { ControllerContext } from "../context.js";
-import { controllerRef, isPodAvailable, isRunningAndReady, isTerminating, keyOf, matchesSelector, newControllerRef, splitKey } from "../pod-util.js";
+import { controllerRef, isPodAvailable, isRunningAndReady, isTerminating, keyOf, matchesSelector, splitKey } from "../pod-util.js";
+import { claimObjects } from "../claims.js";
 import { OrphanIndex } from "../orphans.js";
 import { WorkQueue } from "../workqueue.js";
 import {
@@ -97,49 +98,12 @@ export class StatefulSetController {
 
   /** Pods the set controls after adopting matching orphans and releasing mismatches (ClaimPods). */
   private claimPods(set: StatefulSet): Pod[] {
-    const api = this.ctx.api;
-    const out: Pod[] = [];
-    for (const o of api.store.dependents(set.metadata.uid!)) {
-      if (o.kind !== "Pod" || controllerRef(o)?.uid !== set.metadata.uid) continue;
-      const pod = o as Pod;
-      if (matchesSelector(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) {
-        out.push(pod);
-      } else if (!isTerminating(set)) {
-        api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
-          p.metadata.ownerReferences = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid);
-        });
-      }
-    }
-    if (isTerminating(set)) return out;
-    for (const pod of [...this.orphanPods.in(set.metadata.namespace)]) {
-      if (!matchesSelector(set.spec.selector, pod.metadata.labels) || !isMemberOf(set, pod)) continue;
-      out.push(
-        api.mutate<Pod>("Pod", pod.metadata.namespace, pod.metadata.name!, (p) => {
-          p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(set)];
-        }),
-      );
-    }
-    return out;
+    return claimObjects(this.ctx.api, set, "Pod", this.orphanPods, (p) => matchesSelector(set.spec.selector, p.metadata.labels) && isMemberOf(set, p));
   }
 
   /** Owned revisions plus adopted orphans matching the selector (AdoptOrphanRevisions). */
   private claimRevisions(set: StatefulSet): ControllerRevision[] {
-    const api = this.ctx.api;
-    const out: ControllerRevision[] = [];
-    for (const o of api.store.dependents(set.metadata.uid!)) {
-      if (o.kind === "ControllerRevision" && controllerRef(o)?.uid === set.metadata.uid) out.push(o as ControllerRevision);
-    }
-    if (isTerminating(set)) return out;
-    for (const cr of [...this.orphanRevisions.in(set.metadata.namespace)]) {
-      if (matchesSelector(set.spec.selector, cr.metadata.labels)) {
-        out.push(
-          api.mutate<ControllerRevision>("ControllerRevision", cr.metadata.namespace, cr.metadata.name!, (c) => {
-            c.metadata.ownerReferences = [...(c.metadata.ownerReferences ?? []), newControllerRef(set)];
-          }),
-        );
-      }
-    }
-    return out;
+    return claimObjects(this.ctx.api, set, "ControllerRevision", this.orphanRevisions, (r) => matchesSelector(set.spec.selector, r.metadata.labels));
   }
 
   // ---- revisions ----------------------------------------------------------------------------
