@@ -64,9 +64,9 @@ export class Session {
     return this.sim.epochMs();
   }
 
-  /** What describers read related objects (pods, events) through. */
+  /** What describers read related objects (pods, events) through: lists in the API server's order. */
   get lister(): ObjectLister {
-    return { list: (kind, namespace) => this.api.list(kind, namespace) };
+    return { list: (kind, namespace) => this.list(kind, namespace) };
   }
 
   /** Objects of a kind as the API server lists them: ordered by namespace, then name. */
