@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 /** The real `ksim` command, as users run it: a child process, its output and exit status. */
 const BIN = join(import.meta.dirname, "..", "packages", "cli", "bin", "ksim.mjs");
 
-function ksim(args: readonly string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 300_000 });
+function ksim(args: readonly string[], cwd: string, input = "") {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 300_000, input });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -93,5 +93,12 @@ describe("ksim shell and ksim run", () => {
     const missing = ksim(["run", "nope.yaml"], dir);
     expect(missing).toMatchObject({ status: 2, stderr: "ksim: nope.yaml: no such file\n" });
     noStackTrace(r.stderr + missing.stderr);
+  });
+
+  it("says which add-on could not start on a cluster too small for it, and exits 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ksim-tiny-"));
+    writeFileSync(join(dir, "tiny.yaml"), "nodes:\n  - {name: tiny, cpu: 0.05}\n");
+    const r = ksim(["shell", "--cluster", "tiny.yaml"], dir, "kubectl get pods\n");
+    expect(r).toMatchObject({ status: 2, stdout: "", stderr: "ksim: the cluster's kube-system add-ons were not Ready after 6 minutes: deployment/coredns (0 of 2 Ready)\n" });
   });
 });

@@ -141,12 +141,23 @@ export class Cluster {
 
   /** Whether the kube-system add-ons all run Ready: what `minikube start` waits for before returning. */
   addonsReady(): boolean {
-    const daemons = this.api.list<DaemonSet>("DaemonSet", "kube-system");
-    const deployments = this.api.list<Deployment>("Deployment", "kube-system");
-    return (
-      daemons.every((d) => (d.status?.desiredNumberScheduled ?? 0) > 0 && d.status?.numberReady === d.status?.desiredNumberScheduled) &&
-      deployments.every((d) => (d.status?.readyReplicas ?? 0) === (d.spec.replicas ?? 1))
-    );
+    return this.addonsNotReady().length === 0;
+  }
+
+  /** The kube-system workloads short of Ready pods, as `daemonset/kube-proxy (2 of 3 Ready)`. */
+  addonsNotReady(): string[] {
+    const short: string[] = [];
+    for (const d of this.api.list<DaemonSet>("DaemonSet", "kube-system")) {
+      const want = d.status?.desiredNumberScheduled ?? 0;
+      const ready = d.status?.numberReady ?? 0;
+      if (want === 0 || ready !== want) short.push(`daemonset/${d.metadata.name} (${ready} of ${want} Ready)`);
+    }
+    for (const d of this.api.list<Deployment>("Deployment", "kube-system")) {
+      const want = d.spec.replicas ?? 1;
+      const ready = d.status?.readyReplicas ?? 0;
+      if (ready !== want) short.push(`deployment/${d.metadata.name} (${ready} of ${want} Ready)`);
+    }
+    return short;
   }
 
   /** Runs the simulation for `ms` of simulated time. */

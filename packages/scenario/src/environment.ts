@@ -51,6 +51,11 @@ export function standardRegistry(): ImageRegistry {
   return registry;
 }
 
+/** A cluster that could not start its add-ons (nodes too small for CoreDNS, say). */
+export class ClusterStartError extends Error {
+  override name = "ClusterStartError";
+}
+
 /** How long a fresh cluster may take to run its add-ons (minikube start's own wait is 6 minutes). */
 const ADDONS_TIMEOUT_MS = 6 * 60_000;
 
@@ -81,6 +86,8 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   // Sessions begin where `minikube start` leaves the user: the add-ons running, DNS answering.
-  if (!cluster.runUntil(() => cluster.addonsReady(), ADDONS_TIMEOUT_MS)) throw new Error("the cluster's add-ons did not become Ready");
+  if (!cluster.runUntil(() => cluster.addonsReady(), ADDONS_TIMEOUT_MS)) {
+    throw new ClusterStartError(`the cluster's kube-system add-ons were not Ready after ${ADDONS_TIMEOUT_MS / 60_000} minutes: ${cluster.addonsNotReady().join(", ")}`);
+  }
   return { cluster, workstation, faults };
 }

@@ -12,7 +12,7 @@ export {
   type NemesisKind,
 } from "./file.js";
 export { checkExpectation, linePattern, type StepOutput } from "./expect.js";
-export { createEnvironment, standardRegistry, type Environment, type EnvironmentOptions } from "./environment.js";
+export { ClusterStartError, createEnvironment, standardRegistry, type Environment, type EnvironmentOptions } from "./environment.js";
 export { runScenario, ScenarioError, type FiredFault, type CheckOutcome, type RunOptions, type ScenarioResult, type StepResult } from "./runner.js";
 export { FaultInjector, type ActiveFault } from "./faults/injector.js";
 export { planNemesis, type PlannedFault } from "./faults/nemesis.js";

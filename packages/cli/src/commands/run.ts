@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { bundledUrl } from "@ksim/kube";
-import { applyEdits, parseSet, renderRunReport, runReportData, runScenario, ScenarioError, VaryError } from "@ksim/scenario";
+import { applyEdits, ClusterStartError, parseSet, renderRunReport, runReportData, runScenario, ScenarioError, VaryError } from "@ksim/scenario";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
 import { formatSimulated } from "../format.js";
@@ -63,7 +63,7 @@ export function runFile(file: string, options: RunFileOptions = {}): number {
       record: reportPath !== undefined,
     });
   } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
+    if (!(e instanceof ScenarioError || e instanceof ClusterStartError)) throw e;
     process.stderr.write(`\nksim: ${file}: ${e.message}\n`);
     return 2;
   } finally {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Sim, Waitable } from "@ksim/sim";
-import { createEnvironment, parseClusterFile, ScenarioFileError } from "@ksim/scenario";
+import { ClusterStartError, createEnvironment, parseClusterFile, ScenarioFileError } from "@ksim/scenario";
 import type { InputStream, OutputStream, TerminalInput } from "@ksim/kube";
 import { Effect } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
@@ -64,15 +64,23 @@ async function shell(o: ShellOptions): Promise<number> {
   }
   const trace = openTrace(o.trace);
   const cwd = process.cwd();
-  const env = createEnvironment({
-    seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed,
-    nodes: clusterNodes ?? nodes,
-    ...(zones !== undefined ? { zones } : {}),
-    ...(startEpochMs !== undefined ? { startEpochMs } : {}),
-    ...(trace !== undefined ? { trace: trace.trace } : {}),
-    userFiles: new RealDirLayer(cwd),
-    cwd,
-  });
+  let env;
+  try {
+    env = createEnvironment({
+      seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed,
+      nodes: clusterNodes ?? nodes,
+      ...(zones !== undefined ? { zones } : {}),
+      ...(startEpochMs !== undefined ? { startEpochMs } : {}),
+      ...(trace !== undefined ? { trace: trace.trace } : {}),
+      userFiles: new RealDirLayer(cwd),
+      cwd,
+    });
+  } catch (e) {
+    if (!(e instanceof ClusterStartError)) throw e;
+    trace?.close();
+    process.stderr.write(`ksim: ${e.message}\n`);
+    return 2;
+  }
   // Echoed commands start on a line of their own, as in `ksim run`'s transcript.
   let atLineStart = true;
   const out = (stream: NodeJS.WriteStream): OutputStream => ({
