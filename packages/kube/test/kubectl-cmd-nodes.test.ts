@@ -145,3 +145,36 @@ describe("kubectl cordon, uncordon and drain", () => {
     });
   });
 });
+
+describe("kubectl taint and top", () => {
+  it("adds, overwrites and removes taints with kubectl's words, and a NoExecute taint evicts what does not tolerate it", () => {
+    const { cluster, term } = kubectlWorld({ seed: 51 });
+    expect(term.run("kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.8 --replicas=3 && kubectl rollout status deploy/web").status).toBe(0);
+    const taints = (n: string) => cluster.api.get<Node>("Node", undefined, n)!.spec.taints;
+    expect(term.run("kubectl taint nodes node-1 dedicated=db:NoSchedule")).toEqual({ status: 0, output: "node/node-1 tainted\n" });
+    expect(term.run("kubectl taint nodes node-1 dedicated=db:NoSchedule")).toEqual({
+      status: 1,
+      output: "error: node node-1 already has dedicated taint(s) with same effect(s) and --overwrite is false\n",
+    });
+    expect(term.run("kubectl taint node node-1 dedicated=other:NoSchedule --overwrite")).toEqual({ status: 0, output: "node/node-1 modified\n" });
+    expect(taints("node-1")).toEqual([{ key: "dedicated", value: "other", effect: "NoSchedule" }]);
+    expect(term.run("kubectl taint nodes node-1 dedicated-")).toEqual({ status: 0, output: "node/node-1 untainted\n" });
+    expect(taints("node-1")).toBeUndefined();
+    expect(term.run("kubectl taint nodes node-1 dedicated-")).toEqual({ status: 1, output: 'error: taint "dedicated" not found\n' });
+    expect(term.run("kubectl taint nodes node-1 a=b:Bogus")).toEqual({ status: 1, output: "error: invalid taint effect: Bogus, unsupported taint effect\nSee 'kubectl taint -h' for help and examples\n" });
+    expect(term.run("kubectl taint pods web a=b:NoSchedule")).toEqual({ status: 1, output: "error: invalid resource type pods, only node types are supported\n" });
+    expect(term.run("kubectl taint nodes node-1")).toEqual({ status: 1, output: "error: at least one taint update is required\n" });
+    expect(term.run("kubectl taint nodes a=b:NoSchedule")).toEqual({ status: 1, output: "error: at least one resource name must be specified since 'all' parameter is not set\n" });
+
+    const onNode2 = () => cluster.api.list<Pod>("Pod", "default").filter((p) => p.spec.nodeName === "node-2" && !p.metadata.deletionTimestamp);
+    expect(onNode2().length).toBeGreaterThan(0);
+    expect(term.run("kubectl taint nodes node-2 maintenance=now:NoExecute").status).toBe(0);
+    expect(cluster.runUntil(() => onNode2().length === 0, 60_000)).toBe(true);
+  });
+
+  it("says the Metrics API is not available, as on a cluster without metrics-server", () => {
+    const { term } = kubectlWorld({ seed: 52 });
+    expect(term.run("kubectl top nodes")).toEqual({ status: 1, output: "error: Metrics API not available\n" });
+    expect(term.run("kubectl top pod -A")).toEqual({ status: 1, output: "error: Metrics API not available\n" });
+  });
+});

@@ -72,4 +72,22 @@ describe("ksim shell at a terminal", () => {
     expect(out.text()).toBe("one\ntwo\n");
     expect(cluster.sim.now - before).toBe(30);
   });
+
+  it("resumes a session with the kubectl attach command kubectl run names when it ends", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 43 });
+    const out = new StringSink();
+    const first = new Typist(cluster.sim, ["exit"], 500);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: first, tty: true });
+    expect(await session.runAtTerminal("kubectl run -i --tty shell --image=busybox:1.28 -- sh", first)).toBe(0);
+    expect(out.text()).toContain("Session ended, resume using 'kubectl attach shell -c shell -i -t' command when the pod is running\n");
+    // restartPolicy Always: the shell is started again; attach to the new one.
+    cluster.run(15_000);
+    const again = new StringSink();
+    const second = new Typist(cluster.sim, ["echo back again", "exit"], 500);
+    const resumed = workstation.session({ stdout: again, stderr: again, stdin: second, tty: true });
+    expect(await resumed.runAtTerminal("kubectl attach shell -c shell -i -t", second)).toBe(0);
+    expect(again.text()).toContain("If you don't see a command prompt, try pressing enter.\nback again\n/ # ");
+    expect(again.text()).toContain("Session ended, resume using 'kubectl attach shell -c shell -n default -i -t' command\n");
+  });
 });
+

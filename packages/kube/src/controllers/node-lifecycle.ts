@@ -35,6 +35,17 @@ export class NodeLifecycleController {
       if (e.type !== "DELETED" && e.object.spec.nodeName) this.considerEviction(e.object);
       else if (e.type === "DELETED") this.cancelEviction(e.object);
     });
+    // So do the pods already there when a node's taints change (`kubectl taint … :NoExecute`).
+    this.ctx.api.watch<Node>("Node", (e) => {
+      if (e.type === "DELETED" || e.previous === undefined || e.previous.spec.taints === e.object.spec.taints) return;
+      for (const key of this.ctx.api.store.podKeysOnNode(e.object.metadata.name!)) {
+        const [ns, name] = key.split("/") as [string, string];
+        const pod = this.ctx.api.get<Pod>("Pod", ns, name);
+        if (pod === undefined) continue;
+        this.cancelEviction(pod);
+        this.considerEviction(pod);
+      }
+    });
   }
 
   /** A kubelet renewed its lease (called by the API gateway). */

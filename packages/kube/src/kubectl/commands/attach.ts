@@ -1,8 +1,12 @@
 import { spawn, wait, type Proc } from "@ksim/sim";
 import type { Pod } from "../../api/types.js";
 import type { ContainerInstance } from "../../kubelet/container.js";
+import type { Command, Invocation } from "./command.js";
+import { useTty } from "./exec.js";
 import { dialKubelet } from "./kubelet-link.js";
+import { attachablePod, defaultContainer, podOrController } from "./pods.js";
 import type { Session } from "./session.js";
+import { streamUntilQuiet } from "./waiting.js";
 
 /**
  * The attach subresource (`kubectl run -i`): kubectl's streams joined to a running container's
@@ -10,7 +14,7 @@ import type { Session } from "./session.js";
  * is only in the log, which is why kubectl tells users to press enter).
  */
 
-/** Attaches; resolves when the container's main process exits. Throws the kubelet's refusal. */
+/** Attaches; resolves when the container's main process exits (or see streamUntilQuiet). Throws the kubelet's refusal. */
 export function* attachContainer(s: Session, pod: Pod, container: string, forwardStdin: boolean): Proc<void> {
   yield* dialKubelet(s, pod, (_address, dialError) => `error dialing backend: ${dialError}`);
   const worker = s.cluster.podWorker(pod.metadata.namespace!, pod.metadata.name!);
@@ -19,10 +23,18 @@ export function* attachContainer(s: Session, pod: Pod, container: string, forwar
     // The kubelet's refusal reaches kubectl as an InternalError status.
     throw new Error(`Internal error occurred: unable to upgrade connection: container ${container} not found in pod ${pod.metadata.name}_${pod.metadata.namespace}`);
   }
-  const stopOutput = instance.log.stream((stream, chunk) => (stream === "stderr" ? s.err(chunk) : s.out(chunk)));
+  let lastOutput = s.sim.now;
+  const stopOutput = instance.log.stream((stream, chunk) => {
+    lastOutput = s.sim.now;
+    if (stream === "stderr") s.err(chunk);
+    else s.out(chunk);
+  });
   const input = forwardStdin ? spawn(s.sim, pipeStdin(s, instance), "kubectl-attach-stdin") : undefined;
   try {
-    yield* wait(instance.exited);
+    // Until the process exits; a mere watcher (no stdin) also stops once the output has been quiet
+    // for a while, as the simulated user's Ctrl-C.
+    if (input === undefined) yield* streamUntilQuiet(s, () => lastOutput, instance.exited);
+    else yield* wait(instance.exited);
   } finally {
     stopOutput();
     input?.kill();
@@ -41,3 +53,48 @@ function* pipeStdin(s: Session, instance: ContainerInstance): Proc<void> {
     target.write(chunk);
   }
 }
+
+/** `kubectl attach POD [-c CONTAINER] [-i] [-t]`: the streams of a running container's main process. */
+export const attachCommand: Command = {
+  name: "attach",
+  short: "Attach to a running container",
+  usage: "(POD | TYPE/NAME) -c CONTAINER",
+  flags: [
+    { name: "container", short: "c", type: "string" },
+    { name: "stdin", short: "i", type: "bool" },
+    { name: "tty", short: "t", type: "bool" },
+    { name: "quiet", short: "q", type: "bool" },
+    { name: "pod-running-timeout", type: "duration" },
+  ],
+  run: runAttach,
+};
+
+function* runAttach(inv: Invocation): Proc<number> {
+  const { s, flags, args } = inv;
+  if (args.length === 0) throw new Error("at least 1 argument is required for attach");
+  if (args.length > 2) throw new Error(`expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw ${args.length}: [${args.join(" ")}]`);
+  const quiet = flags.bool("quiet");
+  const target = args.length === 2 ? `${args[0]}/${args[1]}` : args[0]!;
+  const { pod } = yield* attachablePod(s, podOrController(s, target), flags.duration("pod-running-timeout", 60_000));
+  const phase = pod.status?.phase;
+  if (phase === "Succeeded" || phase === "Failed") throw new Error(`cannot attach a container in a completed pod; current phase is ${phase}`);
+  const name = flags.string("container");
+  const container = name === "" ? defaultContainer(s, pod) : pod.spec.containers.find((c) => c.name === name);
+  if (container === undefined) throw new Error(`cannot attach to the container: container ${name} not found in pod ${pod.metadata.name}`);
+  const stdin = flags.bool("stdin");
+  // A container started with a TTY is attached with one whether asked or not.
+  let tty = flags.bool("tty") || container.tty === true;
+  if (flags.bool("tty") && container.tty !== true) {
+    if (!quiet) s.err(`error: Unable to use a TTY - container ${container.name} did not allocate one\n`);
+    tty = false;
+  }
+  const raw = useTty(s, stdin, tty, quiet);
+  if (!quiet) {
+    s.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n");
+    s.err("If you don't see a command prompt, try pressing enter.\n");
+  }
+  yield* attachContainer(s, pod, container.name, stdin);
+  if (!quiet && stdin && raw) s.out(`Session ended, resume using 'kubectl attach ${pod.metadata.name} -c ${container.name} -n ${pod.metadata.namespace} -i -t' command\n`);
+  return 0;
+}
+

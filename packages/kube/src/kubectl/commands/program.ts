@@ -2,6 +2,7 @@ import type { Proc } from "@ksim/sim";
 import type { Cluster } from "../../cluster.js";
 import type { Executable, ProcessContext } from "../../runtime/process.js";
 import { applyCommand } from "./apply.js";
+import { attachCommand } from "./attach.js";
 import type { Command } from "./command.js";
 import { createCommand } from "./create.js";
 import { deleteCommand } from "./delete.js";
@@ -21,6 +22,8 @@ import { parseRequestTimeout } from "./durations.js";
 import { rolloutCommand } from "./rollout.js";
 import { runCommand } from "./run.js";
 import { scaleCommand } from "./scale.js";
+import { taintCommand } from "./taint.js";
+import { topCommand } from "./top.js";
 import { Session, type KubectlOptions } from "./session.js";
 import { waitCommand } from "./wait.js";
 
@@ -50,8 +53,8 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Beginner)", [createCommand, runCommand]],
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
-  ["Cluster Management Commands", [clusterInfoCommand, cordonCommand, uncordonCommand, drainCommand]],
-  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, execCommand]],
+  ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand]],
   ["Advanced Commands", [applyCommand, patchCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, configCommand, versionCommand]],
@@ -61,8 +64,8 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "api-versions", "attach", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "events", "explain",
-  "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace", "set", "taint", "top",
+  "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "events", "explain",
+  "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace", "set",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {
