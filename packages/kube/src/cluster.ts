@@ -14,6 +14,7 @@ import { EndpointsController } from "./controllers/endpoints.js";
 import { GarbageCollector } from "./controllers/garbage-collector.js";
 import { NamespaceDefaultsController } from "./controllers/namespace-defaults.js";
 import { NodeLifecycleController, nodeConditions } from "./controllers/node-lifecycle.js";
+import { PodGarbageCollector } from "./controllers/pod-gc.js";
 import { ReplicaSetController } from "./controllers/replicaset.js";
 import { StatefulSetController } from "./controllers/statefulset/controller.js";
 import { ApiGateway } from "./kubelet/api-gateway.js";
@@ -128,6 +129,7 @@ export class Cluster {
       new EndpointsController(ctx),
       new GarbageCollector(ctx),
       new NamespaceDefaultsController(ctx),
+      new PodGarbageCollector(ctx),
       new DisruptionController(ctx),
       new PersistentVolumeController(ctx, this.disks, claimUsers),
       this.attachDetach,

@@ -1,6 +1,7 @@
 import type { Random, Timer } from "@ksim/sim";
 import type { Node, PersistentVolumeClaim, Pod } from "../api/types.js";
 import type { ControllerContext } from "../controllers/context.js";
+import { isOutOfService } from "../controllers/pod-gc.js";
 import { WorkQueue } from "../controllers/workqueue.js";
 import type { ClaimUsers } from "./claim-users.js";
 import type { VolumeStore } from "./pv-controller.js";
@@ -12,13 +13,15 @@ const MAX_WAIT_FOR_UNMOUNT_MS = 6 * 60 * 1000;
 /**
  * The attach/detach controller: a volume is attached to the node of the pods that use it, one
  * node at a time for ReadWriteOnce. It detaches only when no pod on the old node uses it any
- * more (or, on a node that stopped responding, six minutes after the last of them is gone), so a
- * pod moving to another node waits for the detach — with the Multi-Attach warning meanwhile.
+ * more — on a node that stopped responding, six minutes after the last of them is gone, or at
+ * once if the node has been declared out of service — so a pod moving to another node waits for
+ * the detach, with the Multi-Attach warning meanwhile.
  */
 export class AttachDetachController {
   private readonly queue: WorkQueue;
   private readonly random: Random;
-  private readonly pending = new Map<string, Timer>();
+  /** The attach or detach scheduled for each PV, and how long it was set to wait. */
+  private readonly pending = new Map<string, { readonly timer: Timer; readonly ms: number }>();
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly warned = new Set<string>();
 
@@ -78,10 +81,16 @@ export class AttachDetachController {
     if (current !== null && !nodes.has(current)) {
       // Nobody needs it there any more. A node that reports (Ready) has unmounted it; one that
       // does not may still have it mounted, so the controller waits maxWaitForUnmountDuration
-      // before detaching by force.
+      // before detaching by force — unless the operator has declared the node out of service.
       const node = api.get<Node>("Node", undefined, current);
       const ready = node?.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
-      const wait = ready ? Math.round(this.random.logNormal(1500, 0.4)) : MAX_WAIT_FOR_UNMOUNT_MS;
+      const gone = !ready && isOutOfService(node);
+      const waiting = this.pending.get(pvName);
+      if (gone && waiting?.ms === MAX_WAIT_FOR_UNMOUNT_MS) {
+        this.ctx.sim.cancel(waiting.timer);
+        this.pending.delete(pvName);
+      }
+      const wait = ready || gone ? Math.round(this.random.logNormal(1500, 0.4)) : MAX_WAIT_FOR_UNMOUNT_MS;
       this.schedule(pvName, wait, () => {
         // A pod may have claimed the volume on this node again while the detach was pending.
         if (this.usersOn(pvName).has(current)) return this.queue.add(pvName);
@@ -138,10 +147,11 @@ export class AttachDetachController {
 
   private schedule(pv: string, ms: number, fn: () => void): void {
     if (this.pending.has(pv)) return;
-    this.pending.set(pv, this.ctx.sim.schedule(ms, () => {
+    const timer = this.ctx.sim.schedule(ms, () => {
       this.pending.delete(pv);
       fn();
-    }, "attach-detach"));
+    }, "attach-detach");
+    this.pending.set(pv, { timer, ms });
   }
 
   private wake(pv: string, node: string): void {
