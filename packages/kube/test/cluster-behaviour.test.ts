@@ -313,6 +313,28 @@ describe("kubelet", () => {
   });
 });
 
+describe("image pulls", () => {
+  it("reports a missing image as ErrImagePull, then ImagePullBackOff with the image manager's back-off, never as a crash loop", () => {
+    const c = testCluster({ seed: 13 });
+    c.create<Pod>({ apiVersion: "v1", kind: "Pod", metadata: { name: "bad" }, spec: { containers: [{ name: "web", image: "nope/nope:1" }] } });
+    const seen = new Set<string>();
+    c.api.watch<Pod>("Pod", (e) => {
+      const reason = e.object.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (reason !== undefined) seen.add(reason);
+    });
+    c.run(5 * 60_000);
+    expect([...seen].sort()).toEqual(["ContainerCreating", "ErrImagePull", "ImagePullBackOff"]);
+    const events = c.api.list<Event>("Event", "default").filter((e) => e.involvedObject.name === "bad");
+    const backOff = events.find((e) => e.reason === "BackOff")!;
+    expect(backOff).toMatchObject({ type: "Normal", message: 'Back-off pulling image "nope/nope:1"' });
+    expect(events.map((e) => e.message)).toContain("Error: ImagePullBackOff");
+    // Pulls at 10 s, 20 s, 40 s, 80 s, 160 s of back-off: six attempts in five minutes, not one every sync.
+    const pulls = events.find((e) => e.reason === "Pulling")!.count!;
+    expect(pulls).toBeGreaterThanOrEqual(5);
+    expect(pulls).toBeLessThanOrEqual(7);
+  });
+});
+
 describe("node failure", () => {
   it("replaces Deployment pods elsewhere after the toleration, but leaves StatefulSet pods Terminating", () => {
     const c = testCluster({ seed: 11, nodes: 3 });

@@ -19,6 +19,10 @@ const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 /** The pod lifecycle event generator relists containers every second. */
 const PLEG_RELIST_MS = 1000;
+/** A pod whose sync failed is synced again after this, plus up to half again (podWorkers' backOffPeriod, jittered). */
+const WORKER_BACKOFF_MS = 10_000;
+/** Waiting reasons that mean the image could not be had: retried at the next sync, not crash-looped. */
+const IMAGE_PROBLEMS = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull"]);
 
 /** What a pod worker needs from its kubelet. */
 export interface PodHost {
@@ -66,6 +70,9 @@ interface ContainerRecord {
   probes: ProbeWorker[];
   backoffMs: number;
   backoffUpdated: number;
+  /** The image puller's back-off for this container's image: its period, and when it ends. */
+  pullBackoffMs: number;
+  pullRetryAt: number;
   /** Set while the kubelet itself is stopping the container (liveness failure, deletion). */
   killing: boolean;
 }
@@ -113,6 +120,8 @@ export class PodWorker {
       probes: [],
       backoffMs: 0,
       backoffUpdated: 0,
+      pullBackoffMs: 0,
+      pullRetryAt: 0,
       killing: false,
     });
     this.records = [...(pod.spec.initContainers ?? []).map((c) => rec(c, true)), ...pod.spec.containers.map((c) => rec(c, false))];
@@ -183,7 +192,7 @@ export class PodWorker {
       for (;;) {
         const ok = yield* this.startContainer(r);
         if (!ok) {
-          yield* this.waitBackoff(r);
+          yield* this.waitBeforeRetry(r);
           continue;
         }
         const code = yield* wait(r.instance!.exited);
@@ -311,6 +320,15 @@ export class PodWorker {
     if (policy !== "Always" && h.imagePresent(imageRef)) {
       h.event(this.pod, "Normal", "Pulled", `Container image "${imageRef}" already present on machine`);
     } else {
+      if (h.clock() < r.pullRetryAt) {
+        // The image manager's back-off after a failed pull: no new pull until it has passed.
+        const message = `Back-off pulling image "${imageRef}"`;
+        h.event(this.pod, "Normal", "BackOff", message);
+        h.event(this.pod, "Warning", "Failed", "Error: ImagePullBackOff");
+        r.waiting = { reason: "ImagePullBackOff", message };
+        this.report();
+        return false;
+      }
       h.event(this.pod, "Normal", "Pulling", `Pulling image "${imageRef}"`);
       const pulled = yield* h.pull(imageRef, def);
       if (this.terminating) return false;
@@ -319,6 +337,8 @@ export class PodWorker {
         h.event(this.pod, "Warning", "Failed", `Failed to pull image "${imageRef}": ${err}`);
         h.event(this.pod, "Warning", "Failed", "Error: ErrImagePull");
         r.waiting = { reason: "ErrImagePull", message: err };
+        r.pullBackoffMs = r.pullBackoffMs === 0 ? BACKOFF_INITIAL_MS : Math.min(r.pullBackoffMs * 2, BACKOFF_MAX_MS);
+        r.pullRetryAt = h.clock() + r.pullBackoffMs;
         this.report();
         return false;
       }
@@ -482,7 +502,7 @@ export class PodWorker {
   /** Restarts a container, waiting out the back-off if it crashed recently (CrashLoopBackOff). */
   private scheduleRestart(r: ContainerRecord): void {
     new Task(this.host.sim, (function* (self: PodWorker): Proc<void> {
-      yield* self.waitBackoff(r);
+      yield* self.waitBeforeRetry(r);
       if (self.terminating || self.gone) return;
       if (r.instance !== undefined) {
         r.lastTerminated = r.terminated;
@@ -491,6 +511,16 @@ export class PodWorker {
       const ok = yield* self.startContainer(r);
       if (!ok && !self.terminating && !self.gone) self.scheduleRestart(r);
     })(this), `restart:${this.pod.metadata.name}`);
+  }
+
+  /**
+   * Before trying a container again: a container that never started for want of its image is
+   * retried at the pod worker's next sync (10–15 s); one that ran and stopped waits out the
+   * restart back-off.
+   */
+  private *waitBeforeRetry(r: ContainerRecord): Proc<void> {
+    if (r.waiting === undefined || !IMAGE_PROBLEMS.has(r.waiting.reason)) return yield* this.waitBackoff(r);
+    yield* wait(sleep(this.host.sim, Math.round(WORKER_BACKOFF_MS * (1 + 0.5 * this.host.random.float()))));
   }
 
   /**

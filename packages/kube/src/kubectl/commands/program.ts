@@ -8,6 +8,7 @@ import { createCommand } from "./create.js";
 import { deleteCommand } from "./delete.js";
 import { describeCommand } from "./describe.js";
 import { editCommand } from "./edit.js";
+import { eventsCommand } from "./events.js";
 import { errorReport } from "./errors.js";
 import { execCommand } from "./exec.js";
 import { FlagError, HelpRequested, parseFlags, type FlagSpec } from "./flags.js";
@@ -54,7 +55,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
-  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, eventsCommand]],
   ["Advanced Commands", [applyCommand, patchCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, configCommand, versionCommand]],
@@ -64,7 +65,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "events", "explain",
+  "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
   "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace", "set",
 ]);
 
