@@ -189,3 +189,18 @@ kubectl apply -k ./`;
     );
   });
 });
+
+describe("kubectl events", () => {
+  it("lists the namespace's events oldest first, for one object or type, with kubectl's columns", () => {
+    const { cluster, term } = kubectlWorld({ seed: 61 });
+    expect(term.run("kubectl run web --image=registry.k8s.io/nginx-slim:0.8 && kubectl run bad --image=nope/nope:1").status).toBe(0);
+    cluster.run(60_000);
+    const all = term.split("kubectl events").stdout.trimEnd().split("\n");
+    expect(all[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    expect(all.slice(1).some((l) => /\sNormal\s+Started\s+Pod\/web\s+Started container web$/.test(l))).toBe(true);
+    const warnings = term.split("kubectl events --for pod/bad --types=Warning").stdout.trimEnd().split("\n").slice(1);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((l) => /^\S+( \(x\d+ over \S+\))?\s+Warning\s+\S+\s+Pod\/bad\s/.test(l))).toBe(true);
+    expect(term.split("kubectl events -n empty")).toEqual({ status: 0, stdout: "", stderr: "No events found in empty namespace.\n" });
+  });
+});
