@@ -16,7 +16,8 @@ describe("kubectl's command line errors", () => {
   it("names unknown commands and flags as cobra does, with exit code 1", () => {
     const { term } = kubectlWorld({ seed: 1 });
     expect(term.run("kubectl frob")).toEqual({ status: 1, output: 'error: unknown command "frob" for "kubectl"\n' });
-    expect(term.run("kubectl gett pods")).toEqual({ status: 1, output: 'error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tget\n' });
+    // Every command within two edits, as cobra suggests them: `set` too since kubectl set is here.
+    expect(term.run("kubectl gett pods")).toEqual({ status: 1, output: 'error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tget\n\tset\n' });
     expect(term.run("kubectl list pods")).toEqual({ status: 1, output: 'error: unknown command "list" for "kubectl"\n\nDid you mean this?\n\tget\n' });
     expect(term.run("kubectl rollout stat sts/web")).toEqual({ status: 1, output: 'error: unknown command "stat" for "kubectl rollout"\n\nDid you mean this?\n\tstatus\n' });
     expect(term.run("kubectl get pods --bogus")).toEqual({ status: 1, output: "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n" });

@@ -264,3 +264,20 @@ spec:
     });
   });
 });
+
+describe("kubectl set image", () => {
+  it("rolls a Deployment to a new image and back, the old ReplicaSet becoming the newest revision again", () => {
+    const { term } = kubectlWorld({ seed: 71 });
+    expect(term.run("kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.8 --replicas=2 && kubectl rollout status deploy/web").status).toBe(0);
+    expect(term.run("kubectl set image deployment/web nginx-slim=registry.k8s.io/nginx-slim:0.9")).toEqual({ status: 0, output: "deployment.apps/web image updated\n" });
+    expect(term.run("kubectl rollout status deploy/web").status).toBe(0);
+    // The same image again is no change at all.
+    expect(term.run("kubectl set image deployment/web nginx-slim=registry.k8s.io/nginx-slim:0.9")).toEqual({ status: 0, output: "" });
+    expect(term.run("kubectl set image deploy web '*=registry.k8s.io/nginx-slim:0.8' && kubectl rollout status deploy/web").status).toBe(0);
+    expect(term.run("kubectl rollout history deploy/web").output).toBe("deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n");
+    expect(term.run("kubectl get deploy web -o jsonpath='{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'").output).toBe("3");
+    expect(term.run("kubectl set image deployment/web nope=x:1")).toEqual({ status: 1, output: 'error: unable to find container named "nope"\n' });
+    expect(term.run("kubectl set image deployment/web")).toEqual({ status: 1, output: "error: at least one image update is required\n" });
+    expect(term.run("kubectl set image deployments a=b")).toEqual({ status: 1, output: "error: resource(s) were provided, but no name was specified\n" });
+  });
+});

@@ -17,6 +17,8 @@ import { scaledValue } from "./int-or-percent.js";
 const COMPONENT = "deployment-controller";
 export const POD_TEMPLATE_HASH = "pod-template-hash";
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+/** The revisions a ReplicaSet had before it became the newest again (a rollback). */
+const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
 const DESIRED_ANNOTATION = "deployment.kubernetes.io/desired-replicas";
 const MAX_ANNOTATION = "deployment.kubernetes.io/max-replicas";
 
@@ -74,8 +76,8 @@ export class DeploymentController {
   }
 
   private recreate(d: Deployment, all: ReplicaSet[]): void {
-    let newRS = findNew(d, all);
-    const old = all.filter((r) => r !== newRS);
+    const old = all.filter((r) => r !== findNew(d, all));
+    let newRS = this.syncRevision(d, findNew(d, all), old);
     let scaled = false;
     for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) scaled = this.scale(d, rs, 0) || scaled;
     if (scaled || this.oldPodsRunning(old)) {
@@ -91,8 +93,8 @@ export class DeploymentController {
   private rollingUpdate(d: Deployment, all: ReplicaSet[]): void {
     const replicas = d.spec.replicas ?? 1;
     const { maxSurge, maxUnavailable } = rollingParams(d);
-    let newRS = findNew(d, all);
-    const old = all.filter((r) => r !== newRS);
+    const old = all.filter((r) => r !== findNew(d, all));
+    let newRS = this.syncRevision(d, findNew(d, all), old);
     const total = (list: ReplicaSet[]) => list.reduce((a, r) => a + (r.spec.replicas ?? 0), 0);
     if (newRS === undefined) {
       const current = total(old);
@@ -109,6 +111,36 @@ export class DeploymentController {
     this.cleanup(d);
     const latest = this.claimReplicaSets(d);
     this.writeStatus(d, latest, findNew(d, latest));
+  }
+
+  /**
+   * getAllReplicaSetsAndSyncRevision for an existing new ReplicaSet: going back to an older
+   * template makes its ReplicaSet the newest revision again (the number it had goes to
+   * revision-history), and the Deployment carries that revision.
+   */
+  private syncRevision(d: Deployment, newRS: ReplicaSet | undefined, old: ReplicaSet[]): ReplicaSet | undefined {
+    if (newRS === undefined) return undefined;
+    const api = this.ctx.api;
+    const revision = String(maxRevision(old) + 1);
+    const current = newRS.metadata.annotations?.[REVISION_ANNOTATION];
+    let rs = newRS;
+    if (Number(current ?? 0) < Number(revision)) {
+      rs = api.mutate<ReplicaSet>("ReplicaSet", newRS.metadata.namespace, newRS.metadata.name!, (r) => {
+        const annotations: Record<string, string> = { ...(r.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+        if (current !== undefined) {
+          const history = annotations[REVISION_HISTORY_ANNOTATION];
+          annotations[REVISION_HISTORY_ANNOTATION] = history ? `${history},${current}` : current;
+        }
+        r.metadata.annotations = annotations;
+      });
+    }
+    const want = rs.metadata.annotations?.[REVISION_ANNOTATION];
+    if (want !== undefined && d.metadata.annotations?.[REVISION_ANNOTATION] !== want) {
+      api.mutate<Deployment>("Deployment", d.metadata.namespace, d.metadata.name!, (x) => {
+        x.metadata.annotations = { ...(x.metadata.annotations ?? {}), [REVISION_ANNOTATION]: want };
+      });
+    }
+    return rs;
   }
 
   /** reconcileOldReplicaSets: scale old sets down without dropping below minAvailable. */

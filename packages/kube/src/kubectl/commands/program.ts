@@ -23,6 +23,7 @@ import { parseRequestTimeout } from "./durations.js";
 import { rolloutCommand } from "./rollout.js";
 import { runCommand } from "./run.js";
 import { scaleCommand } from "./scale.js";
+import { setCommand } from "./set.js";
 import { taintCommand } from "./taint.js";
 import { topCommand } from "./top.js";
 import { Session, type KubectlOptions } from "./session.js";
@@ -51,7 +52,7 @@ const GLOBAL_FLAGS: readonly FlagSpec[] = [
 ];
 
 const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
-  ["Basic Commands (Beginner)", [createCommand, runCommand]],
+  ["Basic Commands (Beginner)", [createCommand, runCommand, setCommand]],
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
@@ -66,7 +67,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
   "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
-  "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace", "set",
+  "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {
