@@ -1,7 +1,7 @@
 import { spawn, wait, type Proc } from "@ksim/sim";
-import type { Pod } from "../../api/types.js";
+import type { Container, Pod } from "../../api/types.js";
 import type { ContainerInstance } from "../../kubelet/container.js";
-import type { Command, Invocation } from "./command.js";
+import { STREAM_FLAGS, type Command, type Invocation } from "./command.js";
 import { useTty } from "./exec.js";
 import { dialKubelet } from "./kubelet-link.js";
 import { attachablePod, defaultContainer, podOrController } from "./pods.js";
@@ -54,18 +54,32 @@ function* pipeStdin(s: Session, instance: ContainerInstance): Proc<void> {
   }
 }
 
+/**
+ * AttachOptions.Run's set-up, for attach and run: the TTY (a container started with one is
+ * attached with one whether asked or not) and the notices printed before attaching. Returns
+ * whether kubectl's terminal is in raw mode.
+ */
+export function prepareAttach(s: Session, container: Container, o: { readonly stdin: boolean; readonly tty: boolean; readonly quiet: boolean }): boolean {
+  let tty = o.tty || container.tty === true;
+  if (o.tty && container.tty !== true) {
+    if (!o.quiet) s.err(`error: Unable to use a TTY - container ${container.name} did not allocate one\n`);
+    tty = false;
+  }
+  const raw = useTty(s, o.stdin, tty, o.quiet);
+  if (!o.quiet) {
+    // Since kubectl 1.32 (kubernetes#127183): what is typed is kept in the container's log.
+    s.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n");
+    s.err("If you don't see a command prompt, try pressing enter.\n");
+  }
+  return raw;
+}
+
 /** `kubectl attach POD [-c CONTAINER] [-i] [-t]`: the streams of a running container's main process. */
 export const attachCommand: Command = {
   name: "attach",
   short: "Attach to a running container",
   usage: "(POD | TYPE/NAME) -c CONTAINER",
-  flags: [
-    { name: "container", short: "c", type: "string" },
-    { name: "stdin", short: "i", type: "bool" },
-    { name: "tty", short: "t", type: "bool" },
-    { name: "quiet", short: "q", type: "bool" },
-    { name: "pod-running-timeout", type: "duration" },
-  ],
+  flags: STREAM_FLAGS,
   run: runAttach,
 };
 
@@ -82,17 +96,7 @@ function* runAttach(inv: Invocation): Proc<number> {
   const container = name === "" ? defaultContainer(s, pod) : pod.spec.containers.find((c) => c.name === name);
   if (container === undefined) throw new Error(`cannot attach to the container: container ${name} not found in pod ${pod.metadata.name}`);
   const stdin = flags.bool("stdin");
-  // A container started with a TTY is attached with one whether asked or not.
-  let tty = flags.bool("tty") || container.tty === true;
-  if (flags.bool("tty") && container.tty !== true) {
-    if (!quiet) s.err(`error: Unable to use a TTY - container ${container.name} did not allocate one\n`);
-    tty = false;
-  }
-  const raw = useTty(s, stdin, tty, quiet);
-  if (!quiet) {
-    s.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n");
-    s.err("If you don't see a command prompt, try pressing enter.\n");
-  }
+  const raw = prepareAttach(s, container, { stdin, tty: flags.bool("tty"), quiet });
   yield* attachContainer(s, pod, container.name, stdin);
   if (!quiet && stdin && raw) s.out(`Session ended, resume using 'kubectl attach ${pod.metadata.name} -c ${container.name} -n ${pod.metadata.namespace} -i -t' command\n`);
   return 0;

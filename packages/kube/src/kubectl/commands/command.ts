@@ -37,6 +37,14 @@ export const SELECTOR_FLAG: FlagSpec = { name: "selector", short: "l", type: "st
 export const FIELD_SELECTOR_FLAG: FlagSpec = { name: "field-selector", type: "string" };
 export const ALL_NAMESPACES_FLAG: FlagSpec = { name: "all-namespaces", short: "A", type: "bool" };
 export const DRY_RUN_FLAG: FlagSpec = { name: "dry-run", type: "string", noValue: "unchanged" };
+/** exec's and attach's: which container, whether to pass stdin and use a TTY. */
+export const STREAM_FLAGS: readonly FlagSpec[] = [
+  { name: "container", short: "c", type: "string" },
+  { name: "stdin", short: "i", type: "bool" },
+  { name: "tty", short: "t", type: "bool" },
+  { name: "quiet", short: "q", type: "bool" },
+  { name: "pod-running-timeout", type: "duration" },
+];
 export const TEMPLATE_FLAGS: readonly FlagSpec[] = [
   { name: "template", type: "string" },
   { name: "allow-missing-template-keys", type: "bool" },

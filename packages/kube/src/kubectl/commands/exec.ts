@@ -2,7 +2,7 @@ import { wait, type Proc } from "@ksim/sim";
 import type { Pod } from "../../api/types.js";
 import { SpawnError, type SimProcess } from "../../runtime/process.js";
 import { devNull, unclosable } from "../../runtime/streams.js";
-import type { Command, Invocation } from "./command.js";
+import { STREAM_FLAGS, type Command, type Invocation } from "./command.js";
 import { ExitError, StatusError, usageError } from "./errors.js";
 import { dialKubelet } from "./kubelet-link.js";
 import { attachablePod, defaultContainer, podOrController } from "./pods.js";
@@ -13,13 +13,7 @@ export const execCommand: Command = {
   name: "exec",
   short: "Execute a command in a container",
   usage: "(POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]",
-  flags: [
-    { name: "container", short: "c", type: "string" },
-    { name: "stdin", short: "i", type: "bool" },
-    { name: "tty", short: "t", type: "bool" },
-    { name: "quiet", short: "q", type: "bool" },
-    { name: "pod-running-timeout", type: "duration" },
-  ],
+  flags: STREAM_FLAGS,
   run: runExec,
 };
 

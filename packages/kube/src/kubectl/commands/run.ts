@@ -3,10 +3,9 @@ import { notFound } from "../../api/errors.js";
 import type { Container, EnvVar, Pod } from "../../api/types.js";
 import { deletedLine, nameLine } from "../output/index.js";
 import { printObjects } from "./apply.js";
-import { attachContainer } from "./attach.js";
+import { attachContainer, prepareAttach } from "./attach.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
 import { ExitError, toStatus } from "./errors.js";
-import { useTty } from "./exec.js";
 import { podLogs } from "./logs.js";
 import { parsePairs } from "./metadata.js";
 import type { Session } from "./session.js";
@@ -198,17 +197,7 @@ function* attach(s: Session, inv: Invocation, pod: Pod, container: Container): P
   const { flags } = inv;
   const quiet = flags.bool("quiet");
   const stdin = flags.bool("stdin");
-  let tty = flags.bool("tty");
-  if (tty && container.tty !== true) {
-    if (!quiet) s.err(`error: Unable to use a TTY - container ${container.name} did not allocate one\n`);
-    tty = false;
-  }
-  const raw = useTty(s, stdin, tty, quiet);
-  if (!quiet) {
-    // Since kubectl 1.32 (kubernetes#127183): what is typed is kept in the container's log.
-    s.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n");
-    s.err("If you don't see a command prompt, try pressing enter.\n");
-  }
+  const raw = prepareAttach(s, container, { stdin, tty: flags.bool("tty"), quiet });
   try {
     yield* attachContainer(s, pod, container.name, stdin);
     if (!quiet && stdin && raw && pod.spec.restartPolicy === "Always") {
