@@ -204,3 +204,20 @@ describe("kubectl events", () => {
     expect(term.split("kubectl events -n empty")).toEqual({ status: 0, stdout: "", stderr: "No events found in empty namespace.\n" });
   });
 });
+
+describe("kubectl port-forward", () => {
+  it("carries the workstation's local port to the pod behind a service, and says so per connection", () => {
+    const { term } = kubectlWorld({ seed: 62 });
+    const service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 8000, targetPort: 80}]}\n";
+    expect(term.run(`kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.8 && cat > svc.yaml <<'EOF'\n${service}EOF\nkubectl apply -f svc.yaml && kubectl rollout status deploy/web`).status).toBe(0);
+    const forwarding = term.background("kubectl port-forward svc/web 8080:8000");
+    const page = term.split("sleep 1; curl -s localhost:8080");
+    expect(page.stdout).toContain("<title>Welcome to nginx!</title>");
+    expect(forwarding.text()).toBe("Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\nHandling connection for 8080\n");
+    // Nothing listens on 81 in the pod: the connection is reset and kubectl says why.
+    const refused = term.background("kubectl port-forward deploy/web 9090:81");
+    expect(term.run("sleep 1; curl -s localhost:9090").status).toBe(56);
+    expect(refused.text()).toContain("error: an error occurred forwarding 9090 -> 81: failed to connect to localhost:81 inside the pod: connection refused\n");
+    expect(term.run("kubectl port-forward deploy/web")).toEqual({ status: 1, output: "error: TYPE/NAME and list of ports are required for port-forward\n" });
+  });
+});

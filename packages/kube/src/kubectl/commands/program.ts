@@ -19,6 +19,7 @@ import { logsCommand } from "./logs.js";
 import { annotateCommand, labelCommand } from "./metadata.js";
 import { cordonCommand, drainCommand, uncordonCommand } from "./nodes.js";
 import { patchCommand } from "./patch.js";
+import { portForwardCommand } from "./port-forward.js";
 import { parseRequestTimeout } from "./durations.js";
 import { rolloutCommand } from "./rollout.js";
 import { runCommand } from "./run.js";
@@ -56,7 +57,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
-  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, eventsCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, eventsCommand]],
   ["Advanced Commands", [applyCommand, patchCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, configCommand, versionCommand]],
@@ -67,7 +68,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
   "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
-  "expose", "kustomize", "options", "plugin", "port-forward", "proxy", "replace",
+  "expose", "kustomize", "options", "plugin", "proxy", "replace",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {
