@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pod, StatefulSet } from "../src/api/types.js";
+import type { Pod, Service, StatefulSet } from "../src/api/types.js";
 import { kubectlWorld, watchRows } from "./kubectl-cmd-helpers.js";
 
 const WEB = "https://k8s.io/examples/application/web/web.yaml";
@@ -279,5 +279,23 @@ describe("kubectl set image", () => {
     expect(term.run("kubectl set image deployment/web nope=x:1")).toEqual({ status: 1, output: 'error: unable to find container named "nope"\n' });
     expect(term.run("kubectl set image deployment/web")).toEqual({ status: 1, output: "error: at least one image update is required\n" });
     expect(term.run("kubectl set image deployments a=b")).toEqual({ status: 1, output: "error: resource(s) were provided, but no name was specified\n" });
+  });
+});
+
+describe("kubectl expose", () => {
+  it("makes a Service from what a Deployment or pod selects, on the ports given or declared", () => {
+    const { cluster, term } = kubectlWorld({ seed: 72 });
+    expect(term.run("kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.8 --port=80")).toMatchObject({ status: 0 });
+    expect(term.run("kubectl expose deployment web --port=8000 --target-port=80")).toEqual({ status: 0, output: "service/web exposed\n" });
+    expect(term.run("kubectl expose deploy/web --name=web2 --type=NodePort")).toEqual({ status: 0, output: "service/web2 exposed\n" });
+    const web = cluster.api.get<Service>("Service", "default", "web")!;
+    expect(web.spec.selector).toEqual({ app: "web" });
+    expect(web.spec.ports).toMatchObject([{ port: 8000, targetPort: 80, protocol: "TCP" }]);
+    expect(cluster.api.get<Service>("Service", "default", "web2")!.spec).toMatchObject({ type: "NodePort", ports: [{ port: 80, targetPort: 80 }] });
+    expect(term.run("kubectl run lone --image=busybox:1.28 -- sleep 1000 && kubectl expose pod lone")).toEqual({
+      status: 1,
+      output: "pod/lone created\nerror: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n",
+    });
+    expect(term.run("kubectl create statefulset x --image=y 2>/dev/null; kubectl apply -f - <<'EOF'\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec: {serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: busybox:1.28}]}}}\nEOF\nkubectl expose sts/db --port=1").output).toContain("error: cannot expose a StatefulSet.apps\n");
   });
 });

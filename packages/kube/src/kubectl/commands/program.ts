@@ -11,6 +11,7 @@ import { editCommand } from "./edit.js";
 import { eventsCommand } from "./events.js";
 import { errorReport } from "./errors.js";
 import { execCommand } from "./exec.js";
+import { exposeCommand } from "./expose.js";
 import { FlagError, HelpRequested, parseFlags, type FlagSpec } from "./flags.js";
 import { getCommand } from "./get.js";
 import { commandHelp, rootHelp, suggestions } from "./help.js";
@@ -53,7 +54,7 @@ const GLOBAL_FLAGS: readonly FlagSpec[] = [
 ];
 
 const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
-  ["Basic Commands (Beginner)", [createCommand, runCommand, setCommand]],
+  ["Basic Commands (Beginner)", [createCommand, exposeCommand, runCommand, setCommand]],
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
@@ -68,7 +69,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
   "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
-  "expose", "kustomize", "options", "plugin", "proxy", "replace",
+  "kustomize", "options", "plugin", "proxy", "replace",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {

@@ -7,7 +7,7 @@ import type { ControllerRevision, DaemonSet, Deployment, KubeObject, PodTemplate
 import { POD_TEMPLATE_HASH, REVISION_ANNOTATION } from "../../controllers/deployment.js";
 import { controllerRef } from "../../controllers/pod-util.js";
 import { applyRevision } from "../../controllers/history.js";
-import { nameLine, rolloutHistory, rolloutHistoryRevision } from "../output/index.js";
+import { nameLine, rolloutHistory, rolloutHistoryRevision, schemaGroupKind } from "../output/index.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
@@ -151,12 +151,6 @@ function deploymentHistory(s: Session, d: Deployment): ReplicaSet[] {
     .sort((a, b) => revisionOf(a) - revisionOf(b));
 }
 
-/** schema.GroupKind's String(): `Pod`, `DaemonSet.apps`. */
-function groupKindString(object: KubeObject): string {
-  const slash = object.apiVersion.indexOf("/");
-  return slash < 0 ? object.kind : `${object.kind}.${object.apiVersion.slice(0, slash)}`;
-}
-
 function revisionOf(rs: ReplicaSet): number {
   return Number(rs.metadata.annotations?.[REVISION_ANNOTATION]);
 }
@@ -174,7 +168,7 @@ function historyText(s: Session, object: KubeObject, revision: number): string {
     revisions = revisionHistory(s, object).map((cr) => ({ revision: cr.revision, changeCause: cr.metadata.annotations?.[CHANGE_CAUSE], template: () => applyRevision(object, cr).spec.template }));
   } else if (object.kind === "Deployment") {
     revisions = deploymentHistory(s, object as Deployment).map((rs) => ({ revision: revisionOf(rs), changeCause: rs.metadata.annotations?.[CHANGE_CAUSE], template: () => replicaSetTemplate(rs) }));
-  } else throw new Error(`no history viewer has been implemented for ${JSON.stringify(groupKindString(object))}`);
+  } else throw new Error(`no history viewer has been implemented for ${JSON.stringify(schemaGroupKind(object.kind, object.apiVersion))}`);
   if (revision > 0) {
     const found = revisions.find((r) => r.revision === revision);
     if (found === undefined) throw new Error("unable to find the specified revision");
@@ -236,7 +230,7 @@ function rollback(s: Session, object: KubeObject, toRevision: number, dryRun: Re
     if (dryRun !== "client") updateObject(s, d, { ...d, spec: { ...d.spec, template } }, dryRun);
     return "rolled back";
   }
-  throw new Error(`no rollbacker has been implemented for ${JSON.stringify(groupKindString(object))}`);
+  throw new Error(`no rollbacker has been implemented for ${JSON.stringify(schemaGroupKind(object.kind, object.apiVersion))}`);
 }
 
 const undoCommand: Command = {

@@ -4,7 +4,7 @@
  */
 export { humanDuration, age } from "./duration.js";
 export { TabWriter, tableWriter, tabbed, type TabWriterOptions } from "./tabwriter.js";
-export { groupKind } from "./tables.js";
+export { groupKind, schemaGroupKind } from "./tables.js";
 export { podSummary, type PodSummary } from "./pod-status.js";
 export {
   printGet,

@@ -308,8 +308,13 @@ export function tableFor(kind: string): KindTable {
 
 /** `kind.group` in lower case, as kubectl prefixes names: `statefulset.apps`, `pod`. */
 export function groupKind(kind: string, apiVersion: string): string {
+  return schemaGroupKind(kind, apiVersion).toLowerCase();
+}
+
+/** schema.GroupKind's String(), as errors print it: `Pod`, `StatefulSet.apps`. */
+export function schemaGroupKind(kind: string, apiVersion: string): string {
   const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  return (group ? `${kind}.${group}` : kind).toLowerCase();
+  return group ? `${kind}.${group}` : kind;
 }
 
 function name(o: KubeObject): string {
