@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pod, Service, StatefulSet } from "../src/api/types.js";
+import type { ConfigMap, Pod, Service, StatefulSet } from "../src/api/types.js";
 import { kubectlWorld, watchRows } from "./kubectl-cmd-helpers.js";
 
 const WEB = "https://k8s.io/examples/application/web/web.yaml";
@@ -297,5 +297,23 @@ describe("kubectl expose", () => {
       output: "pod/lone created\nerror: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n",
     });
     expect(term.run("kubectl create statefulset x --image=y 2>/dev/null; kubectl apply -f - <<'EOF'\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec: {serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: busybox:1.28}]}}}\nEOF\nkubectl expose sts/db --port=1").output).toContain("error: cannot expose a StatefulSet.apps\n");
+  });
+});
+
+describe("kubectl replace", () => {
+  it("replaces objects whole from a file, recreates them with --force, and refuses what does not exist", () => {
+    const { cluster, term } = kubectlWorld({ seed: 73 });
+    expect(term.run("kubectl create configmap cfg --from-literal=a=1 --from-literal=b=2").status).toBe(0);
+    const uid = cluster.api.get("ConfigMap", "default", "cfg")!.metadata.uid;
+    expect(term.run("cat > new.yaml <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"9\"\nEOF\nkubectl replace -f new.yaml")).toEqual({ status: 0, output: "configmap/cfg replaced\n" });
+    const replaced = cluster.api.get<ConfigMap>("ConfigMap", "default", "cfg")!;
+    expect(replaced.data).toEqual({ a: "9" });
+    expect(replaced.metadata.uid).toBe(uid);
+    expect(term.run("kubectl replace -f new.yaml --force")).toEqual({ status: 0, output: 'configmap "cfg" deleted from default namespace\nconfigmap/cfg replaced\n' });
+    expect(cluster.api.get("ConfigMap", "default", "cfg")!.metadata.uid).not.toBe(uid);
+    expect(term.run("sed 's/name: cfg/name: nope/' new.yaml > nope.yaml && kubectl replace -f nope.yaml")).toEqual({
+      status: 1,
+      output: 'Error from server (NotFound): error when replacing "nope.yaml": configmaps "nope" not found\n',
+    });
   });
 });

@@ -22,6 +22,7 @@ import { cordonCommand, drainCommand, uncordonCommand } from "./nodes.js";
 import { patchCommand } from "./patch.js";
 import { portForwardCommand } from "./port-forward.js";
 import { parseRequestTimeout } from "./durations.js";
+import { replaceCommand } from "./replace.js";
 import { rolloutCommand } from "./rollout.js";
 import { runCommand } from "./run.js";
 import { scaleCommand } from "./scale.js";
@@ -59,7 +60,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
   ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, eventsCommand]],
-  ["Advanced Commands", [applyCommand, patchCommand, waitCommand]],
+  ["Advanced Commands", [applyCommand, patchCommand, replaceCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, configCommand, versionCommand]],
 ];
@@ -69,7 +70,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
   "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
-  "kustomize", "options", "plugin", "proxy", "replace",
+  "kustomize", "options", "plugin", "proxy",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {
