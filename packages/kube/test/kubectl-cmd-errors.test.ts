@@ -152,3 +152,10 @@ describe("kubectl's command line errors", () => {
     expect(term.run("kubectl rollout pause sts/web")).toEqual({ status: 1, output: 'error: statefulsets.apps "web" pausing is not supported\n' });
   });
 });
+
+describe("kubectl api-versions", () => {
+  it("lists the group/versions the API server serves, sorted", () => {
+    const { term } = kubectlWorld({ seed: 1 });
+    expect(term.run("kubectl api-versions")).toEqual({ status: 0, output: "apps/v1\ndiscovery.k8s.io/v1\nevents.k8s.io/v1\npolicy/v1\nstorage.k8s.io/v1\nv1\n" });
+  });
+});

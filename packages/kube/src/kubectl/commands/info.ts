@@ -1,5 +1,5 @@
 import type { Proc } from "@ksim/sim";
-import { RESOURCE_TYPES } from "../../api/resources.js";
+import { apiVersionOf, RESOURCE_TYPES } from "../../api/resources.js";
 import { KUBERNETES_VERSION } from "../../version.js";
 import type { Service } from "../../api/types.js";
 import { tableWriter } from "../output/tabwriter.js";
@@ -42,6 +42,18 @@ export const apiResourcesCommand: Command = {
     }
     if (output !== "") throw new Error(`--output ${output} is not available`);
     s.out(apiResourcesTable(types, { noHeaders: flags.bool("no-headers") }));
+    return 0;
+  },
+};
+
+/** `kubectl api-versions`: the group/versions the API server serves, sorted as kubectl sorts them. */
+export const apiVersionsCommand: Command = {
+  name: "api-versions",
+  short: "Print the supported API versions on the server, in the form of \"group/version\"",
+  usage: "",
+  run: function* ({ s }: Invocation): Proc<number> {
+    const versions = new Set(RESOURCE_TYPES.map(apiVersionOf));
+    s.out([...versions].sort().map((v) => `${v}\n`).join(""));
     return 0;
   },
 };

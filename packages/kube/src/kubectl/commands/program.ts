@@ -15,7 +15,7 @@ import { exposeCommand } from "./expose.js";
 import { FlagError, HelpRequested, parseFlags, type FlagSpec } from "./flags.js";
 import { getCommand } from "./get.js";
 import { commandHelp, rootHelp, suggestions } from "./help.js";
-import { apiResourcesCommand, clusterInfoCommand, configCommand, versionCommand } from "./info.js";
+import { apiResourcesCommand, apiVersionsCommand, clusterInfoCommand, configCommand, versionCommand } from "./info.js";
 import { logsCommand } from "./logs.js";
 import { annotateCommand, labelCommand } from "./metadata.js";
 import { cordonCommand, drainCommand, uncordonCommand } from "./nodes.js";
@@ -62,14 +62,14 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, eventsCommand]],
   ["Advanced Commands", [applyCommand, patchCommand, replaceCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
-  ["Other Commands", [apiResourcesCommand, configCommand, versionCommand]],
+  ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
 ];
 
 const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "api-versions", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
+  "alpha", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
   "kustomize", "options", "plugin", "proxy",
 ]);
 
