@@ -18,6 +18,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "zookeeper/no-pdb.yaml", seed: 1, fails: "zookeeper.write-availability" },
   { file: "zookeeper/no-anti-affinity.yaml", seed: 1, fails: "zookeeper.write-availability" },
   { file: "zookeeper/force-sync-off.yaml", seed: 1, fails: "zookeeper.acknowledged-writes" },
+  { file: "zookeeper/node-shutdown.yaml", seed: 1 },
   { file: "tutorials/cassandra.yaml", seed: 1 },
   { file: "cassandra/quorum-under-drain.yaml", seed: 1 },
   { file: "cassandra/scale-out.yaml", seed: 1 },
