@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Node, Pod } from "../src/api/types.js";
+import type { Lease, Node, Pod } from "../src/api/types.js";
 import { kubectlWorld } from "./kubectl-cmd-helpers.js";
 
 /** The ZooKeeper tutorial's shape with nginx: three pods on different nodes, at most one unavailable. */
@@ -176,5 +176,23 @@ describe("kubectl taint and top", () => {
     const { term } = kubectlWorld({ seed: 52 });
     expect(term.run("kubectl top nodes")).toEqual({ status: 1, output: "error: Metrics API not available\n" });
     expect(term.run("kubectl top pod -A")).toEqual({ status: 1, output: "error: Metrics API not available\n" });
+  });
+});
+
+describe("node leases", () => {
+  it("keeps a Lease per node in kube-node-lease, renewed by its kubelet and shown by describe node", () => {
+    const { cluster, term } = kubectlWorld({ seed: 53 });
+    cluster.run(25_000);
+    expect(term.run("kubectl get leases -n kube-node-lease").output).toMatch(/^NAME\s+HOLDER\s+AGE\nnode-1\s+node-1\s+25s\nnode-2\s+node-2\s+25s\nnode-3\s+node-3\s+25s\n$/);
+    const renewed = () => cluster.api.get<Lease>("Lease", "kube-node-lease", "node-1")!.spec.renewTime!;
+    const before = renewed();
+    cluster.run(10_000);
+    expect(Date.parse(renewed())).toBeGreaterThan(Date.parse(before));
+    expect(term.run("kubectl describe node node-1").output).toMatch(/\nLease:\n  HolderIdentity:  node-1\n  AcquireTime:     <unset>\n  RenewTime:       \w{3}, \d\d \w{3} \d{4} [\d:]{8} \+0000\n/);
+    // A crashed node's kubelet renews nothing more.
+    cluster.crashNode("node-1");
+    const last = renewed();
+    cluster.run(60_000);
+    expect(renewed()).toBe(last);
   });
 });

@@ -49,6 +49,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("events.k8s.io", "v1", "Event", "events", ["ev"], true),
   t("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", ["pdb"], true),
   t("storage.k8s.io", "v1", "StorageClass", "storageclasses", ["sc"], false),
+  t("coordination.k8s.io", "v1", "Lease", "leases", [], true),
   t("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", [], true),
 ];
 

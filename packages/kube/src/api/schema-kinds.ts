@@ -955,6 +955,20 @@ const daemonSet = kind("v1.DaemonSet", {
 
 // ---- storage, policy -----------------------------------------------------------------------------
 
+const lease = kind("v1.Lease", {
+  spec: v(
+    struct("v1.LeaseSpec", {
+      holderIdentity: o(str),
+      leaseDurationSeconds: o(i32),
+      acquireTime: o(microTime),
+      renewTime: o(microTime),
+      leaseTransitions: o(i32),
+      strategy: o(named("v1.CoordinatedLeaseStrategy")),
+      preferredHolder: o(str),
+    }),
+  ),
+});
+
 const storageClass = kind("v1.StorageClass", {
   provisioner: r(str),
   parameters: o(stringMap),
@@ -1013,6 +1027,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["apps/v1 DaemonSet", daemonSet],
   ["events.k8s.io/v1 Event", eventsEvent],
   ["storage.k8s.io/v1 StorageClass", storageClass],
+  ["coordination.k8s.io/v1 Lease", lease],
   ["policy/v1 PodDisruptionBudget", podDisruptionBudget],
   ["discovery.k8s.io/v1 EndpointSlice", endpointSlice],
 ]);

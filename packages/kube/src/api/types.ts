@@ -674,6 +674,18 @@ export interface Secret extends KubeObject {
   immutable?: boolean;
 }
 
+/** coordination.k8s.io/v1: a kubelet's heartbeat, renewed every 10 s (and leader elections). */
+export interface Lease extends KubeObject {
+  kind: "Lease";
+  spec: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
 export interface ServiceAccount extends KubeObject {
   kind: "ServiceAccount";
   secrets?: { name?: string }[];

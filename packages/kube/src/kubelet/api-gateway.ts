@@ -2,7 +2,12 @@ import type { Connection, Host } from "@ksim/sim";
 import type { EventRecorder } from "../api/events.js";
 import { jsonEqual } from "../api/json-value.js";
 import type { ApiServer } from "../api/server.js";
-import type { Pod, PodStatus } from "../api/types.js";
+import { microTime } from "../api/time.js";
+import type { Lease, Node, Pod, PodStatus } from "../api/types.js";
+
+/** Where kubelets keep their heartbeat Leases, and how long one lasts (the node-monitor grace). */
+const NODE_LEASE_NAMESPACE = "kube-node-lease";
+const NODE_LEASE_SECONDS = 40;
 
 /** The port kubelets use to reach the API server. */
 export const API_PORT = 6443;
@@ -75,10 +80,35 @@ export class ApiGateway {
     });
   }
 
+  /**
+   * The kubelet's node lease (kube-node-lease/NODE, owned by the Node): created on the first
+   * renewal, its renewTime moved on every one after.
+   */
+  private renewLease(node: string): void {
+    const api = this.api;
+    const renewTime = microTime(api.sim.epochMs());
+    if (api.get<Lease>("Lease", NODE_LEASE_NAMESPACE, node) !== undefined) {
+      api.mutate<Lease>("Lease", NODE_LEASE_NAMESPACE, node, (l) => void (l.spec = { ...l.spec, renewTime }));
+      return;
+    }
+    const owner = api.get<Node>("Node", undefined, node);
+    api.create<Lease>({
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: {
+        name: node,
+        namespace: NODE_LEASE_NAMESPACE,
+        ...(owner !== undefined ? { ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node, uid: owner.metadata.uid! }] } : {}),
+      },
+      spec: { holderIdentity: node, leaseDurationSeconds: NODE_LEASE_SECONDS, renewTime },
+    });
+  }
+
   private handle(msg: KubeletMessage, conn: Connection, node: string | undefined): void {
     const api = this.api;
     switch (msg.op) {
       case "renew":
+        this.renewLease(msg.node);
         this.onRenew(msg.node);
         conn.send({ op: "renewed" } satisfies GatewayMessage);
         return;

@@ -1,5 +1,5 @@
 /** `kubectl describe` for Nodes, Namespaces, PodDisruptionBudgets, Secrets and ConfigMaps. */
-import type { ConfigMap, KubeObject, Namespace, Node, Pod, PodDisruptionBudget, Secret } from "../../api/types.js";
+import type { ConfigMap, KubeObject, Lease, Namespace, Node, Pod, PodDisruptionBudget, Secret } from "../../api/types.js";
 import { age } from "./duration.js";
 import {
   DescribeWriter,
@@ -17,11 +17,6 @@ import { addQuantity, compareQuantity, formatQuantity, milliValue, quantityValue
 import { quantityOf, quantityText } from "./quantity.js";
 import { nodeRoles } from "./tables.js";
 
-interface LeaseSpec {
-  holderIdentity?: string;
-  acquireTime?: string;
-  renewTime?: string;
-}
 
 export function describeNode(node: Node, lister: ObjectLister, options: DescribeOptions): string {
   const w = new DescribeWriter();
@@ -37,7 +32,7 @@ export function describeNode(node: Node, lister: ObjectLister, options: Describe
   const lease = lister.list("Lease", "kube-node-lease").find((l) => l.metadata.name === name);
   if (!lease) w.write(0, `Lease:\tFailed to get lease: leases.coordination.k8s.io "${name}" not found\n`);
   else {
-    const spec = (lease.spec ?? {}) as LeaseSpec;
+    const spec = (lease as Lease).spec ?? {};
     w.write(0, "Lease:\n");
     w.write(1, `HolderIdentity:\t${spec.holderIdentity ?? "<unset>"}\n`);
     w.write(1, `AcquireTime:\t${spec.acquireTime ? rfc1123z(spec.acquireTime) : "<unset>"}\n`);

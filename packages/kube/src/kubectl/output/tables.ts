@@ -23,6 +23,7 @@ import type {
   ReplicaSet,
   Secret,
   Service,
+  Lease,
   ServiceAccount,
   StatefulSet,
   StorageClass,
@@ -274,6 +275,10 @@ const TABLES: Record<string, KindTable> = {
       const s = o as Secret;
       return [name(o), s.type ?? "Opaque", Object.keys(s.data ?? {}).length, age(o.metadata.creationTimestamp, now)];
     },
+  },
+  Lease: {
+    columns: cols("Name,Holder,Age"),
+    row: (o, now) => [name(o), (o as Lease).spec.holderIdentity ?? "", age(o.metadata.creationTimestamp, now)],
   },
   ServiceAccount: {
     columns: cols("Name,Secrets,Age"),
