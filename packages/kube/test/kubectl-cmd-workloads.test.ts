@@ -279,6 +279,10 @@ describe("kubectl set image", () => {
     expect(term.run("kubectl set image deployment/web nope=x:1")).toEqual({ status: 1, output: 'error: unable to find container named "nope"\n' });
     expect(term.run("kubectl set image deployment/web")).toEqual({ status: 1, output: "error: at least one image update is required\n" });
     expect(term.run("kubectl set image deployments a=b")).toEqual({ status: 1, output: "error: resource(s) were provided, but no name was specified\n" });
+    expect(term.run("kubectl create configmap cfg --from-literal=a=1 >/dev/null && kubectl set image cm/cfg x=y")).toEqual({
+      status: 1,
+      output: "error: configmaps/cfg the object is not a pod or does not have a pod template: *v1.ConfigMap\n",
+    });
   });
 });
 

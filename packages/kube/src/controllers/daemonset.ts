@@ -69,7 +69,7 @@ export class DaemonSetController {
     const ds = api.get<DaemonSet>("DaemonSet", namespace, name);
     if (ds === undefined) return;
     const pods = this.claimPods(ds);
-    const hash = isTerminating(ds) ? undefined : this.currentRevision(ds);
+    const hash = isTerminating(ds) ? undefined : this.currentRevision(ds, pods);
     const nodes = api.list<Node>("Node");
     const byNode = podsByNode(pods.filter((p) => !isTerminating(p)));
     if (hash !== undefined) {
@@ -143,7 +143,7 @@ export class DaemonSetController {
   }
 
   /** The template's hash, creating its ControllerRevision (constructHistory) when it is new. */
-  private currentRevision(ds: DaemonSet): string {
+  private currentRevision(ds: DaemonSet, pods: readonly Pod[]): string {
     const api = this.ctx.api;
     const hash = podTemplateHash(ds.spec.template, ds.status?.collisionCount ?? 0);
     const revisions = sortRevisions(claimObjects(api, ds, "ControllerRevision", this.orphanRevisions, (r) => matchesSelector(ds.spec.selector, r.metadata.labels)));
@@ -171,15 +171,15 @@ export class DaemonSetController {
         c.revision = next;
       });
     }
-    this.truncateHistory(ds, revisions, hash);
+    this.truncateHistory(ds, revisions, hash, pods);
     return hash;
   }
 
   /** Old revisions no pod runs any more, beyond revisionHistoryLimit, are deleted. */
-  private truncateHistory(ds: DaemonSet, revisions: readonly ControllerRevision[], hash: string): void {
+  private truncateHistory(ds: DaemonSet, revisions: readonly ControllerRevision[], hash: string, pods: readonly Pod[]): void {
     const api = this.ctx.api;
     const live = new Set([hash]);
-    for (const p of this.claimPods(ds)) live.add(p.metadata.labels?.[DAEMONSET_HASH_LABEL] ?? "");
+    for (const p of pods) live.add(p.metadata.labels?.[DAEMONSET_HASH_LABEL] ?? "");
     const history = revisions.filter((r) => !live.has(r.metadata.labels?.[DAEMONSET_HASH_LABEL] ?? ""));
     const excess = history.length - (ds.spec.revisionHistoryLimit ?? 10);
     for (const r of history.slice(0, Math.max(0, excess))) {

@@ -1,17 +1,47 @@
 import { History, spawn, wait, type Proc } from "@ksim/sim";
 import { checkAvailability, checkInserts, checkPosts, hostNet, insertWorkload, postsWorkload, readInserts, verifyPosts } from "@ksim/mysql";
-import { numberParam, stringParam, workloadParam, type CheckPlugin, type PluginRegistry, type WorkloadPlugin } from "../plugins.js";
+import { numberParam, stringParam, workloadParam, type CheckPlugin, type PluginRegistry, type Workload, type WorkloadContext, type WorkloadPlugin } from "../plugins.js";
 
 const FOREVER = Number.MAX_SAFE_INTEGER / 2;
+
+/** How long the final read-back may take. */
+const READ_BACK_MS = 300_000;
+
+type ClientNet = ReturnType<typeof hostNet>;
+type Deadline = { at: number };
+
+/**
+ * A workload of clients from the workstation that runs until its stop step (or `durationMs`),
+ * then reads back what it wrote: `run` and `readBack` get the network, history and deadline.
+ */
+function clientWorkload(
+  ctx: WorkloadContext,
+  params: Readonly<Record<string, unknown>>,
+  name: string,
+  run: (net: ClientNet, history: History, deadline: Deadline) => Proc<void>,
+  readBack: (net: ClientNet, history: History) => Proc<void>,
+): Workload {
+  const history = new History(ctx.sim);
+  const net = hostNet(ctx.client, (n) => ctx.resolve(n));
+  const deadline = { at: ctx.sim.now + numberParam(params, "durationMs", FOREVER) };
+  const task = spawn(ctx.sim, run(net, history, deadline), name);
+  return {
+    history,
+    stop: () => {
+      deadline.at = Math.min(deadline.at, ctx.sim.now);
+    },
+    *finish(): Proc<void> {
+      yield* wait(task);
+      yield* readBack(net, history);
+    },
+  };
+}
 
 const inserts: WorkloadPlugin = {
   type: "mysql-inserts",
   durabilityCheck: "mysql.acknowledged-commits",
   description: "clients inserting numbered rows in transactions; a final read records what survived",
   start(ctx, params) {
-    const history = new History(ctx.sim);
-    const net = hostNet(ctx.client, (n) => ctx.resolve(n));
-    const deadline = { at: ctx.sim.now + numberParam(params, "durationMs", FOREVER) };
     const options = {
       host: stringParam(params, "host", "wordpress-mysql"),
       user: stringParam(params, "user", "root"),
@@ -20,19 +50,14 @@ const inserts: WorkloadPlugin = {
       clients: numberParam(params, "clients", 2),
       intervalMs: numberParam(params, "intervalMs", 200),
       durationMs: 0,
-      deadline,
     };
-    const task = spawn(ctx.sim, insertWorkload(ctx.sim, net, history, options), "mysql-inserts");
-    return {
-      history,
-      stop: () => {
-        deadline.at = Math.min(deadline.at, ctx.sim.now);
-      },
-      *finish(): Proc<void> {
-        yield* wait(task);
-        yield* readInserts(ctx.sim, net, history, options, 300_000);
-      },
-    };
+    return clientWorkload(
+      ctx,
+      params,
+      "mysql-inserts",
+      (net, history, deadline) => insertWorkload(ctx.sim, net, history, { ...options, deadline }),
+      (net, history) => readInserts(ctx.sim, net, history, options, READ_BACK_MS),
+    );
   },
 };
 
@@ -41,9 +66,6 @@ const posts: WorkloadPlugin = {
   durabilityCheck: "wordpress.posts-survive",
   description: "clients creating and reading posts over WordPress's REST API; every post is read back at the end",
   start(ctx, params) {
-    const history = new History(ctx.sim);
-    const net = hostNet(ctx.client, (n) => ctx.resolve(n));
-    const deadline = { at: ctx.sim.now + numberParam(params, "durationMs", FOREVER) };
     const options = {
       url: stringParam(params, "url", "http://wordpress"),
       user: stringParam(params, "user", "admin"),
@@ -51,19 +73,14 @@ const posts: WorkloadPlugin = {
       clients: numberParam(params, "clients", 2),
       intervalMs: numberParam(params, "intervalMs", 500),
       durationMs: 0,
-      deadline,
     };
-    const task = spawn(ctx.sim, postsWorkload(ctx.sim, net, history, options), "wordpress-posts");
-    return {
-      history,
-      stop: () => {
-        deadline.at = Math.min(deadline.at, ctx.sim.now);
-      },
-      *finish(): Proc<void> {
-        yield* wait(task);
-        yield* verifyPosts(ctx.sim, net, history, options, 300_000);
-      },
-    };
+    return clientWorkload(
+      ctx,
+      params,
+      "wordpress-posts",
+      (net, history, deadline) => postsWorkload(ctx.sim, net, history, { ...options, deadline }),
+      (net, history) => verifyPosts(ctx.sim, net, history, options, READ_BACK_MS),
+    );
   },
 };
 

@@ -48,10 +48,11 @@ function* runSetImage({ s, flags, args }: Invocation): Proc<number> {
   const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
   const selection = select(s, { args: resources, selector: flags.string("selector"), all: flags.bool("all"), ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
   const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
-  for (const { object } of flatten(selection)) {
+  for (const { type, object } of flatten(selection)) {
     const spec = podSpecOf(object);
     if (spec === undefined) {
-      errors.push(new Error(`error: ${object.kind.toLowerCase()}/${object.metadata.name} ${JSON.stringify(object.kind)} does not have a pod template`));
+      // UpdatePodSpecForObject's refusal, named by info.ObjectName() (resource/name).
+      errors.push(new Error(`error: ${type.plural}/${object.metadata.name} the object is not a pod or does not have a pod template: *${type.version}.${object.kind}\n`));
       continue;
     }
     const updated = structuredClone(object);
