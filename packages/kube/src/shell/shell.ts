@@ -56,17 +56,34 @@ export type Fds = Map<number, Stream>;
 interface ParsedCommand {
   readonly list: CommandList;
   readonly heredoc: { readonly line: number; readonly delimiter: string } | undefined;
+  /** The parser's line once it had read this command. */
+  readonly endLine: number;
+}
+
+/**
+ * A program parsed as far as any run of it has needed: shells parse a command, run it, then
+ * parse the next, so a script that exits early (a probe's `exit 0`) never reaches its end.
+ */
+interface ParsedProgram {
+  readonly commands: ParsedCommand[];
+  /** Reads the commands no run has reached yet; undefined once the text is parsed to the end. */
+  parser: Parser | undefined;
+  endLine: number;
 }
 
 /**
  * Programs parsed before, by flavour, first line and text: probes run the same scripts every few
- * seconds in every pod. Only programs that parsed to the end are kept; parse trees are immutable.
+ * seconds in every pod. Parsing depends on nothing else and parse trees are immutable.
  */
-const PARSED = new Map<string, { readonly commands: readonly ParsedCommand[]; readonly endLine: number }>();
+const PARSED = new Map<string, ParsedProgram>();
 
-function rememberParse(key: string, program: { readonly commands: readonly ParsedCommand[]; readonly endLine: number }): void {
-  if (PARSED.size >= 2048) PARSED.clear();
-  PARSED.set(key, program);
+function parsedProgram(key: string, start: () => Parser): ParsedProgram {
+  let program = PARSED.get(key);
+  if (program === undefined) {
+    if (PARSED.size >= 2048) PARSED.clear();
+    PARSED.set(key, (program = { commands: [], parser: start(), endLine: 0 }));
+  }
+  return program;
 }
 
 export class BreakSignal {
@@ -452,20 +469,21 @@ export class Shell {
    */
   *runSource(source: string): Proc<number> {
     const key = `${this.flavor}\0${this.shared.nextLine}\0${source}`;
-    const cached = PARSED.get(key);
-    const parser = cached === undefined ? new Parser(source, { bash: this.flavor === "bash", firstLine: this.shared.nextLine }) : undefined;
-    const parsed: ParsedCommand[] = [];
-    let endLine = cached?.endLine ?? 0;
+    const program = parsedProgram(key, () => new Parser(source, { bash: this.flavor === "bash", firstLine: this.shared.nextLine }));
+    let endLine = this.shared.nextLine;
     try {
       for (let i = 0; ; i++) {
-        let command: ParsedCommand | undefined;
-        if (cached !== undefined) command = cached.commands[i];
-        else {
+        let command = program.commands[i];
+        if (command === undefined && program.parser !== undefined) {
+          const parser = program.parser;
           let list: CommandList | undefined;
           try {
-            list = parser!.nextCommand();
+            list = parser.nextCommand();
           } catch (e) {
             if (!(e instanceof ShellSyntaxError)) throw e;
+            // The next run parses again from the start and stops at the same error.
+            PARSED.delete(key);
+            endLine = parser.currentLine;
             this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
             // bash finds a bad substitution only when expanding: an ordinary failure.
             const status = this.flavor === "bash" && e.problem.kind === "badSubstitution" ? 1 : 2;
@@ -473,12 +491,17 @@ export class Shell {
             if (this.mode !== "interactive") throw new ExitSignal(status);
             return status;
           }
-          if (list !== undefined) {
-            command = { list, heredoc: parser!.takeUnterminatedHeredoc() };
-            parsed.push(command);
-          } else rememberParse(key, { commands: parsed, endLine: parser!.currentLine });
+          if (list !== undefined) program.commands.push((command = { list, heredoc: parser.takeUnterminatedHeredoc(), endLine: parser.currentLine }));
+          else {
+            program.endLine = parser.currentLine;
+            program.parser = undefined;
+          }
         }
-        if (command === undefined) return this.lastStatus;
+        if (command === undefined) {
+          endLine = program.endLine;
+          return this.lastStatus;
+        }
+        endLine = command.endLine;
         const h = command.heredoc;
         if (h !== undefined && this.flavor === "bash") {
           this.err(`${this.messages.prefix(this.arg0, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
@@ -497,7 +520,6 @@ export class Shell {
         yield* this.runPendingTraps();
       }
     } finally {
-      if (parser !== undefined) endLine = parser.currentLine;
       this.shared.nextLine = endLine + (this.mode === "interactive" && !source.endsWith("\n") ? 1 : 0);
     }
   }
