@@ -31,6 +31,8 @@ export class LayeredFs {
   /** Bumped on changes to names this layer makes itself (mounts, whiteouts). */
   private ownVersion = 0;
   private readonly memo = new Map<string, string | undefined>();
+  /** locate's answers, by path, for following the last symlink or not. */
+  private readonly located = [new Map<string, Located>(), new Map<string, Located>()] as const;
   private memoVersion = -1;
 
   constructor(
@@ -55,15 +57,21 @@ export class LayeredFs {
 
   /** FileSystem.memoLookup for every view of this filesystem (keys must include the credentials). */
   memoLookup(key: string, compute: () => string | undefined): string | undefined {
-    const version = this.namespaceVersion();
-    if (version !== this.memoVersion) {
-      this.memo.clear();
-      this.memoVersion = version;
-    }
+    this.forgetIfRenamed();
     if (this.memo.has(key)) return this.memo.get(key);
     const value = compute();
     this.memo.set(key, value);
     return value;
+  }
+
+  /** Drops every memo when a name has changed since they were made. */
+  private forgetIfRenamed(): void {
+    const version = this.namespaceVersion();
+    if (version === this.memoVersion) return;
+    this.memo.clear();
+    this.located[0].clear();
+    this.located[1].clear();
+    this.memoVersion = version;
   }
 
   /** Mounts a volume at `path` (creating the mount point in the image view as the runtime does). */
@@ -80,11 +88,22 @@ export class LayeredFs {
 
   // ---- resolution -----------------------------------------------------------------------
 
-  /** Resolves symlinks (found in the lower layer) and finds which layer or mount owns a path. */
+  /**
+   * Resolves symlinks (found in the lower layer) and finds which layer or mount owns a path.
+   * Every file access, PATH lookup and probe asks, mostly for the same few paths (a WAL append
+   * asks three times), so answers are kept until a name changes.
+   */
   locate(path: string, followLast = true): Located {
+    this.forgetIfRenamed();
+    const memo = this.located[followLast ? 1 : 0];
+    let loc = memo.get(path);
+    if (loc === undefined) memo.set(path, (loc = this.resolve(path, followLast)));
+    return loc;
+  }
+
+  private resolve(path: string, followLast: boolean): Located {
     let parts = path.split("/").filter(Boolean);
     let hops = 0;
-    // Grown a component at a time: paths are resolved on every file access, PATH lookup and probe.
     let prefix = "";
     for (let i = 0; i < parts.length; i++) {
       if (!followLast && i === parts.length - 1) break;
