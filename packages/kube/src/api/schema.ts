@@ -81,13 +81,53 @@ export function goTypeName(s: Schema): string {
 /** The decoding error that stops at the first bad value (encoding/json's UnmarshalTypeError and friends). */
 class TypeError_ extends Error {}
 
-interface Ctx {
-  /** Path of JSON field names as Go's decoder reports it: no list indices. */
-  readonly goPath: string;
+/**
+ * Where the decoder is, kept as a stack and turned into text only for an error: objects are
+ * decoded on every API write, and almost none of them fail.
+ */
+class Where {
+  private readonly segments: (string | number)[] = [];
+  /** Per segment: a list index or map key rather than a field name. */
+  private readonly indexes: boolean[] = [];
+  /** Per segment: the Go struct that holds the field (`Container` for `…containers.image`). */
+  private readonly structs: (string | undefined)[] = [];
+
+  field(name: string, struct: string): void {
+    this.segments.push(name);
+    this.indexes.push(false);
+    this.structs.push(struct);
+  }
+
+  index(key: string | number): void {
+    this.segments.push(key);
+    this.indexes.push(true);
+    this.structs.push(this.struct);
+  }
+
+  leave(): void {
+    this.segments.pop();
+    this.indexes.pop();
+    this.structs.pop();
+  }
+
   /** The struct that holds the current field, for `Go struct field Container.…`. */
-  readonly struct: string | undefined;
-  /** Path with indices, as strict decoding errors report unknown fields. */
-  readonly path: string;
+  get struct(): string | undefined {
+    return this.structs[this.structs.length - 1];
+  }
+
+  /** Field names as Go's decoder reports them: no list indices. */
+  goPath(): string {
+    return this.segments.filter((_, i) => !this.indexes[i]).join(".");
+  }
+
+  /** With indices, as strict decoding errors report unknown fields. */
+  path(): string {
+    let out = "";
+    this.segments.forEach((seg, i) => {
+      out += this.indexes[i] ? `[${seg}]` : out === "" ? seg : `.${seg}`;
+    });
+    return out;
+  }
 }
 
 function jsonKind(v: unknown): string {
@@ -98,41 +138,42 @@ function jsonKind(v: unknown): string {
   return "object";
 }
 
-function typeError(v: unknown, target: string, ctx: Ctx, valueText?: string): TypeError_ {
+/** `bare`: the value decodes itself (metav1.Time, IntOrString), so Go names no struct field. */
+function typeError(v: unknown, target: string, at: Where, valueText?: string, bare = false): TypeError_ {
   const what = valueText ?? jsonKind(v);
-  if (ctx.struct === undefined) return new TypeError_(`json: cannot unmarshal ${what} into Go value of type ${target}`);
-  return new TypeError_(`json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.goPath} of type ${target}`);
+  const struct = bare ? undefined : at.struct;
+  if (struct === undefined) return new TypeError_(`json: cannot unmarshal ${what} into Go value of type ${target}`);
+  return new TypeError_(`json: cannot unmarshal ${what} into Go struct field ${struct}.${at.goPath()} of type ${target}`);
 }
 
 const INT_RANGE = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 
-function decodeScalar(s: Scalar, v: unknown, ctx: Ctx): unknown {
+function decodeScalar(s: Scalar, v: unknown, at: Where): unknown {
   switch (s.t) {
     case "any":
       return v;
     case "string":
     case "time":
-      if (typeof v !== "string") throw typeError(v, s.t === "time" ? "string" : goTypeName(s), s.t === "time" ? { ...ctx, struct: undefined } : ctx);
+      if (typeof v !== "string") throw typeError(v, s.t === "time" ? "string" : goTypeName(s), at, undefined, s.t === "time");
       return v;
     case "bool":
-      if (typeof v !== "boolean") throw typeError(v, goTypeName(s), ctx);
+      if (typeof v !== "boolean") throw typeError(v, goTypeName(s), at);
       return v;
     case "float64":
-      if (typeof v !== "number") throw typeError(v, goTypeName(s), ctx);
+      if (typeof v !== "number") throw typeError(v, goTypeName(s), at);
       return v;
     case "int32":
     case "int64": {
-      if (typeof v !== "number") throw typeError(v, goTypeName(s), ctx);
+      if (typeof v !== "number") throw typeError(v, goTypeName(s), at);
       const [lo, hi] = INT_RANGE[s.t];
-      if (!Number.isInteger(v) || v < lo || v > hi) throw typeError(v, goTypeName(s), ctx, `number ${String(v)}`);
+      if (!Number.isInteger(v) || v < lo || v > hi) throw typeError(v, goTypeName(s), at, `number ${String(v)}`);
       return v;
     }
     case "intOrString": {
       if (typeof v === "string") return v;
       // IntOrString.UnmarshalJSON decodes anything but a string into an int32 on its own.
-      const bare = { ...ctx, struct: undefined };
-      if (typeof v !== "number") throw typeError(v, "int32", bare);
-      if (!Number.isInteger(v) || v < INT_RANGE.int32[0] || v > INT_RANGE.int32[1]) throw typeError(v, "int32", bare, `number ${String(v)}`);
+      if (typeof v !== "number") throw typeError(v, "int32", at, undefined, true);
+      if (!Number.isInteger(v) || v < INT_RANGE.int32[0] || v > INT_RANGE.int32[1]) throw typeError(v, "int32", at, `number ${String(v)}`, true);
       return v;
     }
     case "quantity": {
@@ -145,7 +186,7 @@ function decodeScalar(s: Scalar, v: unknown, ctx: Ctx): unknown {
       }
     }
     case "bytes": {
-      if (typeof v !== "string") throw typeError(v, goTypeName(s), ctx);
+      if (typeof v !== "string") throw typeError(v, goTypeName(s), at);
       const bad = base64ErrorOffset(v);
       if (bad !== undefined) throw new TypeError_(`illegal base64 data at input byte ${bad}`);
       return v;
@@ -231,48 +272,61 @@ function materialize(s: StructSchema): readonly (readonly [string, unknown])[] {
 
 interface Walk {
   readonly unknown: string[];
+  readonly at: Where;
 }
 
-function decodeValue(s: Schema, v: unknown, ctx: Ctx, walk: Walk): unknown {
+function decodeValue(s: Schema, v: unknown, walk: Walk): unknown {
   if (v === null || v === undefined) return null;
   switch (s.t) {
     case "map": {
-      if (typeof v !== "object" || Array.isArray(v)) throw typeError(v, goTypeName(s), ctx);
+      if (typeof v !== "object" || Array.isArray(v)) throw typeError(v, goTypeName(s), walk.at);
       const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) {
-        const d = decodeValue(s.of, item, { ...ctx, path: `${ctx.path}[${k}]` }, walk);
+      for (const k in v) {
+        walk.at.index(k);
+        const d = decodeValue(s.of, (v as Record<string, unknown>)[k], walk);
+        walk.at.leave();
         // A null map value stays as the element type's zero value in Go.
         out[k] = d === null ? zeroOf(s.of) ?? null : d;
       }
       return out;
     }
     case "list": {
-      if (!Array.isArray(v)) throw typeError(v, goTypeName(s), ctx);
-      return v.map((item, i) => {
-        const d = decodeValue(s.of, item, { ...ctx, path: `${ctx.path}[${i}]` }, walk);
-        return d === null ? zeroOf(s.of) ?? null : d;
-      });
+      if (!Array.isArray(v)) throw typeError(v, goTypeName(s), walk.at);
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        walk.at.index(i);
+        const d = decodeValue(s.of, v[i], walk);
+        walk.at.leave();
+        out[i] = d === null ? zeroOf(s.of) ?? null : d;
+      }
+      return out;
     }
     case "struct":
-      return decodeStruct(s, v, ctx, walk);
+      return decodeStruct(s, v, walk);
     default:
-      return decodeScalar(s, v, ctx);
+      return decodeScalar(s, v, walk.at);
   }
 }
 
-function decodeStruct(s: StructSchema, v: unknown, ctx: Ctx, walk: Walk): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(v, s.go, ctx);
+/** `v1.Container` → `Container`, once per struct. */
+const bareNames = new WeakMap<StructSchema, string>();
+
+function decodeStruct(s: StructSchema, v: unknown, walk: Walk): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(v, s.go, walk.at);
   const out: Record<string, unknown> = {};
-  const bare = s.go.slice(s.go.indexOf(".") + 1);
-  for (const [name, value] of Object.entries(v as Record<string, unknown>)) {
+  let bare = bareNames.get(s);
+  if (bare === undefined) bareNames.set(s, (bare = s.go.slice(s.go.indexOf(".") + 1)));
+  for (const name in v) {
     const f = s.fields[name];
-    const path = ctx.path === "" ? name : `${ctx.path}.${name}`;
     if (f === undefined) {
-      walk.unknown.push(path);
+      walk.at.field(name, bare);
+      walk.unknown.push(walk.at.path());
+      walk.at.leave();
       continue;
     }
-    const goPath = ctx.goPath === "" ? name : `${ctx.goPath}.${name}`;
-    const d = decodeValue(f.s, value, { goPath, struct: bare, path }, walk);
+    walk.at.field(name, bare);
+    const d = decodeValue(f.s, (v as Record<string, unknown>)[name], walk);
+    walk.at.leave();
     if (d === null || (f.mode === "omit" && isZero(d) && f.s.t !== "struct")) continue;
     out[name] = d;
   }
@@ -288,10 +342,10 @@ export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { reado
 
 /** Decodes a value against a struct schema (see the file comment). Pure: the input is not changed. */
 export function decode<T = Record<string, unknown>>(schema: StructSchema, value: unknown): DecodeResult<T> {
-  const walk: Walk = { unknown: [] };
+  const walk: Walk = { unknown: [], at: new Where() };
   let out: unknown;
   try {
-    out = decodeStruct(schema, value, { goPath: "", struct: undefined, path: "" }, walk);
+    out = decodeStruct(schema, value, walk);
   } catch (e) {
     if (e instanceof TypeError_) return { ok: false, failure: { kind: "type", message: e.message } };
     throw e;
