@@ -79,6 +79,26 @@ class Fields {
   }
 }
 
+/**
+ * A word's one field when it has nothing to expand: only literal and quoted text, not empty,
+ * and no unquoted glob characters (most words of most commands). Undefined otherwise.
+ */
+const staticFields = new WeakMap<Word, string | null>();
+
+function staticField(w: Word): string | undefined {
+  let text = staticFields.get(w);
+  if (text === undefined) {
+    text = null;
+    if (w.parts.every((p) => p.type === "literal" || p.type === "quoted")) {
+      const joined = w.parts.map((p) => (p as { text: string }).text).join("");
+      const globs = w.parts.some((p) => p.type === "literal" && hasGlob(p.text));
+      if (joined !== "" && !globs) text = joined;
+    }
+    staticFields.set(w, text);
+  }
+  return text ?? undefined;
+}
+
 /** The value of a parameter: one string (or unset), or a list (`$@`, `${a[@]}`). */
 type Value = { readonly kind: "one"; readonly value: string | undefined } | { readonly kind: "many"; readonly values: readonly string[]; readonly star: boolean };
 
@@ -89,6 +109,11 @@ export class Expander {
   *fields(words: readonly Word[]): Proc<string[]> {
     const out: string[] = [];
     for (const w of words) {
+      const fixed = staticField(w);
+      if (fixed !== undefined) {
+        out.push(fixed);
+        continue;
+      }
       const f = new Fields(this.sh.ifs());
       yield* this.emitParts(f, w.parts, false, false);
       for (const chunks of f.finish()) {
@@ -110,6 +135,8 @@ export class Expander {
 
   /** Expands a word to one string: no splitting or globbing (assignments, redirections, case). */
   *string(word: Word): Proc<string> {
+    const fixed = staticField(word);
+    if (fixed !== undefined) return fixed;
     const f = new Fields("");
     yield* this.emitParts(f, word.parts, false, false);
     return f.finish().map((chunks) => chunks.map((c) => c.text).join("")).join(" ");
