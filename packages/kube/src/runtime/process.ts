@@ -158,8 +158,11 @@ export interface ProcessContext {
   spawn(argv: readonly string[], options?: SpawnOptions): ChildProcess;
   /** Runs a child to completion and returns its status (`yield* ctx.run([...])`). */
   run(argv: readonly string[], options?: SpawnOptions): Proc<number>;
-  /** Replaces this program with another, keeping the pid: `return yield* ctx.exec([...])`. */
-  exec(argv: readonly string[]): Proc<number>;
+  /**
+   * Replaces this program with another, keeping the pid: `return yield* ctx.exec([...])`;
+   * `env` replaces the environment as execve's envp does.
+   */
+  exec(argv: readonly string[], env?: Map<string, string>): Proc<number>;
   /** Processes visible in this PID namespace. */
   processes(): ProcessInfo[];
   /**
@@ -276,7 +279,7 @@ interface ProcState {
 export class SimProcess implements ProcessContext, ChildProcess {
   readonly sim: Sim;
   argv: readonly string[];
-  readonly env: Map<string, string>;
+  env: Map<string, string>;
   cwd: string;
   readonly cred: Credentials;
   readonly stdin: InputStream;
@@ -429,9 +432,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return (yield child.exited) as number;
   }
 
-  *exec(argv: readonly string[]): Proc<number> {
+  *exec(argv: readonly string[], env?: Map<string, string>): Proc<number> {
     const loaded = this.load(argv);
     this.argv = loaded.argv;
+    if (env !== undefined) this.env = env;
     this.title = undefined;
     return yield* loaded.program(this);
   }

@@ -96,8 +96,9 @@ export function envProgram(flavor: Flavor) {
       ctx.stdout.write([...env].map(([k, v]) => `${k}=${v}\n`).join(""));
       return 0;
     }
+    // env execs the command in its own place, as execvp does: ps shows the command, not env.
     try {
-      return yield* ctx.run(command, { env });
+      return yield* ctx.exec(command, env);
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
       const reason = e.reason === "not found" ? "No such file or directory" : e.reason;
