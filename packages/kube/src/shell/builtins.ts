@@ -156,8 +156,7 @@ function exportOrReadonly(keyword: "export" | "readonly") {
         sh.vars.set(name, { value: "", exported: keyword === "export", readonly: keyword === "readonly" });
         continue;
       }
-      if (keyword === "export") v.exported = true;
-      else sh.vars.set(name, { ...v, readonly: true });
+      sh.vars.set(name, keyword === "export" ? { ...v, exported: true } : { ...v, readonly: true });
     }
     return status;
   };
@@ -249,10 +248,7 @@ function* declare(sh: Shell, args: readonly string[]): Proc<number> {
     if (eq >= 0) sh.setVar(name, a.slice(eq + 1), { export: exported });
     else if (!sh.vars.has(name)) sh.vars.set(name, { value: "", exported, readonly: false });
     const v = sh.vars.get(name);
-    if (v !== undefined) {
-      if (exported) v.exported = true;
-      if (readonly) sh.vars.set(name, { ...v, readonly: true });
-    }
+    if (v !== undefined && ((exported && !v.exported) || readonly)) sh.vars.set(name, { ...v, exported: v.exported || exported, readonly: v.readonly || readonly });
   }
   return 0;
 }

@@ -21,10 +21,11 @@ const BASH_VERSION = "5.2";
  * this state inside the same process, as coroutines; external commands are real child processes.
  */
 
+/** Never changed in place (subshells share them with their parent): replaced on every change. */
 export interface Variable {
-  value: string | string[];
-  exported: boolean;
-  readonly: boolean;
+  readonly value: string | string[];
+  readonly exported: boolean;
+  readonly readonly: boolean;
 }
 
 export interface ShellFlags {
@@ -180,7 +181,7 @@ export class Shell {
       this.shared = parent.shared;
       this.messages = parent.messages;
       this.subshell = true;
-      for (const [k, v] of parent.vars) this.vars.set(k, { ...v, value: Array.isArray(v.value) ? [...v.value] : v.value });
+      this.vars = new Map(parent.vars);
       this.functions = new Map(parent.functions);
       this.positional = [...parent.positional];
       this.arg0 = parent.arg0;
@@ -221,7 +222,7 @@ export class Shell {
     this.setDefault("OPTIND", "1");
     this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
-    else this.vars.get("PWD")!.value = this.cwd;
+    else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
     this.fds = new Map<number, Stream>([
       [0, new LineReader(ctx.stdin)],
       [1, ctx.stdout],
@@ -1011,13 +1012,11 @@ export class Shell {
       const status = yield* this.runExternal(argv, new Map());
       throw new ExitSignal(status);
     }
-    this.ctx.env.clear();
-    for (const [k, v] of this.exportedEnv()) this.ctx.env.set(k, v);
     this.ctx.cwd = this.cwd;
     this.ctx.onSignal(undefined);
     let status: number;
     try {
-      status = yield* this.ctx.exec(argv);
+      status = yield* this.ctx.exec(argv, this.exportedEnv());
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
       this.reportSpawnError(e, argv[0]!);
