@@ -152,7 +152,7 @@ class Worker {
 
   private respond(req: HttpRequest, remote: Address, conn: number): HttpResponse {
     const fs = this.ctx.fs;
-    const context = `client: ${remote.ip}, server: localhost, request: "${this.requestLine(req)}", host: "${header(req.headers, "Host") ?? ""}"`;
+    const context = () => `client: ${remote.ip}, server: localhost, request: "${this.requestLine(req)}", host: "${header(req.headers, "Host") ?? ""}"`;
     if (req.method !== "GET" && req.method !== "HEAD") return this.error(405);
     let uri: string;
     try {
@@ -178,7 +178,7 @@ class Worker {
         }
         const index = `${path}index.html`;
         if (!fs.exists(index)) {
-          this.errorLog("error", `*${conn} directory index of "${path}" is forbidden, ${context}`);
+          this.errorLog("error", `*${conn} directory index of "${path}" is forbidden, ${context()}`);
           return this.error(403);
         }
         path = index;
@@ -191,7 +191,7 @@ class Worker {
         Server: SERVER,
         Date: httpDate(this.ctx.epochMs()),
         "Content-Type": MIME[ext] ?? "application/octet-stream",
-        "Content-Length": String(new TextEncoder().encode(body).length),
+        "Content-Length": String(st.size),
         "Last-Modified": httpDate(mtime),
         Connection: "keep-alive",
         ETag: `"${Math.floor(mtime / 1000).toString(16)}-${st.size.toString(16)}"`,
@@ -200,10 +200,10 @@ class Worker {
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
       if (e.code === "EACCES") {
-        this.errorLog("error", `*${conn} open() "${path}" failed (13: Permission denied), ${context}`);
+        this.errorLog("error", `*${conn} open() "${path}" failed (13: Permission denied), ${context()}`);
         return this.error(403);
       }
-      this.errorLog("error", `*${conn} open() "${path}" failed (2: No such file or directory), ${context}`);
+      this.errorLog("error", `*${conn} open() "${path}" failed (2: No such file or directory), ${context()}`);
       return this.error(404);
     }
   }

@@ -236,41 +236,79 @@ export function hostnameProgram(flavor: Flavor) {
 /** strftime for the UTC instant `ms`. */
 export function formatDate(ms: number, format: string): string {
   const d = new Date(ms);
+  return format.replace(/%(:?z|[A-Za-z%])/g, (all, c: string) => dateField(d, ms, c) ?? all);
+}
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const FULL_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** One `%c` conversion of date(1)/strftime, in UTC; undefined for one it does not know. */
+function dateField(d: Date, ms: number, c: string): string | undefined {
   const y = d.getUTCFullYear();
-  const startOfYear = Date.UTC(y, 0, 1);
   const h = d.getUTCHours();
-  const map: Record<string, () => string> = {
-    Y: () => String(y),
-    y: () => two(y % 100),
-    m: () => two(d.getUTCMonth() + 1),
-    d: () => two(d.getUTCDate()),
-    e: () => String(d.getUTCDate()).padStart(2, " "),
-    H: () => two(h),
-    I: () => two(h % 12 === 0 ? 12 : h % 12),
-    M: () => two(d.getUTCMinutes()),
-    S: () => two(d.getUTCSeconds()),
-    N: () => String(d.getUTCMilliseconds() * 1_000_000).padStart(9, "0"),
-    p: () => (h < 12 ? "AM" : "PM"),
-    s: () => String(Math.floor(ms / 1000)),
-    a: () => DAYS[d.getUTCDay()]!,
-    A: () => ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][d.getUTCDay()]!,
-    b: () => MONTHS[d.getUTCMonth()]!,
-    h: () => MONTHS[d.getUTCMonth()]!,
-    B: () => ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][d.getUTCMonth()]!,
-    j: () => String(Math.floor((ms - startOfYear) / 86400000) + 1).padStart(3, "0"),
-    u: () => String(d.getUTCDay() === 0 ? 7 : d.getUTCDay()),
-    w: () => String(d.getUTCDay()),
-    Z: () => "UTC",
-    z: () => "+0000",
-    F: () => `${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`,
-    T: () => `${two(h)}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`,
-    D: () => `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${two(y % 100)}`,
-    R: () => `${two(h)}:${two(d.getUTCMinutes())}`,
-    n: () => "\n",
-    t: () => "\t",
-    "%": () => "%",
-  };
-  return format.replace(/%(:?z|[A-Za-z%])/g, (all, c: string) => (c === ":z" ? "+00:00" : (map[c]?.() ?? all)));
+  switch (c) {
+    case "Y":
+      return String(y);
+    case "y":
+      return two(y % 100);
+    case "m":
+      return two(d.getUTCMonth() + 1);
+    case "d":
+      return two(d.getUTCDate());
+    case "e":
+      return String(d.getUTCDate()).padStart(2, " ");
+    case "H":
+      return two(h);
+    case "I":
+      return two(h % 12 === 0 ? 12 : h % 12);
+    case "M":
+      return two(d.getUTCMinutes());
+    case "S":
+      return two(d.getUTCSeconds());
+    case "N":
+      return String(d.getUTCMilliseconds() * 1_000_000).padStart(9, "0");
+    case "p":
+      return h < 12 ? "AM" : "PM";
+    case "s":
+      return String(Math.floor(ms / 1000));
+    case "a":
+      return DAYS[d.getUTCDay()]!;
+    case "A":
+      return WEEKDAYS[d.getUTCDay()]!;
+    case "b":
+    case "h":
+      return MONTHS[d.getUTCMonth()]!;
+    case "B":
+      return FULL_MONTHS[d.getUTCMonth()]!;
+    case "j":
+      return String(Math.floor((ms - Date.UTC(y, 0, 1)) / 86400000) + 1).padStart(3, "0");
+    case "u":
+      return String(d.getUTCDay() === 0 ? 7 : d.getUTCDay());
+    case "w":
+      return String(d.getUTCDay());
+    case "Z":
+      return "UTC";
+    case "z":
+      return "+0000";
+    case ":z":
+      return "+00:00";
+    case "F":
+      return `${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+    case "T":
+      return `${two(h)}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+    case "D":
+      return `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${two(y % 100)}`;
+    case "R":
+      return `${two(h)}:${two(d.getUTCMinutes())}`;
+    case "n":
+      return "\n";
+    case "t":
+      return "\t";
+    case "%":
+      return "%";
+    default:
+      return undefined;
+  }
 }
 
 export function dateProgram(flavor: Flavor) {
