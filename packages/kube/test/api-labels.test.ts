@@ -15,6 +15,7 @@ import {
 import type { KubeObject } from "../src/api/types.js";
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../src/api/validation/content.js";
 import { errorString } from "../src/api/validation/field.js";
+import { utf8Length } from "../src/api/utf8.js";
 
 describe("label selector syntax (-l)", () => {
   it("parses equality, set and existence requirements", () => {
@@ -109,5 +110,23 @@ describe("name and label syntax", () => {
     expect(isQualifiedName("a/b/c")[0]).toMatch(/^a valid label key must consist of alphanumeric/);
     expect(isQualifiedName("/a")).toEqual(["prefix part must be non-empty"]);
     expect(isValidLabelValue("x".repeat(64))[0]).toBe("must be no more than 63 bytes");
+  });
+});
+
+describe("utf8Length", () => {
+  it("counts the bytes TextEncoder writes, for every kind of character", () => {
+    const samples = ["", "abc", "é", "日本語", "😀", "a😀b", "\ud800", "x\udc00y", "\ud83d", "mixed é 日 😀 \u0000"];
+    // Random strings over the whole UTF-16 range, lone surrogates included.
+    let seed = 7;
+    for (let i = 0; i < 200; i++) {
+      let s = "";
+      for (let j = 0; j < 12; j++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        s += String.fromCharCode(seed % 0x10000);
+      }
+      samples.push(s);
+    }
+    const encoder = new TextEncoder();
+    for (const s of samples) expect(utf8Length(s), JSON.stringify(s)).toBe(encoder.encode(s).length);
   });
 });

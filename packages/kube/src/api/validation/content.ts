@@ -2,6 +2,7 @@
  * String format checks of apimachinery (util/validation and api/validate/content). Each returns
  * the list of problems in apimachinery's words; an empty list means valid.
  */
+import { utf8Length } from "../utf8.js";
 
 const LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const LABEL_KEY_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
@@ -46,7 +47,6 @@ const maxBytesError = (n: number): string => `must be no more than ${n} bytes`;
 const maxCharsError = (n: number): string => `must be no more than ${n} characters`;
 export const inclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
 
-const byteLength = (s: string): number => new TextEncoder().encode(s).length;
 
 /** A label key (also called a qualified name): `[prefix/]name`. */
 export function isQualifiedName(value: string): string[] {
@@ -68,14 +68,14 @@ export function isQualifiedName(value: string): string[] {
     ];
   }
   if (name.length === 0) errs.push("name part " + emptyError());
-  else if (byteLength(name) > 63) errs.push("name part " + maxBytesError(63));
+  else if (utf8Length(name) > 63) errs.push("name part " + maxBytesError(63));
   if (!LABEL_KEY_RE.test(name)) errs.push("name part " + regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc"));
   return errs;
 }
 
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxBytesError(63));
+  if (utf8Length(value) > 63) errs.push(maxBytesError(63));
   if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
   return errs;
 }

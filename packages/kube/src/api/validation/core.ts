@@ -1,3 +1,4 @@
+import { utf8Length } from "../utf8.js";
 import { jsonEqual } from "../json-value.js";
 import { validateLabelSelector, validateLabels } from "../labels.js";
 import { compareQuantity, parseQuantity, formatQuantity } from "../quantity.js";
@@ -340,7 +341,7 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
   for (const k of Object.keys(cm.binaryData ?? {})) {
     if (cm.data?.[k] !== undefined) errs.push(invalid(key("data", k), k, "duplicate of key present in binaryData"));
   }
-  const size = Object.entries(cm.data ?? {}).reduce((n, [k, v]) => n + k.length + new TextEncoder().encode(v).length, 0) +
+  const size = Object.entries(cm.data ?? {}).reduce((n, [k, v]) => n + k.length + utf8Length(v), 0) +
     Object.entries(cm.binaryData ?? {}).reduce((n, [k, v]) => n + k.length + decodedLength(v), 0);
   if (size > MAX_SECRET_SIZE) errs.push(tooLong("", MAX_SECRET_SIZE));
   return errs;

@@ -1,3 +1,4 @@
+import { utf8Length } from "../utf8.js";
 import { jsonEqual } from "../json-value.js";
 import { validateLabels } from "../labels.js";
 import type { ObjectMeta, OwnerReference } from "../types.js";
@@ -25,7 +26,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   for (const [k, v] of Object.entries(annotations ?? {})) {
     // Annotation keys are qualified names, except that case does not matter.
     for (const msg of isQualifiedName(k.toLowerCase())) errs.push(invalid(path, k, msg));
-    size += new TextEncoder().encode(k).length + new TextEncoder().encode(v).length;
+    size += utf8Length(k) + utf8Length(v);
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;
