@@ -12,12 +12,21 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
   if (!isJsonObject(a) || !isJsonObject(b)) return false;
-  const ak = Object.keys(a).filter((k) => a[k] !== undefined);
-  const bk = Object.keys(b).filter((k) => b[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => b[k] !== undefined && jsonEqual(a[k], b[k]));
+  // Without key arrays: controllers compare what they would write with what is stored on every sync.
+  let defined = 0;
+  for (const k in a) {
+    const x = a[k];
+    if (x === undefined) continue;
+    defined++;
+    const y = b[k];
+    if (y === undefined || !jsonEqual(x, y)) return false;
+  }
+  for (const k in b) if (b[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /**

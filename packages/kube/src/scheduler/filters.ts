@@ -154,10 +154,13 @@ export function filterNode(state: CycleState, info: NodeInfo): FilterFailure | u
     }
   }
   // NodeAffinity (nodeSelector and required node affinity)
+  // Loops rather than closures: this runs for every candidate node of every pod scheduled.
   const labels = info.labels ?? {};
-  const selectorOk = state.nodeSelector.every(([k, v]) => labels[k] === v);
+  let selectorOk = true;
+  for (const [k, v] of state.nodeSelector) if (labels[k] !== v) selectorOk = false;
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  const affinityOk = required === undefined || required.nodeSelectorTerms.some((t) => nodeSelectorTermMatches(t, info));
+  let affinityOk = required === undefined;
+  for (const term of required?.nodeSelectorTerms ?? []) if (!affinityOk && nodeSelectorTermMatches(term, info)) affinityOk = true;
   if (!selectorOk || !affinityOk) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   // NodePorts
   const wanted = state.hostPorts;
