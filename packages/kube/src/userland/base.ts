@@ -69,6 +69,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/bin/ps": "procps:ps",
   "/bin/grep": "grep:grep",
   "/bin/sed": "sed:sed",
+  "/bin/tar": "tar:tar",
   "/bin/nc.openbsd": "netcat-openbsd:nc",
   "/bin/which": "debianutils:which",
   "/usr/bin/[": "coreutils:[",
@@ -134,7 +135,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
   "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
-  "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
+  "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami", "xargs",
 ] as const;
 

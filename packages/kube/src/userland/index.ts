@@ -8,6 +8,7 @@ import { ls } from "./ls.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
 import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
 import { sed } from "./sed.js";
+import { tarProgram } from "./tar.js";
 import {
   dateProgram,
   echoProgram,
@@ -83,6 +84,7 @@ function busyboxApplets(): Record<string, Executable> {
     "[[": testProgram("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
+    tar: tarProgram("busybox"),
     hostname: hostnameProgram("busybox"),
     kill: killProgram("busybox"),
     ps: busyboxPs,
@@ -130,6 +132,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
   registry.registerProgram("grep:grep", grep("gnu"));
   registry.registerProgram("sed:sed", sed("gnu"));
+  registry.registerProgram("tar:tar", tarProgram("gnu"));
   registry.registerProgram("netcat-openbsd:nc", nc);
   registry.registerProgram("curl:curl", curl);
   registry.registerProgram("debianutils:which", whichProgram);

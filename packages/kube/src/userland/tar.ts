@@ -1,0 +1,304 @@
+import { FsError, wait, type Proc } from "@ksim/sim";
+import { dirname, type FileSystem } from "../runtime/fs.js";
+import type { ProcessContext } from "../runtime/process.js";
+import { parseOptions, UsageError, type Flavor } from "./common.js";
+import { formatDate } from "./system.js";
+import { binaryString, readTar, stringBytes, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
+import { groupByName, groupName, userByName, userName } from "./users.js";
+
+/**
+ * `tar` as GNU tar 1.34 (Debian) and busybox 1.28 run it: create (-c), extract (-x) and list (-t)
+ * archives in a file or on a pipe (`-f -`), with -C, -v, -m, -p and the ownership options, in
+ * their words. What kubectl cp runs in the container: `tar cf - SRC`, `tar -xmf - -C DIR`.
+ */
+export function tarProgram(flavor: Flavor) {
+  return function* tar(ctx: ProcessContext): Proc<number> {
+    const t = new Tar(ctx, flavor);
+    try {
+      return yield* t.run(oldStyle(ctx.argv.slice(1)));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      if (flavor === "busybox") ctx.stderr.write(`tar: ${e.message}\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: tar c|x|t [-hvokO] [-f TARFILE] [-C DIR] [-T FILE] [-X FILE] [FILE]...\n`);
+      else ctx.stderr.write(`tar: ${e.message}\nTry 'tar --help' or 'tar --usage' for more information.\n`);
+      return flavor === "busybox" ? 1 : 2;
+    }
+  };
+}
+
+/** `tar cf x.tar dir`: a first argument without a dash is a bundle of letters, f and C taking the next words. */
+function oldStyle(args: readonly string[]): string[] {
+  const first = args[0];
+  if (first === undefined || first.startsWith("-")) return [...args];
+  const out: string[] = [];
+  let next = 1;
+  for (const letter of first) {
+    out.push(`-${letter}`);
+    if ((letter === "f" || letter === "C") && next < args.length) out.push(args[next++]!);
+  }
+  return [...out, ...args.slice(next)];
+}
+
+const OPTIONS = {
+  short: "cxtvf:C:mpzo",
+  long: {
+    create: "c",
+    extract: "x",
+    get: "x",
+    list: "t",
+    verbose: "v",
+    "file=": "f",
+    "directory=": "C",
+    touch: "m",
+    "preserve-permissions": "p",
+    "same-permissions": "p",
+    "no-same-permissions": "no-same-permissions",
+    "same-owner": "same-owner",
+    "no-same-owner": "o",
+    gzip: "z",
+  },
+};
+
+class Tar {
+  private failed = false;
+  private warnedSlash = false;
+
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly flavor: Flavor,
+  ) {}
+
+  private err(message: string): void {
+    this.ctx.stderr.write(`tar: ${message}\n`);
+  }
+
+  private fail(message: string): void {
+    this.err(message);
+    this.failed = true;
+  }
+
+  /** GNU tar reports per-file errors and exits 2 at the end; busybox stops at the first with 1. */
+  private status(): number {
+    if (!this.failed) return 0;
+    if (this.flavor === "gnu") this.err("Exiting with failure status due to previous errors");
+    return this.flavor === "gnu" ? 2 : 1;
+  }
+
+  *run(args: readonly string[]): Proc<number> {
+    const { flags, operands } = parseOptions(args, OPTIONS);
+    const modes = ["c", "x", "t"].filter((m) => flags.has(m));
+    if (modes.length !== 1) {
+      throw new UsageError(
+        modes.length === 0
+          ? this.flavor === "gnu" ? "You must specify one of the '-Acdtrux', '--delete' or '--test-label' options" : "need one of 'c', 'x' or 't'"
+          : this.flavor === "gnu" ? "You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option" : "need one of 'c', 'x' or 't'",
+      );
+    }
+    if (flags.has("z")) {
+      // Neither image ships gzip: GNU tar execs it and fails as it does then.
+      this.err(this.flavor === "gnu" ? "gzip: Cannot exec: No such file or directory" : "can't execute 'gzip': No such file or directory");
+      if (this.flavor === "gnu") this.err("Error is not recoverable: exiting now");
+      return this.flavor === "gnu" ? 2 : 1;
+    }
+    const file = flags.get("f")?.at(-1) ?? "-";
+    const dir = flags.get("C")?.at(-1);
+    const verbose = flags.has("v");
+    if (modes[0] === "c") return yield* this.create(file, dir, operands, verbose);
+    let bytes: Uint8Array;
+    if (file === "-") bytes = stringBytes(yield* this.readAll());
+    else {
+      try {
+        bytes = this.ctx.fs.readFile(this.ctx.resolve(file));
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        this.err(this.flavor === "gnu" ? `${file}: Cannot open: ${e.description}` : `can't open '${file}': ${e.description}`);
+        if (this.flavor === "gnu") this.err("Error is not recoverable: exiting now");
+        return this.flavor === "gnu" ? 2 : 1;
+      }
+    }
+    let entries: TarEntry[];
+    try {
+      entries = readTar(bytes);
+    } catch (e) {
+      if (!(e instanceof TarFormatError)) throw e;
+      this.fail(this.flavor === "gnu" ? e.message : "invalid tar magic");
+      return this.status();
+    }
+    if (modes[0] === "t") {
+      for (const e of entries) this.ctx.stdout.write(verbose ? `${this.longListing(e)}\n` : `${e.name}\n`);
+      return this.status();
+    }
+    const root = this.ctx.cred.uid === 0;
+    // -m (kubectl cp passes it) is accepted; the simulated filesystems keep no settable mtime.
+    const target = dir ?? this.ctx.cwd;
+    if (!this.isDirectory(target)) return this.flavor === "gnu" ? 2 : 1;
+    this.extract(entries, target, {
+      verbose,
+      sameOwner: root ? !flags.has("o") : flags.has("same-owner"),
+      samePermissions: root ? !flags.has("no-same-permissions") : flags.has("p"),
+    });
+    return this.status();
+  }
+
+  private *readAll(): Proc<string> {
+    let out = "";
+    for (;;) {
+      const chunk = yield* wait(this.ctx.stdin.read());
+      if (chunk === null) return out;
+      out += chunk;
+    }
+  }
+
+  // ---- create ----------------------------------------------------------------------------------
+
+  private *create(file: string, dir: string | undefined, names: readonly string[], verbose: boolean): Proc<number> {
+    if (names.length === 0) {
+      if (this.flavor === "gnu") throw new UsageError("Cowardly refusing to create an empty archive");
+      this.fail("empty archive");
+      return this.status();
+    }
+    if (file === "-" && this.ctx.tty && this.flavor === "gnu") {
+      this.err("Refusing to write archive contents to terminal (missing -f option?)");
+      this.err("Error is not recoverable: exiting now");
+      return 2;
+    }
+    const base = dir === undefined ? this.ctx.cwd : this.ctx.resolve(dir);
+    const entries: TarEntry[] = [];
+    for (const name of names) this.add(entries, base, name);
+    // With the archive on stdout, the names -v lists go to stderr.
+    const listing = file === "-" ? this.ctx.stderr : this.ctx.stdout;
+    if (verbose) for (const e of entries) listing.write(`${e.name}\n`);
+    const archive = writeTar(entries);
+    if (file === "-") this.ctx.stdout.write(binaryString(archive));
+    else {
+      try {
+        this.ctx.fs.writeFile(this.ctx.resolve(file), archive);
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        this.fail(this.flavor === "gnu" ? `${file}: Cannot open: ${e.description}` : `can't open '${file}': ${e.description}`);
+      }
+    }
+    return this.status();
+  }
+
+  /** Member name for an operand: leading slashes (and `../` climbing out) removed, as tar warns. */
+  private memberName(operand: string): string {
+    const stripped = operand.replace(/^\/+/, "");
+    if (stripped !== operand && !this.warnedSlash) {
+      this.warnedSlash = true;
+      this.err(this.flavor === "gnu" ? "Removing leading `/' from member names" : "removing leading '/' from member names");
+    }
+    return stripped;
+  }
+
+  private add(entries: TarEntry[], base: string, operand: string): void {
+    const fs = this.ctx.fs;
+    const path = operand.startsWith("/") ? operand : `${base === "/" ? "" : base}/${operand}`;
+    // GNU tar names the member (and warns about a leading slash) before it looks at the file.
+    const name = this.memberName(operand.replace(/\/+$/, "") || operand);
+    let st;
+    try {
+      st = fs.lstat(path);
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      this.fail(this.flavor === "gnu" ? `${operand}: Cannot stat: ${e.description}` : `can't stat '${operand}': ${e.description}`);
+      return;
+    }
+    const owner = { mode: st.mode, uid: st.uid, gid: st.gid, uname: userName(fs, st.uid) ?? "", gname: groupName(fs, st.gid) ?? "", mtimeMs: st.mtimeMs };
+    if (st.type === "dir") {
+      let children: string[];
+      try {
+        children = fs.readdir(path);
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        this.fail(this.flavor === "gnu" ? `${operand}: Cannot open: ${e.description}` : `can't open '${operand}': ${e.description}`);
+        return;
+      }
+      entries.push({ ...owner, name: name === "" ? "./" : `${name}/`, type: "dir", data: new Uint8Array(0), linkname: "" });
+      for (const child of children) this.add(entries, base, `${operand.replace(/\/+$/, "")}/${child}`);
+    } else if (st.type === "symlink") {
+      entries.push({ ...owner, name, type: "symlink", data: new Uint8Array(0), linkname: fs.readlink(path) });
+    } else {
+      try {
+        entries.push({ ...owner, name, type: "file", data: fs.readFile(path), linkname: "" });
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        this.fail(this.flavor === "gnu" ? `${operand}: Cannot open: ${e.description}` : `can't open '${operand}': ${e.description}`);
+      }
+    }
+  }
+
+  // ---- extract and list --------------------------------------------------------------------------
+
+  /** -C DIR must be a directory; otherwise tar gives up at once. */
+  private isDirectory(dir: string): boolean {
+    try {
+      if (this.ctx.fs.stat(this.ctx.resolve(dir)).type === "dir") return true;
+      throw new FsError("ENOTDIR", dir);
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      this.err(this.flavor === "gnu" ? `${dir}: Cannot open: ${e.description}` : `can't change directory to '${dir}': ${e.description}`);
+      if (this.flavor === "gnu") this.err("Error is not recoverable: exiting now");
+      return false;
+    }
+  }
+
+  private extract(entries: readonly TarEntry[], dir: string, o: { verbose: boolean; sameOwner: boolean; samePermissions: boolean }): void {
+    const fs = this.ctx.fs;
+    const base = this.ctx.resolve(dir);
+    // Files are created with the umask (022) applied unless permissions are kept.
+    const modeOf = (mode: number) => (o.samePermissions ? mode & 0o7777 : mode & 0o777 & ~0o022);
+    for (const e of entries) {
+      const rel = this.memberName(e.name).replace(/\/+$/, "");
+      if (rel === "" || rel === ".") continue;
+      if (rel.split("/").includes("..")) {
+        this.fail(`${e.name}: Member name contains '..'`);
+        continue;
+      }
+      if (o.verbose) this.ctx.stdout.write(`${e.name}\n`);
+      const path = `${base === "/" ? "" : base}/${rel}`;
+      try {
+        mkdirs(fs, dirname(path));
+        if (e.type === "dir") {
+          if (!fs.exists(path)) fs.mkdir(path, { mode: modeOf(e.mode) });
+          else fs.chmod(path, modeOf(e.mode));
+        } else if (e.type === "symlink") {
+          this.fail(`${rel}: Cannot create symlink to '${e.linkname}': Operation not supported`);
+          continue;
+        } else {
+          if (fs.exists(path) && fs.lstat(path).type !== "dir") fs.unlink(path);
+          fs.writeFile(path, e.data, { mode: modeOf(e.mode) });
+          fs.chmod(path, modeOf(e.mode));
+        }
+        // GNU tar maps owners by name where this system knows the name (--numeric-owner would not).
+        if (o.sameOwner) fs.chown(path, userByName(fs, e.uname)?.uid ?? e.uid, groupByName(fs, e.gname)?.gid ?? e.gid);
+      } catch (err) {
+        if (!(err instanceof FsError)) throw err;
+        this.fail(this.flavor === "gnu" ? `${rel}: Cannot open: ${err.description}` : `can't create '${rel}': ${err.description}`);
+      }
+    }
+  }
+
+  /** `tar tv`: mode, owner/group, size, date and name as ls -l-like columns. */
+  private longListing(e: TarEntry): string {
+    const kind = e.type === "dir" ? "d" : e.type === "symlink" ? "l" : "-";
+    const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
+    const size = String(e.data.length);
+    const pad = " ".repeat(Math.max(1, 19 - owner.length - size.length));
+    const date = formatDate(e.mtimeMs, this.flavor === "gnu" ? "%Y-%m-%d %H:%M" : "%Y-%m-%d %H:%M:%S");
+    const link = e.type === "symlink" ? ` -> ${e.linkname}` : "";
+    return `${kind}${modeString(e.mode)} ${owner}${pad}${size} ${date} ${e.name}${link}`;
+  }
+}
+
+function mkdirs(fs: FileSystem, path: string): void {
+  if (path === "/" || fs.exists(path)) return;
+  mkdirs(fs, dirname(path));
+  fs.mkdir(path, { mode: 0o755 });
+}
+
+function modeString(mode: number): string {
+  const rwx = (bits: number, special: boolean, s: string) =>
+    `${bits & 4 ? "r" : "-"}${bits & 2 ? "w" : "-"}${special ? (bits & 1 ? s : s.toUpperCase()) : bits & 1 ? "x" : "-"}`;
+  return rwx(mode >> 6, (mode & 0o4000) !== 0, "s") + rwx(mode >> 3, (mode & 0o2000) !== 0, "s") + rwx(mode, (mode & 0o1000) !== 0, "t");
+}
+
