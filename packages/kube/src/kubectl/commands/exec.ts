@@ -1,7 +1,7 @@
 import { wait, type Proc } from "@ksim/sim";
 import type { Pod } from "../../api/types.js";
 import { SpawnError, type SimProcess } from "../../runtime/process.js";
-import { devNull, unclosable } from "../../runtime/streams.js";
+import { devNull, unclosable, type InputStream, type OutputStream } from "../../runtime/streams.js";
 import { STREAM_FLAGS, type Command, type Invocation } from "./command.js";
 import { ExitError, StatusError, usageError } from "./errors.js";
 import { dialKubelet } from "./kubelet-link.js";
@@ -34,7 +34,9 @@ function* runExec(inv: Invocation): Proc<number> {
   if (phase === "Succeeded" || phase === "Failed") throw new Error(`cannot exec into a container in a completed pod; current phase is ${phase}`);
   const container = flags.string("container") || defaultContainer(s, pod).name;
   const tty = useTty(s, flags.bool("stdin"), flags.bool("tty"), quiet);
-  const code = yield* execInContainer(s, pod, container, command, { stdin: flags.bool("stdin"), tty });
+  const stdout = unclosable(s.ctx.stdout);
+  const streams = { stdin: flags.bool("stdin") ? s.ctx.stdin : devNull, stdout, stderr: tty ? stdout : unclosable(s.ctx.stderr), tty };
+  const code = yield* execInContainer(s, pod, container, command, streams);
   if (code !== 0) throw new ExitError(`command terminated with exit code ${code}`, code);
   return 0;
 }
@@ -49,19 +51,26 @@ export function useTty(s: Session, stdin: boolean, tty: boolean, quiet: boolean)
   return true;
 }
 
+/** Where an exec'd process reads and writes (kubectl's own streams, or kubectl cp's tar pipe). */
+export interface ExecStreams {
+  readonly stdin: InputStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly tty: boolean;
+}
+
 /**
  * The exec subresource: through the API server to the kubelet, which starts the process in the
  * running container; resolves with its exit status.
  */
-function* execInContainer(s: Session, pod: Pod, container: string, command: readonly string[], io: { stdin: boolean; tty: boolean }): Proc<number> {
+export function* execInContainer(s: Session, pod: Pod, container: string, command: readonly string[], io: ExecStreams): Proc<number> {
   if (pod.spec.nodeName === undefined) throw new StatusError("BadRequest", `pod ${pod.metadata.name} does not have a host assigned`);
   yield* dialKubelet(s, pod, (_address, dialError) => `error dialing backend: ${dialError}`);
   const instance = s.cluster.podWorker(pod.metadata.namespace!, pod.metadata.name!)?.instance(container);
   if (instance === undefined) throw new Error(`unable to upgrade connection: container not found (${JSON.stringify(container)})`);
-  const stdout = unclosable(s.ctx.stdout);
   let proc: SimProcess;
   try {
-    proc = instance.exec(command, { stdin: io.stdin ? s.ctx.stdin : devNull, stdout, stderr: io.tty ? stdout : unclosable(s.ctx.stderr), tty: io.tty });
+    proc = instance.exec(command, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, tty: io.tty });
   } catch (e) {
     if (!(e instanceof SpawnError)) throw e;
     const why = e.reason === "not found" ? "executable file not found in $PATH" : e.reason === "Permission denied" ? "permission denied" : e.reason.toLowerCase();

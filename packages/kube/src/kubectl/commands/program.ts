@@ -4,6 +4,7 @@ import type { Executable, ProcessContext } from "../../runtime/process.js";
 import { applyCommand } from "./apply.js";
 import { attachCommand } from "./attach.js";
 import type { Command } from "./command.js";
+import { cpCommand } from "./cp.js";
 import { createCommand } from "./create.js";
 import { deleteCommand } from "./delete.js";
 import { describeCommand } from "./describe.js";
@@ -59,7 +60,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
-  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, eventsCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, eventsCommand]],
   ["Advanced Commands", [applyCommand, patchCommand, replaceCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
@@ -69,7 +70,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "auth", "autoscale", "certificate", "completion", "cp", "debug", "diff", "explain",
+  "alpha", "auth", "autoscale", "certificate", "completion", "debug", "diff", "explain",
   "kustomize", "options", "plugin", "proxy",
 ]);
 
