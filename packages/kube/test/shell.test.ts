@@ -198,6 +198,22 @@ describe("tutorial command lines", () => {
   });
 });
 
+describe("bash -c runs its last command in its own place", () => {
+  it("execs a final external command instead of forking it, as bash 5.2 does; the images' older dash forks", () => {
+    const sb = new Sandbox();
+    const ps = (script: string, shell = "bash") => sb.run([shell, "-c", script]).stdout.split("\n").slice(1, -1).map((l) => l.trim().split(/\s+/).at(-1));
+    expect(ps("bash -c 'ps'")).toEqual(["ps"]);
+    expect(ps("cd /; ps")).toEqual(["ps"]);
+    // Not the last command, a trap to run, or a pipeline: the shell stays.
+    expect(ps("ps; true")).toEqual(["bash", "ps"]);
+    expect(ps("trap 'true' EXIT; ps")).toEqual(["bash", "ps"]);
+    expect(ps("ps | cat")).toEqual(["bash", "ps", "cat"]);
+    expect(ps("ps", "sh")).toEqual(["sh", "ps"]);
+    expect(sb.run(["bash", "-c", "X=1 bash -c 'echo $X; exit 3'"])).toMatchObject({ status: 3, stdout: "1\n" });
+    expect(sb.run(["bash", "-c", "nosuch"])).toMatchObject({ status: 127, stderr: "bash: line 1: nosuch: command not found\n" });
+  });
+});
+
 describe("probe scripts of the tutorial images", () => {
   const ZOOKEEPER_READY = '#!/usr/bin/env bash\nOK=$(echo ruok | nc 127.0.0.1 $1)\nif [ "$OK" == "imok" ]; then\n    exit 0\nelse\n    exit 1\nfi\n';
 

@@ -108,6 +108,26 @@ export class Parser {
     return this.line;
   }
 
+  /**
+   * Whether only blank lines and comments are left after the command just parsed, found without
+   * lexing further (a syntax error ahead must wait until the shell reaches it).
+   */
+  atEnd(): boolean {
+    if (this.peeked !== undefined && this.peeked.kind !== "eof" && this.peeked.kind !== "newline") return false;
+    const s = this.src;
+    for (let i = this.peeked?.kind === "newline" ? this.peeked.end : this.pos; i < s.length; i++) {
+      const c = s[i];
+      if (c === " " || c === "\t" || c === "\n") continue;
+      if (c === "\\" && s[i + 1] === "\n") {
+        i++;
+        continue;
+      }
+      if (c !== "#") return false;
+      while (i < s.length && s[i] !== "\n") i++;
+    }
+    return true;
+  }
+
   /** Parses the whole input. */
   parseAll(): CommandList {
     const items: ListItem[] = [];
