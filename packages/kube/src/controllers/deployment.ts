@@ -1,4 +1,5 @@
 import { fnv1a_32, goJson, safeEncodeString } from "../api/gojson.js";
+import { jsonEqual } from "../api/json-value.js";
 import type {
   Deployment,
   DeploymentCondition,
@@ -76,8 +77,9 @@ export class DeploymentController {
   }
 
   private recreate(d: Deployment, all: ReplicaSet[]): void {
-    const old = all.filter((r) => r !== findNew(d, all));
-    let newRS = this.syncRevision(d, findNew(d, all), old);
+    const current = findNew(d, all);
+    const old = all.filter((r) => r !== current);
+    let newRS = this.syncRevision(d, current, old);
     let scaled = false;
     for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) scaled = this.scale(d, rs, 0) || scaled;
     if (scaled || this.oldPodsRunning(old)) {
@@ -87,14 +89,16 @@ export class DeploymentController {
     if (newRS === undefined) newRS = this.createNew(d, old, 0);
     this.scale(d, newRS, d.spec.replicas ?? 1);
     this.cleanup(d);
-    this.writeStatus(d, this.claimReplicaSets(d), findNew(d, this.claimReplicaSets(d)));
+    const claimed = this.claimReplicaSets(d);
+    this.writeStatus(d, claimed, findNew(d, claimed));
   }
 
   private rollingUpdate(d: Deployment, all: ReplicaSet[]): void {
     const replicas = d.spec.replicas ?? 1;
     const { maxSurge, maxUnavailable } = rollingParams(d);
-    const old = all.filter((r) => r !== findNew(d, all));
-    let newRS = this.syncRevision(d, findNew(d, all), old);
+    const current = findNew(d, all);
+    const old = all.filter((r) => r !== current);
+    let newRS = this.syncRevision(d, current, old);
     const total = (list: ReplicaSet[]) => list.reduce((a, r) => a + (r.spec.replicas ?? 0), 0);
     if (newRS === undefined) {
       const current = total(old);
@@ -333,13 +337,16 @@ function findNew(d: Deployment, all: ReplicaSet[]): ReplicaSet | undefined {
   return all.find((r) => equalIgnoreHash(r.spec.template, d.spec.template));
 }
 
+/** EqualIgnoreHash: the templates are the same but for the pod-template-hash label. */
 function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  const strip = (t: PodTemplateSpec) => {
-    const c = structuredClone(t);
-    if (c.metadata?.labels) delete c.metadata.labels[POD_TEMPLATE_HASH];
-    return goJson(c);
-  };
-  return strip(a) === strip(b);
+  return jsonEqual(withoutHash(a), withoutHash(b));
+}
+
+function withoutHash(t: PodTemplateSpec): PodTemplateSpec {
+  const labels = t.metadata?.labels;
+  if (labels === undefined || !(POD_TEMPLATE_HASH in labels)) return t;
+  const { [POD_TEMPLATE_HASH]: _hash, ...rest } = labels;
+  return { ...t, metadata: { ...t.metadata, labels: rest } };
 }
 
 function maxRevision(list: ReplicaSet[]): number {
