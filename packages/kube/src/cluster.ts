@@ -370,6 +370,7 @@ export class Cluster {
         return machinery.admitCreate(o);
       },
       admitUpdate: (input, old) => machinery.admitUpdate(input, old),
+      admitStatus: (object) => machinery.admitStatus(object),
     };
   }
 }

@@ -2,7 +2,7 @@ import type { Random, Sim } from "@ksim/sim";
 import { ApiError, alreadyExists, conflict, notFound } from "./errors.js";
 import { groupResource, typeForKind } from "./resources.js";
 import { ObjectStore, isNamespaced, type WatchHandler } from "./store.js";
-import { cloneJson } from "./json-value.js";
+import { cloneJson, jsonEqual } from "./json-value.js";
 import { rfc3339 } from "./time.js";
 import type { KubeObject, ObjectMeta, Pod } from "./types.js";
 
@@ -24,6 +24,8 @@ export interface DeleteOptions {
 export interface Admission {
   admitCreate(object: KubeObject): KubeObject;
   admitUpdate(object: KubeObject, old: KubeObject): KubeObject;
+  /** A status as the status subresource stores it: decoded (Go's omitempty zeros dropped). */
+  admitStatus(object: KubeObject): KubeObject;
 }
 
 /** Kinds whose spec changes bump metadata.generation (those with a status subresource). */
@@ -167,7 +169,10 @@ export class ApiServer {
   updateStatus<T extends KubeObject>(input: T): T {
     const old = this.read(input.kind, input.metadata.namespace, input.metadata.name!);
     this.checkPrecondition(input, old);
-    const object = { ...old, status: input.status } as KubeObject;
+    let object = { ...old, status: input.status } as KubeObject;
+    if (this.admission) object = this.admission.admitStatus(object);
+    // As etcd3's GuaranteedUpdate: a write that changes nothing is not stored and not watched.
+    if (jsonEqual(object.status, old.status)) return old as T;
     return this.store.put(object) as T;
   }
 

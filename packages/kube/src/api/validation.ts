@@ -208,6 +208,13 @@ export function createAdmission(options: AdmissionOptions): Admission {
       if (errs.length > 0) throw invalidObject(obj, errs);
       return obj;
     },
+    admitStatus(object: KubeObject): KubeObject {
+      const field = schemaFor(object.apiVersion, object.kind)?.fields.status;
+      if (field === undefined || field.s.t !== "struct" || object.status === undefined) return object;
+      const result = decode<Record<string, unknown>>(field.s, object.status);
+      if (!result.ok) throw decodeError(object.kind, versionOf(object.apiVersion), result.failure);
+      return { ...object, status: result.value };
+    },
     admitUpdate(input: KubeObject, old: KubeObject): KubeObject {
       if (typeForObject(input.apiVersion, input.kind) === undefined) return input;
       let obj = setDefaults(decodeObject(input));
