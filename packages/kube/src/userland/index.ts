@@ -3,6 +3,7 @@ import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { BUSYBOX_APPLETS } from "./base.js";
 import type { Flavor } from "./common.js";
+import { diffProgram } from "./diff.js";
 import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
 import { ls } from "./ls.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
@@ -135,6 +136,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("tar:tar", tarProgram("gnu"));
   registry.registerProgram("netcat-openbsd:nc", nc);
   registry.registerProgram("curl:curl", curl);
+  registry.registerProgram("diffutils:diff", diffProgram);
   registry.registerProgram("debianutils:which", whichProgram);
   for (const [name, program] of Object.entries(busyboxApplets())) registry.registerProgram(`busybox:${name}`, program);
   registry.registerProgram("busybox:busybox", busyboxDispatcher);
