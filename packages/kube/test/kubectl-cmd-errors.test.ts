@@ -35,7 +35,7 @@ describe("kubectl's command line errors", () => {
       "error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)\n",
     );
     expect(term.run("kubectl scale sts web")).toEqual({ status: 1, output: 'error: required flag(s) "replicas" not set\n' });
-    expect(term.run("kubectl diff -f x.yaml").output).toBe('error: "kubectl diff" is not available in ksim\n');
+    expect(term.run("kubectl explain pods").output).toBe('error: "kubectl explain" is not available in ksim\n');
   });
 
   it("prints help and exits 0", () => {

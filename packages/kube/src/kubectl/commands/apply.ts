@@ -82,7 +82,8 @@ export function withNamespace(s: Session, object: KubeObject): KubeObject {
   return namespace === undefined ? object : { ...object, metadata: { ...object.metadata, namespace } };
 }
 
-function applyOne(s: Session, item: SourcedObject, dryRun: DryRun): { object: KubeObject; operation: string } {
+/** One manifest applied (client-side apply's three-way merge); kubectl diff's "merged" with a server dry run. */
+export function applyOne(s: Session, item: SourcedObject, dryRun: DryRun): { object: KubeObject; operation: string } {
   const manifest = withNamespace(s, item.object);
   const type = typeOf(manifest);
   if ((manifest.metadata.name ?? "") === "") {

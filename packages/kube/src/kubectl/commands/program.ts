@@ -7,6 +7,7 @@ import type { Command } from "./command.js";
 import { cpCommand } from "./cp.js";
 import { createCommand } from "./create.js";
 import { deleteCommand } from "./delete.js";
+import { diffCommand } from "./diff.js";
 import { describeCommand } from "./describe.js";
 import { editCommand } from "./edit.js";
 import { eventsCommand } from "./events.js";
@@ -61,7 +62,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
   ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, eventsCommand]],
-  ["Advanced Commands", [applyCommand, patchCommand, replaceCommand, waitCommand]],
+  ["Advanced Commands", [diffCommand, applyCommand, patchCommand, replaceCommand, waitCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
 ];
@@ -70,7 +71,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "auth", "autoscale", "certificate", "completion", "debug", "diff", "explain",
+  "alpha", "auth", "autoscale", "certificate", "completion", "debug", "explain",
   "kustomize", "options", "plugin", "proxy",
 ]);
 
