@@ -1,7 +1,7 @@
-import { FsError, wait, type Proc } from "@ksim/sim";
-import { dirname, type FileSystem } from "../runtime/fs.js";
+import { FsError, type Proc } from "@ksim/sim";
+import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { parseOptions, UsageError, type Flavor } from "./common.js";
+import { parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
 import { binaryString, readTar, stringBytes, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { groupByName, groupName, userByName, userName } from "./users.js";
@@ -104,7 +104,7 @@ class Tar {
     const verbose = flags.has("v");
     if (modes[0] === "c") return yield* this.create(file, dir, operands, verbose);
     let bytes: Uint8Array;
-    if (file === "-") bytes = stringBytes(yield* this.readAll());
+    if (file === "-") bytes = stringBytes(yield* readStdin(this.ctx));
     else {
       try {
         bytes = this.ctx.fs.readFile(this.ctx.resolve(file));
@@ -137,15 +137,6 @@ class Tar {
       samePermissions: root ? !flags.has("no-same-permissions") : flags.has("p"),
     });
     return this.status();
-  }
-
-  private *readAll(): Proc<string> {
-    let out = "";
-    for (;;) {
-      const chunk = yield* wait(this.ctx.stdin.read());
-      if (chunk === null) return out;
-      out += chunk;
-    }
   }
 
   // ---- create ----------------------------------------------------------------------------------
@@ -257,7 +248,7 @@ class Tar {
       if (o.verbose) this.ctx.stdout.write(`${e.name}\n`);
       const path = `${base === "/" ? "" : base}/${rel}`;
       try {
-        mkdirs(fs, dirname(path));
+        fs.mkdir(dirname(path), { recursive: true, mode: 0o755 });
         if (e.type === "dir") {
           if (!fs.exists(path)) fs.mkdir(path, { mode: modeOf(e.mode) });
           else fs.chmod(path, modeOf(e.mode));
@@ -288,12 +279,6 @@ class Tar {
     const link = e.type === "symlink" ? ` -> ${e.linkname}` : "";
     return `${kind}${modeString(e.mode)} ${owner}${pad}${size} ${date} ${e.name}${link}`;
   }
-}
-
-function mkdirs(fs: FileSystem, path: string): void {
-  if (path === "/" || fs.exists(path)) return;
-  mkdirs(fs, dirname(path));
-  fs.mkdir(path, { mode: 0o755 });
 }
 
 function modeString(mode: number): string {
