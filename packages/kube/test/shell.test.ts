@@ -198,6 +198,18 @@ describe("tutorial command lines", () => {
   });
 });
 
+describe("PIPESTATUS", () => {
+  it("holds every stage's status of the last pipeline in bash, the un-negated one after !, and nothing in dash", () => {
+    const sb = new Sandbox();
+    const bash = (script: string) => sb.run(["bash", "-c", script]).stdout;
+    expect(bash("false | true | sh -c 'exit 3'; echo ${PIPESTATUS[@]} $?")).toBe("1 0 3 3\n");
+    expect(bash("true; echo ${PIPESTATUS[0]}")).toBe("0\n");
+    expect(bash("! false; echo ${PIPESTATUS[@]} $?")).toBe("1 0\n");
+    expect(bash("set -o pipefail; false | true; echo $? ${PIPESTATUS[*]}")).toBe("1 1 0\n");
+    expect(sb.run(["sh", "-c", "false | true; echo ${PIPESTATUS:-unset}"]).stdout).toBe("unset\n");
+  });
+});
+
 describe("bash -c runs its last command in its own place", () => {
   it("execs a final external command instead of forking it, as bash 5.2 does; the images' older dash forks", () => {
     const sb = new Sandbox();

@@ -637,10 +637,14 @@ export class Shell {
   private *execPipeline(p: Pipeline): Proc<number> {
     let status: number;
     if (p.commands.length === 1) {
-      status = yield* this.suppressingErrexit(p.negate, this.execCommand(p.commands[0]!));
+      const cmd = p.commands[0]!;
+      status = yield* this.suppressingErrexit(p.negate, this.execCommand(cmd));
+      // bash's PIPESTATUS: a compound command leaves the one its last pipeline set.
+      if (this.flavor === "bash" && cmd.type === "simple") this.vars.set("PIPESTATUS", { value: [String(status)], exported: false, readonly: false });
     } else {
       const statuses = yield* this.runPipeline(p);
       status = this.options.pipefail ? ([...statuses].reverse().find((s) => s !== 0) ?? 0) : statuses[statuses.length - 1]!;
+      if (this.flavor === "bash") this.vars.set("PIPESTATUS", { value: statuses.map(String), exported: false, readonly: false });
     }
     if (p.negate) status = status === 0 ? 1 : 0;
     this.lastStatus = status;
