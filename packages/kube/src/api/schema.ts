@@ -231,7 +231,11 @@ export function base64ErrorOffset(s: string): number | undefined {
 function isZero(v: unknown): boolean {
   if (v === "" || v === 0 || v === false) return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (v !== null && typeof v === "object") return Object.keys(v).length === 0;
+  if (v !== null && typeof v === "object") {
+    // Without Object.keys' array: every decoded object field is asked.
+    for (const _ in v) return false;
+    return true;
+  }
   return false;
 }
 
