@@ -84,3 +84,34 @@ describe("tar", () => {
     expect(r).toMatchObject({ status: 0, stdout: "data/myid\n", stderr: "tar: removing leading '/' from member names\n" });
   });
 });
+
+describe("gzip", () => {
+  it("compresses a file in place and back, keeps modes, and refuses what it should", () => {
+    const sb = tree();
+    const fs = sb.fs();
+    fs.writeFile("/tmp/log", "line\n".repeat(500));
+    expect(sb.run(["gzip", "/tmp/log"]).status).toBe(0);
+    expect(fs.exists("/tmp/log")).toBe(false);
+    expect(fs.stat("/tmp/log.gz").size).toBeLessThan(100);
+    expect(sb.run(["zcat", "/tmp/log.gz"]).stdout).toBe("line\n".repeat(500));
+    expect(sb.run(["gunzip", "/tmp/log.gz"]).status).toBe(0);
+    expect(fs.readText("/tmp/log")).toBe("line\n".repeat(500));
+    expect(sb.run(["gunzip", "/tmp/log"])).toMatchObject({ status: 2, stderr: "gzip: /tmp/log: unknown suffix -- ignored\n" });
+    expect(sb.run(["sh", "-c", "echo plain | gzip -d"])).toMatchObject({ status: 1, stderr: "gzip: stdin: not in gzip format\n" });
+    expect(sb.run(["gzip", "/tmp/nope"])).toMatchObject({ status: 1, stderr: "gzip: /tmp/nope: No such file or directory\n" });
+  });
+
+  it("gives tar -z archives, which tar also opens by itself from a file", () => {
+    const sb = tree();
+    expect(sb.run(["tar", "czf", "/tmp/d.tgz", "-C", "/", "data"]).status).toBe(0);
+    expect(sb.run(["tar", "tzf", "/tmp/d.tgz"]).stdout.split("\n")[0]).toBe("data/");
+    expect(sb.run(["tar", "tf", "/tmp/d.tgz"]).stdout.split("\n")[0]).toBe("data/");
+    expect(sb.run(["sh", "-c", "mkdir /restore && tar xzf /tmp/d.tgz -C /restore"]).status).toBe(0);
+    expect([...sb.fs().readFile("/restore/data/version-2/snapshot.0")]).toEqual([0, 1, 2, 200, 255, 0x80, 10]);
+    expect(sb.run(["sh", "-c", "tar cf - /data/myid | gzip | gunzip | tar tf -"]).stdout).toBe("data/myid\n");
+    expect(sb.run(["sh", "-c", "tar cf - /data/myid | tar xzf -"])).toMatchObject({
+      status: 2,
+      stderr: "tar: Removing leading `/' from member names\ngzip: stdin: not in gzip format\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n",
+    });
+  });
+});

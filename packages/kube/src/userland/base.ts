@@ -70,6 +70,9 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/bin/grep": "grep:grep",
   "/bin/sed": "sed:sed",
   "/bin/tar": "tar:tar",
+  "/bin/gzip": "gzip:gzip",
+  "/bin/gunzip": "gzip:gunzip",
+  "/bin/zcat": "gzip:zcat",
   "/bin/nc.openbsd": "netcat-openbsd:nc",
   "/bin/which": "debianutils:which",
   "/usr/bin/[": "coreutils:[",
@@ -135,9 +138,9 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
-  "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
+  "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
-  "which", "whoami", "xargs",
+  "which", "whoami", "xargs", "zcat",
 ] as const;
 
 const BUSYBOX_PASSWD = `root:x:0:0:root:/root:/bin/sh

@@ -4,6 +4,7 @@ import type { Executable, ProcessContext } from "../runtime/process.js";
 import { BUSYBOX_APPLETS } from "./base.js";
 import type { Flavor } from "./common.js";
 import { diffProgram } from "./diff.js";
+import { gzipProgram } from "./gzip.js";
 import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
 import { ls } from "./ls.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
@@ -86,6 +87,9 @@ function busyboxApplets(): Record<string, Executable> {
     grep: grep("busybox"),
     sed: sed("busybox"),
     tar: tarProgram("busybox"),
+    gzip: gzipProgram("busybox"),
+    gunzip: gzipProgram("busybox"),
+    zcat: gzipProgram("busybox"),
     hostname: hostnameProgram("busybox"),
     kill: killProgram("busybox"),
     ps: busyboxPs,
@@ -134,6 +138,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("grep:grep", grep("gnu"));
   registry.registerProgram("sed:sed", sed("gnu"));
   registry.registerProgram("tar:tar", tarProgram("gnu"));
+  for (const name of ["gzip", "gunzip", "zcat"]) registry.registerProgram(`gzip:${name}`, gzipProgram("gnu"));
   registry.registerProgram("netcat-openbsd:nc", nc);
   registry.registerProgram("curl:curl", curl);
   registry.registerProgram("diffutils:diff", diffProgram);

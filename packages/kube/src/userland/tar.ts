@@ -4,11 +4,12 @@ import type { ProcessContext } from "../runtime/process.js";
 import { parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
 import { binaryString, readTar, stringBytes, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
+import { isGzip, transform } from "./gzip.js";
 import { groupByName, groupName, userByName, userName } from "./users.js";
 
 /**
  * `tar` as GNU tar 1.34 (Debian) and busybox 1.28 run it: create (-c), extract (-x) and list (-t)
- * archives in a file or on a pipe (`-f -`), with -C, -v, -m, -p and the ownership options, in
+ * archives in a file or on a pipe (`-f -`), gzipped with -z, with -C, -v, -m, -p and the ownership options, in
  * their words. What kubectl cp runs in the container: `tar cf - SRC`, `tar -xmf - -C DIR`.
  */
 export function tarProgram(flavor: Flavor) {
@@ -93,16 +94,11 @@ class Tar {
           : this.flavor === "gnu" ? "You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option" : "need one of 'c', 'x' or 't'",
       );
     }
-    if (flags.has("z")) {
-      // Neither image ships gzip: GNU tar execs it and fails as it does then.
-      this.err(this.flavor === "gnu" ? "gzip: Cannot exec: No such file or directory" : "can't execute 'gzip': No such file or directory");
-      if (this.flavor === "gnu") this.err("Error is not recoverable: exiting now");
-      return this.flavor === "gnu" ? 2 : 1;
-    }
+    const gzip = flags.has("z");
     const file = flags.get("f")?.at(-1) ?? "-";
     const dir = flags.get("C")?.at(-1);
     const verbose = flags.has("v");
-    if (modes[0] === "c") return yield* this.create(file, dir, operands, verbose);
+    if (modes[0] === "c") return yield* this.create(file, dir, operands, verbose, gzip);
     let bytes: Uint8Array;
     if (file === "-") bytes = stringBytes(yield* readStdin(this.ctx));
     else {
@@ -114,6 +110,17 @@ class Tar {
         if (this.flavor === "gnu") this.err("Error is not recoverable: exiting now");
         return this.flavor === "gnu" ? 2 : 1;
       }
+    }
+    // GNU tar recognizes a compressed archive file by itself; from a pipe it needs -z.
+    if (gzip || (file !== "-" && isGzip(bytes))) {
+      const plain = transform(bytes, true);
+      if (plain === undefined) {
+        // GNU tar's gzip child says so itself, then tar gives up.
+        if (this.flavor === "gnu") this.ctx.stderr.write("gzip: stdin: not in gzip format\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n");
+        else this.err("invalid gzip magic");
+        return this.flavor === "gnu" ? 2 : 1;
+      }
+      bytes = plain;
     }
     let entries: TarEntry[];
     try {
@@ -141,7 +148,7 @@ class Tar {
 
   // ---- create ----------------------------------------------------------------------------------
 
-  private *create(file: string, dir: string | undefined, names: readonly string[], verbose: boolean): Proc<number> {
+  private *create(file: string, dir: string | undefined, names: readonly string[], verbose: boolean, gzip: boolean): Proc<number> {
     if (names.length === 0) {
       if (this.flavor === "gnu") throw new UsageError("Cowardly refusing to create an empty archive");
       this.fail("empty archive");
@@ -158,7 +165,7 @@ class Tar {
     // With the archive on stdout, the names -v lists go to stderr.
     const listing = file === "-" ? this.ctx.stderr : this.ctx.stdout;
     if (verbose) for (const e of entries) listing.write(`${e.name}\n`);
-    const archive = writeTar(entries);
+    const archive = gzip ? transform(writeTar(entries), false)! : writeTar(entries);
     if (file === "-") this.ctx.stdout.write(binaryString(archive));
     else {
       try {
