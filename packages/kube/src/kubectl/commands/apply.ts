@@ -43,18 +43,35 @@ function* runApply(inv: Invocation): Proc<number> {
   const loaded = yield* loadSources(s, flags);
   const objects = filtered(loaded.objects, flags.string("selector"));
   if (objects.length === 0 && loaded.errors.length === 0) throw new Error("no objects passed to apply");
-  const errors: unknown[] = [...loaded.errors];
+  return yield* writeEach(inv, objects, loaded.errors, function* (item) {
+    const result = applyOne(s, item, dryRun);
+    return { object: result.object, line: result.operation + dryRunSuffix(dryRun) };
+  });
+}
+
+/**
+ * The loop apply, create -f and replace share: each manifest on its own, its name line (or, with
+ * -o, the objects at the end) printed as it goes, and every error reported after the rest.
+ * `write` wraps its own errors with the file they came from.
+ */
+export function* writeEach(
+  inv: Invocation,
+  objects: readonly SourcedObject[],
+  loadErrors: readonly unknown[],
+  write: (item: SourcedObject) => Proc<{ object: KubeObject; line: string }>,
+): Proc<number> {
+  const errors: unknown[] = [...loadErrors];
   const printed: KubeObject[] = [];
   for (const item of objects) {
     try {
-      const result = applyOne(s, item, dryRun);
-      if (flags.string("output") === "") s.out(nameLine(result.object, result.operation + dryRunSuffix(dryRun)));
+      const result = yield* write(item);
+      if (inv.flags.string("output") === "") inv.s.out(nameLine(result.object, result.line));
       else printed.push(result.object);
     } catch (e) {
       errors.push(e);
     }
   }
-  printObjects(s, inv, printed);
+  printObjects(inv.s, inv, printed);
   if (errors.length > 0) throw aggregate(errors);
   return 0;
 }
@@ -119,20 +136,13 @@ export function* createFromSources(inv: Invocation): Proc<number> {
   const { s, flags } = inv;
   const dryRun = dryRunOf(flags);
   const loaded = yield* loadSources(s, flags);
-  const errors: unknown[] = [...loaded.errors];
-  const printed: KubeObject[] = [];
-  for (const item of filtered(loaded.objects, flags.string("selector"))) {
+  return yield* writeEach(inv, filtered(loaded.objects, flags.string("selector")), loaded.errors, function* (item) {
     try {
       const manifest = withNamespace(s, item.object);
       const body = flags.bool("save-config") ? withLastApplied(manifest as unknown as JsonObject) : manifest;
-      const created = createObject(s, body as KubeObject, dryRun);
-      if (flags.string("output") === "") s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
-      else printed.push(created);
+      return { object: createObject(s, body as KubeObject, dryRun), line: `created${dryRunSuffix(dryRun)}` };
     } catch (e) {
-      errors.push(withSource("creating", item.source, e));
+      throw withSource("creating", item.source, e);
     }
-  }
-  printObjects(s, inv, printed);
-  if (errors.length > 0) throw aggregate(errors);
-  return 0;
+  });
 }

@@ -2,10 +2,10 @@ import type { Proc } from "@ksim/sim";
 import { notFound } from "../../api/errors.js";
 import { groupResource } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
-import { deletedLine, nameLine } from "../output/index.js";
-import { APPLY_FLAGS, filtered, printObjects, withNamespace } from "./apply.js";
+import { deletedLine } from "../output/index.js";
+import { APPLY_FLAGS, filtered, withNamespace, writeEach } from "./apply.js";
 import { dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
-import { aggregate, toStatus, usageError, withSource } from "./errors.js";
+import { toStatus, usageError, withSource } from "./errors.js";
 import { hasSources, loadSources } from "./sources.js";
 import { typeOf } from "./targets.js";
 import { waitForState } from "./waiting.js";
@@ -28,9 +28,7 @@ function* runReplace(inv: Invocation): Proc<number> {
   if (!hasSources(flags)) throw usageError(inv.path, "error: must specify --filename to replace");
   const dryRun = dryRunOf(flags);
   const loaded = yield* loadSources(s, flags);
-  const errors: unknown[] = [...loaded.errors];
-  const printed: KubeObject[] = [];
-  for (const item of filtered(loaded.objects, flags.string("selector"))) {
+  return yield* writeEach(inv, filtered(loaded.objects, flags.string("selector")), loaded.errors, function* (item) {
     try {
       const manifest = withNamespace(s, item.object);
       const type = typeOf(manifest);
@@ -51,13 +49,9 @@ function* runReplace(inv: Invocation): Proc<number> {
         const body = { ...manifest, metadata: { ...manifest.metadata, resourceVersion: manifest.metadata.resourceVersion ?? live.metadata.resourceVersion, uid: live.metadata.uid } };
         replaced = updateObject(s, live, body, dryRun).object;
       }
-      if (flags.string("output") === "") s.out(nameLine(replaced, `replaced${dryRunSuffix(dryRun)}`));
-      else printed.push(replaced);
+      return { object: replaced, line: `replaced${dryRunSuffix(dryRun)}` };
     } catch (e) {
-      errors.push(withSource("replacing", item.source, toStatus(e)));
+      throw withSource("replacing", item.source, toStatus(e));
     }
-  }
-  printObjects(s, inv, printed);
-  if (errors.length > 0) throw aggregate(errors);
-  return 0;
+  });
 }
