@@ -33,6 +33,8 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["echo 'single $x' \"double \\$x \\\"q\\\"\" \\\\back", "single $x double $x \"q\" \back\n", 0, "single $x double $x \"q\" \\back\n", 0],
   ["echo a && echo b || echo c; false && echo d || echo e; ! true; echo $?", "a\nb\ne\n1\n", 0, "a\nb\ne\n1\n", 0],
   ["( x=sub; echo $x ); echo \"${x-unset}\"; { y=grp; }; echo $y", "sub\nunset\ngrp\n", 0, "sub\nunset\ngrp\n", 0],
+  // Subshells share their parent's tables until one side writes: neither sees the other's later writes.
+  ["x=1; (sleep 1; echo $x) & x=2; wait; f() { echo f; }; (f() { echo g; }; f); f; echo $x", "1\ng\nf\n2\n", 0, "1\ng\nf\n2\n", 0],
   ["echo $(echo a $(echo b)) `echo c`", "a b c\n", 0, "a b c\n", 0],
   ["x=$(exit 3); echo $?", "3\n", 0, "3\n", 0],
   ["a=1; a=3 sh -c 'echo $a'; echo $a", "3\n1\n", 0, "3\n1\n", 0],

@@ -1,3 +1,4 @@
+import { copyMap } from "./copy-map.js";
 import {
   Future,
   Task,
@@ -214,7 +215,7 @@ export class ProcessTable {
   spawn(argv: readonly string[], options: SpawnOptions & { readonly ppid?: number } = {}): SimProcess {
     const cred = options.cred ?? { uid: 0, gid: 0 };
     const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, {
-      env: new Map(options.env ?? []),
+      env: copyMap(options.env),
       cwd: options.cwd ?? "/",
       cred,
       stdin: options.stdin ?? devNull,

@@ -1,4 +1,5 @@
 import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@ksim/sim";
+import { copyMap } from "../runtime/copy-map.js";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, SpawnError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
@@ -6,6 +7,7 @@ import { homeDirectory, passwdEntries } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
 import type { Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
 import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
+import { CowMap } from "./cow-map.js";
 import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
@@ -154,8 +156,8 @@ export class Shell {
   readonly flavor: Flavor;
   readonly messages: Messages;
   readonly expander: Expander;
-  vars = new Map<string, Variable>();
-  functions = new Map<string, Command>();
+  vars: CowMap<string, Variable>;
+  functions: CowMap<string, Command>;
   positional: string[];
   arg0: string;
   cwd: string;
@@ -194,8 +196,8 @@ export class Shell {
       this.shared = parent.shared;
       this.messages = parent.messages;
       this.subshell = true;
-      this.vars = new Map(parent.vars);
-      this.functions = new Map(parent.functions);
+      this.vars = parent.vars.fork();
+      this.functions = parent.functions.fork();
       this.positional = [...parent.positional];
       this.arg0 = parent.arg0;
       this.cwd = parent.cwd;
@@ -204,7 +206,7 @@ export class Shell {
       this.lastBackgroundPid = parent.lastBackgroundPid;
       // A subshell keeps ignored signals ignored; other traps are reset.
       for (const [k, v] of parent.traps) if (v === "") this.traps.set(k, v);
-      this.fds = new Map(parent.fds);
+      this.fds = copyMap(parent.fds);
       this.line = parent.line;
       this.functionDepth = parent.functionDepth;
       this.errexitSuppressed = parent.errexitSuppressed;
@@ -212,6 +214,8 @@ export class Shell {
       return;
     }
     this.messages = new Messages(config.flavor, config.mode);
+    this.vars = new CowMap();
+    this.functions = new CowMap();
     this.shared = {
       ctx,
       messages: this.messages,
@@ -225,7 +229,7 @@ export class Shell {
     this.arg0 = config.arg0;
     this.cwd = ctx.cwd;
     this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false };
-    for (const [k, v] of ctx.env) this.vars.set(k, { value: v, exported: true, readonly: false });
+    ctx.env.forEach((v, k) => this.vars.set(k, { value: v, exported: true, readonly: false }));
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
     if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
     else if (this.flavor === "dash") this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
@@ -418,8 +422,10 @@ export class Shell {
 
   exportedEnv(extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
     const env = new Map<string, string>();
-    for (const [k, v] of this.vars) if (v.exported) env.set(k, Array.isArray(v.value) ? (v.value[0] ?? "") : v.value);
-    for (const [k, v] of extra) env.set(k, v);
+    this.vars.forEach((v, k) => {
+      if (v.exported) env.set(k, Array.isArray(v.value) ? (v.value[0] ?? "") : v.value);
+    });
+    extra.forEach((v, k) => env.set(k, v));
     return env;
   }
 
@@ -1085,7 +1091,7 @@ export class Shell {
   *withRedirects(redirects: readonly Redirect[], body: () => Proc<number>): Proc<number> {
     if (redirects.length === 0) return yield* body();
     const saved = this.fds;
-    const fds = yield* this.applyRedirects(redirects, new Map(saved));
+    const fds = yield* this.applyRedirects(redirects, copyMap(saved));
     if (fds === undefined) return this.flavor === "dash" ? 2 : 1;
     this.fds = fds;
     try {

@@ -1,0 +1,65 @@
+/**
+ * A Map that a forked subshell shares with its parent until either of them writes to it: every
+ * `$(…)`, pipeline stage and `( … )` is a fork, and most of them never assign a variable or
+ * define a function, so copying the tables at each fork was most of what a fork cost.
+ */
+export class CowMap<K, V> implements Iterable<[K, V]> {
+  private map: Map<K, V>;
+  /** Whether another CowMap may read `map` (then a write copies it first). */
+  private shared = false;
+
+  constructor(map: Map<K, V> = new Map()) {
+    this.map = map;
+  }
+
+  /** A copy that shares the entries until one side writes. */
+  fork(): CowMap<K, V> {
+    this.shared = true;
+    const copy = new CowMap(this.map);
+    copy.shared = true;
+    return copy;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
+
+  forEach(fn: (value: V, key: K) => void): void {
+    this.map.forEach(fn);
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.map[Symbol.iterator]();
+  }
+
+  set(key: K, value: V): this {
+    this.own().set(key, value);
+    return this;
+  }
+
+  delete(key: K): boolean {
+    return this.has(key) && this.own().delete(key);
+  }
+
+  private own(): Map<K, V> {
+    if (this.shared) {
+      const copy = new Map<K, V>();
+      this.map.forEach((v, k) => copy.set(k, v));
+      this.map = copy;
+      this.shared = false;
+    }
+    return this.map;
+  }
+}
