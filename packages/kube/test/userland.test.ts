@@ -98,6 +98,27 @@ describe("text tools", () => {
     expect(run("tail -n 2 /tmp/t; head -c 3 /tmp/t; echo; wc -l < /tmp/t; wc /tmp/t").stdout).toBe("a 1\nB 4\nb 2\n5\n 5 10 20 /tmp/t\n");
     expect(run("grep x /nope").stderr).toBe("grep: /nope: No such file or directory\n");
   });
+
+  it("grep prints context as GNU grep does: '-' marks context lines, '--' separates groups", () => {
+    const sb = new Sandbox();
+    sb.fs().writeFile("/tmp/n", "1\nx\n3\n4\n5\nx\n7\n");
+    sb.fs().writeFile("/tmp/f1", "a\nx\n");
+    sb.fs().writeFile("/tmp/f2", "b\nx\n");
+    sb.fs().writeFile("/tmp/pats", "3\n7\n");
+    const out = (s: string) => sb.run(["sh", "-c", s]).stdout;
+    expect(out("printf 'a\\nb\\nc\\nd\\ne\\n' | grep -A2 b")).toBe("b\nc\nd\n");
+    expect(out("grep -n -C1 x /tmp/n")).toBe("1-1\n2:x\n3-3\n--\n5-5\n6:x\n7-7\n");
+    expect(out("grep -B1 x /tmp/f1 /tmp/f2")).toBe("/tmp/f1-a\n/tmp/f1:x\n--\n/tmp/f2-b\n/tmp/f2:x\n");
+    // Overlapping context merges; -A0 still separates groups that are apart.
+    expect(out("grep --after-context=3 x /tmp/n")).toBe("x\n3\n4\n5\nx\n7\n");
+    expect(out("grep -A0 x /tmp/n")).toBe("x\n--\nx\n");
+    // -m stops after its matches, with their trailing context up to the next selected line.
+    expect(out("printf 'x\\n2\\nx\\n4\\n' | grep -m1 -A2 x")).toBe("x\n2\n");
+    expect(out("grep -c -A1 x /tmp/n")).toBe("2\n");
+    expect(out("grep -f /tmp/pats /tmp/n; grep -e x -f /tmp/pats -c /tmp/n")).toBe("3\n7\n4\n");
+    const bad = sb.run(["sh", "-c", "grep -A z x /tmp/n"]);
+    expect([bad.stderr, bad.status]).toEqual(["grep: z: invalid context length argument\n", 2]);
+  });
 });
 
 describe("procps", () => {

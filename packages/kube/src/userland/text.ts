@@ -338,7 +338,7 @@ export function grep(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const spec = {
       short: "EFGvicqsonlLhHwxrRe:f:m:A:B:C:Z",
-      long: { "extended-regexp": "E", "fixed-strings": "F", "invert-match": "v", "ignore-case": "i", count: "c", quiet: "q", silent: "q", "only-matching": "o", "line-number": "n", "files-with-matches": "l", "no-filename": "h", "with-filename": "H", "word-regexp": "w", "line-regexp": "x", recursive: "r", "regexp=": "e", "max-count=": "m", "color=": "Z", colour: "Z", color: "Z" },
+      long: { "extended-regexp": "E", "fixed-strings": "F", "invert-match": "v", "ignore-case": "i", count: "c", quiet: "q", silent: "q", "only-matching": "o", "line-number": "n", "files-with-matches": "l", "no-filename": "h", "with-filename": "H", "word-regexp": "w", "line-regexp": "x", recursive: "r", "regexp=": "e", "max-count=": "m", "after-context=": "A", "before-context=": "B", "context=": "C", "file=": "f", "color=": "Z", colour: "Z", color: "Z" },
     };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       return yield* runGrep(ctx, flavor, o);
@@ -348,8 +348,18 @@ export function grep(flavor: Flavor) {
 
 function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<number> {
   const operands = [...o.operands];
-  const patterns = o.flags.get("e") ?? [];
-  if (patterns.length === 0) {
+  const patterns = [...(o.flags.get("e") ?? [])];
+  for (const file of o.flags.get("f") ?? []) {
+    try {
+      // GNU grep: one pattern per line; an empty file adds none (and so matches nothing).
+      const text = yield* readInput(ctx, file);
+      patterns.push(...splitLines(text));
+    } catch (e) {
+      ctx.stderr.write(`grep: ${file}: ${describeError(e)}\n`);
+      return 2;
+    }
+  }
+  if (patterns.length === 0 && !o.flags.has("f")) {
     const p = operands.shift();
     if (p === undefined) {
       if (flavor === "busybox") return usageFailureBusybox(ctx);
@@ -358,10 +368,12 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
     }
     patterns.push(...p.split("\n"));
   }
+  const context = contextLengths(ctx, flavor, o);
+  if (context === undefined) return 2;
   let re: RegExp;
   try {
     const sources = patterns.map((p) => (has(o, "F") ? p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : compileRegex(p, has(o, "E"), "").source));
-    let source = sources.map((s) => `(?:${s})`).join("|");
+    let source = sources.length === 0 ? "(?!)" : sources.map((s) => `(?:${s})`).join("|");
     if (has(o, "w")) source = `(?<![A-Za-z0-9_])(?:${source})(?![A-Za-z0-9_])`;
     if (has(o, "x")) source = `^(?:${source})$`;
     re = new RegExp(source, has(o, "i") ? "gi" : "g");
@@ -397,7 +409,12 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   for (const f of operands) addFile(f);
   const showName = has(o, "H") || (!has(o, "h") && (files.length > 1 || recursive));
   const max = last(o, "m") === undefined ? Infinity : Number(last(o, "m"));
+  const invert = has(o, "v");
+  const onlyMatching = has(o, "o") && !invert;
+  // Counting and listing print no lines, so no context either.
+  const printsLines = !has(o, "c") && !has(o, "l") && !has(o, "L");
   let matchedAny = false;
+  let printedAny = false;
   for (const f of files) {
     let text: string;
     try {
@@ -408,22 +425,56 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
       continue;
     }
     const label = f === "-" ? "(standard input)" : f;
-    let n = 0;
     const lines = splitLines(text);
-    for (let i = 0; i < lines.length && n < max; i++) {
-      const line = lines[i]!;
+    const selected = (i: number): boolean => {
       re.lastIndex = 0;
-      const hit = re.test(line);
-      if (hit === has(o, "v")) continue;
-      n++;
-      matchedAny = true;
-      if (has(o, "q")) return 0;
-      if (has(o, "c") || has(o, "l") || has(o, "L")) continue;
-      const prefix = (showName ? `${label}:` : "") + (has(o, "n") ? `${i + 1}:` : "");
-      if (has(o, "o") && !has(o, "v")) {
+      return re.test(lines[i]!) !== invert;
+    };
+    // Selected lines are marked with ':' after the name and number, context lines with '-'.
+    const print = (i: number, sep: ":" | "-"): void => {
+      const line = lines[i]!;
+      const prefix = (showName ? `${label}${sep}` : "") + (has(o, "n") ? `${i + 1}${sep}` : "");
+      if (onlyMatching) {
+        if (sep === "-") return;
         re.lastIndex = 0;
         for (const m of line.matchAll(re)) if (m[0] !== "") ctx.stdout.write(`${prefix}${m[0]}\n`);
       } else ctx.stdout.write(`${prefix}${line}\n`);
+      printedAny = true;
+    };
+    let n = 0;
+    let lastPrinted = -1;
+    let trailing = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const hit = selected(i);
+      if (n >= max) {
+        // After the last match -m allows, its trailing context up to the next selected line.
+        if (trailing > 0 && !hit && printsLines) {
+          print(i, "-");
+          lastPrinted = i;
+          trailing--;
+          continue;
+        }
+        break;
+      }
+      if (!hit) {
+        if (trailing > 0 && printsLines) {
+          print(i, "-");
+          lastPrinted = i;
+          trailing--;
+        }
+        continue;
+      }
+      n++;
+      matchedAny = true;
+      if (has(o, "q")) return 0;
+      if (!printsLines) continue;
+      const from = Math.max(lastPrinted + 1, i - context.before);
+      // GNU grep separates groups that are not adjacent with "--" whenever -A, -B or -C is given (even 0).
+      if (context.given && printedAny && (lastPrinted < 0 || from > lastPrinted + 1)) ctx.stdout.write("--\n");
+      for (let j = from; j < i; j++) print(j, "-");
+      print(i, ":");
+      lastPrinted = i;
+      trailing = context.after;
     }
     if (has(o, "c")) ctx.stdout.write(`${showName ? `${label}:` : ""}${n}\n`);
     if (has(o, "l") && n > 0) ctx.stdout.write(`${label}\n`);
@@ -431,6 +482,22 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   }
   if (error && !(has(o, "q") && matchedAny)) return 2;
   return matchedAny ? 0 : 1;
+}
+
+/** -A, -B and -C: lines of context after and before each selected line (-C sets both unless -A/-B do). */
+function contextLengths(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): { before: number; after: number; given: boolean } | undefined {
+  const parse = (flag: string): number | undefined | null => {
+    const v = last(o, flag);
+    if (v === undefined) return undefined;
+    if (/^[0-9]+$/.test(v)) return Number(v);
+    ctx.stderr.write(flavor === "busybox" ? `grep: invalid number '${v}'\n` : `grep: ${v}: invalid context length argument\n`);
+    return null;
+  };
+  const a = parse("A");
+  const b = parse("B");
+  const c = parse("C");
+  if (a === null || b === null || c === null) return undefined;
+  return { before: b ?? c ?? 0, after: a ?? c ?? 0, given: a !== undefined || b !== undefined || c !== undefined };
 }
 
 function usageFailureBusybox(ctx: ProcessContext): number {
