@@ -9,6 +9,9 @@ import { ShellInterpreter } from "../shell/index.js";
 import { registerShell } from "../shell/program.js";
 import { debianBase } from "../userland/base.js";
 import { registerUserland } from "../userland/index.js";
+import { apiServerUrl } from "../kubectl/commands/kubelet-link.js";
+import { minikubeKubeconfig } from "../kubectl/kubeconfig.js";
+import { MINIKUBE_VERSION } from "../version.js";
 
 /** The workstation's address on the cluster's network (minikube's docker network). */
 export const WORKSTATION_IP = "192.168.49.254";
@@ -62,6 +65,11 @@ export class Workstation {
       ...debianBase(),
       [WORKSTATION_HOME]: { dir: true, mode: 0o700 },
       "/root/.kube": { dir: true, mode: 0o750 },
+      // What `minikube start` leaves: kubectl reads its context (and namespace) from here.
+      "/root/.kube/config": {
+        content: minikubeKubeconfig({ server: apiServerUrl(cluster), home: WORKSTATION_HOME, startedAtMs: cluster.sim.startEpochMs, minikubeVersion: MINIKUBE_VERSION }),
+        mode: 0o600,
+      },
       "/tmp": { dir: true, mode: 0o1777 },
       "/etc/hostname": `${hostname}\n`,
       "/etc/hosts": `127.0.0.1\tlocalhost\n${WORKSTATION_IP}\t${hostname}\n`,

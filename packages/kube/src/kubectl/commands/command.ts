@@ -29,6 +29,8 @@ export interface Command {
   /** Returns the exit status; throws errors for CheckErr to print. */
   readonly run?: (inv: Invocation) => Proc<number>;
   readonly subcommands?: readonly Command[];
+  /** Works on local files only (`kubectl config`): needs no usable context or cluster. */
+  readonly local?: boolean;
 }
 
 /** Flags many commands share. */

@@ -2,15 +2,14 @@ import type { Proc } from "@ksim/sim";
 import { apiVersionOf, RESOURCE_TYPES } from "../../api/resources.js";
 import { KUBERNETES_VERSION } from "../../version.js";
 import type { Service } from "../../api/types.js";
-import { tableWriter } from "../output/tabwriter.js";
 import { apiResourcesTable, versionText } from "../output/index.js";
 import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
-import { controlPlaneHost } from "./kubelet-link.js";
-import { CONTEXT_NAME } from "./session.js";
+import { contextFor } from "./config.js";
+import { ExitError } from "./errors.js";
+import { apiServerUrl } from "./kubelet-link.js";
 
 /** The kustomize kubectl 1.35 embeds. */
 const KUSTOMIZE_VERSION = "v5.7.1";
-const API_PORT = 8443;
 
 /** `kubectl version`. */
 export const versionCommand: Command = {
@@ -18,9 +17,20 @@ export const versionCommand: Command = {
   short: "Print the client and server version information",
   usage: "[flags]",
   flags: [{ name: "client", type: "bool" }],
+  // The client's lines print even when the kubeconfig leads nowhere; then the error follows.
+  local: true,
   run: function* ({ s, flags }: Invocation): Proc<number> {
-    const server = flags.bool("client") ? {} : { server: KUBERNETES_VERSION };
-    s.out(versionText({ client: KUBERNETES_VERSION, kustomize: KUSTOMIZE_VERSION, ...server }));
+    const client = { client: KUBERNETES_VERSION, kustomize: KUSTOMIZE_VERSION };
+    if (flags.bool("client")) {
+      s.out(versionText(client));
+      return 0;
+    }
+    const choice = contextFor(s.ctx, flags);
+    if (!choice.ok) {
+      s.out(versionText(client));
+      throw new ExitError(choice.message, 1);
+    }
+    s.out(versionText({ ...client, server: KUBERNETES_VERSION }));
     return 0;
   },
 };
@@ -58,43 +68,13 @@ export const apiVersionsCommand: Command = {
   },
 };
 
-/** `kubectl config current-context|get-contexts|view`: the one context minikube writes. */
-export const configCommand: Command = {
-  name: "config",
-  short: "Modify kubeconfig files",
-  usage: "SUBCOMMAND",
-  subcommands: [
-    {
-      name: "current-context",
-      short: "Display the current-context",
-      usage: "[flags]",
-      run: function* ({ s }: Invocation): Proc<number> {
-        s.out(`${CONTEXT_NAME}\n`);
-        return 0;
-      },
-    },
-    {
-      name: "get-contexts",
-      short: "Describe one or many contexts",
-      usage: "[(-o|--output=)name)]",
-      run: function* ({ s }: Invocation): Proc<number> {
-        const w = tableWriter();
-        w.write("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n");
-        w.write(`*\t${CONTEXT_NAME}\t${CONTEXT_NAME}\t${CONTEXT_NAME}\tdefault\n`);
-        s.out(w.flush());
-        return 0;
-      },
-    },
-  ],
-};
-
 /** `kubectl cluster-info`: the API server, then the cluster services of kube-system. */
 export const clusterInfoCommand: Command = {
   name: "cluster-info",
   short: "Display cluster information",
   usage: "[flags]",
   run: function* ({ s }: Invocation): Proc<number> {
-    const server = `https://${controlPlaneHost(s.cluster).ip ?? ""}:${API_PORT}`;
+    const server = apiServerUrl(s.cluster);
     s.out(`Kubernetes control plane is running at ${server}\n`);
     for (const svc of s.list<Service>("Service", "kube-system")) {
       if (svc.metadata.labels?.["kubernetes.io/cluster-service"] !== "true") continue;

@@ -20,6 +20,14 @@ export function controlPlaneHost(cluster: Cluster): Host {
   return host;
 }
 
+/** The API server's port on the control plane (minikube's 8443). */
+const API_PORT = 8443;
+
+/** The API server's URL, as the kubeconfig and `kubectl cluster-info` give it. */
+export function apiServerUrl(cluster: Cluster): string {
+  return `https://${controlPlaneHost(cluster).ip ?? ""}:${API_PORT}`;
+}
+
 /** `dial tcp 192.168.49.3:10250`: the node's InternalIP and the kubelet port. */
 function kubeletAddress(s: Session, pod: Pod): string {
   const node = s.api.get<Node>("Node", undefined, pod.spec.nodeName!);

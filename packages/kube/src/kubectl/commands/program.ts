@@ -11,13 +11,14 @@ import { diffCommand } from "./diff.js";
 import { describeCommand } from "./describe.js";
 import { editCommand } from "./edit.js";
 import { eventsCommand } from "./events.js";
-import { errorReport } from "./errors.js";
+import { errorReport, ExitError } from "./errors.js";
 import { execCommand } from "./exec.js";
 import { exposeCommand } from "./expose.js";
 import { FlagError, HelpRequested, parseFlags, type FlagSpec } from "./flags.js";
 import { getCommand } from "./get.js";
 import { commandHelp, rootHelp, suggestions } from "./help.js";
-import { apiResourcesCommand, apiVersionsCommand, clusterInfoCommand, configCommand, versionCommand } from "./info.js";
+import { configCommand, contextFor } from "./config.js";
+import { apiResourcesCommand, apiVersionsCommand, clusterInfoCommand, versionCommand } from "./info.js";
 import { logsCommand } from "./logs.js";
 import { annotateCommand, labelCommand } from "./metadata.js";
 import { cordonCommand, drainCommand, uncordonCommand } from "./nodes.js";
@@ -92,6 +93,7 @@ function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOption
   let path = "kubectl";
   let command: Command | undefined;
   let candidates = COMMANDS;
+  let local = false;
   for (;;) {
     const at = firstWord(rest, [...GLOBAL_FLAGS, ...(command?.flags ?? [])]);
     if (at < 0 || (command !== undefined && command.subcommands === undefined)) break;
@@ -107,6 +109,7 @@ function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOption
       throw new Error(`unknown command ${JSON.stringify(word)} for ${JSON.stringify(path)}${hints.length > 0 ? `\n\nDid you mean this?\n${hints.map((h) => `\t${h}\n`).join("")}` : ""}`);
     }
     rest = [...rest.slice(0, at), ...rest.slice(at + 1)];
+    local ||= found.local === true;
     command = found;
     path = `${path} ${found.name}`;
     candidates = found.subcommands ?? [];
@@ -130,7 +133,13 @@ function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOption
   const missing = (command.required ?? []).filter((f) => !parsed.flags.changed(f));
   if (missing.length > 0) throw new Error(`required flag(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not set`);
   const namespace = parsed.flags.string("namespace");
-  const session = new Session(ctx, cluster, options, namespace || "default", namespace !== "", parseRequestTimeout(parsed.flags.string("request-timeout", "0")));
+  let contextNamespace = "default";
+  if (!local) {
+    const choice = contextFor(ctx, parsed.flags);
+    if (!choice.ok) throw new ExitError(choice.message, 1);
+    contextNamespace = choice.namespace;
+  }
+  const session = new Session(ctx, cluster, options, namespace || contextNamespace, namespace !== "", parseRequestTimeout(parsed.flags.string("request-timeout", "0")));
   return yield* command.run({ s: session, flags: parsed.flags, args: parsed.args, argsLenAtDash: parsed.argsLenAtDash, path });
 }
 

@@ -16,9 +16,6 @@ export interface KubectlOptions {
 
 export const DEFAULT_OPTIONS: KubectlOptions = { watchQuietMs: 60_000 };
 
-/** The current kubeconfig context, as minikube names it. */
-export const CONTEXT_NAME = "minikube";
-
 /**
  * One kubectl invocation: the process it runs as, the cluster behind the kubeconfig, the
  * namespace in effect and the global flags every command shares.

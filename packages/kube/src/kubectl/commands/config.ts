@@ -1,0 +1,205 @@
+import type { Proc } from "@ksim/sim";
+import type { KubeObject } from "../../api/types.js";
+import { chooseContext, kubeconfigObject, loadKubeconfig, minify, saveKubeconfig, shorten, type ContextChoice, type ContextEntry, type Kubeconfig } from "../kubeconfig.js";
+import type { ProcessContext } from "../../runtime/process.js";
+import type { Flags } from "./flags.js";
+import { formatObjects } from "../output/index.js";
+import { tableWriter } from "../output/tabwriter.js";
+import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
+
+/**
+ * `kubectl config`: reads and writes the kubeconfig files ($KUBECONFIG, or ~/.kube/config, or
+ * --kubeconfig) as clientcmd does, with kubectl's messages. Changes go to the first file read.
+ */
+/** The context a command that talks to the cluster uses: the kubeconfig's, or --context/--cluster/--user's. */
+export function contextFor(ctx: ProcessContext, flags: Flags): ContextChoice {
+  const config = loadKubeconfig(ctx, flags.string("kubeconfig")).config;
+  return chooseContext(config, { context: flags.string("context"), cluster: flags.string("cluster"), user: flags.string("user") });
+}
+
+function load(inv: Invocation) {
+  return loadKubeconfig(inv.s.ctx, inv.flags.string("kubeconfig"));
+}
+
+function unexpectedArgs(args: readonly string[]): Error {
+  return new Error(`Unexpected args: [${args.join(" ")}]`);
+}
+
+const view: Command = {
+  name: "view",
+  short: "Display merged kubeconfig settings or a specified kubeconfig file",
+  usage: "[flags]",
+  flags: [OUTPUT_FLAG, { name: "minify", type: "bool" }, { name: "raw", type: "bool" }, { name: "flatten", type: "bool" }, { name: "merge", type: "bool" }],
+  run: function* (inv: Invocation): Proc<number> {
+    const { s, flags } = inv;
+    if (inv.args.length > 0) throw new Error(`unexpected arguments: [${inv.args.join(" ")}]\nSee '${inv.path} -h' for help and examples`);
+    let config: Kubeconfig = load(inv).config;
+    if (flags.bool("minify")) {
+      const context = flags.string("context");
+      config = minify(context === "" ? config : { ...config, currentContext: context });
+    }
+    // --flatten embeds the files' contents; ksim's minikube has no certificate files to embed, so it shows them as they are.
+    if (!flags.bool("raw") && !flags.bool("flatten")) config = shorten(config);
+    const out = formatObjects([kubeconfigObject(config) as unknown as KubeObject], { output: flags.string("output") || "yaml", singleItem: true });
+    if (out.error !== undefined) throw new Error(out.error);
+    s.out(out.stdout);
+    return 0;
+  },
+};
+
+const currentContext: Command = {
+  name: "current-context",
+  short: "Display the current-context",
+  usage: "[flags]",
+  run: function* (inv: Invocation): Proc<number> {
+    const { config } = load(inv);
+    if (config.currentContext === "") throw new Error("current-context is not set");
+    inv.s.out(`${config.currentContext}\n`);
+    return 0;
+  },
+};
+
+const getContexts: Command = {
+  name: "get-contexts",
+  short: "Describe one or many contexts",
+  usage: "[(-o|--output=)name)]",
+  flags: [OUTPUT_FLAG, { name: "no-headers", type: "bool" }],
+  run: function* (inv: Invocation): Proc<number> {
+    const { s, flags } = inv;
+    let output = flags.string("output");
+    const valid = ["", "json", "yaml", "wide", "name", "custom-columns", "custom-columns-file", "go-template", "go-template-file", "jsonpath", "jsonpath-file"];
+    if (!valid.includes(output)) throw new Error(`output must be one of '' or 'name': ${output}`);
+    if (output !== "" && output !== "name") {
+      s.out(`--output ${output} is not available in kubectl config get-contexts; resetting to default output format\n`);
+      output = "";
+    }
+    const { config } = load(inv);
+    const nameOnly = output === "name";
+    const errors: string[] = [];
+    const names = inv.args.length === 0 ? [...config.contexts.keys()] : inv.args.filter((n) => config.contexts.has(n) || (errors.push(`context ${n} not found`), false));
+    const w = tableWriter();
+    if (!nameOnly && !flags.bool("no-headers")) w.write("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n");
+    for (const name of names.sort()) {
+      const c = config.contexts.get(name)!;
+      w.write(nameOnly ? `${name}\n` : `${config.currentContext === name ? "*" : " "}\t${name}\t${c.cluster ?? ""}\t${c.user ?? ""}\t${c.namespace ?? ""}\n`);
+    }
+    s.out(w.flush());
+    if (errors.length > 0) throw new Error(errors.join(", "));
+    return 0;
+  },
+};
+
+/** get-clusters and get-users: a NAME column (kubectl walks a Go map; ksim sorts, so runs agree). */
+function namesCommand(name: string, short: string, pick: (c: Kubeconfig) => Map<string, unknown>): Command {
+  return {
+    name,
+    short,
+    usage: "[flags]",
+    run: function* (inv: Invocation): Proc<number> {
+      inv.s.out(`NAME\n${[...pick(load(inv).config).keys()].sort().map((n) => `${n}\n`).join("")}`);
+      return 0;
+    },
+  };
+}
+
+const useContext: Command = {
+  name: "use-context",
+  aliases: ["use"],
+  short: "Set the current-context in a kubeconfig file",
+  usage: "CONTEXT_NAME",
+  run: function* (inv: Invocation): Proc<number> {
+    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    const name = inv.args[0]!;
+    const { config, path } = load(inv);
+    if (name === "") throw new Error("empty context names are not allowed");
+    if (!config.contexts.has(name)) throw new Error(`no context exists with the name: ${JSON.stringify(name)}`);
+    config.currentContext = name;
+    saveKubeconfig(inv.s.ctx, path, config);
+    inv.s.out(`Switched to context ${JSON.stringify(name)}.\n`);
+    return 0;
+  },
+};
+
+const setContext: Command = {
+  name: "set-context",
+  short: "Set a context entry in kubeconfig",
+  usage: "[NAME | --current] [--cluster=cluster_nickname] [--user=user_nickname] [--namespace=namespace]",
+  flags: [{ name: "current", type: "bool" }],
+  run: function* (inv: Invocation): Proc<number> {
+    const { flags } = inv;
+    if (inv.args.length > 1) throw unexpectedArgs(inv.args);
+    const given = inv.args[0] ?? "";
+    const current = flags.bool("current");
+    if (given === "" && !current) throw new Error("you must specify a non-empty context name or --current");
+    if (given !== "" && current) throw new Error("you cannot specify both a context name and --current");
+    const { config, path } = load(inv);
+    if (current && config.currentContext === "") throw new Error("no current context is set");
+    const name = current ? config.currentContext : given;
+    const exists = config.contexts.has(name);
+    // The global --cluster, --user and --namespace flags name the context's fields here.
+    const context: ContextEntry = { ...(config.contexts.get(name) ?? {}) };
+    if (flags.changed("cluster")) context.cluster = flags.string("cluster");
+    if (flags.changed("user")) context.user = flags.string("user");
+    if (flags.changed("namespace")) context.namespace = flags.string("namespace");
+    config.contexts.set(name, context);
+    saveKubeconfig(inv.s.ctx, path, config);
+    inv.s.out(`Context ${JSON.stringify(name)} ${exists ? "modified" : "created"}.\n`);
+    return 0;
+  },
+};
+
+const renameContext: Command = {
+  name: "rename-context",
+  short: "Rename a context from the kubeconfig file",
+  usage: "CONTEXT_NAME NEW_NAME",
+  run: function* (inv: Invocation): Proc<number> {
+    if (inv.args.length !== 2) throw unexpectedArgs(inv.args);
+    const [from, to] = inv.args as [string, string];
+    if (to === "") throw new Error("You must specify a new non-empty context name");
+    const { config, path } = load(inv);
+    const context = config.contexts.get(from);
+    if (context === undefined) throw new Error(`cannot rename the context ${JSON.stringify(from)}, it's not in ${path}`);
+    if (config.contexts.has(to)) throw new Error(`cannot rename the context ${JSON.stringify(from)}, the context ${JSON.stringify(to)} already exists in ${path}`);
+    config.contexts.set(to, context);
+    config.contexts.delete(from);
+    if (config.currentContext === from) config.currentContext = to;
+    saveKubeconfig(inv.s.ctx, path, config);
+    inv.s.out(`Context ${JSON.stringify(from)} renamed to ${JSON.stringify(to)}.\n`);
+    return 0;
+  },
+};
+
+const deleteContext: Command = {
+  name: "delete-context",
+  short: "Delete the specified context from the kubeconfig",
+  usage: "NAME",
+  run: function* (inv: Invocation): Proc<number> {
+    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    const name = inv.args[0]!;
+    const { config, path } = load(inv);
+    if (!config.contexts.has(name)) throw new Error(`cannot delete context ${name}, not in ${path}`);
+    if (config.currentContext === name) inv.s.err('warning: this removed your active context, use "kubectl config use-context" to select a different one\n');
+    config.contexts.delete(name);
+    saveKubeconfig(inv.s.ctx, path, config);
+    inv.s.out(`deleted context ${name} from ${path}\n`);
+    return 0;
+  },
+};
+
+export const configCommand: Command = {
+  name: "config",
+  short: "Modify kubeconfig files",
+  usage: "SUBCOMMAND",
+  local: true,
+  subcommands: [
+    currentContext,
+    deleteContext,
+    namesCommand("get-clusters", "Display clusters defined in the kubeconfig", (c) => c.clusters),
+    getContexts,
+    namesCommand("get-users", "Display users defined in the kubeconfig", (c) => c.users),
+    renameContext,
+    setContext,
+    useContext,
+    view,
+  ],
+};
