@@ -76,6 +76,8 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/bin/nc.openbsd": "netcat-openbsd:nc",
   "/bin/which": "debianutils:which",
   "/usr/bin/[": "coreutils:[",
+  "/usr/bin/awk": "mawk:awk",
+  "/usr/bin/mawk": "mawk:awk",
   "/usr/bin/basename": "coreutils:basename",
   "/usr/bin/cut": "coreutils:cut",
   "/usr/bin/dirname": "coreutils:dirname",
@@ -137,7 +139,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
-  "[", "[[", "ash", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
+  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env", "false", "grep",
   "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami", "xargs", "zcat",

@@ -1,6 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
+import { awkProgram } from "./awk/program.js";
 import { BUSYBOX_APPLETS } from "./base.js";
 import type { Flavor } from "./common.js";
 import { diffProgram } from "./diff.js";
@@ -84,6 +85,7 @@ function busyboxApplets(): Record<string, Executable> {
   return {
     ...common("busybox"),
     "[[": testProgram("busybox"),
+    awk: awkProgram("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
     tar: tarProgram("busybox"),
@@ -136,6 +138,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("procps:pgrep", pgrepProgram("pgrep", "gnu"));
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
   registry.registerProgram("grep:grep", grep("gnu"));
+  registry.registerProgram("mawk:awk", awkProgram("gnu"));
   registry.registerProgram("sed:sed", sed("gnu"));
   registry.registerProgram("tar:tar", tarProgram("gnu"));
   for (const name of ["gzip", "gunzip", "zcat"]) registry.registerProgram(`gzip:${name}`, gzipProgram("gnu"));
