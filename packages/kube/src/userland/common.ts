@@ -1,4 +1,5 @@
 import { FsError, wait, type Proc } from "@ksim/sim";
+import type { FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 
 /**
@@ -182,4 +183,36 @@ export const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 export function two(n: number): string {
   return String(n).padStart(2, "0");
+}
+
+/** A size as `ls -h` and `du -h` print it: 1024-based, rounded up, one decimal below 10. */
+export function humanSize(size: number): string {
+  if (size < 1024) return String(size);
+  let v = size;
+  let unit = 0;
+  while (v >= 1024 && unit < 6) {
+    v /= 1024;
+    unit++;
+  }
+  const suffix = "KMGTPE"[unit - 1]!;
+  if (v < 10) {
+    const r = Math.ceil(v * 10) / 10;
+    return r >= 10 ? `${Math.ceil(r)}${suffix}` : `${r.toFixed(1)}${suffix}`;
+  }
+  return `${Math.ceil(v)}${suffix}`;
+}
+
+/** Disk usage in 1 KiB blocks, as `total` counts it (4 KiB filesystem blocks). */
+export function diskBlocks(st: FileStat): number {
+  if (st.type === "symlink") return 0;
+  if (st.type === "dir") return 4;
+  return Math.ceil(st.size / 4096) * 4;
+}
+
+/** A text's lines without their newlines (a last line without one still counts; empty text has none). */
+export function splitLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  return lines;
 }

@@ -3,8 +3,11 @@ import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { awkProgram } from "./awk/program.js";
 import { BUSYBOX_APPLETS } from "./base.js";
+import { checksum } from "./checksum.js";
 import type { Flavor } from "./common.js";
 import { diffProgram } from "./diff.js";
+import { du } from "./du.js";
+import { findProgram } from "./find.js";
 import { gzipProgram } from "./gzip.js";
 import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
 import { ls } from "./ls.js";
@@ -31,6 +34,7 @@ import {
 } from "./system.js";
 import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
+import { timeoutProgram } from "./timeout.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
@@ -139,6 +143,10 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
   registry.registerProgram("grep:grep", grep("gnu"));
   registry.registerProgram("mawk:awk", awkProgram("gnu"));
+  registry.registerProgram("coreutils:du", du("gnu"));
+  registry.registerProgram("coreutils:timeout", timeoutProgram);
+  for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
+  registry.registerProgram("findutils:find", findProgram);
   registry.registerProgram("sed:sed", sed("gnu"));
   registry.registerProgram("tar:tar", tarProgram("gnu"));
   for (const name of ["gzip", "gunzip", "zcat"]) registry.registerProgram(`gzip:${name}`, gzipProgram("gnu"));

@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import { modeString, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { has, lsTime, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { diskBlocks, has, humanSize, lsTime, withOptions, type Flavor, type ParsedOptions } from "./common.js";
 import { groupName, userName } from "./users.js";
 
 /**
@@ -15,29 +15,6 @@ interface Entry {
   /** Absolute path. */
   readonly path: string;
   readonly st: FileStat;
-}
-
-function humanSize(size: number): string {
-  if (size < 1024) return String(size);
-  let v = size;
-  let unit = 0;
-  while (v >= 1024 && unit < 6) {
-    v /= 1024;
-    unit++;
-  }
-  const suffix = "KMGTPE"[unit - 1]!;
-  if (v < 10) {
-    const r = Math.ceil(v * 10) / 10;
-    return r >= 10 ? `${Math.ceil(r)}${suffix}` : `${r.toFixed(1)}${suffix}`;
-  }
-  return `${Math.ceil(v)}${suffix}`;
-}
-
-/** Disk usage in 1 KiB blocks, as `total` counts it (4 KiB filesystem blocks). */
-function blocks(st: FileStat): number {
-  if (st.type === "symlink") return 0;
-  if (st.type === "dir") return 4;
-  return Math.ceil(st.size / 4096) * 4;
 }
 
 export function ls(flavor: Flavor) {
@@ -116,7 +93,7 @@ function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number 
     if (!first) out.push("");
     first = false;
     if (headers) out.push(`${d.name}:`);
-    if (long) out.push(`total ${sorted.reduce((t, e) => t + blocks(e.st), 0)}`);
+    if (long) out.push(`total ${sorted.reduce((t, e) => t + diskBlocks(e.st), 0)}`);
     out.push(...format(ctx, flavor, o, sorted));
     if (has(o, "R")) {
       const subdirs = sorted.filter((e) => e.st.type === "dir" && e.name !== "." && e.name !== "..");

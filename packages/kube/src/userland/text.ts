@@ -1,6 +1,6 @@
 import { sleep, wait, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, last, readInput, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
+import { describeError, has, last, readInput, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 
 /** Text filters: head, tail, wc, cut, tr, sort, uniq, grep, sed, tee, seq, basename, dirname. */
@@ -20,12 +20,6 @@ function* eachInput(ctx: ProcessContext, operands: readonly string[], prog: stri
     fn(f, text);
   }
   return status;
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split("\n");
-  if (text.endsWith("\n")) lines.pop();
-  return lines;
 }
 
 function joinLines(lines: readonly string[]): string {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { Sandbox } from "../src/userland/index.js";
+
+/** A tree: /d/a/big (5000 bytes: two 4 KiB blocks), /d/a/b/small (3 bytes: one block). */
+function tree(): Sandbox {
+  const sb = new Sandbox();
+  sb.fs().mkdir("/d/a/b", { recursive: true });
+  sb.fs().writeFile("/d/a/big", "x".repeat(5000));
+  sb.fs().writeFile("/d/a/b/small", "hi\n");
+  return sb;
+}
+
+describe("du, find, timeout and the checksum tools, as GNU coreutils and findutils print them", () => {
+  it("du counts 4 KiB blocks per file and directory, children before parents", () => {
+    const sb = tree();
+    const run = (s: string) => sb.run(["sh", "-c", s]);
+    expect(run("du /d").stdout).toBe("8\t/d/a/b\n20\t/d/a\n24\t/d\n");
+    expect(run("du -sh /d; du -h --max-depth=1 /d; du -c -b /d/a/b").stdout).toBe("24K\t/d\n20K\t/d/a\n24K\t/d\n4099\t/d/a/b\n4099\ttotal\n");
+    expect(run("cd /d/a && du -a b").stdout).toBe("4\tb/small\n8\tb\n");
+    expect(run("du /nope")).toMatchObject({ stderr: "du: cannot access '/nope': No such file or directory\n", status: 1 });
+    expect(run("du -s -a /d")).toMatchObject({ stderr: "du: cannot both summarize and show all entries\nTry 'du --help' for more information.\n", status: 1 });
+  });
+
+  it("find evaluates tests and actions left to right, -print when there is no action", () => {
+    const sb = tree();
+    const run = (s: string) => sb.run(["sh", "-c", s]);
+    const all = run("find /d").stdout.split("\n").filter((l) => l !== "");
+    expect([...all].sort()).toEqual(["/d", "/d/a", "/d/a/b", "/d/a/b/small", "/d/a/big"]);
+    // A directory comes before what is in it.
+    expect(all.indexOf("/d/a")).toBeLessThan(all.indexOf("/d/a/b/small"));
+    expect(run("find /d -type f -name 'sm*'; find /d -maxdepth 1; find /d -size +4k; find /d -path '*/b/*'").stdout).toBe("/d/a/b/small\n/d\n/d/a\n/d/a/big\n/d/a/b/small\n");
+    expect(run("find /d -name big -exec wc -c {} \\;").stdout).toBe("5000 /d/a/big\n");
+    expect(run("find /d \\( -name small -o -name big \\) -type f -exec echo found {} + | tr ' ' '\\n' | sort").stdout).toBe("/d/a/b/small\n/d/a/big\nfound\n");
+    expect(run("find /d -mindepth 2 -type d ! -name x -print")).toMatchObject({ stdout: "/d/a/b\n", status: 0 });
+    expect(run("find /d -name small -delete; ls /d/a/b | wc -l").stdout).toBe("0\n");
+    expect(run("find /nope")).toMatchObject({ stderr: "find: '/nope': No such file or directory\n", status: 1 });
+    expect(run("find /d -bogus")).toMatchObject({ stderr: "find: unknown predicate `-bogus'\n", status: 1 });
+  });
+
+  it("timeout signals the command when the duration passes, with GNU timeout's statuses", () => {
+    const sb = new Sandbox();
+    const run = (s: string) => sb.run(["sh", "-c", s]);
+    expect(run("timeout 1 sleep 5; echo $?; timeout 5 sleep 1; echo $?; timeout -s KILL 1 sleep 5; echo $?; timeout --preserve-status 1 sleep 5; echo $?").stdout).toBe("124\n0\n137\n143\n");
+    expect(run("timeout -v 1 sleep 2")).toMatchObject({ stderr: "timeout: sending signal TERM to command 'sleep'\n", status: 124 });
+    expect(run("timeout 1 nope")).toMatchObject({ stderr: "timeout: failed to run command 'nope': No such file or directory\n", status: 127 });
+    expect(run("timeout x sleep 1")).toMatchObject({ stderr: "timeout: invalid time interval 'x'\nTry 'timeout --help' for more information.\n", status: 125 });
+  });
+
+  it("empty input has no lines", () => {
+    expect(new Sandbox().run(["sh", "-c", "printf '' | uniq -c; printf '' | grep -c ''"]).stdout).toBe("0\n");
+  });
+
+  it("md5sum, sha1sum and sha256sum print and check digests", () => {
+    const sb = new Sandbox();
+    const run = (s: string) => sb.run(["sh", "-c", s]);
+    expect(run("echo hi | md5sum; echo hi > /tmp/f; sha256sum /tmp/f; sha1sum /tmp/f").stdout).toBe(
+      "764efa883dda1e11db47671c4a3bbd9e  -\n98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4  /tmp/f\n55ca6286e3e4f4fba5d0448333fa99fc5a404a73  /tmp/f\n",
+    );
+    expect(run("cd /tmp && md5sum f > sums && md5sum -c sums && echo bye > f && md5sum -c sums")).toMatchObject({
+      stdout: "f: OK\nf: FAILED\n",
+      stderr: "md5sum: WARNING: 1 computed checksum did NOT match\n",
+      status: 1,
+    });
+  });
+});
