@@ -93,6 +93,50 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "status", "nope"])).toEqual({ status: 1, stdout: "\nError: The keyspace nope, does not exist\n", stderr: "" });
   });
 
+  it("names a key's replicas with nodetool getendpoints: the nodes a write at ALL needs", () => {
+    const { c, pods } = ring();
+    const p0 = pods[0]!;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE two WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}; CREATE TABLE two.t (k int PRIMARY KEY, v text)"]);
+    c.runUntil(() => false, 5_000);
+    const replicasOf = (k: number, p = p0) => p.exec(["nodetool", "getendpoints", "two", "t", String(k)]).stdout.trim().split("\n");
+    const keys = Array.from({ length: 12 }, (_, k) => k);
+    for (const k of keys) {
+      expect(replicasOf(k)).toHaveLength(2);
+      // Every node computes the same placement.
+      for (const p of pods) expect(replicasOf(k, p)).toEqual(replicasOf(k));
+    }
+    const down = pods[2]!;
+    const up = pods.filter((p) => p !== down);
+    const onUpNodes = keys.filter((k) => !replicasOf(k).includes(down.ip));
+    const touchesDown = keys.filter((k) => replicasOf(k).includes(down.ip));
+    expect(onUpNodes.length).toBeGreaterThan(0);
+    expect(touchesDown.length).toBeGreaterThan(0);
+    down.crash();
+    expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, down.ip).startsWith("DN "), 1000, 60_000)).toBe(true);
+    const writeAll = (k: number) => up[0]!.exec(["cqlsh", "-e", `CONSISTENCY ALL; INSERT INTO two.t (k, v) VALUES (${k}, 'x')`]);
+    for (const k of onUpNodes) expect(writeAll(k).status).toBe(0);
+    for (const k of touchesDown) expect(writeAll(k).stderr).toContain("Cannot achieve consistency level ALL");
+  });
+
+  it("reads getendpoints' key as the key type's fromString does, and reports nodetool's errors", () => {
+    const { pods } = ring();
+    const p0 = pods[0]!;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}; CREATE TABLE ks.t (k int PRIMARY KEY); CREATE TABLE ks.c (a text, b int, PRIMARY KEY ((a, b)))"]);
+    expect(p0.exec(["nodetool", "getendpoints", "ks", "c", "x:3"]).stdout).toMatch(/^10\.244\.\d+\.\d+\n$/);
+    expect(p0.exec(["nodetool", "getendpoints", "ks", "t", "x"])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: "error: Unable to make int from 'x'\n-- StackTrace --\norg.apache.cassandra.serializers.MarshalException: Unable to make int from 'x'\n",
+    });
+    expect(p0.exec(["nodetool", "getendpoints", "nope", "t", "1"]).stderr).toBe("error: Unknown keyspace 'nope'\n-- StackTrace --\njava.lang.IllegalArgumentException: Unknown keyspace 'nope'\n");
+    expect(p0.exec(["nodetool", "getendpoints", "ks", "t"])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "nodetool: getendpoints requires keyspace, table and partition key arguments\nSee 'nodetool help' or 'nodetool help <command>'.\n",
+    });
+    expect(p0.exec(["nodetool", "version"]).stdout).toBe("ReleaseVersion: 3.11.2\n");
+  });
+
   it("lets a fourth node join: UJ while it waits and streams, then UN, with the data it now owns", () => {
     const { c, pods } = ring();
     const p0 = pods[0]!;

@@ -1,10 +1,11 @@
-import type { ClusterView, GossipInfoView, InfoView, Ownership, RingView } from "./admin.js";
+import type { AdminResponse, ClusterView, GossipInfoView, InfoView, Ownership, RingView } from "./admin.js";
 import { APP_STATES } from "./gossip.js";
 import { stringifyFileSize } from "./java-format.js";
 import type { CassandraNode } from "./node.js";
 import { effectiveOwnership, OwnershipError } from "./ownership.js";
-import { isSystemKeyspace } from "./schema.js";
+import { isSystemKeyspace, partitionKeyColumns } from "./schema.js";
 import { PARTITIONER } from "./token.js";
+import { fromString, MarshalError } from "./types.js";
 
 /** What the JMX beans nodetool reads return, computed from the node's state. */
 
@@ -138,4 +139,43 @@ export function gossipInfoView(node: CassandraNode): GossipInfoView {
       };
     }),
   };
+}
+
+/**
+ * StorageService.getNaturalEndpoints(keyspace, table, key): the key read as the table's key
+ * validator reads a string (a composite key's parts separated by `:`), its token, and the
+ * keyspace's replicas for that token, primary first.
+ */
+export function endpointsView(node: CassandraNode, keyspace: string, table: string, key: string): AdminResponse {
+  const illegal = (message: string): AdminResponse => ({ ok: false, error: { exception: "java.lang.IllegalArgumentException", message } });
+  const ks = node.schema.keyspace(keyspace);
+  if (ks === undefined) return illegal(`Unknown keyspace '${keyspace}'`);
+  const def = node.schema.table(keyspace, table);
+  if (def === undefined) return illegal(`Unknown table '${table}' in keyspace '${keyspace}'`);
+  const types = partitionKeyColumns(def).map((c) => c.type);
+  const parts = types.length === 1 ? [key] : splitComposite(key);
+  let values;
+  try {
+    values = types.map((t, i) => fromString(t, parts[i] ?? ""));
+  } catch (e) {
+    if (!(e instanceof MarshalError)) throw e;
+    return { ok: false, error: { exception: "org.apache.cassandra.serializers.MarshalException", message: e.message } };
+  }
+  return { ok: true, value: node.tm.ring().naturalEndpoints(node.tokenFor(def, values), ks.replication) };
+}
+
+/** CompositeType.fromString: components separated by unescaped `:` (a backslash escapes the next character). */
+function splitComposite(s: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "\\" && i + 1 < s.length) current += s[++i];
+    else if (c === ":") {
+      parts.push(current);
+      current = "";
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
 }

@@ -11,7 +11,9 @@ export type AdminRequest =
   | { readonly op: "drain" }
   | { readonly op: "decommission" }
   | { readonly op: "flush"; readonly keyspace?: string; readonly tables: readonly string[] }
-  | { readonly op: "removenode"; readonly hostId: string };
+  | { readonly op: "removenode"; readonly hostId: string }
+  | { readonly op: "getendpoints"; readonly keyspace: string; readonly table: string; readonly key: string }
+  | { readonly op: "version" };
 
 /** The exception a JMX call raised, by class name as nodetool prints it. */
 export interface AdminError {

@@ -1,6 +1,6 @@
 import type { Random } from "@ksim/sim";
 import type { AdminRequest, AdminResponse } from "./admin.js";
-import { clusterView, gossipInfoView, infoView, ringView } from "./admin-views.js";
+import { clusterView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
 import type { Now } from "./clock.js";
 import { Gossiper, type AppState, type WireState } from "./gossip.js";
 import { javaSetString } from "./java-format.js";
@@ -727,6 +727,10 @@ export class StorageService {
         return this.decommission(id);
       case "removenode":
         return this.reply(id, this.removeNode(req.hostId));
+      case "getendpoints":
+        return this.reply(id, endpointsView(node, req.keyspace, req.table, req.key));
+      case "version":
+        return this.reply(id, { ok: true, value: RELEASE_VERSION });
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });

@@ -257,6 +257,66 @@ function literalText(lit: Literal): string {
   }
 }
 
+/** A string a type's fromString refuses (MarshalException); the message is Cassandra's. */
+export class MarshalError extends Error {}
+
+/** Java's Long.parseLong/Integer.parseInt syntax: an optional sign and decimal digits. */
+const JAVA_INTEGER = /^[+-]?\d+$/;
+/** What Double.parseDouble accepts, less hex floats and the f/d suffixes. */
+const JAVA_DOUBLE = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$/;
+
+/**
+ * AbstractType.fromString, as nodetool getendpoints reads a partition key: each type's own text
+ * form (not CQL literal syntax: strings are unquoted, blobs are bare hex).
+ */
+export function fromString(t: CqlType, source: string): Exclude<Value, null> {
+  const fail = (what: string) => new MarshalError(`Unable to make ${what} from '${source}'`);
+  switch (t) {
+    case "int":
+    case "smallint":
+    case "tinyint": {
+      const what = t === "int" ? "int" : t === "smallint" ? "short" : "byte";
+      if (!JAVA_INTEGER.test(source)) throw fail(what);
+      const n = Number(source);
+      const [lo, hi] = INT_RANGE[t]!;
+      if (n < lo || n > hi) throw fail(what);
+      return n;
+    }
+    case "bigint":
+    case "counter":
+    case "varint": {
+      if (!JAVA_INTEGER.test(source)) throw fail(t === "varint" ? "int" : "long");
+      const n = BigInt(source);
+      if (t !== "varint" && (n < -(2n ** 63n) || n >= 2n ** 63n)) throw fail("long");
+      return n;
+    }
+    case "double":
+    case "float":
+      if (!JAVA_DOUBLE.test(source)) throw fail(t);
+      return t === "float" ? Math.fround(Number(source)) : Number(source);
+    case "boolean":
+      if (source === "" || source.toLowerCase() === "false") return false;
+      if (source.toLowerCase() === "true") return true;
+      throw fail("boolean");
+    case "uuid":
+    case "timeuuid":
+      if (!UUID_RE.test(source)) throw fail("UUID");
+      return source.toLowerCase();
+    case "blob":
+      if (!/^([0-9a-fA-F]{2})*$/.test(source)) throw new MarshalError(`cannot parse '${source}' as hex bytes`);
+      return Uint8Array.from(source.match(/../g) ?? [], (h) => parseInt(h, 16));
+    case "timestamp": {
+      const ms = JAVA_INTEGER.test(source) ? Number(source) : Date.parse(source.replace(" ", "T"));
+      if (Number.isNaN(ms)) throw new MarshalError(`Unable to coerce '${source}' to a formatted date (long)`);
+      return ms;
+    }
+    case "ascii":
+    case "text":
+    case "varchar":
+      return source;
+  }
+}
+
 /** Approximate bytes a value occupies on disk (for memtable sizing and Load). */
 export function valueSize(v: Value): number {
   if (v === null) return 0;

@@ -235,7 +235,7 @@ function stackTrace(op: string, exception: string, message: string): { out: stri
   return { out: "", err: `error: ${message}\n-- StackTrace --\n${exception}: ${message}\n${frame === undefined ? "" : `\tat ${frame}\n`}`, code: 2 };
 }
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode"];
+const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version"];
 
 /** org.apache.cassandra.tools.NodeTool's main. */
 export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
@@ -275,8 +275,16 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       }
       request = { op: "removenode", hostId: params[0] };
       break;
+    case "getendpoints":
+      // checkArgument in the tool itself: an IllegalArgumentException, which NodeTool reports as bad use.
+      if (params.length !== 3) {
+        ctx.stderr.write("nodetool: getendpoints requires keyspace, table and partition key arguments\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+        return 1;
+      }
+      request = { op: "getendpoints", keyspace: params[0]!, table: params[1]!, key: params[2]! };
+      break;
     default:
-      request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" };
+      request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" | "version" };
   }
   const r = yield* jmxCall(ctx, host, port, request);
   if ("connectError" in r) {
@@ -304,6 +312,12 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       break;
     case "gossipinfo":
       printed.out = formatGossipInfo(r.value as GossipInfoView);
+      break;
+    case "getendpoints":
+      printed.out = (r.value as readonly string[]).map((ep) => `${ep}\n`).join("");
+      break;
+    case "version":
+      printed.out = `ReleaseVersion: ${r.value as string}\n`;
       break;
   }
   ctx.stdout.write(printed.out);
