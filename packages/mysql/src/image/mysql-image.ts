@@ -1,12 +1,13 @@
 import { debianBase, type ImageFileSpec, ImageLayer, type ImageRegistry } from "@ksim/kube";
 import { mysqlClient } from "../client/mysql-cli.js";
 import { mysqladmin } from "../client/mysqladmin.js";
+import { mysqldump } from "../client/mysqldump.js";
 import { mysqld } from "../server/mysqld.js";
 import { MYSQL_VERSION } from "../server/server.js";
 import { ENTRYPOINT_PATH, mysqlEntrypoint } from "./mysql-entrypoint.js";
 
 /**
- * The `mysql` image (official mysql:8.0): mysqld, the mysql and mysqladmin clients, the
+ * The `mysql` image (official mysql:8.0): mysqld, the mysql, mysqladmin and mysqldump clients, the
  * entrypoint, /etc/my.cnf as the image ships it, and the mysql user (uid 999). The real image is
  * Oracle Linux based; the userland here is the cluster's Debian base (bash, coreutils, ps).
  * Every 8.x tag resolves to this one image: the registry keys images by repository.
@@ -17,6 +18,7 @@ export const PROGRAMS = {
   mysqld: "mysql:mysqld",
   client: "mysql:mysql",
   admin: "mysql:mysqladmin",
+  dump: "mysql:mysqldump",
 } as const;
 
 /** The image's /etc/my.cnf: what the Dockerfile leaves after its edits. */
@@ -46,6 +48,7 @@ export function mysqlLayer(): ImageLayer {
     "/usr/sbin/mysqld": { program: PROGRAMS.mysqld },
     "/usr/bin/mysql": { program: PROGRAMS.client },
     "/usr/bin/mysqladmin": { program: PROGRAMS.admin },
+    "/usr/bin/mysqldump": { program: PROGRAMS.dump },
     "/etc/my.cnf": MY_CNF,
     "/etc/mysql/conf.d": { dir: true },
     "/var/lib/mysql": { dir: true, mode: 0o1777, uid: 999, gid: 999 },
@@ -62,6 +65,7 @@ export function registerMySQL(registry: ImageRegistry): void {
   registry.registerProgram(PROGRAMS.mysqld, mysqld);
   registry.registerProgram(PROGRAMS.client, mysqlClient);
   registry.registerProgram(PROGRAMS.admin, mysqladmin);
+  registry.registerProgram(PROGRAMS.dump, mysqldump);
   registry.registerImage({
     repositories: ["mysql", "docker.io/library/mysql"],
     layer: mysqlLayer(),

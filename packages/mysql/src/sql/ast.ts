@@ -164,6 +164,9 @@ export type Statement =
   | CreateTable
   | { readonly kind: "dropTable"; readonly tables: readonly TableRef[]; readonly ifExists: boolean }
   | { readonly kind: "truncate"; readonly table: TableRef }
+  | { readonly kind: "lockTables"; readonly tables: readonly TableRef[] }
+  | { readonly kind: "unlockTables" }
+  | { readonly kind: "alterTableKeys"; readonly table: TableRef }
   | {
       readonly kind: "insert";
       readonly table: TableRef;
@@ -178,6 +181,7 @@ export type Statement =
   | { readonly kind: "showTables"; readonly db?: string; readonly full: boolean; readonly like?: string }
   | { readonly kind: "showColumns"; readonly table: TableRef; readonly full: boolean }
   | { readonly kind: "showCreateTable"; readonly table: TableRef }
+  | { readonly kind: "showCreateDatabase"; readonly db: string; readonly ifNotExists: boolean }
   | { readonly kind: "showVariables"; readonly like?: string; readonly scope: "GLOBAL" | "SESSION" }
   | { readonly kind: "showWarnings" }
   | { readonly kind: "showGrants"; readonly user?: UserSpec }

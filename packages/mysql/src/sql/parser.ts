@@ -273,7 +273,27 @@ class Parser {
       case "SET":
         return this.set();
       case "ALTER":
+        if (this.peek(1).upper === "TABLE") return this.alterTableKeys();
         return this.alterUser();
+      case "LOCK": {
+        this.pos++;
+        this.expectWord("TABLES", "TABLE");
+        const tables: TableRef[] = [];
+        do {
+          tables.push(this.tableRef());
+          if (this.acceptWord("AS")) this.ident();
+          if (this.acceptWord("READ")) this.acceptWord("LOCAL");
+          else {
+            this.acceptWord("LOW_PRIORITY");
+            this.expectWord("WRITE");
+          }
+        } while (this.acceptOp(","));
+        return { kind: "lockTables", tables };
+      }
+      case "UNLOCK":
+        this.pos++;
+        this.expectWord("TABLES", "TABLE");
+        return { kind: "unlockTables" };
       case "GRANT":
         return this.grant();
       case "REVOKE":
@@ -726,6 +746,14 @@ class Parser {
     if (this.acceptWord("PROCESSLIST")) return { kind: "showProcesslist", full };
     if (full) throw this.error();
     if (this.acceptWord("CREATE")) {
+      if (this.acceptWord("DATABASE", "SCHEMA")) {
+        const ifNotExists = this.acceptWord("IF");
+        if (ifNotExists) {
+          this.expectWord("NOT");
+          this.expectWord("EXISTS");
+        }
+        return { kind: "showCreateDatabase", db: this.ident(), ifNotExists };
+      }
       this.expectWord("TABLE");
       return { kind: "showCreateTable", table: this.tableRef() };
     }
@@ -847,6 +875,16 @@ class Parser {
       else if (this.acceptWord("REQUIRE")) this.expectWord("NONE", "SSL", "X509");
       else return expire;
     }
+  }
+
+  /** ALTER TABLE t DISABLE KEYS | ENABLE KEYS, what a mysqldump file runs around its INSERTs. */
+  private alterTableKeys(): Statement {
+    this.expectWord("ALTER");
+    this.expectWord("TABLE");
+    const table = this.tableRef();
+    this.expectWord("DISABLE", "ENABLE");
+    this.expectWord("KEYS");
+    return { kind: "alterTableKeys", table };
   }
 
   private alterUser(): Statement {

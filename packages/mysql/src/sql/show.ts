@@ -8,7 +8,7 @@ import { toText, typeText } from "./values.js";
 import { showValue, variableNames } from "./variables.js";
 import type { Table } from "../innodb/table.js";
 
-/** SHOW DATABASES/TABLES/COLUMNS/CREATE TABLE/VARIABLES/WARNINGS/GRANTS/PROCESSLIST and DESCRIBE. */
+/** SHOW DATABASES/TABLES/COLUMNS/CREATE TABLE/CREATE DATABASE/VARIABLES/WARNINGS/GRANTS/PROCESSLIST and DESCRIBE. */
 
 const text = (name: string, notNull = true): ResultColumn => ({ name, type: "VAR_STRING", notNull });
 
@@ -89,6 +89,14 @@ function collationOf(table: Table): string {
   if (typeof coll === "string") return coll;
   const cs = charsetOf(table);
   return cs === "utf8mb4" ? "utf8mb4_0900_ai_ci" : `${cs}_general_ci`;
+}
+
+/** SHOW CREATE DATABASE: every database here has the server's default character set and collation. */
+export function showCreateDatabase(session: Session, s: Extract<Statement, { kind: "showCreateDatabase" }>): StatementResult {
+  if (!session.server.engine.hasDatabase(s.db) && !VIRTUAL_SCHEMAS.includes(s.db)) throw ER.badDb(s.db);
+  if (!canSeeDatabase(session, s.db)) throw ER.dbAccessDenied(session.user, session.host, s.db);
+  const ddl = `CREATE DATABASE ${s.ifNotExists ? "/*!32312 IF NOT EXISTS*/ " : ""}\`${s.db}\` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci */ /*!80016 DEFAULT ENCRYPTION='N' */`;
+  return rows([text("Database"), text("Create Database")], [[s.db, ddl]]);
 }
 
 /** SHOW CREATE TABLE, laid out as MySQL 8 prints it. */
