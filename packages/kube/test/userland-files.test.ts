@@ -46,6 +46,22 @@ describe("du, find, timeout and the checksum tools, as GNU coreutils and finduti
     expect(run("timeout x sleep 1")).toMatchObject({ stderr: "timeout: invalid time interval 'x'\nTry 'timeout --help' for more information.\n", status: 125 });
   });
 
+  it("carries binary files through pipes and redirections byte for byte", () => {
+    const sb = new Sandbox();
+    const bytes = Uint8Array.from({ length: 512 }, (_, i) => (i * 37) % 256);
+    sb.fs().writeFile("/tmp/bin", bytes);
+    const r = sb.run(["sh", "-c", "cat /tmp/bin > /tmp/a; cat /tmp/bin | base64 | base64 -d > /tmp/b; gzip -c /tmp/bin | gunzip > /tmp/c; tar cf - /tmp/bin 2>/dev/null > /tmp/t.tar; mkdir /tmp/x && tar xf - -C /tmp/x < /tmp/t.tar; wc -c < /tmp/bin"]);
+    expect(r.stdout).toBe("512\n");
+    for (const f of ["/tmp/a", "/tmp/b", "/tmp/c", "/tmp/x/tmp/bin"]) expect(sb.fs().readFile(f)).toEqual(bytes);
+    // Named members only, and -O to standard output.
+    expect(sb.run(["sh", "-c", "tar xOf /tmp/t.tar tmp/bin > /tmp/o; tar tf /tmp/t.tar tmp/nope"])).toMatchObject({
+      stdout: "",
+      stderr: "tar: tmp/nope: Not found in archive\ntar: Exiting with failure status due to previous errors\n",
+      status: 2,
+    });
+    expect(sb.fs().readFile("/tmp/o")).toEqual(bytes);
+  });
+
   it("empty input has no lines", () => {
     expect(new Sandbox().run(["sh", "-c", "printf '' | uniq -c; printf '' | grep -c ''"]).stdout).toBe("0\n");
   });

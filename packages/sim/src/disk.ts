@@ -1,5 +1,6 @@
 import type { Sim } from "./kernel.js";
 import type { Random } from "./random.js";
+import { decodeText, encodeText } from "./text-bytes.js";
 
 /**
  * Simulated disks. A Volume is a small POSIX-like filesystem: directories and files with mode
@@ -76,8 +77,6 @@ export interface Ownership {
   readonly gid?: number;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const EMPTY: readonly Uint8Array[] = [];
 
 abstract class Node {
@@ -238,7 +237,7 @@ export class Volume {
 
   /** Creates or truncates `path` with `data`. The new contents are not durable until fsync. */
   writeFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
     this.reserve(bytes.length - f.size, path);
     f.chunks = bytes.length > 0 ? [bytes] : [];
@@ -249,7 +248,7 @@ export class Volume {
 
   /** Appends to `path`, creating it if needed. Not durable until fsync. */
   appendFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
     this.reserve(bytes.length, path);
     if (bytes.length > 0) f.chunks.push(bytes);
@@ -265,7 +264,7 @@ export class Volume {
   }
 
   readText(path: string): string {
-    return decoder.decode(this.readFile(path));
+    return decodeText(this.readFile(path));
   }
 
   /** Makes the file's current contents durable. */

@@ -1,4 +1,4 @@
-import { FsError, type Sim, Volume } from "@ksim/sim";
+import { decodeText, FsError, type Sim, Volume } from "@ksim/sim";
 import { checkAccess, dirname, type Credentials, type FileStat, type FileSystem } from "./fs.js";
 import type { LowerEntry, LowerLayer } from "./image.js";
 
@@ -12,7 +12,6 @@ export interface Mount {
 }
 
 const MAX_SYMLINKS = 40;
-const textDecoder = new TextDecoder();
 
 type Located =
   | { readonly kind: "mount"; readonly mount: Mount; readonly rel: string }
@@ -428,7 +427,7 @@ class LayeredView implements FileSystem {
     return this.fs.readFile(path, this.cred);
   }
   readText(path: string): string {
-    return textDecoder.decode(this.fs.readFile(path, this.cred));
+    return decodeText(this.fs.readFile(path, this.cred));
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
     this.fs.write(path, data, false, this.cred, options.mode);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { FsError, type Proc } from "@ksim/sim";
+import { encodeText, FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { describeError, has, programName, readStdin, splitLines, withOptions, type Flavor } from "./common.js";
 
@@ -15,7 +15,7 @@ export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512", flavor
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       const name = programName(ctx);
       const digest = function* (file: string): Proc<string> {
-        const data = file === "-" ? Buffer.from(yield* readStdin(ctx), "utf8") : ctx.fs.readFile(ctx.resolve(file));
+        const data = file === "-" ? encodeText(yield* readStdin(ctx)) : ctx.fs.readFile(ctx.resolve(file));
         return createHash(algorithm).update(data).digest("hex");
       };
       const files = o.operands.length > 0 ? o.operands : ["-"];

@@ -1,8 +1,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { FsError, type Proc } from "@ksim/sim";
+import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { parseOptions, programName, readStdin, UsageError, type Flavor } from "./common.js";
-import { binaryString, stringBytes } from "./tar-format.js";
 
 /**
  * gzip 1.12 (and busybox's applets): `gzip FILE` replaces it with FILE.gz, `gunzip`/`gzip -d`
@@ -32,13 +31,13 @@ export function gzipProgram(flavor: Flavor) {
         ctx.stderr.write("For help, type: gzip -h\n");
         return 1;
       }
-      const input = stringBytes(yield* readStdin(ctx));
+      const input = encodeText(yield* readStdin(ctx));
       const out = transform(input, decompress);
       if (out === undefined) {
         say("stdin: not in gzip format");
         return 1;
       }
-      ctx.stdout.write(binaryString(out));
+      ctx.stdout.write(decodeText(out));
       return 0;
     }
     let status = 0;
@@ -75,7 +74,7 @@ export function gzipProgram(flavor: Flavor) {
         continue;
       }
       if (toStdout) {
-        ctx.stdout.write(binaryString(out));
+        ctx.stdout.write(decodeText(out));
         continue;
       }
       const target = decompress ? operand.replace(/\.tgz$/, ".tar").replace(/\.gz$/, "") : `${operand}.gz`;

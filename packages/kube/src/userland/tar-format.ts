@@ -4,8 +4,7 @@
  * padded to 512 bytes, two zero blocks at the end, the whole padded to 20-block records. Readers
  * also accept POSIX ustar (the prefix field), as Go's archive/tar does.
  *
- * Streams between processes carry text, so an archive travels through a pipe as a binary string:
- * one character per byte (latin1). `tar` and `kubectl cp` both speak it.
+ * An archive crosses pipes as text like any other bytes (@ksim/sim's encodeText/decodeText).
  */
 
 export interface TarEntry {
@@ -151,16 +150,3 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
   return entries;
 }
 
-/** Bytes as the binary string a pipe carries (one character per byte). */
-export function binaryString(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return out;
-}
-
-/** The bytes of a binary string read from a pipe. */
-export function stringBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-}

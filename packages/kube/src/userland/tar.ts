@@ -1,9 +1,9 @@
-import { FsError, type Proc } from "@ksim/sim";
+import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
-import { binaryString, readTar, stringBytes, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
+import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
 import { groupByName, groupName, userByName, userName } from "./users.js";
 
@@ -40,7 +40,7 @@ function oldStyle(args: readonly string[]): string[] {
 }
 
 const OPTIONS = {
-  short: "cxtvf:C:mpzo",
+  short: "cxtvf:C:mpzoO",
   long: {
     create: "c",
     extract: "x",
@@ -56,6 +56,7 @@ const OPTIONS = {
     "same-owner": "same-owner",
     "no-same-owner": "o",
     gzip: "z",
+    "to-stdout": "O",
   },
 };
 
@@ -100,7 +101,7 @@ class Tar {
     const verbose = flags.has("v");
     if (modes[0] === "c") return yield* this.create(file, dir, operands, verbose, gzip);
     let bytes: Uint8Array;
-    if (file === "-") bytes = stringBytes(yield* readStdin(this.ctx));
+    if (file === "-") bytes = encodeText(yield* readStdin(this.ctx));
     else {
       try {
         bytes = this.ctx.fs.readFile(this.ctx.resolve(file));
@@ -130,8 +131,29 @@ class Tar {
       this.fail(this.flavor === "gnu" ? e.message : "invalid tar magic");
       return this.status();
     }
+    // Members named on the command line: each one, or everything below a named directory.
+    if (operands.length > 0) {
+      const strip = (n: string) => n.replace(/\/+$/, "");
+      const wanted = operands.map(strip);
+      const found = new Set<string>();
+      entries = entries.filter((e) => {
+        const name = strip(e.name);
+        const hit = wanted.find((w) => name === w || name.startsWith(`${w}/`));
+        if (hit !== undefined) found.add(hit);
+        return hit !== undefined;
+      });
+      for (const w of wanted) if (!found.has(w)) this.fail(this.flavor === "gnu" ? `${w}: Not found in archive` : `${w}: not found in archive`);
+    }
     if (modes[0] === "t") {
       for (const e of entries) this.ctx.stdout.write(verbose ? `${this.longListing(e)}\n` : `${e.name}\n`);
+      return this.status();
+    }
+    if (flags.has("O")) {
+      // -O: the members' contents, one after another, on standard output.
+      for (const e of entries) {
+        if (verbose) this.ctx.stderr.write(`${e.name}\n`);
+        if (e.type === "file") this.ctx.stdout.write(decodeText(e.data));
+      }
       return this.status();
     }
     const root = this.ctx.cred.uid === 0;
@@ -166,7 +188,7 @@ class Tar {
     const listing = file === "-" ? this.ctx.stderr : this.ctx.stdout;
     if (verbose) for (const e of entries) listing.write(`${e.name}\n`);
     const archive = gzip ? transform(writeTar(entries), false)! : writeTar(entries);
-    if (file === "-") this.ctx.stdout.write(binaryString(archive));
+    if (file === "-") this.ctx.stdout.write(decodeText(archive));
     else {
       try {
         this.ctx.fs.writeFile(this.ctx.resolve(file), archive);

@@ -1,4 +1,4 @@
-import { sleep, wait, type Proc } from "@ksim/sim";
+import { decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { describeError, has, last, readInput, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
@@ -125,7 +125,7 @@ export function wc(flavor: Flavor) {
       let sawStdin = false;
       const status = yield* eachInput(ctx, inputs, "wc", (name, text) => {
         if (name === "-") sawStdin = true;
-        const bytes = new TextEncoder().encode(text).length;
+        const bytes = encodeText(text).length;
         const values = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, m: [...text].length, c: bytes };
         rows.push({ counts: picks.map((k) => values[k]), name: o.operands.length === 0 ? undefined : name });
       });
@@ -581,16 +581,16 @@ export function base64(flavor: Flavor) {
       if (has(o, "d")) {
         const text = has(o, "i") ? input.replace(/[^A-Za-z0-9+/=]/g, "") : input.replace(/\n/g, "");
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
-          ctx.stdout.write(Buffer.from(text.replace(/[^A-Za-z0-9+/]/g, ""), "base64").toString("latin1"));
+          ctx.stdout.write(decodeText(Buffer.from(text.replace(/[^A-Za-z0-9+/]/g, ""), "base64")));
           ctx.stderr.write("base64: invalid input\n");
           return 1;
         }
-        ctx.stdout.write(Buffer.from(text, "base64").toString("utf8"));
+        ctx.stdout.write(decodeText(Buffer.from(text, "base64")));
         return 0;
       }
       const wrap = Number(last(o, "w") ?? 76);
       if (!Number.isInteger(wrap) || wrap < 0) return usageFailure(ctx, flavor, `invalid wrap size: '${last(o, "w")}'`);
-      const encoded = Buffer.from(input, "utf8").toString("base64");
+      const encoded = Buffer.from(encodeText(input)).toString("base64");
       // Only a wrapped last line is terminated (coreutils' wrap_write): -w 0 adds no newline.
       if (wrap === 0) ctx.stdout.write(encoded);
       else ctx.stdout.write(encoded === "" ? "" : `${(encoded.match(new RegExp(`.{1,${wrap}}`, "g")) ?? []).join("\n")}\n`);

@@ -1,7 +1,7 @@
-import { FsError, type Proc } from "@ksim/sim";
+import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import type { Pod } from "../../api/types.js";
 import { devNull, StringSink, stringInput, unclosable } from "../../runtime/streams.js";
-import { binaryString, readTar, stringBytes, TarFormatError, writeTar, type TarEntry } from "../../userland/tar-format.js";
+import { readTar, TarFormatError, writeTar, type TarEntry } from "../../userland/tar-format.js";
 import { groupName, userName } from "../../userland/users.js";
 import type { Command, Invocation } from "./command.js";
 import { ExitError, StatusError } from "./errors.js";
@@ -120,7 +120,7 @@ function* copyFromPod(s: Session, src: FileSpec, dest: string, container: string
   yield* execInContainer(s, t.pod, t.container, ["tar", "cf", "-", src.file], { stdin: devNull, stdout: archive, stderr: stdout, tty: false });
   let entries: TarEntry[];
   try {
-    entries = readTar(stringBytes(archive.text()));
+    entries = readTar(encodeText(archive.text()));
   } catch (e) {
     if (!(e instanceof TarFormatError)) throw e;
     throw new Error("archive/tar: invalid tar header");
@@ -178,7 +178,7 @@ function* copyToPod(s: Session, src: string, dest: FileSpec, container: string, 
   packLocal(s, clean(src), clean(destFile) === "/" ? "/" : base(clean(destFile)), entries);
   const command = noPreserve ? ["tar", "--no-same-permissions", "--no-same-owner", "-xmf", "-"] : ["tar", "-xmf", "-"];
   command.push("-C", dir(clean(destFile)));
-  const streams = { stdin: stringInput(binaryString(writeTar(entries))), stdout: unclosable(s.ctx.stdout), stderr: unclosable(s.ctx.stderr), tty: false };
+  const streams = { stdin: stringInput(decodeText(writeTar(entries))), stdout: unclosable(s.ctx.stdout), stderr: unclosable(s.ctx.stderr), tty: false };
   const code = yield* execInContainer(s, t.pod, t.container, command, streams);
   if (code !== 0) throw new ExitError(`command terminated with exit code ${code}`, code);
   return 0;
