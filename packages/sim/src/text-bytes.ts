@@ -1,3 +1,5 @@
+import { Buffer } from "node:buffer";
+
 /**
  * The one conversion between file bytes and the text that streams, pipes and shell variables
  * carry: UTF-8, where a byte that is not part of valid UTF-8 becomes the lone surrogate
