@@ -62,6 +62,18 @@ describe("du, find, timeout and the checksum tools, as GNU coreutils and finduti
     expect(sb.fs().readFile("/tmp/o")).toEqual(bytes);
   });
 
+  it("tar extracts into a directory it does not own, then says it could not set that directory's times and mode", () => {
+    const sb = new Sandbox({ users: [{ name: "zookeeper", uid: 1000, gid: 1000 }] });
+    expect(sb.run(["sh", "-c", "mkdir -m 777 /srv/d && echo hi > /srv/d/f && tar cf /tmp/a.tar -C /srv d && rm /srv/d/f"]).status).toBe(0);
+    const r = sb.run(["tar", "xf", "/tmp/a.tar", "-C", "/srv"], { cred: { uid: 1000, gid: 1000 } });
+    expect(r).toMatchObject({
+      status: 2,
+      stderr: "tar: d: Cannot utime: Operation not permitted\ntar: d: Cannot change mode to rwxr-xr-x: Operation not permitted\ntar: Exiting with failure status due to previous errors\n",
+    });
+    expect(sb.fs().readText("/srv/d/f")).toBe("hi\n");
+    expect(sb.run(["chmod", "700", "/srv/d"], { cred: { uid: 1000, gid: 1000 } }).stderr).toBe("chmod: changing permissions of '/srv/d': Operation not permitted\n");
+  });
+
   it("empty input has no lines", () => {
     expect(new Sandbox().run(["sh", "-c", "printf '' | uniq -c; printf '' | grep -c ''"]).stdout).toBe("0\n");
   });

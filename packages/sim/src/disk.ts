@@ -24,6 +24,7 @@ export type FsErrorCode =
   | "ENOSPC"
   | "EINVAL"
   | "EACCES"
+  | "EPERM"
   | "EROFS"
   | "EXDEV"
   | "ELOOP";
@@ -37,6 +38,7 @@ const MESSAGES: Record<FsErrorCode, string> = {
   ENOSPC: "No space left on device",
   EINVAL: "Invalid argument",
   EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
   EROFS: "Read-only file system",
   EXDEV: "Invalid cross-device link",
   ELOOP: "Too many levels of symbolic links",

@@ -331,7 +331,8 @@ export class LayeredFs {
 
   chmod(path: string, mode: number, cred: Credentials): void {
     const st = this.stat(path, true);
-    if (cred.uid !== 0 && cred.uid !== st.uid) throw new FsError("EACCES", path);
+    // chmod(2) and chown(2) by someone other than the owner: EPERM, not EACCES.
+    if (cred.uid !== 0 && cred.uid !== st.uid) throw new FsError("EPERM", path);
     const loc = this.locate(path);
     if (loc.kind === "mount") return loc.mount.volume.chmod(loc.rel, mode);
     this.copyUp(loc.path);
@@ -339,7 +340,7 @@ export class LayeredFs {
   }
 
   chown(path: string, uid: number, gid: number, cred: Credentials): void {
-    if (cred.uid !== 0) throw new FsError("EACCES", path);
+    if (cred.uid !== 0) throw new FsError("EPERM", path);
     const loc = this.locate(path);
     if (loc.kind === "mount") return loc.mount.volume.chown(loc.rel, uid, gid);
     this.copyUp(loc.path);

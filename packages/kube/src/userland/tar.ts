@@ -162,6 +162,7 @@ class Tar {
     if (!this.isDirectory(target)) return this.flavor === "gnu" ? 2 : 1;
     this.extract(entries, target, {
       verbose,
+      touch: flags.has("m"),
       sameOwner: root ? !flags.has("o") : flags.has("same-owner"),
       samePermissions: root ? !flags.has("no-same-permissions") : flags.has("p"),
     });
@@ -262,8 +263,10 @@ class Tar {
     }
   }
 
-  private extract(entries: readonly TarEntry[], dir: string, o: { verbose: boolean; sameOwner: boolean; samePermissions: boolean }): void {
+  private extract(entries: readonly TarEntry[], dir: string, o: { verbose: boolean; touch: boolean; sameOwner: boolean; samePermissions: boolean }): void {
     const fs = this.ctx.fs;
+    // GNU tar sets a directory's times and mode once everything in it is out: errors come last.
+    const delayed: string[] = [];
     const base = this.ctx.resolve(dir);
     // Files are created with the umask (022) applied unless permissions are kept.
     const modeOf = (mode: number) => (o.samePermissions ? mode & 0o7777 : mode & 0o777 & ~0o022);
@@ -280,7 +283,14 @@ class Tar {
         fs.mkdir(dirname(path), { recursive: true, mode: 0o755 });
         if (e.type === "dir") {
           if (!fs.exists(path)) fs.mkdir(path, { mode: modeOf(e.mode) });
-          else fs.chmod(path, modeOf(e.mode));
+          else if (this.ctx.cred.uid !== 0 && fs.stat(path).uid !== this.ctx.cred.uid) {
+            // An existing directory someone else owns: its contents extract, its attributes cannot be set.
+            if (this.flavor === "gnu") {
+              if (!o.touch) delayed.push(`${rel}: Cannot utime: Operation not permitted`);
+              delayed.push(`${rel}: Cannot change mode to ${modeString(modeOf(e.mode))}: Operation not permitted`);
+            }
+            continue;
+          } else fs.chmod(path, modeOf(e.mode));
         } else if (e.type === "symlink") {
           this.fail(`${rel}: Cannot create symlink to '${e.linkname}': Operation not supported`);
           continue;
@@ -296,6 +306,7 @@ class Tar {
         this.fail(this.flavor === "gnu" ? `${rel}: Cannot open: ${err.description}` : `can't create '${rel}': ${err.description}`);
       }
     }
+    for (const m of delayed) this.fail(m);
   }
 
   /** `tar tv`: mode, owner/group, size, date and name as ls -l-like columns. */
