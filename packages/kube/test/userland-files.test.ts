@@ -74,6 +74,20 @@ describe("du, find, timeout and the checksum tools, as GNU coreutils and finduti
     expect(sb.run(["chmod", "700", "/srv/d"], { cred: { uid: 1000, gid: 1000 } }).stderr).toBe("chmod: changing permissions of '/srv/d': Operation not permitted\n");
   });
 
+  it("od dumps bytes as GNU od does, and printf's octal escapes make bytes, not characters", () => {
+    const sb = new Sandbox();
+    const out = (s: string) => sb.run(["sh", "-c", s]).stdout;
+    expect(out("printf 'abc\\n' | od; printf 'abc\\n' | od -c; printf 'abc\\n' | od -An -tx1")).toBe("0000000 061141 005143\n0000004\n0000000   a   b   c  \\n\n0000004\n 61 62 63 0a\n");
+    expect(out("printf '\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\377\\t' | od -c")).toBe(
+      "0000000  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0\n*\n0000040 377  \\t\n0000042\n",
+    );
+    expect(out("printf 'abcdefghijklmnopqrs' | od -t x1 -w8; printf '\\200' | od -t u1 -t d1; printf 'ab' | od -x -A d")).toBe(
+      "0000000 61 62 63 64 65 66 67 68\n0000010 69 6a 6b 6c 6d 6e 6f 70\n0000020 71 72 73\n0000023\n0000000  128\n        -128\n0000001\n0000000 6261\n0000002\n",
+    );
+    // Escaped bytes are bytes, whether or not they form UTF-8 (é here).
+    expect(out("printf '\\303\\251' | od -An -tx1; printf '\\303\\251\\351' | wc -c; printf '\\303\\251'")).toBe(" c3 a9\n3\né");
+  });
+
   it("empty input has no lines", () => {
     expect(new Sandbox().run(["sh", "-c", "printf '' | uniq -c; printf '' | grep -c ''"]).stdout).toBe("0\n");
   });

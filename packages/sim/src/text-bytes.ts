@@ -80,3 +80,16 @@ function decodeEscaping(bytes: Uint8Array): string {
   }
   return out + strict.decode(bytes.subarray(run));
 }
+
+/**
+ * A byte as text: itself below 0x80, else its escape. Escapes such as printf's `\351` make
+ * bytes, not characters; normalizeBytes then reads the bytes that form UTF-8 as characters.
+ */
+export function byteChar(b: number): string {
+  return String.fromCharCode(b < 0x80 ? b : 0xdc00 + b);
+}
+
+/** The text as it reads back from its bytes: escaped bytes that form UTF-8 become characters. */
+export function normalizeBytes(text: string): string {
+  return ESCAPE.test(text) ? decodeText(encodeText(text)) : text;
+}

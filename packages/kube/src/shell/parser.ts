@@ -1,3 +1,4 @@
+import { byteChar, normalizeBytes } from "@ksim/sim";
 import type {
   AndOr,
   Assignment,
@@ -981,7 +982,7 @@ export class Parser {
       const c = s[this.pos]!;
       if (c === "'") {
         this.pos++;
-        return out;
+        return normalizeBytes(out);
       }
       if (c !== "\\") {
         if (c === "\n") this.line++;
@@ -1178,11 +1179,11 @@ export function decodeEscape(s: string, i: number, ansi: boolean): { text: strin
   if (c in simple && (ansi || (c !== "'" && c !== '"' && c !== "?"))) return { text: simple[c]!, next: i + 1 };
   if (c === "x") {
     const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 1, i + 3));
-    if (m !== null) return { text: String.fromCharCode(parseInt(m[0], 16)), next: i + 1 + m[0].length };
+    if (m !== null) return { text: byteChar(parseInt(m[0], 16)), next: i + 1 + m[0].length };
   }
   if (/[0-7]/.test(c) && ansi) {
     const m = /^[0-7]{1,3}/.exec(s.slice(i, i + 3))!;
-    return { text: String.fromCharCode(parseInt(m[0], 8) & 0xff), next: i + m[0].length };
+    return { text: byteChar(parseInt(m[0], 8) & 0xff), next: i + m[0].length };
   }
   return { text: "\\" + c, next: i + 1 };
 }

@@ -1,3 +1,4 @@
+import { byteChar, normalizeBytes } from "@ksim/sim";
 /**
  * printf and echo, shared by the shell builtins and the coreutils/busybox programs. Each
  * implementation words its errors differently; `style` picks the words.
@@ -20,11 +21,11 @@ function formatEscape(s: string, i: number, style: FormatStyle): { text: string;
   if (c === "e" && style !== "dash") return { text: "\x1b", next: i + 1 };
   if (/[0-7]/.test(c)) {
     const m = /^[0-7]{1,3}/.exec(s.slice(i, i + 3))!;
-    return { text: String.fromCharCode(parseInt(m[0], 8) & 0xff), next: i + m[0].length };
+    return { text: byteChar(parseInt(m[0], 8) & 0xff), next: i + m[0].length };
   }
   if (c === "x" && style !== "dash") {
     const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 1, i + 3));
-    if (m !== null) return { text: String.fromCharCode(parseInt(m[0], 16)), next: i + 1 + m[0].length };
+    if (m !== null) return { text: byteChar(parseInt(m[0], 16)), next: i + 1 + m[0].length };
   }
   return { text: "\\" + c, next: i + 1 };
 }
@@ -40,29 +41,29 @@ export function echoEscapes(s: string): { text: string; stop: boolean } {
     }
     const n = s[i + 1]!;
     const simple: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", e: "\x1b" };
-    if (n === "c") return { text: out, stop: true };
+    if (n === "c") return { text: normalizeBytes(out), stop: true };
     if (n in simple) {
       out += simple[n];
       i++;
     } else if (n === "0") {
       const m = /^[0-7]{0,3}/.exec(s.slice(i + 2, i + 5))!;
-      out += String.fromCharCode(parseInt(m[0] || "0", 8) & 0xff);
+      out += byteChar(parseInt(m[0] || "0", 8) & 0xff);
       i += 1 + m[0].length;
     } else if (/[1-7]/.test(n)) {
       const m = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4))!;
-      out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
+      out += byteChar(parseInt(m[0], 8) & 0xff);
       i += m[0].length;
     } else if (n === "x") {
       const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 2, i + 4));
       if (m === null) out += "\\x";
-      else out += String.fromCharCode(parseInt(m[0], 16));
+      else out += byteChar(parseInt(m[0], 16));
       i += 1 + (m?.[0].length ?? 0);
     } else {
       out += "\\" + n;
       i++;
     }
   }
-  return { text: out, stop: false };
+  return { text: normalizeBytes(out), stop: false };
 }
 
 /**
@@ -156,7 +157,7 @@ export function printf(format: string, args: readonly string[], style: FormatSty
       if (m === null) {
         const bad = format.slice(i, i + 2);
         errors.push(style === "dash" ? `${bad}: invalid directive` : style === "ash" ? `${format.slice(i)}: invalid format` : `\`${bad.slice(1)}': invalid format character`);
-        return { output: out, status: 1, errors };
+        return { output: normalizeBytes(out), status: 1, errors };
       }
       i += m[0].length;
       const width = m[2] === "*" ? number(next()) : m[2] === undefined ? undefined : Number(m[2]);
@@ -164,15 +165,15 @@ export function printf(format: string, args: readonly string[], style: FormatSty
       const spec: Spec = { flags: m[1]!, width, precision, conv: m[4]! };
       if (spec.conv === "q" && style === "dash") {
         errors.push("%q: invalid directive");
-        return { output: out, status: 1, errors };
+        return { output: normalizeBytes(out), status: 1, errors };
       }
       const piece = convert(spec, next, number, float);
       out += piece.text;
-      if (piece.stop) return { output: out, status, errors };
+      if (piece.stop) return { output: normalizeBytes(out), status, errors };
     }
     if (argi >= args.length || argi === before) break;
   }
-  return { output: out, status, errors };
+  return { output: normalizeBytes(out), status, errors };
 }
 
 function parseIntC(s: string): number {

@@ -84,6 +84,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/du": "coreutils:du",
   "/usr/bin/find": "findutils:find",
   "/usr/bin/md5sum": "coreutils:md5sum",
+  "/usr/bin/od": "coreutils:od",
   "/usr/bin/sha1sum": "coreutils:sha1sum",
   "/usr/bin/sha256sum": "coreutils:sha256sum",
   "/usr/bin/sha512sum": "coreutils:sha512sum",

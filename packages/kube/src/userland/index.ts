@@ -11,6 +11,7 @@ import { findProgram } from "./find.js";
 import { gzipProgram } from "./gzip.js";
 import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
 import { ls } from "./ls.js";
+import { odProgram } from "./od.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
 import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
 import { sed } from "./sed.js";
@@ -145,6 +146,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("mawk:awk", awkProgram("gnu"));
   registry.registerProgram("coreutils:du", du("gnu"));
   registry.registerProgram("coreutils:timeout", timeoutProgram);
+  registry.registerProgram("coreutils:od", odProgram);
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
   registry.registerProgram("findutils:find", findProgram);
   registry.registerProgram("sed:sed", sed("gnu"));
