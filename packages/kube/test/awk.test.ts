@@ -169,6 +169,9 @@ describe("awk values", () => {
     expect(out(sb, "awk 'BEGIN { printf \"%e %E %g %G %.3g %.10g\\n\", 1234.5, 0.00012, 0.0001, 1e-5, 3.14159, 1/3 }'")).toBe("1.234500e+03 1.200000E-04 0.0001 1E-05 3.14 0.3333333333\n");
     expect(out(sb, "awk 'BEGIN { printf \"%c%c%c|%s|%10s|%-6s|%.2s|%05s\\n\", 65, \"hi\", 256+66, 12, \"right\", \"left\", \"trim\", \"ab\" }'")).toBe("AhB|12|     right|left  |tr|   ab\n");
     expect(out(sb, "awk 'BEGIN { printf \"%*d|%-*d|%.*f\\n\", 4, 7, 3, 8, 2, 3.14159 }'")).toBe("   7|8  |3.14\n");
+    // Octal escapes and %c of a number make bytes, as in mawk; bytes that form UTF-8 read back as text.
+    expect(out(sb, "awk 'BEGIN { printf \"\\351%c\", 233 }' | od -An -tx1")).toBe(" e9 e9\n");
+    expect(out(sb, "awk 'BEGIN { print \"\\303\\251\" }'")).toBe("é\n");
     expect(out(sb, "awk 'BEGIN { printf \"%d %d %i\\n\", -3.9, \"12abc\", 2^31; printf(\"%s-%s\\n\", \"a\", \"b\") }'")).toBe("-3 12 2147483647\na-b\n");
     expect(out(sb, "awk 'BEGIN { printf \"%.0f %.0f %.2f %5.1f%%\\n\", 0.5, 2.5, 0.125, 99.44 }'")).toBe("0 2 0.12  99.4%\n");
     expect(out(sb, "awk 'BEGIN { s = sprintf(\"%s=%d\", \"n\", 42); print s, length(s) }'")).toBe("n=42 4\n");

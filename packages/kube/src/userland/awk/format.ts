@@ -1,3 +1,4 @@
+import { byteChar } from "@ksim/sim";
 import { AwkRuntimeError } from "./errors.js";
 import type { Scalar } from "./values.js";
 import { InputStr } from "./values.js";
@@ -139,7 +140,7 @@ function charOf(v: Scalar): string {
   if (v === undefined) return "\0";
   if (typeof v === "number" || (v instanceof InputStr && v.numeric)) {
     const n = typeof v === "number" ? v : v.num;
-    return String.fromCharCode(clampInt(n) & 0xff);
+    return byteChar(clampInt(n) & 0xff);
   }
   const s = typeof v === "string" ? v : v.text;
   return s === "" ? "\0" : s[0]!;

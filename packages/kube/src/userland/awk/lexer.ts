@@ -1,3 +1,4 @@
+import { byteChar, normalizeBytes } from "@ksim/sim";
 import { BUILTIN_NAMES } from "./ast.js";
 import { AwkSyntaxError } from "./errors.js";
 
@@ -52,19 +53,20 @@ export function unescape(s: string): string {
     }
     const octal = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4));
     if (octal !== null) {
-      out += String.fromCharCode(parseInt(octal[0], 8) & 0xff);
+      out += byteChar(parseInt(octal[0], 8) & 0xff);
       i += octal[0].length;
       continue;
     }
     const hex = n === "x" ? /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 2, i + 4)) : null;
     if (hex !== null) {
-      out += String.fromCharCode(parseInt(hex[0], 16));
+      out += byteChar(parseInt(hex[0], 16));
       i += 1 + hex[0].length;
       continue;
     }
     out += c;
   }
-  return out;
+  // Escapes make bytes; the ones that form UTF-8 read back as characters.
+  return normalizeBytes(out);
 }
 
 /** After these a `/` divides (mawk's can_precede_div); anywhere else it opens a regex. */

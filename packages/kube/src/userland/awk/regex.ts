@@ -1,3 +1,4 @@
+import { byteChar } from "@ksim/sim";
 import { POSIX_CLASSES } from "../../shell/char-classes.js";
 
 /**
@@ -31,10 +32,10 @@ function decodeEscape(re: string, i: number): { ch: string; next: number } {
   const simple = SIMPLE_ESCAPES[c];
   if (simple !== undefined) return { ch: simple, next: i + 1 };
   const octal = /^[0-7]{1,3}/.exec(re.slice(i, i + 3));
-  if (octal !== null) return { ch: String.fromCharCode(parseInt(octal[0], 8) & 0xff), next: i + octal[0].length };
+  if (octal !== null) return { ch: byteChar(parseInt(octal[0], 8) & 0xff), next: i + octal[0].length };
   if (c === "x") {
     const hex = /^[0-9a-fA-F]{1,2}/.exec(re.slice(i + 1, i + 3));
-    if (hex !== null) return { ch: String.fromCharCode(parseInt(hex[0], 16)), next: i + 1 + hex[0].length };
+    if (hex !== null) return { ch: byteChar(parseInt(hex[0], 16)), next: i + 1 + hex[0].length };
   }
   return { ch: c, next: i + 1 };
 }
