@@ -1,18 +1,12 @@
 import { Pipe, StringSink } from "@ksim/kube";
 import { describe, expect, it } from "vitest";
-import { TestCluster } from "./harness.js";
+import { initializedServer, TestCluster } from "./harness.js";
 
 const WARNING = "mysql: [Warning] Using a password on the command line interface can be insecure.\n";
 
 function server() {
   const c = new TestCluster(5);
-  const pod = c.pod("wordpress-mysql-0", {
-    image: "mysql:8.0",
-    env: { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress", MYSQL_USER: "wordpress", MYSQL_PASSWORD: "secret" },
-    volumes: { "/var/lib/mysql": c.volume("pv") },
-  });
-  c.dns.set("wordpress-mysql", [pod.ip]);
-  c.advance(30_000);
+  const pod = initializedServer(c);
   pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10)); INSERT INTO t VALUES (1, 'tab\there'), (2, NULL)"]);
   const client = c.pod("client", { image: "mysql:8.0", command: ["sleep", "infinity"] });
   return { c, pod, client };

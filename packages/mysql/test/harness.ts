@@ -129,3 +129,18 @@ export class Pod {
     return this.output.text();
   }
 }
+
+/**
+ * The tutorial's wordpress-mysql pod with its volume, reachable as `wordpress-mysql`, after the
+ * entrypoint has initialized it (root's password is `secret`, the `wordpress` database exists).
+ */
+export function initializedServer(c: TestCluster): Pod {
+  const pod = c.pod("wordpress-mysql-0", {
+    image: "mysql:8.0",
+    env: { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress", MYSQL_USER: "wordpress", MYSQL_PASSWORD: "secret" },
+    volumes: { "/var/lib/mysql": c.volume("pv") },
+  });
+  c.dns.set("wordpress-mysql", [pod.ip]);
+  c.advance(30_000);
+  return pod;
+}

@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { TestCluster } from "./harness.js";
+import { initializedServer, TestCluster } from "./harness.js";
 
 function server() {
   const c = new TestCluster(5);
-  const pod = c.pod("wordpress-mysql-0", {
-    image: "mysql:8.0",
-    env: { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress", MYSQL_USER: "wordpress", MYSQL_PASSWORD: "secret" },
-    volumes: { "/var/lib/mysql": c.volume("pv") },
-  });
-  c.advance(30_000);
+  const pod = initializedServer(c);
   pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10), n DECIMAL(5,2)); INSERT INTO t VALUES (1, 'it''s\there', 1.5), (2, NULL, NULL); CREATE TABLE empty (id INT PRIMARY KEY)"]);
   return { c, pod };
 }

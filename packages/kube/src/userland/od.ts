@@ -105,7 +105,7 @@ export function* odProgram(ctx: ProcessContext): Proc<number> {
         status = 1;
       }
     }
-    const input = Uint8Array.from(chunks.flatMap((c) => [...c]));
+    const input = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const skip = Number(last(o, "j") ?? 0);
     const limit = last(o, "N") === undefined ? Number.POSITIVE_INFINITY : Number(last(o, "N"));
     const bytes = input.subarray(Math.min(skip, input.length), Math.min(input.length, skip + limit));
