@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decimalFormat, inet4Hash, javaHashMapOrder, stringifyFileSize } from "../src/core/java-format.js";
+import { decimalFormat, formatDurationWords, inet4Hash, javaHashMapOrder, stringifyFileSize, TimeUuidGenerator } from "../src/core/java-format.js";
 import { columnize, keyspaceOrder } from "../src/client/cqlsh-format.js";
 import { EMPTY_SCHEMA_VERSION } from "../src/core/schema.js";
 
@@ -28,5 +28,27 @@ describe("what Java and Python print", () => {
 
   it("derives Schema.emptyVersion from an empty digest", () => {
     expect(EMPTY_SCHEMA_VERSION).toBe("59adb24e-f3cd-3e02-97f0-5b395827453f");
+  });
+});
+
+describe("the Java formats repair prints", () => {
+  it("words durations as DurationFormatUtils.formatDurationWords(ms, true, true)", () => {
+    expect([0, 999, 1000, 4500, 60_000, 61_000, 3_600_000, 3_601_000].map(formatDurationWords)).toEqual([
+      "0 seconds",
+      "0 seconds",
+      "1 second",
+      "4 seconds",
+      "1 minute",
+      "1 minute 1 second",
+      "1 hour",
+      "1 hour 0 minutes 1 second",
+    ]);
+  });
+
+  it("makes version-1 time UUIDs as UUIDGen does, increasing within a millisecond", () => {
+    const g = new TimeUuidGenerator("8794a356fd81d293");
+    // A published `nodetool repair` printed 66fb8e80-b155-11ea-8794-a356fd81d293 at 11:18:14,723 (made 91 ms before).
+    expect(g.next(Date.parse("2020-06-18T11:18:14.632Z"))).toBe("66fb8e80-b155-11ea-8794-a356fd81d293");
+    expect(g.next(Date.parse("2020-06-18T11:18:14.632Z"))).toBe("66fb8e81-b155-11ea-8794-a356fd81d293");
   });
 });

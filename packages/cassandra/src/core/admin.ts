@@ -13,7 +13,30 @@ export type AdminRequest =
   | { readonly op: "flush"; readonly keyspace?: string; readonly tables: readonly string[] }
   | { readonly op: "removenode"; readonly hostId: string }
   | { readonly op: "getendpoints"; readonly keyspace: string; readonly table: string; readonly key: string }
-  | { readonly op: "version" };
+  | { readonly op: "version" }
+  /** StorageServiceMBean.getKeyspaces / getNonLocalStrategyKeyspaces. */
+  | { readonly op: "keyspaces"; readonly nonLocalStrategy: boolean }
+  /** repairAsync: answered when the command completes, with its number (0: nothing to repair); progress comes as notifications. */
+  | { readonly op: "repair"; readonly keyspace: string; readonly options: RepairOptions };
+
+/** The options nodetool repair passes (RepairOption's keys). */
+export interface RepairOptions {
+  /** RepairParallelism.getName(). */
+  readonly parallelism: "sequential" | "parallel" | "dc_parallel";
+  readonly primaryRange: boolean;
+  readonly incremental: boolean;
+  readonly jobThreads: number;
+  /** Empty: every table of the keyspace. */
+  readonly tables: readonly string[];
+}
+
+/** A repair command's ProgressEvent, sent to nodetool as a JMX notification. */
+export interface ProgressNotification {
+  readonly type: "START" | "PROGRESS" | "ERROR" | "SUCCESS" | "COMPLETE";
+  readonly progress: number;
+  readonly total: number;
+  readonly message: string;
+}
 
 /** The exception a JMX call raised, by class name as nodetool prints it. */
 export interface AdminError {

@@ -95,3 +95,71 @@ export function javaSetString(tokens: readonly bigint[]): string {
   while (table < tokens.length) table *= 2;
   return `[${javaHashMapOrder(tokens, longHash, Math.max(table, 16)).join(", ")}]`;
 }
+
+/** String.hashCode. */
+export function stringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * commons-lang3 DurationFormatUtils.formatDurationWords(ms, true, true), as repair reports its
+ * time: "0 seconds", "1 second", "1 minute 5 seconds", "1 hour". Its leading-zero suppression
+ * never drops a lone " 0 seconds" (the last comparison in that chain is always false), which is
+ * why a repair under a second says "finished in 0 seconds".
+ */
+export function formatDurationWords(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const [d, h, m, s] = [Math.floor(total / 86400), Math.floor(total / 3600) % 24, Math.floor(total / 60) % 60, total % 60];
+  const replaceOnce = (text: string, what: string) => {
+    const i = text.indexOf(what);
+    return i < 0 ? text : text.slice(0, i) + text.slice(i + what.length);
+  };
+  let out = ` ${d} days ${h} hours ${m} minutes ${s} seconds`;
+  let next = replaceOnce(out, " 0 days");
+  if (next.length !== out.length) {
+    out = next;
+    next = replaceOnce(out, " 0 hours");
+    if (next.length !== out.length) out = replaceOnce(next, " 0 minutes");
+  }
+  out = out.slice(1);
+  next = replaceOnce(out, " 0 seconds");
+  if (next.length !== out.length) {
+    out = next;
+    next = replaceOnce(out, " 0 minutes");
+    if (next.length !== out.length) {
+      out = next;
+      next = replaceOnce(out, " 0 hours");
+      if (next.length !== out.length) out = replaceOnce(next, " 0 days");
+    }
+  }
+  out = ` ${out}`;
+  for (const unit of ["second", "minute", "hour", "day"]) {
+    const i = out.indexOf(` 1 ${unit}s`);
+    if (i >= 0) out = `${out.slice(0, i)} 1 ${unit}${out.slice(i + unit.length + 4)}`;
+  }
+  return out.trim();
+}
+
+/** 100 ns intervals between the Gregorian calendar's start (1582-10-15) and the Unix epoch. */
+const GREGORIAN_OFFSET = 0x01b21dd213814000n;
+
+/**
+ * UUIDGen.getTimeUUID: version-1 UUIDs from the wall clock, strictly increasing within a JVM
+ * (the same millisecond gets the next 100 ns tick), with a clock sequence and node fixed for the
+ * JVM's life — repair's parent and session ids.
+ */
+export class TimeUuidGenerator {
+  private last = 0n;
+
+  constructor(private readonly clockSeqAndNode: string) {}
+
+  next(wallMs: number): string {
+    let t = BigInt(Math.floor(wallMs)) * 10_000n + GREGORIAN_OFFSET;
+    if (t <= this.last) t = this.last + 1n;
+    this.last = t;
+    const hex = t.toString(16).padStart(15, "0");
+    return `${hex.slice(7, 15)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-${this.clockSeqAndNode.slice(0, 4)}-${this.clockSeqAndNode.slice(4)}`;
+  }
+}

@@ -93,6 +93,7 @@ export class Membership implements GossipSubscriber {
 
   onDead(endpoint: string, _now: Now): void {
     this.node.streaming.peerDown(endpoint);
+    this.node.repair.peerDown(endpoint);
     this.notifyDown(endpoint);
   }
 
@@ -127,6 +128,7 @@ export class Membership implements GossipSubscriber {
 
   onRestart(endpoint: string, _now: Now): void {
     this.node.streaming.peerDown(endpoint);
+    this.node.repair.peerDown(endpoint);
   }
 
   private tokensOf(endpoint: string): Token[] {

@@ -1,5 +1,6 @@
 import type { Mutation, Partition } from "./data.js";
 import type { GossipMessage } from "./gossip.js";
+import type { RangeTree } from "./merkle.js";
 import type { SchemaSnapshot } from "./schema.js";
 import type { Token } from "./token.js";
 import type { Value } from "./types.js";
@@ -38,16 +39,26 @@ export type Payload =
   | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly mutations: readonly Mutation[] }
   | { readonly verb: "DEFINITIONS_UPDATE"; readonly schema: SchemaSnapshot }
   | { readonly verb: "MIGRATION_REQUEST" }
-  | { readonly verb: "STREAM_REQUEST"; readonly session: string; readonly items: readonly StreamItem[] }
+  | { readonly verb: "STREAM_REQUEST"; readonly session: string; readonly description: StreamDescription; readonly items: readonly StreamItem[] }
   | { readonly verb: "STREAM_DATA"; readonly session: string; readonly tableId: string; readonly partitions: readonly Partition[]; readonly bytes: number }
-  | { readonly verb: "REQUEST_RESPONSE"; readonly body: ResponseBody };
+  | { readonly verb: "REQUEST_RESPONSE"; readonly body: ResponseBody }
+  /** Repair (RepairMessageVerbHandler): a participant registers the parent session. */
+  | { readonly verb: "PREPARE_MESSAGE"; readonly parent: string }
+  /** Build Merkle trees of one table over the ranges; answered with the trees (VALIDATION_COMPLETE). */
+  | { readonly verb: "VALIDATION_REQUEST"; readonly session: string; readonly item: StreamItem }
+  /** Stream the out-of-sync ranges both ways with `peer`; answered when done (SYNC_COMPLETE). */
+  | { readonly verb: "SYNC_REQUEST"; readonly session: string; readonly peer: string; readonly item: StreamItem };
+
+/** What a stream plan is for, as StreamResultFuture logs it. */
+export type StreamDescription = "Bootstrap" | "Repair";
 
 export type ResponseBody =
   | { readonly kind: "ack" }
   | { readonly kind: "failure" }
   | { readonly kind: "data"; readonly partitions: readonly Partition[] }
   | { readonly kind: "digest"; readonly digest: string }
-  | { readonly kind: "schema"; readonly schema: SchemaSnapshot };
+  | { readonly kind: "schema"; readonly schema: SchemaSnapshot }
+  | { readonly kind: "trees"; readonly trees: readonly RangeTree[] };
 
 export interface Envelope {
   readonly from: string;

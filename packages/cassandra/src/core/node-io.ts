@@ -1,4 +1,4 @@
-import type { AdminRequest, AdminResponse } from "./admin.js";
+import type { AdminRequest, AdminResponse, ProgressNotification } from "./admin.js";
 import type { LogEvent } from "./log.js";
 import type { Envelope } from "./messages.js";
 import type { ClientRequest, ClientResponse } from "./protocol.js";
@@ -57,6 +57,8 @@ export type Effect =
   | { readonly kind: "disk"; readonly op: DiskOp }
   | { readonly kind: "client"; readonly conn: number; readonly response: ClientResponse }
   | { readonly kind: "admin"; readonly id: number; readonly response: AdminResponse }
+  /** A notification to the JMX client of a call still running (a repair's progress). */
+  | { readonly kind: "admin-progress"; readonly id: number; readonly event: ProgressNotification }
   /** Start or stop a listener: internode messaging (7000) or native transport (9042). */
   | { readonly kind: "service"; readonly service: "messaging" | "cql"; readonly up: boolean }
   | { readonly kind: "exit"; readonly status: number };

@@ -16,6 +16,7 @@ import { partitionKeyColumns, Schema, type KeyspaceDef, type SchemaSnapshot, typ
 import { StorageEngine, type DiskIO } from "./storage.js";
 import { Membership } from "./membership.js";
 import { StorageService } from "./storage-service.js";
+import { RepairService } from "./repair.js";
 import { Streaming, type StreamEnv } from "./streaming.js";
 import { SystemKeyspace } from "./system-keyspace.js";
 import { PARTITIONER, tokenOf, type Token } from "./token.js";
@@ -49,6 +50,7 @@ export class CassandraNode implements GossipIO, DiskIO {
   readonly proxy: StorageProxy;
   readonly queries: QueryExecutor;
   readonly streaming: Streaming;
+  readonly repair: RepairService;
   readonly service: StorageService;
   readonly membership: Membership;
   readonly hintDispatcher: HintDispatcher;
@@ -90,6 +92,7 @@ export class CassandraNode implements GossipIO, DiskIO {
     this.proxy = new StorageProxy(this.proxyEnv());
     this.queries = new QueryExecutor(this.queryEnv());
     this.streaming = new Streaming(this.streamEnv());
+    this.repair = new RepairService(this);
     this.service = new StorageService(this);
     this.membership = new Membership(this);
     this.gossiper.register(this.membership);
@@ -265,7 +268,16 @@ export class CassandraNode implements GossipIO, DiskIO {
         this.respond(env.from, env.id, { kind: "schema", schema: this.schema.snapshot() });
         return;
       case "STREAM_REQUEST":
-        this.streaming.onRequest(env.from, env.id, p.session, p.items);
+        this.streaming.onRequest(env.from, env.id, p.session, p.description, p.items);
+        return;
+      case "PREPARE_MESSAGE":
+        this.repair.onPrepare(env.from, env.id);
+        return;
+      case "VALIDATION_REQUEST":
+        this.repair.onValidationRequest(env.from, env.id, p.session, p.item);
+        return;
+      case "SYNC_REQUEST":
+        this.repair.onSyncRequest(env.from, env.id, p.session, p.peer, p.item);
         return;
       case "STREAM_DATA":
         this.streaming.onData(env.from, env.id, p.tableId, p.partitions);
@@ -307,6 +319,7 @@ export class CassandraNode implements GossipIO, DiskIO {
     if (key === "callbacks") return this.sweepCallbacks();
     if ((key.startsWith("wr:") || key.startsWith("rd:")) && this.proxy.onTimer(key)) return;
     if (key.startsWith("stream:") && this.streaming.onTimer(key)) return;
+    if (key.startsWith("repair:") && this.repair.onTimer(key)) return;
     this.service.onTimer(key);
   }
 

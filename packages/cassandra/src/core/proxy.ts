@@ -90,7 +90,8 @@ export function digestOf(partitions: readonly Partition[]): string {
   return parts.join("\u0003");
 }
 
-function partitionDigest(p: Partition): string {
+/** A partition's canonical text: equal for equal content, whatever order its rows and cells were written in. */
+export function partitionDigest(p: Partition): string {
   let s = `P${keyString(p.key)}|${p.del ?? ""}`;
   for (const rk of Object.keys(p.rows).sort()) {
     const r = p.rows[rk]!;

@@ -42,6 +42,12 @@ export class Ring {
     return lo === s.length ? 0 : lo;
   }
 
+  /** The token before `right` on the ring: the left end of the range `right` closes. */
+  predecessor(right: Token): Token {
+    const i = this.sorted.indexOf(right);
+    return this.sorted[(i - 1 + this.sorted.length) % this.sorted.length]!;
+  }
+
   /** Endpoints that own each data center, in token order of first appearance. */
   datacenterEndpoints(): Map<string, string[]> {
     const out = new Map<string, string[]>();

@@ -3,12 +3,11 @@ import type { AdminRequest, AdminResponse } from "./admin.js";
 import { clusterView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
 import type { Now } from "./clock.js";
 import { Gossiper, type AppState, type WireState } from "./gossip.js";
-import { javaSetString } from "./java-format.js";
+import { javaHashMapOrder, javaSetString, stringHash } from "./java-format.js";
 import { JMX_THREAD as JMX, MAIN, SHUTDOWN_HOOK } from "./log.js";
 import type { StreamItem } from "./messages.js";
 import type { CassandraNode } from "./node.js";
 import { NET_VERSION, RELEASE_VERSION, type PersistedFiles } from "./node-io.js";
-import type { Ring } from "./ring.js";
 import { EMPTY_SCHEMA_VERSION, REPLICATED_SYSTEM_KEYSPACES } from "./schema.js";
 import { readSSTable, type SSTableFile } from "./storage.js";
 import { LOCAL, PEERS, SCHEMA_KEYSPACES, SCHEMA_TABLES } from "./system-keyspace.js";
@@ -332,7 +331,7 @@ export class StorageService {
       const mine = after.addressRanges(ks.replication).get(node.self) ?? [];
       const perSource = new Map<string, [Token, Token][]>();
       for (const right of mine) {
-        const left = predecessor(after, right);
+        const left = after.predecessor(right);
         const current = ring.naturalEndpoints(right, ks.replication);
         if (current.length === 0) continue;
         const future = after.naturalEndpoints(right, ks.replication);
@@ -386,7 +385,7 @@ export class StorageService {
     };
     if (left === 0) return finished();
     for (const [source, items] of sources) {
-      node.streaming.fetch(source, session, items, (ok) => {
+      node.streaming.fetch(source, session, "Bootstrap", items, (ok) => {
         if (!ok) failed = true;
         if (--left === 0) finished();
       });
@@ -619,7 +618,7 @@ export class StorageService {
       if (ks.replication.class === "LocalStrategy") continue;
       const perTarget = new Map<string, [Token, Token][]>();
       for (const right of ring.addressRanges(ks.replication).get(node.self) ?? []) {
-        const left = predecessor(ring, right);
+        const left = ring.predecessor(right);
         const current = ring.naturalEndpoints(right, ks.replication);
         for (const ep of after.naturalEndpoints(right, ks.replication)) {
           if (current.includes(ep)) continue;
@@ -731,6 +730,13 @@ export class StorageService {
         return this.reply(id, endpointsView(node, req.keyspace, req.table, req.key));
       case "version":
         return this.reply(id, { ok: true, value: RELEASE_VERSION });
+      case "keyspaces": {
+        const names = node.schema.keyspaces().filter((k) => !req.nonLocalStrategy || k.replication.class !== "LocalStrategy").map((k) => k.name);
+        // Schema's keyspace map, in HashMap order (nodetool repair goes through them in this order).
+        return this.reply(id, { ok: true, value: javaHashMapOrder(names, stringHash, 32) });
+      }
+      case "repair":
+        return node.repair.start(id, req.keyspace, req.options);
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });
@@ -744,10 +750,4 @@ export class StorageService {
       }
     }
   }
-}
-
-/** The token before `right` on the ring (the left end of its range). */
-function predecessor(ring: Ring, right: Token): Token {
-  const i = ring.sorted.indexOf(right);
-  return ring.sorted[(i - 1 + ring.sorted.length) % ring.sorted.length]!;
 }

@@ -1,12 +1,12 @@
 import type { Partition } from "./data.js";
 import type { LogEvent } from "./log.js";
-import type { Payload, ResponseBody, StreamItem } from "./messages.js";
+import type { Payload, ResponseBody, StreamDescription, StreamItem } from "./messages.js";
 import { inRange } from "./messages.js";
 import { encode } from "./records.js";
 import type { StorageEngine } from "./storage.js";
 
 /**
- * Streaming (streaming/*, 3.x) for bootstrap and decommission: the sender flushes the tables
+ * Streaming (streaming/*, 3.x) for bootstrap, decommission and repair: the sender flushes the tables
  * involved, then ships each table's partitions in the requested token ranges as one chunk,
  * paced at stream_throughput_outbound (200 Mbit/s); the receiver writes every chunk straight
  * into a new SSTable. A session fails if its peer is convicted.
@@ -121,14 +121,14 @@ export class Streaming {
     return true;
   }
 
-  /** Asks `source` for `items` (bootstrap pulls). */
-  fetch(source: string, session: string, items: readonly StreamItem[], done: (ok: boolean) => void): void {
+  /** Asks `source` for `items` (bootstrap pulls; repair pulls the ranges out of sync). */
+  fetch(source: string, session: string, description: StreamDescription, items: readonly StreamItem[], done: (ok: boolean) => void): void {
     const inc: Incoming = { peer: source, session, done, callback: 0 };
     this.incoming.set(`${session}/${source}`, inc);
     this.info(`[Stream #${session}] Starting streaming to /${source}`, "main");
     inc.callback = this.env.request(
       source,
-      { verb: "STREAM_REQUEST", session, items },
+      { verb: "STREAM_REQUEST", session, description, items },
       (_from, body) => {
         if (!this.incoming.delete(`${session}/${source}`)) return;
         if (body.kind === "ack") this.info(`[Stream #${session}] Session with /${source} is complete`, `STREAM-IN-/${source}`);
@@ -139,8 +139,8 @@ export class Streaming {
   }
 
   /** A peer asks us to stream to it. */
-  onRequest(from: string, id: number, session: string, items: readonly StreamItem[]): void {
-    this.info(`[Stream #${session}, ID#0] Received streaming plan for Bootstrap`, `STREAM-IN-/${from}`);
+  onRequest(from: string, id: number, session: string, description: StreamDescription, items: readonly StreamItem[]): void {
+    this.info(`[Stream #${session}, ID#0] Received streaming plan for ${description}`, `STREAM-IN-/${from}`);
     this.push(from, session, items, (ok) => this.env.respond(from, id, ok ? { kind: "ack" } : { kind: "failure" }));
   }
 

@@ -1,7 +1,7 @@
 import type { Connection, Listener, Proc, Timer } from "@ksim/sim";
 import { FsError, wait } from "@ksim/sim";
 import { SIGNALS, type ProcessContext } from "@ksim/kube";
-import type { AdminRequest, AdminResponse } from "../core/admin.js";
+import type { AdminRequest, AdminResponse, ProgressNotification } from "../core/admin.js";
 import { formatLogLine, type LogEvent } from "../core/log.js";
 import type { Envelope } from "../core/messages.js";
 import { CassandraNode } from "../core/node.js";
@@ -23,10 +23,8 @@ export interface JmxRequest {
   readonly id: number;
   readonly request: AdminRequest;
 }
-export interface JmxResponse {
-  readonly id: number;
-  readonly response: AdminResponse;
-}
+/** The answer to a call, or a notification while it runs. */
+export type JmxResponse = { readonly id: number; readonly response: AdminResponse } | { readonly id: number; readonly notification: ProgressNotification };
 
 function sizeMb(s: string | undefined, dflt: number): number {
   const m = /^(\d+)([MGmg])?$/.exec(s ?? "");
@@ -300,6 +298,11 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
           const j = jmx.get(e.id);
           jmx.delete(e.id);
           j?.conn.send({ id: j.id, response: e.response } satisfies JmxResponse);
+          break;
+        }
+        case "admin-progress": {
+          const j = jmx.get(e.id);
+          j?.conn.send({ id: j.id, notification: e.event } satisfies JmxResponse);
           break;
         }
         case "service":

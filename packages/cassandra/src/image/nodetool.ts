@@ -1,52 +1,15 @@
-import type { CloseReason, Proc } from "@ksim/sim";
-import { Future, wait } from "@ksim/sim";
+import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
-import type { AdminRequest, AdminResponse, ClusterView, GossipInfoView, InfoView, RingView } from "../core/admin.js";
+import type { AdminRequest, ClusterView, GossipInfoView, InfoView, RingView } from "../core/admin.js";
 import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
-import type { JmxRequest, JmxResponse } from "./daemon.js";
+import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
+import { repair } from "./nodetool-repair.js";
 import { JMX_PORT } from "./paths.js";
 
 /**
  * nodetool (3.x, airline): connects to the node's JMX port and prints what the MBeans return,
  * in Status.java's, Ring.java's, Info.java's and DescribeCluster.java's exact formats.
  */
-
-const CONNECT_ERRORS: Record<Exclude<CloseReason, "closed">, string> = {
-  ECONNREFUSED: "ConnectException: 'Connection refused (Connection refused)'",
-  ECONNRESET: "ConnectException: 'Connection reset'",
-  ETIMEDOUT: "ConnectException: 'Connection timed out (Connection timed out)'",
-  EHOSTUNREACH: "NoRouteToHostException: 'No route to host (Host unreachable)'",
-  ENETDOWN: "SocketException: 'Network is down (Network is down)'",
-};
-
-/** Where each JMX operation lives, for the first frame of a stack trace. */
-const FRAMES: Readonly<Record<string, string>> = {
-  decommission: "org.apache.cassandra.service.StorageService.decommission(StorageService.java:3893)",
-  removenode: "org.apache.cassandra.service.StorageService.removeNode(StorageService.java:4320)",
-  flush: "org.apache.cassandra.service.StorageService.forceKeyspaceFlush(StorageService.java:3262)",
-  status: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
-  ring: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
-};
-
-type Result = { ok: true; value: unknown } | { ok: false; exception: string; message: string } | { connectError: string };
-
-/** One JMX call: connect to host:port, send the request, wait for the answer. */
-function* jmxCall(ctx: ProcessContext, host: string, port: number, request: AdminRequest): Proc<Result> {
-  const done = new Future<Result>();
-  const conn = ctx.net.connect(host, port, { timeoutMs: 20_000 });
-  conn.onOpen = () => conn.send({ id: 1, request } satisfies JmxRequest);
-  conn.onData = (msg) => {
-    const r = (msg as JmxResponse).response as AdminResponse;
-    done.resolve(r.ok ? { ok: true, value: r.value } : { ok: false, exception: r.error.exception, message: r.error.message });
-    conn.end();
-  };
-  conn.onClose = (reason) => {
-    const msg = reason === "closed" ? CONNECT_ERRORS.ECONNRESET : CONNECT_ERRORS[reason];
-    done.resolve({ connectError: msg });
-  };
-  conn.onEnd = () => done.resolve({ connectError: CONNECT_ERRORS.ECONNRESET });
-  return yield* wait(done);
-}
 
 /** String.format("%-Ns", s). */
 function pad(s: string | number, width: number): string {
@@ -229,13 +192,7 @@ export function formatGossipInfo(v: GossipInfoView): string {
   return out;
 }
 
-/** How nodetool reports an exception from a JMX call: `error:` then the stack trace, exit 2. */
-function stackTrace(op: string, exception: string, message: string): { out: string; err: string; code: number } {
-  const frame = FRAMES[op];
-  return { out: "", err: `error: ${message}\n-- StackTrace --\n${exception}: ${message}\n${frame === undefined ? "" : `\tat ${frame}\n`}`, code: 2 };
-}
-
-const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version"];
+const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair"];
 
 /** org.apache.cassandra.tools.NodeTool's main. */
 export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
@@ -255,42 +212,34 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
     ctx.stdout.write(`usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\nThe most commonly used nodetool commands are:\n${COMMANDS.map((c) => `    ${c}`).join("\n")}\n\nSee 'nodetool help <command>' for more information on a specific command.\n\n`);
     return command === undefined ? 1 : 0;
   }
-  if (!COMMANDS.includes(command)) {
-    ctx.stderr.write(`nodetool: Found unexpected parameters: [${rest.join(", ")}]\nSee 'nodetool help' or 'nodetool help <command>'.\n`);
-    return 1;
-  }
+  if (!COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
+  if (command === "repair") return yield* repair(ctx, host, port, params);
   let request: AdminRequest;
   switch (command) {
     case "status":
     case "ring":
       request = params[0] === undefined ? { op: "status" } : { op: "status", keyspace: params[0] };
       break;
-    case "flush":
+    case "flush": {
+      const missing = yield* missingKeyspace(ctx, host, port, params[0]);
+      if (missing !== undefined) return missing;
       request = params[0] === undefined ? { op: "flush", tables: [] } : { op: "flush", keyspace: params[0], tables: params.slice(1) };
       break;
+    }
     case "removenode":
-      if (params[0] === undefined) {
-        ctx.stderr.write("nodetool: Missing required parameter: remove operation (status|force|<ID>)\nSee 'nodetool help' or 'nodetool help <command>'.\n");
-        return 1;
-      }
+      if (params[0] === undefined) return badUse(ctx, "Missing required parameter: remove operation (status|force|<ID>)");
       request = { op: "removenode", hostId: params[0] };
       break;
     case "getendpoints":
       // checkArgument in the tool itself: an IllegalArgumentException, which NodeTool reports as bad use.
-      if (params.length !== 3) {
-        ctx.stderr.write("nodetool: getendpoints requires keyspace, table and partition key arguments\nSee 'nodetool help' or 'nodetool help <command>'.\n");
-        return 1;
-      }
+      if (params.length !== 3) return badUse(ctx, "getendpoints requires keyspace, table and partition key arguments");
       request = { op: "getendpoints", keyspace: params[0]!, table: params[1]!, key: params[2]! };
       break;
     default:
       request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" | "version" };
   }
   const r = yield* jmxCall(ctx, host, port, request);
-  if ("connectError" in r) {
-    ctx.stderr.write(`nodetool: Failed to connect to '${host}:${port}' - ${r.connectError}.\n`);
-    return 1;
-  }
+  if ("connectError" in r) return connectFailed(ctx, host, port, r.connectError);
   if (!r.ok) {
     const t = stackTrace(request.op, r.exception, r.message);
     ctx.stderr.write(t.err);
