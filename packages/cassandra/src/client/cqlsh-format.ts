@@ -50,6 +50,12 @@ export function formatValue(type: string, v: ResultValue): string {
   return v;
 }
 
+/** print_warnings: after a result, the server's warnings, each followed by a blank line. */
+export function formatWarnings(warnings: readonly string[] | undefined): string {
+  if (warnings === undefined || warnings.length === 0) return "";
+  return `\nWarnings :\n${warnings.map((w) => `${w}\n\n`).join("")}`;
+}
+
 /** print_result: a blank line, the header, the rows, then "(N rows)". */
 export function formatRows(columns: readonly ColumnSpec[], rows: readonly (readonly ResultValue[])[]): string {
   const names = columns.map((c) => c.name);

@@ -542,7 +542,11 @@ export class QueryExecutor {
       }
     }
     const limited = limit === undefined ? rows : rows.slice(0, limit);
-    if (count) return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(limited.length)]] };
+    if (count) {
+      // SelectStatement: an aggregate over more than one partition is worth a warning to the client.
+      const warnings = where.partitionKeys.length === 0 ? { warnings: ["Aggregation query used without partition key"] } : {};
+      return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(limited.length)]], ...warnings };
+    }
     return {
       kind: "ROWS",
       columns: selection.map((s) => ({ name: s.name, type: s.writetime ? "bigint" : typeName(s.column.type) })),

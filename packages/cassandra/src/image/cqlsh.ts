@@ -2,7 +2,7 @@ import type { Proc } from "@ksim/sim";
 import { wait } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import { CqlDriver } from "../client/driver.js";
-import { columnize, formatError, formatRows, keyspaceOrder } from "../client/cqlsh-format.js";
+import { columnize, formatError, formatRows, formatWarnings, keyspaceOrder } from "../client/cqlsh-format.js";
 import { splitStatements } from "../core/cql.js";
 import { RELEASE_VERSION } from "../core/node-io.js";
 import { isConsistencyLevel, type ConsistencyLevel } from "../core/protocol.js";
@@ -181,7 +181,7 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
       case "response": {
         const r = o.response;
         if (r.kind === "ERROR") printerr(formatError(r));
-        else if (r.kind === "ROWS") ctx.stdout.write(formatRows(r.columns, r.rows));
+        else if (r.kind === "ROWS") ctx.stdout.write(formatRows(r.columns, r.rows) + formatWarnings(r.warnings));
         else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
         else if (r.kind === "SCHEMA_CHANGE") {
           const agreed = yield* driver.waitForSchemaAgreement(o.host);
