@@ -156,6 +156,20 @@ describe("the tutorial's Cassandra ring", () => {
     // Reading at ONE through the new node prefers its own replicas: the streamed rows are there.
     const select = p3.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT count(*) FROM demo.t"]);
     expect(select.stdout).toContain("\n count\n-------\n    20\n\n(1 rows)\n");
+    // The old members still hold what they handed over until nodetool cleanup drops it.
+    const units: Record<string, number> = { bytes: 1, KiB: 1024, MiB: 1024 * 1024 };
+    const load = () => {
+      const [, , n, unit] = statusLine(p0.exec(["nodetool", "status"]).stdout, p0.ip).split(/\s+/);
+      return Number(n) * units[unit!]!;
+    };
+    const before = load();
+    expect(p0.exec(["nodetool", "cleanup", "demo"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(load()).toBeLessThan(before);
+    expect(p0.log.text()).toMatch(/Cleaning up BigTableReader\(path='\/cassandra_data\/data\/demo\/t-[0-9a-f]{32}\/mc-\d+-big-Data\.db'\)/);
+    expect(p0.log.text()).toMatch(/Cleaned up to \/cassandra_data\/data\/demo\/t-\S+-Data\.db\.  [\d.]+KiB to [\d.]+KiB \(~\d+% of original\) for \d+ keys\.  Time: \d+ms\./);
+    // Nothing was lost: every row is still on three replicas.
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; SELECT count(*) FROM demo.t"]).stdout).toContain("\n    20\n");
+    expect(p0.exec(["nodetool", "cleanup", "nope"]).stderr).toBe("nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n");
   });
 
   it("drains: CQL stops, peers see the node down at once, the log ends with DRAINED", () => {

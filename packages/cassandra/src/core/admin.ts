@@ -14,6 +14,8 @@ export type AdminRequest =
   | { readonly op: "removenode"; readonly hostId: string }
   | { readonly op: "getendpoints"; readonly keyspace: string; readonly table: string; readonly key: string }
   | { readonly op: "version" }
+  /** forceKeyspaceCleanup: answers CompactionManager's status code (0 done, 1 aborted). */
+  | { readonly op: "cleanup"; readonly keyspace: string; readonly tables: readonly string[] }
   /** StorageServiceMBean.getKeyspaces / getNonLocalStrategyKeyspaces. */
   | { readonly op: "keyspaces"; readonly nonLocalStrategy: boolean }
   /** repairAsync: answered when the command completes, with its number (0: nothing to repair); progress comes as notifications. */

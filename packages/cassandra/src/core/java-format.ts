@@ -163,3 +163,10 @@ export class TimeUuidGenerator {
     return `${hex.slice(7, 15)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-${this.clockSeqAndNode.slice(0, 4)}-${this.clockSeqAndNode.slice(4)}`;
   }
 }
+
+/** FBUtilities.prettyPrintMemory. */
+export function prettyPrintMemory(bytes: number): string {
+  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(3)}GiB`;
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(3)}MiB`;
+  return `${(bytes / 1024).toFixed(3)}KiB`;
+}

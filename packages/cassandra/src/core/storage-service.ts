@@ -8,7 +8,7 @@ import { JMX_THREAD as JMX, MAIN, SHUTDOWN_HOOK } from "./log.js";
 import type { StreamItem } from "./messages.js";
 import type { CassandraNode } from "./node.js";
 import { NET_VERSION, RELEASE_VERSION, type PersistedFiles } from "./node-io.js";
-import { EMPTY_SCHEMA_VERSION, REPLICATED_SYSTEM_KEYSPACES } from "./schema.js";
+import { EMPTY_SCHEMA_VERSION, LOCAL_SYSTEM_KEYSPACES, REPLICATED_SYSTEM_KEYSPACES } from "./schema.js";
 import { readSSTable, type SSTableFile } from "./storage.js";
 import { LOCAL, PEERS, SCHEMA_KEYSPACES, SCHEMA_TABLES } from "./system-keyspace.js";
 import { randomTokens, type Token } from "./token.js";
@@ -703,6 +703,35 @@ export class StorageService {
     return { ok: true, value: null };
   }
 
+  // ---- cleanup ----------------------------------------------------------------------------------
+
+  /** StorageService.forceKeyspaceCleanup: drop from the SSTables what this node no longer replicates. */
+  private cleanup(keyspace: string, tables: readonly string[]): AdminResponse {
+    const node = this.node;
+    const ks = node.schema.keyspace(keyspace);
+    const fail = (exception: string, message: string): AdminResponse => ({ ok: false, error: { exception, message } });
+    if (ks === undefined) return fail("java.lang.IllegalArgumentException", `Keyspace [${keyspace}] does not exist.`);
+    if ((LOCAL_SYSTEM_KEYSPACES as readonly string[]).includes(keyspace)) return fail("java.lang.RuntimeException", "Cleanup of the system keyspace is neither necessary nor wise");
+    const ring = node.tm.ring();
+    if (ring.sorted.some((t) => node.tm.pendingEndpoints(t, ks.replication).includes(node.self))) {
+      return fail("java.lang.RuntimeException", "Node is involved in cluster membership changes. Not safe to run cleanup.");
+    }
+    const defs = node.schema.tables(keyspace);
+    const unknown = tables.find((t) => !defs.some((d) => d.name === t));
+    if (unknown !== undefined) return fail("java.lang.IllegalArgumentException", `Unknown keyspace/cf pair (${keyspace}.${unknown})`);
+    if (!this.joined) {
+      this.log("INFO", JMX, "CompactionManager.java:437", "Cleanup cannot run before a node has joined the ring");
+      return { ok: true, value: 1 };
+    }
+    const owned = (t: Token) => ring.naturalEndpoints(t, ks.replication).includes(node.self);
+    for (const d of defs) {
+      if (tables.length > 0 && !tables.includes(d.name)) continue;
+      const store = node.storage.table(d.id);
+      if (store !== undefined) node.storage.cleanup(store, owned, "CompactionExecutor:1", () => this.now.wall);
+    }
+    return { ok: true, value: 0 };
+  }
+
   // ---- JMX --------------------------------------------------------------------------------------
 
   private reply(id: number, response: AdminResponse): void {
@@ -737,6 +766,8 @@ export class StorageService {
       }
       case "repair":
         return node.repair.start(id, req.keyspace, req.options);
+      case "cleanup":
+        return this.reply(id, this.cleanup(req.keyspace, req.tables));
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });

@@ -1,6 +1,7 @@
 import type { Partition, Mutation } from "./data.js";
 import { mergePartitions, partitionSize } from "./data.js";
 import type { LogEvent } from "./log.js";
+import { prettyPrintMemory } from "./java-format.js";
 import { checksum, decode, encode, frame, unframe } from "./records.js";
 import type { Token } from "./token.js";
 import { keyString } from "./types.js";
@@ -268,7 +269,7 @@ export class StorageEngine {
       if (!t.tokens.has(k)) t.tokens.set(k, info.tokenOf(p.key));
       data.set(k, mergePartitions(data.get(k), p));
     }
-    this.writeSSTable(t, data, t.flushedUpTo);
+    t.sstables.push(this.writeSSTable(t, data, t.flushedUpTo));
     this.maybeCompact(t);
   }
 
@@ -282,7 +283,7 @@ export class StorageEngine {
         site: "ColumnFamilyStore.java:1211",
         message: `Enqueuing flush of ${t.table}: ${(t.memBytes / 1024).toFixed(3)}KiB (0%) on-heap, 0.000KiB (0%) off-heap`,
       });
-      this.writeSSTable(t, t.memtable, upTo);
+      t.sstables.push(this.writeSSTable(t, t.memtable, upTo));
       t.memtable = new Map();
       t.memBytes = 0;
       t.memOps = 0;
@@ -296,7 +297,8 @@ export class StorageEngine {
     for (const t of this.tables.values()) this.flush(t, thread);
   }
 
-  private writeSSTable(t: TableStore, data: ReadonlyMap<string, Partition>, upTo: LogPosition): void {
+  /** Writes an SSTable's files; the caller decides where it goes in the table's list. */
+  private writeSSTable(t: TableStore, data: ReadonlyMap<string, Partition>, upTo: LogPosition): SSTable {
     const generation = t.nextGeneration++;
     const base = `${t.dir}/mc-${generation}-big-`;
     const sorted = [...data.entries()].sort((a, b) => {
@@ -324,14 +326,14 @@ export class StorageEngine {
       this.io.write(path, b);
       this.io.fsync(path);
     }
-    t.sstables.push({
+    return {
       generation,
       base,
       components: files.map((f) => f[0]),
       bytes: files.reduce((n, f) => n + f[1].length, 0),
       data: new Map(sorted),
       flushedUpTo: upTo,
-    });
+    };
   }
 
   /** Size-tiered in its simplest form: enough SSTables are merged into one. */
@@ -343,8 +345,7 @@ export class StorageEngine {
     for (const s of old) for (const [k, p] of s.data) merged.set(k, mergePartitions(merged.get(k), p));
     let upTo = NONE;
     for (const s of old) if (before(upTo, s.flushedUpTo)) upTo = s.flushedUpTo;
-    t.sstables = [];
-    this.writeSSTable(t, merged, upTo);
+    t.sstables = [this.writeSSTable(t, merged, upTo)];
     for (const s of old) for (const c of s.components) this.io.remove(c);
     const after = t.sstables[0]!.bytes;
     this.out.log({
@@ -355,6 +356,38 @@ export class StorageEngine {
         `Compacted ${old.length} sstables to [${t.sstables[0]!.base.slice(0, -1)},] to level=0.  ` +
         `${bytesBefore.toLocaleString("en-US")} bytes to ${after.toLocaleString("en-US")} (~${Math.round((after / Math.max(1, bytesBefore)) * 100)}% of original)`,
     });
+  }
+
+  /**
+   * CompactionManager.performCleanup: each SSTable holding partitions outside the node's ranges
+   * is rewritten without them (or dropped if nothing in it is owned); SSTables whose partitions
+   * are all owned are left alone. The memtable is not touched, as in Cassandra.
+   */
+  cleanup(t: TableStore, owned: (token: Token) => boolean, thread: string, nowMs: () => number): void {
+    const kept: SSTable[] = [];
+    for (const s of t.sstables) {
+      const keep = new Map<string, Partition>();
+      for (const [k, p] of s.data) if (owned(t.tokens.get(k)!)) keep.set(k, p);
+      if (keep.size === s.data.size) {
+        kept.push(s);
+        continue;
+      }
+      const started = nowMs();
+      this.out.log({ level: "INFO", thread, site: "CompactionManager.java:1052", message: `Cleaning up BigTableReader(path='${s.base}Data.db')` });
+      const written = keep.size > 0 ? this.writeSSTable(t, keep, s.flushedUpTo) : undefined;
+      for (const c of s.components) this.io.remove(c);
+      if (written !== undefined) {
+        kept.push(written);
+        const ratio = Math.trunc((written.bytes / s.bytes) * 100);
+        this.out.log({
+          level: "INFO",
+          thread,
+          site: "CompactionManager.java:1119",
+          message: `Cleaned up to ${written.base}Data.db.  ${prettyPrintMemory(s.bytes)} to ${prettyPrintMemory(written.bytes)} (~${ratio}% of original) for ${keep.size.toLocaleString("en-US")} keys.  Time: ${(nowMs() - started).toLocaleString("en-US")}ms.`,
+        });
+      }
+    }
+    t.sstables = kept;
   }
 
   /** Adopts an SSTable found on disk at start. */

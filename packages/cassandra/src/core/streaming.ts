@@ -2,6 +2,7 @@ import type { Partition } from "./data.js";
 import type { LogEvent } from "./log.js";
 import type { Payload, ResponseBody, StreamDescription, StreamItem } from "./messages.js";
 import { inRange } from "./messages.js";
+import { prettyPrintMemory } from "./java-format.js";
 import { encode } from "./records.js";
 import type { StorageEngine } from "./storage.js";
 
@@ -22,13 +23,6 @@ export interface StreamEnv {
   request(to: string, payload: Payload, onResponse: (from: string, body: ResponseBody) => void, timeoutMs: number, onExpire?: () => void): number;
   respond(to: string, id: number, body: ResponseBody): void;
   timer(key: string, ms: number): void;
-}
-
-/** FBUtilities.prettyPrintMemory. */
-export function prettyPrintMemory(bytes: number): string {
-  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(3)}GiB`;
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(3)}MiB`;
-  return `${(bytes / 1024).toFixed(3)}KiB`;
 }
 
 interface Outgoing {

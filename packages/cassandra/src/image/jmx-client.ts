@@ -20,6 +20,8 @@ const FRAMES: Readonly<Record<string, string>> = {
   removenode: "org.apache.cassandra.service.StorageService.removeNode(StorageService.java:4320)",
   flush: "org.apache.cassandra.service.StorageService.forceKeyspaceFlush(StorageService.java:3262)",
   repair: "org.apache.cassandra.tools.RepairRunner.progress(RepairRunner.java:116)",
+  cleanup: "org.apache.cassandra.service.StorageService.forceKeyspaceCleanup(StorageService.java:2994)",
+  nodetool: "org.apache.cassandra.tools.NodeTool$NodeToolCmd.run(NodeTool.java:255)",
   status: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
   ring: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
 };

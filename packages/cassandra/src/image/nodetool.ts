@@ -3,6 +3,7 @@ import type { ProcessContext } from "@ksim/kube";
 import type { AdminRequest, ClusterView, GossipInfoView, InfoView, RingView } from "../core/admin.js";
 import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
 import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
+import { cleanup } from "./nodetool-cleanup.js";
 import { repair } from "./nodetool-repair.js";
 import { JMX_PORT } from "./paths.js";
 
@@ -192,7 +193,7 @@ export function formatGossipInfo(v: GossipInfoView): string {
   return out;
 }
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair"];
+const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup"];
 
 /** org.apache.cassandra.tools.NodeTool's main. */
 export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
@@ -214,6 +215,7 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   }
   if (!COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
   if (command === "repair") return yield* repair(ctx, host, port, params);
+  if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
   let request: AdminRequest;
   switch (command) {
     case "status":
