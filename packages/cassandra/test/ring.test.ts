@@ -146,6 +146,13 @@ describe("the tutorial's Cassandra ring", () => {
     const p3 = c.addPod("10.244.4.5");
     p3.start();
     expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p3.ip).startsWith("UJ "), 1000, 120_000)).toBe(true);
+    const early = p3.exec(["nodetool", "cleanup", "demo"]);
+    expect(early.status).toBe(2);
+    expect(early.stderr.split("\n").slice(0, 3)).toEqual([
+      "error: Node is involved in cluster membership changes. Not safe to run cleanup.",
+      "-- StackTrace --",
+      "java.lang.RuntimeException: Node is involved in cluster membership changes. Not safe to run cleanup.",
+    ]);
     expect(c.runUntil(() => p3.ready, 120_000)).toBe(true);
     const out = p0.exec(["nodetool", "status", "demo"]).stdout;
     expect(statusLine(out, p3.ip)).toMatch(/^UN /);
