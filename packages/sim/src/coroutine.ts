@@ -23,35 +23,39 @@ export function* wait<T>(w: Waitable<T>): Generator<Waitable<T>, T, unknown> {
 
 /** A value that will be provided once. */
 export class Future<T> implements Waitable<T> {
-  private listeners: ((value: T) => void)[] | null = [];
-  private result: { value: T } | undefined;
+  /** Allocated by the first subscriber: most futures settle before anyone waits, or have none. */
+  private listeners: ((value: T) => void)[] | undefined;
+  private done = false;
+  private result: T | undefined;
 
   get settled(): boolean {
-    return this.result !== undefined;
+    return this.done;
   }
 
   /** The value, if settled. */
   get value(): T | undefined {
-    return this.result?.value;
+    return this.result;
   }
 
   /** Settles the future; later calls are ignored (first writer wins, as in a race). */
   resolve(value: T): void {
-    if (this.result !== undefined) return;
-    this.result = { value };
-    const listeners = this.listeners!;
-    this.listeners = null;
-    for (const l of listeners) l(value);
+    if (this.done) return;
+    this.done = true;
+    this.result = value;
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners !== undefined) for (const l of listeners) l(value);
   }
 
   subscribe(resume: (value: T) => void): () => void {
-    if (this.result !== undefined) {
-      resume(this.result.value);
+    if (this.done) {
+      resume(this.result as T);
       return noop;
     }
-    this.listeners!.push(resume);
+    if (this.listeners === undefined) this.listeners = [resume];
+    else this.listeners.push(resume);
     return () => {
-      if (this.listeners !== null) {
+      if (this.listeners !== undefined) {
         const i = this.listeners.indexOf(resume);
         if (i >= 0) this.listeners.splice(i, 1);
       }
@@ -132,13 +136,17 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
   private readonly outcome = new Future<TaskOutcome<R>>();
   private cancelWait: (() => void) | undefined;
   private pending: Timer | undefined;
+  /** What the scheduled step resumes the coroutine with. */
+  private input: unknown;
+  /** The scheduled step: one function for the task's life rather than a closure per wait. */
+  private readonly stepNext = (): void => this.step();
 
   constructor(
     private readonly sim: Sim,
     private readonly gen: Proc<R>,
     readonly name = "task",
   ) {
-    this.pending = sim.schedule(0, () => this.step(undefined), name);
+    this.pending = sim.schedule(0, this.stepNext, name);
   }
 
   get done(): boolean {
@@ -167,8 +175,10 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
     this.outcome.resolve({ ok: false, killed: true });
   }
 
-  private step(input: unknown): void {
+  private step(): void {
     this.pending = undefined;
+    const input = this.input;
+    this.input = undefined;
     let r: IteratorResult<Waitable<unknown>, R>;
     try {
       r = this.gen.next(input);
@@ -185,7 +195,8 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
       if (resumed) return;
       resumed = true;
       this.cancelWait = undefined;
-      this.pending = this.sim.schedule(0, () => this.step(value), this.name);
+      this.input = value;
+      this.pending = this.sim.schedule(0, this.stepNext, this.name);
     });
   }
 }

@@ -57,7 +57,8 @@ export class LayeredFs {
   /** FileSystem.memoLookup for every view of this filesystem (keys must include the credentials). */
   memoLookup(key: string, compute: () => string | undefined): string | undefined {
     this.forgetIfRenamed();
-    if (this.memo.has(key)) return this.memo.get(key);
+    const known = this.memo.get(key);
+    if (known !== undefined || this.memo.has(key)) return known;
     const value = compute();
     this.memo.set(key, value);
     return value;

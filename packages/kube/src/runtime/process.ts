@@ -202,6 +202,38 @@ export interface ProcessEnvironment {
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+const utf8 = new TextDecoder();
+
+interface SearchKeys {
+  readonly cred: Credentials;
+  readonly cwd: string;
+  readonly path: string;
+  readonly prefix: string;
+  /** Whole keys by command: the same string each time, so its hash is computed once. */
+  readonly byCommand: Map<string, string>;
+}
+
+/**
+ * The keys of PATH searches made with the same credentials, working directory and PATH, on
+ * which a search depends. A probe's shell and the commands it starts share all three, so the
+ * last set is kept rather than building a long key string for every spawn.
+ */
+let lastSearch: SearchKeys | undefined;
+
+function searchKey(cred: Credentials, cwd: string, path: string, command: string): string {
+  let keys = lastSearch;
+  if (keys === undefined || keys.cwd !== cwd || keys.path !== path || keys.cred.uid !== cred.uid || keys.cred.gid !== cred.gid || keys.cred.groups !== cred.groups) {
+    const prefix = `which\0${cred.uid}:${cred.gid}:${(cred.groups ?? []).join(",")}\0${cwd}\0${path}\0`;
+    lastSearch = keys = { cred, cwd, path, prefix, byCommand: new Map() };
+  }
+  let key = keys.byCommand.get(command);
+  if (key === undefined) {
+    if (keys.byCommand.size >= 256) keys.byCommand.clear();
+    keys.byCommand.set(command, (key = keys.prefix + command));
+  }
+  return key;
+}
+
 /** One PID namespace: a container's processes, or the host's. */
 export class ProcessTable {
   private readonly procs = new Map<number, SimProcess>();
@@ -288,16 +320,19 @@ export class SimProcess implements ProcessContext, ChildProcess {
   readonly stderr: OutputStream;
   readonly tty: boolean;
   readonly fs: FileSystem;
-  readonly net: NetStack;
-  readonly random: Random;
   readonly startedAt: number;
   private title: string | undefined;
   readonly stats: ProcessStats = { sizePages: 1127, cpu: 0.0005 };
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
   private handler: ((signal: Signal) => void) | undefined;
-  private readonly timers = new Set<Timer>();
-  private readonly listeners = new Set<Listener>();
+  // Most processes (a probe's shell, the tools it runs) never open a socket, set a timer or
+  // draw a random number: what those need is made on first use.
+  private netStack: ProcessNet | undefined;
+  private randomStream: Random | undefined;
+  private timers: Set<Timer> | undefined;
+  private listeners: Set<Listener> | undefined;
+  private ownsConnections = false;
   private status: number | undefined;
 
   constructor(
@@ -318,9 +353,16 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.stderr = state.stderr;
     this.tty = state.tty;
     this.fs = env.fsFor(state.cred);
-    this.random = env.random.fork(`pid-${pid}-${env.sim.now}`);
     this.startedAt = env.sim.now;
-    this.net = new ProcessNet(this, env.network);
+  }
+
+  get net(): NetStack {
+    return (this.netStack ??= new ProcessNet(this, this.table.env.network));
+  }
+
+  /** Named by pid and start time, so the same process draws the same numbers whenever it asks. */
+  get random(): Random {
+    return (this.randomStream ??= this.table.env.random.fork(`pid-${this.pid}-${this.startedAt}`));
   }
 
   get hostname(): string {
@@ -359,8 +401,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       return undefined;
     };
     // Like bash's hash table, but never stale: the filesystem forgets it when names change.
-    const key = `which\0${this.cred.uid}:${this.cred.gid}:${(this.cred.groups ?? []).join(",")}\0${this.cwd}\0${path}\0${command}`;
-    const found = this.fs.memoLookup === undefined ? search() : this.fs.memoLookup(key, search);
+    const found = this.fs.memoLookup === undefined ? search() : this.fs.memoLookup(searchKey(this.cred, this.cwd, path, command), search);
     if (found === undefined) throw new SpawnError(command, "not found");
     return found;
   }
@@ -387,7 +428,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     let interp = ["/bin/sh"];
     if (data[0] === 0x23 && data[1] === 0x21) {
       const end = data.indexOf(0x0a);
-      const line = new TextDecoder().decode(data.subarray(2, end < 0 ? data.length : end)).trim();
+      const line = utf8.decode(data.subarray(2, end < 0 ? data.length : end)).trim();
       const parts = line.split(/\s+/);
       interp = parts[0] === "/usr/bin/env" ? parts.slice(1) : parts;
     }
@@ -466,18 +507,19 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   timer(ms: number, fn: () => void): Timer {
+    const timers = (this.timers ??= new Set());
     const t: Timer = this.sim.schedule(ms, () => {
-      this.timers.delete(t);
+      timers.delete(t);
       if (this.status === undefined) fn();
     }, `timer:${this.table.env.name}:${this.pid}`);
-    this.timers.add(t);
+    timers.add(t);
     return t;
   }
 
   cancelTimer(timer: Timer | undefined): void {
     if (timer === undefined) return;
     this.sim.cancel(timer);
-    this.timers.delete(timer);
+    this.timers?.delete(timer);
   }
 
   exit(status: number): void {
@@ -502,19 +544,34 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   /** @internal marks a socket as this process's, so it is closed when the process exits. */
   own(resource: Listener | Connection): void {
-    if ("send" in resource) resource.owner = this;
-    else this.listeners.add(resource);
+    if ("send" in resource) {
+      resource.owner = this;
+      this.ownsConnections = true;
+    } else (this.listeners ??= new Set()).add(resource);
   }
 
   private finish(status: number): void {
     if (this.status !== undefined) return;
     this.status = status;
     this.task?.kill();
-    for (const t of this.timers) this.sim.cancel(t);
-    this.timers.clear();
-    for (const l of this.listeners) l.close();
-    this.listeners.clear();
-    // The kernel closes a dead process's sockets; its peers read end-of-file.
+    if (this.timers !== undefined) {
+      for (const t of this.timers) this.sim.cancel(t);
+      this.timers.clear();
+    }
+    if (this.listeners !== undefined) {
+      for (const l of this.listeners) l.close();
+      this.listeners.clear();
+    }
+    if (this.ownsConnections) this.closeConnections();
+    this.stdout.close();
+    this.stderr.close();
+    this.sim.trace.record("proc.exit", { proc: this.table.env.name, pid: this.pid, status });
+    this.table.reap(this, status);
+    this.exitFuture.resolve(status);
+  }
+
+  /** The kernel closes a dead process's sockets; its peers read end-of-file. */
+  private closeConnections(): void {
     for (const c of [...this.table.env.network.host.connections]) {
       if (c.owner !== this) continue;
       c.onData = undefined;
@@ -523,11 +580,6 @@ export class SimProcess implements ProcessContext, ChildProcess {
       c.onOpen = undefined;
       c.end();
     }
-    this.stdout.close();
-    this.stderr.close();
-    this.sim.trace.record("proc.exit", { proc: this.table.env.name, pid: this.pid, status });
-    this.table.reap(this, status);
-    this.exitFuture.resolve(status);
   }
 }
 

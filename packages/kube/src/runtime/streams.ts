@@ -16,6 +16,18 @@ export interface InputStream {
   read(): Waitable<string | null>;
 }
 
+/** End-of-file for every reader at the end: a settled future never changes, so one is shared. */
+const EOF = new Future<string | null>();
+EOF.resolve(null);
+
+/** A read that has its answer already: a chunk, or end-of-file (null). */
+export function readNow(chunk: string | null): Waitable<string | null> {
+  if (chunk === null) return EOF;
+  const f = new Future<string | null>();
+  f.resolve(chunk);
+  return f;
+}
+
 /** An in-memory pipe: writes never block (the buffer is unbounded), reads wait for data or EOF. */
 export class Pipe implements OutputStream, InputStream {
   private chunks: string[] = [];
@@ -44,14 +56,13 @@ export class Pipe implements OutputStream, InputStream {
   }
 
   read(): Waitable<string | null> {
-    const f = new Future<string | null>();
     if (this.chunks.length > 0) {
       const data = this.chunks.join("");
       this.chunks = [];
-      f.resolve(data);
-    } else if (this.closed) f.resolve(null);
-    else this.waiter = f;
-    return f;
+      return readNow(data);
+    }
+    if (this.closed) return readNow(null);
+    return (this.waiter = new Future<string | null>());
   }
 }
 
@@ -77,9 +88,7 @@ export const devNull: OutputStream & InputStream = {
   write() {},
   close() {},
   read() {
-    const f = new Future<string | null>();
-    f.resolve(null);
-    return f;
+    return readNow(null);
   },
 };
 
@@ -88,15 +97,26 @@ export function stringInput(text: string): InputStream {
   let done = false;
   return {
     read() {
-      const f = new Future<string | null>();
-      f.resolve(done || text.length === 0 ? null : text);
+      if (done || text.length === 0) return readNow(null);
       done = true;
-      return f;
+      return readNow(text);
     },
   };
 }
 
-/** An output stream that forwards to another without closing it (a shared terminal). */
+/** Forwards writes to another stream without closing it (a shared terminal). */
+class Unclosable implements OutputStream {
+  constructor(private readonly out: OutputStream) {}
+  write(chunk: string): void {
+    this.out.write(chunk);
+  }
+  close(): void {}
+}
+
+/**
+ * An output stream that forwards to another without closing it (a shared terminal). A stream
+ * that cannot be closed already is its own such wrapper: every spawn wraps the parent's.
+ */
 export function unclosable(out: OutputStream): OutputStream {
-  return { write: (c) => out.write(c), close() {} };
+  return out instanceof Unclosable ? out : new Unclosable(out);
 }

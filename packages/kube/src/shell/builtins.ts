@@ -13,6 +13,7 @@ import { evaluateTest } from "./test-expr.js";
 
 export interface Builtin {
   readonly flavors: readonly Flavor[];
+  /** Lazy, as a generator is: nothing happens until the shell starts it (after the redirections). */
   run(sh: Shell, args: readonly string[]): Proc<number>;
 }
 

@@ -3,13 +3,19 @@
  * `$(…)`, pipeline stage and `( … )` is a fork, and most of them never assign a variable or
  * define a function, so copying the tables at each fork was most of what a fork cost.
  */
+const EMPTY: ReadonlyMap<unknown, unknown> = new Map();
+
 export class CowMap<K, V> implements Iterable<[K, V]> {
   private map: Map<K, V>;
   /** Whether another CowMap may read `map` (then a write copies it first). */
   private shared = false;
 
-  constructor(map: Map<K, V> = new Map()) {
-    this.map = map;
+  /** Without a map, it starts empty (sharing one empty map until the first write). */
+  constructor(map?: Map<K, V>) {
+    if (map === undefined) {
+      this.map = EMPTY as Map<K, V>;
+      this.shared = true;
+    } else this.map = map;
   }
 
   /** A copy that shares the entries until one side writes. */

@@ -80,8 +80,9 @@ class Fields {
 }
 
 /**
- * A word's one field when it has nothing to expand: only literal and quoted text, not empty,
- * and no unquoted glob characters (most words of most commands). Undefined otherwise.
+ * A word's one field when it has nothing to expand: only literal and quoted text (also inside
+ * double quotes), not empty, and no unquoted glob characters (most words of most commands).
+ * Undefined otherwise.
  */
 const staticFields = new WeakMap<Word, string | null>();
 
@@ -89,14 +90,26 @@ function staticField(w: Word): string | undefined {
   let text = staticFields.get(w);
   if (text === undefined) {
     text = null;
-    if (w.parts.every((p) => p.type === "literal" || p.type === "quoted")) {
-      const joined = w.parts.map((p) => (p as { text: string }).text).join("");
-      const globs = w.parts.some((p) => p.type === "literal" && hasGlob(p.text));
-      if (joined !== "" && !globs) text = joined;
-    }
+    const joined = textOf(w.parts);
+    const globs = w.parts.some((p) => p.type === "literal" && hasGlob(p.text));
+    if (joined !== undefined && joined !== "" && !globs) text = joined;
     staticFields.set(w, text);
   }
   return text ?? undefined;
+}
+
+/** The text of parts that are all plain text, quoted or not; undefined if one is an expansion. */
+function textOf(parts: readonly WordPart[]): string | undefined {
+  let out = "";
+  for (const p of parts) {
+    if (p.type === "literal" || p.type === "quoted") out += p.text;
+    else if (p.type === "double") {
+      const inner = textOf(p.parts);
+      if (inner === undefined) return undefined;
+      out += inner;
+    } else return undefined;
+  }
+  return out;
 }
 
 /** The value of a parameter: one string (or unset), or a list (`$@`, `${a[@]}`). */
@@ -104,6 +117,20 @@ type Value = { readonly kind: "one"; readonly value: string | undefined } | { re
 
 export class Expander {
   constructor(private readonly sh: Shell) {}
+
+  /**
+   * The fields of words that have nothing to expand, as most commands' words (`echo ruok`,
+   * `exit 1`): undefined if one has, then `fields` must expand them. Saves starting a generator.
+   */
+  literalFields(words: readonly Word[]): string[] | undefined {
+    const out: string[] = [];
+    for (const w of words) {
+      const fixed = staticField(w);
+      if (fixed === undefined) return undefined;
+      out.push(fixed);
+    }
+    return out;
+  }
 
   /** Expands command words into fields (split and globbed). */
   *fields(words: readonly Word[]): Proc<string[]> {
@@ -117,17 +144,16 @@ export class Expander {
       const f = new Fields(this.sh.ifs());
       yield* this.emitParts(f, w.parts, false, false);
       for (const chunks of f.finish()) {
-        const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
-        if (!this.sh.options.noglob && chunks.some((c) => !c.quoted) && hasGlob(pattern)) {
-          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern);
-          if (matches.length > 0) {
-            out.push(...matches);
+        // Only unquoted text can make a field a pattern.
+        if (!this.sh.options.noglob && chunks.some((c) => !c.quoted)) {
+          const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
+          if (hasGlob(pattern)) {
+            const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern);
+            out.push(...(matches.length > 0 ? matches : [unescapePattern(pattern)]));
             continue;
           }
-          out.push(unescapePattern(pattern));
-          continue;
         }
-        out.push(chunks.map((c) => c.text).join(""));
+        out.push(chunks.length === 1 ? chunks[0]!.text : chunks.map((c) => c.text).join(""));
       }
     }
     return out;
@@ -187,7 +213,9 @@ export class Expander {
           break;
         }
         case "param":
-          yield* this.emitParam(f, part, quoted);
+          // `$x` and `"$x"` expand without waiting for anything: no generator for them.
+          if (part.op === undefined && !part.length && part.index === undefined) this.emitValue(f, part, this.valueOf(part), quoted);
+          else yield* this.emitParam(f, part, quoted);
           break;
         case "command": {
           const out = yield* this.sh.substitute(part.body);
@@ -210,7 +238,7 @@ export class Expander {
   }
 
   private *emitParam(f: Fields, part: ParamPart, quoted: boolean): Proc<void> {
-    const v = yield* this.valueOf(part);
+    const v = part.index === undefined || isPositionalList(part) ? this.valueOf(part) : yield* this.elementValue(part, part.index);
     const op = part.op;
     if (part.length) {
       const n = v.kind === "many" ? v.values.length : [...(this.checkSet(part, v.value) ?? "")].length;
@@ -218,8 +246,7 @@ export class Expander {
       return;
     }
     if (op === undefined) {
-      if (v.kind === "one") this.emitResult(f, this.checkSet(part, v.value) ?? "", quoted);
-      else this.emitList(f, v, quoted);
+      this.emitValue(f, part, v, quoted);
       return;
     }
     switch (op.kind) {
@@ -289,6 +316,12 @@ export class Expander {
     }
   }
 
+  /** A parameter's value as it is, without an operator. */
+  private emitValue(f: Fields, part: ParamPart, v: Value, quoted: boolean): void {
+    if (v.kind === "one") this.emitResult(f, this.checkSet(part, v.value) ?? "", quoted);
+    else this.emitList(f, v, quoted);
+  }
+
   private *emitMapped(f: Fields, part: ParamPart, v: Value, quoted: boolean, fn: (s: string) => string): Proc<void> {
     if (v.kind === "many") this.emitList(f, { values: v.values.map(fn), star: v.star }, quoted);
     else this.emitResult(f, fn(this.checkSet(part, v.value) ?? ""), quoted);
@@ -312,26 +345,33 @@ export class Expander {
     return value;
   }
 
-  private *valueOf(part: ParamPart): Proc<Value> {
+  /** The value of a parameter without a subscript (`$@` and `$*` ignore theirs). */
+  private valueOf(part: ParamPart): Value {
     const name = part.name;
-    if (name === "@" || name === "*") return { kind: "many", values: this.sh.positional, star: name === "*" };
-    if (part.indirect && part.index === undefined) {
+    if (isPositionalList(part)) return { kind: "many", values: this.sh.positional, star: name === "*" };
+    if (part.indirect) {
       const target = this.sh.param(name) ?? "";
       return { kind: "one", value: target === "" ? undefined : this.sh.param(target) };
     }
-    if (part.index !== undefined) {
-      const idx = part.index.text.trim();
-      const arr = this.sh.getArray(name);
-      if (idx === "@" || idx === "*") {
-        const values = part.indirect ? (arr ?? []).map((_, i) => String(i)) : (arr ?? []);
-        return { kind: "many", values, star: idx === "*" };
-      }
-      const i = yield* this.arith(part.index);
-      const values = arr ?? [];
-      return { kind: "one", value: values[i < 0 ? values.length + i : i] };
-    }
     return { kind: "one", value: this.sh.param(name) };
   }
+
+  /** `${a[i]}`, `${a[@]}`, `${!a[@]}`: a subscript is an arithmetic expression, which may run commands. */
+  private *elementValue(part: ParamPart, index: Word): Proc<Value> {
+    const idx = index.text.trim();
+    const arr = this.sh.getArray(part.name);
+    if (idx === "@" || idx === "*") {
+      const values = part.indirect ? (arr ?? []).map((_, i) => String(i)) : (arr ?? []);
+      return { kind: "many", values, star: idx === "*" };
+    }
+    const i = yield* this.arith(index);
+    const values = arr ?? [];
+    return { kind: "one", value: values[i < 0 ? values.length + i : i] };
+  }
+}
+
+function isPositionalList(p: ParamPart): boolean {
+  return p.name === "@" || p.name === "*";
 }
 
 function isList(p: WordPart): boolean {

@@ -1,6 +1,6 @@
 import { Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
 import type { FileSystem } from "../runtime/fs.js";
-import type { InputStream, OutputStream } from "../runtime/streams.js";
+import { readNow, type InputStream, type OutputStream } from "../runtime/streams.js";
 
 /**
  * Plumbing for the shell: a buffered reader (so `read` can take one line and leave the rest for
@@ -16,16 +16,11 @@ export class LineReader implements InputStream {
 
   read(): Waitable<string | null> {
     if (this.buffer !== "") {
-      const f = new Future<string | null>();
-      f.resolve(this.buffer);
+      const chunk = this.buffer;
       this.buffer = "";
-      return f;
+      return readNow(chunk);
     }
-    if (this.eof) {
-      const f = new Future<string | null>();
-      f.resolve(null);
-      return f;
-    }
+    if (this.eof) return readNow(null);
     return this.source.read();
   }
 
@@ -76,6 +71,10 @@ export class Job {
   readonly done = new Future<number>();
   private cancelWait: (() => void) | undefined;
   private timer: Timer | undefined;
+  /** What the scheduled step resumes the coroutine with. */
+  private input: unknown;
+  /** The scheduled step: one function for the job's life rather than a closure per wait. */
+  private stepNext: (() => void) | undefined;
 
   constructor(
     private readonly sim: Sim,
@@ -83,7 +82,7 @@ export class Job {
     private readonly group: Set<Job>,
   ) {
     group.add(this);
-    this.step(undefined);
+    this.step();
   }
 
   get finished(): boolean {
@@ -103,8 +102,10 @@ export class Job {
     this.settle(status);
   }
 
-  private step(input: unknown): void {
+  private step(): void {
     this.timer = undefined;
+    const input = this.input;
+    this.input = undefined;
     const r = this.body.next(input);
     if (r.done) {
       this.settle(r.value);
@@ -115,7 +116,8 @@ export class Job {
       if (resumed) return;
       resumed = true;
       this.cancelWait = undefined;
-      this.timer = this.sim.schedule(0, () => this.step(value), "shell-job");
+      this.input = value;
+      this.timer = this.sim.schedule(0, (this.stepNext ??= () => this.step()), "shell-job");
     });
   }
 

@@ -5,7 +5,7 @@ import { SIGNALS, SpawnError, parseSignal, type ChildProcess, type ProcessContex
 import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
-import type { Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
+import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
 import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
 import { CowMap } from "./cow-map.js";
 import { Expander } from "./expand.js";
@@ -151,6 +151,17 @@ interface BackgroundJob {
 
 const LOOP_ITERATIONS_PER_MS = 1000;
 
+/** A variable assignment of a simple command, expanded: name, value, `+=`. */
+type Assigned = readonly [string, string | string[], boolean];
+
+const NO_ASSIGNMENTS: readonly Assigned[] = [];
+const NO_ENV: ReadonlyMap<string, string> = new Map();
+
+/** A command that has nothing left to do but report its status. */
+function* finished(status: number): Proc<number> {
+  return status;
+}
+
 export class Shell {
   readonly ctx: ProcessContext;
   readonly flavor: Flavor;
@@ -164,14 +175,12 @@ export class Shell {
   options: ShellFlags;
   lastStatus = 0;
   lastBackgroundPid: number | undefined;
-  traps = new Map<string, string>();
   fds: Fds;
   line = 1;
   /** The external command running in the foreground (killed with its job). */
   foreground: ChildProcess | undefined;
   /** The first process this shell started (the pid `$!` names for a background job). */
   firstSpawnedPid: number | undefined;
-  readonly background = new Map<number, BackgroundJob>();
   private localFrames: Map<string, Variable | undefined>[] = [];
   loopDepth = 0;
   functionDepth = 0;
@@ -181,7 +190,11 @@ export class Shell {
   private execInPlace: SimpleCommand | undefined;
   private substitutionStatus: number | undefined;
   private pendingSignals: Signal[] = [];
-  private signalArrived = new Future<void>();
+  // Made on first use: every `$(…)` and pipeline stage is a fork, and few of them set a trap,
+  // start a background job or wait for a signal.
+  private trapTable: Map<string, string> | undefined;
+  private jobTable: Map<number, BackgroundJob> | undefined;
+  private signalArrived: Future<void> | undefined;
   private exitTrapRan = false;
   readonly subshell: boolean;
   private readonly shared: Shared;
@@ -198,14 +211,17 @@ export class Shell {
       this.subshell = true;
       this.vars = parent.vars.fork();
       this.functions = parent.functions.fork();
-      this.positional = [...parent.positional];
+      // Shared: the positional parameters are replaced, never changed in place.
+      this.positional = parent.positional;
       this.arg0 = parent.arg0;
       this.cwd = parent.cwd;
       this.options = { ...parent.options };
       this.lastStatus = parent.lastStatus;
       this.lastBackgroundPid = parent.lastBackgroundPid;
       // A subshell keeps ignored signals ignored; other traps are reset.
-      for (const [k, v] of parent.traps) if (v === "") this.traps.set(k, v);
+      parent.trapTable?.forEach((v, k) => {
+        if (v === "") this.traps.set(k, v);
+      });
       this.fds = copyMap(parent.fds);
       this.line = parent.line;
       this.functionDepth = parent.functionDepth;
@@ -240,11 +256,7 @@ export class Shell {
     this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
-    this.fds = new Map<number, Stream>([
-      [0, new LineReader(ctx.stdin)],
-      [1, ctx.stdout],
-      [2, ctx.stderr],
-    ]);
+    this.fds = new Map<number, Stream>().set(0, new LineReader(ctx.stdin)).set(1, ctx.stdout).set(2, ctx.stderr);
   }
 
   /**
@@ -276,6 +288,16 @@ export class Shell {
           return "\\";
       }
     });
+  }
+
+  /** Trap actions by condition (`EXIT`, `TERM`, ...); "" means the signal is ignored. */
+  get traps(): Map<string, string> {
+    return (this.trapTable ??= new Map());
+  }
+
+  /** Background jobs by pid (`$!`, `jobs`, `wait`). */
+  get background(): Map<number, BackgroundJob> {
+    return (this.jobTable ??= new Map());
   }
 
   private setDefault(name: string, value: string): void {
@@ -420,7 +442,7 @@ export class Shell {
     frame.set(name, old === undefined ? undefined : { ...old });
   }
 
-  exportedEnv(extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  exportedEnv(extra: ReadonlyMap<string, string> = NO_ENV): Map<string, string> {
     const env = new Map<string, string>();
     this.vars.forEach((v, k) => {
       if (v.exported) env.set(k, Array.isArray(v.value) ? (v.value[0] ?? "") : v.value);
@@ -531,14 +553,15 @@ export class Shell {
           for (const item of command.list) {
             this.shared.onTopLevelCommand?.(item.source);
             if (this.options.verbose) this.err(item.source + "\n");
-            yield* this.execItem(item);
+            if (item.background) this.startBackground(item);
+            else yield* this.execAndOr(item.andOr);
           }
         } catch (e) {
           if (!(e instanceof ShellAbort)) throw e;
           this.lastStatus = e.status;
           if (e.fatal && this.mode !== "interactive") throw new ExitSignal(e.status);
         }
-        yield* this.runPendingTraps();
+        if (this.pendingSignals.length > 0) yield* this.runPendingTraps();
       }
     } finally {
       this.shared.nextLine = endLine + (this.mode === "interactive" && !source.endsWith("\n") ? 1 : 0);
@@ -554,13 +577,13 @@ export class Shell {
       if (!(e instanceof ExitSignal)) throw e;
       status = e.status;
     }
-    return yield* this.exitWith(status);
+    return this.pendingExitTrap() === undefined ? status : yield* this.exitWith(status);
   }
 
   /** Runs the EXIT trap (once) and returns the final status. */
   *exitWith(status: number): Proc<number> {
-    const action = this.traps.get("EXIT");
-    if (action === undefined || action === "" || this.exitTrapRan) return status;
+    const action = this.pendingExitTrap();
+    if (action === undefined) return status;
     this.exitTrapRan = true;
     this.lastStatus = status;
     try {
@@ -570,6 +593,12 @@ export class Shell {
       if (!(e instanceof ShellAbort)) throw e;
     }
     return status;
+  }
+
+  /** The EXIT trap's action, if one is set and has not run yet (most shells have none). */
+  private pendingExitTrap(): string | undefined {
+    const action = this.trapTable?.get("EXIT");
+    return action === undefined || action === "" || this.exitTrapRan ? undefined : action;
   }
 
   /** Stops background coroutines (the shell process is exiting). */
@@ -597,41 +626,48 @@ export class Shell {
   *execList(list: CommandList): Proc<number> {
     let status = 0;
     for (const item of list) {
-      status = yield* this.execItem(item);
-      yield* this.runPendingTraps();
+      status = item.background ? this.startBackground(item) : yield* this.execAndOr(item.andOr);
+      if (this.pendingSignals.length > 0) yield* this.runPendingTraps();
     }
     return status;
   }
 
-  private *execItem(item: ListItem): Proc<number> {
-    if (item.background) {
-      this.startBackground(item);
-      this.lastStatus = 0;
-      return 0;
-    }
-    return yield* this.execAndOr(item.andOr);
+  /** A pipeline, or pipelines joined by `&&` and `||` (then a generator of its own runs them). */
+  private execAndOr(a: AndOr): Proc<number> {
+    return a.rest.length === 0 ? this.execPipeline(a.first, true) : this.execAndOrList(a);
   }
 
-  private *execAndOr(a: AndOr): Proc<number> {
-    let status = yield* this.suppressingErrexit(a.rest.length > 0, this.execPipeline(a.first));
+  private *execAndOrList(a: AndOr): Proc<number> {
+    let status = yield* this.suppressingErrexit(true, this.execPipeline(a.first, false));
     let last: Pipeline = a.first;
-    let fromLast = a.rest.length === 0;
+    let fromLast = false;
     for (let i = 0; i < a.rest.length; i++) {
       const { op, pipeline } = a.rest[i]!;
       if ((op === "&&") !== (status === 0)) continue;
       const isLast = i === a.rest.length - 1;
-      status = yield* this.suppressingErrexit(!isLast, this.execPipeline(pipeline));
+      status = yield* this.suppressingErrexit(!isLast, this.execPipeline(pipeline, false));
       last = pipeline;
       fromLast = isLast;
     }
-    if (status !== 0 && fromLast && !last.negate && this.options.errexit && this.errexitSuppressed === 0) {
-      throw new ExitSignal(status);
-    }
+    if (fromLast) this.checkErrexit(last, status);
     return status;
   }
 
-  private *suppressingErrexit<T>(on: boolean, body: Proc<T>): Proc<T> {
-    if (!on) return yield* body;
+  /** `set -e`: a pipeline that failed where its status is not tested ends the shell. */
+  private checkErrexit(p: Pipeline, status: number): void {
+    if (status !== 0 && !p.negate && this.options.errexit && this.errexitSuppressed === 0) throw new ExitSignal(status);
+  }
+
+  /**
+   * `body` with `set -e` not applying inside it when `on` (conditions, all but the last command
+   * of `&&` and `||`). Most calls are off: those get `body` itself rather than one more generator
+   * frame for every resumption to pass through.
+   */
+  private suppressingErrexit<T>(on: boolean, body: Proc<T>): Proc<T> {
+    return on ? this.errexitSuppressedIn(body) : body;
+  }
+
+  private *errexitSuppressedIn<T>(body: Proc<T>): Proc<T> {
     this.errexitSuppressed++;
     try {
       return yield* body;
@@ -640,7 +676,8 @@ export class Shell {
     }
   }
 
-  private *execPipeline(p: Pipeline): Proc<number> {
+  /** `errexit`: whether `set -e` applies to its status (it is not a condition or before `&&`). */
+  private *execPipeline(p: Pipeline, errexit: boolean): Proc<number> {
     let status: number;
     if (p.commands.length === 1) {
       const cmd = p.commands[0]!;
@@ -654,6 +691,7 @@ export class Shell {
     }
     if (p.negate) status = status === 0 ? 1 : 0;
     this.lastStatus = status;
+    if (errexit) this.checkErrexit(p, status);
     return status;
   }
 
@@ -674,21 +712,21 @@ export class Shell {
       jobs.push(sub.startJob(sub.execCommand(cmd), () => pipe?.close()));
     });
     const statuses: number[] = [];
-    for (const j of jobs) statuses.push(yield* wait(j.done));
+    for (const j of jobs) statuses.push((yield j.done) as number);
     return statuses;
   }
 
   /** Runs `body` as a concurrent subshell; `after` runs however it ends. */
   startJob(body: Proc<number>, after?: () => void): Job {
-    const self = this;
-    function* run(): Proc<number> {
-      try {
-        return yield* self.asSubshell(body);
-      } finally {
-        after?.();
-      }
+    return new Job(this.ctx.sim, this.asJob(body, after), this.shared.jobs);
+  }
+
+  private *asJob(body: Proc<number>, after: (() => void) | undefined): Proc<number> {
+    try {
+      return yield* this.asSubshell(body);
+    } finally {
+      after?.();
     }
-    return new Job(this.ctx.sim, run(), this.shared.jobs);
   }
 
   /** What a forked shell process would return: exit and errors end it with their status. */
@@ -701,10 +739,11 @@ export class Shell {
       else if (e instanceof BreakSignal || e instanceof ContinueSignal) status = 0;
       else throw e;
     }
-    return yield* this.exitWith(status);
+    return this.pendingExitTrap() === undefined ? status : yield* this.exitWith(status);
   }
 
-  private startBackground(item: ListItem): void {
+  /** Starts `item &`; its status is 0 at once. */
+  private startBackground(item: ListItem): number {
     const sub = this.fork();
     sub.fds.set(0, new LineReader(devNull));
     // Job numbers start again above the highest one still in the table, as bash numbers them.
@@ -714,6 +753,8 @@ export class Shell {
     const pid = sub.firstSpawnedPid ?? this.ctx.takePid();
     this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid });
     this.lastBackgroundPid = pid;
+    this.lastStatus = 0;
+    return 0;
   }
 
   /** Signals a background job by pid; false if there is none. */
@@ -727,7 +768,7 @@ export class Shell {
 
   /** Waits for a background job; resolves early (with undefined) when a trapped signal arrives. */
   *waitJob(j: BackgroundJob): Proc<number | undefined> {
-    const r = yield* wait(race<number | void>([j.job.done, this.signalArrived]));
+    const r = yield* wait(race<number | void>([j.job.done, this.signalWaitable]));
     if (r.index === 1) return undefined;
     this.background.delete(j.pid);
     return r.value as number;
@@ -735,16 +776,21 @@ export class Shell {
 
   // ---- commands -------------------------------------------------------------------------------
 
-  *execCommand(cmd: Command): Proc<number> {
+  /**
+   * Runs a command. Not a generator itself: it returns the one that runs the command, so a
+   * command waiting for a process has one frame less for every resumption to pass through.
+   * Callers start what it returns at once.
+   */
+  execCommand(cmd: Command): Proc<number> {
     this.line = cmd.line;
     switch (cmd.type) {
       case "simple":
-        return yield* this.execSimple(cmd);
+        return this.execSimple(cmd);
       case "function":
         this.functions.set(cmd.name, cmd.body);
-        return 0;
+        return finished(0);
       default:
-        return yield* this.withRedirects(cmd.redirects, () => this.execCompound(cmd));
+        return this.withRedirects(cmd.redirects, this.execCompound(cmd));
     }
   }
 
@@ -917,52 +963,68 @@ export class Shell {
     return r.status;
   }
 
+  /**
+   * Expands a simple command, then runs it. The generators that wait are kept small, and the
+   * deciding is done by plain functions: a generator object holds every local of its function.
+   */
   private *execSimple(cmd: SimpleCommand): Proc<number> {
     this.substitutionStatus = undefined;
-    const words = yield* this.expander.fields(cmd.words);
-    const assigns: [string, string | string[], boolean][] = [];
-    for (const a of cmd.assignments) {
+    const words = this.expander.literalFields(cmd.words) ?? (yield* this.expander.fields(cmd.words));
+    const assigns = cmd.assignments.length === 0 ? NO_ASSIGNMENTS : yield* this.expandAssignments(cmd.assignments);
+    if (this.options.xtrace) this.trace(assigns, words);
+    return yield* this.simpleCommand(cmd, words, assigns);
+  }
+
+  private *expandAssignments(assignments: readonly Assignment[]): Proc<Assigned[]> {
+    const assigns: Assigned[] = [];
+    for (const a of assignments) {
       const arr = a.value.parts.length === 1 && a.value.parts[0]!.type === "array" ? a.value.parts[0]!.words : undefined;
       const value = arr !== undefined ? yield* this.expander.fields(arr) : yield* this.expander.string(a.value);
       assigns.push([a.name, value, a.append]);
     }
-    if (this.options.xtrace) this.trace(assigns, words);
+    return assigns;
+  }
+
+  /** What runs an expanded simple command: an assignment, a builtin, a function or a program. */
+  private simpleCommand(cmd: SimpleCommand, words: readonly string[], assigns: readonly Assigned[]): Proc<number> {
     if (words.length === 0) {
       for (const [name, value, append] of assigns) this.setVar(name, value, { append });
-      const status = this.substitutionStatus ?? 0;
-      return yield* this.withRedirects(cmd.redirects, function* () {
-        return status;
-      });
+      return this.withRedirects(cmd.redirects, finished(this.substitutionStatus ?? 0));
     }
     const name = words[0]!;
     const special = SPECIAL_BUILTINS.has(name) && !(this.flavor === "bash" && this.functions.has(name));
     if (special) {
       for (const [n, value, append] of assigns) this.setVar(n, value, { append });
-      return yield* this.withRedirects(cmd.redirects, () => this.runBuiltin(name, words));
+      return this.withRedirects(cmd.redirects, this.runBuiltin(name, words));
     }
     const fn = this.functions.get(name);
     if (fn !== undefined) {
-      return yield* this.withTemporaryVars(assigns, true, () => this.withRedirects(cmd.redirects, () => this.callFunction(fn, words)));
+      return this.withTemporaryVars(assigns, true, this.withRedirects(cmd.redirects, this.callFunction(fn, words)));
     }
     if (BUILTINS.has(name) && this.hasBuiltin(name)) {
-      return yield* this.withTemporaryVars(assigns, false, () => this.withRedirects(cmd.redirects, () => this.runBuiltin(name, words)));
+      return this.withTemporaryVars(assigns, false, this.withRedirects(cmd.redirects, this.runBuiltin(name, words)));
     }
-    const env = new Map<string, string>();
-    for (const [n, v] of assigns) env.set(n, Array.isArray(v) ? v.join(" ") : v);
-    if (cmd === this.execInPlace && cmd.redirects.length === 0 && this.traps.size === 0 && !this.subshell) {
-      // `bash -c '…; cmd'`: bash 5.1+ execs the last command in its own place, without a fork.
-      // The images' dash (older than 0.5.11, whose ps -ef the tutorials show) still forks.
-      this.ctx.cwd = this.cwd;
-      this.ctx.onSignal(undefined);
-      try {
-        throw new ExitSignal(yield* this.ctx.exec(words, this.exportedEnv(env)));
-      } catch (e) {
-        if (!(e instanceof SpawnError)) throw e;
-        this.reportSpawnError(e, words[0]!);
-        return e.status;
-      }
+    const env = assigns.length === 0 ? NO_ENV : new Map(assigns.map(([n, v]) => [n, Array.isArray(v) ? v.join(" ") : v]));
+    if (cmd === this.execInPlace && cmd.redirects.length === 0 && (this.trapTable?.size ?? 0) === 0 && !this.subshell) {
+      return this.execInPlaceOfShell(words, env);
     }
-    return yield* this.withRedirects(cmd.redirects, () => this.runExternal(words, env));
+    return this.withRedirects(cmd.redirects, this.runExternal(words, env));
+  }
+
+  /**
+   * `bash -c '…; cmd'`: bash 5.1+ execs the last command in its own place, without a fork.
+   * The images' dash (older than 0.5.11, whose ps -ef the tutorials show) still forks.
+   */
+  private *execInPlaceOfShell(words: readonly string[], env: ReadonlyMap<string, string>): Proc<number> {
+    this.ctx.cwd = this.cwd;
+    this.ctx.onSignal(undefined);
+    try {
+      throw new ExitSignal(yield* this.ctx.exec(words, this.exportedEnv(env)));
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      this.reportSpawnError(e, words[0]!);
+      return e.status;
+    }
   }
 
   /** Whether this shell flavour has builtin `name` (dash has no `source`, `declare`, ...). */
@@ -971,18 +1033,20 @@ export class Shell {
     return b !== undefined && b.flavors.includes(this.flavor);
   }
 
-  *runBuiltin(name: string, words: readonly string[]): Proc<number> {
-    const b = BUILTINS.get(name)!;
-    const status = yield* b.run(this, words.slice(1));
-    return status;
+  runBuiltin(name: string, words: readonly string[]): Proc<number> {
+    return BUILTINS.get(name)!.run(this, words.slice(1));
   }
 
-  private *withTemporaryVars(assigns: readonly [string, string | string[], boolean][], exported: boolean, body: () => Proc<number>): Proc<number> {
-    if (assigns.length === 0) return yield* body();
+  /** `body` (not started yet) with `NAME=value` assignments in force while it runs. */
+  private withTemporaryVars(assigns: readonly Assigned[], exported: boolean, body: Proc<number>): Proc<number> {
+    return assigns.length === 0 ? body : this.withVarsSet(assigns, exported, body);
+  }
+
+  private *withVarsSet(assigns: readonly Assigned[], exported: boolean, body: Proc<number>): Proc<number> {
     const saved = assigns.map(([n]) => [n, this.vars.get(n)] as const);
     for (const [n, v, append] of assigns) this.setVar(n, v, { export: exported, append });
     try {
-      return yield* body();
+      return yield* body;
     } finally {
       for (const [n, old] of saved) {
         if (old === undefined) this.vars.delete(n);
@@ -1014,6 +1078,18 @@ export class Shell {
 
   /** Starts an external command and waits for it. */
   *runExternal(argv: readonly string[], assigns: ReadonlyMap<string, string>): Proc<number> {
+    const child = this.spawnExternal(argv, assigns);
+    if (typeof child === "number") return child;
+    this.foreground = child;
+    try {
+      return (yield child.exited) as number;
+    } finally {
+      this.foreground = undefined;
+    }
+  }
+
+  /** Starts an external command; if it cannot start, says why and returns the status instead. */
+  private spawnExternal(argv: readonly string[], assigns: ReadonlyMap<string, string>): ChildProcess | number {
     let child: ChildProcess;
     try {
       child = this.ctx.spawn(argv, {
@@ -1029,12 +1105,7 @@ export class Shell {
       return e.status;
     }
     this.firstSpawnedPid ??= child.pid;
-    this.foreground = child;
-    try {
-      return yield* wait(child.exited);
-    } finally {
-      this.foreground = undefined;
-    }
+    return child;
   }
 
   reportSpawnError(e: SpawnError, command: string): void {
@@ -1074,7 +1145,7 @@ export class Shell {
     return sink.text();
   }
 
-  private trace(assigns: readonly [string, string | string[], boolean][], words: readonly string[]): void {
+  private trace(assigns: readonly Assigned[], words: readonly string[]): void {
     const ps4 = this.getVar("PS4") ?? "+ ";
     const prefix = this.flavor === "bash" ? ps4.slice(0, 1).repeat(this.substitutionDepth) + ps4 : ps4;
     const quote = this.flavor === "dash" ? (s: string) => s : traceQuote;
@@ -1087,15 +1158,21 @@ export class Shell {
 
   // ---- redirections ---------------------------------------------------------------------------
 
-  /** Runs `body` with the redirections applied; a redirection that fails skips the command. */
-  *withRedirects(redirects: readonly Redirect[], body: () => Proc<number>): Proc<number> {
-    if (redirects.length === 0) return yield* body();
+  /**
+   * `body` (not started yet) with the redirections applied while it runs; a redirection that
+   * fails skips it. Without redirections, that is `body` itself.
+   */
+  withRedirects(redirects: readonly Redirect[], body: Proc<number>): Proc<number> {
+    return redirects.length === 0 ? body : this.redirected(redirects, body);
+  }
+
+  private *redirected(redirects: readonly Redirect[], body: Proc<number>): Proc<number> {
     const saved = this.fds;
     const fds = yield* this.applyRedirects(redirects, copyMap(saved));
     if (fds === undefined) return this.flavor === "dash" ? 2 : 1;
     this.fds = fds;
     try {
-      return yield* body();
+      return yield* body;
     } finally {
       if (this.fds === fds) this.fds = saved;
     }
@@ -1188,8 +1265,8 @@ export class Shell {
       if (action === "") return;
       this.pendingSignals.push(signal);
       const f = this.signalArrived;
-      this.signalArrived = new Future<void>();
-      f.resolve();
+      this.signalArrived = undefined;
+      f?.resolve();
     });
   }
 
@@ -1206,7 +1283,7 @@ export class Shell {
 
   /** A waitable that settles when a trapped signal arrives (interrupts `wait`). */
   get signalWaitable(): Waitable<void> {
-    return this.signalArrived;
+    return (this.signalArrived ??= new Future<void>());
   }
 
   parseSignalSpec(spec: string): string | undefined {
