@@ -44,6 +44,11 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     p.run(5000);
     expect(p.exec(zk0, ["zookeeper-ready", "2181"]).status).toBe(0);
     expect(p.exec(zk0, ["zkServer.sh", "status"]).out).toBe("Error contacting service. It is probably not running.\n");
+    expect(p.exec(zk0, ["java", "-version"])).toEqual({
+      status: 0,
+      out: "",
+      err: 'openjdk version "1.8.0_131"\nOpenJDK Runtime Environment (build 1.8.0_131-8u131-b11-2ubuntu1.16.04.3-b11)\nOpenJDK 64-Bit Server VM (build 25.131-b11, mixed mode)\n',
+    });
     // The sim network gives loopback connections the pod IP as their source (reported to the lead).
     expect(zk0.out.text()).toMatch(/\[NIOServerCxn\.Factory:0\.0\.0\.0\/0\.0\.0\.0:2181:NIOServerCnxn@883\] - Processing ruok command from \/[\d.]+:\d+\n/);
     const refused = p.exec(zk0, ["zkCli.sh", "get", "/hello"]);

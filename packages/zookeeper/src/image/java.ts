@@ -8,6 +8,12 @@ import { zooKeeperMain } from "./zookeeper-main.js";
 const SERVER_PAGES = 962377;
 const CLIENT_PAGES = 741063;
 
+/**
+ * `java -version` of the image's openjdk-8-jre-headless, xenial's build of 8u131 (the version
+ * zkCli's java.version shows; the package revision is the one most captures of 8u131 on 16.04 print).
+ */
+const VERSION_TEXT = 'openjdk version "1.8.0_131"\nOpenJDK Runtime Environment (build 1.8.0_131-8u131-b11-2ubuntu1.16.04.3-b11)\nOpenJDK 64-Bit Server VM (build 25.131-b11, mixed mode)\n';
+
 /** HotSpot's memory size syntax: digits with an optional k, m, g or t suffix. */
 const MEMORY_SIZE = /^\d+[kKmMgGtT]?$/;
 
@@ -33,7 +39,10 @@ export function* java(ctx: ProcessContext): Proc<number> {
   for (; i < ctx.argv.length; i++) {
     const a = ctx.argv[i]!;
     if (a === "-cp" || a === "-classpath") classPath = ctx.argv[++i] ?? "";
-    else if (a.startsWith("-D")) {
+    else if (a === "-version") {
+      ctx.stderr.write(VERSION_TEXT);
+      return 0;
+    } else if (a.startsWith("-D")) {
       const eq = a.indexOf("=");
       props.set(eq < 0 ? a.slice(2) : a.slice(2, eq), eq < 0 ? "" : a.slice(eq + 1));
     } else if (a.startsWith("-")) {
