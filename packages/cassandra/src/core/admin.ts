@@ -14,12 +14,19 @@ export type AdminRequest =
   | { readonly op: "removenode"; readonly hostId: string }
   | { readonly op: "getendpoints"; readonly keyspace: string; readonly table: string; readonly key: string }
   | { readonly op: "version" }
+  /** start/stopNativeTransport, start/stopGossiping, setHintedHandoffEnabled: nodetool enable… and disable…. */
+  | { readonly op: "service"; readonly service: NodeService; readonly enable: boolean }
+  /** isNativeTransportRunning, isGossipRunning, isHandoffEnabled: nodetool statusbinary, statusgossip, statushandoff. */
+  | { readonly op: "service-status"; readonly service: NodeService }
   /** forceKeyspaceCleanup: answers CompactionManager's status code (0 done, 1 aborted). */
   | { readonly op: "cleanup"; readonly keyspace: string; readonly tables: readonly string[] }
   /** StorageServiceMBean.getKeyspaces / getNonLocalStrategyKeyspaces. */
   | { readonly op: "keyspaces"; readonly nonLocalStrategy: boolean }
   /** repairAsync: answered when the command completes, with its number (0: nothing to repair); progress comes as notifications. */
   | { readonly op: "repair"; readonly keyspace: string; readonly options: RepairOptions };
+
+/** What nodetool can switch off and on at run time. */
+export type NodeService = "binary" | "gossip" | "handoff";
 
 /** The options nodetool repair passes (RepairOption's keys). */
 export interface RepairOptions {

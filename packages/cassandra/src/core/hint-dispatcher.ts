@@ -12,8 +12,12 @@ export class HintDispatcher {
   private readonly dispatching = new Set<string>();
   /** Drain pauses dispatch. */
   paused = false;
+  /** hinted_handoff_enabled, switched at run time by nodetool disablehandoff/enablehandoff. */
+  enabled: boolean;
 
-  constructor(private readonly node: CassandraNode) {}
+  constructor(private readonly node: CassandraNode) {
+    this.enabled = node.config.hintedHandoffEnabled;
+  }
 
   private get now(): Now {
     return this.node.now;
@@ -24,8 +28,7 @@ export class HintDispatcher {
   }
 
   shouldHint(endpoint: string): boolean {
-    const c = this.node.config;
-    return c.hintedHandoffEnabled && this.node.gossiper.downtime(endpoint, this.now) <= c.maxHintWindowMs;
+    return this.enabled && this.node.gossiper.downtime(endpoint, this.now) <= this.node.config.maxHintWindowMs;
   }
 
   writeHint(endpoint: string, m: Mutation): void {

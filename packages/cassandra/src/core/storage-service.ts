@@ -1,5 +1,5 @@
 import type { Random } from "@ksim/sim";
-import type { AdminRequest, AdminResponse } from "./admin.js";
+import type { AdminRequest, AdminResponse, NodeService } from "./admin.js";
 import { clusterView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
 import type { Now } from "./clock.js";
 import { Gossiper, type AppState, type WireState } from "./gossip.js";
@@ -433,9 +433,7 @@ export class StorageService {
   private startNativeTransport(): void {
     const node = this.node;
     this.log("INFO", MAIN, "NativeTransportService.java:70", "Netty using native Epoll event loop");
-    this.log("INFO", MAIN, "Server.java:156", "Starting listening for CQL clients on /0.0.0.0:9042 (unencrypted)...");
-    node.cqlUp = true;
-    node.emit({ kind: "service", service: "cql", up: true });
+    this.listenForClients(MAIN);
     node.gossiper.addLocalState("RPC_READY", "true", this.now);
     this.log(
       "INFO",
@@ -554,6 +552,13 @@ export class StorageService {
     const waiting = this.drainDone;
     this.drainDone = [];
     for (const w of waiting) w();
+  }
+
+  /** The native transport's server starts accepting CQL connections on 9042. */
+  private listenForClients(thread: string): void {
+    this.log("INFO", thread, "Server.java:156", "Starting listening for CQL clients on /0.0.0.0:9042 (unencrypted)...");
+    this.node.cqlUp = true;
+    this.node.emit({ kind: "service", service: "cql", up: true });
   }
 
   private stopNativeTransport(thread: string): void {
@@ -703,6 +708,51 @@ export class StorageService {
     return { ok: true, value: null };
   }
 
+  // ---- operator switches ------------------------------------------------------------------------
+
+  /** nodetool disablebinary/enablebinary, disablegossip/enablegossip, disablehandoff/enablehandoff. */
+  private switchService(service: NodeService, enable: boolean): AdminResponse {
+    const node = this.node;
+    switch (service) {
+      case "binary":
+        if (enable && !node.cqlUp) this.listenForClients(JMX);
+        else if (!enable) this.stopNativeTransport(JMX);
+        break;
+      case "handoff":
+        node.hintDispatcher.enabled = enable;
+        break;
+      case "gossip":
+        if (enable) this.startGossiping();
+        else if (node.gossiper.enabled) {
+          if (this.mode !== "NORMAL") {
+            return { ok: false, error: { exception: "java.lang.IllegalStateException", message: "Unable to stop gossip because the node is not in the normal state. Try to stop the node instead." } };
+          }
+          this.log("WARN", JMX, "StorageService.java:362", "Stopping gossip by operator request");
+          if (node.cqlUp) this.log("WARN", JMX, "StorageService.java:366", "Disabling gossip while native transport is still active is unsafe");
+          node.gossiper.stop(this.joined, this.now);
+        }
+        break;
+    }
+    return { ok: true, value: null };
+  }
+
+  /** StorageService.startGossiping: a newer generation, this node's tokens and status again. */
+  private startGossiping(): void {
+    const node = this.node;
+    if (node.gossiper.enabled) return;
+    this.log("WARN", JMX, "StorageService.java:380", "Starting gossip by operator request");
+    this.generation = Math.max(this.generation + 1, Math.floor(this.now.wall / 1000));
+    node.gossiper.start(this.generation, [], this.now);
+    const tokens = node.tm.tokens(node.self);
+    if (tokens.length > 0) {
+      node.gossiper.addLocalState("TOKENS", tokens.join(","), this.now);
+      node.gossiper.addLocalState("STATUS", `NORMAL,${tokens[0]}`, this.now);
+    }
+    if (node.cqlUp) node.gossiper.addLocalState("RPC_READY", "true", this.now);
+    node.timer("gossip", 1000);
+    node.timer("load", LOAD_INTERVAL_MS);
+  }
+
   // ---- cleanup ----------------------------------------------------------------------------------
 
   /** StorageService.forceKeyspaceCleanup: drop from the SSTables what this node no longer replicates. */
@@ -768,6 +818,10 @@ export class StorageService {
         return node.repair.start(id, req.keyspace, req.options);
       case "cleanup":
         return this.reply(id, this.cleanup(req.keyspace, req.tables));
+      case "service":
+        return this.reply(id, this.switchService(req.service, req.enable));
+      case "service-status":
+        return this.reply(id, { ok: true, value: req.service === "binary" ? node.cqlUp : req.service === "gossip" ? node.gossiper.enabled : node.hintDispatcher.enabled });
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });

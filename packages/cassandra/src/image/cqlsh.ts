@@ -5,7 +5,10 @@ import { CqlDriver } from "../client/driver.js";
 import { columnize, formatError, formatRows, formatWarnings, keyspaceOrder } from "../client/cqlsh-format.js";
 import { splitStatements } from "../core/cql.js";
 import { RELEASE_VERSION } from "../core/node-io.js";
-import { isConsistencyLevel, type ConsistencyLevel } from "../core/protocol.js";
+import { isConsistencyLevel, type ConsistencyLevel, type ResultValue } from "../core/protocol.js";
+import { STRATEGY_PACKAGE, type Replication } from "../core/replication.js";
+import { Ring, type Location } from "../core/ring.js";
+import { compareTokens, type Token } from "../core/token.js";
 import { NATIVE_PORT } from "./paths.js";
 import { resolveHost } from "./resolve.js";
 
@@ -84,12 +87,51 @@ function* lines(text: string | undefined): Generator<string | undefined, void, s
   }
 }
 
+/** show_version's line. */
+function versionLine(): string {
+  return `[cqlsh ${VERSION} | Cassandra ${RELEASE_VERSION} | CQL spec 3.4.4 | Native protocol v4]`;
+}
+
+/** The rows of a query, or none if it did not answer with rows. */
+function* rowsOf(driver: CqlDriver, query: string): Proc<readonly (readonly ResultValue[])[]> {
+  const o = yield* driver.execute(query, "ONE");
+  return o.kind === "response" && o.response.kind === "ROWS" ? o.response.rows : [];
+}
+
+/**
+ * describe_cluster's "Range ownership:" for the keyspace in use: the driver's token map — each
+ * token with the replicas of the range it ends, placed by the keyspace's strategy over the hosts
+ * and tokens in system.local and system.peers — one line per token, in token order.
+ */
+function* rangeOwnership(driver: CqlDriver, keyspace: string): Proc<string> {
+  const hosts = [
+    ...(yield* rowsOf(driver, "SELECT rpc_address, data_center, rack, tokens FROM system.local")),
+    ...(yield* rowsOf(driver, "SELECT rpc_address, data_center, rack, tokens FROM system.peers")),
+  ];
+  const [ks] = yield* rowsOf(driver, `SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = '${keyspace}'`);
+  const replication = (ks?.[0] ?? {}) as Readonly<Record<string, string>>;
+  const owner = new Map<Token, string>();
+  const location = new Map<string, Location>();
+  for (const [address, dc, rack, tokens] of hosts) {
+    location.set(String(address), { dc: String(dc), rack: String(rack) });
+    for (const t of (tokens ?? []) as readonly string[]) owner.set(BigInt(t), String(address));
+  }
+  const ring = new Ring([...owner.keys()].sort(compareTokens), owner, location);
+  const cls = (replication["class"] ?? "").replace(STRATEGY_PACKAGE, "");
+  const dcs = Object.fromEntries(Object.entries(replication).filter(([k]) => k !== "class").map(([k, v]) => [k, Number(v)]));
+  const strategy: Replication = cls === "SimpleStrategy" ? { class: "SimpleStrategy", replication_factor: Number(replication["replication_factor"]) } : { class: "NetworkTopologyStrategy", dcs };
+  let out = "Range ownership:\n";
+  for (const t of ring.sorted) out += ` ${String(t).padStart(39)}  [${ring.naturalEndpoints(t, strategy).join(", ")}]\n`;
+  return `${out}\n`;
+}
+
 export function* cqlsh(ctx: ProcessContext): Proc<number> {
   const args = parseArgs(ctx);
   if (typeof args === "string") {
     ctx.stderr.write(`Usage: cqlsh.py [options] [host [port]]\n\n${args}\n`);
     return 2;
   }
+  const { host, port } = args;
   if (ctx.argv.includes("--version")) {
     ctx.stdout.write(`cqlsh ${VERSION}\n`);
     return 0;
@@ -152,8 +194,20 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
       } else printerr("Improper CONSISTENCY command.");
       return true;
     }
+    if (first === "SHOW") {
+      const what = (words[1] ?? "").toUpperCase();
+      if (what === "VERSION" && words.length === 2) ctx.stdout.write(`${versionLine()}\n`);
+      else if (what === "HOST" && words.length === 2) ctx.stdout.write(`Connected to ${clusterName} at ${host}:${port}.\n`);
+      else printerr(`Improper ${words[0]} command.`);
+      return true;
+    }
     if (first === "DESCRIBE" || first === "DESC") {
       const what = (words[1] ?? "").toUpperCase();
+      if (what === "CLUSTER" && words.length === 2) {
+        ctx.stdout.write(`\nCluster: ${clusterName}\nPartitioner: Murmur3Partitioner\n\n`);
+        if (keyspace !== undefined && keyspace !== "system") ctx.stdout.write(yield* rangeOwnership(driver, keyspace));
+        return true;
+      }
       if (what !== "KEYSPACES" && what !== "TABLES") {
         printerr(`Improper ${words[0]} command.`);
         return true;
@@ -194,8 +248,8 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
 
   if (keyspace !== undefined) yield* statement(`USE ${keyspace}`);
   if (args.tty) {
-    ctx.stdout.write(`Connected to ${clusterName} at ${args.host}:${args.port}.\n`);
-    ctx.stdout.write(`[cqlsh ${VERSION} | Cassandra ${RELEASE_VERSION} | CQL spec 3.4.4 | Native protocol v4]\n`);
+    ctx.stdout.write(`Connected to ${clusterName} at ${host}:${port}.\n`);
+    ctx.stdout.write(`${versionLine()}\n`);
     ctx.stdout.write("Use HELP for help.\n");
   }
   const prompt = (continuing: boolean) => {

@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
-import type { AdminRequest, ClusterView, GossipInfoView, InfoView, RingView } from "../core/admin.js";
+import type { AdminRequest, ClusterView, GossipInfoView, InfoView, NodeService, RingView } from "../core/admin.js";
 import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
 import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
 import { cleanup } from "./nodetool-cleanup.js";
@@ -195,6 +195,19 @@ export function formatGossipInfo(v: GossipInfoView): string {
 
 const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup"];
 
+/** disable…/enable… of a service, and status… of it, as nodetool names them. */
+const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
+  disablebinary: ["binary", false],
+  enablebinary: ["binary", true],
+  disablegossip: ["gossip", false],
+  enablegossip: ["gossip", true],
+  disablehandoff: ["handoff", false],
+  enablehandoff: ["handoff", true],
+};
+const STATUSES: Readonly<Record<string, NodeService>> = { statusbinary: "binary", statusgossip: "gossip", statushandoff: "handoff" };
+/** Every command this nodetool knows, as its help lists them (alphabetically, as airline does). */
+const ALL_COMMANDS = [...COMMANDS, ...Object.keys(SWITCHES), ...Object.keys(STATUSES)].sort();
+
 /** org.apache.cassandra.tools.NodeTool's main. */
 export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
   let host = "127.0.0.1";
@@ -210,10 +223,10 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   }
   const [command, ...params] = rest;
   if (command === undefined || command === "help") {
-    ctx.stdout.write(`usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\nThe most commonly used nodetool commands are:\n${COMMANDS.map((c) => `    ${c}`).join("\n")}\n\nSee 'nodetool help <command>' for more information on a specific command.\n\n`);
+    ctx.stdout.write(`usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\nThe most commonly used nodetool commands are:\n${ALL_COMMANDS.map((c) => `    ${c}`).join("\n")}\n\nSee 'nodetool help <command>' for more information on a specific command.\n\n`);
     return command === undefined ? 1 : 0;
   }
-  if (!COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
+  if (!ALL_COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
   if (command === "repair") return yield* repair(ctx, host, port, params);
   if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
   let request: AdminRequest;
@@ -237,8 +250,13 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       if (params.length !== 3) return badUse(ctx, "getendpoints requires keyspace, table and partition key arguments");
       request = { op: "getendpoints", keyspace: params[0]!, table: params[1]!, key: params[2]! };
       break;
-    default:
-      request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" | "version" };
+    default: {
+      const toggle = SWITCHES[command];
+      const status = STATUSES[command];
+      if (toggle !== undefined) request = { op: "service", service: toggle[0], enable: toggle[1] };
+      else if (status !== undefined) request = { op: "service-status", service: status };
+      else request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" | "version" };
+    }
   }
   const r = yield* jmxCall(ctx, host, port, request);
   if ("connectError" in r) return connectFailed(ctx, host, port, r.connectError);
@@ -269,6 +287,13 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       break;
     case "version":
       printed.out = `ReleaseVersion: ${r.value as string}\n`;
+      break;
+    case "statusbinary":
+    case "statusgossip":
+      printed.out = r.value === true ? "running\n" : "not running\n";
+      break;
+    case "statushandoff":
+      printed.out = `Hinted handoff is ${r.value === true ? "running" : "not running"}\n`;
       break;
   }
   ctx.stdout.write(printed.out);
