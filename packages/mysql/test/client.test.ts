@@ -97,4 +97,26 @@ describe("the mysql client", () => {
     expect(denied.status).toBe(0);
     expect(denied.err).toContain("error: 'Access denied for user 'root'@'localhost' (using password: YES)'");
   });
+
+  it("lists threads and variables with mysqladmin processlist and variables, in mysqladmin's left-aligned tables", () => {
+    const { pod } = server();
+    const list = pod.run(["mysqladmin", "-uroot", "-psecret", "processlist"]);
+    expect(list.status).toBe(0);
+    expect(list.out).toMatch(
+      new RegExp(
+        [
+          String.raw`^\+----\+-----------------\+-----------\+----\+---------\+------\+------------------------\+------------------\+`,
+          String.raw`\| Id \| User            \| Host      \| db \| Command \| Time \| State                  \| Info             \|`,
+          String.raw`\+----\+-----------------\+-----------\+----\+---------\+------\+------------------------\+------------------\+`,
+          String.raw`\| 5  \| event_scheduler \| localhost \|    \| Daemon  \| \d+ +\| Waiting on empty queue \|                  \|`,
+          String.raw`\| \d+ +\| root            \| localhost \|    \| Query   \| 0    \| init                   \| show processlist \|`,
+          String.raw`\+----\+-----------------\+-----------\+----\+---------\+------\+------------------------\+------------------\+\n$`,
+        ].join("\n"),
+      ),
+    );
+    expect(pod.run(["mysqladmin", "-uroot", "-psecret", "-v", "processlist"]).out).toContain("| show full processlist |");
+    const vars = pod.run(["mysqladmin", "-uroot", "-psecret", "variables"]).out.split("\n");
+    expect(vars[1]).toMatch(/^\| Variable_name +\| Value +\|$/);
+    expect(vars.find((l) => l.startsWith("| max_connections "))).toMatch(/^\| max_connections +\| 151 +\|$/);
+  });
 });

@@ -42,6 +42,8 @@ export interface CliOptions {
   noDefaults: boolean;
   help: boolean;
   version: boolean;
+  /** -v: mysqladmin processlist shows whole statements (SHOW FULL PROCESSLIST). */
+  verbose: boolean;
 }
 
 export class UsageError extends Error {}
@@ -58,6 +60,7 @@ export function parseArgs(args: readonly string[]): { options: CliOptions; posit
   const o: CliOptions = {
     promptPassword: false,
     passwordOnCommandLine: false,
+    verbose: false,
     batch: false,
     silent: 0,
     columnNames: true,
@@ -160,8 +163,11 @@ export function parseArgs(args: readonly string[]): { options: CliOptions; posit
       case "version":
         o.version = true;
         return;
+      case "verbose":
+        o.verbose = true;
+        return;
     }
-    if (LONG_WITH_ARG.has(name) || ["skip-ssl", "ssl", "binary-as-hex", "show-warnings", "unbuffered", "verbose", "quick", "reconnect", "skip-reconnect", "line-numbers", "skip-line-numbers", "auto-rehash"].includes(name)) return;
+    if (LONG_WITH_ARG.has(name) || ["skip-ssl", "ssl", "binary-as-hex", "show-warnings", "unbuffered", "quick", "reconnect", "skip-reconnect", "line-numbers", "skip-line-numbers", "auto-rehash"].includes(name)) return;
     throw new UsageError(`unknown option '--${name}'.`);
   };
   const SHORT: Record<string, string> = { u: "user", h: "host", P: "port", S: "socket", e: "execute", D: "database", B: "batch", s: "silent", N: "skip-column-names", t: "table", E: "vertical", r: "raw", f: "force", c: "comments", A: "no-auto-rehash", V: "version", "?": "help", I: "help", v: "verbose", q: "quick", C: "compress" };

@@ -5,8 +5,29 @@ import { MYSQL_VERSION, VERSION_COMMENT } from "../server/server.js";
 import { MysqlConnection } from "./connection.js";
 import { applyOptionFiles, connectOptionsFor, parseArgs, UsageError } from "./mysql-cli.js";
 
+/** A line of dashes across mysqladmin's table (print_top). */
+function top(widths: readonly number[]): string {
+  return `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+\n`;
+}
+
 /**
- * `mysqladmin ping | shutdown | version`. `ping` exits 0 whenever a server answered, even if
+ * A result set as mysqladmin prints it (print_header, print_row, print_top): every column as wide
+ * as its longest value or its name, every value left-aligned, NULL as blank.
+ */
+export function adminTable(names: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
+  const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => Buffer.byteLength(r[i] ?? ""))));
+  const line = (cells: readonly (string | null)[]) => `|${cells.map((c, i) => ` ${(c ?? "").padEnd(widths[i]! + 1)}|`).join("")}\n`;
+  return top(widths) + line(names) + top(widths) + rows.map(line).join("") + top(widths);
+}
+
+/** The listing commands: the query each sends and how mysqladmin words its failure. */
+const LISTINGS: Readonly<Record<string, { readonly query: (verbose: boolean) => string; readonly failure: string }>> = {
+  processlist: { query: (verbose) => (verbose ? "show full processlist" : "show processlist"), failure: "process list failed" },
+  variables: { query: () => "show /*!40003 GLOBAL */ variables", failure: "unable to show variables" },
+};
+
+/**
+ * `mysqladmin ping | shutdown | version | processlist | variables`. `ping` exits 0 whenever a server answered, even if
  * it refused the login, which is what health checks rely on; `shutdown` returns once the local
  * server has removed its pid file, so the next server can start on the same data directory.
  */
@@ -47,6 +68,18 @@ export const mysqladmin: Executable = function* (ctx) {
     }
     if (command === "version") {
       ctx.stdout.write(`mysqladmin  Ver ${MYSQL_VERSION} for Linux on x86_64 (${VERSION_COMMENT})\n\nServer version\t\t${conn.serverVersion}\nConnection\t\t${conn.hostInfo}\n`);
+      continue;
+    }
+    const listing = LISTINGS[command];
+    if (listing !== undefined) {
+      const r = yield* conn.query(listing.query(o.verbose));
+      const result = r.results[0];
+      if (r.error !== undefined || result?.kind !== "rows") {
+        ctx.stderr.write(`mysqladmin: ${listing.failure}; error: '${r.error?.message ?? ""}'\n`);
+        conn.close();
+        return 1;
+      }
+      ctx.stdout.write(adminTable(result.columns.map((c) => c.name), result.rows));
       continue;
     }
     if (command === "shutdown") {

@@ -36,7 +36,7 @@ class DumpUsageError extends Error {}
 function parse(args: readonly string[]): { options: DumpOptions; names: string[] } {
   const client: CliOptions = {
     promptPassword: false, passwordOnCommandLine: false, batch: true, silent: 0, columnNames: true, table: false, vertical: false,
-    raw: false, force: false, comments: false, autoRehash: false, noDefaults: false, help: false, version: false,
+    raw: false, force: false, comments: false, autoRehash: false, noDefaults: false, help: false, version: false, verbose: false,
   };
   const o: DumpOptions = { client, databases: false, all: false, noData: false, noCreateInfo: false, comments: true, addDropTable: true, lockTables: true, resultFile: undefined };
   const names: string[] = [];
