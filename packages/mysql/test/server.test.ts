@@ -55,6 +55,54 @@ describe("the server", () => {
     expect(done(retried).error).toBeUndefined();
   });
 
+  it("holds writers behind LOCK TABLES … READ until UNLOCK TABLES, showing them waiting in the processlist", () => {
+    const { c, connect, query, done, run } = setup();
+    const a = connect();
+    const b = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (id INT PRIMARY KEY)");
+    expect(run(a, "LOCK TABLES t READ").error).toBeUndefined();
+    // The holder may read what it locked, and nothing else; readers elsewhere are not held up.
+    expect(run(a, "INSERT INTO t VALUES (1)").error?.message).toBe("Table 't' was locked with a READ lock and can't be updated");
+    expect(run(a, "SELECT * FROM u").error?.message).toBe("Table 'u' was not locked with LOCK TABLES");
+    expect(run(b, "SELECT * FROM t").error).toBeUndefined();
+    const insert = query(b, "INSERT INTO t VALUES (2)");
+    c.advance(10_000);
+    expect(insert.done).toBe(false);
+    const list = run(a, "SHOW PROCESSLIST").results[0];
+    const waiting = list?.kind === "rows" ? list.rows.find((r) => r[7] === "INSERT INTO t VALUES (2)") : undefined;
+    expect(waiting?.[6]).toBe("Waiting for table metadata lock");
+    run(a, "UNLOCK TABLES");
+    expect(done(insert).error).toBeUndefined();
+    // lock_wait_timeout bounds the wait; a disconnect releases the locks.
+    run(a, "LOCK TABLES t WRITE");
+    run(b, "SET SESSION lock_wait_timeout = 3");
+    const started = c.sim.now;
+    const read = done(query(b, "SELECT * FROM t"));
+    expect(read.error?.code).toBe(1205);
+    expect(c.sim.now - started).toBeGreaterThanOrEqual(3_000);
+    const again = query(b, "SELECT * FROM t");
+    c.advance(1_000);
+    a.close();
+    expect(done(again).error).toBeUndefined();
+  });
+
+  it("stops every write under FLUSH TABLES WITH READ LOCK, the holder's own included", () => {
+    const { c, connect, query, done, run } = setup();
+    const a = connect();
+    const b = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY)");
+    run(a, "FLUSH TABLES WITH READ LOCK");
+    expect(run(a, "INSERT INTO t VALUES (1)").error?.message).toBe("Can't execute the query because you have a conflicting read lock");
+    expect(run(b, "SELECT * FROM t").error).toBeUndefined();
+    const insert = query(b, "INSERT INTO t VALUES (2)");
+    c.advance(5_000);
+    expect(insert.done).toBe(false);
+    const list = run(a, "SHOW PROCESSLIST").results[0];
+    expect(list?.kind === "rows" ? list.rows.map((r) => r[6]) : []).toContain("Waiting for global read lock");
+    run(a, "UNLOCK TABLES");
+    expect(done(insert).error).toBeUndefined();
+  });
+
   it("detects a deadlock and rolls back the transaction that closed the cycle", () => {
     const { c, connect, query, done, run } = setup();
     const a = connect();

@@ -20,12 +20,26 @@ export function sqlWorld(seed = 1) {
   Engine.initialize(volume, "/data", accounts.toJSON(), ["mysql", "sys"]);
   let { engine } = Engine.open(volume, "/data");
   const globals = new Map(Object.entries(DEFAULTS));
-  const server = (): ServerContext => ({ engine, version: "8.0.36", epochMs: () => sim.epochMs(), globals, processlist: () => [], kill: () => undefined, shutdown: () => {} });
+  const sessions: Session[] = [];
+  // No server loop here: a statement that would wait for another session's table lock throws TableLockWait.
+  const server = (): ServerContext => ({
+    engine,
+    version: "8.0.36",
+    epochMs: () => sim.epochMs(),
+    globals,
+    processlist: () => [],
+    sessions: () => sessions,
+    tableLocksReleased: () => {},
+    kill: () => undefined,
+    shutdown: () => {},
+  });
   let nextId = 8;
   const session = (user = "root", host = "localhost") => {
     const account = engine.acl.match(user, host);
     if (account === undefined) throw new Error(`no account for ${user}@${host}`);
-    return new Session(server(), nextId++, user, host, account, true);
+    const s = new Session(server(), nextId++, user, host, account, true);
+    sessions.push(s);
+    return s;
   };
   const run = (s: Session, sql: string): string => {
     try {

@@ -21,7 +21,10 @@ interface DumpOptions {
   noCreateInfo: boolean;
   comments: boolean;
   addDropTable: boolean;
+  /** --lock-tables: each database's tables are READ-locked on the server while they are dumped. */
   lockTables: boolean;
+  /** --add-locks: the dump wraps each table's rows in LOCK TABLES … WRITE / UNLOCK TABLES. */
+  addLocks: boolean;
   resultFile: string | undefined;
 }
 
@@ -38,7 +41,7 @@ function parse(args: readonly string[]): { options: DumpOptions; names: string[]
     promptPassword: false, passwordOnCommandLine: false, batch: true, silent: 0, columnNames: true, table: false, vertical: false,
     raw: false, force: false, comments: false, autoRehash: false, noDefaults: false, help: false, version: false, verbose: false,
   };
-  const o: DumpOptions = { client, databases: false, all: false, noData: false, noCreateInfo: false, comments: true, addDropTable: true, lockTables: true, resultFile: undefined };
+  const o: DumpOptions = { client, databases: false, all: false, noData: false, noCreateInfo: false, comments: true, addDropTable: true, lockTables: true, addLocks: true, resultFile: undefined };
   const names: string[] = [];
   const WITH_ARG: Record<string, (v: string) => void> = {
     user: (v) => (client.user = v),
@@ -63,6 +66,8 @@ function parse(args: readonly string[]): { options: DumpOptions; names: string[]
     "lock-tables": () => (o.lockTables = true),
     // A consistent snapshot instead of locks: the engine's reads are already consistent per query.
     "single-transaction": () => (o.lockTables = false),
+    "add-locks": () => (o.addLocks = true),
+    "skip-add-locks": () => (o.addLocks = false),
     opt: () => {},
     quick: () => {},
     routines: () => {},
@@ -201,7 +206,11 @@ export const mysqldump: Executable = function* (ctx: ProcessContext) {
       }
       const all = rowsOf((yield* query("SHOW TABLES", "when retrieving the table list"))[0]).map((r) => r[0]!);
       for (const wanted of step.tables ?? []) if (!all.includes(wanted)) throw new DumpError(`Couldn't find table: "${wanted}"`);
-      for (const table of step.tables ?? all) {
+      const tables = step.tables ?? all;
+      // dump_all_tables_in_db: the whole database is READ-locked while its tables are read, so
+      // writers wait and the dump is consistent across tables.
+      if (o.lockTables && tables.length > 0) yield* query(`LOCK TABLES ${tables.map((t) => `${ident(t)} READ /*!32311 LOCAL */`).join(",")}`, "when using LOCK TABLES");
+      for (const table of tables) {
         if (!o.noCreateInfo) {
           const create = rowsOf((yield* query(`SHOW CREATE TABLE ${ident(table)}`, `when dumping table ${ident(table)}`))[0])[0]?.[1] ?? "";
           if (o.comments) out += `\n--\n-- Table structure for table ${ident(table)}\n--\n`;
@@ -213,12 +222,13 @@ export const mysqldump: Executable = function* (ctx: ProcessContext) {
         const data = (yield* query(`SELECT * FROM ${ident(table)}`, `when dumping table ${ident(table)} at row: 0`))[0];
         if (o.comments) out += `\n--\n-- Dumping data for table ${ident(table)}\n--\n`;
         out += "\n";
-        if (o.lockTables) out += `LOCK TABLES ${ident(table)} WRITE;\n`;
+        if (o.addLocks) out += `LOCK TABLES ${ident(table)} WRITE;\n`;
         out += `/*!40000 ALTER TABLE ${ident(table)} DISABLE KEYS */;\n`;
         if (data?.kind === "rows" && data.rows.length > 0) out += `INSERT INTO ${ident(table)} VALUES ${data.rows.map((row) => `(${row.map((v, i) => literal(v, data.columns[i]!)).join(",")})`).join(",")};\n`;
         out += `/*!40000 ALTER TABLE ${ident(table)} ENABLE KEYS */;\n`;
-        if (o.lockTables) out += "UNLOCK TABLES;\n";
+        if (o.addLocks) out += "UNLOCK TABLES;\n";
       }
+      if (o.lockTables && tables.length > 0) yield* query("UNLOCK TABLES", "when using UNLOCK TABLES");
     }
   } catch (e) {
     if (!(e instanceof DumpError)) throw e;

@@ -4,6 +4,7 @@ import { LockWait, type Engine } from "../innodb/engine.js";
 import { isClosed, Mailbox } from "../mailbox.js";
 import type { ClientMessage, ServerMessage } from "../protocol.js";
 import { rollbackSession } from "../sql/access.js";
+import { TableLockWait, unlockTables } from "../sql/table-locks.js";
 import { ER, SqlError } from "../sql/errors.js";
 import { execute, use } from "../sql/executor.js";
 import { parseScript } from "../sql/parser.js";
@@ -38,6 +39,8 @@ export class MysqlServer implements ServerContext {
   readonly flusher: LogFlusher;
   private readonly clients = new Map<number, Client>();
   private readonly lockWaiters = new Map<number, Future<void>>();
+  /** Statements waiting for a session's table locks, by that session's id. */
+  private readonly tableLockWaiters = new Map<number, Future<void>>();
   private readonly tasks: ProcessTasks;
   private nextId = 8;
   private readonly startedAt: number;
@@ -159,6 +162,7 @@ export class MysqlServer implements ServerContext {
   private disconnect(client: Client): void {
     if (!this.clients.has(client.session.id)) return;
     this.clients.delete(client.session.id);
+    unlockTables(client.session);
     const trx = client.session.trx;
     if (trx !== undefined) {
       this.engine.stopWaiting(trx);
@@ -205,15 +209,24 @@ export class MysqlServer implements ServerContext {
     session.commandSince = this.ctx.sim.now;
   }
 
-  /** Runs a statement, waiting out row locks held by other transactions. */
+  /** Runs a statement, waiting out table locks of other sessions and row locks of other transactions. */
   private *executeWaiting(session: Session, stmt: Parameters<typeof execute>[1]): Proc<StatementResult | SqlError> {
     const timeoutMs = Number(session.variable("innodb_lock_wait_timeout") ?? 50) * 1000;
     const deadline = this.ctx.sim.now + timeoutMs;
+    const tableDeadline = this.ctx.sim.now + Number(session.variable("lock_wait_timeout") ?? 31_536_000) * 1000;
     for (;;) {
       try {
         return execute(session, stmt);
       } catch (e) {
         if (e instanceof SqlError) return e;
+        if (e instanceof TableLockWait) {
+          const left = tableDeadline - this.ctx.sim.now;
+          session.waitState = e.state;
+          const released = left > 0 ? yield* wait(race<unknown>([this.tableLocksFreed(e.holder), sleep(this.ctx.sim, left)])) : { index: 1 };
+          session.waitState = undefined;
+          if (released.index === 1) return ER.lockWaitTimeout();
+          continue;
+        }
         if (!(e instanceof LockWait)) throw e;
         const trx = session.trx;
         if (trx !== undefined && this.engine.wait(trx, e.holder)) {
@@ -226,6 +239,30 @@ export class MysqlServer implements ServerContext {
         if (released.index === 1) return ER.lockWaitTimeout();
       }
     }
+  }
+
+  /** Settles when session `id` gives up its table locks (at once if it holds none any more). */
+  private tableLocksFreed(id: number): Waitable<void> {
+    const holder = this.clients.get(id)?.session;
+    if (holder === undefined || (holder.tableLocks.size === 0 && !holder.globalReadLock)) {
+      const done = new Future<void>();
+      done.resolve();
+      return done;
+    }
+    let f = this.tableLockWaiters.get(id);
+    if (f === undefined) this.tableLockWaiters.set(id, (f = new Future<void>()));
+    return f;
+  }
+
+  tableLocksReleased(session: Session): void {
+    const f = this.tableLockWaiters.get(session.id);
+    if (f === undefined) return;
+    this.tableLockWaiters.delete(session.id);
+    f.resolve();
+  }
+
+  sessions(): Iterable<Session> {
+    return [...this.clients.values()].map((c) => c.session);
   }
 
   private released(trx: number): Waitable<void> {
@@ -253,7 +290,7 @@ export class MysqlServer implements ServerContext {
         db: s.db,
         command: s.command,
         time: Math.floor((now - s.commandSince) / 1000),
-        state: s.command === "Query" ? "init" : null,
+        state: s.waitState ?? (s.command === "Query" ? "init" : null),
         info: s.info,
       });
     }

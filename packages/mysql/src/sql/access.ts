@@ -5,6 +5,7 @@ import { ER } from "./errors.js";
 import { columnValueType, type FunctionEnv, type ScopeColumn } from "./eval.js";
 import { hasAnyPrivilegeOn, hasPrivilege } from "./privileges.js";
 import type { Session } from "./session.js";
+import { checkTableAccess } from "./table-locks.js";
 import { formatDatetime, parseSqlMode, type SqlMode } from "./values.js";
 import { isKnownVariable } from "./variables.js";
 
@@ -46,6 +47,7 @@ export function openTable(session: Session, ref: TableRef, privilege: string): T
   requireTablePrivilege(session, privilege, db, ref.name);
   const table = session.server.engine.table(db, ref.name);
   if (table === undefined) throw ER.noSuchTable(db, ref.name);
+  checkTableAccess(session, db, ref.name, privilege !== "SELECT");
   return table;
 }
 

@@ -164,7 +164,7 @@ export type Statement =
   | CreateTable
   | { readonly kind: "dropTable"; readonly tables: readonly TableRef[]; readonly ifExists: boolean }
   | { readonly kind: "truncate"; readonly table: TableRef }
-  | { readonly kind: "lockTables"; readonly tables: readonly TableRef[] }
+  | { readonly kind: "lockTables"; readonly tables: readonly { readonly table: TableRef; readonly mode: "READ" | "WRITE" }[] }
   | { readonly kind: "unlockTables" }
   | { readonly kind: "alterTableKeys"; readonly table: TableRef }
   | {
@@ -199,5 +199,6 @@ export type Statement =
   | { readonly kind: "grantProxy" }
   | { readonly kind: "revoke"; readonly privileges: readonly Privilege[]; readonly target: GrantTarget; readonly users: readonly UserSpec[] }
   | { readonly kind: "flush"; readonly what: string }
+  | { readonly kind: "flushTablesWithReadLock" }
   | { readonly kind: "shutdown" }
   | { readonly kind: "kill"; readonly id: number; readonly queryOnly: boolean };

@@ -53,6 +53,8 @@ export const ER = {
   keyColumnMissing: (column: string) => new SqlError(1072, "42000", `Key column '${cut(column, 192)}' doesn't exist in table`),
   wrongAutoKey: () =>
     new SqlError(1075, "42000", "Incorrect table definition; there can be only one auto column and it must be defined as a key"),
+  tableLockedForRead: (table: string) => new SqlError(1099, "HY000", `Table '${cut(table, 192)}' was locked with a READ lock and can't be updated`),
+  tableNotLocked: (table: string) => new SqlError(1100, "HY000", `Table '${cut(table, 192)}' was not locked with LOCK TABLES`),
   invalidGroupFuncUse: () => new SqlError(1111, "HY000", "Invalid use of group function"),
   tooManyConnections: () => new SqlError(1040, "HY000", "Too many connections"),
   wrongValueCount: (row: number) => new SqlError(1136, "21S01", `Column count doesn't match value count at row ${row}`),
@@ -64,6 +66,7 @@ export const ER = {
   unknownSystemVariable: (name: string) => new SqlError(1193, "HY000", `Unknown system variable '${cut(name, 64)}'`),
   lockWaitTimeout: () => new SqlError(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction"),
   deadlock: () => new SqlError(1213, "40001", "Deadlock found when trying to get lock; try restarting transaction"),
+  conflictingReadLock: () => new SqlError(1223, "HY000", "Can't execute the query because you have a conflicting read lock"),
   specificAccessDenied: (privilege: string) =>
     new SqlError(1227, "42000", `Access denied; you need (at least one of) the ${cut(privilege, 128)} privilege(s) for this operation`),
   wrongValueForVar: (name: string, value: string) =>

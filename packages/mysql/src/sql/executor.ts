@@ -1,4 +1,4 @@
-import { canSeeDatabase, commitSession, functionEnv, implicitCommit, openTable, requireGlobalPrivilege, rollbackSession, VIRTUAL_SCHEMAS } from "./access.js";
+import { canSeeDatabase, commitSession, functionEnv, implicitCommit, openTable, requireGlobalPrivilege, requireTablePrivilege, resolveDb, rollbackSession, VIRTUAL_SCHEMAS } from "./access.js";
 import { alterUser, createUser, dropUser, grant, revoke, setPassword } from "./accounts.js";
 import type { Statement } from "./ast.js";
 import { createDatabase, createTable, dropDatabase, dropTable, truncateTable } from "./ddl.js";
@@ -8,6 +8,7 @@ import { evaluate } from "./eval.js";
 import { runSelect } from "./select.js";
 import type { Session, StatementResult } from "./session.js";
 import { showColumns, showCreateDatabase, showCreateTable, showDatabases, showGrantsFor, showProcesslist, showTables, showVariables, showWarnings } from "./show.js";
+import { lockAllForRead, lockTables, unlockTables } from "./table-locks.js";
 import { DEFAULTS, validateSet } from "./variables.js";
 
 /**
@@ -57,14 +58,25 @@ export function execute(session: Session, stmt: Statement): StatementResult {
       return showGrantsFor(session, stmt);
     case "showProcesslist":
       return showProcesslist(session, stmt);
-    case "lockTables":
-      // LOCK TABLES commits what is open and names tables that must exist; ksim does not block
-      // other sessions on the locks (a restore from a dump runs alone).
+    case "lockTables": {
       implicitCommit(session);
-      for (const t of stmt.tables) openTable(session, t, "SELECT");
+      unlockTables(session);
+      const wanted = stmt.tables.map((t) => {
+        requireTablePrivilege(session, "LOCK TABLES", resolveDb(session, t.table), t.table.name);
+        const table = openTable(session, t.table, "SELECT");
+        return { db: table.def.db, table: table.def.name, mode: t.mode };
+      });
+      lockTables(session, wanted);
       return OK0;
+    }
     case "unlockTables":
       implicitCommit(session);
+      unlockTables(session);
+      return OK0;
+    case "flushTablesWithReadLock":
+      requireGlobalPrivilege(session, "RELOAD");
+      implicitCommit(session);
+      lockAllForRead(session);
       return OK0;
     case "alterTableKeys":
       // InnoDB has no non-unique index to disable: MySQL answers with a note (1031), which the

@@ -278,14 +278,17 @@ class Parser {
       case "LOCK": {
         this.pos++;
         this.expectWord("TABLES", "TABLE");
-        const tables: TableRef[] = [];
+        const tables: { table: TableRef; mode: "READ" | "WRITE" }[] = [];
         do {
-          tables.push(this.tableRef());
+          const table = this.tableRef();
           if (this.acceptWord("AS")) this.ident();
-          if (this.acceptWord("READ")) this.acceptWord("LOCAL");
-          else {
+          if (this.acceptWord("READ")) {
+            this.acceptWord("LOCAL");
+            tables.push({ table, mode: "READ" });
+          } else {
             this.acceptWord("LOW_PRIORITY");
             this.expectWord("WRITE");
+            tables.push({ table, mode: "WRITE" });
           }
         } while (this.acceptOp(","));
         return { kind: "lockTables", tables };
@@ -301,7 +304,13 @@ class Parser {
       case "FLUSH":
         this.pos++;
         this.acceptWord("LOCAL", "NO_WRITE_TO_BINLOG");
-        return { kind: "flush", what: this.expectWord("PRIVILEGES", "TABLES", "LOGS", "STATUS", "HOSTS") };
+        const what = this.expectWord("PRIVILEGES", "TABLES", "LOGS", "STATUS", "HOSTS");
+        if (what === "TABLES" && this.acceptWord("WITH")) {
+          this.expectWord("READ");
+          this.expectWord("LOCK");
+          return { kind: "flushTablesWithReadLock" };
+        }
+        return { kind: "flush", what };
       case "SHUTDOWN":
         this.pos++;
         return { kind: "shutdown" };

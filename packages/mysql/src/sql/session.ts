@@ -14,6 +14,10 @@ export interface ServerContext {
   /** Global system variables (the server fills in the ones that depend on how it was started). */
   readonly globals: Map<string, SqlValue>;
   processlist(): ProcessRow[];
+  /** The connected sessions (whose table locks a statement may have to wait for). */
+  sessions(): Iterable<Session>;
+  /** A session gave up its table locks: statements waiting on them try again. */
+  tableLocksReleased(session: Session): void;
   /** KILL: returns an error for an unknown id or a thread the user may not kill. */
   kill(id: number, queryOnly: boolean, by: Session): Error | undefined;
   /** SHUTDOWN (privilege already checked). */
@@ -57,6 +61,12 @@ export class Session {
   command = "Sleep";
   info: string | null = null;
   commandSince = 0;
+  /** LOCK TABLES held, by lower-case `db.table`. */
+  readonly tableLocks = new Map<string, "READ" | "WRITE">();
+  /** FLUSH TABLES WITH READ LOCK held. */
+  globalReadLock = false;
+  /** What SHOW PROCESSLIST's State shows while the statement waits for a lock. */
+  waitState: string | undefined;
   /** The highest LSN this session's commits need durable before it answers. */
   pendingCommitLsn = 0;
 
