@@ -83,3 +83,20 @@ export function* missingKeyspace(ctx: ProcessContext, host: string, port: number
   if ("exit" in known) return known.exit;
   return known.names.includes(keyspace) ? undefined : badUse(ctx, `Keyspace [${keyspace}] does not exist.`);
 }
+
+/**
+ * NodeToolCmd.parseOptionalKeyspace(args, probe, NON_LOCAL_STRATEGY): the keyspace named first
+ * (which must exist), or every keyspace not under LocalStrategy; or the exit status.
+ */
+export function* keyspacesToProcess(ctx: ProcessContext, host: string, port: number, args: readonly string[]): Proc<{ names: readonly string[] } | { exit: number }> {
+  if (args.length === 0) return yield* keyspaces(ctx, host, port, true);
+  const missing = yield* missingKeyspace(ctx, host, port, args[0]);
+  return missing !== undefined ? { exit: missing } : { names: [args[0]!] };
+}
+
+/** An airline int option's value, or airline's complaint about it. */
+export function intOption(title: string, value: string | undefined): number | { error: string } {
+  if (value === undefined) return { error: `Required values for option '${title}' not provided` };
+  if (!/^-?\d+$/.test(value)) return { error: `${title}: can not convert "${value}" to a int` };
+  return Number(value);
+}

@@ -1,7 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import { LOCAL_SYSTEM_KEYSPACES } from "../core/schema.js";
-import { badUse, connectFailed, jmxCall, keyspaces, missingKeyspace, stackTrace } from "./jmx-client.js";
+import { badUse, connectFailed, intOption, jmxCall, keyspacesToProcess, stackTrace } from "./jmx-client.js";
 
 /**
  * `nodetool cleanup [-j <jobs>] [<keyspace> <tables>...]` (tools/nodetool/Cleanup.java, 3.11):
@@ -14,22 +14,14 @@ export function* cleanup(ctx: ProcessContext, host: string, port: number, params
   for (let i = 0; i < params.length; i++) {
     const a = params[i]!;
     if (a === "-j" || a === "--jobs") {
-      const v = params[++i];
-      if (v === undefined || !/^-?\d+$/.test(v)) return badUse(ctx, v === undefined ? "Required values for option 'jobs' not provided" : `jobs: can not convert "${v}" to a int`);
+      const jobs = intOption("jobs", params[++i]);
+      if (typeof jobs !== "number") return badUse(ctx, jobs.error);
     } else args.push(a);
   }
-  let names: readonly string[];
-  if (args.length > 0) {
-    const missing = yield* missingKeyspace(ctx, host, port, args[0]);
-    if (missing !== undefined) return missing;
-    names = [args[0]!];
-  } else {
-    const known = yield* keyspaces(ctx, host, port, true);
-    if ("exit" in known) return known.exit;
-    names = known.names;
-  }
+  const chosen = yield* keyspacesToProcess(ctx, host, port, args);
+  if ("exit" in chosen) return chosen.exit;
   let failed = false;
-  for (const keyspace of names) {
+  for (const keyspace of chosen.names) {
     if ((LOCAL_SYSTEM_KEYSPACES as readonly string[]).includes(keyspace)) continue;
     const r = yield* jmxCall(ctx, host, port, { op: "cleanup", keyspace, tables: args.slice(1) });
     if ("connectError" in r) return connectFailed(ctx, host, port, r.connectError);

@@ -1,7 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import type { ProgressNotification, RepairOptions } from "../core/admin.js";
-import { badUse, connectFailed, jmxCall, keyspaces, missingKeyspace, stackTrace } from "./jmx-client.js";
+import { badUse, connectFailed, intOption, jmxCall, keyspacesToProcess, stackTrace } from "./jmx-client.js";
 
 /**
  * `nodetool repair [options] [<keyspace> <tables>...]` (tools/nodetool/Repair.java and
@@ -43,9 +43,9 @@ function parse(params: readonly string[]): Parsed | { error: string } {
     else if (a === "-pr" || a === "--partitioner-range") primaryRange = true;
     else if (a === "-full" || a === "--full") full = true;
     else if (a === "-j" || a === "--job-threads") {
-      const v = params[++i];
-      if (v === undefined || !/^-?\d+$/.test(v)) return { error: v === undefined ? `Required values for option 'job_threads' not provided` : `job_threads: can not convert "${v}" to a int` };
-      jobThreads = Number(v);
+      const n = intOption("job_threads", params[++i]);
+      if (typeof n !== "number") return n;
+      jobThreads = n;
     } else if (["-local", "--in-local-dc", "-dc", "--in-dc", "-hosts", "--in-hosts", "-st", "--start-token", "-et", "--end-token", "-tr", "--trace", "-inc"].includes(a)) {
       return { error: `repair option ${a} is not modelled by ksim` };
     } else args.push(a);
@@ -60,16 +60,10 @@ export function* repair(ctx: ProcessContext, host: string, port: number, params:
   if ("error" in parsed) return badUse(ctx, parsed.error);
   const { options, args } = parsed;
   if (options.jobThreads > MAX_JOB_THREADS) return badUse(ctx, `Too many job threads. Max is ${MAX_JOB_THREADS}`);
-  let names: readonly string[];
-  if (args.length > 0) {
-    const missing = yield* missingKeyspace(ctx, host, port, args[0]);
-    if (missing !== undefined) return missing;
-    names = [args[0]!];
-  } else {
-    const known = yield* keyspaces(ctx, host, port, true);
-    if ("exit" in known) return known.exit;
-    names = known.names.filter((k) => !ONLY_EXPLICITLY_REPAIRED.has(k));
-  }
+  const chosen = yield* keyspacesToProcess(ctx, host, port, args);
+  if ("exit" in chosen) return chosen.exit;
+  // Only the default set leaves system_distributed out; named, it is repaired.
+  const names = args.length > 0 ? chosen.names : chosen.names.filter((k) => !ONLY_EXPLICITLY_REPAIRED.has(k));
   for (const keyspace of names) {
     let error: string | undefined;
     const print = (n: ProgressNotification) => {
