@@ -59,6 +59,7 @@ export class CoreClients {
       c.session = p.sessionId;
       return;
     }
+    if (p.type === "event") return;
     const path = c.pending.get(p.xid);
     if (path === undefined) return;
     c.pending.delete(p.xid);

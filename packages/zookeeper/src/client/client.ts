@@ -1,5 +1,5 @@
 import { Future, type Connection, type Random, type Sim, type Timer, type Waitable } from "@ksim/sim";
-import { Code, hex, type Request, type Result, type ServerPacket } from "../core/index.js";
+import { Code, hex, type Request, type Result, type ServerPacket, type WatchedEventType } from "../core/index.js";
 
 /** What a client needs from wherever it runs: a container process or a bare sim host. */
 export interface ClientNet {
@@ -20,6 +20,8 @@ export interface ClientOptions {
   readonly log?: ClientLog;
   /** Connection state changes: what a Watcher's process() sees for type None. */
   readonly onState?: (state: "SyncConnected" | "Disconnected" | "Expired") => void;
+  /** A watch left by a read with `watch` fired: what the default Watcher's process() sees. */
+  readonly onEvent?: (type: WatchedEventType, path: string) => void;
 }
 
 export interface Reply {
@@ -61,6 +63,10 @@ export class ZooKeeperClient {
   private lastHeard = 0;
   private first = true;
   private readonly thread: string;
+  /** ZKWatchManager: the paths this client watches, re-registered on every new connection. */
+  private readonly dataWatches = new Set<string>();
+  private readonly existWatches = new Set<string>();
+  private readonly childWatches = new Set<string>();
 
   constructor(
     private readonly net: ClientNet,
@@ -127,16 +133,47 @@ export class ZooKeeperClient {
       this.first = false;
       this.log("INFO", "ClientCnxn$SendThread@1299", `Session establishment complete on server ${addr}, sessionid = 0x${hex(p.sessionId)}, negotiated timeout = ${p.timeout}`);
       this.opts.onState?.("SyncConnected");
+      // ClientCnxn.primeConnection: the watches go back before anything queued.
+      if (this.dataWatches.size + this.existWatches.size + this.childWatches.size > 0) {
+        conn.send({
+          type: "request",
+          xid: -8,
+          req: { op: "setWatches", relativeZxid: this.lastZxid, dataWatches: [...this.dataWatches], existWatches: [...this.existWatches], childWatches: [...this.childWatches] },
+        });
+      }
       for (const op of this.outgoing.splice(0)) this.transmit(op);
       this.armPing();
       return;
     }
+    if (p.type === "event") return this.materialize(p.event, p.path);
     if (p.zxid > this.lastZxid) this.lastZxid = p.zxid;
     const op = this.pending.get(p.xid);
     if (op === undefined) return;
     this.pending.delete(p.xid);
     this.net.sim.cancel(op.timer);
+    this.register(op.req, p.err, p.result);
     op.done.resolve({ err: p.err, zxid: p.zxid, result: p.result });
+  }
+
+  /** WatchRegistration.register: a read with `watch` that succeeded leaves its watch here too. */
+  private register(req: Request, err: number, result: Result | undefined): void {
+    if (err !== Code.OK || !("watch" in req) || req.watch !== true) return;
+    if (req.op === "getData") this.dataWatches.add(req.path);
+    else if (req.op === "exists") (result !== undefined && "stat" in result && result.stat !== null ? this.dataWatches : this.existWatches).add(req.path);
+    else this.childWatches.add(req.path);
+  }
+
+  /** ZKWatchManager.materialize: the watches the event fires are dropped, then the watcher is told once. */
+  private materialize(type: WatchedEventType, path: string): void {
+    let fired = false;
+    const take = (set: Set<string>) => (fired = set.delete(path) || fired);
+    if (type === "NodeChildrenChanged") take(this.childWatches);
+    else {
+      take(this.dataWatches);
+      take(this.existWatches);
+      if (type === "NodeDeleted") take(this.childWatches);
+    }
+    if (fired) this.opts.onEvent?.(type, path);
   }
 
   private heard(): void {
@@ -248,16 +285,16 @@ export class ZooKeeperClient {
     return this.submit({ op: "setData", path, data, version });
   }
 
-  getData(path: string): Waitable<Reply> {
-    return this.submit({ op: "getData", path });
+  getData(path: string, watch = false): Waitable<Reply> {
+    return this.submit({ op: "getData", path, watch });
   }
 
-  exists(path: string): Waitable<Reply> {
-    return this.submit({ op: "exists", path });
+  exists(path: string, watch = false): Waitable<Reply> {
+    return this.submit({ op: "exists", path, watch });
   }
 
-  getChildren(path: string, withStat = false): Waitable<Reply> {
-    return this.submit({ op: withStat ? "getChildren2" : "getChildren", path });
+  getChildren(path: string, withStat = false, watch = false): Waitable<Reply> {
+    return this.submit({ op: withStat ? "getChildren2" : "getChildren", path, watch });
   }
 
   /** Ends the session (a closeSession txn) and the connection. */

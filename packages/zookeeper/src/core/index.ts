@@ -20,4 +20,5 @@ export {
   type ClientPacket,
   type ServerPacket,
   type QuorumPacket,
+  type WatchedEventType,
 } from "./messages.js";

@@ -40,13 +40,19 @@ export type WriteRequest =
   | { readonly op: "setData"; readonly path: string; readonly data: string; readonly version: number }
   | { readonly op: "closeSession" };
 
+/** `watch`: leave a one-time watch on the path (a data watch, or a child watch for getChildren). */
 export type ReadRequest =
-  | { readonly op: "getData"; readonly path: string }
-  | { readonly op: "exists"; readonly path: string }
-  | { readonly op: "getChildren"; readonly path: string }
-  | { readonly op: "getChildren2"; readonly path: string }
+  | { readonly op: "getData"; readonly path: string; readonly watch?: boolean }
+  | { readonly op: "exists"; readonly path: string; readonly watch?: boolean }
+  | { readonly op: "getChildren"; readonly path: string; readonly watch?: boolean }
+  | { readonly op: "getChildren2"; readonly path: string; readonly watch?: boolean }
   | { readonly op: "sync"; readonly path: string }
-  | { readonly op: "ping" };
+  | { readonly op: "ping" }
+  /** A reconnecting client re-registers its watches; what changed after `relativeZxid` fires at once. */
+  | { readonly op: "setWatches"; readonly relativeZxid: number; readonly dataWatches: readonly string[]; readonly existWatches: readonly string[]; readonly childWatches: readonly string[] };
+
+/** Watcher.Event.EventType of a node event. */
+export type WatchedEventType = "NodeCreated" | "NodeDeleted" | "NodeDataChanged" | "NodeChildrenChanged";
 
 export type Request = WriteRequest | ReadRequest;
 
@@ -75,7 +81,9 @@ export type ClientPacket =
 /** Server → client. */
 export type ServerPacket =
   | { readonly type: "connected"; readonly timeout: number; readonly sessionId: bigint; readonly passwd: string }
-  | { readonly type: "reply"; readonly xid: number; readonly zxid: number; readonly err: number; readonly result?: Result };
+  | { readonly type: "reply"; readonly xid: number; readonly zxid: number; readonly err: number; readonly result?: Result }
+  /** A watch fired (a notification, xid -1). */
+  | { readonly type: "event"; readonly event: WatchedEventType; readonly path: string };
 
 // ---- quorum protocol (Leader.java packet types) ---------------------------------------------
 

@@ -181,6 +181,7 @@ export class QuorumPeer implements ElectionHost {
       }
       case "clientClosed":
         this.cnxns.delete(input.cnxn);
+        this.role?.server.removeCnxn(input.cnxn);
         return;
     }
   }
@@ -337,6 +338,7 @@ export class QuorumPeer implements ElectionHost {
 
   closeCnxn(id: number): void {
     if (!this.cnxns.delete(id)) return;
+    this.role?.server.removeCnxn(id);
     this.emit({ kind: "closeClient", cnxn: id });
   }
 

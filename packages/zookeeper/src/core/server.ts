@@ -4,6 +4,7 @@ import type { QuorumPeer } from "./peer.js";
 import type { Submission } from "./processor.js";
 import { firstSessionId } from "./sessions.js";
 import { describeTxn, type Txn } from "./txn.js";
+import { treeEvents, WatchManager, type TreeEvent } from "./watches.js";
 import { hex } from "./zxid.js";
 
 /** A client request waiting its turn (CommitProcessor's queue): reads wait behind earlier writes. */
@@ -41,6 +42,9 @@ export class ZkServer {
   running = false;
   private readonly queue: Pending[] = [];
   private nextSession: bigint;
+  /** Watches left by this server's clients (DataTree's dataWatches and childWatches). */
+  readonly dataWatches = new WatchManager();
+  readonly childWatches = new WatchManager();
 
   constructor(
     private readonly peer: QuorumPeer,
@@ -94,9 +98,11 @@ export class ZkServer {
     else this.drain();
   }
 
-  /** FinalRequestProcessor: apply a committed txn and answer the client that asked for it. */
+  /** FinalRequestProcessor: apply a committed txn, fire the watches it trips, answer the client that asked for it. */
   commit(txn: Txn): void {
+    const ephemerals = txn.type === "closeSession" ? this.peer.db.tree.ephemeralsOf(txn.session) : [];
     const rc = this.peer.db.apply(txn);
+    if (rc === Code.OK) for (const e of treeEvents(txn, ephemerals)) this.fire(e);
     this.peer.trace("commit", { sid: this.peer.config.sid, zxid: txn.zxid, txn: describeTxn(txn) });
     const head = this.queue.find((p) => p.done === undefined && isWriteEntry(p));
     if (head !== undefined && head.session === txn.session && head.xid === txn.cxid) {
@@ -106,6 +112,46 @@ export class ZkServer {
       for (const c of this.peer.cnxns.values()) if (c.session === txn.session) this.peer.closeCnxn(c.id);
     }
     this.drain();
+  }
+
+  /** Sends a watch notification to every connection the event trips (each once, for NodeDeleted). */
+  private fire(e: TreeEvent): void {
+    let told: number[];
+    if (e.type === "NodeChildrenChanged") told = this.childWatches.trigger(e.path);
+    else told = this.dataWatches.trigger(e.path);
+    if (e.type === "NodeDeleted") told = [...told, ...this.childWatches.trigger(e.path, new Set(told))];
+    for (const cnxn of told) this.notify(cnxn, e);
+  }
+
+  private notify(cnxn: number, e: TreeEvent): void {
+    if (this.peer.cnxns.has(cnxn)) this.peer.emit({ kind: "reply", cnxn, packet: { type: "event", event: e.type, path: e.path } });
+  }
+
+  /** A client connection closed: its watches go (NIOServerCnxn.close → removeCnxn). */
+  removeCnxn(cnxn: number): void {
+    this.dataWatches.removeCnxn(cnxn);
+    this.childWatches.removeCnxn(cnxn);
+  }
+
+  /** DataTree.setWatches: what changed since the client last saw the tree fires now; the rest is watched again. */
+  private setWatches(cnxn: number, req: Extract<Request, { op: "setWatches" }>): void {
+    const tree = this.peer.db.tree;
+    for (const path of req.dataWatches) {
+      const stat = tree.statOf(path);
+      if (stat === undefined) this.notify(cnxn, { type: "NodeDeleted", path });
+      else if (stat.mzxid > req.relativeZxid) this.notify(cnxn, { type: "NodeDataChanged", path });
+      else this.dataWatches.add(path, cnxn);
+    }
+    for (const path of req.existWatches) {
+      if (tree.has(path)) this.notify(cnxn, { type: "NodeCreated", path });
+      else this.dataWatches.add(path, cnxn);
+    }
+    for (const path of req.childWatches) {
+      const stat = tree.statOf(path);
+      if (stat === undefined) this.notify(cnxn, { type: "NodeDeleted", path });
+      else if (stat.pzxid > req.relativeZxid) this.notify(cnxn, { type: "NodeChildrenChanged", path });
+      else this.childWatches.add(path, cnxn);
+    }
   }
 
   /** What a successful write answers: the created path, or the node's new stat. */
@@ -150,19 +196,30 @@ export class ZkServer {
       case "getData": {
         const d = tree.getData(req.path);
         if (d === undefined) err = Code.NONODE;
-        else result = d;
+        else {
+          result = d;
+          if (req.watch) this.dataWatches.add(req.path, p.cnxn);
+        }
         break;
       }
       case "exists":
+        // The watch is left whether or not the node exists: its creation trips it.
+        if (req.watch) this.dataWatches.add(req.path, p.cnxn);
         result = { stat: tree.statOf(req.path) ?? null };
         break;
       case "getChildren":
       case "getChildren2": {
         const children = tree.getChildren(req.path);
         if (children === undefined) err = Code.NONODE;
-        else result = req.op === "getChildren" ? { children } : { children, stat: tree.statOf(req.path)! };
+        else {
+          result = req.op === "getChildren" ? { children } : { children, stat: tree.statOf(req.path)! };
+          if (req.watch) this.childWatches.add(req.path, p.cnxn);
+        }
         break;
       }
+      case "setWatches":
+        this.setWatches(p.cnxn, req);
+        break;
       case "sync":
         result = { path: req.path };
         break;

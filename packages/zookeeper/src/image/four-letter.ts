@@ -124,7 +124,7 @@ export function fourLetterWord(cmd: string, c: FourLetterContext): string | unde
         ["outstanding_requests", 0],
         ["server_state", peer.mode ?? ""],
         ["znode_count", tree.nodeCount],
-        ["watch_count", 0],
+        ["watch_count", watchCount(peer)],
         ["ephemerals_count", tree.ephemeralCount],
         ["approximate_data_size", tree.approximateDataSize()],
         ["open_file_descriptor_count", 25 + c.connections().length],
@@ -134,7 +134,19 @@ export function fourLetterWord(cmd: string, c: FourLetterContext): string | unde
       if (f !== undefined) lines.push(["followers", f.followers], ["synced_followers", f.synced], ["pending_syncs", 0]);
       return lines.map(([k, v]) => `zk_${k}\t${v}\n`).join("");
     }
+    case "wchs": {
+      if (!peer.serving) return NOT_SERVING;
+      // DataTree.getWatchesSummary counts the data watches only.
+      const data = peer.role!.server.dataWatches;
+      return `${data.connections} connections watching ${data.paths} paths\nTotal watches:${data.size}\n`;
+    }
     default:
       return undefined;
   }
+}
+
+/** DataTree.getWatchCount: data and child watches together. */
+function watchCount(peer: QuorumPeer): number {
+  const server = peer.role?.server;
+  return server === undefined ? 0 : server.dataWatches.size + server.childWatches.size;
 }

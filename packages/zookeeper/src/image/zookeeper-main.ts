@@ -80,6 +80,9 @@ const CAUGHT: Record<number, string> = {
 };
 
 class Cli {
+  /** `printwatches on|off`: whether MyWatcher prints what it is told. */
+  printWatches = true;
+
   constructor(
     private readonly ctx: ProcessContext,
     private readonly zk: ZooKeeperClient,
@@ -128,6 +131,13 @@ class Cli {
       return false;
     }
     const path = args[1] ?? "";
+    // processZKCmd: any word after the path asks for a watch.
+    const watch = args.length > 2;
+    if (cmd === "printwatches") {
+      if (args.length === 1) out.write(`printwatches is ${this.printWatches ? "on" : "off"}\n`);
+      else this.printWatches = args[1] === "on";
+      return true;
+    }
     if (cmd === "create" && args.length >= 3) {
       let first = 0;
       let ephemeral = false;
@@ -170,7 +180,7 @@ class Cli {
       if (r !== undefined) err.write(formatStat((r.result as { stat: Stat }).stat));
     } else if (cmd === "get" && args.length >= 2) {
       if (this.badPath(path)) return true;
-      const r = yield* this.call("getData", path, this.zk.getData(path));
+      const r = yield* this.call("getData", path, this.zk.getData(path, watch));
       if (r !== undefined) {
         const d = r.result as { data: string; stat: Stat };
         out.write(`${d.data}\n`);
@@ -178,7 +188,7 @@ class Cli {
       }
     } else if ((cmd === "ls" || cmd === "ls2") && args.length >= 2) {
       if (this.badPath(path)) return true;
-      const r = yield* this.call("getChildren", path, this.zk.getChildren(path, cmd === "ls2"));
+      const r = yield* this.call("getChildren", path, this.zk.getChildren(path, cmd === "ls2", watch));
       if (r !== undefined) {
         const res = r.result as Result & { children: string[]; stat?: Stat };
         out.write(`[${res.children.join(", ")}]\n`);
@@ -186,7 +196,7 @@ class Cli {
       }
     } else if (cmd === "stat" && args.length >= 2) {
       if (this.badPath(path)) return true;
-      const r = yield* this.call("exists", path, this.zk.exists(path));
+      const r = yield* this.call("exists", path, this.zk.exists(path, watch));
       if (r !== undefined) {
         const stat = (r.result as { stat: Stat | null }).stat;
         if (stat === null) err.write(`Node does not exist: ${path}\n`);
@@ -221,13 +231,18 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
   for (const line of environment(ctx, classPath)) log.log("INFO", "main", "Environment@100", `Client environment:${line}`);
   const watcherHash = ((ctx.pid * 0x9e3779b1) >>> 0).toString(16);
   log.log("INFO", "main", "ZooKeeper@438", `Initiating client connection, connectString=${server} sessionTimeout=${timeout} watcher=org.apache.zookeeper.ZooKeeperMain$MyWatcher@${watcherHash}`);
+  // MyWatcher: what it is told, printed unless `printwatches off`.
+  const watcher = (type: string, state: string, path: string) => {
+    if (cli.printWatches) ctx.stdout.write(`\nWATCHER::\n\nWatchedEvent state:${state} type:${type} path:${path}\n`);
+  };
   const zk = new ZooKeeperClient(
     { sim: ctx.sim, random: ctx.random.fork("zkcli"), resolve: (n) => ctx.net.resolve(n), connect: (ip, port, o) => ctx.net.connect(ip, port, o) },
     {
       connectString: server,
       sessionTimeout: timeout,
       log: (level, thread, at, msg) => log.log(level, thread, at, msg),
-      onState: (state) => ctx.stdout.write(`\nWATCHER::\n\nWatchedEvent state:${state} type:None path:null\n`),
+      onState: (state) => watcher("None", state, "null"),
+      onEvent: (type, path) => watcher(type, "SyncConnected", path),
     },
   );
   const cli = new Cli(ctx, zk);
