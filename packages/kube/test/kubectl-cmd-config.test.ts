@@ -40,6 +40,26 @@ describe("kubectl config: the kubeconfig minikube writes, read and changed as cl
     expect(term.run("kubectl config set-context")).toEqual({ status: 1, output: "error: you must specify a non-empty context name or --current\n" });
   });
 
+  it("sets and deletes cluster and user entries with kubectl's messages and errors", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    expect(term.run("kubectl config set-cluster elsewhere --server=https://10.0.0.9:6443 --insecure-skip-tls-verify=true")).toEqual({ status: 0, output: 'Cluster "elsewhere" set.\n' });
+    expect(term.run("kubectl config set-credentials ops --token=abc")).toEqual({ status: 0, output: 'User "ops" set.\n' });
+    expect(term.run("kubectl config view -o jsonpath='{.clusters[?(@.name==\"elsewhere\")].cluster}'").output).toBe('{"insecure-skip-tls-verify":true,"server":"https://10.0.0.9:6443"}');
+    expect(term.run("kubectl config view -o jsonpath='{.users[?(@.name==\"ops\")].user.token}'").output).toBe("REDACTED");
+    expect(term.run("kubectl config view --raw -o jsonpath='{.users[?(@.name==\"ops\")].user.token}'").output).toBe("abc");
+    expect(term.run("kubectl config set-cluster x --certificate-authority=/ca.crt --insecure-skip-tls-verify=true")).toEqual({
+      status: 1,
+      output: "error: you cannot specify a certificate authority and insecure mode at the same time\n",
+    });
+    expect(term.run("kubectl config get-clusters")).toEqual({ status: 0, output: "NAME\nelsewhere\nminikube\n" });
+    expect(term.run("kubectl config delete-cluster elsewhere && kubectl config delete-user ops")).toEqual({
+      status: 0,
+      output: "deleted cluster elsewhere from /root/.kube/config\ndeleted user ops from /root/.kube/config\n",
+    });
+    expect(term.run("kubectl config delete-user ops")).toEqual({ status: 1, output: "error: cannot delete user ops, not in /root/.kube/config\n" });
+    expect(term.run("kubectl config set-cluster")).toEqual({ status: 1, output: "error: Unexpected args: []\n" });
+  });
+
   it("without a kubeconfig kubectl has no cluster to talk to, as a fresh machine's kubectl", () => {
     const { term } = kubectlWorld({ nodes: 1 });
     expect(term.run("rm ~/.kube/config && kubectl get pods")).toEqual({

@@ -148,6 +148,94 @@ const setContext: Command = {
   },
 };
 
+/** The string flags that become an entry's fields when given (the global TLS and auth flags, here naming what to store). */
+function setFields(inv: Invocation, entry: Record<string, unknown>, fields: readonly string[]): void {
+  for (const f of fields) if (inv.flags.changed(f)) entry[f] = inv.flags.string(f);
+}
+
+/** --embed-certs: the file named by `field` goes into `${field}-data`, base64, instead of its path. */
+function embed(inv: Invocation, entry: Record<string, unknown>, field: string): void {
+  const file = entry[field];
+  if (!inv.flags.bool("embed-certs") || typeof file !== "string" || file === "") return;
+  let data: string;
+  try {
+    data = Buffer.from(inv.s.ctx.fs.readFile(inv.s.ctx.resolve(file))).toString("base64");
+  } catch {
+    throw new Error(`could not read ${field} data from ${file}: open ${file}: no such file or directory`);
+  }
+  delete entry[field];
+  entry[`${field}-data`] = data;
+}
+
+const setCluster: Command = {
+  name: "set-cluster",
+  short: "Set a cluster entry in kubeconfig",
+  usage: "NAME [--server=server] [--certificate-authority=path/to/certificate/authority] [--insecure-skip-tls-verify=true] [--tls-server-name=example.com]",
+  flags: [{ name: "embed-certs", type: "bool" }, { name: "proxy-url", type: "string" }],
+  run: function* (inv: Invocation): Proc<number> {
+    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    const name = inv.args[0]!;
+    const { flags } = inv;
+    const insecure = flags.changed("insecure-skip-tls-verify") && flags.bool("insecure-skip-tls-verify");
+    if (insecure && flags.string("certificate-authority") !== "") throw new Error("you cannot specify a certificate authority and insecure mode at the same time");
+    const { config, path } = load(inv);
+    const cluster: Record<string, unknown> = { ...(config.clusters.get(name) ?? {}) };
+    setFields(inv, cluster, ["server", "tls-server-name", "proxy-url", "certificate-authority"]);
+    if (flags.changed("certificate-authority")) delete cluster["certificate-authority-data"];
+    embed(inv, cluster, "certificate-authority");
+    if (flags.changed("insecure-skip-tls-verify")) {
+      cluster["insecure-skip-tls-verify"] = insecure;
+      // Insecure mode clears any certificate authority.
+      if (insecure) {
+        delete cluster["certificate-authority"];
+        delete cluster["certificate-authority-data"];
+      }
+    }
+    config.clusters.set(name, cluster);
+    saveKubeconfig(inv.s.ctx, path, config);
+    inv.s.out(`Cluster ${JSON.stringify(name)} set.\n`);
+    return 0;
+  },
+};
+
+const setCredentials: Command = {
+  name: "set-credentials",
+  short: "Set a user entry in kubeconfig",
+  usage: "NAME [--client-certificate=path/to/certfile] [--client-key=path/to/keyfile] [--token=bearer_token] [--username=basic_user] [--password=basic_password]",
+  flags: [{ name: "embed-certs", type: "bool" }],
+  run: function* (inv: Invocation): Proc<number> {
+    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    const name = inv.args[0]!;
+    const { config, path } = load(inv);
+    const user: Record<string, unknown> = { ...(config.users.get(name) ?? {}) };
+    setFields(inv, user, ["client-certificate", "client-key", "token", "username", "password"]);
+    embed(inv, user, "client-certificate");
+    embed(inv, user, "client-key");
+    config.users.set(name, user);
+    saveKubeconfig(inv.s.ctx, path, config);
+    inv.s.out(`User ${JSON.stringify(name)} set.\n`);
+    return 0;
+  },
+};
+
+/** delete-cluster and delete-user: the entry goes from the file, the contexts naming it stay. */
+function deleteEntry(kind: "cluster" | "user", pick: (c: Kubeconfig) => Map<string, unknown>): Command {
+  return {
+    name: `delete-${kind}`,
+    short: `Delete the specified ${kind} from the kubeconfig`,
+    usage: "NAME",
+    run: function* (inv: Invocation): Proc<number> {
+      if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+      const name = inv.args[0]!;
+      const { config, path } = load(inv);
+      if (!pick(config).delete(name)) throw new Error(`cannot delete ${kind} ${name}, not in ${path}`);
+      saveKubeconfig(inv.s.ctx, path, config);
+      inv.s.out(`deleted ${kind} ${name} from ${path}\n`);
+      return 0;
+    },
+  };
+}
+
 const renameContext: Command = {
   name: "rename-context",
   short: "Rename a context from the kubeconfig file",
@@ -193,12 +281,16 @@ export const configCommand: Command = {
   local: true,
   subcommands: [
     currentContext,
+    deleteEntry("cluster", (c) => c.clusters),
     deleteContext,
+    deleteEntry("user", (c) => c.users),
     namesCommand("get-clusters", "Display clusters defined in the kubeconfig", (c) => c.clusters),
     getContexts,
     namesCommand("get-users", "Display users defined in the kubeconfig", (c) => c.users),
     renameContext,
+    setCluster,
     setContext,
+    setCredentials,
     useContext,
     view,
   ],
