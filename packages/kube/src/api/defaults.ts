@@ -16,7 +16,15 @@ const STATEFULSET_MAX_UNAVAILABLE = true;
 
 /** The scheme defaults of an object (what every create and update goes through). */
 export function setDefaults<T extends KubeObject>(input: T): T {
-  const obj = cloneJson(input) as KubeObject;
+  return applyDefaults(cloneJson(input));
+}
+
+/**
+ * setDefaults on an object the caller owns, changed in place: admission's freshly decoded
+ * objects need no second copy.
+ */
+export function applyDefaults<T extends KubeObject>(owned: T): T {
+  const obj = owned as KubeObject;
   switch (`${obj.apiVersion} ${obj.kind}`) {
     case "v1 Pod":
       defaultPod(obj as Pod);

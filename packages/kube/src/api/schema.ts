@@ -151,7 +151,8 @@ const INT_RANGE = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [Number.MIN_SAFE_IN
 function decodeScalar(s: Scalar, v: unknown, at: Where): unknown {
   switch (s.t) {
     case "any":
-      return v;
+      // Copied, so that the whole decoded object is the caller's to change (admission defaults in place).
+      return cloneJson(v);
     case "string":
     case "time":
       if (typeof v !== "string") throw typeError(v, s.t === "time" ? "string" : goTypeName(s), at, undefined, s.t === "time");
@@ -344,7 +345,10 @@ export type DecodeFailure = { readonly kind: "type"; readonly message: string } 
 
 export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: DecodeFailure };
 
-/** Decodes a value against a struct schema (see the file comment). Pure: the input is not changed. */
+/**
+ * Decodes a value against a struct schema (see the file comment). Pure: the input is not changed,
+ * and the result shares nothing with it.
+ */
 export function decode<T = Record<string, unknown>>(schema: StructSchema, value: unknown): DecodeResult<T> {
   const walk: Walk = { unknown: [], at: new Where() };
   let out: unknown;

@@ -1,4 +1,4 @@
-import { admitPod, podQOSClass, preserveServiceAllocations, setDefaults } from "./defaults.js";
+import { admitPod, applyDefaults, podQOSClass, preserveServiceAllocations, setDefaults } from "./defaults.js";
 import type { ApiError } from "./errors.js";
 import { jsonEqual } from "./json-value.js";
 import { typeForObject } from "./resources.js";
@@ -142,6 +142,12 @@ export function decodeObject<T extends KubeObject>(obj: T): T {
   return result.value;
 }
 
+/** decodeObject then setDefaults, copying the body once: a decoded object is already a copy. */
+function decodeWithDefaults(input: KubeObject): KubeObject {
+  const decoded = decodeObject(input);
+  return decoded === input ? setDefaults(input) : applyDefaults(decoded);
+}
+
 function versionOf(apiVersion: string): string {
   return apiVersion.slice(apiVersion.indexOf("/") + 1);
 }
@@ -158,7 +164,7 @@ function prepareForCreate(obj: KubeObject, now: string): KubeObject {
   const empty = decode<Record<string, unknown>>(statusField.s, {});
   let out: KubeObject = { ...obj, status: empty.ok ? empty.value : {} };
   if (obj.kind === "Namespace") out = { ...out, spec: { ...(obj.spec as object), finalizers: ["kubernetes"] } };
-  out = setDefaults(out);
+  out = applyDefaults(out);
   if (obj.kind === "Pod") out = { ...out, status: { ...(out.status as object), phase: "Pending", qosClass: podQOSClass((out as Pod).spec) } };
   if (obj.kind === "PersistentVolume") out = { ...out, status: { ...(out.status as object), lastPhaseTransitionTime: now } };
   return out;
@@ -197,7 +203,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
   return {
     admitCreate(input: KubeObject): KubeObject {
       if (typeForObject(input.apiVersion, input.kind) === undefined) return input;
-      let obj = setDefaults(decodeObject(input));
+      let obj = decodeWithDefaults(input);
       if (obj.kind === "Pod") {
         const suffix = options.tokenVolumeSuffix?.();
         obj = admitPod(obj as Pod, suffix === undefined ? {} : { tokenVolumeSuffix: suffix });
@@ -217,7 +223,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     },
     admitUpdate(input: KubeObject, old: KubeObject): KubeObject {
       if (typeForObject(input.apiVersion, input.kind) === undefined) return input;
-      let obj = setDefaults(decodeObject(input));
+      let obj = decodeWithDefaults(input);
       if (obj.kind === "Service") obj = preserveServiceAllocations(obj as Service, old as Service);
       if (obj.kind === "DaemonSet") obj = withTemplateGeneration(obj, old);
       const errs = validateUpdate(obj, old);

@@ -92,19 +92,18 @@ export class EndpointsController {
 
   private writeEndpoints(svc: Service, pods: Pod[]): void {
     const api = this.ctx.api;
-    const bySignature = new Map<string, EndpointSubset>();
+    // Pods with the same ports share a subset; there are seldom more than one or two.
+    const subsets: EndpointSubset[] = [];
     for (const pod of pods) {
       if (isTerminating(pod)) continue;
       const ports = resolvePorts(svc.spec.ports ?? [], pod);
       if (ports.length === 0) continue;
-      const sig = JSON.stringify(ports);
-      let subset = bySignature.get(sig);
-      if (subset === undefined) bySignature.set(sig, (subset = { ports }));
+      let subset = subsets.find((s) => jsonEqual(s.ports, ports));
+      if (subset === undefined) subsets.push((subset = { ports }));
       const address = addressOf(svc, pod);
       if (isPodReady(pod) || svc.spec.publishNotReadyAddresses) (subset.addresses ??= []).push(address);
       else (subset.notReadyAddresses ??= []).push(address);
     }
-    const subsets = [...bySignature.values()];
     for (const s of subsets) {
       s.addresses?.sort(byIp);
       s.notReadyAddresses?.sort(byIp);

@@ -29,9 +29,13 @@ export function isRunningAndReady(pod: Pod): boolean {
   return pod.status?.phase === "Running" && isPodReady(pod);
 }
 
+const NO_REFS: readonly OwnerReference[] = [];
+
 /** The owner reference with controller: true, if any. */
 export function controllerRef(o: KubeObject): OwnerReference | undefined {
-  return o.metadata.ownerReferences?.find((r) => r.controller === true);
+  // A loop rather than find: every sync and many watch handlers ask this of every object they see.
+  for (const r of o.metadata.ownerReferences ?? NO_REFS) if (r.controller === true) return r;
+  return undefined;
 }
 
 /** metav1.NewControllerRef. */

@@ -197,16 +197,19 @@ export class Scheduler {
   private findFeasible(state: CycleState, nodes: readonly NodeInfo[]): { feasible: NodeInfo[]; failures: Map<string, { reasons: readonly string[]; unresolvable: boolean }> } {
     const n = nodes.length;
     const want = numFeasibleNodesToFind(n);
-    const feasible: NodeInfo[] = [];
+    // Sized once: pushing hundreds of nodes would reallocate the array several times per pod.
+    const feasible = new Array<NodeInfo>(want);
+    let found = 0;
     const failures = new Map<string, { reasons: readonly string[]; unresolvable: boolean }>();
     const spread = this.spreadConstraints(state);
     let checked = 0;
-    for (; checked < n && feasible.length < want; checked++) {
+    for (; checked < n && found < want; checked++) {
       const info = nodes[(this.nextStartNode + checked) % n]!;
       const f = filterNode(state, info) ?? spread(info);
-      if (f === undefined) feasible.push(info);
+      if (f === undefined) feasible[found++] = info;
       else failures.set(info.name, f);
     }
+    feasible.length = found;
     this.nextStartNode = n === 0 ? 0 : (this.nextStartNode + checked) % n;
     return { feasible, failures };
   }
@@ -263,7 +266,9 @@ export class Scheduler {
     const preferredNode = affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     const preferredPods = affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     const preferredApart = affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-    let best: NodeInfo[] = [];
+    // The nodes sharing the best score so far; on a fresh cluster that is most of them.
+    const best = new Array<NodeInfo>(feasible.length);
+    let ties = 0;
     let bestScore = -Infinity;
     for (const info of feasible) {
       const a = info.allocatable;
@@ -294,12 +299,14 @@ export class Scheduler {
       const score = leastAllocated + balanced + 2 * spread + 3 * taintScore + 2 * nodeAffinity + 2 * podAffinity;
       if (score > bestScore + 1e-9) {
         bestScore = score;
-        best = [info];
+        ties = 0;
+        best[ties++] = info;
       } else if (Math.abs(score - bestScore) <= 1e-9) {
-        best.push(info);
+        best[ties++] = info;
       }
     }
-    return best.length === 1 ? best[0]! : this.random.choice(best);
+    best.length = ties;
+    return ties === 1 ? best[0]! : this.random.choice(best);
   }
 
   private domainHasMatch(info: NodeInfo, term: PodAffinityTerm, pod: Pod): boolean {

@@ -1,3 +1,4 @@
+import { cloneJson } from "../../api/json-value.js";
 import type { PersistentVolumeClaim, Pod, PodSpec, StatefulSet, Volume } from "../../api/types.js";
 import { newControllerRef } from "../pod-util.js";
 
@@ -88,12 +89,12 @@ export function claimsFor(set: StatefulSet, ordinal: number): Map<string, Persis
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
       metadata: {
-        ...structuredClone(t.metadata),
+        ...cloneJson(t.metadata),
         name: claimName(set, t.metadata.name!, ordinal),
         namespace: set.metadata.namespace,
         labels: { ...(t.metadata.labels ?? {}), ...(set.spec.selector.matchLabels ?? {}) },
       },
-      spec: structuredClone(t.spec),
+      spec: cloneJson(t.spec),
     };
     delete claim.metadata.creationTimestamp;
     out.set(t.metadata.name!, claim);
@@ -135,7 +136,7 @@ export function newStatefulSetPod(set: StatefulSet, ordinal: number): Pod {
       labels: { ...(meta.labels ?? {}) },
       ownerReferences: [newControllerRef(set)],
     },
-    spec: structuredClone(template.spec) as PodSpec,
+    spec: cloneJson(template.spec) as PodSpec,
   };
   if (meta.annotations !== undefined) pod.metadata.annotations = { ...meta.annotations };
   if (meta.finalizers !== undefined) pod.metadata.finalizers = [...meta.finalizers];
