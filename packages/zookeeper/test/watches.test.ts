@@ -52,6 +52,10 @@ describe("ZooKeeper watches", () => {
     const mntr = p.exec(p.pods[0]!, ["bash", "-c", "echo mntr | nc localhost 2181"]).out;
     expect(mntr).toContain("zk_watch_count\t3\n");
     expect(p.exec(p.pods[0]!, ["bash", "-c", "echo wchs | nc localhost 2181"]).out).toBe("1 connections watching 2 paths\nTotal watches:2\n");
+    // The data watches by session and by path, in Java's HashMap order ("/w" in bucket 8, "/w/new" in 14).
+    const session = `0x${a.zk.sessionId.toString(16)}`;
+    expect(p.exec(p.pods[0]!, ["bash", "-c", "echo wchc | nc localhost 2181"]).out).toBe(`${session}\n\t/w\n\t/w/new\n\n`);
+    expect(p.exec(p.pods[0]!, ["bash", "-c", "echo wchp | nc localhost 2181"]).out).toBe(`/w\n\t${session}\n/w/new\n\t${session}\n\n`);
     call(b.zk.setData("/w", "2"));
     call(b.zk.setData("/w", "3"));
     call(b.zk.create("/w/new", "x"));

@@ -1,4 +1,5 @@
 import { Code } from "./errors.js";
+import { stringHash } from "./java-hash.js";
 import type { Stat } from "./messages.js";
 import type { Txn } from "./txn.js";
 
@@ -69,13 +70,6 @@ function nameOf(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** java.lang.String.hashCode, then HashMap.hash's spreading. */
-function javaHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h ^ (h >>> 16);
-}
-
 function freshStat(zxid: number, time: number, owner: bigint): MutableStat {
   return { czxid: zxid, mzxid: zxid, pzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner: owner };
 }
@@ -143,7 +137,7 @@ export class DataTree {
     if (n === undefined) return undefined;
     const mask = n.capacity - 1;
     const names = [...n.children];
-    const bucket = names.map((c) => javaHash(c) & mask);
+    const bucket = names.map((c) => stringHash(c) & mask);
     return names.map((_, i) => i).sort((a, b) => bucket[a]! - bucket[b]! || a - b).map((i) => names[i]!);
   }
 

@@ -1,4 +1,5 @@
 export { makeZxid, epochOf, counterOf, hex } from "./zxid.js";
+export { hashOrder, longHash, stringHash } from "./java-hash.js";
 export { Code, codeMessage, exceptionClass } from "./errors.js";
 export { pathError } from "./paths.js";
 export { DataTree, byteLength, type SnapshotData, type SerializedNode } from "./datatree.js";

@@ -59,6 +59,16 @@ export class WatchManager {
   get paths(): number {
     return this.byPath.size;
   }
+
+  /** The watched paths of each connection, in the order they were set. */
+  byConnection(): ReadonlyMap<number, ReadonlySet<string>> {
+    return this.byCnxn;
+  }
+
+  /** The connections watching each path, in the order they set their watches. */
+  byPathname(): ReadonlyMap<string, ReadonlySet<number>> {
+    return this.byPath;
+  }
 }
 
 /** What a committed txn does to the tree, as watch events: the event, its path, which watches see it. */

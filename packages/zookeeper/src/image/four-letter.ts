@@ -1,5 +1,5 @@
 import type { QuorumPeer } from "../core/index.js";
-import { hex } from "../core/index.js";
+import { hashOrder, hex, longHash, stringHash } from "../core/index.js";
 import { ZK_VERSION } from "./java-env.js";
 import type { ZooCfg } from "./zoo-cfg.js";
 
@@ -139,6 +139,31 @@ export function fourLetterWord(cmd: string, c: FourLetterContext): string | unde
       // DataTree.getWatchesSummary counts the data watches only.
       const data = peer.role!.server.dataWatches;
       return `${data.connections} connections watching ${data.paths} paths\nTotal watches:${data.size}\n`;
+    }
+    case "wchc":
+    case "wchp": {
+      if (!peer.serving) return NOT_SERVING;
+      const data = peer.role!.server.dataWatches;
+      const sessionOf = (cnxn: number) => peer.cnxns.get(cnxn)?.session ?? 0n;
+      let s = "";
+      if (cmd === "wchc") {
+        // WatchesReport: session → paths, each a Java HashMap/HashSet.
+        const bySession = new Map<bigint, readonly string[]>();
+        for (const [cnxn, paths] of data.byConnection()) bySession.set(sessionOf(cnxn), [...paths]);
+        for (const id of hashOrder([...bySession.keys()], longHash)) {
+          s += `0x${hex(id)}\n`;
+          for (const path of hashOrder(bySession.get(id)!, stringHash)) s += `\t${path}\n`;
+        }
+      } else {
+        // WatchesPathReport: path → sessions, the sessions' set sized to their number.
+        const byPath = data.byPathname();
+        for (const path of hashOrder([...byPath.keys()], stringHash)) {
+          s += `${path}\n`;
+          const ids = [...byPath.get(path)!].map(sessionOf);
+          for (const id of hashOrder(ids, longHash, ids.length)) s += `\t0x${hex(id)}\n`;
+        }
+      }
+      return `${s}\n`;
     }
     default:
       return undefined;
