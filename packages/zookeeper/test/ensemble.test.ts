@@ -116,6 +116,12 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     expect(p.exec(zk0, ["zkCli.sh", "ls", "/"]).out.endsWith("[a, zookeeper]\n")).toBe(true);
     expect(p.exec(zk0, ["zkCli.sh", "rmr", "/a"]).status).toBe(0);
     expect(p.exec(zk0, ["zkCli.sh", "stat", "/a"]).err).toBe("Node does not exist: /a\n");
+    // Every znode has the open ACL; getAcl prints jute's CSV form of the id.
+    expect(p.exec(zk0, ["zkCli.sh", "getAcl", "/zookeeper"]).out.endsWith("\n'world,'anyone\n: cdrwa\n")).toBe(true);
+    expect(p.exec(zk0, ["zkCli.sh", "getAcl", "/a"]).err).toBe("Node does not exist: /a\n");
+    // sync answers through a callback, which a command line exits before; history starts at an empty entry 0.
+    expect(p.exec(zk0, ["zkCli.sh", "sync", "/"]).out).not.toContain("Sync returned");
+    expect(p.exec(zk0, ["zkCli.sh", "history"]).out.endsWith("\n0 - null\n")).toBe(true);
     const srvr = p.exec(zk0, ["zookeeper-metrics", "2181"]).out;
     expect(srvr).toMatch(/^zk_version\t3\.4\.10-39d3a4f269333c922ed3db283be479f9deacaa0f, built on 03\/23\/2017 10:13 GMT\nzk_avg_latency\t\d+\nzk_max_latency\t\d+\nzk_min_latency\t\d+\nzk_packets_received\t\d+\nzk_packets_sent\t\d+\nzk_num_alive_connections\t1\nzk_outstanding_requests\t0\nzk_server_state\t(leader|follower)\nzk_znode_count\t4\nzk_watch_count\t0\nzk_ephemerals_count\t0\nzk_approximate_data_size\t27\n/);
   });

@@ -297,6 +297,15 @@ export class ZooKeeperClient {
     return this.submit({ op: withStat ? "getChildren2" : "getChildren", path, watch });
   }
 
+  getACL(path: string): Waitable<Reply> {
+    return this.submit({ op: "getACL", path });
+  }
+
+  /** Waits until the server this client is attached to has caught up with the leader. */
+  sync(path: string): Waitable<Reply> {
+    return this.submit({ op: "sync", path });
+  }
+
   /** Ends the session (a closeSession txn) and the connection. */
   close(): Waitable<Reply> {
     const r = this.submit({ op: "closeSession" });

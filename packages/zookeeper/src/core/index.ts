@@ -22,4 +22,5 @@ export {
   type ServerPacket,
   type QuorumPacket,
   type WatchedEventType,
+  type Acl,
 } from "./messages.js";

@@ -47,6 +47,8 @@ export type ReadRequest =
   | { readonly op: "getChildren"; readonly path: string; readonly watch?: boolean }
   | { readonly op: "getChildren2"; readonly path: string; readonly watch?: boolean }
   | { readonly op: "sync"; readonly path: string }
+  /** Every znode has the open ACL (world:anyone, all permissions): ACLs are not modelled further. */
+  | { readonly op: "getACL"; readonly path: string }
   | { readonly op: "ping" }
   /** A reconnecting client re-registers its watches; what changed after `relativeZxid` fires at once. */
   | { readonly op: "setWatches"; readonly relativeZxid: number; readonly dataWatches: readonly string[]; readonly existWatches: readonly string[]; readonly childWatches: readonly string[] };
@@ -64,7 +66,18 @@ export type Result =
   | { readonly path: string }
   | { readonly data: string; readonly stat: Stat }
   | { readonly stat: Stat | null }
-  | { readonly children: readonly string[]; readonly stat?: Stat };
+  | { readonly children: readonly string[]; readonly stat?: Stat }
+  | { readonly acl: readonly Acl[]; readonly stat: Stat };
+
+/** An ACL entry: permissions (READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16) for a scheme's id. */
+export interface Acl {
+  readonly perms: number;
+  readonly scheme: string;
+  readonly id: string;
+}
+
+/** ZooDefs.Ids.OPEN_ACL_UNSAFE. */
+export const OPEN_ACL_UNSAFE: readonly Acl[] = [{ perms: 31, scheme: "world", id: "anyone" }];
 
 /** Client → server. */
 export type ClientPacket =

@@ -1,5 +1,5 @@
 import { Code } from "./errors.js";
-import { isWrite, type ClientPacket, type Request, type Result } from "./messages.js";
+import { isWrite, OPEN_ACL_UNSAFE, type ClientPacket, type Request, type Result } from "./messages.js";
 import type { QuorumPeer } from "./peer.js";
 import type { Submission } from "./processor.js";
 import { firstSessionId } from "./sessions.js";
@@ -223,6 +223,12 @@ export class ZkServer {
       case "sync":
         result = { path: req.path };
         break;
+      case "getACL": {
+        const stat = tree.statOf(req.path);
+        if (stat === undefined) err = Code.NONODE;
+        else result = { acl: OPEN_ACL_UNSAFE, stat };
+        break;
+      }
       case "ping":
         break;
     }

@@ -1,7 +1,7 @@
 import type { ProcessContext } from "@ksim/kube";
 import { wait, type Proc } from "@ksim/sim";
 import { ZooKeeperClient, type Reply } from "../client/index.js";
-import { Code, exceptionClass, hex, pathError, type Result, type Stat } from "../core/index.js";
+import { Code, exceptionClass, hex, pathError, type Acl, type Result, type Stat } from "../core/index.js";
 import { environment } from "./java-env.js";
 import type { Log4j } from "./log4j.js";
 
@@ -82,6 +82,20 @@ const CAUGHT: Record<number, string> = {
 class Cli {
   /** `printwatches on|off`: whether MyWatcher prints what it is told. */
   printWatches = true;
+  /** The JVM is exiting: callbacks still pending print nothing. */
+  exited = false;
+  /** Lines typed at the prompt, by command number (`history`, `redo`). */
+  private readonly history = new Map<number, string>();
+
+  /** ZooKeeperMain.addToHistory. */
+  record(n: number, line: string): void {
+    this.history.set(n, line);
+  }
+
+  /** The number the next command will get (commandCount). */
+  get commandCount(): number {
+    return this.history.size;
+  }
 
   constructor(
     private readonly ctx: ProcessContext,
@@ -202,6 +216,20 @@ class Cli {
         if (stat === null) err.write(`Node does not exist: ${path}\n`);
         else err.write(formatStat(stat));
       }
+    } else if (cmd === "getAcl" && args.length >= 2) {
+      const r = yield* this.call("getACL", path, this.zk.getACL(path));
+      // Id.toString is jute's CSV form, ending in a newline of its own.
+      for (const a of (r?.result as { acl: readonly Acl[] } | undefined)?.acl ?? []) out.write(`'${a.scheme},'${a.id}\n: ${permString(a.perms)}\n`);
+    } else if (cmd === "sync" && args.length >= 2) {
+      if (this.badPath(path)) return true;
+      // An async call: its callback prints when the reply is in, after the next prompt (and not at all if zkCli exits first).
+      this.zk.sync(path).subscribe((r) => {
+        if (!this.exited) out.write(`Sync returned ${r.err}\n`);
+      });
+    } else if (cmd === "history") {
+      // commandCount counts this command too; with nothing typed yet (a command line) it is entry 0, null.
+      const last = Math.max(0, this.commandCount - 1);
+      for (let i = Math.max(0, last - 10); i <= last; i++) out.write(`${i} - ${this.history.get(i) ?? "null"}\n`);
     } else if (cmd === "quit") {
       out.write("Quitting...\n");
       yield* wait(this.zk.close());
@@ -267,6 +295,7 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
         buffered = nl < 0 ? "" : buffered.slice(nl + 1);
         const words = line.trim().split(/\s+/).filter((w) => w !== "");
         if (words.length === 0) continue;
+        cli.record(count, line);
         count++;
         yield* cli.run(words);
         if (words[0] === "quit") break;
@@ -274,9 +303,16 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
     }
   } catch (e) {
     if (!(e instanceof Uncaught)) throw e;
+    cli.exited = true;
     zk.shut();
     return 1;
   }
+  cli.exited = true;
   zk.shut();
   return 0;
+}
+
+/** ZooKeeperMain.getPermString: c, d, r, w, a for CREATE, DELETE, READ, WRITE, ADMIN. */
+function permString(perms: number): string {
+  return [[4, "c"], [8, "d"], [1, "r"], [2, "w"], [16, "a"]].map(([bit, letter]) => ((perms & (bit as number)) !== 0 ? letter : "")).join("");
 }
