@@ -122,6 +122,11 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     // sync answers through a callback, which a command line exits before; history starts at an empty entry 0.
     expect(p.exec(zk0, ["zkCli.sh", "sync", "/"]).out).not.toContain("Sync returned");
     expect(p.exec(zk0, ["zkCli.sh", "history"]).out.endsWith("\n0 - null\n")).toBe(true);
+    // At the prompt: close ends the session, commands then say so, connect opens one elsewhere.
+    const typed = p.exec(zk0, ["zkCli.sh"], 60_000, `close\nls /\nconnect ${p.fqdn("zk-1")}:2181\nls /\nquit\n`).out;
+    expect(typed).toContain("[zk: localhost:2181(CLOSED) 1] Not connected\n[zk: localhost:2181(CLOSED) 2] ");
+    expect(typed).toContain(`[zk: ${p.fqdn("zk-1")}:2181(CONNECTING) 3] `);
+    expect(typed).toMatch(/\[zookeeper\]\n\[zk: zk-1\.zk-hs\.default\.svc\.cluster\.local:2181\(CONNECTED\) 4\] Quitting\.\.\.\n$/);
     const srvr = p.exec(zk0, ["zookeeper-metrics", "2181"]).out;
     expect(srvr).toMatch(/^zk_version\t3\.4\.10-39d3a4f269333c922ed3db283be479f9deacaa0f, built on 03\/23\/2017 10:13 GMT\nzk_avg_latency\t\d+\nzk_max_latency\t\d+\nzk_min_latency\t\d+\nzk_packets_received\t\d+\nzk_packets_sent\t\d+\nzk_num_alive_connections\t1\nzk_outstanding_requests\t0\nzk_server_state\t(leader|follower)\nzk_znode_count\t4\nzk_watch_count\t0\nzk_ephemerals_count\t0\nzk_approximate_data_size\t27\n/);
   });

@@ -3,6 +3,7 @@ import {
   LayeredFs,
   ProcessTable,
   StringSink,
+  stringInput,
   type SimProcess,
 } from "@ksim/kube";
 import { Network, Sim, Volume, type Host } from "@ksim/sim";
@@ -112,12 +113,18 @@ export class Pods {
     pod.volume.crash();
   }
 
-  /** `kubectl exec <pod> -- argv`: runs to completion and returns what it printed. */
-  exec(pod: Pod, argv: string[], maxMs = 60_000): { status: number | undefined; out: string; err: string } {
+  /** `kubectl exec [-i] <pod> -- argv`: runs to completion (reading `stdin`, if given) and returns what it printed. */
+  exec(pod: Pod, argv: string[], maxMs = 60_000, stdin?: string): { status: number | undefined; out: string; err: string } {
     const out = new StringSink();
     const err = new StringSink();
     let status: number | undefined;
-    const p = pod.table.spawn(argv, { env: new Map([["PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ["JAVA_HOME", "/usr/lib/jvm/java-8-openjdk-amd64"]]), cred: { uid: 1000, gid: 1000, groups: [1000] }, stdout: out, stderr: err });
+    const p = pod.table.spawn(argv, {
+      env: new Map([["PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ["JAVA_HOME", "/usr/lib/jvm/java-8-openjdk-amd64"]]),
+      cred: { uid: 1000, gid: 1000, groups: [1000] },
+      stdout: out,
+      stderr: err,
+      ...(stdin !== undefined ? { stdin: stringInput(stdin) } : {}),
+    });
     p.exited.subscribe((s) => (status = s));
     this.sim.runWhile(() => status === undefined, this.sim.now + maxMs);
     return { status, out: out.text(), err: err.text() };

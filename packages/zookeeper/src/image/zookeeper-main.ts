@@ -97,10 +97,18 @@ class Cli {
     return this.history.size;
   }
 
+  /** The client in use: `connect` replaces it. */
+  zk: ZooKeeperClient;
+
   constructor(
     private readonly ctx: ProcessContext,
-    private readonly zk: ZooKeeperClient,
-  ) {}
+    /** connectString of the client in use, as the prompt shows it. */
+    public host: string,
+    /** new ZooKeeper(host, timeout, new MyWatcher()). */
+    private readonly open: (host: string) => ZooKeeperClient,
+  ) {
+    this.zk = open(host);
+  }
 
   /** Waits for a reply; a caught error is printed and ends the command. */
   private *call(op: string, path: string, w: ReturnType<ZooKeeperClient["submit"]>): Proc<Reply | undefined> {
@@ -151,6 +159,17 @@ class Cli {
       if (args.length === 1) out.write(`printwatches is ${this.printWatches ? "on" : "off"}\n`);
       else this.printWatches = args[1] === "on";
       return true;
+    }
+    if (cmd === "connect") {
+      // connectToZK: a live session is closed first; a new client (and watcher) for the new host.
+      if (this.zk.state !== "CLOSED") yield* wait(this.zk.close());
+      this.host = args[1] ?? this.host;
+      this.zk = this.open(this.host);
+      return true;
+    }
+    if (cmd !== "quit" && cmd !== "history" && this.zk.state === "CLOSED") {
+      out.write("Not connected\n");
+      return false;
     }
     if (cmd === "create" && args.length >= 3) {
       let first = 0;
@@ -230,6 +249,8 @@ class Cli {
       // commandCount counts this command too; with nothing typed yet (a command line) it is entry 0, null.
       const last = Math.max(0, this.commandCount - 1);
       for (let i = Math.max(0, last - 10); i <= last; i++) out.write(`${i} - ${this.history.get(i) ?? "null"}\n`);
+    } else if (cmd === "close") {
+      yield* wait(this.zk.close());
     } else if (cmd === "quit") {
       out.write("Quitting...\n");
       yield* wait(this.zk.close());
@@ -257,23 +278,27 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
   }
   ctx.stdout.write(`Connecting to ${server}\n`);
   for (const line of environment(ctx, classPath)) log.log("INFO", "main", "Environment@100", `Client environment:${line}`);
-  const watcherHash = ((ctx.pid * 0x9e3779b1) >>> 0).toString(16);
-  log.log("INFO", "main", "ZooKeeper@438", `Initiating client connection, connectString=${server} sessionTimeout=${timeout} watcher=org.apache.zookeeper.ZooKeeperMain$MyWatcher@${watcherHash}`);
   // MyWatcher: what it is told, printed unless `printwatches off`.
   const watcher = (type: string, state: string, path: string) => {
     if (cli.printWatches) ctx.stdout.write(`\nWATCHER::\n\nWatchedEvent state:${state} type:${type} path:${path}\n`);
   };
-  const zk = new ZooKeeperClient(
-    { sim: ctx.sim, random: ctx.random.fork("zkcli"), resolve: (n) => ctx.net.resolve(n), connect: (ip, port, o) => ctx.net.connect(ip, port, o) },
-    {
-      connectString: server,
-      sessionTimeout: timeout,
-      log: (level, thread, at, msg) => log.log(level, thread, at, msg),
-      onState: (state) => watcher("None", state, "null"),
-      onEvent: (type, path) => watcher(type, "SyncConnected", path),
-    },
-  );
-  const cli = new Cli(ctx, zk);
+  let clients = 0;
+  const open = (host: string) => {
+    // A new MyWatcher each time: a new identity hash in the log line.
+    const watcherHash = (((ctx.pid + clients) * 0x9e3779b1) >>> 0).toString(16);
+    log.log("INFO", "main", "ZooKeeper@438", `Initiating client connection, connectString=${host} sessionTimeout=${timeout} watcher=org.apache.zookeeper.ZooKeeperMain$MyWatcher@${watcherHash}`);
+    return new ZooKeeperClient(
+      { sim: ctx.sim, random: ctx.random.fork(clients++ === 0 ? "zkcli" : `zkcli-${clients}`), resolve: (n) => ctx.net.resolve(n), connect: (ip, port, o) => ctx.net.connect(ip, port, o) },
+      {
+        connectString: host,
+        sessionTimeout: timeout,
+        log: (level, thread, at, msg) => log.log(level, thread, at, msg),
+        onState: (state) => watcher("None", state, "null"),
+        onEvent: (type, path) => watcher(type, "SyncConnected", path),
+      },
+    );
+  };
+  const cli = new Cli(ctx, server, open);
   try {
     if (rest.length > 0) {
       yield* cli.run(rest);
@@ -282,7 +307,7 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
       let count = 0;
       let buffered = "";
       for (;;) {
-        ctx.stdout.write(`[zk: ${server}(${zk.state === "CLOSED" ? "CLOSED" : zk.state}) ${count}] `);
+        ctx.stdout.write(`[zk: ${cli.host}(${cli.zk.state}) ${count}] `);
         let nl = buffered.indexOf("\n");
         while (nl < 0) {
           const chunk = yield* wait(ctx.stdin.read());
@@ -304,11 +329,11 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
   } catch (e) {
     if (!(e instanceof Uncaught)) throw e;
     cli.exited = true;
-    zk.shut();
+    cli.zk.shut();
     return 1;
   }
   cli.exited = true;
-  zk.shut();
+  cli.zk.shut();
   return 0;
 }
 
