@@ -20,15 +20,16 @@ export function sqlWorld(seed = 1) {
   Engine.initialize(volume, "/data", accounts.toJSON(), ["mysql", "sys"]);
   let { engine } = Engine.open(volume, "/data");
   const globals = new Map(Object.entries(DEFAULTS));
-  const sessions: Session[] = [];
-  // No server loop here: a statement that would wait for another session's table lock throws TableLockWait.
+  // One set for every session's context; no server loop here: a statement that would wait for
+  // another session's table lock throws TableLockWait.
+  const lockHolders = new Set<Session>();
   const server = (): ServerContext => ({
     engine,
     version: "8.0.36",
     epochMs: () => sim.epochMs(),
     globals,
     processlist: () => [],
-    sessions: () => sessions,
+    lockHolders,
     tableLocksReleased: () => {},
     kill: () => undefined,
     shutdown: () => {},
@@ -37,9 +38,7 @@ export function sqlWorld(seed = 1) {
   const session = (user = "root", host = "localhost") => {
     const account = engine.acl.match(user, host);
     if (account === undefined) throw new Error(`no account for ${user}@${host}`);
-    const s = new Session(server(), nextId++, user, host, account, true);
-    sessions.push(s);
-    return s;
+    return new Session(server(), nextId++, user, host, account, true);
   };
   const run = (s: Session, sql: string): string => {
     try {

@@ -39,6 +39,7 @@ export class MysqlServer implements ServerContext {
   readonly flusher: LogFlusher;
   private readonly clients = new Map<number, Client>();
   private readonly lockWaiters = new Map<number, Future<void>>();
+  readonly lockHolders = new Set<Session>();
   /** Statements waiting for a session's table locks, by that session's id. */
   private readonly tableLockWaiters = new Map<number, Future<void>>();
   private readonly tasks: ProcessTasks;
@@ -244,7 +245,7 @@ export class MysqlServer implements ServerContext {
   /** Settles when session `id` gives up its table locks (at once if it holds none any more). */
   private tableLocksFreed(id: number): Waitable<void> {
     const holder = this.clients.get(id)?.session;
-    if (holder === undefined || (holder.tableLocks.size === 0 && !holder.globalReadLock)) {
+    if (holder === undefined || !this.lockHolders.has(holder)) {
       const done = new Future<void>();
       done.resolve();
       return done;
@@ -259,10 +260,6 @@ export class MysqlServer implements ServerContext {
     if (f === undefined) return;
     this.tableLockWaiters.delete(session.id);
     f.resolve();
-  }
-
-  sessions(): Iterable<Session> {
-    return [...this.clients.values()].map((c) => c.session);
   }
 
   private released(trx: number): Waitable<void> {

@@ -14,8 +14,8 @@ export interface ServerContext {
   /** Global system variables (the server fills in the ones that depend on how it was started). */
   readonly globals: Map<string, SqlValue>;
   processlist(): ProcessRow[];
-  /** The connected sessions (whose table locks a statement may have to wait for). */
-  sessions(): Iterable<Session>;
+  /** The sessions holding table locks (LOCK TABLES or the global read lock), which statements may have to wait for. */
+  readonly lockHolders: Set<Session>;
   /** A session gave up its table locks: statements waiting on them try again. */
   tableLocksReleased(session: Session): void;
   /** KILL: returns an error for an unknown id or a thread the user may not kill. */
