@@ -172,14 +172,14 @@ kubectl apply -k ./`;
     expect(term.run(setup)).toEqual({
       status: 0,
       output:
-        "secret/mysql-pass-c57bb4t7mf created\nservice/wordpress created\nservice/wordpress-mysql created\npersistentvolumeclaim/mysql-pv-claim created\npersistentvolumeclaim/wp-pv-claim created\ndeployment.apps/wordpress created\ndeployment.apps/wordpress-mysql created\n",
+        "secret/mysql-pass-5m26tmdb5k created\nservice/wordpress created\nservice/wordpress-mysql created\npersistentvolumeclaim/mysql-pv-claim created\npersistentvolumeclaim/wp-pv-claim created\ndeployment.apps/wordpress created\ndeployment.apps/wordpress-mysql created\n",
     });
-    expect(term.run("kubectl get secrets").output).toBe("NAME                    TYPE     DATA   AGE\nmysql-pass-c57bb4t7mf   Opaque   1      0s\n");
+    expect(term.run("kubectl get secrets").output).toBe("NAME                    TYPE     DATA   AGE\nmysql-pass-5m26tmdb5k   Opaque   1      0s\n");
     const nodePort = cluster.api.get<Service>("Service", "default", "wordpress")!.spec.ports![0]!.nodePort;
     expect(term.run("minikube service wordpress --url")).toEqual({ status: 0, output: `http://192.168.49.2:${nodePort}\n` });
     expect(term.run("minikube service nope --url").status).toBe(115);
     expect(term.run("kubectl delete -k ./ --wait=false").output).toBe(
-      'secret "mysql-pass-c57bb4t7mf" deleted from default namespace\n' +
+      'secret "mysql-pass-5m26tmdb5k" deleted from default namespace\n' +
         'service "wordpress" deleted from default namespace\n' +
         'service "wordpress-mysql" deleted from default namespace\n' +
         'persistentvolumeclaim "mysql-pv-claim" deleted from default namespace\n' +
@@ -187,6 +187,24 @@ kubectl apply -k ./`;
         'deployment.apps "wordpress" deleted from default namespace\n' +
         'deployment.apps "wordpress-mysql" deleted from default namespace\n',
     );
+  });
+});
+
+describe("kubectl kustomize", () => {
+  // The files, and what kubectl 1.32 (kustomize v5.5.0) printed for them.
+  const SETUP = "cat > mysql.yaml <<'YAML'\napiVersion: v1\nkind: Service\nmetadata:\n  name: wordpress-mysql\n  labels:\n    app: wordpress\nspec:\n  ports:\n    - port: 3306\n  selector:\n    app: wordpress\n    tier: mysql\n  clusterIP: None\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: wordpress-mysql\n  labels:\n    app: wordpress\nspec:\n  selector:\n    matchLabels:\n      app: wordpress\n  template:\n    metadata:\n      labels:\n        app: wordpress\n    spec:\n      containers:\n      - image: mysql:8.0\n        name: mysql\n        env:\n        - name: MYSQL_ROOT_PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: mysql-pass\n              key: password\n        resources:\n          requests:\n            memory: 1Gi\n            cpu: \"0.5\"\nYAML\ncat <<EOF >./kustomization.yaml\nsecretGenerator:\n- name: mysql-pass\n  literals:\n  - password=YOUR_PASSWORD\nresources:\n  - mysql.yaml\ncommonLabels:\n  env: dev\nEOF\n";
+  const BUILT = "apiVersion: v1\ndata:\n  password: WU9VUl9QQVNTV09SRA==\nkind: Secret\nmetadata:\n  labels:\n    env: dev\n  name: mysql-pass-5m26tmdb5k\ntype: Opaque\n---\napiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: wordpress\n    env: dev\n  name: wordpress-mysql\nspec:\n  clusterIP: None\n  ports:\n  - port: 3306\n  selector:\n    app: wordpress\n    env: dev\n    tier: mysql\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: wordpress\n    env: dev\n  name: wordpress-mysql\nspec:\n  selector:\n    matchLabels:\n      app: wordpress\n      env: dev\n  template:\n    metadata:\n      labels:\n        app: wordpress\n        env: dev\n    spec:\n      containers:\n      - env:\n        - name: MYSQL_ROOT_PASSWORD\n          valueFrom:\n            secretKeyRef:\n              key: password\n              name: mysql-pass-5m26tmdb5k\n        image: mysql:8.0\n        name: mysql\n        resources:\n          requests:\n            cpu: \"0.5\"\n            memory: 1Gi\n";
+
+  it("prints the built resources as kubectl's kustomize does, or writes them with -o", () => {
+    const { term } = kubectlWorld({ seed: 12 });
+    expect(term.run(SETUP).status).toBe(0);
+    expect(term.split("kubectl kustomize ./")).toEqual({ status: 0, stdout: BUILT, stderr: "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' to update your Kustomization automatically.\n" });
+    expect(term.run("kubectl kustomize -o built.yaml 2>/dev/null && cat built.yaml")).toEqual({ status: 0, output: BUILT });
+    expect(term.run("kubectl kustomize a b")).toEqual({ status: 1, output: "error: specify one path to kustomization.yaml\n" });
+    expect(term.run("mkdir empty && kubectl kustomize empty")).toEqual({
+      status: 1,
+      output: `error: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${term.run("pwd").output.trim()}/empty'\n`,
+    });
   });
 });
 

@@ -435,8 +435,8 @@ group("kubectl get tables", () => {
     expect(get("PodDisruptionBudget", [pdb], T0 + 90_000).stdout).toBe(
       "NAME     MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\nzk-pdb   N/A             1                 1                     90s\n",
     );
-    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "mysql-pass-c57bb4t7mf", creationTimestamp: at(0) }, type: "Opaque", data: { password: "cGFzc3dvcmQ=" } };
-    expect(get("Secret", [secret], T0 + 9_000).stdout).toBe("NAME                    TYPE     DATA   AGE\nmysql-pass-c57bb4t7mf   Opaque   1      9s\n");
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "mysql-pass-5m26tmdb5k", creationTimestamp: at(0) }, type: "Opaque", data: { password: "cGFzc3dvcmQ=" } };
+    expect(get("Secret", [secret], T0 + 9_000).stdout).toBe("NAME                    TYPE     DATA   AGE\nmysql-pass-5m26tmdb5k   Opaque   1      9s\n");
     const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-root-ca.crt", creationTimestamp: at(0) }, data: { "ca.crt": "x" } };
     expect(get("ConfigMap", [cm], T0 + 9_000).stdout).toBe("NAME               DATA   AGE\nkube-root-ca.crt   1      9s\n");
     const cr = {

@@ -7,8 +7,8 @@ import { checkAvailability, checkPosts, hostNet, postsWorkload, registerMySQL, r
 function tutorialObjects(): KubeObject[] {
   const labels = { app: "wordpress" };
   const claim = (name: string): PersistentVolumeClaim => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, labels }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } });
-  const secret: Secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "mysql-pass-c57bb4t7mf" }, type: "Opaque", data: { password: Buffer.from("YOUR_PASSWORD").toString("base64") } };
-  const password = { valueFrom: { secretKeyRef: { name: "mysql-pass-c57bb4t7mf", key: "password" } } };
+  const secret: Secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "mysql-pass-5m26tmdb5k" }, type: "Opaque", data: { password: Buffer.from("YOUR_PASSWORD").toString("base64") } };
+  const password = { valueFrom: { secretKeyRef: { name: "mysql-pass-5m26tmdb5k", key: "password" } } };
   const deployment = (name: string, tier: string, container: Container, mountPath: string, claimName: string): Deployment => ({
     apiVersion: "apps/v1",
     kind: "Deployment",

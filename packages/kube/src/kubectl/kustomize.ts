@@ -343,10 +343,14 @@ function generate(kind: "ConfigMap" | "Secret", args: GeneratorArgs, global: Gen
 /**
  * kustomize's name suffix (hasher.go): sha256 of the JSON Go writes for a map of the fields
  * that matter (`data`, `kind`, `name`, `type`, and `stringData`/`binaryData` when present),
- * its first ten hex digits with 0, 1, 3, a, e mapped to g, h, k, m, t.
+ * its first ten hex digits with 0, 1, 3, a, e mapped to g, h, k, m, t. The name is always "":
+ * hasher.go looks it up as `yaml.Lookup("metadata/name")`, one field of that literal name,
+ * which no object has. So `mysql-pass` with `password=YOUR_PASSWORD` becomes
+ * mysql-pass-5m26tmdb5k (as kubectl 1.32's kustomize v5.5.0 prints it), not the
+ * mysql-pass-c57bb4t7mf of the tutorial's older kustomize.
  */
 export function nameHash(obj: KubeObject): string {
-  const name = obj.metadata?.name ?? "";
+  const name = "";
   const encoded =
     obj.kind === "Secret"
       ? { kind: "Secret", type: obj.type ?? "", name, data: obj.data ?? "", ...(isJsonObject(obj.stringData) ? { stringData: obj.stringData } : {}) }

@@ -19,6 +19,7 @@ import { getCommand } from "./get.js";
 import { commandHelp, rootHelp, suggestions } from "./help.js";
 import { configCommand, contextFor } from "./config.js";
 import { apiResourcesCommand, apiVersionsCommand, clusterInfoCommand, versionCommand } from "./info.js";
+import { kustomizeCommand } from "./kustomize.js";
 import { logsCommand } from "./logs.js";
 import { annotateCommand, labelCommand } from "./metadata.js";
 import { cordonCommand, drainCommand, uncordonCommand } from "./nodes.js";
@@ -69,7 +70,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
   ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, eventsCommand]],
-  ["Advanced Commands", [diffCommand, applyCommand, patchCommand, replaceCommand, waitCommand]],
+  ["Advanced Commands", [diffCommand, applyCommand, patchCommand, replaceCommand, waitCommand, kustomizeCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
 ];
@@ -79,7 +80,7 @@ const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
   "alpha", "auth", "autoscale", "certificate", "completion", "debug", "explain",
-  "kustomize", "options", "plugin", "proxy",
+  "options", "plugin", "proxy",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {

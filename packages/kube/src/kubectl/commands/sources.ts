@@ -121,6 +121,16 @@ function* fetchUrl(s: Session, url: string): Proc<string | Error> {
 }
 
 function loadKustomization(s: Session, dir: string, out: LoadedSources): void {
+  try {
+    for (const object of buildKustomization(s, dir)) out.objects.push({ object, source: dir });
+  } catch (e) {
+    if (!(e instanceof KustomizeError)) throw e;
+    out.errors.push(e);
+  }
+}
+
+/** The resources the kustomization at `dir` builds, its warnings printed to stderr. Throws KustomizeError. */
+export function buildKustomization(s: Session, dir: string): KubeObject[] {
   const fs = s.ctx.fs;
   const readFile = (p: string) => {
     try {
@@ -131,12 +141,7 @@ function loadKustomization(s: Session, dir: string, out: LoadedSources): void {
     }
   };
   const isDirectory = (p: string) => fs.exists(p) && fs.stat(p).type === "dir";
-  try {
-    const result = kustomize(s.ctx.resolve(dir), readFile, isDirectory);
-    for (const w of result.warnings) s.err(`${w}\n`);
-    for (const object of result.resources) out.objects.push({ object, source: dir });
-  } catch (e) {
-    if (!(e instanceof KustomizeError)) throw e;
-    out.errors.push(e);
-  }
+  const result = kustomize(s.ctx.resolve(dir), readFile, isDirectory);
+  for (const w of result.warnings) s.err(`${w}\n`);
+  return result.resources;
 }
