@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PodDisruptionBudget, Service } from "../src/api/types.js";
+import type { PodDisruptionBudget, Secret, Service } from "../src/api/types.js";
 import { kubectlWorld } from "./kubectl-cmd-helpers.js";
 
 describe("kubectl create service", () => {
@@ -39,6 +39,67 @@ describe("kubectl create service", () => {
     const group = term.split("kubectl create service");
     expect(group.status).toBe(1);
     expect(group.stderr).toContain("Available Commands:\n  clusterip     Create a ClusterIP service\n");
+  });
+});
+
+describe("kubectl create configmap, secret and serviceaccount", () => {
+  // Expected texts are what kubectl 1.32 printed for the same commands (without its `creationTimestamp: null`).
+  const ENV_FILE = "printf '\\xef\\xbb\\xbf# comment\\nA=1\\n\\nB=two words\\n   C=3  \\nD\\nE=\\nG=\"q\"\\n' > e.env";
+
+  it("reads env files as kubectl does: BOM, blanks, comments, a bare KEY from kubectl's environment", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    expect(term.run(ENV_FILE).status).toBe(0);
+    expect(term.run("D=fromenv kubectl create configmap c --from-env-file=e.env --dry-run=client -o yaml").output).toBe(
+      'apiVersion: v1\ndata:\n  A: "1"\n  B: two words\n  C: \'3  \'\n  D: fromenv\n  E: ""\n  G: \'"q"\'\nkind: ConfigMap\nmetadata:\n  name: c\n',
+    );
+    expect(term.run("printf 'A=1\\nexport B=2\\n' > f.env && kubectl create configmap c --from-env-file=f.env")).toEqual({
+      status: 1,
+      output:
+        "error: \"export B\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')\n",
+    });
+    expect(term.run("kubectl create secret generic s --from-env-file=e.env --from-literal=x=y").output).toBe("error: from-env-file cannot be combined with from-file or from-literal\n");
+    expect(term.run("kubectl create configmap c --from-env-file=nope.env").output).toBe("error: error reading nope.env: no such file or directory\n");
+  });
+
+  it("refuses duplicate and invalid keys with each kind's own wording", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    expect(term.run(ENV_FILE).status).toBe(0);
+    expect(term.run("kubectl create configmap c --from-env-file=e.env --from-env-file=e.env").output).toBe(
+      'error: cannot add key "A", another key by that name already exists in Data for ConfigMap "c"\n',
+    );
+    expect(term.run("kubectl create secret generic s --from-literal=a=b --from-literal=a=c").output).toBe("error: cannot add key a, another key by that name already exists\n");
+    const keyRule = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+    expect(term.run("kubectl create configmap c --from-literal='a b=1'").output).toBe(`error: "a b" is not a valid key name for a ConfigMap: ${keyRule}\n`);
+    expect(term.run("kubectl create secret generic s --from-literal='a b=1'").output).toBe(`error: "a b" is not valid key name for a Secret ${keyRule}\n`);
+    expect(term.run("kubectl create secret generic s --from-literal='=a'").output).toBe("error: invalid literal source =a, expected key=value\n");
+  });
+
+  it("appends kubectl's hash of the typed object with --append-hash", () => {
+    const { term, cluster } = kubectlWorld({ seed: 3 });
+    const name = (cmd: string) => term.run(`${cmd} --append-hash --dry-run=client -o jsonpath='{.metadata.name}'`).output;
+    expect(name("kubectl create secret generic s --from-literal=a=b")).toBe("s-7fd2tm89d8");
+    expect(name("kubectl create secret generic s --from-literal=a=b --type=Opaque")).toBe("s-hft88d9fbb");
+    expect(name("kubectl create secret generic s")).toBe("s-6cmg28h685");
+    expect(name("kubectl create configmap c --from-literal=a=b")).toBe("c-m4h6ctkgb2");
+    expect(name("kubectl create configmap c")).toBe("c-94b26g54cg");
+    expect(term.run("kubectl create cm c --from-literal=a=b --append-hash")).toEqual({ status: 0, output: "configmap/c-m4h6ctkgb2 created\n" });
+    expect(cluster.api.get("ConfigMap", "default", "c-m4h6ctkgb2")).toBeDefined();
+  });
+
+  it("creates docker-registry secrets and service accounts", () => {
+    const { term, cluster } = kubectlWorld({ seed: 3 });
+    expect(term.run("kubectl create secret docker-registry reg --docker-username=u --docker-password=p --docker-email=e@x.io --dry-run=client -o yaml").output).toBe(
+      "apiVersion: v1\ndata:\n  .dockerconfigjson: eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsidXNlcm5hbWUiOiJ1IiwicGFzc3dvcmQiOiJwIiwiZW1haWwiOiJlQHguaW8iLCJhdXRoIjoiZFRwdyJ9fX0=\nkind: Secret\nmetadata:\n  name: reg\ntype: kubernetes.io/dockerconfigjson\n",
+    );
+    expect(term.run("kubectl create secret docker-registry reg --docker-username=u")).toEqual({
+      status: 1,
+      output: "error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required\n",
+    });
+    expect(term.run("kubectl create secret docker-registry reg --docker-username=u --docker-password='p<&>' --docker-server=r.io")).toEqual({ status: 0, output: "secret/reg created\n" });
+    const data = cluster.api.get<Secret>("Secret", "default", "reg")!.data![".dockerconfigjson"]!;
+    expect(Buffer.from(data, "base64").toString()).toBe('{"auths":{"r.io":{"username":"u","password":"p\\u003c\\u0026\\u003e","auth":"dTpwPCY+"}}}');
+    expect(term.run("kubectl create sa builder && kubectl get sa builder -o jsonpath='{.kind}/{.metadata.name}'")).toEqual({ status: 0, output: "serviceaccount/builder created\nServiceAccount/builder" });
+    expect(term.run("kubectl create serviceaccount a b")).toEqual({ status: 1, output: "error: exactly one NAME is required, got 2\nSee 'kubectl create serviceaccount -h' for help and examples\n" });
   });
 });
 

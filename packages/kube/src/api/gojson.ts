@@ -4,7 +4,7 @@
  * such JSON (ControllerRevision names, kustomize suffixes) depend on these bytes.
  */
 export function goJson(value: unknown): string {
-  return escape(JSON.stringify(sortKeys(value)));
+  return goEscape(JSON.stringify(sortKeys(value)));
 }
 
 function sortKeys(value: unknown): unknown {
@@ -20,7 +20,8 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function escape(json: string): string {
+/** encoding/json's escaping of `<`, `>`, `&`, U+2028 and U+2029 in JSON text. */
+export function goEscape(json: string): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

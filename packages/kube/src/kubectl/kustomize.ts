@@ -357,7 +357,12 @@ export function nameHash(obj: KubeObject): string {
       : obj.kind === "ConfigMap"
         ? { kind: "ConfigMap", name, data: obj.data ?? "", ...(isJsonObject(obj.binaryData) ? { binaryData: obj.binaryData } : {}) }
         : obj;
-  const hex = createHash("sha256").update(goJson(encoded)).digest("hex");
+  return suffixHash(goJson(encoded));
+}
+
+/** The ten characters both kustomize and kubectl's --append-hash take from the sha256 of JSON. */
+export function suffixHash(json: string): string {
+  const hex = createHash("sha256").update(json).digest("hex");
   return hex.slice(0, 10).replace(/[013ae]/g, (c) => ({ "0": "g", "1": "h", "3": "k", a: "m", e: "t" })[c]!);
 }
 

@@ -163,3 +163,13 @@ export function isValidPercent(value: string): string[] {
 export function isHTTPHeaderName(value: string): string[] {
   return HTTP_HEADER_RE.test(value) ? [] : [regexError(HTTP_HEADER_MSG, HTTP_HEADER_FMT, "X-Header-Name")];
 }
+
+const ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*";
+const ENV_VAR_NAME_MSG = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit";
+const ENV_VAR_NAME_RE = whole(ENV_VAR_NAME_FMT);
+
+/** IsEnvVarName, the strict form kubectl still applies to the keys of an env file. */
+export function isEnvVarName(value: string): string[] {
+  const errs = ENV_VAR_NAME_RE.test(value) ? [] : [regexError(ENV_VAR_NAME_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")];
+  return [...errs, ...hasChDirPrefix(value)];
+}

@@ -3,8 +3,11 @@ import { withLastApplied } from "../../api/patch.js";
 import type { JsonObject } from "../../api/json-value.js";
 import { parseSelector, type Operator, type Selector } from "../../api/labels.js";
 import type { ConfigMap, Deployment, KubeObject, LabelSelector, LabelSelectorRequirement, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
-import { isDNS1123Subdomain, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
+import { goEscape, goJson } from "../../api/gojson.js";
+import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
 import { basename } from "../../runtime/fs.js";
+import { suffixHash } from "../kustomize.js";
+import { goQuote } from "../../api/validation/field.js";
 import { nameLine } from "../output/index.js";
 import { APPLY_FLAGS, createFromSources, printObjects } from "./apply.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
@@ -20,6 +23,8 @@ const GENERATOR_FLAGS: readonly FlagSpec[] = [DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMP
 const FROM_FLAGS: readonly FlagSpec[] = [
   { name: "from-literal", type: "stringArray" },
   { name: "from-file", type: "stringSlice" },
+  { name: "from-env-file", type: "stringSlice" },
+  { name: "append-hash", type: "bool" },
 ];
 
 /** NameFromCommandArgs. */
@@ -50,23 +55,83 @@ function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<numb
   return 0;
 }
 
-/** `--from-literal=k=v` and `--from-file=[key=]path` as a data map (values as read). */
-function* dataFrom(inv: Invocation): Proc<Record<string, string>> {
-  const data: Record<string, string> = {};
-  for (const lit of inv.flags.strings("from-literal")) {
-    const eq = lit.indexOf("=");
-    if (eq <= 0) throw new Error(`invalid literal source ${lit}, expected key=value`);
-    data[lit.slice(0, eq)] = lit.slice(eq + 1);
+type DataKind = "ConfigMap" | "Secret";
+
+/**
+ * The data of `create configmap` and `create secret generic`: --from-file, then --from-literal,
+ * then --from-env-file, each key checked as kubectl checks it (the two kinds word their errors
+ * differently, the Secret one without a colon, as kubectl has it).
+ */
+function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<string, string>> {
+  const { flags, s } = inv;
+  const envFiles = flags.strings("from-env-file");
+  if (envFiles.length > 0 && (flags.strings("from-file").length > 0 || flags.strings("from-literal").length > 0)) {
+    throw new Error("from-env-file cannot be combined with from-file or from-literal");
   }
-  for (const spec of inv.flags.strings("from-file")) {
+  const data: Record<string, string> = {};
+  const add = (key: string, value: string) => {
+    const problems = isConfigMapKey(key);
+    if (problems.length > 0) {
+      throw new Error(kind === "ConfigMap" ? `${goQuote(key)} is not a valid key name for a ConfigMap: ${problems.join(";")}` : `${goQuote(key)} is not valid key name for a Secret ${problems.join(";")}`);
+    }
+    if (Object.hasOwn(data, key)) {
+      throw new Error(kind === "ConfigMap" ? `cannot add key ${goQuote(key)}, another key by that name already exists in Data for ConfigMap ${goQuote(name)}` : `cannot add key ${key}, another key by that name already exists`);
+    }
+    data[key] = value;
+  };
+  for (const spec of flags.strings("from-file")) {
     const eq = spec.indexOf("=");
     const path = eq < 0 ? spec : spec.slice(eq + 1);
-    const key = eq < 0 ? basename(path) : spec.slice(0, eq);
-    const abs = inv.s.ctx.resolve(path);
-    if (!inv.s.ctx.fs.exists(abs)) throw new Error(`error reading ${path}: no such file or directory`);
-    data[key] = inv.s.ctx.fs.readText(abs);
+    const abs = s.ctx.resolve(path);
+    if (!s.ctx.fs.exists(abs)) throw new Error(`error reading ${path}: no such file or directory`);
+    add(eq < 0 ? basename(path) : spec.slice(0, eq), s.ctx.fs.readText(abs));
+  }
+  for (const lit of flags.strings("from-literal")) {
+    const eq = lit.indexOf("=");
+    if (eq <= 0) throw new Error(`invalid literal source ${lit}, expected key=value`);
+    add(lit.slice(0, eq), lit.slice(eq + 1));
+  }
+  for (const path of envFiles) {
+    const abs = s.ctx.resolve(path);
+    if (!s.ctx.fs.exists(abs)) throw new Error(`error reading ${path}: no such file or directory`);
+    for (const [key, value] of envFileEntries(s.ctx.fs.readText(abs), (k) => s.ctx.env.get(k) ?? "")) add(key, value);
   }
   return data;
+}
+
+/**
+ * An env file as kubectl reads it (processEnvFileLine): a BOM dropped from the first line,
+ * leading blanks trimmed, blank and `#` lines skipped, `KEY=value` taken as written, and a bare
+ * `KEY` taking kubectl's own environment variable.
+ */
+function envFileEntries(text: string, getenv: (key: string) => string): [string, string][] {
+  const entries: [string, string][] = [];
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  lines.forEach((raw, i) => {
+    let line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (i === 0 && line.startsWith("\ufeff")) line = line.slice(1);
+    line = line.trimStart();
+    if (line === "" || line.startsWith("#")) return;
+    const eq = line.indexOf("=");
+    const key = eq < 0 ? line : line.slice(0, eq);
+    const problems = isEnvVarName(key);
+    if (problems.length > 0) throw new Error(`${goQuote(key)} is not a valid key name: ${problems.join(";")}`);
+    entries.push([key, eq < 0 ? getenv(key) : line.slice(eq + 1)]);
+  });
+  return entries;
+}
+
+/**
+ * --append-hash: the name gets `-<hash>` of kubectl's own hash (util/hash), which, unlike
+ * kustomize's, does include the name. The generators always make the data map, so an empty one
+ * hashes as `{}` (and is left out of the object printed).
+ */
+function withHashedName<T extends ConfigMap | Secret>(inv: Invocation, object: T): T {
+  if (!inv.flags.bool("append-hash")) return object;
+  const name = object.metadata.name!;
+  const fields = object.kind === "Secret" ? { kind: "Secret", type: (object as Secret).type ?? "", name, data: object.data ?? {} } : { kind: "ConfigMap", name, data: object.data ?? {} };
+  return { ...object, metadata: { ...object.metadata, name: `${name}-${suffixHash(goJson(fields))}` } };
 }
 
 const namespaceGenerator: Command = {
@@ -88,8 +153,8 @@ const configMapGenerator: Command = {
   flags: [...GENERATOR_FLAGS, ...FROM_FLAGS],
   run: function* (inv: Invocation): Proc<number> {
     const name = singleName(inv);
-    const data = yield* dataFrom(inv);
-    return yield* send(inv, { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, ...(Object.keys(data).length > 0 ? { data } : {}) } as ConfigMap);
+    const data = yield* dataFrom(inv, "ConfigMap", name);
+    return yield* send(inv, withHashedName(inv, { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, ...(Object.keys(data).length > 0 ? { data } : {}) } as ConfigMap));
   },
 };
 
@@ -105,14 +170,65 @@ const secretGenerator: Command = {
       flags: [...GENERATOR_FLAGS, ...FROM_FLAGS, { name: "type", type: "string" }],
       run: function* (inv: Invocation): Proc<number> {
         const name = singleName(inv);
-        const raw = yield* dataFrom(inv);
-        const data: Record<string, string> = {};
-        for (const [k, v] of Object.entries(raw)) data[k] = Buffer.from(v, "utf8").toString("base64");
+        const data = base64Values(yield* dataFrom(inv, "Secret", name));
         const type = inv.flags.string("type");
-        return yield* send(inv, { apiVersion: "v1", kind: "Secret", metadata: { name }, ...(Object.keys(data).length > 0 ? { data } : {}), ...(type !== "" ? { type } : {}) } as Secret);
+        return yield* send(inv, withHashedName(inv, { apiVersion: "v1", kind: "Secret", metadata: { name }, ...(Object.keys(data).length > 0 ? { data } : {}), ...(type !== "" ? { type } : {}) } as Secret));
+      },
+    },
+    {
+      name: "docker-registry",
+      short: "Create a secret for use with a Docker registry",
+      usage: "NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none]",
+      flags: [
+        ...GENERATOR_FLAGS,
+        { name: "from-file", type: "stringSlice" },
+        { name: "append-hash", type: "bool" },
+        { name: "docker-username", type: "string" },
+        { name: "docker-password", type: "string" },
+        { name: "docker-email", type: "string" },
+        { name: "docker-server", type: "string" },
+      ],
+      run: function* (inv: Invocation): Proc<number> {
+        const name = singleName(inv);
+        const { flags } = inv;
+        const username = flags.string("docker-username");
+        const password = flags.string("docker-password");
+        const server = flags.string("docker-server", "https://index.docker.io/v1/");
+        const fromFiles = flags.strings("from-file").length > 0;
+        if (!fromFiles && (username === "" || password === "" || server === "")) {
+          throw new Error("either --from-file or the combination of --docker-username, --docker-password and --docker-server is required");
+        }
+        let data: Record<string, string>;
+        if (fromFiles) data = base64Values(yield* dataFrom(inv, "Secret", name));
+        else {
+          const email = flags.string("docker-email");
+          // DockerConfigEntry's field order; email is omitempty.
+          const entry = { username, password, ...(email !== "" ? { email } : {}), auth: base64(`${username}:${password}`) };
+          data = { ".dockerconfigjson": base64(goEscape(JSON.stringify({ auths: { [server]: entry } }))) };
+        }
+        return yield* send(inv, withHashedName(inv, { apiVersion: "v1", kind: "Secret", metadata: { name }, data, type: "kubernetes.io/dockerconfigjson" } as Secret));
       },
     },
   ],
+};
+
+const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+function base64Values(data: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) out[k] = base64(v);
+  return out;
+}
+
+const serviceAccountGenerator: Command = {
+  name: "serviceaccount",
+  aliases: ["sa"],
+  short: "Create a service account with the specified name",
+  usage: "NAME [--dry-run=server|client|none]",
+  flags: GENERATOR_FLAGS,
+  run: function* (inv: Invocation): Proc<number> {
+    return yield* send(inv, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: singleName(inv) } });
+  },
 };
 
 const deploymentGenerator: Command = {
@@ -287,7 +403,7 @@ export const createCommand: Command = {
   short: "Create a resource from a file or from stdin",
   usage: "-f FILENAME",
   flags: [...APPLY_FLAGS, { name: "save-config", type: "bool" }],
-  subcommands: [configMapGenerator, deploymentGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators],
+  subcommands: [configMapGenerator, deploymentGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators, serviceAccountGenerator],
   run: function* (inv: Invocation): Proc<number> {
     if (inv.args.length > 0) throw usageError(inv.path, `Unexpected args: [${inv.args.join(" ")}]`);
     if (!hasSources(inv.flags)) {

@@ -3,6 +3,7 @@
  * jsonpath engines see), and `json.MarshalIndent(obj, "", "    ")` for `-o json`. Compact JSON
  * comes from the API's `goJson`.
  */
+import { goEscape } from "../../api/gojson.js";
 import { sortedKeys, type Json } from "./gofmt.js";
 
 /** Deep copy with keys in Go's map order and `undefined` fields dropped, as a Go map has none. */
@@ -17,10 +18,8 @@ export function normalize(v: unknown): Json {
   return v as Json;
 }
 
-/** `json.MarshalIndent`, with encoding/json's escaping of `<`, `>`, `&`, U+2028 and U+2029. */
+/** `json.MarshalIndent`. */
 export function goJsonIndent(v: unknown): string {
-  return JSON.stringify(normalize(v), null, "    ").replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return goEscape(JSON.stringify(normalize(v), null, "    "));
 }
+
