@@ -98,6 +98,10 @@ describe("kubectl create configmap, secret and serviceaccount", () => {
     expect(term.run("kubectl create secret docker-registry reg --docker-username=u --docker-password='p<&>' --docker-server=r.io")).toEqual({ status: 0, output: "secret/reg created\n" });
     const data = cluster.api.get<Secret>("Secret", "default", "reg")!.data![".dockerconfigjson"]!;
     expect(Buffer.from(data, "base64").toString()).toBe('{"auths":{"r.io":{"username":"u","password":"p\\u003c\\u0026\\u003e","auth":"dTpwPCY+"}}}');
+    // A generator's object is typed: -o json keeps Go's field order (TypeMeta's kind first), as kubectl 1.32 printed it.
+    expect(term.run("kubectl create secret generic s1 --from-literal=a=b --type=kubernetes.io/basic-auth --dry-run=client -o json").output).toBe(
+      '{\n    "kind": "Secret",\n    "apiVersion": "v1",\n    "metadata": {\n        "name": "s1"\n    },\n    "data": {\n        "a": "Yg=="\n    },\n    "type": "kubernetes.io/basic-auth"\n}\n',
+    );
     expect(term.run("kubectl create sa builder && kubectl get sa builder -o jsonpath='{.kind}/{.metadata.name}'")).toEqual({ status: 0, output: "serviceaccount/builder created\nServiceAccount/builder" });
     expect(term.run("kubectl create serviceaccount a b")).toEqual({ status: 1, output: "error: exactly one NAME is required, got 2\nSee 'kubectl create serviceaccount -h' for help and examples\n" });
   });

@@ -526,7 +526,8 @@ const podStatus = struct("v1.PodStatus", {
 
 // ---- core kinds ----------------------------------------------------------------------------------
 
-const typeMeta = (): Record<string, Field> => ({ apiVersion: o(str), kind: o(str) });
+// metav1.TypeMeta declares Kind before APIVersion, the order typed `-o json` keeps.
+const typeMeta = (): Record<string, Field> => ({ kind: o(str), apiVersion: o(str) });
 const kind = (go: string, fields: Record<string, Field>): StructSchema => struct(go, { ...typeMeta(), metadata: v(objectMeta), ...fields });
 
 const pod = kind("v1.Pod", { spec: v(podSpec), status: v(podStatus) });

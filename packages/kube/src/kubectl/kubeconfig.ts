@@ -1,4 +1,5 @@
 import { parse as parseYaml } from "yaml";
+import type { Schema, StructSchema } from "../api/schema.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { goYaml } from "./output/index.js";
 
@@ -118,6 +119,66 @@ export function kubeconfigObject(config: Kubeconfig): Record<string, unknown> {
     users: list(config.users, "user"),
   };
 }
+
+const ANY: Schema = { t: "any" };
+
+/** A struct of clientcmd/api/v1 with its fields in declaration order (values of any shape). */
+function v1Struct(go: string, fields: Record<string, Schema | null>): StructSchema {
+  const out: Record<string, { s: Schema; mode: "omit" }> = {};
+  for (const [name, s] of Object.entries(fields)) out[name] = { s: s ?? ANY, mode: "omit" };
+  return { t: "struct", go: `v1.${go}`, fields: out };
+}
+
+const extensions: Schema = { t: "list", of: v1Struct("NamedExtension", { name: null, extension: null }) };
+
+/** The v1 Config types `kubectl config view -o json` marshals, for their field order. */
+export const KUBECONFIG_SCHEMA = v1Struct("Config", {
+  kind: null,
+  apiVersion: null,
+  preferences: v1Struct("Preferences", { colors: null, extensions }),
+  clusters: {
+    t: "list",
+    of: v1Struct("NamedCluster", {
+      name: null,
+      cluster: v1Struct("Cluster", {
+        server: null,
+        "tls-server-name": null,
+        "insecure-skip-tls-verify": null,
+        "certificate-authority": null,
+        "certificate-authority-data": null,
+        "proxy-url": null,
+        "disable-compression": null,
+        extensions,
+      }),
+    }),
+  },
+  users: {
+    t: "list",
+    of: v1Struct("NamedAuthInfo", {
+      name: null,
+      user: v1Struct("AuthInfo", {
+        "client-certificate": null,
+        "client-certificate-data": null,
+        "client-key": null,
+        "client-key-data": null,
+        token: null,
+        tokenFile: null,
+        as: null,
+        "as-uid": null,
+        "as-groups": null,
+        "as-user-extra": null,
+        username: null,
+        password: null,
+        "auth-provider": null,
+        exec: null,
+        extensions,
+      }),
+    }),
+  },
+  contexts: { t: "list", of: v1Struct("NamedContext", { name: null, context: v1Struct("Context", { cluster: null, user: null, namespace: null, extensions }) }) },
+  "current-context": null,
+  extensions,
+});
 
 export function saveKubeconfig(ctx: ProcessContext, path: string, config: Kubeconfig): void {
   const abs = ctx.resolve(path);

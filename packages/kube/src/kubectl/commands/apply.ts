@@ -84,11 +84,16 @@ export function filtered(objects: readonly SourcedObject[], selector: string): S
 }
 
 /** `-o` given to a command that writes objects: they are printed instead of the name lines. */
-export function printObjects(s: Session, inv: Invocation, objects: readonly KubeObject[]): void {
+/**
+ * `-o` for the objects a command wrote. `typed`: kubectl holds the one object as a typed struct
+ * (a generator's, or what a typed client returned), so `-o json` keeps Go's field order.
+ */
+export function printObjects(s: Session, inv: Invocation, objects: readonly KubeObject[], typed = false): void {
   const output = inv.flags.string("output");
   if (output === "") return;
   const template = inv.flags.changed("template") ? { template: inv.flags.string("template") } : {};
-  const result = formatObjects(objects, { output, ...template, singleItem: objects.length === 1 });
+  const schema = typed && objects.length === 1 ? schemaFor(objects[0]!.apiVersion, objects[0]!.kind) : undefined;
+  const result = formatObjects(objects, { output, ...template, singleItem: objects.length === 1, ...(schema !== undefined ? { typed: schema } : {}) });
   s.out(result.stdout);
   if (result.error !== undefined) throw new Error(result.error);
 }

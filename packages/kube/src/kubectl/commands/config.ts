@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import type { KubeObject } from "../../api/types.js";
-import { chooseContext, kubeconfigObject, loadKubeconfig, minify, saveKubeconfig, shorten, type ContextChoice, type ContextEntry, type Kubeconfig } from "../kubeconfig.js";
+import { chooseContext, KUBECONFIG_SCHEMA, kubeconfigObject, loadKubeconfig, minify, saveKubeconfig, shorten, type ContextChoice, type ContextEntry, type Kubeconfig } from "../kubeconfig.js";
 import type { ProcessContext } from "../../runtime/process.js";
 import type { Flags } from "./flags.js";
 import { formatObjects } from "../output/index.js";
@@ -40,7 +40,7 @@ const view: Command = {
     }
     // --flatten embeds the files' contents; ksim's minikube has no certificate files to embed, so it shows them as they are.
     if (!flags.bool("raw") && !flags.bool("flatten")) config = shorten(config);
-    const out = formatObjects([kubeconfigObject(config) as unknown as KubeObject], { output: flags.string("output") || "yaml", singleItem: true });
+    const out = formatObjects([kubeconfigObject(config) as unknown as KubeObject], { output: flags.string("output") || "yaml", singleItem: true, typed: KUBECONFIG_SCHEMA });
     if (out.error !== undefined) throw new Error(out.error);
     s.out(out.stdout);
     return 0;

@@ -51,7 +51,7 @@ function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<numb
     throw new Error(`${failure}: ${(e as Error).message}`);
   }
   if (flags.string("output") === "") s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
-  else printObjects(s, inv, [created]);
+  else printObjects(s, inv, [created], true);
   return 0;
 }
 

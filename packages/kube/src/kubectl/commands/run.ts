@@ -143,7 +143,7 @@ function* runRun(inv: Invocation): Proc<number> {
   const req = parseRequest(inv);
   const created = createObject(s, req.pod, req.dryRun) as Pod;
   if (!req.attach) {
-    if (inv.flags.string("output") !== "") printObjects(s, inv, [created]);
+    if (inv.flags.string("output") !== "") printObjects(s, inv, [created], true);
     else s.out(nameLine(created, `created${dryRunSuffix(req.dryRun)}`));
     return 0;
   }

@@ -3,11 +3,12 @@
  * `jsonpath-as-json=`, `go-template=`/`template=`, `custom-columns=`) and their error texts.
  * Several objects, or any list request, print as a `List`, as kubectl's printGeneric does.
  */
+import type { Schema } from "../../api/schema.js";
 import type { KubeObject } from "../../api/types.js";
 import { goQuote, goSprint, goSyntax, type Json } from "./gofmt.js";
 import { executeGoTemplate, GoTemplateError, parseGoTemplate } from "./gotemplate.js";
 import { goJson } from "../../api/gojson.js";
-import { goJsonIndent, normalize } from "./json.js";
+import { goJsonIndent, goTypedJsonIndent, normalize } from "./json.js";
 import { executeJsonPath, jsonPathValues, JsonPathError, parseJsonPath } from "./jsonpath.js";
 import { tableWriter } from "./tabwriter.js";
 import { groupKind } from "./tables.js";
@@ -23,6 +24,11 @@ export interface FormatRequest {
   /** `--allow-missing-template-keys` (default true). */
   readonly allowMissingTemplateKeys?: boolean;
   readonly noHeaders?: boolean;
+  /**
+   * The Go type of the one object printed, when kubectl holds it as a typed struct rather than
+   * as unstructured: `-o json` then writes its fields in declaration order.
+   */
+  readonly typed?: Schema;
 }
 
 export interface Formatted {
@@ -49,7 +55,7 @@ export function formatObjects(objects: readonly KubeObject[], request: FormatReq
     case "yaml":
       return { stdout: goYaml(data) };
     case "json":
-      return { stdout: `${goJsonIndent(data)}\n` };
+      return { stdout: `${request.typed !== undefined && data === objects[0] ? goTypedJsonIndent(data, request.typed) : goJsonIndent(data)}\n` };
     case "name":
       return { stdout: objects.map((o) => `${groupKind(o.kind, o.apiVersion)}/${o.metadata.name}\n`).join("") };
     case "jsonpath":

@@ -4,6 +4,7 @@
  * comes from the API's `goJson`.
  */
 import { goEscape } from "../../api/gojson.js";
+import type { Schema } from "../../api/schema.js";
 import { sortedKeys, type Json } from "./gofmt.js";
 
 /** Deep copy with keys in Go's map order and `undefined` fields dropped, as a Go map has none. */
@@ -23,3 +24,29 @@ export function goJsonIndent(v: unknown): string {
   return goEscape(JSON.stringify(normalize(v), null, "    "));
 }
 
+
+/**
+ * `json.MarshalIndent` of a typed Go value: struct fields in their declaration order (the
+ * schema's), map keys sorted. kubectl prints what it holds as a typed struct this way (the
+ * objects its generators build and typed clients return, the kubeconfig); what it holds as
+ * unstructured (get, apply, patch) prints with every key sorted, as goJsonIndent does.
+ */
+export function goTypedJsonIndent(v: unknown, schema: Schema): string {
+  return goEscape(JSON.stringify(inDeclarationOrder(v, schema), null, "    "));
+}
+
+function inDeclarationOrder(v: unknown, s: Schema): Json {
+  if (v === null || v === undefined || typeof v !== "object") return normalize(v);
+  if (s.t === "list") return Array.isArray(v) ? v.map((x) => inDeclarationOrder(x, s.of)) : normalize(v);
+  if (Array.isArray(v) || (s.t !== "struct" && s.t !== "map")) return normalize(v);
+  const from = v as Record<string, unknown>;
+  const out: Record<string, Json> = {};
+  if (s.t === "map") {
+    for (const k of sortedKeys(from)) out[k] = inDeclarationOrder(from[k], s.of);
+    return out;
+  }
+  for (const name in s.fields) {
+    if (from[name] !== undefined) out[name] = inDeclarationOrder(from[name], s.fields[name]!.s);
+  }
+  return out;
+}
