@@ -38,7 +38,16 @@ describe("kubectl create service", () => {
     });
     const group = term.split("kubectl create service");
     expect(group.status).toBe(1);
-    expect(group.stderr).toContain("Available Commands:\n  clusterip     Create a ClusterIP service\n");
+    // As kubectl 1.32 prints it (its page also has the examples and options ksim leaves out).
+    expect(group.stderr).toBe(
+      "Create a service using a specified subcommand.\n\nAliases:\nservice, svc\n\nAvailable Commands:\n" +
+        "  clusterip      Create a ClusterIP service\n  externalname   Create an ExternalName service\n" +
+        "  loadbalancer   Create a LoadBalancer service\n  nodeport       Create a NodePort service\n\n" +
+        'Usage:\n  kubectl create service [flags] [options]\n\nUse "kubectl create service <command> --help" for more information about a given command.\n' +
+        'Use "kubectl options" for a list of global command-line options (applies to all commands).\n',
+    );
+    expect(term.run("kubectl create service headless zk --tcp=2181").output).toBe("error: unknown flag: --tcp\nSee 'kubectl create service --help' for usage.\n");
+    expect(term.run("kubectl create secret bogus")).toEqual({ status: 1, output: "error: unknown command \"bogus\"\nSee 'kubectl create secret -h' for help and examples\n" });
   });
 });
 

@@ -19,7 +19,7 @@ describe("kubectl's command line errors", () => {
     // Every command within two edits, as cobra suggests them: `set` too since kubectl set is here.
     expect(term.run("kubectl gett pods")).toEqual({ status: 1, output: 'error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tget\n\tset\n' });
     expect(term.run("kubectl list pods")).toEqual({ status: 1, output: 'error: unknown command "list" for "kubectl"\n\nDid you mean this?\n\tget\n' });
-    expect(term.run("kubectl rollout stat sts/web")).toEqual({ status: 1, output: 'error: unknown command "stat" for "kubectl rollout"\n\nDid you mean this?\n\tstatus\n' });
+    expect(term.run("kubectl rollout stat sts/web")).toEqual({ status: 1, output: "error: unknown command \"stat sts/web\"\nSee 'kubectl rollout -h' for help and examples\n" });
     expect(term.run("kubectl get pods --bogus")).toEqual({ status: 1, output: "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n" });
     expect(term.run("kubectl get pods -x")).toEqual({ status: 1, output: "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n" });
     expect(term.run("kubectl get pods -n")).toEqual({ status: 1, output: "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n" });

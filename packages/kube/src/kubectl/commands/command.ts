@@ -19,6 +19,10 @@ export interface Command {
   readonly aliases?: readonly string[];
   /** The one-line description of the command lists. */
   readonly short: string;
+  /** The help page's description, when it is more than `short` and a period. */
+  readonly long?: string;
+  /** A command group that prints its help on standard output when run bare (DefaultSubCommandRun(streams.Out)). */
+  readonly groupHelpToStdout?: boolean;
   /** The `Use` line after the command path (`(TYPE NAME | TYPE/NAME) --replicas=COUNT`). */
   readonly usage: string;
   readonly flags?: readonly FlagSpec[];

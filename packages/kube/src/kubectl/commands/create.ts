@@ -326,7 +326,7 @@ const serviceGenerators: Command = {
   name: "service",
   aliases: ["svc"],
   short: "Create a service using a specified subcommand",
-  usage: "",
+  usage: "[flags]",
   subcommands: [
     serviceGenerator("ClusterIP", "clusterip", "NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none]", [{ name: "clusterip", type: "string" }]),
     serviceGenerator("ExternalName", "externalname", "NAME --external-name external.name [--dry-run=server|client|none]", [{ name: "external-name", type: "string" }]),

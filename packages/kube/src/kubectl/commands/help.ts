@@ -1,18 +1,17 @@
 import type { Command } from "./command.js";
 
 /**
- * What `--help` prints: the command's description, usage line and subcommands. kubectl's own
- * help pages are long; these keep their shape and the parts a user needs.
+ * What `--help` prints: the command's description, aliases, subcommands and usage line, in
+ * kubectl's templater layout. kubectl's own pages add examples and options; these keep the
+ * shape and the parts a user needs.
  */
 export function commandHelp(path: string, command: Command): string {
-  let out = `${command.short}.\n\n`;
+  let out = `${command.long ?? `${command.short}.`}\n\n`;
+  if (command.aliases !== undefined && command.aliases.length > 0) out += `Aliases:\n${[command.name, ...command.aliases].join(", ")}\n\n`;
   if (command.subcommands !== undefined && command.subcommands.length > 0) {
-    out += "Available Commands:\n";
-    const width = Math.max(...command.subcommands.map((c) => c.name.length)) + 2;
-    for (const c of command.subcommands) out += `  ${c.name.padEnd(width)}${c.short}\n`;
-    out += "\n";
+    out += `Available Commands:\n${commandList(command.subcommands)}\n`;
   }
-  out += `Usage:\n  ${path}${command.usage === "" ? "" : ` ${command.usage}`}\n\n`;
+  out += `Usage:\n  ${path}${command.usage === "" ? "" : ` ${command.usage}`} [options]\n\n`;
   if (command.subcommands !== undefined && command.subcommands.length > 0) out += `Use "${path} <command> --help" for more information about a given command.\n`;
   out += 'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
   return out;
@@ -21,16 +20,25 @@ export function commandHelp(path: string, command: Command): string {
 /** `kubectl` and `kubectl --help`: the commands ksim runs, in kubectl's groups. */
 export function rootHelp(groups: readonly (readonly [string, readonly Command[]])[]): string {
   let out = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\n";
-  const all = groups.flatMap(([, cs]) => cs);
-  const width = Math.max(...all.map((c) => c.name.length)) + 2;
+  const width = nameColumn(groups.flatMap(([, cs]) => cs));
   for (const [title, commands] of groups) {
     if (commands.length === 0) continue;
-    out += `${title}:\n`;
-    for (const c of commands) out += `  ${c.name.padEnd(Math.max(width, 16))}${c.short}\n`;
-    out += "\n";
+    out += `${title}:\n${commandList(commands, width)}\n`;
   }
   out += 'Usage:\n  kubectl [flags] [options]\n\nUse "kubectl <command> --help" for more information about a given command.\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n';
   return out;
+}
+
+/**
+ * The templater's command lines: each name padded to cobra's NamePadding (the longest sibling
+ * name, at least 11), then the separator, so the descriptions start three columns after it.
+ */
+function commandList(commands: readonly Command[], width = nameColumn(commands)): string {
+  return commands.map((c) => `  ${c.name.padEnd(width)}${c.short}\n`).join("");
+}
+
+function nameColumn(commands: readonly Command[]): number {
+  return Math.max(11, ...commands.map((c) => c.name.length)) + 3;
 }
 
 /** cobra's SuggestionsFor: commands within Levenshtein distance 2, with the typed prefix, or listing it in SuggestFor. */

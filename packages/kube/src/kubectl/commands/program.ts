@@ -11,7 +11,7 @@ import { diffCommand } from "./diff.js";
 import { describeCommand } from "./describe.js";
 import { editCommand } from "./edit.js";
 import { eventsCommand } from "./events.js";
-import { errorReport, ExitError } from "./errors.js";
+import { errorReport, ExitError, usageError } from "./errors.js";
 import { execCommand } from "./exec.js";
 import { exposeCommand } from "./expose.js";
 import { FlagError, HelpRequested, parseFlags, type FlagSpec } from "./flags.js";
@@ -110,8 +110,9 @@ function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOption
     }
     const found = candidates.find((c) => c.name === word || (c.aliases ?? []).includes(word));
     if (found === undefined) {
-      if (command?.run !== undefined) break;
-      if (command === undefined && UNSUPPORTED.has(word)) throw new Error(`"kubectl ${word}" is not available in ksim`);
+      // A command takes the word as an argument; a group refuses it after parsing its flags.
+      if (command !== undefined) break;
+      if (UNSUPPORTED.has(word)) throw new Error(`"kubectl ${word}" is not available in ksim`);
       const hints = suggestions(word, candidates);
       throw new Error(`unknown command ${JSON.stringify(word)} for ${JSON.stringify(path)}${hints.length > 0 ? `\n\nDid you mean this?\n${hints.map((h) => `\t${h}\n`).join("")}` : ""}`);
     }
@@ -133,8 +134,9 @@ function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOption
     return 0;
   }
   if (command.run === undefined) {
-    // A command group without its subcommand (DefaultSubCommandRun): help on stderr, exit 1.
-    ctx.stderr.write(commandHelp(path, command));
+    // A command group (DefaultSubCommandRun): arguments are unknown subcommands; bare, its help and exit 1.
+    if (parsed.args.length > 0) throw usageError(path, `unknown command ${JSON.stringify(parsed.args.join(" "))}`);
+    (command.groupHelpToStdout === true ? ctx.stdout : ctx.stderr).write(commandHelp(path, command));
     return 1;
   }
   const missing = (command.required ?? []).filter((f) => !parsed.flags.changed(f));

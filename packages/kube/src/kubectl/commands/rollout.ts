@@ -331,5 +331,6 @@ export const rolloutCommand: Command = {
   name: "rollout",
   short: "Manage the rollout of a resource",
   usage: "SUBCOMMAND",
+  groupHelpToStdout: true,
   subcommands: [historyCommand, pauseCommand, restartCommand, resumeCommand, statusCommand, undoCommand],
 };
