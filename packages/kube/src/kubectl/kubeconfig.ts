@@ -107,12 +107,13 @@ export function loadKubeconfig(ctx: ProcessContext, explicit: string): LoadedKub
 
 /** The v1 Config object kubectl prints and writes: entries as lists sorted by name. */
 export function kubeconfigObject(config: Kubeconfig): Record<string, unknown> {
-  const list = (m: Map<string, Entry>, field: string) =>
-    m.size === 0 ? null : [...m.keys()].sort().map((name) => ({ name, [field]: m.get(name) }));
+  // v1 writes Cluster.server and Context.cluster and .user even when empty (no omitempty).
+  const list = (m: Map<string, Entry>, field: string, required: Entry = {}) =>
+    m.size === 0 ? null : [...m.keys()].sort().map((name) => ({ name, [field]: { ...required, ...m.get(name) } }));
   return {
     apiVersion: "v1",
-    clusters: list(config.clusters, "cluster"),
-    contexts: list(config.contexts, "context"),
+    clusters: list(config.clusters, "cluster", { server: "" }),
+    contexts: list(config.contexts, "context", { cluster: "", user: "" }),
     "current-context": config.currentContext,
     kind: "Config",
     preferences: config.preferences,
@@ -207,15 +208,16 @@ export function minify(config: Kubeconfig): Kubeconfig {
   };
 }
 
+/** Without --raw, kubectl 1.32 shows the three data fields as DATA+OMITTED and the token and password as REDACTED. */
 const DATA_FIELDS: Readonly<Record<string, string>> = {
   "certificate-authority-data": "DATA+OMITTED",
   "client-certificate-data": "DATA+OMITTED",
-  "client-key-data": "REDACTED",
+  "client-key-data": "DATA+OMITTED",
   token: "REDACTED",
   password: "REDACTED",
 };
 
-/** clientcmdapi.ShortenConfig: what `config view` shows without --raw. */
+/** clientcmdapi.ShortenConfig and the redaction of secrets: what `config view` shows without --raw. */
 export function shorten(config: Kubeconfig): Kubeconfig {
   const mask = (m: Map<string, Entry>) =>
     new Map([...m].map(([name, e]) => [name, Object.fromEntries(Object.entries(e).map(([k, v]) => [k, k in DATA_FIELDS && v !== "" ? DATA_FIELDS[k] : v]))]));

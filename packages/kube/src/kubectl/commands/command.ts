@@ -21,6 +21,9 @@ export interface Command {
   readonly short: string;
   /** The help page's description, when it is more than `short` and a period. */
   readonly long?: string;
+  /** The help page's Examples and Options sections, as kubectl prints them. */
+  readonly examples?: string;
+  readonly options?: string;
   /** A command group that prints its help on standard output when run bare (DefaultSubCommandRun(streams.Out)). */
   readonly groupHelpToStdout?: boolean;
   /** The `Use` line after the command path (`(TYPE NAME | TYPE/NAME) --replicas=COUNT`). */

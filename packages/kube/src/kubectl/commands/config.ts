@@ -6,6 +6,7 @@ import type { Flags } from "./flags.js";
 import { formatObjects } from "../output/index.js";
 import { tableWriter } from "../output/tabwriter.js";
 import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
+import { editProperty, propertyCommands } from "./config-set.js";
 
 /**
  * `kubectl config`: reads and writes the kubeconfig files ($KUBECONFIG, or ~/.kube/config, or
@@ -274,6 +275,12 @@ const deleteContext: Command = {
   },
 };
 
+const [setProperty, unsetProperty] = propertyCommands((inv, edit) => {
+  const { config, path } = load(inv);
+  editProperty(config, edit);
+  saveKubeconfig(inv.s.ctx, path, config);
+});
+
 export const configCommand: Command = {
   name: "config",
   short: "Modify kubeconfig files",
@@ -295,9 +302,11 @@ export const configCommand: Command = {
     getContexts,
     namesCommand("get-users", "Display users defined in the kubeconfig", (c) => c.users),
     renameContext,
+    setProperty,
     setCluster,
     setContext,
     setCredentials,
+    unsetProperty,
     useContext,
     view,
   ],

@@ -11,6 +11,8 @@ export function commandHelp(path: string, command: Command): string {
   if (command.subcommands !== undefined && command.subcommands.length > 0) {
     out += `Available Commands:\n${commandList(command.subcommands)}\n`;
   }
+  if (command.examples !== undefined) out += `Examples:\n${command.examples}\n\n`;
+  if (command.options !== undefined) out += `Options:\n${command.options}\n\n`;
   out += `Usage:\n  ${path}${command.usage === "" ? "" : ` ${command.usage}`} [options]\n\n`;
   if (command.subcommands !== undefined && command.subcommands.length > 0) out += `Use "${path} <command> --help" for more information about a given command.\n`;
   out += 'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
