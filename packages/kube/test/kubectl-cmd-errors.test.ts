@@ -159,3 +159,15 @@ describe("kubectl api-versions", () => {
     expect(term.run("kubectl api-versions")).toEqual({ status: 0, output: "apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nevents.k8s.io/v1\npolicy/v1\nstorage.k8s.io/v1\nv1\n" });
   });
 });
+
+describe("commands that name nothing", () => {
+  it("are refused before the server is asked, in kubectl 1.32's words", () => {
+    const { term } = kubectlWorld({ seed: 8 });
+    expect(term.run("kubectl rollout status")).toEqual({ status: 1, output: "error: required resource not specified\n" });
+    expect(term.run("kubectl rollout undo")).toEqual({ status: 1, output: "error: required resource not specified\n" });
+    expect(term.run("kubectl rollout history")).toEqual({ status: 1, output: "error: required resource not specified\n" });
+    expect(term.run("kubectl expose")).toEqual({ status: 1, output: "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n" });
+    expect(term.run("kubectl replace")).toEqual({ status: 1, output: "error: must specify one of -f and -k\n" });
+    expect(term.run("kubectl set image")).toEqual({ status: 1, output: "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n" });
+  });
+});

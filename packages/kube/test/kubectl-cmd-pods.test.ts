@@ -236,7 +236,7 @@ describe("kubectl port-forward", () => {
     const refused = term.background("kubectl port-forward deploy/web 9090:81");
     expect(term.run("sleep 1; curl -s localhost:9090").status).toBe(56);
     expect(refused.text()).toContain("error: an error occurred forwarding 9090 -> 81: failed to connect to localhost:81 inside the pod: connection refused\n");
-    expect(term.run("kubectl port-forward deploy/web")).toEqual({ status: 1, output: "error: TYPE/NAME and list of ports are required for port-forward\n" });
+    expect(term.run("kubectl port-forward deploy/web")).toEqual({ status: 1, output: "error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples\n" });
   });
 });
 

@@ -3,7 +3,7 @@ import type { Container, KubeObject, LabelSelector, Pod, Service, ServicePort } 
 import { nameLine, schemaGroupKind } from "../output/index.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
 import { aggregate, usageError } from "./errors.js";
-import { flatten, select } from "./targets.js";
+import { flatten, MISSING_RESOURCE, select } from "./targets.js";
 import { createObject } from "./writes.js";
 
 /**
@@ -32,7 +32,7 @@ const EXPOSABLE = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Replic
 
 function* runExpose(inv: Invocation): Proc<number> {
   const { s, flags, args } = inv;
-  if (args.length === 0) throw usageError(inv.path, "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+  if (args.length === 0) throw new Error(MISSING_RESOURCE);
   const selection = select(s, { args });
   if (selection.errors.length > 0) throw aggregate(selection.errors);
   const dryRun = dryRunOf(flags);

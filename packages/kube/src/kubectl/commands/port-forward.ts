@@ -2,6 +2,7 @@ import { Future, type Connection, type Listener, type Proc } from "@ksim/sim";
 import { labelSelectorAsSelector, selectorMatches } from "../../api/labels.js";
 import type { KubeObject, Pod, Service } from "../../api/types.js";
 import type { Command, Invocation } from "./command.js";
+import { usageError } from "./errors.js";
 import { attachablePod, podOrController } from "./pods.js";
 import type { Session } from "./session.js";
 import { streamUntilQuiet } from "./waiting.js";
@@ -31,7 +32,7 @@ interface Forward {
 
 function* runPortForward(inv: Invocation): Proc<number> {
   const { s, flags, args } = inv;
-  if (args.length < 2) throw new Error("TYPE/NAME and list of ports are required for port-forward");
+  if (args.length < 2) throw usageError(inv.path, "TYPE/NAME and list of ports are required for port-forward");
   const address = flags.string("address") || "localhost";
   if (address !== "localhost" && address !== "127.0.0.1") throw new Error(`ksim's port-forward listens on localhost only, not ${address}`);
   const target = podOrService(s, args[0]!);

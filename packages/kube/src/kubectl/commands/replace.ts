@@ -5,7 +5,7 @@ import type { KubeObject } from "../../api/types.js";
 import { deletedLine } from "../output/index.js";
 import { APPLY_FLAGS, filtered, withNamespace, writeEach } from "./apply.js";
 import { dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
-import { toStatus, usageError, withSource } from "./errors.js";
+import { toStatus, withSource } from "./errors.js";
 import { hasSources, loadSources } from "./sources.js";
 import { typeOf } from "./targets.js";
 import { waitForState } from "./waiting.js";
@@ -25,7 +25,7 @@ export const replaceCommand: Command = {
 
 function* runReplace(inv: Invocation): Proc<number> {
   const { s, flags } = inv;
-  if (!hasSources(flags)) throw usageError(inv.path, "error: must specify --filename to replace");
+  if (!hasSources(flags)) throw new Error("must specify one of -f and -k");
   const dryRun = dryRunOf(flags);
   const loaded = yield* loadSources(s, flags);
   return yield* writeEach(inv, filtered(loaded.objects, flags.string("selector")), loaded.errors, function* (item) {

@@ -24,6 +24,8 @@ const CHANGE_CAUSE = "kubernetes.io/change-cause";
 
 /** The objects a rollout subcommand works on (`TYPE NAME`, `TYPE/NAME`, `-f`). */
 function* targetsOf(inv: Invocation): Proc<{ targets: Target[]; errors: unknown[] }> {
+  // Every subcommand's Validate refuses a bare invocation before asking the server anything.
+  if (inv.args.length === 0 && !hasSources(inv.flags)) throw new Error("required resource not specified");
   const loaded = hasSources(inv.flags) ? yield* loadSources(inv.s, inv.flags) : undefined;
   const selection = select(inv.s, { args: inv.args, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
   return { targets: flatten(selection), errors: [...(loaded?.errors ?? []), ...selection.errors] };
@@ -120,6 +122,8 @@ const statusCommand: Command = {
   usage: "(TYPE NAME | TYPE/NAME) [flags]",
   flags: [...FILENAME_FLAGS, { name: "watch", short: "w", type: "bool" }, { name: "timeout", type: "duration" }, { name: "revision", type: "int" }],
   run: function* (inv: Invocation): Proc<number> {
+    const revision = inv.flags.int("revision", 0);
+    if (inv.args.length > 0 && revision < 0) throw new Error(`revision must be a positive integer: ${revision}`);
     const { targets, errors } = yield* targetsOf(inv);
     if (errors.length > 0) throw aggregate(errors);
     if (targets.length === 0) inv.s.err(`No resources found in ${inv.s.namespace} namespace.\n`);

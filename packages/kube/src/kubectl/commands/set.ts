@@ -5,7 +5,7 @@ import { nameLine } from "../output/index.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, SELECTOR_FLAG, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
-import { flatten, select } from "./targets.js";
+import { flatten, MISSING_RESOURCE, select } from "./targets.js";
 import { updateObject } from "./writes.js";
 
 /**
@@ -37,6 +37,8 @@ function* runSetImage({ s, flags, args }: Invocation): Proc<number> {
     else if (images.size > 0) throw new Error(`all resources must be specified before image changes: ${a}`);
     else resources.push(a);
   }
+  // Complete's builder refuses a command naming nothing before Validate looks at the images.
+  if (resources.length < 1 && !hasSources(flags) && !flags.bool("all") && flags.string("selector") === "") throw new Error(MISSING_RESOURCE);
   const problems: Error[] = [];
   if (flags.bool("all") && flags.string("selector") !== "") problems.push(new Error("cannot set --all and --selector at the same time"));
   if (resources.length < 1 && !hasSources(flags)) problems.push(new Error("one or more resources must be specified as <resource> <name> or <resource>/<name>"));

@@ -54,7 +54,8 @@ export interface SelectRequest {
   readonly missingVerb?: string;
 }
 
-const MISSING_RESOURCE =
+/** The resource builder's error when neither arguments nor files name anything. */
+export const MISSING_RESOURCE =
   "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 export function flatten(selection: Selection): Target[] {

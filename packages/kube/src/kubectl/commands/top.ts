@@ -14,7 +14,8 @@ const COMMON_FLAGS = [SELECTOR_FLAG, { name: "sort-by", type: "string" as const 
 export const topCommand: Command = {
   name: "top",
   short: "Display resource (CPU/memory) usage",
-  usage: "",
+  long: "Display resource (CPU/memory) usage.\n\n The top command allows you to see the resource consumption for nodes or pods.\n\n This command requires Metrics Server to be correctly configured and working on the server.",
+  usage: "[flags]",
   subcommands: [
     { name: "node", aliases: ["nodes", "no"], short: "Display resource (CPU/memory) usage of nodes", usage: "[NAME | -l label]", flags: COMMON_FLAGS, run: metricsUnavailable },
     {
