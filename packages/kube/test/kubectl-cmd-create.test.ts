@@ -116,6 +116,22 @@ describe("kubectl create configmap, secret and serviceaccount", () => {
   });
 });
 
+describe("kubectl create deployment's object under kubectl's printers", () => {
+  // Every expected text is what kubectl 1.32 printed for the same command (its creationTimestamp: null aside).
+  const B = "kubectl create deployment web --image=nginx:1.25 --image=redis --replicas=3 --port=80 --dry-run=client";
+
+  it("opens --port on the first container only, and refuses regex filters and float comparisons as kubectl does", () => {
+    const { term } = kubectlWorld({ seed: 9 });
+    expect(term.run(`${B} -o jsonpath='{.spec.template.spec.containers[*].ports[*].containerPort}'`).output).toBe("80");
+    expect(term.run(`${B} -o jsonpath='{.spec.template.spec.containers[?(@.image=~"nginx.*")].name}'`)).toEqual({ status: 1, output: "error: error parsing jsonpath {.spec.template.spec.containers[?(@.image=~\"nginx.*\")].name}, unrecognized character in action: U+007E '~'\n" });
+    expect(term.run(`${B} -o go-template='{{if gt .spec.replicas 2.0}}big{{else}}small{{end}}'`)).toEqual({ status: 1, output: "Error executing template: template: output:1:5: executing \"output\" at <gt .spec.replicas 2.0>: error calling gt: incompatible types for comparison. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{{if gt .spec.replicas 2.0}}big{{else}}small{{end}}\n\traw data was:\n\t\t{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",\"metadata\":{\"name\":\"web\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"replicas\":3,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.25\",\"ports\":[{\"containerPort\":80}],\"resources\":{}},{\"name\":\"redis\",\"image\":\"redis\",\"resources\":{}}]}},\"strategy\":{}},\"status\":{}}\n\tobject given to template engine was:\n\t\tmap[apiVersion:apps/v1 kind:Deployment metadata:map[labels:map[app:web] name:web] spec:map[replicas:3 selector:map[matchLabels:map[app:web]] strategy:map[] template:map[metadata:map[labels:map[app:web]] spec:map[containers:[map[image:nginx:1.25 name:nginx ports:[map[containerPort:80]] resources:map[]] map[image:redis name:redis resources:map[]]]]]] status:map[]]\n\nerror: error executing template \"{{if gt .spec.replicas 2.0}}big{{else}}small{{end}}\": template: output:1:5: executing \"output\" at <gt .spec.replicas 2.0>: error calling gt: incompatible types for comparison\n" });
+    expect(term.run(`${B} -o go-template='{{printf "%s-%d %T" .metadata.name .spec.replicas .spec.replicas}}'`).output).toBe("web-3 int64");
+    expect(term.run(`${B} -o custom-columns=NAME:.metadata.name`).output).toBe(
+      'error: unable to match a printer suitable for the output format "custom-columns=NAME:.metadata.name", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n',
+    );
+  });
+});
+
 describe("kubectl create poddisruptionbudget", () => {
   it("generates a budget from a selector and a count or percentage", () => {
     const { term, cluster } = kubectlWorld({ seed: 2 });

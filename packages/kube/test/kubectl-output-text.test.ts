@@ -116,7 +116,7 @@ describe("Go value formatting", () => {
 
   it("quotes like strconv.Quote and dumps maps like fmt", () => {
     expect(goQuote('a"b\n\tc')).toBe('"a\\"b\\n\\tc"');
-    expect(goSprint({ b: 1, a: [true, null] }, false)).toBe("map[a:[true <nil>] b:1]");
+    expect(goSprint({ b: 1, a: [true, null], c: 1e6, d: 1.5 })).toBe("map[a:[true <nil>] b:1 c:1000000 d:1.5]");
     expect(goSyntax({ kind: "Pod", n: 2, x: null })).toBe('map[string]interface {}{"kind":"Pod", "n":2, "x":interface {}(nil)}');
   });
 });

@@ -632,9 +632,13 @@ status:
 `);
   });
 
-  it("rejects an unknown format with kubectl's list of formats", () => {
-    expect(formatObjects([web] as never, { output: "xml", singleItem: true }).error).toBe(
+  it("rejects an unknown format with kubectl's list of formats: get's, or the common ones", () => {
+    expect(formatObjects([web] as never, { output: "xml", singleItem: true, getPrinters: true }).error).toBe(
       'unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml',
+    );
+    // What kubectl 1.32's create says to -o custom-columns=… (and to wide).
+    expect(formatObjects([web] as never, { output: "custom-columns=N:.metadata.name", singleItem: true }).error).toBe(
+      'unable to match a printer suitable for the output format "custom-columns=N:.metadata.name", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml',
     );
   });
 });
@@ -679,6 +683,7 @@ group("kubectl -o jsonpath", () => {
     const out = formatObjects([readyPod("web-0"), pod("web-1", { spec: { nodeName: undefined } })] as never, {
       output: "custom-columns=NAME:.metadata.name,NODE:.spec.nodeName,IMAGES:.spec.containers[*].image",
       singleItem: false,
+      getPrinters: true,
     });
     expect(out.stdout).toBe("NAME    NODE     IMAGES\nweb-0   node-1   registry.k8s.io/nginx-slim:0.8\nweb-1   <none>   registry.k8s.io/nginx-slim:0.8\n");
   });
@@ -693,9 +698,12 @@ group("kubectl -o go-template / --template", () => {
     expect(template("{{.spec.nodeName}}")).toEqual({ stdout: "node-1" });
   });
 
-  it("prints numbers as Go prints float64 and missing keys as <no value>", () => {
+  it("sees whole numbers as int64 and others as float64, and missing keys as <no value>", () => {
     expect(template("{{.spec.terminationGracePeriodSeconds}} {{.status.missing}} {{len .spec.containers}}")).toEqual({ stdout: "30 <no value> 1" });
-    expect(formatObjects([{ kind: "X", metadata: {}, spec: { big: 1000000 } }] as never, { output: "go-template={{.spec.big}}", singleItem: true }).stdout).toBe("1e+06");
+    // What kubectl 1.32 printed for a Deployment of a million replicas.
+    const big = (t: string) => formatObjects([{ kind: "X", metadata: {}, spec: { big: 1000000, half: 0.5 } }] as never, { output: `go-template=${t}`, singleItem: true });
+    expect(big('{{.spec.big}} {{printf "%T %d" .spec.big .spec.big}} {{gt .spec.big 2}} {{.spec.half}} {{printf "%T" .spec.half}}').stdout).toBe("1000000 int64 1000000 true 0.5 float64");
+    expect(big("{{gt .spec.big 2.0}}").error).toMatch(/error calling gt: incompatible types for comparison$/);
   });
 
   it("supports conditions, pipelines, printf and trimming over a list", () => {
@@ -714,7 +722,8 @@ group("kubectl -o go-template / --template", () => {
         "\tobject given to template engine was:\n\t\tmap[apiVersion:v1 kind:Pod metadata:map[name:a] spec:map[x:<nil>]]\n\n",
     );
     expect(template("{{nosuch .x}}").error).toBe('error parsing template {{nosuch .x}}, template: output:1: function "nosuch" not defined');
-    expect(template("{{if eq .spec.terminationGracePeriodSeconds 30}}x{{end}}").error).toMatch(/error calling eq: incompatible types for comparison$/);
+    expect(template("{{if eq .spec.terminationGracePeriodSeconds 30}}x{{end}}").stdout).toBe("x");
+    expect(template("{{if eq .spec.terminationGracePeriodSeconds 30.0}}x{{end}}").error).toMatch(/error calling eq: incompatible types for comparison$/);
   });
 });
 

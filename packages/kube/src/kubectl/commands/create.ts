@@ -245,9 +245,10 @@ const deploymentGenerator: Command = {
     const command = inv.argsLenAtDash < 0 ? [] : inv.args.slice(inv.argsLenAtDash);
     const port = inv.flags.int("port", -1);
     const labels = { app: name };
-    const containers = inv.flags.strings("image").map((image) => {
+    // --port opens the port on the first container only.
+    const containers = inv.flags.strings("image").map((image, i) => {
       const base = image.split("/").pop()!.split(":")[0]!.split("@")[0]!;
-      return { name: base, image, ...(command.length > 0 ? { command } : {}), ...(port >= 0 ? { ports: [{ containerPort: port }] } : {}), resources: {} };
+      return { name: base, image, ...(command.length > 0 ? { command } : {}), ...(port >= 0 && i === 0 ? { ports: [{ containerPort: port }] } : {}), resources: {} };
     });
     return yield* send(inv, {
       apiVersion: "apps/v1",

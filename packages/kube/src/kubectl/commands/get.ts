@@ -69,7 +69,7 @@ function* runGet(inv: Invocation): Proc<number> {
     if (selection.singleItem && targets.length === 0 && errors.length > 0) throw aggregate(errors);
     const printed = formatObjects(
       targets.map((t) => t.object),
-      { output, ...(template !== undefined ? { template } : {}), singleItem: selection.singleItem, allowMissingTemplateKeys: flags.bool("allow-missing-template-keys", true), noHeaders: flags.bool("no-headers") },
+      { output, ...(template !== undefined ? { template } : {}), singleItem: selection.singleItem, allowMissingTemplateKeys: flags.bool("allow-missing-template-keys", true), noHeaders: flags.bool("no-headers"), getPrinters: true },
     );
     s.out(printed.stdout);
     if (printed.error !== undefined) errors.push(new Error(printed.error));
@@ -151,7 +151,7 @@ function* watch(inv: Invocation, selection: Selection, request: SelectRequest): 
       return;
     }
     for (const o of objects) {
-      const printed = formatObjects([o], { output, ...(template !== undefined ? { template } : {}), singleItem: true, allowMissingTemplateKeys: flags.bool("allow-missing-template-keys", true) });
+      const printed = formatObjects([o], { output, ...(template !== undefined ? { template } : {}), singleItem: true, allowMissingTemplateKeys: flags.bool("allow-missing-template-keys", true), getPrinters: true });
       s.out(printed.stdout);
     }
   };

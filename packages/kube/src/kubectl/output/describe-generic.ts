@@ -71,13 +71,13 @@ function writeContent(w: DescribeWriter, level: number, content: { readonly [k: 
       w.write(level, `${smartLabel(field)}:\n`);
       for (const child of value) {
         if (child !== null && typeof child === "object" && !Array.isArray(child)) writeContent(w, level + 1, child as { [k: string]: Json }, path);
-        else w.write(level + 1, `${goSprint(child, true)}\n`);
+        else w.write(level + 1, `${goSprint(child)}\n`);
       }
     } else if (value !== null && typeof value === "object") {
       w.write(level, `${smartLabel(field)}:\n`);
       writeContent(w, level + 1, value as { [k: string]: Json }, path);
     } else {
-      w.write(level, `${smartLabel(field)}:\t${goSprint(value, true)}\n`);
+      w.write(level, `${smartLabel(field)}:\t${goSprint(value)}\n`);
     }
   }
 }

@@ -8,7 +8,7 @@ import type { KubeObject } from "../../api/types.js";
 import { goQuote, goSprint, goSyntax, type Json } from "./gofmt.js";
 import { executeGoTemplate, GoTemplateError, parseGoTemplate } from "./gotemplate.js";
 import { goJson } from "../../api/gojson.js";
-import { goJsonIndent, goTypedJsonIndent, normalize } from "./json.js";
+import { goJsonIndent, goTypedJson, goTypedJsonIndent, normalize } from "./json.js";
 import { executeJsonPath, jsonPathValues, JsonPathError, parseJsonPath } from "./jsonpath.js";
 import { tableWriter } from "./tabwriter.js";
 import { groupKind } from "./tables.js";
@@ -24,6 +24,8 @@ export interface FormatRequest {
   /** `--allow-missing-template-keys` (default true). */
   readonly allowMissingTemplateKeys?: boolean;
   readonly noHeaders?: boolean;
+  /** get's printers: custom columns (and the table, which get prints itself) besides the common ones. */
+  readonly getPrinters?: boolean;
   /**
    * The Go type of the one object printed, when kubectl holds it as a typed struct rather than
    * as unstructured: `-o json` then writes its fields in declaration order.
@@ -40,8 +42,10 @@ export interface Formatted {
   readonly error?: string;
 }
 
-const ALLOWED =
-  "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+/** genericclioptions.PrintFlags' formats, which every command that prints objects has. */
+const ALLOWED = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+/** get's PrintFlags add the custom columns and the wide table. */
+const GET_ALLOWED = `custom-columns,custom-columns-file,${ALLOWED.replace(",yaml", ",wide,yaml")}`;
 
 /** Whether `-o` selects the human-readable table (`get`'s default, or `wide`). */
 export function isTableOutput(output: string | undefined, template?: string): boolean {
@@ -63,11 +67,10 @@ export function formatObjects(objects: readonly KubeObject[], request: FormatReq
       return jsonPath(arg, normalize(data), request, format === "jsonpath-as-json");
     case "go-template":
     case "template":
-      return goTemplate(arg, data);
-    case "custom-columns":
-      return customColumns(arg, objects, request.noHeaders ?? false);
+      return goTemplate(arg, data, request.typed !== undefined && data === objects[0] ? request.typed : undefined);
     default:
-      return { stdout: "", error: `unable to match a printer suitable for the output format ${goQuote(format)}, allowed formats are: ${ALLOWED}` };
+      if (format === "custom-columns" && request.getPrinters === true) return customColumns(arg, objects, request.noHeaders ?? false);
+      return { stdout: "", error: `unable to match a printer suitable for the output format ${goQuote(request.output || format)}, allowed formats are: ${request.getPrinters === true ? GET_ALLOWED : ALLOWED}` };
   }
 }
 
@@ -103,7 +106,7 @@ function jsonPath(template: string, data: Json, request: FormatRequest, asJson: 
   }
 }
 
-function goTemplate(template: string, obj: unknown): Formatted {
+function goTemplate(template: string, obj: unknown, typed: Schema | undefined): Formatted {
   if (template === "") return { stdout: "", error: "template format specified but no template given" };
   let parsed;
   try {
@@ -111,8 +114,8 @@ function goTemplate(template: string, obj: unknown): Formatted {
   } catch (e) {
     return { stdout: "", error: `error parsing template ${template}, ${(e as Error).message}` };
   }
-  const raw = goJson(obj);
-  // kubectl round-trips through json.Unmarshal, which makes every number a float64.
+  // kubectl marshals the object (a typed one in its field order) and unmarshals it into maps.
+  const raw = typed === undefined ? goJson(obj) : goTypedJson(obj, typed);
   const data = JSON.parse(raw) as Json;
   try {
     return { stdout: executeGoTemplate(parsed, data) };
@@ -121,7 +124,7 @@ function goTemplate(template: string, obj: unknown): Formatted {
     return {
       stdout:
         `${e.partial}Error executing template: ${e.message}. Printing more information for debugging the template:\n` +
-        `\ttemplate was:\n\t\t${template}\n\traw data was:\n\t\t${raw}\n\tobject given to template engine was:\n\t\t${goSprint(data, false)}\n\n`,
+        `\ttemplate was:\n\t\t${template}\n\traw data was:\n\t\t${raw}\n\tobject given to template engine was:\n\t\t${goSprint(data)}\n\n`,
       error: `error executing template ${goQuote(template)}: ${e.message}`,
     };
   }
@@ -146,7 +149,7 @@ function customColumns(spec: string, objects: readonly KubeObject[], noHeaders: 
     const data = normalize(obj);
     const cells = columns.map(([, path]) => {
       const values = jsonPathValues(path, data);
-      return values.length === 0 ? "<none>" : values.map((v) => goSprint(v, true)).join(",");
+      return values.length === 0 ? "<none>" : values.map((v) => goSprint(v)).join(",");
     });
     w.write(`${cells.join("\t")}\n`);
   }

@@ -72,19 +72,18 @@ export function goQuote(s: string): string {
 }
 
 /**
- * `fmt.Sprint` of a decoded JSON value. `intsAreInt64` follows the decoder: unstructured objects
- * (jsonpath) keep whole numbers as int64, while `json.Unmarshal` into interface{} (go-template)
- * makes every number a float64.
+ * `fmt.Sprint` of JSON as kubectl decodes it (apimachinery's json, for jsonpath and templates
+ * alike): whole numbers are int64, other numbers float64.
  */
-export function goSprint(v: Json | undefined, intsAreInt64: boolean): string {
+export function goSprint(v: Json | undefined): string {
   if (v === null || v === undefined) return "<nil>";
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return String(v);
-  if (typeof v === "number") return intsAreInt64 && Number.isInteger(v) ? String(v) : goFloat(v);
-  if (Array.isArray(v)) return `[${v.map((x) => goSprint(x, intsAreInt64)).join(" ")}]`;
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : goFloat(v);
+  if (Array.isArray(v)) return `[${v.map((x) => goSprint(x)).join(" ")}]`;
   const obj = v as { readonly [key: string]: Json };
   return `map[${sortedKeys(obj)
-    .map((k) => `${k}:${goSprint(obj[k], intsAreInt64)}`)
+    .map((k) => `${k}:${goSprint(obj[k])}`)
     .join(" ")}]`;
 }
 

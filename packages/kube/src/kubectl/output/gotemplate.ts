@@ -3,25 +3,42 @@
  * `{{.a.b}}`, variables, `{{range $i, $c := .x}}`, `if`/`else if`/`else`/`with`, pipelines,
  * parenthesised calls, `{{-`/`-}}` trimming, comments, and the builtins `and or not len index
  * print printf println eq ne lt le gt ge` plus kubectl's `exists` and `base64decode`. Data is
- * JSON decoded the way kubectl decodes it for templates: every number is a float64, so
- * `{{.spec.replicas}}` prints `3` and a million prints `1e+06`; a missing key prints
+ * JSON decoded the way kubectl decodes it for templates (apimachinery's json): a whole number
+ * is an int64 and any other a float64, so `{{printf "%d" .spec.replicas}}` works and
+ * `{{gt .spec.replicas 2.0}}` is a comparison of incompatible types; a missing key prints
  * `<no value>`.
  */
-import { goQuote, goSprint, type Json } from "./gofmt.js";
+import { goFloat, goQuote, goSprint, type Json } from "./gofmt.js";
 
 export class GoTemplateError extends Error {
   /** What the template had written before it failed; kubectl prints it. */
   partial = "";
 }
 
-/** A Go `int` (template integer literals and `len` results), as opposed to float64 data. */
+/** A Go `int` (template integer literals and `len` results), as opposed to int64 data. */
 class GoInt {
   constructor(readonly n: number) {}
 }
 
+/** A float64 constant written in the template (`2.0`), which data's whole numbers are not. */
+class GoFloat {
+  constructor(readonly n: number) {}
+}
+
+/** A number the template made rather than a JSON value of the data. */
+const isBoxed = (v: unknown): v is GoInt | GoFloat => v instanceof GoInt || v instanceof GoFloat;
+
+/** The numeric kind text/template compares by: ints (int, int64) with ints, floats with floats. */
+function numberKind(v: Value): "int" | "float" | undefined {
+  if (v instanceof GoInt) return "int";
+  if (v instanceof GoFloat) return "float";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  return undefined;
+}
+
 /** An invalid reflect.Value: what a missing map key evaluates to. */
 const MISSING = Symbol("no value");
-type Value = Json | GoInt | typeof MISSING;
+type Value = Json | GoInt | GoFloat | typeof MISSING;
 
 type Arg =
   | { readonly t: "field"; readonly chain: readonly string[]; readonly pos: number; readonly text: string }
@@ -32,6 +49,8 @@ type Arg =
   | { readonly t: "pipe"; readonly pipe: Pipe; readonly chain: readonly string[]; readonly pos: number; readonly text: string };
 interface Command {
   readonly args: readonly Arg[];
+  /** CommandNode.String(): the operands as written, one space apart (errors in calls name it). */
+  readonly text: string;
 }
 interface Pipe {
   readonly decl: readonly string[];
@@ -256,13 +275,15 @@ class TemplateParser {
     const cmds: Command[] = [];
     for (;;) {
       const args: Arg[] = [];
+      const texts: string[] = [];
       for (;;) {
         const tok = this.toks[this.i];
         if (!tok || tok.k === "close" || (tok.k === "punct" && (tok.v === "|" || tok.v === ")"))) break;
         args.push(this.parseOperand());
+        texts.push(this.text((tok as { pos: number }).pos));
       }
       if (args.length === 0) throw parseError(this.src, this.openPos, "missing value for command");
-      cmds.push({ args });
+      cmds.push({ args, text: texts.join(" ") });
       const tok = this.toks[this.i];
       if (tok?.k === "punct" && tok.v === "|") {
         this.i++;
@@ -285,7 +306,7 @@ class TemplateParser {
     if (tok.k === "number") {
       const v = tok.v.replace(/_/g, "");
       const n = Number(v);
-      return { t: "literal", value: /^[-+]?(0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? new GoInt(n) : n };
+      return { t: "literal", value: /^[-+]?(0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? new GoInt(n) : new GoFloat(n) };
     }
     if (tok.k === "ident") {
       if (tok.v === "true" || tok.v === "false") return { t: "literal", value: tok.v === "true" };
@@ -404,7 +425,7 @@ class Executor {
     const v = this.pipe({ ...node.pipe, decl: [] }, dot);
     let items: [Value, Value][] = [];
     if (Array.isArray(v)) items = v.map((x, i) => [new GoInt(i), x]);
-    else if (v !== null && typeof v === "object" && !(v instanceof GoInt)) {
+    else if (v !== null && typeof v === "object" && !isBoxed(v)) {
       const obj = v as { readonly [k: string]: Json };
       items = Object.keys(obj)
         .sort()
@@ -455,7 +476,7 @@ class Executor {
     if (head!.t === "ident") {
       const args = rest.map((a) => () => this.arg(a, dot));
       if (final !== undefined) args.push(() => final);
-      return this.call(head!.name, args, head!.pos, head!.name);
+      return this.call(head!.name, args, head!.pos, cmd.text);
     }
     if (rest.length + extra > 0 && head!.t !== "field" && head!.t !== "var" && head!.t !== "pipe") {
       throw this.error(undefined, `can't give argument to non-function ${printValue(this.arg(head!, dot))}`);
@@ -492,7 +513,7 @@ class Executor {
     for (const name of chain) {
       if (v === MISSING) return MISSING;
       if (v === null) throw this.error(at, `nil pointer evaluating interface {}.${name}`);
-      if (typeof v === "object" && !Array.isArray(v) && !(v instanceof GoInt)) {
+      if (typeof v === "object" && !Array.isArray(v) && !isBoxed(v)) {
         const obj = v as { readonly [k: string]: Json };
         v = Object.hasOwn(obj, name) ? obj[name]! : MISSING;
       } else throw this.error(at, `can't evaluate field ${name} in type ${goType(v)}`);
@@ -520,7 +541,7 @@ class Executor {
         const v = this.one(all(), at, name);
         if (typeof v === "string") return new GoInt(new TextEncoder().encode(v).length);
         if (Array.isArray(v)) return new GoInt(v.length);
-        if (v !== null && typeof v === "object" && !(v instanceof GoInt)) return new GoInt(Object.keys(v).length);
+        if (v !== null && typeof v === "object" && !isBoxed(v)) return new GoInt(Object.keys(v).length);
         throw this.error(at, `error calling len: len of type ${goType(v)}`);
       }
       case "index":
@@ -535,7 +556,7 @@ class Executor {
               throw this.error(at, `error calling index: index out of range: ${printValue(idx)}`);
             }
             v = v[i]!;
-          } else if (v !== null && v !== MISSING && typeof v === "object" && !(v instanceof GoInt)) {
+          } else if (v !== null && v !== MISSING && typeof v === "object" && !isBoxed(v)) {
             const obj = v as { readonly [k: string]: Json };
             if (typeof idx !== "string" || !Object.hasOwn(obj, idx)) {
               if (name === "exists") return false;
@@ -574,8 +595,8 @@ class Executor {
     const [a, ...bs] = values;
     if (bs.length === 0) throw this.error(at, `wrong number of args for ${name}: want at least 2 got ${values.length}`);
     const fail = (msg: string) => this.error(at, `error calling ${name}: ${msg}`);
-    const kind = (v: Value) => (v instanceof GoInt ? "int" : typeof v === "number" ? "float" : typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : "other");
-    const raw = (v: Value) => (v instanceof GoInt ? v.n : (v as number | string | boolean));
+    const kind = (v: Value) => numberKind(v) ?? (typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : "other");
+    const raw = (v: Value) => (isBoxed(v) ? v.n : (v as number | string | boolean));
     if (name === "eq" || name === "ne") {
       const absent = (v: Value) => v === MISSING || v === null;
       const eq = bs.some((b) => {
@@ -607,14 +628,14 @@ class Executor {
 
 function truth(v: Value): boolean {
   if (v === MISSING || v === null) return false;
-  if (v instanceof GoInt) return v.n !== 0;
+  if (isBoxed(v)) return v.n !== 0;
   if (typeof v === "object") return Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0;
   return typeof v === "string" ? v.length > 0 : typeof v === "number" ? v !== 0 : v;
 }
 
 function goType(v: Value): string {
   if (v instanceof GoInt) return "int";
-  if (typeof v === "number") return "float64";
+  if (typeof v === "number" || v instanceof GoFloat) return numberKind(v) === "int" ? "int64" : "float64";
   if (typeof v === "string") return "string";
   if (typeof v === "boolean") return "bool";
   if (Array.isArray(v)) return "[]interface {}";
@@ -629,7 +650,8 @@ function printValue(v: Value): string {
 function fmtValue(v: Value): string {
   if (v === MISSING) return "<invalid reflect.Value>";
   if (v instanceof GoInt) return String(v.n);
-  return goSprint(v, false);
+  if (v instanceof GoFloat) return goFloat(v.n);
+  return goSprint(v);
 }
 
 /** `fmt.Sprint`: a space between operands when neither side is a string. */
@@ -642,7 +664,7 @@ function goSprintArgs(values: readonly Value[]): string {
   return out;
 }
 
-/** `fmt.Sprintf` for the verbs templates use: %s %v %d %q %f %t %x %%, with width/precision. */
+/** `fmt.Sprintf` for the verbs templates use: %s %v %d %T %q %f %t %x %%, with width/precision. */
 function goSprintf(format: string, args: readonly Value[]): string {
   let n = 0;
   const out = format.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
@@ -650,16 +672,19 @@ function goSprintf(format: string, args: readonly Value[]): string {
     if (n >= args.length) return `%!${verb}(MISSING)`;
     const v = args[n++]!;
     let s: string;
-    const isInt = v instanceof GoInt;
-    const num = v instanceof GoInt ? v.n : v;
+    const isInt = numberKind(v) === "int";
+    const num = isBoxed(v) ? v.n : v;
     switch (verb) {
       case "v":
       case "s":
-        s = verb === "s" && typeof v !== "string" && !(v !== null && typeof v === "object") ? badVerb(verb, v) : fmtValue(v);
+        s = verb === "s" && typeof v !== "string" && (isBoxed(v) || v === null || typeof v !== "object") ? badVerb(verb, v) : fmtValue(v);
         if (prec !== undefined && typeof v === "string") s = [...s].slice(0, Number(prec)).join("");
         break;
       case "d":
         s = isInt ? String(num) : badVerb(verb, v);
+        break;
+      case "T":
+        s = v === null || v === MISSING ? "<nil>" : goType(v);
         break;
       case "q":
         s = typeof v === "string" ? goQuote(v) : badVerb(verb, v);

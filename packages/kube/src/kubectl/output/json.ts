@@ -35,6 +35,11 @@ export function goTypedJsonIndent(v: unknown, schema: Schema): string {
   return goEscape(JSON.stringify(inDeclarationOrder(v, schema), null, "    "));
 }
 
+/** `json.Marshal` of a typed Go value (compact, fields in declaration order). */
+export function goTypedJson(v: unknown, schema: Schema): string {
+  return goEscape(JSON.stringify(inDeclarationOrder(v, schema)));
+}
+
 function inDeclarationOrder(v: unknown, s: Schema): Json {
   if (v === null || v === undefined || typeof v !== "object") return normalize(v);
   if (s.t === "list") return Array.isArray(v) ? v.map((x) => inDeclarationOrder(x, s.of)) : normalize(v);

@@ -59,7 +59,7 @@ function printResults(results: readonly Value[]): string {
     .map(({ v, literal }) => {
       if (v !== null && typeof v === "object") return goJson(v);
       if (typeof v === "number") return literal === "float" || !Number.isInteger(v) ? goFloat(v) : String(v);
-      return goSprint(v, true);
+      return goSprint(v);
     })
     .join(" ");
 }
@@ -159,7 +159,7 @@ class Evaluator {
   private filter(input: Value[], node: Extract<Node, { t: "filter" }>): Value[] {
     const results: Value[] = [];
     for (const { v } of input) {
-      if (!Array.isArray(v)) throw new JsonPathError(`${goSprint(v, true)} is not array or slice and cannot be filtered`);
+      if (!Array.isArray(v)) throw new JsonPathError(`${goSprint(v)} is not array or slice and cannot be filtered`);
       for (const item of v) {
         const element: Value = { v: item };
         if (node.op === "exists") {
@@ -228,12 +228,6 @@ function kindOf({ v, literal }: Value): Kind {
 }
 
 function compare(left: Value, right: Value, op: string): boolean {
-  if (op === "=~") {
-    if (typeof left.v !== "string" || typeof right.v !== "string") {
-      throw new JsonPathError("regexp search only support string now");
-    }
-    return new RegExp(right.v).test(left.v);
-  }
   const lk = kindOf(left);
   const rk = kindOf(right);
   if (lk === "other" || rk === "other") throw new JsonPathError("invalid type for comparison");
@@ -269,7 +263,7 @@ function goTypeName(v: Json): string {
 
 const SLICE = /^(-?[\d]*)(:-?[\d]*)?(:-?[\d]*)?$/;
 const DICT_KEY = /^'([^']*)'$/;
-const FILTER = /^([^!<>=]+)([!<>=~]+)(.+?)$/;
+const FILTER = /^([^!<>=]+)([!<>=]+)(.+?)$/;
 
 class Parser {
   private readonly root: ListNode = { t: "list", nodes: [] };
