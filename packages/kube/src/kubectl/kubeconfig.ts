@@ -89,14 +89,14 @@ export interface LoadedKubeconfig {
   readonly path: string;
 }
 
-export function loadKubeconfig(ctx: ProcessContext, explicit: string): LoadedKubeconfig {
+export function loadKubeconfig(ctx: ProcessContext, explicit: string, options: { missingIsEmpty?: boolean } = {}): LoadedKubeconfig {
   const { files, explicit: isExplicit } = kubeconfigFiles(ctx, explicit);
   const config = emptyKubeconfig();
   let path: string | undefined;
   for (const f of files) {
     const abs = ctx.resolve(f);
     if (!ctx.fs.exists(abs)) {
-      if (isExplicit) throw new KubeconfigError(`stat ${f}: no such file or directory`);
+      if (isExplicit && options.missingIsEmpty !== true) throw new KubeconfigError(`stat ${f}: no such file or directory`);
       continue;
     }
     path ??= f;
@@ -216,6 +216,35 @@ const DATA_FIELDS: Readonly<Record<string, string>> = {
   token: "REDACTED",
   password: "REDACTED",
 };
+
+/**
+ * clientcmdapi.FlattenConfig: the certificate and key files an entry names go into it as data,
+ * read with `readFile` (which throws for a missing file, whose error kubectl reports as `open …`).
+ */
+export function flatten(config: Kubeconfig, readFile: (path: string) => Uint8Array): Kubeconfig {
+  const embed = (m: Map<string, Entry>, fields: readonly string[]) =>
+    new Map(
+      [...m].map(([name, e]) => {
+        const out: Entry = { ...e };
+        for (const field of fields) {
+          const path = out[field];
+          if (typeof path !== "string" || path === "") continue;
+          let data: Uint8Array;
+          try {
+            data = readFile(path);
+          } catch {
+            throw new Error(`open ${path}: no such file or directory`);
+          }
+          out[`${field}-data`] = Buffer.from(data).toString("base64");
+          delete out[field];
+        }
+        return [name, out];
+      }),
+    );
+  // Users first: with a file missing in both, kubectl names the user's.
+  const users = embed(config.users, ["client-certificate", "client-key"]);
+  return { ...config, users, clusters: embed(config.clusters, ["certificate-authority"]) };
+}
 
 /** clientcmdapi.ShortenConfig and the redaction of secrets: what `config view` shows without --raw. */
 export function shorten(config: Kubeconfig): Kubeconfig {

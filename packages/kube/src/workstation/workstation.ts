@@ -1,5 +1,6 @@
 import { spawn, wait, type Host, type Proc } from "@ksim/sim";
 import type { Cluster } from "../cluster.js";
+import { CLUSTER_CA_CERT } from "../api/cluster-ca.js";
 import { ImageLayer, type ImageFileSpec, type LowerLayer } from "../runtime/image.js";
 import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
@@ -65,6 +66,13 @@ export class Workstation {
       ...debianBase(),
       [WORKSTATION_HOME]: { dir: true, mode: 0o700 },
       "/root/.kube": { dir: true, mode: 0o750 },
+      // The certificates the kubeconfig names (placeholders: nothing verifies TLS in the simulation).
+      "/root/.minikube": { dir: true, mode: 0o755 },
+      "/root/.minikube/ca.crt": { content: CLUSTER_CA_CERT, mode: 0o644 },
+      "/root/.minikube/profiles": { dir: true, mode: 0o755 },
+      "/root/.minikube/profiles/minikube": { dir: true, mode: 0o755 },
+      "/root/.minikube/profiles/minikube/client.crt": { content: "-----BEGIN CERTIFICATE-----\nMIIBksimclient\n-----END CERTIFICATE-----\n", mode: 0o644 },
+      "/root/.minikube/profiles/minikube/client.key": { content: "-----BEGIN RSA PRIVATE KEY-----\nMIIEksimkey\n-----END RSA PRIVATE KEY-----\n", mode: 0o600 },
       // What `minikube start` leaves: kubectl reads its context (and namespace) from here.
       "/root/.kube/config": {
         content: minikubeKubeconfig({ server: apiServerUrl(cluster), home: WORKSTATION_HOME, startedAtMs: cluster.sim.startEpochMs, minikubeVersion: MINIKUBE_VERSION }),

@@ -1,12 +1,14 @@
 import type { Proc } from "@ksim/sim";
 import type { KubeObject } from "../../api/types.js";
-import { chooseContext, KUBECONFIG_SCHEMA, kubeconfigObject, loadKubeconfig, minify, saveKubeconfig, shorten, type ContextChoice, type ContextEntry, type Kubeconfig } from "../kubeconfig.js";
+import { chooseContext, flatten, KUBECONFIG_SCHEMA, kubeconfigObject, loadKubeconfig, minify, saveKubeconfig, shorten, type ContextChoice, type ContextEntry, type Kubeconfig } from "../kubeconfig.js";
 import type { ProcessContext } from "../../runtime/process.js";
 import type { Flags } from "./flags.js";
 import { formatObjects } from "../output/index.js";
 import { tableWriter } from "../output/tabwriter.js";
 import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
 import { editProperty, propertyCommands } from "./config-set.js";
+import { aggregate, usageError } from "./errors.js";
+import { commandHelp } from "./help.js";
 
 /**
  * `kubectl config`: reads and writes the kubeconfig files ($KUBECONFIG, or ~/.kube/config, or
@@ -18,12 +20,19 @@ export function contextFor(ctx: ProcessContext, flags: Flags): ContextChoice {
   return chooseContext(config, { context: flags.string("context"), cluster: flags.string("cluster"), user: flags.string("user") });
 }
 
+/** The kubeconfig as PathOptions reads it: a --kubeconfig file that does not exist yet is empty. */
 function load(inv: Invocation) {
-  return loadKubeconfig(inv.s.ctx, inv.flags.string("kubeconfig"));
+  return loadKubeconfig(inv.s.ctx, inv.flags.string("kubeconfig"), { missingIsEmpty: true });
 }
 
 function unexpectedArgs(args: readonly string[]): Error {
   return new Error(`Unexpected args: [${args.join(" ")}]`);
+}
+
+/** helpErrorf: the command's help page on stdout, then the error. */
+function helpError(inv: Invocation, command: Command, error: Error): Error {
+  inv.s.out(commandHelp(inv.path, command));
+  return error;
 }
 
 const view: Command = {
@@ -39,8 +48,9 @@ const view: Command = {
       const context = flags.string("context");
       config = minify(context === "" ? config : { ...config, currentContext: context });
     }
-    // --flatten embeds the files' contents; ksim's minikube has no certificate files to embed, so it shows them as they are.
-    if (!flags.bool("raw") && !flags.bool("flatten")) config = shorten(config);
+    // --flatten embeds the files' contents and then shows them, as --raw would.
+    if (flags.bool("flatten")) config = flatten(config, (path) => inv.s.ctx.fs.readFile(inv.s.ctx.resolve(path)));
+    else if (!flags.bool("raw")) config = shorten(config);
     const out = formatObjects([kubeconfigObject(config) as unknown as KubeObject], { output: flags.string("output") || "yaml", singleItem: true, typed: KUBECONFIG_SCHEMA });
     if (out.error !== undefined) throw new Error(out.error);
     s.out(out.stdout);
@@ -85,7 +95,7 @@ const getContexts: Command = {
       w.write(nameOnly ? `${name}\n` : `${config.currentContext === name ? "*" : " "}\t${name}\t${c.cluster ?? ""}\t${c.user ?? ""}\t${c.namespace ?? ""}\n`);
     }
     s.out(w.flush());
-    if (errors.length > 0) throw new Error(errors.join(", "));
+    if (errors.length > 0) throw aggregate(errors.map((e) => new Error(e)));
     return 0;
   },
 };
@@ -107,9 +117,10 @@ const useContext: Command = {
   name: "use-context",
   aliases: ["use"],
   short: "Set the current-context in a kubeconfig file",
+  examples: "  # Use the context for the minikube cluster\n  kubectl config use-context minikube",
   usage: "CONTEXT_NAME",
   run: function* (inv: Invocation): Proc<number> {
-    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    if (inv.args.length !== 1) throw helpError(inv, useContext, unexpectedArgs(inv.args));
     const name = inv.args[0]!;
     const { config, path } = load(inv);
     if (name === "") throw new Error("empty context names are not allowed");
@@ -162,7 +173,7 @@ function embed(inv: Invocation, entry: Record<string, unknown>, field: string): 
   try {
     data = Buffer.from(inv.s.ctx.fs.readFile(inv.s.ctx.resolve(file))).toString("base64");
   } catch {
-    throw new Error(`could not read ${field} data from ${file}: open ${file}: no such file or directory`);
+    throw new Error(`could not stat ${field} file ${file}: stat ${file}: no such file or directory`);
   }
   delete entry[field];
   entry[`${field}-data`] = data;
@@ -174,7 +185,7 @@ const setCluster: Command = {
   usage: "NAME [--server=server] [--certificate-authority=path/to/certificate/authority] [--insecure-skip-tls-verify=true] [--tls-server-name=example.com]",
   flags: [{ name: "embed-certs", type: "bool" }, { name: "proxy-url", type: "string" }],
   run: function* (inv: Invocation): Proc<number> {
-    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    if (inv.args.length !== 1) throw helpError(inv, setCluster, unexpectedArgs(inv.args));
     const name = inv.args[0]!;
     const { flags } = inv;
     const insecure = flags.changed("insecure-skip-tls-verify") && flags.bool("insecure-skip-tls-verify");
@@ -205,7 +216,7 @@ const setCredentials: Command = {
   usage: "NAME [--client-certificate=path/to/certfile] [--client-key=path/to/keyfile] [--token=bearer_token] [--username=basic_user] [--password=basic_password]",
   flags: [{ name: "embed-certs", type: "bool" }],
   run: function* (inv: Invocation): Proc<number> {
-    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    if (inv.args.length !== 1) throw helpError(inv, setCredentials, new Error(`unexpected args: [${inv.args.join(" ")}]`));
     const name = inv.args[0]!;
     const { config, path } = load(inv);
     const user: Record<string, unknown> = { ...(config.users.get(name) ?? {}) };
@@ -221,12 +232,17 @@ const setCredentials: Command = {
 
 /** delete-cluster and delete-user: the entry goes from the file, the contexts naming it stay. */
 function deleteEntry(kind: "cluster" | "user", pick: (c: Kubeconfig) => Map<string, unknown>): Command {
-  return {
+  const command: Command = {
     name: `delete-${kind}`,
     short: `Delete the specified ${kind} from the kubeconfig`,
     usage: "NAME",
     run: function* (inv: Invocation): Proc<number> {
-      if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+      if (inv.args.length !== 1) {
+        // delete-cluster shows its help and succeeds; delete-user refuses.
+        if (kind === "user") throw usageError(inv.path, "user to delete is required");
+        inv.s.out(commandHelp(inv.path, command));
+        return 0;
+      }
       const name = inv.args[0]!;
       const { config, path } = load(inv);
       if (!pick(config).delete(name)) throw new Error(`cannot delete ${kind} ${name}, not in ${path}`);
@@ -235,14 +251,19 @@ function deleteEntry(kind: "cluster" | "user", pick: (c: Kubeconfig) => Map<stri
       return 0;
     },
   };
+  return command;
 }
 
 const renameContext: Command = {
   name: "rename-context",
   short: "Rename a context from the kubeconfig file",
+  long:
+    "Renames a context from the kubeconfig file.\n\n CONTEXT_NAME is the context name that you want to change.\n\n NEW_NAME is the new name you want to set.\n\n" +
+    " Note: If the context being renamed is the 'current-context', this field will also be updated.",
+  examples: "  # Rename the context 'old-name' to 'new-name' in your kubeconfig file\n  kubectl config rename-context old-name new-name",
   usage: "CONTEXT_NAME NEW_NAME",
   run: function* (inv: Invocation): Proc<number> {
-    if (inv.args.length !== 2) throw unexpectedArgs(inv.args);
+    if (inv.args.length !== 2) throw helpError(inv, renameContext, unexpectedArgs(inv.args));
     const [from, to] = inv.args as [string, string];
     if (to === "") throw new Error("You must specify a new non-empty context name");
     const { config, path } = load(inv);
@@ -261,9 +282,14 @@ const renameContext: Command = {
 const deleteContext: Command = {
   name: "delete-context",
   short: "Delete the specified context from the kubeconfig",
+  examples: "  # Delete the context for the minikube cluster\n  kubectl config delete-context minikube",
   usage: "NAME",
   run: function* (inv: Invocation): Proc<number> {
-    if (inv.args.length !== 1) throw unexpectedArgs(inv.args);
+    // Without exactly one name kubectl shows the help and succeeds.
+    if (inv.args.length !== 1) {
+      inv.s.out(commandHelp(inv.path, deleteContext));
+      return 0;
+    }
     const name = inv.args[0]!;
     const { config, path } = load(inv);
     if (!config.contexts.has(name)) throw new Error(`cannot delete context ${name}, not in ${path}`);

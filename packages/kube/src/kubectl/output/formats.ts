@@ -61,7 +61,8 @@ export function formatObjects(objects: readonly KubeObject[], request: FormatReq
     case "json":
       return { stdout: `${request.typed !== undefined && data === objects[0] ? goTypedJsonIndent(data, request.typed) : goJsonIndent(data)}\n` };
     case "name":
-      return { stdout: objects.map((o) => `${groupKind(o.kind, o.apiVersion)}/${o.metadata.name}\n`).join("") };
+      // NamePrinter: an object without a name (the kubeconfig) is `<unknown>`.
+      return { stdout: objects.map((o) => `${groupKind(o.kind, o.apiVersion)}/${o.metadata?.name || "<unknown>"}\n`).join("") };
     case "jsonpath":
     case "jsonpath-as-json":
       return jsonPath(arg, normalize(data), request, format === "jsonpath-as-json");
