@@ -132,6 +132,21 @@ describe("kubectl create deployment's object under kubectl's printers", () => {
   });
 });
 
+describe("kubectl create from files", () => {
+  it("reads directories, binary files and key=path sources, and records --save-config as kubectl 1.32 does", () => {
+    const { term } = kubectlWorld({ seed: 4 });
+    expect(term.run("mkdir -p cmdir/sub && printf 'a1' > cmdir/a.txt && printf 'b2\\n' > cmdir/b.conf && printf 'x' > cmdir/sub/x && printf '\\000\\001\\377' > bin.dat").status).toBe(0);
+    expect(term.run("kubectl create deployment web --image=busybox --image=nginx --dry-run=client -o yaml -- sleep 1")).toEqual({ status: 1, output: "error: cannot specify multiple --image options and command\n" });
+    expect(term.run("kubectl create configmap c --from-file=cmdir --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\ndata:\n  a.txt: a1\n  b.conf: |\n    b2\nkind: ConfigMap\nmetadata:\n  name: c\n" });
+    expect(term.run("kubectl create configmap c --from-file=bin.dat --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\nbinaryData:\n  bin.dat: AAH/\nkind: ConfigMap\nmetadata:\n  name: c\n" });
+    expect(term.run("kubectl create configmap c --from-file=k=cmdir --dry-run=client -o yaml")).toEqual({ status: 1, output: "error: cannot give a key name for a directory path\n" });
+    expect(term.run("kubectl create secret generic s --from-file=cmdir --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\ndata:\n  a.txt: YTE=\n  b.conf: YjIK\nkind: Secret\nmetadata:\n  name: s\n" });
+    expect(term.run("kubectl create secret generic s --from-file=bin.dat --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\ndata:\n  bin.dat: AAH/\nkind: Secret\nmetadata:\n  name: s\n" });
+    expect(term.run("kubectl create configmap c --from-file==x --dry-run=client -o yaml")).toEqual({ status: 1, output: "error: key name for file path x missing\n" });
+    expect(term.run("kubectl create configmap c --from-literal=a=b --save-config --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"b\"}}\n  name: c\n" });
+  });
+});
+
 describe("kubectl create poddisruptionbudget", () => {
   it("generates a budget from a selector and a count or percentage", () => {
     const { term, cluster } = kubectlWorld({ seed: 2 });

@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
-import { withLastApplied } from "../../api/patch.js";
-import type { JsonObject } from "../../api/json-value.js";
+import { LAST_APPLIED } from "../../api/patch.js";
+import { schemaFor } from "../../api/schema-kinds.js";
 import { parseSelector, type Operator, type Selector } from "../../api/labels.js";
 import type { ConfigMap, Deployment, KubeObject, LabelSelector, LabelSelectorRequirement, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
 import { goEscape, goJson } from "../../api/gojson.js";
@@ -8,6 +8,7 @@ import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isValidPortName, isVa
 import { basename } from "../../runtime/fs.js";
 import { suffixHash } from "../kustomize.js";
 import { goQuote } from "../../api/validation/field.js";
+import { goTypedJson } from "../output/json.js";
 import { nameLine } from "../output/index.js";
 import { APPLY_FLAGS, createFromSources, printObjects } from "./apply.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
@@ -42,7 +43,7 @@ function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<numb
   const dryRun = dryRunOf(flags);
   // Generators name the namespace only when -n was given (EnforceNamespace).
   const withNs = s.explicitNamespace && object.kind !== "Namespace" ? { ...object, metadata: { ...object.metadata, namespace: s.namespace } } : object;
-  const body = flags.bool("save-config") ? (withLastApplied(withNs as unknown as JsonObject) as unknown as KubeObject) : withNs;
+  const body = flags.bool("save-config") ? withTypedLastApplied(withNs) : withNs;
   let created: KubeObject;
   try {
     created = createObject(s, body, dryRun);
@@ -55,6 +56,19 @@ function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<numb
   return 0;
 }
 
+/**
+ * --save-config on a generated object: GetModifiedConfiguration encodes the typed object (Go's
+ * field order, an emptied annotations map left out) with a trailing newline.
+ */
+function withTypedLastApplied(object: KubeObject): KubeObject {
+  const { [LAST_APPLIED]: _previous, ...kept } = object.metadata.annotations ?? {};
+  const { annotations: _all, ...meta } = object.metadata;
+  const bare = { ...object, metadata: Object.keys(kept).length > 0 ? { ...meta, annotations: kept } : meta };
+  const schema = schemaFor(object.apiVersion, object.kind);
+  const value = `${schema === undefined ? goJson(bare) : goTypedJson(bare, schema)}\n`;
+  return { ...object, metadata: { ...meta, annotations: { ...kept, [LAST_APPLIED]: value } } };
+}
+
 type DataKind = "ConfigMap" | "Secret";
 
 /**
@@ -62,14 +76,14 @@ type DataKind = "ConfigMap" | "Secret";
  * then --from-env-file, each key checked as kubectl checks it (the two kinds word their errors
  * differently, the Secret one without a colon, as kubectl has it).
  */
-function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<string, string>> {
+function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<string, Uint8Array>> {
   const { flags, s } = inv;
   const envFiles = flags.strings("from-env-file");
   if (envFiles.length > 0 && (flags.strings("from-file").length > 0 || flags.strings("from-literal").length > 0)) {
     throw new Error("from-env-file cannot be combined with from-file or from-literal");
   }
-  const data: Record<string, string> = {};
-  const add = (key: string, value: string) => {
+  const data: Record<string, Uint8Array> = {};
+  const add = (key: string, value: Uint8Array | string) => {
     const problems = isConfigMapKey(key);
     if (problems.length > 0) {
       throw new Error(kind === "ConfigMap" ? `${goQuote(key)} is not a valid key name for a ConfigMap: ${problems.join(";")}` : `${goQuote(key)} is not valid key name for a Secret ${problems.join(";")}`);
@@ -77,14 +91,21 @@ function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<s
     if (Object.hasOwn(data, key)) {
       throw new Error(kind === "ConfigMap" ? `cannot add key ${goQuote(key)}, another key by that name already exists in Data for ConfigMap ${goQuote(name)}` : `cannot add key ${key}, another key by that name already exists`);
     }
-    data[key] = value;
+    data[key] = typeof value === "string" ? new TextEncoder().encode(value) : value;
   };
   for (const spec of flags.strings("from-file")) {
-    const eq = spec.indexOf("=");
-    const path = eq < 0 ? spec : spec.slice(eq + 1);
+    const [key, path] = fileSource(spec);
     const abs = s.ctx.resolve(path);
     if (!s.ctx.fs.exists(abs)) throw new Error(`error reading ${path}: no such file or directory`);
-    add(eq < 0 ? basename(path) : spec.slice(0, eq), s.ctx.fs.readText(abs));
+    if (s.ctx.fs.stat(abs).type !== "dir") {
+      add(key, s.ctx.fs.readFile(abs));
+      continue;
+    }
+    // A directory gives one key per regular file in it, by name (subdirectories are skipped).
+    if (spec.includes("=")) throw new Error("cannot give a key name for a directory path");
+    for (const entry of [...s.ctx.fs.readdir(abs)].sort()) {
+      if (s.ctx.fs.stat(`${abs}/${entry}`).type === "file") add(entry, s.ctx.fs.readFile(`${abs}/${entry}`));
+    }
   }
   for (const lit of flags.strings("from-literal")) {
     const eq = lit.indexOf("=");
@@ -97,6 +118,16 @@ function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<s
     for (const [key, value] of envFileEntries(s.ctx.fs.readText(abs), (k) => s.ctx.env.get(k) ?? "")) add(key, value);
   }
   return data;
+}
+
+/** ParseFileSource: `[key=]path`, the key defaulting to the file's base name. */
+function fileSource(spec: string): [string, string] {
+  const parts = spec.split("=");
+  if (parts.length === 1) return [basename(spec), spec];
+  if (parts.length > 2) throw new Error("key names or file paths cannot contain '='");
+  if (parts[0] === "") throw new Error(`key name for file path ${parts[1]} missing`);
+  if (parts[1] === "") throw new Error(`file path for key name ${parts[0]} missing`);
+  return [parts[0]!, parts[1]!];
 }
 
 /**
@@ -130,7 +161,11 @@ function envFileEntries(text: string, getenv: (key: string) => string): [string,
 function withHashedName<T extends ConfigMap | Secret>(inv: Invocation, object: T): T {
   if (!inv.flags.bool("append-hash")) return object;
   const name = object.metadata.name!;
-  const fields = object.kind === "Secret" ? { kind: "Secret", type: (object as Secret).type ?? "", name, data: object.data ?? {} } : { kind: "ConfigMap", name, data: object.data ?? {} };
+  const binary = (object as ConfigMap).binaryData;
+  const fields =
+    object.kind === "Secret"
+      ? { kind: "Secret", type: (object as Secret).type ?? "", name, data: object.data ?? {} }
+      : { kind: "ConfigMap", name, data: object.data ?? {}, ...(binary !== undefined ? { binaryData: binary } : {}) };
   return { ...object, metadata: { ...object.metadata, name: `${name}-${suffixHash(goJson(fields))}` } };
 }
 
@@ -153,8 +188,16 @@ const configMapGenerator: Command = {
   flags: [...GENERATOR_FLAGS, ...FROM_FLAGS],
   run: function* (inv: Invocation): Proc<number> {
     const name = singleName(inv);
-    const data = yield* dataFrom(inv, "ConfigMap", name);
-    return yield* send(inv, withHashedName(inv, { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, ...(Object.keys(data).length > 0 ? { data } : {}) } as ConfigMap));
+    // Values that are UTF-8 text go to data, the others to binaryData (base64).
+    const data: Record<string, string> = {};
+    const binaryData: Record<string, string> = {};
+    for (const [key, bytes] of Object.entries(yield* dataFrom(inv, "ConfigMap", name))) {
+      const text = utf8Text(bytes);
+      if (text === undefined) binaryData[key] = Buffer.from(bytes).toString("base64");
+      else data[key] = text;
+    }
+    const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}), ...(Object.keys(data).length > 0 ? { data } : {}) };
+    return yield* send(inv, withHashedName(inv, configMap as ConfigMap));
   },
 };
 
@@ -214,10 +257,19 @@ const secretGenerator: Command = {
 
 const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
 
-function base64Values(data: Record<string, string>): Record<string, string> {
+function base64Values(data: Record<string, Uint8Array>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) out[k] = base64(v);
+  for (const [k, v] of Object.entries(data)) out[k] = Buffer.from(v).toString("base64");
   return out;
+}
+
+/** The bytes as text when they are valid UTF-8 (utf8.Valid), else undefined. */
+function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 const serviceAccountGenerator: Command = {
@@ -243,6 +295,7 @@ const deploymentGenerator: Command = {
     if (named.length !== 1) throw usageError(inv.path, `exactly one NAME is required, got ${named.length}`);
     const name = named[0]!;
     const command = inv.argsLenAtDash < 0 ? [] : inv.args.slice(inv.argsLenAtDash);
+    if (inv.flags.strings("image").length > 1 && command.length > 0) throw new Error("cannot specify multiple --image options and command");
     const port = inv.flags.int("port", -1);
     const labels = { app: name };
     // --port opens the port on the first container only.
