@@ -83,9 +83,8 @@ export function filtered(objects: readonly SourcedObject[], selector: string): S
   return objects.filter((o) => selectorMatches(sel, o.object.metadata.labels));
 }
 
-/** `-o` given to a command that writes objects: they are printed instead of the name lines. */
 /**
- * `-o` for the objects a command wrote. `typed`: kubectl holds the one object as a typed struct
+ * `-o` for the objects a command wrote, several as one List (apply's printObjects). `typed`: kubectl holds the one object as a typed struct
  * (a generator's, or what a typed client returned), so `-o json` keeps Go's field order.
  */
 export function printObjects(s: Session, inv: Invocation, objects: readonly KubeObject[], typed = false): void {
@@ -96,6 +95,11 @@ export function printObjects(s: Session, inv: Invocation, objects: readonly Kube
   const result = formatObjects(objects, { output, ...template, singleItem: objects.length === 1, ...(schema !== undefined ? { typed: schema } : {}) });
   s.out(result.stdout);
   if (result.error !== undefined) throw new Error(result.error);
+}
+
+/** `-o` for commands that print each object with a printer of its own (label, annotate, patch, set): no List, no separators. */
+export function printEach(s: Session, inv: Invocation, objects: readonly KubeObject[], typed = false): void {
+  for (const o of objects) printObjects(s, inv, [o], typed);
 }
 
 /** The manifest as sent: its namespace filled in from the context (SetNamespace). */

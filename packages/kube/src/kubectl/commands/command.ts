@@ -46,6 +46,8 @@ export const SELECTOR_FLAG: FlagSpec = { name: "selector", short: "l", type: "st
 export const FIELD_SELECTOR_FLAG: FlagSpec = { name: "field-selector", type: "string" };
 export const ALL_NAMESPACES_FLAG: FlagSpec = { name: "all-namespaces", short: "A", type: "bool" };
 export const DRY_RUN_FLAG: FlagSpec = { name: "dry-run", type: "string", noValue: "unchanged" };
+/** `--local`: change the `-f` objects and print them, without the server. */
+export const LOCAL_FLAG: FlagSpec = { name: "local", type: "bool" };
 /** exec's and attach's: which container, whether to pass stdin and use a TTY. */
 export const STREAM_FLAGS: readonly FlagSpec[] = [
   { name: "container", short: "c", type: "string" },

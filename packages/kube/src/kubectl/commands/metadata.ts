@@ -4,8 +4,8 @@ import { groupResource } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
 import { isValidLabelValue } from "../../api/validation/content.js";
 import { nameLine } from "../output/index.js";
-import { printObjects } from "./apply.js";
-import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, dryRunOf, dryRunSuffix, FIELD_SELECTOR_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
+import { printEach } from "./apply.js";
+import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, LOCAL_FLAG, dryRunOf, dryRunSuffix, FIELD_SELECTOR_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
 import { aggregate, ErrorList, toStatus } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
 import { flatten, select } from "./targets.js";
@@ -25,6 +25,7 @@ const FLAGS = [
   { name: "all", type: "bool" },
   { name: "resource-version", type: "string" },
   { name: "field-manager", type: "string" },
+  LOCAL_FLAG,
 ] as const;
 
 export const labelCommand: Command = {
@@ -67,6 +68,7 @@ function splitPairs(args: readonly string[], what: What): { resources: string[];
 function parseCommandLine(inv: Invocation, what: What): { resources: string[]; changes: Changes; dryRun: DryRun } {
   const { flags } = inv;
   const dryRun = dryRunOf(flags);
+  if (flags.bool("local") && dryRun === "server") throw new Error("cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
   const { resources, pairs } = splitPairs(inv.args, what);
   const changes = what === "label" ? parseLabelPairs(pairs) : parsePairs(pairs, "annotation", true);
   const list = flags.bool("list");
@@ -122,8 +124,11 @@ function* updateMetadata(inv: Invocation, what: What): Proc<number> {
   const list = flags.bool("list");
   const overwrite = flags.bool("overwrite");
   const version = flags.string("resource-version");
+  const local = flags.bool("local");
+  if (local && resources.length > 0) throw new Error("can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set");
   const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
   const selection = select(s, {
+    local,
     args: resources,
     selector: flags.string("selector"),
     fieldSelector: flags.string("field-selector"),
@@ -140,11 +145,11 @@ function* updateMetadata(inv: Invocation, what: What): Proc<number> {
     const before = live.metadata[field] ?? {};
     try {
       // Only a write to the server says which labels it did not have (and a dry run writes nothing).
-      const writes = dryRun !== "client" && !list;
+      const writes = dryRun !== "client" && !list && !local;
       if (writes && what === "label") for (const key of changes.remove) if (!(key in before)) s.out(`label ${JSON.stringify(key)} not found.\n`);
       const after = applyChanges(what, before, changes, overwrite);
+      // The map stays, if empty, as kubectl leaves it on the object (the server drops it on write).
       const meta = { ...live.metadata, [field]: after };
-      if (Object.keys(after).length === 0) delete meta[field];
       let result: KubeObject = { ...live, metadata: meta };
       if (writes) {
         if (version !== "" && version !== live.metadata.resourceVersion) {
@@ -159,7 +164,7 @@ function* updateMetadata(inv: Invocation, what: What): Proc<number> {
       errors.push(e);
     }
   }
-  printObjects(s, inv, printed);
+  printEach(s, inv, printed);
   if (errors.length > 0) throw aggregate(errors);
   return 0;
 }

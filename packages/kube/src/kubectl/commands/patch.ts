@@ -1,13 +1,14 @@
 import type { Proc } from "@ksim/sim";
 import { parseYaml } from "../../api/manifest.js";
 import { nameLine } from "../output/index.js";
-import { printObjects } from "./apply.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
+import { printEach } from "./apply.js";
+import { DRY_RUN_FLAG, dryRunOf, LOCAL_FLAG, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
 import { flatten, select } from "./targets.js";
-import { patchObject, type PatchType } from "./writes.js";
+import { applyPatch, patchObject, type Patched, type PatchType } from "./writes.js";
 import type { KubeObject } from "../../api/types.js";
+import { jsonEqual } from "../../api/json-value.js";
 
 const PATCH_TYPES: readonly PatchType[] = ["json", "merge", "strategic"];
 
@@ -25,6 +26,7 @@ export const patchCommand: Command = {
     { name: "patch-file", type: "string" },
     { name: "type", type: "string" },
     { name: "field-manager", type: "string" },
+    LOCAL_FLAG,
   ],
   run: runPatch,
 };
@@ -47,20 +49,28 @@ function* runPatch(inv: Invocation): Proc<number> {
   const parsed = parseYaml(text);
   if ("error" in parsed) throw new Error(`unable to parse ${JSON.stringify(text)}: ${parsed.error}`);
 
+  const local = flags.bool("local");
+  if (local && args.length > 0) throw new Error("cannot specify --local and server resources");
   const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
-  const selection = select(s, { args, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
+  const selection = select(s, { args, local, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
   const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
   const printed: KubeObject[] = [];
   for (const target of flatten(selection)) {
     try {
-      const result = patchObject(s, target.object, type, parsed.value, dryRun);
+      const result = local ? localPatch(target.object, type, parsed.value) : patchObject(s, target.object, type, parsed.value, dryRun);
       if (flags.string("output") !== "") printed.push(result.object);
       else s.out(nameLine(target.object, `${result.changed ? "patched" : "patched (no change)"}${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(e);
     }
   }
-  printObjects(s, inv, printed);
+  printEach(s, inv, printed);
   if (errors.length > 0) throw aggregate(errors);
   return 0;
+}
+
+/** `--local`: the patched file object, printed without the server. */
+function localPatch(object: KubeObject, type: PatchType, patch: unknown): Patched {
+  const patched = applyPatch(object, type, patch);
+  return { object: patched, changed: !jsonEqual(patched, object) };
 }

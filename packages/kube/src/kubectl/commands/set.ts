@@ -1,8 +1,10 @@
 import type { Proc } from "@ksim/sim";
 import { jsonEqual } from "../../api/json-value.js";
+import { decodeObject } from "../../api/validation.js";
 import type { Container, KubeObject, PodSpec } from "../../api/types.js";
 import { nameLine } from "../output/index.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, SELECTOR_FLAG, type Command, type Invocation } from "./command.js";
+import { printEach } from "./apply.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, LOCAL_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
 import { flatten, MISSING_RESOURCE, select } from "./targets.js";
@@ -16,7 +18,7 @@ const imageCommand: Command = {
   name: "image",
   short: "Update the image of a pod template",
   usage: "(-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N",
-  flags: [...FILENAME_FLAGS, SELECTOR_FLAG, DRY_RUN_FLAG, { name: "all", type: "bool" }],
+  flags: [...FILENAME_FLAGS, SELECTOR_FLAG, DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, LOCAL_FLAG, { name: "all", type: "bool" }],
   run: runSetImage,
 };
 
@@ -27,7 +29,8 @@ export const setCommand: Command = {
   subcommands: [imageCommand],
 };
 
-function* runSetImage({ s, flags, args }: Invocation): Proc<number> {
+function* runSetImage(inv: Invocation): Proc<number> {
+  const { s, flags, args } = inv;
   // GetResourcesAndPairs: resources first, then NAME=IMAGE pairs.
   const resources: string[] = [];
   const images = new Map<string, string>();
@@ -47,8 +50,11 @@ function* runSetImage({ s, flags, args }: Invocation): Proc<number> {
   if (problems.length > 0) throw aggregate(problems);
 
   const dryRun = dryRunOf(flags);
+  const local = flags.bool("local");
+  if (local && resources.length > 0) throw new Error("can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set");
   const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
-  const selection = select(s, { args: resources, selector: flags.string("selector"), all: flags.bool("all"), ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
+  const selection = select(s, { args: resources, selector: flags.string("selector"), all: flags.bool("all"), local, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
+  const printed: KubeObject[] = [];
   const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
   for (const { type, object } of flatten(selection)) {
     const spec = podSpecOf(object);
@@ -66,12 +72,15 @@ function* runSetImage({ s, flags, args }: Invocation): Proc<number> {
     // The same images: an empty patch, nothing sent and nothing printed.
     if (jsonEqual(target, spec)) continue;
     try {
-      if (dryRun !== "client") updateObject(s, object, updated, dryRun);
-      s.out(nameLine(object, `image updated${dryRunSuffix(dryRun)}`));
+      const result = local || dryRun === "client" ? asTyped(updated) : updateObject(s, object, updated, dryRun).object;
+      if (flags.string("output") !== "") printed.push(result);
+      else s.out(nameLine(object, `image updated${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(new Error(`failed to patch image update to pod template: ${(e as Error).message}`));
     }
   }
+  // set image decodes into typed objects, so -o json keeps Go's field order.
+  printEach(s, inv, printed, true);
   if (errors.length > 0) throw aggregate(errors);
   return 0;
 }
@@ -90,4 +99,14 @@ function setImage(containers: Container[] | undefined, name: string, image: stri
     found = true;
   }
   return found;
+}
+
+/** The object as kubectl's typed decoding leaves it: Go's zero-value structs written out (`resources: {}`). */
+function asTyped(object: KubeObject): KubeObject {
+  try {
+    return decodeObject(object);
+  } catch {
+    // A manifest the strict decoder refuses (an unknown field) prints as it was read.
+    return object;
+  }
 }

@@ -47,6 +47,8 @@ export interface SelectRequest {
   readonly typeAloneListsAll?: boolean;
   /** Objects from `-f`/`-k`: the live objects with their names are selected. */
   readonly sourced?: readonly SourcedObject[];
+  /** `--local`: the `-f` objects themselves are the targets; the server is not asked. */
+  readonly local?: boolean;
   /**
    * For commands that act on `-f` objects without reading them first (delete): a missing one is
    * reported as the failed action on its source (`error when deleting "web.yaml": …`).
@@ -140,7 +142,9 @@ export function select(s: Session, req: SelectRequest): Selection {
     if (req.args.length > 0) throw new Error("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well");
     for (const { object, source } of req.sourced) {
       const type = typeOf(object);
-      b.fetch(type, namespaceFor(s, type, object), object.metadata.name ?? "", source);
+      const namespace = namespaceFor(s, type, object);
+      if (req.local === true) b.add(type, { type, namespace, name: object.metadata.name ?? "", object, source });
+      else b.fetch(type, namespace, object.metadata.name ?? "", source);
     }
     return b.done(req.sourced.length === 1);
   }

@@ -38,19 +38,20 @@ export interface Patched {
 
 /** PATCH on the live object; `patch` is the decoded body (an object, or the operations for json). */
 export function patchObject(s: Session, live: KubeObject, type: PatchType, patch: unknown, dryRun: DryRun): Patched {
-  let patched: KubeObject;
+  return updateObject(s, live, applyPatch(live, type, patch), dryRun);
+}
+
+/** The object with the patch applied, as the server (or `patch --local`) applies it. */
+export function applyPatch(object: KubeObject, type: PatchType, patch: unknown): KubeObject {
   try {
-    if (type === "json") patched = applyJsonPatch(live, patch);
-    else if (type === "merge") patched = applyMergePatch(live, patch) as KubeObject;
-    else {
-      const schema = schemaFor(live.apiVersion, live.kind);
-      if (schema === undefined) throw new Error(`strategic merge patch is not supported for ${live.kind}`);
-      patched = applyStrategicMergePatch(live, patch as JsonObject, schema);
-    }
+    if (type === "json") return applyJsonPatch(object, patch);
+    if (type === "merge") return applyMergePatch(object, patch) as KubeObject;
+    const schema = schemaFor(object.apiVersion, object.kind);
+    if (schema === undefined) throw new Error(`strategic merge patch is not supported for ${object.kind}`);
+    return applyStrategicMergePatch(object, patch as JsonObject, schema);
   } catch (e) {
-    throw toStatus(e, live);
+    throw toStatus(e, object);
   }
-  return updateObject(s, live, patched, dryRun);
 }
 
 /** PUT of `updated` over `live`; unchanged when admission makes it what it was. */
