@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConfigMap, Pod, Service, StatefulSet } from "../src/api/types.js";
+import type { ConfigMap, KubeObject, Pod, PodSpec, Service, StatefulSet } from "../src/api/types.js";
 import { kubectlWorld, watchRows } from "./kubectl-cmd-helpers.js";
 
 const WEB = "https://k8s.io/examples/application/web/web.yaml";
@@ -337,5 +337,42 @@ describe("kubectl label, annotate, patch and set image --local", () => {
     expect(term.run("kubectl label --local -f dep.yaml tier=front")).toEqual({ status: 0, output: "deployment.apps/web labeled\n" });
     expect(term.run("kubectl annotate --local -f dep.yaml a=b -o name")).toEqual({ status: 0, output: "deployment.apps/web\n" });
     expect(cluster.api.get("Deployment", "default", "web")).toBeUndefined();
+  });
+});
+
+describe("kubectl set env, resources and serviceaccount", () => {
+  it("change pod templates as kubectl 1.32 does (every expected text is its output)", () => {
+    const { term } = kubectlWorld({ seed: 6 });
+    expect(term.run(`cat > dep.yaml <<'EOF'\n${"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.25\n        ports:\n        - containerPort: 80\n        env:\n        - name: A\n          value: \"1\"\n      - name: side\n        image: busybox\n"}EOF`).status).toBe(0);
+    expect(term.run("kubectl set env --local -f dep.yaml B=2 -o yaml")).toEqual({ status: 0, output: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - env:\n        - name: A\n          value: \"1\"\n        - name: B\n          value: \"2\"\n        image: nginx:1.25\n        name: nginx\n        ports:\n        - containerPort: 80\n        resources: {}\n      - env:\n        - name: B\n          value: \"2\"\n        image: busybox\n        name: side\n        resources: {}\nstatus: {}\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml A- -o yaml")).toEqual({ status: 0, output: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - image: nginx:1.25\n        name: nginx\n        ports:\n        - containerPort: 80\n        resources: {}\n      - image: busybox\n        name: side\n        resources: {}\nstatus: {}\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml --list")).toEqual({ status: 0, output: "# Deployment web, container nginx\nA=1\n# Deployment web, container side\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml A=9 --overwrite=false")).toEqual({ status: 1, output: "error: deployment.apps/web\n 'A' already has a value (1), and --overwrite is false\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml -e C=3 D=4 -o jsonpath={.spec.template.spec.containers[*].env}")).toEqual({ status: 0, output: "[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"C\",\"value\":\"3\"},{\"name\":\"D\",\"value\":\"4\"}] [{\"name\":\"C\",\"value\":\"3\"},{\"name\":\"D\",\"value\":\"4\"}]" });
+    expect(term.run("kubectl set env --local -f dep.yaml 1X=2")).toEqual({ status: 1, output: "error: \"1X\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml A=1 -c nope")).toEqual({ status: 0, output: "Warning: Deployment/web does not have any containers matching \"nope\"\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml A=1 A-")).toEqual({ status: 1, output: "error: can not both modify and remove the same environment variable in the same command\n" });
+    expect(term.run("kubectl set env --local -f dep.yaml B=2 --list")).toEqual({ status: 0, output: "# Deployment web, container nginx\nA=1\nB=2\n# Deployment web, container side\nB=2\n" });
+    expect(term.run("kubectl set resources --local -f dep.yaml --limits=cpu=200m,memory=512Mi -o yaml")).toEqual({ status: 0, output: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - env:\n        - name: A\n          value: \"1\"\n        image: nginx:1.25\n        name: nginx\n        ports:\n        - containerPort: 80\n        resources:\n          limits:\n            cpu: 200m\n            memory: 512Mi\n      - image: busybox\n        name: side\n        resources:\n          limits:\n            cpu: 200m\n            memory: 512Mi\nstatus: {}\n" });
+    expect(term.run("kubectl set resources --local -f dep.yaml")).toEqual({ status: 1, output: "error: you must specify an update to requests or limits (in the form of --requests/--limits)\n" });
+    expect(term.run("kubectl set resources --local -f dep.yaml --limits=cpu=2 -c nope")).toEqual({ status: 1, output: "error: unable to find container named nope\n" });
+    expect(term.run("kubectl set resources --local -f dep.yaml --limits=cpu=abc")).toEqual({ status: 1, output: "error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n" });
+    expect(term.run("kubectl set resources --local -f dep.yaml --limits=cpu")).toEqual({ status: 1, output: "error: Invalid argument syntax cpu, expected <resource>=<value>\n" });
+    expect(term.run("kubectl set resources --local -f dep.yaml --limits=cpu=1.5,memory=1000M -o jsonpath={.spec.template.spec.containers[0].resources}")).toEqual({ status: 0, output: "{\"limits\":{\"cpu\":\"1500m\",\"memory\":\"1G\"}}" });
+    expect(term.run("kubectl set serviceaccount --local -f dep.yaml robot")).toEqual({ status: 0, output: "deployment.apps/web serviceaccount updated\n" });
+  });
+
+  it("write the live objects through the server", () => {
+    const { term, cluster } = kubectlWorld({ seed: 6 });
+    expect(term.run("kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.8 >/dev/null").status).toBe(0);
+    expect(term.run("kubectl set env deploy/web MODE=blue && kubectl set resources deploy/web --limits=memory=256Mi && kubectl set sa deploy/web robot")).toEqual({
+      status: 0,
+      output: "deployment.apps/web env updated\ndeployment.apps/web resource requirements updated\ndeployment.apps/web serviceaccount updated\n",
+    });
+    const spec = cluster.api.get<{ spec: { template: { spec: PodSpec } } } & KubeObject>("Deployment", "default", "web")!.spec.template.spec;
+    expect(spec.containers[0]!.env).toEqual([{ name: "MODE", value: "blue" }]);
+    expect(spec.containers[0]!.resources).toEqual({ limits: { memory: "256Mi" } });
+    expect(spec.serviceAccountName).toBe("robot");
+    expect(term.run("kubectl set env deploy/web --list")).toEqual({ status: 0, output: "# Deployment web, container nginx-slim\nMODE=blue\n" });
   });
 });
