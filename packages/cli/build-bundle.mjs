@@ -30,16 +30,24 @@ export function bundleIsFresh() {
 
 /** Bundles the CLI and everything it imports into one ES module runnable with plain node. */
 export async function buildBundle() {
+  await bundle(join(here, "src", "main.ts"), bundlePath);
+}
+
+/**
+ * Bundles `entry` (and what it imports, but `external`) into `outfile` as the CLI is bundled:
+ * one ES module for plain node, with no names kept on functions.
+ */
+export async function bundle(entry, outfile, external = []) {
   const { build } = await import("esbuild");
   await build({
-    entryPoints: [join(here, "src", "main.ts")],
-    outfile: bundlePath,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
     // msgpackr loads its optional native accelerator with require(); without it, it uses plain JS.
-    external: ["msgpackr-extract"],
+    external: ["msgpackr-extract", ...external],
     banner: { js: "import { createRequire as __ksimRequire } from 'node:module'; const require = __ksimRequire(import.meta.url);" },
     logLevel: "warning",
   });
