@@ -714,10 +714,11 @@ group("kubectl -o go-template / --template", () => {
   });
 
   it("reports errors like kubectl: details on stdout, the error on stderr", () => {
+    // A field chain is placed at its second field, as text/template's parser places it (kubectl 1.32: `{{.metadata.creationTimestamp.y}}` fails at 1:11).
     const out = formatObjects([{ apiVersion: "v1", kind: "Pod", metadata: { name: "a" }, spec: { x: null } }] as never, { output: "go-template={{.spec.x.y}}", singleItem: true });
-    expect(out.error).toBe('error executing template "{{.spec.x.y}}": template: output:1:2: executing "output" at <.spec.x.y>: nil pointer evaluating interface {}.y');
+    expect(out.error).toBe('error executing template "{{.spec.x.y}}": template: output:1:7: executing "output" at <.spec.x.y>: nil pointer evaluating interface {}.y');
     expect(out.stdout).toBe(
-      'Error executing template: template: output:1:2: executing "output" at <.spec.x.y>: nil pointer evaluating interface {}.y. Printing more information for debugging the template:\n' +
+      'Error executing template: template: output:1:7: executing "output" at <.spec.x.y>: nil pointer evaluating interface {}.y. Printing more information for debugging the template:\n' +
         '\ttemplate was:\n\t\t{{.spec.x.y}}\n\traw data was:\n\t\t{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"x":null}}\n' +
         "\tobject given to template engine was:\n\t\tmap[apiVersion:v1 kind:Pod metadata:map[name:a] spec:map[x:<nil>]]\n\n",
     );

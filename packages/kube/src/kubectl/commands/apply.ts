@@ -5,7 +5,7 @@ import { groupResource } from "../../api/resources.js";
 import { schemaFor } from "../../api/schema-kinds.js";
 import type { KubeObject } from "../../api/types.js";
 import { formatObjects, nameLine } from "../output/index.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, printsObjects, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
 import { aggregate, withSource } from "./errors.js";
 import { selectorMatches } from "../../api/labels.js";
 import { FILENAME_FLAGS, hasSources, loadSources, type SourcedObject } from "./sources.js";
@@ -65,7 +65,7 @@ export function* writeEach(
   for (const item of objects) {
     try {
       const result = yield* write(item);
-      if (inv.flags.string("output") === "") inv.s.out(nameLine(result.object, result.line));
+      if (!printsObjects(inv.flags)) inv.s.out(nameLine(result.object, result.line));
       else printed.push(result.object);
     } catch (e) {
       errors.push(e);
@@ -88,8 +88,8 @@ export function filtered(objects: readonly SourcedObject[], selector: string): S
  * (a generator's, or what a typed client returned), so `-o json` keeps Go's field order.
  */
 export function printObjects(s: Session, inv: Invocation, objects: readonly KubeObject[], typed = false): void {
+  if (!printsObjects(inv.flags)) return;
   const output = inv.flags.string("output");
-  if (output === "") return;
   const template = inv.flags.changed("template") ? { template: inv.flags.string("template") } : {};
   const schema = typed && objects.length === 1 ? schemaFor(objects[0]!.apiVersion, objects[0]!.kind) : undefined;
   const result = formatObjects(objects, { output, ...template, singleItem: objects.length === 1, ...(schema !== undefined ? { typed: schema } : {}) });

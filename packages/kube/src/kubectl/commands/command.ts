@@ -64,6 +64,11 @@ export const TEMPLATE_FLAGS: readonly FlagSpec[] = [
 
 export type DryRun = "none" | "client" | "server";
 
+/** Whether a command that writes objects prints them (`-o`, or `--template` alone, which means go-template) instead of name lines. */
+export function printsObjects(flags: Flags): boolean {
+  return flags.string("output") !== "" || flags.changed("template");
+}
+
 /** cmdutil.GetDryRunStrategy. */
 export function dryRunOf(flags: Flags): DryRun {
   const v = flags.string("dry-run", "none");

@@ -11,7 +11,7 @@ import { goQuote } from "../../api/validation/field.js";
 import { goTypedJson } from "../output/json.js";
 import { nameLine } from "../output/index.js";
 import { APPLY_FLAGS, createFromSources, printObjects } from "./apply.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, printsObjects, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { usageError } from "./errors.js";
 import type { FlagSpec } from "./flags.js";
 import { commandHelp } from "./help.js";
@@ -51,7 +51,7 @@ function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<numb
     if (failure === undefined) throw e;
     throw new Error(`${failure}: ${(e as Error).message}`);
   }
-  if (flags.string("output") === "") s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
+  if (!printsObjects(flags)) s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
   else printObjects(s, inv, [created], true);
   return 0;
 }

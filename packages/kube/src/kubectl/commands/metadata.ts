@@ -5,7 +5,7 @@ import type { KubeObject } from "../../api/types.js";
 import { isValidLabelValue } from "../../api/validation/content.js";
 import { nameLine } from "../output/index.js";
 import { printEach } from "./apply.js";
-import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, LOCAL_FLAG, dryRunOf, dryRunSuffix, FIELD_SELECTOR_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
+import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, dryRunOf, dryRunSuffix, FIELD_SELECTOR_FLAG, LOCAL_FLAG, OUTPUT_FLAG, printsObjects, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
 import { aggregate, ErrorList, toStatus } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
 import { flatten, select } from "./targets.js";
@@ -158,7 +158,7 @@ function* updateMetadata(inv: Invocation, what: What): Proc<number> {
         result = updateObject(s, live, result, dryRun).object;
       }
       if (list) s.out(listing(what, result, selection.singleItem));
-      else if (flags.string("output") !== "") printed.push(result);
+      else if (printsObjects(flags)) printed.push(result);
       else s.out(nameLine(live, `${what === "label" ? labelChange(before, after) : "annotated"}${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(e);

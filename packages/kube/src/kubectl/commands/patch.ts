@@ -2,7 +2,7 @@ import type { Proc } from "@ksim/sim";
 import { parseYaml } from "../../api/manifest.js";
 import { nameLine } from "../output/index.js";
 import { printEach } from "./apply.js";
-import { DRY_RUN_FLAG, dryRunOf, LOCAL_FLAG, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, LOCAL_FLAG, OUTPUT_FLAG, printsObjects, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
 import { flatten, select } from "./targets.js";
@@ -58,7 +58,7 @@ function* runPatch(inv: Invocation): Proc<number> {
   for (const target of flatten(selection)) {
     try {
       const result = local ? localPatch(target.object, type, parsed.value) : patchObject(s, target.object, type, parsed.value, dryRun);
-      if (flags.string("output") !== "") printed.push(result.object);
+      if (printsObjects(flags)) printed.push(result.object);
       else s.out(nameLine(target.object, `${result.changed ? "patched" : "patched (no change)"}${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(e);

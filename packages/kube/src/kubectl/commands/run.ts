@@ -4,7 +4,7 @@ import type { Container, EnvVar, Pod } from "../../api/types.js";
 import { deletedLine, nameLine } from "../output/index.js";
 import { printObjects } from "./apply.js";
 import { attachContainer, prepareAttach } from "./attach.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, printsObjects, TEMPLATE_FLAGS, type Command, type DryRun, type Invocation } from "./command.js";
 import { ExitError, toStatus } from "./errors.js";
 import { podLogs } from "./logs.js";
 import { parsePairs } from "./metadata.js";
@@ -143,7 +143,7 @@ function* runRun(inv: Invocation): Proc<number> {
   const req = parseRequest(inv);
   const created = createObject(s, req.pod, req.dryRun) as Pod;
   if (!req.attach) {
-    if (inv.flags.string("output") !== "") printObjects(s, inv, [created], true);
+    if (printsObjects(inv.flags)) printObjects(s, inv, [created], true);
     else s.out(nameLine(created, `created${dryRunSuffix(req.dryRun)}`));
     return 0;
   }

@@ -6,7 +6,7 @@ import { decodeObject } from "../../api/validation.js";
 import type { Container, EnvVar, EnvVarSource, KubeObject, PodSpec } from "../../api/types.js";
 import { nameLine } from "../output/index.js";
 import { printEach } from "./apply.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, LOCAL_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
+import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, LOCAL_FLAG, OUTPUT_FLAG, printsObjects, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import type { FlagSpec } from "./flags.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
@@ -67,7 +67,7 @@ function* updatePodSpecs(inv: Invocation, resources: readonly string[], what: Sp
     if (listing || jsonEqual(podSpecOf(updated), spec)) continue;
     try {
       const result = local || dryRun === "client" ? asTyped(updated) : updateObject(s, object, updated, dryRun).object;
-      if (flags.string("output") !== "") printed.push(result);
+      if (printsObjects(flags)) printed.push(result);
       else s.out(nameLine(object, `${what.done}${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(new Error(`${what.failure}: ${(e as Error).message}`));

@@ -65,7 +65,7 @@ export function formatObjects(objects: readonly KubeObject[], request: FormatReq
       return { stdout: objects.map((o) => `${groupKind(o.kind, o.apiVersion)}/${o.metadata?.name || "<unknown>"}\n`).join("") };
     case "jsonpath":
     case "jsonpath-as-json":
-      return jsonPath(arg, normalize(data), request, format === "jsonpath-as-json");
+      return jsonPath(arg, normalize(data), request, format === "jsonpath-as-json", request.typed !== undefined && data === objects[0]);
     case "go-template":
     case "template":
       return goTemplate(arg, data, request.typed !== undefined && data === objects[0] ? request.typed : undefined);
@@ -86,7 +86,7 @@ function splitFormat(output: string, template: string | undefined): [string, str
   return [output, template ?? ""];
 }
 
-function jsonPath(template: string, data: Json, request: FormatRequest, asJson: boolean): Formatted {
+function jsonPath(template: string, data: Json, request: FormatRequest, asJson: boolean, typed: boolean): Formatted {
   if (template === "") return { stdout: "", error: "template format specified but no template given" };
   let parsed;
   try {
@@ -95,7 +95,7 @@ function jsonPath(template: string, data: Json, request: FormatRequest, asJson: 
     return { stdout: "", error: `error parsing jsonpath ${template}, ${(e as Error).message}` };
   }
   try {
-    return { stdout: executeJsonPath(parsed, data, request.allowMissingTemplateKeys ?? true, asJson) };
+    return { stdout: executeJsonPath(parsed, data, request.allowMissingTemplateKeys ?? true, asJson, typed) };
   } catch (e) {
     if (!(e instanceof JsonPathError)) throw e;
     return {

@@ -295,12 +295,19 @@ class TemplateParser {
 
   private parseOperand(): Arg {
     const tok = this.toks[this.i++]!;
+    // An operand with a chain of fields after it takes the chain's position (its second token).
+    const next = this.toks[this.i] as { pos?: number };
     if (tok.k === "field") {
-      const chain = [tok.v.slice(1), ...this.chain()];
-      if (tok.v === ".") return chain.length === 1 ? { t: "dot" } : { t: "field", chain: chain.slice(1), pos: tok.pos, text: this.text(tok.pos) };
-      return { t: "field", chain, pos: tok.pos, text: this.text(tok.pos) };
+      const rest = this.chain();
+      const chain = [tok.v.slice(1), ...rest];
+      const pos = rest.length > 0 ? next.pos! : tok.pos;
+      if (tok.v === ".") return chain.length === 1 ? { t: "dot" } : { t: "field", chain: chain.slice(1), pos, text: this.text(tok.pos) };
+      return { t: "field", chain, pos, text: this.text(tok.pos) };
     }
-    if (tok.k === "var") return { t: "var", name: tok.v, chain: this.chain(), pos: tok.pos, text: this.text(tok.pos) };
+    if (tok.k === "var") {
+      const chain = this.chain();
+      return { t: "var", name: tok.v, chain, pos: chain.length > 0 ? next.pos! : tok.pos, text: this.text(tok.pos) };
+    }
     if (tok.k === "string") return { t: "literal", value: unquoteGo(tok.v) };
     if (tok.k === "char") return { t: "literal", value: new GoInt(unquoteGo(`"${tok.v.slice(1, -1)}"`).codePointAt(0)!) };
     if (tok.k === "number") {
@@ -318,7 +325,9 @@ class TemplateParser {
       const pipe = this.parsePipe(false);
       const close = this.toks[this.i++];
       if (close?.k !== "punct" || close.v !== ")") throw parseError(this.src, tok.pos, "unclosed left paren");
-      return { t: "pipe", pipe, chain: this.chain(), pos: tok.pos, text: this.text(tok.pos) };
+      const after = this.toks[this.i] as { pos?: number };
+      const chain = this.chain();
+      return { t: "pipe", pipe, chain, pos: chain.length > 0 ? after.pos! : tok.pos, text: this.text(tok.pos) };
     }
     throw parseError(this.src, this.openPos, `unexpected ${describeTok(tok)} in operand`);
   }
@@ -510,13 +519,17 @@ class Executor {
 
   private chainOf(receiver: Value, chain: readonly string[], at: { pos: number; text: string }): Value {
     let v = receiver;
-    for (const name of chain) {
+    for (let i = 0; i < chain.length; i++) {
+      const name = chain[i]!;
       if (v === MISSING) return MISSING;
       if (v === null) throw this.error(at, `nil pointer evaluating interface {}.${name}`);
       if (typeof v === "object" && !Array.isArray(v) && !isBoxed(v)) {
         const obj = v as { readonly [k: string]: Json };
         v = Object.hasOwn(obj, name) ? obj[name]! : MISSING;
-      } else throw this.error(at, `can't evaluate field ${name} in type ${goType(v)}`);
+      } else {
+        // A value read out of a map has the map's element type, interface {}, whatever it holds.
+        throw this.error(at, `can't evaluate field ${name} in type ${i > 0 ? "interface {}" : goType(v)}`);
+      }
     }
     return v;
   }

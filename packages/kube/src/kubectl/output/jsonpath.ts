@@ -42,11 +42,14 @@ export function parseJsonPath(text: string): ListNode {
  * Runs a template over decoded JSON and returns the printed text. `allowMissingKeys` is
  * kubectl's `--allow-missing-template-keys` (default true); `outputJson` is
  * `-o jsonpath-as-json`, which prints each expression's results as an indented JSON array.
+ * `floats`: the data's numbers are all float64, as for a typed object, which the printer
+ * marshals and unmarshals with encoding/json (`1e+06`, and `==80` a comparison of an int with a
+ * float); an unstructured object's whole numbers are int64.
  */
-export function executeJsonPath(root: ListNode, data: Json, allowMissingKeys: boolean, outputJson = false): string {
-  const results = new Evaluator(allowMissingKeys).run(root.nodes, { v: data });
+export function executeJsonPath(root: ListNode, data: Json, allowMissingKeys: boolean, outputJson = false, floats = false): string {
+  const results = new Evaluator(allowMissingKeys, floats).run(root.nodes, { v: data });
   if (outputJson) return results.map((r) => `${goJsonIndent(r.map((x) => x.v))}\n`).join("");
-  return results.map(printResults).join("");
+  return results.map((r) => printResults(r, floats)).join("");
 }
 
 /** Every value a template finds, in order (what custom-columns prints, joined by commas). */
@@ -54,18 +57,22 @@ export function jsonPathValues(root: ListNode, data: Json): Json[] {
   return new Evaluator(true).run(root.nodes, { v: data }).flatMap((r) => r.map((x) => x.v));
 }
 
-function printResults(results: readonly Value[]): string {
+function printResults(results: readonly Value[], floats: boolean): string {
   return results
-    .map(({ v, literal }) => {
+    .map((value) => {
+      const v = value.v;
       if (v !== null && typeof v === "object") return goJson(v);
-      if (typeof v === "number") return literal === "float" || !Number.isInteger(v) ? goFloat(v) : String(v);
+      if (typeof v === "number") return kindOf(value, floats) === "float" ? goFloat(v) : String(v);
       return goSprint(v);
     })
     .join(" ");
 }
 
 class Evaluator {
-  constructor(private readonly allowMissingKeys: boolean) {}
+  constructor(
+    private readonly allowMissingKeys: boolean,
+    private readonly floats = false,
+  ) {}
 
   run(nodes: readonly Node[], data: Value): Value[][] {
     const out: Value[][] = [];
@@ -172,7 +179,7 @@ class Evaluator {
         const rights = this.walk([element], node.right);
         if (rights.length === 0) continue;
         if (rights.length > 1) throw new JsonPathError("can only compare one element at a time");
-        if (compare(lefts[0]!, rights[0]!, node.op)) results.push(element);
+        if (compare(lefts[0]!, rights[0]!, node.op, this.floats)) results.push(element);
       }
     }
     return results;
@@ -219,17 +226,17 @@ function recursive(v: Json): Value[] {
 
 type Kind = "int" | "float" | "string" | "bool" | "other";
 
-function kindOf({ v, literal }: Value): Kind {
+function kindOf({ v, literal }: Value, floats: boolean): Kind {
   if (literal) return literal;
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "number") return floats || !Number.isInteger(v) ? "float" : "int";
   if (typeof v === "string") return "string";
   if (typeof v === "boolean") return "bool";
   return "other";
 }
 
-function compare(left: Value, right: Value, op: string): boolean {
-  const lk = kindOf(left);
-  const rk = kindOf(right);
+function compare(left: Value, right: Value, op: string, floats: boolean): boolean {
+  const lk = kindOf(left, floats);
+  const rk = kindOf(right, floats);
   if (lk === "other" || rk === "other") throw new JsonPathError("invalid type for comparison");
   if (lk !== rk) throw new JsonPathError("incompatible types for comparison");
   const a = left.v as number | string | boolean;
