@@ -1,4 +1,5 @@
 import { Future, type Random, type Sim, type Waitable } from "@ksim/sim";
+import { freezeEnvironment } from "../runtime/environment.js";
 import type { Credentials, FileSystem } from "../runtime/fs.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
@@ -68,6 +69,7 @@ export interface ContainerSpec {
   readonly name: string;
   readonly image: ImageDefinition;
   readonly argv: readonly string[];
+  /** Never changed once the container is made: its processes share it (see freezeEnvironment). */
   readonly env: ReadonlyMap<string, string>;
   readonly cwd: string;
   readonly cred: Credentials;
@@ -107,6 +109,7 @@ export class ContainerInstance {
     clock: () => number,
   ) {
     this.id = random.hex(64);
+    freezeEnvironment(spec.env);
     this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`);
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);

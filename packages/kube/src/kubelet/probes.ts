@@ -117,6 +117,9 @@ export class ProbeWorker {
   private lastResult: boolean | undefined;
   private run = 0;
   private busy = false;
+  // One callback and label for the worker's life, not a closure and a string every period.
+  private readonly tickNext = (): void => this.tick();
+  private readonly label: string;
   /** The worker's current verdict: readiness starts failed, liveness and startup succeeded. */
   result: boolean;
   /** Called on every failed probe (the kubelet records an Unhealthy event each time). */
@@ -135,6 +138,7 @@ export class ProbeWorker {
     private readonly onChange: (ok: boolean, output: string) => void,
   ) {
     this.result = kind !== "readiness";
+    this.label = `probe:${kind}`;
   }
 
   start(): void {
@@ -147,7 +151,7 @@ export class ProbeWorker {
   }
 
   private schedule(ms: number): void {
-    this.timer = this.sim.schedule(ms, () => this.tick(), `probe:${this.kind}`);
+    this.timer = this.sim.schedule(ms, this.tickNext, this.label);
   }
 
   private tick(): void {

@@ -42,8 +42,13 @@ export interface FileSystem {
   memoLookup?(key: string, compute: () => string | undefined): string | undefined;
 }
 
+/** An absolute path with no empty, `.` or `..` component and no trailing slash: resolved already. */
+const CANONICAL = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
 /** Normalizes an absolute or cwd-relative path: resolves `.`, `..` and repeated slashes. */
 export function resolvePath(cwd: string, path: string): string {
+  // Most paths programs use are canonical: no need to split and join them.
+  if (CANONICAL.test(path)) return path;
   const parts: string[] = [];
   const input = path.startsWith("/") ? path : `${cwd}/${path}`;
   for (const p of input.split("/")) {

@@ -27,12 +27,25 @@ export class LayeredFs {
   private readonly upper: Volume;
   private readonly whiteouts = new Set<string>();
   private mounts: Mount[] = [];
-  /** Bumped on changes to names this layer makes itself (mounts, whiteouts). */
+  /**
+   * Bumped on changes to names this layer makes itself (mounts, whiteouts), not on changes
+   * inside a mounted volume: the volume's own version counts those.
+   */
   private ownVersion = 0;
+  /**
+   * memoLookup's answers that looked at no mounted volume (PATH searches, mostly): they hold
+   * while the overlay's names do, however much a program renames in its data volume.
+   */
+  private readonly overlayMemo = new Map<string, string | undefined>();
+  /** memoLookup's other answers: they hold while no name changes anywhere. */
   private readonly memo = new Map<string, string | undefined>();
-  /** locate's answers, by path, for following the last symlink or not. */
+  /** locate's answers, by path, for following the last symlink or not (overlay names only). */
   private readonly located = [new Map<string, Located>(), new Map<string, Located>()] as const;
+  private overlayMemoVersion = -1;
   private memoVersion = -1;
+  /** Set when locate answers with a mounted volume: the answer being memoized depends on it. */
+  private sawMount = false;
+  private lastView: LayeredView | undefined;
 
   constructor(
     sim: Sim,
@@ -45,11 +58,16 @@ export class LayeredFs {
   }
 
   /**
-   * Which names exist, and with what permissions, has not changed while this is the same: the
-   * layer's own changes plus those of the upper layer and every mounted volume.
+   * Which names exist, and with what permissions, has not changed in the overlay (and where
+   * volumes are mounted) while this is the same: the layer's own changes plus the upper layer's.
    */
+  private overlayVersion(): number {
+    return this.ownVersion + this.upper.namespaceVersion;
+  }
+
+  /** The same for every name: the overlay's, and those of every mounted volume. */
   private namespaceVersion(): number {
-    let v = this.ownVersion + this.upper.namespaceVersion;
+    let v = this.overlayVersion();
     for (const m of this.mounts) v += m.volume.namespaceVersion;
     return v;
   }
@@ -57,20 +75,31 @@ export class LayeredFs {
   /** FileSystem.memoLookup for every view of this filesystem (keys must include the credentials). */
   memoLookup(key: string, compute: () => string | undefined): string | undefined {
     this.forgetIfRenamed();
+    const overlayOnly = this.overlayMemo.get(key);
+    if (overlayOnly !== undefined || this.overlayMemo.has(key)) return overlayOnly;
     const known = this.memo.get(key);
     if (known !== undefined || this.memo.has(key)) return known;
+    const outer = this.sawMount;
+    this.sawMount = false;
     const value = compute();
-    this.memo.set(key, value);
+    (this.sawMount ? this.memo : this.overlayMemo).set(key, value);
+    this.sawMount ||= outer;
     return value;
   }
 
-  /** Drops every memo when a name has changed since they were made. */
+  /** Drops the memos made before a name they may depend on changed. */
   private forgetIfRenamed(): void {
+    const overlay = this.overlayVersion();
+    if (overlay !== this.overlayMemoVersion) {
+      this.overlayMemo.clear();
+      this.located[0].clear();
+      this.located[1].clear();
+      this.overlayMemoVersion = overlay;
+    }
+    if (this.mounts.length === 0) return;
     const version = this.namespaceVersion();
     if (version === this.memoVersion) return;
     this.memo.clear();
-    this.located[0].clear();
-    this.located[1].clear();
     this.memoVersion = version;
   }
 
@@ -81,9 +110,10 @@ export class LayeredFs {
     this.mounts = [...this.mounts.filter((x) => x.path !== m.path), m].sort((a, b) => b.path.length - a.path.length);
   }
 
-  /** A view with the given credentials. */
+  /** A view with the given credentials: it holds nothing else, so a container's processes share one. */
   view(cred: Credentials): FileSystem {
-    return new LayeredView(this, cred);
+    if (this.lastView?.cred !== cred) this.lastView = new LayeredView(this, cred);
+    return this.lastView;
   }
 
   // ---- resolution -----------------------------------------------------------------------
@@ -98,6 +128,7 @@ export class LayeredFs {
     const memo = this.located[followLast ? 1 : 0];
     let loc = memo.get(path);
     if (loc === undefined) memo.set(path, (loc = this.resolve(path, followLast)));
+    if (loc.kind === "mount") this.sawMount = true;
     return loc;
   }
 
@@ -278,7 +309,6 @@ export class LayeredFs {
   }
 
   unlink(path: string, cred: Credentials): void {
-    this.ownVersion++;
     const loc = this.locate(path, false);
     this.checkParentWritable(path, cred);
     if (loc.kind === "mount") {
@@ -286,6 +316,7 @@ export class LayeredFs {
       loc.mount.volume.unlink(loc.rel);
       return;
     }
+    this.ownVersion++;
     const inUpper = this.upper.exists(loc.path);
     const e = this.lowerEntry(loc.path);
     if (!inUpper && e === undefined) throw new FsError("ENOENT", path);
@@ -295,7 +326,6 @@ export class LayeredFs {
   }
 
   rmdir(path: string, cred: Credentials, recursive: boolean): void {
-    this.ownVersion++;
     const loc = this.locate(path, false);
     this.checkParentWritable(path, cred);
     if (loc.kind === "mount") {
@@ -303,6 +333,7 @@ export class LayeredFs {
       loc.mount.volume.rmdir(loc.rel, { recursive });
       return;
     }
+    this.ownVersion++;
     const names = this.readdir(path);
     if (names.length > 0 && !recursive) throw new FsError("ENOTEMPTY", path);
     if (this.upper.exists(loc.path)) this.upper.rmdir(loc.path, { recursive: true });
@@ -310,7 +341,6 @@ export class LayeredFs {
   }
 
   rename(from: string, to: string, cred: Credentials): void {
-    this.ownVersion++;
     const a = this.locate(from, false);
     const b = this.locate(to, false);
     this.checkParentWritable(from, cred);
@@ -321,6 +351,7 @@ export class LayeredFs {
       return;
     }
     if (a.kind !== "overlay" || b.kind !== "overlay") throw new FsError("EXDEV", to);
+    this.ownVersion++;
     const st = this.stat(from, false);
     if (st.type === "dir" && !this.upper.exists(a.path)) throw new FsError("EXDEV", from);
     this.copyUp(a.path);
@@ -403,7 +434,7 @@ function joinRel(subPath: string, tail: string): string {
 class LayeredView implements FileSystem {
   constructor(
     private readonly fs: LayeredFs,
-    private readonly cred: Credentials,
+    readonly cred: Credentials,
   ) {}
   stat(path: string): FileStat {
     return this.fs.stat(path, true);

@@ -1,4 +1,5 @@
 import { copyMap } from "./copy-map.js";
+import { freezeEnvironment, isFrozenEnvironment } from "./environment.js";
 import {
   Future,
   Task,
@@ -130,6 +131,8 @@ export interface ProcessContext {
   readonly argv: readonly string[];
   /** This process's environment; changes affect only it and children spawned afterwards. */
   readonly env: Map<string, string>;
+  /** The environment for reading: unlike `env`, it does not make the process copy one it shares. */
+  readonly environ: ReadonlyMap<string, string>;
   cwd: string;
   readonly cred: Credentials;
   readonly fs: FileSystem;
@@ -163,7 +166,7 @@ export interface ProcessContext {
    * Replaces this program with another, keeping the pid: `return yield* ctx.exec([...])`;
    * `env` replaces the environment as execve's envp does.
    */
-  exec(argv: readonly string[], env?: Map<string, string>): Proc<number>;
+  exec(argv: readonly string[], env?: ReadonlyMap<string, string>): Proc<number>;
   /** Processes visible in this PID namespace. */
   processes(): ProcessInfo[];
   /**
@@ -202,10 +205,11 @@ export interface ProcessEnvironment {
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+const NO_ENV = freezeEnvironment(new Map());
+
 const utf8 = new TextDecoder();
 
 interface SearchKeys {
-  readonly cred: Credentials;
   readonly cwd: string;
   readonly path: string;
   readonly prefix: string;
@@ -214,17 +218,18 @@ interface SearchKeys {
 }
 
 /**
- * The keys of PATH searches made with the same credentials, working directory and PATH, on
- * which a search depends. A probe's shell and the commands it starts share all three, so the
- * last set is kept rather than building a long key string for every spawn.
+ * The keys of PATH searches, on which a search depends: credentials, working directory and PATH.
+ * A container's processes share one credentials object, and a probe's shell and the commands it
+ * starts share all three, so the last set of each credentials is kept rather than building a
+ * long key string (and hashing it) for every spawn, while probes take turns in several pods.
  */
-let lastSearch: SearchKeys | undefined;
+const searchKeys = new WeakMap<Credentials, SearchKeys>();
 
 function searchKey(cred: Credentials, cwd: string, path: string, command: string): string {
-  let keys = lastSearch;
-  if (keys === undefined || keys.cwd !== cwd || keys.path !== path || keys.cred.uid !== cred.uid || keys.cred.gid !== cred.gid || keys.cred.groups !== cred.groups) {
+  let keys = searchKeys.get(cred);
+  if (keys === undefined || keys.cwd !== cwd || keys.path !== path) {
     const prefix = `which\0${cred.uid}:${cred.gid}:${(cred.groups ?? []).join(",")}\0${cwd}\0${path}\0`;
-    lastSearch = keys = { cred, cwd, path, prefix, byCommand: new Map() };
+    searchKeys.set(cred, (keys = { cwd, path, prefix, byCommand: new Map() }));
   }
   let key = keys.byCommand.get(command);
   if (key === undefined) {
@@ -245,16 +250,7 @@ export class ProcessTable {
 
   /** Starts a process; ppid 0 for the init process and for `kubectl exec` sessions. */
   spawn(argv: readonly string[], options: SpawnOptions & { readonly ppid?: number } = {}): SimProcess {
-    const cred = options.cred ?? { uid: 0, gid: 0 };
-    const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, {
-      env: copyMap(options.env),
-      cwd: options.cwd ?? "/",
-      cred,
-      stdin: options.stdin ?? devNull,
-      stdout: options.stdout ?? devNull,
-      stderr: options.stderr ?? devNull,
-      tty: options.tty ?? false,
-    });
+    const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, options);
     const program = proc.load(argv);
     this.procs.set(proc.pid, proc);
     proc.start(program);
@@ -298,21 +294,13 @@ export class ProcessTable {
   }
 }
 
-interface ProcState {
-  env: Map<string, string>;
-  cwd: string;
-  cred: Credentials;
-  stdin: InputStream;
-  stdout: OutputStream;
-  stderr: OutputStream;
-  tty: boolean;
-}
-
 /** A process; implements the system calls its program makes. */
 export class SimProcess implements ProcessContext, ChildProcess {
   readonly sim: Sim;
   argv: readonly string[];
-  env: Map<string, string>;
+  /** The environment while the process shares a frozen one, as most never change theirs. */
+  private sharedEnv: ReadonlyMap<string, string> = NO_ENV;
+  private ownEnv: Map<string, string> | undefined;
   cwd: string;
   readonly cred: Credentials;
   readonly stdin: InputStream;
@@ -322,7 +310,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   readonly fs: FileSystem;
   readonly startedAt: number;
   private title: string | undefined;
-  readonly stats: ProcessStats = { sizePages: 1127, cpu: 0.0005 };
+  private ownStats: ProcessStats | undefined;
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
   private handler: ((signal: Signal) => void) | undefined;
@@ -340,20 +328,41 @@ export class SimProcess implements ProcessContext, ChildProcess {
     readonly pid: number,
     public ppid: number,
     argv: readonly string[],
-    state: ProcState,
+    options: SpawnOptions,
   ) {
     const env = table.env;
     this.sim = env.sim;
     this.argv = argv;
-    this.env = state.env;
-    this.cwd = state.cwd;
-    this.cred = state.cred;
-    this.stdin = state.stdin;
-    this.stdout = state.stdout;
-    this.stderr = state.stderr;
-    this.tty = state.tty;
-    this.fs = env.fsFor(state.cred);
+    this.adoptEnvironment(options.env ?? NO_ENV);
+    this.cwd = options.cwd ?? "/";
+    this.cred = options.cred ?? { uid: 0, gid: 0 };
+    this.stdin = options.stdin ?? devNull;
+    this.stdout = options.stdout ?? devNull;
+    this.stderr = options.stderr ?? devNull;
+    this.tty = options.tty ?? false;
+    this.fs = env.fsFor(this.cred);
     this.startedAt = env.sim.now;
+  }
+
+  /** Made on first use: few programs set theirs, and only ps reads them. */
+  get stats(): ProcessStats {
+    return (this.ownStats ??= { sizePages: 1127, cpu: 0.0005 });
+  }
+
+  get env(): Map<string, string> {
+    return (this.ownEnv ??= copyMap(this.sharedEnv));
+  }
+
+  get environ(): ReadonlyMap<string, string> {
+    return this.ownEnv ?? this.sharedEnv;
+  }
+
+  /** Starts using `env`: shared if it is frozen, else a copy (the caller may change its map). */
+  private adoptEnvironment(env: ReadonlyMap<string, string>): void {
+    if (isFrozenEnvironment(env)) {
+      this.sharedEnv = env;
+      this.ownEnv = undefined;
+    } else this.ownEnv = copyMap(env);
   }
 
   get net(): NetStack {
@@ -391,7 +400,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       if (!this.fs.exists(p)) throw new SpawnError(command, "not found");
       return p;
     }
-    const path = this.env.get("PATH") ?? DEFAULT_PATH;
+    const path = this.environ.get("PATH") ?? DEFAULT_PATH;
     const search = (): string | undefined => {
       for (const dir of path.split(":")) {
         if (dir === "") continue;
@@ -454,7 +463,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   spawn(argv: readonly string[], options: SpawnOptions = {}): ChildProcess {
     // An inherited descriptor is shared: the child exiting must not close it for the parent.
     return this.table.spawn(argv, {
-      env: options.env ?? this.env,
+      env: options.env ?? this.environ,
       cwd: options.cwd ?? this.cwd,
       cred: options.cred ?? this.cred,
       stdin: options.stdin ?? this.stdin,
@@ -474,10 +483,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return (yield child.exited) as number;
   }
 
-  *exec(argv: readonly string[], env?: Map<string, string>): Proc<number> {
+  *exec(argv: readonly string[], env?: ReadonlyMap<string, string>): Proc<number> {
     const loaded = this.load(argv);
     this.argv = loaded.argv;
-    if (env !== undefined) this.env = env;
+    if (env !== undefined) this.adoptEnvironment(env);
     this.title = undefined;
     return yield* loaded.program(this);
   }

@@ -322,11 +322,9 @@ function* read(sh: Shell, args: readonly string[]): Proc<number> {
 
 /** Runs a read step as its own job so it can race a timeout. */
 function runNow(sh: Shell, body: Proc<boolean>) {
-  const job = sh.startJob(
-    (function* (): Proc<number> {
-      return (yield* body) ? 1 : 0;
-    })(),
-  );
+  const job = sh.startJob(function* (): Proc<number> {
+    return (yield* body) ? 1 : 0;
+  });
   return {
     subscribe(resume: (v: boolean) => void) {
       return job.done.subscribe((s) => resume(s === 1));

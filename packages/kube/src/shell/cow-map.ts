@@ -10,20 +10,19 @@ export class CowMap<K, V> implements Iterable<[K, V]> {
   /** Whether another CowMap may read `map` (then a write copies it first). */
   private shared = false;
 
-  /** Without a map, it starts empty (sharing one empty map until the first write). */
-  constructor(map?: Map<K, V>) {
-    if (map === undefined) {
-      this.map = EMPTY as Map<K, V>;
-      this.shared = true;
-    } else this.map = map;
+  /**
+   * Without a map, it starts empty (sharing one empty map until the first write). With `shared`,
+   * others read `map` too, and it is copied before the first write.
+   */
+  constructor(map?: Map<K, V>, shared = false) {
+    this.map = map ?? (EMPTY as Map<K, V>);
+    this.shared = shared || map === undefined;
   }
 
   /** A copy that shares the entries until one side writes. */
   fork(): CowMap<K, V> {
     this.shared = true;
-    const copy = new CowMap(this.map);
-    copy.shared = true;
-    return copy;
+    return new CowMap(this.map, true);
   }
 
   get size(): number {

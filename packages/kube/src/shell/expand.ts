@@ -112,6 +112,37 @@ function textOf(parts: readonly WordPart[]): string | undefined {
   return out;
 }
 
+/**
+ * Whether a part expands without running anything or waiting: text, `~`, `$x` without an
+ * operator or subscript, and double quotes around those (most expansions: `"$OK"`, `$1`).
+ */
+function expandsNow(part: WordPart): boolean {
+  switch (part.type) {
+    case "command":
+    case "arith":
+      return false;
+    case "param":
+      return isPlainParam(part);
+    case "double":
+      return part.parts.every(expandsNow);
+    default:
+      return true;
+  }
+}
+
+const wordsExpandingNow = new WeakMap<Word, boolean>();
+
+function wordExpandsNow(w: Word): boolean {
+  let now = wordsExpandingNow.get(w);
+  if (now === undefined) wordsExpandingNow.set(w, (now = w.parts.every(expandsNow)));
+  return now;
+}
+
+/** `$x` or `${x}`: no operator, length or subscript. */
+function isPlainParam(part: ParamPart): boolean {
+  return part.op === undefined && !part.length && part.index === undefined;
+}
+
 /** The value of a parameter: one string (or unset), or a list (`$@`, `${a[@]}`). */
 type Value = { readonly kind: "one"; readonly value: string | undefined } | { readonly kind: "many"; readonly values: readonly string[]; readonly star: boolean };
 
@@ -119,15 +150,23 @@ export class Expander {
   constructor(private readonly sh: Shell) {}
 
   /**
-   * The fields of words that have nothing to expand, as most commands' words (`echo ruok`,
-   * `exit 1`): undefined if one has, then `fields` must expand them. Saves starting a generator.
+   * `fields` of words that run nothing to expand, as most commands' words (`echo ruok`,
+   * `nc 127.0.0.1 $1`), without starting a generator; undefined if one runs something.
    */
-  literalFields(words: readonly Word[]): string[] | undefined {
+  fieldsNow(words: readonly Word[]): string[] | undefined {
+    // Indexed loops: this runs for most commands, and its for-of iterators were not optimized away.
+    for (let i = 0; i < words.length; i++) if (staticField(words[i]!) === undefined && !wordExpandsNow(words[i]!)) return undefined;
     const out: string[] = [];
-    for (const w of words) {
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
       const fixed = staticField(w);
-      if (fixed === undefined) return undefined;
-      out.push(fixed);
+      if (fixed !== undefined) {
+        out.push(fixed);
+        continue;
+      }
+      const f = new Fields(this.sh.ifs());
+      for (let k = 0; k < w.parts.length; k++) this.emitNow(f, w.parts[k]!, false, false);
+      this.pushFields(f, out);
     }
     return out;
   }
@@ -135,7 +174,8 @@ export class Expander {
   /** Expands command words into fields (split and globbed). */
   *fields(words: readonly Word[]): Proc<string[]> {
     const out: string[] = [];
-    for (const w of words) {
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
       const fixed = staticField(w);
       if (fixed !== undefined) {
         out.push(fixed);
@@ -143,20 +183,27 @@ export class Expander {
       }
       const f = new Fields(this.sh.ifs());
       yield* this.emitParts(f, w.parts, false, false);
-      for (const chunks of f.finish()) {
-        // Only unquoted text can make a field a pattern.
-        if (!this.sh.options.noglob && chunks.some((c) => !c.quoted)) {
-          const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
-          if (hasGlob(pattern)) {
-            const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern);
-            out.push(...(matches.length > 0 ? matches : [unescapePattern(pattern)]));
-            continue;
-          }
-        }
-        out.push(chunks.length === 1 ? chunks[0]!.text : chunks.map((c) => c.text).join(""));
-      }
+      this.pushFields(f, out);
     }
     return out;
+  }
+
+  /** Appends a word's fields, globbed. */
+  private pushFields(f: Fields, out: string[]): void {
+    const fields = f.finish();
+    for (let i = 0; i < fields.length; i++) {
+      const chunks = fields[i]!;
+      // Only unquoted text can make a field a pattern.
+      if (!this.sh.options.noglob && chunks.some((c) => !c.quoted)) {
+        const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
+        if (hasGlob(pattern)) {
+          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern);
+          out.push(...(matches.length > 0 ? matches : [unescapePattern(pattern)]));
+          continue;
+        }
+      }
+      out.push(chunks.length === 1 ? chunks[0]!.text : chunks.map((c) => c.text).join(""));
+    }
   }
 
   /** Expands a word to one string: no splitting or globbing (assignments, redirections, case). */
@@ -194,28 +241,21 @@ export class Expander {
    * because the whole substitution is.
    */
   private *emitParts(f: Fields, parts: readonly WordPart[], quoted: boolean, literalSplits: boolean): Proc<void> {
-    for (const part of parts) {
+    // By index: a for-of would keep an iterator object alive across the yields.
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      // No generator for what expands at once.
+      if (expandsNow(part)) {
+        this.emitNow(f, part, quoted, literalSplits);
+        continue;
+      }
       switch (part.type) {
-        case "literal":
-          if (literalSplits && !quoted) f.split(part.text);
-          else f.add(part.text, quoted);
-          break;
-        case "quoted":
-          f.add(part.text, true);
-          break;
         case "double":
-          if (!(part.parts.length === 1 && part.parts[0]!.type === "param" && isList(part.parts[0]!))) f.touch();
+          touchDouble(f, part.parts);
           yield* this.emitParts(f, part.parts, true, false);
           break;
-        case "tilde": {
-          const home = part.user === "" ? this.sh.homeDirectory() : this.sh.homeOf(part.user);
-          f.add(home ?? `~${part.user}`, true);
-          break;
-        }
         case "param":
-          // `$x` and `"$x"` expand without waiting for anything: no generator for them.
-          if (part.op === undefined && !part.length && part.index === undefined) this.emitValue(f, part, this.valueOf(part), quoted);
-          else yield* this.emitParam(f, part, quoted);
+          yield* this.emitParam(f, part, quoted);
           break;
         case "command": {
           const out = yield* this.sh.substitute(part.body);
@@ -225,10 +265,35 @@ export class Expander {
         case "arith":
           this.emitResult(f, String(yield* this.arith(part.expr)), quoted);
           break;
-        case "array":
-          f.add(part.words.map((w) => w.text).join(" "), quoted);
-          break;
       }
+    }
+  }
+
+  /** Emits a part that expandsNow (emitParts explains `literalSplits`). */
+  private emitNow(f: Fields, part: WordPart, quoted: boolean, literalSplits: boolean): void {
+    switch (part.type) {
+      case "literal":
+        if (literalSplits && !quoted) f.split(part.text);
+        else f.add(part.text, quoted);
+        break;
+      case "quoted":
+        f.add(part.text, true);
+        break;
+      case "double":
+        touchDouble(f, part.parts);
+        for (const p of part.parts) this.emitNow(f, p, true, false);
+        break;
+      case "tilde": {
+        const home = part.user === "" ? this.sh.homeDirectory() : this.sh.homeOf(part.user);
+        f.add(home ?? `~${part.user}`, true);
+        break;
+      }
+      case "param":
+        this.emitValue(f, part, this.valueOf(part), quoted);
+        break;
+      case "array":
+        f.add(part.words.map((w) => w.text).join(" "), quoted);
+        break;
     }
   }
 
@@ -368,6 +433,11 @@ export class Expander {
     const values = arr ?? [];
     return { kind: "one", value: values[i < 0 ? values.length + i : i] };
   }
+}
+
+/** Double quotes make a field even when empty, except around a list that has no elements (`"$@"`). */
+function touchDouble(f: Fields, parts: readonly WordPart[]): void {
+  if (!(parts.length === 1 && parts[0]!.type === "param" && isList(parts[0]!))) f.touch();
 }
 
 function isPositionalList(p: ParamPart): boolean {

@@ -1,5 +1,6 @@
 import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@ksim/sim";
 import { copyMap } from "../runtime/copy-map.js";
+import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, SpawnError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
@@ -14,6 +15,7 @@ import { Messages, type Flavor, type InputMode } from "./messages.js";
 import { Parser, ShellSyntaxError } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest } from "./test-expr.js";
+import { Variables, type Variable } from "./variables.js";
 
 /** The bash release the shell speaks (`\v` in prompts). */
 const BASH_VERSION = "5.2";
@@ -22,13 +24,6 @@ const BASH_VERSION = "5.2";
  * execution of parsed commands. Subshells, pipeline stages and background lists run on forks of
  * this state inside the same process, as coroutines; external commands are real child processes.
  */
-
-/** Never changed in place (subshells share them with their parent): replaced on every change. */
-export interface Variable {
-  readonly value: string | string[];
-  readonly exported: boolean;
-  readonly readonly: boolean;
-}
 
 export interface ShellFlags {
   errexit: boolean;
@@ -77,18 +72,36 @@ interface ParsedProgram {
 }
 
 /**
- * Programs parsed before, by flavour, first line and text: probes run the same scripts every few
- * seconds in every pod. Parsing depends on nothing else and parse trees are immutable.
+ * Programs parsed before, by text, then flavour and first line: probes run the same scripts every
+ * few seconds in every pod. Parsing depends on nothing else and parse trees are immutable. The
+ * text is a key of its own, not part of a longer one, so a lookup hashes it without copying it.
  */
-const PARSED = new Map<string, ParsedProgram>();
+const PARSED = new Map<string, Map<string, ParsedProgram>>();
+let parsedCount = 0;
 
-function parsedProgram(key: string, start: () => Parser): ParsedProgram {
-  let program = PARSED.get(key);
+function parsedProgram(source: string, flavor: Flavor, firstLine: number): ParsedProgram {
+  const start = startKey(flavor, firstLine);
+  let program = PARSED.get(source)?.get(start);
   if (program === undefined) {
-    if (PARSED.size >= 2048) PARSED.clear();
-    PARSED.set(key, (program = { commands: [], parser: start(), endLine: 0 }));
+    if (parsedCount >= 2048) {
+      PARSED.clear();
+      parsedCount = 0;
+    }
+    let byStart = PARSED.get(source);
+    if (byStart === undefined) PARSED.set(source, (byStart = new Map()));
+    byStart.set(start, (program = { commands: [], parser: new Parser(source, { bash: flavor === "bash", firstLine }), endLine: 0 }));
+    parsedCount++;
   }
   return program;
+}
+
+/** The next run parses again from the start (and stops at the same error). */
+function forgetParsed(source: string, flavor: Flavor, firstLine: number): void {
+  PARSED.get(source)?.delete(startKey(flavor, firstLine));
+}
+
+function startKey(flavor: Flavor, firstLine: number): string {
+  return `${flavor}${firstLine}`;
 }
 
 /** The command a `-c` string ends with when it is one plain simple command (no `!`, `&`, pipe or `&&`). */
@@ -157,6 +170,19 @@ type Assigned = readonly [string, string | string[], boolean];
 const NO_ASSIGNMENTS: readonly Assigned[] = [];
 const NO_ENV: ReadonlyMap<string, string> = new Map();
 
+/** bash's PIPESTATUS after one command, by its status: variables are never changed in place. */
+const PIPESTATUS_OF: Variable[] = [];
+
+/**
+ * The command of an and-or list that is one command without `!` (most are): the list runs it
+ * without an execPipeline generator, which costs an object of a few hundred bytes and a frame
+ * every resumption passes through.
+ */
+function loneCommand(a: AndOr): Command | undefined {
+  const p = a.first;
+  return a.rest.length === 0 && p.commands.length === 1 && !p.negate ? p.commands[0] : undefined;
+}
+
 /** A command that has nothing left to do but report its status. */
 function* finished(status: number): Proc<number> {
   return status;
@@ -167,7 +193,7 @@ export class Shell {
   readonly flavor: Flavor;
   readonly messages: Messages;
   readonly expander: Expander;
-  vars: CowMap<string, Variable>;
+  vars: Variables;
   functions: CowMap<string, Command>;
   positional: string[];
   arg0: string;
@@ -230,7 +256,7 @@ export class Shell {
       return;
     }
     this.messages = new Messages(config.flavor, config.mode);
-    this.vars = new CowMap();
+    this.vars = Variables.fromEnvironment(ctx.environ);
     this.functions = new CowMap();
     this.shared = {
       ctx,
@@ -245,7 +271,6 @@ export class Shell {
     this.arg0 = config.arg0;
     this.cwd = ctx.cwd;
     this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false };
-    ctx.env.forEach((v, k) => this.vars.set(k, { value: v, exported: true, readonly: false }));
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
     if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
     else if (this.flavor === "dash") this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
@@ -442,13 +467,13 @@ export class Shell {
     frame.set(name, old === undefined ? undefined : { ...old });
   }
 
-  exportedEnv(extra: ReadonlyMap<string, string> = NO_ENV): Map<string, string> {
-    const env = new Map<string, string>();
-    this.vars.forEach((v, k) => {
-      if (v.exported) env.set(k, Array.isArray(v.value) ? (v.value[0] ?? "") : v.value);
-    });
-    extra.forEach((v, k) => env.set(k, v));
-    return env;
+  /** The environment of a command, with its `NAME=value` assignments. */
+  exportedEnv(extra: ReadonlyMap<string, string> = NO_ENV): ReadonlyMap<string, string> {
+    const env = this.vars.exported();
+    if (extra.size === 0) return env;
+    const withExtra = copyMap(env);
+    extra.forEach((v, k) => withExtra.set(k, v));
+    return freezeEnvironment(withExtra);
   }
 
   /** `~`: $HOME; bash falls back to the user's passwd entry when HOME is unset. */
@@ -510,9 +535,9 @@ export class Shell {
    * ExitSignal when the shell exits (`exit`, a fatal error in a non-interactive shell).
    */
   *runSource(source: string): Proc<number> {
-    const key = `${this.flavor}\0${this.shared.nextLine}\0${source}`;
-    const program = parsedProgram(key, () => new Parser(source, { bash: this.flavor === "bash", firstLine: this.shared.nextLine }));
-    let endLine = this.shared.nextLine;
+    const firstLine = this.shared.nextLine;
+    const program = parsedProgram(source, this.flavor, firstLine);
+    let endLine = firstLine;
     try {
       for (let i = 0; ; i++) {
         let command = program.commands[i];
@@ -523,8 +548,7 @@ export class Shell {
             list = parser.nextCommand();
           } catch (e) {
             if (!(e instanceof ShellSyntaxError)) throw e;
-            // The next run parses again from the start and stops at the same error.
-            PARSED.delete(key);
+            forgetParsed(source, this.flavor, firstLine);
             endLine = parser.currentLine;
             this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
             // bash finds a bad substitution only when expanding: an ordinary failure.
@@ -550,10 +574,13 @@ export class Shell {
         }
         try {
           this.execInPlace = this.mode === "c" && this.flavor === "bash" && command.last ? lastSimpleCommand(command.list) : undefined;
-          for (const item of command.list) {
+          for (let k = 0; k < command.list.length; k++) {
+            const item = command.list[k]!;
             this.shared.onTopLevelCommand?.(item.source);
             if (this.options.verbose) this.err(item.source + "\n");
+            const lone = loneCommand(item.andOr);
             if (item.background) this.startBackground(item);
+            else if (lone !== undefined) this.pipelineDone(item.andOr.first, yield* this.execCommand(lone), true);
             else yield* this.execAndOr(item.andOr);
           }
         } catch (e) {
@@ -623,10 +650,15 @@ export class Shell {
 
   // ---- lists ----------------------------------------------------------------------------------
 
+  // The generators here loop by index: a for-of keeps an iterator object alive across every yield.
   *execList(list: CommandList): Proc<number> {
     let status = 0;
-    for (const item of list) {
-      status = item.background ? this.startBackground(item) : yield* this.execAndOr(item.andOr);
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i]!;
+      const lone = loneCommand(item.andOr);
+      if (item.background) status = this.startBackground(item);
+      else if (lone !== undefined) status = this.pipelineDone(item.andOr.first, yield* this.execCommand(lone), true);
+      else status = yield* this.execAndOr(item.andOr);
       if (this.pendingSignals.length > 0) yield* this.runPendingTraps();
     }
     return status;
@@ -678,17 +710,17 @@ export class Shell {
 
   /** `errexit`: whether `set -e` applies to its status (it is not a condition or before `&&`). */
   private *execPipeline(p: Pipeline, errexit: boolean): Proc<number> {
-    let status: number;
-    if (p.commands.length === 1) {
-      const cmd = p.commands[0]!;
-      status = yield* this.suppressingErrexit(p.negate, this.execCommand(cmd));
-      // bash's PIPESTATUS: a compound command leaves the one its last pipeline set.
-      if (this.flavor === "bash" && cmd.type === "simple") this.vars.set("PIPESTATUS", { value: [String(status)], exported: false, readonly: false });
-    } else {
-      const statuses = yield* this.runPipeline(p);
-      status = this.options.pipefail ? ([...statuses].reverse().find((s) => s !== 0) ?? 0) : statuses[statuses.length - 1]!;
-      if (this.flavor === "bash") this.vars.set("PIPESTATUS", { value: statuses.map(String), exported: false, readonly: false });
-    }
+    if (p.commands.length === 1) return this.pipelineDone(p, yield* this.suppressingErrexit(p.negate, this.execCommand(p.commands[0]!)), errexit);
+    const statuses = yield* this.runPipeline(p);
+    if (this.flavor === "bash") this.vars.set("PIPESTATUS", { value: statuses.map(String), exported: false, readonly: false });
+    return this.pipelineDone(p, this.options.pipefail ? ([...statuses].reverse().find((s) => s !== 0) ?? 0) : statuses[statuses.length - 1]!, errexit);
+  }
+
+  /** What follows a pipeline with that status: bash's PIPESTATUS for one command, `!`, `$?`, `set -e`. */
+  private pipelineDone(p: Pipeline, status: number, errexit: boolean): number {
+    const cmd = p.commands[0]!;
+    // A compound command leaves the PIPESTATUS its last pipeline set.
+    if (p.commands.length === 1 && this.flavor === "bash" && cmd.type === "simple") this.vars.set("PIPESTATUS", (PIPESTATUS_OF[status] ??= { value: [String(status)], exported: false, readonly: false }));
     if (p.negate) status = status === 0 ? 1 : 0;
     this.lastStatus = status;
     if (errexit) this.checkErrexit(p, status);
@@ -709,37 +741,36 @@ export class Shell {
         if (p.stderrToo[i]) sub.fds.set(2, pipe);
       }
       previous = pipe;
-      jobs.push(sub.startJob(sub.execCommand(cmd), () => pipe?.close()));
+      jobs.push(sub.startJob(() => sub.execCommand(cmd), pipe === undefined ? undefined : () => pipe.close()));
     });
     const statuses: number[] = [];
-    for (const j of jobs) statuses.push((yield j.done) as number);
+    for (let i = 0; i < jobs.length; i++) statuses.push((yield jobs[i]!.done) as number);
     return statuses;
   }
 
-  /** Runs `body` as a concurrent subshell; `after` runs however it ends. */
-  startJob(body: Proc<number>, after?: () => void): Job {
-    return new Job(this.ctx.sim, this.asJob(body, after), this.shared.jobs);
+  /** Runs what `start` makes as a concurrent subshell; `after` runs however it ends. */
+  startJob(start: () => Proc<number>, after?: () => void): Job {
+    return new Job(this.ctx.sim, this.asSubshell(start, after), this.shared.jobs);
   }
 
-  private *asJob(body: Proc<number>, after: (() => void) | undefined): Proc<number> {
+  /**
+   * What a forked shell process would return: exit and errors end it with their status. `start`
+   * runs inside, so errors in making the body (expanding a simple command) end the subshell too.
+   */
+  *asSubshell(start: () => Proc<number>, after?: () => void): Proc<number> {
     try {
-      return yield* this.asSubshell(body);
+      let status: number;
+      try {
+        status = yield* start();
+      } catch (e) {
+        if (e instanceof ExitSignal || e instanceof ShellAbort || e instanceof ReturnSignal) status = e.status;
+        else if (e instanceof BreakSignal || e instanceof ContinueSignal) status = 0;
+        else throw e;
+      }
+      return this.pendingExitTrap() === undefined ? status : yield* this.exitWith(status);
     } finally {
       after?.();
     }
-  }
-
-  /** What a forked shell process would return: exit and errors end it with their status. */
-  *asSubshell(body: Proc<number>): Proc<number> {
-    let status: number;
-    try {
-      status = yield* body;
-    } catch (e) {
-      if (e instanceof ExitSignal || e instanceof ShellAbort || e instanceof ReturnSignal) status = e.status;
-      else if (e instanceof BreakSignal || e instanceof ContinueSignal) status = 0;
-      else throw e;
-    }
-    return this.pendingExitTrap() === undefined ? status : yield* this.exitWith(status);
   }
 
   /** Starts `item &`; its status is 0 at once. */
@@ -748,7 +779,7 @@ export class Shell {
     sub.fds.set(0, new LineReader(devNull));
     // Job numbers start again above the highest one still in the table, as bash numbers them.
     const number = Math.max(0, ...[...this.background.values()].map((j) => j.number)) + 1;
-    const job = sub.startJob(sub.execAndOr(item.andOr));
+    const job = sub.startJob(() => sub.execAndOr(item.andOr));
     const realPid = sub.firstSpawnedPid !== undefined;
     const pid = sub.firstSpawnedPid ?? this.ctx.takePid();
     this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid });
@@ -779,7 +810,8 @@ export class Shell {
   /**
    * Runs a command. Not a generator itself: it returns the one that runs the command, so a
    * command waiting for a process has one frame less for every resumption to pass through.
-   * Callers start what it returns at once.
+   * Callers start what it returns at once; a simple command's words may be expanded already
+   * (errors in expanding it throw from here).
    */
   execCommand(cmd: Command): Proc<number> {
     this.line = cmd.line;
@@ -798,12 +830,13 @@ export class Shell {
     switch (cmd.type) {
       case "subshell": {
         const sub = this.fork();
-        return yield* sub.asSubshell(sub.execList(cmd.body));
+        return yield* sub.asSubshell(() => sub.execList(cmd.body));
       }
       case "group":
         return yield* this.execList(cmd.body);
       case "if": {
-        for (const clause of cmd.clauses) {
+        for (let i = 0; i < cmd.clauses.length; i++) {
+          const clause = cmd.clauses[i]!;
           const c = yield* this.suppressingErrexit(true, this.execList(clause.cond));
           if (c === 0) return yield* this.execList(clause.body);
         }
@@ -966,10 +999,18 @@ export class Shell {
   /**
    * Expands a simple command, then runs it. The generators that wait are kept small, and the
    * deciding is done by plain functions: a generator object holds every local of its function.
+   * Most commands expand without running anything: they start no generator to expand.
    */
-  private *execSimple(cmd: SimpleCommand): Proc<number> {
+  private execSimple(cmd: SimpleCommand): Proc<number> {
     this.substitutionStatus = undefined;
-    const words = this.expander.literalFields(cmd.words) ?? (yield* this.expander.fields(cmd.words));
+    const words = cmd.assignments.length === 0 ? this.expander.fieldsNow(cmd.words) : undefined;
+    if (words === undefined) return this.expandThenRun(cmd);
+    if (this.options.xtrace) this.trace(NO_ASSIGNMENTS, words);
+    return this.simpleCommand(cmd, words, NO_ASSIGNMENTS);
+  }
+
+  private *expandThenRun(cmd: SimpleCommand): Proc<number> {
+    const words = yield* this.expander.fields(cmd.words);
     const assigns = cmd.assignments.length === 0 ? NO_ASSIGNMENTS : yield* this.expandAssignments(cmd.assignments);
     if (this.options.xtrace) this.trace(assigns, words);
     return yield* this.simpleCommand(cmd, words, assigns);
@@ -977,7 +1018,8 @@ export class Shell {
 
   private *expandAssignments(assignments: readonly Assignment[]): Proc<Assigned[]> {
     const assigns: Assigned[] = [];
-    for (const a of assignments) {
+    for (let i = 0; i < assignments.length; i++) {
+      const a = assignments[i]!;
       const arr = a.value.parts.length === 1 && a.value.parts[0]!.type === "array" ? a.value.parts[0]!.words : undefined;
       const value = arr !== undefined ? yield* this.expander.fields(arr) : yield* this.expander.string(a.value);
       assigns.push([a.name, value, a.append]);
@@ -988,13 +1030,13 @@ export class Shell {
   /** What runs an expanded simple command: an assignment, a builtin, a function or a program. */
   private simpleCommand(cmd: SimpleCommand, words: readonly string[], assigns: readonly Assigned[]): Proc<number> {
     if (words.length === 0) {
-      for (const [name, value, append] of assigns) this.setVar(name, value, { append });
+      this.assign(assigns);
       return this.withRedirects(cmd.redirects, finished(this.substitutionStatus ?? 0));
     }
     const name = words[0]!;
     const special = SPECIAL_BUILTINS.has(name) && !(this.flavor === "bash" && this.functions.has(name));
     if (special) {
-      for (const [n, value, append] of assigns) this.setVar(n, value, { append });
+      this.assign(assigns);
       return this.withRedirects(cmd.redirects, this.runBuiltin(name, words));
     }
     const fn = this.functions.get(name);
@@ -1009,6 +1051,14 @@ export class Shell {
       return this.execInPlaceOfShell(words, env);
     }
     return this.withRedirects(cmd.redirects, this.runExternal(words, env));
+  }
+
+  /** Assignments that stay: of a command without a command word, or of a special builtin. */
+  private assign(assigns: readonly Assigned[]): void {
+    for (let i = 0; i < assigns.length; i++) {
+      const a = assigns[i]!;
+      this.setVar(a[0], a[1], { append: a[2] });
+    }
   }
 
   /**
@@ -1139,7 +1189,7 @@ export class Shell {
     const sink = new StringSink();
     sub.fds.set(1, sink);
     sub.substitutionDepth++;
-    const status = yield* sub.asSubshell(sub.execList(body));
+    const status = yield* sub.asSubshell(() => sub.execList(body));
     this.substitutionStatus = status;
     this.lastStatus = status;
     return sink.text();
