@@ -389,12 +389,14 @@ const TAINT_UNREACHABLE = "node.kubernetes.io/unreachable";
 
 function withDefaultTolerations(tolerations: Toleration[] | undefined): Toleration[] {
   const list = [...(tolerations ?? [])];
-  const tolerates = (key: string) =>
-    list.some((t) => (t.effect === undefined || t.effect === "NoExecute") && (t.key === key || (t.key === undefined && t.operator === "Exists")));
   for (const key of [TAINT_NOT_READY, TAINT_UNREACHABLE]) {
-    if (!tolerates(key)) list.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+    if (!toleratesNoExecute(list, key)) list.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
   }
   return list;
+}
+
+function toleratesNoExecute(list: readonly Toleration[], key: string): boolean {
+  return list.some((t) => (t.effect === undefined || t.effect === "NoExecute") && (t.key === key || (t.key === undefined && t.operator === "Exists")));
 }
 
 /**
@@ -409,8 +411,7 @@ export function podQOSClass(spec: PodSpec): "Guaranteed" | "Burstable" | "BestEf
   for (const c of containers) {
     const req = c.resources?.requests ?? {};
     const lim = c.resources?.limits ?? {};
-    const names = (m: Record<string, unknown>) => Object.keys(m).filter((k) => k === "cpu" || k === "memory");
-    if (names(req).length > 0 || names(lim).length > 0) any = true;
+    if (namesCpuOrMemory(req) || namesCpuOrMemory(lim)) any = true;
     for (const r of ["cpu", "memory"]) {
       const l = lim[r];
       const q = req[r] ?? l;
@@ -419,4 +420,8 @@ export function podQOSClass(spec: PodSpec): "Guaranteed" | "Burstable" | "BestEf
   }
   if (!any) return "BestEffort";
   return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+function namesCpuOrMemory(list: Record<string, unknown>): boolean {
+  return Object.hasOwn(list, "cpu") || Object.hasOwn(list, "memory");
 }

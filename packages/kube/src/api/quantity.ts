@@ -25,8 +25,25 @@ const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k
 const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const NANO = -9;
 
+// Every pod write decodes, defaults and validates the same few quantities (`10m`, `16Mi`), and
+// the scheduler sums them again. Quantities are immutable, so parses are kept, up to a bound that
+// a long simulation with ever-new values cannot outgrow.
+const parsed = new Map<string | number, Quantity>();
+const formatted = new WeakMap<Quantity, string>();
+const PARSED_KEPT = 1024;
+
 /** Parses a quantity; throws QuantityError with apimachinery's message. */
 export function parseQuantity(input: string | number): Quantity {
+  let q = parsed.get(input);
+  if (q === undefined) {
+    q = parseText(input);
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    parsed.set(input, q);
+  }
+  return q;
+}
+
+function parseText(input: string | number): Quantity {
   const str = typeof input === "number" ? numberText(input) : input;
   if (str.length === 0) throw new QuantityError(ERR_FORMAT_WRONG);
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(str)!;
@@ -101,6 +118,12 @@ export function milliValue(q: Quantity): bigint {
 
 /** Canonical string (Quantity.String): what `-o yaml` shows. */
 export function formatQuantity(q: Quantity): string {
+  let text = formatted.get(q);
+  if (text === undefined) formatted.set(q, (text = canonicalText(q)));
+  return text;
+}
+
+function canonicalText(q: Quantity): string {
   if (q.mantissa === 0n) return "0";
   let format = q.format;
   if (format === "BinarySI") {

@@ -138,8 +138,12 @@ function jsonKind(v: unknown): string {
   return "object";
 }
 
+/** Thrown for a type error by the untracked first attempt, which knows no path to word it with. */
+const UNTRACKED = new TypeError_("decoding failed");
+
 /** `bare`: the value decodes itself (metav1.Time, IntOrString), so Go names no struct field. */
-function typeError(v: unknown, target: string, at: Where, valueText?: string, bare = false): TypeError_ {
+function typeError(v: unknown, target: string, at: Where | undefined, valueText?: string, bare = false): TypeError_ {
+  if (at === undefined) return UNTRACKED;
   const what = valueText ?? jsonKind(v);
   const struct = bare ? undefined : at.struct;
   if (struct === undefined) return new TypeError_(`json: cannot unmarshal ${what} into Go value of type ${target}`);
@@ -148,7 +152,7 @@ function typeError(v: unknown, target: string, at: Where, valueText?: string, ba
 
 const INT_RANGE = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 
-function decodeScalar(s: Scalar, v: unknown, at: Where): unknown {
+function decodeScalar(s: Scalar, v: unknown, at: Where | undefined): unknown {
   switch (s.t) {
     case "any":
       // Copied, so that the whole decoded object is the caller's to change (admission defaults in place).
@@ -166,8 +170,8 @@ function decodeScalar(s: Scalar, v: unknown, at: Where): unknown {
     case "int32":
     case "int64": {
       if (typeof v !== "number") throw typeError(v, goTypeName(s), at);
-      const [lo, hi] = INT_RANGE[s.t];
-      if (!Number.isInteger(v) || v < lo || v > hi) throw typeError(v, goTypeName(s), at, `number ${String(v)}`);
+      const range = INT_RANGE[s.t];
+      if (!Number.isInteger(v) || v < range[0] || v > range[1]) throw typeError(v, goTypeName(s), at, `number ${String(v)}`);
       return v;
     }
     case "intOrString": {
@@ -277,8 +281,14 @@ function materialize(s: StructSchema): readonly (readonly [string, unknown])[] {
 
 interface Walk {
   readonly unknown: string[];
-  readonly at: Where;
+  /**
+   * Undefined on the first attempt: keeping the path is a good part of decoding's cost and only
+   * an error needs it, so a failed attempt runs again with it to word the error.
+   */
+  readonly at: Where | undefined;
 }
+
+const UNTRACKED_WALK: Walk = { unknown: [], at: undefined };
 
 function decodeValue(s: Schema, v: unknown, walk: Walk): unknown {
   if (v === null || v === undefined) return null;
@@ -287,9 +297,9 @@ function decodeValue(s: Schema, v: unknown, walk: Walk): unknown {
       if (typeof v !== "object" || Array.isArray(v)) throw typeError(v, goTypeName(s), walk.at);
       const out: Record<string, unknown> = {};
       for (const k in v) {
-        walk.at.index(k);
+        walk.at?.index(k);
         const d = decodeValue(s.of, (v as Record<string, unknown>)[k], walk);
-        walk.at.leave();
+        walk.at?.leave();
         // A null map value stays as the element type's zero value in Go.
         out[k] = d === null ? zeroOf(s.of) ?? null : d;
       }
@@ -299,9 +309,9 @@ function decodeValue(s: Schema, v: unknown, walk: Walk): unknown {
       if (!Array.isArray(v)) throw typeError(v, goTypeName(s), walk.at);
       const out = new Array<unknown>(v.length);
       for (let i = 0; i < v.length; i++) {
-        walk.at.index(i);
+        walk.at?.index(i);
         const d = decodeValue(s.of, v[i], walk);
-        walk.at.leave();
+        walk.at?.leave();
         out[i] = d === null ? zeroOf(s.of) ?? null : d;
       }
       return out;
@@ -313,25 +323,24 @@ function decodeValue(s: Schema, v: unknown, walk: Walk): unknown {
   }
 }
 
-/** `v1.Container` → `Container`, once per struct. */
-const bareNames = new WeakMap<StructSchema, string>();
-
 function decodeStruct(s: StructSchema, v: unknown, walk: Walk): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(v, s.go, walk.at);
+  const at = walk.at;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(v, s.go, at);
   const out: Record<string, unknown> = {};
-  let bare = bareNames.get(s);
-  if (bare === undefined) bareNames.set(s, (bare = s.go.slice(s.go.indexOf(".") + 1)));
+  // `v1.Container` → `Container`, for the path of a failed attempt.
+  const bare = at === undefined ? "" : s.go.slice(s.go.indexOf(".") + 1);
   for (const name in v) {
     const f = s.fields[name];
     if (f === undefined) {
-      walk.at.field(name, bare);
-      walk.unknown.push(walk.at.path());
-      walk.at.leave();
+      if (at === undefined) throw UNTRACKED;
+      at.field(name, bare);
+      walk.unknown.push(at.path());
+      at.leave();
       continue;
     }
-    walk.at.field(name, bare);
+    at?.field(name, bare);
     const d = decodeValue(f.s, (v as Record<string, unknown>)[name], walk);
-    walk.at.leave();
+    at?.leave();
     if (d === null || (f.mode === "omit" && isZero(d) && f.s.t !== "struct")) continue;
     out[name] = d;
   }
@@ -350,6 +359,12 @@ export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { reado
  * and the result shares nothing with it.
  */
 export function decode<T = Record<string, unknown>>(schema: StructSchema, value: unknown): DecodeResult<T> {
+  try {
+    return { ok: true, value: decodeStruct(schema, value, UNTRACKED_WALK) as T };
+  } catch (e) {
+    if (!(e instanceof TypeError_)) throw e;
+  }
+  // It failed (a type error, or an unknown field, which the first attempt stops at): again, tracked.
   const walk: Walk = { unknown: [], at: new Where() };
   let out: unknown;
   try {

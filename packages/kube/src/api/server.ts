@@ -19,7 +19,8 @@ export interface DeleteOptions {
 /**
  * Per-kind admission: defaulting and validation on create and update. Installed by the cluster
  * from the API machinery (defaults.ts, validation.ts); errors are ApiErrors in the apiserver's
- * words. Without admission, objects are stored as given.
+ * words. Without admission, objects are stored as given. admitCreate returns an object (and
+ * metadata) that shares nothing with anything else but its input: the server completes it in place.
  */
 export interface Admission {
   admitCreate(object: KubeObject): KubeObject;
@@ -125,18 +126,13 @@ export class ApiServer {
     if (this.store.get(object.kind, meta.namespace, meta.name) !== undefined) throw alreadyExists(resourceName(object.kind), meta.name);
     object = { ...object, metadata: meta };
     if (this.admission) object = this.admission.admitCreate(object);
-    const now = this.now();
-    object = {
-      ...object,
-      metadata: {
-        ...object.metadata,
-        uid: this.uids.uuid(),
-        creationTimestamp: now,
-        ...(GENERATION_KINDS.has(object.kind) ? { generation: 1 } : {}),
-      },
-    };
-    delete object.metadata.deletionTimestamp;
-    delete object.metadata.resourceVersion;
+    // The object and its metadata are this request's own (the copies above, or admission's).
+    const m = object.metadata;
+    m.uid = this.uids.uuid();
+    m.creationTimestamp = this.now();
+    if (GENERATION_KINDS.has(object.kind)) m.generation = 1;
+    delete m.deletionTimestamp;
+    delete m.resourceVersion;
     if (options.dryRun) return object as T;
     return this.store.put(object) as T;
   }

@@ -1,5 +1,5 @@
 import { typeForKind } from "./resources.js";
-import type { KubeObject } from "./types.js";
+import type { KubeObject, OwnerReference } from "./types.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
 
@@ -22,11 +22,18 @@ export function isNamespaced(kind: string): boolean {
   return namespaced;
 }
 
+const NO_REFS: readonly OwnerReference[] = [];
+
 export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
 class KindTable {
+  constructor(
+    /** isNamespaced(kind), which every get asks. */
+    readonly namespaced: boolean,
+  ) {}
+
   /** By namespace/name key, in creation order. */
   readonly objects = new Map<string, KubeObject>();
   /** The same objects by namespace, then name: lookups need no key string, lists of one namespace no scan. */
@@ -73,7 +80,7 @@ export class ObjectStore {
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
     const table = this.kinds.get(kind);
     if (table === undefined) return undefined;
-    if (namespace && isNamespaced(kind)) return table.byNamespace.get(namespace)?.get(name) as T | undefined;
+    if (namespace && table.namespaced) return table.byNamespace.get(namespace)?.get(name) as T | undefined;
     return table.objects.get(name) as T | undefined;
   }
 
@@ -162,7 +169,7 @@ export class ObjectStore {
   private table(kind: string): KindTable {
     let t = this.kinds.get(kind);
     if (t === undefined) {
-      t = new KindTable();
+      t = new KindTable(isNamespaced(kind));
       this.kinds.set(kind, t);
     }
     return t;
@@ -177,7 +184,7 @@ export class ObjectStore {
   private index(o: KubeObject, key: string): void {
     const uid = o.metadata.uid;
     if (uid !== undefined) this.byUid.set(uid, o);
-    for (const ref of o.metadata.ownerReferences ?? []) {
+    for (const ref of o.metadata.ownerReferences ?? NO_REFS) {
       let s = this.byOwner.get(ref.uid);
       if (s === undefined) this.byOwner.set(ref.uid, (s = new Set()));
       s.add(o);
@@ -195,7 +202,7 @@ export class ObjectStore {
   private unindex(o: KubeObject, key: string): void {
     const uid = o.metadata.uid;
     if (uid !== undefined && this.byUid.get(uid) === o) this.byUid.delete(uid);
-    for (const ref of o.metadata.ownerReferences ?? []) {
+    for (const ref of o.metadata.ownerReferences ?? NO_REFS) {
       const s = this.byOwner.get(ref.uid);
       if (s !== undefined) {
         s.delete(o);

@@ -25,8 +25,12 @@ const SLICE_MANAGER = "endpointslice-controller.k8s.io";
 export class EndpointsController {
   readonly queue: WorkQueue;
   private readonly pods: LabelIndex<Pod>;
-  /** Services by one of their selector pairs, to find the services a pod may belong to. */
-  private readonly servicesByPair = new Map<string, Set<string>>();
+  /**
+   * Services by namespace and one of their selector pairs (label key, then value), to find the
+   * services a pod may belong to. Nested rather than keyed by `ns/key=value`: every pod change
+   * looks up each of its labels, and the pod's own strings need no new key built from them.
+   */
+  private readonly servicesByPair = new Map<string | undefined, Map<string, Map<string, Set<string>>>>();
   private readonly sliceNames = new Map<string, string>();
 
   constructor(private readonly ctx: ControllerContext) {
@@ -43,12 +47,8 @@ export class EndpointsController {
     });
     api.watch<Pod>("Pod", (e) => {
       if (e.type === "MODIFIED" && !endpointsChanged(e.previous!, e.object)) return;
-      for (const p of [e.previous, e.object]) {
-        if (p === undefined) continue;
-        for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
-          for (const svc of this.servicesByPair.get(`${p.metadata.namespace}/${k}=${v}`) ?? []) this.queue.add(svc);
-        }
-      }
+      if (e.previous !== undefined) this.enqueueServicesOf(e.previous);
+      this.enqueueServicesOf(e.object);
     });
     for (const s of api.list<Service>("Service")) {
       this.indexService(s, true);
@@ -56,14 +56,28 @@ export class EndpointsController {
     }
   }
 
+  private enqueueServicesOf(pod: Pod): void {
+    const byKey = this.servicesByPair.get(pod.metadata.namespace);
+    if (byKey === undefined) return;
+    const labels = pod.metadata.labels;
+    for (const k in labels) {
+      const services = byKey.get(k)?.get(labels[k]!);
+      if (services !== undefined) for (const svc of services) this.queue.add(svc);
+    }
+  }
+
   private indexService(svc: Service | undefined, add: boolean): void {
     if (svc === undefined) return;
     const first = Object.entries(svc.spec.selector ?? {})[0];
     if (first === undefined) return;
-    const pair = `${svc.metadata.namespace}/${first[0]}=${first[1]}`;
-    let s = this.servicesByPair.get(pair);
+    const [k, v] = first;
+    let byKey = this.servicesByPair.get(svc.metadata.namespace);
+    let byValue = byKey?.get(k);
+    let s = byValue?.get(v);
     if (add) {
-      if (s === undefined) this.servicesByPair.set(pair, (s = new Set()));
+      if (byKey === undefined) this.servicesByPair.set(svc.metadata.namespace, (byKey = new Map()));
+      if (byValue === undefined) byKey.set(k, (byValue = new Map()));
+      if (s === undefined) byValue.set(v, (s = new Set()));
       s.add(keyOf(svc));
     } else {
       s?.delete(keyOf(svc));

@@ -36,9 +36,10 @@ export class GarbageCollector {
       for (const d of this.ctx.api.store.dependents(uid)) this.queue.add(d.metadata.uid!);
       return;
     }
-    const fin = o.metadata.finalizers ?? [];
-    if (o.metadata.deletionTimestamp !== undefined && (fin.includes(FINALIZER_ORPHAN) || fin.includes(FINALIZER_FOREGROUND))) {
-      this.queue.add(uid);
+    // Every change to every object comes here: finalizers matter only on an object being deleted.
+    if (o.metadata.deletionTimestamp !== undefined) {
+      const fin = o.metadata.finalizers ?? [];
+      if (fin.includes(FINALIZER_ORPHAN) || fin.includes(FINALIZER_FOREGROUND)) this.queue.add(uid);
     }
     // As the graph builder does, an update only matters when it changes the owner references:
     // owners vanishing are handled through their own DELETED events.

@@ -23,7 +23,16 @@ export function revisionHash(patch: string, collisionCount: number): string {
 
 interface SpecRevisions {
   readonly patch: string;
-  readonly revisions: Map<string, { readonly annotations: StatefulSet["metadata"]["annotations"]; readonly cr: ControllerRevision }>;
+  /**
+   * The revision last built from the spec and what it was built for. One is enough: every sync
+   * of the set asks for the same revision number until the template changes.
+   */
+  last?: {
+    readonly set: Pick<StatefulSet["metadata"], "namespace" | "name" | "uid" | "annotations">;
+    readonly revision: number;
+    readonly collisionCount: number;
+    readonly cr: ControllerRevision;
+  };
 }
 
 // Stored objects are never mutated and a status write keeps the spec object, so what derives
@@ -33,13 +42,22 @@ const specCache = new WeakMap<StatefulSet["spec"], SpecRevisions>();
 /** A new revision object for the set's template (cached: syncs call this on every pod change). */
 export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
   let perSpec = specCache.get(set.spec);
-  if (perSpec === undefined) specCache.set(set.spec, (perSpec = { patch: revisionPatch(set.spec.template), revisions: new Map() }));
+  if (perSpec === undefined) specCache.set(set.spec, (perSpec = { patch: revisionPatch(set.spec.template) }));
   const m = set.metadata;
-  const key = `${m.namespace}/${m.name}/${m.uid}/${revision}/${collisionCount}`;
-  const cached = perSpec.revisions.get(key);
-  if (cached !== undefined && cached.annotations === m.annotations) return cached.cr;
+  const last = perSpec.last;
+  if (
+    last !== undefined &&
+    last.revision === revision &&
+    last.collisionCount === collisionCount &&
+    last.set.uid === m.uid &&
+    last.set.name === m.name &&
+    last.set.namespace === m.namespace &&
+    last.set.annotations === m.annotations
+  ) {
+    return last.cr;
+  }
   const cr = buildRevision(set, perSpec.patch, revision, collisionCount);
-  perSpec.revisions.set(key, { annotations: m.annotations, cr });
+  perSpec.last = { set: { namespace: m.namespace, name: m.name, uid: m.uid, annotations: m.annotations }, revision, collisionCount, cr };
   return cr;
 }
 

@@ -10,8 +10,11 @@ const shared = new WeakMap<ObjectStore, Map<string, LabelIndex>>();
  * per store and kind is shared by every controller, as informers share their indexers.
  */
 export class LabelIndex<T extends KubeObject = KubeObject> {
-  /** `key=value` → namespace/name keys of the objects carrying that pair. */
-  private readonly byPair = new Map<string, Set<string>>();
+  /**
+   * Label key → value → namespace/name keys of the objects carrying that pair. Nested rather than
+   * keyed by `key=value`, so that lookups build no key strings.
+   */
+  private readonly byPair = new Map<string, Map<string, Set<string>>>();
   /** Each object with when it last changed: matches come out in that order, oldest change first. */
   private readonly objects = new Map<string, { readonly object: T; readonly seq: number }>();
   private seq = 0;
@@ -39,21 +42,18 @@ export class LabelIndex<T extends KubeObject = KubeObject> {
 
   /** Objects in `namespace` whose labels include every pair of `labels` (a map selector). */
   matching(namespace: string | undefined, labels: Labels): T[] {
-    const pairs = Object.entries(labels);
-    if (pairs.length === 0) return [];
     let smallest: Set<string> | undefined;
-    for (const [k, v] of pairs) {
-      const s = this.byPair.get(`${k}=${v}`);
+    for (const k in labels) {
+      const s = this.byPair.get(k)?.get(labels[k]!);
       if (s === undefined) return [];
       if (smallest === undefined || s.size < smallest.size) smallest = s;
     }
+    if (smallest === undefined) return [];
     const found: { readonly object: T; readonly seq: number }[] = [];
-    for (const key of smallest!) {
+    for (const key of smallest) {
       const entry = this.objects.get(key)!;
       const o = entry.object;
-      if (o.metadata.namespace !== namespace) continue;
-      const l = o.metadata.labels ?? {};
-      if (pairs.every(([k, v]) => l[k] === v)) found.push(entry);
+      if (o.metadata.namespace === namespace && hasLabels(o.metadata.labels, labels)) found.push(entry);
     }
     return found.sort((a, b) => a.seq - b.seq).map((e) => e.object);
   }
@@ -64,10 +64,11 @@ export class LabelIndex<T extends KubeObject = KubeObject> {
     // Status writes keep the labels object; only a real change of labels moves the pairs.
     if (previous === undefined || previous.metadata.labels !== labels) {
       if (previous !== undefined) this.unindex(previous.metadata.labels, key);
-      for (const [k, v] of Object.entries(labels ?? {})) {
-        const pair = `${k}=${v}`;
-        let s = this.byPair.get(pair);
-        if (s === undefined) this.byPair.set(pair, (s = new Set()));
+      for (const k in labels) {
+        let byValue = this.byPair.get(k);
+        if (byValue === undefined) this.byPair.set(k, (byValue = new Map()));
+        let s = byValue.get(labels[k]!);
+        if (s === undefined) byValue.set(labels[k]!, (s = new Set()));
         s.add(key);
       }
     }
@@ -75,6 +76,12 @@ export class LabelIndex<T extends KubeObject = KubeObject> {
   }
 
   private unindex(labels: Labels | undefined, key: string): void {
-    for (const [k, v] of Object.entries(labels ?? {})) this.byPair.get(`${k}=${v}`)?.delete(key);
+    for (const k in labels) this.byPair.get(k)?.get(labels[k]!)?.delete(key);
   }
+}
+
+/** Whether `labels` include every pair of `wanted`. */
+function hasLabels(labels: Labels | undefined, wanted: Labels): boolean {
+  for (const k in wanted) if (labels?.[k] !== wanted[k]) return false;
+  return true;
 }

@@ -46,6 +46,8 @@ export class Kubelet {
   clockOffsetMs = 0;
   /** Restart counts survive a reboot: the kubelet recounts them from the log directory. */
   private readonly restartCounts = new Map<string, number>();
+  /** What pod workers see of their node: the same for every pod, so built once. */
+  private readonly podHost: PodHost;
 
   constructor(
     private readonly services: KubeletServices,
@@ -56,6 +58,7 @@ export class Kubelet {
   ) {
     this.host = services.network.addHost(`node/${nodeName}`, nodeIp);
     this.random = services.sim.random.fork(`kubelet/${nodeName}`);
+    this.podHost = this.newPodHost();
   }
 
   get running(): boolean {
@@ -160,12 +163,12 @@ export class Kubelet {
     }
     const phase = pod.status?.phase;
     if (phase === "Succeeded" || phase === "Failed") return;
-    const w = new PodWorker(this.podHost(), pod);
+    const w = new PodWorker(this.podHost, pod);
     this.workers.set(uid, w);
     w.start();
   }
 
-  private podHost(): PodHost {
+  private newPodHost(): PodHost {
     const s = this.services;
     return {
       sim: s.sim,

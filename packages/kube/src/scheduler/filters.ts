@@ -34,14 +34,15 @@ function podMatchesTerm(term: PodAffinityTerm, owner: Pod, candidate: Pod): bool
   return termNamespaces(term, owner).includes(candidate.metadata.namespace!) && matchesSelector(term.labelSelector, candidate.metadata.labels);
 }
 
+function add(m: Map<string, Set<string>>, key: string, value: string): void {
+  let s = m.get(key);
+  if (s === undefined) m.set(key, (s = new Set()));
+  s.add(value);
+}
+
 export function buildCycleState(snapshot: ClusterSnapshot, pod: Pod, volumes: PersistentVolume[]): CycleState {
   const anti = new Map<string, Set<string>>();
   const existing = new Map<string, Set<string>>();
-  const add = (m: Map<string, Set<string>>, key: string, value: string) => {
-    let s = m.get(key);
-    if (s === undefined) m.set(key, (s = new Set()));
-    s.add(value);
-  };
   const antiTerms = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
   const affinityTerms = pod.spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
   const affinityDomains = affinityTerms.map((term) => ({ term, domains: new Set<string>() as Set<string> | "any" }));
@@ -160,7 +161,9 @@ export function filterNode(state: CycleState, info: NodeInfo): FilterFailure | u
   for (const [k, v] of state.nodeSelector) if (labels[k] !== v) selectorOk = false;
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   let affinityOk = required === undefined;
-  for (const term of required?.nodeSelectorTerms ?? []) if (!affinityOk && nodeSelectorTermMatches(term, info)) affinityOk = true;
+  if (required?.nodeSelectorTerms !== undefined) {
+    for (const term of required.nodeSelectorTerms) if (!affinityOk && nodeSelectorTermMatches(term, info)) affinityOk = true;
+  }
   if (!selectorOk || !affinityOk) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   // NodePorts
   const wanted = state.hostPorts;
@@ -198,13 +201,18 @@ export function filterNode(state: CycleState, info: NodeInfo): FilterFailure | u
     const v = info.label(a2.term.topologyKey);
     if (v === undefined || !a2.domains.has(v)) return { reasons: ["node(s) didn't match pod affinity rules"], unresolvable: true };
   }
-  for (const [key, values] of state.antiAffinityForbidden) {
-    const v = info.label(key);
-    if (v !== undefined && values.has(v)) return { reasons: ["node(s) didn't match pod anti-affinity rules"], unresolvable: false };
+  // Size checks first: a Map iterator is an allocation, and these maps are almost always empty.
+  if (state.antiAffinityForbidden.size > 0) {
+    for (const [key, values] of state.antiAffinityForbidden) {
+      const v = info.label(key);
+      if (v !== undefined && values.has(v)) return { reasons: ["node(s) didn't match pod anti-affinity rules"], unresolvable: false };
+    }
   }
-  for (const [key, values] of state.existingAntiAffinityForbidden) {
-    const v = info.label(key);
-    if (v !== undefined && values.has(v)) return { reasons: ["node(s) didn't satisfy existing pods anti-affinity rules"], unresolvable: false };
+  if (state.existingAntiAffinityForbidden.size > 0) {
+    for (const [key, values] of state.existingAntiAffinityForbidden) {
+      const v = info.label(key);
+      if (v !== undefined && values.has(v)) return { reasons: ["node(s) didn't satisfy existing pods anti-affinity rules"], unresolvable: false };
+    }
   }
   return undefined;
 }

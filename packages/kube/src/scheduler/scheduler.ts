@@ -33,6 +33,8 @@ export class Scheduler {
   private cycleTimer: Timer | undefined;
   private nextStartNode = 0;
   private readonly random: Random;
+  /** select's nodes sharing the best score, reused: on a fresh cluster that is hundreds a pod. */
+  private readonly best: NodeInfo[] = [];
 
   constructor(private readonly ctx: ControllerContext) {
     this.snapshot = new ClusterSnapshot(ctx.api.store);
@@ -266,8 +268,7 @@ export class Scheduler {
     const preferredNode = affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     const preferredPods = affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     const preferredApart = affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-    // The nodes sharing the best score so far; on a fresh cluster that is most of them.
-    const best = new Array<NodeInfo>(feasible.length);
+    const best = this.best;
     let ties = 0;
     let bestScore = -Infinity;
     for (const info of feasible) {
@@ -305,8 +306,8 @@ export class Scheduler {
         best[ties++] = info;
       }
     }
-    best.length = ties;
-    return ties === 1 ? best[0]! : this.random.choice(best);
+    // As random.choice over the ties: the same draw, without copying them out.
+    return ties === 1 ? best[0]! : best[this.random.int(0, ties - 1)]!;
   }
 
   private domainHasMatch(info: NodeInfo, term: PodAffinityTerm, pod: Pod): boolean {

@@ -51,13 +51,14 @@ export const inclusiveRangeError = (lo: number, hi: number): string => `must be 
 /** A label key (also called a qualified name): `[prefix/]name`. */
 export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
-  const parts = value.split("/");
+  // indexOf rather than split: every label key of every object written is checked.
+  const slash = value.indexOf("/");
   let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
+  if (slash < 0) {
+    name = value;
+  } else if (value.indexOf("/", slash + 1) < 0) {
+    const prefix = value.slice(0, slash);
+    name = value.slice(slash + 1);
     if (prefix.length === 0) errs.push("prefix part " + emptyError());
     else errs.push(...isDNS1123Subdomain(prefix).map((m) => "prefix part " + m));
   } else {

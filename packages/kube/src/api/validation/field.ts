@@ -37,11 +37,19 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   InternalError: "Internal error",
 };
 
-/** Field paths are strings built like field.Path: `a.b`, `a[0]`, `a[key]`. */
-export function child(path: string, ...names: string[]): string {
-  let p = path;
-  for (const n of names) p = p === "" ? n : `${p}.${n}`;
+/**
+ * Field paths are strings built like field.Path: `a.b`, `a[0]`, `a[key]`. Up to three names
+ * rather than a rest parameter: validation builds paths for every field it checks.
+ */
+export function child(path: string, name: string, name2?: string, name3?: string): string {
+  let p = join(path, name);
+  if (name2 !== undefined) p = join(p, name2);
+  if (name3 !== undefined) p = join(p, name3);
   return p;
+}
+
+function join(path: string, name: string): string {
+  return path === "" ? name : `${path}.${name}`;
 }
 
 export function index(path: string, i: number): string {

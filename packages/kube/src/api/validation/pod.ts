@@ -72,18 +72,19 @@ function validateMode(mode: number | undefined, path: string): FieldError[] {
   return mode !== undefined && (mode > 0o777 || mode < 0) ? [invalid(path, mode, FILE_MODE_ERROR)] : [];
 }
 
+/** The order in which the API server looks at volume sources. */
+const VOLUME_SOURCES = [
+  "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi", "glusterfs", "flocker",
+  "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc", "flexVolume", "configMap", "azureFile",
+  "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
+];
+
 /** validateVolumeSource: exactly one source (reported at the second one), each checked. */
 function validateVolumeSource(v: Volume, path: string): FieldError[] {
   const errs: FieldError[] = [];
   let count = 0;
   const sources = v as unknown as Obj;
-  // The order in which the API server looks at volume sources.
-  const order = [
-    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi", "glusterfs", "flocker",
-    "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc", "flexVolume", "configMap", "azureFile",
-    "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
-  ];
-  for (const name of order) {
+  for (const name of VOLUME_SOURCES) {
     const src = sources[name] as Obj | undefined;
     if (src === undefined) continue;
     // The API server names a second downwardAPI or cephfs source with these spellings.

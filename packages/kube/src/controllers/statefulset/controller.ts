@@ -16,7 +16,6 @@ import { OrphanIndex } from "../orphans.js";
 import { WorkQueue } from "../workqueue.js";
 import {
   claimsFor,
-  endOrdinal,
   identityMatches,
   inOrdinalRange,
   isMemberOf,
@@ -143,11 +142,13 @@ export class StatefulSetController {
   }
 
   private truncateHistory(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], current: ControllerRevision, update: ControllerRevision): void {
+    const limit = set.spec.revisionHistoryLimit ?? 10;
+    // The history is a part of the revisions: while they are few, it cannot be too long.
+    if (limit < 0 || revisions.length <= limit) return;
     const live = new Set([current.metadata.name, update.metadata.name]);
     for (const p of pods) live.add(p.metadata.labels?.[REVISION_LABEL]);
     const history = revisions.filter((r) => !live.has(r.metadata.name));
-    const limit = set.spec.revisionHistoryLimit ?? 10;
-    if (limit < 0 || history.length <= limit) return;
+    if (history.length <= limit) return;
     for (const r of history.slice(0, history.length - limit)) {
       if (this.ctx.api.get("ControllerRevision", r.metadata.namespace, r.metadata.name!) !== undefined) {
         this.ctx.api.delete("ControllerRevision", r.metadata.namespace, r.metadata.name!);
@@ -167,7 +168,14 @@ export class StatefulSetController {
     const now = this.ctx.sim.epochMs();
     const minReady = set.spec.minReadySeconds ?? 0;
     const currentSet = applyRevision(set, currentRevision);
-    const updateSet = applyRevision(set, updateRevision);
+    const versions: Versions = {
+      currentSet,
+      // Outside a rollout both are one revision: the sets are only read, so one copy serves.
+      updateSet: updateRevision === currentRevision ? currentSet : applyRevision(set, updateRevision),
+      currentRevision: currentRevision.metadata.name!,
+      updateRevision: updateRevision.metadata.name!,
+    };
+    const updateSet = versions.updateSet;
     const status: StatefulSetStatus = {
       observedGeneration: set.metadata.generation,
       replicas: 0,
@@ -175,8 +183,7 @@ export class StatefulSetController {
       updateRevision: updateRevision.metadata.name,
       collisionCount,
     };
-    const count = (lists: Pod[][]) => computeStatus(status, lists, minReady, now, currentRevision.metadata.name!, updateRevision.metadata.name!);
-    count([pods]);
+    computeStatus(status, [pods], minReady, now, versions);
 
     const replicaCount = set.spec.replicas ?? 1;
     const replicas: (Pod | undefined)[] = new Array(replicaCount);
@@ -186,19 +193,16 @@ export class StatefulSetController {
       if (inOrdinalRange(set, pod)) replicas[ordinalOf(pod) - start] = pod;
       else if (ordinalOf(pod) >= 0) condemned.push(pod);
     }
-    // Missing ordinals get a placeholder; the full pod is built only if it is really created.
-    for (let ord = start; ord <= endOrdinal(set); ord++) {
-      if (replicas[ord - start] === undefined) replicas[ord - start] = placeholder(set, ord);
-    }
-    const build = (ord: number) => this.newVersionedPod(currentSet, updateSet, currentRevision.metadata.name!, updateRevision.metadata.name!, ord, set);
-    const live = replicas as Pod[];
+    // Missing ordinals stay undefined (not created, so unavailable and uncounted): most syncs
+    // happen while a set is being created, and the full pod is built only if it is created.
+    const live = replicas;
     condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
 
-    const unavailable = (p: Pod) => !isPodAvailable(p, minReady, now) || isTerminating(p);
-    let firstUnavailable: Pod | undefined = live.find(unavailable);
+    const first = live.findIndex((p) => p === undefined || isUnavailable(p, minReady, now));
+    let firstUnavailable: Pod | undefined = first < 0 ? undefined : (live[first] ?? MISSING);
     if (firstUnavailable === undefined) {
       for (let i = condemned.length - 1; i >= 0; i--) {
-        if (unavailable(condemned[i]!)) {
+        if (isUnavailable(condemned[i]!, minReady, now)) {
           firstUnavailable = condemned[i];
           break;
         }
@@ -207,31 +211,22 @@ export class StatefulSetController {
     if (isTerminating(set)) return status;
 
     const monotonic = set.spec.podManagementPolicy !== "Parallel";
-    const runForAll = (list: Pod[], fn: (i: number) => boolean): boolean => {
-      if (monotonic) {
-        for (let i = 0; i < list.length; i++) if (fn(i)) return true;
-        return false;
-      }
-      for (let i = 0; i < list.length; i++) fn(i);
-      return false;
-    };
-
-    if (runForAll(live, (i) => this.processReplica(set, updateSet, monotonic, live, i, now, build))) {
-      count([live, condemned]);
+    if (runForAll(live.length, monotonic, (i) => this.processReplica(set, versions, monotonic, live, i, now))) {
+      computeStatus(status, [live, condemned], minReady, now, versions);
       return status;
     }
-    if (runForAll(condemned, (i) => {
+    if (runForAll(condemned.length, monotonic, (i) => {
       this.fixClaimOwnership(updateSet, condemned[i]!, true);
       return false;
     })) {
-      count([live, condemned]);
+      computeStatus(status, [live, condemned], minReady, now, versions);
       return status;
     }
-    if (runForAll(condemned, (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned, i, now))) {
-      count([live, condemned]);
+    if (runForAll(condemned.length, monotonic, (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned, i, now))) {
+      computeStatus(status, [live, condemned], minReady, now, versions);
       return status;
     }
-    count([live, condemned]);
+    computeStatus(status, [live, condemned], minReady, now, versions);
 
     if (set.spec.updateStrategy?.type === "OnDelete") return status;
 
@@ -239,11 +234,11 @@ export class StatefulSetController {
     const updateMin = rolling?.partition ?? 0;
     const maxUnavailable = rolling === undefined ? 1 : scaledMaxUnavailable(rolling.maxUnavailable, replicaCount);
     let unavailablePods = 0;
-    for (const p of live) if (unavailable(p)) unavailablePods++;
+    for (const p of live) if (p === undefined || isUnavailable(p, minReady, now)) unavailablePods++;
     if (unavailablePods > maxUnavailable) return status;
     let toDelete = maxUnavailable - unavailablePods;
     for (let target = live.length - 1; target >= updateMin && toDelete > 0; target--) {
-      const pod = live[target]!;
+      const pod = live[target] ?? placeholder(set, start + target);
       if (pod.metadata.labels?.[REVISION_LABEL] !== updateRevision.metadata.name && !isTerminating(pod)) {
         this.deletePod(set, pod);
         toDelete--;
@@ -253,7 +248,7 @@ export class StatefulSetController {
     return status;
   }
 
-  private newVersionedPod(currentSet: StatefulSet, updateSet: StatefulSet, currentRev: string, updateRev: string, ordinal: number, set: StatefulSet): Pod {
+  private newVersionedPod(versions: Versions, ordinal: number, set: StatefulSet): Pod {
     const strategy = set.spec.updateStrategy;
     const rolling = strategy?.rollingUpdate;
     let useCurrent = false;
@@ -261,26 +256,27 @@ export class StatefulSetController {
       if (rolling !== undefined) useCurrent = ordinal < startOrdinal(set) + (rolling.partition ?? 0);
       else useCurrent = ordinal < startOrdinal(set) + (set.status?.currentReplicas ?? 0);
     }
-    const pod = newStatefulSetPod(useCurrent ? currentSet : updateSet, ordinal);
-    pod.metadata.labels![REVISION_LABEL] = useCurrent ? currentRev : updateRev;
+    const pod = newStatefulSetPod(useCurrent ? versions.currentSet : versions.updateSet, ordinal);
+    pod.metadata.labels![REVISION_LABEL] = useCurrent ? versions.currentRevision : versions.updateRevision;
     return pod;
   }
 
   /** Returns true when the loop must stop (monotonic mode only honours it). */
-  private processReplica(set: StatefulSet, updateSet: StatefulSet, monotonic: boolean, replicas: Pod[], i: number, now: number, build: (ordinal: number) => Pod): boolean {
-    let pod = replicas[i]!;
-    const phase = pod.status?.phase;
-    if (phase === "Failed" || phase === "Succeeded") {
-      if (!isTerminating(pod)) this.deletePod(set, pod);
-      return true;
-    }
-    if (phase === undefined) {
-      pod = build(startOrdinal(set) + i);
-      if (this.claimIsStale(set, pod)) return true;
-      const created = this.createPod(set, pod);
+  private processReplica(set: StatefulSet, versions: Versions, monotonic: boolean, replicas: (Pod | undefined)[], i: number, now: number): boolean {
+    const updateSet = versions.updateSet;
+    const pod = replicas[i];
+    const phase = pod?.status?.phase;
+    if (pod === undefined || phase === undefined) {
+      const fresh = this.newVersionedPod(versions, startOrdinal(set) + i, set);
+      if (this.claimIsStale(set, fresh)) return true;
+      const created = this.createPod(set, fresh);
       if (created === undefined || monotonic) return true;
       replicas[i] = created;
       return false;
+    }
+    if (phase === "Failed" || phase === "Succeeded") {
+      if (!isTerminating(pod)) this.deletePod(set, pod);
+      return true;
     }
     if (phase === "Pending") this.createMissingClaims(set, pod);
     if (monotonic && isTerminating(pod)) return true;
@@ -429,12 +425,37 @@ export class StatefulSetController {
   }
 }
 
-/** Stands for a replica that does not exist yet: not created, so unavailable and uncounted. */
+/** The set as of its current and update revisions, for one sync. */
+interface Versions {
+  readonly currentSet: StatefulSet;
+  readonly updateSet: StatefulSet;
+  readonly currentRevision: string;
+  readonly updateRevision: string;
+}
+
+/**
+ * Calls `fn` for each index in order; in monotonic mode the first `true` stops the loop and is
+ * returned (runForAll). Module-level rather than a closure per sync, as are the helpers below.
+ */
+function runForAll(count: number, monotonic: boolean, fn: (i: number) => boolean): boolean {
+  for (let i = 0; i < count; i++) if (fn(i) && monotonic) return true;
+  return false;
+}
+
+function isUnavailable(pod: Pod, minReady: number, now: number): boolean {
+  return !isPodAvailable(pod, minReady, now) || isTerminating(pod);
+}
+
+/** Stands for a missing replica where one is compared by identity: it is none of the pods. */
+const MISSING: Pod = { apiVersion: "v1", kind: "Pod", metadata: {}, spec: { containers: [] } };
+
+/** A replica that does not exist yet, where its name is needed. */
 function placeholder(set: StatefulSet, ordinal: number): Pod {
   return { apiVersion: "v1", kind: "Pod", metadata: { name: `${set.metadata.name}-${ordinal}`, namespace: set.metadata.namespace }, spec: { containers: [] } };
 }
 
-function computeStatus(status: StatefulSetStatus, lists: Pod[][], minReady: number, now: number, currentRev: string, updateRev: string): void {
+function computeStatus(status: StatefulSetStatus, lists: (Pod | undefined)[][], minReady: number, now: number, versions: Versions): void {
+  const { currentRevision, updateRevision } = versions;
   let replicas = 0;
   let ready = 0;
   let available = 0;
@@ -442,6 +463,7 @@ function computeStatus(status: StatefulSetStatus, lists: Pod[][], minReady: numb
   let updated = 0;
   for (const list of lists) {
     for (const pod of list) {
+      if (pod === undefined) continue;
       const created = pod.status?.phase !== undefined;
       if (created) replicas++;
       if (isRunningAndReady(pod)) {
@@ -450,8 +472,8 @@ function computeStatus(status: StatefulSetStatus, lists: Pod[][], minReady: numb
       }
       if (created && !isTerminating(pod)) {
         const rev = pod.metadata.labels?.[REVISION_LABEL];
-        if (rev === currentRev) current++;
-        if (rev === updateRev) updated++;
+        if (rev === currentRevision) current++;
+        if (rev === updateRevision) updated++;
       }
     }
   }

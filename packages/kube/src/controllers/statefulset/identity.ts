@@ -14,11 +14,26 @@ const NO_ORDINAL = { parent: "", ordinal: -1 } as const;
  * there is none. Scanned by hand: every sync asks this of every pod of the set several times.
  */
 export function parentAndOrdinal(podName: string): { readonly parent: string; readonly ordinal: number } {
+  const start = ordinalStart(podName);
+  return start < 0 ? NO_ORDINAL : { parent: podName.slice(0, start - 1), ordinal: ordinalAt(podName, start) };
+}
+
+/** Where the ordinal's digits start in a pod name, or -1 without a `-<digits>` suffix. */
+function ordinalStart(podName: string): number {
   let start = podName.length;
   while (start > 0 && isDigit(podName.charCodeAt(start - 1))) start--;
-  if (start === podName.length || start === 0 || podName.charCodeAt(start - 1) !== DASH) return NO_ORDINAL;
-  const n = Number(podName.slice(start));
-  return { parent: podName.slice(0, start - 1), ordinal: n <= 0x7fffffff ? n : -1 };
+  if (start === podName.length || start === 0 || podName.charCodeAt(start - 1) !== DASH) return -1;
+  return start;
+}
+
+/**
+ * The ordinal from its digits, -1 past int32. Read without slicing the name: a digit more only
+ * makes the value larger, so once past int32 it stays there, and below 2^53 the sum is exact.
+ */
+function ordinalAt(podName: string, start: number): number {
+  let n = 0;
+  for (let i = start; i < podName.length; i++) n = n * 10 + (podName.charCodeAt(i) - 0x30);
+  return n <= 0x7fffffff ? n : -1;
 }
 
 const DASH = 0x2d;
@@ -28,7 +43,9 @@ function isDigit(c: number): boolean {
 }
 
 export function ordinalOf(pod: Pod): number {
-  return parentAndOrdinal(pod.metadata.name!).ordinal;
+  const name = pod.metadata.name!;
+  const start = ordinalStart(name);
+  return start < 0 ? -1 : ordinalAt(name, start);
 }
 
 export function startOrdinal(set: StatefulSet): number {
@@ -48,7 +65,9 @@ export function claimName(set: StatefulSet, template: string, ordinal: number): 
 }
 
 export function isMemberOf(set: StatefulSet, pod: Pod): boolean {
-  return parentAndOrdinal(pod.metadata.name!).parent === set.metadata.name;
+  const name = pod.metadata.name!;
+  const parent = set.metadata.name!;
+  return ordinalStart(name) === parent.length + 1 && name.startsWith(parent);
 }
 
 export function inOrdinalRange(set: StatefulSet, pod: Pod): boolean {
@@ -57,11 +76,11 @@ export function inOrdinalRange(set: StatefulSet, pod: Pod): boolean {
 }
 
 export function identityMatches(set: StatefulSet, pod: Pod): boolean {
-  const { parent, ordinal } = parentAndOrdinal(pod.metadata.name!);
+  const ordinal = ordinalOf(pod);
   const labels = pod.metadata.labels ?? {};
   return (
     ordinal >= 0 &&
-    parent === set.metadata.name &&
+    isMemberOf(set, pod) &&
     pod.metadata.namespace === set.metadata.namespace &&
     labels[POD_NAME_LABEL] === pod.metadata.name &&
     labels[POD_INDEX_LABEL] === String(ordinal)
