@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { BUNDLE, bundleIsFresh, buildBundle } from "../packages/cli/build-bundle.mjs";
 import { runJobs } from "../packages/cli/src/sweep/pool.js";
@@ -60,6 +62,31 @@ async function parallelCeiling(): Promise<number> {
   return sequential / parallel;
 }
 
+/**
+ * The same work with no threads shared at all: two one-worker sweeps of half the seeds each, as
+ * separate processes, run one after the other and then both at once. What the pair gains is
+ * what this machine gives ksim's own workload (memory-heavy, unlike the job above) on two cores.
+ */
+async function processCeiling(): Promise<number> {
+  const half = Math.floor(SEEDS / 2);
+  const sweep = (first: number) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [fileURLToPath(BUNDLE), "sweep", SCENARIO, "--seeds", `${first}..${first + half - 1}`, "--workers", "1"], { stdio: "ignore" });
+      child.on("error", reject).on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ksim sweep exited ${code}`))));
+    });
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  const sequential = await timed(async () => {
+    await sweep(1);
+    await sweep(half + 1);
+  });
+  const parallel = await timed(() => Promise.all([sweep(1), sweep(half + 1)]));
+  return sequential / parallel;
+}
+
 export const sweepBench: Bench = {
   name: "sweep",
   async run() {
@@ -68,13 +95,15 @@ export const sweepBench: Bench = {
     const two = await seedsPerMinute(2);
     const ratio = two.perMinute / one.perMinute;
     const ceiling = await parallelCeiling();
+    const processes = await processCeiling();
     return {
       text:
         `sweep: ${SEEDS} seeds of ${SCENARIO}\n` +
         `  1 worker:  ${one.perMinute.toFixed(1)} seeds/min\n` +
         `  2 workers: ${two.perMinute.toFixed(1)} seeds/min\n` +
         `  ratio ${ratio.toFixed(2)} (aim >= 1.7 on 2 cores)\n` +
-        `  this machine's ceiling for two threads of allocation-heavy JavaScript: ${ceiling.toFixed(2)}`,
+        `  this machine's ceiling for two threads of allocation-heavy JavaScript: ${ceiling.toFixed(2)}\n` +
+        `  two one-worker ksim sweeps as separate processes, at once against one after the other: ${processes.toFixed(2)}`,
       json: {
         name: "sweep",
         seeds: SEEDS,
@@ -82,6 +111,7 @@ export const sweepBench: Bench = {
         twoWorkersPerMin: Number(two.perMinute.toFixed(1)),
         ratio: Number(ratio.toFixed(3)),
         machineCeiling: Number(ceiling.toFixed(3)),
+        processCeiling: Number(processes.toFixed(3)),
       },
     };
   },
