@@ -8,7 +8,8 @@ import { Buffer } from "node:buffer";
  * `cat backup.tgz > copy.tgz` — survives every hop byte for byte, with no flag on the stream.
  */
 
-const strict = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading byte-order mark as text: `cat` copies bytes, it does not strip them.
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Lone low surrogates in the escape range (a high surrogate before one makes a real pair). */

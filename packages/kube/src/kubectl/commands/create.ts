@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { Proc } from "@ksim/sim";
 import { LAST_APPLIED } from "../../api/patch.js";
 import { schemaFor } from "../../api/schema-kinds.js";
@@ -265,11 +266,7 @@ function base64Values(data: Record<string, Uint8Array>): Record<string, string> 
 
 /** The bytes as text when they are valid UTF-8 (utf8.Valid), else undefined. */
 function utf8Text(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
+  return isUtf8(bytes) ? Buffer.from(bytes).toString("utf8") : undefined;
 }
 
 const serviceAccountGenerator: Command = {
