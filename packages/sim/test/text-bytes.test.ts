@@ -17,6 +17,12 @@ describe("text and bytes (UTF-8 with surrogateescape)", () => {
     expect(encodeText(text)).toEqual(bytes);
   });
 
+  it("keeps a leading byte-order mark, as cat does", () => {
+    const bytes = Uint8Array.from([0xef, 0xbb, 0xbf, 0x41, 0x0a]);
+    expect(decodeText(bytes)).toBe("\uFEFFA\n");
+    expect(encodeText(decodeText(bytes))).toEqual(bytes);
+  });
+
   it("turns each byte that is not UTF-8 into a lone surrogate, next to the text around it", () => {
     expect(decodeText(Uint8Array.from([0x61, 0xff, 0xc3, 0xa9, 0xc3]))).toBe("a\udcffé\udcc3");
     // A real surrogate pair is a character, never an escaped byte.
