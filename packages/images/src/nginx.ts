@@ -290,7 +290,7 @@ function* signalMaster(ctx: ProcessContext, action: string): Proc<number> {
 
 /** The nginx binary: master, worker (by environment), `-v`, `-t`, `-s signal`. */
 export function* nginx(ctx: ProcessContext): Proc<number> {
-  if (ctx.env.get(WORKER_ENV) === "1") return yield* worker(ctx);
+  if (ctx.environ.get(WORKER_ENV) === "1") return yield* worker(ctx);
   const args = ctx.argv.slice(1);
   let daemon = true;
   for (let i = 0; i < args.length; i++) {

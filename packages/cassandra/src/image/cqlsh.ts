@@ -34,8 +34,8 @@ interface Args {
 
 function parseArgs(ctx: ProcessContext): Args | string {
   const a: Args = {
-    host: ctx.env.get("CQLSH_HOST") ?? "127.0.0.1",
-    port: Number(ctx.env.get("CQLSH_PORT") ?? NATIVE_PORT),
+    host: ctx.environ.get("CQLSH_HOST") ?? "127.0.0.1",
+    port: Number(ctx.environ.get("CQLSH_PORT") ?? NATIVE_PORT),
     execute: undefined,
     file: undefined,
     keyspace: undefined,

@@ -23,8 +23,8 @@ function jvmOptions(ctx: ProcessContext): string[] {
 }
 
 export function* cassandraLauncher(ctx: ProcessContext): Proc<number> {
-  const heap = ctx.env.get("MAX_HEAP_SIZE") ?? "1024M";
-  const young = ctx.env.get("HEAP_NEWSIZE") ?? "200M";
+  const heap = ctx.environ.get("MAX_HEAP_SIZE") ?? "1024M";
+  const young = ctx.environ.get("HEAP_NEWSIZE") ?? "200M";
   const argv = [
     `${JAVA_HOME}/bin/java`,
     ...jvmOptions(ctx).filter((o) => !o.startsWith("-Xm")),
@@ -37,7 +37,7 @@ export function* cassandraLauncher(ctx: ProcessContext): Proc<number> {
     `-Dcassandra.storagedir=${CASSANDRA_HOME}/data`,
     "-Dcassandra-foreground=yes",
     "-cp",
-    `/etc/cassandra:${CASSANDRA_HOME}/lib/apache-cassandra-3.11.2.jar:${ctx.env.get("CLASSPATH") ?? ""}`,
+    `/etc/cassandra:${CASSANDRA_HOME}/lib/apache-cassandra-3.11.2.jar:${ctx.environ.get("CLASSPATH") ?? ""}`,
     "org.apache.cassandra.service.CassandraDaemon",
   ];
   if (!ctx.argv.includes("-f")) {

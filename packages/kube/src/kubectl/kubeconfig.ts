@@ -78,9 +78,9 @@ function mergeInto(config: Kubeconfig, text: string, path: string): void {
 /** The files kubectl reads: --kubeconfig, else $KUBECONFIG's list, else ~/.kube/config. */
 export function kubeconfigFiles(ctx: ProcessContext, explicit: string): { readonly files: readonly string[]; readonly explicit: boolean } {
   if (explicit !== "") return { files: [explicit], explicit: true };
-  const env = ctx.env.get("KUBECONFIG");
+  const env = ctx.environ.get("KUBECONFIG");
   if (env !== undefined && env !== "") return { files: env.split(":").filter((f) => f !== ""), explicit: false };
-  return { files: [`${ctx.env.get("HOME") ?? "/root"}/.kube/config`], explicit: false };
+  return { files: [`${ctx.environ.get("HOME") ?? "/root"}/.kube/config`], explicit: false };
 }
 
 export interface LoadedKubeconfig {

@@ -116,7 +116,7 @@ export function* printenvProgram(ctx: ProcessContext): Proc<number> {
   }
   let status = 0;
   for (const n of names) {
-    const v = ctx.env.get(n);
+    const v = ctx.environ.get(n);
     if (v === undefined) status = 1;
     else ctx.stdout.write(v + "\n");
   }

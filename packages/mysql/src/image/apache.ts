@@ -48,7 +48,7 @@ interface Worker {
 }
 
 export const apache2: Executable = function* (ctx) {
-  if (ctx.env.get(CHILD_ENV) === "1") return yield* child(ctx);
+  if (ctx.environ.get(CHILD_ENV) === "1") return yield* child(ctx);
   return yield* parent(ctx);
 };
 
@@ -166,8 +166,8 @@ function* child(ctx: ProcessContext): Proc<number> {
  * run of the container, then becomes `apache2 -DFOREGROUND`.
  */
 export const apache2Foreground: Executable = function* (ctx) {
-  const runDir = ctx.env.get("APACHE_RUN_DIR") ?? "/var/run/apache2";
-  const pidFile = ctx.env.get("APACHE_PID_FILE") ?? `${runDir}/apache2.pid`;
+  const runDir = ctx.environ.get("APACHE_RUN_DIR") ?? "/var/run/apache2";
+  const pidFile = ctx.environ.get("APACHE_PID_FILE") ?? `${runDir}/apache2.pid`;
   if (ctx.fs.exists(pidFile)) ctx.fs.unlink(pidFile);
   ctx.fs.mkdir(runDir, { recursive: true });
   return yield* ctx.exec(["apache2", "-DFOREGROUND", ...ctx.argv.slice(1)]);

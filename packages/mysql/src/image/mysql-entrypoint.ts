@@ -52,8 +52,8 @@ function logger(ctx: ProcessContext) {
 
 /** `file_env VAR [DEFAULT]`: VAR, or the contents of the file VAR_FILE names. */
 function fileEnv(ctx: ProcessContext, name: string, error: (t: string) => never, fallback = ""): string {
-  const value = ctx.env.get(name) ?? "";
-  const file = ctx.env.get(`${name}_FILE`) ?? "";
+  const value = ctx.environ.get(name) ?? "";
+  const file = ctx.environ.get(`${name}_FILE`) ?? "";
   if (value !== "" && file !== "") error(`Both ${name} and ${name}_FILE are set (but are exclusive)`);
   const result = value !== "" ? value : file !== "" ? ctx.fs.readText(ctx.resolve(file)).replace(/\n+$/, "") : fallback;
   ctx.env.set(name, result);
@@ -63,7 +63,7 @@ function fileEnv(ctx: ProcessContext, name: string, error: (t: string) => never,
 
 function* prepare(ctx: ProcessContext, args: readonly string[]): Proc<void> {
   const log = logger(ctx);
-  log.note(`Entrypoint script for MySQL Server ${ctx.env.get("MYSQL_VERSION") ?? ""} started.`);
+  log.note(`Entrypoint script for MySQL Server ${ctx.environ.get("MYSQL_VERSION") ?? ""} started.`);
   let opts: MysqldOptions;
   try {
     opts = parseOptions(ctx.fs, args.slice(1));
@@ -88,11 +88,11 @@ function* prepare(ctx: ProcessContext, args: readonly string[]): Proc<void> {
   if (ctx.cred.uid === 0) {
     // The script re-executes itself through gosu as the mysql user, which logs its start again.
     log.note("Switching to dedicated user 'mysql'");
-    log.note(`Entrypoint script for MySQL Server ${ctx.env.get("MYSQL_VERSION") ?? ""} started.`);
+    log.note(`Entrypoint script for MySQL Server ${ctx.environ.get("MYSQL_VERSION") ?? ""} started.`);
   }
   if (alreadyExists) return;
 
-  if (env.rootPassword === "" && (ctx.env.get("MYSQL_ALLOW_EMPTY_PASSWORD") ?? "") === "" && (ctx.env.get("MYSQL_RANDOM_ROOT_PASSWORD") ?? "") === "") {
+  if (env.rootPassword === "" && (ctx.environ.get("MYSQL_ALLOW_EMPTY_PASSWORD") ?? "") === "" && (ctx.environ.get("MYSQL_RANDOM_ROOT_PASSWORD") ?? "") === "") {
     log.error(
       "Database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD",
     );
@@ -117,7 +117,7 @@ function* prepare(ctx: ProcessContext, args: readonly string[]): Proc<void> {
 
   let rootPassword = env.rootPassword;
   const sql = (text: string, database: string, useRootPassword = true) => processSql(ctx, opts.socket, text, database, useRootPassword ? rootPassword : "");
-  if ((ctx.env.get("MYSQL_RANDOM_ROOT_PASSWORD") ?? "") !== "") {
+  if ((ctx.environ.get("MYSQL_RANDOM_ROOT_PASSWORD") ?? "") !== "") {
     rootPassword = randomBase64(ctx, 24);
     ctx.env.set("MYSQL_ROOT_PASSWORD", rootPassword);
     log.note(`GENERATED ROOT PASSWORD: ${rootPassword}`);
@@ -159,7 +159,7 @@ function* prepare(ctx: ProcessContext, args: readonly string[]): Proc<void> {
     ctx.stdout.write("\n");
   }
 
-  if ((ctx.env.get("MYSQL_ONETIME_PASSWORD") ?? "") !== "") yield* sql("ALTER USER 'root'@'%' PASSWORD EXPIRE;", "mysql");
+  if ((ctx.environ.get("MYSQL_ONETIME_PASSWORD") ?? "") !== "") yield* sql("ALTER USER 'root'@'%' PASSWORD EXPIRE;", "mysql");
 
   log.note("Stopping temporary server");
   const stopped = yield* ctx.run(["mysqladmin", "shutdown", `--socket=${opts.socket}`, "-uroot"], {

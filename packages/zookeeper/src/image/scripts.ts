@@ -16,7 +16,7 @@ function zooCfgDir(ctx: ProcessContext): string {
     // Run by a name PATH does not know: keep the image's default location.
   }
   const binDir = script.slice(0, script.lastIndexOf("/")) || "/";
-  return ctx.env.get("ZOOCFGDIR") ?? (ctx.fs.exists(ctx.resolve(`${binDir}/../conf`)) ? `${binDir}/../conf` : `${binDir}/../etc/zookeeper`);
+  return ctx.environ.get("ZOOCFGDIR") ?? (ctx.fs.exists(ctx.resolve(`${binDir}/../conf`)) ? `${binDir}/../conf` : `${binDir}/../etc/zookeeper`);
 }
 
 /**
@@ -43,7 +43,7 @@ function* zkEnv(ctx: ProcessContext, cfgDir: string, role: "server" | "client"):
   const out = new StringSink();
   yield* ctx.run(["bash", "-c", ZK_ENV, "zkEnv.sh", ctx.resolve(`${cfgDir}/java.env`), role], { stdout: out, stderr: ctx.stderr });
   const [logDir, log4jProp, ...jvmFlags] = out.text().split("\n").slice(0, -1);
-  const javaHome = ctx.env.get("JAVA_HOME");
+  const javaHome = ctx.environ.get("JAVA_HOME");
   return {
     java: javaHome !== undefined && javaHome !== "" ? `${javaHome}/bin/java` : "java",
     logDir: logDir ?? ".",

@@ -116,7 +116,7 @@ function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<s
   for (const path of envFiles) {
     const abs = s.ctx.resolve(path);
     if (!s.ctx.fs.exists(abs)) throw new Error(`error reading ${path}: no such file or directory`);
-    for (const [key, value] of envFileEntries(s.ctx.fs.readText(abs), (k) => s.ctx.env.get(k) ?? "")) add(key, value);
+    for (const [key, value] of envFileEntries(s.ctx.fs.readText(abs), (k) => s.ctx.environ.get(k) ?? "")) add(key, value);
   }
   return data;
 }

@@ -95,7 +95,7 @@ function maskSecrets(live: KubeObject | undefined, merged: KubeObject): [KubeObj
 
 /** DiffProgram: $KUBECTL_EXTERNAL_DIFF, else `diff -u -N`, on kubectl's own streams. */
 function* runDiffProgram(s: Session, from: string, to: string): Proc<number> {
-  const external = s.ctx.env.get("KUBECTL_EXTERNAL_DIFF") ?? "";
+  const external = s.ctx.environ.get("KUBECTL_EXTERNAL_DIFF") ?? "";
   const argv = external !== "" ? [...external.split(/\s+/).filter(Boolean), from, to] : ["diff", "-u", "-N", from, to];
   let code: number;
   try {

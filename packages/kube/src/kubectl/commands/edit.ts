@@ -63,10 +63,10 @@ function sameContent(a: string, b: string): boolean {
 
 /** editor.NewDefaultEditor: $KUBE_EDITOR, $EDITOR or vi; through $SHELL -c when it needs quoting. */
 function editorCommand(s: Session): { args: string[]; shell: boolean } {
-  const editor = s.ctx.env.get("KUBE_EDITOR") || s.ctx.env.get("EDITOR") || "vi";
+  const editor = s.ctx.environ.get("KUBE_EDITOR") || s.ctx.environ.get("EDITOR") || "vi";
   if (!editor.includes(" ")) return { args: [editor], shell: false };
   if (!/["'\\]/.test(editor)) return { args: editor.split(" "), shell: false };
-  return { args: [s.ctx.env.get("SHELL") || "/bin/bash", "-c", editor], shell: true };
+  return { args: [s.ctx.environ.get("SHELL") || "/bin/bash", "-c", editor], shell: true };
 }
 
 /** editor.LaunchTempFile: writes `text` to a new /tmp/kubectl-edit-*.yaml, runs the editor, reads it back. */
