@@ -107,6 +107,7 @@ export class ContainerInstance {
     random: Random,
     name: string,
     clock: () => number,
+    uptime: () => number,
   ) {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
@@ -122,6 +123,7 @@ export class ContainerInstance {
       random: random.fork(this.id),
       name,
       clock,
+      uptime,
     });
     this.processes.onInitExit = (code) => this.onInitExit(code);
   }

@@ -44,6 +44,8 @@ export class Kubelet {
   private alive = false;
   /** How far this node's clock is ahead of true (simulated) time; set by clock-skew faults. */
   clockOffsetMs = 0;
+  /** When the node last booted (simulated ms): its monotonic clock starts there. */
+  private bootedAt = 0;
   /** Restart counts survive a reboot: the kubelet recounts them from the log directory. */
   private readonly restartCounts = new Map<string, number>();
   /** What pod workers see of their node: the same for every pod, so built once. */
@@ -69,6 +71,7 @@ export class Kubelet {
   boot(): void {
     if (this.alive) return;
     this.alive = true;
+    this.bootedAt = this.services.sim.now;
     this.host.powerOn();
     this.services.sim.trace.record("kubelet.boot", { node: this.nodeName });
     this.connect();
@@ -181,6 +184,7 @@ export class Kubelet {
       nameserver: s.nameserver,
       random: this.random,
       clock: () => s.sim.epochMs() + this.clockOffsetMs,
+      uptime: () => s.sim.now - this.bootedAt,
       disk: (pv) => s.disks.get(pv),
       whenAttached: (pv, fn) => s.whenAttached(pv, this.nodeName, fn),
       hostPath: (path) => {

@@ -37,6 +37,8 @@ export interface PodHost {
   readonly random: Random;
   /** The node's wall clock (simulated time plus its skew). */
   clock(): number;
+  /** Milliseconds since the node last booted. */
+  uptime(): number;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
   hostPath(path: string): Volume;
@@ -388,6 +390,7 @@ export class PodWorker {
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
       name,
       () => h.clock(),
+      () => h.uptime(),
     );
     // The container runtime takes a little while to create and start the container.
     yield* wait(sleep(h.sim, Math.round(h.random.logNormal(150, 0.3))));

@@ -151,6 +151,11 @@ export interface ProcessContext {
    * Programs stamping data with the time (Cassandra's cell timestamps, logs) read this.
    */
   epochMs(): number;
+  /**
+   * The machine's monotonic clock: milliseconds since it booted, what Java's System.nanoTime
+   * counts (ZooKeeper's session expiry buckets print it as a 1970 date).
+   */
+  uptimeMs(): number;
   readonly stats: ProcessStats;
   /** Resolves with this process's exit status once it has exited. */
   readonly exited: Waitable<number>;
@@ -199,6 +204,8 @@ export interface ProcessEnvironment {
   readonly random: Random;
   /** The machine's wall clock in epoch ms (simulated time plus the node's clock skew). */
   readonly clock?: () => number;
+  /** Milliseconds since the machine booted (CLOCK_MONOTONIC); simulated time when not given. */
+  readonly uptime?: () => number;
   /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
   readonly name: string;
 }
@@ -380,6 +387,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   epochMs(): number {
     return this.table.env.clock?.() ?? this.sim.epochMs();
+  }
+
+  uptimeMs(): number {
+    return this.table.env.uptime?.() ?? this.sim.now;
   }
 
   get exited(): Waitable<number> {

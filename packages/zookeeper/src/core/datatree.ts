@@ -106,6 +106,11 @@ export class DataTree {
     return n;
   }
 
+  /** Every session that owns (or owned) ephemeral nodes, with their paths. */
+  ephemeralsBySession(): ReadonlyMap<bigint, ReadonlySet<string>> {
+    return this.ephemerals;
+  }
+
   ephemeralsOf(session: bigint): readonly string[] {
     return [...(this.ephemerals.get(session) ?? [])];
   }

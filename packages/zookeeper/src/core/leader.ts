@@ -1,3 +1,4 @@
+import type { SessionTracker } from "./sessions.js";
 import type { TimerName } from "./io.js";
 import type { QuorumPacket } from "./messages.js";
 import type { QuorumPeer, Role } from "./peer.js";
@@ -43,6 +44,10 @@ interface Proposal {
 export class Leader implements Role, WritePath {
   readonly server: ZkServer;
   private readonly txns: TxnFactory;
+
+  get sessions(): SessionTracker {
+    return this.txns.tracker;
+  }
   private readonly handlers = new Map<number, Handler>();
   private epoch: number;
   private waitingForNewEpoch = true;

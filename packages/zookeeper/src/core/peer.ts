@@ -1,3 +1,4 @@
+import type { SessionTracker } from "./sessions.js";
 import type { ZkDatabase } from "./database.js";
 import { FastLeaderElection, type ElectionHost, type Vote } from "./election.js";
 import { Follower } from "./follower.js";
@@ -44,6 +45,8 @@ export interface Role {
   /** Tear down without reloading (the peer does that). */
   shutdown(): void;
   readonly server: ZkServer;
+  /** The session tracker that expires sessions: the leader's or a standalone server's, not a follower's. */
+  readonly sessions?: SessionTracker;
 }
 
 export type PeerState = ServerState | "STANDALONE";

@@ -1,6 +1,7 @@
 import type { TimerName } from "./io.js";
 import type { QuorumPeer, Role } from "./peer.js";
 import { TxnFactory, type Submission } from "./processor.js";
+import type { SessionTracker } from "./sessions.js";
 import { ZkServer, type WritePath } from "./server.js";
 import type { Txn } from "./txn.js";
 
@@ -12,6 +13,10 @@ import type { Txn } from "./txn.js";
 export class Standalone implements Role, WritePath {
   readonly server: ZkServer;
   private readonly txns: TxnFactory;
+
+  get sessions(): SessionTracker {
+    return this.txns.tracker;
+  }
   private readonly logging: Txn[] = [];
 
   constructor(private readonly peer: QuorumPeer) {

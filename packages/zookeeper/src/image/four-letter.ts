@@ -1,6 +1,6 @@
 import type { QuorumPeer } from "../core/index.js";
 import { hashOrder, hex, longHash, stringHash } from "../core/index.js";
-import { ZK_VERSION } from "./java-env.js";
+import { javaDate, ZK_VERSION } from "./java-env.js";
 import type { ZooCfg } from "./zoo-cfg.js";
 
 /** ServerStats plus the per-connection counters 4lw print. */
@@ -57,6 +57,10 @@ export interface FourLetterContext {
   readonly connections: () => readonly CnxnInfo[];
   readonly environment: readonly string[];
   readonly quorum: boolean;
+  /** The node's wall clock less its monotonic one: what turns an expiry time into System.nanoTime's. */
+  readonly monotonicOffsetMs: number;
+  /** A follower's LearnerSessionTracker as Object.toString prints it (an identity hash). */
+  readonly learnerTracker: () => string;
 }
 
 const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
@@ -133,6 +137,29 @@ export function fourLetterWord(cmd: string, c: FourLetterContext): string | unde
       const f = peer.followerCounts();
       if (f !== undefined) lines.push(["followers", f.followers], ["synced_followers", f.synced], ["pending_syncs", 0]);
       return lines.map(([k, v]) => `zk_${k}\t${v}\n`).join("");
+    }
+    case "dump": {
+      if (!peer.serving) return NOT_SERVING;
+      let s = "SessionTracker dump:\n";
+      const tracker = peer.role!.sessions;
+      if (tracker === undefined) s += `${c.learnerTracker()}\n`;
+      else {
+        // SessionTrackerImpl keeps expiry times on the monotonic clock, printed as dates.
+        const sets = tracker.sessionSets();
+        s += `Session Sets (${sets.length}):\n`;
+        for (const set of sets) {
+          s += `${set.ids.length} expire at ${javaDate(set.time - c.monotonicOffsetMs)}:\n`;
+          for (const id of set.ids) s += `\t0x${hex(id)}\n`;
+        }
+      }
+      // DataTree.dumpEphemerals: a ConcurrentHashMap by session of HashSets of paths.
+      const ephemerals = peer.db.tree.ephemeralsBySession();
+      s += `ephemeral nodes dump:\nSessions with Ephemerals (${ephemerals.size}):\n`;
+      for (const id of hashOrder([...ephemerals.keys()], longHash)) {
+        s += `0x${hex(id)}:\n`;
+        for (const path of hashOrder([...ephemerals.get(id)!], stringHash)) s += `\t${path}\n`;
+      }
+      return s;
     }
     case "wchs": {
       if (!peer.serving) return NOT_SERVING;

@@ -84,6 +84,13 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   const snapCount = Math.max(2, Number(props.get("zookeeper.snapCount") ?? 100_000));
   const classPath = ctx.argv[ctx.argv.indexOf("-cp") + 1] ?? "";
   const env = environment(ctx, classPath);
+  // Each follower role makes a LearnerSessionTracker, whose toString names its identity hash.
+  const trackers = new WeakMap<object, string>();
+  const learnerTracker = (role: object): string => {
+    let text = trackers.get(role);
+    if (text === undefined) trackers.set(role, (text = `org.apache.zookeeper.server.quorum.LearnerSessionTracker@${ctx.random.int(0x1000000, 0x7fffffff).toString(16)}`));
+    return text;
+  };
   const snapDir = `${cfg.dataDir}/version-2`;
   const logDir = `${cfg.dataLogDir}/version-2`;
   const dataDir = new DataDir(ctx.fs, { snapDir, logDir, log: (l, t, a, m) => log.log(l, t, a, m), syncThread: `SyncThread:${quorum ? sid : 0}` });
@@ -292,7 +299,16 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         // A four-letter word: answered before any check that the server is serving.
         const cmd = first ? data.slice(0, 4) : "";
         first = false;
-        const answer = fourLetterWord(cmd, { peer, cfg, stats, connections: () => connectionInfo(id), environment: env, quorum });
+        const answer = fourLetterWord(cmd, {
+          peer,
+          cfg,
+          stats,
+          connections: () => connectionInfo(id),
+          environment: env,
+          quorum,
+          monotonicOffsetMs: ctx.epochMs() - ctx.uptimeMs(),
+          learnerTracker: () => learnerTracker(peer.role!),
+        });
         if (answer !== undefined) {
           log.log("INFO", peer.factoryThread, "NIOServerCnxn@883", `Processing ${cmd} command from ${remote}`);
           conn.send(answer);

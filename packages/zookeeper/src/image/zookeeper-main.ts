@@ -2,7 +2,7 @@ import type { ProcessContext } from "@ksim/kube";
 import { wait, type Proc } from "@ksim/sim";
 import { ZooKeeperClient, type Reply } from "../client/index.js";
 import { Code, exceptionClass, hex, pathError, type Acl, type Result, type Stat } from "../core/index.js";
-import { environment } from "./java-env.js";
+import { environment, javaDate } from "./java-env.js";
 import type { Log4j } from "./log4j.js";
 
 /** ZooKeeperMain's command table, in the HashMap order 3.4 prints it in usage(). */
@@ -39,16 +39,6 @@ const CALL_SITES: Record<string, string> = {
   exists: "exists(ZooKeeper.java:1041)",
   getChildren: "getChildren(ZooKeeper.java:1470)",
 };
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** java.util.Date.toString() in UTC: "Thu Dec 08 15:13:30 UTC 2016". */
-export function javaDate(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
-}
 
 export function formatStat(s: Stat): string {
   return [
