@@ -137,6 +137,56 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "version"]).stdout).toBe("ReleaseVersion: 3.11.2\n");
   });
 
+  it("describes a keyspace's ranges with nodetool describering: one per token, replicas by the keyspace's strategy", () => {
+    const { c, pods } = ring();
+    const p0 = pods[0]!;
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE two WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}"]);
+    c.runUntil(() => false, 5_000);
+    const out = p0.exec(["nodetool", "describering", "two"]);
+    expect(out.status).toBe(0);
+    const version = /\t\t([0-9a-f-]{36}): /.exec(p0.exec(["nodetool", "describecluster"]).stdout)![1];
+    const lines = out.stdout.split("\n");
+    expect(lines.slice(0, 2)).toEqual([`Schema Version:${version}`, "TokenRange: "]);
+    const re = /^\tTokenRange\(start_token:(-?\d+), end_token:(-?\d+), endpoints:\[([^\]]*)\], rpc_endpoints:\[([^\]]*)\], endpoint_details:\[(.*)\]\)$/;
+    const ranges = lines.slice(2, -1).map((l) => re.exec(l)!);
+    expect(ranges.every((m) => m !== null)).toBe(true);
+    // nodetool ring's token → owner, in token order.
+    const owner = new Map<string, string>();
+    for (const l of p0.exec(["nodetool", "ring"]).stdout.split("\n")) {
+      const m = /^(10\.244\.\d\.5) .* (-?\d+) *$/.exec(l);
+      if (m !== null) owner.set(m[2]!, m[1]!);
+    }
+    const tokens = [...owner.keys()];
+    expect(ranges).toHaveLength(tokens.length);
+    for (const [, start, end, endpoints, rpc, details] of ranges) {
+      // Each range runs from the token before its end, and its first replica owns the end token;
+      // SimpleStrategy's second is the next distinct node clockwise.
+      const i = tokens.indexOf(end!);
+      expect(start).toBe(tokens[(i - 1 + tokens.length) % tokens.length]);
+      const eps = endpoints!.split(", ");
+      expect(eps).toHaveLength(2);
+      expect(eps[0]).toBe(owner.get(end!));
+      const next = tokens.map((_, k) => owner.get(tokens[(i + k) % tokens.length]!)!).find((ep) => ep !== eps[0]);
+      expect(eps[1]).toBe(next);
+      expect(rpc).toBe(endpoints);
+      expect(details).toBe(eps.map((ep) => `EndpointDetails(host:${ep}, datacenter:DC1-K8Demo, rack:Rack1-K8Demo)`).join(", "));
+    }
+    // Collected in a HashMap: not in token order, but the same on every node.
+    expect(ranges.map((m) => m[2])).not.toEqual(tokens);
+    expect(pods[2]!.exec(["nodetool", "describering", "two"]).stdout).toBe(out.stdout);
+
+    const trace = (message: string) =>
+      `error: java.io.IOException: ${message}\n-- StackTrace --\njava.lang.RuntimeException: java.io.IOException: ${message}\n\tat org.apache.cassandra.tools.nodetool.DescribeRing.execute(DescribeRing.java:48)\n`;
+    const heading = `Schema Version:${version}\nTokenRange: \n`;
+    expect(p0.exec(["nodetool", "describering", "system"])).toEqual({ status: 2, stdout: heading, stderr: trace("There is no ring for the keyspace: system") });
+    expect(p0.exec(["nodetool", "describering", "nope"])).toEqual({ status: 2, stdout: heading, stderr: trace("No such keyspace: nope") });
+    expect(p0.exec(["nodetool", "describering"])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "nodetool: Required parameters are missing: keyspace\nSee 'nodetool help' or 'nodetool help <command>'.\n",
+    });
+  });
+
   it("lets a fourth node join: UJ while it waits and streams, then UN, with the data it now owns", () => {
     const { c, pods } = ring();
     const p0 = pods[0]!;

@@ -1,6 +1,6 @@
-import type { AdminResponse, ClusterView, GossipInfoView, InfoView, Ownership, RingView } from "./admin.js";
+import type { AdminResponse, ClusterView, DescribeRingView, GossipInfoView, InfoView, Ownership, RingView } from "./admin.js";
 import { APP_STATES } from "./gossip.js";
-import { stringifyFileSize } from "./java-format.js";
+import { javaHashMapOrder, longHash, stringifyFileSize } from "./java-format.js";
 import type { CassandraNode } from "./node.js";
 import { effectiveOwnership, OwnershipError } from "./ownership.js";
 import { isSystemKeyspace, partitionKeyColumns } from "./schema.js";
@@ -137,6 +137,39 @@ export function gossipInfoView(node: CassandraNode): GossipInfoView {
           return [k, v.version, k === "TOKENS" ? "<hidden>" : v.value] as const;
         }),
       };
+    }),
+  };
+}
+
+/**
+ * StorageService.describeRingJMX: a range between each pair of neighbouring normal tokens (the
+ * last wrapping to the first), with the replicas of its right end, listed in the order of the
+ * HashMap<Range, List> they are collected in (Range hashes as 31 * left + right, LongToken as
+ * Long.hashCode; the map is sized for the ranges).
+ */
+export function describeRingView(node: CassandraNode, keyspace: string): DescribeRingView {
+  const schemaVersion = node.schema.version();
+  const ks = node.schema.keyspaces().find((k) => k.name === keyspace);
+  if (ks === undefined) return { schemaVersion, ranges: { error: `No such keyspace: ${keyspace}` } };
+  if (ks.replication.class === "LocalStrategy") return { schemaVersion, ranges: { error: `There is no ring for the keyspace: ${keyspace}` } };
+  const ring = node.tm.ring();
+  const sorted = ring.sorted;
+  const ranges = sorted.map((right, i) => [sorted[(i - 1 + sorted.length) % sorted.length]!, right] as const);
+  // getAllRanges lists the wrapping range last.
+  if (ranges.length > 0) ranges.push(ranges.shift()!);
+  let table = 1;
+  while (table < ranges.length) table *= 2;
+  const ordered = javaHashMapOrder(ranges, ([l, r]) => (Math.imul(31, longHash(l)) + longHash(r)) | 0, table);
+  const rpcAddress = (ep: string) => (ep === node.self ? node.config.rpcAddress : (node.gossiper.state(ep)?.get("RPC_ADDRESS") ?? ep));
+  return {
+    schemaVersion,
+    ranges: ordered.map(([left, right]) => {
+      const eps = ring.naturalEndpoints(right, ks.replication);
+      const details = eps.map((ep) => {
+        const loc = node.locate(ep);
+        return `EndpointDetails(host:${ep}, datacenter:${loc.dc}, rack:${loc.rack})`;
+      });
+      return `TokenRange(start_token:${left}, end_token:${right}, endpoints:[${eps.join(", ")}], rpc_endpoints:[${eps.map(rpcAddress).join(", ")}], endpoint_details:[${details.join(", ")}])`;
     }),
   };
 }

@@ -14,6 +14,8 @@ export type AdminRequest =
   | { readonly op: "removenode"; readonly hostId: string }
   | { readonly op: "getendpoints"; readonly keyspace: string; readonly table: string; readonly key: string }
   | { readonly op: "version" }
+  /** getSchemaVersion and describeRingJMX: the keyspace's ranges as TokenRange strings. */
+  | { readonly op: "describering"; readonly keyspace: string }
   /** start/stopNativeTransport, start/stopGossiping, setHintedHandoffEnabled: nodetool enable… and disable…. */
   | { readonly op: "service"; readonly service: NodeService; readonly enable: boolean }
   /** isNativeTransportRunning, isGossipRunning, isHandoffEnabled: nodetool statusbinary, statusgossip, statushandoff. */
@@ -104,6 +106,12 @@ export interface GossipInfoView {
     readonly heartbeat: number;
     readonly states: readonly (readonly [string, number, string])[];
   }[];
+}
+
+export interface DescribeRingView {
+  readonly schemaVersion: string;
+  /** Each range as thrift's TokenRange.toString prints it, or the IOException describeRing raised. */
+  readonly ranges: readonly string[] | { readonly error: string };
 }
 
 export type AdminResponse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: AdminError };

@@ -1,6 +1,6 @@
 import type { Random } from "@ksim/sim";
 import type { AdminRequest, AdminResponse, NodeService } from "./admin.js";
-import { clusterView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
+import { clusterView, describeRingView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
 import type { Now } from "./clock.js";
 import { Gossiper, type AppState, type WireState } from "./gossip.js";
 import { javaHashMapOrder, javaSetString, stringHash } from "./java-format.js";
@@ -809,6 +809,8 @@ export class StorageService {
         return this.reply(id, endpointsView(node, req.keyspace, req.table, req.key));
       case "version":
         return this.reply(id, { ok: true, value: RELEASE_VERSION });
+      case "describering":
+        return this.reply(id, { ok: true, value: describeRingView(node, req.keyspace) });
       case "keyspaces": {
         const names = node.schema.keyspaces().filter((k) => !req.nonLocalStrategy || k.replication.class !== "LocalStrategy").map((k) => k.name);
         // Schema's keyspace map, in HashMap order (nodetool repair goes through them in this order).

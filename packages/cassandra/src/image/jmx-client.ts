@@ -22,6 +22,7 @@ const FRAMES: Readonly<Record<string, string>> = {
   repair: "org.apache.cassandra.tools.RepairRunner.progress(RepairRunner.java:116)",
   cleanup: "org.apache.cassandra.service.StorageService.forceKeyspaceCleanup(StorageService.java:2994)",
   nodetool: "org.apache.cassandra.tools.NodeTool$NodeToolCmd.run(NodeTool.java:255)",
+  describering: "org.apache.cassandra.tools.nodetool.DescribeRing.execute(DescribeRing.java:48)",
   status: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
   ring: "org.apache.cassandra.dht.Murmur3Partitioner.describeOwnership(Murmur3Partitioner.java:172)",
 };

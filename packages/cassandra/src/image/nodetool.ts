@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
-import type { AdminRequest, ClusterView, GossipInfoView, InfoView, NodeService, RingView } from "../core/admin.js";
+import type { AdminRequest, ClusterView, DescribeRingView, GossipInfoView, InfoView, NodeService, RingView } from "../core/admin.js";
 import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
 import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
 import { cleanup } from "./nodetool-cleanup.js";
@@ -193,7 +193,7 @@ export function formatGossipInfo(v: GossipInfoView): string {
   return out;
 }
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup"];
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup"];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -245,6 +245,11 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       if (params[0] === undefined) return badUse(ctx, "Missing required parameter: remove operation (status|force|<ID>)");
       request = { op: "removenode", hostId: params[0] };
       break;
+    case "describering":
+      // A required @Arguments field, titled by its name: airline refuses the command without it.
+      if (params[0] === undefined) return badUse(ctx, "Required parameters are missing: keyspace");
+      request = { op: "describering", keyspace: params[0] };
+      break;
     case "getendpoints":
       // checkArgument in the tool itself: an IllegalArgumentException, which NodeTool reports as bad use.
       if (params.length !== 3) return badUse(ctx, "getendpoints requires keyspace, table and partition key arguments");
@@ -282,6 +287,16 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
     case "gossipinfo":
       printed.out = formatGossipInfo(r.value as GossipInfoView);
       break;
+    case "describering": {
+      // DescribeRing prints its two headings before asking for the ranges, whose IOException it
+      // rethrows as a RuntimeException.
+      const v = r.value as DescribeRingView;
+      printed.out = `Schema Version:${v.schemaVersion}\nTokenRange: \n`;
+      if ("error" in v.ranges) {
+        printed = { ...stackTrace("describering", "java.lang.RuntimeException", `java.io.IOException: ${v.ranges.error}`), out: printed.out };
+      } else printed.out += v.ranges.map((range) => `\t${range}\n`).join("");
+      break;
+    }
     case "getendpoints":
       printed.out = (r.value as readonly string[]).map((ep) => `${ep}\n`).join("");
       break;
