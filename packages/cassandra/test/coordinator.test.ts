@@ -287,5 +287,19 @@ describe("coordinator", () => {
     sim.runUntil(1000);
     expect(got).toEqual([{ v: 2 }]);
     for (const r of replicas.values()) expect(r.engine.table(TABLE.tableId)!.read(keyString([key]))!.rows[""]!.cells["v"]!.v).toBe(2);
+    // What nodetool netstats reports: one read that asked extra replicas, repaired before answering.
+    expect(a!.proxy.readRepair).toEqual({ attempted: 1, blocking: 1, background: 0 });
+
+    // At ONE the first answer is returned; the extra replicas' digests are compared afterwards.
+    const newest: Mutation = { ...TABLE, partition: { key: [key], rows: { [keyString([])]: { ck: [], marker: 30, cells: { v: { v: 3, ts: 30 } } } } } };
+    b!.engine.apply(newest, 0);
+    a!.proxy.read(cmd, tokenOf(serialize("int", key)), STRATEGY, "ONE", { global: 1, dcLocal: 0 }, () => {});
+    sim.runUntil(2000);
+    expect(a!.proxy.readRepair).toEqual({ attempted: 2, blocking: 1, background: 1 });
+    for (const r of replicas.values()) expect(r.engine.table(TABLE.tableId)!.read(keyString([key]))!.rows[""]!.cells["v"]!.v).toBe(3);
+    // Without read_repair_chance only the replicas the level needs are asked: nothing is attempted.
+    a!.proxy.read(cmd, tokenOf(serialize("int", key)), STRATEGY, "ONE", { global: 0, dcLocal: 0 }, () => {});
+    sim.runUntil(3000);
+    expect(a!.proxy.readRepair.attempted).toBe(2);
   });
 });

@@ -55,6 +55,7 @@ class Bus {
       {
         send: (to: string, msg: GossipMessage) => bus.deliver(ip, to, (m) => m.g.receive(ip, msg, bus.now())),
         echo: (to: string) => bus.deliver(ip, to, () => bus.deliver(to, ip, (m) => m.g.echoReply(to, bus.now()))),
+        convicted: (to: string) => bus.events.push({ time: bus.sim.now, type: "convicted", node: ip, peer: to }),
         log: (e: LogEvent) => logs.push(e.message),
         trace: (type: string, data: Record<string, unknown>) => bus.events.push({ time: bus.sim.now, type, node: String(data.node), peer: String(data.peer) }),
       },
@@ -126,6 +127,9 @@ describe("gossip", () => {
       bus.sim.runUntil(120_000);
       const downs = bus.events.filter((e) => e.type === "cassandra.down" && e.peer === "10.0.0.4");
       expect(downs.map((d) => d.node).sort(), `seed ${seed}`).toEqual(["10.0.0.1", "10.0.0.2", "10.0.0.3"]);
+      // MessagingService hears of each conviction too, when the node is marked down.
+      const convictions = bus.events.filter((e) => e.type === "convicted");
+      expect(convictions.map((d) => [d.time, d.node, d.peer]), `seed ${seed}`).toEqual(downs.map((d) => [d.time, d.node, d.peer]));
       for (const d of downs) {
         expect(d.time - 60_000, `seed ${seed}`).toBeGreaterThan(15_000);
         expect(d.time - 60_000, `seed ${seed}`).toBeLessThan(25_000);
@@ -144,6 +148,8 @@ describe("gossip", () => {
     bus.sim.runUntil(60_000);
     bus.members.get("10.0.0.3")!.g.stop(true, bus.now());
     bus.sim.runUntil(60_500);
+    // The shutdown forces a conviction on each peer.
+    expect(bus.events.filter((e) => e.type === "convicted").map((e) => `${e.node}>${e.peer}`).sort()).toEqual(["10.0.0.1>10.0.0.3", "10.0.0.2>10.0.0.3"]);
     for (const ip of ["10.0.0.1", "10.0.0.2"]) {
       const g = bus.members.get(ip)!.g;
       expect(g.isAlive("10.0.0.3")).toBe(false);

@@ -187,6 +187,40 @@ describe("the tutorial's Cassandra ring", () => {
     });
   });
 
+  it("prints nodetool netstats: the operation mode, streams, read repairs and messages per connection kind", () => {
+    const { c, pods } = ring();
+    const p0 = pods[0]!;
+    const lines = p0.exec(["nodetool", "netstats"]).stdout.split("\n");
+    expect(lines.slice(0, 7)).toEqual([
+      "Mode: NORMAL",
+      "Not sending any streams.",
+      "Read Repair Statistics:",
+      "Attempted: 0",
+      "Mismatch (Blocking): 0",
+      "Mismatch (Background): 0",
+      "Pool Name                    Active   Pending      Completed   Dropped",
+    ]);
+    const pool = (out: string, name: string) => {
+      const m = new RegExp(`^${name} +n/a +(\\d+) +(\\d+) +(\\d+)$`, "m").exec(out)!;
+      return { pending: Number(m[1]), completed: Number(m[2]), dropped: Number(m[3]) };
+    };
+    const before = p0.exec(["nodetool", "netstats"]).stdout;
+    expect(pool(before, "Large messages")).toEqual({ pending: 0, completed: 0, dropped: 0 });
+    expect(pool(before, "Gossip messages").completed).toBeGreaterThan(100);
+    // Writes at ALL go to both peers on the small-message connections; gossip goes on meanwhile.
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE rr WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE rr.t (k int PRIMARY KEY, v text) WITH dclocal_read_repair_chance = 1.0"]);
+    c.runUntil(() => false, 5_000);
+    const mid = p0.exec(["nodetool", "netstats"]).stdout;
+    p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; INSERT INTO rr.t (k, v) VALUES (1, 'a'); INSERT INTO rr.t (k, v) VALUES (2, 'b')"]);
+    const after = p0.exec(["nodetool", "netstats"]).stdout;
+    expect(pool(after, "Small messages").completed - pool(mid, "Small messages").completed).toBeGreaterThanOrEqual(4);
+    expect(pool(after, "Gossip messages").completed).toBeGreaterThan(pool(before, "Gossip messages").completed);
+    // dclocal_read_repair_chance 1: every read asks all the replicas in the data center.
+    p0.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT * FROM rr.t WHERE k = 1; SELECT * FROM rr.t WHERE k = 2"]);
+    expect(p0.exec(["nodetool", "netstats", "-H"]).stdout).toContain("Read Repair Statistics:\nAttempted: 2\nMismatch (Blocking): 0\nMismatch (Background): 0\n");
+    expect(p0.exec(["nodetool", "netstats", "-x"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: Found unexpected parameters: [-x]\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
+  });
+
   it("lets a fourth node join: UJ while it waits and streams, then UN, with the data it now owns", () => {
     const { c, pods } = ring();
     const p0 = pods[0]!;
@@ -258,6 +292,9 @@ describe("the tutorial's Cassandra ring", () => {
     expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip).startsWith("DN "), 500, 60_000)).toBe(true);
     expect(c.sim.now - t0).toBeGreaterThan(15_000);
     expect(c.sim.now - t0).toBeLessThan(25_000);
+    // Gossip keeps trying the dead node now and then; what was queued for it is dropped when the connection attempt fails.
+    const gossip = () => p0.exec(["nodetool", "netstats"]).stdout.split("\n").find((l) => l.startsWith("Gossip messages"))!.split(/ +/).slice(2).map(Number);
+    expect(c.poll(() => gossip()[3]! > 0, 5_000, 120_000)).toBe(true);
     // p0 has convicted it: ALL is refused up front. (p1 may not have yet, and would time out instead.)
     expect(p1.exec(["cqlsh", "-e", "CONSISTENCY QUORUM; INSERT INTO demo.t (k, v) VALUES (1, 'a')"]).stderr).toBe("");
     expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; INSERT INTO demo.t (k, v) VALUES (1, 'a')"]).stderr).toBe(
@@ -413,7 +450,9 @@ describe("the tutorial's Cassandra ring", () => {
     const started = c.sim.now;
     const decommission = p2.launch(["nodetool", "decommission"]);
     expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip).startsWith("UL "), 1000, 30_000)).toBe(true);
+    expect(p2.exec(["nodetool", "netstats"]).stdout).toMatch(/^Mode: LEAVING\n/);
     expect(c.runUntil(() => decommission.result() !== undefined, 300_000)).toBe(true);
+    expect(p2.exec(["nodetool", "netstats"]).stdout).toMatch(/^Mode: DECOMMISSIONED\nNot sending any streams\.\nRead Repair Statistics:\n/);
     expect(decommission.result()).toEqual({ status: 0, stdout: "", stderr: "" });
     // RING_DELAY before streaming, RING_DELAY announcing LEFT.
     expect(c.sim.now - started).toBeGreaterThanOrEqual(60_000);

@@ -16,6 +16,10 @@ export type AdminRequest =
   | { readonly op: "version" }
   /** getSchemaVersion and describeRingJMX: the keyspace's ranges as TokenRange strings. */
   | { readonly op: "describering"; readonly keyspace: string }
+  /** getOperationMode, StreamManager's current streams and ReadRepairMetrics: nodetool netstats. */
+  | { readonly op: "netstats" }
+  /** MessagingServiceMBean's per-connection task counts, answered by the host that owns the connections. */
+  | { readonly op: "messaging" }
   /** start/stopNativeTransport, start/stopGossiping, setHintedHandoffEnabled: nodetool enable… and disable…. */
   | { readonly op: "service"; readonly service: NodeService; readonly enable: boolean }
   /** isNativeTransportRunning, isGossipRunning, isHandoffEnabled: nodetool statusbinary, statusgossip, statushandoff. */
@@ -112,6 +116,40 @@ export interface DescribeRingView {
   readonly schemaVersion: string;
   /** Each range as thrift's TokenRange.toString prints it, or the IOException describeRing raised. */
   readonly ranges: readonly string[] | { readonly error: string };
+}
+
+/** A stream session's summary from one side: files and bytes in all, and how many are done. */
+export interface StreamSummaryView {
+  readonly files: number;
+  readonly bytes: number;
+  readonly doneFiles: number;
+  readonly doneBytes: number;
+}
+
+export interface StreamStateView {
+  readonly description: string;
+  readonly planId: string;
+  readonly sessions: readonly { readonly peer: string; readonly sending?: StreamSummaryView }[];
+}
+
+export interface NetStatsView {
+  /** StorageService.OperationMode: STARTING, JOINING, NORMAL, LEAVING, DECOMMISSIONED, DRAINING, DRAINED. */
+  readonly mode: string;
+  readonly streams: readonly StreamStateView[];
+  readonly readRepair: { readonly attempted: number; readonly blocking: number; readonly background: number };
+}
+
+/** Pending, completed and dropped messages summed over the peers, per outbound connection kind. */
+export interface MessagingView {
+  readonly large: MessagePoolView;
+  readonly small: MessagePoolView;
+  readonly gossip: MessagePoolView;
+}
+
+export interface MessagePoolView {
+  readonly pending: number;
+  readonly completed: number;
+  readonly dropped: number;
 }
 
 export type AdminResponse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: AdminError };

@@ -116,6 +116,8 @@ export interface GossipIO {
   send(to: string, msg: GossipMessage): void;
   /** Sends an ECHO request; the host calls `echoReply(to)` if the answer comes back in time. */
   echo(to: string): void;
+  /** The failure detector convicted `to` (or forced its conviction on a shutdown): MessagingService resets its connections to it. */
+  convicted(to: string): void;
   log(e: LogEvent): void;
   trace(type: string, data: Record<string, unknown>): void;
 }
@@ -326,7 +328,10 @@ export class Gossiper {
   private convict(ep: string, st: EndpointState, now: Now): void {
     if (!st.alive) return;
     if (st.isShutdown()) this.markAsShutdown(ep, now);
-    else this.markDead(ep, st, now);
+    else {
+      this.markDead(ep, st, now);
+      this.io.convicted(ep);
+    }
   }
 
   // ---- receiving --------------------------------------------------------------------------
@@ -538,6 +543,8 @@ export class Gossiper {
     st.heartbeat = v;
     this.subscriber?.onChange(ep, "STATUS", "shutdown,true", now);
     this.markDead(ep, st, now);
+    // FailureDetector.forceConviction: the listeners hear of it as of any conviction.
+    this.io.convicted(ep);
     this.fd.remove(ep);
   }
 

@@ -50,7 +50,7 @@ export type Payload =
   | { readonly verb: "SYNC_REQUEST"; readonly session: string; readonly peer: string; readonly item: StreamItem };
 
 /** What a stream plan is for, as StreamResultFuture logs it. */
-export type StreamDescription = "Bootstrap" | "Repair";
+export type StreamDescription = "Bootstrap" | "Unbootstrap" | "Repair";
 
 export type ResponseBody =
   | { readonly kind: "ack" }

@@ -61,6 +61,8 @@ export type Effect =
   | { readonly kind: "admin-progress"; readonly id: number; readonly event: ProgressNotification }
   /** Start or stop a listener: internode messaging (7000) or native transport (9042). */
   | { readonly kind: "service"; readonly service: "messaging" | "cql"; readonly up: boolean }
+  /** OutboundTcpConnectionPool.reset: close the connections to a peer; what they still queue is discarded. */
+  | { readonly kind: "reset-connections"; readonly to: string }
   | { readonly kind: "exit"; readonly status: number };
 
 /** Files found under the data directories when the process starts. */

@@ -224,6 +224,10 @@ export class CassandraNode implements GossipIO, DiskIO {
     this.request(to, { verb: "ECHO" }, (from) => this.gossiper.echoReply(from, this.now));
   }
 
+  convicted(to: string): void {
+    this.effects.push({ kind: "reset-connections", to });
+  }
+
   private onMessage(env: Envelope): void {
     if (!this.messagingUp) return;
     const p = env.payload;

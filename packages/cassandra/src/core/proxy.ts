@@ -147,6 +147,11 @@ interface ReadHandler {
 export class StorageProxy {
   private nextId = 1;
   private readonly handlers = new Map<number, WriteHandler | ReadHandler>();
+  /**
+   * ReadRepairMetrics, as nodetool netstats prints them: reads that asked extra replicas by
+   * read_repair_chance, digest mismatches repaired before answering, and ones found afterwards.
+   */
+  readonly readRepair = { attempted: 0, blocking: 0, background: 0 };
 
   constructor(private readonly env: ProxyEnv) {}
 
@@ -282,6 +287,7 @@ export class StorageProxy {
     if (roll < chances.global) targets = live;
     else if (roll < chances.global + chances.dcLocal) targets = live.filter((e) => env.dcOf(e) === env.localDc);
     else targets = usable.slice(0, need);
+    if (roll < chances.global + chances.dcLocal) this.readRepair.attempted++;
     if (targets.length < need) targets = usable.slice(0, need);
     const id = this.nextId++;
     const h: ReadHandler = {
@@ -340,6 +346,7 @@ export class StorageProxy {
           return;
         }
         // Digest mismatch: full data from everyone we contacted, then repair before answering.
+        this.readRepair.blocking++;
         h.phase = "repair-data";
         this.env.cancelTimer(`rd:${id}`);
         this.env.timer(`rd:${id}`, this.env.readTimeoutMs);
@@ -382,6 +389,7 @@ export class StorageProxy {
     this.env.cancelTimer(`rd:${id}`);
     h.phase = "done";
     if (new Set(h.digests.values()).size === 1) return;
+    this.readRepair.background++;
     // AsyncRepairCallback: fetch data from everyone and push the merge to whoever is behind.
     const answers = new Map<string, readonly Partition[]>(h.data);
     const missing = h.targets.filter((ep) => !answers.has(ep));

@@ -288,7 +288,7 @@ export class RepairService {
       if (--left === 0) done(ok);
     };
     this.node.streaming.fetch(peer, plan, "Repair", [item], half);
-    this.node.streaming.push(peer, plan, [item], half);
+    this.node.streaming.push(peer, plan, "Repair", [item], half);
   }
 
   private jobDone(s: Session): void {

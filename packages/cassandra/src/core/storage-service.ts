@@ -1,5 +1,5 @@
 import type { Random } from "@ksim/sim";
-import type { AdminRequest, AdminResponse, NodeService } from "./admin.js";
+import type { AdminRequest, AdminResponse, NetStatsView, NodeService } from "./admin.js";
 import { clusterView, describeRingView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
 import type { Now } from "./clock.js";
 import { Gossiper, type AppState, type WireState } from "./gossip.js";
@@ -656,7 +656,7 @@ export class StorageService {
     };
     if (left === 0) return streamed();
     for (const [ep, items] of targets) {
-      node.streaming.push(ep, session, items, (ok) => {
+      node.streaming.push(ep, session, "Unbootstrap", items, (ok) => {
         if (!ok) failed = true;
         if (--left === 0) streamed();
       });
@@ -811,6 +811,8 @@ export class StorageService {
         return this.reply(id, { ok: true, value: RELEASE_VERSION });
       case "describering":
         return this.reply(id, { ok: true, value: describeRingView(node, req.keyspace) });
+      case "netstats":
+        return this.reply(id, { ok: true, value: { mode: this.mode, streams: node.streaming.states(), readRepair: { ...node.proxy.readRepair } } satisfies NetStatsView });
       case "keyspaces": {
         const names = node.schema.keyspaces().filter((k) => !req.nonLocalStrategy || k.replication.class !== "LocalStrategy").map((k) => k.name);
         // Schema's keyspace map, in HashMap order (nodetool repair goes through them in this order).

@@ -1,5 +1,6 @@
 import type { Partition } from "./data.js";
 import type { LogEvent } from "./log.js";
+import type { StreamStateView, StreamSummaryView } from "./admin.js";
 import type { Payload, ResponseBody, StreamDescription, StreamItem } from "./messages.js";
 import { inRange } from "./messages.js";
 import { prettyPrintMemory } from "./java-format.js";
@@ -28,6 +29,7 @@ export interface StreamEnv {
 interface Outgoing {
   readonly peer: string;
   readonly session: string;
+  readonly description: StreamDescription;
   readonly chunks: { tableId: string; partitions: Partition[]; bytes: number }[];
   next: number;
   readonly done: (ok: boolean) => void;
@@ -38,6 +40,7 @@ interface Outgoing {
 interface Incoming {
   readonly peer: string;
   readonly session: string;
+  readonly description: StreamDescription;
   readonly done: (ok: boolean) => void;
   callback: number;
 }
@@ -71,14 +74,14 @@ export class Streaming {
   }
 
   /** Sends the data for `items` to `peer` (decommission's unbootstrap, or a bootstrap request we serve). */
-  push(peer: string, session: string, items: readonly StreamItem[], done: (ok: boolean) => void): void {
+  push(peer: string, session: string, description: StreamDescription, items: readonly StreamItem[], done: (ok: boolean) => void): void {
     const chunks = this.collect(items);
     const total = chunks.reduce((n, c) => n + c.bytes, 0);
     this.info(
       `[Stream #${session} ID#0] Prepare completed. Receiving 0 files(0.000KiB), sending ${chunks.length} files(${prettyPrintMemory(total)})`,
       `STREAM-OUT-/${peer}`,
     );
-    const o: Outgoing = { peer, session, chunks, next: 0, done, failed: false };
+    const o: Outgoing = { peer, session, description, chunks, next: 0, done, failed: false };
     this.outgoing.set(session, o);
     this.sendNext(o);
   }
@@ -117,7 +120,7 @@ export class Streaming {
 
   /** Asks `source` for `items` (bootstrap pulls; repair pulls the ranges out of sync). */
   fetch(source: string, session: string, description: StreamDescription, items: readonly StreamItem[], done: (ok: boolean) => void): void {
-    const inc: Incoming = { peer: source, session, done, callback: 0 };
+    const inc: Incoming = { peer: source, session, description, done, callback: 0 };
     this.incoming.set(`${session}/${source}`, inc);
     this.info(`[Stream #${session}] Starting streaming to /${source}`, "main");
     inc.callback = this.env.request(
@@ -135,7 +138,32 @@ export class Streaming {
   /** A peer asks us to stream to it. */
   onRequest(from: string, id: number, session: string, description: StreamDescription, items: readonly StreamItem[]): void {
     this.info(`[Stream #${session}, ID#0] Received streaming plan for ${description}`, `STREAM-IN-/${from}`);
-    this.push(from, session, items, (ok) => this.env.respond(from, id, ok ? { kind: "ack" } : { kind: "failure" }));
+    this.push(from, session, description, items, (ok) => this.env.respond(from, id, ok ? { kind: "ack" } : { kind: "failure" }));
+  }
+
+  /**
+   * StreamManager.getCurrentStreams: the plans under way, each with its sessions by peer. A
+   * sending session knows its files (one per table here) and how far it has got; a receiving one
+   * is listed by its peer alone, without the summaries a PREPARE message would have brought.
+   */
+  states(): StreamStateView[] {
+    const plans = new Map<string, { description: StreamDescription; sessions: Map<string, { sending?: StreamSummaryView }> }>();
+    const sessionOf = (plan: string, description: StreamDescription, peer: string) => {
+      let p = plans.get(plan);
+      if (p === undefined) plans.set(plan, (p = { description, sessions: new Map() }));
+      let s = p.sessions.get(peer);
+      if (s === undefined) p.sessions.set(peer, (s = {}));
+      return s;
+    };
+    for (const inc of this.incoming.values()) sessionOf(inc.session, inc.description, inc.peer);
+    for (const o of this.outgoing.values()) {
+      const s = sessionOf(o.session, o.description, o.peer);
+      if (o.chunks.length === 0) continue;
+      let sentBytes = 0;
+      for (let i = 0; i < o.next; i++) sentBytes += o.chunks[i]!.bytes;
+      s.sending = { files: o.chunks.length, bytes: o.chunks.reduce((n, c) => n + c.bytes, 0), doneFiles: o.next, doneBytes: sentBytes };
+    }
+    return [...plans].map(([planId, p]) => ({ description: p.description, planId, sessions: [...p.sessions].map(([peer, s]) => ({ peer, ...s })) }));
   }
 
   /** A chunk arrived: write it as an SSTable and acknowledge. */

@@ -8,6 +8,7 @@ import { CassandraNode } from "../core/node.js";
 import type { DiskOp, Effect, NodeConfig, PersistedFiles } from "../core/node-io.js";
 import type { ClientRequest } from "../core/protocol.js";
 import { parseCassandraYaml, parseProperties } from "./config-files.js";
+import { OutboundPools } from "./outbound-pools.js";
 import { CASSANDRA_HOME, JMX_PORT, NATIVE_PORT, STORAGE_PORT } from "./paths.js";
 import { resolveHost } from "./resolve.js";
 
@@ -176,6 +177,7 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
   const node = new CassandraNode(config, ctx.random.fork("cassandra"));
   const timers = new Map<string, Timer>();
   const outbound = new Map<string, Connection>();
+  const pools = new OutboundPools();
   const inbound = new Set<Connection>();
   const clients = new Map<number, Connection>();
   const jmx = new Map<number, { conn: Connection; id: number }>();
@@ -192,10 +194,13 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
     if (c === undefined || c.state === "closed") {
       const conn = ctx.net.connect(to, STORAGE_PORT, { timeoutMs: config.rpcTimeoutMs });
       outbound.set(to, conn);
-      conn.onOpen = () =>
+      conn.onOpen = () => {
+        pools.opened(conn);
         log(ctx, wallClock(), { level: "INFO", thread: `HANDSHAKE-/${to}`, site: "OutboundTcpConnection.java:560", message: `Handshaking version with /${to}` });
+      };
       // A dropped connection loses what was queued on it; the next message reconnects.
       conn.onClose = () => {
+        pools.closed(conn);
         if (outbound.get(to) === conn) outbound.delete(to);
       };
       conn.onEnd = () => {
@@ -204,6 +209,7 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
       };
       c = conn;
     }
+    pools.sent(c, env);
     c.send(env);
   };
 
@@ -308,6 +314,14 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
         case "service":
           service(e.service, e.up);
           break;
+        case "reset-connections": {
+          const c = outbound.get(e.to);
+          if (c === undefined) break;
+          outbound.delete(e.to);
+          pools.discard(c);
+          closeAll([c]);
+          break;
+        }
         case "exit":
           ctx.exit(e.status);
           return;
@@ -321,6 +335,8 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
     ctx.net.listen(JMX_PORT, (conn) => {
       conn.onData = (msg) => {
         const req = msg as JmxRequest;
+        // The MessagingService bean lives with the connections, in the host.
+        if (req.request.op === "messaging") return conn.send({ id: req.id, response: { ok: true, value: pools.view() } } satisfies JmxResponse);
         const id = nextJmx++;
         jmx.set(id, { conn, id: req.id });
         step({ kind: "admin", id, request: req.request });

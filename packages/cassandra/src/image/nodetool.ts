@@ -4,6 +4,7 @@ import type { AdminRequest, ClusterView, DescribeRingView, GossipInfoView, InfoV
 import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
 import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
 import { cleanup } from "./nodetool-cleanup.js";
+import { netstats } from "./nodetool-netstats.js";
 import { repair } from "./nodetool-repair.js";
 import { JMX_PORT } from "./paths.js";
 
@@ -193,7 +194,7 @@ export function formatGossipInfo(v: GossipInfoView): string {
   return out;
 }
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup"];
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats"];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -229,6 +230,7 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   if (!ALL_COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
   if (command === "repair") return yield* repair(ctx, host, port, params);
   if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
+  if (command === "netstats") return yield* netstats(ctx, host, port, params);
   let request: AdminRequest;
   switch (command) {
     case "status":
