@@ -2,6 +2,16 @@
 export const KUBERNETES_VERSION = "v1.35.0";
 
 /**
+ * What the v1.35.0 release binaries report as their build (k8s.io/apimachinery version.Info): the
+ * API server's /version published for that release; kubectl from the same release build shares it.
+ */
+export const KUBERNETES_BUILD = {
+  gitCommit: "66452049f3d692768c39c797b21b793dce80314e",
+  buildDate: "2025-12-17T12:32:07Z",
+  goVersion: "go1.25.5",
+} as const;
+
+/**
  * The minikube that writes ksim's kubeconfig (its cluster_info and context_info extensions name
  * it). Unverified pairing: the newest minikube at the time ksim's Kubernetes version was chosen.
  */

@@ -76,11 +76,34 @@ describe("kubectl config: the kubeconfig minikube writes, read and changed as cl
       status: 1,
       output: "Client Version: v1.35.0\nKustomize Version: v5.7.1\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
     });
+    // The Version struct without a serverVersion, then the error.
+    const json = term.run("kubectl version -o json");
+    expect(json.status).toBe(1);
+    expect(json.output).toMatch(/^\{\n  "clientVersion": \{\n    "major": "1",\n    "minor": "35",\n    "gitVersion": "v1\.35\.0",\n[^]*\n  \},\n  "kustomizeVersion": "v5\.7\.1"\n\}\nThe connection to the server localhost:8080 was refused/);
     expect(term.run("kubectl config current-context")).toEqual({ status: 1, output: "error: current-context is not set\n" });
     expect(term.run("kubectl config view")).toEqual({
       status: 0,
       output: 'apiVersion: v1\nclusters: null\ncontexts: null\ncurrent-context: ""\nkind: Config\npreferences: {}\nusers: null\n',
     });
+  });
+});
+
+describe("kubectl version", () => {
+  it("prints kubectl's Version struct with -o json (Go field order) and -o yaml (sorted keys, a trailing blank line)", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    const json = JSON.parse(term.run("kubectl version -o json").output) as Record<string, Record<string, string>>;
+    expect(Object.keys(json)).toEqual(["clientVersion", "kustomizeVersion", "serverVersion"]);
+    expect(Object.keys(json["clientVersion"]!)).toEqual(["major", "minor", "gitVersion", "gitCommit", "gitTreeState", "buildDate", "goVersion", "compiler", "platform"]);
+    // Only the API server reports the version it emulates and the oldest it is compatible with.
+    expect(json["serverVersion"]).toMatchObject({ major: "1", minor: "35", emulationMajor: "1", emulationMinor: "35", minCompatibilityMajor: "1", minCompatibilityMinor: "34", gitVersion: "v1.35.0" });
+    expect(json["serverVersion"]!["gitCommit"]).toBe(json["clientVersion"]!["gitCommit"]);
+    expect(term.run("kubectl version --client -o yaml")).toEqual({
+      status: 0,
+      output:
+        'clientVersion:\n  buildDate: "2025-12-17T12:32:07Z"\n  compiler: gc\n  gitCommit: 66452049f3d692768c39c797b21b793dce80314e\n  gitTreeState: clean\n  gitVersion: v1.35.0\n' +
+        '  goVersion: go1.25.5\n  major: "1"\n  minor: "35"\n  platform: linux/amd64\nkustomizeVersion: v5.7.1\n\n',
+    });
+    expect(term.run("kubectl version -o wide")).toEqual({ status: 1, output: "error: --output must be 'yaml' or 'json'\n" });
   });
 });
 

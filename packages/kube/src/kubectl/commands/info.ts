@@ -1,8 +1,8 @@
 import type { Proc } from "@ksim/sim";
 import { apiVersionOf, RESOURCE_TYPES } from "../../api/resources.js";
-import { KUBERNETES_VERSION } from "../../version.js";
+import { KUBERNETES_BUILD, KUBERNETES_VERSION } from "../../version.js";
 import type { Service } from "../../api/types.js";
-import { apiResourcesTable, versionText } from "../output/index.js";
+import { apiResourcesTable, goYaml, versionText } from "../output/index.js";
 import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
 import { contextFor } from "./config.js";
 import { ExitError } from "./errors.js";
@@ -11,26 +11,45 @@ import { apiServerUrl } from "./kubelet-link.js";
 /** The kustomize kubectl 1.35 embeds. */
 const KUSTOMIZE_VERSION = "v5.7.1";
 
-/** `kubectl version`. */
+/**
+ * version.Info in its Go field order. The emulation and compatibility versions are the API
+ * server's alone (kubectl's own are empty and omitted).
+ */
+function versionInfo(server: boolean): Record<string, string> {
+  const [major, minor] = KUBERNETES_VERSION.slice(1).split(".");
+  return {
+    major: major!,
+    minor: minor!,
+    ...(server ? { emulationMajor: major!, emulationMinor: minor!, minCompatibilityMajor: major!, minCompatibilityMinor: String(Number(minor) - 1) } : {}),
+    gitVersion: KUBERNETES_VERSION,
+    gitCommit: KUBERNETES_BUILD.gitCommit,
+    gitTreeState: "clean",
+    buildDate: KUBERNETES_BUILD.buildDate,
+    goVersion: KUBERNETES_BUILD.goVersion,
+    compiler: "gc",
+    platform: "linux/amd64",
+  };
+}
+
+/** `kubectl version [--client] [-o json|yaml]`. */
 export const versionCommand: Command = {
   name: "version",
   short: "Print the client and server version information",
   usage: "[flags]",
-  flags: [{ name: "client", type: "bool" }],
+  flags: [{ name: "client", type: "bool" }, OUTPUT_FLAG],
   // The client's lines print even when the kubeconfig leads nowhere; then the error follows.
   local: true,
   run: function* ({ s, flags }: Invocation): Proc<number> {
-    const client = { client: KUBERNETES_VERSION, kustomize: KUSTOMIZE_VERSION };
-    if (flags.bool("client")) {
-      s.out(versionText(client));
-      return 0;
-    }
-    const choice = contextFor(s.ctx, flags);
-    if (!choice.ok) {
-      s.out(versionText(client));
-      throw new ExitError(choice.message, 1);
-    }
-    s.out(versionText({ ...client, server: KUBERNETES_VERSION }));
+    const output = flags.string("output");
+    if (output !== "" && output !== "yaml" && output !== "json") throw new Error("--output must be 'yaml' or 'json'");
+    const choice = flags.bool("client") ? undefined : contextFor(s.ctx, flags);
+    const reachable = choice !== undefined && choice.ok;
+    // kubectl's Version struct: clientVersion, kustomizeVersion, then serverVersion when it was asked for and answered.
+    const info = { clientVersion: versionInfo(false), kustomizeVersion: KUSTOMIZE_VERSION, ...(reachable ? { serverVersion: versionInfo(true) } : {}) };
+    if (output === "json") s.out(`${JSON.stringify(info, null, 2)}\n`);
+    else if (output === "yaml") s.out(`${goYaml(info)}\n`);
+    else s.out(versionText({ client: KUBERNETES_VERSION, kustomize: KUSTOMIZE_VERSION, ...(reachable ? { server: KUBERNETES_VERSION } : {}) }));
+    if (choice !== undefined && !choice.ok) throw new ExitError(choice.message, 1);
     return 0;
   },
 };
