@@ -22,7 +22,7 @@ import { checkReads } from "../src/workload/checkers.js";
 
 const STRATEGY: Replication = { class: "SimpleStrategy", replication_factor: 3 };
 const TABLE = { keyspace: "ks", table: "t", tableId: "00000000-0000-4000-8000-000000000001" };
-const noDisk: DiskIO = { append() {}, write() {}, fsync() {}, remove() {} };
+const noDisk: DiskIO = { append() {}, write() {}, fsync() {}, remove() {}, link() {}, mkdir() {} };
 /** How long the coordinators' failure detectors take to notice a replica going down or coming back. */
 const DETECTION_MS = 4000;
 

@@ -221,6 +221,74 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "netstats", "-x"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: Found unexpected parameters: [-x]\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
   });
 
+  it("backs a table up with nodetool snapshot and restores it after a DROP TABLE with refresh, as the runbook does", () => {
+    const { c, pods } = ring();
+    const p0 = pods[0]!;
+    const sh = (p: Pod, script: string) => p.exec(["sh", "-c", script]);
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE demo.t (k int PRIMARY KEY, v text)"]);
+    c.runUntil(() => false, 5_000);
+    const rows = Array.from({ length: 10 }, (_, k) => `INSERT INTO demo.t (k, v) VALUES (${k}, 'v${k}');`).join("\n");
+    expect(p0.exec(["cqlsh"], `CONSISTENCY ALL;\n${rows}\n`).status).toBe(0);
+    expect(p0.exec(["nodetool", "listsnapshots"])).toEqual({ status: 0, stdout: "Snapshot Details: \nThere are no snapshots\n", stderr: "" });
+
+    // The snapshot flushes first, so it holds the acknowledged writes still in the memtable.
+    expect(p0.exec(["nodetool", "snapshot", "-t", "before", "demo"])).toEqual({
+      status: 0,
+      stdout: "Requested creating snapshot(s) for [demo] with snapshot name [before] and options {skipFlush=false}\nSnapshot directory: before\n",
+      stderr: "",
+    });
+    const dir = sh(p0, "ls -d /cassandra_data/data/demo/t-*").stdout.trim();
+    expect(sh(p0, `ls ${dir}/snapshots/before`).stdout).toBe("manifest.json\nmc-1-big-Data.db\nmc-1-big-Digest.crc32\nmc-1-big-TOC.txt\nschema.cql\n");
+    expect(sh(p0, `cat ${dir}/snapshots/before/manifest.json`).stdout).toBe('{"files":["mc-1-big-Data.db"]}\n');
+    expect(sh(p0, `head -3 ${dir}/snapshots/before/schema.cql`).stdout).toBe("CREATE TABLE IF NOT EXISTS demo.t (\n\tk int PRIMARY KEY,\n\tv text)\n");
+    expect(p0.exec(["nodetool", "snapshot", "-t", "before", "demo"]).stderr).toBe("error: Snapshot before already exists.\n-- StackTrace --\njava.io.IOException: Snapshot before already exists.\n");
+    // Fresh, it shares every SSTable with the table: nothing of its size is its own.
+    const listed = p0.exec(["nodetool", "listsnapshots"]).stdout.split("\n");
+    expect(listed.slice(0, 2)).toEqual(["Snapshot Details: ", "Snapshot name Keyspace name Column family name True size Size on disk"]);
+    expect(listed[2]).toMatch(/^before        demo          t                  0 bytes   \S+ (bytes|KiB) *$/);
+    expect(listed.slice(3)).toEqual(["", "Total TrueDiskSpaceUsed: 0 bytes", "", ""]);
+
+    // DROP TABLE: every node snapshots the table as dropped-<ms>-t (auto_snapshot) and deletes its data.
+    p0.exec(["cqlsh", "-e", "DROP TABLE demo.t"]);
+    c.runUntil(() => false, 5_000);
+    for (const p of pods) {
+      expect(sh(p, `ls ${dir}`).stdout).toBe("snapshots\n");
+      expect(sh(p, `ls ${dir}/snapshots`).stdout).toMatch(p === p0 ? /^before\ndropped-\d+-t\n$/ : /^dropped-\d+-t\n$/);
+    }
+    p0.exec(["cqlsh", "-e", "CREATE TABLE demo.t (k int PRIMARY KEY, v text)"]);
+    c.runUntil(() => false, 5_000);
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; SELECT count(*) FROM demo.t"]).stdout).toContain("\n     0\n");
+    // The new table has a directory of its own from the start; the files go there and refresh loads them.
+    for (const p of pods) {
+      const restore = sh(p, `cd /cassandra_data/data/demo && cp ${dir}/snapshots/dropped-*/mc-* $(ls -d t-* | grep -v ${dir.split("/").pop()}) && nodetool refresh demo t`);
+      expect(restore).toEqual({ status: 0, stdout: "", stderr: "" });
+      expect(p.log.text()).toMatch(/Renaming new SSTable \S+\/mc-1-big to \S+\/mc-2-big\n[^]*Done loading load new SSTables for demo\/t\n/);
+    }
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; SELECT count(*) FROM demo.t"]).stdout).toContain("\n    10\n");
+    expect(p0.exec(["nodetool", "refresh", "demo", "t"]).status).toBe(0);
+    expect(p0.log.text()).toMatch(/No new SSTables were found for demo\/t\n$/);
+    // They survive a restart as the table's own.
+    p0.restart();
+    expect(c.runUntil(() => p0.ready, 120_000)).toBe(true);
+    c.runUntil(() => false, 15_000);
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT count(*) FROM demo.t"]).stdout).toContain("\n    10\n");
+
+    expect(p0.exec(["nodetool", "clearsnapshot", "-t", "before"])).toEqual({ status: 0, stdout: "Requested clearing snapshot(s) for [all keyspaces] with snapshot name [before]\n", stderr: "" });
+    expect(sh(p0, `ls ${dir}/snapshots`).stdout).toMatch(/^dropped-\d+-t\n$/);
+    expect(p0.exec(["nodetool", "clearsnapshot"]).status).toBe(0);
+    expect(sh(p0, `ls ${dir}`).stdout).toBe("");
+
+    expect(p0.exec(["nodetool", "refresh", "demo"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: refresh requires ks and cf args\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
+    expect(p0.exec(["nodetool", "refresh", "demo", "nope"]).stderr).toBe("nodetool: Unknown keyspace/cf pair (demo.nope)\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "refresh", "nope", "t"])).toEqual({ status: 2, stdout: "", stderr: "error: Unknown keyspace nope\n-- StackTrace --\njava.lang.AssertionError: Unknown keyspace nope\n" });
+    expect(p0.exec(["nodetool", "snapshot", "-t", "x", "nope"]).stderr).toBe("error: Keyspace nope does not exist\n-- StackTrace --\njava.io.IOException: Keyspace nope does not exist\n");
+    expect(p0.exec(["nodetool", "snapshot", "-cf", "t", "demo", "other"]).stderr).toBe(
+      "error: When specifying the table for a snapshot, you must specify one and only one keyspace\n-- StackTrace --\njava.io.IOException: When specifying the table for a snapshot, you must specify one and only one keyspace\n",
+    );
+    expect(p0.exec(["nodetool", "snapshot", "-kt", "demo.t", "demo"])).toMatchObject({ status: 2, stdout: "" });
+    expect(p0.exec(["nodetool", "snapshot", "-t", "one", "-kt", "demo.t"]).stdout).toBe("Requested creating snapshot(s) for [demo.t] with snapshot name [one] and options {skipFlush=false}\nSnapshot directory: one\n");
+  });
+
   it("lets a fourth node join: UJ while it waits and streams, then UN, with the data it now owns", () => {
     const { c, pods } = ring();
     const p0 = pods[0]!;

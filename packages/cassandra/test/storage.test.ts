@@ -30,6 +30,13 @@ function volumeIO(v: Volume): DiskIO {
     },
     fsync: (p) => v.fsync(p),
     remove: (p) => v.exists(p) && v.unlink(p),
+    mkdir: (p) => {
+      if (!v.exists(p)) v.mkdir(p, { recursive: true });
+    },
+    link: (from, to) => {
+      parent(to);
+      v.writeFile(to, v.readFile(from));
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { keyString, serialize } from "../src/core/types.js";
 
 /** The streams a node reports to nodetool netstats while they run: plans, sessions by peer, progress. */
 
-const noDisk: DiskIO = { append() {}, write() {}, fsync() {}, remove() {} };
+const noDisk: DiskIO = { append() {}, write() {}, fsync() {}, remove() {}, link() {}, mkdir() {} };
 const TABLES = [
   { keyspace: "ks", table: "a", tableId: "00000000-0000-4000-8000-00000000000a" },
   { keyspace: "ks", table: "b", tableId: "00000000-0000-4000-8000-00000000000b" },

@@ -20,6 +20,13 @@ export type AdminRequest =
   | { readonly op: "netstats" }
   /** MessagingServiceMBean's per-connection task counts, answered by the host that owns the connections. */
   | { readonly op: "messaging" }
+  | SnapshotRequest
+  /** getSnapshotDetails and trueSnapshotsSize: nodetool listsnapshots. */
+  | { readonly op: "listsnapshots" }
+  /** clearSnapshot: removes snapshot directories, which the host does itself (no table needs to know). */
+  | { readonly op: "clearsnapshot"; readonly tag: string; readonly keyspaces: readonly string[] }
+  /** loadNewSSTables: nodetool refresh. */
+  | { readonly op: "refresh"; readonly keyspace: string; readonly table: string }
   /** start/stopNativeTransport, start/stopGossiping, setHintedHandoffEnabled: nodetool enable… and disable…. */
   | { readonly op: "service"; readonly service: NodeService; readonly enable: boolean }
   /** isNativeTransportRunning, isGossipRunning, isHandoffEnabled: nodetool statusbinary, statusgossip, statushandoff. */
@@ -30,6 +37,15 @@ export type AdminRequest =
   | { readonly op: "keyspaces"; readonly nonLocalStrategy: boolean }
   /** repairAsync: answered when the command completes, with its number (0: nothing to repair); progress comes as notifications. */
   | { readonly op: "repair"; readonly keyspace: string; readonly options: RepairOptions };
+
+/** takeSnapshot: whole keyspaces (none named: all), or `keyspace.table` entries. */
+export interface SnapshotRequest {
+  readonly op: "snapshot";
+  readonly tag: string;
+  readonly keyspaces: readonly string[];
+  readonly tables?: readonly string[];
+  readonly skipFlush: boolean;
+}
 
 /** What nodetool can switch off and on at run time. */
 export type NodeService = "binary" | "gossip" | "handoff";

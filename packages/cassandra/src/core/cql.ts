@@ -177,6 +177,11 @@ const RESERVED = new Set(
   "add allow alter and apply asc authorize batch begin by columnfamily create delete desc describe drop entries execute from full grant if in index infinity insert into keyspace limit modify nan norecursive not null of on or order primary rename replace revoke schema select set table to token truncate unlogged update use using where with".split(" "),
 );
 
+/** ColumnIdentifier.maybeQuote: an identifier as CQL must spell it to mean exactly that name. */
+export function maybeQuote(name: string): string {
+  return /^[a-z][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
 class Parser {
   private i = 0;
   constructor(

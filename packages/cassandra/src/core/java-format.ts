@@ -66,6 +66,12 @@ export function inet4Hash(ip: string): number {
   return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) | 0;
 }
 
+/** UUID.hashCode: the two halves' xor, folded to an int. */
+export function uuidHash(uuid: string): number {
+  const hex = uuid.replace(/-/g, "");
+  return longHash(BigInt(`0x${hex.slice(0, 16)}`) ^ BigInt(`0x${hex.slice(16)}`));
+}
+
 /** Long.hashCode / LongToken.hashCode. */
 export function longHash(v: bigint): number {
   const u = BigInt.asUintN(64, v);

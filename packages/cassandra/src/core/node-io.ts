@@ -35,6 +35,8 @@ export interface NodeConfig {
   readonly maxHintWindowMs: number;
   readonly phiConvictThreshold: number;
   readonly heapMb: number;
+  /** auto_snapshot: a dropped table's data is kept in a `dropped-<ms>-<table>` snapshot. */
+  readonly autoSnapshot: boolean;
 }
 
 export const RELEASE_VERSION = "3.11.2";
@@ -44,7 +46,9 @@ export type DiskOp =
   | { readonly op: "append"; readonly path: string; readonly data: Uint8Array }
   | { readonly op: "write"; readonly path: string; readonly data: Uint8Array }
   | { readonly op: "fsync"; readonly path: string }
-  | { readonly op: "remove"; readonly path: string };
+  | { readonly op: "remove"; readonly path: string }
+  | { readonly op: "link"; readonly from: string; readonly to: string }
+  | { readonly op: "mkdir"; readonly path: string };
 
 export type Effect =
   | { readonly kind: "send"; readonly to: string; readonly envelope: Envelope }
@@ -65,6 +69,19 @@ export type Effect =
   | { readonly kind: "reset-connections"; readonly to: string }
   | { readonly kind: "exit"; readonly status: number };
 
+/** A snapshot directory as the host finds it: `<table dir>/snapshots/<tag>` and its files. */
+export interface SnapshotOnDisk {
+  readonly tableDir: string;
+  readonly tag: string;
+  readonly files: readonly { readonly name: string; readonly bytes: number }[];
+}
+
+export interface AdminDiskView {
+  readonly snapshots: readonly SnapshotOnDisk[];
+  /** SSTables directly in the named table's directories (nodetool refresh). */
+  readonly sstables: PersistedFiles["sstables"];
+}
+
 /** Files found under the data directories when the process starts. */
 export interface PersistedFiles {
   readonly sstables: readonly { readonly base: string; readonly components: readonly string[]; readonly bytes: number; readonly data: Uint8Array }[];
@@ -78,6 +95,7 @@ export type Input =
   | { readonly kind: "message"; readonly envelope: Envelope }
   | { readonly kind: "client"; readonly conn: number; readonly request: ClientRequest }
   | { readonly kind: "client-closed"; readonly conn: number }
-  | { readonly kind: "admin"; readonly id: number; readonly request: AdminRequest }
+  /** A JMX call; the host reads for it what of the disk the call looks at (snapshot directories, new SSTables). */
+  | { readonly kind: "admin"; readonly id: number; readonly request: AdminRequest; readonly disk?: AdminDiskView }
   /** SIGTERM/SIGINT/SIGHUP: the JVM runs its shutdown hook (drain unless drained) and exits with `status`. */
   | { readonly kind: "terminate"; readonly status: number };

@@ -13,6 +13,7 @@ import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
 import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
 import { TokenMetadata, type Location } from "./ring.js";
 import { partitionKeyColumns, Schema, type KeyspaceDef, type SchemaSnapshot, type TableDef } from "./schema.js";
+import { tableCql } from "./schema-cql.js";
 import { StorageEngine, type DiskIO } from "./storage.js";
 import { Membership } from "./membership.js";
 import { StorageService } from "./storage-service.js";
@@ -120,7 +121,7 @@ export class CassandraNode implements GossipIO, DiskIO {
         this.registered.delete(input.conn);
         break;
       case "admin":
-        this.service.admin(input.id, input.request);
+        this.service.admin(input.id, input.request, input.disk);
         break;
       case "terminate":
         this.service.terminate(input.status);
@@ -167,6 +168,14 @@ export class CassandraNode implements GossipIO, DiskIO {
 
   remove(path: string): void {
     this.effects.push({ kind: "disk", op: { op: "remove", path } });
+  }
+
+  link(from: string, to: string): void {
+    this.effects.push({ kind: "disk", op: { op: "link", from, to } });
+  }
+
+  mkdir(path: string): void {
+    this.effects.push({ kind: "disk", op: { op: "mkdir", path } });
   }
 
   /** ClientState.getTimestamp: this node's wall clock in µs, strictly increasing. */
@@ -388,11 +397,28 @@ export class CassandraNode implements GossipIO, DiskIO {
 
   /** Merges definitions learned from anywhere; returns true if the schema changed. */
   mergeSchema(change: SchemaSnapshot): boolean {
+    const before = this.schema.tables();
     if (!this.schema.merge(change)) return false;
     this.system.saveSchema(change, this.nextTimestamp(), this.now.wall);
     this.syncTables();
+    const live = new Set(this.schema.tables().map((t) => t.id));
+    for (const def of before) if (!live.has(def.id)) this.dropTableData(def);
     if (this.gossiper.enabled) this.gossiper.addLocalState("SCHEMA", this.schema.version(), this.now);
     return true;
+  }
+
+  /**
+   * Schema.dropTable: with auto_snapshot the table is flushed and snapshotted as
+   * `dropped-<ms>-<table>` first, then its data files are deleted.
+   */
+  private dropTableData(def: TableDef): void {
+    const t = this.storage.table(def.id);
+    if (t === undefined) return;
+    if (this.config.autoSnapshot) {
+      this.storage.flush(t, "MigrationStage:1");
+      this.storage.snapshot(t, `dropped-${this.now.wall}-${def.name}`, `${tableCql(def)}\n`);
+    }
+    this.storage.drop(t);
   }
 
   // ---- topology -------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ import { javaHashMapOrder, javaSetString, stringHash } from "./java-format.js";
 import { JMX_THREAD as JMX, MAIN, SHUTDOWN_HOOK } from "./log.js";
 import type { StreamItem } from "./messages.js";
 import type { CassandraNode } from "./node.js";
-import { NET_VERSION, RELEASE_VERSION, type PersistedFiles } from "./node-io.js";
+import { NET_VERSION, RELEASE_VERSION, type AdminDiskView, type PersistedFiles } from "./node-io.js";
 import { EMPTY_SCHEMA_VERSION, LOCAL_SYSTEM_KEYSPACES, REPLICATED_SYSTEM_KEYSPACES } from "./schema.js";
+import { refresh, snapshotDetails, takeSnapshot } from "./snapshots.js";
 import { readSSTable, type SSTableFile } from "./storage.js";
 import { LOCAL, PEERS, SCHEMA_KEYSPACES, SCHEMA_TABLES } from "./system-keyspace.js";
 import { randomTokens, type Token } from "./token.js";
@@ -788,7 +789,7 @@ export class StorageService {
     this.node.emit({ kind: "admin", id, response });
   }
 
-  admin(id: number, req: AdminRequest): void {
+  admin(id: number, req: AdminRequest, disk: AdminDiskView = { snapshots: [], sstables: [] }): void {
     const node = this.node;
     switch (req.op) {
       case "status":
@@ -811,6 +812,12 @@ export class StorageService {
         return this.reply(id, { ok: true, value: RELEASE_VERSION });
       case "describering":
         return this.reply(id, { ok: true, value: describeRingView(node, req.keyspace) });
+      case "snapshot":
+        return this.reply(id, takeSnapshot(node, req, disk));
+      case "listsnapshots":
+        return this.reply(id, { ok: true, value: snapshotDetails(node, disk) });
+      case "refresh":
+        return this.reply(id, refresh(node, req.keyspace, req.table, disk));
       case "netstats":
         return this.reply(id, { ok: true, value: { mode: this.mode, streams: node.streaming.states(), readRepair: { ...node.proxy.readRepair } } satisfies NetStatsView });
       case "keyspaces": {

@@ -22,6 +22,10 @@ export interface DiskIO {
   write(path: string, data: Uint8Array): void;
   fsync(path: string): void;
   remove(path: string): void;
+  /** A hard link: `to` names the same bytes as `from` (a snapshot keeps them after `from` goes). */
+  link(from: string, to: string): void;
+  /** Creates a directory and its parents (nothing if it exists). */
+  mkdir(path: string): void;
 }
 
 export interface LogPosition {
@@ -229,6 +233,8 @@ export class StorageEngine {
       const dir = `${this.dataDir}/${info.keyspace}/${info.table}-${info.tableId.replace(/-/g, "")}`;
       t = new TableStore(info.keyspace, info.table, info.tableId, dir);
       this.tables.set(info.tableId, t);
+      // Directories: a table has its directory from the start, before anything is flushed.
+      this.io.mkdir(dir);
     }
     this.infos.set(info.tableId, info);
     return t;
@@ -298,8 +304,7 @@ export class StorageEngine {
   }
 
   /** Writes an SSTable's files; the caller decides where it goes in the table's list. */
-  private writeSSTable(t: TableStore, data: ReadonlyMap<string, Partition>, upTo: LogPosition): SSTable {
-    const generation = t.nextGeneration++;
+  private writeSSTable(t: TableStore, data: ReadonlyMap<string, Partition>, upTo: LogPosition, generation = t.nextGeneration++): SSTable {
     const base = `${t.dir}/mc-${generation}-big-`;
     const sorted = [...data.entries()].sort((a, b) => {
       const ta = t.tokens.get(a[0])!;
@@ -435,12 +440,92 @@ export class StorageEngine {
     return replayed;
   }
 
+  /**
+   * ColumnFamilyStore.snapshotWithoutFlush: every live SSTable's files hard-linked under
+   * snapshots/<tag>, a manifest naming their Data.db files, and for user tables the CQL that
+   * recreates the table.
+   */
+  snapshot(t: TableStore, tag: string, schemaCql: string | undefined): void {
+    const dir = `${t.dir}/snapshots/${tag}`;
+    const dataFiles: string[] = [];
+    for (const s of t.sstables) {
+      for (const c of s.components) this.io.link(c, `${dir}/${fileName(c)}`);
+      dataFiles.push(JSON.stringify(fileName(`${s.base}Data.db`)));
+    }
+    this.io.write(`${dir}/manifest.json`, new TextEncoder().encode(`{"files":[${dataFiles.join(",")}]}\n`));
+    if (schemaCql !== undefined) this.io.write(`${dir}/schema.cql`, new TextEncoder().encode(schemaCql));
+  }
+
+  /**
+   * A dropped table's data goes: its SSTables' files are deleted (a snapshot keeps its own
+   * links to them) and its commit-log records no longer hold segments back.
+   */
+  drop(t: TableStore): void {
+    for (const s of t.sstables) for (const c of s.components) this.io.remove(c);
+    t.sstables = [];
+    t.memtable = new Map();
+    t.memBytes = 0;
+    t.memOps = 0;
+    t.tokens.clear();
+    this.commitLog.discardCompleted(t.tableId, this.commitLog.position());
+  }
+
+  /** The names of the live SSTables' files: what a snapshot shares with the table rather than holds alone. */
+  liveFileNames(t: TableStore): Set<string> {
+    const out = new Set<string>();
+    for (const s of t.sstables) for (const c of s.components) out.add(fileName(c));
+    return out;
+  }
+
+  /**
+   * ColumnFamilyStore.loadNewSSTables: SSTables found in the table's directory that it does not
+   * track take the next free generations (their files renamed) and join the live set. They keep
+   * no commit-log position: data from elsewhere must not make a replay skip this node's writes.
+   * Returns the new SSTables' Data.db paths.
+   */
+  loadNew(t: TableStore, found: readonly { base: string; components: readonly string[]; data: Uint8Array }[], thread: string): string[] {
+    const info = this.infos.get(t.tableId);
+    if (info === undefined) return [];
+    const tracked = new Set(t.sstables.map((s) => s.base));
+    const taken = new Set([...tracked, ...found.map((f) => f.base)]);
+    const loaded: string[] = [];
+    for (const f of found) {
+      if (tracked.has(f.base) || f.base.slice(0, f.base.lastIndexOf("/")) !== t.dir) continue;
+      let file: SSTableFile;
+      try {
+        file = readSSTable(f.data);
+      } catch {
+        this.out.log({ level: "ERROR", thread, site: "SSTableReader.java:562", message: `Corrupt sstable ${f.base.slice(0, -1)}; skipped` });
+        continue;
+      }
+      let generation = t.nextGeneration++;
+      while (taken.has(`${t.dir}/mc-${generation}-big-`)) generation = t.nextGeneration++;
+      this.out.log({ level: "INFO", thread, site: "ColumnFamilyStore.java:747", message: `Renaming new SSTable ${f.base.slice(0, -1)} to ${t.dir}/mc-${generation}-big` });
+      const data = new Map<string, Partition>();
+      for (const p of file.partitions) {
+        const k = keyString(p.key);
+        if (!t.tokens.has(k)) t.tokens.set(k, info.tokenOf(p.key));
+        data.set(k, p);
+      }
+      const sstable = this.writeSSTable(t, data, NONE, generation);
+      for (const c of f.components) this.io.remove(c);
+      t.sstables.push(sstable);
+      loaded.push(`${sstable.base}Data.db`);
+    }
+    t.sstables.sort((a, b) => a.generation - b.generation);
+    return loaded;
+  }
+
   /** Bytes of live SSTables: nodetool's Load. */
   load(): number {
     let n = 0;
     for (const t of this.tables.values()) n += t.liveBytes();
     return n;
   }
+}
+
+function fileName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
 }
 
 /** Decodes a Data.db file. */

@@ -5,9 +5,10 @@ import type { AdminRequest, AdminResponse, ProgressNotification } from "../core/
 import { formatLogLine, type LogEvent } from "../core/log.js";
 import type { Envelope } from "../core/messages.js";
 import { CassandraNode } from "../core/node.js";
-import type { DiskOp, Effect, NodeConfig, PersistedFiles } from "../core/node-io.js";
+import type { DiskOp, Effect, NodeConfig } from "../core/node-io.js";
 import type { ClientRequest } from "../core/protocol.js";
 import { parseCassandraYaml, parseProperties } from "./config-files.js";
+import { adminDiskView, clearSnapshots, readPersisted } from "./data-dirs.js";
 import { OutboundPools } from "./outbound-pools.js";
 import { CASSANDRA_HOME, JMX_PORT, NATIVE_PORT, STORAGE_PORT } from "./paths.js";
 import { resolveHost } from "./resolve.js";
@@ -83,48 +84,9 @@ function loadConfig(ctx: ProcessContext, props: ReadonlyMap<string, string>, wal
     hintedHandoffEnabled: v("hinted_handoff_enabled") !== "false",
     maxHintWindowMs: num("max_hint_window_in_ms", 10_800_000),
     phiConvictThreshold: num("phi_convict_threshold", 8),
+    autoSnapshot: v("auto_snapshot") !== "false",
     heapMb: sizeMb(props.get("-Xmx"), 1024),
   };
-}
-
-function listFiles(ctx: ProcessContext, dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = ctx.fs.readdir(d);
-    } catch (e) {
-      if (e instanceof FsError) return;
-      throw e;
-    }
-    for (const n of names) {
-      const p = `${d}/${n}`;
-      if (ctx.fs.stat(p).type === "dir") walk(p);
-      else out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** What is on the data volume: SSTables, commit-log segments, hint files. */
-function readPersisted(ctx: ProcessContext, c: NodeConfig): PersistedFiles {
-  const dataFiles = listFiles(ctx, c.dataDir);
-  const sstables = dataFiles
-    .filter((p) => p.endsWith("-Data.db"))
-    .map((p) => {
-      const base = p.slice(0, -"Data.db".length);
-      const components = dataFiles.filter((f) => f.startsWith(base));
-      return { base, components, bytes: components.reduce((n, f) => n + ctx.fs.stat(f).size, 0), data: ctx.fs.readFile(p) };
-    });
-  const commitLog = listFiles(ctx, c.commitLogDir).flatMap((path) => {
-    const m = /CommitLog-6-(\d+)\.log$/.exec(path);
-    return m === null ? [] : [{ id: Number(m[1]), path, bytes: ctx.fs.readFile(path) }];
-  });
-  const hints = listFiles(ctx, c.hintsDir)
-    .filter((p) => p.endsWith(".hints"))
-    .map((path) => ({ path, bytes: ctx.fs.readFile(path) }));
-  return { sstables, commitLog, hints };
 }
 
 /**
@@ -159,6 +121,18 @@ function disk(ctx: ProcessContext, op: DiskOp, dirs: Set<string>): void {
     case "remove":
       if (ctx.fs.exists(op.path)) ctx.fs.unlink(op.path);
       return;
+    case "mkdir":
+      if (!dirs.has(op.path) && !ctx.fs.exists(op.path)) ctx.fs.mkdir(op.path, { recursive: true, mode: 0o755 });
+      dirs.add(op.path);
+      return;
+    case "link": {
+      // A copy stands in for the hard link: neither side is written again. A live file someone
+      // removed by hand has nothing to link (Cassandra's link would fail; the snapshot goes without it).
+      if (!ctx.fs.exists(op.from)) return;
+      const bytes = ctx.fs.readFile(op.from);
+      writeInDir(ctx, op.to, dirs, () => ctx.fs.writeFile(op.to, bytes));
+      return;
+    }
   }
 }
 
@@ -335,11 +309,18 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
     ctx.net.listen(JMX_PORT, (conn) => {
       conn.onData = (msg) => {
         const req = msg as JmxRequest;
-        // The MessagingService bean lives with the connections, in the host.
-        if (req.request.op === "messaging") return conn.send({ id: req.id, response: { ok: true, value: pools.view() } } satisfies JmxResponse);
+        const request = req.request;
+        // The MessagingService bean lives with the connections, and clearing snapshots is
+        // removing directories: the host answers these itself.
+        if (request.op === "messaging") return conn.send({ id: req.id, response: { ok: true, value: pools.view() } } satisfies JmxResponse);
+        if (request.op === "clearsnapshot") {
+          clearSnapshots(ctx, config.dataDir, request.tag, request.keyspaces);
+          return conn.send({ id: req.id, response: { ok: true, value: null } } satisfies JmxResponse);
+        }
         const id = nextJmx++;
         jmx.set(id, { conn, id: req.id });
-        step({ kind: "admin", id, request: req.request });
+        const disk = adminDiskView(ctx, config.dataDir, request);
+        step(disk === undefined ? { kind: "admin", id, request } : { kind: "admin", id, request, disk });
       };
       conn.onEnd = () => conn.end();
     });

@@ -5,6 +5,7 @@ import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.
 import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
 import { cleanup } from "./nodetool-cleanup.js";
 import { netstats } from "./nodetool-netstats.js";
+import { clearSnapshot, listSnapshots, refresh, snapshot } from "./nodetool-snapshots.js";
 import { repair } from "./nodetool-repair.js";
 import { JMX_PORT } from "./paths.js";
 
@@ -194,7 +195,7 @@ export function formatGossipInfo(v: GossipInfoView): string {
   return out;
 }
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats"];
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh"];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -231,6 +232,10 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   if (command === "repair") return yield* repair(ctx, host, port, params);
   if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
   if (command === "netstats") return yield* netstats(ctx, host, port, params);
+  if (command === "snapshot") return yield* snapshot(ctx, host, port, params);
+  if (command === "listsnapshots") return yield* listSnapshots(ctx, host, port);
+  if (command === "clearsnapshot") return yield* clearSnapshot(ctx, host, port, params);
+  if (command === "refresh") return yield* refresh(ctx, host, port, params);
   let request: AdminRequest;
   switch (command) {
     case "status":

@@ -1,0 +1,42 @@
+import { maybeQuote } from "./cql.js";
+import type { TableDef } from "./schema.js";
+import { typeName } from "./types.js";
+
+/**
+ * ColumnFamilyStoreCQLHelper.getCFMetadataAsCQL: the statement a snapshot's schema.cql holds.
+ * Regular columns come in the order Cassandra keeps them (by name); the options are the
+ * table's, the ones ksim does not model at their defaults, maps in their Java map order.
+ */
+export function tableCql(def: TableDef): string {
+  const byPosition = (kind: string) => def.columns.filter((c) => c.kind === kind).sort((a, b) => a.position - b.position);
+  const pk = byPosition("partition_key");
+  const ck = byPosition("clustering");
+  const regular = def.columns.filter((c) => c.kind === "regular").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const columns = [...pk, ...ck, ...regular].map((c) => `${maybeQuote(c.name)} ${typeName(c.type)}${pk.length === 1 && ck.length === 0 && c === pk[0] ? " PRIMARY KEY" : ""}`);
+  if (ck.length > 0 || pk.length > 1) {
+    const partition = pk.length > 1 ? `(${pk.map((c) => maybeQuote(c.name)).join(", ")})` : maybeQuote(pk[0]!.name);
+    columns.push(`PRIMARY KEY (${[partition, ...ck.map((c) => maybeQuote(c.name))].join(", ")})`);
+  }
+  const javaDouble = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
+  const options = [
+    `ID = ${def.id}`,
+    ...(ck.length > 0 ? [`CLUSTERING ORDER BY (${ck.map((c) => `${maybeQuote(c.name)} ${c.order.toUpperCase()}`).join(", ")})`] : []),
+    "bloom_filter_fp_chance = 0.01",
+    `dclocal_read_repair_chance = ${javaDouble(def.dclocalReadRepairChance)}`,
+    "crc_check_chance = 1.0",
+    "default_time_to_live = 0",
+    "gc_grace_seconds = 864000",
+    "min_index_interval = 128",
+    "max_index_interval = 2048",
+    "memtable_flush_period_in_ms = 0",
+    `read_repair_chance = ${javaDouble(def.readRepairChance)}`,
+    "speculative_retry = '99PERCENTILE'",
+    "comment = ''",
+    "caching = { 'keys': 'ALL', 'rows_per_partition': 'NONE' }",
+    "compaction = { 'max_threshold': '32', 'min_threshold': '4', 'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy' }",
+    "compression = { 'chunk_length_in_kb': '64', 'class': 'org.apache.cassandra.io.compress.LZ4Compressor' }",
+    "cdc = false",
+    "extensions = {  }",
+  ];
+  return `CREATE TABLE IF NOT EXISTS ${maybeQuote(def.keyspace)}.${maybeQuote(def.name)} (\n\t${columns.join(",\n\t")})\n\tWITH ${options.join("\n\tAND ")};`;
+}
