@@ -289,6 +289,31 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "snapshot", "-t", "one", "-kt", "demo.t"]).stdout).toBe("Requested creating snapshot(s) for [demo.t] with snapshot name [one] and options {skipFlush=false}\nSnapshot directory: one\n");
   });
 
+  it("truncates a table on every node, keeping it as a truncated- snapshot, and refuses while a token owner is down", () => {
+    const { c, pods } = ring();
+    const [p0, p1, p2] = pods as [Pod, Pod, Pod];
+    p0.exec(["cqlsh", "-e", "CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}; CREATE TABLE demo.t (k int PRIMARY KEY, v text)"]);
+    c.runUntil(() => false, 5_000);
+    const rows = Array.from({ length: 10 }, (_, k) => `INSERT INTO demo.t (k, v) VALUES (${k}, 'v${k}');`).join("\n");
+    expect(p0.exec(["cqlsh"], `CONSISTENCY ALL;\n${rows}\n`).status).toBe(0);
+    expect(p1.exec(["cqlsh", "-e", "TRUNCATE demo.t"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; SELECT count(*) FROM demo.t"]).stdout).toContain("\n     0\n");
+    for (const p of pods) {
+      expect(p.log.text()).toMatch(/Truncating demo\.t\n[^]*Truncate of demo\.t is complete\n/);
+      const listed = p.exec(["nodetool", "listsnapshots"]).stdout;
+      // The data it held is now the snapshot's alone: its true size is its SSTables' size.
+      expect(listed).toMatch(/\ntruncated-\d+-t demo          t                  \d+ bytes/);
+      expect(listed).not.toContain("Total TrueDiskSpaceUsed: 0 bytes");
+    }
+    p2.crash();
+    expect(c.poll(() => statusLine(p0.exec(["nodetool", "status"]).stdout, p2.ip).startsWith("DN "), 1000, 60_000)).toBe(true);
+    expect(p0.exec(["cqlsh", "-e", "TRUNCATE demo.t"])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: '<stdin>:1:TruncateError: Error from server: code=1003 [Error during truncate] message="Error during truncate: Cannot achieve consistency level ALL"\n',
+    });
+  });
+
   it("lets a fourth node join: UJ while it waits and streams, then UN, with the data it now owns", () => {
     const { c, pods } = ring();
     const p0 = pods[0]!;

@@ -82,6 +82,7 @@ const CODE_NAMES: Record<number, [string, string]> = {
   [ErrorCode.INVALID]: ["InvalidRequest", "Invalid query"],
   [ErrorCode.CONFIG_ERROR]: ["ConfigurationException", "Query invalid because of configuration issue"],
   [ErrorCode.ALREADY_EXISTS]: ["AlreadyExists", "Query invalid because of already existing keyspace/table"],
+  [ErrorCode.TRUNCATE_ERROR]: ["TruncateError", "Error during truncate"],
 };
 
 /** The driver's `info` dict as Python 2 prints it. */

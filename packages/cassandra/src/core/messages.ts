@@ -42,6 +42,7 @@ export type Payload =
   | { readonly verb: "STREAM_REQUEST"; readonly session: string; readonly description: StreamDescription; readonly items: readonly StreamItem[] }
   | { readonly verb: "STREAM_DATA"; readonly session: string; readonly tableId: string; readonly partitions: readonly Partition[]; readonly bytes: number }
   | { readonly verb: "REQUEST_RESPONSE"; readonly body: ResponseBody }
+  | { readonly verb: "TRUNCATE"; readonly keyspace: string; readonly table: string }
   /** Repair (RepairMessageVerbHandler): a participant registers the parent session. */
   | { readonly verb: "PREPARE_MESSAGE"; readonly parent: string }
   /** Build Merkle trees of one table over the ranges; answered with the trees (VALIDATION_COMPLETE). */

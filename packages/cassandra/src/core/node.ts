@@ -22,6 +22,7 @@ import { Streaming, type StreamEnv } from "./streaming.js";
 import { SystemKeyspace } from "./system-keyspace.js";
 import { PARTITIONER, tokenOf, type Token } from "./token.js";
 import { keyString, partitionKeyBytes, type Value } from "./types.js";
+import { truncateBlocking, truncateLocal } from "./truncate.js";
 import { virtualTable } from "./virtual-tables.js";
 
 const TOKEN_CACHE_SIZE = 4096;
@@ -295,6 +296,10 @@ export class CassandraNode implements GossipIO, DiskIO {
       case "STREAM_DATA":
         this.streaming.onData(env.from, env.id, p.tableId, p.partitions);
         return;
+      case "TRUNCATE":
+        truncateLocal(this, p.keyspace, p.table);
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
     }
   }
 
@@ -471,6 +476,7 @@ export class CassandraNode implements GossipIO, DiskIO {
       ring: () => this.tm.ring(),
       tokenFor: (t, key) => this.tokenFor(t, key),
       virtualTable: (ks, t) => virtualTable(this, ks, t),
+      truncate: (ks, t, done) => truncateBlocking(this, ks, t, done),
     };
   }
 

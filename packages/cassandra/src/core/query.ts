@@ -36,6 +36,8 @@ export interface QueryEnv {
   tokenFor(table: TableDef, key: readonly Value[]): Token;
   /** system.local, system.peers, system_schema.* as this node knows them. */
   virtualTable(keyspace: string, table: string): VirtualTable | undefined;
+  /** StorageProxy.truncateBlocking: answers once every token owner has truncated the table. */
+  truncate(keyspace: string, table: string, done: (r: QueryResult) => void): void;
 }
 
 export interface Session {
@@ -118,8 +120,10 @@ export class QueryExecutor {
         return this.write(session, s, cl, done);
       case "select":
         return this.select(session, s, cl, done);
-      case "truncate":
-        throw new QueryError(ErrorCode.SERVER_ERROR, "TRUNCATE is not modelled by ksim");
+      case "truncate": {
+        const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
+        return this.env.truncate(ks.name, t.name, done);
+      }
     }
   }
 
