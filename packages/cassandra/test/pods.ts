@@ -79,7 +79,7 @@ export class Pod {
       },
       hostname: this.name,
       random: c.sim.random.fork(`pod/${this.name}/${this.restarts}`),
-      clock: () => c.sim.epochMs() + this.clockSkewMs,
+      machine: { clock: () => c.sim.epochMs() + this.clockSkewMs, uptime: () => c.sim.now, fsyncDelay: () => 0 },
       name: `default/${this.name}/cassandra`,
     });
     this.table = table;

@@ -3,7 +3,7 @@ import { freezeEnvironment } from "../runtime/environment.js";
 import type { Credentials, FileSystem } from "../runtime/fs.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
-import { ProcessTable, type NetworkNamespace, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
+import { ProcessTable, type Machine, type NetworkNamespace, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
 import { Pipe, type OutputStream } from "../runtime/streams.js";
 
 export interface LogLine {
@@ -106,8 +106,7 @@ export class ContainerInstance {
     hostname: string,
     random: Random,
     name: string,
-    clock: () => number,
-    uptime: () => number,
+    machine: Machine,
   ) {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
@@ -122,8 +121,7 @@ export class ContainerInstance {
       hostname,
       random: random.fork(this.id),
       name,
-      clock,
-      uptime,
+      machine,
     });
     this.processes.onInitExit = (code) => this.onInitExit(code);
   }

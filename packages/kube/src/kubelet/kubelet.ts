@@ -44,6 +44,8 @@ export class Kubelet {
   private alive = false;
   /** How far this node's clock is ahead of true (simulated) time; set by clock-skew faults. */
   clockOffsetMs = 0;
+  /** How much longer each fsync on this node's disks takes; set by slow-disk faults. */
+  fsyncDelayMs = 0;
   /** When the node last booted (simulated ms): its monotonic clock starts there. */
   private bootedAt = 0;
   /** Restart counts survive a reboot: the kubelet recounts them from the log directory. */
@@ -185,6 +187,7 @@ export class Kubelet {
       random: this.random,
       clock: () => s.sim.epochMs() + this.clockOffsetMs,
       uptime: () => s.sim.now - this.bootedAt,
+      fsyncDelay: () => this.fsyncDelayMs,
       disk: (pv) => s.disks.get(pv),
       whenAttached: (pv, fn) => s.whenAttached(pv, this.nodeName, fn),
       hostPath: (path) => {

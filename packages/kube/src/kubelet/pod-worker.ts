@@ -39,6 +39,8 @@ export interface PodHost {
   clock(): number;
   /** Milliseconds since the node last booted. */
   uptime(): number;
+  /** Extra milliseconds an fsync takes on the node's disks (a slow-disk fault). */
+  fsyncDelay(): number;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
   hostPath(path: string): Volume;
@@ -389,8 +391,7 @@ export class PodWorker {
       this.hostname(),
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
       name,
-      () => h.clock(),
-      () => h.uptime(),
+      h,
     );
     // The container runtime takes a little while to create and start the container.
     yield* wait(sleep(h.sim, Math.round(h.random.logNormal(150, 0.3))));

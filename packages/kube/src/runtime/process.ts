@@ -156,6 +156,8 @@ export interface ProcessContext {
    * counts (ZooKeeper's session expiry buckets print it as a 1970 date).
    */
   uptimeMs(): number;
+  /** How much longer than usual an fsync takes on this machine's disks now (a slow-disk fault). */
+  fsyncDelayMs(): number;
   readonly stats: ProcessStats;
   /** Resolves with this process's exit status once it has exited. */
   readonly exited: Waitable<number>;
@@ -192,6 +194,16 @@ export interface ProcessContext {
   setTitle(title: string): void;
 }
 
+/** What a process reads of the machine it runs on, besides its files and its network. */
+export interface Machine {
+  /** The wall clock in epoch ms (simulated time plus the node's clock skew). */
+  clock(): number;
+  /** Milliseconds since the machine booted (CLOCK_MONOTONIC). */
+  uptime(): number;
+  /** Extra milliseconds an fsync takes on the machine's disks now. */
+  fsyncDelay(): number;
+}
+
 /** What every process of a PID namespace shares: a root filesystem, a network, a hostname. */
 export interface ProcessEnvironment {
   readonly sim: Sim;
@@ -202,10 +214,8 @@ export interface ProcessEnvironment {
   readonly hostname: string;
   /** Stream for per-process random numbers. */
   readonly random: Random;
-  /** The machine's wall clock in epoch ms (simulated time plus the node's clock skew). */
-  readonly clock?: () => number;
-  /** Milliseconds since the machine booted (CLOCK_MONOTONIC); simulated time when not given. */
-  readonly uptime?: () => number;
+  /** The machine the processes run on; without one, its clocks are simulated time and its disks never slow. */
+  readonly machine?: Machine;
   /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
   readonly name: string;
 }
@@ -386,11 +396,15 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   epochMs(): number {
-    return this.table.env.clock?.() ?? this.sim.epochMs();
+    return this.table.env.machine?.clock() ?? this.sim.epochMs();
   }
 
   uptimeMs(): number {
-    return this.table.env.uptime?.() ?? this.sim.now;
+    return this.table.env.machine?.uptime() ?? this.sim.now;
+  }
+
+  fsyncDelayMs(): number {
+    return this.table.env.machine?.fsyncDelay() ?? 0;
   }
 
   get exited(): Waitable<number> {

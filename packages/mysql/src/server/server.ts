@@ -61,7 +61,8 @@ export class MysqlServer implements ServerContext {
     this.flusher = new LogFlusher(
       engine,
       (ms, fn) => ctx.timer(ms, fn),
-      () => random.logNormal(1.5, 0.5),
+      // A slow disk (the node's) makes every fsync of the redo log longer.
+      () => random.logNormal(1.5, 0.5) + ctx.fsyncDelayMs(),
       () => Number(this.globals.get("innodb_flush_log_at_trx_commit") ?? 1),
       (lsn) => ctx.sim.trace.record("mysql.flush", { host: ctx.hostname, lsn }),
     );

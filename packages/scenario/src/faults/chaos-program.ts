@@ -7,7 +7,7 @@ export const CHAOS_PROGRAM_ID = "chaos:chaos";
 
 const USAGE = `Usage: chaos [-n NAMESPACE] COMMAND [ARGS]
 
-Injects faults into the simulated machines: power, network, clocks and processes.
+Injects faults into the simulated machines: power, network, clocks, disks and processes.
 
 Commands:
   crash NODE [--for DURATION]              cut a node's power: every process on it dies and
@@ -21,8 +21,10 @@ Commands:
   loss GROUP GROUP PERCENT [--one-way]     drop that share of the packets between them
   heal [ID]                                remove a network fault (every one without ID)
   skew NODE OFFSET                         set a node's clock off true time (90s, -2m; 0 resets)
+  slow-disk NODE DELAY                     make every fsync on a node's disks take DELAY longer
+                                           (2s; 0 resets)
 
-With --for DURATION, crash, partition, delay, loss and skew undo themselves after that long.
+With --for DURATION, crash, partition, delay, loss, skew and slow-disk undo themselves after that long.
   list                                     the network faults in force
 
 A GROUP is node/NAME, nodes/SELECTOR, pod/NAME, pods/SELECTOR, control-plane or workstation,
@@ -93,8 +95,8 @@ function run(faults: FaultInjector, argv: readonly string[]): string {
     if (args.length !== n) throw new UsageError(`${command} takes ${shape}`);
   };
   const lasting = forMs === undefined ? "" : ` for ${goDuration(forMs)}`;
-  if (forMs !== undefined && !["crash", "partition", "delay", "loss", "skew"].includes(command ?? "")) {
-    throw new UsageError(`--for applies to crash, partition, delay, loss and skew`);
+  if (forMs !== undefined && !["crash", "partition", "delay", "loss", "skew", "slow-disk"].includes(command ?? "")) {
+    throw new UsageError(`--for applies to crash, partition, delay, loss, skew and slow-disk`);
   }
   switch (command) {
     case undefined:
@@ -145,6 +147,14 @@ function run(faults: FaultInjector, argv: readonly string[]): string {
       if (typeof ms === "string") throw new UsageError(`skew: ${ms}`);
       faults.skew(args[0]!, ms, forMs);
       return `node/${args[0]} clock ${ms === 0 ? "in step with true time" : `${goDuration(Math.abs(ms))} ${ms > 0 ? "ahead" : "behind"}${lasting}`}\n`;
+    }
+    case "slow-disk": {
+      want(2, "NODE DELAY");
+      const ms = parseGoDuration(args[1]!);
+      if (typeof ms === "string" || ms < 0) throw new UsageError(`slow-disk: expected a duration such as 2s, got ${JSON.stringify(args[1])}`);
+      faults.slowDisk(args[0]!, ms, forMs);
+      return `node/${args[0]} ${ms === 0 ? "disks at their usual speed" : `fsyncs take ${goDuration(ms)} longer${lasting}`}
+`;
     }
     case "list": {
       want(0, "no arguments");

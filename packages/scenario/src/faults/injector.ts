@@ -83,6 +83,20 @@ export class FaultInjector {
   }
 
   /**
+   * Makes every fsync on a node's disks take `delayMs` longer (an I/O-saturated or failing disk;
+   * 0 restores it); with `forMs`, back to normal after that.
+   */
+  slowDisk(node: string, delayMs: number, forMs?: number): void {
+    const kubelet = this.kubelet(node);
+    kubelet.fsyncDelayMs = delayMs;
+    if (delayMs === 0) this.record("fault.slow-disk", { node, delayMs });
+    else this.injected("fault.slow-disk", { node, delayMs });
+    this.later(forMs, () => {
+      if (kubelet.fsyncDelayMs === delayMs) this.slowDisk(node, 0);
+    });
+  }
+
+  /**
    * Sends a signal to a container's processes: its main process (PID 1), or those whose command
    * line contains `pattern` (as `pkill -f` would).
    */

@@ -12,7 +12,7 @@ export interface PlannedFault {
   readonly kind: NemesisKind;
   readonly lastingMs: number;
   readonly target: number;
-  /** The size of the fault where it has one: ms of delay or skew, % of loss. */
+  /** The size of the fault where it has one: ms of delay, skew or extra fsync time, % of loss. */
   readonly amount: number;
 }
 
@@ -45,6 +45,8 @@ function amountFor(kind: NemesisKind, random: Random): number {
       return random.int(10, 60);
     case "skew-node":
       return random.int(1, 120) * 1000 * (random.float() < 0.5 ? -1 : 1);
+    case "slow-disk-node":
+      return random.int(1, 40) * 100;
     default:
       return 0;
   }
@@ -84,6 +86,8 @@ export function nemesisCommand(cluster: Cluster, spec: NemesisFile, fault: Plann
       return node === undefined ? undefined : `chaos partition node/${node} rest --for ${lasting}`;
     case "skew-node":
       return node === undefined ? undefined : `chaos skew ${node} ${fault.amount < 0 ? "-" : ""}${goDuration(Math.abs(fault.amount))} --for ${lasting}`;
+    case "slow-disk-node":
+      return node === undefined ? undefined : `chaos slow-disk ${node} ${goDuration(fault.amount)} --for ${lasting}`;
     case "drain-node":
       return node === undefined
         ? undefined

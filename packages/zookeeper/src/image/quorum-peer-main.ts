@@ -44,6 +44,9 @@ function reasonText(reason: string, host: string): string {
  * answers while LOOKING), and runs the pure QuorumPeer core, carrying out its effects over the
  * pod's network, timers and volume.
  */
+/** zookeeper.fsync.warningthresholdms's default. */
+const FSYNC_WARNING_THRESHOLD_MS = 1000;
+
 export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Log4j, systemProps: ReadonlyMap<string, string>): Proc<number> {
   log.log("INFO", "main", "QuorumPeerConfig@124", `Reading configuration from: ${configPath}`);
   let cfg: ZooCfg;
@@ -226,9 +229,15 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
           const upTo = e.txns[e.txns.length - 1]!.zxid;
           ctx.timer(0, () => feed({ kind: "logged", zxid: upTo }));
         } else if (syncTimer === undefined) {
-          // Group commit: one fsync covers everything appended while it was pending.
-          syncTimer = ctx.timer(Math.max(1, Math.round(fsyncRandom.logNormal(2, 0.5))), () => {
+          // Group commit: one fsync covers everything appended while it was pending. A slow disk
+          // makes it take longer, and FileTxnLog warns past fsync.warningthresholdms (1 s).
+          const took = Math.max(1, Math.round(fsyncRandom.logNormal(2, 0.5))) + ctx.fsyncDelayMs();
+          syncTimer = ctx.timer(took, () => {
             syncTimer = undefined;
+            if (took > FSYNC_WARNING_THRESHOLD_MS) {
+              const thread = `SyncThread:${quorum ? sid : 0}`;
+              log.log("WARN", thread, "FileTxnLog@338", `fsync-ing the write ahead log in ${thread} took ${took}ms which will adversely effect operation latency. See the ZooKeeper troubleshooting guide`);
+            }
             feed({ kind: "logged", zxid: dataDir.sync() });
           });
         }
