@@ -74,9 +74,36 @@ function freshStat(zxid: number, time: number, owner: bigint): MutableStat {
   return { czxid: zxid, mzxid: zxid, pzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0, aversion: 0, ephemeralOwner: owner };
 }
 
+/** Quotas (Quotas.java): `/zookeeper/quota<path>/zookeeper_limits` and `.../zookeeper_stats`. */
+const QUOTA_ROOT = "/zookeeper/quota";
+const LIMIT_NODE = "zookeeper_limits";
+const STAT_NODE = "zookeeper_stats";
+
+/** StatsTrack: `count=N,bytes=M`, -1 meaning no limit. */
+export interface StatsTrack {
+  count: number;
+  bytes: number;
+}
+
+export function parseStatsTrack(text: string): StatsTrack {
+  const out: StatsTrack = { count: -1, bytes: -1 };
+  for (const part of text.split(",")) {
+    const [k, v] = part.split("=");
+    if (k === "count") out.count = Number(v);
+    else if (k === "bytes") out.bytes = Number(v);
+  }
+  return out;
+}
+
+export const formatStatsTrack = (s: StatsTrack): string => `count=${s.count},bytes=${s.bytes}`;
+
 export class DataTree {
   private readonly nodes = new Map<string, DataNode>();
   private readonly ephemerals = new Map<bigint, Set<string>>();
+  /** The paths with a quota (pTrie). */
+  private readonly quotaPaths = new Set<string>();
+  /** The quota warnings DataTree logs while applying txns, for the caller to take. */
+  private warnings: string[] = [];
   lastProcessedZxid = 0;
 
   constructor() {
@@ -160,6 +187,8 @@ export class DataTree {
         case "setData": {
           const n = this.nodes.get(txn.path);
           if (n === undefined) throw new TreeError(Code.NONODE);
+          const prefix = this.quotaPrefixOf(txn.path);
+          if (prefix !== undefined) this.updateQuota(prefix, "bytes", byteLength(txn.data) - byteLength(n.data));
           n.data = txn.data;
           n.stat.version = txn.version;
           n.stat.mzxid = txn.zxid;
@@ -200,6 +229,16 @@ export class DataTree {
       if (set === undefined) this.ephemerals.set(owner, (set = new Set()));
       set.add(path);
     }
+    const parentPath = parentOf(path);
+    if (parentPath.startsWith(QUOTA_ROOT)) {
+      if (name === LIMIT_NODE) this.quotaPaths.add(parentPath.slice(QUOTA_ROOT.length));
+      if (name === STAT_NODE) this.updateQuotaForPath(parentPath.slice(QUOTA_ROOT.length));
+    }
+    const prefix = this.quotaPrefixOf(path);
+    if (prefix !== undefined) {
+      this.updateQuota(prefix, "count", 1);
+      this.updateQuota(prefix, "bytes", byteLength(data));
+    }
   }
 
   /** 3.4 deleteNode: the parent's pzxid moves, its cversion does not. */
@@ -213,6 +252,82 @@ export class DataTree {
     parent.stat.pzxid = zxid;
     const owner = node.stat.ephemeralOwner;
     if (owner !== 0n) this.ephemerals.get(owner)?.delete(path);
+    const parentPath = parentOf(path);
+    if (parentPath.startsWith("/zookeeper") && nameOf(path) === LIMIT_NODE) this.quotaPaths.delete(parentPath.slice(QUOTA_ROOT.length));
+    const prefix = this.quotaPrefixOf(path);
+    if (prefix !== undefined) {
+      this.updateQuota(prefix, "count", -1);
+      this.updateQuota(prefix, "bytes", -byteLength(node.data));
+    }
+  }
+
+  /** getMaxPrefixWithQuota: the deepest path with a quota that `path` is, or lies under. */
+  private quotaPrefixOf(path: string): string | undefined {
+    if (this.quotaPaths.size === 0) return undefined;
+    let best: string | undefined;
+    for (const q of this.quotaPaths) {
+      if (q === "" || q === "/" || (path !== q && !path.startsWith(`${q}/`))) continue;
+      if (best === undefined || q.length > best.length) best = q;
+    }
+    return best;
+  }
+
+  /**
+   * updateCount / updateBytes: the change goes into the path's zookeeper_stats node (data only:
+   * no txn, no version), and past the limit in zookeeper_limits, DataTree warns. Quotas are soft.
+   */
+  private updateQuota(prefix: string, what: keyof StatsTrack, diff: number): void {
+    const statPath = `${QUOTA_ROOT}${prefix}/${STAT_NODE}`;
+    const statNode = this.nodes.get(statPath);
+    // Between setquota's creation of the limits node and of the stats node there is nothing to count in.
+    if (statNode === undefined) return;
+    const updated = parseStatsTrack(statNode.data);
+    updated[what] += diff;
+    statNode.data = formatStatsTrack(updated);
+    const limitNode = this.nodes.get(`${QUOTA_ROOT}${prefix}/${LIMIT_NODE}`);
+    if (limitNode === undefined) return;
+    const limit = parseStatsTrack(limitNode.data)[what];
+    if (limit > -1 && limit < updated[what]) this.warnings.push(`Quota exceeded: ${prefix} ${what}=${updated[what]} limit=${limit}`);
+  }
+
+  /** updateQuotaForPath: the stats node set to the subtree's node count and data bytes, the node itself included. */
+  private updateQuotaForPath(path: string): void {
+    const counts: StatsTrack = { count: 0, bytes: 0 };
+    const walk = (p: string) => {
+      const n = this.nodes.get(p);
+      if (n === undefined) return;
+      counts.count += 1;
+      counts.bytes += byteLength(n.data);
+      for (const c of n.children) walk(p === "/" ? `/${c}` : `${p}/${c}`);
+    };
+    walk(path);
+    const statNode = this.nodes.get(`${QUOTA_ROOT}${path}/${STAT_NODE}`);
+    if (statNode !== undefined) statNode.data = formatStatsTrack(counts);
+  }
+
+  /** setupQuota, after loading a snapshot: every limit node's path gets its quota and fresh stats. */
+  private setupQuota(): void {
+    const walk = (p: string) => {
+      const n = this.nodes.get(p);
+      if (n === undefined) return;
+      if (n.children.size === 0) {
+        if (p.endsWith(`/${LIMIT_NODE}`)) {
+          const real = p.slice(QUOTA_ROOT.length, p.length - LIMIT_NODE.length - 1);
+          this.updateQuotaForPath(real);
+          this.quotaPaths.add(real);
+        }
+        return;
+      }
+      for (const c of n.children) walk(`${p}/${c}`);
+    };
+    walk(QUOTA_ROOT);
+  }
+
+  /** The quota warnings of the txns applied since the last call, oldest first. */
+  takeWarnings(): string[] {
+    const out = this.warnings;
+    this.warnings = [];
+    return out;
   }
 
   private toStat(n: DataNode): Stat {
@@ -258,6 +373,7 @@ export class DataTree {
       }
     }
     t.lastProcessedZxid = snap.zxid;
+    t.setupQuota();
     return t;
   }
 

@@ -2,7 +2,7 @@ export { makeZxid, epochOf, counterOf, hex } from "./zxid.js";
 export { hashOrder, longHash, stringHash } from "./java-hash.js";
 export { Code, codeMessage, exceptionClass } from "./errors.js";
 export { pathError } from "./paths.js";
-export { DataTree, byteLength, type SnapshotData, type SerializedNode } from "./datatree.js";
+export { DataTree, byteLength, formatStatsTrack, parseStatsTrack, type SnapshotData, type SerializedNode, type StatsTrack } from "./datatree.js";
 export { ZkDatabase, COMMIT_LOG_COUNT } from "./database.js";
 export { describeTxn, type Txn, type TxnHeader, type TxnBody } from "./txn.js";
 export { FastLeaderElection, beats, FINALIZE_WAIT, MAX_NOTIFICATION_INTERVAL, type Vote } from "./election.js";

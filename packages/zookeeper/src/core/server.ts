@@ -102,6 +102,7 @@ export class ZkServer {
   commit(txn: Txn): void {
     const ephemerals = txn.type === "closeSession" ? this.peer.db.tree.ephemeralsOf(txn.session) : [];
     const rc = this.peer.db.apply(txn);
+    for (const w of this.peer.db.tree.takeWarnings()) this.peer.log("WARN", this.commitThread, "DataTree@301", w);
     if (rc === Code.OK) for (const e of treeEvents(txn, ephemerals)) this.fire(e);
     this.peer.trace("commit", { sid: this.peer.config.sid, zxid: txn.zxid, txn: describeTxn(txn) });
     const head = this.queue.find((p) => p.done === undefined && isWriteEntry(p));

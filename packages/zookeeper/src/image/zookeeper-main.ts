@@ -1,9 +1,14 @@
 import type { ProcessContext } from "@ksim/kube";
 import { wait, type Proc } from "@ksim/sim";
 import { ZooKeeperClient, type Reply } from "../client/index.js";
-import { Code, exceptionClass, hex, pathError, type Acl, type Result, type Stat } from "../core/index.js";
+import { Code, exceptionClass, formatStatsTrack, hex, parseStatsTrack, pathError, type Acl, type Result, type Stat } from "../core/index.js";
 import { environment, javaDate } from "./java-env.js";
 import type { Log4j } from "./log4j.js";
+
+const QUOTA_ROOT = "/zookeeper/quota";
+
+/** A StatsTrack read back and printed (new StatsTrack(data).toString()). */
+const statsTrack = (data: string) => formatStatsTrack(parseStatsTrack(data));
 
 /** ZooKeeperMain's command table, in the HashMap order 3.4 prints it in usage(). */
 const USAGE = [
@@ -104,6 +109,11 @@ class Cli {
   private *call(op: string, path: string, w: ReturnType<ZooKeeperClient["submit"]>): Proc<Reply | undefined> {
     const r = (yield* wait(w)) as Reply;
     if (r.err === Code.OK) return r;
+    return this.failed(op, path, r);
+  }
+
+  /** A call that failed: a KeeperException processCmd catches is printed (undefined), any other ends zkCli. */
+  private failed(op: string, path: string, r: Reply): undefined {
     const caught = CAUGHT[r.err];
     if (caught !== undefined) {
       this.ctx.stderr.write(`${caught}${path}\n`);
@@ -120,6 +130,95 @@ class Cli {
         "\tat org.apache.zookeeper.ZooKeeperMain.main(ZooKeeperMain.java:291)\n",
     );
     throw new Uncaught();
+  }
+
+  /**
+   * A call whose NoNode and NodeExists the command handles itself; any other failure is reported
+   * as `call` reports it and ends the command (undefined).
+   */
+  private *quiet(op: string, path: string, w: ReturnType<ZooKeeperClient["submit"]>): Proc<Reply | undefined> {
+    const r = (yield* wait(w)) as Reply;
+    if (r.err === Code.OK || r.err === Code.NONODE || r.err === Code.NODEEXISTS) return r;
+    return this.failed(op, path, r);
+  }
+
+  /**
+   * ZooKeeperMain.createQuota: the path must exist and no quota may sit above or below it; the
+   * quota path's nodes are made, then zookeeper_limits and zookeeper_stats (the server fills
+   * the stats in); a quota already there gets the new limit.
+   */
+  private *createQuota(path: string, bytes: number, numNodes: number): Proc<void> {
+    const err = this.ctx.stderr;
+    const illegal = (message: string) => err.write(`Command failed: java.lang.IllegalArgumentException: ${message}\n`);
+    const exists = yield* this.quiet("exists", path, this.zk.exists(path));
+    if (exists === undefined) return;
+    if ((exists.result as { stat: Stat | null } | undefined)?.stat == null) return void illegal(`${path} does not exist.`);
+    const below = yield* this.quiet("getChildren", `${QUOTA_ROOT}${path}`, this.zk.getChildren(`${QUOTA_ROOT}${path}`));
+    if (below === undefined) return;
+    for (const child of (below.result as { children: string[] } | undefined)?.children ?? []) {
+      if (!child.startsWith("zookeeper_")) return void illegal(`${path} has child ${child} which has a quota`);
+    }
+    // checkIfParentQuota walks every prefix, the path's own included.
+    let quotaPath = QUOTA_ROOT;
+    for (const part of path.split("/").filter((p) => p !== "")) {
+      quotaPath += `/${part}`;
+      const r = yield* this.quiet("getChildren", quotaPath, this.zk.getChildren(quotaPath));
+      if (r === undefined) return;
+      const children = (r.result as { children: string[] } | undefined)?.children ?? [];
+      if (r.err === Code.NONODE || children.length === 0) break;
+      if (children.includes("zookeeper_limits")) return void illegal(`${path} has a parent ${quotaPath} which has a quota`);
+    }
+    quotaPath = QUOTA_ROOT;
+    for (const part of path.split("/").slice(1)) {
+      quotaPath += `/${part}`;
+      if ((yield* this.quiet("create", quotaPath, this.zk.create(quotaPath, ""))) === undefined) return;
+    }
+    const limitsPath = `${quotaPath}/zookeeper_limits`;
+    const limits = yield* this.quiet("create", limitsPath, this.zk.create(limitsPath, `count=${numNodes},bytes=${bytes}`));
+    if (limits === undefined) return;
+    if (limits.err === Code.OK) {
+      yield* this.quiet("create", `${quotaPath}/zookeeper_stats`, this.zk.create(`${quotaPath}/zookeeper_stats`, "count=0,bytes=0"));
+      return;
+    }
+    const current = yield* this.call("getData", limitsPath, this.zk.getData(limitsPath));
+    if (current === undefined) return;
+    const s = parseStatsTrack((current.result as { data: string }).data);
+    if (bytes !== -1) s.bytes = bytes;
+    if (numNodes !== -1) s.count = numNodes;
+    yield* this.call("setData", limitsPath, this.zk.setData(limitsPath, formatStatsTrack(s)));
+  }
+
+  /** ZooKeeperMain.delQuota: one limit unset, or the quota's nodes removed and the empty quota path trimmed. */
+  private *delQuota(path: string, bytes: boolean, numNodes: boolean): Proc<void> {
+    const parentPath = `${QUOTA_ROOT}${path}`;
+    const limitsPath = `${parentPath}/zookeeper_limits`;
+    const exists = yield* this.quiet("exists", limitsPath, this.zk.exists(limitsPath));
+    if (exists === undefined) return;
+    if ((exists.result as { stat: Stat | null } | undefined)?.stat == null) {
+      this.ctx.stdout.write(`Quota does not exist for ${path}\n`);
+      return;
+    }
+    const current = yield* this.quiet("getData", limitsPath, this.zk.getData(limitsPath));
+    if (current === undefined) return;
+    if (current.err === Code.NONODE) {
+      this.ctx.stderr.write(`quota does not exist for ${path}\n`);
+      return;
+    }
+    const s = parseStatsTrack((current.result as { data: string }).data);
+    if (bytes !== numNodes) {
+      if (bytes) s.bytes = -1;
+      else s.count = -1;
+      yield* this.call("setData", limitsPath, this.zk.setData(limitsPath, formatStatsTrack(s)));
+      return;
+    }
+    const children = yield* this.call("getChildren", parentPath, this.zk.getChildren(parentPath));
+    for (const c of (children?.result as { children: string[] } | undefined)?.children ?? []) yield* this.call("delete", `${parentPath}/${c}`, this.zk.delete(`${parentPath}/${c}`));
+    // trimProcQuotas: empty quota nodes go, up to /zookeeper/quota.
+    for (let p = parentPath; p !== QUOTA_ROOT; p = p.slice(0, p.lastIndexOf("/"))) {
+      const r = yield* this.call("getChildren", p, this.zk.getChildren(p));
+      if (r === undefined || (r.result as { children: string[] }).children.length > 0) break;
+      yield* this.call("delete", p, this.zk.delete(p));
+    }
   }
 
   private badPath(path: string, sequential = false): boolean {
@@ -235,6 +334,31 @@ class Cli {
       this.zk.sync(path).subscribe((r) => {
         if (!this.exited) out.write(`Sync returned ${r.err}\n`);
       });
+    } else if (cmd === "setquota" && args.length >= 4) {
+      const [, option, val, target] = args as [string, string, string, string];
+      err.write(`Comment: the parts are option ${option} val ${val} path ${target}\n`);
+      if (option === "-b") yield* this.createQuota(target, Number(val), -1);
+      else if (option === "-n") yield* this.createQuota(target, -1, Number(val));
+      else this.usage();
+    } else if (cmd === "listquota" && args.length >= 2) {
+      err.write(`absolute path is ${QUOTA_ROOT}${path}/zookeeper_limits\n`);
+      const limits = yield* this.quiet("getData", path, this.zk.getData(`${QUOTA_ROOT}${path}/zookeeper_limits`));
+      if (limits === undefined) return true;
+      if (limits.err === Code.NONODE) {
+        err.write(`quota for ${path} does not exist.\n`);
+        return true;
+      }
+      out.write(`Output quota for ${path} ${statsTrack((limits.result as { data: string }).data)}\n`);
+      const stats = yield* this.quiet("getData", path, this.zk.getData(`${QUOTA_ROOT}${path}/zookeeper_stats`));
+      if (stats === undefined) return true;
+      if (stats.err === Code.NONODE) err.write(`quota for ${path} does not exist.\n`);
+      else out.write(`Output stat for ${path} ${statsTrack((stats.result as { data: string }).data)}\n`);
+    } else if (cmd === "delquota" && args.length >= 2) {
+      // Without -n or -b the whole quota goes.
+      if (args.length === 3) {
+        if (args[1] === "-b") yield* this.delQuota(args[2]!, true, false);
+        else if (args[1] === "-n") yield* this.delQuota(args[2]!, false, true);
+      } else if (args.length === 2) yield* this.delQuota(path, true, true);
     } else if (cmd === "history") {
       // commandCount counts this command too; with nothing typed yet (a command line) it is entry 0, null.
       const last = Math.max(0, this.commandCount - 1);

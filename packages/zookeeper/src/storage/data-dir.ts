@@ -134,7 +134,11 @@ export class DataDir implements DiskReader {
     for (const path of this.txnLog.filesAfter(db.lastProcessedZxid)) {
       const bytes = this.fs.readFile(path);
       const scan = scanLog(bytes);
-      for (const t of scan.txns) if (t.zxid > db.lastProcessedZxid) db.apply(t);
+      for (const t of scan.txns) {
+        if (t.zxid <= db.lastProcessedZxid) continue;
+        db.apply(t);
+        for (const w of db.tree.takeWarnings()) this.log("WARN", "main", "DataTree@301", w);
+      }
       if (scan.validBytes < scan.totalBytes) {
         this.log("WARN", "main", "FileTxnLog@608",
           `Truncating torn txn log ${path}: ${scan.totalBytes - scan.validBytes} bytes after offset ${scan.validBytes} are an incomplete or corrupt record`);
