@@ -53,6 +53,8 @@ export class Pod {
   rootfs!: LayeredFs;
   init: SimProcess | undefined;
   exitStatus: number | undefined;
+  /** Extra milliseconds each fsync takes on this pod's machine (a slow disk). */
+  fsyncDelayMs = 0;
   private starts = 0;
 
   constructor(
@@ -80,6 +82,7 @@ export class Pod {
       network: { host: this.host, resolve, reverse: () => undefined, nameserver: "10.96.0.10" },
       hostname: this.name,
       random: c.sim.random.fork(`pod/${this.name}/${this.starts}`),
+      machine: { clock: () => c.sim.epochMs(), uptime: () => c.sim.now, fsyncDelay: () => this.fsyncDelayMs },
       name: `default/${this.name}`,
     });
     this.exitStatus = undefined;

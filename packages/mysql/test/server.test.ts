@@ -138,6 +138,22 @@ describe("the server", () => {
     ]);
   });
 
+  it("makes each commit wait for the redo log's fsync, so a slow disk slows commits unless the log is not flushed at commit", () => {
+    const { c, pod, connect, run } = setup();
+    const a = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY)");
+    const timed = (sql: string) => {
+      const t0 = c.sim.now;
+      run(a, sql);
+      return c.sim.now - t0;
+    };
+    expect(timed("INSERT INTO t VALUES (1)")).toBeLessThan(100);
+    pod.fsyncDelayMs = 2_000;
+    expect(timed("INSERT INTO t VALUES (2)")).toBeGreaterThanOrEqual(2_000);
+    run(a, "SET GLOBAL innodb_flush_log_at_trx_commit = 2");
+    expect(timed("INSERT INTO t VALUES (3)")).toBeLessThan(100);
+  });
+
   it("lists connections in SHOW PROCESSLIST, with the event scheduler", () => {
     const { connect, run } = setup();
     const a = connect();
