@@ -52,4 +52,17 @@ describe("ZooKeeper dump", () => {
     expect(after).not.toContain(sa);
     expect(after).toContain(`Sessions with Ephemerals (1):\n${sb}:\n\t/eph-c\n`);
   });
+
+  it("resets the server's and the connections' counters (srst, crst) and reports the trace mask (gtmk)", () => {
+    const { p, client, call } = ensembleWithClients();
+    const fourLetter = (word: string) => p.exec(p.pods[0]!, ["bash", "-c", `echo ${word} | nc localhost 2181`]).out;
+    const a = client("zk-0:2181");
+    for (let i = 0; i < 3; i++) call(a.zk.exists("/"));
+    const session = `sid=0x${a.zk.sessionId.toString(16)}`;
+    expect(fourLetter("cons")).toMatch(new RegExp(`\\(queued=0,recved=[1-9]\\d*,sent=[1-9]\\d*,${session}\\)`));
+    expect(fourLetter("crst")).toBe("Connection stats reset.\n");
+    expect(fourLetter("cons")).toContain(`(queued=0,recved=0,sent=0,${session})`);
+    expect(fourLetter("srst")).toBe("Server stats reset.\n");
+    expect(fourLetter("gtmk")).toBe("306");
+  });
 });

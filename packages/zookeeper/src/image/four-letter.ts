@@ -55,6 +55,8 @@ export interface FourLetterContext {
   readonly cfg: ZooCfg;
   readonly stats: ServerStats;
   readonly connections: () => readonly CnxnInfo[];
+  /** ServerCnxn.resetStats on every connection: their packet counts start again. */
+  readonly resetConnections: () => void;
   readonly environment: readonly string[];
   readonly quorum: boolean;
   /** The node's wall clock less its monotonic one: what turns an expiry time into System.nanoTime's. */
@@ -64,6 +66,9 @@ export interface FourLetterContext {
 }
 
 const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
+
+/** ZooTrace's default mask: CLIENT_REQUEST (1<<1) | SERVER_PACKET (1<<4) | SESSION (1<<5) | WARNING (1<<8). */
+const TRACE_MASK = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 8);
 
 /** The 4lw 3.4.10 answers (NIOServerCnxn's CommandThreads); undefined for an unknown word. */
 export function fourLetterWord(cmd: string, c: FourLetterContext): string | undefined {
@@ -76,8 +81,16 @@ export function fourLetterWord(cmd: string, c: FourLetterContext): string | unde
     case "envi":
       return `Environment:\n${c.environment.map((l) => `${l}\n`).join("")}`;
     case "srst":
+      if (!peer.serving) return NOT_SERVING;
       c.stats.reset();
       return "Server stats reset.\n";
+    case "crst":
+      if (!peer.serving) return NOT_SERVING;
+      c.resetConnections();
+      return "Connection stats reset.\n";
+    case "gtmk":
+      // ZooTrace's text trace mask, unchanged since startup: client requests, server packets, sessions, warnings.
+      return String(TRACE_MASK);
     case "srvr":
     case "stat": {
       if (!peer.serving) return NOT_SERVING;

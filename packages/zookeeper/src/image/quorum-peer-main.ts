@@ -313,6 +313,9 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
           cfg,
           stats,
           connections: () => connectionInfo(id),
+          resetConnections: () => {
+            for (const k of clients.values()) k.received = k.sent = 0;
+          },
           environment: env,
           quorum,
           monotonicOffsetMs: ctx.epochMs() - ctx.uptimeMs(),
