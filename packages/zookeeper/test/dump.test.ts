@@ -59,9 +59,15 @@ describe("ZooKeeper dump", () => {
     const a = client("zk-0:2181");
     for (let i = 0; i < 3; i++) call(a.zk.exists("/"));
     const session = `sid=0x${a.zk.sessionId.toString(16)}`;
-    expect(fourLetter("cons")).toMatch(new RegExp(`\\(queued=0,recved=[1-9]\\d*,sent=[1-9]\\d*,${session}\\)`));
+    // dumpConnectionInfo's long form for a connection with a session; the cons connection itself has none.
+    const cons = fourLetter("cons");
+    expect(cons).toMatch(new RegExp(`^ /[\\d.]+:\\d+\\[0\\]\\(queued=0,recved=0,sent=0\\)$`, "m"));
+    expect(cons).toMatch(
+      new RegExp(`\\(queued=0,recved=[1-9]\\d*,sent=[1-9]\\d*,${session},lop=EXIS,est=\\d{13},to=30000,lcxid=0x[1-9a-f][0-9a-f]*,lzxid=0x[0-9a-f]+,lresp=\\d+,llat=\\d+,minlat=\\d+,avglat=\\d+,maxlat=\\d+\\)\n`),
+    );
     expect(fourLetter("crst")).toBe("Connection stats reset.\n");
-    expect(fourLetter("cons")).toContain(`(queued=0,recved=0,sent=0,${session})`);
+    expect(fourLetter("cons")).toContain(`(queued=0,recved=0,sent=0,${session},lop=NA,est=`);
+    expect(fourLetter("cons")).toMatch(new RegExp(`${session},lop=NA,est=\\d+,to=30000,lzxid=0xffffffffffffffff,lresp=0,llat=0,minlat=0,avglat=0,maxlat=0\\)`));
     expect(fourLetter("srst")).toBe("Server stats reset.\n");
     expect(fourLetter("gtmk")).toBe("306");
   });

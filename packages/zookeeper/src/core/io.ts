@@ -57,7 +57,8 @@ export type Effect =
   /** Write a snapshot; `truncateLogs` drops logged txns past it (a leader's SNAP replaces them). */
   | { readonly kind: "snapshot"; readonly data: SnapshotData; readonly truncateLogs: boolean }
   | { readonly kind: "writeEpoch"; readonly file: "currentEpoch" | "acceptedEpoch"; readonly value: number }
-  | { readonly kind: "reply"; readonly cnxn: number; readonly packet: ServerPacket }
+  /** `created`: the zxid of the createSession txn a `connected` packet answers (a new session, not a reconnect). */
+  | { readonly kind: "reply"; readonly cnxn: number; readonly packet: ServerPacket; readonly created?: number }
   | { readonly kind: "closeClient"; readonly cnxn: number }
   | { readonly kind: "log"; readonly level: LogLevel; readonly thread: string; readonly at: string; readonly msg: string }
   /** An observable event for checkers; recorded as `zk.<type>`. */

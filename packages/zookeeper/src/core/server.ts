@@ -78,11 +78,12 @@ export class ZkServer {
   }
 
   /** ZooKeeperServer.finishSessionInit. */
-  finishSessionInit(cnxnId: number, valid: boolean): void {
+  finishSessionInit(cnxnId: number, valid: boolean, created?: number): void {
     const cnxn = this.peer.cnxns.get(cnxnId);
     if (cnxn === undefined) return;
     if (valid) {
-      this.peer.emit({ kind: "reply", cnxn: cnxnId, packet: { type: "connected", timeout: cnxn.timeout, sessionId: cnxn.session, passwd: "" } });
+      const packet = { type: "connected", timeout: cnxn.timeout, sessionId: cnxn.session, passwd: "" } as const;
+      this.peer.emit(created === undefined ? { kind: "reply", cnxn: cnxnId, packet } : { kind: "reply", cnxn: cnxnId, packet, created });
       this.peer.log("INFO", this.commitThread, "ZooKeeperServer@673", `Established session 0x${hex(cnxn.session)} with negotiated timeout ${cnxn.timeout} for client ${cnxn.remote}`);
     } else {
       this.peer.emit({ kind: "reply", cnxn: cnxnId, packet: { type: "connected", timeout: 0, sessionId: 0n, passwd: "" } });
@@ -179,7 +180,7 @@ export class ZkServer {
   private answerWrite(p: Pending): void {
     const done = p.done!;
     if (p.req.op === "createSession") {
-      this.finishSessionInit(p.cnxn, true);
+      this.finishSessionInit(p.cnxn, true, done.zxid);
       return;
     }
     if (!this.peer.cnxns.has(p.cnxn)) return;

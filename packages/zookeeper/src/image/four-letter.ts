@@ -41,11 +41,30 @@ export class ServerStats {
   }
 }
 
+/** ServerCnxn's statistics of one connection (Long.MAX_VALUE min latency here as Infinity). */
+export interface CnxnStats {
+  /** When the connection was accepted, epoch ms. */
+  readonly established: number;
+  lastOp: string;
+  lastCxid: number;
+  lastZxid: number;
+  /** Time.currentElapsedTime() of the last response: the machine's monotonic ms. */
+  lastResponseTime: number;
+  lastLatency: number;
+  minLatency: number;
+  maxLatency: number;
+  count: number;
+  totalLatency: number;
+}
+
 export interface CnxnInfo {
   readonly remote: string;
   readonly received: number;
   readonly sent: number;
   readonly session: bigint;
+  /** The negotiated session timeout (0 before a session). */
+  readonly timeout: number;
+  readonly stats: CnxnStats;
   /** Interest ops: 0 for the connection running the command, 1 for idle ones. */
   readonly ops: number;
 }
@@ -110,7 +129,14 @@ export function fourLetterWord(cmd: string, c: FourLetterContext): string | unde
       let s = "";
       for (const k of c.connections()) {
         s += ` ${k.remote}[${k.ops}](queued=0,recved=${k.received},sent=${k.sent}`;
-        if (k.session !== 0n) s += `,sid=0x${hex(k.session)}`;
+        // NIOServerCnxn.dumpConnectionInfo(pw, false): the long form for connections with a session.
+        if (k.session !== 0n) {
+          const st = k.stats;
+          s += `,sid=0x${hex(k.session)},lop=${st.lastOp},est=${st.established},to=${k.timeout}`;
+          if (st.lastCxid >= 0) s += `,lcxid=0x${st.lastCxid.toString(16)}`;
+          s += `,lzxid=0x${st.lastZxid < 0 ? "ffffffffffffffff" : st.lastZxid.toString(16)},lresp=${st.lastResponseTime},llat=${st.lastLatency}`;
+          s += `,minlat=${st.minLatency === Number.POSITIVE_INFINITY ? 0 : st.minLatency},avglat=${st.count === 0 ? 0 : Math.floor(st.totalLatency / st.count)},maxlat=${st.maxLatency}`;
+        }
         s += ")\n";
       }
       return `${s}\n`;

@@ -3,7 +3,7 @@ import { wait, type Connection, type Proc, type Timer } from "@ksim/sim";
 import { QuorumPeer, hex, type ClientPacket, type Effect, type Input, type TimerName } from "../core/index.js";
 import { DataDir, StorageError } from "../storage/index.js";
 import { ElectionTransport } from "./election-transport.js";
-import { fourLetterWord, ServerStats, type CnxnInfo } from "./four-letter.js";
+import { fourLetterWord, ServerStats, type CnxnInfo, type CnxnStats } from "./four-letter.js";
 import { environment } from "./java-env.js";
 import type { Log4j } from "./log4j.js";
 import { ConfigError, parseZooCfg, type ZooCfg } from "./zoo-cfg.js";
@@ -17,8 +17,33 @@ interface ClientConn {
   readonly remote: string;
   received: number;
   sent: number;
-  /** Request arrival times by xid, for latency. */
-  readonly started: Map<number, number>;
+  /** Request arrival (simulated ms) and operation by xid, for latency; the connect request under CONNECT_XID. */
+  readonly started: Map<number, { readonly at: number; readonly op: string }>;
+  /** ServerCnxn's per-connection statistics, as cons prints them and crst resets them. */
+  readonly stats: CnxnStats;
+}
+
+/** FinalRequestProcessor's lastOp for each request. */
+const OP_NAMES: Readonly<Record<string, string>> = {
+  ping: "PING",
+  create: "CREA",
+  delete: "DELE",
+  setData: "SETD",
+  closeSession: "CLOS",
+  sync: "SYNC",
+  exists: "EXIS",
+  getData: "GETD",
+  getChildren: "GETC",
+  getChildren2: "GETC",
+  getACL: "GETA",
+  setWatches: "SETW",
+};
+
+/** Where the connect request waits in `started` (xids are never this low). */
+const CONNECT_XID = Number.MIN_SAFE_INTEGER;
+
+function freshCnxnStats(established: number): CnxnStats {
+  return { established, lastOp: "NA", lastCxid: -1, lastZxid: -1, lastResponseTime: 0, lastLatency: 0, minLatency: Number.POSITIVE_INFINITY, maxLatency: 0, count: 0, totalLatency: 0 };
 }
 
 function reasonText(reason: string, host: string): string {
@@ -257,11 +282,16 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         c.sent++;
         stats.sent++;
         if (e.packet.type === "reply") {
-          const t0 = c.started.get(e.packet.xid);
-          if (t0 !== undefined) {
-            stats.latency(sim.now - t0);
+          const start = c.started.get(e.packet.xid);
+          if (start !== undefined) {
+            stats.latency(sim.now - start.at);
+            updateStatsForResponse(c.stats, e.packet.xid, e.packet.zxid, start, sim.now, ctx.uptimeMs());
             c.started.delete(e.packet.xid);
           }
+        } else if (e.packet.type === "connected" && e.created !== undefined) {
+          // A new session: createSession's stats (cxid 0, its txn's zxid).
+          const start = c.started.get(CONNECT_XID);
+          if (start !== undefined) updateStatsForResponse(c.stats, 0, e.created, start, sim.now, ctx.uptimeMs());
         }
         c.conn.send(e.packet);
         return;
@@ -292,18 +322,29 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   };
 
   const connectionInfo = (self: number): CnxnInfo[] =>
-    [...clients.values()].map((c) => ({ remote: c.remote, received: c.received, sent: c.sent, session: peer.sessionOf(c.id), ops: c.id === self ? 0 : 1 }));
+    [...clients.values()].map((c) => ({
+      remote: c.remote,
+      received: c.received,
+      sent: c.sent,
+      session: peer.sessionOf(c.id),
+      timeout: peer.cnxns.get(c.id)?.timeout ?? 0,
+      ops: c.id === self ? 0 : 1,
+      stats: c.stats,
+    }));
 
   const onClient = (conn: Connection): void => {
     const id = nextClient++;
     const remote = `/${conn.remote.ip}:${conn.remote.port}`;
-    const c: ClientConn = { id, conn, remote, received: 0, sent: 0, started: new Map() };
+    const c: ClientConn = { id, conn, remote, received: 0, sent: 0, started: new Map(), stats: freshCnxnStats(ctx.epochMs()) };
     clients.set(id, c);
     log.log("INFO", peer.factoryThread, "NIOServerCnxnFactory@192", `Accepted socket connection from ${remote}`);
     let first = true;
     conn.onData = (data) => {
-      c.received++;
-      stats.received++;
+      // A four-letter word is answered from the length prefix, before any packet is counted.
+      if (typeof data !== "string") {
+        c.received++;
+        stats.received++;
+      }
       if (typeof data === "string") {
         // A four-letter word: answered before any check that the server is serving.
         const cmd = first ? data.slice(0, 4) : "";
@@ -314,7 +355,10 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
           stats,
           connections: () => connectionInfo(id),
           resetConnections: () => {
-            for (const k of clients.values()) k.received = k.sent = 0;
+            for (const k of clients.values()) {
+              k.received = k.sent = 0;
+              Object.assign(k.stats, freshCnxnStats(k.stats.established));
+            }
           },
           environment: env,
           quorum,
@@ -332,9 +376,11 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
       }
       first = false;
       const p = data as ClientPacket;
-      if (p.type === "connect") feed({ kind: "clientConnect", cnxn: id, remote, packet: p });
-      else {
-        c.started.set(p.xid, sim.now);
+      if (p.type === "connect") {
+        c.started.set(CONNECT_XID, { at: sim.now, op: "SESS" });
+        feed({ kind: "clientConnect", cnxn: id, remote, packet: p });
+      } else {
+        c.started.set(p.xid, { at: sim.now, op: OP_NAMES[p.req.op] ?? "NA" });
         feed({ kind: "clientRequest", cnxn: id, xid: p.xid, req: p.req });
       }
     };
@@ -373,4 +419,18 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   });
   feed({ kind: "start" });
   return yield* wait(ctx.exited);
+}
+
+/** ServerCnxn.updateStatsForResponse: pings (cxid -2) leave lastCxid alone. */
+function updateStatsForResponse(s: CnxnStats, cxid: number, zxid: number, start: { readonly at: number; readonly op: string }, end: number, monotonicEnd: number): void {
+  if (cxid >= 0) s.lastCxid = cxid;
+  s.lastZxid = zxid;
+  s.lastOp = start.op;
+  s.lastResponseTime = monotonicEnd;
+  const elapsed = end - start.at;
+  s.lastLatency = elapsed;
+  if (elapsed < s.minLatency) s.minLatency = elapsed;
+  if (elapsed > s.maxLatency) s.maxLatency = elapsed;
+  s.count++;
+  s.totalLatency += elapsed;
 }
