@@ -71,6 +71,19 @@ describe("kubectl logs", () => {
     expect(cluster.sim.now - start).toBe(5000);
   });
 
+  it("prefixes lines with their source, shows every container, and keeps to recent lines with --since", () => {
+    const { term } = webWorld();
+    term.run("kubectl exec web-0 -- curl -s http://localhost/ >/dev/null; kubectl exec web-1 -- curl -s http://localhost/ >/dev/null");
+    term.run("sleep 120");
+    term.run("kubectl exec web-0 -- curl -s http://localhost/nope >/dev/null");
+    expect(term.run("kubectl logs web-0 --prefix --tail 1").output).toMatch(/^\[pod\/web-0\/nginx\] 127\.0\.0\.1 - - \[[^\]]+\] "GET \/nope HTTP\/1\.1" 404 /);
+    // With a selector, 10 lines a pod unless --tail says otherwise.
+    expect(term.run("kubectl logs -l app=nginx --prefix --tail=1").output).toMatch(/^\[pod\/web-0\/nginx\] [^\n]*\n\[pod\/web-1\/nginx\] /);
+    expect(term.run("kubectl logs web-0 --since=1m").output.split("\n").filter((l) => l.startsWith("127.0.0.1"))).toEqual([expect.stringContaining("GET /nope")]);
+    expect(term.run("kubectl logs web-0 --all-containers --since=1m").output).toBe(term.run("kubectl logs web-0 --since=1m").output);
+    expect(term.run("kubectl logs web-0 --all-containers -c nginx")).toEqual({ status: 1, output: "error: --all-containers=true should not be specified with container name nginx\n" });
+  });
+
   it("gives the kubelet's and kubectl's errors", () => {
     const { term } = webWorld();
     expect(term.run("kubectl logs web-0 --previous")).toEqual({ status: 1, output: 'Error from server (BadRequest): previous terminated container "nginx" in pod "web-0" not found\n' });

@@ -23,6 +23,9 @@ export const logsCommand: Command = {
     { name: "tail", type: "int" },
     { name: "timestamps", type: "bool" },
     { name: "pod-running-timeout", type: "duration" },
+    { name: "prefix", type: "bool" },
+    { name: "all-containers", type: "bool" },
+    { name: "since", type: "duration" },
   ],
   run: runLogs,
 };
@@ -38,6 +41,10 @@ export interface LogRequest {
   readonly tail: number;
   readonly timestamps: boolean;
   readonly follow: boolean;
+  /** `--prefix`: each line starts with `[pod/NAME/CONTAINER] `. */
+  readonly prefix?: boolean;
+  /** `--since`: only lines written at or after this instant (epoch ms). */
+  readonly since?: number;
 }
 
 function* runLogs(inv: Invocation): Proc<number> {
@@ -46,11 +53,22 @@ function* runLogs(inv: Invocation): Proc<number> {
   if (args.length === 0 && selector === "") throw usageError(inv.path, USAGE);
   if (args.length === 1 && selector !== "") throw usageError(inv.path, "only a selector (-l) or a POD name is allowed");
   if (args.length > 2) throw usageError(inv.path, USAGE);
+  const allContainers = flags.bool("all-containers");
+  const named = args[1] ?? flags.string("container");
+  if (allContainers && named !== "") throw new Error(`--all-containers=true should not be specified with container name ${named}`);
+  // The kubelet keeps lines from now - round(since) on.
+  const sinceMs = flags.changed("since") ? Math.round(flags.duration("since", 0) / 1000) * 1000 : undefined;
+  if (sinceMs !== undefined && sinceMs < 0) throw new Error("--since must be greater than 0");
   const base = {
     previous: flags.bool("previous"),
     timestamps: flags.bool("timestamps"),
     follow: flags.bool("follow"),
+    prefix: flags.bool("prefix"),
+    ...(sinceMs === undefined ? {} : { since: s.sim.epochMs() - sinceMs }),
   };
+  /** The containers asked for: one, or with --all-containers every one (init containers first). */
+  const containers = (pod: Pod, container: string) =>
+    allContainers ? [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name) : [container || defaultContainer(s, pod).name];
   if (args.length === 0) {
     const sel = parseLabels(selector);
     const pods = s.list<Pod>("Pod", s.namespace).filter((p) => selectorMatches(sel, p.metadata.labels));
@@ -58,17 +76,18 @@ function* runLogs(inv: Invocation): Proc<number> {
       s.err(`No resources found in ${s.namespace} namespace.\n`);
       return 0;
     }
-    for (const pod of pods) yield* podLogs(s, pod, { ...base, container: flags.string("container") || defaultContainer(s, pod).name, tail: flags.int("tail", SELECTOR_TAIL) });
+    for (const pod of pods) {
+      for (const container of containers(pod, flags.string("container"))) yield* podLogs(s, pod, { ...base, container, tail: flags.int("tail", SELECTOR_TAIL) });
+    }
     return 0;
   }
   const object = podOrController(s, args[0]!);
   const { pod, matched } = yield* attachablePod(s, object, flags.duration("pod-running-timeout", POD_RUNNING_TIMEOUT_MS));
   if (matched > 1) s.err(`Found ${matched} pods, using pod/${pod.metadata.name}\n`);
-  const container = args[1] ?? flags.string("container");
-  if (container !== "" && !pod.spec.containers.some((c) => c.name === container) && !(pod.spec.initContainers ?? []).some((c) => c.name === container)) {
-    throw new Error(`container ${container} is not valid for pod ${pod.metadata.name}`);
+  if (named !== "" && !pod.spec.containers.some((c) => c.name === named) && !(pod.spec.initContainers ?? []).some((c) => c.name === named)) {
+    throw new Error(`container ${named} is not valid for pod ${pod.metadata.name}`);
   }
-  yield* podLogs(s, pod, { ...base, container: container || defaultContainer(s, pod).name, tail: flags.int("tail", -1) });
+  for (const container of containers(pod, named)) yield* podLogs(s, pod, { ...base, container, tail: flags.int("tail", -1) });
   return 0;
 }
 
@@ -85,8 +104,10 @@ export function* podLogs(s: Session, pod: Pod, req: LogRequest): Proc<void> {
   const worker = s.cluster.podWorker(pod.metadata.namespace!, name);
   const log = worker?.logs(req.container, req.previous);
   if (log === undefined) throw new StatusError("BadRequest", `container ${JSON.stringify(req.container)} in pod ${JSON.stringify(name)} is not available`);
-  const print = (line: LogLine) => s.out(`${req.timestamps ? `${rfc3339Nano(line.time)} ` : ""}${line.text}\n`);
-  const lines = req.tail >= 0 ? log.lines.slice(Math.max(0, log.lines.length - req.tail)) : log.lines;
+  const prefix = req.prefix === true ? `[pod/${name}/${req.container}] ` : "";
+  const print = (line: LogLine) => s.out(`${prefix}${req.timestamps ? `${rfc3339Nano(line.time)} ` : ""}${line.text}\n`);
+  const recent = req.since === undefined ? log.lines : log.lines.filter((l) => l.time >= req.since!);
+  const lines = req.tail >= 0 ? recent.slice(Math.max(0, recent.length - req.tail)) : recent;
   for (const line of lines) print(line);
   const running = req.previous ? undefined : worker?.instance(req.container);
   if (!req.follow || running === undefined || running.log !== log) return;
