@@ -135,6 +135,12 @@ describe("the tutorial's Cassandra ring", () => {
       stderr: "nodetool: getendpoints requires keyspace, table and partition key arguments\nSee 'nodetool help' or 'nodetool help <command>'.\n",
     });
     expect(p0.exec(["nodetool", "version"]).stdout).toBe("ReleaseVersion: 3.11.2\n");
+    expect(p0.exec(["nodetool", "getstreamthroughput"]).stdout).toBe("Current stream throughput: 200 Mb/s\n");
+    expect(p0.exec(["nodetool", "setstreamthroughput", "50"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(p0.exec(["nodetool", "getstreamthroughput"]).stdout).toBe("Current stream throughput: 50 Mb/s\n");
+    expect(p0.exec(["nodetool", "getcompactionthroughput"]).stdout).toBe("Current compaction throughput: 16 MB/s\n");
+    expect(p0.exec(["nodetool", "setcompactionthroughput"]).stderr).toBe("nodetool: Required parameters are missing: compaction_throughput\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "setcompactionthroughput", "fast"]).stderr).toContain('nodetool: compaction_throughput: can not convert "fast" to a Integer\n');
   });
 
   it("describes a keyspace's ranges with nodetool describering: one per token, replicas by the keyspace's strategy", () => {

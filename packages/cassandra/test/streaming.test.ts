@@ -14,7 +14,7 @@ const TABLES = [
   { keyspace: "ks", table: "b", tableId: "00000000-0000-4000-8000-00000000000b" },
 ];
 
-function node() {
+function node(mbits = 200) {
   const storage = new StorageEngine("/data", "/commitlog", noDisk, { log() {} });
   for (const t of TABLES) {
     storage.ensureTable({ ...t, durableWrites: true, tokenOf: (k) => tokenOf(serialize("int", k[0]!)) });
@@ -24,6 +24,7 @@ function node() {
     }
   }
   const requests: { to: string; payload: Payload; answer: (body: ResponseBody) => void }[] = [];
+  const timers: number[] = [];
   const streaming = new Streaming({
     self: "10.0.0.1",
     storage,
@@ -33,9 +34,10 @@ function node() {
       return requests.length;
     },
     respond() {},
-    timer() {},
+    timer: (_key, ms) => void timers.push(ms),
+    streamThroughputMbits: () => mbits,
   });
-  return { streaming, requests };
+  return { streaming, requests, timers };
 }
 
 const everything = (t: (typeof TABLES)[number]): StreamItem => ({ ...t, ranges: [[MIN_TOKEN, MIN_TOKEN]] });
@@ -72,5 +74,16 @@ describe("Streaming's current streams", () => {
     expect(done).toBe(false);
     expect(streaming.states()).toEqual([]);
     expect(requests[0]!.payload.verb).toBe("STREAM_REQUEST");
+  });
+
+  it("paces each file at the stream throughput nodetool sets, 0 sending at once", () => {
+    const paced = node(8);
+    paced.streaming.push("10.0.0.2", "plan-3", "Unbootstrap", [everything(TABLES[0]!)], () => {});
+    const bytes = paced.streaming.states()[0]!.sessions[0]!.sending!.bytes;
+    // 8 Mbit/s is 1,000 bytes a millisecond.
+    expect(paced.timers).toEqual([Math.ceil(bytes / 1_000)]);
+    const unthrottled = node(0);
+    unthrottled.streaming.push("10.0.0.2", "plan-4", "Unbootstrap", [everything(TABLES[0]!)], () => {});
+    expect(unthrottled.timers).toEqual([0]);
   });
 });

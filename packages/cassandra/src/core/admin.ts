@@ -25,6 +25,8 @@ export type AdminRequest =
   | { readonly op: "listsnapshots" }
   /** clearSnapshot: removes snapshot directories, which the host does itself (no table needs to know). */
   | { readonly op: "clearsnapshot"; readonly tag: string; readonly keyspaces: readonly string[] }
+  /** get/setStreamThroughput and get/setCompactionThroughput; without `value` a get. */
+  | { readonly op: "throughput"; readonly which: "stream" | "compaction"; readonly value?: number }
   /** loadNewSSTables: nodetool refresh. */
   | { readonly op: "refresh"; readonly keyspace: string; readonly table: string }
   /** start/stopNativeTransport, start/stopGossiping, setHintedHandoffEnabled: nodetool enable… and disable…. */

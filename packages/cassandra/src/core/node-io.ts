@@ -37,6 +37,10 @@ export interface NodeConfig {
   readonly heapMb: number;
   /** auto_snapshot: a dropped table's data is kept in a `dropped-<ms>-<table>` snapshot. */
   readonly autoSnapshot: boolean;
+  /** stream_throughput_outbound_megabits_per_sec: the start value of what `nodetool setstreamthroughput` changes. */
+  readonly streamThroughputMbits: number;
+  /** compaction_throughput_mb_per_sec, likewise for `setcompactionthroughput`. */
+  readonly compactionThroughputMB: number;
 }
 
 export const RELEASE_VERSION = "3.11.2";

@@ -67,12 +67,15 @@ export class CassandraNode implements GossipIO, DiskIO {
   cqlUp = false;
   /** The mutation stage: stopped by drain, after which replicas drop writes. */
   acceptingWrites = true;
+  /** Stream (Mbit/s) and compaction (MB/s) throughput as nodetool set them; 0 is unthrottled. */
+  readonly throughput: { streamMbits: number; compactionMB: number };
 
   constructor(
     readonly config: NodeConfig,
     readonly random: Random,
   ) {
     this.self = config.address;
+    this.throughput = { streamMbits: config.streamThroughputMbits, compactionMB: config.compactionThroughputMB };
     this.storage = new StorageEngine(config.dataDir, config.commitLogDir, this, this);
     this.system = new SystemKeyspace(this.storage);
     this.hints = new HintStore(config.hintsDir, this);
@@ -488,6 +491,7 @@ export class CassandraNode implements GossipIO, DiskIO {
       request: (to, payload, onResponse, timeoutMs, onExpire) => this.request(to, payload, onResponse, timeoutMs, onExpire),
       respond: (to, id, body) => this.respond(to, id, body),
       timer: (key, ms) => this.timer(key, ms),
+      streamThroughputMbits: () => this.throughput.streamMbits,
     };
   }
 }

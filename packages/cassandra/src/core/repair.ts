@@ -20,8 +20,6 @@ import type { Token } from "./token.js";
 
 type Range = readonly [Token, Token];
 
-/** compaction_throughput_mb_per_sec (16): how fast a validation compaction reads its data. */
-const VALIDATION_BYTES_PER_MS = (16 * 1024 * 1024) / 1000;
 /** Opening the sstables and the flush before a validation. */
 const VALIDATION_SETUP_MS = 40;
 /** Anticompaction after an incremental repair, per participant. */
@@ -369,7 +367,9 @@ export class RepairService {
       bytes = t.liveBytes();
     }
     const trees = buildTrees(item.ranges, partitions, inRange);
-    this.after(VALIDATION_SETUP_MS + Math.ceil(bytes / VALIDATION_BYTES_PER_MS), () => {
+    // A validation compaction reads at the compaction throughput (0: unthrottled).
+    const mb = node.throughput.compactionMB;
+    this.after(VALIDATION_SETUP_MS + (mb === 0 ? 0 : Math.ceil(bytes / ((mb * 1024 * 1024) / 1000))), () => {
       if (initiator !== node.self) this.log("INFO", "ValidationExecutor:1", "Validator.java:268", `[repair #${session}] Sending completed merkle tree to ${addr(initiator)} for ${item.keyspace}.${item.table}`);
       done(trees);
     });

@@ -812,6 +812,11 @@ export class StorageService {
         return this.reply(id, { ok: true, value: RELEASE_VERSION });
       case "describering":
         return this.reply(id, { ok: true, value: describeRingView(node, req.keyspace) });
+      case "throughput": {
+        const key = req.which === "stream" ? "streamMbits" : "compactionMB";
+        if (req.value !== undefined) node.throughput[key] = req.value;
+        return this.reply(id, { ok: true, value: node.throughput[key] });
+      }
       case "snapshot":
         return this.reply(id, takeSnapshot(node, req, disk));
       case "listsnapshots":

@@ -10,12 +10,11 @@ import type { StorageEngine } from "./storage.js";
 /**
  * Streaming (streaming/*, 3.x) for bootstrap, decommission and repair: the sender flushes the tables
  * involved, then ships each table's partitions in the requested token ranges as one chunk,
- * paced at stream_throughput_outbound (200 Mbit/s); the receiver writes every chunk straight
+ * paced at the stream throughput (stream_throughput_outbound, 200 Mbit/s, or what
+ * `nodetool setstreamthroughput` set; 0 is unthrottled); the receiver writes every chunk straight
  * into a new SSTable. A session fails if its peer is convicted.
  */
 
-/** stream_throughput_outbound_megabits_per_sec: 200 → bytes per millisecond. */
-const BYTES_PER_MS = (200 * 1_000_000) / 8 / 1000;
 
 export interface StreamEnv {
   readonly self: string;
@@ -24,6 +23,8 @@ export interface StreamEnv {
   request(to: string, payload: Payload, onResponse: (from: string, body: ResponseBody) => void, timeoutMs: number, onExpire?: () => void): number;
   respond(to: string, id: number, body: ResponseBody): void;
   timer(key: string, ms: number): void;
+  /** The outbound stream throughput now, in megabits per second; 0 means unthrottled. */
+  streamThroughputMbits(): number;
 }
 
 interface Outgoing {
@@ -96,7 +97,8 @@ export class Streaming {
       return;
     }
     // Pace the transfer at the outbound throughput before the chunk is delivered.
-    this.env.timer(`stream:${o.session}:${o.next}`, Math.ceil(chunk.bytes / BYTES_PER_MS));
+    const mbits = this.env.streamThroughputMbits();
+    this.env.timer(`stream:${o.session}:${o.next}`, mbits === 0 ? 0 : Math.ceil(chunk.bytes / ((mbits * 1_000_000) / 8 / 1000)));
   }
 
   /** Routes `stream:<session>:<n>` timers. */

@@ -195,7 +195,19 @@ export function formatGossipInfo(v: GossipInfoView): string {
   return out;
 }
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh"];
+/**
+ * get/set + stream/compaction throughput: the value's airline title and how the getter words it
+ * (SetStreamThroughput and SetCompactionThroughput take an Integer; 0 turns throttling off).
+ */
+const THROUGHPUTS: Readonly<Record<string, { readonly which: "stream" | "compaction"; readonly set: boolean }>> = {
+  getstreamthroughput: { which: "stream", set: false },
+  setstreamthroughput: { which: "stream", set: true },
+  getcompactionthroughput: { which: "compaction", set: false },
+  setcompactionthroughput: { which: "compaction", set: true },
+};
+const THROUGHPUT_WORDS = { stream: ["stream_throughput", "Current stream throughput: ", " Mb/s"], compaction: ["compaction_throughput", "Current compaction throughput: ", " MB/s"] } as const;
+
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", ...Object.keys(THROUGHPUTS)];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -236,6 +248,20 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   if (command === "listsnapshots") return yield* listSnapshots(ctx, host, port);
   if (command === "clearsnapshot") return yield* clearSnapshot(ctx, host, port, params);
   if (command === "refresh") return yield* refresh(ctx, host, port, params);
+  const throughput = THROUGHPUTS[command];
+  if (throughput !== undefined) {
+    const [title, prefix, unit] = THROUGHPUT_WORDS[throughput.which];
+    let value: number | undefined;
+    if (throughput.set) {
+      if (params[0] === undefined) return badUse(ctx, `Required parameters are missing: ${title}`);
+      if (!/^-?\d+$/.test(params[0])) return badUse(ctx, `${title}: can not convert "${params[0]}" to a Integer`);
+      value = Number(params[0]);
+    }
+    const r = yield* jmxCall(ctx, host, port, value === undefined ? { op: "throughput", which: throughput.which } : { op: "throughput", which: throughput.which, value });
+    if ("connectError" in r) return connectFailed(ctx, host, port, r.connectError);
+    if (!throughput.set && r.ok) ctx.stdout.write(`${prefix}${r.value as number}${unit}\n`);
+    return 0;
+  }
   let request: AdminRequest;
   switch (command) {
     case "status":
