@@ -5,7 +5,8 @@ import { PodCluster, type Pod } from "./pods.js";
 /**
  * The run-time switches operators flip in a failure drill: nodetool disablebinary/enablebinary
  * (CQL off and on), disablegossip/enablegossip (the node drops out of the ring's view and comes
- * back under a newer generation), disablehandoff/enablehandoff, and their status commands.
+ * back under a newer generation), disablehandoff/enablehandoff, disablebackup/enablebackup (incremental
+ * backups), and their status commands.
  */
 
 function ring(seed = 1): { c: PodCluster; pods: [Pod, Pod, Pod] } {
@@ -62,6 +63,25 @@ describe("nodetool's operator switches", () => {
     expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ONE; INSERT INTO h.t (k) VALUES (2)"]).status).toBe(0);
     c.runUntil(() => false, 11_000);
     expect(p0.exec(["ls", "/cassandra_data/hints"]).stdout).toMatch(/\.hints\n/);
+  });
+
+  it("keeps incremental backups once enabled: every flushed SSTable is also linked under the table's backups/", () => {
+    expect(p1.exec(["nodetool", "statusbackup"]).stdout).toBe("not running\n");
+    p1.exec(["cqlsh", "-e", "CREATE KEYSPACE b WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE b.t (k int PRIMARY KEY)"]);
+    c.runUntil(() => false, 5_000);
+    const dir = p1.exec(["sh", "-c", "ls -d /cassandra_data/data/b/t-*"]).stdout.trim();
+    // p2 is down since the handoff drill: ONE, which p1 itself answers as a replica.
+    p1.exec(["cqlsh", "-e", "CONSISTENCY ONE; INSERT INTO b.t (k) VALUES (1)"]);
+    p1.exec(["nodetool", "flush", "b"]);
+    expect(p1.exec(["ls", dir]).stdout).toBe("mc-1-big-Data.db\nmc-1-big-Digest.crc32\nmc-1-big-TOC.txt\n");
+    expect(p1.exec(["nodetool", "enablebackup"])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(p1.exec(["nodetool", "statusbackup"]).stdout).toBe("running\n");
+    p1.exec(["cqlsh", "-e", "CONSISTENCY ONE; INSERT INTO b.t (k) VALUES (2)"]);
+    p1.exec(["nodetool", "flush", "b"]);
+    // Only what was flushed since: the earlier SSTable is not in the backup.
+    expect(p1.exec(["ls", `${dir}/backups`]).stdout).toBe("mc-2-big-Data.db\nmc-2-big-Digest.crc32\nmc-2-big-TOC.txt\n");
+    expect(p1.exec(["nodetool", "disablebackup"]).status).toBe(0);
+    expect(p1.exec(["nodetool", "statusbackup"]).stdout).toBe("not running\n");
   });
 
   it("answers cqlsh's SHOW VERSION, SHOW HOST and DESCRIBE CLUSTER, with the range ownership of the keyspace in use", () => {

@@ -50,7 +50,7 @@ export interface SnapshotRequest {
 }
 
 /** What nodetool can switch off and on at run time. */
-export type NodeService = "binary" | "gossip" | "handoff";
+export type NodeService = "binary" | "gossip" | "handoff" | "backup";
 
 /** The options nodetool repair passes (RepairOption's keys). */
 export interface RepairOptions {

@@ -37,6 +37,8 @@ export interface NodeConfig {
   readonly heapMb: number;
   /** auto_snapshot: a dropped table's data is kept in a `dropped-<ms>-<table>` snapshot. */
   readonly autoSnapshot: boolean;
+  /** incremental_backups: every flushed or streamed SSTable is also hard-linked under `<table dir>/backups`. */
+  readonly incrementalBackups: boolean;
   /** stream_throughput_outbound_megabits_per_sec: the start value of what `nodetool setstreamthroughput` changes. */
   readonly streamThroughputMbits: number;
   /** compaction_throughput_mb_per_sec, likewise for `setcompactionthroughput`. */

@@ -77,6 +77,7 @@ export class CassandraNode implements GossipIO, DiskIO {
     this.self = config.address;
     this.throughput = { streamMbits: config.streamThroughputMbits, compactionMB: config.compactionThroughputMB };
     this.storage = new StorageEngine(config.dataDir, config.commitLogDir, this, this);
+    this.storage.incrementalBackups = config.incrementalBackups;
     this.system = new SystemKeyspace(this.storage);
     this.hints = new HintStore(config.hintsDir, this);
     this.tm = new TokenMetadata((ep) => this.locate(ep));

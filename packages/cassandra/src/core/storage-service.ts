@@ -722,6 +722,9 @@ export class StorageService {
       case "handoff":
         node.hintDispatcher.enabled = enable;
         break;
+      case "backup":
+        node.storage.incrementalBackups = enable;
+        break;
       case "gossip":
         if (enable) this.startGossiping();
         else if (node.gossiper.enabled) {
@@ -837,7 +840,7 @@ export class StorageService {
       case "service":
         return this.reply(id, this.switchService(req.service, req.enable));
       case "service-status":
-        return this.reply(id, { ok: true, value: req.service === "binary" ? node.cqlUp : req.service === "gossip" ? node.gossiper.enabled : node.hintDispatcher.enabled });
+        return this.reply(id, { ok: true, value: { binary: node.cqlUp, gossip: node.gossiper.enabled, handoff: node.hintDispatcher.enabled, backup: node.storage.incrementalBackups }[req.service] });
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });

@@ -213,6 +213,8 @@ export interface TableInfo {
 }
 
 export class StorageEngine {
+  /** incremental_backups (nodetool enablebackup/disablebackup). */
+  incrementalBackups = false;
   private readonly tables = new Map<string, TableStore>();
   private readonly infos = new Map<string, TableInfo>();
   readonly commitLog: CommitLog;
@@ -275,8 +277,14 @@ export class StorageEngine {
       if (!t.tokens.has(k)) t.tokens.set(k, info.tokenOf(p.key));
       data.set(k, mergePartitions(data.get(k), p));
     }
-    t.sstables.push(this.writeSSTable(t, data, t.flushedUpTo));
+    t.sstables.push(this.maybeBackUp(t, this.writeSSTable(t, data, t.flushedUpTo)));
     this.maybeCompact(t);
+  }
+
+  /** ColumnFamilyStore.maybeIncrementallyBackup: a new flushed, streamed or loaded SSTable is linked under backups/ too. */
+  private maybeBackUp(t: TableStore, s: SSTable): SSTable {
+    if (this.incrementalBackups) for (const c of s.components) this.io.link(c, `${t.dir}/backups/${fileName(c)}`);
+    return s;
   }
 
   /** Flushes one table's memtable to a new SSTable (nothing to do if it is empty). */
@@ -289,7 +297,7 @@ export class StorageEngine {
         site: "ColumnFamilyStore.java:1211",
         message: `Enqueuing flush of ${t.table}: ${(t.memBytes / 1024).toFixed(3)}KiB (0%) on-heap, 0.000KiB (0%) off-heap`,
       });
-      t.sstables.push(this.writeSSTable(t, t.memtable, upTo));
+      t.sstables.push(this.maybeBackUp(t, this.writeSSTable(t, t.memtable, upTo)));
       t.memtable = new Map();
       t.memBytes = 0;
       t.memOps = 0;
@@ -507,7 +515,7 @@ export class StorageEngine {
         if (!t.tokens.has(k)) t.tokens.set(k, info.tokenOf(p.key));
         data.set(k, p);
       }
-      const sstable = this.writeSSTable(t, data, NONE, generation);
+      const sstable = this.maybeBackUp(t, this.writeSSTable(t, data, NONE, generation));
       for (const c of f.components) this.io.remove(c);
       t.sstables.push(sstable);
       loaded.push(`${sstable.base}Data.db`);

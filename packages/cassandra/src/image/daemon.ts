@@ -85,6 +85,7 @@ function loadConfig(ctx: ProcessContext, props: ReadonlyMap<string, string>, wal
     maxHintWindowMs: num("max_hint_window_in_ms", 10_800_000),
     phiConvictThreshold: num("phi_convict_threshold", 8),
     autoSnapshot: v("auto_snapshot") !== "false",
+    incrementalBackups: v("incremental_backups") === "true",
     streamThroughputMbits: num("stream_throughput_outbound_megabits_per_sec", 200),
     compactionThroughputMB: num("compaction_throughput_mb_per_sec", 16),
     heapMb: sizeMb(props.get("-Xmx"), 1024),

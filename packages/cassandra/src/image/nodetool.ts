@@ -217,8 +217,10 @@ const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
   enablegossip: ["gossip", true],
   disablehandoff: ["handoff", false],
   enablehandoff: ["handoff", true],
+  disablebackup: ["backup", false],
+  enablebackup: ["backup", true],
 };
-const STATUSES: Readonly<Record<string, NodeService>> = { statusbinary: "binary", statusgossip: "gossip", statushandoff: "handoff" };
+const STATUSES: Readonly<Record<string, NodeService>> = { statusbinary: "binary", statusgossip: "gossip", statushandoff: "handoff", statusbackup: "backup" };
 /** Every command this nodetool knows, as its help lists them (alphabetically, as airline does). */
 const ALL_COMMANDS = [...COMMANDS, ...Object.keys(SWITCHES), ...Object.keys(STATUSES)].sort();
 
@@ -338,6 +340,7 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       break;
     case "statusbinary":
     case "statusgossip":
+    case "statusbackup":
       printed.out = r.value === true ? "running\n" : "not running\n";
       break;
     case "statushandoff":
