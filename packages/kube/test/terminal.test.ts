@@ -27,6 +27,15 @@ class Typist implements TerminalInput {
     };
   }
 
+  /** Turns the event loop got while a command ran; `onBreath` acts during them (Ctrl-C). */
+  breaths = 0;
+  onBreath: (() => void) | undefined;
+
+  async breathe(): Promise<void> {
+    this.breaths++;
+    this.onBreath?.();
+  }
+
   private thought = false;
 
   /** First the person thinks (real time passes, the command still waits), then they type. */
@@ -71,6 +80,22 @@ describe("ksim shell at a terminal", () => {
     expect(await session.runAtTerminal("cat", typist)).toBe(0);
     expect(out.text()).toBe("one\ntwo\n");
     expect(cluster.sim.now - before).toBe(30);
+  });
+
+  it("gives the terminal turns while a command waits for ever, so Ctrl-C interrupts it", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 44 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, [], 10);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    expect(await session.runAtTerminal("kubectl create deployment web --image=no-such-image", typist)).toBe(0);
+    // The image cannot be pulled: without --timeout, rollout status would wait for ever.
+    typist.onBreath = () => {
+      if (typist.breaths === 3) session.interrupt();
+    };
+    const status = await session.runAtTerminal("kubectl rollout status deploy/web", typist);
+    expect(typist.breaths).toBeGreaterThanOrEqual(3);
+    expect(status).toBe(130);
+    expect(out.text()).toContain('Waiting for deployment "web" rollout to finish: 0 of 1 updated replicas are available...\n');
   });
 
   it("resumes a session with the kubectl attach command kubectl run names when it ends", async () => {

@@ -115,11 +115,11 @@ async function shell(o: ShellOptions): Promise<number> {
     for (let line = lines.next(); line !== undefined; line = lines.next()) {
       pending += `${line}\n`;
       if (!session.isComplete(pending)) continue;
-      status = session.run(pending);
+      status = await session.runInSlices(pending, breathe);
       pending = "";
       if (session.exited !== undefined) break;
     }
-    if (pending.trim() !== "" && session.exited === undefined) status = session.run(pending);
+    if (pending.trim() !== "" && session.exited === undefined) status = await session.runInSlices(pending, breathe);
   } else {
     status = await interact(session, keyboard!);
   }
@@ -132,6 +132,9 @@ async function shell(o: ShellOptions): Promise<number> {
 }
 
 type Session = ReturnType<ReturnType<typeof createEnvironment>["workstation"]["session"]>;
+
+/** The event loop's turn between slices of a script's commands: signals (Ctrl-C) are heard. */
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A terminal session: a prompt, line editing by readline, continuation lines after `> `. While a
@@ -233,6 +236,10 @@ class Keyboard implements TerminalInput {
         };
       },
     };
+  }
+
+  breathe(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   pause(): Promise<number> {

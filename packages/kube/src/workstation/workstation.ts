@@ -166,7 +166,16 @@ export interface TerminalInput extends InputStream {
    * milliseconds of real time that passed, which the cluster lives through meanwhile.
    */
   pause(): Promise<number>;
+  /** Gives the process's event loop a turn (the keys typed meanwhile, Ctrl-C among them, are read). */
+  breathe(): Promise<void>;
 }
+
+/**
+ * How many simulated events a command runs before the CLI's event loop gets a turn: a command
+ * that waits for ever (`kubectl rollout status` of an image that cannot be pulled) still hears
+ * Ctrl-C. Taking turns changes nothing the simulation does.
+ */
+const SLICE_EVENTS = 20_000;
 
 /** A command still running when its budget of simulated time ran out. */
 export class CommandTimeout extends Error {
@@ -226,11 +235,34 @@ export class ShellSession {
     const sim = this.cluster.sim;
     const task = spawn(sim, this.shell.run(source), "workstation:shell");
     for (;;) {
-      sim.runWhile(() => !task.done && !terminal.waiting);
-      if (task.done || !terminal.waiting) break;
+      let budget = SLICE_EVENTS;
+      sim.runWhile(() => !task.done && !terminal.waiting && --budget > 0);
+      if (task.done) break;
+      if (budget === 0) {
+        await terminal.breathe();
+        continue;
+      }
+      if (!terminal.waiting) break;
       // The person is typing: meanwhile the cluster goes on, in step with real time.
       const realMs = await terminal.pause();
       sim.runWhile(() => !task.done && terminal.waiting, sim.now + realMs);
+    }
+    return this.outcome(task);
+  }
+
+  /**
+   * run() for a script at the CLI: as run(), with `breathe` (the event loop's turn) between
+   * slices of events, so a signal stops ksim however long a command waits.
+   */
+  async runInSlices(source: string, breathe: () => Promise<void>): Promise<number> {
+    const sim = this.cluster.sim;
+    const task = spawn(sim, this.shell.run(source), "workstation:shell");
+    for (;;) {
+      let budget = SLICE_EVENTS;
+      sim.runWhile(() => !task.done && --budget > 0);
+      // Done, or the simulation ran out of events (outcome says so).
+      if (task.done || budget > 0) break;
+      await breathe();
     }
     return this.outcome(task);
   }
