@@ -3,7 +3,7 @@ import type { ResultColumn } from "./sql/session.js";
 /**
  * The MySQL client/server protocol as structured messages over a simulated connection: the
  * server's greeting with a per-connection salt, the client's login (a password scramble, never
- * the password), COM_QUERY / COM_INIT_DB / COM_PING / COM_QUIT, and OK, ERR and text result set
+ * the password), COM_QUERY / COM_INIT_DB / COM_PING / COM_STATISTICS / COM_QUIT, and OK, ERR and text result set
  * replies. A multi-statement query gets one reply per statement; `more` marks all but the last.
  */
 
@@ -25,6 +25,8 @@ export type ServerMessage =
       readonly more: boolean;
     }
   | { readonly t: "err"; readonly code: number; readonly sqlState: string; readonly message: string }
+  /** The answer to COM_STATISTICS: one line of text, not an OK packet. */
+  | { readonly t: "statistics"; readonly text: string }
   | {
       readonly t: "resultset";
       readonly columns: readonly ResultColumn[];
@@ -45,6 +47,7 @@ export type ClientMessage =
   | { readonly t: "query"; readonly sql: string }
   | { readonly t: "init_db"; readonly db: string }
   | { readonly t: "ping" }
+  | { readonly t: "statistics" }
   | { readonly t: "quit" };
 
 export const MYSQL_PORT = 3306;

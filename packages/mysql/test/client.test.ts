@@ -119,4 +119,25 @@ describe("the mysql client", () => {
     expect(vars[1]).toMatch(/^\| Variable_name +\| Value +\|$/);
     expect(vars.find((l) => l.startsWith("| max_connections "))).toMatch(/^\| max_connections +\| 151 +\|$/);
   });
+
+  it("prints the server's summary line with mysqladmin status and its status variables with extended-status", () => {
+    const { c, pod } = server();
+    c.advance(20_000);
+    const line = /^Uptime: (\d+)  Threads: 2  Questions: (\d+)  Slow queries: 0  Opens: (\d+)  Flush tables: (\d+)  Open tables: (\d+)  Queries per second avg: (\d+\.\d{3})\n$/;
+    const before = line.exec(pod.run(["mysqladmin", "-uroot", "-psecret", "status"]).out);
+    expect(before?.slice(3, 6)).toEqual(["1", "1", "1"]);
+    const uptime = Number(before![1]);
+    expect(uptime).toBeGreaterThan(20);
+    expect(before![6]).toBe((Math.floor((Number(before![2]) * 1000) / uptime) / 1000).toFixed(3));
+    // FLUSH TABLES empties the table cache; opening the table again counts another open.
+    pod.run(["mysql", "-uroot", "-psecret", "-e", "FLUSH TABLES"]);
+    expect(line.exec(pod.run(["mysqladmin", "-uroot", "-psecret", "status"]).out)?.slice(3, 6)).toEqual(["1", "2", "0"]);
+    pod.run(["mysql", "-uroot", "-psecret", "-e", "SELECT * FROM wordpress.t"]);
+    expect(line.exec(pod.run(["mysqladmin", "-uroot", "-psecret", "status"]).out)?.slice(3, 6)).toEqual(["2", "2", "1"]);
+
+    const extended = pod.run(["mysqladmin", "-uroot", "-psecret", "extended-status"]).out.split("\n");
+    expect(extended[1]).toMatch(/^\| Variable_name +\| Value +\|$/);
+    expect(extended.find((l) => l.startsWith("| Threads_connected "))).toMatch(/^\| Threads_connected +\| 1 +\|$/);
+    expect(extended.find((l) => l.startsWith("| Com_show_status "))).toMatch(/^\| Com_show_status +\| 4 +\|$/);
+  });
 });

@@ -55,6 +55,46 @@ describe("the server", () => {
     expect(done(retried).error).toBeUndefined();
   });
 
+  it("counts statements, connections and row lock waits in SHOW STATUS, each session's own and the server's sums", () => {
+    const { c, connect, query, done, run } = setup();
+    const status = (conn: MysqlConnection, sql: string): Record<string, string> => {
+      const r = run(conn, sql).results[0];
+      return Object.fromEntries(r?.kind === "rows" ? r.rows.map(([k, v]) => [k, v]) : []);
+    };
+    const a = connect();
+    const b = connect();
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 0); SELECT * FROM t; SELECT 1");
+    const mine = status(a, "SHOW STATUS");
+    expect(mine).toMatchObject({ Com_select: "2", Com_insert: "1", Com_create_table: "1", Com_show_status: "1", Questions: "5", Threads_connected: "2", Connections: "9", Slow_queries: "0" });
+    expect(Object.keys(mine)).toEqual(Object.keys(mine).sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : 1)));
+    expect(status(b, "SHOW SESSION STATUS LIKE 'com\\_select'")).toEqual({ Com_select: "0" });
+    expect(status(b, "SHOW GLOBAL STATUS LIKE 'Com_select'")).toEqual({ Com_select: "2" });
+
+    // A writer held 12 s behind another transaction's row lock: a row lock wait, and a slow query.
+    run(a, "BEGIN; UPDATE t SET v = 1 WHERE id = 1");
+    const blocked = query(b, "UPDATE t SET v = 2 WHERE id = 1");
+    c.advance(12_000);
+    expect(status(a, "SHOW GLOBAL STATUS LIKE 'Innodb_row_lock%'")).toMatchObject({ Innodb_row_lock_current_waits: "1", Innodb_row_lock_waits: "1" });
+    run(a, "COMMIT");
+    expect(done(blocked).error).toBeUndefined();
+    const locks = status(a, "SHOW GLOBAL STATUS LIKE 'Innodb_row_lock%'");
+    expect(locks).toMatchObject({ Innodb_row_lock_current_waits: "0", Innodb_row_lock_waits: "1" });
+    expect(Number(locks.Innodb_row_lock_time)).toBeGreaterThanOrEqual(12_000);
+    expect(locks.Innodb_row_lock_time_max).toBe(locks.Innodb_row_lock_time);
+    expect(status(b, "SHOW STATUS LIKE 'Slow_queries'")).toEqual({ Slow_queries: "1" });
+    expect(status(a, "SHOW STATUS LIKE 'Slow_queries'")).toEqual({ Slow_queries: "0" });
+
+    // A killed connection is an aborted client; FLUSH STATUS starts the session's counters again.
+    const bId = run(b, "SELECT CONNECTION_ID()").results[0];
+    run(a, `KILL ${bId?.kind === "rows" ? bId.rows[0]![0] : ""}`);
+    c.advance(100);
+    run(a, "FLUSH STATUS");
+    expect(status(a, "SHOW STATUS LIKE 'Com_select'")).toEqual({ Com_select: "0" });
+    expect(status(a, "SHOW STATUS LIKE 'Aborted_clients'")).toEqual({ Aborted_clients: "1" });
+    expect(status(a, "SHOW STATUS LIKE 'Max_used_connections'")).toEqual({ Max_used_connections: "1" });
+    expect(Number(status(a, "SHOW GLOBAL STATUS LIKE 'Com_select'").Com_select)).toBeGreaterThanOrEqual(3);
+  });
+
   it("holds writers behind LOCK TABLES … READ until UNLOCK TABLES, showing them waiting in the processlist", () => {
     const { c, connect, query, done, run } = setup();
     const a = connect();

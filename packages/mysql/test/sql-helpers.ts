@@ -7,6 +7,7 @@ import { execute } from "../src/sql/executor.js";
 import { parseStatement } from "../src/sql/parser.js";
 import { Acl } from "../src/sql/privileges.js";
 import { Session, type ServerContext } from "../src/sql/session.js";
+import { StatusCounters } from "../src/sql/status.js";
 import { DEFAULTS } from "../src/sql/variables.js";
 
 /**
@@ -23,12 +24,17 @@ export function sqlWorld(seed = 1) {
   // One set for every session's context; no server loop here: a statement that would wait for
   // another session's table lock throws TableLockWait.
   const lockHolders = new Set<Session>();
+  const status = new StatusCounters();
   const server = (): ServerContext => ({
     engine,
     version: "8.0.36",
     epochMs: () => sim.epochMs(),
     globals,
     processlist: () => [],
+    status,
+    serverStatus: () => [],
+    tableOpened: () => {},
+    flush: () => {},
     lockHolders,
     tableLocksReleased: () => {},
     kill: () => undefined,

@@ -42,6 +42,8 @@ export type QueryResult =
 export interface QueryOutcome {
   readonly results: readonly QueryResult[];
   readonly error?: SqlError;
+  /** COM_STATISTICS's answer. */
+  readonly statistics?: string;
 }
 
 const ERRNO: Partial<Record<CloseReason, number>> = { ECONNREFUSED: 111, ETIMEDOUT: 110, EHOSTUNREACH: 113, ECONNRESET: 104, ENETDOWN: 100 };
@@ -141,6 +143,11 @@ export class MysqlConnection {
     return yield* this.command({ t: "ping" });
   }
 
+  /** COM_STATISTICS (mysql_stat): the server's one-line summary. */
+  *statistics(): Proc<QueryOutcome> {
+    return yield* this.command({ t: "statistics" });
+  }
+
   private *command(m: ClientMessage): Proc<QueryOutcome> {
     // A connection the server closed still takes the first write; reading the answer finds the end.
     if (!this.open) {
@@ -169,6 +176,8 @@ export class MysqlConnection {
           results.push({ kind: "rows", columns: reply.columns, rows: reply.rows, warnings: reply.warnings });
           if (!reply.more) return { results };
           break;
+        case "statistics":
+          return { results, statistics: reply.text };
         case "handshake":
           this.conn.destroy();
           return { results, error: CR.serverLost() };

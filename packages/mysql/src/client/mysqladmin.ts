@@ -24,10 +24,11 @@ export function adminTable(names: readonly string[], rows: readonly (readonly (s
 const LISTINGS: Readonly<Record<string, { readonly query: (verbose: boolean) => string; readonly failure: string }>> = {
   processlist: { query: (verbose) => (verbose ? "show full processlist" : "show processlist"), failure: "process list failed" },
   variables: { query: () => "show /*!40003 GLOBAL */ variables", failure: "unable to show variables" },
+  "extended-status": { query: () => "show /*!50002 GLOBAL */ status", failure: "unable to show status" },
 };
 
 /**
- * `mysqladmin ping | shutdown | version | processlist | variables`. `ping` exits 0 whenever a server answered, even if
+ * `mysqladmin ping | shutdown | status | version | processlist | variables | extended-status`. `ping` exits 0 whenever a server answered, even if
  * it refused the login, which is what health checks rely on; `shutdown` returns once the local
  * server has removed its pid file, so the next server can start on the same data directory.
  */
@@ -64,6 +65,12 @@ export const mysqladmin: Executable = function* (ctx) {
   for (const command of commands) {
     if (command === "ping") {
       ctx.stdout.write("mysqld is alive\n");
+      continue;
+    }
+    if (command === "status") {
+      // mysqladmin prints mysql_stat's line and, when it failed, nothing at all.
+      const r = yield* conn.statistics();
+      if (r.statistics !== undefined) ctx.stdout.write(`${r.statistics}\n`);
       continue;
     }
     if (command === "version") {

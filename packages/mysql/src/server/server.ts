@@ -10,7 +10,9 @@ import { execute, use } from "../sql/executor.js";
 import { parseScript } from "../sql/parser.js";
 import { scramble } from "../sql/privileges.js";
 import { Session, type ProcessRow, type ServerContext, type StatementResult } from "../sql/session.js";
-import type { SqlValue } from "../sql/values.js";
+import { LONG_QUERY_TIME_MS, StatusCounters } from "../sql/status.js";
+import { formatDatetime, type SqlValue } from "../sql/values.js";
+import type { Table } from "../innodb/table.js";
 import { ProcessTasks } from "../tasks.js";
 import { LogFlusher } from "./flusher.js";
 
@@ -45,6 +47,23 @@ export class MysqlServer implements ServerContext {
   private readonly tasks: ProcessTasks;
   private nextId = 8;
   private readonly startedAt: number;
+  readonly status = new StatusCounters();
+  /** Connections that ended without COM_QUIT (the client died, or was killed). */
+  private abortedClients = 0;
+  /** Connection attempts that failed the login. */
+  private abortedConnects = 0;
+  private maxUsedConnections = 0;
+  private maxUsedConnectionsAt: number | undefined;
+  private statusFlushedAt: number;
+  /** refresh_version: FLUSH TABLES counts up from 1. */
+  private flushes = 1;
+  /** The table cache: tables opened since the last FLUSH TABLES. */
+  private readonly openTables = new Set<Table>();
+  private openedTables = 0;
+  private rowLockWaits = 0;
+  private rowLockCurrentWaits = 0;
+  private rowLockTimeMs = 0;
+  private rowLockMaxMs = 0;
   shuttingDown = false;
 
   constructor(
@@ -57,6 +76,7 @@ export class MysqlServer implements ServerContext {
     this.globals = globals;
     this.tasks = new ProcessTasks(ctx);
     this.startedAt = ctx.sim.now;
+    this.statusFlushedAt = ctx.sim.now;
     const random = ctx.random.fork("fsync");
     this.flusher = new LogFlusher(
       engine,
@@ -113,17 +133,20 @@ export class MysqlServer implements ServerContext {
     this.send(conn, { t: "handshake", protocolVersion: 10, serverVersion: MYSQL_VERSION, connectionId: id, salt, authPlugin: "caching_sha2_password" });
     const login = yield* wait(mailbox.next());
     if (isClosed(login) || login.t !== "login") {
+      this.abortedConnects++;
       conn.end();
       return;
     }
     const account = this.engine.acl.match(login.user, clientHost);
     const usingPassword = login.scramble !== "";
     if (account === undefined || scramble(salt, account.authString) !== login.scramble) {
+      this.abortedConnects++;
       this.sendError(conn, ER.accessDenied(login.user, clientHost, usingPassword));
       conn.end();
       return;
     }
     if (account.locked) {
+      this.abortedConnects++;
       this.sendError(conn, new SqlError(3118, "HY000", `Access denied for user '${login.user}'@'${clientHost}'. Account is locked.`));
       conn.end();
       return;
@@ -133,6 +156,7 @@ export class MysqlServer implements ServerContext {
       try {
         use(session, login.database);
       } catch (e) {
+        this.abortedConnects++;
         this.sendError(conn, e as SqlError);
         conn.end();
         return;
@@ -140,14 +164,30 @@ export class MysqlServer implements ServerContext {
     }
     const client: Client = { session, conn, clientHost, port: conn.remote.port };
     this.clients.set(id, client);
+    if (this.clients.size > this.maxUsedConnections) {
+      this.maxUsedConnections = this.clients.size;
+      this.maxUsedConnectionsAt = this.ctx.epochMs();
+    }
     session.commandSince = this.ctx.sim.now;
     try {
       this.send(conn, { t: "ok", affectedRows: 0, insertId: 0, warnings: 0, more: false });
       for (;;) {
         const m = yield* wait(mailbox.next());
-        if (isClosed(m) || m.t === "quit") break;
+        if (isClosed(m)) {
+          // The client went away without COM_QUIT (a KILL counted itself already).
+          if (this.clients.has(id)) this.abortedClients++;
+          break;
+        }
+        if (m.t === "quit") break;
         if (m.t === "ping") this.send(conn, { t: "ok", affectedRows: 0, insertId: 0, warnings: 0, more: false });
-        else if (m.t === "init_db") {
+        else if (m.t === "statistics") {
+          this.count(session, (c) => c.statement("showStatus"));
+          this.send(conn, { t: "statistics", text: this.statistics() });
+        } else if (m.t === "init_db") {
+          this.count(session, (c) => {
+            c.questions++;
+            c.statement("use");
+          });
           try {
             use(session, m.db);
             this.send(conn, { t: "ok", affectedRows: 0, insertId: 0, warnings: 0, more: false });
@@ -179,12 +219,19 @@ export class MysqlServer implements ServerContext {
     session.info = sql;
     session.commandSince = this.ctx.sim.now;
     const parsed = parseScript(sql);
-    if (parsed.length === 0) this.sendError(conn, ER.emptyQuery());
+    if (parsed.length === 0) {
+      this.count(session, (c) => c.questions++);
+      this.sendError(conn, ER.emptyQuery());
+    }
     for (const [i, p] of parsed.entries()) {
+      this.count(session, (c) => c.questions++);
       if (p.error !== undefined) {
         this.sendError(conn, p.error);
         break;
       }
+      const kind = p.statement!.kind;
+      this.count(session, (c) => c.statement(kind));
+      const started = this.ctx.sim.now;
       const outcome = yield* this.executeWaiting(session, p.statement!);
       if (outcome instanceof SqlError) {
         this.sendError(conn, outcome);
@@ -201,6 +248,7 @@ export class MysqlServer implements ServerContext {
           flush: Number(this.globals.get("innodb_flush_log_at_trx_commit") ?? 1),
         });
       }
+      if (this.ctx.sim.now - started > LONG_QUERY_TIME_MS) this.count(session, (c) => c.slowQueries++);
       const more = i < parsed.length - 1;
       const warnings = session.warnings.length;
       if (outcome.kind === "rows") this.send(conn, { t: "resultset", columns: outcome.columns, rows: outcome.rows, warnings, more });
@@ -236,7 +284,14 @@ export class MysqlServer implements ServerContext {
           return ER.deadlock();
         }
         const left = deadline - this.ctx.sim.now;
+        const waitedFrom = this.ctx.sim.now;
+        this.rowLockWaits++;
+        this.rowLockCurrentWaits++;
         const released = left > 0 ? yield* wait(race<unknown>([this.released(e.holder), sleep(this.ctx.sim, left)])) : { index: 1 };
+        this.rowLockCurrentWaits--;
+        const waited = this.ctx.sim.now - waitedFrom;
+        this.rowLockTimeMs += waited;
+        this.rowLockMaxMs = Math.max(this.rowLockMaxMs, waited);
         if (trx !== undefined) this.engine.stopWaiting(trx);
         if (released.index === 1) return ER.lockWaitTimeout();
       }
@@ -295,6 +350,72 @@ export class MysqlServer implements ServerContext {
     return rows;
   }
 
+  /** Counts for the session and for the server's sums. */
+  private count(session: Session, add: (c: StatusCounters) => void): void {
+    add(session.status);
+    add(this.status);
+  }
+
+  private openTableCount(): number {
+    for (const t of this.openTables) if (this.engine.table(t.def.db, t.def.name) !== t) this.openTables.delete(t);
+    return this.openTables.size;
+  }
+
+  tableOpened(table: Table): void {
+    if (this.openTables.has(table)) return;
+    this.openTables.add(table);
+    this.openedTables++;
+  }
+
+  flush(what: "STATUS" | "TABLES", by: Session): void {
+    if (what === "TABLES") {
+      this.openTables.clear();
+      this.flushes++;
+      return;
+    }
+    by.status.reset();
+    this.maxUsedConnections = this.clients.size;
+    this.statusFlushedAt = this.ctx.sim.now;
+  }
+
+  serverStatus(): [string, string][] {
+    const now = this.ctx.sim.now;
+    const running = [...this.clients.values()].filter((c) => c.session.command !== "Sleep").length;
+    const n = (v: number) => String(v);
+    return [
+      ["Aborted_clients", n(this.abortedClients)],
+      ["Aborted_connects", n(this.abortedConnects)],
+      // The thread id counter: every connection attempt took one.
+      ["Connections", n(this.nextId - 1)],
+      ["Flush_commands", n(this.flushes)],
+      ["Innodb_row_lock_current_waits", n(this.rowLockCurrentWaits)],
+      ["Innodb_row_lock_time", n(this.rowLockTimeMs)],
+      ["Innodb_row_lock_time_avg", n(this.rowLockWaits === 0 ? 0 : Math.floor(this.rowLockTimeMs / this.rowLockWaits))],
+      ["Innodb_row_lock_time_max", n(this.rowLockMaxMs)],
+      ["Innodb_row_lock_waits", n(this.rowLockWaits)],
+      ["Max_used_connections", n(this.maxUsedConnections)],
+      ["Max_used_connections_time", this.maxUsedConnectionsAt === undefined ? "" : formatDatetime(this.maxUsedConnectionsAt)],
+      ["Open_tables", n(this.openTableCount())],
+      ["Opened_tables", n(this.openedTables)],
+      ["Threads_connected", n(this.clients.size)],
+      ["Threads_running", n(running)],
+      ["Uptime", n(Math.floor((now - this.startedAt) / 1000))],
+      ["Uptime_since_flush_status", n(Math.floor((now - this.statusFlushedAt) / 1000))],
+    ];
+  }
+
+  /** COM_STATISTICS's one line (what mysqladmin status prints); Threads counts the event scheduler too. */
+  private statistics(): string {
+    const uptime = Math.floor((this.ctx.sim.now - this.startedAt) / 1000);
+    const questions = this.status.questions;
+    const perSecond1000 = uptime === 0 ? 0 : Math.floor((questions * 1000) / uptime);
+    return (
+      `Uptime: ${uptime}  Threads: ${this.clients.size + 1}  Questions: ${questions}  Slow queries: ${this.status.slowQueries}  ` +
+      `Opens: ${this.openedTables}  Flush tables: ${this.flushes}  Open tables: ${this.openTableCount()}  ` +
+      `Queries per second avg: ${Math.floor(perSecond1000 / 1000)}.${String(perSecond1000 % 1000).padStart(3, "0")}`
+    );
+  }
+
   kill(id: number, queryOnly: boolean, by: Session): Error | undefined {
     const target = this.clients.get(id);
     if (target === undefined) return new SqlError(1094, "HY000", `Unknown thread id: ${id}`);
@@ -302,7 +423,10 @@ export class MysqlServer implements ServerContext {
       return new SqlError(1095, "HY000", `You are not owner of thread ${id}`);
     }
     // Statements run to completion within one event, so there is never a query to interrupt.
-    if (!queryOnly) this.disconnect(target);
+    if (!queryOnly) {
+      this.abortedClients++;
+      this.disconnect(target);
+    }
     return undefined;
   }
 

@@ -48,6 +48,7 @@ export function openTable(session: Session, ref: TableRef, privilege: string): T
   const table = session.server.engine.table(db, ref.name);
   if (table === undefined) throw ER.noSuchTable(db, ref.name);
   checkTableAccess(session, db, ref.name, privilege !== "SELECT");
+  session.server.tableOpened(table);
   return table;
 }
 

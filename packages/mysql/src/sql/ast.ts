@@ -183,6 +183,7 @@ export type Statement =
   | { readonly kind: "showCreateTable"; readonly table: TableRef }
   | { readonly kind: "showCreateDatabase"; readonly db: string; readonly ifNotExists: boolean }
   | { readonly kind: "showVariables"; readonly like?: string; readonly scope: "GLOBAL" | "SESSION" }
+  | { readonly kind: "showStatus"; readonly like?: string; readonly scope: "GLOBAL" | "SESSION" }
   | { readonly kind: "showWarnings" }
   | { readonly kind: "showGrants"; readonly user?: UserSpec }
   | { readonly kind: "showProcesslist"; readonly full: boolean }

@@ -7,7 +7,7 @@ import { ER } from "./errors.js";
 import { evaluate } from "./eval.js";
 import { runSelect } from "./select.js";
 import type { Session, StatementResult } from "./session.js";
-import { showColumns, showCreateDatabase, showCreateTable, showDatabases, showGrantsFor, showProcesslist, showTables, showVariables, showWarnings } from "./show.js";
+import { showColumns, showCreateDatabase, showCreateTable, showDatabases, showGrantsFor, showProcesslist, showStatus, showTables, showVariables, showWarnings } from "./show.js";
 import { lockAllForRead, lockTables, unlockTables } from "./table-locks.js";
 import { DEFAULTS, validateSet } from "./variables.js";
 
@@ -52,6 +52,8 @@ export function execute(session: Session, stmt: Statement): StatementResult {
       return showCreateDatabase(session, stmt);
     case "showVariables":
       return showVariables(session, stmt);
+    case "showStatus":
+      return showStatus(session, stmt);
     case "showWarnings":
       return showWarnings(session);
     case "showGrants":
@@ -116,6 +118,7 @@ export function execute(session: Session, stmt: Statement): StatementResult {
     case "flush":
       requireGlobalPrivilege(session, "RELOAD");
       implicitCommit(session);
+      if (stmt.what === "STATUS" || stmt.what === "TABLES") session.server.flush(stmt.what, session);
       return OK0;
     case "shutdown":
       requireGlobalPrivilege(session, "SHUTDOWN");

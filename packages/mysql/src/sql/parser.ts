@@ -770,6 +770,7 @@ class Parser {
     if (this.acceptWord("GLOBAL")) scope = "GLOBAL";
     else this.acceptWord("SESSION", "LOCAL");
     if (this.acceptWord("VARIABLES")) return { kind: "showVariables", like: this.likeClause(), scope };
+    if (this.acceptWord("STATUS")) return { kind: "showStatus", like: this.likeClause(), scope };
     if (this.acceptWord("WARNINGS")) return { kind: "showWarnings" };
     if (this.acceptWord("GRANTS")) {
       if (this.acceptWord("FOR")) return { kind: "showGrants", user: this.userSpec() };

@@ -1,7 +1,9 @@
 import type { Engine, Trx } from "../innodb/engine.js";
+import type { Table } from "../innodb/table.js";
 import type { SqlWarning } from "./errors.js";
 import type { WireType } from "./eval.js";
 import type { AccountData } from "./privileges.js";
+import { StatusCounters } from "./status.js";
 import { DEFAULTS, hasSessionScope } from "./variables.js";
 import type { SqlValue } from "./values.js";
 
@@ -14,6 +16,14 @@ export interface ServerContext {
   /** Global system variables (the server fills in the ones that depend on how it was started). */
   readonly globals: Map<string, SqlValue>;
   processlist(): ProcessRow[];
+  /** Every connection's counters summed (SHOW GLOBAL STATUS). */
+  readonly status: StatusCounters;
+  /** The status variables only the server keeps: uptime, connections, row lock waits, the table cache. */
+  serverStatus(): [string, string][];
+  /** A statement opened a table: the table cache keeps it until FLUSH TABLES. */
+  tableOpened(table: Table): void;
+  /** FLUSH STATUS and FLUSH TABLES. */
+  flush(what: "STATUS" | "TABLES", by: Session): void;
   /** The sessions holding table locks (LOCK TABLES or the global read lock), which statements may have to wait for. */
   readonly lockHolders: Set<Session>;
   /** A session gave up its table locks: statements waiting on them try again. */
@@ -69,6 +79,8 @@ export class Session {
   waitState: string | undefined;
   /** The highest LSN this session's commits need durable before it answers. */
   pendingCommitLsn = 0;
+  /** SHOW SESSION STATUS's counters. */
+  readonly status = new StatusCounters();
 
   constructor(
     readonly server: ServerContext,

@@ -8,7 +8,7 @@ import { toText, typeText } from "./values.js";
 import { showValue, variableNames } from "./variables.js";
 import type { Table } from "../innodb/table.js";
 
-/** SHOW DATABASES/TABLES/COLUMNS/CREATE TABLE/CREATE DATABASE/VARIABLES/WARNINGS/GRANTS/PROCESSLIST and DESCRIBE. */
+/** SHOW DATABASES/TABLES/COLUMNS/CREATE TABLE/CREATE DATABASE/VARIABLES/STATUS/WARNINGS/GRANTS/PROCESSLIST and DESCRIBE. */
 
 const text = (name: string, notNull = true): ResultColumn => ({ name, type: "VAR_STRING", notNull });
 
@@ -135,6 +135,16 @@ export function showVariables(session: Session, s: Extract<Statement, { kind: "s
       const value = s.scope === "GLOBAL" ? (session.server.globals.get(name) ?? null) : session.variable(name);
       return [name, showValue(name, value)];
     });
+  return rows([text("Variable_name"), text("Value", false)], data);
+}
+
+/** SHOW STATUS: the session's counters (or the server's sums) with the server-wide ones, by name. */
+export function showStatus(session: Session, s: Extract<Statement, { kind: "showStatus" }>): StatementResult {
+  const match = like(s.like);
+  const counters = s.scope === "GLOBAL" ? session.server.status : session.status;
+  const data = [...session.server.serverStatus(), ...counters.variables()]
+    .filter(([name]) => match(name))
+    .sort(([a], [b]) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
   return rows([text("Variable_name"), text("Value", false)], data);
 }
 
