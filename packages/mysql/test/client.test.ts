@@ -75,6 +75,34 @@ describe("the mysql client", () => {
     );
   });
 
+  it("prints the connection's status with status or \\s", () => {
+    const { c, pod, client } = server();
+    const t = terminal();
+    pod.table.spawn(["mysql", "-uroot", "-psecret", "wordpress"], { stdout: t.stdout, stderr: t.stderr, stdin: t.stdin });
+    c.advance(65_000);
+    t.stdin.write("\\s\n");
+    c.advance(100);
+    const report = t.stdout.text().split("mysql> ")[1];
+    expect(report).toMatch(
+      new RegExp(
+        "^--------------\nmysql  Ver 8\\.0\\.36 for Linux on x86_64 \\(MySQL Community Server - GPL\\)\n\n" +
+          "Connection id:\t\t\\d+\nCurrent database:\twordpress\nCurrent user:\t\troot@localhost\nSSL:\t\t\tNot in use\n" +
+          "Current pager:\t\tstdout\nUsing outfile:\t\t''\nUsing delimiter:\t;\nServer version:\t\t8\\.0\\.36 MySQL Community Server - GPL\n" +
+          "Protocol version:\t10\nConnection:\t\tLocalhost via UNIX socket\n" +
+          "Server characterset:\tutf8mb4\nDb     characterset:\tutf8mb4\nClient characterset:\t\\w+\nConn.  characterset:\t\\w+\n" +
+          "UNIX socket:\t\t/var/run/mysqld/mysqld\\.sock\nBinary data as:\t\tHexadecimal\n" +
+          "Uptime:\t\t\t\\d+ min \\d+ sec\n\nThreads: 2  Questions: \\d+  Slow queries: 0  Opens: \\d+  Flush tables: 1  Open tables: \\d+  Queries per second avg: \\d+\\.\\d{3}\n--------------\n\n$",
+      ),
+    );
+    // Over TCP, from another pod, in batch mode: TLS is negotiated, and binary data is not shown as hex.
+    const remote = client.run(["mysql", "-uroot", "-psecret", "-h", "wordpress-mysql", "-e", "status"]).out;
+    expect(remote).toContain("\nCurrent database:\t\nCurrent user:\t\troot@10.");
+    expect(remote).toContain("\nSSL:\t\t\tCipher in use is TLS_AES_256_GCM_SHA384\n");
+    expect(remote).toContain("\nConnection:\t\twordpress-mysql via TCP/IP\n");
+    expect(remote).toContain("\nTCP port:\t\t3306\nUptime:");
+    expect(client.run(["mysql", "-uroot", "-psecret", "-h", "wordpress-mysql", "--ssl-mode=DISABLED", "-e", "\\s"]).out).toContain("\nSSL:\t\t\tNot in use\n");
+  });
+
   it("reports connection failures as the real client does", () => {
     const { c, pod, client } = server();
     expect(client.run(["mysql", "-uroot", "-psecret", "-e", "SELECT 1"]).err).toBe(`${WARNING}ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n`);
@@ -135,9 +163,19 @@ describe("the mysql client", () => {
     pod.run(["mysql", "-uroot", "-psecret", "-e", "SELECT * FROM wordpress.t"]);
     expect(line.exec(pod.run(["mysqladmin", "-uroot", "-psecret", "status"]).out)?.slice(3, 6)).toEqual(["2", "2", "1"]);
 
+    // version adds the server's uptime as a duration, and the rest of the summary line.
+    const version = pod.run(["mysqladmin", "-uroot", "-psecret", "version"]).out;
+    expect(version).toMatch(
+      new RegExp(
+        "^mysqladmin  Ver 8\\.0\\.36 for Linux on x86_64 \\(MySQL Community Server - GPL\\)\nCopyright \\(c\\) 2000, 2024, Oracle and/or its affiliates\\.\n\n(?:.+\n){3}\n" +
+          "Server version\t\t8\\.0\\.36\nProtocol version\t10\nConnection\t\tLocalhost via UNIX socket\nUNIX socket\t\t/var/run/mysqld/mysqld\\.sock\n" +
+          "Uptime:\t\t\t(?:1 min )?\\d+ sec\n\nThreads: 2  Questions: \\d+  Slow queries: 0  Opens: 2  Flush tables: 2  Open tables: 1  Queries per second avg: \\d+\\.\\d{3}\n$",
+      ),
+    );
+
     const extended = pod.run(["mysqladmin", "-uroot", "-psecret", "extended-status"]).out.split("\n");
     expect(extended[1]).toMatch(/^\| Variable_name +\| Value +\|$/);
     expect(extended.find((l) => l.startsWith("| Threads_connected "))).toMatch(/^\| Threads_connected +\| 1 +\|$/);
-    expect(extended.find((l) => l.startsWith("| Com_show_status "))).toMatch(/^\| Com_show_status +\| 4 +\|$/);
+    expect(extended.find((l) => l.startsWith("| Com_show_status "))).toMatch(/^\| Com_show_status +\| 5 +\|$/);
   });
 });

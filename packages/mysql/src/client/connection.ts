@@ -65,6 +65,8 @@ export class MysqlConnection {
     private readonly readTimeoutMs: number | undefined,
     /** How it was reached: `Localhost via UNIX socket` or `10.96.0.5 via TCP/IP`. */
     readonly hostInfo: string,
+    /** The socket's path, when it was reached through one; otherwise the TCP port. */
+    readonly endpoint: { readonly socket: string } | { readonly port: number },
   ) {}
 
   static *connect(sim: Sim, net: ClientNet, options: ConnectOptions): Proc<MysqlConnection | SqlError> {
@@ -123,7 +125,7 @@ export class MysqlConnection {
       conn.destroy();
       return new SqlError(reply.code, reply.sqlState, reply.message);
     }
-    return new MysqlConnection(sim, conn, mailbox, greeting.serverVersion, greeting.connectionId, options.readTimeoutMs, hostInfo);
+    return new MysqlConnection(sim, conn, mailbox, greeting.serverVersion, greeting.connectionId, options.readTimeoutMs, hostInfo, viaSocket ? { socket } : { port });
   }
 
   get open(): boolean {

@@ -66,8 +66,8 @@ export function formatVertical(columns: readonly ResultColumn[], rows: readonly 
   return out;
 }
 
-/** `0.01 sec`, `1 min 5.00 sec`, `2 hours 1 min 0.00 sec`. */
-export function niceTime(seconds: number): string {
+/** `0.01 sec`, `1 min 5.00 sec`, `2 hours 1 min 0.00 sec`; whole seconds (`1 min 5 sec`) as mysqladmin prints an uptime. */
+export function niceTime(seconds: number, partSecond = true): string {
   let sec = seconds;
   let out = "";
   if (sec >= 86400) {
@@ -85,5 +85,5 @@ export function niceTime(seconds: number): string {
     sec -= m * 60;
     out += `${m} min `;
   }
-  return `${out}${sec.toFixed(2)} sec`;
+  return `${out}${partSecond ? sec.toFixed(2) : Math.floor(sec)} sec`;
 }

@@ -7,6 +7,7 @@ import { MYSQL_VERSION, VERSION_COMMENT } from "../server/server.js";
 import { MysqlConnection, type ConnectOptions, type QueryResult } from "./connection.js";
 import { formatTab, formatTable, formatVertical, niceTime } from "./format.js";
 import { StatementReader, type ReaderItem } from "./reader.js";
+import { statusReport } from "./status-report.js";
 
 /**
  * The `mysql` command-line client. With a terminal on both ends and no -e it is the interactive
@@ -44,6 +45,10 @@ export interface CliOptions {
   version: boolean;
   /** -v: mysqladmin processlist shows whole statements (SHOW FULL PROCESSLIST). */
   verbose: boolean;
+  /** False after --skip-ssl or --ssl-mode=DISABLED; TLS is the default otherwise. */
+  ssl?: boolean;
+  /** --binary-as-hex given (otherwise on only in an interactive session). */
+  binaryAsHex?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -166,8 +171,20 @@ export function parseArgs(args: readonly string[]): { options: CliOptions; posit
       case "verbose":
         o.verbose = true;
         return;
+      case "skip-ssl":
+        o.ssl = false;
+        return;
+      case "ssl-mode":
+        o.ssl = value?.toUpperCase() !== "DISABLED";
+        return;
+      case "binary-as-hex":
+        o.binaryAsHex = true;
+        return;
+      case "skip-binary-as-hex":
+        o.binaryAsHex = false;
+        return;
     }
-    if (LONG_WITH_ARG.has(name) || ["skip-ssl", "ssl", "binary-as-hex", "show-warnings", "unbuffered", "quick", "reconnect", "skip-reconnect", "line-numbers", "skip-line-numbers", "auto-rehash"].includes(name)) return;
+    if (LONG_WITH_ARG.has(name) || ["ssl", "show-warnings", "unbuffered", "quick", "reconnect", "skip-reconnect", "line-numbers", "skip-line-numbers", "auto-rehash"].includes(name)) return;
     throw new UsageError(`unknown option '--${name}'.`);
   };
   const SHORT: Record<string, string> = { u: "user", h: "host", P: "port", S: "socket", e: "execute", D: "database", B: "batch", s: "silent", N: "skip-column-names", t: "table", E: "vertical", r: "raw", f: "force", c: "comments", A: "no-auto-rehash", V: "version", "?": "help", I: "help", v: "verbose", q: "quick", C: "compress" };
@@ -259,12 +276,15 @@ function prompt(continuation: string | undefined): string {
 }
 
 const WELCOME = `Welcome to the MySQL monitor.  Commands end with ; or \\g.`;
-const COPYRIGHT = `Copyright (c) 2000, 2024, Oracle and/or its affiliates.
+/** ORACLE_WELCOME_COPYRIGHT_NOTICE("2000"), which the monitor and mysqladmin version print. */
+export const ORACLE_COPYRIGHT = `Copyright (c) 2000, 2024, Oracle and/or its affiliates.
 
 Oracle is a registered trademark of Oracle Corporation and/or its
 affiliates. Other names may be trademarks of their respective
 owners.
+`;
 
+const COPYRIGHT = `${ORACLE_COPYRIGHT}
 Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.
 `;
 
@@ -326,6 +346,11 @@ export const mysqlClient: Executable = function* (ctx) {
         return true;
       }
       if (item.name === "delimiter") return true;
+      if (item.name === "status") {
+        const report = yield* statusReport(conn, { delimiter: reader.delimiter, ssl: o.ssl !== false, binaryAsHex: o.binaryAsHex ?? !batch });
+        if (report !== undefined) ctx.stdout.write(report);
+        return true;
+      }
       const r = yield* conn.selectDb(item.arg);
       if (r.error !== undefined) {
         printError(r.error, item.line);

@@ -3,7 +3,8 @@ import type { Executable } from "@ksim/kube";
 import { DEFAULT_SOCKET } from "../protocol.js";
 import { MYSQL_VERSION, VERSION_COMMENT } from "../server/server.js";
 import { MysqlConnection } from "./connection.js";
-import { applyOptionFiles, connectOptionsFor, parseArgs, UsageError } from "./mysql-cli.js";
+import { niceTime } from "./format.js";
+import { applyOptionFiles, connectOptionsFor, ORACLE_COPYRIGHT, parseArgs, UsageError } from "./mysql-cli.js";
 
 /** A line of dashes across mysqladmin's table (print_top). */
 function top(widths: readonly number[]): string {
@@ -74,7 +75,15 @@ export const mysqladmin: Executable = function* (ctx) {
       continue;
     }
     if (command === "version") {
-      ctx.stdout.write(`mysqladmin  Ver ${MYSQL_VERSION} for Linux on x86_64 (${VERSION_COMMENT})\n\nServer version\t\t${conn.serverVersion}\nConnection\t\t${conn.hostInfo}\n`);
+      const where = "socket" in conn.endpoint ? `UNIX socket\t\t${conn.endpoint.socket}` : `TCP port\t\t${conn.endpoint.port}`;
+      ctx.stdout.write(
+        `mysqladmin  Ver ${MYSQL_VERSION} for Linux on x86_64 (${VERSION_COMMENT})\n${ORACLE_COPYRIGHT}\n` +
+          `Server version\t\t${conn.serverVersion}\nProtocol version\t10\nConnection\t\t${conn.hostInfo}\n${where}\n`,
+      );
+      // mysql_stat's line, its first field (the uptime) as a duration on a line of its own.
+      const stat = (yield* conn.statistics()).statistics;
+      const m = stat === undefined ? null : /^(\S+) (\d+) *(.*)$/.exec(stat);
+      if (m !== null) ctx.stdout.write(`${m[1]}\t\t\t${niceTime(Number(m[2]), false)}\n\n${m[3]}\n`);
       continue;
     }
     const listing = LISTINGS[command];

@@ -2,15 +2,19 @@
  * How the mysql client cuts its input into statements (client/mysql.cc add_line): the
  * delimiter (`;` unless changed with DELIMITER) ends a statement outside quotes and comments,
  * `\G` ends one for vertical output, `\c` discards the current one, and some words at the start
- * of a statement are client commands (use, quit, exit, delimiter). Comments are dropped unless
+ * of a statement are client commands (use, quit, exit, delimiter, status). Comments are dropped unless
  * --comments, as the client does by default; `/*! … *\/` hints are kept.
  */
 
 export type ReaderItem =
   | { readonly kind: "sql"; readonly text: string; readonly line: number; readonly vertical: boolean }
-  | { readonly kind: "command"; readonly name: "use" | "quit" | "delimiter"; readonly arg: string; readonly line: number };
+  | { readonly kind: "command"; readonly name: ClientCommand; readonly arg: string; readonly line: number };
 
-const COMMANDS: Record<string, "use" | "quit" | "delimiter"> = { use: "use", quit: "quit", exit: "quit", "\\q": "quit", delimiter: "delimiter", "\\d": "delimiter", "\\u": "use" };
+type ClientCommand = "use" | "quit" | "delimiter" | "status";
+
+const COMMANDS: Record<string, ClientCommand> = {
+  use: "use", quit: "quit", exit: "quit", "\\q": "quit", delimiter: "delimiter", "\\d": "delimiter", "\\u": "use", status: "status", "\\s": "status",
+};
 
 export class StatementReader {
   private buffer = "";
