@@ -65,8 +65,6 @@ export class ApiServer {
   admission: Admission | undefined;
   private readonly uids: Random;
   private readonly names: Random;
-  private nowSecond = Number.NaN;
-  private nowText = "";
 
   constructor(readonly sim: Sim) {
     this.uids = sim.random.fork("apiserver/uid");
@@ -75,13 +73,7 @@ export class ApiServer {
 
   /** The current time as metav1.Time (RFC 3339, whole seconds). */
   now(): string {
-    // Every write asks for it, many per simulated second: format each second once.
-    const second = Math.floor(this.sim.epochMs() / 1000);
-    if (second !== this.nowSecond) {
-      this.nowSecond = second;
-      this.nowText = rfc3339(second * 1000);
-    }
-    return this.nowText;
+    return rfc3339(this.sim.epochMs());
   }
 
   get<T extends KubeObject = KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
