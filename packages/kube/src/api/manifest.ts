@@ -1,4 +1,5 @@
 import { parseDocument, type YAMLError } from "yaml";
+import { cloneJson } from "./json-value.js";
 import { noKindMatch, typeForObject } from "./resources.js";
 import type { KubeObject } from "./types.js";
 
@@ -105,6 +106,39 @@ function* yamlDocuments(text: string, source: string): Generator<unknown> {
  * go-yaml words them: `yaml: line 3: mapping values are not allowed in this context`.
  */
 export function parseYaml(doc: string): { value: unknown } | { error: string } {
+  const known = parsedDocs.get(doc);
+  if (known !== undefined) return "error" in known ? { error: known.error } : { value: cloneJson(known.value) };
+  const result = parseYamlText(doc);
+  if ("error" in result || isPlainJson(result.value)) {
+    if (parsedDocs.size >= PARSED_DOCS_KEPT) parsedDocs.clear();
+    parsedDocs.set(doc, "error" in result ? result : { value: cloneJson(result.value) });
+  }
+  return result;
+}
+
+/**
+ * Parse results by document text. Scenarios apply the same manifests again and again (and every
+ * run of a sweep applies them anew), and parsing YAML costs far more than copying what it gave.
+ * Callers change what they are given, so each gets its own copy of a kept value; only plain JSON
+ * trees are kept, as cloneJson copies nothing else (`!!binary`, `!!set`, `!!omap`, aliases are not).
+ */
+const parsedDocs = new Map<string, { value: unknown } | { error: string }>();
+const PARSED_DOCS_KEPT = 256;
+
+/** A tree of JSON values: no other types, and no value reached twice (YAML aliases share one). */
+function isPlainJson(v: unknown, seen = new Set<object>()): boolean {
+  if (v === undefined || typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return false;
+  if (v === null || typeof v !== "object") return true;
+  if (seen.has(v)) return false;
+  seen.add(v);
+  if (Array.isArray(v)) return v.every((x) => isPlainJson(x, seen));
+  // cloneJson's `out[k] =` would set the prototype for an own `__proto__` key.
+  if (Object.getPrototypeOf(v) !== Object.prototype || Object.hasOwn(v, "__proto__")) return false;
+  for (const k in v) if (!isPlainJson((v as Record<string, unknown>)[k], seen)) return false;
+  return true;
+}
+
+function parseYamlText(doc: string): { value: unknown } | { error: string } {
   if (doc.trim() === "") return { value: null };
   const parsed = parseDocument(doc, {
     version: "1.1",
