@@ -162,6 +162,14 @@ export class ImageRegistry {
   private readonly images = new Map<string, ImageDefinition>();
   private readonly programs = new Map<string, Executable>();
 
+  /** A registry with the same images and programs, to which more can be registered apart. */
+  copy(): ImageRegistry {
+    const c = new ImageRegistry();
+    for (const [repository, image] of this.images) c.images.set(repository, image);
+    for (const [id, program] of this.programs) c.programs.set(id, program);
+    return c;
+  }
+
   registerImage(image: ImageDefinition): void {
     for (const r of image.repositories) this.images.set(normalizeRepository(r), image);
   }
