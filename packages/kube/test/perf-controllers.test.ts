@@ -22,6 +22,12 @@ function pod(name: string, labels: Record<string, string>, extra: { namespace?: 
   };
 }
 
+/** The next version of a stored pod as the API server writes it: a copy with metadata of its own. */
+function withStatus(store: ObjectStore, namespace: string, name: string, status: Pod["status"]): Pod {
+  const p = store.get<Pod>("Pod", namespace, name)!;
+  return { ...p, metadata: { ...p.metadata }, status };
+}
+
 function node(name: string): Node {
   return { apiVersion: "v1", kind: "Node", metadata: { name, labels: { "kubernetes.io/hostname": name } }, spec: {}, status: { allocatable: { cpu: "4", memory: "16Gi", pods: "110" } } };
 }
@@ -48,10 +54,10 @@ describe("scheduler sampling", () => {
     store.put(pod("b", {}, { nodeName: "n2", owner: "set-1" }));
     store.put(pod("c", {}, { nodeName: "n2", owner: "set-2" }));
     expect(names("set-1")).toEqual(["n1", "n2"]);
-    store.put({ ...store.get<Pod>("Pod", "default", "a")!, status: { phase: "Running" } });
+    store.put(withStatus(store, "default", "a", { phase: "Running" }));
     expect(names("set-1")).toEqual(["n1", "n2"]);
     expect(snapshot.nodes.get("n1")!.requested.pods).toBe(1);
-    store.put({ ...store.get<Pod>("Pod", "default", "b")!, status: { phase: "Succeeded" } });
+    store.put(withStatus(store, "default", "b", { phase: "Succeeded" }));
     expect(names("set-1")).toEqual(["n1"]);
     store.remove("Node", undefined, "n2");
     expect(names("set-2")).toEqual([]);
@@ -81,7 +87,7 @@ describe("shared label index", () => {
     expect(LabelIndex.of<Pod>(store, "Pod")).toBe(index);
     for (const name of ["a", "b", "c"]) store.put(pod(name, { app: "web", tier: "front" }));
     store.put(pod("d", { app: "web" }, { namespace: "other" }));
-    store.put({ ...store.get<Pod>("Pod", "default", "a")!, status: { phase: "Running" } });
+    store.put(withStatus(store, "default", "a", { phase: "Running" }));
     expect(index.matching("default", { app: "web" }).map((p) => p.metadata.name)).toEqual(["b", "c", "a"]);
     expect(index.matching("default", { app: "web" })[2]!.status?.phase).toBe("Running");
     store.put({ ...store.get<Pod>("Pod", "default", "b")!, metadata: { ...store.get<Pod>("Pod", "default", "b")!.metadata, labels: { app: "db" } } });
@@ -98,7 +104,7 @@ describe("object store", () => {
     store.put(pod("y", {}, { namespace: "two" }));
     store.put(pod("a", {}, { namespace: "one" }));
     const before = store.kindVersion("Pod");
-    store.put({ ...store.get<Pod>("Pod", "one", "z")!, status: { phase: "Running" } });
+    store.put(withStatus(store, "one", "z", { phase: "Running" }));
     expect(store.list("Pod", "one").map((p) => p.metadata.name)).toEqual(["z", "a"]);
     expect(store.list("Pod").map((p) => p.metadata.name)).toEqual(["z", "y", "a"]);
     expect(store.kindVersion("Pod")).toBe(before + 1);

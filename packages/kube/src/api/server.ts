@@ -161,7 +161,7 @@ export class ApiServer {
     if (this.admission) object = this.admission.admitStatus(object);
     // As etcd3's GuaranteedUpdate: a write that changes nothing is not stored and not watched.
     if (jsonEqual(object.status, old.status)) return old as T;
-    return this.store.put(object) as T;
+    return this.store.put({ ...object, metadata: { ...old.metadata } }) as T;
   }
 
   /**

@@ -118,17 +118,22 @@ export class ObjectStore {
     return s === undefined ? [] : [...s];
   }
 
-  /** Inserts or replaces an object, bumping resourceVersion, and notifies watchers. */
+  /**
+   * Inserts or replaces an object, bumping resourceVersion, and notifies watchers. The object and
+   * its metadata become the store's, and resourceVersion is set in place: callers pass copies of
+   * their own, shared with nothing, and do not change them afterwards (copying both here, on
+   * every write, was a good part of what a write cost).
+   */
   put<T extends KubeObject>(object: T): T {
     const table = this.table(object.kind);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
-    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } } as T;
-    table.set(key, stored);
+    object.metadata.resourceVersion = String(++this.rv);
+    table.set(key, object);
     if (previous !== undefined) this.unindex(previous, key);
-    this.index(stored, key);
-    this.notify(table, { type: previous === undefined ? "ADDED" : "MODIFIED", object: stored, previous });
-    return stored;
+    this.index(object, key);
+    this.notify(table, { type: previous === undefined ? "ADDED" : "MODIFIED", object, previous });
+    return object;
   }
 
   /** Removes an object and notifies watchers; returns what was removed. */
