@@ -178,4 +178,35 @@ describe("the mysql client", () => {
     expect(extended.find((l) => l.startsWith("| Threads_connected "))).toMatch(/^\| Threads_connected +\| 1 +\|$/);
     expect(extended.find((l) => l.startsWith("| Com_show_status "))).toMatch(/^\| Com_show_status +\| 5 +\|$/);
   });
+
+  it("creates and drops databases, kills threads and flushes with mysqladmin, as execute_commands does", () => {
+    const { pod } = server();
+    const admin = (args: string[], stdin?: string) => pod.run(["mysqladmin", "-uroot", "-psecret", ...args], stdin);
+    const databases = () => pod.run(["mysql", "-uroot", "-psecret", "-N", "-e", "SHOW DATABASES"]).out;
+    expect(admin(["create", "shop"]).status).toBe(0);
+    expect(databases()).toContain("shop\n");
+    expect(admin(["create", "shop"]).err).toContain("mysqladmin: CREATE DATABASE failed; error: 'Can't create database 'shop'; database exists'\n");
+    // drop asks first; anything but y keeps the database.
+    const kept = admin(["drop", "shop"], "n\n");
+    expect(kept.out).toBe("Dropping the database is potentially a very bad thing to do.\nAny data stored in the database will be destroyed.\n\nDo you really want to drop the 'shop' database [y/N] \nOK, aborting database drop!\n");
+    expect(kept.status).toBe(1);
+    expect(databases()).toContain("shop\n");
+    expect(admin(["-f", "drop", "shop"]).out).toBe('Database "shop" dropped\n');
+    expect(databases()).not.toContain("shop\n");
+    expect(admin(["drop"]).err).toContain("mysqladmin: Too few arguments to drop\n");
+    // A failing command stops the ones after it.
+    const killed = admin(["kill", "4242,x9", "ping"]);
+    expect(killed.err).toContain("mysqladmin: kill failed on 4242; error: 'Unknown thread id: 4242'\nmysqladmin: kill failed on 0; error: 'Unknown thread id: 0'\n");
+    expect(killed).toMatchObject({ out: "", status: 1 });
+    // Commands may be shortened to a prefix only they have.
+    expect(admin(["proc"]).out).toContain("| show processlist |");
+    expect(admin(["fl"]).err).toContain("mysqladmin: Unknown command: 'fl'\n");
+    const opens = () => /Flush tables: (\d+)  Open tables: (\d+)/.exec(admin(["status"]).out)?.slice(1);
+    pod.run(["mysql", "-uroot", "-psecret", "-e", "SELECT * FROM wordpress.t"]);
+    expect(opens()).toEqual(["1", "1"]);
+    expect(admin(["flush-tables"]).status).toBe(0);
+    expect(opens()).toEqual(["2", "0"]);
+    expect(admin(["refresh", "flush-privileges", "reload", "flush-logs", "flush-hosts", "flush-status"]).status).toBe(0);
+    expect(opens()).toEqual(["3", "0"]);
+  });
 });

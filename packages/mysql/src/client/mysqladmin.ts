@@ -2,6 +2,7 @@ import { sleep, wait } from "@ksim/sim";
 import type { Executable } from "@ksim/kube";
 import { DEFAULT_SOCKET } from "../protocol.js";
 import { MYSQL_VERSION, VERSION_COMMENT } from "../server/server.js";
+import { LineInput } from "../lines.js";
 import { MysqlConnection } from "./connection.js";
 import { niceTime } from "./format.js";
 import { applyOptionFiles, connectOptionsFor, ORACLE_COPYRIGHT, parseArgs, UsageError } from "./mysql-cli.js";
@@ -28,10 +29,37 @@ const LISTINGS: Readonly<Record<string, { readonly query: (verbose: boolean) => 
   "extended-status": { query: () => "show /*!50002 GLOBAL */ status", failure: "unable to show status" },
 };
 
+/** Commands that are one statement: what each sends, and the word its failure starts with. */
+const STATEMENTS: Readonly<Record<string, { readonly sql: string; readonly failure: string }>> = {
+  reload: { sql: "flush privileges", failure: "reload" },
+  "flush-privileges": { sql: "flush privileges", failure: "reload" },
+  "flush-tables": { sql: "flush tables", failure: "refresh" },
+  "flush-status": { sql: "flush status", failure: "refresh" },
+  "flush-hosts": { sql: "flush hosts", failure: "refresh" },
+  "flush-logs": { sql: "FLUSH LOGS", failure: "refresh" },
+  // COM_REFRESH with every flag but grants, status and the read lock: tables and logs.
+  refresh: { sql: "flush tables; flush logs", failure: "refresh" },
+};
+
+/** command_names, in mysqladmin's order; a command may be shortened to any prefix only it has. */
+const COMMANDS = [
+  "create", "drop", "shutdown", "reload", "refresh", "processlist", "status", "kill", "debug", "variables", "flush-logs", "flush-hosts",
+  "flush-tables", "password", "ping", "extended-status", "flush-status", "flush-privileges", "start-slave", "stop-slave", "flush-threads", "version",
+];
+
+function findCommand(word: string): string | undefined {
+  const w = word.toLowerCase();
+  if (COMMANDS.includes(w)) return w;
+  const matches = COMMANDS.filter((c) => c.startsWith(w));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 /**
- * `mysqladmin ping | shutdown | status | version | processlist | variables | extended-status`. `ping` exits 0 whenever a server answered, even if
- * it refused the login, which is what health checks rely on; `shutdown` returns once the local
- * server has removed its pid file, so the next server can start on the same data directory.
+ * `mysqladmin COMMAND…`, each in turn as execute_commands runs them: a failure on the server
+ * stops the rest (exit 1), and so does a malformed command. `ping` exits 0 whenever a server
+ * answered, even if it refused the login, which is what health checks rely on; `shutdown` returns
+ * once the local server has removed its pid file, so the next server can start on the same data
+ * directory; `drop` asks first unless --force.
  */
 export const mysqladmin: Executable = function* (ctx) {
   let parsed: ReturnType<typeof parseArgs>;
@@ -63,7 +91,14 @@ export const mysqladmin: Executable = function* (ctx) {
     // A server that answered is alive, whatever it said about the login.
     return commands[0] === "ping" && conn.code < 2000 ? 0 : 1;
   }
-  for (const command of commands) {
+  const fail = (message: string): number => {
+    ctx.stderr.write(`mysqladmin: ${message}\n`);
+    conn.close();
+    return 1;
+  };
+  for (let i = 0; i < commands.length; i++) {
+    const command = findCommand(commands[i]!);
+    const argument = (): string | undefined => (i + 1 < commands.length ? commands[++i] : undefined);
     if (command === "ping") {
       ctx.stdout.write("mysqld is alive\n");
       continue;
@@ -86,16 +121,61 @@ export const mysqladmin: Executable = function* (ctx) {
       if (m !== null) ctx.stdout.write(`${m[1]}\t\t\t${niceTime(Number(m[2]), false)}\n\n${m[3]}\n`);
       continue;
     }
-    const listing = LISTINGS[command];
+    const listing = command === undefined ? undefined : LISTINGS[command];
     if (listing !== undefined) {
       const r = yield* conn.query(listing.query(o.verbose));
       const result = r.results[0];
-      if (r.error !== undefined || result?.kind !== "rows") {
-        ctx.stderr.write(`mysqladmin: ${listing.failure}; error: '${r.error?.message ?? ""}'\n`);
+      if (r.error !== undefined || result?.kind !== "rows") return fail(`${listing.failure}; error: '${r.error?.message ?? ""}'`);
+      ctx.stdout.write(adminTable(result.columns.map((c) => c.name), result.rows));
+      continue;
+    }
+    const statement = command === undefined ? undefined : STATEMENTS[command];
+    if (statement !== undefined) {
+      const r = yield* conn.query(statement.sql);
+      if (r.error !== undefined) return fail(`${statement.failure} failed; error: '${r.error.message}'`);
+      continue;
+    }
+    if (command === "create") {
+      const db = argument();
+      if (db === undefined) return fail("Too few arguments to create");
+      const r = yield* conn.query(`create database \`${db}\``);
+      if (r.error !== undefined) return fail(`CREATE DATABASE failed; error: '${r.error.message.slice(0, 200)}'`);
+      continue;
+    }
+    if (command === "drop") {
+      const db = argument();
+      if (db === undefined) return fail("Too few arguments to drop");
+      if (!o.force) {
+        ctx.stdout.write(`Dropping the database is potentially a very bad thing to do.\nAny data stored in the database will be destroyed.\n\nDo you really want to drop the '${db}' database [y/N] `);
+        const answer = yield* new LineInput(ctx.stdin).line();
+        if (answer === null || !/^[yY]/.test(answer)) {
+          ctx.stdout.write("\nOK, aborting database drop!\n");
+          conn.close();
+          return 1;
+        }
+      }
+      const r = yield* conn.query(`drop database \`${db}\``);
+      if (r.error !== undefined) return fail(`DROP DATABASE ${db} failed;\nerror: '${r.error.message}'`);
+      ctx.stdout.write(`Database "${db}" dropped\n`);
+      continue;
+    }
+    if (command === "kill") {
+      const ids = argument();
+      if (ids === undefined) return fail("Too few arguments to 'kill'");
+      let failed = false;
+      for (const id of ids.split(",")) {
+        // strtoull: the leading digits, 0 when there are none.
+        const n = /^\s*(\d*)/.exec(id)![1]!.replace(/^0+(?=\d)/, "") || "0";
+        const r = yield* conn.query(`KILL ${n}`);
+        if (r.error !== undefined) {
+          ctx.stderr.write(`mysqladmin: kill failed on ${n}; error: '${r.error.message}'\n`);
+          failed = true;
+        }
+      }
+      if (failed) {
         conn.close();
         return 1;
       }
-      ctx.stdout.write(adminTable(result.columns.map((c) => c.name), result.rows));
       continue;
     }
     if (command === "shutdown") {
@@ -103,17 +183,12 @@ export const mysqladmin: Executable = function* (ctx) {
       const first = pid.results[0];
       const pidFile = first?.kind === "rows" ? first.rows[0]?.[0] : undefined;
       const r = yield* conn.query("SHUTDOWN");
-      if (r.error !== undefined) {
-        ctx.stderr.write(`mysqladmin: shutdown failed; error: '${r.error.message}'\n`);
-        return 1;
-      }
+      if (r.error !== undefined) return fail(`shutdown failed; error: '${r.error.message}'`);
       conn.close();
       while (pidFile != null && ctx.fs.exists(pidFile)) yield* wait(sleep(ctx.sim, 100));
       return 0;
     }
-    ctx.stderr.write(`mysqladmin: Unknown command: '${command}'\n`);
-    conn.close();
-    return 1;
+    return fail(`Unknown command: '${commands[i]!.slice(0, 60)}'`);
   }
   conn.close();
   return 0;
