@@ -107,6 +107,28 @@ describe("kubectl version", () => {
   });
 });
 
+describe("kubectl options", () => {
+  it("lists the inherited flags as kubectl's templater prints them, which every command accepts", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    const r = term.run("kubectl options");
+    expect(r.status).toBe(0);
+    expect(r.output.startsWith("The following options can be passed to any command:\n\n    --as='':\n\tUsername to impersonate for the operation.")).toBe(true);
+    expect(r.output).toContain("\n\n    --cache-dir='/root/.kube/cache':\n\tDefault cache directory\n\n");
+    expect(r.output).toContain("\n\n    -n, --namespace='':\n\tIf present, the namespace scope for this CLI request\n\n");
+    expect(r.output).toContain("\n\n    --vmodule=:\n\t");
+    expect(r.output.endsWith("\n\n    --warnings-as-errors=false:\n\tTreat warnings received from the server as errors and exit with a non-zero exit code\n\n")).toBe(true);
+    // pflag's order: sorted by name.
+    const names = [...r.output.matchAll(/--([a-z-]+)=/g)].map((m) => m[1]!);
+    expect(names).toEqual([...names].sort());
+    expect(names).toHaveLength(29);
+    for (const flag of ["--as-uid=me", "--disable-compression", "--kuberc=/tmp/k", "--profile=cpu", "--vmodule=x=2", "--log-flush-frequency=1s"]) {
+      expect(term.run(`kubectl get nodes ${flag} -o name`)).toEqual({ status: 0, output: "node/node-1\n" });
+    }
+    // Left out of the help's command lists, as kubectl leaves it out.
+    expect(term.run("kubectl --help").output).not.toMatch(/^  options /m);
+  });
+});
+
 describe("kubectl config set and unset", () => {
   it("walks the dotted path over api.Config as kubectl does: every output here is kubectl 1.32's for the same commands", () => {
     const { term } = kubectlWorld({ seed: 7 });

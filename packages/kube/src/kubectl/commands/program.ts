@@ -27,6 +27,7 @@ import { patchCommand } from "./patch.js";
 import { portForwardCommand } from "./port-forward.js";
 import { parseRequestTimeout } from "./durations.js";
 import { replaceCommand } from "./replace.js";
+import { GLOBAL_FLAGS, optionsCommand } from "./global-flags.js";
 import { rolloutCommand } from "./rollout.js";
 import { runCommand } from "./run.js";
 import { scaleCommand } from "./scale.js";
@@ -40,29 +41,6 @@ import { waitCommand } from "./wait.js";
  * The `kubectl` program: global flags, finding the (sub)command as cobra does, its flags, and
  * cmdutil.CheckErr's printing of whatever error it ends with.
  */
-const GLOBAL_FLAGS: readonly FlagSpec[] = [
-  { name: "namespace", short: "n", type: "string" },
-  { name: "request-timeout", type: "string" },
-  { name: "v", short: "v", type: "string" },
-  { name: "context", type: "string" },
-  { name: "cluster", type: "string" },
-  { name: "user", type: "string" },
-  { name: "kubeconfig", type: "string" },
-  { name: "server", short: "s", type: "string" },
-  { name: "token", type: "string" },
-  { name: "certificate-authority", type: "string" },
-  { name: "client-certificate", type: "string" },
-  { name: "client-key", type: "string" },
-  { name: "tls-server-name", type: "string" },
-  { name: "username", type: "string" },
-  { name: "password", type: "string" },
-  { name: "as", type: "string" },
-  { name: "as-group", type: "stringArray" },
-  { name: "insecure-skip-tls-verify", type: "bool" },
-  { name: "match-server-version", type: "bool" },
-  { name: "warnings-as-errors", type: "bool" },
-  { name: "cache-dir", type: "string" },
-];
 
 const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Beginner)", [createCommand, exposeCommand, runCommand, setCommand]],
@@ -75,12 +53,13 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
 ];
 
-const COMMANDS: readonly Command[] = GROUPS.flatMap(([, cs]) => cs);
+// `options` runs but is left out of the help's lists, as kubectl's templater filters it.
+const COMMANDS: readonly Command[] = [...GROUPS.flatMap(([, cs]) => cs), optionsCommand];
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
   "alpha", "auth", "autoscale", "certificate", "completion", "debug", "explain",
-  "options", "plugin", "proxy",
+  "plugin", "proxy",
 ]);
 
 export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Executable {
