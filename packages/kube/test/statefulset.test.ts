@@ -177,4 +177,24 @@ describe("StatefulSet controller", () => {
     expect(c.runUntil(() => pods(c, "nginx").length === 0, 120_000)).toBe(true);
     expect(c.api.list("PersistentVolumeClaim", "default")).toHaveLength(2);
   });
+  it("a pod update that changes nothing the sync reads of it still brings back a claim's owner reference removed since", () => {
+    const c = setup(1, { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" } });
+    const set = c.api.get<StatefulSet>("StatefulSet", "default", "web")!;
+    const owners = () => c.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "www-web-0")!.metadata.ownerReferences?.map((r) => r.uid);
+    c.run(10_000);
+    expect(owners()).toEqual([set.metadata.uid]);
+    c.api.mutate<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "www-web-0", (p) => {
+      delete p.metadata.ownerReferences;
+    });
+    // The controller does not watch claims: the change waits for the set's next sync.
+    c.run(10_000);
+    expect(owners()).toBeUndefined();
+    // The set's last sync wrote nothing and the pod's annotations are none of its inputs, but the
+    // claim is: this sync must run.
+    c.api.mutate<Pod>("Pod", "default", "web-0", (p) => {
+      p.metadata.annotations = { ...p.metadata.annotations, touched: "yes" };
+    });
+    c.run(1_000);
+    expect(owners()).toEqual([set.metadata.uid]);
+  });
 });

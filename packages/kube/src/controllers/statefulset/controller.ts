@@ -10,7 +10,8 @@ import type {
   StatefulSetStatus,
 } from "../../api/types.js";
 import type { ControllerContext } from "../context.js";
-import { controllerRef, isPodAvailable, isRunningAndReady, isTerminating, keyOf, matchesSelector, splitKey } from "../pod-util.js";
+import { jsonEqual } from "../../api/json-value.js";
+import { controllerRef, isPodAvailable, isPodReady, isRunningAndReady, isTerminating, keyOf, matchesSelector, splitKey } from "../pod-util.js";
 import { claimObjects } from "../claims.js";
 import { OrphanIndex } from "../orphans.js";
 import { WorkQueue } from "../workqueue.js";
@@ -40,6 +41,13 @@ export class StatefulSetController {
   readonly queue: WorkQueue;
   private readonly orphanPods: OrphanIndex<Pod>;
   private readonly orphanRevisions: OrphanIndex<ControllerRevision>;
+  /**
+   * Sets whose last sync wrote nothing, with what that sync read that no pod event reports: the
+   * set object itself and the versions of the revision and claim kinds. A pod update that changes
+   * nothing the sync reads still queues the set (so the queue's order is what it always was), but
+   * its sync would read the same inputs as that one and write nothing again, so it is skipped.
+   */
+  private readonly idle = new Map<string, { set: StatefulSet; revisions: number; claims: number }>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
@@ -49,7 +57,7 @@ export class StatefulSetController {
 
   start(): void {
     const api = this.ctx.api;
-    api.watch<StatefulSet>("StatefulSet", (e) => this.queue.add(keyOf(e.object)));
+    api.watch<StatefulSet>("StatefulSet", (e) => this.enqueue(keyOf(e.object)));
     api.watch<Pod>("Pod", (e) => this.onPod(e));
     for (const s of api.list<StatefulSet>("StatefulSet")) this.queue.add(keyOf(s));
   }
@@ -58,22 +66,30 @@ export class StatefulSetController {
     const pod = e.object;
     const ref = controllerRef(pod);
     const prevRef = e.previous !== undefined ? controllerRef(e.previous) : undefined;
-    if (prevRef !== undefined && prevRef.uid !== ref?.uid) this.enqueueOwner(pod.metadata.namespace!, prevRef);
+    if (prevRef !== undefined && prevRef.uid !== ref?.uid) this.enqueueOwner(pod.metadata.namespace!, prevRef, true);
     if (ref !== undefined) {
-      this.enqueueOwner(pod.metadata.namespace!, ref);
+      this.enqueueOwner(pod.metadata.namespace!, ref, e.type !== "MODIFIED" || statefulSetPodChanged(e.previous!, pod));
       return;
     }
     if (e.type === "DELETED" || isTerminating(pod)) return;
     // An orphan: every set that could adopt it gets a look.
     for (const set of this.ctx.api.list<StatefulSet>("StatefulSet", pod.metadata.namespace)) {
-      if (matchesSelector(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) this.queue.add(keyOf(set));
+      if (matchesSelector(set.spec.selector, pod.metadata.labels) && isMemberOf(set, pod)) this.enqueue(keyOf(set));
     }
   }
 
-  private enqueueOwner(namespace: string, ref: OwnerReference): void {
+  private enqueueOwner(namespace: string, ref: OwnerReference, changed: boolean): void {
     if (ref.kind !== "StatefulSet") return;
     const set = this.ctx.api.get<StatefulSet>("StatefulSet", namespace, ref.name);
-    if (set !== undefined && set.metadata.uid === ref.uid) this.queue.add(keyOf(set));
+    if (set === undefined || set.metadata.uid !== ref.uid) return;
+    if (changed) this.enqueue(keyOf(set));
+    else this.queue.add(keyOf(set));
+  }
+
+  /** Queues a set whose inputs may have changed: its next sync runs in full. */
+  private enqueue(key: string): void {
+    this.idle.delete(key);
+    this.queue.add(key);
   }
 
   sync(key: string): void {
@@ -81,6 +97,19 @@ export class StatefulSetController {
     const api = this.ctx.api;
     const set = api.get<StatefulSet>("StatefulSet", namespace, name);
     if (set === undefined) return;
+    const store = api.store;
+    const idle = this.idle.get(key);
+    if (idle !== undefined && idle.set === set && idle.revisions === store.kindVersion("ControllerRevision") && idle.claims === store.kindVersion("PersistentVolumeClaim")) return;
+    this.idle.delete(key);
+    const written = store.resourceVersion;
+    this.syncSet(key, set);
+    // With minReadySeconds, availability depends on the clock, so no sync is known to repeat.
+    if (store.resourceVersion === written && (set.spec.minReadySeconds ?? 0) <= 0) {
+      this.idle.set(key, { set, revisions: store.kindVersion("ControllerRevision"), claims: store.kindVersion("PersistentVolumeClaim") });
+    }
+  }
+
+  private syncSet(key: string, set: StatefulSet): void {
     const pods = this.claimPods(set);
     const revisions = sortRevisions(this.claimRevisions(set));
     const { current, update, collisionCount } = this.getRevisions(set, revisions);
@@ -440,6 +469,21 @@ interface Versions {
 function runForAll(count: number, monotonic: boolean, fn: (i: number) => boolean): boolean {
   for (let i = 0; i < count; i++) if (fn(i) && monotonic) return true;
   return false;
+}
+
+/**
+ * Whether a pod update changes anything a sync reads of the pod (with minReadySeconds 0, under
+ * which alone a sync is skipped): most updates are kubelet status writes that change none of it.
+ */
+function statefulSetPodChanged(old: Pod, pod: Pod): boolean {
+  return (
+    !jsonEqual(old.spec.volumes, pod.spec.volumes) ||
+    old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp ||
+    old.status?.phase !== pod.status?.phase ||
+    isPodReady(old) !== isPodReady(pod) ||
+    !jsonEqual(old.metadata.labels, pod.metadata.labels) ||
+    !jsonEqual(old.metadata.ownerReferences, pod.metadata.ownerReferences)
+  );
 }
 
 function isUnavailable(pod: Pod, minReady: number, now: number): boolean {
