@@ -10,15 +10,22 @@ const SCENARIO = "scenarios/zookeeper/drain-under-pdb.yaml";
 // Enough seeds that each worker's start-up and JIT warm-up (about 1.5 s) do not dominate.
 const SEEDS = Number(process.env.SEEDS ?? 40);
 
-/** Seeds per minute of a sweep of `workers` threads (the CLI's own pool and worker entry). */
-async function seedsPerMinute(workers: number): Promise<{ perMinute: number; passed: number }> {
+/**
+ * Seeds per minute of a sweep of `workers` threads (the CLI's own pool and worker entry), and the
+ * cores the process kept busy meanwhile: V8's parallel scavenger and concurrent compiler run on
+ * threads of their own, so one worker already uses more than one core of two, and that share is
+ * what a second worker cannot gain.
+ */
+async function seedsPerMinute(workers: number): Promise<{ perMinute: number; cores: number; passed: number }> {
   const setup = { fileText: readFileSync(SCENARIO, "utf8"), fileName: SCENARIO };
   const jobs = Array.from({ length: SEEDS }, (_, i) => ({ seed: i + 1 }));
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   // Both sides run on worker threads, so thread start-up is in both measurements.
   const results = await runJobs(setup, jobs, { workers, entry: new URL(BUNDLE), threads: true });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { perMinute: (SEEDS / seconds) * 60, passed: results.filter((r) => r.passed).length };
+  const cpu = process.cpuUsage(cpu0);
+  return { perMinute: (SEEDS / seconds) * 60, cores: (cpu.user + cpu.system) / 1e6 / seconds, passed: results.filter((r) => r.passed).length };
 }
 
 /**
@@ -99,8 +106,8 @@ export const sweepBench: Bench = {
     return {
       text:
         `sweep: ${SEEDS} seeds of ${SCENARIO}\n` +
-        `  1 worker:  ${one.perMinute.toFixed(1)} seeds/min\n` +
-        `  2 workers: ${two.perMinute.toFixed(1)} seeds/min\n` +
+        `  1 worker:  ${one.perMinute.toFixed(1)} seeds/min, keeping ${one.cores.toFixed(2)} cores busy\n` +
+        `  2 workers: ${two.perMinute.toFixed(1)} seeds/min, keeping ${two.cores.toFixed(2)} cores busy\n` +
         `  ratio ${ratio.toFixed(2)} (aim >= 1.7 on 2 cores)\n` +
         `  this machine's ceiling for two threads of allocation-heavy JavaScript: ${ceiling.toFixed(2)}\n` +
         `  two one-worker ksim sweeps as separate processes, at once against one after the other: ${processes.toFixed(2)}`,
@@ -109,6 +116,8 @@ export const sweepBench: Bench = {
         seeds: SEEDS,
         oneWorkerPerMin: Number(one.perMinute.toFixed(1)),
         twoWorkersPerMin: Number(two.perMinute.toFixed(1)),
+        oneWorkerCores: Number(one.cores.toFixed(2)),
+        twoWorkersCores: Number(two.cores.toFixed(2)),
         ratio: Number(ratio.toFixed(3)),
         machineCeiling: Number(ceiling.toFixed(3)),
         processCeiling: Number(processes.toFixed(3)),
