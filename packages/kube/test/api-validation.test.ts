@@ -258,6 +258,10 @@ describe("create validation", () => {
       "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
       'spec.template.spec.containers[0].ports[1].name: Duplicate value: "web"',
     ]);
+    // A missing IntOrString is Go's zero value, the integer 0, which validation then refuses.
+    expect(rejection(() => create(deployment({ readinessProbe: { httpGet: { path: "/" } } }))).message).toBe(
+      'Deployment.apps "wordpress" is invalid: spec.template.spec.containers[0].readinessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+    );
     const strategy = { strategy: { type: "Recreate", rollingUpdate: { maxSurge: 1 } } };
     expect(rejection(() => create(deployment({}, strategy))).message).toBe(
       "Deployment.apps \"wordpress\" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",

@@ -537,7 +537,8 @@ const servicePort = struct("v1.ServicePort", {
   protocol: o(named("v1.Protocol")),
   appProtocol: k(str),
   port: r(i32),
-  targetPort: o(ios),
+  // omitempty never drops a struct, and IntOrString is one: Go writes `targetPort: 0`.
+  targetPort: r(ios),
   nodePort: o(i32),
 });
 

@@ -254,6 +254,9 @@ function zeroOf(s: Schema): unknown {
       return 0;
     case "bool":
       return false;
+    // intstr.IntOrString is a struct: its zero is the integer 0.
+    case "intOrString":
+      return 0;
     case "struct":
       return Object.fromEntries(materialize(s).map(([name, zero]) => [name, cloneJson(zero)]));
     default:
