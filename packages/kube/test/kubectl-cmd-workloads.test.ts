@@ -340,6 +340,48 @@ describe("kubectl label, annotate, patch and set image --local", () => {
   });
 });
 
+describe("kubectl set selector", () => {
+  const SVC = "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n";
+  const DEP = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {app: d}\n  template:\n    metadata:\n      labels: {app: d}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
+
+  it("sets a Service's selector from equality requirements, as kubectl 1.32 does (every expected text is its output)", () => {
+    const { term } = kubectlWorld({ seed: 6 });
+    expect(term.run(`cat > svc.yaml <<'EOF'\n${SVC}EOF\ncat > dep.yaml <<'EOF'\n${DEP}EOF`).status).toBe(0);
+    const typed = (selector: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  ports:\n  - port: 80\n    targetPort: 0\n${selector}status:\n  loadBalancer: {}\n`;
+    expect(term.run("kubectl set selector --local -f svc.yaml 'env=a,env=b' -o yaml")).toEqual({ status: 0, output: typed("  selector:\n    env: b\n") });
+    expect(term.run("kubectl set selector --local -f svc.yaml '' -o yaml")).toEqual({ status: 0, output: typed("") });
+    expect(term.run("kubectl set selector --local -f svc.yaml -f svc.yaml a= -o yaml")).toEqual({ status: 0, output: `${typed('  selector:\n    a: ""\n')}---\n${typed('  selector:\n    a: ""\n')}` });
+    expect(term.run("kubectl set selector --local -f svc.yaml a=b --resource-version=5 -o jsonpath='{.metadata.resourceVersion} {.spec.selector}'")).toEqual({ status: 0, output: '5 {"a":"b"}' });
+    expect(term.run("kubectl set selector --local -f svc.yaml x=1 --dry-run=server")).toEqual({ status: 0, output: "service/nginx selector updated (server dry run)\n" });
+    expect(term.run("kubectl set selector --local -f dep.yaml -f svc.yaml x=1 -o name")).toEqual({ status: 1, output: "service/nginx\nerror: setting a selector is only supported for Services\n" });
+    expect(term.run("kubectl set selector --local -f svc.yaml 'env=prod,tier in (b,a)'")).toEqual({ status: 1, output: "error: match expression [{tier In [a b]}] not supported on this object\n" });
+    expect(term.run("kubectl set selector --local -f svc.yaml '!env'")).toEqual({ status: 1, output: "error: match expression [{env DoesNotExist []}] not supported on this object\n" });
+    expect(term.run("kubectl set selector --local -f svc.yaml 'env!=prod'")).toEqual({ status: 1, output: 'error: "!=" is not a valid label selector operator\n' });
+    expect(term.run("kubectl set selector --local -f svc.yaml 'env>3'")).toEqual({ status: 1, output: 'error: "gt" isn\'t supported in label selectors\n' });
+    expect(term.run("kubectl set selector --local -f svc.yaml 'A b'")).toEqual({ status: 1, output: 'error: couldn\'t parse the selector string "A b": unable to parse requirement: found \'b\', expected: in, notin, =, ==, !=, gt, lt\n' });
+    expect(term.run("kubectl set selector --local -f svc.yaml")).toEqual({ status: 1, output: "error: one selector is required\n" });
+    expect(term.run("kubectl set selector --local svc/nginx x=1")).toEqual({ status: 1, output: "error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n" });
+    expect(term.run("kubectl set selector x=1").output).toMatch(/^error: You must provide one or more resources by argument or filename\./);
+  });
+
+  it("writes through the server, where the endpoints follow the new selector and a stale --resource-version conflicts", () => {
+    const { term, cluster } = kubectlWorld({ seed: 6 });
+    expect(term.run("kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.8 --replicas=2 >/dev/null && kubectl expose deployment web --port=80 >/dev/null && kubectl rollout status deployment/web >/dev/null").status).toBe(0);
+    const addresses = () => (cluster.api.get<KubeObject & { subsets?: { addresses?: unknown[] }[] }>("Endpoints", "default", "web")!.subsets ?? []).flatMap((s) => s.addresses ?? []).length;
+    expect(addresses()).toBe(2);
+    expect(term.run("kubectl set selector svc web app=nothing && sleep 1")).toEqual({ status: 0, output: "service/web selector updated\n" });
+    expect(cluster.api.get<Service>("Service", "default", "web")!.spec.selector).toEqual({ app: "nothing" });
+    expect(addresses()).toBe(0);
+    expect(term.run("kubectl set selector svc/web app=web --resource-version=1")).toEqual({
+      status: 1,
+      output: 'Error from server (Conflict): Operation cannot be fulfilled on services "web": the object has been modified; please apply your changes to the latest version and try again\n',
+    });
+    expect(term.run("kubectl set selector deployment/web app=web")).toEqual({ status: 1, output: "error: setting a selector is only supported for Services\n" });
+    expect(term.run("kubectl set selector svc/web app=web && sleep 1")).toEqual({ status: 0, output: "service/web selector updated\n" });
+    expect(addresses()).toBe(2);
+  });
+});
+
 describe("kubectl set env, resources and serviceaccount", () => {
   it("change pod templates as kubectl 1.32 does (every expected text is its output)", () => {
     const { term } = kubectlWorld({ seed: 6 });

@@ -1,4 +1,4 @@
-import type { KubeObject, LabelSelector, Labels } from "./types.js";
+import type { KubeObject, LabelSelector, LabelSelectorRequirement, Labels } from "./types.js";
 import { aggregateMessage, child, forbidden, index, invalid, key as keyPath, required, type FieldError } from "./validation/field.js";
 import { isQualifiedName, isValidLabelValue } from "./validation/content.js";
 
@@ -245,6 +245,30 @@ function lex(s: string): Scanned[] {
       out.push({ tok: SYMBOLS[buf] ?? "identifier", lit: buf });
     }
   }
+}
+
+/** metav1.ParseToLabelSelector: equality requirements as matchLabels, set-based ones as matchExpressions. */
+export function parseToLabelSelector(text: string): LabelSelector {
+  let requirements: Selector;
+  try {
+    requirements = parseSelector(text);
+  } catch (e) {
+    throw new Error(`couldn't parse the selector string ${JSON.stringify(text)}: ${(e as Error).message}`);
+  }
+  const matchLabels: Record<string, string> = {};
+  const matchExpressions: LabelSelectorRequirement[] = [];
+  const OPERATORS: Partial<Record<Operator, LabelSelectorRequirement["operator"]>> = { in: "In", notin: "NotIn", exists: "Exists", "!": "DoesNotExist" };
+  for (const r of requirements) {
+    if (r.operator === "=" || r.operator === "==") {
+      matchLabels[r.key] = r.values[0]!;
+      continue;
+    }
+    if (r.operator === "gt" || r.operator === "lt") throw new Error(`${JSON.stringify(r.operator)} isn't supported in label selectors`);
+    const operator = OPERATORS[r.operator];
+    if (operator === undefined) throw new Error(`${JSON.stringify(r.operator)} is not a valid label selector operator`);
+    matchExpressions.push({ key: r.key, operator, ...(r.values.length > 0 ? { values: [...r.values].sort() } : {}) });
+  }
+  return { ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}), ...(matchExpressions.length > 0 ? { matchExpressions } : {}) };
 }
 
 /**

@@ -102,6 +102,14 @@ export function printEach(s: Session, inv: Invocation, objects: readonly KubeObj
   for (const o of objects) printObjects(s, inv, [o], typed);
 }
 
+/** `-o` for commands that print every object with one printer (set): as printEach, but YAML's printer puts `---` before each document after the first. */
+export function printSeries(s: Session, inv: Invocation, objects: readonly KubeObject[], typed = false): void {
+  objects.forEach((o, i) => {
+    if (i > 0 && printsObjects(inv.flags) && inv.flags.string("output") === "yaml") s.out("---\n");
+    printObjects(s, inv, [o], typed);
+  });
+}
+
 /** The manifest as sent: its namespace filled in from the context (SetNamespace). */
 export function withNamespace(s: Session, object: KubeObject): KubeObject {
   const namespace = namespaceFor(s, typeOf(object), object);

@@ -2,8 +2,8 @@ import { isUtf8 } from "node:buffer";
 import type { Proc } from "@ksim/sim";
 import { LAST_APPLIED } from "../../api/patch.js";
 import { schemaFor } from "../../api/schema-kinds.js";
-import { parseSelector, type Operator, type Selector } from "../../api/labels.js";
-import type { ConfigMap, Deployment, KubeObject, LabelSelector, LabelSelectorRequirement, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
+import { parseToLabelSelector } from "../../api/labels.js";
+import type { ConfigMap, Deployment, KubeObject, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
 import { goEscape, goJson } from "../../api/gojson.js";
 import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
 import { basename } from "../../runtime/fs.js";
@@ -386,30 +386,6 @@ const serviceGenerators: Command = {
   ],
 };
 
-/** metav1.ParseToLabelSelector: equality requirements as matchLabels, set-based ones as matchExpressions. */
-function labelSelectorFrom(text: string): LabelSelector {
-  let requirements: Selector;
-  try {
-    requirements = parseSelector(text);
-  } catch (e) {
-    throw new Error(`couldn't parse the selector string ${JSON.stringify(text)}: ${(e as Error).message}`);
-  }
-  const matchLabels: Record<string, string> = {};
-  const matchExpressions: LabelSelectorRequirement[] = [];
-  const OPERATORS: Partial<Record<Operator, LabelSelectorRequirement["operator"]>> = { in: "In", notin: "NotIn", exists: "Exists", "!": "DoesNotExist" };
-  for (const r of requirements) {
-    if (r.operator === "=" || r.operator === "==") {
-      matchLabels[r.key] = r.values[0]!;
-      continue;
-    }
-    if (r.operator === "gt" || r.operator === "lt") throw new Error(`${JSON.stringify(r.operator)} isn't supported in label selectors`);
-    const operator = OPERATORS[r.operator];
-    if (operator === undefined) throw new Error(`${JSON.stringify(r.operator)} is not a valid label selector operator`);
-    matchExpressions.push({ key: r.key, operator, ...(r.values.length > 0 ? { values: [...r.values].sort() } : {}) });
-  }
-  return { ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}), ...(matchExpressions.length > 0 ? { matchExpressions } : {}) };
-}
-
 /** intstr.Parse. */
 function intOrString(value: string): number | string {
   return /^[+-]?[0-9]+$/.test(value) ? Number(value) : value;
@@ -440,7 +416,7 @@ const pdbGenerator: Command = {
       metadata: { name },
       spec: {
         ...(minAvailable !== "" ? { minAvailable: intOrString(minAvailable) } : { maxUnavailable: intOrString(maxUnavailable) }),
-        selector: labelSelectorFrom(selector),
+        selector: parseToLabelSelector(selector),
       },
       // The status fields are not omitempty: a client dry run prints them as zeros.
       status: { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 },

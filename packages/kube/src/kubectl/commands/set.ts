@@ -3,14 +3,15 @@ import { jsonEqual } from "../../api/json-value.js";
 import { canonicalQuantity } from "../../api/quantity.js";
 import { isEnvVarName } from "../../api/validation/content.js";
 import { decodeObject } from "../../api/validation.js";
-import type { Container, EnvVar, EnvVarSource, KubeObject, PodSpec } from "../../api/types.js";
+import { parseToLabelSelector } from "../../api/labels.js";
+import type { Container, EnvVar, EnvVarSource, KubeObject, LabelSelectorRequirement, PodSpec, Service } from "../../api/types.js";
 import { nameLine } from "../output/index.js";
-import { printEach } from "./apply.js";
+import { printSeries } from "./apply.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, LOCAL_FLAG, OUTPUT_FLAG, printsObjects, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
 import type { FlagSpec } from "./flags.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
-import { flatten, MISSING_RESOURCE, select } from "./targets.js";
+import { flatten, LOCAL_NEEDS_FILES, MISSING_RESOURCE, select } from "./targets.js";
 import { updateObject } from "./writes.js";
 
 /**
@@ -73,7 +74,7 @@ function* updatePodSpecs(inv: Invocation, resources: readonly string[], what: Sp
       errors.push(new Error(`${what.failure}: ${(e as Error).message}`));
     }
   }
-  printEach(s, inv, printed, true);
+  printSeries(s, inv, printed, true);
   if (errors.length > 0) throw aggregate(errors);
   return 0;
 }
@@ -323,11 +324,110 @@ const serviceAccountCommand: Command = {
   },
 };
 
+// ---- selector ------------------------------------------------------------------------------------
+
+/**
+ * `set selector` replaces a Service's spec.selector with the equality requirements of the last
+ * argument. A set-based requirement or an object that is no Service is refused per object, after
+ * the others are written.
+ */
+const selectorCommand: Command = {
+  name: "selector",
+  short: "Set the selector on a resource",
+  long:
+    "Set the selector on a resource. Note that the new selector will overwrite the old selector if the resource had one prior to the invocation of 'set selector'.\n\n" +
+    " A selector must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters. If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used. Note: currently selectors can only be set on Service objects.",
+  examples:
+    "  # Set the labels and selector before creating a deployment/service pair\n" +
+    "  kubectl create service clusterip my-svc --clusterip=\"None\" -o yaml --dry-run=client | kubectl set selector --local -f - 'environment=qa' -o yaml | kubectl create -f -\n" +
+    "  kubectl create deployment my-dep -o yaml --dry-run=client | kubectl label --local -f - environment=qa -o yaml | kubectl create -f -",
+  options:
+    "    --all=false:\n" +
+    "\tSelect all resources in the namespace of the specified resource types\n" +
+    "\n" +
+    "    --allow-missing-template-keys=true:\n" +
+    "\tIf true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.\n" +
+    "\n" +
+    "    --dry-run='none':\n" +
+    "\tMust be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.\n" +
+    "\n" +
+    "    --field-manager='kubectl-set':\n" +
+    "\tName of the manager used to track field ownership.\n" +
+    "\n" +
+    "    -f, --filename=[]:\n" +
+    "\tidentifying the resource.\n" +
+    "\n" +
+    "    --local=false:\n" +
+    "\tIf true, annotation will NOT contact api-server but run locally.\n" +
+    "\n" +
+    "    -o, --output='':\n" +
+    "\tOutput format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).\n" +
+    "\n" +
+    "    -R, --recursive=true:\n" +
+    "\tProcess the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.\n" +
+    "\n" +
+    "    --resource-version='':\n" +
+    "\tIf non-empty, the selectors update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.\n" +
+    "\n" +
+    "    --show-managed-fields=false:\n" +
+    "\tIf true, keep the managedFields when printing objects in JSON or YAML format.\n" +
+    "\n" +
+    "    --template='':\n" +
+    "\tTemplate string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].",
+  usage: "(-f FILENAME | TYPE NAME) EXPRESSIONS [--resource-version=version]",
+  flags: [...FILENAME_FLAGS, DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, LOCAL_FLAG, { name: "all", type: "bool" }, { name: "resource-version", type: "string" }, { name: "field-manager", type: "string" }],
+  run: function* (inv: Invocation): Proc<number> {
+    const { s, flags, args } = inv;
+    const resources = args.slice(0, -1);
+    const selector = args.length > 0 ? parseToLabelSelector(args.at(-1)!) : undefined;
+    if (selector === undefined) throw new Error("one selector is required");
+    const dryRun = dryRunOf(flags);
+    const local = flags.bool("local");
+    const resourceVersion = flags.string("resource-version");
+    if (local && resources.length > 0) throw new Error(LOCAL_NEEDS_FILES);
+    const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
+    const selection = select(s, { args: resources, all: flags.bool("all"), local, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
+    const printed: KubeObject[] = [];
+    const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
+    for (const { object } of flatten(selection)) {
+      const updated = structuredClone(object);
+      if (resourceVersion !== "") updated.metadata.resourceVersion = resourceVersion;
+      if (updated.kind !== "Service") {
+        errors.push(new Error("setting a selector is only supported for Services"));
+        continue;
+      }
+      if (selector.matchExpressions !== undefined) {
+        errors.push(new Error(`match expression ${goRequirements(selector.matchExpressions)} not supported on this object`));
+        continue;
+      }
+      const spec = (updated as Service).spec;
+      if (selector.matchLabels !== undefined) spec.selector = { ...selector.matchLabels };
+      else delete spec.selector;
+      try {
+        const result = local || dryRun === "client" ? asTyped(updated) : updateObject(s, object, updated, dryRun).object;
+        if (printsObjects(flags)) printed.push(result);
+        else s.out(nameLine(object, `selector updated${dryRunSuffix(dryRun)}`));
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    printSeries(s, inv, printed, true);
+    if (errors.length > 0) throw aggregate(errors);
+    return 0;
+  },
+};
+
+/** A []LabelSelectorRequirement as Go's %v prints it: `[{tier In [a b]} {env DoesNotExist []}]`. */
+function goRequirements(requirements: readonly LabelSelectorRequirement[]): string {
+  return `[${requirements.map((r) => `{${r.key} ${r.operator} [${(r.values ?? []).join(" ")}]}`).join(" ")}]`;
+}
+
 export const setCommand: Command = {
   name: "set",
   short: "Set specific features on objects",
+  long: "Configure application resources.\n\n These commands help you make changes to existing application resources.",
   usage: "SUBCOMMAND",
-  subcommands: [envCommand, imageCommand, resourcesCommand, serviceAccountCommand],
+  subcommands: [envCommand, imageCommand, resourcesCommand, selectorCommand, serviceAccountCommand],
 };
 
 /** UpdatePodSpecForObject: a pod's own spec, or a workload's pod template. */

@@ -60,6 +60,10 @@ export interface SelectRequest {
 export const MISSING_RESOURCE =
   "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
+/** The resource builder's error for resources named by argument under --local. */
+export const LOCAL_NEEDS_FILES =
+  "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
+
 export function flatten(selection: Selection): Target[] {
   return selection.sections.flatMap((s) => s.targets);
 }
