@@ -32,6 +32,10 @@ describe("du, find, timeout and the checksum tools, as GNU coreutils and finduti
     expect(run("find /d -name big -exec wc -c {} \\;").stdout).toBe("5000 /d/a/big\n");
     expect(run("find /d \\( -name small -o -name big \\) -type f -exec echo found {} + | tr ' ' '\\n' | sort").stdout).toBe("/d/a/b/small\n/d/a/big\nfound\n");
     expect(run("find /d -mindepth 2 -type d ! -name x -print")).toMatchObject({ stdout: "/d/a/b\n", status: 0 });
+    // -quit stops at the first match; a pipeline's `read` then tells whether there was one.
+    expect(run("find /d -type f -print -quit | wc -l; find /d -name nothing -print -quit | read -r x || echo none").stdout).toBe("1\nnone\n");
+    expect(run("find /d -follow -maxdepth 1 -type d").stdout).toBe("/d\n/d/a\n");
+    expect(run("printf '10-b.sh\\n2-a.sh\\n1.10\\n1.9\\n1.9~rc1\\nb\\na1\\n' | sort -V").stdout).toBe("1.9~rc1\n1.9\n1.10\n2-a.sh\n10-b.sh\na1\nb\n");
     expect(run("find /d -name small -delete; ls /d/a/b | wc -l").stdout).toBe("0\n");
     expect(run("find /nope")).toMatchObject({ stderr: "find: '/nope': No such file or directory\n", status: 1 });
     expect(run("find /d -bogus")).toMatchObject({ stderr: "find: unknown predicate `-bogus'\n", status: 1 });

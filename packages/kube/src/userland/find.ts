@@ -8,8 +8,8 @@ import { userName } from "./users.js";
 /**
  * find (GNU findutils 4.8, busybox's applet): walks each starting point in directory order and
  * evaluates an expression of tests and actions — `!`, `-a` (or juxtaposition), `-o`, parentheses —
- * with -print implied when the expression has no action. Options -maxdepth, -mindepth and
- * -depth apply wherever they appear.
+ * with -print implied when the expression has no action. Options -maxdepth, -mindepth, -depth
+ * and -follow apply wherever they appear.
  */
 
 interface Visit {
@@ -50,6 +50,10 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
   let maxDepth = Number.POSITIVE_INFINITY;
   let minDepth = 0;
   let depthFirst = false;
+  /** -follow: symbolic links are looked through (stat instead of lstat). */
+  let follow = false;
+  /** Set by -quit: nothing more is visited, though `-exec … +` batches still run. */
+  let quitting = false;
   let hasAction = false;
   let status = 0;
   const nowMs = ctx.sim.epochMs();
@@ -176,6 +180,18 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
       case "-depth":
         depthFirst = true;
         return { kind: "test", test: () => true };
+      case "-follow":
+        follow = true;
+        return { kind: "test", test: () => true };
+      case "-quit":
+        hasAction = true;
+        return {
+          kind: "action",
+          run: function* () {
+            quitting = true;
+            return true;
+          },
+        };
       case "-print":
       case "-print0": {
         hasAction = true;
@@ -275,7 +291,7 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
   function* visit(path: string, name: string, depth: number): Proc<void> {
     let st: FileStat;
     try {
-      st = ctx.fs.lstat(ctx.resolve(path));
+      st = follow ? ctx.fs.stat(ctx.resolve(path)) : ctx.fs.lstat(ctx.resolve(path));
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
       ctx.stderr.write(`find: '${path}': ${describeError(e)}\n`);
@@ -289,6 +305,7 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
     };
     pruned = false;
     if (!depthFirst) yield* check();
+    if (quitting) return;
     if (st.type === "dir" && depth < maxDepth && !pruned) {
       let names: string[] = [];
       try {
@@ -298,13 +315,17 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
         ctx.stderr.write(`find: '${path}': ${describeError(e)}\n`);
         status = 1;
       }
-      for (const child of names) yield* visit(path.endsWith("/") ? path + child : `${path}/${child}`, child, depth + 1);
+      for (const child of names) {
+        if (quitting) return;
+        yield* visit(path.endsWith("/") ? path + child : `${path}/${child}`, child, depth + 1);
+      }
     }
     if (depthFirst) yield* check();
   }
 
   for (const root of roots.length > 0 ? roots : ["."]) {
     const name = root === "/" ? "/" : root.replace(/\/+$/, "").slice(root.replace(/\/+$/, "").lastIndexOf("/") + 1);
+    if (quitting) break;
     yield* visit(root, name, 0);
   }
   for (const b of batches) {

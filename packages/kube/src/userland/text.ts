@@ -285,6 +285,9 @@ export function sort(flavor: Flavor) {
         if (has(o, "n") || has(o, "h")) {
           const d = (parseFloat(a) || 0) - (parseFloat(b) || 0);
           if (d !== 0) return d;
+        } else if (has(o, "V")) {
+          const d = versionCompare(a, b);
+          if (d !== 0) return d;
         } else if (a !== b) return a < b ? -1 : 1;
         return x < y ? -1 : x > y ? 1 : 0;
       };
@@ -297,6 +300,43 @@ export function sort(flavor: Flavor) {
       return status === 0 ? 0 : 2;
     });
   };
+}
+
+/**
+ * `sort -V`: Debian's verrevcmp, which GNU's filevercmp applies: runs of digits compare as
+ * numbers, and between them letters sort before other characters, `~` before everything.
+ */
+function versionCompare(a: string, b: string): number {
+  const order = (s: string, i: number): number => {
+    if (i >= s.length) return 0;
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return 0;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return c;
+    return c === 126 ? -1 : c + 256;
+  };
+  const isDigit = (s: string, i: number) => i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while ((i < a.length && !isDigit(a, i)) || (j < b.length && !isDigit(b, j))) {
+      const d = order(a, i) - order(b, j);
+      if (d !== 0) return d;
+      i++;
+      j++;
+    }
+    while (a[i] === "0") i++;
+    while (b[j] === "0") j++;
+    let first = 0;
+    while (isDigit(a, i) && isDigit(b, j)) {
+      if (first === 0) first = a.charCodeAt(i) - b.charCodeAt(j);
+      i++;
+      j++;
+    }
+    if (isDigit(a, i)) return 1;
+    if (isDigit(b, j)) return -1;
+    if (first !== 0) return first;
+  }
+  return 0;
 }
 
 export function uniq(flavor: Flavor) {
