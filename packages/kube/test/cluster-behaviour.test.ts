@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/errors.js";
 import type { Deployment, Event, KubeObject, Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, StatefulSet } from "../src/api/types.js";
 import { evictPod } from "../src/controllers/disruption.js";
-import { headless, isReady, pods, statefulSet, testCluster } from "./helpers.js";
+import { wait, type Proc } from "@ksim/sim";
+import { Cluster } from "../src/cluster.js";
+import { ImageLayer, type ProcessContext } from "../src/runtime/index.js";
+import { headless, isReady, pods, statefulSet, testCluster, testRegistry } from "./helpers.js";
 
 const antiAffinity = {
   podAntiAffinity: {
@@ -310,6 +313,36 @@ describe("kubelet", () => {
     expect(sawBackoff).toBe(true);
     const last = c.api.get<Pod>("Pod", "default", "sick")!.status!.containerStatuses![0]!;
     expect(last.lastState?.terminated?.exitCode).toBe(0);
+  });
+});
+
+describe("container stop", () => {
+  it("sends the image's STOPSIGNAL where it has one, SIGTERM otherwise", () => {
+    const registry = testRegistry();
+    const received: string[] = [];
+    registry.registerProgram("test:signals", function* (ctx: ProcessContext): Proc<number> {
+      ctx.onSignal((signal) => {
+        received.push(`${ctx.hostname} ${signal}`);
+        ctx.exit(0);
+      });
+      return yield* wait(ctx.exited);
+    });
+    for (const [name, stopSignal] of [["quits", "SIGQUIT"], ["terms", undefined]] as const) {
+      registry.registerImage({
+        repositories: [`test/${name}`],
+        layer: new ImageLayer({ "/bin/run": { program: "test:signals" } }, Date.UTC(2023, 0, 1)),
+        entrypoint: ["/bin/run"],
+        ...(stopSignal !== undefined ? { stopSignal } : {}),
+        sizeBytes: 1_000_000,
+      });
+    }
+    const c = new Cluster({ seed: 3, registry });
+    for (const name of ["quits", "terms"]) c.create<Pod>({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { containers: [{ name: "c", image: `test/${name}` }] } });
+    const all = () => c.api.list<Pod>("Pod", "default");
+    expect(c.runUntil(() => all().length === 2 && all().every(isReady), 60_000)).toBe(true);
+    for (const name of ["quits", "terms"]) c.api.delete("Pod", "default", name);
+    expect(c.runUntil(() => all().length === 0, 60_000)).toBe(true);
+    expect(received.sort()).toEqual(["quits SIGQUIT", "terms SIGTERM"]);
   });
 });
 

@@ -573,7 +573,7 @@ export class PodWorker {
     return done;
   }
 
-  /** preStop, then SIGTERM, then SIGKILL when the grace period runs out (at least 2 s after TERM). */
+  /** preStop, then SIGTERM (or the image's STOPSIGNAL), then SIGKILL when the grace period runs out (at least 2 s after it). */
   private stopContainer(r: ContainerRecord, instance: ContainerInstance, graceSeconds: number): void {
     if (r.killing || !instance.running) return;
     r.killing = true;
@@ -582,7 +582,7 @@ export class PodWorker {
     const graceMs = graceSeconds * 1000;
     const term = () => {
       if (!instance.running) return;
-      instance.signal("SIGTERM");
+      instance.signal(instance.spec.image.stopSignal ?? "SIGTERM");
       const left = Math.max(2000, graceMs - (sim.now - start));
       sim.schedule(left, () => {
         if (instance.running) instance.killAll();

@@ -1,5 +1,5 @@
 import { FsError } from "@ksim/sim";
-import type { Executable } from "./process.js";
+import type { Executable, Signal } from "./process.js";
 
 /**
  * Container images: a read-only filesystem layer plus the defaults a Dockerfile sets
@@ -128,6 +128,8 @@ export interface ImageDefinition {
   readonly workingDir?: string;
   /** Default user id (Dockerfile USER); the pod's securityContext overrides it. */
   readonly user?: number;
+  /** Dockerfile STOPSIGNAL, which containerd sends instead of SIGTERM to stop the container. */
+  readonly stopSignal?: Signal;
   /** Compressed size; pull time grows with it. */
   readonly sizeBytes: number;
 }
