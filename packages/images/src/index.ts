@@ -2,23 +2,27 @@ import { registerShell, registerUserland, type ImageRegistry } from "@ksim/kube"
 import { busyboxImage } from "./busybox.js";
 import { coreDns, coreDnsImage } from "./coredns.js";
 import { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
-import { nginx, nginxSlimImage } from "./nginx.js";
+import { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage } from "./nginx.js";
+import { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
 
 export { busyboxImage } from "./busybox.js";
 export { coreDns, coreDnsImage } from "./coredns.js";
 export { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
-export { nginx, nginxSlimImage, NGINX_VERSION } from "./nginx.js";
+export { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage, type NginxBuild } from "./nginx.js";
+export { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
 
 /**
- * Registers nginx-slim, busybox and the kube-system add-ons (kube-proxy, CoreDNS) with the
+ * Registers nginx-slim, the official nginx, busybox and the kube-system add-ons (kube-proxy, CoreDNS) with the
  * programs they run (the shells and userland too, so the images work in a registry nobody else
  * filled).
  */
 export function registerBasicImages(registry: ImageRegistry): void {
   registerShell(registry);
   registerUserland(registry);
-  registry.registerProgram("nginx:nginx", nginx);
+  registry.registerProgram("nginx:nginx", nginxProgram(NGINX_SLIM_BUILD));
   registry.registerImage(nginxSlimImage());
+  registry.registerProgram("nginx-official:nginx", nginxProgram(NGINX_OFFICIAL_BUILD));
+  registry.registerImage(nginxOfficialImage());
   registry.registerImage(busyboxImage());
   registry.registerProgram("kube-proxy:kube-proxy", kubeProxy);
   registry.registerImage(kubeProxyImage());

@@ -2,6 +2,7 @@ import { FsError, wait, type Address, type Listener, type Proc } from "@ksim/sim
 import {
   debianBase,
   formatDate,
+  KERNEL_RELEASE,
   header,
   httpResponse,
   REASONS,
@@ -17,21 +18,36 @@ import {
 } from "@ksim/kube";
 
 /**
- * nginx-slim (registry.k8s.io/nginx-slim:0.8 and friends): the StatefulSet tutorial's web
- * server. A master process and one worker, serving /usr/share/nginx/html on port 80 with
- * nginx's own error pages and headers, logging requests in the combined format to stdout.
- * SIGQUIT stops gracefully, SIGTERM and SIGINT at once, SIGHUP starts a new worker.
+ * nginx as two images build it: nginx-slim (registry.k8s.io/nginx-slim:0.8 and friends, the
+ * StatefulSet tutorial's web server) and the official image (nginx-official.ts). A master
+ * process and one worker, serving /usr/share/nginx/html on port 80 with nginx's own error pages
+ * and headers, logging requests to stdout. SIGQUIT stops gracefully, SIGTERM and SIGINT at once,
+ * SIGHUP starts a new worker.
  */
 
-export const NGINX_VERSION = "1.11.1";
-const SERVER = `nginx/${NGINX_VERSION}`;
+/** What differs between the nginx builds the images ship. */
+export interface NginxBuild {
+  readonly version: string;
+  /** nginx.conf's `user`, whom the workers run as. */
+  readonly worker: { readonly uid: number; readonly gid: number };
+  /**
+   * `error_log … notice`: the master and workers log starting, signals and exits. Then the
+   * compiler line of the start-up notices (nginx -V's "built by").
+   */
+  readonly notices?: { readonly builtBy: string };
+  /** Error pages of nginx before 1.19 had `<body bgcolor="white">`. */
+  readonly whiteErrorPages: boolean;
+  /** The official image's `main` log format: combined, then "$http_x_forwarded_for". */
+  readonly forwardedFor: boolean;
+}
+
+export const NGINX_SLIM_BUILD: NginxBuild = { version: "1.11.1", worker: { uid: 33, gid: 33 }, whiteErrorPages: true, forwardedFor: false };
+
 const ROOT = "/usr/share/nginx/html";
 const BINARY = "/usr/sbin/nginx";
 const PID_FILE = "/var/run/nginx.pid";
 /** Marks the child the master starts as its worker. */
 const WORKER_ENV = "KSIM_NGINX_WORKER";
-/** www-data runs the workers (`user www-data;` in nginx.conf). */
-const WORKER_CRED = { uid: 33, gid: 33 };
 
 const DEFAULT_INDEX = `<!DOCTYPE html>
 <html>
@@ -103,6 +119,9 @@ const MIME: Readonly<Record<string, string>> = {
   ico: "image/x-icon",
 };
 
+/** /etc/nginx/mime.types for the types the model serves (both images ship the file). */
+export const MIME_TYPES_FILE = Object.entries(MIME).map(([ext, type]) => `    ${type} ${ext};`).join("\n") + "\n";
+
 /** nginx renames its processes (setproctitle); ps shows the new title. */
 function setTitle(ctx: ProcessContext, title: string): void {
   (ctx as { argv: readonly string[] }).argv = [title];
@@ -112,18 +131,29 @@ function httpDate(ms: number): string {
   return formatDate(ms, "%a, %d %b %Y %H:%M:%S GMT");
 }
 
-function errorPage(status: number, reason: string): string {
-  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body bgcolor="white">\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>${SERVER}</center>\r\n</body>\r\n</html>\r\n`;
+function errorPage(build: NginxBuild, status: number, reason: string): string {
+  const body = build.whiteErrorPages ? '<body bgcolor="white">' : "<body>";
+  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n${body}\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx/${build.version}</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** A line of the error log: `2016/06/28 18:32:00 [notice] 1#1: text`. */
+function errorLog(ctx: ProcessContext, level: string, text: string): void {
+  ctx.stderr.write(`${formatDate(ctx.epochMs(), "%Y/%m/%d %H:%M:%S")} [${level}] ${ctx.pid}#${ctx.pid}: ${text}\n`);
 }
 
 class Worker {
   private connections = 0;
+  private readonly server: string;
 
-  constructor(private readonly ctx: ProcessContext) {}
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly build: NginxBuild,
+  ) {
+    this.server = `nginx/${build.version}`;
+  }
 
   private errorLog(level: string, text: string): void {
-    const time = formatDate(this.ctx.epochMs(), "%Y/%m/%d %H:%M:%S");
-    this.ctx.stderr.write(`${time} [${level}] ${this.ctx.pid}#${this.ctx.pid}: ${text}\n`);
+    errorLog(this.ctx, level, text);
   }
 
   private requestLine(req: HttpRequest): string {
@@ -132,8 +162,8 @@ class Worker {
 
   private error(status: number, extra: Record<string, string> = {}): HttpResponse {
     const reason = status === 405 ? "Not Allowed" : (REASONS[status] ?? "");
-    const body = errorPage(status, reason);
-    const headers = { Server: SERVER, Date: httpDate(this.ctx.epochMs()), "Content-Type": "text/html", "Content-Length": String(body.length), Connection: "keep-alive", ...extra };
+    const body = errorPage(this.build, status, reason);
+    const headers = { Server: this.server, Date: httpDate(this.ctx.epochMs()), "Content-Type": "text/html", "Content-Length": String(body.length), Connection: "keep-alive", ...extra };
     return { ...httpResponse(status, body, headers), reason };
   }
 
@@ -146,7 +176,8 @@ class Worker {
     const time = formatDate(this.ctx.epochMs(), "%d/%b/%Y:%H:%M:%S +0000");
     const referer = header(req.headers, "Referer") ?? "-";
     const agent = header(req.headers, "User-Agent") ?? "-";
-    this.ctx.stdout.write(`${remote.ip} - - [${time}] "${this.requestLine(req)}" ${response.status} ${bytes} "${referer}" "${agent}"\n`);
+    const forwarded = this.build.forwardedFor ? ` "${header(req.headers, "X-Forwarded-For") ?? "-"}"` : "";
+    this.ctx.stdout.write(`${remote.ip} - - [${time}] "${this.requestLine(req)}" ${response.status} ${bytes} "${referer}" "${agent}"${forwarded}\n`);
     return response;
   }
 
@@ -188,7 +219,7 @@ class Worker {
       const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
       const mtime = st.mtimeMs;
       return httpResponse(200, body, {
-        Server: SERVER,
+        Server: this.server,
         Date: httpDate(this.ctx.epochMs()),
         "Content-Type": MIME[ext] ?? "application/octet-stream",
         "Content-Length": String(st.size),
@@ -209,17 +240,25 @@ class Worker {
   }
 }
 
-function* worker(ctx: ProcessContext): Proc<number> {
+const SIGNAL_NUMBERS: Readonly<Partial<Record<Signal, number>>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+
+function* worker(ctx: ProcessContext, build: NginxBuild): Proc<number> {
   setTitle(ctx, "nginx: worker process");
-  const w = new Worker(ctx);
+  const w = new Worker(ctx, build);
   let listener: Listener;
   try {
     listener = serveHttp(ctx.net, 80, (req, remote) => w.handle(req, remote));
   } catch {
-    ctx.stderr.write(`${formatDate(ctx.epochMs(), "%Y/%m/%d %H:%M:%S")} [emerg] ${ctx.pid}#${ctx.pid}: bind() to 0.0.0.0:80 failed (98: Address already in use)\n`);
+    errorLog(ctx, "emerg", "bind() to 0.0.0.0:80 failed (98: Address already in use)");
     return 1;
   }
   ctx.onSignal((signal) => {
+    // The master tells its workers over their channel, so a worker logs no signal, only its exit.
+    if (build.notices !== undefined) {
+      if (signal === "SIGQUIT") errorLog(ctx, "notice", "gracefully shutting down");
+      errorLog(ctx, "notice", "exiting");
+      errorLog(ctx, "notice", "exit");
+    }
     // Requests are answered as they arrive, so a graceful stop has nothing left to finish.
     listener.close();
     ctx.exit(signal === "SIGQUIT" || signal === "SIGTERM" || signal === "SIGINT" ? 0 : 128);
@@ -227,26 +266,42 @@ function* worker(ctx: ProcessContext): Proc<number> {
   return yield* wait(ctx.exited);
 }
 
-function* master(ctx: ProcessContext): Proc<number> {
+function* master(ctx: ProcessContext, build: NginxBuild): Proc<number> {
   setTitle(ctx, `nginx: master process ${ctx.argv.join(" ")}`);
   try {
     ctx.fs.writeFile(PID_FILE, `${ctx.pid}\n`);
   } catch {
     // A read-only /var/run only loses `nginx -s`.
   }
+  const notice = (text: string) => {
+    if (build.notices !== undefined) errorLog(ctx, "notice", text);
+  };
+  if (build.notices !== undefined) {
+    notice('using the "epoll" event method');
+    notice(`nginx/${build.version}`);
+    notice(`built by ${build.notices.builtBy}`);
+    notice(`OS: Linux ${KERNEL_RELEASE}`);
+    notice("getrlimit(RLIMIT_NOFILE): 1048576:1048576");
+  }
   let stopping = false;
   let current: ChildProcess | undefined;
   const start = (): void => {
+    notice("start worker processes");
     const env = new Map(ctx.env);
     env.set(WORKER_ENV, "1");
-    const child = ctx.spawn([BINARY], { env, cred: WORKER_CRED, stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
+    const child = ctx.spawn([BINARY], { env, cred: build.worker, stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
+    notice(`start worker process ${child.pid}`);
     current = child;
     // Respawning on SIGCHLD is the master's job only while it lives: a timer dies with it
     // (when PID 1 is killed the kernel kills the workers too, and nothing may restart them).
-    child.exited.subscribe(() =>
+    child.exited.subscribe((code) =>
       ctx.timer(0, () => {
-        if (stopping) ctx.exit(0);
-        else if (current === child) start();
+        notice(`signal 17 (SIGCHLD) received from ${child.pid}`);
+        notice(`worker process ${child.pid} exited with code ${code}`);
+        if (stopping) {
+          notice("exit");
+          ctx.exit(0);
+        } else if (current === child) start();
       }),
     );
   };
@@ -254,11 +309,14 @@ function* master(ctx: ProcessContext): Proc<number> {
   ctx.onSignal((signal: Signal) => {
     const w = current;
     if (signal === "SIGHUP") {
+      notice("signal 1 (SIGHUP) received, reconfiguring");
+      notice("reconfiguring");
       start();
       if (w !== undefined) ctx.kill(w.pid, "SIGQUIT");
       return;
     }
     if (signal === "SIGQUIT" || signal === "SIGTERM" || signal === "SIGINT") {
+      notice(`signal ${SIGNAL_NUMBERS[signal]} (${signal}) received, ${signal === "SIGQUIT" ? "shutting down" : "exiting"}`);
       stopping = true;
       if (w === undefined) ctx.exit(0);
       else ctx.kill(w.pid, signal === "SIGQUIT" ? "SIGQUIT" : "SIGTERM");
@@ -282,46 +340,48 @@ function* signalMaster(ctx: ProcessContext, action: string): Proc<number> {
     return 1;
   }
   if (!ctx.kill(pid, signal)) {
-    ctx.stderr.write(`nginx: [error] kill(${pid}, ${signal === "SIGTERM" ? 15 : signal === "SIGQUIT" ? 3 : 1}) failed (3: No such process)\n`);
+    ctx.stderr.write(`nginx: [error] kill(${pid}, ${SIGNAL_NUMBERS[signal] ?? 10}) failed (3: No such process)\n`);
     return 1;
   }
   return 0;
 }
 
-/** The nginx binary: master, worker (by environment), `-v`, `-t`, `-s signal`. */
-export function* nginx(ctx: ProcessContext): Proc<number> {
-  if (ctx.environ.get(WORKER_ENV) === "1") return yield* worker(ctx);
-  const args = ctx.argv.slice(1);
-  let daemon = true;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "-v" || a === "-V") {
-      ctx.stderr.write(`nginx version: ${SERVER}\n`);
+/** The nginx binary of a build: master, worker (by environment), `-v`, `-t`, `-s signal`. */
+export function nginxProgram(build: NginxBuild) {
+  return function* nginx(ctx: ProcessContext): Proc<number> {
+    if (ctx.environ.get(WORKER_ENV) === "1") return yield* worker(ctx, build);
+    const args = ctx.argv.slice(1);
+    let daemon = true;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "-v" || a === "-V") {
+        ctx.stderr.write(`nginx version: nginx/${build.version}\n`);
+        return 0;
+      }
+      if (a === "-t" || a === "-T") {
+        ctx.stderr.write("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
+        return 0;
+      }
+      if (a === "-s") return yield* signalMaster(ctx, args[i + 1] ?? "");
+      if (a === "-g") {
+        if (/daemon\s+off\s*;/.test(args[i + 1] ?? "")) daemon = false;
+        i++;
+        continue;
+      }
+      if (a === "-c" || a === "-p") {
+        i++;
+        continue;
+      }
+      ctx.stderr.write(`nginx: invalid option: "${a.replace(/^-/, "")}"\n`);
+      return 1;
+    }
+    if (daemon) {
+      // The daemon forks a master and the command returns at once.
+      ctx.spawn([BINARY, "-g", "daemon off;"], { stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
       return 0;
     }
-    if (a === "-t" || a === "-T") {
-      ctx.stderr.write("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
-      return 0;
-    }
-    if (a === "-s") return yield* signalMaster(ctx, args[i + 1] ?? "");
-    if (a === "-g") {
-      if (/daemon\s+off\s*;/.test(args[i + 1] ?? "")) daemon = false;
-      i++;
-      continue;
-    }
-    if (a === "-c" || a === "-p") {
-      i++;
-      continue;
-    }
-    ctx.stderr.write(`nginx: invalid option: "${a.replace(/^-/, "")}"\n`);
-    return 1;
-  }
-  if (daemon) {
-    // The daemon forks a master and the command returns at once.
-    ctx.spawn([BINARY, "-g", "daemon off;"], { stdout: unclosable(ctx.stdout), stderr: unclosable(ctx.stderr) });
-    return 0;
-  }
-  return yield* master(ctx);
+    return yield* master(ctx, build);
+  };
 }
 
 const BUILT = Date.UTC(2016, 5, 28, 18, 32, 0);
@@ -333,7 +393,7 @@ export function nginxSlimImage(): ImageDefinition {
       ...files,
       [BINARY]: { program: "nginx:nginx" },
       "/etc/nginx/nginx.conf": NGINX_CONF,
-      "/etc/nginx/mime.types": Object.entries(MIME).map(([ext, type]) => `    ${type} ${ext};`).join("\n") + "\n",
+      "/etc/nginx/mime.types": MIME_TYPES_FILE,
       [`${ROOT}/index.html`]: DEFAULT_INDEX,
       [`${ROOT}/50x.html`]: "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n",
       "/var/log/nginx": { dir: true },

@@ -73,6 +73,92 @@ describe("nginx-slim", () => {
   });
 });
 
+describe("the official nginx image", () => {
+  function officialPod(env: Record<string, string> = {}, setup?: (pod: Sandbox) => void) {
+    const registry = new ImageRegistry();
+    registerBasicImages(registry);
+    const image = registry.resolveImage("nginx:1.27")!;
+    expect(registry.resolveImage("docker.io/library/nginx")).toBe(image);
+    const sim = new Sim({ seed: 7, startEpochMs: Date.UTC(2024, 2, 4, 10, 30) });
+    const pod = new Sandbox({ sim, registry, layer: image.layer, hostname: "web-6d4cf56db6-x7k2p", ip: "10.244.1.6" });
+    setup?.(pod);
+    const nginx = pod.spawn([...image.entrypoint!, ...image.cmd!], { env: { ...image.env!, ...env } });
+    sim.advance(1000);
+    return { pod, image, nginx, sim };
+  }
+  const CONFIGURED = [
+    "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+    "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+    "10-listen-on-ipv6-by-default.sh: info: ipv6 not available",
+    "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+    "/docker-entrypoint.sh: Configuration complete; ready for start up",
+  ];
+
+  it("configures itself through /docker-entrypoint.d, becomes nginx as PID 1 and logs its start at notice level", () => {
+    const { pod, nginx, image } = officialPod();
+    expect(image.stopSignal).toBe("SIGQUIT");
+    expect(nginx.stdout.text().split("\n").slice(0, -1)).toEqual(CONFIGURED);
+    expect(nginx.stderr.text().split("\n").slice(0, -1).map((l) => l.slice(20))).toEqual([
+      '[notice] 1#1: using the "epoll" event method',
+      "[notice] 1#1: nginx/1.27.4",
+      "[notice] 1#1: built by gcc 12.2.0 (Debian 12.2.0-14) ",
+      "[notice] 1#1: OS: Linux 5.15.0-1057-gke",
+      "[notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576",
+      "[notice] 1#1: start worker processes",
+      expect.stringMatching(/^\[notice\] 1#1: start worker process \d+$/),
+    ]);
+    const ps = pod.run(["ps", "-ef"]).stdout.split("\n");
+    expect(ps[1]).toMatch(/^root +1 +0 .* nginx: master process nginx -g daemon off;$/);
+    expect(ps[2]).toMatch(/^nginx +\d+ +1 .* nginx: worker process$/);
+  });
+
+  it("serves its welcome page (615 bytes) and its error pages, logging in the main format", () => {
+    const { pod, nginx } = officialPod();
+    const head = pod.run(["curl", "-sI", "http://localhost/"]).stdout;
+    expect(head).toContain("Server: nginx/1.27.4\r\n");
+    expect(head).toContain("Content-Length: 615\r\n");
+    expect(pod.run(["curl", "-s", "http://localhost/"]).stdout).toContain("<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }");
+    expect(pod.run(["curl", "-s", "http://localhost/missing"]).stdout).toBe(
+      "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.4</center>\r\n</body>\r\n</html>\r\n",
+    );
+    expect(nginx.stdout.text().split("\n").slice(CONFIGURED.length, -1)).toEqual([
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "HEAD / HTTP/1.1" 200 0 "-" "curl/7.88.1" "-"',
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "GET / HTTP/1.1" 200 615 "-" "curl/7.88.1" "-"',
+      '127.0.0.1 - - [04/Mar/2024:10:30:01 +0000] "GET /missing HTTP/1.1" 404 153 "-" "curl/7.88.1" "-"',
+    ]);
+  });
+
+  it("stops gracefully on SIGQUIT, its STOPSIGNAL, logging each step", () => {
+    const { pod, nginx, sim } = officialPod();
+    const worker = pod.run(["pgrep", "-f", "worker"]).stdout.trim();
+    const start = nginx.stderr.text().length;
+    expect(pod.run(["kill", "-QUIT", "1"]).status).toBe(0);
+    sim.advance(100);
+    expect(pod.processes.size).toBe(0);
+    expect(nginx.stderr.text().slice(start).split("\n").slice(0, -1).map((l) => l.slice(20))).toEqual([
+      "[notice] 1#1: signal 3 (SIGQUIT) received, shutting down",
+      `[notice] ${worker}#${worker}: gracefully shutting down`,
+      `[notice] ${worker}#${worker}: exiting`,
+      `[notice] ${worker}#${worker}: exit`,
+      `[notice] 1#1: signal 17 (SIGCHLD) received from ${worker}`,
+      `[notice] 1#1: worker process ${worker} exited with code 0`,
+      "[notice] 1#1: exit",
+    ]);
+  });
+
+  it("renders templates with the environment, and NGINX_ENTRYPOINT_QUIET_LOGS silences the entrypoint", () => {
+    const { pod, nginx } = officialPod({ NGINX_PORT: "8080", NGINX_ENTRYPOINT_QUIET_LOGS: "1" }, (p) => {
+      const template = "listen ${NGINX_PORT}; root $HOME_DIR; port=$NGINX_PORT;";
+      expect(p.run(["sh", "-c", `mkdir /etc/nginx/templates && echo '${template}' > /etc/nginx/templates/site.conf.template`]).status).toBe(0);
+    });
+    expect(nginx.stdout.text()).toBe("");
+    expect(pod.run(["cat", "/etc/nginx/conf.d/site.conf"]).stdout).toBe("listen 8080; root $HOME_DIR; port=8080;\n");
+  });
+});
+
 describe("busybox", () => {
   it("reads commands from standard input with its sh and answers nslookup", () => {
     const registry = new ImageRegistry();

@@ -40,7 +40,7 @@ import { timeoutProgram } from "./timeout.js";
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
 export { processName } from "./procps.js";
-export { parseDuration, formatDate } from "./system.js";
+export { parseDuration, formatDate, KERNEL_RELEASE } from "./system.js";
 
 /** Tools both coreutils and busybox provide, built for one flavour. */
 function common(flavor: Flavor): Record<string, Executable> {

@@ -337,10 +337,13 @@ export function dateProgram(flavor: Flavor) {
   };
 }
 
+/** The nodes' kernel, as `uname -r` and programs that log it (nginx's `OS:` notice) report it. */
+export const KERNEL_RELEASE = "5.15.0-1057-gke";
+
 export function unameProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     return yield* withOptions(ctx, flavor, { short: "asnrvmpio", long: { all: "a", "kernel-name": "s", nodename: "n", "kernel-release": "r", machine: "m" } }, function* (o) {
-      const fields: Record<string, string> = { s: "Linux", n: ctx.hostname, r: "5.15.0-1057-gke", v: "#1 SMP Mon Jun 10 16:25:37 UTC 2024", m: "x86_64", p: "x86_64", i: "x86_64", o: "GNU/Linux" };
+      const fields: Record<string, string> = { s: "Linux", n: ctx.hostname, r: KERNEL_RELEASE, v: "#1 SMP Mon Jun 10 16:25:37 UTC 2024", m: "x86_64", p: "x86_64", i: "x86_64", o: "GNU/Linux" };
       const order = has(o, "a") ? ["s", "n", "r", "v", "m", "o"] : ["s", "n", "r", "v", "m", "p", "i", "o"].filter((k) => has(o, k));
       ctx.stdout.write((order.length === 0 ? ["s"] : order).map((k) => fields[k]).join(" ") + "\n");
       return 0;
