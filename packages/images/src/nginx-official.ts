@@ -1,5 +1,5 @@
 import { debianBase, ImageLayer, type ImageDefinition } from "@ksim/kube";
-import { MIME_TYPES_FILE, type NginxBuild } from "./nginx.js";
+import { nginxRuntimeFiles, type NginxBuild } from "./nginx.js";
 
 /**
  * The official image (`nginx`, docker.io/library/nginx, any tag): nginx 1.27 on Debian 12, as
@@ -209,15 +209,10 @@ export function nginxOfficialImage(): ImageDefinition {
       "/docker-entrypoint.d/20-envsubst-on-templates.sh": script(ENVSUBST_TEMPLATES),
       "/docker-entrypoint.d/30-tune-worker-processes.sh": script(TUNE_WORKERS),
       "/etc/nginx/nginx.conf": NGINX_CONF,
-      "/etc/nginx/mime.types": MIME_TYPES_FILE,
       "/etc/nginx/conf.d/default.conf": DEFAULT_CONF,
       "/usr/share/nginx/html/index.html": INDEX_HTML,
       "/usr/share/nginx/html/50x.html": ERROR_HTML,
-      "/var/log/nginx": { dir: true },
-      "/var/log/nginx/access.log": { symlink: "/dev/stdout" },
-      "/var/log/nginx/error.log": { symlink: "/dev/stderr" },
-      "/var/cache/nginx": { dir: true },
-      "/var/run": { dir: true },
+      ...nginxRuntimeFiles(),
     },
     BUILT,
   );

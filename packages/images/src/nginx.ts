@@ -13,6 +13,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   type ImageDefinition,
+  type ImageFileSpec,
   type ProcessContext,
   type Signal,
 } from "@ksim/kube";
@@ -119,8 +120,20 @@ const MIME: Readonly<Record<string, string>> = {
   ico: "image/x-icon",
 };
 
-/** /etc/nginx/mime.types for the types the model serves (both images ship the file). */
-export const MIME_TYPES_FILE = Object.entries(MIME).map(([ext, type]) => `    ${type} ${ext};`).join("\n") + "\n";
+/**
+ * What both images lay out around nginx: mime.types (for the types the model serves), the logs
+ * linked to the container's stdout and stderr, the cache and pid directories.
+ */
+export function nginxRuntimeFiles(): Record<string, ImageFileSpec> {
+  return {
+    "/etc/nginx/mime.types": Object.entries(MIME).map(([ext, type]) => `    ${type} ${ext};`).join("\n") + "\n",
+    "/var/log/nginx": { dir: true },
+    "/var/log/nginx/access.log": { symlink: "/dev/stdout" },
+    "/var/log/nginx/error.log": { symlink: "/dev/stderr" },
+    "/var/cache/nginx": { dir: true },
+    "/var/run": { dir: true },
+  };
+}
 
 /** nginx renames its processes (setproctitle); ps shows the new title. */
 function setTitle(ctx: ProcessContext, title: string): void {
@@ -393,14 +406,9 @@ export function nginxSlimImage(): ImageDefinition {
       ...files,
       [BINARY]: { program: "nginx:nginx" },
       "/etc/nginx/nginx.conf": NGINX_CONF,
-      "/etc/nginx/mime.types": MIME_TYPES_FILE,
       [`${ROOT}/index.html`]: DEFAULT_INDEX,
       [`${ROOT}/50x.html`]: "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n",
-      "/var/log/nginx": { dir: true },
-      "/var/log/nginx/access.log": { symlink: "/dev/stdout" },
-      "/var/log/nginx/error.log": { symlink: "/dev/stderr" },
-      "/var/cache/nginx": { dir: true },
-      "/var/run": { dir: true },
+      ...nginxRuntimeFiles(),
     },
     BUILT,
   );
