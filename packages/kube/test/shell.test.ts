@@ -83,6 +83,8 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["v=a; r=v; echo ${!r}", "dash: 1: Bad substitution\n", 2, "a\n", 0],
   ["unset x; echo ${x:?custom message}", "dash: 1: x: custom message\n", 2, "bash: line 1: x: custom message\n", 127],
   ["f() { echo \"$#:$*\"; }; f \"\" \"\"; f", "2: \n0:\n", 0, "2: \n0:\n", 0],
+  // A command inherits descriptors above 2, and no longer once they are closed.
+  ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];
 
 describe("shell language against real dash and bash", () => {

@@ -79,6 +79,8 @@ export interface SpawnOptions {
   readonly cred?: Credentials;
   /** Whether stdin and stdout are a terminal (`kubectl exec -t`); inherited by children. */
   readonly tty?: boolean;
+  /** Open descriptors above 2 (a shell's `exec 3>&1`), which children inherit as on Unix. */
+  readonly fds?: ReadonlyMap<number, InputStream | OutputStream>;
 }
 
 /** Resource figures `ps -l` shows; programs set them to look like what they model. */
@@ -141,6 +143,8 @@ export interface ProcessContext {
   readonly stderr: OutputStream;
   /** isatty(): output goes to a terminal (tools format for humans, shells prompt). */
   readonly tty: boolean;
+  /** Descriptors above 2 the process inherited. */
+  readonly fds: ReadonlyMap<number, InputStream | OutputStream>;
   readonly net: NetStack;
   /** A random stream for this process (derived from the cluster seed and the process identity). */
   readonly random: Random;
@@ -173,7 +177,7 @@ export interface ProcessContext {
    * Replaces this program with another, keeping the pid: `return yield* ctx.exec([...])`;
    * `env` replaces the environment as execve's envp does.
    */
-  exec(argv: readonly string[], env?: ReadonlyMap<string, string>): Proc<number>;
+  exec(argv: readonly string[], env?: ReadonlyMap<string, string>, fds?: ReadonlyMap<number, InputStream | OutputStream>): Proc<number>;
   /** Processes visible in this PID namespace. */
   processes(): ProcessInfo[];
   /**
@@ -223,6 +227,7 @@ export interface ProcessEnvironment {
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const NO_ENV = freezeEnvironment(new Map());
+const NO_FDS: ReadonlyMap<number, InputStream | OutputStream> = new Map();
 
 const utf8 = new TextDecoder();
 
@@ -324,6 +329,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly tty: boolean;
+  fds: ReadonlyMap<number, InputStream | OutputStream>;
   readonly fs: FileSystem;
   readonly startedAt: number;
   private title: string | undefined;
@@ -357,6 +363,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.stdout = options.stdout ?? devNull;
     this.stderr = options.stderr ?? devNull;
     this.tty = options.tty ?? false;
+    this.fds = options.fds ?? NO_FDS;
     this.fs = env.fsFor(this.cred);
     this.startedAt = env.sim.now;
   }
@@ -495,6 +502,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       stdout: options.stdout ?? unclosable(this.stdout),
       stderr: options.stderr ?? unclosable(this.stderr),
       tty: options.tty ?? this.tty,
+      fds: options.fds ?? this.fds,
       ppid: this.pid,
     });
   }
@@ -508,10 +516,11 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return (yield child.exited) as number;
   }
 
-  *exec(argv: readonly string[], env?: ReadonlyMap<string, string>): Proc<number> {
+  *exec(argv: readonly string[], env?: ReadonlyMap<string, string>, fds?: ReadonlyMap<number, InputStream | OutputStream>): Proc<number> {
     const loaded = this.load(argv);
     this.argv = loaded.argv;
     if (env !== undefined) this.adoptEnvironment(env);
+    if (fds !== undefined) this.fds = fds;
     this.title = undefined;
     return yield* loaded.program(this);
   }

@@ -48,6 +48,7 @@ export const FLAG_LETTERS: Readonly<Record<string, keyof ShellFlags>> = {
 
 export type Stream = InputStream | OutputStream;
 export type Fds = Map<number, Stream>;
+const NO_EXTRA_FDS: ReadonlyMap<number, Stream> = new Map();
 
 /** Control flow that unwinds the interpreter's generators. */
 /** A command as parsed, with the here-document it left unterminated (bash warns when it runs). */
@@ -282,6 +283,14 @@ export class Shell {
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
     this.fds = new Map<number, Stream>().set(0, new LineReader(ctx.stdin)).set(1, ctx.stdout).set(2, ctx.stderr);
+    for (const [fd, stream] of ctx.fds) this.fds.set(fd, stream);
+  }
+
+  /** The descriptors above 2 a command started now inherits; outputs stay open when it exits. */
+  private inheritedFds(): ReadonlyMap<number, Stream> {
+    let fds: Map<number, Stream> | undefined;
+    for (const [fd, stream] of this.fds) if (fd > 2) (fds ??= new Map()).set(fd, "write" in stream ? unclosable(stream) : stream);
+    return fds ?? NO_EXTRA_FDS;
   }
 
   /**
@@ -1148,6 +1157,7 @@ export class Shell {
         stdin: this.input(0),
         stdout: unclosable(this.output(1)),
         stderr: unclosable(this.output(2)),
+        fds: this.inheritedFds(),
       });
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
@@ -1174,7 +1184,7 @@ export class Shell {
     this.ctx.onSignal(undefined);
     let status: number;
     try {
-      status = yield* this.ctx.exec(argv, this.exportedEnv());
+      status = yield* this.ctx.exec(argv, this.exportedEnv(), this.inheritedFds());
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
       this.reportSpawnError(e, argv[0]!);
