@@ -86,41 +86,45 @@ const DEFAULT_CONF = `server {
 `;
 
 // The entrypoint and its scripts: ksim's own shell scripts, run by the container's dash, that
-// behave (and log) as the image's do for what a pod here can meet.
+// behave (and log, to descriptor 3 as the image's do) as the image's do for what a pod here can
+// meet. A script a user mounts into /docker-entrypoint.d may log to descriptor 3 too.
 
 const ENTRYPOINT = `#!/bin/sh
 # Runs the configuration scripts of /docker-entrypoint.d/ in version order when the command is
-# nginx, then becomes the command. NGINX_ENTRYPOINT_QUIET_LOGS silences them all.
+# nginx, then becomes the command. The scripts log to descriptor 3, which
+# NGINX_ENTRYPOINT_QUIET_LOGS points at /dev/null.
 set -e
 
-log() {
-    [ -n "\${NGINX_ENTRYPOINT_QUIET_LOGS:-}" ] || echo "$@"
-}
+if [ -z "\${NGINX_ENTRYPOINT_QUIET_LOGS:-}" ]; then
+    exec 3>&1
+else
+    exec 3>/dev/null
+fi
 
 if [ "$1" = "nginx" ] || [ "$1" = "nginx-debug" ]; then
     if find /docker-entrypoint.d/ -mindepth 1 -maxdepth 1 -type f -print -quit 2>/dev/null | read -r first; then
-        log "$0: /docker-entrypoint.d/ is not empty, will attempt to perform configuration"
-        log "$0: Looking for shell scripts in /docker-entrypoint.d/"
+        echo >&3 "$0: /docker-entrypoint.d/ is not empty, will attempt to perform configuration"
+        echo >&3 "$0: Looking for shell scripts in /docker-entrypoint.d/"
         find /docker-entrypoint.d/ -follow -type f -print | sort -V | while read -r script; do
             case "$script" in
                 *.envsh)
-                    if [ ! -x "$script" ]; then log "$0: Ignoring $script, not executable"; continue; fi
-                    log "$0: Sourcing $script"
+                    if [ ! -x "$script" ]; then echo >&3 "$0: Ignoring $script, not executable"; continue; fi
+                    echo >&3 "$0: Sourcing $script"
                     . "$script"
                     ;;
                 *.sh)
-                    if [ ! -x "$script" ]; then log "$0: Ignoring $script, not executable"; continue; fi
-                    log "$0: Launching $script"
+                    if [ ! -x "$script" ]; then echo >&3 "$0: Ignoring $script, not executable"; continue; fi
+                    echo >&3 "$0: Launching $script"
                     "$script"
                     ;;
                 *)
-                    log "$0: Ignoring $script"
+                    echo >&3 "$0: Ignoring $script"
                     ;;
             esac
         done
-        log "$0: Configuration complete; ready for start up"
+        echo >&3 "$0: Configuration complete; ready for start up"
     else
-        log "$0: No files found in /docker-entrypoint.d/, skipping configuration"
+        echo >&3 "$0: No files found in /docker-entrypoint.d/, skipping configuration"
     fi
 fi
 
@@ -132,7 +136,7 @@ const LISTEN_IPV6 = `#!/bin/sh
 set -e
 me=$(basename "$0")
 if [ ! -f /proc/net/if_inet6 ]; then
-    [ -n "\${NGINX_ENTRYPOINT_QUIET_LOGS:-}" ] || echo "$me: info: ipv6 not available"
+    echo >&3 "$me: info: ipv6 not available"
     exit 0
 fi
 `;
@@ -153,19 +157,16 @@ me=$(basename "$0")
 dir="\${NGINX_ENVSUBST_TEMPLATE_DIR:-/etc/nginx/templates}"
 suffix="\${NGINX_ENVSUBST_TEMPLATE_SUFFIX:-.template}"
 out="\${NGINX_ENVSUBST_OUTPUT_DIR:-/etc/nginx/conf.d}"
-log() {
-    [ -n "\${NGINX_ENTRYPOINT_QUIET_LOGS:-}" ] || echo "$@"
-}
 [ -d "$dir" ] || exit 0
 if [ ! -w "$out" ]; then
-    log "$me: ERROR: $dir exists, but $out is not writable"
+    echo >&3 "$me: ERROR: $dir exists, but $out is not writable"
     exit 0
 fi
 find "$dir" -follow -type f -name "*$suffix" -print | while read -r template; do
     relative="\${template#"$dir"/}"
     target="$out/\${relative%"$suffix"}"
     mkdir -p "$(dirname "$target")"
-    log "$me: Running envsubst on $template to $target"
+    echo >&3 "$me: Running envsubst on $template to $target"
     awk '{
         line = $0; result = ""
         while (match(line, /[$][{]?[A-Za-z_][A-Za-z0-9_]*/)) {

@@ -149,6 +149,18 @@ describe("the official nginx image", () => {
     ]);
   });
 
+  it("runs a script a user adds to /docker-entrypoint.d in its place, logging to descriptor 3 as the image's own do", () => {
+    const { nginx } = officialPod({}, (p) => {
+      expect(p.run(["sh", "-c", "printf '#!/bin/sh\\necho >&3 \"$0: custom step\"\\n' > /docker-entrypoint.d/25-custom.sh && chmod +x /docker-entrypoint.d/25-custom.sh"]).status).toBe(0);
+    });
+    const lines = nginx.stdout.text().split("\n");
+    expect(lines.slice(5, 8)).toEqual([
+      "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+      "/docker-entrypoint.sh: Launching /docker-entrypoint.d/25-custom.sh",
+      "/docker-entrypoint.d/25-custom.sh: custom step",
+    ]);
+  });
+
   it("renders templates with the environment, and NGINX_ENTRYPOINT_QUIET_LOGS silences the entrypoint", () => {
     const { pod, nginx } = officialPod({ NGINX_PORT: "8080", NGINX_ENTRYPOINT_QUIET_LOGS: "1" }, (p) => {
       const template = "listen ${NGINX_PORT}; root $HOME_DIR; port=$NGINX_PORT;";
