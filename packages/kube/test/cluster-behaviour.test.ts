@@ -401,6 +401,23 @@ describe("node failure", () => {
   });
 });
 
+describe("garbage collector", () => {
+  it("deletes an owner in the foreground once its last dependent has gone, after the pod's graceful stop", () => {
+    // An owner no controller writes to, so only the garbage collector can notice the pod go.
+    const c = testCluster({ seed: 4 });
+    const owner = c.create<KubeObject>({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owner", namespace: "default" }, data: {} } as KubeObject);
+    const ref = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata.uid! };
+    c.create<Pod>({ apiVersion: "v1", kind: "Pod", metadata: { name: "dependent", ownerReferences: [ref] }, spec: { containers: [{ name: "web", image: "test/web:1" }] } });
+    expect(c.runUntil(() => isReady(c.api.get<Pod>("Pod", "default", "dependent")!), 120_000)).toBe(true);
+    c.api.delete("ConfigMap", "default", "owner", { propagationPolicy: "Foreground" });
+    expect(c.runUntil(() => c.api.get<Pod>("Pod", "default", "dependent")?.metadata.deletionTimestamp !== undefined, 10_000)).toBe(true);
+    // The pod stops gracefully first, and the owner waits for it with its finalizer.
+    expect(c.api.get<KubeObject>("ConfigMap", "default", "owner")?.metadata.finalizers).toEqual(["foregroundDeletion"]);
+    expect(c.runUntil(() => c.api.get("Pod", "default", "dependent") === undefined, 60_000)).toBe(true);
+    expect(c.runUntil(() => c.api.get("ConfigMap", "default", "owner") === undefined, 10_000)).toBe(true);
+  });
+});
+
 describe("deployments", () => {
   it("rolls out a new template with Recreate: old pods gone before new ones start", () => {
     const c = testCluster({ seed: 12 });

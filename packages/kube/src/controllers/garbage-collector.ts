@@ -32,8 +32,13 @@ export class GarbageCollector {
     const uid = o.metadata.uid;
     if (uid === undefined) return;
     if (e.type === "DELETED") {
-      // Dependents of a vanished owner need attention.
+      // Dependents of a vanished owner need attention, and so does an owner deleted in the
+      // foreground that may have been waiting for this one to go.
       for (const d of this.ctx.api.store.dependents(uid)) this.queue.add(d.metadata.uid!);
+      for (const r of o.metadata.ownerReferences ?? []) {
+        const owner = this.ctx.api.store.getByUid(r.uid);
+        if (owner?.metadata.deletionTimestamp !== undefined && (owner.metadata.finalizers ?? []).includes(FINALIZER_FOREGROUND)) this.queue.add(r.uid);
+      }
       return;
     }
     // Every change to every object comes here: finalizers matter only on an object being deleted.
