@@ -8,6 +8,7 @@ import { KUBERNETES_VERSION } from "./version.js";
 import type { DaemonSet, Deployment, EndpointSlice, Endpoints, KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
 import type { ControllerContext } from "./controllers/context.js";
 import { DaemonSetController } from "./controllers/daemonset.js";
+import { JobController } from "./controllers/job.js";
 import { DeploymentController } from "./controllers/deployment.js";
 import { DisruptionController } from "./controllers/disruption.js";
 import { EndpointsController } from "./controllers/endpoints.js";
@@ -135,6 +136,7 @@ export class Cluster {
       this.attachDetach,
       this.scheduler,
       this.nodeLifecycle,
+      new JobController(ctx),
     ]) c.start();
     // kubeadm applies its add-ons once the control plane answers.
     if (options.systemPods) for (const o of systemAddons()) this.api.create(o);

@@ -79,6 +79,9 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       defaultTemplate(spec.template as PodTemplateSpec | undefined);
       break;
     }
+    case "batch/v1 Job":
+      defaultJob(obj);
+      break;
     case "storage.k8s.io/v1 StorageClass":
       obj.reclaimPolicy ??= "Delete";
       obj.volumeBindingMode ??= "Immediate";
@@ -156,6 +159,18 @@ function defaultDaemonSet(ds: KubeObject): void {
     ru.maxSurge ??= 0;
   }
   spec.revisionHistoryLimit ??= 10;
+  defaultTemplate(spec.template as PodTemplateSpec | undefined);
+}
+
+/** SetDefaults_Job: one pod to one completion unless told otherwise, six retries. */
+function defaultJob(job: KubeObject): void {
+  const spec = (job.spec ??= {}) as Obj;
+  if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
+  spec.parallelism ??= 1;
+  spec.backoffLimit ??= 6;
+  spec.completionMode ??= "NonIndexed";
+  spec.suspend ??= false;
+  spec.podReplacementPolicy ??= "TerminatingOrFailed";
   defaultTemplate(spec.template as PodTemplateSpec | undefined);
 }
 

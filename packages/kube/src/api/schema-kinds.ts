@@ -955,6 +955,52 @@ const daemonSet = kind("v1.DaemonSet", {
   ),
 });
 
+// ---- batch ---------------------------------------------------------------------------------------
+
+const job = kind("v1.Job", {
+  spec: v(
+    struct("v1.JobSpec", {
+      parallelism: k(i32),
+      completions: k(i32),
+      activeDeadlineSeconds: k(i64),
+      backoffLimit: k(i32),
+      selector: k(labelSelector),
+      manualSelector: k(bool),
+      template: v(podTemplateSpec),
+      ttlSecondsAfterFinished: k(i32),
+      completionMode: k(named("v1.CompletionMode")),
+      suspend: k(bool),
+      podReplacementPolicy: k(named("v1.PodReplacementPolicy")),
+    }),
+  ),
+  status: v(
+    struct("v1.JobStatus", {
+      conditions: o(
+        list(
+          struct("v1.JobCondition", {
+            type: r(named("v1.JobConditionType")),
+            status: r(named("v1.ConditionStatus")),
+            lastProbeTime: k(time),
+            lastTransitionTime: k(time),
+            reason: o(str),
+            message: o(str),
+          }),
+          "type",
+        ),
+      ),
+      startTime: k(time),
+      completionTime: k(time),
+      active: o(i32),
+      succeeded: o(i32),
+      failed: o(i32),
+      terminating: k(i32),
+      completedIndexes: o(str),
+      uncountedTerminatedPods: k(struct("v1.UncountedTerminatedPods", { succeeded: o(strings), failed: o(strings) })),
+      ready: k(i32),
+    }),
+  ),
+});
+
 // ---- storage, policy -----------------------------------------------------------------------------
 
 const lease = kind("v1.Lease", {
@@ -1027,6 +1073,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["apps/v1 Deployment", deployment],
   ["apps/v1 ReplicaSet", replicaSet],
   ["apps/v1 DaemonSet", daemonSet],
+  ["batch/v1 Job", job],
   ["events.k8s.io/v1 Event", eventsEvent],
   ["storage.k8s.io/v1 StorageClass", storageClass],
   ["coordination.k8s.io/v1 Lease", lease],

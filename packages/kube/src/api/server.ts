@@ -4,7 +4,8 @@ import { groupResource, typeForKind } from "./resources.js";
 import { ObjectStore, isNamespaced, type WatchHandler } from "./store.js";
 import { cloneJson, jsonEqual } from "./json-value.js";
 import { rfc3339 } from "./time.js";
-import type { KubeObject, ObjectMeta, Pod } from "./types.js";
+import type { Job, KubeObject, ObjectMeta, Pod } from "./types.js";
+import { generateJobSelector } from "./validation/batch.js";
 
 export type PropagationPolicy = "Orphan" | "Background" | "Foreground";
 
@@ -31,6 +32,7 @@ export interface Admission {
 
 /** Kinds whose spec changes bump metadata.generation (those with a status subresource). */
 const GENERATION_KINDS = new Set([
+  "Job",
   "StatefulSet",
   "DaemonSet",
   "Deployment",
@@ -122,6 +124,7 @@ export class ApiServer {
     const m = object.metadata;
     m.uid = this.uids.uuid();
     m.creationTimestamp = this.now();
+    if (object.kind === "Job") generateJobSelector(object as Job);
     if (GENERATION_KINDS.has(object.kind)) m.generation = 1;
     delete m.deletionTimestamp;
     delete m.resourceVersion;

@@ -480,6 +480,51 @@ export interface DaemonSet extends KubeObject {
   status?: DaemonSetStatus;
 }
 
+// ---- Jobs ---------------------------------------------------------------------------------------
+
+export interface JobSpec {
+  parallelism?: number;
+  completions?: number;
+  activeDeadlineSeconds?: number;
+  backoffLimit?: number;
+  selector?: LabelSelector;
+  manualSelector?: boolean;
+  template: PodTemplateSpec;
+  ttlSecondsAfterFinished?: number;
+  completionMode?: "NonIndexed" | "Indexed";
+  suspend?: boolean;
+  podReplacementPolicy?: "TerminatingOrFailed" | "Failed";
+}
+
+export interface JobCondition {
+  type: "Complete" | "Failed" | "Suspended" | "FailureTarget" | "SuccessCriteriaMet";
+  status: "True" | "False" | "Unknown";
+  lastProbeTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface JobStatus {
+  conditions?: JobCondition[];
+  startTime?: string;
+  completionTime?: string;
+  active?: number;
+  succeeded?: number;
+  failed?: number;
+  terminating?: number;
+  /** Indexed jobs: the succeeded indexes as ranges (`0-2,4`). */
+  completedIndexes?: string;
+  uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
+  ready?: number;
+}
+
+export interface Job extends KubeObject {
+  kind: "Job";
+  spec: JobSpec;
+  status?: JobStatus;
+}
+
 // ---- Services and networking ------------------------------------------------------------------
 
 export interface ServicePort {

@@ -3,7 +3,7 @@ import type { Proc } from "@ksim/sim";
 import { LAST_APPLIED } from "../../api/patch.js";
 import { schemaFor } from "../../api/schema-kinds.js";
 import { parseToLabelSelector } from "../../api/labels.js";
-import type { ConfigMap, Deployment, KubeObject, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
+import type { ConfigMap, Deployment, Job, KubeObject, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
 import { goEscape, goJson } from "../../api/gojson.js";
 import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
 import { basename } from "../../runtime/fs.js";
@@ -13,7 +13,8 @@ import { goTypedJson } from "../output/json.js";
 import { nameLine } from "../output/index.js";
 import { APPLY_FLAGS, createFromSources, printObjects } from "./apply.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, printsObjects, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
-import { usageError } from "./errors.js";
+import { toStatus, usageError } from "./errors.js";
+import { notFound } from "../../api/errors.js";
 import type { FlagSpec } from "./flags.js";
 import { commandHelp } from "./help.js";
 import { hasSources } from "./sources.js";
@@ -310,6 +311,38 @@ const deploymentGenerator: Command = {
   },
 };
 
+/**
+ * `create job`: one container named after the Job, restartPolicy Never. `--from=cronjob/NAME`
+ * copies a CronJob's template, and ksim models no CronJobs, so the server never finds one.
+ */
+const jobGenerator: Command = {
+  name: "job",
+  short: "Create a job with the specified name",
+  examples:
+    "  # Create a job\n  kubectl create job my-job --image=busybox\n  \n  # Create a job with a command\n  kubectl create job my-job --image=busybox -- date\n  \n" +
+    '  # Create a job from a cron job named "a-cronjob"\n  kubectl create job test-job --from=cronjob/a-cronjob',
+  usage: "NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...]",
+  flags: [...GENERATOR_FLAGS, { name: "image", type: "string" }, { name: "from", type: "string" }],
+  run: function* (inv: Invocation): Proc<number> {
+    const named = inv.argsLenAtDash < 0 ? inv.args : inv.args.slice(0, inv.argsLenAtDash);
+    if (named.length !== 1) throw usageError(inv.path, `exactly one NAME is required, got ${named.length}`);
+    const name = named[0]!;
+    const command = inv.argsLenAtDash < 0 ? [] : inv.args.slice(inv.argsLenAtDash);
+    const image = inv.flags.string("image");
+    const from = inv.flags.string("from");
+    if ((image === "") === (from === "")) throw new Error("either --image or --from must be specified");
+    if (command.length > 0 && from !== "") throw new Error("cannot specify --from and command");
+    if (from !== "") throw toStatus(notFound("cronjobs.batch", from.slice(from.indexOf("/") + 1)));
+    return yield* send(inv, {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name },
+      spec: { template: { metadata: {}, spec: { containers: [{ name, image, ...(command.length > 0 ? { command } : {}), resources: {} }], restartPolicy: "Never" } } },
+      status: {},
+    } as Job);
+  },
+};
+
 type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
 
 /** create service's parsePorts: `port[:targetPort]`, the target a number or a port name. */
@@ -430,7 +463,7 @@ export const createCommand: Command = {
   short: "Create a resource from a file or from stdin",
   usage: "-f FILENAME",
   flags: [...APPLY_FLAGS, { name: "save-config", type: "bool" }],
-  subcommands: [configMapGenerator, deploymentGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators, serviceAccountGenerator],
+  subcommands: [configMapGenerator, deploymentGenerator, jobGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators, serviceAccountGenerator],
   run: function* (inv: Invocation): Proc<number> {
     if (inv.args.length > 0) throw usageError(inv.path, `Unexpected args: [${inv.args.join(" ")}]`);
     if (!hasSources(inv.flags)) {

@@ -1,5 +1,6 @@
-/** `kubectl describe` for StatefulSets, Deployments, ReplicaSets and DaemonSets. */
-import type { DaemonSet, Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
+/** `kubectl describe` for StatefulSets, Deployments, ReplicaSets, DaemonSets and Jobs. */
+import type { DaemonSet, Deployment, Job, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
+import { humanDuration } from "./duration.js";
 import { parseTime } from "../../api/time.js";
 import {
   DescribeWriter,
@@ -132,6 +133,44 @@ export function describeDaemonSet(ds: DaemonSet, lister: ObjectLister, options: 
   writePodTemplate(w, ds.spec.template);
   if (options.showEvents !== false) writeEvents(w, eventsFor(ds, lister), options.now);
   return w.text();
+}
+
+export function describeJob(job: Job, lister: ObjectLister, options: DescribeOptions): string {
+  const w = new DescribeWriter();
+  const { spec } = job;
+  const status = job.status ?? {};
+  w.write(0, `Name:\t${job.metadata.name}\n`);
+  w.write(0, `Namespace:\t${job.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(spec.selector)}\n`);
+  writeLabels(w, "Labels", job.metadata.labels);
+  writeAnnotations(w, "Annotations", job.metadata.annotations);
+  const owner = job.metadata.ownerReferences?.find((r) => r.controller);
+  if (owner) w.write(0, `Controlled By:\t${owner.kind}/${owner.name}\n`);
+  if (spec.parallelism !== undefined) w.write(0, `Parallelism:\t${spec.parallelism}\n`);
+  w.write(0, `Completions:\t${spec.completions ?? "<unset>"}\n`);
+  if (spec.completionMode !== undefined) w.write(0, `Completion Mode:\t${spec.completionMode}\n`);
+  if (spec.suspend !== undefined) w.write(0, `Suspend:\t${spec.suspend}\n`);
+  if (spec.backoffLimit !== undefined) w.write(0, `Backoff Limit:\t${spec.backoffLimit}\n`);
+  if (spec.ttlSecondsAfterFinished !== undefined) w.write(0, `TTL Seconds After Finished:\t${spec.ttlSecondsAfterFinished}\n`);
+  if (status.startTime !== undefined) w.write(0, `Start Time:\t${rfc1123z(status.startTime)}\n`);
+  if (status.completionTime !== undefined) w.write(0, `Completed At:\t${rfc1123z(status.completionTime)}\n`);
+  if (status.startTime !== undefined && status.completionTime !== undefined) {
+    w.write(0, `Duration:\t${humanDuration(parseTime(status.completionTime) - parseTime(status.startTime))}\n`);
+  }
+  if (spec.activeDeadlineSeconds !== undefined) w.write(0, `Active Deadline Seconds:\t${spec.activeDeadlineSeconds}s\n`);
+  const counts = `${status.active ?? 0} Active${status.ready === undefined ? "" : ` (${status.ready} Ready)`} / ${status.succeeded ?? 0} Succeeded / ${status.failed ?? 0} Failed`;
+  w.write(0, `Pods Statuses:\t${counts}\n`);
+  if (spec.completionMode === "Indexed") w.write(0, `Completed Indexes:\t${capIndexes(status.completedIndexes ?? "", 50)}\n`);
+  writePodTemplate(w, spec.template);
+  if (options.showEvents !== false) writeEvents(w, eventsFor(job, lister), options.now);
+  return w.text();
+}
+
+/** capIndexesListOrNone: the list up to the first comma at or past the soft limit, then `...`. */
+function capIndexes(indexes: string, softLimit: number): string {
+  if (indexes === "") return "<none>";
+  const comma = indexes.indexOf(",", softLimit);
+  return comma < 0 ? indexes : `${indexes.slice(0, comma + 1)}...`;
 }
 
 /** `getPodStatusForController`: the controller's own pods by phase. */

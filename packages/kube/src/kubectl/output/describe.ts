@@ -2,6 +2,7 @@
 import type {
   ConfigMap,
   DaemonSet,
+  Job,
   Deployment,
   EndpointSlice,
   Endpoints,
@@ -23,7 +24,7 @@ import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from "./describe-storage.js";
-import { describeDaemonSet, describeDeployment, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
+import { describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
 import type { DescribeOptions, ObjectLister } from "./describe-writer.js";
 
 type Describer = (obj: never, lister: ObjectLister, options: DescribeOptions) => string;
@@ -34,6 +35,7 @@ const DESCRIBERS: Record<string, Describer> = {
   Deployment: (o: Deployment, l, opts) => describeDeployment(o, l, opts),
   ReplicaSet: (o: ReplicaSet, l, opts) => describeReplicaSet(o, l, opts),
   DaemonSet: (o: DaemonSet, l, opts) => describeDaemonSet(o, l, opts),
+  Job: (o: Job, l, opts) => describeJob(o, l, opts),
   Service: (o: Service, l, opts) => describeService(o, l, opts),
   Endpoints: (o: Endpoints, l, opts) => describeEndpoints(o, l, opts),
   EndpointSlice: (o: EndpointSlice, l, opts) => describeEndpointSlice(o, l, opts),

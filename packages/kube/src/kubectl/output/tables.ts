@@ -13,6 +13,7 @@ import type {
   EndpointSlice,
   Endpoints,
   Event,
+  Job,
   KubeObject,
   Namespace,
   Node,
@@ -28,7 +29,8 @@ import type {
   StatefulSet,
   StorageClass,
 } from "../../api/types.js";
-import { age } from "./duration.js";
+import { age, humanDuration } from "./duration.js";
+import { parseTime } from "../../api/time.js";
 import { formatLabelSelector } from "../../api/labels.js";
 import { formatLabels, labelSelectorString } from "./labels.js";
 import { podSummary } from "./pod-status.js";
@@ -132,6 +134,32 @@ const TABLES: Record<string, KindTable> = {
         ...containerCells(ds.spec.template.spec.containers),
         formatLabelSelector(ds.spec.selector),
       ];
+    },
+  },
+  Job: {
+    columns: cols("Name,Status,Completions,Duration,Age", "Containers,Images,Selector"),
+    row: (o, now) => {
+      const job = o as Job;
+      const status = job.status ?? {};
+      const succeeded = status.succeeded ?? 0;
+      const parallelism = job.spec.parallelism ?? 0;
+      const completions =
+        job.spec.completions !== undefined ? `${succeeded}/${job.spec.completions}` : parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+      const start = status.startTime === undefined ? undefined : parseTime(status.startTime);
+      const duration = start === undefined ? "" : humanDuration((status.completionTime === undefined ? now : parseTime(status.completionTime)) - start);
+      const has = (type: string) => (status.conditions ?? []).some((c) => c.type === type && c.status === "True");
+      const state = has("Complete")
+        ? "Complete"
+        : has("Failed")
+          ? "Failed"
+          : o.metadata.deletionTimestamp !== undefined
+            ? "Terminating"
+            : has("Suspended")
+              ? "Suspended"
+              : has("FailureTarget")
+                ? "FailureTarget"
+                : "Running";
+      return [name(o), state, completions, duration, age(o.metadata.creationTimestamp, now), ...containerCells(job.spec.template.spec.containers), formatLabelSelector(job.spec.selector)];
     },
   },
   Service: {
