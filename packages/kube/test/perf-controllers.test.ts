@@ -140,6 +140,32 @@ describe("endpoints controller", () => {
     expect(versions()[1]).not.toBe(settled[1]);
     expect(c.api.get<Endpoints>("Endpoints", "default", "web")!.subsets?.[0]?.addresses?.map((a) => a.targetRef?.name)).toEqual(["web-a"]);
   });
+
+  it("a pod event that changes no listed pod still repairs Endpoints and EndpointSlices changed since", () => {
+    const c = testCluster({ seed: 3, nodes: 2 });
+    c.create<Service>({ apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } });
+    c.create(pod("web-a", { app: "web" }));
+    const slice = () => c.api.list<EndpointSlice>("EndpointSlice", "default").find((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web")!;
+    const published = () => [c.api.get<Endpoints>("Endpoints", "default", "web")!.subsets?.[0]?.addresses?.length, slice().endpoints.length];
+    expect(c.runUntil(() => c.api.list<Pod>("Pod", "default").filter(isReady).length === 1, 60_000)).toBe(true);
+    c.run(5_000);
+    expect(published()).toEqual([1, 1]);
+    c.api.mutate<Endpoints>("Endpoints", "default", "web", (e) => {
+      delete e.subsets;
+    });
+    c.api.mutate<EndpointSlice>("EndpointSlice", "default", slice().metadata.name!, (s) => {
+      s.endpoints = [];
+    });
+    // The controller does not watch what it writes: the change waits for the service's next sync.
+    c.run(5_000);
+    expect(published()).toEqual([undefined, 0]);
+    // A pod that fits no node never gets an IP, so it is in no sync's input; but the Endpoints
+    // and the slice are, and they changed since the last sync.
+    const unschedulable = pod("web-b", { app: "web" });
+    c.create<Pod>({ ...unschedulable, spec: { ...unschedulable.spec, nodeSelector: { nowhere: "true" } } });
+    c.run(1_000);
+    expect(published()).toEqual([1, 1]);
+  });
 });
 
 describe("persistent volume binding", () => {

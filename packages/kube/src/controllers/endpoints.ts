@@ -32,6 +32,15 @@ export class EndpointsController {
    */
   private readonly servicesByPair = new Map<string | undefined, Map<string, Map<string, Set<string>>>>();
   private readonly sliceNames = new Map<string, string>();
+  /**
+   * Services whose next sync, given the pods its last sync read, would write nothing, with what
+   * it would read that no pod event reports: the service, and the Endpoints and EndpointSlice
+   * that sync left (kept, or written and found as a sync would want them). A pod event that
+   * changes no listed pod (one with an IP that has not finished) still queues the service, so the
+   * queue's order is what it always was, but its sync would read the same inputs and write
+   * nothing, so it is skipped.
+   */
+  private readonly idle = new Map<string, { svc: Service; endpoints: Endpoints | undefined; slice: EndpointSlice | undefined }>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
@@ -43,12 +52,14 @@ export class EndpointsController {
     api.watch<Service>("Service", (e) => {
       this.indexService(e.previous, false);
       if (e.type !== "DELETED") this.indexService(e.object, true);
-      this.queue.add(keyOf(e.object));
+      this.enqueue(keyOf(e.object));
     });
     api.watch<Pod>("Pod", (e) => {
       if (e.type === "MODIFIED" && !endpointsChanged(e.previous!, e.object)) return;
-      if (e.previous !== undefined) this.enqueueServicesOf(e.previous);
-      this.enqueueServicesOf(e.object);
+      // A pod that is listed neither before nor after (no IP yet, or finished) is in no sync's input.
+      const changed = isListed(e.object) || (e.previous !== undefined && isListed(e.previous));
+      if (e.previous !== undefined) this.enqueueServicesOf(e.previous, changed);
+      this.enqueueServicesOf(e.object, changed);
     });
     for (const s of api.list<Service>("Service")) {
       this.indexService(s, true);
@@ -56,14 +67,24 @@ export class EndpointsController {
     }
   }
 
-  private enqueueServicesOf(pod: Pod): void {
+  private enqueueServicesOf(pod: Pod, changed: boolean): void {
     const byKey = this.servicesByPair.get(pod.metadata.namespace);
     if (byKey === undefined) return;
     const labels = pod.metadata.labels;
     for (const k in labels) {
       const services = byKey.get(k)?.get(labels[k]!);
-      if (services !== undefined) for (const svc of services) this.queue.add(svc);
+      if (services === undefined) continue;
+      for (const svc of services) {
+        if (changed) this.enqueue(svc);
+        else this.queue.add(svc);
+      }
     }
+  }
+
+  /** Queues a service whose inputs may have changed: its next sync runs in full. */
+  private enqueue(key: string): void {
+    this.idle.delete(key);
+    this.queue.add(key);
   }
 
   private indexService(svc: Service | undefined, add: boolean): void {
@@ -93,18 +114,34 @@ export class EndpointsController {
       const slice = this.sliceNames.get(key);
       if (slice !== undefined && api.get("EndpointSlice", namespace, slice) !== undefined) api.delete("EndpointSlice", namespace, slice);
       this.sliceNames.delete(key);
+      this.idle.delete(key);
       return;
     }
     if (svc.spec.selector === undefined || svc.spec.type === "ExternalName") return;
+    const endpoints = api.get<Endpoints>("Endpoints", namespace, name);
+    const sliceName = this.sliceNames.get(key);
+    const slice = sliceName === undefined ? undefined : api.get<EndpointSlice>("EndpointSlice", namespace, sliceName);
+    const idle = this.idle.get(key);
+    if (idle !== undefined && idle.svc === svc && idle.endpoints === endpoints && idle.slice === slice) return;
+    this.idle.delete(key);
+    const podsRead = api.store.kindVersion("Pod");
     const pods = this.pods
       .matching(namespace, svc.spec.selector)
-      .filter((p) => p.status?.podIP !== undefined && p.status.phase !== "Succeeded" && p.status.phase !== "Failed")
+      .filter(isListed)
       .sort((a, b) => byLocale.compare(a.metadata.name!, b.metadata.name!));
-    this.writeEndpoints(svc, pods);
-    this.writeSlice(svc, pods);
+    const kept = this.writeEndpoints(svc, pods, endpoints);
+    const keptSlice = this.writeSlice(svc, pods, slice);
+    // A pod changed by a watcher of these writes would not have been read.
+    if (kept !== undefined && keptSlice !== undefined && api.store.kindVersion("Pod") === podsRead) {
+      this.idle.set(key, { svc, endpoints: kept, slice: keptSlice });
+    }
   }
 
-  private writeEndpoints(svc: Service, pods: Pod[]): void {
+  /**
+   * Writes the service's Endpoints if they differ from what the pods give. Returns the stored
+   * Endpoints if a sync with the same inputs would leave them as they are.
+   */
+  private writeEndpoints(svc: Service, pods: Pod[], existing: Endpoints | undefined): Endpoints | undefined {
     const api = this.ctx.api;
     // Pods with the same ports share a subset; there are seldom more than one or two.
     const subsets: EndpointSubset[] = [];
@@ -124,28 +161,24 @@ export class EndpointsController {
     }
     const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
     if (svc.spec.clusterIP === "None") labels["service.kubernetes.io/headless"] = "";
-    const existing = api.get<Endpoints>("Endpoints", svc.metadata.namespace, svc.metadata.name!);
     const desired: Endpoints = {
       apiVersion: "v1",
       kind: "Endpoints",
       metadata: { ...(existing?.metadata ?? {}), name: svc.metadata.name, namespace: svc.metadata.namespace, labels },
     };
     if (subsets.length > 0) desired.subsets = subsets;
-    if (existing === undefined) {
-      api.create(desired);
-      return;
-    }
     // Labels compare as apimachinery's Semantic.DeepEqual does: no map equals an empty one.
-    if (!jsonEqual(existing.subsets, desired.subsets) || !jsonEqual(existing.metadata.labels ?? {}, labels)) {
-      api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: undefined } });
-    }
+    const wanted = (e: Endpoints) => jsonEqual(e.subsets, desired.subsets) && jsonEqual(e.metadata.labels ?? {}, labels);
+    if (existing !== undefined && wanted(existing)) return existing;
+    const stored = existing === undefined ? api.create(desired) : api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: undefined } });
+    // Admission may store something other than what was written, which the next sync would write again.
+    return wanted(stored) ? stored : undefined;
   }
 
-  private writeSlice(svc: Service, pods: Pod[]): void {
+  /** As writeEndpoints, for the service's EndpointSlice. */
+  private writeSlice(svc: Service, pods: Pod[], existing: EndpointSlice | undefined): EndpointSlice | undefined {
     const api = this.ctx.api;
     const key = keyOf(svc);
-    let name = this.sliceNames.get(key);
-    const existing = name === undefined ? undefined : api.get<EndpointSlice>("EndpointSlice", svc.metadata.namespace, name);
     const ports = (svc.spec.ports ?? []).map((p): EndpointPort => ({ name: p.name ?? "", port: typeof p.targetPort === "number" ? p.targetPort : p.port, protocol: p.protocol ?? "TCP" }));
     const endpoints: EndpointSlice["endpoints"] = pods.map((pod) => {
       const ready = isPodReady(pod) && !isTerminating(pod);
@@ -177,13 +210,12 @@ export class EndpointsController {
       endpoints,
       ports,
     };
-    if (existing === undefined) {
-      const created = api.create(slice);
-      name = created.metadata.name!;
-      this.sliceNames.set(key, name);
-    } else if (!jsonEqual(existing.endpoints, endpoints) || !jsonEqual(existing.ports, ports)) {
-      api.update({ ...slice, metadata: { ...slice.metadata, resourceVersion: undefined } });
-    }
+    const wanted = (s: EndpointSlice) => jsonEqual(s.endpoints, endpoints) && jsonEqual(s.ports, ports);
+    if (existing !== undefined && wanted(existing)) return existing;
+    let stored: EndpointSlice;
+    if (existing === undefined) this.sliceNames.set(key, (stored = api.create(slice)).metadata.name!);
+    else stored = api.update({ ...slice, metadata: { ...slice.metadata, resourceVersion: undefined } });
+    return wanted(stored) ? stored : undefined;
   }
 }
 
@@ -203,6 +235,11 @@ function endpointsChanged(old: Pod, pod: Pod): boolean {
     isTerminal(old) !== isTerminal(pod) ||
     old.spec !== pod.spec
   );
+}
+
+/** Whether sync lists the pod, as an address or a not-ready one. */
+function isListed(pod: Pod): boolean {
+  return pod.status?.podIP !== undefined && !isTerminal(pod);
 }
 
 function isTerminal(pod: Pod): boolean {
