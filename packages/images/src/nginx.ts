@@ -140,9 +140,29 @@ function setTitle(ctx: ProcessContext, title: string): void {
   (ctx as { argv: readonly string[] }).argv = [title];
 }
 
-function httpDate(ms: number): string {
-  return formatDate(ms, "%a, %d %b %Y %H:%M:%S GMT");
+/**
+ * formatDate for a format with nothing finer than seconds, keeping the last second's text: each
+ * request formats the time twice (Date header, access log), and a cluster's probes arrive by
+ * the thousand in each simulated second, in time order.
+ */
+function perSecond(format: string): (ms: number) => string {
+  let second = NaN;
+  let text = "";
+  return (ms) => {
+    // The second Date sees: it drops the fraction of a millisecond first.
+    const s = Math.floor(Math.trunc(ms) / 1000);
+    if (s !== second) {
+      second = s;
+      text = formatDate(ms, format);
+    }
+    return text;
+  };
 }
+
+const httpDate = perSecond("%a, %d %b %Y %H:%M:%S GMT");
+/** Apart from httpDate: files keep their times while the clock moves on. */
+const lastModified = perSecond("%a, %d %b %Y %H:%M:%S GMT");
+const accessLogTime = perSecond("%d/%b/%Y:%H:%M:%S +0000");
 
 function errorPage(build: NginxBuild, status: number, reason: string): string {
   const body = build.whiteErrorPages ? '<body bgcolor="white">' : "<body>";
@@ -186,7 +206,7 @@ class Worker {
     const conn = ++this.connections;
     const response = this.respond(req, remote, conn);
     const bytes = req.method === "HEAD" ? 0 : response.body.length;
-    const time = formatDate(this.ctx.epochMs(), "%d/%b/%Y:%H:%M:%S +0000");
+    const time = accessLogTime(this.ctx.epochMs());
     const referer = header(req.headers, "Referer") ?? "-";
     const agent = header(req.headers, "User-Agent") ?? "-";
     const forwarded = this.build.forwardedFor ? ` "${header(req.headers, "X-Forwarded-For") ?? "-"}"` : "";
@@ -236,7 +256,7 @@ class Worker {
         Date: httpDate(this.ctx.epochMs()),
         "Content-Type": MIME[ext] ?? "application/octet-stream",
         "Content-Length": String(st.size),
-        "Last-Modified": httpDate(mtime),
+        "Last-Modified": lastModified(mtime),
         Connection: "keep-alive",
         ETag: `"${Math.floor(mtime / 1000).toString(16)}-${st.size.toString(16)}"`,
         "Accept-Ranges": "bytes",

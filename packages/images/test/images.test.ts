@@ -60,6 +60,22 @@ describe("nginx-slim", () => {
     expect(nginx.stderr.text()).toContain('[error] 2#2: *1 directory index of "/usr/share/nginx/html/" is forbidden, client: 127.0.0.1, server: localhost, request: "GET / HTTP/1.1", host: "localhost"');
   });
 
+  it("dates each response and log line by the second it is served in, and Last-Modified by the file's", () => {
+    const { pod, nginx, sim } = nginxPod();
+    expect(pod.run(["sh", "-c", "echo hi > /usr/share/nginx/html/index.html"]).status).toBe(0);
+    const dates = () => pod.run(["curl", "-sI", "http://localhost/"]).stdout.split("\r\n").filter((l) => /^(Date|Last-Modified):/.test(l));
+    expect(dates()).toEqual(["Date: Mon, 04 Mar 2024 10:30:01 GMT", "Last-Modified: Mon, 04 Mar 2024 10:30:01 GMT"]);
+    sim.advance(1500);
+    expect(dates()).toEqual(["Date: Mon, 04 Mar 2024 10:30:02 GMT", "Last-Modified: Mon, 04 Mar 2024 10:30:01 GMT"]);
+    sim.advance(600);
+    expect(dates()).toEqual(["Date: Mon, 04 Mar 2024 10:30:03 GMT", "Last-Modified: Mon, 04 Mar 2024 10:30:01 GMT"]);
+    expect(nginx.stdout.text().split("\n").slice(0, 3).map((l) => l.slice(l.indexOf("["), l.indexOf("]") + 1))).toEqual([
+      "[04/Mar/2024:10:30:01 +0000]",
+      "[04/Mar/2024:10:30:02 +0000]",
+      "[04/Mar/2024:10:30:03 +0000]",
+    ]);
+  });
+
   it("stops gracefully on SIGQUIT and at once on SIGTERM, worker first", () => {
     for (const signal of ["QUIT", "TERM"]) {
       const { pod, nginx, sim } = nginxPod();
