@@ -20,7 +20,7 @@ import { commandHelp } from "./help.js";
 import { hasSources } from "./sources.js";
 import { createObject } from "./writes.js";
 
-/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `deployment`, `service …`, `poddisruptionbudget`). */
+/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `deployment`, `job`, `service …`, `poddisruptionbudget`). */
 const GENERATOR_FLAGS: readonly FlagSpec[] = [DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, { name: "save-config", type: "bool" }, { name: "validate", type: "string", noValue: "strict" }];
 
 const FROM_FLAGS: readonly FlagSpec[] = [
