@@ -112,6 +112,24 @@ describe("Job controller", () => {
     expect(pods("short")).toHaveLength(0);
   });
 
+  it("stops a suspended Job's pods without counting them, and starts again on resume", () => {
+    const { term, get, pods, cluster } = world();
+    expect(term.run(job("held", "sleep 30", { suspend: true })).status).toBe(0);
+    expect(term.run("sleep 5 && kubectl get job held").output).toMatch(/^NAME +STATUS +COMPLETIONS +DURATION +AGE\nheld +Suspended +0\/1 +5s\n$/);
+    expect(pods("held")).toHaveLength(0);
+    expect(get("held").status?.startTime).toBeUndefined();
+    expect(term.run(`kubectl patch job held -p '{"spec":{"suspend":false}}' && sleep 10`).status).toBe(0);
+    expect(pods("held").filter((p) => p.status?.phase === "Running")).toHaveLength(1);
+    expect(get("held").status?.conditions?.map((c) => `${c.type}=${c.status} ${c.reason}`)).toEqual(["Suspended=False JobResumed"]);
+    expect(term.run(`kubectl patch job held -p '{"spec":{"suspend":true}}' >/dev/null && sleep 40`).status).toBe(0);
+    expect(pods("held")).toHaveLength(0);
+    expect(get("held").status?.failed).toBeUndefined();
+    expect(term.run(`kubectl patch job held -p '{"spec":{"suspend":false}}' >/dev/null && kubectl wait --for=condition=complete job/held --timeout=120s`).status).toBe(0);
+    // Repeated events are one Event counted twice, as the recorder aggregates them.
+    const events = cluster.api.list<Event>("Event", "default").filter((e) => e.reason === "Suspended" || e.reason === "Resumed");
+    expect(events.map((e) => `${e.reason}: ${e.message} x${e.count}`)).toEqual(["Suspended: Job suspended x2", "Resumed: Job resumed x2"]);
+  });
+
   it("refuses a template that restarts Always, in the API server's words", () => {
     const { term } = world();
     const always = `cat <<'EOF' | kubectl apply -f -\n{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"bad"},"spec":{"template":{"spec":{"containers":[{"name":"c","image":"busybox"}]}}}}\nEOF`;

@@ -80,6 +80,7 @@ export class JobController {
     if (newFailures > 0) this.lastFailure.set(job.metadata.uid!, nowMs);
 
     const active = pods.filter((p) => !isTerminating(p) && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
+    if (finished === undefined && !isTerminating(job)) this.followSuspension(job, status, active, now);
     if (finished === undefined && job.spec.suspend !== true && !isTerminating(job)) {
       status.startTime ??= now;
       const failure = this.failure(job, status, nowMs);
@@ -107,6 +108,35 @@ export class JobController {
     this.writeStatus(job, status);
     const done = finishedCondition({ ...job, status });
     if (done !== undefined && job.spec.ttlSecondsAfterFinished !== undefined && !isTerminating(job)) this.expire(job, done, nowMs);
+  }
+
+  /**
+   * Suspending a Job stops its running pods (which count as neither failed nor succeeded) and
+   * says so in the Suspended condition; resuming it starts the clock of activeDeadlineSeconds
+   * again.
+   */
+  private followSuspension(job: Job, status: JobStatus, active: Pod[], now: string): void {
+    const api = this.ctx.api;
+    const current = status.conditions?.find((c) => c.type === "Suspended");
+    const suspended = job.spec.suspend === true;
+    if (suspended) {
+      for (const pod of active) {
+        api.removeFinalizer("Pod", pod.metadata.namespace, pod.metadata.name!, JOB_TRACKING_FINALIZER);
+        if (api.get("Pod", pod.metadata.namespace, pod.metadata.name!) !== undefined) api.delete("Pod", pod.metadata.namespace, pod.metadata.name!);
+      }
+      active.length = 0;
+      if (current?.status === "True") return;
+      this.setSuspended(status, condition("Suspended", { reason: "JobSuspended", message: "Job suspended" }, now));
+      this.ctx.events.record(job, "Normal", "Suspended", "Job suspended", COMPONENT);
+    } else if (current?.status === "True") {
+      this.setSuspended(status, { ...condition("Suspended", { reason: "JobResumed", message: "Job resumed" }, now), status: "False" });
+      status.startTime = now;
+      this.ctx.events.record(job, "Normal", "Resumed", "Job resumed", COMPONENT);
+    }
+  }
+
+  private setSuspended(status: JobStatus, c: JobCondition): void {
+    status.conditions = [...(status.conditions ?? []).filter((x) => x.type !== "Suspended"), c];
   }
 
   /** Why the Job fails now, if it does: too many failed pods, or past its deadline. */
