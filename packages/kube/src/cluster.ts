@@ -9,6 +9,7 @@ import type { DaemonSet, Deployment, EndpointSlice, Endpoints, KubeObject, Names
 import type { ControllerContext } from "./controllers/context.js";
 import { DaemonSetController } from "./controllers/daemonset.js";
 import { JobController } from "./controllers/job.js";
+import { CronJobController } from "./controllers/cronjob.js";
 import { DeploymentController } from "./controllers/deployment.js";
 import { DisruptionController } from "./controllers/disruption.js";
 import { EndpointsController } from "./controllers/endpoints.js";
@@ -137,6 +138,7 @@ export class Cluster {
       this.scheduler,
       this.nodeLifecycle,
       new JobController(ctx),
+      new CronJobController(ctx),
     ]) c.start();
     // kubeadm applies its add-ons once the control plane answers.
     if (options.systemPods) for (const o of systemAddons()) this.api.create(o);

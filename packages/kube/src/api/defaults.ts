@@ -82,6 +82,16 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
     case "batch/v1 Job":
       defaultJob(obj);
       break;
+    case "batch/v1 CronJob": {
+      // SetDefaults_CronJob; the Job template's own defaults wait for the Jobs it makes.
+      const spec = (obj.spec ??= {}) as Obj;
+      spec.concurrencyPolicy ??= "Allow";
+      spec.suspend ??= false;
+      spec.successfulJobsHistoryLimit ??= 3;
+      spec.failedJobsHistoryLimit ??= 1;
+      defaultTemplate(((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template as PodTemplateSpec | undefined);
+      break;
+    }
     case "storage.k8s.io/v1 StorageClass":
       obj.reclaimPolicy ??= "Delete";
       obj.volumeBindingMode ??= "Immediate";

@@ -957,22 +957,22 @@ const daemonSet = kind("v1.DaemonSet", {
 
 // ---- batch ---------------------------------------------------------------------------------------
 
+const jobSpec = struct("v1.JobSpec", {
+  parallelism: k(i32),
+  completions: k(i32),
+  activeDeadlineSeconds: k(i64),
+  backoffLimit: k(i32),
+  selector: k(labelSelector),
+  manualSelector: k(bool),
+  template: v(podTemplateSpec),
+  ttlSecondsAfterFinished: k(i32),
+  completionMode: k(named("v1.CompletionMode")),
+  suspend: k(bool),
+  podReplacementPolicy: k(named("v1.PodReplacementPolicy")),
+});
+
 const job = kind("v1.Job", {
-  spec: v(
-    struct("v1.JobSpec", {
-      parallelism: k(i32),
-      completions: k(i32),
-      activeDeadlineSeconds: k(i64),
-      backoffLimit: k(i32),
-      selector: k(labelSelector),
-      manualSelector: k(bool),
-      template: v(podTemplateSpec),
-      ttlSecondsAfterFinished: k(i32),
-      completionMode: k(named("v1.CompletionMode")),
-      suspend: k(bool),
-      podReplacementPolicy: k(named("v1.PodReplacementPolicy")),
-    }),
-  ),
+  spec: v(jobSpec),
   status: v(
     struct("v1.JobStatus", {
       conditions: o(
@@ -997,6 +997,28 @@ const job = kind("v1.Job", {
       completedIndexes: o(str),
       uncountedTerminatedPods: k(struct("v1.UncountedTerminatedPods", { succeeded: o(strings), failed: o(strings) })),
       ready: k(i32),
+    }),
+  ),
+});
+
+const cronJob = kind("v1.CronJob", {
+  spec: v(
+    struct("v1.CronJobSpec", {
+      schedule: r(str),
+      timeZone: k(str),
+      startingDeadlineSeconds: k(i64),
+      concurrencyPolicy: o(named("v1.ConcurrencyPolicy")),
+      suspend: k(bool),
+      jobTemplate: v(struct("v1.JobTemplateSpec", { metadata: v(objectMeta), spec: v(jobSpec) })),
+      successfulJobsHistoryLimit: k(i32),
+      failedJobsHistoryLimit: k(i32),
+    }),
+  ),
+  status: v(
+    struct("v1.CronJobStatus", {
+      active: o(list(objectReference)),
+      lastScheduleTime: k(time),
+      lastSuccessfulTime: k(time),
     }),
   ),
 });
@@ -1074,6 +1096,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["apps/v1 ReplicaSet", replicaSet],
   ["apps/v1 DaemonSet", daemonSet],
   ["batch/v1 Job", job],
+  ["batch/v1 CronJob", cronJob],
   ["events.k8s.io/v1 Event", eventsEvent],
   ["storage.k8s.io/v1 StorageClass", storageClass],
   ["coordination.k8s.io/v1 Lease", lease],

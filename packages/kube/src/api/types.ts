@@ -525,6 +525,29 @@ export interface Job extends KubeObject {
   status?: JobStatus;
 }
 
+export interface CronJobSpec {
+  schedule: string;
+  timeZone?: string;
+  startingDeadlineSeconds?: number;
+  concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+  suspend?: boolean;
+  jobTemplate: { metadata?: ObjectMeta; spec: JobSpec };
+  successfulJobsHistoryLimit?: number;
+  failedJobsHistoryLimit?: number;
+}
+
+export interface CronJobStatus {
+  active?: { apiVersion?: string; kind?: string; name?: string; namespace?: string; uid?: string; resourceVersion?: string }[];
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+}
+
+export interface CronJob extends KubeObject {
+  kind: "CronJob";
+  spec: CronJobSpec;
+  status?: CronJobStatus;
+}
+
 // ---- Services and networking ------------------------------------------------------------------
 
 export interface ServicePort {

@@ -20,6 +20,7 @@ import type {
   Service,
   StatefulSet,
   StorageClass,
+  CronJob,
   Job,
 } from "./types.js";
 import {
@@ -34,7 +35,7 @@ import {
   validateStatefulSet,
   validateStatefulSetUpdate,
 } from "./validation/apps.js";
-import { validateJob, validateJobUpdate } from "./validation/batch.js";
+import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./validation/batch.js";
 import { nameIsDNSSubdomain } from "./validation/content.js";
 import {
   validateConfigMap,
@@ -101,6 +102,7 @@ const RULES: Record<string, KindRules> = {
   "apps/v1 DaemonSet": { create: (o) => validateDaemonSet(o as DaemonSet), update: (o, old) => validateDaemonSetUpdate(o as DaemonSet, old as DaemonSet) },
   "apps/v1 ReplicaSet": { create: (o) => validateReplicaSet(o as ReplicaSet), update: (o, old) => validateReplicaSetUpdate(o as ReplicaSet, old as ReplicaSet) },
   "batch/v1 Job": { create: (o) => validateJob(o as Job), update: (o, old) => validateJobUpdate(o as Job, old as Job) },
+  "batch/v1 CronJob": { create: (o) => validateCronJob(o as CronJob), update: (o, old) => validateCronJobUpdate(o as CronJob, old as CronJob) },
   "apps/v1 ControllerRevision": {
     create: (o) => validateControllerRevision(o as ControllerRevision),
     update: (o, old) => validateControllerRevisionUpdate(o as ControllerRevision, old as ControllerRevision),

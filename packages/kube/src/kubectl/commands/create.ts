@@ -3,7 +3,7 @@ import type { Proc } from "@ksim/sim";
 import { LAST_APPLIED } from "../../api/patch.js";
 import { schemaFor } from "../../api/schema-kinds.js";
 import { parseToLabelSelector } from "../../api/labels.js";
-import type { ConfigMap, Deployment, Job, KubeObject, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
+import type { ConfigMap, CronJob, Deployment, Job, KubeObject, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
 import { goEscape, goJson } from "../../api/gojson.js";
 import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
 import { basename } from "../../runtime/fs.js";
@@ -20,7 +20,7 @@ import { commandHelp } from "./help.js";
 import { hasSources } from "./sources.js";
 import { createObject } from "./writes.js";
 
-/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `deployment`, `job`, `service …`, `poddisruptionbudget`). */
+/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `cronjob`, `deployment`, `job`, `service …`, `poddisruptionbudget`). */
 const GENERATOR_FLAGS: readonly FlagSpec[] = [DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, { name: "save-config", type: "bool" }, { name: "validate", type: "string", noValue: "strict" }];
 
 const FROM_FLAGS: readonly FlagSpec[] = [
@@ -312,8 +312,8 @@ const deploymentGenerator: Command = {
 };
 
 /**
- * `create job`: one container named after the Job, restartPolicy Never. `--from=cronjob/NAME`
- * copies a CronJob's template, and ksim models no CronJobs, so the server never finds one.
+ * `create job`: one container named after the Job, restartPolicy Never, or with
+ * `--from=cronjob/NAME` a copy of the CronJob's Job template.
  */
 const jobGenerator: Command = {
   name: "job",
@@ -332,14 +332,77 @@ const jobGenerator: Command = {
     const from = inv.flags.string("from");
     if ((image === "") === (from === "")) throw new Error("either --image or --from must be specified");
     if (command.length > 0 && from !== "") throw new Error("cannot specify --from and command");
-    if (from !== "") throw toStatus(notFound("cronjobs.batch", from.slice(from.indexOf("/") + 1)));
+    if (from !== "") return yield* send(inv, jobFromCronJob(inv, name, from), "failed to create job");
     return yield* send(inv, {
       apiVersion: "batch/v1",
       kind: "Job",
       metadata: { name },
       spec: { template: { metadata: {}, spec: { containers: [{ name, image, ...(command.length > 0 ? { command } : {}), resources: {} }], restartPolicy: "Never" } } },
       status: {},
-    } as Job);
+    } as Job, "failed to create job");
+  },
+};
+
+/**
+ * createJobFromCronJob: the CronJob's Job template under the given name, marked as started by
+ * hand and owned by the CronJob (without blockOwnerDeletion, which would need more rights).
+ */
+function jobFromCronJob(inv: Invocation, name: string, from: string): Job {
+  const slash = from.indexOf("/");
+  const kind = from.slice(0, slash);
+  const cronJobName = from.slice(slash + 1);
+  if (slash < 0 || !["cronjob", "cronjobs", "cj", "cronjob.batch", "cronjobs.batch"].includes(kind.toLowerCase())) {
+    throw new Error(`from must be an existing cronjob: ${from}`);
+  }
+  const cj = inv.s.api.get<CronJob>("CronJob", inv.s.namespace, cronJobName);
+  if (cj === undefined) throw toStatus(notFound("cronjobs.batch", cronJobName));
+  const template = cj.spec.jobTemplate;
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name,
+      annotations: { "cronjob.kubernetes.io/instantiate": "manual", ...(template.metadata?.annotations ?? {}) },
+      ...(template.metadata?.labels !== undefined ? { labels: { ...template.metadata.labels } } : {}),
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true }],
+    },
+    spec: structuredClone(template.spec),
+    status: {},
+  };
+}
+
+/** `create cronjob`: the Job template's pod restarts OnFailure unless --restart says otherwise. */
+const cronJobGenerator: Command = {
+  name: "cronjob",
+  aliases: ["cj"],
+  short: "Create a cron job with the specified name",
+  examples:
+    '  # Create a cron job\n  kubectl create cronjob my-job --image=busybox --schedule="*/1 * * * *"\n  \n' +
+    '  # Create a cron job with a command\n  kubectl create cronjob my-job --image=busybox --schedule="*/1 * * * *" -- date',
+  usage: "NAME --image=image --schedule='0/5 * * * ?' -- [COMMAND] [args...] [flags]",
+  flags: [...GENERATOR_FLAGS, { name: "image", type: "string" }, { name: "schedule", type: "string" }, { name: "restart", type: "string" }],
+  required: ["image", "schedule"],
+  run: function* (inv: Invocation): Proc<number> {
+    const named = inv.argsLenAtDash < 0 ? inv.args : inv.args.slice(0, inv.argsLenAtDash);
+    if (named.length !== 1) throw usageError(inv.path, `exactly one NAME is required, got ${named.length}`);
+    const name = named[0]!;
+    const command = inv.argsLenAtDash < 0 ? [] : inv.args.slice(inv.argsLenAtDash);
+    // kubectl checks nothing here: the API server refuses Always.
+    const restart = inv.flags.string("restart") || "OnFailure";
+    const image = inv.flags.string("image");
+    return yield* send(inv, {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name },
+      spec: {
+        jobTemplate: {
+          metadata: { name },
+          spec: { template: { metadata: {}, spec: { containers: [{ name, image, ...(command.length > 0 ? { command } : {}), resources: {} }], restartPolicy: restart } } },
+        },
+        schedule: inv.flags.string("schedule"),
+      },
+      status: {},
+    } as CronJob, "failed to create cronjob");
   },
 };
 
@@ -463,7 +526,7 @@ export const createCommand: Command = {
   short: "Create a resource from a file or from stdin",
   usage: "-f FILENAME",
   flags: [...APPLY_FLAGS, { name: "save-config", type: "bool" }],
-  subcommands: [configMapGenerator, deploymentGenerator, jobGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators, serviceAccountGenerator],
+  subcommands: [configMapGenerator, cronJobGenerator, deploymentGenerator, jobGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators, serviceAccountGenerator],
   run: function* (inv: Invocation): Proc<number> {
     if (inv.args.length > 0) throw usageError(inv.path, `Unexpected args: [${inv.args.join(" ")}]`);
     if (!hasSources(inv.flags)) {

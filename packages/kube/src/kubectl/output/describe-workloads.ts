@@ -1,5 +1,5 @@
-/** `kubectl describe` for StatefulSets, Deployments, ReplicaSets, DaemonSets and Jobs. */
-import type { DaemonSet, Deployment, Job, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
+/** `kubectl describe` for StatefulSets, Deployments, ReplicaSets, DaemonSets, Jobs and CronJobs. */
+import type { CronJob, DaemonSet, Deployment, Job, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../api/types.js";
 import { humanDuration } from "./duration.js";
 import { parseTime } from "../../api/time.js";
 import {
@@ -163,6 +163,35 @@ export function describeJob(job: Job, lister: ObjectLister, options: DescribeOpt
   if (spec.completionMode === "Indexed") w.write(0, `Completed Indexes:\t${capIndexes(status.completedIndexes ?? "", 50)}\n`);
   writePodTemplate(w, spec.template);
   if (options.showEvents !== false) writeEvents(w, eventsFor(job, lister), options.now);
+  return w.text();
+}
+
+export function describeCronJob(cj: CronJob, lister: ObjectLister, options: DescribeOptions): string {
+  const w = new DescribeWriter();
+  const { spec } = cj;
+  const unset = (v: number | undefined, unit = "") => (v === undefined ? "<unset>" : `${v}${unit}`);
+  w.write(0, `Name:\t${cj.metadata.name}\n`);
+  w.write(0, `Namespace:\t${cj.metadata.namespace}\n`);
+  writeLabels(w, "Labels", cj.metadata.labels);
+  writeAnnotations(w, "Annotations", cj.metadata.annotations);
+  w.write(0, `Schedule:\t${spec.schedule}\n`);
+  w.write(0, `Concurrency Policy:\t${spec.concurrencyPolicy ?? ""}\n`);
+  w.write(0, `Suspend:\t${spec.suspend === undefined ? "<unset>" : spec.suspend ? "True" : "False"}\n`);
+  w.write(0, `Successful Job History Limit:\t${unset(spec.successfulJobsHistoryLimit)}\n`);
+  w.write(0, `Failed Job History Limit:\t${unset(spec.failedJobsHistoryLimit)}\n`);
+  w.write(0, `Starting Deadline Seconds:\t${unset(spec.startingDeadlineSeconds, "s")}\n`);
+  // describeJobTemplate
+  const job = spec.jobTemplate.spec;
+  w.write(0, `Selector:\t${job.selector === undefined ? "<unset>" : labelSelectorString(job.selector)}\n`);
+  w.write(0, `Parallelism:\t${unset(job.parallelism)}\n`);
+  w.write(0, `Completions:\t${unset(job.completions)}\n`);
+  if (job.activeDeadlineSeconds !== undefined) w.write(0, `Active Deadline Seconds:\t${job.activeDeadlineSeconds}s\n`);
+  writePodTemplate(w, job.template);
+  const last = cj.status?.lastScheduleTime;
+  w.write(0, `Last Schedule Time:\t${last === undefined ? "<unset>" : rfc1123z(last)}\n`);
+  const active = cj.status?.active ?? [];
+  w.write(0, `Active Jobs:\t${active.length === 0 ? "<none>" : active.map((r) => r.name).join(", ")}\n`);
+  if (options.showEvents !== false) writeEvents(w, eventsFor(cj, lister), options.now);
   return w.text();
 }
 

@@ -1,6 +1,7 @@
 /** `kubectl describe`: picks kubectl's describer for the object's kind. */
 import type {
   ConfigMap,
+  CronJob,
   DaemonSet,
   Job,
   Deployment,
@@ -24,7 +25,7 @@ import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from "./describe-storage.js";
-import { describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
+import { describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
 import type { DescribeOptions, ObjectLister } from "./describe-writer.js";
 
 type Describer = (obj: never, lister: ObjectLister, options: DescribeOptions) => string;
@@ -36,6 +37,7 @@ const DESCRIBERS: Record<string, Describer> = {
   ReplicaSet: (o: ReplicaSet, l, opts) => describeReplicaSet(o, l, opts),
   DaemonSet: (o: DaemonSet, l, opts) => describeDaemonSet(o, l, opts),
   Job: (o: Job, l, opts) => describeJob(o, l, opts),
+  CronJob: (o: CronJob, l, opts) => describeCronJob(o, l, opts),
   Service: (o: Service, l, opts) => describeService(o, l, opts),
   Endpoints: (o: Endpoints, l, opts) => describeEndpoints(o, l, opts),
   EndpointSlice: (o: EndpointSlice, l, opts) => describeEndpointSlice(o, l, opts),

@@ -8,6 +8,7 @@ import type {
   ConfigMap,
   Container,
   ControllerRevision,
+  CronJob,
   DaemonSet,
   Deployment,
   EndpointSlice,
@@ -133,6 +134,24 @@ const TABLES: Record<string, KindTable> = {
         age(o.metadata.creationTimestamp, now),
         ...containerCells(ds.spec.template.spec.containers),
         formatLabelSelector(ds.spec.selector),
+      ];
+    },
+  },
+  CronJob: {
+    columns: cols("Name,Schedule,Timezone,Suspend,Active,Last Schedule,Age", "Containers,Images,Selector"),
+    row: (o, now) => {
+      const cj = o as CronJob;
+      const last = cj.status?.lastScheduleTime;
+      return [
+        name(o),
+        cj.spec.schedule,
+        cj.spec.timeZone ?? "<none>",
+        cj.spec.suspend === undefined ? "<unset>" : cj.spec.suspend ? "True" : "False",
+        cj.status?.active?.length ?? 0,
+        last === undefined ? "<none>" : age(last, now),
+        age(o.metadata.creationTimestamp, now),
+        ...containerCells(cj.spec.jobTemplate.spec.template.spec.containers),
+        formatLabelSelector(cj.spec.jobTemplate.spec.selector),
       ];
     },
   },
