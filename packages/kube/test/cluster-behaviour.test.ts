@@ -346,6 +346,32 @@ describe("container stop", () => {
   });
 });
 
+describe("container config", () => {
+  it("keeps a container that names a missing Secret in CreateContainerConfigError, retried at each sync without crash-looping, until the Secret exists", () => {
+    const c = testCluster({ seed: 5 });
+    c.create<Pod>({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "needs-secret" },
+      spec: { restartPolicy: "Never", containers: [{ name: "web", image: "test/web:1", env: [{ name: "PW", valueFrom: { secretKeyRef: { name: "creds", key: "password" } } }] }] },
+    });
+    const waiting = () => c.api.get<Pod>("Pod", "default", "needs-secret")!.status?.containerStatuses?.[0]?.state?.waiting;
+    const reasons = new Set<string>();
+    c.api.watch<Pod>("Pod", (e) => {
+      const w = e.object.status?.containerStatuses?.[0]?.state?.waiting;
+      if (w !== undefined) reasons.add(w.reason!);
+    });
+    c.run(120_000);
+    expect(waiting()).toEqual({ reason: "CreateContainerConfigError", message: 'secret "creds" not found' });
+    expect(reasons).not.toContain("CrashLoopBackOff");
+    const failures = c.api.list<Event>("Event", "default").find((e) => e.reason === "Failed" && e.involvedObject.name === "needs-secret")!;
+    // One attempt per pod-worker sync (10–15 s) over two minutes.
+    expect(failures.count).toBeGreaterThanOrEqual(7);
+    c.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace: "default" }, stringData: { password: "x" } } as KubeObject);
+    expect(c.runUntil(() => isReady(c.api.get<Pod>("Pod", "default", "needs-secret")!), 30_000)).toBe(true);
+  });
+});
+
 describe("image pulls", () => {
   it("reports a missing image as ErrImagePull, then ImagePullBackOff with the image manager's back-off, never as a crash loop", () => {
     const c = testCluster({ seed: 13 });

@@ -21,8 +21,12 @@ const BACKOFF_MAX_MS = 300_000;
 const PLEG_RELIST_MS = 1000;
 /** A pod whose sync failed is synced again after this, plus up to half again (podWorkers' backOffPeriod, jittered). */
 const WORKER_BACKOFF_MS = 10_000;
-/** Waiting reasons that mean the image could not be had: retried at the next sync, not crash-looped. */
-const IMAGE_PROBLEMS = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull"]);
+/**
+ * Waiting reasons of a container that was never created (its image could not be had, or its
+ * config names a missing Secret or ConfigMap): retried at the next sync, not crash-looped, as
+ * the restart back-off applies only to containers that ran and exited.
+ */
+const NEVER_CREATED = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "CreateContainerConfigError"]);
 
 /** What a pod worker needs from its kubelet. */
 export interface PodHost {
@@ -518,12 +522,12 @@ export class PodWorker {
   }
 
   /**
-   * Before trying a container again: a container that never started for want of its image is
-   * retried at the pod worker's next sync (10–15 s); one that ran and stopped waits out the
-   * restart back-off.
+   * Before trying a container again: a container that was never created (no image, a missing
+   * Secret) is retried at the pod worker's next sync (10–15 s); one that ran and stopped waits
+   * out the restart back-off.
    */
   private *waitBeforeRetry(r: ContainerRecord): Proc<void> {
-    if (r.waiting === undefined || !IMAGE_PROBLEMS.has(r.waiting.reason)) return yield* this.waitBackoff(r);
+    if (r.waiting === undefined || !NEVER_CREATED.has(r.waiting.reason)) return yield* this.waitBackoff(r);
     yield* wait(sleep(this.host.sim, Math.round(WORKER_BACKOFF_MS * (1 + 0.5 * this.host.random.float()))));
   }
 
