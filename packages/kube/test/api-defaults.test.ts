@@ -185,3 +185,14 @@ describe("pods", () => {
     expect(podQOSClass({ containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] })).toBe("Burstable");
   });
 });
+
+describe("Secret conversion", () => {
+  it("merges stringData into data, base64 of its UTF-8, and stores no stringData", () => {
+    const admission = createAdmission({ now: () => "2024-01-01T00:00:00Z" });
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default" }, data: { a: "eA==", b: "eQ==" }, stringData: { b: "über", c: "" } } as KubeObject;
+    const stored = admission.admitCreate(secret) as KubeObject & { data?: Record<string, string>; stringData?: unknown };
+    expect(stored.data).toEqual({ a: "eA==", b: "w7xiZXI=", c: "" });
+    expect(stored.stringData).toBeUndefined();
+    expect(stored.type).toBe("Opaque");
+  });
+});

@@ -44,9 +44,17 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
     case "v1 Namespace":
       defaultNamespace(obj);
       break;
-    case "v1 Secret":
+    case "v1 Secret": {
       obj.type ??= "Opaque";
+      // The v1 to internal conversion: stringData overwrites data and is never stored.
+      const stringData = obj.stringData as Record<string, string> | undefined;
+      if (stringData !== undefined) {
+        const encoded = Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v, "utf8").toString("base64")]);
+        if (encoded.length > 0) obj.data = { ...((obj.data as Record<string, string> | undefined) ?? {}), ...Object.fromEntries(encoded) };
+        delete obj.stringData;
+      }
       break;
+    }
     case "v1 PersistentVolume": {
       const spec = (obj.spec ??= {}) as Obj;
       spec.persistentVolumeReclaimPolicy ??= "Retain";
