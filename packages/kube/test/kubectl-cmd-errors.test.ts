@@ -140,6 +140,7 @@ describe("kubectl's command line errors", () => {
     expect(term.run("kubectl wait --for=jsonpath='{.status.phase}'=Failed pod/web-0 --timeout=5s")).toEqual({ status: 1, output: "error: timed out waiting for the condition on pods/web-0\n" });
     expect(term.run("kubectl wait --for=ready pod/web-0").output).toBe('error: unrecognized condition: "ready"\n');
     expect(term.run("kubectl rollout status pod/web-0")).toEqual({ status: 1, output: "error: no status viewer has been implemented for Pod\n" });
+    expect(term.run("kubectl create job once --image=busybox:1.28 -- true >/dev/null && kubectl rollout status job/once")).toEqual({ status: 1, output: "error: no status viewer has been implemented for Job.batch\n" });
     // As with a real API server, the defaulted rollingUpdate block has to go too (kubernetes/website#47038).
     expect(term.run(`kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"OnDelete"}}}'`)).toEqual({
       status: 1,

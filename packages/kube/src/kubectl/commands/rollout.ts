@@ -85,7 +85,8 @@ function rolloutStatus(object: KubeObject): { text: string; done: boolean } {
     if (available < desired) return { text: `Waiting for daemon set ${name} rollout to finish: ${available} of ${desired} updated pods are available...\n`, done: false };
     return { text: `daemon set ${name} successfully rolled out\n`, done: true };
   }
-  throw new Error(`no status viewer has been implemented for ${object.kind}`);
+  // StatusViewerFor names the GroupKind: `Pod`, `Job.batch`.
+  throw new Error(`no status viewer has been implemented for ${schemaGroupKind(object.kind, object.apiVersion)}`);
 }
 
 /** Prints the status on the current object and on every change until done (or `--watch=false`). */
