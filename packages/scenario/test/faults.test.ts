@@ -2,17 +2,8 @@ import type { Node, Pod } from "@ksim/kube";
 import { Random } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import { createEnvironment, parseScenario, planNemesis, ScenarioFileError, type Environment } from "../src/index.js";
+import { shell } from "./shell.js";
 
-function shell(env: Environment) {
-  let out = "";
-  const sink = { write: (c: string) => void (out += c), close() {} };
-  const session = env.workstation.session({ stdout: sink, stderr: sink });
-  return (source: string) => {
-    out = "";
-    const code = session.run(`${source}\n`);
-    return { code, out };
-  };
-}
 
 const nodeReady = (env: Environment, name: string) =>
   env.cluster.api.get<Node>("Node", undefined, name)?.status?.conditions?.find((c) => c.type === "Ready")?.status;

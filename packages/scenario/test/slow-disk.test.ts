@@ -1,6 +1,7 @@
 import type { Pod } from "@ksim/kube";
 import { describe, expect, it } from "vitest";
-import { createEnvironment, type Environment } from "../src/index.js";
+import { createEnvironment } from "../src/index.js";
+import { shell } from "./shell.js";
 
 /**
  * `chaos slow-disk`: every fsync on a node's disks takes longer. ZooKeeper logs FileTxnLog's
@@ -8,16 +9,6 @@ import { createEnvironment, type Environment } from "../src/index.js";
  * logged it, so one slow member costs nothing and two cost the delay.
  */
 
-function shell(env: Environment) {
-  let out = "";
-  const sink = { write: (c: string) => void (out += c), close() {} };
-  const session = env.workstation.session({ stdout: sink, stderr: sink });
-  return (source: string) => {
-    out = "";
-    const code = session.run(`${source}\n`);
-    return { code, out };
-  };
-}
 
 describe("chaos slow-disk", () => {
   it("slows fsyncs on one node: ZooKeeper warns there, and writes wait only when a quorum is slow", () => {

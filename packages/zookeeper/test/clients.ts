@@ -8,12 +8,7 @@ import { Pods } from "./pods.js";
  */
 export function ensembleWithClients() {
   const p = new Pods(5);
-  for (const pod of p.pods) {
-    p.start(pod);
-    p.run(10_000);
-    // The headless service lists it: its peers can resolve it.
-    p.ready.add(pod.name);
-  }
+  p.startInOrder();
   p.run(90_000);
   const host = p.net.addHost("client", "10.244.9.9");
   const ipOf = (name: string) => p.pods.find((x) => x.name === name)!.host.ip!;

@@ -151,11 +151,7 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     p.run(2000);
     for (const pod of p.pods) expect(pod.table.size).toBe(0);
     p.ready.clear();
-    for (const pod of p.pods) {
-      p.start(pod);
-      p.run(10_000);
-      p.ready.add(pod.name);
-    }
+    p.startInOrder();
     expect(p.runUntil(() => p.pods.every((pod) => mode(p, pod) !== undefined), 180_000)).toBe(true);
     expect(p.exec(p.pods[2]!, ["zkCli.sh", "get", "/hello"]).err).toBe(before);
   });

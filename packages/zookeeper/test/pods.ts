@@ -130,6 +130,15 @@ export class Pods {
     return { status, out: out.text(), err: err.text() };
   }
 
+  /** Starts the members one at a time, each listed by the headless service 10 s after it starts, as OrderedReady would. */
+  startInOrder(): void {
+    for (const pod of this.pods) {
+      this.start(pod);
+      this.run(10_000);
+      this.ready.add(pod.name);
+    }
+  }
+
   run(ms: number): void {
     this.sim.runUntil(this.sim.now + ms);
   }

@@ -7,11 +7,7 @@ describe("workload through the client library against the pods", () => {
   it("keeps every acknowledged write when the leader's JVM is killed mid-run", () => {
     const p = new Pods(9);
     const trace = new ZkTrace(p.sim);
-    for (const pod of p.pods) {
-      p.start(pod);
-      p.run(10_000);
-      p.ready.add(pod.name);
-    }
+    p.startInOrder();
     p.run(90_000);
     const client = p.net.addHost("client", "10.244.9.9");
     const w = startWorkload({

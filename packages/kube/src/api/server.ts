@@ -124,6 +124,8 @@ export class ApiServer {
     const m = object.metadata;
     m.uid = this.uids.uuid();
     m.creationTimestamp = this.now();
+    // The Job strategy builds its selector from the uid, which exists only from here on (the
+    // real one does it in Validate, after the uid is filled in).
     if (object.kind === "Job") generateJobSelector(object as Job);
     if (GENERATION_KINDS.has(object.kind)) m.generation = 1;
     delete m.deletionTimestamp;
