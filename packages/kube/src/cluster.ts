@@ -1,3 +1,4 @@
+import { PAUSE_PROGRAM, pauseProgram } from "./kubelet/pause.js";
 import { Network, Sim, type Trace } from "@ksim/sim";
 import { EventRecorder } from "./api/events.js";
 import { completeServiceAddresses } from "./api/defaults.js";
@@ -102,6 +103,7 @@ export class Cluster {
     this.events = new EventRecorder(this.api);
     this.network = new Network(this.sim);
     this.registry = options.registry ?? new ImageRegistry();
+    this.registry.registerProgram(PAUSE_PROGRAM, pauseProgram);
     this.disks = new VolumeStore(this.sim);
     this.dns = new ClusterDns(this.api, options.systemPods ? this.network : undefined);
     this.services = new ServiceAllocator(this.sim.random.fork("apiserver/service-ip"));
@@ -375,6 +377,7 @@ export class Cluster {
       },
       admitUpdate: (input, old) => machinery.admitUpdate(input, old),
       admitStatus: (object) => machinery.admitStatus(object),
+      admitEphemeralContainers: (pod, old) => machinery.admitEphemeralContainers(pod, old),
     };
   }
 }

@@ -28,6 +28,8 @@ export interface Admission {
   admitUpdate(object: KubeObject, old: KubeObject): KubeObject;
   /** A status as the status subresource stores it: decoded (Go's omitempty zeros dropped). */
   admitStatus(object: KubeObject): KubeObject;
+  /** A pod as the ephemeralcontainers subresource stores it: the old pod with the new ephemeral containers. */
+  admitEphemeralContainers(pod: Pod, old: Pod): Pod;
 }
 
 /** Kinds whose spec changes bump metadata.generation (those with a status subresource). */
@@ -167,6 +169,18 @@ export class ApiServer {
     // As etcd3's GuaranteedUpdate: a write that changes nothing is not stored and not watched.
     if (jsonEqual(object.status, old.status)) return old as T;
     return this.store.put({ ...object, metadata: { ...old.metadata } }) as T;
+  }
+
+  /**
+   * The pods/ephemeralcontainers subresource: only spec.ephemeralContainers is taken from the
+   * input (containers may be added, never changed or removed); everything else stays.
+   */
+  updateEphemeralContainers(input: Pod): Pod {
+    const old = this.read<Pod>("Pod", input.metadata.namespace, input.metadata.name!);
+    this.checkPrecondition(input, old);
+    const pod = this.admission ? this.admission.admitEphemeralContainers(input, old) : { ...old, spec: { ...old.spec, ephemeralContainers: input.spec.ephemeralContainers } };
+    if (jsonEqual(pod.spec, old.spec)) return old;
+    return this.store.put({ ...pod, metadata: { ...old.metadata } }) as Pod;
   }
 
   /**

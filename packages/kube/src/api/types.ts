@@ -145,6 +145,7 @@ export interface SecurityContext {
   readOnlyRootFilesystem?: boolean;
   allowPrivilegeEscalation?: boolean;
   capabilities?: { add?: string[]; drop?: string[] };
+  seccompProfile?: { type: string; localhostProfile?: string };
 }
 
 export interface PodSecurityContext {
@@ -241,9 +242,16 @@ export interface TopologySpreadConstraint {
   labelSelector?: LabelSelector;
 }
 
+/** A container added to a running pod through its ephemeralcontainers subresource (kubectl debug). */
+export interface EphemeralContainer extends Container {
+  /** The container whose PID namespace it joins. */
+  targetContainerName?: string;
+}
+
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  ephemeralContainers?: EphemeralContainer[];
   volumes?: Volume[];
   restartPolicy?: "Always" | "OnFailure" | "Never";
   terminationGracePeriodSeconds?: number;
@@ -254,6 +262,10 @@ export interface PodSpec {
   serviceAccount?: string;
   nodeName?: string;
   hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  /** One PID namespace for all the pod's containers, with the sandbox's pause process as PID 1. */
+  shareProcessNamespace?: boolean;
   securityContext?: PodSecurityContext;
   hostname?: string;
   subdomain?: string;
@@ -323,6 +335,7 @@ export interface PodStatus {
   startTime?: string;
   initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
   qosClass?: string;
 }
 

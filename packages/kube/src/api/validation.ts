@@ -56,7 +56,7 @@ import {
 } from "./validation/core.js";
 import { invalidError, type FieldError } from "./validation/field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validation/meta.js";
-import { validatePod, validatePodUpdate } from "./validation/pod.js";
+import { validateEphemeralContainersUpdate, validatePod, validatePodUpdate } from "./validation/pod.js";
 
 /**
  * What the API server does with an object on create and update: strict decoding, defaulting,
@@ -225,6 +225,15 @@ export function createAdmission(options: AdmissionOptions): Admission {
       const result = decode<Record<string, unknown>>(field.s, object.status);
       if (!result.ok) throw decodeError(object.kind, versionOf(object.apiVersion), result.failure);
       return { ...object, status: result.value };
+    },
+    admitEphemeralContainers(input: Pod, old: Pod): Pod {
+      const decoded = decodeWithDefaults(input) as Pod;
+      // dropNonEphemeralContainerUpdates: the stored pod, with only the ephemeral containers new.
+      const pod: Pod = { ...old, spec: { ...old.spec, ephemeralContainers: decoded.spec.ephemeralContainers } };
+      if (pod.spec.ephemeralContainers === undefined) delete pod.spec.ephemeralContainers;
+      const errs = validateEphemeralContainersUpdate(pod, old);
+      if (errs.length > 0) throw invalidObject(pod, errs);
+      return pod;
     },
     admitUpdate(input: KubeObject, old: KubeObject): KubeObject {
       if (typeForObject(input.apiVersion, input.kind) === undefined) return input;

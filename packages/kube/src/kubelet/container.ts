@@ -3,7 +3,7 @@ import { freezeEnvironment } from "../runtime/environment.js";
 import type { Credentials, FileSystem } from "../runtime/fs.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
-import { ProcessTable, type Machine, type NetworkNamespace, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
+import { ProcessTable, type Machine, type NetworkNamespace, type RootFs, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
 import { Pipe, type OutputStream } from "../runtime/streams.js";
 
 export interface LogLine {
@@ -84,11 +84,19 @@ export interface ContainerSpec {
  * One run of a container: a fresh writable layer over its image, its volumes mounted, its own
  * PID namespace with the entrypoint as PID 1, and a log. When PID 1 exits, the container has
  * exited, and whatever else ran in it is killed.
+ *
+ * A container given another's PID namespace (an ephemeral container's targetContainerName, a
+ * pod's shareProcessNamespace) runs its processes there, each seeing this container's own
+ * filesystem: ps shows them all. It ends when its entrypoint exits, killing only its own
+ * processes; when the namespace's PID 1 exits, the kernel kills everything in it.
  */
 export class ContainerInstance {
   readonly id: string;
   readonly fs: LayeredFs;
   readonly processes: ProcessTable;
+  private readonly root: RootFs;
+  /** Whether the PID namespace is another container's. */
+  private readonly guest: boolean;
   readonly log: ContainerLog;
   startedAt = 0;
   finishedAt = 0;
@@ -107,23 +115,28 @@ export class ContainerInstance {
     random: Random,
     name: string,
     machine: Machine,
+    pidNamespace?: ProcessTable,
   ) {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
     this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`);
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);
-    this.processes = new ProcessTable({
-      sim,
-      registry,
-      fsFor: (cred) => this.fs.view(cred),
-      network,
-      hostname,
-      random: random.fork(this.id),
-      name,
-      machine,
-    });
-    this.processes.onInitExit = (code) => this.onInitExit(code);
+    this.root = (cred) => this.fs.view(cred);
+    this.guest = pidNamespace !== undefined;
+    this.processes =
+      pidNamespace ??
+      new ProcessTable({
+        sim,
+        registry,
+        fsFor: this.root,
+        network,
+        hostname,
+        random: random.fork(this.id),
+        name,
+        machine,
+      });
+    if (!this.guest) this.processes.onInitExit = (code) => this.onInitExit(code);
   }
 
   get running(): boolean {
@@ -151,7 +164,9 @@ export class ContainerInstance {
       stdout,
       // A terminal has one output: with a TTY, stderr is the same stream as stdout.
       stderr: this.spec.tty ? stdout : this.log.sink("stderr"),
+      root: this.root,
     });
+    if (this.guest) this.init.exited.subscribe((code) => this.onInitExit(code));
   }
 
   /** Runs another process in the container (kubectl exec, exec probes, hooks). */
@@ -164,17 +179,18 @@ export class ContainerInstance {
       stdout: options.stdout,
       stderr: options.tty ? options.stdout : options.stderr,
       tty: options.tty ?? false,
+      root: this.root,
     });
   }
 
-  /** Sends a signal to PID 1. */
+  /** Sends a signal to the entrypoint (PID 1 in its own namespace). */
   signal(signal: Signal): void {
     if (this.init !== undefined) this.processes.kill(this.init.pid, signal);
   }
 
-  /** Kills everything now (SIGKILL to every process, PID 1 first). */
+  /** Kills everything now (SIGKILL to every process of the container, its entrypoint first). */
   killAll(): void {
-    this.processes.killAll();
+    this.processes.killAll(this.guest ? this.root : undefined);
   }
 
   /** Resolves with PID 1's exit status. */
@@ -190,7 +206,7 @@ export class ContainerInstance {
     if (this.exitCode !== undefined) return;
     this.exitCode = code;
     this.finishedAt = this.sim.epochMs();
-    this.processes.killAll();
+    this.killAll();
     this.exit.resolve(code);
   }
 }

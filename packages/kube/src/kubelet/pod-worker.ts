@@ -2,13 +2,14 @@ import { Future, Task, Volume, sleep, wait, type Host, type Network, type Proc, 
 import { fnv1a_32 } from "../api/gojson.js";
 import type { ApiServer } from "../api/server.js";
 import { rfc3339 } from "../api/time.js";
-import type { Container, ContainerState, LifecycleHandler, Pod, PodCondition, PodStatus } from "../api/types.js";
+import type { Container, ContainerState, EphemeralContainer, LifecycleHandler, Pod, PodCondition, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
-import type { Mount } from "../runtime/layered-fs.js";
-import { SpawnError } from "../runtime/process.js";
+import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
+import { ProcessTable, SpawnError } from "../runtime/process.js";
 import { StringSink } from "../runtime/streams.js";
 import { ContainerInstance, type ContainerLog } from "./container.js";
+import { PAUSE_USER, pauseLayer } from "./pause.js";
 import { containerEnv, ContainerConfigError, expand } from "./env.js";
 import { ProbeWorker, runProbe } from "./probes.js";
 import { podQOSClass } from "../api/defaults.js";
@@ -65,6 +66,8 @@ export interface PodHost {
 interface ContainerRecord {
   readonly spec: Container;
   readonly init: boolean;
+  /** Added to the running pod (kubectl debug): started once, never restarted, never probed. */
+  readonly ephemeral: boolean;
   instance: ContainerInstance | undefined;
   previous: ContainerInstance | undefined;
   restartCount: number;
@@ -83,6 +86,30 @@ interface ContainerRecord {
   pullRetryAt: number;
   /** Set while the kubelet itself is stopping the container (liveness failure, deletion). */
   killing: boolean;
+}
+
+function containerRecord(spec: Container, kind: "init" | "regular" | "ephemeral", waiting: string): ContainerRecord {
+  return {
+    spec,
+    init: kind === "init",
+    ephemeral: kind === "ephemeral",
+    instance: undefined,
+    previous: undefined,
+    restartCount: 0,
+    waiting: { reason: waiting },
+    lastTerminated: undefined,
+    terminated: undefined,
+    ready: false,
+    started: false,
+    everStarted: false,
+    imageID: "",
+    probes: [],
+    backoffMs: 0,
+    backoffUpdated: 0,
+    pullBackoffMs: 0,
+    pullRetryAt: 0,
+    killing: false,
+  };
 }
 
 /**
@@ -104,6 +131,8 @@ export class PodWorker {
   private startTime: string | undefined;
   private readonly conditions: PodCondition[];
   private etcVolume: Volume | undefined;
+  /** The pod's one PID namespace when its containers share it, with the pause process as PID 1. */
+  private sandboxPids: ProcessTable | undefined;
   gone = false;
 
   constructor(
@@ -112,26 +141,8 @@ export class PodWorker {
   ) {
     this.pod = pod;
     this.conditions = structuredClone(pod.status?.conditions ?? []);
-    const rec = (spec: Container, init: boolean): ContainerRecord => ({
-      spec,
-      init,
-      instance: undefined,
-      previous: undefined,
-      restartCount: 0,
-      waiting: { reason: init || (pod.spec.initContainers?.length ?? 0) === 0 ? "ContainerCreating" : "PodInitializing" },
-      lastTerminated: undefined,
-      terminated: undefined,
-      ready: false,
-      started: false,
-      everStarted: false,
-      imageID: "",
-      probes: [],
-      backoffMs: 0,
-      backoffUpdated: 0,
-      pullBackoffMs: 0,
-      pullRetryAt: 0,
-      killing: false,
-    });
+    const waiting = (init: boolean) => (init || (pod.spec.initContainers?.length ?? 0) === 0 ? "ContainerCreating" : "PodInitializing");
+    const rec = (spec: Container, init: boolean) => containerRecord(spec, init ? "init" : "regular", waiting(init));
     this.records = [...(pod.spec.initContainers ?? []).map((c) => rec(c, true)), ...pod.spec.containers.map((c) => rec(c, false))];
     // After a reboot the kubelet finds the old containers' logs and counts on from them.
     for (const r of this.records) {
@@ -160,6 +171,22 @@ export class PodWorker {
   update(pod: Pod): void {
     this.pod = pod;
     if (pod.metadata.deletionTimestamp !== undefined && !this.terminating) this.terminate();
+    else if (this.podHost !== undefined) this.startEphemeralContainers();
+  }
+
+  /**
+   * SyncPod's step 5: ephemeral containers added to the spec are started as soon as the sandbox
+   * exists, before (and whatever becomes of) the init containers; each runs once.
+   */
+  private startEphemeralContainers(): void {
+    if (this.terminating || this.gone) return;
+    for (const spec of this.pod.spec.ephemeralContainers ?? []) {
+      if (this.records.some((r) => r.ephemeral && r.spec.name === spec.name)) continue;
+      const r = containerRecord(spec, "ephemeral", "ContainerCreating");
+      this.records.push(r);
+      this.report();
+      new Task(this.host.sim, this.runEphemeral(r), `ephemeral:${this.pod.metadata.name}/${spec.name}`);
+    }
   }
 
   /** The node died: everything stops at once, nothing is reported. */
@@ -170,6 +197,7 @@ export class PodWorker {
       for (const p of r.probes) p.stop();
       r.instance?.killAll();
     }
+    this.sandboxPids?.killAll();
     this.host.sim.cancel(this.statusTimer);
     // A host-network pod's namespace is the node's, which the node's crash takes down itself.
     if (!this.pod.spec.hostNetwork) this.podHost?.powerOff();
@@ -187,6 +215,13 @@ export class PodWorker {
     return r?.instance?.running ? r.instance : undefined;
   }
 
+  /** Starts an ephemeral container, retrying only while it could not be created (its image, its config). */
+  private *runEphemeral(r: ContainerRecord): Proc<void> {
+    while (!(yield* this.startContainer(r)) && !this.terminating && !this.gone && r.waiting !== undefined && NEVER_CREATED.has(r.waiting.reason)) {
+      yield* this.waitBeforeRetry(r);
+    }
+  }
+
   // ---- startup ------------------------------------------------------------------------------
 
   private *run(): Proc<void> {
@@ -196,6 +231,7 @@ export class PodWorker {
     yield* wait(sleep(sim, Math.round(this.host.random.logNormal(600, 0.3))));
     this.createSandbox();
     setCondition(this.conditions, "PodReadyToStartContainers", "True", this.now());
+    this.startEphemeralContainers();
     for (const r of this.records.filter((x) => x.init)) {
       for (;;) {
         const ok = yield* this.startContainer(r);
@@ -218,7 +254,7 @@ export class PodWorker {
       this.report();
     }
     setCondition(this.conditions, "Initialized", "True", this.now());
-    for (const r of this.records.filter((x) => !x.init)) {
+    for (const r of this.records.filter((x) => !x.init && !x.ephemeral)) {
       const ok = yield* this.startContainer(r);
       if (!ok) this.scheduleRestart(r);
     }
@@ -284,6 +320,27 @@ export class PodWorker {
     etc.writeFile("/hosts", hosts);
     etc.writeFile("/resolv.conf", `search ${this.pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${h.nameserver}\noptions ndots:5\n`);
     etc.writeFile("/hostname", `${hostname}\n`);
+    if (this.pod.spec.shareProcessNamespace) {
+      const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/POD`;
+      const fs = new LayeredFs(h.sim, pauseLayer(h.sim.startEpochMs), `${name}-pause`);
+      this.sandboxPids = new ProcessTable({
+        sim: h.sim,
+        registry: h.registry,
+        fsFor: (cred) => fs.view(cred),
+        network: this.networkNamespace(),
+        hostname,
+        random: h.random.fork(`sandbox/${this.uid}`),
+        name,
+        machine: h,
+      });
+      this.sandboxPids.spawn(["/pause"], { cred: PAUSE_USER });
+    }
+  }
+
+  /** The pod's network namespace as its processes see it: its host, resolver and nameserver. */
+  private networkNamespace() {
+    const h = this.host;
+    return { host: this.podHost!, resolve: (n: string) => this.resolveName(n), reverse: (ip: string) => h.dns.reverse(ip), nameserver: h.nameserver };
   }
 
   /**
@@ -316,7 +373,7 @@ export class PodWorker {
     const spec = r.spec;
     const imageRef = spec.image ?? "";
     const def = h.registry.resolveImage(imageRef);
-    if (r.waiting?.reason !== "CrashLoopBackOff") r.waiting = { reason: r.init || this.initDone ? "ContainerCreating" : "PodInitializing" };
+    if (r.waiting?.reason !== "CrashLoopBackOff") r.waiting = { reason: r.init || r.ephemeral || this.initDone ? "ContainerCreating" : "PodInitializing" };
     const policy = spec.imagePullPolicy ?? "IfNotPresent";
     if (policy === "Never" && !h.imagePresent(imageRef)) {
       const message = `Container image "${imageRef}" is not present with pull policy of Never`;
@@ -387,15 +444,18 @@ export class PodWorker {
       if (p !== undefined) mounts.push({ path: vm.mountPath, volume: p.volume, subPath: vm.subPath ?? "", readOnly: vm.readOnly ?? p.readOnly });
     }
     const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/${spec.name}`;
+    const target = (spec as EphemeralContainer).targetContainerName;
+    const pidNamespace = (target === undefined ? undefined : this.records.find((x) => !x.ephemeral && x.spec.name === target)?.instance?.processes) ?? this.sandboxPids;
     const instance = new ContainerInstance(
       h.sim,
       h.registry,
       { name: spec.name, image: def, argv, env, cwd: spec.workingDir ?? def.workingDir ?? "/", cred: { uid, gid, groups }, mounts, stdin: spec.stdin === true, tty: spec.tty === true },
-      { host: this.podHost!, resolve: (n) => this.resolveName(n), reverse: (ip) => h.dns.reverse(ip), nameserver: h.nameserver },
+      this.networkNamespace(),
       this.hostname(),
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
       name,
       h,
+      pidNamespace,
     );
     // The container runtime takes a little while to create and start the container.
     yield* wait(sleep(h.sim, Math.round(h.random.logNormal(150, 0.3))));
@@ -422,10 +482,10 @@ export class PodWorker {
     r.everStarted = true;
     r.killing = false;
     r.started = spec.startupProbe === undefined;
-    r.ready = !r.init && spec.readinessProbe === undefined && r.started;
+    r.ready = !r.init && !r.ephemeral && spec.readinessProbe === undefined && r.started;
     instance.onExit((code) => this.containerExited(r, instance, code));
     if (spec.lifecycle?.postStart) this.runHook(r, instance, spec.lifecycle.postStart, "PostStart");
-    if (!r.init) this.startProbes(r, instance);
+    if (!r.init && !r.ephemeral) this.startProbes(r, instance);
     this.report();
     return true;
   }
@@ -501,7 +561,7 @@ export class PodWorker {
     this.host.sim.schedule(Math.round(this.host.random.float() * PLEG_RELIST_MS), () => {
       if (this.terminating || this.gone) return;
       this.report();
-      if (r.init) return;
+      if (r.init || r.ephemeral) return;
       const policy = this.pod.spec.restartPolicy ?? "Always";
       if (policy === "Always" || (policy === "OnFailure" && code !== 0)) this.scheduleRestart(r);
     }, "pleg");
@@ -637,6 +697,7 @@ export class PodWorker {
   }
 
   private teardown(): void {
+    this.sandboxPids?.killAll();
     for (const r of this.records) {
       if (r.terminated === undefined && r.instance === undefined) r.waiting = r.waiting ?? { reason: "ContainerCreating" };
     }
@@ -675,8 +736,8 @@ export class PodWorker {
     this.host.sendStatus(this.pod, this.status());
   }
 
-  private views(init: boolean): ContainerView[] {
-    return this.records.filter((r) => r.init === init).map((r) => {
+  private views(kind: "init" | "regular" | "ephemeral"): ContainerView[] {
+    return this.records.filter((r) => (r.init ? "init" : r.ephemeral ? "ephemeral" : "regular") === kind).map((r) => {
       let state: ContainerState;
       if (r.instance?.running) state = { running: { startedAt: rfc3339(r.instance.startedAt) } };
       else if (r.waiting !== undefined && !(r.terminated !== undefined && r.waiting.reason !== "CrashLoopBackOff")) state = { waiting: { ...r.waiting } };
@@ -691,7 +752,7 @@ export class PodWorker {
         state,
         lastState,
         ready: r.ready,
-        started: r.started && state.running !== undefined,
+        started: r.ephemeral ? undefined : r.started && state.running !== undefined,
         restartCount: r.restartCount,
         everStarted: r.everStarted,
       };
@@ -700,8 +761,8 @@ export class PodWorker {
 
   private status(): PodStatus {
     const now = this.now();
-    const views = this.views(false);
-    const initViews = this.views(true);
+    const views = this.views("regular");
+    const initViews = this.views("init");
     const conditions = this.conditions;
     if (!conditions.some((c) => c.type === "PodReadyToStartContainers")) setCondition(conditions, "PodReadyToStartContainers", this.ip !== undefined ? "True" : "False", now);
     if (this.initDone) setCondition(conditions, "Initialized", "True", now);
@@ -736,6 +797,8 @@ export class PodWorker {
       status.podIPs = [{ ip: this.ip }];
     }
     if (initViews.length > 0) status.initContainerStatuses = initViews.map(toContainerStatus);
+    const ephemeralViews = this.views("ephemeral");
+    if (ephemeralViews.length > 0) status.ephemeralContainerStatuses = ephemeralViews.map(toContainerStatus);
     return status;
   }
 }

@@ -9,7 +9,8 @@ export interface ContainerView {
   readonly state: ContainerState;
   readonly lastState: ContainerState;
   readonly ready: boolean;
-  readonly started: boolean;
+  /** Unset for ephemeral containers, which the prober manager never looks at. */
+  readonly started: boolean | undefined;
   readonly restartCount: number;
   /** Has this container ever been started in this pod? */
   readonly everStarted: boolean;
@@ -24,8 +25,8 @@ export function toContainerStatus(v: ContainerView): ContainerStatus {
     restartCount: v.restartCount,
     image: v.image,
     imageID: v.imageID,
-    started: v.started,
   };
+  if (v.started !== undefined) s.started = v.started;
   if (v.containerID !== undefined) s.containerID = `containerd://${v.containerID}`;
   return s;
 }

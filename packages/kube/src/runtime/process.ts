@@ -209,11 +209,14 @@ export interface Machine {
 }
 
 /** What every process of a PID namespace shares: a root filesystem, a network, a hostname. */
+/** A root filesystem: what a process sees with given credentials. */
+export type RootFs = (cred: Credentials) => FileSystem;
+
 export interface ProcessEnvironment {
   readonly sim: Sim;
   readonly registry: ImageRegistry;
   /** The filesystem seen with given credentials. */
-  fsFor(cred: Credentials): FileSystem;
+  readonly fsFor: RootFs;
   readonly network: NetworkNamespace;
   readonly hostname: string;
   /** Stream for per-process random numbers. */
@@ -270,8 +273,12 @@ export class ProcessTable {
 
   constructor(readonly env: ProcessEnvironment) {}
 
-  /** Starts a process; ppid 0 for the init process and for `kubectl exec` sessions. */
-  spawn(argv: readonly string[], options: SpawnOptions & { readonly ppid?: number } = {}): SimProcess {
+  /**
+   * Starts a process; ppid 0 for the init process and for `kubectl exec` sessions. `root` is the
+   * filesystem it sees when that is not the table's (a container joined to another's PID
+   * namespace keeps its own image); children inherit it.
+   */
+  spawn(argv: readonly string[], options: SpawnOptions & { readonly ppid?: number; readonly root?: RootFs } = {}): SimProcess {
     const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, options);
     const program = proc.load(argv);
     this.procs.set(proc.pid, proc);
@@ -299,9 +306,9 @@ export class ProcessTable {
     return true;
   }
 
-  /** Kills every process (SIGKILL): the container stopped. */
-  killAll(): void {
-    for (const p of [...this.procs.values()].sort((a, b) => a.pid - b.pid)) p.signal("SIGKILL");
+  /** Kills every process (SIGKILL): the container stopped; with `root`, only the processes that see it. */
+  killAll(root?: RootFs): void {
+    for (const p of [...this.procs.values()].sort((a, b) => a.pid - b.pid)) if (root === undefined || p.root === root) p.signal("SIGKILL");
   }
 
   get size(): number {
@@ -331,6 +338,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   readonly tty: boolean;
   fds: ReadonlyMap<number, InputStream | OutputStream>;
   readonly fs: FileSystem;
+  readonly root: RootFs;
   readonly startedAt: number;
   private title: string | undefined;
   private ownStats: ProcessStats | undefined;
@@ -351,7 +359,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     readonly pid: number,
     public ppid: number,
     argv: readonly string[],
-    options: SpawnOptions,
+    options: SpawnOptions & { readonly root?: RootFs },
   ) {
     const env = table.env;
     this.sim = env.sim;
@@ -364,7 +372,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.stderr = options.stderr ?? devNull;
     this.tty = options.tty ?? false;
     this.fds = options.fds ?? NO_FDS;
-    this.fs = env.fsFor(this.cred);
+    this.root = options.root ?? env.fsFor;
+    this.fs = this.root(this.cred);
     this.startedAt = env.sim.now;
   }
 
@@ -504,6 +513,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       tty: options.tty ?? this.tty,
       fds: options.fds ?? this.fds,
       ppid: this.pid,
+      root: this.root,
     });
   }
 

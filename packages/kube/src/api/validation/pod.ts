@@ -1,12 +1,13 @@
 import { jsonEqual } from "../json-value.js";
 import { validateLabelSelector, validateLabels } from "../labels.js";
 import { compareQuantity, formatQuantity, parseQuantity } from "../quantity.js";
-import type { Affinity, Container, LabelSelector, Pod, PodAffinityTerm, PodSpec, PodTemplateSpec, Probe, Toleration, Volume } from "../types.js";
+import type { Affinity, Container, EphemeralContainer, LabelSelector, Pod, PodAffinityTerm, PodSpec, PodTemplateSpec, Probe, Toleration, Volume } from "../types.js";
 import {
   child,
   duplicate,
   forbidden,
   goMap,
+  goQuote,
   index,
   invalid,
   key,
@@ -486,6 +487,40 @@ function validateInitContainers(init: Container[] | undefined, regular: Containe
   return errs;
 }
 
+/**
+ * Fields an ephemeral container may not have, in the order of the Container struct that
+ * validateFieldAllowList walks: a debugging container gets no ports, resources, probes or hooks.
+ */
+const EPHEMERAL_FORBIDDEN = ["ports", "resources", "resizePolicy", "restartPolicy", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle"] as const;
+
+/** Go's zero value as reflect.Value.IsZero sees a decoded field: absent, empty, or a struct of zero fields. */
+function isZeroValue(v: unknown): boolean {
+  if (v === undefined || v === null || v === "" || v === false || v === 0) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === "object" && Object.values(v as Obj).every(isZeroValue);
+}
+
+function validateEphemeralContainers(ephemeral: EphemeralContainer[] | undefined, spec: PodSpec, volumes: Set<string>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const others = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name));
+  const all = new Set(others);
+  (ephemeral ?? []).forEach((c, i) => {
+    const p = index(path, i);
+    errs.push(...validateContainerCommon(c, volumes, p));
+    if (all.has(c.name)) errs.push(duplicate(child(p, "name"), c.name));
+    else all.add(c.name);
+    if (c.targetContainerName && !others.has(c.targetContainerName)) errs.push(notFound(child(p, "targetContainerName"), c.targetContainerName));
+    for (const f of EPHEMERAL_FORBIDDEN) {
+      if (!isZeroValue((c as unknown as Obj)[f])) errs.push(forbidden(child(p, f), "cannot be set for an Ephemeral Container"));
+    }
+    // Subpaths are bind mounts that outlive the container until the pod ends.
+    (c.volumeMounts ?? []).forEach((vm, j) => {
+      for (const f of ["subPath", "subPathExpr"]) if ((vm as unknown as Obj)[f]) errs.push(forbidden(child(index(child(p, "volumeMounts"), j), f), "cannot be set for an Ephemeral Container"));
+    });
+  });
+  return errs;
+}
+
 function checkHostPortConflicts(containers: Container[], path: string): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
@@ -594,6 +629,7 @@ export function validatePodSpec(spec: PodSpec, path: string): FieldError[] {
   errs.push(...vols.errs);
   errs.push(...validateContainers(spec.containers, vols.names, grace, child(path, "containers")));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers ?? [], vols.names, grace, child(path, "initContainers")));
+  errs.push(...validateEphemeralContainers(spec.ephemeralContainers, spec, vols.names, child(path, "ephemeralContainers")));
   if (spec.hostNetwork) {
     (spec.containers ?? []).forEach((c, i) =>
       (c.ports ?? []).forEach((port, j) => {
@@ -637,6 +673,7 @@ export function validatePodTemplateSpec(template: PodTemplateSpec, path: string)
   const errs = validateLabels(template.metadata?.labels, child(path, "labels"));
   errs.push(...validateAnnotations(template.metadata?.annotations, child(path, "annotations")));
   errs.push(...validatePodSpec(template.spec, child(path, "spec")));
+  if ((template.spec.ephemeralContainers ?? []).length > 0) errs.push(forbidden(child(path, "spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template"));
   return errs;
 }
 
@@ -701,6 +738,22 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   if (!jsonEqual(munged, old.spec)) {
     const changed = Object.keys({ ...munged, ...old.spec }).filter((k) => !jsonEqual((munged as unknown as Obj)[k], (old.spec as unknown as Obj)[k]));
     errs.push(forbidden("spec", `${POD_UPDATE_FORBIDDEN}\n  core.PodSpec{\n${changed.map((k) => `  \t${k}: changed,`).join("\n")}\n  }\n`));
+  }
+  return errs;
+}
+
+/**
+ * ValidatePodEphemeralContainersUpdate: the new pod must be valid, and the ephemeral containers
+ * it had must all still be there, unchanged (they can be added, never removed or edited).
+ */
+export function validateEphemeralContainersUpdate(pod: Pod, old: Pod): FieldError[] {
+  const errs = validateObjectMetaUpdate(pod.metadata, old.metadata);
+  errs.push(...validatePod(pod));
+  const byName = new Map((pod.spec.ephemeralContainers ?? []).map((c) => [c.name, c]));
+  for (const c of old.spec.ephemeralContainers ?? []) {
+    const now = byName.get(c.name);
+    if (now === undefined) errs.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers ${goQuote(c.name)} may not be removed`));
+    else if (!jsonEqual(now, c)) errs.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers ${goQuote(c.name)} may not be changed`));
   }
   return errs;
 }

@@ -84,7 +84,7 @@ function* runLogs(inv: Invocation): Proc<number> {
   const object = podOrController(s, args[0]!);
   const { pod, matched } = yield* attachablePod(s, object, flags.duration("pod-running-timeout", POD_RUNNING_TIMEOUT_MS));
   if (matched > 1) s.err(`Found ${matched} pods, using pod/${pod.metadata.name}\n`);
-  if (named !== "" && !pod.spec.containers.some((c) => c.name === named) && !(pod.spec.initContainers ?? []).some((c) => c.name === named)) {
+  if (named !== "" && ![...pod.spec.containers, ...(pod.spec.initContainers ?? []), ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === named)) {
     throw new Error(`container ${named} is not valid for pod ${pod.metadata.name}`);
   }
   for (const container of containers(pod, named)) yield* podLogs(s, pod, { ...base, container, tail: flags.int("tail", -1) });
@@ -98,7 +98,7 @@ export function* podLogs(s: Session, pod: Pod, req: LogRequest): Proc<void> {
   yield* dialKubelet(s, pod, (address, dialError) => `Get ${JSON.stringify(`https://${address}/containerLogs/${pod.metadata.namespace}/${name}/${req.container}`)}: ${dialError}`);
   // The kubelet checks the container against the pod's status as it knows it.
   const known = s.api.get<Pod>("Pod", pod.metadata.namespace, name) ?? pod;
-  const status = [...(known.status?.containerStatuses ?? []), ...(known.status?.initContainerStatuses ?? [])].find((c) => c.name === req.container);
+  const status = [...(known.status?.containerStatuses ?? []), ...(known.status?.initContainerStatuses ?? []), ...(known.status?.ephemeralContainerStatuses ?? [])].find((c) => c.name === req.container);
   const problem = logProblem(status, req.container, name, req.previous);
   if (problem !== undefined) throw new StatusError("BadRequest", problem);
   const worker = s.cluster.podWorker(pod.metadata.namespace!, name);

@@ -52,9 +52,13 @@ function moreActive(a: Pod, b: Pod): number {
   );
 }
 
-/** podcmd.AllContainerNames: `app, sidecar, init (init)`. */
+/** podcmd.AllContainerNames: `app, sidecar, debugger-x7k2p (ephem), init (init)`. */
 function allContainerNames(pod: Pod): string {
-  return [...pod.spec.containers.map((c) => c.name), ...(pod.spec.initContainers ?? []).map((c) => `${c.name} (init)`)].join(", ");
+  return [
+    ...pod.spec.containers.map((c) => c.name),
+    ...(pod.spec.ephemeralContainers ?? []).map((c) => `${c.name} (ephem)`),
+    ...(pod.spec.initContainers ?? []).map((c) => `${c.name} (init)`),
+  ].join(", ");
 }
 
 /**
@@ -67,7 +71,7 @@ export function defaultContainer(s: Session, pod: Pod): Container {
   if (byAnnotation !== undefined) return byAnnotation;
   const first = pod.spec.containers[0];
   if (first === undefined) throw new Error(`pod ${pod.metadata.namespace}/${pod.metadata.name} does not have any containers`);
-  if (pod.spec.containers.length > 1 || (pod.spec.initContainers ?? []).length > 0) {
+  if (pod.spec.containers.length > 1 || (pod.spec.initContainers ?? []).length > 0 || (pod.spec.ephemeralContainers ?? []).length > 0) {
     s.err(`Defaulted container ${JSON.stringify(first.name)} out of: ${allContainerNames(pod)}\n`);
   }
   return first;

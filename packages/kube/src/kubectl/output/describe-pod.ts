@@ -65,6 +65,9 @@ export function describePod(pod: Pod, lister: ObjectLister, options: DescribeOpt
     writeContainers(w, "Init Containers", spec.initContainers!, status.initContainerStatuses, pod, "");
   }
   writeContainers(w, "Containers", spec.containers, status.containerStatuses, pod, "");
+  if ((spec.ephemeralContainers ?? []).length > 0) {
+    writeContainers(w, "Ephemeral Containers", spec.ephemeralContainers!, status.ephemeralContainerStatuses, pod, "");
+  }
   const conditions = status.conditions ?? [];
   if (conditions.length > 0) {
     w.write(0, "Conditions:\n  Type\tStatus\n");
