@@ -3,6 +3,7 @@ import type { Cluster } from "../../cluster.js";
 import type { Executable, ProcessContext } from "../../runtime/process.js";
 import { applyCommand } from "./apply.js";
 import { attachCommand } from "./attach.js";
+import { debugCommand } from "./debug.js";
 import type { Command } from "./command.js";
 import { cpCommand } from "./cp.js";
 import { createCommand } from "./create.js";
@@ -47,7 +48,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
-  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, eventsCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, debugCommand, eventsCommand]],
   ["Advanced Commands", [diffCommand, applyCommand, patchCommand, replaceCommand, waitCommand, kustomizeCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
