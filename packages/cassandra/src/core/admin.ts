@@ -27,6 +27,12 @@ export type AdminRequest =
   | { readonly op: "clearsnapshot"; readonly tag: string; readonly keyspaces: readonly string[] }
   /** get/setStreamThroughput and get/setCompactionThroughput; without `value` a get. */
   | { readonly op: "throughput"; readonly which: "stream" | "compaction"; readonly value?: number }
+  /** ThreadPool metrics and MessagingService's dropped messages: nodetool tpstats. */
+  | { readonly op: "tpstats" }
+  /** Every table's TableMetrics and the schema's table count: nodetool tablestats (which filters them itself). */
+  | { readonly op: "tablestats" }
+  /** CompactionManager's pending tasks by table and running compactions: nodetool compactionstats. */
+  | { readonly op: "compactionstats" }
   /** loadNewSSTables: nodetool refresh. */
   | { readonly op: "refresh"; readonly keyspace: string; readonly table: string }
   /** start/stopNativeTransport, start/stopGossiping, setHintedHandoffEnabled: nodetool enable… and disable…. */
@@ -168,6 +174,69 @@ export interface MessagePoolView {
   readonly pending: number;
   readonly completed: number;
   readonly dropped: number;
+}
+
+export interface ThreadPoolView {
+  readonly name: string;
+  readonly active: number;
+  readonly pending: number;
+  readonly completed: number;
+  readonly blocked: number;
+  readonly allTimeBlocked: number;
+}
+
+export interface TpStatsView {
+  /** In the order NodeProbe.getThreadPools yields them. */
+  readonly pools: readonly ThreadPoolView[];
+  /** Dropped messages per droppable verb, in Verb order. */
+  readonly dropped: readonly (readonly [string, number])[];
+}
+
+/** One table's TableMetrics, as TableStatsHolder reads them. */
+export interface TableMetricsView {
+  readonly keyspace: string;
+  readonly table: string;
+  readonly sstableCount: number;
+  readonly liveBytes: number;
+  readonly totalBytes: number;
+  readonly snapshotBytes: number;
+  readonly partitions: number;
+  readonly memtableCells: number;
+  readonly memtableBytes: number;
+  readonly memtableSwitches: number;
+  /** Local single-partition reads and mutations applied (the ReadLatency and WriteLatency timers' counts). */
+  readonly reads: number;
+  readonly writes: number;
+  readonly percentRepaired: number;
+  /** Compacted partition minimum, maximum and mean bytes. */
+  readonly partitionSizes: { readonly min: number; readonly max: number; readonly mean: number };
+}
+
+export interface TableStatsView {
+  /** Schema.getNumberOfTables: every table the node knows, whatever is asked for. */
+  readonly numberOfTables: number;
+  /** probe.getKeyspaces, which named keyspaces are checked against. */
+  readonly keyspaces: readonly string[];
+  readonly tables: readonly TableMetricsView[];
+}
+
+/** A running compaction's CompactionInfo, as CompactionManagerMBean.getCompactions lists it. */
+export interface CompactionView {
+  readonly id: string;
+  readonly taskType: string;
+  readonly keyspace: string;
+  readonly table: string;
+  readonly completed: number;
+  readonly total: number;
+  readonly unit: string;
+}
+
+export interface CompactionStatsView {
+  /** PendingTasksByTableName: [keyspace, table, tasks] for tables with tasks pending. */
+  readonly pending: readonly (readonly [string, string, number])[];
+  readonly active: readonly CompactionView[];
+  /** getCompactionThroughput, MB/s (0: unthrottled). */
+  readonly throughputMB: number;
 }
 
 export type AdminResponse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: AdminError };

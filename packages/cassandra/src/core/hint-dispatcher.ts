@@ -39,6 +39,12 @@ export class HintDispatcher {
     node.trace("cassandra.hint.stored", { node: node.self, target: endpoint });
   }
 
+  /** A file's dispatch task ended (all sent, paused, or a hint went unanswered): one HintsDispatcher task completed. */
+  private finished(hostId: string): void {
+    this.dispatching.delete(hostId);
+    this.node.stages.completed.HintsDispatcher++;
+  }
+
   /** HintsDispatchTrigger: replay hints to every target that is up again. */
   dispatch(): void {
     const node = this.node;
@@ -52,7 +58,7 @@ export class HintDispatcher {
       const next = (): void => {
         const pending = node.hints.pending(hostId);
         if (pending.length === 0 || this.paused) {
-          this.dispatching.delete(hostId);
+          this.finished(hostId);
           if (pending.length > 0) return;
           this.log("HintsDispatcher:1", "HintsDispatchExecutor.java:289", `Finished hinted handoff of file ${file} to endpoint /${ep}: ${hostId}`);
           node.trace("cassandra.hints.replayed", { node: node.self, target: ep, count: delivered });
@@ -67,7 +73,7 @@ export class HintDispatcher {
             next();
           },
           node.config.writeTimeoutMs,
-          () => this.dispatching.delete(hostId),
+          () => this.finished(hostId),
         );
       };
       next();

@@ -170,6 +170,23 @@ export class TimeUuidGenerator {
   }
 }
 
+/** Java's Double.toString for the magnitudes Cassandra prints (gossip's LOAD, tablestats' latencies). */
+export function javaDouble(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (Number.isInteger(v) && Math.abs(v) < 1e7) return `${v}.0`;
+  if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e7) return String(v);
+  const e = Math.floor(Math.log10(Math.abs(v)));
+  const m = v / 10 ** e;
+  const ms = String(m);
+  return `${ms.includes(".") ? ms : `${ms}.0`}E${e}`;
+}
+
+/** nodetool's formatter.TableBuilder.printTo: every column padded to its widest cell, one space apart. */
+export function tableBuilder(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => `${row.map((c, i) => c.padEnd(widths[i]!)).join(" ")}\n`).join("");
+}
+
 /** FBUtilities.prettyPrintMemory. */
 export function prettyPrintMemory(bytes: number): string {
   if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(3)}GiB`;

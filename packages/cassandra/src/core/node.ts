@@ -17,6 +17,7 @@ import { tableCql } from "./schema-cql.js";
 import { StorageEngine, type DiskIO } from "./storage.js";
 import { Membership } from "./membership.js";
 import { StorageService } from "./storage-service.js";
+import { StageCounters } from "./stats.js";
 import { RepairService } from "./repair.js";
 import { Streaming, type StreamEnv } from "./streaming.js";
 import { SystemKeyspace } from "./system-keyspace.js";
@@ -69,6 +70,8 @@ export class CassandraNode implements GossipIO, DiskIO {
   acceptingWrites = true;
   /** Stream (Mbit/s) and compaction (MB/s) throughput as nodetool set them; 0 is unthrottled. */
   readonly throughput: { streamMbits: number; compactionMB: number };
+  /** Tasks each thread pool has completed (nodetool tpstats). */
+  readonly stages = new StageCounters();
 
   constructor(
     readonly config: NodeConfig,
@@ -245,8 +248,13 @@ export class CassandraNode implements GossipIO, DiskIO {
   private onMessage(env: Envelope): void {
     if (!this.messagingUp) return;
     const p = env.payload;
+    const done = this.stages.completed;
     switch (p.verb) {
       case "REQUEST_RESPONSE": {
+        // Schema pulls are answered as INTERNAL_RESPONSE and merkle trees as VALIDATION_COMPLETE, each on its own stage.
+        if (p.body.kind === "schema") done.InternalResponseStage++;
+        else if (p.body.kind === "trees") done.AntiEntropyStage++;
+        else done.RequestResponseStage++;
         const cb = this.callbacks.get(env.id);
         if (cb === undefined) return;
         this.callbacks.delete(env.id);
@@ -257,9 +265,11 @@ export class CassandraNode implements GossipIO, DiskIO {
       case "GOSSIP_DIGEST_ACK":
       case "GOSSIP_DIGEST_ACK2":
       case "GOSSIP_SHUTDOWN":
+        done.GossipStage++;
         this.gossiper.receive(env.from, p, this.now);
         return;
       case "ECHO":
+        done.GossipStage++;
         this.respond(env.from, env.id, { kind: "ack" });
         return;
       case "MUTATION":
@@ -280,21 +290,26 @@ export class CassandraNode implements GossipIO, DiskIO {
         this.respond(env.from, env.id, { kind: "ack" });
         return;
       case "DEFINITIONS_UPDATE":
+        done.MigrationStage++;
         this.mergeSchema(p.schema);
         return;
       case "MIGRATION_REQUEST":
+        done.MigrationStage++;
         this.respond(env.from, env.id, { kind: "schema", schema: this.schema.snapshot() });
         return;
       case "STREAM_REQUEST":
         this.streaming.onRequest(env.from, env.id, p.session, p.description, p.items);
         return;
       case "PREPARE_MESSAGE":
+        done.AntiEntropyStage++;
         this.repair.onPrepare(env.from, env.id);
         return;
       case "VALIDATION_REQUEST":
+        done.AntiEntropyStage++;
         this.repair.onValidationRequest(env.from, env.id, p.session, p.item);
         return;
       case "SYNC_REQUEST":
+        done.AntiEntropyStage++;
         this.repair.onSyncRequest(env.from, env.id, p.session, p.peer, p.item);
         return;
       case "STREAM_DATA":
@@ -311,6 +326,7 @@ export class CassandraNode implements GossipIO, DiskIO {
 
   private onClient(conn: number, req: ClientRequest): void {
     if (!this.cqlUp) return;
+    this.stages.completed["Native-Transport-Requests"]++;
     if (req.op === "OPTIONS") {
       this.emit({ kind: "client", conn, response: { stream: req.stream, kind: "SUPPORTED" } });
       return;
@@ -347,14 +363,19 @@ export class CassandraNode implements GossipIO, DiskIO {
 
   // ---- local storage --------------------------------------------------------------------------
 
+  /** A mutation runs on the MutationStage, whether a replica's message, a hint, a read repair or the coordinator's own. */
   applyLocal(m: Mutation): void {
+    this.stages.completed.MutationStage++;
     this.storage.apply(m, this.now.wall);
   }
 
+  /** A read runs on the ReadStage; a single-partition read is timed by its table's ReadLatency (ranges have their own timer). */
   readLocal(cmd: ReadCommand): Partition[] {
     const t = this.storage.table(cmd.tableId);
     if (t === undefined) return [];
+    this.stages.completed.ReadStage++;
     if (cmd.kind === "partition") {
+      t.metrics.reads++;
       const p = t.read(keyString(cmd.key));
       return p === undefined ? [] : [p];
     }

@@ -1,4 +1,4 @@
-import type { ProgressNotification, RepairOptions } from "./admin.js";
+import type { CompactionView, ProgressNotification, RepairOptions } from "./admin.js";
 import { formatDurationWords, javaHashMapOrder, stringHash, TimeUuidGenerator } from "./java-format.js";
 import type { LogEvent } from "./log.js";
 import { buildTrees, difference, partitionHash, type RangeTree } from "./merkle.js";
@@ -73,13 +73,28 @@ interface Command {
 export class RepairService {
   private nextCommand = 1;
   private readonly uuids: TimeUuidGenerator;
+  /** CompactionInfo ids, from the JVM's UUIDGen (a generator of their own, so repair's ids are as before). */
+  private readonly compactionIds: TimeUuidGenerator;
+  /** Validation compactions under way by id: the table, the bytes they read, from when and how fast (bytes per ms; 0: unthrottled). */
+  private readonly validations = new Map<string, { readonly keyspace: string; readonly table: string; readonly total: number; readonly readFrom: number; readonly rate: number }>();
   private readonly sessions = new Map<string, Session>();
   private nextTimer = 0;
   private readonly timers = new Map<string, () => void>();
 
   constructor(private readonly node: CassandraNode) {
     // UUIDGen's clock sequence and node: random once per JVM.
-    this.uuids = new TimeUuidGenerator(`${(0x8000 | node.random.fork("uuid-gen").int(0, 0x3fff)).toString(16)}${node.random.fork("uuid-node").hex(12)}`);
+    const clockSeqAndNode = `${(0x8000 | node.random.fork("uuid-gen").int(0, 0x3fff)).toString(16)}${node.random.fork("uuid-node").hex(12)}`;
+    this.uuids = new TimeUuidGenerator(clockSeqAndNode);
+    this.compactionIds = new TimeUuidGenerator(clockSeqAndNode);
+  }
+
+  /** CompactionManager.getCompactions' Validation entries: bytes read so far at the compaction throughput. */
+  activeValidations(nowMono: number): CompactionView[] {
+    return [...this.validations].map(([id, v]) => {
+      const reading = nowMono - v.readFrom;
+      const completed = reading < 0 ? 0 : v.rate === 0 ? v.total : Math.min(v.total, Math.floor(reading * v.rate));
+      return { id, taskType: "Validation", keyspace: v.keyspace, table: v.table, completed, total: v.total, unit: "bytes" };
+    });
   }
 
   private log(level: LogEvent["level"], thread: string, site: string, message: string): void {
@@ -369,7 +384,12 @@ export class RepairService {
     const trees = buildTrees(item.ranges, partitions, inRange);
     // A validation compaction reads at the compaction throughput (0: unthrottled).
     const mb = node.throughput.compactionMB;
-    this.after(VALIDATION_SETUP_MS + (mb === 0 ? 0 : Math.ceil(bytes / ((mb * 1024 * 1024) / 1000))), () => {
+    const id = this.compactionIds.next(node.now.wall);
+    const rate = (mb * 1024 * 1024) / 1000;
+    this.validations.set(id, { keyspace: item.keyspace, table: item.table, total: bytes, readFrom: node.now.mono + VALIDATION_SETUP_MS, rate });
+    this.after(VALIDATION_SETUP_MS + (mb === 0 ? 0 : Math.ceil(bytes / rate)), () => {
+      this.validations.delete(id);
+      node.stages.completed.ValidationExecutor++;
       if (initiator !== node.self) this.log("INFO", "ValidationExecutor:1", "Validator.java:268", `[repair #${session}] Sending completed merkle tree to ${addr(initiator)} for ${item.keyspace}.${item.table}`);
       done(trees);
     });

@@ -24,7 +24,7 @@ function keyspaceOrder(node: CassandraNode): string[] {
 }
 
 /** Keyspace.getColumnFamilyStores(): the keyspace's live tables, in the order of its map by table id. */
-function stores(node: CassandraNode, keyspace: string): TableStore[] {
+export function liveStores(node: CassandraNode, keyspace: string): TableStore[] {
   const live = node.storage.allTables().filter((t) => t.keyspace === keyspace && (isSystemKeyspace(keyspace) || node.schema.table(keyspace, t.table)?.id === t.tableId));
   return javaHashMapOrder(live, (t) => uuidHash(t.tableId));
 }
@@ -48,7 +48,7 @@ export function takeSnapshot(node: CassandraNode, req: SnapshotRequest, disk: Ad
       if (mode === "JOINING") return fail(ioError("Cannot snapshot until bootstrap completes"));
       if (req.tag === "") return fail(ioError("You must supply a snapshot name."));
       if (!node.schema.keyspaces().some((k) => k.name === keyspace)) return fail(ioError(`Keyspace ${keyspace} does not exist`));
-      const t = stores(node, keyspace).find((s) => s.table === table);
+      const t = liveStores(node, keyspace).find((s) => s.table === table);
       if (t === undefined) return fail({ exception: "java.lang.IllegalArgumentException", message: `Unknown keyspace/cf pair (${keyspace}.${table})` });
       if (exists(disk, t, req.tag)) return fail(ioError(`Snapshot ${req.tag} already exists.`));
       chosen.push(t);
@@ -62,8 +62,8 @@ export function takeSnapshot(node: CassandraNode, req: SnapshotRequest, disk: Ad
   const missing = req.keyspaces.find((k) => !known.includes(k));
   if (missing !== undefined) return fail(ioError(`Keyspace ${missing} does not exist`));
   const keyspaces = req.keyspaces.length > 0 ? req.keyspaces : keyspaceOrder(node);
-  if (keyspaces.some((k) => stores(node, k).some((t) => exists(disk, t, req.tag)))) return fail(ioError(`Snapshot ${req.tag} already exists.`));
-  for (const k of keyspaces) for (const t of stores(node, k)) snapshotTable(node, t, req.tag, req.skipFlush);
+  if (keyspaces.some((k) => liveStores(node, k).some((t) => exists(disk, t, req.tag)))) return fail(ioError(`Snapshot ${req.tag} already exists.`));
+  for (const k of keyspaces) for (const t of liveStores(node, k)) snapshotTable(node, t, req.tag, req.skipFlush);
   return { ok: true, value: null };
 }
 
@@ -88,7 +88,7 @@ export function snapshotDetails(node: CassandraNode, disk: AdminDiskView): { row
   let trueTotal = 0;
   for (const keyspace of keyspaceOrder(node)) {
     if (keyspace === "system") continue;
-    for (const t of stores(node, keyspace)) {
+    for (const t of liveStores(node, keyspace)) {
       const live = node.storage.liveFileNames(t);
       const mine = new Map<string, { onDisk: number; trueSize: number }>();
       for (const s of disk.snapshots) {
@@ -108,6 +108,12 @@ export function snapshotDetails(node: CassandraNode, disk: AdminDiskView): { row
   return { rows: javaHashMapOrder([...byTag.keys()], stringHash).flatMap((tag) => byTag.get(tag)!), trueTotal };
 }
 
+/** ColumnFamilyStore.trueSnapshotsSize: what the table's snapshots hold on disk that its live SSTables do not share. */
+export function trueSnapshotsSize(node: CassandraNode, t: TableStore, disk: AdminDiskView): number {
+  const live = node.storage.liveFileNames(t);
+  return disk.snapshots.filter((s) => s.tableDir === t.dir).reduce((n, s) => n + sizesOf(s, live).trueSize, 0);
+}
+
 function sizesOf(s: SnapshotOnDisk, live: ReadonlySet<string>): { onDisk: number; trueSize: number } {
   let onDisk = 0;
   let trueSize = 0;
@@ -122,7 +128,7 @@ function sizesOf(s: SnapshotOnDisk, live: ReadonlySet<string>): { onDisk: number
 export function refresh(node: CassandraNode, keyspace: string, table: string, disk: AdminDiskView): AdminResponse {
   // Keyspace.open asserts the keyspace exists (Cassandra runs with -ea).
   if (!node.schema.keyspaces().some((k) => k.name === keyspace)) return fail({ exception: "java.lang.AssertionError", message: `Unknown keyspace ${keyspace}` });
-  const t = stores(node, keyspace).find((s) => s.table === table);
+  const t = liveStores(node, keyspace).find((s) => s.table === table);
   if (t === undefined) return fail({ exception: "java.lang.IllegalArgumentException", message: `Unknown keyspace/cf pair (${keyspace}.${table})` });
   const log = (site: string, message: string) => node.log({ level: "INFO", thread: JMX, site, message });
   log("ColumnFamilyStore.java:711", `Loading new SSTables for ${keyspace}/${table}...`);

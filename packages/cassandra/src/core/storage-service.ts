@@ -1,9 +1,10 @@
 import type { Random } from "@ksim/sim";
 import type { AdminRequest, AdminResponse, NetStatsView, NodeService } from "./admin.js";
 import { clusterView, describeRingView, endpointsView, gossipInfoView, infoView, ringView } from "./admin-views.js";
+import { compactionStatsView, tableStatsView, tpStatsView } from "./stats.js";
 import type { Now } from "./clock.js";
 import { Gossiper, type AppState, type WireState } from "./gossip.js";
-import { javaHashMapOrder, javaSetString, stringHash } from "./java-format.js";
+import { javaDouble, javaHashMapOrder, javaSetString, stringHash } from "./java-format.js";
 import { JMX_THREAD as JMX, MAIN, SHUTDOWN_HOOK } from "./log.js";
 import type { StreamItem } from "./messages.js";
 import type { CassandraNode } from "./node.js";
@@ -30,16 +31,6 @@ const LOAD_INTERVAL_MS = 60_000;
 const HINTS_DISPATCH_MS = 10_000;
 /** cassandra.shutdown_announce_in_ms. */
 const SHUTDOWN_ANNOUNCE_MS = 2000;
-
-/** Java's Double.toString for the magnitudes gossip's LOAD takes. */
-function javaDouble(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e7) return `${v}.0`;
-  if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e7) return String(v);
-  const e = Math.floor(Math.log10(Math.abs(v)));
-  const m = v / 10 ** e;
-  const ms = String(m);
-  return `${ms.includes(".") ? ms : `${ms}.0`}E${e}`;
-}
 
 export class StorageService {
   mode: Mode = "STARTING";
@@ -559,6 +550,7 @@ export class StorageService {
   private listenForClients(thread: string): void {
     this.log("INFO", thread, "Server.java:156", "Starting listening for CQL clients on /0.0.0.0:9042 (unencrypted)...");
     this.node.cqlUp = true;
+    this.node.stages.nativeTransportStarted = true;
     this.node.emit({ kind: "service", service: "cql", up: true });
   }
 
@@ -826,6 +818,12 @@ export class StorageService {
         return this.reply(id, { ok: true, value: snapshotDetails(node, disk) });
       case "refresh":
         return this.reply(id, refresh(node, req.keyspace, req.table, disk));
+      case "tpstats":
+        return this.reply(id, { ok: true, value: tpStatsView(node) });
+      case "tablestats":
+        return this.reply(id, { ok: true, value: tableStatsView(node, disk) });
+      case "compactionstats":
+        return this.reply(id, { ok: true, value: compactionStatsView(node) });
       case "netstats":
         return this.reply(id, { ok: true, value: { mode: this.mode, streams: node.streaming.states(), readRepair: { ...node.proxy.readRepair } } satisfies NetStatsView });
       case "keyspaces": {

@@ -75,6 +75,8 @@ export class TableStore {
   nextGeneration = 1;
   /** Token of each partition key seen (range scans filter by token). */
   readonly tokens = new Map<string, Token>();
+  /** TableMetrics since the process started: mutations applied (WriteLatency's count), single-partition reads served (ReadLatency's), memtables flushed (MemtableSwitchCount). */
+  readonly metrics = { writes: 0, reads: 0, switches: 0 };
 
   constructor(
     readonly keyspace: string,
@@ -88,6 +90,7 @@ export class TableStore {
     this.memtable.set(k, mergePartitions(this.memtable.get(k), partition));
     this.memBytes += partitionSize(partition);
     this.memOps++;
+    this.metrics.writes++;
   }
 
   /** The merged partition across the memtable and every SSTable. */
@@ -109,6 +112,11 @@ export class TableStore {
 
   liveBytes(): number {
     return this.sstables.reduce((n, s) => n + s.bytes, 0);
+  }
+
+  /** Every live SSTable's partitions, one list per SSTable (what its partition-size histogram and key estimate cover). */
+  sstablePartitions(): ReadonlyMap<string, Partition>[] {
+    return this.sstables.map((s) => s.data);
   }
 }
 
@@ -212,9 +220,20 @@ export interface TableInfo {
   readonly tokenOf: (key: Partition["key"]) => Token;
 }
 
+/** Tasks the flush and compaction executors have completed, as their ThreadPool metrics count them. */
+export interface StorageTasks {
+  /** A dirty memtable switched: one task each on MemtableFlushWriter, PerDiskMemtableFlushWriter_0 and MemtableReclaimMemory. */
+  flushes: number;
+  /** Every flush request, dirty or clean, ends with a MemtablePostFlush task. */
+  postFlushes: number;
+  /** CompactionExecutor: background compaction checks (one after each new SSTable, another after a compaction ran) and cleanup rewrites. */
+  compactions: number;
+}
+
 export class StorageEngine {
   /** incremental_backups (nodetool enablebackup/disablebackup). */
   incrementalBackups = false;
+  readonly tasks: StorageTasks = { flushes: 0, postFlushes: 0, compactions: 0 };
   private readonly tables = new Map<string, TableStore>();
   private readonly infos = new Map<string, TableInfo>();
   readonly commitLog: CommitLog;
@@ -301,7 +320,10 @@ export class StorageEngine {
       t.memtable = new Map();
       t.memBytes = 0;
       t.memOps = 0;
+      t.metrics.switches++;
+      this.tasks.flushes++;
     }
+    this.tasks.postFlushes++;
     t.flushedUpTo = upTo;
     this.commitLog.discardCompleted(t.tableId, upTo);
     this.maybeCompact(t);
@@ -351,7 +373,10 @@ export class StorageEngine {
 
   /** Size-tiered in its simplest form: enough SSTables are merged into one. */
   private maybeCompact(t: TableStore): void {
+    this.tasks.compactions++;
     if (t.sstables.length < COMPACTION_THRESHOLD) return;
+    // A compaction that ran submits the next background check, which finds nothing left to do.
+    this.tasks.compactions++;
     const old = t.sstables;
     const bytesBefore = old.reduce((n, s) => n + s.bytes, 0);
     const merged = new Map<string, Partition>();
@@ -386,6 +411,7 @@ export class StorageEngine {
         continue;
       }
       const started = nowMs();
+      this.tasks.compactions++;
       this.out.log({ level: "INFO", thread, site: "CompactionManager.java:1052", message: `Cleaning up BigTableReader(path='${s.base}Data.db')` });
       const written = keep.size > 0 ? this.writeSSTable(t, keep, s.flushedUpTo) : undefined;
       for (const c of s.components) this.io.remove(c);

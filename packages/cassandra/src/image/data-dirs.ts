@@ -92,6 +92,7 @@ export function adminDiskView(ctx: ProcessContext, dataDir: string, request: Adm
   switch (request.op) {
     case "snapshot":
     case "listsnapshots":
+    case "tablestats":
       return { snapshots: snapshotsOnDisk(ctx, dataDir), sstables: [] };
     case "refresh": {
       // Every directory of a table by that name (a dropped table leaves its own); the node knows which is live.

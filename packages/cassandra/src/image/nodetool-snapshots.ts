@@ -1,7 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import type { AdminRequest } from "../core/admin.js";
-import { stringifyFileSize } from "../core/java-format.js";
+import { stringifyFileSize, tableBuilder } from "../core/java-format.js";
 import { badUse, connectFailed, jmxCall, stackTrace } from "./jmx-client.js";
 
 /**
@@ -73,9 +73,7 @@ export function* listSnapshots(ctx: ProcessContext, host: string, port: number):
     ctx.stdout.write(`${out}There are no snapshots\n`);
     return 0;
   }
-  const table = [["Snapshot name", "Keyspace name", "Column family name", "True size", "Size on disk"], ...rows];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  for (const row of table) out += `${row.map((c, i) => c.padEnd(widths[i]!)).join(" ")}\n`;
+  out += tableBuilder([["Snapshot name", "Keyspace name", "Column family name", "True size", "Size on disk"], ...rows]);
   ctx.stdout.write(`${out}\nTotal TrueDiskSpaceUsed: ${stringifyFileSize(trueTotal)}\n\n`);
   return 0;
 }

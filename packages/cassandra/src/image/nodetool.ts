@@ -7,6 +7,7 @@ import { cleanup } from "./nodetool-cleanup.js";
 import { netstats } from "./nodetool-netstats.js";
 import { clearSnapshot, listSnapshots, refresh, snapshot } from "./nodetool-snapshots.js";
 import { repair } from "./nodetool-repair.js";
+import { compactionstats, tablestats, tpstats } from "./nodetool-stats.js";
 import { JMX_PORT } from "./paths.js";
 
 /**
@@ -207,7 +208,7 @@ const THROUGHPUTS: Readonly<Record<string, { readonly which: "stream" | "compact
 };
 const THROUGHPUT_WORDS = { stream: ["stream_throughput", "Current stream throughput: ", " Mb/s"], compaction: ["compaction_throughput", "Current compaction throughput: ", " MB/s"] } as const;
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", ...Object.keys(THROUGHPUTS)];
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", "tpstats", "tablestats", "compactionstats", ...Object.keys(THROUGHPUTS)];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -242,6 +243,8 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
     ctx.stdout.write(`usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\nThe most commonly used nodetool commands are:\n${ALL_COMMANDS.map((c) => `    ${c}`).join("\n")}\n\nSee 'nodetool help <command>' for more information on a specific command.\n\n`);
     return command === undefined ? 1 : 0;
   }
+  // cfstats is TableStats under its old name, a hidden command that help does not list.
+  if (command === "tablestats" || command === "cfstats") return yield* tablestats(ctx, host, port, params);
   if (!ALL_COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
   if (command === "repair") return yield* repair(ctx, host, port, params);
   if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
@@ -250,6 +253,8 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   if (command === "listsnapshots") return yield* listSnapshots(ctx, host, port);
   if (command === "clearsnapshot") return yield* clearSnapshot(ctx, host, port, params);
   if (command === "refresh") return yield* refresh(ctx, host, port, params);
+  if (command === "tpstats") return yield* tpstats(ctx, host, port, params);
+  if (command === "compactionstats") return yield* compactionstats(ctx, host, port, params);
   const throughput = THROUGHPUTS[command];
   if (throughput !== undefined) {
     const [title, prefix, unit] = THROUGHPUT_WORDS[throughput.which];
