@@ -139,6 +139,8 @@ function disk(ctx: ProcessContext, op: DiskOp, dirs: Set<string>): void {
   }
 }
 
+const NON_HEAP_KIB = 180 * 1024;
+
 export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string, string>): Proc<number> {
   // The machine's own clock (skewed per node by faults): cell timestamps, generations, log times.
   const wallClock = () => ctx.epochMs();
@@ -151,6 +153,9 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
     ctx.stdout.write(`Exception (org.apache.cassandra.exceptions.ConfigurationException) encountered during startup: ${e.message}\n`);
     return 3;
   }
+  // A long-running node fills its heap before the collector reclaims it; outside the heap it holds
+  // metaspace, thread stacks (a few hundred threads), the chunk cache and native buffers.
+  ctx.stats.residentKiB = config.heapMb * 1024 + NON_HEAP_KIB;
   const node = new CassandraNode(config, ctx.random.fork("cassandra"));
   const timers = new Map<string, Timer>();
   const outbound = new Map<string, Connection>();

@@ -7,6 +7,8 @@ import { nodetool } from "./nodetool.js";
  * The JVM: `java [options] <main class> [args]`. It runs the two main classes this image's
  * programs start — CassandraDaemon and NodeTool — with the -D properties and -X settings given.
  */
+const NODETOOL_RESIDENT_KIB = 90 * 1024;
+
 export function* java(ctx: ProcessContext): Proc<number> {
   const argv = ctx.argv.slice(1);
   const props = new Map<string, string>();
@@ -38,6 +40,8 @@ export function* java(ctx: ProcessContext): Proc<number> {
     case "org.apache.cassandra.service.CassandraDaemon":
       return yield* cassandraDaemon(ctx, props);
     case "org.apache.cassandra.tools.NodeTool":
+      // A short-lived JMX client: its small heap barely used, the JVM's own overhead resident.
+      ctx.stats.residentKiB = NODETOOL_RESIDENT_KIB;
       return yield* nodetool(ctx, argv.slice(i + 1));
     case undefined:
       ctx.stderr.write("Usage: java [-options] class [args...]\n");

@@ -3,6 +3,7 @@ import { freezeEnvironment } from "../runtime/environment.js";
 import type { Credentials, FileSystem } from "../runtime/fs.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
+import { MemoryCgroup } from "../runtime/memory-cgroup.js";
 import { ProcessTable, type Machine, type NetworkNamespace, type RootFs, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
 import { Pipe, type OutputStream } from "../runtime/streams.js";
 
@@ -78,6 +79,8 @@ export interface ContainerSpec {
   readonly stdin?: boolean;
   /** The pod spec's `tty`: PID 1 runs on a terminal (shells prompt). */
   readonly tty?: boolean;
+  /** limits.memory: the container's memory cgroup limit. */
+  readonly memoryLimitBytes?: number;
 }
 
 /**
@@ -95,6 +98,7 @@ export class ContainerInstance {
   readonly fs: LayeredFs;
   readonly processes: ProcessTable;
   private readonly root: RootFs;
+  private readonly cgroup: MemoryCgroup | undefined;
   /** Whether the PID namespace is another container's. */
   private readonly guest: boolean;
   readonly log: ContainerLog;
@@ -123,6 +127,7 @@ export class ContainerInstance {
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);
     this.root = (cred) => this.fs.view(cred);
+    this.cgroup = spec.memoryLimitBytes === undefined ? undefined : new MemoryCgroup(sim, spec.memoryLimitBytes, name);
     this.guest = pidNamespace !== undefined;
     this.processes =
       pidNamespace ??
@@ -141,6 +146,11 @@ export class ContainerInstance {
 
   get running(): boolean {
     return this.init !== undefined && this.exitCode === undefined;
+  }
+
+  /** Whether the kernel's OOM killer ended it (its memory went past limits.memory). */
+  get oomKilled(): boolean {
+    return this.cgroup?.oomKilled ?? false;
   }
 
   /** Root's view of the container filesystem (for the kubelet's own file writes). */
@@ -165,6 +175,7 @@ export class ContainerInstance {
       // A terminal has one output: with a TTY, stderr is the same stream as stdout.
       stderr: this.spec.tty ? stdout : this.log.sink("stderr"),
       root: this.root,
+      cgroup: this.cgroup,
     });
     if (this.guest) this.init.exited.subscribe((code) => this.onInitExit(code));
   }
@@ -180,6 +191,7 @@ export class ContainerInstance {
       stderr: options.tty ? options.stdout : options.stderr,
       tty: options.tty ?? false,
       root: this.root,
+      cgroup: this.cgroup,
     });
   }
 

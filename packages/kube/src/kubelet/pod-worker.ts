@@ -13,6 +13,7 @@ import { PAUSE_USER, pauseLayer } from "./pause.js";
 import { containerEnv, ContainerConfigError, expand } from "./env.js";
 import { ProbeWorker, runProbe } from "./probes.js";
 import { podQOSClass } from "../api/defaults.js";
+import { parseQuantity, quantityValue } from "../api/quantity.js";
 import { podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
 import { prepareVolume, type PreparedVolume } from "./volumes.js";
 
@@ -449,7 +450,18 @@ export class PodWorker {
     const instance = new ContainerInstance(
       h.sim,
       h.registry,
-      { name: spec.name, image: def, argv, env, cwd: spec.workingDir ?? def.workingDir ?? "/", cred: { uid, gid, groups }, mounts, stdin: spec.stdin === true, tty: spec.tty === true },
+      {
+        name: spec.name,
+        image: def,
+        argv,
+        env,
+        cwd: spec.workingDir ?? def.workingDir ?? "/",
+        cred: { uid, gid, groups },
+        mounts,
+        stdin: spec.stdin === true,
+        tty: spec.tty === true,
+        memoryLimitBytes: memoryLimit(spec),
+      },
       this.networkNamespace(),
       this.hostname(),
       h.random.fork(`container/${this.uid}/${spec.name}/${r.restartCount}`),
@@ -547,7 +559,7 @@ export class PodWorker {
     r.started = false;
     r.terminated = {
       exitCode: code,
-      reason: code === 0 ? "Completed" : "Error",
+      reason: instance.oomKilled ? "OOMKilled" : code === 0 ? "Completed" : "Error",
       startedAt: rfc3339(instance.startedAt),
       finishedAt: rfc3339(instance.finishedAt),
       containerID: `containerd://${instance.id}`,
@@ -801,6 +813,12 @@ export class PodWorker {
     if (ephemeralViews.length > 0) status.ephemeralContainerStatuses = ephemeralViews.map(toContainerStatus);
     return status;
   }
+}
+
+/** limits.memory in bytes (validation has refused what does not parse). */
+function memoryLimit(spec: Container): number | undefined {
+  const limit = spec.resources?.limits?.memory;
+  return limit === undefined ? undefined : quantityValue(parseQuantity(limit));
 }
 
 /** Go's time.Duration.String for millisecond durations: `812ms`, `8.345s`, `2m40s`, `5m0s`. */

@@ -1,3 +1,4 @@
+import type { MemoryCgroup } from "./memory-cgroup.js";
 import { copyMap } from "./copy-map.js";
 import { freezeEnvironment, isFrozenEnvironment } from "./environment.js";
 import {
@@ -89,6 +90,8 @@ export interface ProcessStats {
   sizePages: number;
   /** Fraction of one CPU the process uses (TIME column grows with it). */
   cpu: number;
+  /** Resident set in KiB (ps RSS column): what the process charges to its memory cgroup. */
+  residentKiB: number;
 }
 
 export interface ProcessInfo {
@@ -212,6 +215,15 @@ export interface Machine {
 /** A root filesystem: what a process sees with given credentials. */
 export type RootFs = (cred: Credentials) => FileSystem;
 
+/**
+ * What a process gets from the container it runs in and passes on to its children: the root
+ * filesystem it sees (when not its PID namespace's) and the memory cgroup it is charged to.
+ */
+export interface ContainerScope {
+  readonly root?: RootFs;
+  readonly cgroup?: MemoryCgroup;
+}
+
 export interface ProcessEnvironment {
   readonly sim: Sim;
   readonly registry: ImageRegistry;
@@ -226,6 +238,9 @@ export interface ProcessEnvironment {
   /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
   readonly name: string;
 }
+
+/** What ps has always shown for a small process (a shell, a coreutil): half its 1127 pages of virtual size. */
+const DEFAULT_RESIDENT_KIB = 563;
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -278,10 +293,11 @@ export class ProcessTable {
    * filesystem it sees when that is not the table's (a container joined to another's PID
    * namespace keeps its own image); children inherit it.
    */
-  spawn(argv: readonly string[], options: SpawnOptions & { readonly ppid?: number; readonly root?: RootFs } = {}): SimProcess {
+  spawn(argv: readonly string[], options: SpawnOptions & ContainerScope & { readonly ppid?: number } = {}): SimProcess {
     const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, options);
     const program = proc.load(argv);
     this.procs.set(proc.pid, proc);
+    proc.cgroup?.join(proc);
     proc.start(program);
     return proc;
   }
@@ -318,6 +334,7 @@ export class ProcessTable {
   /** @internal */
   reap(proc: SimProcess, status: number): void {
     this.procs.delete(proc.pid);
+    proc.cgroup?.leave(proc);
     for (const p of this.procs.values()) if (p.ppid === proc.pid) p.ppid = 1;
     if (proc.pid === 1) this.onInitExit?.(status);
   }
@@ -339,6 +356,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   fds: ReadonlyMap<number, InputStream | OutputStream>;
   readonly fs: FileSystem;
   readonly root: RootFs;
+  readonly cgroup: MemoryCgroup | undefined;
   readonly startedAt: number;
   private title: string | undefined;
   private ownStats: ProcessStats | undefined;
@@ -359,7 +377,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     readonly pid: number,
     public ppid: number,
     argv: readonly string[],
-    options: SpawnOptions & { readonly root?: RootFs },
+    options: SpawnOptions & ContainerScope,
   ) {
     const env = table.env;
     this.sim = env.sim;
@@ -373,13 +391,31 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.tty = options.tty ?? false;
     this.fds = options.fds ?? NO_FDS;
     this.root = options.root ?? env.fsFor;
+    this.cgroup = options.cgroup;
     this.fs = this.root(this.cred);
     this.startedAt = env.sim.now;
   }
 
-  /** Made on first use: few programs set theirs, and only ps reads them. */
+  /**
+   * Made on first use: few programs set theirs, and only ps and a memory limit read them. In a
+   * memory cgroup, a process that grows is charged at once (the OOM killer may act).
+   */
   get stats(): ProcessStats {
-    return (this.ownStats ??= { sizePages: 1127, cpu: 0.0005 });
+    if (this.ownStats !== undefined) return this.ownStats;
+    const cgroup = this.cgroup;
+    if (cgroup === undefined) return (this.ownStats = { sizePages: 1127, cpu: 0.0005, residentKiB: DEFAULT_RESIDENT_KIB });
+    let resident = DEFAULT_RESIDENT_KIB;
+    return (this.ownStats = {
+      sizePages: 1127,
+      cpu: 0.0005,
+      get residentKiB() {
+        return resident;
+      },
+      set residentKiB(kib: number) {
+        resident = kib;
+        cgroup.charge();
+      },
+    });
   }
 
   get env(): Map<string, string> {
@@ -514,6 +550,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       fds: options.fds ?? this.fds,
       ppid: this.pid,
       root: this.root,
+      cgroup: this.cgroup,
     });
   }
 

@@ -117,7 +117,7 @@ export function* ps(ctx: ProcessContext): Proc<number> {
     ];
     const rows = procs.map((p) => {
       const t = Math.floor(p.cpuMs / 1000);
-      return [userColumn(ctx, p.uid), String(p.pid), ((p.cpuMs / elapsed(p)) * 100).toFixed(1), "0.0", String(p.stats.sizePages * 4), String(Math.floor(p.stats.sizePages / 2)), "?", state(p) + (p.pid === 1 ? "s" : ""), startTime(start0 + p.startedAt, now), `${Math.floor(t / 60)}:${two(t % 60)}`, p.commandLine];
+      return [userColumn(ctx, p.uid), String(p.pid), ((p.cpuMs / elapsed(p)) * 100).toFixed(1), "0.0", String(p.stats.sizePages * 4), String(p.stats.residentKiB), "?", state(p) + (p.pid === 1 ? "s" : ""), startTime(start0 + p.startedAt, now), `${Math.floor(t / 60)}:${two(t % 60)}`, p.commandLine];
     });
     ctx.stdout.write(layout(cols, rows));
     return 0;

@@ -115,8 +115,15 @@ function globalsFor(ctx: ProcessContext, opts: MysqldOptions): Map<string, SqlVa
   return g;
 }
 
+/**
+ * mysqld's resident memory beyond the buffer pool: performance_schema's instruments, the data
+ * dictionary, thread and table caches, as an idle 8.0 server holds them.
+ */
+const RESIDENT_BEYOND_POOL_KIB = 240 * 1024;
+
 function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   const globals = globalsFor(ctx, opts);
+  ctx.stats.residentKiB = Math.ceil(Number(globals.get("innodb_buffer_pool_size")) / 1024) + RESIDENT_BEYOND_POOL_KIB;
   const log = new ErrorLog(ctx.stderr, ctx.sim, () => Number(globals.get("log_error_verbosity")));
   const fs = ctx.fs;
   const trace = (type: string, data: Record<string, unknown>) => ctx.sim.trace.record(`mysql.${type}`, { host: ctx.hostname, ...data });

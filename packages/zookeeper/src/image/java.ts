@@ -4,9 +4,27 @@ import { consoleThreshold, Log4j } from "./log4j.js";
 import { quorumPeerMain } from "./quorum-peer-main.js";
 import { zooKeeperMain } from "./zookeeper-main.js";
 
-/** Resident size `ps -l` shows for the server JVM (SZ, pages) and its CPU share. */
+/** Virtual size `ps -l` shows for the server JVM and for zkCli's (SZ, pages). */
 const SERVER_PAGES = 962377;
 const CLIENT_PAGES = 741063;
+
+/**
+ * Resident memory: a long-running server's heap fills up to its maximum before the collector
+ * reclaims it, on top of what the JVM holds outside the heap (metaspace, code cache, thread
+ * stacks, GC structures); zkCli exits long before its default heap fills.
+ */
+const NON_HEAP_KIB = 60 * 1024;
+const CLIENT_RESIDENT_KIB = 70 * 1024;
+/** A server JVM without -Xmx (the image's scripts always pass one). */
+const DEFAULT_SERVER_HEAP_KIB = 512 * 1024;
+
+/** A HotSpot memory size (`512M`, `2g`, `1048576`) in KiB. */
+function memorySizeKiB(size: string): number {
+  const unit = size.at(-1)!.toLowerCase();
+  const n = Number(/\d$/.test(unit) ? size : size.slice(0, -1));
+  const bytes = n * ({ k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit] ?? 1);
+  return Math.ceil(bytes / 1024);
+}
 
 /**
  * `java -version` of the image's openjdk-8-jre-headless, xenial's build of 8u131 (the version
@@ -35,6 +53,7 @@ export function* java(ctx: ProcessContext): Proc<number> {
   const props = new Map<string, string>();
   let classPath = "";
   let main: string | undefined;
+  let maxHeapKiB = DEFAULT_SERVER_HEAP_KIB;
   let i = 1;
   for (; i < ctx.argv.length; i++) {
     const a = ctx.argv[i]!;
@@ -51,6 +70,7 @@ export function* java(ctx: ProcessContext): Proc<number> {
         ctx.stderr.write(`${refused}\nError: Could not create the Java Virtual Machine.\nError: A fatal exception has occurred. Program will exit.\n`);
         return 1;
       }
+      if (a.startsWith("-Xmx")) maxHeapKiB = memorySizeKiB(a.slice(4));
     } else {
       main = a;
       break;
@@ -75,10 +95,12 @@ export function* java(ctx: ProcessContext): Proc<number> {
     case "org.apache.zookeeper.server.quorum.QuorumPeerMain":
       ctx.stats.sizePages = SERVER_PAGES;
       ctx.stats.cpu = 0.004;
+      ctx.stats.residentKiB = maxHeapKiB + NON_HEAP_KIB;
       return yield* quorumPeerMain(ctx, args[0] ?? "", log, props);
     case "org.apache.zookeeper.ZooKeeperMain":
       ctx.stats.sizePages = CLIENT_PAGES;
       ctx.stats.cpu = 0.05;
+      ctx.stats.residentKiB = CLIENT_RESIDENT_KIB;
       return yield* zooKeeperMain(ctx, args, log, classPath);
     default:
       ctx.stderr.write(`Error: Could not find or load main class ${main}\n`);
