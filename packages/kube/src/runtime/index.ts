@@ -4,3 +4,4 @@ export * from "./image.js";
 export * from "./layered-fs.js";
 export * from "./process.js";
 export * from "./layer-stack.js";
+export * from "./tasks.js";

@@ -174,6 +174,11 @@ export interface ProcessContext {
   which(command: string): string;
   /** Starts a child process running `argv[0]`; throws SpawnError if it cannot start. */
   spawn(argv: readonly string[], options?: SpawnOptions): ChildProcess;
+  /**
+   * Starts a child running `program` with this process's argv, as fork() without exec does: a
+   * server's workers share what their master has in memory (nginx's parsed configuration).
+   */
+  fork(program: Executable, options?: SpawnOptions): ChildProcess;
   /** Runs a child to completion and returns its status (`yield* ctx.run([...])`). */
   run(argv: readonly string[], options?: SpawnOptions): Proc<number>;
   /**
@@ -299,6 +304,15 @@ export class ProcessTable {
     this.procs.set(proc.pid, proc);
     proc.cgroup?.join(proc);
     proc.start(program);
+    return proc;
+  }
+
+  /** Starts a process running `program` without looking up argv[0] (see ProcessContext.fork). */
+  fork(argv: readonly string[], program: Executable, options: SpawnOptions & ContainerScope & { readonly ppid: number }): SimProcess {
+    const proc = new SimProcess(this, this.nextPid++, options.ppid, argv, options);
+    this.procs.set(proc.pid, proc);
+    proc.cgroup?.join(proc);
+    proc.start({ program, argv });
     return proc;
   }
 
@@ -538,8 +552,17 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   spawn(argv: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    return this.table.spawn(argv, this.childOptions(options));
+  }
+
+  fork(program: Executable, options: SpawnOptions = {}): ChildProcess {
+    return this.table.fork(this.argv, program, this.childOptions(options));
+  }
+
+  /** What a child inherits unless told otherwise. */
+  private childOptions(options: SpawnOptions): SpawnOptions & ContainerScope & { readonly ppid: number } {
     // An inherited descriptor is shared: the child exiting must not close it for the parent.
-    return this.table.spawn(argv, {
+    return {
       env: options.env ?? this.environ,
       cwd: options.cwd ?? this.cwd,
       cred: options.cred ?? this.cred,
@@ -551,7 +574,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       ppid: this.pid,
       root: this.root,
       cgroup: this.cgroup,
-    });
+    };
   }
 
   setTitle(title: string): void {

@@ -1,7 +1,6 @@
-import { type ChildProcess, type Executable, formatHttp, header, type HttpRequest, httpResponse, type HttpResponse, Pipe, type ProcessContext, serveHttp, unclosable } from "@ksim/kube";
+import { type ChildProcess, type Executable, formatHttp, header, type HttpRequest, httpResponse, type HttpResponse, Pipe, ProcessTasks, type ProcessContext, serveHttp, unclosable } from "@ksim/kube";
 import { Future, wait, type Address, type Proc } from "@ksim/sim";
 import { LineInput } from "../lines.js";
-import { ProcessTasks } from "../tasks.js";
 import { handleRequest } from "../wordpress/site.js";
 
 /**

@@ -1,5 +1,5 @@
 import { Future, race, sleep, wait, type Connection, type Proc, type Waitable } from "@ksim/sim";
-import type { ProcessContext } from "@ksim/kube";
+import { ProcessTasks, type ProcessContext } from "@ksim/kube";
 import { LockWait, type Engine } from "../innodb/engine.js";
 import { isClosed, Mailbox } from "../mailbox.js";
 import type { ClientMessage, ServerMessage } from "../protocol.js";
@@ -13,7 +13,6 @@ import { Session, type ProcessRow, type ServerContext, type StatementResult } fr
 import { LONG_QUERY_TIME_MS, StatusCounters } from "../sql/status.js";
 import { formatDatetime, type SqlValue } from "../sql/values.js";
 import type { Table } from "../innodb/table.js";
-import { ProcessTasks } from "../tasks.js";
 import { LogFlusher } from "./flusher.js";
 
 /**

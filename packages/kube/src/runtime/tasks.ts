@@ -1,5 +1,5 @@
 import { spawn, type Proc, type Task } from "@ksim/sim";
-import type { ProcessContext } from "@ksim/kube";
+import type { ProcessContext } from "./process.js";
 
 /**
  * Coroutines that belong to a process (one per client connection, one per HTTP request): they
