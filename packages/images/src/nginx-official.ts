@@ -7,19 +7,18 @@ import { nginxRuntimeFiles, type NginxBuild } from "./nginx.js";
  * /docker-entrypoint.d/ before exec'ing nginx, as the image's docker-entrypoint.sh does, with the
  * same log lines: pods have no IPv6 here, so the IPv6 script reports it and changes nothing;
  * templates in /etc/nginx/templates are rendered with the environment; the worker autotune
- * applies when asked. nginx itself logs at `notice` to stderr, with the `main` access log format.
- * Like nginx-slim's, the model reads no configuration: it serves /usr/share/nginx/html on port 80
- * with one worker whatever the files say. The image stops with SIGQUIT (its STOPSIGNAL), which
- * containerd sends instead of SIGTERM.
+ * applies when asked. nginx reads nginx.conf and conf.d/*.conf as the image ships them (below),
+ * so it logs at `notice` to stderr, with the `main` access log format. The image stops with
+ * SIGQUIT (its STOPSIGNAL), which containerd sends instead of SIGTERM.
  */
 
 export const NGINX_OFFICIAL_BUILD: NginxBuild = {
   version: "1.27.4",
   worker: { uid: 101, gid: 101 },
   // The trailing space is nginx's: it prints NGX_COMPILER and then the configure line's separator.
-  notices: { builtBy: "gcc 12.2.0 (Debian 12.2.0-14) " },
+  builtBy: "gcc 12.2.0 (Debian 12.2.0-14) ",
   whiteErrorPages: false,
-  forwardedFor: true,
+  conf: { prefix: "/etc/nginx/", errorLogPath: "/var/log/nginx/error.log", accessLogPath: "/var/log/nginx/access.log", pidPath: "/var/run/nginx.pid" },
 };
 
 const STYLE = "<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n";
