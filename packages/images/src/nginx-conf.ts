@@ -67,6 +67,7 @@ export interface LocationConf {
   readonly ret: ReturnConf | undefined;
   readonly tryFiles: readonly Template[] | undefined;
   readonly proxy: ProxyConf | undefined;
+  /** By status: the page, and the status to answer with (undefined: the error's; 0, for `=`: the page's). */
   readonly errorPages: ReadonlyMap<number, { readonly uri: string; readonly status: number | undefined }>;
   readonly accessLogs: readonly AccessLogConf[];
   readonly errorLog: ErrorLogConf;
@@ -1022,10 +1023,8 @@ class Reader {
     const last = codes[codes.length - 1]!;
     if (last.startsWith("=")) {
       codes = codes.slice(0, -1);
-      if (last !== "=") {
-        status = Number(last.slice(1));
-        if (!Number.isInteger(status)) throw src.error(`invalid value "${last}"`);
-      }
+      status = last === "=" ? 0 : Number(last.slice(1));
+      if (!Number.isInteger(status)) throw src.error(`invalid value "${last}"`);
       if (codes.length === 0) throw src.error(`invalid number of arguments in "error_page" directive`);
     }
     raw.errorPages ??= new Map();

@@ -648,7 +648,10 @@ class Worker {
     if (!page.uri.startsWith("/") && !page.uri.startsWith("@")) return this.special(r, 302, page.uri);
     const method = r.http.method === "HEAD" ? "HEAD" : "GET";
     const redirected: Request = { ...r, http: { ...r.http, method } };
-    return then(this.internal(redirected, page.uri, depth), (res) => ({ ...res, status: page.status ?? (res.status === 200 ? status : res.status), reason: STATUS_LINES[page.status ?? (res.status === 200 ? status : res.status)] ?? "" }));
+    return then(this.internal(redirected, page.uri, depth), (res) => {
+      const answer = page.status === undefined ? status : page.status === 0 ? res.status : page.status;
+      return { ...res, status: answer, reason: STATUS_LINES[answer] ?? "" };
+    });
   }
 
   private respond(r: Request): Result {
@@ -731,8 +734,10 @@ class Worker {
     return this.expand(r, conf.root) + uri;
   }
 
-  private context(r: Request): string {
-    return `client: ${r.remote.ip}, server: ${r.server.names[0]}, request: "${this.requestLine(r.http)}", host: "${header(r.http.headers, "Host") ?? ""}"`;
+  /** What nginx appends to a request's error (ngx_http_log_error_handler). */
+  private context(r: Request, upstream?: string): string {
+    const via = upstream === undefined ? "" : `, upstream: "${upstream}"`;
+    return `client: ${r.remote.ip}, server: ${r.server.names[0]}, request: "${this.requestLine(r.http)}"${via}, host: "${header(r.http.headers, "Host") ?? ""}"`;
   }
 
   private tryFiles(r: Request, tries: readonly Template[], depth: number): Result {
@@ -837,7 +842,7 @@ class Worker {
                 : result.error === "reset"
                   ? "recv() failed (104: Connection reset by peer) while reading response header from upstream"
                   : "upstream prematurely closed connection while reading response header from upstream";
-        self.errorLog(r.conf, `*${r.conn} ${how}, ${self.context(r)}, upstream: "${upstream}"`);
+        self.errorLog(r.conf, `*${r.conn} ${how}, ${self.context(r, upstream)}`);
         const status = result.error === "connectTimeout" || result.error === "timeout" ? 504 : 502;
         const page = self.error(r, status, 0);
         if (isWaitable(page)) page.subscribe((p) => done.resolve(p));

@@ -109,7 +109,10 @@ server {
     listen 80;
     root /srv/app;
     error_page 404 /404.html;
+    error_page 403 = /denied;
     location = /404.html { return 200 "custom 404\\n"; }
+    location = /denied { return 200 "denied\\n"; }
+    location /private/ { return 403; }
     location /assets/ { alias /srv/assets/; }
     location /spa/ { try_files $uri $uri/ /index.html; }
 }
@@ -120,6 +123,8 @@ server {
     expect(pod.run(["curl", "-si", "http://localhost/assets/app.css"]).stdout).toContain("Content-Type: text/css\r\n");
     expect(curl("http://localhost/spa/some/route")).toBe("app\n");
     expect(curl("-i", "http://localhost/missing")).toMatch(/^HTTP\/1.1 404 Not Found\r\n[^]*custom 404\n$/);
+    // `=` answers with the status of the page that took over.
+    expect(curl("-i", "http://localhost/private/x")).toMatch(/^HTTP\/1.1 200 OK\r\n[^]*denied\n$/);
     expect(nginx.stderr.text()).toMatch(/\[error\] (\d+)#\1: \*5 open\(\) "\/srv\/app\/missing" failed \(2: No such file or directory\), client: 127.0.0.1, server: , request: "GET \/missing HTTP\/1.1", host: "localhost"\n/);
   });
 
@@ -158,7 +163,7 @@ server {
     });
     expect(curl("http://localhost/api/users?id=3")).toBe("backend saw /v1/users?id=3 on backend\n");
     expect(curl("-i", "http://localhost/down/x")).toContain("HTTP/1.1 502 Bad Gateway\r\n");
-    expect(nginx.stderr.text()).toMatch(/\[error\] \d+#\d+: \*\d+ connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: 127.0.0.1, server: , request: "GET \/down\/x HTTP\/1.1", host: "localhost", upstream: "http:\/\/127.0.0.1:9999\/down\/x"/);
+    expect(nginx.stderr.text()).toMatch(/\[error\] \d+#\d+: \*\d+ connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: 127.0.0.1, server: , request: "GET \/down\/x HTTP\/1.1", upstream: "http:\/\/127.0.0.1:9999\/down\/x", host: "localhost"/);
   });
 });
 
