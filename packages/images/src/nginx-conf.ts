@@ -358,7 +358,7 @@ const VARIABLES = new Set([
   "server_port", "server_addr", "server_protocol", "remote_addr", "remote_port", "remote_user", "request", "request_method",
   "document_root", "realpath_root", "status", "body_bytes_sent", "bytes_sent", "time_local", "time_iso8601", "msec",
   "request_time", "request_length", "pid", "nginx_version", "connection", "content_type", "content_length",
-  "proxy_add_x_forwarded_for", "upstream_addr", "upstream_status", "upstream_response_time", "request_id",
+  "proxy_add_x_forwarded_for", "proxy_host", "upstream_addr", "upstream_status", "upstream_response_time", "request_id",
 ]);
 const VARIABLE_PREFIXES = ["http_", "arg_", "cookie_", "sent_http_", "upstream_http_"];
 
@@ -636,6 +636,8 @@ class Reader {
   private readonly proxies: { readonly peers: Peer[]; readonly name: string; readonly port: number; readonly where: string }[] = [];
   private readonly formats = new Map<string, Template>([["combined", template(COMBINED, undefined)]]);
   private readonly used = new Set<string>();
+  /** Variables the configuration makes itself (map, geo, split_clients, set). */
+  private readonly defined = new Set<string>();
   private readonly files: { path: string; text: string }[] = [];
   private seenHttp = false;
   private seenEvents = false;
@@ -656,7 +658,7 @@ class Reader {
       if (upstream !== undefined) p.peers.push(...upstream);
       else p.peers.push({ ip: this.resolve(p.name, `host not found in upstream "${p.name}${p.port === 80 ? "" : `:${p.port}`}" in ${p.where}`), port: p.port });
     }
-    for (const name of this.used) if (!knownVariable(name)) throw new NginxConfError(`unknown "${name}" variable`);
+    for (const name of this.used) if (!knownVariable(name) && !this.defined.has(name)) throw new NginxConfError(`unknown "${name}" variable`);
     const errorLog = this.errorLog ?? { path: this.build.errorLogPath, level: "error" };
     const top = this.merge(this.defaults(errorLog), this.http);
     const servers = this.servers.map((srv) => this.compileServer(srv, top));
@@ -763,6 +765,8 @@ class Reader {
     } else if (n < spec.args[0] || n > spec.args[1] || (name === "server" && frame.ctx === HTTP && n !== 0)) {
       throw src.error(`invalid number of arguments in "${name}" directive`);
     }
+    const defines = name === "map" || name === "split_clients" ? args[2] : name === "geo" ? args[args.length - 1] : name === "set" ? args[1] : undefined;
+    if (defines?.startsWith("$")) this.defined.add(defines.slice(1));
     if (spec.block === "skip") {
       this.parse(src, { ctx: frame.ctx, raw: frame.raw, skip: true }, "block");
       return;
@@ -1121,7 +1125,7 @@ function pcreToJs(re: string): string {
 }
 
 /** Files matching a glob pattern (`*`, `?`, `[...]` within a name), sorted as glob(3) sorts them. */
-export function glob(fs: FileSystem, pattern: string): string[] {
+function glob(fs: FileSystem, pattern: string): string[] {
   const parts = pattern.split("/").filter((p) => p !== "");
   let paths = ["/"];
   for (const part of parts) {

@@ -586,6 +586,8 @@ class Worker {
         return "0.000";
       case "request_length":
         return String(r.http.body.length);
+      case "proxy_host":
+        return r.conf.proxy?.host;
       case "proxy_add_x_forwarded_for": {
         const xff = header(r.http.headers, "X-Forwarded-For");
         return xff === undefined ? r.remote.ip : `${xff}, ${r.remote.ip}`;

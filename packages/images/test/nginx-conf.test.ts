@@ -150,9 +150,15 @@ http {
     const { curl, nginx } = nginxWith({
       [DEFAULT_CONF]: `
 upstream backend { server 127.0.0.1:8081; }
+map $http_upgrade $connection_upgrade { default upgrade; '' close; }
 server {
     listen 80;
-    location /api/ { proxy_pass http://backend/v1/; }
+    location /api/ {
+        proxy_pass http://backend/v1/;
+        proxy_set_header Host $proxy_host;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
     location /down/ { proxy_pass http://127.0.0.1:9999; }
 }
 server {
