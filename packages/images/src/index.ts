@@ -4,15 +4,17 @@ import { coreDns, coreDnsImage } from "./coredns.js";
 import { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
 import { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage } from "./nginx.js";
 import { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
+import { stress, stressImage } from "./stress.js";
 
 export { busyboxImage } from "./busybox.js";
 export { coreDns, coreDnsImage } from "./coredns.js";
 export { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
 export { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage, type NginxBuild } from "./nginx.js";
 export { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
+export { stress, stressImage } from "./stress.js";
 
 /**
- * Registers nginx-slim, the official nginx, busybox and the kube-system add-ons (kube-proxy, CoreDNS) with the
+ * Registers nginx-slim, the official nginx, busybox, polinux/stress and the kube-system add-ons (kube-proxy, CoreDNS) with the
  * programs they run (the shells and userland too, so the images work in a registry nobody else
  * filled).
  */
@@ -24,6 +26,8 @@ export function registerBasicImages(registry: ImageRegistry): void {
   registry.registerProgram("nginx-official:nginx", nginxProgram(NGINX_OFFICIAL_BUILD));
   registry.registerImage(nginxOfficialImage());
   registry.registerImage(busyboxImage());
+  registry.registerProgram("stress:stress", stress);
+  registry.registerImage(stressImage());
   registry.registerProgram("kube-proxy:kube-proxy", kubeProxy);
   registry.registerImage(kubeProxyImage());
   registry.registerProgram("coredns:coredns", coreDns);

@@ -27,7 +27,7 @@ import { devNull, unclosable, type InputStream, type OutputStream } from "./stre
  */
 export type Executable = (ctx: ProcessContext) => Proc<number>;
 
-export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGTERM";
+export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGALRM" | "SIGTERM";
 
 export const SIGNALS: Readonly<Record<Signal, number>> = {
   SIGHUP: 1,
@@ -36,6 +36,7 @@ export const SIGNALS: Readonly<Record<Signal, number>> = {
   SIGKILL: 9,
   SIGUSR1: 10,
   SIGUSR2: 12,
+  SIGALRM: 14,
   SIGTERM: 15,
 };
 
