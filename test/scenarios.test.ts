@@ -20,6 +20,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "zookeeper/force-sync-off.yaml", seed: 1, fails: "zookeeper.acknowledged-writes" },
   { file: "zookeeper/node-shutdown.yaml", seed: 1 },
   { file: "zookeeper/slow-disk.yaml", seed: 1 },
+  { file: "zookeeper/memory-limit-rollback.yaml", seed: 1 },
   { file: "tutorials/cassandra.yaml", seed: 1 },
   { file: "cassandra/quorum-under-drain.yaml", seed: 1 },
   { file: "cassandra/scale-out.yaml", seed: 1 },
