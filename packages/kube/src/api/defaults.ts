@@ -1,6 +1,6 @@
 import { canonicalQuantity, formatQuantity, parseQuantity, roundUp } from "./quantity.js";
 import { cloneJson } from "./json-value.js";
-import type { Container, KubeObject, Pod, PodSpec, PodTemplateSpec, Probe, Service, Toleration, Volume } from "./types.js";
+import type { Container, JobSpec, KubeObject, Pod, PodSpec, PodTemplateSpec, Probe, Service, Toleration, Volume } from "./types.js";
 
 /**
  * Defaulting as the API server applies it on create and update: the scheme's SetDefaults_*
@@ -180,16 +180,23 @@ function defaultDaemonSet(ds: KubeObject): void {
   defaultTemplate(spec.template as PodTemplateSpec | undefined);
 }
 
-/** SetDefaults_Job: one pod to one completion unless told otherwise, six retries. */
+/**
+ * SetDefaults_Job: one pod to one completion unless told otherwise, six retries (no global limit
+ * when each index has its own); a pod failure policy replaces only failed pods, and its pod
+ * condition patterns match True unless told otherwise.
+ */
 function defaultJob(job: KubeObject): void {
-  const spec = (job.spec ??= {}) as Obj;
+  const spec = (job.spec ??= {}) as Partial<JobSpec>;
   if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
   spec.parallelism ??= 1;
-  spec.backoffLimit ??= 6;
+  spec.backoffLimit ??= spec.backoffLimitPerIndex === undefined ? 6 : 2147483647;
   spec.completionMode ??= "NonIndexed";
   spec.suspend ??= false;
-  spec.podReplacementPolicy ??= "TerminatingOrFailed";
-  defaultTemplate(spec.template as PodTemplateSpec | undefined);
+  spec.podReplacementPolicy ??= spec.podFailurePolicy === undefined ? "TerminatingOrFailed" : "Failed";
+  for (const rule of spec.podFailurePolicy?.rules ?? []) {
+    for (const pattern of rule.onPodConditions ?? []) if (!pattern.status) pattern.status = "True";
+  }
+  defaultTemplate(spec.template);
 }
 
 function defaultTemplate(template: PodTemplateSpec | undefined): void {

@@ -957,11 +957,39 @@ const daemonSet = kind("v1.DaemonSet", {
 
 // ---- batch ---------------------------------------------------------------------------------------
 
+const podFailurePolicy = struct("v1.PodFailurePolicy", {
+  rules: r(
+    list(
+      struct("v1.PodFailurePolicyRule", {
+        action: r(named("v1.PodFailurePolicyAction")),
+        onExitCodes: k(
+          struct("v1.PodFailurePolicyOnExitCodesRequirement", {
+            containerName: k(str),
+            operator: r(named("v1.PodFailurePolicyOnExitCodesOperator")),
+            values: r(list(i32)),
+          }),
+        ),
+        onPodConditions: o(
+          list(struct("v1.PodFailurePolicyOnPodConditionsPattern", { type: r(named("v1.PodConditionType")), status: r(named("v1.ConditionStatus")) })),
+        ),
+      }),
+    ),
+  ),
+});
+
+const successPolicy = struct("v1.SuccessPolicy", {
+  rules: r(list(struct("v1.SuccessPolicyRule", { succeededIndexes: k(str), succeededCount: k(i32) }))),
+});
+
 const jobSpec = struct("v1.JobSpec", {
   parallelism: k(i32),
   completions: k(i32),
   activeDeadlineSeconds: k(i64),
+  podFailurePolicy: k(podFailurePolicy),
+  successPolicy: k(successPolicy),
   backoffLimit: k(i32),
+  backoffLimitPerIndex: k(i32),
+  maxFailedIndexes: k(i32),
   selector: k(labelSelector),
   manualSelector: k(bool),
   template: v(podTemplateSpec),
@@ -995,6 +1023,7 @@ const job = kind("v1.Job", {
       failed: o(i32),
       terminating: k(i32),
       completedIndexes: o(str),
+      failedIndexes: k(str),
       uncountedTerminatedPods: k(struct("v1.UncountedTerminatedPods", { succeeded: o(strings), failed: o(strings) })),
       ready: k(i32),
     }),

@@ -495,11 +495,28 @@ export interface DaemonSet extends KubeObject {
 
 // ---- Jobs ---------------------------------------------------------------------------------------
 
+/** One rule of a pod failure policy: what a failed pod matching it does to its Job. */
+export interface PodFailurePolicyRule {
+  action: "FailJob" | "FailIndex" | "Ignore" | "Count";
+  onExitCodes?: { containerName?: string; operator: "In" | "NotIn"; values: number[] };
+  onPodConditions?: { type: string; status?: "True" | "False" | "Unknown" }[];
+}
+
+/** Indexed Jobs: the Job succeeds once these indexes (or this many of them) have. */
+export interface SuccessPolicyRule {
+  succeededIndexes?: string;
+  succeededCount?: number;
+}
+
 export interface JobSpec {
   parallelism?: number;
   completions?: number;
   activeDeadlineSeconds?: number;
+  podFailurePolicy?: { rules: PodFailurePolicyRule[] };
+  successPolicy?: { rules: SuccessPolicyRule[] };
   backoffLimit?: number;
+  backoffLimitPerIndex?: number;
+  maxFailedIndexes?: number;
   selector?: LabelSelector;
   manualSelector?: boolean;
   template: PodTemplateSpec;
@@ -528,6 +545,8 @@ export interface JobStatus {
   terminating?: number;
   /** Indexed jobs: the succeeded indexes as ranges (`0-2,4`). */
   completedIndexes?: string;
+  /** Indexed jobs with backoffLimitPerIndex: the indexes that failed, in the same format. */
+  failedIndexes?: string;
   uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
   ready?: number;
 }
