@@ -58,8 +58,14 @@ describe("disruption budgets and eviction", () => {
       expectedPods: 3,
     });
     evictPod(c.api, "default", "web-2");
-    // The disruption controller notices the eviction before the replacement can become Ready.
-    c.run(10);
+    // The pod is marked before it is deleted, and the kubelet's status reports keep the mark.
+    const marked = () => c.api.get<Pod>("Pod", "default", "web-2")!.status!.conditions!;
+    expect(marked().at(-1)).toMatchObject({ type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting" });
+    // The kubelet's report of the stopping pod keeps the mark, ahead of its own conditions.
+    expect(c.runUntil(() => marked().find((x) => x.type === "Ready")?.status === "False", 5_000)).toBe(true);
+    expect(marked()[0]).toMatchObject({ type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting" });
+    expect(marked().map((x) => x.type)).toEqual(["DisruptionTarget", "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]);
+    expect(marked().find((x) => x.type === "Ready")!.status).toBe("False");
     let refused: ApiError | undefined;
     try {
       evictPod(c.api, "default", "web-1");

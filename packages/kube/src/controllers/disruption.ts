@@ -181,7 +181,15 @@ export function evictPod(api: ApiServer, namespace: string, name: string, option
   const pod = api.get<Pod>("Pod", namespace, name);
   if (pod === undefined) throw notFound("pods", name);
   const phase = pod.status?.phase;
-  const del = () => api.delete("Pod", namespace, name, { gracePeriodSeconds: options.gracePeriodSeconds, uid: pod.metadata.uid });
+  // addConditionAndDeletePod: the pod is marked as disrupted, then deleted.
+  const del = () => {
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget");
+    const old = pod.status?.conditions?.find((c) => c.type === "DisruptionTarget");
+    const transition = old?.status === "True" ? old.lastTransitionTime : rfc3339(api.sim.epochMs());
+    conditions.push({ type: "DisruptionTarget", status: "True", lastProbeTime: null, lastTransitionTime: transition, reason: "EvictionByEvictionAPI", message: "Eviction API: evicting" });
+    api.updateStatus({ ...pod, status: { ...pod.status, conditions } });
+    api.delete("Pod", namespace, name, { gracePeriodSeconds: options.gracePeriodSeconds, uid: pod.metadata.uid });
+  };
   if (phase === "Succeeded" || phase === "Failed" || phase === "Pending" || isTerminating(pod)) {
     del();
     return;

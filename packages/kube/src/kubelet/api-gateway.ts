@@ -1,3 +1,4 @@
+import { mergePodStatus } from "./status.js";
 import type { Connection, Host } from "@ksim/sim";
 import type { EventRecorder } from "../api/events.js";
 import { jsonEqual } from "../api/json-value.js";
@@ -115,7 +116,8 @@ export class ApiGateway {
       case "status": {
         const pod = api.get<Pod>("Pod", msg.namespace, msg.name);
         if (pod === undefined || pod.metadata.uid !== msg.uid) return;
-        if (!jsonEqual(pod.status, msg.status)) api.updateStatus({ ...pod, status: msg.status });
+        const status = mergePodStatus(pod.status, msg.status);
+        if (!jsonEqual(pod.status, status)) api.updateStatus({ ...pod, status });
         return;
       }
       case "finalize": {

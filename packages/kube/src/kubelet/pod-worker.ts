@@ -14,7 +14,7 @@ import { containerEnv, ContainerConfigError, expand } from "./env.js";
 import { ProbeWorker, runProbe } from "./probes.js";
 import { podQOSClass } from "../api/defaults.js";
 import { parseQuantity, quantityValue } from "../api/quantity.js";
-import { podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
+import { KUBELET_CONDITIONS, podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
 import { prepareVolume, type PreparedVolume } from "./volumes.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
@@ -791,10 +791,9 @@ export class PodWorker {
       setCondition(conditions, "Ready", "False", now, "ContainersNotReady", message);
       setCondition(conditions, "ContainersReady", "False", now, "ContainersNotReady", message);
     }
-    const order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
     const scheduled = this.pod.status?.conditions?.find((c) => c.type === "PodScheduled");
     const merged = [...conditions.filter((c) => c.type !== "PodScheduled"), ...(scheduled ? [scheduled] : [])];
-    merged.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+    merged.sort((a, b) => KUBELET_CONDITIONS.indexOf(a.type) - KUBELET_CONDITIONS.indexOf(b.type));
     const status: PodStatus = {
       phase: podPhase(this.pod, views, this.initDone),
       conditions: merged,

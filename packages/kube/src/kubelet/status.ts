@@ -1,5 +1,18 @@
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from "../api/types.js";
 
+/** The condition types the kubelet owns (PodConditionByKubelet), in the order it reports them. */
+export const KUBELET_CONDITIONS: readonly string[] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+
+/**
+ * The status manager's mergePodStatus, against the pod as the API server has it: conditions
+ * others own (DisruptionTarget from an eviction, readiness gates) stay, ahead of the kubelet's.
+ */
+export function mergePodStatus(current: PodStatus | undefined, reported: PodStatus): PodStatus {
+  const theirs = (current?.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.includes(c.type));
+  if (theirs.length === 0) return reported;
+  return { ...reported, conditions: [...theirs, ...(reported.conditions ?? []).filter((c) => KUBELET_CONDITIONS.includes(c.type))] };
+}
+
 /** The kubelet's view of one container, from which the API status is generated. */
 export interface ContainerView {
   readonly spec: Container;
