@@ -59,6 +59,26 @@ function setup(extra: Record<string, string | { program: string }> = {}) {
 }
 
 describe("container runtime", () => {
+  it("lets a program that meets a full disk die of it (status 1, the error on stderr) instead of crashing the simulation", () => {
+    const { sim, table, rootfs } = setup({ "/bin/fill": { program: "test:fill" }, "/bin/fill-later": { program: "test:fill-later" } });
+    rootfs.mount({ path: "/data", volume: new Volume(sim, "small", 1024), subPath: "", readOnly: false });
+    // One writer fails in its body, one in a timer callback: both are the process's own threads.
+    table.env.registry.registerProgram("test:fill", function* (ctx) {
+      ctx.fs.writeFile("/data/big", new Uint8Array(4096));
+      return 0;
+    });
+    table.env.registry.registerProgram("test:fill-later", function* (ctx) {
+      ctx.timer(10, () => ctx.fs.appendFile("/data/later", new Uint8Array(4096)));
+      return yield* wait(ctx.exited);
+    });
+    const err = new StringSink();
+    const codes: number[] = [];
+    for (const argv of [["/bin/fill"], ["/bin/fill-later"]]) table.spawn(argv, { stderr: err }).exited.subscribe((c) => codes.push(c));
+    sim.runUntilIdle();
+    expect(codes).toEqual([1, 1]);
+    expect(err.text()).toBe("fill: /data/big: No space left on device\nfill-later: /data/later: No space left on device\n");
+  });
+
   it("runs native programs found through PATH and scripts through their #! interpreter", () => {
     const { sim, table } = setup();
     const out = new StringSink();

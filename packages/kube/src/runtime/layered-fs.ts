@@ -272,8 +272,14 @@ export class LayeredFs {
     const own = { mode: mode ?? 0o644, uid: cred.uid, gid: cred.gid };
     if (loc.kind === "mount") {
       if (loc.mount.readOnly) throw new FsError("EROFS", path);
-      if (append) loc.mount.volume.appendFile(loc.rel, data, own);
-      else loc.mount.volume.writeFile(loc.rel, data, own);
+      try {
+        if (append) loc.mount.volume.appendFile(loc.rel, data, own);
+        else loc.mount.volume.writeFile(loc.rel, data, own);
+      } catch (e) {
+        // The volume names its own path; the process asked for the one it sees.
+        if (e instanceof FsError && e.path === loc.rel) throw new FsError(e.code, path);
+        throw e;
+      }
       return;
     }
     this.copyUp(loc.path);

@@ -2,6 +2,7 @@ import type { MemoryCgroup } from "./memory-cgroup.js";
 import { copyMap } from "./copy-map.js";
 import { freezeEnvironment, isFrozenEnvironment } from "./environment.js";
 import {
+  FsError,
   Future,
   Task,
   type Address,
@@ -243,6 +244,23 @@ export interface ProcessEnvironment {
   readonly machine?: Machine;
   /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
   readonly name: string;
+}
+
+/**
+ * Errors the machine inflicts rather than the program's logic: a full or read-only disk. A program
+ * that does not handle one where it writes dies of it (exit status 1, the error on its stderr)
+ * instead of taking the simulation down; programs that model their real reaction (ZooKeeper's
+ * sync thread) catch it first.
+ */
+export function isEnvironmentIoError(e: unknown): e is FsError {
+  return e instanceof FsError && (e.code === "ENOSPC" || e.code === "EROFS");
+}
+
+export function dieOfIoError(ctx: ProcessContext, e: FsError): void {
+  const name = ctx.argv[0] ?? "";
+  ctx.stderr.write(`${name.slice(name.lastIndexOf("/") + 1)}: ${e.message}\n`);
+  ctx.sim.trace.record("proc.io-error", { pid: ctx.pid, error: e.message });
+  ctx.exit(1);
 }
 
 /** What ps has always shown for a small process (a shell, a coreutil): half its 1127 pages of virtual size. */
@@ -545,6 +563,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       if (outcome.ok) this.finish(outcome.value);
       else if (!("killed" in outcome)) {
         const err = outcome.error;
+        if (isEnvironmentIoError(err)) return dieOfIoError(this, err);
         const what = `${this.table.env.name} pid ${this.pid} (${this.argv.join(" ")})`;
         this.sim.trace.record("proc.crash", { proc: what, error: String(err) });
         throw new Error(`program crashed in ${what}: ${err instanceof Error ? err.stack : String(err)}`);
@@ -624,7 +643,13 @@ export class SimProcess implements ProcessContext, ChildProcess {
     const timers = (this.timers ??= new Set());
     const t: Timer = this.sim.schedule(ms, () => {
       timers.delete(t);
-      if (this.status === undefined) fn();
+      if (this.status !== undefined) return;
+      try {
+        fn();
+      } catch (e) {
+        if (!isEnvironmentIoError(e)) throw e;
+        dieOfIoError(this, e);
+      }
     }, `timer:${this.table.env.name}:${this.pid}`);
     timers.add(t);
     return t;

@@ -1,5 +1,5 @@
 import { spawn, type Proc, type Task } from "@ksim/sim";
-import type { ProcessContext } from "./process.js";
+import { dieOfIoError, isEnvironmentIoError, type ProcessContext } from "./process.js";
 
 /**
  * Coroutines that belong to a process (one per client connection, one per HTTP request): they
@@ -23,7 +23,9 @@ export class ProcessTasks {
     this.running.add(task);
     task.subscribe((outcome) => {
       this.running.delete(task);
-      if (!outcome.ok && !("killed" in outcome)) throw outcome.error;
+      if (outcome.ok || "killed" in outcome) return;
+      if (isEnvironmentIoError(outcome.error)) dieOfIoError(this.ctx, outcome.error);
+      else throw outcome.error;
     });
   }
 }
