@@ -21,6 +21,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "zookeeper/node-shutdown.yaml", seed: 1 },
   { file: "zookeeper/slow-disk.yaml", seed: 1 },
   { file: "zookeeper/memory-limit-rollback.yaml", seed: 1 },
+  { file: "zookeeper/disk-full.yaml", seed: 1 },
   { file: "tutorials/cassandra.yaml", seed: 1 },
   { file: "cassandra/quorum-under-drain.yaml", seed: 1 },
   { file: "cassandra/scale-out.yaml", seed: 1 },

@@ -97,6 +97,8 @@ export class Follower implements Role, WritePath {
 
   packet(link: number, p: QuorumPacket): void {
     if (link !== this.link || this.down) return;
+    // followLeader's loop runs while the server does: a dead sync thread ends it quietly.
+    if (this.stage === "following" && this.server.failed) return this.quit();
     const cfg = this.peer.config;
     this.armRead(this.stage === "following" ? cfg.syncLimit : cfg.initLimit);
     switch (this.stage) {
@@ -303,8 +305,13 @@ export class Follower implements Role, WritePath {
 
   private fail(reason: string): void {
     if (this.down) return;
+    this.peer.log("WARN", this.peer.peerThread, "Follower@92", `Exception when following the leader\n${reason}`);
+    this.quit();
+  }
+
+  /** QuorumPeer.run's finally: the follower is shut down and the peer looks for a leader again. */
+  private quit(): void {
     const peer = this.peer;
-    peer.log("WARN", peer.peerThread, "Follower@92", `Exception when following the leader\n${reason}`);
     peer.log("INFO", peer.peerThread, "Follower@198", "shutdown called\njava.lang.Exception: shutdown Follower\n\tat org.apache.zookeeper.server.quorum.Follower.shutdown(Follower.java:198)\n\tat org.apache.zookeeper.server.quorum.QuorumPeer.run(QuorumPeer.java:975)");
     peer.roleEnded();
   }

@@ -35,6 +35,8 @@ export type Input =
   | { readonly kind: "packet"; readonly link: number; readonly packet: QuorumPacket }
   /** Every appended txn up to this zxid is durable (or, with forceSync=no, written). */
   | { readonly kind: "logged"; readonly zxid: number }
+  /** Writing the txn log failed (`error`: the IOException's message, e.g. No space left on device). */
+  | { readonly kind: "syncFailed"; readonly error: string }
   | { readonly kind: "clientConnect"; readonly cnxn: number; readonly remote: string; readonly packet: Extract<ClientPacket, { type: "connect" }> }
   | { readonly kind: "clientRequest"; readonly cnxn: number; readonly xid: number; readonly req: Request }
   | { readonly kind: "clientClosed"; readonly cnxn: number };

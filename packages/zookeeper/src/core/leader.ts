@@ -432,6 +432,8 @@ export class Leader implements Role, WritePath {
       }
       this.send(h, { type: "PING", zxid: this.lastProposed });
     }
+    // lead()'s loop checks that the server still runs (ZOOKEEPER-2247): a dead sync thread ends it.
+    if (this.server.failed) return this.stepDown("Unexpected internal error");
     if (!this.tickSkip && !this.peer.containsQuorum(synced)) {
       return this.stepDown(`Not sufficient followers synced, only synced with sids: [ ${sidList(synced)} ]`);
     }

@@ -51,6 +51,21 @@ export interface Role {
 
 export type PeerState = ServerState | "STANDALONE";
 
+/** Where FileTxnLog's flush fails, as 3.4.10's stack trace shows it. */
+const SYNC_FAILURE_STACK = [
+  "java.io.FileOutputStream.writeBytes(Native Method)",
+  "java.io.FileOutputStream.write(FileOutputStream.java:326)",
+  "java.io.BufferedOutputStream.flushBuffer(BufferedOutputStream.java:82)",
+  "java.io.BufferedOutputStream.flush(BufferedOutputStream.java:140)",
+  "org.apache.zookeeper.server.persistence.FileTxnLog.commit(FileTxnLog.java:337)",
+  "org.apache.zookeeper.server.persistence.FileTxnSnapLog.commit(FileTxnSnapLog.java:348)",
+  "org.apache.zookeeper.server.ZKDatabase.commit(ZKDatabase.java:509)",
+  "org.apache.zookeeper.server.SyncRequestProcessor.flush(SyncRequestProcessor.java:178)",
+  "org.apache.zookeeper.server.SyncRequestProcessor.run(SyncRequestProcessor.java:113)",
+]
+  .map((frame) => `\tat ${frame}`)
+  .join("\n");
+
 /**
  * QuorumPeer as a pure state machine: `step(input, now)` returns the effects to carry out. It owns
  * the election, the current role (leader, follower, standalone) and the client connections, and
@@ -167,6 +182,9 @@ export class QuorumPeer implements ElectionHost {
         return;
       case "logged":
         this.role?.logged(input.zxid);
+        return;
+      case "syncFailed":
+        this.syncFailed(input.error);
         return;
       case "clientConnect": {
         const cnxn: Cnxn = { id: input.cnxn, remote: input.remote, session: 0n, timeout: 0 };
@@ -320,9 +338,36 @@ export class QuorumPeer implements ElectionHost {
     this.currentVote = { ...this.currentVote, peerEpoch: epoch };
   }
 
+  /**
+   * The sync thread died on an IOException (a full disk): ZooKeeperCriticalThread logs it and the
+   * listener puts the server in state ERROR. Nothing is logged or acknowledged from then on; the
+   * leader's next tick or the follower's next packet sees the server is not running and ends the
+   * role (ZOOKEEPER-2247, in 3.4.9+), and the peer elects again.
+   */
+  private syncFailed(error: string): void {
+    const server = this.role?.server;
+    if (server === undefined || server.failed) return;
+    const thread = `SyncThread:${this.config.standalone ? 0 : this.sid}`;
+    this.log(
+      "ERROR",
+      thread,
+      "ZooKeeperCriticalThread@48",
+      `Severe unrecoverable error, from thread : ${thread}\njava.io.IOException: ${error}\n${SYNC_FAILURE_STACK}`,
+    );
+    this.log("INFO", thread, "ZooKeeperServerListenerImpl@42", `Thread ${thread} exits, error code 1`);
+    // A quorum peer's server has no shutdown handler (a standalone server's is ZooKeeperServerMain's).
+    if (!this.config.standalone) {
+      this.log("ERROR", thread, "ZooKeeperServer@472", "ZKShutdownHandler is not registered, so ZooKeeper server won't take any action on ERROR or SHUTDOWN server state changes");
+    }
+    server.failed = true;
+    server.running = false;
+    this.trace("sync-failed", { sid: this.sid, error });
+  }
+
   /** SyncRequestProcessor: log, and roll + snapshot every snapCount/2 + randRoll txns. */
   appendTxns(txns: readonly Txn[]): void {
-    if (txns.length === 0) return;
+    // A dead sync thread takes no more requests from its queue.
+    if (txns.length === 0 || this.role?.server.failed) return;
     this.emit({ kind: "append", txns });
     this.logCount += txns.length;
     if (this.logCount > Math.floor(this.config.snapCount / 2) + this.randRoll) {

@@ -40,6 +40,8 @@ export interface Cnxn {
  */
 export class ZkServer {
   running = false;
+  /** State ERROR: a critical thread (the sync thread) died; the role notices and ends. */
+  failed = false;
   private readonly queue: Pending[] = [];
   private nextSession: bigint;
   /** Watches left by this server's clients (DataTree's dataWatches and childWatches). */

@@ -1,5 +1,5 @@
 import { SIGNALS, type ProcessContext } from "@ksim/kube";
-import { wait, type Connection, type Proc, type Timer } from "@ksim/sim";
+import { FsError, wait, type Connection, type Proc, type Timer } from "@ksim/sim";
 import { QuorumPeer, hex, type ClientPacket, type Effect, type Input, type TimerName } from "../core/index.js";
 import { DataDir, StorageError } from "../storage/index.js";
 import { ElectionTransport } from "./election-transport.js";
@@ -161,6 +161,22 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   let quorumListener: { close(): void } | undefined;
   const fsyncRandom = ctx.random.fork("fsync");
 
+  /**
+   * A write to the data directory. When the disk refuses it (full, read-only), the IOException
+   * reaches the sync thread, which dies (see QuorumPeer.syncFailed); false then.
+   */
+  const diskWrite = (write: () => void): boolean => {
+    try {
+      write();
+      return true;
+    } catch (e) {
+      if (!(e instanceof FsError) || (e.code !== "ENOSPC" && e.code !== "EROFS")) throw e;
+      const error = ioMessage(e);
+      ctx.timer(0, () => feed({ kind: "syncFailed", error }));
+      return false;
+    }
+  };
+
   const feed = (input: Input): void => {
     let effects: Effect[];
     try {
@@ -249,7 +265,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         return;
       }
       case "append":
-        dataDir.append(e.txns);
+        if (!diskWrite(() => dataDir.append(e.txns))) return;
         if (!forceSync) {
           const upTo = e.txns[e.txns.length - 1]!.zxid;
           ctx.timer(0, () => feed({ kind: "logged", zxid: upTo }));
@@ -263,7 +279,8 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
               const thread = `SyncThread:${quorum ? sid : 0}`;
               log.log("WARN", thread, "FileTxnLog@338", `fsync-ing the write ahead log in ${thread} took ${took}ms which will adversely effect operation latency. See the ZooKeeper troubleshooting guide`);
             }
-            feed({ kind: "logged", zxid: dataDir.sync() });
+            let durable = 0;
+            if (diskWrite(() => (durable = dataDir.sync()))) feed({ kind: "logged", zxid: durable });
           });
         }
         return;
@@ -271,10 +288,17 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         dataDir.roll();
         return;
       case "snapshot":
-        dataDir.snapshot(e.data, e.truncateLogs);
+        try {
+          dataDir.snapshot(e.data, e.truncateLogs);
+        } catch (err) {
+          if (!(err instanceof FsError) || (err.code !== "ENOSPC" && err.code !== "EROFS")) throw err;
+          // ZooKeeperServer.takeSnapshot: an IOException here is fatal, System.exit(10).
+          log.log("ERROR", "Snapshot Thread", "ZooKeeperServer@313", `Severe unrecoverable error, exiting\njava.io.IOException: ${ioMessage(err)}`);
+          ctx.exit(10);
+        }
         return;
       case "writeEpoch":
-        dataDir.writeEpoch(e.file, e.value);
+        diskWrite(() => dataDir.writeEpoch(e.file, e.value));
         return;
       case "reply": {
         const c = clients.get(e.cnxn);
@@ -433,4 +457,9 @@ function updateStatsForResponse(s: CnxnStats, cxid: number, zxid: number, start:
   if (elapsed > s.maxLatency) s.maxLatency = elapsed;
   s.count++;
   s.totalLatency += elapsed;
+}
+
+/** The IOException message Java gives for a refused write: strerror without the path. */
+function ioMessage(e: FsError): string {
+  return e.message.slice(e.path.length + 2);
 }
