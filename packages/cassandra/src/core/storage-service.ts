@@ -85,7 +85,10 @@ export class StorageService {
     const files = this.files!;
     this.files = undefined;
     const systemIds = new Set([LOCAL.tableId, PEERS.tableId, SCHEMA_KEYSPACES.tableId, SCHEMA_TABLES.tableId]);
-    const decoded: { base: string; components: readonly string[]; bytes: number; file: SSTableFile }[] = files.sstables.map((s) => ({
+    // A flush cut short (a full disk) leaves a Data.db without its TOC.txt, which is written last:
+    // an unfinished SSTable is left out, as its transaction log would have it removed.
+    const complete = files.sstables.filter((s) => s.components.some((c) => c.endsWith("TOC.txt")));
+    const decoded: { base: string; components: readonly string[]; bytes: number; file: SSTableFile }[] = complete.map((s) => ({
       base: s.base,
       components: s.components,
       bytes: s.bytes,

@@ -1,6 +1,6 @@
 import type { Connection, Listener, Proc, Timer } from "@ksim/sim";
 import { FsError, wait } from "@ksim/sim";
-import { SIGNALS, type ProcessContext } from "@ksim/kube";
+import { dieOfIoError, isEnvironmentIoError, SIGNALS, type ProcessContext } from "@ksim/kube";
 import type { AdminRequest, AdminResponse, ProgressNotification } from "../core/admin.js";
 import { formatLogLine, type LogEvent } from "../core/log.js";
 import type { Envelope } from "../core/messages.js";
@@ -158,6 +158,7 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
   ctx.stats.residentKiB = config.heapMb * 1024 + NON_HEAP_KIB;
   const node = new CassandraNode(config, ctx.random.fork("cassandra"));
   const timers = new Map<string, Timer>();
+  let alive = true;
   const outbound = new Map<string, Connection>();
   const pools = new OutboundPools();
   const inbound = new Set<Connection>();
@@ -169,7 +170,18 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
   let nextClient = 1;
   let nextJmx = 1;
 
-  const step = (input: Parameters<CassandraNode["step"]>[0]) => perform(node.step(input, now()));
+  const step = (input: Parameters<CassandraNode["step"]>[0]) => {
+    if (!alive) return;
+    try {
+      perform(node.step(input, now()));
+    } catch (e) {
+      // A full or read-only disk under the commit log or an SSTable: the model has no disk failure
+      // policy, so the JVM dies of the IOError (real 3.11 stops its transports under policy stop).
+      if (!isEnvironmentIoError(e)) throw e;
+      alive = false;
+      dieOfIoError(ctx, e);
+    }
+  };
 
   const sendTo = (to: string, env: Envelope) => {
     let c = outbound.get(to);
