@@ -5,6 +5,8 @@ import { completeServiceAddresses } from "./api/defaults.js";
 import { ApiServer } from "./api/server.js";
 import { createAdmission } from "./api/validation.js";
 import { systemAddons } from "./addons.js";
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "./api/bootstrap-policy.js";
+import { ClusterRoleAggregationController } from "./controllers/clusterrole-aggregation.js";
 import { KUBERNETES_VERSION } from "./version.js";
 import type { DaemonSet, Deployment, EndpointSlice, Endpoints, KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
 import type { ControllerContext } from "./controllers/context.js";
@@ -141,6 +143,7 @@ export class Cluster {
       this.nodeLifecycle,
       new JobController(ctx),
       new CronJobController(ctx),
+      new ClusterRoleAggregationController(ctx),
     ]) c.start();
     // kubeadm applies its add-ons once the control plane answers.
     if (options.systemPods) for (const o of systemAddons()) this.api.create(o);
@@ -278,7 +281,10 @@ export class Cluster {
     );
   }
 
-  /** What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a default StorageClass. */
+  /**
+   * What kubeadm/minikube leave in a fresh cluster: namespaces, the API and DNS services, a
+   * default StorageClass, and the default RBAC policy.
+   */
   private bootstrap(): void {
     for (const ns of ["default", "kube-node-lease", "kube-public", "kube-system"]) {
       this.api.create<Namespace>({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
@@ -334,6 +340,8 @@ export class Cluster {
       reclaimPolicy: "Delete",
       volumeBindingMode: "Immediate",
     });
+    const uids = this.sim.random.fork("apiserver/uid/rbac-bootstrap");
+    for (const o of [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()]) this.api.create(o, { uids });
   }
 
   /**

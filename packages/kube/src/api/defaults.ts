@@ -11,6 +11,8 @@ import type { Container, JobSpec, KubeObject, Pod, PodSpec, PodTemplateSpec, Pro
 
 type Obj = Record<string, unknown>;
 
+export const RBAC_GROUP = "rbac.authorization.k8s.io";
+
 /** Feature gate MaxUnavailableStatefulSet: beta and on by default from 1.35. */
 const STATEFULSET_MAX_UNAVAILABLE = true;
 
@@ -100,12 +102,27 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       defaultTemplate(((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template as PodTemplateSpec | undefined);
       break;
     }
+    case "rbac.authorization.k8s.io/v1 RoleBinding":
+    case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
+      defaultBinding(obj);
+      break;
     case "storage.k8s.io/v1 StorageClass":
       obj.reclaimPolicy ??= "Delete";
       obj.volumeBindingMode ??= "Immediate";
       break;
   }
   return obj as T;
+}
+
+/** SetDefaults_RoleBinding / _ClusterRoleBinding and SetDefaults_Subject (rbac/v1). */
+function defaultBinding(binding: KubeObject): void {
+  const roleRef = binding.roleRef as Obj | undefined;
+  if (roleRef !== undefined && !roleRef.apiGroup) roleRef.apiGroup = RBAC_GROUP;
+  for (const s of (binding.subjects as Obj[] | undefined) ?? []) {
+    if (s.apiGroup) continue;
+    if (s.kind === "ServiceAccount") s.apiGroup = "";
+    else if (s.kind === "User" || s.kind === "Group") s.apiGroup = RBAC_GROUP;
+  }
 }
 
 function defaultNamespace(ns: KubeObject): void {

@@ -1106,6 +1106,26 @@ const podDisruptionBudget = kind("v1.PodDisruptionBudget", {
   ),
 });
 
+// ---- rbac ---------------------------------------------------------------------------------------
+
+const policyRule = struct("v1.PolicyRule", {
+  verbs: r(strings),
+  apiGroups: o(strings),
+  resources: o(strings),
+  resourceNames: o(strings),
+  nonResourceURLs: o(strings),
+});
+const subject = struct("v1.Subject", { kind: r(str), apiGroup: o(str), name: r(str), namespace: o(str) });
+const roleRef = struct("v1.RoleRef", { apiGroup: r(str), kind: r(str), name: r(str) });
+
+const role = kind("v1.Role", { rules: r(list(policyRule)) });
+const clusterRole = kind("v1.ClusterRole", {
+  rules: r(list(policyRule)),
+  aggregationRule: k(struct("v1.AggregationRule", { clusterRoleSelectors: o(list(labelSelector)) })),
+});
+const roleBinding = kind("v1.RoleBinding", { subjects: o(list(subject)), roleRef: v(roleRef) });
+const clusterRoleBinding = kind("v1.ClusterRoleBinding", { subjects: o(list(subject)), roleRef: v(roleRef) });
+
 /** Struct schemas by `apiVersion kind`. */
 const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["v1 Pod", pod],
@@ -1130,6 +1150,10 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["storage.k8s.io/v1 StorageClass", storageClass],
   ["coordination.k8s.io/v1 Lease", lease],
   ["policy/v1 PodDisruptionBudget", podDisruptionBudget],
+  ["rbac.authorization.k8s.io/v1 Role", role],
+  ["rbac.authorization.k8s.io/v1 ClusterRole", clusterRole],
+  ["rbac.authorization.k8s.io/v1 RoleBinding", roleBinding],
+  ["rbac.authorization.k8s.io/v1 ClusterRoleBinding", clusterRoleBinding],
   ["discovery.k8s.io/v1 EndpointSlice", endpointSlice],
 ]);
 

@@ -99,7 +99,11 @@ export class ApiServer {
     return this.store.watch(kind, handler);
   }
 
-  create<T extends KubeObject>(input: T, options: { dryRun?: boolean } = {}): T {
+  /**
+   * `uids`: the random stream the new object's uid comes from, when not the server's own (the
+   * default RBAC policy draws from a stream of its own, so adding it changed no later uid).
+   */
+  create<T extends KubeObject>(input: T, options: { dryRun?: boolean; uids?: Random } = {}): T {
     let object: KubeObject = input;
     const namespaced = isNamespaced(object.kind);
     const meta: ObjectMeta = { ...object.metadata };
@@ -124,7 +128,7 @@ export class ApiServer {
     if (this.admission) object = this.admission.admitCreate(object);
     // The object and its metadata are this request's own (the copies above, or admission's).
     const m = object.metadata;
-    m.uid = this.uids.uuid();
+    m.uid = (options.uids ?? this.uids).uuid();
     m.creationTimestamp = this.now();
     // The Job strategy builds its selector from the uid, which exists only from here on (the
     // real one does it in Validate, after the uid is filled in).

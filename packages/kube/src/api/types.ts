@@ -825,6 +825,54 @@ export interface PodDisruptionBudget extends KubeObject {
   status?: PodDisruptionBudgetStatus;
 }
 
+// ---- RBAC (rbac.authorization.k8s.io/v1) --------------------------------------------------------
+
+export interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+export interface Role extends KubeObject {
+  kind: "Role";
+  rules?: PolicyRule[] | null;
+}
+
+export interface AggregationRule {
+  clusterRoleSelectors?: LabelSelector[];
+}
+
+export interface ClusterRole extends KubeObject {
+  kind: "ClusterRole";
+  rules?: PolicyRule[] | null;
+  aggregationRule?: AggregationRule;
+}
+
+export interface Subject {
+  kind: string;
+  apiGroup?: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface RoleRef {
+  apiGroup: string;
+  kind: string;
+  name: string;
+}
+
+export interface RoleBinding extends KubeObject {
+  kind: "RoleBinding" | "ClusterRoleBinding";
+  subjects?: Subject[];
+  roleRef: RoleRef;
+}
+
+export interface ClusterRoleBinding extends RoleBinding {
+  kind: "ClusterRoleBinding";
+}
+
 // ---- Events -----------------------------------------------------------------------------------
 
 export interface ObjectReference {

@@ -16,6 +16,10 @@ import type {
   Pod,
   PodDisruptionBudget,
   ReplicaSet,
+  ClusterRole,
+  ClusterRoleBinding,
+  Role,
+  RoleBinding,
   Secret,
   Service,
   StatefulSet,
@@ -57,6 +61,16 @@ import {
 import { invalidError, type FieldError } from "./validation/field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validation/meta.js";
 import { validateEphemeralContainersUpdate, validatePod, validatePodUpdate } from "./validation/pod.js";
+import {
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateClusterRoleBindingUpdate,
+  validateClusterRoleUpdate,
+  validateRole,
+  validateRoleBinding,
+  validateRoleBindingUpdate,
+  validateRoleUpdate,
+} from "./validation/rbac.js";
 
 /**
  * What the API server does with an object on create and update: strict decoding, defaulting,
@@ -110,6 +124,19 @@ const RULES: Record<string, KindRules> = {
   "storage.k8s.io/v1 StorageClass": {
     create: (o) => validateStorageClass(o as StorageClass),
     update: (o, old) => validateStorageClassUpdate(o as StorageClass, old as StorageClass),
+  },
+  "rbac.authorization.k8s.io/v1 Role": { create: (o) => validateRole(o as Role), update: (o, old) => validateRoleUpdate(o as Role, old as Role) },
+  "rbac.authorization.k8s.io/v1 ClusterRole": {
+    create: (o) => validateClusterRole(o as ClusterRole),
+    update: (o, old) => validateClusterRoleUpdate(o as ClusterRole, old as ClusterRole),
+  },
+  "rbac.authorization.k8s.io/v1 RoleBinding": {
+    create: (o) => validateRoleBinding(o as RoleBinding),
+    update: (o, old) => validateRoleBindingUpdate(o as RoleBinding, old as RoleBinding),
+  },
+  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": {
+    create: (o) => validateClusterRoleBinding(o as ClusterRoleBinding),
+    update: (o, old) => validateClusterRoleBindingUpdate(o as ClusterRoleBinding, old as ClusterRoleBinding),
   },
   "policy/v1 PodDisruptionBudget": {
     create: (o) => validatePodDisruptionBudget(o as PodDisruptionBudget),
