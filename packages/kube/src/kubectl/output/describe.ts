@@ -1,5 +1,6 @@
 /** `kubectl describe`: picks kubectl's describer for the object's kind. */
 import type {
+  ClusterRole,
   ConfigMap,
   CronJob,
   DaemonSet,
@@ -15,6 +16,8 @@ import type {
   Pod,
   PodDisruptionBudget,
   ReplicaSet,
+  Role,
+  RoleBinding,
   Secret,
   Service,
   StatefulSet,
@@ -23,6 +26,7 @@ import type {
 import { describeConfigMap, describeNamespace, describeNode, describePodDisruptionBudget, describeSecret } from "./describe-cluster.js";
 import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
+import { describeRole, describeRoleBinding } from "./describe-rbac.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from "./describe-storage.js";
 import { describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet } from "./describe-workloads.js";
@@ -49,6 +53,10 @@ const DESCRIBERS: Record<string, Describer> = {
   PodDisruptionBudget: (o: PodDisruptionBudget, l, opts) => describePodDisruptionBudget(o, l, opts),
   Secret: (o: Secret) => describeSecret(o),
   ConfigMap: (o: ConfigMap, l, opts) => describeConfigMap(o, l, opts),
+  Role: (o: Role) => describeRole(o),
+  ClusterRole: (o: ClusterRole) => describeRole(o),
+  RoleBinding: (o: RoleBinding) => describeRoleBinding(o),
+  ClusterRoleBinding: (o: RoleBinding) => describeRoleBinding(o),
 };
 
 /** One object's description: kubectl's describer for its kind, or its generic describer. */

@@ -26,6 +26,7 @@ import type {
   Secret,
   Service,
   Lease,
+  RoleBinding,
   ServiceAccount,
   StatefulSet,
   StorageClass,
@@ -347,12 +348,40 @@ const TABLES: Record<string, KindTable> = {
       return [name(o), controller, (o as ControllerRevision).revision, age(o.metadata.creationTimestamp, now)];
     },
   },
+  Role: createdAtTable(),
+  ClusterRole: createdAtTable(),
+  RoleBinding: bindingTable(),
+  ClusterRoleBinding: bindingTable(),
 };
 
 const DEFAULT_TABLE: KindTable = {
   columns: cols("Name,Age"),
   row: (o, now) => [name(o), age(o.metadata.creationTimestamp, now)],
 };
+
+/** The API server's default table convertor (rest.NewDefaultTableConvertor), which roles get. */
+function createdAtTable(): KindTable {
+  return { columns: cols("Name,Created At"), row: (o) => [name(o), o.metadata.creationTimestamp ?? ""] };
+}
+
+/** printRoleBinding / printClusterRoleBinding, with rbac.SubjectsStrings for the wide columns. */
+function bindingTable(): KindTable {
+  return {
+    columns: cols("Name,Role,Age", "Users,Groups,ServiceAccounts"),
+    row: (o, now) => {
+      const b = o as RoleBinding;
+      const of = (kind: string) => (b.subjects ?? []).filter((s) => s.kind === kind);
+      return [
+        name(o),
+        `${b.roleRef.kind}/${b.roleRef.name}`,
+        age(o.metadata.creationTimestamp, now),
+        of("User").map((s) => s.name).join(", "),
+        of("Group").map((s) => s.name).join(", "),
+        of("ServiceAccount").map((s) => `${s.namespace ?? ""}/${s.name}`).join(", "),
+      ];
+    },
+  };
+}
 
 export function tableFor(kind: string): KindTable {
   return TABLES[kind] ?? DEFAULT_TABLE;
