@@ -1,27 +1,22 @@
+/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `cronjob`, `deployment`, `job`, `service …`, `poddisruptionbudget`, the RBAC kinds). */
 import { isUtf8 } from "node:buffer";
 import type { Proc } from "@ksim/sim";
-import { LAST_APPLIED } from "../../api/patch.js";
-import { schemaFor } from "../../api/schema-kinds.js";
 import { parseToLabelSelector } from "../../api/labels.js";
-import type { ConfigMap, CronJob, Deployment, Job, KubeObject, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
+import type { ConfigMap, CronJob, Deployment, Job, Namespace, PodDisruptionBudget, Secret, Service } from "../../api/types.js";
 import { goEscape, goJson } from "../../api/gojson.js";
 import { isConfigMapKey, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from "../../api/validation/content.js";
 import { basename } from "../../runtime/fs.js";
 import { suffixHash } from "../kustomize.js";
 import { goQuote } from "../../api/validation/field.js";
-import { goTypedJson } from "../output/json.js";
-import { nameLine } from "../output/index.js";
-import { APPLY_FLAGS, createFromSources, printObjects } from "./apply.js";
-import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, OUTPUT_FLAG, printsObjects, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
+import { APPLY_FLAGS, createFromSources } from "./apply.js";
+import type { Command, Invocation } from "./command.js";
+import { rbacGenerators } from "./create-rbac.js";
 import { toStatus, usageError } from "./errors.js";
 import { notFound } from "../../api/errors.js";
 import type { FlagSpec } from "./flags.js";
 import { commandHelp } from "./help.js";
+import { GENERATOR_FLAGS, send, singleName } from "./generator.js";
 import { hasSources } from "./sources.js";
-import { createObject } from "./writes.js";
-
-/** `kubectl create -f …` and the generators ksim offers (`namespace`, `configmap`, `secret generic`, `cronjob`, `deployment`, `job`, `service …`, `poddisruptionbudget`). */
-const GENERATOR_FLAGS: readonly FlagSpec[] = [DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, { name: "save-config", type: "bool" }, { name: "validate", type: "string", noValue: "strict" }];
 
 const FROM_FLAGS: readonly FlagSpec[] = [
   { name: "from-literal", type: "stringArray" },
@@ -29,47 +24,6 @@ const FROM_FLAGS: readonly FlagSpec[] = [
   { name: "from-env-file", type: "stringSlice" },
   { name: "append-hash", type: "bool" },
 ];
-
-/** NameFromCommandArgs. */
-function singleName(inv: Invocation): string {
-  if (inv.args.length !== 1) throw usageError(inv.path, `exactly one NAME is required, got ${inv.args.length}`);
-  return inv.args[0]!;
-}
-
-/**
- * Sends a generated object and prints it as `create` does. Generators that call the typed client
- * themselves wrap what the server says in `failure` (`failed to create ClusterIP service: …`).
- */
-function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<number> {
-  const { s, flags } = inv;
-  const dryRun = dryRunOf(flags);
-  // Generators name the namespace only when -n was given (EnforceNamespace).
-  const withNs = s.explicitNamespace && object.kind !== "Namespace" ? { ...object, metadata: { ...object.metadata, namespace: s.namespace } } : object;
-  const body = flags.bool("save-config") ? withTypedLastApplied(withNs) : withNs;
-  let created: KubeObject;
-  try {
-    created = createObject(s, body, dryRun);
-  } catch (e) {
-    if (failure === undefined) throw e;
-    throw new Error(`${failure}: ${(e as Error).message}`);
-  }
-  if (!printsObjects(flags)) s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
-  else printObjects(s, inv, [created], true);
-  return 0;
-}
-
-/**
- * --save-config on a generated object: GetModifiedConfiguration encodes the typed object (Go's
- * field order, an emptied annotations map left out) with a trailing newline.
- */
-function withTypedLastApplied(object: KubeObject): KubeObject {
-  const { [LAST_APPLIED]: _previous, ...kept } = object.metadata.annotations ?? {};
-  const { annotations: _all, ...meta } = object.metadata;
-  const bare = { ...object, metadata: Object.keys(kept).length > 0 ? { ...meta, annotations: kept } : meta };
-  const schema = schemaFor(object.apiVersion, object.kind);
-  const value = `${schema === undefined ? goJson(bare) : goTypedJson(bare, schema)}\n`;
-  return { ...object, metadata: { ...meta, annotations: { ...kept, [LAST_APPLIED]: value } } };
-}
 
 type DataKind = "ConfigMap" | "Secret";
 
@@ -526,7 +480,18 @@ export const createCommand: Command = {
   short: "Create a resource from a file or from stdin",
   usage: "-f FILENAME",
   flags: [...APPLY_FLAGS, { name: "save-config", type: "bool" }],
-  subcommands: [configMapGenerator, cronJobGenerator, deploymentGenerator, jobGenerator, namespaceGenerator, pdbGenerator, secretGenerator, serviceGenerators, serviceAccountGenerator],
+  subcommands: [
+    ...rbacGenerators(),
+    configMapGenerator,
+    cronJobGenerator,
+    deploymentGenerator,
+    jobGenerator,
+    namespaceGenerator,
+    pdbGenerator,
+    secretGenerator,
+    serviceGenerators,
+    serviceAccountGenerator,
+  ],
   run: function* (inv: Invocation): Proc<number> {
     if (inv.args.length > 0) throw usageError(inv.path, `Unexpected args: [${inv.args.join(" ")}]`);
     if (!hasSources(inv.flags)) {
