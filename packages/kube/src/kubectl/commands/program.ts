@@ -3,6 +3,7 @@ import type { Cluster } from "../../cluster.js";
 import type { Executable, ProcessContext } from "../../runtime/process.js";
 import { applyCommand } from "./apply.js";
 import { attachCommand } from "./attach.js";
+import { authCommand } from "./auth.js";
 import { debugCommand } from "./debug.js";
 import type { Command } from "./command.js";
 import { cpCommand } from "./cp.js";
@@ -48,7 +49,7 @@ const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
   ["Deploy Commands", [rolloutCommand, scaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
-  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, debugCommand, eventsCommand]],
+  ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, authCommand, debugCommand, eventsCommand]],
   ["Advanced Commands", [diffCommand, applyCommand, patchCommand, replaceCommand, waitCommand, kustomizeCommand]],
   ["Settings Commands", [labelCommand, annotateCommand]],
   ["Other Commands", [apiResourcesCommand, apiVersionsCommand, configCommand, versionCommand]],
@@ -59,7 +60,7 @@ const COMMANDS: readonly Command[] = [...GROUPS.flatMap(([, cs]) => cs), options
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "auth", "autoscale", "certificate", "completion", "debug", "explain",
+  "alpha", "autoscale", "certificate", "completion", "debug", "explain",
   "plugin", "proxy",
 ]);
 
