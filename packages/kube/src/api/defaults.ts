@@ -114,14 +114,15 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
   return obj as T;
 }
 
-/** SetDefaults_RoleBinding / _ClusterRoleBinding and SetDefaults_Subject (rbac/v1). */
+/**
+ * SetDefaults_RoleBinding / _ClusterRoleBinding and SetDefaults_Subject (rbac/v1): users and
+ * groups are in the RBAC group; a service account's group stays "" (omitted).
+ */
 function defaultBinding(binding: KubeObject): void {
   const roleRef = binding.roleRef as Obj | undefined;
   if (roleRef !== undefined && !roleRef.apiGroup) roleRef.apiGroup = RBAC_GROUP;
   for (const s of (binding.subjects as Obj[] | undefined) ?? []) {
-    if (s.apiGroup) continue;
-    if (s.kind === "ServiceAccount") s.apiGroup = "";
-    else if (s.kind === "User" || s.kind === "Group") s.apiGroup = RBAC_GROUP;
+    if (!s.apiGroup && (s.kind === "User" || s.kind === "Group")) s.apiGroup = RBAC_GROUP;
   }
 }
 
