@@ -107,6 +107,16 @@ describe("kubectl debug --copy-to and node/", () => {
     expect(term.run(`kubectl logs ${pod.metadata.name}`).output).toBe("node-1\n");
   });
 
+  it("shows a node's hostPath directories under /host, where pods on the node share them", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    const pod = (name: string, path: string, cmd: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  nodeName: node-1\n  containers:\n  - {name: c, image: "busybox:1.28", command: ["sh", "-c", "${cmd}"], volumeMounts: [{name: d, mountPath: /d}]}\n  volumes: [{name: d, hostPath: {path: ${path}}}]\n`;
+    term.run(`cat > /tmp/pods.yaml <<'EOF'\n${pod("writer", "/var/lib/app", "mkdir -p /d/sub && echo hello > /d/sub/file; sleep 3600")}---\n${pod("reader", "/var/lib/app/sub", "sleep 5; cat /d/file; sleep 3600")}EOF`);
+    expect(term.run("kubectl apply -f /tmp/pods.yaml && sleep 15 && kubectl logs reader").output).toBe("pod/writer created\npod/reader created\nhello\n");
+    const r = term.run("printf 'ls /host /host/var/lib/app\\ncat /host/var/lib/app/sub/file\\n' | kubectl debug node/node-1 -i --image=busybox:1.28 --profile=sysadmin -q -- sh");
+    expect(r.output).toBe("/host:\nvar\n\n/host/var/lib/app:\nsub\nhello\n");
+  });
+
   it("refuses what kubectl refuses, in its words", () => {
     const { term } = kubectlWorld({ seed: 3 });
     const err = (args: string) => term.run(`kubectl debug ${args}`).output;

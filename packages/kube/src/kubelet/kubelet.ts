@@ -39,7 +39,12 @@ export class Kubelet {
   private pullChain: Future<void> = resolved();
   private lastIp = 1;
   private readonly usedIps = new Set<number>();
-  private readonly hostPaths = new Map<string, Volume>();
+  /**
+   * The node's own disk, as far as pods see it: what hostPath volumes mount, each a directory of
+   * it (so /data and /data/sub share files, and a node debug pod finds them under /host). Nothing
+   * else of the node's filesystem is modelled. Made on first use.
+   */
+  private nodeRoot: Volume | undefined;
   private readonly random: Random;
   private alive = false;
   /** How far this node's clock is ahead of true (simulated) time; set by clock-skew faults. */
@@ -94,7 +99,7 @@ export class Kubelet {
     this.conn = undefined;
     this.host.powerOff();
     for (const v of this.services.disks.all()) if (v.attachedTo === this.nodeName) v.crash({ random: this.random });
-    for (const v of this.hostPaths.values()) v.crash({ random: this.random });
+    this.nodeRoot?.crash({ random: this.random });
     this.usedIps.clear();
   }
 
@@ -191,9 +196,11 @@ export class Kubelet {
       disk: (pv) => s.disks.get(pv),
       whenAttached: (pv, fn) => s.whenAttached(pv, this.nodeName, fn),
       hostPath: (path) => {
-        let v = this.hostPaths.get(path);
-        if (v === undefined) this.hostPaths.set(path, (v = new Volume(s.sim, `hostpath-${this.nodeName}-${path}`)));
-        return v;
+        const root = (this.nodeRoot ??= new Volume(s.sim, `noderoot-${this.nodeName}`));
+        // The runtime creates a missing hostPath directory when it bind-mounts it.
+        const dir = `/${path.split("/").filter((c) => c !== "" && c !== ".").join("/")}`;
+        if (!root.exists(dir)) root.mkdir(dir, { recursive: true });
+        return { volume: root, subPath: dir === "/" ? "" : dir.slice(1) };
       },
       allocateIp: () => this.allocateIp(),
       releaseIp: (ip) => this.releaseIp(ip),

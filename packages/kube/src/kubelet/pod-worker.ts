@@ -49,7 +49,8 @@ export interface PodHost {
   fsyncDelay(): number;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
-  hostPath(path: string): Volume;
+  /** A hostPath volume: the node root's volume and the directory in it. */
+  hostPath(path: string): { volume: Volume; subPath: string };
   allocateIp(): string;
   releaseIp(ip: string): void;
   imagePresent(image: string): boolean;
@@ -442,7 +443,7 @@ export class PodWorker {
     ];
     for (const vm of spec.volumeMounts ?? []) {
       const p = this.prepared.find((x) => x.name === vm.name);
-      if (p !== undefined) mounts.push({ path: vm.mountPath, volume: p.volume, subPath: vm.subPath ?? "", readOnly: vm.readOnly ?? p.readOnly });
+      if (p !== undefined) mounts.push({ path: vm.mountPath, volume: p.volume, subPath: [p.subPath, vm.subPath].filter((x) => x).join("/"), readOnly: vm.readOnly ?? p.readOnly });
     }
     const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/${spec.name}`;
     const target = (spec as EphemeralContainer).targetContainerName;

@@ -8,6 +8,8 @@ export interface PreparedVolume {
   readonly name: string;
   readonly volume: Volume;
   readonly readOnly: boolean;
+  /** The directory of `volume` that is mounted (a hostPath's, in the node's root); the whole volume without one. */
+  readonly subPath?: string;
 }
 
 /** Why a volume is not ready yet: the kubelet keeps retrying and reports FailedMount meanwhile. */
@@ -29,7 +31,7 @@ export function prepareVolume(
   api: ApiServer,
   pod: Pod,
   v: PodVolume,
-  node: { name: string; hostPath(path: string): Volume },
+  node: { name: string; hostPath(path: string): { volume: Volume; subPath: string } },
   disk: (pv: string) => Volume | undefined,
   emptyDirs: Map<string, Volume>,
 ): PreparedVolume | VolumeWait {
@@ -69,7 +71,7 @@ export function prepareVolume(
     for (const [k, b64] of Object.entries(s.data ?? {})) data[k] = Buffer.from(b64, "base64").toString("utf8");
     return { name: v.name, volume: projected(sim, `secret-${pod.metadata.uid}-${v.name}`, data, v.secret.items, v.secret.defaultMode), readOnly: true };
   }
-  if (v.hostPath !== undefined) return { name: v.name, volume: node.hostPath(v.hostPath.path), readOnly: false };
+  if (v.hostPath !== undefined) return { name: v.name, ...node.hostPath(v.hostPath.path), readOnly: false };
   if (v.projected !== undefined) {
     // The kube-api-access volume: the service account token, the cluster CA and the namespace.
     return { name: v.name, volume: serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`), readOnly: true };
