@@ -1040,6 +1040,17 @@ function* master(ctx: ProcessContext, build: NginxBuild, how: Invocation, initia
   return yield* wait(ctx.exited);
 }
 
+/** The configuration, or undefined once nginx has said why it cannot use it ([emerg]). */
+function configOrEmerg(ctx: ProcessContext, build: NginxBuild, how: Invocation): NginxConfig | undefined {
+  try {
+    return readConfig(ctx, build, how);
+  } catch (e) {
+    if (!(e instanceof NginxConfError)) throw e;
+    startupEmerg(ctx, build, e.message);
+    return undefined;
+  }
+}
+
 function* signalMaster(ctx: ProcessContext, build: NginxBuild, how: Invocation, action: string): Proc<number> {
   const signals: Record<string, Signal> = { stop: "SIGTERM", quit: "SIGQUIT", reload: "SIGHUP", reopen: "SIGUSR1" };
   const signal = signals[action];
@@ -1047,14 +1058,8 @@ function* signalMaster(ctx: ProcessContext, build: NginxBuild, how: Invocation, 
     ctx.stderr.write(`nginx: invalid option: "-s ${action}"\n`);
     return 1;
   }
-  let config: NginxConfig;
-  try {
-    config = readConfig(ctx, build, how);
-  } catch (e) {
-    if (!(e instanceof NginxConfError)) throw e;
-    startupEmerg(ctx, build, e.message);
-    return 1;
-  }
+  const config = configOrEmerg(ctx, build, how);
+  if (config === undefined) return 1;
   let pid: number;
   try {
     pid = Number(ctx.fs.readText(config.pid).trim());
@@ -1095,12 +1100,8 @@ export function nginxProgram(build: NginxBuild) {
     }
     const how: Invocation = { file: file.startsWith("/") ? file : CONF_PREFIX + file, params };
     if (action !== undefined) return yield* signalMaster(ctx, build, how, action);
-    let config: NginxConfig;
-    try {
-      config = readConfig(ctx, build, how);
-    } catch (e) {
-      if (!(e instanceof NginxConfError)) throw e;
-      startupEmerg(ctx, build, e.message);
+    const config = configOrEmerg(ctx, build, how);
+    if (config === undefined) {
       if (test !== undefined) ctx.stderr.write(`nginx: configuration file ${how.file} test failed\n`);
       return 1;
     }
