@@ -28,8 +28,10 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "cassandra/one-one.yaml", seed: 1, fails: "cassandra.reads" },
   { file: "cassandra/repair-after-hint-window.yaml", seed: 1 },
   { file: "cassandra/snapshot-restore.yaml", seed: 1 },
+  { file: "cassandra/disk-full.yaml", seed: 1 },
   { file: "mysql/client.yaml", seed: 1 },
   { file: "mysql/backup-cronjob.yaml", seed: 1 },
+  { file: "mysql/disk-full.yaml", seed: 1 },
   { file: "mysql/emptydir.yaml", seed: 1, fails: "mysql.acknowledged-commits" },
   { file: "mysql/flush-log-0.yaml", seed: 1, fails: "mysql.acknowledged-commits" },
 ];
