@@ -104,4 +104,6 @@ export type Input =
   /** A JMX call; the host reads for it what of the disk the call looks at (snapshot directories, new SSTables). */
   | { readonly kind: "admin"; readonly id: number; readonly request: AdminRequest; readonly disk?: AdminDiskView }
   /** SIGTERM/SIGINT/SIGHUP: the JVM runs its shutdown hook (drain unless drained) and exits with `status`. */
-  | { readonly kind: "terminate"; readonly status: number };
+  | { readonly kind: "terminate"; readonly status: number }
+  /** A write to the commit log or a data directory failed (a full disk): `error` is the IOException's message. */
+  | { readonly kind: "disk-failure"; readonly path: string; readonly error: string; readonly commitLog: boolean };

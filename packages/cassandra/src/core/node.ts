@@ -134,6 +134,9 @@ export class CassandraNode implements GossipIO, DiskIO {
       case "terminate":
         this.service.terminate(input.status);
         break;
+      case "disk-failure":
+        this.service.diskFailure(input.path, input.error, input.commitLog);
+        break;
     }
     const out = this.effects;
     this.effects = [];

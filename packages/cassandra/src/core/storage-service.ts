@@ -35,6 +35,8 @@ const SHUTDOWN_ANNOUNCE_MS = 2000;
 export class StorageService {
   mode: Mode = "STARTING";
   joined = false;
+  /** A disk failure policy stopped gossip and CQL (until the node restarts). */
+  private transportsStopped = false;
   private files: PersistedFiles | undefined;
   private readonly rnd: Random;
   startedAt = 0;
@@ -726,9 +728,7 @@ export class StorageService {
           if (this.mode !== "NORMAL") {
             return { ok: false, error: { exception: "java.lang.IllegalStateException", message: "Unable to stop gossip because the node is not in the normal state. Try to stop the node instead." } };
           }
-          this.log("WARN", JMX, "StorageService.java:362", "Stopping gossip by operator request");
-          if (node.cqlUp) this.log("WARN", JMX, "StorageService.java:366", "Disabling gossip while native transport is still active is unsafe");
-          node.gossiper.stop(this.joined, this.now);
+          this.stopGossiping(JMX);
         }
         break;
     }
@@ -736,6 +736,55 @@ export class StorageService {
   }
 
   /** StorageService.startGossiping: a newer generation, this node's tokens and status again. */
+  /** StorageService.stopGossiping, as nodetool disablegossip and stopTransports call it. */
+  private stopGossiping(thread: string): void {
+    const node = this.node;
+    this.log("WARN", thread, "StorageService.java:362", "Stopping gossip by operator request");
+    if (node.cqlUp) this.log("WARN", thread, "StorageService.java:366", "Disabling gossip while native transport is still active is unsafe");
+    node.gossiper.stop(this.joined, this.now);
+  }
+
+  /**
+   * A write to disk failed with an IOException (a full disk) while the node runs: the failure
+   * policies, both "stop" in the image's cassandra.yaml. For the commit log (commit_failure_policy)
+   * the allocator thread dies, so writes wait for ever; for a data directory (disk_failure_policy)
+   * the flush fails. Either way StorageService.stopTransports takes the node off gossip and CQL
+   * while the JVM stays up. (Before the node has joined, the failure ends the JVM instead,
+   * JVMStabilityInspector during start-up: the host lets the process die without asking.)
+   */
+  diskFailure(path: string, error: string, commitLog: boolean): void {
+    const node = this.node;
+    if (this.transportsStopped) return;
+    this.transportsStopped = true;
+    const cause = `org.apache.cassandra.io.FSWriteError: java.io.IOException: ${error}`;
+    const jar = `~[apache-cassandra-${RELEASE_VERSION}.jar:${RELEASE_VERSION}]`;
+    if (commitLog) {
+      node.acceptingWrites = false;
+    } else {
+      this.log("ERROR", "MemtableFlushWriter:1", "DefaultFSErrorHandler.java:66", `Stopping transports as disk_failure_policy is stop\n${cause}`);
+    }
+    // stopTransports: gossip first, then the native transport (Thrift's RPC server is off).
+    const thread = commitLog ? "COMMIT-LOG-ALLOCATOR" : "MemtableFlushWriter:1";
+    if (node.gossiper.enabled) {
+      this.log("ERROR", thread, "StorageService.java:437", "Stopping gossiper");
+      this.stopGossiping(thread);
+    }
+    if (node.cqlUp) {
+      this.log("ERROR", thread, "StorageService.java:447", "Stopping native transport");
+      this.stopNativeTransport(thread);
+    }
+    if (commitLog) {
+      const frames = [
+        "org.apache.cassandra.db.commitlog.MemoryMappedSegment.<init>(MemoryMappedSegment.java:47)",
+        "org.apache.cassandra.db.commitlog.CommitLogSegment.createSegment(CommitLogSegment.java:124)",
+        "org.apache.cassandra.db.commitlog.CommitLogSegmentManagerStandard.createSegment(CommitLogSegmentManagerStandard.java:84)",
+        "org.apache.cassandra.db.commitlog.AbstractCommitLogSegmentManager$1.runMayThrow(AbstractCommitLogSegmentManager.java:125)",
+      ];
+      this.log("ERROR", thread, "CommitLog.java:489", `Failed managing commit log segments. Commit disk failure policy is stop; terminating thread\n${cause}\n${frames.map((f) => `\tat ${f} ${jar}`).join("\n")}`);
+    }
+    node.trace("cassandra.disk-failure", { node: node.self, path, commitLog });
+  }
+
   private startGossiping(): void {
     const node = this.node;
     if (node.gossiper.enabled) return;

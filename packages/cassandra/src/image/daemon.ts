@@ -175,11 +175,17 @@ export function* cassandraDaemon(ctx: ProcessContext, props: ReadonlyMap<string,
     try {
       perform(node.step(input, now()));
     } catch (e) {
-      // A full or read-only disk under the commit log or an SSTable: the model has no disk failure
-      // policy, so the JVM dies of the IOError (real 3.11 stops its transports under policy stop).
+      // A full or read-only disk under the commit log or an SSTable. What was to follow the failed
+      // write (its acknowledgement) is not done. A running node applies its failure policy; one
+      // still starting dies of it.
       if (!isEnvironmentIoError(e)) throw e;
-      alive = false;
-      dieOfIoError(ctx, e);
+      if (!node.service.joined) {
+        alive = false;
+        dieOfIoError(ctx, e);
+        return;
+      }
+      const failure = { kind: "disk-failure", path: e.path, error: e.message.slice(e.path.length + 2), commitLog: e.path.includes("/commitlog/") } as const;
+      ctx.timer(0, () => step(failure));
     }
   };
 
