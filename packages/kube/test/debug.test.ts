@@ -74,6 +74,19 @@ describe("ephemeral containers (the pods/ephemeralcontainers subresource)", () =
   });
 });
 
+describe("kubectl debug --custom", () => {
+  it("mounts one of the pod's volumes into the debug container, as runbooks do to clean a full disk", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - {name: c, image: "busybox:1.28", command: ["sh", "-c", "printf %02048d 0 > /data/junk; sleep 3600"], volumeMounts: [{name: data, mountPath: /data}]}\n  volumes: [{name: data, emptyDir: {}}]\n`;
+    term.run(`cat > /tmp/pod.yaml <<'EOF'\n${pod}EOF`);
+    term.run("printf 'volumeMounts:\\n- name: data\\n  mountPath: /mnt\\n' > /tmp/custom.yaml");
+    expect(term.run("kubectl apply -f /tmp/pod.yaml && kubectl wait --for=condition=Ready pod/app --timeout=30s").status).toBe(0);
+    const r = term.run("printf 'du -s /mnt/junk\\nrm /mnt/junk\\n' | kubectl debug app -i --image=busybox:1.28 --profile=general --custom=/tmp/custom.yaml -q -- sh");
+    expect(r).toEqual({ status: 0, output: "4\t/mnt/junk\n" });
+    expect(term.run("kubectl exec app -c c -- ls /data").output).toBe("");
+  });
+});
+
 describe("kubectl debug --copy-to and node/", () => {
   it("copies a pod with a debug container, sharing one PID namespace under the pause process", () => {
     const { term, cluster } = world();

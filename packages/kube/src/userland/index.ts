@@ -91,6 +91,7 @@ function busyboxApplets(): Record<string, Executable> {
     ...common("busybox"),
     "[[": testProgram("busybox"),
     awk: awkProgram("busybox"),
+    du: du("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
     tar: tarProgram("busybox"),
