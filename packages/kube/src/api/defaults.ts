@@ -102,6 +102,12 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       defaultTemplate(((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template as PodTemplateSpec | undefined);
       break;
     }
+    case "networking.k8s.io/v1 IngressClass": {
+      // SetDefaults_IngressClass; an Ingress has no defaults (pathType must be given).
+      const parameters = (obj.spec as Obj | undefined)?.parameters as Obj | undefined;
+      if (parameters !== undefined) parameters.scope ??= "Cluster";
+      break;
+    }
     case "rbac.authorization.k8s.io/v1 RoleBinding":
     case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
       defaultBinding(obj);

@@ -1106,6 +1106,71 @@ const podDisruptionBudget = kind("v1.PodDisruptionBudget", {
   ),
 });
 
+// ---- networking ---------------------------------------------------------------------------------
+
+const ingressBackend = struct("v1.IngressBackend", {
+  service: k(
+    struct("v1.IngressServiceBackend", {
+      name: r(str),
+      // omitempty never drops a struct.
+      port: v(struct("v1.ServiceBackendPort", { name: o(str), number: o(i32) })),
+    }),
+  ),
+  resource: k(struct("v1.TypedLocalObjectReference", { apiGroup: k(str), kind: r(str), name: r(str) })),
+});
+
+const httpIngressPath = struct("v1.HTTPIngressPath", {
+  path: o(str),
+  pathType: k(named("v1.PathType")),
+  backend: v(ingressBackend),
+});
+
+const ingress = kind("v1.Ingress", {
+  spec: v(
+    struct("v1.IngressSpec", {
+      ingressClassName: k(str),
+      defaultBackend: k(ingressBackend),
+      tls: o(list(struct("v1.IngressTLS", { hosts: o(strings), secretName: o(str) }))),
+      rules: o(
+        list(
+          struct("v1.IngressRule", {
+            host: o(str),
+            http: k(struct("v1.HTTPIngressRuleValue", { paths: r(list(httpIngressPath)) })),
+          }),
+        ),
+      ),
+    }),
+  ),
+  status: v(
+    struct("v1.IngressStatus", {
+      loadBalancer: v(
+        struct("v1.IngressLoadBalancerStatus", {
+          ingress: o(
+            list(
+              struct("v1.IngressLoadBalancerIngress", {
+                ip: o(str),
+                hostname: o(str),
+                ports: o(list(struct("v1.IngressPortStatus", { port: r(i32), protocol: r(named("v1.Protocol")), error: k(str) }))),
+              }),
+            ),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
+
+const ingressClass = kind("v1.IngressClass", {
+  spec: v(
+    struct("v1.IngressClassSpec", {
+      controller: o(str),
+      parameters: k(
+        struct("v1.IngressClassParametersReference", { apiGroup: k(str), kind: r(str), name: r(str), scope: k(str), namespace: k(str) }),
+      ),
+    }),
+  ),
+});
+
 // ---- rbac ---------------------------------------------------------------------------------------
 
 const policyRule = struct("v1.PolicyRule", {
@@ -1150,6 +1215,8 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["storage.k8s.io/v1 StorageClass", storageClass],
   ["coordination.k8s.io/v1 Lease", lease],
   ["policy/v1 PodDisruptionBudget", podDisruptionBudget],
+  ["networking.k8s.io/v1 Ingress", ingress],
+  ["networking.k8s.io/v1 IngressClass", ingressClass],
   ["rbac.authorization.k8s.io/v1 Role", role],
   ["rbac.authorization.k8s.io/v1 ClusterRole", clusterRole],
   ["rbac.authorization.k8s.io/v1 RoleBinding", roleBinding],

@@ -825,6 +825,71 @@ export interface PodDisruptionBudget extends KubeObject {
   status?: PodDisruptionBudgetStatus;
 }
 
+// ---- Networking (networking.k8s.io/v1) ----------------------------------------------------------
+
+export interface ServiceBackendPort {
+  name?: string;
+  number?: number;
+}
+
+export interface IngressServiceBackend {
+  name: string;
+  port?: ServiceBackendPort;
+}
+
+export interface TypedLocalObjectReference {
+  apiGroup?: string | null;
+  kind: string;
+  name: string;
+}
+
+export interface IngressBackend {
+  service?: IngressServiceBackend;
+  resource?: TypedLocalObjectReference;
+}
+
+export interface HTTPIngressPath {
+  path?: string;
+  pathType?: string;
+  backend: IngressBackend;
+}
+
+export interface IngressRule {
+  host?: string;
+  http?: { paths: HTTPIngressPath[] };
+}
+
+export interface IngressTLS {
+  hosts?: string[];
+  secretName?: string;
+}
+
+export interface IngressSpec {
+  ingressClassName?: string;
+  defaultBackend?: IngressBackend;
+  tls?: IngressTLS[];
+  rules?: IngressRule[];
+}
+
+export interface Ingress extends KubeObject {
+  kind: "Ingress";
+  spec: IngressSpec;
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+export interface IngressClassParametersReference {
+  apiGroup?: string;
+  kind: string;
+  name: string;
+  scope?: string;
+  namespace?: string;
+}
+
+export interface IngressClass extends KubeObject {
+  kind: "IngressClass";
+  spec: { controller?: string; parameters?: IngressClassParametersReference };
+}
+
 // ---- RBAC (rbac.authorization.k8s.io/v1) --------------------------------------------------------
 
 export interface PolicyRule {

@@ -18,6 +18,8 @@ import type {
   ReplicaSet,
   ClusterRole,
   ClusterRoleBinding,
+  Ingress,
+  IngressClass,
   Role,
   RoleBinding,
   Secret,
@@ -61,6 +63,7 @@ import {
 import { invalidError, type FieldError } from "./validation/field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validation/meta.js";
 import { validateEphemeralContainersUpdate, validatePod, validatePodUpdate } from "./validation/pod.js";
+import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressUpdate } from "./validation/networking.js";
 import {
   validateClusterRole,
   validateClusterRoleBinding,
@@ -124,6 +127,11 @@ const RULES: Record<string, KindRules> = {
   "storage.k8s.io/v1 StorageClass": {
     create: (o) => validateStorageClass(o as StorageClass),
     update: (o, old) => validateStorageClassUpdate(o as StorageClass, old as StorageClass),
+  },
+  "networking.k8s.io/v1 Ingress": { create: (o) => validateIngress(o as Ingress), update: (o, old) => validateIngressUpdate(o as Ingress, old as Ingress) },
+  "networking.k8s.io/v1 IngressClass": {
+    create: (o) => validateIngressClass(o as IngressClass),
+    update: (o, old) => validateIngressClassUpdate(o as IngressClass, old as IngressClass),
   },
   "rbac.authorization.k8s.io/v1 Role": { create: (o) => validateRole(o as Role), update: (o, old) => validateRoleUpdate(o as Role, old as Role) },
   "rbac.authorization.k8s.io/v1 ClusterRole": {

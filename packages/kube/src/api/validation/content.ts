@@ -105,6 +105,18 @@ export function isDNS1035Label(value: string): string[] {
   return errs;
 }
 
+const WILDCARD_DNS1123_SUBDOMAIN_FMT = `\\*\\.${DNS1123_SUBDOMAIN_FMT}`;
+const WILDCARD_DNS1123_SUBDOMAIN_MSG =
+  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character";
+const WILDCARD_DNS1123_SUBDOMAIN_RE = whole(WILDCARD_DNS1123_SUBDOMAIN_FMT);
+
+export function isWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push(maxCharsError(253));
+  if (!WILDCARD_DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(WILDCARD_DNS1123_SUBDOMAIN_MSG, WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com"));
+  return errs;
+}
+
 /** Object-name rules (NameIsDNSLabel etc.); with prefix (generateName) one trailing '-' is allowed. */
 export type NameRule = (name: string, prefix: boolean) => string[];
 
@@ -113,6 +125,15 @@ const maskTrailingDash = (name: string): string => (name.length > 1 && name.ends
 export const nameIsDNSSubdomain: NameRule = (name, prefix) => isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
 export const nameIsDNSLabel: NameRule = (name, prefix) => isDNS1123Label(prefix ? maskTrailingDash(name) : name);
 export const nameIsDNS1035Label: NameRule = (name, prefix) => isDNS1035Label(prefix ? maskTrailingDash(name) : name);
+
+/**
+ * IsPathSegmentName (minimalNameRequirements of RBAC names, which may hold `:` as
+ * `system:masters`; also the kind and name an Ingress resource backend refers to).
+ */
+export const pathSegmentName: NameRule = (name) => {
+  for (const bad of [".", ".."]) if (name === bad) return [`may not be '${bad}'`];
+  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+};
 
 export function isValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];

@@ -1,16 +1,10 @@
 import { RBAC_GROUP } from "../defaults.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../types.js";
-import { nameIsDNSSubdomain, type NameRule } from "./content.js";
+import { nameIsDNSSubdomain, pathSegmentName } from "./content.js";
 import { child, index, invalid, notSupported, required, type FieldError } from "./field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 
 /** pkg/apis/rbac/validation: roles, cluster roles and their bindings, in the API server's words. */
-
-/** minimalNameRequirements: path.IsValidPathSegmentName (RBAC names may hold `:`, as `system:masters`). */
-const pathSegmentName: NameRule = (name) => {
-  for (const bad of [".", ".."]) if (name === bad) return [`may not be '${bad}'`];
-  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
-};
 
 function validatePolicyRule(rule: PolicyRule, namespaced: boolean, path: string): FieldError[] {
   const errs: FieldError[] = [];

@@ -10,12 +10,13 @@ import { suffixHash } from "../kustomize.js";
 import { goQuote } from "../../api/validation/field.js";
 import { APPLY_FLAGS, createFromSources } from "./apply.js";
 import type { Command, Invocation } from "./command.js";
+import { ingressGenerator } from "./create-ingress.js";
 import { rbacGenerators } from "./create-rbac.js";
 import { toStatus, usageError } from "./errors.js";
 import { notFound } from "../../api/errors.js";
 import type { FlagSpec } from "./flags.js";
 import { commandHelp } from "./help.js";
-import { GENERATOR_FLAGS, send, singleName } from "./generator.js";
+import { GENERATOR_FLAGS, intOrString, send, singleName } from "./generator.js";
 import { hasSources } from "./sources.js";
 
 const FROM_FLAGS: readonly FlagSpec[] = [
@@ -436,11 +437,6 @@ const serviceGenerators: Command = {
   ],
 };
 
-/** intstr.Parse. */
-function intOrString(value: string): number | string {
-  return /^[+-]?[0-9]+$/.test(value) ? Number(value) : value;
-}
-
 const pdbGenerator: Command = {
   name: "poddisruptionbudget",
   aliases: ["pdb"],
@@ -485,6 +481,7 @@ export const createCommand: Command = {
     configMapGenerator,
     cronJobGenerator,
     deploymentGenerator,
+    ingressGenerator,
     jobGenerator,
     namespaceGenerator,
     pdbGenerator,

@@ -15,6 +15,11 @@ import { createObject } from "./writes.js";
 /** What the `kubectl create` generators share: their flags, their NAME argument, and sending and printing what they made. */
 export const GENERATOR_FLAGS: readonly FlagSpec[] = [DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, { name: "save-config", type: "bool" }, { name: "validate", type: "string", noValue: "strict" }];
 
+/** intstr.Parse. */
+export function intOrString(value: string): number | string {
+  return /^[+-]?[0-9]+$/.test(value) ? Number(value) : value;
+}
+
 /** NameFromCommandArgs. */
 export function singleName(inv: Invocation): string {
   if (inv.args.length !== 1) throw usageError(inv.path, `exactly one NAME is required, got ${inv.args.length}`);

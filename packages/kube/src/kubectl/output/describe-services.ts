@@ -48,7 +48,7 @@ export function describeService(svc: Service, lister: ObjectLister, options: Des
 }
 
 /** `formatEndpointSlices` for one service port: ready addresses as `ip:port`, at most three. */
-function formatEndpointSlices(slices: readonly EndpointSlice[], portName: string): string {
+export function formatEndpointSlices(slices: readonly EndpointSlice[], portName: string): string {
   if (slices.length === 0) return "<none>";
   const list: string[] = [];
   let count = 0;

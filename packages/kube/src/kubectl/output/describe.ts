@@ -13,6 +13,8 @@ import type {
   Node,
   PersistentVolume,
   PersistentVolumeClaim,
+  Ingress,
+  IngressClass,
   Pod,
   PodDisruptionBudget,
   ReplicaSet,
@@ -26,6 +28,7 @@ import type {
 import { describeConfigMap, describeNamespace, describeNode, describePodDisruptionBudget, describeSecret } from "./describe-cluster.js";
 import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
+import { describeIngress, describeIngressClass } from "./describe-networking.js";
 import { describeRole, describeRoleBinding } from "./describe-rbac.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from "./describe-storage.js";
@@ -53,6 +56,8 @@ const DESCRIBERS: Record<string, Describer> = {
   PodDisruptionBudget: (o: PodDisruptionBudget, l, opts) => describePodDisruptionBudget(o, l, opts),
   Secret: (o: Secret) => describeSecret(o),
   ConfigMap: (o: ConfigMap, l, opts) => describeConfigMap(o, l, opts),
+  Ingress: (o: Ingress, l, opts) => describeIngress(o, l, opts),
+  IngressClass: (o: IngressClass, l, opts) => describeIngressClass(o, l, opts),
   Role: (o: Role) => describeRole(o),
   ClusterRole: (o: ClusterRole) => describeRole(o),
   RoleBinding: (o: RoleBinding) => describeRoleBinding(o),

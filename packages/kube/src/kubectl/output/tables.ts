@@ -27,6 +27,9 @@ import type {
   Service,
   Lease,
   RoleBinding,
+  Ingress,
+  IngressClass,
+  IngressRule,
   ServiceAccount,
   StatefulSet,
   StorageClass,
@@ -348,6 +351,28 @@ const TABLES: Record<string, KindTable> = {
       return [name(o), controller, (o as ControllerRevision).revision, age(o.metadata.creationTimestamp, now)];
     },
   },
+  Ingress: {
+    columns: cols("Name,Class,Hosts,Address,Ports,Age"),
+    row: (o, now) => {
+      const spec = (o as Ingress).spec;
+      return [
+        name(o),
+        spec.ingressClassName ?? "<none>",
+        ingressHosts(spec.rules ?? []),
+        ingressAddress(o as Ingress, false),
+        (spec.tls ?? []).length > 0 ? "80, 443" : "80",
+        age(o.metadata.creationTimestamp, now),
+      ];
+    },
+  },
+  IngressClass: {
+    columns: cols("Name,Controller,Parameters,Age"),
+    row: (o, now) => {
+      const p = (o as IngressClass).spec.parameters;
+      const parameters = p === undefined ? "<none>" : `${p.kind}${p.apiGroup != null ? `.${p.apiGroup}` : ""}/${p.name}`;
+      return [name(o), (o as IngressClass).spec.controller ?? "", parameters, age(o.metadata.creationTimestamp, now)];
+    },
+  },
   Role: createdAtTable(),
   ClusterRole: createdAtTable(),
   RoleBinding: bindingTable(),
@@ -358,6 +383,25 @@ const DEFAULT_TABLE: KindTable = {
   columns: cols("Name,Age"),
   row: (o, now) => [name(o), age(o.metadata.creationTimestamp, now)],
 };
+
+/** formatHosts: the first three hosts, `*` when no rule names one; rules past the third host count as "more". */
+function ingressHosts(rules: readonly IngressRule[]): string {
+  const list: string[] = [];
+  let more = false;
+  for (const rule of rules) {
+    if (list.length === 3) more = true;
+    if (!more && rule.host) list.push(rule.host);
+  }
+  if (list.length === 0) return "*";
+  return more ? `${list.join(",")} + ${rules.length - 3} more...` : list.join(",");
+}
+
+/** ingressLoadBalancerStatusStringer: the sorted, unique IPs and hostnames, clipped to 16 bytes unless wide. */
+export function ingressAddress(ing: Ingress, wide: boolean): string {
+  const set = [...new Set((ing.status?.loadBalancer?.ingress ?? []).map((i) => i.ip || i.hostname || "").filter((x) => x))].sort();
+  const r = set.join(",");
+  return !wide && r.length > 16 ? `${r.slice(0, 13)}...` : r;
+}
 
 /** The API server's default table convertor (rest.NewDefaultTableConvertor), which roles get. */
 function createdAtTable(): KindTable {
