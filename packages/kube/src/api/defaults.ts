@@ -108,6 +108,9 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       if (parameters !== undefined) parameters.scope ??= "Cluster";
       break;
     }
+    case "networking.k8s.io/v1 NetworkPolicy":
+      defaultNetworkPolicy(obj);
+      break;
     case "rbac.authorization.k8s.io/v1 RoleBinding":
     case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
       defaultBinding(obj);
@@ -118,6 +121,18 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       break;
   }
   return obj as T;
+}
+
+/**
+ * SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort: a policy without policyTypes
+ * affects ingress, and egress too when it has egress rules; a port's protocol is TCP.
+ */
+function defaultNetworkPolicy(np: KubeObject): void {
+  const spec = (np.spec ??= {}) as Obj;
+  const ingress = (spec.ingress as Obj[] | undefined) ?? [];
+  const egress = (spec.egress as Obj[] | undefined) ?? [];
+  for (const rule of [...ingress, ...egress]) for (const port of (rule.ports as Obj[] | undefined) ?? []) port.protocol ??= "TCP";
+  if (((spec.policyTypes as string[] | undefined) ?? []).length === 0) spec.policyTypes = egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
 /**

@@ -51,6 +51,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("batch", "v1", "Job", "jobs", [], true, ["all"]),
   t("networking.k8s.io", "v1", "IngressClass", "ingressclasses", [], false),
   t("networking.k8s.io", "v1", "Ingress", "ingresses", ["ing"], true),
+  t("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", ["netpol"], true),
   t("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", ["pdb"], true),
   t("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", [], false),
   t("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", [], false),

@@ -1171,6 +1171,24 @@ const ingressClass = kind("v1.IngressClass", {
   ),
 });
 
+const networkPolicyPort = struct("v1.NetworkPolicyPort", { protocol: k(named("v1.Protocol")), port: k(ios), endPort: k(i32) });
+const networkPolicyPeer = struct("v1.NetworkPolicyPeer", {
+  podSelector: k(labelSelector),
+  namespaceSelector: k(labelSelector),
+  ipBlock: k(struct("v1.IPBlock", { cidr: r(str), except: o(strings) })),
+});
+
+const networkPolicy = kind("v1.NetworkPolicy", {
+  spec: v(
+    struct("v1.NetworkPolicySpec", {
+      podSelector: v(labelSelector),
+      ingress: o(list(struct("v1.NetworkPolicyIngressRule", { ports: o(list(networkPolicyPort)), from: o(list(networkPolicyPeer)) }))),
+      egress: o(list(struct("v1.NetworkPolicyEgressRule", { ports: o(list(networkPolicyPort)), to: o(list(networkPolicyPeer)) }))),
+      policyTypes: o(list(named("v1.PolicyType"))),
+    }),
+  ),
+});
+
 // ---- rbac ---------------------------------------------------------------------------------------
 
 const policyRule = struct("v1.PolicyRule", {
@@ -1217,6 +1235,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["policy/v1 PodDisruptionBudget", podDisruptionBudget],
   ["networking.k8s.io/v1 Ingress", ingress],
   ["networking.k8s.io/v1 IngressClass", ingressClass],
+  ["networking.k8s.io/v1 NetworkPolicy", networkPolicy],
   ["rbac.authorization.k8s.io/v1 Role", role],
   ["rbac.authorization.k8s.io/v1 ClusterRole", clusterRole],
   ["rbac.authorization.k8s.io/v1 RoleBinding", roleBinding],

@@ -890,6 +890,34 @@ export interface IngressClass extends KubeObject {
   spec: { controller?: string; parameters?: IngressClassParametersReference };
 }
 
+export interface NetworkPolicyPort {
+  protocol?: string;
+  port?: IntOrString;
+  endPort?: number;
+}
+
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
+export interface NetworkPolicySpec {
+  podSelector: LabelSelector;
+  ingress?: { ports?: NetworkPolicyPort[]; from?: NetworkPolicyPeer[] }[];
+  egress?: { ports?: NetworkPolicyPort[]; to?: NetworkPolicyPeer[] }[];
+  policyTypes?: string[];
+}
+
+/**
+ * Stored and shown, never enforced: no component of ksim filters traffic by it, as minikube's
+ * default CNI (kindnet/bridge) does not enforce NetworkPolicies either.
+ */
+export interface NetworkPolicy extends KubeObject {
+  kind: "NetworkPolicy";
+  spec: NetworkPolicySpec;
+}
+
 // ---- RBAC (rbac.authorization.k8s.io/v1) --------------------------------------------------------
 
 export interface PolicyRule {

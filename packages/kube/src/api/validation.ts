@@ -20,6 +20,7 @@ import type {
   ClusterRoleBinding,
   Ingress,
   IngressClass,
+  NetworkPolicy,
   Role,
   RoleBinding,
   Secret,
@@ -63,7 +64,14 @@ import {
 import { invalidError, type FieldError } from "./validation/field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validation/meta.js";
 import { validateEphemeralContainersUpdate, validatePod, validatePodUpdate } from "./validation/pod.js";
-import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressUpdate } from "./validation/networking.js";
+import {
+  validateIngress,
+  validateIngressClass,
+  validateIngressClassUpdate,
+  validateIngressUpdate,
+  validateNetworkPolicy,
+  validateNetworkPolicyUpdate,
+} from "./validation/networking.js";
 import {
   validateClusterRole,
   validateClusterRoleBinding,
@@ -132,6 +140,10 @@ const RULES: Record<string, KindRules> = {
   "networking.k8s.io/v1 IngressClass": {
     create: (o) => validateIngressClass(o as IngressClass),
     update: (o, old) => validateIngressClassUpdate(o as IngressClass, old as IngressClass),
+  },
+  "networking.k8s.io/v1 NetworkPolicy": {
+    create: (o) => validateNetworkPolicy(o as NetworkPolicy),
+    update: (o, old) => validateNetworkPolicyUpdate(o as NetworkPolicy, old as NetworkPolicy),
   },
   "rbac.authorization.k8s.io/v1 Role": { create: (o) => validateRole(o as Role), update: (o, old) => validateRoleUpdate(o as Role, old as Role) },
   "rbac.authorization.k8s.io/v1 ClusterRole": {

@@ -1,4 +1,16 @@
-import type { HTTPIngressPath, Ingress, IngressBackend, IngressClass, IngressClassParametersReference, IngressSpec } from "../types.js";
+import { validateLabelSelector } from "../labels.js";
+import type {
+  HTTPIngressPath,
+  Ingress,
+  IngressBackend,
+  IngressClass,
+  IngressClassParametersReference,
+  IngressSpec,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicySpec,
+} from "../types.js";
 import {
   isDNS1123Subdomain,
   isValidPortName,
@@ -13,7 +25,7 @@ import { isIP } from "./core.js";
 import { child, forbidden, index, invalid, notSupported, required, tooLong, type FieldError } from "./field.js";
 import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 
-/** pkg/apis/networking/validation: Ingress and IngressClass, in the API server's words. */
+/** pkg/apis/networking/validation: Ingress, IngressClass and NetworkPolicy, in the API server's words. */
 
 const PATH_TYPES = ["Exact", "ImplementationSpecific", "Prefix"];
 const INVALID_PATH_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"];
@@ -191,4 +203,103 @@ export function validateIngressClassUpdate(ic: IngressClass, old: IngressClass):
     ...validateImmutable(ic.spec.controller ?? "", old.spec.controller ?? "", "spec.controller"),
     ...validateIngressClass(ic),
   ];
+}
+
+// ---- NetworkPolicy ------------------------------------------------------------------------------
+
+const CIDR_ERROR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/** An IPv4 CIDR as [address, prefix length], for the strict-subset check of `except`. */
+function ipv4Cidr(cidr: string): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (m === null || !isIP(cidr.slice(0, cidr.indexOf("/"))) || Number(m[5]) > 32) return undefined;
+  return [m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0), Number(m[5])];
+}
+
+function isCIDR(cidr: string): boolean {
+  const slash = cidr.indexOf("/");
+  if (slash < 0 || !isIP(cidr.slice(0, slash)) || !/^\d+$/.test(cidr.slice(slash + 1))) return false;
+  return Number(cidr.slice(slash + 1)) <= (cidr.includes(":") ? 128 : 32);
+}
+
+function validateIPBlock(block: { cidr: string; except?: string[] }, path: string): FieldError[] {
+  if (block.cidr === "") return [required(child(path, "cidr"))];
+  if (!isCIDR(block.cidr)) return [invalid(child(path, "cidr"), block.cidr, CIDR_ERROR)];
+  const errs: FieldError[] = [];
+  const outer = ipv4Cidr(block.cidr);
+  (block.except ?? []).forEach((except, i) => {
+    const p = index(child(path, "except"), i);
+    if (!isCIDR(except)) return void errs.push(invalid(p, except, CIDR_ERROR));
+    const inner = ipv4Cidr(except);
+    if (outer === undefined || inner === undefined) return;
+    const block = 2 ** (32 - outer[1]);
+    const contains = Math.floor(inner[0] / block) === Math.floor(outer[0] / block);
+    if (!contains || outer[1] >= inner[1]) errs.push(invalid(p, except, "must be a strict subset of `cidr`"));
+  });
+  return errs;
+}
+
+function validatePort(port: NetworkPolicyPort, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (port.protocol !== undefined && !["TCP", "UDP", "SCTP"].includes(port.protocol)) errs.push(notSupported(child(path, "protocol"), port.protocol, ["TCP", "UDP", "SCTP"]));
+  if (port.port === undefined) {
+    if (port.endPort !== undefined) errs.push(invalid(child(path, "endPort"), port.endPort, "may not be specified when `port` is not specified"));
+  } else if (typeof port.port === "number") {
+    for (const msg of isValidPortNum(port.port)) errs.push(invalid(child(path, "port"), port.port, msg));
+    if (port.endPort !== undefined) {
+      if (port.endPort < port.port) errs.push(invalid(child(path, "endPort"), port.endPort, "must be greater than or equal to `port`"));
+      for (const msg of isValidPortNum(port.endPort)) errs.push(invalid(child(path, "endPort"), port.endPort, msg));
+    }
+  } else {
+    if (port.endPort !== undefined) errs.push(invalid(child(path, "endPort"), port.endPort, "may not be specified when `port` is non-numeric"));
+    for (const msg of isValidPortName(port.port)) errs.push(invalid(child(path, "port"), port.port, msg));
+  }
+  return errs;
+}
+
+function validatePeer(peer: NetworkPolicyPeer, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  let peers = 0;
+  if (peer.podSelector !== undefined) {
+    peers++;
+    errs.push(...validateLabelSelector(peer.podSelector, child(path, "podSelector")));
+  }
+  if (peer.namespaceSelector !== undefined) {
+    peers++;
+    errs.push(...validateLabelSelector(peer.namespaceSelector, child(path, "namespaceSelector")));
+  }
+  if (peer.ipBlock !== undefined) {
+    peers++;
+    errs.push(...validateIPBlock(peer.ipBlock, child(path, "ipBlock")));
+  }
+  if (peers === 0) errs.push(required(path, "must specify a peer"));
+  else if (peers > 1 && peer.ipBlock !== undefined) errs.push(forbidden(path, "may not specify both ipBlock and another peer"));
+  return errs;
+}
+
+function validateNetworkPolicySpec(spec: NetworkPolicySpec): FieldError[] {
+  const errs = validateLabelSelector(spec.podSelector, "spec.podSelector");
+  const rules = (name: "ingress" | "egress", peers: "from" | "to", list: readonly { ports?: NetworkPolicyPort[]; from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[] }[]) =>
+    list.forEach((rule, i) => {
+      const path = index(child("spec", name), i);
+      (rule.ports ?? []).forEach((port, j) => errs.push(...validatePort(port, index(child(path, "ports"), j))));
+      (rule[peers] ?? []).forEach((peer, j) => errs.push(...validatePeer(peer, index(child(path, peers), j))));
+    });
+  rules("ingress", "from", spec.ingress ?? []);
+  rules("egress", "to", spec.egress ?? []);
+  const types = spec.policyTypes ?? [];
+  if (types.length > 2) return [...errs, invalid("spec.policyTypes", types, "may not specify more than two policyTypes")];
+  types.forEach((t, i) => {
+    if (t !== "Ingress" && t !== "Egress") errs.push(notSupported(index("spec.policyTypes", i), t, ["Ingress", "Egress"]));
+  });
+  return errs;
+}
+
+/** ValidateNetworkPolicy. */
+export function validateNetworkPolicy(np: NetworkPolicy): FieldError[] {
+  return [...validateObjectMeta(np.metadata, true, nameIsDNSSubdomain), ...validateNetworkPolicySpec(np.spec)];
+}
+
+export function validateNetworkPolicyUpdate(np: NetworkPolicy, old: NetworkPolicy): FieldError[] {
+  return [...validateObjectMetaUpdate(np.metadata, old.metadata), ...validateNetworkPolicySpec(np.spec)];
 }

@@ -15,6 +15,7 @@ import type {
   PersistentVolumeClaim,
   Ingress,
   IngressClass,
+  NetworkPolicy,
   Pod,
   PodDisruptionBudget,
   ReplicaSet,
@@ -28,7 +29,7 @@ import type {
 import { describeConfigMap, describeNamespace, describeNode, describePodDisruptionBudget, describeSecret } from "./describe-cluster.js";
 import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
-import { describeIngress, describeIngressClass } from "./describe-networking.js";
+import { describeIngress, describeIngressClass, describeNetworkPolicy } from "./describe-networking.js";
 import { describeRole, describeRoleBinding } from "./describe-rbac.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from "./describe-storage.js";
@@ -58,6 +59,7 @@ const DESCRIBERS: Record<string, Describer> = {
   ConfigMap: (o: ConfigMap, l, opts) => describeConfigMap(o, l, opts),
   Ingress: (o: Ingress, l, opts) => describeIngress(o, l, opts),
   IngressClass: (o: IngressClass, l, opts) => describeIngressClass(o, l, opts),
+  NetworkPolicy: (o: NetworkPolicy, l, opts) => describeNetworkPolicy(o, l, opts),
   Role: (o: Role) => describeRole(o),
   ClusterRole: (o: ClusterRole) => describeRole(o),
   RoleBinding: (o: RoleBinding) => describeRoleBinding(o),

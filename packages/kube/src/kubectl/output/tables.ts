@@ -30,6 +30,7 @@ import type {
   Ingress,
   IngressClass,
   IngressRule,
+  NetworkPolicy,
   ServiceAccount,
   StatefulSet,
   StorageClass,
@@ -372,6 +373,10 @@ const TABLES: Record<string, KindTable> = {
       const parameters = p === undefined ? "<none>" : `${p.kind}${p.apiGroup != null ? `.${p.apiGroup}` : ""}/${p.name}`;
       return [name(o), (o as IngressClass).spec.controller ?? "", parameters, age(o.metadata.creationTimestamp, now)];
     },
+  },
+  NetworkPolicy: {
+    columns: cols("Name,Pod-Selector,Age"),
+    row: (o, now) => [name(o), formatLabelSelector((o as NetworkPolicy).spec.podSelector), age(o.metadata.creationTimestamp, now)],
   },
   Role: createdAtTable(),
   ClusterRole: createdAtTable(),
