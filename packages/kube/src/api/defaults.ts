@@ -108,6 +108,9 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       if (parameters !== undefined) parameters.scope ??= "Cluster";
       break;
     }
+    case "autoscaling/v2 HorizontalPodAutoscaler":
+      defaultHorizontalPodAutoscaler(obj);
+      break;
     case "networking.k8s.io/v1 NetworkPolicy":
       defaultNetworkPolicy(obj);
       break;
@@ -121,6 +124,32 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       break;
   }
   return obj as T;
+}
+
+/**
+ * SetDefaults_HorizontalPodAutoscaler (autoscaling/v2): minReplicas 1, a CPU utilization target of
+ * 80% when no metric is given, and, only when a behavior is given, its missing scale-up and
+ * scale-down rules (GenerateHPAScaleUpRules / GenerateHPAScaleDownRules).
+ */
+function defaultHorizontalPodAutoscaler(hpa: KubeObject): void {
+  const spec = (hpa.spec ??= {}) as Obj;
+  spec.minReplicas ??= 1;
+  if (((spec.metrics as Obj[] | undefined) ?? []).length === 0) {
+    spec.metrics = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }];
+  }
+  const behavior = spec.behavior as Obj | undefined;
+  if (behavior === undefined) return;
+  const rules = (given: Obj | undefined, window: number, policies: Obj[]): Obj => ({
+    ...given,
+    stabilizationWindowSeconds: given?.stabilizationWindowSeconds ?? window,
+    selectPolicy: given?.selectPolicy ?? "Max",
+    policies: given?.policies ?? policies,
+  });
+  behavior.scaleUp = rules(behavior.scaleUp as Obj | undefined, 0, [
+    { type: "Pods", value: 4, periodSeconds: 15 },
+    { type: "Percent", value: 100, periodSeconds: 15 },
+  ]);
+  behavior.scaleDown = rules(behavior.scaleDown as Obj | undefined, 300, [{ type: "Percent", value: 100, periodSeconds: 15 }]);
 }
 
 /**

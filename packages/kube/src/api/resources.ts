@@ -47,6 +47,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("apps", "v1", "ReplicaSet", "replicasets", ["rs"], true, ["all"]),
   t("apps", "v1", "StatefulSet", "statefulsets", ["sts"], true, ["all"]),
   t("events.k8s.io", "v1", "Event", "events", ["ev"], true),
+  t("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", ["hpa"], true, ["all"]),
   t("batch", "v1", "CronJob", "cronjobs", ["cj"], true, ["all"]),
   t("batch", "v1", "Job", "jobs", [], true, ["all"]),
   t("networking.k8s.io", "v1", "IngressClass", "ingressclasses", [], false),

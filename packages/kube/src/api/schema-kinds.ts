@@ -1189,6 +1189,50 @@ const networkPolicy = kind("v1.NetworkPolicy", {
   ),
 });
 
+// ---- autoscaling --------------------------------------------------------------------------------
+
+const metricTarget = struct("v2.MetricTarget", { type: r(named("v2.MetricTargetType")), value: k(qty), averageValue: k(qty), averageUtilization: k(i32) });
+const hpaScalingRules = struct("v2.HPAScalingRules", {
+  stabilizationWindowSeconds: k(i32),
+  selectPolicy: k(named("v2.ScalingPolicySelect")),
+  policies: o(list(struct("v2.HPAScalingPolicy", { type: r(named("v2.HPAScalingPolicyType")), value: r(i32), periodSeconds: r(i32) }))),
+  tolerance: k(qty),
+});
+
+const horizontalPodAutoscaler = kind("v2.HorizontalPodAutoscaler", {
+  spec: v(
+    struct("v2.HorizontalPodAutoscalerSpec", {
+      scaleTargetRef: v(struct("v2.CrossVersionObjectReference", { kind: r(str), name: r(str), apiVersion: o(str) })),
+      minReplicas: k(i32),
+      maxReplicas: r(i32),
+      metrics: o(
+        list(
+          struct("v2.MetricSpec", {
+            type: r(named("v2.MetricSourceType")),
+            // The metric sources other than Resource are kept as given.
+            object: k(loose),
+            pods: k(loose),
+            resource: k(struct("v2.ResourceMetricSource", { name: r(named("v1.ResourceName")), target: v(metricTarget) })),
+            containerResource: k(loose),
+            external: k(loose),
+          }),
+        ),
+      ),
+      behavior: k(struct("v2.HorizontalPodAutoscalerBehavior", { scaleUp: k(hpaScalingRules), scaleDown: k(hpaScalingRules) })),
+    }),
+  ),
+  status: v(
+    struct("v2.HorizontalPodAutoscalerStatus", {
+      observedGeneration: k(i64),
+      lastScaleTime: k(time),
+      currentReplicas: o(i32),
+      desiredReplicas: r(i32),
+      currentMetrics: o(list(loose)),
+      conditions: o(list(struct("v2.HorizontalPodAutoscalerCondition", { type: r(str), status: r(str), lastTransitionTime: k(time), reason: o(str), message: o(str) }), "type")),
+    }),
+  ),
+});
+
 // ---- rbac ---------------------------------------------------------------------------------------
 
 const policyRule = struct("v1.PolicyRule", {
@@ -1233,6 +1277,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["storage.k8s.io/v1 StorageClass", storageClass],
   ["coordination.k8s.io/v1 Lease", lease],
   ["policy/v1 PodDisruptionBudget", podDisruptionBudget],
+  ["autoscaling/v2 HorizontalPodAutoscaler", horizontalPodAutoscaler],
   ["networking.k8s.io/v1 Ingress", ingress],
   ["networking.k8s.io/v1 IngressClass", ingressClass],
   ["networking.k8s.io/v1 NetworkPolicy", networkPolicy],

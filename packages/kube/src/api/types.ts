@@ -918,6 +918,47 @@ export interface NetworkPolicy extends KubeObject {
   spec: NetworkPolicySpec;
 }
 
+// ---- Autoscaling (autoscaling/v2) ---------------------------------------------------------------
+
+export interface MetricTarget {
+  type: string;
+  value?: string;
+  averageValue?: string;
+  averageUtilization?: number;
+}
+
+export interface MetricSpec {
+  type: string;
+  resource?: { name: string; target: MetricTarget };
+  containerResource?: { name: string; container: string; target: MetricTarget };
+  pods?: { target: MetricTarget };
+  object?: { target: MetricTarget };
+  external?: { target: MetricTarget };
+}
+
+export interface HPAScalingRules {
+  stabilizationWindowSeconds?: number;
+  selectPolicy?: string;
+  policies?: { type: string; value: number; periodSeconds: number }[];
+}
+
+export interface HorizontalPodAutoscaler extends KubeObject {
+  kind: "HorizontalPodAutoscaler";
+  spec: {
+    scaleTargetRef: { kind: string; name: string; apiVersion?: string };
+    minReplicas?: number;
+    maxReplicas: number;
+    metrics?: MetricSpec[];
+    behavior?: { scaleUp?: HPAScalingRules; scaleDown?: HPAScalingRules };
+  };
+  status?: {
+    currentReplicas?: number;
+    desiredReplicas: number;
+    currentMetrics?: { type: string; resource?: { name: string; current: { averageUtilization?: number; averageValue?: string; value?: string } } }[];
+    conditions?: { type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }[];
+  };
+}
+
 // ---- RBAC (rbac.authorization.k8s.io/v1) --------------------------------------------------------
 
 export interface PolicyRule {

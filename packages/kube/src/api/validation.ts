@@ -18,6 +18,7 @@ import type {
   ReplicaSet,
   ClusterRole,
   ClusterRoleBinding,
+  HorizontalPodAutoscaler,
   Ingress,
   IngressClass,
   NetworkPolicy,
@@ -64,6 +65,7 @@ import {
 import { invalidError, type FieldError } from "./validation/field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validation/meta.js";
 import { validateEphemeralContainersUpdate, validatePod, validatePodUpdate } from "./validation/pod.js";
+import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerUpdate } from "./validation/autoscaling.js";
 import {
   validateIngress,
   validateIngressClass,
@@ -135,6 +137,10 @@ const RULES: Record<string, KindRules> = {
   "storage.k8s.io/v1 StorageClass": {
     create: (o) => validateStorageClass(o as StorageClass),
     update: (o, old) => validateStorageClassUpdate(o as StorageClass, old as StorageClass),
+  },
+  "autoscaling/v2 HorizontalPodAutoscaler": {
+    create: (o) => validateHorizontalPodAutoscaler(o as HorizontalPodAutoscaler),
+    update: (o, old) => validateHorizontalPodAutoscalerUpdate(o as HorizontalPodAutoscaler, old as HorizontalPodAutoscaler),
   },
   "networking.k8s.io/v1 Ingress": { create: (o) => validateIngress(o as Ingress), update: (o, old) => validateIngressUpdate(o as Ingress, old as Ingress) },
   "networking.k8s.io/v1 IngressClass": {

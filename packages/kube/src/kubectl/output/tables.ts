@@ -30,6 +30,7 @@ import type {
   Ingress,
   IngressClass,
   IngressRule,
+  HorizontalPodAutoscaler,
   NetworkPolicy,
   ServiceAccount,
   StatefulSet,
@@ -374,6 +375,22 @@ const TABLES: Record<string, KindTable> = {
       return [name(o), (o as IngressClass).spec.controller ?? "", parameters, age(o.metadata.creationTimestamp, now)];
     },
   },
+  HorizontalPodAutoscaler: {
+    columns: cols("Name,Reference,Targets,MinPods,MaxPods,Replicas,Age"),
+    row: (o, now) => {
+      const hpa = o as HorizontalPodAutoscaler;
+      const ref = hpa.spec.scaleTargetRef;
+      return [
+        name(o),
+        `${ref.kind}/${ref.name}`,
+        hpaTargets(hpa),
+        hpa.spec.minReplicas === undefined ? "<unset>" : String(hpa.spec.minReplicas),
+        hpa.spec.maxReplicas,
+        hpa.status?.currentReplicas ?? 0,
+        age(o.metadata.creationTimestamp, now),
+      ];
+    },
+  },
   NetworkPolicy: {
     columns: cols("Name,Pod-Selector,Age"),
     row: (o, now) => [name(o), formatLabelSelector((o as NetworkPolicy).spec.podSelector), age(o.metadata.creationTimestamp, now)],
@@ -399,6 +416,25 @@ function ingressHosts(rules: readonly IngressRule[]): string {
   }
   if (list.length === 0) return "*";
   return more ? `${list.join(",")} + ${rules.length - 3} more...` : list.join(",");
+}
+
+/**
+ * formatHPAMetrics for Resource metrics (`cpu: <unknown>/80%`, current from the status when
+ * known); other metric sources print as `<unknown type>` here. At most two, then "+ N more...".
+ */
+function hpaTargets(hpa: HorizontalPodAutoscaler): string {
+  const specs = hpa.spec.metrics ?? [];
+  if (specs.length === 0) return "<none>";
+  const statuses = hpa.status?.currentMetrics ?? [];
+  const list = specs.map((spec, i) => {
+    const target = spec.resource?.target;
+    if (spec.type !== "Resource" || target === undefined) return "<unknown type>";
+    const current = statuses[i]?.resource?.current;
+    if (target.averageValue !== undefined) return `${spec.resource!.name}: ${current?.averageValue ?? "<unknown>"}/${target.averageValue}`;
+    const now = current?.averageUtilization !== undefined ? `${current.averageUtilization}%` : "<unknown>";
+    return `${spec.resource!.name}: ${now}/${target.averageUtilization !== undefined ? `${target.averageUtilization}%` : "<auto>"}`;
+  });
+  return list.length > 2 ? `${list.slice(0, 2).join(", ")} + ${list.length - 2} more...` : list.join(", ");
 }
 
 /** ingressLoadBalancerStatusStringer: the sorted, unique IPs and hostnames, clipped to 16 bytes unless wide. */

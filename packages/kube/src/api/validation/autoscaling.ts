@@ -1,0 +1,64 @@
+import type { HorizontalPodAutoscaler, MetricSpec, MetricTarget } from "../types.js";
+import { nameIsDNSSubdomain, pathSegmentName } from "./content.js";
+import { child, forbidden, index, invalid, notSupported, required, type FieldError } from "./field.js";
+import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+
+/**
+ * pkg/apis/autoscaling/validation for HorizontalPodAutoscalers, in the API server's words (the
+ * HPAScaleToZero feature gate is off: minReplicas is at least 1). Of the metric sources, the
+ * Resource source's fields are checked; the others only for being the one the type names.
+ */
+
+const SOURCE_TYPES = ["ContainerResource", "External", "Object", "Pods", "Resource"];
+const SOURCE_FIELDS = ["object", "pods", "resource", "containerResource", "external"] as const;
+const TARGET_TYPES = ["AverageValue", "Utilization", "Value"];
+
+function validateMetricTarget(target: MetricTarget, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!target.type) errs.push(required(child(path, "type"), "must specify a metric target type"));
+  else if (!TARGET_TYPES.includes(target.type)) errs.push(notSupported(child(path, "type"), target.type, TARGET_TYPES));
+  if (target.averageUtilization !== undefined && target.averageUtilization < 1) {
+    errs.push(invalid(child(path, "averageUtilization"), target.averageUtilization, "must be greater than 0"));
+  }
+  return errs;
+}
+
+function validateMetricSpec(spec: MetricSpec, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!spec.type) errs.push(required(child(path, "type"), "must specify a metric source type"));
+  else if (!SOURCE_TYPES.includes(spec.type)) errs.push(notSupported(child(path, "type"), spec.type, SOURCE_TYPES));
+  const present = SOURCE_FIELDS.filter((f) => spec[f] !== undefined);
+  if (spec.resource !== undefined) {
+    if (!spec.resource.name) errs.push(required(child(path, "resource", "name"), "must specify a resource name"));
+    errs.push(...validateMetricTarget(spec.resource.target, child(path, "resource", "target")));
+  }
+  const expected = spec.type ? spec.type[0]!.toLowerCase() + spec.type.slice(1) : "";
+  if (!present.includes(expected as (typeof SOURCE_FIELDS)[number])) errs.push(required(child(path, expected), "must populate information for the given metric source"));
+  for (const f of present) if (f !== expected) errs.push(forbidden(child(path, f), "must populate the given metric source only"));
+  return errs;
+}
+
+function validateSpec(spec: HorizontalPodAutoscaler["spec"]): FieldError[] {
+  const errs: FieldError[] = [];
+  if (spec.minReplicas !== undefined && spec.minReplicas < 1) errs.push(invalid("spec.minReplicas", spec.minReplicas, "must be greater than or equal to 1"));
+  if (spec.maxReplicas < 1) errs.push(invalid("spec.maxReplicas", spec.maxReplicas, "must be greater than 0"));
+  if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas) {
+    errs.push(invalid("spec.maxReplicas", spec.maxReplicas, "must be greater than or equal to `minReplicas`"));
+  }
+  const ref = spec.scaleTargetRef;
+  for (const f of ["kind", "name"] as const) {
+    const path = child("spec.scaleTargetRef", f);
+    if (ref[f] === "") errs.push(required(path));
+    else for (const msg of pathSegmentName(ref[f], false)) errs.push(invalid(path, ref[f], msg));
+  }
+  (spec.metrics ?? []).forEach((m, i) => errs.push(...validateMetricSpec(m, index("spec.metrics", i))));
+  return errs;
+}
+
+export function validateHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler): FieldError[] {
+  return [...validateObjectMeta(hpa.metadata, true, nameIsDNSSubdomain), ...validateSpec(hpa.spec)];
+}
+
+export function validateHorizontalPodAutoscalerUpdate(hpa: HorizontalPodAutoscaler, old: HorizontalPodAutoscaler): FieldError[] {
+  return [...validateObjectMetaUpdate(hpa.metadata, old.metadata), ...validateSpec(hpa.spec)];
+}
