@@ -28,9 +28,10 @@ export function singleName(inv: Invocation): string {
 
 /**
  * Sends a generated object and prints it as `create` does. Generators that call the typed client
- * themselves wrap what the server says in `failure` (`failed to create ClusterIP service: …`).
+ * themselves wrap what the server says in `failure` (`failed to create ClusterIP service: …`);
+ * `operation` is what the name printer says once it is sent (`autoscaled`).
  */
-export function* send(inv: Invocation, object: KubeObject, failure?: string): Proc<number> {
+export function* send(inv: Invocation, object: KubeObject, failure?: string, operation = "created"): Proc<number> {
   const { s, flags } = inv;
   const dryRun = dryRunOf(flags);
   // Generators of namespaced kinds name the namespace only when -n was given (EnforceNamespace).
@@ -43,7 +44,8 @@ export function* send(inv: Invocation, object: KubeObject, failure?: string): Pr
     if (failure === undefined) throw e;
     throw new Error(`${failure}: ${(e as Error).message}`);
   }
-  if (!printsObjects(flags)) s.out(nameLine(created, `created${dryRunSuffix(dryRun)}`));
+  // A client dry run prints before sending, as "created".
+  if (!printsObjects(flags)) s.out(nameLine(created, `${dryRun === "client" ? "created" : operation}${dryRunSuffix(dryRun)}`));
   else printObjects(s, inv, [created], true);
   return 0;
 }

@@ -32,7 +32,7 @@ import { replaceCommand } from "./replace.js";
 import { GLOBAL_FLAGS, optionsCommand } from "./global-flags.js";
 import { rolloutCommand } from "./rollout.js";
 import { runCommand } from "./run.js";
-import { scaleCommand } from "./scale.js";
+import { autoscaleCommand, scaleCommand } from "./scale.js";
 import { setCommand } from "./set.js";
 import { taintCommand } from "./taint.js";
 import { topCommand } from "./top.js";
@@ -47,7 +47,7 @@ import { waitCommand } from "./wait.js";
 const GROUPS: readonly (readonly [string, readonly Command[]])[] = [
   ["Basic Commands (Beginner)", [createCommand, exposeCommand, runCommand, setCommand]],
   ["Basic Commands (Intermediate)", [getCommand, editCommand, deleteCommand]],
-  ["Deploy Commands", [rolloutCommand, scaleCommand]],
+  ["Deploy Commands", [rolloutCommand, scaleCommand, autoscaleCommand]],
   ["Cluster Management Commands", [clusterInfoCommand, topCommand, cordonCommand, uncordonCommand, drainCommand, taintCommand]],
   ["Troubleshooting and Debugging Commands", [describeCommand, logsCommand, attachCommand, execCommand, portForwardCommand, cpCommand, authCommand, debugCommand, eventsCommand]],
   ["Advanced Commands", [diffCommand, applyCommand, patchCommand, replaceCommand, waitCommand, kustomizeCommand]],
@@ -60,7 +60,7 @@ const COMMANDS: readonly Command[] = [...GROUPS.flatMap(([, cs]) => cs), options
 
 /** kubectl's commands ksim does not model: named as such rather than "unknown". */
 const UNSUPPORTED = new Set([
-  "alpha", "autoscale", "certificate", "completion", "debug", "explain",
+  "alpha", "certificate", "completion", "debug", "explain",
   "plugin", "proxy",
 ]);
 

@@ -13,6 +13,7 @@ import type {
   Node,
   PersistentVolume,
   PersistentVolumeClaim,
+  HorizontalPodAutoscaler,
   Ingress,
   IngressClass,
   NetworkPolicy,
@@ -29,6 +30,7 @@ import type {
 import { describeConfigMap, describeNamespace, describeNode, describePodDisruptionBudget, describeSecret } from "./describe-cluster.js";
 import { describeEndpointSlice, describeGeneric } from "./describe-generic.js";
 import { describePod } from "./describe-pod.js";
+import { describeHorizontalPodAutoscaler } from "./describe-autoscaling.js";
 import { describeIngress, describeIngressClass, describeNetworkPolicy } from "./describe-networking.js";
 import { describeRole, describeRoleBinding } from "./describe-rbac.js";
 import { describeEndpoints, describeService } from "./describe-services.js";
@@ -57,6 +59,7 @@ const DESCRIBERS: Record<string, Describer> = {
   PodDisruptionBudget: (o: PodDisruptionBudget, l, opts) => describePodDisruptionBudget(o, l, opts),
   Secret: (o: Secret) => describeSecret(o),
   ConfigMap: (o: ConfigMap, l, opts) => describeConfigMap(o, l, opts),
+  HorizontalPodAutoscaler: (o: HorizontalPodAutoscaler, l, opts) => describeHorizontalPodAutoscaler(o, l, opts),
   Ingress: (o: Ingress, l, opts) => describeIngress(o, l, opts),
   IngressClass: (o: IngressClass, l, opts) => describeIngressClass(o, l, opts),
   NetworkPolicy: (o: NetworkPolicy, l, opts) => describeNetworkPolicy(o, l, opts),
