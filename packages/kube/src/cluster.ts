@@ -7,6 +7,7 @@ import { createAdmission } from "./api/validation.js";
 import { systemAddons } from "./addons.js";
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "./api/bootstrap-policy.js";
 import { ClusterRoleAggregationController } from "./controllers/clusterrole-aggregation.js";
+import { HorizontalPodAutoscalerController } from "./controllers/horizontal-pod-autoscaler.js";
 import { KUBERNETES_VERSION } from "./version.js";
 import type { DaemonSet, Deployment, EndpointSlice, Endpoints, KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, StorageClass } from "./api/types.js";
 import type { ControllerContext } from "./controllers/context.js";
@@ -144,6 +145,7 @@ export class Cluster {
       new JobController(ctx),
       new CronJobController(ctx),
       new ClusterRoleAggregationController(ctx),
+      new HorizontalPodAutoscalerController(ctx),
     ]) c.start();
     // kubeadm applies its add-ons once the control plane answers.
     if (options.systemPods) for (const o of systemAddons()) this.api.create(o);

@@ -952,6 +952,7 @@ export interface HorizontalPodAutoscaler extends KubeObject {
     behavior?: { scaleUp?: HPAScalingRules; scaleDown?: HPAScalingRules };
   };
   status?: {
+    lastScaleTime?: string;
     currentReplicas?: number;
     desiredReplicas: number;
     currentMetrics?: { type: string; resource?: { name: string; current: { averageUtilization?: number; averageValue?: string; value?: string } } }[];
