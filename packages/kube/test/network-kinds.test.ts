@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { kubectlWorld, type Terminal } from "./kubectl-cmd-helpers.js";
 
+/** A HorizontalPodAutoscaler for the \`web\` Deployment, as charts write it. */
+const HPA = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 2
+  maxReplicas: 5
+`;
+
 /** An app's upstream manifests: its Ingress (no controller runs, so no address) and a NetworkPolicy. */
 const MANIFEST = `apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -196,5 +210,89 @@ spec:
     expect(term.run("kubectl create ingress x --rule=foo")).toEqual({ status: 1, output: "error: rule foo is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]\n" });
     expect(term.run("kubectl create ingress web --rule=/=web:80")).toEqual({ status: 0, output: "ingress.networking.k8s.io/web created\n" });
     expect(term.run("kubectl get ing").output).toBe("NAME   CLASS    HOSTS   ADDRESS   PORTS   AGE\nweb    <none>   *                 80      0s\n");
+  });
+});
+
+describe("autoscaling/v2 HorizontalPodAutoscaler", () => {
+  it("defaults a chart's HPA and refuses bad ones in the API server's words", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    withFile(term, "/tmp/hpa.yaml", HPA.replace("  minReplicas: 2\n", ""));
+    expect(term.run("kubectl apply -f /tmp/hpa.yaml").output).toBe("horizontalpodautoscaler.autoscaling/web created\n");
+    // minReplicas 1 and the CPU 80% metric; the target does not exist, so no replicas are known.
+    expect(term.run("kubectl get hpa").output).toBe(
+      "NAME   REFERENCE        TARGETS              MINPODS   MAXPODS   REPLICAS   AGE\nweb    Deployment/web   cpu: <unknown>/80%   1         5         0          0s\n",
+    );
+    expect(term.run("kubectl get hpa web -o jsonpath='{.spec.metrics}'").output).toBe('[{"resource":{"name":"cpu","target":{"averageUtilization":80,"type":"Utilization"}},"type":"Resource"}]');
+    expect(term.run("sleep 1; kubectl get hpa web -o jsonpath='{.status.conditions[0].message}'").output).toBe(
+      'the HPA controller was unable to get the target\'s current scale: deployments.apps "web" not found',
+    );
+    withFile(
+      term,
+      "/tmp/bad.yaml",
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: bad\nspec:\n  scaleTargetRef:\n    kind: ""\n    name: web\n  minReplicas: 0\n  maxReplicas: 0\n  metrics:\n  - type: Resource\n',
+    );
+    expect(term.run("kubectl apply -f /tmp/bad.yaml").output).toBe(
+      'The HorizontalPodAutoscaler "bad" is invalid: \n' +
+        "* spec.minReplicas: Invalid value: 0: must be greater than or equal to 1\n" +
+        "* spec.maxReplicas: Invalid value: 0: must be greater than 0\n" +
+        "* spec.scaleTargetRef.kind: Required value\n" +
+        "* spec.metrics[0].resource: Required value: must populate information for the given metric source\n",
+    );
+  });
+
+  it("autoscale writes an autoscaling/v2 HPA and checks its flags as kubectl does", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    expect(term.run("kubectl create deployment web --image=nginx").status).toBe(0);
+    expect(term.run("kubectl autoscale deployment web --min=2 --max=5 --cpu=60% --dry-run=client -o yaml").output).toBe(
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  maxReplicas: 5\n  metrics:\n  - resource:\n      name: cpu\n      target:\n" +
+        "        averageUtilization: 60\n        type: Utilization\n    type: Resource\n  minReplicas: 2\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n" +
+        "status:\n  desiredReplicas: 0\n",
+    );
+    expect(term.split("kubectl autoscale deploy/web --max=3 --cpu-percent=50 --dry-run=client")).toEqual({
+      status: 0,
+      stdout: "horizontalpodautoscaler.autoscaling/web created (dry run)\n",
+      stderr: "Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).\n",
+    });
+    // These errors are checked against kubectl 1.32, which validates the flags alike.
+    expect(term.run("kubectl autoscale deployment web --min=3 --max=2")).toEqual({ status: 1, output: "error: --max=MAXPODS must be larger or equal to --min=MINPODS, max: 2, min: 3\n" });
+    expect(term.run("kubectl autoscale deployment web --max=0")).toEqual({ status: 1, output: "error: --max=MAXPODS is required and must be at least 1, max: 0\n" });
+    expect(term.run("kubectl autoscale deployment web").output).toBe('error: required flag(s) "max" not set\n');
+    expect(term.run("kubectl autoscale deployment web --max=3 --cpu=lots").output).toBe("error: invalid resource cpu value: lots\n");
+    expect(term.run("kubectl autoscale deployment web --min=2 --max=5")).toEqual({ status: 0, output: "horizontalpodautoscaler.autoscaling/web autoscaled\n" });
+  });
+
+  it("scales a 1-replica Deployment up to minReplicas, then reports that it cannot read metrics (no metrics-server)", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    expect(term.run("kubectl create deployment web --image=nginx").status).toBe(0);
+    withFile(term, "/tmp/hpa.yaml", HPA);
+    expect(term.run("kubectl apply -f /tmp/hpa.yaml && sleep 20").status).toBe(0);
+    expect(term.run("kubectl get deployment web -o jsonpath='{.spec.replicas}'").output).toBe("2");
+    expect(term.run("kubectl get hpa").output).toBe(
+      "NAME   REFERENCE        TARGETS              MINPODS   MAXPODS   REPLICAS   AGE\nweb    Deployment/web   cpu: <unknown>/80%   2         5         2          20s\n",
+    );
+    const noMetrics =
+      "failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)";
+    expect(term.run("kubectl describe hpa web").output).toBe(
+      "Name:                                                  web\nNamespace:                                             default\n" +
+        "Labels:                                                <none>\nAnnotations:                                           <none>\n" +
+        "CreationTimestamp:                                     Mon, 01 Jan 2024 00:00:00 +0000\nReference:                                             Deployment/web\n" +
+        "Metrics:                                               ( current / target )\n  resource cpu on pods  (as a percentage of request):  <unknown> / 80%\n" +
+        "Min replicas:                                          2\nMax replicas:                                          5\n" +
+        "Deployment pods:                                       2 current / 2 desired\nConditions:\n" +
+        "  Type           Status  Reason                   Message\n  ----           ------  ------                   -------\n" +
+        "  AbleToScale    True    SucceededGetScale        the HPA controller was able to get the target's current scale\n" +
+        `  ScalingActive  False   FailedGetResourceMetric  the HPA was unable to compute the replica count: ${noMetrics}\n` +
+        "Events:\n  Type     Reason                        Age   From                       Message\n  ----     ------                        ----  ----                       -------\n" +
+        "  Normal   SuccessfulRescale             20s   horizontal-pod-autoscaler  New size: 2; reason: Current number of replicas below Spec.MinReplicas\n" +
+        `  Warning  FailedGetResourceMetric       5s    horizontal-pod-autoscaler  ${noMetrics}\n` +
+        `  Warning  FailedComputeMetricsReplicas  5s    horizontal-pod-autoscaler  invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: ${noMetrics}\n`,
+    );
+    // Scaled above maxReplicas by hand, it is brought back down at the next sync.
+    expect(term.run("kubectl scale deployment web --replicas=7 && sleep 15 && kubectl get deployment web -o jsonpath='{.spec.replicas}'").output).toBe(
+      "deployment.apps/web scaled\n5",
+    );
+    expect(term.run("kubectl get events --field-selector reason=SuccessfulRescale -o jsonpath='{.items[*].message}'").output).toBe(
+      "New size: 2; reason: Current number of replicas below Spec.MinReplicas New size: 5; reason: Current number of replicas above Spec.MaxReplicas",
+    );
   });
 });
