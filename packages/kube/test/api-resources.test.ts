@@ -33,7 +33,7 @@ describe("resource resolution", () => {
   });
 
   it("expands the `all` category in discovery order", () => {
-    expect(resolveResource("all").map((t) => t.plural)).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs", "jobs"]);
+    expect(resolveResource("all").map((t) => t.plural)).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "horizontalpodautoscalers", "cronjobs", "jobs"]);
   });
 
   it("refuses unknown types with kubectl's message, naming the part before the first dot", () => {
