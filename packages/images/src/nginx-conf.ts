@@ -620,7 +620,58 @@ interface Frame {
 
 /** Reads the configuration from `fs`. Throws NginxConfError with nginx's message. */
 export function readNginxConfig(fs: FileSystem, build: ConfBuild, options: { readonly file?: string; readonly params?: string; readonly resolve?: (host: string) => string | undefined } = {}): NginxConfig {
-  return new Reader(fs, build, options.resolve ?? (() => undefined)).read(options.file ?? CONF_PATH, options.params);
+  const file = options.file ?? CONF_PATH;
+  const resolve = options.resolve ?? (() => undefined);
+  // Thousands of pods start from the same files: a configuration read before is reused when
+  // every file, directory listing and name it depended on still answers the same.
+  const key = `${file}\0${options.params ?? ""}`;
+  const byBuild = readCache.get(build) ?? new Map<string, CachedRead>();
+  readCache.set(build, byBuild);
+  const cached = byBuild.get(key);
+  if (cached !== undefined && cached.lookups.every(([op, arg, answer]) => lookup(fs, resolve, op, arg) === answer)) return cached.config;
+  const lookups: Lookup[] = [];
+  const recorded = recording(fs, resolve, lookups);
+  const config = new Reader(recorded.fs, build, recorded.resolve).read(file, options.params);
+  if (byBuild.size >= 64) byBuild.clear();
+  byBuild.set(key, { lookups, config });
+  return config;
+}
+
+/** One question a configuration read asked of the filesystem or the resolver, and its answer. */
+type Lookup = readonly [op: "readText" | "exists" | "readdir" | "stat" | "resolve", arg: string, answer: string];
+
+interface CachedRead {
+  readonly lookups: readonly Lookup[];
+  /** Shared by every nginx that reads the same: never changed after it is made. */
+  readonly config: NginxConfig;
+}
+
+const readCache = new WeakMap<ConfBuild, Map<string, CachedRead>>();
+
+/** An answer as a string to compare: the value, or the error code a filesystem call threw. */
+function lookup(fs: FileSystem, resolve: (host: string) => string | undefined, op: Lookup[0], arg: string): string {
+  try {
+    // Of a stat, the reader looks only at the type (glob skips directories).
+    const value = op === "resolve" ? resolve(arg) : op === "stat" ? fs.stat(arg).type : fs[op](arg);
+    return JSON.stringify(value ?? null);
+  } catch (e) {
+    if (e instanceof FsError) return `!${e.code}`;
+    throw e;
+  }
+}
+
+/** The filesystem and resolver the reader sees, noting every question it asks. */
+function recording(fs: FileSystem, resolve: (host: string) => string | undefined, lookups: Lookup[]) {
+  const ask = <T>(op: Lookup[0], arg: string, fn: () => T): T => {
+    lookups.push([op, arg, lookup(fs, resolve, op, arg)]);
+    return fn();
+  };
+  const view = Object.create(fs) as FileSystem;
+  view.readText = (path) => ask("readText", path, () => fs.readText(path));
+  view.exists = (path) => ask("exists", path, () => fs.exists(path));
+  view.readdir = (path) => ask("readdir", path, () => fs.readdir(path));
+  view.stat = (path) => ask("stat", path, () => fs.stat(path));
+  return { fs: view, resolve: (host: string) => ask("resolve", host, () => resolve(host)) };
 }
 
 class Reader {

@@ -3,6 +3,8 @@ import { ImageRegistry, Sandbox } from "@ksim/kube";
 import { describe, expect, it } from "vitest";
 import { kubectlWorld } from "../../kube/test/kubectl-cmd-helpers.js";
 import { registerBasicImages } from "../src/index.js";
+import { readNginxConfig } from "../src/nginx-conf.js";
+import { NGINX_OFFICIAL_BUILD } from "../src/nginx-official.js";
 
 /** An official-image pod with `files` written over the image's before nginx starts. */
 function nginxWith(files: Record<string, string>, image = "nginx:1.27") {
@@ -23,6 +25,25 @@ function nginxWith(files: Record<string, string>, image = "nginx:1.27") {
 const DEFAULT_CONF = "/etc/nginx/conf.d/default.conf";
 
 describe("nginx reads its configuration", () => {
+  it("reuses a configuration read from the same files, and reads again when one of them, a listing or a name changes", () => {
+    const { pod } = nginxWith({});
+    const fs = pod.rootfs.view({ uid: 0, gid: 0 });
+    const conf = NGINX_OFFICIAL_BUILD.conf;
+    let backend: string | undefined;
+    const read = () => readNginxConfig(fs, conf, { resolve: () => backend });
+    const first = read();
+    expect(read()).toBe(first);
+    fs.writeFile("/etc/nginx/conf.d/extra.conf", "server { listen 8080; }\n");
+    const second = read();
+    expect(second).not.toBe(first);
+    expect(second.ports).toEqual([80, 8080]);
+    expect(read()).toBe(second);
+    fs.writeFile("/etc/nginx/conf.d/extra.conf", "server { listen 8080; location / { proxy_pass http://backend:9000; } }\n");
+    expect(() => read()).toThrow('host not found in upstream "backend:9000"');
+    backend = "10.96.0.7";
+    expect(read().ports).toEqual([80, 8080]);
+  });
+
   it("matches locations as nginx does: exact, then ^~ and the longest prefix, then regexes in order", () => {
     const { curl } = nginxWith({
       [DEFAULT_CONF]: `
