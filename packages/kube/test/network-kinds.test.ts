@@ -106,7 +106,7 @@ describe("networking.k8s.io/v1 kinds", () => {
         "    From:\n      IPBlock:\n        CIDR: 172.17.0.0/16\n        Except: 172.17.1.0/24\n" +
         "    From:\n      NamespaceSelector: project=myproject\n    From:\n      PodSelector: role=frontend\n" +
         "  Allowing egress traffic:\n    To Port: 5978/TCP\n    To:\n      IPBlock:\n        CIDR: 10.0.0.0/24\n        Except: \n" +
-        "  Policy Types: Ingress, Egress\nEvents:  <none>\n",
+        "  Policy Types: Ingress, Egress\n",
     );
   });
 

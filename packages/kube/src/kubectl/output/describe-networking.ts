@@ -114,7 +114,8 @@ function writePolicyRules(
   });
 }
 
-export function describeNetworkPolicy(np: NetworkPolicy, lister: ObjectLister, options: DescribeOptions): string {
+/** describeNetworkPolicy; the describer prints no events for a NetworkPolicy. */
+export function describeNetworkPolicy(np: NetworkPolicy): string {
   const w = new DescribeWriter();
   const spec = np.spec;
   w.write(0, `Name:\t${np.metadata.name}\n`);
@@ -137,6 +138,5 @@ export function describeNetworkPolicy(np: NetworkPolicy, lister: ObjectLister, o
     writePolicyRules(w, (spec.egress ?? []).map((r) => ({ ports: r.ports, peers: r.to })), "egress");
   } else w.write(1, "Not affecting egress traffic\n");
   w.write(1, `Policy Types: ${types.join(", ")}\n`);
-  if (options.showEvents !== false) writeEvents(w, eventsFor(np, lister), options.now);
   return w.text();
 }
