@@ -74,6 +74,19 @@ export function prepareAttach(s: Session, container: Container, o: { readonly st
   return raw;
 }
 
+/**
+ * AttachOptions.reattachMessage: how to come back to a pod that restarts its containers. An
+ * ephemeral container is never restarted, so the message says it may only still be running.
+ */
+export function reattachMessage(pod: Pod, container: string): string | undefined {
+  if ((pod.spec.restartPolicy ?? "Always") !== "Always") return undefined;
+  const command = `kubectl attach ${pod.metadata.name} -c ${container} -n ${pod.metadata.namespace} -i -t`;
+  if ((pod.spec.ephemeralContainers ?? []).some((c) => c.name === container)) {
+    return `Session ended, the ephemeral container will not be restarted but may be reattached using '${command}' if it is still running`;
+  }
+  return `Session ended, resume using '${command}' command`;
+}
+
 /** `kubectl attach POD [-c CONTAINER] [-i] [-t]`: the streams of a running container's main process. */
 export const attachCommand: Command = {
   name: "attach",
@@ -93,12 +106,14 @@ function* runAttach(inv: Invocation): Proc<number> {
   const phase = pod.status?.phase;
   if (phase === "Succeeded" || phase === "Failed") throw new Error(`cannot attach a container in a completed pod; current phase is ${phase}`);
   const name = flags.string("container");
-  const container = name === "" ? defaultContainer(s, pod) : pod.spec.containers.find((c) => c.name === name);
+  // FindOrDefaultContainerByName: an ephemeral container (kubectl debug's) can be attached to as well.
+  const container = name === "" ? defaultContainer(s, pod) : [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find((c) => c.name === name);
   if (container === undefined) throw new Error(`cannot attach to the container: container ${name} not found in pod ${pod.metadata.name}`);
   const stdin = flags.bool("stdin");
   const raw = prepareAttach(s, container, { stdin, tty: flags.bool("tty"), quiet });
   yield* attachContainer(s, pod, container.name, stdin);
-  if (!quiet && stdin && raw) s.out(`Session ended, resume using 'kubectl attach ${pod.metadata.name} -c ${container.name} -n ${pod.metadata.namespace} -i -t' command\n`);
+  const message = reattachMessage(pod, container.name);
+  if (!quiet && stdin && raw && message !== undefined) s.out(`${message}\n`);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { cloneJson } from "../../api/json-value.js";
 import { parse as parseYaml } from "yaml";
 import { notFound } from "../../api/errors.js";
 import type { Container, EnvVar, EphemeralContainer, Node, Pod } from "../../api/types.js";
-import { attachContainer, prepareAttach } from "./attach.js";
+import { attachContainer, prepareAttach, reattachMessage } from "./attach.js";
 import type { Command, Invocation } from "./command.js";
 import { applyProfile, PROFILES, type KeepFlags, type ProfileName } from "./debug-profiles.js";
 import { toStatus } from "./errors.js";
@@ -418,12 +418,6 @@ function* handleAttachPod(s: Session, o: DebugOptions, pod: Pod, container: stri
     s.err(`warning: couldn't attach to pod/${name}, falling back to streaming logs: ${(e as Error).message}\n`);
     return yield* logs();
   }
-  if (!o.quiet && o.interactive && raw && ready.pod.spec.restartPolicy === "Always") {
-    const ephemeral = (ready.pod.spec.ephemeralContainers ?? []).some((c) => c.name === container);
-    s.out(
-      ephemeral
-        ? `Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach ${name} -c ${container} -n ${ns} -i -t' if it is still running\n`
-        : `Session ended, resume using 'kubectl attach ${name} -c ${container} -n ${ns} -i -t' command when the pod is running\n`,
-    );
-  }
+  const message = reattachMessage(ready.pod, container);
+  if (!o.quiet && o.interactive && raw && message !== undefined) s.out(`${message}\n`);
 }

@@ -66,9 +66,11 @@ function* runLogs(inv: Invocation): Proc<number> {
     prefix: flags.bool("prefix"),
     ...(sinceMs === undefined ? {} : { since: s.sim.epochMs() - sinceMs }),
   };
-  /** The containers asked for: one, or with --all-containers every one (init containers first). */
+  /** The containers asked for: one, or with --all-containers every one (init, then regular, then ephemeral). */
   const containers = (pod: Pod, container: string) =>
-    allContainers ? [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name) : [container || defaultContainer(s, pod).name];
+    allContainers
+      ? [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].map((c) => c.name)
+      : [container || defaultContainer(s, pod).name];
   if (args.length === 0) {
     const sel = parseLabels(selector);
     const pods = s.list<Pod>("Pod", s.namespace).filter((p) => selectorMatches(sel, p.metadata.labels));
