@@ -130,6 +130,16 @@ describe("kubectl debug --copy-to and node/", () => {
     expect(r.output).toBe("/host:\nvar\n\n/host/var/lib/app:\nsub\nhello\n");
   });
 
+  it("sees every process on the node from a hostPID debug pod, under host pids, and can kill them", () => {
+    const { term, cluster } = world();
+    const node = cluster.api.get<Pod>("Pod", "default", "web")!.spec.nodeName!;
+    const r = term.run(`printf 'ps\\nkill -9 $(ps | grep "nginx: master" | grep -v grep | cut -c1-5)\\n' | kubectl debug node/${node} -i --image=busybox:1.28 --profile=sysadmin -q -- sh`);
+    expect(r.output).toMatch(/^PID +USER +TIME +COMMAND\n +1 root +0:00 sh\n +2 root +0:00 ps\n/);
+    expect(r.output).toMatch(/\n +\d+ root +0:00 nginx: master process nginx -g daemon off;\n/);
+    term.run("sleep 10");
+    expect(cluster.api.get<Pod>("Pod", "default", "web")!.status!.containerStatuses![0]!.restartCount).toBe(1);
+  });
+
   it("refuses what kubectl refuses, in its words", () => {
     const { term } = kubectlWorld({ seed: 3 });
     const err = (args: string) => term.run(`kubectl debug ${args}`).output;

@@ -3,6 +3,7 @@ import type { ApiServer } from "../api/server.js";
 import type { Pod, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
+import { ProcessTable, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
 import { PodWorker, type PodHost } from "./pod-worker.js";
@@ -45,6 +46,13 @@ export class Kubelet {
    * else of the node's filesystem is modelled. Made on first use.
    */
   private nodeRoot: Volume | undefined;
+  /**
+   * The node's own PID namespace, which hostPID containers join: ps there lists every process on
+   * the node under host pids (given out as processes are first seen), and kill reaches them.
+   * The node's own daemons (kubelet, containerd) are not modelled. Made on first use.
+   */
+  private hostPids: ProcessTable | undefined;
+  private readonly hostPidOf = new WeakMap<ProcessTable, Map<number, number>>();
   private readonly random: Random;
   private alive = false;
   /** How far this node's clock is ahead of true (simulated) time; set by clock-skew faults. */
@@ -202,6 +210,7 @@ export class Kubelet {
         if (!root.exists(dir)) root.mkdir(dir, { recursive: true });
         return { volume: root, subPath: dir === "/" ? "" : dir.slice(1) };
       },
+      hostPidNamespace: () => (this.hostPids ??= this.newHostPidNamespace()),
       allocateIp: () => this.allocateIp(),
       releaseIp: (ip) => this.releaseIp(ip),
       imagePresent: (image) => this.imagePresent(image),
@@ -214,6 +223,54 @@ export class Kubelet {
       restartCount: (uid, container) => this.restartCounts.get(`${uid}/${container}`) ?? -1,
       recordRestartCount: (uid, container, n) => this.restartCounts.set(`${uid}/${container}`, n),
     };
+  }
+
+  private newHostPidNamespace(): ProcessTable {
+    const s = this.services;
+    const table = new ProcessTable({
+      sim: s.sim,
+      registry: s.registry,
+      // Every process here is a hostPID container's, which brings its own root.
+      fsFor: () => {
+        throw new Error(`node ${this.nodeName}: no process runs in the node's own root`);
+      },
+      network: { host: this.host, resolve: (n) => s.dns.resolve(n, "default"), reverse: (ip) => s.dns.reverse(ip), nameserver: s.nameserver },
+      hostname: this.nodeName,
+      random: this.random.fork("host-pids"),
+      name: `node/${this.nodeName}`,
+      machine: this.podHost,
+    });
+    // Host pids for the other namespaces' processes, given in the order ps first meets them.
+    const hostPid = (t: ProcessTable, pid: number): number => {
+      let m = this.hostPidOf.get(t);
+      if (m === undefined) this.hostPidOf.set(t, (m = new Map()));
+      let hp = m.get(pid);
+      if (hp === undefined) m.set(pid, (hp = table.takePid()));
+      return hp;
+    };
+    const others = (): ProcessTable[] => {
+      const seen = new Set<ProcessTable>([table]);
+      for (const w of this.workers.values()) for (const t of w.pidNamespaces()) seen.add(t);
+      seen.delete(table);
+      return [...seen];
+    };
+    table.view = {
+      list: (): ProcessInfo[] => {
+        const all = table.list();
+        for (const t of others()) {
+          for (const p of t.list()) all.push({ ...p, pid: hostPid(t, p.pid), ppid: p.ppid === 0 ? 0 : hostPid(t, p.ppid) });
+        }
+        return all.sort((a, b) => a.pid - b.pid);
+      },
+      kill: (pid: number, signal: Signal): boolean => {
+        if (table.get(pid) !== undefined) return table.kill(pid, signal);
+        for (const t of others()) {
+          for (const [local, hp] of this.hostPidOf.get(t) ?? []) if (hp === pid) return t.kill(local, signal);
+        }
+        return false;
+      },
+    };
+    return table;
   }
 
   private sendStatus(pod: Pod, status: PodStatus): void {

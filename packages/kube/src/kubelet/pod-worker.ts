@@ -49,6 +49,8 @@ export interface PodHost {
   fsyncDelay(): number;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
+  /** The node's PID namespace, for hostPID pods. */
+  hostPidNamespace(): ProcessTable;
   /** A hostPath volume: the node root's volume and the directory in it. */
   hostPath(path: string): { volume: Volume; subPath: string };
   allocateIp(): string;
@@ -209,6 +211,14 @@ export class PodWorker {
   logs(container: string, previous: boolean): ContainerLog | undefined {
     const r = this.records.find((x) => x.spec.name === container);
     return (previous ? r?.previous : (r?.instance ?? r?.previous))?.log;
+  }
+
+  /** The PID namespaces this pod's processes live in (each once). */
+  pidNamespaces(): ProcessTable[] {
+    const tables = new Set<ProcessTable>();
+    if (this.sandboxPids !== undefined) tables.add(this.sandboxPids);
+    for (const r of this.records) if (r.instance?.running) tables.add(r.instance.processes);
+    return [...tables];
   }
 
   /** The running instance of a container (kubectl exec). */
@@ -447,7 +457,10 @@ export class PodWorker {
     }
     const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/${spec.name}`;
     const target = (spec as EphemeralContainer).targetContainerName;
-    const pidNamespace = (target === undefined ? undefined : this.records.find((x) => !x.ephemeral && x.spec.name === target)?.instance?.processes) ?? this.sandboxPids;
+    const pidNamespace =
+      (target === undefined ? undefined : this.records.find((x) => !x.ephemeral && x.spec.name === target)?.instance?.processes) ??
+      this.sandboxPids ??
+      (this.pod.spec.hostPID ? h.hostPidNamespace() : undefined);
     const instance = new ContainerInstance(
       h.sim,
       h.registry,

@@ -219,6 +219,12 @@ export interface Machine {
 }
 
 /** What every process of a PID namespace shares: a root filesystem, a network, a hostname. */
+/** A PID namespace seen from above: processes under the pids it gives them, and kill by those pids. */
+export interface PidNamespaceView {
+  list(): ProcessInfo[];
+  kill(pid: number, signal: Signal): boolean;
+}
+
 /** A root filesystem: what a process sees with given credentials. */
 export type RootFs = (cred: Credentials) => FileSystem;
 
@@ -346,6 +352,20 @@ export class ProcessTable {
 
   list(): ProcessInfo[] {
     return [...this.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => p.info());
+  }
+
+  /**
+   * What ps and kill see from inside: this namespace's processes, or, for the node's own PID
+   * namespace (hostPID pods), every process on the node.
+   */
+  view: PidNamespaceView | undefined;
+
+  visible(): ProcessInfo[] {
+    return this.view?.list() ?? this.list();
+  }
+
+  signalVisible(pid: number, signal: Signal): boolean {
+    return this.view?.kill(pid, signal) ?? this.kill(pid, signal);
   }
 
   kill(pid: number, signal: Signal): boolean {
@@ -616,7 +636,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   processes(): ProcessInfo[] {
-    return this.table.list();
+    return this.table.visible();
   }
 
   takePid(): number {
@@ -624,7 +644,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   kill(pid: number, signal: Signal): boolean {
-    return this.table.kill(pid, signal);
+    return this.table.signalVisible(pid, signal);
   }
 
   onSignal(handler: ((signal: Signal) => void) | undefined): void {
