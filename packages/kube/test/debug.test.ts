@@ -152,5 +152,7 @@ describe("kubectl debug --copy-to and node/", () => {
     expect(err("x --image=busybox --replace")).toBe("error: --replace may only be used with --copy-to.\n");
     expect(err("x --copy-to=y")).toBe("error: you must specify --image, --set-image or command arguments.\n");
     expect(err("x --image=busybox --profile=general")).toBe('Error from server (NotFound): pods "x" not found\n');
+    term.run(`cat > /tmp/both.yaml <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata: {name: both}\nspec:\n  hostPID: true\n  shareProcessNamespace: true\n  containers: [{name: c, image: busybox}]\nEOF`);
+    expect(term.run("kubectl apply -f /tmp/both.yaml").output).toBe('The Pod "both" is invalid: spec.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled\n');
   });
 });

@@ -644,6 +644,9 @@ export function validatePodSpec(spec: PodSpec, path: string): FieldError[] {
   if (!spec.dnsPolicy) errs.push(required(child(path, "dnsPolicy")));
   else if (!DNS_POLICIES.includes(spec.dnsPolicy)) errs.push(notSupported(child(path, "dnsPolicy"), spec.dnsPolicy, DNS_POLICIES));
   errs.push(...validateLabels(spec.nodeSelector, child(path, "nodeSelector")));
+  if (spec.shareProcessNamespace && spec.hostPID) {
+    errs.push(invalid(child(path, "shareProcessNamespace"), true, "ShareProcessNamespace and HostPID cannot both be enabled"));
+  }
   const psc = spec.securityContext;
   for (const f of ["runAsUser", "runAsGroup", "fsGroup"] as const) {
     const v = psc?.[f];
