@@ -89,7 +89,7 @@ describe("chaos", () => {
     expect(sh("chaos partition node/nope rest").out).toBe('chaos: nodes "nope" not found\n');
     expect(sh("chaos partition pods/app=web").out).toBe("chaos: partition takes GROUP GROUP\nRun 'chaos --help' for usage.\n");
     expect(sh("chaos loss node/node-1 rest 150%").code).toBe(2);
-    expect(sh("chaos kill web --for 10s").out).toBe("chaos: --for applies to crash, partition, delay, loss, skew and slow-disk\nRun 'chaos --help' for usage.\n");
+    expect(sh("chaos kill web --for 10s").out).toBe("chaos: --for applies to crash, partition, delay, loss, skew, slow-disk and fill-disk\nRun 'chaos --help' for usage.\n");
   });
 });
 
@@ -141,7 +141,7 @@ describe("scenario files with workloads and faults", () => {
     );
     expect(bad("name: x\nsteps:\n  - nemesis:\n      duration: 10m\n      pods: app=zk\n      faults: [crash-node, meteor]\n      interval: 2m..1m\n")).toBe(
       's.yaml:7: steps[0].nemesis.interval: the range "2m..1m" ends before it starts\n' +
-        's.yaml:6: steps[0].nemesis.faults[1]: unknown fault kind "meteor" (known: kill, delete-pod, crash-node, partition-pod, partition-node, drain-node, delay-pod, loss-pod, skew-node, slow-disk-node)',
+        's.yaml:6: steps[0].nemesis.faults[1]: unknown fault kind "meteor" (known: kill, delete-pod, crash-node, partition-pod, partition-node, drain-node, delay-pod, loss-pod, skew-node, slow-disk-node, fill-disk-pod)',
     );
     expect(bad("name: x\nsteps:\n  - run: ls\nchecks:\n  - type: availability\n    workload: w\n")).toBe("accepted");
   });

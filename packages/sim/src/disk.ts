@@ -170,6 +170,28 @@ export class Volume {
     return this.used;
   }
 
+  /** Space taken by something outside the files (a fill-disk fault): used, yet no file shows it. */
+  private occupied = 0;
+
+  /**
+   * Takes every free byte, as a runaway writer or a deleted file still held open would: writes
+   * that need space fail with ENOSPC until `release`. Returns the bytes taken (0 for a volume
+   * without a size).
+   */
+  occupyFreeSpace(): number {
+    if (!Number.isFinite(this.capacityBytes)) return 0;
+    const free = Math.max(0, this.capacityBytes - this.used);
+    this.occupied += free;
+    this.used += free;
+    return free;
+  }
+
+  /** Gives back what occupyFreeSpace took. */
+  releaseOccupied(): void {
+    this.used -= this.occupied;
+    this.occupied = 0;
+  }
+
   /** Attaches to `host`; a ReadWriteOnce volume attached elsewhere refuses. */
   attach(host: string): void {
     if (this.attachedTo !== null && this.attachedTo !== host) {

@@ -23,9 +23,12 @@ Commands:
   skew NODE OFFSET                         set a node's clock off true time (90s, -2m; 0 resets)
   slow-disk NODE DELAY                     make every fsync on a node's disks take DELAY longer
                                            (2s; 0 resets)
-
-With --for DURATION, crash, partition, delay, loss, skew and slow-disk undo themselves after that long.
+  fill-disk POD                            take all free space on a pod's persistent volumes:
+                                           writes fail with "No space left on device"
   list                                     the network faults in force
+
+With --for DURATION, crash, partition, delay, loss, skew, slow-disk and fill-disk undo themselves
+after that long.
 
 A GROUP is node/NAME, nodes/SELECTOR, pod/NAME, pods/SELECTOR, control-plane or workstation,
 several joined with '+'; 'rest' is every machine outside the other group. A node stands for
@@ -95,8 +98,8 @@ function run(faults: FaultInjector, argv: readonly string[]): string {
     if (args.length !== n) throw new UsageError(`${command} takes ${shape}`);
   };
   const lasting = forMs === undefined ? "" : ` for ${goDuration(forMs)}`;
-  if (forMs !== undefined && !["crash", "partition", "delay", "loss", "skew", "slow-disk"].includes(command ?? "")) {
-    throw new UsageError(`--for applies to crash, partition, delay, loss, skew and slow-disk`);
+  if (forMs !== undefined && !["crash", "partition", "delay", "loss", "skew", "slow-disk", "fill-disk"].includes(command ?? "")) {
+    throw new UsageError(`--for applies to crash, partition, delay, loss, skew, slow-disk and fill-disk`);
   }
   switch (command) {
     case undefined:
@@ -155,6 +158,14 @@ function run(faults: FaultInjector, argv: readonly string[]): string {
       faults.slowDisk(args[0]!, ms, forMs);
       return `node/${args[0]} ${ms === 0 ? "disks at their usual speed" : `fsyncs take ${goDuration(ms)} longer${lasting}`}
 `;
+    }
+    case "fill-disk": {
+      want(1, "POD");
+      const pod = args[0]!.replace(/^pods?\//, "");
+      return faults
+        .fillDisk(namespace, pod, forMs)
+        .map((f) => `${namespace}/${pod} claim ${f.claim}: ${f.bytes} bytes taken, the volume is full${lasting}\n`)
+        .join("");
     }
     case "list": {
       want(0, "no arguments");

@@ -1,5 +1,5 @@
-import { SIGNALS, type Cluster, type Pod, type Signal } from "@ksim/kube";
-import type { Host, Impairment } from "@ksim/sim";
+import { SIGNALS, type Cluster, type PersistentVolumeClaim, type Pod, type Signal } from "@ksim/kube";
+import type { Host, Impairment, Volume } from "@ksim/sim";
 import { parseHostGroup, TargetError, type HostGroupSpec } from "./targets.js";
 
 /** A network fault still in force, as `chaos list` shows it. */
@@ -94,6 +94,31 @@ export class FaultInjector {
     this.later(forMs, () => {
       if (kubelet.fsyncDelayMs === delayMs) this.slowDisk(node, 0);
     });
+  }
+
+  /**
+   * Fills the persistent volumes a pod mounts: their free space is taken (no file shows it, as
+   * with a deleted log still held open), so writes fail with ENOSPC; with `forMs`, the space
+   * comes back after that. Returns each claim and the bytes taken.
+   */
+  fillDisk(namespace: string, podName: string, forMs?: number): { claim: string; bytes: number }[] {
+    const pod = this.cluster.api.get<Pod>("Pod", namespace, podName);
+    if (pod === undefined) throw new TargetError(`pods "${podName}" not found`);
+    const filled: { claim: string; bytes: number; volume: Volume }[] = [];
+    for (const v of pod.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (claim === undefined) continue;
+      const pv = this.cluster.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", namespace, claim)?.spec.volumeName;
+      const volume = pv === undefined ? undefined : this.cluster.disks.get(pv);
+      if (volume !== undefined) filled.push({ claim, volume, bytes: volume.occupyFreeSpace() });
+    }
+    if (filled.length === 0) throw new TargetError(`pod ${podName} mounts no bound persistent volume`);
+    this.injected("fault.fill-disk", { pod: `${namespace}/${podName}`, claims: filled.map((f) => f.claim), bytes: filled.map((f) => f.bytes) });
+    this.later(forMs, () => {
+      for (const f of filled) f.volume.releaseOccupied();
+      this.record("fault.fill-disk", { pod: `${namespace}/${podName}`, released: true });
+    });
+    return filled.map(({ claim, bytes }) => ({ claim, bytes }));
   }
 
   /**

@@ -88,6 +88,8 @@ export function nemesisCommand(cluster: Cluster, spec: NemesisFile, fault: Plann
       return node === undefined ? undefined : `chaos skew ${node} ${fault.amount < 0 ? "-" : ""}${goDuration(Math.abs(fault.amount))} --for ${lasting}`;
     case "slow-disk-node":
       return node === undefined ? undefined : `chaos slow-disk ${node} ${goDuration(fault.amount)} --for ${lasting}`;
+    case "fill-disk-pod":
+      return `chaos${ns} fill-disk ${name} --for ${lasting}`;
     case "drain-node":
       return node === undefined
         ? undefined
