@@ -2,7 +2,7 @@ import { Future, type Random, type Sim, type Waitable } from "@ksim/sim";
 import { freezeEnvironment } from "../runtime/environment.js";
 import type { Credentials, FileSystem } from "../runtime/fs.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
-import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
+import { LayeredFs, type Mount, type RuntimeMounts } from "../runtime/layered-fs.js";
 import { MemoryCgroup } from "../runtime/memory-cgroup.js";
 import { ProcessTable, type Machine, type NetworkNamespace, type RootFs, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
 import { Pipe, type OutputStream } from "../runtime/streams.js";
@@ -75,6 +75,8 @@ export interface ContainerSpec {
   readonly cwd: string;
   readonly cred: Credentials;
   readonly mounts: readonly Mount[];
+  /** The root's device and the pseudo filesystems the runtime mounts, for the mount table. */
+  readonly runtimeMounts: RuntimeMounts;
   /** The pod spec's `stdin`: PID 1's standard input stays open for `kubectl attach`/`run -i`. */
   readonly stdin?: boolean;
   /** The pod spec's `tty`: PID 1 runs on a terminal (shells prompt). */
@@ -123,7 +125,7 @@ export class ContainerInstance {
   ) {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
-    this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`);
+    this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`, spec.runtimeMounts);
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);
     this.root = (cred) => this.fs.view(cred);

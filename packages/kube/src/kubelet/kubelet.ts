@@ -1,11 +1,13 @@
 import { Future, Volume, sleep, wait, type Connection, type Host, type Network, type Proc, type Random, type Sim, type Timer } from "@ksim/sim";
 import type { ApiServer } from "../api/server.js";
-import type { Pod, PodStatus } from "../api/types.js";
+import { parseQuantity, quantityValue } from "../api/quantity.js";
+import type { Node, Pod, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
 import { ProcessTable, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
+import { NodeDevices } from "./devices.js";
 import { PodWorker, type PodHost } from "./pod-worker.js";
 
 /** The lease is renewed every 10 s (a quarter of its 40 s duration). */
@@ -37,6 +39,8 @@ export class Kubelet {
   private lastAnswer = 0;
   private renewTimer: Timer | undefined;
   private readonly images = new Set<string>();
+  /** What the pulled images take on the node's disk (their compressed size: unpacking is not modelled). */
+  private imageBytes = 0;
   private pullChain: Future<void> = resolved();
   private lastIp = 1;
   private readonly usedIps = new Set<number>();
@@ -210,6 +214,14 @@ export class Kubelet {
         if (!root.exists(dir)) root.mkdir(dir, { recursive: true });
         return { volume: root, subPath: dir === "/" ? "" : dir.slice(1) };
       },
+      devices: new NodeDevices(
+        () => quantityValue(parseQuantity(s.api.get<Node>("Node", undefined, this.nodeName)?.status?.capacity?.memory ?? "0")),
+        () => {
+          let used = this.imageBytes + (this.nodeRoot?.bytesUsed ?? 0);
+          for (const w of this.workers.values()) used += w.nodeDiskBytes();
+          return used;
+        },
+      ),
       hostPidNamespace: () => (this.hostPids ??= this.newHostPidNamespace()),
       allocateIp: () => this.allocateIp(),
       releaseIp: (ip) => this.releaseIp(ip),
@@ -328,6 +340,7 @@ export class Kubelet {
       const bandwidth = this.random.logNormal(20e6, 0.4);
       const ms = Math.round(this.random.logNormal(700, 0.3) + (cached ? 0 : (def.sizeBytes / bandwidth) * 1000));
       yield* wait(sleep(sim, ms));
+      if (!cached) this.imageBytes += def.sizeBytes;
       this.images.add(`${repository}:${tag}`);
       return { ms: sim.now - start, waitedMs: sim.now - queued };
     } finally {

@@ -15,6 +15,7 @@ import { ProbeWorker, runProbe } from "./probes.js";
 import { podQOSClass } from "../api/defaults.js";
 import { parseQuantity, quantityValue } from "../api/quantity.js";
 import { KUBELET_CONDITIONS, podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
+import type { NodeDevices } from "./devices.js";
 import { prepareVolume, type PreparedVolume } from "./volumes.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
@@ -53,6 +54,8 @@ export interface PodHost {
   hostPidNamespace(): ProcessTable;
   /** A hostPath volume: the node root's volume and the directory in it. */
   hostPath(path: string): { volume: Volume; subPath: string };
+  /** The filesystems the node's containers see in their mount tables. */
+  readonly devices: NodeDevices;
   allocateIp(): string;
   releaseIp(ip: string): void;
   imagePresent(image: string): boolean;
@@ -214,6 +217,14 @@ export class PodWorker {
   }
 
   /** The PID namespaces this pod's processes live in (each once). */
+  /** What the pod keeps on the node's disk: its emptyDirs and its containers' writable layers. */
+  nodeDiskBytes(): number {
+    let used = 0;
+    for (const v of this.pod.spec.volumes ?? []) if (v.emptyDir !== undefined && v.emptyDir.medium !== "Memory") used += this.emptyDirs.get(v.name)?.bytesUsed ?? 0;
+    for (const r of this.records) used += r.instance?.fs.upperBytes ?? 0;
+    return used;
+  }
+
   pidNamespaces(): ProcessTable[] {
     const tables = new Set<ProcessTable>();
     if (this.sandboxPids !== undefined) tables.add(this.sandboxPids);
@@ -280,7 +291,7 @@ export class PodWorker {
       const waits: string[] = [];
       let message = "";
       for (const v of this.pod.spec.volumes ?? []) {
-        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p) }, (pv) => this.host.disk(pv), this.emptyDirs);
+        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs);
         if (!("kind" in r)) ready.push(r);
         else {
           waits.push(v.name);
@@ -446,15 +457,16 @@ export class PodWorker {
     const uid = csc.runAsUser ?? psc.runAsUser ?? def.user ?? 0;
     const gid = csc.runAsGroup ?? psc.runAsGroup ?? 0;
     const groups = [...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])];
-    const mounts: Mount[] = [
-      { path: "/etc/hosts", volume: this.etcVolume!, subPath: "hosts", readOnly: false },
-      { path: "/etc/resolv.conf", volume: this.etcVolume!, subPath: "resolv.conf", readOnly: false },
-      { path: "/etc/hostname", volume: this.etcVolume!, subPath: "hostname", readOnly: false },
-    ];
+    // The kubelet's mounts (volumes, then /etc/hosts), then the files containerd adds.
+    const mounts: Mount[] = [];
     for (const vm of spec.volumeMounts ?? []) {
       const p = this.prepared.find((x) => x.name === vm.name);
-      if (p !== undefined) mounts.push({ path: vm.mountPath, volume: p.volume, subPath: [p.subPath, vm.subPath].filter((x) => x).join("/"), readOnly: vm.readOnly ?? p.readOnly });
+      if (p === undefined) continue;
+      const subPath = [p.subPath, vm.subPath].filter((x) => x).join("/");
+      mounts.push({ path: vm.mountPath, volume: p.volume, subPath, readOnly: vm.readOnly ?? p.readOnly, device: p.device, deviceRoot: vm.subPath ? `${p.deviceRoot.replace(/\/$/, "")}/${vm.subPath}` : p.deviceRoot });
     }
+    const etc = (file: string, path: string): Mount => ({ path, volume: this.etcVolume!, subPath: file, readOnly: false, device: h.devices.disk, deviceRoot: `/var/lib/kubelet/pods/${this.uid}/etc-${file}` });
+    mounts.push(etc("hosts", "/etc/hosts"), etc("hostname", "/etc/hostname"), etc("resolv.conf", "/etc/resolv.conf"));
     const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/${spec.name}`;
     const target = (spec as EphemeralContainer).targetContainerName;
     const pidNamespace =
@@ -472,6 +484,7 @@ export class PodWorker {
         cwd: spec.workingDir ?? def.workingDir ?? "/",
         cred: { uid, gid, groups },
         mounts,
+        runtimeMounts: h.devices.runtimeMounts(`${this.uid}/${spec.name}/${r.restartCount}`),
         stdin: spec.stdin === true,
         tty: spec.tty === true,
         memoryLimitBytes: memoryLimit(spec),

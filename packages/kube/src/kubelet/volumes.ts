@@ -2,6 +2,8 @@ import { Volume, type Sim } from "@ksim/sim";
 import type { ApiServer } from "../api/server.js";
 import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume as PodVolume } from "../api/types.js";
 import { CLUSTER_CA_CERT } from "../api/cluster-ca.js";
+import type { Device } from "../runtime/fs.js";
+import type { NodeDevices } from "./devices.js";
 
 /** A volume ready to mount into the pod's containers. */
 export interface PreparedVolume {
@@ -10,6 +12,9 @@ export interface PreparedVolume {
   readonly readOnly: boolean;
   /** The directory of `volume` that is mounted (a hostPath's, in the node's root); the whole volume without one. */
   readonly subPath?: string;
+  /** The filesystem it is on, and where on it (for the mount table). */
+  readonly device: Device;
+  readonly deviceRoot: string;
 }
 
 /** Why a volume is not ready yet: the kubelet keeps retrying and reports FailedMount meanwhile. */
@@ -31,11 +36,14 @@ export function prepareVolume(
   api: ApiServer,
   pod: Pod,
   v: PodVolume,
-  node: { name: string; hostPath(path: string): { volume: Volume; subPath: string } },
+  node: { name: string; hostPath(path: string): { volume: Volume; subPath: string }; devices: NodeDevices },
   disk: (pv: string) => Volume | undefined,
   emptyDirs: Map<string, Volume>,
 ): PreparedVolume | VolumeWait {
   const ns = pod.metadata.namespace!;
+  // Where the kubelet keeps a pod's volumes on the node's disk.
+  const onNodeDisk = (plugin: string) => ({ device: node.devices.disk, deviceRoot: `/var/lib/kubelet/pods/${pod.metadata.uid}/volumes/kubernetes.io~${plugin}/${v.name}` });
+  const inTmpfs = (volume: Volume) => ({ device: node.devices.tmpfs(volume), deviceRoot: "/" });
   if (v.persistentVolumeClaim) {
     const claim = v.persistentVolumeClaim.claimName;
     const pvc = api.get<PersistentVolumeClaim>("PersistentVolumeClaim", ns, claim);
@@ -43,7 +51,7 @@ export function prepareVolume(
     if (pvc.status?.phase !== "Bound" || !pvc.spec.volumeName) return { kind: "claim-unbound", volume: v.name };
     const d = disk(pvc.spec.volumeName);
     if (d === undefined || d.attachedTo !== node.name) return { kind: "attach", volume: v.name, pv: pvc.spec.volumeName };
-    return { name: v.name, volume: d, readOnly: v.persistentVolumeClaim.readOnly ?? false };
+    return { name: v.name, volume: d, readOnly: v.persistentVolumeClaim.readOnly ?? false, device: node.devices.blockDevice(d), deviceRoot: "/" };
   }
   if (v.emptyDir !== undefined) {
     let d = emptyDirs.get(v.name);
@@ -51,32 +59,41 @@ export function prepareVolume(
       d = new Volume(sim, `emptydir-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: 0o777 });
       emptyDirs.set(v.name, d);
     }
-    return { name: v.name, volume: d, readOnly: false };
+    return { name: v.name, volume: d, readOnly: false, ...(v.emptyDir.medium === "Memory" ? inTmpfs(d) : onNodeDisk("empty-dir")) };
   }
   if (v.configMap !== undefined) {
     const cm = api.get<ConfigMap>("ConfigMap", ns, v.configMap.name);
     if (cm === undefined) {
-      if (v.configMap.optional) return { name: v.name, volume: new Volume(sim, `cm-${v.name}`), readOnly: true };
+      if (v.configMap.optional) return { name: v.name, volume: new Volume(sim, `cm-${v.name}`), readOnly: true, ...onNodeDisk("configmap") };
       return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found` };
     }
-    return { name: v.name, volume: projected(sim, `cm-${pod.metadata.uid}-${v.name}`, cm.data ?? {}, v.configMap.items, v.configMap.defaultMode), readOnly: true };
+    return { name: v.name, volume: projected(sim, `cm-${pod.metadata.uid}-${v.name}`, cm.data ?? {}, v.configMap.items, v.configMap.defaultMode), readOnly: true, ...onNodeDisk("configmap") };
   }
   if (v.secret !== undefined) {
     const s = api.get<Secret>("Secret", ns, v.secret.secretName);
     if (s === undefined) {
-      if (v.secret.optional) return { name: v.name, volume: new Volume(sim, `secret-${v.name}`), readOnly: true };
+      if (v.secret.optional) {
+        const empty = new Volume(sim, `secret-${v.name}`);
+        return { name: v.name, volume: empty, readOnly: true, ...inTmpfs(empty) };
+      }
       return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found` };
     }
     const data: Record<string, string> = {};
     for (const [k, b64] of Object.entries(s.data ?? {})) data[k] = Buffer.from(b64, "base64").toString("utf8");
-    return { name: v.name, volume: projected(sim, `secret-${pod.metadata.uid}-${v.name}`, data, v.secret.items, v.secret.defaultMode), readOnly: true };
+    const volume = projected(sim, `secret-${pod.metadata.uid}-${v.name}`, data, v.secret.items, v.secret.defaultMode);
+    return { name: v.name, volume, readOnly: true, ...inTmpfs(volume) };
   }
-  if (v.hostPath !== undefined) return { name: v.name, ...node.hostPath(v.hostPath.path), readOnly: false };
+  if (v.hostPath !== undefined) {
+    const dir = node.hostPath(v.hostPath.path);
+    return { name: v.name, ...dir, readOnly: false, device: node.devices.disk, deviceRoot: `/${dir.subPath}` };
+  }
   if (v.projected !== undefined) {
     // The kube-api-access volume: the service account token, the cluster CA and the namespace.
-    return { name: v.name, volume: serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`), readOnly: true };
+    const volume = serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`);
+    return { name: v.name, volume, readOnly: true, ...inTmpfs(volume) };
   }
-  return { name: v.name, volume: new Volume(sim, `unsupported-${v.name}`), readOnly: true };
+  const unsupported = new Volume(sim, `unsupported-${v.name}`);
+  return { name: v.name, volume: unsupported, readOnly: true, ...inTmpfs(unsupported) };
 }
 
 /** Files from keys, as the atomic writer lays them out (the `..data` symlinks are not modelled). */

@@ -40,6 +40,26 @@ export interface FileSystem {
    * computed once until one of those changes; filesystems that cannot tell just compute it.
    */
   memoLookup?(key: string, compute: () => string | undefined): string | undefined;
+  /** The mounts a process sees, in /proc/self/mountinfo's order (what df reads); absent where nothing is known. */
+  mountTable?(): readonly MountEntry[];
+}
+
+/** A mounted filesystem: what the mount table names it, and what statfs says of its space. */
+export interface Device {
+  /** Equal for every mount of the same filesystem (st_dev). */
+  readonly id: string;
+  /** The mount table's source: a block device (`/dev/vda1`) or a pseudo name (`tmpfs`, `overlay`). */
+  readonly source: string;
+  readonly type: string;
+  usage(): { readonly sizeBytes: number; readonly usedBytes: number };
+}
+
+/** One line of the mount table: a device, the directory of it that is mounted, and where. */
+export interface MountEntry {
+  readonly device: Device;
+  /** The directory of the device's filesystem that appears at `target` (mountinfo's root). */
+  readonly root: string;
+  readonly target: string;
 }
 
 /** An absolute path with no empty, `.` or `..` component and no trailing slash: resolved already. */

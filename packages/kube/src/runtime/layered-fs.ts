@@ -1,5 +1,5 @@
 import { decodeText, FsError, type Sim, Volume } from "@ksim/sim";
-import { checkAccess, dirname, type Credentials, type FileStat, type FileSystem } from "./fs.js";
+import { checkAccess, dirname, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry } from "./fs.js";
 import type { LowerEntry, LowerLayer } from "./image.js";
 
 export interface Mount {
@@ -9,6 +9,26 @@ export interface Mount {
   /** Directory inside the volume that appears at `path` (volumeMounts.subPath). */
   readonly subPath: string;
   readonly readOnly: boolean;
+  /** The filesystem the volume is, for the mount table (which leaves out a mount without one). */
+  readonly device?: Device;
+  /** Where the mounted directory lives on that filesystem (mountinfo's root). */
+  readonly deviceRoot?: string;
+}
+
+/** What the runtime mounts besides the pod's volumes: the root's device and its pseudo filesystems. */
+export interface RuntimeMounts {
+  readonly root: Device;
+  /** From the runtime's default spec, before any of the container's (/dev). */
+  readonly defaults: readonly MountEntry[];
+  /** Added by the CRI after the kubelet's mounts, and ordered with them (/dev/shm). */
+  readonly extra: readonly MountEntry[];
+  /** runc's masked paths (/proc/acpi…), mounted last. */
+  readonly masked: readonly MountEntry[];
+}
+
+/** Path components, by which the runtime orders mounts so parents come before children. */
+function depth(path: string): number {
+  return path.split("/").filter((c) => c !== "").length;
 }
 
 const MAX_SYMLINKS = 40;
@@ -27,6 +47,8 @@ export class LayeredFs {
   private readonly upper: Volume;
   private readonly whiteouts = new Set<string>();
   private mounts: Mount[] = [];
+  /** The mounts in the order they were made, for the mount table. */
+  private mountOrder: Mount[] = [];
   /**
    * Bumped on changes to names this layer makes itself (mounts, whiteouts), not on changes
    * inside a mounted volume: the volume's own version counts those.
@@ -51,6 +73,7 @@ export class LayeredFs {
     sim: Sim,
     private readonly lower: LowerLayer,
     id: string,
+    private readonly runtimeMounts?: RuntimeMounts,
   ) {
     this.upper = new Volume(sim, `${id}-upper`);
     const root = lower.lookup("/");
@@ -103,11 +126,33 @@ export class LayeredFs {
     this.memoVersion = version;
   }
 
+  /** Bytes the container wrote to its own layer (they live on the node's disk). */
+  get upperBytes(): number {
+    return this.upper.bytesUsed;
+  }
+
   /** Mounts a volume at `path` (creating the mount point in the image view as the runtime does). */
   mount(m: Mount): void {
     this.ownVersion++;
     if (!this.existsOverlay(m.path)) this.upperMkdirs(m.path);
     this.mounts = [...this.mounts.filter((x) => x.path !== m.path), m].sort((a, b) => b.path.length - a.path.length);
+    this.mountOrder = [...this.mountOrder.filter((x) => x.path !== m.path), m];
+  }
+
+  /**
+   * The container's mount table as /proc/self/mountinfo lists it: the overlay root, the
+   * runtime's /dev, the kubelet's mounts and the CRI's extra ones ordered as containerd orders
+   * them (stable by path depth, so parents come first), then the masked paths. Empty for a
+   * filesystem the runtime did not set up.
+   */
+  mountTable(): MountEntry[] {
+    const rt = this.runtimeMounts;
+    if (rt === undefined) return [];
+    const mounts = [
+      ...this.mountOrder.flatMap((m) => (m.device === undefined ? [] : [{ device: m.device, root: m.deviceRoot ?? "/", target: m.path }])),
+      ...rt.extra,
+    ].sort((a, b) => depth(a.target) - depth(b.target));
+    return [{ device: rt.root, root: "/", target: "/" }, ...rt.defaults, ...mounts, ...rt.masked];
   }
 
   /** A view with the given credentials: it holds nothing else, so a container's processes share one. */
@@ -497,5 +542,8 @@ class LayeredView implements FileSystem {
   }
   memoLookup(key: string, compute: () => string | undefined): string | undefined {
     return this.fs.memoLookup(key, compute);
+  }
+  mountTable(): readonly MountEntry[] {
+    return this.fs.mountTable();
   }
 }

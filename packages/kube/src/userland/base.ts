@@ -52,6 +52,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/bin/chown": "coreutils:chown",
   "/bin/cp": "coreutils:cp",
   "/bin/date": "coreutils:date",
+  "/bin/df": "coreutils:df",
   "/bin/echo": "coreutils:echo",
   "/bin/false": "coreutils:false",
   "/bin/ls": "coreutils:ls",
@@ -147,7 +148,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
-  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "du", "echo", "env", "false", "grep",
+  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "df", "dirname", "du", "echo", "env", "false", "grep",
   "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami", "xargs", "zcat",

@@ -6,6 +6,7 @@ import { BUSYBOX_APPLETS } from "./base.js";
 import { checksum } from "./checksum.js";
 import type { Flavor } from "./common.js";
 import { diffProgram } from "./diff.js";
+import { df } from "./df.js";
 import { du } from "./du.js";
 import { findProgram } from "./find.js";
 import { gzipProgram } from "./gzip.js";
@@ -91,6 +92,7 @@ function busyboxApplets(): Record<string, Executable> {
     ...common("busybox"),
     "[[": testProgram("busybox"),
     awk: awkProgram("busybox"),
+    df: df("busybox"),
     du: du("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
@@ -145,6 +147,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
   registry.registerProgram("grep:grep", grep("gnu"));
   registry.registerProgram("mawk:awk", awkProgram("gnu"));
+  registry.registerProgram("coreutils:df", df("gnu"));
   registry.registerProgram("coreutils:du", du("gnu"));
   registry.registerProgram("coreutils:timeout", timeoutProgram);
   registry.registerProgram("coreutils:od", odProgram);

@@ -1,0 +1,175 @@
+import { FsError, type Proc } from "@ksim/sim";
+import type { MountEntry } from "../runtime/fs.js";
+import type { ProcessContext } from "../runtime/process.js";
+import { describeError, has, humanSize, withOptions, type Flavor } from "./common.js";
+
+/** statfs's block size on every filesystem modelled. */
+const BLOCK = 4096;
+
+interface Row {
+  readonly entry: MountEntry;
+  readonly blocks: number;
+  readonly used: number;
+  readonly avail: number;
+}
+
+/**
+ * df: the space on each mounted filesystem, read from the process's mount table and statfs, in
+ * coreutils' layout (columns sized to their contents) or busybox's (fixed widths). Without
+ * operands it lists every filesystem once (coreutils keeps one mount per device, as
+ * filter_mount_list chooses) and leaves out empty ones; with operands, the filesystem each is on.
+ */
+export function df(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const spec =
+      flavor === "gnu"
+        ? { short: "ahkmPTt:x:", long: { all: "a", "human-readable": "h", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x" } }
+        : { short: "Pkmha" };
+    return yield* withOptions(ctx, flavor, spec, function* (o) {
+      const table = ctx.fs.mountTable?.();
+      if (table === undefined || table.length === 0) {
+        ctx.stderr.write(flavor === "gnu" ? "df: cannot read table of mounted file systems: No such file or directory\n" : "df: /proc/mounts: No such file or directory\n");
+        return 1;
+      }
+      const types = o.flags.get("t");
+      const excluded = o.flags.get("x") ?? [];
+      const wanted = (e: MountEntry) => (types === undefined || types.includes(e.device.type)) && !excluded.includes(e.device.type);
+      let status = 0;
+      let entries: MountEntry[];
+      if (o.operands.length === 0) {
+        entries = (has(o, "a") || flavor === "busybox" ? table : oneMountPerDevice(table)).filter(wanted);
+      } else {
+        entries = [];
+        for (const operand of o.operands) {
+          try {
+            ctx.fs.stat(ctx.resolve(operand));
+          } catch (e) {
+            if (!(e instanceof FsError)) throw e;
+            ctx.stderr.write(flavor === "gnu" ? `df: ${operand}: ${describeError(e)}\n` : `df: ${operand}: can't find mount point\n`);
+            status = 1;
+            continue;
+          }
+          entries.push(mountOf(table, ctx.resolve(operand)));
+        }
+      }
+      const rows: Row[] = entries.map((entry) => {
+        const { sizeBytes, usedBytes } = entry.device.usage();
+        const blocks = Math.floor(sizeBytes / BLOCK);
+        const used = Math.min(blocks, Math.ceil(usedBytes / BLOCK));
+        return { entry, blocks, used, avail: blocks - used };
+      });
+      // Empty filesystems are left out of a full listing, as statfs reports no blocks for them.
+      const shown = o.operands.length > 0 || has(o, "a") ? rows : rows.filter((r) => r.blocks > 0);
+      ctx.stdout.write(flavor === "gnu" ? gnuTable(shown, o) : busyboxTable(shown, o));
+      return status;
+    });
+  };
+}
+
+/** The mount a path is on: the one with the longest mount point above it. */
+function mountOf(table: readonly MountEntry[], path: string): MountEntry {
+  let best = table[0]!;
+  for (const e of table) {
+    const under = e.target === "/" || path === e.target || path.startsWith(`${e.target}/`);
+    if (under && e.target.length >= best.target.length) best = e;
+  }
+  return best;
+}
+
+/**
+ * coreutils' filter_mount_list: of the mounts of one device, a real device name beats a pseudo
+ * one, then the mount point nearer the root wins unless its source directory lies deeper; the
+ * winner takes the place of the first mount of that device.
+ */
+function oneMountPerDevice(table: readonly MountEntry[]): MountEntry[] {
+  const kept: MountEntry[] = [];
+  const at = new Map<string, number>();
+  for (const me of table) {
+    const i = at.get(me.device.id);
+    if (i === undefined) {
+      at.set(me.device.id, kept.length);
+      kept.push(me);
+      continue;
+    }
+    const seen = kept[i]!;
+    const targetNearerRoot = seen.target.length > me.target.length;
+    const sourceBelowRoot = seen.root.length < me.root.length;
+    if (
+      (me.device.source.includes("/") && !seen.device.source.includes("/")) ||
+      (targetNearerRoot && !sourceBelowRoot) ||
+      (seen.device.source !== me.device.source && seen.target === me.target)
+    ) {
+      kept[i] = me;
+    }
+  }
+  return kept;
+}
+
+/** Use%: coreutils rounds up; a filesystem with nothing used or free has none. */
+function gnuPercent(r: Row): string {
+  const total = r.used + r.avail;
+  return total === 0 ? "-" : `${Math.ceil((r.used * 100) / total)}%`;
+}
+
+/** coreutils' table: each column as wide as its widest cell (the source at least 14). */
+function gnuTable(rows: readonly Row[], o: { flags: Map<string, string[]> }): string {
+  const human = o.flags.has("h");
+  const posix = o.flags.has("P");
+  const unit = o.flags.has("m") ? 1024 * 1024 : 1024;
+  const amount = (blocks: number): string => {
+    const bytes = blocks * BLOCK;
+    if (human) return humanSize(bytes);
+    return String(Math.ceil(bytes / unit));
+  };
+  const withType = o.flags.has("T");
+  const sizeHeader = human ? "Size" : posix ? `${unit}-blocks` : unit === 1024 ? "1K-blocks" : "1M-blocks";
+  const header = ["Filesystem", ...(withType ? ["Type"] : []), sizeHeader, "Used", human ? "Avail" : "Available", posix ? "Capacity" : "Use%", "Mounted on"];
+  const lines = rows.map((r) => [r.entry.device.source, ...(withType ? [r.entry.device.type] : []), amount(r.blocks), amount(r.used), amount(r.avail), gnuPercent(r), r.entry.target]);
+  const all = [header, ...lines];
+  const left = new Set([0, ...(withType ? [1] : []), header.length - 1]);
+  const minimum = (col: number) => (col === 0 ? 14 : withType && col === 1 ? 4 : col === header.length - 1 ? 0 : col === header.length - 2 ? 4 : 5);
+  const widths = header.map((_, col) => Math.max(minimum(col), ...all.map((l) => l[col]!.length)));
+  return all
+    .map((l) =>
+      l
+        .map((cell, col) => (col === l.length - 1 ? cell : left.has(col) ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+        .join(" "),
+    )
+    .join("\n")
+    .concat(all.length > 0 ? "\n" : "");
+}
+
+/** busybox's make_human_readable_str with no unit: one decimal, rounded, in the largest unit below 1024. */
+function busyboxHuman(bytes: number): string {
+  if (bytes === 0) return "0";
+  let val = bytes;
+  let unit = 0;
+  let frac = 0;
+  while (val >= 1024 && unit < 6) {
+    frac = Math.floor(((val % 1024) * 10 + 512) / 1024);
+    val = Math.floor(val / 1024);
+    unit++;
+  }
+  if (frac >= 10) {
+    val++;
+    frac = 0;
+  }
+  return unit === 0 ? String(val) : `${val}.${frac}${" KMGTPE"[unit]}`;
+}
+
+/** busybox 1.28's fixed layout: `%-20s %9s %9s %9s %3u%% %s`, the percentage rounded to nearest. */
+function busyboxTable(rows: readonly Row[], o: { flags: Map<string, string[]> }): string {
+  const human = o.flags.has("h");
+  const unit = o.flags.has("m") ? 1024 * 1024 : 1024;
+  const header = human ? "     Size" : o.flags.has("P") ? "1024-blocks" : unit === 1024 ? "1K-blocks" : "1M-blocks";
+  let out = `Filesystem           ${header.padEnd(15)}Used Available ${o.flags.has("P") ? "Capacity" : "Use%"} Mounted on\n`;
+  for (const r of rows) {
+    const amount = (blocks: number) => (human ? busyboxHuman(blocks * BLOCK) : String(Math.floor((blocks * BLOCK + unit / 2) / unit)));
+    const total = r.used + r.avail;
+    const pct = total === 0 ? 0 : Math.floor((r.used * 100 + Math.floor(total / 2)) / total);
+    const source = r.entry.device.source;
+    const first = source.length > 20 ? `${source}\n${"".padEnd(20)} ` : `${source.padEnd(20)} `;
+    out += `${first}${amount(r.blocks).padStart(9)} ${amount(r.used).padStart(9)} ${amount(r.avail).padStart(9)} ${String(pct).padStart(3)}% ${r.entry.target}\n`;
+  }
+  return out;
+}

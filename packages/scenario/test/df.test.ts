@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { createEnvironment } from "../src/index.js";
+import { shell } from "./shell.js";
+
+/**
+ * df inside containers: the mount table containerd gives a pod (overlay root, /dev, the
+ * kubelet's files on the node's disk, /dev/shm, the volumes, the masked paths), with the sizes the
+ * model keeps, in coreutils' and busybox's layouts.
+ */
+describe("df", () => {
+  it("shows a ZooKeeper member's claim as its own disk, and a full one at 100% while du sees nothing", () => {
+    const env = createEnvironment({ seed: 3, nodes: 3 });
+    const sh = shell(env);
+    expect(sh("kubectl apply -f https://k8s.io/examples/application/zookeeper/zookeeper.yaml >/dev/null && kubectl rollout status sts/zk --timeout=20m >/dev/null").code).toBe(0);
+    const table = sh("kubectl exec zk-0 -- df").out;
+    const lines = table.split("\n");
+    expect(lines[0]).toBe("Filesystem     1K-blocks   Used Available Use% Mounted on");
+    expect(lines.map((l) => l.split(/ +/)[0] + " " + l.split(/ +/).at(-1))).toEqual([
+      "Filesystem on",
+      "overlay /",
+      "tmpfs /dev",
+      // /etc/hostname and /etc/resolv.conf are the same device: df keeps the shortest mount point.
+      "/dev/vda1 /etc/hosts",
+      "shm /dev/shm",
+      "/dev/sda /var/lib/zookeeper",
+      "tmpfs /var/run/secrets/kubernetes.io/serviceaccount",
+      "tmpfs /proc/acpi",
+      "tmpfs /proc/scsi",
+      "tmpfs /sys/firmware",
+      " ",
+    ]);
+    // The node's disk holds the images pulled and the containers' own writes.
+    expect(lines[1]).toMatch(/^overlay        102625208 +[1-9]\d* +\d+   1% \/$/);
+    expect(sh("kubectl exec zk-0 -- df -a").out.split("\n").filter((l) => l.startsWith("/dev/vda1")).map((l) => l.split(/ +/).at(-1))).toEqual(["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"]);
+
+    const before = sh("kubectl exec zk-0 -- df -h /var/lib/zookeeper").out;
+    expect(before).toMatch(/^Filesystem      Size  Used Avail Use% Mounted on\n\/dev\/sda         10G +\S+ +10G   1% \/var\/lib\/zookeeper\n$/);
+    sh("chaos fill-disk zk-0");
+    expect(sh("kubectl exec zk-0 -- df -h /var/lib/zookeeper/data").out).toBe(
+      "Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda         10G   10G     0 100% /var/lib/zookeeper\n",
+    );
+    expect(sh("kubectl exec zk-0 -- du -sh /var/lib/zookeeper").out).toMatch(/^\d+(\.\d)?K\t\/var\/lib\/zookeeper\n$/);
+    expect(sh("kubectl exec zk-0 -- df -T /nope /tmp")).toEqual({
+      code: 1,
+      out: expect.stringMatching(/^df: \/nope: No such file or directory\nFilesystem     Type    1K-blocks   Used Available Use% Mounted on\noverlay        overlay 102625208 +\d+ +\d+   1% \/\ncommand terminated with exit code 1\n$/),
+    });
+  });
+
+  it("in busybox's layout, with hostPath and memory-backed emptyDir volumes", () => {
+    const env = createEnvironment({ seed: 3, nodes: 1 });
+    const sh = shell(env);
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: bb
+spec:
+  containers:
+  - name: bb
+    image: busybox:1.28
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - { name: host, mountPath: /host }
+    - { name: cache, mountPath: /cache }
+  volumes:
+  - name: host
+    hostPath: { path: /data }
+  - name: cache
+    emptyDir: { medium: Memory }
+`;
+    expect(sh(`cat <<'EOF' | kubectl apply -f - >/dev/null && kubectl wait --for=condition=Ready pod/bb >/dev/null\n${pod}EOF`).code).toBe(0);
+    sh("kubectl exec bb -- sh -c 'seq 1 100000 > /cache/numbers'");
+    const out = sh("kubectl exec bb -- df -h").out.split("\n");
+    expect(out[0]).toBe("Filesystem                Size      Used Available Use% Mounted on");
+    expect(out.slice(1, -1).map((l) => `${l.slice(0, 20).trim()} ${l.split(" ").at(-1)}`)).toEqual([
+      "overlay /",
+      "tmpfs /dev",
+      // busybox lists every mount: the hostPath and the kubelet's files share the node's disk.
+      "/dev/vda1 /host",
+      "tmpfs /cache",
+      "/dev/vda1 /etc/hosts",
+      "/dev/vda1 /etc/hostname",
+      "/dev/vda1 /etc/resolv.conf",
+      "shm /dev/shm",
+      "tmpfs /var/run/secrets/kubernetes.io/serviceaccount",
+      "tmpfs /proc/acpi",
+      "tmpfs /proc/scsi",
+      "tmpfs /sys/firmware",
+    ]);
+    // 588,895 bytes of numbers take 144 4 KiB blocks: 576 KiB.
+    expect(out.find((l) => l.endsWith(" /cache"))).toBe("tmpfs                     8.0G    576.0K      8.0G   0% /cache");
+    expect(sh("kubectl exec bb -- df -k /host").out).toMatch(/^Filesystem           1K-blocks      Used Available Use% Mounted on\n\/dev\/vda1 +102625208 +\d+ +\d+ +\d+% \/host\n$/);
+  });
+});
