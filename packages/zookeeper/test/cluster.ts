@@ -44,7 +44,8 @@ export class Node {
     readonly cluster: CoreCluster,
     readonly sid: number,
   ) {
-    this.volume = new Volume(cluster.sim, `vol-${sid}`);
+    // A size, so a test can fill it.
+    this.volume = new Volume(cluster.sim, `vol-${sid}`, 1 << 30);
   }
 
   get alive(): boolean {
@@ -146,10 +147,7 @@ export class Node {
         this.dataDir.roll();
         return;
       case "snapshot":
-        this.dataDir.snapshot(e.data, e.truncateLogs);
-        return;
-      case "writeEpoch":
-        this.dataDir.writeEpoch(e.file, e.value);
+        this.dataDir.snapshot(e.data, false);
         return;
       case "reply":
         this.replies.push({ cnxn: e.cnxn, packet: e.packet });

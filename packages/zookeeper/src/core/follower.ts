@@ -122,7 +122,8 @@ export class Follower implements Role, WritePath {
     let epochField: number;
     if (newEpoch > peer.acceptedEpoch) {
       epochField = peer.currentEpoch;
-      peer.setAcceptedEpoch(newEpoch);
+      const error = peer.setAcceptedEpoch(newEpoch);
+      if (error !== undefined) return this.fail(`java.io.IOException: ${error}`);
     } else if (newEpoch === peer.acceptedEpoch) {
       // Already acked an epoch equal to the leader's: say so with -1 rather than ack it twice.
       epochField = -1;
@@ -151,7 +152,7 @@ export class Follower implements Role, WritePath {
         return;
       case "TRUNC":
         peer.log("WARN", thread, "Learner@353", `Truncating log to get in sync with the leader 0x${hex(p.zxid)}`);
-        peer.load(p.zxid);
+        peer.reload(p.zxid);
         peer.db.tree.lastProcessedZxid = p.zxid;
         return;
       case "PROPOSAL":
@@ -191,8 +192,9 @@ export class Follower implements Role, WritePath {
    */
   private newLeader(zxid: number): void {
     const peer = this.peer;
-    if (this.snapshotNeeded) peer.emit({ kind: "snapshot", data: peer.db.snapshot(), truncateLogs: true });
-    peer.setCurrentEpoch(this.newEpoch);
+    if (this.snapshotNeeded && !peer.takeSnapshot()) return;
+    const error = peer.setCurrentEpoch(this.newEpoch);
+    if (error !== undefined) return this.fail(`java.io.IOException: ${error}`);
     this.writeToTxnLog = true;
     this.stage = "acking";
     const batch = this.packetsNotCommitted;

@@ -8,7 +8,7 @@ export { describeTxn, type Txn, type TxnHeader, type TxnBody } from "./txn.js";
 export { FastLeaderElection, beats, FINALIZE_WAIT, MAX_NOTIFICATION_INTERVAL, type Vote } from "./election.js";
 export { QuorumPeer, type PeerConfig, type PeerState, type RandomSource } from "./peer.js";
 export { firstSessionId } from "./sessions.js";
-export type { DiskReader, Loaded, Input, Effect, TimerName, LogLevel } from "./io.js";
+export type { DataDirectory, Loaded, Input, Effect, TimerName, LogLevel } from "./io.js";
 export {
   isWrite,
   type ServerState,

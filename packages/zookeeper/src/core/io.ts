@@ -14,12 +14,17 @@ export interface Loaded {
 }
 
 /**
- * Reading the data directory, which the core does synchronously when it (re)loads its database:
- * at start, whenever it leaves a role (3.4.10 clears and reloads the database on every
- * ZooKeeperServer shutdown), and after truncating its log to a leader's TRUNC.
+ * The data directory, which the core reads and writes synchronously where ZooKeeper's own threads
+ * do: loading at start (with the epoch files); reloading the database whenever it leaves a role
+ * (3.4.10 clears it on every ZooKeeperServer shutdown) or truncates to a leader's TRUNC; the epoch
+ * files; and the snapshot a learner takes when a SNAP replaced its state. A write the disk refuses
+ * (full, read-only) returns the IOException's message, which the caller handles as Java would.
  */
-export interface DiskReader {
-  load(truncateTo?: number): Loaded;
+export interface DataDirectory {
+  load(): Loaded;
+  loadDatabase(truncateTo?: number): ZkDatabase;
+  writeEpoch(file: "currentEpoch" | "acceptedEpoch", value: number): string | undefined;
+  takeSnapshot(data: SnapshotData, thread: string): string | undefined;
 }
 
 export type Input =
@@ -56,9 +61,8 @@ export type Effect =
   | { readonly kind: "append"; readonly txns: readonly Txn[] }
   /** The next append starts a new log file. */
   | { readonly kind: "rollLog" }
-  /** Write a snapshot; `truncateLogs` drops logged txns past it (a leader's SNAP replaces them). */
-  | { readonly kind: "snapshot"; readonly data: SnapshotData; readonly truncateLogs: boolean }
-  | { readonly kind: "writeEpoch"; readonly file: "currentEpoch" | "acceptedEpoch"; readonly value: number }
+  /** The sync processor's periodic snapshot, written by its snapshot thread. */
+  | { readonly kind: "snapshot"; readonly data: SnapshotData }
   /** `created`: the zxid of the createSession txn a `connected` packet answers (a new session, not a reconnect). */
   | { readonly kind: "reply"; readonly cnxn: number; readonly packet: ServerPacket; readonly created?: number }
   | { readonly kind: "closeClient"; readonly cnxn: number }

@@ -78,6 +78,10 @@ export class Leader implements Role, WritePath {
     this.epoch = peer.acceptedEpoch + 1;
     this.connecting.add(cfg.sid);
     this.armInitLimit();
+  }
+
+  /** lead()'s first step, once the peer holds this role: propose an epoch if we alone are a quorum. */
+  start(): void {
     this.checkEpochQuorum();
   }
 
@@ -102,7 +106,8 @@ export class Leader implements Role, WritePath {
   private checkEpochQuorum(): void {
     if (!this.waitingForNewEpoch || !this.peer.containsQuorum(this.connecting)) return;
     this.waitingForNewEpoch = false;
-    this.peer.setAcceptedEpoch(this.epoch);
+    const error = this.peer.setAcceptedEpoch(this.epoch);
+    if (error !== undefined) return this.fail(`Unexpected exception\njava.io.IOException: ${error}`, "Forcing shutdown");
     this.txns.hzxid = makeZxid(this.epoch, 0);
     this.lastProposed = this.txns.hzxid;
     this.newLeaderZxid = this.txns.hzxid;
@@ -115,7 +120,8 @@ export class Leader implements Role, WritePath {
   private checkEpochAckQuorum(): void {
     if (this.electionFinished || this.waitingForNewEpoch || !this.peer.containsQuorum(this.electing)) return;
     this.electionFinished = true;
-    this.peer.setCurrentEpoch(this.epoch);
+    const error = this.peer.setCurrentEpoch(this.epoch);
+    if (error !== undefined) return this.fail(`Unexpected exception\njava.io.IOException: ${error}`, "Forcing shutdown");
     this.newLeaderAcks.add(this.peer.sid);
     for (const h of this.handlers.values()) if (h.stage === "electing") this.sync(h);
     this.armInitLimit();

@@ -2,7 +2,7 @@ import type { SessionTracker } from "./sessions.js";
 import type { ZkDatabase } from "./database.js";
 import { FastLeaderElection, type ElectionHost, type Vote } from "./election.js";
 import { Follower } from "./follower.js";
-import type { DiskReader, Effect, Input, LogLevel, TimerName } from "./io.js";
+import type { DataDirectory, Effect, Input, LogLevel, TimerName } from "./io.js";
 import { Leader } from "./leader.js";
 import type { Notification, QuorumPacket, ServerState } from "./messages.js";
 import type { Cnxn, ZkServer } from "./server.js";
@@ -97,7 +97,7 @@ export class QuorumPeer implements ElectionHost {
 
   constructor(
     readonly config: PeerConfig,
-    private readonly disk: DiskReader,
+    private readonly disk: DataDirectory,
     readonly random: RandomSource,
   ) {
     this.election = new FastLeaderElection(this);
@@ -274,7 +274,9 @@ export class QuorumPeer implements ElectionHost {
   private becomeLeader(): void {
     this.setState("LEADING");
     this.startRole();
-    this.role = new Leader(this);
+    const leader = new Leader(this);
+    this.role = leader;
+    leader.start();
   }
 
   private becomeFollower(leader: number): void {
@@ -295,20 +297,30 @@ export class QuorumPeer implements ElectionHost {
   }
 
   /** The role ended (lost its leader, lost its quorum, timed out): reload and elect again. */
-  roleEnded(truncateTo?: number): void {
+  roleEnded(): void {
     this.role?.shutdown();
     this.role = undefined;
     this.closeAllClients();
-    this.load(truncateTo);
+    this.reload();
     this.lookForLeader();
   }
 
-  /** Reloads the database from disk (3.4.10 clears it on every ZooKeeperServer shutdown). */
-  load(truncateTo?: number): void {
-    const loaded = this.disk.load(truncateTo);
+  /** QuorumPeer.loadDataBase at start: the database and the epoch files. */
+  private load(): void {
+    const loaded = this.disk.load();
     this.db = loaded.db;
     this.currentEpoch = loaded.currentEpoch;
     this.acceptedEpoch = loaded.acceptedEpoch;
+    this.trace("recover", { sid: this.sid, zxid: this.db.lastProcessedZxid, currentEpoch: this.currentEpoch });
+  }
+
+  /**
+   * Reloads the database from disk (3.4.10 clears it on every ZooKeeperServer shutdown), first
+   * truncated to `truncateTo` for a TRUNC. The epochs stay as they are in memory: QuorumPeer reads
+   * its epoch files only at start.
+   */
+  reload(truncateTo?: number): void {
+    this.db = this.disk.loadDatabase(truncateTo);
     this.trace("recover", { sid: this.sid, zxid: this.db.lastProcessedZxid, currentEpoch: this.currentEpoch });
   }
 
@@ -323,14 +335,32 @@ export class QuorumPeer implements ElectionHost {
     this.trace("role", { sid: this.sid, role: state, epoch: this.currentEpoch });
   }
 
-  setCurrentEpoch(e: number): void {
+  /**
+   * 3.4.10's setCurrentEpoch and setAcceptedEpoch change the field before writing the file, so a
+   * write the disk refuses leaves memory ahead of the file (ZOOKEEPER-2307, fixed in 3.5.7): the
+   * next start may find the accepted epoch behind the current one. Returns the IOException's
+   * message when the write failed.
+   */
+  setCurrentEpoch(e: number): string | undefined {
     this.currentEpoch = e;
-    this.emit({ kind: "writeEpoch", file: "currentEpoch", value: e });
+    return this.disk.writeEpoch("currentEpoch", e);
   }
 
-  setAcceptedEpoch(e: number): void {
+  setAcceptedEpoch(e: number): string | undefined {
     this.acceptedEpoch = e;
-    this.emit({ kind: "writeEpoch", file: "acceptedEpoch", value: e });
+    return this.disk.writeEpoch("acceptedEpoch", e);
+  }
+
+  /**
+   * ZooKeeperServer.takeSnapshot, synchronously in the peer's thread (a learner after a SNAP): an
+   * IOException there is fatal, System.exit(10). False when the server exits.
+   */
+  takeSnapshot(): boolean {
+    const error = this.disk.takeSnapshot(this.db.snapshot(), this.peerThread);
+    if (error === undefined) return true;
+    this.log("ERROR", this.peerThread, "ZooKeeperServer@313", `Severe unrecoverable error, exiting\njava.io.IOException: ${error}`);
+    this.fatal(10);
+    return false;
   }
 
   /** QuorumPeer.updateElectionVote: report the new epoch to peers that come looking. */
@@ -374,7 +404,7 @@ export class QuorumPeer implements ElectionHost {
       this.randRoll = this.random.int(0, Math.max(0, Math.floor(this.config.snapCount / 2) - 1));
       this.logCount = 0;
       this.emit({ kind: "rollLog" });
-      this.emit({ kind: "snapshot", data: this.db.snapshot(), truncateLogs: false });
+      this.emit({ kind: "snapshot", data: this.db.snapshot() });
     }
   }
 

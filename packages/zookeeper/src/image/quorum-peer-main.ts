@@ -1,7 +1,7 @@
 import { SIGNALS, type ProcessContext } from "@ksim/kube";
 import { FsError, wait, type Connection, type Proc, type Timer } from "@ksim/sim";
 import { QuorumPeer, hex, type ClientPacket, type Effect, type Input, type TimerName } from "../core/index.js";
-import { DataDir, StorageError } from "../storage/index.js";
+import { DataDir, ioMessage, StorageError } from "../storage/index.js";
 import { ElectionTransport } from "./election-transport.js";
 import { fourLetterWord, ServerStats, type CnxnInfo, type CnxnStats } from "./four-letter.js";
 import { environment } from "./java-env.js";
@@ -289,16 +289,13 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
         return;
       case "snapshot":
         try {
-          dataDir.snapshot(e.data, e.truncateLogs);
+          dataDir.snapshot(e.data, false);
         } catch (err) {
           if (!(err instanceof FsError) || (err.code !== "ENOSPC" && err.code !== "EROFS")) throw err;
           // ZooKeeperServer.takeSnapshot: an IOException here is fatal, System.exit(10).
           log.log("ERROR", "Snapshot Thread", "ZooKeeperServer@313", `Severe unrecoverable error, exiting\njava.io.IOException: ${ioMessage(err)}`);
           ctx.exit(10);
         }
-        return;
-      case "writeEpoch":
-        diskWrite(() => dataDir.writeEpoch(e.file, e.value));
         return;
       case "reply": {
         const c = clients.get(e.cnxn);
@@ -460,6 +457,3 @@ function updateStatsForResponse(s: CnxnStats, cxid: number, zxid: number, start:
 }
 
 /** The IOException message Java gives for a refused write: strerror without the path. */
-function ioMessage(e: FsError): string {
-  return e.message.slice(e.path.length + 2);
-}

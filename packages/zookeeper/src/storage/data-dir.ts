@@ -1,4 +1,5 @@
-import { ZkDatabase, epochOf, hex, type DiskReader, type Loaded, type SnapshotData, type Txn } from "../core/index.js";
+import { FsError } from "@ksim/sim";
+import { ZkDatabase, epochOf, hex, type DataDirectory, type Loaded, type SnapshotData, type Txn } from "../core/index.js";
 import { fileName, listByZxid, type Dir } from "./dir.js";
 import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
 import { scanLog, TxnLog } from "./txn-log.js";
@@ -26,7 +27,7 @@ export interface DataDirOptions {
  * mid-append) is cut off; a snapshot that is incomplete (3.4 does not fsync snapshots) is skipped
  * for an older one.
  */
-export class DataDir implements DiskReader {
+export class DataDir implements DataDirectory {
   readonly txnLog: TxnLog;
   private readonly log: StorageLog;
 
@@ -55,11 +56,14 @@ export class DataDir implements DiskReader {
     return this.txnLog.sync();
   }
 
-  /** FileTxnSnapLog.save. Not fsynced, as in 3.4 — unless logs are dropped after it. */
-  snapshot(data: SnapshotData, truncateLogs: boolean): void {
+  /**
+   * FileTxnSnapLog.save. Not fsynced, as in 3.4 — unless logs are dropped after it. `thread`: who
+   * takes it (the sync processor's snapshot thread, or the peer itself after a leader's SNAP).
+   */
+  snapshot(data: SnapshotData, truncateLogs: boolean, thread = "Snapshot Thread"): void {
     this.fs.mkdir(this.opts.snapDir, { recursive: true });
     const path = `${this.opts.snapDir}/${fileName("snapshot", data.zxid)}`;
-    this.log("INFO", "Snapshot Thread", "FileTxnSnapLog@240", `Snapshotting: 0x${hex(data.zxid)} to ${path}`);
+    this.log("INFO", thread, "FileTxnSnapLog@240", `Snapshotting: 0x${hex(data.zxid)} to ${path}`);
     this.fs.writeFile(path, encodeSnapshot(data));
     if (truncateLogs) {
       this.fs.fsync(path);
@@ -67,25 +71,36 @@ export class DataDir implements DiskReader {
     }
   }
 
-  /** QuorumPeer.writeLongToFile: write a temp file, fsync, rename over. */
-  writeEpoch(file: "currentEpoch" | "acceptedEpoch", value: number): void {
-    this.fs.mkdir(this.opts.snapDir, { recursive: true });
+  /**
+   * ZooKeeperServer.takeSnapshot for a learner whose state a SNAP replaced (its logged txns past
+   * the snapshot go): the refusal's message if the disk refused it.
+   */
+  takeSnapshot(data: SnapshotData, thread: string): string | undefined {
+    return refused(() => this.snapshot(data, true, thread));
+  }
+
+  /**
+   * QuorumPeer.writeLongToFile through an AtomicFileOutputStream: write a temp file, fsync, rename
+   * over; a write the disk refuses removes the temp file and leaves the old value. Returns the
+   * refusal's message (the IOException's), if any.
+   */
+  writeEpoch(file: "currentEpoch" | "acceptedEpoch", value: number): string | undefined {
     const path = `${this.opts.snapDir}/${file}`;
-    this.fs.writeFile(`${path}.tmp`, `${value}`);
-    this.fs.fsync(`${path}.tmp`);
-    this.fs.rename(`${path}.tmp`, path);
+    const error = refused(() => {
+      this.fs.mkdir(this.opts.snapDir, { recursive: true });
+      this.fs.writeFile(`${path}.tmp`, `${value}`);
+      this.fs.fsync(`${path}.tmp`);
+      this.fs.rename(`${path}.tmp`, path);
+    });
+    if (error !== undefined && this.fs.exists(`${path}.tmp`)) this.fs.unlink(`${path}.tmp`);
+    return error;
   }
 
   // ---- recovery -----------------------------------------------------------------------------
 
-  load(truncateTo?: number): Loaded {
-    if (truncateTo !== undefined) {
-      this.txnLog.truncate(truncateTo);
-      for (const s of listByZxid(this.fs, this.opts.snapDir, "snapshot")) {
-        if (s.zxid > truncateTo) this.fs.unlink(`${this.opts.snapDir}/${s.name}`);
-      }
-    }
-    const db = this.restore();
+  /** QuorumPeer.loadDataBase at start: the database, then the epoch files checked against it. */
+  load(): Loaded {
+    const db = this.loadDatabase();
     const fromLog = epochOf(db.lastProcessedZxid);
     const currentEpoch = this.readEpoch("currentEpoch", fromLog);
     if (fromLog > currentEpoch) {
@@ -98,6 +113,17 @@ export class DataDir implements DiskReader {
     return { db, currentEpoch, acceptedEpoch };
   }
 
+  /** ZKDatabase.loadDataBase: the newest valid snapshot and the log after it, first cut back to `truncateTo` (a leader's TRUNC). */
+  loadDatabase(truncateTo?: number): ZkDatabase {
+    if (truncateTo !== undefined) {
+      this.txnLog.truncate(truncateTo);
+      for (const s of listByZxid(this.fs, this.opts.snapDir, "snapshot")) {
+        if (s.zxid > truncateTo) this.fs.unlink(`${this.opts.snapDir}/${s.name}`);
+      }
+    }
+    return this.restore();
+  }
+
   private readEpoch(file: "currentEpoch" | "acceptedEpoch", fallback: number): number {
     const path = `${this.opts.snapDir}/${file}`;
     if (this.fs.exists(path)) {
@@ -107,7 +133,8 @@ export class DataDir implements DiskReader {
     }
     this.log("INFO", "main", file === "currentEpoch" ? "QuorumPeer@669" : "QuorumPeer@684",
       `${file} not found! Creating with a reasonable default of ${fallback}. This should only happen when you are upgrading your installation`);
-    this.writeEpoch(file, fallback);
+    const error = this.writeEpoch(file, fallback);
+    if (error !== undefined) throw new StorageError(error);
     return fallback;
   }
 
@@ -117,7 +144,7 @@ export class DataDir implements DiskReader {
     let tried = 0;
     for (const s of listByZxid(this.fs, this.opts.snapDir, "snapshot").reverse()) {
       const path = `${this.opts.snapDir}/${s.name}`;
-      const data = decodeSnapshot(this.fs.readFile(path));
+      const data = decodedSnapshot(this.fs.readFile(path));
       if (data === "incomplete") continue;
       tried++;
       this.log("INFO", "main", "FileSnap@83", `Reading snapshot ${path}`);
@@ -132,8 +159,7 @@ export class DataDir implements DiskReader {
       db = new ZkDatabase();
     }
     for (const path of this.txnLog.filesAfter(db.lastProcessedZxid)) {
-      const bytes = this.fs.readFile(path);
-      const scan = scanLog(bytes);
+      const scan = scannedLog(this.fs.readFile(path));
       for (const t of scan.txns) {
         if (t.zxid <= db.lastProcessedZxid) continue;
         db.apply(t);
@@ -168,5 +194,42 @@ export class DataDir implements DiskReader {
     for (const s of snaps.slice(0, snaps.length - retain)) removed.push(`${this.opts.snapDir}/${s.name}`);
     for (const p of removed) this.fs.unlink(p);
     return removed;
+  }
+}
+
+/**
+ * Snapshots and logs decoded, by the bytes they were read from (a file's contents are never
+ * changed in place: a write makes new bytes). A peer that keeps leaving its role — a full disk
+ * makes it fail at every sync — reloads the same files each time, in a few milliseconds of
+ * simulated time, so decoding them again would dominate the run.
+ */
+const snapshotsRead = new WeakMap<Uint8Array, ReturnType<typeof decodeSnapshot>>();
+const logsRead = new WeakMap<Uint8Array, ReturnType<typeof scanLog>>();
+
+function decodedSnapshot(bytes: Uint8Array): ReturnType<typeof decodeSnapshot> {
+  let data = snapshotsRead.get(bytes);
+  if (data === undefined) snapshotsRead.set(bytes, (data = decodeSnapshot(bytes)));
+  return data;
+}
+
+function scannedLog(bytes: Uint8Array): ReturnType<typeof scanLog> {
+  let scan = logsRead.get(bytes);
+  if (scan === undefined) logsRead.set(bytes, (scan = scanLog(bytes)));
+  return scan;
+}
+
+/** The message of the IOException a refused write (full or read-only disk) raises, as Java words it. */
+export function ioMessage(e: FsError): string {
+  return e.message.slice(e.path.length + 2);
+}
+
+/** Runs a write; a refusal (ENOSPC, EROFS) comes back as its message, anything else is thrown. */
+function refused(write: () => void): string | undefined {
+  try {
+    write();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof FsError) || (e.code !== "ENOSPC" && e.code !== "EROFS")) throw e;
+    return ioMessage(e);
   }
 }
