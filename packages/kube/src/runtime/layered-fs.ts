@@ -167,8 +167,11 @@ export class LayeredFs {
   }
 
   private mountFor(path: string): Mount | undefined {
+    // The path is the mount point or under it; asked for every prefix resolve walks, so without
+    // making the string `mount point + "/"` each time.
     for (const m of this.mounts) {
-      if (path === m.path || path.startsWith(m.path === "/" ? "/" : m.path + "/")) return m;
+      const p = m.path;
+      if (path.startsWith(p) && (path.length === p.length || p === "/" || path.charCodeAt(p.length) === 0x2f)) return m;
     }
     return undefined;
   }
