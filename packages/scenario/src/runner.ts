@@ -109,12 +109,16 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
   const sim = cluster.sim;
   const start = sim.now;
   let transcript = "";
+  // Whether the transcript is empty or ends a line. Kept as text is added: asking the transcript,
+  // a rope of many appended pieces, would flatten it into one copy on every command.
+  let atLineStart = true;
   const emit = (text: string) => {
     transcript += text;
+    if (text !== "") atLineStart = text.endsWith("\n");
     options.onOutput?.(text);
   };
   // Commands, notes and faults start on a line of their own, even after output without a newline.
-  const emitLine = (text: string) => emit(transcript === "" || transcript.endsWith("\n") ? text : `\n${text}`);
+  const emitLine = (text: string) => emit(atLineStart ? text : `\n${text}`);
   const label = () => `+${goDuration(sim.now - start)}`;
   let current = { stdout: "", stderr: "", output: "" };
   const sink = (stream: "stdout" | "stderr"): OutputStream => ({

@@ -30,12 +30,16 @@ export class ContainerLog {
     return {
       write: (chunk) => {
         for (const f of this.streamers) f(stream, chunk);
-        partial += chunk;
+        // Lines are cut from the chunk where they end (partial never holds a newline): joining
+        // first and cutting the rest after each line would copy a many-line chunk once per line.
+        let start = 0;
         let nl: number;
-        while ((nl = partial.indexOf("\n")) >= 0) {
-          this.push(stream, partial.slice(0, nl));
-          partial = partial.slice(nl + 1);
+        while ((nl = chunk.indexOf("\n", start)) >= 0) {
+          this.push(stream, partial + chunk.slice(start, nl));
+          partial = "";
+          start = nl + 1;
         }
+        partial += chunk.slice(start);
       },
       close: () => {
         if (partial.length > 0) this.push(stream, partial);

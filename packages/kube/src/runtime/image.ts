@@ -18,13 +18,27 @@ export function nativeBinary(id: string): Uint8Array {
   return encoder.encode(`${ELF}${id}\n`);
 }
 
+const ELF_BYTES = encoder.encode(ELF);
+
 /** The program id of a native executable, or undefined for anything else. */
 export function nativeProgramId(data: Uint8Array): string | undefined {
-  if (data.length < ELF.length || data[0] !== 0x7f) return undefined;
-  const text = decoder.decode(data.subarray(0, Math.min(data.length, 256)));
-  if (!text.startsWith(ELF)) return undefined;
-  const end = text.indexOf("\n");
-  return text.slice(ELF.length, end < 0 ? undefined : end);
+  if (data.length < ELF_BYTES.length) return undefined;
+  // Every exec asks, mostly of native binaries with an ASCII id: the magic and the id are read
+  // from the bytes (ASCII bytes are their own UTF-8 text), and only other ids go to the decoder.
+  for (let i = 0; i < ELF_BYTES.length; i++) if (data[i] !== ELF_BYTES[i]) return undefined;
+  const limit = Math.min(data.length, 256);
+  let id = "";
+  for (let i = ELF_BYTES.length; i < limit; i++) {
+    const b = data[i]!;
+    if (b === 0x0a) return id;
+    if (b >= 0x80) {
+      const text = decoder.decode(data.subarray(0, limit));
+      const end = text.indexOf("\n");
+      return text.slice(ELF.length, end < 0 ? undefined : end);
+    }
+    id += String.fromCharCode(b);
+  }
+  return id;
 }
 
 export type LowerEntry =

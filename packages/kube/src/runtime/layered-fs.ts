@@ -184,23 +184,22 @@ export class LayeredFs {
     for (let i = 0; i < parts.length; i++) {
       if (!followLast && i === parts.length - 1) break;
       prefix += "/" + parts[i];
-      if (this.mountFor(prefix) !== undefined) continue;
-      if (this.hidden(prefix) || this.upper.exists(prefix)) continue;
+      // Only the image's symlinks redirect, and few names are one: that is asked first, then
+      // whether a mount, a deletion or the upper layer hides it.
       const e = this.lower.lookup(prefix);
-      if (e?.type === "symlink") {
-        if (++hops > MAX_SYMLINKS) throw new FsError("ELOOP", path);
-        const target = e.target.startsWith("/") ? e.target : `${dirname(prefix)}/${e.target}`;
-        parts = [...target.split("/").filter(Boolean), ...parts.slice(i + 1)];
-        const norm: string[] = [];
-        for (const p of parts) {
-          if (p === ".") continue;
-          if (p === "..") norm.pop();
-          else norm.push(p);
-        }
-        parts = norm;
-        prefix = "";
-        i = -1;
+      if (e?.type !== "symlink" || this.mountFor(prefix) !== undefined || this.hidden(prefix) || this.upper.exists(prefix)) continue;
+      if (++hops > MAX_SYMLINKS) throw new FsError("ELOOP", path);
+      const target = e.target.startsWith("/") ? e.target : `${dirname(prefix)}/${e.target}`;
+      parts = [...target.split("/").filter(Boolean), ...parts.slice(i + 1)];
+      const norm: string[] = [];
+      for (const p of parts) {
+        if (p === ".") continue;
+        if (p === "..") norm.pop();
+        else norm.push(p);
       }
+      parts = norm;
+      prefix = "";
+      i = -1;
     }
     const full = "/" + parts.join("/");
     const m = this.mountFor(full);
@@ -212,8 +211,11 @@ export class LayeredFs {
   }
 
   private mountFor(path: string): Mount | undefined {
+    // The path is the mount point or under it; asked for every prefix resolve walks, so without
+    // making the string `mount point + "/"` each time.
     for (const m of this.mounts) {
-      if (path === m.path || path.startsWith(m.path === "/" ? "/" : m.path + "/")) return m;
+      const p = m.path;
+      if (path.startsWith(p) && (path.length === p.length || p === "/" || path.charCodeAt(p.length) === 0x2f)) return m;
     }
     return undefined;
   }
