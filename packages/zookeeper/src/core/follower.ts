@@ -152,7 +152,7 @@ export class Follower implements Role, WritePath {
         return;
       case "TRUNC":
         peer.log("WARN", thread, "Learner@353", `Truncating log to get in sync with the leader 0x${hex(p.zxid)}`);
-        peer.reload(p.zxid);
+        peer.truncate(p.zxid);
         peer.db.tree.lastProcessedZxid = p.zxid;
         return;
       case "PROPOSAL":

@@ -15,8 +15,8 @@ export interface Loaded {
 
 /**
  * The data directory, which the core reads and writes synchronously where ZooKeeper's own threads
- * do: loading at start (with the epoch files); reloading the database whenever it leaves a role
- * (3.4.10 clears it on every ZooKeeperServer shutdown) or truncates to a leader's TRUNC; the epoch
+ * do: loading at start (with the epoch files); reloading the database when it truncates its log
+ * to a leader's TRUNC; the epoch
  * files; and the snapshot a learner takes when a SNAP replaced its state. A write the disk refuses
  * (full, read-only) returns the IOException's message, which the caller handles as Java would.
  */

@@ -42,7 +42,7 @@ export interface Role {
   linkDown(link: number, reason: string, address?: string): void;
   timer(name: TimerName): void;
   logged(zxid: number): void;
-  /** Tear down without reloading (the peer does that). */
+  /** Tear down the role; the peer's database stays as it is. */
   shutdown(): void;
   readonly server: ZkServer;
   /** The session tracker that expires sessions: the leader's or a standalone server's, not a follower's. */
@@ -68,8 +68,9 @@ const SYNC_FAILURE_STACK = [
 
 /**
  * QuorumPeer as a pure state machine: `step(input, now)` returns the effects to carry out. It owns
- * the election, the current role (leader, follower, standalone) and the client connections, and
- * reloads its database from disk whenever a role ends, as 3.4.10 does.
+ * the election, the current role (leader, follower, standalone) and the client connections. Its
+ * database outlives the roles, as in 3.4.10 (ZOOKEEPER-2678): only a restart, a TRUNC or a SNAP
+ * replaces it.
  */
 export class QuorumPeer implements ElectionHost {
   state: PeerState = "LOOKING";
@@ -296,12 +297,16 @@ export class QuorumPeer implements ElectionHost {
     this.randRoll = this.random.int(0, Math.max(0, Math.floor(this.config.snapCount / 2) - 1));
   }
 
-  /** The role ended (lost its leader, lost its quorum, timed out): reload and elect again. */
+  /**
+   * The role ended (lost its leader, lost its quorum, timed out): elect again with the database as
+   * it is in memory. 3.4.10's ZooKeeperServer.shutdown() no longer clears it (ZOOKEEPER-2678), and
+   * nothing replays the log into it (that came with ZOOKEEPER-2845 in 3.4.12), so proposals this
+   * member logged but never saw committed are in its log and not in its vote.
+   */
   roleEnded(): void {
     this.role?.shutdown();
     this.role = undefined;
     this.closeAllClients();
-    this.reload();
     this.lookForLeader();
   }
 
@@ -315,11 +320,11 @@ export class QuorumPeer implements ElectionHost {
   }
 
   /**
-   * Reloads the database from disk (3.4.10 clears it on every ZooKeeperServer shutdown), first
-   * truncated to `truncateTo` for a TRUNC. The epochs stay as they are in memory: QuorumPeer reads
-   * its epoch files only at start.
+   * ZKDatabase.truncateLog for a leader's TRUNC: the log cut back to `truncateTo`, then the
+   * database cleared and loaded again. The epochs stay as they are in memory: QuorumPeer reads its
+   * epoch files only at start.
    */
-  reload(truncateTo?: number): void {
+  truncate(truncateTo: number): void {
     this.db = this.disk.loadDatabase(truncateTo);
     this.trace("recover", { sid: this.sid, zxid: this.db.lastProcessedZxid, currentEpoch: this.currentEpoch });
   }

@@ -199,9 +199,9 @@ export class DataDir implements DataDirectory {
 
 /**
  * Snapshots and logs decoded, by the bytes they were read from (a file's contents are never
- * changed in place: a write makes new bytes). A peer that keeps leaving its role — a full disk
- * makes it fail at every sync — reloads the same files each time, in a few milliseconds of
- * simulated time, so decoding them again would dominate the run.
+ * changed in place: a write makes new bytes). A member that crash-loops — its epoch files
+ * disagree, or its disk is full — reads the same files at every start, and decoding is the costly
+ * part of reading them.
  */
 const snapshotsRead = new WeakMap<Uint8Array, ReturnType<typeof decodeSnapshot>>();
 const logsRead = new WeakMap<Uint8Array, ReturnType<typeof scanLog>>();
