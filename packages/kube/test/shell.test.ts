@@ -1,4 +1,4 @@
-import { spawn, wait, type Proc } from "@ksim/sim";
+import { spawn, Volume, wait, type Proc } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import { StringSink, unclosable, type ProcessContext } from "../src/index.js";
 import { ShellInterpreter } from "../src/shell/index.js";
@@ -227,6 +227,43 @@ describe("bash -c runs its last command in its own place", () => {
     expect(ps("ps", "sh")).toEqual(["sh", "ps"]);
     expect(sb.run(["bash", "-c", "X=1 bash -c 'echo $X; exit 3'"])).toMatchObject({ status: 3, stdout: "1\n" });
     expect(sb.run(["bash", "-c", "nosuch"])).toMatchObject({ status: 127, stderr: "bash: line 1: nosuch: command not found\n" });
+  });
+});
+
+describe("output to a full disk", () => {
+  /** A sandbox with a 64 KiB volume at /data whose free space something else has taken. */
+  function full(base: "debian" | "busybox"): Sandbox {
+    const sb = new Sandbox({ base });
+    const volume = new Volume(sb.sim, "data", 65_536);
+    sb.rootfs.mount({ path: "/data", volume, subPath: "", readOnly: false });
+    volume.occupyFreeSpace();
+    return sb;
+  }
+
+  it("fails echo and printf in each shell's words, and kills a program writing there with coreutils' write error", () => {
+    const sb = full("debian");
+    const script = "echo hi > /data/f; echo $?; printf 'x\\n' > /data/g; echo $?; echo hi | cat > /data/h; echo $?; echo -n > /data/e; echo $?";
+    expect(combined(sb, ["sh", "-c", script])).toEqual({
+      output: "sh: 1: echo: echo: I/O error\n1\nsh: 1: printf: printf: I/O error\n1\ncat: write error: No space left on device\n1\n0\n",
+      status: 0,
+    });
+    expect(combined(sb, ["bash", "-c", script])).toEqual({
+      output:
+        "bash: line 1: echo: write error: No space left on device\n1\nbash: line 1: printf: write error: No space left on device\n1\n" +
+        "cat: write error: No space left on device\n1\n0\n",
+      status: 0,
+    });
+    // The redirections created the files; nothing reached them.
+    expect(sb.run(["sh", "-c", "wc -c /data/*"]).stdout).toBe("0 /data/e\n0 /data/f\n0 /data/g\n0 /data/h\n0 total\n");
+    // With stderr on the same disk the message is lost too, and the status still says it failed.
+    expect(combined(sb, ["sh", "-c", "cat /etc/hostname > /data/f 2>&1; echo $?"])).toEqual({ output: "1\n", status: 0 });
+  });
+
+  it("busybox's echo reports its own write error; its printf only fails", () => {
+    expect(combined(full("busybox"), ["sh", "-c", "echo hi > /data/f; echo $?; printf x > /data/g; echo $?"])).toEqual({
+      output: "sh: write error: No space left on device\n1\n1\n",
+      status: 0,
+    });
   });
 });
 

@@ -264,7 +264,12 @@ export function isEnvironmentIoError(e: unknown): e is FsError {
 
 export function dieOfIoError(ctx: ProcessContext, e: FsError): void {
   const name = ctx.argv[0] ?? "";
-  ctx.stderr.write(`${name.slice(name.lastIndexOf("/") + 1)}: ${e.message}\n`);
+  try {
+    ctx.stderr.write(`${name.slice(name.lastIndexOf("/") + 1)}: ${e.message}\n`);
+  } catch (again) {
+    // Its stderr is on the disk that failed it (`2>&1`): the message is lost too.
+    if (!isEnvironmentIoError(again)) throw again;
+  }
   ctx.sim.trace.record("proc.io-error", { pid: ctx.pid, error: e.message });
   ctx.exit(1);
 }

@@ -51,8 +51,7 @@ function* falseBuiltin(): Proc<number> {
 }
 
 function* echoBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
-  sh.out(echo(args, sh.flavor));
-  return 0;
+  return sh.builtinOut("echo", echo(args, sh.flavor)) ? 0 : 1;
 }
 
 function* printfBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
@@ -75,7 +74,7 @@ function* printfBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
     else sh.builtinError("printf", e);
   }
   if (target !== undefined) sh.setVar(target, r.output);
-  else sh.out(r.output);
+  else if (!sh.builtinOut("printf", r.output)) return 1;
   return r.status;
 }
 

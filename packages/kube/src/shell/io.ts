@@ -1,5 +1,6 @@
-import { Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
+import { FsError, Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
 import type { FileSystem } from "../runtime/fs.js";
+import { isEnvironmentIoError } from "../runtime/process.js";
 import { readNow, type InputStream, type OutputStream } from "../runtime/streams.js";
 
 /**
@@ -52,11 +53,17 @@ export class FileOutput implements OutputStream {
     private readonly fs: FileSystem,
     private readonly path: string,
   ) {}
+  /**
+   * A full or read-only disk fails the write as write(2) does, and the writer names its output
+   * rather than the file ("cat: write error: No space left on device"); a file that became
+   * unwritable in another way after the open loses the write, as with EIO.
+   */
   write(chunk: string): void {
+    if (chunk === "") return;
     try {
       this.fs.appendFile(this.path, chunk);
-    } catch {
-      // A file that became unwritable after the open loses the write, as with EIO.
+    } catch (e) {
+      if (isEnvironmentIoError(e)) throw new FsError(e.code, "write error");
     }
   }
   close(): void {}

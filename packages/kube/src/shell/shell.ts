@@ -2,7 +2,7 @@ import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@k
 import { copyMap } from "../runtime/copy-map.js";
 import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
-import { SIGNALS, SpawnError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
@@ -348,12 +348,41 @@ export class Shell {
 
   // ---- output ---------------------------------------------------------------------------------
 
+  /** Output of the shell and its builtins; one that a full disk refuses is lost (see builtinOut). */
   out(text: string): void {
-    this.output(1).write(text);
+    try {
+      this.output(1).write(text);
+    } catch (e) {
+      if (!isEnvironmentIoError(e)) throw e;
+    }
   }
 
+  /** Diagnostics; a shell cannot report that it failed to report. */
   err(text: string): void {
-    this.output(2).write(text);
+    try {
+      this.output(2).write(text);
+    } catch (e) {
+      if (!isEnvironmentIoError(e)) throw e;
+    }
+  }
+
+  /**
+   * Output of echo and printf, which fail when it cannot be written (a full or read-only disk under
+   * a redirection), each shell saying so in its words: dash's evalbltin reports any builtin's
+   * failed output as an I/O error, bash's builtins the errno, and busybox's echo its own write
+   * error (ash's printf only fails).
+   */
+  builtinOut(name: string, text: string): boolean {
+    try {
+      this.output(1).write(text);
+      return true;
+    } catch (e) {
+      if (!isEnvironmentIoError(e)) throw e;
+      if (this.flavor === "dash") this.builtinError(name, `${name}: I/O error`);
+      else if (this.flavor === "bash") this.builtinError(name, `write error: ${e.description}`);
+      else if (name === "echo") this.err(`${this.arg0}: write error: ${e.description}\n`);
+      return false;
+    }
   }
 
   output(fd: number): OutputStream {
