@@ -91,6 +91,14 @@ export function numberParam(params: Readonly<Record<string, unknown>>, key: stri
   return v;
 }
 
+export function stringsParam(params: Readonly<Record<string, unknown>>, key: string, fallback?: readonly string[]): readonly string[] {
+  const v = params[key] ?? fallback;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+    throw new ParamError(`${key}: expected a list of strings${v === undefined ? ", but it is missing" : `, got ${JSON.stringify(v)}`}`);
+  }
+  return v;
+}
+
 /** A workload named in a check's `workload` parameter. */
 export function workloadParam(ctx: CheckContext, params: Readonly<Record<string, unknown>>): WorkloadRun {
   const name = stringParam(params, "workload");

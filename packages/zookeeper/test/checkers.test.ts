@@ -5,6 +5,7 @@ import {
   checkClientOrder,
   checkCommittedPrefix,
   checkOneLeaderPerEpoch,
+  checkReplicasAgree,
   checkWriteAvailability,
   ZkTrace,
 } from "../src/index.js";
@@ -119,5 +120,26 @@ describe("checkers", () => {
     const r = checkWriteAvailability(history.operations, start, start + 120_000, 15_000);
     expect(r.ok).toBe(false);
     expect(r.metrics.longestGapMs).toBeGreaterThanOrEqual(60_000);
+  });
+});
+
+describe("checkReplicasAgree", () => {
+  it("passes while the members that answered agree, gives no verdict on one it could not read, and names each member's answer when they differ", () => {
+    const c = new CoreCluster({ n: 3, seed: 1 });
+    const history = new History(c.sim);
+    const acked = history.invoke("client-0", "write", { path: "/w0", value: "a" });
+    history.ok(acked, { zxid: 0x100000001 });
+    const unknown = history.invoke("client-0", "write", { path: "/w1", value: "b" });
+    history.info(unknown, "connection loss");
+    const agreeing = new Map([
+      ["zk-0", new Map([["/w0", "a"], ["/w1", null]])],
+      ["zk-1", new Map([["/w0", "a"], ["/w1", null]])],
+      ["zk-2", new Map<string, string | null>()],
+    ]);
+    expect(checkReplicasAgree(history.operations, agreeing, c.sim.now)).toMatchObject({ ok: true, metrics: { compared: 2, disagreements: 0, unreadMembers: 1 } });
+    const diverged = new Map([...agreeing, ["zk-2", new Map([["/w0", "a"], ["/w1", "b"]])]]);
+    const r = checkReplicasAgree(history.operations, diverged, c.sim.now);
+    expect(r.ok).toBe(false);
+    expect(r.violations.map((v) => v.message)).toEqual(["/w1 (a write of unknown outcome): zk-0 missing, zk-1 missing, zk-2 has b"]);
   });
 });

@@ -3,6 +3,7 @@ import {
   checkClientOrder,
   checkCommittedPrefix,
   checkOneLeaderPerEpoch,
+  checkReplicasAgree,
   checkWriteAvailability,
   startWorkload,
   READ_BACK_BUDGET_MS,
@@ -10,12 +11,16 @@ import {
   type Workload as ZkWorkload,
 } from "@ksim/zookeeper";
 import type { CheckResult, Proc, Violation } from "@ksim/sim";
-import { numberParam, stringParam, workloadParam, type CheckContext, type CheckPlugin, type PluginRegistry, type Workload, type WorkloadPlugin } from "../plugins.js";
+import { numberParam, ParamError, stringParam, stringsParam, workloadParam, type CheckContext, type CheckPlugin, type PluginRegistry, type Workload, type WorkloadPlugin } from "../plugins.js";
 
-/** A ZooKeeper workload keeps its final read-back for the acknowledged-writes checker. */
+/**
+ * A ZooKeeper workload keeps its final read-back for the acknowledged-writes checker and, when
+ * the scenario lists the ensemble's `members`, what each of them holds for replicas-agree.
+ */
 interface ZooKeeperWorkload extends Workload {
   readonly zk: ZkWorkload;
   finalState: ReadBack | undefined;
+  readonly byMember: Map<string, ReadBack>;
   finishedAt: number;
 }
 
@@ -35,20 +40,30 @@ const workload: WorkloadPlugin = {
       prefix: stringParam(params, "prefix", "/ksim-w"),
     });
     const readBackMs = numberParam(params, "readBackMs", READ_BACK_BUDGET_MS);
+    const members = stringsParam(params, "members", []);
     const w: ZooKeeperWorkload = {
       zk,
       history: zk.history,
       finalState: undefined,
+      byMember: new Map(),
       finishedAt: 0,
       stop: () => zk.stop(),
       *finish(): Proc<void> {
         w.finalState = yield* zk.readBack(readBackMs);
+        for (const m of members) w.byMember.set(memberName(m), yield* zk.readBack(readBackMs, m));
         w.finishedAt = ctx.sim.now;
       },
     };
     return w;
   },
 };
+
+/** A member as messages name it: `zk-0` for `zk-0.zk-hs.default.svc.cluster.local:2181`, an address as it is. */
+function memberName(hostPort: string): string {
+  const colon = hostPort.lastIndexOf(":");
+  const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
+  return /^[\d.]+$/.test(host) ? host : host.split(".")[0]!;
+}
 
 function zkWorkload(w: Workload): ZooKeeperWorkload {
   return w as ZooKeeperWorkload;
@@ -148,6 +163,15 @@ const checks: CheckPlugin[] = [
     check(ctx, params) {
       const w = zkWorkload(workloadParam(ctx, params).workload);
       return checkAcknowledgedWrites(w.history.operations, w.finalState ?? new Map(), w.finishedAt);
+    },
+  },
+  {
+    type: "zookeeper.replicas-agree",
+    description: "every member, read on its own at the end, holds the same znodes as the others (the workload lists the members)",
+    check(ctx, params) {
+      const w = zkWorkload(workloadParam(ctx, params).workload);
+      if (w.byMember.size < 2) throw new ParamError("replicas-agree needs the workload's members: the address of each server, e.g. zk-0.zk-hs.default.svc.cluster.local:2181");
+      return checkReplicasAgree(w.history.operations, w.byMember, w.finishedAt);
     },
   },
   {

@@ -103,6 +103,37 @@ export function checkAcknowledgedWrites(ops: readonly Operation[], readBack: Rea
   return result(invariant, violations, { acknowledged, verified: acknowledged - unverified, unverified });
 }
 
+/**
+ * The members hold the same data: each path the workload wrote, read from every member on its own
+ * once writes stopped, has one answer (its value, or missing) on all that answered. A member that
+ * could not be read gets no verdict. Members can disagree without losing an acknowledged write:
+ * 3.4.10 keeps its database across elections without the proposals it logged but never applied,
+ * and a member that restarts replays them (ZOOKEEPER-2845), so a write whose client was told it
+ * failed, or never heard, can appear on some members only.
+ */
+export function checkReplicasAgree(ops: readonly Operation[], readBacks: ReadonlyMap<string, ReadBack>, at: number): CheckResult {
+  const outcome = new Map<string, string>();
+  const words = { ok: "acknowledged", fail: "failed", info: "of unknown outcome" } as const;
+  for (const op of ops) if (op.f === "write") outcome.set((op.input as WriteInput).path, op.outcome === undefined ? "never answered" : words[op.outcome]);
+  const violations: Violation[] = [];
+  let compared = 0;
+  for (const path of outcome.keys()) {
+    const answers: [string, string | null][] = [];
+    for (const [member, readBack] of readBacks) {
+      const got = readBack.get(path);
+      if (got !== undefined) answers.push([member, got]);
+    }
+    if (answers.length < 2) continue;
+    compared++;
+    if (answers.every(([, v]) => v === answers[0]![1])) continue;
+    const seen = answers.map(([member, v]) => `${member} ${v === null ? "missing" : `has ${v}`}`).join(", ");
+    violations.push({ invariant: "replicas-agree", time: at, message: `${path} (a write ${outcome.get(path)}): ${seen}` });
+  }
+  const members = [...readBacks.values()];
+  const unread = members.filter((r) => r.size === 0).length;
+  return result("replicas-agree", violations, { compared, disagreements: violations.length, unreadMembers: unread });
+}
+
 /** Per client: acknowledged writes took effect in the order they were issued (zxids increase). */
 export function checkClientOrder(ops: readonly Operation[]): CheckResult {
   const violations: Violation[] = [];

@@ -5,6 +5,7 @@ export {
   checkCommittedPrefix,
   checkAcknowledgedWrites,
   checkClientOrder,
+  checkReplicasAgree,
   checkWriteAvailability,
   type WriteInput,
 } from "./checkers.js";

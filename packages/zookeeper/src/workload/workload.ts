@@ -29,9 +29,10 @@ export interface Workload {
   stop(): void;
   /**
    * Reads every path this workload wrote through a fresh session, giving up once `budgetMs` of
-   * simulated time have passed (an ensemble that lost its quorum for good answers nothing).
+   * simulated time have passed (an ensemble that lost its quorum for good answers nothing). With
+   * `connectString` (one member's address) it asks that server alone.
    */
-  readBack(budgetMs?: number): Proc<ReadBack>;
+  readBack(budgetMs?: number, connectString?: string): Proc<ReadBack>;
 }
 
 /**
@@ -98,13 +99,14 @@ export function startWorkload(o: WorkloadOptions): Workload {
     stop() {
       end = Math.min(end, sim.now);
     },
-    *readBack(budgetMs = READ_BACK_BUDGET_MS) {
+    *readBack(budgetMs = READ_BACK_BUDGET_MS, connectString = o.connectString) {
       const deadline = sim.now + budgetMs;
-      let zk = new ZooKeeperClient(net("reader"), clientOptions);
+      const options = { ...clientOptions, connectString };
+      let zk = new ZooKeeperClient(net("reader"), options);
       const out = new Map<string, string | null>();
       for (const path of paths) {
         while (sim.now < deadline) {
-          if (zk.state === "CLOSED") zk = new ZooKeeperClient(net(`reader-${out.size}`), clientOptions);
+          if (zk.state === "CLOSED") zk = new ZooKeeperClient(net(`reader-${out.size}`), options);
           const r = yield* wait(zk.getData(path));
           if (r.err === Code.OK) out.set(path, (r.result as { data: string }).data);
           else if (r.err === Code.NONODE) out.set(path, null);
