@@ -83,6 +83,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/cut": "coreutils:cut",
   "/usr/bin/dirname": "coreutils:dirname",
   "/usr/bin/du": "coreutils:du",
+  "/bin/dd": "coreutils:dd",
   "/usr/bin/find": "findutils:find",
   "/usr/bin/md5sum": "coreutils:md5sum",
   "/usr/bin/od": "coreutils:od",

@@ -7,6 +7,7 @@ import { checksum } from "./checksum.js";
 import type { Flavor } from "./common.js";
 import { diffProgram } from "./diff.js";
 import { df } from "./df.js";
+import { dd } from "./dd.js";
 import { du } from "./du.js";
 import { findProgram } from "./find.js";
 import { gzipProgram } from "./gzip.js";
@@ -149,6 +150,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("mawk:awk", awkProgram("gnu"));
   registry.registerProgram("coreutils:df", df("gnu"));
   registry.registerProgram("coreutils:du", du("gnu"));
+  registry.registerProgram("coreutils:dd", dd);
   registry.registerProgram("coreutils:timeout", timeoutProgram);
   registry.registerProgram("coreutils:od", odProgram);
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
