@@ -33,6 +33,16 @@ describe("df", () => {
     expect(lines[1]).toMatch(/^overlay        102625208 +[1-9]\d* +\d+   1% \/$/);
     expect(sh("kubectl exec zk-0 -- df -a").out.split("\n").filter((l) => l.startsWith("/dev/vda1")).map((l) => l.split(/ +/).at(-1))).toEqual(["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"]);
 
+    // Block sizes: a leading letter prints its suffix, a leading digit does not; the last unit option wins.
+    expect(sh("kubectl exec zk-0 -- df -h -BM /var/lib/zookeeper").out).toBe(
+      "Filesystem     1M-blocks  Used Available Use% Mounted on\n/dev/sda          10240M    1M    10240M   1% /var/lib/zookeeper\n",
+    );
+    expect(sh("kubectl exec zk-0 -- df -B1 --total /var/lib/zookeeper /var/run/secrets/kubernetes.io/serviceaccount").out).toMatch(
+      /^Filesystem       1B-blocks +Used +Available Use% Mounted on\n\/dev\/sda +10737418240 +\d+ +\d+   1% \/var\/lib\/zookeeper\ntmpfs +8589934592 +\d+ +\d+   1% \/var\/run\/secrets\/kubernetes.io\/serviceaccount\ntotal +19327352832 +\d+ +\d+   1% -\n$/,
+    );
+    expect(sh("kubectl exec zk-0 -- df -H /var/lib/zookeeper").out).toMatch(/\n\/dev\/sda         11G +\S+k +11G   1% \/var\/lib\/zookeeper\n$/);
+    expect(sh("kubectl exec zk-0 -- df -Bx /")).toEqual({ code: 1, out: "df: invalid -B argument 'x'\ncommand terminated with exit code 1\n" });
+
     const before = sh("kubectl exec zk-0 -- df -h /var/lib/zookeeper").out;
     expect(before).toMatch(/^Filesystem      Size  Used Avail Use% Mounted on\n\/dev\/sda         10G +\S+ +10G   1% \/var\/lib\/zookeeper\n$/);
     sh("chaos fill-disk zk-0");

@@ -62,6 +62,8 @@ export interface OptionSpec {
 
 export interface ParsedOptions {
   readonly flags: Map<string, string[]>;
+  /** Each option as it came, for tools where the last of several decides (df -h -B1). */
+  readonly order: readonly string[];
   readonly operands: string[];
 }
 
@@ -75,8 +77,12 @@ export class UsageError extends Error {
  */
 export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedOptions {
   const flags = new Map<string, string[]>();
+  const order: string[] = [];
   const operands: string[] = [];
-  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
+  const add = (k: string, v: string) => {
+    flags.set(k, [...(flags.get(k) ?? []), v]);
+    order.push(k);
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") {
@@ -127,7 +133,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     }
     operands.push(a);
   }
-  return { flags, operands };
+  return { flags, order, operands };
 }
 
 /** Prints a usage error the way coreutils (`Try '...' --help`) or busybox (a banner) does. */

@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { MountEntry } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, humanSize, withOptions, type Flavor } from "./common.js";
+import { describeError, has, humanSize, withOptions, type Flavor, type ParsedOptions } from "./common.js";
 
 /** statfs's block size on every filesystem modelled. */
 const BLOCK = 4096;
@@ -23,12 +23,20 @@ export function df(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const spec =
       flavor === "gnu"
-        ? { short: "ahkmPTt:x:", long: { all: "a", "human-readable": "h", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x" } }
+        ? {
+            short: "ahHkmPTt:x:B:",
+            long: { all: "a", "human-readable": "h", si: "H", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x", "block-size=": "B", total: "total" },
+          }
         : { short: "Pkmha" };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       const table = ctx.fs.mountTable?.();
       if (table === undefined || table.length === 0) {
         ctx.stderr.write(flavor === "gnu" ? "df: cannot read table of mounted file systems: No such file or directory\n" : "df: /proc/mounts: No such file or directory\n");
+        return 1;
+      }
+      const units = flavor === "gnu" ? gnuUnits(o) : undefined;
+      if (typeof units === "string") {
+        ctx.stderr.write(`df: invalid -B argument '${units}'\n`);
         return 1;
       }
       const types = o.flags.get("t");
@@ -60,7 +68,7 @@ export function df(flavor: Flavor) {
       });
       // Empty filesystems are left out of a full listing, as statfs reports no blocks for them.
       const shown = o.operands.length > 0 || has(o, "a") ? rows : rows.filter((r) => r.blocks > 0);
-      ctx.stdout.write(flavor === "gnu" ? gnuTable(shown, o) : busyboxTable(shown, o));
+      ctx.stdout.write(units !== undefined ? gnuTable(shown, units, o) : busyboxTable(shown, o));
       return status;
     });
   };
@@ -106,26 +114,97 @@ function oneMountPerDevice(table: readonly MountEntry[]): MountEntry[] {
 }
 
 /** Use%: coreutils rounds up; a filesystem with nothing used or free has none. */
-function gnuPercent(r: Row): string {
+function gnuPercent(r: { readonly used: number; readonly avail: number }): string {
   const total = r.used + r.avail;
   return total === 0 ? "-" : `${Math.ceil((r.used * 100) / total)}%`;
 }
 
-/** coreutils' table: each column as wide as its widest cell (the source at least 14). */
-function gnuTable(rows: readonly Row[], o: { flags: Map<string, string[]> }): string {
-  const human = o.flags.has("h");
+/** How coreutils prints amounts: a human scale (-h powers of 1024, -H of 1000) or a block size. */
+type GnuUnits =
+  | { readonly human: 1024 | 1000 }
+  | { readonly size: number; readonly suffix: string; readonly header: string };
+
+const SIZE_LETTERS = "KMGTPEZY";
+
+/**
+ * The last of -h, -H, -k, -m and -B decides, as in df's option loop. A -B size with a leading
+ * letter (M, KB, MiB) prints its suffix after every amount (gnulib's human_options); one
+ * starting with a digit (1M, 1024) does not. The header names the block size: 1K-blocks,
+ * 1M-blocks, 1kB-blocks, 1B-blocks. Returns the text of a -B it cannot read.
+ */
+function gnuUnits(o: ParsedOptions): GnuUnits | string {
+  const chosen = lastOf(o, ["h", "H", "k", "m", "B"]);
+  if (chosen === "h") return { human: 1024 };
+  if (chosen === "H") return { human: 1000 };
+  if (chosen === "m") return { size: 1024 ** 2, suffix: "", header: "1M-blocks" };
+  if (chosen !== "B") return { size: 1024, suffix: "", header: "1K-blocks" };
+  const spec = o.flags.get("B")!.at(-1)!;
+  if (spec === "human-readable") return { human: 1024 };
+  if (spec === "si") return { human: 1000 };
+  const m = /^(\d*)([KMGTPEZY]?)(i?B?)$/i.exec(spec);
+  if (m === null || (m[1] === "" && m[2] === "" && m[3] !== "B") || m[3]!.toLowerCase() === "i") return spec;
+  const letter = m[2]!.toUpperCase();
+  const decimal = m[3] === "B" && letter !== "";
+  const count = m[1] === "" ? 1 : Number(m[1]);
+  if (count === 0) return spec;
+  const power = letter === "" ? 0 : SIZE_LETTERS.indexOf(letter) + 1;
+  const size = count * (decimal ? 1000 : 1024) ** power;
+  const suffix = m[1] !== "" ? "" : letter === "" ? "B" : decimal ? (letter === "K" ? "kB" : `${letter}B`) : m[3] === "iB" ? `${letter}iB` : letter;
+  return { size, suffix, header: `${blockSizeName(size)}-blocks` };
+}
+
+/** The block size as df's header says it: the largest power of 1024 (or else 1000) that divides it. */
+function blockSizeName(size: number): string {
+  for (const [base, letters] of [[1024, SIZE_LETTERS], [1000, "kMGTPEZY"]] as const) {
+    for (let p = letters.length; p >= 1; p--) {
+      const unit = base ** p;
+      if (size % unit === 0) return `${size / unit}${letters[p - 1]}${base === 1000 ? "B" : ""}`;
+    }
+  }
+  return `${size}B`;
+}
+
+/** Which of `flags` came last on the command line, or undefined. */
+function lastOf(o: ParsedOptions, flags: readonly string[]): string | undefined {
+  return o.order.findLast((f) => flags.includes(f));
+}
+
+/** coreutils' human scale: rounded up, one decimal below 10, the unit letter (k for 1000). */
+function gnuHuman(bytes: number, base: 1024 | 1000): string {
+  if (base === 1024) return humanSize(bytes);
+  if (bytes < 1000) return String(bytes);
+  let v = bytes;
+  let unit = 0;
+  while (v >= 1000 && unit < 6) {
+    v /= 1000;
+    unit++;
+  }
+  const letter = "kMGTPE"[unit - 1]!;
+  if (v < 10) {
+    const r = Math.ceil(v * 10) / 10;
+    return r >= 10 ? `${Math.ceil(r)}${letter}` : `${r.toFixed(1)}${letter}`;
+  }
+  return `${Math.ceil(v)}${letter}`;
+}
+
+/** coreutils' table: each column as wide as its widest cell (the source at least 14); --total adds a row. */
+function gnuTable(rows: readonly Row[], units: GnuUnits, o: { flags: Map<string, string[]> }): string {
   const posix = o.flags.has("P");
-  const unit = o.flags.has("m") ? 1024 * 1024 : 1024;
   const amount = (blocks: number): string => {
     const bytes = blocks * BLOCK;
-    if (human) return humanSize(bytes);
-    return String(Math.ceil(bytes / unit));
+    if ("human" in units) return gnuHuman(bytes, units.human);
+    return `${Math.ceil(bytes / units.size)}${units.suffix}`;
   };
   const withType = o.flags.has("T");
-  const sizeHeader = human ? "Size" : posix ? `${unit}-blocks` : unit === 1024 ? "1K-blocks" : "1M-blocks";
-  const header = ["Filesystem", ...(withType ? ["Type"] : []), sizeHeader, "Used", human ? "Avail" : "Available", posix ? "Capacity" : "Use%", "Mounted on"];
-  const lines = rows.map((r) => [r.entry.device.source, ...(withType ? [r.entry.device.type] : []), amount(r.blocks), amount(r.used), amount(r.avail), gnuPercent(r), r.entry.target]);
-  const all = [header, ...lines];
+  const sizeHeader = "human" in units ? "Size" : posix && units.size === 1024 ? "1024-blocks" : units.header;
+  const header = ["Filesystem", ...(withType ? ["Type"] : []), sizeHeader, "Used", "human" in units ? "Avail" : "Available", posix ? "Capacity" : "Use%", "Mounted on"];
+  const all = rows.map((r) => [r.entry.device.source, ...(withType ? [r.entry.device.type] : []), amount(r.blocks), amount(r.used), amount(r.avail), gnuPercent(r), r.entry.target]);
+  if (o.flags.has("total")) {
+    const sum = (f: (r: Row) => number) => rows.reduce((n, r) => n + f(r), 0);
+    const total = { blocks: sum((r) => r.blocks), used: sum((r) => r.used), avail: sum((r) => r.avail) };
+    all.push(["total", ...(withType ? ["-"] : []), amount(total.blocks), amount(total.used), amount(total.avail), gnuPercent(total), "-"]);
+  }
+  all.unshift(header);
   const left = new Set([0, ...(withType ? [1] : []), header.length - 1]);
   const minimum = (col: number) => (col === 0 ? 14 : withType && col === 1 ? 4 : col === header.length - 1 ? 0 : col === header.length - 2 ? 4 : 5);
   const widths = header.map((_, col) => Math.max(minimum(col), ...all.map((l) => l[col]!.length)));
