@@ -45,8 +45,37 @@ describe("epoch files on a full disk", () => {
     expect(epochFile(c, 1, "currentEpoch")).toBe("2");
     expect(epochFile(c, 1, "acceptedEpoch")).toBe("1");
     expect(epochFile(c, 2, "acceptedEpoch")).toBe("2");
+    // NEWLEADER's marker came and went.
+    expect(follower.volume.readdir("/data/version-2")).not.toContain("updatingEpoch");
 
     follower.kill();
     expect(() => follower.start()).toThrow("The accepted epoch, 1 is less than the current epoch, 2");
+  });
+
+  it("leave the updatingEpoch marker behind when a learner's NEWLEADER snapshot cannot be written", () => {
+    const c = new CoreCluster({ n: 3, seed: 1, keepLogs: true });
+    c.startAll();
+    expect(c.runUntil(() => c.allServing(), 60_000)).toBe(true);
+    const clients = new CoreClients(c);
+    const cnxn = clients.connect(c.node(3));
+    c.runUntil(() => clients.ready(cnxn), 5_000);
+    for (let i = 0; i < 5; i++) clients.create(cnxn, `/a${i}`, "x");
+    c.runUntil(() => clients.acked.size === 10 && clients.unknown.size === 0, 5_000);
+    // sid 1 loses its snapshots and logs (not its epoch files, which it would have to rewrite)
+    // and its disk fills: the leader must send it a snapshot, which it cannot write, and
+    // ZooKeeperServer.takeSnapshot exits 10 after the marker was created.
+    const follower = c.node(1);
+    follower.kill();
+    for (const dir of ["/data/version-2", "/data/log/version-2"]) {
+      for (const f of follower.volume.exists(dir) ? follower.volume.readdir(dir) : []) {
+        if (!f.endsWith("Epoch")) follower.volume.unlink(`${dir}/${f}`);
+      }
+    }
+    follower.volume.occupyFreeSpace();
+    follower.start();
+    c.runUntil(() => !follower.alive, 30_000);
+    expect(follower.exitStatus).toBe(10);
+    expect(follower.lines.some((l) => l.includes("Getting a snapshot from leader"))).toBe(true);
+    expect(follower.volume.readdir("/data/version-2")).toContain("updatingEpoch");
   });
 });

@@ -113,4 +113,23 @@ describe("storage: txn logs, snapshots, recovery", () => {
     expect(vol.readText("/d/version-2/acceptedEpoch")).toBe("3");
     expect(vol.exists("/d/version-2/acceptedEpoch.tmp")).toBe(false);
   });
+
+  it("takes the snapshot's epoch at start when updatingEpoch says NEWLEADER was cut short after the snapshot", () => {
+    const { vol, lines, dir } = setup();
+    const d = dir();
+    const db = new ZkDatabase();
+    for (const t of creates(1, 2)) db.apply(t);
+    db.tree.lastProcessedZxid = makeZxid(2, 0);
+    d.snapshot(db.snapshot(), false);
+    d.writeEpoch("currentEpoch", 1);
+    d.writeEpoch("acceptedEpoch", 2);
+    expect(() => dir().load()).toThrow("The current epoch, 1, is older than the last zxid, 8589934592");
+    expect(d.markUpdatingEpoch()).toBeUndefined();
+    const loaded = dir().load();
+    expect(loaded.currentEpoch).toBe(2);
+    expect(lines).toContain("INFO updatingEpoch found. The server was terminated after taking a snapshot but before updating current epoch. Setting current epoch to 2.");
+    expect(vol.readText("/d/version-2/currentEpoch")).toBe("2");
+    expect(vol.exists("/d/version-2/updatingEpoch")).toBe(false);
+    expect(d.clearUpdatingEpoch()).toBe("Failed to delete /d/version-2/updatingEpoch");
+  });
 });

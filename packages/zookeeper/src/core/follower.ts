@@ -186,15 +186,20 @@ export class Follower implements Role, WritePath {
   }
 
   /**
-   * NEWLEADER: snapshot if the sync replaced our state, take the new epoch, and acknowledge —
-   * but only once the proposals synced so far are durable (3.4.10 acknowledged before logging
-   * them, ZOOKEEPER-3911; we log first so a NEWLEADER quorum really holds the history).
+   * NEWLEADER: under the updatingEpoch marker, snapshot if the sync replaced our state and take
+   * the new epoch; then acknowledge — but only once the proposals synced so far are durable
+   * (3.4.10 acknowledged before logging them, ZOOKEEPER-3911; we log first so a NEWLEADER quorum
+   * really holds the history). A failure on the way leaves the marker behind, as in 3.4.10.
    */
   private newLeader(zxid: number): void {
     const peer = this.peer;
+    const marked = peer.markUpdatingEpoch();
+    if (marked !== undefined) return this.fail(`java.io.IOException: ${marked}`);
     if (this.snapshotNeeded && !peer.takeSnapshot()) return;
     const error = peer.setCurrentEpoch(this.newEpoch);
     if (error !== undefined) return this.fail(`java.io.IOException: ${error}`);
+    const cleared = peer.clearUpdatingEpoch();
+    if (cleared !== undefined) return this.fail(`java.io.IOException: ${cleared}`);
     this.writeToTxnLog = true;
     this.stage = "acking";
     const batch = this.packetsNotCommitted;

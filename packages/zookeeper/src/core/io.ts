@@ -25,6 +25,8 @@ export interface DataDirectory {
   loadDatabase(truncateTo?: number): ZkDatabase;
   writeEpoch(file: "currentEpoch" | "acceptedEpoch", value: number): string | undefined;
   takeSnapshot(data: SnapshotData, thread: string): string | undefined;
+  markUpdatingEpoch(): string | undefined;
+  clearUpdatingEpoch(): string | undefined;
 }
 
 export type Input =

@@ -356,6 +356,15 @@ export class QuorumPeer implements ElectionHost {
     return this.disk.writeEpoch("acceptedEpoch", e);
   }
 
+  /** The updatingEpoch marker a learner keeps while NEWLEADER snapshots and moves its epoch. */
+  markUpdatingEpoch(): string | undefined {
+    return this.disk.markUpdatingEpoch();
+  }
+
+  clearUpdatingEpoch(): string | undefined {
+    return this.disk.clearUpdatingEpoch();
+  }
+
   /**
    * ZooKeeperServer.takeSnapshot, synchronously in the peer's thread (a learner after a SNAP): an
    * IOException there is fatal, System.exit(10). False when the server exits.

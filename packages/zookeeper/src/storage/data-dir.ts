@@ -96,13 +96,48 @@ export class DataDir implements DataDirectory {
     return error;
   }
 
+  /**
+   * Learner.syncWithLeader's marker around NEWLEADER's snapshot and epoch update (ZOOKEEPER-1653):
+   * created first if absent; a start that finds it and a snapshot ahead of currentEpoch takes the
+   * snapshot's epoch (see load). Returns the IOException's message when it cannot be created.
+   */
+  markUpdatingEpoch(): string | undefined {
+    const path = this.updatingEpochPath;
+    if (this.fs.exists(path)) return undefined;
+    return refused(() => {
+      this.fs.mkdir(this.opts.snapDir, { recursive: true });
+      this.fs.writeFile(path, "");
+    });
+  }
+
+  /** The marker removed once currentEpoch is written; File.delete's false becomes Learner's IOException. */
+  clearUpdatingEpoch(): string | undefined {
+    const path = this.updatingEpochPath;
+    if (this.fs.exists(path) && refused(() => this.fs.unlink(path)) === undefined) return undefined;
+    return `Failed to delete ${path}`;
+  }
+
+  private get updatingEpochPath(): string {
+    return `${this.opts.snapDir}/updatingEpoch`;
+  }
+
   // ---- recovery -----------------------------------------------------------------------------
 
-  /** QuorumPeer.loadDataBase at start: the database, then the epoch files checked against it. */
+  /** QuorumPeer.loadDataBase at start: the database, then the epoch files checked against it (and the updatingEpoch marker). */
   load(): Loaded {
     const db = this.loadDatabase();
     const fromLog = epochOf(db.lastProcessedZxid);
-    const currentEpoch = this.readEpoch("currentEpoch", fromLog);
+    let currentEpoch = this.readEpoch("currentEpoch", fromLog);
+    if (fromLog > currentEpoch && this.fs.exists(this.updatingEpochPath)) {
+      // The line number is placed from 3.4.11's QuorumPeer, whose loadDataBase matches 3.4.10's.
+      this.log("INFO", "main", "QuorumPeer@654",
+        `updatingEpoch found. The server was terminated after taking a snapshot but before updating current epoch. Setting current epoch to ${fromLog}.`);
+      const error = this.writeEpoch("currentEpoch", fromLog);
+      if (error !== undefined) throw new StorageError(error);
+      currentEpoch = fromLog;
+      const cleared = this.clearUpdatingEpoch();
+      if (cleared !== undefined) throw new StorageError(cleared);
+    }
     if (fromLog > currentEpoch) {
       throw new StorageError(`The current epoch, ${hex(currentEpoch)}, is older than the last zxid, ${db.lastProcessedZxid}`);
     }
