@@ -259,6 +259,20 @@ describe("output to a full disk", () => {
     expect(combined(sb, ["sh", "-c", "cat /etc/hostname > /data/f 2>&1; echo $?"])).toEqual({ output: "1\n", status: 0 });
   });
 
+  it("cp keeps what fits and tar gives up, each in its own words", () => {
+    for (const [base, cp, tar, tarStatus] of [
+      ["debian", "cp: error writing '/data/c': No space left on device\n", "tar: Removing leading `/' from member names\ntar: /data/t.tar: Cannot write: No space left on device\ntar: Error is not recoverable: exiting now\n", 2],
+      ["busybox", "cp: write error: No space left on device\n", "tar: removing leading '/' from member names\ntar: write error: No space left on device\n", 1],
+    ] as const) {
+      const sb = new Sandbox({ base });
+      const volume = new Volume(sb.sim, "data", 10_000);
+      sb.rootfs.mount({ path: "/data", volume, subPath: "", readOnly: false });
+      sb.run(["sh", "-c", "seq 1 3000 > /tmp/big"]);
+      expect(combined(sb, ["sh", "-c", "cp /tmp/big /data/c; echo $?; wc -c < /data/c"])).toEqual({ output: `${cp}1\n10000\n`, status: 0 });
+      expect(combined(sb, ["sh", "-c", "tar -cf /data/t.tar /tmp/big; echo $?"])).toEqual({ output: `${tar}${tarStatus}\n`, status: 0 });
+    }
+  });
+
   it("busybox's echo reports its own write error; its printf only fails", () => {
     expect(combined(full("busybox"), ["sh", "-c", "echo hi > /data/f; echo $?; printf x > /data/g; echo $?"])).toEqual({
       output: "sh: write error: No space left on device\n1\n1\n",

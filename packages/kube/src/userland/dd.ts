@@ -1,6 +1,6 @@
 import { decodeText, encodeText, FsError, sleep, wait, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, readStdin } from "./common.js";
+import { appendWhatFits, describeError, readStdin } from "./common.js";
 
 /**
  * GNU dd (coreutils 8.25 to 8.32, as the Debian and Ubuntu images carry): copies `if` to `of` in
@@ -255,37 +255,16 @@ function openOutput(ctx: ProcessContext, path: string | undefined, offset: numbe
     return undefined;
   }
   return {
-    write: (b) => appendWhatFits(ctx, abs, path, b),
+    write: (b) => appendWhatFitsReported(ctx, abs, path, b),
     fsync: () => ctx.fs.fsync(abs),
     close() {},
   };
 }
 
-/**
- * write(2) on a filesystem with less room than the block writes what fits and fails only when
- * nothing does. The volume refuses a whole append it cannot hold, so the largest part that fits
- * is found by halving.
- */
-function appendWhatFits(ctx: ProcessContext, abs: string, path: string, block: Uint8Array): { bytes: number; error?: string } {
-  try {
-    ctx.fs.appendFile(abs, block);
-    return { bytes: block.length };
-  } catch (e) {
-    if (!(e instanceof FsError)) throw e;
-    let lo = 0;
-    let hi = block.length;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      try {
-        ctx.fs.appendFile(abs, block.subarray(lo, mid));
-        lo = mid;
-      } catch (again) {
-        if (!(again instanceof FsError)) throw again;
-        hi = mid;
-      }
-    }
-    return { bytes: lo, error: `error writing '${path}': ${e.description}` };
-  }
+/** A block appended as write(2) writes it, with dd's message when not all of it landed. */
+function appendWhatFitsReported(ctx: ProcessContext, abs: string, path: string, block: Uint8Array): { bytes: number; error?: string } {
+  const r = appendWhatFits(ctx.fs, abs, block);
+  return r.error === undefined ? { bytes: r.bytes } : { bytes: r.bytes, error: `error writing '${path}': ${r.error.description}` };
 }
 
 /**
@@ -302,13 +281,13 @@ function rewriteInPlace(ctx: ProcessContext, abs: string, path: string, before: 
   };
   return {
     write: (b) => {
-      if (flushed) return appendWhatFits(ctx, abs, path, b);
+      if (flushed) return appendWhatFitsReported(ctx, abs, path, b);
       const inside = Math.min(b.length, content.length - at);
       content.set(b.subarray(0, inside), at);
       at += inside;
       if (inside === b.length) return { bytes: b.length };
       flush();
-      const rest = appendWhatFits(ctx, abs, path, b.subarray(inside));
+      const rest = appendWhatFitsReported(ctx, abs, path, b.subarray(inside));
       return { bytes: inside + rest.bytes, ...(rest.error !== undefined ? { error: rest.error } : {}) };
     },
     fsync: () => {

@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import { basename, dirname, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { createAndWrite, describeError, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
 import { groupByName, userByName } from "./users.js";
 
 /**
@@ -181,6 +181,16 @@ export function touch(flavor: Flavor) {
   };
 }
 
+/** A copy's destination was created but the disk took only part of it. */
+class CopyWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly failure: FsError,
+  ) {
+    super(failure.message);
+  }
+}
+
 /** Copies a file or (recursively) a directory; the caller checked the source exists. */
 function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boolean): void {
   const st = ctx.fs.stat(from);
@@ -188,7 +198,8 @@ function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boole
     if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & 0o7777 });
     for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, preserve);
   } else {
-    ctx.fs.writeFile(to, ctx.fs.readFile(from), { mode: st.mode & 0o777 });
+    const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 });
+    if (written.error !== undefined) throw new CopyWriteError(to, written.error);
   }
   if (preserve && ctx.cred.uid === 0) ctx.fs.chown(to, st.uid, st.gid);
 }
@@ -237,9 +248,16 @@ function copyOrMove(kind: "cp" | "mv", flavor: Flavor) {
           }
           if (has(o, "v")) ctx.stdout.write(`'${src}' -> '${destIsDir ? `${dest}/${basename(from)}` : dest}'\n`);
         } catch (e) {
+          status = 1;
+          if (e instanceof CopyWriteError) {
+            // copy.c names the destination as the command line spelled it; busybox's bb_copyfd names nothing.
+            const shownRoot = destIsDir ? `${dest.replace(/\/+$/, "")}/${basename(from)}` : dest;
+            const shown = shownRoot + e.path.slice(to.length);
+            ctx.stderr.write(flavor === "busybox" ? `${kind}: write error: ${e.failure.description}\n` : `${kind}: error writing '${shown}': ${e.failure.description}\n`);
+            continue;
+          }
           const d = describeError(e);
           ctx.stderr.write(kind === "cp" ? `cp: cannot create regular file '${dest}': ${d}\n` : `mv: cannot move '${src}' to '${dest}': ${d}\n`);
-          status = 1;
         }
       }
       return status;

@@ -1,7 +1,7 @@
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
+import { createAndWrite, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
 import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
@@ -191,11 +191,22 @@ class Tar {
     const archive = gzip ? transform(writeTar(entries), false)! : writeTar(entries);
     if (file === "-") this.ctx.stdout.write(decodeText(archive));
     else {
+      let written;
       try {
-        this.ctx.fs.writeFile(this.ctx.resolve(file), archive);
+        written = createAndWrite(this.ctx.fs, this.ctx.resolve(file), archive);
       } catch (e) {
         if (!(e instanceof FsError)) throw e;
         this.fail(this.flavor === "gnu" ? `${file}: Cannot open: ${e.description}` : `can't open '${file}': ${e.description}`);
+      }
+      // A write the disk cuts short is fatal: GNU's archive_write_error, busybox's xwrite.
+      if (written?.error !== undefined) {
+        if (this.flavor === "busybox") {
+          this.err(`${written.bytes > 0 ? "short write" : "write error"}: ${written.error.description}`);
+          return 1;
+        }
+        this.err(`${file}: Cannot write: ${written.error.description}`);
+        this.err("Error is not recoverable: exiting now");
+        return 2;
       }
     }
     return this.status();
