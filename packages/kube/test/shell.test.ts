@@ -273,6 +273,20 @@ describe("output to a full disk", () => {
     }
   });
 
+  it("sed -i: GNU sed panics and keeps the file; busybox's renames its short temporary file over it", () => {
+    const setup = (base: "debian" | "busybox") => {
+      const sb = new Sandbox({ base });
+      const volume = new Volume(sb.sim, "data", 10_000);
+      sb.rootfs.mount({ path: "/data", volume, subPath: "", readOnly: false });
+      sb.run(["sh", "-c", "seq 1 1000 > /data/s"]);
+      volume.occupyFreeSpace();
+      return sb;
+    };
+    const gnu = combined(setup("debian"), ["sh", "-c", "sed -i 's/1/one/' /data/s; echo $?; wc -c < /data/s; ls /data"]);
+    expect(gnu.output).toMatch(/^sed: couldn't flush \/data\/sed[A-Za-z0-9]{6}: No space left on device\n4\n3893\ns\n$/);
+    expect(combined(setup("busybox"), ["sh", "-c", "sed -i 's/1/one/' /data/s; echo $?; wc -c < /data/s"]).output).toBe("0\n0\n");
+  });
+
   it("busybox's echo reports its own write error; its printf only fails", () => {
     expect(combined(full("busybox"), ["sh", "-c", "echo hi > /data/f; echo $?; printf x > /data/g; echo $?"])).toEqual({
       output: "sh: write error: No space left on device\n1\n1\n",

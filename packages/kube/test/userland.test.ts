@@ -99,6 +99,15 @@ describe("text tools", () => {
     expect(run("grep x /nope").stderr).toBe("grep: /nope: No such file or directory\n");
   });
 
+  it("sed -i keeps a backup given a suffix glued to -i (-i.bak, --in-place=SUF, and -ie's suffix 'e')", () => {
+    const sb = new Sandbox();
+    const out = (s: string) => sb.run(["sh", "-c", s]).stdout;
+    expect(out("echo a > /tmp/f; sed -i.bak -E 's/a/b/' /tmp/f; cat /tmp/f /tmp/f.bak")).toBe("b\na\n");
+    expect(out("echo a > /tmp/h; sed --in-place=.orig 's/a/d/' /tmp/h; cat /tmp/h /tmp/h.orig")).toBe("d\na\n");
+    expect(out("echo a > /tmp/g; sed -ie 's/a/c/' /tmp/g; cat /tmp/g /tmp/ge")).toBe("c\na\n");
+    expect(out("echo a > /tmp/k; sed -n -i 's/a/e/p' /tmp/k; sed -e s/e/z/ -i /tmp/k; cat /tmp/k; ls /tmp")).toBe("z\nf\nf.bak\ng\nge\nh\nh.orig\nk\n");
+  });
+
   it("grep prints context as GNU grep does: '-' marks context lines, '--' separates groups", () => {
     const sb = new Sandbox();
     sb.fs().writeFile("/tmp/n", "1\nx\n3\n4\n5\nx\n7\n");

@@ -1,6 +1,7 @@
-import type { Proc } from "@ksim/sim";
+import { encodeText, FsError, type Proc } from "@ksim/sim";
+import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, readInput, withOptions, type Flavor } from "./common.js";
+import { createAndWrite, describeError, has, parseOptions, readInput, usageFailure, UsageError, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 
 /**
@@ -252,7 +253,15 @@ function run(cmds: Command[], text: string, quiet: boolean): { output: string; q
 
 export function sed(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "ne:f:Erisu", long: { quiet: "n", silent: "n", "expression=": "e", "regexp-extended": "E", "in-place": "i", separate: "s" } }, function* (o) {
+    const { args, suffix } = inPlaceSuffix(ctx.argv.slice(1));
+    let o: ParsedOptions;
+    try {
+      o = parseOptions(args, { short: "ne:f:Erisu", long: { quiet: "n", silent: "n", "expression=": "e", "regexp-extended": "E", "in-place": "i", separate: "s" } });
+    } catch (e) {
+      if (e instanceof UsageError) return usageFailure(ctx, flavor, e.message);
+      throw e;
+    }
+    {
       const operands = [...o.operands];
       const scripts = o.flags.get("e") ?? [];
       if (scripts.length === 0) {
@@ -277,14 +286,17 @@ export function sed(flavor: Flavor) {
       if (has(o, "i")) {
         let status = 0;
         for (const f of operands) {
+          let text: string;
           try {
-            const text = ctx.fs.readText(ctx.resolve(f));
-            for (const c of cmds) c.active = false;
-            ctx.fs.writeFile(ctx.resolve(f), run(cmds, text, quiet).output);
+            text = ctx.fs.readText(ctx.resolve(f));
           } catch (e) {
             ctx.stderr.write(`sed: can't read ${f}: ${describeError(e)}\n`);
             status = 2;
+            continue;
           }
+          for (const c of cmds) c.active = false;
+          const failed = editInPlace(ctx, flavor, f, encodeText(run(cmds, text, quiet).output), suffix);
+          if (failed !== undefined) return failed;
         }
         return status;
       }
@@ -300,6 +312,79 @@ export function sed(flavor: Flavor) {
       }
       ctx.stdout.write(run(cmds, text, quiet).output);
       return status;
-    });
+    }
   };
+}
+
+/**
+ * -i takes an optional SUFFIX glued to it (-i.bak, --in-place=.bak), which getopt's table cannot
+ * say: it is cut off here. In a cluster like -ni the rest after i is the suffix (-ie makes
+ * backups ending in "e", a well-known trap), unless e or f came first and took the rest.
+ */
+function inPlaceSuffix(argv: readonly string[]): { args: string[]; suffix: string | undefined } {
+  let suffix: string | undefined;
+  const args: string[] = [];
+  for (let n = 0; n < argv.length; n++) {
+    const a = argv[n]!;
+    if (a === "--") {
+      args.push(...argv.slice(n));
+      break;
+    }
+    if (a.startsWith("--in-place=")) {
+      suffix = a.slice("--in-place=".length) || undefined;
+      args.push("--in-place");
+      continue;
+    }
+    if (/^-[^-]/.test(a)) {
+      let k = 1;
+      while (k < a.length && a[k] !== "i" && a[k] !== "e" && a[k] !== "f") k++;
+      if (k < a.length && a[k] === "i" && k + 1 < a.length) {
+        suffix = a.slice(k + 1);
+        args.push(a.slice(0, k + 1));
+        continue;
+      }
+    }
+    args.push(a);
+  }
+  return { args, suffix };
+}
+
+const TEMP_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * -i writes the result to a temporary file beside the input and renames it over the input (after
+ * moving the input to its backup name, given a suffix), as
+ * both seds do; they differ when the disk refuses. GNU sed (ck_mkstemp, then ck_fclose's flush)
+ * panics with status 4, removing the temporary file and leaving the input as it was. busybox
+ * checks neither the writes nor fclose, so a full disk leaves a short temporary file, which it
+ * renames over the input: the file loses what did not fit. Returns the status to exit with.
+ */
+function editInPlace(ctx: ProcessContext, flavor: Flavor, file: string, output: Uint8Array, suffix: string | undefined): number | undefined {
+  const abs = ctx.resolve(file);
+  let unique = "";
+  for (let i = 0; i < 6; i++) unique += TEMP_CHARS[ctx.random.int(0, TEMP_CHARS.length - 1)];
+  // What each sed calls its temporary file in messages: GNU's dir/sedXXXXXX, busybox's FILEXXXXXX.
+  const shown = flavor === "gnu" ? `${file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "."}/sed${unique}` : `${file}${unique}`;
+  const temp = flavor === "gnu" ? `${dirname(abs)}/sed${unique}` : `${abs}${unique}`;
+  let written;
+  try {
+    written = createAndWrite(ctx.fs, temp, output, { mode: ctx.fs.stat(abs).mode & 0o7777 });
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+    ctx.stderr.write(flavor === "gnu" ? `sed: couldn't open temporary file ${shown}: ${e.description}\n` : `sed: can't create temp file '${file}XXXXXX': ${e.description}\n`);
+    return flavor === "gnu" ? 4 : 1;
+  }
+  if (written.error !== undefined && flavor === "gnu") {
+    ctx.fs.unlink(temp);
+    ctx.stderr.write(`sed: couldn't flush ${shown}: ${written.error.description}\n`);
+    return 4;
+  }
+  // With a suffix the input is kept under its backup name (a * in it stands for the file's name).
+  if (suffix !== undefined) {
+    const base = abs.slice(abs.lastIndexOf("/") + 1);
+    const backup = suffix.includes("*") ? `${dirname(abs)}/${suffix.replaceAll("*", base)}` : `${abs}${suffix}`;
+    ctx.fs.rename(abs, backup);
+  }
+  ctx.fs.rename(temp, abs);
+  return undefined;
 }
