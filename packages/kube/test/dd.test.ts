@@ -2,10 +2,10 @@ import { Volume } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../src/userland/index.js";
 
-/** A Debian sandbox with a 10,000-byte volume at /data. */
+/** A Debian sandbox with a volume of three 4 KiB blocks at /data. */
 function sandbox(): Sandbox {
   const sb = new Sandbox({ base: "debian" });
-  sb.rootfs.mount({ path: "/data", volume: new Volume(sb.sim, "data", 10_000), subPath: "", readOnly: false });
+  sb.rootfs.mount({ path: "/data", volume: new Volume(sb.sim, "data", 3 * 4096), subPath: "", readOnly: false });
   return sb;
 }
 
@@ -32,10 +32,10 @@ describe("dd", () => {
 
   it("fills a disk: the last block is written short, then ENOSPC ends the copy with status 1", () => {
     const sb = sandbox();
-    expect(sh(sb, "dd if=/dev/zero of=/data/fill bs=4K")).toEqual({
+    expect(sh(sb, "dd if=/dev/zero of=/data/fill bs=5000")).toEqual({
       status: 1,
       out: "",
-      err: "dd: error writing '/data/fill': No space left on device\n3+0 records in\n2+1 records out\n10000 bytes (10 kB, 9.8 KiB) copied, 1.6e-05 s, 625 MB/s\n",
+      err: "dd: error writing '/data/fill': No space left on device\n3+0 records in\n2+1 records out\n12288 bytes (12 kB, 12 KiB) copied, 1.8288e-05 s, 672 MB/s\n",
     });
     expect(sh(sb, "wc -c < /data/fill; dd if=/dev/zero of=/data/more bs=1 count=1 status=none").err).toBe("dd: error writing '/data/more': No space left on device\n");
   });

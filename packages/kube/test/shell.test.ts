@@ -265,10 +265,10 @@ describe("output to a full disk", () => {
       ["busybox", "cp: write error: No space left on device\n", "tar: removing leading '/' from member names\ntar: write error: No space left on device\n", 1],
     ] as const) {
       const sb = new Sandbox({ base });
-      const volume = new Volume(sb.sim, "data", 10_000);
+      const volume = new Volume(sb.sim, "data", 3 * 4096);
       sb.rootfs.mount({ path: "/data", volume, subPath: "", readOnly: false });
       sb.run(["sh", "-c", "seq 1 3000 > /tmp/big"]);
-      expect(combined(sb, ["sh", "-c", "cp /tmp/big /data/c; echo $?; wc -c < /data/c"])).toEqual({ output: `${cp}1\n10000\n`, status: 0 });
+      expect(combined(sb, ["sh", "-c", "cp /tmp/big /data/c; echo $?; wc -c < /data/c"])).toEqual({ output: `${cp}1\n12288\n`, status: 0 });
       expect(combined(sb, ["sh", "-c", "tar -cf /data/t.tar /tmp/big; echo $?"])).toEqual({ output: `${tar}${tarStatus}\n`, status: 0 });
     }
   });

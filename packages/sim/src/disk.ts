@@ -142,6 +142,14 @@ export interface CrashOptions {
 const WRITEBACK_PERIOD_MS = 5_000;
 const DIRTY_EXPIRE_MS = 30_000;
 
+/** The filesystem block: a file takes whole blocks of it, a directory one. */
+const BLOCK = 4096;
+
+/** The space a file of `size` bytes takes: its blocks. */
+function blocksOf(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
 export class Volume {
   private readonly root: Dir;
   private used = 0;
@@ -165,7 +173,10 @@ export class Volume {
     this.root = new Dir(rootOwnership.mode ?? 0o755, rootOwnership.uid ?? 0, rootOwnership.gid ?? 0, sim.epochMs());
   }
 
-  /** Bytes held by file contents (what `df` on a fresh filesystem would mostly show). */
+  /**
+   * Bytes in use: the 4 KiB blocks that files and directories take, as ext4 or tmpfs allocates
+   * them (what df reports and du adds up), and what a fill-disk fault holds.
+   */
   get bytesUsed(): number {
     return this.used;
   }
@@ -241,6 +252,7 @@ export class Volume {
       const last = i === parts.length - 1;
       if (next === undefined) {
         if (!last && !options.recursive) throw new FsError("ENOENT", path);
+        this.reserve(BLOCK, path);
         // New directories inherit the setgid bit and group, as Linux does under fsGroup volumes.
         const setgid = (d.mode & 0o2000) !== 0;
         const mode = (options.mode ?? 0o755) | (setgid ? 0o2000 : 0);
@@ -263,7 +275,7 @@ export class Volume {
   writeFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
     const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
-    this.reserve(bytes.length - f.size, path);
+    this.reserve(blocksOf(bytes.length) - blocksOf(f.size), path);
     f.chunks = bytes.length > 0 ? [bytes] : [];
     f.size = bytes.length;
     f.mtimeMs = this.sim.epochMs();
@@ -274,7 +286,7 @@ export class Volume {
   appendFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
     const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
-    this.reserve(bytes.length, path);
+    this.reserve(blocksOf(f.size + bytes.length) - blocksOf(f.size), path);
     if (bytes.length > 0) f.chunks.push(bytes);
     f.size += bytes.length;
     f.mtimeMs = this.sim.epochMs();
@@ -335,7 +347,7 @@ export class Volume {
     } else if (existing !== undefined && node instanceof Dir) {
       throw new FsError("ENOTDIR", to);
     }
-    if (existing instanceof File) this.used -= existing.size;
+    if (existing instanceof File) this.used -= blocksOf(existing.size);
     fromDir.entries.delete(fromName);
     toDir.entries.set(toName, node);
     const t = this.sim.epochMs();
@@ -349,7 +361,7 @@ export class Volume {
     const n = dir.entries.get(name);
     if (n === undefined) throw new FsError("ENOENT", path);
     if (n instanceof Dir) throw new FsError("EISDIR", path);
-    this.used -= (n as File).size;
+    this.used -= blocksOf((n as File).size);
     dir.entries.delete(name);
     dir.mtimeMs = this.sim.epochMs();
   }
@@ -431,7 +443,7 @@ export class Volume {
     f.chunks = synced;
     f.size = size;
     this.makeDurable(f);
-    this.used += size - before;
+    this.used += blocksOf(size) - blocksOf(before);
     return before - size;
   }
 
@@ -508,8 +520,9 @@ function countDirs(d: Dir): number {
   return n;
 }
 
+/** The blocks a directory and everything in it take. */
 function sizeOf(d: Dir): number {
-  let n = 0;
-  for (const c of d.entries.values()) n += c instanceof Dir ? sizeOf(c) : c.size;
+  let n = BLOCK;
+  for (const c of d.entries.values()) n += c instanceof Dir ? sizeOf(c) : blocksOf(c.size);
   return n;
 }

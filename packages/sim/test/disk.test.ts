@@ -17,9 +17,10 @@ describe("volumes", () => {
     v.writeFile("/data/never-synced", "gone");
     v.crash();
     expect(v.readText("/data/version-2/log.1")).toBe("txn1\ntxn2\n");
-    // The name was durable, the data was not.
+    // The name was durable, the data was not. Space is counted in 4 KiB blocks: two directories
+    // and the log's one block.
     expect(v.readText("/data/never-synced")).toBe("");
-    expect(v.bytesUsed).toBe(10);
+    expect(v.bytesUsed).toBe(3 * 4096);
   });
 
   it("writes back data left dirty for 30 s, as the kernel's flusher does", () => {
@@ -94,13 +95,23 @@ describe("volumes", () => {
     expect(v.bytesUsed).toBe(0);
   });
 
-  it("refuses writes beyond its capacity", () => {
-    const { v } = vol(10);
-    v.writeFile("/a", "12345678");
-    expect(() => v.appendFile("/a", "abc")).toThrow(/No space left on device/);
+  it("refuses writes beyond its capacity, counting whole 4 KiB blocks as ext4 allocates them", () => {
+    const { v } = vol(3 * 4096);
+    v.writeFile("/a", "x".repeat(4096 + 1));
+    expect(v.bytesUsed).toBe(2 * 4096);
+    // The last block has room for more of /a, none for another file's block or a directory.
+    v.appendFile("/a", "y".repeat(4095));
+    v.writeFile("/b", "z".repeat(4096));
+    expect(() => v.appendFile("/a", "!")).toThrow(/No space left on device/);
+    expect(() => v.mkdir("/d")).toThrow(/No space left on device/);
+    // An empty file takes no block.
+    v.writeFile("/empty", "");
+    v.unlink("/b");
+    v.mkdir("/d");
+    expect(v.bytesUsed).toBe(3 * 4096);
+    v.rmdir("/d");
     v.writeFile("/a", "1");
-    v.appendFile("/a", "abc");
-    expect(v.bytesUsed).toBe(4);
+    expect(v.bytesUsed).toBe(4096);
   });
 
   it("applies fsGroup ownership and lets new directories inherit the group", () => {
