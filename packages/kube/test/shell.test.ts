@@ -287,6 +287,16 @@ describe("output to a full disk", () => {
     expect(combined(setup("busybox"), ["sh", "-c", "sed -i 's/1/one/' /data/s; echo $?; wc -c < /data/s"]).output).toBe("0\n0\n");
   });
 
+  it("gzip aborts as write_error does: a newline, the output's name, the errno; the partial .gz is removed", () => {
+    const sb = new Sandbox({ base: "debian" });
+    const volume = new Volume(sb.sim, "data", 3 * 4096);
+    sb.rootfs.mount({ path: "/data", volume, subPath: "", readOnly: false });
+    sb.run(["sh", "-c", "seq 1 1000 > /data/s"]);
+    volume.occupyFreeSpace();
+    expect(combined(sb, ["sh", "-c", "gzip -c /data/s > /data/c.gz; echo $?"])).toEqual({ output: "\ngzip: stdout: No space left on device\n1\n", status: 0 });
+    expect(combined(sb, ["sh", "-c", "gzip /data/s; echo $?; ls /data"])).toEqual({ output: "\ngzip: /data/s.gz: No space left on device\n1\nc.gz\ns\n", status: 0 });
+  });
+
   it("busybox's echo reports its own write error; its printf only fails", () => {
     expect(combined(full("busybox"), ["sh", "-c", "echo hi > /data/f; echo $?; printf x > /data/g; echo $?"])).toEqual({
       output: "sh: write error: No space left on device\n1\n1\n",

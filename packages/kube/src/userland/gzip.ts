@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
-import type { ProcessContext } from "../runtime/process.js";
-import { parseOptions, programName, readStdin, UsageError, type Flavor } from "./common.js";
+import { isEnvironmentIoError, type ProcessContext } from "../runtime/process.js";
+import { createAndWrite, parseOptions, programName, readStdin, UsageError, type Flavor } from "./common.js";
 
 /**
  * gzip 1.12 (and busybox's applets): `gzip FILE` replaces it with FILE.gz, `gunzip`/`gzip -d`
@@ -25,6 +25,22 @@ export function gzipProgram(flavor: Flavor) {
     const toStdout = flags.has("c") || name === "zcat";
     const force = flags.has("f");
     const say = (message: string) => ctx.stderr.write(`${flavor === "busybox" ? name : "gzip"}: ${message}\n`);
+    // A write the disk refuses ends the run: gzip's write_error (a newline first, then perror of
+    // the output's name) and abort_gzip; busybox's xwrite.
+    const writeFailed = (output: string, e: FsError, written: number): number => {
+      if (flavor === "busybox") say(`${written > 0 ? "short write" : "write error"}: ${e.description}`);
+      else ctx.stderr.write(`\ngzip: ${output}: ${e.description}\n`);
+      return 1;
+    };
+    const toStdoutOrFail = (out: Uint8Array): number | undefined => {
+      try {
+        ctx.stdout.write(decodeText(out));
+        return undefined;
+      } catch (e) {
+        if (!isEnvironmentIoError(e)) throw e;
+        return writeFailed("stdout", e, 0);
+      }
+    };
     if (operands.length === 0 || (operands.length === 1 && operands[0] === "-")) {
       if (!decompress && ctx.tty && !force) {
         say("compressed data not written to a terminal. Use -f to force compression.");
@@ -37,8 +53,7 @@ export function gzipProgram(flavor: Flavor) {
         say("stdin: not in gzip format");
         return 1;
       }
-      ctx.stdout.write(decodeText(out));
-      return 0;
+      return toStdoutOrFail(out) ?? 0;
     }
     let status = 0;
     for (const operand of operands) {
@@ -74,7 +89,8 @@ export function gzipProgram(flavor: Flavor) {
         continue;
       }
       if (toStdout) {
-        ctx.stdout.write(decodeText(out));
+        const failed = toStdoutOrFail(out);
+        if (failed !== undefined) return failed;
         continue;
       }
       const target = decompress ? operand.replace(/\.tgz$/, ".tar").replace(/\.gz$/, "") : `${operand}.gz`;
@@ -85,7 +101,11 @@ export function gzipProgram(flavor: Flavor) {
         continue;
       }
       const st = ctx.fs.stat(path);
-      ctx.fs.writeFile(targetPath, out, { mode: st.mode & 0o7777 });
+      const written = createAndWrite(ctx.fs, targetPath, out, { mode: st.mode & 0o7777 });
+      if (written.error !== undefined) {
+        if (flavor === "gnu") ctx.fs.unlink(targetPath);
+        return writeFailed(target, written.error, written.bytes);
+      }
       ctx.fs.chmod(targetPath, st.mode & 0o7777);
       if (!flags.has("k")) ctx.fs.unlink(path);
     }
