@@ -297,6 +297,15 @@ describe("output to a full disk", () => {
     expect(combined(sb, ["sh", "-c", "gzip /data/s; echo $?; ls /data"])).toEqual({ output: "\ngzip: /data/s.gz: No space left on device\n1\nc.gz\ns\n", status: 0 });
   });
 
+  it("a directory takes a block: mkdir -p on a full disk names the ancestor it could not make; -m applies to the last", () => {
+    const sb = full("debian");
+    expect(combined(sb, ["sh", "-c", "touch /data/empty; mkdir -p /data/k/a/b; echo $?; ls /data"])).toEqual({
+      output: "mkdir: cannot create directory '/data/k': No space left on device\n1\nempty\n",
+      status: 0,
+    });
+    expect(sb.run(["sh", "-c", "mkdir -p -m 700 /tmp/q/r; ls -ld /tmp/q /tmp/q/r | cut -c1-10"]).stdout).toBe("drwxr-xr-x\ndrwx------\n");
+  });
+
   it("busybox's echo reports its own write error; its printf only fails", () => {
     expect(combined(full("busybox"), ["sh", "-c", "echo hi > /data/f; echo $?; printf x > /data/g; echo $?"])).toEqual({
       output: "sh: write error: No space left on device\n1\n1\n",

@@ -115,17 +115,24 @@ export function mkdir(flavor: Flavor) {
         return 1;
       }
       let status = 0;
-      for (const p of o.operands) {
-        const abs = ctx.resolve(p);
-        try {
-          if (has(o, "p") && statOrUndefined(ctx, p)?.type === "dir") continue;
-          ctx.fs.mkdir(abs, { recursive: has(o, "p"), mode });
-          if (modeText !== undefined) ctx.fs.chmod(abs, mode);
-          if (has(o, "v")) ctx.stdout.write(`mkdir: created directory '${p}'\n`);
-        } catch (e) {
-          const d = describeError(e);
-          ctx.stderr.write(flavor === "busybox" ? `mkdir: can't create directory '${p}': ${d}\n` : `mkdir: cannot create directory '${p}': ${d}\n`);
-          status = 1;
+      for (const operand of o.operands) {
+        // -p makes each missing ancestor in turn (mkancesdirs), so a failure names the one that failed.
+        const steps = has(o, "p") ? ancestors(operand) : [operand];
+        for (const p of steps) {
+          const final = p === steps.at(-1);
+          try {
+            if (has(o, "p") && statOrUndefined(ctx, p)?.type === "dir") continue;
+            const abs = ctx.resolve(p);
+            // Ancestors get the default mode; -m applies to the operand itself.
+            ctx.fs.mkdir(abs, { mode: final ? mode : 0o755 });
+            if (modeText !== undefined && final) ctx.fs.chmod(abs, mode);
+            if (has(o, "v")) ctx.stdout.write(`mkdir: created directory '${p}'\n`);
+          } catch (e) {
+            const d = describeError(e);
+            ctx.stderr.write(flavor === "busybox" ? `mkdir: can't create directory '${p}': ${d}\n` : `mkdir: cannot create directory '${p}': ${d}\n`);
+            status = 1;
+            break;
+          }
         }
       }
       return status;
@@ -189,6 +196,19 @@ class CopyWriteError extends Error {
   ) {
     super(failure.message);
   }
+}
+
+/** `a/b/c` as the directories mkdir -p makes in turn: `a`, `a/b`, `a/b/c` (spelled as given). */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  let at = path.indexOf("/", path.startsWith("/") ? 1 : 0);
+  while (at >= 0) {
+    if (path[at - 1] !== "/") out.push(path.slice(0, at));
+    at = path.indexOf("/", at + 1);
+  }
+  const whole = path.replace(/\/+$/, "");
+  if (whole !== "" && out.at(-1) !== whole) out.push(whole);
+  return out;
 }
 
 /** Copies a file or (recursively) a directory; the caller checked the source exists. */
