@@ -304,6 +304,8 @@ describe("output to a full disk", () => {
       status: 0,
     });
     expect(sb.run(["sh", "-c", "mkdir -p -m 700 /tmp/q/r; ls -ld /tmp/q /tmp/q/r | cut -c1-10"]).stdout).toBe("drwxr-xr-x\ndrwx------\n");
+    expect(sb.run(["sh", "-c", "mkdir -pv /tmp/v/w"]).stdout).toBe("mkdir: created directory '/tmp/v'\nmkdir: created directory '/tmp/v/w'\n");
+    expect(new Sandbox({ base: "busybox" }).run(["sh", "-c", "mkdir -pv /tmp/v/w"]).stdout).toBe("created directory: '/tmp/v'\ncreated directory: '/tmp/v/w'\n");
   });
 
   it("busybox's echo reports its own write error; its printf only fails", () => {

@@ -126,7 +126,8 @@ export function mkdir(flavor: Flavor) {
             // Ancestors get the default mode; -m applies to the operand itself.
             ctx.fs.mkdir(abs, { mode: final ? mode : 0o755 });
             if (modeText !== undefined && final) ctx.fs.chmod(abs, mode);
-            if (has(o, "v")) ctx.stdout.write(`mkdir: created directory '${p}'\n`);
+            // libbb's bb_make_directory words it without the applet's name.
+            if (has(o, "v")) ctx.stdout.write(flavor === "busybox" ? `created directory: '${p}'\n` : `mkdir: created directory '${p}'\n`);
           } catch (e) {
             const d = describeError(e);
             ctx.stderr.write(flavor === "busybox" ? `mkdir: can't create directory '${p}': ${d}\n` : `mkdir: cannot create directory '${p}': ${d}\n`);
