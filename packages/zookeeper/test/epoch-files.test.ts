@@ -11,18 +11,24 @@ const epochFile = (c: CoreCluster, sid: number, file: string) => decodeText(c.no
  * fails to join but keeps the new accepted epoch in memory; when it can write again it records
  * only the current epoch, and from its next start it cannot load (ZOOKEEPER-2307).
  */
+/** A three-member ensemble led by sid 3, with five znodes written through `via`. */
+function ensembleWithHistory(via: number): CoreCluster {
+  const c = new CoreCluster({ n: 3, seed: 1, keepLogs: true });
+  c.startAll();
+  expect(c.runUntil(() => c.allServing(), 60_000)).toBe(true);
+  expect(c.leaders().map((n) => n.sid)).toEqual([3]);
+  const clients = new CoreClients(c);
+  const cnxn = clients.connect(c.node(via));
+  c.runUntil(() => clients.ready(cnxn), 5_000);
+  for (let i = 0; i < 5; i++) clients.create(cnxn, `/a${i}`, "x");
+  c.runUntil(() => clients.acked.size === 10 && clients.unknown.size === 0, 5_000);
+  return c;
+}
+
 describe("epoch files on a full disk", () => {
   it("leave a follower's accepted epoch behind its current one, which stops its next start", () => {
-    const c = new CoreCluster({ n: 3, seed: 1, keepLogs: true });
-    c.startAll();
-    expect(c.runUntil(() => c.allServing(), 60_000)).toBe(true);
-    expect(c.leaders().map((n) => n.sid)).toEqual([3]);
     // Some history, so that a returning follower is sent a DIFF rather than a snapshot.
-    const clients = new CoreClients(c);
-    const cnxn = clients.connect(c.node(2));
-    c.runUntil(() => clients.ready(cnxn), 5_000);
-    for (let i = 0; i < 5; i++) clients.create(cnxn, `/a${i}`, "x");
-    c.runUntil(() => clients.acked.size === 10 && clients.unknown.size === 0, 5_000);
+    const c = ensembleWithHistory(2);
 
     // sid 1's disk fills, and the leader restarts: the ensemble moves to epoch 2 without sid 1,
     // which fails to write acceptedEpoch, then (believing it written) acks and fails on currentEpoch.
@@ -53,14 +59,7 @@ describe("epoch files on a full disk", () => {
   });
 
   it("leave the updatingEpoch marker behind when a learner's NEWLEADER snapshot cannot be written", () => {
-    const c = new CoreCluster({ n: 3, seed: 1, keepLogs: true });
-    c.startAll();
-    expect(c.runUntil(() => c.allServing(), 60_000)).toBe(true);
-    const clients = new CoreClients(c);
-    const cnxn = clients.connect(c.node(3));
-    c.runUntil(() => clients.ready(cnxn), 5_000);
-    for (let i = 0; i < 5; i++) clients.create(cnxn, `/a${i}`, "x");
-    c.runUntil(() => clients.acked.size === 10 && clients.unknown.size === 0, 5_000);
+    const c = ensembleWithHistory(3);
     // sid 1 loses its snapshots and logs (not its epoch files, which it would have to rewrite)
     // and its disk fills: the leader must send it a snapshot, which it cannot write, and
     // ZooKeeperServer.takeSnapshot exits 10 after the marker was created.

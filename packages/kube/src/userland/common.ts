@@ -233,16 +233,19 @@ export function two(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** A size as `ls -h` and `du -h` print it: 1024-based, rounded up, one decimal below 10. */
-export function humanSize(size: number): string {
-  if (size < 1024) return String(size);
+/**
+ * A size as `ls -h` and `du -h` print it: 1024-based, rounded up, one decimal below 10; with base
+ * 1000 as `df -H` and `--si` print it (k for kilo).
+ */
+export function humanSize(size: number, base: 1024 | 1000 = 1024): string {
+  if (size < base) return String(size);
   let v = size;
   let unit = 0;
-  while (v >= 1024 && unit < 6) {
-    v /= 1024;
+  while (v >= base && unit < 6) {
+    v /= base;
     unit++;
   }
-  const suffix = "KMGTPE"[unit - 1]!;
+  const suffix = (base === 1024 ? "KMGTPE" : "kMGTPE")[unit - 1]!;
   if (v < 10) {
     const r = Math.ceil(v * 10) / 10;
     return r >= 10 ? `${Math.ceil(r)}${suffix}` : `${r.toFixed(1)}${suffix}`;

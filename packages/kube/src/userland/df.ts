@@ -169,30 +169,12 @@ function lastOf(o: ParsedOptions, flags: readonly string[]): string | undefined 
   return o.order.findLast((f) => flags.includes(f));
 }
 
-/** coreutils' human scale: rounded up, one decimal below 10, the unit letter (k for 1000). */
-function gnuHuman(bytes: number, base: 1024 | 1000): string {
-  if (base === 1024) return humanSize(bytes);
-  if (bytes < 1000) return String(bytes);
-  let v = bytes;
-  let unit = 0;
-  while (v >= 1000 && unit < 6) {
-    v /= 1000;
-    unit++;
-  }
-  const letter = "kMGTPE"[unit - 1]!;
-  if (v < 10) {
-    const r = Math.ceil(v * 10) / 10;
-    return r >= 10 ? `${Math.ceil(r)}${letter}` : `${r.toFixed(1)}${letter}`;
-  }
-  return `${Math.ceil(v)}${letter}`;
-}
-
 /** coreutils' table: each column as wide as its widest cell (the source at least 14); --total adds a row. */
 function gnuTable(rows: readonly Row[], units: GnuUnits, o: { flags: Map<string, string[]> }): string {
   const posix = o.flags.has("P");
   const amount = (blocks: number): string => {
     const bytes = blocks * BLOCK;
-    if ("human" in units) return gnuHuman(bytes, units.human);
+    if ("human" in units) return humanSize(bytes, units.human);
     return `${Math.ceil(bytes / units.size)}${units.suffix}`;
   };
   const withType = o.flags.has("T");
