@@ -259,6 +259,15 @@ describe("output to a full disk", () => {
     expect(combined(sb, ["sh", "-c", "cat /etc/hostname > /data/f 2>&1; echo $?"])).toEqual({ output: "1\n", status: 0 });
   });
 
+  it("GNU tar writes 10240-byte records: the one the disk cuts short says how much of it landed", () => {
+    const sb = new Sandbox({ base: "debian" });
+    sb.rootfs.mount({ path: "/data", volume: new Volume(sb.sim, "data", 3 * 4096), subPath: "", readOnly: false });
+    sb.run(["sh", "-c", "seq 1 3000 > /tmp/big"]);
+    expect(combined(sb, ["sh", "-c", "tar -cf /data/t.tar /tmp/big; echo $?; wc -c < /data/t.tar"]).output).toBe(
+      "tar: Removing leading `/' from member names\ntar: /data/t.tar: Wrote only 2048 of 10240 bytes\ntar: Error is not recoverable: exiting now\n2\n12288\n",
+    );
+  });
+
   it("cp keeps what fits and tar gives up, each in its own words", () => {
     for (const [base, cp, tar, tarStatus] of [
       ["debian", "cp: error writing '/data/c': No space left on device\n", "tar: Removing leading `/' from member names\ntar: /data/t.tar: Cannot write: No space left on device\ntar: Error is not recoverable: exiting now\n", 2],

@@ -60,6 +60,9 @@ const OPTIONS = {
   },
 };
 
+/** GNU tar's default record: 20 blocks of 512 bytes, written with one write(2) each. */
+const RECORD_SIZE = 10240;
+
 class Tar {
   private failed = false;
   private warnedSlash = false;
@@ -204,7 +207,9 @@ class Tar {
           this.err(`${written.bytes > 0 ? "short write" : "write error"}: ${written.error.description}`);
           return 1;
         }
-        this.err(`${file}: Cannot write: ${written.error.description}`);
+        // Records of 10240 bytes go out whole or not (full_write): the one cut short says how far it got.
+        const partial = written.bytes % RECORD_SIZE;
+        this.err(partial === 0 ? `${file}: Cannot write: ${written.error.description}` : `${file}: Wrote only ${partial} of ${RECORD_SIZE} bytes`);
         this.err("Error is not recoverable: exiting now");
         return 2;
       }
