@@ -256,7 +256,9 @@ describe("output to a full disk", () => {
     // The redirections created the files; nothing reached them.
     expect(sb.run(["sh", "-c", "wc -c /data/*"]).stdout).toBe("0 /data/e\n0 /data/f\n0 /data/g\n0 /data/h\n0 total\n");
     // With stderr on the same disk the message is lost too, and the status still says it failed.
-    expect(combined(sb, ["sh", "-c", "cat /etc/hostname > /data/f 2>&1; echo $?"])).toEqual({ output: "1\n", status: 0 });
+    expect(combined(sb, ["sh", "-c", "cat /etc/passwd > /data/f 2>&1; echo $?"])).toEqual({ output: "1\n", status: 0 });
+    // A program whose diagnostics cannot be written carries on and exits as it would have.
+    expect(combined(sb, ["sh", "-c", "ls /nope 2>/data/err; echo $?; ls /nope /etc/passwd 2>/data/err; echo $?"])).toEqual({ output: "2\n/etc/passwd\n2\n", status: 0 });
   });
 
   it("GNU tar writes 10240-byte records: the one the disk cuts short says how much of it landed", () => {

@@ -52,7 +52,15 @@ export class FileOutput implements OutputStream {
   constructor(
     private readonly fs: FileSystem,
     private readonly path: string,
+    /** Standard error: a program does not stop because its diagnostics could not be written. */
+    private readonly diagnostics = false,
   ) {}
+
+  /** The same file as a process's standard error (`2>file`, `2>&1`). */
+  asDiagnostics(): FileOutput {
+    return this.diagnostics ? this : new FileOutput(this.fs, this.path, true);
+  }
+
   /**
    * A full or read-only disk fails the write as write(2) does, and the writer names its output
    * rather than the file ("cat: write error: No space left on device"); a file that became
@@ -63,7 +71,7 @@ export class FileOutput implements OutputStream {
     try {
       this.fs.appendFile(this.path, chunk);
     } catch (e) {
-      if (isEnvironmentIoError(e)) throw new FsError(e.code, "write error");
+      if (isEnvironmentIoError(e) && !this.diagnostics) throw new FsError(e.code, "write error");
     }
   }
   close(): void {}

@@ -126,6 +126,14 @@ export class ReturnSignal {
 export class ExitSignal {
   constructor(readonly status: number) {}
 }
+/**
+ * A stream as it will serve descriptor `fd`: a file becoming standard error stops failing its
+ * writes, since programs carry on when their diagnostics cannot be written.
+ */
+function asFd(fd: number, s: Stream): Stream {
+  return fd === 2 && s instanceof FileOutput ? s.asDiagnostics() : s;
+}
+
 /** An error that abandons the current command line (and exits a non-interactive shell if fatal). */
 export class ShellAbort {
   constructor(
@@ -1295,7 +1303,7 @@ export class Shell {
             this.error(this.flavor === "bash" ? `${target}: Bad file descriptor` : `${target}: Bad file descriptor`);
             return undefined;
           }
-          fds.set(fd, s);
+          fds.set(fd, asFd(fd, s));
           continue;
         }
         if (r.op === "<&") {
@@ -1308,9 +1316,9 @@ export class Shell {
       if (stream === undefined) return undefined;
       if (r.op === "&>" || r.op === "&>>" || (r.op === ">&" && r.fd === undefined)) {
         fds.set(1, stream);
-        fds.set(2, stream);
+        fds.set(2, asFd(2, stream));
       } else {
-        fds.set(fd, stream);
+        fds.set(fd, asFd(fd, stream));
       }
     }
     return fds;
