@@ -270,6 +270,21 @@ describe("output to a full disk", () => {
     );
   });
 
+  it("tar -x onto a full disk: GNU tar says how much of the record piece landed and goes on; busybox dies", () => {
+    const outputs: string[] = [];
+    for (const base of ["debian", "busybox"] as const) {
+      const sb = new Sandbox({ base });
+      sb.rootfs.mount({ path: "/data", volume: new Volume(sb.sim, "data", 4 * 4096), subPath: "", readOnly: false });
+      sb.run(["sh", "-c", "mkdir /tmp/src; seq 1 3000 > /tmp/src/a; seq 1 5000 > /tmp/src/b; cd /tmp && tar -cf /tmp/x.tar src"]);
+      outputs.push(combined(sb, ["sh", "-c", "cd /data && tar -xf /tmp/x.tar; echo $?; wc -c < src/a"]).output);
+    }
+    // src/a's data starts 1024 bytes into the first record: a piece of 9216, then one of 4677.
+    expect(outputs).toEqual([
+      "tar: src/a: Wrote only 3072 of 4677 bytes\ntar: src/b: Cannot write: No space left on device\ntar: Exiting with failure status due to previous errors\n2\n12288\n",
+      "tar: write error: No space left on device\n1\n12288\n",
+    ]);
+  });
+
   it("cp keeps what fits and tar gives up, each in its own words", () => {
     for (const [base, cp, tar, tarStatus] of [
       ["debian", "cp: error writing '/data/c': No space left on device\n", "tar: Removing leading `/' from member names\ntar: /data/t.tar: Cannot write: No space left on device\ntar: Error is not recoverable: exiting now\n", 2],

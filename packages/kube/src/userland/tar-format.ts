@@ -21,6 +21,8 @@ export interface TarEntry {
   /** File contents (empty for directories and links). */
   readonly data: Uint8Array;
   readonly linkname: string;
+  /** Where the data starts in the archive it was read from. */
+  readonly dataOffset?: number;
 }
 
 export class TarFormatError extends Error {
@@ -144,6 +146,7 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
       mtimeMs: number(h, 136, 12) * 1000,
       data: type === "file" ? data : new Uint8Array(0),
       linkname: text(h, 157, 100),
+      dataOffset: at - Math.ceil(size / BLOCK) * BLOCK,
     });
   }
   if (at === 0 && bytes.length > 0 && bytes.length < BLOCK) throw new TarFormatError("This does not look like a tar archive");

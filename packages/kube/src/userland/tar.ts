@@ -63,6 +63,23 @@ const OPTIONS = {
 /** GNU tar's default record: 20 blocks of 512 bytes, written with one write(2) each. */
 const RECORD_SIZE = 10240;
 
+/**
+ * extract_file writes a member's data a record buffer at a time (the first piece runs from where
+ * the data starts in its record to the record's end) and stops at the first piece the disk cuts
+ * short: write_error_details says how much of that piece landed.
+ */
+function shortExtract(rel: string, e: TarEntry, landed: number, error: FsError): string {
+  let left = landed;
+  let remaining = e.data.length;
+  let piece = Math.min(remaining, RECORD_SIZE - ((e.dataOffset ?? 0) % RECORD_SIZE));
+  while (left >= piece && remaining > piece) {
+    left -= piece;
+    remaining -= piece;
+    piece = Math.min(remaining, RECORD_SIZE);
+  }
+  return left === 0 ? `${rel}: Cannot write: ${error.description}` : `${rel}: Wrote only ${left} of ${piece} bytes`;
+}
+
 class Tar {
   private failed = false;
   private warnedSlash = false;
@@ -312,7 +329,13 @@ class Tar {
           continue;
         } else {
           if (fs.exists(path) && fs.lstat(path).type !== "dir") fs.unlink(path);
-          fs.writeFile(path, e.data, { mode: modeOf(e.mode) });
+          const written = createAndWrite(fs, path, e.data, { mode: modeOf(e.mode) });
+          if (written.error !== undefined) {
+            // busybox copies with bb_copyfd, which says "write error" and dies.
+            this.fail(this.flavor === "gnu" ? shortExtract(rel, e, written.bytes, written.error) : `write error: ${written.error.description}`);
+            if (this.flavor === "busybox") return;
+            continue;
+          }
           fs.chmod(path, modeOf(e.mode));
         }
         // GNU tar maps owners by name where this system knows the name (--numeric-owner would not).
