@@ -1,7 +1,7 @@
 import { ImageLayer, debianBase, registerShell, registerUserland, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
 import { java } from "./java.js";
 import { JAVA } from "./java-env.js";
-import { startZookeeper, zkCliSh, zkServerSh } from "./scripts.js";
+import { startZookeeper, zkCleanupSh, zkCliSh, zkServerSh } from "./scripts.js";
 
 export const ZOOKEEPER_REPOSITORIES = [
   "registry.k8s.io/kubernetes-zookeeper",
@@ -86,6 +86,7 @@ export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperIma
   registry.registerProgram("zookeeper/start-zookeeper", startZookeeper);
   registry.registerProgram("zookeeper/zkServer.sh", zkServerSh);
   registry.registerProgram("zookeeper/zkCli.sh", zkCliSh);
+  registry.registerProgram("zookeeper/zkCleanup.sh", zkCleanupSh);
 
   const own = { uid: ZK_UID, gid: ZK_UID };
   const files: Record<string, ImageFileSpec> = {
@@ -112,6 +113,7 @@ export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperIma
   const scripts: Record<string, string> = {
     "zkServer.sh": "zookeeper/zkServer.sh",
     "zkCli.sh": "zookeeper/zkCli.sh",
+    "zkCleanup.sh": "zookeeper/zkCleanup.sh",
     "start-zookeeper": "zookeeper/start-zookeeper",
   };
   for (const [name, program] of Object.entries(scripts)) {
@@ -122,7 +124,8 @@ export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperIma
     files[`${ZK}/bin/${name}`] = { content: text, mode: 0o755, ...own };
     files[`/usr/bin/${name}`] = { symlink: `/opt/zookeeper/bin/${name}` };
   }
-  for (const name of ["zkEnv.sh", "zkCleanup.sh"]) {
+  // zkEnv.sh is sourced by the other scripts, whose programs do what it does; run on its own it only sets variables.
+  for (const name of ["zkEnv.sh"]) {
     files[`${ZK}/bin/${name}`] = { content: "#!/usr/bin/env bash\n", mode: 0o755, ...own };
     files[`/usr/bin/${name}`] = { symlink: `/opt/zookeeper/bin/${name}` };
   }

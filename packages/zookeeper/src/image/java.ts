@@ -1,3 +1,4 @@
+import { purgeTxnLog } from "./purge-txn-log.js";
 import type { ProcessContext } from "@ksim/kube";
 import type { Proc } from "@ksim/sim";
 import { consoleThreshold, Log4j } from "./log4j.js";
@@ -102,6 +103,10 @@ export function* java(ctx: ProcessContext): Proc<number> {
       ctx.stats.cpu = 0.05;
       ctx.stats.residentKiB = CLIENT_RESIDENT_KIB;
       return yield* zooKeeperMain(ctx, args, log, classPath);
+    case "org.apache.zookeeper.server.PurgeTxnLog":
+      ctx.stats.sizePages = CLIENT_PAGES;
+      ctx.stats.residentKiB = CLIENT_RESIDENT_KIB;
+      return yield* purgeTxnLog(ctx, args, log);
     default:
       ctx.stderr.write(`Error: Could not find or load main class ${main}\n`);
       return 1;

@@ -39,7 +39,7 @@ interface ZkEnv {
   readonly jvmFlags: readonly string[];
 }
 
-function* zkEnv(ctx: ProcessContext, cfgDir: string, role: "server" | "client"): Proc<ZkEnv> {
+function* zkEnv(ctx: ProcessContext, cfgDir: string, role: "server" | "client" | "cleanup"): Proc<ZkEnv> {
   const out = new StringSink();
   yield* ctx.run(["bash", "-c", ZK_ENV, "zkEnv.sh", ctx.resolve(`${cfgDir}/java.env`), role], { stdout: out, stderr: ctx.stderr });
   const [logDir, log4jProp, ...jvmFlags] = out.text().split("\n").slice(0, -1);
@@ -127,6 +127,46 @@ export function* zkServerSh(ctx: ProcessContext): Proc<number> {
       ctx.stderr.write(`Usage: ${ctx.argv[0]} {start|start-foreground|stop|restart|status|upgrade|print-cmd}\n`);
       return 1;
   }
+}
+
+/**
+ * zkCleanup.sh: reads dataDir and dataLogDir from the zoo.cfg zkEnv.sh points at (grep | sed, so a
+ * missing file is grep's complaint and an empty value), then runs PurgeTxnLog with them ahead of
+ * its own arguments, unquoted as `$*` passes them. Run through /usr/bin it reads
+ * /usr/bin/../etc/zookeeper/zoo.cfg, which the image links to /opt/zookeeper/conf.
+ */
+export function* zkCleanupSh(ctx: ProcessContext): Proc<number> {
+  const cfgDir = zooCfgDir(ctx);
+  const cfg = `${cfgDir}/zoo.cfg`;
+  let text: string | undefined;
+  try {
+    text = ctx.fs.readText(ctx.resolve(cfg));
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+  }
+  const setting = (key: string): string => {
+    if (text === undefined) {
+      ctx.stderr.write(`grep: ${cfg}: No such file or directory\n`);
+      return "";
+    }
+    const values = text.split("\n").filter((l) => new RegExp(`^[ \t]*${key}=`).test(l)).map((l) => l.slice(l.lastIndexOf("=") + 1));
+    return values.join("\n");
+  };
+  const dataDir = setting("dataDir");
+  const dataLogDir = setting("dataLogDir");
+  const env = yield* zkEnv(ctx, cfgDir, "cleanup");
+  const userArgs = ctx.argv.slice(1).flatMap((a) => a.split(/[ \t\n]+/).filter((w) => w !== ""));
+  return yield* runJava(ctx, [
+    env.java,
+    `-Dzookeeper.log.dir=${env.logDir}`,
+    `-Dzookeeper.root.logger=${env.log4jProp}`,
+    "-cp",
+    CLASSPATH,
+    ...env.jvmFlags,
+    "org.apache.zookeeper.server.PurgeTxnLog",
+    ...(dataLogDir === "" ? [dataDir] : [dataLogDir, dataDir]),
+    ...userArgs,
+  ], false);
 }
 
 /** zkCli.sh: runs ZooKeeperMain in a child JVM. */

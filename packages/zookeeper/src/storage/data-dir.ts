@@ -212,21 +212,27 @@ export class DataDir implements DataDirectory {
   // ---- autopurge ----------------------------------------------------------------------------
 
   /**
-   * PurgeTxnLog.purge: keep the `retain` newest snapshots and the logs they need (the one that
-   * holds the oldest kept snapshot's zxid, and all later ones); delete older files. Returns the
-   * paths removed.
+   * PurgeTxnLog.purgeOlderSnapshots' choice: keep the `retain` newest snapshots (however many
+   * there are, down to one) and the logs they need (the one that holds the oldest kept snapshot's
+   * zxid, and all later ones); everything older goes, logs first. Nothing goes without a snapshot.
    */
-  purge(retain: number): string[] {
+  purgeCandidates(retain: number): string[] {
     const snaps = listByZxid(this.fs, this.opts.snapDir, "snapshot");
-    if (snaps.length <= retain) return [];
-    const kept = snaps.slice(snaps.length - retain);
-    const leastZxid = kept[0]!.zxid;
-    const removed: string[] = [];
+    if (snaps.length === 0) return [];
+    const oldestKept = Math.max(0, snaps.length - retain);
+    const leastZxid = snaps[oldestKept]!.zxid;
+    const out: string[] = [];
     const logs = listByZxid(this.fs, this.opts.logDir, "log");
     let keepFrom = 0;
     for (let i = 0; i < logs.length; i++) if (logs[i]!.zxid <= leastZxid) keepFrom = i;
-    for (const l of logs.slice(0, keepFrom)) removed.push(`${this.opts.logDir}/${l.name}`);
-    for (const s of snaps.slice(0, snaps.length - retain)) removed.push(`${this.opts.snapDir}/${s.name}`);
+    for (const l of logs.slice(0, keepFrom)) out.push(`${this.opts.logDir}/${l.name}`);
+    for (const s of snaps.slice(0, oldestKept)) out.push(`${this.opts.snapDir}/${s.name}`);
+    return out;
+  }
+
+  /** PurgeTxnLog.purge (autopurge's): removes purgeCandidates. Returns the paths removed. */
+  purge(retain: number): string[] {
+    const removed = this.purgeCandidates(retain);
     for (const p of removed) this.fs.unlink(p);
     return removed;
   }
