@@ -52,6 +52,11 @@ function* zkEnv(ctx: ProcessContext, cfgDir: string, role: "server" | "client" |
   };
 }
 
+/** The command line the scripts start java with, up to the main class: zkEnv.sh's settings and $JVMFLAGS. */
+function jvm(env: ZkEnv): string[] {
+  return [env.java, `-Dzookeeper.log.dir=${env.logDir}`, `-Dzookeeper.root.logger=${env.log4jProp}`, "-cp", CLASSPATH, ...env.jvmFlags];
+}
+
 function* runJava(ctx: ProcessContext, argv: string[], exec: boolean): Proc<number> {
   try {
     return exec ? yield* ctx.exec(argv) : yield* ctx.run(argv);
@@ -95,12 +100,7 @@ export function* zkServerSh(ctx: ProcessContext): Proc<number> {
   switch (cmd) {
     case "start-foreground":
       return yield* runJava(ctx, [
-        env.java,
-        `-Dzookeeper.log.dir=${env.logDir}`,
-        `-Dzookeeper.root.logger=${env.log4jProp}`,
-        "-cp",
-        CLASSPATH,
-        ...env.jvmFlags,
+        ...jvm(env),
         "-Dcom.sun.management.jmxremote",
         "-Dcom.sun.management.jmxremote.local.only=false",
         "org.apache.zookeeper.server.quorum.QuorumPeerMain",
@@ -157,12 +157,7 @@ export function* zkCleanupSh(ctx: ProcessContext): Proc<number> {
   const env = yield* zkEnv(ctx, cfgDir, "cleanup");
   const userArgs = ctx.argv.slice(1).flatMap((a) => a.split(/[ \t\n]+/).filter((w) => w !== ""));
   return yield* runJava(ctx, [
-    env.java,
-    `-Dzookeeper.log.dir=${env.logDir}`,
-    `-Dzookeeper.root.logger=${env.log4jProp}`,
-    "-cp",
-    CLASSPATH,
-    ...env.jvmFlags,
+    ...jvm(env),
     "org.apache.zookeeper.server.PurgeTxnLog",
     ...(dataLogDir === "" ? [dataDir] : [dataLogDir, dataDir]),
     ...userArgs,
@@ -173,12 +168,7 @@ export function* zkCleanupSh(ctx: ProcessContext): Proc<number> {
 export function* zkCliSh(ctx: ProcessContext): Proc<number> {
   const env = yield* zkEnv(ctx, zooCfgDir(ctx), "client");
   return yield* runJava(ctx, [
-    env.java,
-    `-Dzookeeper.log.dir=${env.logDir}`,
-    `-Dzookeeper.root.logger=${env.log4jProp}`,
-    "-cp",
-    CLASSPATH,
-    ...env.jvmFlags,
+    ...jvm(env),
     "org.apache.zookeeper.ZooKeeperMain",
     ...ctx.argv.slice(1),
   ], false);
