@@ -102,6 +102,11 @@ class File extends Node {
   /** Current contents as a list of chunks; appends push, overwrites replace the array. */
   chunks: Uint8Array[] = [];
   size = 0;
+  /**
+   * Zeros at the end that no write has touched: space fallocate reserved. They count in `size`
+   * and take blocks, but hold no memory, so preallocated files (a database's log) cost nothing.
+   */
+  zeroTail = 0;
   /** The chunk array as of the last fsync and how many of its chunks were synced. */
   syncedChunks: readonly Uint8Array[] = EMPTY;
   syncedCount = 0;
@@ -110,12 +115,26 @@ class File extends Node {
   dirtiedAt = -1;
 
   get dirty(): boolean {
-    return this.chunks !== this.syncedChunks || this.chunks.length !== this.syncedCount;
+    return this.chunks !== this.syncedChunks || this.chunks.length !== this.syncedCount || this.size !== this.syncedSize;
+  }
+
+  /** Bytes held by chunks: everything before the zero tail. */
+  get dataSize(): number {
+    return this.size - this.zeroTail;
   }
 
   contents(): Uint8Array {
-    if (this.chunks.length === 1) return this.chunks[0]!;
+    const data = this.data();
+    if (this.zeroTail === 0) return data;
     const out = new Uint8Array(this.size);
+    out.set(data);
+    return out;
+  }
+
+  /** The chunks as one array. */
+  private data(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0]!;
+    const out = new Uint8Array(this.dataSize);
     let off = 0;
     for (const c of this.chunks) {
       out.set(c, off);
@@ -130,7 +149,16 @@ class File extends Node {
     }
     return out;
   }
+
+  /** Turns the zero tail into chunks, for writes that land after it. */
+  materializeZeroTail(): void {
+    for (let left = this.zeroTail; left > 0; left -= ZEROS.length) this.chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
+    this.zeroTail = 0;
+  }
 }
+
+/** Shared by every file's materialized zeros; never written, since writes replace chunks, not bytes in them. */
+const ZEROS = new Uint8Array(1 << 20);
 
 export interface CrashOptions {
   /** Keep a random prefix of each file's unsynced appends, as a torn write does. */
@@ -278,6 +306,7 @@ export class Volume {
     this.reserve(blocksOf(bytes.length) - blocksOf(f.size), path);
     f.chunks = bytes.length > 0 ? [bytes] : [];
     f.size = bytes.length;
+    f.zeroTail = 0;
     f.mtimeMs = this.sim.epochMs();
     this.dirtied(f);
   }
@@ -287,8 +316,55 @@ export class Volume {
     const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
     this.reserve(blocksOf(f.size + bytes.length) - blocksOf(f.size), path);
+    if (bytes.length > 0 && f.zeroTail > 0) f.materializeZeroTail();
     if (bytes.length > 0) f.chunks.push(bytes);
     f.size += bytes.length;
+    f.mtimeMs = this.sim.epochMs();
+    this.dirtied(f);
+  }
+
+  /**
+   * pwrite: writes `data` at `offset`, creating the file if needed and growing it when the write
+   * ends past its end (a gap reads as zeros). A write just after the last written byte, into
+   * space fallocate reserved, is an append as far as a crash goes: it can tear.
+   */
+  writeAt(path: string, offset: number, data: Uint8Array | string, options: Ownership = {}): void {
+    const bytes = typeof data === "string" ? encodeText(data) : data;
+    const f = this.fileForWrite(path, options);
+    const end = offset + bytes.length;
+    const size = Math.max(f.size, end);
+    this.reserve(blocksOf(size) - blocksOf(f.size), path);
+    const dataSize = f.dataSize;
+    if (offset >= dataSize) {
+      if (bytes.length > 0) {
+        const gap = offset - dataSize;
+        for (let left = gap; left > 0; left -= ZEROS.length) f.chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
+        f.chunks.push(bytes);
+        f.zeroTail = size - end;
+      }
+    } else {
+      const old = f.contents().subarray(0, dataSize);
+      const out = new Uint8Array(Math.max(dataSize, end));
+      out.set(old);
+      out.set(bytes, offset);
+      f.chunks = [out];
+      f.zeroTail = size - out.length;
+    }
+    f.size = size;
+    f.mtimeMs = this.sim.epochMs();
+    this.dirtied(f);
+  }
+
+  /**
+   * posix_fallocate(fd, 0, length): the file takes blocks for its first `length` bytes, growing
+   * with zeros if it is shorter. All or nothing: ENOSPC leaves it as it was.
+   */
+  fallocate(path: string, length: number, options: Ownership = {}): void {
+    const f = this.fileForWrite(path, options);
+    if (length <= f.size) return;
+    this.reserve(blocksOf(length) - blocksOf(f.size), path);
+    f.zeroTail += length - f.size;
+    f.size = length;
     f.mtimeMs = this.sim.epochMs();
     this.dirtied(f);
   }
@@ -424,8 +500,8 @@ export class Volume {
 
   private revert(f: File, options: CrashOptions): number {
     const before = f.size;
+    const dataBefore = f.dataSize;
     const synced = f.syncedChunks.slice(0, f.syncedCount);
-    let size = f.syncedSize;
     // Only appends can tear into a meaningful prefix: the synced prefix is still intact.
     const appendedOnly = f.chunks === f.syncedChunks;
     if (options.tear && options.random && appendedOnly && f.chunks.length > f.syncedCount) {
@@ -436,15 +512,19 @@ export class Volume {
         if (keep <= 0) break;
         const part = c.length <= keep ? c : c.subarray(0, keep);
         synced.push(part);
-        size += part.length;
         keep -= part.length;
       }
     }
+    let dataSize = 0;
+    for (const c of synced) dataSize += c.length;
+    // What was reserved and durable stays reserved: torn bytes written into it replace zeros.
+    const size = Math.max(f.syncedSize, dataSize);
     f.chunks = synced;
     f.size = size;
+    f.zeroTail = size - dataSize;
     this.makeDurable(f);
     this.used += blocksOf(size) - blocksOf(before);
-    return before - size;
+    return dataBefore - dataSize;
   }
 
   private fileForWrite(path: string, own: Ownership): File {

@@ -114,6 +114,48 @@ describe("volumes", () => {
     expect(v.bytesUsed).toBe(4096);
   });
 
+  it("preallocates with fallocate: the blocks are taken at once, later writes into them need none", () => {
+    const { v } = vol(64 * 1024);
+    v.fallocate("/redo", 40 * 1024);
+    expect(v.stat("/redo").size).toBe(40 * 1024);
+    expect(v.bytesUsed).toBe(40 * 1024);
+    expect(v.readFile("/redo")).toEqual(new Uint8Array(40 * 1024));
+    expect(() => v.fallocate("/other", 28 * 1024)).toThrow(FsError);
+    expect(v.exists("/other") && v.stat("/other").size).toBe(0);
+    v.occupyFreeSpace();
+    v.writeAt("/redo", 0, "rec1");
+    v.writeAt("/redo", 4, "rec2");
+    expect(new TextDecoder().decode(v.readFile("/redo").subarray(0, 9))).toBe("rec1rec2\0");
+    expect(() => v.writeAt("/redo", 40 * 1024, "past the end")).toThrow("No space left on device");
+  });
+
+  it("overwrites in place with writeAt, growing the file only past its end", () => {
+    const { v } = vol();
+    v.writeFile("/f", "hello world");
+    v.writeAt("/f", 0, "HELLO");
+    expect(v.readText("/f")).toBe("HELLO world");
+    v.writeAt("/f", 13, "!");
+    expect(v.readText("/f")).toBe("HELLO world\0\0!");
+    expect(v.stat("/f").size).toBe(14);
+  });
+
+  it("on a crash keeps a preallocated file's size, losing or tearing what was written into it since fsync", () => {
+    const { sim, v } = vol();
+    v.fallocate("/log", 100);
+    v.writeAt("/log", 0, "synced");
+    v.fsync("/log");
+    v.writeAt("/log", 6, "lost-or-torn");
+    v.crash({ tear: true, random: sim.random.fork("tear") });
+    const text = new TextDecoder().decode(v.readFile("/log"));
+    expect(v.stat("/log").size).toBe(100);
+    expect(text.startsWith("synced")).toBe(true);
+    const torn = text.slice(6).replace(/\0+$/, "");
+    expect("lost-or-torn".startsWith(torn) && torn.length < "lost-or-torn".length).toBe(true);
+    v.writeAt("/log", 0, "SYNCED");
+    v.crash();
+    expect(new TextDecoder().decode(v.readFile("/log")).startsWith("synced")).toBe(true);
+  });
+
   it("applies fsGroup ownership and lets new directories inherit the group", () => {
     const { v } = vol();
     v.applyFsGroup(1000);

@@ -28,6 +28,10 @@ export interface FileSystem {
   readText(path: string): string;
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   appendFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
+  /** pwrite: `data` at `offset`, creating the file if needed. */
+  writeAt(path: string, offset: number, data: Uint8Array | string): void;
+  /** posix_fallocate(fd, 0, length): reserves the file's blocks, growing it with zeros. */
+  fallocate(path: string, length: number): void;
   fsync(path: string): void;
   mkdir(path: string, options?: { recursive?: boolean; mode?: number }): void;
   rmdir(path: string, options?: { recursive?: boolean }): void;
@@ -63,6 +67,9 @@ export interface MountEntry {
 }
 
 /** An absolute path with no empty, `.` or `..` component and no trailing slash: resolved already. */
+/** Where a write lands: replacing the file, after its end, or at an offset (pwrite). */
+export type WritePosition = "truncate" | "append" | { readonly offset: number };
+
 const CANONICAL = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
 
 /** Normalizes an absolute or cwd-relative path: resolves `.`, `..` and repeated slashes. */
@@ -115,4 +122,39 @@ export function modeString(st: FileStat): string {
     bit(0o040, "r") + bit(0o020, "w") + special(0o010, 0o2000, "s", "S") +
     bit(0o004, "r") + bit(0o002, "w") + special(0o001, 0o1000, "t", "T")
   );
+}
+
+/** How much of a write landed, and the error that stopped the rest (a full or read-only disk). */
+export interface WriteOutcome {
+  readonly bytes: number;
+  readonly error?: FsError;
+}
+
+/**
+ * Writes as write(2) and pwrite(2) do on a filesystem short of room: what fits is written and the
+ * call fails only when nothing does. A volume refuses a whole write it cannot hold, so the largest
+ * part that fits is found by halving.
+ */
+export function writeWhatFits(fs: Pick<FileSystem, "appendFile" | "writeAt">, path: string, data: Uint8Array, at: "append" | number = "append"): WriteOutcome {
+  const write = (from: number, to: number) =>
+    at === "append" ? fs.appendFile(path, data.subarray(from, to)) : fs.writeAt(path, at + from, data.subarray(from, to));
+  try {
+    write(0, data.length);
+    return { bytes: data.length };
+  } catch (e) {
+    if (!(e instanceof FsError) || (e.code !== "ENOSPC" && e.code !== "EROFS")) throw e;
+    let lo = 0;
+    let hi = data.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      try {
+        write(lo, mid);
+        lo = mid;
+      } catch (again) {
+        if (!(again instanceof FsError)) throw again;
+        hi = mid;
+      }
+    }
+    return { bytes: lo, error: e };
+  }
 }

@@ -1,5 +1,5 @@
-import { decodeText, FsError, type Sim, Volume } from "@ksim/sim";
-import { checkAccess, dirname, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry } from "./fs.js";
+import { decodeText, FsError, type Ownership, type Sim, Volume } from "@ksim/sim";
+import { checkAccess, dirname, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
 import type { LowerEntry, LowerLayer } from "./image.js";
 
 export interface Mount {
@@ -306,7 +306,21 @@ export class LayeredFs {
     return e.data;
   }
 
-  write(path: string, data: Uint8Array | string, append: boolean, cred: Credentials, mode: number | undefined): void {
+  /** Writes `data`: over the whole file, after its end, or at an offset (pwrite). */
+  write(path: string, data: Uint8Array | string, at: WritePosition, cred: Credentials, mode: number | undefined): void {
+    this.modify(path, cred, mode, (volume, p, own) => {
+      if (at === "truncate") volume.writeFile(p, data, own);
+      else if (at === "append") volume.appendFile(p, data, own);
+      else volume.writeAt(p, at.offset, data, own);
+    });
+  }
+
+  fallocate(path: string, length: number, cred: Credentials): void {
+    this.modify(path, cred, undefined, (volume, p, own) => volume.fallocate(p, length, own));
+  }
+
+  /** Checks that `cred` may write `path`, then changes it where it lives: a mounted volume or the upper layer. */
+  private modify(path: string, cred: Credentials, mode: number | undefined, change: (volume: Volume, path: string, own: Ownership) => void): void {
     const loc = this.locate(path);
     const exists = this.existsAt(loc);
     if (exists) {
@@ -320,8 +334,7 @@ export class LayeredFs {
     if (loc.kind === "mount") {
       if (loc.mount.readOnly) throw new FsError("EROFS", path);
       try {
-        if (append) loc.mount.volume.appendFile(loc.rel, data, own);
-        else loc.mount.volume.writeFile(loc.rel, data, own);
+        change(loc.mount.volume, loc.rel, own);
       } catch (e) {
         // The volume names its own path; the process asked for the one it sees.
         if (e instanceof FsError && e.path === loc.rel) throw new FsError(e.code, path);
@@ -330,8 +343,7 @@ export class LayeredFs {
       return;
     }
     this.copyUp(loc.path);
-    if (append) this.upper.appendFile(loc.path, data, own);
-    else this.upper.writeFile(loc.path, data, own);
+    change(this.upper, loc.path, own);
     this.whiteouts.delete(loc.path);
   }
 
@@ -516,10 +528,16 @@ class LayeredView implements FileSystem {
     return decodeText(this.fs.readFile(path, this.cred));
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, false, this.cred, options.mode);
+    this.fs.write(path, data, "truncate", this.cred, options.mode);
   }
   appendFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, true, this.cred, options.mode);
+    this.fs.write(path, data, "append", this.cred, options.mode);
+  }
+  writeAt(path: string, offset: number, data: Uint8Array | string): void {
+    this.fs.write(path, data, { offset }, this.cred, undefined);
+  }
+  fallocate(path: string, length: number): void {
+    this.fs.fallocate(path, length, this.cred);
   }
   fsync(path: string): void {
     this.fs.fsync(path);

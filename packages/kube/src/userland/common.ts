@@ -1,5 +1,5 @@
 import { FsError, wait, type Proc } from "@ksim/sim";
-import type { FileStat, FileSystem } from "../runtime/fs.js";
+import { writeWhatFits, type FileStat, type FileSystem, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 
 /**
@@ -44,46 +44,13 @@ export function writeOutput(ctx: ProcessContext, path: string, text: string, app
   else ctx.fs.writeFile(abs, text);
 }
 
-/** How much of a write landed, and the error that stopped the rest (a full or read-only disk). */
-export interface WriteOutcome {
-  readonly bytes: number;
-  readonly error?: FsError;
-}
-
-/**
- * Appends as write(2) does on a filesystem short of room: what fits is written and the call fails
- * only when nothing does. A volume refuses a whole append it cannot hold, so the largest part that
- * fits is found by halving.
- */
-export function appendWhatFits(fs: FileSystem, path: string, data: Uint8Array): WriteOutcome {
-  try {
-    fs.appendFile(path, data);
-    return { bytes: data.length };
-  } catch (e) {
-    if (!(e instanceof FsError) || (e.code !== "ENOSPC" && e.code !== "EROFS")) throw e;
-    let lo = 0;
-    let hi = data.length;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      try {
-        fs.appendFile(path, data.subarray(lo, mid));
-        lo = mid;
-      } catch (again) {
-        if (!(again instanceof FsError)) throw again;
-        hi = mid;
-      }
-    }
-    return { bytes: lo, error: e };
-  }
-}
-
 /**
  * A file written as programs write one: open(O_CREAT|O_TRUNC), which throws as before when it
  * fails, then the data, of which a full disk keeps what fits (the file stays, short).
  */
 export function createAndWrite(fs: FileSystem, path: string, data: Uint8Array, options?: { mode?: number }): WriteOutcome {
   fs.writeFile(path, new Uint8Array(), options);
-  return data.length === 0 ? { bytes: 0 } : appendWhatFits(fs, path, data);
+  return data.length === 0 ? { bytes: 0 } : writeWhatFits(fs, path, data);
 }
 
 export function describeError(e: unknown): string {

@@ -1,6 +1,7 @@
 import { decodeText, encodeText, FsError, sleep, wait, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { appendWhatFits, describeError, readStdin } from "./common.js";
+import { writeWhatFits } from "../runtime/fs.js";
+import { describeError, readStdin } from "./common.js";
 
 /**
  * GNU dd (coreutils 8.25 to 8.32, as the Debian and Ubuntu images carry): copies `if` to `of` in
@@ -263,7 +264,7 @@ function openOutput(ctx: ProcessContext, path: string | undefined, offset: numbe
 
 /** A block appended as write(2) writes it, with dd's message when not all of it landed. */
 function appendWhatFitsReported(ctx: ProcessContext, abs: string, path: string, block: Uint8Array): { bytes: number; error?: string } {
-  const r = appendWhatFits(ctx.fs, abs, block);
+  const r = writeWhatFits(ctx.fs, abs, block);
   return r.error === undefined ? { bytes: r.bytes } : { bytes: r.bytes, error: `error writing '${path}': ${r.error.description}` };
 }
 
