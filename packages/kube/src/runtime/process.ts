@@ -143,6 +143,8 @@ export interface ProcessContext {
   cwd: string;
   readonly cred: Credentials;
   readonly fs: FileSystem;
+  /** setgroups, setgid and setuid, as gosu does before it execs a program as another user: root only. */
+  setCredentials(cred: Credentials): void;
   readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
@@ -406,13 +408,13 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private sharedEnv: ReadonlyMap<string, string> = NO_ENV;
   private ownEnv: Map<string, string> | undefined;
   cwd: string;
-  readonly cred: Credentials;
+  cred: Credentials;
   readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly tty: boolean;
   fds: ReadonlyMap<number, InputStream | OutputStream>;
-  readonly fs: FileSystem;
+  fs: FileSystem;
   readonly root: RootFs;
   readonly cgroup: MemoryCgroup | undefined;
   readonly startedAt: number;
@@ -620,6 +622,12 @@ export class SimProcess implements ProcessContext, ChildProcess {
       root: this.root,
       cgroup: this.cgroup,
     };
+  }
+
+  setCredentials(cred: Credentials): void {
+    if (this.cred.uid !== 0) throw new FsError("EPERM", "setuid");
+    this.cred = cred;
+    this.fs = this.root(cred);
   }
 
   setTitle(title: string): void {

@@ -86,8 +86,10 @@ function* prepare(ctx: ProcessContext, args: readonly string[]): Proc<void> {
     if (ctx.cred.uid === 0) chownTree(ctx, dir);
   }
   if (ctx.cred.uid === 0) {
-    // The script re-executes itself through gosu as the mysql user, which logs its start again.
+    // The script re-executes itself through gosu as the mysql user, which logs its start again;
+    // from here on it, the initialization and mysqld run as mysql.
     log.note("Switching to dedicated user 'mysql'");
+    ctx.setCredentials({ uid: MYSQL_UID, gid: MYSQL_UID });
     log.note(`Entrypoint script for MySQL Server ${ctx.environ.get("MYSQL_VERSION") ?? ""} started.`);
   }
   if (alreadyExists) return;
