@@ -401,6 +401,14 @@ function call(e: Extract<Expr, { kind: "call" }>, env: EvalEnv): SqlValue {
       const k = Math.max(0, toNumber(n!)!);
       return (e.name === "LEFT" ? chars.slice(0, k) : chars.slice(Math.max(0, chars.length - k))).join("");
     }
+    case "REPEAT": {
+      arity(2);
+      const [s, n] = args();
+      if (s === null || n === null) return null;
+      // The count is taken as an integer the way val_int() rounds: half away from zero.
+      const k = toNumber(n!)!;
+      return toText(s!)!.repeat(Math.max(0, Math.sign(k) * Math.round(Math.abs(k))));
+    }
     case "REPLACE": {
       arity(3);
       const [s, from, to] = args();
@@ -474,7 +482,7 @@ const KNOWN_FUNCTIONS = new Set([
   ...AGGREGATES, "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP", "CURDATE", "CURRENT_DATE", "UTC_DATE",
   "UNIX_TIMESTAMP", "VERSION", "DATABASE", "SCHEMA", "USER", "SESSION_USER", "SYSTEM_USER", "CURRENT_USER", "CONNECTION_ID", "LAST_INSERT_ID",
   "FOUND_ROWS", "CONCAT", "CONCAT_WS", "LOWER", "LCASE", "UPPER", "UCASE", "LENGTH", "OCTET_LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH",
-  "SUBSTRING", "SUBSTR", "LEFT", "RIGHT", "REPLACE", "TRIM", "IFNULL", "COALESCE", "NULLIF", "IF", "ABS", "FLOOR", "CEIL", "CEILING", "ROUND",
+  "SUBSTRING", "SUBSTR", "LEFT", "RIGHT", "REPEAT", "REPLACE", "TRIM", "IFNULL", "COALESCE", "NULLIF", "IF", "ABS", "FLOOR", "CEIL", "CEILING", "ROUND",
   "MOD", "VALUES",
 ]);
 
