@@ -14,9 +14,9 @@ import { DEFAULTS } from "../src/sql/variables.js";
  * The SQL layer without a server: an engine on a simulated volume and sessions on it. `run`
  * answers as the mysql client would print it (a bordered table, `Query OK, …` or the error line).
  */
-export function sqlWorld(seed = 1) {
+export function sqlWorld(seed = 1, capacityBytes?: number) {
   const sim = new Sim({ seed });
-  const volume = new Volume(sim, "datadir");
+  const volume = new Volume(sim, "datadir", capacityBytes);
   const accounts = new Acl(initialAccounts());
   Engine.initialize(volume, "/data", accounts.toJSON(), ["mysql", "sys"]);
   let { engine } = Engine.open(volume, "/data");

@@ -1,16 +1,19 @@
 import { ER } from "../sql/errors.js";
 import { Acl, type AccountData } from "../sql/privileges.js";
 import type { SqlValue } from "../sql/values.js";
-import { DICTIONARY, SYSTEM_TABLESPACE, type DataFs, decode, encode, fileName, join } from "./files.js";
+import { DICTIONARY, SYSTEM_TABLESPACE, type DataFs, fileName, join, readImage, writeImage } from "./files.js";
 import { RedoLog, type RedoRecord } from "./redo.js";
+import { type ErrorLogLine, IBD_INITIAL_BYTES, nextExtension, PAGE_SIZE, SpaceExtender } from "./space.js";
 import { Table, type TableDef } from "./table.js";
 
 /**
- * InnoDB as far as durability is concerned: tables live in the buffer pool, every change is
- * first a redo record, tablespace files are written lazily at checkpoints, and the data
- * dictionary (`mysql.ibd`) is rewritten and fsynced by each DDL or account statement, as
- * MySQL 8's atomic DDL commits. Opening a data directory replays the redo from the last
- * checkpoint and rolls back transactions that never committed.
+ * InnoDB as far as durability and disk space are concerned: tables live in the buffer pool,
+ * every change is first a redo record, tablespace files are written lazily at checkpoints, and
+ * the data dictionary (`mysql.ibd`) is rewritten and fsynced by each DDL or account statement,
+ * as MySQL 8's atomic DDL commits. Opening a data directory replays the redo from the last
+ * checkpoint and rolls back transactions that never committed. A change that needs more pages
+ * than a table's file has grows the file first; when the disk cannot hold that, the statement
+ * fails with "The table is full" and nothing else is affected.
  *
  * The engine does disk I/O through the filesystem it is given but keeps no time: when to fsync
  * the log, when to checkpoint, how long things take is the server's business.
@@ -69,6 +72,16 @@ export interface RecoveryReport {
 
 /** LSN of a freshly initialized data directory (8.0 starts around here). */
 const INITIAL_LSN = 19_353_600;
+/** innodb_data_file_path's default, ibdata1:12M:autoextend. */
+const SYSTEM_TABLESPACE_BYTES = 12 * 1024 * 1024;
+/** The data dictionary tablespace of a freshly initialized 8.0 data directory. */
+const DICTIONARY_BYTES = 24 * 1024 * 1024;
+/** ibtmp1 (innodb_temp_data_file_path's default, 12M:autoextend). */
+const TEMPORARY_TABLESPACE = "ibtmp1";
+const TEMPORARY_DIR = "#innodb_temp";
+/** Session temporary tablespaces: a pool of 10 files of 5 pages (FIL_IBT_FILE_INITIAL_SIZE). */
+const SESSION_TEMPORARY_POOL = 10;
+const SESSION_TEMPORARY_BYTES = 5 * 16384;
 
 export class Engine {
   readonly acl: Acl;
@@ -81,6 +94,9 @@ export class Engine {
   private readonly waits = new Map<number, number>();
   /** Called when a transaction ends, so sessions waiting for its locks can retry. */
   onRelease: ((trx: number) => void) | undefined;
+  /** Where InnoDB's and the handler's error-log lines go (the server adds the thread). */
+  errorLog: ErrorLogLine = () => {};
+  private readonly extender: SpaceExtender;
 
   private constructor(
     private readonly fs: DataFs,
@@ -93,18 +109,21 @@ export class Engine {
     this.databaseNames = [...dict.databases];
     this.nextSpace = dict.nextSpace;
     this.nextTrx = nextTrx;
+    this.extender = new SpaceExtender(fs, () => this.errorLog);
   }
 
   /** Creates the InnoDB and dictionary files of a new data directory (mysqld --initialize). */
   static initialize(fs: DataFs, datadir: string, acl: readonly AccountData[], databases: readonly string[]): void {
     const dict: DictionaryData = { databases: [...databases], tables: [], acl: [...acl], nextSpace: 1 };
     for (const db of databases) fs.mkdir(join(datadir, fileName(db)), { recursive: true });
-    writeSynced(fs, join(datadir, DICTIONARY), encode(dict));
+    fs.fallocate(join(datadir, DICTIONARY), DICTIONARY_BYTES);
+    writeImage(fs, join(datadir, DICTIONARY), dict);
     const redo = RedoLog.create(fs, datadir, INITIAL_LSN);
     redo.append({ t: "checkpoint", at: INITIAL_LSN, nextTrx: 1 });
     redo.write();
     redo.fsync();
-    writeSynced(fs, join(datadir, SYSTEM_TABLESPACE), encode({ shutdownLsn: redo.flushedLsn }));
+    fs.fallocate(join(datadir, SYSTEM_TABLESPACE), SYSTEM_TABLESPACE_BYTES);
+    writeImage(fs, join(datadir, SYSTEM_TABLESPACE), { shutdownLsn: redo.flushedLsn });
   }
 
   /** Whether `datadir` holds a data dictionary at all. */
@@ -114,8 +133,8 @@ export class Engine {
 
   /** Opens a data directory, running crash recovery if it was not shut down cleanly. */
   static open(fs: DataFs, datadir: string): { engine: Engine; recovery: RecoveryReport } {
-    const dict = decode<DictionaryData>(fs.readFile(join(datadir, DICTIONARY)));
-    const { shutdownLsn } = decode<{ shutdownLsn: number }>(fs.readFile(join(datadir, SYSTEM_TABLESPACE)));
+    const dict = readImage<DictionaryData>(fs, join(datadir, DICTIONARY));
+    const { shutdownLsn } = readImage<{ shutdownLsn: number }>(fs, join(datadir, SYSTEM_TABLESPACE));
     const { log, records, endLsn } = RedoLog.open(fs, datadir);
     let checkpoint: Extract<RedoRecord, { t: "checkpoint" }> | undefined;
     for (const r of records) if (r.t === "checkpoint") checkpoint = r;
@@ -123,6 +142,7 @@ export class Engine {
     let maxTrx = checkpoint?.nextTrx ?? 1;
     for (const r of records) if (r.t !== "checkpoint" && r.trx >= maxTrx) maxTrx = r.trx + 1;
     const engine = new Engine(fs, datadir, log, dict, maxTrx);
+    engine.createTemporaryTablespaces();
     for (const { space, def } of dict.tables) engine.loadTable(space, def);
 
     const crashed = endLsn !== shutdownLsn;
@@ -172,7 +192,8 @@ export class Engine {
     const table = new Table(space, def);
     const path = this.tablePath(def.db, def.name);
     if (this.fs.exists(path)) {
-      const image = decode<TablespaceImage>(this.fs.readFile(path));
+      table.fileBytes = this.fs.stat(path).size;
+      const image = readImage<TablespaceImage>(this.fs, path);
       for (const [pk, values] of image.rows) table.set(Table.keyOf(pk), pk, values, undefined);
       table.autoInc = image.autoInc;
       table.nextRowId = image.rowId;
@@ -234,7 +255,7 @@ export class Engine {
     if (typeof auto === "number" && auto > 1) table.autoInc = auto;
     table.flushedLsn = table.pageLsn = this.redo.currentLsn;
     this.tables.set(tableId(def.db, def.name), table);
-    this.writeImage(table);
+    this.createTablespace(table);
     this.saveDictionary();
     return table;
   }
@@ -255,8 +276,34 @@ export class Engine {
     const table = new Table(this.nextSpace++, old.def);
     table.flushedLsn = table.pageLsn = this.redo.currentLsn;
     this.tables.set(tableId(db, name), table);
-    this.writeImage(table);
+    this.fs.unlink(this.tablePath(db, name));
+    this.createTablespace(table);
     this.saveDictionary();
+  }
+
+  /** fil_ibd_create: a new `.ibd` of its initial size. */
+  private createTablespace(table: Table): void {
+    this.fs.fallocate(this.tablePath(table.def.db, table.def.name), IBD_INITIAL_BYTES);
+    this.writeImage(table);
+  }
+
+  /**
+   * Grows a table's file, extension by extension, until it has `pages`; a growth the disk
+   * refuses fails the statement (DB_OUT_OF_FILE_SPACE) after InnoDB and the handler log it.
+   */
+  private reserve(table: Table, pages: number): void {
+    const { db, name } = table.def;
+    const path = this.tablePath(db, name);
+    const shown = `./${fileName(db)}/${fileName(name)}.ibd`;
+    while (table.filePages < pages) {
+      const to = nextExtension(table.filePages) * PAGE_SIZE;
+      const grown = this.extender.extend(path, shown, table.fileBytes, to);
+      table.fileBytes = this.fs.stat(path).size;
+      if (!grown) {
+        this.errorLog("ERROR", 13132, "Server", `The table '${name}' is full!`);
+        throw ER.recordFileFull(name);
+      }
+    }
   }
 
   /** Persists accounts and grants (every account-management statement ends here). */
@@ -271,7 +318,7 @@ export class Engine {
       acl: this.acl.toJSON(),
       nextSpace: this.nextSpace,
     };
-    writeSynced(this.fs, join(this.datadir, DICTIONARY), encode(dict));
+    writeImage(this.fs, join(this.datadir, DICTIONARY), dict);
   }
 
   // ---- transactions ----------------------------------------------------------------------------
@@ -387,6 +434,8 @@ export class Engine {
   }
 
   private change(trx: Trx, table: Table, key: string, pk: readonly SqlValue[], after: readonly SqlValue[] | null): void {
+    const pages = table.pagesWith(key, after);
+    if (pages > table.filePages) this.reserve(table, pages);
     const slot = table.rows.get(key);
     const before = slot?.values ?? null;
     const firstTouch = slot?.lock === undefined;
@@ -505,15 +554,40 @@ export class Engine {
       if (slot.values !== null) rows.push([[...slot.pk], [...slot.values]]);
     }
     const image: TablespaceImage = { space: t.spaceId, lsn: t.pageLsn, autoInc: t.autoInc, rowId: t.nextRowId, rows };
-    writeSynced(this.fs, this.tablePath(t.def.db, t.def.name), encode(image));
+    writeImage(this.fs, this.tablePath(t.def.db, t.def.name), image);
+    t.fileBytes = this.fs.stat(this.tablePath(t.def.db, t.def.name)).size;
     t.flushedLsn = t.pageLsn;
+  }
+
+  /**
+   * The global temporary tablespace and the pool of session ones, made anew at every start and
+   * removed at a normal shutdown.
+   */
+  private createTemporaryTablespaces(): void {
+    const ibtmp1 = join(this.datadir, TEMPORARY_TABLESPACE);
+    if (this.fs.exists(ibtmp1)) this.fs.unlink(ibtmp1);
+    this.fs.fallocate(ibtmp1, SYSTEM_TABLESPACE_BYTES);
+    const dir = join(this.datadir, TEMPORARY_DIR);
+    if (!this.fs.exists(dir)) this.fs.mkdir(dir);
+    for (let i = 1; i <= SESSION_TEMPORARY_POOL; i++) {
+      const path = join(dir, `temp_${i}.ibt`);
+      if (this.fs.exists(path)) this.fs.unlink(path);
+      this.fs.fallocate(path, SESSION_TEMPORARY_BYTES);
+    }
+  }
+
+  private removeTemporaryTablespaces(): void {
+    this.fs.unlink(join(this.datadir, TEMPORARY_TABLESPACE));
+    const dir = join(this.datadir, TEMPORARY_DIR);
+    for (const name of this.fs.readdir(dir)) this.fs.unlink(join(dir, name));
   }
 
   /** Slow shutdown as far as durability goes: roll back what is open, checkpoint, mark clean. */
   shutdown(): void {
     for (const trx of [...this.active.values()]) this.rollback(trx);
     this.checkpoint();
-    writeSynced(this.fs, join(this.datadir, SYSTEM_TABLESPACE), encode({ shutdownLsn: this.redo.currentLsn }));
+    this.removeTemporaryTablespaces();
+    writeImage(this.fs, join(this.datadir, SYSTEM_TABLESPACE), { shutdownLsn: this.redo.currentLsn });
   }
 }
 
@@ -524,9 +598,4 @@ function tableId(db: string, name: string): string {
 /** The value part of ER_DUP_ENTRY: key parts joined with '-'. */
 function dupText(values: readonly SqlValue[]): string {
   return values.map((v) => (v === null ? "NULL" : String(v))).join("-");
-}
-
-function writeSynced(fs: DataFs, path: string, data: Uint8Array): void {
-  fs.writeFile(path, data);
-  fs.fsync(path);
 }

@@ -1,10 +1,13 @@
+import { crc32 } from "node:zlib";
 import { Packr, Unpackr } from "msgpackr";
 
 /**
- * The files the engine keeps in the data directory, and how their bytes are laid out. Whole-file
- * images (tablespaces, the dictionary) are one msgpack value; the redo log is a sequence of
- * frames, each a 4-byte length and a msgpack record, so a torn tail (a crash in the middle of
- * an append) is recognised and ignored.
+ * The files the engine keeps in the data directory, and how their bytes are laid out. Files have
+ * the sizes InnoDB gives them, preallocated, and data is written into them in place: a
+ * tablespace or the dictionary holds one frame (its image) at the start, the redo log a
+ * sequence of frames. A frame is a 4-byte length, a CRC-32 and a msgpack record, so neither
+ * the zeros after it nor a torn write nor the stale records of a recycled log file pass for
+ * data.
  */
 
 /** The subset of a filesystem the engine uses; both a container's FileSystem and a Volume have it. */
@@ -13,6 +16,10 @@ export interface DataFs {
   readFile(path: string): Uint8Array;
   writeFile(path: string, data: Uint8Array | string): void;
   appendFile(path: string, data: Uint8Array | string): void;
+  writeAt(path: string, offset: number, data: Uint8Array | string): void;
+  fallocate(path: string, length: number): void;
+  stat(path: string): { readonly size: number };
+  rename(from: string, to: string): void;
   fsync(path: string): void;
   mkdir(path: string, options?: { recursive?: boolean }): void;
   readdir(path: string): string[];
@@ -32,36 +39,54 @@ export function decode<T>(bytes: Uint8Array): T {
   return unpackr.unpack(bytes) as T;
 }
 
+/** Bytes for writes whose contents do not matter (zero-filling, events nothing reads); never modified. */
+export const ZEROS = new Uint8Array(1 << 20);
+
+const HEADER = 8;
+
 export function frame(value: unknown): Uint8Array {
   const payload = encode(value);
-  const out = new Uint8Array(4 + payload.length);
-  new DataView(out.buffer).setUint32(0, payload.length);
-  out.set(payload, 4);
+  const out = new Uint8Array(HEADER + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, payload.length);
+  view.setUint32(4, crc32(payload));
+  out.set(payload, HEADER);
   return out;
 }
 
 /**
- * Decodes frames until the bytes end or a frame is incomplete; `complete` is false for a torn
- * tail. `sizes[i]` is the length of frame i in bytes.
+ * Decodes frames until the bytes end or a frame is incomplete or fails its checksum (zeros, a
+ * torn write); `complete` is false when something other than zeros follows the last one.
+ * `sizes[i]` is the length of frame i in bytes.
  */
 export function unframe<T>(bytes: Uint8Array): { records: T[]; sizes: number[]; complete: boolean } {
   const records: T[] = [];
   const sizes: number[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let off = 0;
-  while (off < bytes.length) {
-    if (off + 4 > bytes.length) return { records, sizes, complete: false };
+  while (off + HEADER <= bytes.length) {
     const len = view.getUint32(off);
-    if (off + 4 + len > bytes.length) return { records, sizes, complete: false };
-    try {
-      records.push(decode<T>(bytes.subarray(off + 4, off + 4 + len)));
-    } catch {
-      return { records, sizes, complete: false };
-    }
-    sizes.push(4 + len);
-    off += 4 + len;
+    if (len === 0) return { records, sizes, complete: view.getUint32(off + 4) === 0 };
+    if (off + HEADER + len > bytes.length) return { records, sizes, complete: false };
+    const payload = bytes.subarray(off + HEADER, off + HEADER + len);
+    if (crc32(payload) !== view.getUint32(off + 4)) return { records, sizes, complete: false };
+    records.push(decode<T>(payload));
+    sizes.push(HEADER + len);
+    off += HEADER + len;
   }
-  return { records, sizes, complete: true };
+  return { records, sizes, complete: off === bytes.length };
+}
+
+/** Writes `value` as the file's image, in place at its start, and makes it durable. */
+export function writeImage(fs: DataFs, path: string, value: unknown): void {
+  fs.writeAt(path, 0, frame(value));
+  fs.fsync(path);
+}
+
+export function readImage<T>(fs: DataFs, path: string): T {
+  const [image] = unframe<T>(fs.readFile(path)).records;
+  if (image === undefined) throw new Error(`${path}: no image`);
+  return image;
 }
 
 /**

@@ -1,13 +1,6 @@
 import type { SqlValue } from "../sql/values.js";
 import { type DataFs, REDO_DIR, frame, join, redoFileName, unframe } from "./files.js";
 
-/**
- * The redo log. Records go first to the log buffer (memory); `write` appends the buffer to the
- * current `#innodb_redo/#ib_redoN` file (the OS page cache: survives mysqld dying, not the node
- * losing power) and `fsync` makes it durable. When a commit is acknowledged relative to these two
- * steps is what innodb_flush_log_at_trx_commit chooses. LSNs are byte offsets in the log.
- */
-
 export type RedoRecord =
   | {
       readonly t: "row";
@@ -31,15 +24,29 @@ export type RedoRecord =
 
 export type RedoRecordBody = RedoRecord extends infer R ? (R extends { lsn: number } ? Omit<R, "lsn"> : never) : never;
 
-/** Start a new file once the current one holds this much (InnoDB 8.0.30+ uses 32 files of capacity/32). */
-const FILE_BYTES = 1 << 20;
+/** innodb_redo_log_capacity's default. */
+const CAPACITY = 100 * 1024 * 1024;
+/** The log is this many files of a 32nd of the capacity each, all preallocated (8.0.30+). */
+const FILE_COUNT = 32;
+const FILE_BYTES = CAPACITY / FILE_COUNT;
 
 interface RedoFile {
   readonly no: number;
   readonly startLsn: number;
+  /** Bytes of records written into it. */
   size: number;
 }
 
+/**
+ * The redo log. Records go first to the log buffer (memory); `write` puts the buffer into the
+ * current `#innodb_redo/#ib_redoN` file (the OS page cache: survives mysqld dying, not the node
+ * losing power) and `fsync` makes it durable. When a commit is acknowledged relative to these two
+ * steps is what innodb_flush_log_at_trx_commit chooses. LSNs are byte offsets in the log.
+ *
+ * The files take the log's whole capacity from the start: the ones not in use wait as
+ * `#ib_redoN_tmp`, and a file the checkpoint has passed becomes one again, so the log never
+ * needs disk space it does not already have.
+ */
 export class RedoLog {
   /** End of the last record appended to the buffer. */
   currentLsn: number;
@@ -49,7 +56,10 @@ export class RedoLog {
   flushedLsn: number;
   private buffer: Uint8Array[] = [];
   private bufferBytes = 0;
+  /** Files in use, oldest first. */
   private files: RedoFile[];
+  /** Numbers of the spare files, lowest first. */
+  private spares: number[];
   /** Files written to since their last fsync. */
   private unsynced = new Set<number>();
 
@@ -57,9 +67,11 @@ export class RedoLog {
     private readonly fs: DataFs,
     private readonly datadir: string,
     files: RedoFile[],
+    spares: number[],
     endLsn: number,
   ) {
     this.files = files;
+    this.spares = spares;
     this.currentLsn = endLsn;
     this.writtenLsn = endLsn;
     this.flushedLsn = endLsn;
@@ -68,51 +80,52 @@ export class RedoLog {
   /** A new, empty log starting at `startLsn` (mysqld --initialize). */
   static create(fs: DataFs, datadir: string, startLsn: number): RedoLog {
     fs.mkdir(join(datadir, REDO_DIR), { recursive: true });
-    fs.writeFile(join(datadir, redoFileName(0)), new Uint8Array());
-    fs.fsync(join(datadir, redoFileName(0)));
-    return new RedoLog(fs, datadir, [{ no: 0, startLsn, size: 0 }], startLsn);
+    const log = new RedoLog(fs, datadir, [], [], startLsn);
+    log.allocate(redoFileName(0));
+    log.files.push({ no: 0, startLsn, size: 0 });
+    for (let no = 1; no < FILE_COUNT; no++) {
+      log.allocate(spareName(no));
+      log.spares.push(no);
+    }
+    return log;
   }
 
   /**
    * Reads every record that survived, in LSN order, stopping at a torn frame or a gap (the end of
-   * what was durable). A fresh file is started for new records, so nothing is ever appended
+   * what was durable). A fresh file is started for new records, so nothing is ever written
    * after a torn tail.
    */
   static open(fs: DataFs, datadir: string): { log: RedoLog; records: RedoRecord[]; endLsn: number } {
     const dir = join(datadir, REDO_DIR);
-    const numbers = fs
-      .readdir(dir)
-      .map((n) => /^#ib_redo(\d+)$/.exec(n))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
+    const names = fs.readdir(dir);
+    const numbered = (pattern: RegExp) =>
+      names
+        .map((n) => pattern.exec(n))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b);
     const records: RedoRecord[] = [];
     const files: RedoFile[] = [];
+    const stale: number[] = [];
     let expected: number | undefined;
-    let stopped = false;
-    for (const no of numbers) {
-      const path = join(datadir, redoFileName(no));
-      if (stopped) {
-        // Past the end of the durable log: torn leftovers of writes that were never fsynced.
-        fs.unlink(path);
+    for (const no of numbered(/^#ib_redo(\d+)$/)) {
+      const { records: recs, sizes } = unframe<RedoRecord>(fs.readFile(join(datadir, redoFileName(no))));
+      // A file that does not continue the log is past its durable end: what is left of writes never synced.
+      if (expected !== undefined && recs[0]?.lsn !== expected) {
+        stale.push(no);
         continue;
       }
-      const bytes = fs.readFile(path);
-      const { records: recs, sizes, complete } = unframe<RedoRecord>(bytes);
-      if (expected !== undefined && recs.length > 0 && recs[0]!.lsn !== expected) {
-        stopped = true;
-        fs.unlink(path);
-        continue;
-      }
-      files.push({ no, startLsn: recs[0]?.lsn ?? expected ?? 0, size: bytes.length });
+      let size = 0;
       for (const [i, r] of recs.entries()) {
         records.push(r);
+        size += sizes[i]!;
         expected = r.lsn + sizes[i]!;
       }
-      if (!complete) stopped = true;
+      files.push({ no, startLsn: recs[0]?.lsn ?? expected ?? 0, size });
     }
     const endLsn = expected ?? 0;
-    const log = new RedoLog(fs, datadir, files, endLsn);
+    const log = new RedoLog(fs, datadir, files, numbered(/^#ib_redo(\d+)_tmp$/), endLsn);
+    for (const no of stale) log.recycle(no);
     log.startNewFile();
     return { log, records, endLsn };
   }
@@ -127,22 +140,33 @@ export class RedoLog {
     return lsn;
   }
 
-  /** Writes the log buffer to the files (no fsync). */
+  /** Writes the log buffer to the files (no fsync), moving on to the next file when one is full. */
   write(): void {
     if (this.bufferBytes === 0) return;
-    const data = new Uint8Array(this.bufferBytes);
-    let off = 0;
-    for (const b of this.buffer) {
-      data.set(b, off);
-      off += b.length;
+    let file = this.files[this.files.length - 1]!;
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    const flush = () => {
+      if (batchBytes === 0) return;
+      const data = batch.length === 1 ? batch[0]! : concat(batch, batchBytes);
+      this.fs.writeAt(join(this.datadir, redoFileName(file.no)), file.size, data);
+      file.size += batchBytes;
+      this.unsynced.add(file.no);
+      batch = [];
+      batchBytes = 0;
+    };
+    for (const bytes of this.buffer) {
+      if (file.size + batchBytes + bytes.length > FILE_BYTES && file.size + batchBytes > 0) {
+        flush();
+        this.writtenLsn = file.startLsn + file.size;
+        file = this.startNewFile();
+      }
+      batch.push(bytes);
+      batchBytes += bytes.length;
     }
+    flush();
     this.buffer = [];
     this.bufferBytes = 0;
-    let file = this.files[this.files.length - 1]!;
-    if (file.size >= FILE_BYTES) file = this.startNewFile();
-    this.fs.appendFile(join(this.datadir, redoFileName(file.no)), data);
-    file.size += data.length;
-    this.unsynced.add(file.no);
     this.writtenLsn = this.currentLsn;
   }
 
@@ -153,21 +177,54 @@ export class RedoLog {
     this.flushedLsn = this.writtenLsn;
   }
 
-  /** Deletes files whose records all lie before `checkpointLsn`. */
+  /** Files whose records all lie before `checkpointLsn` become spares. */
   purge(checkpointLsn: number): void {
     while (this.files.length > 1 && this.files[1]!.startLsn <= checkpointLsn) {
       const old = this.files.shift()!;
       this.unsynced.delete(old.no);
-      this.fs.unlink(join(this.datadir, redoFileName(old.no)));
+      this.recycle(old.no);
     }
+  }
+
+  /** Renames a used file to the next spare name and empties it, keeping its blocks. */
+  private recycle(no: number): void {
+    const last = Math.max(this.files[this.files.length - 1]?.no ?? 0, this.spares[this.spares.length - 1] ?? 0);
+    const spare = last + 1;
+    this.fs.rename(join(this.datadir, redoFileName(no)), join(this.datadir, spareName(spare)));
+    this.allocate(spareName(spare));
+    this.spares.push(spare);
+  }
+
+  /** A file of FILE_BYTES zeros. */
+  private allocate(name: string): void {
+    const path = join(this.datadir, name);
+    this.fs.writeFile(path, new Uint8Array());
+    this.fs.fallocate(path, FILE_BYTES);
+    this.fs.fsync(path);
   }
 
   private startNewFile(): RedoFile {
     const last = this.files[this.files.length - 1];
     const file: RedoFile = { no: last === undefined ? 0 : last.no + 1, startLsn: this.writtenLsn, size: 0 };
-    this.fs.writeFile(join(this.datadir, redoFileName(file.no)), new Uint8Array());
-    this.fs.fsync(join(this.datadir, redoFileName(file.no)));
+    const spare = this.spares.shift();
+    // Without a spare (a checkpoint far behind), the log outgrows its capacity rather than stall.
+    if (spare === undefined) this.allocate(redoFileName(file.no));
+    else this.fs.rename(join(this.datadir, spareName(spare)), join(this.datadir, redoFileName(file.no)));
     this.files.push(file);
     return file;
   }
+}
+
+function spareName(no: number): string {
+  return `${redoFileName(no)}_tmp`;
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { ColumnDef, IndexDef } from "../sql/ast.js";
 import { compareForSort, groupKey, type SqlValue } from "../sql/values.js";
+import { IBD_INITIAL_BYTES, PAGE_SIZE, pagesNeeded, rowFootprint } from "./space.js";
 
 /** A table's definition, as the data dictionary keeps it. */
 export interface TableDef {
@@ -50,6 +51,11 @@ export class Table {
    */
   pageLsn = 0;
   flushedLsn = 0;
+  /** What the newest row versions take: bytes in index pages, and BLOB pages of their own. */
+  private inPageBytes = 0;
+  private blobPages = 0;
+  /** The size of the `.ibd` file: rows beyond what its pages hold make it grow. */
+  fileBytes = IBD_INITIAL_BYTES;
   readonly pkColumns: readonly number[] | null;
   readonly autoIncColumn: number;
   readonly uniques: readonly UniqueIndex[];
@@ -69,6 +75,29 @@ export class Table {
 
   get dirty(): boolean {
     return this.pageLsn > this.flushedLsn;
+  }
+
+  /** Pages the table needs once the row at `key` becomes `values`. */
+  pagesWith(key: string, values: readonly SqlValue[] | null): number {
+    const before = this.footprint(this.rows.get(key)?.values ?? null);
+    const after = this.footprint(values);
+    return pagesNeeded(this.def, this.inPageBytes - before.inPage + after.inPage, this.blobPages - before.blobPages + after.blobPages);
+  }
+
+  get filePages(): number {
+    return Math.floor(this.fileBytes / PAGE_SIZE);
+  }
+
+  private footprint(values: readonly SqlValue[] | null) {
+    return rowFootprint(this.def, values, this.pkColumns !== null);
+  }
+
+  private account(before: readonly SqlValue[] | null, after: readonly SqlValue[] | null): void {
+    if (before === after) return;
+    const b = this.footprint(before);
+    const a = this.footprint(after);
+    this.inPageBytes += a.inPage - b.inPage;
+    this.blobPages += a.blobPages - b.blobPages;
   }
 
   pkOf(values: readonly SqlValue[]): SqlValue[] | null {
@@ -105,6 +134,7 @@ export class Table {
   /** Replaces the newest version of a row (null deletes it), keeping indexes in step. */
   set(key: string, pk: readonly SqlValue[], values: readonly SqlValue[] | null, lock: RowLock | undefined): Slot {
     let slot = this.rows.get(key);
+    this.account(slot?.values ?? null, values);
     if (slot !== undefined) this.unindex(key, slot);
     if (values === null && lock === undefined) {
       if (slot !== undefined) {
@@ -125,12 +155,6 @@ export class Table {
     }
     this.index(key, slot);
     return slot;
-  }
-
-  clear(): void {
-    this.rows.clear();
-    this.order = [];
-    for (const u of this.uniques) u.entries.clear();
   }
 
   private index(key: string, slot: Slot): void {

@@ -48,6 +48,14 @@ function pem(random: Random, label: string): string {
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
 
+/** The undo tablespaces (UNDO_INITIAL_SIZE) and the doublewrite files, at the sizes 8.0 creates them. */
+const PREALLOCATED: Record<string, number> = {
+  undo_001: 16 * 1024 * 1024,
+  undo_002: 16 * 1024 * 1024,
+  "#ib_16384_0.dblwr": 196_608,
+  "#ib_16384_1.dblwr": 8_585_216,
+};
+
 /** True when the directory has nothing in it (mysqld refuses to initialize over existing files). */
 export function isEmptyDir(fs: DataFs, dir: string): boolean {
   return !fs.exists(dir) || fs.readdir(dir).length === 0;
@@ -67,13 +75,13 @@ export function initializeDatadir(fs: DataFs, datadir: string, random: Random): 
     "private_key.pem": pem(random, "PRIVATE KEY"),
     "public_key.pem": pem(random, "PUBLIC KEY"),
     "ib_buffer_pool": "",
-    undo_001: "",
-    undo_002: "",
-    "#ib_16384_0.dblwr": "",
-    "#ib_16384_1.dblwr": "",
   };
   for (const [name, content] of Object.entries(files)) {
     fs.writeFile(join(datadir, name), content);
+    fs.fsync(join(datadir, name));
+  }
+  for (const [name, bytes] of Object.entries(PREALLOCATED)) {
+    fs.fallocate(join(datadir, name), bytes);
     fs.fsync(join(datadir, name));
   }
   fs.mkdir(join(datadir, "#innodb_temp"));

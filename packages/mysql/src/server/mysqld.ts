@@ -172,7 +172,8 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   }
 
   let shuttingDown = false;
-  const server = new MysqlServer(ctx, engine, globals, (by, thread) => shutdown(by, thread));
+  const server = new MysqlServer(ctx, engine, globals, binlog, log, (by, thread) => shutdown(by, thread));
+  engine.errorLog = (level, code, subsystem, message) => log.line(level, code, subsystem, message, server.executingThread);
   fs.mkdir(dirname(opts.socket), { recursive: true });
   const listeners = [ctx.net.listen(socketPort(opts.socket), (conn) => server.accept(conn, "localhost"))];
   fs.writeFile(opts.socket, "", { mode: 0o777 });

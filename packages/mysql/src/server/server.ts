@@ -13,7 +13,9 @@ import { Session, type ProcessRow, type ServerContext, type StatementResult } fr
 import { LONG_QUERY_TIME_MS, StatusCounters } from "../sql/status.js";
 import { formatDatetime, type SqlValue } from "../sql/values.js";
 import type { Table } from "../innodb/table.js";
+import { type Binlog, transactionEventsBytes } from "./binlog.js";
 import { LogFlusher } from "./flusher.js";
+import type { ErrorLog } from "./log.js";
 
 /**
  * The server side of client connections: greeting and login, then one command at a time.
@@ -64,11 +66,17 @@ export class MysqlServer implements ServerContext {
   private rowLockTimeMs = 0;
   private rowLockMaxMs = 0;
   shuttingDown = false;
+  /** Settles when the commit writing the binary log now is done. */
+  private binlogWriter: Future<void> | undefined;
+  /** The connection whose statement runs now: the thread column of what the engine logs meanwhile. */
+  executingThread = 0;
 
   constructor(
     private readonly ctx: ProcessContext,
     readonly engine: Engine,
     globals: Map<string, SqlValue>,
+    private readonly binlog: Binlog | undefined,
+    private readonly log: ErrorLog,
     /** Starts a clean shutdown (SHUTDOWN statement): who asked, and their connection id, for the log. */
     private readonly requestShutdown: (by: string, thread: number) => void,
   ) {
@@ -236,6 +244,11 @@ export class MysqlServer implements ServerContext {
         this.sendError(conn, outcome);
         break;
       }
+      if (session.pendingBinlog.length > 0) {
+        const committed = session.pendingBinlog;
+        session.pendingBinlog = [];
+        if (this.binlog !== undefined) yield* this.writeBinlog(this.binlog, session, committed.reduce((n, trx) => n + transactionEventsBytes(trx), 0));
+      }
       if (session.pendingCommitLsn > 0) {
         const lsn = session.pendingCommitLsn;
         session.pendingCommitLsn = 0;
@@ -258,6 +271,38 @@ export class MysqlServer implements ServerContext {
     session.commandSince = this.ctx.sim.now;
   }
 
+  /**
+   * The binary log's flush stage: one writer at a time, the others queue behind it. A disk
+   * without room for the events makes the writer wait and retry each minute, as my_write does
+   * with MY_WAIT_IF_FULL, logging so every tenth try; so every committer hangs until space frees.
+   */
+  private *writeBinlog(binlog: Binlog, session: Session, bytes: number): Proc<void> {
+    session.waitState = "waiting for handler commit";
+    while (this.binlogWriter !== undefined) yield* wait(this.binlogWriter);
+    const done = (this.binlogWriter = new Future<void>());
+    try {
+      for (let tries = 0; ; tries++) {
+        bytes -= binlog.append(bytes);
+        if (bytes === 0) break;
+        if (tries % 10 === 0) {
+          this.log.line(
+            "ERROR",
+            35,
+            "Server",
+            `Disk is full writing './${binlog.file}' (OS errno 28 - No space left on device). Waiting for someone to free space... Retry in 60 secs. Message reprinted in 600 secs.`,
+            session.id,
+          );
+        }
+        yield* wait(sleep(this.ctx.sim, 60_000));
+      }
+      binlog.sync();
+    } finally {
+      session.waitState = undefined;
+      this.binlogWriter = undefined;
+      done.resolve();
+    }
+  }
+
   /** Runs a statement, waiting out table locks of other sessions and row locks of other transactions. */
   private *executeWaiting(session: Session, stmt: Parameters<typeof execute>[1]): Proc<StatementResult | SqlError> {
     const timeoutMs = Number(session.variable("innodb_lock_wait_timeout") ?? 50) * 1000;
@@ -265,6 +310,7 @@ export class MysqlServer implements ServerContext {
     const tableDeadline = this.ctx.sim.now + Number(session.variable("lock_wait_timeout") ?? 31_536_000) * 1000;
     for (;;) {
       try {
+        this.executingThread = session.id;
         return execute(session, stmt);
       } catch (e) {
         if (e instanceof SqlError) return e;

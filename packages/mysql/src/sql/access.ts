@@ -102,7 +102,9 @@ export function commitSession(session: Session): void {
   session.explicitTrx = false;
   if (trx === undefined) return;
   const lsn = session.server.engine.commit(trx);
+  if (lsn === 0) return;
   if (lsn > session.pendingCommitLsn) session.pendingCommitLsn = lsn;
+  session.pendingBinlog.push(trx);
 }
 
 export function rollbackSession(session: Session): void {

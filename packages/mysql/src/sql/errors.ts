@@ -56,6 +56,7 @@ export const ER = {
   tableLockedForRead: (table: string) => new SqlError(1099, "HY000", `Table '${cut(table, 192)}' was locked with a READ lock and can't be updated`),
   tableNotLocked: (table: string) => new SqlError(1100, "HY000", `Table '${cut(table, 192)}' was not locked with LOCK TABLES`),
   invalidGroupFuncUse: () => new SqlError(1111, "HY000", "Invalid use of group function"),
+  recordFileFull: (table: string) => new SqlError(1114, "HY000", `The table '${cut(table, 192)}' is full`),
   tooManyConnections: () => new SqlError(1040, "HY000", "Too many connections"),
   wrongValueCount: (row: number) => new SqlError(1136, "21S01", `Column count doesn't match value count at row ${row}`),
   nonexistingGrant: (user: string, host: string) =>

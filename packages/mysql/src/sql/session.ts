@@ -79,6 +79,8 @@ export class Session {
   waitState: string | undefined;
   /** The highest LSN this session's commits need durable before it answers. */
   pendingCommitLsn = 0;
+  /** Transactions committed by the statement, whose events go to the binary log before it answers. */
+  pendingBinlog: Trx[] = [];
   /** SHOW SESSION STATUS's counters. */
   readonly status = new StatusCounters();
 
