@@ -55,10 +55,16 @@ describe("the mysql:8.0 image", () => {
     expect(pod.logs).toContain("Temporary server stopped\n\n");
     // mysqld became pid 1 (exec), listening on 3306; the accounts and database the env asked for exist.
     const ps = pod.run(["ps", "aux"]).out;
-    expect(ps).toMatch(/^\S+ +1 .* mysqld$/m);
+    expect(ps).toMatch(/^mysql +1 .* mysqld$/m);
     const r = pod.run(["mysql", "-uwordpress", "-psecret", "-h127.0.0.1", "-e", "SELECT CURRENT_USER(), DATABASE()", "wordpress"]);
     expect(r.out).toBe("CURRENT_USER()\tDATABASE()\nwordpress@%\twordpress\n");
     expect(pod.run(["ls", "/var/lib/mysql"]).out.split(/\s+/)).toEqual(expect.arrayContaining(["#innodb_redo", "auto.cnf", "binlog.000001", "binlog.000002", "binlog.index", "ibdata1", "mysql", "mysql.ibd", "sys", "wordpress"]));
+    // mysqld runs as mysql and creates with its UMASK and UMASK_DIR defaults (0640, 0750); keys are private.
+    const listing = pod.run(["ls", "-l", "/var/lib/mysql"]).out;
+    expect(listing).toMatch(/^-rw-r----- 1 mysql mysql 12582912 .* ibdata1$/m);
+    expect(listing).toMatch(/^drwxr-x--- 2 mysql mysql +4096 .* wordpress$/m);
+    expect(listing).toMatch(/^-rw------- 1 mysql mysql +\d+ .* server-key\.pem$/m);
+    expect(listing).toMatch(/^-rw-r--r-- 1 mysql mysql +\d+ .* server-cert\.pem$/m);
   });
 
   it("skips initialization when $DATADIR/mysql exists, ignoring the environment", () => {

@@ -14,14 +14,14 @@ import { Packr, Unpackr } from "msgpackr";
 export interface DataFs {
   exists(path: string): boolean;
   readFile(path: string): Uint8Array;
-  writeFile(path: string, data: Uint8Array | string): void;
+  writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   appendFile(path: string, data: Uint8Array | string): void;
   writeAt(path: string, offset: number, data: Uint8Array | string): void;
   fallocate(path: string, length: number): void;
   stat(path: string): { readonly size: number };
   rename(from: string, to: string): void;
   fsync(path: string): void;
-  mkdir(path: string, options?: { recursive?: boolean }): void;
+  mkdir(path: string, options?: { recursive?: boolean; mode?: number }): void;
   readdir(path: string): string[];
   unlink(path: string): void;
   rmdir(path: string, options?: { recursive?: boolean }): void;

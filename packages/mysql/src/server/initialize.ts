@@ -64,20 +64,21 @@ export function isEmptyDir(fs: DataFs, dir: string): boolean {
 export function initializeDatadir(fs: DataFs, datadir: string, random: Random): void {
   fs.mkdir(datadir, { recursive: true });
   Engine.initialize(fs, datadir, initialAccounts(), ["mysql", "sys"]);
-  const files: Record<string, string> = {
-    "auto.cnf": `[auto]\nserver-uuid=${random.uuid()}\n`,
-    "ca.pem": pem(random, "CERTIFICATE"),
-    "ca-key.pem": pem(random, "RSA PRIVATE KEY"),
-    "server-cert.pem": pem(random, "CERTIFICATE"),
-    "server-key.pem": pem(random, "RSA PRIVATE KEY"),
-    "client-cert.pem": pem(random, "CERTIFICATE"),
-    "client-key.pem": pem(random, "RSA PRIVATE KEY"),
-    "private_key.pem": pem(random, "PRIVATE KEY"),
-    "public_key.pem": pem(random, "PUBLIC KEY"),
-    "ib_buffer_pool": "",
+  // Private keys are readable by mysql alone, certificates by anyone.
+  const files: Record<string, [string, number?]> = {
+    "auto.cnf": [`[auto]\nserver-uuid=${random.uuid()}\n`],
+    "ca.pem": [pem(random, "CERTIFICATE"), 0o644],
+    "ca-key.pem": [pem(random, "RSA PRIVATE KEY"), 0o600],
+    "server-cert.pem": [pem(random, "CERTIFICATE"), 0o644],
+    "server-key.pem": [pem(random, "RSA PRIVATE KEY"), 0o600],
+    "client-cert.pem": [pem(random, "CERTIFICATE"), 0o644],
+    "client-key.pem": [pem(random, "RSA PRIVATE KEY"), 0o600],
+    "private_key.pem": [pem(random, "PRIVATE KEY"), 0o600],
+    "public_key.pem": [pem(random, "PUBLIC KEY"), 0o644],
+    "ib_buffer_pool": [""],
   };
-  for (const [name, content] of Object.entries(files)) {
-    fs.writeFile(join(datadir, name), content);
+  for (const [name, [content, mode]] of Object.entries(files)) {
+    fs.writeFile(join(datadir, name), content, mode === undefined ? {} : { mode });
     fs.fsync(join(datadir, name));
   }
   for (const [name, bytes] of Object.entries(PREALLOCATED)) {

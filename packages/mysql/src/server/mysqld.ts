@@ -5,6 +5,7 @@ import { socketPort } from "../protocol.js";
 import type { SqlValue } from "../sql/values.js";
 import { DEFAULTS } from "../sql/variables.js";
 import { openBinlog } from "./binlog.js";
+import { mysqldFiles } from "./datadir-fs.js";
 import { initializeDatadir, isEmptyDir } from "./initialize.js";
 import { ErrorLog } from "./log.js";
 import { OptionError, parseOptions, type MysqldOptions } from "./options.js";
@@ -69,7 +70,7 @@ function* initialize(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   }
   yield* pause(ctx, 10);
   log.line("System", 13576, "InnoDB", "InnoDB initialization has started.", 1);
-  initializeDatadir(ctx.fs, opts.datadir, ctx.random);
+  initializeDatadir(mysqldFiles(ctx.fs), opts.datadir, ctx.random);
   yield* pause(ctx, 400);
   log.line("System", 13577, "InnoDB", "InnoDB initialization has ended.", 1);
   yield* pause(ctx, 1200);
@@ -138,7 +139,8 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   }
   yield* pause(ctx, 10);
   log.line("System", 13576, "InnoDB", "InnoDB initialization has started.", 1);
-  const { engine, recovery } = Engine.open(fs, opts.datadir);
+  const datadir = mysqldFiles(fs);
+  const { engine, recovery } = Engine.open(datadir, opts.datadir);
   if (recovery.crashed) {
     log.line("Note", 12560, "InnoDB", `The log sequence number ${recovery.shutdownLsn} in the system tablespace does not match the log sequence number ${recovery.endLsn} in the redo log files!`, 1);
     log.line("Note", 12551, "InnoDB", "Database was not shutdown normally!", 1);
@@ -156,7 +158,7 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   trace("recovery", { crashed: recovery.crashed, checkpointLsn: recovery.checkpointLsn, endLsn: recovery.endLsn, redone: recovery.redone, rolledBack: recovery.rolledBack.length });
   yield* pause(ctx, 150);
   log.line("System", 13577, "InnoDB", "InnoDB initialization has ended.", 1);
-  const binlog = opts.logBin ? openBinlog(fs, opts.datadir) : undefined;
+  const binlog = opts.logBin ? openBinlog(datadir, opts.datadir) : undefined;
   if (binlog?.crashed) {
     log.line("System", 10229, "Server", "Starting XA crash recovery...");
     log.line("System", 10232, "Server", "XA crash recovery finished.");
