@@ -111,6 +111,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/pkill": "procps:pkill",
   "/usr/bin/curl": "curl:curl",
   "/usr/bin/diff": "diffutils:diff",
+  "/usr/bin/fallocate": "util-linux:fallocate",
 };
 
 const DIRS = ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/share", "/usr/lib", "/lib", "/etc", "/home", "/var/log", "/var/lib", "/var/cache", "/run", "/opt", "/srv", "/mnt", "/media", "/proc", "/sys", "/dev"];

@@ -38,6 +38,7 @@ import {
 import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
+import { fallocateProgram } from "./fallocate.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
@@ -161,6 +162,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("netcat-openbsd:nc", nc);
   registry.registerProgram("curl:curl", curl);
   registry.registerProgram("diffutils:diff", diffProgram);
+  registry.registerProgram("util-linux:fallocate", fallocateProgram);
   registry.registerProgram("debianutils:which", whichProgram);
   for (const [name, program] of Object.entries(busyboxApplets())) registry.registerProgram(`busybox:${name}`, program);
   registry.registerProgram("busybox:busybox", busyboxDispatcher);
