@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Engine, InnoDBStartupError } from "../src/innodb/engine.js";
 import { sqlWorld } from "./sql-helpers.js";
 
 const MiB = 1024 * 1024;
@@ -95,5 +96,28 @@ describe("InnoDB tablespaces and a full disk", () => {
     expect(w.volume.readdir("/data/#innodb_temp")).toHaveLength(10);
     // The redo log's 100 MiB, ibdata1, ibtmp1, the dictionary and the session temporary pool.
     expect(Math.round(w.volume.bytesUsed / MiB)).toBe(149);
+  });
+
+  it("cannot start InnoDB without room for ibtmp1, which a clean shutdown removed", () => {
+    const w = world(256 * MiB);
+    w.engine().shutdown();
+    expect(w.volume.exists("/data/ibtmp1")).toBe(false);
+    w.volume.fallocate("/ballast", 256 * MiB - w.volume.bytesUsed - 8192);
+    const logged: string[] = [];
+    const open = () => Engine.open(w.volume, "/data", (level, code, subsystem, message) => logged.push(`[${level}] [MY-${String(code).padStart(6, "0")}] [${subsystem}] ${message}`));
+    expect(open).toThrow(InnoDBStartupError);
+    expect(logged).toEqual([
+      "[Warning] [MY-012637] [InnoDB] 1048576 bytes should have been written. Only 8192 bytes written. Retrying for the remaining bytes.",
+      "[Warning] [MY-012638] [InnoDB] Retry attempts for writing partial data failed.",
+      "[ERROR] [MY-012639] [InnoDB] Write to file ./ibtmp1 failed at offset 0, 1048576 bytes should have been written, only 8192 were written. Operating system error number 28. Check that your OS and file system support files of this size. Check also that the disk is not full or a disk quota exceeded.",
+      "[ERROR] [MY-012640] [InnoDB] Error number 28 means 'No space left on device'",
+      "[ERROR] [MY-012267] [InnoDB] Could not set the file size of './ibtmp1'. Probably out of disk space",
+      "[ERROR] [MY-012926] [InnoDB] Unable to create the shared innodb_temporary.",
+      "[ERROR] [MY-012930] [InnoDB] Plugin initialization aborted with error Generic error.",
+    ]);
+    // The half-written ibtmp1 is removed again; with room, the next start succeeds.
+    expect(w.volume.exists("/data/ibtmp1")).toBe(false);
+    w.volume.unlink("/ballast");
+    expect(open().recovery.crashed).toBe(false);
   });
 });

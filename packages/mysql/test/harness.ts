@@ -32,8 +32,8 @@ export class TestCluster {
     registerWordPress(this.registry);
   }
 
-  volume(id: string): Volume {
-    return new Volume(this.sim, id);
+  volume(id: string, capacityBytes?: number): Volume {
+    return new Volume(this.sim, id, capacityBytes);
   }
 
   pod(name: string, spec: PodSpec): Pod {

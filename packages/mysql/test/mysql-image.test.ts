@@ -85,6 +85,33 @@ describe("the mysql:8.0 image", () => {
     expect(denied.err).toBe("mysql: [Warning] Using a password on the command line interface can be insecure.\nERROR 1045 (28000): Access denied for user 'wordpress'@'localhost' (using password: YES)\n");
   });
 
+  it("aborts at start when the disk has no room for ibtmp1, which a clean shutdown removed", () => {
+    const c = new TestCluster(3);
+    const pv = c.volume("pvc-mysql", 1024 ** 3);
+    const pod = c.pod("wordpress-mysql-7d4c5b8f9-x5dzt", { image: "mysql:8.0", env: TUTORIAL_ENV, volumes: { "/var/lib/mysql": pv } });
+    c.advance(30_000);
+    pod.signal("SIGTERM");
+    c.advance(5_000);
+    pv.occupyFreeSpace();
+    const again = c.pod("wordpress-mysql-7d4c5b8f9-a1b2c", { image: "mysql:8.0", env: TUTORIAL_ENV, volumes: { "/var/lib/mysql": pv } });
+    c.advance(10_000);
+    expect(again.exitStatus).toBe(1);
+    const server = serverLines(again.logs);
+    expect(server.slice(server.indexOf("[System] [MY-013576] [InnoDB] InnoDB initialization has started."))).toEqual([
+      "[System] [MY-013576] [InnoDB] InnoDB initialization has started.",
+      "[Warning] [MY-012638] [InnoDB] Retry attempts for writing partial data failed.",
+      "[ERROR] [MY-012639] [InnoDB] Write to file ./ibtmp1 failed at offset 0, 1048576 bytes should have been written, only 0 were written. Operating system error number 28. Check that your OS and file system support files of this size. Check also that the disk is not full or a disk quota exceeded.",
+      "[ERROR] [MY-012640] [InnoDB] Error number 28 means 'No space left on device'",
+      "[ERROR] [MY-012267] [InnoDB] Could not set the file size of './ibtmp1'. Probably out of disk space",
+      "[ERROR] [MY-012926] [InnoDB] Unable to create the shared innodb_temporary.",
+      "[ERROR] [MY-012930] [InnoDB] Plugin initialization aborted with error Generic error.",
+      "[ERROR] [MY-010334] [Server] Failed to initialize DD Storage Engine",
+      "[ERROR] [MY-010020] [Server] Data Dictionary initialization failed.",
+      "[ERROR] [MY-010119] [Server] Aborting",
+      "[System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete (mysqld 8.0.36)  MySQL Community Server - GPL.",
+    ]);
+  });
+
   it("refuses to initialize without a password option", () => {
     const { pod } = mysqlPod({ MYSQL_DATABASE: "wordpress" });
     expect(pod.exitStatus).toBe(1);

@@ -3,7 +3,7 @@ import { Acl, type AccountData } from "../sql/privileges.js";
 import type { SqlValue } from "../sql/values.js";
 import { DICTIONARY, SYSTEM_TABLESPACE, type DataFs, fileName, join, readImage, writeImage } from "./files.js";
 import { RedoLog, type RedoRecord } from "./redo.js";
-import { type ErrorLogLine, IBD_INITIAL_BYTES, nextExtension, PAGE_SIZE, SpaceExtender } from "./space.js";
+import { type ErrorLogLine, FileSpace, IBD_INITIAL_BYTES, nextExtension, PAGE_SIZE } from "./space.js";
 import { Table, type TableDef } from "./table.js";
 
 /**
@@ -18,6 +18,11 @@ import { Table, type TableDef } from "./table.js";
  * The engine does disk I/O through the filesystem it is given but keeps no time: when to fsync
  * the log, when to checkpoint, how long things take is the server's business.
  */
+
+/** InnoDB could not start (its reasons are logged already): the server aborts. */
+export class InnoDBStartupError extends Error {
+  override name = "InnoDBStartupError";
+}
 
 /** A statement needs a row another transaction holds: the session waits for `holder` to end. */
 export class LockWait {
@@ -96,7 +101,6 @@ export class Engine {
   onRelease: ((trx: number) => void) | undefined;
   /** Where InnoDB's and the handler's error-log lines go (the server adds the thread). */
   errorLog: ErrorLogLine = () => {};
-  private readonly extender: SpaceExtender;
 
   private constructor(
     private readonly fs: DataFs,
@@ -104,12 +108,12 @@ export class Engine {
     readonly redo: RedoLog,
     dict: DictionaryData,
     nextTrx: number,
+    private readonly space: FileSpace,
   ) {
     this.acl = new Acl(dict.acl);
     this.databaseNames = [...dict.databases];
     this.nextSpace = dict.nextSpace;
     this.nextTrx = nextTrx;
-    this.extender = new SpaceExtender(fs, () => this.errorLog);
   }
 
   /** Creates the InnoDB and dictionary files of a new data directory (mysqld --initialize). */
@@ -131,8 +135,14 @@ export class Engine {
     return fs.exists(join(datadir, DICTIONARY));
   }
 
-  /** Opens a data directory, running crash recovery if it was not shut down cleanly. */
-  static open(fs: DataFs, datadir: string): { engine: Engine; recovery: RecoveryReport } {
+  /**
+   * Opens a data directory, running crash recovery if it was not shut down cleanly. Throws
+   * InnoDBStartupError, after logging why, when the temporary tablespace cannot be made.
+   */
+  static open(fs: DataFs, datadir: string, errorLog: ErrorLogLine = () => {}): { engine: Engine; recovery: RecoveryReport } {
+    let opened: Engine | undefined;
+    const space = new FileSpace(fs, () => opened?.errorLog ?? errorLog);
+    createTemporaryTablespaces(fs, datadir, space, errorLog);
     const dict = readImage<DictionaryData>(fs, join(datadir, DICTIONARY));
     const { shutdownLsn } = readImage<{ shutdownLsn: number }>(fs, join(datadir, SYSTEM_TABLESPACE));
     const { log, records, endLsn } = RedoLog.open(fs, datadir);
@@ -141,8 +151,8 @@ export class Engine {
     const checkpointLsn = checkpoint?.at ?? records[0]?.lsn ?? endLsn;
     let maxTrx = checkpoint?.nextTrx ?? 1;
     for (const r of records) if (r.t !== "checkpoint" && r.trx >= maxTrx) maxTrx = r.trx + 1;
-    const engine = new Engine(fs, datadir, log, dict, maxTrx);
-    engine.createTemporaryTablespaces();
+    const engine = (opened = new Engine(fs, datadir, log, dict, maxTrx, space));
+    engine.errorLog = errorLog;
     for (const { space, def } of dict.tables) engine.loadTable(space, def);
 
     const crashed = endLsn !== shutdownLsn;
@@ -297,7 +307,7 @@ export class Engine {
     const shown = `./${fileName(db)}/${fileName(name)}.ibd`;
     while (table.filePages < pages) {
       const to = nextExtension(table.filePages) * PAGE_SIZE;
-      const grown = this.extender.extend(path, shown, table.fileBytes, to);
+      const grown = this.space.extend(path, shown, table.fileBytes, to);
       table.fileBytes = this.fs.stat(path).size;
       if (!grown) {
         this.errorLog("ERROR", 13132, "Server", `The table '${name}' is full!`);
@@ -559,23 +569,6 @@ export class Engine {
     t.flushedLsn = t.pageLsn;
   }
 
-  /**
-   * The global temporary tablespace and the pool of session ones, made anew at every start and
-   * removed at a normal shutdown.
-   */
-  private createTemporaryTablespaces(): void {
-    const ibtmp1 = join(this.datadir, TEMPORARY_TABLESPACE);
-    if (this.fs.exists(ibtmp1)) this.fs.unlink(ibtmp1);
-    this.fs.fallocate(ibtmp1, SYSTEM_TABLESPACE_BYTES);
-    const dir = join(this.datadir, TEMPORARY_DIR);
-    if (!this.fs.exists(dir)) this.fs.mkdir(dir);
-    for (let i = 1; i <= SESSION_TEMPORARY_POOL; i++) {
-      const path = join(dir, `temp_${i}.ibt`);
-      if (this.fs.exists(path)) this.fs.unlink(path);
-      this.fs.fallocate(path, SESSION_TEMPORARY_BYTES);
-    }
-  }
-
   private removeTemporaryTablespaces(): void {
     this.fs.unlink(join(this.datadir, TEMPORARY_TABLESPACE));
     const dir = join(this.datadir, TEMPORARY_DIR);
@@ -598,4 +591,29 @@ function tableId(db: string, name: string): string {
 /** The value part of ER_DUP_ENTRY: key parts joined with '-'. */
 function dupText(values: readonly SqlValue[]): string {
   return values.map((v) => (v === null ? "NULL" : String(v))).join("-");
+}
+
+/**
+ * srv_open_tmp_tablespace and ibt::open_or_create: the global temporary tablespace (written
+ * full of zeros) and the pool of session ones, made anew at every start and removed at a normal
+ * shutdown. Without room for ibtmp1, InnoDB's initialization aborts.
+ */
+function createTemporaryTablespaces(fs: DataFs, datadir: string, space: FileSpace, log: ErrorLogLine): void {
+  const ibtmp1 = join(datadir, TEMPORARY_TABLESPACE);
+  if (fs.exists(ibtmp1)) fs.unlink(ibtmp1);
+  fs.writeFile(ibtmp1, new Uint8Array());
+  if (!space.setSize(ibtmp1, `./${TEMPORARY_TABLESPACE}`, 0, SYSTEM_TABLESPACE_BYTES)) {
+    log("ERROR", 12267, "InnoDB", `Could not set the file size of './${TEMPORARY_TABLESPACE}'. Probably out of disk space`);
+    log("ERROR", 12926, "InnoDB", "Unable to create the shared innodb_temporary.");
+    log("ERROR", 12930, "InnoDB", "Plugin initialization aborted with error Generic error.");
+    fs.unlink(ibtmp1);
+    throw new InnoDBStartupError();
+  }
+  const dir = join(datadir, TEMPORARY_DIR);
+  if (!fs.exists(dir)) fs.mkdir(dir);
+  for (let i = 1; i <= SESSION_TEMPORARY_POOL; i++) {
+    const path = join(dir, `temp_${i}.ibt`);
+    if (fs.exists(path)) fs.unlink(path);
+    fs.fallocate(path, SESSION_TEMPORARY_BYTES);
+  }
 }

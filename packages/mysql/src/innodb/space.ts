@@ -115,15 +115,15 @@ export function nextExtension(pages: number): number {
 
 export type ErrorLogLine = (level: "ERROR" | "Warning", code: number, subsystem: "InnoDB" | "Server", message: string) => void;
 
-/** fil_write_zeros writes a mebibyte at a time. */
+/** Zeros are written a mebibyte at a time (fil_write_zeros, os_file_set_size). */
 const ZERO_CHUNK = ZEROS.subarray(0, 1 << 20);
 
 /**
- * Fil_shard::space_extend on Linux with innodb_extend_and_initialize=ON: posix_fallocate, then
- * zeros written over the new range. On a full disk both fail; the zeros that did fit stay, and
- * the file is as long as they made it. Returns whether the file reached `to` bytes.
+ * How InnoDB gives a file more space, and what it logs when the disk refuses. Writes that did
+ * fit stay, and the file is as long as they made it. Where InnoDB writes zeros over space that
+ * posix_fallocate could have taken in one go, ksim takes it in one go: the file ends the same.
  */
-export class SpaceExtender {
+export class FileSpace {
   /** os_has_said_disk_full: the write error and its errno text are logged once until a growth succeeds. */
   private saidDiskFull = false;
 
@@ -132,22 +132,43 @@ export class SpaceExtender {
     private readonly log: () => ErrorLogLine,
   ) {}
 
+  /**
+   * Fil_shard::space_extend on Linux with innodb_extend_and_initialize=ON: posix_fallocate, then
+   * zeros written over the new range. Returns whether the file reached `to` bytes.
+   */
   extend(path: string, name: string, from: number, to: number): boolean {
-    try {
-      this.fs.fallocate(path, to);
-      this.fs.fsync(path);
-      this.saidDiskFull = false;
-      return true;
-    } catch (e) {
-      if (!(e instanceof FsError) || e.code !== "ENOSPC") throw e;
-    }
-    const log = this.log();
-    log(
+    if (this.allocate(path, to)) return true;
+    this.log()(
       "ERROR",
       12144,
       "InnoDB",
       `posix_fallocate(): Failed to preallocate data for file ${name}, desired size ${to - from} bytes. Operating system error number 28. Check that the disk is not full or a disk quota exceeded. Make sure the file system supports this function. Refer to your operating system documentation for operating system error code information.`,
     );
+    if (this.writeZeros(path, name, from, to)) return true;
+    this.log()("Warning", 12145, "InnoDB", `Error while writing ${to - from} zeroes to ${name} starting at offset ${from}`);
+    return false;
+  }
+
+  /** os_file_set_size: zeros from `from` to `to`, as a new system or temporary tablespace gets them. */
+  setSize(path: string, name: string, from: number, to: number): boolean {
+    return this.allocate(path, to) || this.writeZeros(path, name, from, to);
+  }
+
+  private allocate(path: string, to: number): boolean {
+    try {
+      this.fs.fallocate(path, to);
+    } catch (e) {
+      if (!(e instanceof FsError) || e.code !== "ENOSPC") throw e;
+      return false;
+    }
+    this.fs.fsync(path);
+    this.saidDiskFull = false;
+    return true;
+  }
+
+  /** os_file_write_page for each chunk, with os_file_io's retry of a short write. */
+  private writeZeros(path: string, name: string, from: number, to: number): boolean {
+    const log = this.log();
     for (let offset = from; offset < to; offset += ZERO_CHUNK.length) {
       const n = Math.min(ZERO_CHUNK.length, to - offset);
       const written = writeWhatFits(this.fs, path, ZERO_CHUNK.subarray(0, n), offset).bytes;
@@ -163,7 +184,6 @@ export class SpaceExtender {
         );
         log("ERROR", 12640, "InnoDB", "Error number 28 means 'No space left on device'");
       }
-      log("Warning", 12145, "InnoDB", `Error while writing ${to - from} zeroes to ${name} starting at offset ${from}`);
       this.fs.fsync(path);
       this.saidDiskFull = true;
       return false;

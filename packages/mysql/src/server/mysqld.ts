@@ -1,6 +1,6 @@
 import { sleep, wait, type Proc } from "@ksim/sim";
 import { dirname, unclosable, type Executable, type ProcessContext } from "@ksim/kube";
-import { Engine } from "../innodb/engine.js";
+import { Engine, InnoDBStartupError } from "../innodb/engine.js";
 import { socketPort } from "../protocol.js";
 import type { SqlValue } from "../sql/values.js";
 import { DEFAULTS } from "../sql/variables.js";
@@ -140,7 +140,19 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   yield* pause(ctx, 10);
   log.line("System", 13576, "InnoDB", "InnoDB initialization has started.", 1);
   const datadir = mysqldFiles(fs);
-  const { engine, recovery } = Engine.open(datadir, opts.datadir);
+  let opened: ReturnType<typeof Engine.open>;
+  try {
+    opened = Engine.open(datadir, opts.datadir, (level, code, subsystem, message) => log.line(level, code, subsystem, message, 1));
+  } catch (e) {
+    if (!(e instanceof InnoDBStartupError)) throw e;
+    log.line("ERROR", 10334, "Server", "Failed to initialize DD Storage Engine", 1);
+    log.line("ERROR", 10020, "Server", "Data Dictionary initialization failed.");
+    log.line("ERROR", 10119, "Server", "Aborting");
+    log.line("System", 10910, "Server", `${BINARY}: Shutdown complete (mysqld ${MYSQL_VERSION})  ${VERSION_COMMENT}.`);
+    trace("abort", { reason: "innodb" });
+    return 1;
+  }
+  const { engine, recovery } = opened;
   if (recovery.crashed) {
     log.line("Note", 12560, "InnoDB", `The log sequence number ${recovery.shutdownLsn} in the system tablespace does not match the log sequence number ${recovery.endLsn} in the redo log files!`, 1);
     log.line("Note", 12551, "InnoDB", "Database was not shutdown normally!", 1);
