@@ -120,4 +120,29 @@ describe("InnoDB tablespaces and a full disk", () => {
     w.volume.unlink("/ballast");
     expect(open().recovery.crashed).toBe(false);
   });
+
+  it("refuses DDL that needs new files on a full disk, and keeps what TRUNCATE would have replaced", () => {
+    const w = world(256 * MiB);
+    w.insert(1, 10_000);
+    w.volume.occupyFreeSpace();
+    expect(w.run(w.s, "CREATE TABLE t2 (id INT PRIMARY KEY)")).toBe("ERROR 3675 (HY000): Create table/tablespace 't2' failed, as disk is full");
+    expect(w.logged).toEqual([
+      "[Warning] [MY-012128] [InnoDB] posix_fallocate(): Failed to preallocate data for file ./d/t2.ibd, desired size 114688 Operating system error number 28 - Success. Check that the disk is not full or a disk quota exceeded. Make sure the file system supports this function. Refer to your operating system documentation for operating system error code information.",
+      "[Warning] [MY-012638] [InnoDB] Retry attempts for writing partial data failed.",
+      "[ERROR] [MY-012639] [InnoDB] Write to file ./d/t2.ibd failed at offset 0, 114688 bytes should have been written, only 0 were written. Operating system error number 28. Check that your OS and file system support files of this size. Check also that the disk is not full or a disk quota exceeded.",
+      "[ERROR] [MY-012640] [InnoDB] Error number 28 means 'No space left on device'",
+      "[ERROR] [MY-012129] [InnoDB] Could not write the first page to tablespace './d/t2.ibd'",
+      "[ERROR] [MY-013133] [Server] Create table/tablespace 't2' failed, as disk is full.",
+    ]);
+    expect(w.volume.readdir("/data/d")).toEqual(["big.ibd"]);
+    expect(w.run(w.s, "SHOW TABLES")).not.toContain("t2");
+    expect(w.run(w.s, "CREATE DATABASE d2")).toBe("ERROR 3680 (HY000): Failed to create schema directory 'd2' (errno: 28 - No space left on device)");
+    // TRUNCATE makes a new tablespace before it lets the old one go: it fails and the rows stay.
+    expect(w.run(w.s, "TRUNCATE TABLE big")).toBe("ERROR 3675 (HY000): Create table/tablespace 'big' failed, as disk is full");
+    expect(w.run(w.s, "SELECT COUNT(*) AS n FROM big")).toContain("| 1 |");
+    expect(w.volume.readdir("/data/d")).toEqual(["big.ibd"]);
+    // DROP TABLE frees the file's blocks, and then a new table fits.
+    expect(w.run(w.s, "DROP TABLE big")).toBe("Query OK, 0 rows affected");
+    expect(w.run(w.s, "CREATE TABLE t2 (id INT PRIMARY KEY)")).toBe("Query OK, 0 rows affected");
+  });
 });

@@ -44,6 +44,22 @@ const MESSAGES: Record<FsErrorCode, string> = {
   ELOOP: "Too many levels of symbolic links",
 };
 
+/** Linux's errno numbers (asm-generic/errno-base.h, errno.h). */
+const NUMBERS: Record<FsErrorCode, number> = {
+  EPERM: 1,
+  ENOENT: 2,
+  EACCES: 13,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENOSPC: 28,
+  EROFS: 30,
+  ENOTEMPTY: 39,
+  ELOOP: 40,
+};
+
 export class FsError extends Error {
   override name = "FsError";
   constructor(
@@ -59,6 +75,10 @@ export class FsError extends Error {
   /** The strerror text, e.g. "No such file or directory". */
   get description(): string {
     return MESSAGES[this.code];
+  }
+  /** The errno number, e.g. 28 for ENOSPC. */
+  get errno(): number {
+    return NUMBERS[this.code];
   }
 }
 

@@ -1,3 +1,4 @@
+import { FsError } from "@ksim/sim";
 import { ER } from "../sql/errors.js";
 import { Acl, type AccountData } from "../sql/privileges.js";
 import type { SqlValue } from "../sql/values.js";
@@ -231,7 +232,14 @@ export class Engine {
   createDatabase(db: string): void {
     if (this.hasDatabase(db)) throw ER.dbCreateExists(db);
     const dir = join(this.datadir, fileName(db));
-    if (!this.fs.exists(dir)) this.fs.mkdir(dir);
+    if (!this.fs.exists(dir)) {
+      try {
+        this.fs.mkdir(dir);
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        throw ER.schemaDirCreateFailed(db, e.errno, e.description);
+      }
+    }
     this.databaseNames.push(db);
     this.saveDictionary();
   }
@@ -264,8 +272,8 @@ export class Engine {
     const auto = def.options["AUTO_INCREMENT"];
     if (typeof auto === "number" && auto > 1) table.autoInc = auto;
     table.flushedLsn = table.pageLsn = this.redo.currentLsn;
-    this.tables.set(tableId(def.db, def.name), table);
     this.createTablespace(table);
+    this.tables.set(tableId(def.db, def.name), table);
     this.saveDictionary();
     return table;
   }
@@ -279,21 +287,44 @@ export class Engine {
     if (this.fs.exists(path)) this.fs.unlink(path);
   }
 
-  /** TRUNCATE is DDL in MySQL 8: the table is recreated empty, atomically, with a new tablespace. */
+  /**
+   * TRUNCATE is DDL in MySQL 8: the old tablespace is renamed aside and the table recreated empty
+   * with a new one, atomically; if the new file cannot be made, the old one comes back.
+   */
   truncateTable(db: string, name: string): void {
     const old = this.table(db, name);
     if (old === undefined) throw ER.noSuchTable(db, name);
+    const path = this.tablePath(db, name);
+    const aside = join(this.datadir, `${fileName(db)}/#sql-ib${old.spaceId}.ibd`);
+    this.fs.rename(path, aside);
     const table = new Table(this.nextSpace++, old.def);
     table.flushedLsn = table.pageLsn = this.redo.currentLsn;
+    try {
+      this.createTablespace(table);
+    } catch (e) {
+      this.fs.rename(aside, path);
+      throw e;
+    }
+    this.fs.unlink(aside);
     this.tables.set(tableId(db, name), table);
-    this.fs.unlink(this.tablePath(db, name));
-    this.createTablespace(table);
     this.saveDictionary();
   }
 
-  /** fil_ibd_create: a new `.ibd` of its initial size. */
+  /**
+   * fil_ibd_create: a new `.ibd` of its initial size. Without room, InnoDB removes what it began
+   * and the statement fails with ER_DISK_FULL_NOWAIT.
+   */
   private createTablespace(table: Table): void {
-    this.fs.fallocate(this.tablePath(table.def.db, table.def.name), IBD_INITIAL_BYTES);
+    const { db, name } = table.def;
+    const path = this.tablePath(db, name);
+    const shown = `./${fileName(db)}/${fileName(name)}.ibd`;
+    this.fs.writeFile(path, new Uint8Array());
+    if (!this.space.createFile(path, shown, IBD_INITIAL_BYTES)) {
+      this.errorLog("ERROR", 12129, "InnoDB", `Could not write the first page to tablespace '${shown}'`);
+      this.fs.unlink(path);
+      this.errorLog("ERROR", 13133, "Server", `Create table/tablespace '${name}' failed, as disk is full.`);
+      throw ER.diskFullNowait(name);
+    }
     this.writeImage(table);
   }
 

@@ -124,7 +124,7 @@ const ZERO_CHUNK = ZEROS.subarray(0, 1 << 20);
  * posix_fallocate could have taken in one go, ksim takes it in one go: the file ends the same.
  */
 export class FileSpace {
-  /** os_has_said_disk_full: the write error and its errno text are logged once until a growth succeeds. */
+  /** os_has_said_disk_full: the write error and its errno text are logged once until a tablespace grows again. */
   private saidDiskFull = false;
 
   constructor(
@@ -137,6 +137,12 @@ export class FileSpace {
    * zeros written over the new range. Returns whether the file reached `to` bytes.
    */
   extend(path: string, name: string, from: number, to: number): boolean {
+    const grown = this.extendOnce(path, name, from, to);
+    this.saidDiskFull = !grown;
+    return grown;
+  }
+
+  private extendOnce(path: string, name: string, from: number, to: number): boolean {
     if (this.allocate(path, to)) return true;
     this.log()(
       "ERROR",
@@ -154,6 +160,22 @@ export class FileSpace {
     return this.allocate(path, to) || this.writeZeros(path, name, from, to);
   }
 
+  /**
+   * fil_write_initial_pages: a new tablespace's first pages, by posix_fallocate or else by
+   * writing zeros. posix_fallocate returns its error without setting errno, so InnoDB's warning
+   * prints whatever errno held before; ksim assumes nothing had failed ("Success").
+   */
+  createFile(path: string, name: string, bytes: number): boolean {
+    if (this.allocate(path, bytes)) return true;
+    this.log()(
+      "Warning",
+      12128,
+      "InnoDB",
+      `posix_fallocate(): Failed to preallocate data for file ${name}, desired size ${bytes} Operating system error number 28 - Success. Check that the disk is not full or a disk quota exceeded. Make sure the file system supports this function. Refer to your operating system documentation for operating system error code information.`,
+    );
+    return this.writeZeros(path, name, 0, bytes);
+  }
+
   private allocate(path: string, to: number): boolean {
     try {
       this.fs.fallocate(path, to);
@@ -162,7 +184,6 @@ export class FileSpace {
       return false;
     }
     this.fs.fsync(path);
-    this.saidDiskFull = false;
     return true;
   }
 
@@ -188,7 +209,6 @@ export class FileSpace {
       this.saidDiskFull = true;
       return false;
     }
-    this.saidDiskFull = false;
     return true;
   }
 }

@@ -84,6 +84,9 @@ export const ER = {
   cannotUser: (operation: string, users: string) => new SqlError(1396, "HY000", `Operation ${operation} failed for ${cut(users, 256)}`),
   dataTooLong: (column: string, row: number) => new SqlError(1406, "22001", `Data too long for column '${column}' at row ${row}`),
   cantCreateUserWithGrant: () => new SqlError(1410, "42000", "You are not allowed to create a user with GRANT"),
+  diskFullNowait: (table: string) => new SqlError(3675, "HY000", `Create table/tablespace '${cut(table, 192)}' failed, as disk is full`),
+  schemaDirCreateFailed: (db: string, errno: number, text: string) =>
+    new SqlError(3680, "HY000", `Failed to create schema directory '${cut(db, 192)}' (errno: ${errno} - ${text})`),
 } as const;
 
 /** Warnings (SHOW WARNINGS rows): the same catalogue, at Note or Warning level. */
