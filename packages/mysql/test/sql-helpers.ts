@@ -39,6 +39,8 @@ export function sqlWorld(seed = 1, capacityBytes?: number) {
     tableLocksReleased: () => {},
     kill: () => undefined,
     shutdown: () => {},
+    binaryLog: undefined,
+    flushBinaryLogs: () => {},
   });
   let nextId = 8;
   const session = (user = "root", host = "localhost") => {
@@ -49,6 +51,7 @@ export function sqlWorld(seed = 1, capacityBytes?: number) {
   const run = (s: Session, sql: string): string => {
     try {
       const r = execute(s, parseStatement(sql));
+      engine.runPostDdl();
       if (r.kind === "rows") return r.rows.length === 0 ? "Empty set" : formatTable(r.columns, r.rows);
       const w = s.warnings.length > 0 ? `, ${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}` : "";
       return `Query OK, ${r.affectedRows} ${r.affectedRows === 1 ? "row" : "rows"} affected${w}${r.info === undefined ? "" : `\n${r.info}`}`;

@@ -98,6 +98,8 @@ export class Engine {
   private readonly active = new Map<number, Trx>();
   /** Who waits for whom: the edges of the wait-for graph, for deadlock detection. */
   private readonly waits = new Map<number, number>();
+  /** Files and directories a DROP or TRUNCATE let go of: deleted once the statement is committed (Log_DDL::post_ddl). */
+  private readonly postDdl: { readonly path: string; readonly dir: boolean }[] = [];
   /** Called when a transaction ends, so sessions waiting for its locks can retry. */
   onRelease: ((trx: number) => void) | undefined;
   /** Where InnoDB's and the handler's error-log lines go (the server adds the thread). */
@@ -252,7 +254,7 @@ export class Engine {
     this.databaseNames.splice(this.databaseNames.indexOf(db), 1);
     this.saveDictionary();
     const dir = join(this.datadir, fileName(db));
-    if (this.fs.exists(dir)) this.fs.rmdir(dir, { recursive: true });
+    if (this.fs.exists(dir)) this.postDdl.push({ path: dir, dir: true });
     return names.length;
   }
 
@@ -284,7 +286,7 @@ export class Engine {
     this.tables.delete(tableId(db, name));
     this.saveDictionary();
     const path = this.tablePath(db, name);
-    if (this.fs.exists(path)) this.fs.unlink(path);
+    if (this.fs.exists(path)) this.postDdl.push({ path, dir: false });
   }
 
   /**
@@ -305,7 +307,7 @@ export class Engine {
       this.fs.rename(aside, path);
       throw e;
     }
-    this.fs.unlink(aside);
+    this.postDdl.push({ path: aside, dir: false });
     this.tables.set(tableId(db, name), table);
     this.saveDictionary();
   }
@@ -344,6 +346,15 @@ export class Engine {
         this.errorLog("ERROR", 13132, "Server", `The table '${name}' is full!`);
         throw ER.recordFileFull(name);
       }
+    }
+  }
+
+  /** Deletes what committed DROPs and TRUNCATEs let go of: only now is their space free. */
+  runPostDdl(): void {
+    for (const { path, dir } of this.postDdl.splice(0)) {
+      if (!this.fs.exists(path)) continue;
+      if (dir) this.fs.rmdir(path, { recursive: true });
+      else this.fs.unlink(path);
     }
   }
 

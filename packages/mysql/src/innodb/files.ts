@@ -18,7 +18,7 @@ export interface DataFs {
   appendFile(path: string, data: Uint8Array | string): void;
   writeAt(path: string, offset: number, data: Uint8Array | string): void;
   fallocate(path: string, length: number): void;
-  stat(path: string): { readonly size: number };
+  stat(path: string): { readonly size: number; readonly mtimeMs: number };
   rename(from: string, to: string): void;
   fsync(path: string): void;
   mkdir(path: string, options?: { recursive?: boolean; mode?: number }): void;

@@ -1,15 +1,19 @@
 import { writeWhatFits } from "@ksim/kube";
+import { FsError } from "@ksim/sim";
 import type { Trx } from "../innodb/engine.js";
 import { type DataFs, frame, join, unframe, ZEROS } from "../innodb/files.js";
 import { valueBytes } from "../innodb/space.js";
+import type { Statement } from "../sql/ast.js";
 import type { SqlValue } from "../sql/values.js";
 
 /**
- * The binary log's files, as far as restarts and disk space show them: every server start opens
- * the next `binlog.NNNNNN` (listed in binlog.index) and marks it in use until a clean shutdown;
- * a file still marked in use at startup means the server stopped without shutting down, which is
- * when MySQL runs XA crash recovery. Each commit appends its transaction's events, of the size
- * row-based logging gives them; nothing reads them back, so their bytes are zeros.
+ * The binary log's files, as far as restarts and disk space show them: every server start, FLUSH
+ * BINARY LOGS and a file outgrowing max_binlog_size open the next `binlog.NNNNNN` (listed in
+ * binlog.index), marked in use until it is closed; a file still marked in use at startup means
+ * the server stopped without shutting down, which is when MySQL runs XA crash recovery. Each
+ * commit appends its transaction's events, of the size row-based logging gives them; nothing
+ * reads them back, so their bytes are zeros. PURGE BINARY LOGS and binlog_expire_logs_seconds
+ * delete old files.
  */
 
 const MAGIC = new Uint8Array([0xfe, 0x62, 0x69, 0x6e]);
@@ -17,10 +21,10 @@ const MAGIC = new Uint8Array([0xfe, 0x62, 0x69, 0x6e]);
 const EMPTY_BYTES = 157;
 /** The Stop_log_event a clean shutdown appends. */
 const STOP_EVENT_BYTES = 23;
+/** Event header and checksum around a Table_map, rows or Rotate event. */
+const EVENT_OVERHEAD = 19 + 4;
 /** Anonymous_Gtid, the Query event of BEGIN, and the Xid event that ends a transaction. */
 const TRANSACTION_EVENTS_BYTES = 79 + 80 + 31;
-/** Event header and checksum around a Table_map or rows event. */
-const EVENT_OVERHEAD = 19 + 4;
 
 function header(inUse: boolean): Uint8Array {
   const out = new Uint8Array(EMPTY_BYTES);
@@ -29,57 +33,157 @@ function header(inUse: boolean): Uint8Array {
   return out;
 }
 
-export interface Binlog {
-  /** The previous server did not shut down cleanly. */
-  readonly crashed: boolean;
-  readonly file: string;
-  /** Appends up to `bytes` of events; returns how many fitted on the disk. */
-  append(bytes: number): number;
-  /** sync_binlog=1: the log is fsynced at each commit. */
-  sync(): void;
-  close(): void;
+export interface BinlogFile {
+  readonly name: string;
+  readonly size: number;
 }
 
-export function openBinlog(fs: DataFs, datadir: string): Binlog {
-  const indexPath = join(datadir, "binlog.index");
-  const names = fs.exists(indexPath)
-    ? new TextDecoder().decode(fs.readFile(indexPath)).split("\n").filter((l) => l !== "").map((l) => l.replace(/^\.\//, ""))
-    : [];
-  const last = names[names.length - 1];
-  let crashed = false;
-  if (last !== undefined && fs.exists(join(datadir, last))) {
-    const [flags] = unframe<{ inUse: boolean }>(fs.readFile(join(datadir, last)).subarray(MAGIC.length)).records;
-    crashed = flags?.inUse ?? false;
+export class BinaryLog {
+  /** The previous server did not shut down cleanly. */
+  readonly crashed: boolean;
+  private names: string[];
+
+  private constructor(
+    private readonly fs: DataFs,
+    private readonly datadir: string,
+    names: string[],
+    crashed: boolean,
+  ) {
+    this.names = names;
+    this.crashed = crashed;
   }
-  const next = last === undefined ? 1 : Number(last.slice(last.lastIndexOf(".") + 1)) + 1;
-  const file = `binlog.${String(next).padStart(6, "0")}`;
-  const path = join(datadir, file);
-  fs.writeFile(path, header(true));
-  fs.fsync(path);
-  fs.appendFile(indexPath, `./${file}\n`);
-  fs.fsync(indexPath);
-  const append = (bytes: number): number => {
+
+  static open(fs: DataFs, datadir: string): BinaryLog {
+    const index = join(datadir, "binlog.index");
+    const names = fs.exists(index)
+      ? new TextDecoder().decode(fs.readFile(index)).split("\n").filter((l) => l !== "").map((l) => l.replace(/^\.\//, ""))
+      : [];
+    const last = names[names.length - 1];
+    let crashed = false;
+    if (last !== undefined && fs.exists(join(datadir, last))) {
+      const [flags] = unframe<{ inUse: boolean }>(fs.readFile(join(datadir, last)).subarray(MAGIC.length)).records;
+      crashed = flags?.inUse ?? false;
+    }
+    const log = new BinaryLog(fs, datadir, names.filter((n) => fs.exists(join(datadir, n))), crashed);
+    log.openNext();
+    return log;
+  }
+
+  /** The file being written. */
+  get file(): string {
+    return this.names[this.names.length - 1]!;
+  }
+
+  /** The current file's size: SHOW MASTER STATUS's Position. */
+  get size(): number {
+    return this.fs.stat(this.path(this.file)).size;
+  }
+
+  /** SHOW BINARY LOGS. */
+  files(): BinlogFile[] {
+    return this.names.map((name) => ({ name, size: this.fs.stat(this.path(name)).size }));
+  }
+
+  /** Appends up to `bytes` of events; returns how many fitted on the disk. */
+  append(bytes: number): number {
     let written = 0;
     while (written < bytes) {
       const n = Math.min(ZEROS.length, bytes - written);
-      const landed = writeWhatFits(fs, path, ZEROS.subarray(0, n)).bytes;
+      const landed = writeWhatFits(this.fs, this.path(this.file), ZEROS.subarray(0, n)).bytes;
       written += landed;
       if (landed < n) break;
     }
     return written;
-  };
-  return {
-    crashed,
-    file,
-    append,
-    sync: () => fs.fsync(path),
-    close() {
-      append(STOP_EVENT_BYTES);
-      // The in-use flag lives in the Format_description_event: cleared in place.
-      fs.writeAt(path, 0, header(false));
-      fs.fsync(path);
-    },
-  };
+  }
+
+  /** sync_binlog=1: the log is fsynced at each commit. */
+  sync(): void {
+    this.fs.fsync(this.path(this.file));
+  }
+
+  /**
+   * Closes the current file with a Rotate event naming the next, and opens that one. Without
+   * room for the next file ksim keeps writing the current one (MySQL's binlog_error_action
+   * decides there, which ksim does not model); returns whether it rotated.
+   */
+  rotate(): boolean {
+    const current = this.file;
+    const next = nextName(current);
+    try {
+      this.fs.writeFile(this.path(next), header(true));
+    } catch (e) {
+      if (!(e instanceof FsError) || e.code !== "ENOSPC") throw e;
+      if (this.fs.exists(this.path(next))) this.fs.unlink(this.path(next));
+      return false;
+    }
+    this.append(EVENT_OVERHEAD + 8 + next.length);
+    this.closeCurrent();
+    this.fs.fsync(this.path(next));
+    this.names.push(next);
+    this.writeIndex();
+    return true;
+  }
+
+  /** PURGE BINARY LOGS TO: deletes the files before `name`; false when `name` is not in the index. */
+  purgeTo(name: string): boolean {
+    const at = this.names.indexOf(name);
+    if (at < 0) return false;
+    this.remove(this.names.slice(0, at));
+    return true;
+  }
+
+  /** PURGE BINARY LOGS BEFORE, and expiry: deletes the files last written before `epochMs`, never the current one. */
+  purgeBefore(epochMs: number): void {
+    const old: string[] = [];
+    for (const name of this.names.slice(0, -1)) {
+      if (this.fs.stat(this.path(name)).mtimeMs >= epochMs) break;
+      old.push(name);
+    }
+    this.remove(old);
+  }
+
+  close(): void {
+    this.append(STOP_EVENT_BYTES);
+    this.closeCurrent();
+  }
+
+  private closeCurrent(): void {
+    // The in-use flag lives in the Format_description_event: cleared in place.
+    const path = this.path(this.names[this.names.length - 1]!);
+    this.fs.writeAt(path, 0, header(false));
+    this.fs.fsync(path);
+  }
+
+  private openNext(): void {
+    const last = this.names[this.names.length - 1];
+    const name = last === undefined ? "binlog.000001" : nextName(last);
+    this.fs.writeFile(this.path(name), header(true));
+    this.fs.fsync(this.path(name));
+    this.names.push(name);
+    this.writeIndex();
+  }
+
+  private remove(names: readonly string[]): void {
+    if (names.length === 0) return;
+    for (const name of names) if (this.fs.exists(this.path(name))) this.fs.unlink(this.path(name));
+    this.names = this.names.filter((n) => !names.includes(n));
+    this.writeIndex();
+  }
+
+  private writeIndex(): void {
+    const index = join(this.datadir, "binlog.index");
+    this.fs.writeFile(index, this.names.map((n) => `./${n}\n`).join(""));
+    this.fs.fsync(index);
+  }
+
+  private path(name: string): string {
+    return join(this.datadir, name);
+  }
+}
+
+function nextName(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return `${name.slice(0, dot)}.${String(Number(name.slice(dot + 1)) + 1).padStart(6, "0")}`;
 }
 
 /** A row image as row-based logging writes it: a null bitmap and the values. */
@@ -105,4 +209,21 @@ export function transactionEventsBytes(trx: Trx): number {
     if (after !== null) bytes += rowImageBytes(types, after);
   }
   return bytes;
+}
+
+/** Statements written to the binary log as a Query event of their own: DDL and account management. */
+const QUERY_LOGGED = new Set<Statement["kind"]>([
+  "createDatabase", "dropDatabase", "createTable", "dropTable", "truncate", "alterTableKeys",
+  "createUser", "dropUser", "alterUser", "grant", "grantProxy", "revoke", "setPassword",
+]);
+
+export function isBinlogged(statement: Statement): boolean {
+  // FLUSH is logged too, except the ones that act on logs themselves.
+  if (statement.kind === "flush") return statement.what !== "LOGS" && statement.what !== "BINARY";
+  return QUERY_LOGGED.has(statement.kind);
+}
+
+/** Anonymous_Gtid and a Query event: header, post-header, status variables, the database and the statement. */
+export function queryEventBytes(db: string, text: string): number {
+  return 79 + EVENT_OVERHEAD + 13 + 40 + db.length + 1 + Buffer.byteLength(text, "utf8");
 }

@@ -4,7 +4,7 @@ import { Engine, InnoDBStartupError } from "../innodb/engine.js";
 import { socketPort } from "../protocol.js";
 import type { SqlValue } from "../sql/values.js";
 import { DEFAULTS } from "../sql/variables.js";
-import { openBinlog } from "./binlog.js";
+import { BinaryLog } from "./binlog.js";
 import { mysqldFiles } from "./datadir-fs.js";
 import { initializeDatadir, isEmptyDir } from "./initialize.js";
 import { ErrorLog } from "./log.js";
@@ -170,7 +170,7 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   trace("recovery", { crashed: recovery.crashed, checkpointLsn: recovery.checkpointLsn, endLsn: recovery.endLsn, redone: recovery.redone, rolledBack: recovery.rolledBack.length });
   yield* pause(ctx, 150);
   log.line("System", 13577, "InnoDB", "InnoDB initialization has ended.", 1);
-  const binlog = opts.logBin ? openBinlog(datadir, opts.datadir) : undefined;
+  const binlog = opts.logBin ? BinaryLog.open(datadir, opts.datadir) : undefined;
   if (binlog?.crashed) {
     log.line("System", 10229, "Server", "Starting XA crash recovery...");
     log.line("System", 10232, "Server", "XA crash recovery finished.");

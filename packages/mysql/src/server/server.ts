@@ -13,7 +13,7 @@ import { Session, type ProcessRow, type ServerContext, type StatementResult } fr
 import { LONG_QUERY_TIME_MS, StatusCounters } from "../sql/status.js";
 import { formatDatetime, type SqlValue } from "../sql/values.js";
 import type { Table } from "../innodb/table.js";
-import { type Binlog, transactionEventsBytes } from "./binlog.js";
+import { type BinaryLog, isBinlogged, queryEventBytes, transactionEventsBytes } from "./binlog.js";
 import { LogFlusher } from "./flusher.js";
 import type { ErrorLog } from "./log.js";
 
@@ -75,7 +75,7 @@ export class MysqlServer implements ServerContext {
     private readonly ctx: ProcessContext,
     readonly engine: Engine,
     globals: Map<string, SqlValue>,
-    private readonly binlog: Binlog | undefined,
+    readonly binaryLog: BinaryLog | undefined,
     private readonly log: ErrorLog,
     /** Starts a clean shutdown (SHUTDOWN statement): who asked, and their connection id, for the log. */
     private readonly requestShutdown: (by: string, thread: number) => void,
@@ -240,6 +240,12 @@ export class MysqlServer implements ServerContext {
       this.count(session, (c) => c.statement(kind));
       const started = this.ctx.sim.now;
       const outcome = yield* this.executeWaiting(session, p.statement!);
+      if (!(outcome instanceof SqlError) && this.binaryLog !== undefined && Number(session.variable("sql_log_bin")) !== 0 && isBinlogged(p.statement!)) {
+        // A DDL or account statement commits with its Query event in the binary log; only then are dropped files deleted.
+        const text = sql.slice(p.start, parsed[i + 1]?.start ?? sql.length).trim();
+        yield* this.writeBinlog(this.binaryLog, session, queryEventBytes(session.db ?? "", text));
+      }
+      this.engine.runPostDdl();
       if (outcome instanceof SqlError) {
         this.sendError(conn, outcome);
         break;
@@ -247,7 +253,9 @@ export class MysqlServer implements ServerContext {
       if (session.pendingBinlog.length > 0) {
         const committed = session.pendingBinlog;
         session.pendingBinlog = [];
-        if (this.binlog !== undefined) yield* this.writeBinlog(this.binlog, session, committed.reduce((n, trx) => n + transactionEventsBytes(trx), 0));
+        if (this.binaryLog !== undefined && Number(session.variable("sql_log_bin")) !== 0) {
+          yield* this.writeBinlog(this.binaryLog, session, committed.reduce((n, trx) => n + transactionEventsBytes(trx), 0));
+        }
       }
       if (session.pendingCommitLsn > 0) {
         const lsn = session.pendingCommitLsn;
@@ -276,7 +284,7 @@ export class MysqlServer implements ServerContext {
    * without room for the events makes the writer wait and retry each minute, as my_write does
    * with MY_WAIT_IF_FULL, logging so every tenth try; so every committer hangs until space frees.
    */
-  private *writeBinlog(binlog: Binlog, session: Session, bytes: number): Proc<void> {
+  private *writeBinlog(binlog: BinaryLog, session: Session, bytes: number): Proc<void> {
     session.waitState = "waiting for handler commit";
     while (this.binlogWriter !== undefined) yield* wait(this.binlogWriter);
     const done = (this.binlogWriter = new Future<void>());
@@ -296,6 +304,7 @@ export class MysqlServer implements ServerContext {
         yield* wait(sleep(this.ctx.sim, 60_000));
       }
       binlog.sync();
+      if (binlog.size >= Number(this.globals.get("max_binlog_size"))) this.rotateBinlog(binlog);
     } finally {
       session.waitState = undefined;
       this.binlogWriter = undefined;
@@ -410,6 +419,17 @@ export class MysqlServer implements ServerContext {
     if (this.openTables.has(table)) return;
     this.openTables.add(table);
     this.openedTables++;
+  }
+
+  flushBinaryLogs(): void {
+    if (this.binaryLog !== undefined) this.rotateBinlog(this.binaryLog);
+  }
+
+  /** A new binary log file, and the old ones past binlog_expire_logs_seconds deleted, as at each rotation. */
+  private rotateBinlog(binlog: BinaryLog): void {
+    if (!binlog.rotate()) return;
+    const expireSeconds = Number(this.globals.get("binlog_expire_logs_seconds"));
+    if (expireSeconds > 0) binlog.purgeBefore(this.ctx.epochMs() - expireSeconds * 1000);
   }
 
   flush(what: "STATUS" | "TABLES", by: Session): void {

@@ -187,6 +187,10 @@ export type Statement =
   | { readonly kind: "showWarnings" }
   | { readonly kind: "showGrants"; readonly user?: UserSpec }
   | { readonly kind: "showProcesslist"; readonly full: boolean }
+  | { readonly kind: "showBinaryLogs" }
+  | { readonly kind: "showMasterStatus" }
+  | { readonly kind: "purgeBinaryLogs"; readonly to: string }
+  | { readonly kind: "purgeBinaryLogs"; readonly before: Expr }
   | { readonly kind: "begin" }
   | { readonly kind: "commit" }
   | { readonly kind: "rollback" }

@@ -7,6 +7,7 @@ import { ER } from "./errors.js";
 import { evaluate } from "./eval.js";
 import { runSelect } from "./select.js";
 import type { Session, StatementResult } from "./session.js";
+import { purgeBinaryLogs, showBinaryLogs, showMasterStatus } from "./binary-logs.js";
 import { showColumns, showCreateDatabase, showCreateTable, showDatabases, showGrantsFor, showProcesslist, showStatus, showTables, showVariables, showWarnings } from "./show.js";
 import { lockAllForRead, lockTables, unlockTables } from "./table-locks.js";
 import { DEFAULTS, validateSet } from "./variables.js";
@@ -119,7 +120,15 @@ export function execute(session: Session, stmt: Statement): StatementResult {
       requireGlobalPrivilege(session, "RELOAD");
       implicitCommit(session);
       if (stmt.what === "STATUS" || stmt.what === "TABLES") session.server.flush(stmt.what, session);
+      // FLUSH LOGS closes and reopens every log, the binary log included.
+      if (stmt.what === "LOGS" || stmt.what === "BINARY") session.server.flushBinaryLogs();
       return OK0;
+    case "showBinaryLogs":
+      return showBinaryLogs(session);
+    case "showMasterStatus":
+      return showMasterStatus(session);
+    case "purgeBinaryLogs":
+      return purgeBinaryLogs(session, stmt);
     case "shutdown":
       requireGlobalPrivilege(session, "SHUTDOWN");
       session.server.shutdown(session);

@@ -304,7 +304,8 @@ class Parser {
       case "FLUSH":
         this.pos++;
         this.acceptWord("LOCAL", "NO_WRITE_TO_BINLOG");
-        const what = this.expectWord("PRIVILEGES", "TABLES", "LOGS", "STATUS", "HOSTS");
+        const what = this.expectWord("PRIVILEGES", "TABLES", "LOGS", "STATUS", "HOSTS", "BINARY");
+        if (what === "BINARY") this.expectWord("LOGS");
         if (what === "TABLES" && this.acceptWord("WITH")) {
           this.expectWord("READ");
           this.expectWord("LOCK");
@@ -314,6 +315,14 @@ class Parser {
       case "SHUTDOWN":
         this.pos++;
         return { kind: "shutdown" };
+      case "PURGE": {
+        this.pos++;
+        this.expectWord("BINARY", "MASTER");
+        this.expectWord("LOGS");
+        if (this.acceptWord("TO")) return { kind: "purgeBinaryLogs", to: this.stringLiteral() };
+        this.expectWord("BEFORE");
+        return { kind: "purgeBinaryLogs", before: this.expr() };
+      }
       case "KILL": {
         this.pos++;
         const queryOnly = this.acceptWord("QUERY");
@@ -754,6 +763,15 @@ class Parser {
     }
     if (this.acceptWord("PROCESSLIST")) return { kind: "showProcesslist", full };
     if (full) throw this.error();
+    if (this.acceptWord("BINARY")) {
+      this.expectWord("LOGS");
+      return { kind: "showBinaryLogs" };
+    }
+    if (this.acceptWord("MASTER")) {
+      if (this.acceptWord("LOGS")) return { kind: "showBinaryLogs" };
+      this.expectWord("STATUS");
+      return { kind: "showMasterStatus" };
+    }
     if (this.acceptWord("CREATE")) {
       if (this.acceptWord("DATABASE", "SCHEMA")) {
         const ifNotExists = this.acceptWord("IF");

@@ -32,6 +32,19 @@ export interface ServerContext {
   kill(id: number, queryOnly: boolean, by: Session): Error | undefined;
   /** SHUTDOWN (privilege already checked). */
   shutdown(by: Session): void;
+  /** The binary log, when log_bin is on. */
+  readonly binaryLog: BinaryLogAccess | undefined;
+  /** FLUSH BINARY LOGS: the next file, and expired ones deleted. */
+  flushBinaryLogs(): void;
+}
+
+/** The binary log as statements see it: SHOW BINARY LOGS, SHOW MASTER STATUS, PURGE BINARY LOGS. */
+export interface BinaryLogAccess {
+  files(): readonly { readonly name: string; readonly size: number }[];
+  /** Deletes the files before `name`; false when `name` is not in the index. */
+  purgeTo(name: string): boolean;
+  /** Deletes the files last written before `epochMs`, never the current one. */
+  purgeBefore(epochMs: number): void;
 }
 
 export interface ProcessRow {

@@ -28,6 +28,7 @@ const SQL_MODES = [
 
 const SPECS: Readonly<Record<string, VariableSpec>> = {
   autocommit: { scope: "both", kind: "bool" },
+  binlog_expire_logs_seconds: { scope: "global", kind: "int", min: 0, max: 4294967295 },
   bind_address: { scope: "global", kind: "string", readOnly: true },
   character_set_client: { scope: "both", kind: "string" },
   character_set_connection: { scope: "both", kind: "string" },
@@ -49,6 +50,7 @@ const SPECS: Readonly<Record<string, VariableSpec>> = {
   log_error_verbosity: { scope: "global", kind: "int", min: 1, max: 3 },
   lower_case_table_names: { scope: "global", kind: "int", readOnly: true },
   max_allowed_packet: { scope: "both", kind: "int" },
+  max_binlog_size: { scope: "global", kind: "int", min: 4096, max: 1073741824 },
   max_connections: { scope: "global", kind: "int", min: 1, max: 100000 },
   pid_file: { scope: "global", kind: "string", readOnly: true },
   port: { scope: "global", kind: "int", readOnly: true },
@@ -73,6 +75,7 @@ const SPECS: Readonly<Record<string, VariableSpec>> = {
 /** Defaults that do not depend on how the server was started. */
 export const DEFAULTS: Readonly<Record<string, SqlValue>> = {
   autocommit: 1,
+  binlog_expire_logs_seconds: 2592000,
   character_set_client: "utf8mb4",
   character_set_connection: "utf8mb4",
   character_set_database: "utf8mb4",
@@ -91,6 +94,7 @@ export const DEFAULTS: Readonly<Record<string, SqlValue>> = {
   log_error_verbosity: 2,
   lower_case_table_names: 0,
   max_allowed_packet: 67108864,
+  max_binlog_size: 1073741824,
   max_connections: 151,
   read_only: 0,
   server_id: 1,

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { TestCluster } from "./harness.js";
+
+const ENV = { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress", MYSQL_USER: "wordpress", MYSQL_PASSWORD: "secret" };
+
+function mysqlPod(capacity?: number) {
+  const c = new TestCluster(3);
+  const pv = c.volume("pvc-mysql", capacity);
+  const pod = c.pod("wordpress-mysql-7d4c5b8f9-x5dzt", { image: "mysql:8.0", env: ENV, volumes: { "/var/lib/mysql": pv } });
+  c.advance(30_000);
+  const sql = (statements: string) => pod.run(["mysql", "-uroot", "-psecret", "-N", "wordpress", "-e", statements]);
+  /** SHOW BINARY LOGS as name → size. */
+  const logs = () => Object.fromEntries(sql("SHOW BINARY LOGS").out.trim().split("\n").map((l) => l.split("\t")).map(([name, size]) => [name!, Number(size)]));
+  return { c, pv, pod, sql, logs };
+}
+
+describe("the binary log's files", () => {
+  it("are listed, rotated by FLUSH and by max_binlog_size, and purged", () => {
+    const { c, pod, sql, logs } = mysqlPod();
+    // The initialization's temporary server wrote binlog.000001 (the database, user and grant); this start opened 000002.
+    expect(Object.keys(logs())).toEqual(["binlog.000001", "binlog.000002"]);
+    expect(logs()["binlog.000002"]).toBe(157);
+    expect(sql("SHOW MASTER STATUS").out).toBe("binlog.000002\t157\t\t\t\n");
+    expect(sql("FLUSH BINARY LOGS").status).toBe(0);
+    // A Rotate event naming the next file closes the old one.
+    expect(logs()).toMatchObject({ "binlog.000002": 201, "binlog.000003": 157 });
+    sql("SET GLOBAL max_binlog_size = 4096; CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
+    for (let i = 1; i <= 6; i++) sql(`INSERT INTO t VALUES (${i}, REPEAT('x', 3000))`);
+    const names = Object.keys(logs());
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    expect(sql("PURGE BINARY LOGS TO 'binlog.000004'").status).toBe(0);
+    expect(Object.keys(logs())[0]).toBe("binlog.000004");
+    expect(pod.run(["ls", "/var/lib/mysql"]).out).not.toContain("binlog.000003");
+    expect(sql("PURGE BINARY LOGS TO 'binlog.000099'").err).toContain("ERROR 1373 (HY000) at line 1: Target log not found in binlog index");
+    expect(sql("PURGE BINARY LOGS BEFORE 'yesterday'").err).toContain("ERROR 1210 (HY000) at line 1: Incorrect arguments to PURGE LOGS BEFORE");
+    // Everything last written before now goes, except the file being written.
+    c.advance(2_000);
+    expect(sql("PURGE BINARY LOGS BEFORE NOW()").status).toBe(0);
+    expect(Object.keys(logs())).toEqual([names[names.length - 1]]);
+    expect(pod.run(["cat", "/var/lib/mysql/binlog.index"]).out).toBe(`./${names[names.length - 1]}\n`);
+  });
+
+  it("holds a DROP TABLE whose event does not fit, freeing nothing until there is room", () => {
+    const { c, pv, pod, sql, logs } = mysqlPod(1024 ** 3);
+    sql("CREATE TABLE t (id INT PRIMARY KEY, v MEDIUMTEXT); INSERT INTO t VALUES (1, REPEAT('x', 100000))");
+    // Fill the current file's last 4 KiB block so that the DROP's Query event needs a new one.
+    const current = () => Object.values(logs()).at(-1)!;
+    const before = current();
+    sql("INSERT INTO t VALUES (2, 'x')");
+    const overhead = current() - before - 1;
+    const room = 4096 - (current() % 4096);
+    sql(`INSERT INTO t VALUES (3, REPEAT('x', ${room - overhead - 40}))`);
+    expect(4096 - (current() % 4096)).toBeLessThan(100);
+    pv.occupyFreeSpace();
+    const drop = pod.exec(["mysql", "-uroot", "-psecret", "wordpress", "-e", "DROP TABLE t"]);
+    c.advance(5 * 60_000);
+    expect(drop.status()).toBeUndefined();
+    expect(pod.run(["ls", "/var/lib/mysql/wordpress"]).out).toBe("t.ibd\n");
+    expect(sql("SHOW PROCESSLIST").out).toMatch(/\twaiting for handler commit\tDROP TABLE t\n/);
+    expect(pod.output.text()).toContain("[ERROR] [MY-000035] [Server] Disk is full writing './binlog.000002' (OS errno 28 - No space left on device). Waiting for someone to free space... Retry in 60 secs. Message reprinted in 600 secs.");
+    pv.releaseOccupied();
+    c.advance(61_000);
+    expect(drop.status()).toBe(0);
+    expect(pod.run(["ls", "/var/lib/mysql/wordpress"]).out).toBe("");
+  });
+});
