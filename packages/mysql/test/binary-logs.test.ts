@@ -63,4 +63,20 @@ describe("the binary log's files", () => {
     expect(drop.status()).toBe(0);
     expect(pod.run(["ls", "/var/lib/mysql/wordpress"]).out).toBe("");
   });
+
+  it("takes max_binlog_size and binlog_expire_logs_seconds at startup, expiring old files when it starts", () => {
+    const c = new TestCluster(3);
+    const pv = c.volume("pvc-mysql");
+    const args = ["mysqld", "--max-binlog-size=10000", "--binlog-expire-logs-seconds=3600"];
+    const pod = c.pod("wordpress-mysql-7d4c5b8f9-x5dzt", { image: "mysql:8.0", env: ENV, args, volumes: { "/var/lib/mysql": pv } });
+    c.advance(30_000);
+    const sql = (statements: string) => pod.run(["mysql", "-uroot", "-psecret", "-N", "-e", statements]).out;
+    expect(sql("SELECT @@max_binlog_size, @@binlog_expire_logs_seconds")).toBe("8192\t3600\n");
+    pod.signal("SIGTERM");
+    c.advance(2 * 3600_000);
+    const again = c.pod("wordpress-mysql-7d4c5b8f9-a1b2c", { image: "mysql:8.0", env: ENV, args, volumes: { "/var/lib/mysql": pv } });
+    c.advance(30_000);
+    // binlog.000001 and 000002 were last written two hours ago: the new start removed them.
+    expect(again.run(["mysql", "-uroot", "-psecret", "-N", "-e", "SHOW BINARY LOGS"]).out).toBe("binlog.000003\t157\tNo\n");
+  });
 });

@@ -142,6 +142,11 @@ export class BinaryLog {
     this.remove(old);
   }
 
+  /** binlog_expire_logs_seconds: at startup and at each rotation, files older than that go (0 keeps them). */
+  expire(nowMs: number, expireSeconds: number): void {
+    if (expireSeconds > 0) this.purgeBefore(nowMs - expireSeconds * 1000);
+  }
+
   close(): void {
     this.append(STOP_EVENT_BYTES);
     this.closeCurrent();

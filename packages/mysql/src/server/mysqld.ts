@@ -107,6 +107,8 @@ function globalsFor(ctx: ProcessContext, opts: MysqldOptions): Map<string, SqlVa
   g.set("skip_networking", opts.skipNetworking ? 1 : 0);
   g.set("skip_name_resolve", 1);
   g.set("log_bin", opts.logBin ? 1 : 0);
+  g.set("max_binlog_size", opts.maxBinlogSize);
+  g.set("binlog_expire_logs_seconds", opts.binlogExpireLogsSeconds);
   g.set("log_error_verbosity", opts.logErrorVerbosity);
   g.set("innodb_flush_log_at_trx_commit", opts.flushLogAtTrxCommit);
   g.set("innodb_flush_log_at_timeout", opts.flushLogAtTimeout);
@@ -171,6 +173,7 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   yield* pause(ctx, 150);
   log.line("System", 13577, "InnoDB", "InnoDB initialization has ended.", 1);
   const binlog = opts.logBin ? BinaryLog.open(datadir, opts.datadir) : undefined;
+  binlog?.expire(ctx.epochMs(), opts.binlogExpireLogsSeconds);
   if (binlog?.crashed) {
     log.line("System", 10229, "Server", "Starting XA crash recovery...");
     log.line("System", 10232, "Server", "XA crash recovery finished.");

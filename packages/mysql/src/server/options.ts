@@ -26,6 +26,8 @@ export interface MysqldOptions {
   pidFile: string;
   skipHostCache: boolean;
   logBin: boolean;
+  maxBinlogSize: number;
+  binlogExpireLogsSeconds: number;
   sqlMode: string | undefined;
 }
 
@@ -55,6 +57,9 @@ const HANDLED: Record<string, (o: MysqldOptions, v: string | undefined) => void>
   skip_log_bin: (o) => (o.logBin = false),
   disable_log_bin: (o) => (o.logBin = false),
   log_bin: (o) => (o.logBin = true),
+  // Out-of-range values are clamped, and max_binlog_size comes in whole 4 KiB blocks, as mysqld adjusts them.
+  max_binlog_size: (o, v) => (o.maxBinlogSize = Math.min(1073741824, Math.max(4096, Math.floor(Number(v ?? 1073741824) / 4096) * 4096))),
+  binlog_expire_logs_seconds: (o, v) => (o.binlogExpireLogsSeconds = Math.min(4294967295, Math.max(0, Number(v ?? 2592000)))),
   sql_mode: (o, v) => (o.sqlMode = v ?? ""),
 };
 
@@ -65,7 +70,7 @@ const ACCEPTED = new Set([
   "innodb_log_buffer_size", "innodb_file_per_table", "innodb_flush_method", "innodb_doublewrite", "innodb_io_capacity",
   "max_allowed_packet", "performance_schema", "explicit_defaults_for_timestamp", "lower_case_table_names", "server_id", "binlog_format",
   "gtid_mode", "enforce_gtid_consistency", "log_error", "general_log", "general_log_file", "slow_query_log", "slow_query_log_file",
-  "long_query_time", "sync_binlog", "binlog_expire_logs_seconds", "expire_logs_days", "tmp_table_size", "max_heap_table_size",
+  "long_query_time", "sync_binlog", "expire_logs_days", "tmp_table_size", "max_heap_table_size",
   "table_open_cache", "thread_cache_size", "key_buffer_size", "sort_buffer_size", "join_buffer_size", "read_buffer_size",
   "read_rnd_buffer_size", "wait_timeout", "interactive_timeout", "max_connect_errors", "local_infile", "symbolic_links", "skip_ssl",
   "ssl", "tls_version", "mysqlx", "log_bin_trust_function_creators", "init_connect", "skip_symbolic_links", "log_timestamps",
@@ -91,6 +96,8 @@ export function defaultOptions(): MysqldOptions {
     pidFile: "/var/run/mysqld/mysqld.pid",
     skipHostCache: false,
     logBin: true,
+    maxBinlogSize: 1073741824,
+    binlogExpireLogsSeconds: 2592000,
     sqlMode: undefined,
   };
 }

@@ -427,9 +427,7 @@ export class MysqlServer implements ServerContext {
 
   /** A new binary log file, and the old ones past binlog_expire_logs_seconds deleted, as at each rotation. */
   private rotateBinlog(binlog: BinaryLog): void {
-    if (!binlog.rotate()) return;
-    const expireSeconds = Number(this.globals.get("binlog_expire_logs_seconds"));
-    if (expireSeconds > 0) binlog.purgeBefore(this.ctx.epochMs() - expireSeconds * 1000);
+    if (binlog.rotate()) binlog.expire(this.ctx.epochMs(), Number(this.globals.get("binlog_expire_logs_seconds")));
   }
 
   flush(what: "STATUS" | "TABLES", by: Session): void {
