@@ -9,7 +9,8 @@ import { ENTRYPOINT_PATH, mysqlEntrypoint } from "./mysql-entrypoint.js";
 /**
  * The `mysql` image (official mysql:8.0): mysqld, the mysql, mysqladmin and mysqldump clients, the
  * entrypoint, /etc/my.cnf as the image ships it, and the mysql user (uid 999). The real image is
- * Oracle Linux based; the userland here is the cluster's Debian base (bash, coreutils, ps).
+ * Oracle Linux based; the userland here is the cluster's Debian base (bash, coreutils, ps), with
+ * /bin/sh being bash as on Oracle Linux.
  * Every 8.x tag resolves to this one image: the registry keys images by repository.
  */
 
@@ -43,6 +44,7 @@ socket=/var/run/mysqld/mysqld.sock
 export function mysqlLayer(): ImageLayer {
   const files: Record<string, ImageFileSpec> = {
     ...debianBase({ users: [{ name: "mysql", uid: 999, gid: 999, home: "/var/lib/mysql", shell: "/bin/bash" }] }),
+    "/bin/sh": { symlink: "bash" },
     [ENTRYPOINT_PATH]: { program: PROGRAMS.entrypoint },
     "/entrypoint.sh": { symlink: "usr/local/bin/docker-entrypoint.sh" },
     "/usr/sbin/mysqld": { program: PROGRAMS.mysqld },
