@@ -150,8 +150,8 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
-  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "df", "dirname", "du", "echo", "env", "false", "grep",
-  "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
+  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "false",
+  "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami", "xargs", "zcat",
 ] as const;

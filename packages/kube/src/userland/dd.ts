@@ -1,18 +1,27 @@
 import { decodeText, encodeText, FsError, sleep, wait, type Proc } from "@ksim/sim";
-import type { ProcessContext } from "../runtime/process.js";
+import type { Executable, ProcessContext } from "../runtime/process.js";
 import { writeWhatFits } from "../runtime/fs.js";
-import { describeError, readStdin } from "./common.js";
+import { describeError, readStdin, type Flavor } from "./common.js";
 
 /**
- * GNU dd (coreutils 8.25 to 8.32, as the Debian and Ubuntu images carry): copies `if` to `of` in
- * blocks, then reports the records and bytes it moved on stderr. The devices runbooks reach for
- * are its own to read and write: /dev/zero, /dev/urandom and /dev/random (seeded bytes) as input,
- * /dev/null as output. `dd if=/dev/zero of=FILE bs=1M` without a count fills the disk under FILE
- * and stops at the short write, as the real one does.
+ * dd in both flavours: GNU dd (coreutils 8.25 to 8.32, as the Debian and Ubuntu images carry) and
+ * busybox 1.28.4's applet (coreutils/dd.c). Both copy `if` to `of` in blocks, then report the
+ * records and bytes they moved on stderr. The devices runbooks reach for are their own to read
+ * and write: /dev/zero, /dev/urandom and /dev/random (seeded bytes) as input, /dev/null as
+ * output. `dd if=/dev/zero of=FILE bs=1M` without a count fills the disk under FILE and stops at
+ * the short write, as the real ones do.
  *
  * Time passes as the copy goes, at an assumed 1 GB/s through the page cache (a cloud VM's dd to a
  * persistent disk without conv=fsync reports about that) plus 2 µs per block for the two system
  * calls; conv=fsync adds the machine's fsync.
+ *
+ * Where busybox differs: its operands (no cbs, oflag or excl/nocreat; conv=swab; iflag
+ * skip_bytes and fullblock), its numbers (libbb's xatoul_range_sfx with cwbkMG_suffixes: no AxB
+ * products), "can't open" for open failures, its usage text for anything it does not parse, its
+ * report ("10485760 bytes (10.0MB) copied, 0.010506 seconds, 951.8MB/s", make_human_readable_str's
+ * 1024-based units), and a full disk: a write that lands short ends the copy without a message
+ * (1.28's write_and_stats returns 1 silently; only a write that fails outright prints "dd:
+ * writing 'FILE': No space left on device"), and that last write is no record out. Status 1 then.
  */
 
 const COPY_BYTES_PER_MS = 1_000_000;
@@ -75,26 +84,145 @@ function human(bytes: number, base: 1000 | 1024): string {
   return `${whole} ${units[unit]}`;
 }
 
-interface Counts {
-  fullIn: number;
-  partialIn: number;
-  fullOut: number;
-  partialOut: number;
-  bytes: number;
+// ---------------------------------------------------------------------------------------------
+// libbb, as busybox 1.28's applets use it (shared with od.ts).
+
+/** The banner bb_show_usage prints before an applet's usage. */
+export const BUSYBOX_BANNER = "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n";
+
+/** bb_show_usage with FEATURE_VERBOSE_USAGE: the banner, `Usage: APPLET` and the applet's usage text, on stderr. */
+export function busyboxUsage(ctx: ProcessContext, applet: string, usage: string, status: number): number {
+  ctx.stderr.write(`${BUSYBOX_BANNER}\nUsage: ${applet} ${usage}\n\n`);
+  return status;
 }
 
-export function* dd(ctx: ProcessContext): Proc<number> {
+/** bb_error_msg_and_die: the message is printed as `APPLET: MESSAGE` and the applet exits 1. */
+export class BusyboxDie extends Error {}
+
+export const ULLONG_MAX = 2n ** 64n - 1n;
+export const UINT_MAX = 2n ** 32n - 1n;
+const SSIZE_MAX = 2n ** 63n - 1n;
+
+/** libbb's cwbkMG_suffixes (xatonum.c), dd's: kB/KB/kD/KD are 1000, k/K 1024, MB/MD, M, GB/GD, G likewise. */
+const CWBKMG_SUFFIXES: Readonly<Record<string, bigint>> = {
+  c: 1n, w: 2n, b: 512n,
+  kB: 1000n, kD: 1000n, k: 1024n, KB: 1000n, KD: 1000n, K: 1024n,
+  MB: 1000000n, MD: 1000000n, M: 1048576n,
+  GB: 1000000000n, GD: 1000000000n, G: 1073741824n,
+};
+
+/** libbb's bkm_suffixes (od's -N, -j and -S). */
+export const BKM_SUFFIXES: Readonly<Record<string, bigint>> = { b: 512n, k: 1024n, m: 1048576n };
+
+/**
+ * libbb's xstrtou_range_sfx (xatonum_template.c) over strtoull: no sign or leading space, base 10
+ * or 0 (0x hex, 0 octal), then an exact suffix or nothing; "invalid number 'X'" or "number X is
+ * not in LO..HI range" (a suffix that overflows the type says the latter).
+ */
+export function xstrtou(text: string, base: 0 | 10, lower: bigint, upper: bigint, suffixes?: Readonly<Record<string, bigint>>, typeMax = ULLONG_MAX): bigint {
+  const invalid = new BusyboxDie(`invalid number '${text}'`);
+  const range = new BusyboxDie(`number ${text} is not in ${lower}..${upper} range`);
+  if (text === "" || /^[-+\s]/.test(text)) throw invalid;
+  let radix = 10;
+  let at = 0;
+  if (base === 0 && /^0[xX][0-9a-fA-F]/.test(text)) {
+    radix = 16;
+    at = 2;
+  } else if (base === 0 && text.startsWith("0")) radix = 8;
+  const digit = radix === 16 ? /[0-9a-fA-F]/ : radix === 8 ? /[0-7]/ : /[0-9]/;
+  const start = at;
+  while (at < text.length && digit.test(text[at]!)) at++;
+  if (at === start) throw invalid;
+  const digits = text.slice(start, at);
+  let r = BigInt(radix === 16 ? `0x${digits}` : radix === 8 ? `0o${digits}` : digits);
+  if (r > typeMax) throw invalid;
+  const rest = text.slice(at);
+  const mult = suffixes !== undefined && Object.hasOwn(suffixes, rest) ? suffixes[rest] : undefined;
+  if (mult !== undefined) {
+    if (typeMax / mult < r) throw range;
+    r *= mult;
+  } else if (rest !== "") throw invalid;
+  if (r < lower || r > upper) throw range;
+  return r;
+}
+
+/** make_human_readable_str(val, 1, 0): 1024-based, one rounded decimal and the unit letter ("12.0K"), plain below 1024. */
+export function humanReadable(value: number): string {
+  if (value === 0) return "0";
+  let v = value;
+  let frac = 0;
+  let unit = 0;
+  while (v >= 1024) {
+    unit++;
+    frac = Math.floor(((v % 1024) * 10 + 512) / 1024);
+    v = Math.floor(v / 1024);
+  }
+  if (frac >= 10) {
+    v++;
+    frac = 0;
+  }
+  return unit === 0 ? String(v) : `${v}.${frac}${"KMGTPEZY"[unit - 1]}`;
+}
+
+const BUSYBOX_USAGE =
+  "[if=FILE] [of=FILE] [ibs=N] [obs=N] [bs=N] [count=N] [skip=N]\n\t[seek=N] [conv=notrunc|noerror|sync|fsync] [iflag=skip_bytes|fullblock]\n\n" +
+  "Copy a file with converting and formatting\n" +
+  "\n\tif=FILE\t\tRead from FILE instead of stdin" +
+  "\n\tof=FILE\t\tWrite to FILE instead of stdout" +
+  "\n\tbs=N\t\tRead and write N bytes at a time" +
+  "\n\tibs=N\t\tRead N bytes at a time" +
+  "\n\tobs=N\t\tWrite N bytes at a time" +
+  "\n\tcount=N\t\tCopy only N input blocks" +
+  "\n\tskip=N\t\tSkip N input blocks" +
+  "\n\tseek=N\t\tSkip N output blocks" +
+  "\n\tconv=notrunc\tDon't truncate output file" +
+  "\n\tconv=noerror\tContinue after read errors" +
+  "\n\tconv=sync\tPad blocks with zeros" +
+  "\n\tconv=fsync\tPhysically write data out before finishing" +
+  "\n\tconv=swab\tSwap every pair of bytes" +
+  "\n\tiflag=skip_bytes\tskip=N is in bytes" +
+  "\n\tiflag=fullblock\tRead full blocks" +
+  "\n\tstatus=noxfer\tSuppress rate output" +
+  "\n\tstatus=none\tSuppress all output" +
+  "\n" +
+  "\nN may be suffixed by c (1), w (2), b (512), kB (1000), k (1024), MB, M, GB, G";
+
+const BUSYBOX_OPERANDS = new Set(["bs", "count", "seek", "skip", "if", "of", "status", "ibs", "obs", "conv", "iflag"]);
+const BUSYBOX_WORDS: Readonly<Record<string, readonly string[]>> = {
+  conv: ["notrunc", "sync", "noerror", "fsync", "swab"],
+  iflag: ["skip_bytes", "fullblock"],
+  status: ["none", "noxfer"],
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/** The copy as the operands describe it, whichever flavour parsed them. */
+interface Settings {
+  readonly input: string | undefined;
+  readonly output: string | undefined;
+  readonly ibs: number;
+  readonly obs: number;
+  readonly count: number;
+  readonly skip: number;
+  readonly seek: number;
+  readonly conv: ReadonlySet<string>;
+  readonly iflag: ReadonlySet<string>;
+  readonly status: string;
+}
+
+/** GNU's operands, or its message and status 1. */
+function gnuSettings(ctx: ProcessContext): Settings | number {
   const ops = new Map<string, string>();
-  try {
-    for (const arg of ctx.argv.slice(1)) {
-      const eq = arg.indexOf("=");
-      const key = eq < 0 ? arg : arg.slice(0, eq);
-      if (eq < 0 || !OPERANDS.has(key)) {
-        ctx.stderr.write(`dd: unrecognized operand '${arg}'\nTry 'dd --help' for more information.\n`);
-        return 1;
-      }
-      ops.set(key, arg.slice(eq + 1));
+  for (const arg of ctx.argv.slice(1)) {
+    const eq = arg.indexOf("=");
+    const key = eq < 0 ? arg : arg.slice(0, eq);
+    if (eq < 0 || !OPERANDS.has(key)) {
+      ctx.stderr.write(`dd: unrecognized operand '${arg}'\nTry 'dd --help' for more information.\n`);
+      return 1;
     }
+    ops.set(key, arg.slice(eq + 1));
+  }
+  try {
     const size = (key: string, fallback: number) => {
       const v = ops.get(key);
       if (v === undefined) return fallback;
@@ -115,70 +243,230 @@ export function* dd(ctx: ProcessContext): Proc<number> {
         if (!FLAGS.has(f)) throw new DdUsage(`invalid ${key === "iflag" ? "input" : "output"} flag: '${f}'`);
       }
     }
+    const iflag = new Set((ops.get("iflag") ?? "").split(",").filter((x) => x !== ""));
     const status = ops.get("status") ?? "default";
     if (!["default", "none", "noxfer", "progress"].includes(status)) throw new DdUsage(`invalid status level: '${status}'`);
-
-    const input = yield* openInput(ctx, ops.get("if"), ibs, skip);
-    if (input === undefined) return 1;
-    const output = openOutput(ctx, ops.get("of"), obs * seek, conv);
-    if (output === undefined) return 1;
-
-    const counts: Counts = { fullIn: 0, partialIn: 0, fullOut: 0, partialOut: 0, bytes: 0 };
-    // The copy's own duration: the clock it sleeps on counts whole milliseconds.
-    let elapsedMs = 0;
-    const pass = function* (ms: number): Proc<void> {
-      elapsedMs += ms;
-      yield* wait(sleep(ctx.sim, ms));
-    };
-    let failure: string | undefined;
-    let pending = 0;
-    let blocks = 0;
-    // Input blocks pass to output as they are: ibs and obs differ rarely enough to reblock at the end.
-    for (let n = 0; n < count; n++) {
-      const block = input.next();
-      if (block === undefined) break;
-      if (block.length === ibs) counts.fullIn++;
-      else counts.partialIn++;
-      const written = output.write(block);
-      counts.bytes += written.bytes;
-      pending += written.bytes;
-      blocks++;
-      if (written.error !== undefined) {
-        failure = written.error;
-        break;
-      }
-      if (blocks % BLOCKS_PER_WAIT === 0) {
-        yield* pass(pending / COPY_BYTES_PER_MS + BLOCKS_PER_WAIT * SYSCALL_MS_PER_BLOCK);
-        pending = 0;
-      }
-    }
-    yield* pass(pending / COPY_BYTES_PER_MS + (blocks % BLOCKS_PER_WAIT) * SYSCALL_MS_PER_BLOCK);
-    output.close();
-    if (failure === undefined && (conv.has("fsync") || conv.has("fdatasync"))) {
-      output.fsync();
-      const delay = ctx.fsyncDelayMs();
-      if (delay > 0) yield* pass(delay);
-    }
-    counts.fullOut = Math.floor(counts.bytes / obs);
-    counts.partialOut = counts.bytes % obs > 0 ? 1 : 0;
-    if (failure !== undefined) ctx.stderr.write(`dd: ${failure}\n`);
-    if (status !== "none") report(ctx, counts, elapsedMs, status !== "noxfer");
-    return failure === undefined ? 0 : 1;
+    return { input: ops.get("if"), output: ops.get("of"), ibs, obs, count, skip, seek, conv, iflag, status };
   } catch (e) {
-    if (e instanceof DdUsage) {
-      ctx.stderr.write(`dd: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    if (!(e instanceof DdUsage)) throw e;
+    ctx.stderr.write(`dd: ${e.message}\n`);
+    return 1;
   }
+}
+
+/**
+ * busybox's operands as dd_main reads them, in order: `--` is skipped, anything without `=` or
+ * with an unknown name shows the usage (status 1), a bad number or word dies with libbb's message.
+ */
+function busyboxSettings(ctx: ProcessContext): Settings | number {
+  const args = ctx.argv.slice(1);
+  if (args.length === 1 && args[0] === "--help") return busyboxUsage(ctx, "dd", BUSYBOX_USAGE, 0);
+  let input: string | undefined;
+  let output: string | undefined;
+  let ibs = 512;
+  let obs = 512;
+  let count = Number.POSITIVE_INFINITY;
+  let skip = 0;
+  let seek = 0;
+  const conv = new Set<string>();
+  const iflag = new Set<string>();
+  let status = "default";
+  const blockSize = (v: string) => Number(xstrtou(v, 10, 1n, SSIZE_MAX, CWBKMG_SUFFIXES));
+  const large = (v: string) => Number(xstrtou(v, 10, 0n, ULLONG_MAX, CWBKMG_SUFFIXES));
+  const words = (v: string, what: string) => {
+    for (const w of v.split(",")) {
+      if (!BUSYBOX_WORDS[what]!.includes(w)) throw new BusyboxDie(`invalid argument '${w}' to '${what}'`);
+    }
+    return v.split(",");
+  };
+  try {
+    for (const arg of args) {
+      if (arg === "--") continue;
+      const eq = arg.indexOf("=");
+      if (eq < 0 || !BUSYBOX_OPERANDS.has(arg.slice(0, eq))) return busyboxUsage(ctx, "dd", BUSYBOX_USAGE, 1);
+      const val = arg.slice(eq + 1);
+      switch (arg.slice(0, eq)) {
+        case "ibs":
+          ibs = blockSize(val);
+          break;
+        case "obs":
+          obs = blockSize(val);
+          break;
+        case "bs":
+          ibs = obs = blockSize(val);
+          break;
+        case "conv":
+          for (const w of words(val, "conv")) conv.add(w);
+          break;
+        case "iflag":
+          for (const w of words(val, "iflag")) iflag.add(w);
+          break;
+        case "count":
+          count = large(val);
+          break;
+        case "seek":
+          seek = large(val);
+          break;
+        case "skip":
+          skip = large(val);
+          break;
+        case "if":
+          input = val;
+          break;
+        case "of":
+          output = val;
+          break;
+        case "status":
+          if (!BUSYBOX_WORDS["status"]!.includes(val)) throw new BusyboxDie(`invalid argument '${val}' to 'status'`);
+          status = val;
+          break;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof BusyboxDie)) throw e;
+    ctx.stderr.write(`dd: ${e.message}\n`);
+    return 1;
+  }
+  return { input, output, ibs, obs, count, skip, seek, conv, iflag, status };
+}
+
+interface Counts {
+  fullIn: number;
+  partialIn: number;
+  fullOut: number;
+  partialOut: number;
+  bytes: number;
+}
+
+export function dd(flavor: Flavor): Executable {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const settings = flavor === "gnu" ? gnuSettings(ctx) : busyboxSettings(ctx);
+    return typeof settings === "number" ? settings : yield* copy(ctx, flavor, settings);
+  };
+}
+
+function* copy(ctx: ProcessContext, flavor: Flavor, s: Settings): Proc<number> {
+  const busybox = flavor === "busybox";
+  const input = yield* openInput(ctx, flavor, s.input, s.ibs, s.skip * (s.iflag.has("skip_bytes") ? 1 : s.ibs));
+  if (input === undefined) return 1;
+  const output = openOutput(ctx, flavor, s.output, s.obs * s.seek, s.conv);
+  if (output === undefined) return 1;
+  const inName = s.input ?? "standard input";
+  const outName = s.output ?? "standard output";
+  const die = (message: string) => {
+    output.close();
+    ctx.stderr.write(`dd: ${message}\n`);
+    return 1;
+  };
+  // busybox lseeks its output to seek*obs, which a pipe or terminal refuses.
+  if (busybox && s.seek > 0 && output.kind === "stdout") return die(`${outName}: Illegal seek`);
+
+  const counts: Counts = { fullIn: 0, partialIn: 0, fullOut: 0, partialOut: 0, bytes: 0 };
+  // The copy's own duration: the clock it sleeps on counts whole milliseconds.
+  let elapsedMs = 0;
+  const pass = function* (ms: number): Proc<void> {
+    elapsedMs += ms;
+    yield* wait(sleep(ctx.sim, ms));
+  };
+  let failure: { written: number; error: string } | undefined;
+  let pending = 0;
+  let blocks = 0;
+  /** One write(2) of an output record; false once the copy has to stop. */
+  const emit = (record: Uint8Array): boolean => {
+    const written = output.write(record);
+    counts.bytes += written.bytes;
+    pending += written.bytes;
+    if (written.error !== undefined) {
+      failure = { written: written.bytes, error: written.error };
+      return false;
+    }
+    if (record.length === s.obs) counts.fullOut++;
+    else counts.partialOut++;
+    return true;
+  };
+  // Input blocks go out as they are when ibs = obs; otherwise they are gathered into obs-sized records.
+  const reblock = s.ibs !== s.obs;
+  const obuf = reblock ? new Uint8Array(s.obs) : undefined;
+  let oc = 0;
+  let previousRead = 0;
+  for (let n = 0; n < s.count; n++) {
+    if (input.readError !== undefined) return die(`${inName}: ${input.readError}`);
+    let block = input.next();
+    if (block === undefined) break;
+    if (s.conv.has("swab")) {
+      // busybox swaps within each read; only the last read may be odd-sized.
+      if (previousRead % 2 === 1) return die(`can't swab ${previousRead} byte buffer`);
+      previousRead = block.length;
+      block = Uint8Array.from(block);
+      for (let i = 0; i + 1 < block.length; i += 2) [block[i], block[i + 1]] = [block[i + 1]!, block[i]!];
+    }
+    if (block.length === s.ibs) counts.fullIn++;
+    else {
+      counts.partialIn++;
+      if (s.conv.has("sync")) {
+        const padded = new Uint8Array(s.ibs);
+        padded.set(block);
+        block = padded;
+      }
+    }
+    let ok = true;
+    if (obuf === undefined) ok = emit(block);
+    else {
+      for (let at = 0; ok && at < block.length; ) {
+        const take = Math.min(s.obs - oc, block.length - at);
+        obuf.set(block.subarray(at, at + take), oc);
+        oc += take;
+        at += take;
+        if (oc === s.obs) {
+          ok = emit(obuf.slice());
+          oc = 0;
+        }
+      }
+    }
+    blocks++;
+    if (!ok) break;
+    if (blocks % BLOCKS_PER_WAIT === 0) {
+      yield* pass(pending / COPY_BYTES_PER_MS + BLOCKS_PER_WAIT * SYSCALL_MS_PER_BLOCK);
+      pending = 0;
+    }
+  }
+  yield* pass(pending / COPY_BYTES_PER_MS + (blocks % BLOCKS_PER_WAIT) * SYSCALL_MS_PER_BLOCK);
+  const flush = () => {
+    if (obuf !== undefined && oc > 0 && failure === undefined) emit(obuf.slice(0, oc));
+  };
+  // GNU writes the last short record before it syncs; busybox 1.28 syncs first.
+  if (!busybox) flush();
+  if (failure === undefined && (s.conv.has("fsync") || s.conv.has("fdatasync"))) {
+    // fsync(2) on a pipe, terminal or /dev/null fails with EINVAL, which busybox dies of.
+    if (busybox && output.kind !== "file") return die(`${outName}: Invalid argument`);
+    output.fsync();
+    const delay = ctx.fsyncDelayMs();
+    if (delay > 0) yield* pass(delay);
+  }
+  if (busybox) flush();
+  output.close();
+  const failed: { written: number; error: string } | undefined = failure;
+  if (busybox) {
+    // A write that failed outright is reported; one that landed short ends the copy silently.
+    if (failed !== undefined && failed.written === 0) ctx.stderr.write(`dd: writing '${outName}': ${failed.error}\n`);
+    if (s.status !== "none") busyboxReport(ctx, counts, elapsedMs, s.status !== "noxfer");
+  } else {
+    counts.fullOut = Math.floor(counts.bytes / s.obs);
+    counts.partialOut = counts.bytes % s.obs > 0 ? 1 : 0;
+    if (failed !== undefined) ctx.stderr.write(`dd: error writing '${outName}': ${failed.error}\n`);
+    if (s.status !== "none") report(ctx, counts, elapsedMs, s.status !== "noxfer");
+  }
+  return failed === undefined ? 0 : 1;
 }
 
 interface Input {
   /** The next block (shorter at the end of a file), or undefined at the end. */
   next(): Uint8Array | undefined;
+  /** Set when read(2) fails (busybox opens a directory, then cannot read it). */
+  readonly readError?: string;
 }
 
-function* openInput(ctx: ProcessContext, path: string | undefined, ibs: number, skip: number): Proc<Input | undefined> {
+function* openInput(ctx: ProcessContext, flavor: Flavor, path: string | undefined, ibs: number, skipBytes: number): Proc<Input | undefined> {
   if (path === "/dev/zero") {
     const zeros = new Uint8Array(ibs);
     return { next: () => zeros };
@@ -199,14 +487,18 @@ function* openInput(ctx: ProcessContext, path: string | undefined, ibs: number, 
   else {
     try {
       const abs = ctx.resolve(path);
-      if (ctx.fs.stat(abs).type === "dir") throw new FsError("EISDIR", path);
+      if (ctx.fs.stat(abs).type === "dir") {
+        // open(O_RDONLY) of a directory succeeds; GNU refuses it there, busybox's first read fails.
+        if (flavor === "busybox") return { next: () => undefined, readError: new FsError("EISDIR", path).description };
+        throw new FsError("EISDIR", path);
+      }
       data = ctx.fs.readFile(abs);
     } catch (e) {
-      ctx.stderr.write(`dd: failed to open '${path}': ${describeError(e)}\n`);
+      ctx.stderr.write(`dd: ${openFailure(flavor, path, e)}\n`);
       return undefined;
     }
   }
-  let offset = Math.min(data.length, skip * ibs);
+  let offset = Math.min(data.length, skipBytes);
   return {
     next: () => {
       if (offset >= data.length) return undefined;
@@ -217,17 +509,23 @@ function* openInput(ctx: ProcessContext, path: string | undefined, ibs: number, 
   };
 }
 
+function openFailure(flavor: Flavor, path: string, e: unknown): string {
+  return `${flavor === "gnu" ? "failed to open" : "can't open"} '${path}': ${describeError(e)}`;
+}
+
 interface Output {
-  /** Writes what fits; the bytes written, and the error message when not all of them were. */
+  readonly kind: "file" | "stdout" | "null";
+  /** Writes what fits; the bytes written, and strerror's text when not all of them were. */
   write(block: Uint8Array): { bytes: number; error?: string };
   fsync(): void;
   close(): void;
 }
 
-function openOutput(ctx: ProcessContext, path: string | undefined, offset: number, conv: ReadonlySet<string>): Output | undefined {
-  if (path === "/dev/null") return { write: (b) => ({ bytes: b.length }), fsync() {}, close() {} };
+function openOutput(ctx: ProcessContext, flavor: Flavor, path: string | undefined, offset: number, conv: ReadonlySet<string>): Output | undefined {
+  if (path === "/dev/null") return { kind: "null", write: (b) => ({ bytes: b.length }), fsync() {}, close() {} };
   if (path === undefined || path === "-" || path === "/dev/stdout") {
     return {
+      kind: "stdout",
       write: (b) => {
         ctx.stdout.write(decodeText(b));
         return { bytes: b.length };
@@ -246,33 +544,34 @@ function openOutput(ctx: ProcessContext, path: string | undefined, offset: numbe
     // zero-filled up to it, as a sparse file reads.
     const before = exists ? ctx.fs.readFile(abs) : new Uint8Array();
     if (conv.has("notrunc") && before.length > offset) {
-      return rewriteInPlace(ctx, abs, path, before, offset);
+      return rewriteInPlace(ctx, abs, before, offset);
     }
     const head = new Uint8Array(offset);
     head.set(before.subarray(0, offset));
     ctx.fs.writeFile(abs, head);
   } catch (e) {
-    ctx.stderr.write(`dd: failed to open '${path}': ${describeError(e)}\n`);
+    ctx.stderr.write(`dd: ${openFailure(flavor, path, e)}\n`);
     return undefined;
   }
   return {
-    write: (b) => appendWhatFitsReported(ctx, abs, path, b),
+    kind: "file",
+    write: (b) => appendWhatFits(ctx, abs, b),
     fsync: () => ctx.fs.fsync(abs),
     close() {},
   };
 }
 
-/** A block appended as write(2) writes it, with dd's message when not all of it landed. */
-function appendWhatFitsReported(ctx: ProcessContext, abs: string, path: string, block: Uint8Array): { bytes: number; error?: string } {
+/** A block appended as write(2) writes it: what fits, and the error when not all of it landed. */
+function appendWhatFits(ctx: ProcessContext, abs: string, block: Uint8Array): { bytes: number; error?: string } {
   const r = writeWhatFits(ctx.fs, abs, block);
-  return r.error === undefined ? { bytes: r.bytes } : { bytes: r.bytes, error: `error writing '${path}': ${r.error.description}` };
+  return r.error === undefined ? { bytes: r.bytes } : { bytes: r.bytes, error: r.error.description };
 }
 
 /**
  * conv=notrunc over existing bytes: they are overwritten where the copy goes (which needs no new
  * space) and kept after it; the file is rewritten once the copy leaves them behind or ends.
  */
-function rewriteInPlace(ctx: ProcessContext, abs: string, path: string, before: Uint8Array, offset: number): Output {
+function rewriteInPlace(ctx: ProcessContext, abs: string, before: Uint8Array, offset: number): Output {
   const content = Uint8Array.from(before);
   let at = offset;
   let flushed = false;
@@ -281,14 +580,15 @@ function rewriteInPlace(ctx: ProcessContext, abs: string, path: string, before: 
     flushed = true;
   };
   return {
+    kind: "file",
     write: (b) => {
-      if (flushed) return appendWhatFitsReported(ctx, abs, path, b);
+      if (flushed) return appendWhatFits(ctx, abs, b);
       const inside = Math.min(b.length, content.length - at);
       content.set(b.subarray(0, inside), at);
       at += inside;
       if (inside === b.length) return { bytes: b.length };
       flush();
-      const rest = appendWhatFitsReported(ctx, abs, path, b.subarray(inside));
+      const rest = appendWhatFits(ctx, abs, b.subarray(inside));
       return { bytes: inside + rest.bytes, ...(rest.error !== undefined ? { error: rest.error } : {}) };
     },
     fsync: () => {
@@ -307,4 +607,17 @@ function report(ctx: ProcessContext, c: Counts, elapsedMs: number, transfer: boo
   const si = human(c.bytes, 1000);
   const copied = si.endsWith(" B") ? `${c.bytes} byte${c.bytes === 1 ? "" : "s"} copied` : `${c.bytes} bytes (${si}, ${human(c.bytes, 1024)}) copied`;
   ctx.stderr.write(`${copied}, ${g(seconds)} s, ${rate}\n`);
+}
+
+/**
+ * busybox's dd_output_status: the records, then (FEATURE_DD_THIRD_STATUS_LINE) "%llu bytes (%sB)
+ * copied, %f seconds, %sB/s" with monotonic_us's whole microseconds and the rate truncated to an
+ * integer (0 when no time passed: x86-64's conversion of inf or NaN to unsigned is 0).
+ */
+function busyboxReport(ctx: ProcessContext, c: Counts, elapsedMs: number, transfer: boolean): void {
+  ctx.stderr.write(`${c.fullIn}+${c.partialIn} records in\n${c.fullOut}+${c.partialOut} records out\n`);
+  if (!transfer) return;
+  const seconds = Math.round(elapsedMs * 1000) / 1e6;
+  const rate = seconds > 0 ? Math.trunc(c.bytes / seconds) : 0;
+  ctx.stderr.write(`${c.bytes} bytes (${humanReadable(c.bytes)}B) copied, ${seconds.toFixed(6)} seconds, ${humanReadable(rate)}B/s\n`);
 }

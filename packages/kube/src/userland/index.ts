@@ -94,6 +94,7 @@ function busyboxApplets(): Record<string, Executable> {
     ...common("busybox"),
     "[[": testProgram("busybox"),
     awk: awkProgram("busybox"),
+    dd: dd("busybox"),
     df: df("busybox"),
     du: du("busybox"),
     grep: grep("busybox"),
@@ -109,6 +110,7 @@ function busyboxApplets(): Record<string, Executable> {
     pkill: pgrepProgram("pkill", "busybox"),
     nc,
     nslookup,
+    od: odProgram("busybox"),
     wget,
     which: whichProgram,
   };
@@ -151,9 +153,9 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("mawk:awk", awkProgram("gnu"));
   registry.registerProgram("coreutils:df", df("gnu"));
   registry.registerProgram("coreutils:du", du("gnu"));
-  registry.registerProgram("coreutils:dd", dd);
+  registry.registerProgram("coreutils:dd", dd("gnu"));
   registry.registerProgram("coreutils:timeout", timeoutProgram);
-  registry.registerProgram("coreutils:od", odProgram);
+  registry.registerProgram("coreutils:od", odProgram("gnu"));
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
   registry.registerProgram("findutils:find", findProgram);
   registry.registerProgram("sed:sed", sed("gnu"));
