@@ -14,6 +14,17 @@ function mysqlPod(capacity?: number) {
   return { c, pv, pod, sql, logs };
 }
 
+/** Fills the current binary log's last 4 KiB block, leaving less room than any event needs (table t(id, v) exists). */
+function fillLastBlock(sql: (s: string) => { out: string }, logs: () => Record<string, number>): void {
+  const current = () => Object.values(logs()).at(-1)!;
+  const before = current();
+  sql("INSERT INTO t VALUES (2, 'x')");
+  const overhead = current() - before - 1;
+  const room = 4096 - (current() % 4096);
+  sql(`INSERT INTO t VALUES (3, REPEAT('x', ${room - overhead - 40}))`);
+  expect(4096 - (current() % 4096)).toBeLessThan(100);
+}
+
 describe("the binary log's files", () => {
   it("are listed, rotated by FLUSH and by max_binlog_size, and purged", () => {
     const { c, pod, sql, logs } = mysqlPod();
@@ -43,14 +54,7 @@ describe("the binary log's files", () => {
   it("holds a DROP TABLE whose event does not fit, freeing nothing until there is room", () => {
     const { c, pv, pod, sql, logs } = mysqlPod(1024 ** 3);
     sql("CREATE TABLE t (id INT PRIMARY KEY, v MEDIUMTEXT); INSERT INTO t VALUES (1, REPEAT('x', 100000))");
-    // Fill the current file's last 4 KiB block so that the DROP's Query event needs a new one.
-    const current = () => Object.values(logs()).at(-1)!;
-    const before = current();
-    sql("INSERT INTO t VALUES (2, 'x')");
-    const overhead = current() - before - 1;
-    const room = 4096 - (current() % 4096);
-    sql(`INSERT INTO t VALUES (3, REPEAT('x', ${room - overhead - 40}))`);
-    expect(4096 - (current() % 4096)).toBeLessThan(100);
+    fillLastBlock(sql, logs);
     pv.occupyFreeSpace();
     const drop = pod.exec(["mysql", "-uroot", "-psecret", "wordpress", "-e", "DROP TABLE t"]);
     c.advance(5 * 60_000);
@@ -78,5 +82,24 @@ describe("the binary log's files", () => {
     c.advance(30_000);
     // binlog.000001 and 000002 were last written two hours ago: the new start removed them.
     expect(again.run(["mysql", "-uroot", "-psecret", "-N", "-e", "SHOW BINARY LOGS"]).out).toBe("binlog.000003\t157\tNo\n");
+  });
+
+  it("keeps a commit that waits for the binary log prepared: its rows stay locked and unseen, and a killed server rolls it back", () => {
+    const { c, pv, pod, sql, logs } = mysqlPod(1024 ** 3);
+    sql("CREATE TABLE t (id INT PRIMARY KEY, v MEDIUMTEXT); INSERT INTO t VALUES (1, 'a')");
+    fillLastBlock(sql, logs);
+    pv.occupyFreeSpace();
+    const update = pod.exec(["mysql", "-uroot", "-psecret", "wordpress", "-e", "UPDATE t SET v = 'b' WHERE id = 1"]);
+    c.advance(10_000);
+    expect(update.status()).toBeUndefined();
+    expect(sql("SELECT v FROM t WHERE id = 1").out).toBe("a\n");
+    const blocked = pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "SET innodb_lock_wait_timeout = 1; UPDATE t SET v = 'c' WHERE id = 1"]);
+    expect(blocked.err).toContain("ERROR 1205 (HY000) at line 1: Lock wait timeout exceeded; try restarting transaction");
+    pod.signal("SIGKILL");
+    c.advance(1_000);
+    pv.releaseOccupied();
+    const again = c.pod("wordpress-mysql-7d4c5b8f9-a1b2c", { image: "mysql:8.0", env: ENV, volumes: { "/var/lib/mysql": pv } });
+    c.advance(30_000);
+    expect(again.run(["mysql", "-uroot", "-psecret", "-N", "wordpress", "-e", "SELECT v FROM t WHERE id = 1"]).out).toBe("a\n");
   });
 });

@@ -217,6 +217,9 @@ export class MysqlServer implements ServerContext {
       this.engine.stopWaiting(trx);
       rollbackSession(client.session);
     }
+    // A connection killed while its commit waited for the binary log leaves that transaction prepared: it rolls back.
+    for (const p of client.session.pendingBinlog) if (!p.committed && this.engine.isActive(p.trx.id)) this.engine.rollback(p.trx);
+    client.session.pendingBinlog = [];
     client.conn.end();
   }
 
@@ -240,6 +243,7 @@ export class MysqlServer implements ServerContext {
       this.count(session, (c) => c.statement(kind));
       const started = this.ctx.sim.now;
       const outcome = yield* this.executeWaiting(session, p.statement!);
+      yield* this.logAndCommit(session);
       if (!(outcome instanceof SqlError) && this.binaryLog !== undefined && Number(session.variable("sql_log_bin")) !== 0 && isBinlogged(p.statement!)) {
         // A DDL or account statement commits with its Query event in the binary log; only then are dropped files deleted.
         const text = sql.slice(p.start, parsed[i + 1]?.start ?? sql.length).trim();
@@ -249,13 +253,6 @@ export class MysqlServer implements ServerContext {
       if (outcome instanceof SqlError) {
         this.sendError(conn, outcome);
         break;
-      }
-      if (session.pendingBinlog.length > 0) {
-        const committed = session.pendingBinlog;
-        session.pendingBinlog = [];
-        if (this.binaryLog !== undefined && Number(session.variable("sql_log_bin")) !== 0) {
-          yield* this.writeBinlog(this.binaryLog, session, committed.reduce((n, trx) => n + transactionEventsBytes(trx), 0));
-        }
       }
       if (session.pendingCommitLsn > 0) {
         const lsn = session.pendingCommitLsn;
@@ -277,6 +274,22 @@ export class MysqlServer implements ServerContext {
     session.command = "Sleep";
     session.info = null;
     session.commandSince = this.ctx.sim.now;
+  }
+
+  /** Logs the transactions the statement ended, then commits those left prepared (the binlog's two-phase commit). */
+  private *logAndCommit(session: Session): Proc<void> {
+    const pending = session.pendingBinlog;
+    if (pending.length === 0) return;
+    if (this.binaryLog !== undefined && Number(session.variable("sql_log_bin")) !== 0) {
+      yield* this.writeBinlog(this.binaryLog, session, pending.reduce((n, p) => n + transactionEventsBytes(p.trx), 0));
+    }
+    for (const { trx, committed } of pending) {
+      // A shutdown may have rolled it back meanwhile.
+      if (committed || !this.engine.isActive(trx.id)) continue;
+      const lsn = this.engine.commit(trx);
+      if (lsn > session.pendingCommitLsn) session.pendingCommitLsn = lsn;
+    }
+    session.pendingBinlog = [];
   }
 
   /**

@@ -95,16 +95,26 @@ export function statementTrx(session: Session): { trx: Trx; own: boolean } {
   return { trx, own: !session.explicitTrx };
 }
 
-/** Ends the session's transaction with a commit; the LSN to wait for is noted on the session. */
-export function commitSession(session: Session): void {
+/**
+ * Ends the session's transaction with a commit; the LSN to wait for is noted on the session.
+ * A COMMIT (or an autocommitted statement) that the binary log records is two-phase: the
+ * transaction stays prepared, its rows locked and unseen, until the server has logged it and
+ * commits it; implicit commits are done at once and logged after.
+ */
+export function commitSession(session: Session, options: { twoPhase?: boolean } = {}): void {
   const trx = session.trx;
   session.trx = undefined;
   session.explicitTrx = false;
   if (trx === undefined) return;
+  const logged = session.server.binaryLog !== undefined && Number(session.variable("sql_log_bin")) !== 0;
+  if (options.twoPhase && logged && trx.undo.length > 0) {
+    session.pendingBinlog.push({ trx, committed: false });
+    return;
+  }
   const lsn = session.server.engine.commit(trx);
   if (lsn === 0) return;
   if (lsn > session.pendingCommitLsn) session.pendingCommitLsn = lsn;
-  session.pendingBinlog.push(trx);
+  session.pendingBinlog.push({ trx, committed: true });
 }
 
 export function rollbackSession(session: Session): void {

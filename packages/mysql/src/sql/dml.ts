@@ -30,7 +30,7 @@ function inTransaction<T>(session: Session, body: (trx: Trx) => T): T {
     if (own) rollbackSession(session);
     throw e;
   }
-  if (own) commitSession(session);
+  if (own) commitSession(session, { twoPhase: true });
   return result;
 }
 

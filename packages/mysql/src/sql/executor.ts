@@ -91,7 +91,7 @@ export function execute(session: Session, stmt: Statement): StatementResult {
       session.explicitTrx = true;
       return OK0;
     case "commit":
-      commitSession(session);
+      commitSession(session, { twoPhase: true });
       return OK0;
     case "rollback":
       rollbackSession(session);

@@ -92,8 +92,8 @@ export class Session {
   waitState: string | undefined;
   /** The highest LSN this session's commits need durable before it answers. */
   pendingCommitLsn = 0;
-  /** Transactions committed by the statement, whose events go to the binary log before it answers. */
-  pendingBinlog: Trx[] = [];
+  /** Transactions the statement ended, whose events go to the binary log before it answers; the prepared ones commit after. */
+  pendingBinlog: { readonly trx: Trx; readonly committed: boolean }[] = [];
   /** SHOW SESSION STATUS's counters. */
   readonly status = new StatusCounters();
 
