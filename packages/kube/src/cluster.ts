@@ -3,6 +3,8 @@ import { Network, Sim, type Trace } from "@ksim/sim";
 import { EventRecorder } from "./api/events.js";
 import { completeServiceAddresses } from "./api/defaults.js";
 import { ApiServer } from "./api/server.js";
+import { forbidden } from "./api/errors.js";
+import { compareQuantity, parseQuantity } from "./api/quantity.js";
 import { createAdmission } from "./api/validation.js";
 import { systemAddons } from "./addons.js";
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "./api/bootstrap-policy.js";
@@ -351,6 +353,23 @@ export class Cluster {
    * (Service IPs and node ports, the default StorageClass, storage-protection finalizers) run
    * first, then the machinery's decoding, defaulting, pod admission and validation.
    */
+  /**
+   * The PersistentVolumeClaimResize admission plugin: a claim may ask for more storage only once
+   * bound, and only when its StorageClass allows volume expansion (minikube's does not).
+   */
+  private admitClaimResize(pvc: PersistentVolumeClaim, old: PersistentVolumeClaim): void {
+    const oldSize = old.spec.resources?.requests?.storage;
+    const newSize = pvc.spec.resources?.requests?.storage;
+    if (oldSize === undefined || newSize === undefined || compareQuantity(parseQuantity(newSize), parseQuantity(oldSize)) <= 0) return;
+    const name = pvc.metadata.name ?? "";
+    if (old.status?.phase !== "Bound") throw forbidden("persistentvolumeclaims", name, "Only bound persistent volume claims can be expanded");
+    const cls = pvc.spec.storageClassName ?? "";
+    const sc = cls === "" || cls !== (old.spec.storageClassName ?? "") ? undefined : this.api.get<StorageClass>("StorageClass", undefined, cls);
+    if (sc?.allowVolumeExpansion !== true) {
+      throw forbidden("persistentvolumeclaims", name, "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
+    }
+  }
+
   private installAdmission(): void {
     const names = this.sim.random.fork("apiserver/token-volume");
     const machinery = createAdmission({ now: () => this.api.now(), tokenVolumeSuffix: () => names.k8sSuffix(5) });
@@ -385,7 +404,11 @@ export class Cluster {
         }
         return machinery.admitCreate(o);
       },
-      admitUpdate: (input, old) => machinery.admitUpdate(input, old),
+      admitUpdate: (input, old) => {
+        const o = machinery.admitUpdate(input, old);
+        if (o.kind === "PersistentVolumeClaim") this.admitClaimResize(o as PersistentVolumeClaim, old as PersistentVolumeClaim);
+        return o;
+      },
       admitStatus: (object) => machinery.admitStatus(object),
       admitEphemeralContainers: (pod, old) => machinery.admitEphemeralContainers(pod, old),
     };

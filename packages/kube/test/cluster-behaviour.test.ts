@@ -250,6 +250,22 @@ describe("storage", () => {
   });
 });
 
+describe("volume expansion", () => {
+  it("refuses to grow a claim whose StorageClass does not allow expansion, as the resize admission plugin does", () => {
+    const c = testCluster({ seed: 5 });
+    c.create<PersistentVolumeClaim>({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "c1" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
+    expect(c.runUntil(() => c.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "c1")?.status?.phase === "Bound", 60_000)).toBe(true);
+    const claim = () => c.api.get<PersistentVolumeClaim>("PersistentVolumeClaim", "default", "c1")!;
+    const resize = (storage: string) => c.api.update<PersistentVolumeClaim>({ ...claim(), spec: { ...claim().spec, resources: { requests: { storage } } } });
+    expect(() => resize("2Gi")).toThrow(
+      new ApiError("Forbidden", 'persistentvolumeclaims "c1" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize'),
+    );
+    const sc = c.api.get<KubeObject & { allowVolumeExpansion?: boolean }>("StorageClass", undefined, claim().spec.storageClassName!)!;
+    c.api.update({ ...sc, allowVolumeExpansion: true });
+    expect(resize("2Gi").spec.resources?.requests?.storage).toBe("2Gi");
+  });
+});
+
 describe("DNS", () => {
   it("answers for a StatefulSet pod only while it is Ready", () => {
     const c = testCluster({ seed: 6 });

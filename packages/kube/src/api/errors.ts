@@ -56,6 +56,11 @@ export function alreadyExists(resource: string, name: string): ApiError {
   return new ApiError("AlreadyExists", `${resource} "${name}" already exists`);
 }
 
+/** An admission plugin's refusal (admission.NewForbidden): `persistentvolumeclaims "data" is forbidden: …`. */
+export function forbidden(resource: string, name: string, detail: string): ApiError {
+  return new ApiError("Forbidden", `${resource} "${name}" is forbidden: ${detail}`);
+}
+
 export function conflict(resource: string, name: string, detail: string): ApiError {
   return new ApiError("Conflict", `Operation cannot be fulfilled on ${resource} "${name}": ${detail}`);
 }
