@@ -1,6 +1,7 @@
 import { FsError, wait, type Proc } from "@ksim/sim";
 import { writeWhatFits, type FileStat, type FileSystem, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
+import { BUSYBOX_BANNER } from "./libbb.js";
 
 /**
  * What every tool needs: reading its inputs (files, `-`, /dev/null), GNU-style option parsing
@@ -149,7 +150,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
 export function usageFailure(ctx: ProcessContext, flavor: Flavor, message: string, status = 1): number {
   const name = programName(ctx);
   if (flavor === "busybox") {
-    ctx.stderr.write(`${name}: ${message}\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: ${name} [OPTIONS]\n`);
+    ctx.stderr.write(`${name}: ${message}\n${BUSYBOX_BANNER}\nUsage: ${name} [OPTIONS]\n`);
   } else {
     ctx.stderr.write(`${name}: ${message}\nTry '${name} --help' for more information.\n`);
   }

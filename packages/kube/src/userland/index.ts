@@ -39,6 +39,7 @@ import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
 import { fallocateProgram } from "./fallocate.js";
+import { BUSYBOX_BANNER } from "./libbb.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
@@ -121,7 +122,8 @@ function* busyboxDispatcher(ctx: ProcessContext): Proc<number> {
   const applet = ctx.argv[1];
   if (applet === undefined || applet === "--help") {
     ctx.stdout.write(
-      "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\nBusyBox is copyrighted by many authors between 1998-2015.\nLicensed under GPLv2. See source distribution for detailed\ncopyright notices.\n\nUsage: busybox [function [arguments]...]\n   or: busybox --list[-full]\n   or: busybox --install [-s] [DIR]\n   or: function [arguments]...\n\n\tBusyBox is a multi-call binary that combines many common Unix\n\tutilities into a single executable.  Most people will create a\n\tlink to busybox for each function they wish to use and BusyBox\n\twill act like whatever it was invoked as.\n\nCurrently defined functions:\n\t" +
+      BUSYBOX_BANNER +
+        "BusyBox is copyrighted by many authors between 1998-2015.\nLicensed under GPLv2. See source distribution for detailed\ncopyright notices.\n\nUsage: busybox [function [arguments]...]\n   or: busybox --list[-full]\n   or: busybox --install [-s] [DIR]\n   or: function [arguments]...\n\n\tBusyBox is a multi-call binary that combines many common Unix\n\tutilities into a single executable.  Most people will create a\n\tlink to busybox for each function they wish to use and BusyBox\n\twill act like whatever it was invoked as.\n\nCurrently defined functions:\n\t" +
         BUSYBOX_APPLETS.join(", ") +
         "\n",
     );

@@ -1,7 +1,7 @@
 import { encodeText, FsError, type Proc } from "@ksim/sim";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { describeError, has, last, parseOptions, readStdin, usageFailure, UsageError, withOptions, type Flavor, type ParsedOptions } from "./common.js";
-import { BKM_SUFFIXES, BusyboxDie, busyboxUsage, UINT_MAX, ULLONG_MAX, xstrtou } from "./dd.js";
+import { BKM_SUFFIXES, BusyboxDie, busyboxUsage, UINT_MAX, ULLONG_MAX, xstrtou } from "./libbb.js";
 
 /**
  * od in both flavours. GNU od: the input's bytes in the formats -t names (or the traditional -b

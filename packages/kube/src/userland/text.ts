@@ -2,6 +2,7 @@ import { decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { describeError, has, last, readInput, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
+import { BUSYBOX_BANNER } from "./libbb.js";
 
 /** Text filters: head, tail, wc, cut, tr, sort, uniq, grep, sed, tee, seq, basename, dirname. */
 
@@ -535,7 +536,7 @@ function contextLengths(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): 
 }
 
 function usageFailureBusybox(ctx: ProcessContext): number {
-  ctx.stderr.write("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n");
+  ctx.stderr.write(BUSYBOX_BANNER + "\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n");
   return 1;
 }
 
