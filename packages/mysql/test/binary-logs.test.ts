@@ -44,6 +44,9 @@ describe("the binary log's files", () => {
     expect(pod.run(["ls", "/var/lib/mysql"]).out).not.toContain("binlog.000003");
     expect(sql("PURGE BINARY LOGS TO 'binlog.000099'").err).toContain("ERROR 1373 (HY000) at line 1: Target log not found in binlog index");
     expect(sql("PURGE BINARY LOGS BEFORE 'yesterday'").err).toContain("ERROR 1210 (HY000) at line 1: Incorrect arguments to PURGE LOGS BEFORE");
+    // A file deleted by hand stays in the index, listed with size 0, until a purge drops it.
+    pod.run(["rm", `/var/lib/mysql/${names[names.length - 2]}`]);
+    expect(logs()[names[names.length - 2]!]).toBe(0);
     // Everything last written before now goes, except the file being written.
     c.advance(2_000);
     expect(sql("PURGE BINARY LOGS BEFORE NOW()").status).toBe(0);

@@ -79,9 +79,9 @@ export class BinaryLog {
     return this.fs.stat(this.path(this.file)).size;
   }
 
-  /** SHOW BINARY LOGS. */
+  /** SHOW BINARY LOGS: a file someone deleted by hand is still listed, with size 0, as show_binlogs does. */
   files(): BinlogFile[] {
-    return this.names.map((name) => ({ name, size: this.fs.stat(this.path(name)).size }));
+    return this.names.map((name) => ({ name, size: this.fs.exists(this.path(name)) ? this.fs.stat(this.path(name)).size : 0 }));
   }
 
   /** Appends up to `bytes` of events; returns how many fitted on the disk. */
@@ -136,7 +136,8 @@ export class BinaryLog {
   purgeBefore(epochMs: number): void {
     const old: string[] = [];
     for (const name of this.names.slice(0, -1)) {
-      if (this.fs.stat(this.path(name)).mtimeMs >= epochMs) break;
+      // A file that is gone is no reason to stop: it just leaves the index.
+      if (this.fs.exists(this.path(name)) && this.fs.stat(this.path(name)).mtimeMs >= epochMs) break;
       old.push(name);
     }
     this.remove(old);
