@@ -104,7 +104,7 @@ describe("InnoDB tablespaces and a full disk", () => {
     expect(w.volume.exists("/data/ibtmp1")).toBe(false);
     w.volume.fallocate("/ballast", 256 * MiB - w.volume.bytesUsed - 8192);
     const logged: string[] = [];
-    const open = () => Engine.open(w.volume, "/data", (level, code, subsystem, message) => logged.push(`[${level}] [MY-${String(code).padStart(6, "0")}] [${subsystem}] ${message}`));
+    const open = () => Engine.open(w.volume, "/data", { errorLog: (level, code, subsystem, message) => logged.push(`[${level}] [MY-${String(code).padStart(6, "0")}] [${subsystem}] ${message}`) });
     expect(open).toThrow(InnoDBStartupError);
     expect(logged).toEqual([
       "[Warning] [MY-012637] [InnoDB] 1048576 bytes should have been written. Only 8192 bytes written. Retrying for the remaining bytes.",

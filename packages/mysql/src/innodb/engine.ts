@@ -3,7 +3,7 @@ import { ER } from "../sql/errors.js";
 import { Acl, type AccountData } from "../sql/privileges.js";
 import type { SqlValue } from "../sql/values.js";
 import { DICTIONARY, SYSTEM_TABLESPACE, type DataFs, fileName, join, readImage, writeImage } from "./files.js";
-import { RedoLog, type RedoRecord } from "./redo.js";
+import { REDO_LOG_CAPACITY, RedoLog, type RedoRecord } from "./redo.js";
 import { type ErrorLogLine, FileSpace, IBD_INITIAL_BYTES, nextExtension, PAGE_SIZE } from "./space.js";
 import { Table, type TableDef } from "./table.js";
 
@@ -76,6 +76,13 @@ export interface RecoveryReport {
   readonly rolledBack: readonly { readonly trx: number; readonly rows: number }[];
 }
 
+export interface OpenOptions {
+  /** Where InnoDB's lines go while it starts (the engine's errorLog afterwards). */
+  readonly errorLog?: ErrorLogLine;
+  /** innodb_redo_log_capacity. */
+  readonly redoLogCapacity?: number;
+}
+
 /** LSN of a freshly initialized data directory (8.0 starts around here). */
 const INITIAL_LSN = 19_353_600;
 /** innodb_data_file_path's default, ibdata1:12M:autoextend. */
@@ -120,12 +127,12 @@ export class Engine {
   }
 
   /** Creates the InnoDB and dictionary files of a new data directory (mysqld --initialize). */
-  static initialize(fs: DataFs, datadir: string, acl: readonly AccountData[], databases: readonly string[]): void {
+  static initialize(fs: DataFs, datadir: string, acl: readonly AccountData[], databases: readonly string[], redoLogCapacity = REDO_LOG_CAPACITY): void {
     const dict: DictionaryData = { databases: [...databases], tables: [], acl: [...acl], nextSpace: 1 };
     for (const db of databases) fs.mkdir(join(datadir, fileName(db)), { recursive: true });
     fs.fallocate(join(datadir, DICTIONARY), DICTIONARY_BYTES);
     writeImage(fs, join(datadir, DICTIONARY), dict);
-    const redo = RedoLog.create(fs, datadir, INITIAL_LSN);
+    const redo = RedoLog.create(fs, datadir, INITIAL_LSN, redoLogCapacity);
     redo.append({ t: "checkpoint", at: INITIAL_LSN, nextTrx: 1 });
     redo.write();
     redo.fsync();
@@ -142,13 +149,14 @@ export class Engine {
    * Opens a data directory, running crash recovery if it was not shut down cleanly. Throws
    * InnoDBStartupError, after logging why, when the temporary tablespace cannot be made.
    */
-  static open(fs: DataFs, datadir: string, errorLog: ErrorLogLine = () => {}): { engine: Engine; recovery: RecoveryReport } {
+  static open(fs: DataFs, datadir: string, options: OpenOptions = {}): { engine: Engine; recovery: RecoveryReport } {
+    const errorLog = options.errorLog ?? (() => {});
     let opened: Engine | undefined;
     const space = new FileSpace(fs, () => opened?.errorLog ?? errorLog);
     createTemporaryTablespaces(fs, datadir, space, errorLog);
     const dict = readImage<DictionaryData>(fs, join(datadir, DICTIONARY));
     const { shutdownLsn } = readImage<{ shutdownLsn: number }>(fs, join(datadir, SYSTEM_TABLESPACE));
-    const { log, records, endLsn } = RedoLog.open(fs, datadir);
+    const { log, records, endLsn } = RedoLog.open(fs, datadir, options.redoLogCapacity);
     let checkpoint: Extract<RedoRecord, { t: "checkpoint" }> | undefined;
     for (const r of records) if (r.t === "checkpoint") checkpoint = r;
     const checkpointLsn = checkpoint?.at ?? records[0]?.lsn ?? endLsn;

@@ -1,3 +1,4 @@
+import { FsError } from "@ksim/sim";
 import type { SqlValue } from "../sql/values.js";
 import { type DataFs, REDO_DIR, frame, join, redoFileName, unframe } from "./files.js";
 
@@ -25,10 +26,9 @@ export type RedoRecord =
 export type RedoRecordBody = RedoRecord extends infer R ? (R extends { lsn: number } ? Omit<R, "lsn"> : never) : never;
 
 /** innodb_redo_log_capacity's default. */
-const CAPACITY = 100 * 1024 * 1024;
+export const REDO_LOG_CAPACITY = 100 * 1024 * 1024;
 /** The log is this many files of a 32nd of the capacity each, all preallocated (8.0.30+). */
 const FILE_COUNT = 32;
-const FILE_BYTES = CAPACITY / FILE_COUNT;
 
 interface RedoFile {
   readonly no: number;
@@ -45,7 +45,8 @@ interface RedoFile {
  *
  * The files take the log's whole capacity from the start: the ones not in use wait as
  * `#ib_redoN_tmp`, and a file the checkpoint has passed becomes one again, so the log never
- * needs disk space it does not already have.
+ * needs disk space it does not already have. A new capacity (at startup or SET GLOBAL) remakes
+ * the spares at the new size at once, and each file in use when it is next recycled.
  */
 export class RedoLog {
   /** End of the last record appended to the buffer. */
@@ -62,6 +63,8 @@ export class RedoLog {
   private spares: number[];
   /** Files written to since their last fsync. */
   private unsynced = new Set<number>();
+  /** A 32nd of innodb_redo_log_capacity. */
+  private fileBytes: number;
 
   private constructor(
     private readonly fs: DataFs,
@@ -69,18 +72,20 @@ export class RedoLog {
     files: RedoFile[],
     spares: number[],
     endLsn: number,
+    capacity: number,
   ) {
     this.files = files;
     this.spares = spares;
+    this.fileBytes = capacity / FILE_COUNT;
     this.currentLsn = endLsn;
     this.writtenLsn = endLsn;
     this.flushedLsn = endLsn;
   }
 
   /** A new, empty log starting at `startLsn` (mysqld --initialize). */
-  static create(fs: DataFs, datadir: string, startLsn: number): RedoLog {
+  static create(fs: DataFs, datadir: string, startLsn: number, capacity = REDO_LOG_CAPACITY): RedoLog {
     fs.mkdir(join(datadir, REDO_DIR), { recursive: true });
-    const log = new RedoLog(fs, datadir, [], [], startLsn);
+    const log = new RedoLog(fs, datadir, [], [], startLsn, capacity);
     log.allocate(redoFileName(0));
     log.files.push({ no: 0, startLsn, size: 0 });
     for (let no = 1; no < FILE_COUNT; no++) {
@@ -95,7 +100,7 @@ export class RedoLog {
    * what was durable). A fresh file is started for new records, so nothing is ever written
    * after a torn tail.
    */
-  static open(fs: DataFs, datadir: string): { log: RedoLog; records: RedoRecord[]; endLsn: number } {
+  static open(fs: DataFs, datadir: string, capacity = REDO_LOG_CAPACITY): { log: RedoLog; records: RedoRecord[]; endLsn: number } {
     const dir = join(datadir, REDO_DIR);
     const names = fs.readdir(dir);
     const numbered = (pattern: RegExp) =>
@@ -124,8 +129,9 @@ export class RedoLog {
       files.push({ no, startLsn: recs[0]?.lsn ?? expected ?? 0, size });
     }
     const endLsn = expected ?? 0;
-    const log = new RedoLog(fs, datadir, files, numbered(/^#ib_redo(\d+)_tmp$/), endLsn);
+    const log = new RedoLog(fs, datadir, files, numbered(/^#ib_redo(\d+)_tmp$/), endLsn, capacity);
     for (const no of stale) log.recycle(no);
+    log.resize(capacity);
     log.startNewFile();
     return { log, records, endLsn };
   }
@@ -156,7 +162,7 @@ export class RedoLog {
       batchBytes = 0;
     };
     for (const bytes of this.buffer) {
-      if (file.size + batchBytes + bytes.length > FILE_BYTES && file.size + batchBytes > 0) {
+      if (file.size + batchBytes + bytes.length > this.fileBytes && file.size + batchBytes > 0) {
         flush();
         this.writtenLsn = file.startLsn + file.size;
         file = this.startNewFile();
@@ -195,11 +201,29 @@ export class RedoLog {
     this.spares.push(spare);
   }
 
-  /** A file of FILE_BYTES zeros. */
+  /** A new innodb_redo_log_capacity: the spares are remade at the new file size now, files in use as they are recycled. */
+  resize(capacity: number): void {
+    this.fileBytes = capacity / FILE_COUNT;
+    for (const no of this.spares) {
+      const name = spareName(no);
+      if (this.fs.stat(join(this.datadir, name)).size !== this.fileBytes) this.allocate(name);
+    }
+  }
+
+  /**
+   * A file of a 32nd of the capacity, zeros. A file that cannot grow to a larger capacity on a
+   * full disk keeps its old size (ksim does not model the redo log governor's complaints).
+   */
   private allocate(name: string): void {
     const path = join(this.datadir, name);
+    const old = this.fs.exists(path) ? this.fs.stat(path).size : 0;
     this.fs.writeFile(path, new Uint8Array());
-    this.fs.fallocate(path, FILE_BYTES);
+    try {
+      this.fs.fallocate(path, this.fileBytes);
+    } catch (e) {
+      if (!(e instanceof FsError) || e.code !== "ENOSPC" || old === 0) throw e;
+      this.fs.fallocate(path, old);
+    }
     this.fs.fsync(path);
   }
 

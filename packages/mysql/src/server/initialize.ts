@@ -61,9 +61,9 @@ export function isEmptyDir(fs: DataFs, dir: string): boolean {
   return !fs.exists(dir) || fs.readdir(dir).length === 0;
 }
 
-export function initializeDatadir(fs: DataFs, datadir: string, random: Random): void {
+export function initializeDatadir(fs: DataFs, datadir: string, random: Random, redoLogCapacity?: number): void {
   fs.mkdir(datadir, { recursive: true });
-  Engine.initialize(fs, datadir, initialAccounts(), ["mysql", "sys"]);
+  Engine.initialize(fs, datadir, initialAccounts(), ["mysql", "sys"], redoLogCapacity);
   // Private keys are readable by mysql alone, certificates by anyone.
   const files: Record<string, [string, number?]> = {
     "auto.cnf": [`[auto]\nserver-uuid=${random.uuid()}\n`],

@@ -70,7 +70,7 @@ function* initialize(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   }
   yield* pause(ctx, 10);
   log.line("System", 13576, "InnoDB", "InnoDB initialization has started.", 1);
-  initializeDatadir(mysqldFiles(ctx.fs), opts.datadir, ctx.random);
+  initializeDatadir(mysqldFiles(ctx.fs), opts.datadir, ctx.random, opts.redoLogCapacity);
   yield* pause(ctx, 400);
   log.line("System", 13577, "InnoDB", "InnoDB initialization has ended.", 1);
   yield* pause(ctx, 1200);
@@ -108,6 +108,7 @@ function globalsFor(ctx: ProcessContext, opts: MysqldOptions): Map<string, SqlVa
   g.set("skip_name_resolve", 1);
   g.set("log_bin", opts.logBin ? 1 : 0);
   g.set("max_binlog_size", opts.maxBinlogSize);
+  g.set("innodb_redo_log_capacity", opts.redoLogCapacity);
   g.set("binlog_expire_logs_seconds", opts.binlogExpireLogsSeconds);
   g.set("log_error_verbosity", opts.logErrorVerbosity);
   g.set("innodb_flush_log_at_trx_commit", opts.flushLogAtTrxCommit);
@@ -144,7 +145,10 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   const datadir = mysqldFiles(fs);
   let opened: ReturnType<typeof Engine.open>;
   try {
-    opened = Engine.open(datadir, opts.datadir, (level, code, subsystem, message) => log.line(level, code, subsystem, message, 1));
+    opened = Engine.open(datadir, opts.datadir, {
+      errorLog: (level, code, subsystem, message) => log.line(level, code, subsystem, message, 1),
+      redoLogCapacity: opts.redoLogCapacity,
+    });
   } catch (e) {
     if (!(e instanceof InnoDBStartupError)) throw e;
     log.line("ERROR", 10334, "Server", "Failed to initialize DD Storage Engine", 1);

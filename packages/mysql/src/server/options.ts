@@ -27,6 +27,7 @@ export interface MysqldOptions {
   skipHostCache: boolean;
   logBin: boolean;
   maxBinlogSize: number;
+  redoLogCapacity: number;
   binlogExpireLogsSeconds: number;
   sqlMode: string | undefined;
 }
@@ -58,15 +59,23 @@ const HANDLED: Record<string, (o: MysqldOptions, v: string | undefined) => void>
   disable_log_bin: (o) => (o.logBin = false),
   log_bin: (o) => (o.logBin = true),
   // Out-of-range values are clamped, and max_binlog_size comes in whole 4 KiB blocks, as mysqld adjusts them.
-  max_binlog_size: (o, v) => (o.maxBinlogSize = Math.min(1073741824, Math.max(4096, Math.floor(Number(v ?? 1073741824) / 4096) * 4096))),
+  max_binlog_size: (o, v) => (o.maxBinlogSize = Math.min(1073741824, Math.max(4096, Math.floor(optionSize(v ?? "1G") / 4096) * 4096))),
+  innodb_redo_log_capacity: (o, v) => (o.redoLogCapacity = Math.min(137438953472, Math.max(8388608, optionSize(v ?? "100M")))),
   binlog_expire_logs_seconds: (o, v) => (o.binlogExpireLogsSeconds = Math.min(4294967295, Math.max(0, Number(v ?? 2592000)))),
   sql_mode: (o, v) => (o.sqlMode = v ?? ""),
 };
 
+/** A numeric option with my_getopt's suffixes: K, M, G, T (any case), powers of 1024. */
+function optionSize(v: string): number {
+  const m = /^(\d+)([kmgt]?)$/i.exec(v.trim());
+  if (m === null) return Number(v);
+  return Number(m[1]) * 1024 ** " kmgt".indexOf((m[2] || " ").toLowerCase());
+}
+
 /** Options accepted and not modelled (they do not change what the simulation can observe). */
 const ACCEPTED = new Set([
   "user", "skip_name_resolve", "secure_file_priv", "default_time_zone", "autocommit", "character_set_server", "collation_server",
-  "default_authentication_plugin", "authentication_policy", "innodb_buffer_pool_size", "innodb_log_file_size", "innodb_redo_log_capacity",
+  "default_authentication_plugin", "authentication_policy", "innodb_buffer_pool_size", "innodb_log_file_size",
   "innodb_log_buffer_size", "innodb_file_per_table", "innodb_flush_method", "innodb_doublewrite", "innodb_io_capacity",
   "max_allowed_packet", "performance_schema", "explicit_defaults_for_timestamp", "lower_case_table_names", "server_id", "binlog_format",
   "gtid_mode", "enforce_gtid_consistency", "log_error", "general_log", "general_log_file", "slow_query_log", "slow_query_log_file",
@@ -97,6 +106,7 @@ export function defaultOptions(): MysqldOptions {
     skipHostCache: false,
     logBin: true,
     maxBinlogSize: 1073741824,
+    redoLogCapacity: 104857600,
     binlogExpireLogsSeconds: 2592000,
     sqlMode: undefined,
   };

@@ -166,6 +166,7 @@ function set(session: Session, s: Extract<Statement, { kind: "set" }>): Statemen
     if (target.scope === "GLOBAL" || name === "sql_log_bin") requireGlobalPrivilege(session, "SUPER");
     if (target.scope === "GLOBAL") {
       session.server.globals.set(name, v);
+      if (name === "innodb_redo_log_capacity") session.server.engine.redo.resize(Number(v));
       continue;
     }
     // Turning autocommit on commits the open transaction.
