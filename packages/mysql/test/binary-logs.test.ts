@@ -105,4 +105,35 @@ describe("the binary log's files", () => {
     c.advance(30_000);
     expect(again.run(["mysql", "-uroot", "-psecret", "-N", "wordpress", "-e", "SELECT v FROM t WHERE id = 1"]).out).toBe("a\n");
   });
+
+  it("cannot start when the last binary log the index lists was deleted by hand, and skips a missing first one", () => {
+    const c = new TestCluster(3);
+    const pv = c.volume("pvc-mysql");
+    const start = (name: string) => {
+      const pod = c.pod(name, { image: "mysql:8.0", env: ENV, volumes: { "/var/lib/mysql": pv } });
+      c.advance(30_000);
+      return pod;
+    };
+    const first = start("wordpress-mysql-7d4c5b8f9-x5dzt");
+    first.signal("SIGTERM");
+    c.advance(5_000);
+    pv.unlink("binlog.000001");
+    const second = start("wordpress-mysql-7d4c5b8f9-a1b2c");
+    expect(second.exitStatus).toBeUndefined();
+    expect(second.output.text()).toContain("mysqld: File './binlog.000001' not found (OS errno 2 - No such file or directory)\n");
+    expect(second.output.text()).toMatch(/ 0 \[ERROR\] \[MY-010958\] \[Server\] Could not open log file\.\n/);
+    second.signal("SIGTERM");
+    c.advance(5_000);
+    pv.unlink("binlog.000003");
+    const third = start("wordpress-mysql-7d4c5b8f9-b2c3d");
+    expect(third.exitStatus).toBe(1);
+    const tail = third.output.text().trim().split("\n").slice(-5).map((l) => l.replace(/^\S+Z 0 /, ""));
+    expect(tail).toEqual([
+      "mysqld: File './binlog.000003' not found (OS errno 2 - No such file or directory)",
+      "[ERROR] [MY-010958] [Server] Could not open log file.",
+      "[ERROR] [MY-010041] [Server] Can't init tc log",
+      "[ERROR] [MY-010119] [Server] Aborting",
+      "[System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete (mysqld 8.0.36)  MySQL Community Server - GPL.",
+    ]);
+  });
 });

@@ -33,6 +33,14 @@ function header(inUse: boolean): Uint8Array {
   return out;
 }
 
+/** The last binary log the index lists is not there: mysqld cannot initialize its transaction coordinator log. */
+export class BinlogMissingError extends Error {
+  override name = "BinlogMissingError";
+  constructor(readonly file: string) {
+    super(`${file} is missing`);
+  }
+}
+
 export interface BinlogFile {
   readonly name: string;
   readonly size: number;
@@ -53,18 +61,27 @@ export class BinaryLog {
     this.crashed = crashed;
   }
 
-  static open(fs: DataFs, datadir: string): BinaryLog {
+  /**
+   * Opens the log at startup: reads the last file's in-use flag (crash recovery) and the first
+   * file (the purged GTID set), then starts the next file. Throws BinlogMissingError when the last
+   * file listed is gone (someone deleted it): the server cannot start. A missing first file is
+   * reported through `missing` and skipped, a missing one in between goes unnoticed.
+   */
+  static open(fs: DataFs, datadir: string, missing: (file: string) => void = () => {}): BinaryLog {
     const index = join(datadir, "binlog.index");
     const names = fs.exists(index)
       ? new TextDecoder().decode(fs.readFile(index)).split("\n").filter((l) => l !== "").map((l) => l.replace(/^\.\//, ""))
       : [];
+    const first = names[0];
     const last = names[names.length - 1];
     let crashed = false;
-    if (last !== undefined && fs.exists(join(datadir, last))) {
+    if (last !== undefined) {
+      if (!fs.exists(join(datadir, last))) throw new BinlogMissingError(`./${last}`);
       const [flags] = unframe<{ inUse: boolean }>(fs.readFile(join(datadir, last)).subarray(MAGIC.length)).records;
       crashed = flags?.inUse ?? false;
     }
-    const log = new BinaryLog(fs, datadir, names.filter((n) => fs.exists(join(datadir, n))), crashed);
+    if (first !== undefined && !fs.exists(join(datadir, first))) missing(`./${first}`);
+    const log = new BinaryLog(fs, datadir, names, crashed);
     log.openNext();
     return log;
   }

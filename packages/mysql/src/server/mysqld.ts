@@ -4,7 +4,7 @@ import { Engine, InnoDBStartupError } from "../innodb/engine.js";
 import { socketPort } from "../protocol.js";
 import type { SqlValue } from "../sql/values.js";
 import { DEFAULTS } from "../sql/variables.js";
-import { BinaryLog } from "./binlog.js";
+import { BinaryLog, BinlogMissingError } from "./binlog.js";
 import { mysqldFiles } from "./datadir-fs.js";
 import { initializeDatadir, isEmptyDir } from "./initialize.js";
 import { ErrorLog } from "./log.js";
@@ -176,7 +176,27 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   trace("recovery", { crashed: recovery.crashed, checkpointLsn: recovery.checkpointLsn, endLsn: recovery.endLsn, redone: recovery.redone, rolledBack: recovery.rolledBack.length });
   yield* pause(ctx, 150);
   log.line("System", 13577, "InnoDB", "InnoDB initialization has ended.", 1);
-  const binlog = opts.logBin ? BinaryLog.open(datadir, opts.datadir) : undefined;
+  // my_error's EE_FILENOTFOUND goes to stderr as it is, without the error log's prefix.
+  const fileNotFound = (file: string) => ctx.stderr.write(`mysqld: File '${file}' not found (OS errno 2 - No such file or directory)\n`);
+  let binlog: BinaryLog | undefined;
+  try {
+    binlog = opts.logBin
+      ? BinaryLog.open(datadir, opts.datadir, (file) => {
+          fileNotFound(file);
+          log.line("ERROR", 10958, "Server", "Could not open log file.");
+        })
+      : undefined;
+  } catch (e) {
+    if (!(e instanceof BinlogMissingError)) throw e;
+    engine.shutdown();
+    fileNotFound(e.file);
+    log.line("ERROR", 10958, "Server", "Could not open log file.");
+    log.line("ERROR", 10041, "Server", "Can't init tc log");
+    log.line("ERROR", 10119, "Server", "Aborting");
+    log.line("System", 10910, "Server", `${BINARY}: Shutdown complete (mysqld ${MYSQL_VERSION})  ${VERSION_COMMENT}.`);
+    trace("abort", { reason: "binlog" });
+    return 1;
+  }
   binlog?.expire(ctx.epochMs(), opts.binlogExpireLogsSeconds);
   if (binlog?.crashed) {
     log.line("System", 10229, "Server", "Starting XA crash recovery...");
