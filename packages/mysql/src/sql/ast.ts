@@ -190,7 +190,7 @@ export type Statement =
   | { readonly kind: "showBinaryLogs" }
   | { readonly kind: "showMasterStatus" }
   | { readonly kind: "purgeBinaryLogs"; readonly to: string }
-  | { readonly kind: "purgeBinaryLogs"; readonly before: Expr }
+  | { readonly kind: "purgeBinaryLogsBefore"; readonly before: Expr }
   | { readonly kind: "begin" }
   | { readonly kind: "commit" }
   | { readonly kind: "rollback" }

@@ -36,10 +36,10 @@ export function showMasterStatus(session: Session): StatementResult {
   };
 }
 
-export function purgeBinaryLogs(session: Session, s: Extract<Statement, { kind: "purgeBinaryLogs" }>): StatementResult {
+export function purgeBinaryLogs(session: Session, s: Extract<Statement, { kind: "purgeBinaryLogs" | "purgeBinaryLogsBefore" }>): StatementResult {
   requireAny(session, ["SUPER", "BINLOG_ADMIN"]);
   const log = session.server.binaryLog;
-  if ("to" in s) {
+  if (s.kind === "purgeBinaryLogs") {
     if (log !== undefined && !log.purgeTo(s.to)) throw new SqlError(1373, "HY000", "Target log not found in binlog index");
   } else {
     const value = toText(evaluate(s.before, { fn: functionEnv(session), columns: [], row: [], group: undefined, clause: "field list" }));

@@ -128,6 +128,7 @@ export function execute(session: Session, stmt: Statement): StatementResult {
     case "showMasterStatus":
       return showMasterStatus(session);
     case "purgeBinaryLogs":
+    case "purgeBinaryLogsBefore":
       return purgeBinaryLogs(session, stmt);
     case "shutdown":
       requireGlobalPrivilege(session, "SHUTDOWN");

@@ -321,7 +321,7 @@ class Parser {
         this.expectWord("LOGS");
         if (this.acceptWord("TO")) return { kind: "purgeBinaryLogs", to: this.stringLiteral() };
         this.expectWord("BEFORE");
-        return { kind: "purgeBinaryLogs", before: this.expr() };
+        return { kind: "purgeBinaryLogsBefore", before: this.expr() };
       }
       case "KILL": {
         this.pos++;

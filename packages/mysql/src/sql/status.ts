@@ -30,6 +30,7 @@ const COM: Readonly<Record<Statement["kind"], string>> = {
   showBinaryLogs: "Com_show_binlogs",
   showMasterStatus: "Com_show_master_status",
   purgeBinaryLogs: "Com_purge",
+  purgeBinaryLogsBefore: "Com_purge_before_date",
   showStatus: "Com_show_status",
   showWarnings: "Com_show_warnings",
   showGrants: "Com_show_grants",
