@@ -260,6 +260,9 @@ describe("network clients", () => {
       serveHttp(ctx.net, 80, (req) => {
         if (req.path === "/") return httpResponse(200, "web-0\n", { Server: "test", "Content-Length": "6" });
         if (req.path === "/old") return httpResponse(301, "", { Location: "/" });
+        if (req.path === "/moved") return httpResponse(302, "", { Location: "http://10.244.1.6/old" });
+        if (req.path === "/loop") return httpResponse(302, "", { Location: "/loop" });
+        if (req.path === "/temp") return httpResponse(307, "", { Location: "/" });
         return httpResponse(404, "nope\n", { "Content-Length": "5" });
       });
       return yield* wait(ctx.exited);
@@ -280,6 +283,14 @@ describe("network clients", () => {
     client.network.heal();
     expect(client.run(["wget", "-qO-", "http://10.244.1.6/"])).toEqual({ status: 0, stdout: "web-0\n", stderr: "" });
     expect(client.run(["wget", "-qO-", "http://10.244.1.6/x"])).toEqual({ status: 1, stdout: "", stderr: "wget: server returned error: HTTP/1.1 404 Not Found\n" });
+    // busybox 1.28 follows 300-303 with a Location, five times at most; a new server means a new "Connecting to".
+    expect(client.run(["wget", "-O-", "http://10.244.1.6/moved"])).toEqual({
+      status: 0,
+      stdout: "web-0\n",
+      stderr: "Connecting to 10.244.1.6 (10.244.1.6:80)\nConnecting to 10.244.1.6 (10.244.1.6:80)\nwriting to stdout\nwritten to stdout\n",
+    });
+    expect(client.run(["wget", "-qO-", "http://10.244.1.6/loop"])).toEqual({ status: 1, stdout: "", stderr: "wget: too many redirections\n" });
+    expect(client.run(["wget", "-qO-", "http://10.244.1.6/temp"])).toEqual({ status: 1, stdout: "", stderr: "wget: server returned error: HTTP/1.1 307 Temporary Redirect\n" });
   });
 
   it("curl sends credentials and builds request bodies as curl does", () => {

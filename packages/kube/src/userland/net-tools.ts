@@ -510,36 +510,61 @@ export function* wget(ctx: ProcessContext): Proc<number> {
   if (urls.length === 0) return usageFailure(ctx, "busybox", "missing URL");
   let status = 0;
   for (const url of urls) {
-    const u = parseUrl(url);
+    let u = parseUrl(url);
     if (u === undefined) {
       ctx.stderr.write(`wget: bad address '${url}'\n`);
       status = 1;
       continue;
     }
-    const ip = resolveHost(ctx.net, u.host);
-    if (ip === undefined) {
-      ctx.stderr.write(`wget: bad address '${u.host}'\n`);
-      status = 1;
-      continue;
+    // A 300-303 answer with a Location is followed, five times at most: an absolute one means a
+    // new connection (and a new "Connecting to" line), a path the same server.
+    // The output file is named before the first request, after the URL asked for.
+    const named = u.path;
+    let target = url;
+    let redirectsLeft = 5;
+    let r: HttpResponse | undefined;
+    let connect = true;
+    for (;;) {
+      const ip = resolveHost(ctx.net, u.host);
+      if (ip === undefined) {
+        ctx.stderr.write(`wget: bad address '${u.host}'\n`);
+        break;
+      }
+      if (connect && !quiet) ctx.stderr.write(`Connecting to ${u.host === ip ? ip : u.host} (${ip}:${u.port})\n`);
+      const result = yield* httpRequest(ctx, target, { method: spider ? "HEAD" : "GET", headers: { "User-Agent": "Wget", Connection: "close" }, ...(timeoutSec !== undefined ? { timeoutMs: timeoutSec * 1000 } : {}) });
+      if (!result.ok) {
+        if (result.error === "connect") ctx.stderr.write(`wget: can't connect to remote host (${ip}): ${STRERROR[result.reason ?? "ECONNREFUSED"] ?? "Connection refused"}\n`);
+        else if (result.error === "timeout" || result.error === "connectTimeout") ctx.stderr.write("wget: download timed out\n");
+        else ctx.stderr.write("wget: error getting response: Connection reset by peer\n");
+        break;
+      }
+      const res = result.response;
+      if (serverResponse) ctx.stderr.write(`  ${res.version} ${res.status} ${res.reason}\n` + Object.entries(res.headers).map(([k, v]) => `  ${k}: ${v}\n`).join(""));
+      const redirect = res.status >= 300 && res.status <= 303;
+      if (!(res.status >= 200 && res.status < 300) && !redirect) {
+        ctx.stderr.write(`wget: server returned error: ${res.version} ${res.status} ${res.reason}\n`);
+        break;
+      }
+      const location = redirect ? header(res.headers, "Location") : undefined;
+      if (location === undefined) {
+        r = res;
+        break;
+      }
+      if (--redirectsLeft === 0) {
+        ctx.stderr.write("wget: too many redirections\n");
+        break;
+      }
+      const absolute = location.startsWith("/") ? undefined : parseUrl(location);
+      connect = absolute !== undefined;
+      if (absolute !== undefined) u = absolute;
+      target = absolute !== undefined ? location : `${u.scheme}://${u.host}:${u.port}${location}`;
     }
-    if (!quiet) ctx.stderr.write(`Connecting to ${u.host === ip ? ip : u.host} (${ip}:${u.port})\n`);
-    const result = yield* httpRequest(ctx, url, { method: spider ? "HEAD" : "GET", headers: { "User-Agent": "Wget", Connection: "close" }, ...(timeoutSec !== undefined ? { timeoutMs: timeoutSec * 1000 } : {}) });
-    if (!result.ok) {
-      if (result.error === "connect") ctx.stderr.write(`wget: can't connect to remote host (${ip}): ${STRERROR[result.reason ?? "ECONNREFUSED"] ?? "Connection refused"}\n`);
-      else if (result.error === "timeout" || result.error === "connectTimeout") ctx.stderr.write("wget: download timed out\n");
-      else ctx.stderr.write("wget: error getting response: Connection reset by peer\n");
-      status = 1;
-      continue;
-    }
-    const r = result.response;
-    if (serverResponse) ctx.stderr.write(`  ${r.version} ${r.status} ${r.reason}\n` + Object.entries(r.headers).map(([k, v]) => `  ${k}: ${v}\n`).join(""));
-    if (r.status >= 400) {
-      ctx.stderr.write(`wget: server returned error: ${r.version} ${r.status} ${r.reason}\n`);
+    if (r === undefined) {
       status = 1;
       continue;
     }
     if (spider) continue;
-    const file = output ?? (u.path.replace(/[?#].*$/, "").split("/").pop() || "index.html");
+    const file = output ?? (named.replace(/[?#].*$/, "").split("/").pop() || "index.html");
     if (file === "-") {
       if (!quiet) ctx.stderr.write("writing to stdout\n");
       ctx.stdout.write(r.body);
