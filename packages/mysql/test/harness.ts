@@ -1,5 +1,5 @@
 import { Network, Sim, Volume, type Host } from "@ksim/sim";
-import { ImageRegistry, LayeredFs, ProcessTable, registerUserland, StringSink, stringInput, unclosable, type SimProcess } from "@ksim/kube";
+import { ImageRegistry, LayeredFs, ProcessTable, registerShell, registerUserland, StringSink, stringInput, unclosable, type SimProcess } from "@ksim/kube";
 import { registerMySQL, registerWordPress } from "../src/index.js";
 
 /**
@@ -28,6 +28,7 @@ export class TestCluster {
     this.sim = new Sim({ seed });
     this.net = new Network(this.sim);
     registerUserland(this.registry);
+    registerShell(this.registry);
     registerMySQL(this.registry);
     registerWordPress(this.registry);
   }

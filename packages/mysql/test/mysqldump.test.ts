@@ -41,4 +41,24 @@ describe("mysqldump", () => {
     expect([missing.status, missing.err]).toEqual([2, `${WARNING}mysqldump: Got error: 1049: Unknown database 'nope' when selecting the database\n`]);
     expect(pod.run(["mysqldump", "-uroot", "-psecret", "wordpress", "nope"]).err).toBe(`${WARNING}mysqldump: Couldn't find table: "nope"\n`);
   });
+
+  it("stops with check_io's error when its output does not fit, keeping what did", () => {
+    const c = new TestCluster(5);
+    const backup = c.volume("backup", 8192);
+    const pod = c.pod("wordpress-mysql-0", {
+      image: "mysql:8.0",
+      env: { MYSQL_ROOT_PASSWORD: "secret", MYSQL_DATABASE: "wordpress" },
+      volumes: { "/var/lib/mysql": c.volume("pv"), "/backup": backup },
+    });
+    c.advance(30_000);
+    pod.run(["mysql", "-uroot", "-psecret", "wordpress", "-e", "CREATE TABLE t (id INT PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, REPEAT('x', 20000))"]);
+    const redirected = pod.run(["bash", "-c", "mysqldump -uroot -psecret wordpress > /backup/dump.sql; echo $?"]);
+    expect(redirected.err).toBe(`${WARNING}mysqldump: Got errno 28 on write\n`);
+    expect(redirected.out).toBe("5\n");
+    const toFile = pod.run(["mysqldump", "-uroot", "-psecret", "--result-file=/backup/r.sql", "wordpress"]);
+    expect(toFile.status).toBe(5);
+    expect(toFile.err).toBe(`${WARNING}mysqldump: Got errno 28 on write\n`);
+    // The result file keeps the blocks that were free.
+    expect(pod.run(["ls", "-l", "/backup/r.sql"]).out).toMatch(/ 8192 /);
+  });
 });

@@ -1,5 +1,5 @@
-import type { Proc } from "@ksim/sim";
-import type { Executable, ProcessContext } from "@ksim/kube";
+import { encodeText, type Proc } from "@ksim/sim";
+import { isEnvironmentIoError, writeWhatFits, type Executable, type ProcessContext } from "@ksim/kube";
 import type { ResultColumn } from "../sql/session.js";
 import { MYSQL_VERSION } from "../server/server.js";
 import { MysqlConnection, type QueryResult } from "./connection.js";
@@ -234,7 +234,7 @@ export const mysqldump: Executable = function* (ctx: ProcessContext) {
     if (!(e instanceof DumpError)) throw e;
     conn.close();
     // What was dumped so far is written before the error, as mysqldump streams its output.
-    emit(ctx, o.resultFile, out);
+    if (!emit(ctx, o.resultFile, out)) return EX_EOF;
     ctx.stderr.write(`mysqldump: ${e.message}\n`);
     return 2;
   }
@@ -245,16 +245,34 @@ export const mysqldump: Executable = function* (ctx: ProcessContext) {
     "/*!40101 SET CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS */;\n/*!40101 SET COLLATION_CONNECTION=@OLD_COLLATION_CONNECTION */;\n" +
     "/*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */;\n";
   if (o.comments) out += `\n-- Dump completed on ${dumpTime(ctx.sim.epochMs())}\n`;
-  emit(ctx, o.resultFile, out);
-  return 0;
+  return emit(ctx, o.resultFile, out) ? 0 : EX_EOF;
 };
+
+/** mysqldump's exit status when its output cannot be written (check_io). */
+const EX_EOF = 5;
 
 function literal(v: string | null, column: ResultColumn): string {
   if (v === null) return "NULL";
   return UNQUOTED.has(column.type) ? v : quoteValue(v);
 }
 
-function emit(ctx: ProcessContext, resultFile: string | undefined, text: string): void {
-  if (resultFile === undefined) ctx.stdout.write(text);
-  else ctx.fs.writeFile(ctx.resolve(resultFile), text);
+/**
+ * Writes the dump to stdout or the --result-file; a full or read-only disk stops it as check_io
+ * does ("Got errno 28 on write"), keeping what fitted. Returns whether it all went out.
+ */
+function emit(ctx: ProcessContext, resultFile: string | undefined, text: string): boolean {
+  try {
+    if (resultFile === undefined) ctx.stdout.write(text);
+    else {
+      const path = ctx.resolve(resultFile);
+      ctx.fs.writeFile(path, new Uint8Array());
+      const written = writeWhatFits(ctx.fs, path, encodeText(text));
+      if (written.error !== undefined) throw written.error;
+    }
+    return true;
+  } catch (e) {
+    if (!isEnvironmentIoError(e)) throw e;
+    ctx.stderr.write(`mysqldump: Got errno ${e.errno} on write\n`);
+    return false;
+  }
 }
