@@ -43,6 +43,12 @@ describe("df", () => {
     expect(sh("kubectl exec zk-0 -- df -H /var/lib/zookeeper").out).toMatch(/\n\/dev\/sda         11G +\S+k +11G   1% \/var\/lib\/zookeeper\n$/);
     expect(sh("kubectl exec zk-0 -- df -Bx /")).toEqual({ code: 1, out: "df: invalid -B argument 'x'\ncommand terminated with exit code 1\n" });
 
+    // --output: the chosen columns, Size captioned by the block size, Avail and File as OUTPUT_MODE names them.
+    expect(sh("kubectl exec zk-0 -- df --output=avail -B1 /var/lib/zookeeper").out).toMatch(/^ +Avail\n\d{11}\n$/);
+    expect(sh("kubectl exec zk-0 -- df --output=file,size,pcent,target /var/lib/zookeeper").out).toMatch(/^File               1K-blocks Use% Mounted on\n\/var\/lib\/zookeeper  10485760   1% \/var\/lib\/zookeeper\n$/);
+    expect(sh("kubectl exec zk-0 -- df --output=size,nope /")).toEqual({ code: 1, out: "df: option --output: field 'nope' unknown\nTry 'df --help' for more information.\ncommand terminated with exit code 1\n" });
+    expect(sh("kubectl exec zk-0 -- df -T --output /").out).toBe("df: options -T and --output are mutually exclusive\nTry 'df --help' for more information.\ncommand terminated with exit code 1\n");
+
     const before = sh("kubectl exec zk-0 -- df -h /var/lib/zookeeper").out;
     expect(before).toMatch(/^Filesystem      Size  Used Avail Use% Mounted on\n\/dev\/sda         10G +\S+ +10G   1% \/var\/lib\/zookeeper\n$/);
     sh("chaos fill-disk zk-0");

@@ -1,7 +1,8 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { MountEntry } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, humanSize, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { describeError, has, humanSize, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { humanReadable } from "./libbb.js";
 
 /** statfs's block size on every filesystem modelled. */
 const BLOCK = 4096;
@@ -25,10 +26,21 @@ export function df(flavor: Flavor) {
       flavor === "gnu"
         ? {
             short: "ahHkmPTt:x:B:",
-            long: { all: "a", "human-readable": "h", si: "H", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x", "block-size=": "B", total: "total" },
+            long: { all: "a", "human-readable": "h", si: "H", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x", "block-size=": "B", total: "total", output: "output" },
           }
         : { short: "Pkmha" };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
+      let fields: Field[] | undefined;
+      if (has(o, "output")) {
+        const chosen = outputFields(ctx);
+        if (typeof chosen === "string") return usageFailure(ctx, "gnu", chosen);
+        fields = chosen;
+        for (const flag of ["P", "T"]) if (has(o, flag)) return usageFailure(ctx, "gnu", `options -${flag} and --output are mutually exclusive`);
+        if (fields.some((f) => INODE_FIELDS.has(f))) {
+          ctx.stderr.write("df: ksim does not model inodes\n");
+          return 1;
+        }
+      }
       const table = ctx.fs.mountTable?.();
       if (table === undefined || table.length === 0) {
         ctx.stderr.write(flavor === "gnu" ? "df: cannot read table of mounted file systems: No such file or directory\n" : "df: /proc/mounts: No such file or directory\n");
@@ -68,10 +80,84 @@ export function df(flavor: Flavor) {
       });
       // Empty filesystems are left out of a full listing, as statfs reports no blocks for them.
       const shown = o.operands.length > 0 || has(o, "a") ? rows : rows.filter((r) => r.blocks > 0);
-      ctx.stdout.write(units !== undefined ? gnuTable(shown, units, o) : busyboxTable(shown, o));
+      const operands = o.operands.length > 0 ? o.operands : undefined;
+      ctx.stdout.write(units === undefined ? busyboxTable(shown, o) : fields !== undefined ? outputTable(shown, units, fields, operands) : gnuTable(shown, units, o));
       return status;
     });
   };
+}
+
+/** --output's fields (coreutils' field_data), in all_args_string's order. */
+const FIELDS = ["source", "fstype", "itotal", "iused", "iavail", "ipcent", "size", "used", "avail", "pcent", "file", "target"] as const;
+type Field = (typeof FIELDS)[number];
+const INODE_FIELDS = new Set<Field>(["itotal", "iused", "iavail", "ipcent"]);
+
+/** decode_output_arg: the fields of `--output[=LIST]`, every one when no list is given; else the error. */
+function outputFields(ctx: ProcessContext): Field[] | string {
+  const arg = ctx.argv.find((a) => a === "--output" || a.startsWith("--output="));
+  if (arg === undefined || arg === "--output") return [...FIELDS];
+  const fields: Field[] = [];
+  for (const name of arg.slice("--output=".length).split(",")) {
+    const field = FIELDS.find((f) => f === name);
+    if (field === undefined) return `option --output: field '${name}' unknown`;
+    if (fields.includes(field)) return `option --output: field '${name}' used more than once`;
+    fields.push(field);
+  }
+  return fields;
+}
+
+/** OUTPUT_MODE's table: the chosen columns, captioned as get_header does, aligned as print_table does. */
+function outputTable(rows: readonly Row[], units: GnuUnits, fields: readonly Field[], operands: readonly string[] | undefined): string {
+  const amount = (blocks: number): string => {
+    const bytes = blocks * BLOCK;
+    if ("human" in units) return humanSize(bytes, units.human);
+    return `${Math.ceil(bytes / units.size)}${units.suffix}`;
+  };
+  const caption: Record<Field, string> = {
+    source: "Filesystem",
+    fstype: "Type",
+    size: "human" in units ? "Size" : units.header,
+    used: "Used",
+    avail: "Avail",
+    pcent: "Use%",
+    itotal: "Inodes",
+    iused: "IUsed",
+    iavail: "IFree",
+    ipcent: "IUse%",
+    target: "Mounted on",
+    file: "File",
+  };
+  const minimum: Record<Field, number> = { source: 14, fstype: 4, size: 5, used: 5, avail: 5, pcent: 4, itotal: 5, iused: 5, iavail: 5, ipcent: 4, target: 0, file: 0 };
+  const left = new Set<Field>(["source", "fstype", "target", "file"]);
+  const cell = (r: Row, i: number, f: Field): string => {
+    switch (f) {
+      case "source":
+        return r.entry.device.source;
+      case "fstype":
+        return r.entry.device.type;
+      case "size":
+        return amount(r.blocks);
+      case "used":
+        return amount(r.used);
+      case "avail":
+        return amount(r.avail);
+      case "pcent":
+        return gnuPercent(r);
+      case "target":
+        return r.entry.target;
+      case "file":
+        return operands?.[i] ?? "-";
+      default:
+        return "-";
+    }
+  };
+  const all = [fields.map((f) => caption[f]), ...rows.map((r, i) => fields.map((f) => cell(r, i, f)))];
+  const widths = fields.map((f, col) => Math.max(minimum[f], ...all.map((l) => l[col]!.length)));
+  return all
+    // The last column gets no padding on its right (MBA_NO_RIGHT_PAD); a right-aligned one is still padded on its left.
+    .map((l) => l.map((c, col) => (!left.has(fields[col]!) ? c.padStart(widths[col]!) : col === l.length - 1 ? c : c.padEnd(widths[col]!))).join(" "))
+    .join("\n")
+    .concat("\n");
 }
 
 /** The mount a path is on: the one with the longest mount point above it. */
@@ -200,24 +286,6 @@ function gnuTable(rows: readonly Row[], units: GnuUnits, o: { flags: Map<string,
     .concat(all.length > 0 ? "\n" : "");
 }
 
-/** busybox's make_human_readable_str with no unit: one decimal, rounded, in the largest unit below 1024. */
-function busyboxHuman(bytes: number): string {
-  if (bytes === 0) return "0";
-  let val = bytes;
-  let unit = 0;
-  let frac = 0;
-  while (val >= 1024 && unit < 6) {
-    frac = Math.floor(((val % 1024) * 10 + 512) / 1024);
-    val = Math.floor(val / 1024);
-    unit++;
-  }
-  if (frac >= 10) {
-    val++;
-    frac = 0;
-  }
-  return unit === 0 ? String(val) : `${val}.${frac}${" KMGTPE"[unit]}`;
-}
-
 /** busybox 1.28's fixed layout: `%-20s %9s %9s %9s %3u%% %s`, the percentage rounded to nearest. */
 function busyboxTable(rows: readonly Row[], o: { flags: Map<string, string[]> }): string {
   const human = o.flags.has("h");
@@ -225,7 +293,7 @@ function busyboxTable(rows: readonly Row[], o: { flags: Map<string, string[]> })
   const header = human ? "     Size" : o.flags.has("P") ? "1024-blocks" : unit === 1024 ? "1K-blocks" : "1M-blocks";
   let out = `Filesystem           ${header.padEnd(15)}Used Available ${o.flags.has("P") ? "Capacity" : "Use%"} Mounted on\n`;
   for (const r of rows) {
-    const amount = (blocks: number) => (human ? busyboxHuman(blocks * BLOCK) : String(Math.floor((blocks * BLOCK + unit / 2) / unit)));
+    const amount = (blocks: number) => (human ? humanReadable(blocks * BLOCK) : String(Math.floor((blocks * BLOCK + unit / 2) / unit)));
     const total = r.used + r.avail;
     const pct = total === 0 ? 0 : Math.floor((r.used * 100 + Math.floor(total / 2)) / total);
     const source = r.entry.device.source;
