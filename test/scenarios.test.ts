@@ -35,6 +35,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "mysql/backup-cronjob.yaml", seed: 1 },
   { file: "mysql/disk-full.yaml", seed: 1 },
   { file: "mysql/binlogs-fill-disk.yaml", seed: 1 },
+  { file: "mysql/binlog-deleted.yaml", seed: 1 },
   { file: "mysql/emptydir.yaml", seed: 1, fails: "mysql.acknowledged-commits" },
   { file: "mysql/flush-log-0.yaml", seed: 1, fails: "mysql.acknowledged-commits" },
 ];

@@ -103,6 +103,8 @@ export class BinaryLog {
 
   /** Appends up to `bytes` of events; returns how many fitted on the disk. */
   append(bytes: number): number {
+    // Deleted while open: the writes go to the unlinked file, which no name shows any more.
+    if (!this.fs.exists(this.path(this.file))) return bytes;
     let written = 0;
     while (written < bytes) {
       const n = Math.min(ZEROS.length, bytes - written);
@@ -115,7 +117,7 @@ export class BinaryLog {
 
   /** sync_binlog=1: the log is fsynced at each commit. */
   sync(): void {
-    this.fs.fsync(this.path(this.file));
+    if (this.fs.exists(this.path(this.file))) this.fs.fsync(this.path(this.file));
   }
 
   /**
@@ -173,6 +175,7 @@ export class BinaryLog {
   private closeCurrent(): void {
     // The in-use flag lives in the Format_description_event: cleared in place.
     const path = this.path(this.names[this.names.length - 1]!);
+    if (!this.fs.exists(path)) return;
     this.fs.writeAt(path, 0, header(false));
     this.fs.fsync(path);
   }
