@@ -91,6 +91,8 @@ export interface Stat {
   readonly size: number;
   readonly mtimeMs: number;
   readonly nlink: number;
+  /** Bytes the file's blocks hold (st_blocks × 512): less than its size when it has a hole. */
+  readonly allocated?: number;
 }
 
 export interface Ownership {
@@ -123,10 +125,13 @@ class File extends Node {
   chunks: Uint8Array[] = [];
   size = 0;
   /**
-   * Zeros at the end that no write has touched: space fallocate reserved. They count in `size`
-   * and take blocks, but hold no memory, so preallocated files (a database's log) cost nothing.
+   * Zeros at the end that no write has touched. They count in `size` but hold no memory, so
+   * preallocated files (a database's log) cost nothing. The first `allocatedTail` bytes of them
+   * take blocks (space fallocate reserved); the rest is a hole (a file truncate made longer).
    */
   zeroTail = 0;
+  allocatedTail = 0;
+  syncedAllocatedTail = 0;
   /** The chunk array as of the last fsync and how many of its chunks were synced. */
   syncedChunks: readonly Uint8Array[] = EMPTY;
   syncedCount = 0;
@@ -141,6 +146,11 @@ class File extends Node {
   /** Bytes held by chunks: everything before the zero tail. */
   get dataSize(): number {
     return this.size - this.zeroTail;
+  }
+
+  /** Bytes that take blocks: the data and the reserved part of the tail. */
+  get allocated(): number {
+    return this.dataSize + this.allocatedTail;
   }
 
   contents(): Uint8Array {
@@ -170,10 +180,11 @@ class File extends Node {
     return out;
   }
 
-  /** Turns the zero tail into chunks, for writes that land after it. */
+  /** Turns the zero tail into chunks, for writes that land after it (a hole there takes blocks then). */
   materializeZeroTail(): void {
     for (let left = this.zeroTail; left > 0; left -= ZEROS.length) this.chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
     this.zeroTail = 0;
+    this.allocatedTail = 0;
   }
 }
 
@@ -281,6 +292,7 @@ export class Volume {
       size: isDir ? 4096 : (n as File).size,
       mtimeMs: n.mtimeMs,
       nlink: isDir ? 2 + countDirs(n as Dir) : 1,
+      allocated: isDir ? BLOCK : blocksOf((n as File).allocated),
     };
   }
 
@@ -323,10 +335,11 @@ export class Volume {
   writeFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
     const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
-    this.reserve(blocksOf(bytes.length) - blocksOf(f.size), path);
+    this.reserve(blocksOf(bytes.length) - blocksOf(f.allocated), path);
     f.chunks = bytes.length > 0 ? [bytes] : [];
     f.size = bytes.length;
     f.zeroTail = 0;
+    f.allocatedTail = 0;
     f.mtimeMs = this.sim.epochMs();
     this.dirtied(f);
   }
@@ -335,7 +348,7 @@ export class Volume {
   appendFile(path: string, data: Uint8Array | string, options: Ownership = {}): void {
     const bytes = typeof data === "string" ? encodeText(data) : data;
     const f = this.fileForWrite(path, options);
-    this.reserve(blocksOf(f.size + bytes.length) - blocksOf(f.size), path);
+    this.reserve(blocksOf(f.size + bytes.length) - blocksOf(f.allocated), path);
     if (bytes.length > 0 && f.zeroTail > 0) f.materializeZeroTail();
     if (bytes.length > 0) f.chunks.push(bytes);
     f.size += bytes.length;
@@ -353,24 +366,27 @@ export class Volume {
     const f = this.fileForWrite(path, options);
     const end = offset + bytes.length;
     const size = Math.max(f.size, end);
-    this.reserve(blocksOf(size) - blocksOf(f.size), path);
     const dataSize = f.dataSize;
+    // What the write turns into data (a gap before it too) comes out of the tail, reserved part first.
+    const newData = bytes.length === 0 ? dataSize : Math.max(dataSize, end);
+    const allocatedTail = Math.max(0, f.allocatedTail - (newData - dataSize));
+    this.reserve(blocksOf(newData + allocatedTail) - blocksOf(f.allocated), path);
     if (offset >= dataSize) {
       if (bytes.length > 0) {
         const gap = offset - dataSize;
         for (let left = gap; left > 0; left -= ZEROS.length) f.chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
         f.chunks.push(bytes);
-        f.zeroTail = size - end;
       }
     } else {
       const old = f.contents().subarray(0, dataSize);
-      const out = new Uint8Array(Math.max(dataSize, end));
+      const out = new Uint8Array(newData);
       out.set(old);
       out.set(bytes, offset);
       f.chunks = [out];
-      f.zeroTail = size - out.length;
     }
     f.size = size;
+    f.zeroTail = size - newData;
+    f.allocatedTail = allocatedTail;
     f.mtimeMs = this.sim.epochMs();
     this.dirtied(f);
   }
@@ -381,9 +397,40 @@ export class Volume {
    */
   fallocate(path: string, length: number, options: Ownership = {}): void {
     const f = this.fileForWrite(path, options);
-    if (length <= f.size) return;
-    this.reserve(blocksOf(length) - blocksOf(f.size), path);
-    f.zeroTail += length - f.size;
+    const size = Math.max(f.size, length);
+    // Holes below `length` get their blocks too.
+    const allocatedTail = Math.max(f.allocatedTail, Math.min(size, length) - f.dataSize);
+    if (size === f.size && allocatedTail === f.allocatedTail) return;
+    this.reserve(blocksOf(f.dataSize + allocatedTail) - blocksOf(f.allocated), path);
+    f.zeroTail += size - f.size;
+    f.size = size;
+    f.allocatedTail = allocatedTail;
+    f.mtimeMs = this.sim.epochMs();
+    this.dirtied(f);
+  }
+
+  /**
+   * truncate(2): cuts the file to `length`, or makes it longer with a hole that reads as zeros
+   * and takes no blocks until written.
+   */
+  truncate(path: string, length: number): void {
+    const n = this.get(path);
+    if (n instanceof Dir) throw new FsError("EISDIR", path);
+    const f = n as File;
+    if (length === f.size) return;
+    if (length < f.dataSize) {
+      const kept = f.contents().slice(0, length);
+      this.reserve(blocksOf(length) - blocksOf(f.allocated), path);
+      f.chunks = length > 0 ? [kept] : [];
+      f.zeroTail = 0;
+      f.allocatedTail = 0;
+    } else {
+      const zeroTail = length - f.dataSize;
+      const allocatedTail = Math.min(f.allocatedTail, zeroTail);
+      this.reserve(blocksOf(f.dataSize + allocatedTail) - blocksOf(f.allocated), path);
+      f.zeroTail = zeroTail;
+      f.allocatedTail = allocatedTail;
+    }
     f.size = length;
     f.mtimeMs = this.sim.epochMs();
     this.dirtied(f);
@@ -409,6 +456,7 @@ export class Volume {
     f.syncedChunks = f.chunks;
     f.syncedCount = f.chunks.length;
     f.syncedSize = f.size;
+    f.syncedAllocatedTail = f.allocatedTail;
     f.dirtiedAt = -1;
     this.dirtyFiles.delete(f);
   }
@@ -443,7 +491,7 @@ export class Volume {
     } else if (existing !== undefined && node instanceof Dir) {
       throw new FsError("ENOTDIR", to);
     }
-    if (existing instanceof File) this.used -= blocksOf(existing.size);
+    if (existing instanceof File) this.used -= blocksOf(existing.allocated);
     fromDir.entries.delete(fromName);
     toDir.entries.set(toName, node);
     const t = this.sim.epochMs();
@@ -457,7 +505,7 @@ export class Volume {
     const n = dir.entries.get(name);
     if (n === undefined) throw new FsError("ENOENT", path);
     if (n instanceof Dir) throw new FsError("EISDIR", path);
-    this.used -= blocksOf((n as File).size);
+    this.used -= blocksOf((n as File).allocated);
     dir.entries.delete(name);
     dir.mtimeMs = this.sim.epochMs();
   }
@@ -519,9 +567,11 @@ export class Volume {
   }
 
   private revert(f: File, options: CrashOptions): number {
-    const before = f.size;
+    const before = f.allocated;
     const dataBefore = f.dataSize;
     const synced = f.syncedChunks.slice(0, f.syncedCount);
+    let syncedData = 0;
+    for (const c of synced) syncedData += c.length;
     // Only appends can tear into a meaningful prefix: the synced prefix is still intact.
     const appendedOnly = f.chunks === f.syncedChunks;
     if (options.tear && options.random && appendedOnly && f.chunks.length > f.syncedCount) {
@@ -542,8 +592,9 @@ export class Volume {
     f.chunks = synced;
     f.size = size;
     f.zeroTail = size - dataSize;
+    f.allocatedTail = Math.max(0, f.syncedAllocatedTail - (dataSize - syncedData));
     this.makeDurable(f);
-    this.used += blocksOf(size) - blocksOf(before);
+    this.used += blocksOf(f.allocated) - blocksOf(before);
     return dataBefore - dataSize;
   }
 
@@ -623,6 +674,6 @@ function countDirs(d: Dir): number {
 /** The blocks a directory and everything in it take. */
 function sizeOf(d: Dir): number {
   let n = BLOCK;
-  for (const c of d.entries.values()) n += c instanceof Dir ? sizeOf(c) : blocksOf(c.size);
+  for (const c of d.entries.values()) n += c instanceof Dir ? sizeOf(c) : blocksOf(c.allocated);
   return n;
 }

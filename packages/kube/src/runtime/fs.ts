@@ -32,6 +32,8 @@ export interface FileSystem {
   writeAt(path: string, offset: number, data: Uint8Array | string): void;
   /** posix_fallocate(fd, 0, length): reserves the file's blocks, growing it with zeros. */
   fallocate(path: string, length: number): void;
+  /** truncate(2): cuts the file, or makes it longer with a hole. */
+  truncate(path: string, length: number): void;
   fsync(path: string): void;
   mkdir(path: string, options?: { recursive?: boolean; mode?: number }): void;
   rmdir(path: string, options?: { recursive?: boolean }): void;

@@ -319,6 +319,11 @@ export class LayeredFs {
     this.modify(path, cred, undefined, (volume, p, own) => volume.fallocate(p, length, own));
   }
 
+  truncate(path: string, length: number, cred: Credentials): void {
+    if (!this.exists(path)) throw new FsError("ENOENT", path);
+    this.modify(path, cred, undefined, (volume, p) => volume.truncate(p, length));
+  }
+
   /** Checks that `cred` may write `path`, then changes it where it lives: a mounted volume or the upper layer. */
   private modify(path: string, cred: Credentials, mode: number | undefined, change: (volume: Volume, path: string, own: Ownership) => void): void {
     const loc = this.locate(path);
@@ -538,6 +543,9 @@ class LayeredView implements FileSystem {
   }
   fallocate(path: string, length: number): void {
     this.fs.fallocate(path, length, this.cred);
+  }
+  truncate(path: string, length: number): void {
+    this.fs.truncate(path, length, this.cred);
   }
   fsync(path: string): void {
     this.fs.fsync(path);

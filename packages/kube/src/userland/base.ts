@@ -91,6 +91,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/sha256sum": "coreutils:sha256sum",
   "/usr/bin/sha512sum": "coreutils:sha512sum",
   "/usr/bin/timeout": "coreutils:timeout",
+  "/usr/bin/truncate": "coreutils:truncate",
   "/usr/bin/env": "coreutils:env",
   "/usr/bin/head": "coreutils:head",
   "/usr/bin/id": "coreutils:id",

@@ -225,7 +225,8 @@ export function humanSize(size: number, base: 1024 | 1000 = 1024): string {
 export function diskBlocks(st: FileStat): number {
   if (st.type === "symlink") return 0;
   if (st.type === "dir") return 4;
-  return Math.ceil(st.size / 4096) * 4;
+  // A file with a hole takes fewer blocks than its size says.
+  return st.allocated !== undefined ? st.allocated / 1024 : Math.ceil(st.size / 4096) * 4;
 }
 
 /** A text's lines without their newlines (a last line without one still counts; empty text has none). */

@@ -38,6 +38,7 @@ import {
 import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
+import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 
@@ -157,6 +158,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:du", du("gnu"));
   registry.registerProgram("coreutils:dd", dd("gnu"));
   registry.registerProgram("coreutils:timeout", timeoutProgram);
+  registry.registerProgram("coreutils:truncate", truncateProgram);
   registry.registerProgram("coreutils:od", odProgram("gnu"));
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
   registry.registerProgram("findutils:find", findProgram);
