@@ -154,10 +154,15 @@ class File extends Node {
   }
 
   contents(): Uint8Array {
+    return this.prefix(this.size);
+  }
+
+  /** The first `length` bytes (no further than the file's size); the data's own array when that is all of them. */
+  prefix(length: number): Uint8Array {
     const data = this.data();
-    if (this.zeroTail === 0) return data;
-    const out = new Uint8Array(this.size);
-    out.set(data);
+    if (length === this.dataSize) return data;
+    const out = new Uint8Array(length);
+    out.set(length < data.length ? data.subarray(0, length) : data);
     return out;
   }
 
@@ -440,6 +445,17 @@ export class Volume {
     const n = this.get(path);
     if (n instanceof Dir) throw new FsError("EISDIR", path);
     return (n as File).contents();
+  }
+
+  /**
+   * The file's bytes up to its first hole (what lseek SEEK_HOLE finds): all of it unless a
+   * truncate left a hole at its end. A log that preallocates with holes reads its records so.
+   */
+  readData(path: string): Uint8Array {
+    const n = this.get(path);
+    if (n instanceof Dir) throw new FsError("EISDIR", path);
+    const f = n as File;
+    return f.prefix(f.zeroTail === f.allocatedTail ? f.size : f.allocated);
   }
 
   readText(path: string): string {

@@ -26,6 +26,8 @@ export interface FileSystem {
   readdir(path: string): string[];
   readFile(path: string): Uint8Array;
   readText(path: string): string;
+  /** The file's bytes up to its first hole (lseek SEEK_HOLE): a preallocating log's records. */
+  readData(path: string): Uint8Array;
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   appendFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   /** pwrite: `data` at `offset`, creating the file if needed. */

@@ -294,13 +294,14 @@ export class LayeredFs {
     return [...names].sort();
   }
 
-  readFile(path: string, cred: Credentials): Uint8Array {
+  /** The file's bytes; with `untilHole`, only up to its first hole (SEEK_HOLE). */
+  readFile(path: string, cred: Credentials, untilHole = false): Uint8Array {
     const loc = this.locate(path);
     const st = this.stat(path, true);
     if (st.type === "dir") throw new FsError("EISDIR", path);
     checkAccess(cred, st, 4, path);
-    if (loc.kind === "mount") return loc.mount.volume.readFile(loc.rel);
-    if (this.upper.exists(loc.path)) return this.upper.readFile(loc.path);
+    if (loc.kind === "mount") return untilHole ? loc.mount.volume.readData(loc.rel) : loc.mount.volume.readFile(loc.rel);
+    if (this.upper.exists(loc.path)) return untilHole ? this.upper.readData(loc.path) : this.upper.readFile(loc.path);
     const e = this.lowerEntry(loc.path);
     if (e?.type !== "file") throw new FsError("ENOENT", path);
     return e.data;
@@ -531,6 +532,9 @@ class LayeredView implements FileSystem {
   }
   readText(path: string): string {
     return decodeText(this.fs.readFile(path, this.cred));
+  }
+  readData(path: string): Uint8Array {
+    return this.fs.readFile(path, this.cred, true);
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
     this.fs.write(path, data, "truncate", this.cred, options.mode);

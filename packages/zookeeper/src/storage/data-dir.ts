@@ -194,7 +194,7 @@ export class DataDir implements DataDirectory {
       db = new ZkDatabase();
     }
     for (const path of this.txnLog.filesAfter(db.lastProcessedZxid)) {
-      const scan = scannedLog(this.fs.readFile(path));
+      const scan = scannedLog(this.fs.readData(path));
       for (const t of scan.txns) {
         if (t.zxid <= db.lastProcessedZxid) continue;
         db.apply(t);

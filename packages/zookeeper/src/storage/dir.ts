@@ -6,8 +6,12 @@ export interface Dir {
   exists(path: string): boolean;
   readdir(path: string): string[];
   readFile(path: string): Uint8Array;
+  /** The bytes up to the first hole: a preallocated txn log's records and nothing of its padding. */
+  readData(path: string): Uint8Array;
   writeFile(path: string, data: Uint8Array | string): void;
   appendFile(path: string, data: Uint8Array | string): void;
+  writeAt(path: string, offset: number, data: Uint8Array | string): void;
+  truncate(path: string, length: number): void;
   fsync(path: string): void;
   mkdir(path: string, options?: { recursive?: boolean }): void;
   unlink(path: string): void;

@@ -49,8 +49,18 @@ export function scanLog(bytes: Uint8Array): LogScan {
  * first zxid written to it; `roll` makes the next append start a new one. Durability is the
  * caller's: `sync` fsyncs every file written since the last sync.
  */
+/**
+ * zookeeper.preAllocSize's default (64 MiB): a log file grows by this much at a time, as a hole
+ * (Util.padLogFile writes one byte at the new end), so `ls -l` shows 67108880 bytes long before
+ * the records fill them.
+ */
+const PREALLOC_BYTES = 64 * 1024 * 1024;
+
 export class TxnLog {
   private current: string | undefined;
+  /** Where the next record goes in the current file, and the size padding gave it. */
+  private position = 0;
+  private paddedSize = 0;
   private readonly dirty = new Set<string>();
   private lastAppended = -1;
 
@@ -67,8 +77,16 @@ export class TxnLog {
       this.current = `${this.dir}/${fileName("log", txns[0]!.zxid)}`;
       this.onNewFile(this.current);
       this.fs.writeFile(this.current, HEADER);
+      this.position = this.paddedSize = HEADER.length;
     }
-    this.fs.appendFile(this.current, txns.length === 1 ? record(txns[0]!) : concat(txns.map(record)));
+    // Util.padLogFile: within 4 KiB of the padded end, pad by another preAllocSize.
+    if (this.position + 4096 >= this.paddedSize) {
+      this.paddedSize += PREALLOC_BYTES;
+      this.fs.truncate(this.current, this.paddedSize);
+    }
+    const bytes = txns.length === 1 ? record(txns[0]!) : concat(txns.map(record));
+    this.fs.writeAt(this.current, this.position, bytes);
+    this.position += bytes.length;
     this.dirty.add(this.current);
     this.lastAppended = txns[txns.length - 1]!.zxid;
   }
@@ -109,7 +127,7 @@ export class TxnLog {
       this.fs.unlink(path);
       if (this.current === path) this.current = undefined;
     } else {
-      this.fs.writeFile(path, this.fs.readFile(path).slice(0, bytes));
+      this.fs.truncate(path, bytes);
       this.fs.fsync(path);
     }
     this.dirty.delete(path);
@@ -124,7 +142,7 @@ export class TxnLog {
         this.dirty.delete(path);
         continue;
       }
-      const bytes = this.fs.readFile(path);
+      const bytes = this.fs.readData(path);
       const scan = scanLog(bytes);
       let keep = HEADER.length;
       for (let i = 0; i < scan.txns.length && scan.txns[i]!.zxid <= zxid; i++) keep = scan.ends[i]!;
