@@ -36,6 +36,24 @@ describe("storage: txn logs, snapshots, recovery", () => {
     expect(loaded.db.tree.nodeCount).toBe(4 + 5);
   });
 
+  it("pads a log with a 64 MiB hole, as Util.padLogFile does, and grows it again near the end", () => {
+    const { vol, dir } = setup();
+    const d = dir();
+    d.append(creates(1, 3));
+    d.sync();
+    const stat = vol.stat("/d/log/version-2/log.100000001");
+    expect(stat.size).toBe(16 + 64 * 1024 * 1024);
+    expect(stat.allocated).toBe(4096);
+    // Records up to 4 KiB short of the padded end make it 64 MiB longer.
+    const big = (from: number): Txn[] => creates(from, 1).map((t) => ({ ...t, data: "x".repeat(1024 * 1024) }));
+    for (let i = 0; i < 64; i++) d.append(big(10 + i));
+    // The 64th record ran past the padded end; the next append pads from where the file is.
+    d.append(creates(74, 1));
+    d.sync();
+    expect(vol.stat("/d/log/version-2/log.100000001").size).toBe(16 + 2 * 64 * 1024 * 1024);
+    expect(dir().load().db.lastProcessedZxid).toBe(makeZxid(1, 74));
+  });
+
   it("cuts a torn log tail after a crash and keeps everything that was fsynced", () => {
     const { sim, vol, lines, dir } = setup(4);
     const d = dir();
