@@ -27,6 +27,17 @@ describe("truncate", () => {
     expect(sh(sb, "truncate -s '%4K' /data/f && ls -l /data/f | cut -d' ' -f5 && truncate -s 0 /data/f && du -k /data/f")).toEqual({ status: 0, out: "1052672\n0\t/data/f\n", err: "" });
   });
 
+  it("shows a hole with ls -s: the blocks before the size", () => {
+    const sb = new Sandbox({ base: "debian" });
+    sb.rootfs.mount({ path: "/data", volume: new Volume(sb.sim, "data", 10 * MiB), subPath: "", readOnly: false });
+    expect(sh(sb, "truncate -s 64M /data/log && printf 'records' > /data/small && ls -ls /data | awk '{ print $1, $2, $6, $NF }'")).toEqual({
+      status: 0,
+      out: "total 4  4\n0 -rw-r--r-- 67108864 log\n4 -rw-r--r-- 7 small\n",
+      err: "",
+    });
+    expect(sh(sb, "ls -s /data")).toEqual({ status: 0, out: "total 4\n0 log\n4 small\n", err: "" });
+  });
+
   it("says what is wrong as coreutils does", () => {
     const sb = new Sandbox({ base: "debian" });
     expect(sh(sb, "truncate /tmp/f")).toEqual({ status: 1, out: "", err: "truncate: you must specify either '--size' or '--reference'\nTry 'truncate --help' for more information.\n" });

@@ -22,7 +22,10 @@ export function ls(flavor: Flavor) {
     return yield* withOptions(
       ctx,
       flavor,
-      { short: "lda1AhnrtSRiFCpgoL", long: { all: "a", "almost-all": "A", directory: "d", "human-readable": "h", reverse: "r", recursive: "R", "numeric-uid-gid": "n", "color=": "c", color: "c" } },
+      {
+        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLs" : "lda1AhnrtSRiFCpgoL",
+        long: { all: "a", "almost-all": "A", directory: "d", "human-readable": "h", reverse: "r", recursive: "R", "numeric-uid-gid": "n", "color=": "c", color: "c", ...(flavor === "gnu" ? { size: "s" } : {}) },
+      },
       function* (o) {
         return listing(ctx, flavor, o);
       },
@@ -93,7 +96,10 @@ function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number 
     if (!first) out.push("");
     first = false;
     if (headers) out.push(`${d.name}:`);
-    if (long) out.push(`total ${sorted.reduce((t, e) => t + diskBlocks(e.st), 0)}`);
+    if (long || has(o, "s")) {
+      const total = sorted.reduce((t, e) => t + diskBlocks(e.st), 0);
+      out.push(`total ${has(o, "h") ? humanSize(total * 1024) : total}`);
+    }
     out.push(...format(ctx, flavor, o, sorted));
     if (has(o, "R")) {
       const subdirs = sorted.filter((e) => e.st.type === "dir" && e.name !== "." && e.name !== "..");
@@ -114,7 +120,16 @@ function sort(o: ParsedOptions, entries: Entry[]): Entry[] {
   return sorted;
 }
 
+/** With -s, each line starts with the blocks the entry holds (1 KiB units, or -h's), right-aligned. */
 function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
+  const lines = formatEntries(ctx, flavor, o, entries);
+  if (!has(o, "s")) return lines;
+  const blocks = entries.map((e) => (has(o, "h") ? humanSize(diskBlocks(e.st) * 1024) : String(diskBlocks(e.st))));
+  const width = Math.max(0, ...blocks.map((b) => b.length));
+  return lines.map((l, i) => `${blocks[i]!.padStart(width)} ${l}`);
+}
+
+function formatEntries(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
   const long = has(o, "l") || has(o, "n") || has(o, "g") || has(o, "o");
   const suffix = (e: Entry) => (has(o, "F") || has(o, "p") ? (e.st.type === "dir" ? "/" : has(o, "F") && e.st.type === "file" && (e.st.mode & 0o111) !== 0 ? "*" : "") : "");
   if (!long) return entries.map((e) => e.name + suffix(e));
