@@ -424,7 +424,7 @@ export class Volume {
     const f = n as File;
     if (length === f.size) return;
     if (length < f.dataSize) {
-      const kept = f.contents().slice(0, length);
+      const kept = f.prefix(length);
       this.reserve(blocksOf(length) - blocksOf(f.allocated), path);
       f.chunks = length > 0 ? [kept] : [];
       f.zeroTail = 0;
