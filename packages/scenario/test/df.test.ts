@@ -48,6 +48,7 @@ describe("df", () => {
     expect(sh("kubectl exec zk-0 -- df --output=file,size,pcent,target /var/lib/zookeeper").out).toMatch(/^File               1K-blocks Use% Mounted on\n\/var\/lib\/zookeeper  10485760   1% \/var\/lib\/zookeeper\n$/);
     expect(sh("kubectl exec zk-0 -- df --output=size,nope /")).toEqual({ code: 1, out: "df: option --output: field 'nope' unknown\nTry 'df --help' for more information.\ncommand terminated with exit code 1\n" });
     expect(sh("kubectl exec zk-0 -- df -T --output /").out).toBe("df: options -T and --output are mutually exclusive\nTry 'df --help' for more information.\ncommand terminated with exit code 1\n");
+    expect(sh("kubectl exec zk-0 -- df -i /").out).toBe("df: ksim does not model inodes\ncommand terminated with exit code 1\n");
 
     const before = sh("kubectl exec zk-0 -- df -h /var/lib/zookeeper").out;
     expect(before).toMatch(/^Filesystem      Size  Used Avail Use% Mounted on\n\/dev\/sda         10G +\S+ +10G   1% \/var\/lib\/zookeeper\n$/);

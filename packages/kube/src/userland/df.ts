@@ -25,17 +25,21 @@ export function df(flavor: Flavor) {
     const spec =
       flavor === "gnu"
         ? {
-            short: "ahHkmPTt:x:B:",
-            long: { all: "a", "human-readable": "h", si: "H", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x", "block-size=": "B", total: "total", output: "output" },
+            short: "ahHikmPTt:x:B:",
+            long: { all: "a", "human-readable": "h", si: "H", inodes: "i", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x", "block-size=": "B", total: "total", output: "output" },
           }
         : { short: "Pkmha" };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       let fields: Field[] | undefined;
+      if (has(o, "i") && !has(o, "output")) {
+        ctx.stderr.write("df: ksim does not model inodes\n");
+        return 1;
+      }
       if (has(o, "output")) {
         const chosen = outputFields(ctx);
         if (typeof chosen === "string") return usageFailure(ctx, "gnu", chosen);
         fields = chosen;
-        for (const flag of ["P", "T"]) if (has(o, flag)) return usageFailure(ctx, "gnu", `options -${flag} and --output are mutually exclusive`);
+        for (const flag of ["i", "P", "T"]) if (has(o, flag)) return usageFailure(ctx, "gnu", `options -${flag} and --output are mutually exclusive`);
         if (fields.some((f) => INODE_FIELDS.has(f))) {
           ctx.stderr.write("df: ksim does not model inodes\n");
           return 1;
