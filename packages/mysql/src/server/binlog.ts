@@ -11,9 +11,9 @@ import type { SqlValue } from "../sql/values.js";
  * BINARY LOGS and a file outgrowing max_binlog_size open the next `binlog.NNNNNN` (listed in
  * binlog.index), marked in use until it is closed; a file still marked in use at startup means
  * the server stopped without shutting down, which is when MySQL runs XA crash recovery. Each
- * commit appends its transaction's events, of the size row-based logging gives them; nothing
- * reads them back, so their bytes are zeros. PURGE BINARY LOGS and binlog_expire_logs_seconds
- * delete old files.
+ * commit appends its transaction's events, of the size row-based logging gives them, and each
+ * DDL or account statement a Query event; nothing reads them back, so their bytes are zeros.
+ * PURGE BINARY LOGS and binlog_expire_logs_seconds delete old files.
  */
 
 const MAGIC = new Uint8Array([0xfe, 0x62, 0x69, 0x6e]);
