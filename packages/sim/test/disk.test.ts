@@ -156,6 +156,26 @@ describe("volumes", () => {
     expect(new TextDecoder().decode(v.readFile("/log")).startsWith("synced")).toBe(true);
   });
 
+  it("makes holes with truncate: size without blocks, filled as written, given back when cut", () => {
+    const { sim, v } = vol(64 * 1024);
+    v.writeFile("/log", "header");
+    v.truncate("/log", 1024 * 1024);
+    expect(v.stat("/log")).toMatchObject({ size: 1024 * 1024, allocated: 4096 });
+    expect(v.bytesUsed).toBe(4096);
+    expect(v.readData("/log")).toEqual(new TextEncoder().encode("header"));
+    v.writeAt("/log", 6, new Uint8Array(10_000).fill(1));
+    expect(v.stat("/log")).toMatchObject({ size: 1024 * 1024, allocated: 12_288 });
+    v.fsync("/log");
+    // A crash keeps the durable size and blocks; what was written since is lost.
+    v.writeAt("/log", 10_006, new Uint8Array(20_000).fill(2));
+    v.crash({ tear: false, random: sim.random.fork("t") });
+    expect(v.stat("/log")).toMatchObject({ size: 1024 * 1024, allocated: 12_288 });
+    expect(v.bytesUsed).toBe(12_288);
+    v.truncate("/log", 6);
+    expect(v.readText("/log")).toBe("header");
+    expect(v.bytesUsed).toBe(4096);
+  });
+
   it("applies fsGroup ownership and lets new directories inherit the group", () => {
     const { v } = vol();
     v.applyFsGroup(1000);
