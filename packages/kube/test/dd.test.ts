@@ -1,6 +1,7 @@
 import { Volume } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../src/userland/index.js";
+import { sh } from "./helpers.js";
 
 /** A Debian sandbox with a volume of three 4 KiB blocks at /data. */
 function sandbox(): Sandbox {
@@ -8,11 +9,6 @@ function sandbox(): Sandbox {
   sb.rootfs.mount({ path: "/data", volume: new Volume(sb.sim, "data", 3 * 4096), subPath: "", readOnly: false });
   return sb;
 }
-
-const sh = (sb: Sandbox, script: string) => {
-  const r = sb.run(["sh", "-c", script]);
-  return { status: r.status, out: r.stdout, err: r.stderr };
-};
 
 describe("dd", () => {
   it("copies /dev/zero in blocks and reports records, bytes, time and rate as coreutils does", () => {

@@ -1,13 +1,9 @@
 import { Volume } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../src/userland/index.js";
+import { sh } from "./helpers.js";
 
 const GiB = 1024 ** 3;
-
-const sh = (sb: Sandbox, script: string) => {
-  const r = sb.run(["sh", "-c", script]);
-  return { status: r.status, out: r.stdout, err: r.stderr };
-};
 
 describe("fallocate", () => {
   it("takes a file's blocks at once, growing it with zeros, and refuses what the disk cannot hold", () => {

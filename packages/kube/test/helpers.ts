@@ -2,6 +2,7 @@ import { wait, type Proc } from "@ksim/sim";
 import { Cluster, type ClusterOptions } from "../src/cluster.js";
 import type { Pod, Service, StatefulSet } from "../src/api/types.js";
 import { ImageLayer, ImageRegistry, type ProcessContext } from "../src/runtime/index.js";
+import type { Sandbox } from "../src/userland/index.js";
 
 /** A registry with a tiny web server image (`test/web`) and a shell-less base. */
 export function testRegistry(): ImageRegistry {
@@ -92,4 +93,10 @@ export function pods(c: Cluster, app: string): Pod[] {
 
 export function isReady(p: Pod | undefined): boolean {
   return p?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** Runs a script with the sandbox's `sh -c`: its status, standard output and standard error. */
+export function sh(sb: Sandbox, script: string) {
+  const r = sb.run(["sh", "-c", script]);
+  return { status: r.status, out: r.stdout, err: r.stderr };
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../src/userland/index.js";
-
-const sh = (sb: Sandbox, script: string) => {
-  const r = sb.run(["sh", "-c", script]);
-  return { status: r.status, out: r.stdout, err: r.stderr };
-};
+import { sh } from "./helpers.js";
 
 describe("busybox od (1.28.4's od_bloaty.c)", () => {
   it("dumps octal shorts by default, with the offset after the last byte and a short line zero-padded", () => {

@@ -1,13 +1,9 @@
 import { Volume } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
 import { Sandbox } from "../src/userland/index.js";
+import { sh } from "./helpers.js";
 
 const MiB = 1024 ** 2;
-
-const sh = (sb: Sandbox, script: string) => {
-  const r = sb.run(["sh", "-c", script]);
-  return { status: r.status, out: r.stdout, err: r.stderr };
-};
 
 describe("truncate", () => {
   it("makes a file longer with a hole that takes no blocks, and shorter by freeing them", () => {
