@@ -1,6 +1,6 @@
 import type { ColumnDef, IndexDef } from "../sql/ast.js";
 import { compareForSort, groupKey, type SqlValue } from "../sql/values.js";
-import { IBD_INITIAL_BYTES, PAGE_SIZE, pagesNeeded, rowFootprint } from "./space.js";
+import { type Footprint, IBD_INITIAL_BYTES, NO_FOOTPRINT, PAGE_SIZE, pagesNeeded, rowFootprint } from "./space.js";
 
 /** A table's definition, as the data dictionary keeps it. */
 export interface TableDef {
@@ -88,8 +88,18 @@ export class Table {
     return Math.floor(this.fileBytes / PAGE_SIZE);
   }
 
-  private footprint(values: readonly SqlValue[] | null) {
-    return rowFootprint(this.def, values, this.pkColumns !== null);
+  /** A write asks for a row's footprint in `pagesWith` and again in `set`; row versions
+   *  are never mutated once stored, so each is measured once. */
+  private readonly footprints = new WeakMap<readonly SqlValue[], Footprint>();
+
+  private footprint(values: readonly SqlValue[] | null): Footprint {
+    if (values === null) return NO_FOOTPRINT;
+    let f = this.footprints.get(values);
+    if (f === undefined) {
+      f = rowFootprint(this.def, values, this.pkColumns !== null);
+      this.footprints.set(values, f);
+    }
+    return f;
   }
 
   private account(before: readonly SqlValue[] | null, after: readonly SqlValue[] | null): void {
