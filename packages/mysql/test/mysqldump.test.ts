@@ -55,6 +55,8 @@ describe("mysqldump", () => {
     const redirected = pod.run(["bash", "-c", "mysqldump -uroot -psecret wordpress > /backup/dump.sql; echo $?"]);
     expect(redirected.err).toBe(`${WARNING}mysqldump: Got errno 28 on write\n`);
     expect(redirected.out).toBe("5\n");
+    // The shell's redirection keeps what write(2) could put on the disk, as --result-file does.
+    expect(pod.run(["bash", "-c", "ls -l /backup/dump.sql && rm /backup/dump.sql"]).out).toMatch(/ 8192 /);
     const toFile = pod.run(["mysqldump", "-uroot", "-psecret", "--result-file=/backup/r.sql", "wordpress"]);
     expect(toFile.status).toBe(5);
     expect(toFile.err).toBe(`${WARNING}mysqldump: Got errno 28 on write\n`);

@@ -27,7 +27,11 @@ export type FsErrorCode =
   | "EPERM"
   | "EROFS"
   | "EXDEV"
-  | "ELOOP";
+  | "ELOOP"
+  | "ENXIO"
+  | "ENOMEM"
+  | "ENODEV"
+  | "EPIPE";
 
 const MESSAGES: Record<FsErrorCode, string> = {
   ENOENT: "No such file or directory",
@@ -42,6 +46,10 @@ const MESSAGES: Record<FsErrorCode, string> = {
   EROFS: "Read-only file system",
   EXDEV: "Invalid cross-device link",
   ELOOP: "Too many levels of symbolic links",
+  ENXIO: "No such device or address",
+  ENOMEM: "Cannot allocate memory",
+  ENODEV: "No such device",
+  EPIPE: "Broken pipe",
 };
 
 /** Linux's errno numbers (asm-generic/errno-base.h, errno.h). */
@@ -58,6 +66,10 @@ const NUMBERS: Record<FsErrorCode, number> = {
   EROFS: 30,
   ENOTEMPTY: 39,
   ELOOP: 40,
+  ENXIO: 6,
+  ENOMEM: 12,
+  ENODEV: 19,
+  EPIPE: 32,
 };
 
 export class FsError extends Error {

@@ -2,7 +2,9 @@ import { Future, type Random, type Sim, type Waitable } from "@ksim/sim";
 import { freezeEnvironment } from "../runtime/environment.js";
 import type { Credentials, FileSystem } from "../runtime/fs.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
+import { containerDev } from "../runtime/dev.js";
 import { LayeredFs, type Mount, type RuntimeMounts } from "../runtime/layered-fs.js";
+import { LayerStack } from "../runtime/layer-stack.js";
 import { MemoryCgroup } from "../runtime/memory-cgroup.js";
 import { ProcessTable, type Machine, type NetworkNamespace, type RootFs, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
 import { Pipe, type OutputStream } from "../runtime/streams.js";
@@ -85,6 +87,8 @@ export interface ContainerSpec {
   readonly stdin?: boolean;
   /** The pod spec's `tty`: PID 1 runs on a terminal (shells prompt). */
   readonly tty?: boolean;
+  /** Where the kubelet mounts the file for the container's termination message. */
+  readonly terminationMessagePath?: string;
   /** limits.memory: the container's memory cgroup limit. */
   readonly memoryLimitBytes?: number;
 }
@@ -129,7 +133,8 @@ export class ContainerInstance {
   ) {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
-    this.fs = new LayeredFs(sim, spec.image.layer, `${name}-${this.id.slice(0, 12)}`, spec.runtimeMounts);
+    const dev = containerDev({ mtimeMs: sim.epochMs(), tty: spec.tty ?? false, terminationMessagePath: spec.terminationMessagePath });
+    this.fs = new LayeredFs(sim, new LayerStack([dev, spec.image.layer]), `${name}-${this.id.slice(0, 12)}`, spec.runtimeMounts);
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);
     this.root = (cred) => this.fs.view(cred);

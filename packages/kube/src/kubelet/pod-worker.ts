@@ -487,6 +487,7 @@ export class PodWorker {
         runtimeMounts: h.devices.runtimeMounts(`${this.uid}/${spec.name}/${r.restartCount}`),
         stdin: spec.stdin === true,
         tty: spec.tty === true,
+        terminationMessagePath: spec.terminationMessagePath,
         memoryLimitBytes: memoryLimit(spec),
       },
       this.networkNamespace(),

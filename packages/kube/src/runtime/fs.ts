@@ -1,8 +1,11 @@
 import { FsError, type Stat } from "@ksim/sim";
+import type { DeviceNumber } from "./image.js";
 
 /** What `stat` and `lstat` report; `symlink` appears only from lstat. */
 export interface FileStat extends Omit<Stat, "type"> {
-  readonly type: "file" | "dir" | "symlink";
+  readonly type: "file" | "dir" | "symlink" | "chardev";
+  /** A character device's major and minor numbers (st_rdev). */
+  readonly rdev?: DeviceNumber;
 }
 
 export interface Credentials {
@@ -115,7 +118,7 @@ export function checkAccess(cred: Credentials, st: { uid: number; gid: number; m
 
 /** `-rwxr-sr-x` style mode string, as ls -l prints it. */
 export function modeString(st: FileStat): string {
-  const t = st.type === "dir" ? "d" : st.type === "symlink" ? "l" : "-";
+  const t = st.type === "dir" ? "d" : st.type === "symlink" ? "l" : st.type === "chardev" ? "c" : "-";
   const m = st.mode;
   const bit = (mask: number, c: string) => ((m & mask) !== 0 ? c : "-");
   const special = (exec: number, flag: number, on: string, onNoExec: string) =>

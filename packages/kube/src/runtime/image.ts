@@ -43,8 +43,15 @@ export function nativeProgramId(data: Uint8Array): string | undefined {
 
 export type LowerEntry =
   | { readonly type: "file"; readonly data: Uint8Array; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number }
-  | { readonly type: "dir"; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number }
-  | { readonly type: "symlink"; readonly target: string; readonly mtimeMs: number };
+  | { readonly type: "dir"; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number; readonly size?: number }
+  | { readonly type: "symlink"; readonly target: string; readonly mtimeMs: number }
+  | { readonly type: "chardev"; readonly rdev: DeviceNumber; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number };
+
+/** A device file's st_rdev, as major and minor numbers. */
+export interface DeviceNumber {
+  readonly major: number;
+  readonly minor: number;
+}
 
 /** A read-only bottom layer of an overlay filesystem: an image, or the user's real directory. */
 export interface LowerLayer {

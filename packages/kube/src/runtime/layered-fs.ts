@@ -1,6 +1,7 @@
 import { decodeText, FsError, type Ownership, type Sim, Volume } from "@ksim/sim";
 import { checkAccess, dirname, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
-import type { LowerEntry, LowerLayer } from "./image.js";
+import { readWholeDevice, writeDevice } from "./dev.js";
+import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
 
 export interface Mount {
   /** Absolute path inside the container. */
@@ -254,7 +255,12 @@ export class LayeredFs {
       return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, mtimeMs: e.mtimeMs, nlink: 1 };
     }
     if (e.type === "dir") {
+      // A directory given its own size is a pseudo filesystem's: it takes no blocks.
+      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, mtimeMs: e.mtimeMs, nlink: 2 };
       return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, mtimeMs: e.mtimeMs, nlink: 2 };
+    }
+    if (e.type === "chardev") {
+      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, mtimeMs: e.mtimeMs, nlink: 1 };
     }
     return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, mtimeMs: e.mtimeMs, nlink: 1 };
   }
@@ -303,36 +309,52 @@ export class LayeredFs {
     if (loc.kind === "mount") return untilHole ? loc.mount.volume.readData(loc.rel) : loc.mount.volume.readFile(loc.rel);
     if (this.upper.exists(loc.path)) return untilHole ? this.upper.readData(loc.path) : this.upper.readFile(loc.path);
     const e = this.lowerEntry(loc.path);
+    if (e?.type === "chardev") return readWholeDevice(e.rdev, path);
     if (e?.type !== "file") throw new FsError("ENOENT", path);
     return e.data;
   }
 
   /** Writes `data`: over the whole file, after its end, or at an offset (pwrite). */
   write(path: string, data: Uint8Array | string, at: WritePosition, cred: Credentials, mode: number | undefined): void {
-    this.modify(path, cred, mode, (volume, p, own) => {
-      if (at === "truncate") volume.writeFile(p, data, own);
-      else if (at === "append") volume.appendFile(p, data, own);
-      else volume.writeAt(p, at.offset, data, own);
-    });
+    this.modify(
+      path,
+      cred,
+      mode,
+      (volume, p, own) => {
+        if (at === "truncate") volume.writeFile(p, data, own);
+        else if (at === "append") volume.appendFile(p, data, own);
+        else volume.writeAt(p, at.offset, data, own);
+      },
+      // Opening a device with O_TRUNC does nothing to it; only the bytes reach the driver.
+      (rdev) => {
+        if (data.length > 0) writeDevice(rdev, path);
+      },
+    );
   }
 
   fallocate(path: string, length: number, cred: Credentials): void {
-    this.modify(path, cred, undefined, (volume, p, own) => volume.fallocate(p, length, own));
+    this.modify(path, cred, undefined, (volume, p, own) => volume.fallocate(p, length, own), () => {
+      throw new FsError("ENODEV", path);
+    });
   }
 
   truncate(path: string, length: number, cred: Credentials): void {
     if (!this.exists(path)) throw new FsError("ENOENT", path);
-    this.modify(path, cred, undefined, (volume, p) => volume.truncate(p, length));
+    this.modify(path, cred, undefined, (volume, p) => volume.truncate(p, length), () => {
+      throw new FsError("EINVAL", path);
+    });
   }
 
   /** Checks that `cred` may write `path`, then changes it where it lives: a mounted volume or the upper layer. */
-  private modify(path: string, cred: Credentials, mode: number | undefined, change: (volume: Volume, path: string, own: Ownership) => void): void {
+  private modify(path: string, cred: Credentials, mode: number | undefined, change: (volume: Volume, path: string, own: Ownership) => void, onDevice: (rdev: DeviceNumber) => void = (rdev) => writeDevice(rdev, path)): void {
     const loc = this.locate(path);
     const exists = this.existsAt(loc);
     if (exists) {
       const st = this.stat(path, true);
       if (st.type === "dir") throw new FsError("EISDIR", path);
       checkAccess(cred, st, 2, path);
+      // A device file is the driver behind it: nothing is copied up or stored.
+      if (st.rdev !== undefined) return onDevice(st.rdev);
     } else {
       this.checkParentWritable(path, cred);
     }

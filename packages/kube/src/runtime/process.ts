@@ -28,7 +28,7 @@ import { devNull, unclosable, type InputStream, type OutputStream } from "./stre
  */
 export type Executable = (ctx: ProcessContext) => Proc<number>;
 
-export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGALRM" | "SIGTERM";
+export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGPIPE" | "SIGALRM" | "SIGTERM";
 
 export const SIGNALS: Readonly<Record<Signal, number>> = {
   SIGHUP: 1,
@@ -37,6 +37,7 @@ export const SIGNALS: Readonly<Record<Signal, number>> = {
   SIGKILL: 9,
   SIGUSR1: 10,
   SIGUSR2: 12,
+  SIGPIPE: 13,
   SIGALRM: 14,
   SIGTERM: 15,
 };
@@ -262,6 +263,11 @@ export interface ProcessEnvironment {
  */
 export function isEnvironmentIoError(e: unknown): e is FsError {
   return e instanceof FsError && (e.code === "ENOSPC" || e.code === "EROFS");
+}
+
+/** EPIPE from a write to a pipe whose reader is gone. */
+export function isBrokenPipe(e: unknown): e is FsError {
+  return e instanceof FsError && e.code === "EPIPE";
 }
 
 export function dieOfIoError(ctx: ProcessContext, e: FsError): void {
@@ -590,6 +596,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       if (outcome.ok) this.finish(outcome.value);
       else if (!("killed" in outcome)) {
         const err = outcome.error;
+        if (isBrokenPipe(err)) return this.killedByBrokenPipe();
         if (isEnvironmentIoError(err)) return dieOfIoError(this, err);
         const what = `${this.table.env.name} pid ${this.pid} (${this.argv.join(" ")})`;
         this.sim.trace.record("proc.crash", { proc: what, error: String(err) });
@@ -664,6 +671,15 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.handler = handler;
   }
 
+  /**
+   * A write to a pipe nobody reads any more: the kernel sends SIGPIPE, whose default action ends
+   * the process without a word (`yes | head -1`). No program we model catches it.
+   */
+  private killedByBrokenPipe(): void {
+    this.sim.trace.record("proc.signal", { proc: this.table.env.name, pid: this.pid, signal: "SIGPIPE" });
+    this.finish(128 + SIGNALS.SIGPIPE);
+  }
+
   /** Delivers a signal: the handler if one is installed, else the default action (terminate). */
   signal(signal: Signal): void {
     if (this.status !== undefined) return;
@@ -680,6 +696,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       try {
         fn();
       } catch (e) {
+        if (isBrokenPipe(e)) return this.killedByBrokenPipe();
         if (!isEnvironmentIoError(e)) throw e;
         dieOfIoError(this, e);
       }

@@ -1,4 +1,4 @@
-import { Future, type Waitable } from "@ksim/sim";
+import { FsError, Future, type Waitable } from "@ksim/sim";
 
 /**
  * Byte streams between simulated processes, carried as strings (every tool we model is
@@ -16,6 +16,9 @@ export interface InputStream {
   read(): Waitable<string | null>;
 }
 
+const DRAINED = new Future<void>();
+DRAINED.resolve();
+
 /** End-of-file for every reader at the end: a settled future never changes, so one is shared. */
 const EOF = new Future<string | null>();
 EOF.resolve(null);
@@ -28,13 +31,20 @@ export function readNow(chunk: string | null): Waitable<string | null> {
   return f;
 }
 
-/** An in-memory pipe: writes never block (the buffer is unbounded), reads wait for data or EOF. */
+/**
+ * An in-memory pipe: reads wait for data or EOF. Writes do not block (the buffer is unbounded),
+ * so a writer that would never stop (`cat /dev/zero |`) waits for `drained` between its writes.
+ * Once the reading end is closed, a write fails with EPIPE, which kills its writer by SIGPIPE.
+ */
 export class Pipe implements OutputStream, InputStream {
   private chunks: string[] = [];
   private closed = false;
+  private readerGone = false;
   private waiter: Future<string | null> | undefined;
+  private drain: Future<void> | undefined;
 
   write(chunk: string): void {
+    if (this.readerGone) throw new FsError("EPIPE", "write error");
     if (this.closed || chunk.length === 0) return;
     if (this.waiter !== undefined) {
       const w = this.waiter;
@@ -55,10 +65,30 @@ export class Pipe implements OutputStream, InputStream {
     }
   }
 
+  /** Nobody will read any more (the reading process ended): what waits is dropped. */
+  closeRead(): void {
+    this.readerGone = true;
+    this.chunks = [];
+    this.settleDrain();
+  }
+
+  /** Settles once everything written so far has been read, or the reader is gone. */
+  drained(): Waitable<void> {
+    if (this.chunks.length === 0 || this.readerGone) return DRAINED;
+    return (this.drain ??= new Future<void>());
+  }
+
+  private settleDrain(): void {
+    const d = this.drain;
+    this.drain = undefined;
+    d?.resolve();
+  }
+
   read(): Waitable<string | null> {
     if (this.chunks.length > 0) {
       const data = this.chunks.join("");
       this.chunks = [];
+      this.settleDrain();
       return readNow(data);
     }
     if (this.closed) return readNow(null);
@@ -106,9 +136,9 @@ export function stringInput(text: string): InputStream {
 
 /** Forwards writes to another stream without closing it (a shared terminal). */
 class Unclosable implements OutputStream {
-  constructor(private readonly out: OutputStream) {}
+  constructor(readonly target: OutputStream) {}
   write(chunk: string): void {
-    this.out.write(chunk);
+    this.target.write(chunk);
   }
   close(): void {}
 }
@@ -119,4 +149,10 @@ class Unclosable implements OutputStream {
  */
 export function unclosable(out: OutputStream): OutputStream {
   return out instanceof Unclosable ? out : new Unclosable(out);
+}
+
+/** The pipe behind a stream (a process's standard output in a pipeline), if it is one. */
+export function pipeBehind(out: OutputStream): Pipe | undefined {
+  const inner = out instanceof Unclosable ? out.target : out;
+  return inner instanceof Pipe ? inner : undefined;
 }

@@ -912,7 +912,7 @@ function* jobs(sh: Shell): Proc<number> {
 }
 
 /** strsignal's words, which bash prints for a job a signal ended. */
-const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit" };
+const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit", SIGPIPE: "Broken pipe" };
 
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   [":", { flavors: ALL, run: noop }],

@@ -1,5 +1,5 @@
-import { FsError, Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
-import type { FileSystem } from "../runtime/fs.js";
+import { encodeText, FsError, Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
+import { writeWhatFits, type FileSystem } from "../runtime/fs.js";
 import { isEnvironmentIoError } from "../runtime/process.js";
 import { readNow, type InputStream, type OutputStream } from "../runtime/streams.js";
 
@@ -62,17 +62,33 @@ export class FileOutput implements OutputStream {
   }
 
   /**
-   * A full or read-only disk fails the write as write(2) does, and the writer names its output
-   * rather than the file ("cat: write error: No space left on device"); a file that became
-   * unwritable in another way after the open loses the write, as with EIO.
+   * A full or read-only disk fails the write as write(2) does: what fits is written, and the
+   * writer names its output rather than the file ("cat: write error: No space left on device");
+   * a file that became unwritable in another way after the open loses the write, as with EIO.
    */
   write(chunk: string): void {
     if (chunk === "") return;
     try {
-      this.fs.appendFile(this.path, chunk);
+      const written = writeWhatFits(this.fs, this.path, this.encode(chunk));
+      if (written.error !== undefined) throw written.error;
     } catch (e) {
       if (isEnvironmentIoError(e) && !this.diagnostics) throw new FsError(e.code, "write error");
     }
+  }
+
+  private lastChunk = "";
+  private lastBytes: Uint8Array = new Uint8Array();
+
+  /**
+   * The chunk's bytes; a writer that repeats one chunk (`cat /dev/zero > fill`) gets the same
+   * bytes again, so the file holds one buffer many times rather than a copy per write.
+   */
+  private encode(chunk: string): Uint8Array {
+    if (chunk !== this.lastChunk) {
+      this.lastChunk = chunk;
+      this.lastBytes = encodeText(chunk);
+    }
+    return this.lastBytes;
   }
   close(): void {}
 }

@@ -2,7 +2,8 @@ import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@k
 import { copyMap } from "../runtime/copy-map.js";
 import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
-import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { SIGNALS, SpawnError, isBrokenPipe, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
 import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
@@ -123,6 +124,9 @@ export class ContinueSignal {
 export class ReturnSignal {
   constructor(readonly status: number) {}
 }
+/** What a read of a device under `<` takes at a time: a pipe's worth, as a reader's buffer would. */
+const PIPE_BUFFER_BYTES = 64 * 1024;
+
 export class ExitSignal {
   constructor(readonly status: number) {}
 }
@@ -385,6 +389,8 @@ export class Shell {
       this.output(1).write(text);
       return true;
     } catch (e) {
+      // The shell process itself gets the SIGPIPE: a pipeline stage's subshell ends with it.
+      if (isBrokenPipe(e)) throw new ExitSignal(128 + SIGNALS.SIGPIPE);
       if (!isEnvironmentIoError(e)) throw e;
       if (this.flavor === "dash") this.builtinError(name, `${name}: I/O error`);
       else if (this.flavor === "bash") this.builtinError(name, `write error: ${e.description}`);
@@ -773,21 +779,28 @@ export class Shell {
     return status;
   }
 
-  /** Every stage runs in a subshell at once, connected by pipes; each pipe closes when its writer ends. */
+  /**
+   * Every stage runs in a subshell at once, connected by pipes; each pipe closes when its writer
+   * ends, and its reading end when its reader does (so a writer still writing gets SIGPIPE).
+   */
   private *runPipeline(p: Pipeline): Proc<number[]> {
     const jobs: Job[] = [];
-    let previous: InputStream | undefined;
+    let previous: Pipe | undefined;
     p.commands.forEach((cmd, i) => {
       const sub = this.fork();
       const last = i === p.commands.length - 1;
       const pipe = last ? undefined : new Pipe();
-      if (previous !== undefined) sub.fds.set(0, new LineReader(previous));
+      const input = previous;
+      if (input !== undefined) sub.fds.set(0, new LineReader(input));
       if (pipe !== undefined) {
         sub.fds.set(1, pipe);
         if (p.stderrToo[i]) sub.fds.set(2, pipe);
       }
       previous = pipe;
-      jobs.push(sub.startJob(() => sub.execCommand(cmd), pipe === undefined ? undefined : () => pipe.close()));
+      jobs.push(sub.startJob(() => sub.execCommand(cmd), () => {
+        pipe?.close();
+        input?.closeRead();
+      }));
     });
     const statuses: number[] = [];
     for (let i = 0; i < jobs.length; i++) statuses.push((yield jobs[i]!.done) as number);
@@ -1333,7 +1346,14 @@ export class Shell {
     }
     const path = resolvePath(this.cwd, target);
     try {
-      if (reading) return new LineReader(stringInput(this.ctx.fs.readText(path)));
+      if (reading) {
+        const rdev = this.ctx.fs.exists(path) ? this.ctx.fs.stat(path).rdev : undefined;
+        if (rdev !== undefined) {
+          const device = openDeviceForReading(rdev, this.ctx.random, target);
+          return new LineReader(device.kind === "endless" ? deviceStream(device, this.ctx.sim, PIPE_BUFFER_BYTES) : devNull);
+        }
+        return new LineReader(stringInput(this.ctx.fs.readText(path)));
+      }
       if (append) this.ctx.fs.appendFile(path, "");
       else this.ctx.fs.writeFile(path, "");
       return new FileOutput(this.ctx.fs, path);

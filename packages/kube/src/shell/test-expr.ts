@@ -193,6 +193,8 @@ class TestParser {
         return st.type === "file";
       case "-d":
         return st.type === "dir";
+      case "-c":
+        return st.type === "chardev";
       case "-s":
         return st.size > 0;
       case "-r":

@@ -108,6 +108,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/uniq": "coreutils:uniq",
   "/usr/bin/wc": "coreutils:wc",
   "/usr/bin/whoami": "coreutils:whoami",
+  "/usr/bin/yes": "coreutils:yes",
   "/usr/bin/pgrep": "procps:pgrep",
   "/usr/bin/pkill": "procps:pkill",
   "/usr/bin/curl": "curl:curl",
@@ -154,7 +155,7 @@ export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "false",
   "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
-  "which", "whoami", "xargs", "zcat",
+  "which", "whoami", "xargs", "yes", "zcat",
 ] as const;
 
 const BUSYBOX_PASSWD = `root:x:0:0:root:/root:/bin/sh

@@ -1,4 +1,6 @@
-import { FsError, wait, type Proc } from "@ksim/sim";
+import { FsError, Future, sleep, wait, type Proc } from "@ksim/sim";
+import { openDeviceForReading, type EndlessDevice } from "../runtime/dev.js";
+import { pipeBehind } from "../runtime/streams.js";
 import { writeWhatFits, type FileStat, type FileSystem, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
@@ -29,10 +31,58 @@ export function* readStdin(ctx: ProcessContext): Proc<string> {
 export function* readInput(ctx: ProcessContext, path: string): Proc<string> {
   if (path === "-" || path === "/dev/stdin") return yield* readStdin(ctx);
   if (path === "/dev/null") return "";
+  // A tool that reads its whole input before it works never gets to the end of /dev/zero.
+  if (endlessInput(ctx, path) !== undefined) return yield* wait(FOREVER);
   const abs = ctx.resolve(path);
   const st = ctx.fs.stat(abs);
   if (st.type === "dir") throw new FsError("EISDIR", path);
   return ctx.fs.readText(abs);
+}
+
+/**
+ * The device a path names when reading it never ends (/dev/zero, /dev/urandom…): tools that
+ * stream (cat, head) read it a buffer at a time, where readInput would never come back.
+ */
+export function endlessInput(ctx: ProcessContext, path: string): EndlessDevice | undefined {
+  if (path === "-") return undefined;
+  let st: FileStat;
+  try {
+    st = ctx.fs.stat(ctx.resolve(path));
+  } catch {
+    return undefined;
+  }
+  if (st.rdev === undefined) return undefined;
+  try {
+    const input = openDeviceForReading(st.rdev, ctx.random, path);
+    return input.kind === "endless" ? input : undefined;
+  } catch {
+    // A device that cannot be opened fails as readInput reports it.
+    return undefined;
+  }
+}
+
+/** What a read that never ends waits for. */
+export const FOREVER = new Future<never>();
+
+/** coreutils' io_blksize: the buffer cat and its kin copy with. */
+export const COPY_BUFFER_BYTES = 128 * 1024;
+
+/**
+ * Waits until standard output takes more, between the writes of an endless copy: a pipe once its
+ * reader has read what is there (a closed one fails the next write, which ends the writer by
+ * SIGPIPE), anything else a millisecond per buffer, so that simulated time passes as it copies.
+ */
+export function* roomToWrite(ctx: ProcessContext): Proc<void> {
+  const pipe = pipeBehind(ctx.stdout);
+  yield* wait(pipe !== undefined ? pipe.drained() : sleep(ctx.sim, 1));
+}
+
+/** Copies an endless device to standard output until the output fails: a full disk, a closed pipe. */
+export function* copyEndless(ctx: ProcessContext, device: EndlessDevice): Proc<never> {
+  for (;;) {
+    ctx.stdout.write(device.readText(COPY_BUFFER_BYTES));
+    yield* roomToWrite(ctx);
+  }
 }
 
 /** Writes to a path; /dev/null, /dev/stdout and /dev/stderr are the process's own streams. */
@@ -224,7 +274,8 @@ export function humanSize(size: number, base: 1024 | 1000 = 1024): string {
 /** Disk usage in 1 KiB blocks, as `total` counts it (4 KiB filesystem blocks). */
 export function diskBlocks(st: FileStat): number {
   if (st.type === "symlink") return 0;
-  if (st.type === "dir") return 4;
+  // A directory takes a block, except on a pseudo filesystem (a tmpfs or devpts directory takes none).
+  if (st.type === "dir") return st.allocated !== undefined ? st.allocated / 1024 : 4;
   // A file with a hole takes fewer blocks than its size says.
   return st.allocated !== undefined ? st.allocated / 1024 : Math.ceil(st.size / 4096) * 4;
 }

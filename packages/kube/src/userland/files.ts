@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import { basename, dirname, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { createAndWrite, describeError, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { copyEndless, createAndWrite, describeError, endlessInput, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
 import { groupByName, userByName } from "./users.js";
 
 /**
@@ -34,6 +34,8 @@ export function cat(flavor: Flavor) {
       let status = 0;
       let lineNo = 0;
       for (const f of files) {
+        const device = endlessInput(ctx, f);
+        if (device !== undefined) yield* copyEndless(ctx, device);
         let text: string;
         try {
           text = yield* readInput(ctx, f);
@@ -213,13 +215,18 @@ function ancestors(path: string): string[] {
 }
 
 /** Copies a file or (recursively) a directory; the caller checked the source exists. */
+/** The umask containers start with (runc's default), which processes here do not change. */
+const DEFAULT_UMASK = 0o022;
+
 function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boolean): void {
   const st = ctx.fs.stat(from);
+  // Without -p a copy is created as open(2) and mkdir(2) create: the source's mode less the umask.
+  const mask = preserve ? 0o7777 : 0o7777 & ~DEFAULT_UMASK;
   if (st.type === "dir") {
-    if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & 0o7777 });
+    if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & mask });
     for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, preserve);
   } else {
-    const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 });
+    const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 & mask });
     if (written.error !== undefined) throw new CopyWriteError(to, written.error);
   }
   if (preserve && ctx.cred.uid === 0) ctx.fs.chown(to, st.uid, st.gid);

@@ -121,7 +121,7 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
         const t = next(word);
         const types = t.split(",");
         for (const x of types) if (!"fdlbcps".includes(x) || x.length !== 1) throw new FindError(`Unknown argument to -type: ${x}`);
-        return { kind: "test", test: (v) => types.includes(v.st.type === "dir" ? "d" : v.st.type === "symlink" ? "l" : "f") };
+        return { kind: "test", test: (v) => types.includes(v.st.type === "dir" ? "d" : v.st.type === "symlink" ? "l" : v.st.type === "chardev" ? "c" : "f") };
       }
       case "-empty":
         return { kind: "test", test: (v) => (v.st.type === "dir" ? ctx.fs.readdir(ctx.resolve(v.path)).length === 0 : v.st.type === "file" && v.st.size === 0) };

@@ -36,7 +36,7 @@ import {
   whoamiProgram,
 } from "./system.js";
 import { xargs } from "./xargs.js";
-import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc } from "./text.js";
+import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc, yes } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
@@ -86,6 +86,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     uniq: uniq(flavor),
     tee: tee(flavor),
     seq: seq(flavor),
+    yes: yes(flavor),
     base64: base64(flavor),
     xargs: xargs(flavor),
   };

@@ -146,21 +146,29 @@ function formatEntries(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, en
         // Not readable as a link after all: show the name alone.
       }
     }
-    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, time: lsTime(e.st.mtimeMs, ctx.epochMs()), name };
+    const rdev = e.st.rdev === undefined ? undefined : { major: String(e.st.rdev.major), minor: String(e.st.rdev.minor) };
+    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, rdev, time: lsTime(e.st.mtimeMs, ctx.epochMs()), name };
   });
   if (flavor === "busybox") {
-    return rows.map((r) => `${r.mode} ${r.nlink.padStart(4)} ${r.owner.padEnd(8)} ${r.group.padEnd(8)} ${r.size.padStart(9)} ${r.time} ${r.name}`);
+    // A device shows its numbers where the size goes: "%4u, %3u".
+    const size = (r: (typeof rows)[number]) => (r.rdev === undefined ? r.size.padStart(9) : `${r.rdev.major.padStart(4)}, ${r.rdev.minor.padStart(3)}`);
+    return rows.map((r) => `${r.mode} ${r.nlink.padStart(4)} ${r.owner.padEnd(8)} ${r.group.padEnd(8)} ${size(r)} ${r.time} ${r.name}`);
   }
   const w = (k: "nlink" | "owner" | "group" | "size") => Math.max(...rows.map((r) => r[k].length));
   const wl = w("nlink");
   const wo = w("owner");
   const wg = w("group");
-  const ws = w("size");
+  // GNU ls widens the size column to hold "major, minor" and aligns both numbers across devices.
+  const devices = rows.flatMap((r) => (r.rdev === undefined ? [] : [r.rdev]));
+  const wMajor = Math.max(0, ...devices.map((d) => d.major.length));
+  const wMinor = Math.max(0, ...devices.map((d) => d.minor.length));
+  const ws = Math.max(...rows.filter((r) => r.rdev === undefined).map((r) => r.size.length), devices.length > 0 ? wMajor + 2 + wMinor : 0);
   return rows.map((r) => {
     const cols = [r.mode, r.nlink.padStart(wl)];
     if (!has(o, "g")) cols.push(r.owner.padEnd(wo));
     if (!has(o, "o")) cols.push(r.group.padEnd(wg));
-    cols.push(r.size.padStart(ws), r.time, r.name);
+    const size = r.rdev === undefined ? r.size.padStart(ws) : `${r.rdev.major.padStart(ws - 2 - wMinor)}, ${r.rdev.minor.padStart(wMinor)}`;
+    cols.push(size, r.time, r.name);
     return cols.join(" ");
   });
 }

@@ -1,6 +1,6 @@
-import { encodeText, FsError, type Proc } from "@ksim/sim";
+import { encodeText, FsError, wait, type Proc } from "@ksim/sim";
 import type { Executable, ProcessContext } from "../runtime/process.js";
-import { describeError, has, last, parseOptions, readStdin, usageFailure, UsageError, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { describeError, endlessInput, FOREVER, has, last, parseOptions, readStdin, usageFailure, UsageError, withOptions, type Flavor, type ParsedOptions } from "./common.js";
 import { BKM_SUFFIXES, BusyboxDie, busyboxUsage, UINT_MAX, ULLONG_MAX, xstrtou } from "./libbb.js";
 
 /**
@@ -159,7 +159,16 @@ function* gnuOd(ctx: ProcessContext): Proc<number> {
 
     const chunks: Uint8Array[] = [];
     let status = 0;
+    const skip = Number(last(o, "j") ?? 0);
+    const limit = last(o, "N") === undefined ? Number.POSITIVE_INFINITY : Number(last(o, "N"));
     for (const file of o.operands.length > 0 ? o.operands : ["-"]) {
+      const device = endlessInput(ctx, file);
+      if (device !== undefined) {
+        // What -j and -N take of it is all od reads; without -N it reads on for ever.
+        if (limit === Number.POSITIVE_INFINITY) yield* wait(FOREVER);
+        chunks.push(device.read(skip + limit));
+        break;
+      }
       try {
         chunks.push(file === "-" ? encodeText(yield* readStdin(ctx)) : ctx.fs.readFile(ctx.resolve(file)));
       } catch (e) {
@@ -169,8 +178,6 @@ function* gnuOd(ctx: ProcessContext): Proc<number> {
       }
     }
     const input = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const skip = Number(last(o, "j") ?? 0);
-    const limit = last(o, "N") === undefined ? Number.POSITIVE_INFINITY : Number(last(o, "N"));
     const bytes = input.subarray(Math.min(skip, input.length), Math.min(input.length, skip + limit));
 
     // od.c: every format's fields in a line take the same total width; the spare goes in front of fields.
@@ -290,6 +297,8 @@ class Files {
     private readonly ctx: ProcessContext,
     private readonly names: readonly string[],
     private readonly stdin: Uint8Array,
+    /** How much of an endless device is read: as far as -j and -N reach. */
+    private readonly deviceBytes: number,
   ) {}
 
   get open(): boolean {
@@ -314,7 +323,9 @@ class Files {
       try {
         const abs = this.ctx.resolve(name);
         const dir = this.ctx.fs.stat(abs).type === "dir";
-        this.current = { data: dir ? new Uint8Array() : this.ctx.fs.readFile(abs), at: 0, name, unreadable: dir };
+        const device = endlessInput(this.ctx, name);
+        const data = dir ? new Uint8Array() : device !== undefined ? device.read(this.deviceBytes) : this.ctx.fs.readFile(abs);
+        this.current = { data, at: 0, name, unreadable: dir };
         return;
       } catch (e) {
         this.ctx.stderr.write(`od: ${name}: ${describeError(e)}\n`);
@@ -428,7 +439,9 @@ function* busyboxDump(ctx: ProcessContext, o: ParsedOptions): Proc<number> {
   if (specs.length === 0) specs.push(...busyboxTypes("o2"));
 
   const stdin = o.operands.length === 0 || o.operands.includes("-") ? encodeText(yield* readStdin(ctx)) : new Uint8Array();
-  const files = new Files(ctx, o.operands.length > 0 ? o.operands : ["-"], stdin);
+  // An endless device gives what -j and -N take of it; without -N od reads it for ever.
+  if (end === undefined && o.operands.some((f) => endlessInput(ctx, f) !== undefined)) yield* wait(FOREVER);
+  const files = new Files(ctx, o.operands.length > 0 ? o.operands : ["-"], stdin, end === undefined ? 0 : Number(end));
   files.openNext();
   // skip(): whole regular files are stepped over, others read; past the end of everything is fatal.
   let toSkip = Number(skip);

@@ -1,7 +1,9 @@
 import { Network, Sim, type Host } from "@ksim/sim";
 import { ROOT, type Credentials, type FileSystem } from "../runtime/fs.js";
 import { ImageLayer, ImageRegistry, type ImageFileSpec } from "../runtime/image.js";
+import { containerDev } from "../runtime/dev.js";
 import { LayeredFs } from "../runtime/layered-fs.js";
+import { LayerStack } from "../runtime/layer-stack.js";
 import { ProcessTable, type SimProcess } from "../runtime/process.js";
 import { StringSink, stringInput } from "../runtime/streams.js";
 import { registerShell } from "../shell/program.js";
@@ -59,7 +61,8 @@ export class Sandbox {
     registerUserland(this.registry);
     const base = options.base === "busybox" ? busyboxBase() : options.base === "none" ? {} : debianBase(options.users !== undefined ? { users: options.users } : {});
     const layer = options.layer ?? new ImageLayer({ ...base, ...options.files }, this.sim.epochMs() - 86_400_000 * 30);
-    this.rootfs = new LayeredFs(this.sim, layer, hostname);
+    // A container's /dev, as the runtime would put over the image.
+    this.rootfs = new LayeredFs(this.sim, new LayerStack([containerDev({ mtimeMs: this.sim.epochMs(), tty: false }), layer]), hostname);
     const dns = options.dns ?? {};
     const search = options.searchDomains ?? [];
     const reverse = options.reverse ?? {};

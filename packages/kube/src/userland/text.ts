@@ -1,6 +1,8 @@
 import { decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, last, readInput, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
+import type { EndlessDevice } from "../runtime/dev.js";
+import { pipeBehind } from "../runtime/streams.js";
+import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readInput, roomToWrite, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 
@@ -29,9 +31,9 @@ function joinLines(lines: readonly string[]): string {
 
 function count(text: string | undefined): number | "invalid" {
   if (text === undefined) return 10;
-  const m = /^[+-]?(\d+)([kKmM]?)$/.exec(text);
+  const m = /^[+-]?(\d+)([bkKmMgG]?)$/.exec(text);
   if (m === null) return "invalid";
-  const mult = m[2] === "" ? 1 : /k/i.test(m[2]!) ? 1024 : 1024 * 1024;
+  const mult = m[2] === "" ? 1 : m[2] === "b" ? 512 : 1024 ** (" kmg".indexOf(m[2]!.toLowerCase()));
   return Number(m[1]) * mult * (text.startsWith("-") ? -1 : 1);
 }
 
@@ -47,21 +49,101 @@ export function head(flavor: Flavor) {
       }
       const many = o.operands.length > 1;
       let first = true;
-      return yield* eachInput(ctx, o.operands, "head", (name, text) => {
-        if (many && !has(o, "q")) {
-          ctx.stdout.write(`${first ? "" : "\n"}==> ${name === "-" ? "standard input" : name} <==\n`);
-        }
+      const header = (name: string) => {
+        if (many && !has(o, "q")) ctx.stdout.write(`${first ? "" : "\n"}==> ${name === "-" ? "standard input" : name} <==\n`);
         first = false;
-        if (bytes !== undefined) {
-          ctx.stdout.write(bytes < 0 ? text.slice(0, Math.max(0, text.length + bytes)) : text.slice(0, bytes));
-          return;
+      };
+      let status = 0;
+      for (const f of o.operands.length === 0 ? ["-"] : o.operands) {
+        const device = endlessInput(ctx, f);
+        if (device !== undefined) {
+          header(f);
+          yield* headOfEndless(ctx, device, bytes, lines);
+          continue;
         }
-        const all = text.split(/(?<=\n)/);
-        ctx.stdout.write((lines < 0 ? all.slice(0, Math.max(0, all.length + lines)) : all.slice(0, lines)).join(""));
-      });
+        if ((f === "-" || f === "/dev/stdin") && (bytes !== undefined ? bytes >= 0 : lines >= 0)) {
+          // head stops reading once it has what it wants: a writer behind a pipe may never stop.
+          header(f);
+          ctx.stdout.write(yield* headOfStdin(ctx, bytes, lines));
+          continue;
+        }
+        status = Math.max(status, yield* eachInput(ctx, [f], "head", (name, text) => {
+          header(name);
+          if (bytes !== undefined) {
+            ctx.stdout.write(bytePrefix(text, bytes));
+            return;
+          }
+          const all = text.split(/(?<=\n)/);
+          ctx.stdout.write((lines < 0 ? all.slice(0, Math.max(0, all.length + lines)) : all.slice(0, lines)).join(""));
+        }));
+      }
+      return status;
     });
   };
 }
+
+/**
+ * head of a device without end: the first bytes, or everything up to the wanted newline, written
+ * a buffer at a time. All but the last N of it, or lines from /dev/zero (which has no newline),
+ * never end, as with the real head.
+ */
+function* headOfEndless(ctx: ProcessContext, device: EndlessDevice, bytes: number | undefined, lines: number): Proc<void> {
+  if (bytes !== undefined ? bytes < 0 : lines < 0) yield* copyEndless(ctx, device);
+  if (bytes !== undefined) {
+    for (let left = bytes; left > 0; left -= COPY_BUFFER_BYTES) {
+      ctx.stdout.write(device.readText(Math.min(left, COPY_BUFFER_BYTES)));
+      if (left > COPY_BUFFER_BYTES) yield* roomToWrite(ctx);
+    }
+    return;
+  }
+  // GNU head reads BUFSIZ at a time and writes what precedes the last newline it wants.
+  let wanted = lines;
+  while (wanted > 0) {
+    const text = device.readText(BUFSIZ);
+    let end = 0;
+    while (wanted > 0) {
+      const nl = text.indexOf("\n", end);
+      if (nl < 0) break;
+      end = nl + 1;
+      wanted--;
+    }
+    ctx.stdout.write(wanted > 0 ? text : text.slice(0, end));
+    if (wanted > 0) yield* roomToWrite(ctx);
+  }
+}
+
+/** The first `bytes` characters or `lines` lines of standard input, read no further than they reach. */
+function* headOfStdin(ctx: ProcessContext, bytes: number | undefined, lines: number): Proc<string> {
+  let text = "";
+  let read = 0;
+  let newlines = 0;
+  for (;;) {
+    if (bytes !== undefined ? read >= bytes : newlines >= lines) break;
+    const chunk = yield* wait(ctx.stdin.read());
+    if (chunk === null) break;
+    if (bytes === undefined) for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) newlines++;
+    else read += encodeText(chunk).length;
+    text += chunk;
+  }
+  if (bytes !== undefined) return bytePrefix(text, bytes);
+  let end = 0;
+  for (let n = 0; n < lines; n++) {
+    const nl = text.indexOf("\n", end);
+    if (nl < 0) return text;
+    end = nl + 1;
+  }
+  return text.slice(0, end);
+}
+
+/** The first `n` bytes of a text (all but the last -n when negative): -c counts bytes, not characters. */
+function bytePrefix(text: string, n: number): string {
+  const bytes = encodeText(text);
+  const end = n < 0 ? Math.max(0, bytes.length + n) : Math.min(n, bytes.length);
+  return end === bytes.length ? text : decodeText(bytes.subarray(0, end));
+}
+
+/** glibc's BUFSIZ. */
+const BUFSIZ = 8192;
 
 export function tail(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
@@ -238,25 +320,35 @@ export function tr(flavor: Flavor) {
       const to = s2 === undefined ? [] : trSet(s2);
       const complement = has(o, "c") || has(o, "C");
       const inFrom = (c: string) => from.includes(c) !== complement;
-      const text = yield* readInput(ctx, "-");
-      let out = "";
       let prev: string | undefined;
-      for (const c of text) {
-        let r: string | undefined = c;
-        if (has(o, "d")) {
-          if (inFrom(c)) r = undefined;
-        } else if (to.length > 0 && inFrom(c)) {
-          const i = complement ? to.length - 1 : from.indexOf(c);
-          r = to[Math.min(i, to.length - 1)];
+      const translate = (text: string): string => {
+        let out = "";
+        for (const c of text) {
+          let r: string | undefined = c;
+          if (has(o, "d")) {
+            if (inFrom(c)) r = undefined;
+          } else if (to.length > 0 && inFrom(c)) {
+            const i = complement ? to.length - 1 : from.indexOf(c);
+            r = to[Math.min(i, to.length - 1)];
+          }
+          if (r === undefined) continue;
+          const squeezeSet = has(o, "d") ? to : to.length > 0 ? to : from;
+          if (has(o, "s") && r === prev && squeezeSet.includes(r)) continue;
+          out += r;
+          prev = r;
         }
-        if (r === undefined) continue;
-        const squeezeSet = has(o, "d") ? to : to.length > 0 ? to : from;
-        if (has(o, "s") && r === prev && squeezeSet.includes(r)) continue;
-        out += r;
-        prev = r;
+        return out;
+      };
+      // A buffer at a time, as tr reads: its input may never end (`tr -dc a-z < /dev/urandom | head -c 8`).
+      const pipe = pipeBehind(ctx.stdout);
+      for (;;) {
+        const chunk = yield* wait(ctx.stdin.read());
+        if (chunk === null) return 0;
+        const out = translate(chunk);
+        if (out === "") continue;
+        ctx.stdout.write(out);
+        if (pipe !== undefined) yield* wait(pipe.drained());
       }
-      ctx.stdout.write(out);
-      return 0;
     });
   };
 }
@@ -580,6 +672,23 @@ export function seq(flavor: Flavor) {
       if (out.length > 0) ctx.stdout.write(out.join(last(o, "s") ?? "\n") + "\n");
       return 0;
     });
+  };
+}
+
+/**
+ * yes: its operands (or `y`) as a line, again and again, a buffer of whole lines per write as
+ * GNU's fills one, until the output fails: a closed pipe, a full disk, a timeout's signal.
+ */
+export function yes(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    let args = ctx.argv.slice(1);
+    if (flavor === "gnu" && args[0] === "--") args = args.slice(1);
+    const line = (args.length === 0 ? "y" : args.join(" ")) + "\n";
+    const buffer = line.repeat(Math.max(1, Math.floor(BUFSIZ / line.length)));
+    for (;;) {
+      ctx.stdout.write(buffer);
+      yield* roomToWrite(ctx);
+    }
   };
 }
 

@@ -84,7 +84,15 @@ export function* truncateProgram(ctx: ProcessContext): Proc<number> {
           ctx.fs.writeFile(path, new Uint8Array());
         }
         const current = base ?? ctx.fs.stat(path).size;
-        ctx.fs.truncate(path, sizeText === undefined ? current : resolve(mode, size, current));
+        const length = sizeText === undefined ? current : resolve(mode, size, current);
+        try {
+          ctx.fs.truncate(path, length);
+        } catch (e) {
+          // The open succeeded; ftruncate(2) refuses a file it cannot size (a device: EINVAL).
+          if (!(e instanceof FsError && e.code === "EINVAL")) throw e;
+          ctx.stderr.write(`truncate: failed to truncate '${file}' at ${length} bytes: ${e.description}\n`);
+          status = 1;
+        }
       } catch (e) {
         if (!(e instanceof FsError)) throw e;
         ctx.stderr.write(`truncate: cannot open '${file}' for writing: ${e.description}\n`);
