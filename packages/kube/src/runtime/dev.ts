@@ -102,9 +102,15 @@ export interface EndlessDevice {
  */
 const zeroTexts = new Map<number, string>();
 
+/** Zeros every read of /dev/zero shares: whoever reads them never writes into them (a volume keeps what it is given). */
+let zeroBytes = new Uint8Array(0);
+
 const ZEROS: EndlessDevice = {
   kind: "endless",
-  read: (bytes) => new Uint8Array(bytes),
+  read(bytes) {
+    if (zeroBytes.length < bytes) zeroBytes = new Uint8Array(bytes);
+    return zeroBytes.subarray(0, bytes);
+  },
   readText(bytes) {
     let text = zeroTexts.get(bytes);
     if (text === undefined) zeroTexts.set(bytes, (text = "\0".repeat(bytes)));

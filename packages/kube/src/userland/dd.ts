@@ -1,7 +1,7 @@
 import { decodeText, encodeText, FsError, sleep, wait, type Proc } from "@ksim/sim";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { writeWhatFits } from "../runtime/fs.js";
-import { describeError, readStdin, type Flavor } from "./common.js";
+import { describeError, endlessInput, readStdin, type Flavor } from "./common.js";
 import { BusyboxDie, busyboxUsage, CWBKMG_SUFFIXES, humanReadable, SSIZE_MAX, ULLONG_MAX, xstrtou } from "./libbb.js";
 
 /**
@@ -388,20 +388,8 @@ interface Input {
 }
 
 function* openInput(ctx: ProcessContext, flavor: Flavor, path: string | undefined, ibs: number, skipBytes: number): Proc<Input | undefined> {
-  if (path === "/dev/zero") {
-    const zeros = new Uint8Array(ibs);
-    return { next: () => zeros };
-  }
-  if (path === "/dev/urandom" || path === "/dev/random") {
-    const random = ctx.random;
-    return {
-      next: () => {
-        const block = new Uint8Array(ibs);
-        for (let i = 0; i < ibs; i++) block[i] = random.int(0, 255);
-        return block;
-      },
-    };
-  }
+  const device = path === undefined ? undefined : endlessInput(ctx, path);
+  if (device !== undefined) return { next: () => device.read(ibs) };
   let data: Uint8Array;
   if (path === undefined || path === "-" || path === "/dev/stdin") data = encodeText(yield* readStdin(ctx));
   else if (path === "/dev/null") data = new Uint8Array();
@@ -460,7 +448,10 @@ function openOutput(ctx: ProcessContext, flavor: Flavor, path: string | undefine
     const exists = ctx.fs.exists(abs);
     if (exists && conv.has("excl")) throw new FsError("EEXIST", path);
     if (!exists && conv.has("nocreat")) throw new FsError("ENOENT", path);
-    if (exists && ctx.fs.stat(abs).type === "dir") throw new FsError("EISDIR", path);
+    const st = exists ? ctx.fs.stat(abs) : undefined;
+    if (st?.type === "dir") throw new FsError("EISDIR", path);
+    // A device takes each block as its driver does (/dev/full refuses it); there is nothing to cut.
+    if (st?.rdev !== undefined) return { kind: "file", write: (b) => appendWhatFits(ctx, abs, b), fsync() {}, close() {} };
     // The file as the copy starts: cut at the seek offset (or kept whole with conv=notrunc), and
     // zero-filled up to it, as a sparse file reads.
     const before = exists ? ctx.fs.readFile(abs) : new Uint8Array();
