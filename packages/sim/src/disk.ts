@@ -394,10 +394,12 @@ export class Volume {
         for (let left = gap; left > 0; left -= ZEROS.length) f.chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
         f.chunks.push(bytes);
       }
+    } else if (offset === 0 && end >= dataSize) {
+      // Every byte of data is overwritten (a table's image rewritten in place): the old ones need no copy.
+      f.chunks = [bytes];
     } else {
-      const old = f.contents().subarray(0, dataSize);
       const out = new Uint8Array(newData);
-      out.set(old);
+      out.set(f.prefix(dataSize));
       out.set(bytes, offset);
       f.chunks = [out];
     }

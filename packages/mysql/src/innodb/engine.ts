@@ -59,7 +59,7 @@ interface TablespaceImage {
   lsn: number;
   autoInc: number;
   rowId: number;
-  rows: [SqlValue[], SqlValue[]][];
+  rows: [readonly SqlValue[], readonly SqlValue[]][];
 }
 
 export interface RecoveryReport {
@@ -608,10 +608,11 @@ export class Engine {
   }
 
   private writeImage(t: Table): void {
-    const rows: [SqlValue[], SqlValue[]][] = [];
+    // Encoded at once, so the rows' own arrays serve: they are not copied for it.
+    const rows: [readonly SqlValue[], readonly SqlValue[]][] = [];
     for (const key of t.keys()) {
       const slot = t.rows.get(key)!;
-      if (slot.values !== null) rows.push([[...slot.pk], [...slot.values]]);
+      if (slot.values !== null) rows.push([slot.pk, slot.values]);
     }
     const image: TablespaceImage = { space: t.spaceId, lsn: t.pageLsn, autoInc: t.autoInc, rowId: t.nextRowId, rows };
     writeImage(this.fs, this.tablePath(t.def.db, t.def.name), image);
