@@ -178,6 +178,15 @@ class File extends Node {
     return out;
   }
 
+  /** Bytes `from` to `to` (within the size): the data's own array where they are all data. */
+  range(from: number, to: number): Uint8Array {
+    const data = this.data();
+    if (to <= data.length) return data.subarray(from, to);
+    const out = new Uint8Array(to - from);
+    if (from < data.length) out.set(data.subarray(from));
+    return out;
+  }
+
   /** The chunks as one array. */
   private data(): Uint8Array {
     if (this.chunks.length === 1) return this.chunks[0]!;
@@ -465,6 +474,15 @@ export class Volume {
    * The file's bytes up to its first hole (what lseek SEEK_HOLE finds): all of it unless a
    * truncate left a hole at its end. A log that preallocates with holes reads its records so.
    */
+  /** pread(2): up to `length` bytes from `offset`, fewer at the end of the file. */
+  readAt(path: string, offset: number, length: number): Uint8Array {
+    const n = this.get(path);
+    if (n instanceof Dir) throw new FsError("EISDIR", path);
+    const f = n as File;
+    const end = Math.min(f.size, offset + length);
+    return offset >= end ? new Uint8Array(0) : f.range(offset, end);
+  }
+
   readData(path: string): Uint8Array {
     const n = this.get(path);
     if (n instanceof Dir) throw new FsError("EISDIR", path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FsError, Sim, Volume } from "../src/index.js";
+import { decodeText, FsError, Sim, Volume } from "../src/index.js";
 
 function vol(capacity?: number) {
   const sim = new Sim({ seed: 3 });
@@ -137,6 +137,21 @@ describe("volumes", () => {
     v.writeAt("/f", 13, "!");
     expect(v.readText("/f")).toBe("HELLO world\0\0!");
     expect(v.stat("/f").size).toBe(14);
+    // A write over all of the data replaces it, even where it is shorter than the file's preallocated size.
+    v.fallocate("/f", 4096);
+    v.writeAt("/f", 0, "0123456789abcdef");
+    expect(decodeText(v.readAt("/f", 0, 18))).toBe("0123456789abcdef\0\0");
+    expect(v.stat("/f").size).toBe(4096);
+  });
+
+  it("reads a range with readAt (pread): zeros past the data, fewer bytes at the end of the file", () => {
+    const { v } = vol();
+    v.writeFile("/f", "abc");
+    v.truncate("/f", 8);
+    expect(Array.from(v.readAt("/f", 1, 4))).toEqual([0x62, 0x63, 0, 0]);
+    expect(v.readAt("/f", 6, 10).length).toBe(2);
+    expect(v.readAt("/f", 9, 1).length).toBe(0);
+    expect(() => v.readAt("/", 0, 1)).toThrow("Is a directory");
   });
 
   it("on a crash keeps a preallocated file's size, losing or tearing what was written into it since fsync", () => {

@@ -31,6 +31,8 @@ export interface FileSystem {
   readText(path: string): string;
   /** The file's bytes up to its first hole (lseek SEEK_HOLE): a preallocating log's records. */
   readData(path: string): Uint8Array;
+  /** pread(2): up to `length` bytes from `offset`, fewer at the end of the file. */
+  readAt(path: string, offset: number, length: number): Uint8Array;
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   appendFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   /** pwrite: `data` at `offset`, creating the file if needed. */

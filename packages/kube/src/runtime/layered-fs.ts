@@ -300,18 +300,22 @@ export class LayeredFs {
     return [...names].sort();
   }
 
-  /** The file's bytes; with `untilHole`, only up to its first hole (SEEK_HOLE). */
-  readFile(path: string, cred: Credentials, untilHole = false): Uint8Array {
+  /**
+   * The file's bytes: all of them, only up to its first hole (SEEK_HOLE), or `length` of them
+   * from `offset` (pread).
+   */
+  readFile(path: string, cred: Credentials, part: "all" | "data" | { readonly offset: number; readonly length: number } = "all"): Uint8Array {
     const loc = this.locate(path);
     const st = this.stat(path, true);
     if (st.type === "dir") throw new FsError("EISDIR", path);
     checkAccess(cred, st, 4, path);
-    if (loc.kind === "mount") return untilHole ? loc.mount.volume.readData(loc.rel) : loc.mount.volume.readFile(loc.rel);
-    if (this.upper.exists(loc.path)) return untilHole ? this.upper.readData(loc.path) : this.upper.readFile(loc.path);
+    const from = (volume: Volume, p: string) => (part === "all" ? volume.readFile(p) : part === "data" ? volume.readData(p) : volume.readAt(p, part.offset, part.length));
+    if (loc.kind === "mount") return from(loc.mount.volume, loc.rel);
+    if (this.upper.exists(loc.path)) return from(this.upper, loc.path);
     const e = this.lowerEntry(loc.path);
-    if (e?.type === "chardev") return readWholeDevice(e.rdev, path);
-    if (e?.type !== "file") throw new FsError("ENOENT", path);
-    return e.data;
+    const data = e?.type === "chardev" ? readWholeDevice(e.rdev, path) : e?.type === "file" ? e.data : undefined;
+    if (data === undefined) throw new FsError("ENOENT", path);
+    return typeof part === "object" ? data.subarray(part.offset, part.offset + part.length) : data;
   }
 
   /** Writes `data`: over the whole file, after its end, or at an offset (pwrite). */
@@ -556,7 +560,10 @@ class LayeredView implements FileSystem {
     return decodeText(this.fs.readFile(path, this.cred));
   }
   readData(path: string): Uint8Array {
-    return this.fs.readFile(path, this.cred, true);
+    return this.fs.readFile(path, this.cred, "data");
+  }
+  readAt(path: string, offset: number, length: number): Uint8Array {
+    return this.fs.readFile(path, this.cred, { offset, length });
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
     this.fs.write(path, data, "truncate", this.cred, options.mode);

@@ -14,6 +14,7 @@ import { Packr, Unpackr } from "msgpackr";
 export interface DataFs {
   exists(path: string): boolean;
   readFile(path: string): Uint8Array;
+  readAt(path: string, offset: number, length: number): Uint8Array;
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): void;
   appendFile(path: string, data: Uint8Array | string): void;
   writeAt(path: string, offset: number, data: Uint8Array | string): void;
@@ -84,7 +85,10 @@ export function writeImage(fs: DataFs, path: string, value: unknown): void {
 }
 
 export function readImage<T>(fs: DataFs, path: string): T {
-  const [image] = unframe<T>(fs.readFile(path)).records;
+  // The image is the first frame: its header says how much to read of a file mostly preallocated zeros.
+  const header = fs.readAt(path, 0, HEADER);
+  const length = header.length < HEADER ? 0 : new DataView(header.buffer, header.byteOffset, HEADER).getUint32(0);
+  const [image] = unframe<T>(fs.readAt(path, 0, HEADER + length)).records;
   if (image === undefined) throw new Error(`${path}: no image`);
   return image;
 }

@@ -12,6 +12,7 @@ export function mysqldFiles(fs: DataFs): DataFs {
   return {
     exists: (path) => fs.exists(path),
     readFile: (path) => fs.readFile(path),
+    readAt: (path, offset, length) => fs.readAt(path, offset, length),
     stat: (path) => fs.stat(path),
     readdir: (path) => fs.readdir(path),
     fsync: (path) => fs.fsync(path),
