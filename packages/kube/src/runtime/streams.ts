@@ -34,7 +34,9 @@ export function readNow(chunk: string | null): Waitable<string | null> {
 /**
  * An in-memory pipe: reads wait for data or EOF. Writes do not block (the buffer is unbounded),
  * so a writer that would never stop (`cat /dev/zero |`) waits for `drained` between its writes.
- * Once the reading end is closed, a write fails with EPIPE, which kills its writer by SIGPIPE.
+ * Once the reading end is closed the pipe is `broken`: writes are lost, and the writers that
+ * would go on for ever look and end themselves by SIGPIPE (a write from a callback, which runs
+ * in whatever wrote the data it forwards, cannot take the writer down with it).
  */
 export class Pipe implements OutputStream, InputStream {
   private chunks: string[] = [];
@@ -42,10 +44,10 @@ export class Pipe implements OutputStream, InputStream {
   private readerGone = false;
   private waiter: Future<string | null> | undefined;
   private drain: Future<void> | undefined;
+  private gone: Future<void> | undefined;
 
   write(chunk: string): void {
-    if (this.readerGone) throw new FsError("EPIPE", "write error");
-    if (this.closed || chunk.length === 0) return;
+    if (this.readerGone || this.closed || chunk.length === 0) return;
     if (this.waiter !== undefined) {
       const w = this.waiter;
       this.waiter = undefined;
@@ -70,6 +72,18 @@ export class Pipe implements OutputStream, InputStream {
     this.readerGone = true;
     this.chunks = [];
     this.settleDrain();
+    this.gone?.resolve();
+  }
+
+  /** The reading end is closed: a write now would get EPIPE. */
+  get broken(): boolean {
+    return this.readerGone;
+  }
+
+  /** Settles when the reading end is closed. */
+  whenBroken(): Waitable<void> {
+    if (this.readerGone) return DRAINED;
+    return (this.gone ??= new Future<void>());
   }
 
   /** Settles once everything written so far has been read, or the reader is gone. */
@@ -155,4 +169,9 @@ export function unclosable(out: OutputStream): OutputStream {
 export function pipeBehind(out: OutputStream): Pipe | undefined {
   const inner = out instanceof Unclosable ? out.target : out;
   return inner instanceof Pipe ? inner : undefined;
+}
+
+/** What a write to a pipe nobody reads fails with; the process that gets it dies of SIGPIPE. */
+export function brokenPipeError(): FsError {
+  return new FsError("EPIPE", "write error");
 }

@@ -2,9 +2,9 @@ import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@k
 import { copyMap } from "../runtime/copy-map.js";
 import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
-import { SIGNALS, SpawnError, isBrokenPipe, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
-import { devNull, Pipe, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
+import { devNull, Pipe, pipeBehind, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
 import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
@@ -385,12 +385,13 @@ export class Shell {
    * error (ash's printf only fails).
    */
   builtinOut(name: string, text: string): boolean {
+    const out = this.output(1);
+    // The shell process itself gets the SIGPIPE: a pipeline stage's subshell ends with it.
+    if (pipeBehind(out)?.broken === true) throw new ExitSignal(128 + SIGNALS.SIGPIPE);
     try {
-      this.output(1).write(text);
+      out.write(text);
       return true;
     } catch (e) {
-      // The shell process itself gets the SIGPIPE: a pipeline stage's subshell ends with it.
-      if (isBrokenPipe(e)) throw new ExitSignal(128 + SIGNALS.SIGPIPE);
       if (!isEnvironmentIoError(e)) throw e;
       if (this.flavor === "dash") this.builtinError(name, `${name}: I/O error`);
       else if (this.flavor === "bash") this.builtinError(name, `write error: ${e.description}`);

@@ -1,6 +1,6 @@
 import { FsError, Future, sleep, wait, type Proc } from "@ksim/sim";
 import { openDeviceForReading, type EndlessDevice } from "../runtime/dev.js";
-import { pipeBehind } from "../runtime/streams.js";
+import { brokenPipeError, pipeBehind } from "../runtime/streams.js";
 import { writeWhatFits, type FileStat, type FileSystem, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
@@ -69,12 +69,23 @@ export const COPY_BUFFER_BYTES = 128 * 1024;
 
 /**
  * Waits until standard output takes more, between the writes of an endless copy: a pipe once its
- * reader has read what is there (a closed one fails the next write, which ends the writer by
- * SIGPIPE), anything else a millisecond per buffer, so that simulated time passes as it copies.
+ * reader has read what is there, anything else a millisecond per buffer, so that simulated time
+ * passes as it copies.
  */
 export function* roomToWrite(ctx: ProcessContext): Proc<void> {
+  if (pipeBehind(ctx.stdout) !== undefined) yield* readerTookIt(ctx);
+  else yield* wait(sleep(ctx.sim, 1));
+}
+
+/**
+ * After a write to a pipe, waits for its reader to take it; a reader that is gone makes the write
+ * fail with EPIPE, and the writer die of SIGPIPE. Other outputs need no wait.
+ */
+export function* readerTookIt(ctx: ProcessContext): Proc<void> {
   const pipe = pipeBehind(ctx.stdout);
-  yield* wait(pipe !== undefined ? pipe.drained() : sleep(ctx.sim, 1));
+  if (pipe === undefined) return;
+  yield* wait(pipe.drained());
+  if (pipe.broken) throw brokenPipeError();
 }
 
 /** Copies an endless device to standard output until the output fails: a full disk, a closed pipe. */

@@ -1,8 +1,7 @@
 import { decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import type { EndlessDevice } from "../runtime/dev.js";
-import { pipeBehind } from "../runtime/streams.js";
-import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readInput, roomToWrite, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
+import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readerTookIt, readInput, roomToWrite, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 
@@ -340,14 +339,13 @@ export function tr(flavor: Flavor) {
         return out;
       };
       // A buffer at a time, as tr reads: its input may never end (`tr -dc a-z < /dev/urandom | head -c 8`).
-      const pipe = pipeBehind(ctx.stdout);
       for (;;) {
         const chunk = yield* wait(ctx.stdin.read());
         if (chunk === null) return 0;
         const out = translate(chunk);
         if (out === "") continue;
         ctx.stdout.write(out);
-        if (pipe !== undefined) yield* wait(pipe.drained());
+        yield* readerTookIt(ctx);
       }
     });
   };
@@ -543,13 +541,18 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   let matchedAny = false;
   let printedAny = false;
   for (const f of files) {
-    let text: string;
-    try {
-      text = yield* readInput(ctx, f);
-    } catch (e) {
-      if (!has(o, "s")) ctx.stderr.write(`grep: ${f}: ${describeError(e)}\n`);
-      error = true;
-      continue;
+    // Standard input is read as it comes, so that -m and -q end grep at their line even when the
+    // writer never stops (`kubectl logs -f web | grep -m1 ready`); a file is read whole.
+    const streaming = f === "-" || f === "/dev/stdin";
+    let text = "";
+    if (!streaming) {
+      try {
+        text = yield* readInput(ctx, f);
+      } catch (e) {
+        if (!has(o, "s")) ctx.stderr.write(`grep: ${f}: ${describeError(e)}\n`);
+        error = true;
+        continue;
+      }
     }
     const label = f === "-" ? "(standard input)" : f;
     const lines = splitLines(text);
@@ -571,7 +574,8 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
     let n = 0;
     let lastPrinted = -1;
     let trailing = 0;
-    for (let i = 0; i < lines.length; i++) {
+    /** One line: whether grep goes on reading ("more"), has all it will print ("done"), or -q matched ("quit"). */
+    const step = (i: number): "more" | "done" | "quit" => {
       const hit = selected(i);
       if (n >= max) {
         // After the last match -m allows, its trailing context up to the next selected line.
@@ -579,9 +583,9 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
           print(i, "-");
           lastPrinted = i;
           trailing--;
-          continue;
+          return trailing > 0 ? "more" : "done";
         }
-        break;
+        return "done";
       }
       if (!hit) {
         if (trailing > 0 && printsLines) {
@@ -589,12 +593,12 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
           lastPrinted = i;
           trailing--;
         }
-        continue;
+        return "more";
       }
       n++;
       matchedAny = true;
-      if (has(o, "q")) return 0;
-      if (!printsLines) continue;
+      if (has(o, "q")) return "quit";
+      if (!printsLines) return n >= max ? "done" : "more";
       const from = Math.max(lastPrinted + 1, i - context.before);
       // GNU grep separates groups that are not adjacent with "--" whenever -A, -B or -C is given (even 0).
       if (context.given && printedAny && (lastPrinted < 0 || from > lastPrinted + 1)) ctx.stdout.write("--\n");
@@ -602,7 +606,29 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
       print(i, ":");
       lastPrinted = i;
       trailing = context.after;
+      return n >= max && trailing === 0 ? "done" : "more";
+    };
+    let outcome: "more" | "done" | "quit" = "more";
+    for (let i = 0; i < lines.length && outcome === "more"; i++) outcome = step(i);
+    let partial = "";
+    while (streaming && outcome === "more") {
+      const chunk = yield* wait(ctx.stdin.read());
+      if (chunk === null) {
+        if (partial !== "") {
+          lines.push(partial);
+          outcome = step(lines.length - 1);
+        }
+        break;
+      }
+      const parts = (partial + chunk).split("\n");
+      partial = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        outcome = step(lines.length - 1);
+        if (outcome !== "more") break;
+      }
     }
+    if (outcome === "quit") return 0;
     if (has(o, "c")) ctx.stdout.write(`${showName ? `${label}:` : ""}${n}\n`);
     if (has(o, "l") && n > 0) ctx.stdout.write(`${label}\n`);
     if (has(o, "L") && n === 0) ctx.stdout.write(`${label}\n`);

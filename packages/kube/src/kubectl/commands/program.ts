@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import type { Cluster } from "../../cluster.js";
-import type { Executable, ProcessContext } from "../../runtime/process.js";
+import { isBrokenPipe, type Executable, type ProcessContext } from "../../runtime/process.js";
 import { applyCommand } from "./apply.js";
 import { attachCommand } from "./attach.js";
 import { authCommand } from "./auth.js";
@@ -69,6 +69,8 @@ export function kubectlProgram(cluster: Cluster, options: KubectlOptions): Execu
     try {
       return yield* dispatch(ctx, cluster, options, ctx.argv.slice(1));
     } catch (e) {
+      // Go does not catch SIGPIPE on standard output: kubectl dies of it without a word.
+      if (isBrokenPipe(e)) throw e;
       const { text, code } = errorReport(e);
       ctx.stderr.write(text);
       return code;
