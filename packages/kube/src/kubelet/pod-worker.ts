@@ -17,6 +17,7 @@ import { parseQuantity, quantityValue } from "../api/quantity.js";
 import { KUBELET_CONDITIONS, podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
 import type { NodeDevices } from "./devices.js";
 import { prepareVolume, type PreparedVolume } from "./volumes.js";
+import { terminationMessage } from "./termination-message.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
@@ -585,9 +586,11 @@ export class PodWorker {
     r.probes = [];
     r.ready = false;
     r.started = false;
+    const message = terminationMessage(r.spec, instance, code);
     r.terminated = {
       exitCode: code,
       reason: instance.oomKilled ? "OOMKilled" : code === 0 ? "Completed" : "Error",
+      ...(message === undefined ? {} : { message }),
       startedAt: rfc3339(instance.startedAt),
       finishedAt: rfc3339(instance.finishedAt),
       containerID: `containerd://${instance.id}`,
