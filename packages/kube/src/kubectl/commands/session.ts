@@ -1,8 +1,9 @@
-import type { Sim } from "@ksim/sim";
+import { Future, type Sim } from "@ksim/sim";
 import type { ApiServer } from "../../api/server.js";
 import type { KubeObject } from "../../api/types.js";
 import type { Cluster } from "../../cluster.js";
 import type { ProcessContext } from "../../runtime/process.js";
+import { pipeBehind } from "../../runtime/streams.js";
 import type { ObjectLister } from "../output/index.js";
 
 export interface KubectlOptions {
@@ -39,7 +40,15 @@ export class Session {
     this.sim = cluster.sim;
   }
 
+  /**
+   * Settles when kubectl writes to a pipe whose reader has gone. The write may come from a
+   * callback (a log line, a watch event) that runs in what produced it, so a streaming command
+   * waits on this and ends there, of the SIGPIPE the write would get.
+   */
+  readonly wroteToBrokenPipe = new Future<void>();
+
   out(text: string): void {
+    if (pipeBehind(this.ctx.stdout)?.broken === true) this.wroteToBrokenPipe.resolve();
     this.ctx.stdout.write(text);
   }
 

@@ -1,6 +1,6 @@
 import { goDuration } from "../../kubelet/pod-worker.js";
 import { Future, Task, race, sleep, timeout, wait, type Proc, type Sim, type Waitable } from "@ksim/sim";
-import { brokenPipeError, pipeBehind } from "../../runtime/streams.js";
+import { brokenPipeError } from "../../runtime/streams.js";
 import type { Session } from "./session.js";
 
 /**
@@ -54,13 +54,11 @@ export function* concurrently<T>(sim: Sim, procs: readonly Proc<T>[]): Proc<T[]>
 /**
  * How long a streaming command (`get -w`, `logs -f`) runs: until `done` settles, until
  * `--request-timeout` passes, or, without one, until nothing has happened for the quiet period
- * (`lastActivity()` is when something last did). A pipe whose reader has gone ends it by SIGPIPE
- * (`kubectl logs -f web | grep -m1 ready`): kubectl dies of its next write, which ksim does not
- * wait for, ending it as the reader goes.
+ * (`lastActivity()` is when something last did). Its first write after the reader of its pipe
+ * has gone ends it by SIGPIPE (`kubectl logs -f web | grep -m1 ready` ends with the next line).
  */
 export function* streamUntilQuiet(s: Session, lastActivity: () => number, done?: Waitable<unknown>): Proc<void> {
   const deadline = s.requestTimeoutMs === undefined ? undefined : s.sim.now + s.requestTimeoutMs;
-  const pipe = pipeBehind(s.ctx.stdout);
   for (;;) {
     const until = deadline ?? lastActivity() + s.options.watchQuietMs;
     if (s.sim.now >= until) {
@@ -68,11 +66,10 @@ export function* streamUntilQuiet(s: Session, lastActivity: () => number, done?:
       if (deadline === undefined && s.ctx.tty) s.err(`(ksim: nothing changed for ${goDuration(s.options.watchQuietMs)}; stopped watching as if you had pressed Ctrl-C)\n`);
       return;
     }
-    const racers: Waitable<unknown>[] = [sleep(s.sim, until - s.sim.now)];
+    const racers: Waitable<unknown>[] = [sleep(s.sim, until - s.sim.now), s.wroteToBrokenPipe];
     if (done !== undefined) racers.push(done);
-    if (pipe !== undefined) racers.push(pipe.whenBroken());
     const r = yield* wait(race<unknown>(racers));
-    if (pipe?.broken === true) throw brokenPipeError();
-    if (r.index === 1 && done !== undefined) return;
+    if (r.index === 1) throw brokenPipeError();
+    if (r.index === 2) return;
   }
 }
