@@ -79,6 +79,9 @@ describe("a container's /dev", () => {
     expect(sh(sb, `bash -c 'cat /dev/urandom | head -c 4 | wc -c; echo "\${PIPESTATUS[@]}"'`)).toEqual({ status: 0, out: "4\n141 0 0\n", err: "" });
     // The shell's own builtin gets the signal too: the loop's subshell ends.
     expect(sh(sb, `bash -c 'while :; do echo y; done | head -1; echo "\${PIPESTATUS[@]}"'`)).toEqual({ status: 0, out: "y\n141 0\n", err: "" });
+    // sed reads a line at a time too, unless a `$` address needs to know the last line.
+    expect(sh(sb, `bash -c 'yes | sed 2q; echo "\${PIPESTATUS[@]}"'`)).toEqual({ status: 0, out: "y\ny\n141 0\n", err: "" });
+    expect(sh(sb, "printf 'a\\nb\\nc' | sed -n '$p;1p'")).toEqual({ status: 0, out: "a\nc", err: "" });
     // Without a reader going away, a copy to nowhere runs until something stops it.
     expect(sh(sb, "timeout 2 cat /dev/zero > /dev/null; echo $?")).toEqual({ status: 0, out: "124\n", err: "" });
   });

@@ -1,4 +1,4 @@
-import { encodeText, FsError, type Proc } from "@ksim/sim";
+import { encodeText, FsError, wait, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { createAndWrite, describeError, has, parseOptions, readInput, usageFailure, UsageError, type Flavor, type ParsedOptions } from "./common.js";
@@ -214,41 +214,80 @@ function run(cmds: Command[], text: string, quiet: boolean): { output: string; q
   if (trailing) lines.pop();
   let out = "";
   for (let k = 0; k < lines.length; k++) {
-    let line = lines[k]!;
-    const n = k + 1;
     const isLast = k === lines.length - 1;
-    let deleted = false;
-    let append = "";
-    let quit: "print" | "silent" | undefined;
-    for (const cmd of cmds) {
-      if (!selected(cmd, line, n, isLast)) continue;
-      if (cmd.name === "s") {
-        const r = substitute(line, cmd);
-        line = r.text;
-        if (r.changed && cmd.print) out += line + "\n";
-      } else if (cmd.name === "y") line = [...line].map((c) => cmd.map!.get(c) ?? c).join("");
-      else if (cmd.name === "d") {
-        deleted = true;
-        break;
-      } else if (cmd.name === "p") out += line + "\n";
-      else if (cmd.name === "=") out += `${n}\n`;
-      else if (cmd.name === "a") append += cmd.text + "\n";
-      else if (cmd.name === "i") out += cmd.text + "\n";
-      else if (cmd.name === "c") {
-        out += cmd.text + "\n";
-        deleted = true;
-        break;
-      } else if (cmd.name === "q" || cmd.name === "Q") {
-        quit = cmd.name === "q" ? "print" : "silent";
-        break;
-      }
-    }
-    const newline = isLast && !trailing ? "" : "\n";
-    if (!deleted && !quiet && quit !== "silent") out += line + newline;
-    out += append;
-    if (quit !== undefined) return { output: out, quit: true };
+    const r = cycle(cmds, lines[k]!, k + 1, isLast, isLast && !trailing ? "" : "\n", quiet);
+    out += r.output;
+    if (r.quit) return { output: out, quit: true };
   }
   return { output: out, quit: false };
+}
+
+/** One line through the script: what it prints, and whether q or Q ended the run. */
+function cycle(cmds: Command[], input: string, n: number, isLast: boolean, newline: string, quiet: boolean): { output: string; quit: boolean } {
+  let line = input;
+  let out = "";
+  // The pattern space goes out with the newline it came in with (none at the end of an input
+  // without one); anything printed after it gets the missing one first (output_missing_newline).
+  const emit = (text: string, nl: string) => {
+    if (out !== "" && !out.endsWith("\n")) out += "\n";
+    out += text + nl;
+  };
+  let deleted = false;
+  let append = "";
+  let quit: "print" | "silent" | undefined;
+  for (const cmd of cmds) {
+    if (!selected(cmd, line, n, isLast)) continue;
+    if (cmd.name === "s") {
+      const r = substitute(line, cmd);
+      line = r.text;
+      if (r.changed && cmd.print) emit(line, newline);
+    } else if (cmd.name === "y") line = [...line].map((c) => cmd.map!.get(c) ?? c).join("");
+    else if (cmd.name === "d") {
+      deleted = true;
+      break;
+    } else if (cmd.name === "p") emit(line, newline);
+    else if (cmd.name === "=") emit(String(n), "\n");
+    else if (cmd.name === "a") append += cmd.text + "\n";
+    else if (cmd.name === "i") emit(cmd.text!, "\n");
+    else if (cmd.name === "c") {
+      emit(cmd.text!, "\n");
+      deleted = true;
+      break;
+    } else if (cmd.name === "q" || cmd.name === "Q") {
+      quit = cmd.name === "q" ? "print" : "silent";
+      break;
+    }
+  }
+  if (!deleted && !quiet && quit !== "silent") emit(line, newline);
+  if (append !== "") emit(append.slice(0, -1), "\n");
+  return { output: out, quit: quit !== undefined };
+}
+
+/**
+ * sed over standard input as it arrives, a line at a time, so that q ends it when the writer
+ * never would (`kubectl logs -f web | sed '/ready/q'`). A script with a `$` address is not run
+ * this way: it needs to know which line is the last.
+ */
+function* streamStdin(ctx: ProcessContext, cmds: Command[], quiet: boolean): Proc<void> {
+  let partial = "";
+  let n = 0;
+  for (;;) {
+    const chunk = yield* wait(ctx.stdin.read());
+    if (chunk === null) break;
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    let out = "";
+    for (const line of lines) {
+      const r = cycle(cmds, line, ++n, false, "\n", quiet);
+      out += r.output;
+      if (r.quit) {
+        ctx.stdout.write(out);
+        return;
+      }
+    }
+    ctx.stdout.write(out);
+  }
+  if (partial !== "") ctx.stdout.write(cycle(cmds, partial, ++n, true, "", quiet).output);
 }
 
 export function sed(flavor: Flavor) {
@@ -300,9 +339,15 @@ export function sed(flavor: Flavor) {
         }
         return status;
       }
+      const inputs = operands.length === 0 ? ["-"] : operands;
+      const usesLast = cmds.some((c) => c.from?.kind === "last" || c.to?.kind === "last");
+      if (inputs.length === 1 && inputs[0] === "-" && !usesLast) {
+        yield* streamStdin(ctx, cmds, quiet);
+        return 0;
+      }
       let text = "";
       let status = 0;
-      for (const f of operands.length === 0 ? ["-"] : operands) {
+      for (const f of inputs) {
         try {
           text += yield* readInput(ctx, f);
         } catch (e) {
