@@ -71,6 +71,17 @@ describe("tar", () => {
     expect(sb.run(["sh", "-c", "echo hello | tar xf -; echo $?"])).toMatchObject({ stdout: "2\n", stderr: "tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\n" });
   });
 
+  it("archives a device as its numbers, and cannot make one when extracting", () => {
+    const sb = tree();
+    expect(sb.run(["tar", "cf", "/tmp/dev.tar", "-C", "/", "dev/null", "dev/zero"]).status).toBe(0);
+    expect(sb.run(["tar", "tvf", "/tmp/dev.tar"]).stdout).toBe("crw-rw-rw- root/root       1,3 2024-01-01 00:00 dev/null\ncrw-rw-rw- root/root       1,5 2024-01-01 00:00 dev/zero\n");
+    expect(readTar(encodeText(sb.run(["cat", "/tmp/dev.tar"]).stdout)).map((e) => [e.type, e.rdev, e.data.length])).toEqual([["chardev", { major: 1, minor: 3 }, 0], ["chardev", { major: 1, minor: 5 }, 0]]);
+    expect(sb.run(["sh", "-c", "tar xf /tmp/dev.tar -C /tmp; echo $?"])).toMatchObject({
+      stdout: "2\n",
+      stderr: "tar: dev/null: Cannot mknod: Operation not permitted\ntar: dev/zero: Cannot mknod: Operation not permitted\ntar: Exiting with failure status due to previous errors\n",
+    });
+  });
+
   it("extracts as a non-root user with its own ownership and the umask", () => {
     const sb = tree();
     expect(sb.run(["tar", "cf", "/tmp/d.tar", "/data/myid"]).status).toBe(0);

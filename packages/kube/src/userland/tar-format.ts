@@ -10,7 +10,9 @@
 export interface TarEntry {
   /** Member name as stored: relative, directories with a trailing slash. */
   readonly name: string;
-  readonly type: "file" | "dir" | "symlink";
+  readonly type: "file" | "dir" | "symlink" | "chardev";
+  /** A character device's numbers (devmajor and devminor). */
+  readonly rdev?: DeviceNumber;
   /** Permission bits (and setuid/setgid/sticky). */
   readonly mode: number;
   readonly uid: number;
@@ -25,6 +27,8 @@ export interface TarEntry {
   readonly dataOffset?: number;
 }
 
+import type { DeviceNumber } from "../runtime/image.js";
+
 export class TarFormatError extends Error {
   override name = "TarFormatError";
 }
@@ -34,7 +38,7 @@ const RECORD = 20 * BLOCK;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const TYPEFLAG = { file: "0", dir: "5", symlink: "2" } as const;
+const TYPEFLAG = { file: "0", dir: "5", symlink: "2", chardev: "3" } as const;
 
 function octal(value: number, width: number): string {
   // width-1 digits, then NUL, as GNU tar fills numeric fields.
@@ -60,6 +64,10 @@ function header(name: Uint8Array, typeflag: string, e: Omit<TarEntry, "name" | "
   writeField(h, 257, 8, "ustar  \0");
   writeField(h, 265, 32, e.uname);
   writeField(h, 297, 32, e.gname);
+  if (e.rdev !== undefined) {
+    writeField(h, 329, 8, octal(e.rdev.major, 8));
+    writeField(h, 337, 8, octal(e.rdev.minor, 8));
+  }
   let sum = 0;
   for (const b of h) sum += b;
   writeField(h, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
@@ -134,10 +142,11 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
     const prefix = magic === "ustar" ? text(h, 345, 155) : "";
     const name = longName ?? (prefix !== "" ? `${prefix}/${text(h, 0, 100)}` : text(h, 0, 100));
     longName = undefined;
-    const type = typeflag === "5" ? "dir" : typeflag === "2" ? "symlink" : "file";
+    const type = typeflag === "5" ? "dir" : typeflag === "2" ? "symlink" : typeflag === "3" ? "chardev" : "file";
     entries.push({
       name,
       type,
+      ...(type === "chardev" ? { rdev: { major: number(h, 329, 8), minor: number(h, 337, 8) } } : {}),
       mode: number(h, 100, 8),
       uid: number(h, 108, 8),
       gid: number(h, 116, 8),

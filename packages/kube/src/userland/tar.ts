@@ -272,6 +272,9 @@ class Tar {
       for (const child of children) this.add(entries, base, `${operand.replace(/\/+$/, "")}/${child}`);
     } else if (st.type === "symlink") {
       entries.push({ ...owner, name, type: "symlink", data: new Uint8Array(0), linkname: fs.readlink(path) });
+    } else if (st.rdev !== undefined) {
+      // A device goes in as its numbers, never as what reading it gives.
+      entries.push({ ...owner, name, type: "chardev", rdev: st.rdev, data: new Uint8Array(0), linkname: "" });
     } else {
       try {
         entries.push({ ...owner, name, type: "file", data: fs.readFile(path), linkname: "" });
@@ -328,6 +331,10 @@ class Tar {
         } else if (e.type === "symlink") {
           this.fail(`${rel}: Cannot create symlink to '${e.linkname}': Operation not supported`);
           continue;
+        } else if (e.type === "chardev") {
+          // ksim's filesystems hold no device nodes: mknod is refused as without CAP_MKNOD.
+          this.fail(this.flavor === "gnu" ? `${rel}: Cannot mknod: Operation not permitted` : `can't create node ${rel}: Operation not permitted`);
+          continue;
         } else {
           if (fs.exists(path) && fs.lstat(path).type !== "dir") fs.unlink(path);
           const written = createAndWrite(fs, path, e.data, { mode: modeOf(e.mode) });
@@ -351,9 +358,10 @@ class Tar {
 
   /** `tar tv`: mode, owner/group, size, date and name as ls -l-like columns. */
   private longListing(e: TarEntry): string {
-    const kind = e.type === "dir" ? "d" : e.type === "symlink" ? "l" : "-";
+    const kind = e.type === "dir" ? "d" : e.type === "symlink" ? "l" : e.type === "chardev" ? "c" : "-";
     const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
-    const size = String(e.data.length);
+    // GNU tar shows a device's numbers where the size goes; busybox its size, 0.
+    const size = e.rdev !== undefined && this.flavor === "gnu" ? `${e.rdev.major},${e.rdev.minor}` : String(e.data.length);
     const pad = " ".repeat(Math.max(1, 19 - owner.length - size.length));
     const date = formatDate(e.mtimeMs, this.flavor === "gnu" ? "%Y-%m-%d %H:%M" : "%Y-%m-%d %H:%M:%S");
     const link = e.type === "symlink" ? ` -> ${e.linkname}` : "";
