@@ -35,8 +35,8 @@ export function readNow(chunk: string | null): Waitable<string | null> {
  * An in-memory pipe: reads wait for data or EOF. Writes do not block (the buffer is unbounded),
  * so a writer that would never stop (`cat /dev/zero |`) waits for `drained` between its writes.
  * Once the reading end is closed the pipe is `broken`: writes are lost, and the writers that
- * would go on for ever look and end themselves by SIGPIPE (a write from a callback, which runs
- * in whatever wrote the data it forwards, cannot take the writer down with it).
+ * would go on for ever check and end themselves by SIGPIPE (a write from a callback runs inside
+ * whatever produced the data it forwards, so it cannot throw).
  */
 export class Pipe implements OutputStream, InputStream {
   private chunks: string[] = [];
@@ -44,7 +44,6 @@ export class Pipe implements OutputStream, InputStream {
   private readerGone = false;
   private waiter: Future<string | null> | undefined;
   private drain: Future<void> | undefined;
-  private gone: Future<void> | undefined;
 
   write(chunk: string): void {
     if (this.readerGone || this.closed || chunk.length === 0) return;
@@ -72,18 +71,11 @@ export class Pipe implements OutputStream, InputStream {
     this.readerGone = true;
     this.chunks = [];
     this.settleDrain();
-    this.gone?.resolve();
   }
 
   /** The reading end is closed: a write now would get EPIPE. */
   get broken(): boolean {
     return this.readerGone;
-  }
-
-  /** Settles when the reading end is closed. */
-  whenBroken(): Waitable<void> {
-    if (this.readerGone) return DRAINED;
-    return (this.gone ??= new Future<void>());
   }
 
   /** Settles once everything written so far has been read, or the reader is gone. */
