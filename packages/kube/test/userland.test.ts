@@ -334,3 +334,11 @@ describe("network clients", () => {
     expect(client.run(["sh", "-c", "echo '!!!' | base64 -d"])).toMatchObject({ status: 1, stderr: "base64: invalid input\n" });
   });
 });
+
+describe("wc", () => {
+  it("counts lines, words, characters and bytes of UTF-8 text, each only when asked", () => {
+    const sb = new Sandbox({ base: "debian" });
+    const text = "printf 'h\\303\\251llo w\\303\\266rld\\nfoo'";
+    expect(sb.run(["sh", "-c", `${text} | wc; ${text} | wc -m; ${text} | wc -lc`]).stdout).toBe("      1       3      17\n15\n      1      17\n");
+  });
+});
