@@ -42,7 +42,7 @@ describe("a container's /dev", () => {
     const sb = new Sandbox({ base: "busybox" });
     expect(sh(sb, "ls -l /dev/null /dev/tty /dev/pts")).toEqual({
       status: 0,
-      out: "crw-rw-rw-    1 root     root        1,   3 Jan  1 00:00 /dev/null\ncrw-rw-rw-    1 root     root        5,   0 Jan  1 00:00 /dev/tty\n\n/dev/pts:\ntotal 0\nc---------    1 root     root        5,   2 Jan  1 00:00 ptmx\n",
+      out: "crw-rw-rw-    1 root     root        1,   3 Jan  1 00:00 /dev/null\ncrw-rw-rw-    1 root     root        5,   0 Jan  1 00:00 /dev/tty\n\n/dev/pts:\ntotal 0\ncrw-rw-rw-    1 root     root        5,   2 Jan  1 00:00 ptmx\n",
       err: "",
     });
   });

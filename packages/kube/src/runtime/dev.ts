@@ -70,8 +70,9 @@ export function containerDev(options: ContainerDevOptions): LowerLayer {
   entries.set("/dev", dir(0o755, tmpfsDirSize(names.length)));
   for (const n of names) entries.set(`/dev/${n}`, top[n]!);
   const pts = tty ? ["0", "ptmx"] : ["ptmx"];
-  // The devpts instance's ptmx is usable by nobody: the /dev/ptmx link is what programs open.
-  entries.set("/dev/pts/ptmx", dev(PTMX, 0o000));
+  // The runtime mounts its own devpts with ptmxmode=0666 (containerd's default spec), so its ptmx
+  // is open to all, unlike a host's (c---------).
+  entries.set("/dev/pts/ptmx", dev(PTMX));
   if (tty) entries.set("/dev/pts/0", dev(PTS0, 0o620, TTY_GID));
   const children = new Map<string, readonly string[]>([
     ["/dev", names],
