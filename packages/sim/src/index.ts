@@ -30,7 +30,7 @@ export {
   type HostGroup,
   type Impairment,
 } from "./network.js";
-export { byteChar, decodeText, encodeText, normalizeBytes } from "./text-bytes.js";
+export { byteChar, concatBytes, decodeText, encodeText, normalizeBytes } from "./text-bytes.js";
 export { Volume, FsError, type FsErrorCode, type Stat, type Ownership, type CrashOptions } from "./disk.js";
 export { Trace, readTrace, hashTrace, TraceFormatError, type TraceEvent } from "./trace.js";
 export {

@@ -116,3 +116,16 @@ export function byteChar(b: number): string {
 export function normalizeBytes(text: string): string {
   return ESCAPE.test(text) ? decodeText(encodeText(text)) : text;
 }
+
+/** The parts one after another in one array (a record and its framing, a batch of records). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { FsError } from "@ksim/sim";
+import { concatBytes, FsError } from "@ksim/sim";
 import type { SqlValue } from "../sql/values.js";
 import { type DataFs, REDO_DIR, frame, join, redoFileName, unframe } from "./files.js";
 
@@ -154,7 +154,7 @@ export class RedoLog {
     let batchBytes = 0;
     const flush = () => {
       if (batchBytes === 0) return;
-      const data = batch.length === 1 ? batch[0]! : concat(batch, batchBytes);
+      const data = batch.length === 1 ? batch[0]! : concatBytes(batch);
       this.fs.writeAt(join(this.datadir, redoFileName(file.no)), file.size, data);
       file.size += batchBytes;
       this.unsynced.add(file.no);
@@ -243,12 +243,3 @@ function spareName(no: number): string {
   return `${redoFileName(no)}_tmp`;
 }
 
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

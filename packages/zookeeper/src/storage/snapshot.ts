@@ -1,5 +1,6 @@
+import { concatBytes } from "@ksim/sim";
 import type { SnapshotData } from "../core/index.js";
-import { adler32, concat, decode, encode, readU32, u32 } from "./codec.js";
+import { adler32, decode, encode, readU32, u32 } from "./codec.js";
 
 /** FileSnap's header magic "ZKSN", version 2; the file ends with the checksum and a "/" marker. */
 const MAGIC = new Uint8Array([0x5a, 0x4b, 0x53, 0x4e, 0, 0, 0, 2]);
@@ -7,7 +8,7 @@ const END = 0x2f;
 
 export function encodeSnapshot(data: SnapshotData): Uint8Array {
   const payload = encode(data);
-  return concat([MAGIC, payload, u32(adler32(payload)), new Uint8Array([END])]);
+  return concatBytes([MAGIC, payload, u32(adler32(payload)), new Uint8Array([END])]);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { FsError } from "@ksim/sim";
+import { concatBytes, FsError } from "@ksim/sim";
 import type { Txn } from "../core/index.js";
-import { adler32, concat, decode, encode, readU32, writeU32 } from "./codec.js";
+import { adler32, decode, encode, readU32, writeU32 } from "./codec.js";
 import { fileName, listByZxid, type Dir } from "./dir.js";
 
 /** FileTxnLog's file header: magic "ZKLG", version 2, dbid 0. */
@@ -84,7 +84,7 @@ export class TxnLog {
       this.paddedSize += PREALLOC_BYTES;
       this.fs.truncate(this.current, this.paddedSize);
     }
-    const bytes = txns.length === 1 ? record(txns[0]!) : concat(txns.map(record));
+    const bytes = txns.length === 1 ? record(txns[0]!) : concatBytes(txns.map(record));
     this.fs.writeAt(this.current, this.position, bytes);
     this.position += bytes.length;
     this.dirty.add(this.current);
