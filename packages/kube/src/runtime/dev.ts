@@ -160,13 +160,18 @@ export function deviceStream(device: EndlessDevice, sim: Sim, bufferBytes: numbe
   };
 }
 
+/** /dev/zero, /dev/full and the random devices: reading them never comes to an end. */
+export function isEndlessDevice(rdev: DeviceNumber): boolean {
+  return rdev.major === 1 && (rdev.minor === ZERO.minor || rdev.minor === FULL.minor || rdev.minor === RANDOM.minor || rdev.minor === URANDOM.minor);
+}
+
 /**
  * A device read whole, as a program that reads its input into memory before it works does:
  * /dev/null is empty, an endless device exhausts the memory that program has.
  */
 export function readWholeDevice(rdev: DeviceNumber, path: string): Uint8Array {
   if (rdev.major === 1 && rdev.minor === NULL.minor) return new Uint8Array();
-  if (rdev.major === 1 && (rdev.minor === ZERO.minor || rdev.minor === FULL.minor || rdev.minor === RANDOM.minor || rdev.minor === URANDOM.minor)) throw new FsError("ENOMEM", path);
+  if (isEndlessDevice(rdev)) throw new FsError("ENOMEM", path);
   throw new FsError("ENXIO", path);
 }
 

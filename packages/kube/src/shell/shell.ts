@@ -1348,7 +1348,7 @@ export class Shell {
     const path = resolvePath(this.cwd, target);
     try {
       if (reading) {
-        const rdev = this.ctx.fs.exists(path) ? this.ctx.fs.stat(path).rdev : undefined;
+        const rdev = this.ctx.fs.stat(path).rdev;
         if (rdev !== undefined) {
           const device = openDeviceForReading(rdev, this.ctx.random, target);
           return new LineReader(device.kind === "endless" ? deviceStream(device, this.ctx.sim, PIPE_BUFFER_BYTES) : devNull);

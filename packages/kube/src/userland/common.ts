@@ -1,5 +1,5 @@
-import { FsError, Future, sleep, wait, type Proc } from "@ksim/sim";
-import { openDeviceForReading, type EndlessDevice } from "../runtime/dev.js";
+import { FsError, sleep, wait, type Proc, type Waitable } from "@ksim/sim";
+import { isEndlessDevice, openDeviceForReading, type EndlessDevice } from "../runtime/dev.js";
 import { brokenPipeError, pipeBehind } from "../runtime/streams.js";
 import { writeWhatFits, type FileStat, type FileSystem, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
@@ -31,11 +31,11 @@ export function* readStdin(ctx: ProcessContext): Proc<string> {
 export function* readInput(ctx: ProcessContext, path: string): Proc<string> {
   if (path === "-" || path === "/dev/stdin") return yield* readStdin(ctx);
   if (path === "/dev/null") return "";
-  // A tool that reads its whole input before it works never gets to the end of /dev/zero.
-  if (endlessInput(ctx, path) !== undefined) return yield* wait(FOREVER);
   const abs = ctx.resolve(path);
   const st = ctx.fs.stat(abs);
   if (st.type === "dir") throw new FsError("EISDIR", path);
+  // A tool that reads its whole input before it works never gets to the end of /dev/zero.
+  if (st.rdev !== undefined && isEndlessDevice(st.rdev)) return yield* wait(FOREVER);
   return ctx.fs.readText(abs);
 }
 
@@ -51,18 +51,13 @@ export function endlessInput(ctx: ProcessContext, path: string): EndlessDevice |
   } catch {
     return undefined;
   }
-  if (st.rdev === undefined) return undefined;
-  try {
-    const input = openDeviceForReading(st.rdev, ctx.random, path);
-    return input.kind === "endless" ? input : undefined;
-  } catch {
-    // A device that cannot be opened fails as readInput reports it.
-    return undefined;
-  }
+  if (st.rdev === undefined || !isEndlessDevice(st.rdev)) return undefined;
+  const input = openDeviceForReading(st.rdev, ctx.random, path);
+  return input.kind === "endless" ? input : undefined;
 }
 
-/** What a read that never ends waits for. */
-export const FOREVER = new Future<never>();
+/** What a read that never ends waits for: it keeps no waiter, since it will never call one. */
+export const FOREVER: Waitable<never> = { subscribe: () => () => {} };
 
 /** coreutils' io_blksize: the buffer cat and its kin copy with. */
 export const COPY_BUFFER_BYTES = 128 * 1024;

@@ -1,4 +1,4 @@
-import { decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
+import { concatBytes, decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import type { EndlessDevice } from "../runtime/dev.js";
 import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readerTookIt, readInput, roomToWrite, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
@@ -111,20 +111,29 @@ function* headOfEndless(ctx: ProcessContext, device: EndlessDevice, bytes: numbe
   }
 }
 
-/** The first `bytes` characters or `lines` lines of standard input, read no further than they reach. */
+/** The first `bytes` bytes or `lines` lines of standard input, read no further than they reach. */
 function* headOfStdin(ctx: ProcessContext, bytes: number | undefined, lines: number): Proc<string> {
+  if (bytes !== undefined) {
+    const parts: Uint8Array[] = [];
+    let read = 0;
+    while (read < bytes) {
+      const chunk = yield* wait(ctx.stdin.read());
+      if (chunk === null) break;
+      const b = encodeText(chunk);
+      parts.push(b);
+      read += b.length;
+    }
+    const all = concatBytes(parts);
+    return decodeText(all.length > bytes ? all.subarray(0, bytes) : all);
+  }
   let text = "";
-  let read = 0;
   let newlines = 0;
-  for (;;) {
-    if (bytes !== undefined ? read >= bytes : newlines >= lines) break;
+  while (newlines < lines) {
     const chunk = yield* wait(ctx.stdin.read());
     if (chunk === null) break;
-    if (bytes === undefined) for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) newlines++;
-    else read += encodeText(chunk).length;
+    for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) newlines++;
     text += chunk;
   }
-  if (bytes !== undefined) return bytePrefix(text, bytes);
   let end = 0;
   for (let n = 0; n < lines; n++) {
     const nl = text.indexOf("\n", end);
