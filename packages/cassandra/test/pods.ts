@@ -79,7 +79,7 @@ export class Pod {
       },
       hostname: this.name,
       random: c.sim.random.fork(`pod/${this.name}/${this.restarts}`),
-      machine: { clock: () => c.sim.epochMs() + this.clockSkewMs, uptime: () => c.sim.now, fsyncDelay: () => 0 },
+      machine: { clock: () => c.sim.epochMs() + this.clockSkewMs, uptime: () => c.sim.now, fsyncDelay: () => 0, memoryBytes: () => 4 * 1024 ** 3, cpus: () => 2, usage: () => table.usage() },
       name: `default/${this.name}/cassandra`,
     });
     this.table = table;

@@ -31,7 +31,9 @@ export type FsErrorCode =
   | "ENXIO"
   | "ENOMEM"
   | "ENODEV"
-  | "EPIPE";
+  | "EPIPE"
+  | "EIO"
+  | "EOPNOTSUPP";
 
 const MESSAGES: Record<FsErrorCode, string> = {
   ENOENT: "No such file or directory",
@@ -50,6 +52,8 @@ const MESSAGES: Record<FsErrorCode, string> = {
   ENOMEM: "Cannot allocate memory",
   ENODEV: "No such device",
   EPIPE: "Broken pipe",
+  EIO: "Input/output error",
+  EOPNOTSUPP: "Operation not supported",
 };
 
 /** Linux's errno numbers (asm-generic/errno-base.h, errno.h). */
@@ -70,6 +74,8 @@ const NUMBERS: Record<FsErrorCode, number> = {
   ENOMEM: 12,
   ENODEV: 19,
   EPIPE: 32,
+  EIO: 5,
+  EOPNOTSUPP: 95,
 };
 
 export class FsError extends Error {

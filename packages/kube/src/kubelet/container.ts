@@ -6,6 +6,7 @@ import { containerDev } from "../runtime/dev.js";
 import { LayeredFs, type Mount, type RuntimeMounts } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
 import { MemoryCgroup } from "../runtime/memory-cgroup.js";
+import { ProcFs } from "../runtime/procfs.js";
 import { ProcessTable, type Machine, type NetworkNamespace, type RootFs, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
 import { Pipe, type OutputStream } from "../runtime/streams.js";
 
@@ -134,10 +135,16 @@ export class ContainerInstance {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
     const dev = containerDev({ mtimeMs: sim.epochMs(), tty: spec.tty ?? false, terminationMessagePath: spec.terminationMessagePath });
-    this.fs = new LayeredFs(sim, new LayerStack([dev, spec.image.layer]), `${name}-${this.id.slice(0, 12)}`, spec.runtimeMounts);
+    const proc = new ProcFs({
+      processes: () => this.processes.visible(),
+      machine,
+      epochOf: (simMs) => machine.clock() - sim.now + simMs,
+      mountedAtMs: machine.clock(),
+    });
+    this.fs = new LayeredFs(sim, new LayerStack([dev, spec.image.layer]), `${name}-${this.id.slice(0, 12)}`, spec.runtimeMounts, proc);
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);
-    this.root = (cred) => this.fs.view(cred);
+    this.root = (cred, pid) => this.fs.view(cred, pid);
     this.cgroup = spec.memoryLimitBytes === undefined ? undefined : new MemoryCgroup(sim, spec.memoryLimitBytes, name);
     this.guest = pidNamespace !== undefined;
     this.processes =

@@ -4,7 +4,7 @@ import { parseQuantity, quantityValue } from "../api/quantity.js";
 import type { Node, Pod, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
-import { ProcessTable, type ProcessInfo, type Signal } from "../runtime/process.js";
+import { ProcessTable, type MachineUsage, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
 import { NodeDevices } from "./devices.js";
@@ -214,8 +214,11 @@ export class Kubelet {
         if (!root.exists(dir)) root.mkdir(dir, { recursive: true });
         return { volume: root, subPath: dir === "/" ? "" : dir.slice(1) };
       },
+      memoryBytes: () => this.capacity("memory"),
+      cpus: () => this.capacity("cpu"),
+      usage: () => this.usage(),
       devices: new NodeDevices(
-        () => quantityValue(parseQuantity(s.api.get<Node>("Node", undefined, this.nodeName)?.status?.capacity?.memory ?? "0")),
+        () => this.capacity("memory"),
         () => {
           let used = this.imageBytes + (this.nodeRoot?.bytesUsed ?? 0);
           for (const w of this.workers.values()) used += w.nodeDiskBytes();
@@ -235,6 +238,26 @@ export class Kubelet {
       restartCount: (uid, container) => this.restartCounts.get(`${uid}/${container}`) ?? -1,
       recordRestartCount: (uid, container, n) => this.restartCounts.set(`${uid}/${container}`, n),
     };
+  }
+
+  /** What the node reports it has (status.capacity): its RAM in bytes, its CPUs. */
+  private capacity(resource: "memory" | "cpu"): number {
+    return quantityValue(parseQuantity(this.services.api.get<Node>("Node", undefined, this.nodeName)?.status?.capacity?.[resource] ?? "0"));
+  }
+
+  /** What every process on the node holds and has used: its containers' and the node's own. */
+  private usage(): MachineUsage {
+    const tables = new Set<ProcessTable>();
+    if (this.hostPids !== undefined) tables.add(this.hostPids);
+    for (const w of this.workers.values()) for (const t of w.pidNamespaces()) tables.add(t);
+    let residentBytes = 0;
+    let cpuMs = 0;
+    for (const t of tables) {
+      const u = t.usage();
+      residentBytes += u.residentBytes;
+      cpuMs += u.cpuMs;
+    }
+    return { residentBytes, cpuMs };
   }
 
   private newHostPidNamespace(): ProcessTable {

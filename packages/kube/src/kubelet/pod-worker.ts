@@ -6,7 +6,7 @@ import type { Container, ContainerState, EphemeralContainer, LifecycleHandler, P
 import type { ClusterDns } from "../network/dns.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
-import { ProcessTable, SpawnError } from "../runtime/process.js";
+import { ProcessTable, SpawnError, type Machine } from "../runtime/process.js";
 import { StringSink } from "../runtime/streams.js";
 import { ContainerInstance, type ContainerLog } from "./container.js";
 import { PAUSE_USER, pauseLayer } from "./pause.js";
@@ -32,8 +32,8 @@ const WORKER_BACKOFF_MS = 10_000;
  */
 const NEVER_CREATED = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "CreateContainerConfigError"]);
 
-/** What a pod worker needs from its kubelet. */
-export interface PodHost {
+/** The node as its pods need it: the machine their processes run on, and the kubelet's services. */
+export interface PodHost extends Machine {
   readonly sim: Sim;
   readonly api: ApiServer;
   readonly registry: ImageRegistry;
@@ -43,12 +43,6 @@ export interface PodHost {
   readonly dns: ClusterDns;
   readonly nameserver: string;
   readonly random: Random;
-  /** The node's wall clock (simulated time plus its skew). */
-  clock(): number;
-  /** Milliseconds since the node last booted. */
-  uptime(): number;
-  /** Extra milliseconds an fsync takes on the node's disks (a slow-disk fault). */
-  fsyncDelay(): number;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
   /** The node's PID namespace, for hostPID pods. */

@@ -2,6 +2,7 @@ import { decodeText, FsError, type Ownership, type Sim, Volume } from "@ksim/sim
 import { checkAccess, dirname, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
 import { readWholeDevice, writeDevice } from "./dev.js";
 import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
+import type { ProcFs, ProcNode } from "./procfs.js";
 
 export interface Mount {
   /** Absolute path inside the container. */
@@ -36,7 +37,11 @@ const MAX_SYMLINKS = 40;
 
 type Located =
   | { readonly kind: "mount"; readonly mount: Mount; readonly rel: string }
-  | { readonly kind: "overlay"; readonly path: string };
+  | { readonly kind: "overlay"; readonly path: string }
+  | { readonly kind: "proc"; readonly rel: string };
+
+/** A view without a process (the kubelet's own file access): /proc has no `self` for it. */
+const NO_PID = 0;
 
 /**
  * A container's root filesystem the way overlayfs builds it: the image as a shared read-only
@@ -75,6 +80,8 @@ export class LayeredFs {
     private readonly lower: LowerLayer,
     id: string,
     private readonly runtimeMounts?: RuntimeMounts,
+    /** The proc filesystem the runtime mounts at /proc, for a container's processes. */
+    private readonly proc?: ProcFs,
   ) {
     this.upper = new Volume(sim, `${id}-upper`);
     const root = lower.lookup("/");
@@ -156,9 +163,13 @@ export class LayeredFs {
     return [{ device: rt.root, root: "/", target: "/" }, ...rt.defaults, ...mounts, ...rt.masked];
   }
 
-  /** A view with the given credentials: it holds nothing else, so a container's processes share one. */
-  view(cred: Credentials): FileSystem {
-    if (this.lastView?.cred !== cred) this.lastView = new LayeredView(this, cred);
+  /**
+   * A view with the given credentials, for the process `pid` when given. Without a /proc it holds
+   * nothing else, so a container's processes share one; with one, /proc/self is the process's own.
+   */
+  view(cred: Credentials, pid = NO_PID): FileSystem {
+    if (this.proc !== undefined && pid !== NO_PID) return new LayeredView(this, cred, pid);
+    if (this.lastView?.cred !== cred) this.lastView = new LayeredView(this, cred, NO_PID);
     return this.lastView;
   }
 
@@ -203,6 +214,7 @@ export class LayeredFs {
       i = -1;
     }
     const full = "/" + parts.join("/");
+    if (this.proc !== undefined && (full === "/proc" || full.startsWith("/proc/"))) return { kind: "proc", rel: full.slice("/proc".length) };
     const m = this.mountFor(full);
     if (m !== undefined) {
       const tail = full.slice(m.path.length);
@@ -242,8 +254,12 @@ export class LayeredFs {
 
   // ---- operations used by views -----------------------------------------------------------
 
-  stat(path: string, followLast: boolean): FileStat {
+  stat(path: string, followLast: boolean, pid = NO_PID): FileStat {
     const loc = this.locate(path, followLast);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, followLast);
+      return "escape" in r ? this.stat(r.escape, followLast, pid) : this.proc!.stat(r.node);
+    }
     if (loc.kind === "mount") {
       const st = loc.mount.volume.stat(loc.rel);
       return st;
@@ -266,21 +282,36 @@ export class LayeredFs {
   }
 
   /** stat without the exception for a missing path (PATH lookups miss a lot). */
-  exists(path: string): boolean {
+  exists(path: string, pid = NO_PID): boolean {
     const loc = this.locate(path, true);
+    if (loc.kind === "proc") return this.existsAt(loc, pid);
     if (loc.kind === "mount") return loc.mount.volume.exists(loc.rel);
     return this.upper.exists(loc.path) || this.lowerEntry(loc.path) !== undefined;
   }
 
-  readlink(path: string): string {
+  readlink(path: string, pid = NO_PID): string {
     const loc = this.locate(path, false);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, false);
+      if ("escape" in r) return this.readlink(r.escape, pid);
+      if (r.node.kind !== "link") throw new FsError("EINVAL", path);
+      return r.node.target;
+    }
     const e = loc.kind === "overlay" && !this.upper.exists(loc.path) ? this.lowerEntry(loc.path) : undefined;
-    if (e?.type !== "symlink") throw new FsError("EINVAL", path);
-    return e.target;
+    if (e?.type === "symlink") return e.target;
+    // Not a link: EINVAL if the name exists at all (stat names a missing one).
+    this.stat(path, false, pid);
+    throw new FsError("EINVAL", path);
   }
 
-  readdir(path: string): string[] {
+  readdir(path: string, pid = NO_PID): string[] {
     const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, true);
+      if ("escape" in r) return this.readdir(r.escape, pid);
+      if (r.node.kind !== "dir") throw new FsError("ENOTDIR", path);
+      return [...r.node.names()].sort();
+    }
     if (loc.kind === "mount") return loc.mount.volume.readdir(loc.rel);
     const names = new Set<string>();
     const upperDir = this.upper.exists(loc.path) ? this.upper.stat(loc.path) : undefined;
@@ -304,8 +335,14 @@ export class LayeredFs {
    * The file's bytes: all of them, only up to its first hole (SEEK_HOLE), or `length` of them
    * from `offset` (pread).
    */
-  readFile(path: string, cred: Credentials, part: "all" | "data" | { readonly offset: number; readonly length: number } = "all"): Uint8Array {
+  readFile(path: string, cred: Credentials, part: "all" | "data" | { readonly offset: number; readonly length: number } = "all", pid = NO_PID): Uint8Array {
     const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, true);
+      if ("escape" in r) return this.readFile(r.escape, cred, part, pid);
+      const data = this.proc!.read(r.node, cred, path);
+      return typeof part === "object" ? data.subarray(part.offset, part.offset + part.length) : data;
+    }
     const st = this.stat(path, true);
     if (st.type === "dir") throw new FsError("EISDIR", path);
     checkAccess(cred, st, 4, path);
@@ -319,10 +356,11 @@ export class LayeredFs {
   }
 
   /** Writes `data`: over the whole file, after its end, or at an offset (pwrite). */
-  write(path: string, data: Uint8Array | string, at: WritePosition, cred: Credentials, mode: number | undefined): void {
+  write(path: string, data: Uint8Array | string, at: WritePosition, cred: Credentials, mode: number | undefined, pid = NO_PID): void {
     this.modify(
       path,
       cred,
+      pid,
       mode,
       (volume, p, own) => {
         if (at === "truncate") volume.writeFile(p, data, own);
@@ -333,25 +371,68 @@ export class LayeredFs {
       (rdev) => {
         if (data.length > 0) writeDevice(rdev, path);
       },
+      // Nor does it to a proc file; the bytes find no write method there.
+      () => {
+        if (data.length > 0) throw new FsError("EIO", path);
+      },
     );
   }
 
-  fallocate(path: string, length: number, cred: Credentials): void {
-    this.modify(path, cred, undefined, (volume, p, own) => volume.fallocate(p, length, own), () => {
-      throw new FsError("ENODEV", path);
-    });
+  fallocate(path: string, length: number, cred: Credentials, pid = NO_PID): void {
+    this.modify(
+      path,
+      cred,
+      pid,
+      undefined,
+      (volume, p, own) => volume.fallocate(p, length, own),
+      () => {
+        throw new FsError("ENODEV", path);
+      },
+      () => {
+        throw new FsError("EOPNOTSUPP", path);
+      },
+    );
   }
 
-  truncate(path: string, length: number, cred: Credentials): void {
-    if (!this.exists(path)) throw new FsError("ENOENT", path);
-    this.modify(path, cred, undefined, (volume, p) => volume.truncate(p, length), () => {
-      throw new FsError("EINVAL", path);
-    });
+  truncate(path: string, length: number, cred: Credentials, pid = NO_PID): void {
+    if (!this.exists(path, pid)) throw new FsError("ENOENT", path);
+    this.modify(
+      path,
+      cred,
+      pid,
+      undefined,
+      (volume, p) => volume.truncate(p, length),
+      () => {
+        throw new FsError("EINVAL", path);
+      },
+      // procfs takes the new size and keeps generating what it always does.
+      () => {},
+    );
   }
 
-  /** Checks that `cred` may write `path`, then changes it where it lives: a mounted volume or the upper layer. */
-  private modify(path: string, cred: Credentials, mode: number | undefined, change: (volume: Volume, path: string, own: Ownership) => void, onDevice: (rdev: DeviceNumber) => void = (rdev) => writeDevice(rdev, path)): void {
+  /**
+   * Checks that `cred` may write `path`, then changes it where it lives: a mounted volume or the
+   * upper layer. A device file's driver, or a proc file, gets the write instead.
+   */
+  private modify(
+    path: string,
+    cred: Credentials,
+    pid: number,
+    mode: number | undefined,
+    change: (volume: Volume, path: string, own: Ownership) => void,
+    onDevice: (rdev: DeviceNumber) => void,
+    onProcFile: () => void,
+  ): void {
     const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntryOrNone(loc.rel, pid, true);
+      if (r !== undefined && "escape" in r) return this.modify(r.escape, cred, pid, mode, change, onDevice, onProcFile);
+      // procfs makes no files: creating one is refused as a directory without a create method refuses it.
+      if (r === undefined) throw new FsError("EACCES", path);
+      if (r.node.kind === "dir") throw new FsError("EISDIR", path);
+      checkAccess(cred, this.proc!.stat(r.node), 2, path);
+      return onProcFile();
+    }
     const exists = this.existsAt(loc);
     if (exists) {
       const st = this.stat(path, true);
@@ -381,12 +462,20 @@ export class LayeredFs {
 
   fsync(path: string): void {
     const loc = this.locate(path);
+    if (loc.kind === "proc") return;
     if (loc.kind === "mount") loc.mount.volume.fsync(loc.rel);
     else if (this.upper.exists(loc.path)) this.upper.fsync(loc.path);
   }
 
-  mkdir(path: string, cred: Credentials, recursive: boolean, mode: number): void {
+  mkdir(path: string, cred: Credentials, recursive: boolean, mode: number, pid = NO_PID): void {
     const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntryOrNone(loc.rel, pid, true);
+      if (r !== undefined && "escape" in r) return this.mkdir(r.escape, cred, recursive, mode, pid);
+      if (r === undefined) return this.refuseProcChange(path, cred);
+      if (recursive && r.node.kind === "dir") return;
+      throw new FsError("EEXIST", path);
+    }
     if (this.existsAt(loc)) {
       if (recursive && this.stat(path, true).type === "dir") return;
       throw new FsError("EEXIST", path);
@@ -405,8 +494,12 @@ export class LayeredFs {
     if (this.whiteouts.has(loc.path)) this.opaque(loc.path);
   }
 
-  unlink(path: string, cred: Credentials): void {
+  unlink(path: string, cred: Credentials, pid = NO_PID): void {
     const loc = this.locate(path, false);
+    if (loc.kind === "proc") {
+      const out = this.leavesProc(loc.rel, pid);
+      return out === undefined ? this.refuseProcChange(path, cred) : this.unlink(out, cred, pid);
+    }
     this.checkParentWritable(path, cred);
     if (loc.kind === "mount") {
       if (loc.mount.readOnly) throw new FsError("EROFS", path);
@@ -422,8 +515,12 @@ export class LayeredFs {
     if (e !== undefined) this.whiteouts.add(loc.path);
   }
 
-  rmdir(path: string, cred: Credentials, recursive: boolean): void {
+  rmdir(path: string, cred: Credentials, recursive: boolean, pid = NO_PID): void {
     const loc = this.locate(path, false);
+    if (loc.kind === "proc") {
+      const out = this.leavesProc(loc.rel, pid);
+      return out === undefined ? this.refuseProcChange(path, cred) : this.rmdir(out, cred, recursive, pid);
+    }
     this.checkParentWritable(path, cred);
     if (loc.kind === "mount") {
       if (loc.mount.readOnly) throw new FsError("EROFS", path);
@@ -437,9 +534,16 @@ export class LayeredFs {
     if (this.lowerEntry(loc.path) !== undefined) this.whiteouts.add(loc.path);
   }
 
-  rename(from: string, to: string, cred: Credentials): void {
+  rename(from: string, to: string, cred: Credentials, pid = NO_PID): void {
     const a = this.locate(from, false);
     const b = this.locate(to, false);
+    if (a.kind === "proc" || b.kind === "proc") {
+      const outA = a.kind === "proc" ? this.leavesProc(a.rel, pid) : from;
+      const outB = b.kind === "proc" ? this.leavesProc(b.rel, pid) : to;
+      if (outA !== undefined && outB !== undefined) return this.rename(outA, outB, cred, pid);
+      if (outA === undefined && outB === undefined) return this.refuseProcChange(from, cred);
+      throw new FsError("EXDEV", to);
+    }
     this.checkParentWritable(from, cred);
     this.checkParentWritable(to, cred);
     if (a.kind === "mount" && b.kind === "mount" && a.mount.volume === b.mount.volume) {
@@ -458,26 +562,74 @@ export class LayeredFs {
     if (this.lowerEntry(a.path) !== undefined) this.whiteouts.add(a.path);
   }
 
-  chmod(path: string, mode: number, cred: Credentials): void {
-    const st = this.stat(path, true);
+  chmod(path: string, mode: number, cred: Credentials, pid = NO_PID): void {
+    const st = this.stat(path, true, pid);
     // chmod(2) and chown(2) by someone other than the owner: EPERM, not EACCES.
     if (cred.uid !== 0 && cred.uid !== st.uid) throw new FsError("EPERM", path);
     const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, true);
+      // A process's proc entries refuse a new mode (proc_setattr).
+      if (!("escape" in r)) throw new FsError("EPERM", path);
+      return this.chmod(r.escape, mode, cred, pid);
+    }
     if (loc.kind === "mount") return loc.mount.volume.chmod(loc.rel, mode);
     this.copyUp(loc.path);
     this.upper.chmod(loc.path, mode);
   }
 
-  chown(path: string, uid: number, gid: number, cred: Credentials): void {
+  chown(path: string, uid: number, gid: number, cred: Credentials, pid = NO_PID): void {
     if (cred.uid !== 0) throw new FsError("EPERM", path);
     const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, true);
+      if (!("escape" in r)) throw new FsError("EPERM", path);
+      return this.chown(r.escape, uid, gid, cred, pid);
+    }
     if (loc.kind === "mount") return loc.mount.volume.chown(loc.rel, uid, gid);
     this.copyUp(loc.path);
     this.upper.chown(loc.path, uid, gid);
   }
 
-  private existsAt(loc: Located): boolean {
+  private existsAt(loc: Located, pid = NO_PID): boolean {
+    if (loc.kind === "proc") {
+      const r = this.procEntryOrNone(loc.rel, pid, true);
+      return r !== undefined && ("node" in r || this.exists(r.escape, pid));
+    }
     return loc.kind === "mount" ? loc.mount.volume.exists(loc.rel) : this.existsOverlay(loc.path);
+  }
+
+  private procEntry(rel: string, pid: number, followLast: boolean): { readonly node: ProcNode } | { readonly escape: string } {
+    try {
+      return this.proc!.resolve(rel, pid, followLast);
+    } catch (e) {
+      // The kernel names the path the process asked for.
+      if (e instanceof FsError) throw new FsError(e.code, `/proc${rel}`);
+      throw e;
+    }
+  }
+
+  private procEntryOrNone(rel: string, pid: number, followLast: boolean): { readonly node: ProcNode } | { readonly escape: string } | undefined {
+    try {
+      return this.proc!.resolve(rel, pid, followLast);
+    } catch (e) {
+      if (e instanceof FsError && e.code === "ENOENT") return undefined;
+      throw e;
+    }
+  }
+
+  /** The path outside /proc that a /proc path's last component is in, when a link leads out (`/proc/self/cwd/x`). */
+  private leavesProc(rel: string, pid: number): string | undefined {
+    const r = this.procEntryOrNone(rel, pid, false);
+    return r !== undefined && "escape" in r ? r.escape : undefined;
+  }
+
+  /**
+   * Making, removing or renaming names in /proc: root gets past the directory's permissions to
+   * find procfs has no such operation (EPERM); anyone else is stopped by its r-x mode.
+   */
+  private refuseProcChange(path: string, cred: Credentials): never {
+    throw new FsError(cred.uid === 0 ? "EPERM" : "EACCES", path);
   }
 
   private checkParentWritable(path: string, cred: Credentials): void {
@@ -532,74 +684,75 @@ class LayeredView implements FileSystem {
   constructor(
     private readonly fs: LayeredFs,
     readonly cred: Credentials,
+    private readonly pid: number,
   ) {}
   stat(path: string): FileStat {
-    return this.fs.stat(path, true);
+    return this.fs.stat(path, true, this.pid);
   }
   lstat(path: string): FileStat {
-    return this.fs.stat(path, false);
+    return this.fs.stat(path, false, this.pid);
   }
   readlink(path: string): string {
-    return this.fs.readlink(path);
+    return this.fs.readlink(path, this.pid);
   }
   exists(path: string): boolean {
     try {
-      return this.fs.exists(path);
+      return this.fs.exists(path, this.pid);
     } catch (e) {
       if (e instanceof FsError) return false;
       throw e;
     }
   }
   readdir(path: string): string[] {
-    return this.fs.readdir(path);
+    return this.fs.readdir(path, this.pid);
   }
   readFile(path: string): Uint8Array {
-    return this.fs.readFile(path, this.cred);
+    return this.fs.readFile(path, this.cred, "all", this.pid);
   }
   readText(path: string): string {
-    return decodeText(this.fs.readFile(path, this.cred));
+    return decodeText(this.fs.readFile(path, this.cred, "all", this.pid));
   }
   readData(path: string): Uint8Array {
-    return this.fs.readFile(path, this.cred, "data");
+    return this.fs.readFile(path, this.cred, "data", this.pid);
   }
   readAt(path: string, offset: number, length: number): Uint8Array {
-    return this.fs.readFile(path, this.cred, { offset, length });
+    return this.fs.readFile(path, this.cred, { offset, length }, this.pid);
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, "truncate", this.cred, options.mode);
+    this.fs.write(path, data, "truncate", this.cred, options.mode, this.pid);
   }
   appendFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, "append", this.cred, options.mode);
+    this.fs.write(path, data, "append", this.cred, options.mode, this.pid);
   }
   writeAt(path: string, offset: number, data: Uint8Array | string): void {
-    this.fs.write(path, data, { offset }, this.cred, undefined);
+    this.fs.write(path, data, { offset }, this.cred, undefined, this.pid);
   }
   fallocate(path: string, length: number): void {
-    this.fs.fallocate(path, length, this.cred);
+    this.fs.fallocate(path, length, this.cred, this.pid);
   }
   truncate(path: string, length: number): void {
-    this.fs.truncate(path, length, this.cred);
+    this.fs.truncate(path, length, this.cred, this.pid);
   }
   fsync(path: string): void {
     this.fs.fsync(path);
   }
   mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): void {
-    this.fs.mkdir(path, this.cred, options.recursive ?? false, options.mode ?? 0o755);
+    this.fs.mkdir(path, this.cred, options.recursive ?? false, options.mode ?? 0o755, this.pid);
   }
   rmdir(path: string, options: { recursive?: boolean } = {}): void {
-    this.fs.rmdir(path, this.cred, options.recursive ?? false);
+    this.fs.rmdir(path, this.cred, options.recursive ?? false, this.pid);
   }
   unlink(path: string): void {
-    this.fs.unlink(path, this.cred);
+    this.fs.unlink(path, this.cred, this.pid);
   }
   rename(from: string, to: string): void {
-    this.fs.rename(from, to, this.cred);
+    this.fs.rename(from, to, this.cred, this.pid);
   }
   chmod(path: string, mode: number): void {
-    this.fs.chmod(path, mode, this.cred);
+    this.fs.chmod(path, mode, this.cred, this.pid);
   }
   chown(path: string, uid: number, gid: number): void {
-    this.fs.chown(path, uid, gid, this.cred);
+    this.fs.chown(path, uid, gid, this.cred, this.pid);
   }
   memoLookup(key: string, compute: () => string | undefined): string | undefined {
     return this.fs.memoLookup(key, compute);

@@ -102,11 +102,35 @@ export interface ProcessInfo {
   readonly ppid: number;
   readonly uid: number;
   readonly gid: number;
+  /** Supplementary groups. */
+  readonly groups: readonly number[];
+  /** The kernel's name for it: what it executed, whatever title it set (`nginx`, not `nginx: worker process`). */
+  readonly comm: string;
   readonly commandLine: string;
   readonly startedAt: number;
   readonly cpuMs: number;
   readonly stats: ProcessStats;
   readonly state: "R" | "S";
+  /** The arguments it was started (or last exec'd) with. */
+  readonly argv: readonly string[];
+  /** What it set as its title (setproctitle), which replaces its arguments in /proc. */
+  readonly title: string | undefined;
+  readonly environ: ReadonlyMap<string, string>;
+  readonly cwd: string;
+  /** Its root filesystem, whose mount table is its /proc/PID/mounts. */
+  readonly fs: FileSystem;
+}
+
+/** What a program loads as: the program, the arguments it gets (a script's interpreter first), its comm. */
+interface Loaded {
+  readonly program: Executable;
+  readonly argv: readonly string[];
+  readonly comm: string;
+}
+
+/** The kernel's name for a process (its comm): the base name of the file it executed, at most 15 characters. */
+function commOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1).slice(0, 15);
 }
 
 /** Why a program could not be started; shells print the message and exit with `status`. */
@@ -170,6 +194,8 @@ export interface ProcessContext {
   uptimeMs(): number;
   /** How much longer than usual an fsync takes on this machine's disks now (a slow-disk fault). */
   fsyncDelayMs(): number;
+  /** sched_getaffinity: the CPUs it may run on, which are the machine's (no cpuset narrows them). */
+  cpus(): number;
   readonly stats: ProcessStats;
   /** Resolves with this process's exit status once it has exited. */
   readonly exited: Waitable<number>;
@@ -219,17 +245,27 @@ export interface Machine {
   uptime(): number;
   /** Extra milliseconds an fsync takes on the machine's disks now. */
   fsyncDelay(): number;
+  /** The RAM the kernel manages (MemTotal), in bytes. */
+  memoryBytes(): number;
+  /** CPUs online. */
+  cpus(): number;
+  /** What every process on the machine holds now: resident memory, and the CPU time it has used. */
+  usage(): MachineUsage;
 }
 
-/** What every process of a PID namespace shares: a root filesystem, a network, a hostname. */
+export interface MachineUsage {
+  readonly residentBytes: number;
+  readonly cpuMs: number;
+}
+
 /** A PID namespace seen from above: processes under the pids it gives them, and kill by those pids. */
 export interface PidNamespaceView {
   list(): ProcessInfo[];
   kill(pid: number, signal: Signal): boolean;
 }
 
-/** A root filesystem: what a process sees with given credentials. */
-export type RootFs = (cred: Credentials) => FileSystem;
+/** A root filesystem: what a process sees with given credentials (its pid is /proc/self). */
+export type RootFs = (cred: Credentials, pid: number) => FileSystem;
 
 /**
  * What a process gets from the container it runs in and passes on to its children: the root
@@ -256,13 +292,14 @@ export interface ProcessEnvironment {
 }
 
 /**
- * Errors the machine inflicts rather than the program's logic: a full or read-only disk. A program
+ * Errors the machine inflicts rather than the program's logic: a full or read-only disk, a file
+ * that takes no writes (EIO). A program
  * that does not handle one where it writes dies of it (exit status 1, the error on its stderr)
  * instead of taking the simulation down; programs that model their real reaction (ZooKeeper's
  * sync thread) catch it first.
  */
 export function isEnvironmentIoError(e: unknown): e is FsError {
-  return e instanceof FsError && (e.code === "ENOSPC" || e.code === "EROFS");
+  return e instanceof FsError && (e.code === "ENOSPC" || e.code === "EROFS" || e.code === "EIO");
 }
 
 /** EPIPE from a write to a pipe whose reader is gone. */
@@ -346,11 +383,11 @@ export class ProcessTable {
   }
 
   /** Starts a process running `program` without looking up argv[0] (see ProcessContext.fork). */
-  fork(argv: readonly string[], program: Executable, options: SpawnOptions & ContainerScope & { readonly ppid: number }): SimProcess {
+  fork(argv: readonly string[], program: Executable, options: SpawnOptions & ContainerScope & { readonly ppid: number; readonly comm: string }): SimProcess {
     const proc = new SimProcess(this, this.nextPid++, options.ppid, argv, options);
     this.procs.set(proc.pid, proc);
     proc.cgroup?.join(proc);
-    proc.start({ program, argv });
+    proc.start({ program, argv, comm: options.comm });
     return proc;
   }
 
@@ -397,6 +434,19 @@ export class ProcessTable {
     return this.procs.size;
   }
 
+  /** What this namespace's processes hold and have used (a machine's usage sums its namespaces'). */
+  usage(): MachineUsage {
+    let kib = 0;
+    let cpuMs = 0;
+    const now = this.env.sim.now;
+    for (const p of this.procs.values()) {
+      const stats = p.stats;
+      kib += stats.residentKiB;
+      cpuMs += Math.floor((now - p.startedAt) * stats.cpu);
+    }
+    return { residentBytes: kib * 1024, cpuMs };
+  }
+
   /** @internal */
   reap(proc: SimProcess, status: number): void {
     this.procs.delete(proc.pid);
@@ -425,6 +475,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   readonly cgroup: MemoryCgroup | undefined;
   readonly startedAt: number;
   private title: string | undefined;
+  private comm = "";
   private ownStats: ProcessStats | undefined;
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
@@ -458,7 +509,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.fds = options.fds ?? NO_FDS;
     this.root = options.root ?? env.fsFor;
     this.cgroup = options.cgroup;
-    this.fs = this.root(this.cred);
+    this.fs = this.root(this.cred, pid);
     this.startedAt = env.sim.now;
   }
 
@@ -521,6 +572,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return this.table.env.machine?.uptime() ?? this.sim.now;
   }
 
+  cpus(): number {
+    return this.table.env.machine?.cpus() ?? 1;
+  }
+
   fsyncDelayMs(): number {
     return this.table.env.machine?.fsyncDelay() ?? 0;
   }
@@ -559,7 +614,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   /** @internal resolves argv[0] to a program, following #! interpreters. */
-  load(argv: readonly string[], depth = 0): { program: Executable; argv: readonly string[] } {
+  load(argv: readonly string[], depth = 0): Loaded {
     const command = argv[0];
     if (command === undefined || command === "") throw new SpawnError("", "not found");
     const path = this.which(command);
@@ -573,7 +628,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     if (id !== undefined) {
       const program = this.table.env.registry.program(id);
       if (program === undefined) throw new SpawnError(command, "Exec format error");
-      return { program, argv };
+      return { program, argv, comm: commOf(path) };
     }
     if (depth > 4) throw new SpawnError(command, "Exec format error");
     // A script: `#!interpreter [arg]`, or no #! at all (ENOEXEC: run it with /bin/sh).
@@ -584,12 +639,14 @@ export class SimProcess implements ProcessContext, ChildProcess {
       const parts = line.split(/\s+/);
       interp = parts[0] === "/usr/bin/env" ? parts.slice(1) : parts;
     }
-    return this.load([...interp, path, ...argv.slice(1)], depth + 1);
+    // The interpreter runs, but the process keeps the script's name (begin_new_exec names it after bprm->filename).
+    return { ...this.load([...interp, path, ...argv.slice(1)], depth + 1), comm: commOf(path) };
   }
 
   /** @internal */
-  start(loaded: { program: Executable; argv: readonly string[] }): void {
+  start(loaded: Loaded): void {
     this.argv = loaded.argv;
+    this.comm = loaded.comm;
     const body = loaded.program(this);
     this.task = new Task(this.sim, body, `proc:${this.table.env.name}:${this.pid}`);
     this.task.subscribe((outcome) => {
@@ -610,7 +667,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   fork(program: Executable, options: SpawnOptions = {}): ChildProcess {
-    return this.table.fork(this.argv, program, this.childOptions(options));
+    return this.table.fork(this.argv, program, { ...this.childOptions(options), comm: this.comm });
   }
 
   /** What a child inherits unless told otherwise. */
@@ -634,7 +691,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   setCredentials(cred: Credentials): void {
     if (this.cred.uid !== 0) throw new FsError("EPERM", "setuid");
     this.cred = cred;
-    this.fs = this.root(cred);
+    this.fs = this.root(cred, this.pid);
   }
 
   setTitle(title: string): void {
@@ -649,6 +706,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   *exec(argv: readonly string[], env?: ReadonlyMap<string, string>, fds?: ReadonlyMap<number, InputStream | OutputStream>): Proc<number> {
     const loaded = this.load(argv);
     this.argv = loaded.argv;
+    this.comm = loaded.comm;
     if (env !== undefined) this.adoptEnvironment(env);
     if (fds !== undefined) this.fds = fds;
     this.title = undefined;
@@ -723,11 +781,18 @@ export class SimProcess implements ProcessContext, ChildProcess {
       ppid: this.ppid,
       uid: this.cred.uid,
       gid: this.cred.gid,
+      groups: this.cred.groups ?? [],
+      comm: this.comm,
       commandLine: this.title ?? this.argv.join(" "),
       startedAt: this.startedAt,
       cpuMs: Math.floor((this.sim.now - this.startedAt) * this.stats.cpu),
       stats: this.stats,
       state: "S",
+      argv: this.argv,
+      title: this.title,
+      environ: this.environ,
+      cwd: this.cwd,
+      fs: this.fs,
     };
   }
 

@@ -59,6 +59,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/bin/mkdir": "coreutils:mkdir",
   "/bin/mv": "coreutils:mv",
   "/bin/pwd": "coreutils:pwd",
+  "/bin/readlink": "coreutils:readlink",
   "/bin/rm": "coreutils:rm",
   "/bin/rmdir": "coreutils:rmdir",
   "/bin/sleep": "coreutils:sleep",
@@ -95,6 +96,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/env": "coreutils:env",
   "/usr/bin/head": "coreutils:head",
   "/usr/bin/id": "coreutils:id",
+  "/usr/bin/nproc": "coreutils:nproc",
   "/usr/bin/printenv": "coreutils:printenv",
   "/usr/bin/printf": "coreutils:printf",
   "/usr/bin/seq": "coreutils:seq",
@@ -109,6 +111,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/wc": "coreutils:wc",
   "/usr/bin/whoami": "coreutils:whoami",
   "/usr/bin/yes": "coreutils:yes",
+  "/usr/bin/free": "procps:free",
   "/usr/bin/pgrep": "procps:pgrep",
   "/usr/bin/pkill": "procps:pkill",
   "/usr/bin/curl": "curl:curl",
@@ -153,8 +156,8 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "false",
-  "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
-  "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
+  "free", "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
+  "readlink", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami", "xargs", "yes", "zcat",
 ] as const;
 

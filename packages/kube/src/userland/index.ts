@@ -25,6 +25,7 @@ import {
   falseProgram,
   hostnameProgram,
   idProgram,
+  nprocProgram,
   printenvProgram,
   printfProgram,
   pwdProgram,
@@ -35,6 +36,8 @@ import {
   whichProgram,
   whoamiProgram,
 } from "./system.js";
+import { freeProgram } from "./free.js";
+import { readlinkProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc, yes } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
@@ -44,7 +47,6 @@ import { BUSYBOX_BANNER } from "./libbb.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
-export { processName } from "./procps.js";
 export { parseDuration, formatDate, KERNEL_RELEASE } from "./system.js";
 
 /** Tools both coreutils and busybox provide, built for one flavour. */
@@ -75,6 +77,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     date: dateProgram(flavor),
     uname: unameProgram(flavor),
     pwd: pwdProgram,
+    readlink: readlinkProgram(flavor),
     basename: basenameProgram(flavor),
     dirname: dirnameProgram(flavor),
     head: head(flavor),
@@ -100,6 +103,7 @@ function busyboxApplets(): Record<string, Executable> {
     dd: dd("busybox"),
     df: df("busybox"),
     du: du("busybox"),
+    free: freeProgram("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
     tar: tarProgram("busybox"),
@@ -150,6 +154,7 @@ export function registerUserland(registry: ImageRegistry): void {
   for (const [name, program] of Object.entries(common("gnu"))) registry.registerProgram(`coreutils:${name}`, program);
   registry.registerProgram("hostname:hostname", hostnameProgram("gnu"));
   registry.registerProgram("procps:ps", ps);
+  registry.registerProgram("procps:free", freeProgram("gnu"));
   registry.registerProgram("procps:kill", killProgram("gnu"));
   registry.registerProgram("procps:pgrep", pgrepProgram("pgrep", "gnu"));
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
@@ -159,6 +164,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:du", du("gnu"));
   registry.registerProgram("coreutils:dd", dd("gnu"));
   registry.registerProgram("coreutils:timeout", timeoutProgram);
+  registry.registerProgram("coreutils:nproc", nprocProgram);
   registry.registerProgram("coreutils:truncate", truncateProgram);
   registry.registerProgram("coreutils:od", odProgram("gnu"));
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));

@@ -44,7 +44,8 @@ function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number 
     const path = ctx.resolve(name);
     let st: FileStat;
     try {
-      st = ctx.fs.lstat(path);
+      // A trailing slash makes the kernel resolve a link (lstat("/dev/fd/") is the directory's).
+      st = name.endsWith("/") ? ctx.fs.stat(path) : ctx.fs.lstat(path);
       if (st.type === "symlink" && (!long || has(o, "L"))) {
         try {
           st = ctx.fs.stat(path);

@@ -8,12 +8,6 @@ import { userName } from "./users.js";
  * container's PID namespace.
  */
 
-/** The kernel's name for a process: the executable's base name, at most 15 characters. */
-export function processName(p: ProcessInfo): string {
-  const argv0 = p.commandLine.split(" ")[0] ?? "";
-  return argv0.slice(argv0.lastIndexOf("/") + 1).slice(0, 15);
-}
-
 interface Column {
   readonly header: string;
   readonly width: number;
@@ -154,7 +148,7 @@ export function* ps(ctx: ProcessContext): Proc<number> {
     if (full || long) r.push(String(p.ppid), String(Math.min(99, cpuPercent(p))));
     if (long) r.push("80", "0", "-", String(p.stats.sizePages), "-");
     if (full) r.push(startTime(start0 + p.startedAt, now));
-    r.push("?", cpuTime(p.cpuMs), full ? p.commandLine : processName(p));
+    r.push("?", cpuTime(p.cpuMs), full ? p.commandLine : p.comm);
     return r;
   });
   ctx.stdout.write(layout(cols, rows));
@@ -299,7 +293,7 @@ export function pgrepProgram(kind: "pgrep" | "pkill", flavor: Flavor) {
     let matches = ctx.processes().filter((p) => {
       if (p.pid === ctx.pid) return false;
       if (user !== undefined && String(p.uid) !== user && userName(ctx.fs, p.uid) !== user) return false;
-      return re.test(fullLine ? p.commandLine : processName(p));
+      return re.test(fullLine ? p.commandLine : p.comm);
     });
     if (newest && matches.length > 0) matches = [matches.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a))];
     if (oldest && matches.length > 0) matches = [matches.reduce((a, b) => (b.startedAt < a.startedAt ? b : a))];
@@ -309,7 +303,7 @@ export function pgrepProgram(kind: "pgrep" | "pkill", flavor: Flavor) {
     } else if (countOnly) {
       ctx.stdout.write(`${matches.length}\n`);
     } else if (matches.length > 0) {
-      const lines = matches.map((p) => (listFull ? `${p.pid} ${p.commandLine}` : list ? `${p.pid} ${processName(p)}` : String(p.pid)));
+      const lines = matches.map((p) => (listFull ? `${p.pid} ${p.commandLine}` : list ? `${p.pid} ${p.comm}` : String(p.pid)));
       ctx.stdout.write(lines.join(delimiter) + "\n");
     }
     return matches.length > 0 ? 0 : 1;

@@ -4,7 +4,8 @@ import { ImageLayer, ImageRegistry, type ImageFileSpec } from "../runtime/image.
 import { containerDev } from "../runtime/dev.js";
 import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
-import { ProcessTable, type SimProcess } from "../runtime/process.js";
+import { ProcessTable, type Machine, type SimProcess } from "../runtime/process.js";
+import { ProcFs } from "../runtime/procfs.js";
 import { StringSink, stringInput } from "../runtime/streams.js";
 import { registerShell } from "../shell/program.js";
 import { busyboxBase, debianBase, type BaseUser } from "./base.js";
@@ -35,6 +36,10 @@ export interface SandboxOptions {
   /** PTR records. */
   readonly reverse?: Readonly<Record<string, string>>;
   readonly nameserver?: string;
+  /** The machine's RAM, as /proc/meminfo reports it (default 4 GiB). */
+  readonly memoryBytes?: number;
+  /** Its CPUs (default 2). */
+  readonly cpus?: number;
 }
 
 export interface RunResult {
@@ -61,15 +66,25 @@ export class Sandbox {
     registerUserland(this.registry);
     const base = options.base === "busybox" ? busyboxBase() : options.base === "none" ? {} : debianBase(options.users !== undefined ? { users: options.users } : {});
     const layer = options.layer ?? new ImageLayer({ ...base, ...options.files }, this.sim.epochMs() - 86_400_000 * 30);
-    // A container's /dev, as the runtime would put over the image.
-    this.rootfs = new LayeredFs(this.sim, new LayerStack([containerDev({ mtimeMs: this.sim.epochMs(), tty: false }), layer]), hostname);
+    const sim = this.sim;
+    const machine: Machine = {
+      clock: () => sim.epochMs(),
+      uptime: () => sim.now,
+      fsyncDelay: () => 0,
+      memoryBytes: () => options.memoryBytes ?? 4 * 1024 ** 3,
+      cpus: () => options.cpus ?? 2,
+      usage: () => this.processes.usage(),
+    };
+    const proc = new ProcFs({ processes: () => this.processes.visible(), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.epochMs() });
+    // A container's /dev and /proc, as the runtime would put over the image.
+    this.rootfs = new LayeredFs(sim, new LayerStack([containerDev({ mtimeMs: sim.epochMs(), tty: false }), layer]), hostname, undefined, proc);
     const dns = options.dns ?? {};
     const search = options.searchDomains ?? [];
     const reverse = options.reverse ?? {};
     this.processes = new ProcessTable({
       sim: this.sim,
       registry: this.registry,
-      fsFor: (cred) => this.rootfs.view(cred),
+      fsFor: (cred, pid) => this.rootfs.view(cred, pid),
       network: {
         host: this.host,
         resolve: (name) => {
@@ -85,6 +100,7 @@ export class Sandbox {
       hostname,
       random: this.sim.random.fork(`sandbox/${hostname}`),
       name: hostname,
+      machine,
     });
   }
 

@@ -5,7 +5,7 @@ import { echo, printf } from "../shell/text-format.js";
 import { DAYS, has, last, MONTHS, programName, two, usageFailure, withOptions, type Flavor } from "./common.js";
 import { groupEntries, groupName, passwdEntries, userByName, userName } from "./users.js";
 
-/** Small system tools: echo, true, false, test, printf, sleep, env, printenv, id, whoami, hostname, date, uname, pwd, which. */
+/** Small system tools: echo, true, false, test, printf, sleep, env, printenv, id, whoami, nproc, hostname, date, uname, pwd, which. */
 
 export function echoProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
@@ -183,6 +183,36 @@ function hostsEntries(ctx: ProcessContext, host: string): { ip: string; canonica
     if (names.includes(host)) out.push({ ip: fields[0]!, canonical: names[0]! });
   }
   return out;
+}
+
+/** OMP_NUM_THREADS's first number (gnulib's parse_omp_threads), 0 when it gives none. */
+function ompThreads(value: string | undefined): number {
+  const m = /^[\s]*(\d+)[\s]*(,|$)/.exec(value ?? "");
+  return m === null ? 0 : Number(m[1]);
+}
+
+/**
+ * coreutils' nproc: the CPUs the process may run on (sched_getaffinity), or as OMP_NUM_THREADS
+ * and OMP_THREAD_LIMIT say; a CPU quota in the container's cgroup does not count.
+ */
+export function* nprocProgram(ctx: ProcessContext): Proc<number> {
+  return yield* withOptions(ctx, "gnu", { short: "", long: { all: "all", "ignore=": "ignore" } }, function* (o) {
+    if (o.operands.length > 0) return usageFailure(ctx, "gnu", `extra operand '${o.operands[0]}'`);
+    const ignoreArg = last(o, "ignore");
+    const ignore = ignoreArg === undefined ? 0 : Number(ignoreArg);
+    if (!/^\d+$/.test(ignoreArg ?? "0")) {
+      ctx.stderr.write(`nproc: invalid number: '${ignoreArg}'\n`);
+      return 1;
+    }
+    let n = ctx.cpus();
+    if (!has(o, "all")) {
+      const limit = ompThreads(ctx.environ.get("OMP_THREAD_LIMIT")) || Number.POSITIVE_INFINITY;
+      const wanted = ompThreads(ctx.environ.get("OMP_NUM_THREADS"));
+      n = Math.min(wanted || n, limit);
+    }
+    ctx.stdout.write(`${ignore < n ? n - ignore : 1}\n`);
+    return 0;
+  });
 }
 
 export function hostnameProgram(flavor: Flavor) {

@@ -1,0 +1,280 @@
+import { encodeText, FsError } from "@ksim/sim";
+import { checkAccess, type Credentials, type FileStat } from "./fs.js";
+import type { Machine, ProcessInfo } from "./process.js";
+
+/**
+ * The proc filesystem a container's runtime mounts at /proc: a directory per process of its PID
+ * namespace, `self`, and the machine's figures. Nothing is stored: every read asks the process
+ * table and the machine as they are at that instant, as the kernel's show functions do.
+ */
+
+export interface ProcSource {
+  /** The processes of the PID namespace /proc was mounted in, numbered as it numbers them. */
+  processes(): readonly ProcessInfo[];
+  readonly machine: Machine;
+  /** Simulated ms to the machine's epoch ms (where a process's start time is shown). */
+  epochOf(simMs: number): number;
+  /** When the runtime mounted it: the time its own entries show. */
+  readonly mountedAtMs: number;
+}
+
+interface Owner {
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtimeMs: number;
+}
+
+export type ProcNode =
+  | (Owner & { readonly kind: "dir"; readonly mode: number; names(): readonly string[]; child(name: string): ProcNode | undefined })
+  | (Owner & { readonly kind: "file"; readonly mode: number; read(): Uint8Array })
+  | (Owner & { readonly kind: "link"; readonly target: string });
+
+/** Where a path under /proc leads: one of its entries, or out of it through a link (`cwd`, `root`). */
+export type ProcResolution = { readonly node: ProcNode } | { readonly escape: string };
+
+const MAX_LINKS = 40;
+const KiB = 1024;
+
+export class ProcFs {
+  constructor(private readonly source: ProcSource) {}
+
+  /**
+   * Walks `rel` (the path below /proc) for the process `pid`, following proc's own links (`self`)
+   * inside it; a link that leaves /proc ends the walk with the absolute path it leads to.
+   */
+  resolve(rel: string, pid: number, followLast: boolean): ProcResolution {
+    let parts = rel.split("/").filter((p) => p !== "" && p !== ".");
+    let hops = 0;
+    let node: ProcNode = this.root(pid);
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      if (name === "..") {
+        parts = [...parts.slice(0, Math.max(0, i - 1)), ...parts.slice(i + 1)];
+        node = this.root(pid);
+        i = -1;
+        continue;
+      }
+      if (node.kind !== "dir") throw new FsError("ENOTDIR", `/proc/${parts.join("/")}`);
+      const child = node.child(name);
+      if (child === undefined) throw new FsError("ENOENT", `/proc/${parts.join("/")}`);
+      if (child.kind === "link" && (followLast || i < parts.length - 1)) {
+        if (++hops > MAX_LINKS) throw new FsError("ELOOP", `/proc/${parts.join("/")}`);
+        const rest = parts.slice(i + 1);
+        if (child.target.startsWith("/")) return { escape: [child.target.replace(/\/+$/, ""), ...rest].join("/") || "/" };
+        parts = [...parts.slice(0, i), ...child.target.split("/"), ...rest];
+        node = this.root(pid);
+        i = -1;
+        continue;
+      }
+      node = child;
+    }
+    return { node };
+  }
+
+  /** The entry's stat: procfs reports no size for its files and takes no blocks. */
+  stat(node: ProcNode): FileStat {
+    const { uid, gid, mtimeMs } = node;
+    if (node.kind === "link") return { type: "symlink", mode: 0o777, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1 };
+    if (node.kind === "dir") return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 2 + node.names().length };
+    return { type: "file", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1 };
+  }
+
+  /** A file's bytes as a read by `cred` sees them (environ is its owner's). */
+  read(node: ProcNode, cred: Credentials, path: string): Uint8Array {
+    if (node.kind === "dir") throw new FsError("EISDIR", path);
+    if (node.kind !== "file") throw new FsError("EINVAL", path);
+    checkAccess(cred, node, 4, path);
+    return node.read();
+  }
+
+  private root(pid: number): ProcNode {
+    const source = this.source;
+    const top: Owner = { uid: 0, gid: 0, mtimeMs: source.mountedAtMs };
+    const files: Record<string, () => ProcNode> = {
+      meminfo: () => file(top, () => meminfo(source.machine)),
+      self: () => ({ ...top, kind: "link", target: String(pid) }),
+      uptime: () => file(top, () => uptime(source.machine)),
+    };
+    return {
+      ...top,
+      kind: "dir",
+      mode: 0o555,
+      names: () => [...source.processes().map((p) => String(p.pid)), ...Object.keys(files)],
+      child: (name) => {
+        const make = files[name];
+        if (make !== undefined) return make();
+        if (!/^[1-9][0-9]*$/.test(name)) return undefined;
+        const p = source.processes().find((x) => x.pid === Number(name));
+        return p === undefined ? undefined : this.processDir(p);
+      },
+    };
+  }
+
+  /**
+   * /proc/PID, owned by the process's user as the kernel shows a dumpable task's. Its files are
+   * the ones ksim models; the kernel's others (fd, maps, stat, …) are not there.
+   */
+  private processDir(p: ProcessInfo): ProcNode {
+    const own: Owner = { uid: p.uid, gid: p.gid, mtimeMs: this.source.epochOf(p.startedAt) };
+    const entries: Record<string, () => ProcNode> = {
+      // cgroup v2 with a private cgroup namespace: the container's own cgroup is the root.
+      cgroup: () => file(own, () => "0::/\n"),
+      cmdline: () => file(own, () => commandLine(p)),
+      comm: () => file(own, () => `${p.comm}\n`),
+      cwd: () => ({ ...own, kind: "link", target: p.cwd }),
+      environ: () => file(own, () => [...p.environ].map(([k, v]) => `${k}=${v}\0`).join(""), 0o400),
+      root: () => ({ ...own, kind: "link", target: "/" }),
+      status: () => file(own, () => status(p, this.source.machine)),
+    };
+    return {
+      ...own,
+      kind: "dir",
+      mode: 0o555,
+      names: () => Object.keys(entries),
+      child: (name) => entries[name]?.(),
+    };
+  }
+}
+
+function file(owner: Owner, content: () => string, mode = 0o444): ProcNode {
+  return { ...owner, kind: "file", mode, read: () => encodeText(content()) };
+}
+
+/**
+ * get_mm_cmdline: the argument strings, each ended by a NUL. A process that wrote a title over
+ * them (setproctitle, as nginx does, padding with NULs) shows the title and the padding while the
+ * arguments' last byte is still a NUL; once the title covers it, the title up to its NUL.
+ */
+function commandLine(p: ProcessInfo): string {
+  const args = p.argv.map((a) => `${a}\0`).join("");
+  if (p.title === undefined) return args;
+  return p.title.length < args.length ? p.title.padEnd(args.length, "\0") : `${p.title}\0`;
+}
+
+/** seq_put_decimal_ull_width(m, name, kB, 8) then " kB": a right-aligned figure. */
+function kb(name: string, kib: number): string {
+  return `${name}${String(kib).padStart(8)} kB\n`;
+}
+
+/** The capabilities a container's root has by default (containerd's and runc's default set). */
+const DEFAULT_CAPS = "00000000a80425fb";
+const NO_CAPS = "0000000000000000";
+
+/**
+ * fs/proc/array.c's proc_pid_status (5.15) as far as ksim models a process: identity,
+ * credentials, memory (ps's VSZ and RSS, all of it anonymous here), signals, capabilities and
+ * CPU affinity. A container's process is not traced and has one thread. Left out, because
+ * nothing models them: VmData, VmStk, VmExe, VmLib and VmPTE, the speculation mitigations
+ * (the CPU's), Mems_allowed (the kernel's NUMA build) and the context-switch counts.
+ */
+function status(p: ProcessInfo, machine: Machine): string {
+  const id = (n: number) => `${n}\t${n}\t${n}\t${n}`;
+  const caps = p.uid === 0 ? DEFAULT_CAPS : NO_CAPS;
+  const cpus = machine.cpus();
+  const vmKiB = p.stats.sizePages * 4;
+  const rssKiB = p.stats.residentKiB;
+  return (
+    `Name:\t${p.comm}\n` +
+    "Umask:\t0022\n" +
+    `State:\t${p.state === "R" ? "R (running)" : "S (sleeping)"}\n` +
+    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
+    `Uid:\t${id(p.uid)}\nGid:\t${id(p.gid)}\n` +
+    // The kernel ends the list with a space ("shouldn't have been added in the first place").
+    `FDSize:\t64\nGroups:\t${p.groups.join(" ")} \n` +
+    `NStgid:\t${p.pid}\nNSpid:\t${p.pid}\nNSpgid:\t${p.pid}\nNSsid:\t${p.pid}\n` +
+    kb("VmPeak:\t", vmKiB) +
+    kb("VmSize:\t", vmKiB) +
+    kb("VmLck:\t", 0) +
+    kb("VmPin:\t", 0) +
+    kb("VmHWM:\t", rssKiB) +
+    kb("VmRSS:\t", rssKiB) +
+    kb("RssAnon:\t", rssKiB) +
+    kb("RssFile:\t", 0) +
+    kb("RssShmem:\t", 0) +
+    kb("VmSwap:\t", 0) +
+    kb("HugetlbPages:\t", 0) +
+    "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t1\n" +
+    `SigQ:\t0/${sigPendingLimit(machine)}\n` +
+    `SigPnd:\t${NO_CAPS}\nShdPnd:\t${NO_CAPS}\nSigBlk:\t${NO_CAPS}\nSigIgn:\t${NO_CAPS}\nSigCgt:\t${NO_CAPS}\n` +
+    `CapInh:\t${NO_CAPS}\nCapPrm:\t${caps}\nCapEff:\t${caps}\nCapBnd:\t${DEFAULT_CAPS}\nCapAmb:\t${NO_CAPS}\n` +
+    "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n" +
+    `Cpus_allowed:\t${(2 ** cpus - 1).toString(16)}\nCpus_allowed_list:\t${cpus > 1 ? `0-${cpus - 1}` : "0"}\n`
+  );
+}
+
+/**
+ * RLIMIT_SIGPENDING, which every process inherits from init: half of max_threads, the number of
+ * 16 KiB kernel stacks that an eighth of RAM holds (set_max_threads), at least 20 threads.
+ */
+function sigPendingLimit(machine: Machine): number {
+  const maxThreads = Math.max(20, Math.floor(machine.memoryBytes() / (16 * KiB * 8)));
+  return Math.floor(maxThreads / 2);
+}
+
+/**
+ * /proc/meminfo (5.15, x86_64) from what ksim models of memory: the machine's RAM and what its
+ * processes hold resident (anonymous memory). The page cache, the kernel's own memory and swap
+ * are not modelled, so they show as none; the DirectMap lines (the machine's page tables) and
+ * CMA's (a build option) are left out.
+ */
+function meminfo(machine: Machine): string {
+  const total = Math.floor(machine.memoryBytes() / KiB);
+  const anon = Math.min(total, Math.ceil(machine.usage().residentBytes / KiB));
+  const free = total - anon;
+  const line = (name: string, kib: number) => `${`${name}:`.padEnd(15)} ${String(kib).padStart(8)} kB\n`;
+  const fields: [string, number][] = [
+    ["MemTotal", total],
+    ["MemFree", free],
+    ["MemAvailable", free],
+    ["Buffers", 0],
+    ["Cached", 0],
+    ["SwapCached", 0],
+    ["Active", anon],
+    ["Inactive", 0],
+    ["Active(anon)", anon],
+    ["Inactive(anon)", 0],
+    ["Active(file)", 0],
+    ["Inactive(file)", 0],
+    ["Unevictable", 0],
+    ["Mlocked", 0],
+    ["SwapTotal", 0],
+    ["SwapFree", 0],
+    ["Dirty", 0],
+    ["Writeback", 0],
+    ["AnonPages", anon],
+    ["Mapped", 0],
+    ["Shmem", 0],
+    ["KReclaimable", 0],
+    ["Slab", 0],
+    ["SReclaimable", 0],
+    ["SUnreclaim", 0],
+    ["KernelStack", 0],
+    ["PageTables", 0],
+    ["NFS_Unstable", 0],
+    ["Bounce", 0],
+    ["WritebackTmp", 0],
+    // vm.overcommit_ratio's 50 % of RAM, no swap.
+    ["CommitLimit", Math.floor(total / 2)],
+    ["Committed_AS", anon],
+    ["VmallocTotal", 34359738367],
+    ["VmallocUsed", 0],
+    ["VmallocChunk", 0],
+    ["Percpu", 0],
+    ["HardwareCorrupted", 0],
+    ["AnonHugePages", 0],
+    ["ShmemHugePages", 0],
+    ["ShmemPmdMapped", 0],
+    ["FileHugePages", 0],
+    ["FilePmdMapped", 0],
+  ];
+  const counts = "HugePages_Total:       0\nHugePages_Free:        0\nHugePages_Rsvd:        0\nHugePages_Surp:        0\n";
+  return fields.map(([n, v]) => (n === "HardwareCorrupted" ? `HardwareCorrupted: ${String(v).padStart(5)} kB\n` : line(n, v))).join("") + counts + line("Hugepagesize", 2048) + line("Hugetlb", 0);
+}
+
+/** Seconds since boot and the CPUs' idle seconds added up, to the hundredth (fs/proc/uptime.c). */
+function uptime(machine: Machine): string {
+  const up = machine.uptime();
+  const idle = Math.max(0, up * machine.cpus() - machine.usage().cpuMs);
+  const secs = (ms: number) => `${Math.floor(ms / 1000)}.${String(Math.floor((ms % 1000) / 10)).padStart(2, "0")}`;
+  return `${secs(up)} ${secs(idle)}\n`;
+}
