@@ -35,9 +35,9 @@ describe("a container's /proc", () => {
     expect(sh(sb, `cat /proc/${sleeper.pid}/cmdline | tr '\\0' ' '; echo; cat /proc/${sleeper.pid}/comm`)).toEqual({ status: 0, out: "sleep 600 \nsleep\n", err: "" });
     // procfs reports no sizes and takes no blocks; a process's directory is its user's.
     expect(sh(sb, `ls -ld /proc /proc/${sleeper.pid} /proc/self/status /proc/self`).out).toMatch(
-      new RegExp(`^dr-xr-xr-x \\d+ root root 0 Jan  1 00:00 /proc\\ndr-xr-xr-x 9 root root 0 Jan  1 00:00 /proc/${sleeper.pid}\\nlrwxrwxrwx 1 root root 0 Jan  1 00:00 /proc/self -> \\d+\\n-r--r--r-- 1 root root 0 Jan  1 00:00 /proc/self/status\\n$`),
+      new RegExp(`^dr-xr-xr-x 5 root root 0 Jan  1 00:00 /proc\\ndr-xr-xr-x 2 root root 0 Jan  1 00:00 /proc/${sleeper.pid}\\nlrwxrwxrwx 1 root root 0 Jan  1 00:00 /proc/self -> \\d+\\n-r--r--r-- 1 root root 0 Jan  1 00:00 /proc/self/status\\n$`),
     );
-    expect(sh(sb, "ls /proc/self/")).toEqual({ status: 0, out: "cgroup\ncmdline\ncomm\ncwd\nenviron\nroot\nstatus\n", err: "" });
+    expect(sh(sb, "ls /proc/self/")).toEqual({ status: 0, out: "cgroup\ncmdline\ncomm\ncwd\nenviron\nmounts\nroot\nstatus\n", err: "" });
     expect(sh(sb, "cat /proc/999/status")).toEqual({ status: 1, out: "", err: "cat: /proc/999/status: No such file or directory\n" });
   });
 
@@ -174,5 +174,54 @@ describe("/proc in a pod", () => {
     expect(term.run("kubectl exec web -- sh -c 'cat /proc/1/cmdline | od -An -c | tail -1; cat /proc/1/comm'").output).toBe("   a   e   m   o   n       o   f   f   ;  \\0\nnginx\n");
     const workers = term.run("kubectl exec web -- sh -c 'grep -l \"^Uid:.101\" /proc/[0-9]*/status | wc -l'").output;
     expect(Number(workers)).toBeGreaterThan(0);
+  });
+
+  it("lists the container's mounts in /proc/mounts as runc made them, and mount prints them", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    const pod =
+      POD +
+      "    volumeMounts: [{name: cache, mountPath: /cache}, {name: mem, mountPath: /mem}, {name: conf, mountPath: /conf, readOnly: true}]\n" +
+      "  volumes: [{name: cache, emptyDir: {}}, {name: mem, emptyDir: {medium: Memory}}, {name: conf, configMap: {name: cm}}]\n" +
+      "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: b}\n";
+    term.run(`cat > /tmp/web.yaml <<'EOF'\n${pod}EOF`);
+    expect(term.run("kubectl apply -f /tmp/web.yaml >/dev/null && kubectl wait --for=condition=Ready pod/web --timeout=60s").status).toBe(0);
+    const mounts = term.run("kubectl exec web -- cat /proc/mounts").output.split("\n");
+    expect(mounts[0]).toMatch(/^overlay \/ overlay rw,relatime,lowerdir=\/var\/lib\/containerd\/io\.containerd\.snapshotter\.v1\.overlayfs\/snapshots\/\d+\/fs,upperdir=\S+\/fs,workdir=\S+\/work 0 0$/);
+    expect(mounts.slice(1, 7)).toEqual([
+      "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0",
+      "tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+      "devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0",
+      "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0",
+      "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0",
+      "cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0",
+    ]);
+    // The kubelet's mounts, ordered by depth: the volumes, /etc/hosts, the termination log, then containerd's.
+    expect(mounts.slice(7, 15)).toEqual([
+      "/dev/vda1 /cache ext4 rw,relatime 0 0",
+      "tmpfs /mem tmpfs rw,relatime,size=8388608k 0 0",
+      "/dev/vda1 /conf ext4 ro,relatime 0 0",
+      "/dev/vda1 /etc/hosts ext4 rw,relatime 0 0",
+      "/dev/vda1 /dev/termination-log ext4 rw,relatime 0 0",
+      "/dev/vda1 /etc/hostname ext4 rw,relatime 0 0",
+      "/dev/vda1 /etc/resolv.conf ext4 rw,relatime 0 0",
+      "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0",
+    ]);
+    // Read-only paths, then masked ones: a directory under an empty tmpfs, a file under /dev/null.
+    expect(mounts.slice(-9, -1)).toEqual([
+      "proc /proc/sys proc ro,nosuid,nodev,noexec,relatime 0 0",
+      "proc /proc/sysrq-trigger proc ro,nosuid,nodev,noexec,relatime 0 0",
+      "tmpfs /proc/acpi tmpfs ro,relatime 0 0",
+      "tmpfs /proc/kcore tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+      "tmpfs /proc/keys tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+      "tmpfs /proc/timer_list tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+      "tmpfs /proc/scsi tmpfs ro,relatime 0 0",
+      "tmpfs /sys/firmware tmpfs ro,relatime 0 0",
+    ]);
+    expect(term.run("kubectl exec web -- mount -t ext4").output).toBe(
+      "/dev/vda1 on /cache type ext4 (rw,relatime)\n/dev/vda1 on /conf type ext4 (ro,relatime)\n/dev/vda1 on /etc/hosts type ext4 (rw,relatime)\n/dev/vda1 on /dev/termination-log type ext4 (rw,relatime)\n/dev/vda1 on /etc/hostname type ext4 (rw,relatime)\n/dev/vda1 on /etc/resolv.conf type ext4 (rw,relatime)\n",
+    );
+    expect(term.run("kubectl exec web -- ls -l /dev/termination-log").output).toBe("-rw-rw-rw- 1 root root 0 Jan  1 00:00 /dev/termination-log\n");
+    // No container here may mount: mount(2) wants CAP_SYS_ADMIN.
+    expect(term.run("kubectl exec web -- mount -t tmpfs tmpfs /mnt")).toEqual({ status: 32, output: "mount: permission denied\ncommand terminated with exit code 32\n" });
   });
 });

@@ -31,7 +31,7 @@ describe("df", () => {
     ]);
     // The node's disk holds the images pulled and the containers' own writes.
     expect(lines[1]).toMatch(/^overlay        102625208 +[1-9]\d* +\d+   1% \/$/);
-    expect(sh("kubectl exec zk-0 -- df -a").out.split("\n").filter((l) => l.startsWith("/dev/vda1")).map((l) => l.split(/ +/).at(-1))).toEqual(["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"]);
+    expect(sh("kubectl exec zk-0 -- df -a").out.split("\n").filter((l) => l.startsWith("/dev/vda1")).map((l) => l.split(/ +/).at(-1))).toEqual(["/etc/hosts", "/dev/termination-log", "/etc/hostname", "/etc/resolv.conf"]);
 
     // Block sizes: a leading letter prints its suffix, a leading digit does not; the last unit option wins.
     expect(sh("kubectl exec zk-0 -- df -h -BM /var/lib/zookeeper").out).toBe(
@@ -95,11 +95,16 @@ spec:
       "/dev/vda1 /host",
       "tmpfs /cache",
       "/dev/vda1 /etc/hosts",
+      "/dev/vda1 /dev/termination-log",
       "/dev/vda1 /etc/hostname",
       "/dev/vda1 /etc/resolv.conf",
       "shm /dev/shm",
       "tmpfs /var/run/secrets/kubernetes.io/serviceaccount",
       "tmpfs /proc/acpi",
+      // Masked files are /dev/null bound over them: the /dev tmpfs again.
+      "tmpfs /proc/kcore",
+      "tmpfs /proc/keys",
+      "tmpfs /proc/timer_list",
       "tmpfs /proc/scsi",
       "tmpfs /sys/firmware",
     ]);

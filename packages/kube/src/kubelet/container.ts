@@ -134,7 +134,7 @@ export class ContainerInstance {
   ) {
     this.id = random.hex(64);
     freezeEnvironment(spec.env);
-    const dev = containerDev({ mtimeMs: sim.epochMs(), tty: spec.tty ?? false, terminationMessagePath: spec.terminationMessagePath });
+    const dev = containerDev({ mtimeMs: sim.epochMs(), tty: spec.tty ?? false });
     const proc = new ProcFs({
       processes: () => this.processes.visible(),
       machine,

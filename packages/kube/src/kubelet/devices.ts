@@ -8,8 +8,28 @@ export const NODE_DISK_BYTES = 102625208 * 1024;
 /** containerd's /dev and /dev/shm: tmpfs of 64 MiB each (size=65536k). */
 const DEV_TMPFS_BYTES = 64 * 1024 * 1024;
 
-/** The paths runc masks with an empty read-only tmpfs (the directories of containerd's default masked paths). */
-const MASKED_DIRS = ["/proc/acpi", "/proc/scsi", "/sys/firmware"];
+/** containerd's overlayfs snapshotter keeps every snapshot here, numbered in the order it made them. */
+const SNAPSHOTS = "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots";
+
+/**
+ * The kubelet's default masked paths (securitycontext's defaultMaskedPaths) that a 5.15 VM has:
+ * runc hides a directory under an empty read-only tmpfs and a file under /dev/null. The others
+ * (/proc/asound, latency_stats, timer_stats, sched_debug) do not exist there, so runc skips them.
+ */
+const MASKED: readonly { readonly path: string; readonly dir: boolean }[] = [
+  { path: "/proc/acpi", dir: true },
+  { path: "/proc/kcore", dir: false },
+  { path: "/proc/keys", dir: false },
+  { path: "/proc/timer_list", dir: false },
+  { path: "/proc/scsi", dir: true },
+  { path: "/sys/firmware", dir: true },
+];
+
+/** The kubelet's default read-only paths: bind-mounted onto themselves and remounted read-only. */
+const READONLY = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+/** The flags procfs, sysfs and mqueue are mounted with, as the kernel lists them. */
+const PSEUDO_OPTIONS = "nosuid,nodev,noexec,relatime";
 
 const EMPTY = { sizeBytes: 0, usedBytes: 0 };
 
@@ -23,6 +43,9 @@ export class NodeDevices {
   readonly disk: Device;
   /** Persistent volumes by id: their block device, lettered in the order the node first mounts them. */
   private readonly blockDevices = new Map<string, Device>();
+  /** The last snapshot number containerd gave, and the one each image's layer has. */
+  private snapshots = 0;
+  private readonly imageSnapshots = new Map<object, number>();
 
   constructor(
     private readonly memoryBytes: () => number,
@@ -47,19 +70,47 @@ export class NodeDevices {
     return { id: `tmpfs:${volume.id}`, source: "tmpfs", type: "tmpfs", usage: () => ({ sizeBytes: this.memoryBytes() / 2, usedBytes: volume.bytesUsed }) };
   }
 
-  /** What the runtime mounts for a container besides its volumes. */
-  runtimeMounts(containerId: string): RuntimeMounts {
+  /**
+   * What the runtime mounts for a container besides its volumes, as containerd's default spec,
+   * the CRI and runc make them. `image` is what the root's lower layer is: its snapshot is
+   * numbered when a container first uses it on this node, the container's own layer after it.
+   */
+  runtimeMounts(containerId: string, image: object): RuntimeMounts {
+    let lower = this.imageSnapshots.get(image);
+    if (lower === undefined) this.imageSnapshots.set(image, (lower = ++this.snapshots));
+    const upper = ++this.snapshots;
     const tmpfs = (id: string, source: string, sizeBytes: number): Device => ({ id: `${id}:${containerId}`, source, type: "tmpfs", usage: () => ({ sizeBytes, usedBytes: 0 }) });
-    const masked = (path: string): MountEntry => ({
-      device: { id: `masked${path}:${containerId}`, source: "tmpfs", type: "tmpfs", usage: () => ({ sizeBytes: this.memoryBytes() / 2, usedBytes: 0 }) },
-      root: "/",
-      target: path,
-    });
+    const pseudo = (source: string, type: string): Device => ({ id: `${source}:${containerId}`, source, type, usage: () => EMPTY });
+    const dev = tmpfs("dev", "tmpfs", DEV_TMPFS_BYTES);
+    const devOptions = `rw,nosuid,size=${DEV_TMPFS_BYTES / 1024}k,mode=755`;
+    const proc = pseudo("proc", "proc");
+    const masked = ({ path, dir }: { path: string; dir: boolean }): MountEntry =>
+      dir
+        ? {
+            device: { id: `masked${path}:${containerId}`, source: "tmpfs", type: "tmpfs", usage: () => ({ sizeBytes: this.memoryBytes() / 2, usedBytes: 0 }) },
+            root: "/",
+            target: path,
+            options: "ro,relatime",
+          }
+        : // /dev/null bound over it: the /dev tmpfs, as it is mounted there.
+          { device: dev, root: "/null", target: path, options: devOptions };
     return {
-      root: { id: `overlay:${containerId}`, source: "overlay", type: "overlay", usage: () => this.disk.usage() },
-      defaults: [{ device: tmpfs("dev", "tmpfs", DEV_TMPFS_BYTES), root: "/", target: "/dev" }],
-      extra: [{ device: tmpfs("shm", "shm", DEV_TMPFS_BYTES), root: "/", target: "/dev/shm" }],
-      masked: MASKED_DIRS.map(masked),
+      root: {
+        device: { id: `overlay:${containerId}`, source: "overlay", type: "overlay", usage: () => this.disk.usage() },
+        root: "/",
+        target: "/",
+        options: `rw,relatime,lowerdir=${SNAPSHOTS}/${lower}/fs,upperdir=${SNAPSHOTS}/${upper}/fs,workdir=${SNAPSHOTS}/${upper}/work`,
+      },
+      defaults: [
+        { device: proc, root: "/", target: "/proc", options: `rw,${PSEUDO_OPTIONS}` },
+        { device: dev, root: "/", target: "/dev", options: devOptions },
+        { device: pseudo("devpts", "devpts"), root: "/", target: "/dev/pts", options: "rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666" },
+        { device: pseudo("mqueue", "mqueue"), root: "/", target: "/dev/mqueue", options: `rw,${PSEUDO_OPTIONS}` },
+        { device: pseudo("sysfs", "sysfs"), root: "/", target: "/sys", options: `ro,${PSEUDO_OPTIONS}` },
+        { device: pseudo("cgroup", "cgroup2"), root: "/", target: "/sys/fs/cgroup", options: `ro,${PSEUDO_OPTIONS}` },
+      ],
+      extra: [{ device: tmpfs("shm", "shm", DEV_TMPFS_BYTES), root: "/", target: "/dev/shm", options: `rw,${PSEUDO_OPTIONS},size=${DEV_TMPFS_BYTES / 1024}k` }],
+      masked: [...READONLY.map((path) => ({ device: proc, root: path.slice("/proc".length), target: path, options: `ro,${PSEUDO_OPTIONS}` })), ...MASKED.map(masked)],
     };
   }
 }

@@ -362,6 +362,20 @@ export class PodWorker {
   }
 
   /**
+   * The file the kubelet makes for a container's termination message, new for each run of it, and
+   * bind-mounts at terminationMessagePath. It is world-writable, so that a container running as
+   * any user can write its message.
+   */
+  private terminationLog(spec: Container, restartCount: number): Mount | undefined {
+    const path = spec.terminationMessagePath;
+    if (path === undefined || path === "") return undefined;
+    const file = `containers/${spec.name}/${restartCount}`;
+    this.etcVolume!.mkdir(`/containers/${spec.name}`, { recursive: true });
+    this.etcVolume!.writeFile(`/${file}`, "", { mode: 0o666 });
+    return { path, volume: this.etcVolume!, subPath: file, readOnly: false, device: this.host.devices.disk, deviceRoot: `/var/lib/kubelet/pods/${this.uid}/${file}` };
+  }
+
+  /**
    * The pod's resolver: its own names from the kubelet's /etc/hosts, then the cluster DNS, which
    * answers only while a CoreDNS pod is reachable (a host-network pod uses the node's resolver).
    */
@@ -461,7 +475,10 @@ export class PodWorker {
       mounts.push({ path: vm.mountPath, volume: p.volume, subPath, readOnly: vm.readOnly ?? p.readOnly, device: p.device, deviceRoot: vm.subPath ? `${p.deviceRoot.replace(/\/$/, "")}/${vm.subPath}` : p.deviceRoot });
     }
     const etc = (file: string, path: string): Mount => ({ path, volume: this.etcVolume!, subPath: file, readOnly: false, device: h.devices.disk, deviceRoot: `/var/lib/kubelet/pods/${this.uid}/etc-${file}` });
-    mounts.push(etc("hosts", "/etc/hosts"), etc("hostname", "/etc/hostname"), etc("resolv.conf", "/etc/resolv.conf"));
+    mounts.push(etc("hosts", "/etc/hosts"));
+    const message = this.terminationLog(spec, r.restartCount);
+    if (message !== undefined) mounts.push(message);
+    mounts.push(etc("hostname", "/etc/hostname"), etc("resolv.conf", "/etc/resolv.conf"));
     const name = `${this.pod.metadata.namespace}/${this.pod.metadata.name}/${spec.name}`;
     const target = (spec as EphemeralContainer).targetContainerName;
     const pidNamespace =
@@ -479,7 +496,7 @@ export class PodWorker {
         cwd: spec.workingDir ?? def.workingDir ?? "/",
         cred: { uid, gid, groups },
         mounts,
-        runtimeMounts: h.devices.runtimeMounts(`${this.uid}/${spec.name}/${r.restartCount}`),
+        runtimeMounts: h.devices.runtimeMounts(`${this.uid}/${spec.name}/${r.restartCount}`, def),
         stdin: spec.stdin === true,
         tty: spec.tty === true,
         terminationMessagePath: spec.terminationMessagePath,

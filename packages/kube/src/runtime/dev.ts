@@ -4,8 +4,8 @@ import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
 
 /**
  * A container's /dev as runc makes it on its tmpfs: the device nodes of the OCI default spec,
- * the /proc/self/fd links, the devpts, mqueue and shm mount points, and the file the kubelet
- * mounts for the termination message. What the devices do when read and written is here too.
+ * the /proc/self/fd links, and the devpts, mqueue and shm mount points. What the devices do when
+ * read and written is here too.
  */
 
 const NULL: DeviceNumber = { major: 1, minor: 3 };
@@ -31,8 +31,6 @@ export interface ContainerDevOptions {
   readonly mtimeMs: number;
   /** The container has a terminal: /dev/console and /dev/pts/0 are its pseudo-terminal. */
   readonly tty: boolean;
-  /** The kubelet's bind-mounted termination message file, when it is under /dev. */
-  readonly terminationMessagePath?: string;
 }
 
 /** The /dev a container starts with, as a read-only layer the overlay puts over its image. */
@@ -61,11 +59,6 @@ export function containerDev(options: ContainerDevOptions): LowerLayer {
     zero: dev(ZERO),
   };
   if (tty) top["console"] = dev(PTS0, 0o620, TTY_GID);
-  const message = options.terminationMessagePath;
-  if (message !== undefined && message.startsWith("/dev/") && !message.slice(5).includes("/") && !(message.slice(5) in top)) {
-    // The kubelet creates it world-writable, so that a container running as any user can write its message.
-    top[message.slice(5)] = { type: "file", data: new Uint8Array(), mode: 0o666, uid: 0, gid: 0, mtimeMs };
-  }
   const names = Object.keys(top).sort();
   entries.set("/dev", dir(0o755, tmpfsDirSize(names.length)));
   for (const n of names) entries.set(`/dev/${n}`, top[n]!);

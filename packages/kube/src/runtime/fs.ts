@@ -67,12 +67,14 @@ export interface Device {
   usage(): { readonly sizeBytes: number; readonly usedBytes: number };
 }
 
-/** One line of the mount table: a device, the directory of it that is mounted, and where. */
+/** One line of the mount table: a device, the directory of it that is mounted, where, and how. */
 export interface MountEntry {
   readonly device: Device;
   /** The directory of the device's filesystem that appears at `target` (mountinfo's root). */
   readonly root: string;
   readonly target: string;
+  /** The options /proc/mounts shows: the mount's flags, then the filesystem's own (`rw,relatime`). */
+  readonly options: string;
 }
 
 /** An absolute path with no empty, `.` or `..` component and no trailing slash: resolved already. */

@@ -17,15 +17,21 @@ export interface Mount {
   readonly deviceRoot?: string;
 }
 
-/** What the runtime mounts besides the pod's volumes: the root's device and its pseudo filesystems. */
+/** What the runtime mounts besides the pod's volumes: the root and the pseudo filesystems. */
 export interface RuntimeMounts {
-  readonly root: Device;
-  /** From the runtime's default spec, before any of the container's (/dev). */
+  readonly root: MountEntry;
+  /** From the runtime's default spec, before any of the container's (/proc, /dev, /sys…). */
   readonly defaults: readonly MountEntry[];
   /** Added by the CRI after the kubelet's mounts, and ordered with them (/dev/shm). */
   readonly extra: readonly MountEntry[];
-  /** runc's masked paths (/proc/acpi…), mounted last. */
+  /** runc's read-only and masked paths (/proc/sys, /proc/acpi…), mounted last. */
   readonly masked: readonly MountEntry[];
+}
+
+/** A volume mount's options: its flags, and a tmpfs's size as the kubelet sets it. */
+function volumeOptions(m: Mount, device: Device): string {
+  const flags = `${m.readOnly ? "ro" : "rw"},relatime`;
+  return device.type === "tmpfs" ? `${flags},size=${Math.floor(device.usage().sizeBytes / 1024)}k` : flags;
 }
 
 /** Path components, by which the runtime orders mounts so parents come before children. */
@@ -157,10 +163,10 @@ export class LayeredFs {
     const rt = this.runtimeMounts;
     if (rt === undefined) return [];
     const mounts = [
-      ...this.mountOrder.flatMap((m) => (m.device === undefined ? [] : [{ device: m.device, root: m.deviceRoot ?? "/", target: m.path }])),
+      ...this.mountOrder.flatMap((m) => (m.device === undefined ? [] : [{ device: m.device, root: m.deviceRoot ?? "/", target: m.path, options: volumeOptions(m, m.device) }])),
       ...rt.extra,
     ].sort((a, b) => depth(a.target) - depth(b.target));
-    return [{ device: rt.root, root: "/", target: "/" }, ...rt.defaults, ...mounts, ...rt.masked];
+    return [rt.root, ...rt.defaults, ...mounts, ...rt.masked];
   }
 
   /**

@@ -1,5 +1,5 @@
 import { encodeText, FsError } from "@ksim/sim";
-import { checkAccess, type Credentials, type FileStat } from "./fs.js";
+import { checkAccess, type Credentials, type FileStat, type MountEntry } from "./fs.js";
 import type { Machine, ProcessInfo } from "./process.js";
 
 /**
@@ -75,7 +75,11 @@ export class ProcFs {
   stat(node: ProcNode): FileStat {
     const { uid, gid, mtimeMs } = node;
     if (node.kind === "link") return { type: "symlink", mode: 0o777, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1 };
-    if (node.kind === "dir") return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 2 + node.names().length };
+    if (node.kind === "dir") {
+      // A directory's links: its own, its entry in the parent, and each subdirectory's "..".
+      const subdirs = node.names().filter((n) => node.child(n)?.kind === "dir").length;
+      return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 2 + subdirs };
+    }
     return { type: "file", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1 };
   }
 
@@ -92,6 +96,7 @@ export class ProcFs {
     const top: Owner = { uid: 0, gid: 0, mtimeMs: source.mountedAtMs };
     const files: Record<string, () => ProcNode> = {
       meminfo: () => file(top, () => meminfo(source.machine)),
+      mounts: () => ({ ...top, kind: "link", target: "self/mounts" }),
       self: () => ({ ...top, kind: "link", target: String(pid) }),
       uptime: () => file(top, () => uptime(source.machine)),
     };
@@ -123,6 +128,7 @@ export class ProcFs {
       comm: () => file(own, () => `${p.comm}\n`),
       cwd: () => ({ ...own, kind: "link", target: p.cwd }),
       environ: () => file(own, () => [...p.environ].map(([k, v]) => `${k}=${v}\0`).join(""), 0o400),
+      mounts: () => file(own, () => mounts(p.fs.mountTable?.() ?? [])),
       root: () => ({ ...own, kind: "link", target: "/" }),
       status: () => file(own, () => status(p, this.source.machine)),
     };
@@ -134,6 +140,12 @@ export class ProcFs {
       child: (name) => entries[name]?.(),
     };
   }
+}
+
+/** The mount table as /proc/PID/mounts lists it (show_vfsmnt), names mangled as the kernel does. */
+function mounts(table: readonly MountEntry[]): string {
+  const mangle = (s: string) => s.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
+  return table.map((m) => `${mangle(m.device.source)} ${mangle(m.target)} ${m.device.type} ${m.options} 0 0\n`).join("");
 }
 
 function file(owner: Owner, content: () => string, mode = 0o444): ProcNode {

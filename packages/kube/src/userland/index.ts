@@ -37,6 +37,7 @@ import {
   whoamiProgram,
 } from "./system.js";
 import { freeProgram } from "./free.js";
+import { mountProgram } from "./mount.js";
 import { readlinkProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tail, tee, tr, uniq, wc, yes } from "./text.js";
@@ -104,6 +105,7 @@ function busyboxApplets(): Record<string, Executable> {
     df: df("busybox"),
     du: du("busybox"),
     free: freeProgram("busybox"),
+    mount: mountProgram("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
     tar: tarProgram("busybox"),
@@ -176,6 +178,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("curl:curl", curl);
   registry.registerProgram("diffutils:diff", diffProgram);
   registry.registerProgram("util-linux:fallocate", fallocateProgram);
+  registry.registerProgram("util-linux:mount", mountProgram("gnu"));
   registry.registerProgram("debianutils:which", whichProgram);
   for (const [name, program] of Object.entries(busyboxApplets())) registry.registerProgram(`busybox:${name}`, program);
   registry.registerProgram("busybox:busybox", busyboxDispatcher);
