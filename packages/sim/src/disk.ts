@@ -101,7 +101,7 @@ export class FsError extends Error {
 }
 
 export interface Stat {
-  readonly type: "file" | "dir";
+  readonly type: "file" | "dir" | "symlink";
   /** Permission bits plus setuid/setgid/sticky (e.g. 0o2755), without the file type. */
   readonly mode: number;
   readonly uid: number;
@@ -135,10 +135,29 @@ abstract class Node {
 }
 
 class Dir extends Node {
-  readonly entries = new Map<string, Dir | File>();
+  readonly entries = new Map<string, Entry>();
 }
 
+/** A symbolic link: a name for a path, which the volume stores and never follows itself. */
+class Link extends Node {
+  constructor(
+    readonly target: string,
+    uid: number,
+    gid: number,
+    mtimeMs: number,
+  ) {
+    super(0o777, uid, gid, mtimeMs);
+  }
+}
+
+type Entry = Dir | File | Link;
+
+/** ext4 keeps a target shorter than this in the inode (a fast symlink); a longer one takes a block. */
+const FAST_SYMLINK_BYTES = 60;
+
 class File extends Node {
+  /** Names the file has in the volume (hard links): its blocks are freed with the last. */
+  nlink = 1;
   /** Current contents as a list of chunks; appends push, overwrites replace the array. */
   chunks: Uint8Array[] = [];
   size = 0;
@@ -254,6 +273,8 @@ export class Volume {
    * cache lookups such as PATH searches.
    */
   namespaceVersion = 0;
+  /** Whether a symlink was ever made here: resolvers need not look for links in a volume without. */
+  hasSymlinks = false;
 
   constructor(
     private readonly sim: Sim,
@@ -313,8 +334,10 @@ export class Volume {
     return this.find(path) !== undefined;
   }
 
+  /** The entry itself (lstat): the volume never follows a symlink. */
   stat(path: string): Stat {
     const n = this.get(path);
+    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, mtimeMs: n.mtimeMs, nlink: 1, allocated: linkBlocks(n) };
     const isDir = n instanceof Dir;
     return {
       type: isDir ? "dir" : "file",
@@ -323,9 +346,46 @@ export class Volume {
       gid: n.gid,
       size: isDir ? 4096 : (n as File).size,
       mtimeMs: n.mtimeMs,
-      nlink: isDir ? 2 + countDirs(n as Dir) : 1,
+      nlink: isDir ? 2 + countDirs(n as Dir) : (n as File).nlink,
       allocated: isDir ? BLOCK : blocksOf((n as File).allocated),
     };
+  }
+
+  /** symlink(2): `path` names `target`, which need not exist. */
+  symlink(target: string, path: string, options: Ownership = {}): void {
+    const [dir, name] = this.parentOf(path);
+    if (dir.entries.has(name)) throw new FsError("EEXIST", path);
+    const link = new Link(target, options.uid ?? 0, (dir.mode & 0o2000) !== 0 ? dir.gid : (options.gid ?? 0), this.sim.epochMs());
+    this.reserve(linkBlocks(link), path);
+    dir.entries.set(name, link);
+    dir.mtimeMs = link.mtimeMs;
+    this.hasSymlinks = true;
+    this.namespaceVersion++;
+  }
+
+  /** readlink(2): the target of the link at `path`; EINVAL for anything else. */
+  readlink(path: string): string {
+    const n = this.get(path);
+    if (!(n instanceof Link)) throw new FsError("EINVAL", path);
+    return n.target;
+  }
+
+  /** The target when `path` is a symlink, else undefined (also when there is nothing there). */
+  linkTarget(path: string): string | undefined {
+    const n = this.find(path);
+    return n instanceof Link ? n.target : undefined;
+  }
+
+  /** link(2): another name for the file at `existing`, which shares its data and blocks. */
+  link(existing: string, path: string): void {
+    const n = this.get(existing);
+    if (n instanceof Dir) throw new FsError("EPERM", existing);
+    const [dir, name] = this.parentOf(path);
+    if (dir.entries.has(name)) throw new FsError("EEXIST", path);
+    dir.entries.set(name, n);
+    if (n instanceof File) n.nlink++;
+    dir.mtimeMs = this.sim.epochMs();
+    this.namespaceVersion++;
   }
 
   /** Entry names in `path`, sorted. */
@@ -449,8 +509,7 @@ export class Volume {
    */
   truncate(path: string, length: number): void {
     const n = this.get(path);
-    if (n instanceof Dir) throw new FsError("EISDIR", path);
-    const f = n as File;
+    const f = fileNode(n, path);
     if (length === f.size) return;
     if (length < f.dataSize) {
       const kept = f.prefix(length);
@@ -472,8 +531,7 @@ export class Volume {
 
   readFile(path: string): Uint8Array {
     const n = this.get(path);
-    if (n instanceof Dir) throw new FsError("EISDIR", path);
-    return (n as File).contents();
+    return fileNode(n, path).contents();
   }
 
   /**
@@ -483,16 +541,14 @@ export class Volume {
   /** pread(2): up to `length` bytes from `offset`, fewer at the end of the file. */
   readAt(path: string, offset: number, length: number): Uint8Array {
     const n = this.get(path);
-    if (n instanceof Dir) throw new FsError("EISDIR", path);
-    const f = n as File;
+    const f = fileNode(n, path);
     const end = Math.min(f.size, offset + length);
     return offset >= end ? new Uint8Array(0) : f.range(offset, end);
   }
 
   readData(path: string): Uint8Array {
     const n = this.get(path);
-    if (n instanceof Dir) throw new FsError("EISDIR", path);
-    const f = n as File;
+    const f = fileNode(n, path);
     return f.prefix(f.zeroTail === f.allocatedTail ? f.size : f.allocated);
   }
 
@@ -539,13 +595,15 @@ export class Volume {
     if (node === undefined) throw new FsError("ENOENT", from);
     const [toDir, toName] = this.parentOf(to);
     const existing = toDir.entries.get(toName);
+    // Two names of one file: rename(2) does nothing.
+    if (existing === node) return;
     if (existing instanceof Dir) {
       if (!(node instanceof Dir)) throw new FsError("EISDIR", to);
       if (existing.entries.size > 0) throw new FsError("ENOTEMPTY", to);
     } else if (existing !== undefined && node instanceof Dir) {
       throw new FsError("ENOTDIR", to);
     }
-    if (existing instanceof File) this.used -= blocksOf(existing.allocated);
+    if (existing !== undefined) this.release(existing);
     fromDir.entries.delete(fromName);
     toDir.entries.set(toName, node);
     const t = this.sim.epochMs();
@@ -559,7 +617,7 @@ export class Volume {
     const n = dir.entries.get(name);
     if (n === undefined) throw new FsError("ENOENT", path);
     if (n instanceof Dir) throw new FsError("EISDIR", path);
-    this.used -= blocksOf((n as File).allocated);
+    this.release(n);
     dir.entries.delete(name);
     dir.mtimeMs = this.sim.epochMs();
   }
@@ -572,7 +630,7 @@ export class Volume {
     if (n === undefined) throw new FsError("ENOENT", path);
     if (!(n instanceof Dir)) throw new FsError("ENOTDIR", path);
     if (n.entries.size > 0 && !options.recursive) throw new FsError("ENOTEMPTY", path);
-    this.used -= sizeOf(n);
+    this.release(n);
     dir.entries.delete(name);
     dir.mtimeMs = this.sim.epochMs();
   }
@@ -595,8 +653,10 @@ export class Volume {
    */
   applyFsGroup(gid: number): void {
     this.namespaceVersion++;
-    const walk = (n: Dir | File) => {
+    const walk = (n: Entry) => {
       n.gid = gid;
+      // A link's mode is not its own to change (the kubelet lchowns links and leaves their mode).
+      if (n instanceof Link) return;
       n.mode |= n instanceof Dir ? 0o2770 : 0o660;
       if (n instanceof Dir) for (const c of n.entries.values()) walk(c);
     };
@@ -613,7 +673,7 @@ export class Volume {
     const walk = (d: Dir) => {
       for (const n of d.entries.values()) {
         if (n instanceof Dir) walk(n);
-        else if (n.dirty) lost += this.revert(n, options);
+        else if (n instanceof File && n.dirty) lost += this.revert(n, options);
       }
     };
     walk(this.root);
@@ -655,8 +715,7 @@ export class Volume {
   private fileForWrite(path: string, own: Ownership): File {
     const [dir, name] = this.parentOf(path);
     const existing = dir.entries.get(name);
-    if (existing instanceof Dir) throw new FsError("EISDIR", path);
-    if (existing !== undefined) return existing as File;
+    if (existing !== undefined) return fileNode(existing, path);
     const setgid = (dir.mode & 0o2000) !== 0;
     const f = new File(own.mode ?? 0o644, own.uid ?? 0, setgid ? dir.gid : (own.gid ?? 0), this.sim.epochMs());
     dir.entries.set(name, f);
@@ -670,18 +729,29 @@ export class Volume {
     this.used += delta;
   }
 
-  private find(path: string): Dir | File | undefined {
-    let n: Dir | File = this.root;
+  /** What unlinking `n` frees: a file's blocks when this was its last name, a tree's entries. */
+  private release(n: Entry): void {
+    if (n instanceof Link) this.used -= linkBlocks(n);
+    else if (n instanceof File) {
+      if (--n.nlink === 0) this.used -= blocksOf(n.allocated);
+    } else {
+      this.used -= BLOCK;
+      for (const c of n.entries.values()) this.release(c);
+    }
+  }
+
+  private find(path: string): Entry | undefined {
+    let n: Entry = this.root;
     for (const part of split(path)) {
       if (!(n instanceof Dir)) return undefined;
-      const next: Dir | File | undefined = n.entries.get(part);
+      const next: Entry | undefined = n.entries.get(part);
       if (next === undefined) return undefined;
       n = next;
     }
     return n;
   }
 
-  private get(path: string): Dir | File {
+  private get(path: string): Entry {
     const n = this.find(path);
     if (n === undefined) throw new FsError("ENOENT", path);
     return n;
@@ -725,9 +795,13 @@ function countDirs(d: Dir): number {
   return n;
 }
 
-/** The blocks a directory and everything in it take. */
-function sizeOf(d: Dir): number {
-  let n = BLOCK;
-  for (const c of d.entries.values()) n += c instanceof Dir ? sizeOf(c) : blocksOf(c.allocated);
-  return n;
+/** A regular file's node; a directory or a link there cannot be read or written as one. */
+function fileNode(n: Entry, path: string): File {
+  if (n instanceof File) return n;
+  // open(2) of a link the caller chose not to follow (O_NOFOLLOW) is ELOOP.
+  throw new FsError(n instanceof Dir ? "EISDIR" : "ELOOP", path);
+}
+
+function linkBlocks(link: Link): number {
+  return link.target.length < FAST_SYMLINK_BYTES ? 0 : BLOCK;
 }

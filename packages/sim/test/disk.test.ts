@@ -204,6 +204,54 @@ describe("volumes", () => {
     expect(v.stat("/data/myid").gid).toBe(1000);
   });
 
+  it("stores symlinks without following them, and counts a fast one's blocks as ext4 does", () => {
+    const { v } = vol(1 << 20);
+    v.mkdir("/v1");
+    v.writeFile("/v1/conf", "one");
+    v.symlink("v1", "/current");
+    expect(v.stat("/current")).toMatchObject({ type: "symlink", mode: 0o777, size: 2, nlink: 1, allocated: 0 });
+    expect(v.readlink("/current")).toBe("v1");
+    expect(v.linkTarget("/current")).toBe("v1");
+    expect(v.linkTarget("/v1")).toBeUndefined();
+    expect(v.hasSymlinks).toBe(true);
+    // The volume never resolves a link: that is the filesystem above it's job.
+    expect(() => v.readFile("/current/conf")).toThrow(FsError);
+    expect(() => v.readFile("/current")).toThrow("/current: Too many levels of symbolic links");
+    expect(() => v.readlink("/v1")).toThrow("/v1: Invalid argument");
+    expect(() => v.symlink("x", "/current")).toThrow("/current: File exists");
+    const before = v.bytesUsed;
+    v.symlink("/" + "x".repeat(70), "/long");
+    expect(v.bytesUsed - before).toBe(4096);
+    v.unlink("/long");
+    v.unlink("/current");
+    expect(v.bytesUsed).toBe(before);
+  });
+
+  it("shares a hard-linked file's blocks until its last name goes", () => {
+    const { v } = vol(1 << 20);
+    v.writeFile("/a", "x".repeat(5000));
+    const used = v.bytesUsed;
+    v.link("/a", "/b");
+    expect(v.stat("/a").nlink).toBe(2);
+    expect(v.bytesUsed).toBe(used);
+    v.appendFile("/b", "y");
+    expect(v.readText("/a")).toBe("x".repeat(5000) + "y");
+    // rename(2) of one name onto another of the same file does nothing.
+    v.rename("/a", "/b");
+    expect(v.exists("/a")).toBe(true);
+    v.unlink("/a");
+    expect(v.stat("/b").nlink).toBe(1);
+    expect(v.bytesUsed).toBe(used);
+    v.mkdir("/d");
+    v.link("/b", "/d/c");
+    v.rmdir("/d", { recursive: true });
+    expect(v.readText("/b").length).toBe(5001);
+    v.unlink("/b");
+    expect(v.bytesUsed).toBe(0);
+    v.mkdir("/d");
+    expect(() => v.link("/d", "/e")).toThrow("/d: Operation not permitted");
+  });
+
   it("attaches to one host at a time", () => {
     const { v } = vol();
     v.attach("node-1");

@@ -286,7 +286,7 @@ export class PodWorker {
       const waits: string[] = [];
       let message = "";
       for (const v of this.pod.spec.volumes ?? []) {
-        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs);
+        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs, this.host.random.fork(`volume/${this.uid}/${v.name}`));
         if (!("kind" in r)) ready.push(r);
         else {
           waits.push(v.name);

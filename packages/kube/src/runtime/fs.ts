@@ -48,6 +48,10 @@ export interface FileSystem {
   rename(from: string, to: string): void;
   chmod(path: string, mode: number): void;
   chown(path: string, uid: number, gid: number): void;
+  /** symlink(2): `path` becomes a link to `target`, stored as given. */
+  symlink(target: string, path: string): void;
+  /** link(2): `path` becomes another name for the file at `existing`. */
+  link(existing: string, path: string): void;
   /**
    * A lookup that depends only on which names exist and their permissions (a PATH search),
    * computed once until one of those changes; filesystems that cannot tell just compute it.

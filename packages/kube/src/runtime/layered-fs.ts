@@ -1,5 +1,5 @@
 import { decodeText, FsError, type Ownership, type Sim, Volume } from "@ksim/sim";
-import { checkAccess, dirname, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
+import { checkAccess, dirname, permits, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
 import { readWholeDevice, writeDevice } from "./dev.js";
 import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
 import type { ProcFs, ProcNode } from "./procfs.js";
@@ -76,6 +76,7 @@ export class LayeredFs {
   /** locate's answers, by path, for following the last symlink or not (overlay names only). */
   private readonly located = [new Map<string, Located>(), new Map<string, Located>()] as const;
   private overlayMemoVersion = -1;
+  private locatedVersion = -1;
   private memoVersion = -1;
   /** Set when locate answers with a mounted volume: the answer being memoized depends on it. */
   private sawMount = false;
@@ -129,9 +130,15 @@ export class LayeredFs {
     const overlay = this.overlayVersion();
     if (overlay !== this.overlayMemoVersion) {
       this.overlayMemo.clear();
+      this.overlayMemoVersion = overlay;
+    }
+    // Where a path leads depends on the overlay's names and on the links in mounted volumes.
+    let linked = overlay;
+    for (const m of this.mounts) if (m.volume.hasSymlinks) linked += m.volume.namespaceVersion;
+    if (linked !== this.locatedVersion) {
       this.located[0].clear();
       this.located[1].clear();
-      this.overlayMemoVersion = overlay;
+      this.locatedVersion = linked;
     }
     if (this.mounts.length === 0) return;
     const version = this.namespaceVersion();
@@ -202,12 +209,10 @@ export class LayeredFs {
     for (let i = 0; i < parts.length; i++) {
       if (!followLast && i === parts.length - 1) break;
       prefix += "/" + parts[i];
-      // Only the image's symlinks redirect, and few names are one: that is asked first, then
-      // whether a mount, a deletion or the upper layer hides it.
-      const e = this.lower.lookup(prefix);
-      if (e?.type !== "symlink" || this.mountFor(prefix) !== undefined || this.hidden(prefix) || this.upper.exists(prefix)) continue;
+      const link = this.linkAt(prefix);
+      if (link === undefined) continue;
       if (++hops > MAX_SYMLINKS) throw new FsError("ELOOP", path);
-      const target = e.target.startsWith("/") ? e.target : `${dirname(prefix)}/${e.target}`;
+      const target = link.startsWith("/") ? link : `${dirname(prefix)}/${link}`;
       parts = [...target.split("/").filter(Boolean), ...parts.slice(i + 1)];
       const norm: string[] = [];
       for (const p of parts) {
@@ -227,6 +232,23 @@ export class LayeredFs {
       return { kind: "mount", mount: m, rel: joinRel(m.subPath, tail) };
     }
     return { kind: "overlay", path: full };
+  }
+
+  /**
+   * The target of the symlink named `path` (its parents resolved already), wherever it lives: in a
+   * mounted volume, the upper layer, or the image. Most volumes and upper layers never get a
+   * link, and few names in an image are one, so those are asked last and only when they can be.
+   */
+  private linkAt(path: string): string | undefined {
+    const m = this.mountFor(path);
+    if (m !== undefined) return m.volume.hasSymlinks ? m.volume.linkTarget(joinRel(m.subPath, path.slice(m.path.length))) : undefined;
+    if (this.upper.hasSymlinks) {
+      const own = this.upper.linkTarget(path);
+      if (own !== undefined) return own;
+    }
+    const e = this.lower.lookup(path);
+    if (e?.type !== "symlink" || this.hidden(path) || this.upper.exists(path)) return undefined;
+    return e.target;
   }
 
   private mountFor(path: string): Mount | undefined {
@@ -303,6 +325,8 @@ export class LayeredFs {
       if (r.node.kind !== "link") throw new FsError("EINVAL", path);
       return r.node.target;
     }
+    const own = loc.kind === "mount" ? loc.mount.volume.linkTarget(loc.rel) : this.upper.linkTarget(loc.path);
+    if (own !== undefined) return own;
     const e = loc.kind === "overlay" && !this.upper.exists(loc.path) ? this.lowerEntry(loc.path) : undefined;
     if (e?.type === "symlink") return e.target;
     // Not a link: EINVAL if the name exists at all (stat names a missing one).
@@ -568,6 +592,57 @@ export class LayeredFs {
     if (this.lowerEntry(a.path) !== undefined) this.whiteouts.add(a.path);
   }
 
+  /** symlink(2): `path` becomes a link to `target`, which is stored as given. */
+  symlink(target: string, path: string, cred: Credentials, pid = NO_PID): void {
+    const loc = this.locate(path, false);
+    if (loc.kind === "proc") {
+      const out = this.leavesProc(loc.rel, pid);
+      return out === undefined ? this.refuseProcChange(path, cred) : this.symlink(target, out, cred, pid);
+    }
+    if (this.existsAt(loc) || this.isLink(loc)) throw new FsError("EEXIST", path);
+    this.checkParentWritable(path, cred);
+    const own = { uid: cred.uid, gid: cred.gid };
+    if (loc.kind === "mount") {
+      if (loc.mount.readOnly) throw new FsError("EROFS", path);
+      return loc.mount.volume.symlink(target, loc.rel, own);
+    }
+    this.upperMkdirs(dirname(loc.path));
+    this.upper.symlink(target, loc.path, own);
+    this.whiteouts.delete(loc.path);
+  }
+
+  /**
+   * link(2): another name for a file, on the same filesystem (EXDEV across mounts). The old
+   * name is not followed if it is a link. With fs.protected_hardlinks, only a file's owner, or
+   * someone who may read and write it, may link to it.
+   */
+  link(existing: string, path: string, cred: Credentials, pid = NO_PID): void {
+    const a = this.locate(existing, false);
+    const b = this.locate(path, false);
+    if (a.kind === "proc" || b.kind === "proc") throw new FsError(a.kind === b.kind ? "EPERM" : "EXDEV", path);
+    const st = this.stat(existing, false, pid);
+    if (st.type === "dir") throw new FsError("EPERM", existing);
+    if (this.existsAt(b) || this.isLink(b)) throw new FsError("EEXIST", path);
+    this.checkParentWritable(path, cred);
+    if (cred.uid !== 0 && cred.uid !== st.uid && !(permits(cred, st, 4) && permits(cred, st, 2))) throw new FsError("EPERM", existing);
+    if (a.kind === "mount" && b.kind === "mount" && a.mount.volume === b.mount.volume) {
+      if (b.mount.readOnly) throw new FsError("EROFS", path);
+      return a.mount.volume.link(a.rel, b.rel);
+    }
+    if (a.kind !== "overlay" || b.kind !== "overlay") throw new FsError("EXDEV", path);
+    this.copyUp(a.path);
+    this.upperMkdirs(dirname(b.path));
+    this.upper.link(a.path, b.path);
+    this.whiteouts.delete(b.path);
+  }
+
+  /** A symlink is there (existsAt follows it, so a dangling one does not count there). */
+  private isLink(loc: Located): boolean {
+    if (loc.kind === "mount") return loc.mount.volume.linkTarget(loc.rel) !== undefined;
+    if (loc.kind === "proc") return false;
+    return this.upper.linkTarget(loc.path) !== undefined || (!this.upper.exists(loc.path) && this.lowerEntry(loc.path)?.type === "symlink");
+  }
+
   chmod(path: string, mode: number, cred: Credentials, pid = NO_PID): void {
     const st = this.stat(path, true, pid);
     // chmod(2) and chown(2) by someone other than the owner: EPERM, not EACCES.
@@ -662,6 +737,8 @@ export class LayeredFs {
       this.upper.fsync(path);
     } else if (e.type === "dir") {
       this.upper.mkdir(path, { mode: e.mode, uid: e.uid, gid: e.gid });
+    } else if (e.type === "symlink") {
+      this.upper.symlink(e.target, path);
     }
   }
 
@@ -756,6 +833,12 @@ class LayeredView implements FileSystem {
   }
   chmod(path: string, mode: number): void {
     this.fs.chmod(path, mode, this.cred, this.pid);
+  }
+  symlink(target: string, path: string): void {
+    this.fs.symlink(target, path, this.cred, this.pid);
+  }
+  link(existing: string, path: string): void {
+    this.fs.link(existing, path, this.cred, this.pid);
   }
   chown(path: string, uid: number, gid: number): void {
     this.fs.chown(path, uid, gid, this.cred, this.pid);

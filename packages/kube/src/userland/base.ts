@@ -55,6 +55,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/bin/df": "coreutils:df",
   "/bin/echo": "coreutils:echo",
   "/bin/false": "coreutils:false",
+  "/bin/ln": "coreutils:ln",
   "/bin/ls": "coreutils:ls",
   "/bin/mkdir": "coreutils:mkdir",
   "/bin/mount": "util-linux:mount",
@@ -157,7 +158,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "false",
-  "free", "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ls", "mkdir", "mount", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
+  "free", "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ln", "ls", "mkdir", "mount", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
   "readlink", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
   "which", "whoami", "xargs", "yes", "zcat",
 ] as const;

@@ -214,17 +214,25 @@ function ancestors(path: string): string[] {
   return out;
 }
 
-/** Copies a file or (recursively) a directory; the caller checked the source exists. */
 /** The umask containers start with (runc's default), which processes here do not change. */
 const DEFAULT_UMASK = 0o022;
 
-function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boolean): void {
-  const st = ctx.fs.stat(from);
+/**
+ * Copies a file or (recursively) a directory; the caller checked the source exists. Without
+ * dereferencing (-P, implied by -R and -a) a symlink is copied as a link to the same target.
+ */
+function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boolean, dereference: boolean): void {
+  const st = dereference ? ctx.fs.stat(from) : ctx.fs.lstat(from);
+  if (st.type === "symlink") {
+    if (lstatOrUndefined(ctx, to) !== undefined) ctx.fs.unlink(to);
+    ctx.fs.symlink(ctx.fs.readlink(from), to);
+    return;
+  }
   // Without -p a copy is created as open(2) and mkdir(2) create: the source's mode less the umask.
   const mask = preserve ? 0o7777 : 0o7777 & ~DEFAULT_UMASK;
   if (st.type === "dir") {
     if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & mask });
-    for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, preserve);
+    for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, preserve, dereference);
   } else {
     const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 & mask });
     if (written.error !== undefined) throw new CopyWriteError(to, written.error);
@@ -258,18 +266,20 @@ function copyOrMove(kind: "cp" | "mv", flavor: Flavor) {
         const to = destIsDir ? resolvePath(ctx.resolve(dest), basename(from)) : ctx.resolve(dest);
         try {
           if (kind === "cp") {
-            if (st.type === "dir" && !(has(o, "r") || has(o, "R") || has(o, "a"))) {
+            const recursive = has(o, "r") || has(o, "R") || has(o, "a");
+            const dereference = has(o, "L") || !(recursive || has(o, "P") || has(o, "d"));
+            if (!recursive && (dereference ? statOrUndefined(ctx, src) : st)?.type === "dir") {
               ctx.stderr.write(flavor === "busybox" ? `cp: omitting directory '${src}'\n` : `cp: -r not specified; omitting directory '${src}'\n`);
               status = 1;
               continue;
             }
-            copyTree(ctx, from, to, has(o, "a") || has(o, "p"));
+            copyTree(ctx, from, to, has(o, "a") || has(o, "p"), dereference);
           } else {
             try {
               ctx.fs.rename(from, to);
             } catch (e) {
               if (!(e instanceof FsError) || e.code !== "EXDEV") throw e;
-              copyTree(ctx, from, to, true);
+              copyTree(ctx, from, to, true, false);
               if (st.type === "dir") ctx.fs.rmdir(from, { recursive: true });
               else ctx.fs.unlink(from);
             }

@@ -37,6 +37,7 @@ import {
   whoamiProgram,
 } from "./system.js";
 import { freeProgram } from "./free.js";
+import { lnProgram } from "./ln.js";
 import { mountProgram } from "./mount.js";
 import { readlinkProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
@@ -64,6 +65,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     rmdir: rmdir(flavor),
     touch: touch(flavor),
     ls: ls(flavor),
+    ln: lnProgram(flavor),
     echo: echoProgram(flavor),
     true: trueProgram,
     false: falseProgram,

@@ -329,7 +329,13 @@ class Tar {
             continue;
           } else fs.chmod(path, modeOf(e.mode));
         } else if (e.type === "symlink") {
-          this.fail(`${rel}: Cannot create symlink to '${e.linkname}': Operation not supported`);
+          // What is there goes first, as tar's default --overwrite of non-directories does; a link has no mode or owner to set.
+          try {
+            if (fs.lstat(path).type !== "dir") fs.unlink(path);
+          } catch (err) {
+            if (!(err instanceof FsError) || err.code !== "ENOENT") throw err;
+          }
+          fs.symlink(e.linkname, path);
           continue;
         } else if (e.type === "chardev") {
           // ksim's filesystems hold no device nodes: mknod is refused as without CAP_MKNOD.
