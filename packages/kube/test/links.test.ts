@@ -134,4 +134,35 @@ stringData: {password: hunter2}
     expect(term.run("kubectl exec web -- ls -ld /sec /var/run/secrets/kubernetes.io/serviceaccount").output).toMatch(/^drwxrwxrwt .* \/sec\ndrwxrwxrwt .* \/var\/run\/secrets\/kubernetes\.io\/serviceaccount\n$/);
     expect(term.run("kubectl exec web -- readlink -f /var/run/secrets/kubernetes.io/serviceaccount/token").output).toMatch(/^\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d+\/token\n$/);
   });
+
+  it("take a ConfigMap's update at the kubelet's next sync, except through a subPath, which keeps what it mounted", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    const manifests = MANIFESTS.replace(
+      "volumeMounts: [{name: conf, mountPath: /conf}, {name: sec, mountPath: /sec}]",
+      "volumeMounts: [{name: conf, mountPath: /conf}, {name: sec, mountPath: /sec}, {name: conf, mountPath: /etc/level, subPath: level}, {name: conf, mountPath: /etc/none, subPath: nokey}]",
+    );
+    term.run(`cat > /tmp/web.yaml <<'EOF'\n${manifests}EOF`);
+    expect(term.run("kubectl apply -f /tmp/web.yaml >/dev/null && kubectl wait --for=condition=Ready pod/web --timeout=60s").status).toBe(0);
+    const before = term.run("kubectl exec web -- readlink /conf/..data").output;
+    expect(term.run(`kubectl patch configmap cm -p '{"data":{"level":"info"}}' && kubectl exec web -- cat /conf/level /etc/level`).output).toBe("configmap/cm patched\ndebugdebug");
+    // A Secret's new key arrives the same way.
+    term.run(`kubectl patch secret s -p '{"data":{"extra":"eA=="}}'`);
+    term.run("sleep 95");
+    // A new timestamped directory behind ..data; the subPath mount still has the file it resolved to.
+    const after = term.run("kubectl exec web -- readlink /conf/..data").output;
+    expect(after).not.toBe(before);
+    expect(term.run("kubectl exec web -- sh -c 'cat /conf/level; echo; cat /etc/level; echo; ls -a /conf | grep -c ^..20'").output).toBe("info\ndebug\n1\n");
+    expect(term.run("kubectl exec web -- ls /sec").output).toBe("extra\npassword\n");
+    // A subPath naming no key is made an empty directory, as the kubelet's SafeMakeDir does.
+    expect(term.run("kubectl exec web -- ls -ld /etc/none").output).toMatch(/^drwxr-xr-x 2 root root 4096 /);
+    expect(term.run("kubectl exec web -- ls /etc/none").output).toBe("");
+  });
+
+  it("do not mount while an item names a key the source lacks", () => {
+    const { term } = kubectlWorld({ seed: 3 });
+    term.run(`cat > /tmp/web.yaml <<'EOF'\n${MANIFESTS.replace("data: {site:", "data: {other:")}EOF`);
+    term.run("kubectl apply -f /tmp/web.yaml >/dev/null; sleep 20");
+    expect(term.run("kubectl get pod web --no-headers").output).toMatch(/^web +0\/1 +ContainerCreating +0 /);
+    expect(term.run("kubectl get events --field-selector reason=FailedMount -o jsonpath='{.items[0].message}'").output).toBe('MountVolume.SetUp failed for volume "conf" : configmap references non-existent config key: site');
+  });
 });

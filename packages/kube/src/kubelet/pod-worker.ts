@@ -16,7 +16,7 @@ import { podQOSClass } from "../api/defaults.js";
 import { parseQuantity, quantityValue } from "../api/quantity.js";
 import { KUBELET_CONDITIONS, podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
 import type { NodeDevices } from "./devices.js";
-import { prepareVolume, type PreparedVolume } from "./volumes.js";
+import { atomicWrite, pinSubPath, prepareVolume, projectedSource, resolveSubPath, type PreparedVolume } from "./volumes.js";
 import { terminationMessage } from "./termination-message.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
@@ -25,6 +25,8 @@ const BACKOFF_MAX_MS = 300_000;
 const PLEG_RELIST_MS = 1000;
 /** A pod whose sync failed is synced again after this, plus up to half again (podWorkers' backOffPeriod, jittered). */
 const WORKER_BACKOFF_MS = 10_000;
+/** The kubelet's syncFrequency: every pod is synced this often, jittered by up to half again. */
+const SYNC_FREQUENCY_MS = 60_000;
 /**
  * Waiting reasons of a container that was never created (its image could not be had, or its
  * config names a missing Secret or ConfigMap): retried at the next sync, not crash-looped, as
@@ -130,6 +132,9 @@ export class PodWorker {
   private initDone = false;
   private terminating = false;
   private statusTimer: Timer | undefined;
+  private resyncTimer: Timer | undefined;
+  /** Each ConfigMap or Secret volume's own random stream, for the atomic writer's directory names. */
+  private readonly volumeStreams = new Map<string, Random>();
   private startTime: string | undefined;
   private readonly conditions: PodCondition[];
   private etcVolume: Volume | undefined;
@@ -201,6 +206,7 @@ export class PodWorker {
     }
     this.sandboxPids?.killAll();
     this.host.sim.cancel(this.statusTimer);
+    this.host.sim.cancel(this.resyncTimer);
     // A host-network pod's namespace is the node's, which the node's crash takes down itself.
     if (!this.pod.spec.hostNetwork) this.podHost?.powerOff();
   }
@@ -211,7 +217,6 @@ export class PodWorker {
     return (previous ? r?.previous : (r?.instance ?? r?.previous))?.log;
   }
 
-  /** The PID namespaces this pod's processes live in (each once). */
   /** What the pod keeps on the node's disk: its emptyDirs and its containers' writable layers. */
   nodeDiskBytes(): number {
     let used = 0;
@@ -220,6 +225,7 @@ export class PodWorker {
     return used;
   }
 
+  /** The PID namespaces this pod's processes live in (each once). */
   pidNamespaces(): ProcessTable[] {
     const tables = new Set<ProcessTable>();
     if (this.sandboxPids !== undefined) tables.add(this.sandboxPids);
@@ -245,6 +251,7 @@ export class PodWorker {
   private *run(): Proc<void> {
     const sim = this.host.sim;
     yield* this.mountVolumes();
+    this.scheduleVolumeResync();
     // Sandbox: the pause container and CNI give the pod its network namespace and IP.
     yield* wait(sleep(sim, Math.round(this.host.random.logNormal(600, 0.3))));
     this.createSandbox();
@@ -278,6 +285,36 @@ export class PodWorker {
     }
   }
 
+  private volumeRandom(name: string): Random {
+    let r = this.volumeStreams.get(name);
+    if (r === undefined) this.volumeStreams.set(name, (r = this.host.random.fork(`volume/${this.uid}/${name}`)));
+    return r;
+  }
+
+  /**
+   * The kubelet's periodic pod sync brings ConfigMap and Secret volumes up to date, so a change
+   * reaches the pod's files a minute or so later; a subPath mount holds the file it resolved to
+   * when the container started, and never sees one.
+   */
+  private scheduleVolumeResync(): void {
+    const sources = (this.pod.spec.volumes ?? []).filter((v) => v.configMap !== undefined || v.secret !== undefined);
+    if (sources.length === 0) return;
+    const jitter = this.host.random.fork(`resync/${this.uid}`);
+    const next = () => {
+      this.resyncTimer = this.host.sim.schedule(Math.round(SYNC_FREQUENCY_MS * (1 + 0.5 * jitter.float())), () => {
+        if (this.terminating || this.gone) return;
+        for (const v of sources) {
+          const p = this.prepared.find((x) => x.name === v.name);
+          const source = projectedSource(this.host.api, this.pod.metadata.namespace!, v);
+          // A source deleted since is only logged by the kubelet: the files stay as they were.
+          if (p !== undefined && source !== undefined && "files" in source) atomicWrite(this.host.sim, p.volume, source.files, this.volumeRandom(v.name));
+        }
+        next();
+      }, "volume-resync");
+    };
+    next();
+  }
+
   private *mountVolumes(): Proc<void> {
     const sim = this.host.sim;
     let warnedAt = -1;
@@ -286,7 +323,7 @@ export class PodWorker {
       const waits: string[] = [];
       let message = "";
       for (const v of this.pod.spec.volumes ?? []) {
-        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs, this.host.random.fork(`volume/${this.uid}/${v.name}`));
+        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs, this.volumeRandom(v.name));
         if (!("kind" in r)) ready.push(r);
         else {
           waits.push(v.name);
@@ -359,6 +396,36 @@ export class PodWorker {
   private networkNamespace() {
     const h = this.host;
     return { host: this.podHost!, resolve: (n: string) => this.resolveName(n), reverse: (ip: string) => h.dns.reverse(ip), nameserver: h.nameserver };
+  }
+
+  /**
+   * The container's volumeMounts. A subPath is resolved inside its volume first, links and all,
+   * as the kubelet does before bind-mounting it: the mount holds that file or directory, so it
+   * does not see a ConfigMap's later updates, and a link out of the volume is refused. One that
+   * is not there is made a directory.
+   */
+  private volumeMounts(spec: Container): Mount[] {
+    const mounts: Mount[] = [];
+    for (const vm of spec.volumeMounts ?? []) {
+      const p = this.prepared.find((x) => x.name === vm.name);
+      if (p === undefined) continue;
+      let volume = p.volume;
+      let subPath = [p.subPath, vm.subPath].filter((x) => x).join("/");
+      let deviceRoot = p.deviceRoot;
+      if (vm.subPath) {
+        const base = p.subPath ?? "";
+        const inside = resolveSubPath(p.volume, vm.subPath, base);
+        if (inside === undefined) throw new ContainerConfigError(`failed to prepare subPath for volumeMount "${vm.name}" of container "${spec.name}"`);
+        // A missing subPath is made a directory (SafeMakeDir), even for a ConfigMap key that does not exist.
+        if (!p.volume.exists(`/${inside}`)) p.volume.mkdir(`/${inside}`, { recursive: true, mode: 0o755 });
+        subPath = inside;
+        deviceRoot = `${p.deviceRoot.replace(/\/$/, "")}/${inside.slice(base.length).replace(/^\//, "")}`;
+        const source = this.pod.spec.volumes?.find((v) => v.name === vm.name);
+        if (source?.configMap !== undefined || source?.secret !== undefined) ({ volume, subPath } = pinSubPath(this.host.sim, p.volume, inside));
+      }
+      mounts.push({ path: vm.mountPath, volume, subPath, readOnly: vm.readOnly ?? p.readOnly, device: p.device, deviceRoot });
+    }
+    return mounts;
   }
 
   /**
@@ -444,12 +511,14 @@ export class PodWorker {
     if (def === undefined) return false;
     r.imageID = imageId(imageRef);
     let env: Map<string, string>;
+    let volumeMounts: Mount[];
     try {
       // The kubelet resolves status.podIP/hostIP from the sandbox, not from the (possibly stale)
       // API status: the first container starts before the IP is ever reported.
       const ips = { podIP: this.ip, podIPs: this.ip === undefined ? undefined : [{ ip: this.ip }], hostIP: this.host.nodeHost.ip };
       const pod = { ...this.pod, status: { ...this.pod.status, ...ips } };
       env = containerEnv(h.api, pod, spec, { ...(def.env ?? {}), HOSTNAME: this.hostname() });
+      volumeMounts = this.volumeMounts(spec);
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       h.event(this.pod, "Warning", "Failed", `Error: ${e.message}`);
@@ -467,13 +536,7 @@ export class PodWorker {
     const gid = csc.runAsGroup ?? psc.runAsGroup ?? 0;
     const groups = [...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])];
     // The kubelet's mounts (volumes, then /etc/hosts), then the files containerd adds.
-    const mounts: Mount[] = [];
-    for (const vm of spec.volumeMounts ?? []) {
-      const p = this.prepared.find((x) => x.name === vm.name);
-      if (p === undefined) continue;
-      const subPath = [p.subPath, vm.subPath].filter((x) => x).join("/");
-      mounts.push({ path: vm.mountPath, volume: p.volume, subPath, readOnly: vm.readOnly ?? p.readOnly, device: p.device, deviceRoot: vm.subPath ? `${p.deviceRoot.replace(/\/$/, "")}/${vm.subPath}` : p.deviceRoot });
-    }
+    const mounts = volumeMounts;
     const etc = (file: string, path: string): Mount => ({ path, volume: this.etcVolume!, subPath: file, readOnly: false, device: h.devices.disk, deviceRoot: `/var/lib/kubelet/pods/${this.uid}/etc-${file}` });
     mounts.push(etc("hosts", "/etc/hosts"));
     const message = this.terminationLog(spec, r.restartCount);

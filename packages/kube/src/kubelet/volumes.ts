@@ -63,27 +63,14 @@ export function prepareVolume(
     }
     return { name: v.name, volume: d, readOnly: false, ...(v.emptyDir.medium === "Memory" ? inTmpfs(d) : onNodeDisk("empty-dir")) };
   }
-  if (v.configMap !== undefined) {
-    const cm = api.get<ConfigMap>("ConfigMap", ns, v.configMap.name);
-    if (cm === undefined) {
-      if (v.configMap.optional) return { name: v.name, volume: projected(sim, `cm-${v.name}`, {}, undefined, undefined, ON_DISK, random), readOnly: true, ...onNodeDisk("configmap") };
-      return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found` };
-    }
-    return { name: v.name, volume: projected(sim, `cm-${pod.metadata.uid}-${v.name}`, cm.data ?? {}, v.configMap.items, v.configMap.defaultMode, ON_DISK, random), readOnly: true, ...onNodeDisk("configmap") };
-  }
-  if (v.secret !== undefined) {
-    const s = api.get<Secret>("Secret", ns, v.secret.secretName);
-    if (s === undefined) {
-      if (v.secret.optional) {
-        const empty = projected(sim, `secret-${v.name}`, {}, undefined, undefined, IN_TMPFS, random);
-        return { name: v.name, volume: empty, readOnly: true, ...inTmpfs(empty) };
-      }
-      return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found` };
-    }
-    const data: Record<string, string> = {};
-    for (const [k, b64] of Object.entries(s.data ?? {})) data[k] = Buffer.from(b64, "base64").toString("utf8");
-    const volume = projected(sim, `secret-${pod.metadata.uid}-${v.name}`, data, v.secret.items, v.secret.defaultMode, IN_TMPFS, random);
-    return { name: v.name, volume, readOnly: true, ...inTmpfs(volume) };
+  const source = projectedSource(api, ns, v);
+  if (source !== undefined) {
+    const plugin = v.configMap !== undefined ? "configmap" : "secret";
+    if ("missing" in source) return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : ${source.missing}` };
+    // A ConfigMap's files are on the node's disk; a Secret's on a tmpfs, never on a disk.
+    const volume = new Volume(sim, `${plugin}-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: plugin === "configmap" ? ON_DISK : IN_TMPFS });
+    atomicWrite(sim, volume, source.files, random);
+    return { name: v.name, volume, readOnly: true, ...(plugin === "configmap" ? onNodeDisk(plugin) : inTmpfs(volume)) };
   }
   if (v.hostPath !== undefined) {
     const dir = node.hostPath(v.hostPath.path);
@@ -98,6 +85,37 @@ export function prepareVolume(
   return { name: v.name, volume: unsupported, readOnly: true, ...inTmpfs(unsupported) };
 }
 
+/** Links followed when resolving a subPath, as the kernel's limit. */
+const MAX_SUBPATH_LINKS = 40;
+
+/**
+ * A volumeMount's subPath as the kubelet resolves it (subpath.SafeMakeDir / doSafeOpen): within
+ * the volume's own subdirectory `base`, following relative links that stay inside; undefined for
+ * one that leads out (an absolute target, or `..` past the base).
+ */
+export function resolveSubPath(volume: Volume, subPath: string, base: string): string | undefined {
+  const root = base.split("/").filter((c) => c !== "");
+  let pending = subPath.split("/").filter((c) => c !== "" && c !== ".");
+  const done = [...root];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === "..") {
+      if (done.length <= root.length) return undefined;
+      done.pop();
+      continue;
+    }
+    const target = volume.linkTarget(`/${[...done, part].join("/")}`);
+    if (target === undefined) {
+      done.push(part);
+      continue;
+    }
+    if (target.startsWith("/") || ++hops > MAX_SUBPATH_LINKS) return undefined;
+    pending = [...target.split("/").filter((c) => c !== "" && c !== "."), ...pending];
+  }
+  return done.join("/");
+}
+
 /**
  * The wrapped emptyDir a ConfigMap's files go into is made world-writable; a Secret's or a
  * projected volume's is a tmpfs, whose root keeps tmpfs's own mode, sticky bit included.
@@ -105,47 +123,124 @@ export function prepareVolume(
 const ON_DISK = 0o777;
 const IN_TMPFS = 0o1777;
 
+/** A file of a projected volume's payload, at its path below the volume. */
+export interface PayloadFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+}
+
 /**
- * Files from keys, as the kubelet's AtomicWriter lays them out: the payload in a directory named
- * for the time it was written (os.MkdirTemp adds a random number), `..data` linking to it, and a
- * link for each top-level name through `..data`. So an update, which writes a new directory and
- * swaps `..data`, shows readers the old files or the new ones, never a mix.
+ * What a ConfigMap or Secret volume holds now: its keys (or the items chosen) as files, nothing
+ * for an optional source that is missing, or why a required one cannot be mounted. Undefined for
+ * other kinds of volume.
  */
-function projected(
-  sim: Sim,
-  id: string,
-  data: Record<string, string>,
-  items: { key: string; path: string; mode?: number }[] | undefined,
-  defaultMode: number | undefined,
-  rootMode: number,
-  random: Random,
-): Volume {
-  const vol = new Volume(sim, id, Number.POSITIVE_INFINITY, { mode: rootMode });
-  const entries = items ?? Object.keys(data).map((k) => ({ key: k, path: k, mode: undefined }));
+export function projectedSource(api: ApiServer, namespace: string, v: PodVolume): { readonly files: PayloadFile[] } | { readonly missing: string } | undefined {
+  let data: Record<string, Uint8Array>;
+  let spec: { items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
+  if (v.configMap !== undefined) {
+    spec = v.configMap;
+    const cm = api.get<ConfigMap>("ConfigMap", namespace, v.configMap.name);
+    if (cm === undefined) return v.configMap.optional ? { files: [] } : { missing: `configmap "${v.configMap.name}" not found` };
+    data = {};
+    for (const [k, value] of Object.entries(cm.data ?? {})) data[k] = encoder.encode(value);
+    for (const [k, b64] of Object.entries(cm.binaryData ?? {})) data[k] = new Uint8Array(Buffer.from(b64, "base64"));
+  } else if (v.secret !== undefined) {
+    spec = v.secret;
+    const s = api.get<Secret>("Secret", namespace, v.secret.secretName);
+    if (s === undefined) return v.secret.optional ? { files: [] } : { missing: `secret "${v.secret.secretName}" not found` };
+    data = {};
+    for (const [k, b64] of Object.entries(s.data ?? {})) data[k] = new Uint8Array(Buffer.from(b64, "base64"));
+  } else return undefined;
+  const entries = spec.items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
+  const files: PayloadFile[] = [];
+  for (const it of entries) {
+    const value = data[it.key];
+    if (value !== undefined) files.push({ path: it.path, data: value, mode: it.mode ?? spec.defaultMode ?? 0o644 });
+    // An item naming a key the source lacks fails the mount (and so any update), unless optional.
+    else if (!spec.optional) return { missing: `${v.configMap !== undefined ? "configmap" : "secret"} references non-existent ${v.configMap !== undefined ? "config" : "secret"} key: ${it.key}` };
+  }
+  return { files };
+}
+
+/**
+ * The kubelet's AtomicWriter: the payload goes into a directory named for the time it is written
+ * (os.MkdirTemp adds a random number), `..data` links to it, and each top-level name is a link
+ * through `..data`. An update writes a new directory, swaps `..data` by renaming a new link over
+ * it, adds and removes the top-level links and drops the old directory: readers see the old files
+ * or the new ones, never a mix. An unchanged payload is not written again.
+ */
+export function atomicWrite(sim: Sim, vol: Volume, files: readonly PayloadFile[], random: Random): void {
+  const current = vol.linkTarget("/..data");
+  if (current !== undefined && holds(vol, `/${current}`, files)) return;
   const d = new Date(sim.epochMs());
   const two = (n: number) => String(n).padStart(2, "0");
   const stamp = `..${d.getUTCFullYear()}_${two(d.getUTCMonth() + 1)}_${two(d.getUTCDate())}_${two(d.getUTCHours())}_${two(d.getUTCMinutes())}_${two(d.getUTCSeconds())}.${random.int(0, 0xffffffff)}`;
   vol.mkdir(`/${stamp}`, { mode: 0o755 });
   const visible = new Set<string>();
-  for (const it of entries) {
-    const value = data[it.key];
-    if (value === undefined) continue;
-    const parts = it.path.split("/");
+  for (const f of files) {
+    const parts = f.path.split("/");
     if (parts.length > 1) vol.mkdir(`/${stamp}/${parts.slice(0, -1).join("/")}`, { recursive: true, mode: 0o755 });
-    vol.writeFile(`/${stamp}/${it.path}`, encoder.encode(value), { mode: it.mode ?? defaultMode ?? 0o644 });
-    vol.fsync(`/${stamp}/${it.path}`);
+    vol.writeFile(`/${stamp}/${f.path}`, f.data, { mode: f.mode });
+    vol.fsync(`/${stamp}/${f.path}`);
     visible.add(parts[0]!);
   }
-  vol.symlink(stamp, "/..data");
-  for (const name of [...visible].sort()) vol.symlink(`..data/${name}`, `/${name}`);
-  return vol;
+  if (current === undefined) vol.symlink(stamp, "/..data");
+  else {
+    vol.symlink(stamp, "/..data_tmp");
+    vol.rename("/..data_tmp", "/..data");
+  }
+  for (const name of [...visible].sort()) if (!vol.exists(`/${name}`)) vol.symlink(`..data/${name}`, `/${name}`);
+  if (current === undefined) return;
+  // Only the old payload's own names go; anything else in the directory is left alone.
+  for (const name of vol.readdir(`/${current}`)) if (!visible.has(name) && vol.linkTarget(`/${name}`) === `..data/${name}`) vol.unlink(`/${name}`);
+  vol.rmdir(`/${current}`, { recursive: true });
+}
+
+/**
+ * What a subPath mount of a ConfigMap or Secret volume holds: the file or directory it resolved
+ * to when the container started. The bind mount pins that inode, so the atomic writer's later
+ * swaps never reach it; here it is a copy in a volume of its own, at the same name.
+ */
+export function pinSubPath(sim: Sim, from: Volume, path: string): { volume: Volume; subPath: string } {
+  const pinned = new Volume(sim, `${from.id}-subpath`, Number.POSITIVE_INFINITY);
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const copy = (src: string, dst: string) => {
+    const st = from.stat(src);
+    if (st.type === "dir") {
+      pinned.mkdir(dst, { mode: st.mode, uid: st.uid, gid: st.gid });
+      for (const n of from.readdir(src)) copy(`${src}/${n}`, `${dst}/${n}`);
+    } else if (st.type === "symlink") pinned.symlink(from.readlink(src), dst, { uid: st.uid, gid: st.gid });
+    else pinned.writeFile(dst, from.readFile(src), { mode: st.mode, uid: st.uid, gid: st.gid });
+  };
+  copy(`/${path}`, `/${name}`);
+  return { volume: pinned, subPath: name };
+}
+
+/** The directory holds exactly these files, with these bytes and modes. */
+function holds(vol: Volume, dir: string, files: readonly PayloadFile[]): boolean {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of vol.readdir(`${dir}${rel}`)) {
+      const path = `${rel}/${name}`;
+      if (vol.stat(`${dir}${path}`).type === "dir") walk(path);
+      else found.push(path.slice(1));
+    }
+  };
+  walk("");
+  if (found.length !== files.length) return false;
+  return files.every((f) => {
+    if (!found.includes(f.path)) return false;
+    const st = vol.stat(`${dir}/${f.path}`);
+    const bytes = vol.readFile(`${dir}/${f.path}`);
+    return st.mode === f.mode && bytes.length === f.data.length && bytes.every((b, i) => b === f.data[i]);
+  });
 }
 
 /** The service account token volume (`kube-api-access-*`) pods get at /var/run/secrets/kubernetes.io/serviceaccount. */
 function serviceAccountVolume(sim: Sim, pod: Pod, token: string, random: Random): Volume {
-  return projected(sim, `sa-${pod.metadata.uid}`, {
-    token,
-    "ca.crt": CLUSTER_CA_CERT,
-    namespace: pod.metadata.namespace ?? "default",
-  }, undefined, 0o644, IN_TMPFS, random);
+  const volume = new Volume(sim, `sa-${pod.metadata.uid}`, Number.POSITIVE_INFINITY, { mode: IN_TMPFS });
+  const files = { token, "ca.crt": CLUSTER_CA_CERT, namespace: pod.metadata.namespace ?? "default" };
+  atomicWrite(sim, volume, Object.entries(files).map(([path, text]) => ({ path, data: encoder.encode(text), mode: 0o644 })), random);
+  return volume;
 }
