@@ -83,7 +83,7 @@ export interface ContainerSpec {
   readonly cred: Credentials;
   readonly mounts: readonly Mount[];
   /** The root's device and the pseudo filesystems the runtime mounts, for the mount table. */
-  readonly runtimeMounts: RuntimeMounts;
+  readonly runtimeMounts: () => RuntimeMounts;
   /** The pod spec's `stdin`: PID 1's standard input stays open for `kubectl attach`/`run -i`. */
   readonly stdin?: boolean;
   /** The pod spec's `tty`: PID 1 runs on a terminal (shells prompt). */
@@ -137,6 +137,7 @@ export class ContainerInstance {
     const dev = containerDev({ mtimeMs: sim.epochMs(), tty: spec.tty ?? false });
     const proc = new ProcFs({
       processes: () => this.processes.visible(),
+      process: (pid) => this.processes.visibleProcess(pid),
       machine,
       epochOf: (simMs) => machine.clock() - sim.now + simMs,
       mountedAtMs: machine.clock(),

@@ -74,11 +74,17 @@ export class NodeDevices {
    * What the runtime mounts for a container besides its volumes, as containerd's default spec,
    * the CRI and runc make them. `image` is what the root's lower layer is: its snapshot is
    * numbered when a container first uses it on this node, the container's own layer after it.
+   * The table itself is made when first asked for (few containers are ever asked).
    */
-  runtimeMounts(containerId: string, image: object): RuntimeMounts {
+  runtimeMounts(containerId: string, image: object): () => RuntimeMounts {
     let lower = this.imageSnapshots.get(image);
     if (lower === undefined) this.imageSnapshots.set(image, (lower = ++this.snapshots));
     const upper = ++this.snapshots;
+    let made: RuntimeMounts | undefined;
+    return () => (made ??= this.mountTable(containerId, lower, upper));
+  }
+
+  private mountTable(containerId: string, lower: number, upper: number): RuntimeMounts {
     const tmpfs = (id: string, source: string, sizeBytes: number): Device => ({ id: `${id}:${containerId}`, source, type: "tmpfs", usage: () => ({ sizeBytes, usedBytes: 0 }) });
     const pseudo = (source: string, type: string): Device => ({ id: `${source}:${containerId}`, source, type, usage: () => EMPTY });
     const dev = tmpfs("dev", "tmpfs", DEV_TMPFS_BYTES);

@@ -202,6 +202,7 @@ export class Kubelet {
       dns: s.dns,
       nameserver: s.nameserver,
       random: this.random,
+      atomicWriter: this.random.fork("atomic-writer"),
       clock: () => s.sim.epochMs() + this.clockOffsetMs,
       uptime: () => s.sim.now - this.bootedAt,
       fsyncDelay: () => this.fsyncDelayMs,

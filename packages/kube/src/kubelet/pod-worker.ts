@@ -45,6 +45,8 @@ export interface PodHost extends Machine {
   readonly dns: ClusterDns;
   readonly nameserver: string;
   readonly random: Random;
+  /** The node's stream for the numbers os.MkdirTemp adds to the atomic writer's directories. */
+  readonly atomicWriter: Random;
   disk(pv: string): Volume | undefined;
   whenAttached(pv: string, fn: () => void): void;
   /** The node's PID namespace, for hostPID pods. */
@@ -133,8 +135,6 @@ export class PodWorker {
   private terminating = false;
   private statusTimer: Timer | undefined;
   private resyncTimer: Timer | undefined;
-  /** Each ConfigMap or Secret volume's own random stream, for the atomic writer's directory names. */
-  private readonly volumeStreams = new Map<string, Random>();
   private startTime: string | undefined;
   private readonly conditions: PodCondition[];
   private etcVolume: Volume | undefined;
@@ -285,12 +285,6 @@ export class PodWorker {
     }
   }
 
-  private volumeRandom(name: string): Random {
-    let r = this.volumeStreams.get(name);
-    if (r === undefined) this.volumeStreams.set(name, (r = this.host.random.fork(`volume/${this.uid}/${name}`)));
-    return r;
-  }
-
   /**
    * The kubelet's periodic pod sync brings ConfigMap and Secret volumes up to date, so a change
    * reaches the pod's files a minute or so later; a subPath mount holds the file it resolved to
@@ -307,7 +301,7 @@ export class PodWorker {
           const p = this.prepared.find((x) => x.name === v.name);
           const source = projectedSource(this.host.api, this.pod.metadata.namespace!, v);
           // A source deleted since is only logged by the kubelet: the files stay as they were.
-          if (p !== undefined && source !== undefined && "files" in source) atomicWrite(this.host.sim, p.volume, source.files, this.volumeRandom(v.name));
+          if (p !== undefined && source !== undefined && "files" in source) atomicWrite(this.host.sim, p.volume, source.files, this.host.atomicWriter);
         }
         next();
       }, "volume-resync");
@@ -323,7 +317,7 @@ export class PodWorker {
       const waits: string[] = [];
       let message = "";
       for (const v of this.pod.spec.volumes ?? []) {
-        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs, this.volumeRandom(v.name));
+        const r = prepareVolume(sim, this.host.api, this.pod, v, { name: this.host.nodeName, hostPath: (p) => this.host.hostPath(p), devices: this.host.devices }, (pv) => this.host.disk(pv), this.emptyDirs, this.host.atomicWriter);
         if (!("kind" in r)) ready.push(r);
         else {
           waits.push(v.name);

@@ -86,7 +86,8 @@ export class LayeredFs {
     sim: Sim,
     private readonly lower: LowerLayer,
     id: string,
-    private readonly runtimeMounts?: RuntimeMounts,
+    /** What the runtime mounted, made when first asked for: only df, mount and /proc look. */
+    private readonly runtimeMounts?: () => RuntimeMounts,
     /** The proc filesystem the runtime mounts at /proc, for a container's processes. */
     private readonly proc?: ProcFs,
   ) {
@@ -101,13 +102,6 @@ export class LayeredFs {
    */
   private overlayVersion(): number {
     return this.ownVersion + this.upper.namespaceVersion;
-  }
-
-  /** The same for every name: the overlay's, and those of every mounted volume. */
-  private namespaceVersion(): number {
-    let v = this.overlayVersion();
-    for (const m of this.mounts) v += m.volume.namespaceVersion;
-    return v;
   }
 
   /** FileSystem.memoLookup for every view of this filesystem (keys must include the credentials). */
@@ -132,20 +126,25 @@ export class LayeredFs {
       this.overlayMemo.clear();
       this.overlayMemoVersion = overlay;
     }
-    // Where a path leads depends on the overlay's names and on the links in mounted volumes.
+    // Where a path leads depends on the overlay's names and on the links in mounted volumes;
+    // other lookups on every name. One pass over the mounts counts both.
+    let all = overlay;
     let linked = overlay;
-    for (const m of this.mounts) if (m.volume.hasSymlinks) linked += m.volume.namespaceVersion;
+    for (const m of this.mounts) {
+      const v = m.volume.namespaceVersion;
+      all += v;
+      if (m.volume.hasSymlinks) linked += v;
+    }
     if (linked !== this.locatedVersion) {
       this.located[0].clear();
       this.located[1].clear();
       this.locatedVersion = linked;
     }
-    if (this.mounts.length === 0) return;
-    const version = this.namespaceVersion();
-    if (version === this.memoVersion) return;
+    if (this.mounts.length === 0 || all === this.memoVersion) return;
     this.memo.clear();
-    this.memoVersion = version;
+    this.memoVersion = all;
   }
+
 
   /** Bytes the container wrote to its own layer (they live on the node's disk). */
   get upperBytes(): number {
@@ -167,8 +166,8 @@ export class LayeredFs {
    * filesystem the runtime did not set up.
    */
   mountTable(): MountEntry[] {
-    const rt = this.runtimeMounts;
-    if (rt === undefined) return [];
+    if (this.runtimeMounts === undefined) return [];
+    const rt = this.runtimeMounts();
     const mounts = [
       ...this.mountOrder.flatMap((m) => (m.device === undefined ? [] : [{ device: m.device, root: m.deviceRoot ?? "/", target: m.path, options: volumeOptions(m, m.device) }])),
       ...rt.extra,

@@ -414,6 +414,12 @@ export class ProcessTable {
     return this.view?.list() ?? this.list();
   }
 
+  /** One of those, by the pid this namespace (or the node's, for hostPID) gives it. */
+  visibleProcess(pid: number): ProcessInfo | undefined {
+    if (this.view !== undefined) return this.view.list().find((p) => p.pid === pid);
+    return this.procs.get(pid)?.info();
+  }
+
   signalVisible(pid: number, signal: Signal): boolean {
     return this.view?.kill(pid, signal) ?? this.kill(pid, signal);
   }

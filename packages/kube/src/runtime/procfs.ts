@@ -11,6 +11,8 @@ import type { Machine, ProcessInfo } from "./process.js";
 export interface ProcSource {
   /** The processes of the PID namespace /proc was mounted in, numbered as it numbers them. */
   processes(): readonly ProcessInfo[];
+  /** One of them, by its pid there. */
+  process(pid: number): ProcessInfo | undefined;
   readonly machine: Machine;
   /** Simulated ms to the machine's epoch ms (where a process's start time is shown). */
   epochOf(simMs: number): number;
@@ -36,6 +38,9 @@ const MAX_LINKS = 40;
 const KiB = 1024;
 
 export class ProcFs {
+  /** The last reader's /proc: a process reads its own /proc many times in a row. */
+  private lastRoot: { readonly pid: number; readonly node: ProcNode } | undefined;
+
   constructor(private readonly source: ProcSource) {}
 
   /**
@@ -92,24 +97,31 @@ export class ProcFs {
   }
 
   private root(pid: number): ProcNode {
+    if (this.lastRoot?.pid !== pid) this.lastRoot = { pid, node: this.makeRoot(pid) };
+    return this.lastRoot.node;
+  }
+
+  private makeRoot(pid: number): ProcNode {
     const source = this.source;
     const top: Owner = { uid: 0, gid: 0, mtimeMs: source.mountedAtMs };
-    const files: Record<string, () => ProcNode> = {
-      meminfo: () => file(top, () => meminfo(source.machine)),
-      mounts: () => ({ ...top, kind: "link", target: "self/mounts" }),
-      self: () => ({ ...top, kind: "link", target: String(pid) }),
-      uptime: () => file(top, () => uptime(source.machine)),
-    };
     return {
       ...top,
       kind: "dir",
       mode: 0o555,
-      names: () => [...source.processes().map((p) => String(p.pid)), ...Object.keys(files)],
+      names: () => [...source.processes().map((p) => String(p.pid)), ...TOP_NAMES],
       child: (name) => {
-        const make = files[name];
-        if (make !== undefined) return make();
+        switch (name) {
+          case "meminfo":
+            return file(top, () => meminfo(source.machine));
+          case "mounts":
+            return { ...top, kind: "link", target: "self/mounts" };
+          case "self":
+            return { ...top, kind: "link", target: String(pid) };
+          case "uptime":
+            return file(top, () => uptime(source.machine));
+        }
         if (!/^[1-9][0-9]*$/.test(name)) return undefined;
-        const p = source.processes().find((x) => x.pid === Number(name));
+        const p = source.process(Number(name));
         return p === undefined ? undefined : this.processDir(p);
       },
     };
@@ -121,25 +133,35 @@ export class ProcFs {
    */
   private processDir(p: ProcessInfo): ProcNode {
     const own: Owner = { uid: p.uid, gid: p.gid, mtimeMs: this.source.epochOf(p.startedAt) };
-    const entries: Record<string, () => ProcNode> = {
-      // cgroup v2 with a private cgroup namespace: the container's own cgroup is the root.
-      cgroup: () => file(own, () => "0::/\n"),
-      cmdline: () => file(own, () => commandLine(p)),
-      comm: () => file(own, () => `${p.comm}\n`),
-      cwd: () => ({ ...own, kind: "link", target: p.cwd }),
-      environ: () => file(own, () => [...p.environ].map(([k, v]) => `${k}=${v}\0`).join(""), 0o400),
-      mounts: () => file(own, () => mounts(p.fs.mountTable?.() ?? [])),
-      root: () => ({ ...own, kind: "link", target: "/" }),
-      status: () => file(own, () => status(p, this.source.machine)),
-    };
-    return {
-      ...own,
-      kind: "dir",
-      mode: 0o555,
-      names: () => Object.keys(entries),
-      child: (name) => entries[name]?.(),
-    };
+    const machine = this.source.machine;
+    return { ...own, kind: "dir", mode: 0o555, names: () => PROCESS_NAMES, child: (name) => processEntry(p, own, machine, name) };
   }
+}
+
+const TOP_NAMES = ["meminfo", "mounts", "self", "uptime"];
+const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "mounts", "root", "status"];
+
+function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string): ProcNode | undefined {
+  switch (name) {
+    case "cgroup":
+      // cgroup v2 with a private cgroup namespace: the container's own cgroup is the root.
+      return file(own, () => "0::/\n");
+    case "cmdline":
+      return file(own, () => commandLine(p));
+    case "comm":
+      return file(own, () => `${p.comm}\n`);
+    case "cwd":
+      return { ...own, kind: "link", target: p.cwd };
+    case "environ":
+      return file(own, () => [...p.environ].map(([k, v]) => `${k}=${v}\0`).join(""), 0o400);
+    case "mounts":
+      return file(own, () => mounts(p.fs.mountTable?.() ?? []));
+    case "root":
+      return { ...own, kind: "link", target: "/" };
+    case "status":
+      return file(own, () => status(p, machine));
+  }
+  return undefined;
 }
 
 /** The mount table as /proc/PID/mounts lists it (show_vfsmnt), names mangled as the kernel does. */

@@ -75,7 +75,7 @@ export class Sandbox {
       cpus: () => options.cpus ?? 2,
       usage: () => this.processes.usage(),
     };
-    const proc = new ProcFs({ processes: () => this.processes.visible(), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.epochMs() });
+    const proc = new ProcFs({ processes: () => this.processes.visible(), process: (pid) => this.processes.visibleProcess(pid), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.epochMs() });
     // A container's /dev and /proc, as the runtime would put over the image.
     this.rootfs = new LayeredFs(sim, new LayerStack([containerDev({ mtimeMs: sim.epochMs(), tty: false }), layer]), hostname, undefined, proc);
     const dns = options.dns ?? {};
