@@ -44,4 +44,23 @@ describe("termination messages", () => {
     expect(message("fine")).toBeUndefined();
     expect(message("said")).toBe("own words\n");
   });
+
+  it("shares 12 KiB between a pod's containers, keeping the first bytes of each, and writes the file wherever the path says", () => {
+    const { cluster, term } = kubectlWorld({ seed: 3 });
+    const writer = (name: string) => ({ name, image: "busybox:1.36", command: ["sh", "-c", "i=0; while [ $i -lt 500 ]; do echo \"line $i\"; i=$((i+1)); done > /tmp/msg"], terminationMessagePath: "/tmp/msg" });
+    cluster.api.create({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "four", namespace: "default" },
+      spec: { restartPolicy: "Never", containers: ["a", "b", "c", "d"].map(writer) },
+    } as Pod);
+    term.run("sleep 30");
+    const statuses = cluster.api.get<Pod>("Pod", "default", "four")!.status!.containerStatuses!;
+    // Four containers: 3072 bytes each, the start of the file's last 4 KiB.
+    const file = Array.from({ length: 500 }, (_, i) => `line ${i}\n`).join("");
+    const expected = file.slice(-4096).slice(0, 3072);
+    expect(statuses.map((s) => s.state!.terminated!.message)).toEqual([expected, expected, expected, expected]);
+    // The kubelet's bind mount of the message file, under /tmp here.
+    expect(term.run("kubectl get pod four -o jsonpath='{.status.phase}'").output).toBe("Succeeded");
+  });
 });

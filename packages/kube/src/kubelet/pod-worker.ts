@@ -17,7 +17,7 @@ import { parseQuantity, quantityValue } from "../api/quantity.js";
 import { KUBELET_CONDITIONS, podPhase, setCondition, toContainerStatus, type ContainerView } from "./status.js";
 import type { NodeDevices } from "./devices.js";
 import { atomicWrite, pinSubPath, prepareVolume, projectedSource, resolveSubPath, type PreparedVolume } from "./volumes.js";
-import { terminationMessage } from "./termination-message.js";
+import { messageBudget, terminationMessage } from "./termination-message.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
@@ -654,7 +654,7 @@ export class PodWorker {
     r.probes = [];
     r.ready = false;
     r.started = false;
-    const message = terminationMessage(r.spec, instance, code);
+    const message = terminationMessage(r.spec, instance, code, messageBudget(this.pod));
     r.terminated = {
       exitCode: code,
       reason: instance.oomKilled ? "OOMKilled" : code === 0 ? "Completed" : "Error",
