@@ -228,7 +228,7 @@ types {
 
 /**
  * What both images lay out around nginx: mime.types, the logs linked to the container's stdout
- * and stderr, the cache and pid directories.
+ * and stderr, the cache directory (the pid file goes to /var/run, which is the base's /run).
  */
 export function nginxRuntimeFiles(): Record<string, ImageFileSpec> {
   return {
@@ -237,7 +237,6 @@ export function nginxRuntimeFiles(): Record<string, ImageFileSpec> {
     "/var/log/nginx/access.log": { symlink: "/dev/stdout" },
     "/var/log/nginx/error.log": { symlink: "/dev/stderr" },
     "/var/cache/nginx": { dir: true },
-    "/var/run": { dir: true },
   };
 }
 

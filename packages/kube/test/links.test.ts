@@ -132,7 +132,9 @@ stringData: {password: hunter2}
     expect(term.run("kubectl exec web -- sh -c 'ls /conf; cat /conf/sites/default.conf; echo; cat /sec/password'").output).toBe("level\nsites\nlisten 80;\nhunter2");
     // A Secret's files are on a tmpfs, whose root keeps its sticky bit.
     expect(term.run("kubectl exec web -- ls -ld /sec /var/run/secrets/kubernetes.io/serviceaccount").output).toMatch(/^drwxrwxrwt .* \/sec\ndrwxrwxrwt .* \/var\/run\/secrets\/kubernetes\.io\/serviceaccount\n$/);
-    expect(term.run("kubectl exec web -- readlink -f /var/run/secrets/kubernetes.io/serviceaccount/token").output).toMatch(/^\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d+\/token\n$/);
+    // Debian's /var/run is a link to /run, so that is where runc mounted the token.
+    expect(term.run("kubectl exec web -- readlink -f /var/run/secrets/kubernetes.io/serviceaccount/token").output).toMatch(/^\/run\/secrets\/kubernetes\.io\/serviceaccount\/\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d+\/token\n$/);
+    expect(term.run("kubectl exec web -- sh -c 'ls -ld /var/run; grep serviceaccount /proc/mounts'").output).toMatch(/^lrwxrwxrwx 1 root root 4 .* \/var\/run -> \/run\ntmpfs \/run\/secrets\/kubernetes\.io\/serviceaccount tmpfs ro,relatime,size=\d+k 0 0\n$/);
   });
 
   it("take a ConfigMap's update at the kubelet's next sync, except through a subPath, which keeps what it mounted", () => {

@@ -23,7 +23,8 @@ describe("df", () => {
       "/dev/vda1 /etc/hosts",
       "shm /dev/shm",
       "/dev/sda /var/lib/zookeeper",
-      "tmpfs /var/run/secrets/kubernetes.io/serviceaccount",
+      // runc mounts the token where /var/run leads: Ubuntu's /var/run is a link to /run.
+      "tmpfs /run/secrets/kubernetes.io/serviceaccount",
       "tmpfs /proc/acpi",
       "tmpfs /proc/scsi",
       "tmpfs /sys/firmware",
@@ -38,7 +39,7 @@ describe("df", () => {
       "Filesystem     1M-blocks  Used Available Use% Mounted on\n/dev/sda          10240M    1M    10240M   1% /var/lib/zookeeper\n",
     );
     expect(sh("kubectl exec zk-0 -- df -B1 --total /var/lib/zookeeper /var/run/secrets/kubernetes.io/serviceaccount").out).toMatch(
-      /^Filesystem       1B-blocks +Used +Available Use% Mounted on\n\/dev\/sda +10737418240 +\d+ +\d+   1% \/var\/lib\/zookeeper\ntmpfs +8589934592 +\d+ +\d+   1% \/var\/run\/secrets\/kubernetes.io\/serviceaccount\ntotal +19327352832 +\d+ +\d+   1% -\n$/,
+      /^Filesystem       1B-blocks +Used +Available Use% Mounted on\n\/dev\/sda +10737418240 +\d+ +\d+   1% \/var\/lib\/zookeeper\ntmpfs +8589934592 +\d+ +\d+   1% \/run\/secrets\/kubernetes.io\/serviceaccount\ntotal +19327352832 +\d+ +\d+   1% -\n$/,
     );
     expect(sh("kubectl exec zk-0 -- df -H /var/lib/zookeeper").out).toMatch(/\n\/dev\/sda         11G +\S+k +11G   1% \/var\/lib\/zookeeper\n$/);
     expect(sh("kubectl exec zk-0 -- df -Bx /")).toEqual({ code: 1, out: "df: invalid -B argument 'x'\ncommand terminated with exit code 1\n" });

@@ -80,8 +80,9 @@ export class ImageLayer implements LowerLayer {
     } else {
       this.setDir("/", { mode: 0o755, uid: 0, gid: 0 }, mtimeMs);
     }
-    for (const path of Object.keys(files).sort()) {
-      const spec = files[path]!;
+    for (const given of Object.keys(files).sort()) {
+      const spec = files[given]!;
+      const path = this.followParents(given);
       this.ensureParents(path, mtimeMs);
       if (typeof spec === "string") {
         this.setEntry(path, { type: "file", data: encoder.encode(spec), mode: 0o644, uid: 0, gid: 0, mtimeMs });
@@ -124,6 +125,23 @@ export class ImageLayer implements LowerLayer {
       this.dirs.get(parent)!.push(path.slice(path.lastIndexOf("/") + 1));
     }
     if (entry.type !== "dir") this.dirs.delete(path);
+  }
+
+  /**
+   * Where a file lands when a directory on its path is a link in this layer (Debian's
+   * /var/run -> /run): a Dockerfile's COPY or `mkdir -p /var/run/mysqld` follows it.
+   */
+  private followParents(path: string): string {
+    let parts = path.split("/").filter(Boolean);
+    for (let i = 0, hops = 0; i < parts.length - 1; i++) {
+      const e = this.entries.get("/" + parts.slice(0, i + 1).join("/"));
+      if (e?.type !== "symlink") continue;
+      if (++hops > 40) throw new FsError("ELOOP", path);
+      const base = e.target.startsWith("/") ? [] : parts.slice(0, i);
+      parts = [...base, ...e.target.split("/").filter(Boolean), ...parts.slice(i + 1)];
+      i = -1;
+    }
+    return "/" + parts.join("/");
   }
 
   private ensureParents(path: string, mtimeMs: number): void {

@@ -152,7 +152,11 @@ export class LayeredFs {
   }
 
   /** Mounts a volume at `path` (creating the mount point in the image view as the runtime does). */
-  mount(m: Mount): void {
+  mount(given: Mount): void {
+    // runc resolves the destination inside the root first (securejoin): a mount at
+    // /var/run/secrets/… lands on /run/secrets/… where /var/run is a link to /run.
+    const loc = this.locate(given.path);
+    const m = loc.kind === "overlay" && loc.path !== given.path ? { ...given, path: loc.path } : given;
     this.ownVersion++;
     if (!this.existsOverlay(m.path)) this.upperMkdirs(m.path);
     this.mounts = [...this.mounts.filter((x) => x.path !== m.path), m].sort((a, b) => b.path.length - a.path.length);

@@ -129,6 +129,8 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
   for (const d of DIRS) files[d] = { dir: true };
   files["/tmp"] = { dir: true, mode: 0o1777 };
   files["/var/tmp"] = { dir: true, mode: 0o1777 };
+  // Debian keeps runtime state in /run; /var/run is a link to it.
+  files["/var/run"] = { symlink: "/run" };
   files["/root"] = { dir: true, mode: 0o700 };
   for (const [path, program] of Object.entries(DEBIAN_PROGRAMS)) files[path] = { program };
   files["/bin/sh"] = { symlink: "dash" };

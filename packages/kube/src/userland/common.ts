@@ -293,3 +293,49 @@ export function splitLines(text: string): string[] {
   if (text.endsWith("\n")) lines.pop();
   return lines;
 }
+
+/** Links followed before canonicalization gives up (the kernel's limit, which ELOOP reports). */
+const MAX_LINKS = 40;
+
+/**
+ * canonicalize_filename_mode: the absolute path with every link resolved. "f": all but the last
+ * component must exist; "e": all must; "m": none need to. Undefined when the path fails that.
+ */
+export function canonicalize(ctx: ProcessContext, name: string, mode: "f" | "e" | "m"): string | undefined {
+  // Joined, not normalized: ".." is taken after the links before it are followed, as the kernel does.
+  let pending = (name.startsWith("/") ? name : `${ctx.cwd}/${name}`).split("/").filter((c) => c !== "" && c !== ".");
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === "..") {
+      done.pop();
+      continue;
+    }
+    const path = `/${[...done, part].join("/")}`;
+    let target: string | undefined;
+    try {
+      const st = ctx.fs.lstat(path);
+      if (st.type === "symlink") target = ctx.fs.readlink(path);
+      else if (pending.length > 0 && st.type !== "dir") return mode === "m" ? `/${[...done, part, ...pending].join("/")}` : undefined;
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      if (mode === "e" || (mode === "f" && pending.length > 0)) return undefined;
+      done.push(part);
+      continue;
+    }
+    if (target === undefined) {
+      done.push(part);
+      continue;
+    }
+    if (++hops > MAX_LINKS) return undefined;
+    if (target.startsWith("/")) done.length = 0;
+    const next: string[] = [];
+    for (const c of [...target.split("/"), ...pending]) {
+      if (c === "" || c === ".") continue;
+      next.push(c);
+    }
+    pending = next;
+  }
+  return `/${done.join("/")}`;
+}

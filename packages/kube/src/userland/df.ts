@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { MountEntry } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, humanSize, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { canonicalize, describeError, has, humanSize, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
 import { humanReadable } from "./libbb.js";
 
 /** statfs's block size on every filesystem modelled. */
@@ -73,7 +73,8 @@ export function df(flavor: Flavor) {
             status = 1;
             continue;
           }
-          entries.push(mountOf(table, ctx.resolve(operand)));
+          // The mount the file is on, wherever links on its path lead (as stat's device says).
+          entries.push(mountOf(table, canonicalize(ctx, operand, "e") ?? ctx.resolve(operand)));
         }
       }
       const rows: Row[] = entries.map((entry) => {
