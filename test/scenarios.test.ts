@@ -38,6 +38,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "mysql/binlog-deleted.yaml", seed: 1 },
   { file: "mysql/emptydir.yaml", seed: 1, fails: "mysql.acknowledged-commits" },
   { file: "mysql/flush-log-0.yaml", seed: 1, fails: "mysql.acknowledged-commits" },
+  { file: "nginx/configmap-update.yaml", seed: 1 },
 ];
 
 describe("scenario files", () => {

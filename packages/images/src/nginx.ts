@@ -1059,6 +1059,12 @@ function* signalMaster(ctx: ProcessContext, build: NginxBuild, how: Invocation, 
   }
   const config = configOrEmerg(ctx, build, how);
   if (config === undefined) return 1;
+  // ngx_signal_process says so in the configured error log first (the image's goes to stderr).
+  try {
+    log(ctx, { level: config.errorLog.level, write: openLog(ctx, config.errorLog.path) }, "notice", "signal process started");
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+  }
   let pid: number;
   try {
     pid = Number(ctx.fs.readText(config.pid).trim());

@@ -248,7 +248,10 @@ describe("nginx configuration errors", () => {
     const oldWorker = pod.run(["pgrep", "-f", "worker"]).stdout.trim();
     const start = nginx.stderr.text().length;
     pod.run(["sh", "-c", `echo 'server { listen 8080; return 200 "reloaded"; }' > /etc/nginx/conf.d/more.conf`]);
-    expect(pod.run(["nginx", "-s", "reload"]).status).toBe(0);
+    // The signal process announces itself in the error log, which the image links to stderr.
+    const signal = pod.run(["nginx", "-s", "reload"]);
+    expect(signal.status).toBe(0);
+    expect(signal.stderr).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[notice\] (\d+)#\1: signal process started\n$/);
     sim.advance(100);
     const newWorker = pod.run(["pgrep", "-f", "worker"]).stdout.trim();
     expect(newWorker).not.toBe(oldWorker);
