@@ -297,9 +297,13 @@ type Writer = (text: string) => void;
  * Opens a log as nginx does, following symlinks (the images link theirs to /dev/stdout and
  * /dev/stderr) and creating a file that is not there. Throws FsError.
  */
+const STANDARD_STREAMS = new Set(["/dev/stdout", "/proc/self/fd/1", "/dev/stderr", "/proc/self/fd/2", "/dev/null"]);
+
 function openLog(ctx: ProcessContext, path: string): Writer {
   let target = path;
   for (let hops = 0; hops < 8; hops++) {
+    // The standard streams are where the image's links end: stop there, not at the pipe behind them.
+    if (STANDARD_STREAMS.has(target)) break;
     try {
       if (ctx.fs.lstat(target).type !== "symlink") break;
       const link = ctx.fs.readlink(target);

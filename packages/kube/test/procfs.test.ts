@@ -35,10 +35,26 @@ describe("a container's /proc", () => {
     expect(sh(sb, `cat /proc/${sleeper.pid}/cmdline | tr '\\0' ' '; echo; cat /proc/${sleeper.pid}/comm`)).toEqual({ status: 0, out: "sleep 600 \nsleep\n", err: "" });
     // procfs reports no sizes and takes no blocks; a process's directory is its user's.
     expect(sh(sb, `ls -ld /proc /proc/${sleeper.pid} /proc/self/status /proc/self`).out).toMatch(
-      new RegExp(`^dr-xr-xr-x 5 root root 0 Jan  1 00:00 /proc\\ndr-xr-xr-x 2 root root 0 Jan  1 00:00 /proc/${sleeper.pid}\\nlrwxrwxrwx 1 root root 0 Jan  1 00:00 /proc/self -> \\d+\\n-r--r--r-- 1 root root 0 Jan  1 00:00 /proc/self/status\\n$`),
+      new RegExp(`^dr-xr-xr-x 5 root root 0 Jan  1 00:00 /proc\\ndr-xr-xr-x 3 root root 0 Jan  1 00:00 /proc/${sleeper.pid}\\nlrwxrwxrwx 1 root root 0 Jan  1 00:00 /proc/self -> \\d+\\n-r--r--r-- 1 root root 0 Jan  1 00:00 /proc/self/status\\n$`),
     );
-    expect(sh(sb, "ls /proc/self/")).toEqual({ status: 0, out: "cgroup\ncmdline\ncomm\ncwd\nenviron\nmounts\nroot\nstatus\n", err: "" });
+    expect(sh(sb, "ls /proc/self/")).toEqual({ status: 0, out: "cgroup\ncmdline\ncomm\ncwd\nenviron\nfd\nmounts\nroot\nstatus\n", err: "" });
     expect(sh(sb, "cat /proc/999/status")).toEqual({ status: 1, out: "", err: "cat: /proc/999/status: No such file or directory\n" });
+  });
+
+  it("links each open descriptor to what it is open on: a pipe, a file, /dev/null", () => {
+    const sb = new Sandbox({ base: "debian" });
+    // ls's own descriptors: stdin from /dev/null, stdout into the pipe to cat, stderr to a file.
+    const r = sh(sb, "ls -l /proc/self/fd/ 2>/tmp/err </dev/null | awk '{print $1, $9, $10, $11}'");
+    const [total, in0, out1, err2] = r.out.split("\n");
+    expect(total).toBe("total   ");
+    expect(in0).toBe("lr-x------ 0 -> /dev/null");
+    expect(out1).toMatch(/^l-wx------ 1 -> pipe:\[\d+\]$/);
+    expect(err2).toBe("l-wx------ 2 -> /tmp/err");
+    // The two ends of a pipe are one inode: what echo writes into is what readlink reads from.
+    const [writer, reader] = sh(sb, "readlink /proc/self/fd/1 | { cat; readlink /proc/self/fd/0; }").out.split("\n");
+    expect(writer).toMatch(/^pipe:\[\d+\]$/);
+    expect(reader).toBe(writer);
+    expect(sh(sb, "ls -ld /proc/self/fd | cut -c1-10")).toEqual({ status: 0, out: "dr-x------\n", err: "" });
   });
 
   it("shows a process's identity, credentials and memory in status as Linux 5.15 lays it out", () => {

@@ -4,6 +4,7 @@ import { parseQuantity, quantityValue } from "../api/quantity.js";
 import type { Node, Pod, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
+import { pipeInodes } from "../runtime/procfs.js";
 import { ProcessTable, type MachineUsage, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
@@ -218,6 +219,7 @@ export class Kubelet {
       memoryBytes: () => this.capacity("memory"),
       cpus: () => this.capacity("cpu"),
       usage: () => this.usage(),
+      pipeInode: pipeInodes(),
       devices: new NodeDevices(
         () => this.capacity("memory"),
         () => {

@@ -5,3 +5,4 @@ export * from "./layered-fs.js";
 export * from "./process.js";
 export * from "./layer-stack.js";
 export * from "./tasks.js";
+export { pipeInodes } from "./procfs.js";

@@ -119,6 +119,10 @@ export interface ProcessInfo {
   readonly cwd: string;
   /** Its root filesystem, whose mount table is its /proc/PID/mounts. */
   readonly fs: FileSystem;
+  /** Whether its standard streams are a terminal. */
+  readonly tty: boolean;
+  /** Its open descriptors: 0, 1 and 2, and those above it inherited. */
+  descriptors(): ReadonlyMap<number, InputStream | OutputStream>;
 }
 
 /** What a program loads as: the program, the arguments it gets (a script's interpreter first), its comm. */
@@ -251,6 +255,8 @@ export interface Machine {
   cpus(): number;
   /** What every process on the machine holds now: resident memory, and the CPU time it has used. */
   usage(): MachineUsage;
+  /** The inode pipefs gave a pipe (its `pipe:[N]` in /proc/PID/fd), numbered as first asked. */
+  pipeInode(pipe: object): number;
 }
 
 export interface MachineUsage {
@@ -799,6 +805,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
       environ: this.environ,
       cwd: this.cwd,
       fs: this.fs,
+      tty: this.tty,
+      descriptors: () => new Map<number, InputStream | OutputStream>([[0, this.stdin], [1, this.stdout], [2, this.stderr], ...this.fds]),
     };
   }
 

@@ -29,10 +29,24 @@ interface Owner {
 export type ProcNode =
   | (Owner & { readonly kind: "dir"; readonly mode: number; names(): readonly string[]; child(name: string): ProcNode | undefined })
   | (Owner & { readonly kind: "file"; readonly mode: number; read(): Uint8Array })
-  | (Owner & { readonly kind: "link"; readonly target: string });
+  | (Owner & { readonly kind: "link"; readonly target: string; readonly mode?: number; readonly size?: number });
 
 /** Where a path under /proc leads: one of its entries, or out of it through a link (`cwd`, `root`). */
 export type ProcResolution = { readonly node: ProcNode } | { readonly escape: string };
+
+/**
+ * A machine's pipefs numbering: each pipe gets the next inode when first looked at. Where it
+ * starts is a guess at what a booted node's daemons have used; only its order is the model's.
+ */
+export function pipeInodes(first = 20_000): (pipe: object) => number {
+  const numbers = new WeakMap<object, number>();
+  let next = first;
+  return (pipe) => {
+    let n = numbers.get(pipe);
+    if (n === undefined) numbers.set(pipe, (n = next++));
+    return n;
+  };
+}
 
 const MAX_LINKS = 40;
 const KiB = 1024;
@@ -79,7 +93,7 @@ export class ProcFs {
   /** The entry's stat: procfs reports no size for its files and takes no blocks. */
   stat(node: ProcNode): FileStat {
     const { uid, gid, mtimeMs } = node;
-    if (node.kind === "link") return { type: "symlink", mode: 0o777, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1 };
+    if (node.kind === "link") return { type: "symlink", mode: node.mode ?? 0o777, uid, gid, size: node.size ?? 0, allocated: 0, mtimeMs, nlink: 1 };
     if (node.kind === "dir") {
       // A directory's links: its own, its entry in the parent, and each subdirectory's "..".
       const subdirs = node.names().filter((n) => node.child(n)?.kind === "dir").length;
@@ -139,7 +153,7 @@ export class ProcFs {
 }
 
 const TOP_NAMES = ["meminfo", "mounts", "self", "uptime"];
-const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "mounts", "root", "status"];
+const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "status"];
 
 function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string): ProcNode | undefined {
   switch (name) {
@@ -154,6 +168,8 @@ function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string
       return { ...own, kind: "link", target: p.cwd };
     case "environ":
       return file(own, () => [...p.environ].map(([k, v]) => `${k}=${v}\0`).join(""), 0o400);
+    case "fd":
+      return descriptors(p, own, machine);
     case "mounts":
       return file(own, () => mounts(p.fs.mountTable?.() ?? []));
     case "root":
@@ -162,6 +178,32 @@ function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string
       return file(own, () => status(p, machine));
   }
   return undefined;
+}
+
+/**
+ * /proc/PID/fd: a link per open descriptor to what it is open on (proc_fd_link): a file by its
+ * path, a terminal's pts, or a pipe as `pipe:[inode]`. Each link's mode is how it was opened
+ * (r-x for reading, -wx for writing, rwx both) and its size 64, as procfs gives them.
+ */
+function descriptors(p: ProcessInfo, own: Owner, machine: Machine): ProcNode {
+  const fds = p.descriptors();
+  const link = (fd: number): ProcNode | undefined => {
+    const stream = fds.get(fd);
+    if (stream === undefined) return undefined;
+    const terminal = p.tty && fd <= 2 && stream.openFile === undefined;
+    const target = stream.openFile ?? (terminal ? "/dev/pts/0" : `pipe:[${machine.pipeInode(stream.channel ?? stream)}]`);
+    const reads = "read" in stream;
+    const writes = "write" in stream;
+    const mode = terminal ? 0o700 : (reads && !writes) || (reads && fd === 0) ? 0o500 : 0o300;
+    return { ...own, kind: "link", target, mode, size: 64 };
+  };
+  return {
+    ...own,
+    kind: "dir",
+    mode: 0o500,
+    names: () => [...fds.keys()].sort((a, b) => a - b).map(String),
+    child: (name) => (/^(0|[1-9][0-9]*)$/.test(name) ? link(Number(name)) : undefined),
+  };
 }
 
 /** The mount table as /proc/PID/mounts lists it (show_vfsmnt), names mangled as the kernel does. */

@@ -9,11 +9,17 @@ export interface OutputStream {
   write(chunk: string): void;
   /** No more writes; readers see end-of-file once the buffer drains. */
   close(): void;
+  /** The file it is open on, as /proc/PID/fd links name it; a stream without one is a pipe. */
+  readonly openFile?: string;
+  /** The pipe a wrapper writes through: the two ends of one pipe are one inode. */
+  readonly channel?: object;
 }
 
 export interface InputStream {
   /** The next chunk, or null at end-of-file. */
   read(): Waitable<string | null>;
+  readonly openFile?: string;
+  readonly channel?: object;
 }
 
 const DRAINED = new Future<void>();
@@ -121,6 +127,7 @@ export class StringSink implements OutputStream {
 
 /** /dev/null in both directions. */
 export const devNull: OutputStream & InputStream = {
+  openFile: "/dev/null",
   write() {},
   close() {},
   read() {
@@ -143,6 +150,12 @@ export function stringInput(text: string): InputStream {
 /** Forwards writes to another stream without closing it (a shared terminal). */
 class Unclosable implements OutputStream {
   constructor(readonly target: OutputStream) {}
+  get openFile(): string | undefined {
+    return this.target.openFile;
+  }
+  get channel(): object {
+    return this.target.channel ?? this.target;
+  }
   write(chunk: string): void {
     this.target.write(chunk);
   }

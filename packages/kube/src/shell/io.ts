@@ -13,7 +13,19 @@ export class LineReader implements InputStream {
   private buffer = "";
   private eof = false;
 
-  constructor(private readonly source: InputStream) {}
+  constructor(
+    private readonly source: InputStream,
+    /** The file a `<` redirection opened, which the text comes from. */
+    private readonly file?: string,
+  ) {}
+
+  get openFile(): string | undefined {
+    return this.file ?? this.source.openFile;
+  }
+
+  get channel(): object {
+    return this.source.channel ?? this.source;
+  }
 
   read(): Waitable<string | null> {
     if (this.buffer !== "") {
@@ -55,6 +67,10 @@ export class FileOutput implements OutputStream {
     /** Standard error: a program does not stop because its diagnostics could not be written. */
     private readonly diagnostics = false,
   ) {}
+
+  get openFile(): string {
+    return this.path;
+  }
 
   /** The same file as a process's standard error (`2>file`, `2>&1`). */
   asDiagnostics(): FileOutput {

@@ -1351,9 +1351,9 @@ export class Shell {
         const rdev = this.ctx.fs.stat(path).rdev;
         if (rdev !== undefined) {
           const device = openDeviceForReading(rdev, this.ctx.random, target);
-          return new LineReader(device.kind === "endless" ? deviceStream(device, this.ctx.sim, PIPE_BUFFER_BYTES) : devNull);
+          return new LineReader(device.kind === "endless" ? deviceStream(device, this.ctx.sim, PIPE_BUFFER_BYTES) : devNull, path);
         }
-        return new LineReader(stringInput(this.ctx.fs.readText(path)));
+        return new LineReader(stringInput(this.ctx.fs.readText(path)), path);
       }
       if (append) this.ctx.fs.appendFile(path, "");
       else this.ctx.fs.writeFile(path, "");

@@ -5,7 +5,7 @@ import { containerDev } from "../runtime/dev.js";
 import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
 import { ProcessTable, type Machine, type SimProcess } from "../runtime/process.js";
-import { ProcFs } from "../runtime/procfs.js";
+import { pipeInodes, ProcFs } from "../runtime/procfs.js";
 import { StringSink, stringInput } from "../runtime/streams.js";
 import { registerShell } from "../shell/program.js";
 import { busyboxBase, debianBase, type BaseUser } from "./base.js";
@@ -74,6 +74,7 @@ export class Sandbox {
       memoryBytes: () => options.memoryBytes ?? 4 * 1024 ** 3,
       cpus: () => options.cpus ?? 2,
       usage: () => this.processes.usage(),
+      pipeInode: pipeInodes(),
     };
     const proc = new ProcFs({ processes: () => this.processes.visible(), process: (pid) => this.processes.visibleProcess(pid), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.epochMs() });
     // A container's /dev and /proc, as the runtime would put over the image.
