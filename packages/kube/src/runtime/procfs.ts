@@ -68,7 +68,9 @@ export class ProcFs {
     for (let i = 0; i < parts.length; i++) {
       const name = parts[i]!;
       if (name === "..") {
-        parts = [...parts.slice(0, Math.max(0, i - 1)), ...parts.slice(i + 1)];
+        // Above /proc is the root it is mounted in.
+        if (i === 0) return { escape: `/${parts.slice(1).join("/")}` };
+        parts = [...parts.slice(0, i - 1), ...parts.slice(i + 1)];
         node = this.root(pid);
         i = -1;
         continue;
