@@ -145,6 +145,8 @@ describe("kubectl create from files", () => {
   it("reads directories, binary files and key=path sources, and records --save-config as kubectl 1.32 does", () => {
     const { term } = kubectlWorld({ seed: 4 });
     expect(term.run("mkdir -p cmdir/sub && printf 'a1' > cmdir/a.txt && printf 'b2\\n' > cmdir/b.conf && printf 'x' > cmdir/sub/x && printf '\\000\\001\\377' > bin.dat").status).toBe(0);
+    // A link in the directory is not a regular file to os.ReadDir: it gives no key.
+    expect(term.run("ln -s a.txt cmdir/link.txt").status).toBe(0);
     expect(term.run("kubectl create deployment web --image=busybox --image=nginx --dry-run=client -o yaml -- sleep 1")).toEqual({ status: 1, output: "error: cannot specify multiple --image options and command\n" });
     expect(term.run("kubectl create configmap c --from-file=cmdir --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\ndata:\n  a.txt: a1\n  b.conf: |\n    b2\nkind: ConfigMap\nmetadata:\n  name: c\n" });
     expect(term.run("kubectl create configmap c --from-file=bin.dat --dry-run=client -o yaml")).toEqual({ status: 0, output: "apiVersion: v1\nbinaryData:\n  bin.dat: AAH/\nkind: ConfigMap\nmetadata:\n  name: c\n" });

@@ -58,10 +58,11 @@ function* dataFrom(inv: Invocation, kind: DataKind, name: string): Proc<Record<s
       add(key, s.ctx.fs.readFile(abs));
       continue;
     }
-    // A directory gives one key per regular file in it, by name (subdirectories are skipped).
+    // A directory gives one key per regular file in it, by name: os.ReadDir's entry types, so
+    // subdirectories and symlinks (even to files) are skipped.
     if (spec.includes("=")) throw new Error("cannot give a key name for a directory path");
     for (const entry of [...s.ctx.fs.readdir(abs)].sort()) {
-      if (s.ctx.fs.stat(`${abs}/${entry}`).type === "file") add(entry, s.ctx.fs.readFile(`${abs}/${entry}`));
+      if (s.ctx.fs.lstat(`${abs}/${entry}`).type === "file") add(entry, s.ctx.fs.readFile(`${abs}/${entry}`));
     }
   }
   for (const lit of flags.strings("from-literal")) {
