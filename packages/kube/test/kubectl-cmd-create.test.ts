@@ -142,6 +142,13 @@ describe("kubectl create deployment's object under kubectl's printers", () => {
 });
 
 describe("kubectl create from files", () => {
+  it("walks a directory given to -f as filepath.Walk does: a linked file is read, a linked directory is not entered", () => {
+    const { term } = kubectlWorld({ seed: 4 });
+    const cm = (name: string) => `printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: ${name}}\\n'`;
+    expect(term.run(`mkdir -p m other && ${cm("a")} > m/a.yaml && ${cm("b")} > other/b.yaml && ${cm("c")} > other/c.yaml && ln -s ../other/b.yaml m/b.yaml && ln -s ../other m/linked`).status).toBe(0);
+    expect(term.run("kubectl apply -R -f m --dry-run=client")).toEqual({ status: 0, output: "configmap/a created (dry run)\nconfigmap/b created (dry run)\n" });
+  });
+
   it("reads directories, binary files and key=path sources, and records --save-config as kubectl 1.32 does", () => {
     const { term } = kubectlWorld({ seed: 4 });
     expect(term.run("mkdir -p cmdir/sub && printf 'a1' > cmdir/a.txt && printf 'b2\\n' > cmdir/b.conf && printf 'x' > cmdir/sub/x && printf '\\000\\001\\377' > bin.dat").status).toBe(0);

@@ -93,7 +93,8 @@ function expandPath(s: Session, path: string, recursive: boolean): string[] {
     for (const name of [...s.ctx.fs.readdir(dir)].sort()) {
       const child = `${dir}/${name}`;
       const shownChild = `${shown.replace(/\/+$/, "")}/${name}`;
-      if (s.ctx.fs.stat(child).type === "dir") {
+      // filepath.Walk does not follow links: a linked directory is not walked, a linked file is read.
+      if (s.ctx.fs.lstat(child).type === "dir") {
         if (recursive) walk(child, shownChild);
       } else if (EXTENSIONS.some((e) => name.endsWith(e))) files.push(shownChild);
     }
