@@ -43,6 +43,8 @@ describe("symbolic and hard links", () => {
         "ln: /tmp: hard link not allowed for directory\n" +
         "cat: /tmp/loop: Too many levels of symbolic links\n",
     });
+    // A dangling link is still a name: it is in the way of another.
+    expect(sh(sb, "ln -s nowhere /tmp/dangling && ln -s elsewhere /tmp/dangling")).toEqual({ status: 1, out: "", err: "ln: failed to create symbolic link '/tmp/dangling': File exists\n" });
     expect(sh(sb, "mkdir /tmp/d && ln -sv /etc/hostname /etc/passwd /tmp/d && ls /tmp/d; ln -s a b c")).toEqual({
       status: 1,
       out: "'/tmp/d/hostname' -> '/etc/hostname'\n'/tmp/d/passwd' -> '/etc/passwd'\nhostname\npasswd\n",

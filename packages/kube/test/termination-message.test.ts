@@ -60,7 +60,7 @@ describe("termination messages", () => {
     const file = Array.from({ length: 500 }, (_, i) => `line ${i}\n`).join("");
     const expected = file.slice(-4096).slice(0, 3072);
     expect(statuses.map((s) => s.state!.terminated!.message)).toEqual([expected, expected, expected, expected]);
-    // The kubelet's bind mount of the message file, under /tmp here.
+    // The messages came from /tmp/msg: the kubelet bind-mounts the file wherever the path says.
     expect(term.run("kubectl get pod four -o jsonpath='{.status.phase}'").output).toBe("Succeeded");
   });
 });

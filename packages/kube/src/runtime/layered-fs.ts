@@ -244,13 +244,19 @@ export class LayeredFs {
    */
   private linkAt(path: string): string | undefined {
     const m = this.mountFor(path);
-    if (m !== undefined) return m.volume.hasSymlinks ? m.volume.linkTarget(joinRel(m.subPath, path.slice(m.path.length))) : undefined;
+    return this.linkOf(m !== undefined ? { kind: "mount", mount: m, rel: joinRel(m.subPath, path.slice(m.path.length)) } : { kind: "overlay", path });
+  }
+
+  /** The target of the symlink at a name located without following it, or undefined if it is none. */
+  private linkOf(loc: Located): string | undefined {
+    if (loc.kind === "proc") return undefined;
+    if (loc.kind === "mount") return loc.mount.volume.hasSymlinks ? loc.mount.volume.linkTarget(loc.rel) : undefined;
     if (this.upper.hasSymlinks) {
-      const own = this.upper.linkTarget(path);
+      const own = this.upper.linkTarget(loc.path);
       if (own !== undefined) return own;
     }
-    const e = this.lower.lookup(path);
-    if (e?.type !== "symlink" || this.hidden(path) || this.upper.exists(path)) return undefined;
+    const e = this.lower.lookup(loc.path);
+    if (e?.type !== "symlink" || this.hidden(loc.path) || this.upper.exists(loc.path)) return undefined;
     return e.target;
   }
 
@@ -328,10 +334,8 @@ export class LayeredFs {
       if (r.node.kind !== "link") throw new FsError("EINVAL", path);
       return r.node.target;
     }
-    const own = loc.kind === "mount" ? loc.mount.volume.linkTarget(loc.rel) : this.upper.linkTarget(loc.path);
-    if (own !== undefined) return own;
-    const e = loc.kind === "overlay" && !this.upper.exists(loc.path) ? this.lowerEntry(loc.path) : undefined;
-    if (e?.type === "symlink") return e.target;
+    const target = this.linkOf(loc);
+    if (target !== undefined) return target;
     // Not a link: EINVAL if the name exists at all (stat names a missing one).
     this.stat(path, false, pid);
     throw new FsError("EINVAL", path);
@@ -602,7 +606,7 @@ export class LayeredFs {
       const out = this.leavesProc(loc.rel, pid);
       return out === undefined ? this.refuseProcChange(path, cred) : this.symlink(target, out, cred, pid);
     }
-    if (this.existsAt(loc) || this.isLink(loc)) throw new FsError("EEXIST", path);
+    if (this.existsAt(loc)) throw new FsError("EEXIST", path);
     this.checkParentWritable(path, cred);
     const own = { uid: cred.uid, gid: cred.gid };
     if (loc.kind === "mount") {
@@ -625,7 +629,7 @@ export class LayeredFs {
     if (a.kind === "proc" || b.kind === "proc") throw new FsError(a.kind === b.kind ? "EPERM" : "EXDEV", path);
     const st = this.stat(existing, false, pid);
     if (st.type === "dir") throw new FsError("EPERM", existing);
-    if (this.existsAt(b) || this.isLink(b)) throw new FsError("EEXIST", path);
+    if (this.existsAt(b)) throw new FsError("EEXIST", path);
     this.checkParentWritable(path, cred);
     if (cred.uid !== 0 && cred.uid !== st.uid && !(permits(cred, st, 4) && permits(cred, st, 2))) throw new FsError("EPERM", existing);
     if (a.kind === "mount" && b.kind === "mount" && a.mount.volume === b.mount.volume) {
@@ -637,13 +641,6 @@ export class LayeredFs {
     this.upperMkdirs(dirname(b.path));
     this.upper.link(a.path, b.path);
     this.whiteouts.delete(b.path);
-  }
-
-  /** A symlink is there (existsAt follows it, so a dangling one does not count there). */
-  private isLink(loc: Located): boolean {
-    if (loc.kind === "mount") return loc.mount.volume.linkTarget(loc.rel) !== undefined;
-    if (loc.kind === "proc") return false;
-    return this.upper.linkTarget(loc.path) !== undefined || (!this.upper.exists(loc.path) && this.lowerEntry(loc.path)?.type === "symlink");
   }
 
   chmod(path: string, mode: number, cred: Credentials, pid = NO_PID): void {

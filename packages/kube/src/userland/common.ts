@@ -339,3 +339,23 @@ export function canonicalize(ctx: ProcessContext, name: string, mode: "f" | "e" 
   }
   return `/${done.join("/")}`;
 }
+
+/** stat(2) of a path the process names, or undefined when it cannot be had. */
+export function statOrUndefined(ctx: ProcessContext, path: string): FileStat | undefined {
+  try {
+    return ctx.fs.stat(ctx.resolve(path));
+  } catch (e) {
+    if (e instanceof FsError) return undefined;
+    throw e;
+  }
+}
+
+/** lstat(2) of a path the process names: a link itself, not what it leads to. */
+export function lstatOrUndefined(ctx: ProcessContext, path: string): FileStat | undefined {
+  try {
+    return ctx.fs.lstat(ctx.resolve(path));
+  } catch (e) {
+    if (e instanceof FsError) return undefined;
+    throw e;
+  }
+}

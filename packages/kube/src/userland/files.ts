@@ -1,31 +1,13 @@
 import { FsError, type Proc } from "@ksim/sim";
 import { basename, dirname, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { copyEndless, createAndWrite, describeError, endlessInput, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { copyEndless, createAndWrite, lstatOrUndefined, statOrUndefined, describeError, endlessInput, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
 import { groupByName, userByName } from "./users.js";
 
 /**
  * File tools: cat, rm, mkdir, rmdir, touch, cp, mv, chmod, chown. Messages follow coreutils in
  * the C locale (ASCII quotes), or busybox.
  */
-
-function lstatOrUndefined(ctx: ProcessContext, path: string): FileStat | undefined {
-  try {
-    return ctx.fs.lstat(ctx.resolve(path));
-  } catch (e) {
-    if (e instanceof FsError) return undefined;
-    throw e;
-  }
-}
-
-function statOrUndefined(ctx: ProcessContext, path: string): FileStat | undefined {
-  try {
-    return ctx.fs.stat(ctx.resolve(path));
-  } catch (e) {
-    if (e instanceof FsError) return undefined;
-    throw e;
-  }
-}
 
 export function cat(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {

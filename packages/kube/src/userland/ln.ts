@@ -1,18 +1,9 @@
 import { FsError, type Proc } from "@ksim/sim";
-import { basename, type FileStat } from "../runtime/fs.js";
+import { basename } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { describeError, has, lstatOrUndefined, statOrUndefined, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
 
 /** ln, coreutils' and busybox's: symbolic links (-s) and hard links, into a directory or by name. */
-
-function statOr(ctx: ProcessContext, path: string, follow: boolean): FileStat | undefined {
-  try {
-    return follow ? ctx.fs.stat(ctx.resolve(path)) : ctx.fs.lstat(ctx.resolve(path));
-  } catch (e) {
-    if (e instanceof FsError) return undefined;
-    throw e;
-  }
-}
 
 export function lnProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
@@ -27,7 +18,7 @@ export function lnProgram(flavor: Flavor) {
       const noDeref = has(o, "n");
       // The last operand is a directory to link into, unless -T or a single operand says otherwise.
       const lastOperand = operands[operands.length - 1]!;
-      const destIsDir = operands.length > 1 && !has(o, "T") && statOr(ctx, lastOperand, !noDeref)?.type === "dir";
+      const destIsDir = operands.length > 1 && !has(o, "T") && (noDeref ? lstatOrUndefined(ctx, lastOperand) : statOrUndefined(ctx, lastOperand))?.type === "dir";
       let pairs: [string, string][];
       if (operands.length === 1) pairs = [[lastOperand, basename(lastOperand)]];
       else if (destIsDir) pairs = operands.slice(0, -1).map((t) => [t, `${lastOperand.replace(/\/+$/, "")}/${basename(t)}`]);
@@ -46,7 +37,7 @@ export function lnProgram(flavor: Flavor) {
           status = 1;
         };
         if (!symbolic) {
-          const st = statOr(ctx, target, false);
+          const st = lstatOrUndefined(ctx, target);
           if (st === undefined) {
             ctx.stderr.write(flavor === "busybox" ? `ln: ${target}: No such file or directory\n` : `ln: failed to access '${target}': No such file or directory\n`);
             status = 1;
@@ -60,13 +51,12 @@ export function lnProgram(flavor: Flavor) {
         }
         const path = ctx.resolve(name);
         try {
-          if (has(o, "f") && statOr(ctx, name, false) !== undefined) {
-            if (statOr(ctx, name, false)?.type === "dir") {
-              fail("Is a directory");
-              continue;
-            }
-            ctx.fs.unlink(path);
+          const existing = has(o, "f") ? lstatOrUndefined(ctx, name) : undefined;
+          if (existing?.type === "dir") {
+            fail("Is a directory");
+            continue;
           }
+          if (existing !== undefined) ctx.fs.unlink(path);
           if (symbolic) ctx.fs.symlink(target, path);
           else ctx.fs.link(ctx.resolve(target), path);
         } catch (e) {

@@ -1,7 +1,7 @@
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { createAndWrite, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
+import { createAndWrite, lstatOrUndefined, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
 import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
@@ -330,11 +330,8 @@ class Tar {
           } else fs.chmod(path, modeOf(e.mode));
         } else if (e.type === "symlink") {
           // What is there goes first, as tar's default --overwrite of non-directories does; a link has no mode or owner to set.
-          try {
-            if (fs.lstat(path).type !== "dir") fs.unlink(path);
-          } catch (err) {
-            if (!(err instanceof FsError) || err.code !== "ENOENT") throw err;
-          }
+          const there = lstatOrUndefined(this.ctx, path);
+          if (there !== undefined && there.type !== "dir") fs.unlink(path);
           fs.symlink(e.linkname, path);
           continue;
         } else if (e.type === "chardev") {
