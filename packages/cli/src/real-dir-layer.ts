@@ -21,14 +21,16 @@ export class RealDirLayer implements LowerLayer {
 
   lookup(path: string): LowerEntry | undefined {
     if (path !== this.root && !path.startsWith(`${this.root}/`)) {
-      return this.parents.has(path) ? { type: "dir", mode: 0o755, uid: 0, gid: 0, mtimeMs: 0 } : undefined;
+      return this.parents.has(path) ? { type: "dir", mode: 0o755, uid: 0, gid: 0, mtimeMs: 0, ino: lstatSync(path).ino } : undefined;
     }
     try {
       const st = lstatSync(path);
       const mtimeMs = Math.floor(st.mtimeMs);
-      if (st.isSymbolicLink()) return { type: "symlink", target: readlinkSync(path), mtimeMs };
-      if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, uid: 0, gid: 0, mtimeMs };
-      if (st.isFile()) return { type: "file", data: readFileSync(path), mode: st.mode & 0o7777, uid: 0, gid: 0, mtimeMs };
+      // The real file's inode number, as an overlay on the user's directory would show it.
+      const ino = st.ino;
+      if (st.isSymbolicLink()) return { type: "symlink", target: readlinkSync(path), mtimeMs, ino };
+      if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, uid: 0, gid: 0, mtimeMs, ino };
+      if (st.isFile()) return { type: "file", data: readFileSync(path), mode: st.mode & 0o7777, uid: 0, gid: 0, mtimeMs, ino };
     } catch {
       // Unreadable or gone: not there, as far as the simulation can tell.
     }

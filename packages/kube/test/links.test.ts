@@ -68,6 +68,20 @@ describe("symbolic and hard links", () => {
     expect(sh(sb, "ln /etc/passwd /etc/pw && ls -l /etc/pw /etc/passwd | cut -c1-12")).toEqual({ status: 0, out: "-rw-r--r-- 2\n-rw-r--r-- 2\n", err: "" });
   });
 
+  it("show one inode number under every name, in GNU's and busybox's -i columns", () => {
+    const { sb } = withData();
+    const before = sh(sb, "ls -i /etc/passwd").out;
+    // Copied up by the link, the image's file keeps its number under both names, as overlayfs on one filesystem shows it.
+    expect(sh(sb, "cd /data && touch a && ln a b && mkdir d && ls -i && ln /etc/passwd /etc/pw && ls -i /etc/pw /etc/passwd && find /data -inum 12")).toEqual({
+      status: 0,
+      out: `12 a\n12 b\n13 d\n${before}${before.replace("/etc/passwd", "/etc/pw")}/data/a\n/data/b\n`,
+      err: "",
+    });
+    expect(sh(sb, "ls -lid /data | cut -c1-14")).toEqual({ status: 0, out: "2 drwxr-xr-x 3\n", err: "" });
+    const bb = withData("busybox").sb;
+    expect(sh(bb, "cd /data && touch a && ln a b && ls -i")).toEqual({ status: 0, out: "     12 a\n     12 b\n", err: "" });
+  });
+
   it("copies links as links with cp -r and -a, and follows them without", () => {
     const { sb } = withData();
     sh(sb, "mkdir -p /data/app/v1 && echo conf > /data/app/v1/c && ln -s v1 /data/app/current");

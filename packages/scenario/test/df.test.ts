@@ -49,7 +49,16 @@ describe("df", () => {
     expect(sh("kubectl exec zk-0 -- df --output=file,size,pcent,target /var/lib/zookeeper").out).toMatch(/^File               1K-blocks Use% Mounted on\n\/var\/lib\/zookeeper  10485760   1% \/var\/lib\/zookeeper\n$/);
     expect(sh("kubectl exec zk-0 -- df --output=size,nope /")).toEqual({ code: 1, out: "df: option --output: field 'nope' unknown\nTry 'df --help' for more information.\ncommand terminated with exit code 1\n" });
     expect(sh("kubectl exec zk-0 -- df -T --output /").out).toBe("df: options -T and --output are mutually exclusive\nTry 'df --help' for more information.\ncommand terminated with exit code 1\n");
-    expect(sh("kubectl exec zk-0 -- df -i /").out).toBe("df: ksim does not model inodes\ncommand terminated with exit code 1\n");
+
+    // Inodes: mke2fs gives a 10 GiB disk 655,360 (one per 16 KiB); 11 are ext4's own (its root and lost+found among them), the rest ZooKeeper's files.
+    const files = Number(sh("kubectl exec zk-0 -- find /var/lib/zookeeper -mindepth 1 | wc -l").out.trim());
+    expect(sh("kubectl exec zk-0 -- df -i /var/lib/zookeeper").out).toBe(
+      `Filesystem     Inodes IUsed  IFree IUse% Mounted on\n/dev/sda       655360 ${String(11 + files).padStart(5)} ${String(655360 - 11 - files).padStart(6)}    1% /var/lib/zookeeper\n`,
+    );
+    expect(sh("kubectl exec zk-0 -- df -h --output=source,itotal,ipcent /var/lib/zookeeper").out).toBe("Filesystem     Inodes IUse%\n/dev/sda         640K    1%\n");
+    // The first file made on the claim gets inode 12, after ext4's reserved ones and lost+found.
+    expect(sh("kubectl exec zk-0 -- ls -di /var/lib/zookeeper /var/lib/zookeeper/data").out).toBe(" 2 /var/lib/zookeeper\n12 /var/lib/zookeeper/data\n");
+    expect(sh("kubectl exec zk-0 -- find /var/lib/zookeeper -inum 12").out).toBe("/var/lib/zookeeper/data\n");
 
     const before = sh("kubectl exec zk-0 -- df -h /var/lib/zookeeper").out;
     expect(before).toMatch(/^Filesystem      Size  Used Avail Use% Mounted on\n\/dev\/sda         10G +\S+ +10G   1% \/var\/lib\/zookeeper\n$/);
@@ -62,6 +71,46 @@ describe("df", () => {
       code: 1,
       out: expect.stringMatching(/^df: \/nope: No such file or directory\nFilesystem     Type    1K-blocks   Used Available Use% Mounted on\noverlay        overlay 102625208 +\d+ +\d+   1% \/\ncommand terminated with exit code 1\n$/),
     });
+  });
+
+  it("runs out of inodes before space: a small claim full of small files says No space left while df -h shows room", () => {
+    const env = createEnvironment({ seed: 3, nodes: 1 });
+    const sh = shell(env);
+    const manifest = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: small
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: { requests: { storage: 1Mi } }
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+  - name: app
+    image: nginx
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - { name: data, mountPath: /data }
+  volumes:
+  - name: data
+    persistentVolumeClaim: { claimName: small }
+`;
+    expect(sh(`cat <<'EOF' | kubectl apply -f - >/dev/null && kubectl wait --for=condition=Ready pod/app --timeout=5m >/dev/null\n${manifest}EOF`).code).toBe(0);
+    // mke2fs gives 1 MiB 128 inodes (a floppy-sized filesystem: one per 8 KiB); 11 are ext4's own.
+    expect(sh("kubectl exec app -- df -i /data").out).toBe("Filesystem     Inodes IUsed IFree IUse% Mounted on\n/dev/sda          128    11   117    9% /data\n");
+    const filled = sh("kubectl exec app -- bash -c 'for i in $(seq 1 120); do touch /data/f$i || break; done; ls /data | wc -l'");
+    expect(filled).toEqual({ code: 0, out: "touch: cannot touch '/data/f118': No space left on device\n117\n" });
+    expect(sh("kubectl exec app -- df -i /data").out).toBe("Filesystem     Inodes IUsed IFree IUse% Mounted on\n/dev/sda          128   128     0  100% /data\n");
+    // Empty files take no blocks: by space, the disk is empty.
+    expect(sh("kubectl exec app -- df -h /data").out).toBe("Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda        1.0M     0  1.0M   0% /data\n");
+    // Freeing one gives its number back: the next file takes the lowest free inode, as ext4 does.
+    expect(sh("kubectl exec app -- bash -c 'ls -i /data/f7 && rm /data/f7 /data/f9 && touch /data/new && ls -i /data/new && df -i /data | tail -1'").out).toBe(
+      "18 /data/f7\n18 /data/new\n/dev/sda          128   127     1  100% /data\n",
+    );
   });
 
   it("in busybox's layout, with hostPath and memory-backed emptyDir volumes", () => {

@@ -109,6 +109,8 @@ export interface Stat {
   readonly size: number;
   readonly mtimeMs: number;
   readonly nlink: number;
+  /** The inode number (st_ino): one per file, shared by its hard links. */
+  readonly ino: number;
   /** Bytes the file's blocks hold (st_blocks × 512): less than its size when it has a hole. */
   readonly allocated?: number;
 }
@@ -122,6 +124,8 @@ export interface Ownership {
 const EMPTY: readonly Uint8Array[] = [];
 
 abstract class Node {
+  /** Set by the volume when the node gets its name. */
+  ino = 0;
   mode: number;
   uid: number;
   gid: number;
@@ -260,8 +264,109 @@ function blocksOf(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
+/**
+ * How a filesystem numbers its inodes and how many it has: what `ls -i` shows, `df -i` counts,
+ * and what runs out when a program makes many small files.
+ */
+export interface InodeLayout {
+  /** The root directory's number: 2 on ext4, 1 on tmpfs. */
+  readonly root: number;
+  /** The lowest number a new file can get: 12 on ext4, after the reserved inodes and lost+found. */
+  readonly first: number;
+  /** Inodes in use on an empty filesystem: ext4's reserved 1–11, tmpfs's root. */
+  readonly reserved: number;
+  /** Inodes the filesystem has; making a file once they are all in use is ENOSPC. */
+  readonly count: number;
+  /** ext4 hands out the lowest free number again; tmpfs (per-superblock numbering since 5.9) counts on. */
+  readonly reuse: boolean;
+}
+
+const MiB = 1024 * 1024;
+const TiB = 1024 * 1024 * MiB;
+
+/**
+ * An ext4 filesystem as mke2fs makes it on a device of `bytes`, with mke2fs.conf's defaults: the
+ * size type picks the block size and the bytes per inode (floppy under 3 MiB, small under
+ * 512 MiB, big from 4 TiB, huge from 16 TiB), and ext2fs_initialize spreads the inodes over
+ * the block groups, filling each group's inode table blocks and keeping a multiple of 8.
+ */
+export function ext4Inodes(bytes: number): InodeLayout {
+  if (!Number.isFinite(bytes)) return EXT4_UNBOUNDED;
+  const blockSize = bytes < 512 * MiB ? 1024 : 4096;
+  const bytesPerInode = bytes < 3 * MiB ? 8192 : bytes < 512 * MiB ? 4096 : bytes < 4 * TiB ? 16384 : bytes < 16 * TiB ? 32768 : 65536;
+  const inodeSize = 256;
+  const blocks = Math.floor(bytes / blockSize);
+  const firstDataBlock = blockSize === 1024 ? 1 : 0;
+  const groups = Math.max(1, Math.ceil((blocks - firstDataBlock) / (blockSize * 8)));
+  let perGroup = Math.min(Math.ceil(Math.floor(bytes / bytesPerInode) / groups), blockSize * 8);
+  perGroup = (Math.ceil((perGroup * inodeSize) / blockSize) * blockSize) / inodeSize;
+  perGroup -= perGroup % 8;
+  return { root: 2, first: 12, reserved: 11, count: perGroup * groups, reuse: true };
+}
+
+/** ext4's numbering without a bound on the count: a volume whose size is not modelled, or not a device's. */
+const EXT4_UNBOUNDED: InodeLayout = { root: 2, first: 12, reserved: 11, count: Number.POSITIVE_INFINITY, reuse: true };
+
+/** A tmpfs of `count` inodes (nr_inodes; the kernel's default is half the RAM's pages). */
+export function tmpfsInodes(count: number): InodeLayout {
+  return { root: 1, first: 2, reserved: 1, count, reuse: false };
+}
+
+/** The inode numbers in use: the lowest free one first when the layout reuses them. */
+class InodeTable {
+  used: number;
+  private next: number;
+  /** Freed numbers below `next`, as a min-heap. */
+  private readonly freed: number[] = [];
+
+  constructor(readonly layout: InodeLayout) {
+    this.used = layout.reserved;
+    this.next = layout.first;
+  }
+
+  allocate(path: string): number {
+    if (this.used >= this.layout.count) throw new FsError("ENOSPC", path);
+    this.used++;
+    return this.freed.length > 0 ? popMin(this.freed) : this.next++;
+  }
+
+  free(ino: number): void {
+    this.used--;
+    if (this.layout.reuse) pushMin(this.freed, ino);
+  }
+}
+
+function pushMin(heap: number[], v: number): void {
+  let i = heap.push(v) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! <= v) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = v;
+}
+
+function popMin(heap: number[]): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length === 0) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heap.length) break;
+    const c = l + 1 < heap.length && heap[l + 1]! < heap[l]! ? l + 1 : l;
+    if (heap[c]! >= last) break;
+    heap[i] = heap[c]!;
+    i = c;
+  }
+  heap[i] = last;
+  return top;
+}
+
 export class Volume {
   private readonly root: Dir;
+  private readonly inodes: InodeTable;
   private used = 0;
   /** Files written since they were last durable, for the flusher. */
   private readonly dirtyFiles = new Set<File>();
@@ -281,8 +386,21 @@ export class Volume {
     readonly id: string,
     readonly capacityBytes = Number.POSITIVE_INFINITY,
     rootOwnership: Ownership = {},
+    inodes: InodeLayout = EXT4_UNBOUNDED,
   ) {
     this.root = new Dir(rootOwnership.mode ?? 0o755, rootOwnership.uid ?? 0, rootOwnership.gid ?? 0, sim.epochMs());
+    this.root.ino = inodes.root;
+    this.inodes = new InodeTable(inodes);
+  }
+
+  /** Inodes the filesystem has and has in use (statfs's f_files and f_files - f_ffree). */
+  inodeUsage(): { readonly total: number; readonly used: number } {
+    return { total: this.inodes.layout.count, used: this.inodes.used };
+  }
+
+  /** Inodes this volume's files take, without the filesystem's reserved ones: what it adds to a disk it lives on. */
+  get fileInodes(): number {
+    return this.inodes.used - this.inodes.layout.reserved;
   }
 
   /**
@@ -337,10 +455,11 @@ export class Volume {
   /** The entry itself (lstat): the volume never follows a symlink. */
   stat(path: string): Stat {
     const n = this.get(path);
-    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, mtimeMs: n.mtimeMs, nlink: 1, allocated: linkBlocks(n) };
+    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, mtimeMs: n.mtimeMs, nlink: 1, ino: n.ino, allocated: linkBlocks(n) };
     const isDir = n instanceof Dir;
     return {
       type: isDir ? "dir" : "file",
+      ino: n.ino,
       mode: n.mode,
       uid: n.uid,
       gid: n.gid,
@@ -356,7 +475,13 @@ export class Volume {
     const [dir, name] = this.parentOf(path);
     if (dir.entries.has(name)) throw new FsError("EEXIST", path);
     const link = new Link(target, options.uid ?? 0, (dir.mode & 0o2000) !== 0 ? dir.gid : (options.gid ?? 0), this.sim.epochMs());
-    this.reserve(linkBlocks(link), path);
+    link.ino = this.inodes.allocate(path);
+    try {
+      this.reserve(linkBlocks(link), path);
+    } catch (e) {
+      this.inodes.free(link.ino);
+      throw e;
+    }
     dir.entries.set(name, link);
     dir.mtimeMs = link.mtimeMs;
     this.hasSymlinks = true;
@@ -404,12 +529,19 @@ export class Volume {
       const last = i === parts.length - 1;
       if (next === undefined) {
         if (!last && !options.recursive) throw new FsError("ENOENT", path);
-        this.reserve(BLOCK, path);
+        const ino = this.inodes.allocate(path);
+        try {
+          this.reserve(BLOCK, path);
+        } catch (e) {
+          this.inodes.free(ino);
+          throw e;
+        }
         // New directories inherit the setgid bit and group, as Linux does under fsGroup volumes.
         const setgid = (d.mode & 0o2000) !== 0;
         const mode = (options.mode ?? 0o755) | (setgid ? 0o2000 : 0);
         const gid = setgid ? d.gid : (options.gid ?? 0);
         const nd = new Dir(mode, options.uid ?? 0, gid, this.sim.epochMs());
+        nd.ino = ino;
         d.entries.set(name, nd);
         this.namespaceVersion++;
         d.mtimeMs = nd.mtimeMs;
@@ -718,6 +850,7 @@ export class Volume {
     if (existing !== undefined) return fileNode(existing, path);
     const setgid = (dir.mode & 0o2000) !== 0;
     const f = new File(own.mode ?? 0o644, own.uid ?? 0, setgid ? dir.gid : (own.gid ?? 0), this.sim.epochMs());
+    f.ino = this.inodes.allocate(path);
     dir.entries.set(name, f);
     this.namespaceVersion++;
     dir.mtimeMs = f.mtimeMs;
@@ -731,11 +864,16 @@ export class Volume {
 
   /** What unlinking `n` frees: a file's blocks when this was its last name, a tree's entries. */
   private release(n: Entry): void {
-    if (n instanceof Link) this.used -= linkBlocks(n);
-    else if (n instanceof File) {
-      if (--n.nlink === 0) this.used -= blocksOf(n.allocated);
+    if (n instanceof Link) {
+      this.used -= linkBlocks(n);
+      this.inodes.free(n.ino);
+    } else if (n instanceof File) {
+      if (--n.nlink > 0) return;
+      this.used -= blocksOf(n.allocated);
+      this.inodes.free(n.ino);
     } else {
       this.used -= BLOCK;
+      this.inodes.free(n.ino);
       for (const c of n.entries.values()) this.release(c);
     }
   }

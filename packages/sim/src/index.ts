@@ -31,7 +31,7 @@ export {
   type Impairment,
 } from "./network.js";
 export { byteChar, concatBytes, decodeText, encodeText, normalizeBytes } from "./text-bytes.js";
-export { Volume, FsError, type FsErrorCode, type Stat, type Ownership, type CrashOptions } from "./disk.js";
+export { Volume, FsError, ext4Inodes, tmpfsInodes, type FsErrorCode, type Stat, type Ownership, type CrashOptions, type InodeLayout } from "./disk.js";
 export { Trace, readTrace, hashTrace, TraceFormatError, type TraceEvent } from "./trace.js";
 export {
   History,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeText, FsError, Sim, Volume } from "../src/index.js";
+import { decodeText, ext4Inodes, FsError, Sim, tmpfsInodes, Volume } from "../src/index.js";
 
 function vol(capacity?: number) {
   const sim = new Sim({ seed: 3 });
@@ -260,5 +260,66 @@ describe("volumes", () => {
     v.detach();
     v.attach("node-2");
     expect(v.attachedTo).toBe("node-2");
+  });
+});
+
+describe("inodes", () => {
+  const GiB = 1024 ** 3;
+
+  it("counts what mke2fs gives a disk: one inode per 16 KiB, per 4 KiB under 512 MiB, per 8 KiB under 3 MiB", () => {
+    expect(ext4Inodes(10 * GiB).count).toBe(655_360);
+    expect(ext4Inodes(GiB).count).toBe(65_536);
+    expect(ext4Inodes(1024 ** 2).count).toBe(128);
+    // The inode table fills whole blocks and each group holds a multiple of 8.
+    expect(ext4Inodes(100 * 1024 ** 2).count % 13).toBe(0);
+  });
+
+  it("numbers files from 12, shares a number between hard links, and gives the lowest free number again", () => {
+    const sim = new Sim({ seed: 3 });
+    const v = new Volume(sim, "pv", GiB, {}, ext4Inodes(GiB));
+    expect(v.stat("/").ino).toBe(2);
+    v.mkdir("/data");
+    v.writeFile("/data/a", "a");
+    v.writeFile("/data/b", "b");
+    v.symlink("a", "/data/l");
+    expect(["/data", "/data/a", "/data/b", "/data/l"].map((p) => v.stat(p).ino)).toEqual([12, 13, 14, 15]);
+    v.link("/data/a", "/data/a2");
+    expect(v.stat("/data/a2").ino).toBe(13);
+    expect(v.inodeUsage()).toEqual({ total: 65_536, used: 15 });
+    // The file keeps its inode while a name is left.
+    v.unlink("/data/a");
+    v.writeFile("/data/c", "c");
+    expect(v.stat("/data/c").ino).toBe(16);
+    v.unlink("/data/a2");
+    v.unlink("/data/l");
+    v.writeFile("/data/d", "d");
+    v.mkdir("/data/e");
+    expect([v.stat("/data/d").ino, v.stat("/data/e").ino]).toEqual([13, 15]);
+  });
+
+  it("refuses a new file once every inode is in use, taking no block for it, and frees them with a tree", () => {
+    const sim = new Sim({ seed: 3 });
+    const v = new Volume(sim, "pv", 1024 ** 2, {}, ext4Inodes(1024 ** 2));
+    v.mkdir("/d");
+    for (let i = 0; v.inodeUsage().used < 128; i++) v.writeFile(`/d/f${i}`, "x");
+    const used = v.bytesUsed;
+    expect(() => v.writeFile("/d/more", "")).toThrow(/No space left on device/);
+    expect(() => v.mkdir("/d2")).toThrow(/No space left on device/);
+    expect(() => v.symlink("a-target-long-enough-to-need-a-block-of-its-own-".repeat(2), "/l")).toThrow(/No space left on device/);
+    expect(v.bytesUsed).toBe(used);
+    v.rmdir("/d", { recursive: true });
+    expect(v.inodeUsage().used).toBe(11);
+    expect(v.bytesUsed).toBe(0);
+  });
+
+  it("numbers a tmpfs from its root on, never giving a number back", () => {
+    const sim = new Sim({ seed: 3 });
+    const v = new Volume(sim, "tmp", Number.POSITIVE_INFINITY, {}, tmpfsInodes(4));
+    expect(v.stat("/").ino).toBe(1);
+    v.writeFile("/a", "");
+    v.unlink("/a");
+    v.writeFile("/b", "");
+    expect(v.stat("/b").ino).toBe(3);
+    expect(v.inodeUsage()).toEqual({ total: 4, used: 2 });
   });
 });

@@ -1,9 +1,14 @@
-import type { Volume } from "@ksim/sim";
-import type { Device, MountEntry } from "../runtime/fs.js";
+import { ext4Inodes, tmpfsInodes, type InodeLayout, type Volume } from "@ksim/sim";
+import type { Device, DeviceUsage, MountEntry } from "../runtime/fs.js";
 import type { RuntimeMounts } from "../runtime/layered-fs.js";
 
 /** The node's disk: the ephemeral-storage the node reports, as a minikube VM's /dev/vda1. */
 export const NODE_DISK_BYTES = 102625208 * 1024;
+const NODE_DISK_INODES = ext4Inodes(NODE_DISK_BYTES).count;
+/** Inodes the VM's own files take before any image is pulled (a guess at a minikube node's). */
+const NODE_OS_INODES = 150_000;
+
+const PAGE = 4096;
 
 /** containerd's /dev and /dev/shm: tmpfs of 64 MiB each (size=65536k). */
 const DEV_TMPFS_BYTES = 64 * 1024 * 1024;
@@ -31,7 +36,8 @@ const READONLY = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysr
 /** The flags procfs, sysfs and mqueue are mounted with, as the kernel lists them. */
 const PSEUDO_OPTIONS = "nosuid,nodev,noexec,relatime";
 
-const EMPTY = { sizeBytes: 0, usedBytes: 0 };
+/** A pseudo filesystem's statfs: no blocks, and no inodes counted. */
+const EMPTY: DeviceUsage = { sizeBytes: 0, usedBytes: 0, inodes: 0, inodesUsed: 0 };
 
 /**
  * The filesystems a node's containers see in their mount tables: the node's disk (which the
@@ -49,9 +55,22 @@ export class NodeDevices {
 
   constructor(
     private readonly memoryBytes: () => number,
-    diskUsedBytes: () => number,
+    diskUsed: () => { readonly bytes: number; readonly inodes: number },
   ) {
-    this.disk = { id: "vda1", source: "/dev/vda1", type: "ext4", usage: () => ({ sizeBytes: NODE_DISK_BYTES, usedBytes: Math.min(NODE_DISK_BYTES, diskUsedBytes()) }) };
+    this.disk = {
+      id: "vda1",
+      source: "/dev/vda1",
+      type: "ext4",
+      usage: () => {
+        const used = diskUsed();
+        return { sizeBytes: NODE_DISK_BYTES, usedBytes: Math.min(NODE_DISK_BYTES, used.bytes), inodes: NODE_DISK_INODES, inodesUsed: Math.min(NODE_DISK_INODES, 11 + NODE_OS_INODES + used.inodes) };
+      },
+    };
+  }
+
+  /** A tmpfs's inodes: nr_inodes defaults to half the node's pages, whatever the size. */
+  tmpfsInodes(): InodeLayout {
+    return tmpfsInodes(Math.floor(this.memoryBytes() / PAGE / 2));
   }
 
   /** A persistent volume's disk: `/dev/sdb`, `/dev/sdc`, … as the node attached them. */
@@ -59,7 +78,7 @@ export class NodeDevices {
     let d = this.blockDevices.get(volume.id);
     if (d === undefined) {
       const source = `/dev/sd${driveLetters(this.blockDevices.size + 1)}`;
-      d = { id: `pv:${volume.id}`, source, type: "ext4", usage: () => sizeOf(volume) };
+      d = { id: `pv:${volume.id}`, source, type: "ext4", usage: () => statfs(volume) };
       this.blockDevices.set(volume.id, d);
     }
     return d;
@@ -67,7 +86,11 @@ export class NodeDevices {
 
   /** A tmpfs holding a volume (a Secret's or the service account token's), sized at half the node's memory as tmpfs is by default. */
   tmpfs(volume: Volume): Device {
-    return { id: `tmpfs:${volume.id}`, source: "tmpfs", type: "tmpfs", usage: () => ({ sizeBytes: this.memoryBytes() / 2, usedBytes: volume.bytesUsed }) };
+    const usage = (): DeviceUsage => {
+      const { total, used } = volume.inodeUsage();
+      return { sizeBytes: this.memoryBytes() / 2, usedBytes: volume.bytesUsed, inodes: total, inodesUsed: used };
+    };
+    return { id: `tmpfs:${volume.id}`, source: "tmpfs", type: "tmpfs", usage };
   }
 
   /**
@@ -85,15 +108,22 @@ export class NodeDevices {
   }
 
   private mountTable(containerId: string, lower: number, upper: number): RuntimeMounts {
-    const tmpfs = (id: string, source: string, sizeBytes: number): Device => ({ id: `${id}:${containerId}`, source, type: "tmpfs", usage: () => ({ sizeBytes, usedBytes: 0 }) });
+    // An empty tmpfs uses one inode, its root; /dev's entries are the runtime's.
+    const tmpfs = (id: string, source: string, sizeBytes: number, inodesUsed = 1): Device => ({
+      id: `${id}:${containerId}`,
+      source,
+      type: "tmpfs",
+      usage: () => ({ sizeBytes, usedBytes: 0, inodes: this.tmpfsInodes().count, inodesUsed }),
+    });
     const pseudo = (source: string, type: string): Device => ({ id: `${source}:${containerId}`, source, type, usage: () => EMPTY });
-    const dev = tmpfs("dev", "tmpfs", DEV_TMPFS_BYTES);
+    // Its root and the 15 entries runc makes (a terminal's console is one more).
+    const dev = tmpfs("dev", "tmpfs", DEV_TMPFS_BYTES, 16);
     const devOptions = `rw,nosuid,size=${DEV_TMPFS_BYTES / 1024}k,mode=755`;
     const proc = pseudo("proc", "proc");
     const masked = ({ path, dir }: { path: string; dir: boolean }): MountEntry =>
       dir
         ? {
-            device: { id: `masked${path}:${containerId}`, source: "tmpfs", type: "tmpfs", usage: () => ({ sizeBytes: this.memoryBytes() / 2, usedBytes: 0 }) },
+            device: tmpfs(`masked${path}`, "tmpfs", this.memoryBytes() / 2),
             root: "/",
             target: path,
             options: "ro,relatime",
@@ -121,8 +151,9 @@ export class NodeDevices {
   }
 }
 
-function sizeOf(volume: Volume): { sizeBytes: number; usedBytes: number } {
-  return Number.isFinite(volume.capacityBytes) ? { sizeBytes: volume.capacityBytes, usedBytes: volume.bytesUsed } : EMPTY;
+function statfs(volume: Volume): DeviceUsage {
+  const { total, used } = volume.inodeUsage();
+  return Number.isFinite(volume.capacityBytes) ? { sizeBytes: volume.capacityBytes, usedBytes: volume.bytesUsed, inodes: total, inodesUsed: used } : EMPTY;
 }
 
 /** The kernel's sd naming: a…z, then aa…zz, and so on (1 → a). */

@@ -42,6 +42,8 @@ export class Kubelet {
   private readonly images = new Set<string>();
   /** What the pulled images take on the node's disk (their compressed size: unpacking is not modelled). */
   private imageBytes = 0;
+  /** Inodes the pulled images' unpacked files take on the node's disk. */
+  private imageInodes = 0;
   private pullChain: Future<void> = resolved();
   private lastIp = 1;
   private readonly usedIps = new Set<number>();
@@ -223,9 +225,14 @@ export class Kubelet {
       devices: new NodeDevices(
         () => this.capacity("memory"),
         () => {
-          let used = this.imageBytes + (this.nodeRoot?.bytesUsed ?? 0);
-          for (const w of this.workers.values()) used += w.nodeDiskBytes();
-          return used;
+          let bytes = this.imageBytes + (this.nodeRoot?.bytesUsed ?? 0);
+          let inodes = this.imageInodes + (this.nodeRoot?.fileInodes ?? 0);
+          for (const w of this.workers.values()) {
+            const u = w.nodeDiskUsage();
+            bytes += u.bytes;
+            inodes += u.inodes;
+          }
+          return { bytes, inodes };
         },
       ),
       hostPidNamespace: () => (this.hostPids ??= this.newHostPidNamespace()),
@@ -366,7 +373,10 @@ export class Kubelet {
       const bandwidth = this.random.logNormal(20e6, 0.4);
       const ms = Math.round(this.random.logNormal(700, 0.3) + (cached ? 0 : (def.sizeBytes / bandwidth) * 1000));
       yield* wait(sleep(sim, ms));
-      if (!cached) this.imageBytes += def.sizeBytes;
+      if (!cached) {
+        this.imageBytes += def.sizeBytes;
+        this.imageInodes += def.layer.entryCount;
+      }
       this.images.add(`${repository}:${tag}`);
       return { ms: sim.now - start, waitedMs: sim.now - queued };
     } finally {

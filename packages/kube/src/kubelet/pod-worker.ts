@@ -218,11 +218,20 @@ export class PodWorker {
   }
 
   /** What the pod keeps on the node's disk: its emptyDirs and its containers' writable layers. */
-  nodeDiskBytes(): number {
-    let used = 0;
-    for (const v of this.pod.spec.volumes ?? []) if (v.emptyDir !== undefined && v.emptyDir.medium !== "Memory") used += this.emptyDirs.get(v.name)?.bytesUsed ?? 0;
-    for (const r of this.records) used += r.instance?.fs.upperBytes ?? 0;
-    return used;
+  nodeDiskUsage(): { bytes: number; inodes: number } {
+    let bytes = 0;
+    let inodes = 0;
+    for (const v of this.pod.spec.volumes ?? []) {
+      if (v.emptyDir === undefined || v.emptyDir.medium === "Memory") continue;
+      const d = this.emptyDirs.get(v.name);
+      bytes += d?.bytesUsed ?? 0;
+      inodes += d?.fileInodes ?? 0;
+    }
+    for (const r of this.records) {
+      bytes += r.instance?.fs.upperBytes ?? 0;
+      inodes += r.instance?.fs.upperInodes ?? 0;
+    }
+    return { bytes, inodes };
   }
 
   /** The PID namespaces this pod's processes live in (each once). */

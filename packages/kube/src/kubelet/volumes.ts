@@ -1,4 +1,4 @@
-import { Volume, type Random, type Sim } from "@ksim/sim";
+import { Volume, type InodeLayout, type Random, type Sim } from "@ksim/sim";
 import type { ApiServer } from "../api/server.js";
 import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume as PodVolume } from "../api/types.js";
 import { CLUSTER_CA_CERT } from "../api/cluster-ca.js";
@@ -58,7 +58,8 @@ export function prepareVolume(
   if (v.emptyDir !== undefined) {
     let d = emptyDirs.get(v.name);
     if (d === undefined) {
-      d = new Volume(sim, `emptydir-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: 0o777 });
+      const inodes = v.emptyDir.medium === "Memory" ? node.devices.tmpfsInodes() : undefined;
+      d = new Volume(sim, `emptydir-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: 0o777 }, inodes);
       emptyDirs.set(v.name, d);
     }
     return { name: v.name, volume: d, readOnly: false, ...(v.emptyDir.medium === "Memory" ? inTmpfs(d) : onNodeDisk("empty-dir")) };
@@ -68,7 +69,10 @@ export function prepareVolume(
     const plugin = v.configMap !== undefined ? "configmap" : "secret";
     if ("missing" in source) return { kind: "missing-source", volume: v.name, message: `MountVolume.SetUp failed for volume "${v.name}" : ${source.missing}` };
     // A ConfigMap's files are on the node's disk; a Secret's on a tmpfs, never on a disk.
-    const volume = new Volume(sim, `${plugin}-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: plugin === "configmap" ? ON_DISK : IN_TMPFS });
+    const volume =
+      plugin === "configmap"
+        ? new Volume(sim, `${plugin}-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: ON_DISK })
+        : new Volume(sim, `${plugin}-${pod.metadata.uid}-${v.name}`, Number.POSITIVE_INFINITY, { mode: IN_TMPFS }, node.devices.tmpfsInodes());
     atomicWrite(sim, volume, source.files, random);
     return { name: v.name, volume, readOnly: true, ...(plugin === "configmap" ? onNodeDisk(plugin) : inTmpfs(volume)) };
   }
@@ -78,10 +82,10 @@ export function prepareVolume(
   }
   if (v.projected !== undefined) {
     // The kube-api-access volume: the service account token, the cluster CA and the namespace.
-    const volume = serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`, random);
+    const volume = serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`, random, node.devices.tmpfsInodes());
     return { name: v.name, volume, readOnly: true, ...inTmpfs(volume) };
   }
-  const unsupported = new Volume(sim, `unsupported-${v.name}`);
+  const unsupported = new Volume(sim, `unsupported-${v.name}`, Number.POSITIVE_INFINITY, {}, node.devices.tmpfsInodes());
   return { name: v.name, volume: unsupported, readOnly: true, ...inTmpfs(unsupported) };
 }
 
@@ -238,8 +242,8 @@ function holds(vol: Volume, dir: string, files: readonly PayloadFile[]): boolean
 }
 
 /** The service account token volume (`kube-api-access-*`) pods get at /var/run/secrets/kubernetes.io/serviceaccount. */
-function serviceAccountVolume(sim: Sim, pod: Pod, token: string, random: Random): Volume {
-  const volume = new Volume(sim, `sa-${pod.metadata.uid}`, Number.POSITIVE_INFINITY, { mode: IN_TMPFS });
+function serviceAccountVolume(sim: Sim, pod: Pod, token: string, random: Random, inodes: InodeLayout): Volume {
+  const volume = new Volume(sim, `sa-${pod.metadata.uid}`, Number.POSITIVE_INFINITY, { mode: IN_TMPFS }, inodes);
   const files = { token, "ca.crt": CLUSTER_CA_CERT, namespace: pod.metadata.namespace ?? "default" };
   atomicWrite(sim, volume, Object.entries(files).map(([path, text]) => ({ path, data: encoder.encode(text), mode: 0o644 })), random);
   return volume;

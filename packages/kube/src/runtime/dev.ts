@@ -37,9 +37,11 @@ export interface ContainerDevOptions {
 export function containerDev(options: ContainerDevOptions): LowerLayer {
   const { mtimeMs, tty } = options;
   const entries = new Map<string, LowerEntry>();
-  const dev = (rdev: DeviceNumber, mode = 0o666, gid = 0): LowerEntry => ({ type: "chardev", rdev, mode, uid: 0, gid, mtimeMs });
-  const link = (target: string): LowerEntry => ({ type: "symlink", target, mtimeMs });
-  const dir = (mode: number, size: number): LowerEntry => ({ type: "dir", mode, uid: 0, gid: 0, mtimeMs, size });
+  // tmpfs numbers its inodes per superblock, from 1 for its root, in the order runc makes them.
+  let ino = 1;
+  const dev = (rdev: DeviceNumber, mode = 0o666, gid = 0): LowerEntry => ({ type: "chardev", rdev, mode, uid: 0, gid, mtimeMs, ino: ++ino });
+  const link = (target: string): LowerEntry => ({ type: "symlink", target, mtimeMs, ino: ++ino });
+  const dir = (mode: number, size: number, number = ++ino): LowerEntry => ({ type: "dir", mode, uid: 0, gid: 0, mtimeMs, size, ino: number });
   const top: Record<string, LowerEntry> = {
     core: link("/proc/kcore"),
     fd: link("/proc/self/fd"),
@@ -60,7 +62,7 @@ export function containerDev(options: ContainerDevOptions): LowerLayer {
   };
   if (tty) top["console"] = dev(PTS0, 0o620, TTY_GID);
   const names = Object.keys(top).sort();
-  entries.set("/dev", dir(0o755, tmpfsDirSize(names.length)));
+  entries.set("/dev", dir(0o755, tmpfsDirSize(names.length), 1));
   for (const n of names) entries.set(`/dev/${n}`, top[n]!);
   const pts = tty ? ["0", "ptmx"] : ["ptmx"];
   // The runtime mounts its own devpts with ptmxmode=0666 (containerd's default spec), so its ptmx

@@ -68,7 +68,16 @@ export interface Device {
   /** The mount table's source: a block device (`/dev/vda1`) or a pseudo name (`tmpfs`, `overlay`). */
   readonly source: string;
   readonly type: string;
-  usage(): { readonly sizeBytes: number; readonly usedBytes: number };
+  usage(): DeviceUsage;
+}
+
+/** statfs(2) of a filesystem: its size and inodes, and how much of each is in use. */
+export interface DeviceUsage {
+  readonly sizeBytes: number;
+  readonly usedBytes: number;
+  /** Inodes it has (f_files): 0 for a pseudo filesystem that does not count them. */
+  readonly inodes: number;
+  readonly inodesUsed: number;
 }
 
 /** One line of the mount table: a device, the directory of it that is mounted, where, and how. */

@@ -41,11 +41,16 @@ export function nativeProgramId(data: Uint8Array): string | undefined {
   return id;
 }
 
-export type LowerEntry =
+/** A file of a lower layer; `ino` is its inode number, which overlayfs shows as the file's own. */
+export type LowerEntry = (
   | { readonly type: "file"; readonly data: Uint8Array; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number }
   | { readonly type: "dir"; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number; readonly size?: number }
   | { readonly type: "symlink"; readonly target: string; readonly mtimeMs: number }
-  | { readonly type: "chardev"; readonly rdev: DeviceNumber; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number };
+  | { readonly type: "chardev"; readonly rdev: DeviceNumber; readonly mode: number; readonly uid: number; readonly gid: number; readonly mtimeMs: number }
+) & { readonly ino: number };
+
+/** Where an image's inode numbers start: its layers were unpacked onto the node's disk, far from an empty filesystem's first inodes. */
+const IMAGE_FIRST_INO = 1_048_577;
 
 /** A device file's st_rdev, as major and minor numbers. */
 export interface DeviceNumber {
@@ -71,9 +76,12 @@ export type ImageFileSpec =
 export class ImageLayer implements LowerLayer {
   private readonly entries = new Map<string, LowerEntry>();
   private readonly dirs = new Map<string, string[]>();
+  /** The next inode number: a layer's files are numbered after its base's, in path order. */
+  private nextIno: number;
 
   /** `mtimeMs` is the image build time shown by `ls -l` for files nobody changed. */
   constructor(files: Readonly<Record<string, ImageFileSpec>>, mtimeMs: number, base?: ImageLayer) {
+    this.nextIno = base?.nextIno ?? IMAGE_FIRST_INO;
     if (base !== undefined) {
       for (const [p, e] of base.entries) this.entries.set(p, e);
       for (const [p, c] of base.dirs) this.dirs.set(p, [...c]);
@@ -85,9 +93,9 @@ export class ImageLayer implements LowerLayer {
       const path = this.followParents(given);
       this.ensureParents(path, mtimeMs);
       if (typeof spec === "string") {
-        this.setEntry(path, { type: "file", data: encoder.encode(spec), mode: 0o644, uid: 0, gid: 0, mtimeMs });
+        this.setEntry(path, { type: "file", data: encoder.encode(spec), mode: 0o644, uid: 0, gid: 0, mtimeMs, ino: this.nextIno++ });
       } else if ("symlink" in spec) {
-        this.setEntry(path, { type: "symlink", target: spec.symlink, mtimeMs });
+        this.setEntry(path, { type: "symlink", target: spec.symlink, mtimeMs, ino: this.nextIno++ });
       } else if ("dir" in spec) {
         this.setDir(path, spec, mtimeMs);
       } else {
@@ -98,7 +106,7 @@ export class ImageLayer implements LowerLayer {
               ? encoder.encode(spec.content)
               : (spec.content ?? new Uint8Array());
         const mode = spec.mode ?? (spec.program !== undefined ? 0o755 : 0o644);
-        this.setEntry(path, { type: "file", data, mode, uid: spec.uid ?? 0, gid: spec.gid ?? 0, mtimeMs });
+        this.setEntry(path, { type: "file", data, mode, uid: spec.uid ?? 0, gid: spec.gid ?? 0, mtimeMs, ino: this.nextIno++ });
       }
     }
     for (const c of this.dirs.values()) c.sort();
@@ -108,12 +116,17 @@ export class ImageLayer implements LowerLayer {
     return this.entries.get(path);
   }
 
+  /** Files, directories and links: the inodes the layer takes once unpacked. */
+  get entryCount(): number {
+    return this.entries.size;
+  }
+
   children(path: string): readonly string[] | undefined {
     return this.dirs.get(path);
   }
 
   private setDir(path: string, spec: { mode?: number; uid?: number; gid?: number }, mtimeMs: number): void {
-    this.setEntry(path, { type: "dir", mode: spec.mode ?? 0o755, uid: spec.uid ?? 0, gid: spec.gid ?? 0, mtimeMs });
+    this.setEntry(path, { type: "dir", mode: spec.mode ?? 0o755, uid: spec.uid ?? 0, gid: spec.gid ?? 0, mtimeMs, ino: this.nextIno++ });
     if (!this.dirs.has(path)) this.dirs.set(path, []);
   }
 

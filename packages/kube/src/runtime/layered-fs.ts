@@ -1,8 +1,8 @@
-import { decodeText, FsError, type Ownership, type Sim, Volume } from "@ksim/sim";
+import { decodeText, FsError, type InodeLayout, type Ownership, type Sim, Volume } from "@ksim/sim";
 import { checkAccess, dirname, permits, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
 import { readWholeDevice, writeDevice } from "./dev.js";
 import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
-import type { ProcFs, ProcNode } from "./procfs.js";
+import type { ProcFs, ProcResolution } from "./procfs.js";
 
 export interface Mount {
   /** Absolute path inside the container. */
@@ -41,6 +41,13 @@ function depth(path: string): number {
 
 const MAX_SYMLINKS = 40;
 
+/**
+ * The upper layer's numbering: its files are new inodes on the node's disk, numbered past the
+ * images unpacked there before them (image.ts starts those at 1,048,577). A number is not given
+ * again, so a copied-up file's origin never passes to a later file.
+ */
+const UPPER_INODES: InodeLayout = { root: 2, first: 3_145_729, reserved: 11, count: Number.POSITIVE_INFINITY, reuse: false };
+
 type Located =
   | { readonly kind: "mount"; readonly mount: Mount; readonly rel: string }
   | { readonly kind: "overlay"; readonly path: string }
@@ -58,6 +65,11 @@ const NO_PID = 0;
 export class LayeredFs {
   private readonly upper: Volume;
   private readonly whiteouts = new Set<string>();
+  /**
+   * Copied-up files by upper inode, with the number of the lower file they came from: with every
+   * layer on one filesystem, overlayfs shows that number (the origin xattr), under every hard link.
+   */
+  private readonly origins = new Map<number, number>();
   private mounts: Mount[] = [];
   /** The mounts in the order they were made, for the mount table. */
   private mountOrder: Mount[] = [];
@@ -91,9 +103,12 @@ export class LayeredFs {
     /** The proc filesystem the runtime mounts at /proc, for a container's processes. */
     private readonly proc?: ProcFs,
   ) {
-    this.upper = new Volume(sim, `${id}-upper`);
+    this.upper = new Volume(sim, `${id}-upper`, Number.POSITIVE_INFINITY, {}, UPPER_INODES);
     const root = lower.lookup("/");
-    if (root !== undefined && root.type === "dir") this.upper.chmod("/", root.mode);
+    if (root !== undefined && root.type === "dir") {
+      this.upper.chmod("/", root.mode);
+      this.origins.set(this.upper.stat("/").ino, root.ino);
+    }
   }
 
   /**
@@ -149,6 +164,11 @@ export class LayeredFs {
   /** Bytes the container wrote to its own layer (they live on the node's disk). */
   get upperBytes(): number {
     return this.upper.bytesUsed;
+  }
+
+  /** Inodes the upper layer's files take on the node's disk. */
+  get upperInodes(): number {
+    return this.upper.fileInodes;
   }
 
   /** Mounts a volume at `path` (creating the mount point in the image view as the runtime does). */
@@ -285,6 +305,7 @@ export class LayeredFs {
     return this.hidden(path) ? undefined : this.lower.lookup(path);
   }
 
+
   private existsOverlay(path: string): boolean {
     return this.upper.exists(path) || this.lowerEntry(path) !== undefined;
   }
@@ -295,27 +316,32 @@ export class LayeredFs {
     const loc = this.locate(path, followLast);
     if (loc.kind === "proc") {
       const r = this.procEntry(loc.rel, pid, followLast);
-      return "escape" in r ? this.stat(r.escape, followLast, pid) : this.proc!.stat(r.node);
+      return "escape" in r ? this.stat(r.escape, followLast, pid) : this.proc!.stat(r.node, r.ino);
     }
     if (loc.kind === "mount") {
       const st = loc.mount.volume.stat(loc.rel);
       return st;
     }
-    if (this.upper.exists(loc.path)) return this.upper.stat(loc.path);
+    if (this.upper.exists(loc.path)) {
+      const st = this.upper.stat(loc.path);
+      const origin = this.origins.get(st.ino);
+      return origin === undefined ? st : { ...st, ino: origin };
+    }
     const e = this.lowerEntry(loc.path);
     if (e === undefined) throw new FsError("ENOENT", path);
+    const ino = e.ino;
     if (e.type === "symlink") {
-      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, mtimeMs: e.mtimeMs, nlink: 1 };
+      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, mtimeMs: e.mtimeMs, nlink: 1, ino };
     }
     if (e.type === "dir") {
       // A directory given its own size is a pseudo filesystem's: it takes no blocks.
-      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, mtimeMs: e.mtimeMs, nlink: 2 };
-      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, mtimeMs: e.mtimeMs, nlink: 2 };
+      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, mtimeMs: e.mtimeMs, nlink: 2, ino };
+      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, mtimeMs: e.mtimeMs, nlink: 2, ino };
     }
     if (e.type === "chardev") {
-      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, mtimeMs: e.mtimeMs, nlink: 1 };
+      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, mtimeMs: e.mtimeMs, nlink: 1, ino };
     }
-    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, mtimeMs: e.mtimeMs, nlink: 1 };
+    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, mtimeMs: e.mtimeMs, nlink: 1, ino };
   }
 
   /** stat without the exception for a missing path (PATH lookups miss a lot). */
@@ -467,7 +493,7 @@ export class LayeredFs {
       // procfs makes no files: creating one is refused as a directory without a create method refuses it.
       if (r === undefined) throw new FsError("EACCES", path);
       if (r.node.kind === "dir") throw new FsError("EISDIR", path);
-      checkAccess(cred, this.proc!.stat(r.node), 2, path);
+      checkAccess(cred, this.proc!.stat(r.node, r.ino), 2, path);
       return onProcFile();
     }
     const exists = this.existsAt(loc);
@@ -680,7 +706,7 @@ export class LayeredFs {
     return loc.kind === "mount" ? loc.mount.volume.exists(loc.rel) : this.existsOverlay(loc.path);
   }
 
-  private procEntry(rel: string, pid: number, followLast: boolean): { readonly node: ProcNode } | { readonly escape: string } {
+  private procEntry(rel: string, pid: number, followLast: boolean): ProcResolution {
     try {
       return this.proc!.resolve(rel, pid, followLast);
     } catch (e) {
@@ -690,7 +716,7 @@ export class LayeredFs {
     }
   }
 
-  private procEntryOrNone(rel: string, pid: number, followLast: boolean): { readonly node: ProcNode } | { readonly escape: string } | undefined {
+  private procEntryOrNone(rel: string, pid: number, followLast: boolean): ProcResolution | undefined {
     try {
       return this.proc!.resolve(rel, pid, followLast);
     } catch (e) {
@@ -739,7 +765,10 @@ export class LayeredFs {
       this.upper.mkdir(path, { mode: e.mode, uid: e.uid, gid: e.gid });
     } else if (e.type === "symlink") {
       this.upper.symlink(e.target, path);
+    } else {
+      return;
     }
+    this.origins.set(this.upper.stat(path).ino, e.ino);
   }
 
   /** Creates `path` and its ancestors in the upper layer with the lower layer's ownership. */
@@ -749,6 +778,7 @@ export class LayeredFs {
     const e = this.lowerEntry(path);
     const own = e?.type === "dir" ? { mode: e.mode, uid: e.uid, gid: e.gid } : { mode: 0o755, uid: 0, gid: 0 };
     this.upper.mkdir(path, own);
+    if (e?.type === "dir") this.origins.set(this.upper.stat(path).ino, e.ino);
   }
 
   /** Hides every lower entry below `path` (an opaque directory). */

@@ -31,8 +31,11 @@ export type ProcNode =
   | (Owner & { readonly kind: "file"; readonly mode: number; read(): Uint8Array })
   | (Owner & { readonly kind: "link"; readonly target: string; readonly mode?: number; readonly size?: number });
 
-/** Where a path under /proc leads: one of its entries, or out of it through a link (`cwd`, `root`). */
-export type ProcResolution = { readonly node: ProcNode } | { readonly escape: string };
+/**
+ * Where a path under /proc leads: one of its entries with its inode number, or out of it through
+ * a link (`cwd`, `root`).
+ */
+export type ProcResolution = { readonly node: ProcNode; readonly ino: number } | { readonly escape: string };
 
 /**
  * A machine's pipefs numbering: each pipe gets the next inode when first looked at. Where it
@@ -51,9 +54,19 @@ export function pipeInodes(first = 20_000): (pipe: object) => number {
 const MAX_LINKS = 40;
 const KiB = 1024;
 
+/**
+ * proc_alloc_inum's first number (PROC_DYNAMIC_FIRST): the entries proc registers at boot are
+ * numbered from it, `self` first; a process's directory and files get get_next_ino's numbers.
+ */
+const PROC_DYNAMIC_FIRST = 0xf0000000;
+const FIRST_DYNAMIC_INO = 4_000;
+
 export class ProcFs {
   /** The last reader's /proc: a process reads its own /proc many times in a row. */
   private lastRoot: { readonly pid: number; readonly node: ProcNode } | undefined;
+  /** A process's entries keep their numbers while they are looked at, as cached inodes do. */
+  private readonly dynamicInodes = new Map<string, number>();
+  private nextIno = FIRST_DYNAMIC_INO;
 
   constructor(private readonly source: ProcSource) {}
 
@@ -89,19 +102,29 @@ export class ProcFs {
       }
       node = child;
     }
-    return { node };
+    return { node, ino: this.inodeOf(parts) };
+  }
+
+  private inodeOf(parts: readonly string[]): number {
+    if (parts.length === 0) return 1;
+    const top = TOP_NAMES.indexOf(parts[0]!);
+    if (parts.length === 1 && top >= 0) return PROC_DYNAMIC_FIRST + 1 + top;
+    const key = parts.join("/");
+    let ino = this.dynamicInodes.get(key);
+    if (ino === undefined) this.dynamicInodes.set(key, (ino = this.nextIno++));
+    return ino;
   }
 
   /** The entry's stat: procfs reports no size for its files and takes no blocks. */
-  stat(node: ProcNode): FileStat {
+  stat(node: ProcNode, ino: number): FileStat {
     const { uid, gid, mtimeMs } = node;
-    if (node.kind === "link") return { type: "symlink", mode: node.mode ?? 0o777, uid, gid, size: node.size ?? 0, allocated: 0, mtimeMs, nlink: 1 };
+    if (node.kind === "link") return { type: "symlink", mode: node.mode ?? 0o777, uid, gid, size: node.size ?? 0, allocated: 0, mtimeMs, nlink: 1, ino };
     if (node.kind === "dir") {
       // A directory's links: its own, its entry in the parent, and each subdirectory's "..".
       const subdirs = node.names().filter((n) => node.child(n)?.kind === "dir").length;
-      return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 2 + subdirs };
+      return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 2 + subdirs, ino };
     }
-    return { type: "file", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1 };
+    return { type: "file", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1, ino };
   }
 
   /** A file's bytes as a read by `cred` sees them (environ is its owner's). */
@@ -154,7 +177,8 @@ export class ProcFs {
   }
 }
 
-const TOP_NAMES = ["meminfo", "mounts", "self", "uptime"];
+/** In the order proc registers them at boot, `self` first, which fixes their inode numbers. */
+const TOP_NAMES = ["self", "meminfo", "mounts", "uptime"];
 const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "status"];
 
 function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string): ProcNode | undefined {

@@ -1,4 +1,4 @@
-import { Volume, type Random, type Sim } from "@ksim/sim";
+import { ext4Inodes, Volume, type Random, type Sim } from "@ksim/sim";
 import type { ObjectStore } from "../api/store.js";
 import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from "../api/types.js";
 import type { ControllerContext } from "../controllers/context.js";
@@ -23,7 +23,8 @@ export class VolumeStore {
 
   create(id: string, capacityBytes: number): Volume {
     // Provisioners create the directory world-writable, as minikube's hostpath provisioner does.
-    const v = new Volume(this.sim, id, capacityBytes, { mode: 0o777 });
+    // Formatted when first mounted, as the CSI driver runs mkfs.ext4 on a new disk.
+    const v = new Volume(this.sim, id, capacityBytes, { mode: 0o777 }, ext4Inodes(capacityBytes));
     this.volumes.set(id, v);
     this.sim.trace.record("volume.create", { id, capacityBytes });
     return v;

@@ -12,6 +12,8 @@ interface Row {
   readonly blocks: number;
   readonly used: number;
   readonly avail: number;
+  readonly inodes: number;
+  readonly inodesUsed: number;
 }
 
 /**
@@ -31,19 +33,14 @@ export function df(flavor: Flavor) {
         : { short: "Pkmha" };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       let fields: Field[] | undefined;
-      if (has(o, "i") && !has(o, "output")) {
-        ctx.stderr.write("df: ksim does not model inodes\n");
-        return 1;
-      }
       if (has(o, "output")) {
         const chosen = outputFields(ctx);
         if (typeof chosen === "string") return usageFailure(ctx, "gnu", chosen);
         fields = chosen;
         for (const flag of ["i", "P", "T"]) if (has(o, flag)) return usageFailure(ctx, "gnu", `options -${flag} and --output are mutually exclusive`);
-        if (fields.some((f) => INODE_FIELDS.has(f))) {
-          ctx.stderr.write("df: ksim does not model inodes\n");
-          return 1;
-        }
+      } else if (has(o, "i")) {
+        // INODES mode: get_field_list's columns for it.
+        fields = ["source", ...(has(o, "T") ? (["fstype"] as const) : []), "itotal", "iused", "iavail", "ipcent", "target"];
       }
       const table = ctx.fs.mountTable?.();
       if (table === undefined || table.length === 0) {
@@ -78,10 +75,10 @@ export function df(flavor: Flavor) {
         }
       }
       const rows: Row[] = entries.map((entry) => {
-        const { sizeBytes, usedBytes } = entry.device.usage();
+        const { sizeBytes, usedBytes, inodes, inodesUsed } = entry.device.usage();
         const blocks = Math.floor(sizeBytes / BLOCK);
         const used = Math.min(blocks, Math.ceil(usedBytes / BLOCK));
-        return { entry, blocks, used, avail: blocks - used };
+        return { entry, blocks, used, avail: blocks - used, inodes, inodesUsed };
       });
       // Empty filesystems are left out of a full listing, as statfs reports no blocks for them.
       const shown = o.operands.length > 0 || has(o, "a") ? rows : rows.filter((r) => r.blocks > 0);
@@ -95,7 +92,6 @@ export function df(flavor: Flavor) {
 /** --output's fields (coreutils' field_data), in all_args_string's order. */
 const FIELDS = ["source", "fstype", "itotal", "iused", "iavail", "ipcent", "size", "used", "avail", "pcent", "file", "target"] as const;
 type Field = (typeof FIELDS)[number];
-const INODE_FIELDS = new Set<Field>(["itotal", "iused", "iavail", "ipcent"]);
 
 /** decode_output_arg: the fields of `--output[=LIST]`, every one when no list is given; else the error. */
 function outputFields(ctx: ProcessContext): Field[] | string {
@@ -118,6 +114,8 @@ function outputTable(rows: readonly Row[], units: GnuUnits, fields: readonly Fie
     if ("human" in units) return humanSize(bytes, units.human);
     return `${Math.ceil(bytes / units.size)}${units.suffix}`;
   };
+  // Inodes are counted one by one; only -h and -H scale them.
+  const count = (n: number): string => ("human" in units ? humanSize(n, units.human) : String(n));
   const caption: Record<Field, string> = {
     source: "Filesystem",
     fstype: "Type",
@@ -148,12 +146,18 @@ function outputTable(rows: readonly Row[], units: GnuUnits, fields: readonly Fie
         return amount(r.avail);
       case "pcent":
         return gnuPercent(r);
+      case "itotal":
+        return count(r.inodes);
+      case "iused":
+        return count(r.inodesUsed);
+      case "iavail":
+        return count(r.inodes - r.inodesUsed);
+      case "ipcent":
+        return gnuPercent({ used: r.inodesUsed, avail: r.inodes - r.inodesUsed });
       case "target":
         return r.entry.target;
       case "file":
         return operands?.[i] ?? "-";
-      default:
-        return "-";
     }
   };
   const all = [fields.map((f) => caption[f]), ...rows.map((r, i) => fields.map((f) => cell(r, i, f)))];

@@ -152,6 +152,11 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
         // Sizes are rounded up to whole units before comparing.
         return { kind: "test", test: (v) => cmp(Math.ceil(v.st.size / unit)) };
       }
+      case "-inum":
+      case "-links": {
+        const cmp = numericTest(next(word), word);
+        return { kind: "test", test: (v) => cmp(word === "-inum" ? v.st.ino : v.st.nlink) };
+      }
       case "-user": {
         const u = next(word);
         return { kind: "test", test: (v) => userName(ctx.fs, v.st.uid) === u || String(v.st.uid) === u };

@@ -121,13 +121,18 @@ function sort(o: ParsedOptions, entries: Entry[]): Entry[] {
   return sorted;
 }
 
-/** With -s, each line starts with the blocks the entry holds (1 KiB units, or -h's), right-aligned. */
+/**
+ * With -i each line starts with the inode number (GNU right-aligns it to the widest, busybox to
+ * seven places), then with -s the blocks the entry holds (1 KiB units, or -h's), right-aligned.
+ */
 function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
-  const lines = formatEntries(ctx, flavor, o, entries);
-  if (!has(o, "s")) return lines;
-  const blocks = entries.map((e) => (has(o, "h") ? humanSize(diskBlocks(e.st) * 1024) : String(diskBlocks(e.st))));
-  const width = Math.max(0, ...blocks.map((b) => b.length));
-  return lines.map((l, i) => `${blocks[i]!.padStart(width)} ${l}`);
+  let lines = formatEntries(ctx, flavor, o, entries);
+  const column = (values: readonly string[], width = Math.max(0, ...values.map((v) => v.length))) => {
+    lines = lines.map((l, i) => `${values[i]!.padStart(width)} ${l}`);
+  };
+  if (has(o, "s")) column(entries.map((e) => (has(o, "h") ? humanSize(diskBlocks(e.st) * 1024) : String(diskBlocks(e.st)))));
+  if (has(o, "i")) column(entries.map((e) => String(e.st.ino)), flavor === "busybox" ? 7 : undefined);
+  return lines;
 }
 
 function formatEntries(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
