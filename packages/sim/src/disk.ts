@@ -108,6 +108,12 @@ export interface Stat {
   readonly gid: number;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Last read, as relatime keeps it (st_atime). */
+  readonly atimeMs: number;
+  /** Last change to the contents or the inode: mode, owner, links, a rename (st_ctime). */
+  readonly ctimeMs: number;
+  /** When the file was made (statx's btime). */
+  readonly btimeMs: number;
   readonly nlink: number;
   /** The inode number (st_ino): one per file, shared by its hard links. */
   readonly ino: number;
@@ -130,12 +136,39 @@ abstract class Node {
   uid: number;
   gid: number;
   mtimeMs: number;
+  atimeMs: number;
+  ctimeMs: number;
+  readonly btimeMs: number;
   constructor(mode: number, uid: number, gid: number, mtimeMs: number) {
     this.mode = mode;
     this.uid = uid;
     this.gid = gid;
     this.mtimeMs = mtimeMs;
+    this.atimeMs = mtimeMs;
+    this.ctimeMs = mtimeMs;
+    this.btimeMs = mtimeMs;
   }
+
+  /** The contents changed (a write, an entry added or removed): mtime and ctime. */
+  modified(atMs: number): void {
+    this.mtimeMs = atMs;
+    this.ctimeMs = atMs;
+  }
+
+  /**
+   * A read, with relatime (every mount here has it): atime moves only when it is not newer
+   * than mtime or ctime, or is a day old.
+   */
+  accessed(atMs: number): void {
+    if (this.atimeMs <= this.mtimeMs || this.atimeMs <= this.ctimeMs || atMs - this.atimeMs >= RELATIME_INTERVAL_MS) this.atimeMs = atMs;
+  }
+}
+
+/** relatime's "update at least once a day". */
+const RELATIME_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+function times(n: Node): { mtimeMs: number; atimeMs: number; ctimeMs: number; btimeMs: number } {
+  return { mtimeMs: n.mtimeMs, atimeMs: n.atimeMs, ctimeMs: n.ctimeMs, btimeMs: n.btimeMs };
 }
 
 class Dir extends Node {
@@ -455,7 +488,7 @@ export class Volume {
   /** The entry itself (lstat): the volume never follows a symlink. */
   stat(path: string): Stat {
     const n = this.get(path);
-    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, mtimeMs: n.mtimeMs, nlink: 1, ino: n.ino, allocated: linkBlocks(n) };
+    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, ...times(n), nlink: 1, ino: n.ino, allocated: linkBlocks(n) };
     const isDir = n instanceof Dir;
     return {
       type: isDir ? "dir" : "file",
@@ -464,7 +497,7 @@ export class Volume {
       uid: n.uid,
       gid: n.gid,
       size: isDir ? 4096 : (n as File).size,
-      mtimeMs: n.mtimeMs,
+      ...times(n),
       nlink: isDir ? 2 + countDirs(n as Dir) : (n as File).nlink,
       allocated: isDir ? BLOCK : blocksOf((n as File).allocated),
     };
@@ -483,7 +516,7 @@ export class Volume {
       throw e;
     }
     dir.entries.set(name, link);
-    dir.mtimeMs = link.mtimeMs;
+    dir.modified(link.mtimeMs);
     this.hasSymlinks = true;
     this.namespaceVersion++;
   }
@@ -509,7 +542,9 @@ export class Volume {
     if (dir.entries.has(name)) throw new FsError("EEXIST", path);
     dir.entries.set(name, n);
     if (n instanceof File) n.nlink++;
-    dir.mtimeMs = this.sim.epochMs();
+    const t = this.sim.epochMs();
+    dir.modified(t);
+    n.ctimeMs = t;
     this.namespaceVersion++;
   }
 
@@ -544,7 +579,7 @@ export class Volume {
         nd.ino = ino;
         d.entries.set(name, nd);
         this.namespaceVersion++;
-        d.mtimeMs = nd.mtimeMs;
+        d.modified(nd.mtimeMs);
         d = nd;
       } else if (next instanceof Dir) {
         if (last && !options.recursive) throw new FsError("EEXIST", path);
@@ -564,7 +599,7 @@ export class Volume {
     f.size = bytes.length;
     f.zeroTail = 0;
     f.allocatedTail = 0;
-    f.mtimeMs = this.sim.epochMs();
+    f.modified(this.sim.epochMs());
     this.dirtied(f);
   }
 
@@ -576,7 +611,7 @@ export class Volume {
     if (bytes.length > 0 && f.zeroTail > 0) f.materializeZeroTail();
     if (bytes.length > 0) f.chunks.push(bytes);
     f.size += bytes.length;
-    f.mtimeMs = this.sim.epochMs();
+    f.modified(this.sim.epochMs());
     this.dirtied(f);
   }
 
@@ -613,7 +648,7 @@ export class Volume {
     f.size = size;
     f.zeroTail = size - newData;
     f.allocatedTail = allocatedTail;
-    f.mtimeMs = this.sim.epochMs();
+    f.modified(this.sim.epochMs());
     this.dirtied(f);
   }
 
@@ -631,7 +666,7 @@ export class Volume {
     f.zeroTail += size - f.size;
     f.size = size;
     f.allocatedTail = allocatedTail;
-    f.mtimeMs = this.sim.epochMs();
+    f.modified(this.sim.epochMs());
     this.dirtied(f);
   }
 
@@ -657,30 +692,31 @@ export class Volume {
       f.allocatedTail = allocatedTail;
     }
     f.size = length;
-    f.mtimeMs = this.sim.epochMs();
+    f.modified(this.sim.epochMs());
     this.dirtied(f);
   }
 
   readFile(path: string): Uint8Array {
-    const n = this.get(path);
-    return fileNode(n, path).contents();
+    const f = fileNode(this.get(path), path);
+    f.accessed(this.sim.epochMs());
+    return f.contents();
+  }
+
+  /** pread(2): up to `length` bytes from `offset`, fewer at the end of the file. */
+  readAt(path: string, offset: number, length: number): Uint8Array {
+    const f = fileNode(this.get(path), path);
+    f.accessed(this.sim.epochMs());
+    const end = Math.min(f.size, offset + length);
+    return offset >= end ? new Uint8Array(0) : f.range(offset, end);
   }
 
   /**
    * The file's bytes up to its first hole (what lseek SEEK_HOLE finds): all of it unless a
    * truncate left a hole at its end. A log that preallocates with holes reads its records so.
    */
-  /** pread(2): up to `length` bytes from `offset`, fewer at the end of the file. */
-  readAt(path: string, offset: number, length: number): Uint8Array {
-    const n = this.get(path);
-    const f = fileNode(n, path);
-    const end = Math.min(f.size, offset + length);
-    return offset >= end ? new Uint8Array(0) : f.range(offset, end);
-  }
-
   readData(path: string): Uint8Array {
-    const n = this.get(path);
-    const f = fileNode(n, path);
+    const f = fileNode(this.get(path), path);
+    f.accessed(this.sim.epochMs());
     return f.prefix(f.zeroTail === f.allocatedTail ? f.size : f.allocated);
   }
 
@@ -739,8 +775,9 @@ export class Volume {
     fromDir.entries.delete(fromName);
     toDir.entries.set(toName, node);
     const t = this.sim.epochMs();
-    fromDir.mtimeMs = t;
-    toDir.mtimeMs = t;
+    fromDir.modified(t);
+    toDir.modified(t);
+    node.ctimeMs = t;
   }
 
   unlink(path: string): void {
@@ -751,7 +788,10 @@ export class Volume {
     if (n instanceof Dir) throw new FsError("EISDIR", path);
     this.release(n);
     dir.entries.delete(name);
-    dir.mtimeMs = this.sim.epochMs();
+    const t = this.sim.epochMs();
+    dir.modified(t);
+    // The file may live on under another name: one link fewer is a change to its inode.
+    n.ctimeMs = t;
   }
 
   /** Removes a directory; with `recursive`, its contents too (rm -r). */
@@ -764,12 +804,14 @@ export class Volume {
     if (n.entries.size > 0 && !options.recursive) throw new FsError("ENOTEMPTY", path);
     this.release(n);
     dir.entries.delete(name);
-    dir.mtimeMs = this.sim.epochMs();
+    dir.modified(this.sim.epochMs());
   }
 
   chmod(path: string, mode: number): void {
     this.namespaceVersion++;
-    this.get(path).mode = mode;
+    const n = this.get(path);
+    n.mode = mode;
+    n.ctimeMs = this.sim.epochMs();
   }
 
   chown(path: string, uid: number, gid: number): void {
@@ -777,6 +819,15 @@ export class Volume {
     const n = this.get(path);
     n.uid = uid;
     n.gid = gid;
+    n.ctimeMs = this.sim.epochMs();
+  }
+
+  /** utimensat(2): sets the access and modification times given (UTIME_OMIT for the others); ctime becomes now. */
+  utimes(path: string, atimeMs: number | undefined, mtimeMs: number | undefined): void {
+    const n = this.get(path);
+    if (atimeMs !== undefined) n.atimeMs = atimeMs;
+    if (mtimeMs !== undefined) n.mtimeMs = mtimeMs;
+    n.ctimeMs = this.sim.epochMs();
   }
 
   /**
@@ -785,8 +836,10 @@ export class Volume {
    */
   applyFsGroup(gid: number): void {
     this.namespaceVersion++;
+    const t = this.sim.epochMs();
     const walk = (n: Entry) => {
       n.gid = gid;
+      n.ctimeMs = t;
       // A link's mode is not its own to change (the kubelet lchowns links and leaves their mode).
       if (n instanceof Link) return;
       n.mode |= n instanceof Dir ? 0o2770 : 0o660;
@@ -853,7 +906,7 @@ export class Volume {
     f.ino = this.inodes.allocate(path);
     dir.entries.set(name, f);
     this.namespaceVersion++;
-    dir.mtimeMs = f.mtimeMs;
+    dir.modified(f.mtimeMs);
     return f;
   }
 

@@ -48,6 +48,11 @@ export interface FileSystem {
   rename(from: string, to: string): void;
   chmod(path: string, mode: number): void;
   chown(path: string, uid: number, gid: number): void;
+  /**
+   * utimensat(2) on the file a path leads to: undefined leaves a time as it is; `explicit` says
+   * the times were given (the owner's right) rather than both set to now (a writer's).
+   */
+  utimes(path: string, atimeMs: number | undefined, mtimeMs: number | undefined, explicit: boolean): void;
   /** symlink(2): `path` becomes a link to `target`, stored as given. */
   symlink(target: string, path: string): void;
   /** link(2): `path` becomes another name for the file at `existing`. */

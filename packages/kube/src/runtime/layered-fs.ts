@@ -329,19 +329,20 @@ export class LayeredFs {
     }
     const e = this.lowerEntry(loc.path);
     if (e === undefined) throw new FsError("ENOENT", path);
-    const ino = e.ino;
+    // A layer's files carry the times its archive gave them; when the node unpacked it is not kept.
+    const at = { ino: e.ino, mtimeMs: e.mtimeMs, atimeMs: e.mtimeMs, ctimeMs: e.mtimeMs, btimeMs: e.mtimeMs };
     if (e.type === "symlink") {
-      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, mtimeMs: e.mtimeMs, nlink: 1, ino };
+      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, nlink: 1, ...at };
     }
     if (e.type === "dir") {
       // A directory given its own size is a pseudo filesystem's: it takes no blocks.
-      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, mtimeMs: e.mtimeMs, nlink: 2, ino };
-      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, mtimeMs: e.mtimeMs, nlink: 2, ino };
+      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, nlink: 2, ...at };
+      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, nlink: 2, ...at };
     }
     if (e.type === "chardev") {
-      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, mtimeMs: e.mtimeMs, nlink: 1, ino };
+      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, nlink: 1, ...at };
     }
-    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, mtimeMs: e.mtimeMs, nlink: 1, ino };
+    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, nlink: 1, ...at };
   }
 
   /** stat without the exception for a missing path (PATH lookups miss a lot). */
@@ -685,6 +686,32 @@ export class LayeredFs {
     this.upper.chmod(loc.path, mode);
   }
 
+  /**
+   * utimensat(2), following a last link: times given as such need the owner (or root); setting
+   * both to now needs only write permission. Undefined leaves that time as it is.
+   */
+  utimes(path: string, atimeMs: number | undefined, mtimeMs: number | undefined, explicit: boolean, cred: Credentials, pid = NO_PID): void {
+    const st = this.stat(path, true, pid);
+    if (cred.uid !== 0 && cred.uid !== st.uid) {
+      if (explicit) throw new FsError("EPERM", path);
+      checkAccess(cred, st, 2, path);
+    }
+    const loc = this.locate(path);
+    if (loc.kind === "proc") {
+      const r = this.procEntry(loc.rel, pid, true);
+      // proc takes the times and forgets them: its entries show when they were made.
+      if ("escape" in r) this.utimes(r.escape, atimeMs, mtimeMs, explicit, cred, pid);
+      return;
+    }
+    if (loc.kind === "mount") {
+      if (loc.mount.readOnly) throw new FsError("EROFS", path);
+      return loc.mount.volume.utimes(loc.rel, atimeMs, mtimeMs);
+    }
+    if (st.rdev !== undefined) return;
+    this.copyUp(loc.path);
+    this.upper.utimes(loc.path, atimeMs, mtimeMs);
+  }
+
   chown(path: string, uid: number, gid: number, cred: Credentials, pid = NO_PID): void {
     if (cred.uid !== 0) throw new FsError("EPERM", path);
     const loc = this.locate(path);
@@ -863,6 +890,9 @@ class LayeredView implements FileSystem {
   }
   chmod(path: string, mode: number): void {
     this.fs.chmod(path, mode, this.cred, this.pid);
+  }
+  utimes(path: string, atimeMs: number | undefined, mtimeMs: number | undefined, explicit: boolean): void {
+    this.fs.utimes(path, atimeMs, mtimeMs, explicit, this.cred, this.pid);
   }
   symlink(target: string, path: string): void {
     this.fs.symlink(target, path, this.cred, this.pid);

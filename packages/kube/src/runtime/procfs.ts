@@ -118,13 +118,15 @@ export class ProcFs {
   /** The entry's stat: procfs reports no size for its files and takes no blocks. */
   stat(node: ProcNode, ino: number): FileStat {
     const { uid, gid, mtimeMs } = node;
-    if (node.kind === "link") return { type: "symlink", mode: node.mode ?? 0o777, uid, gid, size: node.size ?? 0, allocated: 0, mtimeMs, nlink: 1, ino };
+    // proc's inodes take the time they were made for all three; none records a birth.
+    const at = { ino, mtimeMs, atimeMs: mtimeMs, ctimeMs: mtimeMs, btimeMs: mtimeMs };
+    if (node.kind === "link") return { type: "symlink", mode: node.mode ?? 0o777, uid, gid, size: node.size ?? 0, allocated: 0, nlink: 1, ...at };
     if (node.kind === "dir") {
       // A directory's links: its own, its entry in the parent, and each subdirectory's "..".
       const subdirs = node.names().filter((n) => node.child(n)?.kind === "dir").length;
-      return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 2 + subdirs, ino };
+      return { type: "dir", mode: node.mode, uid, gid, size: 0, allocated: 0, nlink: 2 + subdirs, ...at };
     }
-    return { type: "file", mode: node.mode, uid, gid, size: 0, allocated: 0, mtimeMs, nlink: 1, ino };
+    return { type: "file", mode: node.mode, uid, gid, size: 0, allocated: 0, nlink: 1, ...at };
   }
 
   /** A file's bytes as a read by `cred` sees them (environ is its owner's). */

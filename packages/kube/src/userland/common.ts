@@ -235,6 +235,11 @@ export function has(o: ParsedOptions, flag: string): boolean {
   return o.flags.has(flag);
 }
 
+/** Which of `flags` came last on the command line, or undefined. */
+export function lastOf(o: ParsedOptions, flags: readonly string[]): string | undefined {
+  return o.order.findLast((f) => flags.includes(f));
+}
+
 export function last(o: ParsedOptions, flag: string): string | undefined {
   const v = o.flags.get(flag);
   return v?.[v.length - 1];

@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { MountEntry } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { canonicalize, describeError, has, humanSize, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { canonicalize, describeError, has, humanSize, lastOf, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
 import { humanReadable } from "./libbb.js";
 
 /** statfs's block size on every filesystem modelled. */
@@ -257,11 +257,6 @@ function blockSizeName(size: number): string {
     }
   }
   return `${size}B`;
-}
-
-/** Which of `flags` came last on the command line, or undefined. */
-function lastOf(o: ParsedOptions, flags: readonly string[]): string | undefined {
-  return o.order.findLast((f) => flags.includes(f));
 }
 
 /** coreutils' table: each column as wide as its widest cell (the source at least 14); --total adds a row. */

@@ -1,7 +1,8 @@
 import { FsError, type Proc } from "@ksim/sim";
-import { basename, dirname, resolvePath, type FileStat } from "../runtime/fs.js";
+import { basename, dirname, permits, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { copyEndless, createAndWrite, lstatOrUndefined, statOrUndefined, describeError, endlessInput, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { parseDateTime, parseTouchStamp } from "./datetime.js";
 import { groupByName, userByName } from "./users.js";
 
 /**
@@ -152,19 +153,74 @@ export function rmdir(flavor: Flavor) {
   };
 }
 
+/**
+ * touch: makes missing files (unless -c) and sets times, both to now unless -d (a date as
+ * parse_datetime reads it), -t ([[CC]YY]MMDDhhmm[.ss]) or -r (another file's) give them, and
+ * only the access time with -a or the modification time with -m (--time=atime|mtime).
+ */
 export function touch(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "acmd:t:r:", long: { "no-create": "c", "date=": "d" } }, function* (o) {
+    const spec = { short: "acmfd:t:r:", long: { "no-create": "c", "date=": "d", "reference=": "r", "time=": "T" } };
+    return yield* withOptions(ctx, flavor, spec, function* (o) {
       if (o.operands.length === 0) return usageFailure(ctx, flavor, "missing file operand");
+      const word = last(o, "T");
+      if (word !== undefined && !["atime", "access", "use", "mtime", "modify"].includes(word)) {
+        return usageFailure(ctx, flavor, `invalid argument '${word}' for '--time'\nValid arguments are:\n  - 'atime', 'access', 'use'\n  - 'mtime', 'modify'`);
+      }
+      const onlyAccess = has(o, "a") || (word !== undefined && !word.startsWith("m"));
+      const onlyModify = has(o, "m") || (word !== undefined && word.startsWith("m"));
+      const now = ctx.epochMs();
+      let times: { atimeMs: number; mtimeMs: number } | undefined;
+      const reference = last(o, "r");
+      const date = last(o, "d");
+      const stamp = last(o, "t");
+      if (reference !== undefined) {
+        try {
+          const st = ctx.fs.stat(ctx.resolve(reference));
+          times = { atimeMs: st.atimeMs, mtimeMs: st.mtimeMs };
+        } catch (e) {
+          if (!(e instanceof FsError)) throw e;
+          ctx.stderr.write(flavor === "busybox" ? `touch: can't stat '${reference}': ${e.description}\n` : `touch: failed to get attributes of '${reference}': ${e.description}\n`);
+          return 1;
+        }
+      }
+      if (date !== undefined || stamp !== undefined) {
+        const given = date !== undefined ? parseDateTime(date, now) : parseTouchStamp(stamp!, now);
+        if (given === undefined) {
+          ctx.stderr.write(flavor === "busybox" ? `touch: invalid date '${date ?? stamp}'\n` : `touch: invalid date format '${date ?? stamp}'\n`);
+          return 1;
+        }
+        times = { atimeMs: given, mtimeMs: given };
+      }
+      // Neither -a nor -m: both times change.
+      const atimeMs = onlyModify && !onlyAccess ? undefined : (times?.atimeMs ?? now);
+      const mtimeMs = onlyAccess && !onlyModify ? undefined : (times?.mtimeMs ?? now);
       let status = 0;
       for (const p of o.operands) {
         const abs = ctx.resolve(p);
+        let made = false;
         try {
-          if (ctx.fs.exists(abs)) ctx.fs.appendFile(abs, "");
-          else if (!has(o, "c")) ctx.fs.writeFile(abs, "");
+          if (!ctx.fs.exists(abs)) {
+            if (has(o, "c")) continue;
+            ctx.fs.writeFile(abs, "");
+            made = true;
+          }
         } catch (e) {
-          const d = describeError(e);
-          ctx.stderr.write(flavor === "busybox" ? `touch: ${p}: ${d}\n` : `touch: cannot touch '${p}': ${d}\n`);
+          if (!(e instanceof FsError)) throw e;
+          ctx.stderr.write(flavor === "busybox" ? `touch: ${p}: ${e.description}\n` : `touch: cannot touch '${p}': ${e.description}\n`);
+          status = 1;
+          continue;
+        }
+        // A file just made has every time at now already.
+        if (made && times === undefined && atimeMs !== undefined && mtimeMs !== undefined) continue;
+        try {
+          ctx.fs.utimes(abs, atimeMs, mtimeMs, times !== undefined);
+        } catch (e) {
+          if (!(e instanceof FsError)) throw e;
+          // GNU touch opened the file for writing first: when that failed too, that is the error it names.
+          const st = ctx.fs.stat(abs);
+          const openFailed = !has(o, "c") && st.type !== "dir" && !permits(ctx.cred, st, 2);
+          ctx.stderr.write(flavor === "busybox" ? `touch: ${p}: ${e.description}\n` : openFailed ? `touch: cannot touch '${p}': Permission denied\n` : `touch: setting times of '${p}': ${e.description}\n`);
           status = 1;
         }
       }

@@ -126,11 +126,16 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
       case "-empty":
         return { kind: "test", test: (v) => (v.st.type === "dir" ? ctx.fs.readdir(ctx.resolve(v.path)).length === 0 : v.st.type === "file" && v.st.size === 0) };
       case "-mtime":
-      case "-mmin": {
-        const unit = word === "-mtime" ? DAY_MS : 60_000;
+      case "-mmin":
+      case "-atime":
+      case "-amin":
+      case "-ctime":
+      case "-cmin": {
+        const unit = word.endsWith("time") ? DAY_MS : 60_000;
         const cmp = numericTest(next(word), word);
+        const time = word[1] === "a" ? "atimeMs" : word[1] === "c" ? "ctimeMs" : "mtimeMs";
         // Age in whole units, rounded down (find's -mtime n means n*24h <= age < (n+1)*24h).
-        return { kind: "test", test: (v) => cmp(Math.floor((nowMs - v.st.mtimeMs) / unit)) };
+        return { kind: "test", test: (v) => cmp(Math.floor((nowMs - v.st[time]) / unit)) };
       }
       case "-newer": {
         const ref = next(word);

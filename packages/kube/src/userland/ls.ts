@@ -1,7 +1,8 @@
 import { FsError, type Proc } from "@ksim/sim";
 import { modeString, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { diskBlocks, has, humanSize, lsTime, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { diskBlocks, has, humanSize, last, lastOf, lsTime, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { formatDate } from "./system.js";
 import { groupName, userName } from "./users.js";
 
 /**
@@ -23,10 +24,26 @@ export function ls(flavor: Flavor) {
       ctx,
       flavor,
       {
-        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLs" : "lda1AhnrtSRiFCpgoL",
-        long: { all: "a", "almost-all": "A", directory: "d", "human-readable": "h", reverse: "r", recursive: "R", "numeric-uid-gid": "n", "color=": "c", color: "c", ...(flavor === "gnu" ? { size: "s" } : {}) },
+        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLsuc" : "lda1AhnrtSRiFCpgoLuc",
+        long: {
+          all: "a",
+          "almost-all": "A",
+          directory: "d",
+          "human-readable": "h",
+          reverse: "r",
+          recursive: "R",
+          "numeric-uid-gid": "n",
+          "color=": "color",
+          color: "color",
+          ...(flavor === "gnu" ? { size: "s", "full-time": "full-time", "time-style=": "time-style" } : {}),
+        },
       },
       function* (o) {
+        const style = last(o, "time-style");
+        if (style !== undefined && !style.startsWith("+") && !TIME_STYLES.includes(style.replace(/^posix-/, ""))) {
+          ctx.stderr.write(`ls: invalid argument '${style}' for 'time style'\nValid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format\nTry 'ls --help' for more information.\n`);
+          return 2;
+        }
         return listing(ctx, flavor, o);
       },
       2,
@@ -34,8 +51,34 @@ export function ls(flavor: Flavor) {
   };
 }
 
+const TIME_STYLES = ["full-iso", "long-iso", "iso", "locale"];
+
+/** Whether entries are listed long: -l, or an option that implies it (-n, -g, -o, --full-time). */
+function isLong(o: ParsedOptions): boolean {
+  return has(o, "l") || has(o, "n") || has(o, "g") || has(o, "o") || has(o, "full-time");
+}
+
+/**
+ * A long listing's time column: ls's default (month, day, and the time if within six months,
+ * else the year), or --time-style's (--full-time is full-iso), read as GNU ls reads them.
+ */
+function timeColumn(o: ParsedOptions, ms: number, nowMs: number): string {
+  const chosen = lastOf(o, ["full-time", "time-style"]);
+  const style = chosen === "full-time" ? "full-iso" : chosen === "time-style" ? last(o, "time-style")!.replace(/^posix-/, "") : "locale";
+  const recent = !(nowMs - ms > (365.2425 / 2) * 24 * 3600 * 1000 || ms - nowMs > 3600 * 1000);
+  if (style === "full-iso") return formatDate(ms, "%Y-%m-%d %H:%M:%S.%N %z");
+  if (style === "long-iso") return formatDate(ms, "%Y-%m-%d %H:%M");
+  if (style === "iso") return formatDate(ms, recent ? "%m-%d %H:%M" : "%Y-%m-%d ");
+  if (style.startsWith("+")) {
+    // +OLD\nRECENT: the second format for recent files.
+    const [old, fresh] = style.slice(1).split("\n");
+    return formatDate(ms, fresh !== undefined && recent ? fresh : old!);
+  }
+  return lsTime(ms, nowMs);
+}
+
 function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number {
-  const long = has(o, "l") || has(o, "n") || has(o, "g") || has(o, "o");
+  const long = isLong(o);
   let status = 0;
   const operands = o.operands.length === 0 ? ["."] : o.operands;
   const files: Entry[] = [];
@@ -111,10 +154,17 @@ function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number 
   return status;
 }
 
+/** The time -l shows and -t sorts by: the last access with -u, the last change with -c, else the modification. */
+function timeOf(o: ParsedOptions, st: FileStat): number {
+  const chosen = lastOf(o, ["u", "c"]);
+  return chosen === "u" ? st.atimeMs : chosen === "c" ? st.ctimeMs : st.mtimeMs;
+}
+
 function sort(o: ParsedOptions, entries: Entry[]): Entry[] {
   const byName = (a: Entry, b: Entry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   let sorted = [...entries];
-  if (has(o, "t")) sorted.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs || byName(a, b));
+  // -u or -c without -l sorts by that time, as -t would.
+  if (has(o, "t") || (!isLong(o) && (has(o, "u") || has(o, "c")))) sorted.sort((a, b) => timeOf(o, b.st) - timeOf(o, a.st) || byName(a, b));
   else if (has(o, "S")) sorted.sort((a, b) => b.st.size - a.st.size || byName(a, b));
   else sorted.sort(byName);
   if (has(o, "r")) sorted = sorted.reverse();
@@ -136,7 +186,7 @@ function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: 
 }
 
 function formatEntries(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
-  const long = has(o, "l") || has(o, "n") || has(o, "g") || has(o, "o");
+  const long = isLong(o);
   const suffix = (e: Entry) => (has(o, "F") || has(o, "p") ? (e.st.type === "dir" ? "/" : has(o, "F") && e.st.type === "file" && (e.st.mode & 0o111) !== 0 ? "*" : "") : "");
   if (!long) return entries.map((e) => e.name + suffix(e));
   const numeric = has(o, "n");
@@ -153,7 +203,7 @@ function formatEntries(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, en
       }
     }
     const rdev = e.st.rdev === undefined ? undefined : { major: String(e.st.rdev.major), minor: String(e.st.rdev.minor) };
-    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, rdev, time: lsTime(e.st.mtimeMs, ctx.epochMs()), name };
+    return { mode: modeString(e.st), nlink: String(e.st.nlink), owner, group, size, rdev, time: timeColumn(o, timeOf(o, e.st), ctx.epochMs()), name };
   });
   if (flavor === "busybox") {
     // A device shows its numbers where the size goes: "%4u, %3u".

@@ -3,6 +3,7 @@ import { SpawnError, type ProcessContext } from "../runtime/process.js";
 import { evaluateTest } from "../shell/test-expr.js";
 import { echo, printf } from "../shell/text-format.js";
 import { DAYS, has, last, MONTHS, programName, two, usageFailure, withOptions, type Flavor } from "./common.js";
+import { parseDateTime } from "./datetime.js";
 import { groupEntries, groupName, passwdEntries, userByName, userName } from "./users.js";
 
 /** Small system tools: echo, true, false, test, printf, sleep, env, printenv, id, whoami, nproc, hostname, date, uname, pwd, which. */
@@ -347,8 +348,8 @@ export function dateProgram(flavor: Flavor) {
       let ms = ctx.epochMs();
       const given = last(o, "d");
       if (given !== undefined) {
-        const parsed = given.startsWith("@") ? Number(given.slice(1)) * 1000 : Date.parse(given.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(given) ? given : `${given}Z`);
-        if (Number.isNaN(parsed)) {
+        const parsed = parseDateTime(given, ms);
+        if (parsed === undefined) {
           ctx.stderr.write(`date: invalid date '${given}'\n`);
           return 1;
         }
