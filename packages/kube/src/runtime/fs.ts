@@ -73,6 +73,8 @@ export interface Device {
   /** The mount table's source: a block device (`/dev/vda1`) or a pseudo name (`tmpfs`, `overlay`). */
   readonly source: string;
   readonly type: string;
+  /** st_dev of its files: a disk's major and minor, or major 0 and an anonymous minor for the rest. */
+  readonly number: DeviceNumber;
   usage(): DeviceUsage;
 }
 

@@ -1,7 +1,7 @@
 import { FsError, sleep, wait, type Proc, type Waitable } from "@ksim/sim";
 import { isEndlessDevice, openDeviceForReading, type EndlessDevice } from "../runtime/dev.js";
 import { brokenPipeError, pipeBehind } from "../runtime/streams.js";
-import { writeWhatFits, type FileStat, type FileSystem, type WriteOutcome } from "../runtime/fs.js";
+import { writeWhatFits, type FileStat, type FileSystem, type MountEntry, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 
@@ -363,4 +363,14 @@ export function lstatOrUndefined(ctx: ProcessContext, path: string): FileStat | 
     if (e instanceof FsError) return undefined;
     throw e;
   }
+}
+
+/** The mount a path is on: the one with the longest mount point above it. */
+export function mountOf(table: readonly MountEntry[], path: string): MountEntry {
+  let best = table[0]!;
+  for (const e of table) {
+    const under = e.target === "/" || path === e.target || path.startsWith(`${e.target}/`);
+    if (under && e.target.length >= best.target.length) best = e;
+  }
+  return best;
 }

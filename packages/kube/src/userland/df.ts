@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { MountEntry } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { canonicalize, describeError, has, humanSize, lastOf, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { canonicalize, describeError, has, humanSize, lastOf, mountOf, usageFailure, withOptions, type Flavor, type ParsedOptions } from "./common.js";
 import { humanReadable } from "./libbb.js";
 
 /** statfs's block size on every filesystem modelled. */
@@ -167,16 +167,6 @@ function outputTable(rows: readonly Row[], units: GnuUnits, fields: readonly Fie
     .map((l) => l.map((c, col) => (!left.has(fields[col]!) ? c.padStart(widths[col]!) : col === l.length - 1 ? c : c.padEnd(widths[col]!))).join(" "))
     .join("\n")
     .concat("\n");
-}
-
-/** The mount a path is on: the one with the longest mount point above it. */
-function mountOf(table: readonly MountEntry[], path: string): MountEntry {
-  let best = table[0]!;
-  for (const e of table) {
-    const under = e.target === "/" || path === e.target || path.startsWith(`${e.target}/`);
-    if (under && e.target.length >= best.target.length) best = e;
-  }
-  return best;
 }
 
 /**

@@ -17,6 +17,7 @@ import { odProgram } from "./od.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
 import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
 import { sed } from "./sed.js";
+import { statProgram } from "./stat.js";
 import { tarProgram } from "./tar.js";
 import {
   dateProgram,
@@ -92,6 +93,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     uniq: uniq(flavor),
     tee: tee(flavor),
     seq: seq(flavor),
+    stat: statProgram(flavor),
     yes: yes(flavor),
     base64: base64(flavor),
     xargs: xargs(flavor),
