@@ -1,14 +1,14 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, diskBlocks, has, humanSize, last, usageFailure, withOptions, type Flavor } from "./common.js";
+import { describeError, diskBlocks, has, humanSize, last, mountOf, usageFailure, withOptions, type Flavor } from "./common.js";
 
 /**
  * du: disk usage of each directory below each operand, children before their parent, in 1 KiB
  * blocks of the 4 KiB blocks files occupy (as `ls -s` counts them); `-s` one line per operand,
  * `-a` files too, `-d`/`--max-depth` a depth limit on what is printed, `-c` a grand total,
  * `-h`, `-m`, `-b`/`--apparent-size` for other units. Entries come in directory order, as fts
- * walks them (real filesystems give no sorted order either).
+ * walks them (real filesystems give no sorted order either); hard links count once.
  */
 export function du(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
@@ -37,8 +37,16 @@ export function du(flavor: Flavor) {
       };
       let status = 0;
       const print = (bytes: number, path: string) => ctx.stdout.write(`${show(bytes)}\t${path}\n`);
+      // A file with several names is counted (and listed) once, under the first name met.
+      const table = ctx.fs.mountTable?.() ?? [];
+      const seen = new Set<string>();
       const walk = (path: string, depth: number): number => {
         const st = ctx.fs.lstat(ctx.resolve(path));
+        if (st.type !== "dir" && st.nlink > 1) {
+          const key = `${table.length > 0 ? mountOf(table, ctx.resolve(path)).device.id : ""}:${st.ino}`;
+          if (seen.has(key)) return 0;
+          seen.add(key);
+        }
         let total = sizeOf(st);
         if (st.type === "dir") {
           let names: string[] = [];
