@@ -95,6 +95,16 @@ describe("symbolic and hard links", () => {
     expect(sh(sb, "cp /data/app/current /tmp/dir")).toEqual({ status: 1, out: "", err: "cp: -r not specified; omitting directory '/data/app/current'\n" });
   });
 
+  it("keeps hard links with cp -a and times with cp -p, as --preserve=links,timestamps do", () => {
+    const { sb } = withData();
+    sh(sb, "mkdir /data/v && echo x > /data/v/a && ln /data/v/a /data/v/b && touch -d 2020-02-02 /data/v/a /data/v");
+    expect(sh(sb, "cp -a /data/v /tmp/a && cp -r /data/v /tmp/r && stat -c '%h %y %n' /tmp/a/a /tmp/a/b /tmp/r/a /tmp/a | cut -c1-13,39-")).toEqual({
+      status: 0,
+      out: "2 2020-02-02 /tmp/a/a\n2 2020-02-02 /tmp/a/b\n1 2024-01-01 /tmp/r/a\n2 2020-02-02 /tmp/a\n",
+      err: "",
+    });
+  });
+
   it("archives links with tar and makes them again on extraction", () => {
     const { sb } = withData();
     sh(sb, "mkdir -p /data/app/v1 && echo conf > /data/app/v1/c && ln -s v1 /data/app/current");

@@ -60,6 +60,17 @@ describe("tar", () => {
     expect(sb.run(["tar", "tvf", "/tmp/d.tar"]).stdout.split("\n")[0]).toBe("-rw-r----- zookeeper/zookeeper 2 2024-01-01 00:00 data/myid");
   });
 
+  it("archives a file with several names once, and its other names as links to it", () => {
+    const sb = tree();
+    const r = sb.run(["sh", "-c", "cd / && ln data/myid data/myid.bak && tar cf /tmp/h.tar data && tar tvf /tmp/h.tar | grep myid && rm -r data && tar xf /tmp/h.tar && ls -i data/myid data/myid.bak | awk '{print $1}' | uniq | wc -l"]);
+    expect(r).toMatchObject({
+      status: 0,
+      stdout: "-rw-r----- zookeeper/zookeeper 2 2024-01-01 00:00 data/myid\nhrw-r----- zookeeper/zookeeper 0 2024-01-01 00:00 data/myid.bak link to data/myid\n1\n",
+    });
+    const bb = tree("busybox");
+    expect(bb.run(["sh", "-c", "cd / && ln data/myid data/b && tar cf /tmp/h.tar data/myid data/b && tar tvf /tmp/h.tar"]).stdout).toMatch(/\n-rw-r----- 1000\/1000 +0 [\d-]+ [\d:]+ data\/b -> data\/myid\n$/);
+  });
+
   it("reports what it cannot archive and exits 2 after the rest, as GNU tar does", () => {
     const sb = tree();
     const r = sb.run(["sh", "-c", "tar cf /tmp/x.tar /data/myid /nope; echo $?"]);

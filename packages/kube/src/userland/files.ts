@@ -1,7 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import { basename, dirname, permits, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { copyEndless, createAndWrite, lstatOrUndefined, statOrUndefined, describeError, endlessInput, has, last, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
+import { copyEndless, createAndWrite, lstatOrUndefined, statOrUndefined, describeError, endlessInput, has, last, mountOf, programName, readInput, usageFailure, withOptions, type Flavor, type OptionSpec } from "./common.js";
 import { parseDateTime, parseTouchStamp } from "./datetime.js";
 import { groupByName, userByName } from "./users.js";
 
@@ -255,27 +255,49 @@ function ancestors(path: string): string[] {
 /** The umask containers start with (runc's default), which processes here do not change. */
 const DEFAULT_UMASK = 0o022;
 
+interface CopyOptions {
+  /** -p, -a, and mv: mode, owner (for root) and times as the source's. */
+  readonly preserve: boolean;
+  readonly dereference: boolean;
+  /**
+   * -a and mv keep hard links: the copies of a file met under several names, by its device and
+   * inode, are links to its first copy.
+   */
+  readonly links?: Map<string, string>;
+}
+
 /**
  * Copies a file or (recursively) a directory; the caller checked the source exists. Without
  * dereferencing (-P, implied by -R and -a) a symlink is copied as a link to the same target.
  */
-function copyTree(ctx: ProcessContext, from: string, to: string, preserve: boolean, dereference: boolean): void {
-  const st = dereference ? ctx.fs.stat(from) : ctx.fs.lstat(from);
+function copyTree(ctx: ProcessContext, from: string, to: string, o: CopyOptions): void {
+  const st = o.dereference ? ctx.fs.stat(from) : ctx.fs.lstat(from);
   if (st.type === "symlink") {
     if (lstatOrUndefined(ctx, to) !== undefined) ctx.fs.unlink(to);
     ctx.fs.symlink(ctx.fs.readlink(from), to);
     return;
   }
   // Without -p a copy is created as open(2) and mkdir(2) create: the source's mode less the umask.
-  const mask = preserve ? 0o7777 : 0o7777 & ~DEFAULT_UMASK;
+  const mask = o.preserve ? 0o7777 : 0o7777 & ~DEFAULT_UMASK;
   if (st.type === "dir") {
     if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & mask });
-    for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, preserve, dereference);
+    for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, o);
   } else {
+    const table = ctx.fs.mountTable?.() ?? [];
+    const key = o.links !== undefined && st.nlink > 1 ? `${table.length > 0 ? mountOf(table, from).device.id : ""}:${st.ino}` : undefined;
+    const first = key === undefined ? undefined : o.links!.get(key);
+    if (first !== undefined) {
+      if (lstatOrUndefined(ctx, to) !== undefined) ctx.fs.unlink(to);
+      ctx.fs.link(first, to);
+      return;
+    }
     const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 & mask });
     if (written.error !== undefined) throw new CopyWriteError(to, written.error);
+    if (key !== undefined) o.links!.set(key, to);
   }
-  if (preserve && ctx.cred.uid === 0) ctx.fs.chown(to, st.uid, st.gid);
+  if (o.preserve && ctx.cred.uid === 0) ctx.fs.chown(to, st.uid, st.gid);
+  // A directory's times are set after its entries are in, which change them.
+  if (o.preserve) ctx.fs.utimes(to, st.atimeMs, st.mtimeMs, true);
 }
 
 function copyOrMove(kind: "cp" | "mv", flavor: Flavor) {
@@ -293,6 +315,7 @@ function copyOrMove(kind: "cp" | "mv", flavor: Flavor) {
         return 1;
       }
       let status = 0;
+      const links = new Map<string, string>();
       for (const src of sources) {
         const st = lstatOrUndefined(ctx, src);
         if (st === undefined) {
@@ -311,13 +334,13 @@ function copyOrMove(kind: "cp" | "mv", flavor: Flavor) {
               status = 1;
               continue;
             }
-            copyTree(ctx, from, to, has(o, "a") || has(o, "p"), dereference);
+            copyTree(ctx, from, to, { preserve: has(o, "a") || has(o, "p"), dereference, ...(has(o, "a") ? { links } : {}) });
           } else {
             try {
               ctx.fs.rename(from, to);
             } catch (e) {
               if (!(e instanceof FsError) || e.code !== "EXDEV") throw e;
-              copyTree(ctx, from, to, true, false);
+              copyTree(ctx, from, to, { preserve: true, dereference: false, links });
               if (st.type === "dir") ctx.fs.rmdir(from, { recursive: true });
               else ctx.fs.unlink(from);
             }

@@ -10,7 +10,8 @@
 export interface TarEntry {
   /** Member name as stored: relative, directories with a trailing slash. */
   readonly name: string;
-  readonly type: "file" | "dir" | "symlink" | "chardev";
+  /** A hard link names an earlier member (its linkname) and carries no data. */
+  readonly type: "file" | "dir" | "symlink" | "hardlink" | "chardev";
   /** A character device's numbers (devmajor and devminor). */
   readonly rdev?: DeviceNumber;
   /** Permission bits (and setuid/setgid/sticky). */
@@ -38,7 +39,7 @@ const RECORD = 20 * BLOCK;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const TYPEFLAG = { file: "0", dir: "5", symlink: "2", chardev: "3" } as const;
+const TYPEFLAG = { file: "0", hardlink: "1", dir: "5", symlink: "2", chardev: "3" } as const;
 
 function octal(value: number, width: number): string {
   // width-1 digits, then NUL, as GNU tar fills numeric fields.
@@ -142,7 +143,7 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
     const prefix = magic === "ustar" ? text(h, 345, 155) : "";
     const name = longName ?? (prefix !== "" ? `${prefix}/${text(h, 0, 100)}` : text(h, 0, 100));
     longName = undefined;
-    const type = typeflag === "5" ? "dir" : typeflag === "2" ? "symlink" : typeflag === "3" ? "chardev" : "file";
+    const type = typeflag === "5" ? "dir" : typeflag === "2" ? "symlink" : typeflag === "1" ? "hardlink" : typeflag === "3" ? "chardev" : "file";
     entries.push({
       name,
       type,

@@ -1,7 +1,7 @@
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { createAndWrite, lstatOrUndefined, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
+import { createAndWrite, lstatOrUndefined, mountOf, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
 import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
@@ -245,6 +245,14 @@ class Tar {
     return stripped;
   }
 
+  /** Member names of files with several names, by device and inode, for the links to them. */
+  private readonly archived = new Map<string, string>();
+
+  private deviceOf(path: string): string {
+    const table = this.ctx.fs.mountTable?.() ?? [];
+    return table.length > 0 ? mountOf(table, path).device.id : "";
+  }
+
   private add(entries: TarEntry[], base: string, operand: string): void {
     const fs = this.ctx.fs;
     const path = operand.startsWith("/") ? operand : `${base === "/" ? "" : base}/${operand}`;
@@ -276,6 +284,16 @@ class Tar {
       // A device goes in as its numbers, never as what reading it gives.
       entries.push({ ...owner, name, type: "chardev", rdev: st.rdev, data: new Uint8Array(0), linkname: "" });
     } else {
+      // A file with several names goes in once; its other names are links to the first member.
+      if (st.nlink > 1) {
+        const key = `${this.deviceOf(path)}:${st.ino}`;
+        const first = this.archived.get(key);
+        if (first !== undefined) {
+          entries.push({ ...owner, name, type: "hardlink", data: new Uint8Array(0), linkname: first });
+          return;
+        }
+        this.archived.set(key, name);
+      }
       try {
         entries.push({ ...owner, name, type: "file", data: fs.readFile(path), linkname: "" });
       } catch (e) {
@@ -334,6 +352,17 @@ class Tar {
           if (there !== undefined && there.type !== "dir") fs.unlink(path);
           fs.symlink(e.linkname, path);
           continue;
+        } else if (e.type === "hardlink") {
+          const target = `${base === "/" ? "" : base}/${this.memberName(e.linkname)}`;
+          const there = lstatOrUndefined(this.ctx, path);
+          if (there !== undefined && there.type !== "dir") fs.unlink(path);
+          try {
+            fs.link(target, path);
+          } catch (err) {
+            if (!(err instanceof FsError)) throw err;
+            this.fail(this.flavor === "gnu" ? `${rel}: Cannot hard link to '${e.linkname}': ${err.description}` : `can't create hardlink '${rel}': ${err.description}`);
+          }
+          continue;
         } else if (e.type === "chardev") {
           // ksim's filesystems hold no device nodes: mknod is refused as without CAP_MKNOD.
           this.fail(this.flavor === "gnu" ? `${rel}: Cannot mknod: Operation not permitted` : `can't create node ${rel}: Operation not permitted`);
@@ -361,13 +390,14 @@ class Tar {
 
   /** `tar tv`: mode, owner/group, size, date and name as ls -l-like columns. */
   private longListing(e: TarEntry): string {
-    const kind = e.type === "dir" ? "d" : e.type === "symlink" ? "l" : e.type === "chardev" ? "c" : "-";
+    const kind = e.type === "dir" ? "d" : e.type === "symlink" ? "l" : e.type === "chardev" ? "c" : e.type === "hardlink" && this.flavor === "gnu" ? "h" : "-";
     const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
     // GNU tar shows a device's numbers where the size goes; busybox its size, 0.
     const size = e.rdev !== undefined && this.flavor === "gnu" ? `${e.rdev.major},${e.rdev.minor}` : String(e.data.length);
     const pad = " ".repeat(Math.max(1, 19 - owner.length - size.length));
     const date = formatDate(e.mtimeMs, this.flavor === "gnu" ? "%Y-%m-%d %H:%M" : "%Y-%m-%d %H:%M:%S");
-    const link = e.type === "symlink" ? ` -> ${e.linkname}` : "";
+    // GNU tar says "link to" for a hard link; busybox shows it as it shows a symlink.
+    const link = e.type === "symlink" || (e.type === "hardlink" && this.flavor === "busybox") ? ` -> ${e.linkname}` : e.type === "hardlink" ? ` link to ${e.linkname}` : "";
     return `${kind}${modeString(e.mode)} ${owner}${pad}${size} ${date} ${e.name}${link}`;
   }
 }
