@@ -14,6 +14,8 @@ describe("stat", () => {
     const env = createEnvironment({ seed: 3, nodes: 3 });
     const sh = shell(env);
     expect(sh("kubectl apply -f https://k8s.io/examples/application/zookeeper/zookeeper.yaml >/dev/null && kubectl rollout status sts/zk --timeout=20m >/dev/null").code).toBe(0);
+    // runAsUser 1000 without runAsGroup: containerd takes the group from the image's /etc/passwd.
+    expect(sh("kubectl exec zk-0 -- sh -c 'id; grep ^Groups /proc/self/status'").out).toBe("uid=1000(zookeeper) gid=1000(zookeeper) groups=1000(zookeeper)\nGroups:\t1000 \n");
     // The claim is the node's first SCSI disk (8,0); its first file got inode 12.
     expect(sh("kubectl exec zk-0 -- stat /var/lib/zookeeper/data").out).toMatch(
       new RegExp(

@@ -18,6 +18,7 @@ import { KUBELET_CONDITIONS, podPhase, setCondition, toContainerStatus, type Con
 import type { NodeDevices } from "./devices.js";
 import { atomicWrite, pinSubPath, prepareVolume, projectedSource, resolveSubPath, type PreparedVolume } from "./volumes.js";
 import { messageBudget, terminationMessage } from "./termination-message.js";
+import { parseGroup, parsePasswd } from "../userland/users.js";
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
@@ -536,8 +537,10 @@ export class PodWorker {
     const psc = this.pod.spec.securityContext ?? {};
     const csc = spec.securityContext ?? {};
     const uid = csc.runAsUser ?? psc.runAsUser ?? def.user ?? 0;
-    const gid = csc.runAsGroup ?? psc.runAsGroup ?? 0;
-    const groups = [...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])];
+    const image = imageUser(def, uid);
+    const gid = csc.runAsGroup ?? psc.runAsGroup ?? image.gid;
+    // containerd (1.6.18 and later) puts the primary group first among the supplementary ones.
+    const groups = [...new Set([gid, ...image.groups, ...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])])];
     // The kubelet's mounts (volumes, then /etc/hosts), then the files containerd adds.
     const mounts = volumeMounts;
     const etc = (file: string, path: string): Mount => ({ path, volume: this.etcVolume!, subPath: file, readOnly: false, device: h.devices.disk, deviceRoot: `/var/lib/kubelet/pods/${this.uid}/etc-${file}` });
@@ -959,4 +962,29 @@ function digestImageId(ref: string): string {
   let hex = "";
   for (let round = 0; round < 8; round++) hex += fnv1a_32(`${ref}#${round}`).toString(16).padStart(8, "0");
   return `${full}@sha256:${hex}`;
+}
+
+/**
+ * containerd's WithUserID and WithAdditionalGIDs: a uid's primary group is its entry's in the
+ * image's /etc/passwd (0 without one), and the groups that list its name in /etc/group are added.
+ */
+function imageUser(image: ImageDefinition, uid: number): { gid: number; groups: number[] } {
+  let byUid = imageUsers.get(image);
+  if (byUid === undefined) imageUsers.set(image, (byUid = new Map()));
+  let found = byUid.get(uid);
+  if (found === undefined) byUid.set(uid, (found = readImageUser(image, uid)));
+  return found;
+}
+
+/** Images' users, read once per image and uid: a container starts far more often than its image changes (never). */
+const imageUsers = new WeakMap<ImageDefinition, Map<number, { gid: number; groups: number[] }>>();
+
+function readImageUser(image: ImageDefinition, uid: number): { gid: number; groups: number[] } {
+  const text = (path: string) => {
+    const e = image.layer.lookup(path);
+    return e?.type === "file" ? new TextDecoder().decode(e.data) : "";
+  };
+  const user = parsePasswd(text("/etc/passwd")).find((u) => u.uid === uid);
+  if (user === undefined) return { gid: 0, groups: [] };
+  return { gid: user.gid, groups: parseGroup(text("/etc/group")).flatMap((g) => (g.name !== user.name && g.members.includes(user.name) ? [g.gid] : [])) };
 }

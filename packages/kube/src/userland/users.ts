@@ -21,29 +21,43 @@ export interface GroupEntry {
   readonly members: readonly string[];
 }
 
-function readLines(fs: FileSystem, path: string): string[] {
+function readText(fs: FileSystem, path: string): string {
   try {
-    return fs.readText(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    return fs.readText(path);
   } catch (e) {
-    if (e instanceof FsError) return [];
+    if (e instanceof FsError) return "";
     throw e;
   }
 }
 
-export function passwdEntries(fs: FileSystem): PasswdEntry[] {
-  return readLines(fs, "/etc/passwd").flatMap((line) => {
+function lines(text: string): string[] {
+  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/** The entries of an /etc/passwd's text. */
+export function parsePasswd(text: string): PasswdEntry[] {
+  return lines(text).flatMap((line) => {
     const f = line.split(":");
     if (f.length < 7) return [];
     return [{ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), gecos: f[4]!, home: f[5]!, shell: f[6]! }];
   });
 }
 
-export function groupEntries(fs: FileSystem): GroupEntry[] {
-  return readLines(fs, "/etc/group").flatMap((line) => {
+/** The entries of an /etc/group's text. */
+export function parseGroup(text: string): GroupEntry[] {
+  return lines(text).flatMap((line) => {
     const f = line.split(":");
     if (f.length < 3) return [];
     return [{ name: f[0]!, gid: Number(f[2]), members: (f[3] ?? "").split(",").filter(Boolean) }];
   });
+}
+
+export function passwdEntries(fs: FileSystem): PasswdEntry[] {
+  return parsePasswd(readText(fs, "/etc/passwd"));
+}
+
+export function groupEntries(fs: FileSystem): GroupEntry[] {
+  return parseGroup(readText(fs, "/etc/group"));
 }
 
 export function userName(fs: FileSystem, uid: number): string | undefined {
