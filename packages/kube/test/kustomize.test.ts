@@ -167,6 +167,18 @@ describe("the WordPress tutorial's kustomization", () => {
     expect(resources[0]).toEqual({ apiVersion: "v1", data: { password: "WU9VUl9QQVNTV09SRA==" }, kind: "Secret", metadata: { name: "mysql-pass-5m26tmdb5k" }, type: "Opaque" });
   });
 
+  it("reads resources from http(s) URLs as kustomize's file loader does, and names a host that does not answer", () => {
+    const remote: Record<string, string> = { "https://k8s.io/examples/application/wordpress/mysql-deployment.yaml": MYSQL };
+    const files = { "/k/kustomization.yaml": "resources:\n- https://k8s.io/examples/application/wordpress/mysql-deployment.yaml\n" };
+    const read = (p: string) => files[p as keyof typeof files];
+    const built = kustomize("/k", read, (p) => p === "/k", (url) => remote[url]);
+    expect(ids(built.resources)).toEqual(["Service/wordpress-mysql", "PersistentVolumeClaim/mysql-pv-claim", "Deployment/wordpress-mysql"]);
+    const missing = { "/k/kustomization.yaml": "resources:\n- https://example.com/app.yaml\n" };
+    expect(() => kustomize("/k", (p) => missing[p as keyof typeof missing], (p) => p === "/k", () => undefined)).toThrow(
+      `accumulating resources: accumulation err='accumulating resources from 'https://example.com/app.yaml': Get "https://example.com/app.yaml": dial tcp: lookup example.com: no such host'`,
+    );
+  });
+
   it("rewrites the secret references to the hashed name", () => {
     expect(envSecret(resources.find((r) => r.metadata.name === "wordpress-mysql" && r.kind === "Deployment")!, 0)).toBe("mysql-pass-5m26tmdb5k");
     expect(envSecret(resources.find((r) => r.metadata.name === "wordpress" && r.kind === "Deployment")!, 1)).toBe("mysql-pass-5m26tmdb5k");

@@ -20,6 +20,8 @@ import { basename, resolvePath } from "../runtime/fs.js";
  */
 export type ReadFile = (path: string) => string | undefined;
 export type IsDirectory = (path: string) => boolean;
+/** An http(s) URL's body, or undefined when nothing answers there. */
+export type ReadUrl = (url: string) => string | undefined;
 
 export class KustomizeError extends Error {
   override name = "KustomizeError";
@@ -62,13 +64,15 @@ interface Res {
 interface Context {
   readonly readFile: ReadFile;
   readonly isDirectory: IsDirectory;
+  readonly readUrl: ReadUrl;
   readonly warnings: string[];
 }
 
 /** `kubectl kustomize <dir>`: the resources in kustomize's output order. Throws KustomizeError. */
-export function kustomize(dir: string, readFile: ReadFile, isDirectory?: IsDirectory): KustomizeResult {
+export function kustomize(dir: string, readFile: ReadFile, isDirectory?: IsDirectory, readUrl: ReadUrl = () => undefined): KustomizeResult {
   const ctx: Context = {
     readFile,
+    readUrl,
     isDirectory: isDirectory ?? ((p) => KUSTOMIZATION_FILES.some((f) => readFile(`${p}/${f}`) !== undefined)),
     warnings: [],
   };
@@ -148,16 +152,18 @@ function splitApiVersion(apiVersion: string | undefined): [string, string] {
 }
 
 function accumulatePath(dir: string, path: string, ctx: Context): Res[] {
+  // A resource may be a file at an http(s) URL, which the file loader fetches (IsRemoteFile).
+  if (/^https?:\/\//.test(path)) {
+    const body = ctx.readUrl(path);
+    if (body === undefined) {
+      const host = /^https?:\/\/([^/:?#]*)/.exec(path)?.[1] ?? "";
+      throw new KustomizeError(`accumulation err='accumulating resources from '${path}': Get "${path}": dial tcp: lookup ${host}: no such host'`);
+    }
+    return fromText(body, path);
+  }
   const abs = resolvePath(dir, path);
   const content = ctx.readFile(abs);
-  if (content !== undefined) {
-    try {
-      return resourcesFromText(content, path).map((obj) => ({ obj, names: [obj.metadata.name ?? ""], needsHash: false }));
-    } catch (e) {
-      if (e instanceof KustomizeError) throw new KustomizeError(`accumulating resources from '${path}': ${e.message}`);
-      throw e;
-    }
-  }
+  if (content !== undefined) return fromText(content, path);
   if (!ctx.isDirectory(abs)) {
     const missing = `evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`;
     throw new KustomizeError(`accumulation err='accumulating resources from '${path}': ${missing}': must build at directory: not a valid directory: ${missing}`);
@@ -174,6 +180,15 @@ function accumulatePath(dir: string, path: string, ctx: Context): Res[] {
     return accumulateTarget(abs, k, ctx).resources;
   } catch (e) {
     if (e instanceof KustomizeError) throw new KustomizeError(`${prefix}recursed accumulation of path '${abs}': ${e.message}`);
+    throw e;
+  }
+}
+
+function fromText(text: string, path: string): Res[] {
+  try {
+    return resourcesFromText(text, path).map((obj) => ({ obj, names: [obj.metadata.name ?? ""], needsHash: false }));
+  } catch (e) {
+    if (e instanceof KustomizeError) throw new KustomizeError(`accumulating resources from '${path}': ${e.message}`);
     throw e;
   }
 }

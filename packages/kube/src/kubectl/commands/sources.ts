@@ -142,7 +142,7 @@ export function buildKustomization(s: Session, dir: string): KubeObject[] {
     }
   };
   const isDirectory = (p: string) => fs.exists(p) && fs.stat(p).type === "dir";
-  const result = kustomize(s.ctx.resolve(dir), readFile, isDirectory);
+  const result = kustomize(s.ctx.resolve(dir), readFile, isDirectory, bundledUrl);
   for (const w of result.warnings) s.err(`${w}\n`);
   return result.resources;
 }
