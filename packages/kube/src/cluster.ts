@@ -34,6 +34,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { AttachDetachController } from "./storage/attach-detach.js";
 import { ClaimUsers } from "./storage/claim-users.js";
 import { DEFAULT_CLASS_ANNOTATION, PersistentVolumeController, PV_PROTECTION, PVC_PROTECTION, VolumeStore } from "./storage/pv-controller.js";
+import { KERNEL_RELEASE } from "./userland/system.js";
 
 export { KUBERNETES_VERSION } from "./version.js";
 
@@ -252,7 +253,8 @@ export class Cluster {
           machineID: this.sim.random.fork(`node/${n.name}`).hex(32),
           systemUUID: this.sim.random.fork(`node/${n.name}`).uuid(),
           bootID: this.sim.random.fork(`node/${n.name}/boot`).uuid(),
-          kernelVersion: "6.8.0-45-generic",
+          // The kernel its containers run on: what uname -r says inside them.
+          kernelVersion: KERNEL_RELEASE,
           osImage: "Ubuntu 22.04.5 LTS",
           containerRuntimeVersion: "containerd://1.7.22",
           kubeletVersion: KUBERNETES_VERSION,

@@ -1,4 +1,4 @@
-import type { ProcessContext } from "@ksim/kube";
+import { KERNEL_RELEASE, type ProcessContext } from "@ksim/kube";
 
 /** Facts of the JVM and image the servers and clients report (Environment.list()). */
 export const ZK_VERSION = "3.4.10-39d3a4f269333c922ed3db283be479f9deacaa0f, built on 03/23/2017 10:13 GMT";
@@ -9,8 +9,6 @@ export const CLASSPATH =
   "/usr/bin/../share/zookeeper/slf4j-log4j12-1.6.1.jar:/usr/bin/../share/zookeeper/slf4j-api-1.6.1.jar:" +
   "/usr/bin/../share/zookeeper/netty-3.10.5.Final.jar:/usr/bin/../share/zookeeper/log4j-1.2.16.jar:" +
   "/usr/bin/../share/zookeeper/jline-0.9.94.jar:/usr/bin/../src/java/lib/*.jar:/usr/bin/../etc/zookeeper:";
-/** The node kernel `os.version` reports; nodes in ksim do not model one yet. */
-export const OS_VERSION = "4.15.0-1044-gke";
 
 function passwdEntry(ctx: ProcessContext): { name: string; home: string } | undefined {
   try {
@@ -53,7 +51,8 @@ export function environment(ctx: ProcessContext, classPath: string): string[] {
     "java.compiler=<NA>",
     "os.name=Linux",
     "os.arch=amd64",
-    `os.version=${OS_VERSION}`,
+    // The JVM's os.version is uname's release: the node's kernel.
+    `os.version=${KERNEL_RELEASE}`,
     `user.name=${user?.name ?? "?"}`,
     `user.home=${user?.home ?? "?"}`,
     `user.dir=${ctx.cwd}`,
