@@ -1,5 +1,7 @@
 import type { ClientResponse, ColumnSpec, ErrorInfo, ResultValue } from "../core/protocol.js";
+import { maybeQuote } from "../core/cql.js";
 import { ErrorCode } from "../core/protocol.js";
+import { STRATEGY_PACKAGE } from "../core/replication.js";
 import { tokenOf } from "../core/token.js";
 import { serialize } from "../core/types.js";
 
@@ -56,17 +58,32 @@ export function formatWarnings(warnings: readonly string[] | undefined): string 
   return `\nWarnings :\n${warnings.map((w) => `${w}\n\n`).join("")}`;
 }
 
-/** print_result: a blank line, the header, the rows, then "(N rows)". */
-export function formatRows(columns: readonly ColumnSpec[], rows: readonly (readonly ResultValue[])[]): string {
+/**
+ * print_result: a blank line, the rows, then "(N rows)". The rows are a table under a header, or
+ * with EXPAND ON (print_formatted_result_vertically) one block per row: "@ Row N", a rule, and a
+ * line per column, names padded to the longest name, values left as they are; the rule's right
+ * part is as wide as the widest value of any row. With no rows only the header is printed.
+ */
+export function formatRows(columns: readonly ColumnSpec[], rows: readonly (readonly ResultValue[])[], expanded = false): string {
   const names = columns.map((c) => c.name);
   const values = rows.map((r) => r.map((v, i) => formatValue(columns[i]!.type, v)));
-  const widths = names.map((n, i) => Math.max(n.length, ...values.map((r) => r[i]!.length)));
   let out = "\n";
-  out += ` ${names.map((n, i) => n.padEnd(widths[i]!)).join(" | ").trimEnd()}\n`;
-  out += `-${widths.map((w) => "-".repeat(w)).join("-+-")}-\n`;
-  for (const r of values) out += ` ${r.map((v, i) => v.padStart(widths[i]!)).join(" | ")}\n`;
-  out += `\n(${rows.length} rows)\n`;
-  return out;
+  if (expanded && rows.length > 0) {
+    const nameWidth = Math.max(...names.map((n) => n.length));
+    const valueWidth = Math.max(...values.flat().map((v) => v.length));
+    values.forEach((r, i) => {
+      out += `@ Row ${i + 1}\n-${"-".repeat(nameWidth)}-+-${"-".repeat(valueWidth)}-\n`;
+      r.forEach((v, j) => (out += ` ${names[j]!.padEnd(nameWidth)} | ${v}\n`));
+      out += "\n";
+    });
+  } else {
+    const widths = names.map((n, i) => Math.max(n.length, ...values.map((r) => r[i]!.length)));
+    out += ` ${names.map((n, i) => n.padEnd(widths[i]!)).join(" | ").trimEnd()}\n`;
+    out += `-${widths.map((w) => "-".repeat(w)).join("-+-")}-\n`;
+    for (const r of values) out += ` ${r.map((v, i) => v.padStart(widths[i]!)).join(" | ")}\n`;
+    out += "\n";
+  }
+  return `${out}(${rows.length} rows)\n`;
 }
 
 const CODE_NAMES: Record<number, [string, string]> = {
@@ -202,4 +219,136 @@ export function columnize(list: readonly string[], width = 80): string {
     out += `${texts.map((t, c) => t.padEnd(widths[c] ?? 0)).join("  ")}\n`;
   }
   return out;
+}
+
+type SchemaRow = Readonly<Record<string, ResultValue>>;
+type RowsResponse = Extract<ClientResponse, { kind: "ROWS" }>;
+
+/** A result's rows keyed by column name. */
+function byName(r: RowsResponse): SchemaRow[] {
+  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i] ?? null])));
+}
+
+/** protect_name: maybe_escape_name, whose reserved words are Cassandra's plus is, materialized and view. */
+function protectName(name: string): string {
+  return name === "is" || name === "materialized" || name === "view" ? `"${name}"` : maybeQuote(name);
+}
+
+/** Python 2's str() of a float: 12 significant digits, and ".0" on a whole number. */
+function pyFloat(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(Number(v.toPrecision(12)));
+}
+
+/**
+ * The values Cassandra 3.11 keeps in system_schema.tables for the options ksim does not model,
+ * as the driver prints them; an option the row has a column for is printed from the row.
+ */
+const TABLE_OPTION_DEFAULTS: Readonly<Record<string, string>> = {
+  bloom_filter_fp_chance: "0.01",
+  caching: "{'keys': 'ALL', 'rows_per_partition': 'NONE'}",
+  comment: "''",
+  compaction: "{'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', 'max_threshold': '32', 'min_threshold': '4'}",
+  compression: "{'chunk_length_in_kb': '64', 'class': 'org.apache.cassandra.io.compress.LZ4Compressor'}",
+  crc_check_chance: "1.0",
+  dclocal_read_repair_chance: "0.1",
+  default_time_to_live: "0",
+  gc_grace_seconds: "864000",
+  max_index_interval: "2048",
+  memtable_flush_period_in_ms: "0",
+  min_index_interval: "128",
+  read_repair_chance: "0.0",
+  speculative_retry: "'99PERCENTILE'",
+};
+
+/**
+ * TableMetadataV3._make_option_strings for one value: a map as {'k': 'v', ...} in the order
+ * the server sends it (by key), a double as Python prints a float, a string quoted, and the
+ * rest (ints, booleans) as Python's str() lower-cased.
+ */
+function optionValue(type: string, v: Exclude<ResultValue, null>): string {
+  if (type.includes("map<")) {
+    const m = v as Readonly<Record<string, string>>;
+    return `{${Object.keys(m).sort().map((k) => `'${k}': '${m[k]}'`).join(", ")}}`;
+  }
+  if (type === "double" || type === "float") return pyFloat(v as number);
+  return typeof v === "string" ? `'${v.replace(/'/g, "''")}'` : String(v);
+}
+
+/**
+ * The python driver's schema metadata (cassandra-driver 3.11: SchemaParserV3, KeyspaceMetadata,
+ * TableMetadataV3) built from `SELECT * FROM system_schema.keyspaces|tables|columns`, and its
+ * export_as_string, which is what cqlsh's DESCRIBE prints. ksim's tables are all CQL tables
+ * (flags {'compound'}): no COMPACT STORAGE, static columns, indexes, views, types or functions.
+ */
+export class SchemaMetadata {
+  private readonly keyspaceRows: SchemaRow[];
+  private readonly tableRows: SchemaRow[];
+  private readonly tableTypes: Readonly<Record<string, string>>;
+  private readonly columnRows: SchemaRow[];
+
+  constructor(keyspaces: RowsResponse, tables: RowsResponse, columns: RowsResponse) {
+    this.keyspaceRows = byName(keyspaces);
+    this.tableRows = byName(tables);
+    this.tableTypes = Object.fromEntries(tables.columns.map((c) => [c.name, c.type]));
+    this.columnRows = byName(columns);
+  }
+
+  /** Metadata.keyspaces' names, in its (Python 2 dict) order. */
+  keyspaces(): string[] {
+    return keyspaceOrder(this.keyspaceRows.map((r) => String(r["keyspace_name"])));
+  }
+
+  hasKeyspace(ks: string): boolean {
+    return this.keyspaceRows.some((r) => r["keyspace_name"] === ks);
+  }
+
+  hasTable(ks: string, table: string): boolean {
+    return this.tableRows.some((r) => r["keyspace_name"] === ks && r["table_name"] === table);
+  }
+
+  /**
+   * KeyspaceMetadata.export_as_string: as_cql_query() (the two spaces before AND are the
+   * driver's) and ';', then each table's export, separated by blank lines. The tables come in
+   * the order of KeyspaceMetadata.tables, a dict filled in system_schema.tables' order (by name).
+   */
+  exportKeyspace(ks: string): string {
+    const row = this.keyspaceRows.find((r) => r["keyspace_name"] === ks)!;
+    const options = row["replication"] as Readonly<Record<string, string>>;
+    const cls = (options["class"] ?? "").replace(STRATEGY_PACKAGE, "");
+    // ReplicationStrategy.export_for_schema: factors as integers, data centers sorted.
+    const factor = (k: string) => `'${k}': '${parseInt(options[k]!, 10)}'`;
+    const dcs = Object.keys(options).filter((k) => k !== "class").sort();
+    const replication =
+      cls === "SimpleStrategy" ? `{'class': 'SimpleStrategy', ${factor("replication_factor")}}` : cls === "NetworkTopologyStrategy" ? `{'class': 'NetworkTopologyStrategy'${dcs.map((dc) => `, ${factor(dc)}`).join("")}}` : `{'class': '${cls}'}`;
+    const tables = py2DictOrder(this.tableRows.filter((r) => r["keyspace_name"] === ks).map((r) => String(r["table_name"])).sort());
+    const create = `CREATE KEYSPACE ${protectName(ks)} WITH replication = ${replication}  AND durable_writes = ${row["durable_writes"] === true ? "true" : "false"};`;
+    return [create, ...tables.map((t) => this.exportTable(ks, t))].join("\n\n");
+  }
+
+  /**
+   * TableMetadata.export_as_string: as_cql_query(formatted=True) and ';'. Columns are the
+   * partition key and clustering columns by position, then the rest in system_schema.columns'
+   * order (by name); a lone partition key with no clustering column is marked PRIMARY KEY in
+   * place. Options follow WITH, CLUSTERING ORDER BY first, the others sorted as strings.
+   */
+  exportTable(ks: string, table: string): string {
+    const row = this.tableRows.find((r) => r["keyspace_name"] === ks && r["table_name"] === table)!;
+    const columns = this.columnRows.filter((c) => c["keyspace_name"] === ks && c["table_name"] === table);
+    const key = (kind: string) => columns.filter((c) => c["kind"] === kind).sort((a, b) => Number(a["position"]) - Number(b["position"]));
+    const pk = key("partition_key");
+    const ck = key("clustering");
+    const rest = columns.filter((c) => !pk.includes(c) && !ck.includes(c)).sort((a, b) => (String(a["column_name"]) < String(b["column_name"]) ? -1 : 1));
+    const name = (c: SchemaRow) => protectName(String(c["column_name"]));
+    const lines = [...pk, ...ck, ...rest].map((c) => `${name(c)} ${String(c["type"])}`);
+    if (pk.length === 1 && ck.length === 0) lines[0] += " PRIMARY KEY";
+    else lines.push(`PRIMARY KEY (${pk.length > 1 ? `(${pk.map(name).join(", ")})` : name(pk[0]!)}${ck.map((c) => `, ${name(c)}`).join("")})`);
+    const options: string[] = [];
+    for (const [option, fallback] of Object.entries(TABLE_OPTION_DEFAULTS)) {
+      if (!(option in row)) options.push(`${option} = ${fallback}`);
+      else if (row[option] !== null) options.push(`${option} = ${optionValue(this.tableTypes[option]!, row[option]!)}`);
+    }
+    const order = ck.length > 0 ? [`CLUSTERING ORDER BY (${ck.map((c) => `${name(c)} ${String(c["clustering_order"]).toUpperCase()}`).join(", ")})`] : [];
+    const body = lines.map((l) => `    ${l}`).join(",\n");
+    return `CREATE TABLE ${protectName(ks)}.${protectName(table)} (\n${body}\n) WITH ${[...order, ...options.sort()].join("\n    AND ")};`;
+  }
 }

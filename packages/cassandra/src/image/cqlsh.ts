@@ -1,23 +1,25 @@
 import type { Proc } from "@ksim/sim";
 import { wait } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
-import { CqlDriver } from "../client/driver.js";
-import { columnize, formatError, formatRows, formatWarnings, keyspaceOrder } from "../client/cqlsh-format.js";
+import { CqlDriver, type Outcome } from "../client/driver.js";
+import { columnize, formatError, formatRows, formatWarnings, keyspaceOrder, SchemaMetadata } from "../client/cqlsh-format.js";
 import { splitStatements } from "../core/cql.js";
 import { RELEASE_VERSION } from "../core/node-io.js";
-import { isConsistencyLevel, type ConsistencyLevel, type ResultValue } from "../core/protocol.js";
+import { isConsistencyLevel, type ClientResponse, type ConsistencyLevel, type ResultValue } from "../core/protocol.js";
 import { STRATEGY_PACKAGE, type Replication } from "../core/replication.js";
 import { Ring, type Location } from "../core/ring.js";
+import { isSystemKeyspace } from "../core/schema.js";
 import { compareTokens, type Token } from "../core/token.js";
 import { NATIVE_PORT } from "./paths.js";
 import { resolveHost } from "./resolve.js";
 
 /**
  * cqlsh 5.0.1 (Cassandra 3.11): connects to one host and runs statements from -e, -f or stdin,
- * line by line as its cmdloop reads them, with its own commands (CONSISTENCY, DESCRIBE
- * KEYSPACES/TABLES, EXIT) and cqlsh's result tables and error lines. On a terminal (or with
- * -t) it greets, prompts and reports errors bare; otherwise errors carry `<stdin>:LINE:`, the
- * count of lines read so far plus one, as its lineno does. Only -e and -f exit 2 after an error.
+ * line by line as its cmdloop reads them, with its own commands (CONSISTENCY, SHOW, DESCRIBE,
+ * EXPAND, PAGING, TRACING, EXIT) and cqlsh's result tables and error lines. On a terminal (or
+ * with -t) it greets, prompts and reports errors bare; otherwise errors carry `<stdin>:LINE:`,
+ * the count of lines read so far plus one, as its lineno does. Only -e and -f exit 2 after an
+ * error.
  */
 
 const VERSION = "5.0.1";
@@ -85,6 +87,25 @@ function* lines(text: string | undefined): Generator<string | undefined, void, s
     if (chunk === null || chunk === undefined) eof = true;
     else buffered += chunk;
   }
+}
+
+/**
+ * DESCRIBE forms cqlsh has that ksim does not model: it has no functions, aggregates, indexes,
+ * views or types, and FULL SCHEMA would show system keyspaces without their tables, which ksim's
+ * system_schema.tables does not list.
+ */
+const UNMODELLED_DESCRIBE = new Set(["FUNCTIONS", "FUNCTION", "AGGREGATES", "AGGREGATE", "INDEX", "MATERIALIZED", "TYPES", "TYPE", "FULL"]);
+
+/**
+ * A name as cqlsh's grammar takes it, `name` or `ks.name`: its parts, unquoted ones lower-cased
+ * and quoted ones unquoted (dequote_name); [] for nothing, undefined if it is not a name.
+ */
+function nameParts(text: string): string[] | undefined {
+  if (text === "") return [];
+  const name = String.raw`("(?:[^"]|"")+"|[a-z][a-z0-9_]*)`;
+  const m = new RegExp(String.raw`^${name}(?:\s*\.\s*${name})?$`, "i").exec(text);
+  if (m === null) return undefined;
+  return [m[1]!, m[2]].filter((p): p is string => p !== undefined).map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
 }
 
 /** show_version's line. */
@@ -174,12 +195,104 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
   }
   let consistency: ConsistencyLevel = "ONE";
   let keyspace = args.keyspace;
+  let expand = false;
+  // Paging is on at 100 rows a page. Off a terminal cqlsh 5.0.1 prints only the first page
+  // (print_static_result gets result.current_rows; CASSANDRA-15905 fixed it in 4.0); on one it
+  // would prompt ---MORE--- between pages, which ksim does not, printing every row.
+  let paging = true;
+  let pageSize = 100;
+  const tty = args.tty;
+  // Whether a TRACING ON was asked for (and refused: tracing itself is never on).
+  let tracingAsked = false;
   let lineno = 1;
   let failed = false;
   const printerr = (text: string) => {
     failed = true;
     ctx.stderr.write(args.tty ? `${text}\n` : `${source}:${lineno}:${text}\n`);
   };
+  // Python 2's repr of a name in cqlsh's errors: -e and piped input are read as str, a file
+  // (-f) or a terminal as unicode, which repr marks u'...'.
+  const repr = (name: string) => `${args.tty || (args.file !== undefined && args.execute === undefined) ? "u" : ""}'${name}'`;
+
+  /** The error line for a request the driver could not complete or the server refused; undefined if neither. */
+  const failure = (o: Outcome): string | undefined => {
+    switch (o.kind) {
+      case "no-host":
+      case "connection-lost":
+        return `NoHostAvailable: ('Unable to complete the operation against any hosts', {<Host: ${ip} ${dc}>: ConnectionShutdown('Connection to ${ip} was closed',)})`;
+      case "timeout":
+        return `OperationTimedOut: errors={'${ip}': 'Client request timeout. See Session.execute[_async](timeout)'}, last_host=${ip}`;
+      case "response":
+        return o.response.kind === "ERROR" ? formatError(o.response) : undefined;
+    }
+  };
+
+  /**
+   * SwitchCommand.execute (EXPAND, TRACING, PAGING): with no ON or OFF, reports the state;
+   * otherwise sets it, and asking for the state it is already in is an error. The new state.
+   */
+  const toggle = (command: string, description: string, state: boolean, sw: string | undefined): boolean => {
+    if (sw === undefined) {
+      ctx.stdout.write(state ? `${description} is currently enabled. Use ${command} OFF to disable\n` : `${description} is currently disabled. Use ${command} ON to enable.\n`);
+      return state;
+    }
+    const on = sw === "ON";
+    if (on === state) printerr(on ? `${description} is already enabled. Use ${command} OFF to disable.` : `${description} is not enabled.`);
+    else ctx.stdout.write(on ? `Now ${description} is enabled\n` : `Disabled ${description}.\n`);
+    return on;
+  };
+
+  /**
+   * The driver's schema metadata, read as it reads it, or undefined once the error is printed.
+   * (cqlsh's driver reads it when it connects and on schema changes; ksim reads it per DESCRIBE.)
+   */
+  function* metadata(): Proc<SchemaMetadata | undefined> {
+    const results: Extract<ClientResponse, { kind: "ROWS" }>[] = [];
+    for (const table of ["keyspaces", "tables", "columns"]) {
+      const o = yield* driver.execute(`SELECT * FROM system_schema.${table}`, "ONE");
+      const error = failure(o);
+      if (error !== undefined) {
+        printerr(error);
+        return undefined;
+      }
+      if (o.kind === "response" && o.response.kind === "ROWS") results.push(o.response);
+    }
+    const [keyspaces, tables, columns] = results;
+    return new SchemaMetadata(keyspaces!, tables!, columns!);
+  }
+
+  /**
+   * do_describe for KEYSPACE [ks], TABLE|COLUMNFAMILY [ks.]t, SCHEMA and a bare name (a
+   * keyspace, else a table of the current keyspace): a blank line, the export, two newlines.
+   * Most lookups print the blank line before they fail, as cqlsh does.
+   */
+  function* describe(command: string, words: readonly string[]): Proc<void> {
+    const what = (words[0] ?? "").toUpperCase();
+    const keyword = ["KEYSPACE", "TABLE", "COLUMNFAMILY"].includes(what);
+    const schema = what === "SCHEMA" && words.length === 1;
+    const parts = schema ? [] : nameParts(words.slice(keyword ? 1 : 0).join(" "));
+    const [min, max] = schema ? [0, 0] : what === "KEYSPACE" ? [0, 1] : [1, 2];
+    if (UNMODELLED_DESCRIBE.has(what) || parts === undefined || parts.length < min || parts.length > max) return printerr(`Improper ${command} command.`);
+    const name = parts[parts.length - 1] ?? "";
+    const ks = parts.length === 2 ? parts[0] : what === "KEYSPACE" && parts.length === 1 ? name : keyspace;
+    if (what === "KEYSPACE" && ks === undefined) return printerr("Not in any keyspace.");
+    if (keyword && ks === undefined) return printerr("No keyspace specified and no current keyspace");
+    const meta = yield* metadata();
+    if (meta === undefined) return;
+    ctx.stdout.write("\n");
+    const out = (text: string) => ctx.stdout.write(`${text}\n\n`);
+    if (schema) {
+      // describe_schema: every keyspace but cql3handling.SYSTEM_KEYSPACES.
+      for (const k of meta.keyspaces()) if (!isSystemKeyspace(k)) out(meta.exportKeyspace(k));
+    } else if (!keyword && parts.length === 1 && meta.hasKeyspace(name)) {
+      // get_object_meta: a keyspace of that name, else that object in the current keyspace.
+      out(meta.exportKeyspace(name));
+    } else if (ks === undefined) printerr(`${repr(name)} not found in keyspaces`);
+    else if (!meta.hasKeyspace(ks)) printerr(`Keyspace ${repr(ks)} not found.`);
+    else if (what === "KEYSPACE") out(meta.exportKeyspace(ks));
+    else if (meta.hasTable(ks, name)) out(meta.exportTable(ks, name));
+    else printerr(keyword ? `Column family ${repr(name)} not found` : `${repr(name)} not found in keyspace ${repr(ks)}`);
+  }
 
   /** Runs one complete statement; false once cqlsh should stop (EXIT, QUIT). */
   function* statement(text: string): Proc<boolean> {
@@ -194,6 +307,27 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
       } else printerr("Improper CONSISTENCY command.");
       return true;
     }
+    if (first === "EXPAND" || first === "TRACING" || first === "PAGING") {
+      const sw = words[1]?.toUpperCase();
+      const number = first === "PAGING" && sw !== undefined && /^[0-9]+$/.test(sw);
+      if (words.length > 2 || (sw !== undefined && sw !== "ON" && sw !== "OFF" && !number)) printerr(`Improper ${words[0]} command.`);
+      else if (first === "EXPAND") expand = toggle("EXPAND", "Expanded output", expand, sw);
+      else if (first === "TRACING") {
+        // ksim does not keep system_traces, so tracing is refused and stays off; a TRACING OFF
+        // after it answers as cqlsh does after the TRACING ON it would have granted.
+        if (sw === "ON") ctx.stderr.write("ksim does not model query tracing (system_traces); TRACING is not available\n");
+        else if (sw === "OFF" && tracingAsked) ctx.stdout.write("Disabled Tracing.\n");
+        else toggle("TRACING", "Tracing", false, sw);
+        if (sw !== undefined) tracingAsked = sw === "ON";
+      } else {
+        // SwitchCommandWithValue: a number turns paging on with that page size.
+        if (number) pageSize = Number(sw);
+        paging = number || toggle("PAGING", "Query paging", paging, sw);
+        if (paging) ctx.stdout.write(`Page size: ${pageSize}\n`);
+        else pageSize = 100;
+      }
+      return true;
+    }
     if (first === "SHOW") {
       const what = (words[1] ?? "").toUpperCase();
       if (what === "VERSION" && words.length === 2) ctx.stdout.write(`${versionLine()}\n`);
@@ -202,14 +336,14 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
       return true;
     }
     if (first === "DESCRIBE" || first === "DESC") {
-      const what = (words[1] ?? "").toUpperCase();
+      const what = (words[1] ?? "").toUpperCase().replace(/^COLUMNFAMILIES$/, "TABLES");
       if (what === "CLUSTER" && words.length === 2) {
         ctx.stdout.write(`\nCluster: ${clusterName}\nPartitioner: Murmur3Partitioner\n\n`);
         if (keyspace !== undefined && keyspace !== "system") ctx.stdout.write(yield* rangeOwnership(driver, keyspace));
         return true;
       }
       if (what !== "KEYSPACES" && what !== "TABLES") {
-        printerr(`Improper ${words[0]} command.`);
+        yield* describe(words[0]!, words.slice(1));
         return true;
       }
       const q = what === "KEYSPACES" ? "SELECT keyspace_name FROM system_schema.keyspaces" : "SELECT keyspace_name, table_name FROM system_schema.tables";
@@ -224,26 +358,20 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
       }
     }
     const o = yield* driver.execute(text, consistency);
-    switch (o.kind) {
-      case "no-host":
-      case "connection-lost":
-        printerr(`NoHostAvailable: ('Unable to complete the operation against any hosts', {<Host: ${ip} ${dc}>: ConnectionShutdown('Connection to ${ip} was closed',)})`);
-        return true;
-      case "timeout":
-        printerr(`OperationTimedOut: errors={'${ip}': 'Client request timeout. See Session.execute[_async](timeout)'}, last_host=${ip}`);
-        return true;
-      case "response": {
-        const r = o.response;
-        if (r.kind === "ERROR") printerr(formatError(r));
-        else if (r.kind === "ROWS") ctx.stdout.write(formatRows(r.columns, r.rows) + formatWarnings(r.warnings));
-        else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
-        else if (r.kind === "SCHEMA_CHANGE") {
-          const agreed = yield* driver.waitForSchemaAgreement(o.host);
-          if (!agreed) printerr("Warning: schema version mismatch detected; check the schema versions of your nodes in system.local and system.peers.");
-        }
-        return true;
+    const error = failure(o);
+    if (error !== undefined) printerr(error);
+    else if (o.kind === "response") {
+      const r = o.response;
+      if (r.kind === "ROWS") {
+        const rows = paging && !tty ? r.rows.slice(0, pageSize) : r.rows;
+        ctx.stdout.write(formatRows(r.columns, rows, expand) + formatWarnings(r.warnings));
+      } else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
+      else if (r.kind === "SCHEMA_CHANGE") {
+        const agreed = yield* driver.waitForSchemaAgreement(o.host);
+        if (!agreed) printerr("Warning: schema version mismatch detected; check the schema versions of your nodes in system.local and system.peers.");
       }
     }
+    return true;
   }
 
   if (keyspace !== undefined) yield* statement(`USE ${keyspace}`);
