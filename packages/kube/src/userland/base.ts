@@ -96,6 +96,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/timeout": "coreutils:timeout",
   "/usr/bin/truncate": "coreutils:truncate",
   "/usr/bin/env": "coreutils:env",
+  "/usr/bin/getent": "libc-bin:getent",
   "/usr/bin/head": "coreutils:head",
   "/usr/bin/id": "coreutils:id",
   "/usr/bin/nproc": "coreutils:nproc",

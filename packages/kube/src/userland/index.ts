@@ -38,6 +38,7 @@ import {
   whoamiProgram,
 } from "./system.js";
 import { freeProgram } from "./free.js";
+import { getentProgram } from "./getent.js";
 import { lnProgram } from "./ln.js";
 import { mountProgram } from "./mount.js";
 import { readlinkProgram } from "./readlink.js";
@@ -184,6 +185,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("util-linux:fallocate", fallocateProgram);
   registry.registerProgram("util-linux:mount", mountProgram("gnu"));
   registry.registerProgram("debianutils:which", whichProgram);
+  registry.registerProgram("libc-bin:getent", getentProgram);
   for (const [name, program] of Object.entries(busyboxApplets())) registry.registerProgram(`busybox:${name}`, program);
   registry.registerProgram("busybox:busybox", busyboxDispatcher);
 }
