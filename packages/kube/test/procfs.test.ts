@@ -145,6 +145,8 @@ describe("a container's /proc", () => {
       "              total        used        free      shared  buff/cache   available\nMem:           2048        1025        1022           0           0        1022\nSwap:             0           0           0\nTotal:         2048        1025        1022\n",
     );
     expect(sh(sb, "free -m -g")).toEqual({ status: 1, out: "", err: "free: Multiple unit options doesn't make sense.\n" });
+    // ps aux's %MEM is RSS over MemTotal, cut to tenths: the hog's GiB of 2 GiB is 50.0.
+    expect(sh(sb, "ps aux | grep -w hog | grep -v grep").out).toMatch(/^root +\d+ +0\.0 50\.0 +\d+ 1048576 /);
   });
 
   it("gives busybox's free its own columns", () => {

@@ -13,7 +13,8 @@ interface MemInfo {
   readonly [field: string]: number;
 }
 
-function readMeminfo(ctx: ProcessContext): MemInfo {
+/** /proc/meminfo's fields in KiB. Throws FsError without /proc. */
+export function readMeminfo(ctx: ProcessContext): MemInfo {
   const info: Record<string, number> = {};
   for (const line of ctx.fs.readText("/proc/meminfo").split("\n")) {
     const m = /^([^:]+):\s+(\d+)/.exec(line);

@@ -1,6 +1,7 @@
-import type { Proc } from "@ksim/sim";
+import { FsError, type Proc } from "@ksim/sim";
 import { SIGNALS, parseSignal, type ProcessContext, type ProcessInfo, type Signal } from "../runtime/process.js";
 import { MONTHS, two, usageFailure, type Flavor } from "./common.js";
+import { readMeminfo } from "./free.js";
 import { userName } from "./users.js";
 
 /**
@@ -96,6 +97,23 @@ export function* ps(ctx: ProcessContext): Proc<number> {
   const elapsed = (p: ProcessInfo) => Math.max(1, ctx.sim.now - p.startedAt);
   const cpuPercent = (p: ProcessInfo) => Math.floor((p.cpuMs / elapsed(p)) * 100);
   if (bsd) {
+    // pr_pmem: tenths of a percent of MemTotal, cut (not rounded) and capped at 99.9.
+    let memTotal = 0;
+    try {
+      memTotal = readMeminfo(ctx)["MemTotal"] ?? 0;
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+    }
+    // pr_pcpu: CPU time in jiffies (100 Hz) over whole seconds of life, in tenths of a percent, cut.
+    const pcpu = (p: ProcessInfo) => {
+      const seconds = Math.floor(elapsed(p) / 1000);
+      const tenths = seconds === 0 ? 0 : Math.floor((Math.floor(p.cpuMs / 10) * 10) / seconds);
+      return tenths > 999 ? String(Math.floor(tenths / 10)) : `${Math.floor(tenths / 10)}.${tenths % 10}`;
+    };
+    const pmem = (p: ProcessInfo) => {
+      const tenths = memTotal === 0 ? 0 : Math.min(999, Math.floor((p.stats.residentKiB * 1000) / memTotal));
+      return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+    };
     const cols: Column[] = [
       { header: "USER", width: 8, right: false },
       { header: "PID", width: 5, right: true },
@@ -111,7 +129,7 @@ export function* ps(ctx: ProcessContext): Proc<number> {
     ];
     const rows = procs.map((p) => {
       const t = Math.floor(p.cpuMs / 1000);
-      return [userColumn(ctx, p.uid), String(p.pid), ((p.cpuMs / elapsed(p)) * 100).toFixed(1), "0.0", String(p.stats.sizePages * 4), String(p.stats.residentKiB), "?", state(p) + (p.pid === 1 ? "s" : ""), startTime(start0 + p.startedAt, now), `${Math.floor(t / 60)}:${two(t % 60)}`, p.commandLine];
+      return [userColumn(ctx, p.uid), String(p.pid), pcpu(p), pmem(p), String(p.stats.sizePages * 4), String(p.stats.residentKiB), "?", state(p) + (p.pid === 1 ? "s" : ""), startTime(start0 + p.startedAt, now), `${Math.floor(t / 60)}:${two(t % 60)}`, p.commandLine];
     });
     ctx.stdout.write(layout(cols, rows));
     return 0;
