@@ -5,6 +5,7 @@ import type { Node, Pod, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
 import { pipeInodes } from "../runtime/procfs.js";
+import { LoadAverage } from "../runtime/load-average.js";
 import { ProcessTable, type MachineUsage, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
@@ -222,6 +223,7 @@ export class Kubelet {
       cpus: () => this.capacity("cpu"),
       usage: () => this.usage(),
       pipeInode: pipeInodes(),
+      load: new LoadAverage(() => s.sim.now),
       devices: new NodeDevices(
         () => this.capacity("memory"),
         () => {
@@ -262,12 +264,14 @@ export class Kubelet {
     for (const w of this.workers.values()) for (const t of w.pidNamespaces()) tables.add(t);
     let residentBytes = 0;
     let cpuMs = 0;
+    let tasks = 0;
     for (const t of tables) {
       const u = t.usage();
       residentBytes += u.residentBytes;
       cpuMs += u.cpuMs;
+      tasks += u.tasks;
     }
-    return { residentBytes, cpuMs };
+    return { residentBytes, cpuMs, tasks };
   }
 
   private newHostPidNamespace(): ProcessTable {

@@ -18,6 +18,7 @@ import {
 } from "@ksim/sim";
 import { resolvePath, type Credentials, type FileSystem } from "./fs.js";
 import { nativeProgramId, type ImageRegistry } from "./image.js";
+import type { LoadAverage } from "./load-average.js";
 import { devNull, unclosable, type InputStream, type OutputStream } from "./streams.js";
 
 /**
@@ -200,6 +201,8 @@ export interface ProcessContext {
   fsyncDelayMs(): number;
   /** sched_getaffinity: the CPUs it may run on, which are the machine's (no cpuset narrows them). */
   cpus(): number;
+  /** sysinfo(2)'s 1, 5 and 15 minute load averages, unrounded. */
+  loadAverages(): readonly [number, number, number];
   readonly stats: ProcessStats;
   /** Resolves with this process's exit status once it has exited. */
   readonly exited: Waitable<number>;
@@ -257,11 +260,15 @@ export interface Machine {
   usage(): MachineUsage;
   /** The inode pipefs gave a pipe (its `pipe:[N]` in /proc/PID/fd), numbered as first asked. */
   pipeInode(pipe: object): number;
+  /** The load average, which processes tell when the CPU they use changes. */
+  readonly load: LoadAverage;
 }
 
 export interface MachineUsage {
   readonly residentBytes: number;
   readonly cpuMs: number;
+  /** Processes on it (the kernel's nr_threads; ksim's processes have one thread each). */
+  readonly tasks: number;
 }
 
 /** A PID namespace seen from above: processes under the pids it gives them, and kill by those pids. */
@@ -456,7 +463,7 @@ export class ProcessTable {
       kib += stats.residentKiB;
       cpuMs += Math.floor((now - p.startedAt) * stats.cpu);
     }
-    return { residentBytes: kib * 1024, cpuMs };
+    return { residentBytes: kib * 1024, cpuMs, tasks: this.procs.size };
   }
 
   /** @internal */
@@ -489,6 +496,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private title: string | undefined;
   private comm = "";
   private ownStats: ProcessStats | undefined;
+  /** The CPU use this process has told the machine's load average of. */
+  private loadCpu = 0;
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
   private handler: ((signal: Signal) => void) | undefined;
@@ -532,17 +541,28 @@ export class SimProcess implements ProcessContext, ChildProcess {
   get stats(): ProcessStats {
     if (this.ownStats !== undefined) return this.ownStats;
     const cgroup = this.cgroup;
-    if (cgroup === undefined) return (this.ownStats = { sizePages: 1127, cpu: 0.0005, residentKiB: DEFAULT_RESIDENT_KIB });
+    // A process that sets its CPU use tells the load average; one that never does (a shell,
+    // sleep, a tool) sleeps nearly always and is not counted runnable.
+    let cpu = 0.0005;
     let resident = DEFAULT_RESIDENT_KIB;
+    const self = this;
     return (this.ownStats = {
       sizePages: 1127,
-      cpu: 0.0005,
+      get cpu() {
+        return cpu;
+      },
+      set cpu(to: number) {
+        const running = self.status === undefined;
+        if (running) self.table.env.machine?.load.change(to - self.loadCpu);
+        self.loadCpu = running ? to : 0;
+        cpu = to;
+      },
       get residentKiB() {
         return resident;
       },
       set residentKiB(kib: number) {
         resident = kib;
-        cgroup.charge();
+        cgroup?.charge();
       },
     });
   }
@@ -586,6 +606,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   cpus(): number {
     return this.table.env.machine?.cpus() ?? 1;
+  }
+
+  loadAverages(): readonly [number, number, number] {
+    return this.table.env.machine?.load.read() ?? [0, 0, 0];
   }
 
   fsyncDelayMs(): number {
@@ -821,6 +845,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private finish(status: number): void {
     if (this.status !== undefined) return;
     this.status = status;
+    if (this.loadCpu !== 0) this.table.env.machine?.load.change(-this.loadCpu);
+    this.loadCpu = 0;
     this.task?.kill();
     if (this.timers !== undefined) {
       for (const t of this.timers) this.sim.cancel(t);

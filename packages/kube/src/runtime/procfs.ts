@@ -1,5 +1,6 @@
 import { encodeText, FsError } from "@ksim/sim";
 import { checkAccess, type Credentials, type FileStat, type MountEntry } from "./fs.js";
+import { formatLoad } from "./load-average.js";
 import type { Machine, ProcessInfo } from "./process.js";
 
 /**
@@ -160,6 +161,8 @@ export class ProcFs {
             return { ...top, kind: "link", target: String(pid) };
           case "uptime":
             return file(top, () => uptime(source.machine));
+          case "loadavg":
+            return file(top, () => loadavg(source));
         }
         if (!/^[1-9][0-9]*$/.test(name)) return undefined;
         const p = source.process(Number(name));
@@ -180,7 +183,7 @@ export class ProcFs {
 }
 
 /** In the order proc registers them at boot, `self` first, which fixes their inode numbers. */
-const TOP_NAMES = ["self", "meminfo", "mounts", "uptime"];
+const TOP_NAMES = ["self", "loadavg", "meminfo", "mounts", "uptime"];
 const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "status"];
 
 function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string): ProcNode | undefined {
@@ -376,6 +379,17 @@ function meminfo(machine: Machine): string {
 }
 
 /** Seconds since boot and the CPUs' idle seconds added up, to the hundredth (fs/proc/uptime.c). */
+/**
+ * loadavg_proc_show: the three averages, then runnable/all tasks (the reader among the
+ * runnable) and the last pid the reader's namespace gave.
+ */
+function loadavg(source: ProcSource): string {
+  const machine = source.machine;
+  const averages = machine.load.read().map(formatLoad).join(" ");
+  const lastPid = Math.max(0, ...source.processes().map((p) => p.pid));
+  return `${averages} ${1 + Math.round(machine.load.runnable)}/${machine.usage().tasks} ${lastPid}\n`;
+}
+
 function uptime(machine: Machine): string {
   const up = machine.uptime();
   const idle = Math.max(0, up * machine.cpus() - machine.usage().cpuMs);

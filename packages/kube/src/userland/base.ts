@@ -108,6 +108,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/base64": "coreutils:base64",
   "/usr/bin/xargs": "coreutils:xargs",
   "/usr/bin/tail": "coreutils:tail",
+  "/usr/bin/uptime": "procps:uptime",
   "/usr/bin/tee": "coreutils:tee",
   "/usr/bin/test": "coreutils:test",
   "/usr/bin/tr": "coreutils:tr",
@@ -163,7 +164,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
 export const BUSYBOX_APPLETS = [
   "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "false",
   "free", "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ln", "ls", "mkdir", "mount", "mv", "nc", "nslookup", "od", "pgrep", "pkill", "printenv", "printf", "ps", "pwd",
-  "readlink", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "stat", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "wget",
+  "readlink", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "stat", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "uptime", "wc", "wget",
   "which", "whoami", "xargs", "yes", "zcat",
 ] as const;
 

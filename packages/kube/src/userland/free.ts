@@ -24,7 +24,7 @@ export function readMeminfo(ctx: ProcessContext): MemInfo {
 }
 
 /** procps' BAD_OPEN_MESSAGE: what every procps tool says, and exits 102 with, without /proc. */
-const BAD_OPEN_MESSAGE = 'Error: /proc must be mounted\n  To mount /proc at boot you need an /etc/fstab line like:\n      proc   /proc   proc    defaults\n  In the meantime, run "mount proc /proc -t proc"\n';
+export const BAD_OPEN_MESSAGE = 'Error: /proc must be mounted\n  To mount /proc at boot you need an /etc/fstab line like:\n      proc   /proc   proc    defaults\n  In the meantime, run "mount proc /proc -t proc"\n';
 
 const PROCPS_USAGE =
   "\nUsage:\n free [options]\n\nOptions:\n" +

@@ -39,6 +39,7 @@ import {
 } from "./system.js";
 import { freeProgram } from "./free.js";
 import { getentProgram } from "./getent.js";
+import { uptimeProgram } from "./uptime.js";
 import { lnProgram } from "./ln.js";
 import { mountProgram } from "./mount.js";
 import { readlinkProgram } from "./readlink.js";
@@ -110,6 +111,7 @@ function busyboxApplets(): Record<string, Executable> {
     df: df("busybox"),
     du: du("busybox"),
     free: freeProgram("busybox"),
+    uptime: uptimeProgram("busybox"),
     mount: mountProgram("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),
@@ -162,6 +164,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("hostname:hostname", hostnameProgram("gnu"));
   registry.registerProgram("procps:ps", ps);
   registry.registerProgram("procps:free", freeProgram("gnu"));
+  registry.registerProgram("procps:uptime", uptimeProgram("gnu"));
   registry.registerProgram("procps:kill", killProgram("gnu"));
   registry.registerProgram("procps:pgrep", pgrepProgram("pgrep", "gnu"));
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
