@@ -114,6 +114,17 @@ describe("kubectl run", () => {
     expect(term.run("kubectl run -i --restart=Never fail --image=busybox:1.28 -- sh -c 'exit 3'")).toEqual({ status: 3, output: "pod default/fail terminated (Error)\n" });
   });
 
+  it("patches the generated pod with --overrides: a merge patch by default, json or strategic when asked", () => {
+    const { term } = kubectlWorld({ seed: 11 });
+    const yaml = (flags: string) => term.run(`kubectl run bb --image=busybox:1.28 --dry-run=client -o jsonpath='{.spec.nodeName} {.spec.containers[*].name} {.spec.containers[0].resources}' ${flags}`).output;
+    expect(yaml(`--overrides='{"spec":{"nodeName":"node-2"}}'`)).toBe("node-2 bb {}");
+    // A merge patch replaces the containers list; a strategic one merges containers by name.
+    expect(yaml(`--overrides='{"spec":{"containers":[{"name":"bb","resources":{"limits":{"cpu":"1"}}}]}}' --override-type=strategic`)).toBe(' bb {"limits":{"cpu":"1"}}');
+    expect(yaml(`--overrides='[{"op":"add","path":"/spec/nodeName","value":"node-3"}]' --override-type=json`)).toBe("node-3 bb {}");
+    expect(term.run("kubectl run bb --image=busybox:1.28 --overrides='{}' --override-type=yaml")).toEqual({ status: 1, output: "error: --override-type must be one of (json, merge, strategic), got 'yaml'\n" });
+    expect(term.run("kubectl run bb --image=busybox:1.28 --overrides='{'")).toEqual({ status: 1, output: "error: Invalid JSON Patch\n" });
+  });
+
   it("attaches to a running container with kubectl's notices, removes the pod before reporting its failure, and is quiet with -q", () => {
     const { term } = kubectlWorld({ seed: 11 });
     const notices =

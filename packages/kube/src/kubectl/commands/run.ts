@@ -1,5 +1,9 @@
 import type { Proc } from "@ksim/sim";
 import { notFound } from "../../api/errors.js";
+import { applyJsonPatch, applyMergePatch } from "../../api/json-patch.js";
+import type { JsonObject } from "../../api/json-value.js";
+import { applyStrategicMergePatch } from "../../api/patch.js";
+import { schemaFor } from "../../api/schema-kinds.js";
 import type { Container, EnvVar, Pod } from "../../api/types.js";
 import { deletedLine, nameLine } from "../output/index.js";
 import { printObjects } from "./apply.js";
@@ -35,6 +39,8 @@ export const runCommand: Command = {
     { name: "image-pull-policy", type: "string" },
     { name: "quiet", short: "q", type: "bool" },
     { name: "pod-running-timeout", type: "duration" },
+    { name: "overrides", type: "string" },
+    { name: "override-type", type: "string" },
   ],
   required: ["image"],
   run: runRun,
@@ -80,6 +86,8 @@ function parseRequest(inv: Invocation): RunRequest {
   const remove = flags.bool("rm");
   if (!attach && remove) throw new Error("--rm should only be used for attached containers");
   if (attach && dryRun !== "none") throw new Error("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+  const overrideType = flags.string("override-type", "merge");
+  if (!OVERRIDE_TYPES.includes(overrideType)) throw new Error(`--override-type must be one of (json, merge, strategic), got '${overrideType}'`);
 
   const name = args[0]!;
   const rest = args.slice(1);
@@ -106,7 +114,26 @@ function parseRequest(inv: Invocation): RunRequest {
     spec: { containers: [container], dnsPolicy: "ClusterFirst", restartPolicy: restart },
     status: {},
   };
-  return { restart, attach, remove, dryRun, timeoutMs, pod };
+  const overrides = flags.string("overrides");
+  return { restart, attach, remove, dryRun, timeoutMs, pod: overrides === "" ? pod : override(pod, overrides, overrideType) };
+}
+
+const OVERRIDE_TYPES = ["json", "merge", "strategic"];
+
+/**
+ * The Overrider: --overrides patches the generated pod, as a JSON merge patch by default, an
+ * RFC 6902 patch with --override-type=json, or a strategic merge patch (containers merged by name).
+ */
+function override(pod: Pod, overrides: string, type: string): Pod {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(overrides);
+  } catch {
+    throw new Error(type === "merge" ? "Invalid JSON Patch" : `invalid character in --overrides: ${overrides}`);
+  }
+  if (type === "json") return applyJsonPatch(pod, patch);
+  if (type === "merge") return applyMergePatch(pod, patch) as Pod;
+  return applyStrategicMergePatch(pod, patch as JsonObject, schemaFor("v1", "Pod")!);
 }
 
 /** run's parseLabels: `k=v,k2=v2`. */
