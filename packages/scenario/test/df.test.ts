@@ -161,5 +161,7 @@ spec:
     // 588,895 bytes of numbers take 144 4 KiB blocks: 576 KiB.
     expect(out.find((l) => l.endsWith(" /cache"))).toBe("tmpfs                     8.0G    576.0K      8.0G   0% /cache");
     expect(sh("kubectl exec bb -- df -k /host").out).toMatch(/^Filesystem           1K-blocks      Used Available Use% Mounted on\n\/dev\/vda1 +102625208 +\d+ +\d+ +\d+% \/host\n$/);
+    // -i: the inodes where the blocks go; the memory-backed emptyDir holds its root and one file.
+    expect(sh("kubectl exec bb -- df -i /cache").out).toBe("Filesystem              Inodes      Used Available Use% Mounted on\ntmpfs                  2097152         2   2097150   0% /cache\n");
   });
 });

@@ -30,7 +30,7 @@ export function df(flavor: Flavor) {
             short: "ahHikmPTt:x:B:",
             long: { all: "a", "human-readable": "h", si: "H", inodes: "i", portability: "P", "print-type": "T", "type=": "t", "exclude-type=": "x", "block-size=": "B", total: "total", output: "output" },
           }
-        : { short: "Pkmha" };
+        : { short: "Pkmhai" };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       let fields: Field[] | undefined;
       if (has(o, "output")) {
@@ -283,16 +283,20 @@ function gnuTable(rows: readonly Row[], units: GnuUnits, o: { flags: Map<string,
 /** busybox 1.28's fixed layout: `%-20s %9s %9s %9s %3u%% %s`, the percentage rounded to nearest. */
 function busyboxTable(rows: readonly Row[], o: { flags: Map<string, string[]> }): string {
   const human = o.flags.has("h");
-  const unit = o.flags.has("m") ? 1024 * 1024 : 1024;
-  const header = human ? "     Size" : o.flags.has("P") ? "1024-blocks" : unit === 1024 ? "1K-blocks" : "1M-blocks";
+  // -i puts the inodes where the blocks go, counted one by one (f_frsize 1).
+  const inodes = o.flags.has("i");
+  const size = inodes ? 1 : BLOCK;
+  const unit = inodes ? 1 : o.flags.has("m") ? 1024 * 1024 : 1024;
+  const header = inodes ? "   Inodes" : human ? "     Size" : o.flags.has("P") ? "1024-blocks" : unit === 1024 ? "1K-blocks" : "1M-blocks";
   let out = `Filesystem           ${header.padEnd(15)}Used Available ${o.flags.has("P") ? "Capacity" : "Use%"} Mounted on\n`;
   for (const r of rows) {
-    const amount = (blocks: number) => (human ? humanReadable(blocks * BLOCK) : String(Math.floor((blocks * BLOCK + unit / 2) / unit)));
-    const total = r.used + r.avail;
-    const pct = total === 0 ? 0 : Math.floor((r.used * 100 + Math.floor(total / 2)) / total);
+    const amount = (n: number) => (human ? humanReadable(n * size) : String(Math.floor((n * size + Math.floor(unit / 2)) / unit)));
+    const [blocks, used, avail] = inodes ? [r.inodes, r.inodesUsed, r.inodes - r.inodesUsed] : [r.blocks, r.used, r.avail];
+    const total = used + avail;
+    const pct = total === 0 ? 0 : Math.floor((used * 100 + Math.floor(total / 2)) / total);
     const source = r.entry.device.source;
     const first = source.length > 20 ? `${source}\n${"".padEnd(20)} ` : `${source.padEnd(20)} `;
-    out += `${first}${amount(r.blocks).padStart(9)} ${amount(r.used).padStart(9)} ${amount(r.avail).padStart(9)} ${String(pct).padStart(3)}% ${r.entry.target}\n`;
+    out += `${first}${amount(blocks).padStart(9)} ${amount(used).padStart(9)} ${amount(avail).padStart(9)} ${String(pct).padStart(3)}% ${r.entry.target}\n`;
   }
   return out;
 }
