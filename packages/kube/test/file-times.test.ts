@@ -46,6 +46,15 @@ describe("file times: atime, mtime, ctime as the kernel keeps them, and the tool
     });
   });
 
+  it("finds files newer than a date or than another file's time with -newerXY", () => {
+    const sb = new Sandbox();
+    sh(sb, "cd /tmp && touch -d '5 days ago' a && touch -d '2 days ago' b && touch c && touch -a -d '10 days ago' c");
+    expect(sh(sb, "cd /tmp && find . -newermt '3 days ago' | sort; find . -newerat '3 days ago' | sort; find . -newermm b; find . -newermt soon")).toMatchObject({
+      stdout: ".\n./b\n./c\n.\n./b\n.\n./c\n",
+      stderr: "find: I cannot figure out how to interpret `soon' as a date or time\n",
+    });
+  });
+
   it("lets the owner set times, anyone who can write set them to now, and nobody else", () => {
     const sb = new Sandbox();
     sh(sb, "touch /tmp/open /tmp/mine && chmod 666 /tmp/open && chown 65534 /tmp/mine");

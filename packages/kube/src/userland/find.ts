@@ -3,6 +3,7 @@ import type { FileStat } from "../runtime/fs.js";
 import { SpawnError, type ProcessContext } from "../runtime/process.js";
 import { matchPattern } from "../shell/pattern.js";
 import { describeError } from "./common.js";
+import { parseDateTime } from "./datetime.js";
 import { userName } from "./users.js";
 
 /**
@@ -39,6 +40,9 @@ function numericTest(arg: string, predicate: string): (value: number) => boolean
   if (m[1] === "-") return (v) => v < n;
   return (v) => v === n;
 }
+
+/** The stat times -newerXY names by their letters. */
+const TIMES: Readonly<Record<string, "atimeMs" | "ctimeMs" | "mtimeMs">> = { a: "atimeMs", c: "ctimeMs", m: "mtimeMs" };
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { b: 512, c: 1, w: 2, k: 1024, M: 1048576, G: 1073741824 };
 
@@ -133,7 +137,7 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
       case "-cmin": {
         const unit = word.endsWith("time") ? DAY_MS : 60_000;
         const cmp = numericTest(next(word), word);
-        const time = word[1] === "a" ? "atimeMs" : word[1] === "c" ? "ctimeMs" : "mtimeMs";
+        const time = TIMES[word[1]!]!;
         // Age in whole units, rounded down (find's -mtime n means n*24h <= age < (n+1)*24h).
         return { kind: "test", test: (v) => cmp(Math.floor((nowMs - v.st[time]) / unit)) };
       }
@@ -245,9 +249,30 @@ export function* findProgram(ctx: ProcessContext): Proc<number> {
           words.push(w);
         }
       }
-      default:
+      default: {
+        // -newerXY: the file's X time (a, c or m) after the reference's Y time, or after the date itself for Y = t.
+        const newer = /^-newer([acm])([acmt])$/.exec(word);
+        if (newer !== null) {
+          const ref = next(word);
+          const mine = TIMES[newer[1]!]!;
+          let refMs: number | undefined;
+          if (newer[2] === "t") {
+            refMs = parseDateTime(ref, nowMs);
+            if (refMs === undefined) throw new FindError(`I cannot figure out how to interpret \`${ref}' as a date or time`);
+          } else {
+            try {
+              refMs = ctx.fs.stat(ctx.resolve(ref))[TIMES[newer[2]!]!];
+            } catch (e) {
+              if (!(e instanceof FsError)) throw e;
+              throw new FindError(`'${ref}': ${describeError(e)}`);
+            }
+          }
+          const after = refMs;
+          return { kind: "test", test: (v) => v.st[mine] > after };
+        }
         if (word.startsWith("-")) throw new FindError(`unknown predicate \`${word}'`);
         throw new FindError(`paths must precede expression: \`${word}'`);
+      }
     }
   };
 
