@@ -62,6 +62,8 @@ describe("statements and results", () => {
     expect(run(fresh, "SELECT NOW()")).toContain("| 2024-01-01 00:00:00 |");
     expect(run(fresh, "SELECT @@autocommit, @@innodb_flush_log_at_trx_commit")).toContain("|            1 |                                1 |");
     expect(run(fresh, "SELECT @@nope")).toBe("ERROR 1193 (HY000): Unknown system variable 'nope'");
+    expect(run(fresh, "SELECT @@innodb_flush_method")).toContain("| fsync                 |");
+    expect(run(fresh, "SET GLOBAL innodb_flush_method = 'O_DIRECT'")).toBe("ERROR 1238 (HY000): Variable 'innodb_flush_method' is a read only variable");
   });
 
   it("describes tables as SHOW and DESCRIBE print them in MySQL 8", () => {

@@ -43,6 +43,7 @@ const SPECS: Readonly<Record<string, VariableSpec>> = {
   hostname: { scope: "global", kind: "string", readOnly: true },
   innodb_buffer_pool_size: { scope: "global", kind: "int", readOnly: true },
   innodb_flush_log_at_timeout: { scope: "global", kind: "int", min: 1, max: 2700 },
+  innodb_flush_method: { scope: "global", kind: "string", readOnly: true },
   innodb_flush_log_at_trx_commit: { scope: "global", kind: "int", min: 0, max: 2 },
   innodb_lock_wait_timeout: { scope: "both", kind: "int", min: 1, max: 1073741824 },
   innodb_redo_log_capacity: { scope: "global", kind: "int", min: 8388608, max: 137438953472 },
@@ -89,6 +90,8 @@ export const DEFAULTS: Readonly<Record<string, SqlValue>> = {
   innodb_buffer_pool_size: 134217728,
   innodb_flush_log_at_timeout: 1,
   innodb_flush_log_at_trx_commit: 1,
+  // Unix's default: writes through the page cache, made durable with fsync() (what the model's redo log and tablespaces do).
+  innodb_flush_method: "fsync",
   innodb_lock_wait_timeout: 50,
   innodb_redo_log_capacity: 104857600,
   lock_wait_timeout: 31536000,
