@@ -167,16 +167,14 @@ abstract class Node {
 /** relatime's "update at least once a day". */
 const RELATIME_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
-function times(n: Node): { mtimeMs: number; atimeMs: number; ctimeMs: number; btimeMs: number } {
-  return { mtimeMs: n.mtimeMs, atimeMs: n.atimeMs, ctimeMs: n.ctimeMs, btimeMs: n.btimeMs };
-}
-
 class Dir extends Node {
   readonly entries = new Map<string, Entry>();
 }
 
 /** A symbolic link: a name for a path, which the volume stores and never follows itself. */
 class Link extends Node {
+  /** Names the link itself has (link(2) does not follow a symlink). */
+  nlink = 1;
   constructor(
     readonly target: string,
     uid: number,
@@ -488,7 +486,7 @@ export class Volume {
   /** The entry itself (lstat): the volume never follows a symlink. */
   stat(path: string): Stat {
     const n = this.get(path);
-    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, ...times(n), nlink: 1, ino: n.ino, allocated: linkBlocks(n) };
+    if (n instanceof Link) return { type: "symlink", mode: n.mode, uid: n.uid, gid: n.gid, size: n.target.length, mtimeMs: n.mtimeMs, atimeMs: n.atimeMs, ctimeMs: n.ctimeMs, btimeMs: n.btimeMs, nlink: n.nlink, ino: n.ino, allocated: linkBlocks(n) };
     const isDir = n instanceof Dir;
     return {
       type: isDir ? "dir" : "file",
@@ -497,7 +495,10 @@ export class Volume {
       uid: n.uid,
       gid: n.gid,
       size: isDir ? 4096 : (n as File).size,
-      ...times(n),
+      mtimeMs: n.mtimeMs,
+      atimeMs: n.atimeMs,
+      ctimeMs: n.ctimeMs,
+      btimeMs: n.btimeMs,
       nlink: isDir ? 2 + countDirs(n as Dir) : (n as File).nlink,
       allocated: isDir ? BLOCK : blocksOf((n as File).allocated),
     };
@@ -541,7 +542,7 @@ export class Volume {
     const [dir, name] = this.parentOf(path);
     if (dir.entries.has(name)) throw new FsError("EEXIST", path);
     dir.entries.set(name, n);
-    if (n instanceof File) n.nlink++;
+    n.nlink++;
     const t = this.sim.epochMs();
     dir.modified(t);
     n.ctimeMs = t;
@@ -918,6 +919,7 @@ export class Volume {
   /** What unlinking `n` frees: a file's blocks when this was its last name, a tree's entries. */
   private release(n: Entry): void {
     if (n instanceof Link) {
+      if (--n.nlink > 0) return;
       this.used -= linkBlocks(n);
       this.inodes.free(n.ino);
     } else if (n instanceof File) {

@@ -291,6 +291,16 @@ describe("inodes", () => {
     v.writeFile("/data/c", "c");
     expect(v.stat("/data/c").ino).toBe(16);
     v.unlink("/data/a2");
+    // A hard link to a symlink is a second name for the link: its inode lives while a name does.
+    v.link("/data/l", "/data/l2");
+    expect([v.stat("/data/l2").ino, v.stat("/data/l2").nlink]).toEqual([15, 2]);
+    v.unlink("/data/l2");
+    expect(v.readlink("/data/l")).toBe("a");
+    v.writeFile("/data/x", "x");
+    v.writeFile("/data/y", "y");
+    expect([v.stat("/data/x").ino, v.stat("/data/y").ino]).toEqual([13, 17]);
+    v.unlink("/data/x");
+    v.unlink("/data/y");
     v.unlink("/data/l");
     v.writeFile("/data/d", "d");
     v.mkdir("/data/e");

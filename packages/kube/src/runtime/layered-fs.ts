@@ -316,7 +316,7 @@ export class LayeredFs {
     const loc = this.locate(path, followLast);
     if (loc.kind === "proc") {
       const r = this.procEntry(loc.rel, pid, followLast);
-      return "escape" in r ? this.stat(r.escape, followLast, pid) : this.proc!.stat(r.node, r.ino);
+      return "escape" in r ? this.stat(r.escape, followLast, pid) : this.proc!.stat(r.node, r.path);
     }
     if (loc.kind === "mount") {
       const st = loc.mount.volume.stat(loc.rel);
@@ -330,19 +330,19 @@ export class LayeredFs {
     const e = this.lowerEntry(loc.path);
     if (e === undefined) throw new FsError("ENOENT", path);
     // A layer's files carry the times its archive gave them; when the node unpacked it is not kept.
-    const at = { ino: e.ino, mtimeMs: e.mtimeMs, atimeMs: e.mtimeMs, ctimeMs: e.mtimeMs, btimeMs: e.mtimeMs };
+    const { ino, mtimeMs: t } = e;
     if (e.type === "symlink") {
-      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, nlink: 1, ...at };
+      return { type: "symlink", mode: 0o777, uid: 0, gid: 0, size: e.target.length, nlink: 1, ino, mtimeMs: t, atimeMs: t, ctimeMs: t, btimeMs: t };
     }
     if (e.type === "dir") {
       // A directory given its own size is a pseudo filesystem's: it takes no blocks.
-      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, nlink: 2, ...at };
-      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, nlink: 2, ...at };
+      if (e.size !== undefined) return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, allocated: 0, nlink: 2, ino, mtimeMs: t, atimeMs: t, ctimeMs: t, btimeMs: t };
+      return { type: "dir", mode: e.mode, uid: e.uid, gid: e.gid, size: 4096, nlink: 2, ino, mtimeMs: t, atimeMs: t, ctimeMs: t, btimeMs: t };
     }
     if (e.type === "chardev") {
-      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, nlink: 1, ...at };
+      return { type: "chardev", rdev: e.rdev, mode: e.mode, uid: e.uid, gid: e.gid, size: 0, allocated: 0, nlink: 1, ino, mtimeMs: t, atimeMs: t, ctimeMs: t, btimeMs: t };
     }
-    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, nlink: 1, ...at };
+    return { type: "file", mode: e.mode, uid: e.uid, gid: e.gid, size: e.data.length, nlink: 1, ino, mtimeMs: t, atimeMs: t, ctimeMs: t, btimeMs: t };
   }
 
   /** stat without the exception for a missing path (PATH lookups miss a lot). */
@@ -494,7 +494,7 @@ export class LayeredFs {
       // procfs makes no files: creating one is refused as a directory without a create method refuses it.
       if (r === undefined) throw new FsError("EACCES", path);
       if (r.node.kind === "dir") throw new FsError("EISDIR", path);
-      checkAccess(cred, this.proc!.stat(r.node, r.ino), 2, path);
+      checkAccess(cred, this.proc!.stat(r.node, r.path), 2, path);
       return onProcFile();
     }
     const exists = this.existsAt(loc);

@@ -33,10 +33,10 @@ export type ProcNode =
   | (Owner & { readonly kind: "link"; readonly target: string; readonly mode?: number; readonly size?: number });
 
 /**
- * Where a path under /proc leads: one of its entries with its inode number, or out of it through
- * a link (`cwd`, `root`).
+ * Where a path under /proc leads: one of its entries and the path it has below /proc (which
+ * names its inode), or out of it through a link (`cwd`, `root`).
  */
-export type ProcResolution = { readonly node: ProcNode; readonly ino: number } | { readonly escape: string };
+export type ProcResolution = { readonly node: ProcNode; readonly path: readonly string[] } | { readonly escape: string };
 
 /**
  * A machine's pipefs numbering: each pipe gets the next inode when first looked at. Where it
@@ -61,11 +61,15 @@ const KiB = 1024;
  */
 const PROC_DYNAMIC_FIRST = 0xf0000000;
 const FIRST_DYNAMIC_INO = 4_000;
+const DYNAMIC_INODES_KEPT = 4096;
 
 export class ProcFs {
   /** The last reader's /proc: a process reads its own /proc many times in a row. */
   private lastRoot: { readonly pid: number; readonly node: ProcNode } | undefined;
-  /** A process's entries keep their numbers while they are looked at, as cached inodes do. */
+  /**
+   * A process's entries keep their numbers while they are looked at, as cached inodes do; the
+   * cache is dropped when it grows large, as the kernel evicts them, and numbers count on.
+   */
   private readonly dynamicInodes = new Map<string, number>();
   private nextIno = FIRST_DYNAMIC_INO;
 
@@ -103,7 +107,7 @@ export class ProcFs {
       }
       node = child;
     }
-    return { node, ino: this.inodeOf(parts) };
+    return { node, path: parts };
   }
 
   private inodeOf(parts: readonly string[]): number {
@@ -112,13 +116,17 @@ export class ProcFs {
     if (parts.length === 1 && top >= 0) return PROC_DYNAMIC_FIRST + 1 + top;
     const key = parts.join("/");
     let ino = this.dynamicInodes.get(key);
-    if (ino === undefined) this.dynamicInodes.set(key, (ino = this.nextIno++));
+    if (ino === undefined) {
+      if (this.dynamicInodes.size >= DYNAMIC_INODES_KEPT) this.dynamicInodes.clear();
+      this.dynamicInodes.set(key, (ino = this.nextIno++));
+    }
     return ino;
   }
 
   /** The entry's stat: procfs reports no size for its files and takes no blocks. */
-  stat(node: ProcNode, ino: number): FileStat {
+  stat(node: ProcNode, path: readonly string[]): FileStat {
     const { uid, gid, mtimeMs } = node;
+    const ino = this.inodeOf(path);
     // proc's inodes take the time they were made for all three; none records a birth.
     const at = { ino, mtimeMs, atimeMs: mtimeMs, ctimeMs: mtimeMs, btimeMs: mtimeMs };
     if (node.kind === "link") return { type: "symlink", mode: node.mode ?? 0o777, uid, gid, size: node.size ?? 0, allocated: 0, nlink: 1, ...at };
