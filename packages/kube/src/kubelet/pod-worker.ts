@@ -1,4 +1,4 @@
-import { Future, Task, Volume, sleep, wait, type Host, type Network, type Proc, type Random, type Sim, type Timer } from "@ksim/sim";
+import { decodeText, Future, Task, Volume, sleep, wait, type Host, type Network, type Proc, type Random, type Sim, type Timer } from "@ksim/sim";
 import { fnv1a_32 } from "../api/gojson.js";
 import type { ApiServer } from "../api/server.js";
 import { rfc3339 } from "../api/time.js";
@@ -982,7 +982,7 @@ const imageUsers = new WeakMap<ImageDefinition, Map<number, { gid: number; group
 function readImageUser(image: ImageDefinition, uid: number): { gid: number; groups: number[] } {
   const text = (path: string) => {
     const e = image.layer.lookup(path);
-    return e?.type === "file" ? new TextDecoder().decode(e.data) : "";
+    return e?.type === "file" ? decodeText(e.data) : "";
   };
   const user = parsePasswd(text("/etc/passwd")).find((u) => u.uid === uid);
   if (user === undefined) return { gid: 0, groups: [] };

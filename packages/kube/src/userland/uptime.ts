@@ -15,8 +15,8 @@ export function uptimeProgram(flavor: Flavor) {
     const spec = flavor === "gnu" ? { short: "psV", long: { pretty: "p", since: "s", version: "V" } } : { short: "" };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       // procps reads /proc; busybox asks sysinfo(2).
-      let up = ctx.uptimeMs() / 1000;
-      let loads = ctx.loadAverages().map((l) => (Math.floor(l * 100 + 1e-9) / 100).toFixed(2));
+      let up: number;
+      let loads: string[];
       if (flavor === "gnu") {
         try {
           up = Number(ctx.fs.readText("/proc/uptime").split(" ")[0]);
@@ -26,6 +26,9 @@ export function uptimeProgram(flavor: Flavor) {
           ctx.stderr.write(BAD_OPEN_MESSAGE);
           return 102;
         }
+      } else {
+        up = ctx.uptimeMs() / 1000;
+        loads = ctx.loadAverages().map((l) => (Math.floor(l * 100 + 1e-9) / 100).toFixed(2));
       }
       const now = ctx.epochMs();
       if (has(o, "V")) {
