@@ -42,6 +42,22 @@ describe("schema.cql", () => {
       "\tAND bloom_filter_fp_chance = 0.01",
     ]);
     expect(cql.endsWith("\tAND cdc = false\n\tAND extensions = {  };")).toBe(true);
+    // The defaults as Java prints them: maps in their iteration order, compaction's class last.
+    expect(cql.split("\n").slice(11, -2)).toEqual([
+      "\tAND dclocal_read_repair_chance = 0.1",
+      "\tAND crc_check_chance = 1.0",
+      "\tAND default_time_to_live = 0",
+      "\tAND gc_grace_seconds = 864000",
+      "\tAND min_index_interval = 128",
+      "\tAND max_index_interval = 2048",
+      "\tAND memtable_flush_period_in_ms = 0",
+      "\tAND read_repair_chance = 0.0",
+      "\tAND speculative_retry = '99PERCENTILE'",
+      "\tAND comment = ''",
+      "\tAND caching = { 'keys': 'ALL', 'rows_per_partition': 'NONE' }",
+      "\tAND compaction = { 'max_threshold': '32', 'min_threshold': '4', 'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy' }",
+      "\tAND compression = { 'chunk_length_in_kb': '64', 'class': 'org.apache.cassandra.io.compress.LZ4Compressor' }",
+    ]);
   });
 
   it("marks a lone partition key PRIMARY KEY, quotes names CQL would not read back, and prints the table's read repair chances as Java doubles", () => {

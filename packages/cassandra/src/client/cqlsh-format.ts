@@ -239,26 +239,24 @@ function pyFloat(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(Number(v.toPrecision(12)));
 }
 
-/**
- * The values Cassandra 3.11 keeps in system_schema.tables for the options ksim does not model,
- * as the driver prints them; an option the row has a column for is printed from the row.
- */
-const TABLE_OPTION_DEFAULTS: Readonly<Record<string, string>> = {
-  bloom_filter_fp_chance: "0.01",
-  caching: "{'keys': 'ALL', 'rows_per_partition': 'NONE'}",
-  comment: "''",
-  compaction: "{'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', 'max_threshold': '32', 'min_threshold': '4'}",
-  compression: "{'chunk_length_in_kb': '64', 'class': 'org.apache.cassandra.io.compress.LZ4Compressor'}",
-  crc_check_chance: "1.0",
-  dclocal_read_repair_chance: "0.1",
-  default_time_to_live: "0",
-  gc_grace_seconds: "864000",
-  max_index_interval: "2048",
-  memtable_flush_period_in_ms: "0",
-  min_index_interval: "128",
-  read_repair_chance: "0.0",
-  speculative_retry: "'99PERCENTILE'",
-};
+/** TableMetadataV3.option_maps and recognized_options: the options the driver prints when the row has them. */
+const TABLE_OPTIONS = [
+  "bloom_filter_fp_chance",
+  "caching",
+  "cdc",
+  "comment",
+  "compaction",
+  "compression",
+  "crc_check_chance",
+  "dclocal_read_repair_chance",
+  "default_time_to_live",
+  "gc_grace_seconds",
+  "max_index_interval",
+  "memtable_flush_period_in_ms",
+  "min_index_interval",
+  "read_repair_chance",
+  "speculative_retry",
+];
 
 /**
  * TableMetadataV3._make_option_strings for one value: a map as {'k': 'v', ...} in the order
@@ -342,11 +340,10 @@ export class SchemaMetadata {
     const lines = [...pk, ...ck, ...rest].map((c) => `${name(c)} ${String(c["type"])}`);
     if (pk.length === 1 && ck.length === 0) lines[0] += " PRIMARY KEY";
     else lines.push(`PRIMARY KEY (${pk.length > 1 ? `(${pk.map(name).join(", ")})` : name(pk[0]!)}${ck.map((c) => `, ${name(c)}`).join("")})`);
-    const options: string[] = [];
-    for (const [option, fallback] of Object.entries(TABLE_OPTION_DEFAULTS)) {
-      if (!(option in row)) options.push(`${option} = ${fallback}`);
-      else if (row[option] !== null) options.push(`${option} = ${optionValue(this.tableTypes[option]!, row[option]!)}`);
-    }
+    const options = TABLE_OPTIONS.flatMap((option) => {
+      const value = row[option];
+      return value === undefined || value === null ? [] : [`${option} = ${optionValue(this.tableTypes[option]!, value)}`];
+    });
     const order = ck.length > 0 ? [`CLUSTERING ORDER BY (${ck.map((c) => `${name(c)} ${String(c["clustering_order"]).toUpperCase()}`).join(", ")})`] : [];
     const body = lines.map((l) => `    ${l}`).join(",\n");
     return `CREATE TABLE ${protectName(ks)}.${protectName(table)} (\n${body}\n) WITH ${[...order, ...options.sort()].join("\n    AND ")};`;

@@ -1,5 +1,5 @@
 import { maybeQuote } from "./cql.js";
-import type { TableDef } from "./schema.js";
+import { TABLE_PARAM_DEFAULTS, type TableDef } from "./schema.js";
 import { typeName } from "./types.js";
 
 /**
@@ -18,23 +18,26 @@ export function tableCql(def: TableDef): string {
     columns.push(`PRIMARY KEY (${[partition, ...ck.map((c) => maybeQuote(c.name))].join(", ")})`);
   }
   const javaDouble = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
+  // A Java map's toString in its iteration order, which for compaction puts the class last.
+  const javaMap = (m: Readonly<Record<string, string>>, keys: readonly string[]) => `{ ${keys.map((k) => `'${k}': '${m[k]}'`).join(", ")} }`;
+  const d = TABLE_PARAM_DEFAULTS;
   const options = [
     `ID = ${def.id}`,
     ...(ck.length > 0 ? [`CLUSTERING ORDER BY (${ck.map((c) => `${maybeQuote(c.name)} ${c.order.toUpperCase()}`).join(", ")})`] : []),
-    "bloom_filter_fp_chance = 0.01",
+    `bloom_filter_fp_chance = ${d.bloomFilterFpChance}`,
     `dclocal_read_repair_chance = ${javaDouble(def.dclocalReadRepairChance)}`,
-    "crc_check_chance = 1.0",
-    "default_time_to_live = 0",
-    "gc_grace_seconds = 864000",
-    "min_index_interval = 128",
-    "max_index_interval = 2048",
-    "memtable_flush_period_in_ms = 0",
+    `crc_check_chance = ${javaDouble(d.crcCheckChance)}`,
+    `default_time_to_live = ${d.defaultTimeToLive}`,
+    `gc_grace_seconds = ${d.gcGraceSeconds}`,
+    `min_index_interval = ${d.minIndexInterval}`,
+    `max_index_interval = ${d.maxIndexInterval}`,
+    `memtable_flush_period_in_ms = ${d.memtableFlushPeriodInMs}`,
     `read_repair_chance = ${javaDouble(def.readRepairChance)}`,
-    "speculative_retry = '99PERCENTILE'",
-    "comment = ''",
-    "caching = { 'keys': 'ALL', 'rows_per_partition': 'NONE' }",
-    "compaction = { 'max_threshold': '32', 'min_threshold': '4', 'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy' }",
-    "compression = { 'chunk_length_in_kb': '64', 'class': 'org.apache.cassandra.io.compress.LZ4Compressor' }",
+    `speculative_retry = '${d.speculativeRetry}'`,
+    `comment = '${d.comment}'`,
+    `caching = ${javaMap(d.caching, ["keys", "rows_per_partition"])}`,
+    `compaction = ${javaMap(d.compaction, ["max_threshold", "min_threshold", "class"])}`,
+    `compression = ${javaMap(d.compression, ["chunk_length_in_kb", "class"])}`,
     "cdc = false",
     "extensions = {  }",
   ];

@@ -30,6 +30,25 @@ export interface TableDef {
   readonly readRepairChance: number;
 }
 
+/**
+ * TableParams' defaults in Cassandra 3.11: the options ksim keeps at them for every table. They
+ * are what system_schema.tables holds and what a snapshot's schema.cql and cqlsh's DESCRIBE print.
+ */
+export const TABLE_PARAM_DEFAULTS = {
+  bloomFilterFpChance: 0.01,
+  caching: { keys: "ALL", rows_per_partition: "NONE" },
+  comment: "",
+  compaction: { class: "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy", max_threshold: "32", min_threshold: "4" },
+  compression: { chunk_length_in_kb: "64", class: "org.apache.cassandra.io.compress.LZ4Compressor" },
+  crcCheckChance: 1.0,
+  defaultTimeToLive: 0,
+  gcGraceSeconds: 864000,
+  maxIndexInterval: 2048,
+  memtableFlushPeriodInMs: 0,
+  minIndexInterval: 128,
+  speculativeRetry: "99PERCENTILE",
+} as const;
+
 export interface KeyspaceDef {
   readonly name: string;
   readonly replication: Replication;

@@ -2,7 +2,7 @@ import type { CassandraNode } from "./node.js";
 import { RELEASE_VERSION } from "./node-io.js";
 import type { ResultValue } from "./protocol.js";
 import { replicationMap } from "./replication.js";
-import { clusteringColumns, partitionKeyColumns, regularColumns } from "./schema.js";
+import { clusteringColumns, partitionKeyColumns, regularColumns, TABLE_PARAM_DEFAULTS } from "./schema.js";
 import { PARTITIONER } from "./token.js";
 import { typeName } from "./types.js";
 import type { VirtualTable } from "./query.js";
@@ -106,17 +106,44 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
       [
         ["keyspace_name", "text"],
         ["table_name", "text"],
+        ["bloom_filter_fp_chance", "double"],
+        ["caching", "frozen<map<text, text>>"],
+        ["comment", "text"],
+        ["compaction", "frozen<map<text, text>>"],
+        ["compression", "frozen<map<text, text>>"],
+        ["crc_check_chance", "double"],
         ["dclocal_read_repair_chance", "double"],
+        ["default_time_to_live", "int"],
+        ["gc_grace_seconds", "int"],
         ["id", "uuid"],
+        ["max_index_interval", "int"],
+        ["memtable_flush_period_in_ms", "int"],
+        ["min_index_interval", "int"],
         ["read_repair_chance", "double"],
+        ["speculative_retry", "text"],
       ],
-      node.schema.tables().map((t) => ({
-        keyspace_name: t.keyspace,
-        table_name: t.name,
-        dclocal_read_repair_chance: t.dclocalReadRepairChance,
-        id: t.id,
-        read_repair_chance: t.readRepairChance,
-      })),
+      node.schema.tables().map((t) => {
+        const d = TABLE_PARAM_DEFAULTS;
+        return {
+          keyspace_name: t.keyspace,
+          table_name: t.name,
+          bloom_filter_fp_chance: d.bloomFilterFpChance,
+          caching: { ...d.caching },
+          comment: d.comment,
+          compaction: { ...d.compaction },
+          compression: { ...d.compression },
+          crc_check_chance: d.crcCheckChance,
+          dclocal_read_repair_chance: t.dclocalReadRepairChance,
+          default_time_to_live: d.defaultTimeToLive,
+          gc_grace_seconds: d.gcGraceSeconds,
+          id: t.id,
+          max_index_interval: d.maxIndexInterval,
+          memtable_flush_period_in_ms: d.memtableFlushPeriodInMs,
+          min_index_interval: d.minIndexInterval,
+          read_repair_chance: t.readRepairChance,
+          speculative_retry: d.speculativeRetry,
+        };
+      }),
     );
   }
   if (keyspace === "system_schema" && name === "columns") {
