@@ -1,5 +1,5 @@
 import { Network, Sim, Volume, sleep, wait, type Host, type Proc } from "@ksim/sim";
-import { ImageRegistry, LayeredFs, LoadAverage, pipeInodes, ProcessTable, StringSink, stringInput, type SimProcess } from "@ksim/kube";
+import { ImageRegistry, LayeredFs, SchedStats, pipeInodes, ProcessTable, StringSink, stringInput, type SimProcess } from "@ksim/kube";
 import { registerCassandra } from "../src/index.js";
 
 /**
@@ -79,7 +79,7 @@ export class Pod {
       },
       hostname: this.name,
       random: c.sim.random.fork(`pod/${this.name}/${this.restarts}`),
-      machine: { clock: () => c.sim.epochMs() + this.clockSkewMs, uptime: () => c.sim.now, fsyncDelay: () => 0, memoryBytes: () => 4 * 1024 ** 3, cpus: () => 2, usage: () => table.usage(), pipeInode: pipeInodes(), load: new LoadAverage(() => c.sim.now) },
+      machine: { clock: () => c.sim.epochMs() + this.clockSkewMs, uptime: () => c.sim.now, fsyncDelay: () => 0, memoryBytes: () => 4 * 1024 ** 3, cpus: () => 2, usage: () => table.usage(), pipeInode: pipeInodes(), sched: new SchedStats(() => c.sim.now, () => 2) },
       name: `default/${this.name}/cassandra`,
     });
     this.table = table;

@@ -1,5 +1,5 @@
 import { Network, Sim, Volume, type Host } from "@ksim/sim";
-import { ImageRegistry, LayeredFs, LoadAverage, pipeInodes, ProcessTable, registerShell, registerUserland, StringSink, stringInput, unclosable, type SimProcess } from "@ksim/kube";
+import { ImageRegistry, LayeredFs, SchedStats, pipeInodes, ProcessTable, registerShell, registerUserland, StringSink, stringInput, unclosable, type SimProcess } from "@ksim/kube";
 import { registerMySQL, registerWordPress } from "../src/index.js";
 
 /**
@@ -83,7 +83,7 @@ export class Pod {
       network: { host: this.host, resolve, reverse: () => undefined, nameserver: "10.96.0.10" },
       hostname: this.name,
       random: c.sim.random.fork(`pod/${this.name}/${this.starts}`),
-      machine: { clock: () => c.sim.epochMs(), uptime: () => c.sim.now, fsyncDelay: () => this.fsyncDelayMs, memoryBytes: () => 4 * 1024 ** 3, cpus: () => 2, usage: () => this.table!.usage(), pipeInode: pipeInodes(), load: new LoadAverage(() => c.sim.now) },
+      machine: { clock: () => c.sim.epochMs(), uptime: () => c.sim.now, fsyncDelay: () => this.fsyncDelayMs, memoryBytes: () => 4 * 1024 ** 3, cpus: () => 2, usage: () => this.table!.usage(), pipeInode: pipeInodes(), sched: new SchedStats(() => c.sim.now, () => 2) },
       name: `default/${this.name}`,
     });
     this.exitStatus = undefined;

@@ -5,7 +5,7 @@ import type { Node, Pod, PodStatus } from "../api/types.js";
 import type { ClusterDns } from "../network/dns.js";
 import { parseImageRef, type ImageDefinition, type ImageRegistry } from "../runtime/image.js";
 import { pipeInodes } from "../runtime/procfs.js";
-import { LoadAverage } from "../runtime/load-average.js";
+import { SchedStats } from "../runtime/sched-stats.js";
 import { ProcessTable, type MachineUsage, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
@@ -95,6 +95,7 @@ export class Kubelet {
     if (this.alive) return;
     this.alive = true;
     this.bootedAt = this.services.sim.now;
+    this.podHost.sched.reset();
     this.host.powerOn();
     this.services.sim.trace.record("kubelet.boot", { node: this.nodeName });
     this.connect();
@@ -223,7 +224,7 @@ export class Kubelet {
       cpus: () => this.capacity("cpu"),
       usage: () => this.usage(),
       pipeInode: pipeInodes(),
-      load: new LoadAverage(() => s.sim.now),
+      sched: new SchedStats(() => s.sim.now, () => this.capacity("cpu")),
       devices: new NodeDevices(
         () => this.capacity("memory"),
         () => {
@@ -257,21 +258,19 @@ export class Kubelet {
     return quantityValue(parseQuantity(this.services.api.get<Node>("Node", undefined, this.nodeName)?.status?.capacity?.[resource] ?? "0"));
   }
 
-  /** What every process on the node holds and has used: its containers' and the node's own. */
+  /** What every process on the node holds: its containers' and the node's own. */
   private usage(): MachineUsage {
     const tables = new Set<ProcessTable>();
     if (this.hostPids !== undefined) tables.add(this.hostPids);
     for (const w of this.workers.values()) for (const t of w.pidNamespaces()) tables.add(t);
     let residentBytes = 0;
-    let cpuMs = 0;
     let tasks = 0;
     for (const t of tables) {
       const u = t.usage();
       residentBytes += u.residentBytes;
-      cpuMs += u.cpuMs;
       tasks += u.tasks;
     }
-    return { residentBytes, cpuMs, tasks };
+    return { residentBytes, tasks };
   }
 
   private newHostPidNamespace(): ProcessTable {

@@ -6,4 +6,4 @@ export * from "./process.js";
 export * from "./layer-stack.js";
 export * from "./tasks.js";
 export { pipeInodes } from "./procfs.js";
-export { LoadAverage } from "./load-average.js";
+export { SchedStats } from "./sched-stats.js";

@@ -18,7 +18,7 @@ import {
 } from "@ksim/sim";
 import { resolvePath, type Credentials, type FileSystem } from "./fs.js";
 import { nativeProgramId, type ImageRegistry } from "./image.js";
-import type { LoadAverage } from "./load-average.js";
+import type { SchedStats } from "./sched-stats.js";
 import { devNull, unclosable, type InputStream, type OutputStream } from "./streams.js";
 
 /**
@@ -256,17 +256,16 @@ export interface Machine {
   memoryBytes(): number;
   /** CPUs online. */
   cpus(): number;
-  /** What every process on the machine holds now: resident memory, and the CPU time it has used. */
+  /** What every process on the machine holds now: resident memory, and how many there are. */
   usage(): MachineUsage;
   /** The inode pipefs gave a pipe (its `pipe:[N]` in /proc/PID/fd), numbered as first asked. */
   pipeInode(pipe: object): number;
-  /** The load average, which processes tell when the CPU they use changes. */
-  readonly load: LoadAverage;
+  /** The scheduler's counters (load average, busy time, forks), which processes tell when the CPU they use changes. */
+  readonly sched: SchedStats;
 }
 
 export interface MachineUsage {
   readonly residentBytes: number;
-  readonly cpuMs: number;
   /** Processes on it (the kernel's nr_threads; ksim's processes have one thread each). */
   readonly tasks: number;
 }
@@ -334,6 +333,8 @@ export function dieOfIoError(ctx: ProcessContext, e: FsError): void {
 
 /** What ps has always shown for a small process (a shell, a coreutil): half its 1127 pages of virtual size. */
 const DEFAULT_RESIDENT_KIB = 563;
+/** A process that never says how much CPU it uses: a shell or a tool, asleep nearly always. */
+const DEFAULT_CPU = 0.0005;
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -456,14 +457,8 @@ export class ProcessTable {
   /** What this namespace's processes hold and have used (a machine's usage sums its namespaces'). */
   usage(): MachineUsage {
     let kib = 0;
-    let cpuMs = 0;
-    const now = this.env.sim.now;
-    for (const p of this.procs.values()) {
-      const stats = p.stats;
-      kib += stats.residentKiB;
-      cpuMs += Math.floor((now - p.startedAt) * stats.cpu);
-    }
-    return { residentBytes: kib * 1024, cpuMs, tasks: this.procs.size };
+    for (const p of this.procs.values()) kib += p.stats.residentKiB;
+    return { residentBytes: kib * 1024, tasks: this.procs.size };
   }
 
   /** @internal */
@@ -496,8 +491,11 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private title: string | undefined;
   private comm = "";
   private ownStats: ProcessStats | undefined;
-  /** The CPU use this process has told the machine's load average of. */
+  /** The CPU use this process has told the machine's scheduler of. */
   private loadCpu = 0;
+  /** CPU time used up to `cpuSince`, when its CPU use last changed. */
+  private cpuBaseMs = 0;
+  private cpuSince: number;
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
   private handler: ((signal: Signal) => void) | undefined;
@@ -532,6 +530,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.cgroup = options.cgroup;
     this.fs = this.root(this.cred, pid);
     this.startedAt = env.sim.now;
+    this.cpuSince = this.startedAt;
+    env.machine?.sched.forked();
   }
 
   /**
@@ -543,7 +543,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     const cgroup = this.cgroup;
     // A process that sets its CPU use tells the load average; one that never does (a shell,
     // sleep, a tool) sleeps nearly always and is not counted runnable.
-    let cpu = 0.0005;
+    let cpu = DEFAULT_CPU;
     let resident = DEFAULT_RESIDENT_KIB;
     const self = this;
     return (this.ownStats = {
@@ -553,8 +553,11 @@ export class SimProcess implements ProcessContext, ChildProcess {
       },
       set cpu(to: number) {
         const running = self.status === undefined;
-        if (running) self.table.env.machine?.load.change(to - self.loadCpu);
+        if (running) self.table.env.machine?.sched.change(to - self.loadCpu);
         self.loadCpu = running ? to : 0;
+        const now = self.sim.now;
+        self.cpuBaseMs += (now - self.cpuSince) * cpu;
+        self.cpuSince = now;
         cpu = to;
       },
       get residentKiB() {
@@ -609,7 +612,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   loadAverages(): readonly [number, number, number] {
-    return this.table.env.machine?.load.read() ?? [0, 0, 0];
+    return this.table.env.machine?.sched.load.read() ?? [0, 0, 0];
   }
 
   fsyncDelayMs(): number {
@@ -821,7 +824,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       comm: this.comm,
       commandLine: this.title ?? this.argv.join(" "),
       startedAt: this.startedAt,
-      cpuMs: Math.floor((this.sim.now - this.startedAt) * this.stats.cpu),
+      cpuMs: Math.floor(this.cpuBaseMs + (this.sim.now - this.cpuSince) * (this.ownStats?.cpu ?? DEFAULT_CPU)),
       stats: this.stats,
       state: "S",
       argv: this.argv,
@@ -845,7 +848,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private finish(status: number): void {
     if (this.status !== undefined) return;
     this.status = status;
-    if (this.loadCpu !== 0) this.table.env.machine?.load.change(-this.loadCpu);
+    if (this.loadCpu !== 0) this.table.env.machine?.sched.change(-this.loadCpu);
     this.loadCpu = 0;
     this.task?.kill();
     if (this.timers !== undefined) {

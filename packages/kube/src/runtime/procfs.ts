@@ -171,6 +171,8 @@ export class ProcFs {
             return file(top, () => uptime(source.machine));
           case "loadavg":
             return file(top, () => loadavg(source));
+          case "stat":
+            return file(top, () => stat(source.machine));
         }
         if (!/^[1-9][0-9]*$/.test(name)) return undefined;
         const p = source.process(Number(name));
@@ -191,7 +193,7 @@ export class ProcFs {
 }
 
 /** In the order proc registers them at boot, `self` first, which fixes their inode numbers. */
-const TOP_NAMES = ["self", "loadavg", "meminfo", "mounts", "uptime"];
+const TOP_NAMES = ["self", "loadavg", "meminfo", "mounts", "stat", "uptime"];
 const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "status"];
 
 function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string): ProcNode | undefined {
@@ -386,21 +388,55 @@ function meminfo(machine: Machine): string {
   return fields.map(([n, v]) => (n === "HardwareCorrupted" ? `HardwareCorrupted: ${String(v).padStart(5)} kB\n` : line(n, v))).join("") + counts + line("Hugepagesize", 2048) + line("Hugetlb", 0);
 }
 
-/** Seconds since boot and the CPUs' idle seconds added up, to the hundredth (fs/proc/uptime.c). */
 /**
  * loadavg_proc_show: the three averages, then runnable/all tasks (the reader among the
  * runnable) and the last pid the reader's namespace gave.
  */
 function loadavg(source: ProcSource): string {
   const machine = source.machine;
-  const averages = machine.load.read().map(formatLoad).join(" ");
+  const averages = machine.sched.load.read().map(formatLoad).join(" ");
   const lastPid = Math.max(0, ...source.processes().map((p) => p.pid));
-  return `${averages} ${1 + Math.round(machine.load.runnable)}/${machine.usage().tasks} ${lastPid}\n`;
+  return `${averages} ${runningTasks(machine)}/${machine.usage().tasks} ${lastPid}\n`;
 }
 
+/** nr_running as a reader sees it: itself, and the processes' demand rounded to whole tasks. */
+function runningTasks(machine: Machine): number {
+  return 1 + Math.round(machine.sched.load.runnable);
+}
+
+/** Seconds since boot and the CPUs' idle seconds added up, to the hundredth (fs/proc/uptime.c). */
 function uptime(machine: Machine): string {
   const up = machine.uptime();
-  const idle = Math.max(0, up * machine.cpus() - machine.usage().cpuMs);
+  const idle = Math.max(0, up * machine.cpus() - machine.sched.busyMs());
   const secs = (ms: number) => `${Math.floor(ms / 1000)}.${String(Math.floor((ms % 1000) / 10)).padStart(2, "0")}`;
   return `${secs(up)} ${secs(idle)}\n`;
+}
+
+/** USER_HZ: what /proc counts CPU time in (nsec_to_clock_t). */
+const USER_HZ = 100;
+/** The legacy ISA interrupts every x86 kernel lists on the `intr` line. */
+const LEGACY_IRQS = 16;
+/** NR_SOFTIRQS: HI, TIMER, NET_TX, NET_RX, BLOCK, IRQ_POLL, TASKLET, SCHED, HRTIMER, RCU. */
+const SOFTIRQS = 10;
+
+/**
+ * /proc/stat (show_stat, 5.15): the CPUs' times in USER_HZ ticks, all CPUs then each, then the
+ * counters. What processes use is all user time, spread evenly over the CPUs; the kernel's
+ * own time, interrupts and context switches are not modelled, so those show as none.
+ */
+function stat(machine: Machine): string {
+  const cpus = machine.cpus();
+  const upMs = machine.uptime();
+  const busyMs = Math.min(machine.sched.busyMs(), upMs * cpus);
+  const ticks = (ms: number) => Math.floor((ms * USER_HZ) / 1000);
+  const line = (name: string, busy: number, idle: number) => `${name} ${ticks(busy)} 0 0 ${ticks(idle)} 0 0 0 0 0 0\n`;
+  let out = line("cpu ", busyMs, upMs * cpus - busyMs);
+  for (let i = 0; i < cpus; i++) out += line(`cpu${i}`, busyMs / cpus, upMs - busyMs / cpus);
+  const bootSeconds = Math.floor((machine.clock() - upMs) / 1000);
+  return (
+    out +
+    `intr 0${" 0".repeat(LEGACY_IRQS)}\n` +
+    `ctxt 0\nbtime ${bootSeconds}\nprocesses ${machine.sched.forks}\nprocs_running ${runningTasks(machine)}\nprocs_blocked 0\n` +
+    `softirq 0${" 0".repeat(SOFTIRQS)}\n`
+  );
 }

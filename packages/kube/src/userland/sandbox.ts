@@ -6,7 +6,7 @@ import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
 import { ProcessTable, type Machine, type SimProcess } from "../runtime/process.js";
 import { pipeInodes, ProcFs } from "../runtime/procfs.js";
-import { LoadAverage } from "../runtime/load-average.js";
+import { SchedStats } from "../runtime/sched-stats.js";
 import { StringSink, stringInput } from "../runtime/streams.js";
 import { registerShell } from "../shell/program.js";
 import { busyboxBase, debianBase, type BaseUser } from "./base.js";
@@ -76,7 +76,7 @@ export class Sandbox {
       cpus: () => options.cpus ?? 2,
       usage: () => this.processes.usage(),
       pipeInode: pipeInodes(),
-      load: new LoadAverage(() => sim.now),
+      sched: new SchedStats(() => sim.now, () => options.cpus ?? 2),
     };
     const proc = new ProcFs({ processes: () => this.processes.visible(), process: (pid) => this.processes.visibleProcess(pid), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.epochMs() });
     // A container's /dev and /proc, as the runtime would put over the image.

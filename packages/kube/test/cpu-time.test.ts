@@ -1,0 +1,70 @@
+import { sleep, wait, type Proc } from "@ksim/sim";
+import { describe, expect, it } from "vitest";
+import type { ProcessContext } from "../src/runtime/index.js";
+import { Sandbox } from "../src/userland/index.js";
+
+/** `/usr/local/bin/spin`: uses $CPU of a CPU, then after $FOR seconds $THEN of one, until killed. */
+function sandboxWithSpinner(cpus = 2): Sandbox {
+  const sb = new Sandbox({ cpus, files: { "/usr/local/bin/spin": { program: "test:spin" } } });
+  sb.registry.registerProgram("test:spin", function* (ctx: ProcessContext): Proc<number> {
+    ctx.stats.cpu = Number(ctx.environ.get("CPU") ?? "1");
+    const then = ctx.environ.get("THEN");
+    if (then !== undefined) {
+      yield* wait(sleep(ctx.sim, Number(ctx.environ.get("FOR")) * 1000));
+      ctx.stats.cpu = Number(then);
+    }
+    return yield* wait(ctx.exited);
+  });
+  return sb;
+}
+
+/** The `cpu` line's user and idle ticks. */
+function cpuLine(sb: Sandbox): [number, number] {
+  const fields = sb.run(["cat", "/proc/stat"]).stdout.split("\n")[0]!.split(/ +/);
+  return [Number(fields[1]), Number(fields[4])];
+}
+
+describe("CPU time", () => {
+  it("adds up what a process used at each rate, not its rate now times its age", () => {
+    const sb = sandboxWithSpinner();
+    sb.spawn(["spin"], { env: { CPU: "1", FOR: "60", THEN: "0.25" } });
+    sb.run(["sleep", "120"]);
+    const row = sb.run(["ps", "aux"]).stdout.split("\n").find((l) => l.endsWith(" spin"))!;
+    // 60 s at one CPU and 60 s at a quarter: 75 s, where rate × age would say 30.
+    expect(row.split(/ +/)[9]).toBe("1:15");
+  });
+
+  it("keeps in /proc/stat and /proc/uptime what the CPUs did after the process is gone", () => {
+    const sb = sandboxWithSpinner();
+    const spinner = sb.spawn(["spin"], { env: { CPU: "1", FOR: "60", THEN: "0.25" } }).process;
+    sb.run(["sleep", "120"]);
+    const [user, idle] = cpuLine(sb);
+    expect(user).toBe(7500);
+    expect(user + idle).toBe(2 * 120 * 100);
+    spinner.signal("SIGKILL");
+    sb.run(["sleep", "60"]);
+    expect(cpuLine(sb)).toEqual([7500, 2 * 180 * 100 - 7500]);
+    expect(sb.run(["cat", "/proc/uptime"]).stdout).toBe("180.00 285.00\n");
+  });
+
+  it("cannot be busier than its CPUs", () => {
+    const sb = sandboxWithSpinner(2);
+    for (let i = 0; i < 3; i++) sb.spawn(["spin"], { env: { CPU: "1" } });
+    sb.run(["sleep", "10"]);
+    const [user, idle] = cpuLine(sb);
+    expect(user).toBe(2 * 10 * 100);
+    expect(idle).toBe(0);
+    const lines = sb.run(["cat", "/proc/stat"]).stdout.split("\n");
+    expect(lines[1]).toBe("cpu0 1000 0 0 0 0 0 0 0 0 0");
+    expect(lines[2]).toBe("cpu1 1000 0 0 0 0 0 0 0 0 0");
+  });
+
+  it("counts every process created since boot", () => {
+    const sb = sandboxWithSpinner();
+    const forks = () => Number(/^processes (\d+)$/m.exec(sb.run(["cat", "/proc/stat"]).stdout)![1]);
+    const before = forks();
+    sb.run(["sh", "-c", "true; /bin/true; /bin/true"]);
+    // The shell, its two /bin/true children, then the cat reading the count.
+    expect(forks()).toBe(before + 4);
+  });
+});
