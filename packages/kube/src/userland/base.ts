@@ -119,6 +119,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/free": "procps:free",
   "/usr/bin/pgrep": "procps:pgrep",
   "/usr/bin/pkill": "procps:pkill",
+  "/usr/bin/top": "procps:top",
   "/usr/bin/curl": "curl:curl",
   "/usr/bin/diff": "diffutils:diff",
   "/usr/bin/fallocate": "util-linux:fallocate",

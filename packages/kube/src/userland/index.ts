@@ -16,6 +16,7 @@ import { ls } from "./ls.js";
 import { odProgram } from "./od.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
 import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
+import { procpsTop } from "./top.js";
 import { sed } from "./sed.js";
 import { statProgram } from "./stat.js";
 import { tarProgram } from "./tar.js";
@@ -168,6 +169,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("procps:kill", killProgram("gnu"));
   registry.registerProgram("procps:pgrep", pgrepProgram("pgrep", "gnu"));
   registry.registerProgram("procps:pkill", pgrepProgram("pkill", "gnu"));
+  registry.registerProgram("procps:top", procpsTop);
   registry.registerProgram("grep:grep", grep("gnu"));
   registry.registerProgram("mawk:awk", awkProgram("gnu"));
   registry.registerProgram("coreutils:df", df("gnu"));

@@ -112,7 +112,7 @@ export class Sandbox {
   }
 
   /** Starts a process whose output is collected. */
-  spawn(argv: readonly string[], options: { stdin?: string; cred?: Credentials; env?: Readonly<Record<string, string>>; cwd?: string } = {}): { process: SimProcess; stdout: StringSink; stderr: StringSink } {
+  spawn(argv: readonly string[], options: { stdin?: string; cred?: Credentials; env?: Readonly<Record<string, string>>; cwd?: string; tty?: boolean } = {}): { process: SimProcess; stdout: StringSink; stderr: StringSink } {
     const stdout = new StringSink();
     const stderr = new StringSink();
     const env = new Map(Object.entries({ PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ...options.env }));
@@ -123,12 +123,13 @@ export class Sandbox {
       ...(options.stdin !== undefined ? { stdin: stringInput(options.stdin) } : {}),
       ...(options.cred !== undefined ? { cred: options.cred } : {}),
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.tty !== undefined ? { tty: options.tty } : {}),
     });
     return { process, stdout, stderr };
   }
 
   /** Runs a command until it exits (or `timeoutMs` of simulated time passes: status undefined). */
-  run(argv: readonly string[], options: { stdin?: string; cred?: Credentials; env?: Readonly<Record<string, string>>; cwd?: string; timeoutMs?: number } = {}): RunResult {
+  run(argv: readonly string[], options: { stdin?: string; cred?: Credentials; env?: Readonly<Record<string, string>>; cwd?: string; tty?: boolean; timeoutMs?: number } = {}): RunResult {
     const { process, stdout, stderr } = this.spawn(argv, options);
     let status: number | undefined;
     process.exited.subscribe((s) => (status = s));

@@ -43,19 +43,26 @@ export function uptimeProgram(flavor: Flavor) {
         ctx.stdout.write(`${pretty(up)}\n`);
         return 0;
       }
-      const seconds = Math.floor(up);
-      const days = Math.floor(seconds / 86400);
-      const minutes = Math.floor(seconds / 60) % 60;
-      const hours = Math.floor(seconds / 3600) % 24;
-      let line = ` ${formatDate(now, "%H:%M:%S")} up `;
-      if (days > 0) line += `${days} day${days !== 1 ? "s" : ""}, `;
-      // procps: "%2d:%02d, " then "%2d user%s, " and " load average"; busybox: ",  %u users,  load average".
-      line += hours > 0 ? `${String(hours).padStart(2)}:${two(minutes)}` : `${minutes} min`;
-      line += `,  0 users,  load average: ${loads.join(", ")}`;
-      ctx.stdout.write(`${line}\n`);
+      ctx.stdout.write(`${sprintUptime(now, up, loads)}\n`);
       return 0;
     });
   };
+}
+
+/**
+ * sprint_uptime, which top's first line shows too: the time, how long the machine has been up,
+ * the users (a container has no utmp: none) and the three load averages as given.
+ */
+export function sprintUptime(nowEpochMs: number, upSeconds: number, loads: readonly string[]): string {
+  const seconds = Math.floor(upSeconds);
+  const days = Math.floor(seconds / 86400);
+  const minutes = Math.floor(seconds / 60) % 60;
+  const hours = Math.floor(seconds / 3600) % 24;
+  let line = ` ${formatDate(nowEpochMs, "%H:%M:%S")} up `;
+  if (days > 0) line += `${days} day${days !== 1 ? "s" : ""}, `;
+  // procps: "%2d:%02d, " then "%2d user%s, " and " load average"; busybox: ",  %u users,  load average".
+  line += hours > 0 ? `${String(hours).padStart(2)}:${two(minutes)}` : `${minutes} min`;
+  return `${line},  0 users,  load average: ${loads.join(", ")}`;
 }
 
 /** sprint_uptime_pretty: "up 1 week, 2 days, 3 hours, 4 minutes", only the parts that are not zero. */
