@@ -71,6 +71,27 @@ describe("ksim shell at a terminal", () => {
     expect(cluster.sim.now - before).toBeLessThan(38_000);
   });
 
+  it("gives a process on a terminal TERM=xterm, as containerd does for tty containers and exec sessions", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 43 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, ["echo TERM=$TERM", "exit"], 1_000);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    expect(await session.runAtTerminal("kubectl run -i --tty shell --image=busybox:1.28 -- sh", typist)).toBe(0);
+    expect(out.text()).toContain("TERM=xterm\n");
+    const plain = new StringSink();
+    const script = workstation.session({ stdout: plain, stderr: plain });
+    expect(await script.run("kubectl run sleeper --image=busybox:1.28 -- sleep 3600")).toBe(0);
+    expect(await script.run("kubectl wait --for=condition=Ready pod/sleeper")).toBe(0);
+    const execOut = new StringSink();
+    const execTypist = new Typist(cluster.sim, ["echo TERM=$TERM", "exit"], 1_000);
+    const exec = workstation.session({ stdout: execOut, stderr: execOut, stdin: execTypist, tty: true });
+    expect(await exec.runAtTerminal("kubectl exec -it sleeper -- sh", execTypist)).toBe(0);
+    expect(execOut.text()).toContain("TERM=xterm\n");
+    // Without a terminal there is no TERM: printenv finds none.
+    expect(await script.run("kubectl exec sleeper -- printenv TERM")).toBe(1);
+    expect(plain.text()).toContain("command terminated with exit code 1");
+  });
+
   it("moves a waiting command's clock only by the real time the terminal reports", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 42 });
     const out = new StringSink();

@@ -199,10 +199,13 @@ export class ContainerInstance {
     if (this.guest) this.init.exited.subscribe((code) => this.onInitExit(code));
   }
 
-  /** Runs another process in the container (kubectl exec, exec probes, hooks). */
+  /**
+   * Runs another process in the container (kubectl exec, exec probes, hooks). On a terminal,
+   * containerd sets TERM=xterm over the container's environment, as it does for a `tty` container.
+   */
   exec(argv: readonly string[], options: SpawnOptions = {}): SimProcess {
     return this.processes.spawn(argv, {
-      env: options.env ?? this.spec.env,
+      env: options.env ?? (options.tty ? new Map(this.spec.env).set("TERM", "xterm") : this.spec.env),
       cwd: options.cwd ?? this.spec.cwd,
       cred: options.cred ?? this.spec.cred,
       stdin: options.stdin,

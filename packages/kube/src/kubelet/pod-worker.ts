@@ -521,7 +521,9 @@ export class PodWorker {
       // API status: the first container starts before the IP is ever reported.
       const ips = { podIP: this.ip, podIPs: this.ip === undefined ? undefined : [{ ip: this.ip }], hostIP: this.host.nodeHost.ip };
       const pod = { ...this.pod, status: { ...this.pod.status, ...ips } };
-      env = containerEnv(h.api, pod, spec, { ...(def.env ?? {}), HOSTNAME: this.hostname() });
+      // containerd sets TERM for a terminal before the image's variables, which may replace it.
+      const term: Record<string, string> = spec.tty === true ? { TERM: "xterm" } : {};
+      env = containerEnv(h.api, pod, spec, { ...term, ...(def.env ?? {}), HOSTNAME: this.hostname() });
       volumeMounts = this.volumeMounts(spec);
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
