@@ -47,6 +47,18 @@ describe("CPU time", () => {
     expect(sb.run(["cat", "/proc/uptime"]).stdout).toBe("180.00 285.00\n");
   });
 
+  it("shows a process's ticks and start in /proc/PID/stat, its 52 fields as ps and top parse them", () => {
+    const sb = sandboxWithSpinner();
+    sb.run(["sleep", "30"]);
+    sb.spawn(["spin"], { env: { CPU: "1", FOR: "60", THEN: "0.25" } });
+    sb.run(["sleep", "120"]);
+    const spin = sb.run(["cat", "/proc/2/stat"]).stdout;
+    expect(spin).toMatch(/^2 \(spin\) S 0 2 2 0 -1 4194304 0 0 0 0 7500 0 0 0 20 0 1 0 3000 4616192 140 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n$/);
+    const self = sb.run(["cat", "/proc/self/stat"]).stdout.trim().split(" ");
+    expect(self).toHaveLength(52);
+    expect(self.slice(1, 3)).toEqual(["(cat)", "R"]);
+  });
+
   it("cannot be busier than its CPUs", () => {
     const sb = sandboxWithSpinner(2);
     for (let i = 0; i < 3; i++) sb.spawn(["spin"], { env: { CPU: "1" } });

@@ -176,7 +176,7 @@ export class ProcFs {
         }
         if (!/^[1-9][0-9]*$/.test(name)) return undefined;
         const p = source.process(Number(name));
-        return p === undefined ? undefined : this.processDir(p);
+        return p === undefined ? undefined : this.processDir(p, pid);
       },
     };
   }
@@ -185,18 +185,28 @@ export class ProcFs {
    * /proc/PID, owned by the process's user as the kernel shows a dumpable task's. Its files are
    * the ones ksim models; the kernel's others (fd, maps, stat, …) are not there.
    */
-  private processDir(p: ProcessInfo): ProcNode {
+  private processDir(p: ProcessInfo, readerPid: number): ProcNode {
     const own: Owner = { uid: p.uid, gid: p.gid, mtimeMs: this.source.epochOf(p.startedAt) };
+    // The process reading is the one running.
+    const task = { info: p, state: p.pid === readerPid ? "R" : p.state, startedAtEpochMs: own.mtimeMs };
     const machine = this.source.machine;
-    return { ...own, kind: "dir", mode: 0o555, names: () => PROCESS_NAMES, child: (name) => processEntry(p, own, machine, name) };
+    return { ...own, kind: "dir", mode: 0o555, names: () => PROCESS_NAMES, child: (name) => processEntry(task, own, machine, name) };
   }
 }
 
 /** In the order proc registers them at boot, `self` first, which fixes their inode numbers. */
 const TOP_NAMES = ["self", "loadavg", "meminfo", "mounts", "stat", "uptime"];
-const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "status"];
+const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "stat", "status"];
 
-function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string): ProcNode | undefined {
+/** A process as its /proc directory shows it to one reader. */
+interface ShownTask {
+  readonly info: ProcessInfo;
+  readonly state: string;
+  readonly startedAtEpochMs: number;
+}
+
+function processEntry(task: ShownTask, own: Owner, machine: Machine, name: string): ProcNode | undefined {
+  const p = task.info;
   switch (name) {
     case "cgroup":
       // cgroup v2 with a private cgroup namespace: the container's own cgroup is the root.
@@ -215,8 +225,10 @@ function processEntry(p: ProcessInfo, own: Owner, machine: Machine, name: string
       return file(own, () => mounts(p.fs.mountTable?.() ?? []));
     case "root":
       return { ...own, kind: "link", target: "/" };
+    case "stat":
+      return file(own, () => taskStat(task, machine));
     case "status":
-      return file(own, () => status(p, machine));
+      return file(own, () => status(task, machine));
   }
   return undefined;
 }
@@ -284,7 +296,8 @@ const NO_CAPS = "0000000000000000";
  * nothing models them: VmData, VmStk, VmExe, VmLib and VmPTE, the speculation mitigations
  * (the CPU's), Mems_allowed (the kernel's NUMA build) and the context-switch counts.
  */
-function status(p: ProcessInfo, machine: Machine): string {
+function status(task: ShownTask, machine: Machine): string {
+  const p = task.info;
   const id = (n: number) => `${n}\t${n}\t${n}\t${n}`;
   const caps = p.uid === 0 ? DEFAULT_CAPS : NO_CAPS;
   const cpus = machine.cpus();
@@ -293,7 +306,7 @@ function status(p: ProcessInfo, machine: Machine): string {
   return (
     `Name:\t${p.comm}\n` +
     "Umask:\t0022\n" +
-    `State:\t${p.state === "R" ? "R (running)" : "S (sleeping)"}\n` +
+    `State:\t${task.state === "R" ? "R (running)" : "S (sleeping)"}\n` +
     `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${id(p.uid)}\nGid:\t${id(p.gid)}\n` +
     // The kernel ends the list with a space ("shouldn't have been added in the first place").
@@ -317,6 +330,38 @@ function status(p: ProcessInfo, machine: Machine): string {
     "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n" +
     `Cpus_allowed:\t${(2 ** cpus - 1).toString(16)}\nCpus_allowed_list:\t${cpus > 1 ? `0-${cpus - 1}` : "0"}\n`
   );
+}
+
+/** pts/0's device number (UNIX98_PTY_SLAVE_MAJOR 136, minor 0): a container's terminal. */
+const PTS0 = 136 << 8;
+
+/**
+ * /proc/PID/stat (do_task_stat): the 52 fields ps and top parse. CPU time is all user time
+ * in USER_HZ ticks and the start is in ticks since boot. Process groups and sessions are the
+ * process's own, as /proc/PID/status says. Page faults, signals and the address space are not
+ * modelled: their fields show none, and the code and stack addresses what the kernel shows a
+ * reader it will not tell (1, 1, 0).
+ */
+function taskStat(task: ShownTask, machine: Machine): string {
+  const p = task.info;
+  const bootEpochMs = machine.clock() - machine.uptime();
+  const startTicks = Math.max(0, Math.floor(((task.startedAtEpochMs - bootEpochMs) * USER_HZ) / 1000));
+  const utime = Math.floor((p.cpuMs * USER_HZ) / 1000);
+  const fields = [
+    task.state,
+    p.ppid, p.pid, p.pid, p.tty ? PTS0 : 0, p.tty ? p.pid : -1,
+    // PF_RANDOMIZE: address-space randomisation, on for every process by default.
+    0x400000,
+    0, 0, 0, 0,
+    utime, 0, 0, 0,
+    20, 0, 1, 0, startTicks,
+    p.stats.sizePages * 4096, Math.floor(p.stats.residentKiB / 4), "18446744073709551615",
+    1, 1, 0, 0, 0,
+    0, 0, 0, 0,
+    0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+  ];
+  return `${p.pid} (${p.comm}) ${fields.join(" ")}\n`;
 }
 
 /**
