@@ -78,3 +78,52 @@ describe("procps top", () => {
     expect(r.stdout.split("\n")).toHaveLength(5 + 1 + 1 + 17 + 1);
   });
 });
+
+describe("busybox top", () => {
+  function busybox(): Sandbox {
+    const sb = new Sandbox({ base: "busybox", cpus: 2, files: { "/usr/local/bin/spin": { program: "test:spin" } } });
+    sb.registry.registerProgram("test:spin", function* (ctx: ProcessContext): Proc<number> {
+      ctx.stats.cpu = 0.5;
+      ctx.stats.sizePages = 3_000_000;
+      return yield* wait(ctx.exited);
+    });
+    sb.spawn(["spin"]);
+    sb.spawn(["sleep", "1000"]);
+    sb.run(["sleep", "100"]);
+    return sb;
+  }
+
+  it("prints 1.28's batch frames: %CPU of the whole machine over 0.1 s, then over the delay; no blank line between frames", () => {
+    const r = busybox().run(["top", "-bn2", "-d1"]);
+    expect(r.status).toBe(0);
+    const frame =
+      "Mem: 1689K used, 4192615K free, 0K shrd, 0K buff, 0K cached\n" +
+      "CPU: 25.0% usr  0.0% sys  0.0% nic 75.0% idle  0.0% io  0.0% irq  0.0% sirq\n" +
+      "Load average: 0.41 0.14 0.05 2/3 4\n" +
+      "  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n" +
+      // Half a CPU of two is a quarter of the machine; 12,000,000 KiB is 11.4g and 286 % of 4 GiB.
+      "    1     0 root     S    11.4g286.1   0 25.0 spin\n" +
+      "    2     0 root     S     4508  0.1   0  0.0 sleep 1000\n" +
+      "    4     0 root     R     4508  0.1   0  0.0 top -bn2 -d1\n";
+    expect(r.stdout).toBe(`${frame}${frame}\n`);
+  });
+
+  it("without -b redraws every delay, keeps going at the end of its input, and ends at once on a q typed before it starts", () => {
+    const endless = busybox().run(["top"], { stdin: "", timeoutMs: 12_000 });
+    expect(endless.status).toBeUndefined();
+    expect(endless.stdout.startsWith("\x1b[H\x1b[JMem: ")).toBe(true);
+    expect(endless.stdout).toContain("\x1b[7m  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\x1b[m");
+    // The first frame after 0.1 s, then one every 5 s.
+    expect(endless.stdout.match(/\x1b\[H/g)).toHaveLength(3);
+    expect(busybox().run(["top"], { stdin: "q" })).toMatchObject({ status: 0, stdout: "\n" });
+  });
+
+  it("takes its options with or without a dash and says what busybox says about bad ones", () => {
+    const sb = busybox();
+    expect(sb.run(["top", "bn1"]).stdout.split("\n")[0]).toMatch(/^Mem: /);
+    expect(sb.run(["top", "-n", "x"])).toMatchObject({ status: 1, stderr: "top: invalid number 'x'\n" });
+    const bad = sb.run(["top", "-x"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^top: invalid option -- 'x'\nBusyBox v1\.28\.4 .*\n\nUsage: top \[-b\] \[-nCOUNT\] \[-dSECONDS\] \[-m\]\n/);
+  });
+});

@@ -17,6 +17,7 @@ import { odProgram } from "./od.js";
 import { curl, nc, nslookup, wget } from "./net-tools.js";
 import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
 import { procpsTop } from "./top.js";
+import { busyboxTop } from "./busybox-top.js";
 import { sed } from "./sed.js";
 import { statProgram } from "./stat.js";
 import { tarProgram } from "./tar.js";
@@ -113,6 +114,7 @@ function busyboxApplets(): Record<string, Executable> {
     du: du("busybox"),
     free: freeProgram("busybox"),
     uptime: uptimeProgram("busybox"),
+    top: busyboxTop,
     mount: mountProgram("busybox"),
     grep: grep("busybox"),
     sed: sed("busybox"),

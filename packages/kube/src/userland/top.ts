@@ -267,12 +267,12 @@ function parseArgs(ctx: ProcessContext, args: readonly string[]): Options {
 const W_MIN_COL = 3;
 
 /** /proc/uptime's seconds since boot, to the hundredth. */
-function readUptime(ctx: ProcessContext): number {
+export function readUptime(ctx: ProcessContext): number {
   return Number(ctx.fs.readText("/proc/uptime").split(" ")[0]);
 }
 
 /** The eight counters of /proc/stat's `cpu` line top reads: us ni sy id wa hi si st. */
-function readCpuLine(ctx: ProcessContext): number[] {
+export function readCpuLine(ctx: ProcessContext): number[] {
   const fields = ctx.fs.readText("/proc/stat").split("\n")[0]!.trim().split(/ +/).slice(1, 9);
   return fields.map(Number);
 }
