@@ -36,6 +36,9 @@ describe("kubectl's command line errors", () => {
     );
     expect(term.run("kubectl scale sts web")).toEqual({ status: 1, output: 'error: required flag(s) "replicas" not set\n' });
     expect(term.run("kubectl explain pods").output).toBe('error: "kubectl explain" is not available in ksim\n');
+    // cluster-info's subcommand is refused; any other word is an argument cluster-info ignores, as cobra lets it.
+    expect(term.run("kubectl cluster-info dump")).toEqual({ status: 1, output: 'error: "kubectl cluster-info dump" is not available in ksim\n' });
+    expect(term.run("kubectl cluster-info nodes").output).toMatch(/^Kubernetes control plane is running at https:/);
   });
 
   it("prints help and exits 0", () => {

@@ -106,4 +106,15 @@ export const clusterInfoCommand: Command = {
     s.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
     return 0;
   },
+  subcommands: [
+    {
+      name: "dump",
+      short: "Dump relevant information for debugging and diagnosis",
+      usage: "[flags]",
+      // Its lists are typed objects, printed in the Go structs' field order, which ksim does not keep.
+      run: function* (): Proc<number> {
+        throw new Error('"kubectl cluster-info dump" is not available in ksim');
+      },
+    },
+  ],
 };
