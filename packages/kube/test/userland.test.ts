@@ -176,6 +176,12 @@ describe("procps", () => {
     expect(init.stdout.text()).toBe("java exited 143\n");
     expect(sb.run(["pkill", "java"], { cred: zk }).status).toBe(1);
     expect(sb.run(["kill", "99"])).toEqual({ status: 1, stdout: "", stderr: "kill: (99): No such process\n" });
+    // Signal 0 sends nothing and says whether the process is there, as scripts' liveness loops use it.
+    const sleeper = sb.spawn(["sleep", "100"]).process.pid;
+    expect(sb.run(["kill", "-0", String(sleeper)])).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(sb.run(["kill", "-s", "0", "99"])).toEqual({ status: 1, stdout: "", stderr: "kill: (99): No such process\n" });
+    expect(sb.run(["sh", "-c", `kill -0 ${sleeper} && echo there; kill -0 99`])).toEqual({ status: 1, stdout: "there\n", stderr: "sh: 1: kill: No such process\n\n" });
+    expect(sb.run(["bash", "-c", `kill -s 0 ${sleeper} && echo there; kill -0 99`])).toEqual({ status: 1, stdout: "there\n", stderr: "bash: line 1: kill: (99) - No such process\n" });
   });
 });
 

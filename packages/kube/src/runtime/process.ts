@@ -233,6 +233,8 @@ export interface ProcessContext {
   takePid(): number;
   /** Sends a signal to a process in the same PID namespace; false if there is no such process. */
   kill(pid: number, signal: Signal): boolean;
+  /** kill(pid, 0): whether there is a process with this pid to send a signal to. */
+  processExists(pid: number): boolean;
   /** Handles signals instead of the default action (terminate). SIGKILL cannot be handled. */
   onSignal(handler: ((signal: Signal) => void) | undefined): void;
   /** Runs fn after ms unless the process has exited by then. */
@@ -762,6 +764,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   kill(pid: number, signal: Signal): boolean {
     return this.table.signalVisible(pid, signal);
+  }
+
+  processExists(pid: number): boolean {
+    return this.table.visibleProcess(pid) !== undefined;
   }
 
   onSignal(handler: ((signal: Signal) => void) | undefined): void {

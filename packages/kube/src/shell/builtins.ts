@@ -605,7 +605,8 @@ function signalNameList(): string {
 }
 
 function* kill(sh: Shell, args: readonly string[]): Proc<number> {
-  let signal: Signal = "SIGTERM";
+  // Signal 0 sends nothing: it asks whether the process is there.
+  let signal: Signal | 0 = "SIGTERM";
   let i = 0;
   if (args[0] === "-l" || args[0] === "-L") {
     if (args[1] !== undefined) {
@@ -616,12 +617,12 @@ function* kill(sh: Shell, args: readonly string[]): Proc<number> {
     return 0;
   }
   if (args[0] === "-s" || args[0] === "-n") {
-    const s = args[1] === undefined ? undefined : parseSignal(args[1]);
+    const s = args[1] === "0" ? 0 : args[1] === undefined ? undefined : parseSignal(args[1]);
     if (s === undefined) return badSignal(sh, args[1] ?? "");
     signal = s;
     i = 2;
   } else if (args[0] !== undefined && /^-./.test(args[0]) && args[0] !== "--") {
-    const s = parseSignal(args[0].slice(1));
+    const s = args[0] === "-0" ? 0 : parseSignal(args[0].slice(1));
     if (s === undefined) return badSignal(sh, args[0].slice(1));
     signal = s;
     i = 1;
@@ -648,8 +649,8 @@ function* kill(sh: Shell, args: readonly string[]): Proc<number> {
       status = 1;
       continue;
     }
-    if (sh.signalJob(pid, signal)) continue;
-    if (!sh.ctx.kill(pid, signal)) {
+    if (signal === 0 ? sh.ctx.processExists(pid) : sh.signalJob(pid, signal)) continue;
+    if (signal === 0 || !sh.ctx.kill(pid, signal)) {
       if (sh.flavor === "bash") sh.builtinError("kill", `(${pid}) - No such process`);
       else if (sh.flavor === "dash") sh.builtinError("kill", "No such process\n");
       else sh.err(`${sh.arg0}: can't kill pid ${pid}: No such process\n`);

@@ -192,14 +192,15 @@ export function killProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const args = ctx.argv.slice(1);
     const name = ctx.argv[0] ?? "kill";
-    let signal: Signal = "SIGTERM";
+    // Signal 0 sends nothing: it asks whether the process is there.
+    let signal: Signal | 0 = "SIGTERM";
     let i = 0;
     if (args[0] === "-l" || args[0] === "-L" || args[0] === "--list") {
       ctx.stdout.write(signalList());
       return 0;
     }
     if (args[0] === "-s" || args[0] === "--signal") {
-      const s = parseSignal(args[1] ?? "");
+      const s = args[1] === "0" ? 0 : parseSignal(args[1] ?? "");
       if (s === undefined) {
         ctx.stderr.write(`${name}: unknown signal: ${args[1] ?? ""}\n`);
         return 1;
@@ -207,7 +208,7 @@ export function killProgram(flavor: Flavor) {
       signal = s;
       i = 2;
     } else if (args[0] !== undefined && /^-[A-Za-z0-9]+$/.test(args[0])) {
-      const s = parseSignal(args[0].slice(1));
+      const s = args[0] === "-0" ? 0 : parseSignal(args[0].slice(1));
       if (s === undefined) {
         ctx.stderr.write(flavor === "busybox" ? `kill: bad signal name '${args[0].slice(1)}'\n` : `${name}: unknown signal: ${args[0].slice(1)}\n`);
         return 1;
@@ -230,7 +231,7 @@ export function killProgram(flavor: Flavor) {
         status = 1;
         continue;
       }
-      if (!ctx.kill(pid, signal)) {
+      if (signal === 0 ? !ctx.processExists(pid) : !ctx.kill(pid, signal)) {
         ctx.stderr.write(flavor === "busybox" ? `kill: can't kill pid ${pid}: No such process\n` : `${name}: (${pid}): No such process\n`);
         status = 1;
       }
