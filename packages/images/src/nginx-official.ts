@@ -1,4 +1,4 @@
-import { debianBase, ImageLayer, type ImageDefinition } from "@ksim/kube";
+import { debianBase, ImageLayer, OS_RELEASES, type ImageDefinition } from "@ksim/kube";
 import { nginxRuntimeFiles, type NginxBuild } from "./nginx.js";
 
 /**
@@ -196,7 +196,8 @@ sed -i.bak -E "s/^(worker_processes)(.*)$/# Commented out by $me on $(date)\\n#\
 const BUILT = Date.UTC(2025, 1, 5, 18, 0, 0);
 
 export function nginxOfficialImage(): ImageDefinition {
-  const files = debianBase({ users: [{ name: "nginx", uid: 101, gid: 101, home: "/nonexistent", shell: "/usr/sbin/nologin" }] });
+  // FROM debian:bookworm-slim as of nginx 1.27.4's build (Debian 12.9), which has no procps.
+  const files = debianBase({ users: [{ name: "nginx", uid: 101, gid: 101, home: "/nonexistent", shell: "/usr/sbin/nologin" }], release: OS_RELEASES.bookworm9, procps: false });
   const script = (content: string) => ({ content, mode: 0o755 });
   const layer = new ImageLayer(
     {

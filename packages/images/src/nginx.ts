@@ -7,6 +7,7 @@ import {
   httpRequest,
   httpResponse,
   ImageLayer,
+  OS_RELEASES,
   ProcessTasks,
   resolveHost,
   serveHttp,
@@ -1131,7 +1132,8 @@ export function nginxProgram(build: NginxBuild) {
 const BUILT = Date.UTC(2016, 5, 28, 18, 32, 0);
 
 export function nginxSlimImage(): ImageDefinition {
-  const files = debianBase();
+  // FROM ubuntu-slim:0.2, Ubuntu 16.04 as released, which nginx-slim's build installs into without upgrading.
+  const files = debianBase({ release: OS_RELEASES.xenialGa });
   const layer = new ImageLayer(
     {
       ...files,

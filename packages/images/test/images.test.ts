@@ -2,6 +2,7 @@ import { Sim, Volume } from "@ksim/sim";
 import { ImageRegistry, Sandbox } from "@ksim/kube";
 import { describe, expect, it } from "vitest";
 import { registerBasicImages } from "../src/index.js";
+import { workerPid } from "./pod-processes.js";
 
 function nginxPod() {
   const registry = new ImageRegistry();
@@ -126,9 +127,13 @@ describe("the official nginx image", () => {
       "[notice] 1#1: start worker processes",
       expect.stringMatching(/^\[notice\] 1#1: start worker process \d+$/),
     ]);
-    const ps = pod.run(["ps", "-ef"]).stdout.split("\n");
-    expect(ps[1]).toMatch(/^root +1 +0 .* nginx: master process nginx -g daemon off;$/);
-    expect(ps[2]).toMatch(/^nginx +\d+ +1 .* nginx: worker process$/);
+    expect(pod.processes.list().map((p) => [p.pid, p.ppid, p.uid, p.commandLine])).toEqual([
+      [1, 0, 0, "nginx: master process nginx -g daemon off;"],
+      [expect.any(Number), 1, 101, "nginx: worker process"],
+    ]);
+    // bookworm-slim has no procps: ps is not there, kill is only the shell's.
+    expect(pod.run(["sh", "-c", "ps -ef"])).toMatchObject({ status: 127, stderr: "sh: 1: ps: not found\n" });
+    expect(pod.run(["sh", "-c", "cat /etc/debian_version; readlink /etc/os-release"]).stdout).toBe("12.9\n../usr/lib/os-release\n");
   });
 
   it("serves its welcome page (615 bytes) and its error pages, logging in the main format", () => {
@@ -149,9 +154,9 @@ describe("the official nginx image", () => {
 
   it("stops gracefully on SIGQUIT, its STOPSIGNAL, logging each step", () => {
     const { pod, nginx, sim } = officialPod();
-    const worker = pod.run(["pgrep", "-f", "worker"]).stdout.trim();
+    const worker = workerPid(pod);
     const start = nginx.stderr.text().length;
-    expect(pod.run(["kill", "-QUIT", "1"]).status).toBe(0);
+    expect(pod.run(["sh", "-c", "kill -QUIT 1"]).status).toBe(0);
     sim.advance(100);
     expect(pod.processes.size).toBe(0);
     expect(nginx.stderr.text().slice(start).split("\n").slice(0, -1).map((l) => l.slice(20))).toEqual([

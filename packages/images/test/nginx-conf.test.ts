@@ -3,6 +3,7 @@ import { ImageRegistry, Sandbox } from "@ksim/kube";
 import { describe, expect, it } from "vitest";
 import { kubectlWorld } from "../../kube/test/kubectl-cmd-helpers.js";
 import { registerBasicImages } from "../src/index.js";
+import { workerPid } from "./pod-processes.js";
 import { readNginxConfig } from "../src/nginx-conf.js";
 import { NGINX_OFFICIAL_BUILD } from "../src/nginx-official.js";
 
@@ -161,8 +162,7 @@ http {
 }
 `,
     });
-    const ps = pod.run(["ps", "-ef"]).stdout.split("\n");
-    expect(ps.filter((l) => l.endsWith("nginx: worker process"))).toHaveLength(3);
+    expect(pod.processes.list().filter((p) => p.commandLine === "nginx: worker process")).toHaveLength(3);
     expect(pod.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://localhost/x"]).stdout).toBe("204");
     expect(pod.run(["cat", "/var/log/nginx/short.log"]).stdout).toBe('127.0.0.1 204 "GET /x HTTP/1.1"\n');
   });
@@ -245,7 +245,7 @@ describe("nginx configuration errors", () => {
 
   it("reloads on nginx -s reload: new workers with the new configuration, and keeps the old one when the new is broken", () => {
     const { pod, nginx, curl, sim } = nginxWith({});
-    const oldWorker = pod.run(["pgrep", "-f", "worker"]).stdout.trim();
+    const oldWorker = workerPid(pod);
     const start = nginx.stderr.text().length;
     pod.run(["sh", "-c", `echo 'server { listen 8080; return 200 "reloaded"; }' > /etc/nginx/conf.d/more.conf`]);
     // The signal process announces itself in the error log, which the image links to stderr.
@@ -253,7 +253,7 @@ describe("nginx configuration errors", () => {
     expect(signal.status).toBe(0);
     expect(signal.stderr).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[notice\] (\d+)#\1: signal process started\n$/);
     sim.advance(100);
-    const newWorker = pod.run(["pgrep", "-f", "worker"]).stdout.trim();
+    const newWorker = workerPid(pod);
     expect(newWorker).not.toBe(oldWorker);
     expect(curl("http://localhost:8080/")).toBe("reloaded");
     expect(
@@ -277,10 +277,10 @@ describe("nginx configuration errors", () => {
     ]);
     pod.run(["sh", "-c", "echo 'oops;' >> /etc/nginx/conf.d/more.conf"]);
     const before = nginx.stderr.text().length;
-    pod.run(["kill", "-HUP", "1"]);
+    pod.run(["sh", "-c", "kill -HUP 1"]);
     sim.advance(100);
     expect(nginx.stderr.text().slice(before)).toMatch(/\[emerg\] 1#1: unknown directive "oops" in \/etc\/nginx\/conf.d\/more.conf:2\n$/);
-    expect(pod.run(["pgrep", "-f", "worker"]).stdout.trim()).toBe(newWorker);
+    expect(workerPid(pod)).toBe(newWorker);
     expect(curl("http://localhost:8080/")).toBe("reloaded");
   });
 });

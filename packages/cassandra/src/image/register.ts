@@ -1,4 +1,4 @@
-import { debianBase, ImageLayer, registerShell, registerUserland, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
+import { debianBase, ImageLayer, OS_RELEASES, registerShell, registerUserland, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
 import { CASSANDRA_ENV_SH, CASSANDRA_YAML, JVM_OPTIONS, LOGBACK_XML, RACKDC_PROPERTIES, READY_PROBE_SH } from "./config-files.js";
 import { cqlsh } from "./cqlsh.js";
 import { dumbInit } from "./dumb-init.js";
@@ -69,7 +69,9 @@ export function registerCassandra(registry: ImageRegistry, options: CassandraIma
   registry.registerProgram("cassandra:java", java);
   registry.registerImage({
     repositories: [CASSANDRA_REPOSITORY],
-    layer: cassandraLayer(options.base ?? new ImageLayer(debianBase(), BUILD_TIME)),
+    // FROM k8s.gcr.io/debian-base-amd64:0.3 (Debian stretch, dist-upgraded), built in February 2018,
+    // between 9.3 and 9.4; minbase has no procps and the image adds only bash and Java.
+    layer: cassandraLayer(options.base ?? new ImageLayer(debianBase({ release: OS_RELEASES.stretch3, procps: false }), BUILD_TIME)),
     // /run.sh is a program here rather than a bash script, so init runs it directly.
     cmd: ["/sbin/dumb-init", "/run.sh"],
     env: {

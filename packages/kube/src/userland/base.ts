@@ -1,9 +1,10 @@
 import type { ImageFileSpec } from "../runtime/image.js";
+import { OS_RELEASES, type OsRelease } from "./os-release.js";
 
 /**
- * Base image layers as file specs: a Debian-like root (dash as /bin/sh, bash, coreutils, procps,
- * netcat-openbsd, curl) and busybox's (one binary, every applet beside it). Images add their
- * own files on top.
+ * Base image layers as file specs: a Debian-like root (dash as /bin/sh, bash, coreutils, procps
+ * where the image has it, netcat-openbsd, curl) with the identity files of the release it is,
+ * and busybox's (one binary, every applet beside it). Images add their own files on top.
  */
 
 export interface BaseUser {
@@ -127,7 +128,15 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
 
 const DIRS = ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/share", "/usr/lib", "/lib", "/etc", "/home", "/var/log", "/var/lib", "/var/cache", "/run", "/opt", "/srv", "/mnt", "/media", "/proc", "/sys", "/dev"];
 
-export function debianBase(options: { users?: readonly BaseUser[] } = {}): Record<string, ImageFileSpec> {
+export interface DebianBaseOptions {
+  readonly users?: readonly BaseUser[];
+  /** The release the root says it is; Debian 12.5 unless told. */
+  readonly release?: OsRelease;
+  /** Whether procps (ps, top, free, uptime, pgrep, pkill, kill) is installed; it is unless told. */
+  readonly procps?: boolean;
+}
+
+export function debianBase(options: DebianBaseOptions = {}): Record<string, ImageFileSpec> {
   const users = options.users ?? [];
   const files: Record<string, ImageFileSpec> = {};
   for (const d of DIRS) files[d] = { dir: true };
@@ -136,7 +145,11 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
   // Debian keeps runtime state in /run; /var/run is a link to it.
   files["/var/run"] = { symlink: "/run" };
   files["/root"] = { dir: true, mode: 0o700 };
-  for (const [path, program] of Object.entries(DEBIAN_PROGRAMS)) files[path] = { program };
+  for (const [path, program] of Object.entries(DEBIAN_PROGRAMS)) {
+    // Slim images (Debian's -slim, Oracle Linux's) go without procps.
+    if (options.procps === false && program.startsWith("procps:")) continue;
+    files[path] = { program };
+  }
   files["/bin/sh"] = { symlink: "dash" };
   files["/bin/nc"] = { symlink: "/etc/alternatives/nc" };
   files["/etc/alternatives/nc"] = { symlink: "/bin/nc.openbsd" };
@@ -154,9 +167,7 @@ export function debianBase(options: { users?: readonly BaseUser[] } = {}): Recor
   files["/etc/passwd"] = passwd;
   files["/etc/group"] = group;
   files["/etc/shells"] = "# /etc/shells: valid login shells\n/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/dash\n/usr/bin/dash\n";
-  files["/etc/os-release"] =
-    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
-  files["/etc/debian_version"] = "12.5\n";
+  Object.assign(files, (options.release ?? OS_RELEASES.bookworm).files);
   files["/root/.bashrc"] = "# ~/.bashrc: executed by bash(1) for non-login shells.\n";
   return files;
 }

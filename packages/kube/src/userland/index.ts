@@ -52,7 +52,8 @@ import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 
-export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser } from "./base.js";
+export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser, type DebianBaseOptions } from "./base.js";
+export { OS_RELEASES, type OsRelease } from "./os-release.js";
 export { passwdEntries, groupEntries, userName, groupName, userByName, groupByName, type PasswdEntry, type GroupEntry } from "./users.js";
 export { parseDuration, formatDate, KERNEL_RELEASE } from "./system.js";
 

@@ -1,4 +1,4 @@
-import { debianBase, type ImageFileSpec, ImageLayer, type ImageRegistry } from "@ksim/kube";
+import { debianBase, type ImageFileSpec, ImageLayer, OS_RELEASES, type ImageRegistry } from "@ksim/kube";
 import { mysqlClient } from "../client/mysql-cli.js";
 import { mysqladmin } from "../client/mysqladmin.js";
 import { mysqldump } from "../client/mysqldump.js";
@@ -9,8 +9,10 @@ import { ENTRYPOINT_PATH, mysqlEntrypoint } from "./mysql-entrypoint.js";
 /**
  * The `mysql` image (official mysql:8.0): mysqld, the mysql, mysqladmin and mysqldump clients, the
  * entrypoint, /etc/my.cnf as the image ships it, and the mysql user (uid 999). The real image is
- * Oracle Linux based; the userland here is the cluster's Debian base (bash, coreutils, ps), with
- * /bin/sh being bash as on Oracle Linux.
+ * oraclelinux:8-slim (8.9 when 8.0.36 was built): its release files say so, and as there it has
+ * no procps (no ps, top, pgrep; `kill` is bash's). The rest of the userland is the cluster's
+ * Debian base (GNU coreutils, as Oracle Linux's coreutils-single is), with /bin/sh being bash as
+ * on Oracle Linux.
  * Every 8.x tag resolves to this one image: the registry keys images by repository.
  */
 
@@ -43,7 +45,7 @@ socket=/var/run/mysqld/mysqld.sock
 
 export function mysqlLayer(): ImageLayer {
   const files: Record<string, ImageFileSpec> = {
-    ...debianBase({ users: [{ name: "mysql", uid: 999, gid: 999, home: "/var/lib/mysql", shell: "/bin/bash" }] }),
+    ...debianBase({ users: [{ name: "mysql", uid: 999, gid: 999, home: "/var/lib/mysql", shell: "/bin/bash" }], release: OS_RELEASES.oracleLinux89, procps: false }),
     "/bin/sh": { symlink: "bash" },
     [ENTRYPOINT_PATH]: { program: PROGRAMS.entrypoint },
     "/entrypoint.sh": { symlink: "usr/local/bin/docker-entrypoint.sh" },

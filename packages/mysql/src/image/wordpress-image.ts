@@ -1,10 +1,11 @@
-import { debianBase, type ImageFileSpec, ImageLayer, type ImageRegistry } from "@ksim/kube";
+import { debianBase, type ImageFileSpec, ImageLayer, OS_RELEASES, type ImageRegistry } from "@ksim/kube";
 import { DB_VERSION, WP_VERSION } from "../wordpress/install.js";
 import { apache2, apache2Foreground } from "./apache.js";
 import { wordpressEntrypoint } from "./wordpress-entrypoint.js";
 
 /**
- * The `wordpress` image (wordpress:6.2.1-apache, on php:8.0-apache, Debian): WordPress in
+ * The `wordpress` image (wordpress:6.2.1-apache, on php:8.0-apache, on Debian 11.7 bullseye-slim,
+ * whose apache2 brings procps): WordPress in
  * /usr/src/wordpress waiting to be copied to the /var/www/html volume, the entrypoint,
  * apache2-foreground and apache2. The PHP files are there to be listed and copied; the
  * behaviour behind them is the model in ../wordpress.
@@ -121,7 +122,7 @@ function wordpressFiles(): Record<string, ImageFileSpec> {
 export function wordpressLayer(): ImageLayer {
   return new ImageLayer(
     {
-      ...debianBase(),
+      ...debianBase({ release: OS_RELEASES.bullseye7 }),
       ...wordpressFiles(),
       "/usr/local/bin/docker-entrypoint.sh": { program: WORDPRESS_PROGRAMS.entrypoint },
       "/usr/local/bin/apache2-foreground": { program: WORDPRESS_PROGRAMS.foreground },

@@ -1,4 +1,4 @@
-import { ImageLayer, debianBase, registerShell, registerUserland, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
+import { ImageLayer, OS_RELEASES, debianBase, registerShell, registerUserland, type ImageFileSpec, type ImageRegistry } from "@ksim/kube";
 import { java } from "./java.js";
 import { JAVA } from "./java-env.js";
 import { startZookeeper, zkCleanupSh, zkCliSh, zkServerSh } from "./scripts.js";
@@ -81,7 +81,9 @@ function baseText(base: ImageLayer | undefined, path: string, fallback: string):
 export function registerZooKeeper(registry: ImageRegistry, options: ZooKeeperImageOptions = {}): void {
   registerShell(registry);
   registerUserland(registry);
-  const base = options.base ?? new ImageLayer(debianBase(), BUILD_TIME);
+  // FROM ubuntu:16.04, built in the second half of 2017 (its JRE is 8u131-b11-2ubuntu1.16.04.3):
+  // 16.04.3's base-files, the release of August 2017, is the likelier of .2 and .3.
+  const base = options.base ?? new ImageLayer(debianBase({ release: OS_RELEASES.xenial3 }), BUILD_TIME);
   registry.registerProgram("zookeeper/java", java);
   registry.registerProgram("zookeeper/start-zookeeper", startZookeeper);
   registry.registerProgram("zookeeper/zkServer.sh", zkServerSh);
