@@ -59,12 +59,13 @@ export function formatWarnings(warnings: readonly string[] | undefined): string 
 }
 
 /**
- * print_result: a blank line, the rows, then "(N rows)". The rows are a table under a header, or
+ * print_result: a blank line, the rows, then "(N rows)" (print_static_result, for what is not a
+ * SELECT, such as a lightweight transaction's `[applied]`, leaves the count out). The rows are a table under a header, or
  * with EXPAND ON (print_formatted_result_vertically) one block per row: "@ Row N", a rule, and a
  * line per column, names padded to the longest name, values left as they are; the rule's right
  * part is as wide as the widest value of any row. With no rows only the header is printed.
  */
-export function formatRows(columns: readonly ColumnSpec[], rows: readonly (readonly ResultValue[])[], expanded = false): string {
+export function formatRows(columns: readonly ColumnSpec[], rows: readonly (readonly ResultValue[])[], expanded = false, counted = true): string {
   const names = columns.map((c) => c.name);
   const values = rows.map((r) => r.map((v, i) => formatValue(columns[i]!.type, v)));
   let out = "\n";
@@ -83,7 +84,7 @@ export function formatRows(columns: readonly ColumnSpec[], rows: readonly (reado
     for (const r of values) out += ` ${r.map((v, i) => v.padStart(widths[i]!)).join(" | ")}\n`;
     out += "\n";
   }
-  return `${out}(${rows.length} rows)\n`;
+  return counted ? `${out}(${rows.length} rows)\n` : out;
 }
 
 const CODE_NAMES: Record<number, [string, string]> = {

@@ -310,7 +310,7 @@ export class CqlDriver {
   }
 
   /** Sends on one host's connection (opening it and setting the keyspace first if needed). */
-  private *query(h: HostState, query: string, cl: ConsistencyLevel): Proc<Reply> {
+  private *query(h: HostState, query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel): Proc<Reply> {
     if (h.conn === undefined || h.conn.state !== "open") {
       const err = yield* wait(this.open(h));
       if (err !== undefined) return "lost";
@@ -320,14 +320,14 @@ export class CqlDriver {
       if (use === "lost" || use === "timeout") return use;
       if (use.kind === "SET_KEYSPACE") h.keyspace = use.keyspace;
     }
-    const r = yield* this.send(h, query, cl);
+    const r = yield* this.send(h, query, cl, serial);
     if (r !== "lost" && r !== "timeout" && r.kind === "SET_KEYSPACE") h.keyspace = r.keyspace;
     return r;
   }
 
-  private *send(h: HostState, query: string, cl: ConsistencyLevel): Proc<Reply> {
+  private *send(h: HostState, query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel): Proc<Reply> {
     const stream = this.nextStream++;
-    const f = this.request(h, { stream, op: "QUERY", query, consistency: cl });
+    const f = this.request(h, { stream, op: "QUERY", query, consistency: cl, ...(serial !== undefined ? { serialConsistency: serial } : {}) });
     const r = yield* wait(timeout(this.sim, f, this.options.requestTimeoutMs ?? 12_000));
     if (r === undefined) {
       h.pending.delete(stream);
@@ -354,8 +354,8 @@ export class CqlDriver {
     return up;
   }
 
-  /** Runs a statement on the next available coordinator. */
-  *execute(query: string, cl: ConsistencyLevel): Proc<Outcome> {
+  /** Runs a statement on the next available coordinator; `serial` is the serial consistency level for lightweight transactions. */
+  *execute(query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel): Proc<Outcome> {
     const errors: Record<string, string> = {};
     for (const h of this.plan()) {
       if (h.conn === undefined || h.conn.state !== "open") {
@@ -365,7 +365,7 @@ export class CqlDriver {
           continue;
         }
       }
-      const r = yield* this.query(h, query, cl);
+      const r = yield* this.query(h, query, cl, serial);
       if (r === "timeout") return { kind: "timeout", host: h.ip };
       if (r === "lost") return { kind: "connection-lost", host: h.ip };
       if (r.kind === "EVENT") continue;

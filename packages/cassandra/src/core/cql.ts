@@ -9,6 +9,12 @@ import type { Literal } from "./types.js";
 
 export type Relation = { readonly column: string; readonly op: "=" | "<" | ">" | "<=" | ">=" | "IN"; readonly values: readonly Literal[] };
 
+/** A lightweight transaction's column condition (ColumnCondition): `v = 1`, `v != 1`, `v IN (1, 2)`. */
+export type Condition = { readonly column: string; readonly op: "=" | "!=" | "<" | ">" | "<=" | ">=" | "IN"; readonly values: readonly Literal[] };
+
+/** What UPDATE and DELETE can be conditioned on: IF EXISTS, or IF with column conditions. */
+export type Conditions = { readonly kind: "exists" } | { readonly kind: "columns"; readonly conditions: readonly Condition[] };
+
 export type Selector = { readonly kind: "column"; readonly name: string } | { readonly kind: "writetime"; readonly column: string };
 
 export type OptionValue = Literal | { readonly kind: "map"; readonly entries: readonly (readonly [string, Literal])[] };
@@ -50,6 +56,7 @@ export type Statement =
       readonly timestamp: number | undefined;
       readonly set: readonly { readonly column: string; readonly value: Literal }[];
       readonly where: readonly Relation[];
+      readonly ifCondition: Conditions | undefined;
     }
   | {
       readonly kind: "delete";
@@ -58,6 +65,7 @@ export type Statement =
       readonly columns: readonly string[];
       readonly timestamp: number | undefined;
       readonly where: readonly Relation[];
+      readonly ifCondition: Conditions | undefined;
     }
   | {
       readonly kind: "select";
@@ -525,7 +533,8 @@ class Parser {
       set.push({ column, value: this.literal() });
     } while (this.acceptPunct(","));
     this.expect("where");
-    return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, set, where: this.where() };
+    const where = this.where();
+    return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, set, where, ifCondition: this.ifCondition() };
   }
 
   private delete(): Statement {
@@ -538,7 +547,36 @@ class Parser {
     const q = this.qualifiedName();
     const timestamp = this.timestamp();
     this.expect("where");
-    return { kind: "delete", keyspace: q.keyspace, table: q.name, columns, timestamp, where: this.where() };
+    const where = this.where();
+    return { kind: "delete", keyspace: q.keyspace, table: q.name, columns, timestamp, where, ifCondition: this.ifCondition() };
+  }
+
+  /** `IF EXISTS` or `IF cond AND cond ...` after an UPDATE's or a DELETE's WHERE. */
+  private ifCondition(): Conditions | undefined {
+    if (!this.accept("if")) return undefined;
+    if (this.accept("exists")) return { kind: "exists" };
+    const conditions: Condition[] = [];
+    do {
+      const column = this.ident();
+      if (this.accept("in")) {
+        this.expectPunct("(");
+        const values: Literal[] = [];
+        if (!this.acceptPunct(")")) {
+          do values.push(this.literal());
+          while (this.acceptPunct(","));
+          this.expectPunct(")");
+        }
+        conditions.push({ column, op: "IN", values });
+        continue;
+      }
+      const t = this.next();
+      if (t.t !== "punct" || !["=", "!=", "<", ">", "<=", ">="].includes(t.v)) {
+        this.i--;
+        this.fail();
+      }
+      conditions.push({ column, op: t.v as Condition["op"], values: [this.literal()] });
+    } while (this.accept("and"));
+    return { kind: "columns", conditions };
   }
 
   private select(): Statement {

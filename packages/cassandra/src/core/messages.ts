@@ -1,4 +1,5 @@
 import type { Mutation, Partition } from "./data.js";
+import type { Ballot, Commit, PaxosKey, PrepareResponse } from "./paxos.js";
 import type { GossipMessage } from "./gossip.js";
 import type { RangeTree } from "./merkle.js";
 import type { SchemaSnapshot } from "./schema.js";
@@ -35,6 +36,10 @@ export type Payload =
   | { readonly verb: "MUTATION"; readonly mutation: Mutation }
   | { readonly verb: "READ"; readonly command: ReadCommand; readonly digest: boolean }
   | { readonly verb: "READ_REPAIR"; readonly mutation: Mutation }
+  /** Lightweight transactions' Paxos phases (PAXOS_PREPARE, PAXOS_PROPOSE, PAXOS_COMMIT). */
+  | { readonly verb: "PAXOS_PREPARE"; readonly key: PaxosKey; readonly ballot: Ballot }
+  | { readonly verb: "PAXOS_PROPOSE"; readonly key: PaxosKey; readonly proposal: Commit }
+  | { readonly verb: "PAXOS_COMMIT"; readonly key: PaxosKey; readonly commit: Commit }
   | { readonly verb: "HINT"; readonly mutation: Mutation }
   | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly mutations: readonly Mutation[] }
   | { readonly verb: "DEFINITIONS_UPDATE"; readonly schema: SchemaSnapshot }
@@ -58,6 +63,8 @@ export type ResponseBody =
   | { readonly kind: "failure" }
   | { readonly kind: "data"; readonly partitions: readonly Partition[] }
   | { readonly kind: "digest"; readonly digest: string }
+  | { readonly kind: "prepare"; readonly response: PrepareResponse }
+  | { readonly kind: "propose"; readonly accepted: boolean }
   | { readonly kind: "schema"; readonly schema: SchemaSnapshot }
   | { readonly kind: "trees"; readonly trees: readonly RangeTree[] };
 

@@ -9,6 +9,8 @@ import type { Envelope, Payload, ReadCommand, ResponseBody } from "./messages.js
 import { inRange } from "./messages.js";
 import type { Effect, Input, NodeConfig } from "./node-io.js";
 import type { ClientEventChange, ClientRequest } from "./protocol.js";
+import { PaxosState, type Ballot, type Commit, type PaxosKey, type PrepareResponse } from "./paxos.js";
+import { PaxosCoordinator, type PaxosEnv } from "./paxos-coordinator.js";
 import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
 import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
 import { TokenMetadata, type Location } from "./ring.js";
@@ -51,6 +53,9 @@ export class CassandraNode implements GossipIO, DiskIO {
   readonly system: SystemKeyspace;
   readonly hints: HintStore;
   readonly proxy: StorageProxy;
+  readonly paxos: PaxosCoordinator;
+  /** The replica's Paxos state (system.paxos). */
+  private readonly paxosState: PaxosState;
   readonly queries: QueryExecutor;
   readonly streaming: Streaming;
   readonly repair: RepairService;
@@ -99,6 +104,8 @@ export class CassandraNode implements GossipIO, DiskIO {
     );
     this.gossiper.isRingMember = (ep) => this.tm.isMember(ep);
     this.proxy = new StorageProxy(this.proxyEnv());
+    this.paxosState = new PaxosState(this.storage);
+    this.paxos = new PaxosCoordinator(this.paxosEnv());
     this.queries = new QueryExecutor(this.queryEnv());
     this.streaming = new Streaming(this.streamEnv());
     this.repair = new RepairService(this);
@@ -196,6 +203,18 @@ export class CassandraNode implements GossipIO, DiskIO {
     return t;
   }
 
+  /**
+   * ClientState.getTimestampForPaxos: the clock (or `min`, a ballot seen from another node, if
+   * later), after the last timestamp given; a `min` from elsewhere does not move this node's
+   * clock (CASSANDRA-11991).
+   */
+  paxosTimestamp(min: number): number {
+    const current = Math.max(this.now.wall * 1000, min);
+    const t = this.lastTimestamp >= current ? this.lastTimestamp + 1 : current;
+    if (t !== min) this.lastTimestamp = t;
+    return t;
+  }
+
   // ---- messaging ------------------------------------------------------------------------------
 
   send(to: string, payload: Payload): void {
@@ -282,6 +301,19 @@ export class CassandraNode implements GossipIO, DiskIO {
         this.applyLocal(p.mutation);
         this.respond(env.from, env.id, { kind: "ack" });
         return;
+      case "PAXOS_PREPARE":
+        if (!this.acceptingPaxos(p.key)) return;
+        this.respond(env.from, env.id, { kind: "prepare", response: this.paxosPrepare(p.key, p.ballot) });
+        return;
+      case "PAXOS_PROPOSE":
+        if (!this.acceptingPaxos(p.key)) return;
+        this.respond(env.from, env.id, { kind: "propose", accepted: this.paxosPropose(p.key, p.proposal) });
+        return;
+      case "PAXOS_COMMIT":
+        if (!this.acceptingPaxos(p.key)) return;
+        this.paxosCommit(p.key, p.commit);
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
       case "READ": {
         if (this.storage.table(p.command.tableId) === undefined) return;
         const data = this.readLocal(p.command);
@@ -342,9 +374,15 @@ export class CassandraNode implements GossipIO, DiskIO {
     let session = this.sessions.get(conn);
     if (session === undefined) this.sessions.set(conn, (session = { keyspace: undefined }));
     const stream = req.stream;
-    this.queries.execute(session, req.query, req.consistency, (r) => {
-      if (this.cqlUp) this.emit({ kind: "client", conn, response: { ...r, stream } });
-    });
+    this.queries.execute(
+      session,
+      req.query,
+      req.consistency,
+      (r) => {
+        if (this.cqlUp) this.emit({ kind: "client", conn, response: { ...r, stream } });
+      },
+      req.serialConsistency,
+    );
   }
 
   /** Server.EventNotifier's push to registered clients (Membership decides when). */
@@ -359,6 +397,7 @@ export class CassandraNode implements GossipIO, DiskIO {
   private onTimer(key: string): void {
     if (key === "callbacks") return this.sweepCallbacks();
     if ((key.startsWith("wr:") || key.startsWith("rd:")) && this.proxy.onTimer(key)) return;
+    if (key.startsWith("cas:") && this.paxos.onTimer(key)) return;
     if (key.startsWith("stream:") && this.streaming.onTimer(key)) return;
     if (key.startsWith("repair:") && this.repair.onTimer(key)) return;
     this.service.onTimer(key);
@@ -370,6 +409,30 @@ export class CassandraNode implements GossipIO, DiskIO {
   applyLocal(m: Mutation): void {
     this.stages.completed.MutationStage++;
     this.storage.apply(m, this.now.wall);
+  }
+
+  // ---- Paxos, the replica's side: each phase runs on the MutationStage ---------------------
+
+  /** Whether this node takes Paxos messages for the table: it knows it, and drain has not stopped writes. */
+  private acceptingPaxos(key: PaxosKey): boolean {
+    return this.acceptingWrites && this.schema.table(key.keyspace, key.table)?.id === key.tableId;
+  }
+
+  private paxosPrepare(key: PaxosKey, ballot: Ballot): PrepareResponse {
+    this.stages.completed.MutationStage++;
+    return this.paxosState.prepare(key, ballot, this.now.wall);
+  }
+
+  private paxosPropose(key: PaxosKey, proposal: Commit): boolean {
+    this.stages.completed.MutationStage++;
+    return this.paxosState.propose(key, proposal, this.now.wall);
+  }
+
+  /** PaxosState.commit: the update is applied (through the commit log), then recorded as the last commit. */
+  private paxosCommit(key: PaxosKey, commit: Commit): void {
+    if (commit.update !== undefined) this.applyLocal(commit.update);
+    else this.stages.completed.MutationStage++;
+    this.paxosState.saveCommit(key, commit, this.now.wall);
   }
 
   /** A read runs on the ReadStage; a single-partition read is timed by its table's ReadLatency (ranges have their own timer). */
@@ -493,11 +556,40 @@ export class CassandraNode implements GossipIO, DiskIO {
     };
   }
 
+  private paxosEnv(): PaxosEnv {
+    const node = this;
+    return {
+      self: this.self,
+      get now() {
+        return node.now;
+      },
+      random: this.random.fork("paxos"),
+      localDc: this.config.dc,
+      writeTimeoutMs: this.config.writeTimeoutMs,
+      casContentionTimeoutMs: this.config.casContentionTimeoutMs,
+      ring: () => this.tm.ring(),
+      pendingEndpoints: (token, strategy) => this.tm.pendingEndpoints(token, strategy),
+      isAlive: (ep) => this.gossiper.isAlive(ep),
+      dcOf: (ep) => this.locate(ep).dc,
+      shouldHint: (ep) => this.hintDispatcher.shouldHint(ep),
+      writeHint: (ep, m) => this.hintDispatcher.writeHint(ep, m),
+      request: (to, payload, onResponse) => this.request(to, payload, onResponse, this.config.writeTimeoutMs),
+      send: (to, payload) => this.send(to, payload),
+      timer: (key, ms) => this.timer(key, ms),
+      cancelTimer: (key) => this.cancelTimer(key),
+      paxosTimestamp: (min) => this.paxosTimestamp(min),
+      prepareLocal: (key, ballot) => this.paxosPrepare(key, ballot),
+      proposeLocal: (key, proposal) => this.paxosPropose(key, proposal),
+      commitLocal: (key, commit) => this.paxosCommit(key, commit),
+    };
+  }
+
   private queryEnv(): QueryEnv {
     const tableIds = this.random.fork("table-ids");
     return {
       schema: this.schema,
       proxy: this.proxy,
+      paxos: this.paxos,
       nextTimestamp: () => this.nextTimestamp(),
       newTableId: () => tableIds.uuid(),
       announceSchema: (change) => this.announceSchema(change),

@@ -30,7 +30,8 @@ export type ClientRequest =
   | { readonly stream: number; readonly op: "OPTIONS" }
   /** Asks for STATUS_CHANGE and TOPOLOGY_CHANGE events on this connection (drivers' control connection does). */
   | { readonly stream: number; readonly op: "REGISTER" }
-  | { readonly stream: number; readonly op: "QUERY"; readonly query: string; readonly consistency: ConsistencyLevel };
+  /** `serialConsistency`: the level of a lightweight transaction's Paxos rounds (SERIAL unless set). */
+  | { readonly stream: number; readonly op: "QUERY"; readonly query: string; readonly consistency: ConsistencyLevel; readonly serialConsistency?: ConsistencyLevel };
 
 /** A value in a result set: a cell value, or a collection read from a system table. */
 export type ResultValue = Value | readonly string[] | Readonly<Record<string, string>>;

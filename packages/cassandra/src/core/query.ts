@@ -1,10 +1,11 @@
-import type { OptionValue, Relation, Statement } from "./cql.js";
+import type { Condition, OptionValue, Relation, Statement } from "./cql.js";
 import { CqlSyntaxError, parseStatement } from "./cql.js";
 import type { Cell, Mutation, Partition, Row } from "./data.js";
 import { liveRow } from "./data.js";
 import type { ReadCommand } from "./messages.js";
 import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
 import { ErrorCode, errorResult } from "./protocol.js";
+import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
 import type { CoordinatorError, StorageProxy } from "./proxy.js";
 import type { Replication } from "./replication.js";
 import type { Ring } from "./ring.js";
@@ -16,7 +17,8 @@ import { compareValues, InvalidValue, isCqlType, keyString, literalValue, typeNa
 /**
  * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
  * INSERT/UPDATE/DELETE become mutations the coordinator writes at the session's consistency
- * level, SELECT becomes single-partition or token-range reads resolved by the coordinator.
+ * level (conditional ones, lightweight transactions, go through Paxos at the serial consistency
+ * level), SELECT becomes single-partition or token-range reads resolved by the coordinator.
  */
 
 export interface VirtualTable {
@@ -27,6 +29,7 @@ export interface VirtualTable {
 export interface QueryEnv {
   readonly schema: Schema;
   readonly proxy: StorageProxy;
+  readonly paxos: PaxosCoordinator;
   /** The coordinator's write timestamp in µs (monotonic, from this node's clock). */
   nextTimestamp(): number;
   newTableId(): string;
@@ -87,11 +90,12 @@ export class QueryExecutor {
     return p;
   }
 
-  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done): void {
+  /** Runs a statement at `cl`; `serial` is the request's serial consistency level, for lightweight transactions. */
+  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done, serial: ConsistencyLevel = "SERIAL"): void {
     const stmt = this.parse(text);
     if (stmt instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, stmt.message));
     try {
-      this.run(session, stmt, cl, done);
+      this.run(session, stmt, cl, serial, done);
     } catch (e) {
       if (e instanceof QueryError) return done(errorResult(e.code, e.message));
       if (e instanceof InvalidValue) return done(errorResult(ErrorCode.INVALID, e.message));
@@ -99,7 +103,7 @@ export class QueryExecutor {
     }
   }
 
-  private run(session: Session, s: Statement, cl: ConsistencyLevel, done: Done): void {
+  private run(session: Session, s: Statement, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
     switch (s.kind) {
       case "use": {
         if (this.env.schema.keyspace(s.keyspace) === undefined && !isSystemKeyspace(s.keyspace)) throw invalid(`Keyspace '${s.keyspace}' does not exist`);
@@ -117,6 +121,7 @@ export class QueryExecutor {
       case "insert":
       case "update":
       case "delete":
+        if (s.kind === "insert" ? s.ifNotExists : s.ifCondition !== undefined) return this.casWrite(session, s, cl, serial, done);
         return this.write(session, s, cl, done);
       case "select":
         return this.select(session, s, cl, done);
@@ -262,12 +267,97 @@ export class QueryExecutor {
     }
   }
 
+  /**
+   * A lightweight transaction (ModificationStatement.executeWithCondition): the update is made
+   * through Paxos if its condition holds on the row as a quorum has it. The answer is a row
+   * `[applied]`, and when not applied the values the condition was judged on: the whole row for
+   * IF [NOT] EXISTS, the condition's columns otherwise (nothing more when there is no row).
+   */
+  private casWrite(session: Session, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
+    const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
+    if (s.timestamp !== undefined) throw invalid("Cannot provide custom timestamp for conditional updates");
+    const byName = columnsByName(t);
+    const conditions = s.kind === "insert" ? undefined : s.ifCondition;
+    const columnConditions: { column: ColumnDef; condition: Condition; values: Value[] }[] = [];
+    if (conditions?.kind === "columns") {
+      for (const c of conditions.conditions) {
+        const column = byName.get(c.column);
+        if (column === undefined) throw invalid(`Unknown identifier ${c.column} in IF conditions`);
+        if (column.kind !== "regular") throw invalid(`PRIMARY KEY column '${c.column}' cannot have IF conditions`);
+        const values = c.values.map((l) => literalValue(column.type, l, column.name));
+        if (c.op !== "=" && c.op !== "!=" && c.op !== "IN" && values[0] === null) throw invalid(`Invalid comparison with null for operator "${c.op}"`);
+        columnConditions.push({ column, condition: c, values });
+      }
+    }
+    if (s.kind !== "insert") {
+      const what = s.kind === "delete" ? "deletions" : "updates";
+      const pk = new Set(partitionKeyColumns(t).map((c) => c.name));
+      const ck = clusteringColumns(t);
+      for (const r of s.where) {
+        if (r.op !== "IN" || r.values.length === 1) continue;
+        if (pk.has(r.column)) throw invalid(`IN on the partition key is not supported with conditional ${what}`);
+        if (ck.some((c) => c.name === r.column)) throw invalid(`IN on the clustering key columns is not supported with conditional ${what}`);
+      }
+      const restricted = new Set(s.where.filter((r) => r.op === "=" || r.op === "IN").map((r) => r.column));
+      if (s.kind === "delete" && ck.some((c) => !restricted.has(c.name))) {
+        throw invalid("DELETE statements must restrict all PRIMARY KEY columns with equality relations in order to use IF condition on non static columns");
+      }
+    }
+    const [partition] = this.buildWrite(t, s, this.env.nextTimestamp());
+    if (serial !== "SERIAL" && serial !== "LOCAL_SERIAL") throw invalid("Invalid consistency for conditional update. Must be one of SERIAL or LOCAL_SERIAL");
+    if (cl === "SERIAL" || cl === "LOCAL_SERIAL") {
+      throw invalid(`${cl} is not supported as conditional update commit consistency. Use ANY if you mean "make sure it is accepted but I don't care how many replicas commit it for non-SERIAL reads"`);
+    }
+    const update: Mutation = { keyspace: ks.name, table: t.name, tableId: t.id, partition: partition! };
+    const rowKey = Object.keys(partition!.rows)[0] ?? keyString([]);
+    const target: PaxosTarget = {
+      key: { rowKey: keyString(partition!.key), tableId: t.id, keyspace: ks.name, table: t.name },
+      token: this.env.tokenFor(t, partition!.key),
+      strategy: ks.replication,
+    };
+    // The row as the quorum read found it, undefined if it has no live data.
+    let current: Record<string, Value> | undefined;
+    const read: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "partition", key: partition!.key };
+    const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
+    const applies = (): boolean => {
+      if (conditions === undefined) return current === undefined;
+      if (conditions.kind === "exists") return current !== undefined;
+      return columnConditions.every((c) => conditionHolds(c.column, c.condition.op, c.values, current?.[c.column.name] ?? null));
+    };
+    this.env.paxos.cas(
+      target,
+      {
+        update,
+        readCurrent: (readCl, cb) =>
+          this.env.proxy.read(read, target.token, ks.replication, readCl, chances, (o) => {
+            if (!o.ok) return cb(o);
+            const p = o.partitions[0];
+            const row = p?.rows[rowKey];
+            current = row === undefined ? undefined : liveRow(row, p!.del);
+            if (current !== undefined) {
+              partitionKeyColumns(t).forEach((c, i) => (current![c.name] = p!.key[i]!));
+              clusteringColumns(t).forEach((c, i) => (current![c.name] = row!.ck[i]!));
+            }
+            cb({ ok: true, applies: applies() });
+          }),
+      },
+      serial,
+      cl,
+      (o) => {
+        if (!o.ok) return done(fromCoordinator(o.error));
+        const flag = { name: "[applied]", type: "boolean" };
+        if (o.applied || current === undefined) return done({ kind: "ROWS", columns: [flag], rows: [[o.applied]] });
+        const shown = conditions?.kind === "columns" ? [...new Map(columnConditions.map((c) => [c.column.name, c.column])).values()] : selectStarColumns(t);
+        done({ kind: "ROWS", columns: [flag, ...shown.map((c) => ({ name: c.name, type: typeName(c.type) }))], rows: [[false, ...shown.map((c) => current![c.name] ?? null)]] });
+      },
+    );
+  }
+
   private buildWrite(t: TableDef, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, ts: number): Partition[] {
     const pk = partitionKeyColumns(t);
     const ck = clusteringColumns(t);
     const byName = columnsByName(t);
     if (s.kind === "insert") {
-      if (s.ifNotExists) throw invalid("Conditional updates (lightweight transactions) are not modelled by ksim");
       if (s.columns.length !== s.values.length) throw invalid("Unmatched column names/values");
       const given = new Map<string, Value>();
       s.columns.forEach((name, i) => {
@@ -425,6 +515,19 @@ export class QueryExecutor {
     const selection = this.selection(t, s.selectors);
     const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
     const finish = (partitions: readonly Partition[]) => done(this.resultSet(t, selection, partitions, where, s.limit, s.selectors === "count"));
+    if (cl === "SERIAL" || cl === "LOCAL_SERIAL") {
+      // readWithPaxos: finish any round in flight for the partition, then read it at QUORUM.
+      if (where.partitionKeys.length !== 1) throw invalid("SERIAL/LOCAL_SERIAL consistency may only be requested for one partition at a time");
+      const key = where.partitionKeys[0]!;
+      const token = this.env.tokenFor(t, key);
+      const target: PaxosTarget = { key: { rowKey: keyString(key), tableId: t.id, keyspace: ks.name, table: t.name }, token, strategy: ks.replication };
+      const fetchCl = cl === "LOCAL_SERIAL" ? "LOCAL_QUORUM" : "QUORUM";
+      this.env.paxos.serialRead(target, cl, (error) => {
+        if (error !== undefined) return done(fromCoordinator(error));
+        this.readPartitions(ks, t, [key], fetchCl, chances, finish, done);
+      });
+      return;
+    }
     if (where.partitionKeys.length > 0) {
       this.readPartitions(ks, t, where.partitionKeys, cl, chances, finish, done);
     } else {
@@ -649,4 +752,23 @@ function parseReplication(opt: OptionValue | undefined): Replication {
     dcs[k] = factor(val);
   }
   return { class: "NetworkTopologyStrategy", dcs };
+}
+
+/**
+ * ColumnCondition's comparison of a cell (null when the row or the cell is missing): `=` and `!=`
+ * take null as a value, the orderings are false on a missing cell, IN holds if any value is equal.
+ */
+function conditionHolds(column: ColumnDef, op: Condition["op"], values: readonly Value[], cell: Value): boolean {
+  const equal = (v: Value) => (v === null || cell === null ? v === cell : compareValues(column.type, cell, v) === 0);
+  switch (op) {
+    case "=":
+      return equal(values[0]!);
+    case "!=":
+      return !equal(values[0]!);
+    case "IN":
+      return values.some(equal);
+  }
+  if (cell === null) return false;
+  const c = compareValues(column.type, cell, values[0]!);
+  return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
 }

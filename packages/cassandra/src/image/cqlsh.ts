@@ -15,7 +15,7 @@ import { resolveHost } from "./resolve.js";
 
 /**
  * cqlsh 5.0.1 (Cassandra 3.11): connects to one host and runs statements from -e, -f or stdin,
- * line by line as its cmdloop reads them, with its own commands (CONSISTENCY, SHOW, DESCRIBE,
+ * line by line as its cmdloop reads them, with its own commands (CONSISTENCY, SERIAL CONSISTENCY, SHOW, DESCRIBE,
  * EXPAND, PAGING, TRACING, EXIT) and cqlsh's result tables and error lines. On a terminal (or
  * with -t) it greets, prompts and reports errors bare; otherwise errors carry `<stdin>:LINE:`,
  * the count of lines read so far plus one, as its lineno does. Only -e and -f exit 2 after an
@@ -194,6 +194,7 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
     if (typeof center === "string") dc = center;
   }
   let consistency: ConsistencyLevel = "ONE";
+  let serialConsistency: ConsistencyLevel = "SERIAL";
   let keyspace = args.keyspace;
   let expand = false;
   // Paging is on at 100 rows a page. Off a terminal cqlsh 5.0.1 prints only the first page
@@ -299,6 +300,15 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
     const words = text.trim().split(/\s+/);
     const first = words[0]!.toUpperCase();
     if (first === "EXIT" || first === "QUIT") return false;
+    if (first === "SERIAL" && words[1]?.toUpperCase() === "CONSISTENCY") {
+      const level = words[2]?.toUpperCase();
+      if (level === undefined) ctx.stdout.write(`Current serial consistency level is ${serialConsistency}.\n`);
+      else if ((level === "SERIAL" || level === "LOCAL_SERIAL") && words.length === 3) {
+        serialConsistency = level;
+        ctx.stdout.write(`Serial consistency level set to ${level}.\n`);
+      } else printerr("Improper SERIAL command.");
+      return true;
+    }
     if (first === "CONSISTENCY") {
       if (words.length === 1) ctx.stdout.write(`Current consistency level is ${consistency}.\n`);
       else if (isConsistencyLevel(words[1]!.toUpperCase()) && words.length === 2) {
@@ -357,14 +367,14 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
         return true;
       }
     }
-    const o = yield* driver.execute(text, consistency);
+    const o = yield* driver.execute(text, consistency, serialConsistency);
     const error = failure(o);
     if (error !== undefined) printerr(error);
     else if (o.kind === "response") {
       const r = o.response;
       if (r.kind === "ROWS") {
         const rows = paging && !tty ? r.rows.slice(0, pageSize) : r.rows;
-        ctx.stdout.write(formatRows(r.columns, rows, expand) + formatWarnings(r.warnings));
+        ctx.stdout.write(formatRows(r.columns, rows, expand, /^\s*select\b/i.test(text)) + formatWarnings(r.warnings));
       } else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
       else if (r.kind === "SCHEMA_CHANGE") {
         const agreed = yield* driver.waitForSchemaAgreement(o.host);
