@@ -335,27 +335,30 @@ class Parser {
 
   private where(): Relation[] {
     const out: Relation[] = [];
-    do {
-      const column = this.ident();
-      if (this.accept("in")) {
-        this.expectPunct("(");
-        const values: Literal[] = [];
-        if (!this.acceptPunct(")")) {
-          do values.push(this.literal());
-          while (this.acceptPunct(","));
-          this.expectPunct(")");
-        }
-        out.push({ column, op: "IN", values });
-        continue;
-      }
-      const t = this.next();
-      if (t.t !== "punct" || !["=", "<", ">", "<=", ">="].includes(t.v)) {
-        this.i--;
-        this.fail();
-      }
-      out.push({ column, op: t.v as Relation["op"], values: [this.literal()] });
-    } while (this.accept("and"));
+    do out.push(this.relation<Relation["op"]>(["=", "<", ">", "<=", ">="]));
+    while (this.accept("and"));
     return out;
+  }
+
+  /** `column op term`, with one of `ops`, or `column IN (terms)`. */
+  private relation<Op extends string>(ops: readonly string[]): { column: string; op: Op | "IN"; values: Literal[] } {
+    const column = this.ident();
+    if (this.accept("in")) {
+      this.expectPunct("(");
+      const values: Literal[] = [];
+      if (!this.acceptPunct(")")) {
+        do values.push(this.literal());
+        while (this.acceptPunct(","));
+        this.expectPunct(")");
+      }
+      return { column, op: "IN", values };
+    }
+    const t = this.next();
+    if (t.t !== "punct" || !ops.includes(t.v)) {
+      this.i--;
+      this.fail();
+    }
+    return { column, op: t.v as Op, values: [this.literal()] };
   }
 
   statement(): Statement {
@@ -556,26 +559,8 @@ class Parser {
     if (!this.accept("if")) return undefined;
     if (this.accept("exists")) return { kind: "exists" };
     const conditions: Condition[] = [];
-    do {
-      const column = this.ident();
-      if (this.accept("in")) {
-        this.expectPunct("(");
-        const values: Literal[] = [];
-        if (!this.acceptPunct(")")) {
-          do values.push(this.literal());
-          while (this.acceptPunct(","));
-          this.expectPunct(")");
-        }
-        conditions.push({ column, op: "IN", values });
-        continue;
-      }
-      const t = this.next();
-      if (t.t !== "punct" || !["=", "!=", "<", ">", "<=", ">="].includes(t.v)) {
-        this.i--;
-        this.fail();
-      }
-      conditions.push({ column, op: t.v as Condition["op"], values: [this.literal()] });
-    } while (this.accept("and"));
+    do conditions.push(this.relation<Condition["op"]>(["=", "!=", "<", ">", "<=", ">="]));
+    while (this.accept("and"));
     return { kind: "columns", conditions };
   }
 

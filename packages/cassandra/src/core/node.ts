@@ -10,7 +10,7 @@ import { inRange } from "./messages.js";
 import type { Effect, Input, NodeConfig } from "./node-io.js";
 import type { ClientEventChange, ClientRequest } from "./protocol.js";
 import { PaxosState, type Ballot, type Commit, type PaxosKey, type PrepareResponse } from "./paxos.js";
-import { PaxosCoordinator, type PaxosEnv } from "./paxos-coordinator.js";
+import { PaxosCoordinator, type PaxosHooks } from "./paxos-coordinator.js";
 import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
 import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
 import { TokenMetadata, type Location } from "./ring.js";
@@ -103,9 +103,10 @@ export class CassandraNode implements GossipIO, DiskIO {
       this,
     );
     this.gossiper.isRingMember = (ep) => this.tm.isMember(ep);
-    this.proxy = new StorageProxy(this.proxyEnv());
+    const proxyEnv = this.proxyEnv();
+    this.proxy = new StorageProxy(proxyEnv);
     this.paxosState = new PaxosState(this.storage);
-    this.paxos = new PaxosCoordinator(this.paxosEnv());
+    this.paxos = new PaxosCoordinator(proxyEnv, this.paxosHooks());
     this.queries = new QueryExecutor(this.queryEnv());
     this.streaming = new Streaming(this.streamEnv());
     this.repair = new RepairService(this);
@@ -556,27 +557,11 @@ export class CassandraNode implements GossipIO, DiskIO {
     };
   }
 
-  private paxosEnv(): PaxosEnv {
-    const node = this;
+  private paxosHooks(): PaxosHooks {
     return {
-      self: this.self,
-      get now() {
-        return node.now;
-      },
       random: this.random.fork("paxos"),
-      localDc: this.config.dc,
-      writeTimeoutMs: this.config.writeTimeoutMs,
       casContentionTimeoutMs: this.config.casContentionTimeoutMs,
-      ring: () => this.tm.ring(),
-      pendingEndpoints: (token, strategy) => this.tm.pendingEndpoints(token, strategy),
-      isAlive: (ep) => this.gossiper.isAlive(ep),
-      dcOf: (ep) => this.locate(ep).dc,
-      shouldHint: (ep) => this.hintDispatcher.shouldHint(ep),
-      writeHint: (ep, m) => this.hintDispatcher.writeHint(ep, m),
-      request: (to, payload, onResponse) => this.request(to, payload, onResponse, this.config.writeTimeoutMs),
       send: (to, payload) => this.send(to, payload),
-      timer: (key, ms) => this.timer(key, ms),
-      cancelTimer: (key) => this.cancelTimer(key),
       paxosTimestamp: (min) => this.paxosTimestamp(min),
       prepareLocal: (key, ballot) => this.paxosPrepare(key, ballot),
       proposeLocal: (key, proposal) => this.paxosPropose(key, proposal),

@@ -1,14 +1,12 @@
 import type { Random } from "@ksim/sim";
-import type { Now } from "./clock.js";
 import { blockFor, countsFor } from "./consistency.js";
 import type { Mutation } from "./data.js";
-import type { Payload, ResponseBody } from "./messages.js";
+import type { Payload } from "./messages.js";
 import { emptyCommit, isAfter, newProposal, PAXOS_TTL_SECONDS, type Ballot, type Commit, type PaxosKey, type PrepareResponse } from "./paxos.js";
 import type { ConsistencyLevel } from "./protocol.js";
 import { ErrorCode } from "./protocol.js";
-import type { CoordinatorError } from "./proxy.js";
+import type { CoordinatorError, ProxyEnv } from "./proxy.js";
 import type { Replication } from "./replication.js";
-import type { Ring } from "./ring.js";
 import type { Token } from "./token.js";
 
 /**
@@ -23,23 +21,11 @@ import type { Token } from "./token.js";
  * query started.
  */
 
-export interface PaxosEnv {
-  readonly self: string;
-  readonly now: Now;
+/** What the coordinator needs beyond what StorageProxy does (whose environment it shares). */
+export interface PaxosHooks {
   readonly random: Random;
-  readonly localDc: string;
-  readonly writeTimeoutMs: number;
   readonly casContentionTimeoutMs: number;
-  ring(): Ring;
-  pendingEndpoints(token: Token, strategy: Replication): readonly string[];
-  isAlive(endpoint: string): boolean;
-  dcOf(endpoint: string): string;
-  shouldHint(endpoint: string): boolean;
-  writeHint(endpoint: string, m: Mutation): void;
-  request(to: string, payload: Payload, onResponse: (from: string, body: ResponseBody) => void): number;
   send(to: string, payload: Payload): void;
-  timer(key: string, ms: number): void;
-  cancelTimer(key: string): void;
   /** ClientState.getTimestampForPaxos: this node's clock in µs, after its last timestamp and at least `min`. */
   paxosTimestamp(min: number): number;
   /** The replica's side of each phase, on this node. */
@@ -109,7 +95,10 @@ export class PaxosCoordinator {
   private nextTimer = 1;
   private readonly timers = new Map<number, () => void>();
 
-  constructor(private readonly env: PaxosEnv) {}
+  constructor(
+    private readonly env: ProxyEnv,
+    private readonly hooks: PaxosHooks,
+  ) {}
 
   /** Routes `cas:<id>` timers (time-outs and contention sleeps). */
   onTimer(key: string): boolean {
@@ -171,7 +160,7 @@ export class PaxosCoordinator {
     const start = this.env.now.mono;
     const fail = (error: CoordinatorError) => finish({ ok: false, error });
     const attempt = (): void => {
-      if (this.env.now.mono - start >= this.env.casContentionTimeoutMs) return fail(writeTimeout("CAS", serial, 0, blockFor(serial, t.strategy, this.env.localDc)));
+      if (this.env.now.mono - start >= this.hooks.casContentionTimeoutMs) return fail(writeTimeout("CAS", serial, 0, blockFor(serial, t.strategy, this.env.localDc)));
       const p = this.participants(t, serial);
       if ("code" in p) return fail(p);
       this.beginAndRepair(t, p, serial, commitCl, start, (ballot) => {
@@ -201,7 +190,7 @@ export class PaxosCoordinator {
 
   /** Contention: a random pause under 100 ms, then the caller tries again. */
   private sleep(then: () => void): void {
-    this.after(this.env.random.int(0, 99), then);
+    this.after(this.hooks.random.int(0, 99), then);
   }
 
   /**
@@ -220,9 +209,9 @@ export class PaxosCoordinator {
     const env = this.env;
     let summary: Summary | undefined;
     const loop = (): void => {
-      if (env.now.mono - start >= env.casContentionTimeoutMs) return fail(writeTimeout("CAS", serial, 0, blockFor(serial, t.strategy, env.localDc)));
+      if (env.now.mono - start >= this.hooks.casContentionTimeoutMs) return fail(writeTimeout("CAS", serial, 0, blockFor(serial, t.strategy, env.localDc)));
       const min = summary === undefined ? Number.NEGATIVE_INFINITY : 1 + summary.mostRecentInProgressCommit.ballot.micros;
-      const ballot: Ballot = { micros: env.paxosTimestamp(min), id: env.random.hex(16) };
+      const ballot: Ballot = { micros: this.hooks.paxosTimestamp(min), id: this.hooks.random.hex(16) };
       this.prepare(t.key, ballot, p, serial, start, (s) => {
         summary = s;
         if (!s.promised) return this.sleep(loop);
@@ -268,7 +257,7 @@ export class PaxosCoordinator {
       if (++responses >= p.required && this.settle(w)) done(s);
     };
     for (const ep of p.live) {
-      if (ep === this.env.self) answer(ep, this.env.prepareLocal(key, ballot));
+      if (ep === this.env.self) answer(ep, this.hooks.prepareLocal(key, ballot));
       else this.env.request(ep, { verb: "PAXOS_PREPARE", key, ballot }, (from, body) => body.kind === "prepare" && answer(from, body.response));
     }
   }
@@ -307,7 +296,7 @@ export class PaxosCoordinator {
       }
     };
     for (const ep of p.live) {
-      if (ep === this.env.self) answer(this.env.proposeLocal(key, proposal));
+      if (ep === this.env.self) answer(this.hooks.proposeLocal(key, proposal));
       else this.env.request(ep, { verb: "PAXOS_PROPOSE", key, proposal }, (_from, body) => body.kind === "propose" && answer(body.accepted));
     }
   }
@@ -349,7 +338,7 @@ export class PaxosCoordinator {
       }
       unanswered.add(ep);
       if (ep === env.self) {
-        env.commitLocal(t.key, proposal);
+        this.hooks.commitLocal(t.key, proposal);
         ack(ep);
       } else env.request(ep, { verb: "PAXOS_COMMIT", key: t.key, commit: proposal }, (from, body) => body.kind === "ack" && ack(from));
     }
@@ -358,8 +347,8 @@ export class PaxosCoordinator {
 
   /** A commit sent without waiting (to bring a replica up to date, or at ANY). */
   private sendCommit(key: PaxosKey, commit: Commit, ep: string): void {
-    if (ep === this.env.self) this.env.commitLocal(key, commit);
-    else this.env.send(ep, { verb: "PAXOS_COMMIT", key, commit });
+    if (ep === this.env.self) this.hooks.commitLocal(key, commit);
+    else this.hooks.send(ep, { verb: "PAXOS_COMMIT", key, commit });
   }
 
   /**
