@@ -41,3 +41,4 @@ export {
   type Violation,
   type CheckResult,
 } from "./history.js";
+export { checkRegister, registerEvents, type LinearizabilityVerdict, type RegisterEvent, type RegisterOp } from "./linearizability.js";

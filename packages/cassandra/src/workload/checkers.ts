@@ -1,6 +1,6 @@
-import type { CheckResult, Operation, Violation } from "@ksim/sim";
-import { availability } from "@ksim/sim";
-import type { ReadInput, ReadOutput, WriteInput } from "./register-workload.js";
+import type { CheckResult, Operation, RegisterOp, Violation } from "@ksim/sim";
+import { availability, checkRegister, registerEvents } from "@ksim/sim";
+import type { CasInput, ReadInput, ReadOutput, WriteInput } from "./register-workload.js";
 
 /**
  * Checkers over register-workload histories, independent of Cassandra's internals. With unique
@@ -91,6 +91,48 @@ export function checkNoLostWrites(ops: readonly Operation[]): CheckResult {
       { invariant: result.invariant, time: 0, message: `no successful final read of key(s) ${unread.join(", ")}: cannot tell whether their writes survived` },
     ],
   };
+}
+
+/**
+ * The LWT workload's compare-and-set registers are linearizable: for each key, some order of its
+ * reads, writes and compare-and-sets agrees with real time and with every acknowledged answer
+ * (the register starting at 0). A key the search cannot settle within its budget fails too, as
+ * undecided: a pass must mean the history was checked.
+ */
+export function checkLinearizable(ops: readonly Operation[]): CheckResult {
+  const invariant = "cassandra.linearizable-registers";
+  const byKey = new Map<number, Operation[]>();
+  for (const op of ops) {
+    const key = (op.input as { key: number }).key;
+    const list = byKey.get(key) ?? [];
+    list.push(op);
+    byKey.set(key, list);
+  }
+  const violations: Violation[] = [];
+  let explored = 0;
+  let undecided = 0;
+  for (const [key, list] of [...byKey].sort((a, b) => a[0] - b[0])) {
+    const events = registerEvents(list, (op): RegisterOp | undefined => {
+      if (op.f === "read" || op.f === "final-read") return { f: "read", value: (op.output as ReadOutput | undefined)?.value ?? null };
+      if (op.f === "write") return { f: "write", value: (op.input as WriteInput).value };
+      if (op.f === "cas") return { f: "cas", from: (op.input as CasInput).from, to: (op.input as CasInput).to };
+      return undefined;
+    });
+    const v = checkRegister(events, 0);
+    explored += v.explored;
+    if (v.linearizable === true) continue;
+    if (v.linearizable === undefined) {
+      undecided++;
+      violations.push({ invariant, time: 0, message: `key ${key}: undecided after ${v.explored} configurations` });
+      continue;
+    }
+    violations.push({
+      invariant,
+      time: v.stuck.completedAt ?? 0,
+      message: `key ${key}: not linearizable: after ${v.after} operations in some valid order, ${v.stuck.label} (${v.stuck.invokedAt}–${v.stuck.completedAt} ms) cannot come next`,
+    });
+  }
+  return { invariant, ok: violations.length === 0, violations: violations.slice(0, MAX_VIOLATIONS), metrics: { keys: byKey.size, violations: violations.length - undecided, undecided, explored } };
 }
 
 /**

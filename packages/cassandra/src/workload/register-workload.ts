@@ -9,6 +9,11 @@ import { ErrorCode, type ConsistencyLevel } from "../core/protocol.js";
  * that times out (coordinator WriteTimeout, client time-out, lost connection) is `info` — it may
  * have happened; Unavailable is `fail` — nothing was sent. After the run every key is read once
  * more (`final-read`), so checkers can tell whether acknowledged writes survived.
+ *
+ * With `lwt`, the registers are compare-and-set ones, as Jepsen's Cassandra LWT test has them:
+ * each key starts at 0 (`INSERT ... IF NOT EXISTS` at setup), writes are `UPDATE ... IF EXISTS`
+ * and compare-and-sets `UPDATE ... IF v = old` of small values, both through Paxos; one whose
+ * condition did not hold is `fail`. Reads are at the read level (SERIAL for linearizable reads).
  */
 
 export interface RegisterWorkloadOptions {
@@ -26,6 +31,8 @@ export interface RegisterWorkloadOptions {
   readonly keys?: number;
   /** Fraction of operations that are reads. */
   readonly readFraction?: number;
+  /** Compare-and-set registers through lightweight transactions (see above). */
+  readonly lwt?: boolean;
   /** Mean pause between one client's operations (exponentially distributed). */
   readonly meanIntervalMs?: number;
   readonly requestTimeoutMs?: number;
@@ -42,6 +49,14 @@ export interface ReadInput {
 export interface ReadOutput {
   readonly value: number | null;
 }
+export interface CasInput {
+  readonly key: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The values an LWT register takes: few, so that compare-and-sets often find what they expect. */
+const LWT_VALUES = 5;
 
 function describe(o: Outcome): string {
   switch (o.kind) {
@@ -110,6 +125,15 @@ export class RegisterWorkload {
         yield* wait(sleep(sim, 1000));
       }
     }
+    if (this.options.lwt === true) {
+      for (let key = 0; key < (this.options.keys ?? 5); key++) {
+        for (;;) {
+          const o = yield* d.execute(`INSERT INTO ${this.keyspace}.${this.table} (k, v) VALUES (${key}, 0) IF NOT EXISTS`, "QUORUM");
+          if (o.kind === "response" && o.response.kind === "ROWS") break;
+          yield* wait(sleep(sim, 1000));
+        }
+      }
+    }
     d.close();
   }
 
@@ -133,7 +157,9 @@ export class RegisterWorkload {
     while (sim.now < this.stopAt) {
       const key = random.int(0, keys - 1);
       if (random.float() < readFraction) yield* this.read(d, name, key, this.options.readConsistency, "read");
-      else yield* this.write(d, name, key);
+      else if (this.options.lwt !== true) yield* this.write(d, name, key);
+      else if (random.float() < 0.5) yield* this.lwtWrite(d, name, key, random.int(0, LWT_VALUES - 1));
+      else yield* this.cas(d, name, key, random.int(0, LWT_VALUES - 1), random.int(0, LWT_VALUES - 1));
       yield* wait(sleep(sim, Math.round(random.exponential(mean))));
     }
     d.close();
@@ -145,6 +171,26 @@ export class RegisterWorkload {
     const o = yield* d.execute(`INSERT INTO ${this.keyspace}.${this.table} (k, v) VALUES (${key}, ${value})`, this.options.writeConsistency);
     if (o.kind === "response" && o.response.kind !== "ERROR") this.history.ok(op);
     else if (definitelyNotApplied(o)) this.history.fail(op, describe(o));
+    else this.history.info(op, describe(o));
+  }
+
+  /** A write through Paxos: applied whenever the row exists, which it does from setup on. */
+  private *lwtWrite(d: CqlDriver, process: string, key: number, value: number): Proc<void> {
+    const op = this.history.invoke<WriteInput>(process, "write", { key, value });
+    this.conditional(op, yield* d.execute(`UPDATE ${this.keyspace}.${this.table} SET v = ${value} WHERE k = ${key} IF EXISTS`, this.options.writeConsistency, "SERIAL"));
+  }
+
+  private *cas(d: CqlDriver, process: string, key: number, from: number, to: number): Proc<void> {
+    const op = this.history.invoke<CasInput>(process, "cas", { key, from, to });
+    this.conditional(op, yield* d.execute(`UPDATE ${this.keyspace}.${this.table} SET v = ${to} WHERE k = ${key} IF v = ${from}`, this.options.writeConsistency, "SERIAL"));
+  }
+
+  /** A lightweight transaction's outcome: `[applied]` says whether it happened. */
+  private conditional(op: number, o: Outcome): void {
+    if (o.kind === "response" && o.response.kind === "ROWS") {
+      if (o.response.rows[0]?.[0] === true) this.history.ok(op);
+      else this.history.fail(op, "not applied");
+    } else if (definitelyNotApplied(o)) this.history.fail(op, describe(o));
     else this.history.info(op, describe(o));
   }
 

@@ -1,59 +1,69 @@
-import { checkNoLostWrites, checkReads, CONSISTENCY_LEVELS, isConsistencyLevel, RegisterWorkload, type ConsistencyLevel } from "@ksim/cassandra";
+import { checkLinearizable, checkNoLostWrites, checkReads, CONSISTENCY_LEVELS, isConsistencyLevel, RegisterWorkload, type ConsistencyLevel } from "@ksim/cassandra";
 import { spawn, wait, type Proc } from "@ksim/sim";
 import { numberParam, ParamError, stringParam, workloadParam, type CheckPlugin, type PluginRegistry, type WorkloadPlugin } from "../plugins.js";
 
 const FOREVER = Number.MAX_SAFE_INTEGER / 2;
 
-function level(params: Readonly<Record<string, unknown>>, key: string): ConsistencyLevel {
-  const v = stringParam(params, key, "QUORUM").toUpperCase();
+function level(params: Readonly<Record<string, unknown>>, key: string, fallback = "QUORUM"): ConsistencyLevel {
+  const v = stringParam(params, key, fallback).toUpperCase();
   if (!isConsistencyLevel(v)) throw new ParamError(`${key}: expected one of ${CONSISTENCY_LEVELS.join(", ")}, got ${JSON.stringify(v)}`);
   return v;
 }
 
-const registers: WorkloadPlugin = {
-  type: "cassandra",
-  durabilityCheck: "cassandra.no-lost-writes",
-  description: "clients writing unique values to a few keys and reading them back at chosen consistency levels; every key is read at ALL at the end",
-  start(ctx, params) {
-    const service = stringParam(params, "service", "cassandra");
-    if (ctx.resolve(service).length === 0) throw new ParamError(`service: ${JSON.stringify(service)} has no ready endpoints to contact`);
-    const w = new RegisterWorkload({
-      sim: ctx.sim,
-      dialer: ctx.client,
-      contactPoints: () => ctx.resolve(service),
-      random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
-      writeConsistency: level(params, "write"),
-      readConsistency: level(params, "read"),
-      replicationFactor: numberParam(params, "replicationFactor", 3),
-      clients: numberParam(params, "clients", 3),
-      keys: numberParam(params, "keys", 5),
-      readFraction: numberParam(params, "readFraction", 0.5),
-      meanIntervalMs: numberParam(params, "intervalMs", 200),
-    });
-    const task = spawn(
-      ctx.sim,
-      (function* () {
-        yield* w.setup();
-        yield* w.run(numberParam(params, "durationMs", FOREVER));
-      })(),
-      "cassandra-workload",
-    );
-    return {
-      history: w.history,
-      stop: () => w.stop(),
-      *finish(): Proc<void> {
-        yield* wait(task);
-        yield* w.finalReads("ALL");
-      },
-    };
-  },
-};
+function registers(lwt: boolean): WorkloadPlugin {
+  return {
+    type: lwt ? "cassandra-lwt" : "cassandra",
+    durabilityCheck: lwt ? "cassandra.linearizable" : "cassandra.no-lost-writes",
+    description: lwt
+      ? "clients doing writes and compare-and-sets of small values through lightweight transactions (Paxos) on a few keys, and reads at the read level (SERIAL by default); every key is read at SERIAL at the end"
+      : "clients writing unique values to a few keys and reading them back at chosen consistency levels; every key is read at ALL at the end",
+    start(ctx, params) {
+      const service = stringParam(params, "service", "cassandra");
+      if (ctx.resolve(service).length === 0) throw new ParamError(`service: ${JSON.stringify(service)} has no ready endpoints to contact`);
+      const w = new RegisterWorkload({
+        sim: ctx.sim,
+        dialer: ctx.client,
+        contactPoints: () => ctx.resolve(service),
+        random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
+        writeConsistency: level(params, "write"),
+        readConsistency: lwt ? level(params, "read", "SERIAL") : level(params, "read"),
+        lwt,
+        replicationFactor: numberParam(params, "replicationFactor", 3),
+        clients: numberParam(params, "clients", 3),
+        keys: numberParam(params, "keys", 5),
+        readFraction: numberParam(params, "readFraction", 0.5),
+        meanIntervalMs: numberParam(params, "intervalMs", 200),
+      });
+      const task = spawn(
+        ctx.sim,
+        (function* () {
+          yield* w.setup();
+          yield* w.run(numberParam(params, "durationMs", FOREVER));
+        })(),
+        "cassandra-workload",
+      );
+      return {
+        history: w.history,
+        stop: () => w.stop(),
+        *finish(): Proc<void> {
+          yield* wait(task);
+          yield* w.finalReads(lwt ? "SERIAL" : "ALL");
+        },
+      };
+    },
+  };
+}
 
 const checks: CheckPlugin[] = [
   {
     type: "cassandra.reads",
     description: "no read misses a write acknowledged before the read began (holds when R + W > RF)",
     check: (ctx, params) => checkReads(workloadParam(ctx, params).history.operations),
+  },
+  {
+    type: "cassandra.linearizable",
+    description: "the lightweight-transaction registers are linearizable: some order of each key's reads, writes and compare-and-sets fits real time and every answer",
+    check: (ctx, params) => checkLinearizable(workloadParam(ctx, params).history.operations),
   },
   {
     type: "cassandra.no-lost-writes",
@@ -63,6 +73,7 @@ const checks: CheckPlugin[] = [
 ];
 
 export function registerCassandraPlugins(registry: PluginRegistry): void {
-  registry.addWorkload(registers);
+  registry.addWorkload(registers(false));
+  registry.addWorkload(registers(true));
   for (const c of checks) registry.addCheck(c);
 }
