@@ -238,7 +238,7 @@ function cpuFixedPoint(busy: number, totalDiff: number, totalPcpu: number): (pcp
 }
 
 /** smart_ulltoa5 with " mgtpezy": five characters, KiB as they are up to 99999, then scaled with a unit. */
-export function smartUlltoa5(kib: number): string {
+function smartUlltoa5(kib: number): string {
   let ul = kib;
   let idx = 0;
   if (ul > 99999) {
