@@ -83,7 +83,7 @@ export class ScenarioBuilder {
     return this.run(`sleep ${duration}`);
   }
 
-  /** Starts a workload (`zookeeper`, `mysql-inserts`, `wordpress-posts`, `cassandra`) under a name. */
+  /** Starts a workload (`zookeeper`, `mysql-inserts`, `wordpress-posts`, `cassandra`, `cassandra-lwt`) under a name. */
   workload(name: string, type: string, params: Readonly<Record<string, unknown>> = {}): this {
     this.spec.steps.push({ workload: name, type, params });
     return this;
