@@ -30,6 +30,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "cassandra/one-one.yaml", seed: 1, fails: "cassandra.reads" },
   { file: "cassandra/lwt-registers.yaml", seed: 1 },
   { file: "cassandra/lwt-one-reads.yaml", seed: 1, fails: "cassandra.linearizable" },
+  { file: "cassandra/lwt-power-loss.yaml", seed: 2, fails: "cassandra.linearizable" },
   { file: "cassandra/repair-after-hint-window.yaml", seed: 1 },
   { file: "cassandra/snapshot-restore.yaml", seed: 1 },
   { file: "cassandra/disk-full.yaml", seed: 1 },
