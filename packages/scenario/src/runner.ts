@@ -200,7 +200,19 @@ export function runScenario(file: ScenarioFile, options: RunOptions = {}): Scena
     } else {
       const timed = timedFaults(env, step, index, seed);
       command = step.faults !== undefined ? "faults" : "nemesis";
-      const run = { sim, workstation, emit, emitLine, label, fired: (c: string) => faults.push({ at: sim.now, command: c, step: index, offset: sim.now - startedAt }) };
+      const run = {
+        sim,
+        workstation,
+        emit,
+        emitLine,
+        label,
+        fired: (c: string) => faults.push({ at: sim.now, command: c, step: index, offset: sim.now - startedAt }),
+        // Status 2 is a command that could not be understood (chaos's usage errors, the shell's
+        // syntax errors): the fault never happened, and the run must not pass as if it had.
+        exited: (c: string, status: number) => {
+          if (status === 2) failures.push(`fault ${JSON.stringify(c)} could not run (exit status 2)`);
+        },
+      };
       // A nemesis lasts its duration; a faults step at least until its `until`.
       const lasts = step.nemesis !== undefined ? durationMs(step.nemesis.duration) : step.until !== undefined ? durationMs(step.until) : 0;
       drive(runFaults(run, timed, startedAt + lasts), `steps[${index}] (${command})`);

@@ -50,6 +50,17 @@ describe("scenario runner", () => {
     expect(r.steps[0]!.failures).toEqual(["exit code 0, expected 3", "stdout differs at line 1:\n    expected: expected\n    actual:   actual"]);
   });
 
+  it("fails a faults step whose command could not be understood, and not one the cluster refused", () => {
+    const r = runScenario(
+      parseScenario(
+        "name: faults\ncluster:\n  nodes: 2\nsteps:\n  - faults:\n      - { at: 0s, run: 'chaos crash node-1 node-2' }\n      - { at: 1s, run: 'kubectl get pod nosuch' }\n",
+        "f.yaml",
+      ),
+    );
+    expect(r.steps[0]!.failures).toEqual(['fault "chaos crash node-1 node-2" could not run (exit status 2)']);
+    expect(r.passed).toBe(false);
+  });
+
   it("refuses a bad file with the file, line and place in it", () => {
     const bad = (text: string) => {
       try {

@@ -21,6 +21,8 @@ export interface FaultRun {
   readonly label: () => string;
   /** Called with the command of each fault as it fires. */
   readonly fired: (command: string) => void;
+  /** Called with each fault command's exit status once it has exited. */
+  readonly exited?: (command: string, status: number) => void;
 }
 
 /**
@@ -43,8 +45,8 @@ export function* runFaults(run: FaultRun, faults: readonly TimedFault[], notBefo
     run.emitLine(`[${run.label()}] $ ${command}\n`);
     run.sim.trace.record("scenario.fault", { command });
     run.fired(command);
-    running.push(run.workstation.background(command, { stdout: sink, stderr: sink }));
+    running.push({ command, process: run.workstation.background(command, { stdout: sink, stderr: sink }) });
   }
-  for (const p of running) yield* wait(p.exited);
+  for (const r of running) run.exited?.(r.command, yield* wait(r.process.exited));
   if (run.sim.now < notBefore) yield* wait(sleep(run.sim, notBefore - run.sim.now));
 }
