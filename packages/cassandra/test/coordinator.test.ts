@@ -93,6 +93,7 @@ function cluster(seed: number, n: number) {
       },
       random: sim.random.fork(`proxy/${ip}`),
       localDc: "dc1",
+      localRack: "rack1",
       writeTimeoutMs: 2000,
       readTimeoutMs: 5000,
       rangeTimeoutMs: 10000,
@@ -101,6 +102,10 @@ function cluster(seed: number, n: number) {
       isAlive: (ep) => alive(r, ep),
       dcOf: () => "dc1",
       shouldHint: () => true,
+      // No batches here: the batchlog is exercised on whole nodes (batch.test.ts).
+      send: () => {},
+      storeBatch: () => {},
+      removeBatch: () => {},
       writeHint: (target, m) => {
         r.hints.push({ target, m });
         r.hinted.push(target);

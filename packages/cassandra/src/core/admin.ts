@@ -11,6 +11,8 @@ export type AdminRequest =
   | { readonly op: "drain" }
   | { readonly op: "decommission" }
   | { readonly op: "flush"; readonly keyspace?: string; readonly tables: readonly string[] }
+  /** forceBatchlogReplay: answered when the run has finished. */
+  | { readonly op: "replaybatchlog" }
   | { readonly op: "removenode"; readonly hostId: string }
   | { readonly op: "getendpoints"; readonly keyspace: string; readonly table: string; readonly key: string }
   | { readonly op: "version" }

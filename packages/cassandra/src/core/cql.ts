@@ -76,7 +76,21 @@ export type Statement =
       readonly limit: number | undefined;
       readonly allowFiltering: boolean;
     }
-  | { readonly kind: "truncate"; readonly keyspace: string | undefined; readonly table: string };
+  | { readonly kind: "truncate"; readonly keyspace: string | undefined; readonly table: string }
+  | {
+      readonly kind: "batch";
+      readonly type: BatchType;
+      /** The batch's own USING TIMESTAMP and USING TTL (which validation refuses). */
+      readonly timestamp: number | undefined;
+      readonly ttl: number | undefined;
+      readonly statements: readonly ModificationStatement[];
+    };
+
+/** What BEGIN [UNLOGGED | COUNTER] BATCH makes (BatchStatement.Type). */
+export type BatchType = "LOGGED" | "UNLOGGED" | "COUNTER";
+
+/** The statements a batch may hold (batchStatementObjective). */
+export type ModificationStatement = Extract<Statement, { kind: "insert" | "update" | "delete" }>;
 
 export class CqlSyntaxError extends Error {}
 
@@ -388,6 +402,9 @@ class Parser {
       case "select":
         s = this.select();
         break;
+      case "begin":
+        s = this.batch();
+        break;
       case "truncate": {
         this.accept("table");
         const q = this.qualifiedName();
@@ -401,6 +418,45 @@ class Parser {
     this.acceptPunct(";");
     if (this.peek().t !== "eof") this.fail();
     return s;
+  }
+
+  /**
+   * batchStatement: `BEGIN [UNLOGGED | COUNTER] BATCH [USING ...] (statement [;])* APPLY BATCH`;
+   * empty is allowed, and only INSERT, UPDATE and DELETE may be inside.
+   */
+  private batch(): Statement {
+    const type: BatchType = this.accept("unlogged") ? "UNLOGGED" : this.accept("counter") ? "COUNTER" : "LOGGED";
+    this.expect("batch");
+    let timestamp: number | undefined;
+    let ttl: number | undefined;
+    if (this.accept("using")) {
+      do {
+        const ts = this.accept("timestamp");
+        if (!ts) this.expect("ttl");
+        const t = this.next();
+        if (t.t !== "int") {
+          this.i--;
+          this.fail();
+        }
+        if (ts) timestamp = Number(t.v);
+        else ttl = Number(t.v);
+      } while (this.accept("and"));
+    }
+    const statements: ModificationStatement[] = [];
+    while (!this.isWord("apply")) {
+      const t = this.next();
+      if (t.t === "word" && t.v === "insert") statements.push(this.insert());
+      else if (t.t === "word" && t.v === "update") statements.push(this.update());
+      else if (t.t === "word" && t.v === "delete") statements.push(this.delete());
+      else {
+        this.i--;
+        this.mismatch("K_APPLY");
+      }
+      this.acceptPunct(";");
+    }
+    this.expect("apply");
+    this.expect("batch");
+    return { kind: "batch", type, timestamp, ttl, statements };
   }
 
   private create(): Statement {
@@ -501,7 +557,7 @@ class Parser {
     return this.fail();
   }
 
-  private insert(): Statement {
+  private insert(): ModificationStatement {
     this.expect("into");
     const q = this.qualifiedName();
     this.expectPunct("(");
@@ -525,7 +581,7 @@ class Parser {
     return { kind: "insert", keyspace: q.keyspace, table: q.name, columns, values, timestamp, ifNotExists };
   }
 
-  private update(): Statement {
+  private update(): ModificationStatement {
     const q = this.qualifiedName();
     const timestamp = this.timestamp();
     this.expect("set");
@@ -540,7 +596,7 @@ class Parser {
     return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, set, where, ifCondition: this.ifCondition() };
   }
 
-  private delete(): Statement {
+  private delete(): ModificationStatement {
     const columns: string[] = [];
     if (!this.isWord("from")) {
       do columns.push(this.ident());
@@ -637,9 +693,25 @@ const NEWLINE_COMMANDS = new Set(["help", "?", "consistency", "serial", "describ
 export function splitStatements(input: string): { statements: string[]; complete: boolean } {
   const statements: string[] = [];
   let cur = "";
+  // A batch is one statement: from a piece starting BEGIN until one ending APPLY BATCH, the
+  // semicolons in between are kept in it.
+  let inBatch = false;
+  let pieceStart = 0;
   const end = () => {
     if (cur.trim() !== "") statements.push(cur.trim());
     cur = "";
+    pieceStart = 0;
+  };
+  const endPiece = () => {
+    const words = cur.slice(pieceStart).trim().split(/\s+/);
+    if (words.length >= 2) {
+      const applied = words[words.length - 2]!.toUpperCase() === "APPLY" && words[words.length - 1]!.toUpperCase() === "BATCH";
+      if (applied) inBatch = false;
+      else if (!inBatch && words[0]!.toUpperCase() === "BEGIN") inBatch = true;
+    }
+    if (!inBatch) return end();
+    cur += ";";
+    pieceStart = cur.length;
   };
   for (let i = 0; i < input.length; i++) {
     const c = input[i]!;
@@ -659,9 +731,9 @@ export function splitStatements(input: string): { statements: string[]; complete
       i = close;
       continue;
     }
-    if (c === ";") end();
-    else if (c === "\n" && NEWLINE_COMMANDS.has(cur.trim().split(/\s+/)[0]!.toLowerCase())) end();
+    if (c === ";") endPiece();
+    else if (c === "\n" && !inBatch && NEWLINE_COMMANDS.has(cur.trim().split(/\s+/)[0]!.toLowerCase())) end();
     else cur += c;
   }
-  return { statements, complete: cur.trim() === "" };
+  return { statements, complete: cur.trim() === "" && !inBatch };
 }

@@ -170,6 +170,13 @@ export class TimeUuidGenerator {
   }
 }
 
+/** UUIDGen.unixTimestamp: the wall-clock millisecond a version-1 UUID was made in. */
+export function timeUuidMillis(uuid: string): number {
+  const [low, mid, hi] = uuid.split("-");
+  const t = BigInt(`0x${hi!.slice(1)}${mid}${low}`);
+  return Number((t - GREGORIAN_OFFSET) / 10_000n);
+}
+
 /** Java's Double.toString for the magnitudes Cassandra prints (gossip's LOAD, tablestats' latencies). */
 export function javaDouble(v: number): string {
   if (Number.isNaN(v)) return "NaN";

@@ -1,3 +1,4 @@
+import type { Batch } from "./batchlog.js";
 import type { Mutation, Partition } from "./data.js";
 import type { Ballot, Commit, PaxosKey, PrepareResponse } from "./paxos.js";
 import type { GossipMessage } from "./gossip.js";
@@ -40,6 +41,9 @@ export type Payload =
   | { readonly verb: "PAXOS_PREPARE"; readonly key: PaxosKey; readonly ballot: Ballot }
   | { readonly verb: "PAXOS_PROPOSE"; readonly key: PaxosKey; readonly proposal: Commit }
   | { readonly verb: "PAXOS_COMMIT"; readonly key: PaxosKey; readonly commit: Commit }
+  /** A logged batch for this node's batchlog, answered once stored; its removal once its coordinator is done with it. */
+  | { readonly verb: "BATCH_STORE"; readonly batch: Batch }
+  | { readonly verb: "BATCH_REMOVE"; readonly id: string }
   | { readonly verb: "HINT"; readonly mutation: Mutation }
   | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly mutations: readonly Mutation[] }
   | { readonly verb: "DEFINITIONS_UPDATE"; readonly schema: SchemaSnapshot }

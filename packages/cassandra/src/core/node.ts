@@ -1,9 +1,11 @@
 import type { Random } from "@ksim/sim";
 import type { Now } from "./clock.js";
+import { BatchlogManager } from "./batchlog-manager.js";
 import type { Mutation, Partition } from "./data.js";
 import { Gossiper, type GossipIO } from "./gossip.js";
 import { HintDispatcher } from "./hint-dispatcher.js";
 import { HintStore } from "./hints.js";
+import { TimeUuidGenerator } from "./java-format.js";
 import type { LogEvent } from "./log.js";
 import type { Envelope, Payload, ReadCommand, ResponseBody } from "./messages.js";
 import { inRange } from "./messages.js";
@@ -56,6 +58,10 @@ export class CassandraNode implements GossipIO, DiskIO {
   readonly paxos: PaxosCoordinator;
   /** The replica's Paxos state (system.paxos). */
   private readonly paxosState: PaxosState;
+  readonly batchlog: BatchlogManager;
+  /** UUIDGen's clock sequence and node bits: random once per JVM, in every time UUID it makes. */
+  readonly clockSeqAndNode: string;
+  private readonly batchIds: TimeUuidGenerator;
   readonly queries: QueryExecutor;
   readonly streaming: Streaming;
   readonly repair: RepairService;
@@ -106,6 +112,9 @@ export class CassandraNode implements GossipIO, DiskIO {
     const proxyEnv = this.proxyEnv();
     this.proxy = new StorageProxy(proxyEnv);
     this.paxosState = new PaxosState(this.storage);
+    this.batchlog = new BatchlogManager(this);
+    this.clockSeqAndNode = `${(0x8000 | random.fork("uuid-gen").int(0, 0x3fff)).toString(16)}${random.fork("uuid-node").hex(12)}`;
+    this.batchIds = new TimeUuidGenerator(this.clockSeqAndNode);
     this.paxos = new PaxosCoordinator(proxyEnv, this.paxosHooks());
     this.queries = new QueryExecutor(this.queryEnv());
     this.streaming = new Streaming(this.streamEnv());
@@ -301,6 +310,14 @@ export class CassandraNode implements GossipIO, DiskIO {
         if (!this.acceptingWrites || this.schema.table(p.mutation.keyspace, p.mutation.table)?.id !== p.mutation.tableId) return;
         this.applyLocal(p.mutation);
         this.respond(env.from, env.id, { kind: "ack" });
+        return;
+      case "BATCH_STORE":
+        if (!this.acceptingWrites) return;
+        this.batchlog.store(p.batch);
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
+      case "BATCH_REMOVE":
+        if (this.acceptingWrites) this.batchlog.remove(p.id);
         return;
       case "PAXOS_PREPARE":
         if (!this.acceptingPaxos(p.key)) return;
@@ -539,6 +556,7 @@ export class CassandraNode implements GossipIO, DiskIO {
       },
       random: this.random.fork("proxy"),
       localDc: this.config.dc,
+      localRack: this.config.rack,
       writeTimeoutMs: this.config.writeTimeoutMs,
       readTimeoutMs: this.config.readTimeoutMs,
       rangeTimeoutMs: this.config.rangeTimeoutMs,
@@ -550,6 +568,9 @@ export class CassandraNode implements GossipIO, DiskIO {
       writeHint: (ep, m) => this.hintDispatcher.writeHint(ep, m),
       request: (to, payload, onResponse) => this.request(to, payload, onResponse),
       dropCallback: (id) => this.dropCallback(id),
+      send: (to, payload) => this.send(to, payload),
+      storeBatch: (batch) => this.batchlog.store(batch),
+      removeBatch: (id) => this.batchlog.remove(id),
       timer: (key, ms) => this.timer(key, ms),
       cancelTimer: (key) => this.cancelTimer(key),
       applyLocal: (m) => this.applyLocal(m),
@@ -576,6 +597,8 @@ export class CassandraNode implements GossipIO, DiskIO {
       proxy: this.proxy,
       paxos: this.paxos,
       nextTimestamp: () => this.nextTimestamp(),
+      monotonicMs: () => this.now.mono,
+      newBatchId: () => this.batchIds.next(this.now.wall),
       newTableId: () => tableIds.uuid(),
       announceSchema: (change) => this.announceSchema(change),
       ring: () => this.tm.ring(),

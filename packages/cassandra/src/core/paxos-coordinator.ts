@@ -5,7 +5,7 @@ import type { Payload } from "./messages.js";
 import { emptyCommit, isAfter, newProposal, PAXOS_TTL_SECONDS, type Ballot, type Commit, type PaxosKey, type PrepareResponse } from "./paxos.js";
 import type { ConsistencyLevel } from "./protocol.js";
 import { ErrorCode } from "./protocol.js";
-import type { CoordinatorError, ProxyEnv } from "./proxy.js";
+import { writeTimeout, type CoordinatorError, type ProxyEnv } from "./proxy.js";
 import type { Replication } from "./replication.js";
 import type { Token } from "./token.js";
 
@@ -65,15 +65,6 @@ interface Participants {
 
 function unavailable(message: string, cl: ConsistencyLevel, required: number, alive: number): CoordinatorError {
   return { code: ErrorCode.UNAVAILABLE, message, info: { kind: "unavailable", consistency: cl, required, alive } };
-}
-
-/** RequestTimeoutException's words, whatever the write type. */
-function writeTimeout(writeType: "CAS" | "SIMPLE", cl: ConsistencyLevel, received: number, need: number): CoordinatorError {
-  return {
-    code: ErrorCode.WRITE_TIMEOUT,
-    message: `Operation timed out - received only ${received} responses.`,
-    info: { kind: "write_timeout", consistency: cl, received, blockFor: need, writeType },
-  };
 }
 
 /** readWithPaxos turns the rounds' write time-outs into a read time-out. */

@@ -69,7 +69,7 @@ export type ClientResponse =
   | { readonly stream: number; readonly kind: "SUPPORTED" }
   /** `warnings`: the frame's WARNING flag (protocol v4), what ClientWarn collected while the query ran. */
   | { readonly stream: number; readonly kind: "ROWS"; readonly columns: readonly ColumnSpec[]; readonly rows: readonly (readonly ResultValue[])[]; readonly warnings?: readonly string[] }
-  | { readonly stream: number; readonly kind: "VOID" }
+  | { readonly stream: number; readonly kind: "VOID"; readonly warnings?: readonly string[] }
   | { readonly stream: number; readonly kind: "SET_KEYSPACE"; readonly keyspace: string }
   | {
       readonly stream: number;

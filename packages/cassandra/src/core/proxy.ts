@@ -1,6 +1,7 @@
 import type { Random } from "@ksim/sim";
 import type { Now } from "./clock.js";
 import { blockFor, checkAvailable, countsFor } from "./consistency.js";
+import type { Batch } from "./batchlog.js";
 import type { Mutation, Partition } from "./data.js";
 import { mergePartitions } from "./data.js";
 import type { Payload, ReadCommand, ResponseBody } from "./messages.js";
@@ -27,6 +28,7 @@ export interface ProxyEnv {
   readonly now: Now;
   readonly random: Random;
   readonly localDc: string;
+  readonly localRack: string;
   readonly writeTimeoutMs: number;
   readonly readTimeoutMs: number;
   readonly rangeTimeoutMs: number;
@@ -39,6 +41,11 @@ export interface ProxyEnv {
   writeHint(endpoint: string, m: Mutation): void;
   request(to: string, payload: Payload, onResponse: (from: string, body: ResponseBody) => void): number;
   dropCallback(id: number): void;
+  /** A one-way message (no answer expected). */
+  send(to: string, payload: Payload): void;
+  /** This node's batchlog (system.batches): keep a batch, drop one. */
+  storeBatch(batch: Batch): void;
+  removeBatch(id: string): void;
   timer(key: string, ms: number): void;
   cancelTimer(key: string): void;
   applyLocal(m: Mutation): void;
@@ -63,11 +70,15 @@ function unavailable(cl: ConsistencyLevel, required: number, alive: number): Coo
   };
 }
 
-function writeTimeout(cl: ConsistencyLevel, received: number, need: number): CoordinatorError {
+/** WriteType: what a write time-out says the write was, so a client knows whether to retry it. */
+export type WriteType = "SIMPLE" | "BATCH" | "UNLOGGED_BATCH" | "BATCH_LOG" | "CAS";
+
+/** RequestTimeoutException's words, whatever the write type. */
+export function writeTimeout(writeType: WriteType, cl: ConsistencyLevel, received: number, need: number): CoordinatorError {
   return {
     code: ErrorCode.WRITE_TIMEOUT,
     message: `Operation timed out - received only ${received} responses.`,
-    info: { kind: "write_timeout", consistency: cl, received, blockFor: need, writeType: "SIMPLE" },
+    info: { kind: "write_timeout", consistency: cl, received, blockFor: need, writeType },
   };
 }
 
@@ -116,9 +127,22 @@ export function resolve(answers: readonly (readonly Partition[])[]): Partition[]
   return [...out.values()];
 }
 
-interface WriteHandler {
-  readonly kind: "write";
+/** How a write is made, beyond its consistency level. */
+export interface WriteOptions {
+  readonly writeType?: WriteType;
+  /** When the wait for replicas ends (monotonic ms); write_request_timeout from now if not given. */
+  readonly deadline?: number;
+}
+
+/** One partition's write within a batch. */
+export interface BatchWrite {
   readonly mutation: Mutation;
+  readonly token: Token;
+  readonly strategy: Replication;
+}
+
+/** A wait for replicas' acknowledgements until `need` of them arrived or the time-out. */
+interface AckWait {
   readonly cl: ConsistencyLevel;
   readonly need: number;
   acks: number;
@@ -126,6 +150,17 @@ interface WriteHandler {
   /** Replicas we sent to and have not heard from, with their callback ids. */
   readonly waiting: Map<string, number>;
   readonly finish: (o: WriteOutcome) => void;
+}
+
+interface WriteHandler extends AckWait {
+  readonly kind: "write";
+  readonly mutation: Mutation;
+  readonly writeType: WriteType;
+}
+
+/** The wait for the batchlog nodes' acknowledgements of BATCH_STORE; `cl` is ONE or TWO, as many as there are. */
+interface BatchlogHandler extends AckWait {
+  readonly kind: "batchlog";
 }
 
 interface ReadHandler {
@@ -146,7 +181,7 @@ interface ReadHandler {
 
 export class StorageProxy {
   private nextId = 1;
-  private readonly handlers = new Map<number, WriteHandler | ReadHandler>();
+  private readonly handlers = new Map<number, WriteHandler | BatchlogHandler | ReadHandler>();
   /**
    * ReadRepairMetrics, as nodetool netstats prints them: reads that asked extra replicas by
    * read_repair_chance, digest mismatches repaired before answering, and ones found afterwards.
@@ -174,21 +209,35 @@ export class StorageProxy {
 
   // ---- writes ---------------------------------------------------------------------------
 
-  mutate(m: Mutation, token: Token, strategy: Replication, cl: ConsistencyLevel, finish: (o: WriteOutcome) => void): void {
+  /** Whether enough replicas are up to try a write at `cl` (assureSufficientLiveNodes). */
+  private assureLive(token: Token, strategy: Replication, cl: ConsistencyLevel): CoordinatorError | undefined {
+    const { natural, pending } = this.replicas(token, strategy);
+    const live = [...natural, ...pending.filter((p) => !natural.includes(p))].filter((e) => this.env.isAlive(e));
+    const missing = checkAvailable(cl, strategy, live.map((e) => ({ dc: this.env.dcOf(e) })), this.env.localDc);
+    return missing === undefined ? undefined : unavailable(cl, missing.required, missing.alive);
+  }
+
+  /**
+   * Writes one mutation at `cl`. `options.writeType` is what a time-out reports; the wait ends at
+   * `options.deadline` (monotonic ms) when the write is part of a longer request, as a batch's
+   * writes share the batchlog's budget.
+   */
+  mutate(m: Mutation, token: Token, strategy: Replication, cl: ConsistencyLevel, finish: (o: WriteOutcome) => void, options: WriteOptions = {}): void {
+    const error = this.assureLive(token, strategy, cl);
+    if (error !== undefined) return finish({ ok: false, error });
+    this.send(m, token, strategy, cl, finish, options);
+  }
+
+  private send(m: Mutation, token: Token, strategy: Replication, cl: ConsistencyLevel, finish: (o: WriteOutcome) => void, options: WriteOptions): void {
     const env = this.env;
     const { natural, pending } = this.replicas(token, strategy);
     const all = [...natural, ...pending.filter((p) => !natural.includes(p))];
-    const live = all.filter((e) => env.isAlive(e));
-    const missing = checkAvailable(cl, strategy, live.map((e) => ({ dc: env.dcOf(e) })), env.localDc);
-    if (missing !== undefined) {
-      finish({ ok: false, error: unavailable(cl, missing.required, missing.alive) });
-      return;
-    }
     const id = this.nextId++;
     const h: WriteHandler = {
       kind: "write",
       mutation: m,
       cl,
+      writeType: options.writeType ?? "SIMPLE",
       need: cl === "ANY" ? 1 : blockFor(cl, strategy, env.localDc) + pending.length,
       acks: 0,
       done: false,
@@ -196,7 +245,7 @@ export class StorageProxy {
       finish,
     };
     this.handlers.set(id, h);
-    env.timer(`wr:${id}`, env.writeTimeoutMs);
+    env.timer(`wr:${id}`, options.deadline === undefined ? env.writeTimeoutMs : Math.max(0, options.deadline - env.now.mono));
     for (const ep of all) {
       if (!env.isAlive(ep)) {
         if (env.shouldHint(ep)) {
@@ -219,6 +268,102 @@ export class StorageProxy {
       h.waiting.set(ep, cb);
     }
     this.maybeRetire(id, h);
+  }
+
+  /**
+   * StorageProxy.mutateAtomically, a logged batch of more than one partition: every write must
+   * have enough live replicas, then the batch is stored in the batchlog of one or two other
+   * nodes (BATCH_STORE, acknowledged by all of them), then the writes go out at `cl`, and once
+   * every one reached `cl` the batchlog entries are removed (BATCH_REMOVE, not awaited). A
+   * coordinator that dies in between leaves the batch to the batchlog nodes' replay. One
+   * write_request_timeout, from `startedAt`, covers it all.
+   */
+  mutateAtomically(batch: Batch, writes: readonly BatchWrite[], cl: ConsistencyLevel, startedAt: number, finish: (o: WriteOutcome) => void): void {
+    const env = this.env;
+    const endpoints = this.batchlogEndpoints(cl);
+    if (endpoints.length === 0) return finish({ ok: false, error: unavailable("ONE", 1, 0) });
+    for (const w of writes) {
+      const error = this.assureLive(w.token, w.strategy, cl);
+      if (error !== undefined) return finish({ ok: false, error });
+    }
+    const deadline = startedAt + env.writeTimeoutMs;
+    this.storeInBatchlog(batch, endpoints, deadline, (stored) => {
+      if (!stored.ok) return finish(stored);
+      let left = writes.length;
+      let failed = false;
+      for (const w of writes) {
+        this.send(w.mutation, w.token, w.strategy, cl, (o) => {
+          if (failed) return;
+          if (!o.ok) {
+            failed = true;
+            return finish(o);
+          }
+          if (--left > 0) return;
+          finish(o);
+          for (const ep of endpoints) {
+            if (ep === env.self) env.removeBatch(batch.id);
+            else env.send(ep, { verb: "BATCH_REMOVE", id: batch.id });
+          }
+        }, { writeType: "BATCH", deadline });
+      }
+    });
+  }
+
+  /** syncWriteToBatchlog: every chosen node must acknowledge (ONE or TWO of them), by the deadline. */
+  private storeInBatchlog(batch: Batch, endpoints: readonly string[], deadline: number, finish: (o: WriteOutcome) => void): void {
+    const env = this.env;
+    const id = this.nextId++;
+    const h: BatchlogHandler = { kind: "batchlog", cl: endpoints.length === 1 ? "ONE" : "TWO", need: endpoints.length, acks: 0, done: false, waiting: new Map(), finish };
+    this.handlers.set(id, h);
+    env.timer(`wr:${id}`, Math.max(0, deadline - env.now.mono));
+    const ack = () => {
+      if (h.done || ++h.acks < h.need) return;
+      h.done = true;
+      this.handlers.delete(id);
+      env.cancelTimer(`wr:${id}`);
+      finish({ ok: true });
+    };
+    for (const ep of endpoints) {
+      if (ep === env.self) {
+        env.storeBatch(batch);
+        ack();
+        continue;
+      }
+      const cb = env.request(ep, { verb: "BATCH_STORE", batch }, (from, body) => {
+        if (body.kind !== "ack") return;
+        h.waiting.delete(from);
+        ack();
+      });
+      h.waiting.set(ep, cb);
+    }
+  }
+
+  /**
+   * getBatchlogEndpoints (BatchlogManager.EndpointFilter): up to two live nodes of this data
+   * center other than this one, from other racks when there are enough; this node itself only
+   * when it is alone in its data center.
+   */
+  private batchlogEndpoints(cl: ConsistencyLevel): string[] {
+    const env = this.env;
+    const ring = env.ring();
+    const racks = new Map<string, string[]>();
+    let inDc = 0;
+    for (const [ep, loc] of ring.location) {
+      if (loc.dc !== env.localDc) continue;
+      inDc++;
+      if (ep === env.self || !env.isAlive(ep)) continue;
+      let list = racks.get(loc.rack);
+      if (list === undefined) racks.set(loc.rack, (list = []));
+      list.push(ep);
+    }
+    if (inDc === 1 && ring.location.get(env.self)?.dc === env.localDc) return [env.self];
+    const valid = [...racks.values()].reduce((n, l) => n + l.length, 0);
+    if (valid === 0) return cl === "ANY" ? [env.self] : [];
+    if (valid <= 2) return [...racks.values()].flat();
+    if (valid - (racks.get(env.localRack)?.length ?? 0) >= 2) racks.delete(env.localRack);
+    if (racks.size === 1) return env.random.shuffle([...racks.values()][0]!).slice(0, 2);
+    const names = racks.size === 2 ? [...racks.keys()] : env.random.shuffle([...racks.keys()]);
+    return names.slice(0, 2).map((rack) => env.random.choice(racks.get(rack)!));
   }
 
   private writeAck(id: number, h: WriteHandler, from: string | undefined): void {
@@ -249,8 +394,18 @@ export class StorageProxy {
     h.waiting.clear();
     if (!h.done) {
       h.done = true;
-      h.finish({ ok: false, error: writeTimeout(h.cl, h.acks, h.need) });
+      h.finish({ ok: false, error: writeTimeout(h.writeType, h.cl, h.acks, h.need) });
     }
+  }
+
+  private batchlogExpired(id: number, h: BatchlogHandler): void {
+    this.handlers.delete(id);
+    for (const cb of h.waiting.values()) this.env.dropCallback(cb);
+    h.waiting.clear();
+    if (h.done) return;
+    h.done = true;
+    // AbstractWriteResponseHandler.get: never reports as many acks as it waited for.
+    h.finish({ ok: false, error: writeTimeout("BATCH_LOG", h.cl, Math.min(h.acks, h.need - 1), h.need) });
   }
 
   // ---- reads ----------------------------------------------------------------------------
@@ -470,6 +625,7 @@ export class StorageProxy {
     const h = this.handlers.get(id);
     if (h === undefined) return true;
     if (h.kind === "write") this.writeExpired(id, h);
+    else if (h.kind === "batchlog") this.batchlogExpired(id, h);
     else this.readExpired(id, h);
     return true;
   }

@@ -1,18 +1,19 @@
-import type { Condition, OptionValue, Relation, Statement } from "./cql.js";
+import type { Condition, ModificationStatement, OptionValue, Relation, Statement } from "./cql.js";
 import { CqlSyntaxError, parseStatement } from "./cql.js";
-import type { Cell, Mutation, Partition, Row } from "./data.js";
-import { liveRow } from "./data.js";
+import type { Cell, Partition, Row } from "./data.js";
+import { liveRow, mergePartitions } from "./data.js";
+import { javaHashMapOrder, stringHash } from "./java-format.js";
 import type { ReadCommand } from "./messages.js";
 import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
 import { ErrorCode, errorResult } from "./protocol.js";
 import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
-import type { CoordinatorError, StorageProxy } from "./proxy.js";
+import type { BatchWrite, CoordinatorError, StorageProxy, WriteOutcome, WriteType } from "./proxy.js";
 import type { Replication } from "./replication.js";
 import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
 import { clusteringColumns, columnsByName, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns } from "./schema.js";
 import type { Token } from "./token.js";
-import { compareValues, InvalidValue, isCqlType, keyString, literalValue, typeName, type CqlType, type Literal, type Value } from "./types.js";
+import { compareValues, InvalidValue, isCqlType, keyString, literalValue, serialize, typeName, type CqlType, type Literal, type Value } from "./types.js";
 
 /**
  * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
@@ -32,6 +33,10 @@ export interface QueryEnv {
   readonly paxos: PaxosCoordinator;
   /** The coordinator's write timestamp in µs (monotonic, from this node's clock). */
   nextTimestamp(): number;
+  /** This node's monotonic clock (ms): when a request started, for the time-outs that span it. */
+  monotonicMs(): number;
+  /** UUIDGen.getTimeUUID: a logged batch's id. */
+  newBatchId(): string;
   newTableId(): string;
   /** Merges a schema change here, persists it and pushes it to the cluster; calls back once applied locally. */
   announceSchema(change: SchemaSnapshot): void;
@@ -66,6 +71,12 @@ function fromCoordinator(e: CoordinatorError): QueryResult {
 }
 
 const NAME_RE = /^\w{1,48}$/;
+
+/** batch_size_warn_threshold_in_kb and batch_size_fail_threshold_in_kb (5 and 50), in bytes. */
+const BATCH_SIZE_WARN_THRESHOLD = 5 * 1024;
+const BATCH_SIZE_FAIL_THRESHOLD = 50 * 1024;
+/** unlogged_batch_across_partitions_warn_threshold. */
+const UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD = 10;
 
 /** Clients repeat the same statements (reads, the drivers' system queries): parsed ones are kept, up to this many. */
 const PARSED_STATEMENTS = 512;
@@ -121,7 +132,7 @@ export class QueryExecutor {
       case "insert":
       case "update":
       case "delete":
-        if (s.kind === "insert" ? s.ifNotExists : s.ifCondition !== undefined) return this.casWrite(session, s, cl, serial, done);
+        if (isConditional(s)) return this.casWrite(session, s, cl, serial, done);
         return this.write(session, s, cl, done);
       case "select":
         return this.select(session, s, cl, done);
@@ -129,6 +140,8 @@ export class QueryExecutor {
         const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
         return this.env.truncate(ks.name, t.name, done);
       }
+      case "batch":
+        return this.batch(session, s, cl, serial, done);
     }
   }
 
@@ -251,20 +264,131 @@ export class QueryExecutor {
     const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
     if (cl === "SERIAL" || cl === "LOCAL_SERIAL") throw invalid("You must use conditional updates for serializable writes");
     const ts = s.timestamp ?? this.env.nextTimestamp();
-    const partitions = this.buildWrite(t, s, ts);
-    let left = partitions.length;
+    const writes = this.buildWrite(t, s, ts).map((p) => ({
+      mutation: { keyspace: ks.name, table: t.name, tableId: t.id, partition: p },
+      token: this.env.tokenFor(t, p.key),
+      strategy: ks.replication,
+    }));
+    // An IN on the partition key makes several mutations, written as an unlogged batch is.
+    this.mutateAll(writes, cl, writes.length > 1 ? "UNLOGGED_BATCH" : "SIMPLE", (o) => done(o.ok ? { kind: "VOID" } : fromCoordinator(o.error)));
+  }
+
+  /**
+   * BatchStatement (3.11): the statements are prepared, the batch validated, and their updates
+   * collected into one mutation per partition, every statement without a timestamp of its own
+   * sharing the batch's. A logged batch of more than one partition goes through the batchlog
+   * (StorageProxy.mutateAtomically); an unlogged one, or one partition, is written as separate
+   * mutations. A batch with conditions is one lightweight transaction on one partition.
+   */
+  private batch(session: Session, s: Extract<Statement, { kind: "batch" }>, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
+    const startedAt = this.env.monotonicMs();
+    const statements = s.statements.map((st) => ({ st, ...this.resolveTable(session, st.keyspace, st.table) }));
+    const conditional = statements.some(({ st }) => isConditional(st));
+    const conditions = statements.map(({ st, t }) => (isConditional(st) ? this.rowCondition(t, st) : undefined));
+    // BatchStatement.validate.
+    if (s.ttl !== undefined) throw invalid("Global TTL on the BATCH statement is not supported.");
+    if (s.timestamp !== undefined && conditional) throw invalid("Cannot provide custom timestamp for conditional BATCH");
+    if (s.timestamp !== undefined && s.type === "COUNTER") throw invalid("Cannot provide custom timestamp for counter BATCH");
+    for (const { st } of statements) {
+      if (s.timestamp !== undefined && st.timestamp !== undefined) throw invalid("Timestamp must be set either on BATCH or individual statements");
+      // ksim models no counter columns: every statement is a non-counter one.
+      if (s.type === "COUNTER") throw invalid("Cannot include non-counter statement in a counter batch");
+    }
+    if (conditional && statements.some(({ t }) => t.id !== statements[0]!.t.id)) throw invalid("Batch with conditions cannot span multiple tables");
+    if (conditional) return this.casBatch(statements, conditions, cl, serial, done);
+    const now = s.timestamp ?? this.env.nextTimestamp();
+    // UpdatesCollector: the statements' updates to the same partition of a table are merged into one.
+    const updates = new Map<string, { ks: KeyspaceDef; t: TableDef; partition: Partition }>();
+    for (const { st, ks, t } of statements) {
+      for (const p of this.buildWrite(t, st, st.timestamp ?? now)) {
+        const key = `${t.id}\u0000${keyString(p.key)}`;
+        const seen = updates.get(key);
+        updates.set(key, { ks, t, partition: mergePartitions(seen?.partition, p) });
+      }
+    }
+    // A Mutation is one partition key of one keyspace, whatever tables it touches.
+    const partitions = new Set([...updates.values()].map((u) => `${u.ks.name}\u0000${keyString(u.partition.key)}`)).size;
+    if (partitions === 0) return done({ kind: "VOID" });
+    const warnings: string[] = [];
+    if (partitions > 1) {
+      const size = [...updates.values()].reduce((n, u) => n + updateDataSize(u.t, u.partition), 0);
+      if (size > BATCH_SIZE_WARN_THRESHOLD) {
+        if (size > BATCH_SIZE_FAIL_THRESHOLD) throw invalid("Batch too large");
+        warnings.push(`Batch for ${tableNames(updates.values())} is of size ${size}, exceeding specified threshold of ${BATCH_SIZE_WARN_THRESHOLD} by ${size - BATCH_SIZE_WARN_THRESHOLD}.`);
+      }
+      if (s.type !== "LOGGED" && partitions > UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD) {
+        const tables = new Set([...updates.values()].map((u) => u.t.id)).size;
+        warnings.push(
+          `Unlogged batch covering ${partitions} partitions detected against table${tables === 1 ? "" : "s"} ${tableNames(updates.values())}. You should use a logged batch for atomicity, or asynchronous writes for performance.`,
+        );
+      }
+    }
+    const writes: BatchWrite[] = [...updates.values()].map((u) => ({
+      mutation: { keyspace: u.ks.name, table: u.t.name, tableId: u.t.id, partition: u.partition },
+      token: this.env.tokenFor(u.t, u.partition.key),
+      strategy: u.ks.replication,
+    }));
+    const finish = (o: WriteOutcome) => done(o.ok ? (warnings.length > 0 ? { kind: "VOID", warnings } : { kind: "VOID" }) : fromCoordinator(o.error));
+    if (s.type === "LOGGED" && partitions > 1) {
+      const batch = { id: this.env.newBatchId(), createdAt: this.env.nextTimestamp(), mutations: writes.map((w) => w.mutation) };
+      return this.env.proxy.mutateAtomically(batch, writes, cl, startedAt, finish);
+    }
+    this.mutateAll(writes, cl, partitions > 1 ? "UNLOGGED_BATCH" : "SIMPLE", finish);
+  }
+
+  /** StorageProxy.mutate: every write sent, the first failure (or the last success) answered. */
+  private mutateAll(writes: readonly BatchWrite[], cl: ConsistencyLevel, writeType: WriteType, finish: (o: WriteOutcome) => void): void {
+    let left = writes.length;
     let failed = false;
-    for (const p of partitions) {
-      const m: Mutation = { keyspace: ks.name, table: t.name, tableId: t.id, partition: p };
-      this.env.proxy.mutate(m, this.env.tokenFor(t, p.key), ks.replication, cl, (o) => {
+    for (const w of writes) {
+      this.env.proxy.mutate(w.mutation, w.token, w.strategy, cl, (o) => {
         if (failed) return;
         if (!o.ok) {
           failed = true;
-          return done(fromCoordinator(o.error));
+          return finish(o);
         }
-        if (--left === 0) done({ kind: "VOID" });
-      });
+        if (--left === 0) finish(o);
+      }, { writeType });
     }
+  }
+
+  /**
+   * BatchStatement.executeWithConditions: one partition of one table, each statement's condition
+   * on its own row, the updates applied together through Paxos if they all hold.
+   */
+  private casBatch(
+    statements: readonly { st: ModificationStatement; ks: KeyspaceDef; t: TableDef }[],
+    conditions: readonly (RowCondition | undefined)[],
+    cl: ConsistencyLevel,
+    serial: ConsistencyLevel,
+    done: Done,
+  ): void {
+    const { ks, t } = statements[0]!;
+    const now = this.env.nextTimestamp();
+    const pk = new Set(partitionKeyColumns(t).map((c) => c.name));
+    const ck = new Set(clusteringColumns(t).map((c) => c.name));
+    let update: Partition | undefined;
+    const rowConditions = new Map<string, RowCondition>();
+    statements.forEach(({ st }, i) => {
+      const where = st.kind === "insert" ? [] : st.where;
+      if (where.some((r) => pk.has(r.column) && r.op === "IN" && r.values.length > 1)) {
+        throw new QueryError(ErrorCode.SERVER_ERROR, "java.lang.IllegalArgumentException: Batch with conditions cannot span multiple partitions (you cannot use IN on the partition key)");
+      }
+      const [p] = this.buildWrite(t, st, st.timestamp ?? now);
+      if (update !== undefined && keyString(update.key) !== keyString(p!.key)) throw invalid("Batch with conditions cannot span multiple partitions");
+      if (where.some((r) => ck.has(r.column) && r.op === "IN" && r.values.length > 1)) {
+        throw invalid(`IN on the clustering key columns is not supported with conditional ${st.kind === "delete" ? "deletions" : "updates"}`);
+      }
+      update = mergePartitions(update, p!);
+      const c = conditions[i];
+      if (c === undefined) return;
+      const rowKey = Object.keys(p!.rows)[0] ?? keyString([]);
+      const previous = rowConditions.get(rowKey);
+      if (previous === undefined) rowConditions.set(rowKey, c);
+      else if (previous.kind !== c.kind) throw invalid(`Cannot mix IF conditions and IF ${c.kind === "not_exists" || previous.kind === "not_exists" ? "NOT " : ""}EXISTS for the same row`);
+      else if (c.kind === "columns") rowConditions.set(rowKey, { kind: "columns", columns: [...previous.columns, ...c.columns] });
+    });
+    this.cas(ks, t, update!, rowConditions, true, cl, serial, done);
   }
 
   /**
@@ -273,22 +397,9 @@ export class QueryExecutor {
    * `[applied]`, and when not applied the values the condition was judged on: the whole row for
    * IF [NOT] EXISTS, the condition's columns otherwise (nothing more when there is no row).
    */
-  private casWrite(session: Session, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
+  private casWrite(session: Session, s: ModificationStatement, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
     const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
-    if (s.timestamp !== undefined) throw invalid("Cannot provide custom timestamp for conditional updates");
-    const byName = columnsByName(t);
-    const conditions = s.kind === "insert" ? undefined : s.ifCondition;
-    const columnConditions: { column: ColumnDef; condition: Condition; values: Value[] }[] = [];
-    if (conditions?.kind === "columns") {
-      for (const c of conditions.conditions) {
-        const column = byName.get(c.column);
-        if (column === undefined) throw invalid(`Unknown identifier ${c.column} in IF conditions`);
-        if (column.kind !== "regular") throw invalid(`PRIMARY KEY column '${c.column}' cannot have IF conditions`);
-        const values = c.values.map((l) => literalValue(column.type, l, column.name));
-        if (c.op !== "=" && c.op !== "!=" && c.op !== "IN" && values[0] === null) throw invalid(`Invalid comparison with null for operator "${c.op}"`);
-        columnConditions.push({ column, condition: c, values });
-      }
-    }
+    const condition = this.rowCondition(t, s);
     if (s.kind !== "insert") {
       const what = s.kind === "delete" ? "deletions" : "updates";
       const pk = new Set(partitionKeyColumns(t).map((c) => c.name));
@@ -298,45 +409,91 @@ export class QueryExecutor {
         if (pk.has(r.column)) throw invalid(`IN on the partition key is not supported with conditional ${what}`);
         if (ck.some((c) => c.name === r.column)) throw invalid(`IN on the clustering key columns is not supported with conditional ${what}`);
       }
+    }
+    const [partition] = this.buildWrite(t, s, this.env.nextTimestamp());
+    const rowKey = Object.keys(partition!.rows)[0] ?? keyString([]);
+    this.cas(ks, t, partition!, new Map([[rowKey, condition]]), false, cl, serial, done);
+  }
+
+  /**
+   * A statement's IF, checked as the statement is prepared: what must hold of its row. The
+   * clustering is the statement's own (a row deletion or update names the whole primary key).
+   */
+  private rowCondition(t: TableDef, s: ModificationStatement): RowCondition {
+    if (s.timestamp !== undefined) throw invalid("Cannot provide custom timestamp for conditional updates");
+    if (s.kind === "insert") return { kind: "not_exists", columns: [] };
+    const conditions = s.ifCondition!;
+    if (s.kind === "delete") {
       const restricted = new Set(s.where.filter((r) => r.op === "=" || r.op === "IN").map((r) => r.column));
-      if (s.kind === "delete" && ck.some((c) => !restricted.has(c.name))) {
+      if (clusteringColumns(t).some((c) => !restricted.has(c.name))) {
         throw invalid("DELETE statements must restrict all PRIMARY KEY columns with equality relations in order to use IF condition on non static columns");
       }
     }
-    const [partition] = this.buildWrite(t, s, this.env.nextTimestamp());
+    if (conditions.kind === "exists") return { kind: "exists", columns: [] };
+    const byName = columnsByName(t);
+    const columns = conditions.conditions.map((c) => {
+      const column = byName.get(c.column);
+      if (column === undefined) throw invalid(`Unknown identifier ${c.column} in IF conditions`);
+      if (column.kind !== "regular") throw invalid(`PRIMARY KEY column '${c.column}' cannot have IF conditions`);
+      const values = c.values.map((l) => literalValue(column.type, l, column.name));
+      if (c.op !== "=" && c.op !== "!=" && c.op !== "IN" && values[0] === null) throw invalid(`Invalid comparison with null for operator "${c.op}"`);
+      return { column, condition: c, values };
+    });
+    return { kind: "columns", columns };
+  }
+
+  /**
+   * StorageProxy.cas with a CQL3CasRequest: the rows with conditions are read at the serial
+   * level's quorum within a Paxos round, and `update` is proposed only if every condition holds.
+   * When not applied, the answer shows each of those rows that exists: all its columns if any
+   * condition was IF [NOT] EXISTS, else the conditions' columns (a batch's also its primary key).
+   */
+  private cas(
+    ks: KeyspaceDef,
+    t: TableDef,
+    update: Partition,
+    conditions: ReadonlyMap<string, RowCondition>,
+    isBatch: boolean,
+    cl: ConsistencyLevel,
+    serial: ConsistencyLevel,
+    done: Done,
+  ): void {
     if (serial !== "SERIAL" && serial !== "LOCAL_SERIAL") throw invalid("Invalid consistency for conditional update. Must be one of SERIAL or LOCAL_SERIAL");
     if (cl === "SERIAL" || cl === "LOCAL_SERIAL") {
       throw invalid(`${cl} is not supported as conditional update commit consistency. Use ANY if you mean "make sure it is accepted but I don't care how many replicas commit it for non-SERIAL reads"`);
     }
-    const update: Mutation = { keyspace: ks.name, table: t.name, tableId: t.id, partition: partition! };
-    const rowKey = Object.keys(partition!.rows)[0] ?? keyString([]);
     const target: PaxosTarget = {
-      key: { rowKey: keyString(partition!.key), tableId: t.id, keyspace: ks.name, table: t.name },
-      token: this.env.tokenFor(t, partition!.key),
+      key: { rowKey: keyString(update.key), tableId: t.id, keyspace: ks.name, table: t.name },
+      token: this.env.tokenFor(t, update.key),
       strategy: ks.replication,
     };
-    // The row as the quorum read found it, undefined if it has no live data.
-    let current: Record<string, Value> | undefined;
-    const read: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "partition", key: partition!.key };
+    // The conditioned rows as the quorum read found them, with their primary keys; absent if not live.
+    const current = new Map<string, Record<string, Value>>();
+    const read: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "partition", key: update.key };
     const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
-    const applies = (): boolean => {
-      if (conditions === undefined) return current === undefined;
-      if (conditions.kind === "exists") return current !== undefined;
-      return columnConditions.every((c) => conditionHolds(c.column, c.condition.op, c.values, current?.[c.column.name] ?? null));
-    };
+    const applies = (): boolean =>
+      [...conditions].every(([rowKey, c]) => {
+        const row = current.get(rowKey);
+        if (c.kind === "not_exists") return row === undefined;
+        if (c.kind === "exists") return row !== undefined;
+        return c.columns.every((x) => conditionHolds(x.column, x.condition.op, x.values, row?.[x.column.name] ?? null));
+      });
     this.env.paxos.cas(
       target,
       {
-        update,
+        update: { keyspace: ks.name, table: t.name, tableId: t.id, partition: update },
         readCurrent: (readCl, cb) =>
           this.env.proxy.read(read, target.token, ks.replication, readCl, chances, (o) => {
             if (!o.ok) return cb(o);
+            current.clear();
             const p = o.partitions[0];
-            const row = p?.rows[rowKey];
-            current = row === undefined ? undefined : liveRow(row, p!.del);
-            if (current !== undefined) {
-              partitionKeyColumns(t).forEach((c, i) => (current![c.name] = p!.key[i]!));
-              clusteringColumns(t).forEach((c, i) => (current![c.name] = row!.ck[i]!));
+            for (const rowKey of conditions.keys()) {
+              const row = p?.rows[rowKey];
+              const live = row === undefined ? undefined : liveRow(row, p!.del);
+              if (live === undefined) continue;
+              partitionKeyColumns(t).forEach((c, i) => (live[c.name] = p!.key[i]!));
+              clusteringColumns(t).forEach((c, i) => (live[c.name] = row!.ck[i]!));
+              current.set(rowKey, live);
             }
             cb({ ok: true, applies: applies() });
           }),
@@ -346,9 +503,17 @@ export class QueryExecutor {
       (o) => {
         if (!o.ok) return done(fromCoordinator(o.error));
         const flag = { name: "[applied]", type: "boolean" };
-        if (o.applied || current === undefined) return done({ kind: "ROWS", columns: [flag], rows: [[o.applied]] });
-        const shown = conditions?.kind === "columns" ? [...new Map(columnConditions.map((c) => [c.column.name, c.column])).values()] : selectStarColumns(t);
-        done({ kind: "ROWS", columns: [flag, ...shown.map((c) => ({ name: c.name, type: typeName(c.type) }))], rows: [[false, ...shown.map((c) => current![c.name] ?? null)]] });
+        if (o.applied || current.size === 0) return done({ kind: "ROWS", columns: [flag], rows: [[o.applied]] });
+        const conditionColumns = [...conditions.values()].flatMap((c) => c.columns.map((x) => x.column));
+        const shown = [...conditions.values()].some((c) => c.kind !== "columns")
+          ? selectStarColumns(t)
+          : [...new Map([...(isBatch ? [...partitionKeyColumns(t), ...clusteringColumns(t)] : []), ...conditionColumns].map((c) => [c.name, c])).values()];
+        const rows = [...current.values()].sort((a, b) => compareClustering(t, a, b));
+        done({
+          kind: "ROWS",
+          columns: [flag, ...shown.map((c) => ({ name: c.name, type: typeName(c.type) }))],
+          rows: rows.map((row) => [false, ...shown.map((c) => row[c.name] ?? null)]),
+        });
       },
     );
   }
@@ -672,6 +837,45 @@ export class QueryExecutor {
     if (s.selectors === "count") return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(rows.length)]] };
     return { kind: "ROWS", columns: specs, rows: rows.map((r) => names.map((n) => r[n] ?? null)) };
   }
+}
+
+function isConditional(s: ModificationStatement): boolean {
+  return s.kind === "insert" ? s.ifNotExists : s.ifCondition !== undefined;
+}
+
+/**
+ * PartitionUpdate.dataSize, what batch_size_warn_threshold is measured in: per row its
+ * clustering values, per cell 16 bytes (timestamp, TTL, local deletion time) and its value.
+ */
+function updateDataSize(t: TableDef, p: Partition): number {
+  const ck = clusteringColumns(t);
+  const byName = columnsByName(t);
+  let size = 0;
+  for (const row of Object.values(p.rows)) {
+    row.ck.forEach((v, i) => (size += v === null ? 0 : serialize(ck[i]!.type, v).length));
+    for (const [name, cell] of Object.entries(row.cells)) size += 16 + (cell.tomb || cell.v === null ? 0 : serialize(byName.get(name)!.type, cell.v).length);
+  }
+  return size;
+}
+
+/** A HashSet<String> of "ks.table" as Java prints it. */
+function tableNames(updates: Iterable<{ ks: KeyspaceDef; t: TableDef }>): string {
+  const names = [...new Set([...updates].map((u) => `${u.ks.name}.${u.t.name}`))];
+  return `[${javaHashMapOrder(names, stringHash).join(", ")}]`;
+}
+
+/** What a conditional statement requires of its row (CQL3CasRequest's RowCondition). */
+type RowCondition =
+  | { readonly kind: "not_exists" | "exists"; readonly columns: readonly [] }
+  | { readonly kind: "columns"; readonly columns: readonly { readonly column: ColumnDef; readonly condition: Condition; readonly values: readonly Value[] }[] };
+
+/** Two rows of one partition in the table's clustering order. */
+function compareClustering(t: TableDef, a: Record<string, Value>, b: Record<string, Value>): number {
+  for (const c of clusteringColumns(t)) {
+    const d = compareValues(c.type, a[c.name] ?? null, b[c.name] ?? null);
+    if (d !== 0) return c.order === "desc" ? -d : d;
+  }
+  return 0;
 }
 
 function writetime(row: Row, column: string, live: Record<string, Value>): Value {

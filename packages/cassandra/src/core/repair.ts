@@ -82,10 +82,8 @@ export class RepairService {
   private readonly timers = new Map<string, () => void>();
 
   constructor(private readonly node: CassandraNode) {
-    // UUIDGen's clock sequence and node: random once per JVM.
-    const clockSeqAndNode = `${(0x8000 | node.random.fork("uuid-gen").int(0, 0x3fff)).toString(16)}${node.random.fork("uuid-node").hex(12)}`;
-    this.uuids = new TimeUuidGenerator(clockSeqAndNode);
-    this.compactionIds = new TimeUuidGenerator(clockSeqAndNode);
+    this.uuids = new TimeUuidGenerator(node.clockSeqAndNode);
+    this.compactionIds = new TimeUuidGenerator(node.clockSeqAndNode);
   }
 
   /** CompactionManager.getCompactions' Validation entries: bytes read so far at the compaction throughput. */

@@ -238,6 +238,7 @@ export class StorageService {
     node.timer("load", 2000);
     node.timer("hints-dispatch", HINTS_DISPATCH_MS);
     node.timer("hints-flush", 10_000);
+    node.timer("batchlog-replay", node.config.ringDelayMs);
     this.joinTokenRing();
   }
 
@@ -487,6 +488,8 @@ export class StorageService {
         node.hints.flush(this.now.wall);
         node.timer("hints-flush", 10_000);
         return;
+      case "batchlog-replay":
+        return node.batchlog.scheduledReplay();
       case "hints-dispatch":
         node.hintDispatcher.dispatch();
         node.timer("hints-dispatch", HINTS_DISPATCH_MS);
@@ -891,6 +894,8 @@ export class StorageService {
         return this.reply(id, this.switchService(req.service, req.enable));
       case "service-status":
         return this.reply(id, { ok: true, value: { binary: node.cqlUp, gossip: node.gossiper.enabled, handoff: node.hintDispatcher.enabled, backup: node.storage.incrementalBackups }[req.service] });
+      case "replaybatchlog":
+        return node.batchlog.forceReplay(() => this.reply(id, { ok: true, value: null }));
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });

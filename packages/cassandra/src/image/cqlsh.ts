@@ -375,7 +375,8 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
       if (r.kind === "ROWS") {
         const rows = paging && !tty ? r.rows.slice(0, pageSize) : r.rows;
         ctx.stdout.write(formatRows(r.columns, rows, expand, /^\s*select\b/i.test(text)) + formatWarnings(r.warnings));
-      } else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
+      } else if (r.kind === "VOID") ctx.stdout.write(formatWarnings(r.warnings));
+      else if (r.kind === "SET_KEYSPACE") keyspace = r.keyspace;
       else if (r.kind === "SCHEMA_CHANGE") {
         const agreed = yield* driver.waitForSchemaAgreement(o.host);
         if (!agreed) printerr("Warning: schema version mismatch detected; check the schema versions of your nodes in system.local and system.peers.");

@@ -208,7 +208,7 @@ const THROUGHPUTS: Readonly<Record<string, { readonly which: "stream" | "compact
 };
 const THROUGHPUT_WORDS = { stream: ["stream_throughput", "Current stream throughput: ", " Mb/s"], compaction: ["compaction_throughput", "Current compaction throughput: ", " MB/s"] } as const;
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", "tpstats", "tablestats", "compactionstats", ...Object.keys(THROUGHPUTS)];
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", "tpstats", "tablestats", "compactionstats", "replaybatchlog", ...Object.keys(THROUGHPUTS)];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -300,7 +300,7 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
       const status = STATUSES[command];
       if (toggle !== undefined) request = { op: "service", service: toggle[0], enable: toggle[1] };
       else if (status !== undefined) request = { op: "service-status", service: status };
-      else request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" | "version" };
+      else request = { op: command as "info" | "describecluster" | "gossipinfo" | "drain" | "decommission" | "version" | "replaybatchlog" };
     }
   }
   const r = yield* jmxCall(ctx, host, port, request);
