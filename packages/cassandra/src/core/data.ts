@@ -75,6 +75,35 @@ export function mergePartitions(a: Partition | undefined, b: Partition): Partiti
   return { key: a.key, ...(del !== undefined ? { del } : {}), rows };
 }
 
+/**
+ * A partition that takes updates in place, as a memtable's does: a write costs its own rows, not
+ * a copy of every row the partition has. Readers get an immutable snapshot, kept until the next
+ * write, so what they hold never changes under them.
+ */
+export class MemtablePartition {
+  readonly key: readonly Value[];
+  private readonly rows: Record<string, Row>;
+  private del: number | undefined;
+  private frozen: Partition | undefined;
+
+  constructor(first: Partition) {
+    this.key = first.key;
+    this.rows = { ...first.rows };
+    this.del = first.del;
+    this.frozen = first;
+  }
+
+  merge(b: Partition): void {
+    for (const k in b.rows) this.rows[k] = mergeRows(this.rows[k], b.rows[k]!);
+    this.del = maxDefined(this.del, b.del);
+    this.frozen = undefined;
+  }
+
+  snapshot(): Partition {
+    return (this.frozen ??= { key: this.key, ...(this.del !== undefined ? { del: this.del } : {}), rows: { ...this.rows } });
+  }
+}
+
 /** A row as a client sees it: its live cells, or undefined if nothing in it is live. */
 export function liveRow(row: Row, partitionDel: number | undefined): Record<string, Value> | undefined {
   const shadow = maxDefined(row.del, partitionDel) ?? -Infinity;

@@ -156,7 +156,7 @@ export function tableStatsView(node: CassandraNode, disk: AdminDiskView): TableS
         totalBytes: live,
         snapshotBytes: trueSnapshotsSize(node, t, disk),
         // SSTables' key estimates plus the memtable's partitions (counted again if also flushed).
-        partitions: keys.size + t.memtable.size,
+        partitions: keys.size + t.memtableSize,
         memtableCells: t.memOps,
         memtableBytes: t.memBytes,
         memtableSwitches: t.metrics.switches,

@@ -1,5 +1,5 @@
 import type { Partition, Mutation } from "./data.js";
-import { mergePartitions, partitionSize } from "./data.js";
+import { MemtablePartition, mergePartitions, partitionSize } from "./data.js";
 import type { LogEvent } from "./log.js";
 import { prettyPrintMemory } from "./java-format.js";
 import { checksum, decode, encode, frame, unframe } from "./records.js";
@@ -67,7 +67,7 @@ const MEMTABLE_FLUSH_BYTES = 16 * 1024 * 1024;
 const COMPACTION_THRESHOLD = 4;
 
 export class TableStore {
-  memtable = new Map<string, Partition>();
+  private memtable = new Map<string, MemtablePartition>();
   memBytes = 0;
   memOps = 0;
   sstables: SSTable[] = [];
@@ -87,15 +87,32 @@ export class TableStore {
 
   apply(partition: Partition): void {
     const k = keyString(partition.key);
-    this.memtable.set(k, mergePartitions(this.memtable.get(k), partition));
+    const mem = this.memtable.get(k);
+    if (mem === undefined) this.memtable.set(k, new MemtablePartition(partition));
+    else mem.merge(partition);
     this.memBytes += partitionSize(partition);
     this.memOps++;
     this.metrics.writes++;
   }
 
+  /** Partitions in the memtable. */
+  get memtableSize(): number {
+    return this.memtable.size;
+  }
+
+  /** Empties the memtable; returns what it held (for a flush). */
+  switchMemtable(): Map<string, Partition> {
+    const out = new Map<string, Partition>();
+    for (const [k, p] of this.memtable) out.set(k, p.snapshot());
+    this.memtable = new Map();
+    this.memBytes = 0;
+    this.memOps = 0;
+    return out;
+  }
+
   /** The merged partition across the memtable and every SSTable. */
   read(key: string): Partition | undefined {
-    let p = this.memtable.get(key);
+    let p = this.memtable.get(key)?.snapshot();
     for (const s of this.sstables) {
       const q = s.data.get(key);
       if (q !== undefined) p = p === undefined ? q : mergePartitions(p, q);
@@ -309,17 +326,14 @@ export class StorageEngine {
   /** Flushes one table's memtable to a new SSTable (nothing to do if it is empty). */
   flush(t: TableStore, thread: string): void {
     const upTo = this.commitLog.position();
-    if (t.memtable.size > 0) {
+    if (t.memtableSize > 0) {
       this.out.log({
         level: "INFO",
         thread,
         site: "ColumnFamilyStore.java:1211",
         message: `Enqueuing flush of ${t.table}: ${(t.memBytes / 1024).toFixed(3)}KiB (0%) on-heap, 0.000KiB (0%) off-heap`,
       });
-      t.sstables.push(this.maybeBackUp(t, this.writeSSTable(t, t.memtable, upTo)));
-      t.memtable = new Map();
-      t.memBytes = 0;
-      t.memOps = 0;
+      t.sstables.push(this.maybeBackUp(t, this.writeSSTable(t, t.switchMemtable(), upTo)));
       t.metrics.switches++;
       this.tasks.flushes++;
     }
@@ -497,9 +511,7 @@ export class StorageEngine {
   drop(t: TableStore): void {
     for (const s of t.sstables) for (const c of s.components) this.io.remove(c);
     t.sstables = [];
-    t.memtable = new Map();
-    t.memBytes = 0;
-    t.memOps = 0;
+    t.switchMemtable();
     t.tokens.clear();
     this.commitLog.discardCompleted(t.tableId, this.commitLog.position());
   }
