@@ -34,6 +34,8 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "cassandra/repair-after-hint-window.yaml", seed: 1 },
   { file: "cassandra/snapshot-restore.yaml", seed: 1 },
   { file: "cassandra/disk-full.yaml", seed: 1 },
+  { file: "cassandra/transfers-logged.yaml", seed: 1 },
+  { file: "cassandra/transfers-unlogged.yaml", seed: 1, fails: "cassandra.transfers" },
   { file: "mysql/client.yaml", seed: 1 },
   { file: "mysql/backup-cronjob.yaml", seed: 1 },
   { file: "mysql/disk-full.yaml", seed: 1 },

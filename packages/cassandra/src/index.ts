@@ -4,4 +4,5 @@ export type { NodeConfig, Effect, Input, PersistedFiles } from "./core/node-io.j
 export { CONSISTENCY_LEVELS, isConsistencyLevel, type ConsistencyLevel, type ClientResponse } from "./core/protocol.js";
 export { CqlDriver, type Dialer, type DriverOptions, type Outcome } from "./client/driver.js";
 export { RegisterWorkload, type RegisterWorkloadOptions, type WriteInput, type ReadInput, type ReadOutput } from "./workload/register-workload.js";
-export { checkReads, checkNoLostWrites, checkAvailability, checkLinearizable } from "./workload/checkers.js";
+export { TransferWorkload, type TransferWorkloadOptions } from "./workload/transfer-workload.js";
+export { checkReads, checkNoLostWrites, checkAvailability, checkLinearizable, checkTransfers } from "./workload/checkers.js";

@@ -1,12 +1,46 @@
 import { History, Sim, spawn } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
-import { checkAvailability, checkNoLostWrites, checkReads, RegisterWorkload, type ConsistencyLevel } from "../src/index.js";
+import { checkAvailability, checkNoLostWrites, checkReads, checkTransfers, RegisterWorkload, type ConsistencyLevel } from "../src/index.js";
 import { PodCluster } from "./pods.js";
 
 /**
  * Checkers over histories: first on hand-written histories, then on a workload against the ring
  * while one node is cut off from the others and then loses power.
  */
+
+describe("the transfers checker", () => {
+  it("passes whole transfers and refused ones that left nothing, and flags half applied, lost and unread ones", () => {
+    const sim = new Sim();
+    const h = new History(sim);
+    const transfer = (entry: number, from: number, to: number, outcome: "ok" | "fail" | "info") => {
+      const op = h.invoke("c", "transfer", { entry, from, to });
+      sim.advance(5);
+      if (outcome === "ok") h.ok(op);
+      else if (outcome === "fail") h.fail(op, "Cannot achieve consistency level ONE");
+      else h.info(op, "Operation timed out - received only 0 responses.");
+    };
+    const finalRead = (account: number, entries: number[]) => h.ok(h.invoke("final", "final-read", { account }), { entries });
+    transfer(1, 0, 1, "ok");
+    transfer(2, 1, 0, "info");
+    transfer(3, 0, 1, "fail");
+    transfer(4, 1, 0, "info");
+    finalRead(0, [1, 2]);
+    finalRead(1, [1, 2]);
+    expect(checkTransfers(h.operations)).toMatchObject({ ok: true, metrics: { transfers: 4, halfApplied: 0, wrong: 0, unread: 0 } });
+    transfer(5, 0, 1, "fail");
+    transfer(6, 0, 1, "ok");
+    transfer(7, 0, 2, "ok");
+    finalRead(0, [1, 2, 5]);
+    finalRead(1, [1, 2]);
+    const r = checkTransfers(h.operations);
+    expect(r).toMatchObject({ ok: false, metrics: { transfers: 7, halfApplied: 1, wrong: 1, unread: 1 } });
+    expect(r.violations.map((v) => v.message)).toEqual([
+      "transfer 5 (account 0 to 1, 20–25 ms, fail: Cannot achieve consistency level ONE) is half applied: only its debit is there",
+      "transfer 6 (account 0 to 1, 25–30 ms, ok) was acknowledged, and neither half is there",
+      "1 transfer(s) touch an account with no successful final read: cannot tell whether they were applied",
+    ]);
+  });
+});
 
 describe("register checkers", () => {
   function history(): { sim: Sim; h: History } {

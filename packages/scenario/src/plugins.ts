@@ -91,6 +91,12 @@ export function numberParam(params: Readonly<Record<string, unknown>>, key: stri
   return v;
 }
 
+export function booleanParam(params: Readonly<Record<string, unknown>>, key: string, fallback?: boolean): boolean {
+  const v = params[key] ?? fallback;
+  if (typeof v !== "boolean") throw new ParamError(`${key}: expected true or false${v === undefined ? ", but it is missing" : `, got ${JSON.stringify(v)}`}`);
+  return v;
+}
+
 export function stringsParam(params: Readonly<Record<string, unknown>>, key: string, fallback?: readonly string[]): readonly string[] {
   const v = params[key] ?? fallback;
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {

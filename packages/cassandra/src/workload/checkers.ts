@@ -1,6 +1,7 @@
 import type { CheckResult, Operation, RegisterOp, Violation } from "@ksim/sim";
 import { availability, checkRegister, registerEvents } from "@ksim/sim";
 import type { CasInput, ReadInput, ReadOutput, WriteInput } from "./register-workload.js";
+import type { AccountInput, AccountOutput, TransferInput } from "./transfer-workload.js";
 
 /**
  * Checkers over register-workload histories, independent of Cassandra's internals. With unique
@@ -133,6 +134,51 @@ export function checkLinearizable(ops: readonly Operation[]): CheckResult {
     });
   }
   return { invariant, ok: violations.length === 0, violations: violations.slice(0, MAX_VIOLATIONS), metrics: { keys: byKey.size, violations: violations.length - undecided, undecided, explored } };
+}
+
+/**
+ * Every transfer is all or nothing once the run is over: its debit and its credit are both in
+ * their accounts or neither is, an acknowledged one is there, and one refused before anything
+ * was sent is not. Judged on the final reads of every account, after the cluster has settled.
+ */
+export function checkTransfers(ops: readonly Operation[]): CheckResult {
+  const invariant = "cassandra.transfers-all-or-nothing";
+  const entries = new Map<number, Set<number>>();
+  for (const op of ops) {
+    if (op.f === "final-read" && op.outcome === "ok") entries.set((op.input as AccountInput).account, new Set((op.output as AccountOutput).entries));
+  }
+  const violations: Violation[] = [];
+  let transfers = 0;
+  let halves = 0;
+  let lost = 0;
+  let unread = 0;
+  const note = (time: number, message: string) => violations.length < MAX_VIOLATIONS && violations.push({ invariant, time, message });
+  for (const op of ops) {
+    if (op.f !== "transfer") continue;
+    transfers++;
+    const t = op.input as TransferInput;
+    const debits = entries.get(t.from);
+    const credits = entries.get(t.to);
+    const what = `transfer ${t.entry} (account ${t.from} to ${t.to}, ${op.invokedAt}–${op.completedAt ?? "?"} ms, ${op.outcome}${op.error === undefined ? "" : `: ${op.error}`})`;
+    if (debits === undefined || credits === undefined) {
+      unread++;
+      continue;
+    }
+    const debited = debits.has(t.entry);
+    const credited = credits.has(t.entry);
+    if (debited !== credited) {
+      halves++;
+      note(op.completedAt ?? op.invokedAt, `${what} is half applied: only its ${debited ? "debit" : "credit"} is there`);
+    } else if (op.outcome === "ok" && !debited) {
+      lost++;
+      note(op.completedAt!, `${what} was acknowledged, and neither half is there`);
+    } else if (op.outcome === "fail" && debited) {
+      lost++;
+      note(op.completedAt!, `${what} was refused, yet it is there`);
+    }
+  }
+  if (unread > 0) note(0, `${unread} transfer(s) touch an account with no successful final read: cannot tell whether they were applied`);
+  return { invariant, ok: violations.length === 0, violations, metrics: { transfers, halfApplied: halves, wrong: lost, unread } };
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { Proc, Random, Sim, Task } from "@ksim/sim";
-import { History, sleep, spawn, wait } from "@ksim/sim";
-import { CqlDriver, type Dialer, type Outcome } from "../client/driver.js";
-import { ErrorCode, type ConsistencyLevel } from "../core/protocol.js";
+import type { Proc, Random } from "@ksim/sim";
+import { sleep, wait } from "@ksim/sim";
+import type { CqlDriver, Outcome } from "../client/driver.js";
+import type { ConsistencyLevel } from "../core/protocol.js";
+import { CqlWorkload, definitelyNotApplied, describe, type CqlWorkloadOptions } from "./cql-workload.js";
 
 /**
  * A register workload: clients write unique values to a few keys and read them back at chosen
@@ -16,27 +17,16 @@ import { ErrorCode, type ConsistencyLevel } from "../core/protocol.js";
  * condition did not hold is `fail`. Reads are at the read level (SERIAL for linearizable reads).
  */
 
-export interface RegisterWorkloadOptions {
-  readonly sim: Sim;
-  /** Where the clients connect from (a simulated host outside the ring, or a pod's network). */
-  readonly dialer: Dialer;
-  /** The addresses to start from, asked afresh for each driver as a contact point's DNS name is resolved when a client starts. */
-  readonly contactPoints: () => readonly string[];
-  readonly random: Random;
+export interface RegisterWorkloadOptions extends CqlWorkloadOptions {
   readonly writeConsistency: ConsistencyLevel;
   readonly readConsistency: ConsistencyLevel;
   readonly replicationFactor?: number;
   readonly keyspace?: string;
-  readonly clients?: number;
   readonly keys?: number;
   /** Fraction of operations that are reads. */
   readonly readFraction?: number;
   /** Compare-and-set registers through lightweight transactions (see above). */
   readonly lwt?: boolean;
-  /** Mean pause between one client's operations (exponentially distributed). */
-  readonly meanIntervalMs?: number;
-  readonly requestTimeoutMs?: number;
-  readonly history?: History;
 }
 
 export interface WriteInput {
@@ -58,73 +48,25 @@ export interface CasInput {
 /** The values an LWT register takes: few, so that compare-and-sets often find what they expect. */
 const LWT_VALUES = 5;
 
-function describe(o: Outcome): string {
-  switch (o.kind) {
-    case "response":
-      return o.response.kind === "ERROR" ? o.response.message : o.response.kind;
-    case "timeout":
-      return "client timeout";
-    case "connection-lost":
-      return "connection lost";
-    case "no-host":
-      return "no host available";
-  }
-}
-
-/** Whether a failed write certainly did not happen (nothing reached a replica). */
-function definitelyNotApplied(o: Outcome): boolean {
-  if (o.kind === "no-host") return true;
-  if (o.kind !== "response" || o.response.kind !== "ERROR") return false;
-  const code = o.response.code;
-  return code === ErrorCode.UNAVAILABLE || code === ErrorCode.INVALID || code === ErrorCode.SYNTAX_ERROR || code === ErrorCode.CONFIG_ERROR;
-}
-
-export class RegisterWorkload {
-  readonly history: History;
+export class RegisterWorkload extends CqlWorkload<RegisterWorkloadOptions> {
   readonly keyspace: string;
   readonly table = "registers";
   private nextValue = 1;
-  private stopAt = 0;
-  /** Set by stop(): a run that has not started yet (setup still going) must not start. */
-  private stopped = false;
 
-  constructor(readonly options: RegisterWorkloadOptions) {
-    this.history = options.history ?? new History(options.sim);
+  constructor(options: RegisterWorkloadOptions) {
+    super(options);
     this.keyspace = options.keyspace ?? "jepsen";
-  }
-
-  private driver(): CqlDriver {
-    return new CqlDriver(this.options.sim, this.options.dialer, {
-      contactPoints: this.options.contactPoints(),
-      requestTimeoutMs: this.options.requestTimeoutMs ?? 12_000,
-      registerEvents: true,
-    });
   }
 
   /** Creates the keyspace and table (retrying until the cluster answers), and waits for schema agreement. */
   *setup(): Proc<void> {
     const sim = this.options.sim;
-    const d = this.driver();
-    for (;;) {
-      const c = yield* d.connect();
-      if (c.ok) break;
-      yield* wait(sleep(sim, 1000));
-    }
+    const d = yield* this.connected();
     const rf = this.options.replicationFactor ?? 3;
-    const ddl = [
+    yield* this.createSchema(d, [
       `CREATE KEYSPACE IF NOT EXISTS ${this.keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${rf}}`,
       `CREATE TABLE IF NOT EXISTS ${this.keyspace}.${this.table} (k int PRIMARY KEY, v int)`,
-    ];
-    for (const q of ddl) {
-      for (;;) {
-        const o = yield* d.execute(q, "ONE");
-        if (o.kind === "response" && o.response.kind !== "ERROR") {
-          yield* d.waitForSchemaAgreement(o.host);
-          break;
-        }
-        yield* wait(sleep(sim, 1000));
-      }
-    }
+    ]);
     if (this.options.lwt === true) {
       for (let key = 0; key < (this.options.keys ?? 5); key++) {
         for (;;) {
@@ -137,32 +79,12 @@ export class RegisterWorkload {
     d.close();
   }
 
-  /** Runs the clients for `durationMs`; returns once every client has finished its last operation. */
-  *run(durationMs: number): Proc<void> {
-    const sim = this.options.sim;
-    this.stopAt = this.stopped ? sim.now : sim.now + durationMs;
-    const tasks: Task<void>[] = [];
-    const n = this.options.clients ?? 3;
-    for (let i = 0; i < n; i++) tasks.push(spawn(sim, this.client(`client-${i}`, this.options.random.fork(`client-${i}`)), `cassandra-workload:${i}`));
-    for (const t of tasks) yield* wait(t);
-  }
-
-  private *client(name: string, random: Random): Proc<void> {
-    const sim = this.options.sim;
-    const d = this.driver();
-    yield* d.connect();
-    const keys = this.options.keys ?? 5;
-    const readFraction = this.options.readFraction ?? 0.5;
-    const mean = this.options.meanIntervalMs ?? 200;
-    while (sim.now < this.stopAt) {
-      const key = random.int(0, keys - 1);
-      if (random.float() < readFraction) yield* this.read(d, name, key, this.options.readConsistency, "read");
-      else if (this.options.lwt !== true) yield* this.write(d, name, key);
-      else if (random.float() < 0.5) yield* this.lwtWrite(d, name, key, random.int(0, LWT_VALUES - 1));
-      else yield* this.cas(d, name, key, random.int(0, LWT_VALUES - 1), random.int(0, LWT_VALUES - 1));
-      yield* wait(sleep(sim, Math.round(random.exponential(mean))));
-    }
-    d.close();
+  protected *operation(d: CqlDriver, process: string, random: Random): Proc<void> {
+    const key = random.int(0, (this.options.keys ?? 5) - 1);
+    if (random.float() < (this.options.readFraction ?? 0.5)) yield* this.read(d, process, key, this.options.readConsistency, "read");
+    else if (this.options.lwt !== true) yield* this.write(d, process, key);
+    else if (random.float() < 0.5) yield* this.lwtWrite(d, process, key, random.int(0, LWT_VALUES - 1));
+    else yield* this.cas(d, process, key, random.int(0, LWT_VALUES - 1), random.int(0, LWT_VALUES - 1));
   }
 
   private *write(d: CqlDriver, process: string, key: number): Proc<void> {
@@ -207,29 +129,9 @@ export class RegisterWorkload {
     return false;
   }
 
-  /** Ends the run early: each client finishes the operation it has in flight. */
-  stop(): void {
-    this.stopped = true;
-    this.stopAt = Math.min(this.stopAt, this.options.sim.now);
-  }
-
-  /**
-   * Reads every key at `cl` until each read succeeds (or `maxMs` passes), as `final-read`. After a
-   * failed read it starts over with a fresh driver, which looks the contact points up again.
-   */
+  /** Reads every key at `cl` until each read succeeds (or `maxMs` passes), as `final-read`. */
   *finalReads(cl: ConsistencyLevel = "ALL", maxMs = 300_000): Proc<void> {
-    const sim = this.options.sim;
-    const deadline = sim.now + maxMs;
-    let d = this.driver();
-    yield* d.connect();
-    for (let key = 0; key < (this.options.keys ?? 5); key++) {
-      while (!(yield* this.read(d, "final", key, cl, "final-read")) && sim.now < deadline) {
-        yield* wait(sleep(sim, 2000));
-        d.close();
-        d = this.driver();
-        yield* d.connect();
-      }
-    }
-    d.close();
+    const keys = Array.from({ length: this.options.keys ?? 5 }, (_, key) => key);
+    yield* this.readEach(keys, (d, key) => this.read(d, "final", key, cl, "final-read"), maxMs);
   }
 }

@@ -1,6 +1,16 @@
-import { checkLinearizable, checkNoLostWrites, checkReads, CONSISTENCY_LEVELS, isConsistencyLevel, RegisterWorkload, type ConsistencyLevel } from "@ksim/cassandra";
+import {
+  checkLinearizable,
+  checkNoLostWrites,
+  checkReads,
+  checkTransfers,
+  CONSISTENCY_LEVELS,
+  isConsistencyLevel,
+  RegisterWorkload,
+  TransferWorkload,
+  type ConsistencyLevel,
+} from "@ksim/cassandra";
 import { spawn, wait, type Proc } from "@ksim/sim";
-import { numberParam, ParamError, stringParam, workloadParam, type CheckPlugin, type PluginRegistry, type WorkloadPlugin } from "../plugins.js";
+import { booleanParam, numberParam, ParamError, stringParam, workloadParam, type CheckPlugin, type PluginRegistry, type Workload, type WorkloadContext, type WorkloadPlugin } from "../plugins.js";
 
 const FOREVER = Number.MAX_SAFE_INTEGER / 2;
 
@@ -18,12 +28,10 @@ function registers(lwt: boolean): WorkloadPlugin {
       ? "clients doing writes and compare-and-sets of small values through lightweight transactions (Paxos) on a few keys, and reads at the read level (SERIAL by default); every key is read at SERIAL at the end"
       : "clients writing unique values to a few keys and reading them back at chosen consistency levels; every key is read at ALL at the end",
     start(ctx, params) {
-      const service = stringParam(params, "service", "cassandra");
-      if (ctx.resolve(service).length === 0) throw new ParamError(`service: ${JSON.stringify(service)} has no ready endpoints to contact`);
       const w = new RegisterWorkload({
         sim: ctx.sim,
         dialer: ctx.client,
-        contactPoints: () => ctx.resolve(service),
+        contactPoints: contactPoints(ctx, params),
         random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
         writeConsistency: level(params, "write"),
         readConsistency: lwt ? level(params, "read", "SERIAL") : level(params, "read"),
@@ -34,25 +42,59 @@ function registers(lwt: boolean): WorkloadPlugin {
         readFraction: numberParam(params, "readFraction", 0.5),
         meanIntervalMs: numberParam(params, "intervalMs", 200),
       });
-      const task = spawn(
-        ctx.sim,
-        (function* () {
-          yield* w.setup();
-          yield* w.run(numberParam(params, "durationMs", FOREVER));
-        })(),
-        "cassandra-workload",
-      );
-      return {
-        history: w.history,
-        stop: () => w.stop(),
-        *finish(): Proc<void> {
-          yield* wait(task);
-          yield* w.finalReads(lwt ? "SERIAL" : "ALL");
-        },
-      };
+      return started(ctx, params, w, () => w.finalReads(lwt ? "SERIAL" : "ALL"));
     },
   };
 }
+
+/** Runs a workload's setup, then its clients for `durationMs` or until stopped; its final reads finish it. */
+function started(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>, w: RegisterWorkload | TransferWorkload, finalReads: () => Proc<void>): Workload {
+  const task = spawn(
+    ctx.sim,
+    (function* () {
+      yield* w.setup();
+      yield* w.run(numberParam(params, "durationMs", FOREVER));
+    })(),
+    "cassandra-workload",
+  );
+  return {
+    history: w.history,
+    stop: () => w.stop(),
+    *finish(): Proc<void> {
+      yield* wait(task);
+      yield* finalReads();
+    },
+  };
+}
+
+/** The contact points a workload starts from: the ready endpoints of `service`. */
+function contactPoints(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>): () => readonly string[] {
+  const service = stringParam(params, "service", "cassandra");
+  if (ctx.resolve(service).length === 0) throw new ParamError(`service: ${JSON.stringify(service)} has no ready endpoints to contact`);
+  return () => ctx.resolve(service);
+}
+
+const transfers: WorkloadPlugin = {
+  type: "cassandra-transfers",
+  durabilityCheck: "cassandra.transfers",
+  description:
+    "clients moving amounts between a few accounts, each transfer a debit and a credit in two partitions written in one batch (logged unless `logged: false`); every account is read at ALL at the end",
+  start(ctx, params) {
+    const w = new TransferWorkload({
+      sim: ctx.sim,
+      dialer: ctx.client,
+      contactPoints: contactPoints(ctx, params),
+      random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
+      writeConsistency: level(params, "write"),
+      logged: booleanParam(params, "logged", true),
+      replicationFactor: numberParam(params, "replicationFactor", 3),
+      clients: numberParam(params, "clients", 3),
+      accounts: numberParam(params, "accounts", 6),
+      meanIntervalMs: numberParam(params, "intervalMs", 200),
+    });
+    return started(ctx, params, w, () => w.finalReads("ALL"));
+  },
+};
 
 const checks: CheckPlugin[] = [
   {
@@ -66,6 +108,11 @@ const checks: CheckPlugin[] = [
     check: (ctx, params) => checkLinearizable(workloadParam(ctx, params).history.operations),
   },
   {
+    type: "cassandra.transfers",
+    description: "every transfer is all or nothing at the end: its debit and credit both there or neither, an acknowledged one there, a refused one not",
+    check: (ctx, params) => checkTransfers(workloadParam(ctx, params).history.operations),
+  },
+  {
     type: "cassandra.no-lost-writes",
     description: "every acknowledged write is still there when each key is read at ALL after the run",
     check: (ctx, params) => checkNoLostWrites(workloadParam(ctx, params).history.operations),
@@ -75,5 +122,6 @@ const checks: CheckPlugin[] = [
 export function registerCassandraPlugins(registry: PluginRegistry): void {
   registry.addWorkload(registers(false));
   registry.addWorkload(registers(true));
+  registry.addWorkload(transfers);
   for (const c of checks) registry.addCheck(c);
 }
