@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BatchlogManager } from "../src/core/batchlog-manager.js";
 import { parseStatement, splitStatements } from "../src/core/cql.js";
-import { PodCluster } from "./pods.js";
+import { PodCluster, tutorialEnv } from "./pods.js";
 
 /**
  * CQL batches on the tutorial's three-member ring: how cqlsh reads them, what Cassandra 3.11
@@ -148,6 +148,37 @@ describe("batches", () => {
     expect(nodetool()).toMatchObject({ status: 0, stdout: "" });
     expect(replayed.slice(before)).toEqual([{ node: c.pods[1]!.ip, batches: 1 }]);
     expect(cqlsh(1, "CONSISTENCY ONE; SELECT name FROM ks.users WHERE id IN (5, 6);").stdout).toMatch(/ eve\n +fay\n/);
+  });
+
+  it("are stored in the batchlog of two nodes of other racks when there are enough, never the coordinator's own", () => {
+    const c = new PodCluster(1);
+    const racks = ["r1", "r1", "r2", "r2", "r3"];
+    for (const [i, rack] of racks.entries()) {
+      const pod = c.addPod(`10.244.${i + 1}.5`, tutorialEnv({ CASSANDRA_RACK: rack }));
+      pod.start();
+      expect(c.runUntil(() => pod.ready, 600_000)).toBe(true);
+    }
+    c.runUntil(() => false, 15_000);
+    const cqlsh = (pod: number, cql: string) => c.pods[pod]!.exec(["cqlsh", "-e", cql]);
+    expect(cqlsh(0, "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE ks.t (k int PRIMARY KEY);").status).toBe(0);
+    const stores: string[][] = [];
+    const store = BatchlogManager.prototype.store;
+    BatchlogManager.prototype.store = function (this: BatchlogManager, ...args: Parameters<BatchlogManager["store"]>) {
+      store.apply(this, args);
+      stores.at(-1)!.push((this as unknown as { node: { self: string } }).node.self);
+    };
+    try {
+      for (let i = 0; i < 8; i++) {
+        stores.push([]);
+        expect(cqlsh(0, `BEGIN BATCH INSERT INTO ks.t (k) VALUES (${2 * i}); INSERT INTO ks.t (k) VALUES (${2 * i + 1}); APPLY BATCH`).status).toBe(0);
+      }
+    } finally {
+      BatchlogManager.prototype.store = store;
+    }
+    // Enough nodes in other racks: the coordinator's rack is left out, and one node is picked at random from each of the other two.
+    const rackOf = (ip: string) => racks[c.pods.findIndex((p) => p.ip === ip)]!;
+    for (const s of stores) expect(s.map(rackOf).sort()).toEqual(["r2", "r3"]);
+    expect(new Set(stores.map((s) => s.find((ip) => rackOf(ip) === "r2"))).size).toBe(2);
   });
 
   it("need a live batchlog node: none is Unavailable at ONE whatever the level, and a silent one times out as BATCH_LOG", () => {
