@@ -86,6 +86,12 @@ describe("batches", () => {
     expect(large.stdout).toBe("\nWarnings :\nBatch for [ks.users] is of size 5232, exceeding specified threshold of 5120 by 112.\n\n");
     // One partition never warns, however large.
     expect(cqlsh(0, `BEGIN BATCH INSERT INTO ks.events (id, seq, what) VALUES (1, 1, '${value}'); INSERT INTO ks.events (id, seq, what) VALUES (1, 2, '${value}'); APPLY BATCH`).stdout).toBe("");
+    // A logged batch on a table whose tombstones (and so batchlog entries) may go at once.
+    cqlsh(0, "ALTER TABLE ks.users WITH gc_grace_seconds = 0;");
+    expect(cqlsh(0, "BEGIN BATCH INSERT INTO ks.users (id) VALUES (9); APPLY BATCH").stdout).toBe(
+      "\nWarnings :\nExecuting a LOGGED BATCH on table [ks.users], configured with a gc_grace_seconds of 0. The gc_grace_seconds is used to TTL batchlog entries, so setting gc_grace_seconds too low on tables involved in an atomic batch might cause batchlog entries to expire before being replayed.\n\n",
+    );
+    cqlsh(0, "ALTER TABLE ks.users WITH gc_grace_seconds = 864000;");
     const inserts = (n: number) => Array.from({ length: n }, (_, i) => `INSERT INTO ks.events (id, seq) VALUES (${i}, 0);`).join(" ");
     expect(cqlsh(0, `BEGIN UNLOGGED BATCH ${inserts(10)} APPLY BATCH`).stdout).toBe("");
     expect(cqlsh(0, `BEGIN UNLOGGED BATCH ${inserts(11)} INSERT INTO ks.users (id) VALUES (0); APPLY BATCH`).stdout).toBe(

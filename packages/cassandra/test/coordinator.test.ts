@@ -200,7 +200,7 @@ function run(seed: number, cl: ConsistencyLevel): History {
           if (!o.ok) history.fail(op, o.error.message);
           else {
             const p = o.partitions[0];
-            const row = p === undefined ? undefined : liveRow(p.rows[keyString([])]!, p.del);
+            const row = p === undefined ? undefined : liveRow(p.rows[keyString([])]!, p.del, 0);
             history.ok(op, { value: (row?.["v"] as number | undefined) ?? null });
           }
           next();
@@ -288,7 +288,7 @@ describe("coordinator", () => {
     const cmd: ReadCommand = { ...TABLE, kind: "partition", key: [key] };
     const got: unknown[] = [];
     // Ask every replica (read repair chance 1): whichever two answer first, the newest value wins.
-    a!.proxy.read(cmd, tokenOf(serialize("int", key)), STRATEGY, "ALL", { global: 1, dcLocal: 0 }, (o) => got.push(o.ok ? liveRow(o.partitions[0]!.rows[""]!, undefined) : o));
+    a!.proxy.read(cmd, tokenOf(serialize("int", key)), STRATEGY, "ALL", { global: 1, dcLocal: 0 }, (o) => got.push(o.ok ? liveRow(o.partitions[0]!.rows[""]!, undefined, 0) : o));
     sim.runUntil(1000);
     expect(got).toEqual([{ v: 2 }]);
     for (const r of replicas.values()) expect(r.engine.table(TABLE.tableId)!.read(keyString([key]))!.rows[""]!.cells["v"]!.v).toBe(2);

@@ -73,7 +73,7 @@ function put(key: number, value: number | null, ts: number): Mutation {
 
 function value(engine: StorageEngine, key: number): unknown {
   const p = engine.table(TABLE.tableId)!.read(keyString([key]));
-  return p === undefined ? undefined : liveRow(p.rows[""]!, p.del)?.["v"];
+  return p === undefined ? undefined : liveRow(p.rows[""]!, p.del, 0)?.["v"];
 }
 
 describe("storage engine", () => {
@@ -171,7 +171,7 @@ describe("last write wins", () => {
         if (best === undefined || ts > best.ts || (ts === best.ts && value === null) || (ts === best.ts && best.value !== null && value !== null && `d${value}` > `d${best.value}`)) best = { ts, value };
       }
       const merged = r.shuffle(writes).reduce<Partition | undefined>((acc, p) => mergePartitions(acc, p), undefined)!;
-      const row = liveRow(merged.rows[""]!, merged.del);
+      const row = liveRow(merged.rows[""]!, merged.del, 0);
       expect(row?.["v"] ?? null).toBe(best!.value);
     }
   });
@@ -180,9 +180,9 @@ describe("last write wins", () => {
     const older = put(1, 5, 10).partition;
     const deletion: Partition = { key: [1], del: 20, rows: {} };
     const merged = mergePartitions(mergePartitions(undefined, deletion), older);
-    expect(liveRow(merged.rows[""]!, merged.del)).toBeUndefined();
+    expect(liveRow(merged.rows[""]!, merged.del, 0)).toBeUndefined();
     const newer = mergePartitions(merged, put(1, 6, 30).partition);
-    expect(liveRow(newer.rows[""]!, newer.del)).toEqual({ v: 6 });
+    expect(liveRow(newer.rows[""]!, newer.del, 0)).toEqual({ v: 6 });
   });
 });
 

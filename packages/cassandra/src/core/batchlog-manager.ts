@@ -1,4 +1,4 @@
-import { TABLE_PARAM_DEFAULTS } from "./schema.js";
+import { tableParams } from "./schema.js";
 import type { Batch } from "./batchlog.js";
 import { BatchlogStore } from "./batchlog.js";
 import type { Mutation } from "./data.js";
@@ -84,9 +84,10 @@ export class BatchlogManager {
   private replay(batch: Batch, done: () => void): void {
     const node = this.node;
     const writtenAt = batch.createdAt / 1000;
-    // A batch older than its tables' gc_grace_seconds could resurrect deleted data: dropped unreplayed.
-    if (writtenAt + TABLE_PARAM_DEFAULTS.gcGraceSeconds * 1000 <= node.now.wall) return done();
     const mutations = batch.mutations.filter((m) => node.schema.table(m.keyspace, m.table)?.id === m.tableId);
+    // A batch older than its tables' gc_grace_seconds could resurrect deleted data: dropped unreplayed.
+    const gcGraceSeconds = Math.min(...mutations.map((m) => tableParams(node.schema.table(m.keyspace, m.table)!).gcGraceSeconds));
+    if (mutations.length === 0 || writtenAt + gcGraceSeconds * 1000 <= node.now.wall) return done();
     let waiting = 0;
     const answered = () => --waiting === 0 && done();
     for (const m of mutations) {

@@ -15,7 +15,7 @@ export type Condition = { readonly column: string; readonly op: "=" | "!=" | "<"
 /** What UPDATE and DELETE can be conditioned on: IF EXISTS, or IF with column conditions. */
 export type Conditions = { readonly kind: "exists" } | { readonly kind: "columns"; readonly conditions: readonly Condition[] };
 
-export type Selector = { readonly kind: "column"; readonly name: string } | { readonly kind: "writetime"; readonly column: string };
+export type Selector = { readonly kind: "column"; readonly name: string } | { readonly kind: "writetime" | "ttl"; readonly column: string };
 
 export type OptionValue = Literal | { readonly kind: "map"; readonly entries: readonly (readonly [string, Literal])[] };
 
@@ -38,6 +38,8 @@ export type Statement =
       readonly options: Readonly<Record<string, OptionValue>>;
     }
   | { readonly kind: "drop_keyspace"; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: "alter_keyspace"; readonly name: string; readonly options: Readonly<Record<string, OptionValue>> }
+  | { readonly kind: "alter_table"; readonly keyspace: string | undefined; readonly name: string; readonly change: TableChange }
   | { readonly kind: "drop_table"; readonly keyspace: string | undefined; readonly name: string; readonly ifExists: boolean }
   | { readonly kind: "use"; readonly keyspace: string }
   | {
@@ -47,6 +49,7 @@ export type Statement =
       readonly columns: readonly string[];
       readonly values: readonly Literal[];
       readonly timestamp: number | undefined;
+      readonly ttl: number | undefined;
       readonly ifNotExists: boolean;
     }
   | {
@@ -54,6 +57,7 @@ export type Statement =
       readonly keyspace: string | undefined;
       readonly table: string;
       readonly timestamp: number | undefined;
+      readonly ttl: number | undefined;
       readonly set: readonly { readonly column: string; readonly value: Literal }[];
       readonly where: readonly Relation[];
       readonly ifCondition: Conditions | undefined;
@@ -85,6 +89,14 @@ export type Statement =
       readonly ttl: number | undefined;
       readonly statements: readonly ModificationStatement[];
     };
+
+/** What ALTER TABLE does (AlterTableStatement.Type). */
+export type TableChange =
+  | { readonly kind: "add"; readonly columns: readonly { readonly name: string; readonly type: string }[] }
+  | { readonly kind: "drop"; readonly columns: readonly string[]; readonly timestamp: number | undefined }
+  | { readonly kind: "alter_type"; readonly column: string; readonly type: string }
+  | { readonly kind: "rename"; readonly renames: readonly (readonly [string, string])[] }
+  | { readonly kind: "options"; readonly options: Readonly<Record<string, OptionValue>> };
 
 /** What BEGIN [UNLOGGED | COUNTER] BATCH makes (BatchStatement.Type). */
 export type BatchType = "LOGGED" | "UNLOGGED" | "COUNTER";
@@ -336,15 +348,25 @@ class Parser {
     return out;
   }
 
-  private timestamp(): number | undefined {
-    if (!this.accept("using")) return undefined;
-    this.expect("timestamp");
-    const t = this.next();
-    if (t.t !== "int") {
-      this.i--;
-      this.fail();
-    }
-    return Number(t.v);
+  /** usingClause: `USING TIMESTAMP n [AND TTL n]` in either order; DELETE takes only TIMESTAMP. */
+  private using(ttlAllowed = true): { timestamp: number | undefined; ttl: number | undefined } {
+    const out: { timestamp: number | undefined; ttl: number | undefined } = { timestamp: undefined, ttl: undefined };
+    if (!this.accept("using")) return out;
+    do {
+      const isTimestamp = this.accept("timestamp");
+      if (!isTimestamp) {
+        if (!ttlAllowed) this.mismatch("K_TIMESTAMP");
+        this.expect("ttl");
+      }
+      const t = this.next();
+      if (t.t !== "int") {
+        this.i--;
+        this.fail();
+      }
+      if (isTimestamp) out.timestamp = Number(t.v);
+      else out.ttl = Number(t.v);
+    } while (ttlAllowed && this.accept("and"));
+    return out;
   }
 
   private where(): Relation[] {
@@ -387,6 +409,9 @@ class Parser {
       case "drop":
         s = this.drop();
         break;
+      case "alter":
+        s = this.alter();
+        break;
       case "use":
         s = { kind: "use", keyspace: this.ident() };
         break;
@@ -427,21 +452,7 @@ class Parser {
   private batch(): Statement {
     const type: BatchType = this.accept("unlogged") ? "UNLOGGED" : this.accept("counter") ? "COUNTER" : "LOGGED";
     this.expect("batch");
-    let timestamp: number | undefined;
-    let ttl: number | undefined;
-    if (this.accept("using")) {
-      do {
-        const ts = this.accept("timestamp");
-        if (!ts) this.expect("ttl");
-        const t = this.next();
-        if (t.t !== "int") {
-          this.i--;
-          this.fail();
-        }
-        if (ts) timestamp = Number(t.v);
-        else ttl = Number(t.v);
-      } while (this.accept("and"));
-    }
+    const { timestamp, ttl } = this.using();
     const statements: ModificationStatement[] = [];
     while (!this.isWord("apply")) {
       const t = this.next();
@@ -557,6 +568,47 @@ class Parser {
     return this.fail();
   }
 
+  private alter(): Statement {
+    if (this.accept("keyspace") || this.accept("schema")) {
+      const name = this.ident();
+      this.expect("with");
+      return { kind: "alter_keyspace", name, options: this.options() };
+    }
+    if (!this.accept("table") && !this.accept("columnfamily")) return this.fail();
+    const q = this.qualifiedName();
+    const alter = (change: TableChange): Statement => ({ kind: "alter_table", keyspace: q.keyspace, name: q.name, change });
+    // ADD and DROP take one column or a parenthesised list of them.
+    const list = <T>(one: () => T): T[] => {
+      if (!this.acceptPunct("(")) return [one()];
+      const out: T[] = [];
+      do out.push(one());
+      while (this.acceptPunct(","));
+      this.expectPunct(")");
+      return out;
+    };
+    if (this.accept("add")) return alter({ kind: "add", columns: list(() => ({ name: this.ident(), type: this.ident() })) });
+    if (this.accept("drop")) {
+      const columns = list(() => this.ident());
+      return alter({ kind: "drop", columns, timestamp: this.using(false).timestamp });
+    }
+    if (this.accept("alter")) {
+      const column = this.ident();
+      this.expect("type");
+      return alter({ kind: "alter_type", column, type: this.ident() });
+    }
+    if (this.accept("rename")) {
+      const renames: [string, string][] = [];
+      do {
+        const from = this.ident();
+        this.expect("to");
+        renames.push([from, this.ident()]);
+      } while (this.accept("and"));
+      return alter({ kind: "rename", renames });
+    }
+    this.expect("with");
+    return alter({ kind: "options", options: this.options() });
+  }
+
   private insert(): ModificationStatement {
     this.expect("into");
     const q = this.qualifiedName();
@@ -577,13 +629,13 @@ class Parser {
       this.expect("exists");
       ifNotExists = true;
     }
-    const timestamp = this.timestamp();
-    return { kind: "insert", keyspace: q.keyspace, table: q.name, columns, values, timestamp, ifNotExists };
+    const { timestamp, ttl } = this.using();
+    return { kind: "insert", keyspace: q.keyspace, table: q.name, columns, values, timestamp, ttl, ifNotExists };
   }
 
   private update(): ModificationStatement {
     const q = this.qualifiedName();
-    const timestamp = this.timestamp();
+    const { timestamp, ttl } = this.using();
     this.expect("set");
     const set: { column: string; value: Literal }[] = [];
     do {
@@ -593,7 +645,7 @@ class Parser {
     } while (this.acceptPunct(","));
     this.expect("where");
     const where = this.where();
-    return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, set, where, ifCondition: this.ifCondition() };
+    return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, ttl, set, where, ifCondition: this.ifCondition() };
   }
 
   private delete(): ModificationStatement {
@@ -604,7 +656,7 @@ class Parser {
     }
     this.expect("from");
     const q = this.qualifiedName();
-    const timestamp = this.timestamp();
+    const { timestamp } = this.using(false);
     this.expect("where");
     const where = this.where();
     return { kind: "delete", keyspace: q.keyspace, table: q.name, columns, timestamp, where, ifCondition: this.ifCondition() };
@@ -635,11 +687,12 @@ class Parser {
     } else {
       const list: Selector[] = [];
       do {
-        if (this.isWord("writetime") && this.toks[this.i + 1]?.v === "(") {
+        const fn = this.peek().v;
+        if ((fn === "writetime" || fn === "ttl") && this.toks[this.i + 1]?.v === "(") {
           this.i += 2;
           const column = this.ident();
           this.expectPunct(")");
-          list.push({ kind: "writetime", column });
+          list.push({ kind: fn, column });
         } else {
           list.push({ kind: "column", name: this.ident() });
         }

@@ -13,12 +13,18 @@ export interface Cell {
   readonly ts: number;
   /** A deleted cell (DELETE col, or SET col = null). */
   readonly tomb?: true;
+  /** An expiring cell (USING TTL, default_time_to_live): its TTL, and the second it expires at (localDeletionTime). */
+  readonly ttl?: number;
+  readonly exp?: number;
 }
 
 export interface Row {
   readonly ck: readonly Value[];
   /** Primary-key liveness: INSERT sets it, so a row exists even with every column null. */
   readonly marker?: number;
+  /** An INSERT with a TTL makes the primary-key liveness expire too. */
+  readonly markerTtl?: number;
+  readonly markerExp?: number;
   /** Row deletion timestamp. */
   readonly del?: number;
   readonly cells: Readonly<Record<string, Cell>>;
@@ -61,9 +67,28 @@ export function mergeRows(a: Row | undefined, b: Row): Row {
     const theirs = b.cells[col]!;
     cells[col] = mine === undefined ? theirs : reconcile(mine, theirs);
   }
-  const marker = maxDefined(a.marker, b.marker);
   const del = maxDefined(a.del, b.del);
-  return { ck: a.ck, ...(marker !== undefined ? { marker } : {}), ...(del !== undefined ? { del } : {}), cells };
+  return { ck: a.ck, ...markerOf(supersedes(b, a) ? b : a), ...(del !== undefined ? { del } : {}), cells };
+}
+
+/** LivenessInfo.supersedes: the newer marker; at one timestamp an expiring one, the later expiry first. */
+function supersedes(a: Row, b: Row): boolean {
+  if (a.marker === undefined) return false;
+  if (b.marker === undefined) return true;
+  if (a.marker !== b.marker) return a.marker > b.marker;
+  if (a.markerExp === undefined) return false;
+  return b.markerExp === undefined || a.markerExp > b.markerExp;
+}
+
+/** A row's primary-key liveness fields, to spread into another row. */
+export function markerOf(r: Row): Pick<Row, "marker" | "markerTtl" | "markerExp"> {
+  if (r.marker === undefined) return {};
+  return r.markerExp === undefined ? { marker: r.marker } : { marker: r.marker, markerTtl: r.markerTtl!, markerExp: r.markerExp };
+}
+
+/** Whether a cell holds a value at `nowSec`: not deleted, and not expired. */
+export function isLive(c: Cell, nowSec: number): boolean {
+  return !c.tomb && (c.exp === undefined || nowSec < c.exp);
 }
 
 /** Merges two versions of a partition into a new one (neither input is modified). */
@@ -104,14 +129,16 @@ export class MemtablePartition {
   }
 }
 
-/** A row as a client sees it: its live cells, or undefined if nothing in it is live. */
-export function liveRow(row: Row, partitionDel: number | undefined): Record<string, Value> | undefined {
+/** A row as a client sees it at `nowSec`: its live cells, or undefined if nothing in it is live. `dropped`: the table's dropped columns. */
+export function liveRow(row: Row, partitionDel: number | undefined, nowSec: number, dropped?: Readonly<Record<string, number>>): Record<string, Value> | undefined {
   const shadow = maxDefined(row.del, partitionDel) ?? -Infinity;
   const out: Record<string, Value> = {};
-  let live = row.marker !== undefined && row.marker > shadow;
+  let live = row.marker !== undefined && row.marker > shadow && (row.markerExp === undefined || nowSec < row.markerExp);
   for (const col in row.cells) {
     const c = row.cells[col]!;
-    if (c.tomb || c.ts <= shadow) continue;
+    if (!isLive(c, nowSec) || c.ts <= shadow) continue;
+    // A dropped column's cells are gone from the day it was dropped, whatever comes after.
+    if (dropped !== undefined && col in dropped && c.ts <= dropped[col]!) continue;
     out[col] = c.v;
     live = true;
   }

@@ -598,6 +598,7 @@ export class CassandraNode implements GossipIO, DiskIO {
       paxos: this.paxos,
       nextTimestamp: () => this.nextTimestamp(),
       monotonicMs: () => this.now.mono,
+      nowSeconds: () => Math.floor(this.now.wall / 1000),
       newBatchId: () => this.batchIds.next(this.now.wall),
       newTableId: () => tableIds.uuid(),
       announceSchema: (change) => this.announceSchema(change),

@@ -1,4 +1,5 @@
 import type { Cell, Mutation, Partition, Row } from "./data.js";
+import { markerOf } from "./data.js";
 import { decode, encode } from "./records.js";
 import { nameUUIDFromBytes, TABLE_PARAM_DEFAULTS } from "./schema.js";
 import type { StorageEngine } from "./storage.js";
@@ -57,7 +58,7 @@ function stamped(p: Partition, ts: number): Partition {
   for (const [k, r] of Object.entries(p.rows)) {
     const cells: Record<string, Cell> = {};
     for (const [c, cell] of Object.entries(r.cells)) cells[c] = { ...cell, ts };
-    rows[k] = { ck: r.ck, cells, ...(r.marker !== undefined ? { marker: ts } : {}), ...(r.del !== undefined ? { del: ts } : {}) };
+    rows[k] = { ck: r.ck, cells, ...(r.marker !== undefined ? { ...markerOf(r), marker: ts } : {}), ...(r.del !== undefined ? { del: ts } : {}) };
   }
   return { key: p.key, rows, ...(p.del !== undefined ? { del: ts } : {}) };
 }

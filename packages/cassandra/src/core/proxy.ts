@@ -107,9 +107,12 @@ export function partitionDigest(p: Partition): string {
   for (const rk of Object.keys(p.rows).sort()) {
     const r = p.rows[rk]!;
     s += `R${rk}|${r.marker ?? ""}|${r.del ?? ""}`;
+    if (r.markerExp !== undefined) s += `|${r.markerExp}`;
     for (const c of Object.keys(r.cells).sort()) {
       const cell = r.cells[c]!;
       s += `C${c}|${cell.ts}|${cell.tomb ? "x" : keyString([cell.v])}`;
+      // An expiring cell's digest covers its TTL and expiry too, as its serialized form would.
+      if (cell.exp !== undefined) s += `|${cell.ttl}|${cell.exp}`;
     }
   }
   return s;

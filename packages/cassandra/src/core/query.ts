@@ -1,4 +1,4 @@
-import type { Condition, ModificationStatement, OptionValue, Relation, Statement } from "./cql.js";
+import type { Condition, ModificationStatement, Relation, Statement } from "./cql.js";
 import { CqlSyntaxError, parseStatement } from "./cql.js";
 import type { Cell, Partition, Row } from "./data.js";
 import { liveRow, mergePartitions } from "./data.js";
@@ -7,13 +7,18 @@ import type { ReadCommand } from "./messages.js";
 import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
 import { ErrorCode, errorResult } from "./protocol.js";
 import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
+import { SchemaStatements } from "./ddl.js";
+import { invalid, RequestError } from "./request-error.js";
+import { MAX_TTL } from "./table-options.js";
+
+/** Integer.MAX_VALUE: the last second a localDeletionTime can hold. */
+const MAX_DELETION_SECOND = 2 ** 31 - 1;
 import type { BatchWrite, CoordinatorError, StorageProxy, WriteOutcome, WriteType } from "./proxy.js";
-import type { Replication } from "./replication.js";
 import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { clusteringColumns, columnsByName, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns } from "./schema.js";
+import { clusteringColumns, columnsByName, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns, tableParams } from "./schema.js";
 import type { Token } from "./token.js";
-import { compareValues, InvalidValue, isCqlType, keyString, literalValue, serialize, typeName, type CqlType, type Literal, type Value } from "./types.js";
+import { compareValues, InvalidValue, keyString, literalValue, serialize, typeName, type CqlType, type Literal, type Value } from "./types.js";
 
 /**
  * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
@@ -35,6 +40,8 @@ export interface QueryEnv {
   nextTimestamp(): number;
   /** This node's monotonic clock (ms): when a request started, for the time-outs that span it. */
   monotonicMs(): number;
+  /** FBUtilities.nowInSeconds: this node's wall clock, what TTLs expire by. */
+  nowSeconds(): number;
   /** UUIDGen.getTimeUUID: a logged batch's id. */
   newBatchId(): string;
   newTableId(): string;
@@ -54,23 +61,10 @@ export interface Session {
 
 type Done = (r: QueryResult) => void;
 
-class QueryError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const invalid = (message: string) => new QueryError(ErrorCode.INVALID, message);
-const configError = (message: string) => new QueryError(ErrorCode.CONFIG_ERROR, message);
 
 function fromCoordinator(e: CoordinatorError): QueryResult {
   return errorResult(e.code, e.message, e.info);
 }
-
-const NAME_RE = /^\w{1,48}$/;
 
 /** batch_size_warn_threshold_in_kb and batch_size_fail_threshold_in_kb (5 and 50), in bytes. */
 const BATCH_SIZE_WARN_THRESHOLD = 5 * 1024;
@@ -84,7 +78,11 @@ const PARSED_STATEMENTS = 512;
 export class QueryExecutor {
   private readonly parsed = new Map<string, Statement | CqlSyntaxError>();
 
-  constructor(private readonly env: QueryEnv) {}
+  private readonly ddl: SchemaStatements;
+
+  constructor(private readonly env: QueryEnv) {
+    this.ddl = new SchemaStatements(env);
+  }
 
   private parse(text: string): Statement | CqlSyntaxError {
     let p = this.parsed.get(text);
@@ -108,7 +106,7 @@ export class QueryExecutor {
     try {
       this.run(session, stmt, cl, serial, done);
     } catch (e) {
-      if (e instanceof QueryError) return done(errorResult(e.code, e.message));
+      if (e instanceof RequestError) return done(errorResult(e.code, e.message));
       if (e instanceof InvalidValue) return done(errorResult(ErrorCode.INVALID, e.message));
       throw e;
     }
@@ -122,13 +120,17 @@ export class QueryExecutor {
         return done({ kind: "SET_KEYSPACE", keyspace: s.keyspace });
       }
       case "create_keyspace":
-        return done(this.createKeyspace(s));
+        return done(this.ddl.createKeyspace(s));
       case "create_table":
-        return done(this.createTable(session, s));
+        return done(this.ddl.createTable(session.keyspace, s));
       case "drop_keyspace":
-        return done(this.dropKeyspace(s));
+        return done(this.ddl.dropKeyspace(s));
       case "drop_table":
-        return done(this.dropTable(session, s));
+        return done(this.ddl.dropTable(session.keyspace, s));
+      case "alter_keyspace":
+        return done(this.ddl.alterKeyspace(s));
+      case "alter_table":
+        return done(this.ddl.alterTable(session.keyspace, s));
       case "insert":
       case "update":
       case "delete":
@@ -143,109 +145,6 @@ export class QueryExecutor {
       case "batch":
         return this.batch(session, s, cl, serial, done);
     }
-  }
-
-  // ---- DDL ------------------------------------------------------------------------------
-
-  private createKeyspace(s: Extract<Statement, { kind: "create_keyspace" }>): QueryResult {
-    if (!NAME_RE.test(s.name)) {
-      throw invalid(`Keyspace name must not be empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got "${s.name}")`);
-    }
-    if (isSystemKeyspace(s.name)) throw new QueryError(ErrorCode.UNAUTHORIZED, `${s.name} keyspace is not user-modifiable`);
-    const replication = parseReplication(s.options["replication"]);
-    const durable = s.options["durable_writes"];
-    const existing = this.env.schema.keyspace(s.name);
-    if (existing !== undefined) {
-      if (s.ifNotExists) return { kind: "VOID" };
-      return errorResult(ErrorCode.ALREADY_EXISTS, `Cannot add existing keyspace "${s.name}"`, { kind: "already_exists", keyspace: s.name, table: "" });
-    }
-    const def: KeyspaceDef = {
-      name: s.name,
-      replication,
-      durableWrites: durable === undefined || (durable.kind === "boolean" ? durable.value : !(durable.kind === "string" && durable.text === "false")),
-      ts: this.env.nextTimestamp(),
-      dropped: false,
-    };
-    this.env.announceSchema({ keyspaces: [def], tables: [] });
-    return { kind: "SCHEMA_CHANGE", change: "CREATED", target: "KEYSPACE", keyspace: s.name };
-  }
-
-  private createTable(session: Session, s: Extract<Statement, { kind: "create_table" }>): QueryResult {
-    const ksName = s.keyspace ?? session.keyspace;
-    if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
-    if (isSystemKeyspace(ksName)) throw new QueryError(ErrorCode.UNAUTHORIZED, `${ksName} keyspace is not user-modifiable.`);
-    const ks = this.env.schema.keyspace(ksName);
-    if (ks === undefined) throw configError(`Cannot add table '${s.name}' to non existing keyspace '${ksName}'.`);
-    if (this.env.schema.table(ksName, s.name) !== undefined) {
-      if (s.ifNotExists) return { kind: "VOID" };
-      return errorResult(ErrorCode.ALREADY_EXISTS, `Cannot add already existing table "${s.name}" to keyspace "${ksName}"`, {
-        kind: "already_exists",
-        keyspace: ksName,
-        table: s.name,
-      });
-    }
-    if (s.partitionKey.length === 0) throw invalid("No PRIMARY KEY specifed (exactly one required)");
-    const types = new Map<string, CqlType>();
-    for (const c of s.columns) {
-      if (!isCqlType(c.type)) throw invalid(`Unknown type ${ksName}.${c.type}`);
-      if (types.has(c.name)) throw invalid(`Multiple definition of identifier ${c.name}`);
-      types.set(c.name, c.type);
-    }
-    const columns: ColumnDef[] = [];
-    s.partitionKey.forEach((name, position) => {
-      const type = types.get(name);
-      if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
-      columns.push({ name, type, kind: "partition_key", position, order: "asc" });
-    });
-    s.clustering.forEach((name, position) => {
-      const type = types.get(name);
-      if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
-      columns.push({ name, type, kind: "clustering", position, order: s.clusteringOrder[name] ?? "asc" });
-    });
-    for (const c of Object.keys(s.clusteringOrder)) {
-      if (!s.clustering.includes(c)) throw invalid(`Missing CLUSTERING ORDER for column ${c}`);
-    }
-    for (const c of s.columns) {
-      if (!s.partitionKey.includes(c.name) && !s.clustering.includes(c.name)) columns.push({ name: c.name, type: c.type as CqlType, kind: "regular", position: -1, order: "asc" });
-    }
-    const num = (k: string, dflt: number) => {
-      const v = s.options[k];
-      return v !== undefined && (v.kind === "float" || v.kind === "integer") ? Number(v.text) : dflt;
-    };
-    const def: TableDef = {
-      keyspace: ksName,
-      name: s.name,
-      id: this.env.newTableId(),
-      columns,
-      ts: this.env.nextTimestamp(),
-      dropped: false,
-      readRepairChance: num("read_repair_chance", 0),
-      dclocalReadRepairChance: num("dclocal_read_repair_chance", 0.1),
-    };
-    this.env.announceSchema({ keyspaces: [], tables: [def] });
-    return { kind: "SCHEMA_CHANGE", change: "CREATED", target: "TABLE", keyspace: ksName, table: s.name };
-  }
-
-  private dropKeyspace(s: Extract<Statement, { kind: "drop_keyspace" }>): QueryResult {
-    if (isSystemKeyspace(s.name)) throw new QueryError(ErrorCode.UNAUTHORIZED, `${s.name} keyspace is not user-modifiable`);
-    if (this.env.schema.keyspace(s.name) === undefined) {
-      if (s.ifExists) return { kind: "VOID" };
-      throw configError(`Cannot drop non existing keyspace '${s.name}'.`);
-    }
-    this.env.announceSchema(this.env.schema.dropKeyspace(s.name, this.env.nextTimestamp()));
-    return { kind: "SCHEMA_CHANGE", change: "DROPPED", target: "KEYSPACE", keyspace: s.name };
-  }
-
-  private dropTable(session: Session, s: Extract<Statement, { kind: "drop_table" }>): QueryResult {
-    const ksName = s.keyspace ?? session.keyspace;
-    if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
-    const t = this.env.schema.table(ksName, s.name);
-    if (t === undefined) {
-      if (s.ifExists) return { kind: "VOID" };
-      throw configError(`Cannot drop non existing table '${s.name}' in keyspace '${ksName}'.`);
-    }
-    this.env.announceSchema({ keyspaces: [], tables: [{ ...t, ts: this.env.nextTimestamp(), dropped: true }] });
-    return { kind: "SCHEMA_CHANGE", change: "DROPPED", target: "TABLE", keyspace: ksName, table: s.name };
   }
 
   // ---- writes ---------------------------------------------------------------------------
@@ -306,10 +205,20 @@ export class QueryExecutor {
         updates.set(key, { ks, t, partition: mergePartitions(seen?.partition, p) });
       }
     }
+    const warnings: string[] = [];
+    if (s.type === "LOGGED") {
+      // The batchlog's entries live as long as the tables' gc_grace_seconds: 0 lets them go unreplayed.
+      const zero = [...new Set(statements.filter(({ t }) => tableParams(t).gcGraceSeconds === 0).map(({ ks, t }) => `${ks.name}.${t.name}`))];
+      if (zero.length > 0) {
+        warnings.push(
+          `Executing a LOGGED BATCH on table${zero.length === 1 ? "" : "s"} [${javaHashMapOrder(zero, stringHash).join(", ")}], configured with a gc_grace_seconds of 0. ` +
+            "The gc_grace_seconds is used to TTL batchlog entries, so setting gc_grace_seconds too low on tables involved in an atomic batch might cause batchlog entries to expire before being replayed.",
+        );
+      }
+    }
     // A Mutation is one partition key of one keyspace, whatever tables it touches.
     const partitions = new Set([...updates.values()].map((u) => `${u.ks.name}\u0000${keyString(u.partition.key)}`)).size;
-    if (partitions === 0) return done({ kind: "VOID" });
-    const warnings: string[] = [];
+    if (partitions === 0) return done(warnings.length > 0 ? { kind: "VOID", warnings } : { kind: "VOID" });
     if (partitions > 1) {
       const size = [...updates.values()].reduce((n, u) => n + updateDataSize(u.t, u.partition), 0);
       if (size > BATCH_SIZE_WARN_THRESHOLD) {
@@ -372,7 +281,7 @@ export class QueryExecutor {
     statements.forEach(({ st }, i) => {
       const where = st.kind === "insert" ? [] : st.where;
       if (where.some((r) => pk.has(r.column) && r.op === "IN" && r.values.length > 1)) {
-        throw new QueryError(ErrorCode.SERVER_ERROR, "java.lang.IllegalArgumentException: Batch with conditions cannot span multiple partitions (you cannot use IN on the partition key)");
+        throw new RequestError(ErrorCode.SERVER_ERROR, "java.lang.IllegalArgumentException: Batch with conditions cannot span multiple partitions (you cannot use IN on the partition key)");
       }
       const [p] = this.buildWrite(t, st, st.timestamp ?? now);
       if (update !== undefined && keyString(update.key) !== keyString(p!.key)) throw invalid("Batch with conditions cannot span multiple partitions");
@@ -469,6 +378,7 @@ export class QueryExecutor {
     };
     // The conditioned rows as the quorum read found them, with their primary keys; absent if not live.
     const current = new Map<string, Record<string, Value>>();
+    const nowSec = this.env.nowSeconds();
     const read: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "partition", key: update.key };
     const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
     const applies = (): boolean =>
@@ -489,7 +399,7 @@ export class QueryExecutor {
             const p = o.partitions[0];
             for (const rowKey of conditions.keys()) {
               const row = p?.rows[rowKey];
-              const live = row === undefined ? undefined : liveRow(row, p!.del);
+              const live = row === undefined ? undefined : liveRow(row, p!.del, nowSec, t.droppedColumns);
               if (live === undefined) continue;
               partitionKeyColumns(t).forEach((c, i) => (live[c.name] = p!.key[i]!));
               clusteringColumns(t).forEach((c, i) => (live[c.name] = row!.ck[i]!));
@@ -522,6 +432,10 @@ export class QueryExecutor {
     const pk = partitionKeyColumns(t);
     const ck = clusteringColumns(t);
     const byName = columnsByName(t);
+    // An expiring write: every cell it sets (and an INSERT's primary-key liveness) expires together.
+    const ttl = s.kind === "delete" ? 0 : this.timeToLive(t, s.ttl);
+    const expiring = ttl > 0 ? { ttl, exp: this.env.nowSeconds() + ttl } : {};
+    const cell = (v: Value): Cell => (v === null ? { v: null, ts, tomb: true } : { v, ts, ...expiring });
     if (s.kind === "insert") {
       if (s.columns.length !== s.values.length) throw invalid("Unmatched column names/values");
       const given = new Map<string, Value>();
@@ -539,11 +453,10 @@ export class QueryExecutor {
       const cells: Record<string, Cell> = {};
       for (const c of regularColumns(t)) {
         if (!given.has(c.name)) continue;
-        const v = given.get(c.name)!;
-        cells[c.name] = v === null ? { v: null, ts, tomb: true } : { v, ts };
+        cells[c.name] = cell(given.get(c.name)!);
       }
       const ckValues = ck.map((c) => given.get(c.name)!);
-      const row: Row = { ck: ckValues, marker: ts, cells };
+      const row: Row = { ck: ckValues, marker: ts, ...(ttl > 0 ? { markerTtl: ttl, markerExp: expiring.exp } : {}), cells };
       return [{ key: pk.map((c) => given.get(c.name)!), rows: { [keyString(ckValues)]: row } }];
     }
     const where = this.keyRestrictions(t, s.where, false);
@@ -556,8 +469,7 @@ export class QueryExecutor {
         const c = byName.get(a.column);
         if (c === undefined) throw invalid(`Undefined column name ${a.column}`);
         if (c.kind !== "regular") throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
-        const v = literalValue(c.type, a.value, a.column);
-        cells[a.column] = v === null ? { v: null, ts, tomb: true } : { v, ts };
+        cells[a.column] = cell(literalValue(c.type, a.value, a.column));
       }
       const ckValues = where.clustering.map((r) => r.value);
       return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, cells } } }));
@@ -579,6 +491,26 @@ export class QueryExecutor {
     if (!full) throw invalid("Range deletions are not modelled by ksim");
     const ckValues = where.clustering.map((r) => r.value);
     return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, del: ts, cells: {} } } }));
+  }
+
+  /**
+   * Attributes.getTimeToLive: the statement's TTL, else the table's default_time_to_live; 0 is
+   * none. An expiry past 2038 (localDeletionTime is a signed 32-bit second) is refused, as 3.11.2's
+   * default expiration_date_overflow_policy, REJECT, does (CASSANDRA-14092).
+   */
+  private timeToLive(t: TableDef, given: number | undefined): number {
+    if (given !== undefined) {
+      if (given < 0) throw invalid(`A TTL must be greater or equal to 0, but was ${given}`);
+      if (given > MAX_TTL) throw invalid(`ttl is too large. requested (${given}) maximum (${MAX_TTL})`);
+    }
+    const ttl = given ?? tableParams(t).defaultTimeToLive;
+    if (ttl > 0 && this.env.nowSeconds() + ttl > MAX_DELETION_SECOND) {
+      throw invalid(
+        `Request on table ${t.keyspace}.${t.name} with ${given === undefined ? "default " : ""}ttl of ${ttl} seconds exceeds maximum supported expiration date of 2038-01-19T03:14:06+00:00. ` +
+          "In order to avoid this use a lower TTL, change the expiration date overflow policy or upgrade to a version where this limitation is fixed. See CASSANDRA-14092 for more details.",
+      );
+    }
+    return ttl;
   }
 
   /**
@@ -679,7 +611,9 @@ export class QueryExecutor {
     }
     const selection = this.selection(t, s.selectors);
     const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
-    const finish = (partitions: readonly Partition[]) => done(this.resultSet(t, selection, partitions, where, s.limit, s.selectors === "count"));
+    // ReadCommand.nowInSec: the coordinator's clock when the read begins judges what has expired.
+    const nowSec = this.env.nowSeconds();
+    const finish = (partitions: readonly Partition[]) => done(this.resultSet(t, selection, partitions, where, s.limit, s.selectors === "count", nowSec));
     if (cl === "SERIAL" || cl === "LOCAL_SERIAL") {
       // readWithPaxos: finish any round in flight for the partition, then read it at QUORUM.
       if (where.partitionKeys.length !== 1) throw invalid("SERIAL/LOCAL_SERIAL consistency may only be requested for one partition at a time");
@@ -764,25 +698,27 @@ export class QueryExecutor {
     }
   }
 
-  private selection(t: TableDef, selectors: Extract<Statement, { kind: "select" }>["selectors"]): { name: string; column: ColumnDef; writetime: boolean }[] {
-    if (selectors === "*" || selectors === "count") return selectStarColumns(t).map((c) => ({ name: c.name, column: c, writetime: false }));
+  private selection(t: TableDef, selectors: Extract<Statement, { kind: "select" }>["selectors"]): Selected[] {
+    if (selectors === "*" || selectors === "count") return selectStarColumns(t).map((c) => ({ name: c.name, column: c, fn: "value" }));
     const byName = columnsByName(t);
     return selectors.map((sel) => {
       const name = sel.kind === "column" ? sel.name : sel.column;
       const c = byName.get(name);
       if (c === undefined) throw invalid(`Undefined column name ${name}`);
-      if (sel.kind === "writetime" && c.kind !== "regular") throw invalid(`Cannot use selection function writeTime on PRIMARY KEY part ${name}`);
-      return { name: sel.kind === "column" ? name : `writetime(${name})`, column: c, writetime: sel.kind === "writetime" };
+      if (sel.kind === "column") return { name, column: c, fn: "value" };
+      if (c.kind !== "regular") throw invalid(`Cannot use selection function ${sel.kind === "writetime" ? "writeTime" : "ttl"} on PRIMARY KEY part ${name}`);
+      return { name: `${sel.kind}(${name})`, column: c, fn: sel.kind };
     });
   }
 
   private resultSet(
     t: TableDef,
-    selection: { name: string; column: ColumnDef; writetime: boolean }[],
+    selection: Selected[],
     partitions: readonly Partition[],
     where: ReturnType<QueryExecutor["keyRestrictions"]>,
     limit: number | undefined,
     count: boolean,
+    nowSec: number,
   ): QueryResult {
     const pk = partitionKeyColumns(t);
     const ck = clusteringColumns(t);
@@ -795,7 +731,7 @@ export class QueryExecutor {
     for (const p of ordered) {
       const live: { ck: readonly Value[]; values: Record<string, Value>; row: Row }[] = [];
       for (const r of Object.values(p.rows)) {
-        const v = liveRow(r, p.del);
+        const v = liveRow(r, p.del, nowSec, t.droppedColumns);
         if (v !== undefined) live.push({ ck: r.ck, values: v, row: r });
       }
       live.sort((a, b) => {
@@ -810,7 +746,7 @@ export class QueryExecutor {
         pk.forEach((c, i) => (all[c.name] = p.key[i]!));
         ck.forEach((c, i) => (all[c.name] = r.ck[i]!));
         if (!matches(all, where)) continue;
-        rows.push(selection.map((sel) => (sel.writetime ? writetime(r.row, sel.column.name, r.values) : (all[sel.name] ?? null))));
+        rows.push(selection.map((sel) => (sel.fn === "value" ? (all[sel.name] ?? null) : cellFunction(sel.fn, r.row, sel.column.name, r.values, nowSec))));
       }
     }
     const limited = limit === undefined ? rows : rows.slice(0, limit);
@@ -821,7 +757,7 @@ export class QueryExecutor {
     }
     return {
       kind: "ROWS",
-      columns: selection.map((s) => ({ name: s.name, type: s.writetime ? "bigint" : typeName(s.column.type) })),
+      columns: selection.map((s) => ({ name: s.name, type: s.fn === "writetime" ? "bigint" : s.fn === "ttl" ? "int" : typeName(s.column.type) })),
       rows: limited,
     };
   }
@@ -864,6 +800,13 @@ function tableNames(updates: Iterable<{ ks: KeyspaceDef; t: TableDef }>): string
   return `[${javaHashMapOrder(names, stringHash).join(", ")}]`;
 }
 
+/** A selected column: its value, or writetime() or ttl() of it. */
+interface Selected {
+  readonly name: string;
+  readonly column: ColumnDef;
+  readonly fn: "value" | "writetime" | "ttl";
+}
+
 /** What a conditional statement requires of its row (CQL3CasRequest's RowCondition). */
 type RowCondition =
   | { readonly kind: "not_exists" | "exists"; readonly columns: readonly [] }
@@ -878,9 +821,12 @@ function compareClustering(t: TableDef, a: Record<string, Value>, b: Record<stri
   return 0;
 }
 
-function writetime(row: Row, column: string, live: Record<string, Value>): Value {
+/** writetime(col) and ttl(col) of a live cell: its timestamp, and the seconds it has left (null if it does not expire). */
+function cellFunction(fn: "writetime" | "ttl", row: Row, column: string, live: Record<string, Value>, nowSec: number): Value {
   const c = row.cells[column];
-  return c === undefined || !(column in live) ? null : BigInt(c.ts);
+  if (c === undefined || !(column in live)) return null;
+  if (fn === "writetime") return BigInt(c.ts);
+  return c.exp === undefined ? null : c.exp - nowSec;
 }
 
 function literalMatches(v: ResultValue | undefined, lit: Literal): boolean {
@@ -916,46 +862,6 @@ function compare(t: CqlType, v: Value, op: Relation["op"], x: Value): boolean {
     case "IN":
       return c === 0;
   }
-}
-
-const STRATEGY_CLASSES: Record<string, "SimpleStrategy" | "NetworkTopologyStrategy"> = {
-  SimpleStrategy: "SimpleStrategy",
-  "org.apache.cassandra.locator.SimpleStrategy": "SimpleStrategy",
-  NetworkTopologyStrategy: "NetworkTopologyStrategy",
-  "org.apache.cassandra.locator.NetworkTopologyStrategy": "NetworkTopologyStrategy",
-};
-
-/** KeyspaceParams.Replication from the `replication` map, with Cassandra's configuration errors. */
-function parseReplication(opt: OptionValue | undefined): Replication {
-  if (opt === undefined || opt.kind !== "map") throw configError("Missing mandatory replication strategy class");
-  const entries = new Map<string, string>();
-  for (const [k, lit] of opt.entries) entries.set(k, lit.kind === "string" || lit.kind === "integer" || lit.kind === "float" ? lit.text : lit.kind);
-  const cls = entries.get("class");
-  if (cls === undefined) throw configError("Missing replication strategy class");
-  const kind = STRATEGY_CLASSES[cls];
-  if (kind === undefined) {
-    throw configError(`Unable to find replication strategy class '${cls.includes(".") ? cls : `org.apache.cassandra.locator.${cls}`}'`);
-  }
-  const factor = (text: string) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 0) throw configError(`Replication factor must be non-negative; found ${text}`);
-    return n;
-  };
-  if (kind === "SimpleStrategy") {
-    const rf = entries.get("replication_factor");
-    if (rf === undefined) throw configError("SimpleStrategy requires a replication_factor strategy option.");
-    for (const k of entries.keys()) {
-      if (k !== "class" && k !== "replication_factor") throw configError(`Unrecognized strategy option {${k}} passed to SimpleStrategy for keyspace`);
-    }
-    return { class: "SimpleStrategy", replication_factor: factor(rf) };
-  }
-  const dcs: Record<string, number> = {};
-  for (const [k, val] of entries) {
-    if (k === "class") continue;
-    if (k === "replication_factor") throw configError("replication_factor is an option for SimpleStrategy, not NetworkTopologyStrategy");
-    dcs[k] = factor(val);
-  }
-  return { class: "NetworkTopologyStrategy", dcs };
 }
 
 /**

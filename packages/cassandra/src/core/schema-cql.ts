@@ -1,5 +1,6 @@
 import { maybeQuote } from "./cql.js";
-import { TABLE_PARAM_DEFAULTS, type TableDef } from "./schema.js";
+import { javaHashMapOrder, stringHash } from "./java-format.js";
+import { tableParams, type TableDef } from "./schema.js";
 import { typeName } from "./types.js";
 
 /**
@@ -18,26 +19,26 @@ export function tableCql(def: TableDef): string {
     columns.push(`PRIMARY KEY (${[partition, ...ck.map((c) => maybeQuote(c.name))].join(", ")})`);
   }
   const javaDouble = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
-  // A Java map's toString in its iteration order, which for compaction puts the class last.
-  const javaMap = (m: Readonly<Record<string, string>>, keys: readonly string[]) => `{ ${keys.map((k) => `'${k}': '${m[k]}'`).join(", ")} }`;
-  const d = TABLE_PARAM_DEFAULTS;
+  // A Java HashMap's toString, in its iteration order (for compaction's defaults: the class last).
+  const javaMap = (m: Readonly<Record<string, string>>) => `{ ${javaHashMapOrder(Object.keys(m), stringHash).map((k) => `'${k}': '${m[k]}'`).join(", ")} }`;
+  const d = tableParams(def);
   const options = [
     `ID = ${def.id}`,
     ...(ck.length > 0 ? [`CLUSTERING ORDER BY (${ck.map((c) => `${maybeQuote(c.name)} ${c.order.toUpperCase()}`).join(", ")})`] : []),
     `bloom_filter_fp_chance = ${d.bloomFilterFpChance}`,
-    `dclocal_read_repair_chance = ${javaDouble(def.dclocalReadRepairChance)}`,
+    `dclocal_read_repair_chance = ${javaDouble(d.dclocalReadRepairChance)}`,
     `crc_check_chance = ${javaDouble(d.crcCheckChance)}`,
     `default_time_to_live = ${d.defaultTimeToLive}`,
     `gc_grace_seconds = ${d.gcGraceSeconds}`,
     `min_index_interval = ${d.minIndexInterval}`,
     `max_index_interval = ${d.maxIndexInterval}`,
     `memtable_flush_period_in_ms = ${d.memtableFlushPeriodInMs}`,
-    `read_repair_chance = ${javaDouble(def.readRepairChance)}`,
+    `read_repair_chance = ${javaDouble(d.readRepairChance)}`,
     `speculative_retry = '${d.speculativeRetry}'`,
-    `comment = '${d.comment}'`,
-    `caching = ${javaMap(d.caching, ["keys", "rows_per_partition"])}`,
-    `compaction = ${javaMap(d.compaction, ["max_threshold", "min_threshold", "class"])}`,
-    `compression = ${javaMap(d.compression, ["chunk_length_in_kb", "class"])}`,
+    `comment = '${d.comment.replace(/'/g, "''")}'`,
+    `caching = ${javaMap(d.caching)}`,
+    `compaction = ${javaMap(d.compaction)}`,
+    `compression = ${javaMap(d.compression)}`,
     "cdc = false",
     "extensions = {  }",
   ];

@@ -28,13 +28,38 @@ export interface TableDef {
   readonly dropped: boolean;
   readonly dclocalReadRepairChance: number;
   readonly readRepairChance: number;
+  /** The other options CREATE or ALTER TABLE set; those absent are at TABLE_PARAM_DEFAULTS. */
+  readonly params?: Partial<TableOptions>;
+  /** Regular columns ALTER TABLE DROP removed, with when (µs): their cells up to then stay hidden, even under a new column of the same name. */
+  readonly droppedColumns?: Readonly<Record<string, number>>;
+}
+
+/** The table options besides read repair's, as TableParams holds them. */
+export interface TableOptions {
+  readonly bloomFilterFpChance: number;
+  readonly caching: Readonly<Record<string, string>>;
+  readonly comment: string;
+  readonly compaction: Readonly<Record<string, string>>;
+  readonly compression: Readonly<Record<string, string>>;
+  readonly crcCheckChance: number;
+  readonly defaultTimeToLive: number;
+  readonly gcGraceSeconds: number;
+  readonly maxIndexInterval: number;
+  readonly memtableFlushPeriodInMs: number;
+  readonly minIndexInterval: number;
+  readonly speculativeRetry: string;
+}
+
+/** Every option of a table, set or default. */
+export function tableParams(t: TableDef): TableOptions & { readonly readRepairChance: number; readonly dclocalReadRepairChance: number } {
+  return { ...TABLE_PARAM_DEFAULTS, ...t.params, readRepairChance: t.readRepairChance, dclocalReadRepairChance: t.dclocalReadRepairChance };
 }
 
 /**
  * TableParams' defaults in Cassandra 3.11: the options ksim keeps at them for every table. They
  * are what system_schema.tables holds and what a snapshot's schema.cql and cqlsh's DESCRIBE print.
  */
-export const TABLE_PARAM_DEFAULTS = {
+export const TABLE_PARAM_DEFAULTS: TableOptions = {
   bloomFilterFpChance: 0.01,
   caching: { keys: "ALL", rows_per_partition: "NONE" },
   comment: "",
@@ -47,7 +72,7 @@ export const TABLE_PARAM_DEFAULTS = {
   memtableFlushPeriodInMs: 0,
   minIndexInterval: 128,
   speculativeRetry: "99PERCENTILE",
-} as const;
+};
 
 export interface KeyspaceDef {
   readonly name: string;

@@ -2,7 +2,7 @@ import type { CassandraNode } from "./node.js";
 import { RELEASE_VERSION } from "./node-io.js";
 import type { ResultValue } from "./protocol.js";
 import { replicationMap } from "./replication.js";
-import { clusteringColumns, partitionKeyColumns, regularColumns, TABLE_PARAM_DEFAULTS } from "./schema.js";
+import { clusteringColumns, partitionKeyColumns, regularColumns, tableParams } from "./schema.js";
 import { PARTITIONER } from "./token.js";
 import { typeName } from "./types.js";
 import type { VirtualTable } from "./query.js";
@@ -123,7 +123,7 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["speculative_retry", "text"],
       ],
       node.schema.tables().map((t) => {
-        const d = TABLE_PARAM_DEFAULTS;
+        const d = tableParams(t);
         return {
           keyspace_name: t.keyspace,
           table_name: t.name,
@@ -133,14 +133,14 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
           compaction: { ...d.compaction },
           compression: { ...d.compression },
           crc_check_chance: d.crcCheckChance,
-          dclocal_read_repair_chance: t.dclocalReadRepairChance,
+          dclocal_read_repair_chance: d.dclocalReadRepairChance,
           default_time_to_live: d.defaultTimeToLive,
           gc_grace_seconds: d.gcGraceSeconds,
           id: t.id,
           max_index_interval: d.maxIndexInterval,
           memtable_flush_period_in_ms: d.memtableFlushPeriodInMs,
           min_index_interval: d.minIndexInterval,
-          read_repair_chance: t.readRepairChance,
+          read_repair_chance: d.readRepairChance,
           speculative_retry: d.speculativeRetry,
         };
       }),
