@@ -461,9 +461,12 @@ export class QueryExecutor {
     }
     const where = this.keyRestrictions(t, s.where, false);
     if (where.partitionKeys.length === 0) throw invalid(`Some partition key parts are missing: ${pk.map((c) => c.name).join(", ")}`);
-    const full = where.clustering.length === ck.length && where.clusteringEq;
+    // The rows named: every combination of the clustering columns' = and IN values.
+    const full = where.clusteringPrefix === ck.length && where.ranges.length === 0;
+    const missing = () => `Some clustering keys are missing: ${ck.slice(where.clusteringPrefix).map((c) => c.name).join(", ")}`;
+    const rowsOf = (row: (ck: Value[]) => Row): Record<string, Row> => Object.fromEntries(where.clusterings.map((ckValues) => [keyString(ckValues), row(ckValues)]));
     if (s.kind === "update") {
-      if (!full) throw invalid(ck.length > 0 ? `Some clustering keys are missing: ${ck.slice(where.clustering.length).map((c) => c.name).join(", ")}` : "Invalid restrictions");
+      if (!full) throw invalid(ck.length > 0 ? missing() : "Invalid restrictions");
       const cells: Record<string, Cell> = {};
       for (const a of s.set) {
         const c = byName.get(a.column);
@@ -471,12 +474,11 @@ export class QueryExecutor {
         if (c.kind !== "regular") throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
         cells[a.column] = cell(literalValue(c.type, a.value, a.column));
       }
-      const ckValues = where.clustering.map((r) => r.value);
-      return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, cells } } }));
+      return where.partitionKeys.map((key) => ({ key, rows: rowsOf((ckValues) => ({ ck: ckValues, cells })) }));
     }
     // DELETE: columns → cell tombstones; full key → row deletion; partition key only → partition deletion.
     if (s.columns.length > 0) {
-      if (!full) throw invalid(`Some clustering keys are missing: ${ck.slice(where.clustering.length).map((c) => c.name).join(", ")}`);
+      if (!full) throw invalid(missing());
       const cells: Record<string, Cell> = {};
       for (const name of s.columns) {
         const c = byName.get(name);
@@ -484,13 +486,11 @@ export class QueryExecutor {
         if (c.kind !== "regular") throw invalid(`Invalid identifier ${name} for deletion (should not be a PRIMARY KEY part)`);
         cells[name] = { v: null, ts, tomb: true };
       }
-      const ckValues = where.clustering.map((r) => r.value);
-      return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, cells } } }));
+      return where.partitionKeys.map((key) => ({ key, rows: rowsOf((ckValues) => ({ ck: ckValues, cells })) }));
     }
-    if (where.clustering.length === 0) return where.partitionKeys.map((key) => ({ key, del: ts, rows: {} }));
+    if (where.clusteringPrefix === 0 && where.ranges.length === 0) return where.partitionKeys.map((key) => ({ key, del: ts, rows: {} }));
     if (!full) throw invalid("Range deletions are not modelled by ksim");
-    const ckValues = where.clustering.map((r) => r.value);
-    return where.partitionKeys.map((key) => ({ key, rows: { [keyString(ckValues)]: { ck: ckValues, del: ts, cells: {} } } }));
+    return where.partitionKeys.map((key) => ({ key, rows: rowsOf((ckValues) => ({ ck: ckValues, del: ts, cells: {} })) }));
   }
 
   /**
@@ -523,8 +523,10 @@ export class QueryExecutor {
     allowFiltering: boolean,
   ): {
     partitionKeys: Value[][];
-    clustering: { column: ColumnDef; value: Value }[];
-    clusteringEq: boolean;
+    /** How many leading clustering columns = or IN restrict, and every combination of their values. */
+    clusteringPrefix: number;
+    clusterings: Value[][];
+    /** The slice on the next clustering column. */
     ranges: { column: ColumnDef; op: Relation["op"]; value: Value }[];
     filters: { column: ColumnDef; op: Relation["op"]; values: Value[] }[];
   } {
@@ -562,22 +564,22 @@ export class QueryExecutor {
         }
       }
     }
-    const clustering: { column: ColumnDef; value: Value }[] = [];
+    let clusterings: Value[][] = [[]];
+    let clusteringPrefix = 0;
     const ranges: { column: ColumnDef; op: Relation["op"]; value: Value }[] = [];
-    let clusteringEq = true;
     for (const c of ck) {
       const rs = rel.get(c.name);
       if (rs === undefined) break;
-      if (rs.length === 1 && rs[0]!.op === "=") {
-        if (!clusteringEq) break;
-        clustering.push({ column: c, value: values(c, rs[0]!)[0]! });
+      if (rs.length === 1 && (rs[0]!.op === "=" || rs[0]!.op === "IN")) {
+        const vs = values(c, rs[0]!);
+        clusterings = clusterings.flatMap((prefix) => vs.map((v) => [...prefix, v]));
+        clusteringPrefix++;
         continue;
       }
-      clusteringEq = false;
       for (const r of rs) ranges.push({ column: c, op: r.op, value: values(c, r)[0]! });
       break;
     }
-    const used = new Set([...pk.map((c) => c.name), ...clustering.map((x) => x.column.name), ...ranges.map((x) => x.column.name)]);
+    const used = new Set([...pk.map((c) => c.name), ...ck.slice(0, clusteringPrefix).map((c) => c.name), ...ranges.map((x) => x.column.name)]);
     const filters: { column: ColumnDef; op: Relation["op"]; values: Value[] }[] = [];
     for (const [name, rs] of rel) {
       if (used.has(name)) continue;
@@ -592,7 +594,7 @@ export class QueryExecutor {
     if (restrictedPk.length > 0 && restrictedPk.length < pk.length) {
       for (const c of restrictedPk) for (const r of rel.get(c.name)!) filters.push({ column: c, op: r.op, values: values(c, r) });
     }
-    return { partitionKeys, clustering, clusteringEq: clusteringEq && ranges.length === 0, ranges, filters };
+    return { partitionKeys, clusteringPrefix, clusterings, ranges, filters };
   }
 
   // ---- reads ----------------------------------------------------------------------------
@@ -604,7 +606,7 @@ export class QueryExecutor {
     if (virtual !== undefined) return done(this.selectVirtual(virtual, s));
     const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
     const where = this.keyRestrictions(t, s.where, s.allowFiltering);
-    if (where.partitionKeys.length === 0 && where.filters.length === 0 && (where.clustering.length > 0 || where.ranges.length > 0) && !s.allowFiltering) {
+    if (where.partitionKeys.length === 0 && where.filters.length === 0 && (where.clusteringPrefix > 0 || where.ranges.length > 0) && !s.allowFiltering) {
       throw invalid(
         "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING",
       );
@@ -745,7 +747,7 @@ export class QueryExecutor {
         const all: Record<string, Value> = { ...r.values };
         pk.forEach((c, i) => (all[c.name] = p.key[i]!));
         ck.forEach((c, i) => (all[c.name] = r.ck[i]!));
-        if (!matches(all, where)) continue;
+        if (!matches(all, where, ck)) continue;
         rows.push(selection.map((sel) => (sel.fn === "value" ? (all[sel.name] ?? null) : cellFunction(sel.fn, r.row, sel.column.name, r.values, nowSec))));
       }
     }
@@ -834,7 +836,11 @@ function literalMatches(v: ResultValue | undefined, lit: Literal): boolean {
   return lit.kind !== "null" && lit.kind !== "boolean" && String(v) === lit.text;
 }
 
-function matches(row: Record<string, Value>, where: ReturnType<QueryExecutor["keyRestrictions"]>): boolean {
+function matches(row: Record<string, Value>, where: ReturnType<QueryExecutor["keyRestrictions"]>, ck: readonly ColumnDef[]): boolean {
+  if (where.clusteringPrefix > 0) {
+    const named = where.clusterings.some((values) => values.every((v, i) => compareValues(ck[i]!.type, row[ck[i]!.name] ?? null, v) === 0));
+    if (!named) return false;
+  }
   for (const r of where.ranges) if (!compare(r.column.type, row[r.column.name] ?? null, r.op, r.value)) return false;
   for (const f of where.filters) {
     const v = row[f.column.name] ?? null;
