@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { PodCluster } from "./pods.js";
 
-/** What SELECT returns, and which rows UPDATE and DELETE name, with clustering restrictions. */
+/**
+ * What SELECT returns (3.11's SelectStatement): clustering restrictions, ORDER BY with its paging
+ * caveat, DISTINCT, token(), aliases, aggregates and their warnings, PER PARTITION LIMIT; and
+ * which rows UPDATE and DELETE name.
+ */
 
 function ring() {
   const c = new PodCluster(1);
@@ -26,5 +30,50 @@ describe("clustering restrictions", () => {
     expect(values("SELECT * FROM ks.t WHERE k IN (1, 2) AND c = 1;")).toBe("ad");
     expect(cqlsh(0, "CONSISTENCY ALL; UPDATE ks.t SET v = 'x' WHERE k = 1 AND c IN (1, 2); DELETE FROM ks.t WHERE k = 1 AND c IN (3);").status).toBe(0);
     expect(values("SELECT * FROM ks.t WHERE k = 1;")).toBe("xx");
+  });
+});
+
+describe("SELECT", () => {
+  it("orders by clustering columns, and sorts several partitions together only when not paging", () => {
+    const { cqlsh, values } = ring();
+    expect(values("SELECT * FROM ks.t WHERE k = 1 ORDER BY c DESC;")).toBe("cba");
+    const message = (cql: string) => /message="(.*)"/.exec(cqlsh(0, cql).stderr)?.[1];
+    // cqlsh pages (100 rows) unless told not to, and rows sorted after the read cannot be paged.
+    expect(message("SELECT * FROM ks.t WHERE k IN (2, 1) ORDER BY c DESC;")).toBe(
+      "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query",
+    );
+    expect(values("PAGING OFF; SELECT * FROM ks.t WHERE k IN (2, 1) ORDER BY c DESC;")).toBe("cbad");
+    expect(values("SELECT * FROM ks.t WHERE k IN (2, 1);")).toBe("abcd");
+    expect(message("SELECT * FROM ks.t ORDER BY c DESC;")).toBe("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
+    expect(message("SELECT * FROM ks.t WHERE k = 1 ORDER BY v;")).toBe("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got v");
+    expect(message("SELECT * FROM ks.t WHERE k = 1 ORDER BY x;")).toBe("Undefined column name x");
+  });
+
+  it("answers DISTINCT, token(), aliases and PER PARTITION LIMIT as 3.11 does", () => {
+    const { cqlsh, values } = ring();
+    const message = (cql: string) => /message="(.*)"/.exec(cqlsh(0, cql).stderr)?.[1];
+    expect(cqlsh(1, "SELECT DISTINCT k FROM ks.t;").stdout).toBe("\n k\n---\n 1\n 2\n\n(2 rows)\n");
+    expect(message("SELECT DISTINCT k, c FROM ks.t;")).toBe("SELECT DISTINCT queries must only request partition key columns and/or static columns (not c)");
+    expect(message("SELECT DISTINCT k FROM ks.t WHERE k = 1 AND c = 1;")).toBe("SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.");
+    expect(cqlsh(1, "SELECT k, token(k), c AS position FROM ks.t WHERE k = 2;").stdout).toBe(
+      "\n k | system.token(k)      | position\n---+----------------------+----------\n 2 | -3248873570005575792 |        1\n\n(1 rows)\n",
+    );
+    expect(values("SELECT * FROM ks.t WHERE token(k) > -4069959284402364209;")).toBe("d");
+    expect(values("SELECT * FROM ks.t PER PARTITION LIMIT 1;")).toBe("ad");
+    expect(message("SELECT * FROM ks.t LIMIT 0;")).toBe("LIMIT must be strictly positive");
+    expect(message("SELECT count(*) FROM ks.t PER PARTITION LIMIT 1;")).toBe("PER PARTITION LIMIT is not allowed with aggregate queries.");
+  });
+
+  it("aggregates over the rows read, with 3.11's names, types and warnings", () => {
+    const { cqlsh } = ring();
+    expect(cqlsh(1, "SELECT count(*), count(v), max(c), min(v), sum(c), avg(c) FROM ks.t WHERE k = 1;").stdout).toBe(
+      "\n count | system.count(v) | system.max(c) | system.min(v) | system.sum(c) | system.avg(c)\n" +
+        "-------+-----------------+---------------+---------------+---------------+---------------\n" +
+        "     3 |               3 |             3 |             a |             6 |             2\n\n(1 rows)\n",
+    );
+    expect(cqlsh(1, "SELECT max(c) FROM ks.t;").stdout).toContain("Warnings :\nAggregation query used without partition key\n");
+    expect(cqlsh(1, "SELECT max(c) FROM ks.t WHERE k IN (1, 2);").stdout).toContain("Warnings :\nAggregation query used on multiple partition keys (IN restriction)\n");
+    expect(cqlsh(1, "SELECT sum(c), avg(c), max(c) FROM ks.t WHERE k = 9;").stdout).toContain("             0 |             0 |          null\n");
+    expect(cqlsh(0, "SELECT sum(v) FROM ks.t WHERE k = 1;").stderr).toContain("Invalid call to function sum, none of its type signatures match");
   });
 });

@@ -310,7 +310,7 @@ export class CqlDriver {
   }
 
   /** Sends on one host's connection (opening it and setting the keyspace first if needed). */
-  private *query(h: HostState, query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel): Proc<Reply> {
+  private *query(h: HostState, query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel, pageSize?: number): Proc<Reply> {
     if (h.conn === undefined || h.conn.state !== "open") {
       const err = yield* wait(this.open(h));
       if (err !== undefined) return "lost";
@@ -320,14 +320,21 @@ export class CqlDriver {
       if (use === "lost" || use === "timeout") return use;
       if (use.kind === "SET_KEYSPACE") h.keyspace = use.keyspace;
     }
-    const r = yield* this.send(h, query, cl, serial);
+    const r = yield* this.send(h, query, cl, serial, pageSize);
     if (r !== "lost" && r !== "timeout" && r.kind === "SET_KEYSPACE") h.keyspace = r.keyspace;
     return r;
   }
 
-  private *send(h: HostState, query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel): Proc<Reply> {
+  private *send(h: HostState, query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel, pageSize?: number): Proc<Reply> {
     const stream = this.nextStream++;
-    const f = this.request(h, { stream, op: "QUERY", query, consistency: cl, ...(serial !== undefined ? { serialConsistency: serial } : {}) });
+    const f = this.request(h, {
+      stream,
+      op: "QUERY",
+      query,
+      consistency: cl,
+      ...(serial !== undefined ? { serialConsistency: serial } : {}),
+      ...(pageSize !== undefined ? { pageSize } : {}),
+    });
     const r = yield* wait(timeout(this.sim, f, this.options.requestTimeoutMs ?? 12_000));
     if (r === undefined) {
       h.pending.delete(stream);
@@ -354,8 +361,11 @@ export class CqlDriver {
     return up;
   }
 
-  /** Runs a statement on the next available coordinator; `serial` is the serial consistency level for lightweight transactions. */
-  *execute(query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel): Proc<Outcome> {
+  /**
+   * Runs a statement on the next available coordinator; `serial` is the serial consistency level
+   * for lightweight transactions, `pageSize` the fetch size asked for (none: no paging).
+   */
+  *execute(query: string, cl: ConsistencyLevel, serial?: ConsistencyLevel, pageSize?: number): Proc<Outcome> {
     const errors: Record<string, string> = {};
     for (const h of this.plan()) {
       if (h.conn === undefined || h.conn.state !== "open") {
@@ -365,7 +375,7 @@ export class CqlDriver {
           continue;
         }
       }
-      const r = yield* this.query(h, query, cl, serial);
+      const r = yield* this.query(h, query, cl, serial, pageSize);
       if (r === "timeout") return { kind: "timeout", host: h.ip };
       if (r === "lost") return { kind: "connection-lost", host: h.ip };
       if (r.kind === "EVENT") continue;

@@ -9,13 +9,27 @@ import type { Literal } from "./types.js";
 
 export type Relation = { readonly column: string; readonly op: "=" | "<" | ">" | "<=" | ">=" | "IN"; readonly values: readonly Literal[] };
 
+/** A restriction on the partition key's token: `token(k) > -100`. */
+export type TokenRelation = { readonly columns: readonly string[]; readonly op: "=" | "<" | ">" | "<=" | ">="; readonly value: Literal };
+
 /** A lightweight transaction's column condition (ColumnCondition): `v = 1`, `v != 1`, `v IN (1, 2)`. */
 export type Condition = { readonly column: string; readonly op: "=" | "!=" | "<" | ">" | "<=" | ">=" | "IN"; readonly values: readonly Literal[] };
 
 /** What UPDATE and DELETE can be conditioned on: IF EXISTS, or IF with column conditions. */
 export type Conditions = { readonly kind: "exists" } | { readonly kind: "columns"; readonly conditions: readonly Condition[] };
 
-export type Selector = { readonly kind: "column"; readonly name: string } | { readonly kind: "writetime" | "ttl"; readonly column: string };
+/** What a SELECT asks for, each optionally `AS alias`. */
+export type Selector = (
+  | { readonly kind: "column"; readonly name: string }
+  | { readonly kind: "writetime" | "ttl"; readonly column: string }
+  | { readonly kind: "token"; readonly columns: readonly string[] }
+  /** count(*) or count(1). */
+  | { readonly kind: "count_rows" }
+  | { readonly kind: "aggregate"; readonly fn: AggregateName; readonly column: string }
+) & { readonly alias?: string };
+
+export type AggregateName = "count" | "min" | "max" | "sum" | "avg";
+const AGGREGATES = new Set<string>(["count", "min", "max", "sum", "avg"]);
 
 export type OptionValue = Literal | { readonly kind: "map"; readonly entries: readonly (readonly [string, Literal])[] };
 
@@ -75,8 +89,13 @@ export type Statement =
       readonly kind: "select";
       readonly keyspace: string | undefined;
       readonly table: string;
-      readonly selectors: "*" | "count" | readonly Selector[];
+      readonly distinct: boolean;
+      readonly selectors: "*" | readonly Selector[];
       readonly where: readonly Relation[];
+      /** `token(k, ...) op value` restrictions. */
+      readonly tokens: readonly TokenRelation[];
+      readonly orderBy: readonly { readonly column: string; readonly order: "asc" | "desc" }[];
+      readonly perPartitionLimit: number | undefined;
       readonly limit: number | undefined;
       readonly allowFiltering: boolean;
     }
@@ -673,50 +692,96 @@ class Parser {
   }
 
   private select(): Statement {
-    let selectors: "*" | "count" | Selector[];
+    // DISTINCT is a keyword only before what is selected (a column may be called distinct).
+    const distinct = this.isWord("distinct") && this.toks[this.i + 1]?.v !== "," && this.toks[this.i + 1]?.v !== "from" && (this.i++, true);
+    let selectors: "*" | Selector[];
     if (this.acceptPunct("*")) {
       selectors = "*";
-    } else if (this.isWord("count") && this.toks[this.i + 1]?.v === "(") {
-      this.i += 2;
-      if (!this.acceptPunct("*")) {
-        if (this.peek().t !== "int") this.fail();
-        this.i++;
-      }
-      this.expectPunct(")");
-      selectors = "count";
     } else {
       const list: Selector[] = [];
       do {
-        const fn = this.peek().v;
-        if ((fn === "writetime" || fn === "ttl") && this.toks[this.i + 1]?.v === "(") {
-          this.i += 2;
-          const column = this.ident();
-          this.expectPunct(")");
-          list.push({ kind: fn, column });
-        } else {
-          list.push({ kind: "column", name: this.ident() });
-        }
+        const sel = this.selector();
+        list.push(this.accept("as") ? { ...sel, alias: this.ident() } : sel);
       } while (this.acceptPunct(","));
       selectors = list;
     }
     this.expect("from");
     const q = this.qualifiedName();
-    const where = this.accept("where") ? this.where() : [];
-    let limit: number | undefined;
-    if (this.accept("limit")) {
+    const where: Relation[] = [];
+    const tokens: TokenRelation[] = [];
+    if (this.accept("where")) {
+      do {
+        if (this.isWord("token") && this.toks[this.i + 1]?.v === "(") {
+          this.i += 2;
+          const columns: string[] = [];
+          do columns.push(this.ident());
+          while (this.acceptPunct(","));
+          this.expectPunct(")");
+          const t = this.next();
+          if (t.t !== "punct" || !["=", "<", ">", "<=", ">="].includes(t.v)) {
+            this.i--;
+            this.fail();
+          }
+          tokens.push({ columns, op: t.v as TokenRelation["op"], value: this.literal() });
+        } else {
+          where.push(this.relation<Relation["op"]>(["=", "<", ">", "<=", ">="]));
+        }
+      } while (this.accept("and"));
+    }
+    const orderBy: { column: string; order: "asc" | "desc" }[] = [];
+    if (this.accept("order")) {
+      this.expect("by");
+      do {
+        const column = this.ident();
+        orderBy.push({ column, order: this.accept("desc") ? "desc" : (this.accept("asc"), "asc") });
+      } while (this.acceptPunct(","));
+    }
+    const count = (): number => {
       const t = this.next();
       if (t.t !== "int") {
         this.i--;
         this.fail();
       }
-      limit = Number(t.v);
+      return Number(t.v);
+    };
+    let perPartitionLimit: number | undefined;
+    if (this.accept("per")) {
+      this.expect("partition");
+      this.expect("limit");
+      perPartitionLimit = count();
     }
+    const limit = this.accept("limit") ? count() : undefined;
     let allowFiltering = false;
     if (this.accept("allow")) {
       this.expect("filtering");
       allowFiltering = true;
     }
-    return { kind: "select", keyspace: q.keyspace, table: q.name, selectors, where, limit, allowFiltering };
+    return { kind: "select", keyspace: q.keyspace, table: q.name, distinct, selectors, where, tokens, orderBy, perPartitionLimit, limit, allowFiltering };
+  }
+
+  /** unaliasedSelector: a column, writetime() or ttl() of one, token() of the partition key, count(*) or an aggregate. */
+  private selector(): Selector {
+    const fn = this.peek();
+    if (fn.t !== "word" || this.toks[this.i + 1]?.v !== "(") return { kind: "column", name: this.ident() };
+    this.i += 2;
+    let sel: Selector;
+    if (fn.v === "count" && (this.acceptPunct("*") || (this.peek().t === "int" && this.peek().v === "1" && (this.i++, true)))) {
+      sel = { kind: "count_rows" };
+    } else if (fn.v === "writetime" || fn.v === "ttl") {
+      sel = { kind: fn.v, column: this.ident() };
+    } else if (fn.v === "token") {
+      const columns: string[] = [];
+      do columns.push(this.ident());
+      while (this.acceptPunct(","));
+      sel = { kind: "token", columns };
+    } else if (AGGREGATES.has(fn.v)) {
+      sel = { kind: "aggregate", fn: fn.v as AggregateName, column: this.ident() };
+    } else {
+      this.i -= 2;
+      return this.fail(fn);
+    }
+    this.expectPunct(")");
+    return sel;
   }
 }
 

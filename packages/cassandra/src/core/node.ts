@@ -400,6 +400,7 @@ export class CassandraNode implements GossipIO, DiskIO {
         if (this.cqlUp) this.emit({ kind: "client", conn, response: { ...r, stream } });
       },
       req.serialConsistency,
+      req.pageSize,
     );
   }
 

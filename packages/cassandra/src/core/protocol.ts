@@ -30,8 +30,15 @@ export type ClientRequest =
   | { readonly stream: number; readonly op: "OPTIONS" }
   /** Asks for STATUS_CHANGE and TOPOLOGY_CHANGE events on this connection (drivers' control connection does). */
   | { readonly stream: number; readonly op: "REGISTER" }
-  /** `serialConsistency`: the level of a lightweight transaction's Paxos rounds (SERIAL unless set). */
-  | { readonly stream: number; readonly op: "QUERY"; readonly query: string; readonly consistency: ConsistencyLevel; readonly serialConsistency?: ConsistencyLevel };
+  /** `serialConsistency`: the level of a lightweight transaction's Paxos rounds (SERIAL unless set); `pageSize`: the result page size, if the client pages. */
+  | {
+      readonly stream: number;
+      readonly op: "QUERY";
+      readonly query: string;
+      readonly consistency: ConsistencyLevel;
+      readonly serialConsistency?: ConsistencyLevel;
+      readonly pageSize?: number;
+    };
 
 /** A value in a result set: a cell value, or a collection read from a system table. */
 export type ResultValue = Value | readonly string[] | Readonly<Record<string, string>>;

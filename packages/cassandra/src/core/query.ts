@@ -9,6 +9,7 @@ import { ErrorCode, errorResult } from "./protocol.js";
 import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
 import { SchemaStatements } from "./ddl.js";
 import { invalid, RequestError } from "./request-error.js";
+import { planSelect, selectResult, type KeyRestrictions } from "./select-result.js";
 import { MAX_TTL } from "./table-options.js";
 
 /** Integer.MAX_VALUE: the last second a localDeletionTime can hold. */
@@ -18,7 +19,7 @@ import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
 import { clusteringColumns, columnsByName, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns, tableParams } from "./schema.js";
 import type { Token } from "./token.js";
-import { compareValues, InvalidValue, keyString, literalValue, serialize, typeName, type CqlType, type Literal, type Value } from "./types.js";
+import { compareValues, InvalidValue, keyString, literalValue, serialize, typeName, type Literal, type Value } from "./types.js";
 
 /**
  * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
@@ -100,11 +101,11 @@ export class QueryExecutor {
   }
 
   /** Runs a statement at `cl`; `serial` is the request's serial consistency level, for lightweight transactions. */
-  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done, serial: ConsistencyLevel = "SERIAL"): void {
+  execute(session: Session, text: string, cl: ConsistencyLevel, done: Done, serial: ConsistencyLevel = "SERIAL", pageSize = 0): void {
     const stmt = this.parse(text);
     if (stmt instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, stmt.message));
     try {
-      this.run(session, stmt, cl, serial, done);
+      this.run(session, stmt, cl, serial, pageSize, done);
     } catch (e) {
       if (e instanceof RequestError) return done(errorResult(e.code, e.message));
       if (e instanceof InvalidValue) return done(errorResult(ErrorCode.INVALID, e.message));
@@ -112,7 +113,7 @@ export class QueryExecutor {
     }
   }
 
-  private run(session: Session, s: Statement, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
+  private run(session: Session, s: Statement, cl: ConsistencyLevel, serial: ConsistencyLevel, pageSize: number, done: Done): void {
     switch (s.kind) {
       case "use": {
         if (this.env.schema.keyspace(s.keyspace) === undefined && !isSystemKeyspace(s.keyspace)) throw invalid(`Keyspace '${s.keyspace}' does not exist`);
@@ -137,7 +138,7 @@ export class QueryExecutor {
         if (isConditional(s)) return this.casWrite(session, s, cl, serial, done);
         return this.write(session, s, cl, done);
       case "select":
-        return this.select(session, s, cl, done);
+        return this.select(session, s, cl, pageSize, done);
       case "truncate": {
         const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
         return this.env.truncate(ks.name, t.name, done);
@@ -521,15 +522,7 @@ export class QueryExecutor {
     t: TableDef,
     where: readonly Relation[],
     allowFiltering: boolean,
-  ): {
-    partitionKeys: Value[][];
-    /** How many leading clustering columns = or IN restrict, and every combination of their values. */
-    clusteringPrefix: number;
-    clusterings: Value[][];
-    /** The slice on the next clustering column. */
-    ranges: { column: ColumnDef; op: Relation["op"]; value: Value }[];
-    filters: { column: ColumnDef; op: Relation["op"]; values: Value[] }[];
-  } {
+  ): KeyRestrictions {
     const pk = partitionKeyColumns(t);
     const ck = clusteringColumns(t);
     const byName = columnsByName(t);
@@ -547,6 +540,7 @@ export class QueryExecutor {
       return v;
     });
     let partitionKeys: Value[][] = [];
+    let partitionIn = false;
     const restrictedPk = pk.filter((c) => rel.has(c.name));
     if (restrictedPk.length > 0) {
       if (restrictedPk.length < pk.length) {
@@ -558,10 +552,20 @@ export class QueryExecutor {
           const rs = rel.get(c.name)!;
           if (rs.length !== 1 || (rs[0]!.op !== "=" && rs[0]!.op !== "IN")) throw invalid(`Only EQ and IN relation are supported on the partition key (unless you use the token() function)`);
           const vs = values(c, rs[0]!);
+          // An IN of one value is an EQ.
+          if (vs.length > 1) partitionIn = true;
           const product: Value[][] = [];
           for (const prefix of partitionKeys) for (const v of vs) product.push(prefix.concat([v]));
           partitionKeys = product;
         }
+        // MultiCBuilder: the keys as a set sorted by the partition key's types, which is the order they are read in.
+        partitionKeys = [...new Map(partitionKeys.map((k) => [keyString(k), k])).values()].sort((a, b) => {
+          for (let i = 0; i < pk.length; i++) {
+            const d = compareValues(pk[i]!.type, a[i]!, b[i]!);
+            if (d !== 0) return d;
+          }
+          return 0;
+        });
       }
     }
     let clusterings: Value[][] = [[]];
@@ -594,12 +598,12 @@ export class QueryExecutor {
     if (restrictedPk.length > 0 && restrictedPk.length < pk.length) {
       for (const c of restrictedPk) for (const r of rel.get(c.name)!) filters.push({ column: c, op: r.op, values: values(c, r) });
     }
-    return { partitionKeys, clusteringPrefix, clusterings, ranges, filters };
+    return { partitionKeys, partitionIn, clusteringPrefix, clusterings, ranges, filters };
   }
 
   // ---- reads ----------------------------------------------------------------------------
 
-  private select(session: Session, s: Extract<Statement, { kind: "select" }>, cl: ConsistencyLevel, done: Done): void {
+  private select(session: Session, s: Extract<Statement, { kind: "select" }>, cl: ConsistencyLevel, pageSize: number, done: Done): void {
     const ksName = s.keyspace ?? session.keyspace;
     if (ksName === undefined) throw invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
     const virtual = this.env.virtualTable(ksName, s.table);
@@ -611,11 +615,17 @@ export class QueryExecutor {
         "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING",
       );
     }
-    const selection = this.selection(t, s.selectors);
+    const plan = planSelect(t, s, where);
+    // #6722: rows sorted after the read cannot be paged.
+    if (pageSize > 0 && plan.mergePartitions) {
+      throw invalid(
+        "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query",
+      );
+    }
     const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
     // ReadCommand.nowInSec: the coordinator's clock when the read begins judges what has expired.
     const nowSec = this.env.nowSeconds();
-    const finish = (partitions: readonly Partition[]) => done(this.resultSet(t, selection, partitions, where, s.limit, s.selectors === "count", nowSec));
+    const finish = (partitions: readonly Partition[]) => done(selectResult(t, plan, partitions, where, nowSec, (key) => this.env.tokenFor(t, key)));
     if (cl === "SERIAL" || cl === "LOCAL_SERIAL") {
       // readWithPaxos: finish any round in flight for the partition, then read it at QUORUM.
       if (where.partitionKeys.length !== 1) throw invalid("SERIAL/LOCAL_SERIAL consistency may only be requested for one partition at a time");
@@ -700,79 +710,21 @@ export class QueryExecutor {
     }
   }
 
-  private selection(t: TableDef, selectors: Extract<Statement, { kind: "select" }>["selectors"]): Selected[] {
-    if (selectors === "*" || selectors === "count") return selectStarColumns(t).map((c) => ({ name: c.name, column: c, fn: "value" }));
-    const byName = columnsByName(t);
-    return selectors.map((sel) => {
-      const name = sel.kind === "column" ? sel.name : sel.column;
-      const c = byName.get(name);
-      if (c === undefined) throw invalid(`Undefined column name ${name}`);
-      if (sel.kind === "column") return { name, column: c, fn: "value" };
-      if (c.kind !== "regular") throw invalid(`Cannot use selection function ${sel.kind === "writetime" ? "writeTime" : "ttl"} on PRIMARY KEY part ${name}`);
-      return { name: `${sel.kind}(${name})`, column: c, fn: sel.kind };
-    });
-  }
-
-  private resultSet(
-    t: TableDef,
-    selection: Selected[],
-    partitions: readonly Partition[],
-    where: ReturnType<QueryExecutor["keyRestrictions"]>,
-    limit: number | undefined,
-    count: boolean,
-    nowSec: number,
-  ): QueryResult {
-    const pk = partitionKeyColumns(t);
-    const ck = clusteringColumns(t);
-    const ordered = [...partitions].sort((a, b) => {
-      const ta = this.env.tokenFor(t, a.key);
-      const tb = this.env.tokenFor(t, b.key);
-      return ta < tb ? -1 : ta > tb ? 1 : 0;
-    });
-    const rows: ResultValue[][] = [];
-    for (const p of ordered) {
-      const live: { ck: readonly Value[]; values: Record<string, Value>; row: Row }[] = [];
-      for (const r of Object.values(p.rows)) {
-        const v = liveRow(r, p.del, nowSec, t.droppedColumns);
-        if (v !== undefined) live.push({ ck: r.ck, values: v, row: r });
-      }
-      live.sort((a, b) => {
-        for (let i = 0; i < ck.length; i++) {
-          const c = compareValues(ck[i]!.type, a.ck[i]!, b.ck[i]!);
-          if (c !== 0) return ck[i]!.order === "desc" ? -c : c;
-        }
-        return 0;
-      });
-      for (const r of live) {
-        const all: Record<string, Value> = { ...r.values };
-        pk.forEach((c, i) => (all[c.name] = p.key[i]!));
-        ck.forEach((c, i) => (all[c.name] = r.ck[i]!));
-        if (!matches(all, where, ck)) continue;
-        rows.push(selection.map((sel) => (sel.fn === "value" ? (all[sel.name] ?? null) : cellFunction(sel.fn, r.row, sel.column.name, r.values, nowSec))));
-      }
-    }
-    const limited = limit === undefined ? rows : rows.slice(0, limit);
-    if (count) {
-      // SelectStatement: an aggregate over more than one partition is worth a warning to the client.
-      const warnings = where.partitionKeys.length === 0 ? { warnings: ["Aggregation query used without partition key"] } : {};
-      return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(limited.length)]], ...warnings };
-    }
-    return {
-      kind: "ROWS",
-      columns: selection.map((s) => ({ name: s.name, type: s.fn === "writetime" ? "bigint" : s.fn === "ttl" ? "int" : typeName(s.column.type) })),
-      rows: limited,
-    };
-  }
-
   private selectVirtual(v: VirtualTable, s: Extract<Statement, { kind: "select" }>): QueryResult {
-    const names = s.selectors === "*" || s.selectors === "count" ? v.columns.map((c) => c.name) : s.selectors.map((x) => (x.kind === "column" ? x.name : x.column));
+    const rows = v.rows.filter((r) => s.where.every((w) => w.op === "=" && literalMatches(r[w.column], w.values[0]!)));
+    if (s.selectors !== "*" && s.selectors.length === 1 && s.selectors[0]!.kind === "count_rows") return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(rows.length)]] };
+    const names =
+      s.selectors === "*"
+        ? v.columns.map((c) => c.name)
+        : s.selectors.map((x) => {
+            if (x.kind !== "column") throw invalid("ksim answers only plain columns and count(*) from system tables");
+            return x.name;
+          });
     const specs = names.map((n) => {
       const c = v.columns.find((x) => x.name === n);
       if (c === undefined) throw invalid(`Undefined column name ${n}`);
       return c;
     });
-    const rows = v.rows.filter((r) => s.where.every((w) => w.op === "=" && literalMatches(r[w.column], w.values[0]!)));
-    if (s.selectors === "count") return { kind: "ROWS", columns: [{ name: "count", type: "bigint" }], rows: [[BigInt(rows.length)]] };
     return { kind: "ROWS", columns: specs, rows: rows.map((r) => names.map((n) => r[n] ?? null)) };
   }
 }
@@ -802,12 +754,6 @@ function tableNames(updates: Iterable<{ ks: KeyspaceDef; t: TableDef }>): string
   return `[${javaHashMapOrder(names, stringHash).join(", ")}]`;
 }
 
-/** A selected column: its value, or writetime() or ttl() of it. */
-interface Selected {
-  readonly name: string;
-  readonly column: ColumnDef;
-  readonly fn: "value" | "writetime" | "ttl";
-}
 
 /** What a conditional statement requires of its row (CQL3CasRequest's RowCondition). */
 type RowCondition =
@@ -823,52 +769,12 @@ function compareClustering(t: TableDef, a: Record<string, Value>, b: Record<stri
   return 0;
 }
 
-/** writetime(col) and ttl(col) of a live cell: its timestamp, and the seconds it has left (null if it does not expire). */
-function cellFunction(fn: "writetime" | "ttl", row: Row, column: string, live: Record<string, Value>, nowSec: number): Value {
-  const c = row.cells[column];
-  if (c === undefined || !(column in live)) return null;
-  if (fn === "writetime") return BigInt(c.ts);
-  return c.exp === undefined ? null : c.exp - nowSec;
-}
 
 function literalMatches(v: ResultValue | undefined, lit: Literal): boolean {
   if (v === undefined || v === null) return lit.kind === "null";
   return lit.kind !== "null" && lit.kind !== "boolean" && String(v) === lit.text;
 }
 
-function matches(row: Record<string, Value>, where: ReturnType<QueryExecutor["keyRestrictions"]>, ck: readonly ColumnDef[]): boolean {
-  if (where.clusteringPrefix > 0) {
-    const named = where.clusterings.some((values) => values.every((v, i) => compareValues(ck[i]!.type, row[ck[i]!.name] ?? null, v) === 0));
-    if (!named) return false;
-  }
-  for (const r of where.ranges) if (!compare(r.column.type, row[r.column.name] ?? null, r.op, r.value)) return false;
-  for (const f of where.filters) {
-    const v = row[f.column.name] ?? null;
-    if (f.op === "IN") {
-      if (!f.values.some((x) => compareValues(f.column.type, v, x) === 0)) return false;
-    } else if (!compare(f.column.type, v, f.op, f.values[0]!)) return false;
-  }
-  return true;
-}
-
-function compare(t: CqlType, v: Value, op: Relation["op"], x: Value): boolean {
-  if (v === null) return false;
-  const c = compareValues(t, v, x);
-  switch (op) {
-    case "=":
-      return c === 0;
-    case "<":
-      return c < 0;
-    case ">":
-      return c > 0;
-    case "<=":
-      return c <= 0;
-    case ">=":
-      return c >= 0;
-    case "IN":
-      return c === 0;
-  }
-}
 
 /**
  * ColumnCondition's comparison of a cell (null when the row or the cell is missing): `=` and `!=`

@@ -367,7 +367,8 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
         return true;
       }
     }
-    const o = yield* driver.execute(text, consistency, serialConsistency);
+    // fetch_size: the page size while paging is on, none after PAGING OFF.
+    const o = yield* driver.execute(text, consistency, serialConsistency, paging ? pageSize : undefined);
     const error = failure(o);
     if (error !== undefined) printerr(error);
     else if (o.kind === "response") {
