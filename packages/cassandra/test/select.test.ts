@@ -75,5 +75,19 @@ describe("SELECT", () => {
     expect(cqlsh(1, "SELECT max(c) FROM ks.t WHERE k IN (1, 2);").stdout).toContain("Warnings :\nAggregation query used on multiple partition keys (IN restriction)\n");
     expect(cqlsh(1, "SELECT sum(c), avg(c), max(c) FROM ks.t WHERE k = 9;").stdout).toContain("             0 |             0 |          null\n");
     expect(cqlsh(0, "SELECT sum(v) FROM ks.t WHERE k = 1;").stderr).toContain("Invalid call to function sum, none of its type signatures match");
+    // LIMIT trims the one result row, not the rows counted.
+    expect(cqlsh(1, "SELECT count(*) FROM ks.t WHERE k = 1 LIMIT 1;").stdout).toContain("     3\n");
+  });
+
+  it("groups by the partition key and a clustering prefix, one row per group", () => {
+    const { cqlsh } = ring();
+    const message = (cql: string) => /message="(.*)"/.exec(cqlsh(0, cql).stderr)?.[1];
+    expect(cqlsh(1, "SELECT k, count(*), max(c), v FROM ks.t GROUP BY k;").stdout).toBe(
+      "\n k | count | system.max(c) | v\n---+-------+---------------+---\n 1 |     3 |             3 | a\n 2 |     1 |             1 | d\n\n(2 rows)\n\nWarnings :\nAggregation query used without partition key\n\n",
+    );
+    expect(cqlsh(1, "SELECT c, count(*) FROM ks.t WHERE k = 1 GROUP BY c LIMIT 2;").stdout).toBe("\n c | count\n---+-------\n 1 |     1\n 2 |     1\n\n(2 rows)\n");
+    expect(cqlsh(1, "SELECT count(*) FROM ks.t WHERE k = 9 GROUP BY k;").stdout).toBe("\n count\n-------\n\n(0 rows)\n");
+    expect(message("SELECT count(*) FROM ks.t GROUP BY v;")).toBe("Group by is currently only supported on the columns of the PRIMARY KEY, got v");
+    expect(message("SELECT count(*) FROM ks.t GROUP BY c;")).toBe("Group by currently only support groups of columns following their declared order in the PRIMARY KEY");
   });
 });

@@ -94,6 +94,7 @@ export type Statement =
       readonly where: readonly Relation[];
       /** `token(k, ...) op value` restrictions. */
       readonly tokens: readonly TokenRelation[];
+      readonly groupBy: readonly string[];
       readonly orderBy: readonly { readonly column: string; readonly order: "asc" | "desc" }[];
       readonly perPartitionLimit: number | undefined;
       readonly limit: number | undefined;
@@ -728,6 +729,12 @@ class Parser {
         }
       } while (this.accept("and"));
     }
+    const groupBy: string[] = [];
+    if (this.accept("group")) {
+      this.expect("by");
+      do groupBy.push(this.ident());
+      while (this.acceptPunct(","));
+    }
     const orderBy: { column: string; order: "asc" | "desc" }[] = [];
     if (this.accept("order")) {
       this.expect("by");
@@ -756,7 +763,7 @@ class Parser {
       this.expect("filtering");
       allowFiltering = true;
     }
-    return { kind: "select", keyspace: q.keyspace, table: q.name, distinct, selectors, where, tokens, orderBy, perPartitionLimit, limit, allowFiltering };
+    return { kind: "select", keyspace: q.keyspace, table: q.name, distinct, selectors, where, tokens, groupBy, orderBy, perPartitionLimit, limit, allowFiltering };
   }
 
   /** unaliasedSelector: a column, writetime() or ttl() of one, token() of the partition key, count(*) or an aggregate. */

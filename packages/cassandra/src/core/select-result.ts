@@ -46,6 +46,8 @@ interface Selected {
 export interface SelectPlan {
   readonly selected: readonly Selected[];
   readonly aggregate: boolean;
+  /** GROUP BY: the rows of a partition are grouped by this many leading clustering columns (undefined: no GROUP BY). */
+  readonly groupPrefix: number | undefined;
   readonly distinct: boolean;
   /** ORDER BY against the table's clustering order. */
   readonly reversed: boolean;
@@ -105,6 +107,7 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
           }
         });
   const aggregate = selected.some((x) => x.projection.kind === "count_rows" || x.projection.kind === "aggregate");
+  const groupPrefix = s.groupBy.length === 0 ? undefined : groupByPrefix(t, s, column);
   if (s.distinct) {
     if (where.clusteringPrefix > 0 || where.ranges.length > 0 || where.filters.some((f) => f.column.kind !== "partition_key")) {
       throw invalid("SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.");
@@ -138,7 +141,7 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
   if (s.limit !== undefined && s.limit <= 0) throw invalid("LIMIT must be strictly positive");
   if (s.perPartitionLimit !== undefined) {
     if (s.distinct) throw invalid("PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries");
-    if (aggregate) throw invalid("PER PARTITION LIMIT is not allowed with aggregate queries.");
+    if (aggregate && groupPrefix === undefined) throw invalid("PER PARTITION LIMIT is not allowed with aggregate queries.");
     if (s.perPartitionLimit <= 0) throw invalid("LIMIT must be strictly positive");
   }
   const tokens = s.tokens.map((r) => {
@@ -147,9 +150,11 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
     }
     return { op: r.op, token: BigInt(literalValue("bigint", r.value, `token(${r.columns.join(", ")})`) as bigint) };
   });
+  if (s.distinct && groupPrefix !== undefined && groupPrefix > 0) throw invalid("Grouping on clustering columns is not allowed for SELECT DISTINCT queries");
   return {
     selected,
     aggregate,
+    groupPrefix,
     distinct: s.distinct,
     reversed,
     mergePartitions: s.orderBy.length > 0 && where.partitionIn,
@@ -158,6 +163,32 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
     limit: s.limit,
     tokens,
   };
+}
+
+/**
+ * AggregationSpecification: GROUP BY walks the primary key in order; a column may be skipped
+ * only if an EQ restricts it, and the partition key is grouped whole. Returns how many
+ * clustering columns the groups take.
+ */
+function groupByPrefix(t: TableDef, s: SelectStatement, column: (name: string) => ColumnDef): number {
+  const keyColumns = [...partitionKeyColumns(t), ...clusteringColumns(t)];
+  const restrictedByEq = (c: ColumnDef) => s.where.some((r) => r.column === c.name && (r.op === "=" || (r.op === "IN" && r.values.length === 1)));
+  const order = "Group by currently only support groups of columns following their declared order in the PRIMARY KEY";
+  let next = 0;
+  let prefix = 0;
+  for (const name of s.groupBy) {
+    const c = column(name);
+    if (c.kind === "regular") throw invalid(`Group by is currently only supported on the columns of the PRIMARY KEY, got ${c.name}`);
+    for (;;) {
+      const k = keyColumns[next++];
+      if (k === undefined) throw invalid(order);
+      if (k.kind === "clustering") prefix++;
+      if (k === c) break;
+      if (!restrictedByEq(k)) throw invalid(order);
+    }
+  }
+  if (keyColumns[next] !== undefined && keyColumns[next]!.kind === "partition_key") throw invalid("Group by is not supported on only a part of the partition key");
+  return prefix;
 }
 
 function signatures(fn: AggregateName): string {
@@ -201,12 +232,34 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
       if (matches(all, where, ck)) live.push({ all, row: r, values, token });
     }
     live.sort((a, b) => compareClustering(a.row.ck, b.row.ck));
-    const perPartition = plan.distinct ? 1 : plan.perPartitionLimit;
+    const perPartition = plan.distinct ? 1 : plan.groupPrefix === undefined ? plan.perPartitionLimit : undefined;
     rows.push(...(perPartition === undefined ? live : live.slice(0, perPartition)));
   }
   if (plan.mergePartitions) rows = rows.sort((a, b) => compareClustering(a.row.ck, b.row.ck, plan.orderColumns));
-  if (plan.aggregate) {
-    const out = plan.selected.map((x) => aggregateValue(x.projection, plan.limit === undefined ? rows : rows.slice(0, plan.limit), nowSec));
+  if (plan.aggregate || plan.groupPrefix !== undefined) {
+    let out: ResultValue[][];
+    if (plan.groupPrefix === undefined) {
+      out = [plan.selected.map((x) => aggregateValue(x.projection, rows, nowSec))];
+    } else {
+      // One row per group of consecutive rows sharing the partition and the grouped clustering prefix.
+      const groups: LiveRow[][] = [];
+      const groupKey = (r: LiveRow) => keyString([...pk.map((c) => r.all[c.name]!), ...r.row.ck.slice(0, plan.groupPrefix)]);
+      for (const r of rows) {
+        const last = groups[groups.length - 1];
+        if (last !== undefined && groupKey(last[0]!) === groupKey(r)) last.push(r);
+        else groups.push([r]);
+      }
+      const perPartition = new Map<string, number>();
+      const kept = groups.filter((g) => {
+        if (plan.perPartitionLimit === undefined) return true;
+        const p = keyString(pk.map((c) => g[0]!.all[c.name]!));
+        const n = (perPartition.get(p) ?? 0) + 1;
+        perPartition.set(p, n);
+        return n <= plan.perPartitionLimit;
+      });
+      out = kept.map((g) => plan.selected.map((x) => aggregateValue(x.projection, g, nowSec)));
+      if (plan.limit !== undefined) out = out.slice(0, plan.limit);
+    }
     // SelectStatement: an aggregate over more than one partition is worth a warning to the client.
     const warning = where.partitionIn
       ? "Aggregation query used on multiple partition keys (IN restriction)"
@@ -214,7 +267,7 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
         ? "Aggregation query used without partition key"
         : undefined;
     const warnings = warning === undefined ? {} : { warnings: [warning] };
-    return { kind: "ROWS", columns: plan.selected.map((x) => x.spec), rows: [out], ...warnings };
+    return { kind: "ROWS", columns: plan.selected.map((x) => x.spec), rows: out, ...warnings };
   }
   const limited = plan.limit === undefined ? rows : rows.slice(0, plan.limit);
   return { kind: "ROWS", columns: plan.selected.map((x) => x.spec), rows: limited.map((r) => plan.selected.map((x) => project(x.projection, r, nowSec))) };
