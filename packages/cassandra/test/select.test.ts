@@ -91,3 +91,23 @@ describe("SELECT", () => {
     expect(message("SELECT count(*) FROM ks.t GROUP BY c;")).toBe("Group by currently only support groups of columns following their declared order in the PRIMARY KEY");
   });
 });
+
+describe("static columns", () => {
+  it("hold one value per partition, shown with each row, and a partition with only them still shows", () => {
+    const { cqlsh } = ring();
+    const message = (cql: string) => /message="(.*)"/.exec(cqlsh(0, cql).stderr)?.[1];
+    cqlsh(
+      0,
+      "CREATE TABLE ks.s (k int, c int, s text static, v text, PRIMARY KEY (k, c)); CONSISTENCY ALL; " +
+        "INSERT INTO ks.s (k, c, s, v) VALUES (1, 1, 'shared', 'a'); INSERT INTO ks.s (k, c, v) VALUES (1, 2, 'b'); INSERT INTO ks.s (k, s) VALUES (2, 'alone');",
+    );
+    expect(cqlsh(1, "SELECT * FROM ks.s;").stdout).toBe("\n k | c    | s      | v\n---+------+--------+------\n 1 |    1 | shared |    a\n 1 |    2 | shared |    b\n 2 | null |  alone | null\n\n(3 rows)\n");
+    cqlsh(0, "CONSISTENCY ALL; UPDATE ks.s SET s = 'changed' WHERE k = 1; DELETE s FROM ks.s WHERE k = 2;");
+    expect(cqlsh(1, "SELECT DISTINCT k, s FROM ks.s;").stdout).toBe("\n k | s\n---+---------\n 1 | changed\n\n(1 rows)\n");
+    expect(cqlsh(1, "SELECT c, s, v FROM ks.s WHERE k = 1 AND c = 2;").stdout).toBe("\n c | s       | v\n---+---------+---\n 2 | changed | b\n\n(1 rows)\n");
+    expect(cqlsh(1, "DESCRIBE TABLE ks.s;").stdout).toContain("    s text static,\n");
+    expect(message("UPDATE ks.s SET s = 'x' WHERE k = 1 AND c = 1;")).toBe("Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns");
+    expect(message("CREATE TABLE ks.x (k int PRIMARY KEY, s int static);")).toBe("Static columns are only useful (and thus allowed) if the table has at least one clustering column");
+    expect(message("CREATE TABLE ks.x (k int, c int static, PRIMARY KEY (k, c));")).toBe("Static column c cannot be part of the PRIMARY KEY");
+  });
+});

@@ -338,7 +338,7 @@ export class SchemaMetadata {
     const ck = key("clustering");
     const rest = columns.filter((c) => !pk.includes(c) && !ck.includes(c)).sort((a, b) => (String(a["column_name"]) < String(b["column_name"]) ? -1 : 1));
     const name = (c: SchemaRow) => protectName(String(c["column_name"]));
-    const lines = [...pk, ...ck, ...rest].map((c) => `${name(c)} ${String(c["type"])}`);
+    const lines = [...pk, ...ck, ...rest].map((c) => `${name(c)} ${String(c["type"])}${c["kind"] === "static" ? " static" : ""}`);
     if (pk.length === 1 && ck.length === 0) lines[0] += " PRIMARY KEY";
     else lines.push(`PRIMARY KEY (${pk.length > 1 ? `(${pk.map(name).join(", ")})` : name(pk[0]!)}${ck.map((c) => `, ${name(c)}`).join("")})`);
     const options = TABLE_OPTIONS.flatMap((option) => {

@@ -45,7 +45,7 @@ export type Statement =
       readonly keyspace: string | undefined;
       readonly name: string;
       readonly ifNotExists: boolean;
-      readonly columns: readonly { readonly name: string; readonly type: string }[];
+      readonly columns: readonly { readonly name: string; readonly type: string; readonly isStatic: boolean }[];
       readonly partitionKey: readonly string[];
       readonly clustering: readonly string[];
       readonly clusteringOrder: Readonly<Record<string, "asc" | "desc">>;
@@ -112,7 +112,7 @@ export type Statement =
 
 /** What ALTER TABLE does (AlterTableStatement.Type). */
 export type TableChange =
-  | { readonly kind: "add"; readonly columns: readonly { readonly name: string; readonly type: string }[] }
+  | { readonly kind: "add"; readonly columns: readonly { readonly name: string; readonly type: string; readonly isStatic: boolean }[] }
   | { readonly kind: "drop"; readonly columns: readonly string[]; readonly timestamp: number | undefined }
   | { readonly kind: "alter_type"; readonly column: string; readonly type: string }
   | { readonly kind: "rename"; readonly renames: readonly (readonly [string, string])[] }
@@ -501,7 +501,7 @@ class Parser {
       const ifNotExists = this.ifNotExists();
       const q = this.qualifiedName();
       this.expectPunct("(");
-      const columns: { name: string; type: string }[] = [];
+      const columns: { name: string; type: string; isStatic: boolean }[] = [];
       let partitionKey: string[] = [];
       let clustering: string[] = [];
       do {
@@ -521,7 +521,7 @@ class Parser {
         }
         const name = this.ident();
         const type = this.ident();
-        columns.push({ name, type });
+        columns.push({ name, type, isStatic: this.accept("static") });
         if (this.accept("primary")) {
           this.expect("key");
           partitionKey = [name];
@@ -606,7 +606,7 @@ class Parser {
       this.expectPunct(")");
       return out;
     };
-    if (this.accept("add")) return alter({ kind: "add", columns: list(() => ({ name: this.ident(), type: this.ident() })) });
+    if (this.accept("add")) return alter({ kind: "add", columns: list(() => ({ name: this.ident(), type: this.ident(), isStatic: this.accept("static") })) });
     if (this.accept("drop")) {
       const columns = list(() => this.ident());
       return alter({ kind: "drop", columns, timestamp: this.using(false).timestamp });

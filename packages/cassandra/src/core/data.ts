@@ -38,6 +38,9 @@ export interface Partition {
   readonly rows: Readonly<Record<string, Row>>;
 }
 
+/** The key of a partition's static row (the values of its static columns) in `rows`: no clustering values. */
+export const STATIC_ROW = keyString([]);
+
 /** A write to one partition of one table: what travels in MUTATION, HINT and commit-log records. */
 export interface Mutation {
   readonly keyspace: string;

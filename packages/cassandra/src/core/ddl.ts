@@ -4,7 +4,7 @@ import { ErrorCode, errorResult } from "./protocol.js";
 import type { Replication } from "./replication.js";
 import { configError, invalid, RequestError, syntaxError } from "./request-error.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { isSystemKeyspace, LOCAL_SYSTEM_KEYSPACES } from "./schema.js";
+import { isKeyColumn, isSystemKeyspace, LOCAL_SYSTEM_KEYSPACES } from "./schema.js";
 import { newTableParams, parseTableOptions, validateTableParams } from "./table-options.js";
 import { isCqlType, type CqlType } from "./types.js";
 
@@ -24,6 +24,8 @@ export interface SchemaEnv {
 }
 
 const NAME_RE = /^\w{1,48}$/;
+
+const STATIC_WITHOUT_CLUSTERING = "Static columns are only useful (and thus allowed) if the table has at least one clustering column";
 
 export class SchemaStatements {
   constructor(private readonly env: SchemaEnv) {}
@@ -88,8 +90,12 @@ export class SchemaStatements {
       if (!s.clustering.includes(c)) throw invalid(`Missing CLUSTERING ORDER for column ${c}`);
     }
     for (const c of s.columns) {
-      if (!s.partitionKey.includes(c.name) && !s.clustering.includes(c.name)) columns.push({ name: c.name, type: c.type as CqlType, kind: "regular", position: -1, order: "asc" });
+      const isKey = s.partitionKey.includes(c.name) || s.clustering.includes(c.name);
+      if (c.isStatic && isKey) throw invalid(`Static column ${c.name} cannot be part of the PRIMARY KEY`);
+      if (!isKey) columns.push({ name: c.name, type: c.type as CqlType, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" });
     }
+    // Without clustering columns every column is per partition already.
+    if (s.clustering.length === 0 && s.columns.some((c) => c.isStatic)) throw invalid(STATIC_WITHOUT_CLUSTERING);
     const def: TableDef = {
       keyspace: ksName,
       name: s.name,
@@ -173,10 +179,11 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
       for (const c of change.columns) {
         const existing = byName.get(c.name);
         if (existing !== undefined) {
-          throw invalid(`Invalid column name ${c.name} because it conflicts with ${existing.kind === "regular" ? "an existing column" : "a PRIMARY KEY part"}`);
+          throw invalid(`Invalid column name ${c.name} because it conflicts with ${isKeyColumn(existing) ? "a PRIMARY KEY part" : "an existing column"}`);
         }
         if (!isCqlType(c.type)) throw invalid(`Unknown type ${t.keyspace}.${c.type}`);
-        const added: ColumnDef = { name: c.name, type: c.type as CqlType, kind: "regular", position: -1, order: "asc" };
+        if (c.isStatic && !t.columns.some((x) => x.kind === "clustering")) throw invalid(STATIC_WITHOUT_CLUSTERING);
+        const added: ColumnDef = { name: c.name, type: c.type as CqlType, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" };
         columns.push(added);
         byName.set(c.name, added);
       }
@@ -187,7 +194,7 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
       for (const name of change.columns) {
         const c = byName.get(name);
         if (c === undefined) throw invalid(`Column ${name} was not found in table ${t.name}`);
-        if (c.kind !== "regular") throw invalid(`Cannot drop PRIMARY KEY part ${name}`);
+        if (isKeyColumn(c)) throw invalid(`Cannot drop PRIMARY KEY part ${name}`);
         byName.delete(name);
         dropped[name] = change.timestamp ?? ts;
       }
@@ -201,7 +208,7 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
         const c = columns.find((x) => x.name === from);
         if (c === undefined) throw invalid(`Cannot rename unknown column ${from} in keyspace ${t.name}`);
         if (columns.some((x) => x.name === to)) throw invalid(`Cannot rename column ${from} to ${to} in keyspace ${t.name}; another column of that name already exist`);
-        if (c.kind === "regular") throw invalid(`Cannot rename non PRIMARY KEY part ${from}`);
+        if (!isKeyColumn(c)) throw invalid(`Cannot rename non PRIMARY KEY part ${from}`);
         columns = columns.map((x) => (x === c ? { ...c, name: to } : x));
       }
       return { ...t, columns };

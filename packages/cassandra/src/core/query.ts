@@ -1,7 +1,7 @@
 import type { Condition, ModificationStatement, Relation, Statement } from "./cql.js";
 import { CqlSyntaxError, parseStatement } from "./cql.js";
 import type { Cell, Partition, Row } from "./data.js";
-import { liveRow, mergePartitions } from "./data.js";
+import { liveRow, mergePartitions, STATIC_ROW } from "./data.js";
 import { javaHashMapOrder, stringHash } from "./java-format.js";
 import type { ReadCommand } from "./messages.js";
 import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
@@ -17,7 +17,7 @@ const MAX_DELETION_SECOND = 2 ** 31 - 1;
 import type { BatchWrite, CoordinatorError, StorageProxy, WriteOutcome, WriteType } from "./proxy.js";
 import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { clusteringColumns, columnsByName, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns, tableParams } from "./schema.js";
+import { clusteringColumns, columnsByName, isKeyColumn, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns, staticColumns, tableParams } from "./schema.js";
 import type { Token } from "./token.js";
 import { compareValues, InvalidValue, keyString, literalValue, serialize, typeName, type Literal, type Value } from "./types.js";
 
@@ -449,16 +449,21 @@ export class QueryExecutor {
       const missingPk = pk.filter((c) => !given.has(c.name)).map((c) => c.name);
       if (missingPk.length > 0) throw invalid(`Some partition key parts are missing: ${missingPk.join(", ")}`);
       const missingCk = ck.filter((c) => !given.has(c.name)).map((c) => c.name);
-      if (missingCk.length > 0) throw invalid(`Some clustering keys are missing: ${missingCk.join(", ")}`);
-      for (const c of [...pk, ...ck]) if (given.get(c.name) === null) throw invalid(`Invalid null value in condition for column ${c.name}`);
-      const cells: Record<string, Cell> = {};
-      for (const c of regularColumns(t)) {
-        if (!given.has(c.name)) continue;
-        cells[c.name] = cell(given.get(c.name)!);
+      const cellsOf = (columns: readonly ColumnDef[]) => Object.fromEntries(columns.filter((c) => given.has(c.name)).map((c) => [c.name, cell(given.get(c.name)!)]));
+      const cells = cellsOf(regularColumns(t));
+      const statics = cellsOf(staticColumns(t));
+      const key = pk.map((c) => given.get(c.name)!);
+      const marker = { marker: ts, ...(ttl > 0 ? { markerTtl: ttl, markerExp: expiring.exp } : {}) };
+      if (missingCk.length > 0) {
+        // Only static columns: the partition's static row alone, which has no primary-key liveness of its own.
+        if (missingCk.length === ck.length && Object.keys(cells).length === 0 && Object.keys(statics).length > 0) return [{ key, rows: { [STATIC_ROW]: { ck: [], cells: statics } } }];
+        throw invalid(`Some clustering keys are missing: ${missingCk.join(", ")}`);
       }
+      for (const c of [...pk, ...ck]) if (given.get(c.name) === null) throw invalid(`Invalid null value in condition for column ${c.name}`);
       const ckValues = ck.map((c) => given.get(c.name)!);
-      const row: Row = { ck: ckValues, marker: ts, ...(ttl > 0 ? { markerTtl: ttl, markerExp: expiring.exp } : {}), cells };
-      return [{ key: pk.map((c) => given.get(c.name)!), rows: { [keyString(ckValues)]: row } }];
+      const rows: Record<string, Row> = { [keyString(ckValues)]: { ck: ckValues, ...marker, cells } };
+      if (Object.keys(statics).length > 0) rows[STATIC_ROW] = { ck: [], cells: statics };
+      return [{ key, rows }];
     }
     const where = this.keyRestrictions(t, s.where, false);
     if (where.partitionKeys.length === 0) throw invalid(`Some partition key parts are missing: ${pk.map((c) => c.name).join(", ")}`);
@@ -466,28 +471,42 @@ export class QueryExecutor {
     const full = where.clusteringPrefix === ck.length && where.ranges.length === 0;
     const missing = () => `Some clustering keys are missing: ${ck.slice(where.clusteringPrefix).map((c) => c.name).join(", ")}`;
     const rowsOf = (row: (ck: Value[]) => Row): Record<string, Row> => Object.fromEntries(where.clusterings.map((ckValues) => [keyString(ckValues), row(ckValues)]));
-    if (s.kind === "update") {
+    // Cells of static columns go to the partition's static row; a statement setting only those names no row.
+    const split = (cells: Record<string, Cell>, what: string): Partition[] => {
+      const statics: Record<string, Cell> = {};
+      const regular: Record<string, Cell> = {};
+      for (const [name, c] of Object.entries(cells)) (byName.get(name)!.kind === "static" ? statics : regular)[name] = c;
+      const onlyStatic = Object.keys(regular).length === 0 && Object.keys(statics).length > 0;
+      if (onlyStatic && ck.length > 0) {
+        if (where.clusteringPrefix > 0 || where.ranges.length > 0) throw invalid(`Invalid restrictions on clustering columns since the ${what} statement modifies only static columns`);
+        return where.partitionKeys.map((key) => ({ key, rows: { [STATIC_ROW]: { ck: [], cells: statics } } }));
+      }
       if (!full) throw invalid(ck.length > 0 ? missing() : "Invalid restrictions");
+      return where.partitionKeys.map((key) => {
+        const rows = rowsOf((ckValues) => ({ ck: ckValues, cells: regular }));
+        return { key, rows: Object.keys(statics).length > 0 ? { ...rows, [STATIC_ROW]: { ck: [], cells: statics } } : rows };
+      });
+    };
+    if (s.kind === "update") {
       const cells: Record<string, Cell> = {};
       for (const a of s.set) {
         const c = byName.get(a.column);
         if (c === undefined) throw invalid(`Undefined column name ${a.column}`);
-        if (c.kind !== "regular") throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
+        if (isKeyColumn(c)) throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
         cells[a.column] = cell(literalValue(c.type, a.value, a.column));
       }
-      return where.partitionKeys.map((key) => ({ key, rows: rowsOf((ckValues) => ({ ck: ckValues, cells })) }));
+      return split(cells, "UPDATE");
     }
     // DELETE: columns → cell tombstones; full key → row deletion; partition key only → partition deletion.
     if (s.columns.length > 0) {
-      if (!full) throw invalid(missing());
       const cells: Record<string, Cell> = {};
       for (const name of s.columns) {
         const c = byName.get(name);
         if (c === undefined) throw invalid(`Undefined column name ${name}`);
-        if (c.kind !== "regular") throw invalid(`Invalid identifier ${name} for deletion (should not be a PRIMARY KEY part)`);
+        if (isKeyColumn(c)) throw invalid(`Invalid identifier ${name} for deletion (should not be a PRIMARY KEY part)`);
         cells[name] = { v: null, ts, tomb: true };
       }
-      return where.partitionKeys.map((key) => ({ key, rows: rowsOf((ckValues) => ({ ck: ckValues, cells })) }));
+      return split(cells, "DELETE");
     }
     if (where.clusteringPrefix === 0 && where.ranges.length === 0) return where.partitionKeys.map((key) => ({ key, del: ts, rows: {} }));
     if (!full) throw invalid("Range deletions are not modelled by ksim");

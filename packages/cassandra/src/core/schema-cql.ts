@@ -12,8 +12,10 @@ export function tableCql(def: TableDef): string {
   const byPosition = (kind: string) => def.columns.filter((c) => c.kind === kind).sort((a, b) => a.position - b.position);
   const pk = byPosition("partition_key");
   const ck = byPosition("clustering");
-  const regular = def.columns.filter((c) => c.kind === "regular").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const columns = [...pk, ...ck, ...regular].map((c) => `${maybeQuote(c.name)} ${typeName(c.type)}${pk.length === 1 && ck.length === 0 && c === pk[0] ? " PRIMARY KEY" : ""}`);
+  const byName = (kind: string) => def.columns.filter((c) => c.kind === kind).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const columns = [...pk, ...ck, ...byName("static"), ...byName("regular")].map(
+    (c) => `${maybeQuote(c.name)} ${typeName(c.type)}${c.kind === "static" ? " static" : ""}${pk.length === 1 && ck.length === 0 && c === pk[0] ? " PRIMARY KEY" : ""}`,
+  );
   if (ck.length > 0 || pk.length > 1) {
     const partition = pk.length > 1 ? `(${pk.map((c) => maybeQuote(c.name)).join(", ")})` : maybeQuote(pk[0]!.name);
     columns.push(`PRIMARY KEY (${[partition, ...ck.map((c) => maybeQuote(c.name))].join(", ")})`);

@@ -13,7 +13,8 @@ import type { CqlType } from "./types.js";
 export interface ColumnDef {
   readonly name: string;
   readonly type: CqlType;
-  readonly kind: "partition_key" | "clustering" | "regular";
+  /** A static column holds one value per partition, shared by all its rows. */
+  readonly kind: "partition_key" | "clustering" | "static" | "regular";
   readonly position: number;
   readonly order: "asc" | "desc";
 }
@@ -205,6 +206,7 @@ function canonicalKeyspace(k: KeyspaceDef): unknown {
 interface ColumnGroups {
   readonly partitionKey: readonly ColumnDef[];
   readonly clustering: readonly ColumnDef[];
+  readonly statics: readonly ColumnDef[];
   readonly regular: readonly ColumnDef[];
   readonly byName: ReadonlyMap<string, ColumnDef>;
 }
@@ -218,6 +220,7 @@ function columnGroups(t: TableDef): ColumnGroups {
     g = {
       partitionKey: t.columns.filter((c) => c.kind === "partition_key").sort((a, b) => a.position - b.position),
       clustering: t.columns.filter((c) => c.kind === "clustering").sort((a, b) => a.position - b.position),
+      statics: t.columns.filter((c) => c.kind === "static").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       regular: t.columns.filter((c) => c.kind === "regular").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       byName: new Map(t.columns.map((c) => [c.name, c])),
     };
@@ -234,6 +237,15 @@ export function clusteringColumns(t: TableDef): readonly ColumnDef[] {
   return columnGroups(t).clustering;
 }
 
+export function staticColumns(t: TableDef): readonly ColumnDef[] {
+  return columnGroups(t).statics;
+}
+
+/** Whether a column is part of the primary key. */
+export function isKeyColumn(c: ColumnDef): boolean {
+  return c.kind === "partition_key" || c.kind === "clustering";
+}
+
 export function regularColumns(t: TableDef): readonly ColumnDef[] {
   return columnGroups(t).regular;
 }
@@ -242,7 +254,7 @@ export function columnsByName(t: TableDef): ReadonlyMap<string, ColumnDef> {
   return columnGroups(t).byName;
 }
 
-/** Columns in the order SELECT * returns them: partition key, clustering, then the rest by name. */
+/** Columns in the order SELECT * returns them: partition key, clustering, then static and regular columns, each by name. */
 export function selectStarColumns(t: TableDef): ColumnDef[] {
-  return [...partitionKeyColumns(t), ...clusteringColumns(t), ...regularColumns(t)];
+  return [...partitionKeyColumns(t), ...clusteringColumns(t), ...staticColumns(t), ...regularColumns(t)];
 }

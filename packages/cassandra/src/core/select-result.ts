@@ -1,10 +1,10 @@
 import type { AggregateName, Relation, Statement } from "./cql.js";
 import type { Partition, Row } from "./data.js";
-import { liveRow } from "./data.js";
+import { liveRow, STATIC_ROW } from "./data.js";
 import type { ColumnSpec, QueryResult, ResultValue } from "./protocol.js";
 import { invalid } from "./request-error.js";
 import type { ColumnDef, TableDef } from "./schema.js";
-import { clusteringColumns, columnsByName, partitionKeyColumns, selectStarColumns } from "./schema.js";
+import { clusteringColumns, columnsByName, isKeyColumn, partitionKeyColumns, selectStarColumns } from "./schema.js";
 import type { Token } from "./token.js";
 import { compareValues, keyString, literalValue, typeName, type CqlType, type Value } from "./types.js";
 
@@ -84,7 +84,7 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
             case "writetime":
             case "ttl": {
               const c = column(sel.column);
-              if (c.kind !== "regular") throw invalid(`Cannot use selection function ${sel.kind === "writetime" ? "writeTime" : "ttl"} on PRIMARY KEY part ${c.name}`);
+              if (isKeyColumn(c)) throw invalid(`Cannot use selection function ${sel.kind === "writetime" ? "writeTime" : "ttl"} on PRIMARY KEY part ${c.name}`);
               return named(`${sel.kind}(${c.name})`, sel.kind === "writetime" ? "bigint" : "int", { kind: sel.kind, column: c });
             }
             case "token": {
@@ -109,12 +109,12 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
   const aggregate = selected.some((x) => x.projection.kind === "count_rows" || x.projection.kind === "aggregate");
   const groupPrefix = s.groupBy.length === 0 ? undefined : groupByPrefix(t, s, column);
   if (s.distinct) {
-    if (where.clusteringPrefix > 0 || where.ranges.length > 0 || where.filters.some((f) => f.column.kind !== "partition_key")) {
+    if (where.clusteringPrefix > 0 || where.ranges.length > 0 || where.filters.some((f) => f.column.kind !== "partition_key" && f.column.kind !== "static")) {
       throw invalid("SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.");
     }
     for (const x of selected) {
       const p = x.projection;
-      if (p.kind === "value" && p.column.kind !== "partition_key") {
+      if (p.kind === "value" && p.column.kind !== "partition_key" && p.column.kind !== "static") {
         throw invalid(`SELECT DISTINCT queries must only request partition key columns and/or static columns (not ${p.column.name})`);
       }
     }
@@ -178,7 +178,7 @@ function groupByPrefix(t: TableDef, s: SelectStatement, column: (name: string) =
   let prefix = 0;
   for (const name of s.groupBy) {
     const c = column(name);
-    if (c.kind === "regular") throw invalid(`Group by is currently only supported on the columns of the PRIMARY KEY, got ${c.name}`);
+    if (!isKeyColumn(c)) throw invalid(`Group by is currently only supported on the columns of the PRIMARY KEY, got ${c.name}`);
     for (;;) {
       const k = keyColumns[next++];
       if (k === undefined) throw invalid(order);
@@ -200,6 +200,8 @@ interface LiveRow {
   readonly all: Record<string, Value>;
   readonly row: Row;
   readonly values: Record<string, Value>;
+  /** The partition's static row, where its static columns' cells are. */
+  readonly staticRow: Row | undefined;
   readonly token: Token;
 }
 
@@ -222,14 +224,24 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
   let rows: LiveRow[] = [];
   for (const { p, token } of byToken) {
     if (!plan.tokens.every((r) => holds(r.op, token < r.token ? -1 : token > r.token ? 1 : 0))) continue;
+    // Static columns: one value per partition, shown with each of its rows.
+    const staticRow = ck.length > 0 ? p.rows[STATIC_ROW] : undefined;
+    const statics = staticRow === undefined ? undefined : liveRow(staticRow, p.del, nowSec, t.droppedColumns);
     const live: LiveRow[] = [];
     for (const r of Object.values(p.rows)) {
+      if (r === staticRow) continue;
       const values = liveRow(r, p.del, nowSec, t.droppedColumns);
       if (values === undefined) continue;
-      const all: Record<string, Value> = { ...values };
+      const all: Record<string, Value> = { ...statics, ...values };
       pk.forEach((c, i) => (all[c.name] = p.key[i]!));
       ck.forEach((c, i) => (all[c.name] = r.ck[i]!));
-      if (matches(all, where, ck)) live.push({ all, row: r, values, token });
+      if (matches(all, where, ck)) live.push({ all, row: r, values: { ...statics, ...values }, staticRow, token });
+    }
+    // A partition with static data and no rows still shows, its clustering columns null, unless the query names rows.
+    if (live.length === 0 && statics !== undefined && where.clusteringPrefix === 0 && where.ranges.length === 0) {
+      const all: Record<string, Value> = { ...statics };
+      pk.forEach((c, i) => (all[c.name] = p.key[i]!));
+      if (matches(all, where, ck)) live.push({ all, row: staticRow!, values: statics, staticRow, token });
     }
     live.sort((a, b) => compareClustering(a.row.ck, b.row.ck));
     const perPartition = plan.distinct ? 1 : plan.groupPrefix === undefined ? plan.perPartitionLimit : undefined;
@@ -281,7 +293,7 @@ function project(p: Projection, r: LiveRow, nowSec: number): ResultValue {
       return r.token;
     case "writetime":
     case "ttl": {
-      const c = r.row.cells[p.column.name];
+      const c = (p.column.kind === "static" ? r.staticRow : r.row)?.cells[p.column.name];
       if (c === undefined || !(p.column.name in r.values)) return null;
       if (p.kind === "writetime") return BigInt(c.ts);
       return c.exp === undefined ? null : c.exp - nowSec;

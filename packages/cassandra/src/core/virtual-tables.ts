@@ -2,7 +2,7 @@ import type { CassandraNode } from "./node.js";
 import { RELEASE_VERSION } from "./node-io.js";
 import type { ResultValue } from "./protocol.js";
 import { replicationMap } from "./replication.js";
-import { clusteringColumns, partitionKeyColumns, regularColumns, tableParams } from "./schema.js";
+import { selectStarColumns, tableParams } from "./schema.js";
 import { PARTITIONER } from "./token.js";
 import { typeName } from "./types.js";
 import type { VirtualTable } from "./query.js";
@@ -149,7 +149,7 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
   if (keyspace === "system_schema" && name === "columns") {
     const rows: Row[] = [];
     for (const t of node.schema.tables()) {
-      for (const col of [...partitionKeyColumns(t), ...clusteringColumns(t), ...regularColumns(t)]) {
+      for (const col of selectStarColumns(t)) {
         rows.push({
           keyspace_name: t.keyspace,
           table_name: t.name,
