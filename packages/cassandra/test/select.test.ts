@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compareValues } from "../src/core/types.js";
 import { PodCluster } from "./pods.js";
 
 /**
@@ -17,7 +18,7 @@ function ring() {
     cqlsh(0, `CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE ks.t (k int, c int, v text, PRIMARY KEY (k, c)); CONSISTENCY ALL; ${rows}`).status,
   ).toBe(0);
   const values = (cql: string) => [...cqlsh(1, cql).stdout.matchAll(/^ +\d+ \| +\d+ \| +(\w+)$/gm)].map((m) => m[1]).join("");
-  return { cqlsh, values };
+  return { c, cqlsh, values };
 }
 
 describe("clustering restrictions", () => {
@@ -109,5 +110,39 @@ describe("static columns", () => {
     expect(message("UPDATE ks.s SET s = 'x' WHERE k = 1 AND c = 1;")).toBe("Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns");
     expect(message("CREATE TABLE ks.x (k int PRIMARY KEY, s int static);")).toBe("Static columns are only useful (and thus allowed) if the table has at least one clustering column");
     expect(message("CREATE TABLE ks.x (k int, c int static, PRIMARY KEY (k, c));")).toBe("Static column c cannot be part of the PRIMARY KEY");
+  });
+});
+
+describe("native functions and time UUIDs", () => {
+  it("compares time UUIDs by their time, not by their first bytes (time_low)", () => {
+    const earlier = "ffffffff-0000-1000-8000-000000000000";
+    const later = "00000000-0001-1000-8000-000000000000";
+    expect(compareValues("timeuuid", earlier, later)).toBeLessThan(0);
+    // UUIDType: version first, then version-1 UUIDs by time too.
+    expect(compareValues("uuid", earlier, later)).toBeLessThan(0);
+    expect(compareValues("uuid", "00000000-0000-4000-8000-000000000000", earlier)).toBeGreaterThan(0);
+    // Same time: the clock sequence and node compare as signed bytes.
+    expect(compareValues("timeuuid", "00000000-0000-1000-7f00-000000000000", "00000000-0000-1000-8000-000000000000")).toBeGreaterThan(0);
+  });
+
+  it("work out now(), uuid() and the time conversions when the statement runs, and order time UUIDs by time", () => {
+    const { c, cqlsh } = ring();
+    const message = (cql: string) => /message="(.*)"/.exec(cqlsh(0, cql).stderr)?.[1];
+    cqlsh(0, "CREATE TABLE ks.ev (k int, t timeuuid, id uuid, at timestamp, PRIMARY KEY (k, t)); CONSISTENCY ALL; INSERT INTO ks.ev (k, t, id, at) VALUES (1, now(), uuid(), toTimestamp(now()));");
+    // Time UUIDs made later sort later, though their first hex digits (time_low) need not.
+    c.runUntil(() => false, 90_000);
+    cqlsh(0, "CONSISTENCY ALL; INSERT INTO ks.ev (k, t, id) VALUES (1, now(), now());");
+    const out = cqlsh(1, "SELECT t, id, at FROM ks.ev WHERE k = 1;").stdout;
+    const rows = [...out.matchAll(/^ ([0-9a-f-]{36}) \| ([0-9a-f-]{36}) \| +(\S.*)$/gm)];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]![2]![14]).toBe("4"); // uuid(): random, version 4
+    expect(rows[1]![2]![14]).toBe("1"); // now() in a uuid column: a time UUID is a uuid
+    expect(rows[0]![3]).toMatch(/^2024-01-01 00:\d\d:\d\d\.\d{6}\+0000$/);
+    const [first, second] = [rows[0]![1]!, rows[1]![1]!];
+    const at = (u: string) => BigInt(`0x${u.slice(15, 18)}${u.slice(9, 13)}${u.slice(0, 8)}`);
+    expect(at(first) < at(second)).toBe(true);
+    const between = cqlsh(1, `SELECT count(*) FROM ks.ev WHERE k = 1 AND t > maxTimeuuid('2024-01-01 00:00:00+0000') AND t < minTimeuuid('2030-01-01');`).stdout;
+    expect(between).toContain("     2\n");
+    expect(message("INSERT INTO ks.t (k, c, v) VALUES (now(), 1, 'x');")).toBe("Type error: cannot assign result of function system.now (type timeuuid) to k (type int)");
   });
 });

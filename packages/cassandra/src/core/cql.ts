@@ -1,4 +1,5 @@
-import type { Literal } from "./types.js";
+import { isNativeFunction } from "./functions.js";
+import { literalText, type Literal } from "./types.js";
 
 /**
  * A parser for the CQL the tutorials and workloads use: keyspace and table DDL, USE, INSERT,
@@ -325,6 +326,16 @@ class Parser {
       case "hex":
         return { kind: "hex", text: t.v };
       case "word":
+        if (isNativeFunction(t.v) && this.peek().t === "punct" && this.peek().v === "(") {
+          this.i++;
+          const args: Literal[] = [];
+          if (!this.acceptPunct(")")) {
+            do args.push(this.literal());
+            while (this.acceptPunct(","));
+            this.expectPunct(")");
+          }
+          return { kind: "call", name: t.v, args };
+        }
         if (t.v === "true" || t.v === "false") return { kind: "boolean", value: t.v === "true" };
         if (t.v === "null") return { kind: "null" };
         if (t.v === "nan" || t.v === "infinity") return { kind: "float", text: t.v === "nan" ? "NaN" : "Infinity" };
@@ -789,17 +800,6 @@ class Parser {
     }
     this.expectPunct(")");
     return sel;
-  }
-}
-
-function literalText(l: Literal): string {
-  switch (l.kind) {
-    case "boolean":
-      return String(l.value);
-    case "null":
-      return "null";
-    default:
-      return l.text;
   }
 }
 

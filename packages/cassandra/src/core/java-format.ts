@@ -165,9 +165,23 @@ export class TimeUuidGenerator {
     let t = BigInt(Math.floor(wallMs)) * 10_000n + GREGORIAN_OFFSET;
     if (t <= this.last) t = this.last + 1n;
     this.last = t;
-    const hex = t.toString(16).padStart(15, "0");
-    return `${hex.slice(7, 15)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-${this.clockSeqAndNode.slice(0, 4)}-${this.clockSeqAndNode.slice(4)}`;
+    return formatTimeUuid(t, this.clockSeqAndNode);
   }
+}
+
+/** A version-1 UUID from its 100 ns tick count since 1582 and its clock sequence and node (16 hex digits). */
+function formatTimeUuid(ticks: bigint, clockSeqAndNode: string): string {
+  const hex = ticks.toString(16).padStart(15, "0");
+  return `${hex.slice(7, 15)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-${clockSeqAndNode.slice(0, 4)}-${clockSeqAndNode.slice(4)}`;
+}
+
+/**
+ * UUIDGen.minTimeUUID and maxTimeUUID: the smallest and largest time UUIDs of a millisecond, as
+ * Cassandra orders them (its clock sequence and node bytes compare signed).
+ */
+export function boundTimeUuid(wallMs: number, bound: "min" | "max"): string {
+  const ticks = BigInt(Math.floor(wallMs)) * 10_000n + GREGORIAN_OFFSET + (bound === "max" ? 9_999n : 0n);
+  return formatTimeUuid(ticks, bound === "min" ? "8080808080808080" : "7f7f7f7f7f7f7f7f");
 }
 
 /** UUIDGen.unixTimestamp: the wall-clock millisecond a version-1 UUID was made in. */

@@ -61,7 +61,8 @@ export class CassandraNode implements GossipIO, DiskIO {
   readonly batchlog: BatchlogManager;
   /** UUIDGen's clock sequence and node bits: random once per JVM, in every time UUID it makes. */
   readonly clockSeqAndNode: string;
-  private readonly batchIds: TimeUuidGenerator;
+  /** UUIDGen.getTimeUUID: batch ids and now(). */
+  private readonly timeUuids: TimeUuidGenerator;
   readonly queries: QueryExecutor;
   readonly streaming: Streaming;
   readonly repair: RepairService;
@@ -114,7 +115,7 @@ export class CassandraNode implements GossipIO, DiskIO {
     this.paxosState = new PaxosState(this.storage);
     this.batchlog = new BatchlogManager(this);
     this.clockSeqAndNode = `${(0x8000 | random.fork("uuid-gen").int(0, 0x3fff)).toString(16)}${random.fork("uuid-node").hex(12)}`;
-    this.batchIds = new TimeUuidGenerator(this.clockSeqAndNode);
+    this.timeUuids = new TimeUuidGenerator(this.clockSeqAndNode);
     this.paxos = new PaxosCoordinator(proxyEnv, this.paxosHooks());
     this.queries = new QueryExecutor(this.queryEnv());
     this.streaming = new Streaming(this.streamEnv());
@@ -593,6 +594,7 @@ export class CassandraNode implements GossipIO, DiskIO {
 
   private queryEnv(): QueryEnv {
     const tableIds = this.random.fork("table-ids");
+    const uuids = this.random.fork("uuid-function");
     return {
       schema: this.schema,
       proxy: this.proxy,
@@ -600,7 +602,8 @@ export class CassandraNode implements GossipIO, DiskIO {
       nextTimestamp: () => this.nextTimestamp(),
       monotonicMs: () => this.now.mono,
       nowSeconds: () => Math.floor(this.now.wall / 1000),
-      newBatchId: () => this.batchIds.next(this.now.wall),
+      timeUuid: () => this.timeUuids.next(this.now.wall),
+      randomUuid: () => uuids.uuid(),
       newTableId: () => tableIds.uuid(),
       announceSchema: (change) => this.announceSchema(change),
       ring: () => this.tm.ring(),

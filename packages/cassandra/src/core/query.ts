@@ -8,6 +8,7 @@ import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./p
 import { ErrorCode, errorResult } from "./protocol.js";
 import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
 import { SchemaStatements } from "./ddl.js";
+import { hasCalls, resolveCalls } from "./functions.js";
 import { invalid, RequestError } from "./request-error.js";
 import { planSelect, selectResult, type KeyRestrictions } from "./select-result.js";
 import { MAX_TTL } from "./table-options.js";
@@ -43,8 +44,10 @@ export interface QueryEnv {
   monotonicMs(): number;
   /** FBUtilities.nowInSeconds: this node's wall clock, what TTLs expire by. */
   nowSeconds(): number;
-  /** UUIDGen.getTimeUUID: a logged batch's id. */
-  newBatchId(): string;
+  /** UUIDGen.getTimeUUID: a logged batch's id, now()'s value. */
+  timeUuid(): string;
+  /** UUID.randomUUID: uuid()'s value. */
+  randomUuid(): string;
   newTableId(): string;
   /** Merges a schema change here, persists it and pushes it to the cluster; calls back once applied locally. */
   announceSchema(change: SchemaSnapshot): void;
@@ -80,6 +83,8 @@ export class QueryExecutor {
   private readonly parsed = new Map<string, Statement | CqlSyntaxError>();
 
   private readonly ddl: SchemaStatements;
+  /** Whether each parsed statement calls a function. */
+  private readonly calling = new WeakMap<Statement, boolean>();
 
   constructor(private readonly env: QueryEnv) {
     this.ddl = new SchemaStatements(env);
@@ -102,9 +107,13 @@ export class QueryExecutor {
 
   /** Runs a statement at `cl`; `serial` is the request's serial consistency level, for lightweight transactions. */
   execute(session: Session, text: string, cl: ConsistencyLevel, done: Done, serial: ConsistencyLevel = "SERIAL", pageSize = 0): void {
-    const stmt = this.parse(text);
-    if (stmt instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, stmt.message));
+    const parsed = this.parse(text);
+    if (parsed instanceof CqlSyntaxError) return done(errorResult(ErrorCode.SYNTAX_ERROR, parsed.message));
     try {
+      // now(), uuid() and the like are worked out afresh each time the statement runs.
+      let calls = this.calling.get(parsed);
+      if (calls === undefined) this.calling.set(parsed, (calls = hasCalls(parsed)));
+      const stmt = calls ? resolveCalls(parsed, this.env) : parsed;
       this.run(session, stmt, cl, serial, pageSize, done);
     } catch (e) {
       if (e instanceof RequestError) return done(errorResult(e.code, e.message));
@@ -240,7 +249,7 @@ export class QueryExecutor {
     }));
     const finish = (o: WriteOutcome) => done(o.ok ? (warnings.length > 0 ? { kind: "VOID", warnings } : { kind: "VOID" }) : fromCoordinator(o.error));
     if (s.type === "LOGGED" && partitions > 1) {
-      const batch = { id: this.env.newBatchId(), createdAt: this.env.nextTimestamp(), mutations: writes.map((w) => w.mutation) };
+      const batch = { id: this.env.timeUuid(), createdAt: this.env.nextTimestamp(), mutations: writes.map((w) => w.mutation) };
       return this.env.proxy.mutateAtomically(batch, writes, cl, startedAt, finish);
     }
     this.mutateAll(writes, cl, partitions > 1 ? "UNLOGGED_BATCH" : "SIMPLE", finish);
@@ -791,7 +800,7 @@ function compareClustering(t: TableDef, a: Record<string, Value>, b: Record<stri
 
 function literalMatches(v: ResultValue | undefined, lit: Literal): boolean {
   if (v === undefined || v === null) return lit.kind === "null";
-  return lit.kind !== "null" && lit.kind !== "boolean" && String(v) === lit.text;
+  return "text" in lit && String(v) === lit.text;
 }
 
 

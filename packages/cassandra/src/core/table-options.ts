@@ -1,6 +1,7 @@
 import type { OptionValue } from "./cql.js";
 import { javaDouble } from "./java-format.js";
 import { configError, syntaxError } from "./request-error.js";
+import { literalText } from "./types.js";
 import { TABLE_PARAM_DEFAULTS, type TableDef, type TableOptions } from "./schema.js";
 
 /**
@@ -47,10 +48,7 @@ const COMPACTION_PACKAGE = "org.apache.cassandra.db.compaction.";
 const COMPRESSION_PACKAGE = "org.apache.cassandra.io.compress.";
 
 function text(v: OptionValue): string | undefined {
-  if (v.kind === "map") return undefined;
-  if (v.kind === "boolean") return String(v.value);
-  if (v.kind === "null") return "null";
-  return v.text;
+  return v.kind === "map" ? undefined : literalText(v);
 }
 
 /** PropertyDefinitions' getters: a value of the wrong kind is a SyntaxException naming it. */

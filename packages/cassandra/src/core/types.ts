@@ -129,14 +129,41 @@ export function compareValues(t: CqlType, a: Value, b: Value): number {
     case "varchar":
     case "ascii":
     case "blob":
+      return compareBytes(serialize(t, a), serialize(t, b));
     case "uuid":
     case "timeuuid":
-      return compareBytes(serialize(t, a), serialize(t, b));
+      return compareUuids(t, a as string, b as string);
     case "boolean":
       return Number(a) - Number(b);
     default:
       return a < b ? -1 : a > b ? 1 : 0;
   }
+}
+
+/** A version-1 UUID's 60-bit timestamp (its time_hi, time_mid and time_low, in that order). */
+function uuidTicks(u: string): bigint {
+  return BigInt(`0x${u.slice(15, 18)}${u.slice(9, 13)}${u.slice(0, 8)}`);
+}
+
+/**
+ * TimeUUIDType orders by timestamp, then the clock sequence and node as signed bytes; UUIDType by
+ * version, then time UUIDs by timestamp and the rest as unsigned bytes.
+ */
+function compareUuids(t: "uuid" | "timeuuid", a: string, b: string): number {
+  const version = (u: string) => parseInt(u[14]!, 16);
+  if (t === "uuid" && version(a) !== version(b)) return version(a) - version(b);
+  if (t === "timeuuid" || version(a) === 1) {
+    const d = uuidTicks(a) - uuidTicks(b);
+    if (d !== 0n) return d < 0n ? -1 : 1;
+  }
+  const x = serialize(t, a);
+  const y = serialize(t, b);
+  if (t === "uuid") return compareBytes(x, y);
+  for (let i = 8; i < 16; i++) {
+    const d = ((x[i]! << 24) >> 24) - ((y[i]! << 24) >> 24);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -171,7 +198,11 @@ export type Literal =
   | { readonly kind: "boolean"; readonly value: boolean }
   | { readonly kind: "uuid"; readonly text: string }
   | { readonly kind: "hex"; readonly text: string }
-  | { readonly kind: "null" };
+  | { readonly kind: "null" }
+  /** A native function call as written (`now()`, `toTimestamp(now())`), resolved when the statement runs. */
+  | { readonly kind: "call"; readonly name: string; readonly args: readonly Literal[] }
+  /** A function's result: assignable to a column of its type. */
+  | { readonly kind: "result"; readonly fn: string; readonly type: CqlType; readonly value: Value };
 
 /** Thrown for literals that do not fit a column; the message is Cassandra's. */
 export class InvalidValue extends Error {}
@@ -182,6 +213,12 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function literalValue(t: CqlType, lit: Literal, column: string): Value {
   const bad = (what: string, text: string) => new InvalidValue(`Invalid ${what} constant (${text}) for "${column}" of type ${typeName(t)}`);
   if (lit.kind === "null") return null;
+  if (lit.kind === "call") throw new Error(`${lit.name}() was not resolved before use`);
+  if (lit.kind === "result") {
+    // A timeuuid is a uuid; otherwise the types must be the same.
+    if (lit.type === t || (t === "uuid" && lit.type === "timeuuid")) return lit.value;
+    throw new InvalidValue(`Type error: cannot assign result of function ${lit.fn} (type ${typeName(lit.type)}) to ${column} (type ${typeName(t)})`);
+  }
   switch (t) {
     case "int":
     case "smallint":
@@ -243,15 +280,22 @@ function kindName(lit: Literal): string {
       return "HEX";
     case "null":
       return "NULL";
+    case "call":
+    case "result":
+      return "FUNCTION";
   }
 }
 
-function literalText(lit: Literal): string {
+/** A literal as written (what error messages quote). */
+export function literalText(lit: Literal): string {
   switch (lit.kind) {
     case "boolean":
       return String(lit.value);
     case "null":
       return "null";
+    case "call":
+    case "result":
+      return "function";
     default:
       return lit.text;
   }
