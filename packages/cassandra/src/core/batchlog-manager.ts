@@ -5,7 +5,7 @@ import type { Mutation } from "./data.js";
 import type { CassandraNode } from "./node.js";
 
 /** BatchlogManager.REPLAY_INTERVAL: the pause between the end of one replay and the next. */
-export const BATCHLOG_REPLAY_INTERVAL_MS = 10_000;
+const BATCHLOG_REPLAY_INTERVAL_MS = 10_000;
 
 /**
  * BatchlogManager's replay (3.11): every 10 s, starting RING_DELAY after start-up, the batches
@@ -19,8 +19,6 @@ export class BatchlogManager {
   readonly batches: BatchlogStore;
   /** lastReplayedUuid's time (ms): batches up to it were replayed already. */
   private replayedUpTo = -Infinity;
-  /** totalBatchesReplayed, as JMX shows it. */
-  totalReplayed = 0;
   /** Runs asked for and not finished, the first one under way: what each calls when done. */
   private readonly runs: (() => void)[] = [];
 
@@ -72,7 +70,6 @@ export class BatchlogManager {
     let left = due.length;
     const finished = () => {
       for (const b of due) this.remove(b.id);
-      this.totalReplayed += due.length;
       if (due.length > 0) node.trace("cassandra.batchlog.replayed", { node: node.self, batches: due.length });
       this.runFinished();
     };

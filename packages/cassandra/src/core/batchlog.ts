@@ -74,9 +74,4 @@ export class BatchlogStore {
     }
     return out.sort((a, b) => a.at - b.at || (a.batch.id < b.batch.id ? -1 : 1)).map((x) => x.batch);
   }
-
-  /** How many batches are kept (BatchlogManager.countAllBatches). */
-  count(): number {
-    return this.between(-Infinity, Infinity).length;
-  }
 }

@@ -90,7 +90,7 @@ export function markerOf(r: Row): Pick<Row, "marker" | "markerTtl" | "markerExp"
 }
 
 /** Whether a cell holds a value at `nowSec`: not deleted, and not expired. */
-export function isLive(c: Cell, nowSec: number): boolean {
+function isLive(c: Cell, nowSec: number): boolean {
   return !c.tomb && (c.exp === undefined || nowSec < c.exp);
 }
 
