@@ -146,3 +146,31 @@ describe("native functions and time UUIDs", () => {
     expect(message("INSERT INTO ks.t (k, c, v) VALUES (now(), 1, 'x');")).toBe("Type error: cannot assign result of function system.now (type timeuuid) to k (type int)");
   });
 });
+
+describe("JSON", () => {
+  it("reads INSERT JSON into the columns, the omitted ones null unless DEFAULT UNSET, and writes rows back with SELECT JSON", () => {
+    const { cqlsh } = ring();
+    const message = (cql: string) => /message="(.*)"\n/.exec(cqlsh(0, cql).stderr)?.[1];
+    cqlsh(
+      0,
+      "CREATE TABLE ks.j (k int, c int, v text, at timestamp, n bigint, d double, b blob, PRIMARY KEY (k, c)); CONSISTENCY ALL; " +
+        `INSERT INTO ks.j JSON '{"k": 1, "c": 1, "v": "said \\"hi\\"", "at": "2024-01-01 10:00:00+0000", "n": 9000000000, "d": 2, "b": "0xcafe"}';` +
+        `INSERT INTO ks.j JSON '{"K": "1", "c": 2, "v": "x"}';`,
+    );
+    expect(cqlsh(1, "SELECT JSON * FROM ks.j;").stdout).toBe(
+      "\n [json]\n" +
+        "--------------------------------------------------------------------------------------------------------------------\n" +
+        ' {"k": 1, "c": 1, "at": "2024-01-01 10:00:00.000Z", "b": "0xcafe", "d": 2.0, "n": 9000000000, "v": "said \\\\"hi\\\\""}\n' +
+        '                                            {"k": 1, "c": 2, "at": null, "b": null, "d": null, "n": null, "v": "x"}\n\n(2 rows)\n',
+    );
+    cqlsh(0, `CONSISTENCY ALL; INSERT INTO ks.j JSON '{"k": 1, "c": 2, "v": "y"}' DEFAULT UNSET;`);
+    expect(cqlsh(1, "SELECT JSON c, v AS value FROM ks.j WHERE k = 1 AND c = 2;").stdout).toContain('{"c": 2, "value": "y"}');
+    expect(message(`INSERT INTO ks.j JSON '{"k": 1, "c": 3, "nope": 1}';`)).toBe("JSON values map contains unrecognized column: nope");
+    expect(message(`INSERT INTO ks.j JSON '{"k": "x", "c": 3}';`)).toBe("Error decoding JSON value for k: Unable to make int from 'x'");
+    expect(message(`INSERT INTO ks.j JSON '{"k": 1.5, "c": 3}';`)).toBe("Error decoding JSON value for k: Expected an int value, but got a Double: 1.5");
+    expect(message(`INSERT INTO ks.j JSON '{"k": 1, "c": 3, "at": 1000}';`)).toBe("Error decoding JSON value for at: Expected a long or a datestring representation of a timestamp value, but got a Integer: 1000");
+    expect(message(`INSERT INTO ks.j JSON '{"k": 1, "c": 3, "v": 123}';`)).toBe("Error decoding JSON value for v: Expected a UTF-8 string, but got a Integer: 123");
+    expect(message(`INSERT INTO ks.j JSON '{"c": 3}';`)).toBe("Invalid null value in condition for column k");
+    expect(message(`INSERT INTO ks.j JSON '{"c": 3}' DEFAULT UNSET;`)).toBe("Invalid unset value for column k");
+  });
+});

@@ -49,8 +49,11 @@ export function formatValue(type: string, v: ResultValue): string {
     if (type === "double" || type === "float") return formatNumber(v);
     return String(v);
   }
-  return v;
+  // format_value_text: backslashes doubled, control characters as Python escapes them.
+  return v.replace(/\\/g, "\\\\").replace(/[\x00-\x1f\x7f]/g, (c) => CONTROL_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
+
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\t": "\\t", "\r": "\\r" };
 
 /** print_warnings: after a result, the server's warnings, each followed by a blank line. */
 export function formatWarnings(warnings: readonly string[] | undefined): string {

@@ -63,6 +63,8 @@ export type Statement =
       readonly table: string;
       readonly columns: readonly string[];
       readonly values: readonly Literal[];
+      /** INSERT ... JSON: the values as one JSON object; `unset` (DEFAULT UNSET) leaves the columns it omits alone. */
+      readonly json?: { readonly text: string; readonly unset: boolean };
       readonly timestamp: number | undefined;
       readonly ttl: number | undefined;
       readonly ifNotExists: boolean;
@@ -90,6 +92,8 @@ export type Statement =
       readonly kind: "select";
       readonly keyspace: string | undefined;
       readonly table: string;
+      /** SELECT JSON: each row as one JSON object in a column named [json]. */
+      readonly json: boolean;
       readonly distinct: boolean;
       readonly selectors: "*" | readonly Selector[];
       readonly where: readonly Relation[];
@@ -643,6 +647,21 @@ class Parser {
   private insert(): ModificationStatement {
     this.expect("into");
     const q = this.qualifiedName();
+    if (this.accept("json")) {
+      const t = this.next();
+      if (t.t !== "string") {
+        this.i--;
+        this.fail();
+      }
+      let unset = false;
+      if (this.accept("default")) {
+        if (this.accept("unset")) unset = true;
+        else this.expect("null");
+      }
+      const ifNotExists = this.accept("if") && (this.expect("not"), this.expect("exists"), true);
+      const { timestamp, ttl } = this.using();
+      return { kind: "insert", keyspace: q.keyspace, table: q.name, columns: [], values: [], json: { text: t.v, unset }, timestamp, ttl, ifNotExists };
+    }
     this.expectPunct("(");
     const columns: string[] = [];
     do columns.push(this.ident());
@@ -704,8 +723,10 @@ class Parser {
   }
 
   private select(): Statement {
-    // DISTINCT is a keyword only before what is selected (a column may be called distinct).
-    const distinct = this.isWord("distinct") && this.toks[this.i + 1]?.v !== "," && this.toks[this.i + 1]?.v !== "from" && (this.i++, true);
+    // JSON and DISTINCT are keywords only before what is selected (a column may be called either).
+    const keyword = (w: string) => this.isWord(w) && this.toks[this.i + 1]?.v !== "," && this.toks[this.i + 1]?.v !== "from" && (this.i++, true);
+    const json = keyword("json");
+    const distinct = keyword("distinct");
     let selectors: "*" | Selector[];
     if (this.acceptPunct("*")) {
       selectors = "*";
@@ -774,7 +795,7 @@ class Parser {
       this.expect("filtering");
       allowFiltering = true;
     }
-    return { kind: "select", keyspace: q.keyspace, table: q.name, distinct, selectors, where, tokens, groupBy, orderBy, perPartitionLimit, limit, allowFiltering };
+    return { kind: "select", keyspace: q.keyspace, table: q.name, json, distinct, selectors, where, tokens, groupBy, orderBy, perPartitionLimit, limit, allowFiltering };
   }
 
   /** unaliasedSelector: a column, writetime() or ttl() of one, token() of the partition key, count(*) or an aggregate. */

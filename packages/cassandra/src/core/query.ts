@@ -9,6 +9,7 @@ import { ErrorCode, errorResult } from "./protocol.js";
 import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
 import { SchemaStatements } from "./ddl.js";
 import { hasCalls, resolveCalls } from "./functions.js";
+import { jsonInsertValues } from "./json.js";
 import { invalid, RequestError } from "./request-error.js";
 import { planSelect, selectResult, type KeyRestrictions } from "./select-result.js";
 import { MAX_TTL } from "./table-options.js";
@@ -143,9 +144,11 @@ export class QueryExecutor {
         return done(this.ddl.alterTable(session.keyspace, s));
       case "insert":
       case "update":
-      case "delete":
-        if (isConditional(s)) return this.casWrite(session, s, cl, serial, done);
-        return this.write(session, s, cl, done);
+      case "delete": {
+        const st = this.withJsonValues(session, s);
+        if (isConditional(st)) return this.casWrite(session, st, cl, serial, done);
+        return this.write(session, st, cl, done);
+      }
       case "select":
         return this.select(session, s, cl, pageSize, done);
       case "truncate": {
@@ -153,11 +156,18 @@ export class QueryExecutor {
         return this.env.truncate(ks.name, t.name, done);
       }
       case "batch":
-        return this.batch(session, s, cl, serial, done);
+        return this.batch(session, { ...s, statements: s.statements.map((st) => this.withJsonValues(session, st)) }, cl, serial, done);
     }
   }
 
   // ---- writes ---------------------------------------------------------------------------
+
+  /** INSERT ... JSON as the INSERT of the columns and values its object gives. */
+  private withJsonValues(session: Session, s: ModificationStatement): ModificationStatement {
+    if (s.kind !== "insert" || s.json === undefined) return s;
+    const { t } = this.resolveTable(session, s.keyspace, s.table);
+    return { ...s, ...jsonInsertValues(t, s.json.text, s.json.unset), json: undefined };
+  }
 
   private resolveTable(session: Session, keyspace: string | undefined, table: string): { ks: KeyspaceDef; t: TableDef } {
     const ksName = keyspace ?? session.keyspace;

@@ -2,6 +2,7 @@ import type { AggregateName, Relation, Statement } from "./cql.js";
 import type { Partition, Row } from "./data.js";
 import { liveRow, STATIC_ROW } from "./data.js";
 import type { ColumnSpec, QueryResult, ResultValue } from "./protocol.js";
+import { rowsToJson } from "./json.js";
 import { invalid } from "./request-error.js";
 import type { ColumnDef, TableDef } from "./schema.js";
 import { clusteringColumns, columnsByName, isKeyColumn, partitionKeyColumns, selectStarColumns } from "./schema.js";
@@ -45,6 +46,8 @@ interface Selected {
 
 export interface SelectPlan {
   readonly selected: readonly Selected[];
+  /** SELECT JSON. */
+  readonly json: boolean;
   readonly aggregate: boolean;
   /** GROUP BY: the rows of a partition are grouped by this many leading clustering columns (undefined: no GROUP BY). */
   readonly groupPrefix: number | undefined;
@@ -153,6 +156,7 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
   if (s.distinct && groupPrefix !== undefined && groupPrefix > 0) throw invalid("Grouping on clustering columns is not allowed for SELECT DISTINCT queries");
   return {
     selected,
+    json: s.json,
     aggregate,
     groupPrefix,
     distinct: s.distinct,
@@ -279,10 +283,16 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
         ? "Aggregation query used without partition key"
         : undefined;
     const warnings = warning === undefined ? {} : { warnings: [warning] };
-    return { kind: "ROWS", columns: plan.selected.map((x) => x.spec), rows: out, ...warnings };
+    return { kind: "ROWS", ...output(plan, out), ...warnings };
   }
   const limited = plan.limit === undefined ? rows : rows.slice(0, plan.limit);
-  return { kind: "ROWS", columns: plan.selected.map((x) => x.spec), rows: limited.map((r) => plan.selected.map((x) => project(x.projection, r, nowSec))) };
+  return { kind: "ROWS", ...output(plan, limited.map((r) => plan.selected.map((x) => project(x.projection, r, nowSec)))) };
+}
+
+/** The result's columns and rows, as they are or as JSON. */
+function output(plan: SelectPlan, rows: ResultValue[][]): { columns: ColumnSpec[]; rows: ResultValue[][] } {
+  const columns = plan.selected.map((x) => x.spec);
+  return plan.json ? rowsToJson(columns, rows) : { columns, rows };
 }
 
 function project(p: Projection, r: LiveRow, nowSec: number): ResultValue {
