@@ -3,7 +3,7 @@ import { maybeQuote } from "../core/cql.js";
 import { ErrorCode } from "../core/protocol.js";
 import { STRATEGY_PACKAGE } from "../core/replication.js";
 import { tokenOf } from "../core/token.js";
-import { serialize } from "../core/types.js";
+import { parseColumnType, serialize, type CollectionType, type CollectionValue, type Value } from "../core/types.js";
 
 /**
  * cqlsh's output (cqlsh.py and formatting.py of Cassandra 3.11, which runs on Python 2.7 with
@@ -29,11 +29,32 @@ function pyRepr(s: string): string {
   return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * format_simple_collection and format_value_map: a set as {a, b}, a list as [a, b], a map as
+ * {k: v}; elements formatted with quote=True, so text (with ' doubled) and timestamps are quoted.
+ */
+function formatCollection(type: string, v: CollectionValue): string {
+  const t = parseColumnType(type) as CollectionType;
+  const element = (t: string, x: Value) => {
+    const s = formatValue(t, x);
+    return x !== null && (t === "text" || t === "varchar" || t === "ascii" || t === "timestamp") ? `'${s.replace(/'/g, "''")}'` : s;
+  };
+  switch (t.kind) {
+    case "set":
+      return `{${v.keys.map((k) => element(t.of, k)).join(", ")}}`;
+    case "list":
+      return `[${v.values.map((x) => element(t.of, x)).join(", ")}]`;
+    case "map":
+      return `{${v.keys.map((k, i) => `${element(t.key, k)}: ${element(t.of, v.values[i]!)}`).join(", ")}}`;
+  }
+}
+
 /** formatting.py's format_value for the types the model has. */
 export function formatValue(type: string, v: ResultValue): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return `{${v.map((x) => pyRepr(String(x))).join(", ")}}`;
   if (v instanceof Uint8Array) return `0x${[...v].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  if (typeof v === "object" && "keys" in v && Array.isArray(v.keys)) return formatCollection(type, v as CollectionValue);
   if (typeof v === "object") {
     const o = v as Readonly<Record<string, string>>;
     return `{${Object.keys(o).map((k) => `${pyRepr(k)}: ${pyRepr(o[k]!)}`).join(", ")}}`;

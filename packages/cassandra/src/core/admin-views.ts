@@ -3,7 +3,7 @@ import { APP_STATES } from "./gossip.js";
 import { javaHashMapOrder, longHash, stringifyFileSize } from "./java-format.js";
 import type { CassandraNode } from "./node.js";
 import { effectiveOwnership, OwnershipError } from "./ownership.js";
-import { isSystemKeyspace, partitionKeyColumns } from "./schema.js";
+import { isSystemKeyspace, keyType, partitionKeyColumns } from "./schema.js";
 import { PARTITIONER } from "./token.js";
 import { fromString, MarshalError } from "./types.js";
 
@@ -185,7 +185,7 @@ export function endpointsView(node: CassandraNode, keyspace: string, table: stri
   if (ks === undefined) return illegal(`Unknown keyspace '${keyspace}'`);
   const def = node.schema.table(keyspace, table);
   if (def === undefined) return illegal(`Unknown table '${table}' in keyspace '${keyspace}'`);
-  const types = partitionKeyColumns(def).map((c) => c.type);
+  const types = partitionKeyColumns(def).map(keyType);
   const parts = types.length === 1 ? [key] : splitComposite(key);
   let values;
   try {

@@ -75,7 +75,7 @@ export type Statement =
       readonly table: string;
       readonly timestamp: number | undefined;
       readonly ttl: number | undefined;
-      readonly set: readonly { readonly column: string; readonly value: Literal }[];
+      readonly set: readonly Assignment[];
       readonly where: readonly Relation[];
       readonly ifCondition: Conditions | undefined;
     }
@@ -84,6 +84,8 @@ export type Statement =
       readonly keyspace: string | undefined;
       readonly table: string;
       readonly columns: readonly string[];
+      /** `DELETE m['k']`: single collection elements. */
+      readonly elements: readonly { readonly column: string; readonly key: Literal }[];
       readonly timestamp: number | undefined;
       readonly where: readonly Relation[];
       readonly ifCondition: Conditions | undefined;
@@ -114,6 +116,12 @@ export type Statement =
       readonly ttl: number | undefined;
       readonly statements: readonly ModificationStatement[];
     };
+
+/**
+ * An UPDATE's SET: `c = v`, and for collections `c = c + v` (add, a list's append), `c = v + c`
+ * (a list's prepend), `c = c - v` (remove) and `c[k] = v` (one element).
+ */
+export type Assignment = { readonly column: string; readonly value: Literal; readonly op?: "add" | "prepend" | "remove"; readonly key?: Literal };
 
 /** What ALTER TABLE does (AlterTableStatement.Type). */
 export type TableChange =
@@ -220,7 +228,7 @@ function lex(src: string): Tok[] {
       i += 2;
       continue;
     }
-    if ("(),;=*.{}:<>[]?".includes(c)) {
+    if ("(),;=*.{}:<>[]?+-".includes(c)) {
       out.push({ t: "punct", v: c, raw: c, col: i });
       i++;
       continue;
@@ -329,6 +337,9 @@ class Parser {
         return { kind: "uuid", text: t.v };
       case "hex":
         return { kind: "hex", text: t.v };
+      case "punct":
+        if (t.v === "[" || t.v === "{") return this.collectionLiteral(t.v);
+        break;
       case "word":
         if (isNativeFunction(t.v) && this.peek().t === "punct" && this.peek().v === "(") {
           this.i++;
@@ -349,6 +360,65 @@ class Parser {
     }
     this.i--;
     return this.fail();
+  }
+
+  /** A column type as written: `int`, `set<text>`, `map<text, int>`, `frozen<list<int>>`. */
+  private typeText(): string {
+    const t = this.next();
+    if (t.t !== "word") {
+      this.i--;
+      return this.fail();
+    }
+    if (!this.acceptPunct("<")) return t.v;
+    const args = [this.typeText()];
+    while (this.acceptPunct(",")) args.push(this.typeText());
+    this.expectPunct(">");
+    return `${t.v}<${args.join(", ")}>`;
+  }
+
+  /** One SET assignment of an UPDATE. */
+  private assignment(): Assignment {
+    const column = this.ident();
+    let key: Literal | undefined;
+    if (this.acceptPunct("[")) {
+      key = this.literal();
+      this.expectPunct("]");
+    }
+    this.expectPunct("=");
+    if (key !== undefined) return { column, key, value: this.literal() };
+    const t = this.peek();
+    const next = this.toks[this.i + 1];
+    if ((t.t === "word" || t.t === "qident") && t.v === column && next?.t === "punct" && (next.v === "+" || next.v === "-")) {
+      this.i += 2;
+      return { column, value: this.literal(), op: next.v === "+" ? "add" : "remove" };
+    }
+    const value = this.literal();
+    if (this.acceptPunct("+")) {
+      if (this.ident() !== column) this.fail(this.toks[this.i - 1]);
+      return { column, value, op: "prepend" };
+    }
+    return { column, value };
+  }
+
+  /** `[a, b]`, `{a, b}`, `{k: v, ...}` or `{}`, after its opening bracket. */
+  private collectionLiteral(open: "[" | "{"): Literal {
+    const close = open === "[" ? "]" : "}";
+    const items: Literal[] = [];
+    const values: Literal[] = [];
+    let map = false;
+    if (!this.acceptPunct(close)) {
+      do {
+        items.push(this.literal());
+        // The first element says whether braces hold a map (k: v) or a set.
+        if (open === "{" && (map || (items.length === 1 && this.peek().v === ":"))) {
+          map = true;
+          this.expectPunct(":");
+          values.push(this.literal());
+        }
+      } while (this.acceptPunct(","));
+      this.expectPunct(close);
+    }
+    return { kind: "collection", brackets: open === "[" ? "list" : map ? "map" : items.length === 0 ? "empty" : "set", items, values };
   }
 
   private optionValue(): OptionValue {
@@ -535,7 +605,7 @@ class Parser {
           continue;
         }
         const name = this.ident();
-        const type = this.ident();
+        const type = this.typeText();
         columns.push({ name, type, isStatic: this.accept("static") });
         if (this.accept("primary")) {
           this.expect("key");
@@ -621,7 +691,7 @@ class Parser {
       this.expectPunct(")");
       return out;
     };
-    if (this.accept("add")) return alter({ kind: "add", columns: list(() => ({ name: this.ident(), type: this.ident(), isStatic: this.accept("static") })) });
+    if (this.accept("add")) return alter({ kind: "add", columns: list(() => ({ name: this.ident(), type: this.typeText(), isStatic: this.accept("static") })) });
     if (this.accept("drop")) {
       const columns = list(() => this.ident());
       return alter({ kind: "drop", columns, timestamp: this.using(false).timestamp });
@@ -629,7 +699,7 @@ class Parser {
     if (this.accept("alter")) {
       const column = this.ident();
       this.expect("type");
-      return alter({ kind: "alter_type", column, type: this.ident() });
+      return alter({ kind: "alter_type", column, type: this.typeText() });
     }
     if (this.accept("rename")) {
       const renames: [string, string][] = [];
@@ -687,12 +757,9 @@ class Parser {
     const q = this.qualifiedName();
     const { timestamp, ttl } = this.using();
     this.expect("set");
-    const set: { column: string; value: Literal }[] = [];
-    do {
-      const column = this.ident();
-      this.expectPunct("=");
-      set.push({ column, value: this.literal() });
-    } while (this.acceptPunct(","));
+    const set: Assignment[] = [];
+    do set.push(this.assignment());
+    while (this.acceptPunct(","));
     this.expect("where");
     const where = this.where();
     return { kind: "update", keyspace: q.keyspace, table: q.name, timestamp, ttl, set, where, ifCondition: this.ifCondition() };
@@ -700,16 +767,22 @@ class Parser {
 
   private delete(): ModificationStatement {
     const columns: string[] = [];
+    const elements: { column: string; key: Literal }[] = [];
     if (!this.isWord("from")) {
-      do columns.push(this.ident());
-      while (this.acceptPunct(","));
+      do {
+        const column = this.ident();
+        if (this.acceptPunct("[")) {
+          elements.push({ column, key: this.literal() });
+          this.expectPunct("]");
+        } else columns.push(column);
+      } while (this.acceptPunct(","));
     }
     this.expect("from");
     const q = this.qualifiedName();
     const { timestamp } = this.using(false);
     this.expect("where");
     const where = this.where();
-    return { kind: "delete", keyspace: q.keyspace, table: q.name, columns, timestamp, where, ifCondition: this.ifCondition() };
+    return { kind: "delete", keyspace: q.keyspace, table: q.name, columns, elements, timestamp, where, ifCondition: this.ifCondition() };
   }
 
   /** `IF EXISTS` or `IF cond AND cond ...` after an UPDATE's or a DELETE's WHERE. */

@@ -1,4 +1,4 @@
-import type { Value } from "./types.js";
+import type { CollectionValue, Value } from "./types.js";
 import { keyString, valueSize } from "./types.js";
 
 /**
@@ -16,6 +16,8 @@ export interface Cell {
   /** An expiring cell (USING TTL, default_time_to_live): its TTL, and the second it expires at (localDeletionTime). */
   readonly ttl?: number;
   readonly exp?: number;
+  /** A collection element's key (a set's element, a list's time UUID, a map's key); its value is `v`. */
+  readonly k?: Value;
 }
 
 export interface Row {
@@ -27,6 +29,8 @@ export interface Row {
   readonly markerExp?: number;
   /** Row deletion timestamp. */
   readonly del?: number;
+  /** Collection tombstones by column: elements written up to then are gone (an overwrite or a DELETE of the whole collection). */
+  readonly cdel?: Readonly<Record<string, number>>;
   readonly cells: Readonly<Record<string, Cell>>;
 }
 
@@ -36,6 +40,19 @@ export interface Partition {
   readonly del?: number;
   /** Rows by keyString(clustering values). */
   readonly rows: Readonly<Record<string, Row>>;
+}
+
+/** A collection's elements are cells of their own, under `column` + ELEMENT + the element key. */
+const ELEMENT = "\u0001";
+
+export function elementCellKey(column: string, key: Value): string {
+  return `${column}${ELEMENT}${keyString([key])}`;
+}
+
+/** The column a cell (or a collection element's cell) belongs to. */
+export function cellColumn(cellKey: string): string {
+  const i = cellKey.indexOf(ELEMENT);
+  return i < 0 ? cellKey : cellKey.slice(0, i);
 }
 
 /** The key of a partition's static row (the values of its static columns) in `rows`: no clustering values. */
@@ -71,7 +88,13 @@ export function mergeRows(a: Row | undefined, b: Row): Row {
     cells[col] = mine === undefined ? theirs : reconcile(mine, theirs);
   }
   const del = maxDefined(a.del, b.del);
-  return { ck: a.ck, ...markerOf(supersedes(b, a) ? b : a), ...(del !== undefined ? { del } : {}), cells };
+  let cdel = a.cdel;
+  if (b.cdel !== undefined) {
+    const merged: Record<string, number> = { ...a.cdel };
+    for (const col in b.cdel) merged[col] = maxDefined(merged[col], b.cdel[col]!)!;
+    cdel = merged;
+  }
+  return { ck: a.ck, ...markerOf(supersedes(b, a) ? b : a), ...(del !== undefined ? { del } : {}), ...(cdel !== undefined ? { cdel } : {}), cells };
 }
 
 /** LivenessInfo.supersedes: the newer marker; at one timestamp an expiring one, the later expiry first. */
@@ -133,17 +156,30 @@ export class MemtablePartition {
 }
 
 /** A row as a client sees it at `nowSec`: its live cells, or undefined if nothing in it is live. `dropped`: the table's dropped columns. */
-export function liveRow(row: Row, partitionDel: number | undefined, nowSec: number, dropped?: Readonly<Record<string, number>>): Record<string, Value> | undefined {
+export function liveRow(
+  row: Row,
+  partitionDel: number | undefined,
+  nowSec: number,
+  dropped?: Readonly<Record<string, number>>,
+): Record<string, Value | CollectionValue> | undefined {
   const shadow = maxDefined(row.del, partitionDel) ?? -Infinity;
-  const out: Record<string, Value> = {};
+  const out: Record<string, Value | CollectionValue> = {};
   let live = row.marker !== undefined && row.marker > shadow && (row.markerExp === undefined || nowSec < row.markerExp);
-  for (const col in row.cells) {
-    const c = row.cells[col]!;
+  for (const key in row.cells) {
+    const c = row.cells[key]!;
     if (!isLive(c, nowSec) || c.ts <= shadow) continue;
+    const col = cellColumn(key);
     // A dropped column's cells are gone from the day it was dropped, whatever comes after.
     if (dropped !== undefined && col in dropped && c.ts <= dropped[col]!) continue;
-    out[col] = c.v;
+    if (col !== key && row.cdel !== undefined && c.ts <= (row.cdel[col] ?? -Infinity)) continue;
     live = true;
+    if (col === key) {
+      out[col] = c.v;
+      continue;
+    }
+    const elements = (out[col] ??= { keys: [], values: [] }) as { keys: Value[]; values: Value[] };
+    elements.keys.push(c.k!);
+    elements.values.push(c.v);
   }
   return live ? out : undefined;
 }

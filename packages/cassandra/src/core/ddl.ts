@@ -6,7 +6,7 @@ import { configError, invalid, RequestError, syntaxError } from "./request-error
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
 import { isKeyColumn, isSystemKeyspace, LOCAL_SYSTEM_KEYSPACES } from "./schema.js";
 import { newTableParams, parseTableOptions, validateTableParams } from "./table-options.js";
-import { isCqlType, type CqlType } from "./types.js";
+import { isCollection, parseColumnType, type ColumnType, type CqlType } from "./types.js";
 
 /**
  * Schema statements (CREATE, ALTER and DROP of keyspaces and tables, 3.11): each validated with
@@ -68,31 +68,33 @@ export class SchemaStatements {
       });
     }
     if (s.partitionKey.length === 0) throw invalid("No PRIMARY KEY specifed (exactly one required)");
-    const types = new Map<string, CqlType>();
+    const types = new Map<string, ColumnType>();
     for (const c of s.columns) {
-      if (!isCqlType(c.type)) throw invalid(`Unknown type ${ksName}.${c.type}`);
+      const type = parseColumnType(c.type);
+      if (type === undefined) throw invalid(`Unknown type ${ksName}.${c.type}`);
       if (types.has(c.name)) throw invalid(`Multiple definition of identifier ${c.name}`);
-      types.set(c.name, c.type);
+      types.set(c.name, type);
     }
     const options = parseTableOptions(s.options);
     const columns: ColumnDef[] = [];
-    s.partitionKey.forEach((name, position) => {
+    const keyType = (name: string): CqlType => {
       const type = types.get(name);
       if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
-      columns.push({ name, type, kind: "partition_key", position, order: "asc" });
-    });
-    s.clustering.forEach((name, position) => {
-      const type = types.get(name);
-      if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
-      columns.push({ name, type, kind: "clustering", position, order: s.clusteringOrder[name] ?? "asc" });
-    });
+      if (isCollection(type)) {
+        if (!type.frozen) throw invalid(`Invalid non-frozen collection type for PRIMARY KEY component ${name}`);
+        throw invalid(`ksim does not model frozen collections in the PRIMARY KEY (${name})`);
+      }
+      return type;
+    };
+    s.partitionKey.forEach((name, position) => columns.push({ name, type: keyType(name), kind: "partition_key", position, order: "asc" }));
+    s.clustering.forEach((name, position) => columns.push({ name, type: keyType(name), kind: "clustering", position, order: s.clusteringOrder[name] ?? "asc" }));
     for (const c of Object.keys(s.clusteringOrder)) {
       if (!s.clustering.includes(c)) throw invalid(`Missing CLUSTERING ORDER for column ${c}`);
     }
     for (const c of s.columns) {
       const isKey = s.partitionKey.includes(c.name) || s.clustering.includes(c.name);
       if (c.isStatic && isKey) throw invalid(`Static column ${c.name} cannot be part of the PRIMARY KEY`);
-      if (!isKey) columns.push({ name: c.name, type: c.type as CqlType, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" });
+      if (!isKey) columns.push({ name: c.name, type: types.get(c.name)!, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" });
     }
     // Without clustering columns every column is per partition already.
     if (s.clustering.length === 0 && s.columns.some((c) => c.isStatic)) throw invalid(STATIC_WITHOUT_CLUSTERING);
@@ -181,9 +183,10 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
         if (existing !== undefined) {
           throw invalid(`Invalid column name ${c.name} because it conflicts with ${isKeyColumn(existing) ? "a PRIMARY KEY part" : "an existing column"}`);
         }
-        if (!isCqlType(c.type)) throw invalid(`Unknown type ${t.keyspace}.${c.type}`);
+        const type = parseColumnType(c.type);
+        if (type === undefined) throw invalid(`Unknown type ${t.keyspace}.${c.type}`);
         if (c.isStatic && !t.columns.some((x) => x.kind === "clustering")) throw invalid(STATIC_WITHOUT_CLUSTERING);
-        const added: ColumnDef = { name: c.name, type: c.type as CqlType, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" };
+        const added: ColumnDef = { name: c.name, type, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" };
         columns.push(added);
         byName.set(c.name, added);
       }

@@ -175,6 +175,19 @@ function formatTimeUuid(ticks: bigint, clockSeqAndNode: string): string {
   return `${hex.slice(7, 15)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-${clockSeqAndNode.slice(0, 4)}-${clockSeqAndNode.slice(4)}`;
 }
 
+/** Lists.PrecisionTime.REFERENCE_TIME (2010-01-01) in UUID ticks. */
+const LIST_REFERENCE_TICKS = 1_262_304_000_000n * 10_000n + GREGORIAN_OFFSET;
+
+/**
+ * Lists.PrecisionTime for prepends: a time UUID's time mirrored about 2010-01-01, so what is
+ * prepended later sorts before what was prepended earlier.
+ */
+export function mirroredTimeUuid(uuid: string): string {
+  const [low, mid, hi, ...rest] = uuid.split("-");
+  const ticks = BigInt(`0x${hi!.slice(1)}${mid}${low}`);
+  return formatTimeUuid(2n * LIST_REFERENCE_TICKS - ticks, rest.join(""));
+}
+
 /**
  * UUIDGen.minTimeUUID and maxTimeUUID: the smallest and largest time UUIDs of a millisecond, as
  * Cassandra orders them (its clock sequence and node bytes compare signed).

@@ -1,9 +1,9 @@
 import type { ColumnSpec, ResultValue } from "./protocol.js";
 import { invalid } from "./request-error.js";
 import type { TableDef } from "./schema.js";
-import { columnsByName, isKeyColumn } from "./schema.js";
+import { columnsByName, isKeyColumn, scalarType } from "./schema.js";
 import { javaDouble } from "./java-format.js";
-import { literalValue, type CqlType, type Literal, type Value } from "./types.js";
+import { literalValue, parseColumnType, type CollectionType, type CollectionValue, type CqlType, type Literal, type Value } from "./types.js";
 
 /**
  * CQL's JSON (Json, Selection.rowToJson and the types' toJSONString/fromJSONObject, 3.11):
@@ -37,7 +37,20 @@ function toJson(type: string, v: ResultValue): string {
     return type === "double" || type === "float" ? javaDouble(v) : String(v);
   }
   if (typeof v === "string") return `"${quote(v)}"`;
+  if (typeof v === "object" && "keys" in v && Array.isArray(v.keys)) return collectionJson(type, v as CollectionValue);
   return JSON.stringify(v);
+}
+
+/** SetType, ListType and MapType's toJSONString: arrays, and objects whose keys are strings (a non-string key's JSON quoted). */
+function collectionJson(type: string, v: CollectionValue): string {
+  const t = parseColumnType(type) as CollectionType;
+  if (t.kind !== "map") return `[${(t.kind === "set" ? v.keys : v.values).map((x) => toJson(t.of, x)).join(", ")}]`;
+  return `{${v.keys
+    .map((k, i) => {
+      const key = toJson(t.key, k);
+      return `${key.startsWith('"') ? key : `"${key}"`}: ${toJson(t.of, v.values[i]!)}`;
+    })
+    .join(", ")}}`;
 }
 
 /** A column name as a JSON key: case-sensitive names keep CQL's double quotes. */
@@ -75,7 +88,8 @@ export function jsonInsertValues(t: TableDef, text: string, unset: boolean): { c
     const c = byName.get(name);
     if (c === undefined) throw invalid(`JSON values map contains unrecognized column: ${key}`);
     columns.push(name);
-    values.push(raw === null ? { kind: "null" } : { kind: "result", fn: "fromJson", type: c.type, value: fromJson(c.type, raw, name) });
+    const type = scalarType(c, "INSERT JSON");
+    values.push(raw === null ? { kind: "null" } : { kind: "result", fn: "fromJson", type, value: fromJson(type, raw, name) });
   }
   for (const c of t.columns) {
     if (columns.includes(c.name)) continue;

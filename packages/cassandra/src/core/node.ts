@@ -16,7 +16,7 @@ import { PaxosCoordinator, type PaxosHooks } from "./paxos-coordinator.js";
 import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
 import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
 import { TokenMetadata, type Location } from "./ring.js";
-import { partitionKeyColumns, Schema, type KeyspaceDef, type SchemaSnapshot, type TableDef } from "./schema.js";
+import { keyType, partitionKeyColumns, Schema, type KeyspaceDef, type SchemaSnapshot, type TableDef } from "./schema.js";
 import { tableCql } from "./schema-cql.js";
 import { StorageEngine, type DiskIO } from "./storage.js";
 import { Membership } from "./membership.js";
@@ -478,7 +478,7 @@ export class CassandraNode implements GossipIO, DiskIO {
     const k = `${table.id}\u0002${keyString(key)}`;
     let t = this.tokens.get(k);
     if (t === undefined) {
-      t = tokenOf(partitionKeyBytes(partitionKeyColumns(table).map((c) => c.type), key));
+      t = tokenOf(partitionKeyBytes(partitionKeyColumns(table).map(keyType), key));
       if (this.tokens.size >= TOKEN_CACHE_SIZE) this.tokens.clear();
       this.tokens.set(k, t);
     }

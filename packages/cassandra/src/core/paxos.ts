@@ -58,7 +58,9 @@ function stamped(p: Partition, ts: number): Partition {
   for (const [k, r] of Object.entries(p.rows)) {
     const cells: Record<string, Cell> = {};
     for (const [c, cell] of Object.entries(r.cells)) cells[c] = { ...cell, ts };
-    rows[k] = { ck: r.ck, cells, ...(r.marker !== undefined ? { ...markerOf(r), marker: ts } : {}), ...(r.del !== undefined ? { del: ts } : {}) };
+    // A collection's tombstone stays just before its new elements.
+    const cdel = r.cdel === undefined ? undefined : Object.fromEntries(Object.keys(r.cdel).map((c) => [c, ts - 1]));
+    rows[k] = { ck: r.ck, cells, ...(r.marker !== undefined ? { ...markerOf(r), marker: ts } : {}), ...(r.del !== undefined ? { del: ts } : {}), ...(cdel !== undefined ? { cdel } : {}) };
   }
   return { key: p.key, rows, ...(p.del !== undefined ? { del: ts } : {}) };
 }

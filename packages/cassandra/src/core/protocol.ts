@@ -1,4 +1,4 @@
-import type { Value } from "./types.js";
+import type { CollectionValue, Value } from "./types.js";
 
 /**
  * The client protocol: what a driver and a node exchange over port 9042. Structured values
@@ -41,7 +41,7 @@ export type ClientRequest =
     };
 
 /** A value in a result set: a cell value, or a collection read from a system table. */
-export type ResultValue = Value | readonly string[] | Readonly<Record<string, string>>;
+export type ResultValue = Value | CollectionValue | readonly string[] | Readonly<Record<string, string>>;
 
 export interface ColumnSpec {
   readonly name: string;

@@ -108,6 +108,7 @@ export function partitionDigest(p: Partition): string {
     const r = p.rows[rk]!;
     s += `R${rk}|${r.marker ?? ""}|${r.del ?? ""}`;
     if (r.markerExp !== undefined) s += `|${r.markerExp}`;
+    if (r.cdel !== undefined) for (const c of Object.keys(r.cdel).sort()) s += `|D${c}|${r.cdel[c]}`;
     for (const c of Object.keys(r.cells).sort()) {
       const cell = r.cells[c]!;
       s += `C${c}|${cell.ts}|${cell.tomb ? "x" : keyString([cell.v])}`;

@@ -1,17 +1,18 @@
 import type { Condition, ModificationStatement, Relation, Statement } from "./cql.js";
 import { CqlSyntaxError, parseStatement } from "./cql.js";
 import type { Cell, Partition, Row } from "./data.js";
-import { liveRow, mergePartitions, STATIC_ROW } from "./data.js";
-import { javaHashMapOrder, stringHash } from "./java-format.js";
+import { cellColumn, liveRow, mergePartitions, STATIC_ROW } from "./data.js";
+import { javaHashMapOrder, mirroredTimeUuid, stringHash } from "./java-format.js";
 import type { ReadCommand } from "./messages.js";
 import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
 import { ErrorCode, errorResult } from "./protocol.js";
 import type { PaxosCoordinator, PaxosTarget } from "./paxos-coordinator.js";
+import { assignCollection, collectionType, deleteElement, setElement, updateCollection, type CollectionWrite, type ListKeys } from "./collections.js";
 import { SchemaStatements } from "./ddl.js";
 import { hasCalls, resolveCalls } from "./functions.js";
 import { jsonInsertValues } from "./json.js";
 import { invalid, RequestError } from "./request-error.js";
-import { planSelect, selectResult, type KeyRestrictions } from "./select-result.js";
+import { columnValue, planSelect, selectResult, type KeyRestrictions } from "./select-result.js";
 import { MAX_TTL } from "./table-options.js";
 
 /** Integer.MAX_VALUE: the last second a localDeletionTime can hold. */
@@ -19,9 +20,9 @@ const MAX_DELETION_SECOND = 2 ** 31 - 1;
 import type { BatchWrite, CoordinatorError, StorageProxy, WriteOutcome, WriteType } from "./proxy.js";
 import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { clusteringColumns, columnsByName, isKeyColumn, isSystemKeyspace, partitionKeyColumns, regularColumns, selectStarColumns, staticColumns, tableParams } from "./schema.js";
+import { clusteringColumns, columnsByName, isKeyColumn, isSystemKeyspace, keyType, partitionKeyColumns, regularColumns, scalarType, selectStarColumns, staticColumns, tableParams } from "./schema.js";
 import type { Token } from "./token.js";
-import { compareValues, InvalidValue, keyString, literalValue, serialize, typeName, type Literal, type Value } from "./types.js";
+import { columnTypeName, compareValues, InvalidValue, keyString, literalValue, serialize, type CollectionValue, type CqlType, type Literal, type Value } from "./types.js";
 
 /**
  * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
@@ -363,8 +364,10 @@ export class QueryExecutor {
     const columns = conditions.conditions.map((c) => {
       const column = byName.get(c.column);
       if (column === undefined) throw invalid(`Unknown identifier ${c.column} in IF conditions`);
-      if (column.kind !== "regular") throw invalid(`PRIMARY KEY column '${c.column}' cannot have IF conditions`);
-      const values = c.values.map((l) => literalValue(column.type, l, column.name));
+      if (isKeyColumn(column)) throw invalid(`PRIMARY KEY column '${c.column}' cannot have IF conditions`);
+      if (column.kind === "static") throw invalid("Conditions on static columns are not modelled by ksim");
+      const type = scalarType(column, "IF conditions");
+      const values = c.values.map((l) => literalValue(type, l, column.name));
       if (c.op !== "=" && c.op !== "!=" && c.op !== "IN" && values[0] === null) throw invalid(`Invalid comparison with null for operator "${c.op}"`);
       return { column, condition: c, values };
     });
@@ -397,7 +400,7 @@ export class QueryExecutor {
       strategy: ks.replication,
     };
     // The conditioned rows as the quorum read found them, with their primary keys; absent if not live.
-    const current = new Map<string, Record<string, Value>>();
+    const current = new Map<string, Record<string, Value | CollectionValue>>();
     const nowSec = this.env.nowSeconds();
     const read: ReadCommand = { keyspace: ks.name, table: t.name, tableId: t.id, kind: "partition", key: update.key };
     const chances = { global: t.readRepairChance, dcLocal: t.dclocalReadRepairChance };
@@ -406,7 +409,7 @@ export class QueryExecutor {
         const row = current.get(rowKey);
         if (c.kind === "not_exists") return row === undefined;
         if (c.kind === "exists") return row !== undefined;
-        return c.columns.every((x) => conditionHolds(x.column, x.condition.op, x.values, row?.[x.column.name] ?? null));
+        return c.columns.every((x) => conditionHolds(x.column, x.condition.op, x.values, (row?.[x.column.name] ?? null) as Value));
       });
     this.env.paxos.cas(
       target,
@@ -441,8 +444,8 @@ export class QueryExecutor {
         const rows = [...current.values()].sort((a, b) => compareClustering(t, a, b));
         done({
           kind: "ROWS",
-          columns: [flag, ...shown.map((c) => ({ name: c.name, type: typeName(c.type) }))],
-          rows: rows.map((row) => [false, ...shown.map((c) => row[c.name] ?? null)]),
+          columns: [flag, ...shown.map((c) => ({ name: c.name, type: columnTypeName(c.type) }))],
+          rows: rows.map((row) => [false, ...shown.map((c) => columnValue(c, row[c.name] ?? null))]),
         });
       },
     );
@@ -456,32 +459,49 @@ export class QueryExecutor {
     const ttl = s.kind === "delete" ? 0 : this.timeToLive(t, s.ttl);
     const expiring = ttl > 0 ? { ttl, exp: this.env.nowSeconds() + ttl } : {};
     const cell = (v: Value): Cell => (v === null ? { v: null, ts, tomb: true } : { v, ts, ...expiring });
+    // What the statement writes to the clustering row and to the static row: cells, and collection tombstones.
+    const written = { regular: { cells: {} as Record<string, Cell>, cdel: {} as Record<string, number> }, static: { cells: {} as Record<string, Cell>, cdel: {} as Record<string, number> } };
+    const put = (c: ColumnDef, w: CollectionWrite) => {
+      const into = written[c.kind === "static" ? "static" : "regular"];
+      Object.assign(into.cells, w.cells);
+      if (w.cdel !== undefined) into.cdel[c.name] = w.cdel;
+    };
+    const row = (part: "regular" | "static", ckValues: readonly Value[], extra: Partial<Row> = {}): Row => {
+      const w = written[part];
+      return { ck: ckValues, ...extra, cells: w.cells, ...(Object.keys(w.cdel).length > 0 ? { cdel: w.cdel } : {}) };
+    };
+    const wrote = (part: "regular" | "static") => Object.keys(written[part].cells).length > 0 || Object.keys(written[part].cdel).length > 0;
+    const listKeys: ListKeys = {
+      append: () => this.env.timeUuid(),
+      // Lists.Prepender gives the elements mirrored times from the last to the first, so the first sorts first.
+      prepend: (count) => Array.from({ length: count }, () => mirroredTimeUuid(this.env.timeUuid())).reverse(),
+    };
     if (s.kind === "insert") {
       if (s.columns.length !== s.values.length) throw invalid("Unmatched column names/values");
       const given = new Map<string, Value>();
       s.columns.forEach((name, i) => {
         const c = byName.get(name);
         if (c === undefined) throw invalid(`Undefined column name ${name}`);
-        if (given.has(name)) throw invalid(`Multiple definitions found for column ${name}`);
-        given.set(name, literalValue(c.type, s.values[i]!, name));
+        if (given.has(name) || written.regular.cells[name] !== undefined) throw invalid(`Multiple definitions found for column ${name}`);
+        const collection = collectionType(c);
+        if (collection === undefined) given.set(name, literalValue(c.type as CqlType, s.values[i]!, name));
+        else put(c, assignCollection(c, collection, s.values[i]!, ts, expiring, listKeys));
       });
       const missingPk = pk.filter((c) => !given.has(c.name)).map((c) => c.name);
       if (missingPk.length > 0) throw invalid(`Some partition key parts are missing: ${missingPk.join(", ")}`);
       const missingCk = ck.filter((c) => !given.has(c.name)).map((c) => c.name);
-      const cellsOf = (columns: readonly ColumnDef[]) => Object.fromEntries(columns.filter((c) => given.has(c.name)).map((c) => [c.name, cell(given.get(c.name)!)]));
-      const cells = cellsOf(regularColumns(t));
-      const statics = cellsOf(staticColumns(t));
+      for (const c of [...regularColumns(t), ...staticColumns(t)]) if (given.has(c.name)) put(c, { cells: { [c.name]: cell(given.get(c.name)!) } });
       const key = pk.map((c) => given.get(c.name)!);
       const marker = { marker: ts, ...(ttl > 0 ? { markerTtl: ttl, markerExp: expiring.exp } : {}) };
       if (missingCk.length > 0) {
         // Only static columns: the partition's static row alone, which has no primary-key liveness of its own.
-        if (missingCk.length === ck.length && Object.keys(cells).length === 0 && Object.keys(statics).length > 0) return [{ key, rows: { [STATIC_ROW]: { ck: [], cells: statics } } }];
+        if (missingCk.length === ck.length && !wrote("regular") && wrote("static")) return [{ key, rows: { [STATIC_ROW]: row("static", []) } }];
         throw invalid(`Some clustering keys are missing: ${missingCk.join(", ")}`);
       }
       for (const c of [...pk, ...ck]) if (given.get(c.name) === null) throw invalid(`Invalid null value in condition for column ${c.name}`);
       const ckValues = ck.map((c) => given.get(c.name)!);
-      const rows: Record<string, Row> = { [keyString(ckValues)]: { ck: ckValues, ...marker, cells } };
-      if (Object.keys(statics).length > 0) rows[STATIC_ROW] = { ck: [], cells: statics };
+      const rows: Record<string, Row> = { [keyString(ckValues)]: row("regular", ckValues, marker) };
+      if (wrote("static")) rows[STATIC_ROW] = row("static", []);
       return [{ key, rows }];
     }
     const where = this.keyRestrictions(t, s.where, false);
@@ -491,41 +511,51 @@ export class QueryExecutor {
     const missing = () => `Some clustering keys are missing: ${ck.slice(where.clusteringPrefix).map((c) => c.name).join(", ")}`;
     const rowsOf = (row: (ck: Value[]) => Row): Record<string, Row> => Object.fromEntries(where.clusterings.map((ckValues) => [keyString(ckValues), row(ckValues)]));
     // Cells of static columns go to the partition's static row; a statement setting only those names no row.
-    const split = (cells: Record<string, Cell>, what: string): Partition[] => {
-      const statics: Record<string, Cell> = {};
-      const regular: Record<string, Cell> = {};
-      for (const [name, c] of Object.entries(cells)) (byName.get(name)!.kind === "static" ? statics : regular)[name] = c;
-      const onlyStatic = Object.keys(regular).length === 0 && Object.keys(statics).length > 0;
-      if (onlyStatic && ck.length > 0) {
+    const split = (what: string): Partition[] => {
+      if (!wrote("regular") && wrote("static") && ck.length > 0) {
         if (where.clusteringPrefix > 0 || where.ranges.length > 0) throw invalid(`Invalid restrictions on clustering columns since the ${what} statement modifies only static columns`);
-        return where.partitionKeys.map((key) => ({ key, rows: { [STATIC_ROW]: { ck: [], cells: statics } } }));
+        return where.partitionKeys.map((key) => ({ key, rows: { [STATIC_ROW]: row("static", []) } }));
       }
       if (!full) throw invalid(ck.length > 0 ? missing() : "Invalid restrictions");
       return where.partitionKeys.map((key) => {
-        const rows = rowsOf((ckValues) => ({ ck: ckValues, cells: regular }));
-        return { key, rows: Object.keys(statics).length > 0 ? { ...rows, [STATIC_ROW]: { ck: [], cells: statics } } : rows };
+        const rows = rowsOf((ckValues) => row("regular", ckValues));
+        return { key, rows: wrote("static") ? { ...rows, [STATIC_ROW]: row("static", []) } : rows };
       });
     };
+    const column = (name: string) => {
+      const c = byName.get(name);
+      if (c === undefined) throw invalid(`Undefined column name ${name}`);
+      return c;
+    };
     if (s.kind === "update") {
-      const cells: Record<string, Cell> = {};
       for (const a of s.set) {
-        const c = byName.get(a.column);
-        if (c === undefined) throw invalid(`Undefined column name ${a.column}`);
+        const c = column(a.column);
         if (isKeyColumn(c)) throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
-        cells[a.column] = cell(literalValue(c.type, a.value, a.column));
+        const collection = collectionType(c);
+        if (collection === undefined) {
+          if (a.key !== undefined) throw invalid(`Invalid operation (${c.name}[?] = ?) for non collection column ${c.name}`);
+          if (a.op !== undefined) throw invalid(`Invalid operation (${c.name} = ${c.name} ${a.op === "remove" ? "-" : "+"} ?) for non counter column ${c.name}`);
+          put(c, { cells: { [c.name]: cell(literalValue(c.type as CqlType, a.value, a.column)) } });
+        } else if (a.key !== undefined) put(c, setElement(c, collection, a.key, a.value, ts, expiring));
+        else if (a.op !== undefined) put(c, updateCollection(c, collection, a.op, a.value, ts, expiring, listKeys));
+        else put(c, assignCollection(c, collection, a.value, ts, expiring, listKeys));
       }
-      return split(cells, "UPDATE");
+      return split("UPDATE");
     }
-    // DELETE: columns → cell tombstones; full key → row deletion; partition key only → partition deletion.
-    if (s.columns.length > 0) {
-      const cells: Record<string, Cell> = {};
+    // DELETE: columns → cell tombstones (a collection's: its tombstone); full key → row deletion; partition key only → partition deletion.
+    if (s.columns.length > 0 || s.elements.length > 0) {
       for (const name of s.columns) {
-        const c = byName.get(name);
-        if (c === undefined) throw invalid(`Undefined column name ${name}`);
+        const c = column(name);
         if (isKeyColumn(c)) throw invalid(`Invalid identifier ${name} for deletion (should not be a PRIMARY KEY part)`);
-        cells[name] = { v: null, ts, tomb: true };
+        put(c, collectionType(c) === undefined ? { cells: { [name]: { v: null, ts, tomb: true } } } : { cells: {}, cdel: ts });
       }
-      return split(cells, "DELETE");
+      for (const e of s.elements) {
+        const c = column(e.column);
+        const collection = collectionType(c);
+        if (collection === undefined) throw invalid(`Invalid operation (DELETE ${c.name}[?]) for non collection column ${c.name}`);
+        put(c, deleteElement(c, collection, e.key, ts));
+      }
+      return split("DELETE");
     }
     if (where.clusteringPrefix === 0 && where.ranges.length === 0) return where.partitionKeys.map((key) => ({ key, del: ts, rows: {} }));
     if (!full) throw invalid("Range deletions are not modelled by ksim");
@@ -573,6 +603,7 @@ export class QueryExecutor {
       rel.set(r.column, list);
     }
     const values = (c: ColumnDef, r: Relation) => r.values.map((l: Literal) => {
+      if (typeof c.type !== "string") throw invalid(`Collection column '${c.name}' (${columnTypeName(c.type)}) cannot be restricted by a '${r.op}' relation`);
       const v = literalValue(c.type, l, c.name);
       if (v === null) throw invalid(`Invalid null value in condition for column ${c.name}`);
       return v;
@@ -599,7 +630,7 @@ export class QueryExecutor {
         // MultiCBuilder: the keys as a set sorted by the partition key's types, which is the order they are read in.
         partitionKeys = [...new Map(partitionKeys.map((k) => [keyString(k), k])).values()].sort((a, b) => {
           for (let i = 0; i < pk.length; i++) {
-            const d = compareValues(pk[i]!.type, a[i]!, b[i]!);
+            const d = compareValues(keyType(pk[i]!), a[i]!, b[i]!);
             if (d !== 0) return d;
           }
           return 0;
@@ -780,8 +811,14 @@ function updateDataSize(t: TableDef, p: Partition): number {
   const byName = columnsByName(t);
   let size = 0;
   for (const row of Object.values(p.rows)) {
-    row.ck.forEach((v, i) => (size += v === null ? 0 : serialize(ck[i]!.type, v).length));
-    for (const [name, cell] of Object.entries(row.cells)) size += 16 + (cell.tomb || cell.v === null ? 0 : serialize(byName.get(name)!.type, cell.v).length);
+    row.ck.forEach((v, i) => (size += v === null ? 0 : serialize(keyType(ck[i]!), v).length));
+    for (const [name, cell] of Object.entries(row.cells)) {
+      // A collection element also counts its key (CellPath): a set's element, a map's key, a list's time UUID.
+      const type = byName.get(cellColumn(name))!.type;
+      const valueType = typeof type === "string" ? type : type.of;
+      size += 16 + (cell.tomb || cell.v === null ? 0 : serialize(valueType, cell.v).length);
+      if (typeof type !== "string" && cell.k !== undefined && cell.k !== null) size += serialize(type.kind === "list" ? "timeuuid" : type.kind === "map" ? type.key : type.of, cell.k).length;
+    }
   }
   return size;
 }
@@ -799,9 +836,9 @@ type RowCondition =
   | { readonly kind: "columns"; readonly columns: readonly { readonly column: ColumnDef; readonly condition: Condition; readonly values: readonly Value[] }[] };
 
 /** Two rows of one partition in the table's clustering order. */
-function compareClustering(t: TableDef, a: Record<string, Value>, b: Record<string, Value>): number {
+function compareClustering(t: TableDef, a: Record<string, Value | CollectionValue>, b: Record<string, Value | CollectionValue>): number {
   for (const c of clusteringColumns(t)) {
-    const d = compareValues(c.type, a[c.name] ?? null, b[c.name] ?? null);
+    const d = compareValues(keyType(c), (a[c.name] ?? null) as Value, (b[c.name] ?? null) as Value);
     if (d !== 0) return c.order === "desc" ? -d : d;
   }
   return 0;
@@ -819,7 +856,8 @@ function literalMatches(v: ResultValue | undefined, lit: Literal): boolean {
  * take null as a value, the orderings are false on a missing cell, IN holds if any value is equal.
  */
 function conditionHolds(column: ColumnDef, op: Condition["op"], values: readonly Value[], cell: Value): boolean {
-  const equal = (v: Value) => (v === null || cell === null ? v === cell : compareValues(column.type, cell, v) === 0);
+  const type = scalarType(column, "IF conditions");
+  const equal = (v: Value) => (v === null || cell === null ? v === cell : compareValues(type, cell, v) === 0);
   switch (op) {
     case "=":
       return equal(values[0]!);
@@ -829,6 +867,6 @@ function conditionHolds(column: ColumnDef, op: Condition["op"], values: readonly
       return values.some(equal);
   }
   if (cell === null) return false;
-  const c = compareValues(column.type, cell, values[0]!);
+  const c = compareValues(type, cell, values[0]!);
   return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
 }

@@ -1,7 +1,7 @@
 import { maybeQuote } from "./cql.js";
 import { javaHashMapOrder, stringHash } from "./java-format.js";
 import { tableParams, type TableDef } from "./schema.js";
-import { typeName } from "./types.js";
+import { columnTypeName } from "./types.js";
 
 /**
  * ColumnFamilyStoreCQLHelper.getCFMetadataAsCQL: the statement a snapshot's schema.cql holds.
@@ -14,7 +14,7 @@ export function tableCql(def: TableDef): string {
   const ck = byPosition("clustering");
   const byName = (kind: string) => def.columns.filter((c) => c.kind === kind).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const columns = [...pk, ...ck, ...byName("static"), ...byName("regular")].map(
-    (c) => `${maybeQuote(c.name)} ${typeName(c.type)}${c.kind === "static" ? " static" : ""}${pk.length === 1 && ck.length === 0 && c === pk[0] ? " PRIMARY KEY" : ""}`,
+    (c) => `${maybeQuote(c.name)} ${columnTypeName(c.type)}${c.kind === "static" ? " static" : ""}${pk.length === 1 && ck.length === 0 && c === pk[0] ? " PRIMARY KEY" : ""}`,
   );
   if (ck.length > 0 || pk.length > 1) {
     const partition = pk.length > 1 ? `(${pk.map((c) => maybeQuote(c.name)).join(", ")})` : maybeQuote(pk[0]!.name);

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Replication } from "./replication.js";
 import { replicationMap } from "./replication.js";
-import type { CqlType } from "./types.js";
+import { invalid } from "./request-error.js";
+import type { ColumnType, CqlType } from "./types.js";
 
 /**
  * Schema: keyspaces and tables as versioned definitions. A change is stamped with the
@@ -12,7 +13,7 @@ import type { CqlType } from "./types.js";
 
 export interface ColumnDef {
   readonly name: string;
-  readonly type: CqlType;
+  readonly type: ColumnType;
   /** A static column holds one value per partition, shared by all its rows. */
   readonly kind: "partition_key" | "clustering" | "static" | "regular";
   readonly position: number;
@@ -239,6 +240,18 @@ export function clusteringColumns(t: TableDef): readonly ColumnDef[] {
 
 export function staticColumns(t: TableDef): readonly ColumnDef[] {
   return columnGroups(t).statics;
+}
+
+/** A primary-key column's type, which is never a collection (CREATE TABLE refuses one). */
+export function keyType(c: ColumnDef): CqlType {
+  if (typeof c.type !== "string") throw new Error(`${c.name} is a collection, not a key column`);
+  return c.type;
+}
+
+/** The native type of a column used where ksim takes no collection: `what` says where, for the refusal. */
+export function scalarType(c: ColumnDef, what: string): CqlType {
+  if (typeof c.type !== "string") throw invalid(`ksim does not model ${what} on collection column ${c.name}`);
+  return c.type;
 }
 
 /** Whether a column is part of the primary key. */

@@ -5,9 +5,9 @@ import type { ColumnSpec, QueryResult, ResultValue } from "./protocol.js";
 import { rowsToJson } from "./json.js";
 import { invalid } from "./request-error.js";
 import type { ColumnDef, TableDef } from "./schema.js";
-import { clusteringColumns, columnsByName, isKeyColumn, partitionKeyColumns, selectStarColumns } from "./schema.js";
+import { clusteringColumns, columnsByName, isKeyColumn, keyType, partitionKeyColumns, scalarType, selectStarColumns } from "./schema.js";
 import type { Token } from "./token.js";
-import { compareValues, keyString, literalValue, typeName, type CqlType, type Value } from "./types.js";
+import { columnTypeName, compareValues, isCollection, keyString, literalValue, typeName, type CollectionType, type CollectionValue, type CqlType, type Value } from "./types.js";
 
 /**
  * What a SELECT makes of the partitions it read (SelectStatement and Selection, 3.11): the live
@@ -76,17 +76,18 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
   };
   const selected: Selected[] =
     s.selectors === "*"
-      ? selectStarColumns(t).map((c) => ({ spec: { name: c.name, type: typeName(c.type) }, projection: { kind: "value", column: c } }))
+      ? selectStarColumns(t).map((c) => ({ spec: { name: c.name, type: columnTypeName(c.type) }, projection: { kind: "value", column: c } }))
       : s.selectors.map((sel): Selected => {
           const named = (name: string, type: string, projection: Projection): Selected => ({ spec: { name: sel.alias ?? name, type }, projection });
           switch (sel.kind) {
             case "column": {
               const c = column(sel.name);
-              return named(c.name, typeName(c.type), { kind: "value", column: c });
+              return named(c.name, columnTypeName(c.type), { kind: "value", column: c });
             }
             case "writetime":
             case "ttl": {
               const c = column(sel.column);
+              if (isCollection(c.type)) throw invalid(`Cannot use selection function ${sel.kind === "writetime" ? "writeTime" : "ttl"} on collections`);
               if (isKeyColumn(c)) throw invalid(`Cannot use selection function ${sel.kind === "writetime" ? "writeTime" : "ttl"} on PRIMARY KEY part ${c.name}`);
               return named(`${sel.kind}(${c.name})`, sel.kind === "writetime" ? "bigint" : "int", { kind: sel.kind, column: c });
             }
@@ -101,10 +102,11 @@ export function planSelect(t: TableDef, s: SelectStatement, where: KeyRestrictio
               return named("count", "bigint", { kind: "count_rows" });
             case "aggregate": {
               const c = column(sel.column);
-              if (sel.fn !== "count" && !NUMERIC.has(c.type) && sel.fn !== "min" && sel.fn !== "max") {
+              const ct = scalarType(c, "aggregates");
+              if (sel.fn !== "count" && !NUMERIC.has(ct) && sel.fn !== "min" && sel.fn !== "max") {
                 throw invalid(`Invalid call to function ${sel.fn}, none of its type signatures match (known type signatures: ${signatures(sel.fn)})`);
               }
-              const type = sel.fn === "count" ? "bigint" : typeName(c.type);
+              const type = sel.fn === "count" ? "bigint" : typeName(ct);
               return named(`system.${sel.fn}(${c.name})`, type, { kind: "aggregate", fn: sel.fn, column: c });
             }
           }
@@ -201,9 +203,9 @@ function signatures(fn: AggregateName): string {
 }
 
 interface LiveRow {
-  readonly all: Record<string, Value>;
+  readonly all: Record<string, Value | CollectionValue>;
   readonly row: Row;
-  readonly values: Record<string, Value>;
+  readonly values: Record<string, Value | CollectionValue>;
   /** The partition's static row, where its static columns' cells are. */
   readonly staticRow: Row | undefined;
   readonly token: Token;
@@ -220,7 +222,7 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
     .sort((a, b) => a.at - b.at || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
   const compareClustering = (a: readonly Value[], b: readonly Value[], columns = ck.length) => {
     for (let i = 0; i < columns; i++) {
-      const c = compareValues(ck[i]!.type, a[i]!, b[i]!);
+      const c = compareValues(keyType(ck[i]!), a[i]!, b[i]!);
       if (c !== 0) return (ck[i]!.order === "desc" ? -c : c) * (plan.reversed ? -1 : 1);
     }
     return 0;
@@ -236,14 +238,14 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
       if (r === staticRow) continue;
       const values = liveRow(r, p.del, nowSec, t.droppedColumns);
       if (values === undefined) continue;
-      const all: Record<string, Value> = { ...statics, ...values };
+      const all: Record<string, Value | CollectionValue> = { ...statics, ...values };
       pk.forEach((c, i) => (all[c.name] = p.key[i]!));
       ck.forEach((c, i) => (all[c.name] = r.ck[i]!));
       if (matches(all, where, ck)) live.push({ all, row: r, values: { ...statics, ...values }, staticRow, token });
     }
     // A partition with static data and no rows still shows, its clustering columns null, unless the query names rows.
     if (live.length === 0 && statics !== undefined && where.clusteringPrefix === 0 && where.ranges.length === 0) {
-      const all: Record<string, Value> = { ...statics };
+      const all: Record<string, Value | CollectionValue> = { ...statics };
       pk.forEach((c, i) => (all[c.name] = p.key[i]!));
       if (matches(all, where, ck)) live.push({ all, row: staticRow!, values: statics, staticRow, token });
     }
@@ -259,7 +261,7 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
     } else {
       // One row per group of consecutive rows sharing the partition and the grouped clustering prefix.
       const groups: LiveRow[][] = [];
-      const groupKey = (r: LiveRow) => keyString([...pk.map((c) => r.all[c.name]!), ...r.row.ck.slice(0, plan.groupPrefix)]);
+      const groupKey = (r: LiveRow) => keyString([...pk.map((c) => r.all[c.name] as Value), ...r.row.ck.slice(0, plan.groupPrefix)]);
       for (const r of rows) {
         const last = groups[groups.length - 1];
         if (last !== undefined && groupKey(last[0]!) === groupKey(r)) last.push(r);
@@ -268,7 +270,7 @@ export function selectResult(t: TableDef, plan: SelectPlan, partitions: readonly
       const perPartition = new Map<string, number>();
       const kept = groups.filter((g) => {
         if (plan.perPartitionLimit === undefined) return true;
-        const p = keyString(pk.map((c) => g[0]!.all[c.name]!));
+        const p = keyString(pk.map((c) => g[0]!.all[c.name] as Value));
         const n = (perPartition.get(p) ?? 0) + 1;
         perPartition.set(p, n);
         return n <= plan.perPartitionLimit;
@@ -298,7 +300,7 @@ function output(plan: SelectPlan, rows: ResultValue[][]): { columns: ColumnSpec[
 function project(p: Projection, r: LiveRow, nowSec: number): ResultValue {
   switch (p.kind) {
     case "value":
-      return r.all[p.column.name] ?? null;
+      return columnValue(p.column, r.all[p.column.name] ?? null);
     case "token":
       return r.token;
     case "writetime":
@@ -313,12 +315,24 @@ function project(p: Projection, r: LiveRow, nowSec: number): ResultValue {
   }
 }
 
+/** A column's value as a result holds it: a collection's elements in the collection's order. */
+export function columnValue(c: ColumnDef, v: Value | CollectionValue): Value | CollectionValue {
+  return isCollection(c.type) && v !== null ? orderedElements(c.type, v as CollectionValue) : v;
+}
+
+/** A collection's elements in its order: a set's and a map's by key, a list's by the time UUIDs that key them. */
+function orderedElements(t: CollectionType, v: CollectionValue): CollectionValue {
+  const keyTypeOf: CqlType = t.kind === "list" ? "timeuuid" : t.kind === "map" ? t.key : t.of;
+  const order = v.keys.map((_, i) => i).sort((a, b) => compareValues(keyTypeOf, v.keys[a]!, v.keys[b]!));
+  return { keys: order.map((i) => v.keys[i]!), values: order.map((i) => v.values[i]!) };
+}
+
 /** An aggregate over the rows (a plain column in an aggregate query takes the first row's value). */
 function aggregateValue(p: Projection, rows: readonly LiveRow[], nowSec: number): ResultValue {
   if (p.kind === "count_rows") return BigInt(rows.length);
   if (p.kind !== "aggregate") return rows[0] === undefined ? null : project(p, rows[0], nowSec);
-  const values = rows.map((r) => r.all[p.column.name] ?? null).filter((v): v is Exclude<Value, null> => v !== null);
-  const type = p.column.type;
+  const values = rows.map((r) => (r.all[p.column.name] ?? null) as Value).filter((v): v is Exclude<Value, null> => v !== null);
+  const type = scalarType(p.column, "aggregates");
   switch (p.fn) {
     case "count":
       return BigInt(values.length);
@@ -350,17 +364,19 @@ function wrapInt(type: CqlType, n: number): number {
   return r >= m / 2 ? r - m : r;
 }
 
-export function matches(row: Record<string, Value>, where: KeyRestrictions, ck: readonly ColumnDef[]): boolean {
+/** Whether a row meets the WHERE clause (its restricted columns are never collections: keyRestrictions refuses them). */
+export function matches(row: Record<string, Value | CollectionValue>, where: KeyRestrictions, ck: readonly ColumnDef[]): boolean {
+  const value = (c: ColumnDef) => (row[c.name] ?? null) as Value;
   if (where.clusteringPrefix > 0) {
-    const named = where.clusterings.some((values) => values.every((v, i) => compareValues(ck[i]!.type, row[ck[i]!.name] ?? null, v) === 0));
+    const named = where.clusterings.some((values) => values.every((v, i) => compareValues(keyType(ck[i]!), value(ck[i]!), v) === 0));
     if (!named) return false;
   }
-  for (const r of where.ranges) if (!compare(r.column.type, row[r.column.name] ?? null, r.op, r.value)) return false;
+  for (const r of where.ranges) if (!compare(keyType(r.column), value(r.column), r.op, r.value)) return false;
   for (const f of where.filters) {
-    const v = row[f.column.name] ?? null;
+    const type = scalarType(f.column, "restrictions");
     if (f.op === "IN") {
-      if (!f.values.some((x) => compareValues(f.column.type, v, x) === 0)) return false;
-    } else if (!compare(f.column.type, v, f.op, f.values[0]!)) return false;
+      if (!f.values.some((x) => compareValues(type, value(f.column), x) === 0)) return false;
+    } else if (!compare(type, value(f.column), f.op, f.values[0]!)) return false;
   }
   return true;
 }

@@ -27,8 +27,48 @@ export type CqlType = (typeof CQL_TYPES)[number];
 
 export type Value = null | boolean | number | string | bigint | Uint8Array;
 
+/** A collection column's type: its elements (a map's keys and values) are of native types. */
+export type CollectionType =
+  | { readonly kind: "set" | "list"; readonly of: CqlType; readonly frozen: boolean }
+  | { readonly kind: "map"; readonly key: CqlType; readonly of: CqlType; readonly frozen: boolean };
+
+export type ColumnType = CqlType | CollectionType;
+
+/**
+ * A collection as read, element by element in order: a set's elements as keys, a list's
+ * elements as values (its keys are the time UUIDs that order them), a map's keys and values.
+ */
+export interface CollectionValue {
+  readonly keys: readonly Value[];
+  readonly values: readonly Value[];
+}
+
 export function isCqlType(s: string): s is CqlType {
   return (CQL_TYPES as readonly string[]).includes(s);
+}
+
+export function isCollection(t: ColumnType): t is CollectionType {
+  return typeof t !== "string";
+}
+
+/** A column type from its CQL spelling: `int`, `set<text>`, `map<text, int>`, `frozen<list<int>>`. */
+export function parseColumnType(text: string): ColumnType | undefined {
+  const s = text.replace(/\s+/g, "").toLowerCase();
+  if (isCqlType(s)) return s;
+  const frozen = /^frozen<(.*)>$/.exec(s);
+  const inner = frozen === null ? s : frozen[1]!;
+  let m = /^(set|list)<(\w+)>$/.exec(inner);
+  if (m !== null && isCqlType(m[2]!)) return { kind: m[1] as "set" | "list", of: m[2], frozen: frozen !== null };
+  m = /^map<(\w+),(\w+)>$/.exec(inner);
+  if (m !== null && isCqlType(m[1]!) && isCqlType(m[2]!)) return { kind: "map", key: m[1], of: m[2], frozen: frozen !== null };
+  return undefined;
+}
+
+/** A column type as DESCRIBE and system_schema print it. */
+export function columnTypeName(t: ColumnType): string {
+  if (!isCollection(t)) return typeName(t);
+  const inner = t.kind === "map" ? `map<${typeName(t.key)}, ${typeName(t.of)}>` : `${t.kind}<${typeName(t.of)}>`;
+  return t.frozen ? `frozen<${inner}>` : inner;
 }
 
 /** The type name as DESCRIBE and system_schema print it (varchar is an alias of text). */
@@ -202,18 +242,26 @@ export type Literal =
   /** A native function call as written (`now()`, `toTimestamp(now())`), resolved when the statement runs. */
   | { readonly kind: "call"; readonly name: string; readonly args: readonly Literal[] }
   /** A function's result: assignable to a column of its type. */
-  | { readonly kind: "result"; readonly fn: string; readonly type: CqlType; readonly value: Value };
+  | { readonly kind: "result"; readonly fn: string; readonly type: CqlType; readonly value: Value }
+  /** A collection literal: `[...]`, `{a, b}`, `{k: v}`, or `{}` (a set's or a map's). */
+  | { readonly kind: "collection"; readonly brackets: "list" | "set" | "map" | "empty"; readonly items: readonly Literal[]; readonly values: readonly Literal[] };
 
 /** Thrown for literals that do not fit a column; the message is Cassandra's. */
 export class InvalidValue extends Error {}
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Cassandra's refusal of a constant that does not fit a column's type. */
+export function invalidConstant(lit: Literal, column: string, type: string): InvalidValue {
+  return new InvalidValue(`Invalid ${kindName(lit)} constant (${literalText(lit)}) for "${column}" of type ${type}`);
+}
+
 /** Converts a CQL literal to a value of type `t` for column `column`, with Cassandra's errors. */
 export function literalValue(t: CqlType, lit: Literal, column: string): Value {
-  const bad = (what: string, text: string) => new InvalidValue(`Invalid ${what} constant (${text}) for "${column}" of type ${typeName(t)}`);
+  const bad = (_what: string, _text: string) => invalidConstant(lit, column, typeName(t));
   if (lit.kind === "null") return null;
   if (lit.kind === "call") throw new Error(`${lit.name}() was not resolved before use`);
+  if (lit.kind === "collection") throw new InvalidValue(`Invalid ${lit.brackets === "empty" ? "set" : lit.brackets} literal for ${column} of type ${typeName(t)}`);
   if (lit.kind === "result") {
     // A timeuuid is a uuid; otherwise the types must be the same.
     if (lit.type === t || (t === "uuid" && lit.type === "timeuuid")) return lit.value;
@@ -283,6 +331,8 @@ function kindName(lit: Literal): string {
     case "call":
     case "result":
       return "FUNCTION";
+    case "collection":
+      return "COLLECTION";
   }
 }
 
@@ -296,6 +346,8 @@ export function literalText(lit: Literal): string {
     case "call":
     case "result":
       return "function";
+    case "collection":
+      return "collection";
     default:
       return lit.text;
   }

@@ -4,7 +4,7 @@ import type { ResultValue } from "./protocol.js";
 import { replicationMap } from "./replication.js";
 import { selectStarColumns, tableParams } from "./schema.js";
 import { PARTITIONER } from "./token.js";
-import { typeName } from "./types.js";
+import { columnTypeName } from "./types.js";
 import type { VirtualTable } from "./query.js";
 
 /**
@@ -157,7 +157,7 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
           clustering_order: col.kind === "clustering" ? col.order : "none",
           kind: col.kind,
           position: col.position,
-          type: typeName(col.type),
+          type: columnTypeName(col.type),
         });
       }
     }
