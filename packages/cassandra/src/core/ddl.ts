@@ -25,6 +25,9 @@ export interface SchemaEnv {
 
 const NAME_RE = /^\w{1,48}$/;
 
+/** Counter columns need counter mutations (a leader replica's shard, merged by clocks), which ksim does not model. */
+const COUNTERS_NOT_MODELLED = "ksim does not model counter columns";
+
 const STATIC_WITHOUT_CLUSTERING = "Static columns are only useful (and thus allowed) if the table has at least one clustering column";
 
 export class SchemaStatements {
@@ -72,6 +75,7 @@ export class SchemaStatements {
     for (const c of s.columns) {
       const type = parseColumnType(c.type);
       if (type === undefined) throw invalid(`Unknown type ${ksName}.${c.type}`);
+      if (type === "counter") throw invalid(COUNTERS_NOT_MODELLED);
       if (types.has(c.name)) throw invalid(`Multiple definition of identifier ${c.name}`);
       types.set(c.name, type);
     }
@@ -185,6 +189,7 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
         }
         const type = parseColumnType(c.type);
         if (type === undefined) throw invalid(`Unknown type ${t.keyspace}.${c.type}`);
+        if (type === "counter") throw invalid(COUNTERS_NOT_MODELLED);
         if (c.isStatic && !t.columns.some((x) => x.kind === "clustering")) throw invalid(STATIC_WITHOUT_CLUSTERING);
         const added: ColumnDef = { name: c.name, type, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" };
         columns.push(added);
