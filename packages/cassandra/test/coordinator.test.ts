@@ -95,6 +95,8 @@ function cluster(seed: number, n: number) {
       localDc: "dc1",
       localRack: "rack1",
       writeTimeoutMs: 2000,
+      counterWriteTimeoutMs: 5000,
+      counterShards: (m) => m,
       readTimeoutMs: 5000,
       rangeTimeoutMs: 10000,
       ring: () => tm.ring(),

@@ -222,3 +222,18 @@ export class PodCluster {
     return true;
   }
 }
+
+/**
+ * A settled three-node ring with keyspace `ks` (RF 3) and the given CQL run on it; `cqlsh` runs
+ * CQL on a pod, `message` gives the server's error message for a statement.
+ */
+export function cqlRing(schema: string) {
+  const c = new PodCluster(1);
+  if (!c.startOrdered(3)) throw new Error("the ring did not start");
+  c.runUntil(() => false, 15_000);
+  const cqlsh = (pod: number, cql: string) => c.pods[pod]!.exec(["cqlsh", "-e", cql]);
+  const created = cqlsh(0, `CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; ${schema}`);
+  if (created.status !== 0) throw new Error(created.stderr);
+  const message = (pod: number, cql: string) => /message="(.*)"\n/.exec(cqlsh(pod, cql).stderr)?.[1];
+  return { c, cqlsh, message };
+}

@@ -384,6 +384,12 @@ class Parser {
       key = this.literal();
       this.expectPunct("]");
     }
+    // `c += v` and `c -= v` (3.10's shorthands).
+    if (key === undefined && this.peek().t === "punct" && (this.peek().v === "+" || this.peek().v === "-") && this.toks[this.i + 1]?.v === "=") {
+      const op = this.peek().v === "+" ? "add" : "remove";
+      this.i += 2;
+      return { column, value: this.literal(), op };
+    }
     this.expectPunct("=");
     if (key !== undefined) return { column, key, value: this.literal() };
     const t = this.peek();
@@ -391,6 +397,11 @@ class Parser {
     if ((t.t === "word" || t.t === "qident") && t.v === column && next?.t === "punct" && (next.v === "+" || next.v === "-")) {
       this.i += 2;
       return { column, value: this.literal(), op: next.v === "+" ? "add" : "remove" };
+    }
+    // `c = c -1`: the lexer reads `-1` as one integer, so the grammar sees an addition of it.
+    if ((t.t === "word" || t.t === "qident") && t.v === column && next?.t === "int" && next.v.startsWith("-")) {
+      this.i += 1;
+      return { column, value: this.literal(), op: "add" };
     }
     const value = this.literal();
     if (this.acceptPunct("+")) {

@@ -18,6 +18,11 @@ export interface Cell {
   readonly exp?: number;
   /** A collection element's key (a set's element, a list's time UUID, a map's key); its value is `v`. */
   readonly k?: Value;
+  /**
+   * A counter cell's context (CounterContext): a shard per counter id (the host id of the
+   * leader that wrote it) with its clock and count. The counter's value is the sum of the counts.
+   */
+  readonly cc?: Readonly<Record<string, readonly [clock: number, count: bigint]>>;
 }
 
 export interface Row {
@@ -66,11 +71,49 @@ export interface Mutation {
   readonly partition: Partition;
 }
 
-/** Cassandra's Cells.reconcile: newer timestamp wins; on a tie a tombstone, then the greater value. */
+/**
+ * Cassandra's Cells.reconcile: newer timestamp wins; on a tie a tombstone, then the greater value.
+ * Counter cells merge their contexts instead, and a tombstone beats a counter whatever the
+ * timestamps (CASSANDRA-7346).
+ */
 export function reconcile(a: Cell, b: Cell): Cell {
+  if (a.cc !== undefined || b.cc !== undefined) {
+    if (a.tomb || b.tomb) return a.tomb && b.tomb ? (a.ts >= b.ts ? a : b) : a.tomb ? a : b;
+    return { v: null, ts: Math.max(a.ts, b.ts), cc: mergeCounterContexts(a.cc ?? {}, b.cc ?? {}) };
+  }
   if (a.ts !== b.ts) return a.ts > b.ts ? a : b;
   if (a.tomb !== b.tomb) return a.tomb ? a : b;
   return keyString([a.v]) >= keyString([b.v]) ? a : b;
+}
+
+/**
+ * The counter id of an update's own shard (CounterContext's UPDATE_CLOCK_ID): a delta not yet
+ * applied by a leader. Two of them in one statement or batch add up, as local shards do.
+ */
+export const UPDATE_SHARD = "";
+
+/** A counter update's cell: the delta in an update shard, for the leader to apply. */
+export function counterUpdate(delta: bigint, ts: number): Cell {
+  return { v: null, ts, cc: { [UPDATE_SHARD]: [0, delta] } };
+}
+
+/** CounterContext.merge: per counter id, the shard with the higher clock (on a tie, the higher count); update shards add up. */
+function mergeCounterContexts(a: NonNullable<Cell["cc"]>, b: NonNullable<Cell["cc"]>): NonNullable<Cell["cc"]> {
+  const out: Record<string, readonly [number, bigint]> = { ...a };
+  for (const id in b) {
+    const mine = out[id];
+    const theirs = b[id]!;
+    if (mine !== undefined && id === UPDATE_SHARD) out[id] = [0, BigInt.asIntN(64, mine[1] + theirs[1])];
+    else if (mine === undefined || theirs[0] > mine[0] || (theirs[0] === mine[0] && theirs[1] > mine[1])) out[id] = theirs;
+  }
+  return out;
+}
+
+/** CounterContext.total: a counter's value, wrapping as a Java long does. */
+export function counterTotal(cc: NonNullable<Cell["cc"]>): bigint {
+  let n = 0n;
+  for (const id in cc) n = BigInt.asIntN(64, n + cc[id]![1]);
+  return n;
 }
 
 function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -174,7 +217,7 @@ export function liveRow(
     if (col !== key && row.cdel !== undefined && c.ts <= (row.cdel[col] ?? -Infinity)) continue;
     live = true;
     if (col === key) {
-      out[col] = c.v;
+      out[col] = c.cc === undefined ? c.v : counterTotal(c.cc);
       continue;
     }
     const elements = (out[col] ??= { keys: [], values: [] }) as { keys: Value[]; values: Value[] };

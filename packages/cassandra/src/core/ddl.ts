@@ -4,7 +4,7 @@ import { ErrorCode, errorResult } from "./protocol.js";
 import type { Replication } from "./replication.js";
 import { configError, invalid, RequestError, syntaxError } from "./request-error.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { isKeyColumn, isSystemKeyspace, LOCAL_SYSTEM_KEYSPACES } from "./schema.js";
+import { isCounterTable, isKeyColumn, isSystemKeyspace, LOCAL_SYSTEM_KEYSPACES } from "./schema.js";
 import { newTableParams, parseTableOptions, validateTableParams } from "./table-options.js";
 import { isCollection, parseColumnType, type ColumnType, type CqlType } from "./types.js";
 
@@ -25,8 +25,7 @@ export interface SchemaEnv {
 
 const NAME_RE = /^\w{1,48}$/;
 
-/** Counter columns need counter mutations (a leader replica's shard, merged by clocks), which ksim does not model. */
-const COUNTERS_NOT_MODELLED = "ksim does not model counter columns";
+const COUNTER_TTL = "Cannot set default_time_to_live on a table with counters";
 
 const STATIC_WITHOUT_CLUSTERING = "Static columns are only useful (and thus allowed) if the table has at least one clustering column";
 
@@ -73,17 +72,18 @@ export class SchemaStatements {
     if (s.partitionKey.length === 0) throw invalid("No PRIMARY KEY specifed (exactly one required)");
     const types = new Map<string, ColumnType>();
     for (const c of s.columns) {
-      const type = parseColumnType(c.type);
-      if (type === undefined) throw invalid(`Unknown type ${ksName}.${c.type}`);
-      if (type === "counter") throw invalid(COUNTERS_NOT_MODELLED);
+      const type = columnType(ksName, c.type);
       if (types.has(c.name)) throw invalid(`Multiple definition of identifier ${c.name}`);
       types.set(c.name, type);
     }
     const options = parseTableOptions(s.options);
+    const hasCounters = [...types.values()].includes("counter");
+    if (hasCounters && (options.params.defaultTimeToLive ?? 0) > 0) throw invalid(COUNTER_TTL);
     const columns: ColumnDef[] = [];
     const keyType = (name: string): CqlType => {
       const type = types.get(name);
       if (type === undefined) throw invalid(`Unknown definition ${name} referenced in PRIMARY KEY`);
+      if (type === "counter") throw invalid(`counter type is not supported for PRIMARY KEY part ${name}`);
       if (isCollection(type)) {
         if (!type.frozen) throw invalid(`Invalid non-frozen collection type for PRIMARY KEY component ${name}`);
         throw invalid(`ksim does not model frozen collections in the PRIMARY KEY (${name})`);
@@ -100,6 +100,7 @@ export class SchemaStatements {
       if (c.isStatic && isKey) throw invalid(`Static column ${c.name} cannot be part of the PRIMARY KEY`);
       if (!isKey) columns.push({ name: c.name, type: types.get(c.name)!, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" });
     }
+    if (hasCounters && columns.some((c) => !isKeyColumn(c) && c.type !== "counter")) throw invalid("Cannot mix counter and non counter columns in the same table");
     // Without clustering columns every column is per partition already.
     if (s.clustering.length === 0 && s.columns.some((c) => c.isStatic)) throw invalid(STATIC_WITHOUT_CLUSTERING);
     const def: TableDef = {
@@ -176,6 +177,14 @@ function durableWrites(v: OptionValue): boolean {
   return v.kind === "boolean" ? v.value : !(v.kind === "string" && v.text.toLowerCase() === "false");
 }
 
+/** A column's type as CQL3Type.Raw prepares it. */
+function columnType(ksName: string, text: string): ColumnType {
+  const type = parseColumnType(text);
+  if (type === undefined) throw invalid(`Unknown type ${ksName}.${text}`);
+  if (isCollection(type) && (type.of === "counter" || (type.kind === "map" && type.key === "counter"))) throw invalid(`Counters are not allowed inside collections: ${text}`);
+  return type;
+}
+
 /** The definition an ALTER TABLE makes, with 3.11's refusals. */
 function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
   const byName = new Map(t.columns.map((c) => [c.name, c]));
@@ -187,13 +196,17 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
         if (existing !== undefined) {
           throw invalid(`Invalid column name ${c.name} because it conflicts with ${isKeyColumn(existing) ? "a PRIMARY KEY part" : "an existing column"}`);
         }
-        const type = parseColumnType(c.type);
-        if (type === undefined) throw invalid(`Unknown type ${t.keyspace}.${c.type}`);
-        if (type === "counter") throw invalid(COUNTERS_NOT_MODELLED);
+        const type = columnType(t.keyspace, c.type);
         if (c.isStatic && !t.columns.some((x) => x.kind === "clustering")) throw invalid(STATIC_WITHOUT_CLUSTERING);
         const added: ColumnDef = { name: c.name, type, kind: c.isStatic ? "static" : "regular", position: -1, order: "asc" };
         columns.push(added);
         byName.set(c.name, added);
+      }
+      // CFMetaData.validate: whether a table counts is settled when it is created.
+      const counter = isCounterTable(t);
+      for (const c of columns) {
+        if (isKeyColumn(c) || (c.type === "counter") === counter) continue;
+        throw configError(counter ? `Cannot add a non counter column (${c.name}) in a counter column family` : `Cannot add a counter column (${c.name}) in a non counter column family`);
       }
       return { ...t, columns };
     }
@@ -230,6 +243,7 @@ function alteredTable(t: TableDef, change: TableChange, ts: number): TableDef {
         params: { ...t.params, ...options.params },
       };
       validateTableParams(altered);
+      if (isCounterTable(t) && (options.params.defaultTimeToLive ?? 0) > 0) throw invalid(COUNTER_TTL);
       return altered;
     }
   }

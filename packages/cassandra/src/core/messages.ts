@@ -3,6 +3,7 @@ import type { Mutation, Partition } from "./data.js";
 import type { Ballot, Commit, PaxosKey, PrepareResponse } from "./paxos.js";
 import type { GossipMessage } from "./gossip.js";
 import type { RangeTree } from "./merkle.js";
+import type { ConsistencyLevel } from "./protocol.js";
 import type { SchemaSnapshot } from "./schema.js";
 import type { Token } from "./token.js";
 import type { Value } from "./types.js";
@@ -44,6 +45,8 @@ export type Payload =
   /** A logged batch for this node's batchlog, answered once stored; its removal once its coordinator is done with it. */
   | { readonly verb: "BATCH_STORE"; readonly batch: Batch }
   | { readonly verb: "BATCH_REMOVE"; readonly id: string }
+  /** A counter update (its cells hold deltas) for a leader replica to apply and replicate at `consistency`. */
+  | { readonly verb: "COUNTER_MUTATION"; readonly mutation: Mutation; readonly consistency: ConsistencyLevel }
   | { readonly verb: "HINT"; readonly mutation: Mutation }
   | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly mutations: readonly Mutation[] }
   | { readonly verb: "DEFINITIONS_UPDATE"; readonly schema: SchemaSnapshot }

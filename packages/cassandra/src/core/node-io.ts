@@ -28,6 +28,8 @@ export interface NodeConfig {
   readonly hintsDir: string;
   readonly commitLogSyncPeriodMs: number;
   readonly writeTimeoutMs: number;
+  /** counter_write_request_timeout_in_ms. */
+  readonly counterWriteTimeoutMs: number;
   /** cas_contention_timeout_in_ms: how long a lightweight transaction keeps retrying contended ballots. */
   readonly casContentionTimeoutMs: number;
   readonly readTimeoutMs: number;

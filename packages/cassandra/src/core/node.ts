@@ -1,7 +1,7 @@
 import type { Random } from "@ksim/sim";
 import type { Now } from "./clock.js";
 import { BatchlogManager } from "./batchlog-manager.js";
-import type { Mutation, Partition } from "./data.js";
+import { counterTotal, type Cell, type Mutation, type Partition, type Row } from "./data.js";
 import { Gossiper, type GossipIO } from "./gossip.js";
 import { HintDispatcher } from "./hint-dispatcher.js";
 import { HintStore } from "./hints.js";
@@ -312,6 +312,16 @@ export class CassandraNode implements GossipIO, DiskIO {
         this.applyLocal(p.mutation);
         this.respond(env.from, env.id, { kind: "ack" });
         return;
+      case "COUNTER_MUTATION": {
+        if (!this.acceptingWrites) return;
+        const t = this.schema.table(p.mutation.keyspace, p.mutation.table);
+        if (t?.id !== p.mutation.tableId) return;
+        const strategy = this.schema.keyspace(t.keyspace)!.replication;
+        this.proxy.counterOnLeader(p.mutation, this.tokenFor(t, p.mutation.partition.key), strategy, p.consistency, (o) => {
+          if (o.ok) this.respond(env.from, env.id, { kind: "ack" });
+        });
+        return;
+      }
       case "BATCH_STORE":
         if (!this.acceptingWrites) return;
         this.batchlog.store(p.batch);
@@ -429,6 +439,40 @@ export class CassandraNode implements GossipIO, DiskIO {
   applyLocal(m: Mutation): void {
     this.stages.completed.MutationStage++;
     this.storage.apply(m, this.now.wall);
+  }
+
+  /**
+   * CounterMutation.applyCounterMutation on the leader: each delta becomes this node's shard of
+   * the counter, counted on from what this node's shard holds, its clock past both the old
+   * clock and now. The cells keep the statement's timestamp; deletions pass as they are.
+   */
+  private counterShards(m: Mutation): Mutation {
+    this.stages.completed.CounterMutationStage++;
+    const id = this.system.local.hostId ?? this.self;
+    const current = this.storage.table(m.tableId)?.read(keyString(m.partition.key));
+    const rows: Record<string, Row> = {};
+    for (const [rk, row] of Object.entries(m.partition.rows)) {
+      const cells: Record<string, Cell> = {};
+      for (const [col, cell] of Object.entries(row.cells)) {
+        if (cell.tomb) {
+          cells[col] = cell;
+          continue;
+        }
+        const [clock, count] = this.localShard(current, rk, col, id) ?? [0, 0n];
+        const shard = [Math.max(this.now.wall * 1000, clock + 1), BigInt.asIntN(64, count + counterTotal(cell.cc!))] as const;
+        cells[col] = { v: null, ts: cell.ts, cc: { [id]: shard } };
+      }
+      rows[rk] = { ...row, cells };
+    }
+    return { ...m, partition: { ...m.partition, rows } };
+  }
+
+  /** CounterMutation.getCurrentValues: this node's live shard of a counter cell, if any. */
+  private localShard(p: Partition | undefined, rk: string, col: string, id: string): readonly [number, bigint] | undefined {
+    const row = p?.rows[rk];
+    const cell = row?.cells[col];
+    if (cell === undefined || cell.tomb || cell.ts <= Math.max(row!.del ?? -Infinity, p!.del ?? -Infinity)) return undefined;
+    return cell.cc?.[id];
   }
 
   // ---- Paxos, the replica's side: each phase runs on the MutationStage ---------------------
@@ -560,6 +604,8 @@ export class CassandraNode implements GossipIO, DiskIO {
       localDc: this.config.dc,
       localRack: this.config.rack,
       writeTimeoutMs: this.config.writeTimeoutMs,
+      counterWriteTimeoutMs: this.config.counterWriteTimeoutMs,
+      counterShards: (m) => this.counterShards(m),
       readTimeoutMs: this.config.readTimeoutMs,
       rangeTimeoutMs: this.config.rangeTimeoutMs,
       ring: () => this.tm.ring(),

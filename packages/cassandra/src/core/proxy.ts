@@ -30,6 +30,7 @@ export interface ProxyEnv {
   readonly localDc: string;
   readonly localRack: string;
   readonly writeTimeoutMs: number;
+  readonly counterWriteTimeoutMs: number;
   readonly readTimeoutMs: number;
   readonly rangeTimeoutMs: number;
   ring(): Ring;
@@ -43,6 +44,8 @@ export interface ProxyEnv {
   dropCallback(id: number): void;
   /** A one-way message (no answer expected). */
   send(to: string, payload: Payload): void;
+  /** CounterMutation.apply on the leader: the deltas turned into this node's shards (clock + 1, count + delta). */
+  counterShards(m: Mutation): Mutation;
   /** This node's batchlog (system.batches): keep a batch, drop one. */
   storeBatch(batch: Batch): void;
   removeBatch(id: string): void;
@@ -71,7 +74,7 @@ function unavailable(cl: ConsistencyLevel, required: number, alive: number): Coo
 }
 
 /** WriteType: what a write time-out says the write was, so a client knows whether to retry it. */
-export type WriteType = "SIMPLE" | "BATCH" | "UNLOGGED_BATCH" | "BATCH_LOG" | "CAS";
+export type WriteType = "SIMPLE" | "BATCH" | "UNLOGGED_BATCH" | "BATCH_LOG" | "CAS" | "COUNTER";
 
 /** RequestTimeoutException's words, whatever the write type. */
 export function writeTimeout(writeType: WriteType, cl: ConsistencyLevel, received: number, need: number): CoordinatorError {
@@ -114,6 +117,7 @@ export function partitionDigest(p: Partition): string {
       s += `C${c}|${cell.ts}|${cell.tomb ? "x" : keyString([cell.v])}`;
       // An expiring cell's digest covers its TTL and expiry too, as its serialized form would.
       if (cell.exp !== undefined) s += `|${cell.ttl}|${cell.exp}`;
+      if (cell.cc !== undefined) for (const id of Object.keys(cell.cc).sort()) s += `|S${id}|${cell.cc[id]![0]}|${cell.cc[id]![1]}`;
     }
   }
   return s;
@@ -167,6 +171,11 @@ interface BatchlogHandler extends AckWait {
   readonly kind: "batchlog";
 }
 
+/** A coordinator's wait for the counter leader it forwarded an update to. */
+interface CounterHandler extends AckWait {
+  readonly kind: "counter";
+}
+
 interface ReadHandler {
   readonly kind: "read";
   readonly command: ReadCommand;
@@ -185,7 +194,7 @@ interface ReadHandler {
 
 export class StorageProxy {
   private nextId = 1;
-  private readonly handlers = new Map<number, WriteHandler | BatchlogHandler | ReadHandler>();
+  private readonly handlers = new Map<number, WriteHandler | BatchlogHandler | CounterHandler | ReadHandler>();
   /**
    * ReadRepairMetrics, as nodetool netstats prints them: reads that asked extra replicas by
    * read_repair_chance, digest mismatches repaired before answering, and ones found afterwards.
@@ -313,6 +322,50 @@ export class StorageProxy {
     });
   }
 
+  /**
+   * StorageProxy.mutateCounter: a counter update goes to one leader replica, which turns the
+   * deltas into its own shards and writes those to every replica at `cl`
+   * (applyCounterMutationOnLeader). The leader is a random live replica of this data center
+   * (findSuitableEndpoint), else the nearest live one elsewhere. When the leader is another
+   * node, the coordinator waits for it alone, as at ONE, for counter_write_request_timeout.
+   */
+  mutateCounter(m: Mutation, token: Token, strategy: Replication, cl: ConsistencyLevel, finish: (o: WriteOutcome) => void): void {
+    const env = this.env;
+    const { natural } = this.replicas(token, strategy);
+    const live = natural.filter((e) => env.isAlive(e));
+    const local = live.filter((e) => env.dcOf(e) === env.localDc);
+    const dcLocal = cl === "LOCAL_ONE" || cl === "LOCAL_QUORUM";
+    // Without a local replica, the nearest remote one, in the order reads ask replicas.
+    const leader = local.length > 0 ? env.random.choice(local) : dcLocal ? undefined : live[0];
+    if (leader === undefined) return finish({ ok: false, error: unavailable(cl, blockFor(cl, strategy, env.localDc), 0) });
+    if (leader === env.self) return this.counterOnLeader(m, token, strategy, cl, finish);
+    const error = this.assureLive(token, strategy, cl);
+    if (error !== undefined) return finish({ ok: false, error });
+    const id = this.nextId++;
+    const h: CounterHandler = { kind: "counter", cl: "ONE", need: 1, acks: 0, done: false, waiting: new Map(), finish };
+    this.handlers.set(id, h);
+    env.timer(`wr:${id}`, env.counterWriteTimeoutMs);
+    const cb = env.request(leader, { verb: "COUNTER_MUTATION", mutation: m, consistency: cl }, (_, body) => {
+      if (body.kind !== "ack" || h.done) return;
+      h.done = true;
+      this.handlers.delete(id);
+      env.cancelTimer(`wr:${id}`);
+      finish({ ok: true });
+    });
+    h.waiting.set(leader, cb);
+  }
+
+  /**
+   * applyCounterMutationOnLeader: this node's shards of the update, written to every replica at
+   * `cl`. A leader that cannot reach `cl` does not answer; its coordinator times out (3.11 may
+   * send a failure response instead, which ksim does not model).
+   */
+  counterOnLeader(m: Mutation, token: Token, strategy: Replication, cl: ConsistencyLevel, finish: (o: WriteOutcome) => void): void {
+    const error = this.assureLive(token, strategy, cl);
+    if (error !== undefined) return finish({ ok: false, error });
+    this.send(this.env.counterShards(m), token, strategy, cl, finish, { writeType: "COUNTER", deadline: this.env.now.mono + this.env.counterWriteTimeoutMs });
+  }
+
   /** syncWriteToBatchlog: every chosen node must acknowledge (ONE or TWO of them), by the deadline. */
   private storeInBatchlog(batch: Batch, endpoints: readonly string[], deadline: number, finish: (o: WriteOutcome) => void): void {
     const env = this.env;
@@ -400,6 +453,14 @@ export class StorageProxy {
       h.done = true;
       h.finish({ ok: false, error: writeTimeout(h.writeType, h.cl, h.acks, h.need) });
     }
+  }
+
+  private counterExpired(id: number, h: CounterHandler): void {
+    this.handlers.delete(id);
+    for (const cb of h.waiting.values()) this.env.dropCallback(cb);
+    if (h.done) return;
+    h.done = true;
+    h.finish({ ok: false, error: writeTimeout("COUNTER", h.cl, 0, h.need) });
   }
 
   private batchlogExpired(id: number, h: BatchlogHandler): void {
@@ -630,6 +691,7 @@ export class StorageProxy {
     if (h === undefined) return true;
     if (h.kind === "write") this.writeExpired(id, h);
     else if (h.kind === "batchlog") this.batchlogExpired(id, h);
+    else if (h.kind === "counter") this.counterExpired(id, h);
     else this.readExpired(id, h);
     return true;
   }

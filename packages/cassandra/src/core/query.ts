@@ -1,7 +1,7 @@
-import type { Condition, ModificationStatement, Relation, Statement } from "./cql.js";
+import type { Assignment, Condition, ModificationStatement, Relation, Statement } from "./cql.js";
 import { CqlSyntaxError, parseStatement } from "./cql.js";
 import type { Cell, Partition, Row } from "./data.js";
-import { cellColumn, liveRow, mergePartitions, STATIC_ROW } from "./data.js";
+import { cellColumn, counterUpdate, liveRow, mergePartitions, STATIC_ROW } from "./data.js";
 import { javaHashMapOrder, mirroredTimeUuid, stringHash } from "./java-format.js";
 import type { ReadCommand } from "./messages.js";
 import type { ColumnSpec, ConsistencyLevel, QueryResult, ResultValue } from "./protocol.js";
@@ -20,9 +20,9 @@ const MAX_DELETION_SECOND = 2 ** 31 - 1;
 import type { BatchWrite, CoordinatorError, StorageProxy, WriteOutcome, WriteType } from "./proxy.js";
 import type { Ring } from "./ring.js";
 import type { ColumnDef, KeyspaceDef, Schema, SchemaSnapshot, TableDef } from "./schema.js";
-import { clusteringColumns, columnsByName, isKeyColumn, isSystemKeyspace, keyType, partitionKeyColumns, regularColumns, scalarType, selectStarColumns, staticColumns, tableParams } from "./schema.js";
+import { clusteringColumns, columnsByName, isCounterTable, isKeyColumn, isSystemKeyspace, keyType, partitionKeyColumns, regularColumns, scalarType, selectStarColumns, staticColumns, tableParams } from "./schema.js";
 import type { Token } from "./token.js";
-import { columnTypeName, compareValues, InvalidValue, keyString, literalValue, serialize, type CollectionValue, type CqlType, type Literal, type Value } from "./types.js";
+import { columnTypeName, compareValues, InvalidValue, keyString, literalText, literalValue, serialize, type CollectionValue, type CqlType, type Literal, type Value } from "./types.js";
 
 /**
  * Executes CQL for one client session: DDL becomes a schema change announced to the cluster,
@@ -147,6 +147,9 @@ export class QueryExecutor {
       case "update":
       case "delete": {
         const st = this.withJsonValues(session, s);
+        const { t } = this.resolveTable(session, st.keyspace, st.table);
+        counterPrepareChecks(t, st);
+        counterValidate(t, st);
         if (isConditional(st)) return this.casWrite(session, st, cl, serial, done);
         return this.write(session, st, cl, done);
       }
@@ -182,6 +185,10 @@ export class QueryExecutor {
 
   private write(session: Session, s: Extract<Statement, { kind: "insert" | "update" | "delete" }>, cl: ConsistencyLevel, done: Done): void {
     const { ks, t } = this.resolveTable(session, s.keyspace, s.table);
+    // ConsistencyLevel.validateCounterForWrite, or validateForWrite.
+    const counter = isCounterTable(t);
+    if (counter && cl === "ANY") throw invalid(`Consistency level ANY is not yet supported for counter table ${t.name}`);
+    if (counter && (cl === "SERIAL" || cl === "LOCAL_SERIAL")) throw invalid("Counter operations are inherently non-serializable");
     if (cl === "SERIAL" || cl === "LOCAL_SERIAL") throw invalid("You must use conditional updates for serializable writes");
     const ts = s.timestamp ?? this.env.nextTimestamp();
     const writes = this.buildWrite(t, s, ts).map((p) => ({
@@ -190,7 +197,7 @@ export class QueryExecutor {
       strategy: ks.replication,
     }));
     // An IN on the partition key makes several mutations, written as an unlogged batch is.
-    this.mutateAll(writes, cl, writes.length > 1 ? "UNLOGGED_BATCH" : "SIMPLE", (o) => done(o.ok ? { kind: "VOID" } : fromCoordinator(o.error)));
+    this.mutateAll(writes, cl, counter ? "COUNTER" : writes.length > 1 ? "UNLOGGED_BATCH" : "SIMPLE", (o) => done(o.ok ? { kind: "VOID" } : fromCoordinator(o.error)));
   }
 
   /**
@@ -203,17 +210,26 @@ export class QueryExecutor {
   private batch(session: Session, s: Extract<Statement, { kind: "batch" }>, cl: ConsistencyLevel, serial: ConsistencyLevel, done: Done): void {
     const startedAt = this.env.monotonicMs();
     const statements = s.statements.map((st) => ({ st, ...this.resolveTable(session, st.keyspace, st.table) }));
+    for (const { st, t } of statements) counterPrepareChecks(t, st);
     const conditional = statements.some(({ st }) => isConditional(st));
     const conditions = statements.map(({ st, t }) => (isConditional(st) ? this.rowCondition(t, st) : undefined));
     // BatchStatement.validate.
     if (s.ttl !== undefined) throw invalid("Global TTL on the BATCH statement is not supported.");
     if (s.timestamp !== undefined && conditional) throw invalid("Cannot provide custom timestamp for conditional BATCH");
     if (s.timestamp !== undefined && s.type === "COUNTER") throw invalid("Cannot provide custom timestamp for counter BATCH");
-    for (const { st } of statements) {
+    let counters = false;
+    let nonCounters = false;
+    for (const { st, t } of statements) {
+      const counter = isCounterTable(t);
+      if (s.timestamp !== undefined && counter) throw invalid("Cannot provide custom timestamp for a BATCH containing counters");
       if (s.timestamp !== undefined && st.timestamp !== undefined) throw invalid("Timestamp must be set either on BATCH or individual statements");
-      // ksim models no counter columns: every statement is a non-counter one.
-      if (s.type === "COUNTER") throw invalid("Cannot include non-counter statement in a counter batch");
+      if (s.type === "COUNTER" && !counter) throw invalid("Cannot include non-counter statement in a counter batch");
+      if (s.type === "LOGGED" && counter) throw invalid("Cannot include a counter statement in a logged batch");
+      counters ||= counter;
+      nonCounters ||= !counter;
     }
+    if (counters && nonCounters) throw invalid("Counter and non-counter mutations cannot exist in the same batch");
+    for (const { st, t } of statements) counterValidate(t, st);
     if (conditional && statements.some(({ t }) => t.id !== statements[0]!.t.id)) throw invalid("Batch with conditions cannot span multiple tables");
     if (conditional) return this.casBatch(statements, conditions, cl, serial, done);
     const now = s.timestamp ?? this.env.nextTimestamp();
@@ -263,7 +279,8 @@ export class QueryExecutor {
       const batch = { id: this.env.timeUuid(), createdAt: this.env.nextTimestamp(), mutations: writes.map((w) => w.mutation) };
       return this.env.proxy.mutateAtomically(batch, writes, cl, startedAt, finish);
     }
-    this.mutateAll(writes, cl, partitions > 1 ? "UNLOGGED_BATCH" : "SIMPLE", finish);
+    // A counter batch is never atomic: each partition's update goes through its own leader.
+    this.mutateAll(writes, cl, counters ? "COUNTER" : partitions > 1 ? "UNLOGGED_BATCH" : "SIMPLE", finish);
   }
 
   /** StorageProxy.mutate: every write sent, the first failure (or the last success) answered. */
@@ -271,14 +288,17 @@ export class QueryExecutor {
     let left = writes.length;
     let failed = false;
     for (const w of writes) {
-      this.env.proxy.mutate(w.mutation, w.token, w.strategy, cl, (o) => {
+      const answered = (o: WriteOutcome) => {
         if (failed) return;
         if (!o.ok) {
           failed = true;
           return finish(o);
         }
         if (--left === 0) finish(o);
-      }, { writeType });
+      };
+      // Counter updates go through a leader replica (StorageProxy.mutateCounter).
+      if (writeType === "COUNTER") this.env.proxy.mutateCounter(w.mutation, w.token, w.strategy, cl, answered);
+      else this.env.proxy.mutate(w.mutation, w.token, w.strategy, cl, answered, { writeType });
     }
   }
 
@@ -532,9 +552,15 @@ export class QueryExecutor {
         const c = column(a.column);
         if (isKeyColumn(c)) throw invalid(`PRIMARY KEY part ${a.column} found in SET part`);
         const collection = collectionType(c);
-        if (collection === undefined) {
-          if (a.key !== undefined) throw invalid(`Invalid operation (${c.name}[?] = ?) for non collection column ${c.name}`);
-          if (a.op !== undefined) throw invalid(`Invalid operation (${c.name} = ${c.name} ${a.op === "remove" ? "-" : "+"} ?) for non counter column ${c.name}`);
+        if (a.key !== undefined && collection === undefined) throw invalid(`Invalid operation (${c.name}[?] = ?) for non collection column ${c.name}`);
+        if (c.type === "counter") {
+          // The cell carries the delta; the leader replica turns it into its shard.
+          put(c, { cells: { [c.name]: counterUpdate(counterDelta(c, a), ts) } });
+        } else if (collection === undefined) {
+          // Operation.Addition types its term before it looks at the column; Substraction after.
+          if (a.op === "add" || a.op === "prepend") literalValue(c.type as CqlType, a.value, a.column);
+          if (a.op === "prepend") throw invalid(`Invalid operation (${c.name} = ${literalText(a.value)} - ${c.name}) for non list column ${c.name}`);
+          if (a.op !== undefined) throw invalid(`Invalid operation (${c.name} = ${c.name} ${a.op === "remove" ? "-" : "+"} ${literalText(a.value)}) for non counter column ${c.name}`);
           put(c, { cells: { [c.name]: cell(literalValue(c.type as CqlType, a.value, a.column)) } });
         } else if (a.key !== undefined) put(c, setElement(c, collection, a.key, a.value, ts, expiring));
         else if (a.op !== undefined) put(c, updateCollection(c, collection, a.op, a.value, ts, expiring, listKeys));
@@ -796,6 +822,44 @@ export class QueryExecutor {
     });
     return { kind: "ROWS", columns: specs, rows: rows.map((r) => names.map((n) => r[n] ?? null)) };
   }
+}
+
+const LONG_MIN = -(2n ** 63n);
+
+/**
+ * Operation.SetValue, Addition and Substraction on a counter column: the increment, typed as
+ * Constants.Literal types it (the term first, except for a subtraction) and negated for `-`.
+ */
+function counterDelta(c: ColumnDef, a: Assignment): bigint {
+  const typed = (): bigint => {
+    if (a.value.kind === "null") throw invalid("Invalid null value for counter increment/decrement");
+    return literalValue("counter", a.value, a.column) as bigint;
+  };
+  if (a.op === "remove") {
+    const delta = typed();
+    if (delta === LONG_MIN) throw invalid(`The negation of ${delta} overflows supported counter precision (signed 8 bytes integer)`);
+    return -delta;
+  }
+  const delta = typed();
+  if (a.op === undefined) throw invalid(`Cannot set the value of counter column ${c.name} (counters can only be incremented/decremented, not set)`);
+  if (a.op === "prepend") throw invalid(`Invalid operation (${c.name} = ${literalText(a.value)} - ${c.name}) for non list column ${c.name}`);
+  return delta;
+}
+
+/** The prepare-time rules for a statement on a counter table (UpdateStatement.ParsedInsert, ModificationStatement's constructor). */
+function counterPrepareChecks(t: TableDef, s: ModificationStatement): void {
+  if (!isCounterTable(t)) return;
+  if (s.kind === "insert") throw invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
+  if (!isConditional(s)) return;
+  if (s.timestamp !== undefined) throw invalid("Cannot provide custom timestamp for conditional updates");
+  throw invalid("Conditional updates are not supported on counter tables");
+}
+
+/** ModificationStatement.validate for a counter table: shards are merged by their clocks, not timestamps, and never expire. */
+function counterValidate(t: TableDef, s: ModificationStatement): void {
+  if (!isCounterTable(t)) return;
+  if (s.timestamp !== undefined) throw invalid("Cannot provide custom timestamp for counter updates");
+  if (s.kind === "update" && s.ttl !== undefined) throw invalid("Cannot provide custom TTL for counter updates");
 }
 
 function isConditional(s: ModificationStatement): boolean {

@@ -254,6 +254,11 @@ export function scalarType(c: ColumnDef, what: string): CqlType {
   return c.type;
 }
 
+/** Whether a table's columns are counters (a table's non-key columns are all counters or none). */
+export function isCounterTable(t: TableDef): boolean {
+  return t.columns.some((c) => c.type === "counter");
+}
+
 /** Whether a column is part of the primary key. */
 export function isKeyColumn(c: ColumnDef): boolean {
   return c.kind === "partition_key" || c.kind === "clustering";

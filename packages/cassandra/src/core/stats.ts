@@ -16,6 +16,7 @@ export class StageCounters {
   readonly completed = {
     ReadStage: 0,
     MutationStage: 0,
+    CounterMutationStage: 0,
     GossipStage: 0,
     RequestResponseStage: 0,
     InternalResponseStage: 0,

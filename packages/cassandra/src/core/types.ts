@@ -279,9 +279,13 @@ export function literalValue(t: CqlType, lit: Literal, column: string): Value {
     }
     case "bigint":
     case "counter":
-    case "varint":
+    case "varint": {
       if (lit.kind !== "integer") throw bad(kindName(lit), literalText(lit));
-      return BigInt(lit.text);
+      const n = BigInt(lit.text);
+      // LongType.fromString: Long.parseLong's range.
+      if (t !== "varint" && (n < -(2n ** 63n) || n >= 2n ** 63n)) throw new InvalidValue(`Unable to make long from '${lit.text}'`);
+      return n;
+    }
     case "timestamp":
       if (lit.kind === "integer") return Number(lit.text);
       if (lit.kind === "string") {

@@ -78,6 +78,7 @@ function loadConfig(ctx: ProcessContext, props: ReadonlyMap<string, string>, wal
     hintsDir: v("hints_directory") ?? `${CASSANDRA_HOME}/data/hints`,
     commitLogSyncPeriodMs: num("commitlog_sync_period_in_ms", 10_000),
     writeTimeoutMs: num("write_request_timeout_in_ms", 2000),
+    counterWriteTimeoutMs: num("counter_write_request_timeout_in_ms", 5000),
     casContentionTimeoutMs: num("cas_contention_timeout_in_ms", 1000),
     readTimeoutMs: num("read_request_timeout_in_ms", 5000),
     rangeTimeoutMs: num("range_request_timeout_in_ms", 10_000),
