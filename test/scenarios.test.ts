@@ -36,6 +36,8 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "cassandra/disk-full.yaml", seed: 1 },
   { file: "cassandra/transfers-logged.yaml", seed: 1 },
   { file: "cassandra/transfers-unlogged.yaml", seed: 1, fails: "cassandra.transfers" },
+  { file: "cassandra/counters.yaml", seed: 1 },
+  { file: "cassandra/counters-power-loss.yaml", seed: 1, fails: "cassandra.counters" },
   { file: "cassandra/raise-rf-with-repair.yaml", seed: 1 },
   { file: "cassandra/raise-rf-without-repair.yaml", seed: 1, fails: "cassandra.reads" },
   { file: "mysql/client.yaml", seed: 1 },

@@ -5,4 +5,5 @@ export { CONSISTENCY_LEVELS, isConsistencyLevel, type ConsistencyLevel, type Cli
 export { CqlDriver, type Dialer, type DriverOptions, type Outcome } from "./client/driver.js";
 export { RegisterWorkload, type RegisterWorkloadOptions, type WriteInput, type ReadInput, type ReadOutput } from "./workload/register-workload.js";
 export { TransferWorkload, type TransferWorkloadOptions } from "./workload/transfer-workload.js";
-export { checkReads, checkNoLostWrites, checkAvailability, checkLinearizable, checkTransfers } from "./workload/checkers.js";
+export { CounterWorkload, type CounterWorkloadOptions } from "./workload/counter-workload.js";
+export { checkReads, checkNoLostWrites, checkAvailability, checkLinearizable, checkTransfers, checkCounters } from "./workload/checkers.js";

@@ -1,6 +1,6 @@
 import { History, Sim, spawn } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
-import { checkAvailability, checkNoLostWrites, checkReads, checkTransfers, RegisterWorkload, type ConsistencyLevel } from "../src/index.js";
+import { checkAvailability, checkCounters, checkNoLostWrites, checkReads, checkTransfers, RegisterWorkload, type ConsistencyLevel } from "../src/index.js";
 import { PodCluster } from "./pods.js";
 
 /**
@@ -38,6 +38,42 @@ describe("the transfers checker", () => {
       "transfer 5 (account 0 to 1, 20–25 ms, fail: Cannot achieve consistency level ONE) is half applied: only its debit is there",
       "transfer 6 (account 0 to 1, 25–30 ms, ok) was acknowledged, and neither half is there",
       "1 transfer(s) touch an account with no successful final read: cannot tell whether they were applied",
+    ]);
+  });
+});
+
+describe("the counters checker", () => {
+  it("passes a counter between its acknowledged and its possible increments, and flags one outside or unread", () => {
+    const sim = new Sim();
+    const h = new History(sim);
+    const increment = (key: number, outcome: "ok" | "fail" | "info", times = 1) => {
+      for (let i = 0; i < times; i++) {
+        const op = h.invoke("c", "increment", { key });
+        sim.advance(5);
+        if (outcome === "ok") h.ok(op);
+        else if (outcome === "fail") h.fail(op, "Cannot achieve consistency level QUORUM");
+        else h.info(op, "Operation timed out - received only 0 responses.");
+      }
+    };
+    const finalRead = (key: number, value: number) => h.ok(h.invoke("final", "final-read", { key }), { value });
+    increment(0, "ok", 3);
+    increment(0, "info", 2);
+    increment(0, "fail", 4);
+    increment(1, "ok", 2);
+    finalRead(0, 4);
+    finalRead(1, 2);
+    expect(checkCounters(h.operations)).toMatchObject({ ok: true, metrics: { counters: 2, lost: 0, extra: 0 } });
+    increment(2, "ok", 5);
+    increment(3, "ok");
+    finalRead(0, 6);
+    finalRead(1, 1);
+    finalRead(2, 5);
+    const r = checkCounters(h.operations);
+    expect(r).toMatchObject({ ok: false, metrics: { counters: 4, lost: 1, extra: 1 } });
+    expect(r.violations.map((v) => v.message)).toEqual([
+      "counter 0 reads 6 after 3 acknowledged and 2 indeterminate increment(s): 1 more than could have been applied",
+      "counter 1 reads 1 after 2 acknowledged and 0 indeterminate increment(s): at least 1 acknowledged increment(s) lost",
+      "no successful final read of counter 3 (1 acknowledged and 0 indeterminate increment(s)): cannot tell what it counted",
     ]);
   });
 });

@@ -2,6 +2,7 @@ import type { CheckResult, Operation, RegisterOp, Violation } from "@ksim/sim";
 import { availability, checkRegister, registerEvents } from "@ksim/sim";
 import type { CasInput, ReadInput, ReadOutput, WriteInput } from "./register-workload.js";
 import type { AccountInput, AccountOutput, TransferInput } from "./transfer-workload.js";
+import type { CounterOutput, IncrementInput } from "./counter-workload.js";
 
 /**
  * Checkers over register-workload histories, independent of Cassandra's internals. With unique
@@ -179,6 +180,46 @@ export function checkTransfers(ops: readonly Operation[]): CheckResult {
   }
   if (unread > 0) note(0, `${unread} transfer(s) touch an account with no successful final read: cannot tell whether they were applied`);
   return { invariant, ok: violations.length === 0, violations, metrics: { transfers, halfApplied: halves, wrong: lost, unread } };
+}
+
+/**
+ * Every counter ends between its acknowledged increments and those plus the indeterminate ones
+ * (timed out: maybe applied): fewer means acknowledged increments were lost, more means some
+ * were applied twice or a refused one was applied. Judged on the final reads.
+ */
+export function checkCounters(ops: readonly Operation[]): CheckResult {
+  const invariant = "cassandra.counters-count-acknowledged-increments";
+  const tally = new Map<number, { ok: number; unknown: number }>();
+  const finals = new Map<number, Operation>();
+  for (const op of ops) {
+    const key = (op.input as IncrementInput).key;
+    if (op.f === "final-read" && op.outcome === "ok") finals.set(key, op);
+    if (op.f !== "increment" || op.outcome === "fail") continue;
+    const t = tally.get(key) ?? { ok: 0, unknown: 0 };
+    if (op.outcome === "ok") t.ok++;
+    else t.unknown++;
+    tally.set(key, t);
+  }
+  const violations: Violation[] = [];
+  let lost = 0;
+  let extra = 0;
+  for (const [key, t] of [...tally].sort((a, b) => a[0] - b[0])) {
+    const read = finals.get(key);
+    const range = `${t.ok} acknowledged and ${t.unknown} indeterminate increment(s)`;
+    if (read === undefined) {
+      violations.push({ invariant, time: 0, message: `no successful final read of counter ${key} (${range}): cannot tell what it counted` });
+      continue;
+    }
+    const value = (read.output as CounterOutput).value;
+    if (value < t.ok) {
+      lost += t.ok - value;
+      violations.push({ invariant, time: read.completedAt!, message: `counter ${key} reads ${value} after ${range}: at least ${t.ok - value} acknowledged increment(s) lost` });
+    } else if (value > t.ok + t.unknown) {
+      extra += value - t.ok - t.unknown;
+      violations.push({ invariant, time: read.completedAt!, message: `counter ${key} reads ${value} after ${range}: ${value - t.ok - t.unknown} more than could have been applied` });
+    }
+  }
+  return { invariant, ok: violations.length === 0, violations, metrics: { counters: tally.size, lost, extra } };
 }
 
 /**

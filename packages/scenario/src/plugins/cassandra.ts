@@ -3,7 +3,9 @@ import {
   checkNoLostWrites,
   checkReads,
   checkTransfers,
+  checkCounters,
   CONSISTENCY_LEVELS,
+  CounterWorkload,
   isConsistencyLevel,
   RegisterWorkload,
   TransferWorkload,
@@ -29,18 +31,13 @@ function registers(lwt: boolean): WorkloadPlugin {
       : "clients writing unique values to a few keys and reading them back at chosen consistency levels; every key is read at ALL at the end",
     start(ctx, params) {
       const w = new RegisterWorkload({
-        sim: ctx.sim,
-        dialer: ctx.client,
-        contactPoints: contactPoints(ctx, params),
-        random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
+        ...clientOptions(ctx, params),
         writeConsistency: level(params, "write"),
         readConsistency: lwt ? level(params, "read", "SERIAL") : level(params, "read"),
         lwt,
         replicationFactor: numberParam(params, "replicationFactor", 3),
-        clients: numberParam(params, "clients", 3),
         keys: numberParam(params, "keys", 5),
         readFraction: numberParam(params, "readFraction", 0.5),
-        meanIntervalMs: numberParam(params, "intervalMs", 200),
       });
       return started(ctx, params, w, () => w.finalReads(lwt ? "SERIAL" : "ALL"));
     },
@@ -48,7 +45,7 @@ function registers(lwt: boolean): WorkloadPlugin {
 }
 
 /** Runs a workload's setup, then its clients for `durationMs` or until stopped; its final reads finish it. */
-function started(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>, w: RegisterWorkload | TransferWorkload, finalReads: () => Proc<void>): Workload {
+function started(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>, w: RegisterWorkload | TransferWorkload | CounterWorkload, finalReads: () => Proc<void>): Workload {
   const task = spawn(
     ctx.sim,
     (function* () {
@@ -67,6 +64,18 @@ function started(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>
   };
 }
 
+/** What every CQL workload takes: where its clients connect from and to, their randomness, how many, and how often they act. */
+function clientOptions(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>) {
+  return {
+    sim: ctx.sim,
+    dialer: ctx.client,
+    contactPoints: contactPoints(ctx, params),
+    random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
+    clients: numberParam(params, "clients", 3),
+    meanIntervalMs: numberParam(params, "intervalMs", 200),
+  };
+}
+
 /** The contact points a workload starts from: the ready endpoints of `service`. */
 function contactPoints(ctx: WorkloadContext, params: Readonly<Record<string, unknown>>): () => readonly string[] {
   const service = stringParam(params, "service", "cassandra");
@@ -81,16 +90,26 @@ const transfers: WorkloadPlugin = {
     "clients moving amounts between a few accounts, each transfer a debit and a credit in two partitions written in one batch (logged unless `logged: false`); every account is read at ALL at the end",
   start(ctx, params) {
     const w = new TransferWorkload({
-      sim: ctx.sim,
-      dialer: ctx.client,
-      contactPoints: contactPoints(ctx, params),
-      random: ctx.sim.random.fork(`cassandra/workload/${ctx.client.name}`),
+      ...clientOptions(ctx, params),
       writeConsistency: level(params, "write"),
       logged: booleanParam(params, "logged", true),
       replicationFactor: numberParam(params, "replicationFactor", 3),
-      clients: numberParam(params, "clients", 3),
       accounts: numberParam(params, "accounts", 6),
-      meanIntervalMs: numberParam(params, "intervalMs", 200),
+    });
+    return started(ctx, params, w, () => w.finalReads("ALL"));
+  },
+};
+
+const counters: WorkloadPlugin = {
+  type: "cassandra-counters",
+  durabilityCheck: "cassandra.counters",
+  description: "clients adding one to a few counter columns; a timed-out increment may or may not have been applied; every counter is read at ALL at the end",
+  start(ctx, params) {
+    const w = new CounterWorkload({
+      ...clientOptions(ctx, params),
+      writeConsistency: level(params, "write"),
+      replicationFactor: numberParam(params, "replicationFactor", 3),
+      counters: numberParam(params, "counters", 5),
     });
     return started(ctx, params, w, () => w.finalReads("ALL"));
   },
@@ -113,6 +132,11 @@ const checks: CheckPlugin[] = [
     check: (ctx, params) => checkTransfers(workloadParam(ctx, params).history.operations),
   },
   {
+    type: "cassandra.counters",
+    description: "every counter ends between its acknowledged increments and those plus the timed-out ones: none lost, none applied twice",
+    check: (ctx, params) => checkCounters(workloadParam(ctx, params).history.operations),
+  },
+  {
     type: "cassandra.no-lost-writes",
     description: "every acknowledged write is still there when each key is read at ALL after the run",
     check: (ctx, params) => checkNoLostWrites(workloadParam(ctx, params).history.operations),
@@ -123,5 +147,6 @@ export function registerCassandraPlugins(registry: PluginRegistry): void {
   registry.addWorkload(registers(false));
   registry.addWorkload(registers(true));
   registry.addWorkload(transfers);
+  registry.addWorkload(counters);
   for (const c of checks) registry.addCheck(c);
 }
