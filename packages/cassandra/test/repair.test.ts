@@ -92,8 +92,8 @@ describe("nodetool repair", () => {
   it("names the tables to repair, and refuses unknown keyspaces, tables and options as nodetool does", () => {
     const one = p0.exec(["nodetool", "repair", "demo", "t"]);
     expect(one.stdout).toContain("ColumnFamilies: [t]");
-    expect(p0.exec(["nodetool", "repair", "nope"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
-    expect(p0.exec(["nodetool", "flush", "nope"]).stderr).toBe("nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "repair", "nope"])).toEqual({ status: 1, stdout: "nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n", stderr: "" });
+    expect(p0.exec(["nodetool", "flush", "nope"]).stdout).toBe("nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n");
     const table = p0.exec(["nodetool", "repair", "demo", "nope"]);
     expect(table.status).toBe(2);
     expect(table.stdout.split("\n").map((l) => l.replace(/^\S+ \S+ /, ""))).toEqual([
@@ -105,7 +105,7 @@ describe("nodetool repair", () => {
     const ks = p0.exec(["cqlsh", "-e", "CREATE KEYSPACE single WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"]);
     expect(ks.status).toBe(0);
     expect(p0.exec(["nodetool", "repair", "single"]).stdout).toMatch(new RegExp(`^${STAMP} Replication factor is 1\\. No repair is needed for keyspace 'single'\n$`));
-    expect(p0.exec(["nodetool", "repair", "-j", "5", "demo"]).stderr).toBe("nodetool: Too many job threads. Max is 4\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "repair", "-j", "5", "demo"]).stdout).toBe("nodetool: Too many job threads. Max is 4\nSee 'nodetool help' or 'nodetool help <command>'.\n");
   }, 60_000);
 
   it("fails before it starts when a neighbor is down, naming it", () => {

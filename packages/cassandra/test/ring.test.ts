@@ -131,16 +131,16 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "getendpoints", "nope", "t", "1"]).stderr).toBe("error: Unknown keyspace 'nope'\n-- StackTrace --\njava.lang.IllegalArgumentException: Unknown keyspace 'nope'\n");
     expect(p0.exec(["nodetool", "getendpoints", "ks", "t"])).toEqual({
       status: 1,
-      stdout: "",
-      stderr: "nodetool: getendpoints requires keyspace, table and partition key arguments\nSee 'nodetool help' or 'nodetool help <command>'.\n",
+      stdout: "nodetool: getendpoints requires keyspace, table and partition key arguments\nSee 'nodetool help' or 'nodetool help <command>'.\n",
+      stderr: "",
     });
     expect(p0.exec(["nodetool", "version"]).stdout).toBe("ReleaseVersion: 3.11.2\n");
     expect(p0.exec(["nodetool", "getstreamthroughput"]).stdout).toBe("Current stream throughput: 200 Mb/s\n");
     expect(p0.exec(["nodetool", "setstreamthroughput", "50"])).toEqual({ status: 0, stdout: "", stderr: "" });
     expect(p0.exec(["nodetool", "getstreamthroughput"]).stdout).toBe("Current stream throughput: 50 Mb/s\n");
     expect(p0.exec(["nodetool", "getcompactionthroughput"]).stdout).toBe("Current compaction throughput: 16 MB/s\n");
-    expect(p0.exec(["nodetool", "setcompactionthroughput"]).stderr).toBe("nodetool: Required parameters are missing: compaction_throughput\nSee 'nodetool help' or 'nodetool help <command>'.\n");
-    expect(p0.exec(["nodetool", "setcompactionthroughput", "fast"]).stderr).toContain('nodetool: compaction_throughput: can not convert "fast" to a Integer\n');
+    expect(p0.exec(["nodetool", "setcompactionthroughput"]).stdout).toBe("nodetool: Required parameters are missing: compaction_throughput\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "setcompactionthroughput", "fast"]).stdout).toContain('nodetool: compaction_throughput: can not convert "fast" to a Integer\n');
   });
 
   it("describes a keyspace's ranges with nodetool describering: one per token, replicas by the keyspace's strategy", () => {
@@ -188,8 +188,8 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "describering", "nope"])).toEqual({ status: 2, stdout: heading, stderr: trace("No such keyspace: nope") });
     expect(p0.exec(["nodetool", "describering"])).toEqual({
       status: 1,
-      stdout: "",
-      stderr: "nodetool: Required parameters are missing: keyspace\nSee 'nodetool help' or 'nodetool help <command>'.\n",
+      stdout: "nodetool: Required parameters are missing: keyspace\nSee 'nodetool help' or 'nodetool help <command>'.\n",
+      stderr: "",
     });
   });
 
@@ -224,7 +224,7 @@ describe("the tutorial's Cassandra ring", () => {
     // dclocal_read_repair_chance 1: every read asks all the replicas in the data center.
     p0.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT * FROM rr.t WHERE k = 1; SELECT * FROM rr.t WHERE k = 2"]);
     expect(p0.exec(["nodetool", "netstats", "-H"]).stdout).toContain("Read Repair Statistics:\nAttempted: 2\nMismatch (Blocking): 0\nMismatch (Background): 0\n");
-    expect(p0.exec(["nodetool", "netstats", "-x"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: Found unexpected parameters: [-x]\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
+    expect(p0.exec(["nodetool", "netstats", "-x"])).toEqual({ status: 1, stdout: "nodetool: Found unexpected parameters: [-x]\nSee 'nodetool help' or 'nodetool help <command>'.\n", stderr: "" });
   });
 
   it("backs a table up with nodetool snapshot and restores it after a DROP TABLE with refresh, as the runbook does", () => {
@@ -284,8 +284,8 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.exec(["nodetool", "clearsnapshot"]).status).toBe(0);
     expect(sh(p0, `ls ${dir}`).stdout).toBe("");
 
-    expect(p0.exec(["nodetool", "refresh", "demo"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: refresh requires ks and cf args\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
-    expect(p0.exec(["nodetool", "refresh", "demo", "nope"]).stderr).toBe("nodetool: Unknown keyspace/cf pair (demo.nope)\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "refresh", "demo"])).toEqual({ status: 1, stdout: "nodetool: refresh requires ks and cf args\nSee 'nodetool help' or 'nodetool help <command>'.\n", stderr: "" });
+    expect(p0.exec(["nodetool", "refresh", "demo", "nope"]).stdout).toBe("nodetool: Unknown keyspace/cf pair (demo.nope)\nSee 'nodetool help' or 'nodetool help <command>'.\n");
     expect(p0.exec(["nodetool", "refresh", "nope", "t"])).toEqual({ status: 2, stdout: "", stderr: "error: Unknown keyspace nope\n-- StackTrace --\njava.lang.AssertionError: Unknown keyspace nope\n" });
     expect(p0.exec(["nodetool", "snapshot", "-t", "x", "nope"]).stderr).toBe("error: Keyspace nope does not exist\n-- StackTrace --\njava.io.IOException: Keyspace nope does not exist\n");
     expect(p0.exec(["nodetool", "snapshot", "-cf", "t", "demo", "other"]).stderr).toBe(
@@ -359,7 +359,7 @@ describe("the tutorial's Cassandra ring", () => {
     expect(p0.log.text()).toMatch(/Cleaned up to \/cassandra_data\/data\/demo\/t-\S+-Data\.db\.  [\d.]+KiB to [\d.]+KiB \(~\d+% of original\) for \d+ keys\.  Time: \d+ms\./);
     // Nothing was lost: every row is still on three replicas.
     expect(p0.exec(["cqlsh", "-e", "CONSISTENCY ALL; SELECT count(*) FROM demo.t"]).stdout).toContain("\n    20\n");
-    expect(p0.exec(["nodetool", "cleanup", "nope"]).stderr).toBe("nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "cleanup", "nope"]).stdout).toBe("nodetool: Keyspace [nope] does not exist.\nSee 'nodetool help' or 'nodetool help <command>'.\n");
   });
 
   it("drains: CQL stops, peers see the node down at once, the log ends with DRAINED", () => {

@@ -75,8 +75,8 @@ describe("nodetool stats commands", () => {
   });
 
   it("tablestats refuses keyspaces and tables the node does not have", () => {
-    expect(p1.exec(["nodetool", "tablestats", "nope"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: Unknown keyspace: nope\nSee 'nodetool help' or 'nodetool help <command>'.\n" });
-    expect(p1.exec(["nodetool", "tablestats", "demo.nope"]).stderr).toBe("nodetool: Unknown tables: [nope] in keyspace: demo\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p1.exec(["nodetool", "tablestats", "nope"])).toEqual({ status: 1, stdout: "nodetool: Unknown keyspace: nope\nSee 'nodetool help' or 'nodetool help <command>'.\n", stderr: "" });
+    expect(p1.exec(["nodetool", "tablestats", "demo.nope"]).stdout).toBe("nodetool: Unknown tables: [nope] in keyspace: demo\nSee 'nodetool help' or 'nodetool help <command>'.\n");
   });
 
   it("compactionstats counts SSTables waiting for size-tiered compaction", () => {

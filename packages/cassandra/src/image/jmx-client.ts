@@ -57,7 +57,7 @@ export function stackTrace(op: string, exception: string, message: string): { ou
 
 /** NodeTool.badUse: an IllegalArgumentException or a parse error, exit status 1. */
 export function badUse(ctx: ProcessContext, message: string): number {
-  ctx.stderr.write(`nodetool: ${message}\nSee 'nodetool help' or 'nodetool help <command>'.\n`);
+  ctx.stdout.write(`nodetool: ${message}\nSee 'nodetool help' or 'nodetool help <command>'.\n`);
   return 1;
 }
 
