@@ -64,8 +64,10 @@ function cluster(seed: number, n: number) {
     switch (p.verb) {
       case "MUTATION":
       case "READ_REPAIR":
-      case "HINT":
         self.engine.apply(p.mutation, sim.epochMs());
+        return reply({ kind: "ack" });
+      case "HINT":
+        self.engine.apply(p.hint.mutation, sim.epochMs());
         return reply({ kind: "ack" });
       case "READ": {
         const data = readLocal(self, p.command);
@@ -146,7 +148,7 @@ function cluster(seed: number, n: number) {
           const i = r.hints.indexOf(h);
           if (i >= 0) r.hints.splice(i, 1);
         });
-        deliver(h.target, (t) => handle(t, r.ip, id, { verb: "HINT", mutation: h.m }));
+        deliver(h.target, (t) => handle(t, r.ip, id, { verb: "HINT", hint: { mutation: h.m, createdAt: sim.epochMs(), gcgs: 864000 } }));
       }
     }
     sim.schedule(1000, dispatch);

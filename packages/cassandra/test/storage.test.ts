@@ -192,9 +192,9 @@ describe("hints", () => {
     const v = new Volume(sim, "pv");
     const store = new HintStore("/hints", volumeIO(v));
     const host = "22222222-2222-4222-8222-222222222222";
-    store.add(host, put(1, 1, 1), 1000);
+    store.add(host, { mutation: put(1, 1, 1), createdAt: 1000, gcgs: 864000 });
     store.flush(1000);
-    store.add(host, put(2, 2, 2), 2000);
+    store.add(host, { mutation: put(2, 2, 2), createdAt: 2000, gcgs: 864000 });
     v.crash();
     const after = new HintStore("/hints", volumeIO(v));
     after.load(files(v, "/hints").map((path) => ({ path, bytes: v.readFile(path) })));

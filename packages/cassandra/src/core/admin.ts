@@ -11,6 +11,8 @@ export type AdminRequest =
   | { readonly op: "drain" }
   | { readonly op: "decommission" }
   | { readonly op: "flush"; readonly keyspace?: string; readonly tables: readonly string[] }
+  /** forceKeyspaceCompaction: a major compaction of the keyspace's tables (all of them when none is named). */
+  | { readonly op: "compact"; readonly keyspace: string; readonly tables: readonly string[] }
   /** forceBatchlogReplay: answered when the run has finished. */
   | { readonly op: "replaybatchlog" }
   | { readonly op: "removenode"; readonly hostId: string }

@@ -1,6 +1,7 @@
 import type { Now } from "./clock.js";
 import type { Mutation } from "./data.js";
 import type { CassandraNode } from "./node.js";
+import { tableParams } from "./schema.js";
 
 /**
  * Hinted handoff around the HintStore (HintsService, 3.x): whether a write for a replica should
@@ -34,8 +35,9 @@ export class HintDispatcher {
   writeHint(endpoint: string, m: Mutation): void {
     const node = this.node;
     const hostId = node.tm.hostId(endpoint) ?? node.gossiper.state(endpoint)?.get("HOST_ID");
-    if (hostId === undefined) return;
-    node.hints.add(hostId, m, this.now.wall);
+    const table = node.schema.table(m.keyspace, m.table);
+    if (hostId === undefined || table === undefined) return;
+    node.hints.add(hostId, { mutation: m, createdAt: this.now.wall, gcgs: tableParams(table).gcGraceSeconds });
     node.trace("cassandra.hint.stored", { node: node.self, target: endpoint });
   }
 
@@ -66,7 +68,7 @@ export class HintDispatcher {
         }
         node.request(
           ep,
-          { verb: "HINT", mutation: pending[0]!.mutation },
+          { verb: "HINT", hint: pending[0]! },
           () => {
             node.hints.delivered(hostId, 1);
             delivered++;
@@ -88,10 +90,9 @@ export class HintDispatcher {
     if (hosts.length === 0 || peer === undefined) return done();
     let left = hosts.length;
     for (const hostId of hosts) {
-      const mutations = node.hints.pending(hostId).map((h) => h.mutation);
       node.request(
         peer,
-        { verb: "HINTS_TRANSFER", hostId, mutations },
+        { verb: "HINTS_TRANSFER", hostId, hints: node.hints.pending(hostId) },
         () => {
           node.hints.excise(hostId);
           if (--left === 0) done();

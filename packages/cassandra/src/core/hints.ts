@@ -13,6 +13,17 @@ export interface Hint {
   readonly mutation: Mutation;
   /** Wall-clock ms when the hint was written. */
   readonly createdAt: number;
+  /** The table's gc_grace_seconds then: a hint older than that is never applied (Hint.isLive). */
+  readonly gcgs: number;
+}
+
+/**
+ * Hint.isLive: a hint outlives neither its table's gc_grace_seconds when it was written nor the
+ * table's current one — past it, the other replicas may have purged the tombstones it would
+ * have to be reconciled with.
+ */
+export function hintIsLive(h: Hint, currentGcgs: number, nowMs: number): boolean {
+  return h.createdAt + Math.min(h.gcgs, currentGcgs) * 1000 > nowMs;
 }
 
 interface HostHints {
@@ -37,9 +48,9 @@ export class HintStore {
     return h;
   }
 
-  add(hostId: string, mutation: Mutation, wallMs: number): void {
+  add(hostId: string, hint: Hint): void {
     const h = this.host(hostId);
-    h.hints.push({ mutation, createdAt: wallMs });
+    h.hints.push(hint);
     h.dirty = true;
   }
 

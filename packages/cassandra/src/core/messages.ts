@@ -2,6 +2,7 @@ import type { Batch } from "./batchlog.js";
 import type { Mutation, Partition } from "./data.js";
 import type { Ballot, Commit, PaxosKey, PrepareResponse } from "./paxos.js";
 import type { GossipMessage } from "./gossip.js";
+import type { Hint } from "./hints.js";
 import type { RangeTree } from "./merkle.js";
 import type { ConsistencyLevel } from "./protocol.js";
 import type { SchemaSnapshot } from "./schema.js";
@@ -47,8 +48,8 @@ export type Payload =
   | { readonly verb: "BATCH_REMOVE"; readonly id: string }
   /** A counter update (its cells hold deltas) for a leader replica to apply and replicate at `consistency`. */
   | { readonly verb: "COUNTER_MUTATION"; readonly mutation: Mutation; readonly consistency: ConsistencyLevel }
-  | { readonly verb: "HINT"; readonly mutation: Mutation }
-  | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly mutations: readonly Mutation[] }
+  | { readonly verb: "HINT"; readonly hint: Hint }
+  | { readonly verb: "HINTS_TRANSFER"; readonly hostId: string; readonly hints: readonly Hint[] }
   | { readonly verb: "DEFINITIONS_UPDATE"; readonly schema: SchemaSnapshot }
   | { readonly verb: "MIGRATION_REQUEST" }
   | { readonly verb: "STREAM_REQUEST"; readonly session: string; readonly description: StreamDescription; readonly items: readonly StreamItem[] }

@@ -4,7 +4,7 @@ import { BatchlogManager } from "./batchlog-manager.js";
 import { counterTotal, type Cell, type Mutation, type Partition, type Row } from "./data.js";
 import { Gossiper, type GossipIO } from "./gossip.js";
 import { HintDispatcher } from "./hint-dispatcher.js";
-import { HintStore } from "./hints.js";
+import { hintIsLive, HintStore } from "./hints.js";
 import { TimeUuidGenerator } from "./java-format.js";
 import type { LogEvent } from "./log.js";
 import type { Envelope, Payload, ReadCommand, ResponseBody } from "./messages.js";
@@ -16,7 +16,7 @@ import { PaxosCoordinator, type PaxosHooks } from "./paxos-coordinator.js";
 import { digestOf, StorageProxy, type ProxyEnv } from "./proxy.js";
 import { QueryExecutor, type QueryEnv, type Session } from "./query.js";
 import { TokenMetadata, type Location } from "./ring.js";
-import { keyType, partitionKeyColumns, Schema, type KeyspaceDef, type SchemaSnapshot, type TableDef } from "./schema.js";
+import { keyType, partitionKeyColumns, Schema, tableParams, type KeyspaceDef, type SchemaSnapshot, type TableDef } from "./schema.js";
 import { tableCql } from "./schema-cql.js";
 import { StorageEngine, type DiskIO } from "./storage.js";
 import { Membership } from "./membership.js";
@@ -305,9 +305,17 @@ export class CassandraNode implements GossipIO, DiskIO {
         done.GossipStage++;
         this.respond(env.from, env.id, { kind: "ack" });
         return;
+      case "HINT": {
+        // HintVerbHandler: a hint past its table's gc_grace_seconds is acknowledged and dropped (Hint.apply).
+        const t = this.schema.table(p.hint.mutation.keyspace, p.hint.mutation.table);
+        if (!this.acceptingWrites || t?.id !== p.hint.mutation.tableId) return;
+        if (hintIsLive(p.hint, tableParams(t).gcGraceSeconds, this.now.wall)) this.applyLocal(p.hint.mutation);
+        else this.stages.completed.MutationStage++;
+        this.respond(env.from, env.id, { kind: "ack" });
+        return;
+      }
       case "MUTATION":
       case "READ_REPAIR":
-      case "HINT":
         if (!this.acceptingWrites || this.schema.table(p.mutation.keyspace, p.mutation.table)?.id !== p.mutation.tableId) return;
         this.applyLocal(p.mutation);
         this.respond(env.from, env.id, { kind: "ack" });
@@ -350,7 +358,7 @@ export class CassandraNode implements GossipIO, DiskIO {
         return;
       }
       case "HINTS_TRANSFER":
-        for (const m of p.mutations) this.hints.add(p.hostId, m, this.now.wall);
+        for (const h of p.hints) this.hints.add(p.hostId, h);
         this.respond(env.from, env.id, { kind: "ack" });
         return;
       case "DEFINITIONS_UPDATE":
@@ -504,15 +512,21 @@ export class CassandraNode implements GossipIO, DiskIO {
     const t = this.storage.table(cmd.tableId);
     if (t === undefined) return [];
     this.stages.completed.ReadStage++;
+    const readable = (k: string) => {
+      const p = t.read(k);
+      return p === undefined ? undefined : this.storage.forRead(cmd.tableId, p);
+    };
     if (cmd.kind === "partition") {
       t.metrics.reads++;
-      const p = t.read(keyString(cmd.key));
+      const p = readable(keyString(cmd.key));
       return p === undefined ? [] : [p];
     }
     const out: Partition[] = [];
     for (const k of t.keys()) {
       const token = t.tokens.get(k)!;
-      if (cmd.ranges.some((r) => inRange(token, r))) out.push(t.read(k)!);
+      if (!cmd.ranges.some((r) => inRange(token, r))) continue;
+      const p = readable(k);
+      if (p !== undefined) out.push(p);
     }
     return out;
   }
@@ -534,7 +548,17 @@ export class CassandraNode implements GossipIO, DiskIO {
     for (const t of this.schema.tables()) {
       const known = this.storage.table(t.id) !== undefined;
       const ks = this.schema.keyspace(t.keyspace)!;
-      this.storage.ensureTable({ keyspace: t.keyspace, table: t.name, tableId: t.id, durableWrites: ks.durableWrites, tokenOf: (k) => this.tokenFor(t, k) });
+      this.storage.ensureTable({
+        keyspace: t.keyspace,
+        table: t.name,
+        tableId: t.id,
+        durableWrites: ks.durableWrites,
+        tokenOf: (k) => this.tokenFor(t, k),
+        compactionTimes: () => {
+          const nowSec = Math.floor(this.now.wall / 1000);
+          return { nowSec, gcBefore: nowSec - tableParams(t).gcGraceSeconds };
+        },
+      });
       if (!known && this.service.mode !== "STARTING") {
         this.log({ level: "INFO", thread: "MigrationStage:1", site: "ColumnFamilyStore.java:411", message: `Initializing ${t.keyspace}.${t.name}` });
       }

@@ -896,6 +896,16 @@ export class StorageService {
         return this.reply(id, { ok: true, value: { binary: node.cqlUp, gossip: node.gossiper.enabled, handoff: node.hintDispatcher.enabled, backup: node.storage.incrementalBackups }[req.service] });
       case "replaybatchlog":
         return node.batchlog.forceReplay(() => this.reply(id, { ok: true, value: null }));
+      case "compact": {
+        const defs = node.schema.tables(req.keyspace);
+        const unknown = req.tables.find((t) => !defs.some((d) => d.name === t));
+        if (unknown !== undefined) return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Unknown keyspace/cf pair (${req.keyspace}.${unknown})` } });
+        for (const d of defs) {
+          const store = req.tables.length === 0 || req.tables.includes(d.name) ? node.storage.table(d.id) : undefined;
+          if (store !== undefined) node.storage.compactAll(store, "CompactionExecutor:1");
+        }
+        return this.reply(id, { ok: true, value: null });
+      }
       case "flush": {
         if (req.keyspace !== undefined && node.schema.keyspaces().every((k) => k.name !== req.keyspace)) {
           return this.reply(id, { ok: false, error: { exception: "java.lang.IllegalArgumentException", message: `Keyspace [${req.keyspace}] does not exist.` } });

@@ -1,4 +1,5 @@
 import type { Partition, Mutation } from "./data.js";
+import { compactPartition, readablePartition } from "./compaction.js";
 import { MemtablePartition, mergePartitions, partitionSize } from "./data.js";
 import type { LogEvent } from "./log.js";
 import { prettyPrintMemory } from "./java-format.js";
@@ -120,6 +121,11 @@ export class TableStore {
     return p;
   }
 
+  /** Whether the memtable holds anything of a partition. */
+  inMemtable(key: string): boolean {
+    return this.memtable.has(key);
+  }
+
   /** Every partition key held anywhere. */
   keys(): Set<string> {
     const out = new Set(this.memtable.keys());
@@ -235,6 +241,11 @@ export interface TableInfo {
   readonly tableId: string;
   readonly durableWrites: boolean;
   readonly tokenOf: (key: Partition["key"]) => Token;
+  /**
+   * When a compaction runs: now, and before when a tombstone may go (now − the table's
+   * gc_grace_seconds), in seconds. Without it, compactions keep every tombstone.
+   */
+  readonly compactionTimes?: () => { readonly nowSec: number; readonly gcBefore: number };
 }
 
 /** Tasks the flush and compaction executors have completed, as their ThreadPool metrics count them. */
@@ -385,27 +396,60 @@ export class StorageEngine {
     };
   }
 
+  /** A partition as a read answers it: see readablePartition. */
+  forRead(tableId: string, p: Partition): Partition | undefined {
+    const times = this.infos.get(tableId)?.compactionTimes?.();
+    return times === undefined ? p : readablePartition(p, times.nowSec, times.gcBefore);
+  }
+
+  /**
+   * The partitions of `sstables` merged as a compaction writes them: shadowed data dropped, and
+   * tombstones past gc_grace_seconds too where the memtable holds nothing of the partition (the
+   * compaction then covers every copy this node has).
+   */
+  private compacted(t: TableStore, sstables: readonly SSTable[]): Map<string, Partition> {
+    const merged = new Map<string, Partition>();
+    for (const s of sstables) for (const [k, p] of s.data) merged.set(k, mergePartitions(merged.get(k), p));
+    const times = this.infos.get(t.tableId)?.compactionTimes?.();
+    if (times === undefined) return merged;
+    const all = sstables.length === t.sstables.length;
+    const out = new Map<string, Partition>();
+    for (const [k, p] of merged) {
+      const kept = compactPartition(p, times.nowSec, times.gcBefore, all && !t.inMemtable(k));
+      if (kept !== undefined) out.set(k, kept);
+    }
+    return out;
+  }
+
   /** Size-tiered in its simplest form: enough SSTables are merged into one. */
   private maybeCompact(t: TableStore): void {
     this.tasks.compactions++;
     if (t.sstables.length < COMPACTION_THRESHOLD) return;
     // A compaction that ran submits the next background check, which finds nothing left to do.
     this.tasks.compactions++;
+    this.compactAll(t, "CompactionExecutor:1");
+  }
+
+  /**
+   * A major compaction (nodetool compact, CompactionManager.performMaximal): every SSTable of the
+   * table merged into one, or into none when nothing is left.
+   */
+  compactAll(t: TableStore, thread: string): void {
     const old = t.sstables;
+    if (old.length === 0) return;
     const bytesBefore = old.reduce((n, s) => n + s.bytes, 0);
-    const merged = new Map<string, Partition>();
-    for (const s of old) for (const [k, p] of s.data) merged.set(k, mergePartitions(merged.get(k), p));
+    const merged = this.compacted(t, old);
     let upTo = NONE;
     for (const s of old) if (before(upTo, s.flushedUpTo)) upTo = s.flushedUpTo;
-    t.sstables = [this.writeSSTable(t, merged, upTo)];
+    t.sstables = merged.size === 0 ? [] : [this.writeSSTable(t, merged, upTo)];
     for (const s of old) for (const c of s.components) this.io.remove(c);
-    const after = t.sstables[0]!.bytes;
+    const after = t.sstables[0]?.bytes ?? 0;
     this.out.log({
       level: "INFO",
-      thread: "CompactionExecutor:1",
+      thread,
       site: "CompactionTask.java:255",
       message:
-        `Compacted ${old.length} sstables to [${t.sstables[0]!.base.slice(0, -1)},] to level=0.  ` +
+        `Compacted ${old.length} sstables to [${t.sstables.map((s) => `${s.base.slice(0, -1)},`).join("")}] to level=0.  ` +
         `${bytesBefore.toLocaleString("en-US")} bytes to ${after.toLocaleString("en-US")} (~${Math.round((after / Math.max(1, bytesBefore)) * 100)}% of original)`,
     });
   }

@@ -2,6 +2,7 @@ import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import type { AdminRequest, ClusterView, DescribeRingView, GossipInfoView, InfoView, NodeService, RingView } from "../core/admin.js";
 import { decimalFormat, inet4Hash, javaHashMapOrder } from "../core/java-format.js";
+import { compact } from "./nodetool-compact.js";
 import { badUse, connectFailed, jmxCall, missingKeyspace, stackTrace } from "./jmx-client.js";
 import { cleanup } from "./nodetool-cleanup.js";
 import { netstats } from "./nodetool-netstats.js";
@@ -208,7 +209,7 @@ const THROUGHPUTS: Readonly<Record<string, { readonly which: "stream" | "compact
 };
 const THROUGHPUT_WORDS = { stream: ["stream_throughput", "Current stream throughput: ", " Mb/s"], compaction: ["compaction_throughput", "Current compaction throughput: ", " MB/s"] } as const;
 
-const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", "tpstats", "tablestats", "compactionstats", "replaybatchlog", ...Object.keys(THROUGHPUTS)];
+const COMMANDS = ["status", "ring", "info", "describecluster", "describering", "gossipinfo", "drain", "decommission", "flush", "removenode", "getendpoints", "version", "repair", "cleanup", "netstats", "snapshot", "listsnapshots", "clearsnapshot", "refresh", "tpstats", "tablestats", "compactionstats", "compact", "replaybatchlog", ...Object.keys(THROUGHPUTS)];
 
 /** disable…/enable… of a service, and status… of it, as nodetool names them. */
 const SWITCHES: Readonly<Record<string, readonly [NodeService, boolean]>> = {
@@ -248,6 +249,7 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   if (!ALL_COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
   if (command === "repair") return yield* repair(ctx, host, port, params);
   if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
+  if (command === "compact") return yield* compact(ctx, host, port, params);
   if (command === "netstats") return yield* netstats(ctx, host, port, params);
   if (command === "snapshot") return yield* snapshot(ctx, host, port, params);
   if (command === "listsnapshots") return yield* listSnapshots(ctx, host, port);
