@@ -124,6 +124,42 @@ describe("register checkers", () => {
     ]);
   });
 
+  it("takes nothing as the answer of a delete that may have preceded the read, and flags a deleted value read back", () => {
+    const { sim, h } = history();
+    const w = h.invoke("a", "write", { key: 1, value: 1 });
+    sim.advance(10);
+    h.ok(w);
+    const d = h.invoke("a", "write", { key: 1, value: null });
+    sim.advance(10);
+    // A read that begins as the delete is acknowledged may see it: no violation.
+    const r = h.invoke("b", "read", { key: 1 });
+    h.ok(d);
+    sim.advance(5);
+    h.ok(r, { value: null });
+    // A delete without an answer may still land: nothing is a fine answer after it, and so is 1.
+    const w2 = h.invoke("a", "write", { key: 1, value: 2 });
+    sim.advance(5);
+    h.ok(w2);
+    const d2 = h.invoke("a", "write", { key: 1, value: null });
+    sim.advance(5);
+    h.info(d2, "timed out");
+    const r2 = h.invoke("b", "read", { key: 1 });
+    sim.advance(5);
+    h.ok(r2, { value: null });
+    expect(checkReads(h.operations).violations).toEqual([]);
+    // The deleted value comes back: a zombie.
+    const d3 = h.invoke("a", "write", { key: 1, value: null });
+    sim.advance(5);
+    h.ok(d3);
+    sim.advance(1);
+    const r3 = h.invoke("b", "read", { key: 1 });
+    sim.advance(5);
+    h.ok(r3, { value: 2 });
+    expect(checkReads(h.operations).violations.map((v) => v.message)).toEqual([
+      "read of key 1 (46–51 ms) returned 2, but the delete was acknowledged at 45 ms, before the read began",
+    ]);
+  });
+
   it("reports a lost acknowledged write from the final reads, and keys it could not read", () => {
     const { sim, h } = history();
     const w = h.invoke("a", "write", { key: 1, value: 5 });

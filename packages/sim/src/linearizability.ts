@@ -10,7 +10,7 @@ import type { Operation } from "./history.js";
 
 export type RegisterOp =
   | { readonly f: "read"; readonly value: number | null }
-  | { readonly f: "write"; readonly value: number }
+  | { readonly f: "write"; readonly value: number | null }
   | { readonly f: "cas"; readonly from: number; readonly to: number };
 
 /** One operation on one register, as the search sees it. */

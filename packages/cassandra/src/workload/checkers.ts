@@ -16,6 +16,7 @@ const MAX_VIOLATIONS = 50;
 
 interface Indexed {
   readonly writes: Map<number, Operation[]>;
+  /** The write of each value (deletes, of null, are not here: a read of nothing names no writer). */
   readonly byValue: Map<number, Operation>;
 }
 
@@ -28,16 +29,34 @@ function index(ops: readonly Operation[]): Indexed {
     const list = writes.get(w.key) ?? [];
     list.push(op);
     writes.set(w.key, list);
-    byValue.set(w.value, op);
+    if (w.value !== null) byValue.set(w.value, op);
   }
   return { writes, byValue };
+}
+
+/**
+ * The delete a read of nothing may have seen last: of those that began before the read ended and
+ * did not certainly fail, the one that took effect latest.
+ */
+function latestDelete(read: Operation, writes: readonly Operation[]): Operation | undefined {
+  let latest: Operation | undefined;
+  for (const w of writes) {
+    if ((w.input as WriteInput).value !== null || w.outcome === "fail" || w.invokedAt > read.completedAt!) continue;
+    if (latest === undefined || effectiveEnd(w) > effectiveEnd(latest)) latest = w;
+  }
+  return latest;
+}
+
+/** When a write had certainly taken effect, if it did: one without an answer may land any time later (a hint, a replayed batch). */
+function effectiveEnd(w: Operation): number {
+  return w.outcome === "ok" ? w.completedAt! : Infinity;
 }
 
 /** Why a read's answer is inconsistent with the acknowledged writes, or undefined if it is fine. */
 function staleness(read: Operation, idx: Indexed): string | undefined {
   const key = (read.input as ReadInput).key;
   const value = (read.output as ReadOutput).value;
-  const writer = value === null ? undefined : idx.byValue.get(value);
+  const writer = value === null ? latestDelete(read, idx.writes.get(key) ?? []) : idx.byValue.get(value);
   if (value !== null) {
     if (writer === undefined || writer.invokedAt > read.completedAt!) return `returned ${value}, which no write of key ${key} had produced`;
     if (writer.outcome === "fail") return `returned ${value}, from a write that failed (${writer.error})`;
@@ -46,13 +65,13 @@ function staleness(read: Operation, idx: Indexed): string | undefined {
   let missed: Operation | undefined;
   for (const w of idx.writes.get(key) ?? []) {
     if (w.outcome !== "ok" || w.completedAt! >= read.invokedAt) continue;
-    if (writer !== undefined && (writer.completedAt === undefined || w.invokedAt <= writer.completedAt)) continue;
+    if (writer !== undefined && w.invokedAt <= effectiveEnd(writer)) continue;
     if (missed === undefined || w.completedAt! > missed.completedAt!) missed = w;
   }
   if (missed === undefined) return undefined;
   const m = missed.input as WriteInput;
   const got = value === null ? "nothing" : `${value}`;
-  return `returned ${got}, but the write of ${m.value} was acknowledged at ${missed.completedAt} ms, before the read began`;
+  return `returned ${got}, but the ${m.value === null ? "delete" : `write of ${m.value}`} was acknowledged at ${missed.completedAt} ms, before the read began`;
 }
 
 function check(invariant: string, ops: readonly Operation[], f: string, what: string): CheckResult {

@@ -27,11 +27,16 @@ export interface RegisterWorkloadOptions extends CqlWorkloadOptions {
   readonly readFraction?: number;
   /** Compare-and-set registers through lightweight transactions (see above). */
   readonly lwt?: boolean;
+  /** Fraction of (plain) writes that are DELETEs of the key's row, recorded as writes of null. */
+  readonly deleteFraction?: number;
+  /** The table's gc_grace_seconds (Cassandra's default, 10 days, when not given). */
+  readonly gcGraceSeconds?: number;
 }
 
 export interface WriteInput {
   readonly key: number;
-  readonly value: number;
+  /** The value written; null for a DELETE. */
+  readonly value: number | null;
 }
 export interface ReadInput {
   readonly key: number;
@@ -65,7 +70,8 @@ export class RegisterWorkload extends CqlWorkload<RegisterWorkloadOptions> {
     const rf = this.options.replicationFactor ?? 3;
     yield* this.createSchema(d, [
       `CREATE KEYSPACE IF NOT EXISTS ${this.keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${rf}}`,
-      `CREATE TABLE IF NOT EXISTS ${this.keyspace}.${this.table} (k int PRIMARY KEY, v int)`,
+      `CREATE TABLE IF NOT EXISTS ${this.keyspace}.${this.table} (k int PRIMARY KEY, v int)` +
+        (this.options.gcGraceSeconds === undefined ? "" : ` WITH gc_grace_seconds = ${this.options.gcGraceSeconds}`),
     ]);
     if (this.options.lwt === true) {
       for (let key = 0; key < (this.options.keys ?? 5); key++) {
@@ -82,15 +88,26 @@ export class RegisterWorkload extends CqlWorkload<RegisterWorkloadOptions> {
   protected *operation(d: CqlDriver, process: string, random: Random): Proc<void> {
     const key = random.int(0, (this.options.keys ?? 5) - 1);
     if (random.float() < (this.options.readFraction ?? 0.5)) yield* this.read(d, process, key, this.options.readConsistency, "read");
-    else if (this.options.lwt !== true) yield* this.write(d, process, key);
-    else if (random.float() < 0.5) yield* this.lwtWrite(d, process, key, random.int(0, LWT_VALUES - 1));
-    else yield* this.cas(d, process, key, random.int(0, LWT_VALUES - 1), random.int(0, LWT_VALUES - 1));
+    else if (this.options.lwt === true) {
+      if (random.float() < 0.5) yield* this.lwtWrite(d, process, key, random.int(0, LWT_VALUES - 1));
+      else yield* this.cas(d, process, key, random.int(0, LWT_VALUES - 1), random.int(0, LWT_VALUES - 1));
+    } else if ((this.options.deleteFraction ?? 0) > 0 && random.float() < this.options.deleteFraction!) yield* this.delete(d, process, key);
+    else yield* this.write(d, process, key);
+  }
+
+  private *delete(d: CqlDriver, process: string, key: number): Proc<void> {
+    const op = this.history.invoke<WriteInput>(process, "write", { key, value: null });
+    this.unconditional(op, yield* d.execute(`DELETE FROM ${this.keyspace}.${this.table} WHERE k = ${key}`, this.options.writeConsistency));
   }
 
   private *write(d: CqlDriver, process: string, key: number): Proc<void> {
     const value = this.nextValue++;
     const op = this.history.invoke<WriteInput>(process, "write", { key, value });
-    const o = yield* d.execute(`INSERT INTO ${this.keyspace}.${this.table} (k, v) VALUES (${key}, ${value})`, this.options.writeConsistency);
+    this.unconditional(op, yield* d.execute(`INSERT INTO ${this.keyspace}.${this.table} (k, v) VALUES (${key}, ${value})`, this.options.writeConsistency));
+  }
+
+  /** A plain write's outcome: done, certainly not done, or either. */
+  private unconditional(op: number, o: Outcome): void {
     if (o.kind === "response" && o.response.kind !== "ERROR") this.history.ok(op);
     else if (definitelyNotApplied(o)) this.history.fail(op, describe(o));
     else this.history.info(op, describe(o));

@@ -38,10 +38,18 @@ function registers(lwt: boolean): WorkloadPlugin {
         replicationFactor: numberParam(params, "replicationFactor", 3),
         keys: numberParam(params, "keys", 5),
         readFraction: numberParam(params, "readFraction", 0.5),
+        deleteFraction: deleteFraction(params, lwt),
+        gcGraceSeconds: params["gcGraceSeconds"] === undefined ? undefined : numberParam(params, "gcGraceSeconds"),
       });
       return started(ctx, params, w, () => w.finalReads(lwt ? "SERIAL" : "ALL"));
     },
   };
+}
+
+function deleteFraction(params: Readonly<Record<string, unknown>>, lwt: boolean): number {
+  // Deletes would make the lightweight-transaction registers' rows vanish under their IF EXISTS writes.
+  if (lwt && params["deleteFraction"] !== undefined) throw new ParamError("deleteFraction: the cassandra-lwt workload does not delete");
+  return numberParam(params, "deleteFraction", 0);
 }
 
 /** Runs a workload's setup, then its clients for `durationMs` or until stopped; its final reads finish it. */
