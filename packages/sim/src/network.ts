@@ -39,6 +39,11 @@ export interface NetworkOptions {
   readonly connectTimeoutMs?: number;
   /** How long unacknowledged data is retransmitted before the connection fails (tcp_retries2: ~15 min). */
   readonly retransmitTimeoutMs?: number;
+  /**
+   * The same for a socket whose process has died (tcp_orphan_retries 0 means 8 retries: 102.2 s
+   * from a 200 ms RTO), so a dead process's last words do not arrive after a long partition.
+   */
+  readonly orphanRetransmitTimeoutMs?: number;
   /** How long resolving a missing neighbour takes before EHOSTUNREACH (ARP: ~3 s). */
   readonly unreachableAfterMs?: number;
 }
@@ -98,6 +103,7 @@ export class Network {
   readonly latency: LatencyModel;
   readonly connectTimeoutMs: number;
   readonly retransmitTimeoutMs: number;
+  readonly orphanRetransmitTimeoutMs: number;
   readonly unreachableAfterMs: number;
 
   constructor(
@@ -108,6 +114,7 @@ export class Network {
     this.latency = options.latency ?? defaultLatency;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 127_000;
     this.retransmitTimeoutMs = options.retransmitTimeoutMs ?? 924_000;
+    this.orphanRetransmitTimeoutMs = options.orphanRetransmitTimeoutMs ?? 102_200;
     this.unreachableAfterMs = options.unreachableAfterMs ?? 3_000;
   }
 
@@ -400,6 +407,8 @@ export class Connection {
   /** @internal */ readonly out = new Direction();
   private localEnded = false;
   private remoteEnded = false;
+  /** Its process is gone: it only finishes sending what was queued, for a shorter time. */
+  private orphaned = false;
   private connectTimer: Timer | undefined;
   private connectParked: Parked | undefined;
   /** Where packets really go: the remote address after Service translation. */
@@ -443,6 +452,18 @@ export class Connection {
       if (!net.blocked(this.host, peerHost)) {
         net.sim.schedule(net.delay(this.host, peerHost), () => peer.teardown("ECONNRESET", true), "rst");
       }
+    }
+  }
+
+  /** The owning process died: the kernel closes the socket and sends what is queued, then FIN. */
+  orphan(): void {
+    if (this.state === "closed") return;
+    this.orphaned = true;
+    this.end();
+    const dir = this.out;
+    if (dir.stalledSince >= 0 && dir.parked !== undefined) {
+      this.host.net.sim.cancel(dir.timer);
+      this.giveUpAt(dir.stalledSince + this.host.net.orphanRetransmitTimeoutMs);
     }
   }
 
@@ -540,13 +561,7 @@ export class Connection {
     if (net.blocked(this.host, peer.host)) {
       if (dir.stalledSince < 0) {
         dir.stalledSince = sim.now;
-        // Retransmissions give up after the retransmission timeout.
-        dir.timer = sim.schedule(net.retransmitTimeoutMs, () => {
-          dir.timer = undefined;
-          if (dir.parked) net.unpark(dir.parked);
-          dir.parked = undefined;
-          this.teardown("ETIMEDOUT", true);
-        }, "tcp:retransmit-timeout");
+        this.giveUpAt(sim.now + (this.orphaned ? net.orphanRetransmitTimeoutMs : net.retransmitTimeoutMs));
       }
       dir.parked = { from: this.host, to: peer.host, retry: () => {
         dir.parked = undefined;
@@ -582,6 +597,18 @@ export class Connection {
       if (dir.queue.length > 0) this.pump();
       else this.maybeFinish();
     }, "segment");
+  }
+
+  /** Retransmissions of a stalled stream stop at `time`, and the connection fails. */
+  private giveUpAt(time: number): void {
+    const dir = this.out;
+    const net = this.host.net;
+    dir.timer = net.sim.at(Math.max(time, net.sim.now), () => {
+      dir.timer = undefined;
+      if (dir.parked) net.unpark(dir.parked);
+      dir.parked = undefined;
+      this.teardown("ETIMEDOUT", true);
+    }, "tcp:retransmit-timeout");
   }
 
   private receive(seg: Segment): void {

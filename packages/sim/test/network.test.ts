@@ -126,6 +126,27 @@ describe("network streams", () => {
     expect(cl.closed()).toBe("ETIMEDOUT");
   });
 
+  it("gives up on a dead process's queued data after the orphan retries, not tcp_retries2", () => {
+    const run = (orphan: boolean) => {
+      const { sim, net, a, b } = setup();
+      const srv = echoServer(b);
+      const cl = client(a, "10.0.0.2");
+      sim.runUntil(10);
+      const id = net.partition([a], [b]);
+      cl.conn.send("last words");
+      sim.runUntil(10_000);
+      if (orphan) cl.conn.orphan();
+      else cl.conn.end();
+      sim.runUntil(110_000);
+      net.heal(id);
+      sim.runUntil(120_000);
+      return srv.received;
+    };
+    // Stalled at 10 ms, given up 102.2 s later, before the partition heals at 110 s.
+    expect(run(true)).toEqual([]);
+    expect(run(false)).toEqual(["last words"]);
+  });
+
   it("applies one-way partitions to one direction only", () => {
     const { sim, net, a, b, c } = setup();
     const got: unknown[] = [];

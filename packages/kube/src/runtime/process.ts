@@ -881,7 +881,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       c.onEnd = undefined;
       c.onClose = undefined;
       c.onOpen = undefined;
-      c.end();
+      c.orphan();
     }
   }
 }
