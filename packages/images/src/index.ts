@@ -2,6 +2,7 @@ import { registerShell, registerUserland, type ImageRegistry } from "@ksim/kube"
 import { busyboxImage } from "./busybox.js";
 import { coreDns, coreDnsImage } from "./coredns.js";
 import { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
+import { metricsServer, metricsServerImage } from "./metrics-server.js";
 import { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage } from "./nginx.js";
 import { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
 import { stress, stressImage } from "./stress.js";
@@ -9,12 +10,13 @@ import { stress, stressImage } from "./stress.js";
 export { busyboxImage } from "./busybox.js";
 export { coreDns, coreDnsImage } from "./coredns.js";
 export { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
+export { metricsServer, metricsServerImage } from "./metrics-server.js";
 export { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage, type NginxBuild } from "./nginx.js";
 export { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
 export { stress, stressImage } from "./stress.js";
 
 /**
- * Registers nginx-slim, the official nginx, busybox, polinux/stress and the kube-system add-ons (kube-proxy, CoreDNS) with the
+ * Registers nginx-slim, the official nginx, busybox, polinux/stress and the kube-system add-ons (kube-proxy, CoreDNS, metrics-server) with the
  * programs they run (the shells and userland too, so the images work in a registry nobody else
  * filled).
  */
@@ -32,4 +34,6 @@ export function registerBasicImages(registry: ImageRegistry): void {
   registry.registerImage(kubeProxyImage());
   registry.registerProgram("coredns:coredns", coreDns);
   registry.registerImage(coreDnsImage());
+  registry.registerProgram("metrics-server:metrics-server", metricsServer);
+  registry.registerImage(metricsServerImage());
 }

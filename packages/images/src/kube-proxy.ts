@@ -1,5 +1,6 @@
 import { wait, type Proc } from "@ksim/sim";
 import { ImageLayer, KUBE_PROXY_IMAGE, type ImageDefinition, type ProcessContext } from "@ksim/kube";
+import { klogLine } from "./klog.js";
 
 /**
  * kube-proxy (registry.k8s.io/kube-proxy), the DaemonSet pod on every node. The service rules it
@@ -9,7 +10,7 @@ import { ImageLayer, KUBE_PROXY_IMAGE, type ImageDefinition, type ProcessContext
  */
 export function* kubeProxy(ctx: ProcessContext): Proc<number> {
   const node = ctx.argv.find((a) => a.startsWith("--hostname-override="))?.slice("--hostname-override=".length) ?? ctx.hostname;
-  const log = (file: string, message: string) => ctx.stderr.write(`${klogHeader(ctx.epochMs())} ${file}] ${message}\n`);
+  const log = (file: string, message: string) => ctx.stderr.write(klogLine("I", ctx.epochMs(), file, message));
   log("server_linux.go:53", `"Using iptables proxy"`);
   log("server.go:715", `"Successfully retrieved node IP(s)" IPs=["${ctx.net.ip ?? ""}"]`);
   log("server.go:483", `"Version info" version="${KUBE_PROXY_IMAGE.split(":").pop()}"`);
@@ -17,14 +18,6 @@ export function* kubeProxy(ctx: ProcessContext): Proc<number> {
   log("server_linux.go:200", `"kube-proxy running in dual-stack mode" primary ipFamily="IPv4" node="${node}"`);
   ctx.onSignal(() => ctx.exit(0));
   return yield* wait(ctx.exited);
-}
-
-/** `I1126 19:01:57.123456       1`: severity, date, time to microseconds, thread id. */
-function klogHeader(epochMs: number): string {
-  const d = new Date(epochMs);
-  const two = (n: number) => String(n).padStart(2, "0");
-  const micros = String(d.getUTCMilliseconds() * 1000).padStart(6, "0");
-  return `I${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros}       1`;
 }
 
 export function kubeProxyImage(): ImageDefinition {

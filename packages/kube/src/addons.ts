@@ -1,4 +1,4 @@
-import type { ConfigMap, DaemonSet, Deployment, KubeObject, ServiceAccount } from "./api/types.js";
+import type { APIService, ClusterRole, ClusterRoleBinding, ConfigMap, DaemonSet, Deployment, KubeObject, RoleBinding, Service, ServiceAccount } from "./api/types.js";
 import { CLUSTER_DOMAIN } from "./network/dns.js";
 import { KUBERNETES_VERSION } from "./version.js";
 
@@ -134,4 +134,126 @@ function coreDnsDeployment(): Deployment {
       },
     },
   };
+}
+
+/** The image of minikube v1.37's metrics-server addon. */
+export const METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
+
+/**
+ * What `minikube addons enable metrics-server` applies (deploy/addons/metrics-server): the
+ * service account and its RBAC, the Service, the Deployment and the APIService that registers
+ * metrics.k8s.io/v1beta1 with the aggregation layer. (Its pod's priorityClassName,
+ * system-cluster-critical, is left out as CoreDNS's is: ksim has no PriorityClasses.)
+ */
+export function metricsServerAddon(): KubeObject[] {
+  const addon = { "kubernetes.io/minikube-addons": "metrics-server", "addonmanager.kubernetes.io/mode": "Reconcile" };
+  const labels = { "k8s-app": "metrics-server", ...addon };
+  const meta = (name: string, namespace?: string, extra: Record<string, string> = {}) => ({ name, ...(namespace ? { namespace } : {}), labels: { ...labels, ...extra } });
+  const sa = { kind: "ServiceAccount", name: "metrics-server", namespace: "kube-system" };
+  const rbac = "rbac.authorization.k8s.io/v1";
+  const probe = (path: string) => ({ httpGet: { path, port: "https", scheme: "HTTPS" }, periodSeconds: 10, failureThreshold: 3 });
+  const objects: KubeObject[] = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("metrics-server", "kube-system") } as ServiceAccount,
+    {
+      apiVersion: rbac,
+      kind: "ClusterRole",
+      metadata: meta("system:aggregated-metrics-reader", undefined, {
+        "rbac.authorization.k8s.io/aggregate-to-admin": "true",
+        "rbac.authorization.k8s.io/aggregate-to-edit": "true",
+        "rbac.authorization.k8s.io/aggregate-to-view": "true",
+      }),
+      rules: [{ apiGroups: ["metrics.k8s.io"], resources: ["pods", "nodes"], verbs: ["get", "list", "watch"] }],
+    } as ClusterRole,
+    {
+      apiVersion: rbac,
+      kind: "RoleBinding",
+      metadata: meta("metrics-server-auth-reader", "kube-system"),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "extension-apiserver-authentication-reader" },
+      subjects: [sa],
+    } as RoleBinding,
+    {
+      apiVersion: rbac,
+      kind: "ClusterRoleBinding",
+      metadata: meta("metrics-server:system:auth-delegator"),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+      subjects: [sa],
+    } as ClusterRoleBinding,
+    {
+      apiVersion: rbac,
+      kind: "ClusterRole",
+      metadata: meta("system:metrics-server"),
+      rules: [
+        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["pods", "nodes"], verbs: ["get", "list", "watch"] },
+      ],
+    } as ClusterRole,
+    {
+      apiVersion: rbac,
+      kind: "ClusterRoleBinding",
+      metadata: meta("system:metrics-server"),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:metrics-server" },
+      subjects: [sa],
+    } as ClusterRoleBinding,
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "metrics-server",
+        namespace: "kube-system",
+        labels: { "kubernetes.io/name": "Metrics-server", ...addon, "kubernetes.io/minikube-addons-endpoint": "metrics-server" },
+      },
+      spec: { selector: { "k8s-app": "metrics-server" }, ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: "https" }] },
+    } as Service,
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta("metrics-server", "kube-system"),
+      spec: {
+        selector: { matchLabels: { "k8s-app": "metrics-server" } },
+        strategy: { rollingUpdate: { maxUnavailable: 0 } },
+        template: {
+          metadata: { name: "metrics-server", labels: { "k8s-app": "metrics-server" } },
+          spec: {
+            serviceAccountName: "metrics-server",
+            volumes: [{ name: "tmp-dir", emptyDir: {} }],
+            containers: [
+              {
+                name: "metrics-server",
+                image: METRICS_SERVER_IMAGE,
+                imagePullPolicy: "IfNotPresent",
+                args: [
+                  "--cert-dir=/tmp",
+                  "--secure-port=4443",
+                  "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+                  "--kubelet-use-node-status-port",
+                  "--metric-resolution=60s",
+                  "--kubelet-insecure-tls",
+                ],
+                ports: [{ containerPort: 4443, name: "https", protocol: "TCP" }],
+                livenessProbe: probe("/livez"),
+                readinessProbe: probe("/readyz"),
+                resources: { requests: { cpu: "100m", memory: "200Mi" } },
+                securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000 },
+                volumeMounts: [{ name: "tmp-dir", mountPath: "/tmp" }],
+              },
+            ],
+          },
+        },
+      },
+    } as Deployment,
+    {
+      apiVersion: "apiregistration.k8s.io/v1",
+      kind: "APIService",
+      metadata: meta("v1beta1.metrics.k8s.io"),
+      spec: {
+        service: { name: "metrics-server", namespace: "kube-system" },
+        group: "metrics.k8s.io",
+        version: "v1beta1",
+        insecureSkipTLSVerify: true,
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+      },
+    } as APIService,
+  ];
+  return objects;
 }

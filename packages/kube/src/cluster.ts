@@ -25,6 +25,8 @@ import { NodeLifecycleController, nodeConditions } from "./controllers/node-life
 import { PodGarbageCollector } from "./controllers/pod-gc.js";
 import { ReplicaSetController } from "./controllers/replicaset.js";
 import { StatefulSetController } from "./controllers/statefulset/controller.js";
+import { Aggregator } from "./api/aggregator.js";
+import { ApiHttpFrontend } from "./api/http-frontend.js";
 import { ApiGateway } from "./kubelet/api-gateway.js";
 import { Kubelet } from "./kubelet/kubelet.js";
 import { ClusterDns } from "./network/dns.js";
@@ -101,6 +103,10 @@ export class Cluster {
   readonly scheduler: Scheduler;
   readonly nodeLifecycle: NodeLifecycleController;
   readonly attachDetach: AttachDetachController;
+  /** The minikube profile's enabled addons (`minikube addons list`). */
+  readonly minikubeAddons = new Set(["default-storageclass", "storage-provisioner"]);
+  /** kube-apiserver's aggregation layer: APIServices and the extension servers behind them. */
+  readonly aggregator: Aggregator;
   private readonly services: ServiceAllocator;
 
   constructor(options: ClusterOptions = {}) {
@@ -123,6 +129,8 @@ export class Cluster {
     this.attachDetach = new AttachDetachController(ctx, this.disks, claimUsers);
     const controlPlane = this.network.addHost("control-plane", CONTROL_PLANE_IP);
     const gateway = new ApiGateway(this.api, this.events, controlPlane, (n) => this.nodeLifecycle.renew(n));
+    this.aggregator = new Aggregator(ctx, controlPlane);
+    const frontend = new ApiHttpFrontend(this.api, controlPlane, { aggregate: (request) => this.aggregator.serve(request) });
 
     this.bootstrap();
     const nodes = normalizeNodes(options.nodes ?? 3);
@@ -131,6 +139,7 @@ export class Cluster {
     this.network.translate = (from, to) => proxy.translate(from, to);
 
     gateway.start();
+    frontend.start();
     for (const c of [
       this.statefulSets,
       new ReplicaSetController(ctx),
@@ -149,6 +158,7 @@ export class Cluster {
       new CronJobController(ctx),
       new ClusterRoleAggregationController(ctx),
       new HorizontalPodAutoscalerController(ctx),
+      this.aggregator,
     ]) c.start();
     // kubeadm applies its add-ons once the control plane answers.
     if (options.systemPods) for (const o of systemAddons()) this.api.create(o);

@@ -16,3 +16,23 @@ export const KUBERNETES_BUILD = {
  * it). Unverified pairing: the newest minikube at the time ksim's Kubernetes version was chosen.
  */
 export const MINIKUBE_VERSION = "v1.37.0";
+
+/**
+ * version.Info in its Go field order. The emulation and compatibility versions are the API
+ * server's alone (kubectl's own are empty and omitted).
+ */
+export function versionInfo(server: boolean): Record<string, string> {
+  const [major, minor] = KUBERNETES_VERSION.slice(1).split(".");
+  return {
+    major: major!,
+    minor: minor!,
+    ...(server ? { emulationMajor: major!, emulationMinor: minor!, minCompatibilityMajor: major!, minCompatibilityMinor: String(Number(minor) - 1) } : {}),
+    gitVersion: KUBERNETES_VERSION,
+    gitCommit: KUBERNETES_BUILD.gitCommit,
+    gitTreeState: "clean",
+    buildDate: KUBERNETES_BUILD.buildDate,
+    goVersion: KUBERNETES_BUILD.goVersion,
+    compiler: "gc",
+    platform: "linux/amd64",
+  };
+}

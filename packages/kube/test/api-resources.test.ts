@@ -60,6 +60,6 @@ describe("resource resolution", () => {
 
   it("knows which kinds are cluster-scoped", () => {
     const clusterScoped = RESOURCE_TYPES.filter((t) => !t.namespaced).map((t) => t.kind);
-    expect(clusterScoped).toEqual(["Namespace", "Node", "PersistentVolume", "IngressClass", "ClusterRoleBinding", "ClusterRole", "StorageClass"]);
+    expect(clusterScoped).toEqual(["Namespace", "Node", "PersistentVolume", "APIService", "IngressClass", "ClusterRoleBinding", "ClusterRole", "StorageClass"]);
   });
 });

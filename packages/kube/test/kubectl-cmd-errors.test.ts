@@ -160,7 +160,7 @@ describe("kubectl's command line errors", () => {
 describe("kubectl api-versions", () => {
   it("lists the group/versions the API server serves, sorted", () => {
     const { term } = kubectlWorld({ seed: 1 });
-    expect(term.run("kubectl api-versions")).toEqual({ status: 0, output: "apps/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nevents.k8s.io/v1\nnetworking.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\nstorage.k8s.io/v1\nv1\n" });
+    expect(term.run("kubectl api-versions")).toEqual({ status: 0, output: "apiregistration.k8s.io/v1\napps/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nevents.k8s.io/v1\nnetworking.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\nstorage.k8s.io/v1\nv1\n" });
   });
 });
 

@@ -1,6 +1,6 @@
 import { canonicalQuantity, formatQuantity, parseQuantity, roundUp } from "./quantity.js";
 import { cloneJson } from "./json-value.js";
-import type { Container, JobSpec, KubeObject, Pod, PodSpec, PodTemplateSpec, Probe, Service, Toleration, Volume } from "./types.js";
+import type { APIService, Container, JobSpec, KubeObject, Pod, PodSpec, PodTemplateSpec, Probe, Service, Toleration, Volume } from "./types.js";
 
 /**
  * Defaulting as the API server applies it on create and update: the scheme's SetDefaults_*
@@ -106,6 +106,12 @@ export function applyDefaults<T extends KubeObject>(owned: T): T {
       // SetDefaults_IngressClass; an Ingress has no defaults (pathType must be given).
       const parameters = (obj.spec as Obj | undefined)?.parameters as Obj | undefined;
       if (parameters !== undefined) parameters.scope ??= "Cluster";
+      break;
+    }
+    case "apiregistration.k8s.io/v1 APIService": {
+      // SetDefaults_ServiceReference: port 443.
+      const ref = (obj as APIService).spec.service;
+      if (ref != null) ref.port ??= 443;
       break;
     }
     case "autoscaling/v2 HorizontalPodAutoscaler":

@@ -41,6 +41,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("", "v1", "Secret", "secrets", [], true),
   t("", "v1", "ServiceAccount", "serviceaccounts", ["sa"], true),
   t("", "v1", "Service", "services", ["svc"], true, ["all"]),
+  t("apiregistration.k8s.io", "v1", "APIService", "apiservices", [], false, ["api-extensions"]),
   t("apps", "v1", "ControllerRevision", "controllerrevisions", [], true),
   t("apps", "v1", "DaemonSet", "daemonsets", ["ds"], true, ["all"]),
   t("apps", "v1", "Deployment", "deployments", ["deploy"], true, ["all"]),

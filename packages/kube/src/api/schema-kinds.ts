@@ -1253,6 +1253,25 @@ const clusterRole = kind("v1.ClusterRole", {
 const roleBinding = kind("v1.RoleBinding", { subjects: o(list(subject)), roleRef: v(roleRef) });
 const clusterRoleBinding = kind("v1.ClusterRoleBinding", { subjects: o(list(subject)), roleRef: v(roleRef) });
 
+const apiService = kind("v1.APIService", {
+  spec: v(
+    struct("v1.APIServiceSpec", {
+      service: k(struct("v1.ServiceReference", { namespace: o(str), name: o(str), port: k(i32) })),
+      group: o(str),
+      version: o(str),
+      insecureSkipTLSVerify: o(bool),
+      caBundle: o(str),
+      groupPriorityMinimum: r(i32),
+      versionPriority: r(i32),
+    }),
+  ),
+  status: v(
+    struct("v1.APIServiceStatus", {
+      conditions: o(list(struct("v1.APIServiceCondition", { type: r(str), status: r(str), lastTransitionTime: k(time), reason: o(str), message: o(str) }), "type")),
+    }),
+  ),
+});
+
 /** Struct schemas by `apiVersion kind`. */
 const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["v1 Pod", pod],
@@ -1286,6 +1305,7 @@ const KIND_SCHEMAS: ReadonlyMap<string, StructSchema> = new Map([
   ["rbac.authorization.k8s.io/v1 RoleBinding", roleBinding],
   ["rbac.authorization.k8s.io/v1 ClusterRoleBinding", clusterRoleBinding],
   ["discovery.k8s.io/v1 EndpointSlice", endpointSlice],
+  ["apiregistration.k8s.io/v1 APIService", apiService],
 ]);
 
 export function schemaFor(apiVersion: string, kind: string): StructSchema | undefined {

@@ -48,7 +48,7 @@ const GENERATION_KINDS = new Set([
 ]);
 
 /** Kinds with a status subresource: the main update ignores status, updateStatus ignores the rest. */
-const STATUS_KINDS = new Set([...GENERATION_KINDS, "Pod", "HorizontalPodAutoscaler"]);
+const STATUS_KINDS = new Set([...GENERATION_KINDS, "Pod", "HorizontalPodAutoscaler", "APIService"]);
 
 export const FINALIZER_ORPHAN = "orphan";
 export const FINALIZER_FOREGROUND = "foregroundDeletion";

@@ -960,6 +960,31 @@ export interface HorizontalPodAutoscaler extends KubeObject {
   };
 }
 
+// ---- API aggregation (apiregistration.k8s.io/v1) ----------------------------------------------
+
+export interface APIServiceCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** A group/version served by an extension API server behind a Service (or Local, by kube-apiserver). */
+export interface APIService extends KubeObject {
+  kind: "APIService";
+  spec: {
+    service?: { namespace?: string; name?: string; port?: number } | null;
+    group?: string;
+    version?: string;
+    insecureSkipTLSVerify?: boolean;
+    caBundle?: string;
+    groupPriorityMinimum: number;
+    versionPriority: number;
+  };
+  status?: { conditions?: APIServiceCondition[] };
+}
+
 // ---- RBAC (rbac.authorization.k8s.io/v1) --------------------------------------------------------
 
 export interface PolicyRule {

@@ -19,6 +19,7 @@ import type {
   ClusterRole,
   ClusterRoleBinding,
   HorizontalPodAutoscaler,
+  APIService,
   Ingress,
   IngressClass,
   NetworkPolicy,
@@ -66,6 +67,7 @@ import { invalidError, type FieldError } from "./validation/field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./validation/meta.js";
 import { validateEphemeralContainersUpdate, validatePod, validatePodUpdate } from "./validation/pod.js";
 import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerUpdate } from "./validation/autoscaling.js";
+import { validateAPIService, validateAPIServiceUpdate } from "./validation/apiregistration.js";
 import {
   validateIngress,
   validateIngressClass,
@@ -137,6 +139,10 @@ const RULES: Record<string, KindRules> = {
   "storage.k8s.io/v1 StorageClass": {
     create: (o) => validateStorageClass(o as StorageClass),
     update: (o, old) => validateStorageClassUpdate(o as StorageClass, old as StorageClass),
+  },
+  "apiregistration.k8s.io/v1 APIService": {
+    create: (o) => validateAPIService(o as APIService),
+    update: (o, old) => validateAPIServiceUpdate(o as APIService, old as APIService),
   },
   "autoscaling/v2 HorizontalPodAutoscaler": {
     create: (o) => validateHorizontalPodAutoscaler(o as HorizontalPodAutoscaler),

@@ -9,6 +9,8 @@ import { SchedStats } from "../runtime/sched-stats.js";
 import { ProcessTable, type MachineUsage, type ProcessInfo, type Signal } from "../runtime/process.js";
 import type { VolumeStore } from "../storage/pv-controller.js";
 import { API_PORT, type GatewayMessage, type KubeletMessage } from "./api-gateway.js";
+import { KUBELET_PORT, kubeletServer } from "./kubelet-server.js";
+import { serveHttp } from "../runtime/http.js";
 import { NodeDevices } from "./devices.js";
 import { PodWorker, type PodHost } from "./pod-worker.js";
 
@@ -97,6 +99,18 @@ export class Kubelet {
     this.bootedAt = this.services.sim.now;
     this.podHost.sched.reset();
     this.host.powerOn();
+    serveHttp(
+      this.host,
+      KUBELET_PORT,
+      kubeletServer({
+        api: this.services.api,
+        nodeName: this.nodeName,
+        epochMs: () => this.services.sim.epochMs() + this.clockOffsetMs,
+        pods: () => [...this.workers.values()].map((w) => ({ namespace: w.pod.metadata.namespace!, name: w.pod.metadata.name!, containers: w.containerUsage() })),
+        node: () => this.usage(),
+        uptimeMs: () => this.services.sim.now - this.bootedAt,
+      }),
+    );
     this.services.sim.trace.record("kubelet.boot", { node: this.nodeName });
     this.connect();
     this.renewTimer = this.services.sim.schedule(0, () => this.renew(), "kubelet:renew");
@@ -265,12 +279,14 @@ export class Kubelet {
     for (const w of this.workers.values()) for (const t of w.pidNamespaces()) tables.add(t);
     let residentBytes = 0;
     let tasks = 0;
+    let cpuMs = 0;
     for (const t of tables) {
       const u = t.usage();
       residentBytes += u.residentBytes;
       tasks += u.tasks;
+      cpuMs += u.cpuMs;
     }
-    return { residentBytes, tasks };
+    return { residentBytes, tasks, cpuMs };
   }
 
   private newHostPidNamespace(): ProcessTable {

@@ -6,7 +6,7 @@ import type { Container, ContainerState, EphemeralContainer, LifecycleHandler, P
 import type { ClusterDns } from "../network/dns.js";
 import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { LayeredFs, type Mount } from "../runtime/layered-fs.js";
-import { ProcessTable, SpawnError, type Machine } from "../runtime/process.js";
+import { ProcessTable, SpawnError, type Machine, type MachineUsage } from "../runtime/process.js";
 import { StringSink } from "../runtime/streams.js";
 import { ContainerInstance, type ContainerLog } from "./container.js";
 import { PAUSE_USER, pauseLayer } from "./pause.js";
@@ -241,6 +241,24 @@ export class PodWorker {
     if (this.sandboxPids !== undefined) tables.add(this.sandboxPids);
     for (const r of this.records) if (r.instance?.running) tables.add(r.instance.processes);
     return [...tables];
+  }
+
+  /**
+   * What each running container has used, as cAdvisor reports it per cgroup. Containers that
+   * share a PID namespace (shareProcessNamespace, a debug container's target) are counted under
+   * the first of them, as ksim does not track which of them started each process.
+   */
+  containerUsage(): { container: string; startedAtMs: number; usage: MachineUsage }[] {
+    const counted = new Set<ProcessTable>();
+    const out: { container: string; startedAtMs: number; usage: MachineUsage }[] = [];
+    for (const r of this.records) {
+      if (r.init || !r.instance?.running) continue;
+      const table = r.instance.processes;
+      const usage = counted.has(table) ? { residentBytes: 0, tasks: 0, cpuMs: 0 } : table.usage();
+      counted.add(table);
+      out.push({ container: r.spec.name, startedAtMs: r.instance.startedAt, usage });
+    }
+    return out;
   }
 
   /** The running instance of a container (kubectl exec). */

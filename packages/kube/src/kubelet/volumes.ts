@@ -2,6 +2,7 @@ import { Volume, type InodeLayout, type Random, type Sim } from "@ksim/sim";
 import type { ApiServer } from "../api/server.js";
 import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume as PodVolume } from "../api/types.js";
 import { CLUSTER_CA_CERT } from "../api/cluster-ca.js";
+import { serviceAccountToken } from "../api/service-account-tokens.js";
 import type { Device } from "../runtime/fs.js";
 import type { NodeDevices } from "./devices.js";
 
@@ -82,7 +83,7 @@ export function prepareVolume(
   }
   if (v.projected !== undefined) {
     // The kube-api-access volume: the service account token, the cluster CA and the namespace.
-    const volume = serviceAccountVolume(sim, pod, `eyJhbGciOiJSUzI1NiIsImtpZCI6ImtzaW0ifQ.${pod.metadata.uid}`, random, node.devices.tmpfsInodes());
+    const volume = serviceAccountVolume(sim, pod, serviceAccountToken(pod), random, node.devices.tmpfsInodes());
     return { name: v.name, volume, readOnly: true, ...inTmpfs(volume) };
   }
   const unsupported = new Volume(sim, `unsupported-${v.name}`, Number.POSITIVE_INFINITY, {}, node.devices.tmpfsInodes());

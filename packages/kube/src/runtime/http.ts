@@ -295,3 +295,21 @@ function parseHttpResponse(text: string): HttpResponse | undefined {
   if (length !== undefined && body.length < Number(length)) return undefined;
   return { type: "http.response", status: Number(m[2]), reason: m[3]!, version: m[1]!, headers, body: length === undefined ? body : body.slice(0, Number(length)) };
 }
+
+/** Why a request failed, as Go's net/http client words it (after `Get "URL": `). */
+export function goHttpError(r: Extract<HttpResult, { ok: false }>): string {
+  const target = `${r.ip ?? r.url?.host ?? ""}:${r.url?.port ?? ""}`;
+  switch (r.error) {
+    case "connect":
+      if (r.reason === "ECONNREFUSED") return `dial tcp ${target}: connect: connection refused`;
+      if (r.reason === "EHOSTUNREACH") return `dial tcp ${target}: connect: no route to host`;
+      return `dial tcp ${target}: i/o timeout`;
+    case "connectTimeout":
+    case "timeout":
+      return "context deadline exceeded";
+    case "reset":
+      return `read tcp ${target}: read: connection reset by peer`;
+    default:
+      return "EOF";
+  }
+}

@@ -268,6 +268,8 @@ export interface Machine {
 
 export interface MachineUsage {
   readonly residentBytes: number;
+  /** CPU time its live processes have used (what exited processes used is not kept). */
+  readonly cpuMs: number;
   /** Processes on it (the kernel's nr_threads; ksim's processes have one thread each). */
   readonly tasks: number;
 }
@@ -459,8 +461,12 @@ export class ProcessTable {
   /** What this namespace's processes hold and have used (a machine's usage sums its namespaces'). */
   usage(): MachineUsage {
     let kib = 0;
-    for (const p of this.procs.values()) kib += p.stats.residentKiB;
-    return { residentBytes: kib * 1024, tasks: this.procs.size };
+    let cpuMs = 0;
+    for (const p of this.procs.values()) {
+      kib += p.stats.residentKiB;
+      cpuMs += p.cpuMs();
+    }
+    return { residentBytes: kib * 1024, tasks: this.procs.size, cpuMs };
   }
 
   /** @internal */
@@ -820,6 +826,11 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.sim.schedule(0, () => this.finish(status), "exit");
   }
 
+  /** CPU time used so far, in milliseconds. */
+  cpuMs(): number {
+    return this.cpuBaseMs + (this.sim.now - this.cpuSince) * (this.ownStats?.cpu ?? DEFAULT_CPU);
+  }
+
   info(): ProcessInfo {
     return {
       pid: this.pid,
@@ -830,7 +841,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       comm: this.comm,
       commandLine: this.title ?? this.argv.join(" "),
       startedAt: this.startedAt,
-      cpuMs: Math.floor(this.cpuBaseMs + (this.sim.now - this.cpuSince) * (this.ownStats?.cpu ?? DEFAULT_CPU)),
+      cpuMs: Math.floor(this.cpuMs()),
       stats: this.stats,
       state: "S",
       argv: this.argv,

@@ -1,6 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import { apiVersionOf, RESOURCE_TYPES } from "../../api/resources.js";
-import { KUBERNETES_BUILD, KUBERNETES_VERSION } from "../../version.js";
+import { KUBERNETES_VERSION, versionInfo } from "../../version.js";
 import type { Service } from "../../api/types.js";
 import { apiResourcesTable, goYaml, versionText } from "../output/index.js";
 import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
@@ -11,25 +11,6 @@ import { apiServerUrl } from "./kubelet-link.js";
 /** The kustomize kubectl 1.35 embeds. */
 const KUSTOMIZE_VERSION = "v5.7.1";
 
-/**
- * version.Info in its Go field order. The emulation and compatibility versions are the API
- * server's alone (kubectl's own are empty and omitted).
- */
-function versionInfo(server: boolean): Record<string, string> {
-  const [major, minor] = KUBERNETES_VERSION.slice(1).split(".");
-  return {
-    major: major!,
-    minor: minor!,
-    ...(server ? { emulationMajor: major!, emulationMinor: minor!, minCompatibilityMajor: major!, minCompatibilityMinor: String(Number(minor) - 1) } : {}),
-    gitVersion: KUBERNETES_VERSION,
-    gitCommit: KUBERNETES_BUILD.gitCommit,
-    gitTreeState: "clean",
-    buildDate: KUBERNETES_BUILD.buildDate,
-    goVersion: KUBERNETES_BUILD.goVersion,
-    compiler: "gc",
-    platform: "linux/amd64",
-  };
-}
 
 /** `kubectl version [--client] [-o json|yaml]`. */
 export const versionCommand: Command = {

@@ -1,6 +1,7 @@
 import { sleep, wait, type Host, type Proc } from "@ksim/sim";
 import type { Node, Pod } from "../../api/types.js";
 import type { Cluster } from "../../cluster.js";
+import { KUBELET_PORT } from "../../kubelet/kubelet-server.js";
 import { StatusError } from "./errors.js";
 import type { Session } from "./session.js";
 
@@ -9,7 +10,6 @@ import type { Session } from "./session.js";
  * (port 10250), so a node that is down or cut off from the control plane gives the API server's
  * dial error, after its 30 s dial timeout.
  */
-const KUBELET_PORT = 10250;
 const DIAL_TIMEOUT_MS = 30_000;
 /** Where Cluster puts the API server (it does not export it; see the report). */
 const CONTROL_PLANE_IP = "192.168.49.1";

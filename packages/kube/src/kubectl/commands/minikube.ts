@@ -3,17 +3,19 @@ import type { Node, Service } from "../../api/types.js";
 import type { Cluster } from "../../cluster.js";
 import type { Executable, ProcessContext } from "../../runtime/process.js";
 import { errorReport } from "./errors.js";
+import { addons } from "./minikube-addons.js";
 import { FlagError, HelpRequested, parseFlags } from "./flags.js";
 
 /**
  * `minikube service NAME [--url] [-n NAMESPACE]`: where a NodePort or LoadBalancer service can
- * be reached from the host, at the minikube node's address.
+ * be reached from the host, at the minikube node's address; and `minikube addons`.
  */
 const SVC_NOT_FOUND_EXIT = 115;
 
 export function minikubeProgram(cluster: Cluster): Executable {
   return function* minikube(ctx: ProcessContext): Proc<number> {
     try {
+      if (ctx.argv[1] === "addons") return addons(ctx, cluster, ctx.argv.slice(2));
       return service(ctx, cluster, ctx.argv.slice(1));
     } catch (e) {
       const { text, code } = errorReport(e);

@@ -30,6 +30,7 @@ import type {
   Ingress,
   IngressClass,
   IngressRule,
+  APIService,
   HorizontalPodAutoscaler,
   NetworkPolicy,
   ServiceAccount,
@@ -394,6 +395,17 @@ const TABLES: Record<string, KindTable> = {
   NetworkPolicy: {
     columns: cols("Name,Pod-Selector,Age"),
     row: (o, now) => [name(o), formatLabelSelector((o as NetworkPolicy).spec.podSelector), age(o.metadata.creationTimestamp, now)],
+  },
+  APIService: {
+    // kube-aggregator's REST ConvertToTable: Local or namespace/name; the Available condition, with its reason unless True.
+    columns: cols("Name,Service,Available,Age"),
+    row: (o, now) => {
+      const svc = o as APIService;
+      const ref = svc.spec.service;
+      const c = svc.status?.conditions?.find((x) => x.type === "Available");
+      const available = c === undefined ? "Unknown" : c.status !== "True" && c.reason ? `${c.status} (${c.reason})` : c.status;
+      return [name(o), ref == null ? "Local" : `${ref.namespace ?? ""}/${ref.name ?? ""}`, available, age(o.metadata.creationTimestamp, now)];
+    },
   },
   Role: createdAtTable(),
   ClusterRole: createdAtTable(),
