@@ -157,7 +157,7 @@ export class Cluster {
       new JobController(ctx),
       new CronJobController(ctx),
       new ClusterRoleAggregationController(ctx),
-      new HorizontalPodAutoscalerController(ctx),
+      new HorizontalPodAutoscalerController(ctx, (path) => this.aggregator.get(path, {})),
       this.aggregator,
     ]) c.start();
     // kubeadm applies its add-ons once the control plane answers.

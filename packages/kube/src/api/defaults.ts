@@ -145,9 +145,9 @@ function defaultHorizontalPodAutoscaler(hpa: KubeObject): void {
   }
   const behavior = spec.behavior as Obj | undefined;
   if (behavior === undefined) return;
-  const rules = (given: Obj | undefined, window: number, policies: Obj[]): Obj => ({
+  const rules = (given: Obj | undefined, window: number | undefined, policies: Obj[]): Obj => ({
     ...given,
-    stabilizationWindowSeconds: given?.stabilizationWindowSeconds ?? window,
+    ...(given?.stabilizationWindowSeconds !== undefined || window !== undefined ? { stabilizationWindowSeconds: given?.stabilizationWindowSeconds ?? window } : {}),
     selectPolicy: given?.selectPolicy ?? "Max",
     policies: given?.policies ?? policies,
   });
@@ -155,7 +155,8 @@ function defaultHorizontalPodAutoscaler(hpa: KubeObject): void {
     { type: "Pods", value: 4, periodSeconds: 15 },
     { type: "Percent", value: 100, periodSeconds: 15 },
   ]);
-  behavior.scaleDown = rules(behavior.scaleDown as Obj | undefined, 300, [{ type: "Percent", value: 100, periodSeconds: 15 }]);
+  // The scale-down window stays unset: the controller takes it from its --horizontal-pod-autoscaler-downscale-stabilization flag.
+  behavior.scaleDown = rules(behavior.scaleDown as Obj | undefined, undefined, [{ type: "Percent", value: 100, periodSeconds: 15 }]);
 }
 
 /**

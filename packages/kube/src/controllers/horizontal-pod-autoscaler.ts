@@ -1,9 +1,17 @@
+import { spawn, type Proc } from "@ksim/sim";
+import type { AggregatedResponse } from "../api/aggregator.js";
 import { ApiError } from "../api/errors.js";
 import { jsonEqual } from "../api/json-value.js";
+import { labelSelectorAsSelector, NOTHING, selectorMatches, selectorString } from "../api/labels.js";
+import { formatQuantity, milliValue, parseQuantity } from "../api/quantity.js";
 import { typeForKind } from "../api/resources.js";
 import { resourceName } from "../api/server.js";
-import type { HorizontalPodAutoscaler, KubeObject } from "../api/types.js";
+import { parseTime } from "../api/time.js";
+import type { HorizontalPodAutoscaler, KubeObject, LabelSelector, MetricSpec, Pod } from "../api/types.js";
+import { parseGoDuration } from "../kubectl/commands/durations.js";
 import type { ControllerContext } from "./context.js";
+import { resourceReplicas, ReplicaCalculationError, type PodMetric } from "./hpa-replicas.js";
+import { ScalingHistory, type Normalized } from "./hpa-scaling-rules.js";
 import { keyOf, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
 
@@ -11,23 +19,32 @@ const COMPONENT = "horizontal-pod-autoscaler";
 /** --horizontal-pod-autoscaler-sync-period. */
 const SYNC_PERIOD_MS = 15_000;
 const SCALABLE = new Set(["Deployment", "ReplicaSet", "StatefulSet"]);
-/** What the resource metrics client says when metrics-server is not installed, as on a bare minikube. */
-const NO_METRICS_API = "unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)";
 
 type Status = NonNullable<HorizontalPodAutoscaler["status"]>;
 type Condition = NonNullable<Status["conditions"]>[number];
+type MetricStatus = NonNullable<Status["currentMetrics"]>[number];
+type Scalable = KubeObject & { spec: { replicas?: number; selector?: LabelSelector } };
+
+/** How the controller reads the resource metrics API (through the aggregation layer). */
+export type MetricsReader = (path: string) => Proc<AggregatedResponse>;
 
 /**
- * kube-controller-manager's horizontal-pod-autoscaler controller (pkg/controller/podautoscaler)
- * on a cluster without metrics-server: every sync period it reads the target's scale; outside
- * [minReplicas, maxReplicas] it rescales to the bound, otherwise it cannot fetch any resource
- * metric, so ScalingActive is False and it says why in events. Nothing is scheduled until an HPA
- * exists, and a deleted HPA's resync stops.
+ * kube-controller-manager's horizontal-pod-autoscaler controller (pkg/controller/podautoscaler):
+ * every sync period it reads the target's scale, lists the pods its selector picks and their
+ * metrics from metrics.k8s.io (metrics-server, through the aggregator), proposes a replica count
+ * per metric (the highest wins), stabilizes and rate-limits it, and rescales, with the real
+ * conditions and events at each step. Without the metrics API every Resource metric fails, as on
+ * a bare minikube. Other metric sources (Pods, Object, External) are not modelled and fail alike.
  */
 export class HorizontalPodAutoscalerController {
   private readonly queue: WorkQueue;
+  private readonly history = new ScalingHistory();
+  private readonly busy = new Set<string>();
 
-  constructor(private readonly ctx: ControllerContext) {
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly readMetrics: MetricsReader,
+  ) {
     this.queue = new WorkQueue(ctx.sim, COMPONENT, (key) => this.sync(key));
   }
 
@@ -37,25 +54,30 @@ export class HorizontalPodAutoscalerController {
     // real queue's fixed-interval rate limiter makes them.
     api.watch<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", (e) => {
       if (e.type === "ADDED") this.queue.add(keyOf(e.object));
+      if (e.type === "DELETED") this.history.forget(keyOf(e.object));
     });
     for (const hpa of api.list<HorizontalPodAutoscaler>("HorizontalPodAutoscaler")) this.queue.add(keyOf(hpa));
   }
 
   private sync(key: string): void {
     const [namespace, name] = splitKey(key);
-    const hpa = this.ctx.api.get<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", namespace, name);
-    if (hpa === undefined) return;
-    this.reconcile(hpa);
+    if (this.ctx.api.get<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", namespace, name) === undefined) return;
     this.queue.addAfter(key, SYNC_PERIOD_MS);
+    if (this.busy.has(key)) return;
+    this.busy.add(key);
+    spawn(this.ctx.sim, this.reconcile(key), `hpa:${key}`).subscribe(() => this.busy.delete(key));
   }
 
-  private reconcile(hpa: HorizontalPodAutoscaler): void {
+  private *reconcile(key: string): Proc<void> {
     const { api, events } = this.ctx;
+    const [namespace, name] = splitKey(key);
+    const hpa = api.get<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", namespace, name);
+    if (hpa === undefined) return;
     const original = hpa.status ?? { desiredReplicas: 0 };
     const status: Status = structuredClone(original);
     const ref = hpa.spec.scaleTargetRef;
     const type = typeForKind(ref.kind);
-    const target = SCALABLE.has(ref.kind) ? api.get<KubeObject & { spec: { replicas?: number } }>(ref.kind, hpa.metadata.namespace, ref.name) : undefined;
+    const target = SCALABLE.has(ref.kind) ? api.get<Scalable>(ref.kind, hpa.metadata.namespace, ref.name) : undefined;
     if (target === undefined) {
       const err =
         type === undefined
@@ -72,48 +94,142 @@ export class HorizontalPodAutoscalerController {
     const current = target.spec.replicas ?? 1;
     const min = hpa.spec.minReplicas ?? 1;
     const max = hpa.spec.maxReplicas;
-    status.currentReplicas = current;
-    let desired: number;
-    let reason: string;
+    const now = this.ctx.sim.epochMs();
+    this.history.seed(key, current, now);
+    let desired = 0;
+    let reason = "";
+    let metrics: MetricStatus[] | undefined;
+    let rescale = true;
     if (current === 0 && min !== 0) {
-      delete status.currentMetrics;
-      status.desiredReplicas = 0;
+      rescale = false;
       this.setCondition(status, "ScalingActive", "False", "ScalingDisabled", "scaling is disabled since the replica count of the target is zero");
-      this.writeStatus(hpa, original, status);
-      return;
     } else if (current > max) {
       [desired, reason] = [max, "Current number of replicas above Spec.MaxReplicas"];
     } else if (current < min) {
       [desired, reason] = [min, "Current number of replicas below Spec.MinReplicas"];
     } else {
-      this.failMetrics(hpa, status);
-      this.writeStatus(hpa, original, status);
-      return;
+      const computed = yield* this.computeReplicas(hpa, target, current, status, now);
+      metrics = computed.statuses;
+      if (computed.replicas === -1) {
+        status.currentReplicas = current;
+        status.currentMetrics = metrics;
+        this.writeStatus(hpa, original, status);
+        events.record(hpa, "Warning", "FailedComputeMetricsReplicas", computed.error!, COMPONENT);
+        return;
+      }
+      if (computed.replicas > desired) desired = computed.replicas;
+      if (desired > current) reason = `${computed.metric} above target`;
+      if (desired < current) reason = "All metrics below target";
+      const behavior = hpa.spec.behavior;
+      const normalized: Normalized =
+        behavior === undefined
+          ? this.history.legacy(key, current, desired, min, max, now)
+          : this.history.withBehavior(key, current, desired, min, max, behavior.scaleUp ?? {}, behavior.scaleDown ?? {}, now);
+      this.setCondition(status, "AbleToScale", normalized.ableToScale.status, normalized.ableToScale.reason, normalized.ableToScale.message);
+      this.setCondition(status, "ScalingLimited", normalized.scalingLimited.status, normalized.scalingLimited.reason, normalized.scalingLimited.message);
+      desired = normalized.replicas;
+      rescale = desired !== current;
     }
-    delete status.currentMetrics;
-    api.mutate<KubeObject & { spec: { replicas?: number } }>(ref.kind, hpa.metadata.namespace, ref.name, (draft) => void (draft.spec.replicas = desired));
-    this.setCondition(status, "AbleToScale", "True", "SucceededRescale", `the HPA controller was able to update the target scale to ${desired}`);
-    events.record(hpa, "Normal", "SuccessfulRescale", `New size: ${desired}; reason: ${reason}`, COMPONENT);
+    if (rescale) {
+      api.mutate<Scalable>(ref.kind, hpa.metadata.namespace, ref.name, (draft) => void (draft.spec.replicas = desired));
+      this.setCondition(status, "AbleToScale", "True", "SucceededRescale", `the HPA controller was able to update the target scale to ${desired}`);
+      events.record(hpa, "Normal", "SuccessfulRescale", `New size: ${desired}; reason: ${reason}`, COMPONENT);
+      const behavior = hpa.spec.behavior;
+      if (behavior !== undefined) this.history.scaled(key, current, desired, [behavior.scaleUp ?? {}, behavior.scaleDown ?? {}], now);
+      status.lastScaleTime = api.now();
+    } else desired = current;
+    status.currentReplicas = current;
     status.desiredReplicas = desired;
-    status.lastScaleTime = api.now();
+    if (metrics === undefined) delete status.currentMetrics;
+    else status.currentMetrics = metrics;
     this.writeStatus(hpa, original, status);
   }
 
-  /** computeReplicasForMetrics with no metrics API: every Resource metric fails, the others are not modelled and fail alike. */
-  private failMetrics(hpa: HorizontalPodAutoscaler, status: Status): void {
-    const metrics = hpa.spec.metrics ?? [];
-    const errors = metrics.map((m) => {
-      const name = m.resource?.name ?? m.containerResource?.name ?? "";
-      const err = `failed to get ${name} utilization: unable to get metrics for resource ${name}: ${NO_METRICS_API}`;
-      this.ctx.events.record(hpa, "Warning", "FailedGetResourceMetric", err, COMPONENT);
-      this.setCondition(status, "ScalingActive", "False", "FailedGetResourceMetric", `the HPA was unable to compute the replica count: ${err}`);
-      return `failed to get ${name} resource metric value: ${err}`;
-    });
-    // The statuses of metrics that could not be read stay empty.
-    status.currentMetrics = metrics.map(() => ({ type: "" }));
-    if (errors.length > 0) {
-      this.ctx.events.record(hpa, "Warning", "FailedComputeMetricsReplicas", `invalid metrics (${errors.length} invalid out of ${metrics.length}), first error is: ${errors[0]}`, COMPONENT);
+  /**
+   * computeReplicasForMetrics: each metric's proposal, the highest winning; -1 when every metric
+   * failed, or some did and the rest would scale down.
+   */
+  private *computeReplicas(hpa: HorizontalPodAutoscaler, target: Scalable, current: number, status: Status, now: number) {
+    const specs = hpa.spec.metrics ?? [];
+    const statuses: MetricStatus[] = specs.map(() => ({ type: "" }));
+    let replicas = 0;
+    let metric = "";
+    let invalid = 0;
+    let firstError: string | undefined;
+    let firstCondition: { reason: string; message: string } | undefined;
+    for (const [i, spec] of specs.entries()) {
+      const r = yield* this.computeForMetric(hpa, target, spec, current, now);
+      if ("error" in r) {
+        if (invalid === 0) [firstError, firstCondition] = [r.error, r.condition];
+        invalid++;
+        continue;
+      }
+      statuses[i] = r.status;
+      if (replicas === 0 || r.replicas > replicas) [replicas, metric] = [r.replicas, r.metric];
     }
+    const error = firstError === undefined ? undefined : `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError}`;
+    if (invalid >= specs.length || (invalid > 0 && replicas < current)) {
+      if (firstCondition !== undefined) this.setCondition(status, "ScalingActive", "False", firstCondition.reason, firstCondition.message);
+      return { replicas: -1, metric: "", statuses, error };
+    }
+    this.setCondition(status, "ScalingActive", "True", "ValidMetricFound", `the HPA was able to successfully calculate a replica count from ${metric}`);
+    return { replicas, metric, statuses, error };
+  }
+
+  /** computeReplicasForMetric for Resource and ContainerResource metrics; other sources fail as unavailable. */
+  private *computeForMetric(hpa: HorizontalPodAutoscaler, target: Scalable, spec: MetricSpec, current: number, now: number) {
+    const source = spec.type === "ContainerResource" ? spec.containerResource : spec.resource;
+    const name = source?.name ?? "";
+    const container = spec.type === "ContainerResource" ? spec.containerResource?.container : undefined;
+    const utilization = source?.target.averageUtilization;
+    const conditionReason = spec.type === "ContainerResource" ? "FailedGetContainerResourceMetric" : "FailedGetResourceMetric";
+    const fail = (inner: string) => {
+      const err = `failed to get ${name} ${utilization !== undefined || source?.target.type === "Utilization" ? "utilization" : "usage"}: ${inner}`;
+      this.ctx.events.record(hpa, "Warning", conditionReason, err, COMPONENT);
+      const wrapped = spec.type === "ContainerResource" ? `failed to get ${container} container metric value: ${err}` : `failed to get ${name} resource metric value: ${err}`;
+      return { error: wrapped, condition: { reason: conditionReason, message: `the HPA was unable to compute the replica count: ${err}` } } as const;
+    };
+    const selector = labelSelectorAsSelector(target.spec.selector);
+    const query = selector === NOTHING ? "" : `?labelSelector=${encodeURIComponent(selectorString(selector))}`;
+    const read = yield* this.readMetrics(`/apis/metrics.k8s.io/v1beta1/namespaces/${hpa.metadata.namespace}/pods${query}`);
+    if (read.kind !== "response" || read.status !== 200) {
+      const why =
+        read.kind === "notFound"
+          ? "the server could not find the requested resource (get pods.metrics.k8s.io)"
+          : read.kind === "unavailable"
+            ? "the server is currently unable to handle the request (get pods.metrics.k8s.io)"
+            : `an error on the server ("${read.body.trim()}") has prevented the request from succeeding (get pods.metrics.k8s.io)`;
+      return fail(`unable to get metrics for resource ${name}: unable to fetch metrics from resource metrics API: ${why}`);
+    }
+    const items = (JSON.parse(read.body) as { items: PodMetricsJson[] }).items;
+    if (items.length === 0) return fail(`unable to get metrics for resource ${name}: no metrics returned from resource metrics API`);
+    const podMetrics = new Map<string, PodMetric>();
+    for (const m of items) {
+      const value = podValue(m, name, container);
+      if (value !== undefined) podMetrics.set(m.metadata.name, { value, timestamp: parseTime(m.timestamp), windowMs: windowOf(m.window) });
+    }
+    const pods = this.ctx.api.list<Pod>("Pod", hpa.metadata.namespace).filter((p) => selectorMatches(selector, p.metadata.labels));
+    const goal = utilization !== undefined ? { utilization } : { averageMilli: Number(milliValue(parseQuantity(source?.target.averageValue ?? "0"))) };
+    let proposal;
+    try {
+      proposal = resourceReplicas(current, goal, name, container, pods, podMetrics, now);
+    } catch (e) {
+      if (!(e instanceof ReplicaCalculationError)) throw e;
+      return fail(e.message);
+    }
+    const metricName =
+      utilization !== undefined
+        ? `${name}${spec.type === "ContainerResource" ? " container" : ""} resource utilization (percentage of request)`
+        : `${name} resource`;
+    const current_ = {
+      ...(proposal.utilization !== undefined ? { averageUtilization: proposal.utilization } : {}),
+      averageValue: formatQuantity({ mantissa: BigInt(proposal.average), exponent: -3, format: "DecimalSI" }),
+    };
+    const status: MetricStatus =
+      spec.type === "ContainerResource"
+        ? ({ type: "ContainerResource", containerResource: { name, container: container!, current: current_ } } as MetricStatus)
+        : { type: "Resource", resource: { name, current: current_ } };
+    return { replicas: proposal.replicas, metric: metricName, status };
   }
 
   /** setCondition: a condition's transition time moves only when its status changes. */
@@ -128,10 +244,36 @@ export class HorizontalPodAutoscalerController {
   private writeStatus(hpa: HorizontalPodAutoscaler, original: Status, status: Status): void {
     if (jsonEqual(original, status)) return;
     try {
-      this.ctx.api.updateStatus({ ...hpa, status });
+      const latest = this.ctx.api.get<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", hpa.metadata.namespace, hpa.metadata.name!);
+      if (latest !== undefined) this.ctx.api.updateStatus({ ...latest, status });
     } catch (e) {
       // Deleted meanwhile: its resync stops at the next sync.
       if (!(e instanceof ApiError)) throw e;
     }
   }
+}
+
+interface PodMetricsJson {
+  readonly metadata: { readonly name: string };
+  readonly timestamp: string;
+  readonly window: string;
+  readonly containers: readonly { readonly name: string; readonly usage: Readonly<Record<string, string>> }[];
+}
+
+/** getPodMetrics: the sum over the pod's containers (or the one named), none if any lacks the resource. */
+function podValue(m: PodMetricsJson, resource: string, container: string | undefined): number | undefined {
+  const containers = container === undefined ? m.containers : m.containers.filter((c) => c.name === container);
+  if (containers.length === 0) return undefined;
+  let total = 0;
+  for (const c of containers) {
+    const q = c.usage[resource];
+    if (q === undefined) return undefined;
+    total += Number(milliValue(parseQuantity(q)));
+  }
+  return total;
+}
+
+function windowOf(text: string): number {
+  const ms = parseGoDuration(text);
+  return typeof ms === "number" ? ms : 0;
 }
