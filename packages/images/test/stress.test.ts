@@ -58,4 +58,30 @@ describe("memory limits (polinux/stress in a memory cgroup)", () => {
     );
     expect(term.run("kubectl get pod s -o jsonpath='{.status.phase}'").output).toBe("Succeeded");
   });
+
+  it("holds cpu workers to the container's limits.cpu, each getting its share of the quota", () => {
+    const { term, cluster } = kubectlWorld({ seed: 5 });
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: capped
+spec:
+  containers:
+  - name: capped
+    image: polinux/stress
+    command: ["stress"]
+    args: ["--cpu", "2"]
+    resources:
+      limits:
+        cpu: 500m
+`;
+    term.run(`cat > /tmp/capped.yaml <<'EOF'\n${pod}EOF`);
+    expect(term.run("kubectl apply -f /tmp/capped.yaml && sleep 5").status).toBe(0);
+    const usage = () => cluster.podWorker("default", "capped")!.containerUsage()[0]!.usage.cpuMs;
+    const before = usage();
+    term.run("sleep 100");
+    // Two workers asking for a CPU each get a quarter of one: 500m together.
+    expect(Math.round(usage() - before)).toBe(50_000);
+    expect(term.run("kubectl exec capped -- ps").output).toMatch(/\n {4}2 root {6}0:(2\d) stress --cpu 2\n {4}3 root {6}0:\1 stress --cpu 2\n/);
+  });
 });

@@ -5,6 +5,7 @@ import type { ImageDefinition, ImageRegistry } from "../runtime/image.js";
 import { containerDev } from "../runtime/dev.js";
 import { LayeredFs, type Mount, type RuntimeMounts } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
+import { CpuCgroup } from "../runtime/cpu-cgroup.js";
 import { MemoryCgroup } from "../runtime/memory-cgroup.js";
 import { ProcFs } from "../runtime/procfs.js";
 import { ProcessTable, type Machine, type NetworkNamespace, type RootFs, type Signal, type SimProcess, type SpawnOptions } from "../runtime/process.js";
@@ -90,6 +91,8 @@ export interface ContainerSpec {
   readonly tty?: boolean;
   /** Where the kubelet mounts the file for the container's termination message. */
   readonly terminationMessagePath?: string;
+  /** limits.cpu in cores: the container's CPU quota. */
+  readonly cpuLimitCores?: number;
   /** limits.memory: the container's memory cgroup limit. */
   readonly memoryLimitBytes?: number;
 }
@@ -110,6 +113,7 @@ export class ContainerInstance {
   readonly processes: ProcessTable;
   private readonly root: RootFs;
   private readonly cgroup: MemoryCgroup | undefined;
+  private readonly cpuCgroup: CpuCgroup | undefined;
   /** Whether the PID namespace is another container's. */
   private readonly guest: boolean;
   readonly log: ContainerLog;
@@ -147,6 +151,7 @@ export class ContainerInstance {
     this.log = new ContainerLog(sim);
     this.root = (cred, pid) => this.fs.view(cred, pid);
     this.cgroup = spec.memoryLimitBytes === undefined ? undefined : new MemoryCgroup(sim, spec.memoryLimitBytes, name);
+    this.cpuCgroup = spec.cpuLimitCores === undefined ? undefined : new CpuCgroup(spec.cpuLimitCores);
     this.guest = pidNamespace !== undefined;
     this.processes =
       pidNamespace ??
@@ -195,6 +200,7 @@ export class ContainerInstance {
       stderr: this.spec.tty ? stdout : this.log.sink("stderr"),
       root: this.root,
       cgroup: this.cgroup,
+      cpuCgroup: this.cpuCgroup,
     });
     if (this.guest) this.init.exited.subscribe((code) => this.onInitExit(code));
   }
@@ -214,6 +220,7 @@ export class ContainerInstance {
       tty: options.tty ?? false,
       root: this.root,
       cgroup: this.cgroup,
+      cpuCgroup: this.cpuCgroup,
     });
   }
 

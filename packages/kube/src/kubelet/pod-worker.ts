@@ -590,6 +590,7 @@ export class PodWorker {
         tty: spec.tty === true,
         terminationMessagePath: spec.terminationMessagePath,
         memoryLimitBytes: memoryLimit(spec),
+        cpuLimitCores: cpuLimit(spec),
       },
       this.networkNamespace(),
       this.hostname(),
@@ -946,6 +947,11 @@ export class PodWorker {
 }
 
 /** limits.memory in bytes (validation has refused what does not parse). */
+function cpuLimit(spec: Container): number | undefined {
+  const limit = spec.resources?.limits?.cpu;
+  return limit === undefined ? undefined : quantityValue(parseQuantity(limit));
+}
+
 function memoryLimit(spec: Container): number | undefined {
   const limit = spec.resources?.limits?.memory;
   return limit === undefined ? undefined : quantityValue(parseQuantity(limit));

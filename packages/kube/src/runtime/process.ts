@@ -1,3 +1,4 @@
+import type { CpuCgroup } from "./cpu-cgroup.js";
 import type { MemoryCgroup } from "./memory-cgroup.js";
 import { copyMap } from "./copy-map.js";
 import { freezeEnvironment, isFrozenEnvironment } from "./environment.js";
@@ -96,6 +97,8 @@ export interface ProcessStats {
   cpu: number;
   /** Resident set in KiB (ps RSS column): what the process charges to its memory cgroup. */
   residentKiB: number;
+  /** The share of `cpu` the process gets: below 1 while its container is over its CPU quota. */
+  readonly cpuShare: number;
 }
 
 export interface ProcessInfo {
@@ -285,11 +288,12 @@ export type RootFs = (cred: Credentials, pid: number) => FileSystem;
 
 /**
  * What a process gets from the container it runs in and passes on to its children: the root
- * filesystem it sees (when not its PID namespace's) and the memory cgroup it is charged to.
+ * filesystem it sees (when not its PID namespace's) and the memory and CPU cgroups it is charged to.
  */
 export interface ContainerScope {
   readonly root?: RootFs;
   readonly cgroup?: MemoryCgroup;
+  readonly cpuCgroup?: CpuCgroup;
 }
 
 export interface ProcessEnvironment {
@@ -396,6 +400,7 @@ export class ProcessTable {
     const program = proc.load(argv);
     this.procs.set(proc.pid, proc);
     proc.cgroup?.join(proc);
+    proc.cpuCgroup?.join(proc);
     proc.start(program);
     return proc;
   }
@@ -405,6 +410,7 @@ export class ProcessTable {
     const proc = new SimProcess(this, this.nextPid++, options.ppid, argv, options);
     this.procs.set(proc.pid, proc);
     proc.cgroup?.join(proc);
+    proc.cpuCgroup?.join(proc);
     proc.start({ program, argv, comm: options.comm });
     return proc;
   }
@@ -473,6 +479,7 @@ export class ProcessTable {
   reap(proc: SimProcess, status: number): void {
     this.procs.delete(proc.pid);
     proc.cgroup?.leave(proc);
+    proc.cpuCgroup?.leave(proc);
     for (const p of this.procs.values()) if (p.ppid === proc.pid) p.ppid = 1;
     if (proc.pid === 1) this.onInitExit?.(status);
   }
@@ -495,6 +502,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   fs: FileSystem;
   readonly root: RootFs;
   readonly cgroup: MemoryCgroup | undefined;
+  readonly cpuCgroup: CpuCgroup | undefined;
   readonly startedAt: number;
   private title: string | undefined;
   private comm = "";
@@ -536,6 +544,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.fds = options.fds ?? NO_FDS;
     this.root = options.root ?? env.fsFor;
     this.cgroup = options.cgroup;
+    this.cpuCgroup = options.cpuCgroup;
     this.fs = this.root(this.cred, pid);
     this.startedAt = env.sim.now;
     this.cpuSince = this.startedAt;
@@ -563,10 +572,12 @@ export class SimProcess implements ProcessContext, ChildProcess {
         const running = self.status === undefined;
         if (running) self.table.env.machine?.sched.change(to - self.loadCpu);
         self.loadCpu = running ? to : 0;
-        const now = self.sim.now;
-        self.cpuBaseMs += (now - self.cpuSince) * cpu;
-        self.cpuSince = now;
+        self.settleCpu();
         cpu = to;
+        self.cpuCgroup?.rebalance();
+      },
+      get cpuShare() {
+        return self.cpuCgroup?.share ?? 1;
       },
       get residentKiB() {
         return resident;
@@ -732,6 +743,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       ppid: this.pid,
       root: this.root,
       cgroup: this.cgroup,
+      cpuCgroup: this.cpuCgroup,
     };
   }
 
@@ -828,7 +840,19 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   /** CPU time used so far, in milliseconds. */
   cpuMs(): number {
-    return this.cpuBaseMs + (this.sim.now - this.cpuSince) * (this.ownStats?.cpu ?? DEFAULT_CPU);
+    return this.cpuBaseMs + (this.sim.now - this.cpuSince) * this.cpuAsked() * (this.cpuCgroup?.share ?? 1);
+  }
+
+  /** @internal the CPU the process asks for (a fraction of one CPU). */
+  cpuAsked(): number {
+    return this.ownStats?.cpu ?? DEFAULT_CPU;
+  }
+
+  /** @internal moves the CPU time used until now into the settled total, at the current share. */
+  settleCpu(): void {
+    const now = this.sim.now;
+    this.cpuBaseMs += (now - this.cpuSince) * this.cpuAsked() * (this.cpuCgroup?.share ?? 1);
+    this.cpuSince = now;
   }
 
   info(): ProcessInfo {
