@@ -1,6 +1,7 @@
 import { registerShell, registerUserland, type ImageRegistry } from "@ksim/kube";
 import { busyboxImage } from "./busybox.js";
 import { coreDns, coreDnsImage } from "./coredns.js";
+import { hpaExample, hpaExampleImage } from "./hpa-example.js";
 import { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
 import { metricsServer, metricsServerImage } from "./metrics-server.js";
 import { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage } from "./nginx.js";
@@ -9,6 +10,7 @@ import { stress, stressImage } from "./stress.js";
 
 export { busyboxImage } from "./busybox.js";
 export { coreDns, coreDnsImage } from "./coredns.js";
+export { hpaExample, hpaExampleImage } from "./hpa-example.js";
 export { kubeProxy, kubeProxyImage } from "./kube-proxy.js";
 export { metricsServer, metricsServerImage } from "./metrics-server.js";
 export { NGINX_SLIM_BUILD, nginxProgram, nginxSlimImage, type NginxBuild } from "./nginx.js";
@@ -16,7 +18,7 @@ export { NGINX_OFFICIAL_BUILD, nginxOfficialImage } from "./nginx-official.js";
 export { stress, stressImage } from "./stress.js";
 
 /**
- * Registers nginx-slim, the official nginx, busybox, polinux/stress and the kube-system add-ons (kube-proxy, CoreDNS, metrics-server) with the
+ * Registers nginx-slim, the official nginx, busybox, polinux/stress, the HPA walkthrough's hpa-example and the kube-system add-ons (kube-proxy, CoreDNS, metrics-server) with the
  * programs they run (the shells and userland too, so the images work in a registry nobody else
  * filled).
  */
@@ -35,5 +37,7 @@ export function registerBasicImages(registry: ImageRegistry): void {
   registry.registerProgram("coredns:coredns", coreDns);
   registry.registerImage(coreDnsImage());
   registry.registerProgram("metrics-server:metrics-server", metricsServer);
+  registry.registerProgram("hpa-example:apache2", hpaExample);
+  registry.registerImage(hpaExampleImage());
   registry.registerImage(metricsServerImage());
 }

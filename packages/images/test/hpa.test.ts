@@ -58,4 +58,27 @@ describe("HorizontalPodAutoscaler with metrics-server", () => {
     expect(term.run("sleep 300; kubectl get deploy busy").output).toMatch(/\nbusy   1\/1     1            1           12m\n$/);
     expect(term.run("kubectl get events --field-selector reason=SuccessfulRescale -o jsonpath='{.items[-1:].message}'").output).toBe("New size: 1; reason: All metrics below target");
   });
+
+  it("runs the HorizontalPodAutoscaler walkthrough: php-apache under a wget loop scales out, then back to 1", () => {
+    const { term, cluster } = kubectlWorld({ seed: 7, systemPods: true });
+    expect(term.run("minikube addons enable metrics-server >/dev/null && kubectl apply -f https://k8s.io/examples/application/php-apache.yaml").output).toBe(
+      "deployment.apps/php-apache created\nservice/php-apache created\n",
+    );
+    expect(term.run("kubectl autoscale deployment php-apache --cpu=50% --min=1 --max=10").output).toBe("horizontalpodautoscaler.autoscaling/php-apache autoscaled\n");
+    expect(term.run("sleep 90; kubectl get hpa").output).toBe(
+      "NAME         REFERENCE               TARGETS       MINPODS   MAXPODS   REPLICAS   AGE\nphp-apache   Deployment/php-apache   cpu: 0%/50%   1         10        1          90s\n",
+    );
+    term.run("kubectl run load-generator --image=busybox:1.28 --restart=Never -- /bin/sh -c 'while sleep 0.01; do wget -q -O- http://php-apache; done'");
+    // One pod serves the loop at its 500m limit: 250% of its 200m request once a whole window is loaded.
+    term.run("sleep 300");
+    const hpa = () => cluster.api.get<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", "default", "php-apache")!;
+    const scaledTo = hpa().status!.currentReplicas!;
+    expect(scaledTo).toBeGreaterThanOrEqual(4);
+    // The loop's requests run one at a time, so the pods share about 500m between them: near the 50% target.
+    const utilization = hpa().status!.currentMetrics![0]!.resource!.current.averageUtilization!;
+    expect(Math.abs(utilization - 50)).toBeLessThanOrEqual(10);
+    expect(term.run("kubectl logs deploy/php-apache | grep -c 'GET / HTTP/1.1\" 200'").output.trim()).not.toBe("0");
+    expect(term.run("kubectl delete pod load-generator && sleep 420 && kubectl get deployment php-apache").output).toMatch(/\nphp-apache   1\/1     1            1           \d+m\n$/);
+    expect(term.run("kubectl describe hpa php-apache | grep SuccessfulRescale | tail -1").output).toMatch(/New size: 1; reason: All metrics below target\n$/);
+  });
 });

@@ -5,6 +5,7 @@ import { bundledUrl, EXAMPLE_FILES } from "../src/examples/index.js";
 
 /** The published bytes (sha256), so an edit to a bundled manifest cannot go unnoticed. */
 const DIGESTS: Record<string, string> = {
+  "application/php-apache.yaml": "bc44b82f5c5cf0bb84e30a894efeb7e29180cb5a6879a16554b7b5a8de83d058",
   "application/web/web.yaml": "7776e8d7486864ec8d0904f674614419e7a1dabaa9e7d9d65d38f6fc1528b4ac",
   "application/web/web-parallel.yaml": "11b66a44ff9f5fc43c91d60710a59a079f74d0f9edb41460f3cddc5a36333e18",
   "application/wordpress/mysql-deployment.yaml": "72174a19e7e5825577a30777e28dd59a1eba6094c483c5338350108f87630ade",
@@ -21,6 +22,7 @@ describe("the bundled upstream examples", () => {
     expect(names("application/zookeeper/zookeeper.yaml")).toEqual(["Service/zk-hs", "Service/zk-cs", "PodDisruptionBudget/zk-pdb", "StatefulSet/zk"]);
     expect(names("application/cassandra/cassandra-statefulset.yaml")).toEqual(["StatefulSet/cassandra", "StorageClass/fast"]);
     expect(names("application/web/web-parallel.yaml")).toEqual(["Service/nginx", "StatefulSet/web"]);
+    expect(names("application/php-apache.yaml")).toEqual(["Deployment/php-apache", "Service/php-apache"]);
   });
 
   it("are served at k8s.io/examples and at the raw GitHub address, and nothing else is", () => {

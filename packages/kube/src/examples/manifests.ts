@@ -4,6 +4,43 @@
  * `app.kubernetes.io/name`): byte for byte, including trailing blank lines and spaces.
  */
 export const EXAMPLE_FILES: Readonly<Record<string, string>> = {
+  // The HorizontalPodAutoscaler walkthrough's, as k8s.io/examples publishes it now.
+  "application/php-apache.yaml": String.raw`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: php-apache
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: php-apache
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: php-apache
+    spec:
+      containers:
+      - name: php-apache
+        image: registry.k8s.io/hpa-example
+        ports:
+        - containerPort: 80
+        resources:
+          limits:
+            cpu: 500m
+          requests:
+            cpu: 200m
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: php-apache
+  labels:
+    app.kubernetes.io/name: php-apache
+spec:
+  ports:
+  - port: 80
+  selector:
+    app.kubernetes.io/name: php-apache
+`,
   "application/web/web.yaml": String.raw`apiVersion: v1
 kind: Service
 metadata:

@@ -7,3 +7,4 @@ export * from "./layer-stack.js";
 export * from "./tasks.js";
 export { pipeInodes } from "./procfs.js";
 export { SchedStats } from "./sched-stats.js";
+export { apacheAccessLogTime, apacheErrorLogTime } from "./apache-log.js";

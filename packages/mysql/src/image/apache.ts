@@ -1,4 +1,4 @@
-import { type ChildProcess, type Executable, formatHttp, header, type HttpRequest, httpResponse, type HttpResponse, Pipe, ProcessTasks, type ProcessContext, serveHttp, unclosable } from "@ksim/kube";
+import { apacheAccessLogTime, apacheErrorLogTime, type ChildProcess, type Executable, formatHttp, header, type HttpRequest, httpResponse, type HttpResponse, Pipe, ProcessTasks, type ProcessContext, serveHttp, unclosable } from "@ksim/kube";
 import { Future, wait, type Address, type Proc } from "@ksim/sim";
 import { LineInput } from "../lines.js";
 import { handleRequest } from "../wordpress/site.js";
@@ -17,22 +17,6 @@ const CHILD_ENV = "KSIM_APACHE_CHILD";
 const WWW_DATA = { uid: 33, gid: 33 };
 const START_SERVERS = 5;
 const MAX_REQUEST_WORKERS = 150;
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const p2 = (n: number) => String(n).padStart(2, "0");
-
-/** `[Mon Jan 01 00:00:05.123000 2024]`, Apache's error log time. */
-function errorLogTime(ms: number): string {
-  const d = new Date(ms);
-  return `[${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, "0")}000 ${d.getUTCFullYear()}]`;
-}
-
-/** `[01/Jan/2024:00:00:10 +0000]`, the access log's time. */
-function accessLogTime(ms: number): string {
-  const d = new Date(ms);
-  return `[${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000]`;
-}
 
 interface Job {
   readonly id: number;
@@ -116,7 +100,7 @@ function* parent(ctx: ProcessContext): Proc<number> {
       const response: HttpResponse = { ...r, headers };
       const bytes = new TextEncoder().encode(formatHttp(request.method === "HEAD" ? { ...response, body: "" } : response)).length;
       ctx.stdout.write(
-        `${remote.ip} - - ${accessLogTime(ctx.epochMs())} "${request.method} ${request.path} ${request.version}" ${response.status} ${bytes} "${header(request.headers, "Referer") ?? "-"}" "${header(request.headers, "User-Agent") ?? "-"}"\n`,
+        `${remote.ip} - - ${apacheAccessLogTime(ctx.epochMs())} "${request.method} ${request.path} ${request.version}" ${response.status} ${bytes} "${header(request.headers, "Referer") ?? "-"}" "${header(request.headers, "User-Agent") ?? "-"}"\n`,
       );
       ctx.sim.trace.record("wordpress.request", { host: ctx.hostname, method: request.method, path: request.path, status: response.status });
       result.resolve(response);
@@ -128,13 +112,13 @@ function* parent(ctx: ProcessContext): Proc<number> {
 
   serveHttp(ctx.net, 80, serve);
   for (let i = 0; i < START_SERVERS; i++) startWorker();
-  ctx.stderr.write(`${errorLogTime(ctx.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00163: ${APACHE_VERSION} PHP/8.0.28 configured -- resuming normal operations\n`);
-  ctx.stderr.write(`${errorLogTime(ctx.epochMs())} [core:notice] [pid ${ctx.pid}] AH00094: Command line: 'apache2 -D FOREGROUND'\n`);
+  ctx.stderr.write(`${apacheErrorLogTime(ctx.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00163: ${APACHE_VERSION} PHP/8.0.28 configured -- resuming normal operations\n`);
+  ctx.stderr.write(`${apacheErrorLogTime(ctx.epochMs())} [core:notice] [pid ${ctx.pid}] AH00094: Command line: 'apache2 -D FOREGROUND'\n`);
   ctx.sim.trace.record("wordpress.start", { host: ctx.hostname });
   ctx.onSignal((signal) => {
     if (signal !== "SIGTERM" && signal !== "SIGINT") return;
     stopping = true;
-    ctx.stderr.write(`${errorLogTime(ctx.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00169: caught SIGTERM, shutting down\n`);
+    ctx.stderr.write(`${apacheErrorLogTime(ctx.epochMs())} [mpm_prefork:notice] [pid ${ctx.pid}] AH00169: caught SIGTERM, shutting down\n`);
     for (const w of [...workers]) ctx.kill(w.child.pid, "SIGTERM");
     ctx.exit(0);
   });
