@@ -359,7 +359,7 @@ function podMetrics(pod: KubeObjectJson, m: NonNullable<ReturnType<Storage["pod"
 }
 
 function json(status: number, body: unknown): HttpResponse {
-  return httpResponse(status, JSON.stringify(body), { "Content-Type": "application/json" });
+  return httpResponse(status, `${JSON.stringify(body)}\n`, { "Content-Type": "application/json" });
 }
 
 function notFound(resource: string, name: string, group?: string, kind?: string): HttpResponse {

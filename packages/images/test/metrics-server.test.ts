@@ -31,6 +31,7 @@ describe("metrics-server and kubectl top", () => {
   it("is unavailable until metrics-server holds two scrapes, then reports what the pods use", () => {
     const { term } = world();
     expect(term.run("kubectl top pod")).toEqual({ status: 1, output: "error: Metrics API not available\n" });
+    expect(term.run("kubectl get --raw /apis/metrics.k8s.io/v1beta1/nodes")).toEqual({ status: 1, output: "Error from server (NotFound): the server could not find the requested resource\n" });
     expect(term.run("minikube addons enable metrics-server")).toEqual({
       status: 0,
       output:
@@ -56,6 +57,9 @@ describe("metrics-server and kubectl top", () => {
     expect(term.run("kubectl top pod -A --containers --sort-by=memory").output).toMatch(
       /^NAMESPACE     POD                               NAME             CPU\(cores\)   MEMORY\(bytes\)   \ndefault       hog                               hog              71m          151Mi           \nkube-system   metrics-server-\w+-\w+   metrics-server   1m           0Mi             \n$/,
     );
+    const raw = JSON.parse(term.run("kubectl get --raw /apis/metrics.k8s.io/v1beta1/namespaces/default/pods/hog").output);
+    expect(raw).toMatchObject({ metadata: { name: "hog", namespace: "default" }, window: "1m0s", containers: [{ name: "hog", usage: { memory: "154726Ki" } }] });
+    expect(term.run("kubectl get --raw /api/v1/nodes/nope -o json").output).toBe("error: --raw and --output are mutually exclusive\n");
     expect(term.run("kubectl top pod --sum").output).toBe("NAME   CPU(cores)   MEMORY(bytes)   \nhog    71m          151Mi           \n       ________     ________        \n       71m          151Mi           \n");
   });
 

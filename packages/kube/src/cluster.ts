@@ -105,6 +105,8 @@ export class Cluster {
   readonly attachDetach: AttachDetachController;
   /** The minikube profile's enabled addons (`minikube addons list`). */
   readonly minikubeAddons = new Set(["default-storageclass", "storage-provisioner"]);
+  /** The API server's REST frontend (pods' requests, `kubectl get --raw`). */
+  readonly apiFrontend: ApiHttpFrontend;
   /** kube-apiserver's aggregation layer: APIServices and the extension servers behind them. */
   readonly aggregator: Aggregator;
   private readonly services: ServiceAllocator;
@@ -130,7 +132,7 @@ export class Cluster {
     const controlPlane = this.network.addHost("control-plane", CONTROL_PLANE_IP);
     const gateway = new ApiGateway(this.api, this.events, controlPlane, (n) => this.nodeLifecycle.renew(n));
     this.aggregator = new Aggregator(ctx, controlPlane);
-    const frontend = new ApiHttpFrontend(this.api, controlPlane, { aggregate: (request) => this.aggregator.serve(request) });
+    this.apiFrontend = new ApiHttpFrontend(this.api, controlPlane, { aggregate: (request) => this.aggregator.serve(request) });
 
     this.bootstrap();
     const nodes = normalizeNodes(options.nodes ?? 3);
@@ -139,7 +141,7 @@ export class Cluster {
     this.network.translate = (from, to) => proxy.translate(from, to);
 
     gateway.start();
-    frontend.start();
+    this.apiFrontend.start();
     for (const c of [
       this.statefulSets,
       new ReplicaSetController(ctx),

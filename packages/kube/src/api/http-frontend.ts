@@ -54,16 +54,16 @@ export class ApiHttpFrontend {
     serveHttp(this.host, API_SERVER_PORT, (request) => this.handle(request));
   }
 
-  /** Answers one request (exposed for tests that do not need the network). */
-  handle(request: HttpRequest): HttpResponse | Waitable<HttpResponse> {
+  /** Answers one request; `as` is a user already authenticated (kubectl's client certificate). */
+  handle(request: HttpRequest, as?: UserInfo): HttpResponse | Waitable<HttpResponse> {
     const url = splitUrl(request.path);
     const pretty = isPrettyPrint(request, url.query);
 
     // Authentication (WithAuthentication): a bearer token that authenticates nobody is 401;
     // no credentials at all is the anonymous user.
     const token = bearerToken(request.headers);
-    let user = ANONYMOUS;
-    if (token !== undefined) {
+    let user = as ?? ANONYMOUS;
+    if (as === undefined && token !== undefined) {
       const authenticated = authenticateToken(this.api.store, token);
       if (authenticated === undefined) return this.status(status(401, "Unauthorized", "Unauthorized"), pretty);
       user = authenticated;

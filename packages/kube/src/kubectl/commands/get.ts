@@ -1,4 +1,6 @@
-import type { Proc } from "@ksim/sim";
+import { wait, type Proc } from "@ksim/sim";
+import { KUBECONFIG_USER } from "../../api/bootstrap-policy.js";
+import { isHttpResponse, type HttpRequest } from "../../runtime/http.js";
 import { fieldSelectorMatches, selectorMatches } from "../../api/labels.js";
 import type { KubeObject } from "../../api/types.js";
 import { formatObjects, isTableOutput, printGet, WatchPrinter, type WatchEventType } from "../output/index.js";
@@ -33,12 +35,14 @@ export const getCommand: Command = {
     { name: "label-columns", short: "L", type: "stringSlice" },
     { name: "ignore-not-found", type: "bool" },
     { name: "sort-by", type: "string" },
+    { name: "raw", type: "string" },
   ],
   run: runGet,
 };
 
 function* runGet(inv: Invocation): Proc<number> {
   const { s, flags, args } = inv;
+  if (flags.changed("raw")) return yield* rawGet(inv);
   const output = flags.string("output");
   const template = flags.changed("template") ? flags.string("template") : undefined;
   const watching = flags.bool("watch") || flags.bool("watch-only");
@@ -172,4 +176,42 @@ function* watch(inv: Invocation, selection: Selection, request: SelectRequest): 
   } finally {
     stop();
   }
+}
+
+/**
+ * `kubectl get --raw PATH` (rawhttp.RawGet): a GET of the path as the kubeconfig's user, its body
+ * copied out as it comes; an error status becomes the error kubectl makes of it.
+ */
+function* rawGet(inv: Invocation): Proc<number> {
+  const { s, flags, args } = inv;
+  const raw = flags.string("raw");
+  if (args.length > 0) throw new Error("arguments may not be passed when --raw is specified");
+  if (flags.bool("watch") || flags.bool("watch-only") || flags.string("selector") !== "") {
+    throw new Error("--raw may not be specified with other flags that filter the server request or alter the output");
+  }
+  if (flags.string("output") !== "") throw new Error("--raw and --output are mutually exclusive");
+  if (!raw.startsWith("/")) throw new Error(`--raw must be a valid URL path: parse ${JSON.stringify(raw)}: invalid URI for request`);
+  const request: HttpRequest = { type: "http.request", method: "GET", path: raw, version: "HTTP/1.1", headers: { Accept: "application/json, */*" }, body: "" };
+  const answer = s.cluster.apiFrontend.handle(request, KUBECONFIG_USER);
+  const response = isHttpResponse(answer) ? answer : yield* wait(answer);
+  if (response.status >= 200 && response.status < 300) {
+    s.out(response.body);
+    return 0;
+  }
+  let status: { reason?: string; message?: string } | undefined;
+  try {
+    status = JSON.parse(response.body) as { reason?: string; message?: string };
+  } catch {
+    status = undefined;
+  }
+  if (status?.message !== undefined) throw new StatusError(status.reason ?? "", status.message);
+  // A body that is no Status: client-go's generic error for the code.
+  const generic: Record<number, [string, string]> = {
+    404: ["NotFound", "the server could not find the requested resource"],
+    503: ["ServiceUnavailable", "the server is currently unable to handle the request"],
+    401: ["Unauthorized", "the server has asked for the client to provide credentials"],
+    403: ["Forbidden", "the server does not allow access to the requested resource"],
+  };
+  const [reason, message] = generic[response.status] ?? ["InternalError", `an error on the server ("${response.body.trim()}") has prevented the request from succeeding`];
+  throw new StatusError(reason, message);
 }
