@@ -40,6 +40,12 @@ describe("metrics-server and kubectl top", () => {
         "    ▪ Using image registry.k8s.io/metrics-server/metrics-server:v0.8.0\n" +
         "🌟  The 'metrics-server' addon is enabled\n",
     });
+    expect(term.run("kubectl api-versions | grep metrics").output).toBe("metrics.k8s.io/v1beta1\n");
+    expect(term.run("kubectl api-resources --api-group=metrics.k8s.io")).toEqual({
+      status: 1,
+      output:
+        "NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND\nerror: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: stale GroupVersion discovery: metrics.k8s.io/v1beta1\n",
+    });
     // Registered but not Available: discovery lists the group, the aggregator answers 503.
     expect(term.run("kubectl top pod").output).toBe("Error from server (ServiceUnavailable): the server is currently unable to handle the request (get pods.metrics.k8s.io)\n");
     expect(term.run("sleep 5; kubectl get apiservice").output).toBe(
@@ -56,6 +62,9 @@ describe("metrics-server and kubectl top", () => {
     expect(top.slice(1, 4).every((l) => /^node-\d   \d+m +\d+% +\d+Mi +\d+% +$/.test(l))).toBe(true);
     expect(term.run("kubectl top pod -A --containers --sort-by=memory").output).toMatch(
       /^NAMESPACE     POD                               NAME             CPU\(cores\)   MEMORY\(bytes\)   \ndefault       hog                               hog              71m          151Mi           \nkube-system   metrics-server-\w+-\w+   metrics-server   1m           0Mi             \n$/,
+    );
+    expect(term.run("kubectl api-resources --api-group=metrics.k8s.io --no-headers").output).toBe(
+      "nodes         metrics.k8s.io/v1beta1   false   NodeMetrics\npods          metrics.k8s.io/v1beta1   true    PodMetrics\n",
     );
     const raw = JSON.parse(term.run("kubectl get --raw /apis/metrics.k8s.io/v1beta1/namespaces/default/pods/hog").output);
     expect(raw).toMatchObject({ metadata: { name: "hog", namespace: "default" }, window: "1m0s", containers: [{ name: "hog", usage: { memory: "154726Ki" } }] });

@@ -1,11 +1,12 @@
 import type { Proc } from "@ksim/sim";
-import { apiVersionOf, RESOURCE_TYPES } from "../../api/resources.js";
+import { apiVersionOf, RESOURCE_TYPES, type ResourceType } from "../../api/resources.js";
 import { KUBERNETES_VERSION, versionInfo } from "../../version.js";
-import type { Service } from "../../api/types.js";
+import type { APIService, Service } from "../../api/types.js";
 import { apiResourcesTable, goYaml, versionText } from "../output/index.js";
 import { OUTPUT_FLAG, type Command, type Invocation } from "./command.js";
 import { contextFor } from "./config.js";
 import { ExitError } from "./errors.js";
+import type { Session } from "./session.js";
 import { apiServerUrl } from "./kubelet-link.js";
 
 /** The kustomize kubectl 1.35 embeds. */
@@ -42,7 +43,8 @@ export const apiResourcesCommand: Command = {
   usage: "[flags]",
   flags: [OUTPUT_FLAG, { name: "no-headers", type: "bool" }, { name: "namespaced", type: "bool" }, { name: "api-group", type: "string" }],
   run: function* ({ s, flags }: Invocation): Proc<number> {
-    let types = RESOURCE_TYPES;
+    const aggregated = yield* aggregatedResources(s);
+    let types: readonly ResourceType[] = [...RESOURCE_TYPES, ...aggregated.types];
     if (flags.changed("namespaced")) types = types.filter((t) => t.namespaced === flags.bool("namespaced"));
     if (flags.changed("api-group")) types = types.filter((t) => t.group === flags.string("api-group"));
     const output = flags.string("output");
@@ -52,9 +54,43 @@ export const apiResourcesCommand: Command = {
     }
     if (output !== "") throw new Error(`--output ${output} is not available`);
     s.out(apiResourcesTable(types, { noHeaders: flags.bool("no-headers") }));
+    if (aggregated.stale.length > 0) {
+      throw new Error(`unable to retrieve the complete list of server APIs: ${aggregated.stale.map((gv) => `${gv}: stale GroupVersion discovery: ${gv}`).join(", ")}`);
+    }
     return 0;
   },
 };
+
+/** The APIServices that name a Service: what discovery lists besides the built-in groups. */
+function registeredGroupVersions(s: Session): string[] {
+  return s.api
+    .list<APIService>("APIService")
+    .filter((a) => a.spec.service != null)
+    .map((a) => `${a.spec.group}/${a.spec.version}`);
+}
+
+/**
+ * The resources of the aggregated group/versions, from each extension server's discovery
+ * document; an APIService that is not Available is stale, and kubectl says so after the table.
+ */
+function* aggregatedResources(s: Session): Proc<{ types: ResourceType[]; stale: string[] }> {
+  const types: ResourceType[] = [];
+  const stale: string[] = [];
+  for (const gv of registeredGroupVersions(s).sort()) {
+    const [group, version] = gv.split("/") as [string, string];
+    const r = yield* s.cluster.aggregator.get(`/apis/${gv}`, {});
+    if (r.kind !== "response" || r.status !== 200) {
+      stale.push(gv);
+      continue;
+    }
+    const list = JSON.parse(r.body) as { resources?: { name: string; namespaced: boolean; kind: string; shortNames?: string[] }[] };
+    for (const res of list.resources ?? []) {
+      if (res.name.includes("/")) continue;
+      types.push({ group, version, kind: res.kind, plural: res.name, singular: res.kind.toLowerCase(), shortNames: res.shortNames ?? [], namespaced: res.namespaced, categories: [] });
+    }
+  }
+  return { types, stale };
+}
 
 /** `kubectl api-versions`: the group/versions the API server serves, sorted as kubectl sorts them. */
 export const apiVersionsCommand: Command = {
@@ -62,7 +98,7 @@ export const apiVersionsCommand: Command = {
   short: "Print the supported API versions on the server, in the form of \"group/version\"",
   usage: "",
   run: function* ({ s }: Invocation): Proc<number> {
-    const versions = new Set(RESOURCE_TYPES.map(apiVersionOf));
+    const versions = new Set([...RESOURCE_TYPES.map(apiVersionOf), ...registeredGroupVersions(s)]);
     s.out([...versions].sort().map((v) => `${v}\n`).join(""));
     return 0;
   },
