@@ -26,6 +26,7 @@ import { PodGarbageCollector } from "./controllers/pod-gc.js";
 import { ReplicaSetController } from "./controllers/replicaset.js";
 import { StatefulSetController } from "./controllers/statefulset/controller.js";
 import { Aggregator } from "./api/aggregator.js";
+import { NamespaceController } from "./controllers/namespace.js";
 import { ApiHttpFrontend } from "./api/http-frontend.js";
 import { ApiGateway } from "./kubelet/api-gateway.js";
 import { Kubelet } from "./kubelet/kubelet.js";
@@ -150,6 +151,7 @@ export class Cluster {
       new EndpointsController(ctx),
       new GarbageCollector(ctx),
       new NamespaceDefaultsController(ctx),
+      new NamespaceController(ctx),
       new PodGarbageCollector(ctx),
       new DisruptionController(ctx),
       new PersistentVolumeController(ctx, this.disks, claimUsers),

@@ -1,3 +1,4 @@
+import { ApiError } from "./errors.js";
 import type { ApiServer } from "./server.js";
 import { microTime, parseTime } from "./time.js";
 import type { Event, KubeObject } from "./types.js";
@@ -72,7 +73,13 @@ export class EventRecorder {
       reportingInstance: host ?? "",
     };
     if (event.involvedObject.namespace === undefined) delete event.involvedObject.namespace;
-    api.create(event);
+    try {
+      api.create(event);
+    } catch (e) {
+      // A namespace being deleted takes no new content: the broadcaster drops the event ("Server rejected event (will not retry!)").
+      if (e instanceof ApiError && e.reason === "Forbidden") return;
+      throw e;
+    }
     this.recent.set(key, { namespace, name, lastMs: nowMs });
   }
 

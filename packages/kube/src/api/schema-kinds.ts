@@ -624,7 +624,12 @@ const endpointSlice = kind("v1.EndpointSlice", {
 
 const namespace = kind("v1.Namespace", {
   spec: v(struct("v1.NamespaceSpec", { finalizers: o(list(named("v1.FinalizerName"))) })),
-  status: v(struct("v1.NamespaceStatus", { phase: o(named("v1.NamespacePhase")), conditions: o(list(loose, "type")) })),
+  status: v(
+    struct("v1.NamespaceStatus", {
+      phase: o(named("v1.NamespacePhase")),
+      conditions: o(list(struct("v1.NamespaceCondition", { type: r(str), status: r(str), lastTransitionTime: k(time), reason: o(str), message: o(str) }), "type")),
+    }),
+  ),
 });
 
 const node = kind("v1.Node", {

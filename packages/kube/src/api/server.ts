@@ -1,10 +1,10 @@
 import type { Random, Sim } from "@ksim/sim";
-import { ApiError, alreadyExists, conflict, notFound } from "./errors.js";
+import { ApiError, alreadyExists, conflict, forbidden, notFound } from "./errors.js";
 import { groupResource, typeForKind } from "./resources.js";
 import { ObjectStore, isNamespaced, type WatchHandler } from "./store.js";
 import { cloneJson, jsonEqual } from "./json-value.js";
 import { rfc3339 } from "./time.js";
-import type { Job, KubeObject, ObjectMeta, Pod } from "./types.js";
+import type { Job, KubeObject, Namespace, ObjectMeta, Pod } from "./types.js";
 import { generateJobSelector } from "./validation/batch.js";
 
 export type PropagationPolicy = "Orphan" | "Background" | "Foreground";
@@ -109,8 +109,13 @@ export class ApiServer {
     const meta: ObjectMeta = { ...object.metadata };
     if (namespaced) {
       if (!meta.namespace) throw new ApiError("BadRequest", "the namespace of the object must be set");
-      if (object.kind !== "Namespace" && this.store.get("Namespace", undefined, meta.namespace) === undefined) {
-        throw notFound("namespaces", meta.namespace);
+      if (object.kind !== "Namespace") {
+        const ns = this.store.get("Namespace", undefined, meta.namespace);
+        if (ns === undefined) throw notFound("namespaces", meta.namespace);
+        // The NamespaceLifecycle admission plugin.
+        if (ns.metadata.deletionTimestamp !== undefined) {
+          throw forbidden(resourceName(object.kind), meta.name ?? meta.generateName ?? "", `unable to create new content in namespace ${meta.namespace} because it is being terminated`);
+        }
       }
     } else {
       delete meta.namespace;
@@ -216,6 +221,19 @@ export class ApiServer {
     if (policy === "Orphan" && !finalizers.includes(FINALIZER_ORPHAN)) finalizers.push(FINALIZER_ORPHAN);
     if (policy === "Foreground" && !finalizers.includes(FINALIZER_FOREGROUND)) finalizers.push(FINALIZER_FOREGROUND);
 
+    if (kind === "Namespace") {
+      // The namespace registry: a namespace with spec.finalizers is Terminating until the
+      // namespace controller has emptied it and finalized it.
+      const ns = old as Namespace;
+      if ((ns.spec?.finalizers ?? []).length > 0) {
+        if (meta.deletionTimestamp !== undefined) {
+          throw conflict("namespaces", name, "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.");
+        }
+        meta.deletionTimestamp = this.now();
+        if (finalizers.length > 0) meta.finalizers = finalizers;
+        return this.store.put({ ...ns, metadata: meta, status: { ...ns.status, phase: "Terminating" } } as Namespace);
+      }
+    }
     if (kind === "Pod") {
       const pod = old as Pod;
       const terminal = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
@@ -244,6 +262,14 @@ export class ApiServer {
     return { ...old, metadata: { ...meta, deletionTimestamp: meta.deletionTimestamp ?? this.now(), deletionGracePeriodSeconds: 0 } };
   }
 
+  /** The namespaces/finalize subresource: spec.finalizers replaced; a Terminating namespace with none left is gone. */
+  finalizeNamespace(name: string, finalizers: readonly string[]): void {
+    const old = this.store.get<Namespace>("Namespace", undefined, name);
+    if (old === undefined) return;
+    const { finalizers: _old, ...rest } = old.spec ?? {};
+    this.finishWrite({ ...old, spec: finalizers.length === 0 ? rest : { ...rest, finalizers: [...finalizers] } } as Namespace);
+  }
+
   /** Removes a finalizer; an object being deleted with no finalizers left is removed. */
   removeFinalizer(kind: string, namespace: string | undefined, name: string, finalizer: string): void {
     const old = this.store.get(kind, namespace, name);
@@ -256,7 +282,9 @@ export class ApiServer {
 
   private finishWrite(object: KubeObject): KubeObject {
     const m = object.metadata;
-    if (m.deletionTimestamp !== undefined && (m.finalizers ?? []).length === 0 && !(object.kind === "Pod" && (m.deletionGracePeriodSeconds ?? 0) > 0)) {
+    const waiting =
+      (object.kind === "Pod" && (m.deletionGracePeriodSeconds ?? 0) > 0) || (object.kind === "Namespace" && ((object as Namespace).spec?.finalizers ?? []).length > 0);
+    if (m.deletionTimestamp !== undefined && (m.finalizers ?? []).length === 0 && !waiting) {
       this.store.remove(object.kind, m.namespace, m.name!);
       return object;
     }

@@ -701,10 +701,18 @@ export interface Node extends KubeObject {
   status?: NodeStatus;
 }
 
+export interface NamespaceCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
 export interface Namespace extends KubeObject {
   kind: "Namespace";
   spec?: { finalizers?: string[] };
-  status?: { phase?: "Active" | "Terminating" };
+  status?: { phase?: "Active" | "Terminating"; conditions?: NamespaceCondition[] };
 }
 
 // ---- Storage ----------------------------------------------------------------------------------

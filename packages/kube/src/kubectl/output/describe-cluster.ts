@@ -149,6 +149,13 @@ export function describeNamespace(ns: Namespace): string {
   writeLabels(w, "Labels", ns.metadata.labels);
   writeAnnotations(w, "Annotations", ns.metadata.annotations);
   w.write(0, `Status:\t${ns.status?.phase ?? ""}\n`);
+  const conditions = ns.status?.conditions ?? [];
+  if (conditions.length > 0) {
+    w.write(0, "Conditions:\n");
+    w.write(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage\n");
+    w.write(1, "----\t------\t------------------\t------\t-------\n");
+    for (const c of conditions) w.write(1, `${c.type}\t${c.status}\t${rfc1123z(c.lastTransitionTime)}\t${c.reason ?? ""}\t${c.message ?? ""}\n`);
+  }
   // ksim has no ResourceQuota or LimitRange objects: kubectl's texts for empty lists.
   w.write(0, "\n");
   w.write(0, "No resource quota.\n");
