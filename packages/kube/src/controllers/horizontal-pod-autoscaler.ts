@@ -221,14 +221,14 @@ export class HorizontalPodAutoscalerController {
       utilization !== undefined
         ? `${name}${spec.type === "ContainerResource" ? " container" : ""} resource utilization (percentage of request)`
         : `${name} resource`;
-    const current_ = {
+    const measured = {
       ...(proposal.utilization !== undefined ? { averageUtilization: proposal.utilization } : {}),
       averageValue: formatQuantity({ mantissa: BigInt(proposal.average), exponent: -3, format: "DecimalSI" }),
     };
     const status: MetricStatus =
       spec.type === "ContainerResource"
-        ? ({ type: "ContainerResource", containerResource: { name, container: container!, current: current_ } } as MetricStatus)
-        : { type: "Resource", resource: { name, current: current_ } };
+        ? ({ type: "ContainerResource", containerResource: { name, container: container!, current: measured } } as MetricStatus)
+        : { type: "Resource", resource: { name, current: measured } };
     return { replicas: proposal.replicas, metric: metricName, status };
   }
 

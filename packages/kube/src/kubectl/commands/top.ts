@@ -60,8 +60,15 @@ function* metricsGet<T>(inv: Invocation, path: string, resource: string, name: s
   const suffix = `(get ${resource}.metrics.k8s.io${name === undefined ? "" : ` ${name}`})`;
   if (r.kind === "notFound") throw new StatusError("NotFound", `the server could not find the requested resource ${suffix}`);
   if (r.kind === "unavailable") throw new StatusError("ServiceUnavailable", `the server is currently unable to handle the request ${suffix}`);
-  const body = JSON.parse(r.body) as T & { kind?: string; reason?: string; message?: string };
-  if (r.status !== 200) throw new StatusError(body.reason ?? "InternalError", body.message ?? `an error on the server ("${r.body.trim()}") has prevented the request from succeeding ${suffix}`);
+  let body: (T & { reason?: string; message?: string }) | undefined;
+  try {
+    body = JSON.parse(r.body) as T & { reason?: string; message?: string };
+  } catch {
+    body = undefined;
+  }
+  if (r.status !== 200 || body === undefined) {
+    throw new StatusError(body?.reason ?? "InternalError", body?.message ?? `an error on the server ("${r.body.trim()}") has prevented the request from succeeding ${suffix}`);
+  }
   return body;
 }
 
