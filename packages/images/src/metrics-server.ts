@@ -6,6 +6,7 @@ import {
   httpRequest,
   httpResponse,
   ImageLayer,
+  METRICS_SERVER_IMAGE,
   parseGoDuration,
   serveHttp,
   type HttpRequest,
@@ -377,7 +378,7 @@ function notFound(resource: string, name: string, group?: string, kind?: string)
 
 export function metricsServerImage(): ImageDefinition {
   return {
-    repositories: ["registry.k8s.io/metrics-server/metrics-server"],
+    repositories: [METRICS_SERVER_IMAGE.slice(0, METRICS_SERVER_IMAGE.lastIndexOf(":"))],
     layer: new ImageLayer({ "/metrics-server": { program: "metrics-server:metrics-server" } }, Date.UTC(2025, 6, 1)),
     entrypoint: ["/metrics-server"],
     // One static binary, about 20 MB compressed.

@@ -14,7 +14,7 @@ export function serviceAccountToken(pod: Pod): string {
 }
 
 /** What finds objects by uid (the API server's store). */
-export interface ObjectsByUid {
+interface ObjectsByUid {
   getByUid<T extends KubeObject>(uid: string): T | undefined;
 }
 

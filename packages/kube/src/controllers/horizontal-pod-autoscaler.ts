@@ -26,7 +26,7 @@ type MetricStatus = NonNullable<Status["currentMetrics"]>[number];
 type Scalable = KubeObject & { spec: { replicas?: number; selector?: LabelSelector } };
 
 /** How the controller reads the resource metrics API (through the aggregation layer). */
-export type MetricsReader = (path: string) => Proc<AggregatedResponse>;
+type MetricsReader = (path: string) => Proc<AggregatedResponse>;
 
 /**
  * kube-controller-manager's horizontal-pod-autoscaler controller (pkg/controller/podautoscaler):

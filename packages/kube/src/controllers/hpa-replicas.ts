@@ -14,7 +14,7 @@ import type { Container, Pod } from "../api/types.js";
 const CPU_INITIALIZATION_PERIOD_MS = 5 * 60_000;
 const INITIAL_READINESS_DELAY_MS = 30_000;
 /** --horizontal-pod-autoscaler-tolerance. */
-export const TOLERANCE = 0.1;
+const TOLERANCE = 0.1;
 
 /** One pod's metric: milli-units of the resource, read at `timestamp` over `windowMs`. */
 export interface PodMetric {

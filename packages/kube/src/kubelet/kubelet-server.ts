@@ -9,7 +9,7 @@ import type { MachineUsage } from "../runtime/process.js";
 export const KUBELET_PORT = 10250;
 
 /** What one pod on the node has used, container by container. */
-export interface PodUsage {
+interface PodUsage {
   readonly namespace: string;
   readonly name: string;
   readonly containers: readonly { readonly container: string; readonly startedAtMs: number; readonly usage: MachineUsage }[];
