@@ -17,6 +17,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "zookeeper/drain-under-pdb.yaml", seed: 1 },
   { file: "zookeeper/rolling-update.yaml", seed: 1 },
   { file: "kubernetes/namespace-stuck-terminating.yaml", seed: 1 },
+  { file: "kubernetes/hpa-without-metrics.yaml", seed: 1 },
   { file: "zookeeper/no-pdb.yaml", seed: 1, fails: "zookeeper.write-availability" },
   { file: "zookeeper/no-anti-affinity.yaml", seed: 1, fails: "zookeeper.write-availability" },
   { file: "zookeeper/force-sync-off.yaml", seed: 1, fails: "zookeeper.acknowledged-writes" },
