@@ -22,6 +22,9 @@ export function* coreDns(ctx: ProcessContext): Proc<number> {
     ctx.stderr.write(`[FATAL] ${conf}: open ${conf}: no such file or directory\n`);
     return 1;
   }
+  // What `kubectl top` shows of an idle CoreDNS on minikube: about 13Mi and 2m.
+  ctx.stats.residentKiB = 13 * 1024;
+  ctx.stats.cpu = 0.002;
   ctx.stdout.write(
     `.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${createHash("sha512").update(corefile).digest("hex")}\nCoreDNS-${VERSION}\n`,
   );

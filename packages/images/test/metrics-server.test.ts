@@ -61,7 +61,7 @@ describe("metrics-server and kubectl top", () => {
     expect(top[0]).toBe("NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)   ");
     expect(top.slice(1, 4).every((l) => /^node-\d   \d+m +\d+% +\d+Mi +\d+% +$/.test(l))).toBe(true);
     expect(term.run("kubectl top pod -A --containers --sort-by=memory").output).toMatch(
-      /^NAMESPACE     POD                               NAME             CPU\(cores\)   MEMORY\(bytes\)   \ndefault       hog                               hog              71m          151Mi           \nkube-system   metrics-server-\w+-\w+   metrics-server   1m           0Mi             \n$/,
+      /^NAMESPACE     POD                               NAME             CPU\(cores\)   MEMORY\(bytes\)   \ndefault       hog                               hog              71m          151Mi           \nkube-system   metrics-server-\w+-\w+   metrics-server   4m           17Mi            \n$/,
     );
     expect(term.run("kubectl api-resources --api-group=metrics.k8s.io --no-headers").output).toBe(
       "nodes         metrics.k8s.io/v1beta1   false   NodeMetrics\npods          metrics.k8s.io/v1beta1   true    PodMetrics\n",
