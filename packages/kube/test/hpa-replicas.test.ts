@@ -24,6 +24,8 @@ describe("HPA replica calculation", () => {
   it("keeps the count inside the 10% tolerance and otherwise takes the ceiling of ratio × ready pods", () => {
     const pods = [pod("a", "500m"), pod("b", "500m")];
     expect(resourceReplicas(2, { utilization: 50 }, "cpu", undefined, pods, new Map([["a", metric(260)], ["b", metric(260)]]), now)).toEqual({ replicas: 2, utilization: 52, average: 260 });
+    // With a scale-up tolerance of 0 (behavior.scaleUp.tolerance), 52% of a 50% target is enough.
+    expect(resourceReplicas(2, { utilization: 50 }, "cpu", undefined, pods, new Map([["a", metric(260)], ["b", metric(260)]]), now, { down: 0.1, up: 0 }).replicas).toBe(3);
     // 333m of 500m is 66% once truncated: 66/50 of 2 pods is 2.64, so 3.
     expect(resourceReplicas(2, { utilization: 50 }, "cpu", undefined, pods, new Map([["a", metric(333)], ["b", metric(333)]]), now).replicas).toBe(3);
   });

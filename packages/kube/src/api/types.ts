@@ -946,6 +946,8 @@ export interface MetricSpec {
 
 export interface HPAScalingRules {
   stabilizationWindowSeconds?: number;
+  /** How far from the target the metric must be before scaling in this direction (a Quantity, e.g. "0.05"). */
+  tolerance?: string;
   selectPolicy?: string;
   policies?: { type: string; value: number; periodSeconds: number }[];
 }

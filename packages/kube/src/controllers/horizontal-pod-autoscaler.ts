@@ -3,14 +3,14 @@ import type { AggregatedResponse } from "../api/aggregator.js";
 import { ApiError } from "../api/errors.js";
 import { jsonEqual } from "../api/json-value.js";
 import { labelSelectorAsSelector, NOTHING, selectorMatches, selectorString } from "../api/labels.js";
-import { formatQuantity, milliValue, parseQuantity } from "../api/quantity.js";
+import { formatQuantity, milliValue, parseQuantity, quantityValue } from "../api/quantity.js";
 import { typeForKind } from "../api/resources.js";
 import { resourceName } from "../api/server.js";
 import { parseTime } from "../api/time.js";
 import type { HorizontalPodAutoscaler, KubeObject, LabelSelector, MetricSpec, Pod } from "../api/types.js";
 import { parseGoDuration } from "../kubectl/commands/durations.js";
 import type { ControllerContext } from "./context.js";
-import { resourceReplicas, ReplicaCalculationError, type PodMetric } from "./hpa-replicas.js";
+import { DEFAULT_TOLERANCE, resourceReplicas, ReplicaCalculationError, type PodMetric, type Tolerances } from "./hpa-replicas.js";
 import { ScalingHistory, type Normalized } from "./hpa-scaling-rules.js";
 import { keyOf, splitKey } from "./pod-util.js";
 import { WorkQueue } from "./workqueue.js";
@@ -212,7 +212,7 @@ export class HorizontalPodAutoscalerController {
     const goal = utilization !== undefined ? { utilization } : { averageMilli: Number(milliValue(parseQuantity(source?.target.averageValue ?? "0"))) };
     let proposal;
     try {
-      proposal = resourceReplicas(current, goal, name, container, pods, podMetrics, now);
+      proposal = resourceReplicas(current, goal, name, container, pods, podMetrics, now, tolerancesOf(hpa));
     } catch (e) {
       if (!(e instanceof ReplicaCalculationError)) throw e;
       return fail(e.message);
@@ -271,6 +271,12 @@ function podValue(m: PodMetricsJson, resource: string, container: string | undef
     total += Number(milliValue(parseQuantity(q)));
   }
   return total;
+}
+
+/** Each direction's tolerance (HPAConfigurableTolerance, beta and on in 1.35), the controller's flag where unset. */
+function tolerancesOf(hpa: HorizontalPodAutoscaler): Tolerances {
+  const of = (q: string | undefined) => (q === undefined ? DEFAULT_TOLERANCE : quantityValue(parseQuantity(q)));
+  return { down: of(hpa.spec.behavior?.scaleDown?.tolerance), up: of(hpa.spec.behavior?.scaleUp?.tolerance) };
 }
 
 function windowOf(text: string): number {

@@ -13,8 +13,14 @@ import type { Container, Pod } from "../api/types.js";
 /** --horizontal-pod-autoscaler-cpu-initialization-period and -initial-readiness-delay. */
 const CPU_INITIALIZATION_PERIOD_MS = 5 * 60_000;
 const INITIAL_READINESS_DELAY_MS = 30_000;
-/** --horizontal-pod-autoscaler-tolerance. */
-const TOLERANCE = 0.1;
+/** --horizontal-pod-autoscaler-tolerance: the default of each direction. */
+export const DEFAULT_TOLERANCE = 0.1;
+
+/** How far below and above 1 the usage ratio may be without a change (behavior.scaleDown/scaleUp.tolerance). */
+export interface Tolerances {
+  readonly down: number;
+  readonly up: number;
+}
 
 /** One pod's metric: milli-units of the resource, read at `timestamp` over `windowMs`. */
 export interface PodMetric {
@@ -27,8 +33,8 @@ export class ReplicaCalculationError extends Error {
   override name = "ReplicaCalculationError";
 }
 
-function isWithin(ratio: number): boolean {
-  return 1 - TOLERANCE <= ratio && ratio <= 1 + TOLERANCE;
+function isWithin(ratio: number, t: Tolerances): boolean {
+  return 1 - t.down <= ratio && ratio <= 1 + t.up;
 }
 
 interface Groups {
@@ -133,6 +139,7 @@ export function resourceReplicas(
   pods: readonly Pod[],
   allMetrics: ReadonlyMap<string, PodMetric>,
   now: number,
+  tolerances: Tolerances = { down: DEFAULT_TOLERANCE, up: DEFAULT_TOLERANCE },
 ): Proposal {
   if (pods.length === 0) throw new ReplicaCalculationError("no pods returned by selector while calculating replica count");
   const groups = groupPods(pods, allMetrics, resource, now);
@@ -152,7 +159,7 @@ export function resourceReplicas(
   const result = (replicas: number): Proposal => ({ replicas, ...(first.utilization !== undefined ? { utilization: first.utilization } : {}), average: first.rawAverage });
   const rebalanceUnready = groups.unready.size > 0 && first.ratio > 1;
   if (!rebalanceUnready && groups.missing.size === 0) {
-    if (isWithin(first.ratio)) return result(current);
+    if (isWithin(first.ratio, tolerances)) return result(current);
     return result(Math.ceil(first.ratio * groups.readyCount));
   }
   if (groups.missing.size > 0) {
@@ -165,7 +172,7 @@ export function resourceReplicas(
   }
   if (rebalanceUnready) for (const name of groups.unready) metrics.set(name, { value: 0, timestamp: now, windowMs: 0 });
   const next = measure(metrics).ratio;
-  if (isWithin(next) || (first.ratio < 1 && next > 1) || (first.ratio > 1 && next < 1)) return result(current);
+  if (isWithin(next, tolerances) || (first.ratio < 1 && next > 1) || (first.ratio > 1 && next < 1)) return result(current);
   const replicas = Math.ceil(next * metrics.size);
   if ((next < 1 && replicas > current) || (next > 1 && replicas < current)) return result(current);
   return result(replicas);

@@ -1,3 +1,4 @@
+import { parseQuantity } from "../quantity.js";
 import type { HorizontalPodAutoscaler, MetricSpec, MetricTarget } from "../types.js";
 import { nameIsDNSSubdomain, pathSegmentName } from "./content.js";
 import { child, forbidden, index, invalid, notSupported, required, type FieldError } from "./field.js";
@@ -52,6 +53,12 @@ function validateSpec(spec: HorizontalPodAutoscaler["spec"]): FieldError[] {
     else for (const msg of pathSegmentName(ref[f], false)) errs.push(invalid(path, ref[f], msg));
   }
   (spec.metrics ?? []).forEach((m, i) => errs.push(...validateMetricSpec(m, index("spec.metrics", i))));
+  for (const direction of ["scaleUp", "scaleDown"] as const) {
+    const tolerance = spec.behavior?.[direction]?.tolerance;
+    if (tolerance !== undefined && parseQuantity(tolerance).mantissa < 0n) {
+      errs.push(invalid(child("spec.behavior", direction, "tolerance"), tolerance, "must be greater or equal to zero"));
+    }
+  }
   return errs;
 }
 
