@@ -81,4 +81,28 @@ describe("HorizontalPodAutoscaler with metrics-server", () => {
     expect(term.run("kubectl delete pod load-generator && sleep 420 && kubectl get deployment php-apache").output).toMatch(/\nphp-apache   1\/1     1            1           \d+m\n$/);
     expect(term.run("kubectl describe hpa php-apache | grep SuccessfulRescale | tail -1").output).toMatch(/New size: 1; reason: All metrics below target\n$/);
   });
+
+  it("scales on one container's CPU with a ContainerResource metric, and says which container", () => {
+    const { term } = kubectlWorld({ seed: 7 });
+    const hpa = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: busy
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: busy}
+  minReplicas: 1
+  maxReplicas: 3
+  metrics:
+  - type: ContainerResource
+    containerResource:
+      name: cpu
+      container: stress
+      target: {type: Utilization, averageUtilization: 50}
+`;
+    term.run(`cat > /tmp/busy.yaml <<'EOF'\n${BUSY}---\n${hpa}EOF`);
+    expect(term.run("minikube addons enable metrics-server >/dev/null && kubectl apply -f /tmp/busy.yaml && sleep 150").status).toBe(0);
+    expect(term.run("kubectl get hpa busy --no-headers").output).toMatch(/^busy   Deployment\/busy   cpu: 200%\/50%   1     3     \d   /);
+    expect(term.run("kubectl describe hpa busy").output).toContain('  resource cpu of container "stress" on pods  (as a percentage of request):  200% (1001m) / 50%\n');
+    expect(term.run("kubectl describe hpa busy | grep SuccessfulRescale").output).toContain("New size: 3; reason: cpu container resource utilization (percentage of request) above target");
+  });
 });

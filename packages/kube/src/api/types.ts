@@ -952,6 +952,12 @@ export interface HPAScalingRules {
   policies?: { type: string; value: number; periodSeconds: number }[];
 }
 
+export interface MetricValueStatus {
+  averageUtilization?: number;
+  averageValue?: string;
+  value?: string;
+}
+
 export interface HorizontalPodAutoscaler extends KubeObject {
   kind: "HorizontalPodAutoscaler";
   spec: {
@@ -965,7 +971,11 @@ export interface HorizontalPodAutoscaler extends KubeObject {
     lastScaleTime?: string;
     currentReplicas?: number;
     desiredReplicas: number;
-    currentMetrics?: { type: string; resource?: { name: string; current: { averageUtilization?: number; averageValue?: string; value?: string } } }[];
+    currentMetrics?: {
+      type: string;
+      resource?: { name: string; current: MetricValueStatus };
+      containerResource?: { name: string; container: string; current: MetricValueStatus };
+    }[];
     conditions?: { type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }[];
   };
 }

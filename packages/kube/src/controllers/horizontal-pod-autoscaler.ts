@@ -227,7 +227,7 @@ export class HorizontalPodAutoscalerController {
     };
     const status: MetricStatus =
       spec.type === "ContainerResource"
-        ? ({ type: "ContainerResource", containerResource: { name, container: container!, current: measured } } as MetricStatus)
+        ? { type: "ContainerResource", containerResource: { name, container: container!, current: measured } }
         : { type: "Resource", resource: { name, current: measured } };
     return { replicas: proposal.replicas, metric: metricName, status };
   }

@@ -25,13 +25,15 @@ export function describeHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler, li
   w.write(0, `Reference:\t${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}\n`);
   w.write(0, "Metrics:\t( current / target )\n");
   (spec.metrics ?? []).forEach((metric, i) => {
-    const resource = metric.resource;
-    if (metric.type !== "Resource" || resource === undefined) {
+    const container = metric.type === "ContainerResource" ? metric.containerResource : undefined;
+    const resource = metric.type === "Resource" ? metric.resource : container;
+    if (resource === undefined) {
       w.write(1, `<unknown metric type "${metric.type}">\n`);
       return;
     }
-    const current = status.currentMetrics?.[i]?.resource?.current;
-    w.write(1, `resource ${resource.name} on pods`);
+    const entry = status.currentMetrics?.[i];
+    const current = container !== undefined ? entry?.containerResource?.current : entry?.resource?.current;
+    w.write(1, container !== undefined ? `resource ${resource.name} of container "${container.container}" on pods` : `resource ${resource.name} on pods`);
     if (resource.target.averageValue !== undefined) {
       w.write(0, `:\t${current?.averageValue ?? "<unknown>"} / ${resource.target.averageValue}\n`);
       return;

@@ -439,12 +439,14 @@ function hpaTargets(hpa: HorizontalPodAutoscaler): string {
   if (specs.length === 0) return "<none>";
   const statuses = hpa.status?.currentMetrics ?? [];
   const list = specs.map((spec, i) => {
-    const target = spec.resource?.target;
-    if (spec.type !== "Resource" || target === undefined) return "<unknown type>";
-    const current = statuses[i]?.resource?.current;
-    if (target.averageValue !== undefined) return `${spec.resource!.name}: ${current?.averageValue ?? "<unknown>"}/${target.averageValue}`;
+    // ContainerResource prints as Resource does, under the resource's name.
+    const source = spec.type === "Resource" ? spec.resource : spec.type === "ContainerResource" ? spec.containerResource : undefined;
+    if (source === undefined) return "<unknown type>";
+    const target = source.target;
+    const current = spec.type === "Resource" ? statuses[i]?.resource?.current : statuses[i]?.containerResource?.current;
+    if (target.averageValue !== undefined) return `${source.name}: ${current?.averageValue ?? "<unknown>"}/${target.averageValue}`;
     const now = current?.averageUtilization !== undefined ? `${current.averageUtilization}%` : "<unknown>";
-    return `${spec.resource!.name}: ${now}/${target.averageUtilization !== undefined ? `${target.averageUtilization}%` : "<auto>"}`;
+    return `${source.name}: ${now}/${target.averageUtilization !== undefined ? `${target.averageUtilization}%` : "<auto>"}`;
   });
   return list.length > 2 ? `${list.slice(0, 2).join(", ")} + ${list.length - 2} more...` : list.join(", ");
 }
