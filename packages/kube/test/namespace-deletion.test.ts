@@ -36,6 +36,7 @@ describe("namespace deletion", () => {
     term.run("sleep 1");
     const conditions = () => cluster.api.get<Namespace>("Namespace", undefined, "demo")?.status?.conditions ?? [];
     expect(conditions().find((c) => c.type === "NamespaceContentRemaining")).toMatchObject({ status: "True", reason: "SomeResourcesRemain", message: "Some resources are remaining: pods has 1 resource instances" });
+    expect(term.run("kubectl delete ns kube-system").output).toBe('Error from server (Forbidden): namespaces "kube-system" is forbidden: this namespace may not be deleted\n');
     // The pod's 30 s grace period, then the controller's next pass finalizes it.
     expect(term.run("sleep 35; kubectl get ns demo").output).toBe('Error from server (NotFound): namespaces "demo" not found\n');
   });

@@ -50,6 +50,8 @@ const GENERATION_KINDS = new Set([
 /** Kinds with a status subresource: the main update ignores status, updateStatus ignores the rest. */
 const STATUS_KINDS = new Set([...GENERATION_KINDS, "Pod", "HorizontalPodAutoscaler", "APIService"]);
 
+const IMMORTAL_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
+
 export const FINALIZER_ORPHAN = "orphan";
 export const FINALIZER_FOREGROUND = "foregroundDeletion";
 
@@ -222,6 +224,8 @@ export class ApiServer {
     if (policy === "Foreground" && !finalizers.includes(FINALIZER_FOREGROUND)) finalizers.push(FINALIZER_FOREGROUND);
 
     if (kind === "Namespace") {
+      // The NamespaceLifecycle admission plugin's immortal namespaces.
+      if (IMMORTAL_NAMESPACES.has(name)) throw forbidden("namespaces", name, "this namespace may not be deleted");
       // The namespace registry: a namespace with spec.finalizers is Terminating until the
       // namespace controller has emptied it and finalized it.
       const ns = old as Namespace;
