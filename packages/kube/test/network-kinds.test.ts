@@ -238,6 +238,19 @@ describe("autoscaling/v2 HorizontalPodAutoscaler", () => {
         "* spec.scaleTargetRef.kind: Required value\n" +
         "* spec.metrics[0].resource: Required value: must populate information for the given metric source\n",
     );
+    withFile(
+      term,
+      "/tmp/behavior.yaml",
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: bad\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  behavior:\n    scaleUp:\n      tolerance: '-0.1'\n    scaleDown:\n      stabilizationWindowSeconds: 4000\n      policies:\n      - {type: Pod, value: 0, periodSeconds: 1801}\n",
+    );
+    expect(term.run("kubectl apply -f /tmp/behavior.yaml").output).toBe(
+      'The HorizontalPodAutoscaler "bad" is invalid: \n' +
+        '* spec.behavior.scaleUp.tolerance: Invalid value: "-100m": must be greater or equal to zero\n' +
+        "* spec.behavior.scaleDown.stabilizationWindowSeconds: Invalid value: 4000: must be less than or equal to 3600\n" +
+        '* spec.behavior.scaleDown.policies[0].type: Unsupported value: "Pod": supported values: "Percent", "Pods"\n' +
+        "* spec.behavior.scaleDown.policies[0].value: Invalid value: 0: must be greater than zero\n" +
+        "* spec.behavior.scaleDown.policies[0].periodSeconds: Invalid value: 1801: must be less than or equal to 1800\n",
+    );
   });
 
   it("autoscale writes an autoscaling/v2 HPA and checks its flags as kubectl does", () => {

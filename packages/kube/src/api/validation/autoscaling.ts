@@ -1,5 +1,5 @@
 import { parseQuantity } from "../quantity.js";
-import type { HorizontalPodAutoscaler, MetricSpec, MetricTarget } from "../types.js";
+import type { HPAScalingRules, HorizontalPodAutoscaler, MetricSpec, MetricTarget } from "../types.js";
 import { nameIsDNSSubdomain, pathSegmentName } from "./content.js";
 import { child, forbidden, index, invalid, notSupported, required, type FieldError } from "./field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
@@ -13,6 +13,10 @@ import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 const SOURCE_TYPES = ["ContainerResource", "External", "Object", "Pods", "Resource"];
 const SOURCE_FIELDS = ["object", "pods", "resource", "containerResource", "external"] as const;
 const TARGET_TYPES = ["AverageValue", "Utilization", "Value"];
+const SELECT_POLICIES = ["Disabled", "Max", "Min"];
+const POLICY_TYPES = ["Percent", "Pods"];
+const MAX_PERIOD_SECONDS = 1800;
+const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 
 function validateMetricTarget(target: MetricTarget, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -54,10 +58,32 @@ function validateSpec(spec: HorizontalPodAutoscaler["spec"]): FieldError[] {
   }
   (spec.metrics ?? []).forEach((m, i) => errs.push(...validateMetricSpec(m, index("spec.metrics", i))));
   for (const direction of ["scaleUp", "scaleDown"] as const) {
-    const tolerance = spec.behavior?.[direction]?.tolerance;
-    if (tolerance !== undefined && parseQuantity(tolerance).mantissa < 0n) {
-      errs.push(invalid(child("spec.behavior", direction, "tolerance"), tolerance, "must be greater or equal to zero"));
-    }
+    const rules = spec.behavior?.[direction];
+    if (rules !== undefined) errs.push(...validateScalingRules(rules, child("spec.behavior", direction)));
+  }
+  return errs;
+}
+
+/** validateScalingRules and validateScalingPolicy: windows, the policy selector, at least one policy, tolerance. */
+function validateScalingRules(rules: HPAScalingRules, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const window = rules.stabilizationWindowSeconds;
+  if (window !== undefined && window < 0) errs.push(invalid(child(path, "stabilizationWindowSeconds"), window, "must be greater than or equal to zero"));
+  if (window !== undefined && window > MAX_STABILIZATION_WINDOW_SECONDS) {
+    errs.push(invalid(child(path, "stabilizationWindowSeconds"), window, `must be less than or equal to ${MAX_STABILIZATION_WINDOW_SECONDS}`));
+  }
+  if (rules.selectPolicy !== undefined && !SELECT_POLICIES.includes(rules.selectPolicy)) errs.push(notSupported(child(path, "selectPolicy"), rules.selectPolicy, SELECT_POLICIES));
+  const policies = rules.policies ?? [];
+  if (policies.length === 0) errs.push(required(child(path, "policies"), "must specify at least one Policy"));
+  policies.forEach((p, i) => {
+    const at = index(child(path, "policies"), i);
+    if (!POLICY_TYPES.includes(p.type)) errs.push(notSupported(child(at, "type"), p.type, POLICY_TYPES));
+    if (!(p.value > 0)) errs.push(invalid(child(at, "value"), p.value, "must be greater than zero"));
+    if (!(p.periodSeconds > 0)) errs.push(invalid(child(at, "periodSeconds"), p.periodSeconds, "must be greater than zero"));
+    if (p.periodSeconds > MAX_PERIOD_SECONDS) errs.push(invalid(child(at, "periodSeconds"), p.periodSeconds, `must be less than or equal to ${MAX_PERIOD_SECONDS}`));
+  });
+  if (rules.tolerance !== undefined && parseQuantity(rules.tolerance).mantissa < 0n) {
+    errs.push(invalid(child(path, "tolerance"), rules.tolerance, "must be greater or equal to zero"));
   }
   return errs;
 }
