@@ -24,6 +24,36 @@ function ring(seed = 1) {
 
 const message = (r: { stderr: string }) => /message="(.*)"/.exec(r.stderr)?.[1];
 
+/** Runs `body` with BatchlogManager.store wrapped so that `after` sees each store once it is made. */
+function withBatchlogStores(after: (manager: BatchlogManager) => void, body: () => void): void {
+  const store = BatchlogManager.prototype.store;
+  BatchlogManager.prototype.store = function (this: BatchlogManager, ...args: Parameters<BatchlogManager["store"]>) {
+    store.apply(this, args);
+    after(this);
+  };
+  try {
+    body();
+  } finally {
+    BatchlogManager.prototype.store = store;
+  }
+}
+
+/** Runs a logged batch on pod 0, which dies as soon as both batchlog nodes have stored it, before it hears so. */
+function batchWhoseCoordinatorDies(c: PodCluster, cql: string): void {
+  let stored = 0;
+  withBatchlogStores(
+    () => {
+      if (++stored === 2) c.pods[0]!.crash();
+    },
+    () => {
+      const run = c.pods[0]!.launch(["cqlsh", "-e", cql]);
+      c.runUntil(() => run.result() !== undefined, 5_000);
+      expect(run.result()?.status).toBe(137);
+    },
+  );
+  expect(stored).toBe(2);
+}
+
 describe("a batch as cqlsh and the parser read it", () => {
   it("is one statement from BEGIN to APPLY BATCH, unfinished until then", () => {
     const typed = "BEGIN BATCH\n  INSERT INTO t (k) VALUES (1);\n  UPDATE t SET v = 2 WHERE k = 3;\n";
@@ -103,21 +133,8 @@ describe("batches", () => {
     const { c, cqlsh } = ring();
     const replayed: unknown[] = [];
     c.sim.trace.observe("cassandra.batchlog.replayed", (e) => replayed.push(e.data));
-    // Both batchlog nodes store the batch; the coordinator dies before it hears so, and writes nothing.
-    const store = BatchlogManager.prototype.store;
-    let stored = 0;
-    BatchlogManager.prototype.store = function (this: BatchlogManager, ...args: Parameters<BatchlogManager["store"]>) {
-      store.apply(this, args);
-      if (++stored === 2) c.pods[0]!.crash();
-    };
-    try {
-      const run = c.pods[0]!.launch(["cqlsh", "-e", "BEGIN BATCH INSERT INTO ks.users (id, name) VALUES (5, 'eve'); INSERT INTO ks.events (id, seq, what) VALUES (6, 1, 'joined'); APPLY BATCH"]);
-      c.runUntil(() => run.result() !== undefined, 5_000);
-      expect(run.result()?.status).toBe(137);
-    } finally {
-      BatchlogManager.prototype.store = store;
-    }
-    expect(stored).toBe(2);
+    // The coordinator dies before it writes anything.
+    batchWhoseCoordinatorDies(c, "BEGIN BATCH INSERT INTO ks.users (id, name) VALUES (5, 'eve'); INSERT INTO ks.events (id, seq, what) VALUES (6, 1, 'joined'); APPLY BATCH");
     const read = () => cqlsh(1, "CONSISTENCY ONE; SELECT name FROM ks.users WHERE id = 5; SELECT what FROM ks.events WHERE id = 6;").stdout;
     expect(read()).not.toMatch(/ eve\n/);
     // A batch is replayed once it is older than twice the write timeout, at the next run (every 10 s).
@@ -133,18 +150,7 @@ describe("batches", () => {
     const { c, cqlsh } = ring();
     const replayed: { node: string }[] = [];
     c.sim.trace.observe("cassandra.batchlog.replayed", (e) => replayed.push(e.data as { node: string }));
-    const store = BatchlogManager.prototype.store;
-    let stored = 0;
-    BatchlogManager.prototype.store = function (this: BatchlogManager, ...args: Parameters<BatchlogManager["store"]>) {
-      store.apply(this, args);
-      if (++stored === 2) c.pods[0]!.crash();
-    };
-    try {
-      const run = c.pods[0]!.launch(["cqlsh", "-e", "BEGIN BATCH INSERT INTO ks.users (id, name) VALUES (5, 'eve'); INSERT INTO ks.users (id, name) VALUES (6, 'fay'); APPLY BATCH"]);
-      c.runUntil(() => run.result() !== undefined, 5_000);
-    } finally {
-      BatchlogManager.prototype.store = store;
-    }
+    batchWhoseCoordinatorDies(c, "BEGIN BATCH INSERT INTO ks.users (id, name) VALUES (5, 'eve'); INSERT INTO ks.users (id, name) VALUES (6, 'fay'); APPLY BATCH");
     const nodetool = () => c.pods[1]!.exec(["nodetool", "replaybatchlog"]);
     // Too young: left for a coordinator that may still be at work.
     expect(nodetool()).toMatchObject({ status: 0, stdout: "", stderr: "" });
@@ -168,19 +174,15 @@ describe("batches", () => {
     const cqlsh = (pod: number, cql: string) => c.pods[pod]!.exec(["cqlsh", "-e", cql]);
     expect(cqlsh(0, "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE ks.t (k int PRIMARY KEY);").status).toBe(0);
     const stores: string[][] = [];
-    const store = BatchlogManager.prototype.store;
-    BatchlogManager.prototype.store = function (this: BatchlogManager, ...args: Parameters<BatchlogManager["store"]>) {
-      store.apply(this, args);
-      stores.at(-1)!.push((this as unknown as { node: { self: string } }).node.self);
-    };
-    try {
-      for (let i = 0; i < 8; i++) {
-        stores.push([]);
-        expect(cqlsh(0, `BEGIN BATCH INSERT INTO ks.t (k) VALUES (${2 * i}); INSERT INTO ks.t (k) VALUES (${2 * i + 1}); APPLY BATCH`).status).toBe(0);
-      }
-    } finally {
-      BatchlogManager.prototype.store = store;
-    }
+    withBatchlogStores(
+      (manager) => stores.at(-1)!.push((manager as unknown as { node: { self: string } }).node.self),
+      () => {
+        for (let i = 0; i < 8; i++) {
+          stores.push([]);
+          expect(cqlsh(0, `BEGIN BATCH INSERT INTO ks.t (k) VALUES (${2 * i}); INSERT INTO ks.t (k) VALUES (${2 * i + 1}); APPLY BATCH`).status).toBe(0);
+        }
+      },
+    );
     // Enough nodes in other racks: the coordinator's rack is left out, and one node is picked at random from each of the other two.
     const rackOf = (ip: string) => racks[c.pods.findIndex((p) => p.ip === ip)]!;
     for (const s of stores) expect(s.map(rackOf).sort()).toEqual(["r2", "r3"]);
