@@ -1,5 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
-import { Packr, Unpackr } from "msgpackr";
+import { Unpackr } from "msgpackr";
+import { MsgpackWriter } from "./msgpack-writer.js";
 
 /** One trace record as read back: simulated time, event type, payload. */
 export interface TraceEvent {
@@ -8,7 +9,7 @@ export interface TraceEvent {
   readonly data: unknown;
 }
 
-/** Records are packed in batches: one msgpack call per batch costs far less than one per record. */
+/** Records are hashed and handed to the sink in batches, each one msgpack array. */
 const BATCH_RECORDS = 2048;
 
 /**
@@ -16,12 +17,11 @@ const BATCH_RECORDS = 2048;
  * The file is a sequence of msgpack arrays, each a batch of `[time, type, data]` records; it is
  * hashed with sha256 as it is written and handed to an optional sink (the CLI writes it to a
  * file; the kernel never does I/O itself). Same seed and inputs give the same bytes, hence the
- * same hash. Data passed to `record` must not be mutated afterwards: it is encoded in batches.
+ * same hash. Data passed to `record` is encoded at once, so callers may reuse it afterwards.
  */
 export class Trace {
-  private readonly packr = new Packr({ useRecords: false, variableMapSize: true });
+  private readonly writer = new MsgpackWriter();
   private readonly hash: Hash = createHash("sha256");
-  private batch: unknown[] = [];
   private clock: { readonly now: number } = { now: 0 };
   private finished: string | undefined;
   private observers: { prefix: string; fn: (event: TraceEvent) => void }[] = [];
@@ -46,9 +46,9 @@ export class Trace {
     }
     if (!this.enabled) return;
     if (this.finished !== undefined) throw new Error("trace already finished");
-    this.batch.push([this.clock.now, type, data ?? null]);
+    this.writer.record(this.clock.now, type, data ?? null);
     this.count++;
-    if (this.batch.length >= BATCH_RECORDS) this.flush();
+    if (this.writer.pending >= BATCH_RECORDS) this.flush();
   }
 
   /**
@@ -74,12 +74,11 @@ export class Trace {
   }
 
   private flush(): void {
-    if (this.batch.length === 0) return;
-    // msgpackr returns a view of its reusable buffer: copy it before the next pack.
-    const chunk = this.packr.pack(this.batch).slice();
-    this.batch = [];
-    this.hash.update(chunk);
-    this.sink?.(chunk);
+    const batch = this.writer.takeBatch();
+    if (batch === undefined) return;
+    this.hash.update(batch);
+    // The batch is a view of the writer's reusable buffer: the sink gets its own copy.
+    this.sink?.(batch.slice());
   }
 }
 
