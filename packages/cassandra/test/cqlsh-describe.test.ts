@@ -80,6 +80,25 @@ describe("cqlsh's DESCRIBE, EXPAND, PAGING and TRACING", () => {
     expect(cqlsh("-e", "DESCRIBE SCHEMA").stdout).toBe(`\n${SHOP}\n\n${ITEMS}\n\n${METRICS}\n\n${READINGS}\n\n`);
   });
 
+  it("lists keyspaces and tables in the driver's (Python 2 dict) order of system_schema's token-ordered rows", () => {
+    // A full scan of system_schema.keyspaces returns partitions in Murmur3 token order.
+    expect(cqlsh("-e", "SELECT keyspace_name FROM system_schema.keyspaces").stdout).toBe(
+      "\n keyspace_name\n--------------------\n        system_auth\n      system_schema\n            metrics\n system_distributed\n             system\n               shop\n      system_traces\n\n(7 rows)\n",
+    );
+    // Seven keys: the dict has grown to 32 slots, which reorders them.
+    expect(cqlsh("-e", "DESCRIBE KEYSPACES").stdout).toBe("\nshop           system_auth  metrics             system_traces\nsystem_schema  system       system_distributed\n\n");
+    cqlsh("-e", "CREATE TABLE shop.orders (id int PRIMARY KEY); CREATE TABLE shop.carts (id int PRIMARY KEY); CREATE TABLE shop.\"Users\" (id int PRIMARY KEY)");
+    const tables = "carts  items  \"Users\"  orders\n";
+    expect(cqlsh("-k", "shop", "-e", "DESCRIBE TABLES")).toEqual({ status: 0, stdout: `\n${tables}\n`, stderr: "" });
+    // With no keyspace in use, each keyspace under a heading (ksim's system_schema.tables lists
+    // only user tables, so only those sections are compared).
+    const all = cqlsh("-e", "DESC COLUMNFAMILIES").stdout;
+    expect(all).toContain(`\nKeyspace shop\n-------------\n${tables}\n`);
+    expect(all).toContain("\nKeyspace metrics\n----------------\nreadings\n\n");
+    expect(all.match(/^Keyspace /gm)).toHaveLength(7);
+    cqlsh("-e", 'DROP TABLE shop.orders; DROP TABLE shop.carts; DROP TABLE shop."Users"');
+  });
+
   it("reports what it cannot find as cqlsh does, after the blank line it has already printed", () => {
     expect(cqlsh("-e", "DESCRIBE KEYSPACE nosuch")).toEqual({ status: 2, stdout: "\n", stderr: "<stdin>:1:Keyspace 'nosuch' not found.\n" });
     expect(cqlsh("-e", "DESCRIBE TABLE shop.nosuch")).toEqual({ status: 2, stdout: "\n", stderr: "<stdin>:1:Column family 'nosuch' not found\n" });

@@ -1,5 +1,6 @@
 import { spawn } from "@ksim/sim";
 import { describe, expect, it } from "vitest";
+import { tokenOf } from "../src/core/token.js";
 import { owns, statusLine } from "./nodetool-output.js";
 import { PodCluster, type Pod } from "./pods.js";
 
@@ -520,6 +521,19 @@ describe("the tutorial's Cassandra ring", () => {
       status: 2,
       stderr: '/tmp/bad.cql:3:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table missing"\n',
     });
+  });
+
+  it("scans system.peers in the token order of its inet keys, each node's tokens a sorted set<text>", () => {
+    const { pods } = ring();
+    const out = pods[0]!.exec(["cqlsh", "-e", "SELECT peer, tokens FROM system.peers"]).stdout;
+    const rows = [...out.matchAll(/^ +(\d+\.\d+\.\d+\.\d+) \| +\{(.*)\}$/gm)].map((m) => ({ peer: m[1]!, tokens: m[2]!.split(", ").map((t) => t.slice(1, -1)) }));
+    expect(rows).toHaveLength(2);
+    const tokenOfPeer = (ip: string) => tokenOf(Uint8Array.from(ip.split(".").map(Number)));
+    expect(tokenOfPeer(rows[0]!.peer) < tokenOfPeer(rows[1]!.peer)).toBe(true);
+    for (const r of rows) {
+      expect(r.tokens).toHaveLength(32);
+      expect(r.tokens).toEqual([...r.tokens].sort());
+    }
   });
 
   it("greets and prompts on a terminal, keeps the keyspace in its prompt and reports errors bare", () => {

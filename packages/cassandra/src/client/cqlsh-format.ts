@@ -2,8 +2,7 @@ import type { ClientResponse, ColumnSpec, ErrorInfo, ResultValue } from "../core
 import { maybeQuote } from "../core/cql.js";
 import { ErrorCode } from "../core/protocol.js";
 import { STRATEGY_PACKAGE } from "../core/replication.js";
-import { tokenOf } from "../core/token.js";
-import { parseColumnType, serialize, type CollectionType, type CollectionValue, type Value } from "../core/types.js";
+import { parseColumnType, type CollectionType, type CollectionValue, type Value } from "../core/types.js";
 
 /**
  * cqlsh's output (cqlsh.py and formatting.py of Cassandra 3.11, which runs on Python 2.7 with
@@ -194,16 +193,6 @@ export function py2DictOrder(keys: readonly string[]): string[] {
   return table.filter((x): x is string => x !== undefined);
 }
 
-/** The order the driver's metadata holds keyspaces: read in token order, kept in a dict. */
-export function keyspaceOrder(names: readonly string[]): string[] {
-  const byToken = [...names].sort((a, b) => {
-    const ta = tokenOf(serialize("text", a));
-    const tb = tokenOf(serialize("text", b));
-    return ta < tb ? -1 : ta > tb ? 1 : 0;
-  });
-  return py2DictOrder(byToken);
-}
-
 /** cmd.Cmd.columnize: as few rows as fit in 80 columns, columns separated by two spaces. */
 export function columnize(list: readonly string[], width = 80): string {
   if (list.length === 0) return "<empty>\n";
@@ -255,7 +244,7 @@ function byName(r: RowsResponse): SchemaRow[] {
 }
 
 /** protect_name: maybe_escape_name, whose reserved words are Cassandra's plus is, materialized and view. */
-function protectName(name: string): string {
+export function protectName(name: string): string {
   return name === "is" || name === "materialized" || name === "view" ? `"${name}"` : maybeQuote(name);
 }
 
@@ -316,9 +305,14 @@ export class SchemaMetadata {
     this.columnRows = byName(columns);
   }
 
-  /** Metadata.keyspaces' names, in its (Python 2 dict) order. */
+  /** Metadata.keyspaces' names: a Python 2 dict filled in system_schema.keyspaces' (token) order. */
   keyspaces(): string[] {
-    return keyspaceOrder(this.keyspaceRows.map((r) => String(r["keyspace_name"])));
+    return py2DictOrder(this.keyspaceRows.map((r) => String(r["keyspace_name"])));
+  }
+
+  /** KeyspaceMetadata.tables' names: a dict filled in system_schema.tables' order (by name). */
+  tableNames(ks: string): string[] {
+    return py2DictOrder(this.tableRows.filter((r) => r["keyspace_name"] === ks).map((r) => String(r["table_name"])));
   }
 
   hasKeyspace(ks: string): boolean {
@@ -331,8 +325,8 @@ export class SchemaMetadata {
 
   /**
    * KeyspaceMetadata.export_as_string: as_cql_query() (the two spaces before AND are the
-   * driver's) and ';', then each table's export, separated by blank lines. The tables come in
-   * the order of KeyspaceMetadata.tables, a dict filled in system_schema.tables' order (by name).
+   * driver's) and ';', then each table's export, separated by blank lines, in the order of
+   * KeyspaceMetadata.tables.
    */
   exportKeyspace(ks: string): string {
     const row = this.keyspaceRows.find((r) => r["keyspace_name"] === ks)!;
@@ -343,7 +337,7 @@ export class SchemaMetadata {
     const dcs = Object.keys(options).filter((k) => k !== "class").sort();
     const replication =
       cls === "SimpleStrategy" ? `{'class': 'SimpleStrategy', ${factor("replication_factor")}}` : cls === "NetworkTopologyStrategy" ? `{'class': 'NetworkTopologyStrategy'${dcs.map((dc) => `, ${factor(dc)}`).join("")}}` : `{'class': '${cls}'}`;
-    const tables = py2DictOrder(this.tableRows.filter((r) => r["keyspace_name"] === ks).map((r) => String(r["table_name"])).sort());
+    const tables = this.tableNames(ks);
     const create = `CREATE KEYSPACE ${protectName(ks)} WITH replication = ${replication}  AND durable_writes = ${row["durable_writes"] === true ? "true" : "false"};`;
     return [create, ...tables.map((t) => this.exportTable(ks, t))].join("\n\n");
   }

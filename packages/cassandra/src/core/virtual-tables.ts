@@ -3,19 +3,46 @@ import { RELEASE_VERSION } from "./node-io.js";
 import type { ResultValue } from "./protocol.js";
 import { replicationMap } from "./replication.js";
 import { selectStarColumns, tableParams } from "./schema.js";
-import { PARTITIONER } from "./token.js";
-import { columnTypeName } from "./types.js";
+import { PARTITIONER, tokenOf } from "./token.js";
+import { columnTypeName, serialize } from "./types.js";
 import type { VirtualTable } from "./query.js";
 
 /**
  * The system tables drivers and cqlsh read (system.local, system.peers, system_schema.*),
- * answered from the node's state the way Cassandra's own reads of them would be.
+ * answered from the node's state the way Cassandra's own reads of them would be: these are
+ * ordinary tables under the Murmur3 partitioner, so a full scan returns partitions in token order
+ * and rows within one in clustering order, and a set<text> holds its elements sorted.
  */
 
 type Row = Record<string, ResultValue>;
 
 function table(columns: readonly [string, string][], rows: Row[]): VirtualTable {
   return { columns: columns.map(([name, type]) => ({ name, type })), rows };
+}
+
+/** Rows in scan order: by the token of their partition key, then by their text clustering columns. */
+function scanOrder(rows: Row[], partitionKey: (r: Row) => Uint8Array, clustering: readonly string[] = []): Row[] {
+  const keyed = rows.map((r) => ({ r, token: tokenOf(partitionKey(r)) }));
+  keyed.sort((a, b) => {
+    if (a.token !== b.token) return a.token < b.token ? -1 : 1;
+    for (const c of clustering) {
+      const x = String(a.r[c]);
+      const y = String(b.r[c]);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.r);
+}
+
+const textKey = (column: string) => (r: Row) => serialize("text", String(r[column]));
+
+/** An IPv4 inet partition key as InetAddressType serializes it: the address's four bytes. */
+const inetKey = (column: string) => (r: Row) => Uint8Array.from(String(r[column]).split(".").map(Number));
+
+/** A set<text>'s elements as UTF8Type orders them (byte order, which is code point order). */
+function textSet(values: readonly string[] | undefined): string[] | null {
+  return values === undefined ? null : [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export function virtualTable(node: CassandraNode, keyspace: string, name: string): VirtualTable | undefined {
@@ -60,7 +87,7 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
           rpc_address: c.rpcAddress,
           schema_version: node.schema.version(),
           thrift_version: "20.1.0",
-          tokens: local.tokens ?? null,
+          tokens: textSet(local.tokens),
         },
       ],
     );
@@ -78,17 +105,20 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["schema_version", "uuid"],
         ["tokens", "set<text>"],
       ],
-      [...node.system.peers].map(([peer, p]) => ({
-        peer,
-        data_center: p.dc ?? null,
-        host_id: p.hostId ?? null,
-        preferred_ip: null,
-        rack: p.rack ?? null,
-        release_version: p.releaseVersion ?? null,
-        rpc_address: p.rpcAddress ?? null,
-        schema_version: p.schemaVersion ?? null,
-        tokens: p.tokens ?? null,
-      })),
+      scanOrder(
+        [...node.system.peers].map(([peer, p]) => ({
+          peer,
+          data_center: p.dc ?? null,
+          host_id: p.hostId ?? null,
+          preferred_ip: null,
+          rack: p.rack ?? null,
+          release_version: p.releaseVersion ?? null,
+          rpc_address: p.rpcAddress ?? null,
+          schema_version: p.schemaVersion ?? null,
+          tokens: textSet(p.tokens),
+        })),
+        inetKey("peer"),
+      ),
     );
   }
   if (keyspace === "system_schema" && name === "keyspaces") {
@@ -98,7 +128,10 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["durable_writes", "boolean"],
         ["replication", "frozen<map<text, text>>"],
       ],
-      node.schema.keyspaces().map((k) => ({ keyspace_name: k.name, durable_writes: k.durableWrites, replication: replicationMap(k.replication) })),
+      scanOrder(
+        node.schema.keyspaces().map((k) => ({ keyspace_name: k.name, durable_writes: k.durableWrites, replication: replicationMap(k.replication) })),
+        textKey("keyspace_name"),
+      ),
     );
   }
   if (keyspace === "system_schema" && name === "tables") {
@@ -122,28 +155,32 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["read_repair_chance", "double"],
         ["speculative_retry", "text"],
       ],
-      node.schema.tables().map((t) => {
-        const d = tableParams(t);
-        return {
-          keyspace_name: t.keyspace,
-          table_name: t.name,
-          bloom_filter_fp_chance: d.bloomFilterFpChance,
-          caching: { ...d.caching },
-          comment: d.comment,
-          compaction: { ...d.compaction },
-          compression: { ...d.compression },
-          crc_check_chance: d.crcCheckChance,
-          dclocal_read_repair_chance: d.dclocalReadRepairChance,
-          default_time_to_live: d.defaultTimeToLive,
-          gc_grace_seconds: d.gcGraceSeconds,
-          id: t.id,
-          max_index_interval: d.maxIndexInterval,
-          memtable_flush_period_in_ms: d.memtableFlushPeriodInMs,
-          min_index_interval: d.minIndexInterval,
-          read_repair_chance: d.readRepairChance,
-          speculative_retry: d.speculativeRetry,
-        };
-      }),
+      scanOrder(
+        node.schema.tables().map((t) => {
+          const d = tableParams(t);
+          return {
+            keyspace_name: t.keyspace,
+            table_name: t.name,
+            bloom_filter_fp_chance: d.bloomFilterFpChance,
+            caching: { ...d.caching },
+            comment: d.comment,
+            compaction: { ...d.compaction },
+            compression: { ...d.compression },
+            crc_check_chance: d.crcCheckChance,
+            dclocal_read_repair_chance: d.dclocalReadRepairChance,
+            default_time_to_live: d.defaultTimeToLive,
+            gc_grace_seconds: d.gcGraceSeconds,
+            id: t.id,
+            max_index_interval: d.maxIndexInterval,
+            memtable_flush_period_in_ms: d.memtableFlushPeriodInMs,
+            min_index_interval: d.minIndexInterval,
+            read_repair_chance: d.readRepairChance,
+            speculative_retry: d.speculativeRetry,
+          };
+        }),
+        textKey("keyspace_name"),
+        ["table_name"],
+      ),
     );
   }
   if (keyspace === "system_schema" && name === "columns") {
@@ -171,7 +208,7 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["position", "int"],
         ["type", "text"],
       ],
-      rows,
+      scanOrder(rows, textKey("keyspace_name"), ["table_name", "column_name"]),
     );
   }
   return undefined;

@@ -2,7 +2,7 @@ import type { Proc } from "@ksim/sim";
 import { wait } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import { CqlDriver, type Outcome } from "../client/driver.js";
-import { columnize, formatError, formatRows, formatWarnings, keyspaceOrder, SchemaMetadata } from "../client/cqlsh-format.js";
+import { columnize, formatError, formatRows, formatWarnings, protectName, SchemaMetadata } from "../client/cqlsh-format.js";
 import { splitStatements } from "../core/cql.js";
 import { RELEASE_VERSION } from "../core/node-io.js";
 import { isConsistencyLevel, type ClientResponse, type ConsistencyLevel, type ResultValue } from "../core/protocol.js";
@@ -92,7 +92,7 @@ function* lines(text: string | undefined): Generator<string | undefined, void, s
 /**
  * DESCRIBE forms cqlsh has that ksim does not model: it has no functions, aggregates, indexes,
  * views or types, and FULL SCHEMA would show system keyspaces without their tables, which ksim's
- * system_schema.tables does not list.
+ * system_schema.tables does not list (so DESCRIBE TABLES shows those keyspaces' sections empty).
  */
 const UNMODELLED_DESCRIBE = new Set(["FUNCTIONS", "FUNCTION", "AGGREGATES", "AGGREGATE", "INDEX", "MATERIALIZED", "TYPES", "TYPE", "FULL"]);
 
@@ -352,20 +352,25 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
         if (keyspace !== undefined && keyspace !== "system") ctx.stdout.write(yield* rangeOwnership(driver, keyspace));
         return true;
       }
-      if (what !== "KEYSPACES" && what !== "TABLES") {
+      if ((what !== "KEYSPACES" && what !== "TABLES") || words.length !== 2) {
         yield* describe(words[0]!, words.slice(1));
         return true;
       }
-      const q = what === "KEYSPACES" ? "SELECT keyspace_name FROM system_schema.keyspaces" : "SELECT keyspace_name, table_name FROM system_schema.tables";
-      const o = yield* driver.execute(q, "ONE");
-      if (o.kind === "response" && o.response.kind === "ROWS") {
-        const names =
-          what === "KEYSPACES"
-            ? keyspaceOrder(o.response.rows.map((r) => String(r[0])))
-            : o.response.rows.filter((r) => keyspace === undefined || r[0] === keyspace).map((r) => String(r[1])).sort();
-        ctx.stdout.write(`\n${columnize(names)}\n`);
-        return true;
-      }
+      // describe_keyspaces and describe_columnfamilies: names from the driver's metadata; with no
+      // keyspace in use, every keyspace's tables under a heading.
+      const meta = yield* metadata();
+      if (meta === undefined) return true;
+      const names = (list: readonly string[]) => columnize(list.map(protectName));
+      ctx.stdout.write("\n");
+      if (what === "KEYSPACES") ctx.stdout.write(`${names(meta.keyspaces())}\n`);
+      else if (keyspace === undefined) {
+        for (const k of meta.keyspaces()) {
+          const name = protectName(k);
+          ctx.stdout.write(`Keyspace ${name}\n---------${"-".repeat(name.length)}\n${names(meta.tableNames(k))}\n`);
+        }
+      } else if (!meta.hasKeyspace(keyspace)) printerr(`Keyspace ${repr(keyspace)} not found.`);
+      else ctx.stdout.write(`${names(meta.tableNames(keyspace))}\n`);
+      return true;
     }
     // fetch_size: the page size while paging is on, none after PAGING OFF.
     const o = yield* driver.execute(text, consistency, serialConsistency, paging ? pageSize : undefined);
