@@ -88,15 +88,65 @@ describe("cqlsh's DESCRIBE, EXPAND, PAGING and TRACING", () => {
     // Seven keys: the dict has grown to 32 slots, which reorders them.
     expect(cqlsh("-e", "DESCRIBE KEYSPACES").stdout).toBe("\nshop           system_auth  metrics             system_traces\nsystem_schema  system       system_distributed\n\n");
     cqlsh("-e", "CREATE TABLE shop.orders (id int PRIMARY KEY); CREATE TABLE shop.carts (id int PRIMARY KEY); CREATE TABLE shop.\"Users\" (id int PRIMARY KEY)");
-    const tables = "carts  items  \"Users\"  orders\n";
+    const tables = 'carts  items  "Users"  orders\n';
     expect(cqlsh("-k", "shop", "-e", "DESCRIBE TABLES")).toEqual({ status: 0, stdout: `\n${tables}\n`, stderr: "" });
-    // With no keyspace in use, each keyspace under a heading (ksim's system_schema.tables lists
-    // only user tables, so only those sections are compared).
-    const all = cqlsh("-e", "DESC COLUMNFAMILIES").stdout;
-    expect(all).toContain(`\nKeyspace shop\n-------------\n${tables}\n`);
-    expect(all).toContain("\nKeyspace metrics\n----------------\nreadings\n\n");
-    expect(all.match(/^Keyspace /gm)).toHaveLength(7);
+    // With no keyspace in use, each keyspace under a heading, system keyspaces' tables included
+    // (their sections are 3.11's, as cqlsh prints them on a fresh node).
+    expect(cqlsh("-e", "DESC COLUMNFAMILIES").stdout).toBe(
+      [
+        "",
+        "Keyspace shop",
+        "-------------",
+        tables,
+        "Keyspace system_schema",
+        "----------------------",
+        "tables     triggers    views    keyspaces  dropped_columns",
+        "functions  aggregates  indexes  types      columns        ",
+        "",
+        "Keyspace system_auth",
+        "--------------------",
+        "resource_role_permissons_index  role_permissions  role_members  roles",
+        "",
+        "Keyspace system",
+        "---------------",
+        "available_ranges          peers               batchlog        transferred_ranges",
+        "batches                   compaction_history  size_estimates  hints             ",
+        "prepared_statements       sstable_activity    built_views   ",
+        '"IndexInfo"               peer_events         range_xfers   ',
+        "views_builds_in_progress  paxos               local         ",
+        "",
+        "Keyspace metrics",
+        "----------------",
+        "readings",
+        "",
+        "Keyspace system_distributed",
+        "---------------------------",
+        "repair_history  view_build_status  parent_repair_history",
+        "",
+        "Keyspace system_traces",
+        "----------------------",
+        "events  sessions",
+        "",
+        "",
+      ].join("\n"),
+    );
     cqlsh("-e", 'DROP TABLE shop.orders; DROP TABLE shop.carts; DROP TABLE shop."Users"');
+  });
+
+  it("describes system tables as their keyspaces' definitions compile them, and refuses COMPACT STORAGE ones", () => {
+    // Table ids are UUID.nameUUIDFromBytes(keyspace + table): the suffixes of their data directories.
+    const ids = cqlsh("-e", "SELECT keyspace_name, table_name, id FROM system_schema.tables").stdout;
+    expect(ids).toMatch(/ system \|\s+local \| 7ad54392-bcdd-35a6-8417-4e047860b377\n/);
+    expect(ids).toMatch(/ system_auth \|\s+roles \| 5bc52802-de25-35ed-aeab-188eecebb090\n/);
+    expect(ids).toMatch(/ system_auth \|\s+role_permissions \| 3afbe79f-2194-31a7-add7-f5ab90d8ec9c\n/);
+    const roles = cqlsh("-e", "DESCRIBE TABLE system_auth.roles").stdout;
+    expect(roles).toContain("CREATE TABLE system_auth.roles (\n    role text PRIMARY KEY,\n    can_login boolean,\n    is_superuser boolean,\n    member_of set<text>,\n    salted_hash text\n) WITH");
+    expect(roles).toContain("AND comment = 'role definitions'");
+    expect(roles).toContain("AND gc_grace_seconds = 7776000");
+    expect(cqlsh("-e", "DESCRIBE TABLE system.batches").stdout).toContain(
+      "AND compaction = {'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', 'max_threshold': '32', 'min_threshold': '2'}",
+    );
+    expect(cqlsh("-e", "DESCRIBE KEYSPACE system")).toEqual({ status: 2, stdout: "\n", stderr: '<stdin>:1:ksim does not export COMPACT STORAGE tables (system."IndexInfo", system.hints)\n' });
   });
 
   it("reports what it cannot find as cqlsh does, after the blank line it has already printed", () => {

@@ -319,6 +319,17 @@ export class SchemaMetadata {
     return this.keyspaceRows.some((r) => r["keyspace_name"] === ks);
   }
 
+  /** COMPACT STORAGE tables (flags without 'compound', or 'dense'): ksim does not export them. */
+  compactTables(ks: string, table?: string): string[] {
+    return this.tableRows
+      .filter((r) => r["keyspace_name"] === ks && (table === undefined || r["table_name"] === table))
+      .filter((r) => {
+        const flags = (r["flags"] ?? []) as readonly string[];
+        return flags.includes("dense") || !flags.includes("compound");
+      })
+      .map((r) => `${protectName(ks)}.${protectName(String(r["table_name"]))}`);
+  }
+
   hasTable(ks: string, table: string): boolean {
     return this.tableRows.some((r) => r["keyspace_name"] === ks && r["table_name"] === table);
   }

@@ -3,6 +3,7 @@ import { RELEASE_VERSION } from "./node-io.js";
 import type { ResultValue } from "./protocol.js";
 import { replicationMap } from "./replication.js";
 import { selectStarColumns, tableParams } from "./schema.js";
+import { SYSTEM_TABLES, type SystemTable } from "./system-tables.js";
 import { PARTITIONER, tokenOf } from "./token.js";
 import { columnTypeName, serialize } from "./types.js";
 import type { VirtualTable } from "./query.js";
@@ -43,6 +44,40 @@ const inetKey = (column: string) => (r: Row) => Uint8Array.from(String(r[column]
 /** A set<text>'s elements as UTF8Type orders them (byte order, which is code point order). */
 function textSet(values: readonly string[] | undefined): string[] | null {
   return values === undefined ? null : [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * SchemaKeyspace.addTableParamsToRowBuilder: every option; extensions empty, cdc written only
+ * where cdc_enabled is set (it is not). `flags` is TableMetadata's.
+ */
+function tableRow(keyspace: string, name: string, id: string, d: ReturnType<typeof tableParams>, flags: readonly string[]): Row {
+  return {
+    keyspace_name: keyspace,
+    table_name: name,
+    bloom_filter_fp_chance: d.bloomFilterFpChance,
+    caching: { ...d.caching },
+    cdc: null,
+    comment: d.comment,
+    compaction: { ...d.compaction },
+    compression: { ...d.compression },
+    crc_check_chance: d.crcCheckChance,
+    dclocal_read_repair_chance: d.dclocalReadRepairChance,
+    default_time_to_live: d.defaultTimeToLive,
+    extensions: {},
+    flags: textSet(flags),
+    gc_grace_seconds: d.gcGraceSeconds,
+    id,
+    max_index_interval: d.maxIndexInterval,
+    memtable_flush_period_in_ms: d.memtableFlushPeriodInMs,
+    min_index_interval: d.minIndexInterval,
+    read_repair_chance: d.readRepairChance,
+    speculative_retry: d.speculativeRetry,
+  };
+}
+
+/** The system keyspaces' tables, of those keyspaces this node has (the replicated ones once created). */
+function systemTablesOf(node: CassandraNode): SystemTable[] {
+  return node.schema.keyspaces().flatMap((k) => SYSTEM_TABLES.get(k.name) ?? []);
 }
 
 export function virtualTable(node: CassandraNode, keyspace: string, name: string): VirtualTable | undefined {
@@ -141,12 +176,15 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["table_name", "text"],
         ["bloom_filter_fp_chance", "double"],
         ["caching", "frozen<map<text, text>>"],
+        ["cdc", "boolean"],
         ["comment", "text"],
         ["compaction", "frozen<map<text, text>>"],
         ["compression", "frozen<map<text, text>>"],
         ["crc_check_chance", "double"],
         ["dclocal_read_repair_chance", "double"],
         ["default_time_to_live", "int"],
+        ["extensions", "frozen<map<text, blob>>"],
+        ["flags", "frozen<set<text>>"],
         ["gc_grace_seconds", "int"],
         ["id", "uuid"],
         ["max_index_interval", "int"],
@@ -156,28 +194,10 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
         ["speculative_retry", "text"],
       ],
       scanOrder(
-        node.schema.tables().map((t) => {
-          const d = tableParams(t);
-          return {
-            keyspace_name: t.keyspace,
-            table_name: t.name,
-            bloom_filter_fp_chance: d.bloomFilterFpChance,
-            caching: { ...d.caching },
-            comment: d.comment,
-            compaction: { ...d.compaction },
-            compression: { ...d.compression },
-            crc_check_chance: d.crcCheckChance,
-            dclocal_read_repair_chance: d.dclocalReadRepairChance,
-            default_time_to_live: d.defaultTimeToLive,
-            gc_grace_seconds: d.gcGraceSeconds,
-            id: t.id,
-            max_index_interval: d.maxIndexInterval,
-            memtable_flush_period_in_ms: d.memtableFlushPeriodInMs,
-            min_index_interval: d.minIndexInterval,
-            read_repair_chance: d.readRepairChance,
-            speculative_retry: d.speculativeRetry,
-          };
-        }),
+        [
+          ...systemTablesOf(node).map((t) => tableRow(t.keyspace, t.name, t.id, { ...t.params, readRepairChance: 0, dclocalReadRepairChance: 0.1 }, t.flags)),
+          ...node.schema.tables().map((t) => tableRow(t.keyspace, t.name, t.id, tableParams(t), ["compound"])),
+        ],
         textKey("keyspace_name"),
         ["table_name"],
       ),
@@ -185,6 +205,19 @@ export function virtualTable(node: CassandraNode, keyspace: string, name: string
   }
   if (keyspace === "system_schema" && name === "columns") {
     const rows: Row[] = [];
+    for (const t of systemTablesOf(node)) {
+      for (const col of t.columns) {
+        rows.push({
+          keyspace_name: t.keyspace,
+          table_name: t.name,
+          column_name: col.name,
+          clustering_order: col.kind === "clustering" ? "asc" : "none",
+          kind: col.kind,
+          position: col.position,
+          type: col.type,
+        });
+      }
+    }
     for (const t of node.schema.tables()) {
       for (const col of selectStarColumns(t)) {
         rows.push({

@@ -91,8 +91,8 @@ function* lines(text: string | undefined): Generator<string | undefined, void, s
 
 /**
  * DESCRIBE forms cqlsh has that ksim does not model: it has no functions, aggregates, indexes,
- * views or types, and FULL SCHEMA would show system keyspaces without their tables, which ksim's
- * system_schema.tables does not list (so DESCRIBE TABLES shows those keyspaces' sections empty).
+ * views or types, and FULL SCHEMA would include the system keyspace's two COMPACT STORAGE
+ * tables, which ksim does not export.
  */
 const UNMODELLED_DESCRIBE = new Set(["FUNCTIONS", "FUNCTION", "AGGREGATES", "AGGREGATE", "INDEX", "MATERIALIZED", "TYPES", "TYPE", "FULL"]);
 
@@ -282,16 +282,25 @@ export function* cqlsh(ctx: ProcessContext): Proc<number> {
     if (meta === undefined) return;
     ctx.stdout.write("\n");
     const out = (text: string) => ctx.stdout.write(`${text}\n\n`);
+    // The driver exports COMPACT STORAGE tables (two of the system keyspace's) its own way; ksim
+    // says so instead of printing them as CQL tables.
+    const refuseCompact = (compact: readonly string[]) => {
+      if (compact.length > 0) printerr(`ksim does not export COMPACT STORAGE tables (${compact.join(", ")})`);
+      return compact.length > 0;
+    };
     if (schema) {
       // describe_schema: every keyspace but cql3handling.SYSTEM_KEYSPACES.
       for (const k of meta.keyspaces()) if (!isSystemKeyspace(k)) out(meta.exportKeyspace(k));
     } else if (!keyword && parts.length === 1 && meta.hasKeyspace(name)) {
       // get_object_meta: a keyspace of that name, else that object in the current keyspace.
-      out(meta.exportKeyspace(name));
+      if (!refuseCompact(meta.compactTables(name))) out(meta.exportKeyspace(name));
     } else if (ks === undefined) printerr(`${repr(name)} not found in keyspaces`);
     else if (!meta.hasKeyspace(ks)) printerr(`Keyspace ${repr(ks)} not found.`);
-    else if (what === "KEYSPACE") out(meta.exportKeyspace(ks));
-    else if (meta.hasTable(ks, name)) out(meta.exportTable(ks, name));
+    else if (what === "KEYSPACE") {
+      if (!refuseCompact(meta.compactTables(ks))) out(meta.exportKeyspace(ks));
+    } else if (meta.hasTable(ks, name)) {
+      if (!refuseCompact(meta.compactTables(ks, name))) out(meta.exportTable(ks, name));
+    }
     else printerr(keyword ? `Column family ${repr(name)} not found` : `${repr(name)} not found in keyspace ${repr(ks)}`);
   }
 
