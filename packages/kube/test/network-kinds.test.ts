@@ -253,6 +253,66 @@ describe("autoscaling/v2 HorizontalPodAutoscaler", () => {
     );
   });
 
+  it("checks Pods, Object and External metric sources as validateMetricSpec does: the first source present", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    withFile(
+      term,
+      "/tmp/custom.yaml",
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: bad\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  metrics:\n" +
+        "  - type: Pods\n    pods:\n      metric: {name: ''}\n      target: {type: Value, value: '10'}\n" +
+        "  - type: Object\n    object:\n      describedObject: {kind: Ingress, name: ''}\n      metric: {name: a/b}\n      target: {type: Value}\n" +
+        "  - type: External\n    external:\n      metric: {name: queue}\n      target: {type: Value, value: '1', averageValue: '2'}\n" +
+        "  - type: Pods\n    external:\n      metric: {name: queue}\n      target: {type: AverageValue}\n",
+    );
+    expect(term.run("kubectl apply -f /tmp/custom.yaml").output).toBe(
+      'The HorizontalPodAutoscaler "bad" is invalid: \n' +
+        "* spec.metrics[0].pods.metric.name: Required value: must specify a metric name\n" +
+        "* spec.metrics[0].pods.target.averageValue: Required value: must specify a positive target averageValue\n" +
+        "* spec.metrics[1].object.describedObject.name: Required value\n" +
+        "* spec.metrics[1].object.metric.name: Invalid value: \"a/b\": may not contain '/'\n" +
+        "* spec.metrics[1].object.target.averageValue: Required value: must set either a target value or averageValue\n" +
+        "* spec.metrics[2].external.target.value: Forbidden: may not set both a target value for metric and a per-pod target\n" +
+        "* spec.metrics[3].external.target.averageValue: Required value: must set either a target value for metric or a per-pod target\n" +
+        "* spec.metrics[3].pods: Required value: must populate information for the given metric source\n" +
+        "* spec.metrics[3].external: Forbidden: must populate the given metric source only\n",
+    );
+  });
+
+  it("fails Pods, Object and External metrics as a cluster without custom or external metrics adapters does", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    expect(term.run("kubectl create deployment web --image=nginx --replicas=2").status).toBe(0);
+    withFile(
+      term,
+      "/tmp/custom.yaml",
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  metrics:\n" +
+        "  - type: Pods\n    pods:\n      metric: {name: packets-per-second}\n      target: {type: AverageValue, averageValue: 1k}\n" +
+        "  - type: Object\n    object:\n      describedObject: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: main-route}\n      metric: {name: requests-per-second}\n      target: {type: AverageValue, averageValue: 10k}\n" +
+        "  - type: External\n    external:\n      metric:\n        name: queue_messages_ready\n        selector:\n          matchLabels: {queue: worker_tasks}\n          matchExpressions: [{key: tier, operator: In, values: [a, b]}]\n      target: {type: Value, value: '30'}\n",
+    );
+    expect(term.run("kubectl apply -f /tmp/custom.yaml && sleep 5").status).toBe(0);
+    expect(term.run("kubectl get hpa").output).toBe(
+      "NAME   REFERENCE        TARGETS                                         MINPODS   MAXPODS   REPLICAS   AGE\n" +
+        "web    Deployment/web   <unknown>/1k, <unknown>/10k (avg) + 1 more...   1         5         2          5s\n",
+    );
+    const noCustom = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
+    const pods = `unable to get metric packets-per-second: ${noCustom}`;
+    const object = `unable to get metric requests-per-second: Ingress on default main-route/${noCustom}`;
+    const external =
+      "unable to get external metric default/queue_messages_ready/&LabelSelector{MatchLabels:map[string]string{queue: worker_tasks,},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:tier,Operator:In,Values:[a b],},},}: " +
+      "unable to fetch metrics from external metrics API: the server could not find the requested resource (get queue_messages_ready.external.metrics.k8s.io)";
+    const described = term.run("kubectl describe hpa web").output;
+    expect(described).toContain(
+      `Metrics:                                                               ( current / target )\n  "packets-per-second" on pods:                                        <unknown> / 1k\n` +
+        `  "requests-per-second" on Ingress/main-route (target average value):  <unknown> / 10k\n` +
+        `  "queue_messages_ready" (target value):                               <unknown> / 30\n`,
+    );
+    expect(described).toContain(`ScalingActive  False   FailedGetPodsMetric  the HPA was unable to compute the replica count: ${pods}\n`);
+    expect(described).toContain(`Warning  FailedGetObjectMetric         5s    horizontal-pod-autoscaler  ${object}\n`);
+    expect(described).toContain(`Warning  FailedGetExternalMetric       5s    horizontal-pod-autoscaler  ${external}\n`);
+    expect(described).toContain(`Warning  FailedComputeMetricsReplicas  5s    horizontal-pod-autoscaler  invalid metrics (3 invalid out of 3), first error is: failed to get pods metric value: ${pods}\n`);
+    expect(term.run("kubectl get hpa web -o jsonpath='{.status.currentMetrics}'").output).toBe('[{"type":""},{"type":""},{"type":""}]');
+  });
+
   it("autoscale writes an autoscaling/v2 HPA and checks its flags as kubectl does", () => {
     const { term } = kubectlWorld({ nodes: 1 });
     expect(term.run("kubectl create deployment web --image=nginx").status).toBe(0);

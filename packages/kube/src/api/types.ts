@@ -935,13 +935,19 @@ export interface MetricTarget {
   averageUtilization?: number;
 }
 
+/** A custom or external metric: its name and the selector the metrics API is asked with. */
+export interface MetricIdentifier {
+  name: string;
+  selector?: LabelSelector;
+}
+
 export interface MetricSpec {
   type: string;
   resource?: { name: string; target: MetricTarget };
   containerResource?: { name: string; container: string; target: MetricTarget };
-  pods?: { target: MetricTarget };
-  object?: { target: MetricTarget };
-  external?: { target: MetricTarget };
+  pods?: { metric: MetricIdentifier; target: MetricTarget };
+  object?: { describedObject: { apiVersion?: string; kind: string; name: string }; metric: MetricIdentifier; target: MetricTarget };
+  external?: { metric: MetricIdentifier; target: MetricTarget };
 }
 
 export interface HPAScalingRules {
@@ -975,6 +981,9 @@ export interface HorizontalPodAutoscaler extends KubeObject {
       type: string;
       resource?: { name: string; current: MetricValueStatus };
       containerResource?: { name: string; container: string; current: MetricValueStatus };
+      pods?: { metric: MetricIdentifier; current: MetricValueStatus };
+      object?: { metric: MetricIdentifier; current: MetricValueStatus };
+      external?: { metric: MetricIdentifier; current: MetricValueStatus };
     }[];
     conditions?: { type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }[];
   };

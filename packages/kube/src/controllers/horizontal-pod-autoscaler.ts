@@ -7,7 +7,7 @@ import { formatQuantity, milliValue, parseQuantity, quantityValue } from "../api
 import { typeForKind } from "../api/resources.js";
 import { resourceName } from "../api/server.js";
 import { parseTime } from "../api/time.js";
-import type { HorizontalPodAutoscaler, KubeObject, LabelSelector, MetricSpec, Pod } from "../api/types.js";
+import type { APIService, HorizontalPodAutoscaler, KubeObject, LabelSelector, MetricSpec, Pod } from "../api/types.js";
 import { parseGoDuration } from "../kubectl/commands/durations.js";
 import type { ControllerContext } from "./context.js";
 import { DEFAULT_TOLERANCE, resourceReplicas, ReplicaCalculationError, type PodMetric, type Tolerances } from "./hpa-replicas.js";
@@ -34,7 +34,8 @@ type MetricsReader = (path: string) => Proc<AggregatedResponse>;
  * metrics from metrics.k8s.io (metrics-server, through the aggregator), proposes a replica count
  * per metric (the highest wins), stabilizes and rate-limits it, and rescales, with the real
  * conditions and events at each step. Without the metrics API every Resource metric fails, as on
- * a bare minikube. Other metric sources (Pods, Object, External) are not modelled and fail alike.
+ * a bare minikube; Pods, Object and External metrics fail as they do on a cluster with no custom
+ * or external metrics adapter.
  */
 export class HorizontalPodAutoscalerController {
   private readonly queue: WorkQueue;
@@ -176,8 +177,71 @@ export class HorizontalPodAutoscalerController {
     return { replicas, metric, statuses, error };
   }
 
-  /** computeReplicasForMetric for Resource and ContainerResource metrics; other sources fail as unavailable. */
+  /** computeReplicasForMetric: Resource and ContainerResource metrics from metrics-server; the others from APIs no ksim cluster serves. */
   private *computeForMetric(hpa: HorizontalPodAutoscaler, target: Scalable, spec: MetricSpec, current: number, now: number) {
+    if (spec.type === "Pods" || spec.type === "Object") return this.customMetric(hpa, spec);
+    if (spec.type === "External") return this.externalMetric(hpa, spec);
+    return yield* this.resourceMetric(hpa, target, spec, current, now);
+  }
+
+  /**
+   * getUnableComputeReplicaCountCondition: the event and the ScalingActive condition for `err`,
+   * and the error computeReplicasForMetric returns (`wrapped`).
+   */
+  private unableToCompute(hpa: HorizontalPodAutoscaler, reason: string, err: string, wrapped: string) {
+    this.ctx.events.record(hpa, "Warning", reason, err, COMPONENT);
+    return { error: wrapped, condition: { reason, message: `the HPA was unable to compute the replica count: ${err}` } } as const;
+  }
+
+  /** Whether discovery lists `group`: an APIService registers it, Available or not. */
+  private registered(group: string): boolean {
+    return this.ctx.api.list<APIService>("APIService").some((s) => s.spec.group === group);
+  }
+
+  /**
+   * Pods and Object metrics, read from custom.metrics.k8s.io (GetRawMetric, GetObjectMetric): the
+   * custom metrics client first looks the group up in discovery, and a cluster with no adapter
+   * has none, so both fail there. ksim runs no custom metrics adapter of its own.
+   */
+  private customMetric(hpa: HorizontalPodAutoscaler, spec: MetricSpec) {
+    const fetch = this.registered("custom.metrics.k8s.io") ? "ksim does not model custom metrics adapters" : "no custom metrics API (custom.metrics.k8s.io) registered";
+    const why = `unable to fetch metrics from custom metrics API: ${fetch}`;
+    if (spec.type === "Pods") {
+      const err = `unable to get metric ${spec.pods!.metric.name}: ${why}`;
+      return this.unableToCompute(hpa, "FailedGetPodsMetric", err, `failed to get pods metric value: ${err}`);
+    }
+    const { describedObject: ref, metric, target } = spec.object!;
+    // computeStatusForObjectMetric: a Value target, an AverageValue target, or neither.
+    if (target.type !== "Value" && target.type !== "AverageValue") {
+      const err = "invalid object metric source: neither a value target nor an average value target was set";
+      return this.unableToCompute(hpa, "FailedGetObjectMetric", err, `failed to get object metric value: ${err}`);
+    }
+    const err = `unable to get metric ${metric.name}: ${ref.kind} on ${hpa.metadata.namespace} ${ref.name}/${why}`;
+    const status = target.type === "Value" ? err : `failed to get ${metric.name} object metric: ${err}`;
+    return this.unableToCompute(hpa, "FailedGetObjectMetric", err, `failed to get object metric value: ${status}`);
+  }
+
+  /**
+   * External metrics (GetExternalMetric): the client asks the API server for the metric under
+   * external.metrics.k8s.io directly, and without an APIService for it the answer is a 404.
+   */
+  private externalMetric(hpa: HorizontalPodAutoscaler, spec: MetricSpec) {
+    const { metric, target } = spec.external!;
+    const namespace = hpa.metadata.namespace ?? "default";
+    if (target.averageValue === undefined && target.value === undefined) {
+      const err = "invalid external metric source: neither a value target nor an average value target was set";
+      return this.unableToCompute(hpa, "FailedGetExternalMetric", err, err);
+    }
+    const fetch = this.registered("external.metrics.k8s.io")
+      ? "ksim does not model external metrics adapters"
+      : `the server could not find the requested resource (get ${metric.name}.external.metrics.k8s.io)`;
+    const err = `unable to get external metric ${namespace}/${metric.name}/${goLabelSelectorString(metric.selector)}: unable to fetch metrics from external metrics API: ${fetch}`;
+    const wrapped = target.averageValue !== undefined ? `failed to get ${metric.name} external metric: ${err}` : `failed to get external metric ${metric.name}: ${err}`;
+    return this.unableToCompute(hpa, "FailedGetExternalMetric", err, wrapped);
+  }
+
+  /** computeStatusForResourceMetric and computeStatusForContainerResourceMetric. */
+  private *resourceMetric(hpa: HorizontalPodAutoscaler, target: Scalable, spec: MetricSpec, current: number, now: number) {
     const source = spec.type === "ContainerResource" ? spec.containerResource : spec.resource;
     const name = source?.name ?? "";
     const container = spec.type === "ContainerResource" ? spec.containerResource?.container : undefined;
@@ -185,9 +249,8 @@ export class HorizontalPodAutoscalerController {
     const conditionReason = spec.type === "ContainerResource" ? "FailedGetContainerResourceMetric" : "FailedGetResourceMetric";
     const fail = (inner: string) => {
       const err = `failed to get ${name} ${utilization !== undefined || source?.target.type === "Utilization" ? "utilization" : "usage"}: ${inner}`;
-      this.ctx.events.record(hpa, "Warning", conditionReason, err, COMPONENT);
       const wrapped = spec.type === "ContainerResource" ? `failed to get ${container} container metric value: ${err}` : `failed to get ${name} resource metric value: ${err}`;
-      return { error: wrapped, condition: { reason: conditionReason, message: `the HPA was unable to compute the replica count: ${err}` } } as const;
+      return this.unableToCompute(hpa, conditionReason, err, wrapped);
     };
     const selector = labelSelectorAsSelector(target.spec.selector);
     const query = selector === NOTHING ? "" : `?labelSelector=${encodeURIComponent(selectorString(selector))}`;
@@ -282,4 +345,18 @@ function tolerancesOf(hpa: HorizontalPodAutoscaler): Tolerances {
 function windowOf(text: string): number {
   const ms = parseGoDuration(text);
   return typeof ms === "number" ? ms : 0;
+}
+
+/**
+ * A *metav1.LabelSelector as %+v prints it (the generated String method): "nil", or its match
+ * labels in key order and its requirements in order.
+ */
+function goLabelSelectorString(s: LabelSelector | undefined): string {
+  if (s === undefined) return "nil";
+  const labels = Object.keys(s.matchLabels ?? {})
+    .sort()
+    .map((k) => `${k}: ${s.matchLabels![k]},`)
+    .join("");
+  const requirements = (s.matchExpressions ?? []).map((r) => `LabelSelectorRequirement{Key:${r.key},Operator:${r.operator},Values:[${(r.values ?? []).join(" ")}],},`).join("");
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${requirements}},}`;
 }

@@ -1,17 +1,19 @@
 import { parseQuantity } from "../quantity.js";
-import type { HPAScalingRules, HorizontalPodAutoscaler, MetricSpec, MetricTarget } from "../types.js";
+import type { HPAScalingRules, HorizontalPodAutoscaler, MetricIdentifier, MetricSpec, MetricTarget } from "../types.js";
 import { nameIsDNSSubdomain, pathSegmentName } from "./content.js";
 import { child, forbidden, index, invalid, notSupported, required, type FieldError } from "./field.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 
 /**
  * pkg/apis/autoscaling/validation for HorizontalPodAutoscalers, in the API server's words (the
- * HPAScaleToZero feature gate is off: minReplicas is at least 1). Of the metric sources, the
- * Resource source's fields are checked; the others only for being the one the type names.
+ * HPAScaleToZero feature gate is off: minReplicas is at least 1). Of a metric's sources, only the
+ * first present (object, external, pods, resource) has its fields checked, as validateMetricSpec
+ * does; a ContainerResource source only for being the one the type names.
  */
 
 const SOURCE_TYPES = ["ContainerResource", "External", "Object", "Pods", "Resource"];
-const SOURCE_FIELDS = ["object", "pods", "resource", "containerResource", "external"] as const;
+/** In the order validateMetricSpec looks at them: only the first present is checked in depth. */
+const SOURCE_FIELDS = ["object", "external", "pods", "resource", "containerResource"] as const;
 const TARGET_TYPES = ["AverageValue", "Utilization", "Value"];
 const SELECT_POLICIES = ["Disabled", "Max", "Min"];
 const POLICY_TYPES = ["Percent", "Pods"];
@@ -28,15 +30,61 @@ function validateMetricTarget(target: MetricTarget, path: string): FieldError[] 
   return errs;
 }
 
+/** ValidateCrossVersionObjectReference: a kind and a name, each usable as a path segment. */
+function validateCrossVersionObjectReference(ref: { kind: string; name: string }, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of ["kind", "name"] as const) {
+    const at = child(path, f);
+    if (!ref[f]) errs.push(required(at));
+    else for (const msg of pathSegmentName(ref[f], false)) errs.push(invalid(at, ref[f], msg));
+  }
+  return errs;
+}
+
+function validateMetricIdentifier(id: MetricIdentifier | undefined, path: string): FieldError[] {
+  const name = id?.name ?? "";
+  if (name === "") return [required(child(path, "name"), "must specify a metric name")];
+  return pathSegmentName(name, false).map((msg) => invalid(child(path, "name"), name, msg));
+}
+
+/** validateObjectSource, validateExternalSource, validatePodsSource and (in part) validateResourceSource. */
+function validateSource(spec: MetricSpec, field: (typeof SOURCE_FIELDS)[number], path: string): FieldError[] {
+  const at = child(path, field);
+  const target = (spec[field] as { target?: MetricTarget }).target ?? { type: "" };
+  const targetPath = child(at, "target");
+  switch (field) {
+    case "object": {
+      const errs = [...validateCrossVersionObjectReference(spec.object!.describedObject ?? { kind: "", name: "" }, child(at, "describedObject")), ...validateMetricIdentifier(spec.object!.metric, child(at, "metric")), ...validateMetricTarget(target, targetPath)];
+      if (target.value === undefined && target.averageValue === undefined) errs.push(required(child(targetPath, "averageValue"), "must set either a target value or averageValue"));
+      return errs;
+    }
+    case "external": {
+      const errs = [...validateMetricIdentifier(spec.external!.metric, child(at, "metric")), ...validateMetricTarget(target, targetPath)];
+      if (target.value === undefined && target.averageValue === undefined) errs.push(required(child(targetPath, "averageValue"), "must set either a target value for metric or a per-pod target"));
+      if (target.value !== undefined && target.averageValue !== undefined) errs.push(forbidden(child(targetPath, "value"), "may not set both a target value for metric and a per-pod target"));
+      return errs;
+    }
+    case "pods": {
+      const errs = [...validateMetricIdentifier(spec.pods!.metric, child(at, "metric")), ...validateMetricTarget(target, targetPath)];
+      if (target.averageValue === undefined) errs.push(required(child(targetPath, "averageValue"), "must specify a positive target averageValue"));
+      return errs;
+    }
+    case "resource": {
+      const errs: FieldError[] = [];
+      if (!spec.resource!.name) errs.push(required(child(at, "name"), "must specify a resource name"));
+      return [...errs, ...validateMetricTarget(target, targetPath)];
+    }
+    default:
+      return [];
+  }
+}
+
 function validateMetricSpec(spec: MetricSpec, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!spec.type) errs.push(required(child(path, "type"), "must specify a metric source type"));
   else if (!SOURCE_TYPES.includes(spec.type)) errs.push(notSupported(child(path, "type"), spec.type, SOURCE_TYPES));
   const present = SOURCE_FIELDS.filter((f) => spec[f] !== undefined);
-  if (spec.resource !== undefined) {
-    if (!spec.resource.name) errs.push(required(child(path, "resource", "name"), "must specify a resource name"));
-    errs.push(...validateMetricTarget(spec.resource.target, child(path, "resource", "target")));
-  }
+  if (present.length > 0) errs.push(...validateSource(spec, present[0]!, path));
   const expected = spec.type ? spec.type[0]!.toLowerCase() + spec.type.slice(1) : "";
   if (!present.includes(expected as (typeof SOURCE_FIELDS)[number])) errs.push(required(child(path, expected), "must populate information for the given metric source"));
   for (const f of present) if (f !== expected) errs.push(forbidden(child(path, f), "must populate the given metric source only"));
@@ -50,12 +98,7 @@ function validateSpec(spec: HorizontalPodAutoscaler["spec"]): FieldError[] {
   if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas) {
     errs.push(invalid("spec.maxReplicas", spec.maxReplicas, "must be greater than or equal to `minReplicas`"));
   }
-  const ref = spec.scaleTargetRef;
-  for (const f of ["kind", "name"] as const) {
-    const path = child("spec.scaleTargetRef", f);
-    if (ref[f] === "") errs.push(required(path));
-    else for (const msg of pathSegmentName(ref[f], false)) errs.push(invalid(path, ref[f], msg));
-  }
+  errs.push(...validateCrossVersionObjectReference(spec.scaleTargetRef, "spec.scaleTargetRef"));
   (spec.metrics ?? []).forEach((m, i) => errs.push(...validateMetricSpec(m, index("spec.metrics", i))));
   for (const direction of ["scaleUp", "scaleDown"] as const) {
     const rules = spec.behavior?.[direction];

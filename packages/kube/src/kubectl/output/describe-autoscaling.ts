@@ -1,5 +1,6 @@
 /** `kubectl describe` for HorizontalPodAutoscalers (kubectl pkg/describe describeHorizontalPodAutoscalerV2). */
-import type { HPAScalingRules, HorizontalPodAutoscaler } from "../../api/types.js";
+import type { HPAScalingRules, HorizontalPodAutoscaler, MetricValueStatus } from "../../api/types.js";
+import { goQuote } from "./gofmt.js";
 import { DescribeWriter, eventsFor, rfc1123z, writeAnnotations, writeEvents, writeLabels, type DescribeOptions, type ObjectLister } from "./describe-writer.js";
 
 function writeDirection(w: DescribeWriter, direction: string, rules: HPAScalingRules | undefined): void {
@@ -25,13 +26,35 @@ export function describeHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler, li
   w.write(0, `Reference:\t${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}\n`);
   w.write(0, "Metrics:\t( current / target )\n");
   (spec.metrics ?? []).forEach((metric, i) => {
+    const entry = status.currentMetrics?.[i];
+    // A status of the metric's kind prints its current amount (a Quantity pointer Go prints as
+    // <nil> when unset); without one the amount is unknown.
+    const amount = (current: MetricValueStatus | undefined, field: "value" | "averageValue") => (current === undefined ? "<unknown>" : (current[field] ?? "<nil>"));
+    if (metric.type === "External" && metric.external !== undefined) {
+      const { metric: id, target } = metric.external;
+      if (target.averageValue !== undefined) {
+        const current = entry?.external?.current.averageValue ?? "<unknown>";
+        w.write(1, `${goQuote(id.name)} (target average value):\t${current} / ${target.averageValue}\n`);
+      } else w.write(1, `${goQuote(id.name)} (target value):\t${amount(entry?.external?.current, "value")} / ${target.value ?? "<nil>"}\n`);
+      return;
+    }
+    if (metric.type === "Pods" && metric.pods !== undefined) {
+      w.write(1, `${goQuote(metric.pods.metric.name)} on pods:\t${amount(entry?.pods?.current, "averageValue")} / ${metric.pods.target.averageValue ?? "<nil>"}\n`);
+      return;
+    }
+    if (metric.type === "Object" && metric.object !== undefined) {
+      const { metric: id, describedObject: ref, target } = metric.object;
+      w.write(1, `"${id.name}" on ${ref.kind}/${ref.name} `);
+      if (target.type === "AverageValue") w.write(0, `(target average value):\t${amount(entry?.object?.current, "averageValue")} / ${target.averageValue ?? "<nil>"}\n`);
+      else w.write(0, `(target value):\t${amount(entry?.object?.current, "value")} / ${target.value ?? "<nil>"}\n`);
+      return;
+    }
     const container = metric.type === "ContainerResource" ? metric.containerResource : undefined;
     const resource = metric.type === "Resource" ? metric.resource : container;
     if (resource === undefined) {
       w.write(1, `<unknown metric type "${metric.type}">\n`);
       return;
     }
-    const entry = status.currentMetrics?.[i];
     const current = container !== undefined ? entry?.containerResource?.current : entry?.resource?.current;
     w.write(1, container !== undefined ? `resource ${resource.name} of container "${container.container}" on pods` : `resource ${resource.name} on pods`);
     if (resource.target.averageValue !== undefined) {

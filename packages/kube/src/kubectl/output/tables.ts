@@ -431,14 +431,25 @@ function ingressHosts(rules: readonly IngressRule[]): string {
 }
 
 /**
- * formatHPAMetrics for Resource metrics (`cpu: <unknown>/80%`, current from the status when
- * known); other metric sources print as `<unknown type>` here. At most two, then "+ N more...".
+ * formatHPAMetrics: Resource metrics as `cpu: <unknown>/80%`, Pods as `current/target`, Object
+ * and External as `current/target`, with " (avg)" for an average-value target; current from the
+ * status when it has one of the metric's kind. At most two, then "+ N more...".
  */
 function hpaTargets(hpa: HorizontalPodAutoscaler): string {
   const specs = hpa.spec.metrics ?? [];
   if (specs.length === 0) return "<none>";
   const statuses = hpa.status?.currentMetrics ?? [];
   const list = specs.map((spec, i) => {
+    if (spec.type === "Pods" && spec.pods !== undefined) {
+      const status = statuses[i]?.pods;
+      return `${status === undefined ? "<unknown>" : (status.current.averageValue ?? "<nil>")}/${spec.pods.target.averageValue ?? "<nil>"}`;
+    }
+    const other = spec.type === "Object" ? spec.object : spec.type === "External" ? spec.external : undefined;
+    if (other !== undefined) {
+      const status = spec.type === "Object" ? statuses[i]?.object : statuses[i]?.external;
+      if (other.target.averageValue !== undefined) return `${status?.current.averageValue ?? "<unknown>"}/${other.target.averageValue} (avg)`;
+      return `${status === undefined ? "<unknown>" : (status.current.value ?? "<nil>")}/${other.target.value ?? "<nil>"}`;
+    }
     // ContainerResource prints as Resource does, under the resource's name.
     const source = spec.type === "Resource" ? spec.resource : spec.type === "ContainerResource" ? spec.containerResource : undefined;
     if (source === undefined) return "<unknown type>";
