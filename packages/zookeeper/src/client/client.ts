@@ -1,5 +1,5 @@
 import { Future, type Connection, type Random, type Sim, type Timer, type Waitable } from "@ksim/sim";
-import { Code, hex, type Request, type Result, type ServerPacket, type WatchedEventType } from "../core/index.js";
+import { AUTH_XID, Code, hex, type Acl, type Request, type Result, type ServerPacket, type WatchedEventType } from "../core/index.js";
 
 /** What a client needs from wherever it runs: a container process or a bare sim host. */
 export interface ClientNet {
@@ -67,6 +67,8 @@ export class ZooKeeperClient {
   private readonly dataWatches = new Set<string>();
   private readonly existWatches = new Set<string>();
   private readonly childWatches = new Set<string>();
+  /** addAuthInfo's credentials, sent again on every new connection (ClientCnxn.authInfo). */
+  private readonly authInfo: { scheme: string; auth: string }[] = [];
 
   constructor(
     private readonly net: ClientNet,
@@ -104,6 +106,8 @@ export class ZooKeeperClient {
     conn.onOpen = () => {
       this.log("INFO", "ClientCnxn$SendThread@876", `Socket connection established to ${addr}, initiating session`);
       conn.send({ type: "connect", lastZxidSeen: this.lastZxid, timeout: this.opts.sessionTimeout, sessionId: this.sessionId, passwd: "" });
+      // primeConnection queues the auth packets right behind the connect request (last added first).
+      for (const a of [...this.authInfo].reverse()) conn.send({ type: "auth", scheme: a.scheme, auth: a.auth });
       this.heard();
     };
     conn.onData = (data) => this.receive(conn, addr, data as ServerPacket);
@@ -146,6 +150,11 @@ export class ZooKeeperClient {
       return;
     }
     if (p.type === "event") return this.materialize(p.event, p.path);
+    if (p.xid === AUTH_XID) {
+      // The server refused the credentials and closes: the client is done (state AUTH_FAILED).
+      if (p.err === Code.AUTHFAILED) this.authFailed();
+      return;
+    }
     if (p.zxid > this.lastZxid) this.lastZxid = p.zxid;
     const op = this.pending.get(p.xid);
     if (op === undefined) return;
@@ -230,6 +239,15 @@ export class ZooKeeperClient {
     this.net.sim.schedule(backoff, () => this.startConnect(), "zk-client-reconnect");
   }
 
+  private authFailed(): void {
+    this.state = "CLOSED";
+    this.conn?.end();
+    this.conn = undefined;
+    this.net.sim.cancel(this.pingTimer);
+    this.net.sim.cancel(this.readTimer);
+    this.failAll(Code.AUTHFAILED);
+  }
+
   private expire(): void {
     this.state = "CLOSED";
     this.conn?.end();
@@ -273,8 +291,19 @@ export class ZooKeeperClient {
     return done;
   }
 
-  create(path: string, data: string, mode: { ephemeral?: boolean; sequential?: boolean } = {}): Waitable<Reply> {
-    return this.submit({ op: "create", path, data, ephemeral: mode.ephemeral ?? false, sequential: mode.sequential ?? false });
+  /** `acl` left out is the open ACL. */
+  create(path: string, data: string, mode: { ephemeral?: boolean; sequential?: boolean } = {}, acl?: readonly Acl[]): Waitable<Reply> {
+    return this.submit({ op: "create", path, data, ephemeral: mode.ephemeral ?? false, sequential: mode.sequential ?? false, ...(acl === undefined ? {} : { acl }) });
+  }
+
+  setACL(path: string, acl: readonly Acl[], version = -1): Waitable<Reply> {
+    return this.submit({ op: "setACL", path, acl, version });
+  }
+
+  /** addAuthInfo: sent now if connected, and again on every reconnect. */
+  addAuthInfo(scheme: string, auth: string): void {
+    this.authInfo.push({ scheme, auth });
+    if (this.state === "CONNECTED") this.conn?.send({ type: "auth", scheme, auth });
   }
 
   delete(path: string, version = -1): Waitable<Reply> {

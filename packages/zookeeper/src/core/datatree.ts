@@ -1,6 +1,7 @@
 import { Code } from "./errors.js";
 import { stringHash } from "./java-hash.js";
-import type { Stat } from "./messages.js";
+import { sameAcl } from "./acl.js";
+import { OPEN_ACL_UNSAFE, type Acl, type Stat } from "./messages.js";
 import type { Txn } from "./txn.js";
 
 /**
@@ -28,6 +29,7 @@ class DataNode {
   constructor(
     public data: string,
     readonly stat: MutableStat,
+    public acl: readonly Acl[] = OPEN_ACL_UNSAFE,
   ) {}
 
   addChild(name: string): void {
@@ -36,8 +38,8 @@ class DataNode {
   }
 }
 
-/** A node as written into snapshots and SNAP packets, in tree-walk order. */
-export type SerializedNode = readonly [path: string, data: string, stat: MutableStat];
+/** A node as written into snapshots and SNAP packets, in tree-walk order; the ACL only when it is not the open one. */
+export type SerializedNode = readonly [path: string, data: string, stat: MutableStat, acl?: readonly Acl[]];
 
 export interface SnapshotData {
   /** The last zxid applied to the tree when it was serialized (the snapshot's name). */
@@ -147,10 +149,16 @@ export class DataTree {
   }
 
   /** What PrepRequestProcessor needs to validate a write against the committed tree. */
-  peek(path: string): { version: number; cversion: number; ephemeralOwner: bigint; childCount: number } | undefined {
+  peek(path: string): { version: number; cversion: number; aversion: number; ephemeralOwner: bigint; childCount: number; acl: readonly Acl[] } | undefined {
     const n = this.nodes.get(path);
     if (n === undefined) return undefined;
-    return { version: n.stat.version, cversion: n.stat.cversion, ephemeralOwner: n.stat.ephemeralOwner, childCount: n.children.size };
+    return { version: n.stat.version, cversion: n.stat.cversion, aversion: n.stat.aversion, ephemeralOwner: n.stat.ephemeralOwner, childCount: n.children.size, acl: n.acl };
+  }
+
+  /** getACL: the node's ACL and stat. */
+  getACL(path: string): { acl: readonly Acl[]; stat: Stat } | undefined {
+    const n = this.nodes.get(path);
+    return n === undefined ? undefined : { acl: n.acl, stat: this.toStat(n) };
   }
 
   statOf(path: string): Stat | undefined {
@@ -179,8 +187,15 @@ export class DataTree {
     try {
       switch (txn.type) {
         case "create":
-          this.createNode(txn.path, txn.data, txn.ephemeral ? txn.session : 0n, txn.parentCVersion, txn.zxid, txn.time);
+          this.createNode(txn.path, txn.data, txn.ephemeral ? txn.session : 0n, txn.parentCVersion, txn.zxid, txn.time, txn.acl ?? OPEN_ACL_UNSAFE);
           break;
+        case "setACL": {
+          const n = this.nodes.get(txn.path);
+          if (n === undefined) throw new TreeError(Code.NONODE);
+          n.acl = txn.acl;
+          n.stat.aversion = txn.version;
+          break;
+        }
         case "delete":
           this.deleteNode(txn.path, txn.zxid);
           break;
@@ -214,7 +229,7 @@ export class DataTree {
     return rc;
   }
 
-  private createNode(path: string, data: string, owner: bigint, parentCVersion: number, zxid: number, time: number): void {
+  private createNode(path: string, data: string, owner: bigint, parentCVersion: number, zxid: number, time: number, acl: readonly Acl[]): void {
     const parent = this.nodes.get(parentOf(path));
     if (parent === undefined) throw new TreeError(Code.NONODE);
     const name = nameOf(path);
@@ -223,7 +238,7 @@ export class DataTree {
     parent.stat.cversion = parentCVersion === -1 ? parent.stat.cversion + 1 : parentCVersion;
     parent.stat.pzxid = zxid;
     parent.addChild(name);
-    this.nodes.set(path, new DataNode(data, freshStat(zxid, time, owner)));
+    this.nodes.set(path, new DataNode(data, freshStat(zxid, time, owner), acl));
     if (owner !== 0n) {
       let set = this.ephemerals.get(owner);
       if (set === undefined) this.ephemerals.set(owner, (set = new Set()));
@@ -352,7 +367,7 @@ export class DataTree {
     const out: SerializedNode[] = [];
     const walk = (path: string) => {
       const n = this.nodes.get(path)!;
-      out.push([path, n.data, { ...n.stat }]);
+      out.push(sameAcl(n.acl, OPEN_ACL_UNSAFE) ? [path, n.data, { ...n.stat }] : [path, n.data, { ...n.stat }, n.acl]);
       for (const c of this.getChildren(path)!) walk(path === "/" ? `/${c}` : `${path}/${c}`);
     };
     walk("/");
@@ -362,8 +377,8 @@ export class DataTree {
   static fromSnapshot(snap: SnapshotData): DataTree {
     const t = new DataTree();
     t.nodes.clear();
-    for (const [path, data, stat] of snap.nodes) {
-      const node = new DataNode(data, { ...stat });
+    for (const [path, data, stat, acl] of snap.nodes) {
+      const node = new DataNode(data, { ...stat }, acl ?? OPEN_ACL_UNSAFE);
       t.nodes.set(path, node);
       if (path !== "/") t.nodes.get(parentOf(path))?.addChild(nameOf(path));
       if (stat.ephemeralOwner !== 0n) {
@@ -383,7 +398,8 @@ export class DataTree {
     for (const path of [...this.nodes.keys()].sort()) {
       const n = this.nodes.get(path)!;
       const s = n.stat;
-      parts.push(`${path}=${n.data}|${s.czxid},${s.mzxid},${s.pzxid},${s.version},${s.cversion},${s.ephemeralOwner}`);
+      const acl = sameAcl(n.acl, OPEN_ACL_UNSAFE) ? "" : `|${s.aversion}:${n.acl.map((a) => `${a.scheme}:${a.id}:${a.perms}`).join(",")}`;
+      parts.push(`${path}=${n.data}|${s.czxid},${s.mzxid},${s.pzxid},${s.version},${s.cversion},${s.ephemeralOwner}${acl}`);
     }
     return parts.join("\n");
   }

@@ -15,6 +15,7 @@ export const Code = {
   NOTEMPTY: -111,
   SESSIONEXPIRED: -112,
   INVALIDACL: -114,
+  AUTHFAILED: -115,
   SESSIONMOVED: -118,
 } as const;
 
@@ -36,6 +37,7 @@ const NAMES: Record<number, string> = {
   [Code.NOTEMPTY]: "Directory not empty",
   [Code.SESSIONEXPIRED]: "Session expired",
   [Code.INVALIDACL]: "InvalidACL",
+  [Code.AUTHFAILED]: "AuthFailed",
   [Code.SESSIONMOVED]: "Session moved",
 };
 

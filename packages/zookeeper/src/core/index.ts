@@ -24,3 +24,5 @@ export {
   type WatchedEventType,
   type Acl,
 } from "./messages.js";
+export { AUTH_XID } from "./server.js";
+export { Perms, generateDigest, type AuthId } from "./acl.js";

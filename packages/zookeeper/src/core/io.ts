@@ -46,6 +46,7 @@ export type Input =
   | { readonly kind: "syncFailed"; readonly error: string }
   | { readonly kind: "clientConnect"; readonly cnxn: number; readonly remote: string; readonly packet: Extract<ClientPacket, { type: "connect" }> }
   | { readonly kind: "clientRequest"; readonly cnxn: number; readonly xid: number; readonly req: Request }
+  | { readonly kind: "clientAuth"; readonly cnxn: number; readonly packet: Extract<ClientPacket, { type: "auth" }> }
   | { readonly kind: "clientClosed"; readonly cnxn: number };
 
 export type LogLevel = "INFO" | "WARN" | "ERROR";

@@ -1,4 +1,5 @@
 import type { SnapshotData } from "./datatree.js";
+import type { AuthId } from "./acl.js";
 import type { Txn } from "./txn.js";
 
 /** Peer states as FastLeaderElection and QuorumPeer name them (observers are not modelled). */
@@ -34,11 +35,25 @@ export interface Stat {
   readonly numChildren: number;
 }
 
-export type WriteRequest =
-  | { readonly op: "create"; readonly path: string; readonly data: string; readonly ephemeral: boolean; readonly sequential: boolean }
+/**
+ * A write, with the ids of the connection that sent it (Request.authInfo): the server that orders
+ * writes checks ACLs against them, so a follower forwards them with the request.
+ */
+export type WriteRequest = (
+  | {
+      readonly op: "create";
+      readonly path: string;
+      readonly data: string;
+      readonly ephemeral: boolean;
+      readonly sequential: boolean;
+      /** The new node's ACL; absent is the open ACL (ZooDefs.Ids.OPEN_ACL_UNSAFE). */
+      readonly acl?: readonly Acl[];
+    }
   | { readonly op: "delete"; readonly path: string; readonly version: number }
   | { readonly op: "setData"; readonly path: string; readonly data: string; readonly version: number }
-  | { readonly op: "closeSession" };
+  | { readonly op: "setACL"; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
+  | { readonly op: "closeSession" }
+) & { readonly authInfo?: readonly AuthId[] };
 
 /** `watch`: leave a one-time watch on the path (a data watch, or a child watch for getChildren). */
 export type ReadRequest =
@@ -47,7 +62,6 @@ export type ReadRequest =
   | { readonly op: "getChildren"; readonly path: string; readonly watch?: boolean }
   | { readonly op: "getChildren2"; readonly path: string; readonly watch?: boolean }
   | { readonly op: "sync"; readonly path: string }
-  /** Every znode has the open ACL (world:anyone, all permissions): ACLs are not modelled further. */
   | { readonly op: "getACL"; readonly path: string }
   | { readonly op: "ping" }
   /** A reconnecting client re-registers its watches; what changed after `relativeZxid` fires at once. */
@@ -59,7 +73,7 @@ export type WatchedEventType = "NodeCreated" | "NodeDeleted" | "NodeDataChanged"
 export type Request = WriteRequest | ReadRequest;
 
 export function isWrite(r: Request): r is WriteRequest {
-  return r.op === "create" || r.op === "delete" || r.op === "setData" || r.op === "closeSession";
+  return r.op === "create" || r.op === "delete" || r.op === "setData" || r.op === "setACL" || r.op === "closeSession";
 }
 
 export type Result =
@@ -89,7 +103,9 @@ export type ClientPacket =
       readonly sessionId: bigint;
       readonly passwd: string;
     }
-  | { readonly type: "request"; readonly xid: number; readonly req: Request };
+  | { readonly type: "request"; readonly xid: number; readonly req: Request }
+  /** addAuthInfo (OpCode.auth, xid -4): answered at once, outside the request pipeline. */
+  | { readonly type: "auth"; readonly scheme: string; readonly auth: string };
 
 /** Server → client. */
 export type ServerPacket =

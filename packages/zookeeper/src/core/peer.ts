@@ -188,7 +188,9 @@ export class QuorumPeer implements ElectionHost {
         this.syncFailed(input.error);
         return;
       case "clientConnect": {
-        const cnxn: Cnxn = { id: input.cnxn, remote: input.remote, session: 0n, timeout: 0 };
+        // NIOServerCnxn starts every connection authenticated as its client's address.
+        const ip = input.remote.replace(/^\//, "").replace(/:\d+$/, "");
+        const cnxn: Cnxn = { id: input.cnxn, remote: input.remote, session: 0n, timeout: 0, authInfo: [{ scheme: "ip", id: ip }] };
         this.cnxns.set(input.cnxn, cnxn);
         if (!this.serving) return this.refuse(cnxn);
         this.role!.server.connect(cnxn, input.packet);
@@ -199,6 +201,13 @@ export class QuorumPeer implements ElectionHost {
         if (cnxn === undefined) return;
         if (!this.serving || cnxn.session === 0n) return this.refuse(cnxn);
         this.role!.server.request(cnxn, input.xid, input.req);
+        return;
+      }
+      case "clientAuth": {
+        const cnxn = this.cnxns.get(input.cnxn);
+        if (cnxn === undefined) return;
+        if (!this.serving || cnxn.session === 0n) return this.refuse(cnxn);
+        this.role!.server.auth(cnxn, input.packet);
         return;
       }
       case "clientClosed":

@@ -1,6 +1,7 @@
+import { allowed, fixupACL, Perms, sameAcl } from "./acl.js";
 import type { ZkDatabase } from "./database.js";
 import { Code, codeMessage } from "./errors.js";
-import type { WriteRequest } from "./messages.js";
+import { OPEN_ACL_UNSAFE, type Acl, type WriteRequest } from "./messages.js";
 import { pathError } from "./paths.js";
 import type { Txn, TxnHeader } from "./txn.js";
 
@@ -12,16 +13,22 @@ interface ChangeRecord {
   readonly exists: boolean;
   readonly version: number;
   readonly cversion: number;
+  readonly aversion: number;
   readonly childCount: number;
   readonly ephemeralOwner: bigint;
+  readonly acl: readonly Acl[];
 }
 
 export class KeeperError extends Error {
+  /** The exception's path as the server logs it ("null" for checkACL's NoAuthException, which has none). */
+  readonly path: string;
+
   constructor(
     readonly code: number,
-    readonly path: string,
+    path?: string,
   ) {
-    super(`KeeperErrorCode = ${codeMessage(code)} for ${path}`);
+    super(path === undefined ? `KeeperErrorCode = ${codeMessage(code)}` : `KeeperErrorCode = ${codeMessage(code)} for ${path}`);
+    this.path = path ?? "null";
   }
 }
 
@@ -34,7 +41,8 @@ function parentPath(path: string): string {
  * PrepRequestProcessor: turns a client write into a txn. Writes are validated against the tree
  * as it will be once every txn already proposed has been applied (the outstanding changes), so
  * pipelined writes see each other: two creates of one path give NodeExists for the second, and
- * sequential names count prepared creates.
+ * sequential names count prepared creates. ACLs are checked here too, against the ids of the
+ * connection that sent the write, in checkACL's order within each operation.
  */
 export class RequestPrep {
   private readonly outstanding: ChangeRecord[] = [];
@@ -89,22 +97,31 @@ export class RequestPrep {
 
   private toTxn(hdr: TxnHeader, req: WriteRequest): Txn {
     const zxid = hdr.zxid;
+    const ids = req.authInfo ?? [];
+    const check = (acl: readonly Acl[], perm: number) => {
+      if (!allowed(acl, perm, ids)) throw new KeeperError(Code.NOAUTH);
+    };
     switch (req.op) {
       case "create": {
         if (pathError(req.path, req.sequential) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
+        const acl = fixupACL(ids, req.acl ?? OPEN_ACL_UNSAFE);
+        if (acl === undefined) throw new KeeperError(Code.INVALIDACL, req.path);
         const parent = this.record(parentPath(req.path));
+        check(parent.acl, Perms.CREATE);
         const path = req.sequential ? req.path + String(parent.cversion).padStart(10, "0") : req.path;
         if (this.lookup(path) !== undefined) throw new KeeperError(Code.NODEEXISTS, path);
         if (parent.ephemeralOwner !== 0n) throw new KeeperError(Code.NOCHILDRENFOREPHEMERALS, path);
         const cversion = parent.cversion + 1;
         this.add({ ...parent, zxid, cversion, childCount: parent.childCount + 1 });
-        this.add({ zxid, path, exists: true, version: 0, cversion: 0, childCount: 0, ephemeralOwner: req.ephemeral ? hdr.session : 0n });
-        return { ...hdr, type: "create", path, data: req.data, ephemeral: req.ephemeral, parentCVersion: cversion };
+        this.add({ zxid, path, exists: true, version: 0, cversion: 0, aversion: 0, childCount: 0, ephemeralOwner: req.ephemeral ? hdr.session : 0n, acl });
+        const stored = sameAcl(acl, OPEN_ACL_UNSAFE) ? {} : { acl };
+        return { ...hdr, type: "create", path, data: req.data, ephemeral: req.ephemeral, parentCVersion: cversion, ...stored };
       }
       case "delete": {
         if (pathError(req.path) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
         const parent = this.record(parentPath(req.path));
         const node = this.record(req.path);
+        check(parent.acl, Perms.DELETE);
         if (req.version !== -1 && node.version !== req.version) throw new KeeperError(Code.BADVERSION, req.path);
         if (node.childCount > 0) throw new KeeperError(Code.NOTEMPTY, req.path);
         this.add({ ...parent, zxid, childCount: parent.childCount - 1 });
@@ -114,10 +131,22 @@ export class RequestPrep {
       case "setData": {
         if (pathError(req.path) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
         const node = this.record(req.path);
+        check(node.acl, Perms.WRITE);
         if (req.version !== -1 && node.version !== req.version) throw new KeeperError(Code.BADVERSION, req.path);
         const version = node.version + 1;
         this.add({ ...node, zxid, version });
         return { ...hdr, type: "setData", path: req.path, data: req.data, version };
+      }
+      case "setACL": {
+        if (pathError(req.path) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
+        const acl = fixupACL(ids, req.acl);
+        if (acl === undefined) throw new KeeperError(Code.INVALIDACL, req.path);
+        const node = this.record(req.path);
+        check(node.acl, Perms.ADMIN);
+        if (req.version !== -1 && node.aversion !== req.version) throw new KeeperError(Code.BADVERSION, req.path);
+        const version = node.aversion + 1;
+        this.add({ ...node, zxid, aversion: version, acl });
+        return { ...hdr, type: "setACL", path: req.path, acl, version };
       }
       case "closeSession": {
         // The session's ephemerals, including ones still being created, go with it.
@@ -126,7 +155,7 @@ export class RequestPrep {
           if (!cr.exists) doomed.delete(cr.path);
           else if (cr.ephemeralOwner === hdr.session) doomed.add(cr.path);
         }
-        for (const path of doomed) this.add({ zxid, path, exists: false, version: 0, cversion: 0, childCount: 0, ephemeralOwner: 0n });
+        for (const path of doomed) this.add({ zxid, path, exists: false, version: 0, cversion: 0, aversion: 0, childCount: 0, ephemeralOwner: 0n, acl: OPEN_ACL_UNSAFE });
         return { ...hdr, type: "closeSession" };
       }
     }

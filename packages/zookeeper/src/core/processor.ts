@@ -5,7 +5,7 @@ import { roundToTick, SessionTracker } from "./sessions.js";
 import type { Txn } from "./txn.js";
 import { hex } from "./zxid.js";
 
-const OP_NAMES: Record<string, string> = { create: "create", delete: "delete", setData: "setData", closeSession: "closeSession" };
+const OP_NAMES: Record<string, string> = { create: "create", delete: "delete", setData: "setData", setACL: "setACL", closeSession: "closeSession" };
 
 export type Submission = WriteRequest | { readonly op: "createSession"; readonly timeout: number };
 

@@ -1,5 +1,6 @@
+import { allowed, generateDigest, Perms, type AuthId } from "./acl.js";
 import { Code } from "./errors.js";
-import { isWrite, OPEN_ACL_UNSAFE, type ClientPacket, type Request, type Result } from "./messages.js";
+import { isWrite, type ClientPacket, type Request, type Result } from "./messages.js";
 import type { QuorumPeer } from "./peer.js";
 import type { Submission } from "./processor.js";
 import { firstSessionId } from "./sessions.js";
@@ -31,7 +32,12 @@ export interface Cnxn {
   readonly remote: string;
   session: bigint;
   timeout: number;
+  /** The ids this connection has authenticated as: `ip` from the start, `digest` per addauth. */
+  readonly authInfo: AuthId[];
 }
+
+/** Xid of an auth packet and of its reply. */
+export const AUTH_XID = -4;
 
 /**
  * The client-facing part of a running ZooKeeperServer (leader, follower or standalone): session
@@ -97,8 +103,23 @@ export class ZkServer {
   request(cnxn: Cnxn, xid: number, req: Request): void {
     this.path.touch(cnxn.session, cnxn.timeout);
     this.queue.push({ cnxn: cnxn.id, session: cnxn.session, xid, req });
-    if (isWrite(req)) this.path.submit(cnxn.session, xid, req);
+    if (isWrite(req)) this.path.submit(cnxn.session, xid, { ...req, authInfo: [...cnxn.authInfo] });
     else this.drain();
+  }
+
+  /**
+   * processPacket for OpCode.auth: a provider checks the credentials at once. digest adds the
+   * digest of `user:password`; any other scheme fails with AuthFailed and the connection closes.
+   */
+  auth(cnxn: Cnxn, packet: Extract<ClientPacket, { type: "auth" }>): void {
+    if (packet.scheme === "digest") {
+      const id = { scheme: "digest", id: generateDigest(packet.auth) };
+      if (!cnxn.authInfo.some((i) => i.scheme === id.scheme && i.id === id.id)) cnxn.authInfo.push(id);
+      this.peer.emit({ kind: "reply", cnxn: cnxn.id, packet: { type: "reply", xid: AUTH_XID, zxid: 0, err: Code.OK } });
+      return;
+    }
+    this.peer.emit({ kind: "reply", cnxn: cnxn.id, packet: { type: "reply", xid: AUTH_XID, zxid: 0, err: Code.AUTHFAILED } });
+    this.peer.closeCnxn(cnxn.id);
   }
 
   /** FinalRequestProcessor: apply a committed txn, fire the watches it trips, answer the client that asked for it. */
@@ -161,7 +182,7 @@ export class ZkServer {
   /** What a successful write answers: the created path, or the node's new stat. */
   private resultOf(txn: Txn): Result | undefined {
     if (txn.type === "create") return { path: txn.path };
-    if (txn.type === "setData") return { stat: this.peer.db.tree.statOf(txn.path) ?? null };
+    if (txn.type === "setData" || txn.type === "setACL") return { stat: this.peer.db.tree.statOf(txn.path) ?? null };
     return undefined;
   }
 
@@ -191,15 +212,19 @@ export class ZkServer {
   }
 
   private answerRead(p: Pending): void {
-    if (!this.peer.cnxns.has(p.cnxn)) return;
+    const cnxn = this.peer.cnxns.get(p.cnxn);
+    if (cnxn === undefined) return;
     const tree = this.peer.db.tree;
     const req = p.req as Request;
     let err: number = Code.OK;
     let result: Result | undefined;
+    // FinalRequestProcessor checks READ on the node for getData and getChildren; exists and getACL need nothing.
+    const readable = (path: string) => allowed(tree.peek(path)?.acl ?? [], Perms.READ, cnxn.authInfo);
     switch (req.op) {
       case "getData": {
         const d = tree.getData(req.path);
         if (d === undefined) err = Code.NONODE;
+        else if (!readable(req.path)) err = Code.NOAUTH;
         else {
           result = d;
           if (req.watch) this.dataWatches.add(req.path, p.cnxn);
@@ -215,6 +240,7 @@ export class ZkServer {
       case "getChildren2": {
         const children = tree.getChildren(req.path);
         if (children === undefined) err = Code.NONODE;
+        else if (!readable(req.path)) err = Code.NOAUTH;
         else {
           result = req.op === "getChildren" ? { children } : { children, stat: tree.statOf(req.path)! };
           if (req.watch) this.childWatches.add(req.path, p.cnxn);
@@ -228,9 +254,9 @@ export class ZkServer {
         result = { path: req.path };
         break;
       case "getACL": {
-        const stat = tree.statOf(req.path);
-        if (stat === undefined) err = Code.NONODE;
-        else result = { acl: OPEN_ACL_UNSAFE, stat };
+        const r = tree.getACL(req.path);
+        if (r === undefined) err = Code.NONODE;
+        else result = { acl: r.acl, stat: r.stat };
         break;
       }
       case "ping":

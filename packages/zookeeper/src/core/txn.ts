@@ -1,3 +1,5 @@
+import type { Acl } from "./messages.js";
+
 /**
  * Transactions: what a write becomes once the leader has prepared it (PrepRequestProcessor),
  * given a zxid and a time. They are what Zab proposes, what the txn log stores and what every
@@ -16,7 +18,10 @@ export interface TxnHeader {
 export type TxnBody =
   | { readonly type: "createSession"; readonly timeout: number }
   | { readonly type: "closeSession" }
-  | { readonly type: "create"; readonly path: string; readonly data: string; readonly ephemeral: boolean; readonly parentCVersion: number }
+  /** `acl` is absent for the open ACL, which nearly every node has. */
+  | { readonly type: "create"; readonly path: string; readonly data: string; readonly ephemeral: boolean; readonly parentCVersion: number; readonly acl?: readonly Acl[] }
+  /** SetACLTxn: `version` is the node's new aversion. */
+  | { readonly type: "setACL"; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
   | { readonly type: "delete"; readonly path: string }
   | { readonly type: "setData"; readonly path: string; readonly data: string; readonly version: number }
   /** A write that failed in preparation still takes a zxid and is committed as an error. */
@@ -37,6 +42,8 @@ export function describeTxn(t: Txn): string {
       return `delete ${t.path}`;
     case "setData":
       return `setData ${t.path} v${t.version} ${t.data.length}:${t.data}`;
+    case "setACL":
+      return `setACL ${t.path} v${t.version} ${t.acl.map((a) => `${a.scheme}:${a.id}:${a.perms}`).join(",")}`;
     case "error":
       return `error ${t.err} ${t.session.toString(16)}:${t.cxid}`;
   }

@@ -36,6 +36,7 @@ const OP_NAMES: Readonly<Record<string, string>> = {
   getChildren: "GETC",
   getChildren2: "GETC",
   getACL: "GETA",
+  setACL: "SETA",
   setWatches: "SETW",
 };
 
@@ -400,6 +401,8 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
       if (p.type === "connect") {
         c.started.set(CONNECT_XID, { at: sim.now, op: "SESS" });
         feed({ kind: "clientConnect", cnxn: id, remote, packet: p });
+      } else if (p.type === "auth") {
+        feed({ kind: "clientAuth", cnxn: id, packet: p });
       } else {
         c.started.set(p.xid, { at: sim.now, op: OP_NAMES[p.req.op] ?? "NA" });
         feed({ kind: "clientRequest", cnxn: id, xid: p.xid, req: p.req });

@@ -1,7 +1,7 @@
 import type { ProcessContext } from "@ksim/kube";
 import { wait, type Proc } from "@ksim/sim";
 import { ZooKeeperClient, type Reply } from "../client/index.js";
-import { Code, exceptionClass, formatStatsTrack, hex, parseStatsTrack, pathError, type Acl, type Result, type Stat } from "../core/index.js";
+import { Code, exceptionClass, formatStatsTrack, hex, parseStatsTrack, pathError, Perms, type Acl, type Result, type Stat } from "../core/index.js";
 import { environment, javaDate } from "./java-env.js";
 import type { Log4j } from "./log4j.js";
 
@@ -72,6 +72,8 @@ const CAUGHT: Record<number, string> = {
   [Code.NOTEMPTY]: "Node not empty: ",
   [Code.BADARGUMENTS]: "Arguments are not valid : ",
   [Code.BADVERSION]: "version No is not valid : ",
+  [Code.INVALIDACL]: "Invalid ACL: ",
+  [Code.NOAUTH]: "Authentication is not valid : ",
 };
 
 class Cli {
@@ -103,6 +105,30 @@ class Cli {
     private readonly open: (host: string) => ZooKeeperClient,
   ) {
     this.zk = open(host);
+  }
+
+  /** ZooKeeperMain.parseACLs: `scheme:id:perms` entries separated by commas; a malformed one is reported and skipped. */
+  private parseACLs(text: string): Acl[] {
+    const entries = text.split(",");
+    // Java's split drops trailing empty strings (but keeps a lone one).
+    while (entries.length > 1 && entries[entries.length - 1] === "") entries.pop();
+    const acl: Acl[] = [];
+    for (const a of entries) {
+      const first = a.indexOf(":");
+      const last = a.lastIndexOf(":");
+      if (first === -1 || first === last) {
+        this.ctx.stderr.write(`${a} does not have the form scheme:id:perm\n`);
+        continue;
+      }
+      let perms = 0;
+      for (const c of a.slice(last + 1)) {
+        const bit = PERM_LETTERS[c];
+        if (bit === undefined) this.ctx.stderr.write(`Unknown perm type: ${c}\n`);
+        else perms |= bit;
+      }
+      acl.push({ perms, scheme: a.slice(0, first), id: a.slice(first + 1, last) });
+    }
+    return acl;
   }
 
   /** Waits for a reply; a caught error is printed and ends the command. */
@@ -280,8 +306,14 @@ class Cli {
         this.usage();
         return false;
       }
+      const acl = args.length === first + 4 ? this.parseACLs(args[first + 3]!) : undefined;
       if (this.badPath(p, sequential)) return true;
-      const r = yield* this.call("create", p, this.zk.create(p, data, { ephemeral, sequential }));
+      // ZooKeeper.create refuses an empty ACL itself, with an InvalidACLException that has no path.
+      if (acl !== undefined && acl.length === 0) {
+        err.write(`${CAUGHT[Code.INVALIDACL]}null\n`);
+        return true;
+      }
+      const r = yield* this.call("create", p, this.zk.create(p, data, { ephemeral, sequential }, acl));
       if (r !== undefined) err.write(`Created ${(r.result as { path: string }).path}\n`);
     } else if (cmd === "delete" && args.length >= 2) {
       if (this.badPath(path)) return true;
@@ -324,6 +356,18 @@ class Cli {
         if (stat === null) err.write(`Node does not exist: ${path}\n`);
         else err.write(formatStat(stat));
       }
+    } else if (cmd === "setAcl" && args.length >= 3) {
+      if (this.badPath(path)) return true;
+      const acl = this.parseACLs(args[2]!);
+      if (acl.length === 0) {
+        err.write(`${CAUGHT[Code.INVALIDACL]}${path}\n`);
+        return true;
+      }
+      // 3.4's processZKCmd reads the version only when a fifth word follows it.
+      const r = yield* this.call("setACL", path, this.zk.setACL(path, acl, args.length > 4 ? Number(args[3]) : -1));
+      if (r !== undefined) err.write(formatStat((r.result as { stat: Stat }).stat));
+    } else if (cmd === "addauth" && args.length >= 2) {
+      this.zk.addAuthInfo(args[1]!, args[2] ?? "");
     } else if (cmd === "getAcl" && args.length >= 2) {
       const r = yield* this.call("getACL", path, this.zk.getACL(path));
       // Id.toString is jute's CSV form, ending in a newline of its own.
@@ -450,6 +494,9 @@ export function* zooKeeperMain(ctx: ProcessContext, args: readonly string[], log
   cli.zk.shut();
   return 0;
 }
+
+/** getPermFromString's letters. */
+const PERM_LETTERS: Readonly<Record<string, number>> = { r: Perms.READ, w: Perms.WRITE, c: Perms.CREATE, d: Perms.DELETE, a: Perms.ADMIN };
 
 /** ZooKeeperMain.getPermString: c, d, r, w, a for CREATE, DELETE, READ, WRITE, ADMIN. */
 function permString(perms: number): string {
