@@ -253,6 +253,20 @@ describe("autoscaling/v2 HorizontalPodAutoscaler", () => {
     );
   });
 
+  it("refuses an explicitly empty list of scaling policies, which Go keeps through defaulting", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    const hpa = (policies: string) =>
+      `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 60${policies}\n`;
+    withFile(term, "/tmp/empty.yaml", hpa("\n      policies: []"));
+    expect(term.run("kubectl apply -f /tmp/empty.yaml").output).toBe(
+      'The HorizontalPodAutoscaler "web" is invalid: spec.behavior.scaleDown.policies: Required value: must specify at least one Policy\n',
+    );
+    // Left out, the policies are defaulted (GenerateHPAScaleDownRules).
+    withFile(term, "/tmp/absent.yaml", hpa(""));
+    expect(term.run("kubectl apply -f /tmp/absent.yaml").status).toBe(0);
+    expect(term.run("kubectl get hpa web -o jsonpath='{.spec.behavior.scaleDown.policies}'").output).toBe('[{"periodSeconds":15,"type":"Percent","value":100}]');
+  });
+
   it("checks Pods, Object and External metric sources as validateMetricSpec does: the first source present", () => {
     const { term } = kubectlWorld({ nodes: 1 });
     withFile(

@@ -160,6 +160,24 @@ function defaultHorizontalPodAutoscaler(hpa: KubeObject): void {
 }
 
 /**
+ * Go decodes `policies: []` into an empty, non-nil slice, which GenerateHPAScale*Rules keeps (it
+ * replaces only nil) and validation then refuses; ksim's decoding leaves out empty lists as Go's
+ * encoding does, so defaulting would have filled them. An HPA whose input named an empty list of
+ * policies gets it back here, after defaulting.
+ */
+export function keepExplicitEmptyPolicies<T extends KubeObject>(input: KubeObject, defaulted: T): T {
+  if (input.kind !== "HorizontalPodAutoscaler") return defaulted;
+  const given = (input.spec as Obj | undefined)?.behavior as Obj | undefined;
+  const behavior = (defaulted.spec as Obj | undefined)?.behavior as Obj | undefined;
+  if (given == null || behavior === undefined) return defaulted;
+  for (const direction of ["scaleUp", "scaleDown"]) {
+    const policies = (given[direction] as Obj | undefined)?.policies;
+    if (Array.isArray(policies) && policies.length === 0) (behavior[direction] as Obj).policies = [];
+  }
+  return defaulted;
+}
+
+/**
  * SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort: a policy without policyTypes
  * affects ingress, and egress too when it has egress rules; a port's protocol is TCP.
  */

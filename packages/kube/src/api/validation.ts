@@ -1,4 +1,4 @@
-import { admitPod, applyDefaults, podQOSClass, preserveServiceAllocations, setDefaults } from "./defaults.js";
+import { admitPod, applyDefaults, keepExplicitEmptyPolicies, podQOSClass, preserveServiceAllocations, setDefaults } from "./defaults.js";
 import type { ApiError } from "./errors.js";
 import { jsonEqual } from "./json-value.js";
 import { typeForObject } from "./resources.js";
@@ -209,7 +209,7 @@ export function decodeObject<T extends KubeObject>(obj: T): T {
 /** decodeObject then setDefaults, copying the body once: a decoded object is already a copy. */
 function decodeWithDefaults(input: KubeObject): KubeObject {
   const decoded = decodeObject(input);
-  return decoded === input ? setDefaults(input) : applyDefaults(decoded);
+  return keepExplicitEmptyPolicies(input, decoded === input ? setDefaults(input) : applyDefaults(decoded));
 }
 
 function versionOf(apiVersion: string): string {
