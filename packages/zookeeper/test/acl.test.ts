@@ -71,5 +71,16 @@ describe("ZooKeeper ACLs", () => {
     expect(zk(1, "getAcl", "/secret").out).toBe(alice);
     expect(zk(1, "getAcl", "/q").out).toBe("'world,'anyone\n: r");
     expect(zk(1, "set", "/q", "x").err).toBe("Authentication is not valid : /q");
+
+    // A member that was down while an ACL changed learns it when it syncs with the leader.
+    const late = p.pods[2]!;
+    p.crash(late);
+    p.run(60_000);
+    expect(zk(0, "create", "/late", "x", "world:anyone:r").err).toBe("Created /late");
+    p.start(late);
+    p.run(60_000);
+    expect(zk(2, "getAcl", "/late").out).toBe("'world,'anyone\n: r");
+    expect(zk(2, "delete", "/late").err).toBe("");
+    expect(zk(2, "set", "/late", "y").err).toBe("Node does not exist: /late");
   });
 });
