@@ -172,6 +172,29 @@ kubectl apply -f web.yaml --dry-run=server && kubectl apply -f web.yaml`);
     expect(term.run("kubectl rollout restart sts/web").output).toBe("statefulset.apps/web restarted\n");
   });
 
+  it("records the command with the deprecated --record, as RecordFlags does, for the history's CHANGE-CAUSE", () => {
+    const { term } = kubectlWorld({ seed: 7 });
+    const deprecated = "Flag --record has been deprecated, --record will be removed in the future\n";
+    expect(term.run("kubectl create deployment web --image=nginx:1.24 && kubectl rollout status deploy/web").status).toBe(0);
+    expect(term.split("kubectl set image deploy/web nginx=nginx:1.25 --record")).toEqual({ status: 0, stdout: "deployment.apps/web image updated\n", stderr: deprecated });
+    expect(term.run("kubectl rollout status deploy/web >/dev/null && kubectl rollout history deploy/web").output).toBe(
+      "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deploy/web nginx=nginx:1.25 --record=true\n\n",
+    );
+    // The cause lists the flags as given, by their long names; scale records it in a patch of its own.
+    expect(term.split("kubectl scale -n default deploy web --replicas=3 --record")).toEqual({ status: 0, stdout: "deployment.apps/web scaled\n", stderr: deprecated });
+    expect(term.run("kubectl get deploy web -o jsonpath='{.metadata.annotations.kubernetes\\.io/change-cause}'").output).toBe(
+      "kubectl scale deploy web --namespace=default --replicas=3 --record=true",
+    );
+    // apply records before the last-applied annotation is made, so that holds the cause too.
+    term.run("kubectl create deployment api --image=nginx --dry-run=client -o yaml > /tmp/api.yaml");
+    expect(term.run("kubectl apply -f /tmp/api.yaml --record").status).toBe(0);
+    expect(term.run("kubectl get deploy api -o jsonpath='{.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}'").output).toContain(
+      '"annotations":{"kubernetes.io/change-cause":"kubectl apply --filename=/tmp/api.yaml --record=true"}',
+    );
+    // set env never had the flag.
+    expect(term.run("kubectl set env deploy/web A=b --record").output).toBe("error: unknown flag: --record\nSee 'kubectl set env --help' for usage.\n");
+  });
+
   it("takes the rolling-update branch of rollout status when RollingUpdate has no rollingUpdate block", () => {
     const { term, cluster } = webWorld();
     cluster.api.mutate<StatefulSet>("StatefulSet", "default", "web", (s) => {

@@ -1,4 +1,5 @@
 import type { Proc } from "@ksim/sim";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import type { JsonObject } from "../../api/json-value.js";
 import { LAST_APPLIED, planApply, withLastApplied } from "../../api/patch.js";
 import { groupResource } from "../../api/resources.js";
@@ -25,6 +26,7 @@ export const APPLY_FLAGS = [
   SELECTOR_FLAG,
   { name: "validate", type: "string", noValue: "strict" },
   { name: "field-manager", type: "string" },
+  RECORD_FLAG,
 ] as const;
 
 export const applyCommand: Command = {
@@ -41,7 +43,7 @@ function* runApply(inv: Invocation): Proc<number> {
   if (!hasSources(flags)) throw new Error("must specify one of -f and -k");
   if (inv.args.length > 0) throw new Error(`Unexpected args: [${inv.args.join(" ")}]`);
   const loaded = yield* loadSources(s, flags);
-  const objects = filtered(loaded.objects, flags.string("selector"));
+  const objects = withChangeCause(inv, filtered(loaded.objects, flags.string("selector")));
   if (objects.length === 0 && loaded.errors.length === 0) throw new Error("no objects passed to apply");
   return yield* writeEach(inv, objects, loaded.errors, function* (item) {
     const result = applyOne(s, item, dryRun);
@@ -74,6 +76,12 @@ export function* writeEach(
   printObjects(inv.s, inv, printed);
   if (errors.length > 0) throw aggregate(errors);
   return 0;
+}
+
+/** `--record` on apply, create -f and replace: each object is recorded before it is written (and before apply's last-applied annotation). */
+export function withChangeCause(inv: Invocation, objects: readonly SourcedObject[]): SourcedObject[] {
+  const cause = changeCause(inv);
+  return cause === undefined ? [...objects] : objects.map((o) => ({ ...o, object: recorded(o.object, cause) }));
 }
 
 /** `-l` on `apply -f`: only the manifests whose labels match. */
@@ -153,7 +161,7 @@ export function* createFromSources(inv: Invocation): Proc<number> {
   const { s, flags } = inv;
   const dryRun = dryRunOf(flags);
   const loaded = yield* loadSources(s, flags);
-  return yield* writeEach(inv, filtered(loaded.objects, flags.string("selector")), loaded.errors, function* (item) {
+  return yield* writeEach(inv, withChangeCause(inv, filtered(loaded.objects, flags.string("selector"))), loaded.errors, function* (item) {
     try {
       const manifest = withNamespace(s, item.object);
       const body = flags.bool("save-config") ? withLastApplied(manifest as unknown as JsonObject) : manifest;

@@ -15,6 +15,8 @@ export interface FlagSpec {
   readonly type: FlagType;
   /** What the flag means when given without a value (pflag's NoOptDefVal); booleans mean "true". */
   readonly noValue?: string;
+  /** MarkDeprecated's message: using the flag prints `Flag --name has been deprecated, <message>`. */
+  readonly deprecated?: string;
 }
 
 export type FlagValue = boolean | string | number | readonly string[];
@@ -38,6 +40,8 @@ export interface ParsedArgs {
 /** The values of the flags a command was given; defaults are the caller's. */
 export class Flags {
   private readonly values = new Map<string, FlagValue>();
+  /** Every flag as given, in order: the long name and the value as written (ParseAll's callback). */
+  readonly given: { readonly spec: FlagSpec; readonly raw: string }[] = [];
 
   /** Whether the flag appeared on the command line (pflag's Changed). */
   changed(name: string): boolean {
@@ -72,6 +76,7 @@ export class Flags {
   /** @internal */
   set(spec: FlagSpec, raw: string): void {
     this.values.set(spec.name, convert(spec, raw, this.values.get(spec.name)));
+    this.given.push({ spec, raw });
   }
 }
 

@@ -116,6 +116,7 @@ function* dispatch(ctx: ProcessContext, cluster: Cluster, options: KubectlOption
     ctx.stdout.write(commandHelp(path, command));
     return 0;
   }
+  for (const { spec } of parsed.flags.given) if (spec.deprecated !== undefined) ctx.stderr.write(`Flag --${spec.name} has been deprecated, ${spec.deprecated}\n`);
   if (command.run === undefined) {
     // A command group (DefaultSubCommandRun): arguments are unknown subcommands; bare, its help and exit 1.
     if (parsed.args.length > 0) throw usageError(path, `unknown command ${JSON.stringify(parsed.args.join(" "))}`);

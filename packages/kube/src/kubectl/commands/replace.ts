@@ -3,7 +3,7 @@ import { notFound } from "../../api/errors.js";
 import { groupResource } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
 import { deletedLine } from "../output/index.js";
-import { APPLY_FLAGS, filtered, withNamespace, writeEach } from "./apply.js";
+import { APPLY_FLAGS, filtered, withChangeCause, withNamespace, writeEach } from "./apply.js";
 import { dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
 import { toStatus, withSource } from "./errors.js";
 import { hasSources, loadSources } from "./sources.js";
@@ -28,7 +28,7 @@ function* runReplace(inv: Invocation): Proc<number> {
   if (!hasSources(flags)) throw new Error("must specify one of -f and -k");
   const dryRun = dryRunOf(flags);
   const loaded = yield* loadSources(s, flags);
-  return yield* writeEach(inv, filtered(loaded.objects, flags.string("selector")), loaded.errors, function* (item) {
+  return yield* writeEach(inv, withChangeCause(inv, filtered(loaded.objects, flags.string("selector"))), loaded.errors, function* (item) {
     try {
       const manifest = withNamespace(s, item.object);
       const type = typeOf(manifest);

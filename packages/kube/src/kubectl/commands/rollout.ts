@@ -1,4 +1,5 @@
 import { Future, timeout, wait, type Proc } from "@ksim/sim";
+import { CHANGE_CAUSE } from "../output/messages.js";
 import { jsonEqual } from "../../api/json-value.js";
 import { labelSelectorAsSelector, selectorMatches } from "../../api/labels.js";
 import { groupResource } from "../../api/resources.js";
@@ -20,7 +21,6 @@ import { patchObject, updateObject } from "./writes.js";
  * Deployments (kubectl pkg/cmd/rollout and polymorphichelpers).
  */
 const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
-const CHANGE_CAUSE = "kubernetes.io/change-cause";
 
 /** The objects a rollout subcommand works on (`TYPE NAME`, `TYPE/NAME`, `-f`). */
 function* targetsOf(inv: Invocation): Proc<{ targets: Target[]; errors: unknown[] }> {

@@ -1,4 +1,6 @@
 import type { Proc } from "@ksim/sim";
+import { CHANGE_CAUSE } from "../output/messages.js";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import { canonicalQuantity } from "../../api/quantity.js";
 import { apiVersionOf } from "../../api/resources.js";
 import type { HorizontalPodAutoscaler, MetricSpec } from "../../api/types.js";
@@ -26,12 +28,15 @@ export const scaleCommand: Command = {
     { name: "replicas", type: "int" },
     { name: "current-replicas", type: "int" },
     { name: "resource-version", type: "string" },
+    RECORD_FLAG,
   ],
   required: ["replicas"],
   run: runScale,
 };
 
-function* runScale({ s, flags, args }: Invocation): Proc<number> {
+function* runScale(inv: Invocation): Proc<number> {
+  const { s, flags, args } = inv;
+  const cause = changeCause(inv);
   const replicas = flags.int("replicas", -1);
   if (replicas < 0) throw new Error("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
   const dryRun = dryRunOf(flags);
@@ -49,7 +54,9 @@ function* runScale({ s, flags, args }: Invocation): Proc<number> {
       if (expected >= 0 && expected !== current) throw new Error(`Expected replicas to be ${expected}, was ${current}`);
       const version = flags.string("resource-version");
       if (version !== "" && version !== live.metadata.resourceVersion) throw new Error(`Expected resource version to be ${version}, was ${live.metadata.resourceVersion ?? ""}`);
-      updateObject(s, live, { ...live, spec: { ...live.spec, replicas } }, dryRun);
+      const scaled = updateObject(s, live, { ...live, spec: { ...live.spec, replicas } }, dryRun).object;
+      // MakeRecordMergePatch: the change cause goes in a second patch, when it changes anything.
+      if (cause !== undefined && dryRun === "none" && scaled.metadata.annotations?.[CHANGE_CAUSE] !== cause) updateObject(s, scaled, recorded(scaled, cause), dryRun);
       s.out(nameLine(live, `scaled${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(e);
@@ -101,7 +108,7 @@ export const autoscaleCommand: Command = {
     { name: "cpu", type: "string" },
     { name: "memory", type: "string" },
     { name: "name", type: "string" },
-    { name: "record", type: "bool" },
+    RECORD_FLAG,
   ],
   required: ["max"],
   run: function* (inv: Invocation): Proc<number> {
@@ -142,7 +149,7 @@ export const autoscaleCommand: Command = {
           // HorizontalPodAutoscalerStatus is a struct: a client dry run prints it.
           status: { desiredReplicas: 0 },
         };
-        yield* send(inv, hpa, undefined, "autoscaled");
+        yield* send(inv, recorded(hpa, changeCause(inv)), undefined, "autoscaled");
       } catch (e) {
         errors.push(e);
       }

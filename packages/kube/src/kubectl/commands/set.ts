@@ -9,6 +9,7 @@ import { nameLine } from "../output/index.js";
 import { printSeries } from "./apply.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, LOCAL_FLAG, OUTPUT_FLAG, printsObjects, SELECTOR_FLAG, TEMPLATE_FLAGS, type Command, type Invocation } from "./command.js";
 import { aggregate } from "./errors.js";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import type { FlagSpec } from "./flags.js";
 import { FILENAME_FLAGS, hasSources, loadSources } from "./sources.js";
 import { flatten, LOCAL_NEEDS_FILES, MISSING_RESOURCE, select } from "./targets.js";
@@ -46,6 +47,7 @@ function* updatePodSpecs(inv: Invocation, resources: readonly string[], what: Sp
   if (local && resources.length > 0) throw new Error("can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set");
   const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
   const selection = select(s, { args: resources, selector: flags.string("selector"), all: flags.bool("all"), local, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
+  const cause = changeCause(inv);
   const printed: KubeObject[] = [];
   const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
   for (const { type, object } of flatten(selection)) {
@@ -57,15 +59,17 @@ function* updatePodSpecs(inv: Invocation, resources: readonly string[], what: Sp
       errors.push(new Error(`error: ${type.plural}/${object.metadata.name} the object is not a pod or does not have a pod template: *${type.version}.${object.kind}\n`));
       continue;
     }
-    const updated = structuredClone(object);
+    let updated = structuredClone(object);
     try {
       errors.push(...what.change(podSpecOf(updated)!, updated));
     } catch (e) {
       errors.push(new Error(`error: ${name}\n ${(e as Error).message}`));
       continue;
     }
-    // An unchanged spec is an empty patch: nothing sent and nothing printed.
-    if (listing || jsonEqual(podSpecOf(updated), spec)) continue;
+    // --record's annotation is part of the patch, so it alone makes one.
+    if (!listing) updated = recorded(updated, cause);
+    // An empty patch: nothing sent and nothing printed.
+    if (listing || jsonEqual(updated, object)) continue;
     try {
       const result = local || dryRun === "client" ? asTyped(updated) : updateObject(s, object, updated, dryRun).object;
       if (printsObjects(flags)) printed.push(result);
@@ -92,7 +96,7 @@ const imageCommand: Command = {
   name: "image",
   short: "Update the image of a pod template",
   usage: "(-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N",
-  flags: COMMON_FLAGS,
+  flags: [...COMMON_FLAGS, RECORD_FLAG],
   run: function* (inv: Invocation): Proc<number> {
     const { flags, args } = inv;
     // GetResourcesAndPairs: resources first, then NAME=IMAGE pairs.
@@ -259,7 +263,7 @@ const resourcesCommand: Command = {
   name: "resources",
   short: "Update resource requests/limits on objects with pod templates",
   usage: "(-f FILENAME | TYPE NAME)  ([--limits=LIMITS & --requests=REQUESTS]",
-  flags: [...COMMON_FLAGS, { name: "containers", short: "c", type: "string" }, { name: "limits", type: "string" }, { name: "requests", type: "string" }],
+  flags: [...COMMON_FLAGS, RECORD_FLAG, { name: "containers", short: "c", type: "string" }, { name: "limits", type: "string" }, { name: "requests", type: "string" }],
   run: function* (inv: Invocation): Proc<number> {
     const { flags, args } = inv;
     checkSelection(inv);
@@ -305,7 +309,7 @@ const serviceAccountCommand: Command = {
   aliases: ["sa"],
   short: "Update the service account of a resource",
   usage: "(-f FILENAME | TYPE NAME) SERVICE_ACCOUNT",
-  flags: COMMON_FLAGS,
+  flags: [...COMMON_FLAGS, RECORD_FLAG],
   run: function* (inv: Invocation): Proc<number> {
     const { flags, args } = inv;
     checkSelection(inv);

@@ -28,7 +28,8 @@ export function deletedLine(
   return `${groupKind(obj.kind, obj.apiVersion)} "${obj.metadata.name}" ${options.force ? "force deleted" : "deleted"}${where}${options.dryRunSuffix ?? ""}\n`;
 }
 
-const CHANGE_CAUSE = "kubernetes.io/change-cause";
+/** The annotation `--record` writes, and `rollout history` shows as CHANGE-CAUSE. */
+export const CHANGE_CAUSE = "kubernetes.io/change-cause";
 
 /**
  * `kubectl rollout history <sts|ds>`: the name line (with its trailing space), the REVISION /
