@@ -193,6 +193,15 @@ kubectl apply -f web.yaml --dry-run=server && kubectl apply -f web.yaml`);
     );
     // set env never had the flag.
     expect(term.run("kubectl set env deploy/web A=b --record").output).toBe("error: unknown flag: --record\nSee 'kubectl set env --help' for usage.\n");
+    const cause = (what: string) => term.run(`kubectl get ${what} -o jsonpath='{.metadata.annotations.kubernetes\\.io/change-cause}'`).output;
+    term.run("kubectl label deploy web tier=front --record");
+    expect(cause("deploy/web")).toBe("kubectl label deploy web tier=front --record=true");
+    term.run(`kubectl patch deploy web -p '{"spec":{"replicas":2}}' --record`);
+    expect(cause("deploy/web")).toBe('kubectl patch deploy web --patch={"spec":{"replicas":2}} --record=true');
+    term.run("kubectl expose deploy web --port=80 --record");
+    expect(cause("svc/web")).toBe("kubectl expose deploy web --port=80 --record=true");
+    term.run("kubectl run one --image=busybox --record -- sleep 1000");
+    expect(cause("pod/one")).toBe("kubectl run one sleep 1000 --image=busybox --record=true");
   });
 
   it("takes the rolling-update branch of rollout status when RollingUpdate has no rollingUpdate block", () => {

@@ -1,4 +1,5 @@
 import type { Proc } from "@ksim/sim";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import type { Container, KubeObject, LabelSelector, Pod, Service, ServicePort } from "../../api/types.js";
 import { nameLine, schemaGroupKind } from "../output/index.js";
 import { DRY_RUN_FLAG, dryRunOf, dryRunSuffix, type Command, type Invocation } from "./command.js";
@@ -16,6 +17,7 @@ export const exposeCommand: Command = {
   usage: "(-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type]",
   flags: [
     DRY_RUN_FLAG,
+    RECORD_FLAG,
     { name: "port", type: "string" },
     { name: "target-port", type: "string" },
     { name: "protocol", type: "string" },
@@ -51,7 +53,7 @@ function* runExpose(inv: Invocation): Proc<number> {
       metadata: { name, namespace: object.metadata.namespace, ...(labels !== undefined ? { labels } : {}) },
       spec: { ports, selector, ...(type !== "" ? { type: type as NonNullable<Service["spec"]["type"]> } : {}) },
     };
-    const created = createObject(s, service, dryRun);
+    const created = createObject(s, recorded(service, changeCause(inv)), dryRun);
     s.out(nameLine(created, `exposed${dryRunSuffix(dryRun)}`));
   }
   return 0;

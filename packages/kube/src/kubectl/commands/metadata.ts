@@ -1,4 +1,5 @@
 import type { Proc } from "@ksim/sim";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import { conflict } from "../../api/errors.js";
 import { groupResource } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
@@ -26,6 +27,7 @@ const FLAGS = [
   { name: "resource-version", type: "string" },
   { name: "field-manager", type: "string" },
   LOCAL_FLAG,
+  RECORD_FLAG,
 ] as const;
 
 export const labelCommand: Command = {
@@ -139,6 +141,7 @@ function* updateMetadata(inv: Invocation, what: What): Proc<number> {
   if (!selection.singleItem && version !== "") throw new Error("--resource-version may only be used with a single resource");
   const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
   const field = what === "label" ? "labels" : "annotations";
+  const cause = changeCause(inv);
   const printed: KubeObject[] = [];
   for (const target of flatten(selection)) {
     const live = target.object;
@@ -155,7 +158,8 @@ function* updateMetadata(inv: Invocation, what: What): Proc<number> {
         if (version !== "" && version !== live.metadata.resourceVersion) {
           throw toStatus(conflict(groupResource(target.type), target.name, "the object has been modified; please apply your changes to the latest version and try again"));
         }
-        result = updateObject(s, live, result, dryRun).object;
+        // The cause is recorded into the object the patch is computed from.
+        result = updateObject(s, live, recorded(result, cause), dryRun).object;
       }
       if (list) s.out(listing(what, result, selection.singleItem));
       else if (printsObjects(flags)) printed.push(result);

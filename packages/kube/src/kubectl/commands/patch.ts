@@ -1,4 +1,5 @@
 import type { Proc } from "@ksim/sim";
+import { changeCause, RECORD_FLAG, recordAfter } from "./record.js";
 import { parseYaml } from "../../api/manifest.js";
 import { nameLine } from "../output/index.js";
 import { printEach } from "./apply.js";
@@ -27,6 +28,7 @@ export const patchCommand: Command = {
     { name: "type", type: "string" },
     { name: "field-manager", type: "string" },
     LOCAL_FLAG,
+    RECORD_FLAG,
   ],
   run: runPatch,
 };
@@ -54,11 +56,14 @@ function* runPatch(inv: Invocation): Proc<number> {
   const loaded = hasSources(flags) ? yield* loadSources(s, flags) : undefined;
   const selection = select(s, { args, local, ...(loaded !== undefined ? { sourced: loaded.objects } : {}) });
   const errors: unknown[] = [...(loaded?.errors ?? []), ...selection.errors];
+  const cause = changeCause(inv);
   const printed: KubeObject[] = [];
   for (const target of flatten(selection)) {
     try {
       const result = local ? localPatch(target.object, type, parsed.value) : patchObject(s, target.object, type, parsed.value, dryRun);
-      if (printsObjects(flags)) printed.push(result.object);
+      // Whether it patched is decided before the cause is recorded in a patch of its own.
+      const object = local ? result.object : recordAfter(s, result.object, cause, dryRun);
+      if (printsObjects(flags)) printed.push(object);
       else s.out(nameLine(target.object, `${result.changed ? "patched" : "patched (no change)"}${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(e);

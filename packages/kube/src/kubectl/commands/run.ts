@@ -1,4 +1,5 @@
 import type { Proc } from "@ksim/sim";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import { notFound } from "../../api/errors.js";
 import { applyJsonPatch, applyMergePatch } from "../../api/json-patch.js";
 import type { JsonObject } from "../../api/json-value.js";
@@ -23,6 +24,7 @@ export const runCommand: Command = {
   usage: "NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]",
   flags: [
     DRY_RUN_FLAG,
+    RECORD_FLAG,
     OUTPUT_FLAG,
     ...TEMPLATE_FLAGS,
     { name: "image", type: "string" },
@@ -168,7 +170,7 @@ function restartPolicy(restart: string, interactive: boolean): RestartPolicy {
 function* runRun(inv: Invocation): Proc<number> {
   const { s } = inv;
   const req = parseRequest(inv);
-  const created = createObject(s, req.pod, req.dryRun) as Pod;
+  const created = createObject(s, recorded(req.pod, changeCause(inv)), req.dryRun) as Pod;
   if (!req.attach) {
     if (printsObjects(inv.flags)) printObjects(s, inv, [created], true);
     else s.out(nameLine(created, `created${dryRunSuffix(req.dryRun)}`));

@@ -1,6 +1,5 @@
 import type { Proc } from "@ksim/sim";
-import { CHANGE_CAUSE } from "../output/messages.js";
-import { changeCause, RECORD_FLAG, recorded } from "./record.js";
+import { changeCause, RECORD_FLAG, recordAfter, recorded } from "./record.js";
 import { canonicalQuantity } from "../../api/quantity.js";
 import { apiVersionOf } from "../../api/resources.js";
 import type { HorizontalPodAutoscaler, MetricSpec } from "../../api/types.js";
@@ -54,9 +53,7 @@ function* runScale(inv: Invocation): Proc<number> {
       if (expected >= 0 && expected !== current) throw new Error(`Expected replicas to be ${expected}, was ${current}`);
       const version = flags.string("resource-version");
       if (version !== "" && version !== live.metadata.resourceVersion) throw new Error(`Expected resource version to be ${version}, was ${live.metadata.resourceVersion ?? ""}`);
-      const scaled = updateObject(s, live, { ...live, spec: { ...live.spec, replicas } }, dryRun).object;
-      // MakeRecordMergePatch: the change cause goes in a second patch, when it changes anything.
-      if (cause !== undefined && dryRun === "none" && scaled.metadata.annotations?.[CHANGE_CAUSE] !== cause) updateObject(s, scaled, recorded(scaled, cause), dryRun);
+      recordAfter(s, updateObject(s, live, { ...live, spec: { ...live.spec, replicas } }, dryRun).object, cause, dryRun);
       s.out(nameLine(live, `scaled${dryRunSuffix(dryRun)}`));
     } catch (e) {
       errors.push(e);

@@ -379,7 +379,7 @@ const selectorCommand: Command = {
     "    --template='':\n" +
     "\tTemplate string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].",
   usage: "(-f FILENAME | TYPE NAME) EXPRESSIONS [--resource-version=version]",
-  flags: [...FILENAME_FLAGS, DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, LOCAL_FLAG, { name: "all", type: "bool" }, { name: "resource-version", type: "string" }, { name: "field-manager", type: "string" }],
+  flags: [...FILENAME_FLAGS, DRY_RUN_FLAG, OUTPUT_FLAG, ...TEMPLATE_FLAGS, LOCAL_FLAG, { name: "all", type: "bool" }, { name: "resource-version", type: "string" }, { name: "field-manager", type: "string" }, RECORD_FLAG],
   run: function* (inv: Invocation): Proc<number> {
     const { s, flags, args } = inv;
     const resources = args.slice(0, -1);
@@ -408,7 +408,7 @@ const selectorCommand: Command = {
       if (selector.matchLabels !== undefined) spec.selector = { ...selector.matchLabels };
       else delete spec.selector;
       try {
-        const result = local || dryRun === "client" ? asTyped(updated) : updateObject(s, object, updated, dryRun).object;
+        const result = local || dryRun === "client" ? asTyped(updated) : updateObject(s, object, recorded(updated, changeCause(inv)), dryRun).object;
         if (printsObjects(flags)) printed.push(result);
         else s.out(nameLine(object, `selector updated${dryRunSuffix(dryRun)}`));
       } catch (e) {
