@@ -202,6 +202,8 @@ kubectl apply -f web.yaml --dry-run=server && kubectl apply -f web.yaml`);
     expect(cause("svc/web")).toBe("kubectl expose deploy web --port=80 --record=true");
     term.run("kubectl run one --image=busybox --record -- sleep 1000");
     expect(cause("pod/one")).toBe("kubectl run one sleep 1000 --image=busybox --record=true");
+    expect(term.split('KUBE_EDITOR="sed -i s/replicas:\\ 2/replicas:\\ 1/" kubectl edit deploy web --record')).toEqual({ status: 0, stdout: "deployment.apps/web edited\n", stderr: deprecated });
+    expect(cause("deploy/web")).toBe("kubectl edit deploy web --record=true");
   });
 
   it("takes the rolling-update branch of rollout status when RollingUpdate has no rollingUpdate block", () => {

@@ -1,4 +1,5 @@
 import { wait, type Proc } from "@ksim/sim";
+import { changeCause, RECORD_FLAG, recorded } from "./record.js";
 import { jsonEqual, type JsonObject } from "../../api/json-value.js";
 import { loadManifests, parseYaml } from "../../api/manifest.js";
 import { threeWayMergePatch } from "../../api/patch.js";
@@ -23,7 +24,7 @@ export const editCommand: Command = {
   name: "edit",
   short: "Edit a resource on the server",
   usage: "(RESOURCE/NAME | -f FILENAME)",
-  flags: [...FILENAME_FLAGS, SELECTOR_FLAG, ALL_NAMESPACES_FLAG],
+  flags: [...FILENAME_FLAGS, SELECTOR_FLAG, ALL_NAMESPACES_FLAG, RECORD_FLAG],
   run: runEdit,
 };
 
@@ -130,7 +131,9 @@ function* runEdit(inv: Invocation): Proc<number> {
       reasons = [{ head: `The edited file had a syntax error: ${parsed.error}`, other: [] }];
       continue;
     }
-    const outcome = applyEdits(s, targets, parsed.objects, reasons);
+    // visitAnnotation: the edited objects are recorded before they are compared and patched.
+    const cause = changeCause(inv);
+    const outcome = applyEdits(s, targets, parsed.objects.map((o) => recorded(o, cause)), reasons);
     if (typeof outcome === "string") return preserved(s, file, outcome);
     if (outcome.retryable) {
       s.err(`You can run \`kubectl replace -f ${file}\` to try this update again.\n`);
