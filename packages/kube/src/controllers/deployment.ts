@@ -1,4 +1,5 @@
 import { fnv1a_32, goJson, safeEncodeString } from "../api/gojson.js";
+import { LAST_APPLIED } from "../api/patch.js";
 import { jsonEqual } from "../api/json-value.js";
 import type {
   Deployment,
@@ -231,7 +232,7 @@ export class DeploymentController {
           template,
         },
       };
-      delete rs.metadata.annotations!["kubectl.kubernetes.io/last-applied-configuration"];
+      delete rs.metadata.annotations![LAST_APPLIED];
       const created = api.create(rs);
       if (replicas > 0) {
         this.ctx.events.record(d, "Normal", "ScalingReplicaSet", `Scaled up replica set ${name} to ${replicas}`, COMPONENT);

@@ -5,6 +5,7 @@
  * RFC 1123 times; and the Events table.
  */
 import type { Event, KubeObject, Labels, Taint, Toleration } from "../../api/types.js";
+import { LAST_APPLIED } from "../../api/patch.js";
 import { parseTime } from "../../api/time.js";
 import { age } from "./duration.js";
 import { TabWriter } from "./tabwriter.js";
@@ -60,7 +61,6 @@ export function writeLabels(w: PrefixWriter, title: string, labels: Labels | und
   });
 }
 
-const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const MAX_ANNOTATION_LEN = 140;
 
 /** `printAnnotationsMultiline`: skips last-applied-configuration, folds long or multi-line values. */
