@@ -59,6 +59,10 @@ describe("ZooKeeper ACLs", () => {
     const session = p.exec(p.pods[2]!, ["zkCli.sh"], 60_000, "addauth digest alice:secret\ncreate /secret s auth::cdrwa\nget /secret\nquit\n");
     expect(keep(session.out)).toContain("s");
     expect(keep(session.err)).toContain("Created /secret");
+    // addauth with no credentials: the server refuses them (AuthFailed) and closes; the client is done.
+    const refused = p.exec(p.pods[2]!, ["zkCli.sh"], 60_000, "addauth digest\nls /\nquit\n");
+    expect(refused.out).toContain("WatchedEvent state:AuthFailed type:None path:null");
+    expect(refused.err.split("\n")[0]).toBe('Exception in thread "main" org.apache.zookeeper.KeeperException$AuthFailedException: KeeperErrorCode = AuthFailed for /');
     const alice = `'digest,'${generateDigest("alice:secret")}\n: cdrwa`;
     expect(zk(0, "getAcl", "/secret").out).toBe(alice);
     expect(zk(0, "get", "/secret").err).toBe("Authentication is not valid : /secret");

@@ -41,7 +41,7 @@ const textKey = (column: string) => (r: Row) => serialize("text", String(r[colum
 /** An IPv4 inet partition key as InetAddressType serializes it: the address's four bytes. */
 const inetKey = (column: string) => (r: Row) => Uint8Array.from(String(r[column]).split(".").map(Number));
 
-/** A set<text>'s elements as UTF8Type orders them (byte order, which is code point order). */
+/** A set<text>'s elements as UTF8Type orders them: byte order, which JavaScript's matches for the ASCII tokens and flags held here. */
 function textSet(values: readonly string[] | undefined): string[] | null {
   return values === undefined ? null : [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -19,7 +19,7 @@ export interface ClientOptions {
   readonly requestTimeoutMs?: number;
   readonly log?: ClientLog;
   /** Connection state changes: what a Watcher's process() sees for type None. */
-  readonly onState?: (state: "SyncConnected" | "Disconnected" | "Expired") => void;
+  readonly onState?: (state: "SyncConnected" | "Disconnected" | "Expired" | "AuthFailed") => void;
   /** A watch left by a read with `watch` fired: what the default Watcher's process() sees. */
   readonly onEvent?: (type: WatchedEventType, path: string) => void;
 }
@@ -68,7 +68,7 @@ export class ZooKeeperClient {
   private readonly existWatches = new Set<string>();
   private readonly childWatches = new Set<string>();
   /** addAuthInfo's credentials, sent again on every new connection (ClientCnxn.authInfo). */
-  private readonly authInfo: { scheme: string; auth: string }[] = [];
+  private readonly authInfo: { scheme: string; auth: string | null }[] = [];
 
   constructor(
     private readonly net: ClientNet,
@@ -246,6 +246,7 @@ export class ZooKeeperClient {
     this.net.sim.cancel(this.pingTimer);
     this.net.sim.cancel(this.readTimer);
     this.failAll(Code.AUTHFAILED);
+    this.opts.onState?.("AuthFailed");
   }
 
   private expire(): void {
@@ -301,7 +302,7 @@ export class ZooKeeperClient {
   }
 
   /** addAuthInfo: sent now if connected, and again on every reconnect. */
-  addAuthInfo(scheme: string, auth: string): void {
+  addAuthInfo(scheme: string, auth: string | null): void {
     this.authInfo.push({ scheme, auth });
     if (this.state === "CONNECTED") this.conn?.send({ type: "auth", scheme, auth });
   }

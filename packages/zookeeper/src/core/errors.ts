@@ -59,6 +59,12 @@ export function exceptionClass(code: number): string {
     [Code.NOCHILDRENFOREPHEMERALS]: "NoChildrenForEphemeralsException",
     [Code.BADARGUMENTS]: "BadArgumentsException",
     [Code.SYSTEMERROR]: "SystemErrorException",
+    [Code.MARSHALLINGERROR]: "MarshallingErrorException",
+    [Code.UNIMPLEMENTED]: "UnimplementedException",
+    [Code.NOAUTH]: "NoAuthException",
+    [Code.INVALIDACL]: "InvalidACLException",
+    [Code.AUTHFAILED]: "AuthFailedException",
+    [Code.SESSIONMOVED]: "SessionMovedException",
   };
   return `org.apache.zookeeper.KeeperException$${simple[code] ?? "SystemErrorException"}`;
 }

@@ -105,7 +105,8 @@ export type ClientPacket =
     }
   | { readonly type: "request"; readonly xid: number; readonly req: Request }
   /** addAuthInfo (OpCode.auth, xid -4): answered at once, outside the request pipeline. */
-  | { readonly type: "auth"; readonly scheme: string; readonly auth: string };
+  /** `auth` is null when zkCli's addauth was given no credentials (a null byte array). */
+  | { readonly type: "auth"; readonly scheme: string; readonly auth: string | null };
 
 /** Server → client. */
 export type ServerPacket =

@@ -1,7 +1,7 @@
 import type { ProcessContext } from "@ksim/kube";
 import { wait, type Proc } from "@ksim/sim";
 import { ZooKeeperClient, type Reply } from "../client/index.js";
-import { Code, exceptionClass, formatStatsTrack, hex, parseStatsTrack, pathError, Perms, type Acl, type Result, type Stat } from "../core/index.js";
+import { Code, codeMessage, exceptionClass, formatStatsTrack, hex, parseStatsTrack, pathError, Perms, type Acl, type Result, type Stat } from "../core/index.js";
 import { environment, javaDate } from "./java-env.js";
 import type { Log4j } from "./log4j.js";
 
@@ -146,7 +146,7 @@ class Cli {
       return undefined;
     }
     this.ctx.stderr.write(
-      `Exception in thread "main" ${exceptionClass(r.err)}: KeeperErrorCode = ${r.err === Code.CONNECTIONLOSS ? "ConnectionLoss" : r.err === Code.SESSIONEXPIRED ? "Session expired" : r.err === Code.OPERATIONTIMEOUT ? "OperationTimeout" : "SystemError"} for ${path}\n` +
+      `Exception in thread "main" ${exceptionClass(r.err)}: KeeperErrorCode = ${codeMessage(r.err)} for ${path}\n` +
         "\tat org.apache.zookeeper.KeeperException.create(KeeperException.java:99)\n" +
         "\tat org.apache.zookeeper.KeeperException.create(KeeperException.java:51)\n" +
         `\tat org.apache.zookeeper.ZooKeeper.${CALL_SITES[op] ?? "submitRequest(ZooKeeper.java:1)"}\n` +
@@ -367,7 +367,7 @@ class Cli {
       const r = yield* this.call("setACL", path, this.zk.setACL(path, acl, args.length > 4 ? Number(args[3]) : -1));
       if (r !== undefined) err.write(formatStat((r.result as { stat: Stat }).stat));
     } else if (cmd === "addauth" && args.length >= 2) {
-      this.zk.addAuthInfo(args[1]!, args[2] ?? "");
+      this.zk.addAuthInfo(args[1]!, args[2] ?? null);
     } else if (cmd === "getAcl" && args.length >= 2) {
       const r = yield* this.call("getACL", path, this.zk.getACL(path));
       // Id.toString is jute's CSV form, ending in a newline of its own.
