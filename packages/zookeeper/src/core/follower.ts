@@ -1,13 +1,17 @@
 import { ZkDatabase } from "./database.js";
 import type { TimerName } from "./io.js";
-import type { QuorumPacket } from "./messages.js";
+import { PACKET_TYPE_CODES, type QuorumPacket } from "./messages.js";
 import type { QuorumPeer, Role } from "./peer.js";
 import type { Submission } from "./processor.js";
 import { ZkServer, type WritePath } from "./server.js";
 import type { Txn } from "./txn.js";
 import { epochOf, hex, makeZxid } from "./zxid.js";
 
-type Stage = "connecting" | "registering" | "syncing" | "acking" | "following";
+/**
+ * syncing: the leader's first packet (DIFF, SNAP or TRUNC) is due; catchingUp: the proposals and
+ * commits of the sync, up to NEWLEADER; acking: from NEWLEADER to UPTODATE.
+ */
+type Stage = "connecting" | "registering" | "syncing" | "catchingUp" | "acking" | "following";
 
 /** Learner.connectToLeader tries five times, a second apart. */
 const CONNECT_TRIES = 5;
@@ -105,8 +109,10 @@ export class Follower implements Role, WritePath {
       case "registering":
         return this.registering(p);
       case "syncing":
+        return this.syncStart(p);
+      case "catchingUp":
       case "acking":
-        return this.syncing(p);
+        return this.catchUp(p);
       case "following":
         return this.following(p);
       case "connecting":
@@ -135,10 +141,14 @@ export class Follower implements Role, WritePath {
     this.stage = "syncing";
   }
 
-  /** Learner.syncWithLeader. */
-  private syncing(p: QuorumPacket): void {
+  /**
+   * Learner.syncWithLeader's first packet says how the leader syncs us; anything else there ends
+   * the JVM (System.exit(13)).
+   */
+  private syncStart(p: QuorumPacket): void {
     const peer = this.peer;
     const thread = peer.peerThread;
+    this.stage = "catchingUp";
     switch (p.type) {
       case "DIFF":
         peer.log("INFO", thread, "Learner@332", `Getting a diff from the leader 0x${hex(p.zxid)}`);
@@ -155,6 +165,20 @@ export class Follower implements Role, WritePath {
         peer.truncate(p.zxid);
         peer.db.tree.lastProcessedZxid = p.zxid;
         return;
+      default:
+        peer.log("ERROR", thread, "Learner@404", `Got unexpected packet from leader ${PACKET_TYPE_CODES[p.type]} exiting ... `);
+        peer.fatal(13);
+    }
+  }
+
+  /**
+   * syncWithLeader's loop up to UPTODATE. It has no default case: a PING the leader queued
+   * behind NEWLEADER is read and dropped.
+   */
+  private catchUp(p: QuorumPacket): void {
+    const peer = this.peer;
+    const thread = peer.peerThread;
+    switch (p.type) {
       case "PROPOSAL":
         if (p.txn.zxid !== this.lastQueued + 1) {
           peer.log("WARN", thread, "Learner@382", `Got zxid 0x${hex(p.txn.zxid)} expected 0x${hex(this.lastQueued + 1)}`);
@@ -179,9 +203,6 @@ export class Follower implements Role, WritePath {
         return this.newLeader(p.zxid);
       case "UPTODATE":
         return this.upToDate();
-      default:
-        peer.log("ERROR", thread, "Learner@404", `Got unexpected packet from leader ${p.type}, exiting ... `);
-        return this.fail(`java.io.IOException: unexpected packet ${p.type}`);
     }
   }
 

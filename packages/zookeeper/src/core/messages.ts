@@ -133,3 +133,21 @@ export type QuorumPacket =
   | { readonly type: "PING"; readonly zxid: number; readonly touches?: readonly (readonly [bigint, number])[] }
   | { readonly type: "REQUEST"; readonly session: bigint; readonly cxid: number; readonly req: WriteRequest | { readonly op: "createSession"; readonly timeout: number } }
   | { readonly type: "REVALIDATE"; readonly session: bigint; readonly timeout: number; readonly valid?: boolean };
+
+/** Leader's packet type constants, the numbers 3.4's logs print where they print qp.getType(). */
+export const PACKET_TYPE_CODES: Readonly<Record<QuorumPacket["type"], number>> = {
+  REQUEST: 1,
+  PROPOSAL: 2,
+  ACK: 3,
+  COMMIT: 4,
+  PING: 5,
+  REVALIDATE: 6,
+  NEWLEADER: 10,
+  FOLLOWERINFO: 11,
+  UPTODATE: 12,
+  DIFF: 13,
+  TRUNC: 14,
+  SNAP: 15,
+  LEADERINFO: 17,
+  ACKEPOCH: 18,
+};
