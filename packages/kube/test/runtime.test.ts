@@ -11,7 +11,7 @@ import {
   type ProcessContext,
 } from "../src/index.js";
 
-function setup(extra: Record<string, string | { program: string }> = {}) {
+function setup(extra: Record<string, string | { program: string }> = {}, isolated = false) {
   const sim = new Sim({ seed: 1 });
   const net = new Network(sim);
   const host = net.addHost("pod", "10.244.0.5");
@@ -54,7 +54,7 @@ function setup(extra: Record<string, string | { program: string }> = {}) {
     hostname: "web-0",
     random: sim.random.fork("procs"),
     name: "default/web-0/nginx",
-  });
+  }, isolated);
   return { sim, net, host, table, rootfs };
 }
 
@@ -132,6 +132,41 @@ describe("container runtime", () => {
     expect(root.readText("/etc/passwd")).toContain("root:x:0:0");
     expect(root.readText("/etc/passwd")).toContain("zookeeper:x:1000");
     expect(root.readdir("/var/lib")).toEqual(["zookeeper"]);
+  });
+
+  it("shields a PID namespace's init: it gets only the signals it catches, and SIGKILL only from outside", () => {
+    const statuses: string[] = [];
+    const namespace = () => {
+      const ns = setup({ "/bin/idle": { program: "test:idle" }, "/bin/termer": { program: "test:termer" } }, true);
+      ns.table.env.registry.registerProgram("test:idle", (ctx) => wait(ctx.exited));
+      ns.table.env.registry.registerProgram("test:termer", function* (ctx) {
+        ctx.onSignal((sig) => ctx.exit(sig === "SIGTERM" ? 3 : 4), ["SIGTERM"]);
+        return yield* wait(ctx.exited);
+      });
+      return ns;
+    };
+    const a = namespace();
+    a.table.spawn(["idle"]).exited.subscribe((s) => statuses.push(`init ${s}`));
+    // From inside: discarded, SIGKILL included, and kill(2) still succeeds.
+    expect(a.table.kill(1, "SIGTERM")).toBe(true);
+    expect(a.table.kill(1, "SIGKILL")).toBe(true);
+    // From outside (the runtime stopping the container): SIGTERM discarded, SIGKILL forced.
+    a.table.killFromOutside(1, "SIGTERM");
+    a.sim.runUntilIdle();
+    expect(statuses).toEqual([]);
+    a.table.killFromOutside(1, "SIGKILL");
+    expect(statuses).toEqual(["init 137"]);
+    // An init gets the signals it catches; any other process takes the default action.
+    const b = namespace();
+    b.table.spawn(["termer"]).exited.subscribe((s) => statuses.push(`termer ${s}`));
+    const child = b.table.spawn(["idle"], { ppid: 1 });
+    child.exited.subscribe((s) => statuses.push(`child ${s}`));
+    b.sim.runUntilIdle();
+    b.table.kill(1, "SIGINT");
+    b.table.kill(child.pid, "SIGINT");
+    b.table.killFromOutside(1, "SIGTERM");
+    b.sim.runUntilIdle();
+    expect(statuses).toEqual(["init 137", "child 130", "termer 3"]);
   });
 
   it("delivers signals to handlers, kills with SIGKILL, and closes a dead process's sockets", () => {

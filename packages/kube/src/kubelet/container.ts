@@ -164,7 +164,7 @@ export class ContainerInstance {
         random: random.fork(this.id),
         name,
         machine,
-      });
+      }, true);
     if (!this.guest) this.processes.onInitExit = (code) => this.onInitExit(code);
   }
 
@@ -224,9 +224,9 @@ export class ContainerInstance {
     });
   }
 
-  /** Sends a signal to the entrypoint (PID 1 in its own namespace). */
+  /** The runtime signals the entrypoint (PID 1 in its own namespace), from outside the namespace. */
   signal(signal: Signal): void {
-    if (this.init !== undefined) this.processes.kill(this.init.pid, signal);
+    if (this.init !== undefined) this.processes.killFromOutside(this.init.pid, signal);
   }
 
   /** Kills everything now (SIGKILL to every process of the container, its entrypoint first). */

@@ -329,7 +329,7 @@ export class Kubelet {
       kill: (pid: number, signal: Signal): boolean => {
         if (table.get(pid) !== undefined) return table.kill(pid, signal);
         for (const t of others()) {
-          for (const [local, hp] of this.hostPidOf.get(t) ?? []) if (hp === pid) return t.kill(local, signal);
+          for (const [local, hp] of this.hostPidOf.get(t) ?? []) if (hp === pid) return t.killFromOutside(local, signal);
         }
         return false;
       },

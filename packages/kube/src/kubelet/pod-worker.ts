@@ -409,7 +409,7 @@ export class PodWorker {
         random: h.random.fork(`sandbox/${this.uid}`),
         name,
         machine: h,
-      });
+      }, true);
       this.sandboxPids.spawn(["/pause"], { cred: PAUSE_USER });
     }
   }

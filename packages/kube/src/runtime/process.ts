@@ -238,8 +238,11 @@ export interface ProcessContext {
   kill(pid: number, signal: Signal): boolean;
   /** kill(pid, 0): whether there is a process with this pid to send a signal to. */
   processExists(pid: number): boolean;
-  /** Handles signals instead of the default action (terminate). SIGKILL cannot be handled. */
-  onSignal(handler: ((signal: Signal) => void) | undefined): void;
+  /**
+   * Handles signals instead of the default action (terminate): every catchable one, or only
+   * `signals` (a shell catches what it traps). SIGKILL cannot be handled.
+   */
+  onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[]): void;
   /** Runs fn after ms unless the process has exited by then. */
   timer(ms: number, fn: () => void): Timer;
   cancelTimer(timer: Timer | undefined): void;
@@ -388,7 +391,14 @@ export class ProcessTable {
   /** Called when pid 1 exits: the container is over. */
   onInitExit: ((status: number) => void) | undefined;
 
-  constructor(readonly env: ProcessEnvironment) {}
+  /**
+   * `isolated`: a PID namespace of its own (a container's, a pod's sandbox), whose PID 1 the
+   * kernel shields as an init: it gets only the signals it catches (pid_namespaces(7)).
+   */
+  constructor(
+    readonly env: ProcessEnvironment,
+    private readonly isolated = false,
+  ) {}
 
   /**
    * Starts a process; ppid 0 for the init process and for `kubectl exec` sessions. `root` is the
@@ -448,11 +458,31 @@ export class ProcessTable {
     return this.view?.kill(pid, signal) ?? this.kill(pid, signal);
   }
 
+  /**
+   * kill(2) from a process of this namespace. A signal its init does not catch is discarded,
+   * SIGKILL too, and kill still succeeds: `kill -9 1` in a container does nothing.
+   */
   kill(pid: number, signal: Signal): boolean {
     const p = this.procs.get(pid);
     if (p === undefined) return false;
-    p.signal(signal);
+    if (!this.shieldedInit(p) || p.catches(signal)) p.signal(signal);
     return true;
+  }
+
+  /**
+   * A signal from an ancestor namespace (the container runtime stopping a container, a hostPID
+   * process): SIGKILL always arrives, the init's other uncaught signals are discarded. This is
+   * why `sh -c 'server'` as PID 1 outlives SIGTERM until the grace period ends.
+   */
+  killFromOutside(pid: number, signal: Signal): boolean {
+    const p = this.procs.get(pid);
+    if (p === undefined) return false;
+    if (signal === "SIGKILL" || !this.shieldedInit(p) || p.catches(signal)) p.signal(signal);
+    return true;
+  }
+
+  private shieldedInit(p: SimProcess): boolean {
+    return this.isolated && p.pid === 1;
   }
 
   /** Kills every process (SIGKILL): the container stopped; with `root`, only the processes that see it. */
@@ -515,6 +545,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
   private handler: ((signal: Signal) => void) | undefined;
+  /** The signals `handler` catches; undefined for every catchable one. */
+  private caught: ReadonlySet<Signal> | undefined;
   // Most processes (a probe's shell, the tools it runs) never open a socket, set a timer or
   // draw a random number: what those need is made on first use.
   private netStack: ProcessNet | undefined;
@@ -788,8 +820,14 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return this.table.visibleProcess(pid) !== undefined;
   }
 
-  onSignal(handler: ((signal: Signal) => void) | undefined): void {
+  onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[]): void {
     this.handler = handler;
+    this.caught = signals === undefined ? undefined : new Set(signals);
+  }
+
+  /** Whether a handler, not the default action, takes this signal. */
+  catches(signal: Signal): boolean {
+    return signal !== "SIGKILL" && this.handler !== undefined && (this.caught === undefined || this.caught.has(signal));
   }
 
   /**
@@ -805,7 +843,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   signal(signal: Signal): void {
     if (this.status !== undefined) return;
     this.sim.trace.record("proc.signal", { proc: this.table.env.name, pid: this.pid, signal });
-    if (signal !== "SIGKILL" && this.handler !== undefined) this.handler(signal);
+    if (this.catches(signal)) this.handler!(signal);
     else this.finish(128 + SIGNALS[signal]);
   }
 

@@ -1369,23 +1369,18 @@ export class Shell {
 
   /** Installs or removes the process signal handler to match the traps that are set. */
   syncSignalHandler(): void {
-    const trapped = [...this.traps.keys()].some((k) => k !== "EXIT");
-    if (!trapped) {
+    const trapped = [...this.traps.keys()].filter((k) => k !== "EXIT").map((k) => `SIG${k}` as Signal);
+    if (trapped.length === 0) {
       this.ctx.onSignal(undefined);
       return;
     }
     this.ctx.onSignal((signal) => {
-      const action = this.traps.get(signal.slice(3));
-      if (action === undefined) {
-        this.ctx.exit(128 + SIGNALS[signal]);
-        return;
-      }
-      if (action === "") return;
+      if (this.traps.get(signal.slice(3)) === "") return;
       this.pendingSignals.push(signal);
       const f = this.signalArrived;
       this.signalArrived = undefined;
       f?.resolve();
-    });
+    }, trapped);
   }
 
   private *runPendingTraps(): Proc<void> {

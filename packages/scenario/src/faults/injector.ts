@@ -123,7 +123,9 @@ export class FaultInjector {
 
   /**
    * Sends a signal to a container's processes: its main process (PID 1), or those whose command
-   * line contains `pattern` (as `pkill -f` would).
+   * line contains `pattern` (as `pkill -f` would). It comes from the node, outside the container's
+   * PID namespace, as a chaos agent's does: SIGKILL ends even PID 1, while a signal PID 1 does not
+   * catch is discarded.
    */
   kill(namespace: string, podName: string, container: string | undefined, signal: Signal, pattern: string | undefined): { container: string; killed: KilledProcess[] } {
     const pod = this.cluster.api.get<Pod>("Pod", namespace, podName);
@@ -134,7 +136,7 @@ export class FaultInjector {
     if (instance === undefined) throw new TargetError(`container ${name} in pod ${podName} is not running`);
     const victims = instance.processes.list().filter((p) => (pattern === undefined ? p.pid === 1 : p.commandLine.includes(pattern)));
     if (victims.length === 0) throw new TargetError(`no process matching ${JSON.stringify(pattern)} in ${namespace}/${podName} container ${name}`);
-    for (const p of victims) instance.processes.kill(p.pid, signal);
+    for (const p of victims) instance.processes.killFromOutside(p.pid, signal);
     const killed = victims.map((p) => ({ pid: p.pid, command: p.commandLine }));
     this.injected("fault.kill", { pod: `${namespace}/${podName}`, container: name, signal: SIGNALS[signal], pids: killed.map((k) => k.pid) });
     return { container: name, killed };
