@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allowed, fixupACL, generateDigest, Perms } from "../src/core/acl.js";
 import { ensembleWithClients } from "./clients.js";
+import { Pods, START } from "./pods.js";
 
 /**
  * ACLs (3.4): setAcl and create's ACL argument, checked by the server that orders writes
@@ -86,5 +87,37 @@ describe("ZooKeeper ACLs", () => {
     expect(zk(2, "getAcl", "/late").out).toBe("'world,'anyone\n: r");
     expect(zk(2, "delete", "/late").err).toBe("");
     expect(zk(2, "set", "/late", "y").err).toBe("Node does not exist: /late");
+  });
+  it("lets the superDigest's user past every ACL, on members started with it, as the admin's way back in", () => {
+    const p = new Pods(11);
+    // The digest of super:test, given as ZooKeeper's docs say: a JVM system property.
+    const flags = { SERVER_JVMFLAGS: `-Dzookeeper.DigestAuthenticationProvider.superDigest=${generateDigest("super:test")}` };
+    for (const pod of p.pods) {
+      p.start(pod, START, flags);
+      p.run(10_000);
+      p.ready.add(pod.name);
+    }
+    p.run(30_000);
+    const session = (i: number, lines: string) => {
+      const r = p.exec(p.pods[i]!, ["zkCli.sh"], 60_000, `${lines}\nquit\n`);
+      return r.err.split("\n").filter((l) => !/^\d{4}-\d\d-\d\d |^$/.test(l)).join("\n");
+    };
+    // Locked out: even the creator cannot change the ACL back.
+    session(0, "create /locked x\nsetAcl /locked world:anyone:r");
+    expect(session(1, "setAcl /locked world:anyone:cdrwa")).toBe("Authentication is not valid : /locked");
+    expect(session(1, "addauth digest alice:test\nsetAcl /locked world:anyone:cdrwa")).toBe("Authentication is not valid : /locked");
+    // The super user may, through a follower too (the leader checks the id the request carries).
+    expect(session(1, "addauth digest super:test\nsetAcl /locked world:anyone:cdrwa")).toContain("aclVersion = 2");
+    expect(session(2, "set /locked y")).toContain("dataVersion = 1");
+    // A member started without the property knows no super user.
+    const plain = p.pods[2]!;
+    p.crash(plain);
+    p.start(plain);
+    p.run(30_000);
+    session(0, `setAcl /locked digest:${generateDigest("alice:x")}:cdrwa`);
+    expect(session(2, "addauth digest super:test\nget /locked")).toBe("Authentication is not valid : /locked");
+    // Its writes carry no super id to the leader either.
+    expect(session(2, "addauth digest super:test\nset /locked z")).toBe("Authentication is not valid : /locked");
+    expect(session(0, "addauth digest super:test\nget /locked")).toContain("dataVersion = 1");
   });
 });

@@ -27,6 +27,11 @@ export interface PeerConfig {
   readonly snapDir: string;
   /** "key=value" lines a starting ZooKeeperServer logs as "Server environment:" (java.version, ...). */
   readonly environment: readonly string[];
+  /**
+   * The system property zookeeper.DigestAuthenticationProvider.superDigest (`super:<digest>`):
+   * whoever authenticates with credentials of that digest passes every ACL.
+   */
+  readonly superDigest?: string;
 }
 
 export interface RandomSource {

@@ -109,13 +109,16 @@ export class ZkServer {
 
   /**
    * processPacket for OpCode.auth: a provider checks the credentials at once. digest adds the
-   * digest of `user:password`; any other scheme, or no credentials at all (the provider's
-   * NullPointerException), fails with AuthFailed and the connection closes.
+   * digest of `user:password`, and `super:` first when that is the configured superDigest; any
+   * other scheme, or no credentials at all (the provider's NullPointerException), fails with
+   * AuthFailed and the connection closes.
    */
   auth(cnxn: Cnxn, packet: Extract<ClientPacket, { type: "auth" }>): void {
     if (packet.scheme === "digest" && packet.auth !== null) {
-      const id = { scheme: "digest", id: generateDigest(packet.auth) };
-      if (!cnxn.authInfo.some((i) => i.scheme === id.scheme && i.id === id.id)) cnxn.authInfo.push(id);
+      const digest = generateDigest(packet.auth);
+      const ids = digest === this.peer.config.superDigest ? [{ scheme: "super", id: "" }] : [];
+      ids.push({ scheme: "digest", id: digest });
+      for (const id of ids) if (!cnxn.authInfo.some((i) => i.scheme === id.scheme && i.id === id.id)) cnxn.authInfo.push(id);
       this.peer.emit({ kind: "reply", cnxn: cnxn.id, packet: { type: "reply", xid: AUTH_XID, zxid: 0, err: Code.OK } });
       return;
     }

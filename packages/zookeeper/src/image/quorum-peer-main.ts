@@ -111,6 +111,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
   const props = new Map([...cfg.systemProperties, ...systemProps]);
   const forceSync = props.get("zookeeper.forceSync") !== "no";
   const snapCount = Math.max(2, Number(props.get("zookeeper.snapCount") ?? 100_000));
+  const superDigest = props.get("zookeeper.DigestAuthenticationProvider.superDigest");
   const classPath = ctx.argv[ctx.argv.indexOf("-cp") + 1] ?? "";
   const env = environment(ctx, classPath);
   // Each follower role makes a LearnerSessionTracker, whose toString names its identity hash.
@@ -145,6 +146,7 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
       logDir: cfg.dataLogDir,
       snapDir: cfg.dataDir,
       environment: env,
+      ...(superDigest !== undefined ? { superDigest } : {}),
     },
     dataDir,
     ctx.random.fork("peer"),
