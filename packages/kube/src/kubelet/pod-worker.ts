@@ -660,7 +660,7 @@ export class PodWorker {
   }
 
   private probeChanged(r: ContainerRecord, instance: ContainerInstance, kind: "readiness" | "liveness" | "startup", ok: boolean): void {
-    if (r.instance !== instance || this.terminating) return;
+    if (r.instance !== instance || (this.terminating && kind !== "readiness")) return;
     if (kind === "readiness") {
       r.ready = ok;
       this.report();
@@ -819,10 +819,15 @@ export class PodWorker {
     const sim = this.host.sim;
     const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     const running = this.records.filter((r) => r.instance?.running);
+    // A graceful shutdown stops liveness and startup probing (worker.go leaves their last result a
+    // success, so nothing restarts the container) and goes on probing readiness: a container stays
+    // Ready until it stops or fails its readiness probe.
     for (const r of this.records) {
-      for (const p of r.probes) p.stop();
-      r.probes = [];
-      r.ready = false;
+      r.probes = r.probes.filter((p) => {
+        if (p.kind === "readiness") return true;
+        p.stop();
+        return false;
+      });
     }
     this.report();
     for (const r of running) {
