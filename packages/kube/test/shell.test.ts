@@ -45,6 +45,11 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["printf '%s=%d\\n' a 1 b 2; printf '%5.2f|%-3s|%03d|%x\\n' 3.14159 x 7 255", "a=1\nb=2\n 3.14|x  |007|ff\n", 0, "a=1\nb=2\n 3.14|x  |007|ff\n", 0],
   ["echo a b | { read x y; echo $y$x; }", "ba\n", 0, "ba\n", 0],
   ["trap 'echo bye' EXIT; echo hi", "hi\nbye\n", 0, "hi\nbye\n", 0],
+  // A trap runs once the command its signal came during has finished, before the next one.
+  ["trap 'echo got TERM' TERM; kill $$; echo after", "got TERM\nafter\n", 0, "got TERM\nafter\n", 0],
+  // kill(2) delivers to the caller before it returns: nothing after it runs. bash ignores SIGQUIT.
+  ["kill $$; echo survived", "", 143, "", 143],
+  ["kill -QUIT $$; echo survived", "", 131, "survived\n", 0],
   ["eval 'x=5'; echo $x; eval echo '$x'", "5\n5\n", 0, "5\n5\n", 0],
   ["x=1; readonly x; x=2; echo after", "dash: 1: x: is read only\n", 2, "bash: line 1: x: readonly variable\n", 1],
   ["set -- -a -b val c; while getopts ab: o; do echo \"$o ${OPTARG-}\"; done; shift $((OPTIND-1)); echo \"$@\"", "a \nb val\nc\n", 0, "a \nb val\nc\n", 0],

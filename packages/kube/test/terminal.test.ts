@@ -92,6 +92,24 @@ describe("ksim shell at a terminal", () => {
     expect(plain.text()).toContain("command terminated with exit code 1");
   });
 
+  it("keeps an interactive shell alive through SIGTERM and SIGQUIT, as bash and ash do; SIGINT abandons the line", async () => {
+    const { cluster, workstation, term } = kubectlWorld({ seed: 44 });
+    expect(term.run("kubectl run sleeper --image=busybox:1.28 -- sleep 3600 && kubectl wait --for=condition=Ready pod/sleeper").status).toBe(0);
+    const lines = ["foo", "kill $$; echo still here", "kill -QUIT $$; echo quit ignored", "kill -INT $$; echo never printed", "echo status $?", "exit 3"];
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, lines, 100);
+    const exec = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    expect(await exec.runAtTerminal("kubectl exec -it sleeper -- sh", typist)).toBe(3);
+    // Interactive, ash words errors without a line number.
+    expect(out.text()).toBe("/ # sh: foo: not found\n/ # still here\n/ # quit ignored\n/ # / # status 130\n/ # command terminated with exit code 3\n");
+
+    // Only SIGKILL ends it.
+    const killed = new StringSink();
+    const typist2 = new Typist(cluster.sim, ["kill -9 $$", "echo never"], 100);
+    const exec2 = workstation.session({ stdout: killed, stderr: killed, stdin: typist2, tty: true });
+    expect(await exec2.runAtTerminal("kubectl exec -it sleeper -- sh", typist2)).toBe(137);
+  });
+
   it("moves a waiting command's clock only by the real time the terminal reports", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 42 });
     const out = new StringSink();

@@ -161,29 +161,38 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
     return this.outcome.subscribe(resume);
   }
 
-  /** Stops the coroutine: its `finally` blocks run (they must not wait), it settles as killed. */
+  /**
+   * Stops the coroutine: its `finally` blocks run (they must not wait), it settles as killed.
+   * Killed from inside its own step (a process that signals itself), it runs on only to the
+   * next point where it would wait: a running generator cannot be returned from outside.
+   */
   kill(): void {
     if (this.done) return;
     this.cancelWait?.();
     this.cancelWait = undefined;
     this.sim.cancel(this.pending);
-    try {
-      this.gen.return(undefined as R);
-    } catch {
-      // A finally block that throws while being killed has nowhere to report to.
-    }
+    if (!this.running) stop(this.gen);
     this.outcome.resolve({ ok: false, killed: true });
   }
+
+  private running = false;
 
   private step(): void {
     this.pending = undefined;
     const input = this.input;
     this.input = undefined;
     let r: IteratorResult<Waitable<unknown>, R>;
+    this.running = true;
     try {
       r = this.gen.next(input);
     } catch (error) {
       this.outcome.resolve({ ok: false, error });
+      return;
+    } finally {
+      this.running = false;
+    }
+    if (this.done) {
+      if (!r.done) stop(this.gen);
       return;
     }
     if (r.done) {
@@ -198,6 +207,14 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
       this.input = value;
       this.pending = this.sim.schedule(0, this.stepNext, this.name);
     });
+  }
+}
+
+function stop(gen: Proc<unknown>): void {
+  try {
+    gen.return(undefined);
+  } catch {
+    // A finally block that throws while being killed has nowhere to report to.
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Future, Sim, race, sleep, spawn, timeout, wait, type Proc } from "../src/index.js";
+import { Future, Sim, race, sleep, spawn, timeout, wait, type Proc, type Task } from "../src/index.js";
 
 describe("coroutines", () => {
   it("sleep advances simulated time only", () => {
@@ -77,6 +77,27 @@ describe("coroutines", () => {
     expect(log).toEqual(["cleanup"]);
     expect(t.result).toEqual({ ok: false, killed: true });
     expect(sim.now).toBe(10);
+  });
+
+  it("a coroutine killed from inside its own step stops at the next wait, its finally block run", () => {
+    const sim = new Sim();
+    const log: string[] = [];
+    const self: { task?: Task<void> } = {};
+    const t = (self.task = spawn(sim, (function* (): Proc {
+      try {
+        log.push("kills itself");
+        self.task!.kill();
+        yield* wait(sleep(sim, 0));
+        log.push("resumed");
+        yield* wait(sleep(sim, 1000));
+      } finally {
+        log.push("cleanup");
+      }
+    })()));
+    sim.runUntilIdle();
+    expect(log).toEqual(["kills itself", "cleanup"]);
+    expect(t.result).toEqual({ ok: false, killed: true });
+    expect(sim.now).toBe(0);
   });
 
   it("tasks can wait for other tasks", () => {

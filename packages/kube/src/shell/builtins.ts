@@ -657,6 +657,8 @@ function* kill(sh: Shell, args: readonly string[]): Proc<number> {
       status = 1;
     }
   }
+  // A shell that signalled itself to death goes no further: kill(2) delivers before it returns.
+  if (!sh.ctx.processExists(sh.ctx.pid)) yield* wait(sh.ctx.exited);
   return status;
 }
 

@@ -15,6 +15,8 @@ interface Invocation {
   readonly arg0: string;
   readonly positional: readonly string[];
   readonly flags: Partial<ShellFlags>;
+  /** `-i`: interactive whatever the input is. */
+  readonly interactive: boolean;
 }
 
 type Parsed = { readonly ok: true; readonly invocation: Invocation } | { readonly ok: false; readonly message: string; readonly status: number };
@@ -24,6 +26,7 @@ function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
   const flags: Partial<ShellFlags> = {};
   let commandMode = false;
   let stdinMode = false;
+  let interactive = false;
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -41,7 +44,8 @@ function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
       const letter = a[k]!;
       if (letter === "c") commandMode = true;
       else if (letter === "s") stdinMode = true;
-      else if (letter === "i" || letter === "l" || letter === "m") continue;
+      else if (letter === "i") interactive = true;
+      else if (letter === "l" || letter === "m") continue;
       else if (letter === "o") {
         const opt = argv[++i];
         const flag = opt === undefined ? undefined : (Object.values(FLAG_LETTERS) as string[]).concat("pipefail").find((f) => f === opt);
@@ -63,10 +67,10 @@ function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
       const message = flavor === "dash" ? `${name}: 0: -c requires an argument\n` : flavor === "bash" ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`;
       return { ok: false, message, status: 2 };
     }
-    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), flags } };
+    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), flags, interactive } };
   }
-  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), flags } };
-  return { ok: true, invocation: { arg0: name, positional: rest, flags } };
+  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), flags, interactive } };
+  return { ok: true, invocation: { arg0: name, positional: rest, flags, interactive } };
 }
 
 function shellProgram(flavor: Flavor): Executable {
@@ -88,7 +92,10 @@ function shellProgram(flavor: Flavor): Executable {
         return cannotOpenScript(ctx, flavor, inv.script, e);
       }
     }
-    const sh = new Shell(ctx, { flavor, mode: source === undefined ? "script" : mode, arg0: inv.arg0, positional: inv.positional });
+    // An interactive shell reads its commands from a terminal (or was given -i): it prompts,
+    // survives its own errors and ignores SIGTERM.
+    if (source === undefined) mode = ctx.tty || inv.interactive ? "interactive" : "script";
+    const sh = new Shell(ctx, { flavor, mode, arg0: inv.arg0, positional: inv.positional });
     Object.assign(sh.options, inv.flags);
     try {
       if (source !== undefined) return yield* sh.runScript(source);
@@ -122,7 +129,7 @@ function* runFromStdin(sh: Shell): Proc<number> {
   let pending = "";
   try {
     for (;;) {
-      if (sh.ctx.tty) sh.ctx.stderr.write(sh.prompt(pending === "" ? "PS1" : "PS2"));
+      if (sh.mode === "interactive") sh.ctx.stderr.write(sh.prompt(pending === "" ? "PS1" : "PS2"));
       const r = yield* stdin.readLine();
       if (r === null) break;
       pending += r.line + (r.terminated ? "\n" : "");

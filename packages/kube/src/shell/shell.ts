@@ -146,6 +146,9 @@ export class ShellAbort {
   ) {}
 }
 
+/** An untrapped SIGINT reached an interactive shell: the rest of the command line is abandoned. */
+class Interrupted {}
+
 export interface ShellConfig {
   readonly flavor: Flavor;
   readonly mode: InputMode;
@@ -176,6 +179,10 @@ interface BackgroundJob {
 }
 
 const LOOP_ITERATIONS_PER_MS = 1000;
+
+const INTERACTIVE_SIGNALS: readonly Signal[] = ["SIGINT", "SIGQUIT", "SIGTERM"];
+const BASH_SIGNALS: readonly Signal[] = ["SIGQUIT"];
+const NO_SIGNALS: readonly Signal[] = [];
 
 /** A variable assignment of a simple command, expanded: name, value, `+=`. */
 type Assigned = readonly [string, string | string[], boolean];
@@ -287,7 +294,7 @@ export class Shell {
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
     if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
     else if (this.flavor === "dash") this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
-    else if (ctx.tty) this.setDefault("PS1", "\\s-\\v\\$ ");
+    else if (ctx.tty || config.mode === "interactive") this.setDefault("PS1", "\\s-\\v\\$ ");
     this.setDefault("PS2", "> ");
     this.setDefault("PS4", "+ ");
     this.setDefault("OPTIND", "1");
@@ -296,6 +303,7 @@ export class Shell {
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
     this.fds = new Map<number, Stream>().set(0, new LineReader(ctx.stdin)).set(1, ctx.stdout).set(2, ctx.stderr);
     for (const [fd, stream] of ctx.fds) this.fds.set(fd, stream);
+    if (this.ownSignals.length > 0) this.syncSignalHandler();
   }
 
   /** The descriptors above 2 a command started now inherits; outputs stay open when it exits. */
@@ -635,13 +643,16 @@ export class Shell {
             if (item.background) this.startBackground(item);
             else if (lone !== undefined) this.pipelineDone(item.andOr.first, yield* this.execCommand(lone), true);
             else yield* this.execAndOr(item.andOr);
+            // Traps run as soon as the command during which their signal came has finished.
+            if (this.pendingSignals.length > 0 && (yield* this.runPendingTraps())) throw new Interrupted();
           }
         } catch (e) {
+          if (e instanceof Interrupted) return (this.lastStatus = 128 + SIGNALS.SIGINT);
           if (!(e instanceof ShellAbort)) throw e;
           this.lastStatus = e.status;
           if (e.fatal && this.mode !== "interactive") throw new ExitSignal(e.status);
         }
-        if (this.pendingSignals.length > 0) yield* this.runPendingTraps();
+        if (this.pendingSignals.length > 0 && (yield* this.runPendingTraps())) return (this.lastStatus = 128 + SIGNALS.SIGINT);
       }
     } finally {
       this.shared.nextLine = endLine + (this.mode === "interactive" && !source.endsWith("\n") ? 1 : 0);
@@ -712,7 +723,7 @@ export class Shell {
       if (item.background) status = this.startBackground(item);
       else if (lone !== undefined) status = this.pipelineDone(item.andOr.first, yield* this.execCommand(lone), true);
       else status = yield* this.execAndOr(item.andOr);
-      if (this.pendingSignals.length > 0) yield* this.runPendingTraps();
+      if (this.pendingSignals.length > 0 && (yield* this.runPendingTraps())) throw new Interrupted();
     }
     return status;
   }
@@ -1367,31 +1378,53 @@ export class Shell {
 
   // ---- traps ----------------------------------------------------------------------------------
 
+  /**
+   * The signals the shell handles itself where no trap is set (bash(1), SIGNALS; dash's
+   * setinteractive): an interactive shell ignores SIGTERM, so that `kill 0` spares it, and
+   * SIGQUIT, and catches SIGINT; bash ignores SIGQUIT whatever its mode.
+   */
+  private get ownSignals(): readonly Signal[] {
+    if (this.mode === "interactive") return INTERACTIVE_SIGNALS;
+    return this.flavor === "bash" ? BASH_SIGNALS : NO_SIGNALS;
+  }
+
   /** Installs or removes the process signal handler to match the traps that are set. */
   syncSignalHandler(): void {
+    const own = this.ownSignals;
     const trapped = [...this.traps.keys()].filter((k) => k !== "EXIT").map((k) => `SIG${k}` as Signal);
-    if (trapped.length === 0) {
+    if (trapped.length === 0 && own.length === 0) {
       this.ctx.onSignal(undefined);
       return;
     }
-    this.ctx.onSignal((signal) => {
-      if (this.traps.get(signal.slice(3)) === "") return;
-      this.pendingSignals.push(signal);
-      const f = this.signalArrived;
-      this.signalArrived = undefined;
-      f?.resolve();
-    }, trapped);
+    this.ctx.onSignal(
+      (signal) => {
+        const action = this.traps.get(signal.slice(3));
+        if (action === "" || (action === undefined && !(signal === "SIGINT" && this.mode === "interactive"))) return;
+        this.pendingSignals.push(signal);
+        const f = this.signalArrived;
+        this.signalArrived = undefined;
+        f?.resolve();
+      },
+      trapped.length === 0 ? own : [...own, ...trapped],
+    );
   }
 
-  private *runPendingTraps(): Proc<void> {
+  /**
+   * Runs the traps of the signals that arrived. Returns true when an untrapped SIGINT reached an
+   * interactive shell: as bash's throw_to_top_level, the rest of the command line is abandoned.
+   */
+  private *runPendingTraps(): Proc<boolean> {
+    let interrupted = false;
     while (this.pendingSignals.length > 0) {
       const signal = this.pendingSignals.shift()!;
       const action = this.traps.get(signal.slice(3));
+      if (action === undefined) interrupted ||= signal === "SIGINT";
       if (action === undefined || action === "") continue;
       const status = this.lastStatus;
       yield* this.evalString(action);
       this.lastStatus = status;
     }
+    return interrupted;
   }
 
   /** A waitable that settles when a trapped signal arrives (interrupts `wait`). */
