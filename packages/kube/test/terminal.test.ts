@@ -110,6 +110,28 @@ describe("ksim shell at a terminal", () => {
     expect(await exec2.runAtTerminal("kubectl exec -it sleeper -- sh", typist2)).toBe(137);
   });
 
+  it("tells background jobs as interactive bash does at a terminal, and nothing in a script", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 45 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, [], 100);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    await session.runAtTerminal("sleep 5 &", typist);
+    const pid = /^\[1\] (\d+)\n$/.exec(out.text())?.[1];
+    expect(pid).toBeDefined();
+    await session.runAtTerminal("sleep 600 & sleep 10", typist);
+    // Before the next prompt: the first job ended, the second one runs on.
+    expect(out.text()).toBe(`[1] ${pid}\n[2] ${Number(pid) + 1}\n[1]-  Done                    sleep 5\n`);
+    // The killed sleep's exit reaches the shell an instant after kill returns: told at the prompt after.
+    await session.runAtTerminal("kill %2", typist);
+    await session.runAtTerminal("", typist);
+    expect(out.text()).toMatch(/\n\[2\]\+  Terminated              sleep 600\n$/);
+
+    const plain = new StringSink();
+    const script = workstation.session({ stdout: plain, stderr: plain });
+    expect(await script.run("sleep 5 & sleep 10; sleep 600 & kill %2; sleep 1")).toBe(0);
+    expect(plain.text()).toBe("");
+  });
+
   it("moves a waiting command's clock only by the real time the terminal reports", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 42 });
     const out = new StringSink();

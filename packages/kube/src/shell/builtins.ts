@@ -893,29 +893,10 @@ function* letBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
   return v !== 0 ? 0 : 1;
 }
 
-/**
- * The job table: running jobs as typed, finished ones with how they ended (`Done`, `Exit 1`,
- * `Terminated`), reported once and then forgotten, as bash does.
- */
 function* jobs(sh: Shell): Proc<number> {
-  const all = [...sh.background.values()];
-  all.forEach((j, i) => {
-    const marker = i === all.length - 1 ? "+" : i === all.length - 2 ? "-" : " ";
-    const status = j.job.done.value;
-    if (status === undefined) {
-      sh.out(`[${j.number}]${marker}  ${"Running".padEnd(24)}${j.source}\n`);
-      return;
-    }
-    const signal = status > 128 ? (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === status - 128) : undefined;
-    const state = status === 0 ? "Done" : signal !== undefined ? (SIGNAL_DESCRIPTIONS[signal] ?? signal) : `Exit ${status}`;
-    sh.out(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
-    sh.background.delete(j.pid);
-  });
+  sh.reportJobs((line) => sh.out(line), "all");
   return 0;
 }
-
-/** strsignal's words, which bash prints for a job a signal ended. */
-const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit", SIGPIPE: "Broken pipe" };
 
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   [":", { flavors: ALL, run: noop }],

@@ -43,7 +43,10 @@ export class ShellInterpreter {
   *run(source: string): Proc<number> {
     if (this.exitStatus !== undefined) return this.exitStatus;
     try {
-      return yield* this.shell.runSource(source);
+      const status = yield* this.shell.runSource(source);
+      // The next prompt follows: jobs that ended meanwhile are told first.
+      this.shell.notifyJobs();
+      return status;
     } catch (e) {
       if (!(e instanceof ExitSignal)) throw e;
       this.exitStatus = yield* this.shell.exitWith(e.status);

@@ -129,7 +129,10 @@ function* runFromStdin(sh: Shell): Proc<number> {
   let pending = "";
   try {
     for (;;) {
-      if (sh.mode === "interactive") sh.ctx.stderr.write(sh.prompt(pending === "" ? "PS1" : "PS2"));
+      if (sh.mode === "interactive") {
+        if (pending === "") sh.notifyJobs();
+        sh.ctx.stderr.write(sh.prompt(pending === "" ? "PS1" : "PS2"));
+      }
       const r = yield* stdin.readLine();
       if (r === null) break;
       pending += r.line + (r.terminated ? "\n" : "");

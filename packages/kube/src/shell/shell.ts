@@ -180,6 +180,9 @@ interface BackgroundJob {
 
 const LOOP_ITERATIONS_PER_MS = 1000;
 
+/** strsignal's words, which bash prints for a job a signal ended. */
+const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit", SIGPIPE: "Broken pipe" };
+
 const INTERACTIVE_SIGNALS: readonly Signal[] = ["SIGINT", "SIGQUIT", "SIGTERM"];
 const BASH_SIGNALS: readonly Signal[] = ["SIGQUIT"];
 const NO_SIGNALS: readonly Signal[] = [];
@@ -243,6 +246,11 @@ export class Shell {
   private signalArrived: Future<void> | undefined;
   private exitTrapRan = false;
   readonly subshell: boolean;
+  /**
+   * bash on a terminal, interactive, runs with job control (`set -m`): it tells a background
+   * job's number and pid as it starts it and how each one ended before the next prompt.
+   */
+  private readonly jobControl: boolean;
   private readonly shared: Shared;
 
   constructor(ctx: ProcessContext, config: ShellConfig);
@@ -273,6 +281,7 @@ export class Shell {
       this.functionDepth = parent.functionDepth;
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
+      this.jobControl = false;
       return;
     }
     this.messages = new Messages(config.flavor, config.mode);
@@ -287,6 +296,7 @@ export class Shell {
       nextLine: 1,
     };
     this.subshell = false;
+    this.jobControl = config.flavor === "bash" && config.mode === "interactive" && ctx.tty;
     this.positional = [...(config.positional ?? [])];
     this.arg0 = config.arg0;
     this.cwd = ctx.cwd;
@@ -856,7 +866,36 @@ export class Shell {
     this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid });
     this.lastBackgroundPid = pid;
     this.lastStatus = 0;
+    if (this.jobControl) this.err(`[${number}] ${pid}\n`);
     return 0;
+  }
+
+  /**
+   * The job table as `jobs` prints it (`[1]+  Done                    sleep 1`), with `only`
+   * the jobs that have ended when the shell tells them before a prompt. A finished job is told
+   * once and then forgotten, as bash does.
+   */
+  reportJobs(print: (line: string) => void, only: "all" | "finished"): void {
+    if (this.jobTable === undefined || this.jobTable.size === 0) return;
+    const all = [...this.jobTable.values()];
+    all.forEach((j, i) => {
+      const status = j.job.done.value;
+      if (status === undefined && only === "finished") return;
+      const marker = i === all.length - 1 ? "+" : i === all.length - 2 ? "-" : " ";
+      if (status === undefined) {
+        print(`[${j.number}]${marker}  ${"Running".padEnd(24)}${j.source}\n`);
+        return;
+      }
+      const signal = status > 128 ? (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === status - 128) : undefined;
+      const state = status === 0 ? "Done" : signal !== undefined ? (SIGNAL_DESCRIPTIONS[signal] ?? signal) : `Exit ${status}`;
+      print(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
+      this.jobTable!.delete(j.pid);
+    });
+  }
+
+  /** Before a prompt: how the background jobs that ended meanwhile ended, with job control on. */
+  notifyJobs(): void {
+    if (this.jobControl) this.reportJobs((line) => this.err(line), "finished");
   }
 
   /** Signals a background job by pid; false if there is none. */
