@@ -541,7 +541,7 @@ export class PodWorker {
       const pod = { ...this.pod, status: { ...this.pod.status, ...ips } };
       // containerd sets TERM for a terminal before the image's variables, which may replace it.
       const term: Record<string, string> = spec.tty === true ? { TERM: "xterm" } : {};
-      env = containerEnv(h.api, pod, spec, { ...term, ...(def.env ?? {}), HOSTNAME: this.hostname() });
+      env = containerEnv(h.api, pod, spec, Object.assign(term, def.env, { HOSTNAME: this.hostname() }));
       volumeMounts = this.volumeMounts(spec);
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;

@@ -757,11 +757,16 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   fork(program: Executable, options: SpawnOptions = {}): ChildProcess {
-    return this.table.fork(this.argv, program, { ...this.childOptions(options), comm: this.comm });
+    return this.table.fork(this.argv, program, this.childOptions(options, this.comm));
   }
 
-  /** What a child inherits unless told otherwise. */
-  private childOptions(options: SpawnOptions): SpawnOptions & ContainerScope & { readonly ppid: number } {
+  /**
+   * What a child inherits unless told otherwise; a fork also keeps its parent's `comm`. (Built
+   * in one literal: on Node 20's V8 a property added to a spread copy costs about a microsecond.)
+   */
+  private childOptions(options: SpawnOptions): SpawnOptions & ContainerScope & { readonly ppid: number };
+  private childOptions(options: SpawnOptions, comm: string): SpawnOptions & ContainerScope & { readonly ppid: number; readonly comm: string };
+  private childOptions(options: SpawnOptions, comm?: string): SpawnOptions & ContainerScope & { readonly ppid: number; readonly comm?: string } {
     // An inherited descriptor is shared: the child exiting must not close it for the parent.
     return {
       env: options.env ?? this.environ,
@@ -776,6 +781,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       root: this.root,
       cgroup: this.cgroup,
       cpuCgroup: this.cpuCgroup,
+      comm,
     };
   }
 

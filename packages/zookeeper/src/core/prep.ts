@@ -3,7 +3,7 @@ import type { ZkDatabase } from "./database.js";
 import { Code, codeMessage } from "./errors.js";
 import { OPEN_ACL_UNSAFE, type Acl, type WriteRequest } from "./messages.js";
 import { pathError } from "./paths.js";
-import type { Txn, TxnHeader } from "./txn.js";
+import { makeTxn, type Txn, type TxnHeader } from "./txn.js";
 
 /** What preparation needs to know about a node, whether committed or still in flight. */
 interface ChangeRecord {
@@ -56,13 +56,13 @@ export class RequestPrep {
       return { txn: this.toTxn(hdr, req) };
     } catch (e) {
       if (!(e instanceof KeeperError)) throw e;
-      return { txn: { ...hdr, type: "error", err: e.code }, error: e };
+      return { txn: makeTxn(hdr, { type: "error", err: e.code }), error: e };
     }
   }
 
   /** The txn for a createSession (always succeeds). */
   createSession(hdr: TxnHeader, timeout: number): Txn {
-    return { ...hdr, type: "createSession", timeout };
+    return makeTxn(hdr, { type: "createSession", timeout });
   }
 
   /** FinalRequestProcessor: records at or below an applied zxid are now in the tree. */
@@ -115,7 +115,7 @@ export class RequestPrep {
         this.add({ ...parent, zxid, cversion, childCount: parent.childCount + 1 });
         this.add({ zxid, path, exists: true, version: 0, cversion: 0, aversion: 0, childCount: 0, ephemeralOwner: req.ephemeral ? hdr.session : 0n, acl });
         const stored = sameAcl(acl, OPEN_ACL_UNSAFE) ? {} : { acl };
-        return { ...hdr, type: "create", path, data: req.data, ephemeral: req.ephemeral, parentCVersion: cversion, ...stored };
+        return makeTxn(hdr, { type: "create", path, data: req.data, ephemeral: req.ephemeral, parentCVersion: cversion, ...stored });
       }
       case "delete": {
         if (pathError(req.path) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
@@ -126,7 +126,7 @@ export class RequestPrep {
         if (node.childCount > 0) throw new KeeperError(Code.NOTEMPTY, req.path);
         this.add({ ...parent, zxid, childCount: parent.childCount - 1 });
         this.add({ ...node, zxid, exists: false });
-        return { ...hdr, type: "delete", path: req.path };
+        return makeTxn(hdr, { type: "delete", path: req.path });
       }
       case "setData": {
         if (pathError(req.path) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
@@ -135,7 +135,7 @@ export class RequestPrep {
         if (req.version !== -1 && node.version !== req.version) throw new KeeperError(Code.BADVERSION, req.path);
         const version = node.version + 1;
         this.add({ ...node, zxid, version });
-        return { ...hdr, type: "setData", path: req.path, data: req.data, version };
+        return makeTxn(hdr, { type: "setData", path: req.path, data: req.data, version });
       }
       case "setACL": {
         if (pathError(req.path) !== undefined) throw new KeeperError(Code.BADARGUMENTS, req.path);
@@ -146,7 +146,7 @@ export class RequestPrep {
         if (req.version !== -1 && node.aversion !== req.version) throw new KeeperError(Code.BADVERSION, req.path);
         const version = node.aversion + 1;
         this.add({ ...node, zxid, aversion: version, acl });
-        return { ...hdr, type: "setACL", path: req.path, acl, version };
+        return makeTxn(hdr, { type: "setACL", path: req.path, acl, version });
       }
       case "closeSession": {
         // The session's ephemerals, including ones still being created, go with it.
@@ -156,7 +156,7 @@ export class RequestPrep {
           else if (cr.ephemeralOwner === hdr.session) doomed.add(cr.path);
         }
         for (const path of doomed) this.add({ zxid, path, exists: false, version: 0, cversion: 0, aversion: 0, childCount: 0, ephemeralOwner: 0n, acl: OPEN_ACL_UNSAFE });
-        return { ...hdr, type: "closeSession" };
+        return makeTxn(hdr, { type: "closeSession" });
       }
     }
   }

@@ -2,7 +2,7 @@ import type { WriteRequest } from "./messages.js";
 import type { QuorumPeer } from "./peer.js";
 import { RequestPrep } from "./prep.js";
 import { roundToTick, SessionTracker } from "./sessions.js";
-import type { Txn } from "./txn.js";
+import { makeTxn, type Txn } from "./txn.js";
 import { hex } from "./zxid.js";
 
 const OP_NAMES: Record<string, string> = { create: "create", delete: "delete", setData: "setData", setACL: "setACL", closeSession: "closeSession" };
@@ -41,7 +41,7 @@ export class TxnFactory {
     }
     if (req.op !== "closeSession" && !this.tracker.isValid(session)) {
       this.userError(hdr, req, "null", "KeeperErrorCode = Session expired");
-      return { ...hdr, type: "error", err: -112 };
+      return makeTxn(hdr, { type: "error", err: -112 });
     }
     if (req.op === "closeSession") this.tracker.setClosing(session);
     const r = this.prep.prepare(hdr, req);

@@ -29,6 +29,15 @@ export type TxnBody =
 
 export type Txn = TxnHeader & TxnBody;
 
+/**
+ * A txn from its header and body, the header's fields spelled out: on Node 20's V8, properties
+ * added to a spread copy (`{ ...hdr, type, path }`) take about a microsecond each, which made
+ * building the txn the costliest line of a write.
+ */
+export function makeTxn(hdr: TxnHeader, body: TxnBody): Txn {
+  return { zxid: hdr.zxid, time: hdr.time, session: hdr.session, cxid: hdr.cxid, ...body };
+}
+
 /** A short, stable description of a txn for traces and checkers (equal txns, equal strings). */
 export function describeTxn(t: Txn): string {
   switch (t.type) {
