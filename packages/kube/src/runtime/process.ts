@@ -242,7 +242,7 @@ export interface ProcessContext {
    * Handles signals instead of the default action (terminate): every catchable one, or only
    * `signals` (a shell catches what it traps). SIGKILL cannot be handled.
    */
-  onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[]): void;
+  onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[] | ReadonlySet<Signal>): void;
   /** Runs fn after ms unless the process has exited by then. */
   timer(ms: number, fn: () => void): Timer;
   cancelTimer(timer: Timer | undefined): void;
@@ -826,9 +826,9 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return this.table.visibleProcess(pid) !== undefined;
   }
 
-  onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[]): void {
+  onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[] | ReadonlySet<Signal>): void {
     this.handler = handler;
-    this.caught = signals === undefined ? undefined : new Set(signals);
+    this.caught = signals === undefined || signals instanceof Set ? signals : new Set(signals);
   }
 
   /** Whether a handler, not the default action, takes this signal. */

@@ -183,9 +183,9 @@ const LOOP_ITERATIONS_PER_MS = 1000;
 /** strsignal's words, which bash prints for a job a signal ended. */
 const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit", SIGPIPE: "Broken pipe" };
 
-const INTERACTIVE_SIGNALS: readonly Signal[] = ["SIGINT", "SIGQUIT", "SIGTERM"];
-const BASH_SIGNALS: readonly Signal[] = ["SIGQUIT"];
-const NO_SIGNALS: readonly Signal[] = [];
+const INTERACTIVE_SIGNALS: ReadonlySet<Signal> = new Set(["SIGINT", "SIGQUIT", "SIGTERM"]);
+const BASH_SIGNALS: ReadonlySet<Signal> = new Set(["SIGQUIT"]);
+const NO_SIGNALS: ReadonlySet<Signal> = new Set();
 
 /** A variable assignment of a simple command, expanded: name, value, `+=`. */
 type Assigned = readonly [string, string | string[], boolean];
@@ -313,7 +313,7 @@ export class Shell {
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
     this.fds = new Map<number, Stream>().set(0, new LineReader(ctx.stdin)).set(1, ctx.stdout).set(2, ctx.stderr);
     for (const [fd, stream] of ctx.fds) this.fds.set(fd, stream);
-    if (this.ownSignals.length > 0) this.syncSignalHandler();
+    if (this.ownSignals.size > 0) this.syncSignalHandler();
   }
 
   /** The descriptors above 2 a command started now inherits; outputs stay open when it exits. */
@@ -1422,7 +1422,7 @@ export class Shell {
    * setinteractive): an interactive shell ignores SIGTERM, so that `kill 0` spares it, and
    * SIGQUIT, and catches SIGINT; bash ignores SIGQUIT whatever its mode.
    */
-  private get ownSignals(): readonly Signal[] {
+  private get ownSignals(): ReadonlySet<Signal> {
     if (this.mode === "interactive") return INTERACTIVE_SIGNALS;
     return this.flavor === "bash" ? BASH_SIGNALS : NO_SIGNALS;
   }
@@ -1430,8 +1430,9 @@ export class Shell {
   /** Installs or removes the process signal handler to match the traps that are set. */
   syncSignalHandler(): void {
     const own = this.ownSignals;
-    const trapped = [...this.traps.keys()].filter((k) => k !== "EXIT").map((k) => `SIG${k}` as Signal);
-    if (trapped.length === 0 && own.length === 0) {
+    const trapped: Signal[] = [];
+    this.trapTable?.forEach((_, k) => void (k !== "EXIT" && trapped.push(`SIG${k}` as Signal)));
+    if (trapped.length === 0 && own.size === 0) {
       this.ctx.onSignal(undefined);
       return;
     }
