@@ -126,7 +126,11 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     const typed = p.exec(zk0, ["zkCli.sh"], 60_000, `close\nls /\nconnect ${p.fqdn("zk-1")}:2181\nls /\nquit\n`).out;
     expect(typed).toContain("[zk: localhost:2181(CLOSED) 1] Not connected\n[zk: localhost:2181(CLOSED) 2] ");
     expect(typed).toContain(`[zk: ${p.fqdn("zk-1")}:2181(CONNECTING) 3] `);
-    expect(typed).toMatch(/\[zookeeper\]\n\[zk: zk-1\.zk-hs\.default\.svc\.cluster\.local:2181\(CONNECTED\) 4\] Quitting\.\.\.\n$/);
+    // ZooKeeper.close() says so from the main thread and from the event thread it stops, with 3.4.10's lines.
+    expect(typed).toMatch(
+      /\[zookeeper\]\n\[zk: zk-1\.zk-hs\.default\.svc\.cluster\.local:2181\(CONNECTED\) 4\] Quitting\.\.\.\n\S+ \S+ \[myid:\] - INFO  \[main:ZooKeeper@684\] - Session: 0x([0-9a-f]+) closed\n\S+ \S+ \[myid:\] - INFO  \[main-EventThread:ClientCnxn\$EventThread@519\] - EventThread shut down for session: 0x\1\n$/,
+    );
+    expect(typed).toMatch(/\nWatchedEvent state:SyncConnected type:None path:null\n\S+ \S+ \[myid:\] - INFO  \[main:ZooKeeper@684\] - Session: 0x[0-9a-f]+ closed\n/);
     const srvr = p.exec(zk0, ["zookeeper-metrics", "2181"]).out;
     expect(srvr).toMatch(/^zk_version\t3\.4\.10-39d3a4f269333c922ed3db283be479f9deacaa0f, built on 03\/23\/2017 10:13 GMT\nzk_avg_latency\t\d+\nzk_max_latency\t\d+\nzk_min_latency\t\d+\nzk_packets_received\t\d+\nzk_packets_sent\t\d+\nzk_num_alive_connections\t1\nzk_outstanding_requests\t0\nzk_server_state\t(leader|follower)\nzk_znode_count\t4\nzk_watch_count\t0\nzk_ephemerals_count\t0\nzk_approximate_data_size\t27\n/);
   });

@@ -336,10 +336,18 @@ export class ZooKeeperClient {
     return this.submit({ op: "sync", path });
   }
 
-  /** Ends the session (a closeSession txn) and the connection. */
+  /**
+   * ZooKeeper.close(): ends the session (a closeSession txn) and the connection, then says so
+   * from the caller's thread and from the event thread it stops, as 3.4.10 logs them.
+   */
   close(): Waitable<Reply> {
     const r = this.submit({ op: "closeSession" });
-    r.subscribe(() => this.shut());
+    r.subscribe(() => {
+      const id = hex(this.sessionId);
+      this.shut();
+      this.opts.log?.("INFO", "main", "ZooKeeper@684", `Session: 0x${id} closed`);
+      this.opts.log?.("INFO", "main-EventThread", "ClientCnxn$EventThread@519", `EventThread shut down for session: 0x${id}`);
+    });
     return r;
   }
 
