@@ -132,6 +132,22 @@ describe("ksim shell at a terminal", () => {
     expect(plain.text()).toBe("");
   });
 
+  it("is Debian 12's bash 5.2.15, which says exit as an interactive shell leaves at a terminal and not in a script", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 46 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, [], 100);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    await session.runAtTerminal('echo "$BASH_VERSION"; bash --version | head -1', typist);
+    expect(out.text()).toBe("5.2.15(1)-release\nGNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)\n");
+    expect(await session.runAtTerminal("exit 4", typist)).toBe(4);
+    expect(out.text()).toMatch(/\)\nexit\n$/);
+
+    const plain = new StringSink();
+    const script = workstation.session({ stdout: plain, stderr: plain });
+    expect(await script.run("exit 4")).toBe(4);
+    expect(plain.text()).toBe("");
+  });
+
   it("moves a waiting command's clock only by the real time the terminal reports", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 42 });
     const out = new StringSink();

@@ -79,6 +79,25 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     expect(zk0.err.text()).toBe("Unknown option --bogus=1\n");
   });
 
+  it("carries Ubuntu 16.04's bash 4.3.48, as bash --version, $BASH_VERSION and $BASH_VERSINFO say", () => {
+    const p = new Pods(3);
+    const zk0 = p.pods[0]!;
+    p.start(zk0, "start-zookeeper --servers=3");
+    p.run(1000);
+    const version = p.exec(zk0, ["bash", "--version"]);
+    expect(version.status).toBe(0);
+    expect(version.out).toBe(
+      "GNU bash, version 4.3.48(1)-release (x86_64-pc-linux-gnu)\nCopyright (C) 2013 Free Software Foundation, Inc.\n" +
+        "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n\n" +
+        "This is free software; you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n",
+    );
+    expect(p.exec(zk0, ["bash", "-c", 'echo "$BASH_VERSION ${BASH_VERSINFO[*]}"']).out).toBe("4.3.48(1)-release 4 3 48 1 release x86_64-pc-linux-gnu\n");
+    // Interactive (-i): the default prompt's \v, PS1 with \v and \V, and `exit` said on the way out.
+    const i = p.exec(zk0, ["bash", "-i"], 60_000, "PS1='[\\v \\V]\\$ '\necho hi\n");
+    expect(i.out).toBe("hi\n");
+    expect(i.err).toBe("bash-4.3$ [4.3 4.3.48]$ [4.3 4.3.48]$ exit\n");
+  });
+
   it("passes JVM flags the way the image does: SERVER_JVMFLAGS works, a second '=' in --heap does not", () => {
     const p = new Pods(7);
     const [zk0, zk1] = p.pods;

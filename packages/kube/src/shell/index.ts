@@ -49,6 +49,8 @@ export class ShellInterpreter {
       return status;
     } catch (e) {
       if (!(e instanceof ExitSignal)) throw e;
+      // At a terminal the session is an interactive shell's; a script's input is not.
+      if (this.shell.ctx.tty) this.shell.sayExit();
       this.exitStatus = yield* this.shell.exitWith(e.status);
       return this.exitStatus;
     }

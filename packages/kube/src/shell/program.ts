@@ -1,6 +1,7 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
+import { BASH_BUILDS, bashProgramId, bashVersionText, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import type { Flavor, InputMode } from "./messages.js";
 import { ExitSignal, FLAG_LETTERS, Shell, type ShellFlags } from "./shell.js";
 
@@ -19,9 +20,10 @@ interface Invocation {
   readonly interactive: boolean;
 }
 
-type Parsed = { readonly ok: true; readonly invocation: Invocation } | { readonly ok: false; readonly message: string; readonly status: number };
+/** Either what to run, or what to print before exiting at once (on stderr unless `stdout`). */
+type Parsed = { readonly ok: true; readonly invocation: Invocation } | { readonly ok: false; readonly message: string; readonly status: number; readonly stdout?: boolean };
 
-function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
+function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuild): Parsed {
   const name = argv[0] ?? "sh";
   const flags: Partial<ShellFlags> = {};
   let commandMode = false;
@@ -36,6 +38,7 @@ function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
     }
     if (flavor === "bash" && a.startsWith("--")) {
       if (["--norc", "--noprofile", "--login", "--posix", "--noediting"].includes(a)) continue;
+      if (a === "--version") return { ok: false, message: bashVersionText(build), status: 0, stdout: true };
       return { ok: false, message: `${name}: ${a}: invalid option\n`, status: 2 };
     }
     if (!/^[-+]./.test(a)) break;
@@ -73,11 +76,11 @@ function parseArguments(argv: readonly string[], flavor: Flavor): Parsed {
   return { ok: true, invocation: { arg0: name, positional: rest, flags, interactive } };
 }
 
-function shellProgram(flavor: Flavor): Executable {
+function shellProgram(flavor: Flavor, build: BashBuild = DEFAULT_BASH): Executable {
   return function* (ctx: ProcessContext): Proc<number> {
-    const parsed = parseArguments(ctx.argv, flavor);
+    const parsed = parseArguments(ctx.argv, flavor, build);
     if (!parsed.ok) {
-      ctx.stderr.write(parsed.message);
+      (parsed.stdout ? ctx.stdout : ctx.stderr).write(parsed.message);
       return parsed.status;
     }
     const inv = parsed.invocation;
@@ -95,7 +98,7 @@ function shellProgram(flavor: Flavor): Executable {
     // An interactive shell reads its commands from a terminal (or was given -i): it prompts,
     // survives its own errors and ignores SIGTERM.
     if (source === undefined) mode = ctx.tty || inv.interactive ? "interactive" : "script";
-    const sh = new Shell(ctx, { flavor, mode, arg0: inv.arg0, positional: inv.positional });
+    const sh = new Shell(ctx, { flavor, mode, arg0: inv.arg0, positional: inv.positional, ...(flavor === "bash" ? { bash: build } : {}) });
     Object.assign(sh.options, inv.flags);
     try {
       if (source !== undefined) return yield* sh.runScript(source);
@@ -145,14 +148,19 @@ function* runFromStdin(sh: Shell): Proc<number> {
     if (pending !== "") yield* sh.runSource(pending);
   } catch (e) {
     if (!(e instanceof ExitSignal)) throw e;
+    sh.sayExit();
     return yield* sh.exitWith(e.status);
   }
+  sh.sayExit();
   return yield* sh.exitWith(sh.lastStatus);
 }
 
-/** Registers the shells: `sh` (dash), `bash`, and busybox's `ash` as `busybox:sh`. */
+/**
+ * Registers the shells: `sh` (dash), bash (as `bash` for Debian 12's build, `bash:RELEASE` for
+ * the others the images carry), and busybox's `ash` as `busybox:sh`.
+ */
 export function registerShell(registry: ImageRegistry): void {
   registry.registerProgram("sh", shellProgram("dash"));
-  registry.registerProgram("bash", shellProgram("bash"));
+  for (const build of Object.values(BASH_BUILDS)) registry.registerProgram(bashProgramId(build), shellProgram("bash", build));
   registry.registerProgram("busybox:sh", shellProgram("ash"));
 }

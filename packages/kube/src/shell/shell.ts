@@ -12,6 +12,7 @@ import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
 import { CowMap } from "./cow-map.js";
 import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
+import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
 import { Parser, ShellSyntaxError } from "./parser.js";
 import { matchPattern } from "./pattern.js";
@@ -19,7 +20,6 @@ import { evaluateTest } from "./test-expr.js";
 import { Variables, type Variable } from "./variables.js";
 
 /** The bash release the shell speaks (`\v` in prompts). */
-const BASH_VERSION = "5.2";
 /**
  * The shell interpreter: variables, functions, options, file descriptors and jobs, and the
  * execution of parsed commands. Subshells, pipeline stages and background lists run on forks of
@@ -152,6 +152,8 @@ class Interrupted {}
 export interface ShellConfig {
   readonly flavor: Flavor;
   readonly mode: InputMode;
+  /** bash's build, when the flavour is bash (Debian 12's unless told). */
+  readonly bash?: BashBuild;
   /** `$0`, also the name in error messages. */
   readonly arg0: string;
   readonly positional?: readonly string[];
@@ -186,6 +188,22 @@ const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Termina
 const INTERACTIVE_SIGNALS: ReadonlySet<Signal> = new Set(["SIGINT", "SIGQUIT", "SIGTERM"]);
 const BASH_SIGNALS: ReadonlySet<Signal> = new Set(["SIGQUIT"]);
 const NO_SIGNALS: ReadonlySet<Signal> = new Set();
+
+const VERSION_VARIABLES = new Map<BashBuild, readonly [Variable, Variable]>();
+
+/** $BASH_VERSION and the readonly $BASH_VERSINFO of a build, made once (variables never change in place). */
+function versionVariables(build: BashBuild): readonly [Variable, Variable] {
+  let vars = VERSION_VARIABLES.get(build);
+  if (vars === undefined) {
+    const versinfo = [...build.release.split("."), "1", "release", "x86_64-pc-linux-gnu"];
+    vars = [
+      { value: bashVersion(build), exported: false, readonly: false },
+      { value: versinfo, exported: false, readonly: true },
+    ];
+    VERSION_VARIABLES.set(build, vars);
+  }
+  return vars;
+}
 
 /** A variable assignment of a simple command, expanded: name, value, `+=`. */
 type Assigned = readonly [string, string | string[], boolean];
@@ -251,6 +269,8 @@ export class Shell {
    * job's number and pid as it starts it and how each one ended before the next prompt.
    */
   private readonly jobControl: boolean;
+  /** The bash build this shell is (what $BASH_VERSION and the prompt's \v say). */
+  private readonly bashBuild: BashBuild;
   private readonly shared: Shared;
 
   constructor(ctx: ProcessContext, config: ShellConfig);
@@ -282,6 +302,7 @@ export class Shell {
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
       this.jobControl = false;
+      this.bashBuild = parent.bashBuild;
       return;
     }
     this.messages = new Messages(config.flavor, config.mode);
@@ -297,6 +318,7 @@ export class Shell {
     };
     this.subshell = false;
     this.jobControl = config.flavor === "bash" && config.mode === "interactive" && ctx.tty;
+    this.bashBuild = config.bash ?? DEFAULT_BASH;
     this.positional = [...(config.positional ?? [])];
     this.arg0 = config.arg0;
     this.cwd = ctx.cwd;
@@ -309,6 +331,11 @@ export class Shell {
     this.setDefault("PS4", "+ ");
     this.setDefault("OPTIND", "1");
     this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });
+    if (this.flavor === "bash") {
+      const [version, versinfo] = versionVariables(this.bashBuild);
+      this.vars.set("BASH_VERSION", version);
+      this.vars.set("BASH_VERSINFO", versinfo);
+    }
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
     this.fds = new Map<number, Stream>().set(0, new LineReader(ctx.stdin)).set(1, ctx.stdout).set(2, ctx.stderr);
@@ -332,7 +359,7 @@ export class Shell {
     if (this.flavor === "dash") return raw;
     const home = this.getVar("HOME");
     const dir = home !== undefined && home !== "/" && (this.cwd === home || this.cwd.startsWith(`${home}/`)) ? `~${this.cwd.slice(home.length)}` : this.cwd;
-    return raw.replace(/\\([wWs$vuh\\])/g, (_, c: string) => {
+    return raw.replace(/\\([wWs$vVuh\\])/g, (_, c: string) => {
       switch (c) {
         case "w":
           return dir;
@@ -341,7 +368,9 @@ export class Shell {
         case "s":
           return this.arg0.replace(/^.*\//, "");
         case "v":
-          return BASH_VERSION;
+          return this.bashBuild.release.split(".").slice(0, 2).join(".");
+        case "V":
+          return this.bashBuild.release;
         case "u":
           return this.ctx.cred.uid === 0 ? "root" : (this.getVar("USER") ?? "");
         case "h":
@@ -891,6 +920,11 @@ export class Shell {
       print(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
       this.jobTable!.delete(j.pid);
     });
+  }
+
+  /** Interactive bash says `exit` on its way out, whether by the builtin or at the end of its input. */
+  sayExit(): void {
+    if (this.flavor === "bash" && this.mode === "interactive") this.err("exit\n");
   }
 
   /** Before a prompt: how the background jobs that ended meanwhile ended, with job control on. */

@@ -1,4 +1,5 @@
 import type { ImageFileSpec } from "../runtime/image.js";
+import { bashProgramId } from "../shell/bash-builds.js";
 import { OS_RELEASES, type OsRelease } from "./os-release.js";
 
 /**
@@ -167,7 +168,9 @@ export function debianBase(options: DebianBaseOptions = {}): Record<string, Imag
   files["/etc/passwd"] = passwd;
   files["/etc/group"] = group;
   files["/etc/shells"] = "# /etc/shells: valid login shells\n/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/dash\n/usr/bin/dash\n";
-  Object.assign(files, (options.release ?? OS_RELEASES.bookworm).files);
+  const release = options.release ?? OS_RELEASES.bookworm;
+  files["/bin/bash"] = { program: bashProgramId(release.bash) };
+  Object.assign(files, release.files);
   files["/root/.bashrc"] = "# ~/.bashrc: executed by bash(1) for non-login shells.\n";
   return files;
 }

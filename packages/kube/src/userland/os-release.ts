@@ -1,4 +1,5 @@
 import type { ImageFileSpec } from "../runtime/image.js";
+import { BASH_BUILDS, type BashBuild } from "../shell/bash-builds.js";
 
 /**
  * Which distribution release an image's root is, as its identity files say it: os-release and,
@@ -8,11 +9,14 @@ import type { ImageFileSpec } from "../runtime/image.js";
  */
 export interface OsRelease {
   readonly files: Readonly<Record<string, ImageFileSpec>>;
+  /** The bash its packages install. */
+  readonly bash: BashBuild;
 }
 
 /** Debian and Ubuntu keep os-release in /usr/lib and link /etc/os-release to it. */
-function debianFamily(osRelease: string, debianVersion: string, issue: string, extra: Record<string, ImageFileSpec> = {}): OsRelease {
+function debianFamily(osRelease: string, debianVersion: string, issue: string, bash: BashBuild, extra: Record<string, ImageFileSpec> = {}): OsRelease {
   return {
+    bash,
     files: {
       "/usr/lib/os-release": osRelease,
       "/etc/os-release": { symlink: "../usr/lib/os-release" },
@@ -26,12 +30,12 @@ function debianFamily(osRelease: string, debianVersion: string, issue: string, e
 }
 
 /** A Debian point release; stretch's codename line came with a later point release than 9.3. */
-function debian(major: number, codename: string, point: string, withCodename = true): OsRelease {
+function debian(major: number, codename: string, point: string, bash: BashBuild, withCodename = true): OsRelease {
   const osRelease =
     `PRETTY_NAME="Debian GNU/Linux ${major} (${codename})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${major}"\nVERSION="${major} (${codename})"\n` +
     (withCodename ? `VERSION_CODENAME=${codename}\n` : "") +
     'ID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
-  return debianFamily(osRelease, point, `Debian GNU/Linux ${major}`);
+  return debianFamily(osRelease, point, `Debian GNU/Linux ${major}`, bash);
 }
 
 /** Ubuntu 16.04: the GA release's base-files has no VERSION_CODENAME; point releases do. */
@@ -42,7 +46,7 @@ function xenial(point: string): OsRelease {
     'HOME_URL="http://www.ubuntu.com/"\nSUPPORT_URL="http://help.ubuntu.com/"\nBUG_REPORT_URL="http://bugs.launchpad.net/ubuntu/"\n' +
     (point === "" ? "" : "VERSION_CODENAME=xenial\n") +
     "UBUNTU_CODENAME=xenial\n";
-  return debianFamily(osRelease, "stretch/sid", `Ubuntu ${version}`, {
+  return debianFamily(osRelease, "stretch/sid", `Ubuntu ${version}`, point === "" ? BASH_BUILDS.xenialGa : BASH_BUILDS.xenial, {
     "/etc/lsb-release": `DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=16.04\nDISTRIB_CODENAME=xenial\nDISTRIB_DESCRIPTION="Ubuntu ${version}"\n`,
   });
 }
@@ -51,6 +55,7 @@ function xenial(point: string): OsRelease {
 function oracleLinux8(minor: number): OsRelease {
   const v = `8.${minor}`;
   return {
+    bash: BASH_BUILDS.oracleLinux8,
     files: {
       "/etc/os-release":
         `NAME="Oracle Linux Server"\nVERSION="${v}"\nID="ol"\nID_LIKE="fedora"\nVARIANT="Server"\nVARIANT_ID="server"\nVERSION_ID="${v}"\n` +
@@ -66,13 +71,13 @@ function oracleLinux8(minor: number): OsRelease {
 
 export const OS_RELEASES = {
   /** Debian 12.5 (February 2024): the workstation's. */
-  bookworm: debian(12, "bookworm", "12.5"),
+  bookworm: debian(12, "bookworm", "12.5", BASH_BUILDS.bookworm),
   /** Debian 12.9 (January 2025). */
-  bookworm9: debian(12, "bookworm", "12.9"),
+  bookworm9: debian(12, "bookworm", "12.9", BASH_BUILDS.bookworm),
   /** Debian 11.7 (April 2023). */
-  bullseye7: debian(11, "bullseye", "11.7"),
+  bullseye7: debian(11, "bullseye", "11.7", BASH_BUILDS.bullseye),
   /** Debian 9.3 (December 2017). */
-  stretch3: debian(9, "stretch", "9.3", false),
+  stretch3: debian(9, "stretch", "9.3", BASH_BUILDS.stretch, false),
   /** Ubuntu 16.04 as released (April 2016). */
   xenialGa: xenial(""),
   /** Ubuntu 16.04.3 (August 2017). */

@@ -1,0 +1,49 @@
+/**
+ * The bash builds the images carry, as `bash --version`, $BASH_VERSION and the prompt's \v and
+ * \V tell them: each distribution release ships its own.
+ */
+export interface BashBuild {
+  /** The release with its patch level (`4.3.48`). */
+  readonly release: string;
+  /** The year of its `Copyright (C)` line. */
+  readonly copyright: number;
+}
+
+export const BASH_BUILDS = {
+  /** Debian 12 (bash 5.2.15-2). */
+  bookworm: { release: "5.2.15", copyright: 2022 },
+  /** Debian 11 (bash 5.1-2). */
+  bullseye: { release: "5.1.4", copyright: 2020 },
+  /** Debian 9 (bash 4.4-5). */
+  stretch: { release: "4.4.12", copyright: 2016 },
+  /** Ubuntu 16.04 from its later updates (4.3-14ubuntu1.x, with upstream patch 48, CVE-2016-7543's fix). */
+  xenial: { release: "4.3.48", copyright: 2013 },
+  /** Ubuntu 16.04 as released: Debian's 4.3-14 carries upstream patches through 42 (unverified). */
+  xenialGa: { release: "4.3.42", copyright: 2013 },
+  /** Oracle Linux 8 (bash-4.4.20). */
+  oracleLinux8: { release: "4.4.20", copyright: 2016 },
+} as const satisfies Record<string, BashBuild>;
+
+/** The build of a bare `bash` program id: the workstation's, Debian 12's. */
+export const DEFAULT_BASH: BashBuild = BASH_BUILDS.bookworm;
+
+/** The program id an image's /bin/bash runs for a build (`bash` for the default one). */
+export function bashProgramId(build: BashBuild): string {
+  return build === DEFAULT_BASH ? "bash" : `bash:${build.release}`;
+}
+
+/** $BASH_VERSION: the release, the build number, the release status. */
+export function bashVersion(build: BashBuild): string {
+  return `${build.release}(1)-release`;
+}
+
+/** What `bash --version` prints. */
+export function bashVersionText(build: BashBuild): string {
+  return (
+    `GNU bash, version ${bashVersion(build)} (x86_64-pc-linux-gnu)\n` +
+    `Copyright (C) ${build.copyright} Free Software Foundation, Inc.\n` +
+    "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n\n" +
+    "This is free software; you are free to change and redistribute it.\n" +
+    "There is NO WARRANTY, to the extent permitted by law.\n"
+  );
+}
