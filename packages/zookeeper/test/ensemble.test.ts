@@ -92,10 +92,11 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
         "This is free software; you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n",
     );
     expect(p.exec(zk0, ["bash", "-c", 'echo "$BASH_VERSION ${BASH_VERSINFO[*]}"']).out).toBe("4.3.48(1)-release 4 3 48 1 release x86_64-pc-linux-gnu\n");
-    // Interactive (-i): the default prompt's \v, PS1 with \v and \V, and `exit` said on the way out.
-    const i = p.exec(zk0, ["bash", "-i"], 60_000, "PS1='[\\v \\V]\\$ '\necho hi\n");
+    // Interactive (-i): the default prompt's \v, PS1 with \v and \V, \u from /etc/passwd (the
+    // exec session has no $USER), and `exit` said on the way out.
+    const i = p.exec(zk0, ["bash", "-i"], 60_000, "PS1='[\\v \\V]\\$ '\necho hi\nPS1='\\u@\\h:\\w\\$ '\ncd /var/lib\n");
     expect(i.out).toBe("hi\n");
-    expect(i.err).toBe("bash-4.3$ [4.3 4.3.48]$ [4.3 4.3.48]$ exit\n");
+    expect(i.err).toBe("bash-4.3$ [4.3 4.3.48]$ [4.3 4.3.48]$ zookeeper@zk-0:/$ zookeeper@zk-0:/var/lib$ exit\n");
   });
 
   it("passes JVM flags the way the image does: SERVER_JVMFLAGS works, a second '=' in --heap does not", () => {

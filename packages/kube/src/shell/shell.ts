@@ -5,7 +5,7 @@ import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
 import { devNull, Pipe, pipeBehind, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
-import { homeDirectory, passwdEntries } from "../userland/users.js";
+import { homeDirectory, passwdEntries, userName } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
 import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
 import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
@@ -372,7 +372,8 @@ export class Shell {
         case "V":
           return this.bashBuild.release;
         case "u":
-          return this.ctx.cred.uid === 0 ? "root" : (this.getVar("USER") ?? "");
+          // The name getpwuid gives the shell's uid; bash's words when there is none, ash's empty.
+          return userName(this.ctx.fs, this.ctx.cred.uid) ?? (this.flavor === "bash" ? "I have no name!" : "");
         case "h":
           return this.ctx.hostname.split(".")[0]!;
         case "$":
