@@ -19,7 +19,6 @@ import { matchPattern } from "./pattern.js";
 import { evaluateTest } from "./test-expr.js";
 import { Variables, type Variable } from "./variables.js";
 
-/** The bash release the shell speaks (`\v` in prompts). */
 /**
  * The shell interpreter: variables, functions, options, file descriptors and jobs, and the
  * execution of parsed commands. Subshells, pipeline stages and background lists run on forks of
