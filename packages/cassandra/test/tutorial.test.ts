@@ -68,6 +68,12 @@ describe("the Cassandra tutorial on a simulated cluster", () => {
       // No user keyspace yet: effective ownership is system_traces' (RF 2), 200% in all.
       expect(owns(out)).toBeCloseTo(200, 0);
     }
+    // -r (HostStat.ipOrDns): the names reverse lookups give (the pod's /etc/hosts, the cluster DNS),
+    // the Address column as wide as the longest; airline takes the option anywhere after the command.
+    const named = status("-r").split("\n");
+    expect(named[4]).toBe(`--  ${"Address".padEnd(47)}  Load       Tokens       Owns (effective)  Host ID                               Rack`);
+    for (let i = 0; i < 3; i++) expect(named.filter((l) => l.startsWith(`UN  cassandra-${i}.cassandra.default.svc.cluster.local  `))).toHaveLength(1);
+    expect(status("--resolve-ip system_traces")).toContain("UN  cassandra-1.cassandra.default.svc.cluster.local  ");
     const seedLog = sh("kubectl logs cassandra-0").stdout;
     expect(seedLog).toContain("CASSANDRA_CLUSTER_NAME K8Demo\n");
     expect(seedLog).toContain("This node will not auto bootstrap because it is configured to be a seed node.");

@@ -21,7 +21,11 @@ function pad(s: string | number, width: number): string {
   return String(s).padEnd(width);
 }
 
-export function formatStatus(view: RingView): { out: string; err: string; code: number } {
+/**
+ * Status.java: `address` is how a node is shown, its IP or, with -r, the name a reverse lookup
+ * gives it (HostStat.ipOrDns); the column is as wide as the longest.
+ */
+export function formatStatus(view: RingView, address: (ep: string) => string = (ep) => ep): { out: string; err: string; code: number } {
   let errors = "";
   let hasEffectiveOwns = false;
   const own = view.ownership;
@@ -46,7 +50,7 @@ export function formatStatus(view: RingView): { out: string; err: string; code: 
   // "More tokens than nodes (aka vnodes)?" compares the number of data centers with the tokens.
   const tokenPerNode = dcs.size >= view.tokens.length;
   let maxAddr = 0;
-  for (const eps of dcs.values()) for (const ep of eps) maxAddr = Math.max(maxAddr, ep.length);
+  for (const eps of dcs.values()) for (const ep of eps) maxAddr = Math.max(maxAddr, address(ep).length);
   const fmt = (cols: (string | number)[]) => {
     const [status, state, addr, load, ...rest] = cols;
     let s = `${status}${state}  ${pad(addr!, maxAddr)}  ${pad(load!, 9)}  `;
@@ -76,8 +80,8 @@ export function formatStatus(view: RingView): { out: string; err: string; code: 
       const rack = view.rack[ep] ?? "UNKNOWN_RACK";
       const tokens = tokensOf.get(ep)!;
       out += tokenPerNode
-        ? fmt([status, state, ep, load, owns, hostId, tokens[0]!, rack])
-        : fmt([status, state, ep, load, tokens.length, owns, hostId, rack]);
+        ? fmt([status, state, address(ep), load, owns, hostId, tokens[0]!, rack])
+        : fmt([status, state, address(ep), load, tokens.length, owns, hostId, rack]);
     }
   }
   out += `\n${errors}`;
@@ -274,9 +278,12 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   let request: AdminRequest;
   switch (command) {
     case "status":
-    case "ring":
-      request = params[0] === undefined ? { op: "status" } : { op: "status", keyspace: params[0] };
+    case "ring": {
+      // status's -r/--resolve-ip option may stand anywhere after the command, as airline takes options.
+      const keyspace = command === "status" ? params.find((p) => p !== "-r" && p !== "--resolve-ip") : params[0];
+      request = keyspace === undefined ? { op: "status" } : { op: "status", keyspace };
       break;
+    }
     case "flush": {
       const missing = yield* missingKeyspace(ctx, host, port, params[0]);
       if (missing !== undefined) return missing;
@@ -314,9 +321,12 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   }
   let printed: { out: string; err: string; code: number } = { out: "", err: "", code: 0 };
   switch (command) {
-    case "status":
-      printed = formatStatus(r.value as RingView);
+    case "status": {
+      // InetAddress.getHostName: the name a reverse lookup gives (the pod's /etc/hosts, then DNS), else the address.
+      const resolveIp = params.includes("-r") || params.includes("--resolve-ip");
+      printed = formatStatus(r.value as RingView, resolveIp ? (ep) => ctx.net.reverse(ep) ?? ep : undefined);
       break;
+    }
     case "ring":
       printed = formatRing(r.value as RingView);
       break;
