@@ -74,6 +74,10 @@ describe("the Cassandra tutorial on a simulated cluster", () => {
     expect(named[4]).toBe(`--  ${"Address".padEnd(47)}  Load       Tokens       Owns (effective)  Host ID                               Rack`);
     for (let i = 0; i < 3; i++) expect(named.filter((l) => l.startsWith(`UN  cassandra-${i}.cassandra.default.svc.cluster.local  `))).toHaveLength(1);
     expect(status("--resolve-ip system_traces")).toContain("UN  cassandra-1.cassandra.default.svc.cluster.local  ");
+    // Ring.java keeps its Address column as wide as the longest IP: a name runs into the Rack column.
+    const ringRows = sh("kubectl exec cassandra-0 -- nodetool ring -r").stdout.split("\n").filter((l) => l.startsWith("cassandra-"));
+    expect(ringRows).toHaveLength(96);
+    expect(ringRows[0]).toMatch(/^cassandra-\d\.cassandra\.default\.svc\.cluster\.local  Rack1-K8DemoUp     Normal  /);
     const seedLog = sh("kubectl logs cassandra-0").stdout;
     expect(seedLog).toContain("CASSANDRA_CLUSTER_NAME K8Demo\n");
     expect(seedLog).toContain("This node will not auto bootstrap because it is configured to be a seed node.");

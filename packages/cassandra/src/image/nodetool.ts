@@ -88,7 +88,8 @@ export function formatStatus(view: RingView, address: (ep: string) => string = (
   return { out, err: "", code: 0 };
 }
 
-export function formatRing(view: RingView): { out: string; err: string; code: number } {
+/** Ring.java: with -r each row shows `address(ep)`, while the column stays as wide as the longest IP. */
+export function formatRing(view: RingView, address: (ep: string) => string = (ep) => ep): { out: string; err: string; code: number } {
   const own = view.ownership;
   let errors = "";
   let showEffective = true;
@@ -130,7 +131,7 @@ export function formatRing(view: RingView): { out: string; err: string; code: nu
       const state = view.joining.includes(ep) ? "Joining" : view.leaving.includes(ep) ? "Leaving" : view.moving.includes(ep) ? "Moving" : "Normal";
       const owned = own.kind === "effective" ? own.owns[ep] : undefined;
       const owns = owned !== undefined && showEffective ? decimalFormat("##0.00%", owned) : "?";
-      out += fmt(ep, view.rack[ep] ?? "UNKNOWN_RACK", status, state, view.load[ep] ?? "?", owns, t);
+      out += fmt(address(ep), view.rack[ep] ?? "UNKNOWN_RACK", status, state, view.load[ep] ?? "?", owns, t);
     }
     out += "\n";
   }
@@ -230,6 +231,14 @@ const STATUSES: Readonly<Record<string, NodeService>> = { statusbinary: "binary"
 /** Every command this nodetool knows, as its help lists them (alphabetically, as airline does). */
 const ALL_COMMANDS = [...COMMANDS, ...Object.keys(SWITCHES), ...Object.keys(STATUSES)].sort();
 
+/**
+ * With -r/--resolve-ip, how status and ring show a node: InetAddress.getHostName, the name a
+ * reverse lookup gives (the pod's /etc/hosts, then the cluster DNS), else the address itself.
+ */
+function hostNames(ctx: ProcessContext, params: readonly string[]): ((ep: string) => string) | undefined {
+  return params.includes("-r") || params.includes("--resolve-ip") ? (ep) => ctx.net.reverse(ep) ?? ep : undefined;
+}
+
 /** org.apache.cassandra.tools.NodeTool's main. */
 export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
   let host = "127.0.0.1";
@@ -279,8 +288,8 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   switch (command) {
     case "status":
     case "ring": {
-      // status's -r/--resolve-ip option may stand anywhere after the command, as airline takes options.
-      const keyspace = command === "status" ? params.find((p) => p !== "-r" && p !== "--resolve-ip") : params[0];
+      // The -r/--resolve-ip option may stand anywhere after the command, as airline takes options.
+      const keyspace = params.find((p) => p !== "-r" && p !== "--resolve-ip");
       request = keyspace === undefined ? { op: "status" } : { op: "status", keyspace };
       break;
     }
@@ -321,14 +330,11 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
   }
   let printed: { out: string; err: string; code: number } = { out: "", err: "", code: 0 };
   switch (command) {
-    case "status": {
-      // InetAddress.getHostName: the name a reverse lookup gives (the pod's /etc/hosts, then DNS), else the address.
-      const resolveIp = params.includes("-r") || params.includes("--resolve-ip");
-      printed = formatStatus(r.value as RingView, resolveIp ? (ep) => ctx.net.reverse(ep) ?? ep : undefined);
+    case "status":
+      printed = formatStatus(r.value as RingView, hostNames(ctx, params));
       break;
-    }
     case "ring":
-      printed = formatRing(r.value as RingView);
+      printed = formatRing(r.value as RingView, hostNames(ctx, params));
       break;
     case "info":
       printed.out = formatInfo(r.value as InfoView, showTokens);
