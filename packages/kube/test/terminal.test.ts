@@ -132,6 +132,25 @@ describe("ksim shell at a terminal", () => {
     expect(plain.text()).toBe("");
   });
 
+  it("tells a foreground command a signal ended by strsignal's words, except SIGINT and SIGPIPE, at a terminal only", async () => {
+    const { cluster, workstation } = kubectlWorld({ seed: 47 });
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, [], 100);
+    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    expect(await session.runAtTerminal("sh -c 'kill $$'", typist)).toBe(143);
+    expect(await session.runAtTerminal("sh -c 'kill -9 $$'", typist)).toBe(137);
+    expect(await session.runAtTerminal("sh -c 'kill -USR1 $$'", typist)).toBe(138);
+    expect(await session.runAtTerminal("sh -c 'kill -INT $$'", typist)).toBe(130);
+    // A status of 143 from exit is not a signal.
+    expect(await session.runAtTerminal("sh -c 'exit 143'", typist)).toBe(143);
+    expect(out.text()).toBe("Terminated\nKilled\nUser defined signal 1\n");
+
+    const plain = new StringSink();
+    const script = workstation.session({ stdout: plain, stderr: plain });
+    expect(await script.run("sh -c 'kill $$'")).toBe(143);
+    expect(plain.text()).toBe("");
+  });
+
   it("is Debian 12's bash 5.2.15, which says exit as an interactive shell leaves at a terminal and not in a script", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 46 });
     const out = new StringSink();

@@ -160,6 +160,8 @@ export interface ChildProcess {
   readonly pid: number;
   /** Resolves with the exit status (128 + signal number when killed by a signal). */
   readonly exited: Waitable<number>;
+  /** The signal that ended it, if one did (WIFSIGNALED), as opposed to an exit status of 128 + n. */
+  readonly termsig: Signal | undefined;
   signal(signal: Signal): void;
 }
 
@@ -555,6 +557,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private listeners: Set<Listener> | undefined;
   private ownsConnections = false;
   private status: number | undefined;
+  termsig: Signal | undefined;
 
   constructor(
     private readonly table: ProcessTable,
@@ -842,6 +845,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
    */
   private killedByBrokenPipe(): void {
     this.sim.trace.record("proc.signal", { proc: this.table.env.name, pid: this.pid, signal: "SIGPIPE" });
+    this.termsig = "SIGPIPE";
     this.finish(128 + SIGNALS.SIGPIPE);
   }
 
@@ -850,7 +854,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
     if (this.status !== undefined) return;
     this.sim.trace.record("proc.signal", { proc: this.table.env.name, pid: this.pid, signal });
     if (this.catches(signal)) this.handler!(signal);
-    else this.finish(128 + SIGNALS[signal]);
+    else {
+      this.termsig = signal;
+      this.finish(128 + SIGNALS[signal]);
+    }
   }
 
   timer(ms: number, fn: () => void): Timer {

@@ -182,7 +182,17 @@ interface BackgroundJob {
 const LOOP_ITERATIONS_PER_MS = 1000;
 
 /** strsignal's words, which bash prints for a job a signal ended. */
-const SIGNAL_DESCRIPTIONS: Partial<Record<Signal, string>> = { SIGTERM: "Terminated", SIGKILL: "Killed", SIGINT: "Interrupt", SIGHUP: "Hangup", SIGQUIT: "Quit", SIGPIPE: "Broken pipe" };
+const SIGNAL_DESCRIPTIONS: Readonly<Record<Signal, string>> = {
+  SIGHUP: "Hangup",
+  SIGINT: "Interrupt",
+  SIGQUIT: "Quit",
+  SIGKILL: "Killed",
+  SIGUSR1: "User defined signal 1",
+  SIGUSR2: "User defined signal 2",
+  SIGPIPE: "Broken pipe",
+  SIGALRM: "Alarm clock",
+  SIGTERM: "Terminated",
+};
 
 const INTERACTIVE_SIGNALS: ReadonlySet<Signal> = new Set(["SIGINT", "SIGQUIT", "SIGTERM"]);
 const BASH_SIGNALS: ReadonlySet<Signal> = new Set(["SIGQUIT"]);
@@ -916,7 +926,7 @@ export class Shell {
         return;
       }
       const signal = status > 128 ? (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === status - 128) : undefined;
-      const state = status === 0 ? "Done" : signal !== undefined ? (SIGNAL_DESCRIPTIONS[signal] ?? signal) : `Exit ${status}`;
+      const state = status === 0 ? "Done" : signal !== undefined ? SIGNAL_DESCRIPTIONS[signal] : `Exit ${status}`;
       print(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
       this.jobTable!.delete(j.pid);
     });
@@ -1276,7 +1286,12 @@ export class Shell {
     if (typeof child === "number") return child;
     this.foreground = child;
     try {
-      return (yield child.exited) as number;
+      const status = (yield child.exited) as number;
+      // notify_of_job_status: with job control, a foreground job a signal ended, other than
+      // SIGINT and SIGPIPE, is told by strsignal's words.
+      const sig = child.termsig;
+      if (this.jobControl && sig !== undefined && sig !== "SIGINT" && sig !== "SIGPIPE") this.err(`${SIGNAL_DESCRIPTIONS[sig]}\n`);
+      return status;
     } finally {
       this.foreground = undefined;
     }
