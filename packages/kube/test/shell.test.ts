@@ -488,6 +488,24 @@ describe("host shell sessions (ShellInterpreter)", () => {
     expect(d.stderr.text()).toBe("sh: 1: nosuch: not found\nsh: 2: nosuch: not found\n");
   });
 
+  it("completes the last word as bash does without programmable completion: commands, then file names", () => {
+    const h = hostSession("bash");
+    expect(h.run("mkdir -p /tmp/t/alpha /tmp/t/alps && touch /tmp/t/beta /tmp/t/.hidden && myfunc() { :; }")).toBe(0);
+    // Command position: functions, builtins, reserved words and PATH executables; a unique match takes a space.
+    expect(h.shell.complete("myf")).toEqual([["myfunc "], "myf"]);
+    expect(h.shell.complete("ech")).toEqual([["echo "], "ech"]);
+    expect(h.shell.complete("ls | whoa")).toEqual([["whoami "], "whoa"]);
+    expect(h.shell.complete("x=$(whoa")).toEqual([["whoami "], "whoa"]);
+    // Elsewhere, file names: directories end in a slash, hidden names only when asked for.
+    expect(h.shell.complete("ls /tmp/t/al")).toEqual([["/tmp/t/alpha/", "/tmp/t/alps/"], "/tmp/t/al"]);
+    expect(h.shell.complete("ls /tmp/t/b")).toEqual([["/tmp/t/beta "], "/tmp/t/b"]);
+    expect(h.shell.complete("ls /tmp/t/")[0]).toEqual(["/tmp/t/alpha/", "/tmp/t/alps/", "/tmp/t/beta"]);
+    expect(h.shell.complete("ls /tmp/t/.h")).toEqual([["/tmp/t/.hidden "], "/tmp/t/.h"]);
+    expect(h.run("cd /tmp/t")).toBe(0);
+    expect(h.shell.complete("cat al")).toEqual([["alpha/", "alps/"], "al"]);
+    expect(h.shell.complete("cat nothing")).toEqual([[], "nothing"]);
+  });
+
   it("ends on exit, running the EXIT trap", () => {
     const h = hostSession("bash");
     expect(h.run("trap 'echo bye' EXIT; exit 3")).toBe(3);

@@ -151,7 +151,13 @@ function interact(session: Session, keyboard: Keyboard): Promise<number> {
     let rl = open();
 
     function open() {
-      const r = createInterface({ input: process.stdin, output: process.stdout, prompt: "$ " });
+      const r = createInterface({
+        input: process.stdin,
+        output: process.stdout,
+        prompt: "$ ",
+        // TAB completes at the prompt, as bash does; what a running command reads is its own business.
+        completer: (line: string) => (running ? [[], line] : session.complete(line)),
+      });
       r.on("line", onLine);
       r.on("SIGINT", () => {
         if (running) return session.interrupt();

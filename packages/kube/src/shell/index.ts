@@ -1,5 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
+import type { Completion } from "./completion.js";
 import { ExitSignal, Shell } from "./shell.js";
 
 export { registerShell } from "./program.js";
@@ -54,6 +55,11 @@ export class ShellInterpreter {
       this.exitStatus = yield* this.shell.exitWith(e.status);
       return this.exitStatus;
     }
+  }
+
+  /** TAB at the prompt: what the last word of `line` completes to, and that word (readline's completer). */
+  complete(line: string): Completion {
+    return this.shell.complete(line);
   }
 
   /** Ctrl-C at the terminal: SIGINT to the command running in the foreground, if any. */

@@ -220,7 +220,8 @@ function exists(fs: FileSystem, path: string): boolean {
   }
 }
 
-function isDir(fs: FileSystem, path: string): boolean {
+/** Whether `path` names a directory (following links); a path that is not there is not one. */
+export function isDir(fs: FileSystem, path: string): boolean {
   try {
     return fs.stat(path).type === "dir";
   } catch (e) {

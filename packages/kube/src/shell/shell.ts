@@ -9,6 +9,7 @@ import { homeDirectory, passwdEntries, userName } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
 import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
 import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
+import { complete, type Completion } from "./completion.js";
 import { CowMap } from "./cow-map.js";
 import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
@@ -929,6 +930,18 @@ export class Shell {
       const state = status === 0 ? "Done" : signal !== undefined ? SIGNAL_DESCRIPTIONS[signal] : `Exit ${status}`;
       print(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
       this.jobTable!.delete(j.pid);
+    });
+  }
+
+  /** TAB at this shell's prompt: the completions of the word `line` ends with (see completion.ts). */
+  complete(line: string): Completion {
+    return complete(line, {
+      fs: this.ctx.fs,
+      cwd: this.cwd,
+      flavor: this.flavor,
+      home: this.getVar("HOME"),
+      path: this.getVar("PATH") ?? "",
+      functions: this.functions.keys(),
     });
   }
 

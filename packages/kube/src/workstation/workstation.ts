@@ -267,6 +267,11 @@ export class ShellSession {
     return this.outcome(task);
   }
 
+  /** TAB at the prompt: the completions of the last word of `line`, and that word. */
+  complete(line: string): readonly [readonly string[], string] {
+    return this.shell.complete(line);
+  }
+
   /** Ctrl-C: interrupts the foreground command. */
   interrupt(): void {
     this.shell.interrupt();
