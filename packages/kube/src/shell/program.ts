@@ -134,7 +134,7 @@ function* runFromStdin(sh: Shell): Proc<number> {
     for (;;) {
       if (sh.mode === "interactive") {
         if (pending === "") sh.notifyJobs();
-        sh.ctx.stderr.write(sh.prompt(pending === "" ? "PS1" : "PS2"));
+        sh.ctx.stderr.write(yield* sh.prompt(pending === "" ? "PS1" : "PS2"));
       }
       const r = yield* stdin.readLine();
       if (r === null) break;

@@ -15,7 +15,7 @@ import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
 import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
-import { Parser, ShellSyntaxError } from "./parser.js";
+import { makeWord, Parser, ShellSyntaxError } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest } from "./test-expr.js";
 import { Variables, type Variable } from "./variables.js";
@@ -199,6 +199,11 @@ const INTERACTIVE_SIGNALS: ReadonlySet<Signal> = new Set(["SIGINT", "SIGQUIT", "
 const BASH_SIGNALS: ReadonlySet<Signal> = new Set(["SIGQUIT"]);
 const NO_SIGNALS: ReadonlySet<Signal> = new Set();
 
+/** A prompt escape's value protected from the expansion after decoding (`\\`, `$`, backquote). */
+function quoteForPrompt(value: string): string {
+  return value.replace(/[\\$`]/g, "\\$&");
+}
+
 const VERSION_VARIABLES = new Map<BashBuild, readonly [Variable, Variable]>();
 
 /** $BASH_VERSION and the readonly $BASH_VERSINFO of a build, made once (variables never change in place). */
@@ -362,36 +367,52 @@ export class Shell {
 
   /**
    * A prompt as an interactive shell prints it: PS1 or PS2 with bash's and busybox's backslash
-   * escapes expanded (dash prints it as it is).
+   * escapes decoded, then expanded as bash's promptvars and ash expand it (parameters, command
+   * substitution, arithmetic), the escapes' own values quoted so that a `$` in a directory name
+   * stays one. dash prints it as it is.
    */
-  prompt(name: "PS1" | "PS2"): string {
+  *prompt(name: "PS1" | "PS2"): Proc<string> {
     const raw = this.getVar(name) ?? "";
     if (this.flavor === "dash") return raw;
+    const decoded = this.decodePrompt(raw);
+    if (!/[$`]/.test(decoded)) return decoded.replace(/\\([\\$`])/g, "$1");
+    try {
+      return yield* this.expander.string(makeWord(new Parser(decoded, { bash: this.flavor === "bash" }).readAllParts("heredoc"), decoded));
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError || e instanceof ShellAbort)) throw e;
+      return decoded;
+    }
+  }
+
+  /** The prompt's backslash escapes decoded, each value quoted for the expansion that follows. */
+  private decodePrompt(raw: string): string {
     const home = this.getVar("HOME");
     const dir = home !== undefined && home !== "/" && (this.cwd === home || this.cwd.startsWith(`${home}/`)) ? `~${this.cwd.slice(home.length)}` : this.cwd;
-    return raw.replace(/\\([wWs$vVuh\\])/g, (_, c: string) => {
-      switch (c) {
-        case "w":
-          return dir;
-        case "W":
-          return dir === "/" ? "/" : dir.slice(dir.lastIndexOf("/") + 1);
-        case "s":
-          return this.arg0.replace(/^.*\//, "");
-        case "v":
-          return this.bashBuild.release.split(".").slice(0, 2).join(".");
-        case "V":
-          return this.bashBuild.release;
-        case "u":
-          // The name getpwuid gives the shell's uid; bash's words when there is none, ash's empty.
-          return userName(this.ctx.fs, this.ctx.cred.uid) ?? (this.flavor === "bash" ? "I have no name!" : "");
-        case "h":
-          return this.ctx.hostname.split(".")[0]!;
-        case "$":
-          return this.ctx.cred.uid === 0 ? "#" : "$";
-        default:
-          return "\\";
-      }
-    });
+    return raw.replace(/\\([wWs$vVuh\\])/g, (_, c: string) => quoteForPrompt(this.promptEscape(c, dir)));
+  }
+
+  private promptEscape(c: string, dir: string): string {
+    switch (c) {
+      case "w":
+        return dir;
+      case "W":
+        return dir === "/" ? "/" : dir.slice(dir.lastIndexOf("/") + 1);
+      case "s":
+        return this.arg0.replace(/^.*\//, "");
+      case "v":
+        return this.bashBuild.release.split(".").slice(0, 2).join(".");
+      case "V":
+        return this.bashBuild.release;
+      case "u":
+        // The name getpwuid gives the shell's uid; bash's words when there is none, ash's empty.
+        return userName(this.ctx.fs, this.ctx.cred.uid) ?? (this.flavor === "bash" ? "I have no name!" : "");
+      case "h":
+        return this.ctx.hostname.split(".")[0]!;
+      case "$":
+        return this.ctx.cred.uid === 0 ? "#" : "$";
+      default:
+        return "\\";
+    }
   }
 
   /** Trap actions by condition (`EXIT`, `TERM`, ...); "" means the signal is ignored. */
