@@ -102,3 +102,19 @@ describe("ksim shell and ksim run", () => {
     expect(r).toMatchObject({ status: 2, stdout: "", stderr: "ksim: the cluster's kube-system add-ons were not Ready after 6 minutes: deployment/coredns (0 of 2 Ready)\n" });
   });
 });
+
+describe("ksim sweep", () => {
+  it("gives the same summary on two workers as in one process, and ends when the seeds are done", () => {
+    const root = join(import.meta.dirname, "..");
+    const file = join("scenarios", "zookeeper", "no-pdb.yaml");
+    const one = ksim(["sweep", file, "--seeds", "1..4", "--workers", "1"], root);
+    const two = ksim(["sweep", file, "--seeds", "1..4", "--workers", "2"], root);
+    // no-pdb is a broken setup: every seed fails, with the command that reproduces it.
+    expect(one.status).toBe(1);
+    expect(one.stdout).toContain("4 runs: 0 passed, 4 failed\n");
+    expect(one.stdout).toContain(`ksim run ${file} --seed 4`);
+    expect(two.status).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toMatch(/^ksim: 4 seeds in [\d.]+s wall on 2 worker\(s\)\n$/);
+  });
+});
