@@ -53,6 +53,17 @@ class Typist implements TerminalInput {
   }
 }
 
+/** One cluster's workstation, with a session at a terminal and a script session, each writing its stdout and stderr to one sink. */
+function terminalAndScript(seed: number) {
+  const { cluster, workstation } = kubectlWorld({ seed });
+  const out = new StringSink();
+  const typist = new Typist(cluster.sim, [], 100);
+  const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+  const plain = new StringSink();
+  const script = workstation.session({ stdout: plain, stderr: plain });
+  return { out, typist, session, plain, script };
+}
+
 describe("ksim shell at a terminal", () => {
   it("lets the person type into kubectl run -it: the container's shell prompts, time passes while they think", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 41 });
@@ -111,10 +122,7 @@ describe("ksim shell at a terminal", () => {
   });
 
   it("tells background jobs as interactive bash does at a terminal, and nothing in a script", async () => {
-    const { cluster, workstation } = kubectlWorld({ seed: 45 });
-    const out = new StringSink();
-    const typist = new Typist(cluster.sim, [], 100);
-    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    const { out, typist, session, plain, script } = terminalAndScript(45);
     await session.runAtTerminal("sleep 5 &", typist);
     const pid = /^\[1\] (\d+)\n$/.exec(out.text())?.[1];
     expect(pid).toBeDefined();
@@ -126,17 +134,12 @@ describe("ksim shell at a terminal", () => {
     await session.runAtTerminal("", typist);
     expect(out.text()).toMatch(/\n\[2\]\+  Terminated              sleep 600\n$/);
 
-    const plain = new StringSink();
-    const script = workstation.session({ stdout: plain, stderr: plain });
     expect(await script.run("sleep 5 & sleep 10; sleep 600 & kill %2; sleep 1")).toBe(0);
     expect(plain.text()).toBe("");
   });
 
   it("tells a foreground command a signal ended by strsignal's words, except SIGINT and SIGPIPE, at a terminal only", async () => {
-    const { cluster, workstation } = kubectlWorld({ seed: 47 });
-    const out = new StringSink();
-    const typist = new Typist(cluster.sim, [], 100);
-    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    const { out, typist, session, plain, script } = terminalAndScript(47);
     expect(await session.runAtTerminal("sh -c 'kill $$'", typist)).toBe(143);
     expect(await session.runAtTerminal("sh -c 'kill -9 $$'", typist)).toBe(137);
     expect(await session.runAtTerminal("sh -c 'kill -USR1 $$'", typist)).toBe(138);
@@ -145,24 +148,17 @@ describe("ksim shell at a terminal", () => {
     expect(await session.runAtTerminal("sh -c 'exit 143'", typist)).toBe(143);
     expect(out.text()).toBe("Terminated\nKilled\nUser defined signal 1\n");
 
-    const plain = new StringSink();
-    const script = workstation.session({ stdout: plain, stderr: plain });
     expect(await script.run("sh -c 'kill $$'")).toBe(143);
     expect(plain.text()).toBe("");
   });
 
   it("is Debian 12's bash 5.2.15, which says exit as an interactive shell leaves at a terminal and not in a script", async () => {
-    const { cluster, workstation } = kubectlWorld({ seed: 46 });
-    const out = new StringSink();
-    const typist = new Typist(cluster.sim, [], 100);
-    const session = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    const { out, typist, session, plain, script } = terminalAndScript(46);
     await session.runAtTerminal('echo "$BASH_VERSION"; bash --version | head -1', typist);
     expect(out.text()).toBe("5.2.15(1)-release\nGNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)\n");
     expect(await session.runAtTerminal("exit 4", typist)).toBe(4);
     expect(out.text()).toMatch(/\)\nexit\n$/);
 
-    const plain = new StringSink();
-    const script = workstation.session({ stdout: plain, stderr: plain });
     expect(await script.run("exit 4")).toBe(4);
     expect(plain.text()).toBe("");
   });
