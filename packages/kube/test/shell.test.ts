@@ -488,6 +488,12 @@ describe("host shell sessions (ShellInterpreter)", () => {
     expect(d.stderr.text()).toBe("sh: 1: nosuch: not found\nsh: 2: nosuch: not found\n");
   });
 
+  it("leaves PS1 unset off a terminal, as a bash reading a script does", () => {
+    const h = hostSession("bash");
+    expect(h.run('echo "[${PS1-unset}]"')).toBe(0);
+    expect(h.stdout.text()).toBe("[unset]\n");
+  });
+
   it("completes the last word as bash does without programmable completion: commands, then file names", () => {
     const h = hostSession("bash");
     expect(h.run("mkdir -p /tmp/t/alpha /tmp/t/alps && touch /tmp/t/beta /tmp/t/.hidden && myfunc() { :; }")).toBe(0);

@@ -114,6 +114,14 @@ describe("ksim shell at a terminal", () => {
     // Interactive, ash words errors without a line number.
     expect(out.text()).toBe("/ # sh: foo: not found\n/ # still here\n/ # quit ignored\n/ # / # status 130\n/ # command terminated with exit code 3\n");
 
+    // A background subshell that sets a trap catches SIGINT in its place (a signal after it has
+    // waited, so not inside its parent's step): only the subshell ends, and the session goes on.
+    const sub = new StringSink();
+    const typist3 = new Typist(cluster.sim, ["( trap 'echo t' TERM; sleep 1; kill -INT $$; echo never ) & wait", "echo alive", "exit"], 100);
+    const exec3 = workstation.session({ stdout: sub, stderr: sub, stdin: typist3, tty: true });
+    expect(await exec3.runAtTerminal("kubectl exec -it sleeper -- sh", typist3)).toBe(0);
+    expect(sub.text()).toBe("/ # / # alive\n/ # ");
+
     // Only SIGKILL ends it.
     const killed = new StringSink();
     const typist2 = new Typist(cluster.sim, ["kill -9 $$", "echo never"], 100);

@@ -98,7 +98,7 @@ function shellProgram(flavor: Flavor, build: BashBuild = DEFAULT_BASH): Executab
     // An interactive shell reads its commands from a terminal (or was given -i): it prompts,
     // survives its own errors and ignores SIGTERM.
     if (source === undefined) mode = ctx.tty || inv.interactive ? "interactive" : "script";
-    const sh = new Shell(ctx, { flavor, mode, arg0: inv.arg0, positional: inv.positional, ...(flavor === "bash" ? { bash: build } : {}) });
+    const sh = new Shell(ctx, { flavor, mode, arg0: inv.arg0, positional: inv.positional, prompts: mode === "interactive", ...(flavor === "bash" ? { bash: build } : {}) });
     Object.assign(sh.options, inv.flags);
     try {
       if (source !== undefined) return yield* sh.runScript(source);

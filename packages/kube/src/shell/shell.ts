@@ -154,6 +154,8 @@ export interface ShellConfig {
   readonly mode: InputMode;
   /** bash's build, when the flavour is bash (Debian 12's unless told). */
   readonly bash?: BashBuild;
+  /** It reads its commands from stdin interactively (a terminal, or -i): it prompts for them. */
+  readonly prompts?: boolean;
   /** `$0`, also the name in error messages. */
   readonly arg0: string;
   readonly positional?: readonly string[];
@@ -341,7 +343,7 @@ export class Shell {
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
     if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
     else if (this.flavor === "dash") this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
-    else if (ctx.tty || config.mode === "interactive") this.setDefault("PS1", "\\s-\\v\\$ ");
+    else if (ctx.tty || config.prompts) this.setDefault("PS1", "\\s-\\v\\$ ");
     this.setDefault("PS2", "> ");
     this.setDefault("PS4", "+ ");
     this.setDefault("OPTIND", "1");
@@ -907,6 +909,8 @@ export class Shell {
       } catch (e) {
         if (e instanceof ExitSignal || e instanceof ShellAbort || e instanceof ReturnSignal) status = e.status;
         else if (e instanceof BreakSignal || e instanceof ContinueSignal) status = 0;
+        // A subshell of an interactive shell that set a trap also catches SIGINT: it ends there.
+        else if (e instanceof Interrupted) status = 128 + SIGNALS.SIGINT;
         else throw e;
       }
       return this.pendingExitTrap() === undefined ? status : yield* this.exitWith(status);
