@@ -25,6 +25,17 @@ describe("kubectl exec", () => {
     expect(term.run("kubectl exec sts/web -- hostname").output).toBe("web-0\n");
   });
 
+  it("gives processes runc's HOME: the image's passwd entry for the user, / for a uid it lacks, the pod's own if set", () => {
+    const { term } = webWorld();
+    // runc appends it after the container's environment, so env lists it last.
+    expect(term.run("kubectl exec web-0 -- env | tail -n 1").output).toBe("HOME=/root\n");
+    const sleeper = (name: string, flags: string) => `kubectl run ${name} --image=busybox:1.28 ${flags} -- sleep 3600 && kubectl wait --for=condition=Ready pod/${name}`;
+    expect(term.run(sleeper("nobody", `--overrides='{"spec":{"securityContext":{"runAsUser":65534}}}'`)).status).toBe(0);
+    expect(term.run(sleeper("stranger", `--overrides='{"spec":{"securityContext":{"runAsUser":4321}}}'`)).status).toBe(0);
+    expect(term.run(sleeper("own", "--env=HOME=/data")).status).toBe(0);
+    expect(term.run(`for p in nobody stranger own; do kubectl exec $p -- sh -c 'echo $HOME'; done`).output).toBe("/home\n/\n/data\n");
+  });
+
   it("refuses the form without -- as kubectl 1.31+ does, and takes TYPE/NAME", () => {
     const { term } = webWorld();
     expect(term.split("kubectl exec web-1 hostname")).toEqual({

@@ -558,6 +558,9 @@ export class PodWorker {
     const csc = spec.securityContext ?? {};
     const uid = csc.runAsUser ?? psc.runAsUser ?? def.user ?? 0;
     const image = imageUser(def, uid);
+    // runc gives the process a HOME from the image's passwd when the environment has none
+    // (after the others: `env` lists it last); `kubectl exec` sessions get the same environment.
+    if ((env.get("HOME") ?? "") === "") env.set("HOME", image.home);
     const gid = csc.runAsGroup ?? psc.runAsGroup ?? image.gid;
     // containerd (1.6.18 and later) puts the primary group first among the supplementary ones.
     const groups = [...new Set([gid, ...image.groups, ...(psc.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc.supplementalGroups ?? [])])];
@@ -999,7 +1002,7 @@ function digestImageId(ref: string): string {
  * containerd's WithUserID and WithAdditionalGIDs: a uid's primary group is its entry's in the
  * image's /etc/passwd (0 without one), and the groups that list its name in /etc/group are added.
  */
-function imageUser(image: ImageDefinition, uid: number): { gid: number; groups: number[] } {
+function imageUser(image: ImageDefinition, uid: number): ImageUser {
   let byUid = imageUsers.get(image);
   if (byUid === undefined) imageUsers.set(image, (byUid = new Map()));
   let found = byUid.get(uid);
@@ -1008,14 +1011,22 @@ function imageUser(image: ImageDefinition, uid: number): { gid: number; groups: 
 }
 
 /** Images' users, read once per image and uid: a container starts far more often than its image changes (never). */
-const imageUsers = new WeakMap<ImageDefinition, Map<number, { gid: number; groups: number[] }>>();
+const imageUsers = new WeakMap<ImageDefinition, Map<number, ImageUser>>();
 
-function readImageUser(image: ImageDefinition, uid: number): { gid: number; groups: number[] } {
+/** What runc takes from the image's passwd and group files for the user a container runs as. */
+interface ImageUser {
+  readonly gid: number;
+  readonly groups: readonly number[];
+  /** runc's HOME when the environment has none: the passwd entry's, or / for a uid it lacks. */
+  readonly home: string;
+}
+
+function readImageUser(image: ImageDefinition, uid: number): ImageUser {
   const text = (path: string) => {
     const e = image.layer.lookup(path);
     return e?.type === "file" ? decodeText(e.data) : "";
   };
   const user = parsePasswd(text("/etc/passwd")).find((u) => u.uid === uid);
-  if (user === undefined) return { gid: 0, groups: [] };
-  return { gid: user.gid, groups: parseGroup(text("/etc/group")).flatMap((g) => (g.name !== user.name && g.members.includes(user.name) ? [g.gid] : [])) };
+  if (user === undefined) return { gid: 0, groups: [], home: "/" };
+  return { gid: user.gid, home: user.home, groups: parseGroup(text("/etc/group")).flatMap((g) => (g.name !== user.name && g.members.includes(user.name) ? [g.gid] : [])) };
 }
