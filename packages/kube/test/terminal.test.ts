@@ -171,6 +171,16 @@ describe("ksim shell at a terminal", () => {
     expect(plain.text()).toBe("");
   });
 
+  it("prompts in kubectl exec -it POD -- bash as the image's /etc/bash.bashrc sets it, with runc's HOME", async () => {
+    const { cluster, workstation, term } = kubectlWorld({ seed: 48 });
+    expect(term.run("kubectl apply -f https://k8s.io/examples/application/web/web.yaml && kubectl rollout status sts/web").status).toBe(0);
+    const out = new StringSink();
+    const typist = new Typist(cluster.sim, ["cd ~", "cd /usr/share/nginx/html", "exit"], 100);
+    const exec = workstation.session({ stdout: out, stderr: out, stdin: typist, tty: true });
+    expect(await exec.runAtTerminal("kubectl exec -it web-0 -- bash", typist)).toBe(0);
+    expect(out.text()).toBe("root@web-0:/# root@web-0:~# root@web-0:/usr/share/nginx/html# exit\n");
+  });
+
   it("moves a waiting command's clock only by the real time the terminal reports", async () => {
     const { cluster, workstation } = kubectlWorld({ seed: 42 });
     const out = new StringSink();

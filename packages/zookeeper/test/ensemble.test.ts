@@ -92,12 +92,13 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
         "This is free software; you are free to change and redistribute it.\nThere is NO WARRANTY, to the extent permitted by law.\n",
     );
     expect(p.exec(zk0, ["bash", "-c", 'echo "$BASH_VERSION ${BASH_VERSINFO[*]}"']).out).toBe("4.3.48(1)-release 4 3 48 1 release x86_64-pc-linux-gnu\n");
-    // Interactive (-i): the default prompt's \v, PS1 with \v and \V, \u from /etc/passwd (the
-    // exec session has no $USER), PS1 expanded after decoding (promptvars: Debian's own PS1,
-    // parameters, arithmetic, command substitution), and `exit` said on the way out.
+    // Interactive (-i), without /etc/bash.bashrc (--norc): the default prompt's \v, PS1 with \v
+    // and \V, \u from /etc/passwd (the exec session has no $USER), PS1 expanded after decoding
+    // (promptvars: Debian's own PS1, parameters, arithmetic, command substitution), and `exit`
+    // said on the way out.
     const i = p.exec(
       zk0,
-      ["bash", "-i"],
+      ["bash", "--norc", "-i"],
       60_000,
       "PS1='[\\v \\V]\\$ '\necho hi\nPS1='\\u@\\h:\\w\\$ '\ncd /var/lib\n" +
         "PS1='${debian_chroot:+($debian_chroot)}\\u@\\h:\\w\\$ '\nx=v; PS1='[$x $((1+2)) $(echo sub)] '\n",
@@ -105,8 +106,10 @@ describe("the kubernetes-zookeeper image: a three-server ensemble in three pods"
     expect(i.out).toBe("hi\n");
     expect(i.err).toBe("bash-4.3$ [4.3 4.3.48]$ [4.3 4.3.48]$ zookeeper@zk-0:/$ zookeeper@zk-0:/var/lib$ zookeeper@zk-0:/var/lib$ [v 3 sub] exit\n");
     // The escapes' values are not expanded again: a `$` in the directory's name stays one.
-    const q = p.exec(zk0, ["bash", "-i"], 60_000, "mkdir '/tmp/a$HOME' && cd '/tmp/a$HOME' && PS1='\\w> '\n");
+    const q = p.exec(zk0, ["bash", "--norc", "-i"], 60_000, "mkdir '/tmp/a$HOME' && cd '/tmp/a$HOME' && PS1='\\w> '\n");
     expect(q.err).toBe("bash-4.3$ /tmp/a$HOME> exit\n");
+    // With its startup files, bash reads Ubuntu's /etc/bash.bashrc: the prompt `kubectl exec -it zk-0 -- bash` shows.
+    expect(p.exec(zk0, ["bash", "-i"], 60_000, "cd /var/lib\n").err).toBe("zookeeper@zk-0:/$ zookeeper@zk-0:/var/lib$ exit\n");
   });
 
   it("passes JVM flags the way the image does: SERVER_JVMFLAGS works, a second '=' in --heap does not", () => {

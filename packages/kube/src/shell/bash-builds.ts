@@ -7,19 +7,23 @@ export interface BashBuild {
   readonly release: string;
   /** The year of its `Copyright (C)` line. */
   readonly copyright: number;
+  /** The system-wide bashrc an interactive shell reads first: Debian's packaging defines SYS_BASHRC, Red Hat's does not. */
+  readonly sysBashrc?: string;
 }
+
+const DEBIAN_BASHRC = "/etc/bash.bashrc";
 
 export const BASH_BUILDS = {
   /** Debian 12 (bash 5.2.15-2). */
-  bookworm: { release: "5.2.15", copyright: 2022 },
+  bookworm: { release: "5.2.15", copyright: 2022, sysBashrc: DEBIAN_BASHRC },
   /** Debian 11 (bash 5.1-2). */
-  bullseye: { release: "5.1.4", copyright: 2020 },
+  bullseye: { release: "5.1.4", copyright: 2020, sysBashrc: DEBIAN_BASHRC },
   /** Debian 9 (bash 4.4-5). */
-  stretch: { release: "4.4.12", copyright: 2016 },
+  stretch: { release: "4.4.12", copyright: 2016, sysBashrc: DEBIAN_BASHRC },
   /** Ubuntu 16.04 from its later updates (4.3-14ubuntu1.x, with upstream patch 48, CVE-2016-7543's fix). */
-  xenial: { release: "4.3.48", copyright: 2013 },
+  xenial: { release: "4.3.48", copyright: 2013, sysBashrc: DEBIAN_BASHRC },
   /** Ubuntu 16.04 as released: Debian's 4.3-14 carries upstream patches through 42 (unverified). */
-  xenialGa: { release: "4.3.42", copyright: 2013 },
+  xenialGa: { release: "4.3.42", copyright: 2013, sysBashrc: DEBIAN_BASHRC },
   /** Oracle Linux 8 (bash-4.4.20). */
   oracleLinux8: { release: "4.4.20", copyright: 2016 },
 } as const satisfies Record<string, BashBuild>;

@@ -2,7 +2,8 @@ import { FsError, race, sleep, wait, type Proc } from "@ksim/sim";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
-import { BreakSignal, ContinueSignal, ExitSignal, FLAG_LETTERS, ReturnSignal, ShellAbort, type Shell, type ShellFlags } from "./shell.js";
+import { shopt } from "./shopt.js";
+import { BreakSignal, ContinueSignal, ExitSignal, FLAG_LETTERS, LONG_OPTIONS, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
 import { echo, printf } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 
@@ -51,7 +52,7 @@ function* falseBuiltin(): Proc<number> {
 }
 
 function* echoBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
-  return sh.builtinOut("echo", echo(args, sh.flavor)) ? 0 : 1;
+  return sh.builtinOut("echo", echo(args, sh.flavor, sh.flavor === "dash" || sh.shopts.xpg_echo === true)) ? 0 : 1;
 }
 
 function* printfBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
@@ -392,7 +393,7 @@ function* exit(sh: Shell, args: readonly string[]): Proc<number> {
 
 function* returnBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
   const status = args[0] === undefined ? sh.lastStatus : Number(args[0]) & 255;
-  if (sh.functionDepth === 0 && sourceDepth.get(sh) === undefined) {
+  if (sh.functionDepth === 0 && sh.sourceDepth === 0) {
     if (sh.flavor === "bash") {
       sh.builtinError("return", "can only `return' from a function or sourced script");
       return 2;
@@ -418,7 +419,7 @@ function loopControl(kind: "break" | "continue") {
 }
 
 function* evalBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
-  return yield* sh.evalString(args.join(" "));
+  return yield* sh.evalString(args.join(" "), sh.line, "eval");
 }
 
 function* exec(sh: Shell, args: readonly string[]): Proc<number> {
@@ -430,30 +431,29 @@ function* exec(sh: Shell, args: readonly string[]): Proc<number> {
   return yield* sh.execReplace(args);
 }
 
-const sourceDepth = new WeakMap<Shell, number>();
-
 function* source(sh: Shell, args: readonly string[], name: string): Proc<number> {
   const file = args[0];
   if (file === undefined) {
-    if (sh.flavor === "bash") sh.err(`${sh.messages.prefix(sh.arg0, sh.line)}${name}: filename argument required\n${name}: usage: ${name} filename [arguments]\n`);
+    if (sh.flavor === "bash") sh.err(`${sh.messages.prefix(sh.errorName, sh.line)}${name}: filename argument required\n${name}: usage: ${name} filename [arguments]\n`);
     return 2;
   }
-  let path: string | undefined;
-  if (file.includes("/")) path = resolvePath(sh.cwd, file);
-  else {
+  // The name bash's BASH_SOURCE and errors give it: as given, or as found on PATH.
+  let found: string | undefined;
+  if (file.includes("/")) found = file;
+  else if (sh.flavor !== "bash" || sh.shopts.sourcepath) {
     for (const dir of (sh.getVar("PATH") ?? "").split(":")) {
       const p = resolvePath(sh.cwd, `${dir || "."}/${file}`);
       if (sh.ctx.fs.exists(p) && sh.ctx.fs.stat(p).type === "file") {
-        path = p;
+        found = `${dir || "."}/${file}`;
         break;
       }
     }
-    if (path === undefined && sh.flavor !== "dash") path = resolvePath(sh.cwd, file);
   }
+  if (found === undefined && sh.flavor !== "dash") found = file;
   let text: string;
   try {
-    if (path === undefined) throw new FsError("ENOENT", file);
-    text = sh.ctx.fs.readText(path);
+    if (found === undefined) throw new FsError("ENOENT", file);
+    text = sh.ctx.fs.readText(resolvePath(sh.cwd, found));
   } catch (e) {
     if (!(e instanceof FsError)) throw e;
     if (sh.flavor === "bash") {
@@ -464,20 +464,7 @@ function* source(sh: Shell, args: readonly string[], name: string): Proc<number>
     else sh.builtinError(name, `can't open '${file}': ${e.description}`);
     return specialFailure(sh);
   }
-  const savedPositional = sh.positional;
-  if (args.length > 1) sh.positional = args.slice(1);
-  sourceDepth.set(sh, (sourceDepth.get(sh) ?? 0) + 1);
-  try {
-    return yield* sh.evalString(text, 1);
-  } catch (e) {
-    if (e instanceof ReturnSignal) return e.status;
-    throw e;
-  } finally {
-    const d = sourceDepth.get(sh)! - 1;
-    if (d === 0) sourceDepth.delete(sh);
-    else sourceDepth.set(sh, d);
-    if (args.length > 1) sh.positional = savedPositional;
-  }
+  return yield* sh.sourceText(found, text, args.slice(1));
 }
 
 /** What a name is: keyword, function, builtin, or a file on PATH. */
@@ -702,17 +689,6 @@ function* trap(sh: Shell, args: readonly string[]): Proc<number> {
   return status;
 }
 
-const LONG_OPTIONS: Readonly<Record<string, keyof ShellFlags>> = {
-  errexit: "errexit",
-  nounset: "nounset",
-  xtrace: "xtrace",
-  pipefail: "pipefail",
-  noglob: "noglob",
-  allexport: "allexport",
-  verbose: "verbose",
-  noexec: "noexec",
-};
-
 function* set(sh: Shell, args: readonly string[]): Proc<number> {
   if (args.length === 0) {
     for (const name of [...sh.vars.keys()].sort()) {
@@ -928,6 +904,7 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["kill", { flavors: ALL, run: kill }],
   ["trap", { flavors: ALL, run: trap }],
   ["set", { flavors: ALL, run: set }],
+  ["shopt", { flavors: BASH, run: shopt }],
   ["test", { flavors: ALL, run: testBuiltin(false) }],
   ["[", { flavors: ALL, run: testBuiltin(true) }],
   ["getopts", { flavors: ALL, run: getopts }],

@@ -197,8 +197,11 @@ export class Expander {
       if (!this.sh.options.noglob && chunks.some((c) => !c.quoted)) {
         const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
         if (hasGlob(pattern)) {
-          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern);
-          out.push(...(matches.length > 0 ? matches : [unescapePattern(pattern)]));
+          const shopts = this.sh.shopts;
+          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern, shopts.dotglob || shopts.nocaseglob ? { dot: shopts.dotglob, nocase: shopts.nocaseglob } : {});
+          if (matches.length > 0) out.push(...matches);
+          else if (shopts.failglob) throw this.sh.failglobError(unescapePattern(pattern));
+          else if (!shopts.nullglob) out.push(unescapePattern(pattern));
           continue;
         }
       }

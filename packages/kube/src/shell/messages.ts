@@ -55,7 +55,12 @@ export class Messages {
     return `${this.prefix(arg0, line)}${error.command}: ${reason}\n`;
   }
 
-  syntax(arg0: string, error: ShellSyntaxError, sourceEndsWithNewline: boolean): string {
+  /**
+   * `reading`: what bash's parser was reading, when not the shell's own input: `eval`, `trap`
+   * or a file `.` read, and whether the shell was reading it interactively (a startup file it
+   * reads as a non-interactive shell would).
+   */
+  syntax(arg0: string, error: ShellSyntaxError, sourceEndsWithNewline: boolean, reading?: { readonly input: string; readonly interactive: boolean }): string {
     const p = error.problem;
     if (this.flavor === "dash") {
       const pre = `${arg0}: ${error.line}: `;
@@ -87,11 +92,15 @@ export class Messages {
     }
     // bash counts the end of input as one more line when the text does not end in a newline.
     const line = error.incomplete && !sourceEndsWithNewline ? error.line + 1 : error.line;
-    const pre = this.mode === "interactive" ? `${arg0}: ` : this.mode === "c" ? `${arg0}: -c: line ${line}: ` : `${arg0}: line ${line}: `;
+    // parser_error: what is being read is named after the shell's name, unless it is the same
+    // name or the shell is reading interactively.
+    const interactive = reading?.interactive ?? this.mode === "interactive";
+    const input = reading?.input ?? (this.mode === "c" ? "-c" : arg0);
+    const pre = interactive ? `${arg0}: ` : input === arg0 && this.mode !== "interactive" ? `${arg0}: line ${line}: ` : `${arg0}: ${input}: line ${line}: `;
     switch (p.kind) {
       case "unexpected":
         if (p.token.eof) return `${pre}syntax error: unexpected end of file\n`;
-        return `${pre}syntax error near unexpected token \`${p.token.text}'\n` + (this.mode === "interactive" ? "" : `${pre}\`${error.lineText}'\n`);
+        return `${pre}syntax error near unexpected token \`${p.token.text}'\n` + (interactive ? "" : `${pre}\`${error.lineText}'\n`);
       case "unterminated":
         return `${pre}unexpected EOF while looking for matching \`${p.delimiter}'\n`;
       case "badSubstitution":

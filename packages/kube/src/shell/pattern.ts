@@ -93,21 +93,22 @@ function escapeRegex(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-const cache = new Map<string, RegExp>();
+const caches = [new Map<string, RegExp>(), new Map<string, RegExp>()] as const;
 
-function compile(pattern: string): RegExp {
+function compile(pattern: string, nocase: boolean): RegExp {
+  const cache = caches[nocase ? 1 : 0];
   let re = cache.get(pattern);
   if (re === undefined) {
     if (cache.size > 500) cache.clear();
-    re = new RegExp(`^${regexSource(pattern, false)}$`);
+    re = new RegExp(`^${regexSource(pattern, false)}$`, nocase ? "i" : "");
     cache.set(pattern, re);
   }
   return re;
 }
 
-/** Whether `text` matches `pattern` as a whole. */
-export function matchPattern(pattern: string, text: string): boolean {
-  return compile(pattern).test(text);
+/** Whether `text` matches `pattern` as a whole (whatever the case, with bash's nocasematch). */
+export function matchPattern(pattern: string, text: string, nocase = false): boolean {
+  return compile(pattern, nocase).test(text);
 }
 
 /** `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}`. */
@@ -161,11 +162,20 @@ export function replacePattern(text: string, pattern: string, replacement: strin
   return out;
 }
 
+/** bash's shopt options that change pathname expansion. */
+export interface GlobOptions {
+  /** dotglob: a leading `.` need not be matched explicitly. */
+  readonly dot?: boolean;
+  /** nocaseglob: letters match whatever their case. */
+  readonly nocase?: boolean;
+}
+
 /**
  * Pathname expansion: the sorted paths matching `pattern` (relative to `cwd` unless absolute),
- * or [] when nothing matches. A leading `.` must be matched explicitly, as in every shell.
+ * or [] when nothing matches. A leading `.` must be matched explicitly, as in every shell
+ * (unless bash's dotglob is on; `.` and `..` never match then).
  */
-export function glob(fs: FileSystem, cwd: string, pattern: string): string[] {
+export function glob(fs: FileSystem, cwd: string, pattern: string, options: GlobOptions = {}): string[] {
   const absolute = pattern.startsWith("/");
   const components = pattern.split("/").filter((c, i) => c !== "" || i === 0);
   let results: string[] = [absolute ? "/" : ""];
@@ -189,9 +199,9 @@ export function glob(fs: FileSystem, cwd: string, pattern: string): string[] {
         if (e instanceof FsError) continue;
         throw e;
       }
-      const re = new RegExp(`^${regexSource(comp, true)}$`);
+      const re = new RegExp(`^${regexSource(comp, true)}$`, options.nocase ? "i" : "");
       for (const name of names) {
-        if (name.startsWith(".") && !comp.startsWith(".") && !comp.startsWith("\\.")) continue;
+        if (name.startsWith(".") && !comp.startsWith(".") && !comp.startsWith("\\.") && !(options.dot && name !== "." && name !== "..")) continue;
         if (re.test(name)) next.push(join(base, name));
       }
     }

@@ -4,6 +4,7 @@ import type { Executable, ProcessContext } from "../runtime/process.js";
 import { BASH_BUILDS, bashProgramId, bashVersionText, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import type { Flavor, InputMode } from "./messages.js";
 import { ExitSignal, FLAG_LETTERS, Shell, type ShellFlags } from "./shell.js";
+import { runStartupFiles } from "./startup.js";
 
 /**
  * The shell as a program: `sh -c 'cmd' [name [args]]`, `sh script [args]`, `sh -s [args]` or
@@ -18,6 +19,8 @@ interface Invocation {
   readonly flags: Partial<ShellFlags>;
   /** `-i`: interactive whatever the input is. */
   readonly interactive: boolean;
+  /** bash's startup choices: `-l`/`--login`, `--noprofile`, `--norc`, `--rcfile FILE`. */
+  readonly startup: { readonly login: boolean; readonly noProfile: boolean; readonly noRc: boolean; readonly rcFile: string | undefined };
 }
 
 /** Either what to run, or what to print before exiting at once (on stderr unless `stdout`). */
@@ -29,6 +32,7 @@ function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuil
   let commandMode = false;
   let stdinMode = false;
   let interactive = false;
+  const startup = { login: false, noProfile: false, noRc: false, rcFile: undefined as string | undefined };
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -37,9 +41,16 @@ function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuil
       break;
     }
     if (flavor === "bash" && a.startsWith("--")) {
-      if (["--norc", "--noprofile", "--login", "--posix", "--noediting"].includes(a)) continue;
-      if (a === "--version") return { ok: false, message: bashVersionText(build), status: 0, stdout: true };
-      return { ok: false, message: `${name}: ${a}: invalid option\n`, status: 2 };
+      if (a === "--login") startup.login = true;
+      else if (a === "--noprofile") startup.noProfile = true;
+      else if (a === "--norc") startup.noRc = true;
+      else if (a === "--rcfile" || a === "--init-file") {
+        const file = argv[++i];
+        if (file === undefined) return { ok: false, message: `${name}: ${a}: option requires an argument\n`, status: 2 };
+        startup.rcFile = file;
+      } else if (a === "--version") return { ok: false, message: bashVersionText(build), status: 0, stdout: true };
+      else if (a !== "--posix" && a !== "--noediting") return { ok: false, message: `${name}: ${a}: invalid option\n`, status: 2 };
+      continue;
     }
     if (!/^[-+]./.test(a)) break;
     const on = a.startsWith("-");
@@ -48,7 +59,8 @@ function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuil
       if (letter === "c") commandMode = true;
       else if (letter === "s") stdinMode = true;
       else if (letter === "i") interactive = true;
-      else if (letter === "l" || letter === "m") continue;
+      else if (letter === "l") startup.login = true;
+      else if (letter === "m") continue;
       else if (letter === "o") {
         const opt = argv[++i];
         const flag = opt === undefined ? undefined : (Object.values(FLAG_LETTERS) as string[]).concat("pipefail").find((f) => f === opt);
@@ -70,10 +82,10 @@ function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuil
       const message = flavor === "dash" ? `${name}: 0: -c requires an argument\n` : flavor === "bash" ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`;
       return { ok: false, message, status: 2 };
     }
-    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), flags, interactive } };
+    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), flags, interactive, startup } };
   }
-  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), flags, interactive } };
-  return { ok: true, invocation: { arg0: name, positional: rest, flags, interactive } };
+  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), flags, interactive, startup } };
+  return { ok: true, invocation: { arg0: name, positional: rest, flags, interactive, startup } };
 }
 
 function shellProgram(flavor: Flavor, build: BashBuild = DEFAULT_BASH): Executable {
@@ -98,9 +110,27 @@ function shellProgram(flavor: Flavor, build: BashBuild = DEFAULT_BASH): Executab
     // An interactive shell reads its commands from a terminal (or was given -i): it prompts,
     // survives its own errors and ignores SIGTERM.
     if (source === undefined) mode = ctx.tty || inv.interactive ? "interactive" : "script";
-    const sh = new Shell(ctx, { flavor, mode, arg0: inv.arg0, positional: inv.positional, prompts: mode === "interactive", ...(flavor === "bash" ? { bash: build } : {}) });
+    const login = flavor === "bash" && inv.startup.login;
+    const sh = new Shell(ctx, {
+      flavor,
+      mode,
+      arg0: inv.arg0,
+      positional: inv.positional,
+      prompts: mode === "interactive",
+      login,
+      ...(inv.script !== undefined ? { script: inv.script } : {}),
+      ...(flavor === "bash" ? { bash: build } : {}),
+    });
     Object.assign(sh.options, inv.flags);
     try {
+      if (flavor === "bash") {
+        try {
+          yield* runStartupFiles(sh, { interactive: mode === "interactive", ...inv.startup, login, sysBashrc: build.sysBashrc });
+        } catch (e) {
+          if (!(e instanceof ExitSignal)) throw e;
+          return yield* sh.exitWith(e.status);
+        }
+      }
       if (source !== undefined) return yield* sh.runScript(source);
       return yield* runFromStdin(sh);
     } finally {

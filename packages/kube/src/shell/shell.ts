@@ -15,6 +15,7 @@ import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
 import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
+import { startingShopts, type Shopts } from "./shopt.js";
 import { makeWord, Parser, ShellSyntaxError } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest } from "./test-expr.js";
@@ -47,9 +48,22 @@ export const FLAG_LETTERS: Readonly<Record<string, keyof ShellFlags>> = {
   n: "noexec",
 };
 
+/** The `set -o` names of the flags (`set -o` lists them in this order). */
+export const LONG_OPTIONS: Readonly<Record<string, keyof ShellFlags>> = {
+  errexit: "errexit",
+  nounset: "nounset",
+  xtrace: "xtrace",
+  pipefail: "pipefail",
+  noglob: "noglob",
+  allexport: "allexport",
+  verbose: "verbose",
+  noexec: "noexec",
+};
+
 export type Stream = InputStream | OutputStream;
 export type Fds = Map<number, Stream>;
 const NO_EXTRA_FDS: ReadonlyMap<number, Stream> = new Map();
+const NO_SHOPTS: Shopts = Object.freeze({});
 
 /** Control flow that unwinds the interpreter's generators. */
 /** A command as parsed, with the here-document it left unterminated (bash warns when it runs). */
@@ -160,6 +174,10 @@ export interface ShellConfig {
   readonly arg0: string;
   readonly positional?: readonly string[];
   readonly onTopLevelCommand?: (source: string) => void;
+  /** The script file it runs, as named (the bottom of bash's BASH_SOURCE). */
+  readonly script?: string;
+  /** A login shell (`bash -l`). */
+  readonly login?: boolean;
 }
 
 /** State every fork shares: the process, the jobs to stop when the shell exits. */
@@ -208,6 +226,18 @@ function quoteForPrompt(value: string): string {
 
 const VERSION_VARIABLES = new Map<BashBuild, readonly [Variable, Variable]>();
 
+/** $BASH: the shell's own file, as get_bash_name finds it (argv[0] made absolute, or looked up on PATH). */
+function bashPath(ctx: ProcessContext): string {
+  const name = ctx.argv[0] ?? "bash";
+  if (name.includes("/")) return resolvePath(ctx.cwd, name);
+  try {
+    return ctx.which(name);
+  } catch (e) {
+    if (!(e instanceof SpawnError)) throw e;
+    return name;
+  }
+}
+
 /** $BASH_VERSION and the readonly $BASH_VERSINFO of a build, made once (variables never change in place). */
 function versionVariables(build: BashBuild): readonly [Variable, Variable] {
   let vars = VERSION_VARIABLES.get(build);
@@ -255,6 +285,14 @@ export class Shell {
   functions: CowMap<string, Command>;
   positional: string[];
   arg0: string;
+  /** The script and the files `.` is reading, innermost last: bash's BASH_SOURCE, reversed. */
+  sourcing: readonly string[];
+  /** How many files `.` is reading (`return` leaves the innermost). */
+  sourceDepth = 0;
+  /** Started with a script file to read (`bash script`), not commands from stdin or -c. */
+  private readonly runsScriptFile: boolean;
+  /** bash's `shopt` options (none for dash and ash); replaced, never changed in place, so forks share it. */
+  shopts: Shopts;
   cwd: string;
   options: ShellFlags;
   lastStatus = 0;
@@ -287,7 +325,7 @@ export class Shell {
    */
   private readonly jobControl: boolean;
   /** The bash build this shell is (what $BASH_VERSION and the prompt's \v say). */
-  private readonly bashBuild: BashBuild;
+  readonly bashBuild: BashBuild;
   private readonly shared: Shared;
 
   constructor(ctx: ProcessContext, config: ShellConfig);
@@ -305,6 +343,10 @@ export class Shell {
       // Shared: the positional parameters are replaced, never changed in place.
       this.positional = parent.positional;
       this.arg0 = parent.arg0;
+      this.sourcing = parent.sourcing;
+      this.sourceDepth = parent.sourceDepth;
+      this.runsScriptFile = parent.runsScriptFile;
+      this.shopts = parent.shopts;
       this.cwd = parent.cwd;
       this.options = { ...parent.options };
       this.lastStatus = parent.lastStatus;
@@ -338,6 +380,9 @@ export class Shell {
     this.bashBuild = config.bash ?? DEFAULT_BASH;
     this.positional = [...(config.positional ?? [])];
     this.arg0 = config.arg0;
+    this.sourcing = config.script === undefined ? [] : [config.script];
+    this.runsScriptFile = config.script !== undefined;
+    this.shopts = config.flavor === "bash" ? startingShopts(this.bashBuild, config.mode === "interactive", config.login ?? false) : NO_SHOPTS;
     this.cwd = ctx.cwd;
     this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false };
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
@@ -349,6 +394,7 @@ export class Shell {
     this.setDefault("OPTIND", "1");
     this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });
     if (this.flavor === "bash") {
+      this.vars.set("BASH", { value: bashPath(ctx), exported: false, readonly: false });
       const [version, versinfo] = versionVariables(this.bashBuild);
       this.vars.set("BASH_VERSION", version);
       this.vars.set("BASH_VERSINFO", versinfo);
@@ -495,13 +541,27 @@ export class Shell {
   }
 
   /** `name: text` from a builtin, in this shell's words. */
+  /**
+   * The name its errors begin with, as bash's get_name_for_error has it: the file being read
+   * (BASH_SOURCE) or $0 when not interactive, the shell's own name when it is. dash and ash say $0.
+   */
+  get errorName(): string {
+    if (this.flavor !== "bash") return this.arg0;
+    if (this.mode === "interactive") return this.arg0.slice(this.arg0.lastIndexOf("/") + 1);
+    return this.sourcing.at(-1) || this.arg0;
+  }
+
+  setShopt(name: string, on: boolean): void {
+    if (this.shopts[name] !== on) this.shopts = { ...this.shopts, [name]: on };
+  }
+
   builtinError(name: string, text: string): void {
-    this.err(this.messages.builtin(this.arg0, this.line, name, text));
+    this.err(this.messages.builtin(this.errorName, this.line, name, text));
   }
 
   /** Prints `text` after the standard prefix (`sh: 1: `). */
   error(text: string): void {
-    this.err(`${this.messages.prefix(this.arg0, this.line)}${text}\n`);
+    this.err(`${this.messages.prefix(this.errorName, this.line)}${text}\n`);
   }
 
   // ---- variables ------------------------------------------------------------------------------
@@ -513,6 +573,7 @@ export class Shell {
   }
 
   getArray(name: string): string[] | undefined {
+    if (name === "BASH_SOURCE" && this.flavor === "bash") return [...this.sourcing].reverse();
     const v = this.vars.get(name);
     if (v === undefined) return undefined;
     return Array.isArray(v.value) ? v.value : [v.value];
@@ -530,10 +591,13 @@ export class Shell {
       case "#":
         return String(this.positional.length);
       case "-":
-        return Object.entries(FLAG_LETTERS)
+        return this.flavor === "bash" ? this.bashFlags() : Object.entries(FLAG_LETTERS)
           .filter(([, f]) => this.options[f])
           .map(([l]) => l)
           .join("");
+      case "BASH_SOURCE":
+        if (this.flavor === "bash") return this.sourcing.at(-1);
+        break;
       case "0":
         return this.arg0;
       case "LINENO":
@@ -544,6 +608,31 @@ export class Shell {
     }
     if (/^[0-9]+$/.test(name)) return this.positional[Number(name) - 1];
     return this.getVar(name);
+  }
+
+  /**
+   * bash's $-: its flags in the order of its flag table (hashall and braceexpand on, as they
+   * start; interactive, monitor and histexpand as an interactive shell has them), then c or s.
+   */
+  private bashFlags(): string {
+    const o = this.options;
+    const interactive = this.mode === "interactive";
+    let flags = "";
+    if (o.allexport) flags += "a";
+    if (o.errexit) flags += "e";
+    if (o.noglob) flags += "f";
+    flags += "h";
+    if (interactive) flags += "i";
+    if (this.jobControl) flags += "m";
+    if (o.noexec) flags += "n";
+    if (o.nounset) flags += "u";
+    if (o.verbose) flags += "v";
+    if (o.xtrace) flags += "x";
+    flags += "B";
+    if (interactive) flags += "H";
+    if (this.mode === "c") flags += "c";
+    else if (!this.runsScriptFile) flags += "s";
+    return flags;
   }
 
   ifs(): string {
@@ -564,7 +653,7 @@ export class Shell {
     }
     const existing = this.vars.get(name);
     if (existing?.readonly) {
-      this.err(this.messages.readonlyAssignment(this.arg0, this.line, name));
+      this.err(this.messages.readonlyAssignment(this.errorName, this.line, name));
       throw new ShellAbort(this.flavor === "bash" ? 1 : 2, true);
     }
     let next: string | string[] = value;
@@ -635,18 +724,24 @@ export class Shell {
   // ---- errors raised during expansion ---------------------------------------------------------
 
   arithError(e: ArithError): ShellAbort {
-    this.err(this.messages.arithmetic(this.arg0, this.line, e));
+    this.err(this.messages.arithmetic(this.errorName, this.line, e));
     return new ShellAbort(this.flavor === "bash" ? 1 : 2, this.flavor !== "bash");
   }
 
+  /** bash's failglob: the command is not run. */
+  failglobError(pattern: string): ShellAbort {
+    this.error(`no match: ${pattern}`);
+    return new ShellAbort(1, false);
+  }
+
   unboundError(name: string): ShellAbort {
-    this.err(this.messages.unboundVariable(this.arg0, this.line, name));
+    this.err(this.messages.unboundVariable(this.errorName, this.line, name));
     return new ShellAbort(this.flavor === "bash" ? 127 : 2, true);
   }
 
   parameterError(name: string, message: string | undefined, colon: boolean): ShellAbort {
-    if (message === undefined) this.err(this.messages.parameterNullOrNotSet(this.arg0, this.line, name, colon));
-    else this.err(`${this.messages.prefix(this.arg0, this.line)}${name}: ${message}\n`);
+    if (message === undefined) this.err(this.messages.parameterNullOrNotSet(this.errorName, this.line, name, colon));
+    else this.err(`${this.messages.prefix(this.errorName, this.line)}${name}: ${message}\n`);
     return new ShellAbort(this.flavor === "bash" ? 127 : 2, true);
   }
 
@@ -684,7 +779,7 @@ export class Shell {
             if (!(e instanceof ShellSyntaxError)) throw e;
             forgetParsed(source, this.flavor, firstLine);
             endLine = parser.currentLine;
-            this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
+            this.err(this.messages.syntax(this.errorName, e, source.endsWith("\n")));
             // bash finds a bad substitution only when expanding: an ordinary failure.
             const status = this.flavor === "bash" && e.problem.kind === "badSubstitution" ? 1 : 2;
             this.lastStatus = status;
@@ -704,7 +799,7 @@ export class Shell {
         endLine = command.endLine;
         const h = command.heredoc;
         if (h !== undefined && this.flavor === "bash") {
-          this.err(`${this.messages.prefix(this.arg0, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
+          this.err(`${this.messages.prefix(this.errorName, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
         }
         try {
           this.execInPlace = this.mode === "c" && this.flavor === "bash" && command.last ? lastSimpleCommand(command.list) : undefined;
@@ -751,7 +846,7 @@ export class Shell {
     this.exitTrapRan = true;
     this.lastStatus = status;
     try {
-      yield* this.evalString(action);
+      yield* this.evalString(action, this.line, "exit trap");
     } catch (e) {
       if (e instanceof ExitSignal) return e.status;
       if (!(e instanceof ShellAbort)) throw e;
@@ -770,15 +865,46 @@ export class Shell {
     for (const j of [...this.shared.jobs]) j.kill(143);
   }
 
-  /** Parses and runs text in this shell (eval, traps, `.`). */
-  *evalString(source: string, firstLine = this.line): Proc<number> {
+  /**
+   * Runs a file's text as `.` does (`name` as the file was found): BASH_SOURCE and error
+   * messages name it, `return` leaves it, `args` are the positional parameters meanwhile.
+   */
+  *sourceText(name: string, text: string, args: readonly string[]): Proc<number> {
+    const savedPositional = this.positional;
+    const savedSourcing = this.sourcing;
+    if (args.length > 0) this.positional = [...args];
+    this.sourcing = [...savedSourcing, name];
+    this.sourceDepth++;
+    try {
+      return yield* this.evalString(text, 1, name);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.status;
+      throw e;
+    } finally {
+      this.sourceDepth--;
+      this.sourcing = savedSourcing;
+      if (args.length > 0) this.positional = savedPositional;
+    }
+  }
+
+  /** Set while bash reads a startup file: it does so as a non-interactive shell would read it. */
+  readingStartupFile = false;
+
+  /**
+   * Parses and runs text in this shell (eval, traps, `.`); `input` names the text in bash's
+   * syntax errors (`eval`, `trap`, the file). A syntax error ends dash and ash; in bash the
+   * command returns 2.
+   */
+  *evalString(source: string, firstLine = this.line, input?: string): Proc<number> {
     const parser = new Parser(source, { bash: this.flavor === "bash", firstLine });
     let list: CommandList;
     try {
       list = parser.parseAll();
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      this.err(this.messages.syntax(this.arg0, e, source.endsWith("\n")));
+      const reading = input === undefined ? undefined : { input, interactive: this.mode === "interactive" && !this.readingStartupFile };
+      this.err(this.messages.syntax(this.errorName, e, source.endsWith("\n"), reading));
+      if (this.flavor === "bash") return 2;
       throw new ShellAbort(2, true);
     }
     if (list.length === 0) return 0;
@@ -972,7 +1098,7 @@ export class Shell {
 
   /** Interactive bash says `exit` on its way out, whether by the builtin or at the end of its input. */
   sayExit(): void {
-    if (this.flavor === "bash" && this.mode === "interactive") this.err("exit\n");
+    if (this.flavor === "bash" && this.mode === "interactive") this.err(this.shopts.login_shell ? "logout\n" : "exit\n");
   }
 
   /** Before a prompt: how the background jobs that ended meanwhile ended, with job control on. */
@@ -1069,7 +1195,7 @@ export class Shell {
           let matched = falling;
           for (const p of item.patterns) {
             if (matched) break;
-            matched = matchPattern(yield* this.expander.pattern(p), subject);
+            matched = matchPattern(yield* this.expander.pattern(p), subject, this.shopts.nocasematch);
           }
           if (!matched) continue;
           status = item.body.length === 0 ? 0 : yield* this.execList(item.body);
@@ -1138,14 +1264,14 @@ export class Shell {
         const left = yield* this.expander.string(expr.left);
         if (expr.op === "==" || expr.op === "=" || expr.op === "!=") {
           const pattern = yield* this.expander.pattern(expr.right);
-          const m = matchPattern(pattern, left);
+          const m = matchPattern(pattern, left, this.shopts.nocasematch);
           return (expr.op === "!=" ? !m : m) ? 0 : 1;
         }
         if (expr.op === "=~") {
           const re = yield* this.regexFor(expr.right);
           let compiled: RegExp;
           try {
-            compiled = new RegExp(re);
+            compiled = new RegExp(re, this.shopts.nocasematch ? "i" : "");
           } catch {
             return 2;
           }
@@ -1357,8 +1483,8 @@ export class Shell {
   }
 
   reportSpawnError(e: SpawnError, command: string): void {
-    if (e.reason === "not found") this.err(this.messages.commandNotFound(this.arg0, this.line, command));
-    else this.err(this.messages.cannotExecute(this.arg0, this.line, e));
+    if (e.reason === "not found") this.err(this.messages.commandNotFound(this.errorName, this.line, command));
+    else this.err(this.messages.cannotExecute(this.errorName, this.line, e));
   }
 
   /** `exec cmd`: the program replaces the shell (same pid) when nothing was redirected. */
@@ -1497,7 +1623,7 @@ export class Shell {
       return new FileOutput(this.ctx.fs, path);
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
-      this.err(this.messages.redirection(this.arg0, this.line, target, e, !reading));
+      this.err(this.messages.redirection(this.errorName, this.line, target, e, !reading));
       return undefined;
     }
   }
@@ -1548,7 +1674,7 @@ export class Shell {
       if (action === undefined) interrupted ||= signal === "SIGINT";
       if (action === undefined || action === "") continue;
       const status = this.lastStatus;
-      yield* this.evalString(action);
+      yield* this.evalString(action, this.line, "trap");
       this.lastStatus = status;
     }
     return interrupted;

@@ -70,9 +70,10 @@ export function echoEscapes(s: string): { text: string; stop: boolean } {
  * echo: dash's builtin takes only `-n` and always interprets escapes; bash's, busybox's and
  * coreutils' take `-n`, `-e`, `-E` (combined, like `-ne`) and interpret escapes only with -e.
  */
-export function echo(args: readonly string[], style: FormatStyle): string {
+/** `escapes`: whether backslashes are interpreted without -e (dash's echo; bash's with xpg_echo). */
+export function echo(args: readonly string[], style: FormatStyle, escapesByDefault = style === "dash"): string {
   let newline = true;
-  let escapes = style === "dash";
+  let escapes = escapesByDefault;
   let i = 0;
   if (style === "dash") {
     if (args[0] === "-n") {

@@ -171,7 +171,6 @@ export function debianBase(options: DebianBaseOptions = {}): Record<string, Imag
   const release = options.release ?? OS_RELEASES.bookworm;
   files["/bin/bash"] = { program: bashProgramId(release.bash) };
   Object.assign(files, release.files);
-  files["/root/.bashrc"] = "# ~/.bashrc: executed by bash(1) for non-login shells.\n";
   return files;
 }
 

@@ -13,6 +13,76 @@ export interface OsRelease {
   readonly bash: BashBuild;
 }
 
+/**
+ * bash's files (the bash package's /etc/bash.bashrc, base-files' /etc/profile and root's
+ * .bashrc): what an interactive or login shell reads as it starts. bash.bashrc is given as far as
+ * its prompt; the rest of Debian's file is commented out or needs packages no image here has (the
+ * sudo hint, the command-not-found hook). Root's .bashrc is all comments in Debian's base-files;
+ * Ubuntu's sets aliases, history options and an xterm title, which are not modelled.
+ */
+const BASH_BASHRC = `# System-wide .bashrc file for interactive bash(1) shells.
+
+# To enable the settings / commands in this file for login shells as well,
+# this file has to be sourced in /etc/profile.
+
+# If not running interactively, don't do anything
+[ -z "$PS1" ] && return
+
+# check the window size after each command and, if necessary,
+# update the values of LINES and COLUMNS.
+shopt -s checkwinsize
+
+# set variable identifying the chroot you work in (used in the prompt below)
+if [ -z "\${debian_chroot:-}" ] && [ -r /etc/debian_chroot ]; then
+    debian_chroot=$(cat /etc/debian_chroot)
+fi
+
+# set a fancy prompt (non-color, overwrite the one in /etc/profile)
+PS1='\${debian_chroot:+($debian_chroot)}\\u@\\h:\\w\\$ '
+`;
+
+/** Debian's /etc/profile sets PATH by uid; Ubuntu's leaves it to pam_env's /etc/environment. */
+function etcProfile(setsPath: boolean): string {
+  const path = setsPath
+    ? `if [ "$(id -u)" -eq 0 ]; then
+  PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+else
+  PATH="/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games"
+fi
+export PATH
+
+`
+    : "";
+  return `# /etc/profile: system-wide .profile file for the Bourne shell (sh(1))
+# and Bourne compatible shells (bash(1), ksh(1), ash(1), ...).
+
+${path}if [ "\${PS1-}" ]; then
+  if [ "\${BASH-}" ] && [ "$BASH" != "/bin/sh" ]; then
+    # The file bash.bashrc already sets the default PS1.
+    # PS1='\\h:\\w\\$ '
+    if [ -f /etc/bash.bashrc ]; then
+      . /etc/bash.bashrc
+    fi
+  else
+    if [ "$(id -u)" -eq 0 ]; then
+      PS1='# '
+    else
+      PS1='$ '
+    fi
+  fi
+fi
+
+if [ -d /etc/profile.d ]; then
+  for i in /etc/profile.d/*.sh; do
+    if [ -r $i ]; then
+      . $i
+    fi
+  done
+  unset i
+fi
+`;
+}
+
 /** Debian and Ubuntu keep os-release in /usr/lib and link /etc/os-release to it. */
 function debianFamily(osRelease: string, debianVersion: string, issue: string, bash: BashBuild, extra: Record<string, ImageFileSpec> = {}): OsRelease {
   return {
@@ -24,6 +94,9 @@ function debianFamily(osRelease: string, debianVersion: string, issue: string, b
       // getty expands \n and \l; a blank line follows.
       "/etc/issue": `${issue} \\n \\l\n\n`,
       "/etc/issue.net": `${issue}\n`,
+      "/etc/bash.bashrc": BASH_BASHRC,
+      "/etc/profile": etcProfile(!osRelease.includes("ID=ubuntu")),
+      "/root/.bashrc": "# ~/.bashrc: executed by bash(1) for non-login shells.\n",
       ...extra,
     },
   };
