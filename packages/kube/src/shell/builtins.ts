@@ -2,6 +2,7 @@ import { FsError, race, sleep, wait, type Proc } from "@ksim/sim";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
+import { alias, unalias } from "./alias.js";
 import { shopt } from "./shopt.js";
 import { BreakSignal, ContinueSignal, ExitSignal, FLAG_LETTERS, LONG_OPTIONS, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
 import { echo, printf } from "./text-format.js";
@@ -905,6 +906,8 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["trap", { flavors: ALL, run: trap }],
   ["set", { flavors: ALL, run: set }],
   ["shopt", { flavors: BASH, run: shopt }],
+  ["alias", { flavors: ALL, run: alias }],
+  ["unalias", { flavors: ALL, run: unalias }],
   ["test", { flavors: ALL, run: testBuiltin(false) }],
   ["[", { flavors: ALL, run: testBuiltin(true) }],
   ["getopts", { flavors: ALL, run: getopts }],

@@ -83,6 +83,13 @@ export interface ParserOptions {
   readonly bash: boolean;
   /** Line number of the first line of `source` (nested parses of backquotes, here-documents). */
   readonly firstLine?: number;
+  /** The aliases to expand in command words, as they are when each command is read. */
+  readonly aliases?: AliasTable;
+}
+
+/** The shell's aliases as its parser looks them up: undefined when the shell expands none. */
+export interface AliasTable {
+  get(name: string): string | undefined;
 }
 
 export class Parser {
@@ -93,20 +100,31 @@ export class Parser {
   private readonly bash: boolean;
   private readonly ops: readonly string[];
   private readonly firstLine: number;
+  private readonly aliases: AliasTable | undefined;
+  /** The aliases whose text is being read, and where it ends: none is expanded again inside its own text. */
+  private expanding: { readonly name: string; end: number }[] = [];
+  /** Where the text of an alias that ends in a blank ends: the word there is a command word too. */
+  private aliasNextFrom: number | undefined;
 
   constructor(
-    private readonly src: string,
-    options: ParserOptions,
+    private src: string,
+    private readonly options: ParserOptions,
   ) {
     this.bash = options.bash;
     this.line = options.firstLine ?? 1;
     this.firstLine = this.line;
     this.ops = this.bash ? BASH_OPS : SH_OPS;
+    this.aliases = options.aliases;
   }
 
   /** The line the parser has reached (for LINENO of what comes next). */
   get currentLine(): number {
     return this.line;
+  }
+
+  /** Where in the text the next command begins (or blank lines and comments before it). */
+  get offset(): number {
+    return this.peeked?.start ?? this.pos;
   }
 
   /**
@@ -204,7 +222,8 @@ export class Parser {
   }
 
   private parseCommand(): Command {
-    const t = this.peek();
+    let t = this.peek();
+    while (this.expandAlias(t)) t = this.peek();
     const line = t.line;
     if (t.kind === "op") {
       if (t.op === "(") {
@@ -579,6 +598,10 @@ export class Parser {
           assignments.push(a);
           continue;
         }
+        if (assignments.length + redirects.length > 0 && this.expandAlias(t)) continue;
+      } else if (this.aliasNextFrom !== undefined && t.start >= this.aliasNextFrom) {
+        this.aliasNextFrom = undefined;
+        if (this.expandAlias(t)) continue;
       }
       this.advance();
       words.push(t.word);
@@ -711,6 +734,30 @@ export class Parser {
     const parts = this.readParts("word");
     const word = makeWord(withTilde(parts), s.slice(start, this.pos));
     return { kind: "word", word, start, end: this.pos, line };
+  }
+
+  /**
+   * Alias substitution: a command word that is an unquoted alias name (not a reserved word) is
+   * replaced by the alias's text, which is read in its place. An alias is not expanded again
+   * within its own text; one whose text ends in a blank makes the next word a command word too.
+   */
+  private expandAlias(t: Token): boolean {
+    if (this.aliases === undefined || t.kind !== "word") return false;
+    const name = plainText(t.word);
+    if (name === undefined || this.isReservedWord(name)) return false;
+    const value = this.aliases.get(name);
+    if (value === undefined) return false;
+    this.expanding = this.expanding.filter((e) => e.end > t.start);
+    if (this.expanding.some((e) => e.name === name)) return false;
+    const shift = value.length - (t.end - t.start);
+    for (const e of this.expanding) e.end += shift;
+    this.src = this.src.slice(0, t.start) + value + this.src.slice(t.end);
+    this.expanding.push({ name, end: t.start + value.length });
+    this.aliasNextFrom = value.endsWith(" ") || value.endsWith("\t") ? t.start + value.length : undefined;
+    this.pos = t.start;
+    this.line = t.line;
+    this.peeked = undefined;
+    return true;
   }
 
   private matchOp(): string | undefined {
@@ -929,7 +976,7 @@ export class Parser {
       i++;
     }
     this.pos = i + 1;
-    const body = new Parser(inner, { bash: this.bash, firstLine: startLine }).parseAll();
+    const body = new Parser(inner, { ...this.options, firstLine: startLine }).parseAll();
     return { type: "command", body, source: inner };
   }
 

@@ -16,7 +16,7 @@ import { FileOutput, Job, LineReader } from "./io.js";
 import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
 import { startingShopts, type Shopts } from "./shopt.js";
-import { makeWord, Parser, ShellSyntaxError } from "./parser.js";
+import { makeWord, Parser, ShellSyntaxError, type AliasTable } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest } from "./test-expr.js";
 import { Variables, type Variable } from "./variables.js";
@@ -64,10 +64,19 @@ export type Stream = InputStream | OutputStream;
 export type Fds = Map<number, Stream>;
 const NO_EXTRA_FDS: ReadonlyMap<number, Stream> = new Map();
 const NO_SHOPTS: Shopts = Object.freeze({});
+const NO_ALIASES: ReadonlyMap<string, string> = new Map();
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
 
 /** Control flow that unwinds the interpreter's generators. */
 /** A command as parsed, with the here-document it left unterminated (bash warns when it runs). */
 interface ParsedCommand {
+  /** Where in the program's text it begins. */
+  readonly start: number;
   readonly list: CommandList;
   readonly heredoc: { readonly line: number; readonly delimiter: string } | undefined;
   /** The parser's line once it had read this command. */
@@ -85,6 +94,10 @@ interface ParsedProgram {
   /** Reads the commands no run has reached yet; undefined once the text is parsed to the end. */
   parser: Parser | undefined;
   endLine: number;
+  /** Read with a shell's aliases: its own, never cached (each command is read with the aliases of the moment). */
+  readonly withAliases?: boolean;
+  /** Where `parser`'s text begins in the program's text. */
+  readonly base?: number;
 }
 
 /**
@@ -345,6 +358,7 @@ export class Shell {
       this.arg0 = parent.arg0;
       this.sourcing = parent.sourcing;
       this.sourceDepth = parent.sourceDepth;
+      this.aliases = parent.aliases;
       this.runsScriptFile = parent.runsScriptFile;
       this.shopts = parent.shopts;
       this.cwd = parent.cwd;
@@ -765,19 +779,28 @@ export class Shell {
    */
   *runSource(source: string): Proc<number> {
     const firstLine = this.shared.nextLine;
-    const program = parsedProgram(source, this.flavor, firstLine);
+    let program = parsedProgram(source, this.flavor, firstLine);
     let endLine = firstLine;
     try {
       for (let i = 0; ; i++) {
+        // Aliases change how the commands after their definition read: from the first command
+        // run with some defined, the rest of the text is read afresh, with them.
+        if (this.activeAliases !== undefined && program.withAliases !== true && (program.commands[i] !== undefined || program.parser !== undefined)) {
+          const at = program.commands[i]?.start ?? program.parser!.offset;
+          const line = firstLine + countNewlines(source, at);
+          program = { commands: [], parser: new Parser(source.slice(at), { bash: this.flavor === "bash", firstLine: line, aliases: this.aliasTable }), endLine: 0, withAliases: true, base: at };
+          i = 0;
+        }
         let command = program.commands[i];
         if (command === undefined && program.parser !== undefined) {
           const parser = program.parser;
+          const start = (program.base ?? 0) + parser.offset;
           let list: CommandList | undefined;
           try {
             list = parser.nextCommand();
           } catch (e) {
             if (!(e instanceof ShellSyntaxError)) throw e;
-            forgetParsed(source, this.flavor, firstLine);
+            if (program.withAliases !== true) forgetParsed(source, this.flavor, firstLine);
             endLine = parser.currentLine;
             this.err(this.messages.syntax(this.errorName, e, source.endsWith("\n")));
             // bash finds a bad substitution only when expanding: an ordinary failure.
@@ -786,7 +809,7 @@ export class Shell {
             if (this.mode !== "interactive") throw new ExitSignal(status);
             return status;
           }
-          if (list !== undefined) program.commands.push((command = { list, heredoc: parser.takeUnterminatedHeredoc(), endLine: parser.currentLine, last: parser.atEnd() }));
+          if (list !== undefined) program.commands.push((command = { start, list, heredoc: parser.takeUnterminatedHeredoc(), endLine: parser.currentLine, last: parser.atEnd() }));
           else {
             program.endLine = parser.currentLine;
             program.parser = undefined;
@@ -887,6 +910,24 @@ export class Shell {
     }
   }
 
+  /** The aliases (`alias`); replaced, never changed in place, so forks share it. */
+  aliases: ReadonlyMap<string, string> = NO_ALIASES;
+
+  /** The aliases the parser expands: dash's and ash's always, bash's with expand_aliases on. */
+  get activeAliases(): ReadonlyMap<string, string> | undefined {
+    return this.aliases.size === 0 || (this.flavor === "bash" && !this.shopts.expand_aliases) ? undefined : this.aliases;
+  }
+
+  /** The parser's view of the aliases: those active when it reads each command. */
+  private readonly aliasTable: AliasTable = { get: (name) => this.activeAliases?.get(name) };
+
+  setAlias(name: string, value: string | undefined): void {
+    const next = new Map(this.aliases);
+    if (value === undefined) next.delete(name);
+    else next.set(name, value);
+    this.aliases = next;
+  }
+
   /** Set while bash reads a startup file: it does so as a non-interactive shell would read it. */
   readingStartupFile = false;
 
@@ -896,7 +937,7 @@ export class Shell {
    * command returns 2.
    */
   *evalString(source: string, firstLine = this.line, input?: string): Proc<number> {
-    const parser = new Parser(source, { bash: this.flavor === "bash", firstLine });
+    const parser = new Parser(source, { bash: this.flavor === "bash", firstLine, ...(this.activeAliases !== undefined ? { aliases: this.aliasTable } : {}) });
     let list: CommandList;
     try {
       list = parser.parseAll();
