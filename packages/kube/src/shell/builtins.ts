@@ -4,7 +4,8 @@ import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
 import { alias, unalias } from "./alias.js";
 import { shopt } from "./shopt.js";
-import { BreakSignal, ContinueSignal, ExitSignal, FLAG_LETTERS, LONG_OPTIONS, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
+import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
+import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
 import { echo, printf } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 
@@ -420,7 +421,7 @@ function loopControl(kind: "break" | "continue") {
 }
 
 function* evalBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
-  return yield* sh.evalString(args.join(" "), sh.line, "eval");
+  return yield* sh.asCommand("eval", sh.evalString(args.join(" "), sh.line, "eval"));
 }
 
 function* exec(sh: Shell, args: readonly string[]): Proc<number> {
@@ -690,6 +691,20 @@ function* trap(sh: Shell, args: readonly string[]): Proc<number> {
   return status;
 }
 
+/**
+ * `set -o` lists the options as on or off (dash under a header, with its own column width);
+ * `set +o` as the commands that would set them so.
+ */
+function listOptions(sh: Shell, on: boolean): void {
+  if (on && sh.flavor === "dash") sh.out("Current option settings\n");
+  for (const option of SET_OPTIONS[sh.flavor]) {
+    const value = sh.optionOn(option);
+    if (!on) sh.out(`set ${value ? "-" : "+"}o ${option.name}\n`);
+    else if (sh.flavor === "bash") sh.out(`${option.name.padEnd(15)}\t${value ? "on" : "off"}\n`);
+    else sh.out(`${option.name.padEnd(16)}${value ? "on" : "off"}\n`);
+  }
+}
+
 function* set(sh: Shell, args: readonly string[]): Proc<number> {
   if (args.length === 0) {
     for (const name of [...sh.vars.keys()].sort()) {
@@ -717,14 +732,11 @@ function* set(sh: Shell, args: readonly string[]): Proc<number> {
     if (a.slice(1) === "o") {
       const name = args[++i];
       if (name === undefined) {
-        for (const [long, flag] of Object.entries(LONG_OPTIONS)) {
-          if (on) sh.out(`${long.padEnd(15)}\t${sh.options[flag] ? "on" : "off"}\n`);
-          else sh.out(`set ${sh.options[flag] ? "-" : "+"}o ${long}\n`);
-        }
+        listOptions(sh, on);
         continue;
       }
-      const flag = LONG_OPTIONS[name];
-      if (flag === undefined || (flag === "pipefail" && sh.flavor === "dash")) {
+      const option = setOptionByName(sh.flavor, name);
+      if (option === undefined) {
         if (sh.flavor === "bash") {
           sh.builtinError("set", `${name}: invalid option name`);
           return 2;
@@ -732,20 +744,21 @@ function* set(sh: Shell, args: readonly string[]): Proc<number> {
         sh.builtinError("set", sh.flavor === "dash" ? `Illegal option -o ${name}` : `illegal option -o ${name}`);
         return sh.flavor === "ash" ? 1 : specialFailure(sh);
       }
-      sh.options[flag] = on;
+      sh.setOption(option, on);
       continue;
     }
     for (const letter of a.slice(1)) {
-      const flag = FLAG_LETTERS[letter];
-      if (flag === undefined) {
+      const option = setOptionByLetter(sh.flavor, letter);
+      if (option === undefined) {
         if (sh.flavor === "bash") {
           sh.builtinError("set", `${a[0]}${letter}: invalid option`);
+          sh.err("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n");
           return 2;
         }
         sh.builtinError("set", `Illegal option ${a[0]}${letter}`);
         return specialFailure(sh);
       }
-      sh.options[flag] = on;
+      sh.setOption(option, on);
     }
   }
   if (i < args.length) sh.positional = args.slice(i);

@@ -17,13 +17,15 @@ export class Messages {
   constructor(
     readonly flavor: Flavor,
     readonly mode: InputMode,
+    /** dash's commandname while `eval` or `.` runs: errors name it after the line (`sh: 1: eval: `). */
+    readonly commandName?: string,
   ) {}
 
   /** The prefix of a runtime error raised at `line`. */
   prefix(arg0: string, line: number): string {
     switch (this.flavor) {
       case "dash":
-        return `${arg0}: ${line}: `;
+        return this.commandName === undefined ? `${arg0}: ${line}: ` : `${arg0}: ${line}: ${this.commandName}: `;
       case "bash":
         return this.mode === "interactive" ? `${arg0}: ` : `${arg0}: line ${line}: `;
       case "ash":
@@ -34,6 +36,8 @@ export class Messages {
   /** A builtin's complaint, e.g. dash `sh: 1: cd: can't cd to /x`. */
   builtin(arg0: string, line: number, name: string, text: string): string {
     if (this.flavor === "ash") return `${arg0}: ${name}: ${this.mode === "script" ? `line ${line}: ` : "line 0: "}${text}\n`;
+    // A builtin is dash's commandname while it runs.
+    if (this.flavor === "dash") return `${arg0}: ${line}: ${name}: ${text}\n`;
     return `${this.prefix(arg0, line)}${name}: ${text}\n`;
   }
 
@@ -63,7 +67,8 @@ export class Messages {
   syntax(arg0: string, error: ShellSyntaxError, sourceEndsWithNewline: boolean, reading?: { readonly input: string; readonly interactive: boolean }): string {
     const p = error.problem;
     if (this.flavor === "dash") {
-      const pre = `${arg0}: ${error.line}: `;
+      // dash has counted the newline it stopped at.
+      const pre = this.prefix(arg0, p.kind === "unexpected" && p.token.name === "newline" ? error.line + 1 : error.line);
       switch (p.kind) {
         case "unexpected":
           return `${pre}Syntax error: ${p.token.name} unexpected${p.expecting !== undefined ? ` (expecting ${p.expecting})` : ""}\n`;

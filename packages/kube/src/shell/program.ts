@@ -3,7 +3,8 @@ import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { BASH_BUILDS, bashProgramId, bashVersionText, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import type { Flavor, InputMode } from "./messages.js";
-import { ExitSignal, FLAG_LETTERS, Shell, type ShellFlags } from "./shell.js";
+import { setOptionByLetter, setOptionByName, type SetOption } from "./set-options.js";
+import { ExitSignal, Shell } from "./shell.js";
 import { runStartupFiles } from "./startup.js";
 
 /**
@@ -16,7 +17,8 @@ interface Invocation {
   readonly script?: string;
   readonly arg0: string;
   readonly positional: readonly string[];
-  readonly flags: Partial<ShellFlags>;
+  /** `-e`, `-o pipefail`, ...: the options to set before the commands run. */
+  readonly options: readonly (readonly [SetOption, boolean])[];
   /** `-i`: interactive whatever the input is. */
   readonly interactive: boolean;
   /** bash's startup choices: `-l`/`--login`, `--noprofile`, `--norc`, `--rcfile FILE`. */
@@ -28,7 +30,7 @@ type Parsed = { readonly ok: true; readonly invocation: Invocation } | { readonl
 
 function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuild): Parsed {
   const name = argv[0] ?? "sh";
-  const flags: Partial<ShellFlags> = {};
+  const options: [SetOption, boolean][] = [];
   let commandMode = false;
   let stdinMode = false;
   let interactive = false;
@@ -60,19 +62,18 @@ function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuil
       else if (letter === "s") stdinMode = true;
       else if (letter === "i") interactive = true;
       else if (letter === "l") startup.login = true;
-      else if (letter === "m") continue;
       else if (letter === "o") {
-        const opt = argv[++i];
-        const flag = opt === undefined ? undefined : (Object.values(FLAG_LETTERS) as string[]).concat("pipefail").find((f) => f === opt);
-        if (flag !== undefined) flags[flag as keyof ShellFlags] = on;
+        const optionName = argv[++i];
+        const option = optionName === undefined ? undefined : setOptionByName(flavor, optionName);
+        if (option !== undefined) options.push([option, on]);
       } else {
-        const flag = FLAG_LETTERS[letter];
-        if (flag === undefined) {
+        const option = setOptionByLetter(flavor, letter);
+        if (option === undefined) {
           const message =
             flavor === "dash" ? `${name}: 0: Illegal option ${a[0]}${letter}\n` : flavor === "bash" ? `${name}: ${a[0]}${letter}: invalid option\n` : `${name}: illegal option ${a[0]}${letter}\n`;
           return { ok: false, message, status: 2 };
         }
-        flags[flag] = on;
+        options.push([option, on]);
       }
     }
   }
@@ -82,10 +83,10 @@ function parseArguments(argv: readonly string[], flavor: Flavor, build: BashBuil
       const message = flavor === "dash" ? `${name}: 0: -c requires an argument\n` : flavor === "bash" ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`;
       return { ok: false, message, status: 2 };
     }
-    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), flags, interactive, startup } };
+    return { ok: true, invocation: { command: rest[0]!, arg0: rest[1] ?? name, positional: rest.slice(2), options, interactive, startup } };
   }
-  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), flags, interactive, startup } };
-  return { ok: true, invocation: { arg0: name, positional: rest, flags, interactive, startup } };
+  if (!stdinMode && rest.length > 0) return { ok: true, invocation: { script: rest[0]!, arg0: rest[0]!, positional: rest.slice(1), options, interactive, startup } };
+  return { ok: true, invocation: { arg0: name, positional: rest, options, interactive, startup } };
 }
 
 function shellProgram(flavor: Flavor, build: BashBuild = DEFAULT_BASH): Executable {
@@ -121,7 +122,7 @@ function shellProgram(flavor: Flavor, build: BashBuild = DEFAULT_BASH): Executab
       ...(inv.script !== undefined ? { script: inv.script } : {}),
       ...(flavor === "bash" ? { bash: build } : {}),
     });
-    Object.assign(sh.options, inv.flags);
+    for (const [option, on] of inv.options) sh.setOption(option, on);
     try {
       if (flavor === "bash") {
         try {

@@ -15,6 +15,7 @@ import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
 import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
+import { FLAG_ORDER, setOptionByLetter, startingOptionState, type SetOption } from "./set-options.js";
 import { startingShopts, type Shopts } from "./shopt.js";
 import { makeWord, Parser, ShellSyntaxError, type AliasTable } from "./parser.js";
 import { matchPattern } from "./pattern.js";
@@ -36,29 +37,9 @@ export interface ShellFlags {
   allexport: boolean;
   verbose: boolean;
   noexec: boolean;
+  /** set -C: `>` does not truncate an existing regular file (`>|` does). */
+  noclobber: boolean;
 }
-
-export const FLAG_LETTERS: Readonly<Record<string, keyof ShellFlags>> = {
-  e: "errexit",
-  u: "nounset",
-  x: "xtrace",
-  f: "noglob",
-  a: "allexport",
-  v: "verbose",
-  n: "noexec",
-};
-
-/** The `set -o` names of the flags (`set -o` lists them in this order). */
-export const LONG_OPTIONS: Readonly<Record<string, keyof ShellFlags>> = {
-  errexit: "errexit",
-  nounset: "nounset",
-  xtrace: "xtrace",
-  pipefail: "pipefail",
-  noglob: "noglob",
-  allexport: "allexport",
-  verbose: "verbose",
-  noexec: "noexec",
-};
 
 export type Stream = InputStream | OutputStream;
 export type Fds = Map<number, Stream>;
@@ -196,7 +177,6 @@ export interface ShellConfig {
 /** State every fork shares: the process, the jobs to stop when the shell exits. */
 interface Shared {
   readonly ctx: ProcessContext;
-  readonly messages: Messages;
   readonly flavor: Flavor;
   readonly jobs: Set<Job>;
   readonly onTopLevelCommand: ((source: string) => void) | undefined;
@@ -292,7 +272,7 @@ function* finished(status: number): Proc<number> {
 export class Shell {
   readonly ctx: ProcessContext;
   readonly flavor: Flavor;
-  readonly messages: Messages;
+  messages: Messages;
   readonly expander: Expander;
   vars: Variables;
   functions: CowMap<string, Command>;
@@ -332,11 +312,18 @@ export class Shell {
   private signalArrived: Future<void> | undefined;
   private exitTrapRan = false;
   readonly subshell: boolean;
+  /** The `set -o` options the shell keeps without acting on them; replaced, never changed in place. */
+  optionState: Readonly<Record<string, boolean>>;
+
   /**
    * bash on a terminal, interactive, runs with job control (`set -m`): it tells a background
    * job's number and pid as it starts it and how each one ended before the next prompt.
    */
-  private readonly jobControl: boolean;
+  private get jobControl(): boolean {
+    // A subshell keeps the monitor option (and the m in $-) but does no job control.
+    return this.flavor === "bash" && !this.subshell && this.optionState.monitor === true;
+  }
+
   /** The bash build this shell is (what $BASH_VERSION and the prompt's \v say). */
   readonly bashBuild: BashBuild;
   private readonly shared: Shared;
@@ -374,7 +361,7 @@ export class Shell {
       this.functionDepth = parent.functionDepth;
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
-      this.jobControl = false;
+      this.optionState = parent.optionState;
       this.bashBuild = parent.bashBuild;
       return;
     }
@@ -383,14 +370,13 @@ export class Shell {
     this.functions = new CowMap();
     this.shared = {
       ctx,
-      messages: this.messages,
       flavor: config.flavor,
       jobs: new Set(),
       onTopLevelCommand: config.onTopLevelCommand,
       nextLine: 1,
     };
     this.subshell = false;
-    this.jobControl = config.flavor === "bash" && config.mode === "interactive" && ctx.tty;
+    this.optionState = startingOptionState(config.flavor, { interactive: config.mode === "interactive", stdin: config.mode !== "c" && config.script === undefined, monitor: config.mode === "interactive" && ctx.tty });
     this.bashBuild = config.bash ?? DEFAULT_BASH;
     this.positional = [...(config.positional ?? [])];
     this.arg0 = config.arg0;
@@ -398,7 +384,7 @@ export class Shell {
     this.runsScriptFile = config.script !== undefined;
     this.shopts = config.flavor === "bash" ? startingShopts(this.bashBuild, config.mode === "interactive", config.login ?? false) : NO_SHOPTS;
     this.cwd = ctx.cwd;
-    this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false };
+    this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false, noclobber: false };
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
     if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
     else if (this.flavor === "dash") this.setDefault("PS1", ctx.cred.uid === 0 ? "# " : "$ ");
@@ -605,10 +591,7 @@ export class Shell {
       case "#":
         return String(this.positional.length);
       case "-":
-        return this.flavor === "bash" ? this.bashFlags() : Object.entries(FLAG_LETTERS)
-          .filter(([, f]) => this.options[f])
-          .map(([l]) => l)
-          .join("");
+        return this.flagLetters();
       case "BASH_SOURCE":
         if (this.flavor === "bash") return this.sourcing.at(-1);
         break;
@@ -625,28 +608,38 @@ export class Shell {
   }
 
   /**
-   * bash's $-: its flags in the order of its flag table (hashall and braceexpand on, as they
-   * start; interactive, monitor and histexpand as an interactive shell has them), then c or s.
+   * $-: the options that are on, by letter in the shell's order; bash adds i when interactive,
+   * then c for -c or s when it reads commands from stdin.
    */
-  private bashFlags(): string {
-    const o = this.options;
-    const interactive = this.mode === "interactive";
+  private flagLetters(): string {
     let flags = "";
-    if (o.allexport) flags += "a";
-    if (o.errexit) flags += "e";
-    if (o.noglob) flags += "f";
-    flags += "h";
-    if (interactive) flags += "i";
-    if (this.jobControl) flags += "m";
-    if (o.noexec) flags += "n";
-    if (o.nounset) flags += "u";
-    if (o.verbose) flags += "v";
-    if (o.xtrace) flags += "x";
-    flags += "B";
-    if (interactive) flags += "H";
-    if (this.mode === "c") flags += "c";
-    else if (!this.runsScriptFile) flags += "s";
-    return flags;
+    for (const letter of FLAG_ORDER[this.flavor]) {
+      if (letter === "i" && this.flavor === "bash") {
+        if (this.mode === "interactive") flags += "i";
+        continue;
+      }
+      const o = setOptionByLetter(this.flavor, letter);
+      if (o !== undefined && this.optionOn(o)) flags += letter;
+    }
+    if (this.flavor !== "bash") return flags;
+    if (this.mode === "c") return flags + "c";
+    return this.runsScriptFile ? flags : flags + "s";
+  }
+
+  optionOn(o: SetOption): boolean {
+    return o.flag !== undefined ? this.options[o.flag] : this.optionState[o.name] === true;
+  }
+
+  /** `set -o NAME` / `set +o NAME`: line editing is emacs or vi, never both. */
+  setOption(o: SetOption, on: boolean): void {
+    if (o.flag !== undefined) {
+      this.options[o.flag] = on;
+      return;
+    }
+    const next = { ...this.optionState, [o.name]: on };
+    if (on && o.name === "vi") next.emacs = false;
+    if (on && o.name === "emacs") next.vi = false;
+    this.optionState = next;
   }
 
   ifs(): string {
@@ -899,7 +892,7 @@ export class Shell {
     this.sourcing = [...savedSourcing, name];
     this.sourceDepth++;
     try {
-      return yield* this.evalString(text, 1, name);
+      return yield* this.asCommand(name, this.evalString(text, 1, name));
     } catch (e) {
       if (e instanceof ReturnSignal) return e.status;
       throw e;
@@ -926,6 +919,18 @@ export class Shell {
     if (value === undefined) next.delete(name);
     else next.set(name, value);
     this.aliases = next;
+  }
+
+  /** Runs `body` with `name` as dash's commandname (`eval`, the file `.` reads), which its errors give. */
+  *asCommand<T>(name: string, body: Proc<T>): Proc<T> {
+    if (this.flavor !== "dash") return yield* body;
+    const saved = this.messages;
+    this.messages = new Messages(this.flavor, this.mode, name);
+    try {
+      return yield* body;
+    } finally {
+      this.messages = saved;
+    }
   }
 
   /** Set while bash reads a startup file: it does so as a non-interactive shell would read it. */
@@ -1630,7 +1635,7 @@ export class Shell {
         }
       }
       const reading = r.op === "<" || r.op === "<>";
-      const stream = this.open(target, reading, r.op === ">>" || r.op === "&>>", fds);
+      const stream = this.open(target, reading, r.op === ">>" || r.op === "&>>", fds, r.op === ">|");
       if (stream === undefined) return undefined;
       if (r.op === "&>" || r.op === "&>>" || (r.op === ">&" && r.fd === undefined)) {
         fds.set(1, stream);
@@ -1642,7 +1647,7 @@ export class Shell {
     return fds;
   }
 
-  private open(target: string, reading: boolean, append: boolean, fds: Fds): Stream | undefined {
+  private open(target: string, reading: boolean, append: boolean, fds: Fds, clobber = false): Stream | undefined {
     const dev = /^\/dev\/(null|stdin|stdout|stderr|fd\/(\d+))$/.exec(target);
     if (dev !== null) {
       if (dev[1] === "null") return reading ? new LineReader(devNull) : devNull;
@@ -1660,12 +1665,29 @@ export class Shell {
         return new LineReader(stringInput(this.ctx.fs.readText(path)), path);
       }
       if (append) this.ctx.fs.appendFile(path, "");
-      else this.ctx.fs.writeFile(path, "");
+      else {
+        // noclobber: bash checks first; dash and ash open with O_EXCL unless it is no regular file.
+        if (this.options.noclobber && !clobber && this.isRegularFile(path)) {
+          if (this.flavor === "bash") this.error(`${target}: cannot overwrite existing file`);
+          else throw new FsError("EEXIST", path);
+          return undefined;
+        }
+        this.ctx.fs.writeFile(path, "");
+      }
       return new FileOutput(this.ctx.fs, path);
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
       this.err(this.messages.redirection(this.errorName, this.line, target, e, !reading));
       return undefined;
+    }
+  }
+
+  private isRegularFile(path: string): boolean {
+    try {
+      return this.ctx.fs.stat(path).type === "file";
+    } catch (e) {
+      if (e instanceof FsError) return false;
+      throw e;
     }
   }
 

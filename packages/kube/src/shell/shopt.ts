@@ -1,6 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { BashBuild } from "./bash-builds.js";
-import { LONG_OPTIONS, type Shell } from "./shell.js";
+import { SET_OPTIONS, setOptionByName } from "./set-options.js";
+import type { Shell } from "./shell.js";
 
 /**
  * bash's `shopt` options, as each release's builtins/shopt.def lists them (a Linux build: job
@@ -119,23 +120,24 @@ export function* shopt(sh: Shell, args: readonly string[]): Proc<number> {
 
 /** `shopt -o`: the `set -o` options, listed or changed. */
 function setOptions(sh: Shell, names: readonly string[], set: boolean, unset: boolean, quiet: boolean, print: boolean): number {
-  const listed = names.length === 0 ? Object.keys(LONG_OPTIONS) : names;
+  const listed = names.length === 0 ? SET_OPTIONS.bash.map((o) => o.name) : names;
   let status = 0;
   for (const name of listed) {
-    const flag = LONG_OPTIONS[name];
-    if (flag === undefined) {
+    const option = setOptionByName("bash", name);
+    if (option === undefined) {
       sh.builtinError("shopt", `${name}: invalid option name`);
       // set_minus_o_option's usage status is not the failure set_shopt_o_options looks for.
       if (!(set || unset)) status = 1;
       continue;
     }
+    const on = sh.optionOn(option);
     if (set || unset) {
-      if (names.length > 0) sh.options[flag] = set;
-      else if (!quiet && sh.options[flag] === set) sh.out(print ? `set ${set ? "-" : "+"}o ${name}\n` : OPTFMT(name, set));
+      if (names.length > 0) sh.setOption(option, set);
+      else if (!quiet && on === set) sh.out(print ? `set ${set ? "-" : "+"}o ${name}\n` : OPTFMT(name, set));
       continue;
     }
-    if (!sh.options[flag]) status = 1;
-    if (!quiet) sh.out(print ? `set ${sh.options[flag] ? "-" : "+"}o ${name}\n` : OPTFMT(name, sh.options[flag]));
+    if (!on) status = 1;
+    if (!quiet) sh.out(print ? `set ${on ? "-" : "+"}o ${name}\n` : OPTFMT(name, on));
   }
   return status;
 }
