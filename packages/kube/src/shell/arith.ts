@@ -8,7 +8,7 @@ export interface ArithVariables {
   set(name: string, value: string): void;
 }
 
-export type ArithProblem = "operand" | "trailing" | "divzero" | "base";
+export type ArithProblem = "operand" | "trailing" | "divzero" | "base" | "illegalNumber";
 
 export class ArithError extends Error {
   override name = "ArithError";
@@ -26,6 +26,8 @@ export class ArithError extends Error {
 type Tok = { readonly kind: "num"; readonly value: number; readonly pos: number } | { readonly kind: "name"; readonly name: string; readonly pos: number } | { readonly kind: "op"; readonly op: string; readonly pos: number };
 
 const OPS = ["<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~", "?", ":", "=", "(", ")", ","];
+/** POSIX arithmetic as dash has it: no `**`, no `++`/`--` (they read as two operators), no `,`. */
+const POSIX_OPS = OPS.filter((o) => o !== "**" && o !== "++" && o !== "--" && o !== ",");
 
 const BINARY: Record<string, number> = {
   "||": 1,
@@ -51,7 +53,7 @@ const BINARY: Record<string, number> = {
 
 const ASSIGN = new Set(["=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|="]);
 
-function tokenize(expr: string): Tok[] {
+function tokenize(expr: string, ops: readonly string[]): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   while (i < expr.length) {
@@ -62,7 +64,7 @@ function tokenize(expr: string): Tok[] {
     }
     if (/[0-9]/.test(c)) {
       const m = /^(0[xX][0-9a-fA-F]+|[0-9]+#[0-9a-zA-Z@_]+|[0-9]+[a-zA-Z_0-9]*)/.exec(expr.slice(i))!;
-      toks.push({ kind: "num", value: parseNumber(m[0], expr, i), pos: i });
+      toks.push({ kind: "num", value: parseNumber(m[0], expr, i, ops === POSIX_OPS), pos: i });
       i += m[0].length;
       continue;
     }
@@ -72,7 +74,7 @@ function tokenize(expr: string): Tok[] {
       i += m[0].length;
       continue;
     }
-    const op = OPS.find((o) => expr.startsWith(o, i));
+    const op = ops.find((o) => expr.startsWith(o, i));
     if (op === undefined) throw new ArithError("trailing", expr, expr.slice(i));
     toks.push({ kind: "op", op, pos: i });
     i += op.length;
@@ -80,8 +82,11 @@ function tokenize(expr: string): Tok[] {
   return toks;
 }
 
-function parseNumber(text: string, expr: string, pos: number): number {
-  const bad = () => new ArithError("base", expr, expr.slice(pos).split(/\s/)[0]!);
+function parseNumber(text: string, expr: string, pos: number, posix: boolean): number {
+  // bash tells a number its base cannot hold with the expression up to it; dash reads the digits
+  // that fit and finds the rest where the expression should end.
+  const bad = () =>
+    posix ? new ArithError("trailing", expr, expr.slice(pos)) : new ArithError("base", expr.slice(0, pos + text.length), expr.slice(pos).split(/\s/)[0]!);
   if (/^0[xX]/.test(text)) return parseInt(text.slice(2), 16);
   const hash = text.indexOf("#");
   if (hash > 0) {
@@ -112,9 +117,9 @@ function digitValue(ch: string, base: number): number {
   return -1;
 }
 
-/** Evaluates an (already expanded) arithmetic expression; an empty one is 0. */
-export function evaluateArith(expr: string, vars: ArithVariables, depth = 0): number {
-  const toks = tokenize(expr);
+/** Evaluates an (already expanded) arithmetic expression; an empty one is 0. `posix`: dash's operators only. */
+export function evaluateArith(expr: string, vars: ArithVariables, posix = false, depth = 0): number {
+  const toks = tokenize(expr, posix ? POSIX_OPS : OPS);
   let i = 0;
   const peek = (): Tok | undefined => toks[i];
   const errAt = (t: Tok | undefined, problem: ArithProblem = "operand") =>
@@ -124,9 +129,16 @@ export function evaluateArith(expr: string, vars: ArithVariables, depth = 0): nu
   const valueOf = (name: string): number => {
     const raw = vars.get(name);
     if (raw === undefined || raw.trim() === "") return 0;
-    if (/^\s*-?\d+\s*$/.test(raw)) return Number(raw);
+    // dash reads a variable's value as one number (strtoimax, any base), nothing more.
+    if (posix) {
+      const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(raw);
+      if (m === null) throw new ArithError("illegalNumber", raw, raw);
+      return (m[1] === "-" ? -1 : 1) * Number(m[2]!.length > 1 && m[2]!.startsWith("0") && !/^0[xX]/.test(m[2]!) ? parseInt(m[2]!, 8) : m[2]);
+    }
+    // bash's is an expression of its own (`010` is eight).
+    if (/^\s*-?[1-9]\d*\s*$/.test(raw) || /^\s*-?0\s*$/.test(raw)) return Number(raw);
     if (depth > 16) throw new ArithError("operand", expr, name);
-    return evaluateArith(raw, vars, depth + 1);
+    return evaluateArith(raw, vars, posix, depth + 1);
   };
   const store = (name: string, v: number): number => {
     vars.set(name, String(v));
@@ -198,7 +210,7 @@ export function evaluateArith(expr: string, vars: ArithVariables, depth = 0): nu
         return a * b;
       case "/":
       case "%":
-        if (b === 0) throw new ArithError("divzero", expr, expr.slice(t.pos + op.length).trim());
+        if (b === 0) throw new ArithError("divzero", expr, expr.slice(t.pos + op.length).trimStart());
         return op === "/" ? Math.trunc(a / b) : a % b;
       case "**":
         return a ** b;

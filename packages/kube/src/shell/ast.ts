@@ -13,6 +13,8 @@ export type WordPart =
   | ParamPart
   | { readonly type: "command"; readonly body: CommandList; readonly source: string }
   | { readonly type: "arith"; readonly expr: Word }
+  /** A `${...}` no shell can expand (`${x!}`): an error when it is reached. */
+  | { readonly type: "bad"; readonly text: string }
   /** bash `name=(a b c)`: only as the value of an assignment. */
   | { readonly type: "array"; readonly words: readonly Word[] };
 
@@ -35,7 +37,8 @@ export type ParamOp =
   | { readonly kind: "suffix" | "longSuffix" | "prefix" | "longPrefix"; readonly word: Word }
   | { readonly kind: "replace"; readonly mode: "first" | "all" | "start" | "end"; readonly pattern: Word; readonly replacement: Word }
   | { readonly kind: "substring"; readonly offset: Word; readonly length?: Word }
-  | { readonly kind: "case"; readonly upper: boolean; readonly all: boolean };
+  /** `^`/`^^` upper, `,`/`,,` lower, `~`/`~~` toggle the case of the first letter or all of them. */
+  | { readonly kind: "case"; readonly to: "upper" | "lower" | "toggle"; readonly all: boolean };
 
 export interface Word {
   readonly parts: readonly WordPart[];

@@ -5,6 +5,7 @@ import type { Flavor } from "./messages.js";
 import { alias, unalias } from "./alias.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
+import { signalName, signalNumber, signalTable } from "./signal-list.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
 import { echo, printf } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
@@ -65,6 +66,11 @@ function* printfBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
     rest = rest.slice(2);
   }
   if (rest[0] === "--") rest = rest.slice(1);
+  else if (sh.flavor === "dash" && rest[0] !== undefined && /^-./.test(rest[0])) {
+    // dash's printf takes no options.
+    sh.builtinError("printf", `Illegal option ${rest[0].slice(0, 2)}`);
+    return 2;
+  }
   if (rest.length === 0) {
     if (sh.flavor === "bash") sh.err("printf: usage: printf [-v var] format [arguments]\n");
     else if (sh.flavor === "dash") sh.builtinError("printf", "usage: printf format [arg ...]");
@@ -178,7 +184,7 @@ function* unset(sh: Shell, args: readonly string[]): Proc<number> {
       sh.functions.delete(a);
       continue;
     }
-    if (!NAME.test(a)) {
+    if (!NAME.test(a) && !(sh.flavor === "bash" && /^[A-Za-z_][A-Za-z0-9_]*\[[0-9]+\]$/.test(a))) {
       status = invalidName(sh, "unset", a);
       continue;
     }
@@ -480,57 +486,96 @@ function classify(sh: Shell, name: string): { kind: "keyword" | "function" | "bu
 
 /** PATH lookup as the shell does it, for `type`, `command -v` and `which`-like builtins. */
 export function findInPath(sh: Shell, name: string): string | undefined {
+  return pathMatches(sh, name, true)[0];
+}
+
+/** Every executable file a name finds on PATH, in PATH's order (only the first if `first`). */
+function pathMatches(sh: Shell, name: string, first = false): string[] {
   const fs = sh.ctx.fs;
-  if (name.includes("/")) {
-    const p = resolvePath(sh.cwd, name);
-    return fs.exists(p) ? name : undefined;
-  }
+  if (name.includes("/")) return fs.exists(resolvePath(sh.cwd, name)) ? [name] : [];
+  const out: string[] = [];
   const path = sh.getVar("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const dir of path.split(":")) {
     const p = resolvePath(sh.cwd, `${dir || "."}/${name}`);
     try {
       const st = fs.stat(p);
-      if (st.type === "file" && (st.mode & 0o111) !== 0) return p;
+      if (st.type === "file" && (st.mode & 0o111) !== 0) {
+        out.push(p);
+        if (first) break;
+      }
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
     }
   }
-  return undefined;
+  return out;
 }
 
+/**
+ * `type NAME...`: what each name would run, in each shell's words. bash also takes -t (the kind's
+ * word), -p (the file, if that is what runs), -P (the file on PATH whatever runs) and -a (every
+ * alias, keyword, function, builtin and file the name has).
+ */
 function* type(sh: Shell, args: readonly string[]): Proc<number> {
+  let flags = "";
+  let rest = args;
+  if (sh.flavor === "bash") {
+    for (; rest[0] !== undefined && /^-[afptP]+$/.test(rest[0]); rest = rest.slice(1)) flags += rest[0].slice(1);
+    if (rest[0] === "--") rest = rest.slice(1);
+  }
+  const all = flags.includes("a");
   let status = 0;
-  for (const name of args) {
-    const c = classify(sh, name);
-    if (c === undefined) {
-      if (sh.flavor === "bash") {
-        sh.builtinError("type", `${name}: not found`);
-        status = 1;
-      } else {
+  for (const name of rest) {
+    const found = flags.includes("P") ? pathMatches(sh, name).map((path) => ({ kind: "file" as const, path })) : kinds(sh, name, all);
+    const shown = all ? found : found.slice(0, 1);
+    if (shown.length === 0) {
+      status = 1;
+      if (flags.includes("t") || flags.includes("p") || flags.includes("P")) continue;
+      if (sh.flavor === "bash") sh.builtinError("type", `${name}: not found`);
+      else {
         sh.out(`${name}: not found\n`);
         status = 127;
       }
       continue;
     }
-    switch (c.kind) {
-      case "keyword":
-        sh.out(`${name} is a shell keyword\n`);
-        break;
-      case "function":
-        sh.out(`${name} is a ${sh.flavor === "bash" ? "function" : "shell function"}\n`);
-        break;
-      case "special":
-        sh.out(`${name} is a ${sh.flavor === "bash" ? "shell builtin" : "special shell builtin"}\n`);
-        break;
-      case "builtin":
-        sh.out(`${name} is a shell builtin\n`);
-        break;
-      case "file":
-        sh.out(`${name} is ${c.path}\n`);
-        break;
+    for (const c of shown) {
+      if (flags.includes("t")) sh.out(`${c.kind === "special" ? "builtin" : c.kind}\n`);
+      else if (flags.includes("p") || flags.includes("P")) {
+        if (c.kind === "file") sh.out(`${c.path}\n`);
+      } else sh.out(describeKind(sh, name, c));
     }
   }
   return status;
+}
+
+type Kind = { kind: "alias" | "keyword" | "function" | "builtin" | "special" | "file"; path?: string; value?: string };
+
+/** What a name is, in the order the shell looks: alias, keyword, function, builtin, then every file on PATH when `all`. */
+function kinds(sh: Shell, name: string, all: boolean): Kind[] {
+  const out: Kind[] = [];
+  const value = sh.aliases.get(name);
+  if (value !== undefined) out.push({ kind: "alias", value });
+  const c = classify(sh, name);
+  if (c !== undefined && c.kind !== "file") out.push(c);
+  if (all) for (const path of pathMatches(sh, name)) out.push({ kind: "file", path });
+  else if (c?.kind === "file") out.push(c);
+  return out;
+}
+
+function describeKind(sh: Shell, name: string, c: Kind): string {
+  switch (c.kind) {
+    case "alias":
+      return sh.flavor === "bash" ? `${name} is aliased to \`${c.value}'\n` : `${name} is an alias for ${c.value}\n`;
+    case "keyword":
+      return `${name} is a shell keyword\n`;
+    case "function":
+      return `${name} is a ${sh.flavor === "bash" ? "function" : "shell function"}\n`;
+    case "special":
+      return `${name} is a ${sh.flavor === "bash" ? "shell builtin" : "special shell builtin"}\n`;
+    case "builtin":
+      return `${name} is a shell builtin\n`;
+    case "file":
+      return `${name} is ${c.path}\n`;
+  }
 }
 
 function* command(sh: Shell, args: readonly string[]): Proc<number> {
@@ -593,18 +638,52 @@ function signalNameList(): string {
   return (Object.keys(SIGNALS) as Signal[]).map((s) => s.slice(3)).join(" ");
 }
 
+/**
+ * `kill -l [spec...]`: the signal table; for a number (or an exit status above 128) its name, for
+ * a name (bash) its number. dash reads only the first operand.
+ */
+function listSignals(sh: Shell, specs: readonly string[]): number {
+  if (sh.flavor === "ash") {
+    const n = Number(specs[0]);
+    const s = (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === (n > 128 ? n - 128 : n));
+    sh.out(specs.length === 0 ? signalNameList() + "\n" : (s?.slice(3) ?? "") + "\n");
+    return 0;
+  }
+  if (specs.length === 0) {
+    sh.out(signalTable(sh.flavor));
+    return 0;
+  }
+  let status = 0;
+  for (const spec of sh.flavor === "dash" ? specs.slice(0, 1) : specs) {
+    if (/^\d+$/.test(spec)) {
+      const n = Number(spec) > 128 ? Number(spec) - 128 : Number(spec);
+      const name = signalName(n, sh.flavor);
+      if (name !== undefined || (sh.flavor === "dash" && n >= 1 && n <= 64)) {
+        sh.out(`${name ?? n}\n`);
+        continue;
+      }
+    } else if (sh.flavor === "bash") {
+      const n = signalNumber(spec, "bash");
+      if (n !== undefined) {
+        sh.out(`${n}\n`);
+        continue;
+      }
+    }
+    if (sh.flavor === "dash") {
+      sh.builtinError("kill", /^\d+$/.test(spec) ? `invalid signal number or exit status: ${spec}` : `Illegal number: ${spec}`);
+      return 2;
+    }
+    sh.builtinError("kill", `${spec}: invalid signal specification`);
+    status = 1;
+  }
+  return status;
+}
+
 function* kill(sh: Shell, args: readonly string[]): Proc<number> {
   // Signal 0 sends nothing: it asks whether the process is there.
   let signal: Signal | 0 = "SIGTERM";
   let i = 0;
-  if (args[0] === "-l" || args[0] === "-L") {
-    if (args[1] !== undefined) {
-      const n = Number(args[1]);
-      const s = (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === (n > 128 ? n - 128 : n));
-      sh.out((s?.slice(3) ?? "") + "\n");
-    } else sh.out(signalNameList() + "\n");
-    return 0;
-  }
+  if (args[0] === "-l" || args[0] === "-L") return listSignals(sh, args.slice(1));
   if (args[0] === "-s" || args[0] === "-n") {
     const s = args[1] === "0" ? 0 : args[1] === undefined ? undefined : parseSignal(args[1]);
     if (s === undefined) return badSignal(sh, args[1] ?? "");
@@ -659,12 +738,25 @@ function badSignal(sh: Shell, spec: string): number {
 }
 
 function* trap(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args[0] === "-p" && sh.flavor === "dash") {
+    sh.builtinError("trap", "Illegal option -p");
+    return 2;
+  }
   if (args.length === 0 || args[0] === "-p") {
-    for (const [sig, action] of sh.traps) sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sig}\n`);
+    // By signal number, EXIT (0) first; bash names the signals with SIG.
+    const number = (sig: string) => (sig === "EXIT" ? 0 : (signalNumber(sig, sh.flavor) ?? 65));
+    const listed = [...sh.traps].filter(([sig]) => args[0] !== "-p" || args.length === 1 || args.slice(1).some((a) => number(a.toUpperCase().replace(/^SIG/, "")) === number(sig)));
+    for (const [sig, action] of listed.sort((a, b) => number(a[0]) - number(b[0]))) {
+      sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sh.flavor === "bash" && sig !== "EXIT" ? `SIG${sig}` : sig}\n`);
+    }
     return 0;
   }
   if (args[0] === "-l") {
-    sh.out(signalNameList() + "\n");
+    if (sh.flavor === "dash") {
+      sh.builtinError("trap", "Illegal option -l");
+      return 2;
+    }
+    sh.out(sh.flavor === "bash" ? signalTable("bash") : signalNameList() + "\n");
     return 0;
   }
   let rest = args[0] === "--" ? args.slice(1) : args;
@@ -863,12 +955,26 @@ const getoptsState = new WeakMap<Shell, { optind: number; pos: number }>();
 
 const umaskValue = new WeakMap<Shell, number>();
 
+/** `umask [-p] [-S] [mode]`: -S shows what the mask allows, as `u=rwx,g=rx,o=rx`; -p (bash) as a command. */
 function* umask(sh: Shell, args: readonly string[]): Proc<number> {
-  if (args[0] === undefined) {
-    sh.out((umaskValue.get(sh) ?? 0o022).toString(8).padStart(4, "0") + "\n");
+  let rest = args;
+  let symbolic = false;
+  let reusable = false;
+  for (; rest[0] === "-S" || (rest[0] === "-p" && sh.flavor === "bash"); rest = rest.slice(1)) {
+    if (rest[0] === "-S") symbolic = true;
+    else reusable = true;
+  }
+  if (rest[0] === undefined) {
+    const mask = umaskValue.get(sh) ?? 0o022;
+    const allowed = (shift: number) => {
+      const bits = ~(mask >> shift) & 7;
+      return `${bits & 4 ? "r" : ""}${bits & 2 ? "w" : ""}${bits & 1 ? "x" : ""}`;
+    };
+    const text = symbolic ? `u=${allowed(6)},g=${allowed(3)},o=${allowed(0)}` : mask.toString(8).padStart(4, "0");
+    sh.out(`${reusable ? `umask ${symbolic ? "-S " : ""}` : ""}${text}\n`);
     return 0;
   }
-  umaskValue.set(sh, parseInt(args[0], 8));
+  umaskValue.set(sh, parseInt(rest[0], 8));
   return 0;
 }
 

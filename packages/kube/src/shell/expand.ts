@@ -1,6 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import { ArithError, evaluateArith } from "./arith.js";
 import type { ParamPart, Word, WordPart } from "./ast.js";
+import { braceExpand } from "./brace.js";
 import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern } from "./pattern.js";
 import type { Shell } from "./shell.js";
 
@@ -153,7 +154,8 @@ export class Expander {
    * `fields` of words that run nothing to expand, as most commands' words (`echo ruok`,
    * `nc 127.0.0.1 $1`), without starting a generator; undefined if one runs something.
    */
-  fieldsNow(words: readonly Word[]): string[] | undefined {
+  fieldsNow(given: readonly Word[]): string[] | undefined {
+    const words = this.braced(given);
     // Indexed loops: this runs for most commands, and its for-of iterators were not optimized away.
     for (let i = 0; i < words.length; i++) if (staticField(words[i]!) === undefined && !wordExpandsNow(words[i]!)) return undefined;
     const out: string[] = [];
@@ -171,8 +173,21 @@ export class Expander {
     return out;
   }
 
+  /** bash's brace expansion of command words, first of all (the same array when nothing expands). */
+  private braced(words: readonly Word[]): readonly Word[] {
+    if (this.sh.flavor !== "bash" || this.sh.optionState.braceexpand !== true) return words;
+    let out: Word[] | undefined;
+    for (let i = 0; i < words.length; i++) {
+      const e = braceExpand(words[i]!);
+      if (e !== undefined) out ??= words.slice(0, i);
+      if (out !== undefined) out.push(...(e ?? [words[i]!]));
+    }
+    return out ?? words;
+  }
+
   /** Expands command words into fields (split and globbed). */
-  *fields(words: readonly Word[]): Proc<string[]> {
+  *fields(given: readonly Word[]): Proc<string[]> {
+    const words = this.braced(given);
     const out: string[] = [];
     for (let i = 0; i < words.length; i++) {
       const w = words[i]!;
@@ -232,7 +247,7 @@ export class Expander {
   *arith(word: Word): Proc<number> {
     const text = yield* this.string(word);
     try {
-      return evaluateArith(text, this.sh.arithVariables());
+      return evaluateArith(text, this.sh.arithVariables(), this.sh.flavor === "dash");
     } catch (e) {
       if (e instanceof ArithError) throw this.sh.arithError(e);
       throw e;
@@ -297,6 +312,8 @@ export class Expander {
       case "array":
         f.add(part.words.map((w) => w.text).join(" "), quoted);
         break;
+      case "bad":
+        throw this.sh.badSubstitution(part.text);
     }
   }
 
@@ -377,7 +394,7 @@ export class Expander {
       }
       case "case":
         yield* this.emitMapped(f, part, v, quoted, (s) => {
-          const conv = (c: string) => (op.upper ? c.toUpperCase() : c.toLowerCase());
+          const conv = (c: string) => (op.to === "upper" ? c.toUpperCase() : op.to === "lower" ? c.toLowerCase() : toggleCase(c));
           return op.all ? conv(s) : conv(s.slice(0, 1)) + s.slice(1);
         });
         return;
@@ -429,13 +446,21 @@ export class Expander {
     const idx = index.text.trim();
     const arr = this.sh.getArray(part.name);
     if (idx === "@" || idx === "*") {
-      const values = part.indirect ? (arr ?? []).map((_, i) => String(i)) : (arr ?? []);
+      // An array may be sparse (`a[5]=x`): only the elements that are set count.
+      const values: string[] = [];
+      (arr ?? []).forEach((v, i) => values.push(part.indirect ? String(i) : v));
       return { kind: "many", values, star: idx === "*" };
     }
     const i = yield* this.arith(index);
     const values = arr ?? [];
     return { kind: "one", value: values[i < 0 ? values.length + i : i] };
   }
+}
+
+function toggleCase(s: string): string {
+  let out = "";
+  for (const c of s) out += c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
+  return out;
 }
 
 /** Double quotes make a field even when empty, except around a list that has no elements (`"$@"`). */

@@ -74,8 +74,6 @@ export class Messages {
           return `${pre}Syntax error: ${p.token.name} unexpected${p.expecting !== undefined ? ` (expecting ${p.expecting})` : ""}\n`;
         case "unterminated":
           return `${pre}Syntax error: ${dashUnterminated(p.delimiter)}\n`;
-        case "badSubstitution":
-          return `${pre}Bad substitution\n`;
         case "badForVariable":
           return `${pre}Syntax error: Bad for loop variable\n`;
       }
@@ -89,8 +87,6 @@ export class Messages {
         }
         case "unterminated":
           return `${pre}syntax error: ${p.delimiter === "}" ? "missing '}'" : p.delimiter === ")" ? 'unexpected end of file (expecting ")")' : "unterminated quoted string"}\n`;
-        case "badSubstitution":
-          return `${pre}syntax error: bad substitution\n`;
         case "badForVariable":
           return `${pre}syntax error: bad for loop variable\n`;
       }
@@ -108,17 +104,23 @@ export class Messages {
         return `${pre}syntax error near unexpected token \`${p.token.text}'\n` + (interactive ? "" : `${pre}\`${error.lineText}'\n`);
       case "unterminated":
         return `${pre}unexpected EOF while looking for matching \`${p.delimiter}'\n`;
-      case "badSubstitution":
-        return `${this.prefix(arg0, error.line)}${p.text}: bad substitution\n`;
       case "badForVariable":
         return `${this.prefix(arg0, error.line)}\`${p.name}': not a valid identifier\n`;
     }
+  }
+
+  /** A `${...}` the shell cannot expand, found as it expands it. */
+  badSubstitution(arg0: string, line: number, text: string): string {
+    if (this.flavor === "bash") return `${this.prefix(arg0, line)}${text}: bad substitution\n`;
+    if (this.flavor === "dash") return `${this.prefix(arg0, line)}Bad substitution\n`;
+    return `${this.mode === "script" ? `${arg0}: line ${line}: ` : `${arg0}: `}syntax error: bad substitution\n`;
   }
 
   arithmetic(arg0: string, line: number, error: ArithError): string {
     const pre = this.prefix(arg0, line);
     switch (this.flavor) {
       case "dash": {
+        if (error.problem === "illegalNumber") return `${pre}Illegal number: ${error.expression}\n`;
         const what = error.problem === "divzero" ? "division by zero" : error.problem === "operand" ? "expecting primary" : "expecting EOF";
         return `${pre}arithmetic expression: ${what}: "${error.expression}"\n`;
       }
@@ -131,7 +133,7 @@ export class Messages {
               : error.problem === "base"
                 ? "value too great for base"
                 : "syntax error in expression";
-        return `${pre}${error.expression.trim()}: ${what} (error token is "${error.token}")\n`;
+        return `${pre}${error.expression.trimStart()}: ${what} (error token is "${error.token}")\n`;
       }
       case "ash":
         return `${pre}${error.problem === "divzero" ? "divide by zero" : "arithmetic syntax error"}\n`;

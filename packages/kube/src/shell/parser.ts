@@ -29,7 +29,6 @@ import type {
 export type SyntaxProblem =
   | { readonly kind: "unexpected"; readonly token: TokenDescription; readonly expecting?: string }
   | { readonly kind: "unterminated"; readonly delimiter: string }
-  | { readonly kind: "badSubstitution"; readonly text: string }
   | { readonly kind: "badForVariable"; readonly name: string };
 
 /** A token as the shells name it: dash `"fi"` / `word` / `end of file`; bash the text itself. */
@@ -592,7 +591,7 @@ export class Parser {
       }
       if (t.kind !== "word") break;
       if (words.length === 0) {
-        const a = splitAssignment(t.word);
+        const a = splitAssignment(t.word, this.bash);
         if (a !== undefined) {
           this.advance();
           assignments.push(a);
@@ -1095,10 +1094,12 @@ export class Parser {
   private readBraceParam(inDouble: boolean): WordPart {
     const s = this.src;
     const start = this.pos;
-    const bad = (): never => {
+    // The shells find a bad substitution when they expand it, not as they read it.
+    const bad = (): WordPart => {
       const end = s.indexOf("}", this.pos);
       if (end < 0) throw this.unterminated("}");
-      throw new ShellSyntaxError({ kind: "badSubstitution", text: "${" + s.slice(start, end + 1) }, this.line, this.lineText(this.line), false);
+      this.pos = end + 1;
+      return { type: "bad", text: "${" + s.slice(start, end + 1) };
     };
     let length = false;
     if (s[this.pos] === "#" && /[A-Za-z_0-9@*?$!#]/.test(s[this.pos + 1] ?? "")) {
@@ -1128,7 +1129,7 @@ export class Parser {
     }
     const base = { type: "param" as const, name, ...(index !== undefined ? { index } : {}), ...(indirect ? { indirect } : {}) };
     const c = s[this.pos];
-    const finish = (part: ParamPart): ParamPart => {
+    const finish = (part: ParamPart): WordPart => {
       if (s[this.pos] !== "}") {
         if (this.pos >= s.length) throw this.unterminated("}");
         return bad();
@@ -1183,10 +1184,10 @@ export class Parser {
         lengthWord = this.arithSlice("}");
       }
       op = lengthWord === undefined ? { kind: "substring", offset } : { kind: "substring", offset, length: lengthWord };
-    } else if (this.bash && (c === "^" || c === ",")) {
+    } else if (this.bash && (c === "^" || c === "," || c === "~")) {
       const all = s[this.pos + 1] === c;
       this.pos += all ? 2 : 1;
-      op = { kind: "case", upper: c === "^", all };
+      op = { kind: "case", to: c === "^" ? "upper" : c === "," ? "lower" : "toggle", all };
     } else {
       return bad();
     }
@@ -1271,11 +1272,12 @@ function withTilde(parts: WordPart[]): WordPart[] {
 }
 
 /** Splits `NAME=value` into an assignment (with tilde expansion after `=`), if it is one. */
-function splitAssignment(word: Word): Assignment | undefined {
+/** `name=value`, and in bash `name[i]=value` and `name+=value` (in dash those are command names). */
+function splitAssignment(word: Word, bash: boolean): Assignment | undefined {
   const first = word.parts[0];
   if (first?.type !== "literal") return undefined;
   const m = ASSIGNMENT.exec(first.text);
-  if (m === null) return undefined;
+  if (m === null || (!bash && (m[2] !== undefined || m[3] === "+"))) return undefined;
   const name = m[1]! + (m[2] ?? "");
   const rest = first.text.slice(m[0].length);
   const valueParts: WordPart[] = rest === "" ? [...word.parts.slice(1)] : [{ type: "literal", text: rest }, ...word.parts.slice(1)];

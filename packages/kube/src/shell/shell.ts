@@ -282,6 +282,8 @@ export class Shell {
   sourcing: readonly string[];
   /** How many files `.` is reading (`return` leaves the innermost). */
   sourceDepth = 0;
+  /** The functions being run and the files `.` is reading (as `source`), outermost first. */
+  callFrames: readonly string[] = [];
   /** Started with a script file to read (`bash script`), not commands from stdin or -c. */
   private readonly runsScriptFile: boolean;
   /** bash's `shopt` options (none for dash and ash); replaced, never changed in place, so forks share it. */
@@ -345,6 +347,7 @@ export class Shell {
       this.arg0 = parent.arg0;
       this.sourcing = parent.sourcing;
       this.sourceDepth = parent.sourceDepth;
+      this.callFrames = parent.callFrames;
       this.aliases = parent.aliases;
       this.runsScriptFile = parent.runsScriptFile;
       this.shopts = parent.shopts;
@@ -573,7 +576,10 @@ export class Shell {
   }
 
   getArray(name: string): string[] | undefined {
-    if (name === "BASH_SOURCE" && this.flavor === "bash") return [...this.sourcing].reverse();
+    if (this.flavor === "bash") {
+      if (name === "BASH_SOURCE") return [...this.sourcing].reverse();
+      if (name === "FUNCNAME") return this.funcName();
+    }
     const v = this.vars.get(name);
     if (v === undefined) return undefined;
     return Array.isArray(v.value) ? v.value : [v.value];
@@ -595,6 +601,9 @@ export class Shell {
       case "BASH_SOURCE":
         if (this.flavor === "bash") return this.sourcing.at(-1);
         break;
+      case "FUNCNAME":
+        if (this.flavor === "bash") return this.funcName()?.[0];
+        break;
       case "0":
         return this.arg0;
       case "LINENO":
@@ -605,6 +614,13 @@ export class Shell {
     }
     if (/^[0-9]+$/.test(name)) return this.positional[Number(name) - 1];
     return this.getVar(name);
+  }
+
+  /** bash's FUNCNAME: set only inside a function; the calls innermost first, then `main` in a script. */
+  private funcName(): string[] | undefined {
+    if (this.functionDepth === 0) return undefined;
+    const frames = [...this.callFrames].reverse();
+    return this.runsScriptFile ? [...frames, "main"] : frames;
   }
 
   /**
@@ -650,11 +666,11 @@ export class Shell {
   setVar(name: string, value: string | string[], options: { export?: boolean; append?: boolean } = {}): void {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/.exec(name);
     if (m !== null) {
-      const arr = [...(this.getArray(m[1]!) ?? [])];
+      // bash's arrays are sparse: slice and concat keep the gaps that a spread would fill.
+      const arr = (this.getArray(m[1]!) ?? []).slice();
       const i = Number(m[2]);
       const v = Array.isArray(value) ? value.join(" ") : value;
       arr[i] = options.append ? (arr[i] ?? "") + v : v;
-      for (let k = 0; k < arr.length; k++) arr[k] ??= "";
       this.setVar(m[1]!, arr);
       return;
     }
@@ -665,7 +681,7 @@ export class Shell {
     }
     let next: string | string[] = value;
     if (options.append && existing !== undefined) {
-      if (Array.isArray(value)) next = [...(this.getArray(name) ?? []), ...value];
+      if (Array.isArray(value)) next = (this.getArray(name) ?? []).concat(value);
       else if (Array.isArray(existing.value)) next = [existing.value[0] + value, ...existing.value.slice(1)];
       else next = existing.value + value;
     }
@@ -683,6 +699,17 @@ export class Shell {
   }
 
   unsetVar(name: string): boolean {
+    const element = /^([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]$/.exec(name);
+    if (element !== null && this.flavor === "bash") {
+      const v = this.vars.get(element[1]!);
+      if (v?.readonly) return false;
+      if (v !== undefined && Array.isArray(v.value)) {
+        const arr = v.value.slice();
+        delete arr[Number(element[2])];
+        this.vars.set(element[1]!, { ...v, value: arr });
+      }
+      return true;
+    }
     const v = this.vars.get(name);
     if (v?.readonly) return false;
     this.vars.delete(name);
@@ -735,6 +762,12 @@ export class Shell {
     return new ShellAbort(this.flavor === "bash" ? 1 : 2, this.flavor !== "bash");
   }
 
+  /** A `${...}` that cannot be expanded: bash abandons the command line, dash and ash exit. */
+  badSubstitution(text: string): ShellAbort {
+    this.err(this.messages.badSubstitution(this.errorName, this.line, text));
+    return new ShellAbort(this.flavor === "bash" ? 1 : 2, this.flavor !== "bash");
+  }
+
   /** bash's failglob: the command is not run. */
   failglobError(pattern: string): ShellAbort {
     this.error(`no match: ${pattern}`);
@@ -743,13 +776,22 @@ export class Shell {
 
   unboundError(name: string): ShellAbort {
     this.err(this.messages.unboundVariable(this.errorName, this.line, name));
-    return new ShellAbort(this.flavor === "bash" ? 127 : 2, true);
+    return new ShellAbort(this.expansionErrorStatus(), true);
   }
 
   parameterError(name: string, message: string | undefined, colon: boolean): ShellAbort {
     if (message === undefined) this.err(this.messages.parameterNullOrNotSet(this.errorName, this.line, name, colon));
     else this.err(`${this.messages.prefix(this.errorName, this.line)}${name}: ${message}\n`);
-    return new ShellAbort(this.flavor === "bash" ? 127 : 2, true);
+    return new ShellAbort(this.expansionErrorStatus(), true);
+  }
+
+  /**
+   * The status a fatal expansion error leaves: dash's 2; bash's 1, except that `bash -c` turns
+   * the FORCE_EOF it jumps with into 127 (run_one_command).
+   */
+  private expansionErrorStatus(): number {
+    if (this.flavor !== "bash") return 2;
+    return this.mode === "c" ? 127 : 1;
   }
 
   // ---- entry points ---------------------------------------------------------------------------
@@ -796,11 +838,9 @@ export class Shell {
             if (program.withAliases !== true) forgetParsed(source, this.flavor, firstLine);
             endLine = parser.currentLine;
             this.err(this.messages.syntax(this.errorName, e, source.endsWith("\n")));
-            // bash finds a bad substitution only when expanding: an ordinary failure.
-            const status = this.flavor === "bash" && e.problem.kind === "badSubstitution" ? 1 : 2;
-            this.lastStatus = status;
-            if (this.mode !== "interactive") throw new ExitSignal(status);
-            return status;
+            this.lastStatus = 2;
+            if (this.mode !== "interactive") throw new ExitSignal(2);
+            return 2;
           }
           if (list !== undefined) program.commands.push((command = { start, list, heredoc: parser.takeUnterminatedHeredoc(), endLine: parser.currentLine, last: parser.atEnd() }));
           else {
@@ -889,7 +929,9 @@ export class Shell {
     const savedPositional = this.positional;
     const savedSourcing = this.sourcing;
     if (args.length > 0) this.positional = [...args];
+    const savedFrames = this.callFrames;
     this.sourcing = [...savedSourcing, name];
+    this.callFrames = [...savedFrames, "source"];
     this.sourceDepth++;
     try {
       return yield* this.asCommand(name, this.evalString(text, 1, name));
@@ -899,6 +941,7 @@ export class Shell {
     } finally {
       this.sourceDepth--;
       this.sourcing = savedSourcing;
+      this.callFrames = savedFrames;
       if (args.length > 0) this.positional = savedPositional;
     }
   }
@@ -1471,8 +1514,10 @@ export class Shell {
 
   *callFunction(body: Command, words: readonly string[]): Proc<number> {
     const savedPositional = this.positional;
+    const savedFrames = this.callFrames;
     this.positional = words.slice(1);
     this.localFrames.push(new Map());
+    this.callFrames = [...savedFrames, words[0]!];
     this.functionDepth++;
     try {
       return yield* this.execCommand(body);
@@ -1481,6 +1526,7 @@ export class Shell {
       throw e;
     } finally {
       this.functionDepth--;
+      this.callFrames = savedFrames;
       this.positional = savedPositional;
       const frame = this.localFrames.pop()!;
       for (const [n, old] of frame) {

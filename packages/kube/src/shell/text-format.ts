@@ -30,8 +30,15 @@ function formatEscape(s: string, i: number, style: FormatStyle): { text: string;
   return { text: "\\" + c, next: i + 1 };
 }
 
-/** The escapes of `%b` and of dash's echo: `\c` ends all output; octal is `\0NNN`. */
-export function echoEscapes(s: string): { text: string; stop: boolean } {
+const FULL_ESCAPES = { hex: true, bareOctal: true } as const;
+const DASH_ESCAPES = { hex: false, bareOctal: true } as const;
+const BASH_ECHO_ESCAPES = { hex: true, bareOctal: false } as const;
+
+/**
+ * The escapes of `%b` and of echo: `\c` ends all output; octal is `\0NNN`, and `\NNN` too except
+ * in bash's echo; `\xHH` except in dash, whose echo and `%b` leave it as it is.
+ */
+export function echoEscapes(s: string, dialect: { readonly hex: boolean; readonly bareOctal: boolean } = FULL_ESCAPES): { text: string; stop: boolean } {
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -49,11 +56,11 @@ export function echoEscapes(s: string): { text: string; stop: boolean } {
       const m = /^[0-7]{0,3}/.exec(s.slice(i + 2, i + 5))!;
       out += byteChar(parseInt(m[0] || "0", 8) & 0xff);
       i += 1 + m[0].length;
-    } else if (/[1-7]/.test(n)) {
+    } else if (dialect.bareOctal && /[1-7]/.test(n)) {
       const m = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4))!;
       out += byteChar(parseInt(m[0], 8) & 0xff);
       i += m[0].length;
-    } else if (n === "x") {
+    } else if (dialect.hex && n === "x") {
       const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 2, i + 4));
       if (m === null) out += "\\x";
       else out += byteChar(parseInt(m[0], 16));
@@ -93,7 +100,7 @@ export function echo(args: readonly string[], style: FormatStyle, escapesByDefau
   }
   const text = args.slice(i).join(" ");
   if (!escapes) return text + (newline ? "\n" : "");
-  const r = echoEscapes(text);
+  const r = echoEscapes(text, style === "dash" ? DASH_ESCAPES : style === "bash" ? BASH_ECHO_ESCAPES : FULL_ESCAPES);
   return r.stop ? r.text : r.text + (newline ? "\n" : "");
 }
 
@@ -158,7 +165,8 @@ export function printf(format: string, args: readonly string[], style: FormatSty
       if (m === null) {
         const bad = format.slice(i, i + 2);
         errors.push(style === "dash" ? `${bad}: invalid directive` : style === "ash" ? `${format.slice(i)}: invalid format` : `\`${bad.slice(1)}': invalid format character`);
-        return { output: normalizeBytes(out), status: 1, errors };
+        // dash's printf raises an error (status 2) for a directive it does not know.
+        return { output: normalizeBytes(out), status: style === "dash" ? 2 : 1, errors };
       }
       i += m[0].length;
       const width = m[2] === "*" ? number(next()) : m[2] === undefined ? undefined : Number(m[2]);
@@ -166,9 +174,9 @@ export function printf(format: string, args: readonly string[], style: FormatSty
       const spec: Spec = { flags: m[1]!, width, precision, conv: m[4]! };
       if (spec.conv === "q" && style === "dash") {
         errors.push("%q: invalid directive");
-        return { output: normalizeBytes(out), status: 1, errors };
+        return { output: normalizeBytes(out), status: 2, errors };
       }
-      const piece = convert(spec, next, number, float);
+      const piece = convert(spec, next, number, float, style);
       out += piece.text;
       if (piece.stop) return { output: normalizeBytes(out), status, errors };
     }
@@ -195,7 +203,13 @@ function numberError(raw: string, style: FormatStyle, partial: boolean): string 
   }
 }
 
-function convert(spec: Spec, next: () => string | undefined, number: (s: string | undefined) => number, float: (s: string | undefined) => number): { text: string; stop: boolean } {
+function convert(
+  spec: Spec,
+  next: () => string | undefined,
+  number: (s: string | undefined) => number,
+  float: (s: string | undefined) => number,
+  style: FormatStyle,
+): { text: string; stop: boolean } {
   const { flags, precision } = spec;
   let body: string;
   switch (spec.conv) {
@@ -204,7 +218,7 @@ function convert(spec: Spec, next: () => string | undefined, number: (s: string 
       if (precision !== undefined) body = body.slice(0, precision);
       return { text: pad(body, spec), stop: false };
     case "b": {
-      const r = echoEscapes(next() ?? "");
+      const r = echoEscapes(next() ?? "", style === "dash" ? DASH_ESCAPES : FULL_ESCAPES);
       body = precision !== undefined ? r.text.slice(0, precision) : r.text;
       return { text: pad(body, spec), stop: r.stop };
     }
