@@ -113,6 +113,15 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["kill -l | head -n 2; kill -l 99", "0\nHUP\ndash: 1: kill: invalid signal number or exit status: 99\n", 2, " 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n 6) SIGABRT\t 7) SIGBUS\t 8) SIGFPE\t 9) SIGKILL\t10) SIGUSR1\nbash: line 1: kill: 99: invalid signal specification\n", 1],
   ["kill -l | sed -n '1p;17p;33p;34p;65p'", "0\n16\n32\n33\nRTMAX\n", 0, " 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n", 0],
   ["trap -l | tail -n 1", "dash: 1: trap: Illegal option -l\n", 0, "63) SIGRTMAX-1\t64) SIGRTMAX\t\n", 0],
+  ["set -- a b c; echo \"${@:2}\" \"${*:1:2}\" \"${@: -1}\" \"${@: -5}\"; x=abc; echo \"[${x: -5}]\" ${x: -2}", "dash: 1: Bad substitution\n", 2, "b c a b c\n[] bc\n", 0],
+  ["printf '%d|%x|%u|%o|%X\\n' '' -1 -5 -1 -255", "0|ffffffffffffffff|18446744073709551611|1777777777777777777777|FFFFFFFFFFFFFF01\n", 0, "0|ffffffffffffffff|18446744073709551611|1777777777777777777777|FFFFFFFFFFFFFF01\n", 0],
+  ["x=1; y='a b'; set | grep -E '^(x|y)='", "x='1'\ny='a b'\n", 0, "x=1\ny='a b'\n", 0],
+  ["exit -1", "dash: 1: exit: Illegal number: -1\n", 2, "", 255],
+  ["builtin echo hi; builtin ls; echo $?", "dash: 1: builtin: not found\ndash: 1: builtin: not found\n127\n", 0, "hi\nbash: line 1: builtin: ls: not a shell builtin\n1\n", 0],
+  ["read -n 3 x <<< abcdef; echo \"$x\"", "dash: 1: Syntax error: redirection unexpected\n", 2, "abc\n", 0],
+  ["for ((i=0; i<2; i++)); do echo $i; done", "dash: 1: Syntax error: Bad for loop variable\n", 2, "0\n1\n", 0],
+  ["echo $(( 2#101 ))", "dash: 1: arithmetic expression: expecting EOF: \" 2#101 \"\n", 2, "5\n", 0],
+  ["true; x=1; echo \"[$_]\"; echo a b; echo $_; f() { echo in; }; f z; echo $_", "[]\na b\n\nin\n\n", 0, "[]\na b\nb\nin\nz\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];

@@ -13,7 +13,7 @@ function bashQuote(value: string): string {
 }
 
 /** dash's single_quote: runs without `'` in single quotes, runs of `'` in double quotes. */
-function dashQuote(value: string): string {
+export function dashQuote(value: string): string {
   let out = "";
   let s = value;
   do {

@@ -63,7 +63,8 @@ function tokenize(expr: string, ops: readonly string[]): Tok[] {
       continue;
     }
     if (/[0-9]/.test(c)) {
-      const m = /^(0[xX][0-9a-fA-F]+|[0-9]+#[0-9a-zA-Z@_]+|[0-9]+[a-zA-Z_0-9]*)/.exec(expr.slice(i))!;
+      // dash has no BASE#number.
+      const m = (ops === POSIX_OPS ? /^(0[xX][0-9a-fA-F]+|[0-9]+[a-zA-Z_0-9]*)/ : /^(0[xX][0-9a-fA-F]+|[0-9]+#[0-9a-zA-Z@_]+|[0-9]+[a-zA-Z_0-9]*)/).exec(expr.slice(i))!;
       toks.push({ kind: "num", value: parseNumber(m[0], expr, i, ops === POSIX_OPS), pos: i });
       i += m[0].length;
       continue;

@@ -2,7 +2,7 @@ import { FsError, race, sleep, wait, type Proc } from "@ksim/sim";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
-import { alias, unalias } from "./alias.js";
+import { alias, dashQuote, unalias } from "./alias.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
 import { signalName, signalNumber, signalTable } from "./signal-list.js";
@@ -268,6 +268,7 @@ function* read(sh: Shell, args: readonly string[]): Proc<number> {
   let timeoutSec: number | undefined;
   let delimiter = "\n";
   let arrayName: string | undefined;
+  let maxChars: number | undefined;
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -278,7 +279,7 @@ function* read(sh: Shell, args: readonly string[]): Proc<number> {
       else if (a === "-t") timeoutSec = Number(args[++i]);
       else if (a === "-d") delimiter = args[++i]?.slice(0, 1) || "\0";
       else if (a === "-a") arrayName = args[++i];
-      else if (a === "-n") i++;
+      else if (a === "-n") maxChars = Number(args[++i]);
       else if (a === "-u") i++;
       else if (/^-r+$/.test(a)) raw = true;
       continue;
@@ -298,7 +299,7 @@ function* read(sh: Shell, args: readonly string[]): Proc<number> {
   let terminated = false;
   const readLine = function* (): Proc<boolean> {
     for (;;) {
-      const r = yield* reader.readLine(delimiter);
+      const r = yield* reader.readLine(delimiter, maxChars === undefined ? undefined : maxChars - text.length);
       if (r === null) return false;
       terminated = r.terminated;
       if (!raw && r.line.endsWith("\\") && r.terminated) {
@@ -389,7 +390,8 @@ function* shift(sh: Shell, args: readonly string[]): Proc<number> {
 function* exit(sh: Shell, args: readonly string[]): Proc<number> {
   let status = sh.lastStatus;
   if (args[0] !== undefined) {
-    if (!/^\s*[+-]?\d+\s*$/.test(args[0])) {
+    // dash takes only a number without a sign.
+    if (!(sh.flavor === "dash" ? /^\d+$/ : /^\s*[+-]?\d+\s*$/).test(args[0])) {
       if (sh.flavor === "bash") sh.builtinError("exit", `${args[0]}: numeric argument required`);
       else sh.builtinError("exit", `Illegal number: ${args[0]}`);
       throw new ExitSignal(2);
@@ -576,6 +578,17 @@ function describeKind(sh: Shell, name: string, c: Kind): string {
     case "file":
       return `${name} is ${c.path}\n`;
   }
+}
+
+/** bash's `builtin NAME [args]`: the builtin, even where a function of that name would run. */
+function* builtinBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  const name = args[0];
+  if (name === undefined) return 0;
+  if (!sh.hasBuiltin(name)) {
+    sh.builtinError("builtin", `${name}: not a shell builtin`);
+    return 1;
+  }
+  return yield* sh.runBuiltin(name, args);
 }
 
 function* command(sh: Shell, args: readonly string[]): Proc<number> {
@@ -802,7 +815,9 @@ function* set(sh: Shell, args: readonly string[]): Proc<number> {
     for (const name of [...sh.vars.keys()].sort()) {
       const v = sh.vars.get(name)!;
       const value = Array.isArray(v.value) ? v.value.join(" ") : v.value;
-      sh.out(`${name}=${/^[A-Za-z0-9_./:=@%^,+-]*$/.test(value) && value !== "" ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`);
+      // dash quotes every value; bash only those that need it.
+      if (sh.flavor === "dash") sh.out(`${name}=${dashQuote(value)}\n`);
+      else sh.out(`${name}=${/^[A-Za-z0-9_./:=@%^,+-]*$/.test(value) && value !== "" ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`);
     }
     return 0;
   }
@@ -1026,6 +1041,7 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["set", { flavors: ALL, run: set }],
   ["shopt", { flavors: BASH, run: shopt }],
   ["alias", { flavors: ALL, run: alias }],
+  ["builtin", { flavors: BASH, run: builtinBuiltin }],
   ["unalias", { flavors: ALL, run: unalias }],
   ["test", { flavors: ALL, run: testBuiltin(false) }],
   ["[", { flavors: ALL, run: testBuiltin(true) }],

@@ -379,15 +379,20 @@ export class Expander {
       case "substring": {
         const offset = yield* this.arith(op.offset);
         const length = op.length === undefined ? undefined : yield* this.arith(op.length);
+        // An offset before the beginning gives nothing. The positional parameters count from $0.
         if (v.kind === "many") {
-          const all = v.values;
-          const start = offset < 0 ? Math.max(0, all.length + offset) : offset;
+          const all = isPositionalList(part) ? [this.sh.arg0, ...v.values] : v.values;
+          const start = offset < 0 ? all.length + offset : offset;
           const end = length === undefined ? all.length : length < 0 ? all.length + length : start + length;
-          this.emitList(f, { values: all.slice(start, end), star: v.star }, quoted);
+          this.emitList(f, { values: start < 0 ? [] : all.slice(start, end), star: v.star }, quoted);
           return;
         }
         const s = this.checkSet(part, v.value) ?? "";
-        const start = offset < 0 ? Math.max(0, s.length + offset) : offset;
+        const start = offset < 0 ? s.length + offset : offset;
+        if (start < 0) {
+          this.emitResult(f, "", quoted);
+          return;
+        }
         const end = length === undefined ? s.length : length < 0 ? s.length + length : start + length;
         this.emitResult(f, s.slice(start, Math.max(start, end)), quoted);
         return;
@@ -473,5 +478,5 @@ function isPositionalList(p: ParamPart): boolean {
 }
 
 function isList(p: WordPart): boolean {
-  return p.type === "param" && (p.name === "@" || p.index?.text.trim() === "@") && p.op === undefined && !p.length;
+  return p.type === "param" && (p.name === "@" || p.index?.text.trim() === "@") && (p.op === undefined || p.op.kind === "substring") && !p.length;
 }

@@ -37,10 +37,18 @@ export class LineReader implements InputStream {
     return this.source.read();
   }
 
-  /** The next line without its newline, or the unterminated rest; null at end of input. */
-  *readLine(delimiter = "\n"): Proc<{ line: string; terminated: boolean } | null> {
+  /**
+   * The next line without its newline, or the unterminated rest; null at end of input. With
+   * `maxChars` (bash's read -n), no more than that many characters, the rest left to read.
+   */
+  *readLine(delimiter = "\n", maxChars?: number): Proc<{ line: string; terminated: boolean } | null> {
     for (;;) {
       const i = this.buffer.indexOf(delimiter);
+      if (maxChars !== undefined && (i < 0 || i > maxChars) && this.buffer.length >= maxChars) {
+        const line = this.buffer.slice(0, maxChars);
+        this.buffer = this.buffer.slice(maxChars);
+        return { line, terminated: true };
+      }
       if (i >= 0) {
         const line = this.buffer.slice(0, i);
         this.buffer = this.buffer.slice(i + delimiter.length);

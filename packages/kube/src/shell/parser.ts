@@ -373,8 +373,10 @@ export class Parser {
     const nameTok = this.advance();
     const name = nameTok.kind === "word" ? plainText(nameTok.word) : undefined;
     if (name === undefined || !NAME.test(name)) {
-      if (nameTok.kind === "word") {
-        throw new ShellSyntaxError({ kind: "badForVariable", name: nameTok.word.text }, nameTok.line, this.lineText(nameTok.line), false);
+      // dash calls any token there a bad variable (`for ((` too); bash only a word.
+      if (nameTok.kind === "word" || !this.bash) {
+        const text = nameTok.kind === "word" ? nameTok.word.text : nameTok.kind === "op" ? nameTok.op : "";
+        throw new ShellSyntaxError({ kind: "badForVariable", name: text }, nameTok.line, this.lineText(nameTok.line), false);
       }
       throw this.unexpected(nameTok);
     }

@@ -282,6 +282,8 @@ export class Shell {
   sourcing: readonly string[];
   /** How many files `.` is reading (`return` leaves the innermost). */
   sourceDepth = 0;
+  /** bash's $_: the last argument of the simple command run last (undefined before the first). */
+  lastArgument: string | undefined;
   /** The functions being run and the files `.` is reading (as `source`), outermost first. */
   callFrames: readonly string[] = [];
   /** Started with a script file to read (`bash script`), not commands from stdin or -c. */
@@ -348,6 +350,7 @@ export class Shell {
       this.sourcing = parent.sourcing;
       this.sourceDepth = parent.sourceDepth;
       this.callFrames = parent.callFrames;
+      this.lastArgument = parent.lastArgument;
       this.aliases = parent.aliases;
       this.runsScriptFile = parent.runsScriptFile;
       this.shopts = parent.shopts;
@@ -603,6 +606,9 @@ export class Shell {
         break;
       case "FUNCNAME":
         if (this.flavor === "bash") return this.funcName()?.[0];
+        break;
+      case "_":
+        if (this.flavor === "bash" && this.lastArgument !== undefined) return this.lastArgument;
         break;
       case "0":
         return this.arg0;
@@ -1436,6 +1442,7 @@ export class Shell {
 
   /** What runs an expanded simple command: an assignment, a builtin, a function or a program. */
   private simpleCommand(cmd: SimpleCommand, words: readonly string[], assigns: readonly Assigned[]): Proc<number> {
+    this.lastArgument = words.length === 0 ? "" : words[words.length - 1];
     if (words.length === 0) {
       this.assign(assigns);
       return this.withRedirects(cmd.redirects, finished(this.substitutionStatus ?? 0));
@@ -1526,6 +1533,8 @@ export class Shell {
       throw e;
     } finally {
       this.functionDepth--;
+      // $_ is the call's last argument again once the function has run its own commands.
+      this.lastArgument = words.length > 1 ? words[words.length - 1] : words[0];
       this.callFrames = savedFrames;
       this.positional = savedPositional;
       const frame = this.localFrames.pop()!;

@@ -119,7 +119,8 @@ export function printf(format: string, args: readonly string[], style: FormatSty
   let argi = 0;
   const next = (): string | undefined => args[argi++];
   const number = (raw: string | undefined): number => {
-    if (raw === undefined) return 0;
+    // An empty argument is zero, as a missing one is.
+    if (raw === undefined || raw === "") return 0;
     const t = raw.trim();
     if (/^['"]/.test(raw)) return raw.length > 1 ? raw.codePointAt(1)! : 0;
     const m = /^[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(t);
@@ -234,10 +235,11 @@ function convert(
     case "X": {
       const v = Math.trunc(number(next()));
       const neg = v < 0 && (spec.conv === "d" || spec.conv === "i");
-      const abs = spec.conv === "d" || spec.conv === "i" ? Math.abs(v) : v < 0 ? Number(BigInt.asUintN(64, BigInt(v))) : v;
+      // The unsigned conversions show a negative number as its 64-bit two's complement.
+      const abs = spec.conv === "d" || spec.conv === "i" ? BigInt(Math.abs(v)) : BigInt.asUintN(64, BigInt(v));
       let digits = spec.conv === "o" ? abs.toString(8) : spec.conv === "x" ? abs.toString(16) : spec.conv === "X" ? abs.toString(16).toUpperCase() : String(abs);
       if (precision !== undefined) digits = digits.padStart(precision, "0");
-      if (flags.includes("#") && abs !== 0) digits = (spec.conv === "o" ? "0" : spec.conv === "x" ? "0x" : spec.conv === "X" ? "0X" : "") + digits;
+      if (flags.includes("#") && abs !== 0n) digits = (spec.conv === "o" ? "0" : spec.conv === "x" ? "0x" : spec.conv === "X" ? "0X" : "") + digits;
       const sign = neg ? "-" : flags.includes("+") && (spec.conv === "d" || spec.conv === "i") ? "+" : flags.includes(" ") && (spec.conv === "d" || spec.conv === "i") ? " " : "";
       return { text: padNumber(sign, digits, spec, precision === undefined), stop: false };
     }
