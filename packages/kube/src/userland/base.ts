@@ -124,6 +124,9 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/top": "procps:top",
   "/usr/bin/curl": "curl:curl",
   "/usr/bin/diff": "diffutils:diff",
+  "/usr/bin/cmp": "diffutils:cmp",
+  "/usr/bin/expr": "coreutils:expr",
+  "/usr/bin/tac": "coreutils:tac",
   "/usr/bin/fallocate": "util-linux:fallocate",
 };
 

@@ -124,6 +124,8 @@ export interface OptionSpec {
   readonly numeric?: boolean;
   /** Options end at the first operand (getopt's `+`): xargs, env, whose operands are a command line. */
   readonly inOrder?: boolean;
+  /** A negative number (`-1`, `-.5`) is an operand, not options (seq). */
+  readonly negativeNumbers?: boolean;
 }
 
 export interface ParsedOptions {
@@ -154,6 +156,10 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     if (a === "--") {
       operands.push(...args.slice(i + 1));
       break;
+    }
+    if (spec.negativeNumbers === true && /^-\.?[0-9]/.test(a)) {
+      operands.push(a);
+      continue;
     }
     if (a.startsWith("--") && spec.long !== undefined) {
       const eq = a.indexOf("=");

@@ -284,3 +284,51 @@ function normalFormat(ops: readonly Op[]): string {
   }
   return out;
 }
+
+/**
+ * cmp (diffutils 3.8, in the C locale containers run in): silent and 0 when the files are the same; otherwise where the first
+ * difference is (`a b differ: char N, line L`; "byte" in other locales), or that one file ended first; -s says nothing.
+ */
+export function* cmpProgram(ctx: ProcessContext): Proc<number> {
+  let parsed;
+  try {
+    parsed = parseOptions(ctx.argv.slice(1), { short: "sl", long: { silent: "s", quiet: "s", verbose: "l" } });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    ctx.stderr.write(`cmp: ${e.message}\ncmp: Try 'cmp --help' for more information.\n`);
+    return 2;
+  }
+  const [a, b = "-"] = parsed.operands;
+  if (a === undefined) {
+    ctx.stderr.write("cmp: missing operand after 'cmp'\ncmp: Try 'cmp --help' for more information.\n");
+    return 2;
+  }
+  const texts: string[] = [];
+  for (const f of [a, b]) {
+    try {
+      texts.push(yield* readInput(ctx, f));
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      ctx.stderr.write(`cmp: ${f}: ${describeError(e)}\n`);
+      return 2;
+    }
+  }
+  const [x, y] = [new TextEncoder().encode(texts[0]), new TextEncoder().encode(texts[1])];
+  const silent = parsed.flags.has("s");
+  let line = 1;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    if (x[i] !== y[i]) {
+      if (!silent) ctx.stdout.write(`${a} ${b} differ: char ${i + 1}, line ${line}\n`);
+      return 1;
+    }
+    if (x[i] === 10) line++;
+  }
+  if (x.length === y.length) return 0;
+  if (!silent) {
+    const shorter = x.length < y.length ? a : b;
+    // The line the last byte read was in: one more if that byte ended a line.
+    ctx.stderr.write(n === 0 ? `cmp: EOF on ${shorter} which is empty\n` : `cmp: EOF on ${shorter} after byte ${n}, ${x[n - 1] === 10 ? `line ${line - 1}` : `in line ${line}`}\n`);
+  }
+  return 1;
+}

@@ -12,7 +12,12 @@ import { groupByName, userByName } from "./users.js";
 
 export function cat(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "nAbesTuvE", long: { number: "n", "show-all": "A" } }, function* (o) {
+    const long = { number: "n", "show-all": "A", "number-nonblank": "b", "show-ends": "E", "squeeze-blank": "s", "show-tabs": "T", "show-nonprinting": "v" };
+    return yield* withOptions(ctx, flavor, { short: "nAbesTuvEt", long }, function* (o) {
+      const ends = has(o, "A") || has(o, "E") || has(o, "e");
+      const tabs = has(o, "A") || has(o, "T") || has(o, "t");
+      const nonprinting = has(o, "A") || has(o, "v") || has(o, "e") || has(o, "t");
+      const numberAll = has(o, "n") && !has(o, "b");
       const files = o.operands.length === 0 ? ["-"] : o.operands;
       let status = 0;
       let lineNo = 0;
@@ -29,17 +34,38 @@ export function cat(flavor: Flavor) {
           status = 1;
           continue;
         }
-        if (has(o, "n")) {
+        if (numberAll || has(o, "b") || has(o, "s") || ends || tabs || nonprinting) {
           const lines = text.split("\n");
           const trailing = text.endsWith("\n");
           if (trailing) lines.pop();
-          text = lines.map((l) => `${String(++lineNo).padStart(6)}\t${l}`).join("\n") + (trailing ? "\n" : "");
+          const out: string[] = [];
+          for (let i = 0; i < lines.length; i++) {
+            let l = lines[i]!;
+            if (has(o, "s") && l === "" && i > 0 && lines[i - 1] === "") continue;
+            if (nonprinting) l = showNonprinting(l);
+            if (tabs) l = l.replace(/\t/g, "^I");
+            if (numberAll || (has(o, "b") && lines[i] !== "")) l = `${String(++lineNo).padStart(6)}\t${l}`;
+            // The last line has a $ only if a newline ends it.
+            out.push(ends && (i < lines.length - 1 || trailing) ? `${l}$` : l);
+          }
+          text = out.join("\n") + (trailing ? "\n" : "");
         }
         ctx.stdout.write(text);
       }
       return status;
     });
   };
+}
+
+/** cat -v: control characters as ^X, DEL as ^?, bytes above 127 as M- and the same (tabs stay). */
+function showNonprinting(line: string): string {
+  let out = "";
+  for (const b of new TextEncoder().encode(line)) {
+    const high = b >= 128 ? "M-" : "";
+    const c = b & 127;
+    out += high + (c === 127 ? "^?" : c < 32 && !(c === 9 && high === "") ? `^${String.fromCharCode(c + 64)}` : String.fromCharCode(c));
+  }
+  return out;
 }
 
 export function rm(flavor: Flavor) {

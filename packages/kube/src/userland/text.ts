@@ -388,25 +388,24 @@ export function sort(flavor: Flavor) {
         const b = end === undefined ? fields.length : parseInt(end, 10);
         return fields.slice(a, b).join(sep ?? " ");
       };
-      const cmp = (x: string, y: string): number => {
+      const keyCompare = (x: string, y: string): number => {
         let a = key(x);
         let b = key(y);
         if (has(o, "f")) {
           a = a.toUpperCase();
           b = b.toUpperCase();
         }
-        if (has(o, "n") || has(o, "h")) {
-          const d = (parseFloat(a) || 0) - (parseFloat(b) || 0);
-          if (d !== 0) return d;
-        } else if (has(o, "V")) {
-          const d = versionCompare(a, b);
-          if (d !== 0) return d;
-        } else if (a !== b) return a < b ? -1 : 1;
-        return x < y ? -1 : x > y ? 1 : 0;
+        if (has(o, "n") || has(o, "h")) return (parseFloat(a) || 0) - (parseFloat(b) || 0);
+        if (has(o, "V")) return versionCompare(a, b);
+        return a === b ? 0 : a < b ? -1 : 1;
       };
+      // -u compares the keys alone (no last-resort comparison of whole lines) and keeps the
+      // first line of each run of equals, in input order: the sort is stable. -r reverses it all.
+      const unique = has(o, "u");
+      const reverse = has(o, "r") ? -1 : 1;
+      const cmp = (x: string, y: string): number => reverse * (keyCompare(x, y) || (unique ? 0 : x < y ? -1 : x > y ? 1 : 0));
       let sorted = [...all].sort(cmp);
-      if (has(o, "r")) sorted.reverse();
-      if (has(o, "u")) sorted = sorted.filter((l, i) => i === 0 || cmp(sorted[i - 1]!, l) !== 0);
+      if (unique) sorted = sorted.filter((l, i) => i === 0 || keyCompare(sorted[i - 1]!, l) !== 0);
       const target = last(o, "o");
       if (target !== undefined) writeOutput(ctx, target, joinLines(sorted));
       else ctx.stdout.write(joinLines(sorted));
@@ -707,7 +706,7 @@ export function tee(flavor: Flavor) {
 
 export function seq(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "s:wf:", long: { "separator=": "s", "equal-width": "w" } }, function* (o) {
+    return yield* withOptions(ctx, flavor, { short: "s:wf:", long: { "separator=": "s", "equal-width": "w" }, negativeNumbers: true }, function* (o) {
       const nums = o.operands.map(Number);
       if (nums.length === 0 || nums.length > 3) return usageFailure(ctx, flavor, nums.length === 0 ? "missing operand" : `extra operand '${o.operands[3]}'`);
       const bad = o.operands.find((s) => Number.isNaN(Number(s)));
@@ -719,6 +718,21 @@ export function seq(flavor: Flavor) {
       const out = has(o, "w") ? values.map((v) => v.padStart(width, "0")) : values;
       if (out.length > 0) ctx.stdout.write(out.join(last(o, "s") ?? "\n") + "\n");
       return 0;
+    });
+  };
+}
+
+/** tac: the records (lines, each with the newline after it) of each file in reverse order. */
+export function tac(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "" }, function* (o) {
+      let out = "";
+      const status = yield* eachInput(ctx, o.operands, "tac", (_, text) => {
+        const records = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+        out += records.reverse().join("");
+      });
+      ctx.stdout.write(out);
+      return status;
     });
   };
 }
