@@ -122,6 +122,12 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["for ((i=0; i<2; i++)); do echo $i; done", "dash: 1: Syntax error: Bad for loop variable\n", 2, "0\n1\n", 0],
   ["echo $(( 2#101 ))", "dash: 1: arithmetic expression: expecting EOF: \" 2#101 \"\n", 2, "5\n", 0],
   ["true; x=1; echo \"[$_]\"; echo a b; echo $_; f() { echo in; }; f z; echo $_", "[]\na b\n\nin\n\n", 0, "[]\na b\nb\nin\nz\n", 0],
+  ["echo hi > /tmp/r.txt; x=$(< /tmp/r.txt); echo \"[$x]\"; y=$(< /tmp/nonexistent); echo \"$? [$y]\"", "[]\ndash: 1: cannot open /tmp/nonexistent: No such file\n2 []\n", 0, "[hi]\nbash: line 1: /tmp/nonexistent: No such file or directory\n1 []\n", 0],
+  ["mapfile -t arr <<< $'a\\nb\\nc'; echo ${#arr[@]} ${arr[1]}; readarray b <<< $'x\\ny'; printf '[%s]' \"${b[@]}\"; echo; mapfile -s 1 -n 1 c <<< $'1\\n2\\n3'; echo \"${c[@]}\"", "dash: 1: Syntax error: redirection unexpected\n", 2, "3 b\n[x\n][y\n]\n2\n\n", 0],
+  ["declare -p x; x=1; declare -p x; a[2]=z; declare -p a", "dash: 1: declare: not found\ndash: 1: declare: not found\ndash: 1: a[2]=z: not found\ndash: 1: declare: not found\n", 127, "bash: line 1: declare: x: not found\ndeclare -- x=\"1\"\ndeclare -a a=([2]=\"z\")\n", 0],
+  ["x=(3 1 2); IFS=$'\\n' sorted=($(sort <<<\"${x[*]}\")); echo ${sorted[@]}; a=1 b=$a; echo $b", "dash: 1: Syntax error: \"(\" unexpected\n", 2, "1 2 3\n1\n", 0],
+  ["IFS=, read -ra parts <<< 'a,b,c'; echo ${parts[2]} ${#parts[@]}; read -rn2 x <<< abc; echo $x", "dash: 1: Syntax error: redirection unexpected\n", 2, "c 3\nab\n", 0],
+  ["printf '%q\\n' $'a\\tb' $'\\e' \"it's\" 'a b' 'é' $'\\x01'", "dash: 1: printf: %q: invalid directive\n", 2, "$'a\\tb'\n$'\\E'\nit\\'s\na\\ b\n$'\\303\\251'\n$'\\001'\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];

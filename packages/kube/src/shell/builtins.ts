@@ -240,14 +240,21 @@ function* declare(sh: Shell, args: readonly string[]): Proc<number> {
     names.push(a);
   }
   if (names.length === 0 || print) {
+    let status = 0;
     for (const name of names.length > 0 ? names : [...sh.vars.keys()].sort()) {
       const v = sh.vars.get(name);
-      if (v === undefined) continue;
+      if (v === undefined) {
+        sh.builtinError("declare", `${name}: not found`);
+        status = 1;
+        continue;
+      }
       const flags = (Array.isArray(v.value) ? "a" : "") + (v.exported ? "x" : "") + (v.readonly ? "r" : "");
-      const value = Array.isArray(v.value) ? `(${v.value.map((x, i) => `[${i}]="${x}"`).join(" ")})` : `"${v.value}"`;
+      const elements: string[] = [];
+      if (Array.isArray(v.value)) v.value.forEach((x, i) => elements.push(`[${i}]="${x}"`));
+      const value = Array.isArray(v.value) ? `(${elements.join(" ")})` : `"${v.value}"`;
       sh.out(`declare -${flags === "" ? "-" : flags} ${name}=${value}\n`);
     }
-    return 0;
+    return status;
   }
   for (const a of names) {
     const eq = a.indexOf("=");
@@ -272,16 +279,23 @@ function* read(sh: Shell, args: readonly string[]): Proc<number> {
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (names.length === 0 && /^-[rsp tdaneu]/.test(a) && a !== "-") {
-      if (a === "-r") raw = true;
-      else if (a === "-s") continue;
-      else if (a === "-p") prompt = args[++i];
-      else if (a === "-t") timeoutSec = Number(args[++i]);
-      else if (a === "-d") delimiter = args[++i]?.slice(0, 1) || "\0";
-      else if (a === "-a") arrayName = args[++i];
-      else if (a === "-n") maxChars = Number(args[++i]);
-      else if (a === "-u") i++;
-      else if (/^-r+$/.test(a)) raw = true;
+    if (names.length === 0 && /^-[rsptdaneu]+/.test(a)) {
+      // Letters combine as getopt combines them (`-ra NAME`); one that takes a value takes the
+      // rest of the word, or the next word.
+      for (let k = 1; k < a.length; k++) {
+        const letter = a[k]!;
+        if (letter === "r") raw = true;
+        else if (letter === "s" || letter === "e") continue;
+        else {
+          const value = k + 1 < a.length ? a.slice(k + 1) : args[++i];
+          if (letter === "p") prompt = value;
+          else if (letter === "t") timeoutSec = Number(value);
+          else if (letter === "d") delimiter = value?.slice(0, 1) || "\0";
+          else if (letter === "a") arrayName = value;
+          else if (letter === "n") maxChars = Number(value);
+          break;
+        }
+      }
       continue;
     }
     names.push(a);
@@ -578,6 +592,36 @@ function describeKind(sh: Shell, name: string, c: Kind): string {
     case "file":
       return `${name} is ${c.path}\n`;
   }
+}
+
+/**
+ * bash's `mapfile [-t] [-n COUNT] [-s SKIP] [-d DELIM] [ARRAY]` (also `readarray`): the lines of
+ * standard input as the elements of ARRAY (MAPFILE), each with its newline unless -t.
+ */
+function* mapfile(sh: Shell, args: readonly string[]): Proc<number> {
+  let trim = false;
+  let count = 0;
+  let skip = 0;
+  let delimiter = "\n";
+  let name = "MAPFILE";
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-t") trim = true;
+    else if (a === "-n") count = Number(args[++i]);
+    else if (a === "-s") skip = Number(args[++i]);
+    else if (a === "-d") delimiter = args[++i]?.slice(0, 1) || "\0";
+    else name = a;
+  }
+  const reader = sh.input(0);
+  const lines: string[] = [];
+  for (let read = 0; count === 0 || lines.length < count; read++) {
+    const r = yield* reader.readLine(delimiter);
+    if (r === null) break;
+    if (read < skip) continue;
+    lines.push(trim || !r.terminated ? r.line : r.line + delimiter);
+  }
+  sh.setVar(name, lines);
+  return 0;
 }
 
 /** bash's `builtin NAME [args]`: the builtin, even where a function of that name would run. */
@@ -1042,6 +1086,8 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["shopt", { flavors: BASH, run: shopt }],
   ["alias", { flavors: ALL, run: alias }],
   ["builtin", { flavors: BASH, run: builtinBuiltin }],
+  ["mapfile", { flavors: BASH, run: mapfile }],
+  ["readarray", { flavors: BASH, run: mapfile }],
   ["unalias", { flavors: ALL, run: unalias }],
   ["test", { flavors: ALL, run: testBuiltin(false) }],
   ["[", { flavors: ALL, run: testBuiltin(true) }],

@@ -7,7 +7,7 @@ import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
 import { devNull, Pipe, pipeBehind, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries, userName } from "../userland/users.js";
 import type { ArithError, ArithVariables } from "./arith.js";
-import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr } from "./ast.js";
+import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr, Word } from "./ast.js";
 import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
 import { complete, type Completion } from "./completion.js";
 import { CowMap } from "./cow-map.js";
@@ -46,6 +46,16 @@ export type Fds = Map<number, Stream>;
 const NO_EXTRA_FDS: ReadonlyMap<number, Stream> = new Map();
 const NO_SHOPTS: Shopts = Object.freeze({});
 const NO_ALIASES: ReadonlyMap<string, string> = new Map();
+
+/** The file of a `$(< file)`: a lone command that is nothing but one `<` redirection. */
+function fileSubstitution(body: CommandList): Word | undefined {
+  if (body.length !== 1 || body[0]!.background || body[0]!.andOr.rest.length > 0) return undefined;
+  const pipeline = body[0]!.andOr.first;
+  const cmd = pipeline.commands.length === 1 && !pipeline.negate ? pipeline.commands[0]! : undefined;
+  if (cmd?.type !== "simple" || cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length !== 1) return undefined;
+  const r = cmd.redirects[0]!;
+  return r.op === "<" && (r.fd === undefined || r.fd === 0) ? r.target : undefined;
+}
 
 function countNewlines(text: string, end: number): number {
   let n = 0;
@@ -1423,6 +1433,15 @@ export class Shell {
   }
 
   private *expandThenRun(cmd: SimpleCommand): Proc<number> {
+    // An assignment statement assigns from left to right: `IFS=, x=($y)` splits with the new IFS.
+    if (cmd.words.length === 0 && cmd.assignments.length > 1) {
+      for (const a of cmd.assignments) {
+        const assigns = yield* this.expandAssignments([a]);
+        if (this.options.xtrace) this.trace(assigns, []);
+        this.assign(assigns);
+      }
+      return yield* this.simpleCommand(cmd, [], NO_ASSIGNMENTS);
+    }
     const words = yield* this.expander.fields(cmd.words);
     const assigns = cmd.assignments.length === 0 ? NO_ASSIGNMENTS : yield* this.expandAssignments(cmd.assignments);
     if (this.options.xtrace) this.trace(assigns, words);
@@ -1610,6 +1629,8 @@ export class Shell {
 
   /** `$(...)`: runs the list in a subshell and returns what it wrote to stdout. */
   *substitute(body: CommandList): Proc<string> {
+    const file = this.flavor === "bash" ? fileSubstitution(body) : undefined;
+    if (file !== undefined) return yield* this.readForSubstitution(file);
     const sub = this.fork();
     const sink = new StringSink();
     sub.fds.set(1, sink);
@@ -1618,6 +1639,21 @@ export class Shell {
     this.substitutionStatus = status;
     this.lastStatus = status;
     return sink.text();
+  }
+
+  /** bash's `$(< file)`: the file's text, read by the shell itself. */
+  private *readForSubstitution(target: Word): Proc<string> {
+    const name = yield* this.expander.string(target);
+    try {
+      const text = this.ctx.fs.readText(resolvePath(this.cwd, name));
+      this.substitutionStatus = this.lastStatus = 0;
+      return text;
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      this.error(`${name}: ${e.description}`);
+      this.substitutionStatus = this.lastStatus = 1;
+      return "";
+    }
   }
 
   private trace(assigns: readonly Assigned[], words: readonly string[]): void {

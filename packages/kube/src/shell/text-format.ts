@@ -289,5 +289,19 @@ function padNumber(sign: string, digits: string, spec: Spec, zeroAllowed: boolea
 /** bash's `%q` / `printf -v` quoting: backslashes before special characters. */
 export function shellQuote(s: string): string {
   if (s === "") return "''";
-  return s.replace(/[^A-Za-z0-9_./:=@%^,+-]/g, (c) => (c === "\n" ? "$'\\n'" : `\\${c}`));
+  // With control characters in it, or bytes past ASCII (a container's C locale prints none),
+  // bash quotes the whole string ANSI-C style.
+  if (/[\x00-\x1f\x7f-\uffff]/.test(s)) return `$'${[...s].map(ansiC).join("")}'`;
+  return s.replace(/[^A-Za-z0-9_./:=@%^,+-]/g, (c) => `\\${c}`);
+}
+
+const ANSI_C: Readonly<Record<string, string>> = { "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\E", "\\": "\\\\", "'": "\\'" };
+
+function ansiC(c: string): string {
+  const code = c.charCodeAt(0);
+  if (ANSI_C[c] !== undefined) return ANSI_C[c]!;
+  if (code >= 32 && code < 127) return c;
+  let out = "";
+  for (const b of new TextEncoder().encode(c)) out += `\\${b.toString(8).padStart(3, "0")}`;
+  return out;
 }
