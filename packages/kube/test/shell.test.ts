@@ -128,6 +128,9 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["x=(3 1 2); IFS=$'\\n' sorted=($(sort <<<\"${x[*]}\")); echo ${sorted[@]}; a=1 b=$a; echo $b", "dash: 1: Syntax error: \"(\" unexpected\n", 2, "1 2 3\n1\n", 0],
   ["IFS=, read -ra parts <<< 'a,b,c'; echo ${parts[2]} ${#parts[@]}; read -rn2 x <<< abc; echo $x", "dash: 1: Syntax error: redirection unexpected\n", 2, "c 3\nab\n", 0],
   ["printf '%q\\n' $'a\\tb' $'\\e' \"it's\" 'a b' 'é' $'\\x01'", "dash: 1: printf: %q: invalid directive\n", 2, "$'a\\tb'\n$'\\E'\nit\\'s\na\\ b\n$'\\303\\251'\n$'\\001'\n", 0],
+  ["trap 'echo caught $?' ERR; false; echo after; if false; then :; fi; false || true; true && false; echo next; trap", "trap: ERR: bad trap\nafter\nnext\n", 0, "caught 1\nafter\ncaught 1\nnext\ntrap -- 'echo caught $?' ERR\n", 0],
+  ["set -e; trap 'echo err' ERR; trap 'echo exit' EXIT; echo a; false; echo never", "trap: ERR: bad trap\n", 1, "a\nerr\nexit\n", 1],
+  ["trap 'echo e' ERR; f() { false; echo in-f; }; f; x=$(false); echo end", "trap: ERR: bad trap\nin-f\nend\n", 0, "in-f\ne\nend\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];

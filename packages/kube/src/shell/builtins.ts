@@ -804,7 +804,7 @@ function* trap(sh: Shell, args: readonly string[]): Proc<number> {
     const number = (sig: string) => (sig === "EXIT" ? 0 : (signalNumber(sig, sh.flavor) ?? 65));
     const listed = [...sh.traps].filter(([sig]) => args[0] !== "-p" || args.length === 1 || args.slice(1).some((a) => number(a.toUpperCase().replace(/^SIG/, "")) === number(sig)));
     for (const [sig, action] of listed.sort((a, b) => number(a[0]) - number(b[0]))) {
-      sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sh.flavor === "bash" && sig !== "EXIT" ? `SIG${sig}` : sig}\n`);
+      sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sh.flavor === "bash" && sig !== "EXIT" && sig !== "ERR" ? `SIG${sig}` : sig}\n`);
     }
     return 0;
   }

@@ -884,7 +884,7 @@ export class Shell {
             else if (lone !== undefined) this.pipelineDone(item.andOr.first, yield* this.execCommand(lone), true);
             else yield* this.execAndOr(item.andOr);
             // Traps run as soon as the command during which their signal came has finished.
-            if (this.pendingSignals.length > 0 && (yield* this.runPendingTraps())) throw new Interrupted();
+            if ((this.pendingSignals.length > 0 || this.errTrapPending !== undefined) && (yield* this.runPendingTraps())) throw new Interrupted();
           }
         } catch (e) {
           if (e instanceof Interrupted) return (this.lastStatus = 128 + SIGNALS.SIGINT);
@@ -1027,7 +1027,7 @@ export class Shell {
       if (item.background) status = this.startBackground(item);
       else if (lone !== undefined) status = this.pipelineDone(item.andOr.first, yield* this.execCommand(lone), true);
       else status = yield* this.execAndOr(item.andOr);
-      if (this.pendingSignals.length > 0 && (yield* this.runPendingTraps())) throw new Interrupted();
+      if ((this.pendingSignals.length > 0 || this.errTrapPending !== undefined) && (yield* this.runPendingTraps())) throw new Interrupted();
     }
     return status;
   }
@@ -1053,10 +1053,22 @@ export class Shell {
     return status;
   }
 
-  /** `set -e`: a pipeline that failed where its status is not tested ends the shell. */
+  /**
+   * `set -e`: a pipeline that failed where its status is not tested ends the shell. bash's ERR
+   * trap runs for the same failures, before the next command (and before `set -e` exits).
+   */
   private checkErrexit(p: Pipeline, status: number): void {
-    if (status !== 0 && !p.negate && this.options.errexit && this.errexitSuppressed === 0) throw new ExitSignal(status);
+    if (status === 0 || p.negate || this.errexitSuppressed !== 0) return;
+    // Functions and subshells do not inherit the ERR trap unless errtrace (set -E) is on.
+    if (this.flavor === "bash" && this.trapTable?.has("ERR") === true && (this.functionDepth === 0 || this.optionState.errtrace === true)) {
+      this.errTrapPending = this.options.errexit ? status : -1;
+      return;
+    }
+    if (this.options.errexit) throw new ExitSignal(status);
   }
+
+  /** An ERR trap to run: -1, or the status `set -e` exits with once it has run. */
+  private errTrapPending: number | undefined;
 
   /**
    * `body` with `set -e` not applying inside it when `on` (conditions, all but the last command
@@ -1798,7 +1810,7 @@ export class Shell {
   syncSignalHandler(): void {
     const own = this.ownSignals;
     const trapped: Signal[] = [];
-    this.trapTable?.forEach((_, k) => void (k !== "EXIT" && trapped.push(`SIG${k}` as Signal)));
+    this.trapTable?.forEach((_, k) => void (k !== "EXIT" && k !== "ERR" && trapped.push(`SIG${k}` as Signal)));
     if (trapped.length === 0 && own.size === 0) {
       this.ctx.onSignal(undefined);
       return;
@@ -1821,6 +1833,14 @@ export class Shell {
    * interactive shell: as bash's throw_to_top_level, the rest of the command line is abandoned.
    */
   private *runPendingTraps(): Proc<boolean> {
+    const err = this.errTrapPending;
+    if (err !== undefined) {
+      this.errTrapPending = undefined;
+      const status = this.lastStatus;
+      yield* this.evalString(this.traps.get("ERR") ?? "", this.line, "trap");
+      this.lastStatus = status;
+      if (err >= 0) throw new ExitSignal(err);
+    }
     let interrupted = false;
     while (this.pendingSignals.length > 0) {
       const signal = this.pendingSignals.shift()!;
@@ -1841,6 +1861,7 @@ export class Shell {
 
   parseSignalSpec(spec: string): string | undefined {
     if (spec === "0" || spec.toUpperCase() === "EXIT") return "EXIT";
+    if (this.flavor === "bash" && spec.toUpperCase() === "ERR") return "ERR";
     const s = parseSignal(spec);
     return s?.slice(3);
   }
