@@ -131,6 +131,8 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["trap 'echo caught $?' ERR; false; echo after; if false; then :; fi; false || true; true && false; echo next; trap", "trap: ERR: bad trap\nafter\nnext\n", 0, "caught 1\nafter\ncaught 1\nnext\ntrap -- 'echo caught $?' ERR\n", 0],
   ["set -e; trap 'echo err' ERR; trap 'echo exit' EXIT; echo a; false; echo never", "trap: ERR: bad trap\n", 1, "a\nerr\nexit\n", 1],
   ["trap 'echo e' ERR; f() { false; echo in-f; }; f; x=$(false); echo end", "trap: ERR: bad trap\nin-f\nend\n", 0, "in-f\ne\nend\n", 0],
+  ["x=\"it's\"; echo ${x@Q}; y=$'a\\tb'; echo ${y@Q}; z='a\\tb'; echo ${z@E}; w=hello; echo ${w@U} ${w@u} ${w@L}; a=(1 'b c'); echo ${a[@]@Q}; echo \"[${unset@Q}]\"; e=''; echo \"[${e@Q}]\"", "dash: 1: Syntax error: \"(\" unexpected\n", 2, "'it'\\''s'\n$'a\\tb'\na b\nHELLO Hello hello\n'1' 'b c'\n[]\n['']\n", 0],
+  ["echo $SECONDS; sleep 2; echo $SECONDS; (sleep 1; echo $SECONDS)", "\n\n\n", 0, "0\n2\n3\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];

@@ -37,6 +37,8 @@ export type ParamOp =
   | { readonly kind: "suffix" | "longSuffix" | "prefix" | "longPrefix"; readonly word: Word }
   | { readonly kind: "replace"; readonly mode: "first" | "all" | "start" | "end"; readonly pattern: Word; readonly replacement: Word }
   | { readonly kind: "substring"; readonly offset: Word; readonly length?: Word }
+  /** bash `${x@Q}`, `@E`, `@U`, `@u`, `@L`: the value quoted for reuse, with escapes expanded, or in another case. */
+  | { readonly kind: "transform"; readonly letter: "Q" | "E" | "U" | "u" | "L"; readonly source: string }
   /** `^`/`^^` upper, `,`/`,,` lower, `~`/`~~` toggle the case of the first letter or all of them. */
   | { readonly kind: "case"; readonly to: "upper" | "lower" | "toggle"; readonly all: boolean };
 

@@ -2,6 +2,7 @@ import type { Proc } from "@ksim/sim";
 import { ArithError, evaluateArith } from "./arith.js";
 import type { ParamPart, Word, WordPart } from "./ast.js";
 import { braceExpand } from "./brace.js";
+import { echoEscapes, reuseQuote } from "./text-format.js";
 import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern } from "./pattern.js";
 import type { Shell } from "./shell.js";
 
@@ -397,6 +398,16 @@ export class Expander {
         this.emitResult(f, s.slice(start, Math.max(start, end)), quoted);
         return;
       }
+      case "transform": {
+        // @Q and @E came with bash 4.4, @U, @u and @L with 5.1.
+        const [major, minor] = this.sh.bashBuild.release.split(".").map(Number) as [number, number];
+        const since = op.letter === "Q" || op.letter === "E" ? 4.4 : 5.1;
+        if (major + minor / 10 < since) throw this.sh.badSubstitution(op.source);
+        // An unset variable stays unset (no quotes around nothing).
+        if (v.kind === "one" && this.checkSet(part, v.value) === undefined) this.emitResult(f, "", quoted);
+        else yield* this.emitMapped(f, part, v, quoted, (s) => transformValue(op.letter, s));
+        return;
+      }
       case "case":
         yield* this.emitMapped(f, part, v, quoted, (s) => {
           const conv = (c: string) => (op.to === "upper" ? c.toUpperCase() : op.to === "lower" ? c.toLowerCase() : toggleCase(c));
@@ -459,6 +470,21 @@ export class Expander {
     const i = yield* this.arith(index);
     const values = arr ?? [];
     return { kind: "one", value: values[i < 0 ? values.length + i : i] };
+  }
+}
+
+function transformValue(letter: "Q" | "E" | "U" | "u" | "L", s: string): string {
+  switch (letter) {
+    case "Q":
+      return reuseQuote(s);
+    case "E":
+      return echoEscapes(s).text;
+    case "U":
+      return s.toUpperCase();
+    case "u":
+      return s.slice(0, 1).toUpperCase() + s.slice(1);
+    case "L":
+      return s.toLowerCase();
   }
 }
 

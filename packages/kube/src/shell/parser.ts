@@ -1190,6 +1190,10 @@ export class Parser {
       const all = s[this.pos + 1] === c;
       this.pos += all ? 2 : 1;
       op = { kind: "case", to: c === "^" ? "upper" : c === "," ? "lower" : "toggle", all };
+    } else if (this.bash && c === "@" && /^[QEUuL]$/.test(s[this.pos + 1] ?? "")) {
+      const letter = s[this.pos + 1] as "Q" | "E" | "U" | "u" | "L";
+      this.pos += 2;
+      op = { kind: "transform", letter, source: "${" + s.slice(start, this.pos) + "}" };
     } else {
       return bad();
     }

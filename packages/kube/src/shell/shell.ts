@@ -292,6 +292,8 @@ export class Shell {
   sourcing: readonly string[];
   /** How many files `.` is reading (`return` leaves the innermost). */
   sourceDepth = 0;
+  /** When the shell process started, on the simulated clock ($SECONDS counts from it). */
+  private readonly startedAtMs: number;
   /** bash's $_: the last argument of the simple command run last (undefined before the first). */
   lastArgument: string | undefined;
   /** The functions being run and the files `.` is reading (as `source`), outermost first. */
@@ -361,6 +363,7 @@ export class Shell {
       this.sourceDepth = parent.sourceDepth;
       this.callFrames = parent.callFrames;
       this.lastArgument = parent.lastArgument;
+      this.startedAtMs = parent.startedAtMs;
       this.aliases = parent.aliases;
       this.runsScriptFile = parent.runsScriptFile;
       this.shopts = parent.shopts;
@@ -398,6 +401,7 @@ export class Shell {
     this.arg0 = config.arg0;
     this.sourcing = config.script === undefined ? [] : [config.script];
     this.runsScriptFile = config.script !== undefined;
+    this.startedAtMs = ctx.sim.now;
     this.shopts = config.flavor === "bash" ? startingShopts(this.bashBuild, config.mode === "interactive", config.login ?? false) : NO_SHOPTS;
     this.cwd = ctx.cwd;
     this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false, noclobber: false };
@@ -619,6 +623,10 @@ export class Shell {
         break;
       case "_":
         if (this.flavor === "bash" && this.lastArgument !== undefined) return this.lastArgument;
+        break;
+      case "SECONDS":
+        // Whole seconds of simulated time since the shell started.
+        if (this.flavor === "bash" && !this.vars.has("SECONDS")) return String(Math.floor((this.ctx.sim.now - this.startedAtMs) / 1000));
         break;
       case "0":
         return this.arg0;

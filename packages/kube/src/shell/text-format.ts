@@ -295,6 +295,11 @@ export function shellQuote(s: string): string {
   return s.replace(/[^A-Za-z0-9_./:=@%^,+-]/g, (c) => `\\${c}`);
 }
 
+/** bash's `${x@Q}`: single quotes (`'\''` for a quote), or ANSI-C quoting as %q chooses it. */
+export function reuseQuote(s: string): string {
+  return /[\x00-\x1f\x7f-\uffff]/.test(s) ? `$'${[...s].map(ansiC).join("")}'` : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 const ANSI_C: Readonly<Record<string, string>> = { "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\E", "\\": "\\\\", "'": "\\'" };
 
 function ansiC(c: string): string {
