@@ -10,16 +10,26 @@ import type { Word, WordPart } from "./ast.js";
 /** An unquoted character of the word's literal text, or a part brace expansion does not look into. */
 type Token = string | WordPart;
 
-const expanded = new WeakMap<Word, readonly Word[] | null>();
+const expanded = new WeakMap<readonly Word[], readonly Word[]>();
 
-/** The words `word` brace-expands to, or undefined when it has nothing to expand. */
-export function braceExpand(word: Word): readonly Word[] | undefined {
-  let out = expanded.get(word);
+/**
+ * A command's words brace-expanded (the same array when nothing expands). Parse trees are
+ * immutable, so each word list is expanded once: a command run again costs one lookup.
+ */
+export function braceExpandWords(words: readonly Word[]): readonly Word[] {
+  let out = expanded.get(words);
   if (out === undefined) {
-    out = mayExpand(word) ? toWords(word, expandTokens(tokens(word.parts))) : null;
-    expanded.set(word, out);
+    let list: Word[] | undefined;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      const e = mayExpand(w) ? toWords(w, expandTokens(tokens(w.parts))) : null;
+      if (e !== null) list ??= words.slice(0, i);
+      if (list !== undefined) list.push(...(e ?? [w]));
+    }
+    out = list ?? words;
+    expanded.set(words, out);
   }
-  return out ?? undefined;
+  return out;
 }
 
 function mayExpand(word: Word): boolean {

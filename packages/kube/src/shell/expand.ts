@@ -1,7 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import { ArithError, evaluateArith } from "./arith.js";
 import type { ParamPart, Word, WordPart } from "./ast.js";
-import { braceExpand } from "./brace.js";
+import { braceExpandWords } from "./brace.js";
 import { echoEscapes, reuseQuote } from "./text-format.js";
 import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern } from "./pattern.js";
 import type { Shell } from "./shell.js";
@@ -176,14 +176,7 @@ export class Expander {
 
   /** bash's brace expansion of command words, first of all (the same array when nothing expands). */
   private braced(words: readonly Word[]): readonly Word[] {
-    if (this.sh.flavor !== "bash" || this.sh.optionState.braceexpand !== true) return words;
-    let out: Word[] | undefined;
-    for (let i = 0; i < words.length; i++) {
-      const e = braceExpand(words[i]!);
-      if (e !== undefined) out ??= words.slice(0, i);
-      if (out !== undefined) out.push(...(e ?? [words[i]!]));
-    }
-    return out ?? words;
+    return this.sh.flavor === "bash" && this.sh.optionState.braceexpand === true ? braceExpandWords(words) : words;
   }
 
   /** Expands command words into fields (split and globbed). */
