@@ -146,6 +146,43 @@ describe("shell language against real dash and bash", () => {
   }
 });
 
+/**
+ * bash's variables beyond the scalar: indexed and associative arrays (bash's own hash order, which
+ * scripts and declare -p show), subscripts, declare's attributes (-a -A -i -l -u -r -x -g), local,
+ * `${!prefix@}`, `@A`/`@a`/`@K`, `-v`. Each row: script, what real bash 5.2.15 prints for
+ * `bash -c script` (stdout and stderr together), its exit status.
+ */
+const BASH_VARIABLES: readonly [string, string, number][] = [
+  ["a=(x y z); i=1; a[i+1]=q; a[$i*0]=w; a[ 7 ]=s; echo \"${a[@]}\"; declare -p a", "w y q s\ndeclare -a a=([0]=\"w\" [1]=\"y\" [2]=\"q\" [7]=\"s\")\n", 0],
+  ["declare -A m; m[one]=1; m[two]=2; m[three four]=34; m[\"five six\"]=56; k=two; echo \"${#m[@]} ${m[one]} ${m[$k]} ${m[three four]}\"; for k in \"${!m[@]}\"; do echo \"$k=${m[$k]}\"; done", "4 1 2 34\nfive six=56\nthree four=34\ntwo=2\none=1\n", 0],
+  ["declare -A m=([z]=1 [a]=2 [m]=3 [b]=4 [0]=5 [10]=6); echo \"${!m[@]}\"; echo \"${m[@]}\"; unset 'm[a]'; m[a]=7; m[z]+=9; declare -p m", "0 z m b a 10\n5 1 3 4 2 6\ndeclare -A m=([0]=\"5\" [z]=\"19\" [m]=\"3\" [b]=\"4\" [a]=\"7\" [10]=\"6\" )\n", 0],
+  ["declare -A h; for ((i=1; i<=2100; i++)); do h[k$i]=$i; done; keys=(\"${!h[@]}\"); echo \"${#h[@]} ${keys[*]:0:6} ${keys[*]:2095}\"", "2100 k1698 k1699 k1696 k1697 k1694 k1695 k1046 k1045 k1044 k1049 k1048\n", 0],
+  ["declare -A m; m[\" \"]=1; m[\"*\"]=2; m[\"~x\"]=3; m[\"a~\"]=4; m[\"#h\"]=5; m[\"h#\"]=6; m[']']=7; m['$x']=9; m[$'\\t']=t; declare -p m", "declare -A m=([$'\\t']=\"t\" [\"#h\"]=\"5\" [a~]=\"4\" [\"*\"]=\"2\" [\" \"]=\"1\" [\"]\"]=\"7\" [h#]=\"6\" [\"\\$x\"]=\"9\" [\"~x\"]=\"3\" )\n", 0],
+  ["declare -A m; m[\"\"]=x; echo not reached", "bash: line 1: m[\"\"]: bad array subscript\n", 1],
+  ["declare -A h=(k v k2); declare -p h; declare -A g; g=([a]=1 b 2); declare -p g", "declare -A h=([k]=\"v\" [k2]=\"\" )\nbash: line 1: g: b: must use subscript when assigning associative array\nbash: line 1: g: 2: must use subscript when assigning associative array\ndeclare -A g=([a]=\"1\" )\n", 0],
+  ["x=5; declare -A x; declare -p x; y=(1 2); declare -i y; declare -p y; declare -A y 2>&1; declare -a x; echo $?", "declare -A x=([0]=\"5\" )\ndeclare -ai y=([0]=\"1\" [1]=\"2\")\nbash: line 1: declare: y: cannot convert indexed to associative array\nbash: line 1: declare: x: cannot convert associative to indexed array\n1\n", 0],
+  ["declare -i n=5; n+=3; n=\"n*2\"; echo $n; n+=x; declare -p n; declare -i i; i=abc; echo \"[$i]\"; abc=7; i=abc; echo \"[$i]\"", "16\ndeclare -i n=\"16\"\n[0]\n[7]\n", 0],
+  ["declare -l lo=HELLO; lo+=AbC; declare -u up=hello; up+=\" world\"; declare -ul both=MiX; declare -p lo up both", "declare -l lo=\"helloabc\"\ndeclare -u up=\"HELLO WORLD\"\ndeclare -- both=\"MiX\"\n", 0],
+  ["export E=1; readonly E; declare -r R=2; declare -x -i X=3+4; declare -p E R X; declare R=9; echo $?; readonly -a ra=(1 2); declare -p ra", "declare -rx E=\"1\"\ndeclare -r R=\"2\"\ndeclare -ix X=\"7\"\nbash: line 1: declare: R: readonly variable\n1\ndeclare -ar ra=([0]=\"1\" [1]=\"2\")\n", 0],
+  ["a=([3]=c [1]=a b); declare -p a; a+=([0]=z q); declare -p a; a=x; declare -p a; unset 'a[-1]'; a[-1]=y; declare -p a", "declare -a a=([1]=\"a\" [2]=\"b\" [3]=\"c\")\ndeclare -a a=([0]=\"z\" [1]=\"q\" [2]=\"b\" [3]=\"c\")\ndeclare -a a=([0]=\"x\" [1]=\"q\" [2]=\"b\" [3]=\"c\")\ndeclare -a a=([0]=\"x\" [1]=\"q\" [2]=\"y\")\n", 0],
+  ["a=(1 2 3); (( a[1] += 10 )); echo ${a[1]} $(( a[2] * a[-1] )); declare -A h; (( h[k]++ )); (( h[k]++ )); k=k; echo $(( h[$k] + 1 )); declare -p h", "12 9\n3\ndeclare -A h=([k]=\"2\" )\n", 0],
+  ["declare -A q=([x]=1 [y]=2); unset 'q[x]'; declare -p q; a=(1 2 3); unset 'a[@]'; declare -p a; unset q; declare -p q", "declare -A q=([y]=\"2\" )\ndeclare -a a=()\nbash: line 1: declare: q: not found\n", 1],
+  ["declare -A h=([b]=2 [a]=1); echo \"${h[*]}\" \"${h[a]:-none}\" \"${h[z]:-none}\" \"${#h[b]}\" \"${h[@]/#/-}\"; IFS=,; echo \"${h[*]}\"", "2 1 1 none 1 -2 -1\n2,1\n", 0],
+  ["x=1; f() { local -i n=2+3; local -A m=([k]=v); local y; declare -p n m y; echo \"${y-unset}\"; declare x=2; declare -g G=3; }; f; echo \"$x $G\"; declare -p m 2>&1", "declare -i n=\"5\"\ndeclare -A m=([k]=\"v\" )\ndeclare -- y\nunset\n1 3\nbash: line 1: declare: m: not found\n", 1],
+  ["foo_a=1; foo_b=2; fob=3; echo \"${!foo@}\"; set -- a b c; echo \"${!#}\" \"${!2}\"", "foo_a foo_b\nc \n", 0],
+  ["v=abc; declare -i n=3; a=(1 'x y'); declare -A h=([k]='v w'); echo \"[${v@a}] ${v@A} ${n@A} ${a@A} ${h@a}\"; echo \"${a[@]@A}\"; echo \"${h[@]@K}\"; echo \"${a[@]@K}\"", "[] v='abc' declare -i n='3' declare -a a='1' A\ndeclare -a a=([0]=\"1\" [1]=\"x y\")\nk \"v w\" \n0 \"1\" 1 \"x y\"\n", 0],
+  ["declare -A h=([one]=1); [[ -v h[one] ]] && echo v1; [[ -v h[two] ]] || echo v2; [ -v h ] || echo v3; x=; test -v x && echo v4", "v1\nv2\nv3\nv4\n", 0],
+  ["a=(1 'x y'); declare -A h=([k]=v); s=str; set | grep -E '^(a|h|s)='; readonly s; readonly -p | grep ' s='", "a=([0]=\"1\" [1]=\"x y\")\nh=([k]=\"v\" )\ns=str\ndeclare -r s=\"str\"\n", 0],
+];
+
+describe("bash's arrays and declare against real bash", () => {
+  for (const [script, out, status] of BASH_VARIABLES) {
+    it(script, () => {
+      expect(combined(new Sandbox({ hostname: "vm" }), ["bash", "-c", script])).toEqual({ output: out, status });
+    });
+  }
+});
+
 /** A stub `kubectl exec POD -- cmd...` that runs the command in another sandbox (the pod). */
 function kubectlStub(pods: ReadonlyMap<string, Sandbox>) {
   return function* (ctx: ProcessContext): Proc<number> {

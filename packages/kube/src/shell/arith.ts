@@ -70,9 +70,19 @@ function tokenize(expr: string, ops: readonly string[]): Tok[] {
       continue;
     }
     if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expr.slice(i))!;
-      toks.push({ kind: "name", name: m[0], pos: i });
-      i += m[0].length;
+      let name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expr.slice(i))![0];
+      // bash's `a[i]`: the element, its subscript to the matching `]`.
+      if (ops !== POSIX_OPS && expr[i + name.length] === "[") {
+        let depth = 0;
+        let k = i + name.length;
+        for (; k < expr.length; k++) {
+          if (expr[k] === "[") depth++;
+          else if (expr[k] === "]" && --depth === 0) break;
+        }
+        if (k < expr.length) name = expr.slice(i, k + 1);
+      }
+      toks.push({ kind: "name", name, pos: i });
+      i += name.length;
       continue;
     }
     const op = ops.find((o) => expr.startsWith(o, i));

@@ -27,6 +27,8 @@ export interface ParamPart {
   readonly length?: boolean;
   /** bash `${!x}` (the variable x names) and `${!a[@]}` (the array's indices). */
   readonly indirect?: boolean;
+  /** bash `${!prefix@}` and `${!prefix*}`: the names of the variables that begin with `name`. */
+  readonly names?: "@" | "*";
   readonly op?: ParamOp;
   /** The text between `${` and `}`, for "bad substitution" messages. */
   readonly source?: string;
@@ -37,10 +39,16 @@ export type ParamOp =
   | { readonly kind: "suffix" | "longSuffix" | "prefix" | "longPrefix"; readonly word: Word }
   | { readonly kind: "replace"; readonly mode: "first" | "all" | "start" | "end"; readonly pattern: Word; readonly replacement: Word }
   | { readonly kind: "substring"; readonly offset: Word; readonly length?: Word }
-  /** bash `${x@Q}`, `@E`, `@U`, `@u`, `@L`: the value quoted for reuse, with escapes expanded, or in another case. */
-  | { readonly kind: "transform"; readonly letter: "Q" | "E" | "U" | "u" | "L"; readonly source: string }
+  /** bash `${x@Q}` and the other transformations (see TransformLetter). */
+  | { readonly kind: "transform"; readonly letter: TransformLetter; readonly source: string }
   /** `^`/`^^` upper, `,`/`,,` lower, `~`/`~~` toggle the case of the first letter or all of them. */
   | { readonly kind: "case"; readonly to: "upper" | "lower" | "toggle"; readonly all: boolean };
+
+/**
+ * `@Q` quoted for reuse, `@E` escapes expanded, `@U`/`@u`/`@L` case; `@A` an assignment that
+ * makes the variable again, `@a` its attributes, `@K`/`@k` an array's keys with its values.
+ */
+export type TransformLetter = "Q" | "E" | "U" | "u" | "L" | "A" | "a" | "K" | "k";
 
 export interface Word {
   readonly parts: readonly WordPart[];
@@ -50,6 +58,8 @@ export interface Word {
 
 export interface Assignment {
   readonly name: string;
+  /** bash `name[subscript]=value`. */
+  readonly subscript?: Word;
   readonly append: boolean;
   readonly value: Word;
 }

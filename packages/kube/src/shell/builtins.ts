@@ -3,6 +3,7 @@ import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
 import { alias, dashQuote, unalias } from "./alias.js";
+import { arrayText, declaration } from "./declare.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
 import { signalName, signalNumber, signalTable } from "./signal-list.js";
@@ -134,21 +135,22 @@ function* pwd(sh: Shell): Proc<number> {
   return 0;
 }
 
-function printVariables(sh: Shell, filter: (v: { exported: boolean; readonly: boolean }) => boolean, keyword: "export" | "readonly"): void {
+/** dash's and ash's `export -p` and `readonly -p` (bash's are declare's). */
+function printVariables(sh: Shell, keyword: "export" | "readonly"): void {
   for (const name of [...sh.vars.keys()].sort()) {
     const v = sh.vars.get(name)!;
-    if (!filter(v)) continue;
-    const value = Array.isArray(v.value) ? v.value.join(" ") : v.value;
-    if (sh.flavor === "bash") sh.out(`declare -${keyword === "export" ? "x" : "r"} ${name}="${value.replace(/(["\\$`])/g, "\\$1")}"\n`);
-    else sh.out(`${keyword} ${name}='${value.replace(/'/g, "'\\''")}'\n`);
+    if (!(keyword === "export" ? v.exported : v.readonly)) continue;
+    sh.out(typeof v.value === "string" ? `${keyword} ${name}='${v.value.replace(/'/g, "'\\''")}'\n` : `${keyword} ${name}\n`);
   }
 }
 
 function exportOrReadonly(keyword: "export" | "readonly") {
+  const bash = declaration(keyword);
   return function* (sh: Shell, args: readonly string[]): Proc<number> {
+    if (sh.flavor === "bash") return yield* bash(sh, args);
     const operands = args.filter((a) => a !== "-p" && a !== "--");
     if (operands.length === 0) {
-      printVariables(sh, (v) => (keyword === "export" ? v.exported : v.readonly), keyword);
+      printVariables(sh, keyword);
       return 0;
     }
     let status = 0;
@@ -160,11 +162,8 @@ function exportOrReadonly(keyword: "export" | "readonly") {
         continue;
       }
       if (eq >= 0) sh.setVar(name, a.slice(eq + 1));
-      const v = sh.vars.get(name);
-      if (v === undefined) {
-        sh.vars.set(name, { value: "", exported: keyword === "export", readonly: keyword === "readonly" });
-        continue;
-      }
+      // A name not set stays unset, with the attribute.
+      const v = sh.vars.get(name) ?? { value: undefined, exported: false, readonly: false };
       sh.vars.set(name, keyword === "export" ? { ...v, exported: true } : { ...v, readonly: true });
     }
     return status;
@@ -184,7 +183,7 @@ function* unset(sh: Shell, args: readonly string[]): Proc<number> {
       sh.functions.delete(a);
       continue;
     }
-    if (!NAME.test(a) && !(sh.flavor === "bash" && /^[A-Za-z_][A-Za-z0-9_]*\[[0-9]+\]$/.test(a))) {
+    if (!NAME.test(a) && !(sh.flavor === "bash" && /^[A-Za-z_][A-Za-z0-9_]*\[.*\]$/s.test(a))) {
       status = invalidName(sh, "unset", a);
       continue;
     }
@@ -201,12 +200,12 @@ function* unset(sh: Shell, args: readonly string[]): Proc<number> {
   return status;
 }
 
+const bashLocal = declaration("local");
+
+/** local: bash's is declare's; dash's and ash's keep the value the name had. */
 function* local(sh: Shell, args: readonly string[]): Proc<number> {
+  if (sh.flavor === "bash") return yield* bashLocal(sh, args);
   if (sh.functionDepth === 0) {
-    if (sh.flavor === "bash") {
-      sh.builtinError("local", "can only be used in a function");
-      return 1;
-    }
     sh.builtinError("local", "not in a function");
     return specialFailure(sh);
   }
@@ -220,53 +219,8 @@ function* local(sh: Shell, args: readonly string[]): Proc<number> {
     }
     sh.makeLocal(name);
     if (eq >= 0) sh.setVar(name, a.slice(eq + 1));
-    else if (sh.flavor === "bash") sh.vars.delete(name);
   }
   return status;
-}
-
-function* declare(sh: Shell, args: readonly string[]): Proc<number> {
-  let exported = false;
-  let readonly = false;
-  let print = false;
-  const names: string[] = [];
-  for (const a of args) {
-    if (/^[-+][a-zA-Z]+$/.test(a)) {
-      if (a.includes("x")) exported = a.startsWith("-");
-      if (a.includes("r")) readonly = true;
-      if (a.includes("p")) print = true;
-      continue;
-    }
-    names.push(a);
-  }
-  if (names.length === 0 || print) {
-    let status = 0;
-    for (const name of names.length > 0 ? names : [...sh.vars.keys()].sort()) {
-      const v = sh.vars.get(name);
-      if (v === undefined) {
-        sh.builtinError("declare", `${name}: not found`);
-        status = 1;
-        continue;
-      }
-      const flags = (Array.isArray(v.value) ? "a" : "") + (v.exported ? "x" : "") + (v.readonly ? "r" : "");
-      const elements: string[] = [];
-      if (Array.isArray(v.value)) v.value.forEach((x, i) => elements.push(`[${i}]="${x}"`));
-      const value = Array.isArray(v.value) ? `(${elements.join(" ")})` : `"${v.value}"`;
-      sh.out(`declare -${flags === "" ? "-" : flags} ${name}=${value}\n`);
-    }
-    return status;
-  }
-  for (const a of names) {
-    const eq = a.indexOf("=");
-    const name = eq < 0 ? a : a.slice(0, eq);
-    if (!NAME.test(name)) return invalidName(sh, "declare", a);
-    if (sh.functionDepth > 0) sh.makeLocal(name);
-    if (eq >= 0) sh.setVar(name, a.slice(eq + 1), { export: exported });
-    else if (!sh.vars.has(name)) sh.vars.set(name, { value: "", exported, readonly: false });
-    const v = sh.vars.get(name);
-    if (v !== undefined && ((exported && !v.exported) || readonly)) sh.vars.set(name, { ...v, exported: v.exported || exported, readonly: v.readonly || readonly });
-  }
-  return 0;
 }
 
 function* read(sh: Shell, args: readonly string[]): Proc<number> {
@@ -857,10 +811,11 @@ function listOptions(sh: Shell, on: boolean): void {
 function* set(sh: Shell, args: readonly string[]): Proc<number> {
   if (args.length === 0) {
     for (const name of [...sh.vars.keys()].sort()) {
-      const v = sh.vars.get(name)!;
-      const value = Array.isArray(v.value) ? v.value.join(" ") : v.value;
-      // dash quotes every value; bash only those that need it.
-      if (sh.flavor === "dash") sh.out(`${name}=${dashQuote(value)}\n`);
+      const value = sh.vars.get(name)!.value;
+      if (value === undefined) continue;
+      // dash quotes every value; bash only those that need it, and prints arrays as declare does.
+      if (typeof value !== "string") sh.out(`${name}=${arrayText(value)}\n`);
+      else if (sh.flavor === "dash") sh.out(`${name}=${dashQuote(value)}\n`);
       else sh.out(`${name}=${/^[A-Za-z0-9_./:=@%^,+-]*$/.test(value) && value !== "" ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`);
     }
     return 0;
@@ -918,7 +873,7 @@ function* set(sh: Shell, args: readonly string[]): Proc<number> {
 
 function testBuiltin(bracket: boolean) {
   return function* (sh: Shell, args: readonly string[]): Proc<number> {
-    const r = evaluateTest(args, { fs: sh.ctx.fs, cwd: sh.cwd, cred: sh.ctx.cred }, sh.flavor, bracket);
+    const r = evaluateTest(args, sh.testEnvironment(), sh.flavor, bracket);
     if (r.error !== undefined) {
       if (sh.flavor === "ash") sh.err(`${sh.arg0}: ${r.error}\n`);
       else sh.builtinError(bracket ? "[" : "test", r.error);
@@ -1065,8 +1020,8 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["readonly", { flavors: ALL, run: exportOrReadonly("readonly") }],
   ["unset", { flavors: ALL, run: unset }],
   ["local", { flavors: ALL, run: local }],
-  ["declare", { flavors: BASH, run: declare }],
-  ["typeset", { flavors: BASH, run: declare }],
+  ["declare", { flavors: BASH, run: declaration("declare") }],
+  ["typeset", { flavors: BASH, run: declaration("declare") }],
   ["read", { flavors: ALL, run: read }],
   ["shift", { flavors: ALL, run: shift }],
   ["exit", { flavors: ALL, run: exit }],

@@ -1,10 +1,13 @@
 import type { Proc } from "@ksim/sim";
 import { ArithError, evaluateArith } from "./arith.js";
-import type { ParamPart, Word, WordPart } from "./ast.js";
+import { AssocArray } from "./assoc.js";
+import type { ParamPart, TransformLetter, Word, WordPart } from "./ast.js";
+import { attributeLetters, declareLine, keyValueText } from "./declare.js";
 import { braceExpandWords } from "./brace.js";
 import { echoEscapes, reuseQuote } from "./text-format.js";
 import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern } from "./pattern.js";
-import type { Shell } from "./shell.js";
+import { splitSubscripted } from "./parser.js";
+import type { CompoundItem, Shell } from "./shell.js";
 
 /**
  * Word expansion in POSIX order: tilde, parameters, command substitution and arithmetic, then
@@ -237,6 +240,21 @@ export class Expander {
       .join(" ");
   }
 
+  /** The items of `name=(...)`: `[key]=value` words expand to one string each, the others to fields. */
+  *compoundItems(words: readonly Word[]): Proc<CompoundItem[]> {
+    const items: CompoundItem[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const element = splitSubscripted(words[i]!);
+      if (element === undefined) {
+        for (const value of yield* this.fields([words[i]!])) items.push({ value });
+        continue;
+      }
+      const key = yield* this.string(element.subscript);
+      items.push({ key, append: element.append, value: yield* this.string(element.value) });
+    }
+    return items;
+  }
+
   /** An arithmetic expression's value. */
   *arith(word: Word): Proc<number> {
     const text = yield* this.string(word);
@@ -303,9 +321,13 @@ export class Expander {
       case "param":
         this.emitValue(f, part, this.valueOf(part), quoted);
         break;
-      case "array":
-        f.add(part.words.map((w) => w.text).join(" "), quoted);
+      case "array": {
+        // declare, local, export and readonly take `name=(...)` as its text and expand it themselves.
+        const text = `(${part.words.map((w) => w.text).join(" ")})`;
+        this.sh.noteCompound(text, part.words);
+        f.add(text, true);
         break;
+      }
       case "bad":
         throw this.sh.badSubstitution(part.text);
     }
@@ -367,7 +389,10 @@ export class Expander {
       case "replace": {
         const pattern = yield* this.pattern(op.pattern);
         const replacement = yield* this.string(op.replacement);
-        yield* this.emitMapped(f, part, v, quoted, (s) => (pattern === "" ? s : replacePattern(s, pattern, replacement, op.mode)));
+        yield* this.emitMapped(f, part, v, quoted, (s) =>
+          // An empty pattern matches nothing, except where it is anchored: `${x/#/-}` prefixes.
+          pattern === "" && op.mode !== "start" && op.mode !== "end" ? s : replacePattern(s, pattern, replacement, op.mode),
+        );
         return;
       }
       case "substring": {
@@ -392,13 +417,12 @@ export class Expander {
         return;
       }
       case "transform": {
-        // @Q and @E came with bash 4.4, @U, @u and @L with 5.1.
         const [major, minor] = this.sh.bashBuild.release.split(".").map(Number) as [number, number];
-        const since = op.letter === "Q" || op.letter === "E" ? 4.4 : 5.1;
-        if (major + minor / 10 < since) throw this.sh.badSubstitution(op.source);
-        // An unset variable stays unset (no quotes around nothing).
-        if (v.kind === "one" && this.checkSet(part, v.value) === undefined) this.emitResult(f, "", quoted);
-        else yield* this.emitMapped(f, part, v, quoted, (s) => transformValue(op.letter, s));
+        if (major + minor / 10 < TRANSFORM_SINCE[op.letter]) throw this.sh.badSubstitution(op.source);
+        // An unset variable stays unset (no quotes around nothing); its attributes are still told.
+        if (v.kind === "one" && op.letter !== "a" && this.checkSet(part, v.value) === undefined) this.emitResult(f, "", quoted);
+        else if (op.letter === "A" || op.letter === "a" || op.letter === "K" || op.letter === "k") this.emitVariableTransform(f, part, v, op.letter, quoted);
+        else yield* this.emitMapped(f, part, v, quoted, (s) => transformValue(op.letter as SimpleTransform, s));
         return;
       }
       case "case":
@@ -406,6 +430,47 @@ export class Expander {
           const conv = (c: string) => (op.to === "upper" ? c.toUpperCase() : op.to === "lower" ? c.toLowerCase() : toggleCase(c));
           return op.all ? conv(s) : conv(s.slice(0, 1)) + s.slice(1);
         });
+        return;
+    }
+  }
+
+  /** `@A`, `@a`, `@K` and `@k`, which tell about the variable as well as its value. */
+  private emitVariableTransform(f: Fields, part: ParamPart, v: Value, letter: "A" | "a" | "K" | "k", quoted: boolean): void {
+    const variable = part.indirect || isPositionalList(part) ? undefined : this.sh.vars.get(part.name);
+    const whole = part.index !== undefined && ["@", "*"].includes(part.index.text.trim());
+    const array = variable !== undefined && typeof variable.value !== "string" && variable.value !== undefined ? variable.value : undefined;
+    switch (letter) {
+      case "a": {
+        const letters = variable === undefined ? "" : attributeLetters(variable);
+        if (v.kind === "many") this.emitList(f, { values: v.values.map(() => letters), star: v.star }, quoted);
+        else this.emitResult(f, letters, quoted);
+        return;
+      }
+      case "A": {
+        if (variable === undefined) {
+          if (v.kind === "many") this.emitList(f, { values: v.values.map(reuseQuote), star: v.star }, quoted);
+          else this.emitResult(f, reuseQuote(v.value ?? ""), quoted);
+          return;
+        }
+        const flags = attributeLetters(variable);
+        if (whole && array !== undefined) return this.emitResult(f, declareLine(part.name, variable).slice(0, -1), quoted);
+        const value = v.kind === "one" ? (v.value ?? "") : v.values.join(" ");
+        this.emitResult(f, `${flags === "" ? "" : `declare -${flags} `}${part.name}=${reuseQuote(value)}`, quoted);
+        return;
+      }
+      case "K":
+        if (whole && array !== undefined) this.emitResult(f, keyValueText(array), quoted);
+        else if (v.kind === "many") this.emitList(f, { values: v.values.map(reuseQuote), star: v.star }, quoted);
+        else this.emitResult(f, reuseQuote(v.value ?? ""), quoted);
+        return;
+      case "k":
+        if (whole && array !== undefined) {
+          const pairs: string[] = [];
+          if (array instanceof AssocArray) for (const [k, x] of array.entries()) pairs.push(k, x);
+          else array.forEach((x, i) => pairs.push(String(i), x));
+          this.emitList(f, { values: pairs, star: v.kind === "many" && v.star }, quoted);
+        } else if (v.kind === "many") this.emitList(f, { values: v.values.map(reuseQuote), star: v.star }, quoted);
+        else this.emitResult(f, reuseQuote(v.value ?? ""), quoted);
         return;
     }
   }
@@ -443,6 +508,10 @@ export class Expander {
   private valueOf(part: ParamPart): Value {
     const name = part.name;
     if (isPositionalList(part)) return { kind: "many", values: this.sh.positional, star: name === "*" };
+    if (part.names !== undefined) {
+      const names = [...this.sh.vars.keys()].filter((n) => n.startsWith(name) && this.sh.vars.get(n)!.value !== undefined).sort();
+      return { kind: "many", values: names, star: part.names === "*" };
+    }
     if (part.indirect) {
       const target = this.sh.param(name) ?? "";
       return { kind: "one", value: target === "" ? undefined : this.sh.param(target) };
@@ -453,7 +522,11 @@ export class Expander {
   /** `${a[i]}`, `${a[@]}`, `${!a[@]}`: a subscript is an arithmetic expression, which may run commands. */
   private *elementValue(part: ParamPart, index: Word): Proc<Value> {
     const idx = index.text.trim();
-    const arr = this.sh.getArray(part.name);
+    const arr = this.sh.arrayValue(part.name);
+    if (arr instanceof AssocArray) {
+      if (idx === "@" || idx === "*") return { kind: "many", values: part.indirect ? arr.keys() : arr.entries().map((e) => e[1]), star: idx === "*" };
+      return { kind: "one", value: arr.get(yield* this.string(index)) };
+    }
     if (idx === "@" || idx === "*") {
       // An array may be sparse (`a[5]=x`): only the elements that are set count.
       const values: string[] = [];
@@ -466,7 +539,12 @@ export class Expander {
   }
 }
 
-function transformValue(letter: "Q" | "E" | "U" | "u" | "L", s: string): string {
+type SimpleTransform = "Q" | "E" | "U" | "u" | "L";
+
+/** The bash release each transformation came with. */
+const TRANSFORM_SINCE: Readonly<Record<TransformLetter, number>> = { Q: 4.4, E: 4.4, A: 4.4, a: 4.4, U: 5.1, u: 5.1, L: 5.1, K: 5.1, k: 5.2 };
+
+function transformValue(letter: SimpleTransform, s: string): string {
   switch (letter) {
     case "Q":
       return reuseQuote(s);

@@ -9,6 +9,7 @@ import type {
   CompoundCommand,
   CondExpr,
   ListItem,
+  TransformLetter,
   ParamOp,
   ParamPart,
   Pipeline,
@@ -66,7 +67,7 @@ const SH_OPS = ["&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", ";"
 const BASH_OPS = ["&>>", "<<<", ";;&", "<<-", "&&", "||", ";;", ";&", "|&", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")", "<", ">"];
 const REDIRECT_OPS = new Set<string>(["<", ">", ">>", ">|", "<>", "<&", ">&", "&>", "&>>", "<<", "<<-", "<<<"]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/;
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 
 interface PendingHeredoc {
   readonly redirect: Redirect;
@@ -95,6 +96,8 @@ export class Parser {
   private pos = 0;
   private line: number;
   private peeked: Token | undefined;
+  /** Reading the words of `name=(...)`, where a word may open with a subscript. */
+  private inArrayWords = false;
   private pendingHeredocs: PendingHeredoc[] = [];
   private readonly bash: boolean;
   private readonly ops: readonly string[];
@@ -837,6 +840,9 @@ export class Parser {
     };
     const inDouble = mode === "double" || mode === "braceDouble" || mode === "heredoc";
     let depth = 0;
+    // bash reads `name[...]` (and `[...]` opening a word of `name=(...)`) to the matching `]`:
+    // blanks and operators inside a subscript do not end the word.
+    let subscriptDepth = 0;
     for (;;) {
       if (this.pos >= s.length) {
         if (mode === "double") throw this.unterminated('"');
@@ -844,6 +850,15 @@ export class Parser {
         break;
       }
       const c = s[this.pos]!;
+      if (mode === "word" && this.bash) {
+        if (c === "[" && (subscriptDepth > 0 || (parts.length === 0 && (/^[A-Za-z_][A-Za-z0-9_]*$/.test(lit) || (lit === "" && this.inArrayWords))))) subscriptDepth++;
+        else if (c === "]" && subscriptDepth > 0) subscriptDepth--;
+        if (subscriptDepth > 0 && c !== "\n" && c !== "'" && c !== '"' && c !== "\\" && c !== "$" && c !== "`") {
+          lit += c;
+          this.pos++;
+          continue;
+        }
+      }
       if (mode === "word" && " \t\n;&|<>()".includes(c)) {
         if (c === "(" && this.bash && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(lit)) {
           flush();
@@ -935,6 +950,16 @@ export class Parser {
 
   private readArrayWords(): Word[] {
     const words: Word[] = [];
+    const outer = this.inArrayWords;
+    this.inArrayWords = true;
+    try {
+      return this.readArrayWordsInside(words);
+    } finally {
+      this.inArrayWords = outer;
+    }
+  }
+
+  private readArrayWordsInside(words: Word[]): Word[] {
     for (;;) {
       this.skipBlanks();
       const c = this.src[this.pos];
@@ -1109,7 +1134,7 @@ export class Parser {
       this.pos++;
     }
     let indirect = false;
-    if (this.bash && !length && s[this.pos] === "!" && /[A-Za-z_]/.test(s[this.pos + 1] ?? "")) {
+    if (this.bash && !length && s[this.pos] === "!" && /[A-Za-z_0-9#]/.test(s[this.pos + 1] ?? "")) {
       indirect = true;
       this.pos++;
     }
@@ -1128,6 +1153,12 @@ export class Parser {
       const text = s.slice(this.pos + 1, close);
       index = makeWord(new Parser(text, { bash: true }).readAllParts("arith"), text);
       this.pos = close + 1;
+    }
+    // `${!prefix@}`, `${!prefix*}`: the names of the variables that begin with prefix.
+    if (indirect && index === undefined && NAME.test(name) && (s[this.pos] === "@" || s[this.pos] === "*") && s[this.pos + 1] === "}") {
+      const names = s[this.pos] as "@" | "*";
+      this.pos += 2;
+      return { type: "param", name, names, source: s.slice(start - 2, this.pos) };
     }
     const base = { type: "param" as const, name, ...(index !== undefined ? { index } : {}), ...(indirect ? { indirect } : {}) };
     const c = s[this.pos];
@@ -1190,8 +1221,8 @@ export class Parser {
       const all = s[this.pos + 1] === c;
       this.pos += all ? 2 : 1;
       op = { kind: "case", to: c === "^" ? "upper" : c === "," ? "lower" : "toggle", all };
-    } else if (this.bash && c === "@" && /^[QEUuL]$/.test(s[this.pos + 1] ?? "")) {
-      const letter = s[this.pos + 1] as "Q" | "E" | "U" | "u" | "L";
+    } else if (this.bash && c === "@" && /^[QEUuLAaKk]$/.test(s[this.pos + 1] ?? "")) {
+      const letter = s[this.pos + 1] as TransformLetter;
       this.pos += 2;
       op = { kind: "transform", letter, source: "${" + s.slice(start, this.pos) + "}" };
     } else {
@@ -1277,18 +1308,58 @@ function withTilde(parts: WordPart[]): WordPart[] {
   return [...out, ...parts.slice(1)];
 }
 
-/** Splits `NAME=value` into an assignment (with tilde expansion after `=`), if it is one. */
-/** `name=value`, and in bash `name[i]=value` and `name+=value` (in dash those are command names). */
+/** `name=value`, and in bash `name[subscript]=value` and `name+=value` (in dash those are command names). */
 function splitAssignment(word: Word, bash: boolean): Assignment | undefined {
   const first = word.parts[0];
   if (first?.type !== "literal") return undefined;
+  if (bash) {
+    const named = /^[A-Za-z_][A-Za-z0-9_]*\[/.exec(first.text);
+    if (named !== null) {
+      const element = splitSubscripted(word, named[0].length - 1);
+      return element === undefined ? undefined : { name: named[0].slice(0, -1), ...element };
+    }
+  }
   const m = ASSIGNMENT.exec(first.text);
-  if (m === null || (!bash && (m[2] !== undefined || m[3] === "+"))) return undefined;
-  const name = m[1]! + (m[2] ?? "");
+  if (m === null || (!bash && m[2] === "+")) return undefined;
   const rest = first.text.slice(m[0].length);
   const valueParts: WordPart[] = rest === "" ? [...word.parts.slice(1)] : [{ type: "literal", text: rest }, ...word.parts.slice(1)];
-  const value = makeWord(withTilde(valueParts), word.text.slice(m[0].length));
-  return { name, append: m[3] === "+", value };
+  return { name: m[1]!, append: m[2] === "+", value: makeWord(withTilde(valueParts), word.text.slice(m[0].length)) };
+}
+
+/**
+ * `[subscript]=value` from `offset` of a word's first part (a literal): the subscript, which may
+ * hold expansions and quotes, runs to the matching `]`, which `=` or `+=` must follow.
+ */
+export function splitSubscripted(word: Word, offset = 0): { subscript: Word; append: boolean; value: Word } | undefined {
+  const parts = word.parts;
+  if (parts[0]?.type !== "literal" || parts[0].text[offset] !== "[") return undefined;
+  const subscript: WordPart[] = [];
+  let depth = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    if (part.type !== "literal") {
+      subscript.push(part);
+      continue;
+    }
+    const text = part.text;
+    let from = p === 0 ? offset + 1 : 0;
+    for (let i = p === 0 ? offset : 0; i < text.length; i++) {
+      if (text[i] === "[") depth++;
+      else if (text[i] === "]" && --depth === 0) {
+        if (i > from) subscript.push({ type: "literal", text: text.slice(from, i) });
+        const op = /^\+?=/.exec(text.slice(i + 1));
+        if (op === null) return undefined;
+        const rest = text.slice(i + 1 + op[0].length);
+        const valueParts: WordPart[] = rest === "" ? parts.slice(p + 1) : [{ type: "literal", text: rest }, ...parts.slice(p + 1)];
+        const subscriptText = subscript.length === 0 ? "" : word.text.slice(offset + 1, word.text.indexOf(op[0].startsWith("+") ? "]+=" : "]=", offset));
+        const valueText = word.text.slice(word.text.indexOf(op[0].startsWith("+") ? "]+=" : "]=", offset) + 1 + op[0].length);
+        return { subscript: makeWord(subscript, subscriptText), append: op[0] === "+=", value: makeWord(withTilde(valueParts), valueText) };
+      }
+    }
+    if (from < text.length) subscript.push({ type: "literal", text: text.slice(from) });
+    from = 0;
+  }
+  return undefined;
 }
 
 function describe(t: Token, reserved: (w: string) => boolean): TokenDescription {

@@ -6,7 +6,8 @@ import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProce
 import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
 import { devNull, Pipe, pipeBehind, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries, userName } from "../userland/users.js";
-import type { ArithError, ArithVariables } from "./arith.js";
+import { ArithError, evaluateArith, type ArithVariables } from "./arith.js";
+import { AssocArray } from "./assoc.js";
 import type { Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand, AndOr, Word } from "./ast.js";
 import { BUILTINS, SPECIAL_BUILTINS } from "./builtins.js";
 import { complete, type Completion } from "./completion.js";
@@ -19,8 +20,8 @@ import { FLAG_ORDER, setOptionByLetter, startingOptionState, type SetOption } fr
 import { startingShopts, type Shopts } from "./shopt.js";
 import { makeWord, Parser, ShellSyntaxError, type AliasTable } from "./parser.js";
 import { matchPattern } from "./pattern.js";
-import { evaluateTest } from "./test-expr.js";
-import { Variables, type Variable } from "./variables.js";
+import { evaluateTest, type TestEnvironment } from "./test-expr.js";
+import { scalarOf, Variables, type Variable } from "./variables.js";
 
 /**
  * The shell interpreter: variables, functions, options, file descriptors and jobs, and the
@@ -157,6 +158,25 @@ function asFd(fd: number, s: Stream): Stream {
 }
 
 /** An error that abandons the current command line (and exits a non-interactive shell if fatal). */
+/** `name[subscript]`, as `unset`, `read` and `printf -v` take it. */
+const SUBSCRIPTED = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s;
+
+/** An item of `name=(...)`: `[key]=value`, `[key]+=value`, or a value alone. */
+export interface CompoundItem {
+  readonly key?: string;
+  readonly append?: boolean;
+  readonly value: string;
+}
+
+/** declare -l and -u: the C locale changes the case of ASCII letters only. */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+function asciiUpper(s: string): string {
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
 export class ShellAbort {
   constructor(
     readonly status: number,
@@ -256,7 +276,8 @@ function versionVariables(build: BashBuild): readonly [Variable, Variable] {
 }
 
 /** A variable assignment of a simple command, expanded: name, value, `+=`. */
-type Assigned = readonly [string, string | string[], boolean];
+/** An expanded assignment: name, value (a list of items for `name=(...)`), `+=`, and `[subscript]`. */
+type Assigned = readonly [string, string | readonly CompoundItem[], boolean, string?, string?];
 
 const NO_ASSIGNMENTS: readonly Assigned[] = [];
 const NO_ENV: ReadonlyMap<string, string> = new Map();
@@ -320,6 +341,8 @@ export class Shell {
   /** The last command of a `bash -c` string, which runs in the shell's place if it is an external one. */
   private execInPlace: SimpleCommand | undefined;
   private substitutionStatus: number | undefined;
+  /** `name=(...)` arguments of the command being expanded, by their text (see noteCompound). */
+  private compoundArgs: Map<string, readonly Word[]> | undefined;
   private pendingSignals: Signal[] = [];
   // Made on first use: every `$(…)` and pipeline stage is a fork, and few of them set a trap,
   // start a background job or wait for a signal.
@@ -587,19 +610,26 @@ export class Shell {
   // ---- variables ------------------------------------------------------------------------------
 
   getVar(name: string): string | undefined {
-    const v = this.vars.get(name);
-    if (v === undefined) return undefined;
-    return Array.isArray(v.value) ? v.value[0] : v.value;
+    return scalarOf(this.vars.get(name)?.value);
   }
 
-  getArray(name: string): string[] | undefined {
+  /** An array's elements (a scalar is an array of one), or an associative array. */
+  arrayValue(name: string): string[] | AssocArray | undefined {
     if (this.flavor === "bash") {
       if (name === "BASH_SOURCE") return [...this.sourcing].reverse();
       if (name === "FUNCNAME") return this.funcName();
     }
-    const v = this.vars.get(name);
-    if (v === undefined) return undefined;
-    return Array.isArray(v.value) ? v.value : [v.value];
+    const value = this.vars.get(name)?.value;
+    return value === undefined || typeof value !== "string" ? value : [value];
+  }
+
+  /** `${name[subscript]}` with the subscript expanded: a key, or an arithmetic index (negative from the end). */
+  element(name: string, subscript: string): string | undefined {
+    const arr = this.arrayValue(name);
+    if (arr instanceof AssocArray) return arr.get(subscript);
+    if (arr === undefined) return undefined;
+    const i = this.arithmetic(subscript);
+    return arr[i < 0 ? arr.length + i : i];
   }
 
   /** A parameter's value: specials, positionals, variables. */
@@ -686,31 +716,132 @@ export class Shell {
     return this.getVar("IFS") ?? " \t\n";
   }
 
-  /** Sets a variable; throws ShellAbort on a readonly one. */
+  /** Sets a variable (or `name[subscript]`, an element); throws ShellAbort on a readonly one. */
   setVar(name: string, value: string | string[], options: { export?: boolean; append?: boolean } = {}): void {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/.exec(name);
-    if (m !== null) {
-      // bash's arrays are sparse: slice and concat keep the gaps that a spread would fill.
-      const arr = (this.getArray(m[1]!) ?? []).slice();
-      const i = Number(m[2]);
-      const v = Array.isArray(value) ? value.join(" ") : value;
-      arr[i] = options.append ? (arr[i] ?? "") + v : v;
-      this.setVar(m[1]!, arr);
+    const m = SUBSCRIPTED.exec(name);
+    if (m !== null) return this.setElement(m[1]!, m[2]!, Array.isArray(value) ? value.join(" ") : value, options.append ?? false);
+    const existing = this.writable(name);
+    let next: string | string[] | AssocArray = value;
+    if (options.append && existing?.value !== undefined) {
+      const old = existing.value;
+      if (Array.isArray(value)) next = (old instanceof AssocArray ? [] : typeof old === "string" ? [old] : old).concat(this.withAttributes(existing.attrs, value));
+      else if (old instanceof AssocArray) next = old.with("0", this.appended(existing.attrs, old.get("0"), value));
+      else if (Array.isArray(old)) next = this.replaced(old, 0, this.appended(existing.attrs, old[0], value));
+      else next = this.appended(existing.attrs, old, value);
+    } else if (existing?.value instanceof AssocArray && !Array.isArray(value)) {
+      next = existing.value.with("0", this.withAttributes(existing.attrs, value));
+    } else if (Array.isArray(existing?.value) && !Array.isArray(value)) {
+      // A scalar assigned to an array sets its element 0.
+      next = this.replaced(existing.value, 0, this.withAttributes(existing.attrs, value));
+    } else {
+      next = this.withAttributes(existing?.attrs, value);
+    }
+    const exported = (existing?.exported ?? false) || (options.export ?? false) || this.options.allexport;
+    this.vars.set(name, { ...existing, value: next, exported, readonly: false });
+  }
+
+  /** `name[subscript]=value`: a key of an associative array, else an arithmetic index. */
+  setElement(name: string, subscript: string, value: string, append: boolean, source = `${name}[${subscript}]`): void {
+    const existing = this.writable(name);
+    const old = existing?.value;
+    if (old instanceof AssocArray) {
+      if (subscript === "") throw this.badArraySubscript(source);
+      const v = append ? this.appended(existing!.attrs, old.get(subscript), value) : this.withAttributes(existing!.attrs, value);
+      this.vars.set(name, { ...existing!, value: old.with(subscript, v) });
       return;
     }
+    const arr = old === undefined ? [] : typeof old === "string" ? [old] : old;
+    let i = this.arithmetic(subscript);
+    if (i < 0) i += arr.length;
+    if (i < 0) throw this.badArraySubscript(source);
+    const v = append ? this.appended(existing?.attrs, arr[i], value) : this.withAttributes(existing?.attrs, value);
+    this.vars.set(name, { exported: false, readonly: false, ...existing, value: this.replaced(arr, i, v) });
+  }
+
+  /**
+   * `name=(...)` and `name+=(...)`: `[key]=value` items set those elements; the others take the
+   * next index, or in an associative array pair up as key and value (bash 5.1).
+   */
+  assignCompound(name: string, items: readonly CompoundItem[], append: boolean): void {
+    const existing = this.writable(name);
+    const old = existing?.value;
+    const attrs = existing?.attrs;
+    if (old instanceof AssocArray) {
+      let assoc = append ? old : AssocArray.empty();
+      const pairs = items.length > 0 && items[0]!.key === undefined;
+      for (let k = 0; k < items.length; k++) {
+        const item = items[k]!;
+        if (pairs) {
+          const value = items[++k]?.value ?? "";
+          assoc = assoc.with(item.value, this.withAttributes(attrs, value));
+        } else if (item.key === undefined) {
+          this.error(`${name}: ${item.value}: must use subscript when assigning associative array`);
+        } else {
+          if (item.key === "") throw this.badArraySubscript(`${name}[${item.key}]`);
+          assoc = assoc.with(item.key, item.append ? this.appended(attrs, assoc.get(item.key), item.value) : this.withAttributes(attrs, item.value));
+        }
+      }
+      this.vars.set(name, { ...existing!, value: assoc });
+      return;
+    }
+    let arr: string[] = append && old !== undefined ? (typeof old === "string" ? [old] : old) : [];
+    let next = arr.length;
+    for (const item of items) {
+      let i = next;
+      if (item.key !== undefined) {
+        i = this.arithmetic(item.key);
+        if (i < 0) i += arr.length;
+        if (i < 0) throw this.badArraySubscript(`${name}[${item.key}]`);
+      }
+      arr = this.replaced(arr, i, item.append ? this.appended(attrs, arr[i], item.value) : this.withAttributes(attrs, item.value));
+      next = i + 1;
+    }
+    this.vars.set(name, { exported: false, readonly: false, ...existing, value: arr });
+  }
+
+  /** The variable about to be assigned; throws ShellAbort on a readonly one. */
+  private writable(name: string): Variable | undefined {
     const existing = this.vars.get(name);
     if (existing?.readonly) {
       this.err(this.messages.readonlyAssignment(this.errorName, this.line, name));
       throw new ShellAbort(this.flavor === "bash" ? 1 : 2, true);
     }
-    let next: string | string[] = value;
-    if (options.append && existing !== undefined) {
-      if (Array.isArray(value)) next = (this.getArray(name) ?? []).concat(value);
-      else if (Array.isArray(existing.value)) next = [existing.value[0] + value, ...existing.value.slice(1)];
-      else next = existing.value + value;
+    return existing;
+  }
+
+  /** bash's arrays are sparse: slice keeps the gaps that a spread would fill. */
+  private replaced(arr: readonly string[], i: number, value: string): string[] {
+    const copy = arr.slice();
+    copy[i] = value;
+    return copy;
+  }
+
+  /** What a variable with `attrs` (declare -i, -l, -u) holds when assigned `value`. */
+  private withAttributes<T extends string | string[]>(attrs: string | undefined, value: T): T {
+    if (attrs === undefined || attrs === "") return value;
+    const one = (s: string): string => (attrs.includes("i") ? String(this.arithmetic(s)) : attrs.includes("l") ? asciiLower(s) : attrs.includes("u") ? asciiUpper(s) : s);
+    return (Array.isArray(value) ? value.map(one) : one(value)) as T;
+  }
+
+  /** `+=` on a value: an integer adds, the others append. */
+  private appended(attrs: string | undefined, old: string | undefined, value: string): string {
+    if (attrs?.includes("i")) return String(this.arithmetic(old || "0") + this.arithmetic(value));
+    return this.withAttributes(attrs, (old ?? "") + value);
+  }
+
+  /** An arithmetic expression already expanded (a subscript, an integer's value). */
+  arithmetic(text: string): number {
+    try {
+      return evaluateArith(text, this.arithVariables(), this.flavor === "dash");
+    } catch (e) {
+      if (e instanceof ArithError) throw this.arithError(e);
+      throw e;
     }
-    const exported = (existing?.exported ?? false) || (options.export ?? false) || this.options.allexport;
-    this.vars.set(name, { value: next, exported, readonly: false });
+  }
+
+  private badArraySubscript(source: string): ShellAbort {
+    this.error(`${source}: bad array subscript`);
+    return new ShellAbort(1, true);
   }
 
   /** `${x:=word}`: positional and special parameters cannot be assigned this way. */
@@ -722,16 +853,27 @@ export class Shell {
     this.setVar(name, value);
   }
 
+  /** `unset name` or, in bash, `unset 'name[subscript]'`; false for a readonly variable. */
   unsetVar(name: string): boolean {
-    const element = /^([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]$/.exec(name);
-    if (element !== null && this.flavor === "bash") {
-      const v = this.vars.get(element[1]!);
+    const element = this.flavor === "bash" ? SUBSCRIPTED.exec(name) : null;
+    if (element !== null) {
+      const [, base, subscript] = element as unknown as [string, string, string];
+      const v = this.vars.get(base);
       if (v?.readonly) return false;
-      if (v !== undefined && Array.isArray(v.value)) {
-        const arr = v.value.slice();
-        delete arr[Number(element[2])];
-        this.vars.set(element[1]!, { ...v, value: arr });
-      }
+      if (v?.value instanceof AssocArray) this.vars.set(base, { ...v, value: v.value.without(subscript) });
+      else if (Array.isArray(v?.value)) {
+        if (subscript === "@" || subscript === "*") {
+          this.vars.set(base, { ...v!, value: [] });
+          return true;
+        }
+        const arr = v!.value.slice();
+        let i = this.arithmetic(subscript);
+        if (i < 0) i += arr.length;
+        delete arr[i];
+        // The length stays one past the last element set: negative subscripts count from there.
+        while (arr.length > 0 && !(arr.length - 1 in arr)) arr.length--;
+        this.vars.set(base, { ...v!, value: arr });
+      } else if (v?.value !== undefined && this.arithmetic(subscript) === 0) this.vars.delete(base);
       return true;
     }
     const v = this.vars.get(name);
@@ -741,11 +883,26 @@ export class Shell {
   }
 
   /** Makes `name` local to the running function (its old value comes back on return). */
-  makeLocal(name: string): void {
+  /**
+   * Makes `name` local to the running function (its old value comes back on return). A fresh one
+   * (bash's local and declare) starts unset and without attributes; dash's keeps the value.
+   */
+  makeLocal(name: string, fresh = false): void {
     const frame = this.localFrames[this.localFrames.length - 1];
     if (frame === undefined || frame.has(name)) return;
     const old = this.vars.get(name);
     frame.set(name, old === undefined ? undefined : { ...old });
+    if (fresh) this.vars.set(name, { value: undefined, exported: false, readonly: false });
+  }
+
+  /** The words of a `name=(...)` argument of declare, local, export or readonly, by its text. */
+  compoundWords(text: string): readonly Word[] | undefined {
+    return this.compoundArgs?.get(text);
+  }
+
+  /** Notes a `name=(...)` argument's words as the expansion of a command's words meets it. */
+  noteCompound(text: string, words: readonly Word[]): void {
+    (this.compoundArgs ??= new Map()).set(text, words);
   }
 
   /** The environment of a command, with its `NAME=value` assignments. */
@@ -771,7 +928,8 @@ export class Shell {
   arithVariables(): ArithVariables {
     return {
       get: (name) => {
-        const v = this.param(name);
+        const element = this.flavor === "bash" ? SUBSCRIPTED.exec(name) : null;
+        const v = element === null ? this.param(name) : this.element(element[1]!, element[2]!);
         if (v === undefined && this.options.nounset) throw this.unboundError(name);
         return v;
       },
@@ -1429,9 +1587,26 @@ export class Shell {
     return out.replace(/\[:(alpha|digit|alnum|upper|lower|space|blank|punct|xdigit):\]/g, (_, c: string) => POSIX_CLASS[c] ?? "");
   }
 
+  /** What test, `[` and `[[` look at; bash's `-v` asks for variables. */
+  testEnvironment(): TestEnvironment {
+    const env = { fs: this.ctx.fs, cwd: this.cwd, cred: this.ctx.cred };
+    return this.flavor === "bash" ? { ...env, isSet: (name) => this.isSet(name) } : env;
+  }
+
+  private isSet(name: string): boolean {
+    const element = SUBSCRIPTED.exec(name);
+    if (element === null) return this.param(name) !== undefined;
+    const [, base, subscript] = element as unknown as [string, string, string];
+    if (subscript === "@" || subscript === "*") {
+      const arr = this.arrayValue(base);
+      return arr !== undefined && (arr instanceof AssocArray ? arr.size : arr.filter(() => true).length) > 0;
+    }
+    return this.element(base, subscript) !== undefined;
+  }
+
   /** test/[ semantics, printing its diagnostics the way this shell does. */
   test(args: readonly string[], name: string): number {
-    const r = evaluateTest(args, { fs: this.ctx.fs, cwd: this.cwd, cred: this.ctx.cred }, this.flavor);
+    const r = evaluateTest(args, this.testEnvironment(), this.flavor);
     if (r.error !== undefined) {
       if (this.flavor === "ash") this.err(`${this.arg0}: ${r.error}\n`);
       else this.builtinError(name === "[[" ? "test" : name, r.error);
@@ -1446,6 +1621,7 @@ export class Shell {
    */
   private execSimple(cmd: SimpleCommand): Proc<number> {
     this.substitutionStatus = undefined;
+    this.compoundArgs = undefined;
     const words = cmd.assignments.length === 0 ? this.expander.fieldsNow(cmd.words) : undefined;
     if (words === undefined) return this.expandThenRun(cmd);
     if (this.options.xtrace) this.trace(NO_ASSIGNMENTS, words);
@@ -1473,8 +1649,9 @@ export class Shell {
     for (let i = 0; i < assignments.length; i++) {
       const a = assignments[i]!;
       const arr = a.value.parts.length === 1 && a.value.parts[0]!.type === "array" ? a.value.parts[0]!.words : undefined;
-      const value = arr !== undefined ? yield* this.expander.fields(arr) : yield* this.expander.string(a.value);
-      assigns.push([a.name, value, a.append]);
+      const value = arr !== undefined ? yield* this.expander.compoundItems(arr) : yield* this.expander.string(a.value);
+      if (a.subscript === undefined) assigns.push([a.name, value, a.append]);
+      else assigns.push([a.name, value, a.append, yield* this.expander.string(a.subscript), `${a.name}[${a.subscript.text}]`]);
     }
     return assigns;
   }
@@ -1499,7 +1676,7 @@ export class Shell {
     if (BUILTINS.has(name) && this.hasBuiltin(name)) {
       return this.withTemporaryVars(assigns, false, this.withRedirects(cmd.redirects, this.runBuiltin(name, words)));
     }
-    const env = assigns.length === 0 ? NO_ENV : new Map(assigns.map(([n, v]) => [n, Array.isArray(v) ? v.join(" ") : v]));
+    const env = assigns.length === 0 ? NO_ENV : new Map(assigns.map(([n, v]) => [n, typeof v === "string" ? v : v.map((i) => i.value).join(" ")]));
     if (cmd === this.execInPlace && cmd.redirects.length === 0 && (this.trapTable?.size ?? 0) === 0 && !this.subshell) {
       return this.execInPlaceOfShell(words, env);
     }
@@ -1508,10 +1685,13 @@ export class Shell {
 
   /** Assignments that stay: of a command without a command word, or of a special builtin. */
   private assign(assigns: readonly Assigned[]): void {
-    for (let i = 0; i < assigns.length; i++) {
-      const a = assigns[i]!;
-      this.setVar(a[0], a[1], { append: a[2] });
-    }
+    for (let i = 0; i < assigns.length; i++) this.assignOne(assigns[i]!, false);
+  }
+
+  private assignOne([name, value, append, subscript, source]: Assigned, exported: boolean): void {
+    if (subscript !== undefined) this.setElement(name, subscript, typeof value === "string" ? value : value.map((i) => i.value).join(" "), append, source);
+    else if (typeof value !== "string") this.assignCompound(name, value, append);
+    else this.setVar(name, value, { export: exported, append });
   }
 
   /**
@@ -1547,7 +1727,7 @@ export class Shell {
 
   private *withVarsSet(assigns: readonly Assigned[], exported: boolean, body: Proc<number>): Proc<number> {
     const saved = assigns.map(([n]) => [n, this.vars.get(n)] as const);
-    for (const [n, v, append] of assigns) this.setVar(n, v, { export: exported, append });
+    for (const a of assigns) this.assignOne(a, exported);
     try {
       return yield* body;
     } finally {
@@ -1681,7 +1861,7 @@ export class Shell {
     const prefix = this.flavor === "bash" ? ps4.slice(0, 1).repeat(this.substitutionDepth) + ps4 : ps4;
     const quote = this.flavor === "dash" ? (s: string) => s : traceQuote;
     const parts = [
-      ...assigns.map(([n, v]) => `${n}=${quote(Array.isArray(v) ? v.join(" ") : v)}`),
+      ...assigns.map(([n, v, append, subscript]) => `${n}${subscript === undefined ? "" : `[${subscript}]`}${append ? "+" : ""}=${typeof v === "string" ? quote(v) : `(${v.map((i) => quote(i.value)).join(" ")})`}`),
       ...words.map(quote),
     ];
     this.err(prefix + parts.join(" ") + "\n");

@@ -1,6 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { BashBuild } from "./bash-builds.js";
 import { SET_OPTIONS, setOptionByName } from "./set-options.js";
+import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
 
 /**
@@ -68,25 +69,10 @@ const OPTFMT = (name: string, on: boolean) => `${name.padEnd(15)}\t${on ? "on" :
 
 /** The `shopt [-pqsu] [-o] [optname ...]` builtin. */
 export function* shopt(sh: Shell, args: readonly string[]): Proc<number> {
-  const flags = new Set<string>();
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!/^[-+]./.test(a)) break;
-    for (const letter of a.slice(1)) {
-      if (a[0] === "+" || !"psuoq".includes(letter)) {
-        sh.builtinError("shopt", `${a[0]}${letter}: invalid option`);
-        sh.err("shopt: usage: shopt [-pqsu] [-o] [optname ...]\n");
-        return 2;
-      }
-      flags.add(letter);
-    }
-  }
-  const names = args.slice(i);
+  const parsed = builtinOptions(sh, "shopt", args, { letters: "psuoq", plus: false, usage: "shopt [-pqsu] [-o] [optname ...]" });
+  if (typeof parsed === "number") return parsed;
+  const flags = new Set(parsed.on);
+  const names = parsed.operands;
   const [set, unset, quiet, print] = [flags.has("s"), flags.has("u"), flags.has("q"), flags.has("p")];
   if (set && unset) {
     sh.builtinError("shopt", "cannot set and unset shell options simultaneously");

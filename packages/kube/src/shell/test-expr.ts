@@ -11,6 +11,8 @@ export interface TestEnvironment {
   readonly fs: FileSystem;
   readonly cwd: string;
   readonly cred: Credentials;
+  /** bash's `-v name`: whether a variable (or `name[subscript]`, an element) is set. */
+  readonly isSet?: (name: string) => boolean;
 }
 
 export interface TestResult {
@@ -52,6 +54,10 @@ class TestParser {
     private readonly style: FormatStyle,
   ) {}
 
+  private isUnary(op: string | undefined): boolean {
+    return op !== undefined && (UNARY.has(op) || (op === "-v" && this.env.isSet !== undefined));
+  }
+
   private isBinary(op: string | undefined): boolean {
     return op !== undefined && BINARY.has(op) && !(op === "==" && this.style === "dash");
   }
@@ -65,7 +71,7 @@ class TestParser {
         return a[0] !== "";
       case 2:
         if (a[0] === "!") return a[1] === "";
-        if (UNARY.has(a[0]!) && a[0] !== "-a") return this.unary(a[0]!, a[1]!);
+        if (this.isUnary(a[0]) && a[0] !== "-a") return this.unary(a[0]!, a[1]!);
         throw this.syntax(a[0]!, "unary");
       case 3:
         if (this.isBinary(a[1])) return this.binary(a[0]!, a[1]!, a[2]!);
@@ -126,7 +132,7 @@ class TestParser {
       this.i += 3;
       return this.binary(t, a[this.i - 2]!, a[this.i - 1]!);
     }
-    if (UNARY.has(t) && t !== "-a" && a[this.i + 1] !== undefined) {
+    if (this.isUnary(t) && t !== "-a" && a[this.i + 1] !== undefined) {
       this.i += 2;
       return this.unary(t, a[this.i - 1]!);
     }
@@ -180,6 +186,8 @@ class TestParser {
         return arg !== "";
       case "-t":
         return false;
+      case "-v":
+        return this.env.isSet?.(arg) ?? false;
       case "-L":
       case "-h":
         return this.stat(arg, false)?.type === "symlink";

@@ -300,6 +300,11 @@ export function reuseQuote(s: string): string {
   return /[\x00-\x1f\x7f-\uffff]/.test(s) ? `$'${[...s].map(ansiC).join("")}'` : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
+/** How declare -p and `${x@A}` quote a value: in double quotes, or ANSI-C style as %q chooses it. */
+export function declareQuote(s: string): string {
+  return /[\x00-\x1f\x7f-\uffff]/.test(s) ? `$'${[...s].map(ansiC).join("")}'` : `"${s.replace(/(["\\$`])/g, "\\$1")}"`;
+}
+
 const ANSI_C: Readonly<Record<string, string>> = { "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\E", "\\": "\\\\", "'": "\\'" };
 
 function ansiC(c: string): string {

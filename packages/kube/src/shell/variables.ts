@@ -1,11 +1,24 @@
 import { freezeEnvironment, isFrozenEnvironment } from "../runtime/environment.js";
+import { AssocArray } from "./assoc.js";
 import { CowMap } from "./cow-map.js";
+
+/** A scalar, a bash indexed array (sparse), or a bash associative array. */
+export type VariableValue = string | string[] | AssocArray;
 
 /** Never changed in place (subshells share them with their parent): replaced on every change. */
 export interface Variable {
-  readonly value: string | string[];
+  /** Undefined for a name declared (`declare -i n`, `local x`, `readonly x`) but not set. */
+  readonly value: VariableValue | undefined;
   readonly exported: boolean;
   readonly readonly: boolean;
+  /** bash's attributes that change what is assigned: `i` (integer), `l` (lower case), `u` (upper case). */
+  readonly attrs?: string;
+}
+
+/** `$name`: a scalar's value, an array's element 0 (an associative array's key "0"). */
+export function scalarOf(value: VariableValue | undefined): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  return value instanceof AssocArray ? value.get("0") : value[0];
 }
 
 /**
@@ -81,11 +94,11 @@ export class Variables {
     this.own.delete(name);
   }
 
-  /** The exported variables as an environment, in the order they were made (an array gives its first element). */
+  /** The exported variables as an environment, in the order they were made (bash exports no array). */
   exported(): ReadonlyMap<string, string> {
     if (this.environment === undefined) {
       const env = new Map<string, string>();
-      for (const [name, v] of this.entries()) if (v.exported) env.set(name, Array.isArray(v.value) ? (v.value[0] ?? "") : v.value);
+      for (const [name, v] of this.entries()) if (v.exported && typeof v.value === "string") env.set(name, v.value);
       this.environment = freezeEnvironment(env);
     }
     return this.environment;
