@@ -183,6 +183,34 @@ describe("bash's arrays and declare against real bash", () => {
   }
 });
 
+/**
+ * bash's process substitution: `<(list)` and `>(list)` name a pipe to the list as /dev/fd/63 (62,
+ * ...), which redirections, functions and the tools open; `wait` waits for the last one. Each
+ * row: script, what real bash 5.2.15 prints for `bash -c script`, its exit status.
+ */
+const PROCESS_SUBSTITUTION: readonly [string, string, number][] = [
+  ["while read -r a b; do echo \"$b $a\"; done < <(printf '1 2\\n3 4\\n'); echo \"last=$a\"", "2 1\n4 3\nlast=\n", 0],
+  ["x=0; while read -r l; do x=$((x+l)); done < <(seq 5); echo $x", "15\n", 0],
+  ["diff <(printf '1\\n2\\n') <(printf '1\\n3\\n'); echo rc=$?", "2c2\n< 2\n---\n> 3\nrc=1\n", 0],
+  ["cat <(echo one) <(echo two) <(echo three); echo <(true) <(true)", "one\ntwo\nthree\n/dev/fd/63 /dev/fd/62\n", 0],
+  ["exec 3< <(echo from-three); read -r x <&3; echo \"$x\"", "from-three\n", 0],
+  ["f() { cat \"$1\"; }; f <(echo func); x=$(sort <(printf 'b\\na\\n')); echo $x", "func\na b\n", 0],
+  ["echo hi > >(cat); wait; echo done", "hi\ndone\n", 0],
+  ["printf 'c\\nb\\na\\n' > >(sort); wait; echo end", "a\nb\nc\nend\n", 0],
+  ["cat <(echo a) <(exit 3); echo rc=$?; cat < <(echo redirected)", "a\nrc=0\nredirected\n", 0],
+];
+
+describe("bash's process substitution against real bash", () => {
+  for (const [script, out, status] of PROCESS_SUBSTITUTION) {
+    it(script, () => {
+      expect(combined(new Sandbox({ hostname: "vm" }), ["bash", "-c", script])).toEqual({ output: out, status });
+    });
+  }
+  it("is a redirection and a syntax error in dash", () => {
+    expect(combined(new Sandbox({ hostname: "vm" }), ["dash", "-c", "cat <(echo a)"])).toEqual({ output: 'dash: 1: Syntax error: "(" unexpected\n', status: 2 });
+  });
+});
+
 /** A stub `kubectl exec POD -- cmd...` that runs the command in another sandbox (the pod). */
 function kubectlStub(pods: ReadonlyMap<string, Sandbox>) {
   return function* (ctx: ProcessContext): Proc<number> {

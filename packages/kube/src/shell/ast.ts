@@ -12,6 +12,8 @@ export type WordPart =
   | { readonly type: "tilde"; readonly user: string }
   | ParamPart
   | { readonly type: "command"; readonly body: CommandList; readonly source: string }
+  /** bash `<(list)` and `>(list)`: a path (/dev/fd/63) to read the list's output from, or write its input to. */
+  | { readonly type: "process"; readonly output: boolean; readonly body: CommandList; readonly source: string }
   | { readonly type: "arith"; readonly expr: Word }
   /** A `${...}` no shell can expand (`${x!}`): an error when it is reached. */
   | { readonly type: "bad"; readonly text: string }

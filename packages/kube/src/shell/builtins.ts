@@ -628,6 +628,7 @@ function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
       const s = yield* sh.waitJob(j);
       if (s === undefined) return 128 + 15;
     }
+    if (sh.lastProcessSubstitution !== undefined) yield sh.lastProcessSubstitution.done;
     return 0;
   }
   let status = 0;

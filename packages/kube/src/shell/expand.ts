@@ -125,6 +125,7 @@ function expandsNow(part: WordPart): boolean {
   switch (part.type) {
     case "command":
     case "arith":
+    case "process":
       return false;
     case "param":
       return isPlainParam(part);
@@ -294,6 +295,9 @@ export class Expander {
         }
         case "arith":
           this.emitResult(f, String(yield* this.arith(part.expr)), quoted);
+          break;
+        case "process":
+          f.add(this.sh.substituteProcess(part.body, part.output), true);
           break;
       }
     }

@@ -730,7 +730,7 @@ export class Parser {
       }
       this.pos = start;
     }
-    const op = this.matchOp();
+    const op = this.isProcessSubstitution(start) ? undefined : this.matchOp();
     if (op !== undefined) {
       this.pos += op.length;
       return { kind: "op", op, start, end: this.pos, line };
@@ -762,6 +762,12 @@ export class Parser {
     this.line = t.line;
     this.peeked = undefined;
     return true;
+  }
+
+  /** bash's `<(` and `>(` open a process substitution, a word, where dash reads a redirection. */
+  private isProcessSubstitution(at: number): boolean {
+    const c = this.src[at];
+    return this.bash && (c === "<" || c === ">") && this.src[at + 1] === "(";
   }
 
   private matchOp(): string | undefined {
@@ -858,6 +864,14 @@ export class Parser {
           this.pos++;
           continue;
         }
+      }
+      if (mode === "word" && this.isProcessSubstitution(this.pos)) {
+        flush();
+        const output = c === ">";
+        this.pos += 2;
+        const sub = this.readCommandSubstitution();
+        parts.push({ type: "process", output, body: sub.body, source: sub.source });
+        continue;
       }
       if (mode === "word" && " \t\n;&|<>()".includes(c)) {
         if (c === "(" && this.bash && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(lit)) {
@@ -1069,7 +1083,7 @@ export class Parser {
     }
   }
 
-  private readCommandSubstitution(): WordPart {
+  private readCommandSubstitution(): Extract<WordPart, { type: "command" }> {
     const saved = this.peeked;
     this.peeked = undefined;
     const start = this.pos;

@@ -157,7 +157,6 @@ function asFd(fd: number, s: Stream): Stream {
   return fd === 2 && s instanceof FileOutput ? s.asDiagnostics() : s;
 }
 
-/** An error that abandons the current command line (and exits a non-interactive shell if fatal). */
 /** `name[subscript]`, as `unset`, `read` and `printf -v` take it. */
 const SUBSCRIPTED = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s;
 
@@ -177,6 +176,7 @@ function asciiUpper(s: string): string {
   return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 }
 
+/** An error that abandons the current command line (and exits a non-interactive shell if fatal). */
 export class ShellAbort {
   constructor(
     readonly status: number,
@@ -341,6 +341,10 @@ export class Shell {
   /** The last command of a `bash -c` string, which runs in the shell's place if it is an external one. */
   private execInPlace: SimpleCommand | undefined;
   private substitutionStatus: number | undefined;
+  /** Descriptors of process substitutions not yet closed, innermost command's last. */
+  private processSubstitutions: { readonly fd: number; readonly end: Stream; readonly close: () => void }[] | undefined;
+  /** What `wait` without arguments waits for besides the jobs (bash 5.1+). */
+  lastProcessSubstitution: Job | undefined;
   /** `name=(...)` arguments of the command being expanded, by their text (see noteCompound). */
   private compoundArgs: Map<string, readonly Word[]> | undefined;
   private pendingSignals: Signal[] = [];
@@ -893,6 +897,39 @@ export class Shell {
     const old = this.vars.get(name);
     frame.set(name, old === undefined ? undefined : { ...old });
     if (fresh) this.vars.set(name, { value: undefined, exported: false, readonly: false });
+  }
+
+  /**
+   * `<(list)` / `>(list)`: runs the list as a subshell at once, its output (input) a pipe whose
+   * other end this shell holds as descriptor 63 (62, ... for the next), and gives the path that
+   * opens it. The descriptor closes once the command that named it is done (closeProcessSubstitutions).
+   */
+  substituteProcess(body: CommandList, output: boolean): string {
+    const pipe = new Pipe();
+    const sub = this.fork();
+    if (output) sub.fds.set(0, new LineReader(pipe));
+    else sub.fds.set(1, pipe);
+    let fd = 63;
+    while (this.fds.has(fd)) fd--;
+    const end = output ? pipe : new LineReader(pipe);
+    this.fds.set(fd, end);
+    this.lastProcessSubstitution = sub.startJob(
+      () => sub.execList(body),
+      () => (output ? pipe.closeRead() : pipe.close()),
+    );
+    (this.processSubstitutions ??= []).push({ fd, end, close: () => (output ? pipe.close() : pipe.closeRead()) });
+    return `/dev/fd/${fd}`;
+  }
+
+  /** Closes the process substitutions opened since `mark`, as bash does once their command is done. */
+  private closeProcessSubstitutions(mark: number): void {
+    const subs = this.processSubstitutions;
+    if (subs === undefined || subs.length <= mark) return;
+    for (const s of subs.splice(mark)) {
+      if (this.fds.get(s.fd) === s.end) this.fds.delete(s.fd);
+      // A copy made of it (`exec 3< <(...)`) keeps the pipe open.
+      if (![...this.fds.values()].includes(s.end)) s.close();
+    }
   }
 
   /** The words of a `name=(...)` argument of declare, local, export or readonly, by its text. */
@@ -1629,6 +1666,15 @@ export class Shell {
   }
 
   private *expandThenRun(cmd: SimpleCommand): Proc<number> {
+    const mark = this.processSubstitutions?.length ?? 0;
+    try {
+      return yield* this.expandAndRun(cmd);
+    } finally {
+      this.closeProcessSubstitutions(mark);
+    }
+  }
+
+  private *expandAndRun(cmd: SimpleCommand): Proc<number> {
     // An assignment statement assigns from left to right: `IFS=, x=($y)` splits with the new IFS.
     if (cmd.words.length === 0 && cmd.assignments.length > 1) {
       for (const a of cmd.assignments) {
@@ -1879,13 +1925,18 @@ export class Shell {
 
   private *redirected(redirects: readonly Redirect[], body: Proc<number>): Proc<number> {
     const saved = this.fds;
-    const fds = yield* this.applyRedirects(redirects, copyMap(saved));
-    if (fds === undefined) return this.flavor === "dash" ? 2 : 1;
-    this.fds = fds;
+    const mark = this.processSubstitutions?.length ?? 0;
     try {
-      return yield* body;
+      const fds = yield* this.applyRedirects(redirects, copyMap(saved));
+      if (fds === undefined) return this.flavor === "dash" ? 2 : 1;
+      this.fds = fds;
+      try {
+        return yield* body;
+      } finally {
+        if (this.fds === fds) this.fds = saved;
+      }
     } finally {
-      if (this.fds === fds) this.fds = saved;
+      this.closeProcessSubstitutions(mark);
     }
   }
 
@@ -1943,7 +1994,8 @@ export class Shell {
     if (dev !== null) {
       if (dev[1] === "null") return reading ? new LineReader(devNull) : devNull;
       const n = dev[1] === "stdin" ? 0 : dev[1] === "stdout" ? 1 : dev[1] === "stderr" ? 2 : Number(dev[2]);
-      return fds.get(n) ?? devNull;
+      // A process substitution in this very redirection list opened its descriptor in the shell's table.
+      return fds.get(n) ?? this.fds.get(n) ?? devNull;
     }
     const path = resolvePath(this.cwd, target);
     try {

@@ -1,6 +1,6 @@
 import { FsError, sleep, wait, type Proc, type Waitable } from "@ksim/sim";
 import { isEndlessDevice, openDeviceForReading, type EndlessDevice } from "../runtime/dev.js";
-import { brokenPipeError, pipeBehind } from "../runtime/streams.js";
+import { brokenPipeError, pipeBehind, type InputStream } from "../runtime/streams.js";
 import { writeWhatFits, type FileStat, type FileSystem, type MountEntry, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
@@ -18,18 +18,33 @@ export function programName(ctx: ProcessContext): string {
   return a.slice(a.lastIndexOf("/") + 1);
 }
 
-export function* readStdin(ctx: ProcessContext): Proc<string> {
+export function* readStdin(ctx: ProcessContext, stream: InputStream = ctx.stdin): Proc<string> {
   let out = "";
   for (;;) {
-    const chunk = yield* wait(ctx.stdin.read());
+    const chunk = yield* wait(stream.read());
     if (chunk === null) return out;
     out += chunk;
   }
 }
 
+/**
+ * The descriptor a path opens again: `-` and /dev/stdin are standard input, /dev/fd/N and
+ * /proc/self/fd/N descriptor N (what bash's process substitution `<(...)` names).
+ */
+export function inheritedInput(ctx: ProcessContext, path: string): InputStream | undefined {
+  if (path === "-" || path === "/dev/stdin") return ctx.stdin;
+  const m = /^\/(?:dev|proc\/self)\/fd\/(0|[1-9][0-9]*)$/.exec(path);
+  if (m === null) return undefined;
+  const fd = Number(m[1]);
+  if (fd === 0) return ctx.stdin;
+  const stream = ctx.fds.get(fd);
+  return stream !== undefined && "read" in stream ? stream : undefined;
+}
+
 /** A file's text; `-` is standard input, /dev/null is empty. Throws FsError. */
 export function* readInput(ctx: ProcessContext, path: string): Proc<string> {
-  if (path === "-" || path === "/dev/stdin") return yield* readStdin(ctx);
+  const inherited = inheritedInput(ctx, path);
+  if (inherited !== undefined) return yield* readStdin(ctx, inherited);
   if (path === "/dev/null") return "";
   const abs = ctx.resolve(path);
   const st = ctx.fs.stat(abs);

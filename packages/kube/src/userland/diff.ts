@@ -1,6 +1,6 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, parseOptions, readInput, UsageError } from "./common.js";
+import { describeError, inheritedInput, parseOptions, readInput, UsageError } from "./common.js";
 import { formatDate } from "./system.js";
 
 /**
@@ -50,7 +50,7 @@ class Diff {
   ) {}
 
   private kind(path: string): "dir" | "file" | "missing" {
-    if (path === "-") return "file";
+    if (inheritedInput(this.ctx, path) !== undefined) return "file";
     try {
       return this.ctx.fs.stat(this.ctx.resolve(path)).type === "dir" ? "dir" : "file";
     } catch (e) {
@@ -109,10 +109,12 @@ class Diff {
   }
 
   private *read(path: string): Proc<{ text: string; mtimeMs: number } | undefined> {
-    if (path !== "-" && this.kind(path) === "missing") return { text: "", mtimeMs: 0 };
+    const inherited = inheritedInput(this.ctx, path) !== undefined;
+    if (!inherited && this.kind(path) === "missing") return { text: "", mtimeMs: 0 };
     try {
       const text = yield* readInput(this.ctx, path);
-      const mtimeMs = path === "-" ? this.ctx.epochMs() : this.ctx.fs.stat(this.ctx.resolve(path)).mtimeMs;
+      // A pipe's time is when it is read.
+      const mtimeMs = inherited ? this.ctx.epochMs() : this.ctx.fs.stat(this.ctx.resolve(path)).mtimeMs;
       return { text, mtimeMs };
     } catch (e) {
       this.ctx.stderr.write(`diff: ${path}: ${describeError(e)}\n`);
