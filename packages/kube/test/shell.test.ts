@@ -211,6 +211,29 @@ describe("bash's process substitution against real bash", () => {
   });
 });
 
+describe("bash's time keyword", () => {
+  const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);
+  it("reports the simulated real time in TIMEFORMAT, truncated to its precision", () => {
+    expect(run("TIMEFORMAT='%R|%1R|%0lR|%2lR|%%'; time sleep 61")).toEqual({ output: "61.000|61.0|1m1s|1m1.00s|%\n", status: 0 });
+  });
+  it("counts the CPU the shell and its children used as user time", () => {
+    // A sleeping process asks for 0.05% of a CPU: 1 ms each over 2 s, the shell and sleep.
+    expect(run("time sleep 2")).toEqual({ output: "\nreal\t0m2.000s\nuser\t0m0.002s\nsys\t0m0.000s\n", status: 0 });
+  });
+  it("has POSIX's format with -p, is quiet with an empty TIMEFORMAT, and keeps the status", () => {
+    expect(run("time -p sleep 1")).toEqual({ output: "real 1.00\nuser 0.00\nsys 0.00\n", status: 0 });
+    expect(run("TIMEFORMAT=; time sleep 1; echo quiet")).toEqual({ output: "quiet\n", status: 0 });
+    expect(run("TIMEFORMAT=%R; time (exit 3); echo $?; time; echo $?")).toEqual({ output: "0.000\n3\n0.000\n0\n", status: 0 });
+  });
+  it("reports on the shell's stderr, not the timed command's", () => {
+    expect(run("{ time sleep 1 2>/dev/null; } 2>&1 | wc -l")).toEqual({ output: "4\n", status: 0 });
+  });
+  it("is a keyword in bash and a command dash does not have", () => {
+    expect(run("type time")).toEqual({ output: "time is a shell keyword\n", status: 0 });
+    expect(run("time true", "dash")).toEqual({ output: "dash: 1: time: not found\n", status: 127 });
+  });
+});
+
 /** A stub `kubectl exec POD -- cmd...` that runs the command in another sandbox (the pod). */
 function kubectlStub(pods: ReadonlyMap<string, Sandbox>) {
   return function* (ctx: ProcessContext): Proc<number> {

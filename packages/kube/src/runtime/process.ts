@@ -206,6 +206,11 @@ export interface ProcessContext {
   fsyncDelayMs(): number;
   /** sched_getaffinity: the CPUs it may run on, which are the machine's (no cpuset narrows them). */
   cpus(): number;
+  /**
+   * times(2): CPU milliseconds this process has used, and those its children used that have
+   * ended (with their own children's), as a shell's `time` and `times` report them.
+   */
+  times(): { readonly selfMs: number; readonly childrenMs: number };
   /** sysinfo(2)'s 1, 5 and 15 minute load averages, unrounded. */
   loadAverages(): readonly [number, number, number];
   readonly stats: ProcessStats;
@@ -510,6 +515,8 @@ export class ProcessTable {
   /** @internal */
   reap(proc: SimProcess, status: number): void {
     this.procs.delete(proc.pid);
+    const parent = this.procs.get(proc.ppid);
+    if (parent !== undefined) parent.childrenCpuMs += proc.cpuMs() + proc.childrenCpuMs;
     proc.cgroup?.leave(proc);
     proc.cpuCgroup?.leave(proc);
     for (const p of this.procs.values()) if (p.ppid === proc.pid) p.ppid = 1;
@@ -543,6 +550,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private loadCpu = 0;
   /** CPU time used up to `cpuSince`, when its CPU use last changed. */
   private cpuBaseMs = 0;
+  /** @internal CPU of the children that have ended (tms_cutime + tms_cstime). */
+  childrenCpuMs = 0;
   private cpuSince: number;
   private readonly exitFuture = new Future<number>();
   private task: Task<number> | undefined;
@@ -659,6 +668,10 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   uptimeMs(): number {
     return this.table.env.machine?.uptime() ?? this.sim.now;
+  }
+
+  times(): { readonly selfMs: number; readonly childrenMs: number } {
+    return { selfMs: this.cpuMs(), childrenMs: this.childrenCpuMs };
   }
 
   cpus(): number {

@@ -126,6 +126,8 @@ export interface Pipeline extends Located {
   readonly commands: readonly Command[];
   /** bash `|&`: stderr of command i goes down the pipe too. */
   readonly stderrToo: readonly boolean[];
+  /** bash's `time` (`time -p`: POSIX's format) before the pipeline; `time` alone has no commands. */
+  readonly timed?: "bash" | "posix";
 }
 
 export interface AndOr {

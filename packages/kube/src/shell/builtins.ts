@@ -29,6 +29,7 @@ const BASH: readonly Flavor[] = ["bash"];
 export const SPECIAL_BUILTINS = new Set([":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"]);
 
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in"]);
+const BASH_KEYWORDS = new Set(["[[", "]]", "function", "select", "time", "coproc"]);
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -447,7 +448,7 @@ function* source(sh: Shell, args: readonly string[], name: string): Proc<number>
 
 /** What a name is: keyword, function, builtin, or a file on PATH. */
 function classify(sh: Shell, name: string): { kind: "keyword" | "function" | "builtin" | "special" | "file"; path?: string } | undefined {
-  if (KEYWORDS.has(name) || (sh.flavor === "bash" && (name === "[[" || name === "]]" || name === "function"))) return { kind: "keyword" };
+  if (KEYWORDS.has(name) || (sh.flavor === "bash" && BASH_KEYWORDS.has(name))) return { kind: "keyword" };
   if (sh.functions.has(name)) return { kind: "function" };
   if (BUILTINS.has(name) && sh.hasBuiltin(name)) return { kind: SPECIAL_BUILTINS.has(name) ? "special" : "builtin" };
   const path = findInPath(sh, name);
@@ -644,6 +645,18 @@ function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
     status = s ?? 143;
   }
   return status;
+}
+
+/**
+ * times: the shell's user and system time, then its children's. ksim counts a process's CPU as
+ * user time. bash prints milliseconds, dash and ash microseconds.
+ */
+function* times(sh: Shell): Proc<number> {
+  const { selfMs, childrenMs } = sh.ctx.times();
+  const digits = sh.flavor === "bash" ? 3 : 6;
+  const t = (ms: number) => `${Math.floor(ms / 60000)}m${((ms % 60000) / 1000).toFixed(digits)}s`;
+  sh.out(`${t(selfMs)} ${t(0)}\n${t(childrenMs)} ${t(0)}\n`);
+  return 0;
 }
 
 function signalNameList(): string {
@@ -1053,8 +1066,5 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["hash", { flavors: ALL, run: noop }],
   ["let", { flavors: NOT_DASH, run: letBuiltin }],
   ["jobs", { flavors: ALL, run: jobs }],
-  ["times", { flavors: ALL, run: function* (sh) {
-    sh.out("0m0.000s 0m0.000s\n0m0.000s 0m0.000s\n");
-    return 0;
-  } }],
+  ["times", { flavors: ALL, run: times }],
 ]);

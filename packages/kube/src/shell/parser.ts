@@ -60,7 +60,10 @@ type Token =
   | { readonly kind: "eof"; readonly start: number; readonly end: number; readonly line: number };
 
 const RESERVED = new Set(["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in"]);
-const BASH_RESERVED = new Set(["[[", "]]", "function", "select"]);
+const BASH_RESERVED = new Set(["[[", "]]", "function", "select", "time"]);
+
+/** What may follow `time` when it times nothing. */
+const PIPELINE_ENDS = new Set([";", "&", "&&", "||", ")", ";;"]);
 /** Words that end a compound list. */
 const TERMINATORS = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"]);
 const SH_OPS = ["&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", ";", "&", "|", "(", ")", "<", ">"];
@@ -205,6 +208,17 @@ export class Parser {
   private parsePipeline(): Pipeline {
     let negate = false;
     const line = this.peek().line;
+    let timed: "bash" | "posix" | undefined;
+    if (this.bash && this.isReserved(this.peek(), "time")) {
+      this.advance();
+      timed = "bash";
+      if (this.isReserved(this.peek(), "-p")) {
+        this.advance();
+        timed = "posix";
+      }
+      const n = this.peek();
+      if (n.kind === "eof" || n.kind === "newline" || (n.kind === "op" && PIPELINE_ENDS.has(n.op))) return { negate, commands: [], stderrToo: [], line, timed };
+    }
     if (this.isReserved(this.peek(), "!")) {
       this.advance();
       negate = true;
@@ -220,7 +234,7 @@ export class Parser {
       commands.push(this.parseCommand());
     }
     stderrToo.push(false);
-    return { negate, commands, stderrToo, line };
+    return timed === undefined ? { negate, commands, stderrToo, line } : { negate, commands, stderrToo, line, timed };
   }
 
   private parseCommand(): Command {

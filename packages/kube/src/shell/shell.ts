@@ -21,6 +21,7 @@ import { startingShopts, type Shopts } from "./shopt.js";
 import { makeWord, Parser, ShellSyntaxError, type AliasTable } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest, type TestEnvironment } from "./test-expr.js";
+import { BASH_TIME_FORMAT, POSIX_TIME_FORMAT, timeReport } from "./time-report.js";
 import { scalarOf, Variables, type Variable } from "./variables.js";
 
 /**
@@ -51,8 +52,7 @@ const NO_ALIASES: ReadonlyMap<string, string> = new Map();
 /** The file of a `$(< file)`: a lone command that is nothing but one `<` redirection. */
 function fileSubstitution(body: CommandList): Word | undefined {
   if (body.length !== 1 || body[0]!.background || body[0]!.andOr.rest.length > 0) return undefined;
-  const pipeline = body[0]!.andOr.first;
-  const cmd = pipeline.commands.length === 1 && !pipeline.negate ? pipeline.commands[0]! : undefined;
+  const cmd = plainCommand(body[0]!.andOr.first);
   if (cmd?.type !== "simple" || cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length !== 1) return undefined;
   const r = cmd.redirects[0]!;
   return r.op === "<" && (r.fd === undefined || r.fd === 0) ? r.target : undefined;
@@ -129,9 +129,13 @@ function startKey(flavor: Flavor, firstLine: number): string {
 function lastSimpleCommand(list: CommandList): SimpleCommand | undefined {
   const item = list[list.length - 1];
   if (item === undefined || item.background || item.andOr.rest.length > 0) return undefined;
-  const pipeline = item.andOr.first;
-  const cmd = pipeline.commands[0];
-  return !pipeline.negate && pipeline.commands.length === 1 && cmd?.type === "simple" ? cmd : undefined;
+  const cmd = plainCommand(item.andOr.first);
+  return cmd?.type === "simple" ? cmd : undefined;
+}
+
+/** A pipeline's command when it is one command alone: no pipe, no `!`, no `time`. */
+function plainCommand(p: Pipeline): Command | undefined {
+  return p.commands.length === 1 && !p.negate && p.timed === undefined ? p.commands[0] : undefined;
 }
 
 export class BreakSignal {
@@ -291,8 +295,7 @@ const PIPESTATUS_OF: Variable[] = [];
  * every resumption passes through.
  */
 function loneCommand(a: AndOr): Command | undefined {
-  const p = a.first;
-  return a.rest.length === 0 && p.commands.length === 1 && !p.negate ? p.commands[0] : undefined;
+  return a.rest.length === 0 ? plainCommand(a.first) : undefined;
 }
 
 /** A command that has nothing left to do but report its status. */
@@ -1293,10 +1296,29 @@ export class Shell {
 
   /** `errexit`: whether `set -e` applies to its status (it is not a condition or before `&&`). */
   private *execPipeline(p: Pipeline, errexit: boolean): Proc<number> {
+    if (p.timed !== undefined) return yield* this.timePipeline(p, errexit);
     if (p.commands.length === 1) return this.pipelineDone(p, yield* this.suppressingErrexit(p.negate, this.execCommand(p.commands[0]!)), errexit);
     const statuses = yield* this.runPipeline(p);
     if (this.flavor === "bash") this.vars.set("PIPESTATUS", { value: statuses.map(String), exported: false, readonly: false });
     return this.pipelineDone(p, this.options.pipefail ? ([...statuses].reverse().find((s) => s !== 0) ?? 0) : statuses[statuses.length - 1]!, errexit);
+  }
+
+  /**
+   * bash's `time`: the pipeline's simulated wall time and the CPU this shell and its children used
+   * meanwhile (all of it counted as user time: ksim does not split off the kernel's), reported on
+   * the shell's stderr in TIMEFORMAT (none when it is empty), or POSIX's format for `time -p`.
+   */
+  private *timePipeline(p: Pipeline, errexit: boolean): Proc<number> {
+    const startMs = this.ctx.sim.now;
+    const before = this.ctx.times();
+    const untimed: Pipeline = { negate: p.negate, commands: p.commands, stderrToo: p.stderrToo, line: p.line };
+    const status = p.commands.length === 0 ? (this.lastStatus = 0) : yield* this.execPipeline(untimed, false);
+    const after = this.ctx.times();
+    const format = p.timed === "posix" ? POSIX_TIME_FORMAT : (this.getVar("TIMEFORMAT") ?? BASH_TIME_FORMAT);
+    const cpuMs = after.selfMs - before.selfMs + after.childrenMs - before.childrenMs;
+    if (format !== "") this.err(`${timeReport(format, this.ctx.sim.now - startMs, cpuMs, 0)}\n`);
+    if (errexit && p.commands.length > 0) this.checkErrexit(untimed, status);
+    return status;
   }
 
   /** What follows a pipeline with that status: bash's PIPESTATUS for one command, `!`, `$?`, `set -e`. */
