@@ -146,6 +146,15 @@ describe("shell language against real dash and bash", () => {
   }
 });
 
+/** A test per row: `bash -c script` prints what real bash printed and exits with its status. */
+function againstBash(rows: readonly (readonly [string, string, number])[]): void {
+  for (const [script, out, status] of rows) {
+    it(script.split("\n").join("; "), () => {
+      expect(combined(new Sandbox({ hostname: "vm" }), ["bash", "-c", script])).toEqual({ output: out, status });
+    });
+  }
+}
+
 /**
  * bash's variables beyond the scalar: indexed and associative arrays (bash's own hash order, which
  * scripts and declare -p show), subscripts, declare's attributes (-a -A -i -l -u -r -x -g), local,
@@ -175,13 +184,7 @@ const BASH_VARIABLES: readonly [string, string, number][] = [
   ["a=(1 'x y'); declare -A h=([k]=v); s=str; set | grep -E '^(a|h|s)='; readonly s; readonly -p | grep ' s='", "a=([0]=\"1\" [1]=\"x y\")\nh=([k]=\"v\" )\ns=str\ndeclare -r s=\"str\"\n", 0],
 ];
 
-describe("bash's arrays and declare against real bash", () => {
-  for (const [script, out, status] of BASH_VARIABLES) {
-    it(script, () => {
-      expect(combined(new Sandbox({ hostname: "vm" }), ["bash", "-c", script])).toEqual({ output: out, status });
-    });
-  }
-});
+describe("bash's arrays and declare against real bash", () => againstBash(BASH_VARIABLES));
 
 /**
  * bash's process substitution: `<(list)` and `>(list)` name a pipe to the list as /dev/fd/63 (62,
@@ -201,15 +204,27 @@ const PROCESS_SUBSTITUTION: readonly [string, string, number][] = [
 ];
 
 describe("bash's process substitution against real bash", () => {
-  for (const [script, out, status] of PROCESS_SUBSTITUTION) {
-    it(script, () => {
-      expect(combined(new Sandbox({ hostname: "vm" }), ["bash", "-c", script])).toEqual({ output: out, status });
-    });
-  }
+  againstBash(PROCESS_SUBSTITUTION);
   it("is a redirection and a syntax error in dash", () => {
     expect(combined(new Sandbox({ hostname: "vm" }), ["dash", "-c", "cat <(echo a)"])).toEqual({ output: 'dash: 1: Syntax error: "(" unexpected\n', status: 2 });
   });
 });
+
+/**
+ * bash's extended patterns: on the right of `[[ == ]]` always, elsewhere (case, `${x%p}`,
+ * pathname expansion) once `shopt -s extglob` has been read, from the next line on. Each row:
+ * script, what real bash 5.2.15 prints for `bash -c script`, its exit status.
+ */
+const EXTGLOB: readonly [string, string, number][] = [
+  ["x=abc; [[ $x == @(abc|def) ]] && echo at; [[ $x == +([a-c]) ]] && echo plus; [[ $x != !(abc) ]] && echo neg; [[ $x == !(x*) ]] && echo notx; p='@(a|b)'; [[ a == $p ]] && echo var; [[ \"@(a)\" == \"@(a)\" ]] && echo quoted", "at\nplus\nneg\nnotx\nvar\nquoted\n", 0],
+  ["[[ ab == !(a)* ]] && echo star-after-not; [[ ab == !(a)b ]] || echo not-ab; [[ aaa == *(a) && \"\" == *(a) && aab != *(a) ]] && echo star; [[ x == ?(x|y) && \"\" == ?(x) && xy != ?(x|y) ]] && echo question; [[ a.b.c == +(?.)c ]] && echo nested", "star-after-not\nnot-ab\nstar\nquestion\nnested\n", 0],
+  ["shopt -s extglob\nx=foo.txt\ncase $x in *.@(txt|md)) echo m1;; esac\ncase $x in !(*.md)) echo m2;; esac\necho ${x%%?(.)@(txt|md)} ${x/+(o)/0} ${x##*(f|o)}", "m1\nm2\nfoo f0.txt .txt\n", 0],
+  ["shopt -s extglob\nmkdir -p /tmp/eg && cd /tmp/eg && touch a.sh b.txt c.md .hidden README\necho *.@(sh|md); echo !(*.*); echo +([a-c]).* ; echo @(z|y)", "a.sh c.md\nREADME\na.sh b.txt c.md\n@(z|y)\n", 0],
+  ["echo @(a)", "bash: -c: line 1: syntax error near unexpected token `('\nbash: -c: line 1: `echo @(a)'\n", 2],
+  ["shopt -s extglob; x='a|b'; case a in \"$x\") echo bad;; a) echo plain;; esac; y='(x)'; echo \"${y%)}\" \"${y#(}\"", "plain\n(x x)\n", 0],
+];
+
+describe("bash's extglob against real bash", () => againstBash(EXTGLOB));
 
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);

@@ -5,7 +5,10 @@ import type { ParamPart, TransformLetter, Word, WordPart } from "./ast.js";
 import { attributeLetters, declareLine, keyValueText } from "./declare.js";
 import { braceExpandWords } from "./brace.js";
 import { echoEscapes, reuseQuote } from "./text-format.js";
-import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern } from "./pattern.js";
+import { escapePattern, glob, hasGlob, removePattern, replacePattern, unescapePattern, type PatternOptions } from "./pattern.js";
+
+const EXTGLOB: PatternOptions = { extglob: true };
+const NO_OPTIONS: PatternOptions = {};
 import { splitSubscripted } from "./parser.js";
 import type { CompoundItem, Shell } from "./shell.js";
 
@@ -96,7 +99,8 @@ function staticField(w: Word): string | undefined {
   if (text === undefined) {
     text = null;
     const joined = textOf(w.parts);
-    const globs = w.parts.some((p) => p.type === "literal" && hasGlob(p.text));
+    // An extglob group in a literal was read with extglob on: it may glob (if it is on still).
+    const globs = w.parts.some((p) => p.type === "literal" && hasGlob(p.text, true));
     if (joined !== undefined && joined !== "" && !globs) text = joined;
     staticFields.set(w, text);
   }
@@ -209,9 +213,9 @@ export class Expander {
       // Only unquoted text can make a field a pattern.
       if (!this.sh.options.noglob && chunks.some((c) => !c.quoted)) {
         const pattern = chunks.map((c) => (c.quoted ? escapePattern(c.text) : c.text)).join("");
-        if (hasGlob(pattern)) {
+        if (hasGlob(pattern, this.sh.shopts.extglob)) {
           const shopts = this.sh.shopts;
-          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern, shopts.dotglob || shopts.nocaseglob ? { dot: shopts.dotglob, nocase: shopts.nocaseglob } : {});
+          const matches = glob(this.sh.ctx.fs, this.sh.cwd, pattern, shopts.dotglob || shopts.nocaseglob || shopts.extglob ? { dot: shopts.dotglob, nocase: shopts.nocaseglob, extglob: shopts.extglob } : {});
           if (matches.length > 0) out.push(...matches);
           else if (shopts.failglob) throw this.sh.failglobError(unescapePattern(pattern));
           else if (!shopts.nullglob) out.push(unescapePattern(pattern));
@@ -254,6 +258,11 @@ export class Expander {
       items.push({ key, append: element.append, value: yield* this.string(element.value) });
     }
     return items;
+  }
+
+  /** `${x%p}` and `${x/p/r}` match with extglob when it is on. */
+  private patternOptions(): PatternOptions {
+    return this.sh.shopts.extglob ? EXTGLOB : NO_OPTIONS;
   }
 
   /** An arithmetic expression's value. */
@@ -387,7 +396,7 @@ export class Expander {
       case "suffix":
       case "longSuffix": {
         const pattern = yield* this.pattern(op.word);
-        yield* this.emitMapped(f, part, v, quoted, (s) => removePattern(s, pattern, op.kind as "prefix"));
+        yield* this.emitMapped(f, part, v, quoted, (s) => removePattern(s, pattern, op.kind as "prefix", this.patternOptions()));
         return;
       }
       case "replace": {
@@ -395,7 +404,7 @@ export class Expander {
         const replacement = yield* this.string(op.replacement);
         yield* this.emitMapped(f, part, v, quoted, (s) =>
           // An empty pattern matches nothing, except where it is anchored: `${x/#/-}` prefixes.
-          pattern === "" && op.mode !== "start" && op.mode !== "end" ? s : replacePattern(s, pattern, replacement, op.mode),
+          pattern === "" && op.mode !== "start" && op.mode !== "end" ? s : replacePattern(s, pattern, replacement, op.mode, this.patternOptions()),
         );
         return;
       }

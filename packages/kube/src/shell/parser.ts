@@ -88,6 +88,8 @@ export interface ParserOptions {
   readonly firstLine?: number;
   /** The aliases to expand in command words, as they are when each command is read. */
   readonly aliases?: AliasTable;
+  /** bash's shopt extglob, asked as each command is read: `@(a|b)` and its kin are part of a word. */
+  readonly extglob?: () => boolean;
 }
 
 /** The shell's aliases as its parser looks them up: undefined when the shell expands none. */
@@ -101,6 +103,8 @@ export class Parser {
   private peeked: Token | undefined;
   /** Reading the words of `name=(...)`, where a word may open with a subscript. */
   private inArrayWords = false;
+  /** Reading `[[ ... ]]`, whose words may hold extglob patterns whether or not extglob is on. */
+  private inCond = false;
   private pendingHeredocs: PendingHeredoc[] = [];
   private readonly bash: boolean;
   private readonly ops: readonly string[];
@@ -513,7 +517,14 @@ export class Parser {
 
   private parseCond(): CompoundCommand {
     const line = this.advance().line;
-    const expr = this.parseCondOr();
+    const outer = this.inCond;
+    this.inCond = true;
+    let expr: CondExpr;
+    try {
+      expr = this.parseCondOr();
+    } finally {
+      this.inCond = outer;
+    }
     const t = this.advance();
     if (!(t.kind === "word" && plainText(t.word) === "]]")) throw this.unexpected(t);
     return this.withRedirects({ type: "cond", expr }, line);
@@ -778,6 +789,18 @@ export class Parser {
     return true;
   }
 
+  /** The `)` closing the extglob group whose `(` is at `open`, on the same line; -1 if none. */
+  private extglobEnd(open: number): number {
+    const s = this.src;
+    let depth = 0;
+    for (let i = open; i < s.length && s[i] !== "\n"; i++) {
+      if (s[i] === "\\") i++;
+      else if (s[i] === "(") depth++;
+      else if (s[i] === ")" && --depth === 0) return i;
+    }
+    return -1;
+  }
+
   /** bash's `<(` and `>(` open a process substitution, a word, where dash reads a redirection. */
   private isProcessSubstitution(at: number): boolean {
     const c = this.src[at];
@@ -876,6 +899,15 @@ export class Parser {
         if (subscriptDepth > 0 && c !== "\n" && c !== "'" && c !== '"' && c !== "\\" && c !== "$" && c !== "`") {
           lit += c;
           this.pos++;
+          continue;
+        }
+      }
+      if (mode === "word" && "?*+@!".includes(c) && s[this.pos + 1] === "(" && (this.inCond || this.options.extglob?.() === true)) {
+        // An extglob group is read to its matching `)`, blanks and `|` included.
+        const end = this.extglobEnd(this.pos + 1);
+        if (end > 0) {
+          lit += s.slice(this.pos, end + 1);
+          this.pos = end + 1;
           continue;
         }
       }

@@ -1,6 +1,7 @@
 import { FsError } from "@ksim/sim";
 import type { FileSystem } from "../runtime/fs.js";
 import { POSIX_CLASSES } from "./char-classes.js";
+import { extglobMatcher, hasExtglob, type BracketReader } from "./extglob.js";
 
 /**
  * Shell pattern matching (`case`, `${x%p}`, `[[ x == p ]]`, pathname expansion). A pattern is a
@@ -10,9 +11,15 @@ import { POSIX_CLASSES } from "./char-classes.js";
 /** Shell patterns also know bash's `[[:word:]]`. */
 const CLASSES: Readonly<Record<string, string>> = { ...POSIX_CLASSES, word: "a-zA-Z0-9_" };
 
-/** Escapes the characters that are special in a pattern. */
+/** Escapes the characters that are special in a pattern (extglob's parentheses too). */
 export function escapePattern(text: string): string {
-  return text.replace(/[\\*?[\]]/g, "\\$&");
+  return text.replace(/[\\*?[\]()|]/g, "\\$&");
+}
+
+/** How a pattern matches: bash's nocasematch / nocaseglob, and extglob. */
+export interface PatternOptions {
+  readonly nocase?: boolean;
+  readonly extglob?: boolean;
 }
 
 /** Removes pattern escapes: what a pattern that matched nothing expands to. */
@@ -20,8 +27,9 @@ export function unescapePattern(pattern: string): string {
   return pattern.replace(/\\([\s\S])/g, "$1");
 }
 
-/** Whether the pattern has an unescaped `*`, `?` or bracket expression. */
-export function hasGlob(pattern: string): boolean {
+/** Whether the pattern has an unescaped `*`, `?` or bracket expression (or, with extglob, a group). */
+export function hasGlob(pattern: string, extglob = false): boolean {
+  if (extglob && hasExtglob(pattern)) return true;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === "\\") i++;
@@ -93,51 +101,67 @@ function escapeRegex(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-const caches = [new Map<string, RegExp>(), new Map<string, RegExp>()] as const;
-
-function compile(pattern: string, nocase: boolean): RegExp {
-  const cache = caches[nocase ? 1 : 0];
-  let re = cache.get(pattern);
-  if (re === undefined) {
-    if (cache.size > 500) cache.clear();
-    re = new RegExp(`^${regexSource(pattern, false)}$`, nocase ? "i" : "");
-    cache.set(pattern, re);
-  }
-  return re;
+interface Matcher {
+  test(text: string): boolean;
 }
 
-/** Whether `text` matches `pattern` as a whole (whatever the case, with bash's nocasematch). */
-export function matchPattern(pattern: string, text: string, nocase = false): boolean {
-  return compile(pattern, nocase).test(text);
+/** Compiled patterns by options (nocase, extglob) and text. */
+const caches = [new Map<string, Matcher>(), new Map<string, Matcher>(), new Map<string, Matcher>(), new Map<string, Matcher>()] as const;
+
+function compile(pattern: string, options: PatternOptions, pathComponent = false): Matcher {
+  const cache = caches[(options.nocase ? 1 : 0) + (options.extglob ? 2 : 0)]!;
+  let m = pathComponent ? undefined : cache.get(pattern);
+  if (m === undefined) {
+    if (cache.size > 500) cache.clear();
+    const flags = options.nocase ? "i" : "";
+    if (options.extglob && hasExtglob(pattern)) {
+      const bracket: BracketReader = (text) => {
+        const end = bracketEnd(text, 0);
+        if (end < 0) return undefined;
+        const re = new RegExp(`^${regexSource(text.slice(0, end), pathComponent)}$`, flags);
+        return { test: (c) => re.test(c), length: end };
+      };
+      m = { test: extglobMatcher(pattern, bracket, options.nocase ?? false, pathComponent) };
+    } else m = new RegExp(`^${regexSource(pattern, pathComponent)}$`, flags);
+    if (!pathComponent) cache.set(pattern, m);
+  }
+  return m;
+}
+
+/** Whether `text` matches `pattern` as a whole. */
+export function matchPattern(pattern: string, text: string, options: PatternOptions = {}): boolean {
+  return compile(pattern, options).test(text);
 }
 
 /** `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}`. */
-export function removePattern(text: string, pattern: string, kind: "prefix" | "longPrefix" | "suffix" | "longSuffix"): string {
+export function removePattern(text: string, pattern: string, kind: "prefix" | "longPrefix" | "suffix" | "longSuffix", options: PatternOptions = {}): string {
   const n = text.length;
+  const m = compile(pattern, options);
   switch (kind) {
     case "prefix":
-      for (let i = 0; i <= n; i++) if (matchPattern(pattern, text.slice(0, i))) return text.slice(i);
+      for (let i = 0; i <= n; i++) if (m.test(text.slice(0, i))) return text.slice(i);
       return text;
     case "longPrefix":
-      for (let i = n; i >= 0; i--) if (matchPattern(pattern, text.slice(0, i))) return text.slice(i);
+      for (let i = n; i >= 0; i--) if (m.test(text.slice(0, i))) return text.slice(i);
       return text;
     case "suffix":
-      for (let i = n; i >= 0; i--) if (matchPattern(pattern, text.slice(i))) return text.slice(0, i);
+      for (let i = n; i >= 0; i--) if (m.test(text.slice(i))) return text.slice(0, i);
       return text;
     case "longSuffix":
-      for (let i = 0; i <= n; i++) if (matchPattern(pattern, text.slice(i))) return text.slice(0, i);
+      for (let i = 0; i <= n; i++) if (m.test(text.slice(i))) return text.slice(0, i);
       return text;
   }
 }
 
 /** bash `${x/p/r}` and its `//`, `/#`, `/%` forms: the longest match at the first position. */
-export function replacePattern(text: string, pattern: string, replacement: string, mode: "first" | "all" | "start" | "end"): string {
+export function replacePattern(text: string, pattern: string, replacement: string, mode: "first" | "all" | "start" | "end", options: PatternOptions = {}): string {
+  const m = compile(pattern, options);
   if (mode === "start") {
-    for (let j = text.length; j >= 0; j--) if (matchPattern(pattern, text.slice(0, j))) return replacement + text.slice(j);
+    for (let j = text.length; j >= 0; j--) if (m.test(text.slice(0, j))) return replacement + text.slice(j);
     return text;
   }
   if (mode === "end") {
-    for (let i = 0; i <= text.length; i++) if (matchPattern(pattern, text.slice(i))) return text.slice(0, i) + replacement;
+    for (let i = 0; i <= text.length; i++) if (m.test(text.slice(i))) return text.slice(0, i) + replacement;
     return text;
   }
   let out = "";
@@ -145,7 +169,7 @@ export function replacePattern(text: string, pattern: string, replacement: strin
   while (i <= text.length) {
     let matched = -1;
     for (let j = text.length; j > i; j--) {
-      if (matchPattern(pattern, text.slice(i, j))) {
+      if (m.test(text.slice(i, j))) {
         matched = j;
         break;
       }
@@ -168,6 +192,7 @@ export interface GlobOptions {
   readonly dot?: boolean;
   /** nocaseglob: letters match whatever their case. */
   readonly nocase?: boolean;
+  readonly extglob?: boolean;
 }
 
 /**
@@ -186,7 +211,7 @@ export function glob(fs: FileSystem, cwd: string, pattern: string, options: Glob
     const next: string[] = [];
     for (const base of results) {
       const dir = base === "" ? cwd : base.startsWith("/") ? base : `${cwd}/${base}`;
-      if (!hasGlob(comp)) {
+      if (!hasGlob(comp, options.extglob)) {
         const name = unescapePattern(comp);
         const path = join(base, name);
         if (last ? exists(fs, path.startsWith("/") ? path : `${cwd}/${path}`) : true) next.push(path);
@@ -199,7 +224,7 @@ export function glob(fs: FileSystem, cwd: string, pattern: string, options: Glob
         if (e instanceof FsError) continue;
         throw e;
       }
-      const re = new RegExp(`^${regexSource(comp, true)}$`, options.nocase ? "i" : "");
+      const re = compile(comp, options, true);
       for (const name of names) {
         if (name.startsWith(".") && !comp.startsWith(".") && !comp.startsWith("\\.") && !(options.dot && name !== "." && name !== "..")) continue;
         if (re.test(name)) next.push(join(base, name));

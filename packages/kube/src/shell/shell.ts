@@ -18,7 +18,7 @@ import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
 import { FLAG_ORDER, setOptionByLetter, startingOptionState, type SetOption } from "./set-options.js";
 import { startingShopts, type Shopts } from "./shopt.js";
-import { makeWord, Parser, ShellSyntaxError, type AliasTable } from "./parser.js";
+import { makeWord, Parser, ShellSyntaxError, type AliasTable, type ParserOptions } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest, type TestEnvironment } from "./test-expr.js";
 import { BASH_TIME_FORMAT, POSIX_TIME_FORMAT, timeReport } from "./time-report.js";
@@ -86,8 +86,11 @@ interface ParsedProgram {
   /** Reads the commands no run has reached yet; undefined once the text is parsed to the end. */
   parser: Parser | undefined;
   endLine: number;
-  /** Read with a shell's aliases: its own, never cached (each command is read with the aliases of the moment). */
-  readonly withAliases?: boolean;
+  /**
+   * Read with a shell's own state (its aliases, bash's extglob): its own, never cached (each
+   * command is read with the aliases and options of the moment).
+   */
+  readonly ownParse?: boolean;
   /** Where `parser`'s text begins in the program's text. */
   readonly base?: number;
 }
@@ -1040,12 +1043,12 @@ export class Shell {
     let endLine = firstLine;
     try {
       for (let i = 0; ; i++) {
-        // Aliases change how the commands after their definition read: from the first command
-        // run with some defined, the rest of the text is read afresh, with them.
-        if (this.activeAliases !== undefined && program.withAliases !== true && (program.commands[i] !== undefined || program.parser !== undefined)) {
+        // Aliases and extglob change how the commands after them read: from the first command
+        // run with either, the rest of the text is read afresh, with them.
+        if (this.readsOwnWay() && program.ownParse !== true && (program.commands[i] !== undefined || program.parser !== undefined)) {
           const at = program.commands[i]?.start ?? program.parser!.offset;
           const line = firstLine + countNewlines(source, at);
-          program = { commands: [], parser: new Parser(source.slice(at), { bash: this.flavor === "bash", firstLine: line, aliases: this.aliasTable }), endLine: 0, withAliases: true, base: at };
+          program = { commands: [], parser: new Parser(source.slice(at), this.ownParseOptions(line)), endLine: 0, ownParse: true, base: at };
           i = 0;
         }
         let command = program.commands[i];
@@ -1057,7 +1060,7 @@ export class Shell {
             list = parser.nextCommand();
           } catch (e) {
             if (!(e instanceof ShellSyntaxError)) throw e;
-            if (program.withAliases !== true) forgetParsed(source, this.flavor, firstLine);
+            if (program.ownParse !== true) forgetParsed(source, this.flavor, firstLine);
             endLine = parser.currentLine;
             this.err(this.messages.syntax(this.errorName, e, source.endsWith("\n")));
             this.lastStatus = 2;
@@ -1179,6 +1182,16 @@ export class Shell {
   /** The parser's view of the aliases: those active when it reads each command. */
   private readonly aliasTable: AliasTable = { get: (name) => this.activeAliases?.get(name) };
 
+  /** Whether text must be read with this shell's aliases or extglob, not as any shell reads it. */
+  private readsOwnWay(): boolean {
+    return this.activeAliases !== undefined || this.shopts.extglob === true;
+  }
+
+  /** What a parser reads this shell's text with: its aliases and extglob as they are when each command is read. */
+  private ownParseOptions(firstLine: number): ParserOptions {
+    return { bash: this.flavor === "bash", firstLine, aliases: this.aliasTable, extglob: () => this.shopts.extglob === true };
+  }
+
   setAlias(name: string, value: string | undefined): void {
     const next = new Map(this.aliases);
     if (value === undefined) next.delete(name);
@@ -1207,7 +1220,7 @@ export class Shell {
    * command returns 2.
    */
   *evalString(source: string, firstLine = this.line, input?: string): Proc<number> {
-    const parser = new Parser(source, { bash: this.flavor === "bash", firstLine, ...(this.activeAliases !== undefined ? { aliases: this.aliasTable } : {}) });
+    const parser = new Parser(source, this.readsOwnWay() ? this.ownParseOptions(firstLine) : { bash: this.flavor === "bash", firstLine });
     let list: CommandList;
     try {
       list = parser.parseAll();
@@ -1537,7 +1550,7 @@ export class Shell {
           let matched = falling;
           for (const p of item.patterns) {
             if (matched) break;
-            matched = matchPattern(yield* this.expander.pattern(p), subject, this.shopts.nocasematch);
+            matched = matchPattern(yield* this.expander.pattern(p), subject, { nocase: this.shopts.nocasematch, extglob: this.shopts.extglob });
           }
           if (!matched) continue;
           status = item.body.length === 0 ? 0 : yield* this.execList(item.body);
@@ -1606,7 +1619,8 @@ export class Shell {
         const left = yield* this.expander.string(expr.left);
         if (expr.op === "==" || expr.op === "=" || expr.op === "!=") {
           const pattern = yield* this.expander.pattern(expr.right);
-          const m = matchPattern(pattern, left, this.shopts.nocasematch);
+          // [[ matches as if extglob were on.
+          const m = matchPattern(pattern, left, { nocase: this.shopts.nocasematch, extglob: true });
           return (expr.op === "!=" ? !m : m) ? 0 : 1;
         }
         if (expr.op === "=~") {
