@@ -127,6 +127,10 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/cmp": "diffutils:cmp",
   "/usr/bin/expr": "coreutils:expr",
   "/usr/bin/tac": "coreutils:tac",
+  "/usr/bin/paste": "coreutils:paste",
+  "/usr/bin/nl": "coreutils:nl",
+  "/usr/bin/fold": "coreutils:fold",
+  "/usr/bin/comm": "coreutils:comm",
   "/usr/bin/fallocate": "util-linux:fallocate",
 };
 

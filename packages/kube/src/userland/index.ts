@@ -52,6 +52,7 @@ import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
+import { comm, fold, nl, paste } from "./textutils.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser, type DebianBaseOptions } from "./base.js";
 export { OS_RELEASES, type OsRelease } from "./os-release.js";
@@ -194,6 +195,10 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("diffutils:cmp", cmpProgram);
   registry.registerProgram("coreutils:expr", exprProgram);
   registry.registerProgram("coreutils:tac", tac("gnu"));
+  registry.registerProgram("coreutils:paste", paste("gnu"));
+  registry.registerProgram("coreutils:nl", nl("gnu"));
+  registry.registerProgram("coreutils:fold", fold("gnu"));
+  registry.registerProgram("coreutils:comm", comm("gnu"));
   registry.registerProgram("util-linux:fallocate", fallocateProgram);
   registry.registerProgram("util-linux:mount", mountProgram("gnu"));
   registry.registerProgram("debianutils:which", whichProgram);

@@ -1,0 +1,282 @@
+import type { Proc } from "@ksim/sim";
+import type { ProcessContext } from "../runtime/process.js";
+import { describeError, has, last, readInput, usageFailure, withOptions, type Flavor } from "./common.js";
+import { compileRegex, RegexError } from "./regex.js";
+
+/**
+ * Coreutils' line tools that came from GNU textutils: paste, nl, fold and comm, as coreutils 9.1
+ * (Debian 12) has them in the C locale.
+ */
+
+/** A file's lines, the last one whether or not a newline ends it. */
+function linesOf(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  return lines;
+}
+
+/** Reads every operand first, as these tools open them all before they write; undefined after a message on failure. */
+function* readAll(ctx: ProcessContext, name: string, operands: readonly string[]): Proc<string[] | undefined> {
+  const texts: string[] = [];
+  // `-` named twice reads standard input once: later `-`s take the lines the first left.
+  let stdin: string | undefined;
+  for (const f of operands) {
+    try {
+      texts.push(f === "-" ? (stdin ??= yield* readInput(ctx, f)) : yield* readInput(ctx, f));
+    } catch (e) {
+      ctx.stderr.write(`${name}: ${f}: ${describeError(e)}\n`);
+      return undefined;
+    }
+  }
+  return texts;
+}
+
+/** paste's delimiter list: `\n`, `\t`, `\\` and `\0` (no delimiter) escaped, used in turn. */
+function delimiterList(spec: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i]!;
+    if (c !== "\\" || i + 1 >= spec.length) {
+      out.push(c);
+      continue;
+    }
+    const n = spec[++i]!;
+    out.push(n === "n" ? "\n" : n === "t" ? "\t" : n === "0" ? "" : n === "b" ? "\b" : n === "f" ? "\f" : n === "r" ? "\r" : n === "v" ? "\v" : n);
+  }
+  return out;
+}
+
+export function paste(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "d:sz", long: { "delimiters=": "d", serial: "s", "zero-terminated": "z" } }, function* (o) {
+      const operands = o.operands.length === 0 ? ["-"] : o.operands;
+      const texts = yield* readAll(ctx, "paste", operands);
+      if (texts === undefined) return 1;
+      const delims = delimiterList(last(o, "d") ?? "\t");
+      const end = has(o, "z") ? "\0" : "\n";
+      const split = (t: string) => (has(o, "z") ? t.split("\0").filter((_, i, a) => i < a.length - 1 || a[i] !== "") : linesOf(t));
+      const delim = (i: number) => (delims.length === 0 ? "" : delims[i % delims.length]!);
+      let out = "";
+      if (has(o, "s")) {
+        for (const text of texts) {
+          const lines = split(text);
+          out += lines.map((l, i) => (i === 0 ? l : delim(i - 1) + l)).join("") + end;
+        }
+      } else {
+        // Each `-` takes the next line of standard input in turn.
+        const files = texts.map(split);
+        const cursor = new Map<string[], number>();
+        const sources = operands.map((f, i) => (f === "-" ? files[operands.indexOf("-")]! : files[i]!));
+        for (;;) {
+          let any = false;
+          const fields = sources.map((lines) => {
+            const at = cursor.get(lines) ?? 0;
+            if (at >= lines.length) return "";
+            any = true;
+            cursor.set(lines, at + 1);
+            return lines[at]!;
+          });
+          if (!any) break;
+          out += fields.map((f, i) => (i === 0 ? f : delim(i - 1) + f)).join("") + end;
+        }
+      }
+      ctx.stdout.write(out);
+      return 0;
+    });
+  };
+}
+
+type NumberingStyle = { readonly kind: "a" | "t" | "n" } | { readonly kind: "p"; readonly re: RegExp };
+
+export function nl(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const long = { "body-numbering=": "b", "number-format=": "n", "number-width=": "w", "number-separator=": "s", "starting-line-number=": "v", "line-increment=": "i" };
+    return yield* withOptions(ctx, flavor, { short: "b:n:w:s:v:i:", long }, function* (o) {
+      const styleText = last(o, "b") ?? "t";
+      let style: NumberingStyle;
+      if (styleText === "a" || styleText === "t" || styleText === "n") style = { kind: styleText };
+      else if (styleText.startsWith("p")) {
+        try {
+          style = { kind: "p", re: compileRegex(styleText.slice(1), false) };
+        } catch (e) {
+          if (!(e instanceof RegexError)) throw e;
+          ctx.stderr.write(`nl: ${e.message}\n`);
+          return 1;
+        }
+      } else {
+        return usageFailure(ctx, flavor, `invalid body numbering style: '${styleText}'`);
+      }
+      const format = last(o, "n") ?? "rn";
+      if (format !== "ln" && format !== "rn" && format !== "rz") {
+        ctx.stderr.write(`nl: invalid line numbering format: '${format}'\n`);
+        return 1;
+      }
+      const number = (flag: string, fallback: number, what: string, min: number): number | undefined => {
+        const text = last(o, flag);
+        if (text === undefined) return fallback;
+        const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
+        if (Number.isNaN(n) || n < min) {
+          ctx.stderr.write(`nl: invalid ${what}: '${text}'${Number.isNaN(n) ? "" : ": Numerical result out of range"}\n`);
+          return undefined;
+        }
+        return n;
+      };
+      const width = number("w", 6, "line number field width", 1);
+      const start = number("v", 1, "starting line number", -Infinity);
+      const increment = number("i", 1, "line number increment", -Infinity);
+      if (width === undefined || start === undefined || increment === undefined) return 1;
+      const separator = last(o, "s") ?? "\t";
+      const texts = yield* readAll(ctx, "nl", o.operands.length === 0 ? ["-"] : o.operands);
+      if (texts === undefined) return 1;
+      let n = start;
+      let out = "";
+      for (const text of texts) {
+        for (const line of linesOf(text)) {
+          const numbered = style.kind === "a" || (style.kind === "t" && line !== "") || (style.kind === "p" && style.re.test(line));
+          if (!numbered) {
+            out += `${" ".repeat(width + separator.length)}${line}\n`;
+            continue;
+          }
+          const digits = String(Math.abs(n));
+          const sign = n < 0 ? "-" : "";
+          const field = format === "ln" ? (sign + digits).padEnd(width) : format === "rz" ? sign + digits.padStart(width - sign.length, "0") : (sign + digits).padStart(width);
+          out += `${field}${separator}${line}\n`;
+          n += increment;
+        }
+      }
+      ctx.stdout.write(out);
+      return 0;
+    });
+  };
+}
+
+/** fold's column after `c`: a tab to the next multiple of 8, backspace back one, CR to 0 (with -b every byte is one). */
+function advance(column: number, c: string, bytes: boolean): number {
+  if (bytes) return column + 1;
+  if (c === "\b") return Math.max(0, column - 1);
+  if (c === "\r") return 0;
+  if (c === "\t") return column + 8 - (column % 8);
+  return column + 1;
+}
+
+/** fold.c's fold_file: a line is cut before the character that would pass the width (after the last blank, with -s). */
+function foldText(text: string, width: number, spaces: boolean, bytes: boolean): string {
+  let out = "";
+  let line = "";
+  let column = 0;
+  for (const c of text) {
+    if (c === "\n") {
+      out += `${line}\n`;
+      line = "";
+      column = 0;
+      continue;
+    }
+    for (;;) {
+      column = advance(column, c, bytes);
+      if (column <= width) break;
+      if (spaces) {
+        const blank = Math.max(line.lastIndexOf(" "), line.lastIndexOf("\t"));
+        if (blank >= 0) {
+          out += `${line.slice(0, blank + 1)}\n`;
+          line = line.slice(blank + 1);
+          column = 0;
+          for (const d of line) column = advance(column, d, bytes);
+          continue;
+        }
+      }
+      if (line === "") break;
+      out += `${line}\n`;
+      line = "";
+      column = 0;
+    }
+    line += c;
+  }
+  return out + line;
+}
+
+export function fold(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "bsw:", long: { bytes: "b", spaces: "s", "width=": "w" }, numeric: true }, function* (o) {
+      const text = last(o, "w") ?? last(o, "#") ?? "80";
+      const width = /^\d+$/.test(text) ? Number(text) : NaN;
+      if (!(width >= 1)) {
+        ctx.stderr.write(`fold: invalid number of columns: '${text}'${Number.isNaN(width) ? "" : ": Numerical result out of range"}\n`);
+        return 1;
+      }
+      let status = 0;
+      for (const f of o.operands.length === 0 ? ["-"] : o.operands) {
+        try {
+          ctx.stdout.write(foldText(yield* readInput(ctx, f), width, has(o, "s"), has(o, "b")));
+        } catch (e) {
+          ctx.stderr.write(`fold: ${f}: ${describeError(e)}\n`);
+          status = 1;
+        }
+      }
+      return status;
+    });
+  };
+}
+
+export function comm(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const long = { "check-order": "check", "nocheck-order": "nocheck", "output-delimiter=": "delim", total: "total", "zero-terminated": "z" };
+    return yield* withOptions(ctx, flavor, { short: "123z", long }, function* (o) {
+      if (o.operands.length < 2) return usageFailure(ctx, flavor, o.operands.length === 0 ? "missing operand" : `missing operand after '${o.operands[0]}'`);
+      if (o.operands.length > 2) return usageFailure(ctx, flavor, `extra operand '${o.operands[2]}'`);
+      const texts = yield* readAll(ctx, "comm", o.operands);
+      if (texts === undefined) return 1;
+      const [a, b] = texts.map(linesOf) as [string[], string[]];
+      const delimiter = last(o, "delim") ?? "\t";
+      const shown = [!has(o, "1"), !has(o, "2"), !has(o, "3")];
+      const order = has(o, "check") ? "always" : has(o, "nocheck") ? "never" : "default";
+      // Column n is indented by a delimiter for each shown column before it.
+      const write = (col: 0 | 1 | 2, line: string) => {
+        if (!shown[col]) return;
+        out += delimiter.repeat(shown.slice(0, col).filter(Boolean).length) + line + "\n";
+      };
+      let out = "";
+      const counts = [0, 0, 0];
+      const files = [a, b];
+      const at = [0, 0];
+      const warned = [false, false];
+      let unpairable = false;
+      // compare_files' check_order: a line read is checked against the one before it once a line
+      // has gone unpaired; at a file's end its last two lines again (an unpaired line may have come since).
+      const check = (file: 0 | 1, prev: string, current: string): boolean => {
+        if (order === "never" || (order === "default" && !unpairable) || warned[file] || prev <= current) return true;
+        warned[file] = true;
+        ctx.stdout.write(out);
+        out = "";
+        ctx.stderr.write(`comm: file ${file + 1} is not in sorted order\n`);
+        return order !== "always";
+      };
+      const step = (file: 0 | 1): boolean => {
+        const lines = files[file]!;
+        const k = ++at[file]!;
+        if (k < lines.length) return check(file, lines[k - 1]!, lines[k]!);
+        return k < 2 || check(file, lines[k - 2]!, lines[k - 1]!);
+      };
+      while (at[0]! < a.length || at[1]! < b.length) {
+        const x = a[at[0]!];
+        const y = b[at[1]!];
+        const cmp = x === undefined ? 1 : y === undefined ? -1 : x < y ? -1 : x > y ? 1 : 0;
+        if (cmp === 0) write(2, y!);
+        else {
+          unpairable = true;
+          write(cmp < 0 ? 0 : 1, cmp < 0 ? x! : y!);
+        }
+        counts[cmp < 0 ? 0 : cmp > 0 ? 1 : 2]!++;
+        if (cmp <= 0 && !step(0)) return 1;
+        if (cmp >= 0 && !step(1)) return 1;
+      }
+      if (has(o, "total")) out += `${counts.join(delimiter)}${delimiter}total\n`;
+      ctx.stdout.write(out);
+      if (warned[0] || warned[1]) {
+        ctx.stderr.write("comm: input is not in sorted order\n");
+        return 1;
+      }
+      return 0;
+    });
+  };
+}
