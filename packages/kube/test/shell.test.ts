@@ -226,6 +226,37 @@ const EXTGLOB: readonly [string, string, number][] = [
 
 describe("bash's extglob against real bash", () => againstBash(EXTGLOB));
 
+/**
+ * bash's print_cmd: functions as declare -f and type show them (a `$'...'` word aside, which
+ * bash prints expanded); select's menu, prompt and replies; a loop left by break or continue
+ * has their status. Each row: script, what real bash 5.2.15 prints for `bash -c script`, its
+ * exit status.
+ */
+const FUNCTIONS_AND_SELECT: readonly [string, string, number][] = [
+  ["f() { x=1; y=(a b); z+=2; echo \"$x\" > /tmp/o 2>&1 < /dev/null; cat <<< \"s\"; echo a >> b 2>/dev/null; exec 3>&-; }; declare -f f", "f () \n{ \n    x=1;\n    y=(a b);\n    z+=2;\n    echo \"$x\" > /tmp/o 2>&1 < /dev/null;\n    cat <<< \"s\";\n    echo a >> b 2> /dev/null;\n    exec 3>&-\n}\n", 0],
+  ["f() { if a; then b; fi; if a; then b; else c; fi; while a; do b; done; until a; do :; done; }; declare -f f", "f () \n{ \n    if a; then\n        b;\n    fi;\n    if a; then\n        b;\n    else\n        c;\n    fi;\n    while a; do\n        b;\n    done;\n    until a; do\n        :;\n    done\n}\n", 0],
+  ["f() { case $1 in a) echo a ;; b|c) echo b; echo bb ;& d) ;;& *) x ;; esac; }; declare -f f", "f () \n{ \n    case $1 in \n        a)\n            echo a\n        ;;\n        b | c)\n            echo b;\n            echo bb\n        ;&\n        d)\n\n        ;;&\n        *)\n            x\n        ;;\n    esac\n}\n", 0],
+  ["f() { a && b || c; ! d | e |& g; h & i; ( j; k ); { l; m; }; }; declare -f f", "f () \n{ \n    a && b || c;\n    ! d | e 2>&1 | g;\n    h & i;\n    ( j;\n    k );\n    { \n        l;\n        m\n    }\n}\n", 0],
+  ["f() { for x; do echo; done; for ((;;)); do break; done; select s in a b; do break; done; [[ -f x || ! -d y ]]; (( i++ )); ((j=2)); }; declare -f f", "f () \n{ \n    for x in \"$@\";\n    do\n        echo;\n    done;\n    for ((1; 1; 1))\n    do\n        break;\n    done;\n    select s in a b;\n    do\n        break;\n    done;\n    [[ -f x || ! -d y ]];\n    (( i++ ));\n    ((j=2))\n}\n", 0],
+  ["f() {\n  # comment\n  echo one   two\n  echo three;\n}\ndeclare -f f", "f () \n{ \n    echo one two;\n    echo three\n}\n", 0],
+  ["f() { g() { echo g; }; function h { :; }; }; declare -f f; f; declare -f g h", "f () \n{ \n    function g () \n    { \n        echo g\n    };\n    function h () \n    { \n        :\n    }\n}\ng () \n{ \n    echo g\n}\nh () \n{ \n    :\n}\n", 0],
+  ["f() { cat <<EOF\nbody $x\nEOF\ncat <<'Q'\nlit\nQ\necho after; }; declare -f f", "f () \n{ \n    cat <<EOF\nbody $x\nEOF\n\n    cat <<'Q'\nlit\nQ\n\n    echo after\n}\n", 0],
+  ["f() { echo a | while read l; do echo $l; done; time sleep 0; }; declare -f f", "f () \n{ \n    echo a | while read l; do\n        echo $l;\n    done;\n    time sleep 0\n}\n", 0],
+  ["f() ( echo sub ); g() [[ -n x ]]; h() (( 1 )); declare -f f g h", "f () \n{ \n    ( echo sub )\n}\ng () \n{ \n    [[ -n x ]]\n}\nh () \n{ \n    (( 1 ))\n}\n", 0],
+  ["f() { echo a; } > /dev/null 2>&1; declare -f f; type f", "f () \n{ \n    echo a\n} > /dev/null 2>&1\nf is a function\nf () \n{ \n    echo a\n} > /dev/null 2>&1\n", 0],
+  ["f() { if a; then :; elif b; then c; elif d; then e; else g; fi; [[ a == b && ( c || d ) ]]; }; declare -f f", "f () \n{ \n    if a; then\n        :;\n    else\n        if b; then\n            c;\n        else\n            if d; then\n                e;\n            else\n                g;\n            fi;\n        fi;\n    fi;\n    [[ a == b && ( -n c || -n d ) ]]\n}\n", 0],
+  ["printf '2\\n\\n9\\nx\\n1\\n' | (select s in a b; do echo \"s=[$s] REPLY=[$REPLY]\"; [ \"$s\" = a ] && break; done; echo rc=$?) 2>&1 | cat -A", "1) a$\n2) b$\n#? s=[b] REPLY=[2]$\n#? 1) a$\n2) b$\n#? s=[] REPLY=[9]$\n#? s=[] REPLY=[x]$\n#? s=[a] REPLY=[1]$\nrc=0$\n", 0],
+  ["printf '' | (select s in a b; do echo x; done; echo rc=$?) 2>&1 | cat -A", "1) a$\n2) b$\n#? $\nrc=1$\n", 0],
+  ["printf '1\\n' | (set -- p q; PS3=\"pick: \"; select s; do echo $s; break; done) 2>&1 | cat -A", "1) p$\n2) q$\npick: p$\n", 0],
+  ["printf '3\\n' | (select s in $(seq 1 30); do echo $s; break; done) 2>&1 | cat -A", "1) 1^I 4) 4^I 7) 7^I10) 10^I13) 13^I16) 16^I19) 19^I22) 22^I25) 25^I28) 28$\n2) 2^I 5) 5^I 8) 8^I11) 11^I14) 14^I17) 17^I20) 20^I23) 23^I26) 26^I29) 29$\n3) 3^I 6) 6^I 9) 9^I12) 12^I15) 15^I18) 18^I21) 21^I24) 24^I27) 27^I30) 30$\n#? 3$\n", 0],
+  ["printf '3\\n' | (COLUMNS=30; select s in alpha beta gamma delta epsilon zeta eta theta iota kappa lambda; do echo $s; break; done) 2>&1 | cat -A", "1) alpha      7) eta$\n2) beta^I      8) theta$\n3) gamma      9) iota$\n4) delta     10) kappa$\n5) epsilon   11) lambda$\n6) zeta$\n#? gamma$\n", 0],
+  ["select s in; do :; done; echo rc=$?", "rc=0\n", 0],
+  ["for i in 1 2; do false; [ $i = 2 ] && break; done; echo $?; for i in 1 2; do false; [ $i = 2 ] && continue; done; echo $?; while :; do false; break; done; echo $?", "0\n0\n0\n", 0],
+  ["f() { echo hi; }; type f; declare -F; declare -f nope; echo rc=$?; g() { for ((i=0; i<2; i++)); do echo $i; done; }; declare -f", "f is a function\nf () \n{ \n    echo hi\n}\ndeclare -f f\nrc=1\nf () \n{ \n    echo hi\n}\ng () \n{ \n    for ((i=0; i<2; i++))\n    do\n        echo $i;\n    done\n}\n", 0],
+];
+
+describe("bash's function printing and select against real bash", () => againstBash(FUNCTIONS_AND_SELECT));
+
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);
   it("reports the simulated real time in TIMEFORMAT, truncated to its precision", () => {

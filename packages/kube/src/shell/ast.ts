@@ -92,7 +92,8 @@ export type CompoundBody =
   | { readonly type: "group"; readonly body: CommandList }
   | { readonly type: "if"; readonly clauses: readonly { readonly cond: CommandList; readonly body: CommandList }[]; readonly elseBody?: CommandList }
   | { readonly type: "loop"; readonly until: boolean; readonly cond: CommandList; readonly body: CommandList }
-  | { readonly type: "for"; readonly name: string; readonly items?: readonly Word[]; readonly body: CommandList }
+  /** `for`, or bash's `select` (a menu of the items, read from standard input). */
+  | { readonly type: "for"; readonly name: string; readonly items?: readonly Word[]; readonly body: CommandList; readonly select?: boolean }
   | { readonly type: "cfor"; readonly init: Word; readonly cond: Word; readonly step: Word; readonly body: CommandList }
   | { readonly type: "case"; readonly subject: Word; readonly items: readonly CaseItem[] }
   | { readonly type: "cond"; readonly expr: CondExpr }

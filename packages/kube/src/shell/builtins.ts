@@ -4,6 +4,7 @@ import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
 import { alias, dashQuote, unalias } from "./alias.js";
 import { arrayText, declaration } from "./declare.js";
+import { functionText } from "./print-command.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
 import { signalName, signalNumber, signalTable } from "./signal-list.js";
@@ -539,7 +540,7 @@ function describeKind(sh: Shell, name: string, c: Kind): string {
     case "keyword":
       return `${name} is a shell keyword\n`;
     case "function":
-      return `${name} is a ${sh.flavor === "bash" ? "function" : "shell function"}\n`;
+      return sh.flavor === "bash" ? `${name} is a function\n${functionText(name, sh.functions.get(name)!)}\n` : `${name} is a shell function\n`;
     case "special":
       return `${name} is a ${sh.flavor === "bash" ? "shell builtin" : "special shell builtin"}\n`;
     case "builtin":

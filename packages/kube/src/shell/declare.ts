@@ -2,6 +2,7 @@ import type { Proc } from "@ksim/sim";
 import { AssocArray } from "./assoc.js";
 import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
+import { functionText } from "./print-command.js";
 import { declareQuote } from "./text-format.js";
 import type { Variable, VariableValue } from "./variables.js";
 
@@ -184,16 +185,17 @@ function list(sh: Shell, builtin: DeclarationBuiltin, want: string, names: reado
   return 0;
 }
 
-/** `declare -F`: the functions' names; `declare -f NAME` is whether it is one. */
+/** `declare -f`: the functions' definitions (-F: their names), all of them or those named. */
 function functions(sh: Shell, namesOnly: boolean, names: readonly string[]): number {
+  const show = (name: string) => sh.out(namesOnly ? (names.length === 0 ? `declare -f ${name}\n` : `${name}\n`) : `${functionText(name, sh.functions.get(name)!)}\n`);
   if (names.length === 0) {
-    if (namesOnly) for (const name of [...sh.functions.keys()].sort()) sh.out(`declare -f ${name}\n`);
+    for (const name of [...sh.functions.keys()].sort()) show(name);
     return 0;
   }
   let status = 0;
   for (const name of names) {
-    if (!sh.functions.has(name)) status = 1;
-    else if (namesOnly) sh.out(`${name}\n`);
+    if (sh.functions.has(name)) show(name);
+    else status = 1;
   }
   return status;
 }

@@ -281,7 +281,9 @@ export class Parser {
           return this.withRedirects({ type: "loop", until: w === "until", cond, body }, line);
         }
         case "for":
-          return this.parseFor();
+          return this.parseFor(false);
+        case "select":
+          return this.parseFor(true);
         case "case":
           return this.parseCase();
         case "[[":
@@ -291,7 +293,6 @@ export class Parser {
         case "!":
         case "in":
         case "]]":
-        case "select":
           break;
         default:
           throw this.unexpected(t);
@@ -371,9 +372,10 @@ export class Parser {
     return this.withRedirects(elseBody === undefined ? { type: "if", clauses } : { type: "if", clauses, elseBody }, line);
   }
 
-  private parseFor(): CompoundCommand {
+  /** `for name [in words]; do ...; done`, bash's `for ((...))`, and bash's `select`, which reads like a for. */
+  private parseFor(select: boolean): CompoundCommand {
     const line = this.advance().line;
-    if (this.bash && this.peeked === undefined) {
+    if (this.bash && !select && this.peeked === undefined) {
       this.skipBlanks();
       if (this.src.startsWith("((", this.pos)) {
         const text = this.readArithText(this.pos + 2);
@@ -421,7 +423,7 @@ export class Parser {
     }
     this.skipNewlines();
     const body = this.parseDoGroup();
-    return this.withRedirects(items === undefined ? { type: "for", name, body } : { type: "for", name, items, body }, line);
+    return this.withRedirects({ type: "for", name, ...(items === undefined ? {} : { items }), body, ...(select ? { select } : {}) }, line);
   }
 
   private parseDoGroup(): CommandList {

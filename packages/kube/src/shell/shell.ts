@@ -164,6 +164,44 @@ function asFd(fd: number, s: Stream): Stream {
   return fd === 2 && s instanceof FileOutput ? s.asDiagnostics() : s;
 }
 
+/** print_select_list: "N) item" in rows and columns, column-major, tabs between as bash indents. */
+function selectMenu(items: readonly string[], columns: number): string {
+  const digits = (n: number) => String(n).length;
+  const indicesLen = digits(items.length);
+  const maxElemLen = Math.max(...items.map((i) => i.length)) + indicesLen + 2 + 2;
+  let cols = Math.max(1, Math.floor(columns / maxElemLen));
+  let rows = Math.ceil(items.length / cols);
+  cols = Math.ceil(items.length / rows);
+  if (rows === 1) {
+    rows = cols;
+    cols = 1;
+  }
+  let out = "";
+  for (let row = 0; row < rows; row++) {
+    let pos = 0;
+    for (let ind = row; ; ind += rows) {
+      const width = pos === 0 ? digits(rows) : indicesLen;
+      out += `${String(ind + 1).padStart(width)}) ${items[ind]!}`;
+      if (ind + rows >= items.length) break;
+      // indent(): tabs while a tab stop lies before the next column, then blanks.
+      let from = pos + items[ind]!.length + width + 2;
+      const to = pos + maxElemLen;
+      while (from < to) {
+        if (Math.floor(to / 8) > Math.floor(from / 8)) {
+          out += "\t";
+          from += 8 - (from % 8);
+        } else {
+          out += " ";
+          from++;
+        }
+      }
+      pos += maxElemLen;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 /** `name[subscript]`, as `unset`, `read` and `printf -v` take it. */
 const SUBSCRIPTED = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s;
 
@@ -1524,6 +1562,7 @@ export class Shell {
       }
       case "for": {
         const items = cmd.items === undefined ? [...this.positional] : yield* this.expander.fields(cmd.items);
+        if (cmd.select) return yield* this.select(cmd.name, items, cmd.body);
         let i = 0;
         const self = this;
         return yield* this.loop(function* (): Proc<boolean> {
@@ -1567,6 +1606,40 @@ export class Shell {
   }
 
   /** A loop; every so many iterations it yields a millisecond, so a busy loop still lets time pass. */
+  /**
+   * bash's select: the items as a numbered menu on stderr (in columns, as print_select_list lays
+   * them out for $COLUMNS), then PS3, then a line read into REPLY; a number in range sets `name`
+   * to its item, anything else to "", an empty line shows the menu again. It ends with break, or
+   * at the end of input (status 1, after a newline).
+   */
+  private *select(name: string, items: readonly string[], body: CommandList): Proc<number> {
+    if (items.length === 0) return 0;
+    let showMenu = true;
+    let ended = false;
+    const self = this;
+    const status = yield* this.loop(function* (): Proc<boolean> {
+      for (;;) {
+        if (showMenu) self.err(selectMenu(items, Number(self.getVar("COLUMNS")) || 80));
+        showMenu = false;
+        self.err(self.getVar("PS3") ?? "#? ");
+        if ((yield* self.runBuiltin("read", ["read"])) !== 0) {
+          self.out("\n");
+          ended = true;
+          return false;
+        }
+        const reply = self.getVar("REPLY") ?? "";
+        if (reply === "") {
+          showMenu = true;
+          continue;
+        }
+        const n = /^\s*[+-]?\d+\s*$/.test(reply) ? Number(reply) : 0;
+        self.setVar(name, n >= 1 && n <= items.length ? items[n - 1]! : "");
+        return true;
+      }
+    }, body);
+    return ended ? 1 : status;
+  }
+
   private *loop(next: () => Proc<boolean>, body: CommandList): Proc<number> {
     let status = 0;
     let iterations = 0;
@@ -1578,12 +1651,15 @@ export class Shell {
         try {
           status = yield* this.execList(body);
         } catch (e) {
+          // The loop's status is then break's or continue's own: 0.
           if (e instanceof BreakSignal) {
             if (--e.levels > 0) throw e;
+            status = 0;
             break;
           }
           if (e instanceof ContinueSignal) {
             if (--e.levels > 0) throw e;
+            status = 0;
             continue;
           }
           throw e;
