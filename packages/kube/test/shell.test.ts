@@ -133,6 +133,8 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["trap 'echo e' ERR; f() { false; echo in-f; }; f; x=$(false); echo end", "trap: ERR: bad trap\nin-f\nend\n", 0, "in-f\ne\nend\n", 0],
   ["x=\"it's\"; echo ${x@Q}; y=$'a\\tb'; echo ${y@Q}; z='a\\tb'; echo ${z@E}; w=hello; echo ${w@U} ${w@u} ${w@L}; a=(1 'b c'); echo ${a[@]@Q}; echo \"[${unset@Q}]\"; e=''; echo \"[${e@Q}]\"", "dash: 1: Syntax error: \"(\" unexpected\n", 2, "'it'\\''s'\n$'a\\tb'\na b\nHELLO Hello hello\n'1' 'b c'\n[]\n['']\n", 0],
   ["echo $SECONDS; sleep 2; echo $SECONDS; (sleep 1; echo $SECONDS)", "\n\n\n", 0, "0\n2\n3\n", 0],
+  // Every shell starts with IFS set (an `OLD=$IFS ... IFS=$OLD` round trip keeps splitting).
+  ["OLD=$IFS; IFS=,; x=a,b; set -- $x; echo $#; IFS=$OLD; y='c d'; set -- $y; echo $#; printf %s \"$IFS\" | od -c | head -1; set | grep '^IFS='", "2\n2\n0000000      \\t  \\n\nIFS=' \t\n", 0, "2\n2\n0000000      \\t  \\n\nIFS=$' \\t\\n'\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];
@@ -182,6 +184,7 @@ const BASH_VARIABLES: readonly [string, string, number][] = [
   ["v=abc; declare -i n=3; a=(1 'x y'); declare -A h=([k]='v w'); echo \"[${v@a}] ${v@A} ${n@A} ${a@A} ${h@a}\"; echo \"${a[@]@A}\"; echo \"${h[@]@K}\"; echo \"${a[@]@K}\"", "[] v='abc' declare -i n='3' declare -a a='1' A\ndeclare -a a=([0]=\"1\" [1]=\"x y\")\nk \"v w\" \n0 \"1\" 1 \"x y\"\n", 0],
   ["declare -A h=([one]=1); [[ -v h[one] ]] && echo v1; [[ -v h[two] ]] || echo v2; [ -v h ] || echo v3; x=; test -v x && echo v4", "v1\nv2\nv3\nv4\n", 0],
   ["a=(1 'x y'); declare -A h=([k]=v); s=str; set | grep -E '^(a|h|s)='; readonly s; readonly -p | grep ' s='", "a=([0]=\"1\" [1]=\"x y\")\nh=([k]=\"v\" )\ns=str\ndeclare -r s=\"str\"\n", 0],
+  ["echo \"$HOSTTYPE|$MACHTYPE|$OSTYPE|$SHLVL|$UID|$EUID|$OPTERR|$BASH_SUBSHELL|$(echo $BASH_SUBSHELL)|$( (echo $BASH_SUBSHELL) )\"; declare -p UID EUID SHLVL; bash -c 'echo $SHLVL'; UID=5; echo after", "x86_64|x86_64-pc-linux-gnu|linux-gnu|1|0|0|1|0|1|2\ndeclare -ir UID=\"0\"\ndeclare -ir EUID=\"0\"\ndeclare -x SHLVL=\"1\"\n2\nbash: line 1: UID: readonly variable\n", 1],
 ];
 
 describe("bash's arrays and declare against real bash", () => againstBash(BASH_VARIABLES));

@@ -9,6 +9,8 @@ export interface BashBuild {
   readonly copyright: number;
   /** The system-wide bashrc an interactive shell reads first: Debian's packaging defines SYS_BASHRC, Red Hat's does not. */
   readonly sysBashrc?: string;
+  /** The configure triplet it was built for ($MACHTYPE, `bash --version`): Red Hat's builds say so. */
+  readonly machType?: string;
 }
 
 const DEBIAN_BASHRC = "/etc/bash.bashrc";
@@ -25,7 +27,7 @@ export const BASH_BUILDS = {
   /** Ubuntu 16.04 as released: Debian's 4.3-14 carries upstream patches through 42 (unverified). */
   xenialGa: { release: "4.3.42", copyright: 2013, sysBashrc: DEBIAN_BASHRC },
   /** Oracle Linux 8 (bash-4.4.20). */
-  oracleLinux8: { release: "4.4.20", copyright: 2016 },
+  oracleLinux8: { release: "4.4.20", copyright: 2016, machType: "x86_64-redhat-linux-gnu" },
 } as const satisfies Record<string, BashBuild>;
 
 /** The build of a bare `bash` program id: the workstation's, Debian 12's. */
@@ -36,6 +38,11 @@ export function bashProgramId(build: BashBuild): string {
   return build === DEFAULT_BASH ? "bash" : `bash:${build.release}`;
 }
 
+/** $MACHTYPE: the GNU triplet of the build. */
+export function machType(build: BashBuild): string {
+  return build.machType ?? "x86_64-pc-linux-gnu";
+}
+
 /** $BASH_VERSION: the release, the build number, the release status. */
 export function bashVersion(build: BashBuild): string {
   return `${build.release}(1)-release`;
@@ -44,7 +51,7 @@ export function bashVersion(build: BashBuild): string {
 /** What `bash --version` prints. */
 export function bashVersionText(build: BashBuild): string {
   return (
-    `GNU bash, version ${bashVersion(build)} (x86_64-pc-linux-gnu)\n` +
+    `GNU bash, version ${bashVersion(build)} (${machType(build)})\n` +
     `Copyright (C) ${build.copyright} Free Software Foundation, Inc.\n` +
     "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n\n" +
     "This is free software; you are free to change and redistribute it.\n" +

@@ -9,7 +9,7 @@ import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
 import { signalName, signalNumber, signalTable } from "./signal-list.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
-import { echo, printf } from "./text-format.js";
+import { echo, printf, reuseQuote } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 
 /**
@@ -831,7 +831,7 @@ function* set(sh: Shell, args: readonly string[]): Proc<number> {
       // dash quotes every value; bash only those that need it, and prints arrays as declare does.
       if (typeof value !== "string") sh.out(`${name}=${arrayText(value)}\n`);
       else if (sh.flavor === "dash") sh.out(`${name}=${dashQuote(value)}\n`);
-      else sh.out(`${name}=${/^[A-Za-z0-9_./:=@%^,+-]*$/.test(value) && value !== "" ? value : `'${value.replace(/'/g, "'\\''")}'`}\n`);
+      else sh.out(`${name}=${/^[A-Za-z0-9_./:=@%^,+-]*$/.test(value) && value !== "" ? value : reuseQuote(value)}\n`);
     }
     return 0;
   }

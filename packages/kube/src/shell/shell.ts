@@ -14,7 +14,7 @@ import { complete, type Completion } from "./completion.js";
 import { CowMap } from "./cow-map.js";
 import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
-import { bashVersion, DEFAULT_BASH, type BashBuild } from "./bash-builds.js";
+import { bashVersion, DEFAULT_BASH, machType, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
 import { FLAG_ORDER, setOptionByLetter, startingOptionState, type SetOption } from "./set-options.js";
 import { startingShopts, type Shopts } from "./shopt.js";
@@ -310,7 +310,7 @@ function bashPath(ctx: ProcessContext): string {
 function versionVariables(build: BashBuild): readonly [Variable, Variable] {
   let vars = VERSION_VARIABLES.get(build);
   if (vars === undefined) {
-    const versinfo = [...build.release.split("."), "1", "release", "x86_64-pc-linux-gnu"];
+    const versinfo = [...build.release.split("."), "1", "release", machType(build)];
     vars = [
       { value: bashVersion(build), exported: false, readonly: false },
       { value: versinfo, exported: false, readonly: true },
@@ -382,6 +382,8 @@ export class Shell {
   functionDepth = 0;
   private errexitSuppressed = 0;
   private substitutionDepth = 0;
+  /** $BASH_SUBSHELL: how many forks deep this shell is. */
+  private subshellLevel = 0;
   /** The last command of a `bash -c` string, which runs in the shell's place if it is an external one. */
   private execInPlace: SimpleCommand | undefined;
   private substitutionStatus: number | undefined;
@@ -451,6 +453,7 @@ export class Shell {
       this.functionDepth = parent.functionDepth;
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
+      this.subshellLevel = parent.subshellLevel + 1;
       this.optionState = parent.optionState;
       this.bashBuild = parent.bashBuild;
       return;
@@ -483,12 +486,15 @@ export class Shell {
     this.setDefault("PS2", "> ");
     this.setDefault("PS4", "+ ");
     this.setDefault("OPTIND", "1");
+    // Every shell starts with the default IFS, whatever the environment says.
+    this.vars.set("IFS", { exported: false, readonly: false, ...this.vars.get("IFS"), value: " \t\n" });
     this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });
     if (this.flavor === "bash") {
       this.vars.set("BASH", { value: bashPath(ctx), exported: false, readonly: false });
       const [version, versinfo] = versionVariables(this.bashBuild);
       this.vars.set("BASH_VERSION", version);
       this.vars.set("BASH_VERSINFO", versinfo);
+      this.setBashStartupVariables(ctx);
     }
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
@@ -562,6 +568,20 @@ export class Shell {
   /** Background jobs by pid (`$!`, `jobs`, `wait`). */
   get background(): Map<number, BackgroundJob> {
     return (this.jobTable ??= new Map());
+  }
+
+  /** What bash's initialize_shell_variables sets besides the version: the machine, the user, SHLVL. */
+  private setBashStartupVariables(ctx: ProcessContext): void {
+    this.vars.set("HOSTTYPE", { value: "x86_64", exported: false, readonly: false });
+    this.vars.set("MACHTYPE", { value: machType(this.bashBuild), exported: false, readonly: false });
+    this.vars.set("OSTYPE", { value: "linux-gnu", exported: false, readonly: false });
+    this.setDefault("HOSTNAME", ctx.hostname);
+    this.setDefault("OPTERR", "1");
+    this.vars.set("UID", { value: String(ctx.cred.uid), exported: false, readonly: true, attrs: "i" });
+    this.vars.set("EUID", { value: String(ctx.cred.uid), exported: false, readonly: true, attrs: "i" });
+    // One more than the shell that started it (a number bash can read; 1 for anything else).
+    const level = Number(this.getVar("SHLVL") ?? "0");
+    this.vars.set("SHLVL", { value: String(Number.isInteger(level) && level >= 0 ? level + 1 : 1), exported: true, readonly: false });
   }
 
   private setDefault(name: string, value: string): void {
@@ -701,6 +721,15 @@ export class Shell {
         break;
       case "_":
         if (this.flavor === "bash" && this.lastArgument !== undefined) return this.lastArgument;
+        break;
+      case "BASH_SUBSHELL":
+        if (this.flavor === "bash") return String(this.subshellLevel);
+        break;
+      case "EPOCHSECONDS":
+        if (this.flavor === "bash" && !this.vars.has(name)) return String(Math.floor(this.ctx.epochMs() / 1000));
+        break;
+      case "EPOCHREALTIME":
+        if (this.flavor === "bash" && !this.vars.has(name)) return (this.ctx.epochMs() / 1000).toFixed(6);
         break;
       case "SECONDS":
         // Whole seconds of simulated time since the shell started.
