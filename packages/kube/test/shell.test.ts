@@ -260,6 +260,20 @@ const FUNCTIONS_AND_SELECT: readonly [string, string, number][] = [
 
 describe("bash's function printing and select against real bash", () => againstBash(FUNCTIONS_AND_SELECT));
 
+/** bash's namerefs (declare -n, local -n) and directory stack (pushd, popd, dirs), rows from real bash 5.2.15. */
+const REFERENCES_AND_DIRECTORIES: readonly [string, string, number][] = [
+  ["declare -n r=v; v=1; echo $r; r=2; echo $v; declare -p r v; echo ${!r}", "1\n2\ndeclare -n r=\"v\"\ndeclare -- v=\"2\"\nv\n", 0],
+  ["f() { local -n out=$1; out=(x y); out[2]=z; }; f arr; declare -p arr", "declare -a arr=([0]=\"x\" [1]=\"y\" [2]=\"z\")\n", 0],
+  ["g() { local -n m=$1; m[k]=v; echo ${#m[@]}; for key in \"${!m[@]}\"; do echo $key; done; }; declare -A h=([a]=1); g h; declare -p h", "2\nk\na\ndeclare -A h=([k]=\"v\" [a]=\"1\" )\n", 0],
+  ["declare -n r=v; unset r; declare -p v r 2>&1; declare -n q=w; w=1; unset -n q; declare -p q w 2>&1", "bash: line 1: declare: v: not found\ndeclare -n r=\"v\"\nbash: line 1: declare: q: not found\ndeclare -- w=\"1\"\n", 1],
+  ["declare -n a=b; declare -n b=c; c=deep; echo $a; a=changed; echo $c", "deep\nchanged\n", 0],
+  ["declare -n r=x; declare -n r=y; y=yy; echo $r; declare -p r", "yy\ndeclare -n r=\"y\"\n", 0],
+  ["declare -n r; r=target; declare -p r; target=t; echo $r", "declare -n r=\"target\"\nt\n", 0],
+  ["HOME=/root; cd /tmp; pushd /etc; pushd /root; dirs; dirs -v; dirs -p; dirs -l; dirs +1; dirs -1; pushd; pushd +1; popd; popd +1; popd; popd; echo rc=$?; pushd; pushd /nope; pushd -n /var; dirs; popd -n; dirs; pushd +5; dirs -c; dirs; cd /usr; pushd . >/dev/null; popd -2; echo ${DIRSTACK[@]}", "/etc /tmp\n~ /etc /tmp\n~ /etc /tmp\n 0  ~\n 1  /etc\n 2  /tmp\n~\n/etc\n/tmp\n/root /etc /tmp\n/etc\n/etc\n/etc ~ /tmp\n~ /tmp /etc\n/tmp /etc\n/tmp\nbash: line 1: popd: directory stack empty\nbash: line 1: popd: directory stack empty\nrc=1\nbash: line 1: pushd: no other directory\nbash: line 1: pushd: /nope: No such file or directory\n/tmp /var\n/tmp /var\n/tmp\n/tmp\nbash: line 1: pushd: directory stack empty\n/tmp\nbash: line 1: popd: -2: directory stack index out of range\n/usr /usr\n", 0],
+];
+
+describe("bash's namerefs and directory stack against real bash", () => againstBash(REFERENCES_AND_DIRECTORIES));
+
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);
   it("reports the simulated real time in TIMEFORMAT, truncated to its precision", () => {

@@ -3,7 +3,9 @@ import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, parseSignal, type Signal } from "../runtime/process.js";
 import type { Flavor } from "./messages.js";
 import { alias, dashQuote, unalias } from "./alias.js";
+import { changeDirectory } from "./chdir.js";
 import { arrayText, declaration } from "./declare.js";
+import { dirs, popd, pushd } from "./dirstack.js";
 import { functionText } from "./print-command.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
@@ -109,26 +111,9 @@ function* cd(sh: Shell, args: readonly string[]): Proc<number> {
       return sh.flavor === "bash" ? 1 : 2;
     }
   }
-  const path = resolvePath(sh.cwd, dir);
-  let problem: string | undefined;
-  try {
-    const st = sh.ctx.fs.stat(path);
-    if (st.type !== "dir") problem = "Not a directory";
-    else sh.ctx.fs.readdir(path);
-  } catch (e) {
-    if (!(e instanceof FsError)) throw e;
-    problem = e.description;
-  }
-  if (problem !== undefined) {
-    if (sh.flavor === "bash") sh.builtinError("cd", `${dir}: ${problem}`);
-    else if (sh.flavor === "dash") sh.builtinError("cd", `can't cd to ${dir}`);
-    else sh.builtinError("cd", `can't cd to ${dir}: ${problem}`);
-    return sh.flavor === "bash" ? 1 : 2;
-  }
-  sh.setVar("OLDPWD", sh.cwd);
-  sh.cwd = path;
-  sh.setVar("PWD", path);
-  if (print) sh.out(path + "\n");
+  const status = changeDirectory(sh, dir, "cd");
+  if (status !== 0) return status;
+  if (print) sh.out(sh.cwd + "\n");
   return 0;
 }
 
@@ -174,6 +159,7 @@ function exportOrReadonly(keyword: "export" | "readonly") {
 
 function* unset(sh: Shell, args: readonly string[]): Proc<number> {
   let functions = false;
+  let reference = false;
   let status = 0;
   for (const a of args) {
     if (a === "-f") {
@@ -181,6 +167,10 @@ function* unset(sh: Shell, args: readonly string[]): Proc<number> {
       continue;
     }
     if (a === "-v") continue;
+    if (a === "-n" && sh.flavor === "bash") {
+      reference = true;
+      continue;
+    }
     if (functions) {
       sh.functions.delete(a);
       continue;
@@ -189,7 +179,7 @@ function* unset(sh: Shell, args: readonly string[]): Proc<number> {
       status = invalidName(sh, "unset", a);
       continue;
     }
-    if (!sh.unsetVar(a)) {
+    if (!sh.unsetVar(a, reference)) {
       if (sh.flavor === "bash") {
         sh.builtinError("unset", `${a}: cannot unset: readonly variable`);
         status = 1;
@@ -1036,6 +1026,9 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["unset", { flavors: ALL, run: unset }],
   ["local", { flavors: ALL, run: local }],
   ["declare", { flavors: BASH, run: declaration("declare") }],
+  ["pushd", { flavors: BASH, run: pushd }],
+  ["popd", { flavors: BASH, run: popd }],
+  ["dirs", { flavors: BASH, run: dirs }],
   ["typeset", { flavors: BASH, run: declaration("declare") }],
   ["read", { flavors: ALL, run: read }],
   ["shift", { flavors: ALL, run: shift }],

@@ -32,6 +32,7 @@ export function attributeLetters(v: Variable): string {
   if (Array.isArray(v.value)) out += "a";
   if (v.value instanceof AssocArray) out += "A";
   if (v.attrs?.includes("i")) out += "i";
+  if (v.attrs?.includes("n")) out += "n";
   if (v.readonly) out += "r";
   if (v.exported) out += "x";
   if (v.attrs?.includes("l")) out += "l";
@@ -124,7 +125,9 @@ export function declaration(builtin: DeclarationBuiltin) {
         const value = operand.slice(m[0].length);
         const append = m[3] === "+=";
         const compound = m[2] === undefined ? sh.compoundWords(value) : undefined;
-        if (compound !== undefined) sh.assignCompound(name, yield* sh.expander.compoundItems(compound), append);
+        // A reference's own value is the name it stands for.
+        if (sh.vars.get(name)?.attrs?.includes("n") === true && m[2] === undefined) sh.vars.set(name, { ...sh.vars.get(name)!, value });
+        else if (compound !== undefined) sh.assignCompound(name, yield* sh.expander.compoundItems(compound), append);
         else if (m[2] !== undefined) sh.setElement(name, m[2].slice(1, -1), value, append);
         else sh.setVar(name, value, { append });
       }
@@ -148,7 +151,7 @@ function setAttributes(sh: Shell, name: string, on: string, off: string): string
     if (!Array.isArray(value)) value = typeof value === "string" ? [value] : [];
   }
   let attrs = v?.attrs ?? "";
-  for (const letter of "ilu") {
+  for (const letter of "ilun") {
     if (on.includes(letter) && !attrs.includes(letter)) attrs += letter;
     if (off.includes(letter)) attrs = attrs.replace(letter, "");
   }

@@ -526,6 +526,9 @@ export class Expander {
       return { kind: "many", values: names, star: part.names === "*" };
     }
     if (part.indirect) {
+      // `${!ref}` of a reference is the name it stands for.
+      const reference = this.sh.vars.get(name);
+      if (reference?.attrs?.includes("n") === true && typeof reference.value === "string") return { kind: "one", value: reference.value };
       const target = this.sh.param(name) ?? "";
       return { kind: "one", value: target === "" ? undefined : this.sh.param(target) };
     }

@@ -202,6 +202,10 @@ function selectMenu(items: readonly string[], columns: number): string {
   return out;
 }
 
+function isNameref(v: Variable): boolean {
+  return v.attrs !== undefined && v.attrs.includes("n");
+}
+
 /** `name[subscript]`, as `unset`, `read` and `printf -v` take it. */
 const SUBSCRIPTED = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s;
 
@@ -382,6 +386,8 @@ export class Shell {
   functionDepth = 0;
   private errexitSuppressed = 0;
   private substitutionDepth = 0;
+  /** bash's directory stack below the working directory (pushd, popd, dirs). */
+  dirStack: readonly string[] = [];
   /** $BASH_SUBSHELL: how many forks deep this shell is. */
   private subshellLevel = 0;
   /** The last command of a `bash -c` string, which runs in the shell's place if it is an external one. */
@@ -454,6 +460,7 @@ export class Shell {
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
       this.subshellLevel = parent.subshellLevel + 1;
+      this.dirStack = parent.dirStack;
       this.optionState = parent.optionState;
       this.bashBuild = parent.bashBuild;
       return;
@@ -678,16 +685,32 @@ export class Shell {
   // ---- variables ------------------------------------------------------------------------------
 
   getVar(name: string): string | undefined {
-    return scalarOf(this.vars.get(name)?.value);
+    const v = this.vars.get(name);
+    if (v?.attrs !== undefined && isNameref(v)) return scalarOf(this.vars.get(this.referenced(name))?.value);
+    return scalarOf(v?.value);
+  }
+
+  /**
+   * bash's namerefs (declare -n): the name a reference stands for, followed through references
+   * to references; a reference without a value stands for itself.
+   */
+  referenced(name: string): string {
+    for (let i = 0; i < 8; i++) {
+      const v = this.vars.get(name);
+      if (v === undefined || !isNameref(v) || typeof v.value !== "string" || v.value === "") return name;
+      name = v.value;
+    }
+    return name;
   }
 
   /** An array's elements (a scalar is an array of one), or an associative array. */
   arrayValue(name: string): string[] | AssocArray | undefined {
     if (this.flavor === "bash") {
       if (name === "BASH_SOURCE") return [...this.sourcing].reverse();
+      if (name === "DIRSTACK") return [this.cwd, ...this.dirStack];
       if (name === "FUNCNAME") return this.funcName();
     }
-    const value = this.vars.get(name)?.value;
+    const value = this.vars.get(this.referenced(name))?.value;
     return value === undefined || typeof value !== "string" ? value : [value];
   }
 
@@ -797,6 +820,7 @@ export class Shell {
   setVar(name: string, value: string | string[], options: { export?: boolean; append?: boolean } = {}): void {
     const m = SUBSCRIPTED.exec(name);
     if (m !== null) return this.setElement(m[1]!, m[2]!, Array.isArray(value) ? value.join(" ") : value, options.append ?? false);
+    name = this.referenced(name);
     const existing = this.writable(name);
     let next: string | string[] | AssocArray = value;
     if (options.append && existing?.value !== undefined) {
@@ -818,7 +842,8 @@ export class Shell {
   }
 
   /** `name[subscript]=value`: a key of an associative array, else an arithmetic index. */
-  setElement(name: string, subscript: string, value: string, append: boolean, source = `${name}[${subscript}]`): void {
+  setElement(given: string, subscript: string, value: string, append: boolean, source = `${given}[${subscript}]`): void {
+    const name = this.referenced(given);
     const existing = this.writable(name);
     const old = existing?.value;
     if (old instanceof AssocArray) {
@@ -839,7 +864,8 @@ export class Shell {
    * `name=(...)` and `name+=(...)`: `[key]=value` items set those elements; the others take the
    * next index, or in an associative array pair up as key and value (bash 5.1).
    */
-  assignCompound(name: string, items: readonly CompoundItem[], append: boolean): void {
+  assignCompound(given: string, items: readonly CompoundItem[], append: boolean): void {
+    const name = this.referenced(given);
     const existing = this.writable(name);
     const old = existing?.value;
     const attrs = existing?.attrs;
@@ -876,7 +902,7 @@ export class Shell {
     this.vars.set(name, { exported: false, readonly: false, ...existing, value: arr });
   }
 
-  /** The variable about to be assigned; throws ShellAbort on a readonly one. */
+  /** The variable about to be assigned (not a reference: the one it names); throws ShellAbort on a readonly one. */
   private writable(name: string): Variable | undefined {
     const existing = this.vars.get(name);
     if (existing?.readonly) {
@@ -930,11 +956,16 @@ export class Shell {
     this.setVar(name, value);
   }
 
-  /** `unset name` or, in bash, `unset 'name[subscript]'`; false for a readonly variable. */
-  unsetVar(name: string): boolean {
-    const element = this.flavor === "bash" ? SUBSCRIPTED.exec(name) : null;
+  /**
+   * `unset name` or, in bash, `unset 'name[subscript]'`; false for a readonly variable. A
+   * reference unsets what it names, unless `reference` (unset -n) asks for the reference itself.
+   */
+  unsetVar(given: string, reference = false): boolean {
+    const element = this.flavor === "bash" ? SUBSCRIPTED.exec(given) : null;
+    const name = reference || element !== null ? given : this.referenced(given);
     if (element !== null) {
-      const [, base, subscript] = element as unknown as [string, string, string];
+      const [, named, subscript] = element as unknown as [string, string, string];
+      const base = this.referenced(named);
       const v = this.vars.get(base);
       if (v?.readonly) return false;
       if (v?.value instanceof AssocArray) this.vars.set(base, { ...v, value: v.value.without(subscript) });

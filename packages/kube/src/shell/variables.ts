@@ -11,7 +11,7 @@ export interface Variable {
   readonly value: VariableValue | undefined;
   readonly exported: boolean;
   readonly readonly: boolean;
-  /** bash's attributes that change what is assigned: `i` (integer), `l` (lower case), `u` (upper case). */
+  /** bash's attributes that change what is assigned: `i` (integer), `l` (lower case), `u` (upper case), `n` (a reference to another name). */
   readonly attrs?: string;
 }
 
