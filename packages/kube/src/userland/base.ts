@@ -163,7 +163,12 @@ export function debianBase(options: DebianBaseOptions = {}): Record<string, Imag
   files["/etc/alternatives/nc"] = { symlink: "/bin/nc.openbsd" };
   files["/bin/netcat"] = { symlink: "/etc/alternatives/netcat" };
   files["/etc/alternatives/netcat"] = { symlink: "/bin/nc.openbsd" };
-  files["/usr/bin/which"] = { symlink: "/bin/which" };
+  const release = options.release ?? OS_RELEASES.bookworm;
+  if (release.mergedUsr === true) {
+    // The image's layer writes /bin/ls through the link, to /usr/bin/ls, as dpkg would.
+    for (const d of ["bin", "sbin", "lib", "lib64"]) files[`/${d}`] = { symlink: `usr/${d}` };
+    files["/usr/lib64"] = { dir: true };
+  } else files["/usr/bin/which"] = { symlink: "/bin/which" };
   let passwd = DEBIAN_PASSWD;
   let group = DEBIAN_GROUPS.map(([n, g]) => `${n}:x:${g}:\n`).join("");
   for (const u of users) {
@@ -175,7 +180,6 @@ export function debianBase(options: DebianBaseOptions = {}): Record<string, Imag
   files["/etc/passwd"] = passwd;
   files["/etc/group"] = group;
   files["/etc/shells"] = "# /etc/shells: valid login shells\n/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/dash\n/usr/bin/dash\n";
-  const release = options.release ?? OS_RELEASES.bookworm;
   files["/bin/bash"] = { program: bashProgramId(release.bash) };
   Object.assign(files, release.files);
   return files;

@@ -11,6 +11,8 @@ export interface OsRelease {
   readonly files: Readonly<Record<string, ImageFileSpec>>;
   /** The bash its packages install. */
   readonly bash: BashBuild;
+  /** /bin, /sbin and /lib are links into /usr (Debian 12's images, Red Hat's since 7). */
+  readonly mergedUsr?: boolean;
 }
 
 /**
@@ -84,9 +86,10 @@ fi
 }
 
 /** Debian and Ubuntu keep os-release in /usr/lib and link /etc/os-release to it. */
-function debianFamily(osRelease: string, debianVersion: string, issue: string, bash: BashBuild, extra: Record<string, ImageFileSpec> = {}): OsRelease {
+function debianFamily(osRelease: string, debianVersion: string, issue: string, bash: BashBuild, extra: Record<string, ImageFileSpec> = {}, mergedUsr = false): OsRelease {
   return {
     bash,
+    ...(mergedUsr ? { mergedUsr } : {}),
     files: {
       "/usr/lib/os-release": osRelease,
       "/etc/os-release": { symlink: "../usr/lib/os-release" },
@@ -103,12 +106,12 @@ function debianFamily(osRelease: string, debianVersion: string, issue: string, b
 }
 
 /** A Debian point release; stretch's codename line came with a later point release than 9.3. */
-function debian(major: number, codename: string, point: string, bash: BashBuild, withCodename = true): OsRelease {
+function debian(major: number, codename: string, point: string, bash: BashBuild, withCodename = true, mergedUsr = major >= 12): OsRelease {
   const osRelease =
     `PRETTY_NAME="Debian GNU/Linux ${major} (${codename})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${major}"\nVERSION="${major} (${codename})"\n` +
     (withCodename ? `VERSION_CODENAME=${codename}\n` : "") +
     'ID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
-  return debianFamily(osRelease, point, `Debian GNU/Linux ${major}`, bash);
+  return debianFamily(osRelease, point, `Debian GNU/Linux ${major}`, bash, {}, mergedUsr);
 }
 
 /** Ubuntu 16.04: the GA release's base-files has no VERSION_CODENAME; point releases do. */
@@ -129,6 +132,7 @@ function oracleLinux8(minor: number): OsRelease {
   const v = `8.${minor}`;
   return {
     bash: BASH_BUILDS.oracleLinux8,
+    mergedUsr: true,
     files: {
       "/etc/os-release":
         `NAME="Oracle Linux Server"\nVERSION="${v}"\nID="ol"\nID_LIKE="fedora"\nVARIANT="Server"\nVARIANT_ID="server"\nVERSION_ID="${v}"\n` +
