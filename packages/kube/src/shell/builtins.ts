@@ -597,16 +597,16 @@ function* command(sh: Shell, args: readonly string[]): Proc<number> {
   const rest = args.slice(i);
   if (mode === "V") return yield* type(sh, rest);
   if (mode === "v") {
-    let status = 0;
-    for (const name of rest) {
+    // dash describes its first operand only (127 if it is nothing); bash each, 0 if any was found.
+    const names = sh.flavor === "bash" ? rest : rest.slice(0, 1);
+    let found = false;
+    for (const name of names) {
       const c = classify(sh, name);
-      if (c === undefined) {
-        status = 1;
-        continue;
-      }
+      if (c === undefined) continue;
+      found = true;
       sh.out((c.kind === "file" ? c.path! : name) + "\n");
     }
-    return status;
+    return found || names.length === 0 ? 0 : sh.flavor === "bash" ? 1 : 127;
   }
   if (rest.length === 0) return 0;
   const name = rest[0]!;
