@@ -262,7 +262,7 @@ const FUNCTIONS_AND_SELECT: readonly [string, string, number][] = [
 
 describe("bash's function printing and select against real bash", () => againstBash(FUNCTIONS_AND_SELECT));
 
-/** bash's namerefs (declare -n, local -n) and directory stack (pushd, popd, dirs), rows from real bash 5.2.15. */
+/** bash's namerefs (declare -n, local -n), directory stack (pushd, popd, dirs), caller, logout, suspend, wait -n and disown: rows from real bash 5.2.15. */
 const REFERENCES_AND_DIRECTORIES: readonly [string, string, number][] = [
   ["declare -n r=v; v=1; echo $r; r=2; echo $v; declare -p r v; echo ${!r}", "1\n2\ndeclare -n r=\"v\"\ndeclare -- v=\"2\"\nv\n", 0],
   ["f() { local -n out=$1; out=(x y); out[2]=z; }; f arr; declare -p arr", "declare -a arr=([0]=\"x\" [1]=\"y\" [2]=\"z\")\n", 0],
@@ -272,9 +272,15 @@ const REFERENCES_AND_DIRECTORIES: readonly [string, string, number][] = [
   ["declare -n r=x; declare -n r=y; y=yy; echo $r; declare -p r", "yy\ndeclare -n r=\"y\"\n", 0],
   ["declare -n r; r=target; declare -p r; target=t; echo $r", "declare -n r=\"target\"\nt\n", 0],
   ["HOME=/root; cd /tmp; pushd /etc; pushd /root; dirs; dirs -v; dirs -p; dirs -l; dirs +1; dirs -1; pushd; pushd +1; popd; popd +1; popd; popd; echo rc=$?; pushd; pushd /nope; pushd -n /var; dirs; popd -n; dirs; pushd +5; dirs -c; dirs; cd /usr; pushd . >/dev/null; popd -2; echo ${DIRSTACK[@]}", "/etc /tmp\n~ /etc /tmp\n~ /etc /tmp\n 0  ~\n 1  /etc\n 2  /tmp\n~\n/etc\n/tmp\n/root /etc /tmp\n/etc\n/etc\n/etc ~ /tmp\n~ /tmp /etc\n/tmp /etc\n/tmp\nbash: line 1: popd: directory stack empty\nbash: line 1: popd: directory stack empty\nrc=1\nbash: line 1: pushd: no other directory\nbash: line 1: pushd: /nope: No such file or directory\n/tmp /var\n/tmp /var\n/tmp\n/tmp\nbash: line 1: pushd: directory stack empty\n/tmp\nbash: line 1: popd: -2: directory stack index out of range\n/usr /usr\n", 0],
+  ["f() { caller 0; echo rc=$?; caller; }; f; caller; echo top=$?", "rc=1\n1 NULL\ntop=1\n", 0],
+  ["f() { caller; caller 0; caller 1; echo rc=$?; }; g() { f; }; g", "1 environment\n1 g environment\nrc=1\n", 0],
+  ["logout; echo rc=$?; suspend; echo rc=$?", "bash: line 1: logout: not login shell: use `exit'\nrc=1\nbash: line 1: suspend: cannot suspend: no job control\nrc=1\n", 0],
+  ["wait -n; echo rc=$?; sleep 1 & sleep 3 & wait -n; echo rc=$?; (exit 7) & wait -n; echo rc=$?", "rc=127\nrc=0\nrc=7\n", 0],
+  ["disown; echo rc=$?; sleep 5 & sleep 6 & disown; jobs; disown %9; echo rc=$?; disown -a; jobs; echo end", "bash: line 1: disown: current: no such job\nrc=1\n[1]+  Running                 sleep 5 &\nbash: line 1: disown: %9: no such job\nrc=1\nend\n", 0],
+  ["sleep 2 & disown -h; jobs; wait; echo rc=$?", "[1]+  Running                 sleep 2 &\nrc=0\n", 0],
 ];
 
-describe("bash's namerefs and directory stack against real bash", () => againstBash(REFERENCES_AND_DIRECTORIES));
+describe("bash's namerefs, directory stack and job builtins against real bash", () => againstBash(REFERENCES_AND_DIRECTORIES));
 
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);

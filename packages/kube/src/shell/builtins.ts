@@ -10,7 +10,7 @@ import { functionText } from "./print-command.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
 import { signalName, signalNumber, signalTable } from "./signal-list.js";
-import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type Shell } from "./shell.js";
+import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type BackgroundJob, type Shell } from "./shell.js";
 import { echo, printf, reuseQuote } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 
@@ -615,6 +615,13 @@ function* command(sh: Shell, args: readonly string[]): Proc<number> {
 }
 
 function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
+  if (args[0] === "-n" && sh.flavor === "bash") {
+    // bash's wait -n: the next job to end, of those named or all; 127 when there is none.
+    const named = args.slice(1).map((a) => jobOf(sh, a));
+    const jobs = args.length > 1 ? named.filter((j) => j !== undefined) : [...sh.background.values()];
+    if (jobs.length === 0) return 127;
+    return (yield* sh.waitAnyJob(jobs)) ?? 128 + 15;
+  }
   if (args.length === 0) {
     for (const j of [...sh.background.values()]) {
       const s = yield* sh.waitJob(j);
@@ -625,8 +632,7 @@ function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
   }
   let status = 0;
   for (const a of args) {
-    const pid = a.startsWith("%") ? [...sh.background.values()].find((j) => j.number === Number(a.slice(1)))?.pid : Number(a);
-    const j = pid === undefined ? undefined : sh.background.get(pid);
+    const j = jobOf(sh, a);
     if (j === undefined) {
       if (sh.flavor === "bash") sh.builtinError("wait", a.startsWith("%") ? `${a}: no such job` : `pid ${a} is not a child of this shell`);
       status = 127;
@@ -1008,6 +1014,76 @@ function* letBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
   return v !== 0 ? 0 : 1;
 }
 
+/** A job by `%N` or by pid. */
+function jobOf(sh: Shell, spec: string): BackgroundJob | undefined {
+  const pid = spec.startsWith("%") ? [...sh.background.values()].find((j) => j.number === Number(spec.slice(1)))?.pid : Number(spec);
+  return pid === undefined ? undefined : sh.background.get(pid);
+}
+
+/** bash's disown: jobs leave the table (-h: stay, but would not get SIGHUP); the current one by default. */
+function* disown(sh: Shell, args: readonly string[]): Proc<number> {
+  let all = false;
+  let keep = false;
+  const specs: string[] = [];
+  for (const a of args) {
+    if (/^-[ahr]+$/.test(a)) {
+      all ||= a.includes("a");
+      keep ||= a.includes("h");
+    } else specs.push(a);
+  }
+  const jobs = [...sh.background.values()];
+  let targets = all ? jobs : [];
+  let status = 0;
+  if (!all && specs.length === 0) {
+    const current = jobs.reduce<BackgroundJob | undefined>((a, j) => (a === undefined || j.number > a.number ? j : a), undefined);
+    if (current === undefined) {
+      sh.builtinError("disown", "current: no such job");
+      return 1;
+    }
+    targets = [current];
+  }
+  for (const spec of specs) {
+    const j = jobOf(sh, spec);
+    if (j === undefined) {
+      sh.builtinError("disown", `${spec}: no such job`);
+      status = 1;
+    } else targets.push(j);
+  }
+  if (!keep) for (const j of targets) sh.background.delete(j.pid);
+  return status;
+}
+
+/** bash's caller [N]: where the running function (N frames out) was called from. */
+function* caller(sh: Shell, args: readonly string[]): Proc<number> {
+  const n = args[0] === undefined ? 0 : /^\d+$/.test(args[0]) ? Number(args[0]) : undefined;
+  if (n === undefined) {
+    sh.builtinError("caller", `${args[0]}: invalid number`);
+    sh.err("caller: usage: caller [expr]\n");
+    return 2;
+  }
+  const c = sh.caller(n);
+  if (c === undefined || (args[0] !== undefined && c.name === undefined)) return 1;
+  sh.out(args[0] === undefined ? `${c.line} ${c.file}\n` : `${c.line} ${c.name} ${c.file}\n`);
+  return 0;
+}
+
+/** bash's logout: exit, for a login shell. */
+function* logout(sh: Shell, args: readonly string[]): Proc<number> {
+  if (!sh.shopts.login_shell) {
+    sh.builtinError("logout", "not login shell: use `exit'");
+    return 1;
+  }
+  return yield* exit(sh, args);
+}
+
+/** bash's suspend: a shell without job control, or a login shell, cannot stop itself. */
+function* suspend(sh: Shell, args: readonly string[]): Proc<number> {
+  if (!sh.jobControl) sh.builtinError("suspend", "cannot suspend: no job control");
+  else if (sh.shopts.login_shell && !args.includes("-f")) sh.builtinError("suspend", "cannot suspend a login shell");
+  else sh.builtinError("suspend", "cannot suspend: no terminal to stop");
+  return 1;
+}
+
 function* jobs(sh: Shell): Proc<number> {
   sh.reportJobs((line) => sh.out(line), "all");
   return 0;
@@ -1029,6 +1105,10 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["pushd", { flavors: BASH, run: pushd }],
   ["popd", { flavors: BASH, run: popd }],
   ["dirs", { flavors: BASH, run: dirs }],
+  ["caller", { flavors: BASH, run: caller }],
+  ["disown", { flavors: BASH, run: disown }],
+  ["logout", { flavors: BASH, run: logout }],
+  ["suspend", { flavors: BASH, run: suspend }],
   ["typeset", { flavors: BASH, run: declaration("declare") }],
   ["read", { flavors: ALL, run: read }],
   ["shift", { flavors: ALL, run: shift }],

@@ -262,7 +262,14 @@ interface Shared {
   nextLine: number;
 }
 
-interface BackgroundJob {
+interface CallFrame {
+  readonly name: string;
+  /** The line it was called from, and the file being read there. */
+  readonly line: number;
+  readonly file: string;
+}
+
+export interface BackgroundJob {
   readonly number: number;
   readonly pid: number;
   readonly job: Job;
@@ -365,8 +372,11 @@ export class Shell {
   private readonly startedAtMs: number;
   /** bash's $_: the last argument of the simple command run last (undefined before the first). */
   lastArgument: string | undefined;
-  /** The functions being run and the files `.` is reading (as `source`), outermost first. */
-  callFrames: readonly string[] = [];
+  /**
+   * The functions being run and the files `.` is reading (as `source`), outermost first, each
+   * with the line and file it was called from (bash's BASH_LINENO and `caller`).
+   */
+  callFrames: readonly CallFrame[] = [];
   /** Started with a script file to read (`bash script`), not commands from stdin or -c. */
   private readonly runsScriptFile: boolean;
   /** bash's `shopt` options (none for dash and ash); replaced, never changed in place, so forks share it. */
@@ -414,7 +424,7 @@ export class Shell {
    * bash on a terminal, interactive, runs with job control (`set -m`): it tells a background
    * job's number and pid as it starts it and how each one ended before the next prompt.
    */
-  private get jobControl(): boolean {
+  get jobControl(): boolean {
     // A subshell keeps the monitor option (and the m in $-) but does no job control.
     return this.flavor === "bash" && !this.subshell && this.optionState.monitor === true;
   }
@@ -770,10 +780,31 @@ export class Shell {
     return this.getVar(name);
   }
 
+  /** A call of `name` from here: the line, and the file being read. */
+  private callFrame(name: string): CallFrame {
+    // bash -c's own text has no file (NULL); the functions it defines come from "environment".
+    const file = this.sourcing.at(-1) ?? (this.mode !== "c" ? this.arg0 : this.functionDepth > 0 ? "environment" : "NULL");
+    return { name, line: this.line, file };
+  }
+
+  /**
+   * bash's caller N: the line a frame was called from, the function (or `main`, `source`) that
+   * called it and its file; undefined past the outermost call.
+   */
+  caller(n: number): { line: number; name: string | undefined; file: string } | undefined {
+    const frames = this.callFrames;
+    const frame = frames[frames.length - 1 - n];
+    // A script's own level is a frame with neither line nor file.
+    if (frame === undefined) return n === frames.length && this.runsScriptFile ? { line: 0, name: undefined, file: "NULL" } : undefined;
+    const outer = frames[frames.length - 2 - n];
+    // Outside any function a script is `main`; bash -c's text has no name.
+    return { line: frame.line, name: outer?.name ?? (this.runsScriptFile ? "main" : undefined), file: frame.file };
+  }
+
   /** bash's FUNCNAME: set only inside a function; the calls innermost first, then `main` in a script. */
   private funcName(): string[] | undefined {
     if (this.functionDepth === 0) return undefined;
-    const frames = [...this.callFrames].reverse();
+    const frames = this.callFrames.map((f) => f.name).reverse();
     return this.runsScriptFile ? [...frames, "main"] : frames;
   }
 
@@ -1254,7 +1285,7 @@ export class Shell {
     if (args.length > 0) this.positional = [...args];
     const savedFrames = this.callFrames;
     this.sourcing = [...savedSourcing, name];
-    this.callFrames = [...savedFrames, "source"];
+    this.callFrames = [...savedFrames, this.callFrame("source")];
     this.sourceDepth++;
     try {
       return yield* this.asCommand(name, this.evalString(text, 1, name));
@@ -1569,6 +1600,14 @@ export class Shell {
   }
 
   /** Waits for a background job; resolves early (with undefined) when a trapped signal arrives. */
+  /** The status of whichever of `jobs` ends first (it leaves the table); undefined if a trapped signal came first. */
+  *waitAnyJob(jobs: readonly BackgroundJob[]): Proc<number | undefined> {
+    const r = yield* wait(race<number | void>([this.signalWaitable, ...jobs.map((j) => j.job.done)]));
+    if (r.index === 0) return undefined;
+    this.background.delete(jobs[r.index - 1]!.pid);
+    return r.value as number;
+  }
+
   *waitJob(j: BackgroundJob): Proc<number | undefined> {
     const r = yield* wait(race<number | void>([j.job.done, this.signalWaitable]));
     if (r.index === 1) return undefined;
@@ -1961,7 +2000,7 @@ export class Shell {
     const savedFrames = this.callFrames;
     this.positional = words.slice(1);
     this.localFrames.push(new Map());
-    this.callFrames = [...savedFrames, words[0]!];
+    this.callFrames = [...savedFrames, this.callFrame(words[0]!)];
     this.functionDepth++;
     try {
       return yield* this.execCommand(body);
