@@ -131,6 +131,10 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/nl": "coreutils:nl",
   "/usr/bin/fold": "coreutils:fold",
   "/usr/bin/comm": "coreutils:comm",
+  "/bin/mktemp": "coreutils:mktemp",
+  "/usr/bin/realpath": "coreutils:realpath",
+  "/usr/bin/tty": "coreutils:tty",
+  "/usr/bin/nohup": "coreutils:nohup",
   "/usr/bin/fallocate": "util-linux:fallocate",
 };
 

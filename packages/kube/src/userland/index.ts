@@ -45,7 +45,7 @@ import { getentProgram } from "./getent.js";
 import { uptimeProgram } from "./uptime.js";
 import { lnProgram } from "./ln.js";
 import { mountProgram } from "./mount.js";
-import { readlinkProgram } from "./readlink.js";
+import { readlinkProgram, realpathProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
 import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tac, tail, tee, tr, uniq, wc, yes } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
@@ -53,6 +53,8 @@ import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 import { comm, fold, nl, paste } from "./textutils.js";
+import { mktempProgram } from "./mktemp.js";
+import { nohupProgram, ttyProgram } from "./terminal.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser, type DebianBaseOptions } from "./base.js";
 export { OS_RELEASES, type OsRelease } from "./os-release.js";
@@ -199,6 +201,10 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:nl", nl("gnu"));
   registry.registerProgram("coreutils:fold", fold("gnu"));
   registry.registerProgram("coreutils:comm", comm("gnu"));
+  registry.registerProgram("coreutils:mktemp", mktempProgram);
+  registry.registerProgram("coreutils:realpath", realpathProgram);
+  registry.registerProgram("coreutils:tty", ttyProgram);
+  registry.registerProgram("coreutils:nohup", nohupProgram);
   registry.registerProgram("util-linux:fallocate", fallocateProgram);
   registry.registerProgram("util-linux:mount", mountProgram("gnu"));
   registry.registerProgram("debianutils:which", whichProgram);
