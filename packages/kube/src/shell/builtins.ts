@@ -846,25 +846,26 @@ function* set(sh: Shell, args: readonly string[]): Proc<number> {
     }
     if (!/^[-+]/.test(a)) break;
     const on = a.startsWith("-");
-    if (a.slice(1) === "o") {
-      const name = args[++i];
-      if (name === undefined) {
-        listOptions(sh, on);
+    for (const letter of a.slice(1)) {
+      // `o` takes the next word as an option's name, also in a cluster (`set -euo pipefail`).
+      if (letter === "o") {
+        const name = args[++i];
+        if (name === undefined) {
+          listOptions(sh, on);
+          continue;
+        }
+        const option = setOptionByName(sh.flavor, name);
+        if (option === undefined) {
+          if (sh.flavor === "bash") {
+            sh.builtinError("set", `${name}: invalid option name`);
+            return 2;
+          }
+          sh.builtinError("set", sh.flavor === "dash" ? `Illegal option -o ${name}` : `illegal option -o ${name}`);
+          return sh.flavor === "ash" ? 1 : specialFailure(sh);
+        }
+        sh.setOption(option, on);
         continue;
       }
-      const option = setOptionByName(sh.flavor, name);
-      if (option === undefined) {
-        if (sh.flavor === "bash") {
-          sh.builtinError("set", `${name}: invalid option name`);
-          return 2;
-        }
-        sh.builtinError("set", sh.flavor === "dash" ? `Illegal option -o ${name}` : `illegal option -o ${name}`);
-        return sh.flavor === "ash" ? 1 : specialFailure(sh);
-      }
-      sh.setOption(option, on);
-      continue;
-    }
-    for (const letter of a.slice(1)) {
       const option = setOptionByLetter(sh.flavor, letter);
       if (option === undefined) {
         if (sh.flavor === "bash") {

@@ -47,7 +47,7 @@ import { lnProgram } from "./ln.js";
 import { mountProgram } from "./mount.js";
 import { readlinkProgram, realpathProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
-import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, sort, tac, tail, tee, tr, uniq, wc, yes } from "./text.js";
+import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, tac, tail, tee, tr, uniq, wc, yes } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
@@ -55,6 +55,7 @@ import { BUSYBOX_BANNER } from "./libbb.js";
 import { comm, fold, nl, paste } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { nohupProgram, ttyProgram } from "./terminal.js";
+import { sort } from "./sort.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser, type DebianBaseOptions } from "./base.js";
 export { OS_RELEASES, type OsRelease } from "./os-release.js";

@@ -373,87 +373,30 @@ export function tr(flavor: Flavor) {
   };
 }
 
-export function sort(flavor: Flavor) {
-  return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "nrufk:t:hVbo:", long: { "numeric-sort": "n", reverse: "r", unique: "u", "ignore-case": "f", "key=": "k", "field-separator=": "t", "output=": "o" } }, function* (o) {
-      const all: string[] = [];
-      const status = yield* eachInput(ctx, o.operands, "sort", (_, text) => all.push(...splitLines(text)));
-      const sep = last(o, "t");
-      const keySpec = last(o, "k");
-      const key = (line: string): string => {
-        if (keySpec === undefined) return line;
-        const [start = "1", end] = keySpec.split(",");
-        const fields = sep === undefined ? line.trim().split(/\s+/) : line.split(sep);
-        const a = parseInt(start, 10) - 1;
-        const b = end === undefined ? fields.length : parseInt(end, 10);
-        return fields.slice(a, b).join(sep ?? " ");
-      };
-      const keyCompare = (x: string, y: string): number => {
-        let a = key(x);
-        let b = key(y);
-        if (has(o, "f")) {
-          a = a.toUpperCase();
-          b = b.toUpperCase();
-        }
-        if (has(o, "n") || has(o, "h")) return (parseFloat(a) || 0) - (parseFloat(b) || 0);
-        if (has(o, "V")) return versionCompare(a, b);
-        return a === b ? 0 : a < b ? -1 : 1;
-      };
-      // -u compares the keys alone (no last-resort comparison of whole lines) and keeps the
-      // first line of each run of equals, in input order: the sort is stable. -r reverses it all.
-      const unique = has(o, "u");
-      const reverse = has(o, "r") ? -1 : 1;
-      const cmp = (x: string, y: string): number => reverse * (keyCompare(x, y) || (unique ? 0 : x < y ? -1 : x > y ? 1 : 0));
-      let sorted = [...all].sort(cmp);
-      if (unique) sorted = sorted.filter((l, i) => i === 0 || keyCompare(sorted[i - 1]!, l) !== 0);
-      const target = last(o, "o");
-      if (target !== undefined) writeOutput(ctx, target, joinLines(sorted));
-      else ctx.stdout.write(joinLines(sorted));
-      return status === 0 ? 0 : 2;
-    });
-  };
-}
-
-/**
- * `sort -V`: Debian's verrevcmp, which GNU's filevercmp applies: runs of digits compare as
- * numbers, and between them letters sort before other characters, `~` before everything.
- */
-function versionCompare(a: string, b: string): number {
-  const order = (s: string, i: number): number => {
-    if (i >= s.length) return 0;
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) return 0;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return c;
-    return c === 126 ? -1 : c + 256;
-  };
-  const isDigit = (s: string, i: number) => i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    while ((i < a.length && !isDigit(a, i)) || (j < b.length && !isDigit(b, j))) {
-      const d = order(a, i) - order(b, j);
-      if (d !== 0) return d;
-      i++;
-      j++;
-    }
-    while (a[i] === "0") i++;
-    while (b[j] === "0") j++;
-    let first = 0;
-    while (isDigit(a, i) && isDigit(b, j)) {
-      if (first === 0) first = a.charCodeAt(i) - b.charCodeAt(j);
-      i++;
-      j++;
-    }
-    if (isDigit(a, i)) return 1;
-    if (isDigit(b, j)) return -1;
-    if (first !== 0) return first;
-  }
-  return 0;
-}
 
 export function uniq(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "cdui", long: { count: "c", repeated: "d", unique: "u", "ignore-case": "i" } }, function* (o) {
+    const long = { count: "c", repeated: "d", unique: "u", "ignore-case": "i", "skip-fields=": "f", "skip-chars=": "s", "check-chars=": "w", "all-repeated": "D" };
+    return yield* withOptions(ctx, flavor, { short: "cduif:s:w:D", long }, function* (o) {
+      const number = (flag: string, what: string): number | undefined | "bad" => {
+        const v = last(o, flag);
+        if (v === undefined) return undefined;
+        if (/^\d+$/.test(v)) return Number(v);
+        ctx.stderr.write(`uniq: ${v}: invalid number of ${what}\n`);
+        return "bad";
+      };
+      const fields = number("f", "fields to skip");
+      const chars = number("s", "bytes to skip");
+      const width = number("w", "bytes to compare");
+      if (fields === "bad" || chars === "bad" || width === "bad") return 1;
+      // The part of a line compared: after -f fields (blanks, then the rest up to a blank) and -s characters, -w of it.
+      const key = (line: string): string => {
+        let k = line;
+        for (let i = 0; i < (fields ?? 0); i++) k = k.replace(/^[ \t]*[^ \t]*/, "");
+        k = k.slice(chars ?? 0);
+        if (width !== undefined) k = k.slice(0, width);
+        return has(o, "i") ? k.toLowerCase() : k;
+      };
       const input = o.operands[0] ?? "-";
       let text: string;
       try {
@@ -462,16 +405,18 @@ export function uniq(flavor: Flavor) {
         ctx.stderr.write(`uniq: ${input}: ${describeError(e)}\n`);
         return 1;
       }
-      const same = (a: string, b: string) => (has(o, "i") ? a.toLowerCase() === b.toLowerCase() : a === b);
-      const groups: { line: string; n: number }[] = [];
+      const groups: { key: string; lines: string[] }[] = [];
       for (const line of splitLines(text)) {
         const g = groups[groups.length - 1];
-        if (g !== undefined && same(g.line, line)) g.n++;
-        else groups.push({ line, n: 1 });
+        const k = key(line);
+        if (g !== undefined && g.key === k) g.lines.push(line);
+        else groups.push({ key: k, lines: [line] });
       }
-      const out = groups
-        .filter((g) => (has(o, "d") ? g.n > 1 : has(o, "u") ? g.n === 1 : true))
-        .map((g) => (has(o, "c") ? `${String(g.n).padStart(7)} ${g.line}` : g.line));
+      const out = has(o, "D")
+        ? groups.filter((g) => g.lines.length > 1).flatMap((g) => g.lines)
+        : groups
+            .filter((g) => (has(o, "d") ? g.lines.length > 1 : has(o, "u") ? g.lines.length === 1 : true))
+            .map((g) => (has(o, "c") ? `${String(g.lines.length).padStart(7)} ${g.lines[0]}` : g.lines[0]!));
       const result = joinLines(out);
       if (o.operands[1] !== undefined) writeOutput(ctx, o.operands[1], result);
       else ctx.stdout.write(result);
