@@ -137,6 +137,8 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["OLD=$IFS; IFS=,; x=a,b; set -- $x; echo $#; IFS=$OLD; y='c d'; set -- $y; echo $#; printf %s \"$IFS\" | od -c | head -1; set | grep '^IFS='", "2\n2\n0000000      \\t  \\n\nIFS=' \t\n", 0, "2\n2\n0000000      \\t  \\n\nIFS=$' \\t\\n'\n", 0],
   // dash's command -v looks at its first operand only.
   ["command -v nope; echo $?; command -v nope ls; echo $?; command -v ls sh; echo $?", "127\n127\n/usr/bin/ls\n0\n", 0, "1\n/usr/bin/ls\n0\n/usr/bin/ls\n/usr/bin/sh\n0\n", 0],
+  // `o` inside a cluster of set's letters takes the next word.
+  ["set -euo pipefail; echo \"${UNSET:-default} $-\"; false | true; echo notreached", "dash: 1: set: Illegal option -o pipefail\n", 2, "default ehuBc\n", 1],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];
