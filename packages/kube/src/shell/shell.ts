@@ -202,6 +202,13 @@ function selectMenu(items: readonly string[], columns: number): string {
   return out;
 }
 
+/** The PATH a shell sets when the environment has none: dash's defpathvar, bash's DEFAULT_PATH_VALUE, busybox ash's. */
+const DEFAULT_PATH: Readonly<Record<Flavor, string>> = {
+  dash: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  bash: "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:.",
+  ash: "/usr/local/bin:/usr/bin:/sbin:/bin",
+};
+
 function isNameref(v: Variable): boolean {
   return v.attrs !== undefined && v.attrs.includes("n");
 }
@@ -503,6 +510,8 @@ export class Shell {
     this.setDefault("PS2", "> ");
     this.setDefault("PS4", "+ ");
     this.setDefault("OPTIND", "1");
+    // Without PATH in the environment each shell sets its compiled-in default (not exported).
+    this.setDefault("PATH", DEFAULT_PATH[this.flavor]);
     // Every shell starts with the default IFS, whatever the environment says.
     this.vars.set("IFS", { exported: false, readonly: false, ...this.vars.get("IFS"), value: " \t\n" });
     this.vars.set("PPID", { value: String(ctx.ppid), exported: false, readonly: this.flavor === "bash" });

@@ -9,7 +9,12 @@ import { compileRegex, RegexError } from "./regex.js";
  * images: s (with g, p, N, I), d, p, q, =, a, i, c, y.
  */
 
-type Address = { readonly kind: "line"; readonly n: number } | { readonly kind: "last" } | { readonly kind: "re"; readonly re: RegExp };
+type Address =
+  | { readonly kind: "line"; readonly n: number }
+  /** GNU's first~step: every step-th line from first. */
+  | { readonly kind: "step"; readonly first: number; readonly step: number }
+  | { readonly kind: "last" }
+  | { readonly kind: "re"; readonly re: RegExp };
 
 interface Command {
   readonly from?: Address;
@@ -54,9 +59,9 @@ function parseScript(script: string, extended: boolean): Command[] {
   };
   const address = (): Address | undefined => {
     if (/\d/.test(s[i] ?? "")) {
-      const m = /^\d+/.exec(s.slice(i))!;
+      const m = /^(\d+)(?:~(\d+))?/.exec(s.slice(i))!;
       i += m[0].length;
-      return { kind: "line", n: Number(m[0]) };
+      return m[2] === undefined ? { kind: "line", n: Number(m[1]) } : { kind: "step", first: Number(m[1]), step: Number(m[2]) };
     }
     if (s[i] === "$") {
       i++;
@@ -171,9 +176,17 @@ function substitute(line: string, cmd: Command): { text: string; changed: boolea
   let pos = 0;
   let n = 0;
   let changed = false;
+  let previousEnd = -1;
   for (;;) {
     const m = re.exec(line);
     if (m === null) break;
+    // An empty match right where the last match ended does not count (`s/l*/X/g` on hello: XhXeXoX).
+    if (m[0] === "" && m.index === previousEnd) {
+      re.lastIndex++;
+      if (re.lastIndex > line.length) break;
+      continue;
+    }
+    previousEnd = m.index + m[0].length;
     n++;
     if (n >= cmd.occurrence! && (cmd.global || n === cmd.occurrence)) {
       out += line.slice(pos, m.index) + expandReplacement(cmd.replacement!, m);
@@ -189,6 +202,7 @@ function substitute(line: string, cmd: Command): { text: string; changed: boolea
 
 function matches(a: Address, line: string, n: number, isLast: boolean): boolean {
   if (a.kind === "line") return n === a.n;
+  if (a.kind === "step") return a.step === 0 ? n === a.first : n >= a.first && (n - a.first) % a.step === 0;
   if (a.kind === "last") return isLast;
   a.re.lastIndex = 0;
   return a.re.test(line);

@@ -4,6 +4,7 @@ import type { EndlessDevice } from "../runtime/dev.js";
 import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readerTookIt, readInput, roomToWrite, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
+import { printf } from "../shell/text-format.js";
 
 /** Text filters: head, tail, wc, cut, tr, sort, uniq, grep, sed, tee, seq, basename, dirname. */
 
@@ -156,16 +157,22 @@ const BUFSIZ = 8192;
 export function tail(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     return yield* withOptions(ctx, flavor, { short: "n:c:fFqvs:", long: { "lines=": "n", "bytes=": "c", follow: "f", quiet: "q" }, numeric: true }, function* (o) {
-      const spec = last(o, "n") ?? last(o, "#");
+      // -c counts bytes, -n (or -NUM) lines, whichever came last; +N starts at the Nth.
+      const byBytes = o.order.filter((k) => k === "c" || k === "n" || k === "#").at(-1) === "c";
+      const spec = byBytes ? last(o, "c") : (last(o, "n") ?? last(o, "#"));
       const fromStart = spec?.startsWith("+") ?? false;
-      const lines = count(spec);
-      if (lines === "invalid") {
-        ctx.stderr.write(`tail: invalid number of lines: '${spec}'\n`);
+      const amount = count(spec);
+      if (amount === "invalid") {
+        ctx.stderr.write(`tail: invalid number of ${byBytes ? "bytes" : "lines"}: '${spec}'\n`);
         return 1;
       }
       const take = (text: string): string => {
+        const n = Math.abs(amount);
+        if (byBytes) {
+          const bytes = encodeText(text);
+          return decodeText(fromStart ? bytes.subarray(Math.max(0, n - 1)) : n === 0 ? new Uint8Array() : bytes.subarray(Math.max(0, bytes.length - n)));
+        }
         const all = text.split(/(?<=\n)/);
-        const n = Math.abs(lines);
         return (fromStart ? all.slice(Math.max(0, n - 1)) : n === 0 ? [] : all.slice(-n)).join("");
       };
       const many = o.operands.length > 1;
@@ -263,21 +270,24 @@ function fieldList(spec: string): ((n: number) => boolean) | undefined {
 
 export function cut(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "d:f:c:b:s", long: { "delimiter=": "d", "fields=": "f", "characters=": "c", "bytes=": "b", "only-delimited": "s" } }, function* (o) {
+    const long = { "delimiter=": "d", "fields=": "f", "characters=": "c", "bytes=": "b", "only-delimited": "s", complement: "complement", "output-delimiter=": "D" };
+    return yield* withOptions(ctx, flavor, { short: "d:f:c:b:s", long }, function* (o) {
       const spec = last(o, "f") ?? last(o, "c") ?? last(o, "b");
       if (spec === undefined) return usageFailure(ctx, flavor, "you must specify a list of bytes, characters, or fields");
-      const inList = fieldList(spec);
+      const listed = fieldList(spec);
+      const inList = listed === undefined ? undefined : has(o, "complement") ? (n: number) => !listed(n) : listed;
       if (inList === undefined) {
         ctx.stderr.write(`cut: invalid field range\nTry 'cut --help' for more information.\n`);
         return 1;
       }
       const delim = last(o, "d") ?? "\t";
       if (delim.length !== 1) return usageFailure(ctx, flavor, "the delimiter must be a single character");
+      const joiner = last(o, "D") ?? delim;
       return yield* eachInput(ctx, o.operands, "cut", (_, text) => {
         const out = splitLines(text).flatMap((line) => {
           if (!has(o, "f")) return [[...line].filter((_, i) => inList(i + 1)).join("")];
           if (!line.includes(delim)) return has(o, "s") ? [] : [line];
-          return [line.split(delim).filter((_, i) => inList(i + 1)).join(delim)];
+          return [line.split(delim).filter((_, i) => inList(i + 1)).join(joiner)];
         });
         ctx.stdout.write(joinLines(out));
       });
@@ -649,18 +659,44 @@ export function tee(flavor: Flavor) {
   };
 }
 
+/** Digits after the point an operand of seq asks for (an exponent takes some back). */
+function seqPrecision(text: string): number {
+  const m = /^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  return m === null ? 0 : Math.max(0, (m[1]?.length ?? 0) - Number(m[2] ?? 0));
+}
+
+/**
+ * seq: first + i*step up to last (no drift from adding), printed as integers when every operand
+ * is one, else with as many decimals as first or step has; -f a printf format, -w equal widths.
+ */
 export function seq(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "s:wf:", long: { "separator=": "s", "equal-width": "w" }, negativeNumbers: true }, function* (o) {
+    return yield* withOptions(ctx, flavor, { short: "s:wf:", long: { "separator=": "s", "equal-width": "w", "format=": "f" }, negativeNumbers: true }, function* (o) {
       const nums = o.operands.map(Number);
       if (nums.length === 0 || nums.length > 3) return usageFailure(ctx, flavor, nums.length === 0 ? "missing operand" : `extra operand '${o.operands[3]}'`);
-      const bad = o.operands.find((s) => Number.isNaN(Number(s)));
+      const bad = o.operands.find((s) => Number.isNaN(Number(s)) || s.trim() === "");
       if (bad !== undefined) return usageFailure(ctx, flavor, `invalid floating point argument: '${bad}'`);
-      const [first, step, lastValue] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
+      const texts = nums.length === 1 ? ["1", "1", o.operands[0]!] : nums.length === 2 ? [o.operands[0]!, "1", o.operands[1]!] : o.operands;
+      const [first, step, lastValue] = texts.map(Number) as [number, number, number];
+      if (step === 0) return usageFailure(ctx, flavor, `invalid Zero increment value: '${texts[1]}'`);
+      const format = last(o, "f");
+      if (format !== undefined && !/%[-+ #0']*\d*(?:\.\d*)?[eEfFgGaA]/.test(format.replace(/%%/g, ""))) {
+        ctx.stderr.write(`seq: format '${format}' has no % directive\n`);
+        return 1;
+      }
+      const precision = Math.max(seqPrecision(texts[0]!), seqPrecision(texts[1]!));
       const values: string[] = [];
-      for (let v = first; step > 0 ? v <= lastValue : v >= lastValue; v += step) values.push(String(v));
-      const width = Math.max(0, ...values.map((v) => v.length));
-      const out = has(o, "w") ? values.map((v) => v.padStart(width, "0")) : values;
+      for (let i = 0; ; i++) {
+        const v = first + i * step;
+        if (step > 0 ? v > lastValue + 1e-12 : v < lastValue - 1e-12) break;
+        if (format !== undefined) values.push(printf(format, [String(v)], "coreutils").output);
+        else values.push(precision === 0 ? String(Math.round(v)) : v.toFixed(precision));
+      }
+      let out = values;
+      if (has(o, "w") && format === undefined) {
+        const width = Math.max(...values.map((v) => v.length), (precision === 0 ? String(lastValue) : lastValue.toFixed(precision)).length);
+        out = values.map((v) => (v.startsWith("-") ? `-${v.slice(1).padStart(width - 1, "0")}` : v.padStart(width, "0")));
+      }
       if (out.length > 0) ctx.stdout.write(out.join(last(o, "s") ?? "\n") + "\n");
       return 0;
     });
@@ -699,26 +735,43 @@ export function yes(flavor: Flavor) {
   };
 }
 
+function basenameOf(name: string, suffix: string | undefined): string {
+  let b = name.replace(/\/+$/, "");
+  b = b === "" ? (name === "" ? "" : "/") : b.slice(b.lastIndexOf("/") + 1);
+  return suffix !== undefined && suffix !== "" && b !== suffix && b.endsWith(suffix) ? b.slice(0, -suffix.length) : b;
+}
+
+/** basename NAME [SUFFIX]; GNU's also -a (each operand a name), -s SUFFIX (which implies -a), -z. */
 export function basenameProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    const [name, suffix] = ctx.argv.slice(1);
-    if (name === undefined) return usageFailure(ctx, flavor, "missing operand");
-    let b = name.replace(/\/+$/, "");
-    b = b === "" ? "/" : b.slice(b.lastIndexOf("/") + 1);
-    if (suffix !== undefined && b !== suffix && b.endsWith(suffix)) b = b.slice(0, -suffix.length);
-    ctx.stdout.write(b + "\n");
-    return 0;
+    const spec = flavor === "gnu" ? { short: "as:z", long: { multiple: "a", "suffix=": "s", zero: "z" } } : { short: "" };
+    return yield* withOptions(ctx, flavor, spec, function* (o) {
+      const names = o.operands;
+      if (names.length === 0) return usageFailure(ctx, flavor, "missing operand");
+      const suffix = last(o, "s");
+      const multiple = has(o, "a") || suffix !== undefined;
+      if (!multiple && names.length > 2) return usageFailure(ctx, flavor, `extra operand '${names[2]}'`);
+      const end = has(o, "z") ? "\0" : "\n";
+      const out = multiple ? names.map((n) => basenameOf(n, suffix)) : [basenameOf(names[0]!, names[1])];
+      ctx.stdout.write(out.map((b) => b + end).join(""));
+      return 0;
+    });
   };
 }
 
+/** dirname NAME...: each name without its last component (GNU takes several, and -z). */
 export function dirnameProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    const name = ctx.argv[1];
-    if (name === undefined) return usageFailure(ctx, flavor, "missing operand");
-    const t = name.replace(/\/+$/, "");
-    const i = t.lastIndexOf("/");
-    ctx.stdout.write((i < 0 ? "." : i === 0 ? "/" : t.slice(0, i).replace(/\/+$/, "") || "/") + "\n");
-    return 0;
+    return yield* withOptions(ctx, flavor, flavor === "gnu" ? { short: "z", long: { zero: "z" } } : { short: "" }, function* (o) {
+      if (o.operands.length === 0) return usageFailure(ctx, flavor, "missing operand");
+      const names = flavor === "gnu" ? o.operands : o.operands.slice(0, 1);
+      for (const name of names) {
+        const t = name.replace(/\/+$/, "");
+        const i = t.lastIndexOf("/");
+        ctx.stdout.write((i < 0 ? (name.startsWith("/") ? "/" : ".") : i === 0 ? "/" : t.slice(0, i).replace(/\/+$/, "") || "/") + (has(o, "z") ? "\0" : "\n"));
+      }
+      return 0;
+    });
   };
 }
 
