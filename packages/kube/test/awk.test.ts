@@ -281,15 +281,18 @@ describe("awk input and output", () => {
 });
 
 describe("awk errors and options", () => {
+  // Checked against Debian 12's mawk 1.3.4, which reads the program with a newline after it.
   it("reports syntax errors in mawk's words, with exit status 2", () => {
     const sb = sandbox();
-    expect(sb.run(["awk", "{print $1"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 1: missing } near end of file\n" });
+    expect(sb.run(["awk", "{print $1"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 2: missing } near end of file\n" });
     expect(sb.run(["awk", "BEGIN { x = 1 +* 2 }"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 1: syntax error at or near *\n" });
     expect(sb.run(["awk", "BEGIN { print (1 }"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 1: missing ) near }\n" });
-    expect(sb.run(["mawk", "BEGIN {\n  x = 1\n  }\n}"])).toEqual({ status: 2, stdout: "", stderr: "mawk: line 4: syntax error at or near }\n" });
+    expect(sb.run(["mawk", "BEGIN {\n  x = 1\n  }\n}"])).toEqual({ status: 2, stdout: "", stderr: "mawk: line 4: extra '}'\nmawk: line 4: syntax error at or near end of line\n" });
     expect(sb.run(["awk", "BEGIN { print \"oops }"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 1: runaway string constant \"oops } ...\n" });
     expect(sb.run(["awk", "BEGIN { @ }"])).toEqual({ status: 2, stdout: "", stderr: "awk: 1: unexpected character '@'\n" });
-    expect(sb.run(["awk", "BEGIN { f(1) }"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 1: function f never defined\n" });
+    expect(sb.run(["awk", "BEGIN { f(1) }"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 2: function f never defined\n" });
+    // mawk reads on after a syntax error: a brace left open at the end is a second one.
+    expect(sb.run(["awk", "BEGIN { x = "]).stderr).toBe("awk: line 1: syntax error at or near end of line\nawk: line 2: missing } near end of file\n");
     expect(sb.run(["awk", "BEGIN { next }"])).toEqual({ status: 2, stdout: "", stderr: "awk: line 1: improper use of next\n" });
     expect(sb.run(["awk", "/+/"]).stderr).toBe("awk: line 1: regular expression compile failed (missing operand)\n+\n");
   });

@@ -7,6 +7,8 @@ export class AwkSyntaxError extends Error {
     message: string,
     readonly line: number,
     readonly busybox: string,
+    /** Errors mawk reports after this one (its parser reads on), each a message of its own. */
+    readonly more: readonly string[] = [],
   ) {
     super(message);
   }

@@ -18,6 +18,8 @@ export interface Token {
   /** Unclosed `(` and `{` after this token: mawk words errors as "missing )" from these. */
   readonly parens: number;
   readonly braces: number;
+  /** A `}` with no `{` open: mawk says "extra '}'" when it meets it. */
+  readonly extra?: boolean;
 }
 
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -78,14 +80,17 @@ function endsOperand(t: Token | undefined): boolean {
 }
 
 /** `starStar`: `**` and `**=` mean `^` and `^=` (busybox; mawk has no such operator). */
-export function tokenize(src: string, starStar: boolean): Token[] {
+export function tokenize(program: string, starStar: boolean): Token[] {
+  // mawk reads its program with a newline after it: an unfinished last line ends there, and
+  // the end of the file is on the line after.
+  const src = `${program}\n`;
   const tokens: Token[] = [];
   let i = 0;
   let line = 1;
   let parens = 0;
   let braces = 0;
-  const push = (type: TokenType, text: string, value = 0, at = line) => {
-    tokens.push({ type, text, value, line: at, parens, braces });
+  const push = (type: TokenType, text: string, value = 0, at = line, extra = false) => {
+    tokens.push(extra ? { type, text, value, line: at, parens, braces, extra } : { type, text, value, line: at, parens, braces });
   };
   while (i < src.length) {
     const c = src[i]!;
@@ -205,8 +210,9 @@ export function tokenize(src: string, starStar: boolean): Token[] {
       if (c === "(") parens++;
       else if (c === ")") parens = Math.max(0, parens - 1);
       else if (c === "{") braces++;
-      else if (c === "}") braces = Math.max(0, braces - 1);
-      push("op", c);
+      const extra = c === "}" && braces === 0;
+      if (c === "}") braces = Math.max(0, braces - 1);
+      push("op", c, 0, line, extra);
       i++;
       continue;
     }

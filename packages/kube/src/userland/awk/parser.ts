@@ -92,7 +92,8 @@ class Parser {
     }
     for (const call of this.calls) {
       const fn = this.functions.get(call.name);
-      if (fn === undefined) this.error(call.line, `function ${call.name} never defined`);
+      // mawk finds it out at the end of the program.
+      if (fn === undefined) this.error(this.tokens[this.tokens.length - 1]!.line, `function ${call.name} never defined`);
       else if (call.args > fn.params.length) this.error(call.line, `too many arguments in call to ${call.name}`);
     }
     this.inferArrayParams();
@@ -141,19 +142,27 @@ class Parser {
     else if (!(this.is("}") || t.type === "eof")) this.fail();
   }
 
-  private error(line: number, message: string, busybox = "Unexpected token"): never {
+  private error(line: number, message: string, busybox = "Unexpected token", more: readonly [number, string][] = []): never {
     const where = this.options.fileName === undefined ? "" : `${this.options.fileName}: `;
-    throw new AwkSyntaxError(`${where}line ${line}: ${message}`, line, busybox);
+    throw new AwkSyntaxError(`${where}line ${line}: ${message}`, line, busybox, more.map(([l, m]) => `${where}line ${l}: ${m}`));
   }
 
   /** mawk's yyerror: a missing `)` or `}` when one is still open, else "syntax error at or near". */
-  private fail(t: Token = this.peek()): never {
-    const near =
-      t.type === "newline" ? "end of line" : t.type === "eof" ? "end of file" : t.type === "regex" ? `/${t.text}/` : t.text;
+  private fail(given: Token = this.peek()): never {
+    let t = given;
+    // A stray `}`: mawk says so, then finds the syntax error at what follows it.
+    if (t.extra === true) {
+      const next = this.tokens[this.tokens.indexOf(t) + 1] ?? t;
+      this.error(t.line, "extra '}'", "Unexpected token", [[next.line, `syntax error at or near ${nearText(next)}`]]);
+    }
+    const near = nearText(t);
     const closing = t.type === "eof" || t.type === "newline" || (t.type === "op" && (t.text === ";" || t.text === "}"));
     if (t.parens > 0 && closing) this.error(t.line, `missing ) near ${near}`);
     if (t.braces > 0 && (t.type === "eof" || (t.type === "keyword" && (t.text === "BEGIN" || t.text === "END")))) this.error(t.line, `missing } near ${near}`);
-    this.error(t.line, `syntax error at or near ${near}`, t.type === "eof" ? "Unexpected end of string" : "Unexpected token");
+    // mawk's parser recovers and reads on to the end, where a brace still open is one more error.
+    const eof = this.tokens[this.tokens.length - 1]!;
+    const more: [number, string][] = eof.braces > 0 ? [[eof.line, "missing } near end of file"]] : [];
+    this.error(t.line, `syntax error at or near ${near}`, t.type === "eof" ? "Unexpected end of string" : "Unexpected token", more);
   }
 
   // ---- variables ----
@@ -895,4 +904,9 @@ function walkStmts(stmts: readonly Stmt[], onExpr: (e: Expr) => void, onStmt: (s
     }
   };
   stmts.forEach(stmt);
+}
+
+/** How mawk names the token an error is at. */
+function nearText(t: Token): string {
+  return t.type === "newline" ? "end of line" : t.type === "eof" ? "end of file" : t.type === "regex" ? `/${t.text}/` : t.text;
 }

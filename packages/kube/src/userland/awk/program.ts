@@ -93,7 +93,8 @@ export function awkProgram(flavor: Flavor) {
     } catch (e) {
       if (!(e instanceof AwkSyntaxError)) throw e;
       if (busybox) return complain(`${fileName ?? "cmd. line"}:${e.line}: ${e.busybox}`);
-      return complain(e.message);
+      for (const m of [e.message, ...e.more]) complain(m);
+      return errorStatus;
     }
 
     const interp = new Interpreter(ctx, program, { busybox, interactive: line.interactive, argv: [name, ...line.operands] });
