@@ -241,10 +241,11 @@ export function* withOptions(
   spec: OptionSpec,
   body: (o: ParsedOptions) => Proc<number>,
   usageStatus = 1,
+  args: readonly string[] = ctx.argv.slice(1),
 ): Proc<number> {
   let parsed: ParsedOptions;
   try {
-    parsed = parseOptions(ctx.argv.slice(1), spec);
+    parsed = parseOptions(args, spec);
   } catch (e) {
     if (e instanceof UsageError) return usageFailure(ctx, flavor, e.message, usageStatus);
     throw e;

@@ -67,7 +67,8 @@ type Token = { readonly kind: "word"; readonly text: string } | { readonly kind:
 function tokenize(text: string): Token[] | undefined {
   const out: Token[] = [];
   // A sign belongs to a number only at the start of a word: in 2024-01-02 the dashes separate.
-  const re = /\s+|([a-z]+)\.?|((?<![0-9a-z])[+-]?\d+|\d+)|([:/.,+-])/gy;
+  // Blanks may come between a sign and its digits ("+ 1 month"), as gnulib's lexer skips them.
+  const re = /\s+|([a-z]+)\.?|((?<![0-9a-z])[+-]\s*\d+|\d+)|([:/.,+-])/gy;
   let m: RegExpExecArray | null;
   let at = 0;
   while (at < text.length) {
@@ -76,7 +77,7 @@ function tokenize(text: string): Token[] | undefined {
     if (m === null) return undefined;
     at = re.lastIndex;
     if (m[1] !== undefined) out.push({ kind: "word", text: m[1] });
-    else if (m[2] !== undefined) out.push({ kind: "number", text: m[2], signed: /^[+-]/.test(m[2]) });
+    else if (m[2] !== undefined) out.push({ kind: "number", text: m[2].replace(/\s+/g, ""), signed: /^[+-]/.test(m[2]) });
     else if (m[3] !== undefined) out.push({ kind: "punct", text: m[3] });
   }
   return out;
@@ -167,6 +168,12 @@ function item(t: readonly Token[], i: number, p: Parsed): number {
       }
     }
     p.time = time;
+    // A signed number right after a time is its zone (10:00 +0530), even before a unit word.
+    const after = t[i + used];
+    if (after?.kind === "number" && after.signed) {
+      const z = zone(t, i + used, "", p);
+      return z === 0 ? 0 : used + z;
+    }
     return used;
   }
   const month = next(1)?.kind === "word" ? MONTHS.indexOf((next(1) as { text: string }).text.slice(0, 3)) : -1;
@@ -193,6 +200,8 @@ function zone(t: readonly Token[], i: number, sign: string, p: Parsed): number {
   const hours = colon || digits.length <= 2 ? Number(digits) : Number(digits.slice(0, -2));
   const minutes = colon ? Number(t[i + 2]!.text) : digits.length <= 2 ? 0 : Number(digits.slice(-2));
   const east = hours * 60 + minutes;
+  // time_zone_hhmm: no zone is more than a day off.
+  if (east > 24 * 60) return 0;
   p.zone = text.startsWith("-") ? -east : east;
   return colon ? 3 : 1;
 }

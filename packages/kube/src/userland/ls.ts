@@ -2,6 +2,7 @@ import { FsError, type Proc } from "@ksim/sim";
 import { modeString, resolvePath, type FileStat } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { diskBlocks, has, humanSize, last, lastOf, lsTime, withOptions, type Flavor, type ParsedOptions } from "./common.js";
+import { acrossRows, downColumns, withCommas } from "./ls-layout.js";
 import { formatDate } from "./system.js";
 import { groupName, userName } from "./users.js";
 
@@ -24,7 +25,7 @@ export function ls(flavor: Flavor) {
       ctx,
       flavor,
       {
-        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLsuc" : "lda1AhnrtSRiFCpgoLuc",
+        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLsucxmw:" : "lda1AhnrtSRiFCpgoLuc",
         long: {
           all: "a",
           "almost-all": "A",
@@ -182,12 +183,33 @@ function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: 
   };
   if (has(o, "s")) column(entries.map((e) => (has(o, "h") ? humanSize(diskBlocks(e.st) * 1024) : String(diskBlocks(e.st)))));
   if (has(o, "i")) column(entries.map((e) => String(e.st.ino)), flavor === "busybox" ? 7 : undefined);
+  if (isLong(o) || flavor !== "gnu") return lines;
+  // One name a line unless asked for columns or commas, or writing to a terminal (-1 says one a line).
+  const layout = lastOf(o, ["1", "C", "x", "m"]) ?? (ctx.tty ? "C" : "1");
+  const width = lineLength(ctx, o);
+  if (layout === "C") return downColumns(lines, width);
+  if (layout === "x") return acrossRows(lines, width);
+  if (layout === "m") return withCommas(lines, width);
   return lines;
+}
+
+/** -w, else $COLUMNS, else the terminal's (80 here, as nothing sets another). */
+function lineLength(ctx: ProcessContext, o: ParsedOptions): number {
+  const given = last(o, "w") ?? ctx.environ.get("COLUMNS");
+  const n = given === undefined ? NaN : Number(given);
+  return Number.isInteger(n) && n > 0 ? n : 80;
 }
 
 function formatEntries(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
   const long = isLong(o);
-  const suffix = (e: Entry) => (has(o, "F") || has(o, "p") ? (e.st.type === "dir" ? "/" : has(o, "F") && e.st.type === "file" && (e.st.mode & 0o111) !== 0 ? "*" : "") : "");
+  // -F: / for a directory, * for an executable, @ for a link (not in a long listing, which shows
+  // the target); -p: / alone. (Nothing here makes FIFOs or sockets, GNU's | and =.)
+  const suffix = (e: Entry) => {
+    if (!has(o, "F")) return has(o, "p") && e.st.type === "dir" ? "/" : "";
+    if (e.st.type === "dir") return "/";
+    if (e.st.type === "symlink") return long ? "" : "@";
+    return e.st.type === "file" && (e.st.mode & 0o111) !== 0 ? "*" : "";
+  };
   if (!long) return entries.map((e) => e.name + suffix(e));
   const numeric = has(o, "n");
   const rows = entries.map((e) => {

@@ -264,10 +264,41 @@ export function hostnameProgram(flavor: Flavor) {
   };
 }
 
-/** strftime for the UTC instant `ms`. */
+/** Conversions whose padding is zeros, and their widths (the others pad with blanks). */
+const NUMERIC_WIDTH: Readonly<Record<string, number>> = { C: 2, d: 2, e: 2, g: 2, G: 4, H: 2, I: 2, j: 3, k: 2, l: 2, m: 2, M: 2, N: 9, S: 2, U: 2, u: 1, V: 2, w: 1, W: 2, y: 2, Y: 4, s: 1, q: 1 };
+
+/**
+ * GNU strftime for the UTC instant `ms`: `%[flags][width]conv`, flags `-` (no padding), `_`
+ * (blanks), `0` (zeros), `^` (upper case), `#` (the other case); `%3N` keeps three digits.
+ */
 export function formatDate(ms: number, format: string): string {
   const d = new Date(ms);
-  return format.replace(/%(:?z|[A-Za-z%])/g, (all, c: string) => dateField(d, ms, c) ?? all);
+  return format.replace(/%([-_0^#]*)(\d*)(:{0,3}z|[A-Za-z%+])/g, (all, flags: string, width: string, c: string) => {
+    if (c === "N" && width !== "") return dateField(d, ms, "N")!.slice(0, Number(width)).padEnd(Number(width), "0");
+    let v = dateField(d, ms, c);
+    if (v === undefined) return all;
+    if (flags.includes("^")) v = v.toUpperCase();
+    else if (flags.includes("#")) v = /[a-z]/.test(v) && c !== "p" ? v.toUpperCase() : v.toLowerCase();
+    const numeric = NUMERIC_WIDTH[c];
+    if (numeric !== undefined && /^[ 0-9]+$/.test(v)) {
+      const digits = v.trim().replace(/^0+(?=\d)/, "");
+      const w = width === "" ? numeric : Number(width);
+      const pad = flags.includes("-") ? "" : flags.includes("_") ? " " : flags.includes("0") ? "0" : c === "e" || c === "k" || c === "l" ? " " : "0";
+      return pad === "" ? digits : digits.padStart(w, pad);
+    }
+    if (flags.includes("-")) return v;
+    return width === "" ? v : v.padStart(Number(width), flags.includes("0") ? "0" : " ");
+  });
+}
+
+/** ISO 8601 week-numbering year and week of the UTC day. */
+function isoWeek(d: Date): { year: number; week: number } {
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const weekday = (d.getUTCDay() + 6) % 7;
+  const thursday = new Date(day + (3 - weekday) * 86400000);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86400000)) + 1;
+  return { year, week };
 }
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -317,12 +348,47 @@ function dateField(d: Date, ms: number, c: string): string | undefined {
       return String(d.getUTCDay() === 0 ? 7 : d.getUTCDay());
     case "w":
       return String(d.getUTCDay());
+    case "C":
+      return two(Math.floor(y / 100));
+    case "U":
+    case "W": {
+      // Weeks of the year that start on Sunday (U) or Monday (W); days before the first are week 0.
+      const yday = Math.floor((ms - Date.UTC(y, 0, 1)) / 86400000);
+      const weekday = c === "U" ? d.getUTCDay() : (d.getUTCDay() + 6) % 7;
+      return two(Math.floor((yday + 7 - weekday) / 7));
+    }
+    case "V":
+      return two(isoWeek(d).week);
+    case "G":
+      return String(isoWeek(d).year);
+    case "g":
+      return two(isoWeek(d).year % 100);
+    case "k":
+      return String(h).padStart(2, " ");
+    case "l":
+      return String(h % 12 === 0 ? 12 : h % 12).padStart(2, " ");
+    case "P":
+      return h < 12 ? "am" : "pm";
+    case "q":
+      return String(Math.floor(d.getUTCMonth() / 3) + 1);
+    case "c":
+      return formatDate(ms, "%a %b %e %H:%M:%S %Y");
+    case "x":
+      return formatDate(ms, "%m/%d/%y");
+    case "X":
+      return formatDate(ms, "%H:%M:%S");
+    case "r":
+      return formatDate(ms, "%I:%M:%S %p");
     case "Z":
       return "UTC";
     case "z":
       return "+0000";
     case ":z":
       return "+00:00";
+    case "::z":
+      return "+00:00:00";
+    case ":::z":
+      return "+00";
     case "F":
       return `${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
     case "T":
@@ -344,7 +410,10 @@ function dateField(d: Date, ms: number, c: string): string | undefined {
 
 export function dateProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "uRI:d:", long: { utc: "u", universal: "u", "rfc-3339=": "3", "iso-8601=": "I", "rfc-email": "R", "date=": "d" } }, function* (o) {
+    // -I takes its argument only when it is attached (-Iseconds); alone it means -Idate.
+    const args = ctx.argv.slice(1).map((a) => (a === "-I" ? "-Idate" : a));
+    const spec = { short: "uRI:d:", long: { utc: "u", universal: "u", "rfc-3339=": "3", "iso-8601=": "I", "rfc-email": "R", "date=": "d" } };
+    return yield* withOptions(ctx, flavor, spec, function* (o) {
       let ms = ctx.epochMs();
       const given = last(o, "d");
       if (given !== undefined) {
@@ -364,7 +433,7 @@ export function dateProgram(flavor: Flavor) {
       else if (plus !== undefined) format = plus.slice(1);
       ctx.stdout.write(formatDate(ms, format) + "\n");
       return 0;
-    });
+    }, 1, args);
   };
 }
 

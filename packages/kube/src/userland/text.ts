@@ -215,8 +215,8 @@ function readLength(ctx: ProcessContext, f: string): number {
 
 export function wc(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "lwcmL", long: { lines: "l", words: "w", bytes: "c", chars: "m" } }, function* (o) {
-      let picks = (["l", "w", "m", "c"] as const).filter((k) => has(o, k));
+    return yield* withOptions(ctx, flavor, { short: "lwcmL", long: { lines: "l", words: "w", bytes: "c", chars: "m", "max-line-length": "L" } }, function* (o) {
+      let picks = (["l", "w", "m", "c", "L"] as const).filter((k) => has(o, k));
       if (picks.length === 0) picks = ["l", "w", "c"];
       const rows: { counts: number[]; name: string | undefined }[] = [];
       const inputs = o.operands.length === 0 ? ["-"] : o.operands;
@@ -224,7 +224,17 @@ export function wc(flavor: Flavor) {
       const status = yield* eachInput(ctx, inputs, "wc", (name, text) => {
         if (name === "-") sawStdin = true;
         // Only what was asked for: on a large input each count is a pass over it.
-        const count: Record<"l" | "w" | "m" | "c", () => number> = {
+        const count: Record<"l" | "w" | "m" | "c" | "L", () => number> = {
+          // The widest line as a terminal shows it: a tab to the next multiple of 8.
+          L: () => {
+            let widest = 0;
+            for (const line of text.split("\n")) {
+              let col = 0;
+              for (const ch of line) col = ch === "\t" ? col + 8 - (col % 8) : col + 1;
+              widest = Math.max(widest, col);
+            }
+            return widest;
+          },
           l: () => {
             let n = 0;
             for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
@@ -240,7 +250,8 @@ export function wc(flavor: Flavor) {
         };
         rows.push({ counts: picks.map((k) => count[k]()), name: o.operands.length === 0 ? undefined : name });
       });
-      if (rows.length > 1) rows.push({ counts: picks.map((_, i) => rows.reduce((t, r) => t + r.counts[i]!, 0)), name: "total" });
+      // The total of -L is the widest of all.
+      if (rows.length > 1) rows.push({ counts: picks.map((k, i) => rows.reduce((t, r) => (k === "L" ? Math.max(t, r.counts[i]!) : t + r.counts[i]!), 0)), name: "total" });
       let width: number;
       if (flavor === "busybox") width = picks.length === 1 && rows.length === 1 ? 1 : 9;
       else if (picks.length === 1 && rows.length === 1) width = 1;
