@@ -284,6 +284,16 @@ const REFERENCES_AND_DIRECTORIES: readonly [string, string, number][] = [
 
 describe("bash's namerefs, directory stack and job builtins against real bash", () => againstBash(REFERENCES_AND_DIRECTORIES));
 
+/** bash's set -x: quoting, each assignment on its line, PS4 expanded, [[ ]] tests, (( )), for and case heads; read -p only on a terminal. Rows from real bash 5.2.15. */
+const XTRACE: readonly [string, string, number][] = [
+  ["set -x; a=\"x y\"; echo \"$a\" 'q' \"it's\" '' '^' a=b '~x' x~ '#y' y# '\\'; b=(1 2); c=$(echo sub); [[ -n $a && $a == x* ]]; [[ $a ]]; (( 1 + 1 )); for i in \"p q\" r; do :; done; case x in x) : ;; esac; for ((i=0;i<1;i++)); do :; done; set +x", "+ a='x y'\n+ echo 'x y' q 'it'\\''s' '' '^' a=b '~x' x~ '#y' y# '\\'\nx y q it's  ^ a=b ~x x~ #y y# \\\n+ b=(1 2)\n++ echo sub\n+ c=sub\n+ [[ -n x y ]]\n+ [[ x y == x* ]]\n+ [[ -n x y ]]\n+ ((  1 + 1  ))\n+ for i in \"p q\" r\n+ :\n+ for i in \"p q\" r\n+ :\n+ case x in\n+ :\n+ (( i=0 ))\n+ (( i<1 ))\n+ :\n+ (( i++ ))\n+ (( i<1 ))\n+ set +x\n", 0],
+  ["PS4='+ ${LINENO}: '; set -x; echo one\necho two; set +x", "+ 1: echo one\none\n+ 2: echo two\ntwo\n+ 2: set +x\n", 0],
+  ["set -x; x=1 y=2 env >/dev/null; a=1 b=2; f() { echo in; }; f; echo \"$(echo inner)\"; set +x", "+ x=1\n+ y=2\n+ env\n+ a=1\n+ b=2\n+ f\n+ echo in\nin\n++ echo inner\n+ echo inner\ninner\n+ set +x\n", 0],
+  ["read -p 'prompt: ' v <<< val; echo \"[$v]\"; read -t 1 w < /dev/null; echo \"rc=$?\"", "[val]\nrc=1\n", 0],
+];
+
+describe("bash's xtrace against real bash", () => againstBash(XTRACE));
+
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);
   it("reports the simulated real time in TIMEFORMAT, truncated to its precision", () => {

@@ -253,7 +253,8 @@ function* read(sh: Shell, args: readonly string[]): Proc<number> {
     }
     names.push("REPLY");
   }
-  if (prompt !== undefined) sh.err(prompt);
+  // The prompt is for a person: only when reading from a terminal.
+  if (prompt !== undefined && sh.readsTerminal()) sh.err(prompt);
   const reader = sh.input(0);
   let text = "";
   let terminated = false;

@@ -3,7 +3,7 @@ import { AssocArray } from "./assoc.js";
 import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
 import { functionText } from "./print-command.js";
-import { declareQuote } from "./text-format.js";
+import { containsShellMetas, declareQuote } from "./text-format.js";
 import type { Variable, VariableValue } from "./variables.js";
 
 /**
@@ -63,14 +63,9 @@ export function keyValueText(value: string[] | AssocArray): string {
   return items.join(" ");
 }
 
-/** A key as declare -p prints it: double-quoted when it holds a shell metacharacter (sh_contains_shell_metas). */
+/** A key as declare -p prints it: double-quoted when it holds a shell metacharacter or a control byte. */
 function keyText(key: string): string {
-  for (let i = 0; i < key.length; i++) {
-    const c = key[i]!;
-    if (" \t\n'\"\\|&;()<>!{}*[?]^$`".includes(c) || (c === "~" && (i === 0 || key[i - 1] === "=" || key[i - 1] === ":")) || (c === "#" && i === 0)) return declareQuote(key);
-    if (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) >= 0x7f) return declareQuote(key);
-  }
-  return key;
+  return containsShellMetas(key) || /[\x00-\x1f\x7f-\uffff]/.test(key) ? declareQuote(key) : key;
 }
 
 /** `declare -p NAME`'s line. */

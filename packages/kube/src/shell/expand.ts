@@ -182,6 +182,14 @@ export class Expander {
     return out;
   }
 
+  /** A word expanded to one string without running anything (a prompt); undefined if it would run a command. */
+  stringNow(word: Word): string | undefined {
+    if (!wordExpandsNow(word)) return undefined;
+    const f = new Fields("");
+    for (let k = 0; k < word.parts.length; k++) this.emitNow(f, word.parts[k]!, true, false);
+    return f.finish().map((chunks) => chunks.map((c) => c.text).join("")).join(" ");
+  }
+
   /** bash's brace expansion of command words, first of all (the same array when nothing expands). */
   private braced(words: readonly Word[]): readonly Word[] {
     return this.sh.flavor === "bash" && this.sh.optionState.braceexpand === true ? braceExpandWords(words) : words;

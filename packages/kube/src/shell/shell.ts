@@ -21,6 +21,7 @@ import { startingShopts, type Shopts } from "./shopt.js";
 import { makeWord, Parser, ShellSyntaxError, type AliasTable, type ParserOptions } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest, type TestEnvironment } from "./test-expr.js";
+import { xtraceQuote } from "./text-format.js";
 import { BASH_TIME_FORMAT, POSIX_TIME_FORMAT, timeReport } from "./time-report.js";
 import { scalarOf, Variables, type Variable } from "./variables.js";
 
@@ -403,6 +404,14 @@ export class Shell {
   functionDepth = 0;
   private errexitSuppressed = 0;
   private substitutionDepth = 0;
+  /** The terminal the shell started reading from, if it did (read -p prompts only when fd 0 is still it). */
+  private terminalInput: Stream | undefined;
+
+  /** isatty(0), as the shell's descriptors stand now. */
+  readsTerminal(): boolean {
+    return this.terminalInput !== undefined && this.fds.get(0) === this.terminalInput;
+  }
+
   /** bash's directory stack below the working directory (pushd, popd, dirs). */
   dirStack: readonly string[] = [];
   /** $BASH_SUBSHELL: how many forks deep this shell is. */
@@ -478,6 +487,7 @@ export class Shell {
       this.substitutionDepth = parent.substitutionDepth;
       this.subshellLevel = parent.subshellLevel + 1;
       this.dirStack = parent.dirStack;
+      this.terminalInput = parent.terminalInput;
       this.optionState = parent.optionState;
       this.bashBuild = parent.bashBuild;
       return;
@@ -524,7 +534,9 @@ export class Shell {
     }
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
-    this.fds = new Map<number, Stream>().set(0, new LineReader(ctx.stdin)).set(1, ctx.stdout).set(2, ctx.stderr);
+    const input = new LineReader(ctx.stdin);
+    if (ctx.tty) this.terminalInput = input;
+    this.fds = new Map<number, Stream>().set(0, input).set(1, ctx.stdout).set(2, ctx.stderr);
     for (const [fd, stream] of ctx.fds) this.fds.set(fd, stream);
     if (this.ownSignals.size > 0) this.syncSignalHandler();
   }
@@ -1675,6 +1687,8 @@ export class Shell {
         const self = this;
         return yield* this.loop(function* (): Proc<boolean> {
           if (i >= items.length) return false;
+          // bash's set -x shows the loop's head, as written, before each round.
+          if (self.options.xtrace && self.flavor === "bash") self.traceLine(`for ${cmd.name} in ${cmd.items === undefined ? '"$@"' : cmd.items.map((w) => w.text).join(" ")}`);
           self.setVar(cmd.name, items[i++]!);
           return true;
         }, cmd.body);
@@ -1682,14 +1696,15 @@ export class Shell {
       case "cfor": {
         const self = this;
         let first = true;
-        yield* this.expander.arith(cmd.init);
+        yield* this.tracedArith(cmd.init);
         return yield* this.loop(function* (): Proc<boolean> {
-          if (!first) yield* self.expander.arith(cmd.step);
+          if (!first) yield* self.tracedArith(cmd.step);
           first = false;
-          return cmd.cond.text.trim() === "" || (yield* self.expander.arith(cmd.cond)) !== 0;
+          return cmd.cond.text.trim() === "" || (yield* self.tracedArith(cmd.cond)) !== 0;
         }, cmd.body);
       }
       case "case": {
+        if (this.options.xtrace && this.flavor === "bash") this.traceLine(`case ${cmd.subject.text} in`);
         const subject = yield* this.expander.string(cmd.subject);
         let status = 0;
         let falling = false;
@@ -1709,8 +1724,16 @@ export class Shell {
       case "cond":
         return yield* this.evalCond(cmd.expr);
       case "arith":
-        return (yield* this.expander.arith(cmd.expr)) !== 0 ? 0 : 1;
+        return (yield* this.tracedArith(cmd.expr)) !== 0 ? 0 : 1;
     }
+  }
+
+  /** An arithmetic command's value (or a part of `for ((...))`); bash's set -x shows it first, as `(( text ))`. */
+  private *tracedArith(expr: Word): Proc<number> {
+    if (!this.options.xtrace || this.flavor !== "bash") return yield* this.expander.arith(expr);
+    const text = yield* this.expander.string(expr);
+    this.traceLine(`(( ${text} ))`);
+    return this.arithmetic(text);
   }
 
   /** A loop; every so many iterations it yields a millisecond, so a busy loop still lets time pass. */
@@ -1793,22 +1816,29 @@ export class Shell {
         const v = yield* this.evalCond(expr.expr);
         return v === 0 ? 1 : v === 1 ? 0 : v;
       }
-      case "word":
-        return (yield* this.expander.string(expr.arg)) !== "" ? 0 : 1;
+      case "word": {
+        const arg = yield* this.expander.string(expr.arg);
+        this.traceCond(`-n ${arg}`);
+        return arg !== "" ? 0 : 1;
+      }
       case "unary": {
         const arg = yield* this.expander.string(expr.arg);
+        this.traceCond(`${expr.op} ${arg}`);
         return this.test([expr.op, arg], "[[");
       }
       case "binary": {
         const left = yield* this.expander.string(expr.left);
         if (expr.op === "==" || expr.op === "=" || expr.op === "!=") {
           const pattern = yield* this.expander.pattern(expr.right);
+          // A quoted character of the pattern shows with its backslash, as bash shows it.
+          this.traceCond(`${left} ${expr.op} ${pattern}`);
           // [[ matches as if extglob were on.
           const m = matchPattern(pattern, left, { nocase: this.shopts.nocasematch, extglob: true });
           return (expr.op === "!=" ? !m : m) ? 0 : 1;
         }
         if (expr.op === "=~") {
           const re = yield* this.regexFor(expr.right);
+          this.traceCond(`${left} =~ ${re}`);
           let compiled: RegExp;
           try {
             compiled = new RegExp(re, this.shopts.nocasematch ? "i" : "");
@@ -1824,11 +1854,17 @@ export class Shell {
           return 0;
         }
         const right = yield* this.expander.string(expr.right);
+        this.traceCond(`${left} ${expr.op} ${right}`);
         if (expr.op === "<") return left < right ? 0 : 1;
         if (expr.op === ">") return left > right ? 0 : 1;
         return this.test([left, expr.op, right], "[[");
       }
     }
+  }
+
+  /** bash's set -x shows each test of `[[ ]]` as it makes it. */
+  private traceCond(text: string): void {
+    if (this.options.xtrace) this.traceLine(`[[ ${text} ]]`);
   }
 
   /** The ERE of `=~`: quoted parts match literally. POSIX classes become JavaScript ones. */
@@ -2122,15 +2158,29 @@ export class Shell {
     }
   }
 
+  /** set -x: a command as it runs. bash shows each assignment on a line of its own, quoting as xtrace does; dash all on one, unquoted. */
   private trace(assigns: readonly Assigned[], words: readonly string[]): void {
-    const ps4 = this.getVar("PS4") ?? "+ ";
+    const quote = this.flavor === "dash" ? (s: string) => s : xtraceQuote;
+    const assignments = assigns.map(
+      ([n, v, append, subscript]) => `${n}${subscript === undefined ? "" : `[${subscript}]`}${append ? "+" : ""}=${typeof v === "string" ? quote(v) : `(${v.map((i) => quote(i.value)).join(" ")})`}`,
+    );
+    if (this.flavor !== "bash") return this.traceLine([...assignments, ...words.map(quote)].join(" "));
+    for (const a of assignments) this.traceLine(a);
+    if (words.length > 0) this.traceLine(words.map(quote).join(" "));
+  }
+
+  /** One line of set -x: PS4 (expanded, and in bash its first character once more per level of substitution), then the text. */
+  private traceLine(text: string): void {
+    const ps4 = this.expandPrompt(this.getVar("PS4") ?? "+ ");
     const prefix = this.flavor === "bash" ? ps4.slice(0, 1).repeat(this.substitutionDepth) + ps4 : ps4;
-    const quote = this.flavor === "dash" ? (s: string) => s : traceQuote;
-    const parts = [
-      ...assigns.map(([n, v, append, subscript]) => `${n}${subscript === undefined ? "" : `[${subscript}]`}${append ? "+" : ""}=${typeof v === "string" ? quote(v) : `(${v.map((i) => quote(i.value)).join(" ")})`}`),
-      ...words.map(quote),
-    ];
-    this.err(prefix + parts.join(" ") + "\n");
+    this.err(`${prefix}${text}\n`);
+  }
+
+  /** A prompt string (PS4) with its parameters and arithmetic expanded; one that would run a command stays as it is. */
+  private expandPrompt(text: string): string {
+    if (!text.includes("$")) return text;
+    const word = makeWord(new Parser(text, { bash: this.flavor === "bash" }).readAllParts("heredoc"), text);
+    return this.expander.stringNow(word) ?? text;
   }
 
   // ---- redirections ---------------------------------------------------------------------------
@@ -2342,7 +2392,3 @@ const POSIX_CLASS: Record<string, string> = {
 };
 
 /** bash's xtrace quoting: words with special characters in single quotes. */
-function traceQuote(s: string): string {
-  if (s !== "" && /^[A-Za-z0-9_./:=@%^,+-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, "'\\''")}'`;
-}

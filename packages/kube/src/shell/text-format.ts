@@ -315,3 +315,19 @@ function ansiC(c: string): string {
   for (const b of new TextEncoder().encode(c)) out += `\\${b.toString(8).padStart(3, "0")}`;
   return out;
 }
+
+/** bash's sh_contains_shell_metas: whether a word needs quoting to be read back as itself. */
+export function containsShellMetas(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (" \t\n'\"\\|&;()<>!{}*[?]^$`".includes(c)) return true;
+    if (c === "~" && (i === 0 || s[i - 1] === "=" || s[i - 1] === ":")) return true;
+    if (c === "#" && i === 0) return true;
+  }
+  return false;
+}
+
+/** How bash's xtrace shows a word: in single quotes when it holds a metacharacter or is empty. */
+export function xtraceQuote(s: string): string {
+  return s === "" || containsShellMetas(s) ? `'${s.replace(/'/g, "'\\''")}'` : s;
+}
