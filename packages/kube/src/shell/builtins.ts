@@ -974,6 +974,9 @@ function* getopts(sh: Shell, args: readonly string[]): Proc<number> {
   }
   advance();
   getoptsState.set(sh, state);
+  // An option without an argument: bash unsets OPTARG, dash (and ash, its kin) empties it.
+  if (sh.flavor === "bash") sh.unsetVar("OPTARG");
+  else sh.setVar("OPTARG", "");
   sh.setVar(name, letter);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { byteChar, normalizeBytes } from "@ksim/sim";
+import { exponential, fixed, general } from "./c-float.js";
 /**
  * printf and echo, shared by the shell builtins and the coreutils/busybox programs. Each
  * implementation words its errors differently; `style` picks the words.
@@ -133,6 +134,9 @@ export function printf(format: string, args: readonly string[], style: FormatSty
   };
   const float = (raw: string | undefined): number => {
     if (raw === undefined) return 0;
+    // strtod also reads inf, infinity and nan, whatever their case.
+    const special = /^\s*([+-]?)(inf(?:inity)?|nan)\s*$/i.exec(raw);
+    if (special !== null) return special[2]!.toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
     const v = Number(raw.trim());
     if (Number.isNaN(v)) {
       status = 1;
@@ -248,27 +252,15 @@ function convert(
       const p = precision ?? 6;
       let digits: string;
       const conv = spec.conv;
-      if (conv === "f" || conv === "F") digits = Math.abs(v).toFixed(p);
-      else if (conv === "e" || conv === "E") digits = cExponent(Math.abs(v).toExponential(p));
-      else digits = cGeneral(Math.abs(v), p === 0 ? 1 : p, flags.includes("#"));
-      if (conv === "E" || conv === "G") digits = digits.toUpperCase();
+      if (!Number.isFinite(v)) digits = Number.isNaN(v) ? "nan" : "inf";
+      else if (conv === "f" || conv === "F") digits = fixed(Math.abs(v), p);
+      else if (conv === "e" || conv === "E") digits = exponential(Math.abs(v), p, flags.includes("#"));
+      else digits = general(Math.abs(v), p, flags.includes("#"));
+      if (conv === "E" || conv === "G" || conv === "F") digits = digits.toUpperCase();
       const sign = v < 0 || Object.is(v, -0) ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
       return { text: padNumber(sign, digits, spec, true), stop: false };
     }
   }
-}
-
-/** C writes exponents with at least two digits: 1.5e+03. */
-function cExponent(s: string): string {
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
-}
-
-function cGeneral(v: number, p: number, keepZeros: boolean): string {
-  if (v === 0) return "0";
-  const exp = Math.floor(Math.log10(v));
-  let s = exp < -4 || exp >= p ? cExponent(v.toExponential(p - 1)) : v.toFixed(Math.max(0, p - 1 - exp));
-  if (!keepZeros) s = s.replace(/\.?0+(e|$)/, "$1");
-  return s;
 }
 
 function pad(text: string, spec: Spec): string {

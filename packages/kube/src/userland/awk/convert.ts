@@ -1,4 +1,5 @@
-import { general, sprintf, type Converter } from "./format.js";
+import { general } from "../../shell/c-float.js";
+import { sprintf, type Converter } from "./format.js";
 import { InputStr, numberToString, strtod, type Scalar } from "./values.js";
 
 /**
