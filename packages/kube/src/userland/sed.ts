@@ -1,7 +1,7 @@
 import { encodeText, FsError, wait, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { createAndWrite, describeError, has, parseOptions, readInput, usageFailure, UsageError, type Flavor, type ParsedOptions } from "./common.js";
+import { createAndWrite, describeError, has, parseOptions, readInput, usageFailure, UsageError, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 
 /**
@@ -28,11 +28,26 @@ interface Command {
   readonly print?: boolean;
   readonly text?: string;
   readonly map?: Map<string, string>;
+  /** b, t, T: the label jumped to (none: the end of the script). `{`: the index of its `}`. */
+  readonly label?: string;
+  end?: number;
+  /** w, s///w: the file written to. */
+  readonly file?: string;
   /** Range state: inside the range since this line. */
   active?: boolean;
 }
 
-class ScriptError extends Error {}
+class ScriptError extends Error {
+  constructor(
+    message: string,
+    /** Where GNU says the error is (the script's length unless it knows better: 0 for an unmatched `{`). */
+    readonly char?: number,
+    /** Found once the script is read (a missing label): GNU panics, without the expression's place, status 4. */
+    readonly panic = false,
+  ) {
+    super(message);
+  }
+}
 
 function parseScript(script: string, extended: boolean): Command[] {
   const cmds: Command[] = [];
@@ -80,9 +95,21 @@ function parseScript(script: string, extended: boolean): Command[] {
     }
     return undefined;
   };
+  // b, t, : take a label up to a `;` or `}` (as GNU reads them); w and r a file name to the end of the line.
+  const restOfLine = (label = false): string => {
+    while (s[i] === " " || s[i] === "\t") i++;
+    let out = "";
+    while (i < s.length && s[i] !== "\n" && !(label && (s[i] === ";" || s[i] === "}"))) out += s[i++];
+    return out.trimEnd();
+  };
+  const blocks: number[] = [];
   for (;;) {
     skip();
-    if (i >= s.length) return cmds;
+    if (i >= s.length) {
+      if (blocks.length > 0) throw new ScriptError("unmatched `{'", 0);
+      for (const c of cmds) if ((c.name === "b" || c.name === "t" || c.name === "T") && c.label !== undefined && !cmds.some((l) => l.name === ":" && l.label === c.label)) throw new ScriptError(`can't find label for jump to \`${c.label}'`, undefined, true);
+      return cmds;
+    }
     const from = address();
     let to: Address | undefined;
     if (from !== undefined && s[i] === ",") {
@@ -107,16 +134,52 @@ function parseScript(script: string, extended: boolean): Command[] {
         let print = false;
         let occurrence = 1;
         let flags = "";
+        let file: string | undefined;
         while (i < s.length && /[gpiI0-9w]/.test(s[i]!)) {
           const f = s[i++]!;
           if (f === "g") global = true;
           else if (f === "p") print = true;
           else if (f === "i" || f === "I") flags += "i";
-          else if (/\d/.test(f)) occurrence = Number(f);
+          else if (f === "w") {
+            file = restOfLine();
+            break;
+          } else if (/\d/.test(f)) {
+            let digits = f;
+            while (/\d/.test(s[i] ?? "")) digits += s[i++];
+            occurrence = Number(digits);
+          }
         }
-        cmds.push({ ...base, name, re: compileRegex(pattern, extended, "g" + flags), replacement, global, occurrence, print });
+        cmds.push({ ...base, name, re: compileRegex(pattern, extended, "g" + flags), replacement, global, occurrence, print, ...(file === undefined ? {} : { file }) });
         break;
       }
+      case "{":
+        blocks.push(cmds.length);
+        cmds.push({ ...base, name });
+        break;
+      case "}": {
+        const open = blocks.pop();
+        if (open === undefined) throw new ScriptError("unexpected `}'");
+        cmds[open]!.end = cmds.length;
+        cmds.push({ negate: false, name });
+        break;
+      }
+      case ":": {
+        const label = restOfLine(true);
+        if (label === "") throw new ScriptError('":" lacks a label');
+        cmds.push({ negate: false, name, label });
+        break;
+      }
+      case "b":
+      case "t":
+      case "T": {
+        const label = restOfLine(true);
+        cmds.push({ ...base, name, ...(label === "" ? {} : { label }) });
+        break;
+      }
+      case "w":
+      case "r":
+        cmds.push({ ...base, name, file: restOfLine() });
+        break;
       case "y": {
         const delim = s[i++]!;
         const a = delimited(delim);
@@ -140,11 +203,21 @@ function parseScript(script: string, extended: boolean): Command[] {
         break;
       }
       case "d":
+      case "D":
       case "p":
+      case "P":
       case "q":
       case "Q":
       case "=":
       case "n":
+      case "N":
+      case "g":
+      case "G":
+      case "h":
+      case "H":
+      case "x":
+      case "l":
+      case "z":
         cmds.push({ ...base, name });
         break;
       default:
@@ -222,69 +295,220 @@ function selected(cmd: Command, line: string, n: number, isLast: boolean): boole
   return hit !== cmd.negate;
 }
 
-function run(cmds: Command[], text: string, quiet: boolean): { output: string; quit: boolean } {
-  const lines = text.split("\n");
-  const trailing = text.endsWith("\n");
-  if (trailing) lines.pop();
-  let out = "";
-  for (let k = 0; k < lines.length; k++) {
-    const isLast = k === lines.length - 1;
-    const r = cycle(cmds, lines[k]!, k + 1, isLast, isLast && !trailing ? "" : "\n", quiet);
-    out += r.output;
-    if (r.quit) return { output: out, quit: true };
-  }
-  return { output: out, quit: false };
+/** What a run of a script over some input made: its output, the files w wrote, whether q ended it. */
+interface RunResult {
+  readonly output: string;
+  readonly written: ReadonlyMap<string, string>;
+  readonly quit: boolean;
 }
 
-/** One line through the script: what it prints, and whether q or Q ended the run. */
-function cycle(cmds: Command[], input: string, n: number, isLast: boolean, newline: string, quiet: boolean): { output: string; quit: boolean } {
-  let line = input;
+/** `l`: the pattern space unambiguously, escapes for the unprintable, lines cut at 69 with a `\`. */
+function listed(text: string): string {
+  const escapes: Record<string, string> = { "\\": "\\\\", "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
   let out = "";
-  // The pattern space goes out with the newline it came in with (none at the end of an input
-  // without one); anything printed after it gets the missing one first (output_missing_newline).
-  const emit = (text: string, nl: string) => {
-    if (out !== "" && !out.endsWith("\n")) out += "\n";
-    out += text + nl;
+  let width = 0;
+  for (const b of encodeText(text)) {
+    const c = String.fromCharCode(b);
+    const piece = escapes[c] ?? (b >= 32 && b < 127 ? c : `\\${b.toString(8).padStart(3, "0")}`);
+    if (width + piece.length > 69) {
+      out += "\\\n";
+      width = 0;
+    }
+    out += piece;
+    width += piece.length;
+  }
+  return `${out}$`;
+}
+
+/**
+ * GNU sed's execute.c over the lines of an input: a pattern space and a hold space, cycles that
+ * read a line, run the script (blocks, branches to labels, N and D that carry text over to the
+ * next cycle), and print the pattern space unless -n. `readFile` serves r.
+ */
+function run(cmds: Command[], text: string, quiet: boolean, readFile: (name: string) => string | undefined = () => undefined, state: { lineNo: number; hold: string } = { lineNo: 0, hold: "" }): RunResult {
+  const lines = text.split("\n");
+  const trailing = text.endsWith("\n");
+  if (trailing || text === "") lines.pop();
+  const labels = new Map<string, number>();
+  cmds.forEach((c, k) => {
+    if (c.name === ":") labels.set(c.label!, k);
+  });
+  const written = new Map<string, string>();
+  let out = "";
+  let next = 0;
+  let lineNo = state.lineNo;
+  let hold = state.hold;
+  const save = () => {
+    state.lineNo = lineNo;
+    state.hold = hold;
   };
-  let deleted = false;
-  let append = "";
-  let quit: "print" | "silent" | undefined;
-  for (const cmd of cmds) {
-    if (!selected(cmd, line, n, isLast)) continue;
-    if (cmd.name === "s") {
-      const r = substitute(line, cmd);
-      line = r.text;
-      if (r.changed && cmd.print) emit(line, newline);
-    } else if (cmd.name === "y") line = [...line].map((c) => cmd.map!.get(c) ?? c).join("");
-    else if (cmd.name === "d") {
-      deleted = true;
-      break;
-    } else if (cmd.name === "p") emit(line, newline);
-    else if (cmd.name === "=") emit(String(n), "\n");
-    else if (cmd.name === "a") append += cmd.text + "\n";
-    else if (cmd.name === "i") emit(cmd.text!, "\n");
-    else if (cmd.name === "c") {
-      emit(cmd.text!, "\n");
-      deleted = true;
-      break;
-    } else if (cmd.name === "q" || cmd.name === "Q") {
-      quit = cmd.name === "q" ? "print" : "silent";
-      break;
+  // The last line of an input without a final newline goes out without one (and whatever is
+  // printed after it gets the missing newline first: output_missing_newline).
+  const emit = (textOut: string, own = true) => {
+    if (out !== "" && !out.endsWith("\n")) out += "\n";
+    out += textOut + (own && next >= lines.length && !trailing ? "" : "\n");
+  };
+  const isLast = () => next >= lines.length;
+  let pattern = "";
+  let carried = false;
+  for (;;) {
+    if (!carried) {
+      if (next >= lines.length) break;
+      pattern = lines[next++]!;
+      lineNo++;
+    }
+    carried = false;
+    let tested = false;
+    let append = "";
+    let deleted = false;
+    let quit: "print" | "silent" | undefined;
+    for (let pc = 0; pc < cmds.length; pc++) {
+      const cmd = cmds[pc]!;
+      if (cmd.name === "}" || cmd.name === ":") continue;
+      if (!selected(cmd, pattern, lineNo, isLast())) {
+        if (cmd.name === "{") pc = cmd.end!;
+        continue;
+      }
+      const jump = (label: string | undefined) => (pc = label === undefined ? cmds.length : labels.get(label)!);
+      switch (cmd.name) {
+        case "{":
+          break;
+        case "s": {
+          const r = substitute(pattern, cmd);
+          pattern = r.text;
+          if (r.changed) {
+            tested = true;
+            if (cmd.print) emit(pattern, false);
+            if (cmd.file !== undefined) written.set(cmd.file, (written.get(cmd.file) ?? "") + pattern + "\n");
+          }
+          break;
+        }
+        case "y":
+          pattern = [...pattern].map((c) => cmd.map!.get(c) ?? c).join("");
+          break;
+        case "b":
+          jump(cmd.label);
+          break;
+        case "t":
+        case "T":
+          if (tested === (cmd.name === "t")) jump(cmd.label);
+          if (cmd.name === "t") tested = false;
+          break;
+        case "d":
+          deleted = true;
+          break;
+        case "D": {
+          const nl = pattern.indexOf("\n");
+          if (nl < 0) deleted = true;
+          else {
+            // What is left starts the next cycle, with no line read for it.
+            pattern = pattern.slice(nl + 1);
+            carried = true;
+            deleted = true;
+          }
+          break;
+        }
+        case "p":
+          emit(pattern, false);
+          break;
+        case "P":
+          emit(pattern.split("\n")[0]!, false);
+          break;
+        case "=":
+          emit(String(lineNo), false);
+          break;
+        case "l":
+          emit(listed(pattern), false);
+          break;
+        case "a":
+          append += cmd.text + "\n";
+          break;
+        case "r": {
+          const content = readFile(cmd.file!);
+          if (content !== undefined) append += content.endsWith("\n") || content === "" ? content : `${content}\n`;
+          break;
+        }
+        case "w":
+          written.set(cmd.file!, (written.get(cmd.file!) ?? "") + pattern + "\n");
+          break;
+        case "i":
+          emit(cmd.text!, false);
+          break;
+        case "c":
+          // In a range, the text replaces the whole range: it goes out at its end.
+          if (cmd.to === undefined || !cmd.active) emit(cmd.text!, false);
+          deleted = true;
+          break;
+        case "n":
+          if (isLast()) {
+            quit = "print";
+            break;
+          }
+          if (!quiet) emit(pattern);
+          pattern = lines[next++]!;
+          lineNo++;
+          break;
+        case "N":
+          // GNU: with no next line, the pattern space is printed and sed ends.
+          if (isLast()) {
+            quit = "print";
+            break;
+          }
+          pattern += `\n${lines[next++]!}`;
+          lineNo++;
+          break;
+        case "g":
+          pattern = hold;
+          break;
+        case "G":
+          pattern += `\n${hold}`;
+          break;
+        case "h":
+          hold = pattern;
+          break;
+        case "H":
+          hold += `\n${pattern}`;
+          break;
+        case "x":
+          [pattern, hold] = [hold, pattern];
+          break;
+        case "z":
+          pattern = "";
+          break;
+        case "q":
+        case "Q":
+          quit = cmd.name === "q" ? "print" : "silent";
+          break;
+      }
+      if (deleted || quit !== undefined) break;
+    }
+    if (!deleted && !quiet && quit !== "silent") emit(pattern);
+    if (append !== "") emit(append.slice(0, -1), false);
+    if (quit !== undefined) {
+      save();
+      return { output: out, written, quit: true };
     }
   }
-  if (!deleted && !quiet && quit !== "silent") emit(line, newline);
-  if (append !== "") emit(append.slice(0, -1), "\n");
-  return { output: out, quit: quit !== undefined };
+  save();
+  return { output: out, written, quit: false };
+}
+
+/** Scripts that read past the current line (or ask for the last) cannot run as lines arrive. */
+function needsLookahead(cmds: readonly Command[]): boolean {
+  return cmds.some((c) => c.from?.kind === "last" || c.to?.kind === "last" || c.name === "n" || c.name === "N" || c.name === "D");
 }
 
 /**
  * sed over standard input as it arrives, a line at a time, so that q ends it when the writer
- * never would (`kubectl logs -f web | sed '/ready/q'`). A script with a `$` address is not run
- * this way: it needs to know which line is the last.
+ * never would (`kubectl logs -f web | sed '/ready/q'`). A script that needs to know which line is
+ * the last, or reads ahead (n, N, D), is not run this way. The hold space lives across lines.
  */
-function* streamStdin(ctx: ProcessContext, cmds: Command[], quiet: boolean): Proc<void> {
+function* streamStdin(ctx: ProcessContext, cmds: Command[], quiet: boolean, readFile: (name: string) => string | undefined): Proc<ReadonlyMap<string, string>> {
   let partial = "";
-  let n = 0;
+  const written = new Map<string, string>();
+  const note = (r: RunResult) => r.written.forEach((v, k) => written.set(k, (written.get(k) ?? "") + v));
+  // Each line runs as it comes; the line number and the hold space carry over.
+  const state = { lineNo: 0, hold: "" };
   for (;;) {
     const chunk = yield* wait(ctx.stdin.read());
     if (chunk === null) break;
@@ -292,16 +516,22 @@ function* streamStdin(ctx: ProcessContext, cmds: Command[], quiet: boolean): Pro
     partial = lines.pop()!;
     let out = "";
     for (const line of lines) {
-      const r = cycle(cmds, line, ++n, false, "\n", quiet);
+      const r = run(cmds, `${line}\n`, quiet, readFile, state);
       out += r.output;
+      note(r);
       if (r.quit) {
         ctx.stdout.write(out);
-        return;
+        return written;
       }
     }
     ctx.stdout.write(out);
   }
-  if (partial !== "") ctx.stdout.write(cycle(cmds, partial, ++n, true, "", quiet).output);
+  if (partial !== "") {
+    const r = run(cmds, partial, quiet, readFile, state);
+    note(r);
+    ctx.stdout.write(r.output);
+  }
+  return written;
 }
 
 export function sed(flavor: Flavor) {
@@ -329,13 +559,29 @@ export function sed(flavor: Flavor) {
       try {
         cmds = parseScript(scripts.join("\n"), has(o, "E") || has(o, "r"));
       } catch (e) {
+        if (e instanceof ScriptError && e.panic) {
+          ctx.stderr.write(`sed: ${e.message}\n`);
+          return 4;
+        }
         if (e instanceof ScriptError || e instanceof RegexError) {
-          ctx.stderr.write(`sed: -e expression #1, char ${scripts.join("\n").length}: ${e.message}\n`);
+          const at = e instanceof ScriptError && e.char !== undefined ? e.char : scripts.join("\n").length;
+          ctx.stderr.write(`sed: -e expression #1, char ${at}: ${e.message}\n`);
           return 1;
         }
         throw e;
       }
       const quiet = has(o, "n");
+      const readFile = (name: string): string | undefined => {
+        try {
+          return ctx.fs.readText(ctx.resolve(name));
+        } catch {
+          return undefined;
+        }
+      };
+      // w's files are emptied as the script starts, and hold what it wrote once it ends.
+      const outputs = [...new Set(cmds.flatMap((c) => (c.file !== undefined && c.name !== "r" ? [c.file] : [])))];
+      for (const f of outputs) writeOutput(ctx, f, "");
+      const writeFiles = (written: ReadonlyMap<string, string>) => written.forEach((v, f) => writeOutput(ctx, f, v, true));
       if (has(o, "i")) {
         let status = 0;
         for (const f of operands) {
@@ -348,15 +594,16 @@ export function sed(flavor: Flavor) {
             continue;
           }
           for (const c of cmds) c.active = false;
-          const failed = editInPlace(ctx, flavor, f, encodeText(run(cmds, text, quiet).output), suffix);
+          const r = run(cmds, text, quiet, readFile);
+          writeFiles(r.written);
+          const failed = editInPlace(ctx, flavor, f, encodeText(r.output), suffix);
           if (failed !== undefined) return failed;
         }
         return status;
       }
       const inputs = operands.length === 0 ? ["-"] : operands;
-      const usesLast = cmds.some((c) => c.from?.kind === "last" || c.to?.kind === "last");
-      if (inputs.length === 1 && inputs[0] === "-" && !usesLast) {
-        yield* streamStdin(ctx, cmds, quiet);
+      if (inputs.length === 1 && inputs[0] === "-" && !needsLookahead(cmds)) {
+        writeFiles(yield* streamStdin(ctx, cmds, quiet, readFile));
         return 0;
       }
       let text = "";
@@ -369,7 +616,9 @@ export function sed(flavor: Flavor) {
           status = 2;
         }
       }
-      ctx.stdout.write(run(cmds, text, quiet).output);
+      const r = run(cmds, text, quiet, readFile);
+      writeFiles(r.written);
+      ctx.stdout.write(r.output);
       return status;
     }
   };
