@@ -378,7 +378,7 @@ function run(cmds: Command[], text: string, quiet: boolean, readFile: (name: str
           pattern = r.text;
           if (r.changed) {
             tested = true;
-            if (cmd.print) emit(pattern, false);
+            if (cmd.print) emit(pattern);
             if (cmd.file !== undefined) written.set(cmd.file, (written.get(cmd.file) ?? "") + pattern + "\n");
           }
           break;
@@ -408,11 +408,14 @@ function run(cmds: Command[], text: string, quiet: boolean, readFile: (name: str
           }
           break;
         }
+        // The pattern space goes out with the newline its last line came with (none at the end of
+        // an input without one); text sed makes (=, i, l) always ends in one.
         case "p":
-          emit(pattern, false);
+          emit(pattern);
           break;
         case "P":
-          emit(pattern.split("\n")[0]!, false);
+          if (pattern.includes("\n")) emit(pattern.slice(0, pattern.indexOf("\n")), false);
+          else emit(pattern);
           break;
         case "=":
           emit(String(lineNo), false);
