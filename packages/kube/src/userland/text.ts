@@ -5,6 +5,7 @@ import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last,
 import { compileRegex, RegexError } from "./regex.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 import { printf } from "../shell/text-format.js";
+import { matchPattern } from "../shell/pattern.js";
 
 /** Text filters: head, tail, wc, cut, tr, sort, uniq, grep, sed, tee, seq, basename, dirname. */
 
@@ -446,11 +447,32 @@ export function uniq(flavor: Flavor) {
   };
 }
 
+/** Whether a name matches one of grep's --include/--exclude globs. */
+function matchesAny(globs: readonly string[] | undefined, name: string): boolean {
+  return globs !== undefined && globs.some((g) => matchPattern(g, name));
+}
+
+/**
+ * grep -P: a Perl pattern as a JavaScript one, which reads the same classes (\d \w \s), lazy
+ * quantifiers and lookarounds; \K (keep what follows) becomes a lookbehind of what precedes it.
+ */
+function perlSource(p: string): string {
+  const k = p.indexOf("\\K");
+  const source = k < 0 ? p : `(?<=${p.slice(0, k)})${p.slice(k + 2)}`;
+  try {
+    new RegExp(source);
+  } catch {
+    // PCRE2's words for the usual mistake; the others are rarer than this model is fine-grained.
+    throw new RegexError(/\(/.test(source) && (source.match(/\(/g) ?? []).length > (source.match(/\)/g) ?? []).length ? "missing closing parenthesis" : "invalid regular expression");
+  }
+  return source;
+}
+
 export function grep(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const spec = {
-      short: "EFGvicqsonlLhHwxrRe:f:m:A:B:C:Z",
-      long: { "extended-regexp": "E", "fixed-strings": "F", "invert-match": "v", "ignore-case": "i", count: "c", quiet: "q", silent: "q", "only-matching": "o", "line-number": "n", "files-with-matches": "l", "no-filename": "h", "with-filename": "H", "word-regexp": "w", "line-regexp": "x", recursive: "r", "regexp=": "e", "max-count=": "m", "after-context=": "A", "before-context=": "B", "context=": "C", "file=": "f", "color=": "Z", colour: "Z", color: "Z" },
+      short: "EFGPvicqsonlLhHwxrRe:f:m:A:B:C:Z",
+      long: { "perl-regexp": "P", "include=": "include", "exclude=": "exclude", "exclude-dir=": "exclude-dir", "label=": "label", "extended-regexp": "E", "fixed-strings": "F", "invert-match": "v", "ignore-case": "i", count: "c", quiet: "q", silent: "q", "only-matching": "o", "line-number": "n", "files-with-matches": "l", "no-filename": "h", "with-filename": "H", "word-regexp": "w", "line-regexp": "x", recursive: "r", "regexp=": "e", "max-count=": "m", "after-context=": "A", "before-context=": "B", "context=": "C", "file=": "f", "color=": "Z", colour: "Z", color: "Z" },
     };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       return yield* runGrep(ctx, flavor, o);
@@ -484,7 +506,7 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   if (context === undefined) return 2;
   let re: RegExp;
   try {
-    const sources = patterns.map((p) => (has(o, "F") ? p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : compileRegex(p, has(o, "E"), "").source));
+    const sources = patterns.map((p) => (has(o, "F") ? p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : has(o, "P") ? perlSource(p) : compileRegex(p, has(o, "E"), "").source));
     let source = sources.length === 0 ? "(?!)" : sources.map((s) => `(?:${s})`).join("|");
     if (has(o, "w")) source = `(?<![A-Za-z0-9_])(?:${source})(?![A-Za-z0-9_])`;
     if (has(o, "x")) source = `^(?:${source})$`;
@@ -497,7 +519,8 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   const files: string[] = [];
   let error = false;
   const recursive = has(o, "r") || has(o, "R");
-  const addFile = (f: string): void => {
+  // `found`: met while searching a directory (--include and --exclude apply to those, and to operands too).
+  const addFile = (f: string, found = false): void => {
     if (f === "-") return void files.push(f);
     let st;
     try {
@@ -512,10 +535,24 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
         if (!has(o, "s")) ctx.stderr.write(`grep: ${f}: Is a directory\n`);
         return;
       }
-      for (const n of ctx.fs.readdir(ctx.resolve(f))) addFile(f.endsWith("/") ? f + n : `${f}/${n}`);
+      for (const n of ctx.fs.readdir(ctx.resolve(f))) {
+        const path = f.endsWith("/") ? f + n : `${f}/${n}`;
+        // --exclude-dir keeps a search out of directories by name; --include/--exclude pick files.
+        if (matchesAny(o.flags.get("exclude-dir"), n) && isDirectory(path)) continue;
+        addFile(path, true);
+      }
       return;
     }
+    if (found && (matchesAny(o.flags.get("exclude"), baseName(f)) || (o.flags.has("include") && !matchesAny(o.flags.get("include"), baseName(f))))) return;
     files.push(f);
+  };
+  const baseName = (f: string) => f.slice(f.lastIndexOf("/") + 1);
+  const isDirectory = (f: string) => {
+    try {
+      return ctx.fs.stat(ctx.resolve(f)).type === "dir";
+    } catch {
+      return false;
+    }
   };
   if (operands.length === 0) files.push(recursive ? "." : "-");
   for (const f of operands) addFile(f);
@@ -541,7 +578,7 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
         continue;
       }
     }
-    const label = f === "-" ? "(standard input)" : f;
+    const label = f === "-" ? (last(o, "label") ?? "(standard input)") : f;
     const lines = splitLines(text);
     const selected = (i: number): boolean => {
       re.lastIndex = 0;
