@@ -339,7 +339,6 @@ function versionVariables(build: BashBuild): readonly [Variable, Variable] {
   return vars;
 }
 
-/** A variable assignment of a simple command, expanded: name, value, `+=`. */
 /** An expanded assignment: name, value (a list of items for `name=(...)`), `+=`, and `[subscript]`. */
 type Assigned = readonly [string, string | readonly CompoundItem[], boolean, string?, string?];
 
