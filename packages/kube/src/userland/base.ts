@@ -131,6 +131,8 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/nl": "coreutils:nl",
   "/usr/bin/fold": "coreutils:fold",
   "/usr/bin/comm": "coreutils:comm",
+  "/usr/bin/expand": "coreutils:expand",
+  "/usr/bin/unexpand": "coreutils:unexpand",
   "/bin/mktemp": "coreutils:mktemp",
   "/usr/bin/realpath": "coreutils:realpath",
   "/usr/bin/tty": "coreutils:tty",

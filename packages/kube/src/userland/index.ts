@@ -52,7 +52,7 @@ import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
-import { comm, fold, nl, paste } from "./textutils.js";
+import { comm, expand, fold, nl, paste, unexpand } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { nohupProgram, ttyProgram } from "./terminal.js";
 import { sort } from "./sort.js";
@@ -202,6 +202,8 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:nl", nl("gnu"));
   registry.registerProgram("coreutils:fold", fold("gnu"));
   registry.registerProgram("coreutils:comm", comm("gnu"));
+  registry.registerProgram("coreutils:expand", expand("gnu"));
+  registry.registerProgram("coreutils:unexpand", unexpand("gnu"));
   registry.registerProgram("coreutils:mktemp", mktempProgram);
   registry.registerProgram("coreutils:realpath", realpathProgram);
   registry.registerProgram("coreutils:tty", ttyProgram);

@@ -280,3 +280,105 @@ export function comm(flavor: Flavor) {
     });
   };
 }
+
+/**
+ * expand's and unexpand's -t: one size (a stop every N columns) or a list of stops, after the
+ * last of which expand writes a tab as one blank; the column the next stop after `column` is at.
+ */
+function tabStops(spec: string | undefined): ((column: number) => number | undefined) | string {
+  if (spec === undefined) return (c) => c + 8 - (c % 8);
+  const stops = spec.split(/[\s,]+/).filter((x) => x !== "").map(Number);
+  if (stops.some((n) => !Number.isInteger(n) || n < 0)) return `tab size contains invalid character(s): '${spec}'`;
+  if (stops.some((n) => n === 0)) return "tab size cannot be 0";
+  if (stops.some((n, i) => i > 0 && n <= stops[i - 1]!)) return "tab sizes must be ascending";
+  if (stops.length === 1) {
+    const n = stops[0]!;
+    return (c) => c + n - (c % n);
+  }
+  return (c) => stops.find((s) => s > c);
+}
+
+/** expand: tabs to blanks up to the next stop (-i only the leading ones); a backspace steps back. */
+export function expand(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "it:", long: { initial: "i", "tabs=": "t" } }, function* (o) {
+      const next = tabStops(o.flags.get("t")?.join(","));
+      if (typeof next === "string") {
+        ctx.stderr.write(`expand: ${next}\n`);
+        return 1;
+      }
+      const texts = yield* readAll(ctx, "expand", o.operands.length === 0 ? ["-"] : o.operands);
+      if (texts === undefined) return 1;
+      let out = "";
+      for (const text of texts) {
+        let column = 0;
+        let leading = true;
+        for (const c of text) {
+          if (c === "\n") {
+            out += c;
+            column = 0;
+            leading = true;
+          } else if (c === "\t" && (leading || !has(o, "i"))) {
+            const stop = next(column) ?? column + 1;
+            out += " ".repeat(stop - column);
+            column = stop;
+          } else {
+            out += c;
+            column = c === "\b" ? Math.max(0, column - 1) : column + 1;
+            if (c !== " " && c !== "\t") leading = false;
+          }
+        }
+      }
+      ctx.stdout.write(out);
+      return 0;
+    });
+  };
+}
+
+/**
+ * unexpand: blanks that reach a tab stop become a tab (a lone blank stays one), only at the
+ * start of a line unless -a or -t; --first-only undoes that.
+ */
+export function unexpand(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(ctx, flavor, { short: "at:", long: { all: "a", "tabs=": "t", "first-only": "first" } }, function* (o) {
+      const next = tabStops(o.flags.get("t")?.join(","));
+      if (typeof next === "string") {
+        ctx.stderr.write(`unexpand: ${next}\n`);
+        return 1;
+      }
+      const all = (has(o, "a") || has(o, "t")) && !has(o, "first");
+      const texts = yield* readAll(ctx, "unexpand", o.operands.length === 0 ? ["-"] : o.operands);
+      if (texts === undefined) return 1;
+      let out = "";
+      for (const text of texts) {
+        for (const [k, line] of text.split("\n").entries()) {
+          if (k > 0) out += "\n";
+          let column = 0;
+          let pending = "";
+          let converting = true;
+          for (const c of line) {
+            if (converting && (c === " " || c === "\t")) {
+              const stop = next(column);
+              const to = c === "\t" ? (stop ?? column + 1) : column + 1;
+              pending += c;
+              column = to;
+              if (stop !== undefined && column >= stop) {
+                out += pending.length > 1 || pending === "\t" ? "\t" : pending;
+                pending = "";
+              }
+              continue;
+            }
+            out += pending + c;
+            pending = "";
+            column = c === "\b" ? Math.max(0, column - 1) : column + 1;
+            if (!all) converting = false;
+          }
+          out += pending;
+        }
+      }
+      ctx.stdout.write(out);
+      return 0;
+    });
+  };
+}
