@@ -142,6 +142,8 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   // printf rounds an exact half to even as glibc does, and reads inf and nan; getopts' OPTARG after an option without argument.
   ["printf '%5.1f|%.2f|%.0f|%.0f|%.1e|%g|%g|%e|%.3g|%#g|%f\\n' 2.25 0.125 2.5 3.5 1.25 0.0001234 1234567 0 2.5e-5 1 -0.5; printf '%f %e %g %F\\n' inf nan 1e300 -inf", "  2.2|0.12|2|4|1.2e+00|0.0001234|1.23457e+06|0.000000e+00|2.5e-05|1.00000|-0.500000\ninf nan 1e+300 -INF\n", 0, "  2.2|0.12|2|4|1.2e+00|0.0001234|1.23457e+06|0.000000e+00|2.5e-05|1.00000|-0.500000\ninf nan 1e+300 -INF\n", 0],
   ["getopts ab: o -a; echo \"$o [${OPTARG-unset}]\"; getopts ab: o -b; echo \"$o [${OPTARG-unset}] $OPTIND\"", "a []\n? [] 2\n", 0, "a [unset]\n? [unset] 2\n", 0],
+  // dash's test takes a missing operand after -a or -o as false.
+  ["[ a = a -a ]; echo $?; [ -n a -o ]; echo $?; [ a -a ! b ]; echo $?; [ \"\" -o x ]; echo $?", "1\n0\n1\n0\n", 0, "bash: line 1: [: argument expected\n2\nbash: line 1: [: a: binary operator expected\n2\n1\n0\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];

@@ -78,6 +78,8 @@ class TestParser {
         if (a[0] === "!") return !new TestParser(a.slice(1), this.env, this.style).run();
         if (a[0] === "(" && a[2] === ")") return a[1] !== "";
         if (a[1] === "-a" || a[1] === "-o") break;
+        // dash reads `-n a -o` with its parser: a test, then -o with nothing after it.
+        if (this.style === "dash" && (a[2] === "-a" || a[2] === "-o")) break;
         throw this.syntax(this.style === "dash" ? a[0]! : a[1]!, "binary");
       case 4:
         if (a[0] === "!") return !new TestParser(a.slice(1), this.env, this.style).run();
@@ -120,7 +122,11 @@ class TestParser {
   private primary(): boolean {
     const a = this.args;
     const t = a[this.i];
-    if (t === undefined) throw new TestError("argument expected");
+    // dash's primary takes a missing operand (`[ a = a -a ]`) as false; the others say so.
+    if (t === undefined) {
+      if (this.style === "dash") return false;
+      throw new TestError("argument expected");
+    }
     if (t === "(") {
       this.i++;
       const v = this.or();
