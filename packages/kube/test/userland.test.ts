@@ -396,6 +396,8 @@ const GNU_TOOLS: readonly [string, string, number][] = [
     // expand and unexpand: stops, lists, -i, -a, a lone blank before a stop.
     ["printf 'a\\tb\\tc\\n\\tx\\n' | expand | cat -A; printf 'a\\tb\\n' | expand -t 4 | cat -A; printf 'a\\tb\\tc\\n' | expand -t 2,5 | cat -A; printf '\\ta\\tb\\n' | expand -i | cat -A; printf 'ab\\bc\\td\\n' | expand | od -c | head -2; expand -t 0 </dev/null; echo rc=$?; printf 'a\\tb\\n' | expand -t 4,2; echo rc=$?", "a       b       c$\n        x$\na   b$\na b  c$\n        a^Ib$\n0000000   a   b  \\b   c                           d  \\n\n0000014\nexpand: tab size cannot be 0\nrc=1\nexpand: tab sizes must be ascending\nrc=1\n", 0],
     ["printf 'a        b\\n        c\\n' | unexpand | cat -A; printf 'a        b\\n        c\\n' | unexpand -a | cat -A; printf '    x\\n' | unexpand -t 4 | cat -A; printf 'a b\\n' | unexpand -a | cat -A; printf '\\t  x  y\\n' | unexpand | cat -A; printf '                 z\\n' | unexpand | cat -A; printf 'x       \\n' | unexpand -a | cat -A", "a        b$\n^Ic$\na^I b$\n^Ic$\n^Ix$\na b$\n^I  x  y$\n^I^I z$\nx^I$\n", 0],
+    // shuf: what does not depend on the draw (its errors, counts, the set of lines).
+    ["shuf -n x; shuf -i 5-1; shuf -i a-3; shuf -e; echo rc=$?; shuf -n 0 -e a b; echo rc=$?; shuf -i 1-3 | sort | tr '\\n' ' '; echo; shuf -r -n 3 -e x | tr '\\n' ' '; echo; shuf -e a -i 1-2; shuf nope; echo rc=$?; printf '' | shuf; echo rc=$?; shuf -r -e; echo rc=$?; seq 5 | shuf | sort -n | tr '\\n' ' '; seq 5 | shuf -n 2 | wc -l; shuf -r -e a b | head -3 | wc -l", "shuf: invalid line count: 'x'\nshuf: invalid input range: '5-1'\nshuf: invalid input range: 'a'\nrc=0\nrc=0\n1 2 3 \nx x x \nshuf: cannot combine -e and -i options\nTry 'shuf --help' for more information.\nshuf: nope: No such file or directory\nrc=1\nrc=0\nshuf: no lines to repeat\nrc=1\n1 2 3 4 5 2\n3\n", 0],
     // sort: keys, per-key and global ordering, numeric kinds, checks.
     ["printf 'b 2\\na 1\\nb 3\\nc 1\\n' | sort -k2,2n -k1,1; printf 'b 2\\na 1\\nb 3\\nc 1\\n' | sort -k2n; printf 'x:3\\ny:10\\nz:2\\n' | sort -t: -k2n; printf 'x:3\\ny:10\\nz:2\\n' | sort -t: -k2", "a 1\nc 1\nb 2\nb 3\na 1\nc 1\nb 2\nb 3\nz:2\nx:3\ny:10\ny:10\nz:2\nx:3\n", 0],
     ["printf 'root:x:0\\nnobody:x:65534\\nwww:x:33\\nbin:x:2\\n' > /tmp/pw; sort -t: -k3,3n /tmp/pw | cut -d: -f1,3; sort -t: -k3,3nr /tmp/pw | head -2 | cut -d: -f1", "root:0\nbin:2\nwww:33\nnobody:65534\nnobody\nwww\n", 0],
@@ -424,4 +426,14 @@ describe("GNU text tools against the real ones", () => {
       expect({ output: r.stdout, status: r.status }).toEqual({ output, status });
     });
   }
+});
+
+describe("shuf", () => {
+  it("draws from the seeded stream: the same seed, the same order", () => {
+    const draw = () => new Sandbox().run(["sh", "-c", "seq 20 | shuf | tr '\\n' ' '"]).stdout;
+    const first = draw();
+    expect(draw()).toBe(first);
+    expect(first.trim().split(" ").map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(first).not.toBe(Array.from({ length: 20 }, (_, i) => i + 1).join(" ") + " ");
+  });
 });

@@ -56,6 +56,7 @@ import { comm, expand, fold, nl, paste, unexpand } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { nohupProgram, ttyProgram } from "./terminal.js";
 import { sort } from "./sort.js";
+import { shufProgram } from "./shuf.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser, type DebianBaseOptions } from "./base.js";
 export { OS_RELEASES, type OsRelease } from "./os-release.js";
@@ -203,6 +204,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:fold", fold("gnu"));
   registry.registerProgram("coreutils:comm", comm("gnu"));
   registry.registerProgram("coreutils:expand", expand("gnu"));
+  registry.registerProgram("coreutils:shuf", shufProgram);
   registry.registerProgram("coreutils:unexpand", unexpand("gnu"));
   registry.registerProgram("coreutils:mktemp", mktempProgram);
   registry.registerProgram("coreutils:realpath", realpathProgram);
