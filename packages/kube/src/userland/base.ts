@@ -132,6 +132,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/fold": "coreutils:fold",
   "/usr/bin/comm": "coreutils:comm",
   "/usr/bin/expand": "coreutils:expand",
+  "/usr/bin/join": "coreutils:join",
   "/usr/bin/shuf": "coreutils:shuf",
   "/usr/bin/unexpand": "coreutils:unexpand",
   "/bin/mktemp": "coreutils:mktemp",

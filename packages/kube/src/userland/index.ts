@@ -52,7 +52,7 @@ import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
-import { comm, expand, fold, nl, paste, unexpand } from "./textutils.js";
+import { comm, expand, fold, join, nl, paste, unexpand } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { nohupProgram, ttyProgram } from "./terminal.js";
 import { sort } from "./sort.js";
@@ -204,6 +204,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:fold", fold("gnu"));
   registry.registerProgram("coreutils:comm", comm("gnu"));
   registry.registerProgram("coreutils:expand", expand("gnu"));
+  registry.registerProgram("coreutils:join", join("gnu"));
   registry.registerProgram("coreutils:shuf", shufProgram);
   registry.registerProgram("coreutils:unexpand", unexpand("gnu"));
   registry.registerProgram("coreutils:mktemp", mktempProgram);

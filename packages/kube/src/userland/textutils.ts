@@ -218,12 +218,19 @@ export function fold(flavor: Flavor) {
   };
 }
 
+/** comm and join take two files, no more and no fewer: the status of the usage error, if any. */
+function twoOperands(ctx: ProcessContext, flavor: Flavor, operands: readonly string[]): number | undefined {
+  if (operands.length < 2) return usageFailure(ctx, flavor, operands.length === 0 ? "missing operand" : `missing operand after '${operands[0]}'`);
+  if (operands.length > 2) return usageFailure(ctx, flavor, `extra operand '${operands[2]}'`);
+  return undefined;
+}
+
 export function comm(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const long = { "check-order": "check", "nocheck-order": "nocheck", "output-delimiter=": "delim", total: "total", "zero-terminated": "z" };
     return yield* withOptions(ctx, flavor, { short: "123z", long }, function* (o) {
-      if (o.operands.length < 2) return usageFailure(ctx, flavor, o.operands.length === 0 ? "missing operand" : `missing operand after '${o.operands[0]}'`);
-      if (o.operands.length > 2) return usageFailure(ctx, flavor, `extra operand '${o.operands[2]}'`);
+      const wrong = twoOperands(ctx, flavor, o.operands);
+      if (wrong !== undefined) return wrong;
       const texts = yield* readAll(ctx, "comm", o.operands);
       if (texts === undefined) return 1;
       const [a, b] = texts.map(linesOf) as [string[], string[]];
@@ -378,6 +385,113 @@ export function unexpand(flavor: Flavor) {
         }
       }
       ctx.stdout.write(out);
+      return 0;
+    });
+  };
+}
+
+/**
+ * join: a merge of two files sorted on their join fields (-1, -2, -j; blanks split fields, or -t),
+ * each pair of lines with equal keys joined (the key, then the other fields of each), -a/-v
+ * for unpaired lines, -o and -e for the fields shown, -i, --header, and join.c's order checks.
+ */
+export function join(flavor: Flavor) {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const long = { "ignore-case": "i", "check-order": "check", "nocheck-order": "nocheck", header: "header", "zero-terminated": "z" };
+    return yield* withOptions(ctx, flavor, { short: "a:e:i1:2:j:o:t:v:z", long }, function* (o) {
+      const wrong = twoOperands(ctx, flavor, o.operands);
+      if (wrong !== undefined) return wrong;
+      const field = (flag: string) => {
+        const v = last(o, flag) ?? last(o, "j");
+        return v === undefined ? 0 : Number(v) - 1;
+      };
+      const keyField = [field("1"), field("2")] as const;
+      const sep = last(o, "t");
+      const empty = last(o, "e");
+      const unpairedShown = new Set([...(o.flags.get("a") ?? []), ...(o.flags.get("v") ?? [])].map(Number));
+      const onlyUnpaired = has(o, "v");
+      const order = has(o, "check") ? "always" : has(o, "nocheck") ? "never" : "default";
+      const texts = yield* readAll(ctx, "join", o.operands);
+      if (texts === undefined) return 1;
+      const split = (line: string) => (sep === undefined ? line.trim().split(/[ \t]+/).filter((f) => f !== "") : line.split(sep));
+      const files = texts.map((t) => linesOf(t).map(split));
+      const outSep = sep ?? " ";
+      const fold = (s: string) => (has(o, "i") ? s.toLowerCase() : s);
+      const key = (file: 0 | 1, fields: readonly string[]) => fold(fields[keyField[file]] ?? "");
+      const format = last(o, "o");
+      // The first line of each file fixes -o auto's field counts.
+      const widths = files.map((f) => f[0]?.length ?? 0);
+      const line = (a: readonly string[] | undefined, b: readonly string[] | undefined): string => {
+        const keyValue = a !== undefined ? (a[keyField[0]] ?? "") : (b![keyField[1]] ?? "");
+        if (format !== undefined && format !== "auto") {
+          return format
+            .split(/[ ,]+/)
+            .map((spec) => {
+              if (spec === "0") return keyValue;
+              const [n, f] = spec.split(".").map(Number) as [number, number];
+              const from = n === 1 ? a : b;
+              return from?.[f - 1] ?? empty ?? "";
+            })
+            .join(outSep);
+        }
+        const rest = (fields: readonly string[] | undefined, file: 0 | 1) => {
+          const width = format === "auto" ? widths[file]! : (fields?.length ?? 0);
+          const out: string[] = [];
+          for (let i = 0; i < width; i++) if (i !== keyField[file]) out.push(fields?.[i] ?? (format === "auto" ? (empty ?? "") : ""));
+          return out;
+        };
+        return [keyValue, ...rest(a, 0), ...rest(b, 1)].join(outSep);
+      };
+      let out = "";
+      if (has(o, "header") && files[0]!.length > 0 && files[1]!.length > 0) {
+        out += line(files[0]!.shift(), files[1]!.shift()) + "\n";
+      }
+      const [a, b] = files as [string[][], string[][]];
+      const warned = [false, false];
+      let unpairable = false;
+      let fatal = false;
+      const check = (file: 0 | 1, i: number): void => {
+        const lines = files[file]!;
+        if (order === "never" || (order === "default" && !unpairable) || warned[file] || i === 0 || key(file, lines[i - 1]!) <= key(file, lines[i]!)) return;
+        warned[file] = true;
+        ctx.stdout.write(out);
+        out = "";
+        const n = i + 1 + (has(o, "header") ? 1 : 0);
+        ctx.stderr.write(`join: ${o.operands[file]}:${n}: is not sorted: ${texts[file]!.split("\n")[n - 1]}\n`);
+        if (order === "always") fatal = true;
+      };
+      let i = 0;
+      let j = 0;
+      while ((i < a.length || j < b.length) && !fatal) {
+        const ka = i < a.length ? key(0, a[i]!) : undefined;
+        const kb = j < b.length ? key(1, b[j]!) : undefined;
+        const cmp = ka === undefined ? 1 : kb === undefined ? -1 : ka < kb ? -1 : ka > kb ? 1 : 0;
+        if (cmp < 0) {
+          unpairable = true;
+          if (unpairedShown.has(1)) out += line(a[i], undefined) + "\n";
+          check(0, ++i < a.length ? i : i - 1);
+        } else if (cmp > 0) {
+          unpairable = true;
+          if (unpairedShown.has(2)) out += line(undefined, b[j]) + "\n";
+          check(1, ++j < b.length ? j : j - 1);
+        } else {
+          // Every line of each with this key, paired with every one of the other.
+          let i2 = i;
+          while (i2 < a.length && key(0, a[i2]!) === ka) i2++;
+          let j2 = j;
+          while (j2 < b.length && key(1, b[j2]!) === kb) j2++;
+          if (!onlyUnpaired) for (let x = i; x < i2; x++) for (let y = j; y < j2; y++) out += line(a[x], b[y]) + "\n";
+          i = i2;
+          j = j2;
+          if (i < a.length) check(0, i);
+          if (j < b.length) check(1, j);
+        }
+      }
+      ctx.stdout.write(out);
+      if (warned[0] || warned[1]) {
+        if (!fatal) ctx.stderr.write("join: input is not in sorted order\n");
+        return 1;
+      }
       return 0;
     });
   };
