@@ -1921,28 +1921,25 @@ export class Shell {
   }
 
   private *expandThenRun(cmd: SimpleCommand): Proc<number> {
+    // Process substitutions its words open close once the command is done.
     const mark = this.processSubstitutions?.length ?? 0;
     try {
-      return yield* this.expandAndRun(cmd);
+      // An assignment statement assigns from left to right: `IFS=, x=($y)` splits with the new IFS.
+      if (cmd.words.length === 0 && cmd.assignments.length > 1) {
+        for (const a of cmd.assignments) {
+          const assigns = yield* this.expandAssignments([a]);
+          if (this.options.xtrace) this.trace(assigns, []);
+          this.assign(assigns);
+        }
+        return yield* this.simpleCommand(cmd, [], NO_ASSIGNMENTS);
+      }
+      const words = yield* this.expander.fields(cmd.words);
+      const assigns = cmd.assignments.length === 0 ? NO_ASSIGNMENTS : yield* this.expandAssignments(cmd.assignments);
+      if (this.options.xtrace) this.trace(assigns, words);
+      return yield* this.simpleCommand(cmd, words, assigns);
     } finally {
       this.closeProcessSubstitutions(mark);
     }
-  }
-
-  private *expandAndRun(cmd: SimpleCommand): Proc<number> {
-    // An assignment statement assigns from left to right: `IFS=, x=($y)` splits with the new IFS.
-    if (cmd.words.length === 0 && cmd.assignments.length > 1) {
-      for (const a of cmd.assignments) {
-        const assigns = yield* this.expandAssignments([a]);
-        if (this.options.xtrace) this.trace(assigns, []);
-        this.assign(assigns);
-      }
-      return yield* this.simpleCommand(cmd, [], NO_ASSIGNMENTS);
-    }
-    const words = yield* this.expander.fields(cmd.words);
-    const assigns = cmd.assignments.length === 0 ? NO_ASSIGNMENTS : yield* this.expandAssignments(cmd.assignments);
-    if (this.options.xtrace) this.trace(assigns, words);
-    return yield* this.simpleCommand(cmd, words, assigns);
   }
 
   private *expandAssignments(assignments: readonly Assignment[]): Proc<Assigned[]> {

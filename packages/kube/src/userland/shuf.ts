@@ -1,6 +1,7 @@
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, last, readInput, roomToWrite, usageFailure, withOptions, writeOutput } from "./common.js";
+import { has, last, roomToWrite, usageFailure, withOptions, writeOutput } from "./common.js";
+import { readAll } from "./textutils.js";
 
 /**
  * coreutils' shuf: the lines of a file (or -e's arguments, or -i's numbers) in a random order
@@ -31,14 +32,9 @@ export function* shufProgram(ctx: ProcessContext): Proc<number> {
     } else if (has(o, "e")) items = [...o.operands];
     else {
       if (o.operands.length > 1) return usageFailure(ctx, "gnu", `extra operand '${o.operands[1]}'`);
-      const f = o.operands[0] ?? "-";
-      let text: string;
-      try {
-        text = yield* readInput(ctx, f);
-      } catch (e) {
-        ctx.stderr.write(`shuf: ${f}: ${describeError(e)}\n`);
-        return 1;
-      }
+      const texts = yield* readAll(ctx, "shuf", [o.operands[0] ?? "-"]);
+      if (texts === undefined) return 1;
+      const text = texts[0]!;
       items = text === "" ? [] : text.split(end);
       if (text.endsWith(end)) items.pop();
     }

@@ -17,7 +17,7 @@ function linesOf(text: string): string[] {
 }
 
 /** Reads every operand first, as these tools open them all before they write; undefined after a message on failure. */
-function* readAll(ctx: ProcessContext, name: string, operands: readonly string[]): Proc<string[] | undefined> {
+export function* readAll(ctx: ProcessContext, name: string, operands: readonly string[]): Proc<string[] | undefined> {
   const texts: string[] = [];
   // `-` named twice reads standard input once: later `-`s take the lines the first left.
   let stdin: string | undefined;
