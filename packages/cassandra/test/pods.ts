@@ -70,7 +70,7 @@ export class Pod {
     const table = new ProcessTable({
       sim: c.sim,
       registry: c.registry,
-      fsFor: (cred) => rootfs.view(cred),
+      fsFor: (cred, pid, umask) => rootfs.view(cred, pid, umask),
       network: {
         host: this.host,
         resolve: (name) => c.resolve(name),

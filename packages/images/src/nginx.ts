@@ -965,7 +965,9 @@ function* master(ctx: ProcessContext, build: NginxBuild, how: Invocation, initia
   notice(`nginx/${build.version}`);
   if (build.builtBy !== undefined) notice(`built by ${build.builtBy}`);
   notice(`OS: Linux ${KERNEL_RELEASE}`);
-  notice("getrlimit(RLIMIT_NOFILE): 1048576:1048576");
+  const nofile = ctx.rlimits.nofile;
+  const limitText = (n: number) => (n === Infinity ? "18446744073709551615" : String(n));
+  notice(`getrlimit(RLIMIT_NOFILE): ${limitText(nofile.soft)}:${limitText(nofile.hard)}`);
   let stopping = false;
   /** The workers of the current configuration, by slot; `live` has those of earlier ones too until they exit. */
   let current: ChildProcess[] = [];

@@ -37,7 +37,7 @@ describe("a container's /proc", () => {
     expect(sh(sb, `ls -ld /proc /proc/${sleeper.pid} /proc/self/status /proc/self`).out).toMatch(
       new RegExp(`^dr-xr-xr-x 5 root root 0 Jan  1 00:00 /proc\\ndr-xr-xr-x 3 root root 0 Jan  1 00:00 /proc/${sleeper.pid}\\nlrwxrwxrwx 1 root root 0 Jan  1 00:00 /proc/self -> \\d+\\n-r--r--r-- 1 root root 0 Jan  1 00:00 /proc/self/status\\n$`),
     );
-    expect(sh(sb, "ls /proc/self/")).toEqual({ status: 0, out: "cgroup\ncmdline\ncomm\ncwd\nenviron\nfd\nmounts\nroot\nstat\nstatus\n", err: "" });
+    expect(sh(sb, "ls /proc/self/")).toEqual({ status: 0, out: "cgroup\ncmdline\ncomm\ncwd\nenviron\nfd\nlimits\nmounts\nroot\nstat\nstatus\n", err: "" });
     expect(sh(sb, "cat /proc/999/status")).toEqual({ status: 1, out: "", err: "cat: /proc/999/status: No such file or directory\n" });
   });
 

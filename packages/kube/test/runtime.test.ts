@@ -49,7 +49,7 @@ function setup(extra: Record<string, string | { program: string }> = {}, isolate
   const table = new ProcessTable({
     sim,
     registry,
-    fsFor: (cred) => rootfs.view(cred),
+    fsFor: (cred, pid, umask) => rootfs.view(cred, pid, umask),
     network: { host, resolve: () => [], reverse: () => undefined, nameserver: "10.96.0.10" },
     hostname: "web-0",
     random: sim.random.fork("procs"),

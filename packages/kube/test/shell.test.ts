@@ -144,6 +144,18 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["getopts ab: o -a; echo \"$o [${OPTARG-unset}]\"; getopts ab: o -b; echo \"$o [${OPTARG-unset}] $OPTIND\"", "a []\n? [] 2\n", 0, "a [unset]\n? [unset] 2\n", 0],
   // dash's test takes a missing operand after -a or -o as false.
   ["[ a = a -a ]; echo $?; [ -n a -o ]; echo $?; [ a -a ! b ]; echo $?; [ \"\" -o x ]; echo $?", "1\n0\n1\n0\n", 0, "bash: line 1: [: argument expected\n2\nbash: line 1: [: a: binary operator expected\n2\n1\n0\n", 0],
+  // The umask is the process's: a subshell's own, inherited by commands, applied to what they create; cp -p and sed -i keep modes.
+  ["umask 077; touch f1; mkdir d1; ls -ld f1 d1 | cut -c1-10; rm -r f1 d1", "drwx------\n-rw-------\n", 0, "drwx------\n-rw-------\n", 0],
+  ["umask 002; (umask 077; echo > f2); echo > f3; ls -l f2 f3 | cut -c1-10; rm f2 f3", "-rw-------\n-rw-rw-r--\n", 0, "-rw-------\n-rw-rw-r--\n", 0],
+  ["umask 027; sh -c umask; printf x > h0; chmod 666 h0; cp h0 h1; cp -p h0 h2; ls -l h1 h2 | cut -c1-10; rm h0 h1 h2", "0027\n-rw-r-----\n-rw-rw-rw-\n", 0, "0027\n-rw-r-----\n-rw-rw-rw-\n", 0],
+  ["umask 077; printf \"a\\n\" > s1; chmod 644 s1; sed -i s/a/b/ s1; ls -l s1 | cut -c1-10; cat s1; rm s1", "-rw-r--r--\nb\n", 0, "-rw-r--r--\nb\n", 0],
+  ["umask u=rwx,g=rx,o=; umask; umask -S; umask g-r; umask; umask a=; umask -S", "0027\nu=rwx,g=rx,o=\n0067\nu=,g=,o=\n", 0, "0027\nu=rwx,g=rx,o=\n0067\nu=,g=,o=\n", 0],
+  ["umask 999; echo $?; umask abc; echo $?", "dash: 1: umask: Illegal number: 999\n2\ndash: 1: umask: Illegal mode: abc\n2\n", 0, "bash: line 1: umask: 999: octal number out of range\n1\nbash: line 1: umask: `b': invalid symbolic mode operator\n1\n", 0],
+  // Resource limits: lowered for the shell and what it starts, a subshell's its own; setrlimit's refusals in each shell's words.
+  ["ulimit -Sn 50; ulimit -n; sh -c \"ulimit -n\"; (ulimit -Sn 40; ulimit -n); ulimit -n; grep \"open files\" /proc/self/limits | tr -s \" \" | cut -d\" \" -f1-4", "50\n50\n40\n50\nMax open files 50\n", 0, "50\n50\n40\n50\nMax open files 50\n", 0],
+  ["ulimit -Hn 100; ulimit -Sn 200; echo $?; ulimit -n abc; echo $?; ulimit -p 16; echo $?", "dash: 1: ulimit: error setting limit (Invalid argument)\n0\ndash: 1: ulimit: bad number\n2\n0\n", 0, "bash: line 1: ulimit: open files: cannot modify limit: Invalid argument\n0\nbash: line 1: ulimit: abc: invalid number\n1\nbash: line 1: ulimit: pipe size: cannot modify limit: Invalid argument\n1\n", 0],
+  ["ulimit -z", "dash: 1: ulimit: Illegal option -z\n", 2, "bash: line 1: ulimit: -z: invalid option\nulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]\n", 2],
+  ["ulimit -Sc 0; ulimit -c; ulimit -Sc 1000; ulimit -c; ulimit -Sc unlimited; ulimit -c; ulimit -Ss 4096; ulimit -s; ulimit -Hs", "0\n1000\nunlimited\n4096\nunlimited\n", 0, "0\n1000\nunlimited\n4096\nunlimited\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];

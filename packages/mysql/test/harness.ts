@@ -79,7 +79,7 @@ export class Pod {
     this.table = new ProcessTable({
       sim: c.sim,
       registry: c.registry,
-      fsFor: (cred) => this.rootfs.view(cred),
+      fsFor: (cred, pid, umask) => this.rootfs.view(cred, pid, umask),
       network: { host: this.host, resolve, reverse: () => undefined, nameserver: "10.96.0.10" },
       hostname: this.name,
       random: c.sim.random.fork(`pod/${this.name}/${this.starts}`),

@@ -84,7 +84,7 @@ export class Pods {
     pod.table = new ProcessTable({
       sim: this.sim,
       registry: this.registry,
-      fsFor: (cred) => rootfs.view(cred),
+      fsFor: (cred, pid, umask) => rootfs.view(cred, pid, umask),
       network: { host: pod.host, resolve: (n) => this.resolve(n), reverse: () => undefined, nameserver: "10.96.0.10" },
       hostname: pod.name,
       random: this.sim.random.fork(`procs/${pod.name}/${this.sim.now}`),

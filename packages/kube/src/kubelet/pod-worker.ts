@@ -403,7 +403,7 @@ export class PodWorker {
       this.sandboxPids = new ProcessTable({
         sim: h.sim,
         registry: h.registry,
-        fsFor: (cred) => fs.view(cred),
+        fsFor: (cred, pid, umask) => fs.view(cred, pid, umask),
         network: this.networkNamespace(),
         hostname,
         random: h.random.fork(`sandbox/${this.uid}`),

@@ -17,6 +17,9 @@ export interface Credentials {
 
 export const ROOT: Credentials = { uid: 0, gid: 0 };
 
+/** The umask a container's processes start with (runc's) and a login's (Debian's login.defs). */
+export const DEFAULT_UMASK = 0o022;
+
 /**
  * The filesystem as a process sees it: absolute paths, its own credentials applied to
  * permission checks and to the owner of what it creates. Errors are FsError with errno codes.

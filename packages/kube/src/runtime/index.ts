@@ -8,3 +8,4 @@ export * from "./tasks.js";
 export { pipeInodes } from "./procfs.js";
 export { SchedStats } from "./sched-stats.js";
 export { apacheAccessLogTime, apacheErrorLogTime } from "./apache-log.js";
+export * from "./rlimits.js";

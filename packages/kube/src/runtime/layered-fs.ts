@@ -1,5 +1,5 @@
 import { decodeText, FsError, type InodeLayout, type Ownership, type Sim, Volume } from "@ksim/sim";
-import { checkAccess, dirname, permits, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
+import { checkAccess, DEFAULT_UMASK, dirname, permits, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
 import { readWholeDevice, writeDevice } from "./dev.js";
 import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
 import type { ProcFs, ProcResolution } from "./procfs.js";
@@ -203,9 +203,9 @@ export class LayeredFs {
    * A view with the given credentials, for the process `pid` when given. Without a /proc it holds
    * nothing else, so a container's processes share one; with one, /proc/self is the process's own.
    */
-  view(cred: Credentials, pid = NO_PID): FileSystem {
-    if (this.proc !== undefined && pid !== NO_PID) return new LayeredView(this, cred, pid);
-    if (this.lastView?.cred !== cred) this.lastView = new LayeredView(this, cred, NO_PID);
+  view(cred: Credentials, pid = NO_PID, umask = DEFAULT_UMASK): FileSystem {
+    if ((this.proc !== undefined && pid !== NO_PID) || umask !== DEFAULT_UMASK) return new LayeredView(this, cred, pid, umask);
+    if (this.lastView?.cred !== cred) this.lastView = new LayeredView(this, cred, NO_PID, DEFAULT_UMASK);
     return this.lastView;
   }
 
@@ -820,11 +820,13 @@ function joinRel(subPath: string, tail: string): string {
   return (s + tail) || "/";
 }
 
+/** The filesystem as one process sees it: its credentials, its /proc/self, its umask. */
 class LayeredView implements FileSystem {
   constructor(
     private readonly fs: LayeredFs,
     readonly cred: Credentials,
     private readonly pid: number,
+    private readonly umask: number,
   ) {}
   stat(path: string): FileStat {
     return this.fs.stat(path, true, this.pid);
@@ -859,13 +861,13 @@ class LayeredView implements FileSystem {
     return this.fs.readFile(path, this.cred, { offset, length }, this.pid);
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, "truncate", this.cred, options.mode, this.pid);
+    this.fs.write(path, data, "truncate", this.cred, (options.mode ?? 0o666) & ~this.umask, this.pid);
   }
   appendFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, "append", this.cred, options.mode, this.pid);
+    this.fs.write(path, data, "append", this.cred, (options.mode ?? 0o666) & ~this.umask, this.pid);
   }
   writeAt(path: string, offset: number, data: Uint8Array | string): void {
-    this.fs.write(path, data, { offset }, this.cred, undefined, this.pid);
+    this.fs.write(path, data, { offset }, this.cred, 0o666 & ~this.umask, this.pid);
   }
   fallocate(path: string, length: number): void {
     this.fs.fallocate(path, length, this.cred, this.pid);
@@ -877,7 +879,7 @@ class LayeredView implements FileSystem {
     this.fs.fsync(path);
   }
   mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): void {
-    this.fs.mkdir(path, this.cred, options.recursive ?? false, options.mode ?? 0o755, this.pid);
+    this.fs.mkdir(path, this.cred, options.recursive ?? false, (options.mode ?? 0o777) & ~this.umask, this.pid);
   }
   rmdir(path: string, options: { recursive?: boolean } = {}): void {
     this.fs.rmdir(path, this.cred, options.recursive ?? false, this.pid);

@@ -17,7 +17,8 @@ import {
   type Timer,
   type Waitable,
 } from "@ksim/sim";
-import { resolvePath, type Credentials, type FileSystem } from "./fs.js";
+import { DEFAULT_UMASK, resolvePath, type Credentials, type FileSystem } from "./fs.js";
+import { checkSetrlimit, containerLimits, DEFAULT_MEMORY_BYTES, type Limit, type Resource, type Rlimits } from "./rlimits.js";
 import { nativeProgramId, type ImageRegistry } from "./image.js";
 import type { SchedStats } from "./sched-stats.js";
 import { devNull, unclosable, type InputStream, type OutputStream } from "./streams.js";
@@ -87,6 +88,10 @@ export interface SpawnOptions {
   readonly tty?: boolean;
   /** Open descriptors above 2 (a shell's `exec 3>&1`), which children inherit as on Unix. */
   readonly fds?: ReadonlyMap<number, InputStream | OutputStream>;
+  /** Resource limits, when not the parent's (a shell's subshell ran `ulimit`). */
+  readonly rlimits?: Rlimits;
+  /** The file mode creation mask, when not the parent's (a subshell ran `umask`). */
+  readonly umask?: number;
 }
 
 /** Resource figures `ps -l` shows; programs set them to look like what they model. */
@@ -127,6 +132,8 @@ export interface ProcessInfo {
   readonly tty: boolean;
   /** Its open descriptors: 0, 1 and 2, and those above it inherited. */
   descriptors(): ReadonlyMap<number, InputStream | OutputStream>;
+  readonly rlimits: Rlimits;
+  readonly umask: number;
 }
 
 /** What a program loads as: the program, the arguments it gets (a script's interpreter first), its comm. */
@@ -180,6 +187,14 @@ export interface ProcessContext {
   readonly fs: FileSystem;
   /** setgroups, setgid and setuid, as gosu does before it execs a program as another user: root only. */
   setCredentials(cred: Credentials): void;
+  /** getrlimit(2) of every resource. */
+  readonly rlimits: Rlimits;
+  /** setrlimit(2): undefined when done, else the errno that refused it. */
+  setrlimit(resource: Resource, limit: Limit): "EINVAL" | "EPERM" | undefined;
+  /** Whether it has CAP_SYS_RESOURCE in effect: root where its root has it (not in a container). */
+  readonly mayRaiseHardLimits: boolean;
+  /** umask(2): the permission bits that files and directories this process creates lose. */
+  umask: number;
   readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
@@ -293,8 +308,11 @@ export interface PidNamespaceView {
   kill(pid: number, signal: Signal): boolean;
 }
 
-/** A root filesystem: what a process sees with given credentials (its pid is /proc/self). */
-export type RootFs = (cred: Credentials, pid: number) => FileSystem;
+/**
+ * A root filesystem: what a process sees with given credentials (its pid is /proc/self); what
+ * it creates loses the umask's bits.
+ */
+export type RootFs = (cred: Credentials, pid: number, umask: number) => FileSystem;
 
 /**
  * What a process gets from the container it runs in and passes on to its children: the root
@@ -319,6 +337,10 @@ export interface ProcessEnvironment {
   readonly machine?: Machine;
   /** A name for traces and errors, e.g. `default/zk-0/kubernetes-zookeeper`. */
   readonly name: string;
+  /** The resource limits its first processes start with; a container's (containerLimits) by default. */
+  readonly rlimits?: Rlimits;
+  /** Whether its root has CAP_SYS_RESOURCE (may raise hard limits): a container's root has not. */
+  readonly capSysResource?: boolean;
 }
 
 /**
@@ -351,6 +373,7 @@ export function dieOfIoError(ctx: ProcessContext, e: FsError): void {
 
 /** What ps has always shown for a small process (a shell, a coreutil): half its 1127 pages of virtual size. */
 const DEFAULT_RESIDENT_KIB = 563;
+
 /** A process that never says how much CPU it uses: a shell or a tool, asleep nearly always. */
 const DEFAULT_CPU = 0.0005;
 
@@ -397,6 +420,7 @@ export class ProcessTable {
   private nextPid = 1;
   /** Called when pid 1 exits: the container is over. */
   onInitExit: ((status: number) => void) | undefined;
+  private initialLimits: Rlimits | undefined;
 
   /**
    * `isolated`: a PID namespace of its own (a container's, a pod's sandbox), whose PID 1 the
@@ -430,6 +454,11 @@ export class ProcessTable {
     proc.cpuCgroup?.join(proc);
     proc.start({ program, argv, comm: options.comm });
     return proc;
+  }
+
+  /** What a process without a parent here starts with. */
+  firstLimits(): Rlimits {
+    return (this.initialLimits ??= this.env.rlimits ?? containerLimits(this.env.machine?.memoryBytes() ?? DEFAULT_MEMORY_BYTES));
   }
 
   /** A pid no process of this table will get (see ProcessContext.takePid). */
@@ -540,6 +569,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
   fds: ReadonlyMap<number, InputStream | OutputStream>;
   fs: FileSystem;
   readonly root: RootFs;
+  rlimits: Rlimits;
+  private mask: number;
   readonly cgroup: MemoryCgroup | undefined;
   readonly cpuCgroup: CpuCgroup | undefined;
   readonly startedAt: number;
@@ -587,9 +618,11 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.tty = options.tty ?? false;
     this.fds = options.fds ?? NO_FDS;
     this.root = options.root ?? env.fsFor;
+    this.rlimits = options.rlimits ?? table.firstLimits();
+    this.mask = options.umask ?? DEFAULT_UMASK;
     this.cgroup = options.cgroup;
     this.cpuCgroup = options.cpuCgroup;
-    this.fs = this.root(this.cred, pid);
+    this.fs = this.root(this.cred, pid, this.mask);
     this.startedAt = env.sim.now;
     this.cpuSince = this.startedAt;
     env.machine?.sched.forked();
@@ -793,6 +826,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
       stderr: options.stderr ?? unclosable(this.stderr),
       tty: options.tty ?? this.tty,
       fds: options.fds ?? this.fds,
+      rlimits: options.rlimits ?? this.rlimits,
+      umask: options.umask ?? this.mask,
       ppid: this.pid,
       root: this.root,
       cgroup: this.cgroup,
@@ -804,7 +839,26 @@ export class SimProcess implements ProcessContext, ChildProcess {
   setCredentials(cred: Credentials): void {
     if (this.cred.uid !== 0) throw new FsError("EPERM", "setuid");
     this.cred = cred;
-    this.fs = this.root(cred, this.pid);
+    this.fs = this.root(cred, this.pid, this.mask);
+  }
+
+  get umask(): number {
+    return this.mask;
+  }
+
+  set umask(mask: number) {
+    this.mask = mask & 0o777;
+    this.fs = this.root(this.cred, this.pid, this.mask);
+  }
+
+  get mayRaiseHardLimits(): boolean {
+    return this.cred.uid === 0 && this.table.env.capSysResource === true;
+  }
+
+  setrlimit(resource: Resource, limit: Limit): "EINVAL" | "EPERM" | undefined {
+    const refused = checkSetrlimit(this.rlimits[resource], limit, resource, this.mayRaiseHardLimits);
+    if (refused === undefined) this.rlimits = { ...this.rlimits, [resource]: limit };
+    return refused;
   }
 
   setTitle(title: string): void {
@@ -938,6 +992,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
       cwd: this.cwd,
       fs: this.fs,
       tty: this.tty,
+      rlimits: this.rlimits,
+      umask: this.mask,
       descriptors: () => new Map<number, InputStream | OutputStream>([[0, this.stdin], [1, this.stdout], [2, this.stderr], ...this.fds]),
     };
   }

@@ -2,6 +2,7 @@ import { encodeText, FsError } from "@ksim/sim";
 import { checkAccess, type Credentials, type FileStat, type MountEntry } from "./fs.js";
 import { formatLoad } from "./load-average.js";
 import type { Machine, ProcessInfo } from "./process.js";
+import { procLimits } from "./rlimits.js";
 
 /**
  * The proc filesystem a container's runtime mounts at /proc: a directory per process of its PID
@@ -196,7 +197,7 @@ export class ProcFs {
 
 /** In the order proc registers them at boot, `self` first, which fixes their inode numbers. */
 const TOP_NAMES = ["self", "loadavg", "meminfo", "mounts", "stat", "uptime"];
-const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "mounts", "root", "stat", "status"];
+const PROCESS_NAMES = ["cgroup", "cmdline", "comm", "cwd", "environ", "fd", "limits", "mounts", "root", "stat", "status"];
 
 /** A process as its /proc directory shows it to one reader. */
 interface ShownTask {
@@ -221,6 +222,8 @@ function processEntry(task: ShownTask, own: Owner, machine: Machine, name: strin
       return file(own, () => [...p.environ].map(([k, v]) => `${k}=${v}\0`).join(""), 0o400);
     case "fd":
       return descriptors(p, own, machine);
+    case "limits":
+      return file(own, () => procLimits(p.rlimits));
     case "mounts":
       return file(own, () => mounts(p.fs.mountTable?.() ?? []));
     case "root":
@@ -305,7 +308,7 @@ function status(task: ShownTask, machine: Machine): string {
   const rssKiB = p.stats.residentKiB;
   return (
     `Name:\t${p.comm}\n` +
-    "Umask:\t0022\n" +
+    `Umask:\t${p.umask.toString(8).padStart(4, "0")}\n` +
     `State:\t${task.state === "R" ? "R (running)" : "S (sleeping)"}\n` +
     `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${id(p.uid)}\nGid:\t${id(p.gid)}\n` +
@@ -324,7 +327,7 @@ function status(task: ShownTask, machine: Machine): string {
     kb("VmSwap:\t", 0) +
     kb("HugetlbPages:\t", 0) +
     "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t1\n" +
-    `SigQ:\t0/${sigPendingLimit(machine)}\n` +
+    `SigQ:\t0/${p.rlimits.sigpending.soft}\n` +
     `SigPnd:\t${NO_CAPS}\nShdPnd:\t${NO_CAPS}\nSigBlk:\t${NO_CAPS}\nSigIgn:\t${NO_CAPS}\nSigCgt:\t${NO_CAPS}\n` +
     `CapInh:\t${NO_CAPS}\nCapPrm:\t${caps}\nCapEff:\t${caps}\nCapBnd:\t${DEFAULT_CAPS}\nCapAmb:\t${NO_CAPS}\n` +
     "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n" +
@@ -362,15 +365,6 @@ function taskStat(task: ShownTask, machine: Machine): string {
     0, 0, 0, 0, 0, 0, 0, 0,
   ];
   return `${p.pid} (${p.comm}) ${fields.join(" ")}\n`;
-}
-
-/**
- * RLIMIT_SIGPENDING, which every process inherits from init: half of max_threads, the number of
- * 16 KiB kernel stacks that an eighth of RAM holds (set_max_threads), at least 20 threads.
- */
-function sigPendingLimit(machine: Machine): number {
-  const maxThreads = Math.max(20, Math.floor(machine.memoryBytes() / (16 * KiB * 8)));
-  return Math.floor(maxThreads / 2);
 }
 
 /**

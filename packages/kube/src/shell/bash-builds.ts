@@ -38,6 +38,12 @@ export function bashProgramId(build: BashBuild): string {
   return build === DEFAULT_BASH ? "bash" : `bash:${build.release}`;
 }
 
+/** Whether the build is release major.minor or later. */
+export function bashAtLeast(build: BashBuild, major: number, minor: number): boolean {
+  const [a, b] = build.release.split(".").map(Number) as [number, number];
+  return a > major || (a === major && b >= minor);
+}
+
 /** $MACHTYPE: the GNU triplet of the build. */
 export function machType(build: BashBuild): string {
   return build.machType ?? "x86_64-pc-linux-gnu";

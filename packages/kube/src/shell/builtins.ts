@@ -13,6 +13,7 @@ import { signalName, signalNumber, signalTable } from "./signal-list.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type BackgroundJob, type Shell } from "./shell.js";
 import { echo, printf, reuseQuote } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
+import { ulimit, umask } from "./resource-builtins.js";
 
 /**
  * The builtins, each in the words of the shells that have it. Errors of POSIX special builtins
@@ -982,36 +983,6 @@ function* getopts(sh: Shell, args: readonly string[]): Proc<number> {
 }
 
 const getoptsState = new WeakMap<Shell, { optind: number; pos: number }>();
-
-const umaskValue = new WeakMap<Shell, number>();
-
-/** `umask [-p] [-S] [mode]`: -S shows what the mask allows, as `u=rwx,g=rx,o=rx`; -p (bash) as a command. */
-function* umask(sh: Shell, args: readonly string[]): Proc<number> {
-  let rest = args;
-  let symbolic = false;
-  let reusable = false;
-  for (; rest[0] === "-S" || (rest[0] === "-p" && sh.flavor === "bash"); rest = rest.slice(1)) {
-    if (rest[0] === "-S") symbolic = true;
-    else reusable = true;
-  }
-  if (rest[0] === undefined) {
-    const mask = umaskValue.get(sh) ?? 0o022;
-    const allowed = (shift: number) => {
-      const bits = ~(mask >> shift) & 7;
-      return `${bits & 4 ? "r" : ""}${bits & 2 ? "w" : ""}${bits & 1 ? "x" : ""}`;
-    };
-    const text = symbolic ? `u=${allowed(6)},g=${allowed(3)},o=${allowed(0)}` : mask.toString(8).padStart(4, "0");
-    sh.out(`${reusable ? `umask ${symbolic ? "-S " : ""}` : ""}${text}\n`);
-    return 0;
-  }
-  umaskValue.set(sh, parseInt(rest[0], 8));
-  return 0;
-}
-
-function* ulimit(sh: Shell, args: readonly string[]): Proc<number> {
-  if (args.length === 0 || args.every((a) => a.startsWith("-"))) sh.out(args.includes("-n") ? "1048576\n" : "unlimited\n");
-  return 0;
-}
 
 function* letBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
   let v = 0;

@@ -3,6 +3,7 @@ import { copyMap } from "../runtime/copy-map.js";
 import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { checkSetrlimit, type Limit, type Resource, type Rlimits } from "../runtime/rlimits.js";
 import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
 import { devNull, Pipe, pipeBehind, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries, userName } from "../userland/users.js";
@@ -389,6 +390,9 @@ export class Shell {
   /** bash's `shopt` options (none for dash and ash); replaced, never changed in place, so forks share it. */
   shopts: Shopts;
   cwd: string;
+  /** The umask and resource limits: the process's, or a subshell's own after it changed them. */
+  umask: number;
+  rlimits: Rlimits;
   options: ShellFlags;
   lastStatus = 0;
   lastBackgroundPid: number | undefined;
@@ -472,6 +476,8 @@ export class Shell {
       this.runsScriptFile = parent.runsScriptFile;
       this.shopts = parent.shopts;
       this.cwd = parent.cwd;
+      this.umask = parent.umask;
+      this.rlimits = parent.rlimits;
       this.options = { ...parent.options };
       this.lastStatus = parent.lastStatus;
       this.lastBackgroundPid = parent.lastBackgroundPid;
@@ -511,6 +517,8 @@ export class Shell {
     this.startedAtMs = ctx.sim.now;
     this.shopts = config.flavor === "bash" ? startingShopts(this.bashBuild, config.mode === "interactive", config.login ?? false) : NO_SHOPTS;
     this.cwd = ctx.cwd;
+    this.umask = ctx.umask;
+    this.rlimits = ctx.rlimits;
     this.options = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, allexport: false, verbose: false, noexec: false, noclobber: false };
     // bash leaves PS1 unset unless it is interactive; busybox's ash shows the directory.
     if (this.flavor === "ash") this.setDefault("PS1", "\\w \\$ ");
@@ -2086,6 +2094,8 @@ export class Shell {
       child = this.ctx.spawn(argv, {
         env: this.exportedEnv(assigns),
         cwd: this.cwd,
+        umask: this.umask,
+        rlimits: this.rlimits,
         stdin: this.input(0),
         stdout: unclosable(this.output(1)),
         stderr: unclosable(this.output(2)),
@@ -2273,7 +2283,7 @@ export class Shell {
         }
         return new LineReader(stringInput(this.ctx.fs.readText(path)), path);
       }
-      if (append) this.ctx.fs.appendFile(path, "");
+      if (append) this.withOwnUmask(() => this.ctx.fs.appendFile(path, ""));
       else {
         // noclobber: bash checks first; dash and ash open with O_EXCL unless it is no regular file.
         if (this.options.noclobber && !clobber && this.isRegularFile(path)) {
@@ -2281,13 +2291,43 @@ export class Shell {
           else throw new FsError("EEXIST", path);
           return undefined;
         }
-        this.ctx.fs.writeFile(path, "");
+        this.withOwnUmask(() => this.ctx.fs.writeFile(path, ""));
       }
       return new FileOutput(this.ctx.fs, path);
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
       this.err(this.messages.redirection(this.errorName, this.line, target, e, !reading));
       return undefined;
+    }
+  }
+
+  /** umask(2) for the shell's process; a subshell's is its own, which the process has while it runs. */
+  setUmask(mask: number): void {
+    this.umask = mask;
+    if (!this.subshell) this.ctx.umask = mask;
+  }
+
+  /** setrlimit(2) for the shell's process (a subshell's limits are its own); the errno if refused. */
+  setLimit(resource: Resource, limit: Limit): "EINVAL" | "EPERM" | undefined {
+    if (!this.subshell) {
+      const refused = this.ctx.setrlimit(resource, limit);
+      this.rlimits = this.ctx.rlimits;
+      return refused;
+    }
+    const refused = checkSetrlimit(this.rlimits[resource], limit, resource, this.ctx.mayRaiseHardLimits);
+    if (refused === undefined) this.rlimits = { ...this.rlimits, [resource]: limit };
+    return refused;
+  }
+
+  /** Creates a file as this shell, whose umask a subshell may have changed from its process's. */
+  private withOwnUmask(create: () => void): void {
+    const processMask = this.ctx.umask;
+    if (processMask === this.umask) return create();
+    this.ctx.umask = this.umask;
+    try {
+      create();
+    } finally {
+      this.ctx.umask = processMask;
     }
   }
 

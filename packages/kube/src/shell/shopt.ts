@@ -1,5 +1,5 @@
 import type { Proc } from "@ksim/sim";
-import type { BashBuild } from "./bash-builds.js";
+import { bashAtLeast, type BashBuild } from "./bash-builds.js";
 import { SET_OPTIONS, setOptionByName } from "./set-options.js";
 import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
@@ -33,10 +33,9 @@ const BASH_52 = after(after(after(after(BASH_51, "globasciiranges", "globskipdot
 
 /** The options of a build, in its table's order. */
 export function shoptNames(build: BashBuild): readonly string[] {
-  const [major, minor] = build.release.split(".").map(Number) as [number, number];
-  if (major < 4 || (major === 4 && minor <= 3)) return BASH_43;
-  if (major === 4) return BASH_44;
-  return minor <= 1 ? BASH_51 : BASH_52;
+  if (!bashAtLeast(build, 4, 4)) return BASH_43;
+  if (!bashAtLeast(build, 5, 0)) return BASH_44;
+  return bashAtLeast(build, 5, 2) ? BASH_52 : BASH_51;
 }
 
 const ON_IN_EVERY_RELEASE = new Set(["cmdhist", "complete_fullquote", "extquote", "force_fignore", "hostcomplete", "interactive_comments", "progcomp", "promptvars", "sourcepath"]);
@@ -54,7 +53,7 @@ export function startingShopts(build: BashBuild, interactive: boolean, login: bo
   const key = `${build.release} ${interactive} ${login}`;
   let values = startingValues.get(key);
   if (values === undefined) {
-    const five = Number(build.release.split(".")[0]) >= 5;
+    const five = bashAtLeast(build, 5, 0);
     const on = new Set(ON_IN_EVERY_RELEASE);
     if (five) on.add("checkwinsize").add("globasciiranges").add("globskipdots").add("patsub_replacement");
     if (interactive) on.add("expand_aliases");

@@ -278,9 +278,6 @@ function ancestors(path: string): string[] {
   return out;
 }
 
-/** The umask containers start with (runc's default), which processes here do not change. */
-const DEFAULT_UMASK = 0o022;
-
 interface CopyOptions {
   /** -p, -a, and mv: mode, owner (for root) and times as the source's. */
   readonly preserve: boolean;
@@ -303,10 +300,10 @@ function copyTree(ctx: ProcessContext, from: string, to: string, o: CopyOptions)
     ctx.fs.symlink(ctx.fs.readlink(from), to);
     return;
   }
-  // Without -p a copy is created as open(2) and mkdir(2) create: the source's mode less the umask.
-  const mask = o.preserve ? 0o7777 : 0o7777 & ~DEFAULT_UMASK;
+  // A copy is created as open(2) and mkdir(2) create: the source's mode less the umask; -p
+  // sets the source's mode afterwards.
   if (st.type === "dir") {
-    if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & mask });
+    if (!ctx.fs.exists(to)) ctx.fs.mkdir(to, { mode: st.mode & 0o7777 });
     for (const name of ctx.fs.readdir(from)) copyTree(ctx, `${from}/${name}`, `${to}/${name}`, o);
   } else {
     const table = ctx.fs.mountTable?.() ?? [];
@@ -317,11 +314,12 @@ function copyTree(ctx: ProcessContext, from: string, to: string, o: CopyOptions)
       ctx.fs.link(first, to);
       return;
     }
-    const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 & mask });
+    const written = createAndWrite(ctx.fs, to, ctx.fs.readFile(from), { mode: st.mode & 0o777 });
     if (written.error !== undefined) throw new CopyWriteError(to, written.error);
     if (key !== undefined) o.links!.set(key, to);
   }
   if (o.preserve && ctx.cred.uid === 0) ctx.fs.chown(to, st.uid, st.gid);
+  if (o.preserve) ctx.fs.chmod(to, st.mode & 0o7777);
   // A directory's times are set after its entries are in, which change them.
   if (o.preserve) ctx.fs.utimes(to, st.atimeMs, st.mtimeMs, true);
 }

@@ -87,7 +87,7 @@ export class Sandbox {
     this.processes = new ProcessTable({
       sim: this.sim,
       registry: this.registry,
-      fsFor: (cred, pid) => this.rootfs.view(cred, pid),
+      fsFor: (cred, pid, umask) => this.rootfs.view(cred, pid, umask),
       network: {
         host: this.host,
         resolve: (name) => {

@@ -690,6 +690,8 @@ function editInPlace(ctx: ProcessContext, flavor: Flavor, file: string, output: 
     ctx.stderr.write(`sed: couldn't flush ${shown}: ${written.error.description}\n`);
     return 4;
   }
+  // The temporary file gets the input's mode whatever the umask (copy_acl).
+  ctx.fs.chmod(temp, ctx.fs.stat(abs).mode & 0o7777);
   // With a suffix the input is kept under its backup name (a * in it stands for the file's name).
   if (suffix !== undefined) {
     const base = abs.slice(abs.lastIndexOf("/") + 1);

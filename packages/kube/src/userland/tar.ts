@@ -323,8 +323,8 @@ class Tar {
     // GNU tar sets a directory's times and mode once everything in it is out: errors come last.
     const delayed: string[] = [];
     const base = this.ctx.resolve(dir);
-    // Files are created with the umask (022) applied unless permissions are kept.
-    const modeOf = (mode: number) => (o.samePermissions ? mode & 0o7777 : mode & 0o777 & ~0o022);
+    // Files get the process's umask applied unless permissions are kept.
+    const modeOf = (mode: number) => (o.samePermissions ? mode & 0o7777 : mode & 0o777 & ~this.ctx.umask);
     for (const e of entries) {
       const rel = this.memberName(e.name).replace(/\/+$/, "");
       if (rel === "" || rel === ".") continue;

@@ -5,6 +5,7 @@ import { ImageLayer, type ImageFileSpec, type LowerLayer } from "../runtime/imag
 import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
 import { ProcessTable, type ProcessContext, type SimProcess } from "../runtime/process.js";
+import { DEFAULT_MEMORY_BYTES, loginLimits } from "../runtime/rlimits.js";
 import { devNull, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { ShellInterpreter } from "../shell/index.js";
 import { registerShell } from "../shell/program.js";
@@ -91,7 +92,7 @@ export class Workstation {
     this.processes = new ProcessTable({
       sim: cluster.sim,
       registry: cluster.registry,
-      fsFor: (cred) => this.fs.view(cred),
+      fsFor: (cred, pid, umask) => this.fs.view(cred, pid, umask),
       network: {
         host: this.host,
         resolve: (name) => {
@@ -106,6 +107,8 @@ export class Workstation {
       hostname,
       random: cluster.sim.random.fork("workstation"),
       name: hostname,
+      rlimits: loginLimits(DEFAULT_MEMORY_BYTES),
+      capSysResource: true,
     });
   }
 

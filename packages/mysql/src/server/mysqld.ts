@@ -217,7 +217,9 @@ function* serve(ctx: ProcessContext, opts: MysqldOptions): Proc<number> {
   engine.errorLog = (level, code, subsystem, message) => log.line(level, code, subsystem, message, server.executingThread);
   fs.mkdir(dirname(opts.socket), { recursive: true });
   const listeners = [ctx.net.listen(socketPort(opts.socket), (conn) => server.accept(conn, "localhost"))];
-  fs.writeFile(opts.socket, "", { mode: 0o777 });
+  // mysqld binds its socket with the umask cleared: anyone may connect.
+  fs.writeFile(opts.socket, "");
+  fs.chmod(opts.socket, 0o777);
   if (!opts.skipNetworking) {
     try {
       listeners.push(ctx.net.listen(opts.port, (conn) => server.accept(conn, conn.remote.ip)));
