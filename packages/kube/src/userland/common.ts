@@ -125,6 +125,29 @@ export function createAndWrite(fs: FileSystem, path: string, data: Uint8Array, o
   return data.length === 0 ? { bytes: 0 } : writeWhatFits(fs, path, data);
 }
 
+/**
+ * The multiplier suffixes coreutils' xstrtoumax takes for sizes ("bEGKkMmPTYZ0"): K (or k) is
+ * 1024, KiB too, KB 1000; likewise M, G, T, P, E; b is a 512-byte block.
+ */
+export const SIZE_MULTIPLIERS: Readonly<Record<string, number>> = (() => {
+  const table: Record<string, number> = { "": 1, b: 512 };
+  for (const [i, letter] of [..."KMGTPE"].entries()) {
+    for (const l of letter === "K" ? ["K", "k"] : letter === "M" ? ["M", "m"] : [letter]) {
+      table[l] = 1024 ** (i + 1);
+      table[`${l}iB`] = 1024 ** (i + 1);
+      table[`${l}B`] = 1000 ** (i + 1);
+    }
+  }
+  return table;
+})();
+
+/** A size as coreutils reads one: digits and a multiplier suffix; undefined when it is not one. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+)([A-Za-z]*)$/.exec(text);
+  const multiplier = m === null ? undefined : SIZE_MULTIPLIERS[m[2]!];
+  return multiplier === undefined ? undefined : Number(m![1]) * multiplier;
+}
+
 export function describeError(e: unknown): string {
   if (e instanceof FsError) return e.description;
   throw e;
@@ -133,7 +156,10 @@ export function describeError(e: unknown): string {
 export interface OptionSpec {
   /** Short options; a letter followed by `:` takes an argument (getopt syntax). */
   readonly short: string;
-  /** Long options mapped to a short letter (or a name of their own); `=` suffix takes an argument. */
+  /**
+   * Long options mapped to a short letter (or a name of their own); a `=` suffix takes an
+   * argument, `=?` an optional one, given only as `--name=VALUE` (an empty value without it).
+   */
   readonly long?: Readonly<Record<string, string>>;
   /** Treat `-NUM` as an option value (head -5, kill -9). */
   readonly numeric?: boolean;
@@ -179,14 +205,16 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     if (a.startsWith("--") && spec.long !== undefined) {
       const eq = a.indexOf("=");
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const keys = Object.keys(spec.long).filter((k) => k.replace(/=$/, "") === name || k.replace(/=$/, "").startsWith(name));
-      const exact = keys.find((k) => k.replace(/=$/, "") === name);
+      const bare = (k: string) => k.replace(/=\??$/, "");
+      const keys = Object.keys(spec.long).filter((k) => bare(k).startsWith(name));
+      const exact = keys.find((k) => bare(k) === name);
       const key = exact ?? (keys.length === 1 ? keys[0] : undefined);
       if (key === undefined) {
         throw new UsageError(keys.length > 1 ? `option '${a}' is ambiguous` : `unrecognized option '${a}'`);
       }
       const target = spec.long[key]!;
-      if (key.endsWith("=")) {
+      if (key.endsWith("=?")) add(target, eq >= 0 ? a.slice(eq + 1) : "");
+      else if (key.endsWith("=")) {
         const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
         if (v === undefined) throw new UsageError(`option '--${key.slice(0, -1)}' requires an argument`);
         add(target, v);

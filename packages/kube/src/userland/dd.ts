@@ -1,7 +1,7 @@
 import { decodeText, encodeText, FsError, sleep, wait, type Proc } from "@ksim/sim";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { writeWhatFits } from "../runtime/fs.js";
-import { describeError, endlessInput, readStdin, type Flavor } from "./common.js";
+import { describeError, endlessInput, readStdin, SIZE_MULTIPLIERS, type Flavor } from "./common.js";
 import { BusyboxDie, busyboxUsage, CWBKMG_SUFFIXES, humanReadable, SSIZE_MAX, ULLONG_MAX, xstrtou } from "./libbb.js";
 
 /**
@@ -34,14 +34,8 @@ const CONVERSIONS = new Set(["notrunc", "fsync", "fdatasync", "noerror", "sync",
 const FLAGS = new Set(["append", "direct", "dsync", "sync", "nonblock", "noatime", "nocache", "noctty", "nofollow", "fullblock", "count_bytes", "skip_bytes", "seek_bytes"]);
 const OPERANDS = new Set(["if", "of", "bs", "ibs", "obs", "cbs", "count", "skip", "seek", "conv", "iflag", "oflag", "status"]);
 
-/** The suffixes GNU dd's numbers take (xstrtoumax with "bcEGkKMPTwYZ0"): kB is 1000, K 1024. */
-const MULTIPLIERS: Readonly<Record<string, number>> = {
-  "": 1, c: 1, w: 2, b: 512,
-  kB: 1e3, K: 1024, k: 1024, KiB: 1024, kiB: 1024,
-  MB: 1e6, M: 1024 ** 2, MiB: 1024 ** 2,
-  GB: 1e9, G: 1024 ** 3, GiB: 1024 ** 3,
-  TB: 1e12, T: 1024 ** 4, TiB: 1024 ** 4,
-};
+/** dd's numbers take coreutils' size suffixes, and c (1) and w (2) besides. */
+const MULTIPLIERS: Readonly<Record<string, number>> = { ...SIZE_MULTIPLIERS, c: 1, w: 2 };
 
 class DdUsage extends Error {}
 

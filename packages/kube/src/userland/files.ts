@@ -266,7 +266,7 @@ class CopyWriteError extends Error {
 }
 
 /** `a/b/c` as the directories mkdir -p makes in turn: `a`, `a/b`, `a/b/c` (spelled as given). */
-function ancestors(path: string): string[] {
+export function ancestors(path: string): string[] {
   const out: string[] = [];
   let at = path.indexOf("/", path.startsWith("/") ? 1 : 0);
   while (at >= 0) {

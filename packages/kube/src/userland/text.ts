@@ -1,7 +1,7 @@
 import { concatBytes, decodeText, encodeText, type Proc, sleep, wait } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import type { EndlessDevice } from "../runtime/dev.js";
-import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readerTookIt, readInput, roomToWrite, splitLines, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
+import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readerTookIt, readInput, roomToWrite, splitLines, statOrUndefined, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
 import { printf } from "../shell/text-format.js";
@@ -219,11 +219,11 @@ export function wc(flavor: Flavor) {
     return yield* withOptions(ctx, flavor, { short: "lwcmL", long: { lines: "l", words: "w", bytes: "c", chars: "m", "max-line-length": "L" } }, function* (o) {
       let picks = (["l", "w", "m", "c", "L"] as const).filter((k) => has(o, k));
       if (picks.length === 0) picks = ["l", "w", "c"];
-      const rows: { counts: number[]; name: string | undefined }[] = [];
       const inputs = o.operands.length === 0 ? ["-"] : o.operands;
-      let sawStdin = false;
+      const width = flavor === "busybox" ? (picks.length === 1 && inputs.length === 1 ? 1 : 9) : picks.length === 1 && inputs.length === 1 ? 1 : numberWidth(ctx, inputs);
+      const print = (counts: readonly number[], name: string | undefined) => ctx.stdout.write(counts.map((c) => String(c).padStart(width)).join(" ") + (name === undefined ? "" : ` ${name}`) + "\n");
+      const totals = picks.map(() => 0);
       const status = yield* eachInput(ctx, inputs, "wc", (name, text) => {
-        if (name === "-") sawStdin = true;
         // Only what was asked for: on a large input each count is a pass over it.
         const count: Record<"l" | "w" | "m" | "c" | "L", () => number> = {
           // The widest line as a terminal shows it: a tab to the next multiple of 8.
@@ -249,21 +249,36 @@ export function wc(flavor: Flavor) {
           },
           c: () => encodeText(text).length,
         };
-        rows.push({ counts: picks.map((k) => count[k]()), name: o.operands.length === 0 ? undefined : name });
+        const counts = picks.map((k) => count[k]());
+        // The total of -L is the widest of all.
+        counts.forEach((c, i) => (totals[i] = picks[i] === "L" ? Math.max(totals[i]!, c) : totals[i]! + c));
+        print(counts, o.operands.length === 0 ? undefined : name);
       });
-      // The total of -L is the widest of all.
-      if (rows.length > 1) rows.push({ counts: picks.map((k, i) => rows.reduce((t, r) => (k === "L" ? Math.max(t, r.counts[i]!) : t + r.counts[i]!), 0)), name: "total" });
-      let width: number;
-      if (flavor === "busybox") width = picks.length === 1 && rows.length === 1 ? 1 : 9;
-      else if (picks.length === 1 && rows.length === 1) width = 1;
-      else width = Math.max(sawStdin ? 7 : 1, ...rows.map((r) => Math.max(...r.counts.map((c) => String(c).length))));
-      for (const r of rows) {
-        const nums = r.counts.map((c) => String(c).padStart(width));
-        ctx.stdout.write(nums.join(" ") + (r.name === undefined ? "" : ` ${r.name}`) + "\n");
-      }
+      if (inputs.length > 1) print(totals, "total");
       return status;
     });
   };
+}
+
+/**
+ * compute_number_width: the digits of all the files' sizes together, at least 7 with anything
+ * but a regular file among them (a pipe), 1 when the first cannot be read.
+ */
+function numberWidth(ctx: ProcessContext, inputs: readonly string[]): number {
+  let regularBytes = 0;
+  let minimum = 1;
+  for (const [i, name] of inputs.entries()) {
+    // Standard input redirected from a file is a regular file too.
+    const path = name === "-" ? ctx.stdin.openFile : ctx.resolve(name);
+    const st = path === undefined ? undefined : statOrUndefined(ctx, path);
+    if (st === undefined && name !== "-") {
+      if (i === 0) return 1;
+      continue;
+    }
+    if (st?.type === "file" && st.rdev === undefined) regularBytes += st.size;
+    else minimum = 7;
+  }
+  return Math.max(minimum, String(regularBytes).length);
 }
 
 /** Parses a cut LIST (`1,3-5,7-`) into a membership test. */
