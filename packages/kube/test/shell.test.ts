@@ -156,6 +156,9 @@ const LANGUAGE: readonly [string, string, number, string, number][] = [
   ["ulimit -Hn 100; ulimit -Sn 200; echo $?; ulimit -n abc; echo $?; ulimit -p 16; echo $?", "dash: 1: ulimit: error setting limit (Invalid argument)\n0\ndash: 1: ulimit: bad number\n2\n0\n", 0, "bash: line 1: ulimit: open files: cannot modify limit: Invalid argument\n0\nbash: line 1: ulimit: abc: invalid number\n1\nbash: line 1: ulimit: pipe size: cannot modify limit: Invalid argument\n1\n", 0],
   ["ulimit -z", "dash: 1: ulimit: Illegal option -z\n", 2, "bash: line 1: ulimit: -z: invalid option\nulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]\n", 2],
   ["ulimit -Sc 0; ulimit -c; ulimit -Sc 1000; ulimit -c; ulimit -Sc unlimited; ulimit -c; ulimit -Ss 4096; ulimit -s; ulimit -Hs", "0\n1000\nunlimited\n4096\nunlimited\n", 0, "0\n1000\nunlimited\n4096\nunlimited\n", 0],
+  // The command hash: what has run is remembered (dash hashes a pipeline's commands in the parent), kept when the file moves, forgotten with PATH.
+  ["hash; ls >/dev/null; cat /dev/null; hash; hash -r; hash; hash ls; hash; hash nosuch; echo $?; type ls; hash -v; echo $?", "/usr/bin/cat\n/usr/bin/ls\n/usr/bin/ls\ndash: 1: hash: nosuch: not found\n1\nls is a tracked alias for /usr/bin/ls\ndash: 1: hash: Illegal option -v\n2\n", 0, "hash: hash table empty\nhits\tcommand\n   1\t/usr/bin/ls\n   1\t/usr/bin/cat\nhash: hash table empty\nhits\tcommand\n   0\t/usr/bin/ls\nbash: line 1: hash: nosuch: not found\n1\nls is hashed (/usr/bin/ls)\nbash: line 1: hash: -v: invalid option\nhash: usage: hash [-lr] [-p pathname] [-dt] [name ...]\n2\n", 0],
+  ["ls | cat >/dev/null; hash; PATH=$PATH; hash; echo end; mkdir -p /tmp/he; printf '#!/bin/sh\\necho one\\n' > /tmp/he/tool; chmod +x /tmp/he/tool; PATH=/tmp/he:$PATH; tool; mv /tmp/he/tool /tmp/he/tool2; tool; echo $?; type tool; rm -r /tmp/he", "/usr/bin/cat\n/usr/bin/ls\nend\none\ndash: 1: tool: not found\n127\ntool is a tracked alias for /tmp/he/tool\n", 0, "hash: hash table empty\nhash: hash table empty\nend\none\nbash: line 1: /tmp/he/tool: No such file or directory\n127\ntool is hashed (/tmp/he/tool)\n", 0],
   // A command inherits descriptors above 2, and no longer once they are closed.
   ["exec 3>&1; sh -c 'echo three >&3'; exec 3>&-; sh -c 'echo three >&3'; echo $?", "three\nsh: 1: 3: Bad file descriptor\n2\n", 0, "three\nsh: 1: 3: Bad file descriptor\n2\n", 0],
 ];
@@ -310,6 +313,24 @@ const XTRACE: readonly [string, string, number][] = [
 ];
 
 describe("bash's xtrace against real bash", () => againstBash(XTRACE));
+
+/**
+ * $BASH_COMMAND (what runs, or what a trap interrupted), GROUPS, BASHPID, and bash's hash
+ * table: hits, bucket order, -p/-t/-d/-l/-r, `type`'s "hashed", the path a moved program
+ * leaves behind, PATH assignments that forget it.
+ */
+const COMMANDS_AND_HASH: readonly [string, string, number][] = [
+  ["trap 'echo \"failed: $BASH_COMMAND (line $LINENO, status $?)\"' ERR; false; ls /nonexistent >/dev/null 2>&1; x=$(false); echo end", "failed: false (line 1, status 1)\nfailed: ls /nonexistent > /dev/null 2>&1 (line 1, status 2)\nfailed: x=$(false) (line 1, status 1)\nend\n", 0],
+  ["trap 'echo \"[$BASH_COMMAND]\"' ERR; X=1 Y=\"a b\" false 2>/dev/null; printf x | grep -q zz; f() { return 3; }; f; [[ -f /nope ]]; (( 0 )); true", "[X=1 Y=\"a b\" false 2> /dev/null]\n[grep -q zz]\n[return 3]\n[[[ -f /nope ]]]\n[(( 0 ))]\n", 0],
+  ["set -e; trap 'echo \"died at: $BASH_COMMAND ($?)\"' EXIT; echo start; test -f /nonexistent; echo never", "start\ndied at: test -f /nonexistent (1)\n", 1],
+  ["echo \"$BASH_COMMAND\"; trap 'echo \"int: $BASH_COMMAND\"' USR1; kill -USR1 $$; echo \"${GROUPS[@]}\" \"${#GROUPS[@]}\"; [ $$ = $BASHPID ] && echo same; (echo $$ $BASHPID | awk '{print ($1==$2)}')", "echo \"$BASH_COMMAND\"\nint: kill -USR1 $$\n0 1\nsame\n0\n", 0],
+  ["hash; echo $?; ls >/dev/null; cat /dev/null; hash; hash -r; hash; hash -p /bin/ls myls; hash -t myls; hash -t ls; echo $?; hash -d myls; hash -l", "hash: hash table empty\n0\nhits\tcommand\n   1\t/usr/bin/ls\n   1\t/usr/bin/cat\nhash: hash table empty\n/bin/ls\nbash: line 1: hash: ls: not found\n1\n", 0],
+  ["hash nosuchcmd; echo $?; hash ls cat; hash; type ls; type -t ls; type -p ls; command -v ls; hash -t ls mv 2>&1; hash -x; echo $?", "bash: line 1: hash: nosuchcmd: not found\n1\nhits\tcommand\n   0\t/usr/bin/ls\n   0\t/usr/bin/cat\nls is hashed (/usr/bin/ls)\nfile\n/usr/bin/ls\n/usr/bin/ls\nls\t/usr/bin/ls\nbash: line 1: hash: mv: not found\nbash: line 1: hash: -x: invalid option\nhash: usage: hash [-lr] [-p pathname] [-dt] [name ...]\n2\n", 0],
+  ["hash ls mv cp tar sed awk grep sort head tail; hash; ls | cat >/dev/null; (cat </dev/null; hash -t cat); hash -t cat; x=$(ls); PATH=$PATH; hash", "hits\tcommand\n   0\t/usr/bin/mv\n   0\t/usr/bin/head\n   0\t/usr/bin/grep\n   0\t/usr/bin/tar\n   0\t/usr/bin/cp\n   0\t/usr/bin/tail\n   0\t/usr/bin/ls\n   0\t/usr/bin/awk\n   0\t/usr/bin/sort\n   0\t/usr/bin/sed\n/usr/bin/cat\nbash: line 1: hash: cat: not found\nhash: hash table empty\n", 0],
+  ["mkdir -p /tmp/hd; printf '#!/bin/sh\\necho one\\n' > /tmp/hd/tool; chmod +x /tmp/hd/tool; PATH=/tmp/hd:$PATH; tool; mkdir -p /tmp/hd2; mv /tmp/hd/tool /tmp/hd2/tool; PATH2=1 tool; echo $?; type tool; hash -r; PATH=$PATH:/tmp/hd2; tool; rm -r /tmp/hd /tmp/hd2", "one\nbash: line 1: /tmp/hd/tool: No such file or directory\n127\ntool is hashed (/tmp/hd/tool)\none\n", 0],
+];
+
+describe("bash's $BASH_COMMAND and command hash against real bash", () => againstBash(COMMANDS_AND_HASH));
 
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);

@@ -92,6 +92,8 @@ export interface SpawnOptions {
   readonly rlimits?: Rlimits;
   /** The file mode creation mask, when not the parent's (a subshell ran `umask`). */
   readonly umask?: number;
+  /** The file to run when the caller found it already (a shell's hashed path); argv[0] stays as given. */
+  readonly executable?: string;
 }
 
 /** Resource figures `ps -l` shows; programs set them to look like what they model. */
@@ -233,8 +235,8 @@ export interface ProcessContext {
   readonly exited: Waitable<number>;
   /** Resolves a path against the working directory. */
   resolve(path: string): string;
-  /** Finds an executable through PATH (or a path containing '/'); throws SpawnError. */
-  which(command: string): string;
+  /** Finds an executable through PATH (or `path`, a shell's own), or a path containing '/'; throws SpawnError. */
+  which(command: string, path?: string): string;
   /** Starts a child process running `argv[0]`; throws SpawnError if it cannot start. */
   spawn(argv: readonly string[], options?: SpawnOptions): ChildProcess;
   /**
@@ -438,7 +440,7 @@ export class ProcessTable {
    */
   spawn(argv: readonly string[], options: SpawnOptions & ContainerScope & { readonly ppid?: number } = {}): SimProcess {
     const proc = new SimProcess(this, this.nextPid++, options.ppid ?? 0, argv, options);
-    const program = proc.load(argv);
+    const program = proc.load(argv, 0, options.executable);
     this.procs.set(proc.pid, proc);
     proc.cgroup?.join(proc);
     proc.cpuCgroup?.join(proc);
@@ -731,13 +733,13 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return resolvePath(this.cwd, path);
   }
 
-  which(command: string): string {
+  which(command: string, searchPath?: string): string {
     if (command.includes("/")) {
       const p = this.resolve(command);
       if (!this.fs.exists(p)) throw new SpawnError(command, "not found");
       return p;
     }
-    const path = this.environ.get("PATH") ?? DEFAULT_PATH;
+    const path = searchPath ?? this.environ.get("PATH") ?? DEFAULT_PATH;
     const search = (): string | undefined => {
       for (const dir of path.split(":")) {
         if (dir === "") continue;
@@ -753,8 +755,8 @@ export class SimProcess implements ProcessContext, ChildProcess {
   }
 
   /** @internal resolves argv[0] to a program, following #! interpreters. */
-  load(argv: readonly string[], depth = 0): Loaded {
-    const command = argv[0];
+  load(argv: readonly string[], depth = 0, executable?: string): Loaded {
+    const command = executable ?? argv[0];
     if (command === undefined || command === "") throw new SpawnError("", "not found");
     const path = this.which(command);
     const st = this.fs.stat(path);

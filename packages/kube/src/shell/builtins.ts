@@ -14,6 +14,7 @@ import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type
 import { echo, printf, reuseQuote } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 import { ulimit, umask } from "./resource-builtins.js";
+import { hash } from "./hash-builtin.js";
 
 /**
  * The builtins, each in the words of the shells that have it. Errors of POSIX special builtins
@@ -440,10 +441,12 @@ function* source(sh: Shell, args: readonly string[], name: string): Proc<number>
 }
 
 /** What a name is: keyword, function, builtin, or a file on PATH. */
-function classify(sh: Shell, name: string): { kind: "keyword" | "function" | "builtin" | "special" | "file"; path?: string } | undefined {
+function classify(sh: Shell, name: string): Kind | undefined {
   if (KEYWORDS.has(name) || (sh.flavor === "bash" && BASH_KEYWORDS.has(name))) return { kind: "keyword" };
   if (sh.functions.has(name)) return { kind: "function" };
   if (BUILTINS.has(name) && sh.hasBuiltin(name)) return { kind: SPECIAL_BUILTINS.has(name) ? "special" : "builtin" };
+  const hashed = name.includes("/") ? undefined : sh.commandHash.path(name);
+  if (hashed !== undefined) return { kind: "file", path: hashed, hashed: true };
   const path = findInPath(sh, name);
   return path === undefined ? undefined : { kind: "file", path };
 }
@@ -511,7 +514,7 @@ function* type(sh: Shell, args: readonly string[]): Proc<number> {
   return status;
 }
 
-type Kind = { kind: "alias" | "keyword" | "function" | "builtin" | "special" | "file"; path?: string; value?: string };
+type Kind = { kind: "alias" | "keyword" | "function" | "builtin" | "special" | "file"; path?: string; value?: string; hashed?: boolean };
 
 /** What a name is, in the order the shell looks: alias, keyword, function, builtin, then every file on PATH when `all`. */
 function kinds(sh: Shell, name: string, all: boolean): Kind[] {
@@ -538,6 +541,7 @@ function describeKind(sh: Shell, name: string, c: Kind): string {
     case "builtin":
       return `${name} is a shell builtin\n`;
     case "file":
+      if (c.hashed) return sh.flavor === "bash" ? `${name} is hashed (${c.path})\n` : `${name} is a tracked alias for ${c.path}\n`;
       return `${name} is ${c.path}\n`;
   }
 }
@@ -1113,7 +1117,7 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["getopts", { flavors: ALL, run: getopts }],
   ["umask", { flavors: ALL, run: umask }],
   ["ulimit", { flavors: ALL, run: ulimit }],
-  ["hash", { flavors: ALL, run: noop }],
+  ["hash", { flavors: ALL, run: hash }],
   ["let", { flavors: NOT_DASH, run: letBuiltin }],
   ["jobs", { flavors: ALL, run: jobs }],
   ["times", { flavors: ALL, run: times }],

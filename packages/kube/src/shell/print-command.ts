@@ -17,7 +17,7 @@ function definition(name: string, body: Command, indent: string, nested: boolean
   // A body that is not a group is printed as one: `f() ( x )` shows `{ ( x ) }`.
   const group: CompoundCommand =
     body.type === "group" ? body : { type: "group", body: [{ andOr: { first: { negate: false, commands: [body], stderrToo: [false], line: body.line }, rest: [] }, background: false, source: "" }], redirects: [], line: body.line };
-  return `${nested ? "function " : ""}${name} () \n${indent}${command(group, indent)}`;
+  return `${nested ? "function " : ""}${name} () \n${indent}${commandText(group, indent)}`;
 }
 
 /** A list, its items separated by `;` and a new line (a here-document's body ends its line). */
@@ -42,15 +42,16 @@ function pipeline(p: Pipeline, indent: string): string {
   if (p.negate) out += "! ";
   p.commands.forEach((c, i) => {
     if (i > 0) out += p.stderrToo[i - 1] ? " 2>&1 | " : " | ";
-    out += command(c, indent);
+    out += commandText(c, indent);
   });
   return out;
 }
 
-function command(c: Command, indent: string): string {
+/** A command as print_cmd.c writes it: in `declare -f`, and as $BASH_COMMAND. */
+export function commandText(c: Command, indent = ""): string {
   switch (c.type) {
     case "simple":
-      return simple(c);
+      return simpleCommandText(c);
     case "function":
       return definition(c.name, c.body, indent, true);
     default: {
@@ -60,7 +61,7 @@ function command(c: Command, indent: string): string {
   }
 }
 
-function simple(c: SimpleCommand): string {
+function simpleCommandText(c: SimpleCommand): string {
   return [...c.assignments.map(assignment), ...c.words.map((w) => w.text), redirects(c.redirects)].filter((s) => s !== "").join(" ");
 }
 

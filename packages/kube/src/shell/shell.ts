@@ -4,6 +4,8 @@ import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
 import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { checkSetrlimit, type Limit, type Resource, type Rlimits } from "../runtime/rlimits.js";
+import { CommandHash } from "./command-hash.js";
+import { commandText } from "./print-command.js";
 import { deviceStream, openDeviceForReading } from "../runtime/dev.js";
 import { devNull, Pipe, pipeBehind, StringSink, stringInput, unclosable, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { homeDirectory, passwdEntries, userName } from "../userland/users.js";
@@ -417,6 +419,13 @@ export class Shell {
 
   /** bash's directory stack below the working directory (pushd, popd, dirs). */
   dirStack: readonly string[] = [];
+  /** The simple command running (or last run outside a trap's action): $BASH_COMMAND. */
+  private currentCommand: Command | undefined;
+  private trapDepth = 0;
+  /** A subshell's own pid ($BASHPID), taken when first asked for. */
+  private ownPid: number | undefined;
+  /** Where the names of commands run so far were found (the `hash` builtin's table). */
+  readonly commandHash: CommandHash;
   /** $BASH_SUBSHELL: how many forks deep this shell is. */
   private subshellLevel = 0;
   /** The last command of a `bash -c` string, which runs in the shell's place if it is an external one. */
@@ -492,6 +501,9 @@ export class Shell {
       this.substitutionDepth = parent.substitutionDepth;
       this.subshellLevel = parent.subshellLevel + 1;
       this.dirStack = parent.dirStack;
+      this.commandHash = parent.commandHash.fork();
+      this.currentCommand = parent.currentCommand;
+      this.trapDepth = parent.trapDepth;
       this.terminalInput = parent.terminalInput;
       this.optionState = parent.optionState;
       this.bashBuild = parent.bashBuild;
@@ -508,6 +520,7 @@ export class Shell {
       nextLine: 1,
     };
     this.subshell = false;
+    this.commandHash = new CommandHash();
     this.optionState = startingOptionState(config.flavor, { interactive: config.mode === "interactive", stdin: config.mode !== "c" && config.script === undefined, monitor: config.mode === "interactive" && ctx.tty });
     this.bashBuild = config.bash ?? DEFAULT_BASH;
     this.positional = [...(config.positional ?? [])];
@@ -747,6 +760,11 @@ export class Shell {
       if (name === "BASH_SOURCE") return [...this.sourcing].reverse();
       if (name === "DIRSTACK") return [this.cwd, ...this.dirStack];
       if (name === "FUNCNAME") return this.funcName();
+      // getgroups(2), with the process's own group first when the list leaves it out.
+      if (name === "GROUPS") {
+        const { gid, groups = [] } = this.ctx.cred;
+        return (groups.includes(gid) ? groups : [gid, ...groups]).map(String);
+      }
     }
     const value = this.vars.get(this.referenced(name))?.value;
     return value === undefined || typeof value !== "string" ? value : [value];
@@ -785,6 +803,16 @@ export class Shell {
         break;
       case "BASH_SUBSHELL":
         if (this.flavor === "bash") return String(this.subshellLevel);
+        break;
+      case "BASHPID":
+        // A subshell is a process of its own: it takes a pid when first asked for it.
+        if (this.flavor === "bash") return String(this.subshell ? (this.ownPid ??= this.ctx.takePid()) : this.ctx.pid);
+        break;
+      case "BASH_COMMAND":
+        if (this.flavor === "bash" && !this.vars.has(name)) return this.currentCommand === undefined ? "" : commandText(this.currentCommand);
+        break;
+      case "GROUPS":
+        if (this.flavor === "bash") return this.arrayValue(name)?.[0 as never];
         break;
       case "EPOCHSECONDS":
         if (this.flavor === "bash" && !this.vars.has(name)) return String(Math.floor(this.ctx.epochMs() / 1000));
@@ -897,6 +925,8 @@ export class Shell {
       next = this.withAttributes(existing?.attrs, value);
     }
     const exported = (existing?.exported ?? false) || (options.export ?? false) || this.options.allexport;
+    // A new PATH, even the same one, forgets the hashed commands.
+    if (name === "PATH") this.commandHash.clear();
     this.vars.set(name, { ...existing, value: next, exported, readonly: false });
   }
 
@@ -1283,11 +1313,14 @@ export class Shell {
     if (action === undefined) return status;
     this.exitTrapRan = true;
     this.lastStatus = status;
+    this.trapDepth++;
     try {
       yield* this.evalString(action, this.line, "exit trap");
     } catch (e) {
       if (e instanceof ExitSignal) return e.status;
       if (!(e instanceof ShellAbort)) throw e;
+    } finally {
+      this.trapDepth--;
     }
     return status;
   }
@@ -1507,6 +1540,10 @@ export class Shell {
    * ends, and its reading end when its reader does (so a writer still writing gets SIGPIPE).
    */
   private *runPipeline(p: Pipeline): Proc<number[]> {
+    // dash hashes a pipeline's commands before it forks them (prehash): the parent keeps them.
+    if (this.flavor !== "bash") for (const cmd of p.commands) this.prehash(cmd);
+    // bash forks each simple command of a pipeline as it runs it: the last is $BASH_COMMAND after.
+    else if (this.trapDepth === 0) for (const cmd of p.commands) if (cmd.type === "simple") this.currentCommand = cmd;
     const jobs: Job[] = [];
     let previous: Pipe | undefined;
     p.commands.forEach((cmd, i) => {
@@ -1528,6 +1565,17 @@ export class Shell {
     const statuses: number[] = [];
     for (let i = 0; i < jobs.length; i++) statuses.push((yield jobs[i]!.done) as number);
     return statuses;
+  }
+
+  private prehash(cmd: Command): void {
+    if (cmd.type !== "simple" || cmd.words.length === 0) return;
+    const first = cmd.words[0]!;
+    if (first.parts.length !== 1 || first.parts[0]!.type !== "literal" || this.functions.has(first.text) || this.hasBuiltin(first.text)) return;
+    try {
+      this.hashedCommand(first.text);
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+    }
   }
 
   /** Runs what `start` makes as a concurrent subshell; `after` runs however it ends. */
@@ -1729,8 +1777,10 @@ export class Shell {
         return status;
       }
       case "cond":
+        if (this.trapDepth === 0) this.currentCommand = cmd;
         return yield* this.evalCond(cmd.expr);
       case "arith":
+        if (this.trapDepth === 0) this.currentCommand = cmd;
         return (yield* this.tracedArith(cmd.expr)) !== 0 ? 0 : 1;
     }
   }
@@ -1920,6 +1970,8 @@ export class Shell {
    * Most commands expand without running anything: they start no generator to expand.
    */
   private execSimple(cmd: SimpleCommand): Proc<number> {
+    // $BASH_COMMAND: what runs now, unless a trap's action runs, which sees what it interrupted.
+    if (this.trapDepth === 0) this.currentCommand = cmd;
     this.substitutionStatus = undefined;
     this.compoundArgs = undefined;
     const words = cmd.assignments.length === 0 ? this.expander.fieldsNow(cmd.words) : undefined;
@@ -2087,11 +2139,30 @@ export class Shell {
     }
   }
 
+  /**
+   * The file a command name runs: the hashed one (counted as a hit), else the first on PATH,
+   * which is hashed; undefined for a name with a slash. Throws SpawnError when there is none.
+   */
+  hashedCommand(name: string): string | undefined {
+    if (name.includes("/") || name === "") return undefined;
+    const hashed = this.commandHash.path(name);
+    if (hashed !== undefined) {
+      this.commandHash.used(name);
+      return hashed;
+    }
+    const found = this.ctx.which(name, this.getVar("PATH"));
+    this.commandHash.add(name, found, 1);
+    return found;
+  }
+
   /** Starts an external command; if it cannot start, says why and returns the status instead. */
   private spawnExternal(argv: readonly string[], assigns: ReadonlyMap<string, string>): ChildProcess | number {
     let child: ChildProcess;
+    let executable: string | undefined;
     try {
+      executable = this.hashedCommand(argv[0]!);
       child = this.ctx.spawn(argv, {
+        executable,
         env: this.exportedEnv(assigns),
         cwd: this.cwd,
         umask: this.umask,
@@ -2103,7 +2174,8 @@ export class Shell {
       });
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
-      this.reportSpawnError(e, argv[0]!);
+      // bash names a hashed file that has gone by its path, as execve failed on it; dash by the name.
+      this.reportSpawnError(e, this.flavor === "bash" ? (executable ?? argv[0]!) : argv[0]!);
       return e.status;
     }
     this.firstSpawnedPid ??= child.pid;
@@ -2383,7 +2455,7 @@ export class Shell {
     if (err !== undefined) {
       this.errTrapPending = undefined;
       const status = this.lastStatus;
-      yield* this.evalString(this.traps.get("ERR") ?? "", this.line, "trap");
+      yield* this.runTrapAction(this.traps.get("ERR") ?? "");
       this.lastStatus = status;
       if (err >= 0) throw new ExitSignal(err);
     }
@@ -2394,10 +2466,20 @@ export class Shell {
       if (action === undefined) interrupted ||= signal === "SIGINT";
       if (action === undefined || action === "") continue;
       const status = this.lastStatus;
-      yield* this.evalString(action, this.line, "trap");
+      yield* this.runTrapAction(action);
       this.lastStatus = status;
     }
     return interrupted;
+  }
+
+  /** A trap's action, during which $BASH_COMMAND keeps naming the command it interrupted. */
+  *runTrapAction(action: string): Proc<number> {
+    this.trapDepth++;
+    try {
+      return yield* this.evalString(action, this.line, "trap");
+    } finally {
+      this.trapDepth--;
+    }
   }
 
   /** A waitable that settles when a trapped signal arrives (interrupts `wait`). */
