@@ -332,6 +332,17 @@ const COMMANDS_AND_HASH: readonly [string, string, number][] = [
 
 describe("bash's $BASH_COMMAND and command hash against real bash", () => againstBash(COMMANDS_AND_HASH));
 
+/** compgen: actions in bash's order, -W, -G, -X (with `!` and `&`), -P/-S, its errors and statuses. */
+const COMPGEN: readonly [string, string, number][] = [
+  ["zz2() { :; }; zz1() { :; }; compgen -A function; compgen -v -P \"<\" -S \">\" BASH_V; compgen -W \"c a b\"; compgen -W \"alpha beta\" -X \"a*\"; compgen -W \"alpha beta\" -X \"!a*\"", "zz1\nzz2\n<BASH_VERSINFO>\n<BASH_VERSION>\nc\na\nb\nbeta\nalpha\n", 0],
+  ["compgen -k | tr \"\\n\" \" \"; echo; compgen -A signal SIGU; compgen -A shopt ext | head -3; compgen -A setopt ver; compgen -u ro; compgen -g roo; compgen -A arrayvar BASH_V", "if then else elif fi case esac for select while until do done in function time { } ! [[ ]] coproc \nSIGUSR1\nSIGUSR2\nSIGURG\nextdebug\nextglob\nextquote\nverbose\nroot\nroot\nBASH_VERSINFO\n", 0],
+  ["compgen; echo $?; compgen -z; echo $?; compgen -A nosuch; echo $?; compgen -W \"a b\" -- a b; echo $?; compgen -W 'x y' -- z; echo $?", "0\nbash: line 1: compgen: -z: invalid option\ncompgen: usage: compgen [-abcdefgjksuv] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [word]\n2\nbash: line 1: compgen: nosuch: invalid action name\n2\na\n0\n1\n", 0],
+  ["alias ll='ls -l'; compgen -a; cd /tmp; rm -rf cgt; mkdir -p cgt/dd; touch cgt/ff cgt/.hid; compgen -f cgt/ | sort; compgen -d cgt/; compgen -f cgt/. | sort; compgen -G 'cgt/*'; compgen -W 'ab ac bc' -X '&c' a; rm -r cgt", "ll\ncgt/.hid\ncgt/dd\ncgt/ff\ncgt/dd\ncgt/.\ncgt/..\ncgt/.hid\ncgt/dd\ncgt/ff\nab\n", 0],
+  ["compgen -c ech; compgen -v EPOCH; compgen -e PAT; f() { :; }; compgen -A function -A alias -W \"fx fy\" f", "echo\necho\necho\nEPOCHREALTIME\nEPOCHSECONDS\nPATH\nf\nfx\nfy\n", 0],
+];
+
+describe("bash's compgen against real bash", () => againstBash(COMPGEN));
+
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);
   it("reports the simulated real time in TIMEFORMAT, truncated to its precision", () => {

@@ -15,6 +15,7 @@ import { echo, printf, reuseQuote } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 import { ulimit, umask } from "./resource-builtins.js";
 import { hash } from "./hash-builtin.js";
+import { compgen } from "./compgen.js";
 
 /**
  * The builtins, each in the words of the shells that have it. Errors of POSIX special builtins
@@ -1118,6 +1119,7 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["umask", { flavors: ALL, run: umask }],
   ["ulimit", { flavors: ALL, run: ulimit }],
   ["hash", { flavors: ALL, run: hash }],
+  ["compgen", { flavors: BASH, run: compgen }],
   ["let", { flavors: NOT_DASH, run: letBuiltin }],
   ["jobs", { flavors: ALL, run: jobs }],
   ["times", { flavors: ALL, run: times }],

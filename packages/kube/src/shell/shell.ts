@@ -2074,6 +2074,11 @@ export class Shell {
     return b !== undefined && b.flavors.includes(this.flavor);
   }
 
+  /** The builtins this shell has, in no particular order. */
+  builtinNames(): string[] {
+    return [...BUILTINS].filter(([, b]) => b.flavors.includes(this.flavor)).map(([name]) => name);
+  }
+
   runBuiltin(name: string, words: readonly string[]): Proc<number> {
     return BUILTINS.get(name)!.run(this, words.slice(1));
   }
