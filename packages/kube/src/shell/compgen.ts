@@ -5,6 +5,7 @@ import { escapePattern, glob, matchPattern } from "./pattern.js";
 import { SET_OPTIONS } from "./set-options.js";
 import { shoptNames } from "./shopt.js";
 import { signalName } from "./signal-list.js";
+import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
 
 /** bash's reserved words, in its table's order (what `compgen -k` lists). */
@@ -17,7 +18,7 @@ const ACTIONS = ["alias", "arrayvar", "binding", "builtin", "command", "director
 /** Variables bash computes when read: they are in its table, so `compgen -v` lists them. */
 const DYNAMIC = ["BASHPID", "BASH_COMMAND", "BASH_SUBSHELL", "EPOCHREALTIME", "EPOCHSECONDS", "GROUPS", "LINENO", "RANDOM", "SECONDS"];
 
-const USAGE = "compgen: usage: compgen [-abcdefgjksuv] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [word]\n";
+const USAGE = "compgen [-abcdefgjksuv] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [word]";
 
 /**
  * `compgen [options] [word]`: the completions of `word` that the options ask for, one a line,
@@ -27,54 +28,31 @@ const USAGE = "compgen: usage: compgen [-abcdefgjksuv] [-o option] [-A action] [
  * (functions and commands that complete) run only inside completion, which ksim's shell has not.
  */
 export function* compgen(sh: Shell, args: readonly string[]): Proc<number> {
+  const parsed = builtinOptions(sh, "compgen", args, { letters: "abcdefgjksuvo:A:G:W:F:C:X:P:S:", plus: false, usage: USAGE });
+  if (typeof parsed === "number") return parsed;
   const actions = new Set<string>();
+  for (const letter of parsed.on) if (LETTER_ACTIONS[letter] !== undefined) actions.add(LETTER_ACTIONS[letter]);
   let globpat: string | undefined;
   let wordlist: string | undefined;
   let filter: string | undefined;
   let prefix = "";
   let suffix = "";
   const optionNames = new Set<string>();
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!/^-./.test(a)) break;
-    for (let k = 1; k < a.length; k++) {
-      const c = a[k]!;
-      if (LETTER_ACTIONS[c] !== undefined) {
-        actions.add(LETTER_ACTIONS[c]);
-        continue;
-      }
-      if (!"oAGWFCXPS".includes(c)) {
-        sh.builtinError("compgen", `-${c}: invalid option`);
-        sh.err(USAGE);
+  for (const [letter, value = ""] of parsed.values) {
+    if (letter === "A") {
+      if (!ACTIONS.includes(value)) {
+        sh.builtinError("compgen", `${value}: invalid action name`);
         return 2;
       }
-      const value = a.slice(k + 1) || args[++i];
-      if (value === undefined) {
-        sh.builtinError("compgen", `-${c}: option requires an argument`);
-        sh.err(USAGE);
-        return 2;
-      }
-      if (c === "A") {
-        if (!ACTIONS.includes(value)) {
-          sh.builtinError("compgen", `${value}: invalid action name`);
-          return 2;
-        }
-        actions.add(value);
-      } else if (c === "o") optionNames.add(value);
-      else if (c === "G") globpat = value;
-      else if (c === "W") wordlist = value;
-      else if (c === "X") filter = value;
-      else if (c === "P") prefix = value;
-      else if (c === "S") suffix = value;
-      break;
-    }
+      actions.add(value);
+    } else if (letter === "o") optionNames.add(value);
+    else if (letter === "G") globpat = value;
+    else if (letter === "W") wordlist = value;
+    else if (letter === "X") filter = value;
+    else if (letter === "P") prefix = value;
+    else if (letter === "S") suffix = value;
   }
-  const word = args[i] ?? "";
+  const word = parsed.operands[0] ?? "";
   if (optionNames.has("plusdirs") || optionNames.has("dirnames")) actions.add("directory");
 
   let matches: string[] = [];

@@ -1,5 +1,6 @@
 import type { Proc } from "@ksim/sim";
 import { SpawnError } from "../runtime/process.js";
+import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
 
 /**
@@ -25,41 +26,15 @@ function hashName(sh: Shell, name: string): boolean {
 }
 
 function bashHash(sh: Shell, args: readonly string[]): number {
-  let i = 0;
-  let list = false;
-  let del = false;
-  let tell = false;
-  let path: string | undefined;
-  for (; i < args.length && /^-./.test(args[i]!); i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    for (let k = 1; k < a.length; k++) {
-      const c = a[k]!;
-      if (c === "r") sh.commandHash.clear();
-      else if (c === "l") list = true;
-      else if (c === "d") del = true;
-      else if (c === "t") tell = true;
-      else if (c === "p") {
-        path = a.slice(k + 1) || args[++i];
-        if (path === undefined) {
-          sh.builtinError("hash", "-p: option requires an argument");
-          sh.err("hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]\n");
-          return 2;
-        }
-        break;
-      } else {
-        sh.builtinError("hash", `-${c}: invalid option`);
-        sh.err("hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]\n");
-        return 2;
-      }
-    }
-  }
-  const names = args.slice(i);
+  const parsed = builtinOptions(sh, "hash", args, { letters: "dlp:rt", plus: false, usage: "hash [-lr] [-p pathname] [-dt] [name ...]" });
+  if (typeof parsed === "number") return parsed;
+  const has = (letter: string) => parsed.on.includes(letter);
+  const path = parsed.values.find(([letter]) => letter === "p")?.[1];
+  const [list, del, tell] = [has("l"), has("d"), has("t")];
+  if (has("r")) sh.commandHash.clear();
+  const names = parsed.operands;
   if (names.length === 0) {
-    if (path !== undefined || del || tell || (args.some((a) => /^-.*r/.test(a)) && !list)) return 0;
+    if (path !== undefined || del || tell || (has("r") && !list)) return 0;
     const rows = sh.commandHash.list(sh.flavor, sh.bashBuild);
     if (rows.length === 0) {
       if (!list) sh.out("hash: hash table empty\n");

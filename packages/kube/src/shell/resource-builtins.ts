@@ -2,6 +2,7 @@ import type { Proc } from "@ksim/sim";
 import type { Limit, Resource } from "../runtime/rlimits.js";
 import { applyMode } from "../userland/files.js";
 import { bashAtLeast } from "./bash-builds.js";
+import { builtinOptions } from "./builtin-options.js";
 import type { Shell } from "./shell.js";
 
 /**
@@ -115,38 +116,11 @@ function setLimit(sh: Shell, r: LimitRow, value: number, soft: boolean, hard: bo
 /** `ulimit [-SHa] [-letter [limit]] …` as bash's ulimit.def reads it. */
 function bashUlimit(sh: Shell, args: readonly string[]): number {
   const rows = rowsOf(sh);
-  const letters = rows.map((r) => r.letter).join("");
-  let soft = false;
-  let hard = false;
-  let all = false;
-  const commands: { row: LimitRow; arg: string | undefined }[] = [];
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    for (let k = 1; k < a.length; k++) {
-      const c = a[k]!;
-      if (c === "S") soft = true;
-      else if (c === "H") hard = true;
-      else if (c === "a") all = true;
-      else if (letters.includes(c)) {
-        // An optional argument: the rest of the word, or the next word unless it is an option.
-        let arg: string | undefined = a.slice(k + 1);
-        if (arg === "") arg = args[i + 1] !== undefined && !args[i + 1]!.startsWith("-") ? args[++i] : undefined;
-        commands.push({ row: rows.find((r) => r.letter === c)!, arg });
-        break;
-      } else {
-        sh.builtinError("ulimit", `-${c}: invalid option`);
-        sh.err(`ulimit: usage: ulimit [-SH${bashUsageLetters(sh)}] [limit]\n`);
-        return 2;
-      }
-    }
-  }
-  const operands = args.slice(i);
+  const parsed = builtinOptions(sh, "ulimit", args, { letters: `aSH${rows.map((r) => `${r.letter};`).join("")}`, plus: false, usage: `ulimit [-SH${bashUsageLetters(sh)}] [limit]` });
+  if (typeof parsed === "number") return parsed;
+  const [soft, hard, all] = ["S", "H", "a"].map((l) => parsed.on.includes(l));
+  const commands = parsed.values.map(([letter, arg]) => ({ row: rows.find((r) => r.letter === letter)!, arg }));
+  const operands = [...parsed.operands];
   if (all) {
     for (const r of rows) sh.out(`${described(sh, r)}${shown(hard && !soft ? current(sh, r).hard : current(sh, r).soft, r)}\n`);
     return 0;
