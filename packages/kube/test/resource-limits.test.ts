@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkSetrlimit, containerLimits, loginLimits, procLimits } from "../src/runtime/rlimits.js";
 import { Sandbox } from "../src/userland/index.js";
 import { sh } from "./helpers.js";
+import { kubectlWorld } from "./kubectl-cmd-helpers.js";
 
 const GiB = 1024 ** 3;
 const ZK = { uid: 1000, gid: 1000 };
@@ -56,5 +57,15 @@ describe("resource limits", () => {
   it("and the umask are a process's own, inherited, applied to what it creates", () => {
     const sb = new Sandbox({ base: "debian" });
     expect(sh(sb, "cd /tmp && umask 027 && touch a && mkdir b && sh -c 'umask; grep Umask /proc/self/status' && ls -ld a b | cut -c1-10").out).toBe("0027\nUmask:\t0027\n-rw-r-----\ndrwxr-x---\n");
+  });
+
+  it("on the workstation are a Debian login's, which its root may raise, and its /proc shows them", () => {
+    const { term } = kubectlWorld({ nodes: 1 });
+    expect(term.run("ulimit -n; ulimit -Hn; ulimit -Hn 600000; echo $?; ulimit -Hn 2000000; echo $?; grep 'open files' /proc/self/limits | tr -s ' '; umask")).toEqual({
+      status: 0,
+      output: "1024\n524288\n0\nbash: ulimit: open files: cannot modify limit: Operation not permitted\n1\nMax open files 1024 600000 files \n0022\n",
+    });
+    // The workstation is a machine of its own: 4 CPUs, 16 GiB.
+    expect(term.run("nproc; free -m | sed -n 2p | tr -s ' ' | cut -d' ' -f2; cat /proc/loadavg | cut -d' ' -f1-3")).toEqual({ status: 0, output: "4\n16384\n0.00 0.00 0.00\n" });
   });
 });

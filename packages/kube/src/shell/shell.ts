@@ -2179,6 +2179,8 @@ export class Shell {
       });
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
+      // bash forks before it finds a name is nowhere on PATH (the child says so); dash looks first.
+      if (this.flavor === "bash" && executable === undefined && e.reason === "not found" && !argv[0]!.includes("/")) this.ctx.takePid();
       // bash names a hashed file that has gone by its path, as execve failed on it; dash by the name.
       this.reportSpawnError(e, this.flavor === "bash" ? (executable ?? argv[0]!) : argv[0]!);
       return e.status;

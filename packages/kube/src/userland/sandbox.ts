@@ -4,9 +4,9 @@ import { ImageLayer, ImageRegistry, type ImageFileSpec } from "../runtime/image.
 import { containerDev } from "../runtime/dev.js";
 import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
-import { ProcessTable, type Machine, type SimProcess } from "../runtime/process.js";
-import { pipeInodes, ProcFs } from "../runtime/procfs.js";
-import { SchedStats } from "../runtime/sched-stats.js";
+import { ProcessTable, type SimProcess } from "../runtime/process.js";
+import { ProcFs } from "../runtime/procfs.js";
+import { standaloneMachine } from "../runtime/standalone-machine.js";
 import { StringSink, stringInput } from "../runtime/streams.js";
 import { registerShell } from "../shell/program.js";
 import { busyboxBase, debianBase, type BaseUser } from "./base.js";
@@ -68,16 +68,7 @@ export class Sandbox {
     const base = options.base === "busybox" ? busyboxBase() : options.base === "none" ? {} : debianBase(options.users !== undefined ? { users: options.users } : {});
     const layer = options.layer ?? new ImageLayer({ ...base, ...options.files }, this.sim.epochMs() - 86_400_000 * 30);
     const sim = this.sim;
-    const machine: Machine = {
-      clock: () => sim.epochMs(),
-      uptime: () => sim.now,
-      fsyncDelay: () => 0,
-      memoryBytes: () => options.memoryBytes ?? 4 * 1024 ** 3,
-      cpus: () => options.cpus ?? 2,
-      usage: () => this.processes.usage(),
-      pipeInode: pipeInodes(),
-      sched: new SchedStats(() => sim.now, () => options.cpus ?? 2),
-    };
+    const machine = standaloneMachine(sim, { memoryBytes: options.memoryBytes ?? 4 * 1024 ** 3, cpus: options.cpus ?? 2, usage: () => this.processes.usage() });
     const proc = new ProcFs({ processes: () => this.processes.visible(), process: (pid) => this.processes.visibleProcess(pid), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.epochMs() });
     // A container's /dev and /proc, as the runtime would put over the image.
     this.rootfs = new LayeredFs(sim, new LayerStack([containerDev({ mtimeMs: sim.epochMs(), tty: false }), layer]), hostname, undefined, proc);

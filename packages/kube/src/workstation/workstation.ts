@@ -5,7 +5,9 @@ import { ImageLayer, type ImageFileSpec, type LowerLayer } from "../runtime/imag
 import { LayeredFs } from "../runtime/layered-fs.js";
 import { LayerStack } from "../runtime/layer-stack.js";
 import { ProcessTable, type ProcessContext, type SimProcess } from "../runtime/process.js";
-import { DEFAULT_MEMORY_BYTES, loginLimits } from "../runtime/rlimits.js";
+import { loginLimits } from "../runtime/rlimits.js";
+import { ProcFs } from "../runtime/procfs.js";
+import { standaloneMachine } from "../runtime/standalone-machine.js";
 import { devNull, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { ShellInterpreter } from "../shell/index.js";
 import { registerShell } from "../shell/program.js";
@@ -18,6 +20,9 @@ import { MINIKUBE_VERSION } from "../version.js";
 /** The workstation's address on the cluster's network (minikube's docker network). */
 export const WORKSTATION_IP = "192.168.49.254";
 export const WORKSTATION_HOME = "/root";
+/** The user's machine: a laptop's RAM and CPUs (what free, nproc and /proc report there). */
+const WORKSTATION_MEMORY_BYTES = 16 * 1024 ** 3;
+const WORKSTATION_CPUS = 4;
 
 export interface WorkstationOptions {
   readonly cluster: Cluster;
@@ -86,7 +91,11 @@ export class Workstation {
     };
     for (const [name, id] of Object.entries(options.tools ?? {})) files[`/usr/local/bin/${name}`] = { program: id };
     const tools = new ImageLayer(files, cluster.sim.startEpochMs);
-    this.fs = new LayeredFs(cluster.sim, options.userFiles ? new LayerStack([tools, options.userFiles]) : tools, hostname);
+    const sim = cluster.sim;
+    const machine = standaloneMachine(sim, { memoryBytes: WORKSTATION_MEMORY_BYTES, cpus: WORKSTATION_CPUS, usage: () => this.processes.usage() });
+    // Its /proc, for free, uptime, top and whoever reads /proc/self.
+    const proc = new ProcFs({ processes: () => this.processes.visible(), process: (pid) => this.processes.visibleProcess(pid), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.startEpochMs });
+    this.fs = new LayeredFs(sim, options.userFiles ? new LayerStack([tools, options.userFiles]) : tools, hostname, undefined, proc);
     this.cwd = options.cwd ?? WORKSTATION_HOME;
     const names = options.hosts ?? {};
     this.processes = new ProcessTable({
@@ -107,8 +116,9 @@ export class Workstation {
       hostname,
       random: cluster.sim.random.fork("workstation"),
       name: hostname,
-      rlimits: loginLimits(DEFAULT_MEMORY_BYTES),
+      rlimits: loginLimits(WORKSTATION_MEMORY_BYTES),
       capSysResource: true,
+      machine,
     });
   }
 
