@@ -345,6 +345,28 @@ const COMPGEN: readonly [string, string, number][] = [
 
 describe("bash's compgen against real bash", () => againstBash(COMPGEN));
 
+/**
+ * Shell state bash keeps per script: SHELLOPTS and BASHOPTS (read-only, SHELLOPTS handing set -x
+ * down when exported), `local -`, wait -p, lastpipe, the DEBUG and RETURN traps (functions do not
+ * inherit them unless set -T), BASH_ALIASES and BASH_CMDS.
+ */
+const SHELL_STATE: readonly [string, string, number][] = [
+  ["echo $BASHOPTS; echo $SHELLOPTS; set -e; echo $SHELLOPTS; shopt -s extglob; echo $BASHOPTS | tr ':' '\\n' | grep ext; set -x; export SHELLOPTS; bash -c 'echo child; echo $SHELLOPTS'", "checkwinsize:cmdhist:complete_fullquote:extquote:force_fignore:globasciiranges:globskipdots:hostcomplete:interactive_comments:patsub_replacement:progcomp:promptvars:sourcepath\nbraceexpand:hashall:interactive-comments\nbraceexpand:errexit:hashall:interactive-comments\nextglob\nextquote\n+ export SHELLOPTS\n+ bash -c 'echo child; echo $SHELLOPTS'\n+ echo child\nchild\n+ echo braceexpand:errexit:hashall:interactive-comments:xtrace\nbraceexpand:errexit:hashall:interactive-comments:xtrace\n", 0],
+  ["SHELLOPTS=x; echo notreached", "bash: line 1: SHELLOPTS: readonly variable\n", 1],
+  ["f() { local -; set -x; true; }; f; echo \"$-\"; g() { set -u; }; g; echo \"$-\"", "+ true\nhBc\nhuBc\n", 0],
+  ["sleep 0.2 & p1=$!; sleep 0.1 & p2=$!; wait -p who -n; [ \"$who\" = \"$p2\" ] && echo first-was-p2; wait -p who $p1; [ \"$who\" = \"$p1\" ] && echo then-p1; wait -x; echo $?", "first-was-p2\nthen-p1\nbash: line 1: wait: -x: invalid option\nwait: usage: wait [-fn] [-p var] [id ...]\n2\n", 0],
+  ["shopt -s lastpipe; echo hi | read v; echo \"v=$v\"; printf '1\\n2\\n3\\n' | while read n; do c=$((c+n)); done; echo \"c=$c\"; shopt -u lastpipe; echo hi | read w; echo \"w=$w\"; false | true; echo \"${PIPESTATUS[*]}\"", "v=hi\nc=6\nw=\n1 0\n", 0],
+  ["f() { trap \"echo d\" DEBUG; }; f; echo x; trap -p", "d\nx\nd\ntrap -- 'echo d' DEBUG\n", 0],
+  ["f() { trap \"echo r\" RETURN; echo in; }; f; trap -p; g() { echo g; }; g; f", "in\nr\ntrap -- 'echo r' RETURN\ng\nin\nr\n", 0],
+  ["trap \"echo r\" RETURN; g() { echo g; }; g; set -T; g", "g\ng\nr\n", 0],
+  ["trap 'echo \"d $BASH_COMMAND\"' DEBUG; g() { echo g; }; g; set -T; g", "d g\ng\nd set -T\nd g\nd g\nd echo g\ng\n", 0],
+  ["trap 'echo \"[$BASH_COMMAND] $?\"' DEBUG; false; [[ -n x ]]; (( 1 + 1 )); x=$(echo sub); echo \"$x\"; trap - DEBUG; echo off", "[false] 0\n[[[ -n x ]]] 1\n[(( 1 + 1 ))] 0\n[x=$(echo sub)] 0\n[echo \"$x\"] 0\nsub\n[trap - DEBUG] 0\noff\n", 0],
+  ["trap \"echo d\" DEBUG; trap \"echo e\" ERR; trap \"echo r\" RETURN; trap \"echo x\" EXIT; trap \"echo i\" INT; trap -p; trap - DEBUG", "d\nd\nd\nd\nd\ntrap -- 'echo x' EXIT\ntrap -- 'echo i' SIGINT\ntrap -- 'echo d' DEBUG\ntrap -- 'echo e' ERR\ntrap -- 'echo r' RETURN\nd\nx\n", 0],
+  ["echo ${#BASH_ALIASES[@]}; alias q=true; alias r=false; echo ${BASH_ALIASES[q]}; echo \"${!BASH_ALIASES[@]}\"; hash -p /bin/true tt; ls >/dev/null; echo ${BASH_CMDS[tt]}; echo \"${!BASH_CMDS[@]}\" \"${BASH_CMDS[@]}\"", "0\ntrue\nr q\n/bin/true\ntt ls /bin/true /usr/bin/ls\n", 0],
+];
+
+describe("bash's option lists, traps and tables against real bash", () => againstBash(SHELL_STATE));
+
 describe("bash's time keyword", () => {
   const run = (script: string, shell = "bash") => combined(new Sandbox({ hostname: "vm" }), [shell, "-c", script]);
   it("reports the simulated real time in TIMEFORMAT, truncated to its precision", () => {

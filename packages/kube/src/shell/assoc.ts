@@ -22,6 +22,13 @@ export class AssocArray {
     return AssocArray.EMPTY;
   }
 
+  /** A read-only view of another of bash's tables (BASH_CMDS), whose keys keep that table's order. */
+  static view(entries: readonly (readonly [string, string])[]): AssocArray {
+    const buckets = new Array<readonly string[] | undefined>(ASSOC_HASH_BUCKETS).fill(undefined);
+    if (entries.length > 0) buckets[0] = entries.map(([k]) => k);
+    return new AssocArray(buckets, new Map(entries));
+  }
+
   get size(): number {
     return this.values.size;
   }

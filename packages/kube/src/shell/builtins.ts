@@ -10,10 +10,11 @@ import { functionText } from "./print-command.js";
 import { shopt } from "./shopt.js";
 import { SET_OPTIONS, setOptionByLetter, setOptionByName } from "./set-options.js";
 import { signalName, signalNumber, signalTable } from "./signal-list.js";
-import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type BackgroundJob, type Shell } from "./shell.js";
+import { BASH_PSEUDO_SIGNALS, BreakSignal, ContinueSignal, ExitSignal, ReturnSignal, ShellAbort, type BackgroundJob, type Shell } from "./shell.js";
 import { echo, printf, reuseQuote } from "./text-format.js";
 import { evaluateTest } from "./test-expr.js";
 import { ulimit, umask } from "./resource-builtins.js";
+import { builtinOptions } from "./builtin-options.js";
 import { hash } from "./hash-builtin.js";
 import { compgen } from "./compgen.js";
 
@@ -621,13 +622,26 @@ function* command(sh: Shell, args: readonly string[]): Proc<number> {
   return yield* sh.runExternal(rest, new Map());
 }
 
-function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
-  if (args[0] === "-n" && sh.flavor === "bash") {
-    // bash's wait -n: the next job to end, of those named or all; 127 when there is none.
-    const named = args.slice(1).map((a) => jobOf(sh, a));
-    const jobs = args.length > 1 ? named.filter((j) => j !== undefined) : [...sh.background.values()];
-    if (jobs.length === 0) return 127;
-    return (yield* sh.waitAnyJob(jobs)) ?? 128 + 15;
+function* waitBuiltin(sh: Shell, given: readonly string[]): Proc<number> {
+  let args = given;
+  let pidVar: string | undefined;
+  if (sh.flavor === "bash") {
+    const parsed = builtinOptions(sh, "wait", given, { letters: "fnp:", plus: false, usage: "wait [-fn] [-p var] [id ...]" });
+    if (typeof parsed === "number") return parsed;
+    args = parsed.operands;
+    // -p VAR: unset first, then the pid of the job whose status wait returns.
+    pidVar = parsed.values.find(([l]) => l === "p")?.[1];
+    if (pidVar !== undefined) sh.unsetVar(pidVar);
+    if (parsed.on.includes("n")) {
+      // bash's wait -n: the next job to end, of those named or all; 127 when there is none.
+      const named = args.map((a) => jobOf(sh, a));
+      const jobs = args.length > 0 ? named.filter((j) => j !== undefined) : [...sh.background.values()];
+      if (jobs.length === 0) return 127;
+      const ended = yield* sh.waitAnyJob(jobs);
+      if (ended === undefined) return 128 + 15;
+      if (pidVar !== undefined) sh.setVar(pidVar, String(ended.job.pid));
+      return ended.status;
+    }
   }
   if (args.length === 0) {
     for (const j of [...sh.background.values()]) {
@@ -647,6 +661,7 @@ function* waitBuiltin(sh: Shell, args: readonly string[]): Proc<number> {
     }
     const s = yield* sh.waitJob(j);
     status = s ?? 143;
+    if (pidVar !== undefined) sh.setVar(pidVar, String(j.pid));
   }
   return status;
 }
@@ -773,10 +788,11 @@ function* trap(sh: Shell, args: readonly string[]): Proc<number> {
   }
   if (args.length === 0 || args[0] === "-p") {
     // By signal number, EXIT (0) first; bash names the signals with SIG.
-    const number = (sig: string) => (sig === "EXIT" ? 0 : (signalNumber(sig, sh.flavor) ?? 65));
+    // bash numbers its pseudo-signals after the 64 real ones: DEBUG, ERR, RETURN.
+    const number = (sig: string) => (sig === "EXIT" ? 0 : (signalNumber(sig, sh.flavor) ?? 65 + BASH_PSEUDO_SIGNALS.indexOf(sig)));
     const listed = [...sh.traps].filter(([sig]) => args[0] !== "-p" || args.length === 1 || args.slice(1).some((a) => number(a.toUpperCase().replace(/^SIG/, "")) === number(sig)));
     for (const [sig, action] of listed.sort((a, b) => number(a[0]) - number(b[0]))) {
-      sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sh.flavor === "bash" && sig !== "EXIT" && sig !== "ERR" ? `SIG${sig}` : sig}\n`);
+      sh.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sh.flavor === "bash" && sig !== "EXIT" && !BASH_PSEUDO_SIGNALS.includes(sig) ? `SIG${sig}` : sig}\n`);
     }
     return 0;
   }

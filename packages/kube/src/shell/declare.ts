@@ -84,7 +84,12 @@ export function declaration(builtin: DeclarationBuiltin) {
     const parsed = builtinOptions(sh, builtin, args, { ...SYNTAX[builtin], plus: true });
     if (typeof parsed === "number") return parsed;
     let { on, off } = parsed;
-    const operands = parsed.operands;
+    let operands = parsed.operands;
+    if (builtin === "local" && operands.includes("-")) {
+      sh.saveOptionsForCall();
+      operands = operands.filter((o) => o !== "-");
+      if (operands.length === 0) return 0;
+    }
     if (builtin === "export") {
       // export -n takes the export attribute away.
       if (on.includes("n")) off += "x";

@@ -19,8 +19,8 @@ import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
 import { bashVersion, DEFAULT_BASH, machType, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
-import { FLAG_ORDER, setOptionByLetter, startingOptionState, type SetOption } from "./set-options.js";
-import { startingShopts, type Shopts } from "./shopt.js";
+import { FLAG_ORDER, SET_OPTIONS, setOptionByLetter, setOptionByName, startingOptionState, type SetOption } from "./set-options.js";
+import { shoptNames, startingShopts, type Shopts } from "./shopt.js";
 import { makeWord, Parser, ShellSyntaxError, type AliasTable, type ParserOptions } from "./parser.js";
 import { matchPattern } from "./pattern.js";
 import { evaluateTest, type TestEnvironment } from "./test-expr.js";
@@ -347,6 +347,10 @@ type Assigned = readonly [string, string | readonly CompoundItem[], boolean, str
 
 const NO_ASSIGNMENTS: readonly Assigned[] = [];
 const NO_ENV: ReadonlyMap<string, string> = new Map();
+/** bash's traps that are no signals: before each command, on a failure, when a function returns. */
+export const BASH_PSEUDO_SIGNALS: readonly string[] = ["DEBUG", "ERR", "RETURN"];
+/** bash's read-only lists of the options that are on. */
+const OPTION_LISTS = ["SHELLOPTS", "BASHOPTS"] as const;
 
 /** bash's PIPESTATUS after one command, by its status: variables are never changed in place. */
 const PIPESTATUS_OF: Variable[] = [];
@@ -405,6 +409,8 @@ export class Shell {
   /** The first process this shell started (the pid `$!` names for a background job). */
   firstSpawnedPid: number | undefined;
   private localFrames: Map<string, Variable | undefined>[] = [];
+  /** Per function call, the options `local -` saved, which come back when it returns. */
+  private savedOptions: ({ readonly flags: ShellFlags; readonly state: Readonly<Record<string, boolean>> } | undefined)[] = [];
   loopDepth = 0;
   functionDepth = 0;
   private errexitSuppressed = 0;
@@ -640,6 +646,22 @@ export class Shell {
     // One more than the shell that started it (a number bash can read; 1 for anything else).
     const level = Number(this.getVar("SHLVL") ?? "0");
     this.vars.set("SHLVL", { value: String(Number.isInteger(level) && level >= 0 ? level + 1 : 1), exported: true, readonly: false });
+    // SHELLOPTS from the environment turns its options on (how `export SHELLOPTS` hands set -x
+    // down to scripts); it stays exported. Both lists are read-only, their values computed.
+    const inherited = this.vars.get("SHELLOPTS");
+    if (typeof inherited?.value === "string") {
+      for (const name of inherited.value.split(":")) {
+        const option = setOptionByName("bash", name);
+        if (option !== undefined) this.setOption(option, true);
+      }
+    }
+    for (const name of OPTION_LISTS) this.vars.set(name, { value: undefined, exported: this.vars.get(name)?.exported ?? false, readonly: true });
+  }
+
+  /** $SHELLOPTS and $BASHOPTS: the set -o options and the shopt options that are on, colon-separated. */
+  private optionList(name: string): string {
+    if (name === "SHELLOPTS") return SET_OPTIONS.bash.filter((o) => this.optionOn(o)).map((o) => o.name).join(":");
+    return shoptNames(this.bashBuild).filter((n) => this.shopts[n] === true).join(":");
   }
 
   private setDefault(name: string, value: string): void {
@@ -760,6 +782,9 @@ export class Shell {
       if (name === "BASH_SOURCE") return [...this.sourcing].reverse();
       if (name === "DIRSTACK") return [this.cwd, ...this.dirStack];
       if (name === "FUNCNAME") return this.funcName();
+      // The alias table and the command hash seen as associative arrays.
+      if (name === "BASH_ALIASES") return [...this.aliases].reduce((a, [k, v]) => a.with(k, v), AssocArray.empty());
+      if (name === "BASH_CMDS") return AssocArray.view(this.commandHash.list(this.flavor, this.bashBuild).map((e) => [e.name, e.path]));
       // getgroups(2), with the process's own group first when the list leaves it out.
       if (name === "GROUPS") {
         const { gid, groups = [] } = this.ctx.cred;
@@ -807,6 +832,10 @@ export class Shell {
       case "BASHPID":
         // A subshell is a process of its own: it takes a pid when first asked for it.
         if (this.flavor === "bash") return String(this.subshell ? (this.ownPid ??= this.ctx.takePid()) : this.ctx.pid);
+        break;
+      case "SHELLOPTS":
+      case "BASHOPTS":
+        if (this.flavor === "bash") return this.optionList(name);
         break;
       case "BASH_COMMAND":
         if (this.flavor === "bash" && !this.vars.has(name)) return this.currentCommand === undefined ? "" : commandText(this.currentCommand);
@@ -1138,8 +1167,10 @@ export class Shell {
   /** The environment of a command, with its `NAME=value` assignments. */
   exportedEnv(extra: ReadonlyMap<string, string> = NO_ENV): ReadonlyMap<string, string> {
     const env = this.vars.exported();
-    if (extra.size === 0) return env;
+    const lists = this.flavor === "bash" ? OPTION_LISTS.filter((n) => this.vars.get(n)?.exported === true) : [];
+    if (extra.size === 0 && lists.length === 0) return env;
     const withExtra = copyMap(env);
+    for (const name of lists) withExtra.set(name, this.optionList(name));
     extra.forEach((v, k) => withExtra.set(k, v));
     return freezeEnvironment(withExtra);
   }
@@ -1546,7 +1577,10 @@ export class Shell {
     else if (this.trapDepth === 0) for (const cmd of p.commands) if (cmd.type === "simple") this.currentCommand = cmd;
     const jobs: Job[] = [];
     let previous: Pipe | undefined;
-    p.commands.forEach((cmd, i) => {
+    // shopt -s lastpipe (without job control): the last command runs in this shell itself.
+    const inShell = this.flavor === "bash" && this.shopts.lastpipe === true && !this.jobControl ? p.commands.at(-1) : undefined;
+    const forked = inShell === undefined ? p.commands : p.commands.slice(0, -1);
+    forked.forEach((cmd, i) => {
       const sub = this.fork();
       const last = i === p.commands.length - 1;
       const pipe = last ? undefined : new Pipe();
@@ -1562,8 +1596,22 @@ export class Shell {
         input?.closeRead();
       }));
     });
+    let lastStatus: number | undefined;
+    if (inShell !== undefined) {
+      const input = previous!;
+      const saved = this.fds.get(0);
+      this.fds.set(0, new LineReader(input));
+      try {
+        lastStatus = yield* this.execCommand(inShell);
+      } finally {
+        input.closeRead();
+        if (saved === undefined) this.fds.delete(0);
+        else this.fds.set(0, saved);
+      }
+    }
     const statuses: number[] = [];
     for (let i = 0; i < jobs.length; i++) statuses.push((yield jobs[i]!.done) as number);
+    if (lastStatus !== undefined) statuses.push(lastStatus);
     return statuses;
   }
 
@@ -1677,11 +1725,13 @@ export class Shell {
 
   /** Waits for a background job; resolves early (with undefined) when a trapped signal arrives. */
   /** The status of whichever of `jobs` ends first (it leaves the table); undefined if a trapped signal came first. */
-  *waitAnyJob(jobs: readonly BackgroundJob[]): Proc<number | undefined> {
+  /** The first of the jobs to end, and its status; undefined when a trapped signal came first. */
+  *waitAnyJob(jobs: readonly BackgroundJob[]): Proc<{ readonly job: BackgroundJob; readonly status: number } | undefined> {
     const r = yield* wait(race<number | void>([this.signalWaitable, ...jobs.map((j) => j.job.done)]));
     if (r.index === 0) return undefined;
-    this.background.delete(jobs[r.index - 1]!.pid);
-    return r.value as number;
+    const job = jobs[r.index - 1]!;
+    this.background.delete(job.pid);
+    return { job, status: r.value as number };
   }
 
   *waitJob(j: BackgroundJob): Proc<number | undefined> {
@@ -1778,14 +1828,21 @@ export class Shell {
       }
       case "cond":
         if (this.trapDepth === 0) this.currentCommand = cmd;
+        if (this.trapTable?.has("DEBUG") === true && this.trapDepth === 0) return yield* this.afterDebugTrap(cmd, () => this.evalCond(cmd.expr));
         return yield* this.evalCond(cmd.expr);
       case "arith":
         if (this.trapDepth === 0) this.currentCommand = cmd;
-        return (yield* this.tracedArith(cmd.expr)) !== 0 ? 0 : 1;
+        if (this.trapTable?.has("DEBUG") === true && this.trapDepth === 0) return yield* this.afterDebugTrap(cmd, () => this.arithStatus(cmd.expr));
+        return yield* this.arithStatus(cmd.expr);
     }
   }
 
   /** An arithmetic command's value (or a part of `for ((...))`); bash's set -x shows it first, as `(( text ))`. */
+  /** `(( expr ))`: 0 when the value is not zero. */
+  private *arithStatus(expr: Word): Proc<number> {
+    return (yield* this.tracedArith(expr)) !== 0 ? 0 : 1;
+  }
+
   private *tracedArith(expr: Word): Proc<number> {
     if (!this.options.xtrace || this.flavor !== "bash") return yield* this.expander.arith(expr);
     const text = yield* this.expander.string(expr);
@@ -1970,8 +2027,22 @@ export class Shell {
    * Most commands expand without running anything: they start no generator to expand.
    */
   private execSimple(cmd: SimpleCommand): Proc<number> {
+    if (this.trapTable?.has("DEBUG") === true && this.trapDepth === 0) return this.afterDebugTrap(cmd, () => this.execSimple2(cmd));
     // $BASH_COMMAND: what runs now, unless a trap's action runs, which sees what it interrupted.
     if (this.trapDepth === 0) this.currentCommand = cmd;
+    return this.execSimple2(cmd);
+  }
+
+  /** The DEBUG trap's action, with $BASH_COMMAND the command about to run, then the command. */
+  private *afterDebugTrap(cmd: Command, run: () => Proc<number>): Proc<number> {
+    this.currentCommand = cmd;
+    const status = this.lastStatus;
+    yield* this.runTrapAction(this.traps.get("DEBUG")!);
+    this.lastStatus = status;
+    return yield* run();
+  }
+
+  private execSimple2(cmd: SimpleCommand): Proc<number> {
     this.substitutionStatus = undefined;
     this.compoundArgs = undefined;
     const words = cmd.assignments.length === 0 ? this.expander.fieldsNow(cmd.words) : undefined;
@@ -2102,10 +2173,42 @@ export class Shell {
   }
 
   *callFunction(body: Command, words: readonly string[]): Proc<number> {
+    // A function does not inherit the DEBUG and RETURN traps unless functrace (set -T) is on.
+    const traced = this.flavor === "bash" && this.optionState.functrace === true;
+    const outer = this.flavor === "bash" && this.trapTable !== undefined ? { DEBUG: this.trapTable.get("DEBUG"), RETURN: this.trapTable.get("RETURN") } : undefined;
+    if (outer !== undefined && !traced) {
+      this.trapTable!.delete("DEBUG");
+      this.trapTable!.delete("RETURN");
+    }
+    const entry = outer === undefined ? undefined : { DEBUG: this.trapTable!.get("DEBUG"), RETURN: this.trapTable!.get("RETURN") };
+    if (traced && entry?.DEBUG !== undefined && this.trapDepth === 0) {
+      // With functrace the DEBUG trap runs once more as the function starts.
+      const status = this.lastStatus;
+      yield* this.runTrapAction(entry.DEBUG);
+      this.lastStatus = status;
+    }
+    const status = yield* this.runFunctionBody(body, words);
+    if (this.flavor === "bash" && this.trapTable?.has("RETURN") === true && this.trapDepth === 0) {
+      yield* this.runTrapAction(this.trapTable.get("RETURN")!);
+      this.lastStatus = status;
+    }
+    // A trap the function set stays; one it left alone is the caller's again.
+    if (outer !== undefined && entry !== undefined) {
+      for (const name of ["DEBUG", "RETURN"] as const) {
+        if (this.trapTable!.get(name) !== entry[name]) continue;
+        if (outer[name] === undefined) this.trapTable!.delete(name);
+        else this.trapTable!.set(name, outer[name]);
+      }
+    }
+    return status;
+  }
+
+  private *runFunctionBody(body: Command, words: readonly string[]): Proc<number> {
     const savedPositional = this.positional;
     const savedFrames = this.callFrames;
     this.positional = words.slice(1);
     this.localFrames.push(new Map());
+    this.savedOptions.push(undefined);
     this.callFrames = [...savedFrames, this.callFrame(words[0]!)];
     this.functionDepth++;
     try {
@@ -2124,7 +2227,18 @@ export class Shell {
         if (old === undefined) this.vars.delete(n);
         else this.vars.set(n, old);
       }
+      const options = this.savedOptions.pop();
+      if (options !== undefined) {
+        this.options = { ...options.flags };
+        this.optionState = options.state;
+      }
     }
+  }
+
+  /** bash's `local -`: the shell's options as they are now come back when the function returns. */
+  saveOptionsForCall(): void {
+    const top = this.savedOptions.length - 1;
+    if (top >= 0 && this.savedOptions[top] === undefined) this.savedOptions[top] = { flags: { ...this.options }, state: this.optionState };
   }
 
   /** Starts an external command and waits for it. */
@@ -2435,7 +2549,7 @@ export class Shell {
   syncSignalHandler(): void {
     const own = this.ownSignals;
     const trapped: Signal[] = [];
-    this.trapTable?.forEach((_, k) => void (k !== "EXIT" && k !== "ERR" && trapped.push(`SIG${k}` as Signal)));
+    this.trapTable?.forEach((_, k) => void (k !== "EXIT" && !BASH_PSEUDO_SIGNALS.includes(k) && trapped.push(`SIG${k}` as Signal)));
     if (trapped.length === 0 && own.size === 0) {
       this.ctx.onSignal(undefined);
       return;
@@ -2496,7 +2610,7 @@ export class Shell {
 
   parseSignalSpec(spec: string): string | undefined {
     if (spec === "0" || spec.toUpperCase() === "EXIT") return "EXIT";
-    if (this.flavor === "bash" && spec.toUpperCase() === "ERR") return "ERR";
+    if (this.flavor === "bash" && BASH_PSEUDO_SIGNALS.includes(spec.toUpperCase())) return spec.toUpperCase();
     const s = parseSignal(spec);
     return s?.slice(3);
   }
