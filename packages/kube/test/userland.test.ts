@@ -351,6 +351,10 @@ describe("wc", () => {
 
 /** GNU tools as Debian 12's print them in the C locale (recorded from the real coreutils 9.1 and diffutils 3.8). */
 const GNU_TOOLS: readonly [string, string, number][] = [
+    // groups, base32, cksum (the POSIX CRC) and sum (BSD, System V).
+    ["groups; groups root; groups nosuch; echo $?; id -Gn", "root\nroot : root\ngroups: 'nosuch': no such user\n1\nroot\n", 0],
+    ["printf 'hello world\\n' | base32; printf 'hello world\\n' | base32 | base32 -d; printf 'abc' | base32 -w 4; echo; printf 'NBSWY3DP' | base32 -d; echo; echo '!!!' | base32 -d; echo $?", "NBSWY3DPEB3W64TMMQFA====\nhello world\nMFRG\nG===\n\nhello\nbase32: invalid input\n1\n", 0],
+    ["printf 'hello\\n' > c1; printf '' > c2; cksum c1 c2; printf 'hello\\n' | cksum; sum c1; sum -s c1; sum c1 c2; printf 'x' | sum", "3015617425 6 c1\n4294967295 0 c2\n3015617425 6\n36979     1 c1\n542 1 c1\n36979     1 c1\n00000     0 c2\n00120     1\n", 0],
     // install: modes whatever the umask, -d/-D/-t/-T/-v/-b, its errors; split by lines, bytes, -C, -n chunks, suffixes
     // (widening, -a exhausted, -d, FROM); numfmt to and from units, rounding, fields and padding, formats, errors;
     // wc's number width from the files' sizes.

@@ -3,7 +3,7 @@ import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { awkProgram } from "./awk/program.js";
 import { BUSYBOX_APPLETS } from "./base.js";
-import { checksum } from "./checksum.js";
+import { checksum, crcProgram } from "./checksum.js";
 import type { Flavor } from "./common.js";
 import { cmpProgram, diffProgram } from "./diff.js";
 import { exprProgram } from "./expr.js";
@@ -28,6 +28,7 @@ import {
   envProgram,
   falseProgram,
   hostnameProgram,
+  groupsProgram,
   idProgram,
   nprocProgram,
   printenvProgram,
@@ -47,7 +48,7 @@ import { lnProgram } from "./ln.js";
 import { mountProgram } from "./mount.js";
 import { readlinkProgram, realpathProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
-import { base64, basenameProgram, cut, dirnameProgram, grep, head, seq, tac, tail, tee, tr, uniq, wc, yes } from "./text.js";
+import { baseEncoding, basenameProgram, cut, dirnameProgram, grep, head, seq, tac, tail, tee, tr, uniq, wc, yes } from "./text.js";
 import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
@@ -109,7 +110,7 @@ function common(flavor: Flavor): Record<string, Executable> {
     seq: seq(flavor),
     stat: statProgram(flavor),
     yes: yes(flavor),
-    base64: base64(flavor),
+    base64: baseEncoding("base64", flavor),
     xargs: xargs(flavor),
   };
 }
@@ -192,6 +193,10 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:truncate", truncateProgram);
   registry.registerProgram("coreutils:od", odProgram("gnu"));
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
+  registry.registerProgram("coreutils:cksum", crcProgram("cksum"));
+  registry.registerProgram("coreutils:sum", crcProgram("sum"));
+  registry.registerProgram("coreutils:base32", baseEncoding("base32", "gnu"));
+  registry.registerProgram("coreutils:groups", groupsProgram);
   registry.registerProgram("findutils:find", findProgram);
   registry.registerProgram("sed:sed", sed("gnu"));
   registry.registerProgram("tar:tar", tarProgram("gnu"));

@@ -124,24 +124,45 @@ export function* printenvProgram(ctx: ProcessContext): Proc<number> {
   return status;
 }
 
+/**
+ * Whose ids id and groups show: the process's own without a name, else the user's (by name or
+ * number) with the primary group first and the groups that list them; undefined for no such user.
+ */
+function identity(ctx: ProcessContext, who: string | undefined): { uid: number; gid: number; groups: number[] } | undefined {
+  if (who === undefined) return { uid: ctx.cred.uid, gid: ctx.cred.gid, groups: [...new Set([ctx.cred.gid, ...(ctx.cred.groups ?? [])])] };
+  const u = /^\d+$/.test(who) ? passwdEntries(ctx.fs).find((e) => e.uid === Number(who)) : userByName(ctx.fs, who);
+  if (u === undefined) return undefined;
+  return { uid: u.uid, gid: u.gid, groups: [...new Set([u.gid, ...groupEntries(ctx.fs).filter((g) => g.members.includes(u.name)).map((g) => g.gid)])] };
+}
+
+/** coreutils' groups: the process's group names, or `USER : names` for each user named. */
+export function groupsProgram(ctx: ProcessContext): Proc<number> {
+  return withOptions(ctx, "gnu", { short: "" }, function* (o) {
+    let status = 0;
+    for (const who of o.operands.length === 0 ? [undefined] : o.operands) {
+      const id = identity(ctx, who);
+      if (id === undefined) {
+        ctx.stderr.write(`groups: '${who}': no such user\n`);
+        status = 1;
+        continue;
+      }
+      const names = id.groups.map((g) => groupName(ctx.fs, g) ?? String(g)).join(" ");
+      ctx.stdout.write(who === undefined ? `${names}\n` : `${who} : ${names}\n`);
+    }
+    return status;
+  });
+}
+
 export function idProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     return yield* withOptions(ctx, flavor, { short: "ugGnr", long: { user: "u", group: "g", groups: "G", name: "n" } }, function* (o) {
-      let uid = ctx.cred.uid;
-      let gid = ctx.cred.gid;
-      let groups = [gid, ...(ctx.cred.groups ?? [])];
       const who = o.operands[0];
-      if (who !== undefined) {
-        const u = /^\d+$/.test(who) ? passwdEntries(ctx.fs).find((e) => e.uid === Number(who)) : userByName(ctx.fs, who);
-        if (u === undefined) {
-          ctx.stderr.write(`id: '${who}': no such user\n`);
-          return 1;
-        }
-        uid = u.uid;
-        gid = u.gid;
-        groups = [gid, ...groupEntries(ctx.fs).filter((g) => g.members.includes(u.name)).map((g) => g.gid)];
+      const id = identity(ctx, who);
+      if (id === undefined) {
+        ctx.stderr.write(`id: '${who}': no such user\n`);
+        return 1;
       }
-      groups = [...new Set(groups)];
+      const { uid, gid, groups } = id;
       const uname = (n: number) => userName(ctx.fs, n);
       const gname = (n: number) => groupName(ctx.fs, n);
       const named = (n: number, name: string | undefined) => (name === undefined ? String(n) : `${n}(${name})`);

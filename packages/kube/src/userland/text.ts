@@ -839,7 +839,44 @@ export function dirnameProgram(flavor: Flavor) {
 }
 
 /** base64 [-d] [-w COLS] [FILE]: RFC 4648, lines of 76 characters unless -w says otherwise (0: none). */
-export function base64(flavor: Flavor) {
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+function base32Encode(data: Uint8Array): string {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of data) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out + "=".repeat((8 - (out.length % 8)) % 8);
+}
+
+/** undefined when the text is no base32 (a bad letter, a bad length, padding inside). */
+function base32Decode(text: string): Uint8Array | undefined {
+  if (text.length % 8 !== 0 || !/^[A-Z2-7]*=*$/.test(text) || /=[^=]/.test(text)) return undefined;
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const c of text.replace(/=+$/, "")) {
+    value = ((value << 5) | BASE32.indexOf(c)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** base64 and base32 (RFC 4648): encoded in lines of -w columns (76), or -d decoded. */
+export function baseEncoding(kind: "base64" | "base32", flavor: Flavor) {
+  const alphabet = kind === "base64" ? /[^A-Za-z0-9+/=]/g : /[^A-Z2-7=]/g;
   return function* (ctx: ProcessContext): Proc<number> {
     return yield* withOptions(ctx, flavor, { short: "dw:i", long: { decode: "d", "wrap=": "w", "ignore-garbage": "i" } }, function* (o) {
       if (o.operands.length > 1) return usageFailure(ctx, flavor, `extra operand '${o.operands[1]}'`);
@@ -848,11 +885,20 @@ export function base64(flavor: Flavor) {
       try {
         input = yield* readInput(ctx, file);
       } catch (e) {
-        ctx.stderr.write(`base64: ${file}: ${describeError(e)}\n`);
+        ctx.stderr.write(`${kind}: ${file}: ${describeError(e)}\n`);
         return 1;
       }
       if (has(o, "d")) {
-        const text = has(o, "i") ? input.replace(/[^A-Za-z0-9+/=]/g, "") : input.replace(/\n/g, "");
+        const text = has(o, "i") ? input.replace(alphabet, "") : input.replace(/\n/g, "");
+        if (kind === "base32") {
+          const bytes = base32Decode(text);
+          if (bytes === undefined) {
+            ctx.stderr.write("base32: invalid input\n");
+            return 1;
+          }
+          ctx.stdout.write(decodeText(bytes));
+          return 0;
+        }
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
           ctx.stdout.write(decodeText(Buffer.from(text.replace(/[^A-Za-z0-9+/]/g, ""), "base64")));
           ctx.stderr.write("base64: invalid input\n");
@@ -863,7 +909,8 @@ export function base64(flavor: Flavor) {
       }
       const wrap = Number(last(o, "w") ?? 76);
       if (!Number.isInteger(wrap) || wrap < 0) return usageFailure(ctx, flavor, `invalid wrap size: '${last(o, "w")}'`);
-      const encoded = Buffer.from(encodeText(input)).toString("base64");
+      const data = encodeText(input);
+      const encoded = kind === "base64" ? Buffer.from(data).toString("base64") : base32Encode(data);
       // Only a wrapped last line is terminated (coreutils' wrap_write): -w 0 adds no newline.
       if (wrap === 0) ctx.stdout.write(encoded);
       else ctx.stdout.write(encoded === "" ? "" : `${(encoded.match(new RegExp(`.{1,${wrap}}`, "g")) ?? []).join("\n")}\n`);
