@@ -262,6 +262,9 @@ describe("bash's extglob against real bash", () => againstBash(EXTGLOB));
  * exit status.
  */
 const FUNCTIONS_AND_SELECT: readonly [string, string, number][] = [
+  // $'..' is a single-quoted string once parsed: printed functions and $BASH_COMMAND show it so.
+  ["f() { echo $'a\\tb' \"x\" 'y'; local z=$'q\\n'; }; declare -f f; type f | tail -2", "f () \n{ \n    echo 'a\tb' \"x\" 'y';\n    local z='q\n'\n}\n'\n}\n", 0],
+  ["f() { echo $'it\\'s' \"$'x'\" a$'\\x41'b; case $'q' in $'q') :;; esac; for i in $'1' 2; do :; done; }; declare -f f; trap 'echo \"$BASH_COMMAND\"' ERR; false $'a\\nb'", "f () \n{ \n    echo 'it'\\''s' \"$'x'\" a'A'b;\n    case 'q' in \n        'q')\n            :\n        ;;\n    esac;\n    for i in '1' 2;\n    do\n        :;\n    done\n}\nfalse 'a\nb'\n", 1],
   ["f() { x=1; y=(a b); z+=2; echo \"$x\" > /tmp/o 2>&1 < /dev/null; cat <<< \"s\"; echo a >> b 2>/dev/null; exec 3>&-; }; declare -f f", "f () \n{ \n    x=1;\n    y=(a b);\n    z+=2;\n    echo \"$x\" > /tmp/o 2>&1 < /dev/null;\n    cat <<< \"s\";\n    echo a >> b 2> /dev/null;\n    exec 3>&-\n}\n", 0],
   ["f() { if a; then b; fi; if a; then b; else c; fi; while a; do b; done; until a; do :; done; }; declare -f f", "f () \n{ \n    if a; then\n        b;\n    fi;\n    if a; then\n        b;\n    else\n        c;\n    fi;\n    while a; do\n        b;\n    done;\n    until a; do\n        :;\n    done\n}\n", 0],
   ["f() { case $1 in a) echo a ;; b|c) echo b; echo bb ;& d) ;;& *) x ;; esac; }; declare -f f", "f () \n{ \n    case $1 in \n        a)\n            echo a\n        ;;\n        b | c)\n            echo b;\n            echo bb\n        ;&\n        d)\n\n        ;;&\n        *)\n            x\n        ;;\n    esac\n}\n", 0],

@@ -1110,25 +1110,14 @@ export class Parser {
   }
 
   private readAnsiC(): string {
-    const s = this.src;
-    let out = "";
-    for (;;) {
-      if (this.pos >= s.length) throw this.unterminated("'");
-      const c = s[this.pos]!;
-      if (c === "'") {
-        this.pos++;
-        return normalizeBytes(out);
-      }
-      if (c !== "\\") {
-        if (c === "\n") this.line++;
-        out += c;
-        this.pos++;
-        continue;
-      }
-      const r = decodeEscape(s, this.pos + 1, true);
-      out += r.text;
-      this.pos = r.next;
+    const r = ansiCString(this.src, this.pos);
+    if (r === undefined) {
+      this.pos = this.src.length;
+      throw this.unterminated("'");
     }
+    for (let i = this.pos; i < r.next; i++) if (this.src[i] === "\n") this.line++;
+    this.pos = r.next;
+    return r.text;
   }
 
   private readCommandSubstitution(): Extract<WordPart, { type: "command" }> {
@@ -1316,6 +1305,24 @@ function countNewlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) n++;
   return n;
+}
+
+/** The text of a `$'..'` whose body starts at `start`, and where it ends; undefined when it does not. */
+export function ansiCString(s: string, start: number): { text: string; next: number } | undefined {
+  let out = "";
+  for (let i = start; i < s.length; ) {
+    const c = s[i]!;
+    if (c === "'") return { text: normalizeBytes(out), next: i + 1 };
+    if (c !== "\\") {
+      out += c;
+      i++;
+      continue;
+    }
+    const r = decodeEscape(s, i + 1, true);
+    out += r.text;
+    i = r.next;
+  }
+  return undefined;
 }
 
 /** Decodes one backslash escape of `$'..'` (ansi) or echo/printf (`\c` handled by callers). */

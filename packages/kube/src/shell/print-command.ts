@@ -1,4 +1,5 @@
 import type { AndOr, Assignment, Command, CommandList, CompoundCommand, CondExpr, ListItem, Pipeline, Redirect, SimpleCommand } from "./ast.js";
+import { ansiCString } from "./parser.js";
 
 /**
  * bash's print_cmd.c: a function's definition as `declare -f` and `type` show it, rebuilt from
@@ -62,11 +63,11 @@ export function commandText(c: Command, indent = ""): string {
 }
 
 function simpleCommandText(c: SimpleCommand): string {
-  return [...c.assignments.map(assignment), ...c.words.map((w) => w.text), redirects(c.redirects)].filter((s) => s !== "").join(" ");
+  return [...c.assignments.map(assignment), ...c.words.map((w) => printed(w.text)), redirects(c.redirects)].filter((s) => s !== "").join(" ");
 }
 
 function assignment(a: Assignment): string {
-  return `${a.name}${a.subscript === undefined ? "" : `[${a.subscript.text}]`}${a.append ? "+=" : "="}${a.value.text}`;
+  return `${a.name}${a.subscript === undefined ? "" : `[${a.subscript.text}]`}${a.append ? "+=" : "="}${printed(a.value.text)}`;
 }
 
 function redirects(rs: readonly Redirect[]): string {
@@ -78,7 +79,7 @@ function redirect(r: Redirect): string {
   const standard = r.op.startsWith("<") ? 0 : 1;
   const fd = r.fd === undefined || (r.fd === standard && !r.op.includes("&")) ? "" : String(r.fd);
   const joined = r.op === "<<" || r.op === "<<-" || ((r.op === ">&" || r.op === "<&") && /^(\d+|-)$/.test(r.target.text));
-  return `${fd}${r.op}${joined ? "" : " "}${r.target.text}`;
+  return `${fd}${r.op}${joined ? "" : " "}${printed(r.target.text)}`;
 }
 
 /** The bodies of an item's here-documents, each up to its delimiter line. */
@@ -113,15 +114,15 @@ function compound(c: CompoundCommand, indent: string): string {
     case "loop":
       return `${c.until ? "until" : "while"} ${list(c.cond, indent)}; do\n${inner}${list(c.body, inner)};\n${indent}done`;
     case "for":
-      return `${c.select ? "select" : "for"} ${c.name} in ${c.items === undefined ? '"$@"' : c.items.map((w) => w.text).join(" ")};\n${indent}do\n${inner}${list(c.body, inner)};\n${indent}done`;
+      return `${c.select ? "select" : "for"} ${c.name} in ${c.items === undefined ? '"$@"' : c.items.map((w) => printed(w.text)).join(" ")};\n${indent}do\n${inner}${list(c.body, inner)};\n${indent}done`;
     case "cfor": {
       const part = (text: string) => text.trim() || "1";
       return `for ((${part(c.init.text)}; ${part(c.cond.text)}; ${part(c.step.text)}))\n${indent}do\n${inner}${list(c.body, inner)};\n${indent}done`;
     }
     case "case": {
-      let out = `case ${c.subject.text} in \n`;
+      let out = `case ${printed(c.subject.text)} in \n`;
       for (const item of c.items) {
-        out += `${inner}${item.patterns.map((p) => p.text).join(" | ")})\n`;
+        out += `${inner}${item.patterns.map((p) => printed(p.text)).join(" | ")})\n`;
         out += item.body.length === 0 ? "\n" : `${inner}${STEP}${list(item.body, inner + STEP)}\n`;
         out += `${inner}${item.terminator}\n`;
       }
@@ -152,4 +153,39 @@ function cond(e: CondExpr, inAnd: boolean): string {
     case "word":
       return `-n ${e.arg.text}`;
   }
+}
+
+/**
+ * A word as bash keeps it: its parser turns `$'..'` into the single-quoted string it stands
+ * for (`$'a\tb'` prints as 'a<TAB>b'); the rest of the source stays as written.
+ */
+function printed(text: string): string {
+  if (!text.includes("$'")) return text;
+  let out = "";
+  let inDouble = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (c === "\\") {
+      out += text.slice(i, i + 2);
+      i += 2;
+    } else if (c === '"') {
+      inDouble = !inDouble;
+      out += c;
+      i++;
+    } else if (c === "'" && !inDouble) {
+      const end = text.indexOf("'", i + 1);
+      const stop = end < 0 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop;
+    } else if (c === "$" && text[i + 1] === "'" && !inDouble) {
+      const r = ansiCString(text, i + 2);
+      if (r === undefined) return out + text.slice(i);
+      out += `'${r.text.replace(/'/g, "'\\''")}'`;
+      i = r.next;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }
