@@ -202,6 +202,7 @@ export class LayeredFs {
   /**
    * A view with the given credentials, for the process `pid` when given. Without a /proc it holds
    * nothing else, so a container's processes share one; with one, /proc/self is the process's own.
+   * What it creates loses the umask's bits (a process that changed its umask has its own view).
    */
   view(cred: Credentials, pid = NO_PID, umask = DEFAULT_UMASK): FileSystem {
     if ((this.proc !== undefined && pid !== NO_PID) || umask !== DEFAULT_UMASK) return new LayeredView(this, cred, pid, umask);

@@ -134,6 +134,7 @@ export interface ProcessInfo {
   readonly tty: boolean;
   /** Its open descriptors: 0, 1 and 2, and those above it inherited. */
   descriptors(): ReadonlyMap<number, InputStream | OutputStream>;
+  /** Its resource limits and umask (/proc/PID/limits, /proc/PID/status). */
   readonly rlimits: Rlimits;
   readonly umask: number;
 }
@@ -375,7 +376,6 @@ export function dieOfIoError(ctx: ProcessContext, e: FsError): void {
 
 /** What ps has always shown for a small process (a shell, a coreutil): half its 1127 pages of virtual size. */
 const DEFAULT_RESIDENT_KIB = 563;
-
 /** A process that never says how much CPU it uses: a shell or a tool, asleep nearly always. */
 const DEFAULT_CPU = 0.0005;
 
