@@ -351,6 +351,13 @@ describe("wc", () => {
 
 /** GNU tools as Debian 12's print them in the C locale (recorded from the real coreutils 9.1 and diffutils 3.8). */
 const GNU_TOOLS: readonly [string, string, number][] = [
+    // tsort: algorithm T in strcmp order, loops traced and broken as detect_loop does.
+    ["printf 'a b\\nb c\\nc d\\n' | tsort; printf 'x y\\ny x\\n' | tsort; echo $?; printf 'a\\n' | tsort; echo $?", "a\nb\nc\nd\ntsort: -: input contains a loop:\ntsort: x\ntsort: y\nx\ny\n1\ntsort: -: input contains an odd number of tokens\n1\n", 0],
+    ["printf 'a b b c c d c b\\n' | tsort; echo $?", "a\ntsort: -: input contains a loop:\ntsort: b\ntsort: c\nb\nc\nd\n1\n", 0],
+    ["printf 'a b b c c b b d d b\\n' | tsort; echo $?", "a\ntsort: -: input contains a loop:\ntsort: b\ntsort: c\ntsort: -: input contains a loop:\ntsort: b\ntsort: d\nb\nd\nc\n1\n", 0],
+    ["printf 'shirt tie tie jacket belt jacket pants shoes pants belt socks shoes undershorts pants undershorts shoes shirt belt\\n' | tsort", "shirt\nsocks\nundershorts\ntie\npants\nbelt\nshoes\njacket\n", 0],
+    ["printf 'm n\\nz a\\nq q\\nb a\\nc a\\n' | tsort; printf '3 1\\n2 1\\n10 2\\n' > tf; tsort tf; tsort nosuch; echo $?; tsort a b; echo $?", "b\nc\nm\nq\nz\nn\na\n10\n3\n2\n1\ntsort: nosuch: No such file or directory\n1\ntsort: extra operand 'b'\nTry 'tsort --help' for more information.\n1\n", 0],
+    ["printf 'a b\\nb c\\nc a\\nd e\\ne d\\nx a\\n' | tsort; echo $?", "x\ntsort: -: input contains a loop:\ntsort: a\ntsort: b\ntsort: c\na\nb\nc\ntsort: -: input contains a loop:\ntsort: d\ntsort: e\nd\ne\n1\n", 0],
     // groups, base32, cksum (the POSIX CRC) and sum (BSD, System V).
     ["groups; groups root; groups nosuch; echo $?; id -Gn", "root\nroot : root\ngroups: 'nosuch': no such user\n1\nroot\n", 0],
     ["printf 'hello world\\n' | base32; printf 'hello world\\n' | base32 | base32 -d; printf 'abc' | base32 -w 4; echo; printf 'NBSWY3DP' | base32 -d; echo; echo '!!!' | base32 -d; echo $?", "NBSWY3DPEB3W64TMMQFA====\nhello world\nMFRG\nG===\n\nhello\nbase32: invalid input\n1\n", 0],

@@ -112,6 +112,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/cksum": "coreutils:cksum",
   "/usr/bin/sum": "coreutils:sum",
   "/usr/bin/groups": "coreutils:groups",
+  "/usr/bin/tsort": "coreutils:tsort",
   "/usr/bin/xargs": "coreutils:xargs",
   "/usr/bin/tail": "coreutils:tail",
   "/usr/bin/uptime": "procps:uptime",

@@ -496,3 +496,110 @@ export function join(flavor: Flavor) {
     });
   };
 }
+
+interface TsortItem {
+  readonly str: string;
+  /** Relations still pointing at it. */
+  count: number;
+  /** What it precedes, newest first (record_relation pushes on the head). */
+  top: { suc: TsortItem; next: TsortItem["top"] } | undefined;
+  /** The queue of items to print, and the loop being traced. */
+  qlink: TsortItem | undefined;
+  printed: boolean;
+}
+
+/**
+ * coreutils' tsort: Knuth's algorithm T over the pairs of tokens, the items walked in strcmp
+ * order (its balanced tree's in-order). When items are left with relations, it reports a loop
+ * on standard error as detect_loop traces it, removes one relation, and goes on.
+ */
+export function* tsortProgram(ctx: ProcessContext): Proc<number> {
+  return yield* withOptions(ctx, "gnu", { short: "w" }, function* (o) {
+    if (o.operands.length > 1) return usageFailure(ctx, "gnu", `extra operand '${o.operands[1]}'`);
+    const file = o.operands[0] ?? "-";
+    const texts = yield* readAll(ctx, "tsort", [file]);
+    if (texts === undefined) return 1;
+    const items = new Map<string, TsortItem>();
+    const item = (str: string) => {
+      let it = items.get(str);
+      if (it === undefined) items.set(str, (it = { str, count: 0, top: undefined, qlink: undefined, printed: false }));
+      return it;
+    };
+    const tokens = texts[0]!.split(/[ \t\n]+/).filter((t) => t !== "");
+    if (tokens.length % 2 === 1) {
+      item(tokens.at(-1)!);
+      ctx.stderr.write(`tsort: ${file}: input contains an odd number of tokens\n`);
+      return 1;
+    }
+    for (let i = 0; i < tokens.length; i += 2) {
+      const j = item(tokens[i]!);
+      const k = item(tokens[i + 1]!);
+      if (j === k) continue;
+      k.count++;
+      j.top = { suc: k, next: j.top };
+    }
+    const sorted = [...items.values()].sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+    let left = sorted.length;
+    let ok = true;
+    // error() flushes standard output first: what was printed comes before each complaint.
+    while (left > 0) {
+      let head: TsortItem | undefined;
+      let tail: TsortItem | undefined;
+      const enqueue = (k: TsortItem) => {
+        if (tail === undefined) head = k;
+        else tail.qlink = k;
+        tail = k;
+      };
+      for (const k of sorted) if (k.count === 0 && !k.printed) enqueue(k);
+      for (; head !== undefined; head = head.qlink) {
+        ctx.stdout.write(`${head.str}\n`);
+        head.printed = true;
+        left--;
+        for (let p = head.top; p !== undefined; p = p.next) if (--p.suc.count === 0) enqueue(p.suc);
+      }
+      if (left === 0) break;
+      ctx.stderr.write(`tsort: ${file}: input contains a loop:\n`);
+      ok = false;
+      let loop: TsortItem | undefined;
+      do for (const k of sorted) if (detectLoop(k)) break;
+      while (loop !== undefined);
+
+      function detectLoop(k: TsortItem): boolean {
+        if (k.count === 0) return false;
+        if (loop === undefined) {
+          loop = k;
+          return false;
+        }
+        for (let prev: TsortItem["top"] | undefined, p = k.top; p !== undefined; prev = p, p = p.next) {
+          if (p.suc !== loop) continue;
+          if (k.qlink === undefined) {
+            k.qlink = loop;
+            loop = k;
+            return false;
+          }
+          // A loop: print it back to K, and drop K's relation that closes it.
+          while (loop !== undefined) {
+            const next: TsortItem | undefined = loop.qlink;
+            ctx.stderr.write(`tsort: ${loop.str}\n`);
+            if (loop === k) {
+              p.suc.count--;
+              if (prev === undefined) k.top = p.next;
+              else prev.next = p.next;
+              break;
+            }
+            loop.qlink = undefined;
+            loop = next;
+          }
+          while (loop !== undefined) {
+            const next: TsortItem | undefined = loop.qlink;
+            loop.qlink = undefined;
+            loop = next;
+          }
+          return true;
+        }
+        return false;
+      }
+    }
+    return ok ? 0 : 1;
+  });
+}
