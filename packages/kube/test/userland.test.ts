@@ -351,6 +351,10 @@ describe("wc", () => {
 
 /** GNU tools as Debian 12's print them in the C locale (recorded from the real coreutils 9.1 and diffutils 3.8). */
 const GNU_TOOLS: readonly [string, string, number][] = [
+    // factor: primes of numbers up to 128 bits, its complaints before its output (its own buffer).
+    ["factor 12 abc 15; echo $?; factor -- -5; echo $?; factor +7 007 ' 9'; echo $?; echo '4 6\n8' | factor", "factor: 'abc' is not a valid positive integer\n12: 2 2 3\n15: 3 5\n1\nfactor: '-5' is not a valid positive integer\n1\n7: 7\n7: 7\n9: 3 3\n0\n4: 2 2\n6: 2 3\n8: 2 2 2\n", 0],
+    ["factor 340282366920938463463374607431768211455 1000000007 600851475143 18446744073709551557 18446744073709551615 0 1 2 97 1001", "340282366920938463463374607431768211455: 3 5 17 257 641 65537 274177 6700417 67280421310721\n1000000007: 1000000007\n600851475143: 71 839 1471 6857\n18446744073709551557: 18446744073709551557\n18446744073709551615: 3 5 17 257 641 65537 6700417\n0:\n1:\n2: 2\n97: 97\n1001: 7 11 13\n", 0],
+    ["factor 0x10; echo $?; factor -h; echo $?; factor 12345678901234567891 99999999999999999999 ", "factor: '0x10' is not a valid positive integer\n1\nfactor: invalid option -- 'h'\nTry 'factor --help' for more information.\n1\n12345678901234567891: 12345678901234567891\n99999999999999999999: 3 3 11 41 101 271 3541 9091 27961\n", 0],
     // tsort: algorithm T in strcmp order, loops traced and broken as detect_loop does.
     ["printf 'a b\\nb c\\nc d\\n' | tsort; printf 'x y\\ny x\\n' | tsort; echo $?; printf 'a\\n' | tsort; echo $?", "a\nb\nc\nd\ntsort: -: input contains a loop:\ntsort: x\ntsort: y\nx\ny\n1\ntsort: -: input contains an odd number of tokens\n1\n", 0],
     ["printf 'a b b c c d c b\\n' | tsort; echo $?", "a\ntsort: -: input contains a loop:\ntsort: b\ntsort: c\nb\nc\nd\n1\n", 0],

@@ -113,6 +113,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/sum": "coreutils:sum",
   "/usr/bin/groups": "coreutils:groups",
   "/usr/bin/tsort": "coreutils:tsort",
+  "/usr/bin/factor": "coreutils:factor",
   "/usr/bin/xargs": "coreutils:xargs",
   "/usr/bin/tail": "coreutils:tail",
   "/usr/bin/uptime": "procps:uptime",

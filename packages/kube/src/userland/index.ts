@@ -56,6 +56,7 @@ import { BUSYBOX_BANNER } from "./libbb.js";
 import { comm, expand, fold, join, nl, paste, unexpand, tsortProgram } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { installProgram } from "./install.js";
+import { factorProgram } from "./factor.js";
 import { numfmtProgram } from "./numfmt.js";
 import { splitProgram } from "./split.js";
 import { nohupProgram, ttyProgram } from "./terminal.js";
@@ -198,6 +199,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:base32", baseEncoding("base32", "gnu"));
   registry.registerProgram("coreutils:groups", groupsProgram);
   registry.registerProgram("coreutils:tsort", tsortProgram);
+  registry.registerProgram("coreutils:factor", factorProgram);
   registry.registerProgram("findutils:find", findProgram);
   registry.registerProgram("sed:sed", sed("gnu"));
   registry.registerProgram("tar:tar", tarProgram("gnu"));
