@@ -114,6 +114,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/groups": "coreutils:groups",
   "/usr/bin/tsort": "coreutils:tsort",
   "/usr/bin/factor": "coreutils:factor",
+  "/usr/bin/b2sum": "coreutils:b2sum",
   "/usr/bin/xargs": "coreutils:xargs",
   "/usr/bin/tail": "coreutils:tail",
   "/usr/bin/uptime": "procps:uptime",

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { encodeText, FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { describeError, has, programName, readStdin, splitLines, withOptions, type Flavor } from "./common.js";
+import { blake2b } from "./blake2b.js";
+import { describeError, has, last, programName, readStdin, splitLines, withOptions, type Flavor } from "./common.js";
 
 /**
  * md5sum, sha1sum, sha256sum and sha512sum (coreutils and busybox): `HASH  FILE` per operand
@@ -9,21 +10,32 @@ import { describeError, has, programName, readStdin, splitLines, withOptions, ty
  * OK/FAILED lines and WARNING summary. Files are hashed as bytes; standard input, which ksim
  * carries as text, as its UTF-8 encoding.
  */
-export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512", flavor: Flavor) {
+export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512" | "blake2b", flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    const spec = { short: "cbtwqs", long: { check: "c", binary: "b", text: "t", warn: "w", quiet: "q", status: "s", tag: "tag" } };
+    const long = { check: "c", binary: "b", text: "t", warn: "w", quiet: "q", status: "s", tag: "tag", ...(algorithm === "blake2b" ? { "length=": "l" } : {}) };
+    const spec = { short: algorithm === "blake2b" ? "cbtwqsl:" : "cbtwqs", long };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
       const name = programName(ctx);
-      const digest = function* (file: string): Proc<string> {
+      // b2sum -l: a digest of so many bits (a multiple of 8 up to 512; 0 is the default 512).
+      const bitsText = last(o, "l");
+      const bits = bitsText === undefined ? 512 : Number(bitsText) || 512;
+      if (bitsText !== undefined && (!/^\d+$/.test(bitsText) || bits % 8 !== 0 || bits > 512)) {
+        ctx.stderr.write(`${name}: invalid length: '${bitsText}'\n${name}: ${bits > 512 ? "maximum digest length for 'BLAKE2b' is 512 bits" : "length is not a multiple of 8"}\n`);
+        return 1;
+      }
+      const digest = function* (file: string, bytes = bits / 8): Proc<string> {
         const data = file === "-" ? encodeText(yield* readStdin(ctx)) : ctx.fs.readFile(ctx.resolve(file));
+        if (algorithm === "blake2b") return Buffer.from(blake2b(data, bytes)).toString("hex");
         return createHash(algorithm).update(data).digest("hex");
       };
+      const tag = algorithm === "blake2b" ? (bits === 512 ? "BLAKE2b" : `BLAKE2b-${bits}`) : algorithm.toUpperCase();
       const files = o.operands.length > 0 ? o.operands : ["-"];
       let status = 0;
       if (!has(o, "c")) {
         for (const file of files) {
           try {
-            ctx.stdout.write(`${yield* digest(file)}  ${file}\n`);
+            const hash = yield* digest(file);
+            ctx.stdout.write(has(o, "tag") ? `${tag} (${file}) = ${hash}\n` : `${hash}  ${file}\n`);
           } catch (e) {
             if (!(e instanceof FsError)) throw e;
             ctx.stderr.write(`${name}: ${file}: ${describeError(e)}\n`);
@@ -53,7 +65,8 @@ export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512", flavor
           }
           let actual: string;
           try {
-            actual = yield* digest(m[2]!);
+            // Without -l, b2sum takes each line's length from its checksum.
+            actual = yield* digest(m[2]!, bitsText === undefined && algorithm === "blake2b" ? m[1]!.length / 2 : bits / 8);
           } catch (e) {
             if (!(e instanceof FsError)) throw e;
             ctx.stderr.write(`${name}: ${m[2]}: ${describeError(e)}\n`);

@@ -194,6 +194,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:truncate", truncateProgram);
   registry.registerProgram("coreutils:od", odProgram("gnu"));
   for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
+  registry.registerProgram("coreutils:b2sum", checksum("blake2b", "gnu"));
   registry.registerProgram("coreutils:cksum", crcProgram("cksum"));
   registry.registerProgram("coreutils:sum", crcProgram("sum"));
   registry.registerProgram("coreutils:base32", baseEncoding("base32", "gnu"));

@@ -7,6 +7,7 @@ import { LayerStack } from "../runtime/layer-stack.js";
 import { ProcessTable, type ProcessContext, type SimProcess } from "../runtime/process.js";
 import { loginLimits } from "../runtime/rlimits.js";
 import { ProcFs } from "../runtime/procfs.js";
+import { containerDev } from "../runtime/dev.js";
 import { standaloneMachine } from "../runtime/standalone-machine.js";
 import { devNull, type InputStream, type OutputStream } from "../runtime/streams.js";
 import { ShellInterpreter } from "../shell/index.js";
@@ -95,7 +96,10 @@ export class Workstation {
     const machine = standaloneMachine(sim, { memoryBytes: WORKSTATION_MEMORY_BYTES, cpus: WORKSTATION_CPUS, usage: () => this.processes.usage() });
     // Its /proc, for free, uptime, top and whoever reads /proc/self.
     const proc = new ProcFs({ processes: () => this.processes.visible(), process: (pid) => this.processes.visibleProcess(pid), machine, epochOf: (ms) => sim.startEpochMs + ms, mountedAtMs: sim.startEpochMs });
-    this.fs = new LayeredFs(sim, options.userFiles ? new LayerStack([tools, options.userFiles]) : tools, hostname, undefined, proc);
+    // Its /dev: the character devices programs use (null, zero, urandom, tty…), as a container
+    // has them; a desktop's disks and input devices are nothing a command here reads.
+    const dev = containerDev({ mtimeMs: sim.startEpochMs, tty: false });
+    this.fs = new LayeredFs(sim, new LayerStack(options.userFiles ? [dev, tools, options.userFiles] : [dev, tools]), hostname, undefined, proc);
     this.cwd = options.cwd ?? WORKSTATION_HOME;
     const names = options.hosts ?? {};
     this.processes = new ProcessTable({
