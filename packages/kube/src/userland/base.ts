@@ -150,6 +150,7 @@ const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   "/usr/bin/tty": "coreutils:tty",
   "/usr/bin/nohup": "coreutils:nohup",
   "/usr/bin/fallocate": "util-linux:fallocate",
+  "/usr/bin/rev": "util-linux:rev",
 };
 
 const DIRS = ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/share", "/usr/lib", "/lib", "/etc", "/home", "/var/log", "/var/lib", "/var/cache", "/run", "/opt", "/srv", "/mnt", "/media", "/proc", "/sys", "/dev"];

@@ -53,7 +53,7 @@ import { timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
 import { BUSYBOX_BANNER } from "./libbb.js";
-import { comm, expand, fold, join, nl, paste, unexpand, tsortProgram } from "./textutils.js";
+import { comm, expand, fold, join, nl, paste, unexpand, tsortProgram, revProgram } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { installProgram } from "./install.js";
 import { factorProgram } from "./factor.js";
@@ -201,6 +201,7 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:groups", groupsProgram);
   registry.registerProgram("coreutils:tsort", tsortProgram);
   registry.registerProgram("coreutils:factor", factorProgram);
+  registry.registerProgram("util-linux:rev", revProgram);
   registry.registerProgram("findutils:find", findProgram);
   registry.registerProgram("sed:sed", sed("gnu"));
   registry.registerProgram("tar:tar", tarProgram("gnu"));

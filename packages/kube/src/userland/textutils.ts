@@ -603,3 +603,27 @@ export function* tsortProgram(ctx: ProcessContext): Proc<number> {
     return ok ? 0 : 1;
   });
 }
+
+/**
+ * util-linux's rev: each line's characters backwards, file by file; one that cannot be opened
+ * is skipped. Its output goes through stdio's buffer, so its complaints come first.
+ */
+export function* revProgram(ctx: ProcessContext): Proc<number> {
+  return yield* withOptions(ctx, "gnu", { short: "", long: {} }, function* (o) {
+    let status = 0;
+    let out = "";
+    for (const file of o.operands.length > 0 ? o.operands : ["-"]) {
+      let text: string;
+      try {
+        text = yield* readInput(ctx, file);
+      } catch (e) {
+        ctx.stderr.write(`rev: cannot open ${file}: ${describeError(e)}\n`);
+        status = 1;
+        continue;
+      }
+      out += text.split("\n").map((line) => [...line].reverse().join("")).join("\n");
+    }
+    ctx.stdout.write(out);
+    return status;
+  });
+}
