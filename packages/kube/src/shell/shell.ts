@@ -841,7 +841,7 @@ export class Shell {
         if (this.flavor === "bash" && !this.vars.has(name)) return this.currentCommand === undefined ? "" : commandText(this.currentCommand);
         break;
       case "GROUPS":
-        if (this.flavor === "bash") return this.arrayValue(name)?.[0 as never];
+        if (this.flavor === "bash") return (this.arrayValue(name) as string[])[0];
         break;
       case "EPOCHSECONDS":
         if (this.flavor === "bash" && !this.vars.has(name)) return String(Math.floor(this.ctx.epochMs() / 1000));
@@ -2027,10 +2027,10 @@ export class Shell {
    * Most commands expand without running anything: they start no generator to expand.
    */
   private execSimple(cmd: SimpleCommand): Proc<number> {
-    if (this.trapTable?.has("DEBUG") === true && this.trapDepth === 0) return this.afterDebugTrap(cmd, () => this.execSimple2(cmd));
+    if (this.trapTable?.has("DEBUG") === true && this.trapDepth === 0) return this.afterDebugTrap(cmd, () => this.runSimple(cmd));
     // $BASH_COMMAND: what runs now, unless a trap's action runs, which sees what it interrupted.
     if (this.trapDepth === 0) this.currentCommand = cmd;
-    return this.execSimple2(cmd);
+    return this.runSimple(cmd);
   }
 
   /** The DEBUG trap's action, with $BASH_COMMAND the command about to run, then the command. */
@@ -2042,7 +2042,8 @@ export class Shell {
     return yield* run();
   }
 
-  private execSimple2(cmd: SimpleCommand): Proc<number> {
+  /** A simple command from its expansion on (the DEBUG trap, if any, has run). */
+  private runSimple(cmd: SimpleCommand): Proc<number> {
     this.substitutionStatus = undefined;
     this.compoundArgs = undefined;
     const words = cmd.assignments.length === 0 ? this.expander.fieldsNow(cmd.words) : undefined;
