@@ -27,6 +27,12 @@ describe("resource limits", () => {
     );
   });
 
+  it("are listed in busybox 1.28's table by its ash, which prints nothing when asked for nothing", () => {
+    const sb = new Sandbox({ base: "busybox" });
+    const r = sb.run(["sh", "-c", "ulimit; ulimit -a | sed -n '1p;7p;9p'; ulimit -H -S -s; ulimit -c 0; ulimit -Hc"]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, "-f: file size (blocks)             unlimited\n-l: locked memory (kb)             64\n-n: file descriptors               1048576\nunlimited\n0\n", ""]);
+  });
+
   it("are inherited, lowered by anyone, raised past the hard limit by nobody in a container", () => {
     const sb = new Sandbox({ base: "debian" });
     // Root in a container lacks CAP_SYS_RESOURCE: a hard limit once lowered stays lowered.

@@ -60,23 +60,21 @@ const DASH_ROWS: readonly LimitRow[] = [
   row("r", "rtprio", 1, "rtprio"),
 ];
 
-/** busybox's shell_builtin_ulimit table (as of 1.36; the images' 1.28 is unverified). */
+/** busybox's shell_builtin_ulimit table as the images' 1.28 has it (later releases took bash's names). */
 const BUSYBOX_ROWS: readonly LimitRow[] = [
-  row("c", "core", 512, "core file size (blocks)"),
-  row("d", "data", 1024, "data seg size (kb)"),
-  row("e", "nice", 1, "scheduling priority"),
   row("f", "fsize", 512, "file size (blocks)"),
-  row("i", "sigpending", 1, "pending signals"),
-  row("l", "memlock", 1024, "max locked memory (kb)"),
-  row("m", "rss", 1024, "max memory size (kb)"),
-  row("n", "nofile", 1, "open files"),
-  row("q", "msgqueue", 1, "POSIX message queues (bytes)"),
-  row("r", "rtprio", 1, "real-time priority"),
-  row("s", "stack", 1024, "stack size (kb)"),
   row("t", "cpu", 1, "cpu time (seconds)"),
-  row("u", "nproc", 1, "max user processes"),
-  row("v", "as", 1024, "virtual memory (kb)"),
-  row("x", "locks", 1, "file locks"),
+  row("d", "data", 1024, "data seg size (kb)"),
+  row("s", "stack", 1024, "stack size (kb)"),
+  row("c", "core", 512, "core file size (blocks)"),
+  row("m", "rss", 1024, "resident set size (kb)"),
+  row("l", "memlock", 1024, "locked memory (kb)"),
+  row("p", "nproc", 1, "processes"),
+  row("n", "nofile", 1, "file descriptors"),
+  row("v", "as", 1024, "address space (kb)"),
+  row("w", "locks", 1, "locks"),
+  row("e", "nice", 1, "scheduling priority"),
+  row("r", "rtprio", 1, "real-time priority"),
 ];
 
 const PIPE_BUF = 4096;
@@ -168,7 +166,7 @@ function ashUlimit(sh: Shell, args: readonly string[]): number {
   let soft = false;
   let hard = false;
   let all = false;
-  let letter = "f";
+  let letter: string | undefined;
   let i = 0;
   for (; i < args.length && /^-./.test(args[i]!); i++) {
     if (args[i] === "--") {
@@ -187,16 +185,20 @@ function ashUlimit(sh: Shell, args: readonly string[]): number {
     }
   }
   const operands = args.slice(i);
-  const r = rows.find((x) => x.letter === letter)!;
-  // Both, unless told: printing then shows the soft value.
+  // busybox 1.28's prints nothing when asked for nothing; dash's then means -f.
+  if (sh.flavor === "ash" && letter === undefined && operands.length === 0 && !all) return 0;
+  const r = rows.find((x) => x.letter === (letter ?? "f"))!;
+  // Printing shows the soft value unless only -H is given (busybox: whenever -H is).
+  const showHard = hard && (!soft || sh.flavor === "ash");
+  // Setting sets both unless told.
   if (!soft && !hard) soft = hard = true;
   if (operands.length > 0 && (all || operands.length > 1) && sh.flavor === "dash") {
     sh.builtinError("ulimit", "too many arguments");
     return 2;
   }
-  const pick = (l: Limit) => (soft ? l.soft : l.hard);
+  const pick = (l: Limit) => (showHard ? l.hard : l.soft);
   if (all) {
-    for (const x of rows) sh.out(sh.flavor === "dash" ? `${x.description.padEnd(20)} ${shown(pick(current(sh, x)), x)}\n` : `${x.description.padEnd(32)}(-${x.letter}) ${shown(pick(current(sh, x)), x)}\n`);
+    for (const x of rows) sh.out(sh.flavor === "dash" ? `${x.description.padEnd(20)} ${shown(pick(current(sh, x)), x)}\n` : `-${x.letter}: ${x.description.padEnd(30)} ${shown(pick(current(sh, x)), x)}\n`);
     return 0;
   }
   const arg = operands[0];
