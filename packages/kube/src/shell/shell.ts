@@ -1167,10 +1167,13 @@ export class Shell {
   /** The environment of a command, with its `NAME=value` assignments. */
   exportedEnv(extra: ReadonlyMap<string, string> = NO_ENV): ReadonlyMap<string, string> {
     const env = this.vars.exported();
-    const lists = this.flavor === "bash" ? OPTION_LISTS.filter((n) => this.vars.get(n)?.exported === true) : [];
-    if (extra.size === 0 && lists.length === 0) return env;
+    // An exported SHELLOPTS or BASHOPTS (rare) has its value computed now.
+    const shellopts = this.flavor === "bash" && this.vars.get("SHELLOPTS")?.exported === true;
+    const bashopts = this.flavor === "bash" && this.vars.get("BASHOPTS")?.exported === true;
+    if (extra.size === 0 && !shellopts && !bashopts) return env;
     const withExtra = copyMap(env);
-    for (const name of lists) withExtra.set(name, this.optionList(name));
+    if (shellopts) withExtra.set("SHELLOPTS", this.optionList("SHELLOPTS"));
+    if (bashopts) withExtra.set("BASHOPTS", this.optionList("BASHOPTS"));
     extra.forEach((v, k) => withExtra.set(k, v));
     return freezeEnvironment(withExtra);
   }

@@ -2,6 +2,7 @@ import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { fixed } from "../shell/c-float.js";
 import { describeError, has, last, readInput, withOptions } from "./common.js";
+import { fieldList } from "./text.js";
 
 /**
  * coreutils' numfmt (9.1): numbers to and from human units (--to/--from si, iec, iec-i, auto),
@@ -152,19 +153,10 @@ function convertLine(line: string, s: Settings, complain: (message: string) => v
   return { out: out.join(s.delimiter ?? " "), valid };
 }
 
-/** --field: N, N-M, N-, -M, lists of them, `-` for all. */
+/** --field: a field list as cut takes it, or `-` for all; the first field when not given. */
 function fieldSelector(spec: string | undefined): ((field: number) => boolean) | undefined {
   if (spec === undefined) return (f) => f === 1;
-  if (spec === "-") return () => true;
-  const ranges: [number, number][] = [];
-  for (const part of spec.split(",")) {
-    const m = /^(\d*)(-?)(\d*)$/.exec(part);
-    if (m === null || (m[1] === "" && m[3] === "")) return undefined;
-    const lo = m[1] === "" ? 1 : Number(m[1]);
-    const hi = m[2] === "" ? lo : m[3] === "" ? Infinity : Number(m[3]);
-    ranges.push([lo, hi]);
-  }
-  return (f) => ranges.some(([lo, hi]) => f >= lo && f <= hi);
+  return spec === "-" ? () => true : fieldList(spec);
 }
 
 /** --format: `%[0]['][-][N][.N]f` with text around it. */

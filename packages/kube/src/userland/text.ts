@@ -281,8 +281,8 @@ function numberWidth(ctx: ProcessContext, inputs: readonly string[]): number {
   return Math.max(minimum, String(regularBytes).length);
 }
 
-/** Parses a cut LIST (`1,3-5,7-`) into a membership test. */
-function fieldList(spec: string): ((n: number) => boolean) | undefined {
+/** Parses a field LIST (`1,3-5,7-`) as coreutils' set_fields does (cut, numfmt) into a membership test. */
+export function fieldList(spec: string): ((n: number) => boolean) | undefined {
   const ranges: [number, number][] = [];
   for (const part of spec.split(",")) {
     const m = /^(\d*)(-?)(\d*)$/.exec(part);
