@@ -123,6 +123,17 @@ export function timeout<T>(sim: Sim, w: Waitable<T>, ms: number): Waitable<{ val
   };
 }
 
+/**
+ * Whether what belongs to a process may run now: while the process is stopped (SIGSTOP), its
+ * coroutine's steps, its timers and its sockets' callbacks wait, in the order they came, until
+ * it continues. The kernel meanwhile goes on (segments arrive, connections are accepted).
+ */
+export interface Gate {
+  readonly shut: boolean;
+  /** Runs `fn` when the gate opens (dropped if the owner dies first). */
+  defer(fn: () => void): void;
+}
+
 export type TaskOutcome<R> =
   | { readonly ok: true; readonly value: R }
   | { readonly ok: false; readonly error: unknown }
@@ -145,6 +156,7 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
     private readonly sim: Sim,
     private readonly gen: Proc<R>,
     readonly name = "task",
+    private readonly gate?: Gate,
   ) {
     this.pending = sim.schedule(0, this.stepNext, name);
   }
@@ -179,6 +191,11 @@ export class Task<R> implements Waitable<TaskOutcome<R>> {
 
   private step(): void {
     this.pending = undefined;
+    if (this.gate?.shut === true) {
+      this.gate.defer(this.stepNext);
+      return;
+    }
+    if (this.done) return;
     const input = this.input;
     this.input = undefined;
     let r: IteratorResult<Waitable<unknown>, R>;

@@ -13,6 +13,7 @@ export {
   type Waitable,
   type Proc,
   type TaskOutcome,
+  type Gate,
   type RaceResult,
 } from "./coroutine.js";
 export {

@@ -1,3 +1,4 @@
+import type { Gate } from "./coroutine.js";
 import type { Timer } from "./event-queue.js";
 import type { Sim } from "./kernel.js";
 import type { Random } from "./random.js";
@@ -402,6 +403,8 @@ export class Connection {
   onClose: ((reason: CloseReason) => void) | undefined;
   /** Arbitrary owner data for the runtime (e.g. the process that owns the socket). */
   owner: unknown;
+  /** The owner's: while it is shut (a stopped process), the callbacks above wait. */
+  gate: Gate | undefined;
 
   /** @internal */ peer: Connection | undefined;
   /** @internal */ readonly out = new Direction();
@@ -539,7 +542,7 @@ export class Connection {
       if (this.state !== "connecting") return;
       net.sim.cancel(this.connectTimer);
       this.state = "open";
-      this.onOpen?.();
+      this.tellOpen();
       if (this.state === "open" && this.out.queue.length > 0 && this.out.timer === undefined) this.pump();
     }, "synack");
   }
@@ -616,12 +619,19 @@ export class Connection {
     const sim = this.host.net.sim;
     if (seg.kind === "data") {
       sim.trace.record("net.data", { conn: this.id });
-      this.onData?.(seg.payload);
+      if (this.gate?.shut === true) this.gate.defer(() => this.onData?.(seg.payload));
+      else this.onData?.(seg.payload);
     } else {
       this.remoteEnded = true;
-      this.onEnd?.();
+      if (this.gate?.shut === true) this.gate.defer(() => this.onEnd?.());
+      else this.onEnd?.();
       this.maybeFinish();
     }
+  }
+
+  private tellOpen(): void {
+    if (this.gate?.shut === true) this.gate.defer(() => this.onOpen?.());
+    else this.onOpen?.();
   }
 
   private maybeFinish(): void {
@@ -640,6 +650,8 @@ export class Connection {
     this.out.queue.length = 0;
     this.host.connections.delete(this);
     net.sim.trace.record("net.close", { conn: this.id, host: this.host.name, reason });
-    if (notify) this.onClose?.(reason);
+    if (!notify) return;
+    if (this.gate?.shut === true) this.gate.defer(() => this.onClose?.(reason));
+    else this.onClose?.(reason);
   }
 }
