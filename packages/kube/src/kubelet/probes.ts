@@ -49,8 +49,9 @@ export function runProbe(
     try {
       const p = instance.exec(command, { stdout: out, stderr: out });
       timer = sim.schedule(timeoutMs, () => {
-        p.signal("SIGKILL");
+        // Told before the kill, whose exit would otherwise report the probe's empty output.
         finish({ ok: false, output: `command ${JSON.stringify(command.join(" "))} timed out` });
+        p.signal("SIGKILL");
       }, "probe-timeout");
       p.exited.subscribe((code) => finish({ ok: code === 0, output: out.text() }));
     } catch (e) {

@@ -9,6 +9,7 @@ import {
   type Address,
   type Connection,
   type DatagramHandler,
+  type Gate,
   type Host,
   type Listener,
   type Proc,
@@ -20,6 +21,7 @@ import {
 import { DEFAULT_UMASK, resolvePath, type Credentials, type FileSystem } from "./fs.js";
 import { checkSetrlimit, containerLimits, DEFAULT_MEMORY_BYTES, type Limit, type Resource, type Rlimits } from "./rlimits.js";
 import { nativeProgramId, type ImageRegistry } from "./image.js";
+import { defaultAction, SIGNALS, type Signal } from "./signals.js";
 import type { SchedStats } from "./sched-stats.js";
 import { devNull, unclosable, type InputStream, type OutputStream } from "./streams.js";
 
@@ -31,27 +33,7 @@ import { devNull, unclosable, type InputStream, type OutputStream } from "./stre
  */
 export type Executable = (ctx: ProcessContext) => Proc<number>;
 
-export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGPIPE" | "SIGALRM" | "SIGTERM";
-
-export const SIGNALS: Readonly<Record<Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
-};
-
-/** Parses `TERM`, `SIGTERM`, `15` or `-9` style signal names; undefined if unknown. */
-export function parseSignal(s: string): Signal | undefined {
-  const t = s.replace(/^-/, "").toUpperCase();
-  if (/^\d+$/.test(t)) return (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === Number(t));
-  const name = (t.startsWith("SIG") ? t : `SIG${t}`) as Signal;
-  return name in SIGNALS ? name : undefined;
-}
+export { SIGNALS, parseSignal, describeSignal, defaultAction, signalOfNumber, type Signal, type DefaultAction } from "./signals.js";
 
 /** The network as a process sees it: the pod's address, plus the cluster's DNS. */
 export interface NetStack {
@@ -121,7 +103,8 @@ export interface ProcessInfo {
   readonly startedAt: number;
   readonly cpuMs: number;
   readonly stats: ProcessStats;
-  readonly state: "R" | "S";
+  /** Running, sleeping, or stopped (SIGSTOP) until SIGCONT. */
+  readonly state: "R" | "S" | "T";
   /** The arguments it was started (or last exec'd) with. */
   readonly argv: readonly string[];
   /** What it set as its title (setproctitle), which replaces its arguments in /proc. */
@@ -172,6 +155,8 @@ export interface ChildProcess {
   readonly exited: Waitable<number>;
   /** The signal that ended it, if one did (WIFSIGNALED), as opposed to an exit status of 128 + n. */
   readonly termsig: Signal | undefined;
+  /** WCOREDUMP: that signal's default action dumps core, and RLIMIT_CORE let it. */
+  readonly cored: boolean;
   signal(signal: Signal): void;
 }
 
@@ -264,8 +249,9 @@ export interface ProcessContext {
   /** kill(pid, 0): whether there is a process with this pid to send a signal to. */
   processExists(pid: number): boolean;
   /**
-   * Handles signals instead of the default action (terminate): every catchable one, or only
-   * `signals` (a shell catches what it traps). SIGKILL cannot be handled.
+   * Handles signals instead of their default action: the ones a daemon handles to shut down or
+   * reload (HUP, INT, QUIT, USR1, USR2, PIPE, ALRM, TERM), or only `signals` (a shell catches
+   * what it traps). SIGKILL and SIGSTOP cannot be handled.
    */
   onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[] | ReadonlySet<Signal>): void;
   /** Runs fn after ms unless the process has exited by then. */
@@ -498,24 +484,26 @@ export class ProcessTable {
 
   /**
    * kill(2) from a process of this namespace. A signal its init does not catch is discarded,
-   * SIGKILL too, and kill still succeeds: `kill -9 1` in a container does nothing.
+   * SIGKILL too, and kill still succeeds: `kill -9 1` in a container does nothing. SIGCONT
+   * continues even the init (the kernel does that before it looks at the handler).
    */
   kill(pid: number, signal: Signal): boolean {
     const p = this.procs.get(pid);
     if (p === undefined) return false;
-    if (!this.shieldedInit(p) || p.catches(signal)) p.signal(signal);
+    if (signal === "SIGCONT" || !this.shieldedInit(p) || p.catches(signal)) p.signal(signal);
     return true;
   }
 
   /**
    * A signal from an ancestor namespace (the container runtime stopping a container, a hostPID
-   * process): SIGKILL always arrives, the init's other uncaught signals are discarded. This is
-   * why `sh -c 'server'` as PID 1 outlives SIGTERM until the grace period ends.
+   * process): SIGKILL and SIGSTOP always arrive, the init's other uncaught signals are discarded
+   * (SIGCONT still continues it). This is why `sh -c 'server'` as PID 1 outlives SIGTERM until
+   * the grace period ends.
    */
   killFromOutside(pid: number, signal: Signal): boolean {
     const p = this.procs.get(pid);
     if (p === undefined) return false;
-    if (signal === "SIGKILL" || !this.shieldedInit(p) || p.catches(signal)) p.signal(signal);
+    if (signal === "SIGKILL" || signal === "SIGSTOP" || signal === "SIGCONT" || !this.shieldedInit(p) || p.catches(signal)) p.signal(signal);
     return true;
   }
 
@@ -555,8 +543,11 @@ export class ProcessTable {
   }
 }
 
+/** What a daemon's handler takes when it names no signals (onSignal). */
+const DAEMON_SIGNALS: ReadonlySet<Signal> = new Set(["SIGHUP", "SIGINT", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"]);
+
 /** A process; implements the system calls its program makes. */
-export class SimProcess implements ProcessContext, ChildProcess {
+export class SimProcess implements ProcessContext, ChildProcess, Gate {
   readonly sim: Sim;
   argv: readonly string[];
   /** The environment while the process shares a frozen one, as most never change theirs. */
@@ -600,6 +591,13 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private ownsConnections = false;
   private status: number | undefined;
   termsig: Signal | undefined;
+  cored = false;
+  /**
+   * While the process is stopped: what it would have run meanwhile (coroutine steps, timers,
+   * socket callbacks), in order. Signals other than SIGKILL and SIGCONT wait in `pendingSignals`.
+   */
+  private deferred: (() => void)[] | undefined;
+  private pendingSignals: Signal[] | undefined;
 
   constructor(
     private readonly table: ProcessTable,
@@ -789,7 +787,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.argv = loaded.argv;
     this.comm = loaded.comm;
     const body = loaded.program(this);
-    this.task = new Task(this.sim, body, `proc:${this.table.env.name}:${this.pid}`);
+    this.task = new Task(this.sim, body, `proc:${this.table.env.name}:${this.pid}`, this);
     this.task.subscribe((outcome) => {
       if (outcome.ok) this.finish(outcome.value);
       else if (!("killed" in outcome)) {
@@ -900,12 +898,12 @@ export class SimProcess implements ProcessContext, ChildProcess {
 
   onSignal(handler: ((signal: Signal) => void) | undefined, signals?: readonly Signal[] | ReadonlySet<Signal>): void {
     this.handler = handler;
-    this.caught = signals === undefined || signals instanceof Set ? signals : new Set(signals);
+    this.caught = signals === undefined ? DAEMON_SIGNALS : signals instanceof Set ? signals : new Set(signals);
   }
 
   /** Whether a handler, not the default action, takes this signal. */
   catches(signal: Signal): boolean {
-    return signal !== "SIGKILL" && this.handler !== undefined && (this.caught === undefined || this.caught.has(signal));
+    return signal !== "SIGKILL" && signal !== "SIGSTOP" && this.handler !== undefined && this.caught!.has(signal);
   }
 
   /**
@@ -918,32 +916,98 @@ export class SimProcess implements ProcessContext, ChildProcess {
     this.finish(128 + SIGNALS.SIGPIPE);
   }
 
-  /** Delivers a signal: the handler if one is installed, else the default action (terminate). */
+  /**
+   * Sends a signal: its handler if one is installed, else its default action (signal(7)). A
+   * stopped process keeps what it is sent until SIGCONT (a signal it would ignore is dropped),
+   * except SIGKILL; SIGCONT continues it whether or not it is caught, and throws away the stop
+   * signals still waiting.
+   */
   signal(signal: Signal): void {
     if (this.status !== undefined) return;
     this.sim.trace.record("proc.signal", { proc: this.table.env.name, pid: this.pid, signal });
+    const action = defaultAction(signal);
+    if (action === "continue") {
+      if (this.pendingSignals !== undefined) this.pendingSignals = this.pendingSignals.filter((s) => defaultAction(s) !== "stop");
+      this.continueRunning();
+    } else if (this.deferred !== undefined && signal !== "SIGKILL") {
+      // Standard signals do not queue: one of a kind waits.
+      if ((action !== "ignore" || this.catches(signal)) && !(this.pendingSignals ??= []).includes(signal)) this.pendingSignals.push(signal);
+      return;
+    }
+    this.deliver(signal);
+  }
+
+  private deliver(signal: Signal): void {
+    const action = defaultAction(signal);
     if (this.catches(signal)) this.handler!(signal);
-    else {
+    else if (action === "stop") {
+      if (this.deferred === undefined) this.stopRunning();
+    } else if (action === "term" || action === "core") {
       this.termsig = signal;
+      this.cored = action === "core" && this.rlimits.core.soft !== 0;
       this.finish(128 + SIGNALS[signal]);
     }
   }
 
+  /** Whether the process is stopped (the Gate its coroutine, timers and sockets obey). */
+  get shut(): boolean {
+    return this.deferred !== undefined;
+  }
+
+  defer(fn: () => void): void {
+    this.deferred!.push(fn);
+  }
+
+  private stopRunning(): void {
+    this.settleCpu();
+    this.deferred = [];
+    if (this.loadCpu !== 0) this.table.env.machine?.sched.change(-this.loadCpu);
+  }
+
+  /**
+   * SIGCONT: what waited runs after the step that sent it (another process's), the signals
+   * that arrived meanwhile first, lowest number first as the kernel delivers them.
+   */
+  private continueRunning(): void {
+    const work = this.deferred;
+    if (work === undefined) return;
+    this.settleCpu();
+    this.deferred = undefined;
+    if (this.loadCpu !== 0) this.table.env.machine?.sched.change(this.loadCpu);
+    const signals = this.pendingSignals;
+    this.pendingSignals = undefined;
+    this.sim.schedule(0, () => {
+      if (signals !== undefined) for (const s of [...signals].sort((a, b) => SIGNALS[a] - SIGNALS[b])) if (this.status === undefined && this.deferred === undefined) this.deliver(s);
+      for (const fn of work) {
+        if (this.status !== undefined) return;
+        if (this.deferred !== undefined) this.deferred.push(fn);
+        else fn();
+      }
+    }, "cont");
+  }
+
   timer(ms: number, fn: () => void): Timer {
     const timers = (this.timers ??= new Set());
-    const t: Timer = this.sim.schedule(ms, () => {
-      timers.delete(t);
-      if (this.status !== undefined) return;
-      try {
-        fn();
-      } catch (e) {
-        if (isBrokenPipe(e)) return this.killedByBrokenPipe();
-        if (!isEnvironmentIoError(e)) throw e;
-        dieOfIoError(this, e);
-      }
-    }, `timer:${this.table.env.name}:${this.pid}`);
+    const t: Timer = this.sim.schedule(ms, () => this.fire(t, fn), `timer:${this.table.env.name}:${this.pid}`);
     timers.add(t);
     return t;
+  }
+
+  /** A timer that came due; it still counts as set (cancellable) while the process is stopped. */
+  private fire(t: Timer, fn: () => void): void {
+    if (this.status !== undefined || this.timers?.has(t) !== true) return;
+    if (this.deferred !== undefined) {
+      this.deferred.push(() => this.fire(t, fn));
+      return;
+    }
+    this.timers.delete(t);
+    try {
+      fn();
+    } catch (e) {
+      if (isBrokenPipe(e)) return this.killedByBrokenPipe();
+      if (!isEnvironmentIoError(e)) throw e;
+      dieOfIoError(this, e);
+    }
   }
 
   cancelTimer(timer: Timer | undefined): void {
@@ -963,9 +1027,9 @@ export class SimProcess implements ProcessContext, ChildProcess {
     return this.cpuBaseMs + (this.sim.now - this.cpuSince) * this.cpuAsked() * (this.cpuCgroup?.share ?? 1);
   }
 
-  /** @internal the CPU the process asks for (a fraction of one CPU). */
+  /** @internal the CPU the process asks for (a fraction of one CPU); none while it is stopped. */
   cpuAsked(): number {
-    return this.ownStats?.cpu ?? DEFAULT_CPU;
+    return this.deferred !== undefined ? 0 : (this.ownStats?.cpu ?? DEFAULT_CPU);
   }
 
   /** @internal moves the CPU time used until now into the settled total, at the current share. */
@@ -987,7 +1051,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
       startedAt: this.startedAt,
       cpuMs: Math.floor(this.cpuMs()),
       stats: this.stats,
-      state: "S",
+      state: this.deferred !== undefined ? "T" : "S",
       argv: this.argv,
       title: this.title,
       environ: this.environ,
@@ -1004,6 +1068,7 @@ export class SimProcess implements ProcessContext, ChildProcess {
   own(resource: Listener | Connection): void {
     if ("send" in resource) {
       resource.owner = this;
+      resource.gate = this;
       this.ownsConnections = true;
     } else (this.listeners ??= new Set()).add(resource);
   }
@@ -1011,7 +1076,12 @@ export class SimProcess implements ProcessContext, ChildProcess {
   private finish(status: number): void {
     if (this.status !== undefined) return;
     this.status = status;
-    if (this.loadCpu !== 0) this.table.env.machine?.sched.change(-this.loadCpu);
+    const stopped = this.deferred !== undefined;
+    // A stopped process used no CPU since it stopped, and was already off the run queue.
+    if (stopped) this.settleCpu();
+    this.deferred = undefined;
+    this.pendingSignals = undefined;
+    if (this.loadCpu !== 0 && !stopped) this.table.env.machine?.sched.change(-this.loadCpu);
     this.loadCpu = 0;
     this.task?.kill();
     if (this.timers !== undefined) {
@@ -1062,9 +1132,11 @@ class ProcessNet implements NetStack {
     return this.ns.nameserver;
   }
   listen(port: number, onConnection: (conn: Connection) => void): Listener {
+    // The kernel completes the handshake; a stopped process accepts when it continues.
     const l = this.ns.host.listen(port, (conn) => {
       this.proc.own(conn);
-      onConnection(conn);
+      if (this.proc.shut) this.proc.defer(() => onConnection(conn));
+      else onConnection(conn);
     });
     this.proc.own(l);
     return l;
@@ -1075,7 +1147,10 @@ class ProcessNet implements NetStack {
     return c;
   }
   bindDatagram(port: number, handler: DatagramHandler): Listener {
-    const l = this.ns.host.bindDatagram(port, handler);
+    const l = this.ns.host.bindDatagram(port, (payload, from) => {
+      if (this.proc.shut) this.proc.defer(() => handler(payload, from));
+      else handler(payload, from);
+    });
     this.proc.own(l);
     return l;
   }

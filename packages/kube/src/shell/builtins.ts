@@ -659,7 +659,7 @@ function* waitBuiltin(sh: Shell, given: readonly string[]): Proc<number> {
       status = 127;
       continue;
     }
-    const s = yield* sh.waitJob(j);
+    const s = yield* sh.waitJob(j, true);
     status = s ?? 143;
     if (pidVar !== undefined) sh.setVar(pidVar, String(j.pid));
   }

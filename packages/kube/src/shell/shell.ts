@@ -2,7 +2,7 @@ import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@k
 import { copyMap } from "../runtime/copy-map.js";
 import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
-import { SIGNALS, SpawnError, isEnvironmentIoError, parseSignal, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { SIGNALS, SpawnError, describeSignal, isEnvironmentIoError, parseSignal, signalOfNumber, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { checkSetrlimit, type Limit, type Resource, type Rlimits } from "../runtime/rlimits.js";
 import { CommandHash } from "./command-hash.js";
 import { commandText } from "./print-command.js";
@@ -17,6 +17,7 @@ import { complete, type Completion } from "./completion.js";
 import { CowMap } from "./cow-map.js";
 import { Expander } from "./expand.js";
 import { FileOutput, Job, LineReader } from "./io.js";
+import { ashJobNotice, bashJobNotice, type EndedProcess } from "./job-notices.js";
 import { bashVersion, DEFAULT_BASH, machType, type BashBuild } from "./bash-builds.js";
 import { Messages, type Flavor, type InputMode } from "./messages.js";
 import { FLAG_ORDER, SET_OPTIONS, setOptionByLetter, setOptionByName, startingOptionState, type SetOption } from "./set-options.js";
@@ -77,6 +78,8 @@ interface ParsedCommand {
   readonly heredoc: { readonly line: number; readonly delimiter: string } | undefined;
   /** The parser's line once it had read this command. */
   readonly endLine: number;
+  /** The line its text ends on (bash's line_number while it runs, for its job notices). */
+  readonly lastLine: number;
   /** Nothing but blank lines and comments follows it. */
   readonly last: boolean;
 }
@@ -288,22 +291,13 @@ export interface BackgroundJob {
   readonly source: string;
   /** True when `pid` is a real process (the job's first command). */
   readonly realPid: boolean;
+  /** The one command the job runs, when it is one (its fork is that command's process). */
+  readonly lone: Command | undefined;
+  /** Whether the shell has said how it ended (non-interactive bash, once it has). */
+  told: boolean;
 }
 
 const LOOP_ITERATIONS_PER_MS = 1000;
-
-/** strsignal's words, which bash prints for a job a signal ended. */
-const SIGNAL_DESCRIPTIONS: Readonly<Record<Signal, string>> = {
-  SIGHUP: "Hangup",
-  SIGINT: "Interrupt",
-  SIGQUIT: "Quit",
-  SIGKILL: "Killed",
-  SIGUSR1: "User defined signal 1",
-  SIGUSR2: "User defined signal 2",
-  SIGPIPE: "Broken pipe",
-  SIGALRM: "Alarm clock",
-  SIGTERM: "Terminated",
-};
 
 const INTERACTIVE_SIGNALS: ReadonlySet<Signal> = new Set(["SIGINT", "SIGQUIT", "SIGTERM"]);
 const BASH_SIGNALS: ReadonlySet<Signal> = new Set(["SIGQUIT"]);
@@ -406,6 +400,19 @@ export class Shell {
   line = 1;
   /** The external command running in the foreground (killed with its job). */
   foreground: ChildProcess | undefined;
+  /** The external command that ran last, while no command has started since (its status is $?). */
+  private lastChild: ChildProcess | undefined;
+  /**
+   * A fork that is the process of the one command it runs (a pipeline stage, `cmd &`): bash and
+   * dash exec the command in the forked child, so the shell that waits for the fork tells how it
+   * ended, and the fork does not.
+   */
+  private execsCommand = false;
+  /**
+   * bash's line_number when it tells of a job: the last line of the top-level command being
+   * run, or the line of the for, select, case, `((`, `[[` or function body running it.
+   */
+  private noticeLine = 1;
   /** The first process this shell started (the pid `$!` names for a background job). */
   firstSpawnedPid: number | undefined;
   private localFrames: Map<string, Variable | undefined>[] = [];
@@ -502,6 +509,7 @@ export class Shell {
       });
       this.fds = copyMap(parent.fds);
       this.line = parent.line;
+      this.noticeLine = parent.noticeLine;
       this.functionDepth = parent.functionDepth;
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
@@ -1288,7 +1296,10 @@ export class Shell {
             if (this.mode !== "interactive") throw new ExitSignal(2);
             return 2;
           }
-          if (list !== undefined) program.commands.push((command = { start, list, heredoc: parser.takeUnterminatedHeredoc(), endLine: parser.currentLine, last: parser.atEnd() }));
+          if (list !== undefined) {
+            const lastLine = parser.currentLine - (source[(program.base ?? 0) + parser.offset - 1] === "\n" ? 1 : 0);
+            program.commands.push((command = { start, list, heredoc: parser.takeUnterminatedHeredoc(), endLine: parser.currentLine, lastLine, last: parser.atEnd() }));
+          }
           else {
             program.endLine = parser.currentLine;
             program.parser = undefined;
@@ -1299,6 +1310,7 @@ export class Shell {
           return this.lastStatus;
         }
         endLine = command.endLine;
+        this.noticeLine = command.lastLine;
         const h = command.heredoc;
         if (h !== undefined && this.flavor === "bash") {
           this.err(`${this.messages.prefix(this.errorName, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
@@ -1583,8 +1595,11 @@ export class Shell {
     // shopt -s lastpipe (without job control): the last command runs in this shell itself.
     const inShell = this.flavor === "bash" && this.shopts.lastpipe === true && !this.jobControl ? p.commands.at(-1) : undefined;
     const forked = inShell === undefined ? p.commands : p.commands.slice(0, -1);
+    const stages: Shell[] = [];
     forked.forEach((cmd, i) => {
       const sub = this.fork();
+      sub.execsCommand = cmd.type === "simple";
+      stages.push(sub);
       const last = i === p.commands.length - 1;
       const pipe = last ? undefined : new Pipe();
       const input = previous;
@@ -1613,8 +1628,16 @@ export class Shell {
       }
     }
     const statuses: number[] = [];
-    for (let i = 0; i < jobs.length; i++) statuses.push((yield jobs[i]!.done) as number);
+    for (let i = 0; i < jobs.length; i++) {
+      const status = (yield jobs[i]!.done) as number;
+      statuses.push(status);
+      // dash and ash tell of each process as they reap it; bash of the job, once it has ended.
+      if (this.flavor !== "bash" && stages[i]!.signaledBy(status) !== undefined) this.tellEnded([stages[i]!.endedAs(status, p.commands[i]!)], true);
+    }
     if (lastStatus !== undefined) statuses.push(lastStatus);
+    else if (this.flavor === "bash" && stages.some((sub, i) => sub.signaledBy(statuses[i]!) !== undefined)) {
+      this.tellEnded(stages.map((sub, i) => sub.endedAs(statuses[i]!, p.commands[i]!)), true);
+    }
     return statuses;
   }
 
@@ -1662,10 +1685,12 @@ export class Shell {
     sub.fds.set(0, new LineReader(devNull));
     // Job numbers start again above the highest one still in the table, as bash numbers them.
     const number = Math.max(0, ...[...this.background.values()].map((j) => j.number)) + 1;
+    const lone = loneCommand(item.andOr);
+    sub.execsCommand = lone?.type === "simple";
     const job = sub.startJob(() => sub.execAndOr(item.andOr));
     const realPid = sub.firstSpawnedPid !== undefined;
     const pid = sub.firstSpawnedPid ?? this.ctx.takePid();
-    this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid });
+    this.background.set(pid, { number, pid, job, shell: sub, source: item.source, realPid, lone, told: false });
     this.lastBackgroundPid = pid;
     this.lastStatus = 0;
     if (this.jobControl) this.err(`[${number}] ${pid}\n`);
@@ -1688,8 +1713,8 @@ export class Shell {
         print(`[${j.number}]${marker}  ${"Running".padEnd(24)}${j.source}\n`);
         return;
       }
-      const signal = status > 128 ? (Object.keys(SIGNALS) as Signal[]).find((k) => SIGNALS[k] === status - 128) : undefined;
-      const state = status === 0 ? "Done" : signal !== undefined ? SIGNAL_DESCRIPTIONS[signal] : `Exit ${status}`;
+      const signal = status > 128 ? signalOfNumber(status - 128) : undefined;
+      const state = status === 0 ? "Done" : signal !== undefined ? describeSignal(signal) : `Exit ${status}`;
       print(`[${j.number}]${marker}  ${state.padEnd(24)}${j.source.replace(/\s*&$/, "")}\n`);
       this.jobTable!.delete(j.pid);
     });
@@ -1734,14 +1759,59 @@ export class Shell {
     if (r.index === 0) return undefined;
     const job = jobs[r.index - 1]!;
     this.background.delete(job.pid);
+    this.tellBackground([job]);
     return { job, status: r.value as number };
   }
 
-  *waitJob(j: BackgroundJob): Proc<number | undefined> {
+  /** `wait`, for one job; dash and ash tell how a job named to them ended, as of a foreground one. */
+  *waitJob(j: BackgroundJob, named = false): Proc<number | undefined> {
     const r = yield* wait(race<number | void>([j.job.done, this.signalWaitable]));
     if (r.index === 1) return undefined;
     this.background.delete(j.pid);
+    if (this.flavor === "bash") this.tellBackground([j]);
+    else if (named && j.lone !== undefined && j.shell.signaledBy(r.value as number) !== undefined) this.tellEnded([j.shell.endedAs(r.value as number, j.lone)], true);
     return r.value as number;
+  }
+
+  /** The signal that ended this fork, which ended with `status`: its command's, when it is that command's process. */
+  private signaledBy(status: number): Signal | undefined {
+    const sig = this.execsCommand ? this.lastChild?.termsig : undefined;
+    return sig !== undefined && status === 128 + SIGNALS[sig] ? sig : undefined;
+  }
+
+  /** How this fork ended, as the shell that waited for it saw it: the process of `command`. */
+  private endedAs(status: number, command: Command): EndedProcess {
+    const signal = this.signaledBy(status);
+    // A fork that ran no program has a pid of its own, which ksim takes only when it is shown.
+    const pid = this.firstSpawnedPid ?? (this.ownPid ??= this.ctx.takePid());
+    return { pid, status, signal, cored: signal !== undefined && this.lastChild!.cored, command: commandText(command) };
+  }
+
+  /** Says how a job ended, if this shell would (see job-notices.ts); bash not from inside `$(…)`. */
+  private tellEnded(procs: readonly EndedProcess[], foreground: boolean): void {
+    let text: string;
+    if (this.flavor === "bash") {
+      if (this.substitutionDepth > 0 || (this.mode === "interactive" && !this.jobControl)) return;
+      const traps = this.trapTable;
+      text = bashJobNotice(procs, {
+        interactive: this.mode === "interactive",
+        foreground,
+        pipefail: this.options.pipefail,
+        prefix: this.messages.prefix(this.errorName, this.noticeLine),
+        traps: (signal) => traps?.has(signal.slice(3)) === true,
+      });
+    } else text = foreground ? ashJobNotice(procs) : "";
+    if (text !== "") this.err(text);
+  }
+
+  /** Non-interactive bash tells of background jobs that have ended when a foreground one ends, and at `wait`. */
+  private tellBackground(jobs: Iterable<BackgroundJob>): void {
+    if (this.flavor !== "bash" || this.mode === "interactive") return;
+    for (const j of jobs) {
+      if (j.told || !j.job.finished || j.lone === undefined) continue;
+      j.told = true;
+      this.tellEnded([j.shell.endedAs(j.job.done.value!, j.lone)], false);
+    }
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -1754,6 +1824,7 @@ export class Shell {
    */
   execCommand(cmd: Command): Proc<number> {
     this.line = cmd.line;
+    this.lastChild = undefined;
     switch (cmd.type) {
       case "simple":
         return this.execSimple(cmd);
@@ -1765,7 +1836,22 @@ export class Shell {
     }
   }
 
-  private *execCompound(cmd: CompoundCommand): Proc<number> {
+  private execCompound(cmd: CompoundCommand): Proc<number> {
+    // bash stamps its line_number with the line of these (their job notices say it), until they end.
+    return cmd.type === "for" || cmd.type === "cfor" || cmd.type === "case" || cmd.type === "cond" || cmd.type === "arith" ? this.stamped(cmd) : this.execCompoundBody(cmd);
+  }
+
+  private *stamped(cmd: CompoundCommand): Proc<number> {
+    const saved = this.noticeLine;
+    this.noticeLine = cmd.line;
+    try {
+      return yield* this.execCompoundBody(cmd);
+    } finally {
+      this.noticeLine = saved;
+    }
+  }
+
+  private *execCompoundBody(cmd: CompoundCommand): Proc<number> {
     switch (cmd.type) {
       case "subshell": {
         const sub = this.fork();
@@ -2113,7 +2199,7 @@ export class Shell {
     if (cmd === this.execInPlace && cmd.redirects.length === 0 && (this.trapTable?.size ?? 0) === 0 && !this.subshell) {
       return this.execInPlaceOfShell(words, env);
     }
-    return this.withRedirects(cmd.redirects, this.runExternal(words, env));
+    return this.withRedirects(cmd.redirects, this.runExternal(words, env, cmd));
   }
 
   /** Assignments that stay: of a command without a command word, or of a special builtin. */
@@ -2215,12 +2301,15 @@ export class Shell {
     this.savedOptions.push(undefined);
     this.callFrames = [...savedFrames, this.callFrame(words[0]!)];
     this.functionDepth++;
+    const savedNoticeLine = this.noticeLine;
+    this.noticeLine = body.line;
     try {
       return yield* this.execCommand(body);
     } catch (e) {
       if (e instanceof ReturnSignal) return e.status;
       throw e;
     } finally {
+      this.noticeLine = savedNoticeLine;
       this.functionDepth--;
       // $_ is the call's last argument again once the function has run its own commands.
       this.lastArgument = words.length > 1 ? words[words.length - 1] : words[0];
@@ -2245,17 +2334,18 @@ export class Shell {
     if (top >= 0 && this.savedOptions[top] === undefined) this.savedOptions[top] = { flags: { ...this.options }, state: this.optionState };
   }
 
-  /** Starts an external command and waits for it. */
-  *runExternal(argv: readonly string[], assigns: ReadonlyMap<string, string>): Proc<number> {
+  /** Starts an external command (`source`, as written) and waits for it. */
+  *runExternal(argv: readonly string[], assigns: ReadonlyMap<string, string>, source?: SimpleCommand): Proc<number> {
     const child = this.spawnExternal(argv, assigns);
     if (typeof child === "number") return child;
     this.foreground = child;
     try {
       const status = (yield child.exited) as number;
-      // notify_of_job_status: with job control, a foreground job a signal ended, other than
-      // SIGINT and SIGPIPE, is told by strsignal's words.
-      const sig = child.termsig;
-      if (this.jobControl && sig !== undefined && sig !== "SIGINT" && sig !== "SIGPIPE") this.err(`${SIGNAL_DESCRIPTIONS[sig]}\n`);
+      this.lastChild = child;
+      if (this.jobTable !== undefined && this.jobTable.size > 0) this.tellBackground(this.jobTable.values());
+      if (!this.execsCommand && child.termsig !== undefined) {
+        this.tellEnded([{ pid: child.pid, status, signal: child.termsig, cored: child.cored, command: source === undefined ? argv.join(" ") : commandText(source) }], true);
+      }
       return status;
     } finally {
       this.foreground = undefined;

@@ -1,5 +1,5 @@
 import { FsError, type Proc } from "@ksim/sim";
-import { SIGNALS, parseSignal, type ProcessContext, type ProcessInfo, type Signal } from "../runtime/process.js";
+import { SIGNALS, parseSignal, signalOfNumber, type ProcessContext, type ProcessInfo, type Signal } from "../runtime/process.js";
 import { MONTHS, two, usageFailure, type Flavor } from "./common.js";
 import { readMeminfo } from "./free.js";
 import { userName } from "./users.js";
@@ -184,8 +184,41 @@ export function* busyboxPs(ctx: ProcessContext): Proc<number> {
   return 0;
 }
 
+/** procps names signal 29 POLL (bash says IO). */
+function procpsName(n: number): string {
+  const name = signalOfNumber(n)!.slice(3);
+  return name === "IO" ? "POLL" : name;
+}
+
+/** procps's unix_print_signals: the names on lines that break once past column 73. */
 function signalList(): string {
-  return (Object.keys(SIGNALS) as Signal[]).map((s) => s.slice(3)).join(" ") + "\n";
+  let out = "";
+  let pos = 0;
+  for (let n = 1; n <= 31; n++) {
+    if (n > 1) {
+      if (pos > 73) {
+        out += "\n";
+        pos = 0;
+      } else {
+        out += " ";
+        pos++;
+      }
+    }
+    const name = procpsName(n);
+    out += name;
+    pos += name.length;
+  }
+  return out + "\n";
+}
+
+/** procps's pretty_print_signals (`kill -L`): seven to a line, each number and name in eleven columns. */
+function signalTable(): string {
+  let out = "";
+  for (let n = 1; n <= 31; n++) {
+    const entry = `${String(n).padStart(2)} ${procpsName(n)}`;
+    out += n % 7 === 0 ? `${entry}\n` : entry.padEnd(11);
+  }
+  return out + "\n";
 }
 
 export function killProgram(flavor: Flavor) {
@@ -195,7 +228,23 @@ export function killProgram(flavor: Flavor) {
     // Signal 0 sends nothing: it asks whether the process is there.
     let signal: Signal | 0 = "SIGTERM";
     let i = 0;
+    if (flavor !== "busybox" && (args[0] === "-L" || args[0] === "--table")) {
+      ctx.stdout.write(signalTable());
+      return 0;
+    }
     if (args[0] === "-l" || args[0] === "-L" || args[0] === "--list") {
+      // With an operand, -l turns a number into its name and a name into its number.
+      const operand = args[1];
+      if (flavor !== "busybox" && operand !== undefined) {
+        const signal = parseSignal(operand);
+        if (signal === undefined) {
+          // procps says so and still succeeds.
+          ctx.stderr.write(`${name}: unknown signal name ${operand}\n`);
+          return 0;
+        }
+        ctx.stdout.write(/^\d+$/.test(operand) ? `${procpsName(SIGNALS[signal])}\n` : `${SIGNALS[signal]}\n`);
+        return 0;
+      }
       ctx.stdout.write(signalList());
       return 0;
     }
