@@ -28,6 +28,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "zookeeper/disks-fill-up.yaml", seed: 2 },
   { file: "zookeeper/replicas-after-drains.yaml", seed: 4, fails: "zookeeper.replicas-agree" },
   { file: "zookeeper/locked-out-acl.yaml", seed: 1 },
+  { file: "zookeeper/paused-leader.yaml", seed: 20 },
   { file: "tutorials/cassandra.yaml", seed: 1 },
   { file: "cassandra/quorum-under-drain.yaml", seed: 1 },
   { file: "cassandra/scale-out.yaml", seed: 1 },

@@ -89,7 +89,7 @@ describe("chaos", () => {
     expect(sh("chaos partition node/nope rest").out).toBe('chaos: nodes "nope" not found\n');
     expect(sh("chaos partition pods/app=web").out).toBe("chaos: partition takes GROUP GROUP\nRun 'chaos --help' for usage.\n");
     expect(sh("chaos loss node/node-1 rest 150%").code).toBe(2);
-    expect(sh("chaos kill web --for 10s").out).toBe("chaos: --for applies to crash, partition, delay, loss, skew, slow-disk and fill-disk\nRun 'chaos --help' for usage.\n");
+    expect(sh("chaos kill web --for 10s").out).toBe("chaos: --for applies to crash, pause, partition, delay, loss, skew, slow-disk and fill-disk\nRun 'chaos --help' for usage.\n");
   });
 });
 

@@ -16,6 +16,9 @@ Commands:
   kill POD [-c CONTAINER] [-s SIGNAL] [PATTERN]
                                            signal a container's main process, or every process
                                            whose command line contains PATTERN (default SIGKILL)
+  pause POD [-c CONTAINER] [PATTERN] [--for DURATION]
+                                           stop them with SIGSTOP (a long GC pause); with --for,
+                                           SIGCONT after that long
   partition GROUP GROUP [--one-way]        drop every packet between two groups of machines
   delay GROUP GROUP DURATION [--one-way]   add latency to the packets between them
   loss GROUP GROUP PERCENT [--one-way]     drop that share of the packets between them
@@ -27,8 +30,8 @@ Commands:
                                            writes fail with "No space left on device"
   list                                     the network faults in force
 
-With --for DURATION, crash, partition, delay, loss, skew, slow-disk and fill-disk undo themselves
-after that long.
+With --for DURATION, crash, pause, partition, delay, loss, skew, slow-disk and fill-disk undo
+themselves after that long.
 
 A GROUP is node/NAME, nodes/SELECTOR, pod/NAME, pods/SELECTOR, control-plane or workstation,
 several joined with '+'; 'rest' is every machine outside the other group. A node stands for
@@ -98,8 +101,8 @@ function run(faults: FaultInjector, argv: readonly string[]): string {
     if (args.length !== n) throw new UsageError(`${command} takes ${shape}`);
   };
   const lasting = forMs === undefined ? "" : ` for ${goDuration(forMs)}`;
-  if (forMs !== undefined && !["crash", "partition", "delay", "loss", "skew", "slow-disk", "fill-disk"].includes(command ?? "")) {
-    throw new UsageError(`--for applies to crash, partition, delay, loss, skew, slow-disk and fill-disk`);
+  if (forMs !== undefined && !["crash", "pause", "partition", "delay", "loss", "skew", "slow-disk", "fill-disk"].includes(command ?? "")) {
+    throw new UsageError(`--for applies to crash, pause, partition, delay, loss, skew, slow-disk and fill-disk`);
   }
   switch (command) {
     case undefined:
@@ -117,6 +120,12 @@ function run(faults: FaultInjector, argv: readonly string[]): string {
       const pod = args[0]!.replace(/^pods?\//, "");
       const r = faults.kill(namespace, pod, container, signal, args[1]);
       return r.killed.map((k) => `${namespace}/${pod} ${r.container}: sent ${signal} to ${k.pid} (${k.command})\n`).join("");
+    }
+    case "pause": {
+      if (args.length < 1 || args.length > 2) throw new UsageError("pause takes POD [PATTERN]");
+      const pod = args[0]!.replace(/^pods?\//, "");
+      const r = faults.pause(namespace, pod, container, args[1], forMs);
+      return r.killed.map((k) => `${namespace}/${pod} ${r.container}: sent SIGSTOP to ${k.pid} (${k.command})${lasting}\n`).join("");
     }
     case "partition": {
       want(2, "GROUP GROUP");

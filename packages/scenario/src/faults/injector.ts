@@ -142,6 +142,21 @@ export class FaultInjector {
     return { container: name, killed };
   }
 
+  /**
+   * Stops a container's processes with SIGSTOP, as a long GC pause or a frozen VM would: the
+   * kernel goes on accepting connections and queueing segments for them, but they run nothing
+   * (no timers, no replies) until SIGCONT, which `forMs` sends after that long.
+   */
+  pause(namespace: string, podName: string, container: string | undefined, pattern: string | undefined, forMs?: number): { container: string; killed: KilledProcess[] } {
+    const r = this.kill(namespace, podName, container, "SIGSTOP", pattern);
+    this.later(forMs, () => {
+      const instance = this.cluster.podWorker(namespace, podName)?.instance(r.container);
+      const alive = r.killed.filter((k) => instance?.processes.killFromOutside(k.pid, "SIGCONT") === true);
+      this.record("fault.resume", { pod: `${namespace}/${podName}`, container: r.container, pids: alive.map((k) => k.pid) });
+    });
+    return r;
+  }
+
   /** Network faults in force. */
   list(): ActiveFault[] {
     return [...this.active].map(([id, description]) => ({ id, description }));
