@@ -226,6 +226,12 @@ describe("the tutorial's Cassandra ring", () => {
     p0.exec(["cqlsh", "-e", "CONSISTENCY ONE; SELECT * FROM rr.t WHERE k = 1; SELECT * FROM rr.t WHERE k = 2"]);
     expect(p0.exec(["nodetool", "netstats", "-H"]).stdout).toContain("Read Repair Statistics:\nAttempted: 2\nMismatch (Blocking): 0\nMismatch (Background): 0\n");
     expect(p0.exec(["nodetool", "netstats", "-x"])).toEqual({ status: 1, stdout: "nodetool: Found unexpected parameters: [-x]\nSee 'nodetool help' or 'nodetool help <command>'.\n", stderr: "" });
+    // Help is the default command; a real command ksim does not model is refused as such.
+    expect(p0.exec(["nodetool"]).stdout).toBe(p0.exec(["nodetool", "help"]).stdout);
+    expect(p0.exec(["nodetool", "-u", "cassandra", "-pw", "cassandra"]).status).toBe(0);
+    expect(p0.exec(["nodetool", "help", "nosuch"])).toEqual({ status: 0, stdout: "Unknown command nosuch\n\n", stderr: "" });
+    expect(p0.exec(["nodetool", "nosuch"]).stdout).toBe("nodetool: Found unexpected parameters: [nosuch]\nSee 'nodetool help' or 'nodetool help <command>'.\n");
+    expect(p0.exec(["nodetool", "gcstats"])).toEqual({ status: 1, stdout: "", stderr: "nodetool: ksim does not model the gcstats command\n" });
   });
 
   it("backs a table up with nodetool snapshot and restores it after a DROP TABLE with refresh, as the runbook does", () => {

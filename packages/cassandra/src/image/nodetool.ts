@@ -1,3 +1,4 @@
+import { REGISTERED_COMMANDS, commandUsage, globalUsage, hasPage } from "./nodetool-help.js";
 import type { Proc } from "@ksim/sim";
 import type { ProcessContext } from "@ksim/kube";
 import type { AdminRequest, ClusterView, DescribeRingView, GossipInfoView, InfoView, NodeService, RingView } from "../core/admin.js";
@@ -239,6 +240,29 @@ function hostNames(ctx: ProcessContext, params: readonly string[]): ((ep: string
   return params.includes("-r") || params.includes("--resolve-ip") ? (ep) => ctx.net.reverse(ep) ?? ep : undefined;
 }
 
+/**
+ * `nodetool help [command...]`: airline's Help. A command it does not know is said so on stdout;
+ * a real command whose annotations ksim does not hold is refused rather than shown without its options.
+ */
+function help(ctx: ProcessContext, names: readonly string[]): number {
+  const words = names.filter((n) => n !== "--");
+  if (words.length === 0) {
+    ctx.stdout.write(globalUsage());
+    return 0;
+  }
+  const name = words[0]!;
+  if (REGISTERED_COMMANDS[name] === undefined) {
+    ctx.stdout.write(`Unknown command ${words.join(" ")}\n\n`);
+    return 0;
+  }
+  if (!hasPage(name)) {
+    ctx.stderr.write(`nodetool: ksim does not hold the help page of ${name}\n`);
+    return 1;
+  }
+  ctx.stdout.write(commandUsage(name));
+  return 0;
+}
+
 /** org.apache.cassandra.tools.NodeTool's main. */
 export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<number> {
   let host = "127.0.0.1";
@@ -249,17 +273,25 @@ export function* nodetool(ctx: ProcessContext, args: readonly string[]): Proc<nu
     const a = args[i]!;
     if ((a === "-h" || a === "--host") && i + 1 < args.length) host = args[++i]!;
     else if ((a === "-p" || a === "--port") && i + 1 < args.length) port = Number(args[++i]);
+    // JMX authentication is not modelled: the credentials are taken and not checked.
+    else if (["-u", "--username", "-pw", "--password", "-pwf", "--password-file"].includes(a) && i + 1 < args.length) i++;
     else if (a === "-T" || a === "--tokens") showTokens = true;
     else rest.push(a);
   }
   const [command, ...params] = rest;
-  if (command === undefined || command === "help") {
-    ctx.stdout.write(`usage: nodetool [(-h <host> | --host <host>)] [(-p <port> | --port <port>)] <command> [<args>]\n\nThe most commonly used nodetool commands are:\n${ALL_COMMANDS.map((c) => `    ${c}`).join("\n")}\n\nSee 'nodetool help <command>' for more information on a specific command.\n\n`);
-    return command === undefined ? 1 : 0;
+  // Help is the default command, of nodetool and of its bootstrap group.
+  if (command === undefined || command === "bootstrap" && params.length === 0) {
+    ctx.stdout.write(globalUsage());
+    return 0;
   }
+  if (command === "help") return help(ctx, params);
   // cfstats is TableStats under its old name, a hidden command that help does not list.
   if (command === "tablestats" || command === "cfstats") return yield* tablestats(ctx, host, port, params);
-  if (!ALL_COMMANDS.includes(command)) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
+  if (!ALL_COMMANDS.includes(command)) {
+    if (REGISTERED_COMMANDS[command] === undefined) return badUse(ctx, `Found unexpected parameters: [${rest.join(", ")}]`);
+    ctx.stderr.write(`nodetool: ksim does not model the ${command} command\n`);
+    return 1;
+  }
   if (command === "repair") return yield* repair(ctx, host, port, params);
   if (command === "cleanup") return yield* cleanup(ctx, host, port, params);
   if (command === "compact") return yield* compact(ctx, host, port, params);
