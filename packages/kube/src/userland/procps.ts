@@ -64,56 +64,178 @@ function userColumn(ctx: ProcessContext, uid: number): string {
   return name.length > 8 ? `${name.slice(0, 7)}+` : name;
 }
 
+const PS_USAGE = `\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n`;
+
+/** A `-o` format specifier: its header, its column, and what it shows of a process. */
+interface FormatSpec extends Column {
+  readonly value: (p: ProcessInfo, v: PsValues) => string;
+}
+
+/** What several specifiers compute the same way as ps aux does. */
+interface PsValues {
+  readonly state: (p: ProcessInfo) => string;
+  readonly pcpu: (p: ProcessInfo) => string;
+  readonly pmem: (p: ProcessInfo) => string;
+  readonly user: (uid: number) => string;
+  readonly elapsedMs: (p: ProcessInfo) => number;
+  readonly start: (p: ProcessInfo) => string;
+}
+
+const spec = (header: string, width: number, right: boolean, value: FormatSpec["value"]): FormatSpec => ({ header, width, right, value });
+const args = spec("COMMAND", 27, false, (p) => p.commandLine);
+const pcpuSpec = spec("%CPU", 4, true, (p, v) => v.pcpu(p));
+const pmemSpec = spec("%MEM", 4, true, (p, v) => v.pmem(p));
+const cputime = spec("TIME", 8, true, (p) => cpuTime(p.cpuMs));
+const rss = spec("RSS", 5, true, (p) => String(p.stats.residentKiB));
+
+/** procps's format specifiers (those ksim has values for), with their headers and widths. */
+const FORMAT_SPECS: Readonly<Record<string, FormatSpec>> = {
+  pid: spec("PID", 5, true, (p) => String(p.pid)),
+  ppid: spec("PPID", 5, true, (p) => String(p.ppid)),
+  uid: spec("UID", 5, true, (p) => String(p.uid)),
+  gid: spec("GID", 5, true, (p) => String(p.gid)),
+  user: spec("USER", 8, false, (p, v) => v.user(p.uid)),
+  comm: spec("COMMAND", 15, false, (p) => p.comm),
+  args,
+  command: args,
+  cmd: { ...args, header: "CMD" },
+  stat: spec("STAT", 4, false, (p, v) => v.state(p) + (p.pid === 1 ? "s" : "")),
+  s: spec("S", 1, false, (p, v) => v.state(p)),
+  state: spec("S", 1, false, (p, v) => v.state(p)),
+  rss,
+  rsz: { ...rss, header: "RSZ" },
+  vsz: spec("VSZ", 6, true, (p) => String(p.stats.sizePages * 4)),
+  etime: spec("ELAPSED", 11, true, (p, v) => elapsedTime(v.elapsedMs(p))),
+  etimes: spec("ELAPSED", 7, true, (p, v) => String(Math.floor(v.elapsedMs(p) / 1000))),
+  time: cputime,
+  cputime,
+  "%cpu": pcpuSpec,
+  pcpu: pcpuSpec,
+  "%mem": pmemSpec,
+  pmem: pmemSpec,
+  tty: spec("TT", 8, false, () => "?"),
+  tt: spec("TT", 8, false, () => "?"),
+  start: spec("STARTED", 8, true, (p, v) => v.start(p)),
+};
+
+/** ELAPSED: [[dd-]hh:]mm:ss. */
+function elapsedTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const days = Math.floor(s / 86400);
+  const hours = Math.floor((s % 86400) / 3600);
+  const ms2 = `${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+  return days > 0 ? `${days}-${two(hours)}:${ms2}` : hours > 0 ? `${two(hours)}:${ms2}` : ms2;
+}
+
+/** `-o` lists: specifiers split at commas and blanks, each `name` or `name=HEADER` (the rest of the word). */
+function parseFormat(text: string): { spec: FormatSpec; header: string }[] | string {
+  const out: { spec: FormatSpec; header: string }[] = [];
+  for (const item of text.split(/[\s,]+/).filter((w) => w !== "")) {
+    const eq = item.indexOf("=");
+    const name = eq < 0 ? item : item.slice(0, eq);
+    const found = FORMAT_SPECS[name.toLowerCase()];
+    if (found === undefined) return name;
+    out.push({ spec: found, header: eq < 0 ? found.header : item.slice(eq + 1) });
+  }
+  return out;
+}
+
 export function* ps(ctx: ProcessContext): Proc<number> {
-  const args = ctx.argv.slice(1);
+  const argv = ctx.argv.slice(1);
   let all = false;
   let full = false;
   let long = false;
   let bsd = false;
-  for (const a of args) {
-    if (/^-/.test(a)) {
-      for (const f of a.slice(1)) {
+  let headers = true;
+  const format: { spec: FormatSpec; header: string }[] = [];
+  // -p, -C and -u select processes (any of them); without one, ps shows this user's.
+  let pids: Set<number> | undefined;
+  let commands: Set<string> | undefined;
+  let users: Set<string> | undefined;
+  const listOf = (text: string) => text.split(/[\s,]+/).filter((w) => w !== "");
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--no-headers" || a === "--no-heading") headers = false;
+    else if (/^--(pid|format|user)(=|$)/.test(a)) {
+      const [flag, attached] = a.split(/=(.*)/s) as [string, string | undefined];
+      const value = attached ?? argv[++i] ?? "";
+      if (flag === "--pid") (pids ??= new Set()).add(Number(value));
+      else if (flag === "--user") listOf(value).forEach((u) => (users ??= new Set()).add(u));
+      else {
+        const f = parseFormat(value);
+        if (typeof f === "string") return psError(ctx, `unknown user-defined format specifier "${f}"`);
+        format.push(...f);
+      }
+    } else if (/^-/.test(a)) {
+      for (let k = 1; k < a.length; k++) {
+        const f = a[k]!;
         if (f === "e" || f === "A") all = true;
         else if (f === "f") full = true;
         else if (f === "l") long = true;
         else if (f === "w" || f === "H") continue;
-        else {
-          ctx.stderr.write(`error: unsupported SysV option\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n`);
-          return 1;
-        }
+        else if (f === "o" || f === "p" || f === "C" || f === "u" || f === "U") {
+          // The option's value is the rest of the word, or the next one.
+          const value = k + 1 < a.length ? a.slice(k + 1) : (argv[++i] ?? "");
+          if (f === "o") {
+            const parsed = parseFormat(value);
+            if (typeof parsed === "string") return psError(ctx, `unknown user-defined format specifier "${parsed}"`);
+            format.push(...parsed);
+          } else if (f === "p") for (const n of listOf(value)) (pids ??= new Set()).add(Number(n));
+          else if (f === "C") for (const n of listOf(value)) (commands ??= new Set()).add(n);
+          else for (const n of listOf(value)) (users ??= new Set()).add(n);
+          break;
+        } else return psError(ctx, "unsupported SysV option");
       }
     } else if (/^[auxw]+$/.test(a)) {
       bsd = true;
       all = true;
-    } else {
-      ctx.stderr.write(`error: garbage option\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n`);
-      return 1;
-    }
+    } else return psError(ctx, "garbage option");
   }
   const now = ctx.epochMs();
   const start0 = now - ctx.sim.now;
-  const procs = ctx.processes().filter((p) => all || p.uid === ctx.cred.uid);
+  const userOf = (uid: number) => userName(ctx.fs, uid) ?? String(uid);
+  const selecting = pids !== undefined || commands !== undefined || users !== undefined;
+  const procs = ctx.processes().filter((p) =>
+    selecting
+      ? (pids?.has(p.pid) ?? false) || (commands?.has(p.comm) ?? false) || (users?.has(userOf(p.uid)) ?? false) || (users?.has(String(p.uid)) ?? false)
+      : all || p.uid === ctx.cred.uid,
+  );
   const state = (p: ProcessInfo) => (p.pid === ctx.pid ? "R" : p.state);
   const elapsed = (p: ProcessInfo) => Math.max(1, ctx.sim.now - p.startedAt);
   const cpuPercent = (p: ProcessInfo) => Math.floor((p.cpuMs / elapsed(p)) * 100);
-  if (bsd) {
-    // pr_pmem: tenths of a percent of MemTotal, cut (not rounded) and capped at 99.9.
-    let memTotal = 0;
+  // pr_pmem: tenths of a percent of MemTotal, cut (not rounded) and capped at 99.9.
+  let memTotal = 0;
+  if (bsd || format.length > 0) {
     try {
       memTotal = readMeminfo(ctx)["MemTotal"] ?? 0;
     } catch (e) {
       if (!(e instanceof FsError)) throw e;
     }
-    // pr_pcpu: CPU time in jiffies (100 Hz) over whole seconds of life, in tenths of a percent, cut.
-    const pcpu = (p: ProcessInfo) => {
-      const seconds = Math.floor(elapsed(p) / 1000);
-      const tenths = seconds === 0 ? 0 : Math.floor((Math.floor(p.cpuMs / 10) * 10) / seconds);
-      return tenths > 999 ? String(Math.floor(tenths / 10)) : `${Math.floor(tenths / 10)}.${tenths % 10}`;
-    };
-    const pmem = (p: ProcessInfo) => {
-      const tenths = memTotal === 0 ? 0 : Math.min(999, Math.floor((p.stats.residentKiB * 1000) / memTotal));
-      return `${Math.floor(tenths / 10)}.${tenths % 10}`;
-    };
+  }
+  // pr_pcpu: CPU time in jiffies (100 Hz) over whole seconds of life, in tenths of a percent, cut.
+  const pcpu = (p: ProcessInfo) => {
+    const seconds = Math.floor(elapsed(p) / 1000);
+    const tenths = seconds === 0 ? 0 : Math.floor((Math.floor(p.cpuMs / 10) * 10) / seconds);
+    return tenths > 999 ? String(Math.floor(tenths / 10)) : `${Math.floor(tenths / 10)}.${tenths % 10}`;
+  };
+  const pmem = (p: ProcessInfo) => {
+    const tenths = memTotal === 0 ? 0 : Math.min(999, Math.floor((p.stats.residentKiB * 1000) / memTotal));
+    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+  };
+  const status = selecting && procs.length === 0 ? 1 : 0;
+  if (format.length > 0) {
+    const values: PsValues = { state, pcpu, pmem, user: (uid) => userColumn(ctx, uid), elapsedMs: (p) => ctx.sim.now - p.startedAt, start: (p) => startTime(start0 + p.startedAt, now) };
+    const cols = format.map(({ spec: f, header }, i) => ({ header, right: f.right, width: i === format.length - 1 && !f.right ? 0 : f.width }));
+    // A command line that is not the last column is cut to its width.
+    const rows = procs.map((p) => format.map(({ spec: f }, i) => {
+      const v = f.value(p, values);
+      return f.value === args.value && i < format.length - 1 ? v.slice(0, args.width) : v;
+    }));
+    const text = layout(cols, rows);
+    ctx.stdout.write(headers && format.some((f) => f.header !== "") ? text : text.slice(text.indexOf("\n") + 1));
+    return status;
+  }
+  if (bsd) {
     const cols: Column[] = [
       { header: "USER", width: 8, right: false },
       { header: "PID", width: 5, right: true },
@@ -132,7 +254,7 @@ export function* ps(ctx: ProcessContext): Proc<number> {
       return [userColumn(ctx, p.uid), String(p.pid), pcpu(p), pmem(p), String(p.stats.sizePages * 4), String(p.stats.residentKiB), "?", state(p) + (p.pid === 1 ? "s" : ""), startTime(start0 + p.startedAt, now), `${Math.floor(t / 60)}:${two(t % 60)}`, p.commandLine];
     });
     ctx.stdout.write(layout(cols, rows));
-    return 0;
+    return status;
   }
   const cols: Column[] = [];
   const add = (header: string, width: number, right: boolean) => cols.push({ header, width, right });
@@ -170,7 +292,12 @@ export function* ps(ctx: ProcessContext): Proc<number> {
     return r;
   });
   ctx.stdout.write(layout(cols, rows));
-  return 0;
+  return status;
+}
+
+function psError(ctx: ProcessContext, message: string): number {
+  ctx.stderr.write(`error: ${message}\n${PS_USAGE}`);
+  return 1;
 }
 
 export function* busyboxPs(ctx: ProcessContext): Proc<number> {
