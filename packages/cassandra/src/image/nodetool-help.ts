@@ -12,12 +12,23 @@ export interface OptionMeta {
   readonly multi?: boolean;
 }
 
+/** An @Arguments: its usage as written, or made from its title (the field's name by default). */
+export interface ArgumentsMeta {
+  readonly usage?: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly required?: boolean;
+  readonly multi?: boolean;
+}
+
 export interface CommandMeta {
   readonly description: string;
   readonly options?: readonly OptionMeta[];
-  readonly args?: { readonly usage: string; readonly description: string };
+  readonly args?: ArgumentsMeta;
   /** Left out of the command table (the deprecated cf… names). */
   readonly hidden?: boolean;
+  /** ksim holds its annotations (a command without any holds none to miss): `help <name>` shows its page. */
+  readonly page?: boolean;
 }
 
 /** NodeToolCmd's global options; a title is the Java field's name when the annotation gives none. */
@@ -36,72 +47,134 @@ const GLOBAL_OPTIONS: readonly OptionMeta[] = [
  */
 const SUMMARY_ORDER = ["-p", "-u", "-pw", "-pwf", "-h"];
 
-const KEYSPACE_TABLES = { usage: "[<keyspace> <tables>...]", description: "The keyspace followed by one or many tables" };
+const KEYSPACE_TABLES: ArgumentsMeta = { usage: "[<keyspace> <tables>...]", description: "The keyspace followed by one or many tables" };
+const RESOLVE_IP: OptionMeta = { names: ["-r", "--resolve-ip"], description: "Show node domain names instead of IPs" };
+const HUMAN_READABLE: OptionMeta = { names: ["-H", "--human-readable"], description: "Display bytes in human readable form, i.e. KiB, MiB, GiB, TiB" };
+/** TableStats's, which CfStats, its old name, inherits. */
+const TABLESTATS_OPTIONS: readonly OptionMeta[] = [
+  { names: ["-i"], description: "Ignore the list of tables and display the remaining tables" },
+  HUMAN_READABLE,
+  { names: ["-F", "--format"], title: "format", description: "Output format (json, yaml)" },
+];
+const TABLESTATS_ARGS: ArgumentsMeta = { usage: "[<keyspace.table>...]", description: "List of tables (or keyspace) names" };
 
 /** Every command 3.11.2's NodeTool registers, by name, with its annotations where ksim shows its page. */
 export const REGISTERED_COMMANDS: Readonly<Record<string, CommandMeta>> = {
   assassinate: { description: "Forcefully remove a dead node without re-replicating any data.  Use as a last resort if you cannot removenode" },
   bootstrap: { description: "Monitor/manage node's bootstrap process" },
   cfhistograms: { description: "Print statistic histograms for a given column family", hidden: true },
-  cfstats: { description: "Print statistics on tables", hidden: true },
-  cleanup: { description: "Triggers the immediate cleanup of keys no longer belonging to a node. By default, clean all keyspaces" },
-  clearsnapshot: { description: "Remove the snapshot with the given name from the given keyspaces. If no snapshotName is specified we will remove all snapshots" },
-  compact: { description: "Force a (major) compaction on one or more tables or user-defined compaction on given SSTables" },
+  cfstats: { description: "Print statistics on tables", hidden: true, options: TABLESTATS_OPTIONS, args: TABLESTATS_ARGS, page: true },
+  cleanup: {
+    description: "Triggers the immediate cleanup of keys no longer belonging to a node. By default, clean all keyspaces",
+    options: [{ names: ["-j", "--jobs"], title: "jobs", description: "Number of sstables to cleanup simultanously, set to 0 to use all available compaction threads" }],
+    args: KEYSPACE_TABLES,
+    page: true,
+  },
+  clearsnapshot: {
+    description: "Remove the snapshot with the given name from the given keyspaces. If no snapshotName is specified we will remove all snapshots",
+    options: [{ names: ["-t"], title: "snapshot_name", description: "Remove the snapshot with a given name" }],
+    args: { usage: "[<keyspaces>...] ", description: "Remove snapshots from the given keyspaces" },
+    page: true,
+  },
+  compact: {
+    description: "Force a (major) compaction on one or more tables or user-defined compaction on given SSTables",
+    options: [
+      { names: ["-s", "--split-output"], description: "Use -s to not create a single big file" },
+      { names: ["--user-defined"], description: "Use --user-defined to submit listed files for user-defined compaction" },
+      { names: ["-st", "--start-token"], title: "start_token", description: "Use -st to specify a token at which the compaction range starts" },
+      { names: ["-et", "--end-token"], title: "end_token", description: "Use -et to specify a token at which compaction range ends" },
+    ],
+    args: { usage: "[<keyspace> <tables>...] or <SSTable file>...", description: "The keyspace followed by one or many tables or list of SSTable data files when using --user-defined" },
+    page: true,
+  },
   compactionhistory: { description: "Print history of compaction" },
-  compactionstats: { description: "Print statistics on compactions" },
-  decommission: { description: "Decommission the *node I am connecting to*" },
-  describecluster: { description: "Print the name, snitch, partitioner and schema version of a cluster" },
-  describering: { description: "Shows the token ranges info of a given keyspace" },
+  compactionstats: {
+    description: "Print statistics on compactions",
+    options: [HUMAN_READABLE],
+    page: true,
+  },
+  decommission: { description: "Decommission the *node I am connecting to*", page: true },
+  describecluster: { description: "Print the name, snitch, partitioner and schema version of a cluster", page: true },
+  describering: {
+    description: "Shows the token ranges info of a given keyspace",
+    args: { title: "keyspace", description: "The keyspace name", required: true },
+    page: true,
+  },
   disableautocompaction: { description: "Disable autocompaction for the given keyspace and table" },
-  disablebackup: { description: "Disable incremental backup" },
-  disablebinary: { description: "Disable native transport (binary protocol)" },
-  disablegossip: { description: "Disable gossip (effectively marking the node down)" },
-  disablehandoff: { description: "Disable storing hinted handoffs" },
+  disablebackup: { description: "Disable incremental backup", page: true },
+  disablebinary: { description: "Disable native transport (binary protocol)", page: true },
+  disablegossip: { description: "Disable gossip (effectively marking the node down)", page: true },
+  disablehandoff: { description: "Disable storing hinted handoffs", page: true },
   disablehintsfordc: { description: "Disable hints for a data center" },
   disablethrift: { description: "Disable thrift server" },
-  drain: { description: "Drain the node (stop accepting writes and flush all tables)" },
+  drain: { description: "Drain the node (stop accepting writes and flush all tables)", page: true },
   enableautocompaction: { description: "Enable autocompaction for the given keyspace and table" },
-  enablebackup: { description: "Enable incremental backup" },
-  enablebinary: { description: "Reenable native transport (binary protocol)" },
-  enablegossip: { description: "Reenable gossip" },
-  enablehandoff: { description: "Reenable future hints storing on the current node" },
+  enablebackup: { description: "Enable incremental backup", page: true },
+  enablebinary: { description: "Reenable native transport (binary protocol)", page: true },
+  enablegossip: { description: "Reenable gossip", page: true },
+  enablehandoff: { description: "Reenable future hints storing on the current node", page: true },
   enablehintsfordc: { description: "Enable hints for a data center that was previsouly disabled" },
   enablethrift: { description: "Reenable thrift server" },
   failuredetector: { description: "Shows the failure detector information for the cluster" },
-  flush: { description: "Flush one or more tables" },
+  flush: {
+    description: "Flush one or more tables",
+    args: KEYSPACE_TABLES,
+    page: true,
+  },
   garbagecollect: { description: "Remove deleted data from one or more tables" },
   gcstats: { description: "Print GC Statistics" },
   getcompactionthreshold: { description: "Print min and max compaction thresholds for a given table" },
-  getcompactionthroughput: { description: "Print the MB/s throughput cap for compaction in the system" },
+  getcompactionthroughput: { description: "Print the MB/s throughput cap for compaction in the system", page: true },
   getconcurrentcompactors: { description: "Get the number of concurrent compactors in the system." },
-  getendpoints: { description: "Print the end points that owns the key" },
+  getendpoints: {
+    description: "Print the end points that owns the key",
+    args: { usage: "<keyspace> <table> <key>", description: "The keyspace, the table, and the partition key for which we need to find the endpoint" },
+    page: true,
+  },
   getinterdcstreamthroughput: { description: "Print the Mb/s throughput cap for inter-datacenter streaming in the system" },
   getlogginglevels: { description: "Get the runtime logging levels" },
   getsstables: { description: "Print the sstable filenames that own the key" },
-  getstreamthroughput: { description: "Print the Mb/s throughput cap for streaming in the system" },
+  getstreamthroughput: { description: "Print the Mb/s throughput cap for streaming in the system", page: true },
   gettimeout: { description: "Print the timeout of the given type in ms" },
   gettraceprobability: { description: "Print the current trace probability value" },
-  gossipinfo: { description: "Shows the gossip information for the cluster" },
-  help: { description: "Display help information" },
-  info: { description: "Print node information (uptime, load, ...)" },
+  gossipinfo: { description: "Shows the gossip information for the cluster", page: true },
+  // airline's own Help: no global options, a bare @Arguments list with no description.
+  help: { description: "Display help information", args: { title: "command", description: "", multi: true }, page: true },
+  info: {
+    description: "Print node information (uptime, load, ...)",
+    options: [{ names: ["-T", "--tokens"], description: "Display all tokens" }],
+    page: true,
+  },
   invalidatecountercache: { description: "Invalidate the counter cache" },
   invalidatekeycache: { description: "Invalidate the key cache" },
   invalidaterowcache: { description: "Invalidate the row cache" },
   join: { description: "Join the ring" },
-  listsnapshots: { description: "Lists all the snapshots along with the size on disk and true size." },
+  listsnapshots: { description: "Lists all the snapshots along with the size on disk and true size.", page: true },
   move: { description: "Move node on the token ring to a new token" },
-  netstats: { description: "Print network information on provided host (connecting node by default)" },
+  netstats: {
+    description: "Print network information on provided host (connecting node by default)",
+    options: [HUMAN_READABLE],
+    page: true,
+  },
   pausehandoff: { description: "Pause hints delivery process" },
   proxyhistograms: { description: "Print statistic histograms for network operations" },
   rangekeysample: { description: "Shows the sampled keys held across all keyspaces" },
   rebuild: { description: "Rebuild data by streaming from other nodes (similarly to bootstrap)" },
   rebuild_index: { description: "A full rebuild of native secondary indexes for a given table" },
-  refresh: { description: "Load newly placed SSTables to the system without restart" },
+  refresh: {
+    description: "Load newly placed SSTables to the system without restart",
+    args: { usage: "<keyspace> <table>", description: "The keyspace and table name" },
+    page: true,
+  },
   refreshsizeestimates: { description: "Refresh system.size_estimates" },
   reloadlocalschema: { description: "Reload local node schema from system tables" },
   reloadtriggers: { description: "Reload trigger classes" },
   relocatesstables: { description: "Relocates sstables to the correct disk" },
-  removenode: { description: "Show status of current node removal, force completion of pending removal or remove provided ID" },
+  removenode: {
+    description: "Show status of current node removal, force completion of pending removal or remove provided ID",
+    args: { usage: "<status>|<force>|<ID>", description: "Show status of current node removal, force completion of pending removal, or remove provided ID", required: true },
+    page: true,
+  },
   repair: {
     description: "Repair one or more tables",
     options: [
@@ -123,21 +196,35 @@ export const REGISTERED_COMMANDS: Readonly<Record<string, CommandMeta>> = {
       { names: ["-pl", "--pull"], description: "Use --pull to perform a one way repair where data is only streamed from a remote node to this node." },
     ],
     args: KEYSPACE_TABLES,
+    page: true,
   },
-  replaybatchlog: { description: "Kick off batchlog replay and wait for finish" },
+  replaybatchlog: { description: "Kick off batchlog replay and wait for finish", page: true },
   resetlocalschema: { description: "Reset node's local schema and resync" },
   resumehandoff: { description: "Resume hints delivery process" },
-  ring: { description: "Print information about the token ring" },
+  ring: {
+    description: "Print information about the token ring",
+    options: [RESOLVE_IP],
+    args: { title: "keyspace", description: "Specify a keyspace for accurate ownership information (topology awareness)" },
+    page: true,
+  },
   scrub: { description: "Scrub (rebuild sstables for) one or more tables" },
   setcachecapacity: { description: "Set global key, row, and counter cache capacities (in MB units)" },
   setcachekeystosave: { description: "Set number of keys saved by each cache for faster post-restart warmup. 0 to disable" },
   setcompactionthreshold: { description: "Set min and max compaction thresholds for a given table" },
-  setcompactionthroughput: { description: "Set the MB/s throughput cap for compaction in the system, or 0 to disable throttling" },
+  setcompactionthroughput: {
+    description: "Set the MB/s throughput cap for compaction in the system, or 0 to disable throttling",
+    args: { usage: "<value_in_mb>", description: "Value in MB, 0 to disable throttling", required: true },
+    page: true,
+  },
   setconcurrentcompactors: { description: "Set number of concurrent compactors in the system." },
   sethintedhandoffthrottlekb: { description: "Set hinted handoff throttle in kb per second, per delivery thread." },
   setinterdcstreamthroughput: { description: "Set the Mb/s throughput cap for inter-datacenter streaming in the system, or 0 to disable throttling" },
   setlogginglevel: { description: "Set the log level threshold for a given class. If both class and level are empty/null, it will reset to the initial configuration" },
-  setstreamthroughput: { description: "Set the Mb/s throughput cap for streaming in the system, or 0 to disable throttling" },
+  setstreamthroughput: {
+    description: "Set the Mb/s throughput cap for streaming in the system, or 0 to disable throttling",
+    args: { usage: "<value_in_mb>", description: "Value in Mb, 0 to disable throttling", required: true },
+    page: true,
+  },
   settimeout: { description: "Set the specified timeout in ms, or 0 to disable timeout" },
   settraceprobability: { description: "Sets the probability for tracing any given request to value. 0 disables, 1 enables for all requests, 0 is the default" },
   snapshot: {
@@ -149,40 +236,40 @@ export const REGISTERED_COMMANDS: Readonly<Record<string, CommandMeta>> = {
       { names: ["-sf", "--skip-flush"], description: "Do not flush memtables before snapshotting (snapshot will not contain unflushed data)" },
     ],
     args: { usage: "[<keyspaces...>]", description: "List of keyspaces. By default, all keyspaces" },
+    page: true,
   },
   status: {
     description: "Print cluster information (state, load, IDs, ...)",
-    options: [{ names: ["-r", "--resolve-ip"], description: "Show node domain names instead of IPs" }],
+    options: [RESOLVE_IP],
     args: { usage: "[<keyspace>]", description: "The keyspace name" },
+    page: true,
   },
-  statusbackup: { description: "Status of incremental backup" },
-  statusbinary: { description: "Status of native transport (binary protocol)" },
-  statusgossip: { description: "Status of gossip" },
-  statushandoff: { description: "Status of storing future hints on the current node" },
+  statusbackup: { description: "Status of incremental backup", page: true },
+  statusbinary: { description: "Status of native transport (binary protocol)", page: true },
+  statusgossip: { description: "Status of gossip", page: true },
+  statushandoff: { description: "Status of storing future hints on the current node", page: true },
   statusthrift: { description: "Status of thrift server" },
   stop: { description: "Stop compaction" },
   stopdaemon: { description: "Stop cassandra daemon" },
   tablehistograms: { description: "Print statistic histograms for a given table" },
   tablestats: {
     description: "Print statistics on tables",
-    options: [
-      { names: ["-i"], description: "Ignore the list of tables and display the remaining tables" },
-      { names: ["-H", "--human-readable"], description: "Display bytes in human readable form, i.e. KiB, MiB, GiB, TiB" },
-      { names: ["-F", "--format"], title: "format", description: "Output format (json, yaml)" },
-    ],
-    args: { usage: "[<keyspace.table>...]", description: "List of tables (or keyspace) names" },
+    options: TABLESTATS_OPTIONS,
+    args: TABLESTATS_ARGS,
+    page: true,
   },
   toppartitions: { description: "Sample and print the most active partitions for a given column family" },
-  tpstats: { description: "Print usage statistics of thread pools" },
+  tpstats: {
+    description: "Print usage statistics of thread pools",
+    options: [{ names: ["-F", "--format"], title: "format", description: "Output format (json, yaml)" }],
+    page: true,
+  },
   truncatehints: { description: "Truncate all hints on the local node, or truncate hints for the endpoint(s) specified." },
   upgradesstables: { description: "Rewrite sstables (for the requested tables) that are not on the current version (thus upgrading them to said current version)" },
   verify: { description: "Verify (check data checksum for) one or more tables" },
-  version: { description: "Print cassandra version" },
+  version: { description: "Print cassandra version", page: true },
   viewbuildstatus: { description: "Show progress of a materialized view build" },
 };
-
-/** The commands whose page ksim prints: those whose annotations it holds (others may have options). */
-const PAGES = new Set(["repair", "snapshot", "status", "tablestats"]);
 
 /**
  * airline's UsagePrinter: words wrapped at 79 columns. A wrapped line starts at the indent plus
@@ -286,7 +373,14 @@ export function globalUsage(): string {
 
 /** Whether `nodetool help <name>` prints a page (a command ksim knows the annotations of). */
 export function hasPage(name: string): boolean {
-  return PAGES.has(name);
+  return REGISTERED_COMMANDS[name]?.page === true;
+}
+
+/** UsageHelper.toUsage of an @Arguments: its usage, else its title in angle brackets, `...`, `[ ]` unless required. */
+function argumentsUsage(a: ArgumentsMeta): string {
+  if (a.usage !== undefined) return a.usage;
+  const usage = `<${a.title}>${a.multi === true ? "..." : ""}`;
+  return a.required === true ? usage : `[${usage}]`;
 }
 
 /** `nodetool help <name>`: CommandUsage's NAME, SYNOPSIS and OPTIONS sections. */
@@ -298,21 +392,22 @@ export function commandUsage(name: string): string {
   p.indented(8).append("nodetool").append(name).append("-").append(c.description).newline().newline();
   p.append("SYNOPSIS").newline();
   const synopsis = p.indented(8).withHangingIndent(8);
-  synopsis.append("nodetool").words(sortOptions(GLOBAL_OPTIONS).map(optionUsage));
+  const globals = name === "help" ? [] : GLOBAL_OPTIONS;
+  synopsis.append("nodetool").words(sortOptions(globals).map(optionUsage));
   synopsis.append(name).words(sortOptions(c.options ?? []).map(optionUsage));
-  if (c.args !== undefined) synopsis.append("[--]").append(c.args.usage);
+  if (c.args !== undefined) synopsis.append("[--]").append(argumentsUsage(c.args));
   synopsis.newline().newline();
   p.append("OPTIONS").newline();
   const option = p.indented(8);
   const description = option.indented(4);
-  for (const o of sortOptions([...GLOBAL_OPTIONS, ...(c.options ?? [])])) {
+  for (const o of sortOptions([...globals, ...(c.options ?? [])])) {
     option.append(optionDescription(o)).newline();
     description.append(o.description).newline().newline();
   }
   if (c.args !== undefined) {
     option.append("--").newline();
     description.append("This option can be used to separate command-line options from the list of argument, (useful when arguments might be mistaken for command-line options").newline().newline();
-    option.append(c.args.usage).newline();
+    option.append(c.args.usage ?? `<${c.args.title}>`).newline();
     description.append(c.args.description).newline().newline();
   }
   return `${out.text}\n`;
