@@ -75,3 +75,31 @@ describe("resource limits", () => {
     expect(term.run("nproc; free -m | sed -n 2p | tr -s ' ' | cut -d' ' -f2; cat /proc/loadavg | cut -d' ' -f1-3")).toEqual({ status: 0, output: "4\n16384\n0.00 0.00 0.00\n" });
   });
 });
+
+/**
+ * RLIMIT_FSIZE: a write past it stops at the limit and the writer is sent SIGXFSZ (bash counts
+ * -f in KiB, dash in 512-byte blocks), which ends it, a subshell alone, or the shell itself for a
+ * builtin's write. Each row: a script run by `sh -c "(script) 2>&1"` in a fresh directory, what
+ * Debian 12's dash, bash and coreutils print (pids masked), its status.
+ */
+const FILE_SIZE_ROWS: readonly [string, string, number][] = [
+  ["bash -c 'ulimit -f 1; dd if=/dev/zero of=f bs=1k count=10; echo st=$?; ls -l f | cut -d\" \" -f5' 2>&1 | sed -E \"s/^(.*line [0-9]+: ) *[0-9]+ /\\1PID /; s/^ +[0-9]+ /     PID /\"", "bash: line 1: PID File size limit exceededdd if=/dev/zero of=f bs=1k count=10\nst=153\n1024\n", 0],
+  ["dash -c 'ulimit -f 1; dd if=/dev/zero of=f bs=1k count=10; echo st=$?; ls -l f | cut -d\" \" -f5' 2>&1", "File size limit exceeded\nst=153\n512\n", 0],
+  ["bash -c 'ulimit -f 1; head -c 3000 /dev/zero > g; echo st=$?; wc -c < g' 2>&1 | sed -E \"s/^(.*line [0-9]+: ) *[0-9]+ /\\1PID /; s/^ +[0-9]+ /     PID /\"", "bash: line 1: PID File size limit exceededhead -c 3000 /dev/zero > g\nst=153\n1024\n", 0],
+  ["bash -c 'ulimit -f 2; printf \"%03000d\" 0 > h2; echo st=$?'; echo outer=$?; wc -c < h2", "File size limit exceeded\nouter=153\n2048\n", 0],
+  ["dash -c 'ulimit -f 1; (printf \"%02000d\" 0 > h); echo st=$?; wc -c <h' 2>&1", "File size limit exceeded\nst=153\n512\n", 0],
+  ["bash -c 'head -c 3000 /dev/zero > z; ulimit -f 1; cp z x; echo st=$?; wc -c < x; cat z > y; echo st=$?; wc -c < y' 2>&1 | sed -E \"s/^(.*line [0-9]+: ) *[0-9]+ /\\1PID /; s/^ +[0-9]+ /     PID /\"", "bash: line 1: PID File size limit exceededcp z x\nst=153\n1024\nbash: line 1: PID File size limit exceededcat z > y\nst=153\n1024\n", 0],
+  ["bash -c 'ulimit -f 1; echo hi >> big; truncate -s 2000 big; echo st=$?; ls -l big | cut -d\" \" -f5' 2>&1 | sed -E \"s/^(.*line [0-9]+: ) *[0-9]+ /\\1PID /; s/^ +[0-9]+ /     PID /\"", "bash: line 1: PID File size limit exceededtruncate -s 2000 big\nst=153\n3\n", 0],
+  ["bash -c 'ulimit -f 4; seq 10000 | tee t > /dev/null; echo \"st=${PIPESTATUS[*]}\"; wc -c < t; ulimit -Sf 2; echo $(ulimit -f); echo x > /dev/null; echo $?' 2>&1 | sed -E \"s/^(.*line [0-9]+: ) *[0-9]+ /\\1PID /; s/^ +[0-9]+ /     PID /\"", "bash: line 1: PID Done                    seq 10000\n     PID File size limit exceeded| tee t > /dev/null\nst=0 153\n4096\n2\n0\n", 0],
+  ["bash -c 'ulimit -f 1; (printf \"%02000d\" 0 > h); echo st=$?; wc -c <h; x=$(printf \"%02000d\" 0 > h2; echo in); echo \"st=$? [$x]\"; printf \"%02000d\" 0 | cat > h3; echo \"st=${PIPESTATUS[*]}\"' 2>&1 | sed -E \"s/^(.*line [0-9]+: ) *[0-9]+ /\\1PID /; s/^ +[0-9]+ /     PID /\"", "bash: line 1: PID File size limit exceeded( printf \"%02000d\" 0 > h )\nst=153\n1024\nst=153 []\nbash: line 1: PID Done                    printf \"%02000d\" 0\n     PID File size limit exceeded| cat > h3\nst=0 153\n", 0],
+];
+
+describe("the file size limit, against the real programs", () => {
+  for (const [script, output, status] of FILE_SIZE_ROWS) {
+    it(script.slice(0, 70), () => {
+      // The rows were recorded with no core dumps (soft RLIMIT_CORE 0); a container allows them.
+      const r = new Sandbox().run(["sh", "-c", `(ulimit -Sc 0; ${script}) 2>&1`], { cwd: "/tmp" });
+      expect({ output: r.stdout, status: r.status }).toEqual({ output, status });
+    });
+  }
+});

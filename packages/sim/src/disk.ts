@@ -33,6 +33,7 @@ export type FsErrorCode =
   | "ENODEV"
   | "EPIPE"
   | "EIO"
+  | "EFBIG"
   | "EOPNOTSUPP";
 
 const MESSAGES: Record<FsErrorCode, string> = {
@@ -53,6 +54,7 @@ const MESSAGES: Record<FsErrorCode, string> = {
   ENODEV: "No such device",
   EPIPE: "Broken pipe",
   EIO: "Input/output error",
+  EFBIG: "File too large",
   EOPNOTSUPP: "Operation not supported",
 };
 
@@ -73,6 +75,7 @@ const NUMBERS: Record<FsErrorCode, number> = {
   ENXIO: 6,
   ENOMEM: 12,
   ENODEV: 19,
+  EFBIG: 27,
   EPIPE: 32,
   EIO: 5,
   EOPNOTSUPP: 95,

@@ -149,7 +149,7 @@ export class ContainerInstance {
     this.fs = new LayeredFs(sim, new LayerStack([dev, spec.image.layer]), `${name}-${this.id.slice(0, 12)}`, spec.runtimeMounts, proc);
     for (const m of spec.mounts) this.fs.mount(m);
     this.log = new ContainerLog(sim);
-    this.root = (cred, pid, umask) => this.fs.view(cred, pid, umask);
+    this.root = (cred, pid, umask, fileSizeLimit) => this.fs.view(cred, pid, umask, fileSizeLimit);
     this.cgroup = spec.memoryLimitBytes === undefined ? undefined : new MemoryCgroup(sim, spec.memoryLimitBytes, name);
     this.cpuCgroup = spec.cpuLimitCores === undefined ? undefined : new CpuCgroup(spec.cpuLimitCores);
     this.guest = pidNamespace !== undefined;

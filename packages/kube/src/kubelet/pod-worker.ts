@@ -403,7 +403,7 @@ export class PodWorker {
       this.sandboxPids = new ProcessTable({
         sim: h.sim,
         registry: h.registry,
-        fsFor: (cred, pid, umask) => fs.view(cred, pid, umask),
+        fsFor: (cred, pid, umask, fileSizeLimit) => fs.view(cred, pid, umask, fileSizeLimit),
         network: this.networkNamespace(),
         hostname,
         random: h.random.fork(`sandbox/${this.uid}`),

@@ -1,4 +1,4 @@
-import { decodeText, FsError, type InodeLayout, type Ownership, type Sim, Volume } from "@ksim/sim";
+import { decodeText, encodeText, FsError, type InodeLayout, type Ownership, type Sim, Volume } from "@ksim/sim";
 import { checkAccess, DEFAULT_UMASK, dirname, permits, type Credentials, type Device, type FileStat, type FileSystem, type MountEntry, type WritePosition } from "./fs.js";
 import { readWholeDevice, writeDevice } from "./dev.js";
 import type { DeviceNumber, LowerEntry, LowerLayer } from "./image.js";
@@ -204,8 +204,8 @@ export class LayeredFs {
    * nothing else, so a container's processes share one; with one, /proc/self is the process's own.
    * What it creates loses the umask's bits (a process that changed its umask has its own view).
    */
-  view(cred: Credentials, pid = NO_PID, umask = DEFAULT_UMASK): FileSystem {
-    if ((this.proc !== undefined && pid !== NO_PID) || umask !== DEFAULT_UMASK) return new LayeredView(this, cred, pid, umask);
+  view(cred: Credentials, pid = NO_PID, umask = DEFAULT_UMASK, fileSizeLimit = Infinity): FileSystem {
+    if ((this.proc !== undefined && pid !== NO_PID) || umask !== DEFAULT_UMASK || fileSizeLimit !== Infinity) return new LayeredView(this, cred, pid, umask, fileSizeLimit);
     if (this.lastView?.cred !== cred) this.lastView = new LayeredView(this, cred, NO_PID, DEFAULT_UMASK);
     return this.lastView;
   }
@@ -828,6 +828,8 @@ class LayeredView implements FileSystem {
     readonly cred: Credentials,
     private readonly pid: number,
     private readonly umask: number,
+    /** RLIMIT_FSIZE in bytes. */
+    private readonly fileSizeLimit = Infinity,
   ) {}
   stat(path: string): FileStat {
     return this.fs.stat(path, true, this.pid);
@@ -862,19 +864,44 @@ class LayeredView implements FileSystem {
     return this.fs.readFile(path, this.cred, { offset, length }, this.pid);
   }
   writeFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, "truncate", this.cred, (options.mode ?? 0o666) & ~this.umask, this.pid);
+    const mode = (options.mode ?? 0o666) & ~this.umask;
+    if (this.fileSizeLimit === Infinity) return this.fs.write(path, data, "truncate", this.cred, mode, this.pid);
+    this.withinLimit(path, 0, data, (fits) => this.fs.write(path, fits, "truncate", this.cred, mode, this.pid));
   }
   appendFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): void {
-    this.fs.write(path, data, "append", this.cred, (options.mode ?? 0o666) & ~this.umask, this.pid);
+    const mode = (options.mode ?? 0o666) & ~this.umask;
+    if (this.fileSizeLimit === Infinity) return this.fs.write(path, data, "append", this.cred, mode, this.pid);
+    const size = this.exists(path) ? this.stat(path).size : 0;
+    this.withinLimit(path, size, data, (fits) => this.fs.write(path, fits, "append", this.cred, mode, this.pid));
   }
   writeAt(path: string, offset: number, data: Uint8Array | string): void {
-    this.fs.write(path, data, { offset }, this.cred, 0o666 & ~this.umask, this.pid);
+    if (this.fileSizeLimit === Infinity) return this.fs.write(path, data, { offset }, this.cred, 0o666 & ~this.umask, this.pid);
+    this.withinLimit(path, offset, data, (fits) => this.fs.write(path, fits, { offset }, this.cred, 0o666 & ~this.umask, this.pid));
   }
   fallocate(path: string, length: number): void {
+    if (length > this.fileSizeLimit && this.isRegular(path)) throw new FsError("EFBIG", path);
     this.fs.fallocate(path, length, this.cred, this.pid);
   }
   truncate(path: string, length: number): void {
+    if (length > this.fileSizeLimit && this.isRegular(path)) throw new FsError("EFBIG", path);
     this.fs.truncate(path, length, this.cred, this.pid);
+  }
+
+  /**
+   * RLIMIT_FSIZE (generic_write_check_limits): a write to a regular file that would end past the
+   * limit writes what lies below it and fails with EFBIG, which then ends a write starting there.
+   */
+  private withinLimit(path: string, from: number, data: Uint8Array | string, write: (fits: Uint8Array | string) => void): void {
+    const bytes = typeof data === "string" ? encodeText(data) : data;
+    if (from + bytes.length <= this.fileSizeLimit || !this.isRegular(path)) return write(data);
+    if (from >= this.fileSizeLimit) throw new FsError("EFBIG", path);
+    write(bytes.subarray(0, this.fileSizeLimit - from));
+    throw new FsError("EFBIG", path);
+  }
+
+  /** A regular file, or a name that would be made one (devices and /proc files know no file size limit). */
+  private isRegular(path: string): boolean {
+    return !this.exists(path) || this.stat(path).type === "file";
   }
   fsync(path: string): void {
     this.fs.fsync(path);

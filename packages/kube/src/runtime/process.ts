@@ -301,7 +301,8 @@ export interface PidNamespaceView {
  * A root filesystem: what a process sees with given credentials (its pid is /proc/self); what
  * it creates loses the umask's bits.
  */
-export type RootFs = (cred: Credentials, pid: number, umask: number) => FileSystem;
+/** A process's view of its root: as its credentials, for its /proc/self, with its umask and RLIMIT_FSIZE (bytes). */
+export type RootFs = (cred: Credentials, pid: number, umask: number, fileSizeLimit: number) => FileSystem;
 
 /**
  * What a process gets from the container it runs in and passes on to its children: the root
@@ -341,6 +342,11 @@ export interface ProcessEnvironment {
  */
 export function isEnvironmentIoError(e: unknown): e is FsError {
   return e instanceof FsError && (e.code === "ENOSPC" || e.code === "EROFS" || e.code === "EIO");
+}
+
+/** EFBIG from a write past RLIMIT_FSIZE, for which the kernel also sends SIGXFSZ. */
+export function isFileTooLarge(e: unknown): e is FsError {
+  return e instanceof FsError && e.code === "EFBIG";
 }
 
 /** EPIPE from a write to a pipe whose reader is gone. */
@@ -622,7 +628,7 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
     this.mask = options.umask ?? DEFAULT_UMASK;
     this.cgroup = options.cgroup;
     this.cpuCgroup = options.cpuCgroup;
-    this.fs = this.root(this.cred, pid, this.mask);
+    this.fs = this.root(this.cred, pid, this.mask, this.rlimits.fsize.soft);
     this.startedAt = env.sim.now;
     this.cpuSince = this.startedAt;
     env.machine?.sched.forked();
@@ -793,6 +799,7 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
       else if (!("killed" in outcome)) {
         const err = outcome.error;
         if (isBrokenPipe(err)) return this.killedByBrokenPipe();
+        if (isFileTooLarge(err)) return this.signal("SIGXFSZ");
         if (isEnvironmentIoError(err)) return dieOfIoError(this, err);
         const what = `${this.table.env.name} pid ${this.pid} (${this.argv.join(" ")})`;
         this.sim.trace.record("proc.crash", { proc: what, error: String(err) });
@@ -839,7 +846,7 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
   setCredentials(cred: Credentials): void {
     if (this.cred.uid !== 0) throw new FsError("EPERM", "setuid");
     this.cred = cred;
-    this.fs = this.root(cred, this.pid, this.mask);
+    this.fs = this.root(cred, this.pid, this.mask, this.rlimits.fsize.soft);
   }
 
   get umask(): number {
@@ -848,7 +855,7 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
 
   set umask(mask: number) {
     this.mask = mask & 0o777;
-    this.fs = this.root(this.cred, this.pid, this.mask);
+    this.fs = this.root(this.cred, this.pid, this.mask, this.rlimits.fsize.soft);
   }
 
   get mayRaiseHardLimits(): boolean {
@@ -857,7 +864,10 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
 
   setrlimit(resource: Resource, limit: Limit): "EINVAL" | "EPERM" | undefined {
     const refused = checkSetrlimit(this.rlimits[resource], limit, resource, this.mayRaiseHardLimits);
-    if (refused === undefined) this.rlimits = { ...this.rlimits, [resource]: limit };
+    if (refused === undefined) {
+      this.rlimits = { ...this.rlimits, [resource]: limit };
+      if (resource === "fsize") this.fs = this.root(this.cred, this.pid, this.mask, limit.soft);
+    }
     return refused;
   }
 
@@ -1005,6 +1015,7 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
       fn();
     } catch (e) {
       if (isBrokenPipe(e)) return this.killedByBrokenPipe();
+      if (isFileTooLarge(e)) return this.signal("SIGXFSZ");
       if (!isEnvironmentIoError(e)) throw e;
       dieOfIoError(this, e);
     }

@@ -1,6 +1,6 @@
 import { encodeText, FsError, Future, wait, type Proc, type Sim, type Timer, type Waitable } from "@ksim/sim";
 import { writeWhatFits, type FileSystem } from "../runtime/fs.js";
-import { isEnvironmentIoError } from "../runtime/process.js";
+import { isEnvironmentIoError, isFileTooLarge } from "../runtime/process.js";
 import { readNow, type InputStream, type OutputStream } from "../runtime/streams.js";
 
 /**
@@ -96,6 +96,8 @@ export class FileOutput implements OutputStream {
       const written = writeWhatFits(this.fs, this.path, this.encode(chunk));
       if (written.error !== undefined) throw written.error;
     } catch (e) {
+      // Past RLIMIT_FSIZE the writer is sent SIGXFSZ, whatever it writes.
+      if (isFileTooLarge(e)) throw e;
       if (isEnvironmentIoError(e) && !this.diagnostics) throw new FsError(e.code, "write error");
     }
   }

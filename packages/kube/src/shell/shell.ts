@@ -2,7 +2,7 @@ import { FsError, Future, race, sleep, wait, type Proc, type Waitable } from "@k
 import { copyMap } from "../runtime/copy-map.js";
 import { freezeEnvironment } from "../runtime/environment.js";
 import { resolvePath } from "../runtime/fs.js";
-import { SIGNALS, SpawnError, describeSignal, isEnvironmentIoError, parseSignal, signalOfNumber, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
+import { SIGNALS, SpawnError, defaultAction, describeSignal, isEnvironmentIoError, isFileTooLarge, parseSignal, signalOfNumber, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
 import { checkSetrlimit, type Limit, type Resource, type Rlimits } from "../runtime/rlimits.js";
 import { CommandHash } from "./command-hash.js";
 import { commandText } from "./print-command.js";
@@ -408,6 +408,8 @@ export class Shell {
    * ended, and the fork does not.
    */
   private execsCommand = false;
+  /** A fork that a signal ended itself (SIGXFSZ, for a write of its own past RLIMIT_FSIZE). */
+  private killedBy: Signal | undefined;
   /**
    * bash's line_number when it tells of a job: the last line of the top-level command being
    * run, or the line of the for, select, case, `((`, `[[` or function body running it.
@@ -1671,6 +1673,11 @@ export class Shell {
         else if (e instanceof BreakSignal || e instanceof ContinueSignal) status = 0;
         // A subshell of an interactive shell that set a trap also catches SIGINT: it ends there.
         else if (e instanceof Interrupted) status = 128 + SIGNALS.SIGINT;
+        // The fork's own write went past RLIMIT_FSIZE: SIGXFSZ ends it (and only it).
+        else if (isFileTooLarge(e)) {
+          this.killedBy = "SIGXFSZ";
+          status = 128 + SIGNALS.SIGXFSZ;
+        }
         else throw e;
       }
       return this.pendingExitTrap() === undefined ? status : yield* this.exitWith(status);
@@ -1775,6 +1782,7 @@ export class Shell {
 
   /** The signal that ended this fork, which ended with `status`: its command's, when it is that command's process. */
   private signaledBy(status: number): Signal | undefined {
+    if (this.killedBy !== undefined) return this.killedBy;
     const sig = this.execsCommand ? this.lastChild?.termsig : undefined;
     return sig !== undefined && status === 128 + SIGNALS[sig] ? sig : undefined;
   }
@@ -1784,7 +1792,8 @@ export class Shell {
     const signal = this.signaledBy(status);
     // A fork that ran no program has a pid of its own, which ksim takes only when it is shown.
     const pid = this.firstSpawnedPid ?? (this.ownPid ??= this.ctx.takePid());
-    return { pid, status, signal, cored: signal !== undefined && this.lastChild!.cored, command: commandText(command) };
+    const cored = this.killedBy !== undefined ? defaultAction(this.killedBy) === "core" && this.rlimits.core.soft !== 0 : signal !== undefined && this.lastChild!.cored;
+    return { pid, status, signal, cored, command: commandText(command) };
   }
 
   /** Says how a job ended, if this shell would (see job-notices.ts); bash not from inside `$(…)`. */
@@ -1855,7 +1864,9 @@ export class Shell {
     switch (cmd.type) {
       case "subshell": {
         const sub = this.fork();
-        return yield* sub.asSubshell(() => sub.execList(cmd.body));
+        const status = yield* sub.asSubshell(() => sub.execList(cmd.body));
+        if (sub.killedBy !== undefined) this.tellEnded([sub.endedAs(status, cmd)], true);
+        return status;
       }
       case "group":
         return yield* this.execList(cmd.body);

@@ -148,8 +148,9 @@ export function parseSize(text: string): number | undefined {
   return multiplier === undefined ? undefined : Number(m![1]) * multiplier;
 }
 
+/** An error's words for a message; EFBIG is not reported: the SIGXFSZ sent with it ends the process. */
 export function describeError(e: unknown): string {
-  if (e instanceof FsError) return e.description;
+  if (e instanceof FsError && e.code !== "EFBIG") return e.description;
   throw e;
 }
 

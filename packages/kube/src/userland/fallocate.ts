@@ -1,6 +1,6 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { has, last, withOptions } from "./common.js";
+import { describeError, has, last, withOptions } from "./common.js";
 
 /**
  * util-linux's fallocate (2.32, as Oracle Linux 8 and Debian ship it around then): gives a file
@@ -67,8 +67,7 @@ export function* fallocateProgram(ctx: ProcessContext): Proc<number> {
     try {
       ctx.fs.fallocate(path, offset + length);
     } catch (e) {
-      if (!(e instanceof FsError)) throw e;
-      return fail(`fallocate failed: ${e.description}`);
+      return fail(`fallocate failed: ${describeError(e)}`);
     }
     return 0;
   });

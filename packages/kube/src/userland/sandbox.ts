@@ -78,7 +78,7 @@ export class Sandbox {
     this.processes = new ProcessTable({
       sim: this.sim,
       registry: this.registry,
-      fsFor: (cred, pid, umask) => this.rootfs.view(cred, pid, umask),
+      fsFor: (cred, pid, umask, fileSizeLimit) => this.rootfs.view(cred, pid, umask, fileSizeLimit),
       network: {
         host: this.host,
         resolve: (name) => {

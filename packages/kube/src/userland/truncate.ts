@@ -1,6 +1,6 @@
 import { FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
-import { has, last, usageFailure, withOptions } from "./common.js";
+import { describeError, has, last, usageFailure, withOptions } from "./common.js";
 
 /**
  * GNU coreutils' truncate (8.26 to 8.32): sets each file's size with truncate(2), creating it
@@ -94,8 +94,7 @@ export function* truncateProgram(ctx: ProcessContext): Proc<number> {
           status = 1;
         }
       } catch (e) {
-        if (!(e instanceof FsError)) throw e;
-        ctx.stderr.write(`truncate: cannot open '${file}' for writing: ${e.description}\n`);
+        ctx.stderr.write(`truncate: cannot open '${file}' for writing: ${describeError(e)}\n`);
         status = 1;
       }
     }

@@ -105,7 +105,7 @@ export class Workstation {
     this.processes = new ProcessTable({
       sim: cluster.sim,
       registry: cluster.registry,
-      fsFor: (cred, pid, umask) => this.fs.view(cred, pid, umask),
+      fsFor: (cred, pid, umask, fileSizeLimit) => this.fs.view(cred, pid, umask, fileSizeLimit),
       network: {
         host: this.host,
         resolve: (name) => {
