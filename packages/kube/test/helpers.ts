@@ -2,7 +2,8 @@ import { wait, type Proc } from "@ksim/sim";
 import { Cluster, type ClusterOptions } from "../src/cluster.js";
 import type { Pod, Service, StatefulSet } from "../src/api/types.js";
 import { ImageLayer, ImageRegistry, type ProcessContext } from "../src/runtime/index.js";
-import type { Sandbox } from "../src/userland/index.js";
+import { expect, it } from "vitest";
+import { Sandbox } from "../src/userland/index.js";
 
 /** A registry with a tiny web server image (`test/web`) and a shell-less base. */
 export function testRegistry(): ImageRegistry {
@@ -99,4 +100,18 @@ export function isReady(p: Pod | undefined): boolean {
 export function sh(sb: Sandbox, script: string) {
   const r = sb.run(["sh", "-c", script]);
   return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * Rows recorded from the real programs (Debian 12's): each script run by `sh -c "(script) 2>&1"`
+ * in /tmp of a fresh Sandbox must print what it printed there and exit as it did. `prelude` runs
+ * first: a setting the recording machine had that a container does not.
+ */
+export function itMatchesRecorded(rows: readonly (readonly [string, string, number])[], prelude = ""): void {
+  for (const [script, output, status] of rows) {
+    it(script.slice(0, 60), () => {
+      const r = new Sandbox().run(["sh", "-c", `(${prelude}${script}) 2>&1`], { cwd: "/tmp" });
+      expect({ output: r.stdout, status: r.status }).toEqual({ output, status });
+    });
+  }
 }

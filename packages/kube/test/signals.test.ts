@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { Sandbox } from "../src/userland/index.js";
+import { describe } from "vitest";
+import { itMatchesRecorded } from "./helpers.js";
 
 /**
  * Signals beyond the nine a shell script usually sends: every standard signal with its default
@@ -23,11 +23,5 @@ const SIGNAL_ROWS: readonly [string, string, number][] = [
 ];
 
 describe("signals and how the shells tell of them, against the real ones", () => {
-  for (const [script, output, status] of SIGNAL_ROWS) {
-    it(script.slice(0, 70), () => {
-      const sb = new Sandbox();
-      const r = sb.run(["sh", "-c", `(${script}) 2>&1`], { cwd: "/tmp" });
-      expect({ output: r.stdout, status: r.status }).toEqual({ output, status });
-    });
-  }
+  itMatchesRecorded(SIGNAL_ROWS);
 });

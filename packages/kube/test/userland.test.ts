@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ProcessContext } from "../src/index.js";
 import { httpResponse, serveHttp, type HttpRequest } from "../src/runtime/http.js";
 import { Sandbox } from "../src/userland/index.js";
+import { itMatchesRecorded } from "./helpers.js";
 
 const ZOOKEEPER = [{ name: "zookeeper", uid: 1000, gid: 1000 }];
 
@@ -462,20 +463,14 @@ const GNU_TOOLS: readonly [string, string, number][] = [
     ["printf 'abcdefghij\\n' | fold -w 4 | cat -A; printf 'the quick brown fox jumps\\n' | fold -sw 10 | cat -A; printf 'a\\tb\\tc\\n' | fold -w 10 | cat -A; printf 'a\\tbcdefghijk\\n' | fold -bw 5 | cat -A; printf 'abcdef' | fold -w 3 | cat -A; echo; printf 'aaaa bbbbbbbbbbbbb c\\n' | fold -s -w 6 | cat -A; fold -w 0 </dev/null; echo rc=$?; echo abc | fold -3 | cat -A; seq -s ' ' 1 40 | fold -w 20 -s", "abcd$\nefgh$\nij$\nthe quick $\nbrown fox $\njumps$\na^Ib$\n^Ic$\na^Ibcd$\nefghi$\njk$\nabc$\ndef\naaaa $\nbbbbbb$\nbbbbbb$\nb c$\nfold: invalid number of columns: '0': Numerical result out of range\nrc=1\nabc$\n1 2 3 4 5 6 7 8 9 \n10 11 12 13 14 15 \n16 17 18 19 20 21 \n22 23 24 25 26 27 \n28 29 30 31 32 33 \n34 35 36 37 38 39 40\n", 0],
     ["printf 'a\\nb\\nd\\n' > /tmp/c1; printf 'b\\nc\\nd\\ne\\n' > /tmp/c2; cd /tmp; comm c1 c2 | cat -A; comm -12 c1 c2; comm -3 c1 c2 | cat -A; comm --output-delimiter=: c1 c2; printf 'b\\na\\n' > c3; comm c3 c2; echo rc=$?; comm --nocheck-order c3 c2; echo rc=$?; comm c1; echo rc=$?; comm --total c1 c2 | cat -A; comm -123 c1 c2; echo rc=$?; comm --check-order c3 c2; echo rc=$?; comm c1 c1 c1; echo rc=$?", "a$\n^I^Ib$\n^Ic$\n^I^Id$\n^Ie$\nb\nd\na$\n^Ic$\n^Ie$\na\n::b\n:c\n::d\n:e\n\t\tb\na\ncomm: file 1 is not in sorted order\n\tc\n\td\n\te\ncomm: input is not in sorted order\nrc=1\n\t\tb\na\n\tc\n\td\n\te\nrc=0\ncomm: missing operand after 'c1'\nTry 'comm --help' for more information.\nrc=1\na$\n^I^Ib$\n^Ic$\n^I^Id$\n^Ie$\n1^I2^I2^Itotal$\nrc=0\n\t\tb\ncomm: file 1 is not in sorted order\nrc=1\ncomm: extra operand 'c1'\nTry 'comm --help' for more information.\nrc=1\n", 0],
     ["printf 'abc\\n' > /tmp/c1; printf 'abd\\n' > /tmp/c2; printf 'ab' > /tmp/c3; printf '' > /tmp/c6; cmp /tmp/c1 /tmp/c2; echo $?; cmp /tmp/c1 /tmp/c3; echo $?; cmp -s /tmp/c1 /tmp/c2; echo $?; cmp /tmp/c6 /tmp/c1; echo $?; cmp /tmp/c1 /tmp/c1; echo $?", "/tmp/c1 /tmp/c2 differ: char 3, line 1\n1\ncmp: EOF on /tmp/c3 after byte 2, in line 1\n1\n1\ncmp: EOF on /tmp/c6 which is empty\n1\n0\n", 0],
-  // procps ps -o (specifiers, NAME=HEADER, --no-headers), -p and -C; a stopped process is T.
-  ["sleep 30 & p=$!; sleep 0.1; kill -STOP $p; ps -o stat= -p $p; ps -o s=,comm= -p $p; ps --no-headers -o comm -p $p; ps -ocomm=X -p$p; [ \"$(ps -o pid= -p $p | tr -d ' ')\" = \"$p\" ] && echo same; kill -9 $p", "T\nT sleep\nsleep\nX\nsleep\nsame\n", 0],
-  ["ps -o foo -p 1; echo rc=$?; ps -p 99999; echo rc=$?; ps -C nosuchcmd -o pid,comm; echo rc=$?", "error: unknown user-defined format specifier \"foo\"\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\nrc=1\n  PID TTY          TIME CMD\nrc=1\n  PID COMMAND\nrc=1\n", 0],
-  ["sleep 30 & p=$!; sleep 0.1; ps -o args,comm -p $p; ps -o cmd=,args= -p $p; ps -C sleep -o comm,s,tty,time; kill $p", "COMMAND                     COMMAND\nsleep 30                    sleep\nsleep 30                    sleep 30\nCOMMAND         S TT           TIME\nsleep           S ?        00:00:00\n", 0],
+    // procps ps -o (specifiers, NAME=HEADER, --no-headers), -p and -C; a stopped process is T.
+    ["sleep 30 & p=$!; sleep 0.1; kill -STOP $p; ps -o stat= -p $p; ps -o s=,comm= -p $p; ps --no-headers -o comm -p $p; ps -ocomm=X -p$p; [ \"$(ps -o pid= -p $p | tr -d ' ')\" = \"$p\" ] && echo same; kill -9 $p", "T\nT sleep\nsleep\nX\nsleep\nsame\n", 0],
+    ["ps -o foo -p 1; echo rc=$?; ps -p 99999; echo rc=$?; ps -C nosuchcmd -o pid,comm; echo rc=$?", "error: unknown user-defined format specifier \"foo\"\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\nrc=1\n  PID TTY          TIME CMD\nrc=1\n  PID COMMAND\nrc=1\n", 0],
+    ["sleep 30 & p=$!; sleep 0.1; ps -o args,comm -p $p; ps -o cmd=,args= -p $p; ps -C sleep -o comm,s,tty,time; kill $p", "COMMAND                     COMMAND\nsleep 30                    sleep\nsleep 30                    sleep 30\nCOMMAND         S TT           TIME\nsleep           S ?        00:00:00\n", 0],
 ];
 
 describe("GNU text tools against the real ones", () => {
-  for (const [script, output, status] of GNU_TOOLS) {
-    it(script.slice(0, 60), () => {
-      const sb = new Sandbox();
-      const r = sb.run(["sh", "-c", `(${script}) 2>&1`], { cwd: "/tmp" });
-      expect({ output: r.stdout, status: r.status }).toEqual({ output, status });
-    });
-  }
+  itMatchesRecorded(GNU_TOOLS);
 });
 
 describe("shuf", () => {
