@@ -220,7 +220,7 @@ type ScenarioFileEntryType = typeof ScenarioFileEntry.Type;
 const STEP_ACTIONS = ["run", "workload", "stop", "faults", "nemesis"] as const;
 
 /** The faults a nemesis can draw. */
-export const NEMESIS_KINDS = ["kill", "delete-pod", "crash-node", "partition-pod", "partition-node", "drain-node", "delay-pod", "loss-pod", "skew-node", "slow-disk-node", "fill-disk-pod"] as const;
+export const NEMESIS_KINDS = ["kill", "delete-pod", "crash-node", "partition-pod", "partition-node", "drain-node", "delay-pod", "loss-pod", "skew-node", "slow-disk-node", "fill-disk-pod", "pause-pod"] as const;
 export type NemesisKind = (typeof NEMESIS_KINDS)[number];
 
 function checkDuration(text: string, path: readonly PropertyKey[], report: Report, zeroOk: boolean): void {

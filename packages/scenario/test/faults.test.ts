@@ -70,6 +70,24 @@ describe("chaos", () => {
     expect(sh("chaos kill web -c sidecar").out).toBe("chaos: container sidecar is not valid for pod web\n");
   });
 
+  it("pauses a container's processes, which answer nothing until they are continued", () => {
+    const env = createEnvironment({ seed: 3, nodes: 1 });
+    const sh = shell(env);
+    nginx(env, "web", "node-1");
+    env.cluster.create<Pod>({ apiVersion: "v1", kind: "Pod", metadata: { name: "client" }, spec: { nodeName: "node-1", containers: [{ name: "c", image: "busybox:1.28", command: ["sleep", "3600"] }] } });
+    env.cluster.runUntil(() => running(env, "web")?.ready === true && running(env, "client")?.ready === true, 120_000);
+    const get = () => sh(`kubectl exec client -- wget -T 5 -qO- http://${env.cluster.api.get<Pod>("Pod", "default", "web")!.status!.podIP}/ | head -c 15`).out;
+    const paused = sh("chaos pause web --for 30s");
+    expect(paused.out).toMatch(/^default\/web nginx: sent SIGSTOP to 1 \(nginx: master process nginx -g daemon off;\) for 30s\ndefault\/web nginx: sent SIGSTOP to \d+ \(nginx: worker process\) for 30s\n$/);
+    const stat = () => sh("kubectl exec web -- ps -o stat= -C nginx").out;
+    expect(stat()).toBe("Ts\nT\n");
+    // The kernel accepts the connection; nothing answers it until SIGCONT.
+    expect(get()).toBe("wget: download timed out\ncommand terminated with exit code 1\n");
+    env.cluster.runUntil(() => false, 30_000);
+    expect(stat()).toBe("Ss\nS\n");
+    expect(get()).toBe("<!DOCTYPE html>");
+  });
+
   it("skews a node's clock as programs on it see it", () => {
     const env = createEnvironment({ seed: 4, nodes: 1 });
     const sh = shell(env);
@@ -141,7 +159,7 @@ describe("scenario files with workloads and faults", () => {
     );
     expect(bad("name: x\nsteps:\n  - nemesis:\n      duration: 10m\n      pods: app=zk\n      faults: [crash-node, meteor]\n      interval: 2m..1m\n")).toBe(
       's.yaml:7: steps[0].nemesis.interval: the range "2m..1m" ends before it starts\n' +
-        's.yaml:6: steps[0].nemesis.faults[1]: unknown fault kind "meteor" (known: kill, delete-pod, crash-node, partition-pod, partition-node, drain-node, delay-pod, loss-pod, skew-node, slow-disk-node, fill-disk-pod)',
+        's.yaml:6: steps[0].nemesis.faults[1]: unknown fault kind "meteor" (known: kill, delete-pod, crash-node, partition-pod, partition-node, drain-node, delay-pod, loss-pod, skew-node, slow-disk-node, fill-disk-pod, pause-pod)',
     );
     expect(bad("name: x\nsteps:\n  - run: ls\nchecks:\n  - type: availability\n    workload: w\n")).toBe("accepted");
   });

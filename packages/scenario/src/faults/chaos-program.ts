@@ -17,8 +17,9 @@ Commands:
                                            signal a container's main process, or every process
                                            whose command line contains PATTERN (default SIGKILL)
   pause POD [-c CONTAINER] [PATTERN] [--for DURATION]
-                                           stop them with SIGSTOP (a long GC pause); with --for,
-                                           SIGCONT after that long
+                                           stop a container's processes (or those whose command
+                                           line contains PATTERN) with SIGSTOP, as a long GC
+                                           pause; with --for, SIGCONT after that long
   partition GROUP GROUP [--one-way]        drop every packet between two groups of machines
   delay GROUP GROUP DURATION [--one-way]   add latency to the packets between them
   loss GROUP GROUP PERCENT [--one-way]     drop that share of the packets between them

@@ -128,13 +128,25 @@ export class FaultInjector {
    * catch is discarded.
    */
   kill(namespace: string, podName: string, container: string | undefined, signal: Signal, pattern: string | undefined): { container: string; killed: KilledProcess[] } {
+    return this.signalProcesses(namespace, podName, container, signal, pattern, (p) => p.pid === 1);
+  }
+
+  /** Sends `signal` to the processes whose command line contains `pattern`, or else to those `otherwise` picks. */
+  private signalProcesses(
+    namespace: string,
+    podName: string,
+    container: string | undefined,
+    signal: Signal,
+    pattern: string | undefined,
+    otherwise: (p: { readonly pid: number }) => boolean,
+  ): { container: string; killed: KilledProcess[] } {
     const pod = this.cluster.api.get<Pod>("Pod", namespace, podName);
     if (pod === undefined) throw new TargetError(`pods "${podName}" not found`);
     const name = container ?? pod.spec.containers[0]!.name;
     if (!pod.spec.containers.some((c) => c.name === name)) throw new TargetError(`container ${name} is not valid for pod ${podName}`);
     const instance = this.cluster.podWorker(namespace, podName)?.instance(name);
     if (instance === undefined) throw new TargetError(`container ${name} in pod ${podName} is not running`);
-    const victims = instance.processes.list().filter((p) => (pattern === undefined ? p.pid === 1 : p.commandLine.includes(pattern)));
+    const victims = instance.processes.list().filter((p) => (pattern === undefined ? otherwise(p) : p.commandLine.includes(pattern)));
     if (victims.length === 0) throw new TargetError(`no process matching ${JSON.stringify(pattern)} in ${namespace}/${podName} container ${name}`);
     for (const p of victims) instance.processes.killFromOutside(p.pid, signal);
     const killed = victims.map((p) => ({ pid: p.pid, command: p.commandLine }));
@@ -143,12 +155,13 @@ export class FaultInjector {
   }
 
   /**
-   * Stops a container's processes with SIGSTOP, as a long GC pause or a frozen VM would: the
-   * kernel goes on accepting connections and queueing segments for them, but they run nothing
-   * (no timers, no replies) until SIGCONT, which `forMs` sends after that long.
+   * Stops a container's processes (every one, as `docker pause` freezes a container, or those
+   * matching `pattern`) with SIGSTOP, as a long GC pause or a frozen VM would: the kernel goes on
+   * accepting connections and queueing segments for them, but they run nothing (no timers, no
+   * replies) until SIGCONT, which `forMs` sends after that long.
    */
   pause(namespace: string, podName: string, container: string | undefined, pattern: string | undefined, forMs?: number): { container: string; killed: KilledProcess[] } {
-    const r = this.kill(namespace, podName, container, "SIGSTOP", pattern);
+    const r = this.signalProcesses(namespace, podName, container, "SIGSTOP", pattern, () => true);
     this.later(forMs, () => {
       const instance = this.cluster.podWorker(namespace, podName)?.instance(r.container);
       const alive = r.killed.filter((k) => instance?.processes.killFromOutside(k.pid, "SIGCONT") === true);

@@ -90,6 +90,8 @@ export function nemesisCommand(cluster: Cluster, spec: NemesisFile, fault: Plann
       return node === undefined ? undefined : `chaos slow-disk ${node} ${goDuration(fault.amount)} --for ${lasting}`;
     case "fill-disk-pod":
       return `chaos${ns} fill-disk ${name} --for ${lasting}`;
+    case "pause-pod":
+      return `chaos${ns} pause ${name} --for ${lasting}`;
     case "drain-node":
       return node === undefined
         ? undefined
