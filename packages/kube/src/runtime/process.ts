@@ -299,9 +299,8 @@ export interface PidNamespaceView {
 
 /**
  * A root filesystem: what a process sees with given credentials (its pid is /proc/self); what
- * it creates loses the umask's bits.
+ * it creates loses the umask's bits, and its writes stop at its RLIMIT_FSIZE (bytes).
  */
-/** A process's view of its root: as its credentials, for its /proc/self, with its umask and RLIMIT_FSIZE (bytes). */
 export type RootFs = (cred: Credentials, pid: number, umask: number, fileSizeLimit: number) => FileSystem;
 
 /**
