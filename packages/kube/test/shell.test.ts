@@ -285,6 +285,11 @@ const FUNCTIONS_AND_SELECT: readonly [string, string, number][] = [
   ["select s in; do :; done; echo rc=$?", "rc=0\n", 0],
   ["for i in 1 2; do false; [ $i = 2 ] && break; done; echo $?; for i in 1 2; do false; [ $i = 2 ] && continue; done; echo $?; while :; do false; break; done; echo $?", "0\n0\n0\n", 0],
   ["f() { echo hi; }; type f; declare -F; declare -f nope; echo rc=$?; g() { for ((i=0; i<2; i++)); do echo $i; done; }; declare -f", "f is a function\nf () \n{ \n    echo hi\n}\ndeclare -f f\nrc=1\nf () \n{ \n    echo hi\n}\ng () \n{ \n    for ((i=0; i<2; i++))\n    do\n        echo $i;\n    done\n}\n", 0],
+  // BASH_SOURCE[0] in a function, and the name its errors give, is the file it was defined in:
+  // "environment" for bash -c text, "main" for text from stdin, else the script or sourced file.
+  ["f() { echo \"[${BASH_SOURCE[*]}]\"; g; }; g() { echo \"g [${BASH_SOURCE[*]}]\"; nosuch; }; f; echo \"top [${BASH_SOURCE[*]}]\"", "[environment]\ng [environment environment]\nenvironment: line 1: nosuch: command not found\ntop []\n", 0],
+  ["echo 'f() { echo \"[${BASH_SOURCE[*]}] [${FUNCNAME[*]}]\"; nosuch; }; f; echo \"top [${BASH_SOURCE[*]}]\"' | bash", "[main] [f]\nmain: line 1: nosuch: command not found\ntop []\n", 0],
+  ["cd /tmp; printf 'f() {\\n  echo \"[${BASH_SOURCE[*]}]\"\\n  nosuch\\n}\\n' > lib9.sh; printf '. ./lib9.sh\\nf\\neval \"h() { echo h [\\\\${BASH_SOURCE[*]}]; }\"\\nh\\n' > s9.sh; bash s9.sh; g() { echo \"g [${BASH_SOURCE[*]}]\"; }; printf 'g\\n' > s10.sh; . ./s10.sh", "[./lib9.sh s9.sh]\n./lib9.sh: line 3: nosuch: command not found\nh [s9.sh s9.sh]\ng [environment ./s10.sh]\n", 0],
 ];
 
 describe("bash's function printing and select against real bash", () => againstBash(FUNCTIONS_AND_SELECT));

@@ -370,6 +370,12 @@ export class Shell {
   readonly expander: Expander;
   vars: Variables;
   functions: CowMap<string, Command>;
+  /**
+   * The file each function was defined in, which is BASH_SOURCE[0] (and the name in error
+   * messages) while it runs: the script or `.` file read then, else bash's "environment" for
+   * `bash -c` text (and functions from the environment) or "main" for text read from stdin.
+   */
+  private functionFiles: CowMap<string, string>;
   positional: string[];
   arg0: string;
   /** The script and the files `.` is reading, innermost last: bash's BASH_SOURCE, reversed. */
@@ -488,6 +494,7 @@ export class Shell {
       this.subshell = true;
       this.vars = parent.vars.fork();
       this.functions = parent.functions.fork();
+      this.functionFiles = parent.functionFiles.fork();
       // Shared: the positional parameters are replaced, never changed in place.
       this.positional = parent.positional;
       this.arg0 = parent.arg0;
@@ -528,6 +535,7 @@ export class Shell {
     this.messages = new Messages(config.flavor, config.mode);
     this.vars = Variables.fromEnvironment(ctx.environ);
     this.functions = new CowMap();
+    this.functionFiles = new CowMap();
     this.shared = {
       ctx,
       flavor: config.flavor,
@@ -1839,6 +1847,7 @@ export class Shell {
         return this.execSimple(cmd);
       case "function":
         this.functions.set(cmd.name, cmd.body);
+        if (this.flavor === "bash") this.functionFiles.set(cmd.name, this.sourcing.at(-1) ?? (this.mode === "c" ? "environment" : "main"));
         return finished(0);
       default:
         return this.withRedirects(cmd.redirects, this.execCompound(cmd));
@@ -2314,12 +2323,15 @@ export class Shell {
     this.functionDepth++;
     const savedNoticeLine = this.noticeLine;
     this.noticeLine = body.line;
+    const savedSourcing = this.sourcing;
+    if (this.flavor === "bash") this.sourcing = [...savedSourcing, this.functionFiles.get(words[0]!) ?? "environment"];
     try {
       return yield* this.execCommand(body);
     } catch (e) {
       if (e instanceof ReturnSignal) return e.status;
       throw e;
     } finally {
+      this.sourcing = savedSourcing;
       this.noticeLine = savedNoticeLine;
       this.functionDepth--;
       // $_ is the call's last argument again once the function has run its own commands.
