@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
-import { isEnvironmentIoError, type ProcessContext } from "../runtime/process.js";
+import { isEnvironmentIoError, isFileTooLarge, type ProcessContext } from "../runtime/process.js";
 import { createAndWrite, parseOptions, programName, readStdin, UsageError, type Flavor } from "./common.js";
 
 /**
@@ -101,7 +101,14 @@ export function gzipProgram(flavor: Flavor) {
         continue;
       }
       const st = ctx.fs.stat(path);
-      const written = createAndWrite(ctx.fs, targetPath, out, { mode: st.mode & 0o7777 });
+      let written;
+      try {
+        written = createAndWrite(ctx.fs, targetPath, out, { mode: st.mode & 0o7777 });
+      } catch (e) {
+        // GNU gzip's handler for SIGXFSZ (as for SIGINT) removes the output before it dies.
+        if (isFileTooLarge(e) && flavor === "gnu") ctx.fs.unlink(targetPath);
+        throw e;
+      }
       if (written.error !== undefined) {
         if (flavor === "gnu") ctx.fs.unlink(targetPath);
         return writeFailed(target, written.error, written.bytes);

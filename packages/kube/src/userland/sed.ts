@@ -1,4 +1,4 @@
-import { encodeText, FsError, wait, type Proc } from "@ksim/sim";
+import { encodeText, wait, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { createAndWrite, describeError, has, parseOptions, readInput, usageFailure, UsageError, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
@@ -681,8 +681,9 @@ function editInPlace(ctx: ProcessContext, flavor: Flavor, file: string, output: 
   try {
     written = createAndWrite(ctx.fs, temp, output, { mode: ctx.fs.stat(abs).mode & 0o7777 });
   } catch (e) {
-    if (!(e instanceof FsError)) throw e;
-    ctx.stderr.write(flavor === "gnu" ? `sed: couldn't open temporary file ${shown}: ${e.description}\n` : `sed: can't create temp file '${file}XXXXXX': ${e.description}\n`);
+    // Past RLIMIT_FSIZE, SIGXFSZ ends sed with its temporary file left behind, as it does.
+    const why = describeError(e);
+    ctx.stderr.write(flavor === "gnu" ? `sed: couldn't open temporary file ${shown}: ${why}\n` : `sed: can't create temp file '${file}XXXXXX': ${why}\n`);
     return flavor === "gnu" ? 4 : 1;
   }
   if (written.error !== undefined && flavor === "gnu") {

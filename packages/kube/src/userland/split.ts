@@ -1,4 +1,4 @@
-import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
+import { decodeText, encodeText, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { createAndWrite, describeError, has, last, parseSize, readInput, usageFailure, withOptions } from "./common.js";
 
@@ -88,8 +88,7 @@ export function* splitProgram(ctx: ProcessContext): Proc<number> {
         const written = createAndWrite(ctx.fs, ctx.resolve(name), piece);
         if (written.error !== undefined) throw written.error;
       } catch (e) {
-        if (!(e instanceof FsError)) throw e;
-        return fail(`${name}: ${e.description}`);
+        return fail(`${name}: ${describeError(e)}`);
       }
     }
     return 0;

@@ -1,7 +1,7 @@
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { createAndWrite, lstatOrUndefined, mountOf, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
+import { createAndWrite, describeError, lstatOrUndefined, mountOf, parseOptions, readStdin, UsageError, type Flavor } from "./common.js";
 import { formatDate } from "./system.js";
 import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
@@ -216,8 +216,8 @@ class Tar {
       try {
         written = createAndWrite(this.ctx.fs, this.ctx.resolve(file), archive);
       } catch (e) {
-        if (!(e instanceof FsError)) throw e;
-        this.fail(this.flavor === "gnu" ? `${file}: Cannot open: ${e.description}` : `can't open '${file}': ${e.description}`);
+        const why = describeError(e);
+        this.fail(this.flavor === "gnu" ? `${file}: Cannot open: ${why}` : `can't open '${file}': ${why}`);
       }
       // A write the disk cuts short is fatal: GNU's archive_write_error, busybox's xwrite.
       if (written?.error !== undefined) {
