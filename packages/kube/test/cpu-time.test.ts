@@ -25,6 +25,14 @@ function cpuLine(sb: Sandbox): [number, number] {
 }
 
 describe("CPU time", () => {
+  it("counts the milliseconds a shell's busy loop spins as its CPU time", () => {
+    const sb = new Sandbox();
+    const r = sb.run(["bash", "-c", "time (i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done); cut -d' ' -f14 /proc/$$/stat"]);
+    // ksim runs 1000 iterations a millisecond: 100 ms of the clock, all of it computing.
+    expect(r.stderr).toBe("\nreal\t0m0.100s\nuser\t0m0.100s\nsys\t0m0.000s\n");
+    expect(r.stdout).toBe("10\n");
+  });
+
   it("adds up what a process used at each rate, not its rate now times its age", () => {
     const sb = sandboxWithSpinner();
     sb.spawn(["spin"], { env: { CPU: "1", FOR: "60", THEN: "0.25" } });

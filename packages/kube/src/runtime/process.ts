@@ -214,6 +214,8 @@ export interface ProcessContext {
    * ended (with their own children's), as a shell's `time` and `times` report them.
    */
   times(): { readonly selfMs: number; readonly childrenMs: number };
+  /** Counts `ms` of computing (a shell's busy loop) as CPU time the process used, at its cgroup's share. */
+  chargeCpu(ms: number): void;
   /** sysinfo(2)'s 1, 5 and 15 minute load averages, unrounded. */
   loadAverages(): readonly [number, number, number];
   readonly stats: ProcessStats;
@@ -1030,6 +1032,10 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
     if (this.status !== undefined) return;
     // The program may be in the middle of a step; stop it at this instant, after the step.
     this.sim.schedule(0, () => this.finish(status), "exit");
+  }
+
+  chargeCpu(ms: number): void {
+    this.cpuBaseMs += ms * (this.cpuCgroup?.share ?? 1);
   }
 
   /** CPU time used so far, in milliseconds. */

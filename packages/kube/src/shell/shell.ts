@@ -2000,7 +2000,11 @@ export class Shell {
     this.loopDepth++;
     try {
       for (;;) {
-        if (++iterations % LOOP_ITERATIONS_PER_MS === 0) yield sleep(this.ctx.sim, 1);
+        // Each millisecond a loop spins is a millisecond of CPU (`time` says so as user time).
+        if (++iterations % LOOP_ITERATIONS_PER_MS === 0) {
+          this.ctx.chargeCpu(1);
+          yield sleep(this.ctx.sim, 1);
+        }
         if (!(yield* next())) break;
         try {
           status = yield* this.execList(body);
