@@ -396,15 +396,38 @@ export class Connection {
   peerHost: Host | undefined;
   /** Fires when the connection is established (client side). */
   onOpen: (() => void) | undefined;
-  onData: ((payload: unknown) => void) | undefined;
+  /**
+   * What arrives before its owner listens (a server's greeting or FIN can land in the same
+   * instant as the SYN-ACK, before the client's coroutine has resumed) waits, as in a socket's
+   * receive buffer, and is handed over in order once onData or onEnd is set.
+   */
+  get onData(): ((payload: unknown) => void) | undefined {
+    return this.dataHandler;
+  }
+  set onData(handler: ((payload: unknown) => void) | undefined) {
+    this.dataHandler = handler;
+    if (handler !== undefined && this.unread !== undefined) this.deliverUnreadSoon();
+  }
   /** The peer half-closed: no more data will arrive. */
-  onEnd: (() => void) | undefined;
+  get onEnd(): (() => void) | undefined {
+    return this.endHandler;
+  }
+  set onEnd(handler: (() => void) | undefined) {
+    this.endHandler = handler;
+    if (handler !== undefined && this.unread !== undefined) this.deliverUnreadSoon();
+  }
   /** The connection is gone, cleanly ("closed") or with an error reason. Fires once. */
   onClose: ((reason: CloseReason) => void) | undefined;
   /** Arbitrary owner data for the runtime (e.g. the process that owns the socket). */
   owner: unknown;
   /** The owner's: while it is shut (a stopped process), the callbacks above wait. */
   gate: Gate | undefined;
+
+  private dataHandler: ((payload: unknown) => void) | undefined;
+  private endHandler: (() => void) | undefined;
+  /** Segments that arrived while nobody listened for them, oldest first. */
+  private unread: Segment[] | undefined;
+  private unreadTimer: Timer | undefined;
 
   /** @internal */ peer: Connection | undefined;
   /** @internal */ readonly out = new Direction();
@@ -617,16 +640,34 @@ export class Connection {
   private receive(seg: Segment): void {
     if (this.state === "closed") return;
     const sim = this.host.net.sim;
+    if (seg.kind === "data") sim.trace.record("net.data", { conn: this.id });
+    else this.remoteEnded = true;
+    if (this.unread !== undefined || (seg.kind === "data" ? this.dataHandler : this.endHandler) === undefined) (this.unread ??= []).push(seg);
+    else this.deliver(seg);
+    if (seg.kind === "fin") this.maybeFinish();
+  }
+
+  private deliver(seg: Segment): void {
     if (seg.kind === "data") {
-      sim.trace.record("net.data", { conn: this.id });
-      if (this.gate?.shut === true) this.gate.defer(() => this.onData?.(seg.payload));
-      else this.onData?.(seg.payload);
-    } else {
-      this.remoteEnded = true;
-      if (this.gate?.shut === true) this.gate.defer(() => this.onEnd?.());
-      else this.onEnd?.();
-      this.maybeFinish();
-    }
+      if (this.gate?.shut === true) this.gate.defer(() => this.dataHandler?.(seg.payload));
+      else this.dataHandler!(seg.payload);
+    } else if (this.gate?.shut === true) this.gate.defer(() => this.endHandler?.());
+    else this.endHandler!();
+  }
+
+  private deliverUnreadSoon(): void {
+    if (this.unreadTimer !== undefined) return;
+    this.unreadTimer = this.host.net.sim.schedule(0, () => {
+      this.unreadTimer = undefined;
+      const unread = this.unread;
+      while (unread !== undefined && unread.length > 0 && this.state !== "closed") {
+        const seg = unread[0]!;
+        if ((seg.kind === "data" ? this.dataHandler : this.endHandler) === undefined) return;
+        unread.shift();
+        this.deliver(seg);
+      }
+      this.unread = undefined;
+    }, "unread");
   }
 
   private tellOpen(): void {

@@ -255,4 +255,28 @@ describe("network streams", () => {
     sim.runUntilIdle();
     expect(srv.received).toEqual(["ruok"]);
   });
+
+  it("keeps what arrives before the owner listens, as a receive buffer does, and hands it over in order", () => {
+    const { sim, a, b } = setup();
+    // A server that greets and hangs up the moment it accepts: both land with the SYN-ACK.
+    b.listen(3306, (conn) => {
+      conn.send("greeting");
+      conn.send("bye");
+      conn.end();
+    });
+    const conn = a.connect("10.0.0.2", 3306);
+    const seen: string[] = [];
+    conn.onOpen = () => {
+      seen.push("open");
+      // The owner's coroutine resumes in a later event of the same instant, then listens.
+      sim.schedule(0, () => {
+        conn.onData = (d) => seen.push(`data:${String(d)}`);
+        sim.schedule(5, () => {
+          conn.onEnd = () => seen.push("end");
+        });
+      });
+    };
+    sim.runUntilIdle();
+    expect(seen).toEqual(["open", "data:greeting", "data:bye", "end"]);
+  });
 });
