@@ -356,7 +356,20 @@ export function* quorumPeerMain(ctx: ProcessContext, configPath: string, log: Lo
       stats: c.stats,
     }));
 
+  /** The connections open from one address, as NIOServerCnxnFactory's ipMap counts them (four-letter ones too). */
+  const connectionsFrom = (ip: string): number => {
+    let n = 0;
+    for (const c of clients.values()) if (c.conn.remote.ip === ip) n++;
+    return n;
+  };
+
   const onClient = (conn: Connection): void => {
+    if (cfg.maxClientCnxns > 0 && connectionsFrom(conn.remote.ip) >= cfg.maxClientCnxns) {
+      // Refused after the accept: the client sees its connection closed before any reply.
+      log.log("WARN", peer.factoryThread, "NIOServerCnxnFactory@188", `Too many connections from /${conn.remote.ip} - max is ${cfg.maxClientCnxns}`);
+      conn.end();
+      return;
+    }
     const id = nextClient++;
     const remote = `/${conn.remote.ip}:${conn.remote.port}`;
     const c: ClientConn = { id, conn, remote, received: 0, sent: 0, started: new Map(), stats: freshCnxnStats(ctx.epochMs()) };
