@@ -252,6 +252,8 @@ export class Host {
   ip: string | undefined;
   /** False while powered off or crashed: every packet to or from it is lost. */
   up = true;
+  /** The host that routes this one's packets: a pod's network namespace hangs off its node. */
+  router: Host | undefined;
   private readonly listeners = new Map<number, (conn: Connection) => void>();
   private readonly datagramPorts = new Map<number, DatagramHandler>();
   /** @internal open connections with an end on this host */
@@ -332,6 +334,28 @@ export class Host {
   }
 
   /**
+   * An ICMP echo request to `ip`, answered by the kernel of the host that holds the address:
+   * `onReply(ttl)` runs after the round trip, with the TTL the reply arrives with (64 less one
+   * for each router that forwarded it). A lost packet, a cut link, a host that is down, an
+   * address nobody holds (a Service's virtual IP) or a `ttl` too small to get there (the router
+   * that drops it answers Time Exceeded, which ping ignores) gives no reply at all.
+   */
+  echo(ip: string, ttl: number, onReply: (ttl: number) => void): void {
+    const net = this.net;
+    const sim = net.sim;
+    const dst = ip.startsWith("127.") ? this : net.lookup(ip);
+    sim.trace.record("net.echo", { from: this.name, to: ip });
+    const lost = (a: Host, b: Host) => !b.up || net.blocked(a, b) || net.random.chance(net.lossOf(a, b));
+    if (dst === undefined || ttl <= forwards(this, dst) || lost(this, dst)) return;
+    sim.schedule(net.delay(this, dst), () => {
+      if (!dst.up || lost(dst, this)) return;
+      sim.schedule(net.delay(dst, this), () => {
+        if (this.up) onReply(64 - forwards(dst, this));
+      }, "icmp:echo-reply");
+    }, "icmp:echo");
+  }
+
+  /**
    * Process-level failure on this host (the pod's processes died, the OS lives): every
    * connection is reset, so peers see ECONNRESET; listeners and datagram ports are dropped.
    */
@@ -370,6 +394,14 @@ export class Host {
   private abortAll(reason: CloseReason): void {
     for (const c of [...this.connections]) c.destroy(reason);
   }
+}
+
+/** How many routers forward a packet from `a` to `b`: each pod's node, unless it is the other end. */
+function forwards(a: Host, b: Host): number {
+  if (a === b) return 0;
+  const first = a.router !== undefined && a.router !== b ? 1 : 0;
+  const last = b.router !== undefined && b.router !== a && b.router !== a.router ? 1 : 0;
+  return first + last;
 }
 
 type Segment =

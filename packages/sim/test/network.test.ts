@@ -279,4 +279,19 @@ describe("network streams", () => {
     sim.runUntilIdle();
     expect(seen).toEqual(["open", "data:greeting", "data:bye", "end"]);
   });
+
+  it("answers an ICMP echo from the kernel of the host holding the address, unless it is down", () => {
+    const { sim, a, b } = setup();
+    const node = a.net.addHost("node", "192.168.0.1");
+    a.router = node;
+    const replies: number[] = [];
+    a.echo("10.0.0.2", 64, (ttl) => replies.push(ttl));
+    sim.runUntilIdle();
+    expect(replies).toEqual([63]);
+    b.powerOff();
+    a.echo("10.0.0.2", 64, (ttl) => replies.push(ttl));
+    a.echo("10.9.9.9", 64, (ttl) => replies.push(ttl));
+    sim.runUntilIdle();
+    expect(replies).toEqual([63]);
+  });
 });

@@ -386,6 +386,7 @@ export class PodWorker {
     } else {
       this.ip = h.allocateIp();
       this.podHost = h.network.addHost(`${this.pod.metadata.namespace}/${this.pod.metadata.name}`, this.ip);
+      this.podHost.router = h.nodeHost;
     }
     const hostname = this.hostname();
     const fqdn = this.fqdn();

@@ -43,6 +43,8 @@ export interface NetStack {
   connect(ip: string, port: number, options?: { timeoutMs?: number }): Connection;
   bindDatagram(port: number, handler: DatagramHandler): Listener;
   sendDatagram(fromPort: number, to: Address, payload: unknown): void;
+  /** An ICMP echo request sent with `ttl`; `onReply(ttl)` runs if the reply comes back. */
+  echo(ip: string, ttl: number, onReply: (ttl: number) => void): void;
   /** A records for a name, applying the search domains of /etc/resolv.conf; [] if none. */
   resolve(name: string): string[];
   /** The name a PTR lookup gives for an IP, if any. */
@@ -1172,6 +1174,14 @@ class ProcessNet implements NetStack {
   }
   sendDatagram(fromPort: number, to: Address, payload: unknown): void {
     this.ns.host.sendDatagram(fromPort, to, payload);
+  }
+  echo(ip: string, ttl: number, onReply: (ttl: number) => void): void {
+    // A stopped ping reads the reply when it continues; a dead one never does.
+    this.ns.host.echo(ip, ttl, (replyTtl) => {
+      if (!this.proc.alive) return;
+      if (this.proc.shut) this.proc.defer(() => onReply(replyTtl));
+      else onReply(replyTtl);
+    });
   }
   resolve(name: string): string[] {
     return this.ns.resolve(name);

@@ -62,6 +62,7 @@ import { splitProgram } from "./split.js";
 import { nohupProgram, ttyProgram } from "./terminal.js";
 import { sort } from "./sort.js";
 import { shufProgram } from "./shuf.js";
+import { ping } from "./ping.js";
 
 export { debianBase, busyboxBase, BUSYBOX_APPLETS, type BaseUser, type DebianBaseOptions } from "./base.js";
 export { OS_RELEASES, type OsRelease } from "./os-release.js";
@@ -138,6 +139,7 @@ function busyboxApplets(): Record<string, Executable> {
     kill: killProgram("busybox"),
     ps: busyboxPs,
     pgrep: pgrepProgram("pgrep", "busybox"),
+    ping,
     pkill: pgrepProgram("pkill", "busybox"),
     nc,
     nslookup,
