@@ -124,7 +124,7 @@ describe("busybox dd (1.28.4's coreutils/dd.c)", () => {
     expect(usage.err).toMatch(
       /^BusyBox v1\.28\.4 \(2018-05-22 17:00:17 UTC\) multi-call binary\.\n\nUsage: dd \[if=FILE\] \[of=FILE\] \[ibs=N\] \[obs=N\] \[bs=N\] \[count=N\] \[skip=N\]\n\t\[seek=N\] \[conv=notrunc\|noerror\|sync\|fsync\] \[iflag=skip_bytes\|fullblock\]\n\nCopy a file with converting and formatting\n\n\tif=FILE\t\tRead from FILE instead of stdin\n/,
     );
-    expect(usage.err).toMatch(/\n\nN may be suffixed by c \(1\), w \(2\), b \(512\), kB \(1000\), k \(1024\), MB, M, GB, G\n\n$/);
+    expect(usage.err).toMatch(/\n\nN may be suffixed by c \(1\), w \(2\), b \(512\), kB \(1000\), k \(1024\), MB, M, GB, G\n$/);
     expect(sh(sb, "dd cbs=1").err).toBe(usage.err);
     expect(sh(sb, "dd --help").status).toBe(0);
     expect(sh(sb, "dd bs=0")).toEqual({ status: 1, out: "", err: "dd: number 0 is not in 1..9223372036854775807 range\n" });

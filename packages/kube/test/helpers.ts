@@ -105,12 +105,13 @@ export function sh(sb: Sandbox, script: string) {
 /**
  * Rows recorded from the real programs (Debian 12's): each script run by `sh -c "(script) 2>&1"`
  * in /tmp of a fresh Sandbox must print what it printed there and exit as it did. `prelude` runs
- * first: a setting the recording machine had that a container does not.
+ * first: a setting the recording machine had that a container does not. `base` "busybox" runs
+ * them in a busybox image instead.
  */
-export function itMatchesRecorded(rows: readonly (readonly [string, string, number])[], prelude = ""): void {
+export function itMatchesRecorded(rows: readonly (readonly [string, string, number])[], prelude = "", base: "debian" | "busybox" = "debian"): void {
   for (const [script, output, status] of rows) {
     it(script.slice(0, 60), () => {
-      const r = new Sandbox().run(["sh", "-c", `(${prelude}${script}) 2>&1`], { cwd: "/tmp" });
+      const r = new Sandbox({ base }).run(["sh", "-c", `(${prelude}${script}) 2>&1`], { cwd: "/tmp" });
       expect({ output: r.stdout, status: r.status }).toEqual({ output, status });
     });
   }

@@ -59,7 +59,7 @@ describe("busybox od (1.28.4's od_bloaty.c)", () => {
     expect(sh(sb, "echo hi | od -z")).toEqual({
       status: 1,
       out: "",
-      err: "od: invalid option -- 'z'\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: od [-abcdfhilovxs] [-t TYPE] [-A RADIX] [-N SIZE] [-j SKIP] [-S MINSTR] [-w WIDTH] [FILE]...\n\nPrint FILEs (or stdin) unambiguously, as octal bytes by default\n\n",
+      err: "od: invalid option -- 'z'\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: od [-abcdfhilovxs] [-t TYPE] [-A RADIX] [-N SIZE] [-j SKIP] [-S MINSTR] [-w WIDTH] [FILE]...\n\nPrint FILEs (or stdin) unambiguously, as octal bytes by default\n",
     });
   });
 });

@@ -156,7 +156,7 @@ describe("a container's /proc", () => {
       out: "              total        used        free      shared  buff/cache   available\nMem:           1024           1        1022           0           0        1022\nSwap:             0           0           0\n",
       err: "",
     });
-    expect(sh(sb, "free -h").err).toBe("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: free [-b/k/m/g]\n\nDisplay the amount of free and used system memory\n\n");
+    expect(sh(sb, "free -h").err).toBe("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: free [-b/k/m/g]\n\nDisplay the amount of free and used system memory\n");
   });
 
   it("counts time since boot and the CPUs' idle time in uptime", () => {

@@ -14,10 +14,6 @@ import { userName } from "./users.js";
  * real one does.
  */
 
-const USAGE =
-  "[-b] [-nCOUNT] [-dSECONDS] [-m]\n\nProvide a view of process activity in real time.\nRead the status of all processes from /proc each SECONDS\nand display a screenful of them.\n" +
-  "Keys:\n\tN/M/P/T: show CPU usage, sort by pid/mem/cpu/time\n\tS: show memory\n\tR: reverse sort\n\tH: toggle threads, 1: toggle SMP\n\tQ,^C: exit\n\n" +
-  "Options:\n\t-b\tBatch mode\n\t-n N\tExit after N iterations\n\t-d N\tDelay between updates\n\t-m\tSame as 's' key";
 /** LINE_BUF_SIZE - 2: batch mode's width. */
 const BATCH_COLUMNS = 446;
 const TERMINAL = { columns: 80, rows: 24 };
@@ -41,7 +37,6 @@ interface Task {
 
 export function* busyboxTop(ctx: ProcessContext): Proc<number> {
   const args = ctx.argv.slice(1);
-  if (args.length === 1 && args[0] === "--help") return busyboxUsage(ctx, "top", USAGE, 0);
   let batch = false;
   let iterations = 0;
   let intervalS = 5;
@@ -55,7 +50,7 @@ export function* busyboxTop(ctx: ProcessContext): Proc<number> {
         else if (ch === "d" || ch === "n") {
           let value = word.slice(at + 1);
           if (value === "") {
-            if (i + 1 >= args.length) return busyboxUsage(ctx, "top", USAGE, 1);
+            if (i + 1 >= args.length) return busyboxUsage(ctx, "top", 1);
             value = args[++i]!;
           }
           // The dash make_all_argv_opts put before a separate value is skipped.
@@ -68,7 +63,7 @@ export function* busyboxTop(ctx: ProcessContext): Proc<number> {
           return 1;
         } else {
           ctx.stderr.write(`top: invalid option -- '${ch}'\n`);
-          return busyboxUsage(ctx, "top", USAGE, 1);
+          return busyboxUsage(ctx, "top", 1);
         }
       }
     }

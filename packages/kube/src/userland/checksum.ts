@@ -2,19 +2,20 @@ import { createHash } from "node:crypto";
 import { encodeText, FsError, type Proc } from "@ksim/sim";
 import type { ProcessContext } from "../runtime/process.js";
 import { blake2b } from "./blake2b.js";
-import { describeError, has, last, programName, readStdin, splitLines, withOptions, type Flavor } from "./common.js";
+import { describeError, has, last, parseOptions, programName, readStdin, splitLines, UsageError, withOptions, type ParsedOptions } from "./common.js";
+import { busyboxUsage } from "./libbb.js";
 
 /**
- * md5sum, sha1sum, sha256sum and sha512sum (coreutils and busybox): `HASH  FILE` per operand
- * (`-` and no operand are standard input), and `-c` to check a list of them, with coreutils'
- * OK/FAILED lines and WARNING summary. Files are hashed as bytes; standard input, which ksim
- * carries as text, as its UTF-8 encoding.
+ * coreutils' md5sum, sha1sum, sha256sum, sha512sum and b2sum: `HASH  FILE` per operand (`-`
+ * and no operand are standard input), and `-c` to check a list of them, with the OK/FAILED
+ * lines and WARNING summary. Files are hashed as bytes; standard input, which ksim carries as
+ * text, as its UTF-8 encoding.
  */
-export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512" | "blake2b", flavor: Flavor) {
+export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512" | "blake2b") {
   return function* (ctx: ProcessContext): Proc<number> {
     const long = { check: "c", binary: "b", text: "t", warn: "w", quiet: "q", status: "s", tag: "tag", ...(algorithm === "blake2b" ? { "length=": "l" } : {}) };
     const spec = { short: algorithm === "blake2b" ? "cbtwqsl:" : "cbtwqs", long };
-    return yield* withOptions(ctx, flavor, spec, function* (o) {
+    return yield* withOptions(ctx, "gnu", spec, function* (o) {
       const name = programName(ctx);
       // b2sum -l: a digest of so many bits (a multiple of 8 up to 512; 0 is the default 512).
       const bitsText = last(o, "l");
@@ -87,6 +88,86 @@ export function checksum(algorithm: "md5" | "sha1" | "sha256" | "sha512" | "blak
       }
       return status !== 0 || failed > 0 || unreadable > 0 ? 1 : 0;
     });
+  };
+}
+
+/**
+ * busybox 1.28's md5sum, sha1sum, sha256sum and sha512sum (md5_sha1_sum.c): the same lines,
+ * but -c reads each operand as a list, takes -s (silent) and -w (warn of bad lines) only with
+ * -c, counts a malformed line as a failure, sums up as "N of M computed checksums did NOT match"
+ * and fails a list without a line.
+ */
+export function busyboxChecksum(algorithm: "md5" | "sha1" | "sha256" | "sha512") {
+  return function* (ctx: ProcessContext): Proc<number> {
+    const name = programName(ctx);
+    let o: ParsedOptions;
+    try {
+      // -b and -t are taken and ignored, for shaNNNsum compatibility.
+      o = parseOptions(ctx.argv.slice(1), { short: "scwbt" });
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      ctx.stderr.write(`${name}: ${e.message}\n`);
+      return busyboxUsage(ctx, name, 1);
+    }
+    const check = has(o, "c");
+    // getopt32's "s?c:w?c": -s and -w need -c.
+    if ((has(o, "s") || has(o, "w")) && !check) return busyboxUsage(ctx, name, 1);
+    /** hash_file: the digest, or undefined after saying why the file could not be read. */
+    const digest = function* (file: string): Proc<string | undefined> {
+      let data: Uint8Array;
+      try {
+        data = file === "-" ? encodeText(yield* readStdin(ctx)) : ctx.fs.readFile(ctx.resolve(file));
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        ctx.stderr.write(`${name}: can't ${e.code === "EISDIR" ? "read" : "open"} '${file}': ${describeError(e)}\n`);
+        return undefined;
+      }
+      return createHash(algorithm).update(data).digest("hex");
+    };
+    let status = 0;
+    for (const operand of o.operands.length > 0 ? o.operands : ["-"]) {
+      if (!check) {
+        const hash = yield* digest(operand);
+        if (hash === undefined) status = 1;
+        else ctx.stdout.write(`${hash}  ${operand}\n`);
+        continue;
+      }
+      let text: string;
+      try {
+        text = operand === "-" ? yield* readStdin(ctx) : ctx.fs.readText(ctx.resolve(operand));
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+        // xfopen_stdin: a list that cannot be opened ends the run.
+        ctx.stderr.write(`${name}: ${operand}: ${describeError(e)}\n`);
+        return 1;
+      }
+      let total = 0;
+      let failed = 0;
+      for (const line of splitLines(text)) {
+        total++;
+        let at = line.indexOf("  ");
+        if (at < 0) at = line.indexOf(" *");
+        if (at < 0) {
+          if (has(o, "w")) ctx.stderr.write(`${name}: invalid format\n`);
+          failed++;
+          status = 1;
+          continue;
+        }
+        const file = line.slice(at + 2);
+        const ok = (yield* digest(file)) === line.slice(0, at);
+        if (!ok) {
+          failed++;
+          status = 1;
+        }
+        if (!has(o, "s")) ctx.stdout.write(`${file}: ${ok ? "OK" : "FAILED"}\n`);
+      }
+      if (failed > 0 && !has(o, "s")) ctx.stderr.write(`${name}: WARNING: ${failed} of ${total} computed checksums did NOT match\n`);
+      if (total === 0) {
+        ctx.stderr.write(`${name}: ${operand}: no checksum lines found\n`);
+        status = 1;
+      }
+    }
+    return status;
   };
 }
 

@@ -3,7 +3,7 @@ import { isEndlessDevice, openDeviceForReading, type EndlessDevice } from "../ru
 import { brokenPipeError, pipeBehind, type InputStream } from "../runtime/streams.js";
 import { writeWhatFits, type FileStat, type FileSystem, type MountEntry, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { BUSYBOX_BANNER } from "./libbb.js";
+import { busyboxUsage } from "./libbb.js";
 
 /**
  * What every tool needs: reading its inputs (files, `-`, /dev/null), GNU-style option parsing
@@ -203,7 +203,9 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       operands.push(a);
       continue;
     }
-    if (a.startsWith("--") && spec.long !== undefined) {
+    if (a.startsWith("--")) {
+      // getopt_long: a `--name` the tool does not declare is refused whole, not read as letters.
+      if (spec.long === undefined) throw new UsageError(`unrecognized option '${a}'`);
       const eq = a.indexOf("=");
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
       const bare = (k: string) => k.replace(/=\??$/, "");
@@ -255,11 +257,9 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
 /** Prints a usage error the way coreutils (`Try '...' --help`) or busybox (a banner) does. */
 export function usageFailure(ctx: ProcessContext, flavor: Flavor, message: string, status = 1): number {
   const name = programName(ctx);
-  if (flavor === "busybox") {
-    ctx.stderr.write(`${name}: ${message}\n${BUSYBOX_BANNER}\nUsage: ${name} [OPTIONS]\n`);
-  } else {
-    ctx.stderr.write(`${name}: ${message}\nTry '${name} --help' for more information.\n`);
-  }
+  ctx.stderr.write(`${name}: ${message}\n`);
+  if (flavor === "busybox") return busyboxUsage(ctx, name, status);
+  ctx.stderr.write(`Try '${name} --help' for more information.\n`);
   return status;
 }
 

@@ -79,28 +79,6 @@ function human(bytes: number, base: 1000 | 1024): string {
   return `${whole} ${units[unit]}`;
 }
 
-const BUSYBOX_USAGE =
-  "[if=FILE] [of=FILE] [ibs=N] [obs=N] [bs=N] [count=N] [skip=N]\n\t[seek=N] [conv=notrunc|noerror|sync|fsync] [iflag=skip_bytes|fullblock]\n\n" +
-  "Copy a file with converting and formatting\n" +
-  "\n\tif=FILE\t\tRead from FILE instead of stdin" +
-  "\n\tof=FILE\t\tWrite to FILE instead of stdout" +
-  "\n\tbs=N\t\tRead and write N bytes at a time" +
-  "\n\tibs=N\t\tRead N bytes at a time" +
-  "\n\tobs=N\t\tWrite N bytes at a time" +
-  "\n\tcount=N\t\tCopy only N input blocks" +
-  "\n\tskip=N\t\tSkip N input blocks" +
-  "\n\tseek=N\t\tSkip N output blocks" +
-  "\n\tconv=notrunc\tDon't truncate output file" +
-  "\n\tconv=noerror\tContinue after read errors" +
-  "\n\tconv=sync\tPad blocks with zeros" +
-  "\n\tconv=fsync\tPhysically write data out before finishing" +
-  "\n\tconv=swab\tSwap every pair of bytes" +
-  "\n\tiflag=skip_bytes\tskip=N is in bytes" +
-  "\n\tiflag=fullblock\tRead full blocks" +
-  "\n\tstatus=noxfer\tSuppress rate output" +
-  "\n\tstatus=none\tSuppress all output" +
-  "\n" +
-  "\nN may be suffixed by c (1), w (2), b (512), kB (1000), k (1024), MB, M, GB, G";
 
 const BUSYBOX_OPERANDS = new Set(["bs", "count", "seek", "skip", "if", "of", "status", "ibs", "obs", "conv", "iflag"]);
 const BUSYBOX_WORDS: Readonly<Record<string, readonly string[]>> = {
@@ -175,7 +153,6 @@ function gnuSettings(ctx: ProcessContext): Settings | number {
  */
 function busyboxSettings(ctx: ProcessContext): Settings | number {
   const args = ctx.argv.slice(1);
-  if (args.length === 1 && args[0] === "--help") return busyboxUsage(ctx, "dd", BUSYBOX_USAGE, 0);
   let input: string | undefined;
   let output: string | undefined;
   let ibs = 512;
@@ -198,7 +175,7 @@ function busyboxSettings(ctx: ProcessContext): Settings | number {
     for (const arg of args) {
       if (arg === "--") continue;
       const eq = arg.indexOf("=");
-      if (eq < 0 || !BUSYBOX_OPERANDS.has(arg.slice(0, eq))) return busyboxUsage(ctx, "dd", BUSYBOX_USAGE, 1);
+      if (eq < 0 || !BUSYBOX_OPERANDS.has(arg.slice(0, eq))) return busyboxUsage(ctx, "dd", 1);
       const val = arg.slice(eq + 1);
       switch (arg.slice(0, eq)) {
         case "ibs":

@@ -194,3 +194,197 @@ export function* exprProgram(ctx: ProcessContext): Proc<number> {
     return e.status;
   }
 }
+
+// ---- busybox ---------------------------------------------------------------------------------
+
+/** busybox's expr values: a 64-bit integer or a string, converted as each operator needs. */
+type BbValue = { readonly int: bigint } | { readonly str: string };
+
+const I64 = (n: bigint) => BigInt.asIntN(64, n);
+const LLONG_MAX = 2n ** 63n - 1n;
+
+/** strtoll over the whole string (leading blanks and a sign allowed), saturating as it does. */
+function bbToInt(v: BbValue): bigint | undefined {
+  if ("int" in v) return v.int;
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(v.str);
+  if (m === null) return undefined;
+  const n = BigInt(m[1] === "-" ? `-${m[2]}` : m[2]!);
+  return n > LLONG_MAX ? LLONG_MAX : n < -LLONG_MAX - 1n ? -LLONG_MAX - 1n : n;
+}
+
+const bbText = (v: BbValue) => ("int" in v ? v.int.toString() : v.str);
+/** null(): the integer 0, or the string "" or "0". */
+const bbNull = (v: BbValue) => ("int" in v ? v.int === 0n : v.str === "" || v.str === "0");
+
+class BbExprError {
+  constructor(readonly message: string) {}
+}
+
+/**
+ * busybox 1.28's expr (coreutils/expr.c): the same grammar as GNU's but with 64-bit integers
+ * that wrap, the `quote` keyword, no `--`, and one "syntax error" for every malformed
+ * expression; errors exit 2.
+ */
+class BbParser {
+  private i = 0;
+  constructor(
+    private readonly args: readonly string[],
+    private readonly warn: (text: string) => void,
+  ) {}
+
+  private next(token: string): boolean {
+    return this.args[this.i] === token;
+  }
+
+  parse(): BbValue {
+    const v = this.or();
+    if (this.i < this.args.length) throw new BbExprError("syntax error");
+    return v;
+  }
+
+  private or(): BbValue {
+    let l = this.and();
+    while (this.next("|")) {
+      this.i++;
+      const r = this.and();
+      if (bbNull(l)) l = r;
+    }
+    return l;
+  }
+
+  private and(): BbValue {
+    let l = this.compare();
+    while (this.next("&")) {
+      this.i++;
+      const r = this.compare();
+      if (bbNull(l) || bbNull(r)) l = { int: 0n };
+    }
+    return l;
+  }
+
+  private compare(): BbValue {
+    let l = this.sum();
+    for (let op = this.args[this.i]; op !== undefined && ["<", "<=", "=", "==", "!=", ">=", ">"].includes(op); op = this.args[this.i]) {
+      this.i++;
+      const r = this.sum();
+      const [a, b] = [bbToInt(l), bbToInt(r)];
+      let c: number;
+      if (a !== undefined && b !== undefined) c = a < b ? -1 : a > b ? 1 : 0;
+      else {
+        const [x, y] = [bbText(l), bbText(r)];
+        c = x < y ? -1 : x > y ? 1 : 0;
+      }
+      const holds = op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === "=" || op === "==" ? c === 0 : op === "!=" ? c !== 0 : op === ">" ? c > 0 : c >= 0;
+      l = { int: holds ? 1n : 0n };
+    }
+    return l;
+  }
+
+  private arithmetic(l: BbValue, r: BbValue, op: string): BbValue {
+    const [a, b] = [bbToInt(l), bbToInt(r)];
+    if (a === undefined || b === undefined) throw new BbExprError("non-numeric argument");
+    if (op === "+") return { int: I64(a + b) };
+    if (op === "-") return { int: I64(a - b) };
+    if (op === "*") return { int: I64(a * b) };
+    if (b === 0n) throw new BbExprError("division by zero");
+    return { int: I64(op === "/" ? a / b : a % b) };
+  }
+
+  private sum(): BbValue {
+    let l = this.product();
+    for (let op = this.args[this.i]; op === "+" || op === "-"; op = this.args[this.i]) {
+      this.i++;
+      l = this.arithmetic(l, this.product(), op);
+    }
+    return l;
+  }
+
+  private product(): BbValue {
+    let l = this.colon();
+    for (let op = this.args[this.i]; op === "*" || op === "/" || op === "%"; op = this.args[this.i]) {
+      this.i++;
+      l = this.arithmetic(l, this.colon(), op);
+    }
+    return l;
+  }
+
+  private colon(): BbValue {
+    let l = this.keyword();
+    while (this.next(":")) {
+      this.i++;
+      l = this.match(l, this.keyword());
+    }
+    return l;
+  }
+
+  private keyword(): BbValue {
+    const key = this.args[this.i];
+    if (key !== "quote" && key !== "length" && key !== "match" && key !== "index" && key !== "substr") return this.primary();
+    this.i++;
+    if (key === "quote") {
+      const token = this.args[this.i++];
+      if (token === undefined) throw new BbExprError("syntax error");
+      return { str: token };
+    }
+    if (key === "length") return { int: BigInt(Buffer.byteLength(bbText(this.keyword()))) };
+    const l = this.keyword();
+    if (key === "match") return this.match(l, this.keyword());
+    if (key === "index") {
+      const [s, chars] = [bbText(l), bbText(this.keyword())];
+      const at = [...s].findIndex((c) => chars.includes(c));
+      return { int: BigInt(at + 1) };
+    }
+    const [from, length] = [bbToInt(this.keyword()), bbToInt(this.keyword())];
+    const s = bbText(l);
+    if (from === undefined || length === undefined || from > BigInt(s.length) || from <= 0n || length <= 0n) return { str: "" };
+    return { str: s.slice(Number(from) - 1, Number(from - 1n + length)) };
+  }
+
+  private primary(): BbValue {
+    const a = this.args[this.i];
+    if (a === undefined || a === ")") throw new BbExprError("syntax error");
+    this.i++;
+    if (a !== "(") return { str: a };
+    const v = this.or();
+    if (!this.next(")")) throw new BbExprError("syntax error");
+    this.i++;
+    return v;
+  }
+
+  /** docolon: a BRE matched from the start; the first group's text, or the match's length. */
+  private match(sv: BbValue, pv: BbValue): BbValue {
+    const [s, pattern] = [bbText(sv), bbText(pv)];
+    if (pattern.startsWith("^")) {
+      this.warn(`warning: '${pattern}': using '^' as the first character\nof a basic regular expression is not portable; it is ignored`);
+    }
+    let re: RegExp;
+    try {
+      re = compileRegex(pattern, false);
+    } catch (e) {
+      if (e instanceof RegexError) throw new BbExprError(`bad regex '${pattern}': ${e.message}`);
+      throw e;
+    }
+    const groups = new RegExp(`${re.source}|`).exec("")!.length - 1;
+    const m = new RegExp(`^(?:${re.source})`).exec(s);
+    if (m === null) return groups > 0 ? { str: "" } : { int: 0n };
+    if (groups > 0 && m[1] !== undefined) return { str: m[1] };
+    return { int: BigInt(Buffer.byteLength(m[0])) };
+  }
+}
+
+export function* busyboxExprProgram(ctx: ProcessContext): Proc<number> {
+  const args = ctx.argv.slice(1);
+  if (args.length === 0) {
+    ctx.stderr.write("expr: too few arguments\n");
+    return 2;
+  }
+  try {
+    const v = new BbParser(args, (text) => ctx.stderr.write(`expr: ${text}\n`)).parse();
+    ctx.stdout.write(`${bbText(v)}\n`);
+    return bbNull(v) ? 1 : 0;
+  } catch (e) {
+    if (!(e instanceof BbExprError)) throw e;
+    ctx.stderr.write(`expr: ${e.message}\n`);
+    return 2;
+  }
+}

@@ -154,7 +154,7 @@ function busyboxFree(ctx: ProcessContext): number {
   if (option !== undefined && option.startsWith("-")) {
     const steps: Readonly<Record<string, number>> = { b: 0, k: 10, m: 20, g: 30 };
     const s = steps[option[1] ?? ""];
-    if (s === undefined) return busyboxUsage(ctx, "free", "[-b/k/m/g]\n\nDisplay the amount of free and used system memory", 1);
+    if (s === undefined) return busyboxUsage(ctx, "free", 1);
     shift = s;
   }
   let m: MemInfo;

@@ -3,10 +3,10 @@ import type { ImageRegistry } from "../runtime/image.js";
 import type { Executable, ProcessContext } from "../runtime/process.js";
 import { awkProgram } from "./awk/program.js";
 import { BUSYBOX_APPLETS } from "./base.js";
-import { checksum, crcProgram } from "./checksum.js";
+import { busyboxChecksum, checksum, crcProgram } from "./checksum.js";
 import type { Flavor } from "./common.js";
 import { cmpProgram, diffProgram } from "./diff.js";
-import { exprProgram } from "./expr.js";
+import { busyboxExprProgram, exprProgram } from "./expr.js";
 import { df } from "./df.js";
 import { dd } from "./dd.js";
 import { du } from "./du.js";
@@ -49,10 +49,10 @@ import { mountProgram } from "./mount.js";
 import { readlinkProgram, realpathProgram } from "./readlink.js";
 import { xargs } from "./xargs.js";
 import { baseEncoding, basenameProgram, cut, dirnameProgram, grep, head, seq, tac, tail, tee, tr, uniq, wc, yes } from "./text.js";
-import { timeoutProgram } from "./timeout.js";
+import { busyboxTimeoutProgram, timeoutProgram } from "./timeout.js";
 import { truncateProgram } from "./truncate.js";
 import { fallocateProgram } from "./fallocate.js";
-import { BUSYBOX_BANNER } from "./libbb.js";
+import { BUSYBOX_BANNER, busyboxUsage } from "./libbb.js";
 import { comm, expand, fold, join, nl, paste, unexpand, tsortProgram, revProgram } from "./textutils.js";
 import { mktempProgram } from "./mktemp.js";
 import { installProgram } from "./install.js";
@@ -117,7 +117,26 @@ function common(flavor: Flavor): Record<string, Executable> {
   };
 }
 
+/** Applets that do not answer a lone --help (appletlib's run_applet_no_and_exit skips them). */
+const NO_HELP_CHECK = new Set(["test", "true", "false"]);
+
+/**
+ * A busybox applet as appletlib runs it: a lone `--help` shows its usage and exits 0 before the
+ * applet sees its arguments.
+ */
+function applet(name: string, program: Executable): Executable {
+  if (NO_HELP_CHECK.has(name)) return program;
+  return function* (ctx) {
+    if (ctx.argv.length === 2 && ctx.argv[1] === "--help") return busyboxUsage(ctx, name, 0);
+    return yield* program(ctx);
+  };
+}
+
 function busyboxApplets(): Record<string, Executable> {
+  return Object.fromEntries(Object.entries(busyboxAppletPrograms()).map(([name, program]) => [name, applet(name, program)]));
+}
+
+function busyboxAppletPrograms(): Record<string, Executable> {
   return {
     ...common("busybox"),
     "[[": testProgram("busybox"),
@@ -140,6 +159,12 @@ function busyboxApplets(): Record<string, Executable> {
     ps: busyboxPs,
     pgrep: pgrepProgram("pgrep", "busybox"),
     ping,
+    md5sum: busyboxChecksum("md5"),
+    sha1sum: busyboxChecksum("sha1"),
+    sha256sum: busyboxChecksum("sha256"),
+    sha512sum: busyboxChecksum("sha512"),
+    expr: busyboxExprProgram,
+    timeout: busyboxTimeoutProgram,
     pkill: pgrepProgram("pkill", "busybox"),
     nc,
     nslookup,
@@ -195,8 +220,8 @@ export function registerUserland(registry: ImageRegistry): void {
   registry.registerProgram("coreutils:nproc", nprocProgram);
   registry.registerProgram("coreutils:truncate", truncateProgram);
   registry.registerProgram("coreutils:od", odProgram("gnu"));
-  for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm, "gnu"));
-  registry.registerProgram("coreutils:b2sum", checksum("blake2b", "gnu"));
+  for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) registry.registerProgram(`coreutils:${algorithm}sum`, checksum(algorithm));
+  registry.registerProgram("coreutils:b2sum", checksum("blake2b"));
   registry.registerProgram("coreutils:cksum", crcProgram("cksum"));
   registry.registerProgram("coreutils:sum", crcProgram("sum"));
   registry.registerProgram("coreutils:base32", baseEncoding("base32", "gnu"));

@@ -1,14 +1,25 @@
 import type { ProcessContext } from "../runtime/process.js";
+import { BUSYBOX_USAGE } from "./busybox-usage.js";
 
 /** libbb, as busybox 1.28's applets use it: usage, dying with a message, numbers and sizes. */
 
 /** The banner bb_show_usage prints before an applet's usage. */
 export const BUSYBOX_BANNER = "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n";
 
-/** bb_show_usage with FEATURE_VERBOSE_USAGE: the banner, `Usage: APPLET` and the applet's usage text, on stderr. */
-export function busyboxUsage(ctx: ProcessContext, applet: string, usage: string, status: number): number {
-  ctx.stderr.write(`${BUSYBOX_BANNER}\nUsage: ${applet} ${usage}\n\n`);
+/**
+ * bb_show_usage with FEATURE_VERBOSE_USAGE: the banner, then `Usage: APPLET` and the applet's
+ * usage text (no space before a text that starts a new line), on stderr; an applet without
+ * one says "No help available.".
+ */
+export function busyboxUsage(ctx: ProcessContext, applet: string, status: number): number {
+  ctx.stderr.write(BUSYBOX_BANNER + busyboxUsageText(applet));
   return status;
+}
+
+function busyboxUsageText(applet: string): string {
+  const usage = BUSYBOX_USAGE[applet];
+  if (usage === undefined) return "\nNo help available.\n\n";
+  return `\nUsage: ${applet}${usage.startsWith("\n") ? "" : " "}${usage}\n`;
 }
 
 /** bb_error_msg_and_die: the message is printed as `APPLET: MESSAGE` and the applet exits 1. */

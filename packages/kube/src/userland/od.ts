@@ -220,8 +220,6 @@ function* gnuOd(ctx: ProcessContext): Proc<number> {
 // ---------------------------------------------------------------------------------------------
 // busybox (od_bloaty.c)
 
-const BUSYBOX_USAGE =
-  "[-abcdfhilovxs] [-t TYPE] [-A RADIX] [-N SIZE] [-j SKIP] [-S MINSTR] [-w WIDTH] [FILE]...\n\nPrint FILEs (or stdin) unambiguously, as octal bytes by default";
 
 /** Digits of each integral size (bytes_to_{oct,signed_dec,unsigned_dec,hex}_digits). */
 const BUSYBOX_WIDTHS: Record<"o" | "x" | "d" | "u", Readonly<Record<number, number>>> = {
@@ -373,7 +371,6 @@ class Files {
 
 function* busyboxOd(ctx: ProcessContext): Proc<number> {
   const args = ctx.argv.slice(1);
-  if (args.length === 1 && args[0] === "--help") return busyboxUsage(ctx, "od", BUSYBOX_USAGE, 0);
   let o: ParsedOptions;
   try {
     const rewritten = args.map((a) => {
@@ -388,7 +385,7 @@ function* busyboxOd(ctx: ProcessContext): Proc<number> {
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     ctx.stderr.write(`od: ${e.message}\n`);
-    return busyboxUsage(ctx, "od", BUSYBOX_USAGE, 1);
+    return busyboxUsage(ctx, "od", 1);
   }
   try {
     return yield* busyboxDump(ctx, o);

@@ -11,21 +11,6 @@ import { BusyboxDie, busyboxUsage, xstrtou } from "./libbb.js";
  * Service's virtual IP (kube-proxy translates TCP and UDP only) answers nothing.
  */
 
-const USAGE =
-  "[OPTIONS] HOST\n\nSend ICMP ECHO_REQUEST packets to network hosts\n\n" +
-  "\t-4,-6\t\tForce IP or IPv6 name resolution\n" +
-  "\t-c CNT\t\tSend only CNT pings\n" +
-  "\t-s SIZE\t\tSend SIZE data bytes in packets (default 56)\n" +
-  "\t-A\t\tPing as soon as reply is recevied\n" +
-  "\t-t TTL\t\tSet TTL\n" +
-  "\t-I IFACE/IP\tSource interface or IP address\n" +
-  "\t-W SEC\t\tSeconds to wait for the first response (default 10)\n" +
-  "\t\t\t(after all -c CNT packets are sent)\n" +
-  "\t-w SEC\t\tSeconds until ping exits (default:infinite)\n" +
-  "\t\t\t(can exit earlier with -c CNT)\n" +
-  "\t-q\t\tQuiet, only display output at start\n" +
-  "\t\t\tand when finished\n" +
-  "\t-p HEXBYTE\tPattern to use for payload";
 
 /** getopt32's "qvAc:+s:t:+w:+W:+I:np:46": the letters that take a value. */
 const WITH_VALUE = new Set(["c", "s", "t", "w", "W", "I", "p"]);
@@ -113,7 +98,6 @@ function millis(us: number): string {
 
 export function* ping(ctx: ProcessContext): Proc<number> {
   const args = ctx.argv.slice(1);
-  if (args.length === 1 && args[0] === "--help") return busyboxUsage(ctx, "ping", USAGE, 0);
   let o: Parsed;
   try {
     o = parse(args);
@@ -124,7 +108,7 @@ export function* ping(ctx: ProcessContext): Proc<number> {
   }
   if ("usage" in o) {
     if (o.usage !== undefined) ctx.stderr.write(`ping: ${o.usage}\n`);
-    return busyboxUsage(ctx, "ping", USAGE, o.status);
+    return busyboxUsage(ctx, "ping", o.status);
   }
   // str2sockaddr drops a ":port"; the cluster has IPv4 addresses only.
   const name = o.host.replace(/:\d*$/, "");

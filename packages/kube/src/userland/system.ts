@@ -4,6 +4,7 @@ import { evaluateTest } from "../shell/test-expr.js";
 import { echo, printf } from "../shell/text-format.js";
 import { DAYS, has, last, MONTHS, programName, two, usageFailure, withOptions, type Flavor } from "./common.js";
 import { parseDateTime } from "./datetime.js";
+import { busyboxUsage } from "./libbb.js";
 import { groupEntries, groupName, passwdEntries, userByName, userName } from "./users.js";
 
 /** Small system tools: echo, true, false, test, printf, sleep, env, printenv, id, whoami, nproc, hostname, date, uname, pwd, which. */
@@ -54,7 +55,7 @@ export function parseDuration(s: string): number | undefined {
 export function sleepProgram(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const args = ctx.argv.slice(1);
-    if (args.length === 0) return usageFailure(ctx, flavor, "missing operand");
+    if (args.length === 0) return flavor === "busybox" ? busyboxUsage(ctx, "sleep", 1) : usageFailure(ctx, flavor, "missing operand");
     let total = 0;
     for (const a of args) {
       const ms = parseDuration(a);

@@ -6,7 +6,7 @@ import { formatDate } from "./system.js";
 import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
 import { groupByName, groupName, userByName, userName } from "./users.js";
-import { BUSYBOX_BANNER } from "./libbb.js";
+import { busyboxUsage } from "./libbb.js";
 
 /**
  * `tar` as GNU tar 1.34 (Debian) and busybox 1.28 run it: create (-c), extract (-x) and list (-t)
@@ -20,9 +20,10 @@ export function tarProgram(flavor: Flavor) {
       return yield* t.run(oldStyle(ctx.argv.slice(1)));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      if (flavor === "busybox") ctx.stderr.write(`tar: ${e.message}\n${BUSYBOX_BANNER}\nUsage: tar c|x|t [-hvokO] [-f TARFILE] [-C DIR] [-T FILE] [-X FILE] [FILE]...\n`);
-      else ctx.stderr.write(`tar: ${e.message}\nTry 'tar --help' or 'tar --usage' for more information.\n`);
-      return flavor === "busybox" ? 1 : 2;
+      ctx.stderr.write(`tar: ${e.message}\n`);
+      if (flavor === "busybox") return busyboxUsage(ctx, "tar", 1);
+      ctx.stderr.write("Try 'tar --help' or 'tar --usage' for more information.\n");
+      return 2;
     }
   };
 }

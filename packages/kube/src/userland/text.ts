@@ -3,7 +3,7 @@ import type { ProcessContext } from "../runtime/process.js";
 import type { EndlessDevice } from "../runtime/dev.js";
 import { copyEndless, COPY_BUFFER_BYTES, describeError, endlessInput, has, last, readerTookIt, readInput, roomToWrite, splitLines, statOrUndefined, usageFailure, withOptions, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
 import { compileRegex, RegexError } from "./regex.js";
-import { BUSYBOX_BANNER } from "./libbb.js";
+import { busyboxUsage } from "./libbb.js";
 import { printf } from "../shell/text-format.js";
 import { matchPattern } from "../shell/pattern.js";
 
@@ -300,7 +300,11 @@ export function cut(flavor: Flavor) {
     const long = { "delimiter=": "d", "fields=": "f", "characters=": "c", "bytes=": "b", "only-delimited": "s", complement: "complement", "output-delimiter=": "D" };
     return yield* withOptions(ctx, flavor, { short: "d:f:c:b:s", long }, function* (o) {
       const spec = last(o, "f") ?? last(o, "c") ?? last(o, "b");
-      if (spec === undefined) return usageFailure(ctx, flavor, "you must specify a list of bytes, characters, or fields");
+      if (spec === undefined) {
+        if (flavor === "gnu") return usageFailure(ctx, flavor, "you must specify a list of bytes, characters, or fields");
+        ctx.stderr.write("cut: expected a list of bytes, characters, or fields\n");
+        return 1;
+      }
       const listed = fieldList(spec);
       const inList = listed === undefined ? undefined : has(o, "complement") ? (n: number) => !listed(n) : listed;
       if (inList === undefined) {
@@ -511,7 +515,7 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   if (patterns.length === 0 && !o.flags.has("f")) {
     const p = operands.shift();
     if (p === undefined) {
-      if (flavor === "busybox") return usageFailureBusybox(ctx);
+      if (flavor === "busybox") return busyboxUsage(ctx, "grep", 1);
       ctx.stderr.write("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
       return 2;
     }
@@ -692,10 +696,6 @@ function contextLengths(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): 
   return { before: b ?? c ?? 0, after: a ?? c ?? 0, given: a !== undefined || b !== undefined || c !== undefined };
 }
 
-function usageFailureBusybox(ctx: ProcessContext): number {
-  ctx.stderr.write(BUSYBOX_BANNER + "\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n");
-  return 1;
-}
 
 export function tee(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {

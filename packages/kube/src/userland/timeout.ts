@@ -1,6 +1,8 @@
 import { race, sleep, wait, type Proc } from "@ksim/sim";
 import { parseSignal, SIGNALS, SpawnError, type ChildProcess, type ProcessContext, type Signal } from "../runtime/process.js";
-import { has, last, usageFailure, withOptions } from "./common.js";
+import { devNull } from "../runtime/streams.js";
+import { has, last, parseOptions, UsageError, usageFailure, withOptions, type ParsedOptions } from "./common.js";
+import { BusyboxDie, busyboxUsage, xstrtou } from "./libbb.js";
 import { parseDuration } from "./system.js";
 
 /** GNU timeout's own statuses: the command timed out, timeout failed, could not run, not found. */
@@ -73,4 +75,62 @@ export function* timeoutProgram(ctx: ProcessContext): Proc<number> {
     },
     FAILED,
   );
+}
+
+/**
+ * busybox 1.28's timeout (changed to GNU's `SECS PROG` form in 1.30): `timeout [-t SECS] [-s SIG]
+ * PROG ARGS`, 10 seconds and TERM by default. It forks a child that daemonizes a watcher and
+ * exits, then execs PROG in its own place, so PROG keeps the pid and its status is timeout's.
+ * The watcher, a copy of timeout reparented to init with its stdio on /dev/null, wakes every
+ * second: it leaves once PROG is gone and signals it when the seconds run out. So a GNU-style
+ * `timeout 5 sleep 1` tries to run "5".
+ */
+export function* busyboxTimeoutProgram(ctx: ProcessContext): Proc<number> {
+  let o: ParsedOptions;
+  let seconds = 10;
+  let signal: Signal | undefined = "SIGTERM";
+  try {
+    o = parseOptions(ctx.argv.slice(1), { short: "s:t:", inOrder: true });
+    const t = last(o, "t");
+    if (t !== undefined) seconds = Number(xstrtou(t, 10, 0n, 2147483647n));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.stderr.write(`timeout: ${e.message}\n`);
+      return busyboxUsage(ctx, "timeout", 1);
+    }
+    if (!(e instanceof BusyboxDie)) throw e;
+    ctx.stderr.write(`timeout: ${e.message}\n`);
+    return 1;
+  }
+  const signalName = last(o, "s");
+  if (signalName !== undefined) signal = signalName.startsWith("-") ? undefined : parseSignal(signalName);
+  if (signal === undefined) {
+    ctx.stderr.write(`timeout: unknown signal '${signalName}'\n`);
+    return 1;
+  }
+  if (o.operands.length === 0) return busyboxUsage(ctx, "timeout", 1);
+  const prog = ctx.pid;
+  const watch = function* (w: ProcessContext): Proc<number> {
+    for (let left = seconds; ; ) {
+      yield* wait(sleep(w.sim, 1000));
+      if (--left <= 0) break;
+      if (!w.processExists(prog)) return 0;
+    }
+    w.kill(prog, signal);
+    return 0;
+  };
+  const daemon = { stdin: devNull, stdout: devNull, stderr: devNull };
+  const child = ctx.fork(function* (c) {
+    c.fork(watch, daemon);
+    return 0;
+  });
+  yield* wait(child.exited);
+  try {
+    return yield* ctx.exec(o.operands);
+  } catch (e) {
+    if (!(e instanceof SpawnError)) throw e;
+    const notFound = e.reason === "not found";
+    ctx.stderr.write(`timeout: can't execute '${o.operands[0]}': ${notFound ? "No such file or directory" : "Permission denied"}\n`);
+    return notFound ? NOT_FOUND : CANNOT_INVOKE;
+  }
 }
