@@ -86,6 +86,35 @@ describe("busybox 1.28 timeout (from its source): -t SECS, so a GNU-style durati
       ["timeout -t 5 nosuchprog; echo $?", "timeout: can't execute 'nosuchprog': No such file or directory\n127\n", 0],
       ["timeout; echo $?", "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: timeout [-t SECS] [-s SIG] PROG ARGS\n\nRuns PROG. Sends SIG to it if it is not gone in SECS seconds.\nDefaults: SECS: 10, SIG: TERM.\n1\n", 0],
       ["timeout --help; echo $?", "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: timeout [-t SECS] [-s SIG] PROG ARGS\n\nRuns PROG. Sends SIG to it if it is not gone in SECS seconds.\nDefaults: SECS: 10, SIG: TERM.\n0\n", 0],
+      ["sh -c 'timeout -t 2 sh -c \"echo \\$\\$; exec sleep 10\"'; echo $?", "2\nTerminated\n143\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
+describe("busybox sh -c (recorded): the command a -c string ends with runs in the shell's place", () => {
+  // Followed through ;, the last && operand, if, case and { }; not after !, inside loops, or with a trap set.
+  itMatchesRecorded(
+    [
+      ["sh -c 'echo $$ > a; sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; sh -c \"echo \\$\\$ > b\"; true'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
+      ["sh -c 'echo $$ > a; exec sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; { sh -c \"echo \\$\\$ > b\"; }'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; true && sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; ! sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
+      ["sh -c 'trap \"echo t\" EXIT; echo $$ > a; sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "t\ndiffer\n", 0],
+      ["sh -c 'echo $$ > a; X=1 sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; if true; then sh -c \"echo \\$\\$ > b\"; fi'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'sleep 5' & sleep 0.2; ps | grep -c \"sh -c sleep 5\"; kill $!", "2\n", 0],
+      ["sh -c 'echo $$ > a; case x in x) sh -c \"echo \\$\\$ > b\";; esac'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; if false; then :; else sh -c \"echo \\$\\$ > b\"; fi'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; false || true && sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; true && sh -c \"echo \\$\\$ > b\" || true'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
+      ["sh -c 'echo $$ > a; for i in 1; do sh -c \"echo \\$\\$ > b\"; done'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
+      ["sh -c 'echo $$ > a; f() { sh -c \"echo \\$\\$ > b\"; }; f'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
+      ["sh -c 'echo $$ > a; { sh -c \"echo \\$\\$ > b\"; } > /dev/null'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
+      ["sh -c 'echo $$ > a; trap \"\" INT; sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
     ],
     "",
     "busybox",

@@ -143,6 +143,36 @@ function lastSimpleCommand(list: CommandList): SimpleCommand | undefined {
   return cmd?.type === "simple" ? cmd : undefined;
 }
 
+/**
+ * ash's EV_EXIT: the simple commands a `-c` string may end with, followed through the last
+ * `&&`/`||` operand and the bodies of `if`, `case` and `{ }` (none of them with redirections, which
+ * must be undone afterwards); not into loops, functions, `!`, pipelines or background jobs.
+ */
+function tailCommands(list: CommandList, out: SimpleCommand[]): SimpleCommand[] {
+  const item = list[list.length - 1];
+  if (item === undefined || item.background) return out;
+  const cmd = plainCommand(item.andOr.rest.length > 0 ? item.andOr.rest[item.andOr.rest.length - 1]!.pipeline : item.andOr.first);
+  if (cmd === undefined || cmd.type === "function") return out;
+  if (cmd.type === "simple") out.push(cmd);
+  else if (cmd.redirects.length > 0) return out;
+  else if (cmd.type === "group") tailCommands(cmd.body, out);
+  else if (cmd.type === "if") {
+    for (const c of cmd.clauses) tailCommands(c.body, out);
+    if (cmd.elseBody !== undefined) tailCommands(cmd.elseBody, out);
+  } else if (cmd.type === "case") {
+    // A body that falls through (`;&`) is followed by the next one.
+    for (const c of cmd.items) if (c.terminator === ";;") tailCommands(c.body, out);
+  }
+  return out;
+}
+
+/** The commands that may run in the shell's place at the end of a `-c` string (bash 5.1+ and busybox ash; Debian's dash never). */
+function inPlaceCommands(flavor: Flavor, list: CommandList): readonly SimpleCommand[] {
+  if (flavor === "ash") return tailCommands(list, []);
+  const last = flavor === "bash" ? lastSimpleCommand(list) : undefined;
+  return last === undefined ? [] : [last];
+}
+
 /** A pipeline's command when it is one command alone: no pipe, no `!`, no `time`. */
 function plainCommand(p: Pipeline): Command | undefined {
   return p.commands.length === 1 && !p.negate && p.timed === undefined ? p.commands[0] : undefined;
@@ -449,8 +479,8 @@ export class Shell {
   readonly commandHash: CommandHash;
   /** $BASH_SUBSHELL: how many forks deep this shell is. */
   private subshellLevel = 0;
-  /** The last command of a `bash -c` string, which runs in the shell's place if it is an external one. */
-  private execInPlace: SimpleCommand | undefined;
+  /** The last commands of a `-c` string, which run in the shell's place if they are external ones. */
+  private execInPlace: readonly SimpleCommand[] = [];
   private substitutionStatus: number | undefined;
   /** Descriptors of process substitutions not yet closed, innermost command's last. */
   private processSubstitutions: { readonly fd: number; readonly end: Stream; readonly close: () => void }[] | undefined;
@@ -1326,7 +1356,7 @@ export class Shell {
           this.err(`${this.messages.prefix(this.errorName, h.line)}warning: here-document at line ${h.line} delimited by end-of-file (wanted \`${h.delimiter}')\n`);
         }
         try {
-          this.execInPlace = this.mode === "c" && this.flavor === "bash" && command.last ? lastSimpleCommand(command.list) : undefined;
+          this.execInPlace = this.mode === "c" && command.last ? inPlaceCommands(this.flavor, command.list) : [];
           for (let k = 0; k < command.list.length; k++) {
             const item = command.list[k]!;
             this.shared.onTopLevelCommand?.(item.source);
@@ -2220,7 +2250,7 @@ export class Shell {
       return this.withTemporaryVars(assigns, false, this.withRedirects(cmd.redirects, this.runBuiltin(name, words)));
     }
     const env = assigns.length === 0 ? NO_ENV : new Map(assigns.map(([n, v]) => [n, typeof v === "string" ? v : v.map((i) => i.value).join(" ")]));
-    if (cmd === this.execInPlace && cmd.redirects.length === 0 && (this.trapTable?.size ?? 0) === 0 && !this.subshell) {
+    if (this.execInPlace.includes(cmd) && cmd.redirects.length === 0 && !this.trapsSet() && !this.subshell) {
       return this.execInPlaceOfShell(words, env);
     }
     return this.withRedirects(cmd.redirects, this.runExternal(words, env, cmd));
@@ -2237,9 +2267,17 @@ export class Shell {
     else this.setVar(name, value, { export: exported, append });
   }
 
+  /** Whether a trap would have to run later: any for bash, one with an action for ash (an ignored signal is no trap to it). */
+  private trapsSet(): boolean {
+    if (this.trapTable === undefined) return false;
+    if (this.flavor === "bash") return this.trapTable.size > 0;
+    for (const action of this.trapTable.values()) if (action !== "") return true;
+    return false;
+  }
+
   /**
-   * `bash -c '…; cmd'`: bash 5.1+ execs the last command in its own place, without a fork.
-   * The images' dash (older than 0.5.11, whose ps -ef the tutorials show) still forks.
+   * `bash -c '…; cmd'`: bash 5.1+ and busybox ash exec the last command in their own place,
+   * without a fork. The images' dash (Debian's, which keeps the fork) still forks.
    */
   private *execInPlaceOfShell(words: readonly string[], env: ReadonlyMap<string, string>): Proc<number> {
     this.ctx.cwd = this.cwd;
