@@ -29,6 +29,7 @@ const cases: readonly { file: string; seed: number; fails?: string }[] = [
   { file: "zookeeper/replicas-after-drains.yaml", seed: 4, fails: "zookeeper.replicas-agree" },
   { file: "zookeeper/locked-out-acl.yaml", seed: 1 },
   { file: "zookeeper/paused-leader.yaml", seed: 20 },
+  { file: "zookeeper/connection-leak.yaml", seed: 1 },
   { file: "tutorials/cassandra.yaml", seed: 1 },
   { file: "cassandra/quorum-under-drain.yaml", seed: 1 },
   { file: "cassandra/scale-out.yaml", seed: 1 },
