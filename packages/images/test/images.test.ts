@@ -207,7 +207,7 @@ describe("busybox", () => {
       nameserver: "10.0.0.10",
     });
     const r = pod.run([...image.cmd!], { stdin: "nslookup web-0.nginx\nls /bin | grep -c .\nbusybox | head -1\nexit 3\n", env: image.env! });
-    expect(r.stdout).toBe("Server:    10.0.0.10\nAddress 1: 10.0.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: 10.244.1.6\n70\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n");
+    expect(r.stdout).toBe("Server:    10.0.0.10\nAddress 1: 10.0.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: 10.244.1.6\n78\nBusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n");
     expect(r.status).toBe(3);
   });
 });

@@ -473,6 +473,29 @@ describe("GNU text tools against the real ones", () => {
   itMatchesRecorded(GNU_TOOLS);
 });
 
+/** find (GNU findutils 4.9) on expressions an operator or parenthesis leaves unfinished. */
+const FIND_EXPRESSIONS: readonly (readonly [string, string, number])[] = [
+  ["find . -name f -a >/dev/null; echo rc=$?", "find: expected an expression after '-a'\nrc=1\n", 0],
+  ["find . -o >/dev/null; echo rc=$?", "find: invalid expression; you have used a binary operator '-o' with nothing before it.\nrc=1\n", 0],
+  ["find . \\( >/dev/null; echo rc=$?", "find: invalid expression; expected to find a ')' but didn't see one. Perhaps you need an extra predicate after '('\nrc=1\n", 0],
+  ["find . ! >/dev/null; echo rc=$?", "find: expected an expression after '!'\nrc=1\n", 0],
+  ["find . -name f -o >/dev/null; echo rc=$?", "find: expected an expression after '-o'\nrc=1\n", 0],
+  ["find . \\( \\) >/dev/null; echo rc=$?", "find: invalid expression; empty parentheses are not allowed.\nrc=1\n", 0],
+  ["find . \\( -name x >/dev/null; echo rc=$?", "find: invalid expression; I was expecting to find a ')' somewhere but did not see one.\nrc=1\n", 0],
+  ["find . -a >/dev/null; echo rc=$?", "find: invalid expression; you have used a binary operator '-a' with nothing before it.\nrc=1\n", 0],
+  ["find . ! -o >/dev/null; echo rc=$?", "find: invalid expression; you have used a binary operator '-o' with nothing before it.\nrc=1\n", 0],
+  ["find . -name x -a -o -print >/dev/null; echo rc=$?", "find: invalid expression; you have used a binary operator '-o' with nothing before it.\nrc=1\n", 0],
+  ["find . \\( -o \\) >/dev/null; echo rc=$?", "find: invalid expression; you have used a binary operator '-o' with nothing before it.\nrc=1\n", 0],
+  ["find . -not >/dev/null; echo rc=$?", "find: expected an expression after '-not'\nrc=1\n", 0],
+  ["find . \\( -name x -o \\) >/dev/null; echo rc=$?", "find: expected an expression between '-o' and ')'\nrc=1\n", 0],
+  ["find . \\( ! \\) >/dev/null; echo rc=$?", "find: expected an expression between '!' and ')'\nrc=1\n", 0],
+  ["find . -name x -o \\) >/dev/null; echo rc=$?", "find: expected an expression between '-o' and ')'\nrc=1\n", 0],
+];
+
+describe("GNU find's malformed expressions against the real one", () => {
+  itMatchesRecorded(FIND_EXPRESSIONS);
+});
+
 describe("shuf", () => {
   it("draws from the seeded stream: the same seed, the same order", () => {
     const draw = () => new Sandbox().run(["sh", "-c", "seq 20 | shuf | tr '\\n' ' '"]).stdout;

@@ -206,7 +206,7 @@ export function debianBase(options: DebianBaseOptions = {}): Record<string, Imag
 
 /** The applets a busybox 1.28 image links to /bin/busybox (those ksim implements). */
 export const BUSYBOX_APPLETS = [
-  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "expr", "false",
+  "[", "[[", "ash", "awk", "base64", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo", "env", "expr", "false", "find",
   "free", "grep", "gunzip", "gzip", "head", "hostname", "id", "kill", "ln", "ls", "md5sum", "mkdir", "mount", "mv", "nc", "nslookup", "od", "pgrep", "ping", "pkill", "printenv", "printf", "ps", "pwd",
   "readlink", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum", "sha512sum", "sleep", "sort", "stat", "tail", "tar", "tee", "test", "timeout", "top", "touch", "tr", "true", "uname", "uniq", "uptime", "wc", "wget",
   "which", "whoami", "xargs", "yes", "zcat",

@@ -10,7 +10,7 @@ import { busyboxExprProgram, exprProgram } from "./expr.js";
 import { df } from "./df.js";
 import { dd } from "./dd.js";
 import { du } from "./du.js";
-import { findProgram } from "./find.js";
+import { findProgram, findProgramFor } from "./find.js";
 import { gzipProgram } from "./gzip.js";
 import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
 import { ls } from "./ls.js";
@@ -164,6 +164,7 @@ function busyboxAppletPrograms(): Record<string, Executable> {
     sha256sum: busyboxChecksum("sha256"),
     sha512sum: busyboxChecksum("sha512"),
     expr: busyboxExprProgram,
+    find: findProgramFor("busybox"),
     timeout: busyboxTimeoutProgram,
     pkill: pgrepProgram("pkill", "busybox"),
     nc,
