@@ -19,6 +19,25 @@ describe("busybox usage (recorded): bb_show_usage's text, and a lone --help", ()
   );
 });
 
+describe("busybox long options (recorded): only those an applet's getopt32long table has", () => {
+  itMatchesRecorded(
+    [
+      ["echo a > f; wc --lines f 2>&1 | head -1; cat --number f 2>&1 | head -1; tail --lines=1 f 2>&1 | head -1; grep --count a f 2>&1 | head -1", "wc: unrecognized option '--lines'\ncat: unrecognized option '--number'\ntail: unrecognized option '--lines=1'\ngrep: unrecognized option '--count'\n", 0],
+      ["mkdir --parents a/b; ls -d a/b; rmdir --parents a/b; ls; echo $?", "a/b\n0\n", 0],
+      ["echo a > f; cp --force f g; mv --force g h; ls; cp --preserve f x 2>&1 | head -1; ls --all 2>&1 | head -1", "f\nh\ncp: unrecognized option '--preserve'\nls: unrecognized option '--all'\n", 0],
+      ["echo abc | sed --expression=s/b/X/; echo abc | sed --posix p 2>&1 | head -1; echo abc | sed --quiet --expression=p", "aXc\nsed: unrecognized option '--posix'\nabc\n", 0],
+      ["echo abc > f; gzip --stdout f | gunzip --stdout; gzip --keep f 2>&1 | head -1", "abc\ngzip: unrecognized option '--keep'\n", 0],
+      ["date --utc -d @0 +%Y; date --iso-8601 2>&1 | head -1", "1970\ndate: unrecognized option '--iso-8601'\n", 0],
+      ["touch --no-create nofile; ls nofile; uname --kernel-name", "ls: nofile: No such file or directory\nLinux\n", 0],
+      ["printf 'a\\n' | xargs --no-run-if-empty echo; printf 'a\\n' | xargs --null echo 2>&1 | head -1", "a\nxargs: unrecognized option '--null'\n", 0],
+      ["env --unset=HOME sh -c 'echo ${HOME-unset}'; env -uHOME sh -c 'echo ${HOME-unset}'; env --foo 2>&1 | head -1; env -x >/dev/null 2>&1; echo $?", "unset\nunset\nenv: unrecognized option '--foo'\n1\n", 0],
+      ["env --ignore-environment A=1 env; env -i - B=2 env; env - C=3 env", "A=1\nB=2\nC=3\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
 describe("busybox expr (recorded): 64-bit integers that wrap, quote, and one 'syntax error'", () => {
   itMatchesRecorded(
     [

@@ -492,6 +492,21 @@ const FIND_EXPRESSIONS: readonly (readonly [string, string, number])[] = [
   ["find . -name x -o \\) >/dev/null; echo rc=$?", "find: expected an expression between '-o' and ')'\nrc=1\n", 0],
 ];
 
+/** coreutils env's options: -u NAME attached or not, --unset=, --ignore-environment, a lone -. */
+const ENV_OPTIONS: readonly (readonly [string, string, number])[] = [
+  ["env --unset=HOME sh -c 'echo ${HOME-unset}'; echo $?", "unset\n0\n", 0],
+  ["env -uHOME sh -c 'echo ${HOME-unset}'; env -u HOME sh -c 'echo ${HOME-unset}'", "unset\nunset\n", 0],
+  ["env --ignore-environment A=1 env; env -i - B=2 env; env - C=3 env", "A=1\nB=2\nC=3\n", 0],
+  ["env --foo; echo $?", "env: unrecognized option '--foo'\nTry 'env --help' for more information.\n125\n", 0],
+  ["env -x; echo $?", "env: invalid option -- 'x'\nTry 'env --help' for more information.\n125\n", 0],
+  ["env -u; echo $?", "env: option requires an argument -- 'u'\nTry 'env --help' for more information.\n125\n", 0],
+  ["env -i A=1 -- env 2>&1; echo $?", "env: '--': No such file or directory\n127\n", 0],
+];
+
+describe("GNU env's options against the real one", () => {
+  itMatchesRecorded(ENV_OPTIONS);
+});
+
 describe("GNU find's malformed expressions against the real one", () => {
   itMatchesRecorded(FIND_EXPRESSIONS);
 });

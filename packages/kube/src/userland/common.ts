@@ -3,7 +3,7 @@ import { isEndlessDevice, openDeviceForReading, type EndlessDevice } from "../ru
 import { brokenPipeError, pipeBehind, type InputStream } from "../runtime/streams.js";
 import { writeWhatFits, type FileStat, type FileSystem, type MountEntry, type WriteOutcome } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
-import { busyboxUsage } from "./libbb.js";
+import { busyboxLongOptions, busyboxUsage } from "./libbb.js";
 
 /**
  * What every tool needs: reading its inputs (files, `-`, /dev/null), GNU-style option parsing
@@ -274,7 +274,7 @@ export function* withOptions(
 ): Proc<number> {
   let parsed: ParsedOptions;
   try {
-    parsed = parseOptions(args, spec);
+    parsed = parseOptions(args, flavor === "busybox" ? { ...spec, long: busyboxLongOptions(programName(ctx), spec.long) } : spec);
   } catch (e) {
     if (e instanceof UsageError) return usageFailure(ctx, flavor, e.message, usageStatus);
     throw e;

@@ -1,7 +1,8 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decodeText, encodeText, FsError, type Proc } from "@ksim/sim";
 import { isEnvironmentIoError, isFileTooLarge, type ProcessContext } from "../runtime/process.js";
-import { createAndWrite, parseOptions, programName, readStdin, UsageError, type Flavor } from "./common.js";
+import { createAndWrite, parseOptions, programName, readStdin, usageFailure, UsageError, type Flavor } from "./common.js";
+import { busyboxLongOptions } from "./libbb.js";
 
 /**
  * gzip 1.12 (and busybox's applets): `gzip FILE` replaces it with FILE.gz, `gunzip`/`gzip -d`
@@ -13,10 +14,12 @@ export function gzipProgram(flavor: Flavor) {
   return function* gzip(ctx: ProcessContext): Proc<number> {
     const name = programName(ctx);
     let parsed;
+    const long = { stdout: "c", decompress: "d", uncompress: "d", force: "f", keep: "k", quiet: "q", verbose: "v" };
     try {
-      parsed = parseOptions(ctx.argv.slice(1), { short: "cdfkqv123456789", long: { stdout: "c", decompress: "d", uncompress: "d", force: "f", keep: "k", quiet: "q", verbose: "v" } });
+      parsed = parseOptions(ctx.argv.slice(1), { short: "cdfkqv123456789", long: flavor === "busybox" ? busyboxLongOptions(name, long) : long });
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
+      if (flavor === "busybox") return usageFailure(ctx, flavor, e.message);
       ctx.stderr.write(`${name}: ${e.message}\nTry \`${name} --help' for more information.\n`);
       return 1;
     }

@@ -89,3 +89,35 @@ export function humanReadable(value: number): string {
   }
   return unit === 0 ? String(v) : `${v}.${frac}${"KMGTPEZY"[unit - 1]}`;
 }
+
+/**
+ * The long options busybox 1.28's applets take as defconfig builds them (LONG_OPTS on), from
+ * their getopt32long tables; an applet not named here has none, so every `--name` is getopt_long's
+ * "unrecognized option". chgrp uses chown's table, zcat gunzip's.
+ */
+const LONG_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  chown: ["recursive", "dereference", "no-dereference", "changes", "silent", "quiet", "verbose"],
+  chgrp: ["recursive", "dereference", "no-dereference", "changes", "silent", "quiet", "verbose"],
+  cp: ["archive", "force", "interactive", "link", "dereference", "no-dereference", "recursive", "symbolic-link", "no-target-directory", "verbose", "update", "remove-destination", "parents"],
+  date: ["rfc-822", "rfc-2822", "set", "utc", "date", "reference"],
+  env: ["ignore-environment", "unset"],
+  gunzip: ["stdout", "to-stdout", "force", "test", "no-name"],
+  zcat: ["stdout", "to-stdout", "force", "test", "no-name"],
+  gzip: ["stdout", "to-stdout", "force", "verbose", "decompress", "uncompress", "test", "quiet", "fast", "best", "no-name"],
+  ls: ["full-time", "group-directories-first", "color"],
+  mkdir: ["mode", "parents", "verbose"],
+  mv: ["interactive", "force", "no-clobber", "verbose"],
+  od: ["skip-bytes", "address-radix", "read-bytes", "format", "output-duplicates", "strings", "width", "traditional"],
+  rmdir: ["parents", "ignore-fail-on-non-empty", "verbose"],
+  sed: ["in-place", "regexp-extended", "quiet", "silent", "expression", "file"],
+  tar: ["list", "extract", "directory", "file", "to-stdout", "no-same-owner", "same-permissions", "verbose", "keep-old", "create", "dereference", "bzip2", "lzma", "files-from", "exclude-from", "gzip", "xz", "touch", "strip-components", "no-recursion", "to-command", "numeric-owner", "no-same-permissions", "overwrite", "exclude"],
+  touch: ["no-create", "reference", "date", "no-dereference"],
+  uname: ["all", "kernel-name", "nodename", "kernel-release", "release", "kernel-version", "machine", "processor", "hardware-platform", "operating-system"],
+  xargs: ["no-run-if-empty"],
+};
+
+/** A GNU tool's long options (getopt names, `=` for an argument) cut down to those the busybox applet has. */
+export function busyboxLongOptions(applet: string, long: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const allowed = LONG_OPTIONS[applet] ?? [];
+  return Object.fromEntries(Object.entries(long ?? {}).filter(([name]) => allowed.includes(name.replace(/=\??$/, ""))));
+}

@@ -2,6 +2,7 @@ import { encodeText, wait, type Proc } from "@ksim/sim";
 import { dirname } from "../runtime/fs.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { createAndWrite, describeError, has, parseOptions, readInput, usageFailure, UsageError, writeOutput, type Flavor, type ParsedOptions } from "./common.js";
+import { busyboxLongOptions } from "./libbb.js";
 import { compileRegex, RegexError } from "./regex.js";
 
 /**
@@ -542,7 +543,8 @@ export function sed(flavor: Flavor) {
     const { args, suffix } = inPlaceSuffix(ctx.argv.slice(1));
     let o: ParsedOptions;
     try {
-      o = parseOptions(args, { short: "ne:f:Erisu", long: { quiet: "n", silent: "n", "expression=": "e", "regexp-extended": "E", "in-place": "i", separate: "s" } });
+      const long = { quiet: "n", silent: "n", "expression=": "e", "regexp-extended": "E", "in-place": "i", separate: "s" };
+      o = parseOptions(args, { short: "ne:f:Erisu", long: flavor === "busybox" ? busyboxLongOptions("sed", long) : long });
     } catch (e) {
       if (e instanceof UsageError) return usageFailure(ctx, flavor, e.message);
       throw e;

@@ -74,31 +74,8 @@ export function sleepProgram(flavor: Flavor) {
 }
 
 export function envProgram(flavor: Flavor) {
-  return function* (ctx: ProcessContext): Proc<number> {
-    const args = ctx.argv.slice(1);
-    const env = new Map(ctx.env);
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === "-i" || a === "-" || a === "--ignore-environment") env.clear();
-      else if (a === "-u") env.delete(args[++i] ?? "");
-      else if (a === "--") {
-        i++;
-        break;
-      } else if (a.startsWith("-") && a.length > 1) return usageFailure(ctx, flavor, `invalid option -- '${a[1]}'`, 125);
-      else break;
-    }
-    for (; i < args.length && /^[^=]+=/.test(args[i]!); i++) {
-      const a = args[i]!;
-      const eq = a.indexOf("=");
-      env.set(a.slice(0, eq), a.slice(eq + 1));
-    }
-    const command = args.slice(i);
-    if (command.length === 0) {
-      ctx.stdout.write([...env].map(([k, v]) => `${k}=${v}\n`).join(""));
-      return 0;
-    }
-    // env execs the command in its own place, as execvp does: ps shows the command, not env.
+  /** env execs the command in its own place, as execvp does: ps shows the command, not env. */
+  function* execCommand(ctx: ProcessContext, command: readonly string[], env: Map<string, string>): Proc<number> {
     try {
       return yield* ctx.exec(command, env);
     } catch (e) {
@@ -107,6 +84,41 @@ export function envProgram(flavor: Flavor) {
       ctx.stderr.write(flavor === "busybox" ? `env: can't execute '${command[0]}': ${reason}\n` : `env: '${command[0]}': ${reason}\n`);
       return e.status;
     }
+  }
+  // Options stop at the first operand; a lone `-` there is -i. busybox 1.28 has no -0.
+  const spec = {
+    short: flavor === "gnu" ? "iu:0" : "iu:",
+    long: { "ignore-environment": "i", "unset=": "u", ...(flavor === "gnu" ? { null: "0" } : {}) },
+    inOrder: true,
+  };
+  return function* (ctx: ProcessContext): Proc<number> {
+    return yield* withOptions(
+      ctx,
+      flavor,
+      spec,
+      function* (o) {
+        const env = new Map(ctx.env);
+        for (const flag of o.order) if (flag === "i") env.clear();
+        for (const name of o.flags.get("u") ?? []) env.delete(name);
+        let operands = o.operands;
+        if (operands[0] === "-") {
+          env.clear();
+          operands = operands.slice(1);
+        }
+        let i = 0;
+        for (; i < operands.length && /^[^=]+=/.test(operands[i]!); i++) {
+          const a = operands[i]!;
+          const eq = a.indexOf("=");
+          env.set(a.slice(0, eq), a.slice(eq + 1));
+        }
+        const command = operands.slice(i);
+        if (command.length > 0) return yield* execCommand(ctx, command, env);
+        const end = has(o, "0") ? "\0" : "\n";
+        ctx.stdout.write([...env].map(([k, v]) => `${k}=${v}${end}`).join(""));
+        return 0;
+      },
+      flavor === "gnu" ? 125 : 1,
+    );
   };
 }
 

@@ -6,7 +6,7 @@ import { formatDate } from "./system.js";
 import { readTar, TarFormatError, writeTar, type TarEntry } from "./tar-format.js";
 import { isGzip, transform } from "./gzip.js";
 import { groupByName, groupName, userByName, userName } from "./users.js";
-import { busyboxUsage } from "./libbb.js";
+import { busyboxLongOptions, busyboxUsage } from "./libbb.js";
 
 /**
  * `tar` as GNU tar 1.34 (Debian) and busybox 1.28 run it: create (-c), extract (-x) and list (-t)
@@ -108,7 +108,7 @@ class Tar {
   }
 
   *run(args: readonly string[]): Proc<number> {
-    const { flags, operands } = parseOptions(args, OPTIONS);
+    const { flags, operands } = parseOptions(args, this.flavor === "busybox" ? { ...OPTIONS, long: busyboxLongOptions("tar", OPTIONS.long) } : OPTIONS);
     const modes = ["c", "x", "t"].filter((m) => flags.has(m));
     if (modes.length !== 1) {
       throw new UsageError(
