@@ -38,6 +38,17 @@ describe("busybox long options (recorded): only those an applet's getopt32long t
   );
 });
 
+describe("busybox grep (recorded): no -G, -P, -R or -Z, and usage errors exit 2", () => {
+  itMatchesRecorded(
+    [
+      ["grep -Z x /dev/null 2>&1 | head -1; grep -Z x /dev/null >/dev/null 2>&1; echo rc=$?", "grep: invalid option -- 'Z'\nrc=2\n", 0],
+      ["grep >/dev/null 2>&1; echo rc=$?; grep -P x /dev/null 2>&1 | head -1", "rc=2\ngrep: invalid option -- 'P'\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
 describe("busybox expr (recorded): 64-bit integers that wrap, quote, and one 'syntax error'", () => {
   itMatchesRecorded(
     [

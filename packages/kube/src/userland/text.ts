@@ -490,7 +490,8 @@ function perlSource(p: string): string {
 export function grep(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
     const spec = {
-      short: "EFGPvicqsonlLhHwxrRe:f:m:A:B:C:Z",
+      // busybox 1.28's grep has none of -G, -P, -R or -Z (GNU's --color, here).
+      short: flavor === "gnu" ? "EFGPvicqsonlLhHwxrRe:f:m:A:B:C:Z" : "EFvicqsonlLhHwxre:f:m:A:B:C:",
       long: { "perl-regexp": "P", "include=": "include", "exclude=": "exclude", "exclude-dir=": "exclude-dir", "label=": "label", "extended-regexp": "E", "fixed-strings": "F", "invert-match": "v", "ignore-case": "i", count: "c", quiet: "q", silent: "q", "only-matching": "o", "line-number": "n", "files-with-matches": "l", "no-filename": "h", "with-filename": "H", "word-regexp": "w", "line-regexp": "x", recursive: "r", "regexp=": "e", "max-count=": "m", "after-context=": "A", "before-context=": "B", "context=": "C", "file=": "f", "color=": "Z", colour: "Z", color: "Z" },
     };
     return yield* withOptions(ctx, flavor, spec, function* (o) {
@@ -515,7 +516,7 @@ function* runGrep(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): Proc<n
   if (patterns.length === 0 && !o.flags.has("f")) {
     const p = operands.shift();
     if (p === undefined) {
-      if (flavor === "busybox") return busyboxUsage(ctx, "grep", 1);
+      if (flavor === "busybox") return busyboxUsage(ctx, "grep", 2);
       ctx.stderr.write("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
       return 2;
     }
