@@ -49,6 +49,17 @@ describe("busybox grep (recorded): no -G, -P, -R or -Z, and usage errors exit 2"
   );
 });
 
+describe("busybox ls -s (recorded): blocks six places wide, -h or not", () => {
+  itMatchesRecorded(
+    [
+      ["echo hi > a; head -c 5000 /dev/zero > b; ls -s; ls -s a; ls -sh b; ls -ls a | cut -c1-20; ls -si a | sed 's/[0-9]\\{4,\\}/INO/'", "total 12\n     4 a\n     8 b\n     4 a\n     8 b\n     4 -rw-r--r--   \nINO      4 a\n", 0],
+      ["mkdir d; ls -s d; echo x > d/f; ls -sR d", "total 0\nd:\ntotal 4\n     4 f\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
 describe("busybox expr (recorded): 64-bit integers that wrap, quote, and one 'syntax error'", () => {
   itMatchesRecorded(
     [

@@ -25,7 +25,7 @@ export function ls(flavor: Flavor) {
       ctx,
       flavor,
       {
-        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLsucxmw:" : "lda1AhnrtSRiFCpgoLuc",
+        short: flavor === "gnu" ? "lda1AhnrtSRiFCpgoLsucxmw:" : "lda1AhnrtSRiFCpgoLucs",
         long: {
           all: "a",
           "almost-all": "A",
@@ -143,7 +143,7 @@ function listing(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions): number 
     if (headers) out.push(`${d.name}:`);
     if (long || has(o, "s")) {
       const total = sorted.reduce((t, e) => t + diskBlocks(e.st), 0);
-      out.push(`total ${has(o, "h") ? humanSize(total * 1024) : total}`);
+      out.push(`total ${has(o, "h") && flavor === "gnu" ? humanSize(total * 1024) : total}`);
     }
     out.push(...format(ctx, flavor, o, sorted));
     if (has(o, "R")) {
@@ -174,14 +174,19 @@ function sort(o: ParsedOptions, entries: Entry[]): Entry[] {
 
 /**
  * With -i each line starts with the inode number (GNU right-aligns it to the widest, busybox to
- * seven places), then with -s the blocks the entry holds (1 KiB units, or -h's), right-aligned.
+ * seven places), then with -s the blocks the entry holds (1 KiB units, or GNU's -h), right-aligned
+ * (busybox: six places).
  */
 function format(ctx: ProcessContext, flavor: Flavor, o: ParsedOptions, entries: readonly Entry[]): string[] {
   let lines = formatEntries(ctx, flavor, o, entries);
   const column = (values: readonly string[], width = Math.max(0, ...values.map((v) => v.length))) => {
     lines = lines.map((l, i) => `${values[i]!.padStart(width)} ${l}`);
   };
-  if (has(o, "s")) column(entries.map((e) => (has(o, "h") ? humanSize(diskBlocks(e.st) * 1024) : String(diskBlocks(e.st)))));
+  if (has(o, "s")) {
+    // busybox counts 1 KiB blocks six places wide, -h or not.
+    if (flavor === "busybox") column(entries.map((e) => String(diskBlocks(e.st))), 6);
+    else column(entries.map((e) => (has(o, "h") ? humanSize(diskBlocks(e.st) * 1024) : String(diskBlocks(e.st)))));
+  }
   if (has(o, "i")) column(entries.map((e) => String(e.st.ino)), flavor === "busybox" ? 7 : undefined);
   if (isLong(o) || flavor !== "gnu") return lines;
   // One name a line unless asked for columns or commas, or writing to a terminal (-1 says one a line).
