@@ -60,6 +60,26 @@ describe("busybox ls -s (recorded): blocks six places wide, -h or not", () => {
   );
 });
 
+describe("busybox printf (recorded): no %q, which is bash's", () => {
+  itMatchesRecorded(
+    [
+      ["printf '%q\\n' 'a b' 2>&1; echo rc=$?; env printf '%q\\n' x; echo rc=$?", "sh: %q\\n: invalid format\nrc=1\nprintf: %q\\n: invalid format\nrc=1\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
+describe("busybox sort and uniq (recorded): a missing file in libbb's words", () => {
+  itMatchesRecorded(
+    [
+      ["uniq nofile; echo rc=$?; sort nofile; echo rc=$?; sort -o x nofile 2>&1; echo rc=$?", "uniq: can't open 'nofile': No such file or directory\nrc=1\nsort: nofile: No such file or directory\nrc=2\nsort: nofile: No such file or directory\nrc=2\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
 describe("busybox expr (recorded): 64-bit integers that wrap, quote, and one 'syntax error'", () => {
   itMatchesRecorded(
     [

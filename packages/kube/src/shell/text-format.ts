@@ -173,6 +173,11 @@ export function printf(format: string, args: readonly string[], style: FormatSty
         // dash's printf raises an error (status 2) for a directive it does not know.
         return { output: normalizeBytes(out), status: style === "dash" ? 2 : 1, errors };
       }
+      // %q is bash's alone: busybox's printf, builtin or applet, stops at it as at any unknown one.
+      if (m[4] === "q" && style === "ash") {
+        errors.push(`${format.slice(i)}: invalid format`);
+        return { output: normalizeBytes(out), status: 1, errors };
+      }
       i += m[0].length;
       const width = m[2] === "*" ? number(next()) : m[2] === undefined ? undefined : Number(m[2]);
       const precision = m[3] === undefined ? undefined : m[3] === "*" ? number(next()) : Number(m[3] || "0");

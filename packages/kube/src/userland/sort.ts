@@ -187,12 +187,12 @@ export function sort(flavor: Flavor) {
       "field-separator=": "t", "output=": "o", check: "c", "zero-terminated": "z", merge: "m",
     };
     return yield* withOptions(ctx, flavor, { short: "bcCdfghik:mMno:rRst:T:uVzS:", long }, function* (o) {
-      return yield* runSort(ctx, o);
+      return yield* runSort(ctx, o, flavor);
     }, 2);
   };
 }
 
-function* runSort(ctx: ProcessContext, o: ParsedOptions): Proc<number> {
+function* runSort(ctx: ProcessContext, o: ParsedOptions, flavor: Flavor): Proc<number> {
   const sep = last(o, "t");
   if (sep !== undefined && [...sep].length !== 1) {
     ctx.stderr.write(sep === "" ? "sort: empty tab\n" : `sort: multi-character tab '${sep}'\n`);
@@ -234,7 +234,8 @@ function* runSort(ctx: ProcessContext, o: ParsedOptions): Proc<number> {
     try {
       text = yield* readInput(ctx, f);
     } catch (e) {
-      ctx.stderr.write(`sort: cannot read: ${f}: ${describeError(e)}\n`);
+      // busybox's xfopen_stdin words it as perror does.
+      ctx.stderr.write(flavor === "busybox" ? `sort: ${f}: ${describeError(e)}\n` : `sort: cannot read: ${f}: ${describeError(e)}\n`);
       return 2;
     }
     if (text === "") continue;

@@ -443,7 +443,7 @@ export function uniq(flavor: Flavor) {
       try {
         text = yield* readInput(ctx, input);
       } catch (e) {
-        ctx.stderr.write(`uniq: ${input}: ${describeError(e)}\n`);
+        ctx.stderr.write(flavor === "busybox" ? `uniq: can't open '${input}': ${describeError(e)}\n` : `uniq: ${input}: ${describeError(e)}\n`);
         return 1;
       }
       const groups: { key: string; lines: string[] }[] = [];
