@@ -32,6 +32,7 @@ describe("busybox long options (recorded): only those an applet's getopt32long t
       ["printf 'a\\n' | xargs --no-run-if-empty echo; printf 'a\\n' | xargs --null echo 2>&1 | head -1", "a\nxargs: unrecognized option '--null'\n", 0],
       ["env --unset=HOME sh -c 'echo ${HOME-unset}'; env -uHOME sh -c 'echo ${HOME-unset}'; env --foo 2>&1 | head -1; env -x >/dev/null 2>&1; echo $?", "unset\nunset\nenv: unrecognized option '--foo'\n1\n", 0],
       ["env --ignore-environment A=1 env; env -i - B=2 env; env - C=3 env", "A=1\nB=2\nC=3\n", 0],
+      ["echo a > f; head --lines=1 f 2>&1 | head -1; head --foo f 2>&1 | head -1; head -n1 f", "head: invalid option -- '-'\nhead: invalid option -- '-'\na\n", 0],
     ],
     "",
     "busybox",

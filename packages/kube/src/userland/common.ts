@@ -168,6 +168,8 @@ export interface OptionSpec {
   readonly inOrder?: boolean;
   /** A negative number (`-1`, `-.5`) is an operand, not options (seq). */
   readonly negativeNumbers?: boolean;
+  /** getopt(3), not getopt_long: `--name` is the option letter `-` (busybox's head). */
+  readonly plainGetopt?: boolean;
 }
 
 export interface ParsedOptions {
@@ -204,6 +206,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       continue;
     }
     if (a.startsWith("--")) {
+      if (spec.plainGetopt === true) throw new UsageError("invalid option -- '-'");
       // getopt_long: a `--name` the tool does not declare is refused whole, not read as letters.
       if (spec.long === undefined) throw new UsageError(`unrecognized option '${a}'`);
       const eq = a.indexOf("=");

@@ -40,7 +40,7 @@ function count(text: string | undefined): number | "invalid" {
 
 export function head(flavor: Flavor) {
   return function* (ctx: ProcessContext): Proc<number> {
-    return yield* withOptions(ctx, flavor, { short: "n:c:qv", long: { "lines=": "n", "bytes=": "c", quiet: "q" }, numeric: true }, function* (o) {
+    return yield* withOptions(ctx, flavor, { short: "n:c:qv", long: { "lines=": "n", "bytes=": "c", quiet: "q" }, numeric: true, plainGetopt: flavor === "busybox" }, function* (o) {
       const lines = count(last(o, "n") ?? last(o, "#"));
       const bytes = last(o, "c") === undefined ? undefined : count(last(o, "c"));
       if (lines === "invalid" || bytes === "invalid") {
