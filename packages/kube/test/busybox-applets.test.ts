@@ -155,6 +155,21 @@ describe("busybox 1.28 timeout (from its source): -t SECS, so a GNU-style durati
   );
 });
 
+describe("busybox sh's bash-style substitutions (recorded): ${var:offset:length} and ${var/pattern/replacement}", () => {
+  // ASH_BASH_COMPAT, on in defconfig; no # or % anchors, which stay part of the pattern.
+  itMatchesRecorded(
+    [
+      ["s=hello; echo ${s:1:2} \"${s:1}\" ${s: -2} ${s:(-3):2} ${s:9} ${s:1:0}x", "el ello lo ll x\n", 0],
+      ["s=hello; echo ${s/l/L} ${s//l/L} \"${s/l}\" ${s/#h/H} ${s/%o/O} ${s//[eo]/_}", "heLlo heLLo helo hello hello h_ll_\n", 0],
+      ["p=/a/b/c; echo ${p//\\//:} ${p/\\/a/X}; n=12345; echo ${n:1:3}", ":a:b:c X/b/c\n234\n", 0],
+      ["s=hello; cat <<END\n${s:0:4} ${s//l/L}\nEND\necho done", "hell heLLo\ndone\n", 0],
+      ["set -- abcdef; echo ${1:2:2}; f() { echo ${1/b/B}; }; f abc", "cd\naBc\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
 describe("busybox sh -c (recorded): the command a -c string ends with runs in the shell's place", () => {
   // Followed through ;, the last && operand, if, case and { }; not after !, inside loops, or with a trap set.
   itMatchesRecorded(

@@ -84,6 +84,11 @@ type PartsMode = "word" | "double" | "brace" | "braceDouble" | "heredoc" | "arit
 
 export interface ParserOptions {
   readonly bash: boolean;
+  /**
+   * busybox ash's bash compatibility (ASH_BASH_COMPAT, on in defconfig): `${var:offset:length}`
+   * and `${var/pattern/replacement}`, `//` for every match, but without bash's `#` and `%` anchors.
+   */
+  readonly bashSubstitutions?: boolean;
   /** Line number of the first line of `source` (nested parses of backquotes, here-documents). */
   readonly firstLine?: number;
   /** The aliases to expand in command words, as they are when each command is read. */
@@ -842,7 +847,7 @@ export class Parser {
       const body = lines.join("");
       const word = h.quoted
         ? makeWord([{ type: "quoted", text: body }], body)
-        : makeWord(new Parser(body, { bash: this.bash, firstLine: bodyLine }).readAllParts("heredoc"), body);
+        : makeWord(new Parser(body, { bash: this.bash, bashSubstitutions: this.options.bashSubstitutions, firstLine: bodyLine }).readAllParts("heredoc"), body);
       h.redirect.heredoc = { body: word, quoted: h.quoted };
     }
   }
@@ -1244,13 +1249,13 @@ export class Parser {
     } else if (c === "%" || c === "#") {
       this.pos++;
       op = { kind: c === "%" ? "suffix" : "prefix", word: arg() };
-    } else if (this.bash && c === "/") {
+    } else if ((this.bash || this.options.bashSubstitutions === true) && c === "/") {
       this.pos++;
       let mode: "first" | "all" | "start" | "end" = "first";
       const m2 = s[this.pos];
       if (m2 === "/") mode = "all";
-      else if (m2 === "#") mode = "start";
-      else if (m2 === "%") mode = "end";
+      else if (m2 === "#" && this.bash) mode = "start";
+      else if (m2 === "%" && this.bash) mode = "end";
       if (mode !== "first") this.pos++;
       const pattern = arg("/");
       let replacement = makeWord([], "");
@@ -1259,7 +1264,7 @@ export class Parser {
         replacement = arg();
       }
       op = { kind: "replace", mode, pattern, replacement };
-    } else if (this.bash && c === ":") {
+    } else if ((this.bash || this.options.bashSubstitutions === true) && c === ":") {
       this.pos++;
       const offset = this.arithSlice(":}");
       let lengthWord: Word | undefined;

@@ -120,10 +120,15 @@ function parsedProgram(source: string, flavor: Flavor, firstLine: number): Parse
     }
     let byStart = PARSED.get(source);
     if (byStart === undefined) PARSED.set(source, (byStart = new Map()));
-    byStart.set(start, (program = { commands: [], parser: new Parser(source, { bash: flavor === "bash", firstLine }), endLine: 0 }));
+    byStart.set(start, (program = { commands: [], parser: new Parser(source, parserOptions(flavor, firstLine)), endLine: 0 }));
     parsedCount++;
   }
   return program;
+}
+
+/** How each shell reads: bash's grammar, or the POSIX one with busybox ash's bash-style substitutions. */
+function parserOptions(flavor: Flavor, firstLine?: number): ParserOptions {
+  return { bash: flavor === "bash", bashSubstitutions: flavor === "ash", ...(firstLine !== undefined ? { firstLine } : {}) };
 }
 
 /** The next run parses again from the start (and stops at the same error). */
@@ -634,7 +639,7 @@ export class Shell {
     const decoded = this.decodePrompt(raw);
     if (!/[$`]/.test(decoded)) return decoded.replace(/\\([\\$`])/g, "$1");
     try {
-      return yield* this.expander.string(makeWord(new Parser(decoded, { bash: this.flavor === "bash" }).readAllParts("heredoc"), decoded));
+      return yield* this.expander.string(makeWord(new Parser(decoded, parserOptions(this.flavor)).readAllParts("heredoc"), decoded));
     } catch (e) {
       if (!(e instanceof ShellSyntaxError || e instanceof ShellAbort)) throw e;
       return decoded;
@@ -1292,7 +1297,7 @@ export class Shell {
 
   /** Whether `source` is a complete program (no open quote, block, here-document or `\`). */
   isComplete(source: string): boolean {
-    const parser = new Parser(source, { bash: this.flavor === "bash" });
+    const parser = new Parser(source, parserOptions(this.flavor));
     try {
       parser.parseAll();
     } catch (e) {
@@ -1465,7 +1470,7 @@ export class Shell {
 
   /** What a parser reads this shell's text with: its aliases and extglob as they are when each command is read. */
   private ownParseOptions(firstLine: number): ParserOptions {
-    return { bash: this.flavor === "bash", firstLine, aliases: this.aliasTable, extglob: () => this.shopts.extglob === true };
+    return { ...parserOptions(this.flavor, firstLine), aliases: this.aliasTable, extglob: () => this.shopts.extglob === true };
   }
 
   setAlias(name: string, value: string | undefined): void {
@@ -1496,7 +1501,7 @@ export class Shell {
    * command returns 2.
    */
   *evalString(source: string, firstLine = this.line, input?: string): Proc<number> {
-    const parser = new Parser(source, this.readsOwnWay() ? this.ownParseOptions(firstLine) : { bash: this.flavor === "bash", firstLine });
+    const parser = new Parser(source, this.readsOwnWay() ? this.ownParseOptions(firstLine) : parserOptions(this.flavor, firstLine));
     let list: CommandList;
     try {
       list = parser.parseAll();
@@ -2537,7 +2542,7 @@ export class Shell {
   /** A prompt string (PS4) with its parameters and arithmetic expanded; one that would run a command stays as it is. */
   private expandPrompt(text: string): string {
     if (!text.includes("$")) return text;
-    const word = makeWord(new Parser(text, { bash: this.flavor === "bash" }).readAllParts("heredoc"), text);
+    const word = makeWord(new Parser(text, parserOptions(this.flavor)).readAllParts("heredoc"), text);
     return this.expander.stringNow(word) ?? text;
   }
 
