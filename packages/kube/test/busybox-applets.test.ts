@@ -170,6 +170,22 @@ describe("busybox sh's bash-style substitutions (recorded): ${var:offset:length}
   );
 });
 
+describe("busybox sh's other bash compatibility (recorded): function, $'...', HOSTNAME, SHLVL and RANDOM", () => {
+  itMatchesRecorded(
+    [
+      ["echo $'a\\tb\\x41\\n-'; echo \"$'x'\"", "a\tbA\n-\n$'x'\n", 0],
+      ["function f { echo fn $1; }; f a; function g() { echo g; }; g", "fn a\ng\n", 0],
+      ["x=$'it''s'; echo \"$x\"", "its\n", 0],
+      ["function f { return 4; }; f; echo rc=$?", "rc=4\n", 0],
+      ["echo \"[$SHLVL]\"; env | grep SHLVL; sh -c \"echo \\$SHLVL\"; echo ${HOSTNAME:+host}; env | grep -c HOSTNAME", "[1]\nSHLVL=1\n2\nhost\n0\n", 1],
+      ["echo ${RANDOM:+r}; unset RANDOM; echo \"[${RANDOM}]\"; (echo \"[$RANDOM]\")", "r\n[]\n[]\n", 0],
+      ["SHLVL=abc sh -c \"echo \\$SHLVL\"; SHLVL=-5 sh -c \"echo \\$SHLVL\"; SHLVL=\" 7x\" sh -c \"echo \\$SHLVL\"", "1\n4294967292\n8\n", 0],
+    ],
+    "",
+    "busybox",
+  );
+});
+
 describe("busybox sh -c (recorded): the command a -c string ends with runs in the shell's place", () => {
   // Followed through ;, the last && operand, if, case and { }; not after !, inside loops, or with a trap set.
   itMatchesRecorded(

@@ -371,6 +371,7 @@ const SHELL_STATE: readonly [string, string, number][] = [
   ["trap 'echo \"[$BASH_COMMAND] $?\"' DEBUG; false; [[ -n x ]]; (( 1 + 1 )); x=$(echo sub); echo \"$x\"; trap - DEBUG; echo off", "[false] 0\n[[[ -n x ]]] 1\n[(( 1 + 1 ))] 0\n[x=$(echo sub)] 0\n[echo \"$x\"] 0\nsub\n[trap - DEBUG] 0\noff\n", 0],
   ["trap \"echo d\" DEBUG; trap \"echo e\" ERR; trap \"echo r\" RETURN; trap \"echo x\" EXIT; trap \"echo i\" INT; trap -p; trap - DEBUG", "d\nd\nd\nd\nd\ntrap -- 'echo x' EXIT\ntrap -- 'echo i' SIGINT\ntrap -- 'echo d' DEBUG\ntrap -- 'echo e' ERR\ntrap -- 'echo r' RETURN\nd\nx\n", 0],
   ["echo ${#BASH_ALIASES[@]}; alias q=true; alias r=false; echo ${BASH_ALIASES[q]}; echo \"${!BASH_ALIASES[@]}\"; hash -p /bin/true tt; ls >/dev/null; echo ${BASH_CMDS[tt]}; echo \"${!BASH_CMDS[@]}\" \"${BASH_CMDS[@]}\"", "0\ntrue\nr q\n/bin/true\ntt ls /bin/true /usr/bin/ls\n", 0],
+  ["unset RANDOM; echo \"[$RANDOM]\"; (echo \"[$RANDOM]\")", "[]\n[]\n", 0],
 ];
 
 describe("bash's option lists, traps and tables against real bash", () => againstBash(SHELL_STATE));

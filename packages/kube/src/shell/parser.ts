@@ -85,10 +85,11 @@ type PartsMode = "word" | "double" | "brace" | "braceDouble" | "heredoc" | "arit
 export interface ParserOptions {
   readonly bash: boolean;
   /**
-   * busybox ash's bash compatibility (ASH_BASH_COMPAT, on in defconfig): `${var:offset:length}`
-   * and `${var/pattern/replacement}`, `//` for every match, but without bash's `#` and `%` anchors.
+   * busybox ash's bash compatibility (ASH_BASH_COMPAT, on in defconfig): the `function` keyword,
+   * `$'...'`, `${var:offset:length}` and `${var/pattern/replacement}` (`//` for every match, but
+   * without bash's `#` and `%` anchors).
    */
-  readonly bashSubstitutions?: boolean;
+  readonly ashBashCompat?: boolean;
   /** Line number of the first line of `source` (nested parses of backquotes, here-documents). */
   readonly firstLine?: number;
   /** The aliases to expand in command words, as they are when each command is read. */
@@ -690,7 +691,7 @@ export class Parser {
   }
 
   private isReservedWord(w: string): boolean {
-    return RESERVED.has(w) || (this.bash && BASH_RESERVED.has(w));
+    return RESERVED.has(w) || (this.bash ? BASH_RESERVED.has(w) : this.options.ashBashCompat === true && w === "function");
   }
 
   private isReserved(t: Token, word: string): boolean {
@@ -847,7 +848,7 @@ export class Parser {
       const body = lines.join("");
       const word = h.quoted
         ? makeWord([{ type: "quoted", text: body }], body)
-        : makeWord(new Parser(body, { bash: this.bash, bashSubstitutions: this.options.bashSubstitutions, firstLine: bodyLine }).readAllParts("heredoc"), body);
+        : makeWord(new Parser(body, { bash: this.bash, ashBashCompat: this.options.ashBashCompat, firstLine: bodyLine }).readAllParts("heredoc"), body);
       h.redirect.heredoc = { body: word, quoted: h.quoted };
     }
   }
@@ -1101,7 +1102,7 @@ export class Parser {
       this.pos += 2;
       return { type: "param", name: n };
     }
-    if (this.bash && !inDouble && n === "'") {
+    if ((this.bash || this.options.ashBashCompat === true) && !inDouble && n === "'") {
       this.pos += 2;
       return { type: "quoted", text: this.readAnsiC() };
     }
@@ -1249,7 +1250,7 @@ export class Parser {
     } else if (c === "%" || c === "#") {
       this.pos++;
       op = { kind: c === "%" ? "suffix" : "prefix", word: arg() };
-    } else if ((this.bash || this.options.bashSubstitutions === true) && c === "/") {
+    } else if ((this.bash || this.options.ashBashCompat === true) && c === "/") {
       this.pos++;
       let mode: "first" | "all" | "start" | "end" = "first";
       const m2 = s[this.pos];
@@ -1264,7 +1265,7 @@ export class Parser {
         replacement = arg();
       }
       op = { kind: "replace", mode, pattern, replacement };
-    } else if ((this.bash || this.options.bashSubstitutions === true) && c === ":") {
+    } else if ((this.bash || this.options.ashBashCompat === true) && c === ":") {
       this.pos++;
       const offset = this.arithSlice(":}");
       let lengthWord: Word | undefined;

@@ -126,9 +126,9 @@ function parsedProgram(source: string, flavor: Flavor, firstLine: number): Parse
   return program;
 }
 
-/** How each shell reads: bash's grammar, or the POSIX one with busybox ash's bash-style substitutions. */
+/** How each shell reads: bash's grammar, or the POSIX one with busybox ash's bash compatibility. */
 function parserOptions(flavor: Flavor, firstLine?: number): ParserOptions {
-  return { bash: flavor === "bash", bashSubstitutions: flavor === "ash", ...(firstLine !== undefined ? { firstLine } : {}) };
+  return { bash: flavor === "bash", ashBashCompat: flavor === "ash", ...(firstLine !== undefined ? { firstLine } : {}) };
 }
 
 /** The next run parses again from the start (and stops at the same error). */
@@ -482,6 +482,8 @@ export class Shell {
   private ownPid: number | undefined;
   /** Where the names of commands run so far were found (the `hash` builtin's table). */
   readonly commandHash: CommandHash;
+  /** `unset RANDOM` took its special meaning away (bash and ash), for this shell and its forks. */
+  private randomUnset = false;
   /** $BASH_SUBSHELL: how many forks deep this shell is. */
   private subshellLevel = 0;
   /** The last commands of a `-c` string, which run in the shell's place if they are external ones. */
@@ -558,6 +560,7 @@ export class Shell {
       this.errexitSuppressed = parent.errexitSuppressed;
       this.substitutionDepth = parent.substitutionDepth;
       this.subshellLevel = parent.subshellLevel + 1;
+      this.randomUnset = parent.randomUnset;
       this.dirStack = parent.dirStack;
       this.commandHash = parent.commandHash.fork();
       this.currentCommand = parent.currentCommand;
@@ -610,7 +613,7 @@ export class Shell {
       this.vars.set("BASH_VERSION", version);
       this.vars.set("BASH_VERSINFO", versinfo);
       this.setBashStartupVariables(ctx);
-    }
+    } else if (this.flavor === "ash") this.setAshStartupVariables(ctx);
     if (!this.vars.has("PWD")) this.vars.set("PWD", { value: this.cwd, exported: false, readonly: false });
     else this.vars.set("PWD", { ...this.vars.get("PWD")!, value: this.cwd });
     const input = new LineReader(ctx.stdin);
@@ -685,6 +688,14 @@ export class Shell {
   /** Background jobs by pid (`$!`, `jobs`, `wait`). */
   get background(): Map<number, BackgroundJob> {
     return (this.jobTable ??= new Map());
+  }
+
+  /** busybox ash's bash compatibility at startup: HOSTNAME if unset, and SHLVL one higher (atoi's reading of it), exported. */
+  private setAshStartupVariables(ctx: ProcessContext): void {
+    this.setDefault("HOSTNAME", ctx.hostname);
+    const level = /^\s*([+-]?\d+)/.exec(this.getVar("SHLVL") ?? "");
+    // utoa: the sum is printed as an unsigned int.
+    this.vars.set("SHLVL", { value: String(((level === null ? 0 : Number(level[1])) + 1) >>> 0), exported: true, readonly: false });
   }
 
   /** What bash's initialize_shell_variables sets besides the version: the machine, the user, SHLVL. */
@@ -911,7 +922,7 @@ export class Shell {
       case "LINENO":
         return String(this.line);
       case "RANDOM":
-        if (this.flavor === "bash" && !this.vars.has("RANDOM")) return String(this.ctx.random.int(0, 32767));
+        if (this.flavor !== "dash" && !this.randomUnset && !this.vars.has("RANDOM")) return String(this.ctx.random.int(0, 32767));
         break;
     }
     if (/^[0-9]+$/.test(name)) return this.positional[Number(name) - 1];
@@ -1158,6 +1169,7 @@ export class Shell {
     const v = this.vars.get(name);
     if (v?.readonly) return false;
     this.vars.delete(name);
+    if (name === "RANDOM") this.randomUnset = true;
     return true;
   }
 
