@@ -187,7 +187,8 @@ describe("busybox sh's other bash compatibility (recorded): function, $'...', HO
 });
 
 describe("busybox sh -c (recorded): the command a -c string ends with runs in the shell's place", () => {
-  // Followed through ;, the last && operand, if, case and { }; not after !, inside loops, or with a trap set.
+  // Followed through ;, the last && operand, if, case and { }; not after !, inside loops, or with a
+  // trap set. A redirection of its own goes with it: the descriptor it replaced is closed.
   itMatchesRecorded(
     [
       ["sh -c 'echo $$ > a; sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
@@ -208,6 +209,11 @@ describe("busybox sh -c (recorded): the command a -c string ends with runs in th
       ["sh -c 'echo $$ > a; f() { sh -c \"echo \\$\\$ > b\"; }; f'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
       ["sh -c 'echo $$ > a; { sh -c \"echo \\$\\$ > b\"; } > /dev/null'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "differ\n", 0],
       ["sh -c 'echo $$ > a; trap \"\" INT; sh -c \"echo \\$\\$ > b\"'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo $$ > a; sh -c \"echo \\$\\$ > b\" > c'; [ \"$(cat a)\" = \"$(cat b)\" ] && echo same || echo differ", "same\n", 0],
+      ["sh -c 'echo x; exec > o; echo y; sh -c \"echo z\"'; cat o", "x\ny\nz\n", 0],
+      ["sh -c 'cat nofile 2> e'; cat e; sh -c 'echo hi >&2' 2>&1", "cat: can't open 'nofile': No such file or directory\nhi\n", 0],
+      ["sh -c 'echo one; echo two > f' | cat; cat f", "one\ntwo\n", 0],
+      ["sh -c 'sh -c \"echo \\$\\$\" > p; echo $$ > q'; [ \"$(cat p)\" = \"$(cat q)\" ] && echo same || echo differ", "differ\n", 0],
     ],
     "",
     "busybox",

@@ -530,6 +530,8 @@ describe("bash -c runs its last command in its own place", () => {
     expect(ps("ps", "sh")).toEqual(["sh", "ps"]);
     expect(sb.run(["bash", "-c", "X=1 bash -c 'echo $X; exit 3'"])).toMatchObject({ status: 3, stdout: "1\n" });
     expect(sb.run(["bash", "-c", "nosuch"])).toMatchObject({ status: 127, stderr: "bash: line 1: nosuch: command not found\n" });
+    // It keeps the descriptors the shell has: an earlier `exec > o` sends its output there (bash 5.2).
+    expect(sb.run(["sh", "-c", `cd /tmp && bash -c 'exec > o; echo y; sh -c "echo z"'; cat o`])).toMatchObject({ status: 0, stdout: "y\nz\n" });
   });
 });
 

@@ -564,9 +564,9 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
   private ownEnv: Map<string, string> | undefined;
   cwd: string;
   cred: Credentials;
-  readonly stdin: InputStream;
-  readonly stdout: OutputStream;
-  readonly stderr: OutputStream;
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
   readonly tty: boolean;
   fds: ReadonlyMap<number, InputStream | OutputStream>;
   fs: FileSystem;
@@ -888,9 +888,26 @@ export class SimProcess implements ProcessContext, ChildProcess, Gate {
     this.argv = loaded.argv;
     this.comm = loaded.comm;
     if (env !== undefined) this.adoptEnvironment(env);
-    if (fds !== undefined) this.fds = fds;
+    if (fds !== undefined) this.adoptDescriptors(fds);
     this.title = undefined;
     return yield* loaded.program(this);
+  }
+
+  /**
+   * The descriptors an exec'd program starts with: 0, 1 and 2 where given (a shell that redirects
+   * the command it execs in its own place), the rest above them. An output the process no longer
+   * holds on any of them is closed, as dup2 over its last descriptor closes it.
+   */
+  private adoptDescriptors(fds: ReadonlyMap<number, InputStream | OutputStream>): void {
+    const [stdin, stdout, stderr] = [fds.get(0), fds.get(1), fds.get(2)];
+    const above = new Map([...fds].filter(([fd]) => fd > 2));
+    const before = [this.stdout, this.stderr];
+    if (stdin !== undefined && "read" in stdin) this.stdin = stdin;
+    if (stdout !== undefined && "write" in stdout) this.stdout = stdout;
+    if (stderr !== undefined && "write" in stderr) this.stderr = stderr;
+    const held = new Set<unknown>([this.stdout, this.stderr, ...above.values()]);
+    for (const old of new Set(before)) if (!held.has(old)) old.close();
+    this.fds = above;
   }
 
   processes(): ProcessInfo[] {

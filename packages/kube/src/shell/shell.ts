@@ -2267,8 +2267,9 @@ export class Shell {
       return this.withTemporaryVars(assigns, false, this.withRedirects(cmd.redirects, this.runBuiltin(name, words)));
     }
     const env = assigns.length === 0 ? NO_ENV : new Map(assigns.map(([n, v]) => [n, typeof v === "string" ? v : v.map((i) => i.value).join(" ")]));
-    if (this.execInPlace.includes(cmd) && cmd.redirects.length === 0 && !this.trapsSet() && !this.subshell) {
-      return this.execInPlaceOfShell(words, env);
+    // bash forks a last command that has redirections of its own; ash execs it with them.
+    if (this.execInPlace.includes(cmd) && (cmd.redirects.length === 0 || this.flavor === "ash") && !this.trapsSet() && !this.subshell) {
+      return this.withRedirects(cmd.redirects, this.execInPlaceOfShell(words, env));
     }
     return this.withRedirects(cmd.redirects, this.runExternal(words, env, cmd));
   }
@@ -2299,8 +2300,10 @@ export class Shell {
   private *execInPlaceOfShell(words: readonly string[], env: ReadonlyMap<string, string>): Proc<number> {
     this.ctx.cwd = this.cwd;
     this.ctx.onSignal(undefined);
+    // The program gets the shell's descriptors as they stand: its redirections, an earlier `exec >f`.
+    const fds = new Map<number, InputStream | OutputStream>([[0, this.input(0)], [1, this.output(1)], [2, this.output(2)], ...this.inheritedFds()]);
     try {
-      throw new ExitSignal(yield* this.ctx.exec(words, this.exportedEnv(env)));
+      throw new ExitSignal(yield* this.ctx.exec(words, this.exportedEnv(env), fds));
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
       this.reportSpawnError(e, words[0]!);
