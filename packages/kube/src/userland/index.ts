@@ -15,7 +15,7 @@ import { gzipProgram } from "./gzip.js";
 import { cat, chmod, chown, cp, mkdir, mv, rm, rmdir, touch } from "./files.js";
 import { ls } from "./ls.js";
 import { odProgram } from "./od.js";
-import { curl, nc, nslookup, wget } from "./net-tools.js";
+import { busyboxNc, curl, nc, nslookup, wget } from "./net-tools.js";
 import { busyboxPs, killProgram, pgrepProgram, ps } from "./procps.js";
 import { procpsTop } from "./top.js";
 import { busyboxTop } from "./busybox-top.js";
@@ -167,7 +167,7 @@ function busyboxAppletPrograms(): Record<string, Executable> {
     find: findProgramFor("busybox"),
     timeout: busyboxTimeoutProgram,
     pkill: pgrepProgram("pkill", "busybox"),
-    nc,
+    nc: busyboxNc,
     nslookup,
     od: odProgram("busybox"),
     wget,

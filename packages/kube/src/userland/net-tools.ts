@@ -2,7 +2,8 @@ import { Future, sleep, wait, type CloseReason, type Connection, type Proc } fro
 import { formatHttp, header, httpRequest, isHttpRequest, isHttpResponse, parseUrl, resolveHost, type HttpResponse, type HttpResult } from "../runtime/http.js";
 import type { ProcessContext } from "../runtime/process.js";
 import { Job } from "../shell/io.js";
-import { usageFailure, writeOutput } from "./common.js";
+import { has, last, parseOptions, UsageError, usageFailure, writeOutput, type ParsedOptions } from "./common.js";
+import { BusyboxDie, busyboxUsage, xstrtou } from "./libbb.js";
 
 /** Network clients: netcat-openbsd's nc, curl, busybox wget and busybox nslookup. */
 
@@ -67,9 +68,15 @@ function parseNc(args: readonly string[]): NcOptions | string {
 
 /**
  * Pumps data both ways: stdin to the peer, the peer to stdout. Ends when the peer closes (or
- * `-q` seconds after stdin ends, or after `-w` seconds of silence).
+ * `-q` seconds after stdin ends, or after `-w` seconds of silence); `untilBothClosed` (busybox's
+ * nc): only once its own input has ended too, which closes the connection.
  */
-function* pump(ctx: ProcessContext, conn: Connection, o: NcOptions): Proc<number> {
+function* pump(
+  ctx: ProcessContext,
+  conn: Connection,
+  o: Pick<NcOptions, "waitSec" | "shutdownOnEof" | "quitSec"> & { untilBothClosed?: boolean },
+  counts?: { sent: number; received: number },
+): Proc<number> {
   const done = new Future<number>();
   let idleTimer: ReturnType<ProcessContext["timer"]> | undefined;
   const touch = () => {
@@ -79,9 +86,11 @@ function* pump(ctx: ProcessContext, conn: Connection, o: NcOptions): Proc<number
   };
   conn.onData = (payload) => {
     touch();
-    ctx.stdout.write(payloadText(payload));
+    const text = payloadText(payload);
+    if (counts !== undefined) counts.received += Buffer.byteLength(text);
+    ctx.stdout.write(text);
   };
-  conn.onEnd = () => done.resolve(0);
+  if (o.untilBothClosed !== true) conn.onEnd = () => done.resolve(0);
   conn.onClose = (reason) => done.resolve(reason === "closed" ? 0 : 1);
   touch();
   // Standard input is copied to the peer beside the wait for the peer to finish.
@@ -91,6 +100,7 @@ function* pump(ctx: ProcessContext, conn: Connection, o: NcOptions): Proc<number
       for (;;) {
         const chunk = yield* wait(ctx.stdin.read());
         if (chunk === null) break;
+        if (counts !== undefined) counts.sent += Buffer.byteLength(chunk);
         conn.send(chunk);
         touch();
       }
@@ -174,6 +184,75 @@ export function* nc(ctx: ProcessContext): Proc<number> {
     return 0;
   }
   return yield* pump(ctx, conn, o);
+}
+
+/**
+ * busybox 1.28's nc as defconfig builds it (NC_110_COMPAT: nc_bloaty.c, from netcat 1.10), as a
+ * client: HOST PORT (or HOST:PORT), `-v` says `HOST (IP:PORT) open` on stderr, `-z` only
+ * connects, `-w` bounds the connect and, doubled, the silence after it. A refusal is silent
+ * unless -vv, any other failure is told with -v; both exit 1. At the end of standard input it
+ * half-closes and reads until the peer closes. A port that is no number is looked up in
+ * /etc/services, which the image has not: it is port 0. Listening (-l -p) is the other nc's.
+ */
+export function* busyboxNc(ctx: ProcessContext): Proc<number> {
+  let o: ParsedOptions;
+  try {
+    o = parseOptions(ctx.argv.slice(1), { short: "np:s:uvw:lki:o:ze:" });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    return usageFailure(ctx, "busybox", e.message);
+  }
+  for (const unmodelled of ["u", "s", "i", "o", "e"]) {
+    if (has(o, unmodelled)) {
+      ctx.stderr.write(`nc: ksim does not model busybox nc's -${unmodelled}\n`);
+      return 1;
+    }
+  }
+  const verbose = o.flags.get("v")?.length ?? 0;
+  let waitSec: number | undefined;
+  try {
+    const w = last(o, "w");
+    if (w !== undefined) waitSec = Number(xstrtou(w, 10, 0n, 2147483647n));
+  } catch (e) {
+    if (!(e instanceof BusyboxDie)) throw e;
+    ctx.stderr.write(`nc: ${e.message}\n`);
+    return 1;
+  }
+  if (has(o, "l") || has(o, "k")) return yield* nc(ctx);
+  if (o.operands.length === 0 || o.operands.length > 2) return busyboxUsage(ctx, "nc", 1);
+  const typed = o.operands[0]!;
+  if (o.operands.length === 1 && !typed.includes(":")) return busyboxUsage(ctx, "nc", 1);
+  const [host, portText] = o.operands.length === 2 ? [typed, o.operands[1]!] : [typed.replace(/:[^:]*$/, ""), /:([^:]*)$/.exec(typed)![1]!];
+  // bb_lookup_port: a number, else the service's port, and 0 for a name /etc/services lacks.
+  const port = /^\d+$/.test(portText) && Number(portText) <= 65535 ? Number(portText) : 0;
+  const ip = resolveHost(ctx.net, host);
+  if (ip === undefined) {
+    ctx.stderr.write(`nc: bad address '${host}'\n`);
+    return 1;
+  }
+  const counts = { sent: 0, received: 0 };
+  const finish = (status: number): number => {
+    if (verbose > 1) ctx.stderr.write(`sent ${counts.sent}, rcvd ${counts.received}\n`);
+    return status;
+  };
+  const conn = ctx.net.connect(ip, port, waitSec !== undefined && waitSec > 0 ? { timeoutMs: waitSec * 1000 } : {});
+  const opened = new Future<CloseReason | undefined>();
+  conn.onOpen = () => opened.resolve(undefined);
+  conn.onClose = (reason) => opened.resolve(reason);
+  const failure = yield* wait(opened);
+  const where = `${typed} (${ip}:${port})`;
+  if (failure !== undefined) {
+    if (verbose > 1 || (verbose === 1 && failure !== "ECONNREFUSED")) ctx.stderr.write(`nc: ${where}: ${STRERROR[failure] ?? failure}\n`);
+    return finish(1);
+  }
+  if (verbose > 0) ctx.stderr.write(`${where} open\n`);
+  if (has(o, "z")) {
+    conn.end();
+    return finish(0);
+  }
+  // Two polls of -w seconds that find nothing end it, and that is no error.
+  yield* pump(ctx, conn, { waitSec: waitSec !== undefined && waitSec > 0 ? waitSec * 2 : undefined, shutdownOnEof: true, quitSec: undefined, untilBothClosed: true }, counts);
+  return finish(0);
 }
 
 // ---- curl ---------------------------------------------------------------------------------------
