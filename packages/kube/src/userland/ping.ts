@@ -112,7 +112,7 @@ export function* ping(ctx: ProcessContext): Proc<number> {
   }
   // str2sockaddr drops a ":port"; the cluster has IPv4 addresses only.
   const name = o.host.replace(/:\d*$/, "");
-  const ip = o.flags.has("6") ? undefined : IPV4.test(name) ? name : resolveHost(ctx.net, name);
+  const ip = o.flags.has("6") ? undefined : resolveHost(ctx.net, name);
   if (ip === undefined) {
     ctx.stderr.write(`ping: bad address '${o.host}'\n`);
     return 1;
